@@ -1,0 +1,133 @@
+package io.kubedyn.core;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One of DynamoDB's ten attribute value types. */
+public sealed interface AttributeValue {
+
+    /** The DynamoDB type descriptor: "S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS". */
+    String type();
+
+    record S(String value) implements AttributeValue {
+        public String type() {
+            return "S";
+        }
+    }
+
+    record N(DynamoNumber value) implements AttributeValue {
+        public static N of(String text) {
+            return new N(DynamoNumber.parse(text));
+        }
+
+        public String type() {
+            return "N";
+        }
+    }
+
+    record B(Binary value) implements AttributeValue {
+        public String type() {
+            return "B";
+        }
+    }
+
+    record Bool(boolean value) implements AttributeValue {
+        public String type() {
+            return "BOOL";
+        }
+    }
+
+    record Null() implements AttributeValue {
+        public String type() {
+            return "NULL";
+        }
+    }
+
+    record M(Map<String, AttributeValue> value) implements AttributeValue {
+        public M {
+            value = Collections.unmodifiableMap(new LinkedHashMap<>(value));
+        }
+
+        public String type() {
+            return "M";
+        }
+    }
+
+    record L(List<AttributeValue> value) implements AttributeValue {
+        public L {
+            value = List.copyOf(value);
+        }
+
+        public String type() {
+            return "L";
+        }
+    }
+
+    record SS(Set<String> value) implements AttributeValue {
+        public SS {
+            value = checkedSet(value, "string");
+        }
+
+        public static SS of(Collection<String> members) {
+            return new SS(distinct(members));
+        }
+
+        public String type() {
+            return "SS";
+        }
+    }
+
+    record NS(Set<DynamoNumber> value) implements AttributeValue {
+        public NS {
+            value = checkedSet(value, "number");
+        }
+
+        public static NS of(Collection<DynamoNumber> members) {
+            return new NS(distinct(members));
+        }
+
+        public String type() {
+            return "NS";
+        }
+    }
+
+    record BS(Set<Binary> value) implements AttributeValue {
+        public BS {
+            value = checkedSet(value, "binary");
+        }
+
+        public static BS of(Collection<Binary> members) {
+            return new BS(distinct(members));
+        }
+
+        public String type() {
+            return "BS";
+        }
+    }
+
+    /** Members in their given order; a duplicate member is refused as DynamoDB refuses it. */
+    private static <T> Set<T> distinct(Collection<T> members) {
+        Set<T> set = new LinkedHashSet<>();
+        for (T member : members) {
+            if (!set.add(member)) {
+                throw DynamoDbException.validation("One or more parameter values were invalid: Input collection "
+                        + new ArrayList<>(members) + " contains duplicates.");
+            }
+        }
+        return set;
+    }
+
+    private static <T> Set<T> checkedSet(Set<T> members, String kind) {
+        if (members.isEmpty()) {
+            throw DynamoDbException.validation(
+                    "One or more parameter values were invalid: An " + kind + " set  may not be empty");
+        }
+        return Collections.unmodifiableSet(new LinkedHashSet<>(members));
+    }
+}

@@ -1,0 +1,34 @@
+package io.kubedyn.core;
+
+/**
+ * DynamoDB's error types as they appear in the {@code __type} field of an error response,
+ * with the HTTP status DynamoDB answers them with.
+ */
+public enum DynamoDbError {
+    VALIDATION("com.amazonaws.dynamodb.v20120810#ValidationException", 400),
+    RESOURCE_NOT_FOUND("com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", 400),
+    RESOURCE_IN_USE("com.amazonaws.dynamodb.v20120810#ResourceInUseException", 400),
+    CONDITIONAL_CHECK_FAILED("com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", 400),
+    ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED(
+            "com.amazonaws.dynamodb.v20120810#ItemCollectionSizeLimitExceededException", 400),
+    LIMIT_EXCEEDED("com.amazonaws.dynamodb.v20120810#LimitExceededException", 400),
+    SERIALIZATION("com.amazon.coral.service#SerializationException", 400),
+    UNKNOWN_OPERATION("com.amazon.coral.service#UnknownOperationException", 400),
+    INTERNAL_SERVER_ERROR("com.amazonaws.dynamodb.v20120810#InternalServerError", 500);
+
+    private final String wireType;
+    private final int httpStatus;
+
+    DynamoDbError(String wireType, int httpStatus) {
+        this.wireType = wireType;
+        this.httpStatus = httpStatus;
+    }
+
+    public String wireType() {
+        return wireType;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

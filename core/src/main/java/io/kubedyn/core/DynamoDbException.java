@@ -1,0 +1,23 @@
+package io.kubedyn.core;
+
+/** A request DynamoDB would refuse, carrying the exact error type and message it would send. */
+public class DynamoDbException extends RuntimeException {
+    private final DynamoDbError error;
+
+    public DynamoDbException(DynamoDbError error, String message) {
+        super(message, null, false, false);
+        this.error = error;
+    }
+
+    public DynamoDbError error() {
+        return error;
+    }
+
+    public static DynamoDbException validation(String message) {
+        return new DynamoDbException(DynamoDbError.VALIDATION, message);
+    }
+
+    public static DynamoDbException resourceNotFound(String message) {
+        return new DynamoDbException(DynamoDbError.RESOURCE_NOT_FOUND, message);
+    }
+}
