@@ -1,0 +1,64 @@
+package io.kubedyn.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubedyn.core.KeyAttribute;
+import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.ScalarType;
+import io.kubedyn.core.TableDefinition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The catalog's on-disk form of a table definition: a small JSON document, readable with ldb. */
+final class TableCatalogCodec {
+    private final ObjectMapper json = new ObjectMapper();
+
+    byte[] encode(TableDefinition table) {
+        ObjectNode node = json.createObjectNode();
+        node.put("name", table.name());
+        node.put("tableId", table.tableId());
+        node.put("hashKey", table.keySchema().partitionKey().name());
+        table.keySchema().sortKey().ifPresent(sk -> node.put("rangeKey", sk.name()));
+        ObjectNode attributes = node.putObject("attributeDefinitions");
+        table.attributeDefinitions().forEach((name, type) -> attributes.put(name, type.name()));
+        node.put("billingMode", table.billingMode());
+        node.put("readCapacityUnits", table.readCapacityUnits());
+        node.put("writeCapacityUnits", table.writeCapacityUnits());
+        node.put("creationDateTimeMillis", table.creationDateTimeMillis());
+        try {
+            return json.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    TableDefinition decode(byte[] bytes) {
+        try {
+            JsonNode node = json.readTree(bytes);
+            Map<String, ScalarType> attributes = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.get("attributeDefinitions").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                attributes.put(e.getKey(), ScalarType.valueOf(e.getValue().asText()));
+            }
+            String hashKey = node.get("hashKey").asText();
+            KeyAttribute rangeKey = node.has("rangeKey")
+                    ? new KeyAttribute(node.get("rangeKey").asText(), attributes.get(node.get("rangeKey").asText()))
+                    : null;
+            return new TableDefinition(
+                    node.get("name").asText(),
+                    node.get("tableId").asText(),
+                    KeySchema.of(new KeyAttribute(hashKey, attributes.get(hashKey)), rangeKey),
+                    attributes,
+                    node.get("billingMode").asText(),
+                    node.get("readCapacityUnits").asLong(),
+                    node.get("writeCapacityUnits").asLong(),
+                    node.get("creationDateTimeMillis").asLong());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
