@@ -1,0 +1,125 @@
+package io.kubedyn.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubedyn.core.DynamoDbError;
+import io.kubedyn.core.DynamoDbException;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.CRC32;
+
+/**
+ * The DynamoDB JSON 1.0 wire protocol: {@code POST /} with {@code X-Amz-Target:
+ * DynamoDB_20120810.<Operation>}. Parses the body, runs the operation on a worker thread (storage
+ * writes block on the WAL sync) and answers with DynamoDB's body, headers and error format.
+ */
+@ApplicationScoped
+public class DynamoDbEndpoint {
+    static final String TARGET_PREFIX = "DynamoDB_20120810.";
+    static final String CONTENT_TYPE = "application/x-amz-json-1.0";
+    /** DynamoDB's largest request (a full BatchWriteItem) is 16 MB. */
+    static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+    private final TableBackend backend;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, Operation> operations = new HashMap<>();
+
+    public DynamoDbEndpoint(TableBackend backend) {
+        this.backend = backend;
+        new TableOperations(backend, Clock.systemUTC()).register(operations);
+        new ItemOperations(backend).register(operations);
+        operations.put("Query", new QueryOperation(backend, (request, table) -> {
+            throw DynamoDbException.validation("KeyConditionExpression is not supported yet; use KeyConditions");
+        }));
+        operations.put("Scan", new ScanOperation(backend));
+    }
+
+    /** Opens the store at start-up, so a bad data directory fails the start rather than the first request. */
+    void openStore(@Observes StartupEvent event) {
+        Log.infof("kubedyn serving %d tables", backend.tableNames().size());
+    }
+
+    void route(@Observes Router router) {
+        router.post("/")
+                .handler(BodyHandler.create().setBodyLimit(MAX_REQUEST_BYTES).setHandleFileUploads(false))
+                .blockingHandler(this::handle, false);
+    }
+
+    private void handle(RoutingContext context) {
+        String target = context.request().getHeader("X-Amz-Target");
+        byte[] response;
+        int status = 200;
+        try {
+            Operation operation = operation(target);
+            Request request = new Request(parse(context.body().buffer()));
+            ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+            try (JsonGenerator out = json.getFactory().createGenerator(body)) {
+                operation.execute(request, out);
+            }
+            response = body.toByteArray();
+        } catch (DynamoDbException e) {
+            status = e.error().httpStatus();
+            response = error(e.error(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            Log.errorf(e, "%s failed", target);
+            status = DynamoDbError.INTERNAL_SERVER_ERROR.httpStatus();
+            response = error(DynamoDbError.INTERNAL_SERVER_ERROR, "Internal server error");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(response);
+        context.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", CONTENT_TYPE)
+                .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
+                .putHeader("x-amz-crc32", Long.toString(crc.getValue()))
+                .end(Buffer.buffer(response));
+    }
+
+    private Operation operation(String target) {
+        Operation operation = null;
+        if (target != null && target.startsWith(TARGET_PREFIX)) {
+            operation = operations.get(target.substring(TARGET_PREFIX.length()));
+        }
+        if (operation == null) {
+            throw new DynamoDbException(DynamoDbError.UNKNOWN_OPERATION,
+                    target == null ? "Missing X-Amz-Target header" : "Unknown operation: " + target);
+        }
+        return operation;
+    }
+
+    private JsonNode parse(Buffer body) {
+        if (body == null || body.length() == 0) {
+            throw new DynamoDbException(DynamoDbError.SERIALIZATION, "Request body is empty; expected a JSON object");
+        }
+        try {
+            return json.readTree(body.getBytes());
+        } catch (JsonProcessingException e) {
+            throw new DynamoDbException(DynamoDbError.SERIALIZATION,
+                    "Request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new DynamoDbException(DynamoDbError.SERIALIZATION, "Request body could not be read");
+        }
+    }
+
+    private byte[] error(DynamoDbError error, String message) {
+        try {
+            return json.writeValueAsBytes(Map.of("__type", error.wireType(), "message", message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.kubedyn.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.AttributeValueJson;
+import io.kubedyn.core.ItemSize;
+import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.storage.Page;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes a Query or Scan response: Items (unless Select is COUNT), Count, ScannedCount, LastEvaluatedKey. */
+final class PageResponse {
+    private PageResponse() {
+    }
+
+    static void write(JsonGenerator out, Request request, TableDefinition table, Page page,
+                      List<Map<String, AttributeValue>> matching, boolean countOnly) throws IOException {
+        out.writeStartObject();
+        if (!countOnly) {
+            out.writeArrayFieldStart("Items");
+            for (Map<String, AttributeValue> item : matching) {
+                AttributeValueJson.writeItem(out, ItemOperations.attributesToGet(request, item));
+            }
+            out.writeEndArray();
+        }
+        out.writeNumberField("Count", matching.size());
+        out.writeNumberField("ScannedCount", page.items().size());
+        if (page.lastEvaluated() != null) {
+            out.writeFieldName("LastEvaluatedKey");
+            AttributeValueJson.writeItem(out, keyAttributes(table.keySchema(), page.lastEvaluated()));
+        }
+        if (ConsumedCapacity.requested(request)) {
+            long bytes = 0;
+            for (Map<String, AttributeValue> item : page.items()) {
+                bytes += ItemSize.of(item);
+            }
+            ConsumedCapacity.ofRead(table.name(), bytes, request.bool("ConsistentRead", false)).write(out);
+        }
+        out.writeEndObject();
+    }
+
+    static Map<String, AttributeValue> keyAttributes(KeySchema schema, Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> key = new LinkedHashMap<>();
+        key.put(schema.partitionKey().name(), item.get(schema.partitionKey().name()));
+        schema.sortKey().ifPresent(sk -> key.put(sk.name(), item.get(sk.name())));
+        return key;
+    }
+
+    /** Select: ALL_ATTRIBUTES (default) or COUNT; the others need indexes or projections. */
+    static boolean countOnly(Request request) {
+        String select = request.oneOf("Select", "select", "ALL_ATTRIBUTES",
+                "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT");
+        if (select.equals("ALL_PROJECTED_ATTRIBUTES")) {
+            throw io.kubedyn.core.DynamoDbException.validation(
+                    "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+        }
+        if (select.equals("SPECIFIC_ATTRIBUTES") && !request.has("AttributesToGet") && !request.has("ProjectionExpression")) {
+            throw io.kubedyn.core.DynamoDbException.validation(
+                    "SPECIFIC_ATTRIBUTES requires either AttributesToGet or ProjectionExpression");
+        }
+        return select.equals("COUNT");
+    }
+}

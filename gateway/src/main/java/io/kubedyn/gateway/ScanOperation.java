@@ -1,0 +1,71 @@
+package io.kubedyn.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.HashRange;
+import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.storage.Page;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Scan: the whole table, or one of TotalSegments hash-range segments of it, in hash order. */
+final class ScanOperation implements Operation {
+    private final TableBackend backend;
+
+    ScanOperation(TableBackend backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    public void execute(Request request, JsonGenerator out) throws IOException {
+        TableDefinition table = backend.requireTable(request.tableName());
+        String index = request.string("IndexName");
+        if (index != null) {
+            throw DynamoDbException.validation("The table does not have the specified index: " + index);
+        }
+        boolean countOnly = PageResponse.countOnly(request);
+        Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
+        Integer segment = request.integer("Segment", "segment", 0, 999_999);
+        Integer totalSegments = request.integer("TotalSegments", "totalSegments", 1, 1_000_000);
+        if (segment != null && totalSegments == null) {
+            throw DynamoDbException.validation("The TotalSegments parameter is required but was not present in the "
+                    + "request when Segment parameter is present");
+        }
+        if (totalSegments != null && segment == null) {
+            throw DynamoDbException.validation("The Segment parameter is required but was not present in the request "
+                    + "when parameter TotalSegments is present");
+        }
+        if (segment != null && segment >= totalSegments) {
+            throw DynamoDbException.validation("The Segment parameter is zero-based and must be less than parameter "
+                    + "TotalSegments: Segment: " + segment + " is not less than TotalSegments: " + totalSegments);
+        }
+        int seg = segment == null ? 0 : segment;
+        int total = totalSegments == null ? 1 : totalSegments;
+        PrimaryKey start = exclusiveStartKey(request, table, seg, total);
+        Page page = backend.scan(table.name(), seg, total, limit == null ? Integer.MAX_VALUE : limit, start);
+        List<Map<String, AttributeValue>> matching = new ArrayList<>(page.items());
+        PageResponse.write(out, request, table, page, matching, countOnly);
+    }
+
+    private static PrimaryKey exclusiveStartKey(Request request, TableDefinition table, int segment, int total) {
+        Map<String, AttributeValue> start = request.attributeMap("ExclusiveStartKey");
+        if (start == null) {
+            return null;
+        }
+        PrimaryKey key;
+        try {
+            key = table.keySchema().keyOf(start, true);
+        } catch (DynamoDbException e) {
+            throw DynamoDbException.validation("The provided starting key is invalid: " + e.getMessage());
+        }
+        if (!HashRange.segment(segment, total).contains(key.hash())) {
+            throw DynamoDbException.validation("The provided Exclusive start key does not map to the provided Segment "
+                    + "and TotalSegments values.");
+        }
+        return key;
+    }
+}

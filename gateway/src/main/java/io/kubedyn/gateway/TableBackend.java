@@ -1,0 +1,47 @@
+package io.kubedyn.gateway;
+
+import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.SortKeyCondition;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.storage.Page;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where the gateway's tables live: in-process partition stores (embedded) or storage pods
+ * reached over the network (cluster). Operations validate requests before they get here; a
+ * backend only stores and reads.
+ */
+public interface TableBackend {
+
+    void createTable(TableDefinition table);
+
+    TableDefinition deleteTable(String name);
+
+    Optional<TableDefinition> describeTable(String name);
+
+    /** The table's definition, or DynamoDB's ResourceNotFoundException. */
+    default TableDefinition requireTable(String name) {
+        return describeTable(name).orElseThrow(() -> DynamoDbException.resourceNotFound(
+                "Requested resource not found: Table: " + name + " not found"));
+    }
+
+    long estimatedItemCount(String name);
+
+    /** All table names in ascending order. */
+    List<String> tableNames();
+
+    Map<String, AttributeValue> get(String table, PrimaryKey key);
+
+    /** Atomically replaces the item with {@code change(old)} (null deletes); returns the old item. */
+    Map<String, AttributeValue> update(String table, PrimaryKey key, UnaryOperator<Map<String, AttributeValue>> change);
+
+    Page query(String table, AttributeValue partitionKey, SortKeyCondition condition, boolean forward, int limit,
+               PrimaryKey exclusiveStart);
+
+    Page scan(String table, int segment, int totalSegments, int limit, PrimaryKey exclusiveStart);
+}

@@ -1,0 +1,216 @@
+package io.kubedyn.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.KeyAttribute;
+import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.ScalarType;
+import io.kubedyn.core.TableDefinition;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** CreateTable, DeleteTable, DescribeTable and ListTables. */
+final class TableOperations {
+    private final TableBackend backend;
+    private final Clock clock;
+
+    TableOperations(TableBackend backend, Clock clock) {
+        this.backend = backend;
+        this.clock = clock;
+    }
+
+    void register(Map<String, Operation> operations) {
+        operations.put("CreateTable", this::createTable);
+        operations.put("DeleteTable", this::deleteTable);
+        operations.put("DescribeTable", this::describeTable);
+        operations.put("ListTables", this::listTables);
+    }
+
+    private void createTable(Request request, JsonGenerator out) throws IOException {
+        String name = request.tableName();
+        request.refuseUnsupported("LocalSecondaryIndexes", "local secondary indexes come in a later release");
+        request.refuseUnsupported("GlobalSecondaryIndexes", "global secondary indexes come in a later release");
+        JsonNode streams = request.node("StreamSpecification");
+        if (streams != null && streams.path("StreamEnabled").asBoolean(false)) {
+            throw DynamoDbException.validation("StreamSpecification is not supported by kubedyn yet: "
+                    + "DynamoDB Streams come in a later release");
+        }
+        Map<String, ScalarType> attributes = attributeDefinitions(request);
+        KeySchema keySchema = keySchema(request, attributes);
+        String billingMode = request.oneOf("BillingMode", "billingMode", "PROVISIONED", "PROVISIONED", "PAY_PER_REQUEST");
+        long read = 0;
+        long write = 0;
+        JsonNode throughput = request.node("ProvisionedThroughput");
+        if (billingMode.equals("PROVISIONED")) {
+            if (throughput == null) {
+                throw DynamoDbException.validation("One or more parameter values were invalid: "
+                        + "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+            }
+            read = capacity(throughput, "ReadCapacityUnits");
+            write = capacity(throughput, "WriteCapacityUnits");
+        } else if (throughput != null) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: "
+                    + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+        }
+        TableDefinition table = new TableDefinition(name, UUID.randomUUID().toString(), keySchema, attributes,
+                billingMode, read, write, clock.millis());
+        backend.createTable(table);
+        out.writeStartObject();
+        out.writeFieldName("TableDescription");
+        TableDescriptionWriter.write(out, table, "ACTIVE", 0);
+        out.writeEndObject();
+    }
+
+    private static long capacity(JsonNode throughput, String member) {
+        JsonNode node = throughput.get(member);
+        if (node == null || node.isNull()) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at 'provisionedThroughput."
+                    + Character.toLowerCase(member.charAt(0)) + member.substring(1)
+                    + "' failed to satisfy constraint: Member must not be null");
+        }
+        if (!node.isIntegralNumber()) {
+            throw Request.serialization("ProvisionedThroughput." + member, "a number");
+        }
+        if (node.longValue() < 1) {
+            throw DynamoDbException.validation("1 validation error detected: Value '" + node.longValue()
+                    + "' at 'provisionedThroughput." + Character.toLowerCase(member.charAt(0)) + member.substring(1)
+                    + "' failed to satisfy constraint: Member must have value greater than or equal to 1");
+        }
+        return node.longValue();
+    }
+
+    private static Map<String, ScalarType> attributeDefinitions(Request request) {
+        JsonNode definitions = request.node("AttributeDefinitions");
+        if (definitions == null) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at 'attributeDefinitions' "
+                    + "failed to satisfy constraint: Member must not be null");
+        }
+        if (!definitions.isArray()) {
+            throw Request.serialization("AttributeDefinitions", "a list");
+        }
+        Map<String, ScalarType> attributes = new LinkedHashMap<>();
+        for (JsonNode definition : definitions) {
+            String name = definition.path("AttributeName").asText(null);
+            String type = definition.path("AttributeType").asText(null);
+            if (name == null || type == null) {
+                throw DynamoDbException.validation("1 validation error detected: Value null at 'attributeDefinitions.member."
+                        + (name == null ? "attributeName" : "attributeType") + "' failed to satisfy constraint: Member must not be null");
+            }
+            if (attributes.put(name, ScalarType.parse(type)) != null) {
+                throw DynamoDbException.validation("Cannot have two attributes with the same name in AttributeDefinitions: "
+                        + name);
+            }
+        }
+        return attributes;
+    }
+
+    private static KeySchema keySchema(Request request, Map<String, ScalarType> attributes) {
+        JsonNode elements = request.node("KeySchema");
+        if (elements == null) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at 'keySchema' "
+                    + "failed to satisfy constraint: Member must not be null");
+        }
+        if (!elements.isArray()) {
+            throw Request.serialization("KeySchema", "a list");
+        }
+        if (elements.size() < 1 || elements.size() > 2) {
+            throw DynamoDbException.validation("1 validation error detected: Value '" + elements
+                    + "' at 'keySchema' failed to satisfy constraint: Member must have length "
+                    + (elements.size() < 1 ? "greater than or equal to 1" : "less than or equal to 2"));
+        }
+        List<String> names = new ArrayList<>();
+        String hash = null;
+        String range = null;
+        for (JsonNode element : elements) {
+            String name = element.path("AttributeName").asText(null);
+            String keyType = element.path("KeyType").asText(null);
+            if (name == null || keyType == null) {
+                throw DynamoDbException.validation("1 validation error detected: Value null at 'keySchema.member."
+                        + (name == null ? "attributeName" : "keyType") + "' failed to satisfy constraint: Member must not be null");
+            }
+            names.add(name);
+            if (keyType.equals("HASH")) {
+                if (hash != null) {
+                    throw DynamoDbException.validation("Invalid KeySchema: Too many hash keys specified.  "
+                            + "All Dynamo DB tables must have exactly one hash key");
+                }
+                hash = name;
+            } else if (keyType.equals("RANGE")) {
+                if (range != null) {
+                    throw DynamoDbException.validation("Too many range keys; Maximum allowed: 1");
+                }
+                range = name;
+            } else {
+                throw DynamoDbException.validation("1 validation error detected: Value '" + keyType
+                        + "' at 'keySchema.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]");
+            }
+        }
+        if (hash == null) {
+            throw DynamoDbException.validation("Invalid KeySchema: No Hash Key specified.  "
+                    + "All Dynamo DB tables must have exactly one hash key");
+        }
+        if (!elements.get(0).path("KeyType").asText().equals("HASH")) {
+            throw DynamoDbException.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+        }
+        if (hash.equals(range)) {
+            throw DynamoDbException.validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        }
+        List<String> undefined = names.stream().filter(n -> !attributes.containsKey(n)).toList();
+        if (!undefined.isEmpty()) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Some index key attributes "
+                    + "are not defined in AttributeDefinitions. Keys: " + undefined + ", AttributeDefinitions: "
+                    + attributes.keySet());
+        }
+        if (attributes.size() != names.size()) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Number of attributes in "
+                    + "KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+        }
+        return KeySchema.of(new KeyAttribute(hash, attributes.get(hash)),
+                range == null ? null : new KeyAttribute(range, attributes.get(range)));
+    }
+
+    private void deleteTable(Request request, JsonGenerator out) throws IOException {
+        TableDefinition table = backend.deleteTable(request.tableName());
+        out.writeStartObject();
+        out.writeFieldName("TableDescription");
+        TableDescriptionWriter.write(out, table, "DELETING", 0);
+        out.writeEndObject();
+    }
+
+    private void describeTable(Request request, JsonGenerator out) throws IOException {
+        String name = request.tableName();
+        TableDefinition table = backend.requireTable(name);
+        out.writeStartObject();
+        out.writeFieldName("Table");
+        TableDescriptionWriter.write(out, table, "ACTIVE", backend.estimatedItemCount(name));
+        out.writeEndObject();
+    }
+
+    private void listTables(Request request, JsonGenerator out) throws IOException {
+        Integer limit = request.integer("Limit", "limit", 1, 100);
+        String start = request.string("ExclusiveStartTableName");
+        if (start != null) {
+            Request.checkTableName(start, "exclusiveStartTableName");
+        }
+        int max = limit == null ? 100 : limit;
+        List<String> names = backend.tableNames().stream()
+                .filter(n -> start == null || n.compareTo(start) > 0)
+                .toList();
+        out.writeStartObject();
+        out.writeArrayFieldStart("TableNames");
+        for (String name : names.subList(0, Math.min(max, names.size()))) {
+            out.writeString(name);
+        }
+        out.writeEndArray();
+        if (names.size() > max) {
+            out.writeStringField("LastEvaluatedTableName", names.get(max - 1));
+        }
+        out.writeEndObject();
+    }
+}
