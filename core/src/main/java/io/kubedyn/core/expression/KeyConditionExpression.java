@@ -1,0 +1,190 @@
+package io.kubedyn.core.expression;
+
+import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.KeyAttribute;
+import io.kubedyn.core.KeyCondition;
+import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.SortKeyCondition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Query's KeyConditionExpression: the condition language restricted as DynamoDB restricts it,
+ * {@code pk = :v} optionally AND-ed with one of {@code = < <= > >= BETWEEN begins_with} on the
+ * sort key, turned into a {@link KeyCondition}.
+ */
+public final class KeyConditionExpression {
+    static final String KIND = "KeyConditionExpression";
+
+    private KeyConditionExpression() {
+    }
+
+    /** One condition on one key attribute. */
+    private record KeyTerm(String attribute, SortKeyCondition.Operator operator, AttributeValue value,
+            AttributeValue upper) {
+    }
+
+    public static KeyCondition parse(String text, ExpressionAttributes attributes, KeySchema schema) {
+        Condition condition = ExpressionBuilder.parseCondition(KIND, text, attributes);
+        List<Condition> leaves = new ArrayList<>();
+        flatten(condition, leaves);
+        Map<String, KeyTerm> terms = new LinkedHashMap<>();
+        for (Condition leaf : leaves) {
+            KeyTerm term = term(leaf);
+            if (terms.put(term.attribute(), term) != null) {
+                throw DynamoDbException.validation("KeyConditionExpressions must only contain one condition per key");
+            }
+        }
+        KeyAttribute pk = schema.partitionKey();
+        KeyTerm pkTerm = terms.remove(pk.name());
+        if (pkTerm == null) {
+            throw DynamoDbException.validation("Query condition missed key schema element: " + pk.name());
+        }
+        if (pkTerm.operator() != SortKeyCondition.Operator.EQ) {
+            throw DynamoDbException.validation("Query key condition not supported");
+        }
+        checkType(pk, pkTerm.value());
+        if (isEmpty(pkTerm.value())) {
+            throw DynamoDbException.validation("One or more parameter values are not valid. The AttributeValue for a key "
+                    + "attribute cannot contain an empty " + (pkTerm.value() instanceof AttributeValue.S ? "string" : "binary")
+                    + " value. Key: " + pk.name());
+        }
+        Optional<SortKeyCondition> sortKey = Optional.empty();
+        if (!terms.isEmpty()) {
+            KeyTerm skTerm = terms.values().iterator().next();
+            Optional<KeyAttribute> sk = schema.sortKey();
+            if (sk.isEmpty()) {
+                throw DynamoDbException.validation("Query key condition not supported");
+            }
+            if (terms.size() > 1 || !skTerm.attribute().equals(sk.get().name())) {
+                throw DynamoDbException.validation("Query condition missed key schema element: " + sk.get().name());
+            }
+            checkType(sk.get(), skTerm.value());
+            if (skTerm.upper() != null) {
+                checkType(sk.get(), skTerm.upper());
+            }
+            if (skTerm.operator() == SortKeyCondition.Operator.BEGINS_WITH && sk.get().type().name().equals("N")) {
+                throw DynamoDbException.validation("Invalid " + KIND + ": Incorrect operand type for operator or "
+                        + "function; operator or function: begins_with, operand type: N");
+            }
+            sortKey = Optional.of(new SortKeyCondition(skTerm.operator(), skTerm.value(), skTerm.upper()));
+        }
+        return new KeyCondition(pkTerm.value(), sortKey);
+    }
+
+    private static boolean isEmpty(AttributeValue value) {
+        return (value instanceof AttributeValue.S s && s.value().isEmpty())
+                || (value instanceof AttributeValue.B b && b.value().length() == 0);
+    }
+
+    private static void checkType(KeyAttribute key, AttributeValue value) {
+        if (!key.type().matches(value)) {
+            throw DynamoDbException.validation(
+                    "One or more parameter values were invalid: Condition parameter type does not match schema type");
+        }
+    }
+
+    private static void flatten(Condition condition, List<Condition> leaves) {
+        if (condition instanceof Condition.And and) {
+            flatten(and.left(), leaves);
+            flatten(and.right(), leaves);
+        } else if (condition instanceof Condition.Or) {
+            throw unsupportedOperator("OR");
+        } else if (condition instanceof Condition.Not) {
+            throw unsupportedOperator("NOT");
+        } else if (condition instanceof Condition.In) {
+            throw unsupportedOperator("IN");
+        } else if (condition instanceof Condition.AttributeExists exists) {
+            throw unsupportedOperator(exists.exists() ? "attribute_exists" : "attribute_not_exists");
+        } else if (condition instanceof Condition.AttributeType) {
+            throw unsupportedOperator("attribute_type");
+        } else if (condition instanceof Condition.Contains) {
+            throw unsupportedOperator("contains");
+        } else {
+            leaves.add(condition);
+        }
+    }
+
+    private static DynamoDbException unsupportedOperator(String operator) {
+        return DynamoDbException.validation("Invalid operator used in KeyConditionExpression: " + operator);
+    }
+
+    private static KeyTerm term(Condition leaf) {
+        if (leaf instanceof Condition.Comparison c) {
+            if (c.comparator() == Condition.Comparator.NE) {
+                throw unsupportedOperator("<>");
+            }
+            SortKeyCondition.Operator operator = operator(c.comparator());
+            if (c.left() instanceof Operand.Value && !(c.right() instanceof Operand.Value)) {
+                // ":v < sk" is "sk > :v".
+                return term(new Condition.Comparison(mirror(c.comparator()), c.right(), c.left()));
+            }
+            return new KeyTerm(keyName(c.left()), operator, keyValue(c.right()), null);
+        } else if (leaf instanceof Condition.Between b) {
+            return new KeyTerm(keyName(b.value()), SortKeyCondition.Operator.BETWEEN, keyValue(b.lower()),
+                    keyValue(b.upper()));
+        }
+        Condition.BeginsWith beginsWith = (Condition.BeginsWith) leaf;
+        return new KeyTerm(keyName(beginsWith.value()), SortKeyCondition.Operator.BEGINS_WITH,
+                keyValue(beginsWith.prefix()), null);
+    }
+
+    private static String keyName(Operand operand) {
+        if (operand instanceof Operand.Size) {
+            throw unsupportedOperator("size");
+        }
+        if (!(operand instanceof Operand.Path p)) {
+            throw DynamoDbException.validation("Invalid " + KIND + ": The left operand of a key condition must be a key "
+                    + "attribute name");
+        }
+        if (!p.path().isTopLevel()) {
+            throw DynamoDbException.validation("KeyConditionExpressions cannot have conditions on nested attributes");
+        }
+        return p.path().topLevelName();
+    }
+
+    private static AttributeValue keyValue(Operand operand) {
+        if (operand instanceof Operand.Value v) {
+            return v.value();
+        }
+        if (operand instanceof Operand.Size) {
+            throw unsupportedOperator("size");
+        }
+        throw DynamoDbException.validation("Invalid " + KIND + ": The right operand of a key condition must be an "
+                + "expression attribute value");
+    }
+
+    private static SortKeyCondition.Operator operator(Condition.Comparator comparator) {
+        switch (comparator) {
+            case EQ:
+                return SortKeyCondition.Operator.EQ;
+            case LT:
+                return SortKeyCondition.Operator.LT;
+            case LE:
+                return SortKeyCondition.Operator.LE;
+            case GT:
+                return SortKeyCondition.Operator.GT;
+            default:
+                return SortKeyCondition.Operator.GE;
+        }
+    }
+
+    private static Condition.Comparator mirror(Condition.Comparator comparator) {
+        switch (comparator) {
+            case LT:
+                return Condition.Comparator.GT;
+            case LE:
+                return Condition.Comparator.GE;
+            case GT:
+                return Condition.Comparator.LT;
+            case GE:
+                return Condition.Comparator.LE;
+            default:
+                return comparator;
+        }
+    }
+}
