@@ -42,9 +42,7 @@ public class DynamoDbEndpoint {
         this.backend = backend;
         new TableOperations(backend, Clock.systemUTC()).register(operations);
         new ItemOperations(backend).register(operations);
-        operations.put("Query", new QueryOperation(backend, (request, table) -> {
-            throw DynamoDbException.validation("KeyConditionExpression is not supported yet; use KeyConditions");
-        }));
+        operations.put("Query", new QueryOperation(backend));
         operations.put("Scan", new ScanOperation(backend));
     }
 

@@ -10,6 +10,7 @@ import io.kubedyn.core.KeyCondition;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.expression.KeyConditionExpression;
 import io.kubedyn.storage.Page;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,16 +22,9 @@ import java.util.Optional;
 /** Query: one partition, in sort-key order, paginated. */
 final class QueryOperation implements Operation {
     private final TableBackend backend;
-    private final KeyConditionParser keyConditionParser;
 
-    /** Turns a KeyConditionExpression (with its attribute names and values) into a KeyCondition. */
-    interface KeyConditionParser {
-        KeyCondition parse(Request request, TableDefinition table);
-    }
-
-    QueryOperation(TableBackend backend, KeyConditionParser keyConditionParser) {
+    QueryOperation(TableBackend backend) {
         this.backend = backend;
-        this.keyConditionParser = keyConditionParser;
     }
 
     @Override
@@ -40,10 +34,11 @@ final class QueryOperation implements Operation {
         if (index != null) {
             throw DynamoDbException.validation("The table does not have the specified index: " + index);
         }
-        boolean countOnly = PageResponse.countOnly(request);
-        KeyCondition condition = keyCondition(request, table);
-        boolean forward = request.bool("ScanIndexForward", true);
         Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
+        boolean countOnly = PageResponse.countOnly(request);
+        boolean forward = request.bool("ScanIndexForward", true);
+        KeyCondition condition = keyCondition(request, table);
+        request.expressionAttributes().verifyAllUsed();
         PrimaryKey start = exclusiveStartKey(request, table, condition);
         Page page = backend.query(table.name(), condition.partitionKey(), condition.sortKey().orElse(null), forward,
                 limit == null ? Integer.MAX_VALUE : limit, start);
@@ -59,7 +54,8 @@ final class QueryOperation implements Operation {
                     + "request: Non-expression parameters: {KeyConditions} Expression parameters: {KeyConditionExpression}");
         }
         if (expression) {
-            return keyConditionParser.parse(request, table);
+            return KeyConditionExpression.parse(request.string("KeyConditionExpression"),
+                    request.expressionAttributes(), table.keySchema());
         }
         if (legacy) {
             return legacyKeyConditions(request.node("KeyConditions"), table);

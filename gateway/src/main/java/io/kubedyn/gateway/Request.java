@@ -5,6 +5,7 @@ import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.expression.ExpressionAttributes;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
 public final class Request {
     private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
     private final JsonNode body;
+    private ExpressionAttributes expressionAttributes;
 
     public Request(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -138,6 +140,18 @@ public final class Request {
             map.put(e.getKey(), e.getValue().textValue());
         }
         return map;
+    }
+
+    /**
+     * ExpressionAttributeNames and ExpressionAttributeValues, shared by all the expressions of
+     * this request so that unused ones can be found once all are parsed.
+     */
+    public ExpressionAttributes expressionAttributes() {
+        if (expressionAttributes == null) {
+            expressionAttributes = new ExpressionAttributes(
+                    stringMap("ExpressionAttributeNames"), attributeMap("ExpressionAttributeValues"));
+        }
+        return expressionAttributes;
     }
 
     /** Refuses a parameter kubedyn does not support yet, rather than silently ignoring it. */

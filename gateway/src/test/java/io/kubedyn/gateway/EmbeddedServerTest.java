@@ -1,0 +1,70 @@
+package io.kubedyn.gateway;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * Tests against the running embedded server through the real AWS SDK v2 over HTTP. Each test
+ * gets its own table names, so tests share one server without seeing each other's data.
+ */
+abstract class EmbeddedServerTest {
+    protected DynamoDbClient dynamo;
+    protected String table;
+
+    @BeforeEach
+    void connect() {
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        dynamo = DynamoDbClients.at(URI.create("http://127.0.0.1:" + port));
+        table = "t-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void disconnect() {
+        dynamo.close();
+    }
+
+    protected URI endpoint() {
+        return URI.create("http://127.0.0.1:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class));
+    }
+
+    /** A table keyed by partition key {@code pk} and, if given, sort key {@code sk}. */
+    protected void createTable(String name, String pk, ScalarAttributeType pkType, String sk, ScalarAttributeType skType) {
+        dynamo.createTable(b -> {
+            b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST);
+            if (sk == null) {
+                b.attributeDefinitions(a -> a.attributeName(pk).attributeType(pkType))
+                        .keySchema(k -> k.attributeName(pk).keyType(KeyType.HASH));
+            } else {
+                b.attributeDefinitions(a -> a.attributeName(pk).attributeType(pkType),
+                                a -> a.attributeName(sk).attributeType(skType))
+                        .keySchema(k -> k.attributeName(pk).keyType(KeyType.HASH),
+                                k -> k.attributeName(sk).keyType(KeyType.RANGE));
+            }
+        });
+    }
+
+    protected void createMusicTable() {
+        createTable(table, "Artist", ScalarAttributeType.S, "SongTitle", ScalarAttributeType.S);
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(String value) {
+        return AttributeValue.fromN(value);
+    }
+
+    static Map<String, AttributeValue> song(String artist, String title) {
+        return Map.of("Artist", s(artist), "SongTitle", s(title));
+    }
+}

@@ -1,0 +1,80 @@
+package io.kubedyn.gateway;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The packaged server ({@code java -jar target/quarkus-app/quarkus-run.jar}) as a user runs it,
+ * in its own process, on a free loopback port with its own data directory.
+ */
+final class ServerProcess implements AutoCloseable {
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private final Path dataDir;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    ServerProcess(Path dataDir) throws IOException {
+        this.dataDir = dataDir;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            this.port = socket.getLocalPort();
+        }
+        this.log = Files.createTempFile("kubedyn-server", ".log");
+    }
+
+    URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    ServerProcess start() throws Exception {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: run the package phase first");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(List.of(java, "-Dquarkus.http.port=" + port,
+                "-Dkubedyn.data-dir=" + dataDir.toAbsolutePath(), "-jar", JAR.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        try (DynamoDbClient client = DynamoDbClients.at(endpoint())) {
+            while (true) {
+                try {
+                    client.listTables();
+                    return this;
+                } catch (RuntimeException notYet) {
+                    if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                        throw new IllegalStateException("server did not start; log:\n" + Files.readString(log), notYet);
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+
+    /** A clean stop: SIGTERM, as Kubernetes or Ctrl-C sends it. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
+    /** kill -9: no shutdown hook, no flush, no close. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+}

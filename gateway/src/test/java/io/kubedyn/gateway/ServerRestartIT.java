@@ -1,0 +1,95 @@
+package io.kubedyn.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/** Data outlives the server process: after a clean stop, and after kill -9 in the middle of writes. */
+class ServerRestartIT {
+    @TempDir
+    Path data;
+
+    private static void createMusicTable(DynamoDbClient dynamo) {
+        dynamo.createTable(b -> b.tableName("Music").billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("SongTitle").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH),
+                        k -> k.attributeName("SongTitle").keyType(KeyType.RANGE)));
+    }
+
+    private static Map<String, AttributeValue> song(String artist, String title) {
+        return Map.of("Artist", AttributeValue.fromS(artist), "SongTitle", AttributeValue.fromS(title));
+    }
+
+    @Test
+    void tablesAndItemsSurviveAStopAndStart() throws Exception {
+        try (ServerProcess server = new ServerProcess(data).start();
+             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
+            createMusicTable(dynamo);
+            dynamo.putItem(b -> b.tableName("Music").item(song("Kyuss", "Space Cadet")));
+            server.stop();
+        }
+        try (ServerProcess server = new ServerProcess(data).start();
+             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
+            assertThat(dynamo.listTables().tableNames()).containsExactly("Music");
+            assertThat(dynamo.getItem(b -> b.tableName("Music").key(song("Kyuss", "Space Cadet"))).item())
+                    .isEqualTo(song("Kyuss", "Space Cadet"));
+        }
+    }
+
+    @Test
+    void everyAcknowledgedWriteSurvivesKillNine() throws Exception {
+        List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ServerProcess server = new ServerProcess(data).start();
+             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
+            createMusicTable(dynamo);
+            AtomicBoolean running = new AtomicBoolean(true);
+            ExecutorService writers = Executors.newFixedThreadPool(4);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                futures.add(writers.submit(() -> {
+                    for (int i = 0; running.get() && i < 100_000; i++) {
+                        String title = "song-" + writer + "-" + i;
+                        try {
+                            dynamo.putItem(b -> b.tableName("Music").item(song("artist-" + writer, title)));
+                            acknowledged.add(writer + "/" + title);
+                        } catch (RuntimeException serverGone) {
+                            return;
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(1500);
+            server.kill();
+            running.set(false);
+            writers.shutdown();
+            assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(acknowledged).hasSizeGreaterThan(10);
+        try (ServerProcess server = new ServerProcess(data).start();
+             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
+            for (String entry : acknowledged) {
+                String[] parts = entry.split("/");
+                assertThat(dynamo.getItem(b -> b.tableName("Music")
+                        .key(song("artist-" + parts[0], parts[1])).consistentRead(true)).hasItem())
+                        .as("acknowledged write %s", entry).isTrue();
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.kubedyn.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ListTablesResponse;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+@QuarkusTest
+class TableApiTest extends EmbeddedServerTest {
+
+    @Test
+    void createdTableIsDescribedAsDeclared() {
+        dynamo.createTable(b -> b.tableName(table)
+                .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("SongTitle").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH),
+                        k -> k.attributeName("SongTitle").keyType(KeyType.RANGE))
+                .provisionedThroughput(p -> p.readCapacityUnits(5L).writeCapacityUnits(7L)));
+        dynamo.waiter().waitUntilTableExists(b -> b.tableName(table));
+        TableDescription description = dynamo.describeTable(b -> b.tableName(table)).table();
+        assertThat(description.tableName()).isEqualTo(table);
+        assertThat(description.tableStatus()).isEqualTo(TableStatus.ACTIVE);
+        assertThat(description.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyType())
+                .containsExactly("Artist:HASH", "SongTitle:RANGE");
+        assertThat(description.provisionedThroughput().readCapacityUnits()).isEqualTo(5L);
+        assertThat(description.provisionedThroughput().writeCapacityUnits()).isEqualTo(7L);
+        assertThat(description.creationDateTime()).isNotNull();
+        assertThat(description.tableArn()).endsWith("table/" + table);
+    }
+
+    @Test
+    void creatingAnExistingTableIsResourceInUse() {
+        createMusicTable();
+        assertThatThrownBy(this::createMusicTable).isInstanceOf(ResourceInUseException.class);
+    }
+
+    @Test
+    void deletedTableIsGoneAndCanBeCreatedAgainEmpty() {
+        createMusicTable();
+        dynamo.putItem(b -> b.tableName(table).item(song("Kyuss", "Space Cadet")));
+        dynamo.deleteTable(b -> b.tableName(table));
+        assertThat(dynamo.listTables().tableNames()).doesNotContain(table);
+        assertThatThrownBy(() -> dynamo.deleteTable(b -> b.tableName(table))).isInstanceOf(ResourceNotFoundException.class);
+        createMusicTable();
+        assertThat(dynamo.scan(b -> b.tableName(table)).count()).isZero();
+    }
+
+    @Test
+    void listTablesPagesInNameOrder() {
+        List<String> mine = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String name = table + "-" + i;
+            createTable(name, "id", ScalarAttributeType.S, null, null);
+            mine.add(name);
+        }
+        List<String> seen = new ArrayList<>();
+        String start = null;
+        do {
+            String exclusiveStart = start;
+            ListTablesResponse page = dynamo.listTables(b -> b.limit(2).exclusiveStartTableName(exclusiveStart));
+            assertThat(page.tableNames()).hasSizeLessThanOrEqualTo(2);
+            seen.addAll(page.tableNames());
+            start = page.lastEvaluatedTableName();
+        } while (start != null);
+        assertThat(seen).isSorted().containsAll(mine);
+        assertThat(dynamo.listTablesPaginator(b -> b.limit(3)).tableNames()).containsAll(mine);
+    }
+
+    @Test
+    void invalidTableDeclarationsAreRefused() {
+        assertThatThrownBy(() -> dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("a").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("b").keyType(KeyType.HASH))))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("not defined in AttributeDefinitions");
+        assertThatThrownBy(() -> dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("a").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("a").keyType(KeyType.RANGE))))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("No Hash Key specified");
+        assertThatThrownBy(() -> dynamo.createTable(b -> b.tableName(table)
+                .attributeDefinitions(a -> a.attributeName("a").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("a").keyType(KeyType.HASH))))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("ReadCapacityUnits");
+        assertThat(dynamo.listTables().tableNames()).doesNotContain(table);
+    }
+}
