@@ -42,6 +42,7 @@ public class DynamoDbEndpoint {
         this.backend = backend;
         new TableOperations(backend, Clock.systemUTC()).register(operations);
         new ItemOperations(backend).register(operations);
+        new BatchOperations(backend).register(operations);
         operations.put("Query", new QueryOperation(backend));
         operations.put("Scan", new ScanOperation(backend));
     }

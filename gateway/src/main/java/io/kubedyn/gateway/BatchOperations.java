@@ -1,0 +1,212 @@
+package io.kubedyn.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.AttributeValueJson;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.ItemSize;
+import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.TableDefinition;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * BatchGetItem and BatchWriteItem. The whole request is validated before any item is read or
+ * written, so a bad entry anywhere leaves every table untouched.
+ */
+final class BatchOperations {
+    static final int MAX_GET_KEYS = 100;
+    static final int MAX_WRITE_REQUESTS = 25;
+    /** DynamoDB returns at most 16 MB of items from one BatchGetItem; the rest are UnprocessedKeys. */
+    static final long MAX_GET_RESPONSE_BYTES = 16L * 1024 * 1024;
+
+    private final TableBackend backend;
+
+    BatchOperations(TableBackend backend) {
+        this.backend = backend;
+    }
+
+    void register(Map<String, Operation> operations) {
+        operations.put("BatchGetItem", this::batchGetItem);
+        operations.put("BatchWriteItem", this::batchWriteItem);
+    }
+
+    private record TableKeys(TableDefinition table, Request request, List<PrimaryKey> keys,
+                             List<Map<String, AttributeValue>> rawKeys) {
+    }
+
+    private record WriteRequest(TableDefinition table, PrimaryKey key, Map<String, AttributeValue> item) {
+    }
+
+    private static JsonNode requestItems(Request request) {
+        JsonNode items = request.node("RequestItems");
+        if (items == null) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at 'requestItems' "
+                    + "failed to satisfy constraint: Member must not be null");
+        }
+        if (!items.isObject()) {
+            throw Request.serialization("RequestItems", "a map");
+        }
+        if (items.size() == 0) {
+            throw DynamoDbException.validation("1 validation error detected: Value '{}' at 'requestItems' "
+                    + "failed to satisfy constraint: Member must have length greater than or equal to 1");
+        }
+        return items;
+    }
+
+    private void batchGetItem(Request request, JsonGenerator out) throws IOException {
+        List<TableKeys> tables = new ArrayList<>();
+        int total = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = requestItems(request).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            TableDefinition table = backend.requireTable(Request.checkTableName(entry.getKey(), "requestItems.key"));
+            Request tableRequest = new Request(entry.getValue());
+            JsonNode keys = tableRequest.node("Keys");
+            if (keys == null || !keys.isArray() || keys.size() == 0) {
+                throw DynamoDbException.validation("1 validation error detected: Value null at "
+                        + "'requestItems." + table.name() + ".member.keys' failed to satisfy constraint: "
+                        + "Member must have length greater than or equal to 1");
+            }
+            List<PrimaryKey> parsed = new ArrayList<>();
+            List<Map<String, AttributeValue>> raw = new ArrayList<>();
+            Set<PrimaryKey> seen = new HashSet<>();
+            for (JsonNode keyNode : keys) {
+                Map<String, AttributeValue> key = AttributeValueJson.readItem(keyNode, "Keys");
+                PrimaryKey primaryKey = table.keySchema().keyOf(key, true);
+                if (!seen.add(primaryKey)) {
+                    throw DynamoDbException.validation("Provided list of item keys contains duplicates");
+                }
+                parsed.add(primaryKey);
+                raw.add(key);
+            }
+            total += parsed.size();
+            tables.add(new TableKeys(table, tableRequest, parsed, raw));
+        }
+        if (total > MAX_GET_KEYS) {
+            throw DynamoDbException.validation("Too many items requested for the BatchGetItem call");
+        }
+        ItemProjection[] projections = new ItemProjection[tables.size()];
+        for (int t = 0; t < tables.size(); t++) {
+            projections[t] = ItemProjection.of(tables.get(t).request());
+        }
+
+        long bytes = 0;
+        Map<TableKeys, List<Map<String, AttributeValue>>> unprocessed = new LinkedHashMap<>();
+        out.writeStartObject();
+        out.writeObjectFieldStart("Responses");
+        for (int t = 0; t < tables.size(); t++) {
+            TableKeys table = tables.get(t);
+            out.writeArrayFieldStart(table.table().name());
+            for (int k = 0; k < table.keys().size(); k++) {
+                if (bytes >= MAX_GET_RESPONSE_BYTES) {
+                    unprocessed.computeIfAbsent(table, x -> new ArrayList<>()).add(table.rawKeys().get(k));
+                    continue;
+                }
+                Map<String, AttributeValue> item = backend.get(table.table().name(), table.keys().get(k));
+                if (item != null) {
+                    bytes += ItemSize.of(item);
+                    AttributeValueJson.writeItem(out, projections[t].apply(item));
+                }
+            }
+            out.writeEndArray();
+        }
+        out.writeEndObject();
+        out.writeObjectFieldStart("UnprocessedKeys");
+        for (Map.Entry<TableKeys, List<Map<String, AttributeValue>>> e : unprocessed.entrySet()) {
+            out.writeObjectFieldStart(e.getKey().table().name());
+            out.writeArrayFieldStart("Keys");
+            for (Map<String, AttributeValue> key : e.getValue()) {
+                AttributeValueJson.writeItem(out, key);
+            }
+            out.writeEndArray();
+            copyReadParameters(e.getKey().request(), out);
+            out.writeEndObject();
+        }
+        out.writeEndObject();
+        out.writeEndObject();
+    }
+
+    /** An UnprocessedKeys entry carries the same read parameters as the request, so it can be resent as is. */
+    private static void copyReadParameters(Request tableRequest, JsonGenerator out) throws IOException {
+        for (String member : new String[] {"ConsistentRead", "ProjectionExpression", "ExpressionAttributeNames",
+                "AttributesToGet"}) {
+            JsonNode value = tableRequest.node(member);
+            if (value != null) {
+                out.writeFieldName(member);
+                out.writeTree(value);
+            }
+        }
+    }
+
+    private void batchWriteItem(Request request, JsonGenerator out) throws IOException {
+        List<WriteRequest> writes = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = requestItems(request).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            TableDefinition table = backend.requireTable(Request.checkTableName(entry.getKey(), "requestItems.key"));
+            if (!entry.getValue().isArray()) {
+                throw Request.serialization("RequestItems." + table.name(), "a list");
+            }
+            if (entry.getValue().size() == 0) {
+                throw DynamoDbException.validation("1 validation error detected: Value '[]' at 'requestItems."
+                        + table.name() + "' failed to satisfy constraint: Member must have length greater than or equal to 1");
+            }
+            Set<PrimaryKey> seen = new HashSet<>();
+            for (JsonNode writeNode : entry.getValue()) {
+                WriteRequest write = writeRequest(table, writeNode);
+                if (!seen.add(write.key())) {
+                    throw DynamoDbException.validation("Provided list of item keys contains duplicates");
+                }
+                writes.add(write);
+            }
+        }
+        if (writes.size() > MAX_WRITE_REQUESTS) {
+            throw DynamoDbException.validation("Too many items requested for the BatchWriteItem call");
+        }
+        for (WriteRequest write : writes) {
+            backend.update(write.table().name(), write.key(), old -> write.item());
+        }
+        out.writeStartObject();
+        out.writeObjectFieldStart("UnprocessedItems");
+        out.writeEndObject();
+        out.writeEndObject();
+    }
+
+    private static WriteRequest writeRequest(TableDefinition table, JsonNode node) {
+        if (!node.isObject()) {
+            throw Request.serialization("WriteRequest", "a structure");
+        }
+        JsonNode put = node.get("PutRequest");
+        JsonNode delete = node.get("DeleteRequest");
+        if ((put == null) == (delete == null)) {
+            throw DynamoDbException.validation(
+                    "Invalid WriteRequest: it must contain exactly one of PutRequest or DeleteRequest");
+        }
+        if (put != null) {
+            Map<String, AttributeValue> item = AttributeValueJson.readItem(put.get("Item"), "Item");
+            if (item == null) {
+                throw DynamoDbException.validation("1 validation error detected: Value null at "
+                        + "'requestItems." + table.name() + ".member.putRequest.item' failed to satisfy constraint: "
+                        + "Member must not be null");
+            }
+            PrimaryKey key = table.keySchema().keyOf(item, false);
+            if (ItemSize.of(item) > ItemSize.MAX_ITEM_BYTES) {
+                throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
+            }
+            return new WriteRequest(table, key, item);
+        }
+        Map<String, AttributeValue> key = AttributeValueJson.readItem(delete.get("Key"), "Key");
+        if (key == null) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at "
+                    + "'requestItems." + table.name() + ".member.deleteRequest.key' failed to satisfy constraint: "
+                    + "Member must not be null");
+        }
+        return new WriteRequest(table, table.keySchema().keyOf(key, true), null);
+    }
+}

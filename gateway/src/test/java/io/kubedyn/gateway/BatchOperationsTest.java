@@ -1,0 +1,114 @@
+package io.kubedyn.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+@QuarkusTest
+class BatchOperationsTest extends EmbeddedServerTest {
+
+    @BeforeEach
+    void musicTable() {
+        createMusicTable();
+    }
+
+    private static WriteRequest put(Map<String, AttributeValue> item) {
+        return WriteRequest.builder().putRequest(p -> p.item(item)).build();
+    }
+
+    private static WriteRequest delete(Map<String, AttributeValue> key) {
+        return WriteRequest.builder().deleteRequest(d -> d.key(key)).build();
+    }
+
+    private List<Map<String, AttributeValue>> all() {
+        return dynamo.scan(b -> b.tableName(table)).items();
+    }
+
+    @Test
+    void batchWritePutsAndDeletesAcrossTables() {
+        String other = table + "-other";
+        createTable(other, "id", software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.S, null, null);
+        dynamo.putItem(b -> b.tableName(table).item(song("Kyuss", "Space Cadet")));
+        BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(Map.of(
+                table, List.of(put(song("1000mods", "Vidage")), put(song("1000mods", "Claws")),
+                        delete(song("Kyuss", "Space Cadet"))),
+                other, List.of(put(Map.of("id", s("x")))))));
+        assertThat(response.unprocessedItems()).isEmpty();
+        assertThat(all()).containsExactlyInAnyOrder(song("1000mods", "Vidage"), song("1000mods", "Claws"));
+        assertThat(dynamo.scan(b -> b.tableName(other)).items()).containsExactly(Map.of("id", s("x")));
+    }
+
+    @Test
+    void batchWriteOfTwentyFiveIsAcceptedAndTwentySixRefused() {
+        List<WriteRequest> writes = new ArrayList<>();
+        for (int i = 0; i < 26; i++) {
+            writes.add(put(song("a", "song" + i)));
+        }
+        assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes))))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("Too many items requested");
+        assertThat(all()).isEmpty();
+        dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes.subList(0, 25))));
+        assertThat(all()).hasSize(25);
+    }
+
+    @Test
+    void batchWriteWithDuplicateKeysIsRefusedWhole() {
+        assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, List.of(
+                put(song("a", "x")), put(song("b", "y")), delete(song("a", "x")))))))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("contains duplicates");
+        assertThat(all()).isEmpty();
+    }
+
+    @Test
+    void batchWriteWithOneBadEntryWritesNothing() {
+        assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, List.of(
+                put(song("a", "x")), put(Map.of("Artist", s("no sort key"))))))))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("Missing the key SongTitle");
+        assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, List.of(put(song("a", "x"))),
+                "no-such-table", List.of(put(song("a", "x")))))))
+                .isInstanceOf(ResourceNotFoundException.class);
+        assertThat(all()).isEmpty();
+    }
+
+    @Test
+    void batchGetReturnsTheItemsThatExist() {
+        dynamo.putItem(b -> b.tableName(table).item(Map.of("Artist", s("Kyuss"), "SongTitle", s("Space Cadet"),
+                "Year", n("1994"))));
+        dynamo.putItem(b -> b.tableName(table).item(song("1000mods", "Vidage")));
+        BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
+                .keys(song("Kyuss", "Space Cadet"), song("1000mods", "Vidage"), song("nobody", "nothing"))
+                .attributesToGet("SongTitle", "Year").build())));
+        assertThat(response.unprocessedKeys()).isEmpty();
+        assertThat(response.responses().get(table)).containsExactlyInAnyOrder(
+                Map.of("SongTitle", s("Space Cadet"), "Year", n("1994")), Map.of("SongTitle", s("Vidage")));
+    }
+
+    @Test
+    void batchGetRefusesDuplicatesAndMoreThanOneHundredKeys() {
+        assertThatThrownBy(() -> dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
+                .keys(song("a", "b"), song("a", "b")).build()))))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("contains duplicates");
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            keys.add(song("a", "song" + i));
+        }
+        assertThatThrownBy(() -> dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
+                .keys(keys).build()))))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("Too many items requested");
+        assertThat(dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
+                .keys(keys.subList(0, 100)).build()))).responses().get(table)).isEmpty();
+    }
+}
