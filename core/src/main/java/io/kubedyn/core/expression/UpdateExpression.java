@@ -126,6 +126,7 @@ public final class UpdateExpression {
             return builder.updateOperand(plain.operand());
         }
         boolean plus = ctx instanceof PlusValueContext;
+        builder.countOperator();
         Operand left = builder.updateOperand(plus ? ((PlusValueContext) ctx).operand(0) : ((MinusValueContext) ctx).operand(0));
         Operand right = builder.updateOperand(plus ? ((PlusValueContext) ctx).operand(1) : ((MinusValueContext) ctx).operand(1));
         for (Operand operand : List.of(left, right)) {

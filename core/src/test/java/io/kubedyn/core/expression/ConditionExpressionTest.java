@@ -167,6 +167,7 @@ class ConditionExpressionTest {
         assertThat(test("size(qty) = :one")).as("numbers have no size").isFalse();
         assertThat(test("size(absent) <> :one")).isTrue();
         assertThat(test(":three = size(things)")).isTrue();
+        assertThat(test("size(:a) = :one")).as("size of an expression attribute value").isTrue();
     }
 
     @Test

@@ -108,6 +108,9 @@ class InvalidExpressionTest {
                         + "type for operator or function; operator or function: attribute_type, operand type: N"),
                 Arguments.of("Condition", "attribute_type(a, :bad)", "Invalid ConditionExpression: Invalid attribute "
                         + "type name found; type: STRING, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}"),
+                Arguments.of("Condition", "attribute_type(a, b)", "Invalid ConditionExpression: Operator or function "
+                        + "requires an expression attribute value as its second operand; operator or function: "
+                        + "attribute_type"),
                 Arguments.of("Condition", "size(:num) > :lo", "Invalid ConditionExpression: Incorrect operand type "
                         + "for operator or function; operator or function: size, operand type: N"),
                 // ---- operators ----
