@@ -160,7 +160,7 @@ final class ExpressionBuilder {
         }
     }
 
-    private void countOperator() {
+    void countOperator() {
         if (++operators > MAX_OPERATORS) {
             throw invalid("The expression contains too many operators; operator count: " + operators);
         }
@@ -223,6 +223,11 @@ final class ExpressionBuilder {
             case "attribute_type": {
                 DocumentPath path = requirePath(name, operands.get(0));
                 Operand type = operands.get(1);
+                if (!(type instanceof Operand.Value)) {
+                    // DynamoDB takes the type only from ExpressionAttributeValues, not from the item.
+                    throw invalid("Operator or function requires an expression attribute value as its second operand; "
+                            + "operator or function: " + name);
+                }
                 if (type instanceof Operand.Value v) {
                     if (!(v.value() instanceof AttributeValue.S s)) {
                         throw incorrectOperandType(name, v.value().type());
@@ -246,7 +251,6 @@ final class ExpressionBuilder {
                 if (argument instanceof Operand.Value v && Values.size(v.value()) == null) {
                     throw incorrectOperandType(name, v.value().type());
                 }
-                requirePath(name, argument);
                 return new Operand.Size(argument);
             }
             case "if_not_exists":
