@@ -8,6 +8,8 @@ import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.ItemSize;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.expression.ProjectionExpression;
+import io.kubedyn.core.write.ItemChange;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,7 +44,7 @@ final class BatchOperations {
                              List<Map<String, AttributeValue>> rawKeys) {
     }
 
-    private record WriteRequest(TableDefinition table, PrimaryKey key, Map<String, AttributeValue> item) {
+    private record WriteRequest(TableDefinition table, PrimaryKey key, ItemChange change) {
     }
 
     private static JsonNode requestItems(Request request) {
@@ -92,9 +94,11 @@ final class BatchOperations {
         if (total > MAX_GET_KEYS) {
             throw DynamoDbException.validation("Too many items requested for the BatchGetItem call");
         }
-        ItemProjection[] projections = new ItemProjection[tables.size()];
+        ProjectionExpression[] projections = new ProjectionExpression[tables.size()];
         for (int t = 0; t < tables.size(); t++) {
-            projections[t] = ItemProjection.of(tables.get(t).request());
+            RequestExpressions expressions = new RequestExpressions(tables.get(t).request());
+            projections[t] = expressions.projection();
+            expressions.verifyAllUsed();
         }
 
         long bytes = 0;
@@ -112,7 +116,7 @@ final class BatchOperations {
                 Map<String, AttributeValue> item = backend.get(table.table().name(), table.keys().get(k));
                 if (item != null) {
                     bytes += ItemSize.of(item);
-                    AttributeValueJson.writeItem(out, projections[t].apply(item));
+                    AttributeValueJson.writeItem(out, projections[t] == null ? item : projections[t].apply(item));
                 }
             }
             out.writeEndArray();
@@ -170,7 +174,7 @@ final class BatchOperations {
             throw DynamoDbException.validation("Too many items requested for the BatchWriteItem call");
         }
         for (WriteRequest write : writes) {
-            backend.update(write.table().name(), write.key(), old -> write.item());
+            backend.write(write.table().name(), write.key(), write.change());
         }
         out.writeStartObject();
         out.writeObjectFieldStart("UnprocessedItems");
@@ -199,7 +203,7 @@ final class BatchOperations {
             if (ItemSize.of(item) > ItemSize.MAX_ITEM_BYTES) {
                 throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
             }
-            return new WriteRequest(table, key, item);
+            return new WriteRequest(table, key, ItemChange.put(item, null, null));
         }
         Map<String, AttributeValue> key = AttributeValueJson.readItem(delete.get("Key"), "Key");
         if (key == null) {
@@ -207,6 +211,6 @@ final class BatchOperations {
                     + "'requestItems." + table.name() + ".member.deleteRequest.key' failed to satisfy constraint: "
                     + "Member must not be null");
         }
-        return new WriteRequest(table, table.keySchema().keyOf(key, true), null);
+        return new WriteRequest(table, table.keySchema().keyOf(key, true), ItemChange.delete(key, null, null));
     }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.DynamoDbError;
+import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.DynamoDbException;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -70,6 +72,9 @@ public class DynamoDbEndpoint {
                 operation.execute(request, out);
             }
             response = body.toByteArray();
+        } catch (ConditionalCheckFailedException e) {
+            status = e.error().httpStatus();
+            response = conditionalCheckFailed(e);
         } catch (DynamoDbException e) {
             status = e.error().httpStatus();
             response = error(e.error(), e.getMessage());
@@ -112,6 +117,24 @@ public class DynamoDbEndpoint {
         } catch (IOException e) {
             throw new DynamoDbException(DynamoDbError.SERIALIZATION, "Request body could not be read");
         }
+    }
+
+    /** DynamoDB's error body, with the item as it was when the request asked for it. */
+    private byte[] conditionalCheckFailed(ConditionalCheckFailedException e) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+        try (JsonGenerator out = json.getFactory().createGenerator(body)) {
+            out.writeStartObject();
+            out.writeStringField("__type", e.error().wireType());
+            out.writeStringField("message", e.getMessage());
+            if (e.item() != null) {
+                out.writeFieldName("Item");
+                AttributeValueJson.writeItem(out, e.item());
+            }
+            out.writeEndObject();
+        } catch (IOException io) {
+            throw new IllegalStateException(io);
+        }
+        return body.toByteArray();
     }
 
     private byte[] error(DynamoDbError error, String message) {

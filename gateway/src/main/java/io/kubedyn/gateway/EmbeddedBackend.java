@@ -5,12 +5,13 @@ import io.kubedyn.core.HashRange;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.storage.Page;
+import io.kubedyn.storage.WriteResult;
 import io.kubedyn.storage.PartitionStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /** All tables in one in-process partition store: the single-process server. */
 public final class EmbeddedBackend implements TableBackend, AutoCloseable {
@@ -51,9 +52,8 @@ public final class EmbeddedBackend implements TableBackend, AutoCloseable {
     }
 
     @Override
-    public Map<String, AttributeValue> update(String table, PrimaryKey key,
-                                              UnaryOperator<Map<String, AttributeValue>> change) {
-        return store.update(table, key, change);
+    public WriteResult write(String table, PrimaryKey key, ItemChange change) {
+        return store.update(table, key, change::apply);
     }
 
     @Override

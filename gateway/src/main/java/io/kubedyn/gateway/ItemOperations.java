@@ -1,18 +1,22 @@
 package io.kubedyn.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.ItemSize;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.expression.ConditionExpression;
+import io.kubedyn.core.expression.ProjectionExpression;
+import io.kubedyn.core.expression.UpdateExpression;
+import io.kubedyn.core.write.ConditionalCheckFailedException;
+import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.storage.WriteResult;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** PutItem, GetItem and DeleteItem. */
+/** PutItem, GetItem, UpdateItem and DeleteItem. */
 final class ItemOperations {
     private final TableBackend backend;
 
@@ -23,6 +27,7 @@ final class ItemOperations {
     void register(Map<String, Operation> operations) {
         operations.put("PutItem", this::putItem);
         operations.put("GetItem", this::getItem);
+        operations.put("UpdateItem", this::updateItem);
         operations.put("DeleteItem", this::deleteItem);
     }
 
@@ -33,21 +38,24 @@ final class ItemOperations {
             throw DynamoDbException.validation(
                     "1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null");
         }
-        String returnValues = returnValues(request);
-        refuseConditions(request);
+        String returnValues = returnValues(request, false);
+        boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
         PrimaryKey key = table.keySchema().keyOf(item, false);
         long size = ItemSize.of(item);
         if (size > ItemSize.MAX_ITEM_BYTES) {
             throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
         }
-        Map<String, AttributeValue> old = backend.update(table.name(), key, current -> item);
+        RequestExpressions expressions = new RequestExpressions(request);
+        ConditionExpression condition = expressions.condition();
+        expressions.verifyAllUsed();
+        WriteResult result = write(table, key, ItemChange.put(item, condition, expressions.attributes()),
+                returnOldOnFailure);
         out.writeStartObject();
-        if (returnValues.equals("ALL_OLD") && old != null) {
-            out.writeFieldName("Attributes");
-            AttributeValueJson.writeItem(out, old);
+        if (returnValues.equals("ALL_OLD")) {
+            attributes(out, result.old());
         }
         if (ConsumedCapacity.requested(request)) {
-            ConsumedCapacity.ofWrite(table.name(), Math.max(size, old == null ? 0 : ItemSize.of(old))).write(out);
+            ConsumedCapacity.ofWrite(table.name(), Math.max(size, sizeOf(result.old()))).write(out);
         }
         out.writeEndObject();
     }
@@ -56,33 +64,94 @@ final class ItemOperations {
         TableDefinition table = backend.requireTable(request.tableName());
         PrimaryKey key = table.keySchema().keyOf(requireKey(request), true);
         boolean consistent = request.bool("ConsistentRead", false);
+        RequestExpressions expressions = new RequestExpressions(request);
+        ProjectionExpression projection = expressions.projection();
+        expressions.verifyAllUsed();
         Map<String, AttributeValue> item = backend.get(table.name(), key);
         out.writeStartObject();
         if (item != null) {
             out.writeFieldName("Item");
-            AttributeValueJson.writeItem(out, attributesToGet(request, item));
+            AttributeValueJson.writeItem(out, projection == null ? item : projection.apply(item));
         }
         if (ConsumedCapacity.requested(request)) {
-            ConsumedCapacity.ofRead(table.name(), item == null ? 0 : ItemSize.of(item), consistent).write(out);
+            ConsumedCapacity.ofRead(table.name(), sizeOf(item), consistent).write(out);
+        }
+        out.writeEndObject();
+    }
+
+    private void updateItem(Request request, JsonGenerator out) throws IOException {
+        TableDefinition table = backend.requireTable(request.tableName());
+        Map<String, AttributeValue> keyAttributes = requireKey(request);
+        PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
+        String returnValues = returnValues(request, true);
+        boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
+        RequestExpressions expressions = new RequestExpressions(request);
+        UpdateExpression update = expressions.update();
+        ConditionExpression condition = expressions.condition();
+        expressions.verifyAllUsed();
+        if (update != null) {
+            for (String name : update.updatedAttributeNames()) {
+                if (table.keySchema().isKeyAttribute(name)) {
+                    throw DynamoDbException.validation("One or more parameter values were invalid: Cannot update "
+                            + "attribute " + name + ". This attribute is part of the key");
+                }
+            }
+        }
+        WriteResult result = write(table, key,
+                ItemChange.update(keyAttributes, update, condition, expressions.attributes()), returnOldOnFailure);
+        out.writeStartObject();
+        switch (returnValues) {
+            case "ALL_OLD" -> attributes(out, result.old());
+            case "ALL_NEW" -> attributes(out, result.updated());
+            case "UPDATED_OLD" -> attributes(out, update == null || result.old() == null ? null : update.projectUpdated(result.old()));
+            case "UPDATED_NEW" -> attributes(out, update == null ? null : update.projectUpdated(result.updated()));
+            default -> {
+            }
+        }
+        if (ConsumedCapacity.requested(request)) {
+            ConsumedCapacity.ofWrite(table.name(), Math.max(sizeOf(result.old()), sizeOf(result.updated()))).write(out);
         }
         out.writeEndObject();
     }
 
     private void deleteItem(Request request, JsonGenerator out) throws IOException {
         TableDefinition table = backend.requireTable(request.tableName());
-        PrimaryKey key = table.keySchema().keyOf(requireKey(request), true);
-        String returnValues = returnValues(request);
-        refuseConditions(request);
-        Map<String, AttributeValue> old = backend.update(table.name(), key, current -> null);
+        Map<String, AttributeValue> keyAttributes = requireKey(request);
+        PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
+        String returnValues = returnValues(request, false);
+        boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
+        RequestExpressions expressions = new RequestExpressions(request);
+        ConditionExpression condition = expressions.condition();
+        expressions.verifyAllUsed();
+        WriteResult result = write(table, key, ItemChange.delete(keyAttributes, condition, expressions.attributes()),
+                returnOldOnFailure);
         out.writeStartObject();
-        if (returnValues.equals("ALL_OLD") && old != null) {
-            out.writeFieldName("Attributes");
-            AttributeValueJson.writeItem(out, old);
+        if (returnValues.equals("ALL_OLD")) {
+            attributes(out, result.old());
         }
         if (ConsumedCapacity.requested(request)) {
-            ConsumedCapacity.ofWrite(table.name(), old == null ? 0 : ItemSize.of(old)).write(out);
+            ConsumedCapacity.ofWrite(table.name(), sizeOf(result.old())).write(out);
         }
         out.writeEndObject();
+    }
+
+    private WriteResult write(TableDefinition table, PrimaryKey key, ItemChange change, boolean returnOldOnFailure) {
+        try {
+            return backend.write(table.name(), key, change);
+        } catch (ConditionalCheckFailedException e) {
+            throw e.reportingItem(returnOldOnFailure);
+        }
+    }
+
+    private static void attributes(JsonGenerator out, Map<String, AttributeValue> attributes) throws IOException {
+        if (attributes != null && !attributes.isEmpty()) {
+            out.writeFieldName("Attributes");
+            AttributeValueJson.writeItem(out, attributes);
+        }
+    }
+
+    private static long sizeOf(Map<String, AttributeValue> item) {
+        return item == null ? 0 : ItemSize.of(item);
     }
 
     static Map<String, AttributeValue> requireKey(Request request) {
@@ -94,37 +163,17 @@ final class ItemOperations {
         return key;
     }
 
-    private static String returnValues(Request request) {
+    private static String returnValues(Request request, boolean update) {
         String value = request.oneOf("ReturnValues", "returnValues", "NONE",
                 "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW");
-        if (!value.equals("NONE") && !value.equals("ALL_OLD")) {
+        if (!update && !value.equals("NONE") && !value.equals("ALL_OLD")) {
             throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
         }
         return value;
     }
 
-    private static void refuseConditions(Request request) {
-        for (String member : new String[] {"ConditionExpression", "Expected"}) {
-            request.refuseUnsupported(member, "conditional writes come with the expression language");
-        }
-    }
-
-    /** The legacy AttributesToGet parameter: keep only the named top-level attributes. */
-    static Map<String, AttributeValue> attributesToGet(Request request, Map<String, AttributeValue> item) {
-        JsonNode names = request.node("AttributesToGet");
-        if (names == null) {
-            return item;
-        }
-        if (!names.isArray()) {
-            throw Request.serialization("AttributesToGet", "a list");
-        }
-        Map<String, AttributeValue> projected = new LinkedHashMap<>();
-        for (JsonNode name : names) {
-            AttributeValue value = item.get(name.asText());
-            if (value != null) {
-                projected.put(name.asText(), value);
-            }
-        }
-        return projected;
+    private static boolean returnValuesOnConditionCheckFailure(Request request) {
+        return request.oneOf("ReturnValuesOnConditionCheckFailure", "returnValuesOnConditionCheckFailure", "NONE",
+                "ALL_OLD", "NONE").equals("ALL_OLD");
     }
 }

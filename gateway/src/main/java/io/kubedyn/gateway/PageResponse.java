@@ -6,10 +6,11 @@ import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.ItemSize;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.expression.ConditionExpression;
+import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
 import java.io.IOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Writes a Query or Scan response: Items (unless Select is COUNT), Count, ScannedCount, LastEvaluatedKey. */
@@ -17,17 +18,29 @@ final class PageResponse {
     private PageResponse() {
     }
 
+    /**
+     * Writes the page's items that pass {@code filter} (null: all), each cut down to
+     * {@code projection} (null: whole items).
+     */
     static void write(JsonGenerator out, Request request, TableDefinition table, Page page,
-                      List<Map<String, AttributeValue>> matching, boolean countOnly) throws IOException {
+                      ConditionExpression filter, ProjectionExpression projection, boolean countOnly) throws IOException {
         out.writeStartObject();
+        int count = 0;
         if (!countOnly) {
             out.writeArrayFieldStart("Items");
-            for (Map<String, AttributeValue> item : matching) {
-                AttributeValueJson.writeItem(out, ItemOperations.attributesToGet(request, item));
+        }
+        for (Map<String, AttributeValue> item : page.items()) {
+            if (filter == null || filter.test(item)) {
+                count++;
+                if (!countOnly) {
+                    AttributeValueJson.writeItem(out, projection == null ? item : projection.apply(item));
+                }
             }
+        }
+        if (!countOnly) {
             out.writeEndArray();
         }
-        out.writeNumberField("Count", matching.size());
+        out.writeNumberField("Count", count);
         out.writeNumberField("ScannedCount", page.items().size());
         if (page.lastEvaluated() != null) {
             out.writeFieldName("LastEvaluatedKey");
@@ -50,7 +63,7 @@ final class PageResponse {
         return key;
     }
 
-    /** Select: ALL_ATTRIBUTES (default) or COUNT; the others need indexes or projections. */
+    /** Select: ALL_ATTRIBUTES (default), COUNT, or SPECIFIC_ATTRIBUTES with a projection. */
     static boolean countOnly(Request request) {
         String select = request.oneOf("Select", "select", "ALL_ATTRIBUTES",
                 "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT");
@@ -61,6 +74,10 @@ final class PageResponse {
         if (select.equals("SPECIFIC_ATTRIBUTES") && !request.has("AttributesToGet") && !request.has("ProjectionExpression")) {
             throw io.kubedyn.core.DynamoDbException.validation(
                     "SPECIFIC_ATTRIBUTES requires either AttributesToGet or ProjectionExpression");
+        }
+        if (select.equals("COUNT") && (request.has("AttributesToGet") || request.has("ProjectionExpression"))) {
+            throw io.kubedyn.core.DynamoDbException.validation("Cannot specify the AttributesToGet or "
+                    + "ProjectionExpression when choosing to get only the Count");
         }
         return select.equals("COUNT");
     }

@@ -10,7 +10,9 @@ import io.kubedyn.core.KeyCondition;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.KeyConditionExpression;
+import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,13 +39,29 @@ final class QueryOperation implements Operation {
         Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
         boolean countOnly = PageResponse.countOnly(request);
         boolean forward = request.bool("ScanIndexForward", true);
+        RequestExpressions expressions = new RequestExpressions(request);
         KeyCondition condition = keyCondition(request, table);
-        request.expressionAttributes().verifyAllUsed();
+        ConditionExpression filter = expressions.filter("QueryFilter");
+        ProjectionExpression projection = expressions.projection();
+        expressions.verifyAllUsed();
+        refuseKeyAttributesInFilter(filter, table);
         PrimaryKey start = exclusiveStartKey(request, table, condition);
         Page page = backend.query(table.name(), condition.partitionKey(), condition.sortKey().orElse(null), forward,
                 limit == null ? Integer.MAX_VALUE : limit, start);
-        List<Map<String, AttributeValue>> matching = new ArrayList<>(page.items());
-        PageResponse.write(out, request, table, page, matching, countOnly);
+        PageResponse.write(out, request, table, page, filter, projection, countOnly);
+    }
+
+    /** DynamoDB refuses a Query filter on key attributes: the key condition is the place for them. */
+    private static void refuseKeyAttributesInFilter(ConditionExpression filter, TableDefinition table) {
+        if (filter == null) {
+            return;
+        }
+        for (String name : filter.attributeNames()) {
+            if (table.keySchema().isKeyAttribute(name)) {
+                throw DynamoDbException.validation("Filter Expression can only contain non-primary key attributes: "
+                        + "Primary key attribute: " + name);
+            }
+        }
     }
 
     private KeyCondition keyCondition(Request request, TableDefinition table) {

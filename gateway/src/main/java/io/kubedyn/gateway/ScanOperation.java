@@ -6,6 +6,8 @@ import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.expression.ConditionExpression;
+import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -45,10 +47,13 @@ final class ScanOperation implements Operation {
         }
         int seg = segment == null ? 0 : segment;
         int total = totalSegments == null ? 1 : totalSegments;
+        RequestExpressions expressions = new RequestExpressions(request);
+        ConditionExpression filter = expressions.filter("ScanFilter");
+        ProjectionExpression projection = expressions.projection();
+        expressions.verifyAllUsed();
         PrimaryKey start = exclusiveStartKey(request, table, seg, total);
         Page page = backend.scan(table.name(), seg, total, limit == null ? Integer.MAX_VALUE : limit, start);
-        List<Map<String, AttributeValue>> matching = new ArrayList<>(page.items());
-        PageResponse.write(out, request, table, page, matching, countOnly);
+        PageResponse.write(out, request, table, page, filter, projection, countOnly);
     }
 
     private static PrimaryKey exclusiveStartKey(Request request, TableDefinition table, int segment, int total) {

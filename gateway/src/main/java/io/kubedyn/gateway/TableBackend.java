@@ -5,11 +5,12 @@ import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.storage.Page;
+import io.kubedyn.storage.WriteResult;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * Where the gateway's tables live: in-process partition stores (embedded) or storage pods
@@ -37,8 +38,11 @@ public interface TableBackend {
 
     Map<String, AttributeValue> get(String table, PrimaryKey key);
 
-    /** Atomically replaces the item with {@code change(old)} (null deletes); returns the old item. */
-    Map<String, AttributeValue> update(String table, PrimaryKey key, UnaryOperator<Map<String, AttributeValue>> change);
+    /**
+     * Applies {@code change} to the item atomically: no other write to the item interleaves,
+     * and a change that throws (a failed condition, an invalid update) writes nothing.
+     */
+    WriteResult write(String table, PrimaryKey key, ItemChange change);
 
     Page query(String table, AttributeValue partitionKey, SortKeyCondition condition, boolean forward, int limit,
                PrimaryKey exclusiveStart);

@@ -233,20 +233,20 @@ public final class PartitionStore implements AutoCloseable {
 
     /** Stores the item durably; returns the item it replaced, or null. */
     public Map<String, AttributeValue> put(String tableName, PrimaryKey key, Map<String, AttributeValue> item) {
-        return update(tableName, key, old -> item);
+        return update(tableName, key, old -> item).old();
     }
 
     /** Deletes the item durably; returns the item deleted, or null. */
     public Map<String, AttributeValue> delete(String tableName, PrimaryKey key) {
-        return update(tableName, key, old -> null);
+        return update(tableName, key, old -> null).old();
     }
 
     /**
      * The atomic read-modify-write every item write goes through: {@code change} sees the current
      * item (or null) and returns the new one (null deletes it). If {@code change} throws, nothing
-     * is written. Returns the old item.
+     * is written. Returns the item before and after.
      */
-    public Map<String, AttributeValue> update(
+    public WriteResult update(
             String tableName, PrimaryKey key, UnaryOperator<Map<String, AttributeValue>> change) {
         OpenTable table = table(tableName);
         byte[] storageKey = key.storageKey();
@@ -266,7 +266,7 @@ public final class PartitionStore implements AutoCloseable {
                 }
                 db.put(table.family(), syncWrite, storageKey, ItemCodec.encode(updated));
             }
-            return old;
+            return new WriteResult(old, updated);
         } catch (RocksDBException e) {
             throw new StorageException("write failed", e);
         } finally {
