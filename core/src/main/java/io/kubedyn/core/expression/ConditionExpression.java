@@ -18,6 +18,11 @@ public final class ConditionExpression {
         this.condition = condition;
     }
 
+    /** A condition built other than by parsing (from the legacy parameters); {@code description} is for toString. */
+    static ConditionExpression of(String description, Condition condition) {
+        return new ConditionExpression(description, condition);
+    }
+
     /** Parses a ConditionExpression (PutItem, UpdateItem, DeleteItem, ConditionCheck). */
     public static ConditionExpression parse(String text, ExpressionAttributes attributes) {
         return parse("ConditionExpression", text, attributes);
