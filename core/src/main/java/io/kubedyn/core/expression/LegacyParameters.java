@@ -19,9 +19,8 @@ import java.util.Set;
  * ConditionalOperator, KeyConditions, AttributeUpdates, AttributesToGet), translated onto the
  * same evaluator as the expressions, with DynamoDB's validation messages.
  *
- * <p>Deliberate differences: NOT_CONTAINS is true for a missing attribute (as
- * {@code NOT contains(a, :v)} is), and a run-time type mismatch in AttributeUpdates reports
- * the UpdateExpression message.
+ * <p>Deliberate difference: a run-time type mismatch in AttributeUpdates reports the
+ * UpdateExpression message ("An operand in the update expression has an incorrect data type").
  */
 public final class LegacyParameters {
 
@@ -162,7 +161,9 @@ public final class LegacyParameters {
             case CONTAINS:
                 return new Condition.Contains(path, value(values.get(0)));
             case NOT_CONTAINS:
-                return new Condition.Not(new Condition.Contains(path, value(values.get(0))));
+                // Unlike NOT contains(a, :v), NOT_CONTAINS is false for a missing attribute.
+                return new Condition.And(new Condition.AttributeExists(DocumentPath.of(name), true),
+                        new Condition.Not(new Condition.Contains(path, value(values.get(0)))));
             case BEGINS_WITH:
                 return new Condition.BeginsWith(path, value(values.get(0)));
             case IN: {
@@ -214,10 +215,14 @@ public final class LegacyParameters {
                 throw invalidParameter("ComparisonOperator " + op + " is not valid for " + v.type() + " AttributeValue type");
             }
         }
-        if (op == ComparisonOperator.BETWEEN) {
-            if (!values.get(0).type().equals(values.get(1).type())) {
-                throw invalidParameter("AttributeValues inside AttributeValueList must be of same type");
+        if (op == ComparisonOperator.BETWEEN || op == ComparisonOperator.IN) {
+            for (AttributeValue v : values) {
+                if (!v.type().equals(values.get(0).type())) {
+                    throw invalidParameter("AttributeValues inside AttributeValueList must be of same type");
+                }
             }
+        }
+        if (op == ComparisonOperator.BETWEEN) {
             Integer order = Values.compare(values.get(0), values.get(1));
             if (order != null && order > 0) {
                 throw invalidParameter("The BETWEEN condition was provided a range where the lower bound is greater "

@@ -55,6 +55,8 @@ class LegacyParametersTest {
         assertThat(filter("tags", cond(ComparisonOperator.CONTAINS, s("red")))).isTrue();
         assertThat(filter("tags", cond(ComparisonOperator.NOT_CONTAINS, s("red")))).isFalse();
         assertThat(filter("title", cond(ComparisonOperator.BEGINS_WITH, s("Du")))).isTrue();
+        assertThat(filter("absent", cond(ComparisonOperator.NOT_CONTAINS, s("red")))).as("missing").isFalse();
+        assertThat(filter("tags", cond(ComparisonOperator.NOT_CONTAINS, s("green")))).isTrue();
     }
 
     @Test
@@ -112,6 +114,9 @@ class LegacyParametersTest {
         assertThatThrownBy(() -> filter("n", cond(ComparisonOperator.BEGINS_WITH, n(1))))
                 .hasMessage("One or more parameter values were invalid: ComparisonOperator BEGINS_WITH is not valid "
                         + "for N AttributeValue type");
+        assertThatThrownBy(() -> filter("n", cond(ComparisonOperator.IN, n(1), s("1"))))
+                .hasMessage("One or more parameter values were invalid: AttributeValues inside AttributeValueList must "
+                        + "be of same type");
         assertThatThrownBy(() -> ComparisonOperator.parse("LIKE", "scanFilter"))
                 .hasMessageContaining("Value 'LIKE' at 'scanFilter.member.comparisonOperator'");
     }
