@@ -198,6 +198,13 @@ class ConditionExpressionTest {
     }
 
     @Test
+    void whitespaceIsOptionalAndMayBeAnyBlank() {
+        assertThat(test("qty>=:two AND qty<=:three AND qty<>:one")).isTrue();
+        assertThat(test("info.#dims.w=:ten\tand\n\r(id=:id)")).isTrue();
+        assertThat(test("attribute_exists( info . colors [ 1 ] )")).isTrue();
+    }
+
+    @Test
     void filterExpressionNamesItselfInErrors() {
         assertThatThrownBy(() -> ConditionExpression.parseFilter("a = ", ExpressionAttributes.none()))
                 .isInstanceOf(DynamoDbException.class)
