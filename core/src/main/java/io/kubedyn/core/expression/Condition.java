@@ -87,6 +87,14 @@ sealed interface Condition {
         }
     }
 
+    /** The condition of an empty legacy Expected or filter map. */
+    record Always() implements Condition {
+        @Override
+        public boolean test(Map<String, AttributeValue> item) {
+            return true;
+        }
+    }
+
     record And(Condition left, Condition right) implements Condition {
         @Override
         public boolean test(Map<String, AttributeValue> item) {

@@ -1,8 +1,11 @@
 package io.kubedyn.core.expression;
 
 import io.kubedyn.core.AttributeValue;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A parsed ConditionExpression or FilterExpression. {@link #test} evaluates it on an item by
@@ -16,6 +19,11 @@ public final class ConditionExpression {
     private ConditionExpression(String text, Condition condition) {
         this.text = text;
         this.condition = condition;
+    }
+
+    /** A condition built other than by parsing (from the legacy parameters); {@code description} is for toString. */
+    static ConditionExpression of(String description, Condition condition) {
+        return new ConditionExpression(description, condition);
     }
 
     /** Parses a ConditionExpression (PutItem, UpdateItem, DeleteItem, ConditionCheck). */
@@ -41,6 +49,57 @@ public final class ConditionExpression {
     /** Whether {@code item} (null or empty when there is no item) satisfies the condition. */
     public boolean test(Map<String, AttributeValue> item) {
         return condition.test(item == null ? Map.of() : item);
+    }
+
+    /**
+     * The top-level attributes the condition reads, in the order they first appear (for
+     * example to refuse key attributes in a Query's FilterExpression).
+     */
+    public Set<String> attributeNames() {
+        Set<String> names = new LinkedHashSet<>();
+        collect(condition, names);
+        return Collections.unmodifiableSet(names);
+    }
+
+    private static void collect(Condition c, Set<String> names) {
+        if (c instanceof Condition.Comparison x) {
+            collect(x.left(), names);
+            collect(x.right(), names);
+        } else if (c instanceof Condition.Between x) {
+            collect(x.value(), names);
+            collect(x.lower(), names);
+            collect(x.upper(), names);
+        } else if (c instanceof Condition.In x) {
+            collect(x.value(), names);
+            x.candidates().forEach(o -> collect(o, names));
+        } else if (c instanceof Condition.And x) {
+            collect(x.left(), names);
+            collect(x.right(), names);
+        } else if (c instanceof Condition.Or x) {
+            collect(x.left(), names);
+            collect(x.right(), names);
+        } else if (c instanceof Condition.Not x) {
+            collect(x.operand(), names);
+        } else if (c instanceof Condition.AttributeExists x) {
+            names.add(x.path().topLevelName());
+        } else if (c instanceof Condition.AttributeType x) {
+            names.add(x.path().topLevelName());
+            collect(x.type(), names);
+        } else if (c instanceof Condition.BeginsWith x) {
+            collect(x.value(), names);
+            collect(x.prefix(), names);
+        } else if (c instanceof Condition.Contains x) {
+            collect(x.container(), names);
+            collect(x.operand(), names);
+        }
+    }
+
+    private static void collect(Operand o, Set<String> names) {
+        if (o instanceof Operand.Path p) {
+            names.add(p.path().topLevelName());
+        } else if (o instanceof Operand.Size s) {
+            collect(s.argument(), names);
+        }
     }
 
     @Override

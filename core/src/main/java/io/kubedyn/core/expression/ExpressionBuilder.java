@@ -88,6 +88,10 @@ final class ExpressionBuilder {
             Operand left = operand(c.operand(0), Position.CONDITION_OPERAND);
             Operand right = operand(c.operand(1), Position.CONDITION_OPERAND);
             requireDistinct(comparator.symbol, left, List.of(right));
+            if (comparator != Condition.Comparator.EQ && comparator != Condition.Comparator.NE) {
+                requireComparable(comparator.symbol, left);
+                requireComparable(comparator.symbol, right);
+            }
             return new Condition.Comparison(comparator, left, right);
         } else if (ctx instanceof InContext c) {
             countOperator();
@@ -109,6 +113,9 @@ final class ExpressionBuilder {
             Operand lower = operand(c.operand(1), Position.CONDITION_OPERAND);
             Operand upper = operand(c.operand(2), Position.CONDITION_OPERAND);
             requireDistinct("BETWEEN", value, List.of(lower, upper));
+            requireComparable("BETWEEN", value);
+            requireComparable("BETWEEN", lower);
+            requireComparable("BETWEEN", upper);
             if (lower instanceof Operand.Value lo && upper instanceof Operand.Value hi) {
                 Integer order = Values.compare(lo.value(), hi.value());
                 if (!lo.value().type().equals(hi.value().type())) {
@@ -163,6 +170,13 @@ final class ExpressionBuilder {
     void countOperator() {
         if (++operators > MAX_OPERATORS) {
             throw invalid("The expression contains too many operators; operator count: " + operators);
+        }
+    }
+
+    /** Ordering compares only S, N and B: an expression attribute value of another type is refused. */
+    private void requireComparable(String operator, Operand operand) {
+        if (operand instanceof Operand.Value v && Values.compare(v.value(), v.value()) == null) {
+            throw incorrectOperandType(operator, v.value().type());
         }
     }
 

@@ -26,6 +26,11 @@ public final class ProjectionExpression {
         this.paths = List.copyOf(paths);
     }
 
+    /** A projection of top-level attributes named directly, as the legacy AttributesToGet does. */
+    static ProjectionExpression of(String description, List<DocumentPath> paths) {
+        return new ProjectionExpression(description, paths);
+    }
+
     public static ProjectionExpression parse(String text, ExpressionAttributes attributes) {
         Objects.requireNonNull(attributes, "attributes");
         return ExpressionParser.parse(KIND, text, parser -> {

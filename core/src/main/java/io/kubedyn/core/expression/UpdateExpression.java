@@ -38,20 +38,20 @@ public final class UpdateExpression {
     static final String INCORRECT_DATA_TYPE = "An operand in the update expression has an incorrect data type";
 
     /** One action of one clause. */
-    private sealed interface Action {
+    sealed interface Action {
         DocumentPath path();
     }
 
-    private record SetAction(DocumentPath path, Operand value) implements Action {
+    record SetAction(DocumentPath path, Operand value) implements Action {
     }
 
-    private record RemoveAction(DocumentPath path) implements Action {
+    record RemoveAction(DocumentPath path) implements Action {
     }
 
-    private record AddAction(DocumentPath path, AttributeValue value) implements Action {
+    record AddAction(DocumentPath path, AttributeValue value) implements Action {
     }
 
-    private record DeleteAction(DocumentPath path, AttributeValue value) implements Action {
+    record DeleteAction(DocumentPath path, AttributeValue value) implements Action {
     }
 
     private final String text;
@@ -66,6 +66,11 @@ public final class UpdateExpression {
             p.add(action.path());
         }
         this.paths = List.copyOf(p);
+    }
+
+    /** An update built other than by parsing (from the legacy AttributeUpdates); {@code description} is for toString. */
+    static UpdateExpression of(String description, List<Action> actions) {
+        return new UpdateExpression(description, actions);
     }
 
     public static UpdateExpression parse(String text, ExpressionAttributes attributes) {

@@ -190,6 +190,21 @@ class ConditionExpressionTest {
     }
 
     @Test
+    void reportsTheTopLevelAttributesItReads() {
+        ConditionExpression c = ConditionExpression.parseFilter(
+                "#n = :a AND (size(info.colors) > :one OR NOT contains(tags, :red)) AND qty BETWEEN :one AND :ten",
+                attrs(Map.of("#n", "name_"), VALUES));
+        assertThat(c.attributeNames()).containsExactly("name_", "info", "tags", "qty");
+    }
+
+    @Test
+    void whitespaceIsOptionalAndMayBeAnyBlank() {
+        assertThat(test("qty>=:two AND qty<=:three AND qty<>:one")).isTrue();
+        assertThat(test("info.#dims.w=:ten\tand\n\r(id=:id)")).isTrue();
+        assertThat(test("attribute_exists( info . colors [ 1 ] )")).isTrue();
+    }
+
+    @Test
     void filterExpressionNamesItselfInErrors() {
         assertThatThrownBy(() -> ConditionExpression.parseFilter("a = ", ExpressionAttributes.none()))
                 .isInstanceOf(DynamoDbException.class)
