@@ -1,6 +1,10 @@
 package io.kubedyn.gateway;
 
 import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.KeyCondition;
+import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.expression.KeyConditionExpression;
+import io.kubedyn.core.expression.LegacyParameters;
 import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ExpressionAttributes;
 import io.kubedyn.core.expression.ProjectionExpression;
@@ -21,8 +25,6 @@ final class RequestExpressions {
 
     private final Request request;
     private final boolean legacy;
-    private final LegacyExpression rewritten = new LegacyExpression();
-    private ExpressionAttributes legacyAttributes;
 
     RequestExpressions(Request request) {
         this.request = request;
@@ -44,12 +46,25 @@ final class RequestExpressions {
         }
     }
 
+    /** KeyConditionExpression or KeyConditions (Query). */
+    KeyCondition keyCondition(KeySchema schema) {
+        if (request.has("KeyConditions")) {
+            return LegacyParameters.keyConditions(
+                    LegacyRequest.conditions(request.node("KeyConditions"), "KeyConditions"), schema);
+        }
+        String text = request.string("KeyConditionExpression");
+        if (text == null) {
+            throw DynamoDbException.validation(
+                    "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+        }
+        return KeyConditionExpression.parse(text, request.expressionAttributes(), schema);
+    }
+
     /** ConditionExpression or Expected (with ConditionalOperator); null when the write is unconditional. */
     ConditionExpression condition() {
-        if (legacy) {
-            String text = request.has("Expected")
-                    ? rewritten.expected(request.node("Expected"), request.string("ConditionalOperator")) : null;
-            return text == null ? null : ConditionExpression.parse(text, legacyAttributes());
+        if (request.has("Expected")) {
+            return LegacyParameters.expected(LegacyRequest.expected(request.node("Expected")),
+                    request.string("ConditionalOperator"));
         }
         String text = request.string("ConditionExpression");
         return text == null ? null : ConditionExpression.parse(text, request.expressionAttributes());
@@ -57,11 +72,9 @@ final class RequestExpressions {
 
     /** FilterExpression, or the legacy QueryFilter / ScanFilter named {@code legacyMember}; null if none. */
     ConditionExpression filter(String legacyMember) {
-        if (legacy) {
-            String text = request.has(legacyMember)
-                    ? rewritten.filter(request.node(legacyMember), legacyMember, request.string("ConditionalOperator"))
-                    : null;
-            return text == null ? null : ConditionExpression.parseFilter(text, legacyAttributes());
+        if (request.has(legacyMember)) {
+            return LegacyParameters.filter(legacyMember, LegacyRequest.conditions(request.node(legacyMember), legacyMember),
+                    request.string("ConditionalOperator"));
         }
         String text = request.string("FilterExpression");
         return text == null ? null : ConditionExpression.parseFilter(text, request.expressionAttributes());
@@ -69,9 +82,8 @@ final class RequestExpressions {
 
     /** UpdateExpression or AttributeUpdates; null if neither. */
     UpdateExpression update() {
-        if (legacy) {
-            String text = request.has("AttributeUpdates") ? rewritten.attributeUpdates(request.node("AttributeUpdates")) : "";
-            return text.isEmpty() ? null : UpdateExpression.parse(text, legacyAttributes());
+        if (request.has("AttributeUpdates")) {
+            return LegacyParameters.attributeUpdates(LegacyRequest.attributeUpdates(request.node("AttributeUpdates")));
         }
         String text = request.string("UpdateExpression");
         return text == null ? null : UpdateExpression.parse(text, request.expressionAttributes());
@@ -79,32 +91,21 @@ final class RequestExpressions {
 
     /** ProjectionExpression or AttributesToGet; null when the whole item is wanted. */
     ProjectionExpression projection() {
-        if (legacy) {
-            return request.has("AttributesToGet")
-                    ? ProjectionExpression.parse(rewritten.attributesToGet(request.node("AttributesToGet")), legacyAttributes())
-                    : null;
+        if (request.has("AttributesToGet")) {
+            return LegacyParameters.attributesToGet(LegacyRequest.names(request.node("AttributesToGet"), "AttributesToGet"));
         }
         String text = request.string("ProjectionExpression");
         return text == null ? null : ProjectionExpression.parse(text, request.expressionAttributes());
     }
 
-    /** The names and values the expressions were parsed with. */
+    /** The names and values the expressions were parsed with (none for legacy parameters). */
     ExpressionAttributes attributes() {
-        return legacy ? legacyAttributes() : request.expressionAttributes();
+        return legacy ? ExpressionAttributes.none() : request.expressionAttributes();
     }
 
     void verifyAllUsed() {
         if (!legacy) {
             request.expressionAttributes().verifyAllUsed();
         }
-    }
-
-    /**
-     * The legacy rewrite's names and values, fixed once every legacy parameter has been
-     * rewritten: callers ask for all the expressions of a request before any is evaluated.
-     */
-    private ExpressionAttributes legacyAttributes() {
-        legacyAttributes = new ExpressionAttributes(rewritten.names(), rewritten.values());
-        return legacyAttributes;
     }
 }

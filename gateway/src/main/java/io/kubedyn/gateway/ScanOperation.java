@@ -10,8 +10,6 @@ import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /** Scan: the whole table, or one of TotalSegments hash-range segments of it, in hash order. */

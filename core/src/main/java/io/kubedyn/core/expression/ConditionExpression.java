@@ -41,11 +41,6 @@ public final class ConditionExpression {
         return new ConditionExpression(text, ExpressionBuilder.parseCondition(kind, text, attributes));
     }
 
-    /** The top-level attributes the condition reads (Query refuses filters on key attributes). */
-    public java.util.Set<String> attributeNames() {
-        return ConditionAttributeNames.of(condition);
-    }
-
     /** Whether {@code item} (null or empty when there is no item) satisfies the condition. */
     public boolean test(Map<String, AttributeValue> item) {
         return condition.test(item == null ? Map.of() : item);

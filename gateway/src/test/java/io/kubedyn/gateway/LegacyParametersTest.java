@@ -1,0 +1,85 @@
+package io.kubedyn.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeAction;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValueUpdate;
+import software.amazon.awssdk.services.dynamodb.model.ComparisonOperator;
+import software.amazon.awssdk.services.dynamodb.model.Condition;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalOperator;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.ExpectedAttributeValue;
+
+/** The pre-expression parameters older clients still send, on the same evaluator. */
+@QuarkusTest
+class LegacyParametersTest extends EmbeddedServerTest {
+
+    @BeforeEach
+    void songs() {
+        createMusicTable();
+        for (String title : List.of("Abrasive", "Claws", "Vidage")) {
+            dynamo.putItem(b -> b.tableName(table).item(Map.of("Artist", s("1000mods"), "SongTitle", s(title),
+                    "Length", n(Integer.toString(title.length())))));
+        }
+    }
+
+    private static Condition condition(ComparisonOperator op, AttributeValue... values) {
+        return Condition.builder().comparisonOperator(op).attributeValueList(values).build();
+    }
+
+    @Test
+    void keyConditionsAndQueryFilter() {
+        List<Map<String, AttributeValue>> items = dynamo.query(b -> b.tableName(table)
+                .keyConditions(Map.of("Artist", condition(ComparisonOperator.EQ, s("1000mods")),
+                        "SongTitle", condition(ComparisonOperator.GE, s("B"))))
+                .queryFilter(Map.of("Length", condition(ComparisonOperator.GT, n("5"))))).items();
+        assertThat(items).extracting(i -> i.get("SongTitle").s()).containsExactly("Vidage");
+    }
+
+    @Test
+    void scanFilterWithOr() {
+        List<Map<String, AttributeValue>> items = dynamo.scan(b -> b.tableName(table)
+                .scanFilter(Map.of("SongTitle", condition(ComparisonOperator.BEGINS_WITH, s("Cl")),
+                        "Length", condition(ComparisonOperator.EQ, n("8"))))
+                .conditionalOperator(ConditionalOperator.OR)).items();
+        assertThat(items).extracting(i -> i.get("SongTitle").s()).containsExactlyInAnyOrder("Claws", "Abrasive");
+    }
+
+    @Test
+    void expectedGuardsPutItem() {
+        assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table).item(song("1000mods", "Claws"))
+                .expected(Map.of("SongTitle", ExpectedAttributeValue.builder().exists(false).build()))))
+                .isInstanceOf(ConditionalCheckFailedException.class);
+        dynamo.putItem(b -> b.tableName(table).item(song("1000mods", "Claws"))
+                .expected(Map.of("Length", ExpectedAttributeValue.builder().value(n("5")).build())));
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(song("1000mods", "Claws"))).item())
+                .isEqualTo(song("1000mods", "Claws"));
+    }
+
+    @Test
+    void attributeUpdatesAndAttributesToGet() {
+        dynamo.updateItem(b -> b.tableName(table).key(song("1000mods", "Vidage")).attributeUpdates(Map.of(
+                "Length", AttributeValueUpdate.builder().action(AttributeAction.ADD).value(n("10")).build(),
+                "Album", AttributeValueUpdate.builder().action(AttributeAction.PUT).value(s("Vultures")).build())));
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(song("1000mods", "Vidage"))
+                .attributesToGet("Length", "Album")).item();
+        assertThat(item).isEqualTo(Map.of("Length", n("16"), "Album", s("Vultures")));
+    }
+
+    @Test
+    void mixingLegacyAndExpressionParametersIsRefused() {
+        assertThatThrownBy(() -> dynamo.query(b -> b.tableName(table)
+                .keyConditions(Map.of("Artist", condition(ComparisonOperator.EQ, s("1000mods"))))
+                .filterExpression("Length > :l").expressionAttributeValues(Map.of(":l", n("1")))))
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("Can not use both expression and non-expression parameters");
+    }
+}
