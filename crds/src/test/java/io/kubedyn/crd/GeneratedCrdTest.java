@@ -118,7 +118,7 @@ class GeneratedCrdTest {
   @Test
   void chartInstallsExactlyTheGeneratedCrd() throws IOException {
     // The build copies the generated file into the chart; a hand edit or a stale copy fails here.
-    Path inChart = Path.of("..", "helm", "kubedyn", "crds", "tables.kubedyn.io-v1.yml");
+    Path inChart = Path.of("..", "helm", "kubedyn", "files", "crds", "tables.kubedyn.io-v1.yml");
     assertThat(Files.readString(inChart)).isEqualTo(yaml);
   }
 
