@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -16,7 +17,6 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class HelmChartTest {
 
-  private static final Path CHART = Path.of("..", "helm", "kubedyn");
+  private static final Path CHART = RenderedChart.CHART;
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
   private static List<HasMetadata> rendered;
@@ -42,24 +42,17 @@ class HelmChartTest {
         .call());
   }
 
-  /** Helm's own default Kubernetes version (1.20) is older than the chart supports. */
-  private static com.marcnuri.helm.TemplateCommand template() {
-    return new Helm(CHART).template().withKubeVersion("v1.31.0");
+  private static TemplateCommand template() {
+    return RenderedChart.template();
   }
 
   private static List<HasMetadata> render(String manifests) {
-    return Arrays.stream(manifests.split("(?m)^---\\s*$"))
-        .filter(doc -> doc.lines().anyMatch(l -> !l.isBlank() && !l.startsWith("#")))
-        .map(doc -> (HasMetadata) YAML.unmarshal(doc))
-        .toList();
+    return RenderedChart.parse(manifests);
   }
 
   private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> kind,
       String name) {
-    return objects.stream().filter(kind::isInstance).map(kind::cast)
-        .filter(o -> o.getMetadata().getName().equals(name))
-        .findFirst().orElseThrow(() -> new AssertionError("no " + kind.getSimpleName() + " "
-            + name + " in the rendered chart"));
+    return RenderedChart.only(objects, kind, name);
   }
 
   private static Set<String> grants(List<PolicyRule> rules) {

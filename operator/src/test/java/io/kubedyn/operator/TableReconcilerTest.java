@@ -11,7 +11,11 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.KeySchemaElement;
 import io.kubedyn.crd.ShardRange;
@@ -27,9 +31,16 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The operator running in Quarkus against fabric8's Kubernetes mock server (a real HTTP API in
@@ -38,6 +49,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TableReconcilerTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -46,17 +58,29 @@ class TableReconcilerTest {
   @KubernetesTestServer
   KubernetesServer server;
 
+  /** Marks the test's own requests, so that the rest are known to be the operator's. */
+  private static final String TEST_USER_AGENT = "kubedyn-tests";
+
+  private KubernetesClient client;
   private FakeStatefulSetController statefulSetController;
 
+  @BeforeEach
+  void connectAsTheTests() {
+    client = new KubernetesClientBuilder().withConfig(
+        new ConfigBuilder(server.getClient().getConfiguration()).withUserAgent(TEST_USER_AGENT)
+            .build()).build();
+  }
+
   @AfterEach
-  void stopStatefulSetController() {
+  void stopStatefulSetControllerAndDisconnect() {
     if (statefulSetController != null) {
       statefulSetController.close();
     }
+    client.close();
   }
 
   private KubernetesClient client() {
-    return server.getClient();
+    return client;
   }
 
   private void startStatefulSetController(String namespace) {
@@ -345,5 +369,75 @@ class TableReconcilerTest {
       });
     });
     assertThat(client().apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  /**
+   * Runs after the other tests: every request the operator sent to the API server while they ran
+   * must be allowed by the RBAC rules the Helm chart gives it, or it would fail on a real cluster.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void chartRbacAllowsEveryRequestTheOperatorMade() throws InterruptedException {
+    Set<String> used = new TreeSet<>();
+    RecordedRequest request;
+    while ((request = server.getKubernetesMockServer().takeRequest(100, TimeUnit.MILLISECONDS))
+        != null) {
+      if (!TEST_USER_AGENT.equals(request.getHeader("User-Agent"))) {
+        String permission = permissionFor(request.getMethod(), request.getPath());
+        if (permission != null) {
+          used.add(permission);
+        }
+      }
+    }
+    List<PolicyRule> rules = RenderedChart.operatorRules(RenderedChart.parse(
+        RenderedChart.template().withName("kubedyn").withNamespace("kubedyn").call()));
+
+    assertThat(used).as("what the operator did").contains("kubedyn.io/tables:watch",
+        "apps/statefulsets:create", "kubedyn.io/tables/status:patch",
+        "/persistentvolumeclaims:delete", "/events:create");
+    assertThat(used).allSatisfy(permission -> {
+      String[] parts = permission.split("[/:]");
+      assertThat(RenderedChart.permits(rules, parts[0], parts[1]
+          + (parts.length == 4 ? "/" + parts[2] : ""), parts[parts.length - 1]))
+          .as("chart grants %s", permission).isTrue();
+    });
+  }
+
+  /**
+   * "group/resource[/subresource]:verb" of an API request, as RBAC sees it; null for discovery
+   * and other non-resource paths.
+   */
+  static String permissionFor(String method, String pathAndQuery) {
+    String path = pathAndQuery.split("\\?")[0];
+    String query = pathAndQuery.contains("?") ? pathAndQuery.substring(pathAndQuery.indexOf('?'))
+        : "";
+    List<String> parts = List.of(path.substring(1).split("/"));
+    String group;
+    int rest;
+    if (parts.get(0).equals("api") && parts.size() > 2) {
+      group = "";
+      rest = 2;
+    } else if (parts.get(0).equals("apis") && parts.size() > 3) {
+      group = parts.get(1);
+      rest = 3;
+    } else {
+      return null;
+    }
+    List<String> resourcePath = parts.subList(rest, parts.size());
+    if (resourcePath.get(0).equals("namespaces") && resourcePath.size() > 2) {
+      resourcePath = resourcePath.subList(2, resourcePath.size());
+    }
+    String resource = resourcePath.get(0)
+        + (resourcePath.size() > 2 ? "/" + resourcePath.get(2) : "");
+    boolean named = resourcePath.size() > 1;
+    String verb = switch (method) {
+      case "GET" -> query.contains("watch=true") ? "watch" : named ? "get" : "list";
+      case "POST" -> "create";
+      case "PUT" -> "update";
+      case "PATCH" -> "patch";
+      case "DELETE" -> named ? "delete" : "deletecollection";
+      default -> method.toLowerCase();
+    };
+    return group + "/" + resource + ":" + verb;
   }
 }
