@@ -40,12 +40,13 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
   public static final String DATA_PATH = "/data";
   public static final String CONTAINER = "storage";
 
-  private final OperatorSettings settings;
-
+  // Field injection because the operator SDK also instantiates dependents with a no-arg
+  // constructor at build time, to find out which resources (and RBAC rules) they need.
   @Inject
-  public ShardStatefulSet(OperatorSettings settings) {
+  OperatorSettings settings;
+
+  public ShardStatefulSet() {
     super(StatefulSet.class);
-    this.settings = settings;
   }
 
   @Override
