@@ -66,7 +66,9 @@ class GeneratedCrdTest {
   void kubectlGetShowsKeysShardsReadinessPhaseAndAge() {
     Map<String, CustomResourceColumnDefinition> columns = v1alpha1().getAdditionalPrinterColumns()
         .stream().collect(Collectors.toMap(CustomResourceColumnDefinition::getName, c -> c));
-    assertThat(columns).containsOnlyKeys("PK", "SK", "SHARDS", "READY", "PHASE", "AGE");
+    assertThat(v1alpha1().getAdditionalPrinterColumns())
+        .extracting(CustomResourceColumnDefinition::getName)
+        .containsExactly("PK", "SK", "SHARDS", "READY", "PHASE", "AGE");
     assertThat(columns.get("PK").getJsonPath())
         .isEqualTo(".spec.keySchema[?(@.keyType==\"HASH\")].attributeName");
     assertThat(columns.get("SK").getJsonPath())
