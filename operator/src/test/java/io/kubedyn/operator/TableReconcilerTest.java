@@ -288,6 +288,30 @@ class TableReconcilerTest {
   }
 
   @Test
+  void shrinkingShardsIsRefusedAndLeavesRunningShardsAlone() throws IOException {
+    // A real API server refuses this edit through the CRD's CEL rule; the mock server does not
+    // validate, so this is what the operator does when an edit gets through anyway.
+    String ns = "shrink";
+    startStatefulSetController(ns);
+    apply(musicTable(ns));
+    awaitPhase(ns, "music", TableStatusReport.PHASE_READY);
+
+    client().resources(Table.class).inNamespace(ns).withName("music")
+        .edit(t -> {
+          t.getSpec().setShards(2);
+          return t;
+        });
+
+    Table refused = awaitPhase(ns, "music", TableStatusReport.PHASE_FAILED);
+    assertThat(condition(refused, TableConditions.READY).getMessage())
+        .contains("shards cannot shrink: the table has 3 shards holding data, the spec asks for 2");
+    assertThat(refused.getStatus().getShardMap()).hasSize(3);
+    assertThat(client().apps().statefulSets().inNamespace(ns).list().getItems())
+        .extracting(s -> s.getMetadata().getName())
+        .containsExactlyInAnyOrder("music-shard-0", "music-shard-1", "music-shard-2");
+  }
+
+  @Test
   void deletingATableWithDeletionPolicyDeleteDeletesItsVolumeClaims() throws IOException {
     String ns = "delete-data";
     startStatefulSetController(ns);
