@@ -112,12 +112,11 @@ class HelmChartTest {
   void operatorMayDoExactlyWhatItDoesAndNoMore() {
     ClusterRole role = only(rendered, ClusterRole.class, "kubedyn-operator");
     assertThat(grants(role.getRules())).containsExactlyInAnyOrder(
-        // informer on Tables, finalizer added and removed
+        // informer on Tables, finalizer added and removed (re-read on conflict)
         "kubedyn.io/tables:get", "kubedyn.io/tables:list", "kubedyn.io/tables:watch",
-        "kubedyn.io/tables:patch", "kubedyn.io/tables:update",
+        "kubedyn.io/tables:patch",
         // status written
-        "kubedyn.io/tables/status:get", "kubedyn.io/tables/status:patch",
-        "kubedyn.io/tables/status:update",
+        "kubedyn.io/tables/status:patch",
         // owner references with blockOwnerDeletion
         "kubedyn.io/tables/finalizers:update",
         // the three dependents: watched, created and updated, never deleted
