@@ -48,7 +48,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * its own, as a user with one table per namespace would.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = LeaseAccessReview.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TableReconcilerTest {
 
@@ -131,6 +131,17 @@ class TableReconcilerTest {
           assertThat(ref.getUid()).isEqualTo(table.getMetadata().getUid());
           assertThat(ref.getController()).isTrue();
         });
+  }
+
+  @Test
+  void operatorHoldsTheLeaderElectionLease() {
+    // Two replicas are safe because only the holder of this Lease reconciles.
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      var lease = client().leases().inNamespace(server.getClient().getNamespace())
+          .withName("kubedyn-operator-leader").get();
+      assertThat(lease).isNotNull();
+      assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+    });
   }
 
   @Test
@@ -417,8 +428,11 @@ class TableReconcilerTest {
         RenderedChart.template().withName("kubedyn").withNamespace("kubedyn").call()));
 
     assertThat(used).as("what the operator did").contains("kubedyn.io/tables:watch",
+        "coordination.k8s.io/leases:patch",
         "apps/statefulsets:create", "kubedyn.io/tables/status:patch",
         "/persistentvolumeclaims:delete", "/events:create");
+    // Kubernetes lets every authenticated user review its own rights (system:basic-user).
+    used.remove("authorization.k8s.io/selfsubjectrulesreviews:create");
     assertThat(used).allSatisfy(permission -> {
       String[] parts = permission.split("[/:]");
       assertThat(RenderedChart.permits(rules, parts[0], parts[1]
