@@ -108,12 +108,13 @@ class GeneratedCrdTest {
   }
 
   @Test
-  void apiServerRefusesKeyChangesAndShrinkingShards() {
+  void apiServerRefusesKeyAndStorageChangesAndShrinkingShards() {
     JSONSchemaProps spec = schema().getProperties().get("spec");
     assertThat(rules(spec.getProperties().get("keySchema"))).containsExactly("self == oldSelf");
     assertThat(rules(spec.getProperties().get("attributeDefinitions")))
         .containsExactly("self == oldSelf");
     assertThat(rules(spec.getProperties().get("shards"))).containsExactly("self >= oldSelf");
+    assertThat(rules(spec.getProperties().get("storage"))).containsExactly("self == oldSelf");
     assertThat(rules(spec)).containsExactly("self.keySchema.exists_one(k, k.keyType == 'HASH')");
   }
 

@@ -16,6 +16,7 @@ import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,8 +49,12 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
   public UpdateControl<Table> reconcile(Table table, Context<Table> context) {
     TableEvents events = new TableEvents(context.getClient());
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    List<String> problems =
-        TableSpecValidation.problems(table, TableStatusReport.publishedShards(table));
+    List<String> problems = new ArrayList<>(
+        TableSpecValidation.problems(table, TableStatusReport.publishedShards(table)));
+    if (problems.isEmpty()) {
+      problems.addAll(TableSpecValidation.storageChanges(table,
+          context.getSecondaryResources(StatefulSet.class)));
+    }
 
     TableStatus status;
     if (!problems.isEmpty()) {
