@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -320,6 +321,28 @@ class TableReconcilerTest {
     assertThat(client().apps().statefulSets().inNamespace(ns).list().getItems())
         .extracting(s -> s.getMetadata().getName())
         .containsExactlyInAnyOrder("music-shard-0", "music-shard-1", "music-shard-2");
+  }
+
+  @Test
+  void tableWhoseShardsTheApiServerRejectsSaysWhy() throws IOException {
+    String ns = "quota";
+    server.expect().post().withPath("/apis/apps/v1/namespaces/" + ns + "/statefulsets")
+        .andReturn(403, new StatusBuilder().withStatus("Failure").withCode(403)
+            .withReason("Forbidden")
+            .withMessage("exceeded quota: storage, requested: requests.storage=1Gi")
+            .build())
+        .always();
+    apply(musicTable(ns));
+
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      Table table = current(ns, "music");
+      assertThat(table.getStatus()).isNotNull();
+      Condition degraded = condition(table, TableConditions.DEGRADED);
+      assertThat(degraded.getStatus()).isEqualTo("True");
+      assertThat(degraded.getReason()).isEqualTo("ApplyFailed");
+      assertThat(degraded.getMessage()).contains("exceeded quota");
+      assertThat(events(ns, "music")).extracting(Event::getReason).contains("ApplyFailed");
+    });
   }
 
   @Test
