@@ -53,7 +53,10 @@ public class TableSpec {
   @JsonPropertyDescription("Pods per shard. Only 1 is served until shard replication lands; the operator refuses larger values.")
   private Integer replicasPerShard = 1;
 
-  @JsonPropertyDescription("Persistent volume of each storage pod (RocksDB data).")
+  @ValidationRule(value = "self == oldSelf",
+      message = "storage cannot change after the table is created: StatefulSet volume claim"
+          + " templates are immutable (grow volumes by editing their PersistentVolumeClaims)")
+  @JsonPropertyDescription("Persistent volume of each storage pod (RocksDB data). Cannot change after creation.")
   private StorageSpec storage;
 
   @JsonPropertyDescription("CPU and memory of each storage pod.")

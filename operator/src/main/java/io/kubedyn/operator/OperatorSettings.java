@@ -20,4 +20,11 @@ public interface OperatorSettings {
   /** Name of the Lease that operator replicas compete for. */
   @WithDefault("kubedyn-operator-leader")
   String leaseName();
+
+  /**
+   * Whether losing the Lease ends the process (the safe choice in a cluster). Off in tests, where
+   * the operator's shutdown at the end of the run also gives the Lease up.
+   */
+  @WithDefault("true")
+  boolean exitOnLostLeadership();
 }

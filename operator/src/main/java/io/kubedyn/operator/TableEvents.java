@@ -33,6 +33,18 @@ public final class TableEvents {
     Long previousGeneration = before == null ? null : before.getObservedGeneration();
     String readyMessage = TableConditions.find(after.getConditions(), TableConditions.READY)
         .map(c -> c.getMessage()).orElse("");
+    String degraded = TableConditions.find(after.getConditions(), TableConditions.DEGRADED)
+        .filter(c -> TableStatusReport.REASON_APPLY_FAILED.equals(c.getReason()))
+        .map(c -> c.getMessage()).orElse(null);
+    if (degraded != null) {
+      String previousMessage = before == null ? null : TableConditions
+          .find(before.getConditions(), TableConditions.DEGRADED).map(c -> c.getMessage())
+          .orElse(null);
+      if (!Objects.equals(previousMessage, degraded)) {
+        warning(table, TableStatusReport.REASON_APPLY_FAILED, degraded);
+      }
+      return;
+    }
     if (TableStatusReport.PHASE_FAILED.equals(after.getPhase())) {
       String previousMessage = before == null ? null : TableConditions
           .find(before.getConditions(), TableConditions.READY).map(c -> c.getMessage())

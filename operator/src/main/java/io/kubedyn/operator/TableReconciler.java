@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -16,6 +17,7 @@ import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,8 +50,12 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
   public UpdateControl<Table> reconcile(Table table, Context<Table> context) {
     TableEvents events = new TableEvents(context.getClient());
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    List<String> problems =
-        TableSpecValidation.problems(table, TableStatusReport.publishedShards(table));
+    List<String> problems = new ArrayList<>(
+        TableSpecValidation.problems(table, TableStatusReport.publishedShards(table)));
+    if (problems.isEmpty()) {
+      problems.addAll(TableSpecValidation.storageChanges(table,
+          context.getSecondaryResources(StatefulSet.class)));
+    }
 
     TableStatus status;
     if (!problems.isEmpty()) {
@@ -75,6 +81,33 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
     }
     events.recordTransition(table, table.getStatus(), status);
     return UpdateControl.patchStatus(statusOnly(table, status));
+  }
+
+  /**
+   * The shard objects could not be applied: say so in the status and an Event, and let the
+   * operator SDK retry with backoff (the cause may be transient, like a full quota).
+   */
+  @Override
+  public ErrorStatusUpdateControl<Table> updateErrorStatus(Table table, Context<Table> context,
+      Exception e) {
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    TableStatus status = TableStatusReport.applyFailed(table, rootMessage(e), now);
+    if (sameStatus(table.getStatus(), status)) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    new TableEvents(context.getClient()).recordTransition(table, table.getStatus(), status);
+    return ErrorStatusUpdateControl.patchStatus(statusOnly(table, status));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage() == null ? cause.getClass().getSimpleName()
+        : cause.getMessage();
+    // Conditions and Events are read by people and stored in etcd: keep them short.
+    return message.length() > 500 ? message.substring(0, 500) + "..." : message;
   }
 
   /**

@@ -1,17 +1,22 @@
 package io.kubedyn.operator;
 
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.KeySchemaElement;
 import io.kubedyn.crd.SecondaryIndex;
+import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableSpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -67,6 +72,38 @@ public final class TableSpecValidation {
     if (spec.getTtl() != null
         && (spec.getTtl().getAttributeName() == null || spec.getTtl().getAttributeName().isBlank())) {
       problems.add("ttl.attributeName must name an attribute");
+    }
+    return problems;
+  }
+
+  /**
+   * Problems with changing the storage of shards that already exist: Kubernetes refuses any
+   * change to a StatefulSet's volume claim templates, so applying one would fail on every retry.
+   */
+  public static List<String> storageChanges(Table table, Collection<StatefulSet> existing) {
+    List<String> problems = new ArrayList<>();
+    StorageSpec wanted = table.getSpec().getStorage() == null
+        ? new StorageSpec() : table.getSpec().getStorage();
+    for (StatefulSet statefulSet : existing) {
+      PersistentVolumeClaim claim = statefulSet.getSpec().getVolumeClaimTemplates().stream()
+          .filter(c -> ShardStatefulSet.DATA_VOLUME.equals(c.getMetadata().getName()))
+          .findFirst().orElse(null);
+      if (claim == null) {
+        continue;
+      }
+      Quantity size = claim.getSpec().getResources().getRequests().get("storage");
+      boolean sameSize = size != null && Quantity.getAmountInBytes(size)
+          .compareTo(Quantity.getAmountInBytes(new Quantity(wanted.getSize()))) == 0;
+      boolean sameClass = Objects.equals(claim.getSpec().getStorageClassName(),
+          wanted.getStorageClassName());
+      if (!sameSize || !sameClass) {
+        problems.add("storage cannot change once shards exist: " + statefulSet.getMetadata()
+            .getName() + " has " + size + (claim.getSpec().getStorageClassName() == null ? ""
+            : " of class " + claim.getSpec().getStorageClassName())
+            + " and StatefulSet volume claim templates are immutable; grow volumes by editing"
+            + " their PersistentVolumeClaims");
+        break;
+      }
     }
     return problems;
   }

@@ -24,6 +24,7 @@ public final class TableStatusReport {
 
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_RESHARDING_PENDING = "ReshardingPending";
+  public static final String REASON_APPLY_FAILED = "ApplyFailed";
 
   private TableStatusReport() {}
 
@@ -46,6 +47,33 @@ public final class TableStatusReport {
             REASON_INVALID_SPEC, "waiting for a corrected spec; existing shards are left as they are",
             generation, now),
         TableConditions.condition(before, TableConditions.DEGRADED, true, REASON_INVALID_SPEC,
+            message, generation, now)));
+    return status;
+  }
+
+  /**
+   * Status of a Table whose shard objects the API server would not take (quota, admission
+   * webhook, ...): what was published stays, and the conditions say what failed.
+   */
+  public static TableStatus applyFailed(Table table, String error, String now) {
+    TableStatus previous = previousOf(table);
+    long generation = generationOf(table);
+    String message = "could not apply the shards' StatefulSets, Services or"
+        + " PodDisruptionBudgets: " + error;
+    List<Condition> before = previous.getConditions();
+    TableStatus status = new TableStatus();
+    status.setObservedGeneration(generation);
+    status.setPhase(previous.getPhase() == null ? PHASE_PROVISIONING : previous.getPhase());
+    status.setReadyShards(previous.getReadyShards() == null ? 0 : previous.getReadyShards());
+    status.setShardMap(previous.getShardMap());
+    status.setEndpoint(previous.getEndpoint());
+    status.setConditions(List.of(
+        TableConditions.find(before, TableConditions.READY)
+            .orElse(TableConditions.condition(before, TableConditions.READY, false,
+                "ShardsNotReady", "no shard is ready yet", generation, now)),
+        TableConditions.condition(before, TableConditions.PROGRESSING, false,
+            REASON_APPLY_FAILED, message + "; retrying with backoff", generation, now),
+        TableConditions.condition(before, TableConditions.DEGRADED, true, REASON_APPLY_FAILED,
             message, generation, now)));
     return status;
   }

@@ -137,7 +137,8 @@ class HelmChartTest {
     assertThat(grants(leaderElection.getRules())).containsExactlyInAnyOrder(
         "coordination.k8s.io/leases:create",
         "coordination.k8s.io/leases[kubedyn-operator-leader]:get",
-        "coordination.k8s.io/leases[kubedyn-operator-leader]:update");
+        "coordination.k8s.io/leases[kubedyn-operator-leader]:update",
+        "coordination.k8s.io/leases[kubedyn-operator-leader]:patch");
   }
 
   @Test

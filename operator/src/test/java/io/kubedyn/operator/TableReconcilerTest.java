@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * its own, as a user with one table per namespace would.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = LeaseAccessReview.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TableReconcilerTest {
 
@@ -131,6 +132,17 @@ class TableReconcilerTest {
           assertThat(ref.getUid()).isEqualTo(table.getMetadata().getUid());
           assertThat(ref.getController()).isTrue();
         });
+  }
+
+  @Test
+  void operatorHoldsTheLeaderElectionLease() {
+    // Two replicas are safe because only the holder of this Lease reconciles.
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      var lease = client().leases().inNamespace(server.getClient().getNamespace())
+          .withName("kubedyn-operator-leader").get();
+      assertThat(lease).isNotNull();
+      assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+    });
   }
 
   @Test
@@ -312,6 +324,28 @@ class TableReconcilerTest {
   }
 
   @Test
+  void tableWhoseShardsTheApiServerRejectsSaysWhy() throws IOException {
+    String ns = "quota";
+    server.expect().post().withPath("/apis/apps/v1/namespaces/" + ns + "/statefulsets")
+        .andReturn(403, new StatusBuilder().withStatus("Failure").withCode(403)
+            .withReason("Forbidden")
+            .withMessage("exceeded quota: storage, requested: requests.storage=1Gi")
+            .build())
+        .always();
+    apply(musicTable(ns));
+
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      Table table = current(ns, "music");
+      assertThat(table.getStatus()).isNotNull();
+      Condition degraded = condition(table, TableConditions.DEGRADED);
+      assertThat(degraded.getStatus()).isEqualTo("True");
+      assertThat(degraded.getReason()).isEqualTo("ApplyFailed");
+      assertThat(degraded.getMessage()).contains("exceeded quota");
+      assertThat(events(ns, "music")).extracting(Event::getReason).contains("ApplyFailed");
+    });
+  }
+
+  @Test
   void deletingATableWithDeletionPolicyDeleteDeletesItsVolumeClaims() throws IOException {
     String ns = "delete-data";
     startStatefulSetController(ns);
@@ -417,8 +451,11 @@ class TableReconcilerTest {
         RenderedChart.template().withName("kubedyn").withNamespace("kubedyn").call()));
 
     assertThat(used).as("what the operator did").contains("kubedyn.io/tables:watch",
+        "coordination.k8s.io/leases:patch",
         "apps/statefulsets:create", "kubedyn.io/tables/status:patch",
         "/persistentvolumeclaims:delete", "/events:create");
+    // Kubernetes lets every authenticated user review its own rights (system:basic-user).
+    used.remove("authorization.k8s.io/selfsubjectrulesreviews:create");
     assertThat(used).allSatisfy(permission -> {
       String[] parts = permission.split("[/:]");
       assertThat(RenderedChart.permits(rules, parts[0], parts[1]

@@ -125,4 +125,21 @@ class TableSpecValidationTest {
     table.getSpec().setGlobalSecondaryIndexes(List.of(byGenre));
     assertThat(problems(table)).isEmpty();
   }
+
+  @Test
+  void storageOfExistingShardsCannotChange() {
+    Table table = Tables.music();
+    var existing = List.of(ShardStatefulSet.desired(table, 0, "image"));
+    assertThat(TableSpecValidation.storageChanges(table, existing)).isEmpty();
+
+    StorageSpec bigger = new StorageSpec();
+    bigger.setSize("1024Mi");
+    table.getSpec().setStorage(bigger);
+    assertThat(TableSpecValidation.storageChanges(table, existing))
+        .as("1024Mi is 1Gi").isEmpty();
+
+    bigger.setSize("20Gi");
+    assertThat(TableSpecValidation.storageChanges(table, existing)).singleElement().asString()
+        .startsWith("storage cannot change once shards exist: music-shard-0 has 1Gi");
+  }
 }
