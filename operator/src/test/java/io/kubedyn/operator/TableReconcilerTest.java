@@ -114,8 +114,11 @@ class TableReconcilerTest {
     return current(namespace, name);
   }
 
+  /** The condition, or an AssertionError (which await() retries) while the operator has not written it yet. */
   private static Condition condition(Table table, String type) {
-    return TableConditions.find(table.getStatus().getConditions(), type).orElseThrow();
+    var found = TableConditions.find(table.getStatus().getConditions(), type);
+    assertThat(found).as("condition %s", type).isPresent();
+    return found.get();
   }
 
   private List<Event> events(String namespace, String table) {
