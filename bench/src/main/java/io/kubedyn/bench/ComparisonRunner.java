@@ -10,15 +10,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
  * Runs the comparison: each target in turn, alone on the machine, is started, loaded with the
- * same records and driven through the same workloads; then, for the first target (kubedyn),
- * workloads A and C are run again at half of the throughput it reached, to read its p99 below
- * saturation. Any target that does not start, and any error in any run, fails the whole
- * comparison: figures from a broken run are not a result.
+ * same records and driven through the same workloads. Then workloads A and C are run again open
+ * loop at half of the throughput the first target (kubedyn) reached, to read its p99 below
+ * saturation, and at the same rates on every peer that can sustain them, so that the machine's
+ * and the client's own share of that p99 shows. Any target that does not start, and any error in
+ * any run, fails the whole comparison: figures from a broken run are not a result.
  */
 public final class ComparisonRunner {
     /** Workloads re-run at half of the subject's saturation throughput. */
@@ -51,7 +53,6 @@ public final class ComparisonRunner {
         long start = System.nanoTime();
         Dataset dataset = new Dataset(config, 42);
         List<TargetResult> results = new ArrayList<>();
-        List<LatencyReport> halfSaturation = new ArrayList<>();
         for (Target target : targets) {
             boolean subject = results.isEmpty();
             List<LatencyReport> reports = new ArrayList<>();
@@ -68,14 +69,15 @@ public final class ComparisonRunner {
                         generator.warmUp(workload);
                         reports.add(checked(target, measure(target, subject, generator, workload)));
                     }
-                    if (subject) {
-                        for (Workload workload : HALF_LOAD) {
-                            LatencyReport saturated = reports.stream()
-                                    .filter(r -> r.workload().equals(workload.name())).findFirst().orElse(null);
-                            if (saturated != null) {
-                                LatencyReport half = checked(target,
-                                        generator.runAtRate(workload, saturated.throughput() / 2, config.duration()));
-                                halfSaturation.add(half);
+                    TargetResult subjectResult = subject ? new TargetResult(target.name(), reports) : results.get(0);
+                    for (Workload workload : HALF_LOAD) {
+                        Optional<LatencyReport> subjectSaturated = subjectResult.report(workload.name());
+                        Optional<LatencyReport> saturated = new TargetResult(target.name(), reports).report(workload.name());
+                        if (subjectSaturated.isPresent() && saturated.isPresent()) {
+                            double rate = subjectSaturated.get().throughput() / 2;
+                            // A peer that cannot reach the rate would only show its queue growing.
+                            if (saturated.get().throughput() > rate) {
+                                reports.add(checked(target, generator.runAtRate(workload, rate, config.duration())));
                             }
                         }
                     }
@@ -84,7 +86,7 @@ public final class ComparisonRunner {
             deleteData(work);
             results.add(new TargetResult(target.name(), reports));
         }
-        return new Comparison(machine, config, results, halfSaturation, Duration.ofNanos(System.nanoTime() - start));
+        return new Comparison(machine, config, results, Duration.ofNanos(System.nanoTime() - start));
     }
 
     private LatencyReport measure(Target target, boolean subject, LoadGenerator generator, Workload workload)

@@ -166,7 +166,7 @@ public final class LoadGenerator {
      */
     public LatencyReport runAtRate(Workload workload, double ratePerSecond, Duration duration) throws InterruptedException {
         BenchConfig config = dataset.config();
-        Run run = new Run(workload.name() + "@" + Math.round(ratePerSecond));
+        Run run = new Run(pacedName(workload, ratePerSecond), ratePerSecond);
         Semaphore slots = new Semaphore(config.concurrency());
         double interval = 1e9 / ratePerSecond;
         long start = System.nanoTime();
@@ -197,15 +197,26 @@ public final class LoadGenerator {
         return run.report(Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /** How a paced run is named in tables: the workload and its rate, e.g. {@code A@1500/s}. */
+    public static String pacedName(Workload workload, double ratePerSecond) {
+        return workload.name() + "@" + Math.round(ratePerSecond) + "/s";
+    }
+
     /** The figures of one run, written by the client's completion threads. */
     private static final class Run {
         private final String name;
+        private final double offeredRate;
         private final Histogram latencies = new ConcurrentHistogram(3);
         private final AtomicLong errors = new AtomicLong();
         private final AtomicReference<String> firstError = new AtomicReference<>();
 
         Run(String name) {
+            this(name, 0);
+        }
+
+        Run(String name, double offeredRate) {
             this.name = name;
+            this.offeredRate = offeredRate;
         }
 
         void record(long startNanos, Boolean ok, Throwable error) {
@@ -223,7 +234,7 @@ public final class LoadGenerator {
         }
 
         LatencyReport report(Duration elapsed) {
-            return LatencyReport.of(name, latencies.copy(), errors.get(), elapsed, firstError.get());
+            return LatencyReport.of(name, latencies.copy(), errors.get(), elapsed, firstError.get(), offeredRate);
         }
     }
 }
