@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,6 +28,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -55,8 +59,11 @@ import org.rocksdb.WriteOptions;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class StoreBenchmark {
-    private static final int KEYS = 10_000;
     private static final String TABLE = "bench";
+
+    /** Items in each store, all present before measuring. */
+    @Param("10000")
+    public int keyCount;
 
     private Path dir;
     private PartitionStore store;
@@ -79,18 +86,18 @@ public class StoreBenchmark {
     @SuppressWarnings("unchecked")
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("kubedyn-store-bench");
-        keys = new PrimaryKey[KEYS];
-        storageKeys = new byte[KEYS][];
-        items = new Map[KEYS];
-        encodedItems = new byte[KEYS][];
-        for (int i = 0; i < KEYS; i++) {
+        keys = new PrimaryKey[keyCount];
+        storageKeys = new byte[keyCount][];
+        items = new Map[keyCount];
+        encodedItems = new byte[keyCount][];
+        for (int i = 0; i < keyCount; i++) {
             AttributeValue id = new AttributeValue.S(String.format("user%010d", i));
             keys[i] = PrimaryKey.of(id, null);
             storageKeys[i] = keys[i].storageKey();
             Map<String, AttributeValue> item = new LinkedHashMap<>();
             item.put("id", id);
             for (int f = 0; f < 10; f++) {
-                item.put("field" + f, new AttributeValue.S(("v" + i + "-" + f + "-").repeat(10).substring(0, 100)));
+                item.put("field" + f, new AttributeValue.S(("v" + i + "-" + f + "-").repeat(34).substring(0, 100)));
             }
             items[i] = item;
             encodedItems[i] = ItemCodec.encode(item);
@@ -115,9 +122,22 @@ public class StoreBenchmark {
         rawTable = rawHandles.get(1);
 
         // Both start with every key present, so a get always finds its item and a put always replaces one.
+        // The store syncs every write: many writers at once share each sync, which keeps set-up short.
+        ExecutorService writers = Executors.newFixedThreadPool(32);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int i = 0; i < keyCount; i++) {
+                int index = i;
+                writes.add(writers.submit(() -> store.put(TABLE, keys[index], items[index])));
+            }
+            for (Future<?> write : writes) {
+                write.get();
+            }
+        } finally {
+            writers.shutdown();
+        }
         try (WriteOptions unsynced = new WriteOptions()) {
-            for (int i = 0; i < KEYS; i++) {
-                store.put(TABLE, keys[i], items[i]);
+            for (int i = 0; i < keyCount; i++) {
                 raw.put(rawTable, unsynced, storageKeys[i], encodedItems[i]);
             }
         }
@@ -125,7 +145,7 @@ public class StoreBenchmark {
 
     private int nextIndex() {
         int i = next;
-        next = i + 1 == KEYS ? 0 : i + 1;
+        next = i + 1 == keyCount ? 0 : i + 1;
         return i;
     }
 
