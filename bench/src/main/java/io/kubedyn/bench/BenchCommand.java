@@ -139,6 +139,7 @@ public final class BenchCommand implements Runnable {
                 dataset.createTables(client, !noVerify);
                 LoadGenerator generator = new LoadGenerator(client, dataset, !noVerify);
                 List<LatencyReport> reports = new ArrayList<>();
+                generator.warmUp(Workload.LOAD_WARMUP);
                 reports.add(generator.load(Duration.ofSeconds(load.loadLimitSeconds)));
                 System.out.println(reports.get(0).summary());
                 for (Workload workload : load.workloadList()) {

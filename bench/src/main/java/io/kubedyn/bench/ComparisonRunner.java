@@ -64,6 +64,7 @@ public final class ComparisonRunner {
                 try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
                     dataset.createTables(client, target.storesData());
                     LoadGenerator generator = new LoadGenerator(client, dataset, target.storesData());
+                    generator.warmUp(Workload.LOAD_WARMUP);
                     reports.add(checked(target, generator.load(loadLimit)));
                     for (Workload workload : workloads) {
                         generator.warmUp(workload);

@@ -14,6 +14,11 @@ public record Workload(String name, String description, Operation first, double 
     public static final Workload E = new Workload("E", "95% short Query, 5% update", Operation.QUERY, 0.95, Operation.UPDATE_RANGE);
     /** The load phase is not a mix; it appears in result tables under this name. */
     public static final String LOAD = "load";
+    /**
+     * Before the load phase: PutItem of random records, so that a JIT-compiled server is as warm
+     * for the load phase as for the workloads (the load then overwrites those records).
+     */
+    public static final Workload LOAD_WARMUP = new Workload("load warm-up", "100% insert", Operation.INSERT, 1.0, Operation.INSERT);
 
     public static final List<Workload> ALL = List.of(A, B, C, E);
 
