@@ -60,10 +60,13 @@ public final class BenchCommand implements Runnable {
         int loadLimitSeconds;
         @Option(names = "--workloads", split = ",", defaultValue = "A,B,C,E", description = "Workloads to run (default ${DEFAULT-VALUE}).")
         List<String> workloads;
+        @Option(names = "--distribution", defaultValue = "uniform",
+                description = "How requests pick records: uniform or zipfian (YCSB's scrambled Zipfian, theta 0.99) (default ${DEFAULT-VALUE}).")
+        String distribution;
 
         BenchConfig config() {
             return new BenchConfig(records, fieldCount, fieldSize, itemsPerPartition, maxQueryLimit, concurrency,
-                    Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds), maxOperations);
+                    Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds), maxOperations, distribution);
         }
 
         List<Workload> workloadList() {

@@ -15,9 +15,11 @@ import java.time.Duration;
  * @param warmup            run before each measurement, not recorded
  * @param duration          each measurement
  * @param maxOperations     a bound on any one run's request count, whatever its duration
+ * @param distribution      how requests pick records and partitions: uniform or zipfian
  */
 public record BenchConfig(int records, int fieldCount, int fieldSize, int itemsPerPartition, int maxQueryLimit,
-                          int concurrency, Duration warmup, Duration duration, long maxOperations) {
+                          int concurrency, Duration warmup, Duration duration, long maxOperations,
+                          String distribution) {
     public BenchConfig {
         if (records < 1 || fieldCount < 0 || fieldSize < 1 || itemsPerPartition < 1 || maxQueryLimit < 1
                 || concurrency < 1 || maxOperations < 1) {
@@ -26,6 +28,7 @@ public record BenchConfig(int records, int fieldCount, int fieldSize, int itemsP
         if (duration.isNegative() || duration.isZero() || warmup.isNegative()) {
             throw new IllegalArgumentException("duration must be positive and warm-up not negative");
         }
+        KeyChooser.of(distribution, 1, 0); // refuses an unknown name here rather than mid-run
     }
 
     public int partitions() {

@@ -35,9 +35,10 @@ public final class ComparisonReport {
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(comparison.machine().describe()).append(".\n\n");
         out.append(String.format(Locale.ROOT, "Settings: %d records per table, %d attributes of %d characters, "
-                        + "%d items per partition (E: Query Limit 1..%d), concurrency %d, warm-up %d s and measurement %d s "
-                        + "per workload; the whole comparison took %d s.%n%n",
-                c.records(), c.fieldCount(), c.fieldSize(), c.itemsPerPartition(), c.maxQueryLimit(), c.concurrency(),
+                        + "%d items per partition (E: Query Limit 1..%d), %s keys, concurrency %d, warm-up %d s and "
+                        + "measurement %d s per workload; the whole comparison took %d s.%n%n",
+                c.records(), c.fieldCount(), c.fieldSize(), c.itemsPerPartition(), c.maxQueryLimit(), c.distribution(),
+                c.concurrency(),
                 c.warmup().toSeconds(), c.duration().toSeconds(), comparison.elapsed().toSeconds()));
         out.append("Ratios (throughput: above 1 means ").append(comparison.subject().target())
                 .append(" serves more; p99: below 1 means ").append(comparison.subject().target()).append(" answers sooner):\n\n");

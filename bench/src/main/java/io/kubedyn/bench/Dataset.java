@@ -22,9 +22,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * The benchmark's two tables and the requests on them: a key-value table ({@code id}, workloads
- * A, B, C) and a range table ({@code p} + numeric {@code s}, workload E). Keys are chosen
- * uniformly. Attribute values come from a pool made once, so the client spends its CPU on
- * requests rather than on random strings.
+ * A, B, C) and a range table ({@code p} + numeric {@code s}, workload E). Records and partitions
+ * are chosen by the configured distribution. Attribute values come from a pool made once, so the
+ * client spends its CPU on requests rather than on random strings.
  */
 public final class Dataset {
     public static final String KV_TABLE = "bench_kv";
@@ -35,6 +35,8 @@ public final class Dataset {
     private final String[] keys;
     private final String[] partitions;
     private final List<Map<String, AttributeValue>> fieldSets;
+    private final KeyChooser records;
+    private final KeyChooser partitionChooser;
 
     public Dataset(BenchConfig config, long seed) {
         this.config = config;
@@ -47,6 +49,8 @@ public final class Dataset {
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = String.format("part%08d", i);
         }
+        records = KeyChooser.of(config.distribution(), config.records(), seed);
+        partitionChooser = KeyChooser.of(config.distribution(), config.partitions(), seed + 1);
         fieldSets = new ArrayList<>(VALUE_POOL);
         for (int i = 0; i < VALUE_POOL; i++) {
             Map<String, AttributeValue> fields = new HashMap<>();
@@ -116,10 +120,10 @@ public final class Dataset {
     public CompletableFuture<Boolean> send(DynamoDbAsyncClient client, Operation operation, boolean verify) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return switch (operation) {
-            case READ -> read(client, random.nextInt(config.records()), verify);
-            case UPDATE, INSERT -> putRecord(client, random.nextInt(config.records()));
+            case READ -> read(client, records.next(), verify);
+            case UPDATE, INSERT -> putRecord(client, records.next());
             case QUERY -> query(client, random, verify);
-            case UPDATE_RANGE -> putRangeItem(client, random.nextInt(config.records()));
+            case UPDATE_RANGE -> putRangeItem(client, records.next());
         };
     }
 
@@ -148,7 +152,7 @@ public final class Dataset {
     }
 
     private CompletableFuture<Boolean> query(DynamoDbAsyncClient client, ThreadLocalRandom random, boolean verify) {
-        int partition = random.nextInt(partitions.length);
+        int partition = partitionChooser.next();
         int itemsInPartition = Math.min(config.itemsPerPartition(), config.records() - partition * config.itemsPerPartition());
         int from = random.nextInt(itemsInPartition);
         int limit = 1 + random.nextInt(config.maxQueryLimit());

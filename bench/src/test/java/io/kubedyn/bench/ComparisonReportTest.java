@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ComparisonReportTest {
-    private final BenchConfig config = new BenchConfig(100, 2, 10, 10, 5, 4, Duration.ZERO, Duration.ofSeconds(1), 1000);
+    private final BenchConfig config = new BenchConfig(100, 2, 10, 10, 5, 4, Duration.ZERO, Duration.ofSeconds(1), 1000, "uniform");
     private final MachineInfo machine = new MachineInfo(2, "24 GiB", "java", "linux", 1.0);
 
     private Comparison comparison() {

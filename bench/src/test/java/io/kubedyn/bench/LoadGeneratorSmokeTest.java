@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  */
 class LoadGeneratorSmokeTest {
     private static final Repository REPO = Repository.locate(Path.of(""));
-    private final BenchConfig config = new BenchConfig(200, 3, 20, 10, 5, 4, Duration.ZERO, Duration.ofMillis(600), 100_000);
+    private final BenchConfig config = new BenchConfig(200, 3, 20, 10, 5, 4, Duration.ZERO, Duration.ofMillis(600), 100_000, "zipfian");
     private final Dataset dataset = new Dataset(config, 1);
 
     @Test
