@@ -1,0 +1,195 @@
+package io.kubedyn.bench;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/** {@code java -jar bench/target/kubedyn-bench.jar <command>}. */
+@Command(name = "kubedyn-bench", mixinStandardHelpOptions = true,
+        description = "kubedyn's benchmark: YCSB-style load over the DynamoDB wire protocol, side by side with peers.",
+        subcommands = {BenchCommand.Compare.class, BenchCommand.Run.class, BenchCommand.Hot.class, BenchCommand.Micro.class})
+public final class BenchCommand implements Runnable {
+
+    public static void main(String[] args) {
+        // The chart is drawn off-screen; no display is needed or wanted.
+        System.setProperty("java.awt.headless", "true");
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** The load's shape, shared by {@code compare} and {@code run}. */
+    static final class LoadOptions {
+        @Option(names = "--records", defaultValue = "20000", description = "Records in each table (default ${DEFAULT-VALUE}).")
+        int records;
+        @Option(names = "--field-count", defaultValue = "10", description = "Attributes per record besides the key (default ${DEFAULT-VALUE}).")
+        int fieldCount;
+        @Option(names = "--field-size", defaultValue = "100", description = "Characters per attribute (default ${DEFAULT-VALUE}).")
+        int fieldSize;
+        @Option(names = "--items-per-partition", defaultValue = "100", description = "Range table items per partition (default ${DEFAULT-VALUE}).")
+        int itemsPerPartition;
+        @Option(names = "--max-query-limit", defaultValue = "10", description = "Workload E queries 1..N items (default ${DEFAULT-VALUE}).")
+        int maxQueryLimit;
+        @Option(names = "--concurrency", defaultValue = "32", description = "Requests in flight (default ${DEFAULT-VALUE}).")
+        int concurrency;
+        @Option(names = "--warmup-seconds", defaultValue = "5", description = "Warm-up per workload (default ${DEFAULT-VALUE}).")
+        int warmupSeconds;
+        @Option(names = "--seconds", defaultValue = "20", description = "Measurement per workload (default ${DEFAULT-VALUE}).")
+        int seconds;
+        @Option(names = "--max-operations", defaultValue = "20000000", description = "Bound on any one run's requests (default ${DEFAULT-VALUE}).")
+        long maxOperations;
+        @Option(names = "--load-limit-seconds", defaultValue = "180", description = "The load phase fails past this (default ${DEFAULT-VALUE}).")
+        int loadLimitSeconds;
+        @Option(names = "--workloads", split = ",", defaultValue = "A,B,C,E", description = "Workloads to run (default ${DEFAULT-VALUE}).")
+        List<String> workloads;
+        @Option(names = "--distribution", defaultValue = "uniform",
+                description = "How requests pick records: uniform or zipfian (YCSB's scrambled Zipfian, theta 0.99) (default ${DEFAULT-VALUE}).")
+        String distribution;
+
+        BenchConfig config() {
+            return new BenchConfig(records, fieldCount, fieldSize, itemsPerPartition, maxQueryLimit, concurrency,
+                    Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds), maxOperations, distribution);
+        }
+
+        List<Workload> workloadList() {
+            return workloads.stream().map(Workload::named).toList();
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Start kubedyn and each peer on loopback in turn, load and measure them alike, print the ratio table and write a chart.")
+    static final class Compare implements Callable<Integer> {
+        @Mixin
+        LoadOptions load = new LoadOptions();
+        @Option(names = "--targets", split = ",", defaultValue = "kubedyn,dynalite,noop",
+                description = "kubedyn first, then peers: dynalite, noop (default ${DEFAULT-VALUE}).")
+        List<String> targets;
+        @Option(names = "--out", description = "Where the table, CSV and chart go (default bench/target/results).")
+        Path out;
+        @Option(names = "--profile", description = "Record kubedyn with JFR during each measured workload.")
+        boolean profile;
+        @Option(names = "--server-jvm-option", description = "Extra JVM option for the Java servers (kubedyn and the ceiling alike).")
+        List<String> serverJvmOptions = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            Repository repo = Repository.locate(Path.of(""));
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+            Path runDir = repo.benchTarget().resolve("runs").resolve(stamp);
+            Path outDir = out != null ? out : repo.benchTarget().resolve("results");
+            List<Target> list = new ArrayList<>();
+            for (String name : targets) {
+                list.add(switch (name.trim().toLowerCase(Locale.ROOT)) {
+                    case "kubedyn" -> new KubedynTarget(repo.gatewayJar(), serverJvmOptions);
+                    case "dynalite" -> new DynaliteTarget(repo.benchTarget().resolve("dynalite"));
+                    case "noop" -> new NoopCeilingTarget(repo.noopServerJar(), serverJvmOptions);
+                    default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown target " + name);
+                });
+            }
+            if (!(list.get(0) instanceof KubedynTarget)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "the first target must be kubedyn");
+            }
+            Comparison comparison = new ComparisonRunner(load.config(), load.workloadList(),
+                    Duration.ofSeconds(load.loadLimitSeconds), runDir, profile, System.out).run(list);
+            ComparisonReport report = new ComparisonReport(comparison);
+            report.write(outDir);
+            System.out.println();
+            System.out.println(report.markdown());
+            System.out.println("written: " + outDir.resolve("comparison.md") + ", comparison.csv, comparison.png");
+            if (profile) {
+                System.out.println("flight recordings in " + runDir + "; summarise with: hot-frames " + runDir + "/profile-A.jfr");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Create the tables, load them and run the workloads against a server that is already running.")
+    static final class Run implements Callable<Integer> {
+        @Mixin
+        LoadOptions load = new LoadOptions();
+        @Option(names = "--endpoint", required = true, description = "e.g. http://127.0.0.1:8000 (loopback only).")
+        URI endpoint;
+        @Option(names = "--no-verify", description = "Do not check answers (for a server that stores nothing).")
+        boolean noVerify;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!"127.0.0.1".equals(endpoint.getHost()) && !"localhost".equals(endpoint.getHost())) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "load goes to loopback only");
+            }
+            BenchConfig config = load.config();
+            Dataset dataset = new Dataset(config, 42);
+            try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
+                dataset.createTables(client, !noVerify);
+                LoadGenerator generator = new LoadGenerator(client, dataset, !noVerify);
+                List<LatencyReport> reports = new ArrayList<>();
+                generator.warmUp(Workload.LOAD_WARMUP);
+                reports.add(generator.load(Duration.ofSeconds(load.loadLimitSeconds)));
+                System.out.println(reports.get(0).summary());
+                for (Workload workload : load.workloadList()) {
+                    LatencyReport report = generator.run(workload);
+                    System.out.println(report.summary());
+                    reports.add(report);
+                }
+                for (LatencyReport report : reports) {
+                    if (report.failed()) {
+                        System.err.println(report.workload() + " failed; the first error: " + report.firstError());
+                        return 1;
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "hot-frames", mixinStandardHelpOptions = true,
+            description = "Summarise flight recordings: hottest methods and code areas by CPU samples.")
+    static final class Hot implements Callable<Integer> {
+        @Parameters(arity = "1..*", description = "JFR files.")
+        List<Path> recordings;
+        @Option(names = "--top", defaultValue = "25")
+        int top;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.print(HotFrames.of(recordings).report(top));
+            return 0;
+        }
+    }
+
+    @Command(name = "micro", description = "The JMH microbenchmarks; arguments go to JMH (e.g. micro -f 1 -wi 2 -i 3 Store).")
+    static final class Micro implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> jmhArgs = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> args = new ArrayList<>(jmhArgs);
+            if (!args.contains("-foe")) {
+                // A benchmark that throws must fail the command, not vanish from the table.
+                args.addAll(0, List.of("-foe", "true"));
+            }
+            org.openjdk.jmh.Main.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.kubedyn.bench;
+
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/** The one client configuration every target is measured with. */
+public final class Clients {
+    private Clients() {
+    }
+
+    /**
+     * The AWS SDK v2 async client on Netty, with a connection per lane and no retries: a failed
+     * request must count as an error, not hide behind a retry.
+     */
+    public static DynamoDbAsyncClient async(URI endpoint, int concurrency) {
+        return DynamoDbAsyncClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        .maxConcurrency(concurrency)
+                        .maxPendingConnectionAcquires(concurrency * 4)
+                        .connectionAcquisitionTimeout(Duration.ofSeconds(10)))
+                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1))
+                        .apiCallTimeout(Duration.ofSeconds(10)))
+                .build();
+    }
+}

@@ -1,0 +1,170 @@
+package io.kubedyn.bench;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+/**
+ * The benchmark's two tables and the requests on them: a key-value table ({@code id}, workloads
+ * A, B, C) and a range table ({@code p} + numeric {@code s}, workload E). Records and partitions
+ * are chosen by the configured distribution. Attribute values come from a pool made once, so the
+ * client spends its CPU on requests rather than on random strings.
+ */
+public final class Dataset {
+    public static final String KV_TABLE = "bench_kv";
+    public static final String RANGE_TABLE = "bench_range";
+    private static final int VALUE_POOL = 256;
+
+    private final BenchConfig config;
+    private final String[] keys;
+    private final String[] partitions;
+    private final List<Map<String, AttributeValue>> fieldSets;
+    private final KeyChooser records;
+    private final KeyChooser partitionChooser;
+
+    public Dataset(BenchConfig config, long seed) {
+        this.config = config;
+        SplittableRandom random = new SplittableRandom(seed);
+        keys = new String[config.records()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = String.format("user%010d", i);
+        }
+        partitions = new String[config.partitions()];
+        for (int i = 0; i < partitions.length; i++) {
+            partitions[i] = String.format("part%08d", i);
+        }
+        records = KeyChooser.of(config.distribution(), config.records(), seed);
+        partitionChooser = KeyChooser.of(config.distribution(), config.partitions(), seed + 1);
+        fieldSets = new ArrayList<>(VALUE_POOL);
+        for (int i = 0; i < VALUE_POOL; i++) {
+            Map<String, AttributeValue> fields = new HashMap<>();
+            for (int f = 0; f < config.fieldCount(); f++) {
+                fields.put("field" + f, AttributeValue.fromS(randomText(random, config.fieldSize())));
+            }
+            fieldSets.add(Map.copyOf(fields));
+        }
+    }
+
+    private static String randomText(SplittableRandom random, int length) {
+        char[] chars = new char[length];
+        for (int i = 0; i < length; i++) {
+            chars[i] = (char) ('a' + random.nextInt(26));
+        }
+        return new String(chars);
+    }
+
+    public BenchConfig config() {
+        return config;
+    }
+
+    /** Creates both tables and waits until they are ACTIVE (a peer may keep them CREATING a while). */
+    public void createTables(DynamoDbAsyncClient client, boolean waitForActive) throws Exception {
+        client.createTable(b -> b.tableName(KV_TABLE)
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)).get(30, TimeUnit.SECONDS);
+        client.createTable(b -> b.tableName(RANGE_TABLE)
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName("p").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("s").attributeType(ScalarAttributeType.N).build())
+                .keySchema(
+                        KeySchemaElement.builder().attributeName("p").keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName("s").keyType(KeyType.RANGE).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)).get(30, TimeUnit.SECONDS);
+        if (waitForActive) {
+            for (String table : List.of(KV_TABLE, RANGE_TABLE)) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (client.describeTable(b -> b.tableName(table)).get(30, TimeUnit.SECONDS).table().tableStatus()
+                        != TableStatus.ACTIVE) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("table " + table + " not ACTIVE after 30 s");
+                    }
+                    Thread.sleep(50);
+                }
+            }
+        }
+    }
+
+    /** Load-phase writes: index {@code [0, records)} fills the key-value table, then the range table. */
+    public long loadOperations() {
+        return 2L * config.records();
+    }
+
+    public CompletableFuture<Boolean> insert(DynamoDbAsyncClient client, long index) {
+        return index < config.records()
+                ? putRecord(client, (int) index)
+                : putRangeItem(client, (int) (index - config.records()));
+    }
+
+    /**
+     * Sends one request of the given kind on a uniformly chosen key. The future completes with
+     * whether the answer is what the loaded data says it must be ({@code verify} off for a target
+     * that stores nothing).
+     */
+    public CompletableFuture<Boolean> send(DynamoDbAsyncClient client, Operation operation, boolean verify) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return switch (operation) {
+            case READ -> read(client, records.next(), verify);
+            case UPDATE, INSERT -> putRecord(client, records.next());
+            case QUERY -> query(client, random, verify);
+            case UPDATE_RANGE -> putRangeItem(client, records.next());
+        };
+    }
+
+    private Map<String, AttributeValue> fields() {
+        return fieldSets.get(ThreadLocalRandom.current().nextInt(VALUE_POOL));
+    }
+
+    private CompletableFuture<Boolean> putRecord(DynamoDbAsyncClient client, int index) {
+        Map<String, AttributeValue> item = new HashMap<>(fields());
+        item.put("id", AttributeValue.fromS(keys[index]));
+        return client.putItem(PutItemRequest.builder().tableName(KV_TABLE).item(item).build()).thenApply(r -> true);
+    }
+
+    private CompletableFuture<Boolean> putRangeItem(DynamoDbAsyncClient client, int index) {
+        Map<String, AttributeValue> item = new HashMap<>(fields());
+        item.put("p", AttributeValue.fromS(partitions[index / config.itemsPerPartition()]));
+        item.put("s", AttributeValue.fromN(Integer.toString(index % config.itemsPerPartition())));
+        return client.putItem(PutItemRequest.builder().tableName(RANGE_TABLE).item(item).build()).thenApply(r -> true);
+    }
+
+    private CompletableFuture<Boolean> read(DynamoDbAsyncClient client, int index, boolean verify) {
+        String key = keys[index];
+        return client.getItem(GetItemRequest.builder().tableName(KV_TABLE).key(Map.of("id", AttributeValue.fromS(key))).build())
+                .thenApply(r -> !verify || (r.hasItem() && key.equals(r.item().get("id").s())
+                        && r.item().size() == config.fieldCount() + 1));
+    }
+
+    private CompletableFuture<Boolean> query(DynamoDbAsyncClient client, ThreadLocalRandom random, boolean verify) {
+        int partition = partitionChooser.next();
+        int itemsInPartition = Math.min(config.itemsPerPartition(), config.records() - partition * config.itemsPerPartition());
+        int from = random.nextInt(itemsInPartition);
+        int limit = 1 + random.nextInt(config.maxQueryLimit());
+        int expected = Math.min(limit, itemsInPartition - from);
+        return client.query(QueryRequest.builder().tableName(RANGE_TABLE)
+                        .keyConditionExpression("p = :p AND s >= :s")
+                        .expressionAttributeValues(Map.of(
+                                ":p", AttributeValue.fromS(partitions[partition]),
+                                ":s", AttributeValue.fromN(Integer.toString(from))))
+                        .limit(limit)
+                        .build())
+                .thenApply(r -> !verify || (r.count() == expected
+                        && r.items().get(0).get("s").n().equals(Integer.toString(from))));
+    }
+}

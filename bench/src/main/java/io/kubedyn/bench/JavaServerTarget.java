@@ -1,0 +1,58 @@
+package io.kubedyn.bench;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * A Quarkus fast-jar ({@code quarkus-run.jar}) started with this JVM's {@code java}, so that the
+ * server and the client run on the same JDK. The JVM flags are the same for every Java target.
+ */
+abstract class JavaServerTarget implements Target {
+    private final Path jar;
+    private final List<String> jvmOptions;
+    private ServerProcess server;
+
+    JavaServerTarget(Path jar, List<String> jvmOptions) {
+        this.jar = jar;
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** {@code -D} settings for this server besides its port. */
+    abstract List<String> settings(Path workDir);
+
+    @Override
+    public URI start(Path workDir) throws Exception {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (./mvnw -q -pl bench -am package -DskipTests)");
+        }
+        int port = ServerProcess.freeLoopbackPort();
+        URI endpoint = URI.create("http://127.0.0.1:" + port);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-Dquarkus.http.host=127.0.0.1");
+        command.add("-Dquarkus.http.port=" + port);
+        command.addAll(settings(workDir));
+        command.add("-jar");
+        command.add(jar.toAbsolutePath().toString());
+        server = ServerProcess.start(name(), command, workDir, endpoint);
+        return endpoint;
+    }
+
+    @Override
+    public OptionalLong jvmPid() {
+        return server == null ? OptionalLong.empty() : OptionalLong.of(server.pid());
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.kubedyn.bench;
+
+/** One request a workload can send. */
+public enum Operation {
+    /** GetItem of one record of the key-value table. */
+    READ,
+    /** PutItem overwriting one record of the key-value table (YCSB's update, until UpdateItem lands). */
+    UPDATE,
+    /** Query of a short sort-key range of one partition of the range table, with a Limit. */
+    QUERY,
+    /** PutItem overwriting one item of the range table (YCSB E's write share). */
+    UPDATE_RANGE,
+    /** PutItem of a record during the load phase. */
+    INSERT
+}

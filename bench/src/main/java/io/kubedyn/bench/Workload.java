@@ -1,0 +1,42 @@
+package io.kubedyn.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A YCSB-style operation mix: each request is {@code first} with probability {@code firstShare},
+ * otherwise {@code second}.
+ */
+public record Workload(String name, String description, Operation first, double firstShare, Operation second) {
+    public static final Workload A = new Workload("A", "50% read, 50% update", Operation.READ, 0.50, Operation.UPDATE);
+    public static final Workload B = new Workload("B", "95% read, 5% update", Operation.READ, 0.95, Operation.UPDATE);
+    public static final Workload C = new Workload("C", "100% read", Operation.READ, 1.0, Operation.UPDATE);
+    public static final Workload E = new Workload("E", "95% short Query, 5% update", Operation.QUERY, 0.95, Operation.UPDATE_RANGE);
+    /** The load phase is not a mix; it appears in result tables under this name. */
+    public static final String LOAD = "load";
+    /**
+     * Before the load phase: PutItem of random records, so that a JIT-compiled server is as warm
+     * for the load phase as for the workloads (the load then overwrites those records).
+     */
+    public static final Workload LOAD_WARMUP = new Workload("load warm-up", "100% insert", Operation.INSERT, 1.0, Operation.INSERT);
+
+    public static final List<Workload> ALL = List.of(A, B, C, E);
+
+    public Workload {
+        if (firstShare < 0 || firstShare > 1) {
+            throw new IllegalArgumentException("share must be in [0, 1]: " + firstShare);
+        }
+    }
+
+    /** The operation for a uniform draw {@code u} in [0, 1). */
+    public Operation pick(double u) {
+        return u < firstShare ? first : second;
+    }
+
+    public static Workload named(String name) {
+        return ALL.stream()
+                .filter(w -> w.name().equals(name.toUpperCase(Locale.ROOT)))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no workload " + name + "; known: A, B, C, E"));
+    }
+}

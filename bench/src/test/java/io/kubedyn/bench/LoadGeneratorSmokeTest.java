@@ -1,0 +1,61 @@
+package io.kubedyn.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * A few seconds of the real thing: the packaged servers started as the comparison starts them,
+ * loaded and driven by the load generator. The jars come from the same reactor build
+ * ({@code ./mvnw verify}, or {@code -pl bench -am}).
+ */
+class LoadGeneratorSmokeTest {
+    private static final Repository REPO = Repository.locate(Path.of(""));
+    private final BenchConfig config = new BenchConfig(200, 3, 20, 10, 5, 4, Duration.ZERO, Duration.ofMillis(600), 100_000, "zipfian");
+    private final Dataset dataset = new Dataset(config, 1);
+
+    @Test
+    void kubedynIsLoadedAndEveryWorkloadRunsWithoutErrors(@TempDir Path work) throws Exception {
+        try (KubedynTarget kubedyn = new KubedynTarget(REPO.gatewayJar(), List.of("-Xmx256m"))) {
+            URI endpoint = kubedyn.start(work);
+            try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
+                dataset.createTables(client, true);
+                LoadGenerator generator = new LoadGenerator(client, dataset, true);
+                LatencyReport load = generator.load(Duration.ofSeconds(60));
+                assertThat(load.operations()).isEqualTo(400);
+                assertThat(load.errors()).isZero();
+                for (Workload workload : Workload.ALL) {
+                    LatencyReport report = generator.measure(workload);
+                    assertThat(report.errors()).as(workload.name() + ": " + report.firstError()).isZero();
+                    assertThat(report.operations()).as(workload.name()).isPositive();
+                }
+                LatencyReport paced = generator.runAtRate(Workload.C, 200, Duration.ofSeconds(1));
+                assertThat(paced.errors()).isZero();
+                assertThat(paced.operations()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void answersThatDoNotMatchTheDataAreErrors(@TempDir Path work) throws Exception {
+        // The ceiling answers {} to a GetItem: with checking on, every read must count as an error.
+        try (NoopCeilingTarget ceiling = new NoopCeilingTarget(REPO.noopServerJar(), List.of("-Xmx256m"))) {
+            URI endpoint = ceiling.start(work);
+            try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
+                LatencyReport checked = new LoadGenerator(client, dataset, true).measure(Workload.C);
+                assertThat(checked.operations()).isPositive();
+                assertThat(checked.errors()).isEqualTo(checked.operations());
+                assertThat(checked.firstError()).contains("did not match");
+
+                LatencyReport unchecked = new LoadGenerator(client, dataset, false).measure(Workload.C);
+                assertThat(unchecked.errors()).isZero();
+            }
+        }
+    }
+}
