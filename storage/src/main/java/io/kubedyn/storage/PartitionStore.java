@@ -65,7 +65,7 @@ public final class PartitionStore implements AutoCloseable {
     private final ColumnFamilyHandle catalogFamily;
     private final Map<String, OpenTable> tables = new ConcurrentHashMap<>();
     private final ReentrantLock[] itemLocks = new ReentrantLock[LOCK_STRIPES];
-    private final TableCatalogCodec catalogCodec = new TableCatalogCodec();
+    private final TableDefinitionCodec catalogCodec = new TableDefinitionCodec();
     private final Object ddlLock = new Object();
 
     private record OpenTable(TableDefinition definition, ColumnFamilyHandle family) {
@@ -201,6 +201,18 @@ public final class PartitionStore implements AutoCloseable {
             return db.getLongProperty(table(name).family(), "rocksdb.estimate-num-keys");
         } catch (RocksDBException e) {
             throw new StorageException("cannot read item count", e);
+        }
+    }
+
+    /**
+     * A RocksDB integer property summed over every column family (for example
+     * {@code rocksdb.estimate-num-keys}, {@code rocksdb.cur-size-all-mem-tables}), for metrics.
+     */
+    public long aggregatedProperty(String property) {
+        try {
+            return db.getAggregatedLongProperty(property);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read " + property, e);
         }
     }
 
