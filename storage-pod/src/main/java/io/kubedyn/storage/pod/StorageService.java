@@ -117,6 +117,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     }
 
     private GetReply get(PartitionStore store, GetRequest request) {
+        checkIncarnation(store, request.getTable(), request.getTableId());
         PrimaryKey key = ownedKey(request.getTable(), request.getKey());
         Map<String, AttributeValue> item = store.get(request.getTable(), key);
         return item == null ? GetReply.newBuilder().setFound(false).build()
@@ -129,6 +130,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     }
 
     private WriteReply write(PartitionStore store, WriteRequest request) {
+        checkIncarnation(store, request.getTable(), request.getTableId());
         ItemChange change = ItemChangeCodec.decode(request.getChange().toByteArray());
         TableDefinition table = store.describeTable(request.getTable()).orElseThrow(() ->
                 DynamoDbException.resourceNotFound("Requested resource not found: Table: " + request.getTable() + " not found"));
@@ -177,18 +179,21 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     @Override
     public void query(QueryRequest request, StreamObserver<PageReply> reply) {
         call("query", reply, store -> {
+            checkIncarnation(store, request.getTable(), request.getTableId());
             AttributeValue partitionKey = KeyMessages.value(request.getPartitionKey());
             byte[] prefix = PrimaryKey.partitionPrefix(partitionKey);
             checkOwned(request.getTable(), PrimaryKey.of(partitionKey, null).hash());
             SortKeyCondition condition = request.hasCondition() ? KeyMessages.condition(request.getCondition()) : null;
             PrimaryKey start = request.getExclusiveStart().isEmpty() ? null : KeyMessages.key(request.getExclusiveStart());
-            return page(store.query(request.getTable(), prefix, condition, request.getForward(), request.getLimit(), start));
+            return page(store.query(request.getTable(), prefix, condition, request.getForward(), request.getLimit(),
+                    maxBytes(request.getMaxBytes()), start));
         });
     }
 
     @Override
     public void scan(ScanRequest request, StreamObserver<PageReply> reply) {
         call("scan", reply, store -> {
+            checkIncarnation(store, request.getTable(), request.getTableId());
             HashRange range = new HashRange(request.getRange().getFirst(), request.getRange().getLast());
             OwnedRanges ranges = owned.forTable(request.getTable());
             if (!ranges.covers(range)) {
@@ -196,8 +201,12 @@ public class StorageService extends StorageGrpc.StorageImplBase {
                         range.first(), range.last(), request.getTable(), ranges));
             }
             PrimaryKey start = request.getExclusiveStart().isEmpty() ? null : KeyMessages.key(request.getExclusiveStart());
-            return page(store.scan(request.getTable(), range, request.getLimit(), start));
+            return page(store.scan(request.getTable(), range, request.getLimit(), maxBytes(request.getMaxBytes()), start));
         });
+    }
+
+    private static long maxBytes(long requested) {
+        return requested > 0 ? requested : PartitionStore.PAGE_BYTES;
     }
 
     private static PageReply page(Page page) {
@@ -212,6 +221,13 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     }
 
     // ---- ownership, errors, metrics -------------------------------------------------------------
+
+    /** An empty id skips the check (a caller that validated nothing against a definition). */
+    private static void checkIncarnation(PartitionStore store, String table, String tableId) {
+        if (!tableId.isEmpty() && !store.tableId(table).map(tableId::equals).orElse(false)) {
+            throw DynamoDbException.resourceNotFound("Requested resource not found: Table: " + table + " not found");
+        }
+    }
 
     private PrimaryKey ownedKey(String table, ByteString key) {
         PrimaryKey primaryKey = KeyMessages.key(key);
