@@ -1,7 +1,6 @@
 package io.kubedyn.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.PrimaryKey;
@@ -10,7 +9,6 @@ import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
 import java.io.IOException;
-import java.util.Map;
 
 /** Scan: the whole table, or one of TotalSegments hash-range segments of it, in hash order. */
 final class ScanOperation implements Operation {
@@ -23,11 +21,8 @@ final class ScanOperation implements Operation {
     @Override
     public void execute(Request request, JsonGenerator out) throws IOException {
         TableDefinition table = backend.requireTable(request.tableName());
-        String index = request.string("IndexName");
-        if (index != null) {
-            throw DynamoDbException.validation("The table does not have the specified index: " + index);
-        }
-        boolean countOnly = PageResponse.countOnly(request);
+        PagedRead.refuseIndexName(request);
+        boolean countOnly = PagedRead.countOnly(request);
         Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
         Integer segment = request.integer("Segment", "segment", 0, 999_999);
         Integer totalSegments = request.integer("TotalSegments", "totalSegments", 1, 1_000_000);
@@ -51,21 +46,12 @@ final class ScanOperation implements Operation {
         expressions.verifyAllUsed();
         PrimaryKey start = exclusiveStartKey(request, table, seg, total);
         Page page = backend.scan(table.name(), seg, total, limit == null ? Integer.MAX_VALUE : limit, start);
-        PageResponse.write(out, request, table, page, filter, projection, countOnly);
+        PagedRead.write(out, request, table, page, filter, projection, countOnly);
     }
 
     private static PrimaryKey exclusiveStartKey(Request request, TableDefinition table, int segment, int total) {
-        Map<String, AttributeValue> start = request.attributeMap("ExclusiveStartKey");
-        if (start == null) {
-            return null;
-        }
-        PrimaryKey key;
-        try {
-            key = table.keySchema().keyOf(start, true);
-        } catch (DynamoDbException e) {
-            throw DynamoDbException.validation("The provided starting key is invalid: " + e.getMessage());
-        }
-        if (!HashRange.segment(segment, total).contains(key.hash())) {
+        PrimaryKey key = PagedRead.exclusiveStartKey(request, table);
+        if (key != null && !HashRange.segment(segment, total).contains(key.hash())) {
             throw DynamoDbException.validation("The provided Exclusive start key does not map to the provided Segment "
                     + "and TotalSegments values.");
         }

@@ -119,4 +119,22 @@ class SeedWalkthroughTest extends EmbeddedServerTest {
         assertThat(dynamo.getItem(b -> b.tableName(table).key(song("1000mods", "Vidage"))).item())
                 .isEqualTo(replacement);
     }
+
+    @Test
+    void queryPagesStopAfterOneMegabyteOfItems() {
+        String lyrics = "x".repeat(300 * 1024);
+        for (int i = 0; i < 5; i++) {
+            String title = "long" + i;
+            dynamo.putItem(b -> b.tableName(table).item(Map.of("Artist", s("Sleep"), "SongTitle", s(title),
+                    "Lyrics", s(lyrics))));
+        }
+        QueryResponse first = dynamo.query(b -> b.tableName(table).keyConditionExpression("Artist = :a")
+                .expressionAttributeValues(Map.of(":a", s("Sleep"))));
+        assertThat(first.count()).isEqualTo(4);
+        assertThat(first.lastEvaluatedKey()).isEqualTo(song("Sleep", "long3"));
+        QueryResponse second = dynamo.query(b -> b.tableName(table).keyConditionExpression("Artist = :a")
+                .expressionAttributeValues(Map.of(":a", s("Sleep"))).exclusiveStartKey(first.lastEvaluatedKey()));
+        assertThat(titles(second.items())).containsExactly("long4");
+        assertThat(second.hasLastEvaluatedKey()).isFalse();
+    }
 }

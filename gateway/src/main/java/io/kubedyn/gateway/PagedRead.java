@@ -3,8 +3,10 @@ package io.kubedyn.gateway;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.AttributeValueJson;
+import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.ItemSize;
 import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ProjectionExpression;
@@ -13,9 +15,12 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Writes a Query or Scan response: Items (unless Select is COUNT), Count, ScannedCount, LastEvaluatedKey. */
-final class PageResponse {
-    private PageResponse() {
+/**
+ * What Query and Scan share: their common parameters (IndexName, Select, ExclusiveStartKey) and
+ * their response (Items unless Select is COUNT, Count, ScannedCount, LastEvaluatedKey).
+ */
+final class PagedRead {
+    private PagedRead() {
     }
 
     /**
@@ -56,6 +61,27 @@ final class PageResponse {
         out.writeEndObject();
     }
 
+    /** No secondary indexes exist yet, so any IndexName names one the table does not have. */
+    static void refuseIndexName(Request request) {
+        String index = request.string("IndexName");
+        if (index != null) {
+            throw DynamoDbException.validation("The table does not have the specified index: " + index);
+        }
+    }
+
+    /** ExclusiveStartKey as a primary key of the table, or null when absent. */
+    static PrimaryKey exclusiveStartKey(Request request, TableDefinition table) {
+        Map<String, AttributeValue> start = request.attributeMap("ExclusiveStartKey");
+        if (start == null) {
+            return null;
+        }
+        try {
+            return table.keySchema().keyOf(start, true);
+        } catch (DynamoDbException e) {
+            throw DynamoDbException.validation("The provided starting key is invalid: " + e.getMessage());
+        }
+    }
+
     static Map<String, AttributeValue> keyAttributes(KeySchema schema, Map<String, AttributeValue> item) {
         Map<String, AttributeValue> key = new LinkedHashMap<>();
         key.put(schema.partitionKey().name(), item.get(schema.partitionKey().name()));
@@ -68,15 +94,15 @@ final class PageResponse {
         String select = request.oneOf("Select", "select", "ALL_ATTRIBUTES",
                 "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT");
         if (select.equals("ALL_PROJECTED_ATTRIBUTES")) {
-            throw io.kubedyn.core.DynamoDbException.validation(
+            throw DynamoDbException.validation(
                     "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
         }
         if (select.equals("SPECIFIC_ATTRIBUTES") && !request.has("AttributesToGet") && !request.has("ProjectionExpression")) {
-            throw io.kubedyn.core.DynamoDbException.validation(
+            throw DynamoDbException.validation(
                     "SPECIFIC_ATTRIBUTES requires either AttributesToGet or ProjectionExpression");
         }
         if (select.equals("COUNT") && (request.has("AttributesToGet") || request.has("ProjectionExpression"))) {
-            throw io.kubedyn.core.DynamoDbException.validation("Cannot specify the AttributesToGet or "
+            throw DynamoDbException.validation("Cannot specify the AttributesToGet or "
                     + "ProjectionExpression when choosing to get only the Count");
         }
         return select.equals("COUNT");

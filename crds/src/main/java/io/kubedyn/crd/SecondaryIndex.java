@@ -1,0 +1,51 @@
+package io.kubedyn.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DynamoDB's LocalSecondaryIndex / GlobalSecondaryIndex shape (without provisioned
+ * throughput, which has no meaning here).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SecondaryIndex {
+
+  @Required
+  @Pattern("^[a-zA-Z0-9_.-]{3,255}$")
+  private String indexName;
+
+  @Required
+  @Size(min = 1, max = 2)
+  private List<KeySchemaElement> keySchema = new ArrayList<>();
+
+  @Required
+  private Projection projection;
+
+  public String getIndexName() {
+    return indexName;
+  }
+
+  public void setIndexName(String indexName) {
+    this.indexName = indexName;
+  }
+
+  public List<KeySchemaElement> getKeySchema() {
+    return keySchema;
+  }
+
+  public void setKeySchema(List<KeySchemaElement> keySchema) {
+    this.keySchema = keySchema;
+  }
+
+  public Projection getProjection() {
+    return projection;
+  }
+
+  public void setProjection(Projection projection) {
+    this.projection = projection;
+  }
+}

@@ -1,0 +1,79 @@
+package io.kubedyn.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/**
+ * One entry of the shard map: the partition-key hashes from {@code firstHash} to
+ * {@code lastHash}, both inclusive, live on shard {@code shard}. Hashes are unsigned 64-bit
+ * values written as {@code 0x} followed by exactly 16 lowercase hex digits, so that both ends
+ * of the hash space ({@code 0x0000000000000000} and {@code 0xffffffffffffffff}) fit without an
+ * exclusive bound of 2^64 that no 64-bit integer can hold.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ShardRange {
+
+  private Integer shard;
+
+  @JsonPropertyDescription("First hash of the range, inclusive: 0x followed by 16 hex digits.")
+  private String firstHash;
+
+  @JsonPropertyDescription("Last hash of the range, inclusive: 0x followed by 16 hex digits.")
+  private String lastHash;
+
+  @JsonPropertyDescription("DNS name of the shard's headless Service.")
+  private String service;
+
+  @JsonPropertyDescription("gRPC port of the storage pods.")
+  private Integer port;
+
+  public ShardRange() {}
+
+  public ShardRange(int shard, String firstHash, String lastHash, String service, int port) {
+    this.shard = shard;
+    this.firstHash = firstHash;
+    this.lastHash = lastHash;
+    this.service = service;
+    this.port = port;
+  }
+
+  public Integer getShard() {
+    return shard;
+  }
+
+  public void setShard(Integer shard) {
+    this.shard = shard;
+  }
+
+  public String getFirstHash() {
+    return firstHash;
+  }
+
+  public void setFirstHash(String firstHash) {
+    this.firstHash = firstHash;
+  }
+
+  public String getLastHash() {
+    return lastHash;
+  }
+
+  public void setLastHash(String lastHash) {
+    this.lastHash = lastHash;
+  }
+
+  public String getService() {
+    return service;
+  }
+
+  public void setService(String service) {
+    this.service = service;
+  }
+
+  public Integer getPort() {
+    return port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+}

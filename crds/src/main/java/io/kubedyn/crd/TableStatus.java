@@ -1,0 +1,78 @@
+package io.kubedyn.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed, written only by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TableStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Pending, Provisioning, Ready, Degraded or Failed.")
+  private String phase;
+
+  @JsonPropertyDescription("Ready, Progressing and Degraded, in the Kubernetes condition format.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Shards whose StatefulSet has all its replicas ready.")
+  private Integer readyShards;
+
+  @JsonPropertyDescription("Hash ranges to shard Services; together they cover [0, 2^64) exactly once.")
+  private List<ShardRange> shardMap = new ArrayList<>();
+
+  @JsonPropertyDescription("URL of the DynamoDB-compatible gateway serving this table.")
+  private String endpoint;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public String getPhase() {
+    return phase;
+  }
+
+  public void setPhase(String phase) {
+    this.phase = phase;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public Integer getReadyShards() {
+    return readyShards;
+  }
+
+  public void setReadyShards(Integer readyShards) {
+    this.readyShards = readyShards;
+  }
+
+  public List<ShardRange> getShardMap() {
+    return shardMap;
+  }
+
+  public void setShardMap(List<ShardRange> shardMap) {
+    this.shardMap = shardMap;
+  }
+
+  public String getEndpoint() {
+    return endpoint;
+  }
+
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint;
+  }
+}

@@ -1,0 +1,41 @@
+{{/* Name prefix of every object of this release. */}}
+{{- define "kubedyn.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "kubedyn.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/part-of: kubedyn
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/* For objects without a selector of their own (RBAC). */}}
+{{- define "kubedyn.instanceLabels" -}}
+{{ include "kubedyn.labels" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "kubedyn.operator.selector" -}}
+app.kubernetes.io/name: kubedyn-operator
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "kubedyn.gateway.selector" -}}
+app.kubernetes.io/name: kubedyn-gateway
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "kubedyn.image" -}}
+{{- $tag := .image.tag | default .chart.AppVersion -}}
+{{- printf "%s:%s" .image.repository $tag -}}
+{{- end -}}
+
+{{/* URL the gateway Service answers on, published in every Table's status.endpoint. */}}
+{{- define "kubedyn.gateway.endpoint" -}}
+{{- printf "http://%s-gateway.%s.svc:%v" (include "kubedyn.fullname" .) .Release.Namespace .Values.gateway.service.port -}}
+{{- end -}}

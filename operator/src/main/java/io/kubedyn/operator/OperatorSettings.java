@@ -1,0 +1,30 @@
+package io.kubedyn.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings the Helm chart passes to the operator (as environment variables). */
+@ConfigMapping(prefix = "kubedyn.operator")
+public interface OperatorSettings {
+
+  /** Storage-pod image used when a Table does not set {@code spec.image}. */
+  String storageImage();
+
+  /** URL of the gateway Service, published in every Table's {@code status.endpoint}. */
+  String gatewayEndpoint();
+
+  /** DNS suffix of the cluster, used to write fully qualified shard Service names. */
+  @WithDefault("cluster.local")
+  String clusterDomain();
+
+  /** Name of the Lease that operator replicas compete for. */
+  @WithDefault("kubedyn-operator-leader")
+  String leaseName();
+
+  /**
+   * Whether losing the Lease ends the process (the safe choice in a cluster). Off in tests, where
+   * the operator's shutdown at the end of the run also gives the Lease up.
+   */
+  @WithDefault("true")
+  boolean exitOnLostLeadership();
+}

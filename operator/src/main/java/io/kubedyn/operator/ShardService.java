@@ -1,0 +1,61 @@
+package io.kubedyn.operator;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.kubedyn.crd.Table;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One headless Service per shard: its DNS name resolves to the shard's ready pods and gives each
+ * StatefulSet pod a stable name; the shard map points the gateway at it.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ShardIdentity.MANAGED_SELECTOR))
+public class ShardService extends KubernetesDependentResource<Service, Table>
+    implements CRUDKubernetesBulkDependentResource<Service, Table>,
+    KubernetesBulkDependentResource<Service, Table>, GarbageCollected<Table> {
+
+  public ShardService() {
+    super(Service.class);
+  }
+
+  @Override
+  public Map<ResourceID, Service> desiredResources(Table table, Context<Table> context) {
+    Map<ResourceID, Service> desired = new LinkedHashMap<>();
+    for (int shard = 0; shard < table.getSpec().getShards(); shard++) {
+      Service service = desired(table, shard);
+      desired.put(ResourceID.fromResource(service), service);
+    }
+    return desired;
+  }
+
+  /** The headless Service of one shard, from the Table alone. */
+  public static Service desired(Table table, int shard) {
+    ShardIdentity id = ShardIdentity.of(table, shard);
+    return new ServiceBuilder()
+        .withNewMetadata()
+          .withName(id.name())
+          .withNamespace(id.namespace())
+          .withLabels(id.labels())
+          .withOwnerReferences(ShardIdentity.controlledBy(table))
+        .endMetadata()
+        .withNewSpec()
+          .withClusterIP("None")
+          .withSelector(id.selector())
+          .addNewPort().withName("grpc").withPort(ShardIdentity.GRPC_PORT)
+            .withTargetPort(new IntOrString("grpc")).withProtocol("TCP").endPort()
+          .addNewPort().withName("http").withPort(ShardIdentity.HTTP_PORT)
+            .withTargetPort(new IntOrString("http")).withProtocol("TCP").endPort()
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,157 @@
+package io.kubedyn.operator;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.WeightedPodAffinityTermBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.kubedyn.crd.DeletionPolicy;
+import io.kubedyn.crd.StorageSpec;
+import io.kubedyn.crd.Table;
+import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One StatefulSet per shard running the storage pod, with its RocksDB data on a
+ * PersistentVolumeClaim mounted at {@code /data}.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ShardIdentity.MANAGED_SELECTOR))
+public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, Table>
+    implements CRUDKubernetesBulkDependentResource<StatefulSet, Table>,
+    KubernetesBulkDependentResource<StatefulSet, Table>, GarbageCollected<Table> {
+
+  public static final String DATA_VOLUME = "data";
+  public static final String DATA_PATH = "/data";
+  public static final String CONTAINER = "storage";
+
+  // Field injection because the operator SDK also instantiates dependents with a no-arg
+  // constructor at build time, to find out which resources (and RBAC rules) they need.
+  @Inject
+  OperatorSettings settings;
+
+  public ShardStatefulSet() {
+    super(StatefulSet.class);
+  }
+
+  @Override
+  public Map<ResourceID, StatefulSet> desiredResources(Table table, Context<Table> context) {
+    Map<ResourceID, StatefulSet> desired = new LinkedHashMap<>();
+    for (int shard = 0; shard < table.getSpec().getShards(); shard++) {
+      StatefulSet statefulSet = desired(table, shard, settings.storageImage());
+      desired.put(ResourceID.fromResource(statefulSet), statefulSet);
+    }
+    return desired;
+  }
+
+  /** The StatefulSet of one shard, from the Table alone. */
+  public static StatefulSet desired(Table table, int shard, String defaultImage) {
+    ShardIdentity id = ShardIdentity.of(table, shard);
+    var spec = table.getSpec();
+    String image = spec.getImage() == null || spec.getImage().isBlank()
+        ? defaultImage : spec.getImage();
+    StorageSpec storage = spec.getStorage() == null ? new StorageSpec() : spec.getStorage();
+    // Retain is the default because a table's data outliving a mistaken `kubectl delete` is
+    // cheaper than losing it; whenScaled stays Retain since fewer replicas never means less data.
+    String whenDeleted = DeletionPolicy.DELETE.equals(spec.getDeletionPolicy())
+        ? "Delete" : "Retain";
+
+    return new StatefulSetBuilder()
+        .withNewMetadata()
+          .withName(id.name())
+          .withNamespace(id.namespace())
+          .withLabels(id.labels())
+          .withOwnerReferences(ShardIdentity.controlledBy(table))
+        .endMetadata()
+        .withNewSpec()
+          .withReplicas(spec.getReplicasPerShard())
+          .withServiceName(id.name())
+          .withNewSelector().withMatchLabels(id.selector()).endSelector()
+          .withNewPersistentVolumeClaimRetentionPolicy()
+            .withWhenDeleted(whenDeleted)
+            .withWhenScaled("Retain")
+          .endPersistentVolumeClaimRetentionPolicy()
+          .withNewTemplate()
+            .withNewMetadata().withLabels(id.labels()).endMetadata()
+            .withNewSpec()
+              .withNewSecurityContext()
+                // The Quarkus base image runs as uid 185: let it write the volume.
+                .withFsGroup(185L)
+                .withRunAsNonRoot(true)
+              .endSecurityContext()
+              .withNewAffinity()
+                .withNewPodAntiAffinity()
+                  // Preferred, not required: a one-node cluster (k3s, kind) must still run
+                  // every replica of a shard.
+                  .withPreferredDuringSchedulingIgnoredDuringExecution(
+                      new WeightedPodAffinityTermBuilder()
+                          .withWeight(100)
+                          .withPodAffinityTerm(new PodAffinityTermBuilder()
+                              .withTopologyKey("kubernetes.io/hostname")
+                              .withNewLabelSelector().withMatchLabels(id.selector())
+                              .endLabelSelector()
+                              .build())
+                          .build())
+                .endPodAntiAffinity()
+              .endAffinity()
+              .withContainers(new ContainerBuilder()
+                  .withName(CONTAINER)
+                  .withImage(image)
+                  .addNewPort().withName("grpc").withContainerPort(ShardIdentity.GRPC_PORT)
+                  .endPort()
+                  .addNewPort().withName("http").withContainerPort(ShardIdentity.HTTP_PORT)
+                  .endPort()
+                  .withEnv(
+                      new EnvVarBuilder().withName("KUBEDYN_TABLE").withValue(id.table()).build(),
+                      new EnvVarBuilder().withName("KUBEDYN_SHARD")
+                          .withValue(Integer.toString(shard)).build(),
+                      new EnvVarBuilder().withName("KUBEDYN_DATA_DIR").withValue(DATA_PATH)
+                          .build())
+                  .withReadinessProbe(httpProbe("/q/health/ready", 5, 3))
+                  .withLivenessProbe(httpProbe("/q/health/live", 10, 3))
+                  // Opening a large RocksDB can take a while; keep liveness from killing it.
+                  .withStartupProbe(httpProbe("/q/health/live", 5, 60))
+                  .withResources(spec.getResources() == null
+                      ? new ResourceRequirements() : spec.getResources())
+                  .addNewVolumeMount().withName(DATA_VOLUME).withMountPath(DATA_PATH)
+                  .endVolumeMount()
+                  .build())
+            .endSpec()
+          .endTemplate()
+          .withVolumeClaimTemplates(new PersistentVolumeClaimBuilder()
+              .withNewMetadata().withName(DATA_VOLUME).withLabels(id.labels()).endMetadata()
+              .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withStorageClassName(storage.getStorageClassName())
+                .withNewResources()
+                  .addToRequests("storage", new Quantity(storage.getSize()))
+                .endResources()
+              .endSpec()
+              .build())
+        .endSpec()
+        .build();
+  }
+
+  private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet().withPath(path).withPort(new IntOrString("http")).endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+}

@@ -1,0 +1,173 @@
+package io.kubedyn.operator;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.kubedyn.crd.DeletionPolicy;
+import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableStatus;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns a Table into its shards. Validation comes first and the dependents are reconciled only
+ * for a valid spec (hence explicit invocation): a refused edit must leave running shards alone,
+ * not delete or rewrite them.
+ */
+@ControllerConfiguration(name = TableReconciler.NAME)
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = "statefulsets", type = ShardStatefulSet.class),
+    @Dependent(name = "services", type = ShardService.class),
+    @Dependent(name = "disruption-budgets", type = ShardDisruptionBudget.class)
+})
+public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
+
+  public static final String NAME = "table";
+  private static final Logger LOG = Logger.getLogger(TableReconciler.class);
+
+  private final OperatorSettings settings;
+
+  public TableReconciler(OperatorSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public UpdateControl<Table> reconcile(Table table, Context<Table> context) {
+    TableEvents events = new TableEvents(context.getClient());
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    List<String> problems = new ArrayList<>(
+        TableSpecValidation.problems(table, TableStatusReport.publishedShards(table)));
+    if (problems.isEmpty()) {
+      problems.addAll(TableSpecValidation.storageChanges(table,
+          context.getSecondaryResources(StatefulSet.class)));
+    }
+
+    TableStatus status;
+    if (!problems.isEmpty()) {
+      // No exception and no reschedule: retrying cannot fix a spec, only an edit can, and the
+      // edit triggers the next reconciliation.
+      LOG.infof("table %s/%s refused: %s", table.getMetadata().getNamespace(),
+          table.getMetadata().getName(), problems);
+      status = TableStatusReport.invalid(table, problems, now);
+    } else {
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+      Map<Integer, StatefulSet> statefulSets = context.getSecondaryResources(StatefulSet.class)
+          .stream()
+          .filter(s -> s.getMetadata().getLabels() != null
+              && s.getMetadata().getLabels().containsKey(ShardIdentity.SHARD_LABEL))
+          .collect(Collectors.toMap(
+              s -> Integer.parseInt(s.getMetadata().getLabels().get(ShardIdentity.SHARD_LABEL)),
+              s -> s, (a, b) -> a));
+      status = TableStatusReport.observed(table, statefulSets, settings.gatewayEndpoint(),
+          settings.clusterDomain(), now);
+    }
+    if (sameStatus(table.getStatus(), status)) {
+      return UpdateControl.noUpdate();
+    }
+    events.recordTransition(table, table.getStatus(), status);
+    return UpdateControl.patchStatus(statusOnly(table, status));
+  }
+
+  /**
+   * The shard objects could not be applied: say so in the status and an Event, and let the
+   * operator SDK retry with backoff (the cause may be transient, like a full quota).
+   */
+  @Override
+  public ErrorStatusUpdateControl<Table> updateErrorStatus(Table table, Context<Table> context,
+      Exception e) {
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    TableStatus status = TableStatusReport.applyFailed(table, rootMessage(e), now);
+    if (sameStatus(table.getStatus(), status)) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    new TableEvents(context.getClient()).recordTransition(table, table.getStatus(), status);
+    return ErrorStatusUpdateControl.patchStatus(statusOnly(table, status));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage() == null ? cause.getClass().getSimpleName()
+        : cause.getMessage();
+    // Conditions and Events are read by people and stored in etcd: keep them short.
+    return message.length() > 500 ? message.substring(0, 500) + "..." : message;
+  }
+
+  /**
+   * The finalizer: StatefulSets, Services and PodDisruptionBudgets go with the Table through
+   * their owner references, but the PersistentVolumeClaims a StatefulSet creates from its
+   * volumeClaimTemplates have no owner, so deletionPolicy is honoured here.
+   */
+  @Override
+  public DeleteControl cleanup(Table table, Context<Table> context) {
+    TableEvents events = new TableEvents(context.getClient());
+    String namespace = table.getMetadata().getNamespace();
+    String name = table.getMetadata().getName();
+    List<PersistentVolumeClaim> claims = context.getClient().persistentVolumeClaims()
+        .inNamespace(namespace).withLabel(ShardIdentity.TABLE_LABEL, name).list().getItems();
+    boolean delete = table.getSpec() != null
+        && DeletionPolicy.DELETE.equals(table.getSpec().getDeletionPolicy());
+    if (delete) {
+      context.getClient().resourceList(claims).delete();
+      events.normal(table, "VolumeClaimsDeleted", "deletionPolicy Delete: deleted "
+          + claims.size() + " PersistentVolumeClaims of table " + name);
+    } else if (!claims.isEmpty()) {
+      events.normal(table, "VolumeClaimsRetained", "deletionPolicy Retain: kept "
+          + claims.size() + " PersistentVolumeClaims of table " + name
+          + "; a Table of the same name finds its data again, or delete them by label "
+          + ShardIdentity.TABLE_LABEL + "=" + name);
+    }
+    return DeleteControl.defaultDelete();
+  }
+
+  private static Table statusOnly(Table table, TableStatus status) {
+    Table patch = new Table();
+    patch.setMetadata(new ObjectMetaBuilder()
+        .withName(table.getMetadata().getName())
+        .withNamespace(table.getMetadata().getNamespace())
+        .build());
+    patch.setStatus(status);
+    return patch;
+  }
+
+  private static boolean sameStatus(TableStatus before, TableStatus after) {
+    if (before == null) {
+      return false;
+    }
+    return Objects.equals(before.getObservedGeneration(), after.getObservedGeneration())
+        && Objects.equals(before.getPhase(), after.getPhase())
+        && Objects.equals(before.getReadyShards(), after.getReadyShards())
+        && Objects.equals(before.getEndpoint(), after.getEndpoint())
+        && Objects.equals(before.getConditions(), after.getConditions())
+        && sameShardMap(before, after);
+  }
+
+  private static boolean sameShardMap(TableStatus before, TableStatus after) {
+    // ShardRange is a plain bean without equals; compare what it says.
+    return Objects.equals(describe(before), describe(after));
+  }
+
+  private static List<String> describe(TableStatus status) {
+    return status.getShardMap() == null ? List.of() : status.getShardMap().stream()
+        .map(r -> r.getShard() + ":" + r.getFirstHash() + ":" + r.getLastHash() + ":"
+            + r.getService() + ":" + r.getPort())
+        .toList();
+  }
+}

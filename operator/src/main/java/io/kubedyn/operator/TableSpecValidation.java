@@ -1,0 +1,253 @@
+package io.kubedyn.operator;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.kubedyn.crd.AttributeDefinition;
+import io.kubedyn.crd.DeletionPolicy;
+import io.kubedyn.crd.KeySchemaElement;
+import io.kubedyn.crd.SecondaryIndex;
+import io.kubedyn.crd.StorageSpec;
+import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Checks a Table the way DynamoDB's CreateTable would, plus what the cluster layout needs.
+ *
+ * <p>The CRD schema and its CEL rules refuse most of this at admission, but not everything can be
+ * said there (cross-field references, the shard count already published) and an API server may
+ * not enforce schemas at all (older versions, mock servers), so the operator checks again and
+ * reports problems in the status rather than failing.
+ */
+public final class TableSpecValidation {
+
+  /** StatefulSet pods carry a controller-revision-hash label of the StatefulSet name plus 11. */
+  static final int MAX_STATEFULSET_NAME = 52;
+
+  private TableSpecValidation() {}
+
+  /**
+   * Problems with the Table, each a sentence a user can act on; empty when it is valid.
+   *
+   * @param publishedShards shards in the shard map already published, 0 before the first one
+   */
+  public static List<String> problems(Table table, int publishedShards) {
+    List<String> problems = new ArrayList<>();
+    TableSpec spec = table.getSpec();
+    if (spec == null) {
+      problems.add("spec is missing");
+      return problems;
+    }
+    Map<String, String> types = attributeTypes(spec, problems);
+    checkKeySchema("the table", spec.getKeySchema(), types, problems);
+    checkShards(table, spec, publishedShards, problems);
+    checkIndexes(spec, types, problems);
+    checkUnusedDefinitions(spec, types, problems);
+    if (spec.getReplicasPerShard() == null || spec.getReplicasPerShard() != 1) {
+      problems.add("replicasPerShard must be 1 for now, got " + spec.getReplicasPerShard()
+          + ": shard replication is not implemented yet, and unreplicated copies would diverge");
+    }
+    if (spec.getStorage() != null && spec.getStorage().getSize() != null) {
+      try {
+        if (Quantity.getAmountInBytes(new Quantity(spec.getStorage().getSize())).signum() <= 0) {
+          problems.add("storage.size must be positive, got " + spec.getStorage().getSize());
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add("storage.size is not a Kubernetes quantity: " + spec.getStorage().getSize());
+      }
+    }
+    if (spec.getDeletionPolicy() != null
+        && !DeletionPolicy.RETAIN.equals(spec.getDeletionPolicy())
+        && !DeletionPolicy.DELETE.equals(spec.getDeletionPolicy())) {
+      problems.add("deletionPolicy must be Retain or Delete, got " + spec.getDeletionPolicy());
+    }
+    if (spec.getTtl() != null
+        && (spec.getTtl().getAttributeName() == null || spec.getTtl().getAttributeName().isBlank())) {
+      problems.add("ttl.attributeName must name an attribute");
+    }
+    return problems;
+  }
+
+  /**
+   * Problems with changing the storage of shards that already exist: Kubernetes refuses any
+   * change to a StatefulSet's volume claim templates, so applying one would fail on every retry.
+   */
+  public static List<String> storageChanges(Table table, Collection<StatefulSet> existing) {
+    List<String> problems = new ArrayList<>();
+    StorageSpec wanted = table.getSpec().getStorage() == null
+        ? new StorageSpec() : table.getSpec().getStorage();
+    for (StatefulSet statefulSet : existing) {
+      PersistentVolumeClaim claim = statefulSet.getSpec().getVolumeClaimTemplates().stream()
+          .filter(c -> ShardStatefulSet.DATA_VOLUME.equals(c.getMetadata().getName()))
+          .findFirst().orElse(null);
+      if (claim == null) {
+        continue;
+      }
+      Quantity size = claim.getSpec().getResources().getRequests().get("storage");
+      boolean sameSize = size != null && Quantity.getAmountInBytes(size)
+          .compareTo(Quantity.getAmountInBytes(new Quantity(wanted.getSize()))) == 0;
+      boolean sameClass = Objects.equals(claim.getSpec().getStorageClassName(),
+          wanted.getStorageClassName());
+      if (!sameSize || !sameClass) {
+        problems.add("storage cannot change once shards exist: " + statefulSet.getMetadata()
+            .getName() + " has " + size + (claim.getSpec().getStorageClassName() == null ? ""
+            : " of class " + claim.getSpec().getStorageClassName())
+            + " and StatefulSet volume claim templates are immutable; grow volumes by editing"
+            + " their PersistentVolumeClaims");
+        break;
+      }
+    }
+    return problems;
+  }
+
+  private static Map<String, String> attributeTypes(TableSpec spec, List<String> problems) {
+    Map<String, String> types = new HashMap<>();
+    if (spec.getAttributeDefinitions() == null || spec.getAttributeDefinitions().isEmpty()) {
+      problems.add("attributeDefinitions must define the key attributes");
+      return types;
+    }
+    for (AttributeDefinition definition : spec.getAttributeDefinitions()) {
+      String name = definition.getAttributeName();
+      String type = definition.getAttributeType();
+      if (name == null || name.isBlank()) {
+        problems.add("an attribute definition has no attributeName");
+        continue;
+      }
+      if (types.put(name, type) != null) {
+        problems.add("attribute " + name + " is defined twice");
+      }
+    }
+    return types;
+  }
+
+  /** DynamoDB refuses definitions no key uses; key attributes' types are checked with the key. */
+  private static void checkUnusedDefinitions(TableSpec spec, Map<String, String> types,
+      List<String> problems) {
+    Set<String> used = new HashSet<>();
+    nullToEmpty(spec.getKeySchema()).forEach(k -> used.add(k.getAttributeName()));
+    for (SecondaryIndex index : nullToEmpty(spec.getLocalSecondaryIndexes())) {
+      nullToEmpty(index.getKeySchema()).forEach(k -> used.add(k.getAttributeName()));
+    }
+    for (SecondaryIndex index : nullToEmpty(spec.getGlobalSecondaryIndexes())) {
+      nullToEmpty(index.getKeySchema()).forEach(k -> used.add(k.getAttributeName()));
+    }
+    types.keySet().stream().filter(name -> !used.contains(name)).sorted().forEach(name ->
+        problems.add("attribute " + name + " is defined but no key schema uses it"));
+  }
+
+  private static void checkKeySchema(String owner, List<KeySchemaElement> keySchema,
+      Map<String, String> types, List<String> problems) {
+    if (keySchema == null) {
+      keySchema = List.of();
+    }
+    long hashKeys = keySchema.stream().filter(k -> KeySchemaElement.HASH.equals(k.getKeyType()))
+        .count();
+    long rangeKeys = keySchema.stream()
+        .filter(k -> KeySchemaElement.RANGE.equals(k.getKeyType())).count();
+    if (hashKeys != 1) {
+      problems.add("keySchema of " + owner + " needs exactly one HASH (partition) key, found "
+          + hashKeys);
+    }
+    if (rangeKeys > 1) {
+      problems.add("keySchema of " + owner + " allows at most one RANGE (sort) key, found "
+          + rangeKeys);
+    }
+    for (KeySchemaElement key : keySchema) {
+      String role = KeySchemaElement.RANGE.equals(key.getKeyType()) ? "sort key" : "partition key";
+      if (!KeySchemaElement.HASH.equals(key.getKeyType())
+          && !KeySchemaElement.RANGE.equals(key.getKeyType())) {
+        problems.add("keySchema of " + owner + ": key " + key.getAttributeName()
+            + " has keyType " + key.getKeyType() + "; it must be HASH or RANGE");
+      } else if (!types.containsKey(key.getAttributeName())) {
+        problems.add(role + " " + key.getAttributeName() + " of " + owner
+            + " is not in attributeDefinitions");
+      } else if (!isScalarKeyType(types.get(key.getAttributeName()))) {
+        problems.add(role + " " + key.getAttributeName() + " of " + owner + " has type "
+            + types.get(key.getAttributeName()) + "; keys must be of type S, N or B");
+      }
+    }
+  }
+
+  private static void checkShards(Table table, TableSpec spec, int publishedShards,
+      List<String> problems) {
+    Integer shards = spec.getShards();
+    if (shards == null || shards < 1) {
+      problems.add("shards must be at least 1, got " + shards);
+      return;
+    }
+    if (shards < publishedShards) {
+      problems.add("shards cannot shrink: the table has " + publishedShards
+          + " shards holding data, the spec asks for " + shards);
+    }
+    String longest = table.getMetadata().getName() + "-shard-" + (shards - 1);
+    if (longest.length() > MAX_STATEFULSET_NAME) {
+      problems.add("table name is too long: StatefulSet " + longest + " would exceed "
+          + MAX_STATEFULSET_NAME + " characters");
+    }
+  }
+
+  private static void checkIndexes(TableSpec spec, Map<String, String> types,
+      List<String> problems) {
+    Set<String> names = new HashSet<>();
+    String tableHashKey = spec.getKeySchema() == null ? null : spec.getKeySchema().stream()
+        .filter(k -> KeySchemaElement.HASH.equals(k.getKeyType()))
+        .map(KeySchemaElement::getAttributeName).findFirst().orElse(null);
+    for (SecondaryIndex index : nullToEmpty(spec.getLocalSecondaryIndexes())) {
+      checkIndex("local secondary index", index, types, names, problems);
+      String indexHash = nullToEmpty(index.getKeySchema()).stream()
+          .filter(k -> KeySchemaElement.HASH.equals(k.getKeyType()))
+          .map(KeySchemaElement::getAttributeName).findFirst().orElse(null);
+      if (indexHash != null && !indexHash.equals(tableHashKey)) {
+        problems.add("local secondary index " + index.getIndexName()
+            + " must use the table's partition key " + tableHashKey);
+      }
+      if (nullToEmpty(index.getKeySchema()).stream()
+          .noneMatch(k -> KeySchemaElement.RANGE.equals(k.getKeyType()))) {
+        problems.add("local secondary index " + index.getIndexName() + " needs a RANGE key");
+      }
+    }
+    for (SecondaryIndex index : nullToEmpty(spec.getGlobalSecondaryIndexes())) {
+      checkIndex("global secondary index", index, types, names, problems);
+    }
+  }
+
+  private static void checkIndex(String kind, SecondaryIndex index, Map<String, String> types,
+      Set<String> names, List<String> problems) {
+    String name = index.getIndexName();
+    if (name == null || name.isBlank()) {
+      problems.add("a " + kind + " has no indexName");
+      return;
+    }
+    if (!names.add(name)) {
+      problems.add("index name " + name + " is used twice");
+    }
+    checkKeySchema(kind + " " + name, index.getKeySchema(), types, problems);
+    var projection = index.getProjection();
+    if (projection == null || projection.getProjectionType() == null) {
+      problems.add(kind + " " + name + " needs a projection (ALL, KEYS_ONLY or INCLUDE)");
+    } else if ("INCLUDE".equals(projection.getProjectionType())
+        && (projection.getNonKeyAttributes() == null
+            || projection.getNonKeyAttributes().isEmpty())) {
+      problems.add(kind + " " + name + " projects INCLUDE but lists no nonKeyAttributes");
+    } else if (!Set.of("ALL", "KEYS_ONLY", "INCLUDE").contains(projection.getProjectionType())) {
+      problems.add(kind + " " + name + " has projectionType " + projection.getProjectionType()
+          + "; it must be ALL, KEYS_ONLY or INCLUDE");
+    }
+  }
+
+  private static boolean isScalarKeyType(String type) {
+    return "S".equals(type) || "N".equals(type) || "B".equals(type);
+  }
+
+  private static <T> List<T> nullToEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

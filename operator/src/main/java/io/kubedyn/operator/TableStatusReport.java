@@ -1,0 +1,170 @@
+package io.kubedyn.operator;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.kubedyn.crd.ShardRange;
+import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Builds a Table's status from what the cluster reports: the StatefulSets of its shards and the
+ * status the operator published before. A pure function, so every phase and condition can be
+ * checked without an API server.
+ */
+public final class TableStatusReport {
+
+  public static final String PHASE_PROVISIONING = "Provisioning";
+  public static final String PHASE_READY = "Ready";
+  public static final String PHASE_DEGRADED = "Degraded";
+  public static final String PHASE_FAILED = "Failed";
+
+  public static final String REASON_INVALID_SPEC = "InvalidSpec";
+  public static final String REASON_RESHARDING_PENDING = "ReshardingPending";
+  public static final String REASON_APPLY_FAILED = "ApplyFailed";
+
+  private TableStatusReport() {}
+
+  /** Status of a Table whose spec was refused: nothing is changed on the cluster. */
+  public static TableStatus invalid(Table table, List<String> problems, String now) {
+    TableStatus previous = previousOf(table);
+    long generation = generationOf(table);
+    String message = "spec refused: " + String.join("; ", problems);
+    TableStatus status = new TableStatus();
+    status.setObservedGeneration(generation);
+    status.setPhase(PHASE_FAILED);
+    status.setReadyShards(previous.getReadyShards() == null ? 0 : previous.getReadyShards());
+    status.setShardMap(previous.getShardMap());
+    status.setEndpoint(previous.getEndpoint());
+    List<Condition> before = previous.getConditions();
+    status.setConditions(List.of(
+        TableConditions.condition(before, TableConditions.READY, false, REASON_INVALID_SPEC,
+            message, generation, now),
+        TableConditions.condition(before, TableConditions.PROGRESSING, false,
+            REASON_INVALID_SPEC, "waiting for a corrected spec; existing shards are left as they are",
+            generation, now),
+        TableConditions.condition(before, TableConditions.DEGRADED, true, REASON_INVALID_SPEC,
+            message, generation, now)));
+    return status;
+  }
+
+  /**
+   * Status of a Table whose shard objects the API server would not take (quota, admission
+   * webhook, ...): what was published stays, and the conditions say what failed.
+   */
+  public static TableStatus applyFailed(Table table, String error, String now) {
+    TableStatus previous = previousOf(table);
+    long generation = generationOf(table);
+    String message = "could not apply the shards' StatefulSets, Services or"
+        + " PodDisruptionBudgets: " + error;
+    List<Condition> before = previous.getConditions();
+    TableStatus status = new TableStatus();
+    status.setObservedGeneration(generation);
+    status.setPhase(previous.getPhase() == null ? PHASE_PROVISIONING : previous.getPhase());
+    status.setReadyShards(previous.getReadyShards() == null ? 0 : previous.getReadyShards());
+    status.setShardMap(previous.getShardMap());
+    status.setEndpoint(previous.getEndpoint());
+    status.setConditions(List.of(
+        TableConditions.find(before, TableConditions.READY)
+            .orElse(TableConditions.condition(before, TableConditions.READY, false,
+                "ShardsNotReady", "no shard is ready yet", generation, now)),
+        TableConditions.condition(before, TableConditions.PROGRESSING, false,
+            REASON_APPLY_FAILED, message + "; retrying with backoff", generation, now),
+        TableConditions.condition(before, TableConditions.DEGRADED, true, REASON_APPLY_FAILED,
+            message, generation, now)));
+    return status;
+  }
+
+  /** Status of a valid Table from the StatefulSets of its shards, keyed by shard number. */
+  public static TableStatus observed(Table table, Map<Integer, StatefulSet> statefulSets,
+      String endpoint, String clusterDomain, String now) {
+    TableStatus previous = previousOf(table);
+    long generation = generationOf(table);
+    int shards = table.getSpec().getShards();
+
+    // The published map is kept as it is once written: a key's shard is where its data is, and
+    // moving data to new shards is not implemented yet. Only the first map is computed here.
+    List<ShardRange> shardMap = previous.getShardMap() == null || previous.getShardMap().isEmpty()
+        ? ShardMap.evenlySplit(shards, shard -> ShardIdentity.of(table, shard)
+            .serviceDns(clusterDomain))
+        : previous.getShardMap();
+    int mappedShards = shardMap.size();
+
+    List<Integer> ready = IntStream.range(0, shards)
+        .filter(shard -> isReady(statefulSets.get(shard))).boxed().toList();
+    boolean serving = IntStream.range(0, mappedShards).allMatch(ready::contains);
+    boolean wasServing = TableConditions.isTrue(previous.getConditions(), TableConditions.READY)
+        || PHASE_DEGRADED.equals(previous.getPhase());
+    List<Condition> before = previous.getConditions();
+
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(serving
+        ? TableConditions.condition(before, TableConditions.READY, true, "AllShardsReady",
+            "all " + mappedShards + " shards of the shard map are ready", generation, now)
+        : TableConditions.condition(before, TableConditions.READY, false, "ShardsNotReady",
+            ready.stream().filter(s -> s < mappedShards).count() + " of " + mappedShards
+                + " shards ready; waiting for " + notReady(mappedShards, ready),
+            generation, now));
+    if (shards > mappedShards) {
+      conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, true,
+          REASON_RESHARDING_PENDING, "shards raised from " + mappedShards + " to " + shards
+              + ": the new shards are provisioned but own no hash range until data movement"
+              + " between shards is implemented; the shard map keeps " + mappedShards
+              + " ranges", generation, now));
+    } else if (ready.size() < shards) {
+      conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, true,
+          "ShardsStarting", "waiting for " + notReady(shards, ready), generation, now));
+    } else {
+      conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, false,
+          "Reconciled", "every shard matches generation " + generation, generation, now));
+    }
+    conditions.add(wasServing && !serving
+        ? TableConditions.condition(before, TableConditions.DEGRADED, true, "ShardsUnavailable",
+            "the table was ready and lost " + notReady(mappedShards, ready), generation, now)
+        : TableConditions.condition(before, TableConditions.DEGRADED, false, "AsExpected",
+            "no shard lost its readiness", generation, now));
+
+    TableStatus status = new TableStatus();
+    status.setObservedGeneration(generation);
+    status.setPhase(serving ? PHASE_READY : wasServing ? PHASE_DEGRADED : PHASE_PROVISIONING);
+    status.setConditions(conditions);
+    status.setReadyShards(ready.size());
+    status.setShardMap(shardMap);
+    status.setEndpoint(endpoint);
+    return status;
+  }
+
+  /** Shards in the published shard map, which the spec may never go below. */
+  public static int publishedShards(Table table) {
+    return previousOf(table).getShardMap() == null ? 0 : previousOf(table).getShardMap().size();
+  }
+
+  static boolean isReady(StatefulSet statefulSet) {
+    if (statefulSet == null || statefulSet.getSpec() == null) {
+      return false;
+    }
+    int wanted = statefulSet.getSpec().getReplicas() == null
+        ? 1 : statefulSet.getSpec().getReplicas();
+    Integer readyReplicas = statefulSet.getStatus() == null
+        ? null : statefulSet.getStatus().getReadyReplicas();
+    return readyReplicas != null && readyReplicas >= wanted;
+  }
+
+  private static String notReady(int shards, List<Integer> ready) {
+    List<Integer> missing = IntStream.range(0, shards).filter(s -> !ready.contains(s)).boxed()
+        .toList();
+    return (missing.size() == 1 ? "shard " : "shards ") + missing;
+  }
+
+  private static TableStatus previousOf(Table table) {
+    return table.getStatus() == null ? new TableStatus() : table.getStatus();
+  }
+
+  private static long generationOf(Table table) {
+    Long generation = table.getMetadata().getGeneration();
+    return generation == null ? 0 : generation;
+  }
+}

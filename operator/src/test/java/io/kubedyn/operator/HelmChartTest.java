@@ -1,0 +1,196 @@
+package io.kubedyn.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm chart linted and rendered by Helm itself (helm-java bundles it as a native library,
+ * so no helm binary is needed), then read back as Kubernetes objects.
+ */
+class HelmChartTest {
+
+  private static final Path CHART = RenderedChart.CHART;
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  private static List<HasMetadata> rendered;
+
+  @BeforeAll
+  static void renderChart() {
+    rendered = render(template().withName("kubedyn").withNamespace("kubedyn")
+        .call());
+  }
+
+  private static TemplateCommand template() {
+    return RenderedChart.template();
+  }
+
+  private static List<HasMetadata> render(String manifests) {
+    return RenderedChart.parse(manifests);
+  }
+
+  private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> kind,
+      String name) {
+    return RenderedChart.only(objects, kind, name);
+  }
+
+  private static Set<String> grants(List<PolicyRule> rules) {
+    Set<String> grants = new TreeSet<>();
+    for (PolicyRule rule : rules) {
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          for (String verb : rule.getVerbs()) {
+            String names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+                ? "" : rule.getResourceNames().toString();
+            grants.add(group + "/" + resource + names + ":" + verb);
+          }
+        }
+      }
+    }
+    return grants;
+  }
+
+  private static Map<String, String> env(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+  }
+
+  @Test
+  void helmLintIsCleanInStrictMode() {
+    LintResult lint = new Helm(CHART).lint().strict().call();
+    assertThat(lint.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
+  }
+
+  @Test
+  void chartInstallsTheCrdGeneratedFromTheJavaClasses() throws Exception {
+    CustomResourceDefinition crd = only(rendered, CustomResourceDefinition.class,
+        "tables.kubedyn.io");
+    CustomResourceDefinition generated = YAML.unmarshal(Files.readString(Path.of("..", "crds",
+        "target", "classes", "META-INF", "fabric8", "tables.kubedyn.io-v1.yml")),
+        CustomResourceDefinition.class);
+    assertThat(crd.getSpec()).isEqualTo(generated.getSpec());
+  }
+
+  @Test
+  void crdSurvivesHelmUninstallSoTablesAndTheirDataDoToo() {
+    CustomResourceDefinition crd = only(rendered, CustomResourceDefinition.class,
+        "tables.kubedyn.io");
+    assertThat(crd.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy",
+        "keep");
+  }
+
+  @Test
+  void crdCanBeLeftToAnotherTool() {
+    List<HasMetadata> objects = render(template().withName("kubedyn")
+        .set("crds.install", "false").call());
+    assertThat(objects).noneMatch(CustomResourceDefinition.class::isInstance);
+  }
+
+  @Test
+  void operatorMayDoExactlyWhatItDoesAndNoMore() {
+    ClusterRole role = only(rendered, ClusterRole.class, "kubedyn-operator");
+    assertThat(grants(role.getRules())).containsExactlyInAnyOrder(
+        // informer on Tables, finalizer added and removed (re-read on conflict)
+        "kubedyn.io/tables:get", "kubedyn.io/tables:list", "kubedyn.io/tables:watch",
+        "kubedyn.io/tables:patch",
+        // status written
+        "kubedyn.io/tables/status:patch",
+        // owner references with blockOwnerDeletion
+        "kubedyn.io/tables/finalizers:update",
+        // the three dependents: watched, created and updated, never deleted
+        "apps/statefulsets:get", "apps/statefulsets:list", "apps/statefulsets:watch",
+        "apps/statefulsets:create", "apps/statefulsets:patch", "apps/statefulsets:update",
+        "/services:get", "/services:list", "/services:watch",
+        "/services:create", "/services:patch", "/services:update",
+        "policy/poddisruptionbudgets:get", "policy/poddisruptionbudgets:list",
+        "policy/poddisruptionbudgets:watch", "policy/poddisruptionbudgets:create",
+        "policy/poddisruptionbudgets:patch", "policy/poddisruptionbudgets:update",
+        // the finalizer under deletionPolicy Delete
+        "/persistentvolumeclaims:list", "/persistentvolumeclaims:delete",
+        // Events on Tables
+        "/events:create");
+
+    Role leaderElection = only(rendered, Role.class, "kubedyn-operator-leader-election");
+    assertThat(leaderElection.getMetadata().getNamespace()).isEqualTo("kubedyn");
+    assertThat(grants(leaderElection.getRules())).containsExactlyInAnyOrder(
+        "coordination.k8s.io/leases:create",
+        "coordination.k8s.io/leases[kubedyn-operator-leader]:get",
+        "coordination.k8s.io/leases[kubedyn-operator-leader]:update",
+        "coordination.k8s.io/leases[kubedyn-operator-leader]:patch");
+  }
+
+  @Test
+  void gatewayMayOnlyReadTables() {
+    ClusterRole role = only(rendered, ClusterRole.class, "kubedyn-gateway");
+    assertThat(grants(role.getRules())).containsExactlyInAnyOrder(
+        "kubedyn.io/tables:get", "kubedyn.io/tables:list", "kubedyn.io/tables:watch");
+  }
+
+  @Test
+  void operatorRunsTwoReplicasWithImagesOfTheChartVersion() {
+    Deployment operator = only(rendered, Deployment.class, "kubedyn-operator");
+    assertThat(operator.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(operator.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo("kubedyn-operator");
+    assertThat(operator.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("kubedyn/operator:0.1.0");
+    assertThat(env(operator))
+        .containsEntry("KUBEDYN_OPERATOR_STORAGE_IMAGE", "kubedyn/storage-pod:0.1.0")
+        .containsEntry("KUBEDYN_OPERATOR_LEASE_NAME", "kubedyn-operator-leader");
+  }
+
+  @Test
+  void tablesPublishTheGatewayServiceAsTheirEndpoint() {
+    Deployment operator = only(rendered, Deployment.class, "kubedyn-operator");
+    Service gateway = only(rendered, Service.class, "kubedyn-gateway");
+    Deployment gatewayPods = only(rendered, Deployment.class, "kubedyn-gateway");
+
+    assertThat(env(operator)).containsEntry("KUBEDYN_OPERATOR_GATEWAY_ENDPOINT",
+        "http://kubedyn-gateway.kubedyn.svc:8000");
+    assertThat(gateway.getSpec().getPorts()).singleElement()
+        .satisfies(p -> assertThat(p.getPort()).isEqualTo(8000));
+    assertThat(gatewayPods.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(gateway.getSpec().getSelector());
+    assertThat(gatewayPods.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+        .singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8000));
+  }
+
+  @Test
+  void imageTagsAndGatewayCanBeChangedThroughValues() {
+    List<HasMetadata> objects = render(template().withName("kubedyn")
+        .withNamespace("db").set("storage.image.tag", "dev").set("gateway.enabled", "false")
+        .call());
+    assertThat(env(only(objects, Deployment.class, "kubedyn-operator")))
+        .containsEntry("KUBEDYN_OPERATOR_STORAGE_IMAGE", "kubedyn/storage-pod:dev");
+    assertThat(objects).noneMatch(o -> o.getMetadata().getName().equals("kubedyn-gateway"));
+  }
+
+  @Test
+  void valuesSchemaRefusesAMistypedValue() {
+    assertThatThrownBy(() -> template().withName("kubedyn")
+        .set("operator.replica", "3").call())
+        .hasMessageContaining("replica");
+  }
+}

@@ -1,0 +1,142 @@
+package io.kubedyn.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.kubedyn.crd.StorageSpec;
+import io.kubedyn.crd.Table;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The desired manifests of a shard, built from the Table alone. */
+class ShardManifestsTest {
+
+  private static final String DEFAULT_IMAGE = "kubedyn/storage-pod:0.1.0";
+  private static final Map<String, String> SHARD_1 =
+      Map.of("kubedyn.io/table", "music", "kubedyn.io/shard", "1");
+
+  private static Container storageContainer(StatefulSet sts) {
+    return sts.getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  @Test
+  void statefulSetOfShardOneRunsTheStoragePodOnItsOwnVolume() {
+    StatefulSet sts = ShardStatefulSet.desired(Tables.music(), 1, DEFAULT_IMAGE);
+
+    assertThat(sts.getMetadata().getName()).isEqualTo("music-shard-1");
+    assertThat(sts.getMetadata().getNamespace()).isEqualTo("prod");
+    assertThat(sts.getSpec().getServiceName()).isEqualTo("music-shard-1");
+    assertThat(sts.getSpec().getSelector().getMatchLabels()).isEqualTo(SHARD_1);
+    assertThat(sts.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(SHARD_1)
+        .containsEntry("app.kubernetes.io/managed-by", "kubedyn-operator");
+    Container storage = storageContainer(sts);
+    assertThat(storage.getImage()).isEqualTo(DEFAULT_IMAGE);
+    assertThat(storage.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
+        .contains("KUBEDYN_TABLE=music", "KUBEDYN_SHARD=1", "KUBEDYN_DATA_DIR=/data");
+    assertThat(storage.getVolumeMounts()).singleElement()
+        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
+    assertThat(sts.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {
+      assertThat(claim.getMetadata().getName()).isEqualTo(storage.getVolumeMounts().get(0)
+          .getName());
+      assertThat(claim.getSpec().getResources().getRequests())
+          .containsEntry("storage", new Quantity("1Gi"));
+      assertThat(claim.getSpec().getStorageClassName()).isNull();
+    });
+  }
+
+  @Test
+  void statefulSetIsControlledByItsTable() {
+    Table music = Tables.music();
+    StatefulSet sts = ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE);
+    assertThat(sts.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
+      assertThat(ref.getKind()).isEqualTo("Table");
+      assertThat(ref.getApiVersion()).isEqualTo("kubedyn.io/v1alpha1");
+      assertThat(ref.getUid()).isEqualTo(music.getMetadata().getUid());
+      assertThat(ref.getController()).isTrue();
+    });
+  }
+
+  @Test
+  void probesUseTheStoragePodHealthEndpoints() {
+    Container storage = storageContainer(ShardStatefulSet.desired(Tables.music(), 0,
+        DEFAULT_IMAGE));
+    assertThat(storage.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+    assertThat(storage.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+    assertThat(storage.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    assertThat(storage.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+        .containsExactlyInAnyOrder("grpc:9090", "http:8080");
+  }
+
+  @Test
+  void replicasOfAShardPreferDifferentNodes() {
+    StatefulSet sts = ShardStatefulSet.desired(Tables.music(), 1, DEFAULT_IMAGE);
+    var terms = sts.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity()
+        .getPreferredDuringSchedulingIgnoredDuringExecution();
+    assertThat(terms).singleElement().satisfies(term -> {
+      assertThat(term.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+      assertThat(term.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+          .isEqualTo(SHARD_1);
+    });
+  }
+
+  @Test
+  void tableImageStorageAndResourcesOverrideTheDefaults() {
+    Table music = Tables.music();
+    music.getSpec().setImage("registry.example/storage-pod:dev");
+    StorageSpec storage = new StorageSpec();
+    storage.setSize("20Gi");
+    storage.setStorageClassName("fast-ssd");
+    music.getSpec().setStorage(storage);
+    music.getSpec().setResources(new ResourceRequirementsBuilder()
+        .addToRequests("memory", new Quantity("2Gi")).build());
+
+    StatefulSet sts = ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE);
+
+    assertThat(storageContainer(sts).getImage()).isEqualTo("registry.example/storage-pod:dev");
+    assertThat(storageContainer(sts).getResources().getRequests())
+        .containsEntry("memory", new Quantity("2Gi"));
+    var claim = sts.getSpec().getVolumeClaimTemplates().get(0);
+    assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+    assertThat(claim.getSpec().getResources().getRequests())
+        .containsEntry("storage", new Quantity("20Gi"));
+  }
+
+  @Test
+  void deletionPolicyDecidesWhatKubernetesDoesWithTheClaims() {
+    Table music = Tables.music();
+    assertThat(ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE).getSpec()
+        .getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
+    music.getSpec().setDeletionPolicy("Delete");
+    var policy = ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE).getSpec()
+        .getPersistentVolumeClaimRetentionPolicy();
+    assertThat(policy.getWhenDeleted()).isEqualTo("Delete");
+    assertThat(policy.getWhenScaled()).isEqualTo("Retain");
+  }
+
+  @Test
+  void headlessServiceSelectsOnlyItsShard() {
+    Service service = ShardService.desired(Tables.music(), 1);
+    assertThat(service.getMetadata().getName()).isEqualTo("music-shard-1");
+    assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(service.getSpec().getSelector()).isEqualTo(SHARD_1);
+    assertThat(service.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort())
+        .containsExactlyInAnyOrder("grpc:9090", "http:8080");
+    assertThat(service.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(ref -> assertThat(ref.getName()).isEqualTo("music"));
+  }
+
+  @Test
+  void disruptionBudgetLetsOnePodOfTheShardGoAtATime() {
+    PodDisruptionBudget budget = ShardDisruptionBudget.desired(Tables.music(), 1);
+    assertThat(budget.getMetadata().getName()).isEqualTo("music-shard-1");
+    assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(SHARD_1);
+    assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(budget.getSpec().getMinAvailable()).isNull();
+  }
+}

@@ -1,0 +1,145 @@
+package io.kubedyn.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubedyn.crd.AttributeDefinition;
+import io.kubedyn.crd.KeySchemaElement;
+import io.kubedyn.crd.Projection;
+import io.kubedyn.crd.SecondaryIndex;
+import io.kubedyn.crd.StorageSpec;
+import io.kubedyn.crd.Table;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TableSpecValidationTest {
+
+  private static List<String> problems(Table table) {
+    return TableSpecValidation.problems(table, 0);
+  }
+
+  @Test
+  void musicTableIsValid() {
+    assertThat(problems(Tables.music())).isEmpty();
+  }
+
+  @Test
+  void tableWithoutPartitionKeyIsRefused() {
+    Table table = Tables.music();
+    table.getSpec().setKeySchema(List.of(new KeySchemaElement("SongTitle", "RANGE")));
+    assertThat(problems(table)).contains(
+        "keySchema of the table needs exactly one HASH (partition) key, found 0");
+  }
+
+  @Test
+  void sortKeyOfTypeBoolIsRefused() {
+    Table table = Tables.music();
+    table.getSpec().setAttributeDefinitions(List.of(new AttributeDefinition("Artist", "S"),
+        new AttributeDefinition("SongTitle", "BOOL")));
+    assertThat(problems(table)).containsExactly(
+        "sort key SongTitle of the table has type BOOL; keys must be of type S, N or B");
+  }
+
+  @Test
+  void keyMissingFromAttributeDefinitionsIsRefused() {
+    Table table = Tables.music();
+    table.getSpec().setAttributeDefinitions(List.of(new AttributeDefinition("Artist", "S")));
+    assertThat(problems(table))
+        .containsExactly("sort key SongTitle of the table is not in attributeDefinitions");
+  }
+
+  @Test
+  void attributeDefinitionNoKeyUsesIsRefusedAsDynamoDbDoes() {
+    Table table = Tables.music();
+    table.getSpec().getAttributeDefinitions().add(new AttributeDefinition("Year", "N"));
+    assertThat(problems(table))
+        .containsExactly("attribute Year is defined but no key schema uses it");
+  }
+
+  @Test
+  void zeroShardsIsRefused() {
+    Table table = Tables.music();
+    table.getSpec().setShards(0);
+    assertThat(problems(table)).containsExactly("shards must be at least 1, got 0");
+  }
+
+  @Test
+  void shrinkingBelowThePublishedShardMapIsRefused() {
+    Table table = Tables.music();
+    table.getSpec().setShards(2);
+    assertThat(TableSpecValidation.problems(table, 3)).containsExactly(
+        "shards cannot shrink: the table has 3 shards holding data, the spec asks for 2");
+  }
+
+  @Test
+  void replicatedShardsAreRefusedUntilReplicationExists() {
+    Table table = Tables.music();
+    table.getSpec().setReplicasPerShard(3);
+    assertThat(problems(table)).singleElement().asString()
+        .startsWith("replicasPerShard must be 1 for now, got 3");
+  }
+
+  @Test
+  void storageSizeMustBeAQuantity() {
+    Table table = Tables.music();
+    StorageSpec storage = new StorageSpec();
+    storage.setSize("lots");
+    table.getSpec().setStorage(storage);
+    assertThat(problems(table)).containsExactly("storage.size is not a Kubernetes quantity: lots");
+  }
+
+  @Test
+  void tableNameTooLongForStatefulSetPodsIsRefused() {
+    Table table = Tables.music();
+    table.getMetadata().setName("a".repeat(50));
+    assertThat(problems(table)).singleElement().asString()
+        .startsWith("table name is too long");
+  }
+
+  @Test
+  void localIndexMustShareTheTablePartitionKeyAndHaveASortKey() {
+    Table table = Tables.music();
+    table.getSpec().getAttributeDefinitions().add(new AttributeDefinition("Album", "S"));
+    SecondaryIndex byAlbum = new SecondaryIndex();
+    byAlbum.setIndexName("ByAlbum");
+    byAlbum.setKeySchema(List.of(new KeySchemaElement("Album", "HASH")));
+    Projection all = new Projection();
+    all.setProjectionType("ALL");
+    byAlbum.setProjection(all);
+    table.getSpec().setLocalSecondaryIndexes(List.of(byAlbum));
+    assertThat(problems(table)).containsExactly(
+        "local secondary index ByAlbum must use the table's partition key Artist",
+        "local secondary index ByAlbum needs a RANGE key");
+  }
+
+  @Test
+  void globalIndexOnDefinedAttributesIsValid() {
+    Table table = Tables.music();
+    table.getSpec().getAttributeDefinitions().add(new AttributeDefinition("Genre", "S"));
+    SecondaryIndex byGenre = new SecondaryIndex();
+    byGenre.setIndexName("ByGenre");
+    byGenre.setKeySchema(List.of(new KeySchemaElement("Genre", "HASH"),
+        new KeySchemaElement("SongTitle", "RANGE")));
+    Projection keysOnly = new Projection();
+    keysOnly.setProjectionType("KEYS_ONLY");
+    byGenre.setProjection(keysOnly);
+    table.getSpec().setGlobalSecondaryIndexes(List.of(byGenre));
+    assertThat(problems(table)).isEmpty();
+  }
+
+  @Test
+  void storageOfExistingShardsCannotChange() {
+    Table table = Tables.music();
+    var existing = List.of(ShardStatefulSet.desired(table, 0, "image"));
+    assertThat(TableSpecValidation.storageChanges(table, existing)).isEmpty();
+
+    StorageSpec bigger = new StorageSpec();
+    bigger.setSize("1024Mi");
+    table.getSpec().setStorage(bigger);
+    assertThat(TableSpecValidation.storageChanges(table, existing))
+        .as("1024Mi is 1Gi").isEmpty();
+
+    bigger.setSize("20Gi");
+    assertThat(TableSpecValidation.storageChanges(table, existing)).singleElement().asString()
+        .startsWith("storage cannot change once shards exist: music-shard-0 has 1Gi");
+  }
+}
