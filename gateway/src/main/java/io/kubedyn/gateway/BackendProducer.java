@@ -1,6 +1,10 @@
 package io.kubedyn.gateway;
 
 import io.kubedyn.gateway.cluster.ClusterBackend;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kubedyn.gateway.cluster.KubernetesShardMaps;
+import io.kubedyn.gateway.cluster.ShardMapSource;
 import io.kubedyn.gateway.cluster.ShardMaps;
 import io.kubedyn.storage.PartitionStore;
 import io.quarkus.logging.Log;
@@ -34,7 +38,17 @@ public class BackendProducer {
                     config.getOptionalValue(name, String.class).ifPresent(v -> tableShards.put(name, v));
                 }
             }
-            ShardMaps maps = ShardMaps.fromProperties(config.getOptionalValue("kubedyn.cluster.shards", String.class), tableShards);
+            String discovery = config.getOptionalValue("kubedyn.cluster.discovery", String.class).orElse("config");
+            ShardMapSource maps;
+            if (discovery.equals("kubernetes")) {
+                KubernetesClient client = new KubernetesClientBuilder().build();
+                String namespace = config.getOptionalValue("kubedyn.cluster.namespace", String.class)
+                        .orElse(client.getNamespace());
+                Log.infof("kubedyn cluster backend: shard maps from Table resources in namespace %s", namespace);
+                maps = new KubernetesShardMaps(client, namespace);
+                return new ClusterBackend(maps, timeout);
+            }
+            maps = ShardMaps.fromProperties(config.getOptionalValue("kubedyn.cluster.shards", String.class), tableShards);
             Log.infof("kubedyn cluster backend: %d storage pods %s, request timeout %s",
                     maps.allAddresses().size(), maps.allAddresses(), timeout);
             return new ClusterBackend(maps, timeout);

@@ -54,13 +54,13 @@ import java.util.function.Supplier;
  * request made against a definition that is no longer current, and the cache entry is dropped.
  */
 public final class ClusterBackend implements TableBackend, AutoCloseable {
-    private final ShardMaps maps;
+    private final ShardMapSource maps;
     private final Duration timeout;
     private final Map<String, ShardClient> clients = new ConcurrentHashMap<>();
     private final Map<String, TableDefinition> definitions = new ConcurrentHashMap<>();
     private final TableDefinitionCodec codec = new TableDefinitionCodec();
 
-    public ClusterBackend(ShardMaps maps, Duration timeout) {
+    public ClusterBackend(ShardMapSource maps, Duration timeout) {
         this.maps = maps;
         this.timeout = timeout;
     }
@@ -73,11 +73,20 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
 
     @Override
     public void createTable(TableDefinition table) {
+        ShardMap map;
+        try {
+            map = maps.forTable(table.name());
+        } catch (DynamoDbException e) {
+            // Kubernetes discovery: the shards of a table exist only once its Table resource
+            // is applied and the operator has published their map.
+            throw DynamoDbException.validation("Table " + table.name() + " has no shards yet: apply its Table resource "
+                    + "and wait until it is Ready, then create it");
+        }
         List<String> created = new ArrayList<>();
         CreateTableRequest request = CreateTableRequest.newBuilder()
                 .setDefinition(ByteString.copyFrom(codec.encode(table))).build();
         try {
-            for (String address : maps.forTable(table.name()).addresses()) {
+            for (String address : map.addresses()) {
                 client(address).call(stub -> stub.createTable(request));
                 created.add(address);
             }
@@ -384,5 +393,12 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
     @Override
     public void close() {
         clients.values().forEach(ShardClient::close);
+        if (maps instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop shard map discovery", e);
+            }
+        }
     }
 }

@@ -17,7 +17,7 @@ import java.util.Set;
  * N equal contiguous ranges of the hash space ({@link ShardMap#equalRanges}); each pod must be
  * started with the matching {@code kubedyn.storage.owned-ranges=i/N}.
  */
-public record ShardMaps(ShardMap defaults, Map<String, ShardMap> perTable) {
+public record ShardMaps(ShardMap defaults, Map<String, ShardMap> perTable) implements ShardMapSource {
     static final String SHARDS = "kubedyn.cluster.shards";
     private static final String TABLE_PREFIX = "kubedyn.cluster.tables.";
     private static final String TABLE_SUFFIX = ".shards";
@@ -53,11 +53,12 @@ public record ShardMaps(ShardMap defaults, Map<String, ShardMap> perTable) {
         return out;
     }
 
+    @Override
     public ShardMap forTable(String table) {
         return perTable.getOrDefault(table, defaults);
     }
 
-    /** Every storage pod any table may live on (ListTables asks them all). */
+    @Override
     public Set<String> allAddresses() {
         Set<String> all = new LinkedHashSet<>(defaults.addresses());
         perTable.values().forEach(map -> all.addAll(map.addresses()));
