@@ -115,7 +115,10 @@ class TableReconcilerTest {
   }
 
   private static Condition condition(Table table, String type) {
-    return TableConditions.find(table.getStatus().getConditions(), type).orElseThrow();
+    // An AssertionError, not NoSuchElementException: await().untilAsserted retries only on
+    // assertion failures, and a status written before this condition is not a failure yet.
+    return TableConditions.find(table.getStatus().getConditions(), type)
+        .orElseThrow(() -> new AssertionError("no " + type + " condition yet"));
   }
 
   private List<Event> events(String namespace, String table) {
