@@ -1,8 +1,17 @@
 package io.kubedyn.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kubedyn.core.KeyAttribute;
+import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.ScalarType;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.gateway.cluster.ClusterBackend;
+import io.kubedyn.gateway.cluster.ShardMaps;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.UUID;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,6 +26,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
@@ -107,6 +117,35 @@ class ClusterRoutingTest extends EmbeddedServerTest {
         }
         assertThat(returned).isEqualTo(KEYS);
         assertThat(seen).hasSize(KEYS).containsAll(ids);
+    }
+
+    @Test
+    void aTableReCreatedThroughAnotherGatewayIsNeverWrittenWithTheOldSchema() throws Exception {
+        createTable(table, "id", ScalarAttributeType.S, null, null);
+        dynamo.putItem(b -> b.tableName(table).item(Map.of("id", s("a"))));
+        // Another gateway on the same shards deletes the table and creates it keyed by a number.
+        try (ClusterBackend other = new ClusterBackend(ShardMaps.fromProperties(
+                ConfigProvider.getConfig().getOptionalValue("kubedyn.cluster.shards", String.class), Map.of()),
+                Duration.ofSeconds(5))) {
+            other.deleteTable(table);
+            other.createTable(new TableDefinition(table, UUID.randomUUID().toString(),
+                    KeySchema.of(new KeyAttribute("id", ScalarType.N), null), Map.of("id", ScalarType.N),
+                    "PAY_PER_REQUEST", 0, 0, 0));
+        }
+        // This gateway still holds the old definition: the write is refused as retryable, not done.
+        DynamoDbException stale = null;
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(Map.of("id", s("b"))));
+        } catch (DynamoDbException e) {
+            stale = e;
+        }
+        assertThat(stale).isNotNull();
+        assertThat(stale.statusCode()).isEqualTo(500);
+        // The retry is checked against the new definition.
+        assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table).item(Map.of("id", s("b"))))).isInstanceOf(
+                DynamoDbException.class).hasMessageContaining("Type mismatch");
+        dynamo.putItem(b -> b.tableName(table).item(Map.of("id", n("7"))));
+        assertThat(dynamo.scan(b -> b.tableName(table)).items()).containsExactly(Map.of("id", n("7")));
     }
 
     @Test

@@ -236,8 +236,13 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
             }
         }
         if (failure != null) {
-            if (failure instanceof DynamoDbException d && d.error() == DynamoDbError.RESOURCE_NOT_FOUND) {
-                writes.forEach(w -> definitions.remove(w.table()));
+            if (failure instanceof DynamoDbException d) {
+                for (TableWrite write : writes) {
+                    DynamoDbException checked = staleOrGone(write.table(), d);
+                    if (checked != d) {
+                        throw checked;
+                    }
+                }
             }
             throw failure;
         }
@@ -336,15 +341,18 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
         return definition == null ? "" : definition.tableId();
     }
 
-    /** A pod that does not know the table (or this incarnation of it) makes the cached definition stale. */
+    /**
+     * A pod that does not know the table, or not this incarnation of it, makes the cached
+     * definition stale. If the table was deleted, the client is told so; if it was re-created
+     * meanwhile (through another gateway), the request was validated against the old
+     * definition and must not be answered: the client gets a retryable error and its retry is
+     * checked against the new one.
+     */
     private <T> T onTable(String table, Supplier<T> call) {
         try {
             return call.get();
         } catch (DynamoDbException e) {
-            if (e.error() == DynamoDbError.RESOURCE_NOT_FOUND) {
-                definitions.remove(table);
-            }
-            throw e;
+            throw staleOrGone(table, e);
         }
     }
 
@@ -352,11 +360,30 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
         try {
             return call.get();
         } catch (DynamoDbException e) {
-            if (e.error() == DynamoDbError.RESOURCE_NOT_FOUND) {
-                keys.forEach(k -> definitions.remove(k.table()));
+            DynamoDbException answer = e;
+            for (TableKey key : keys) {
+                DynamoDbException checked = staleOrGone(key.table(), e);
+                if (checked != e) {
+                    answer = checked;
+                }
             }
-            throw e;
+            throw answer;
         }
+    }
+
+    private DynamoDbException staleOrGone(String table, DynamoDbException e) {
+        if (e.error() != DynamoDbError.RESOURCE_NOT_FOUND) {
+            return e;
+        }
+        TableDefinition cached = definitions.remove(table);
+        if (cached != null) {
+            Optional<TableDefinition> current = describeTable(table);
+            if (current.isPresent() && !current.get().tableId().equals(cached.tableId())) {
+                return new DynamoDbException(DynamoDbError.INTERNAL_SERVER_ERROR,
+                        "Internal server error (table " + table + " was re-created while this request ran; retry)");
+            }
+        }
+        return e;
     }
 
     private GetRequest getRequest(String table, PrimaryKey key) {
