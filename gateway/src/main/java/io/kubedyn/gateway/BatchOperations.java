@@ -105,15 +105,24 @@ final class BatchOperations {
         Map<TableKeys, List<Map<String, AttributeValue>>> unprocessed = new LinkedHashMap<>();
         out.writeStartObject();
         out.writeObjectFieldStart("Responses");
+        List<TableBackend.TableKey> keys = new ArrayList<>();
+        for (TableKeys table : tables) {
+            for (PrimaryKey key : table.keys()) {
+                keys.add(new TableBackend.TableKey(table.table().name(), key));
+            }
+        }
+        // Read all at once (a cluster backend asks the shards in parallel), then answer in order.
+        List<Map<String, AttributeValue>> items = backend.getAll(keys);
+        int next = 0;
         for (int t = 0; t < tables.size(); t++) {
             TableKeys table = tables.get(t);
             out.writeArrayFieldStart(table.table().name());
             for (int k = 0; k < table.keys().size(); k++) {
+                Map<String, AttributeValue> item = items.get(next++);
                 if (bytes >= MAX_GET_RESPONSE_BYTES) {
                     unprocessed.computeIfAbsent(table, x -> new ArrayList<>()).add(table.rawKeys().get(k));
                     continue;
                 }
-                Map<String, AttributeValue> item = backend.get(table.table().name(), table.keys().get(k));
                 if (item != null) {
                     bytes += ItemSize.of(item);
                     AttributeValueJson.writeItem(out, projections[t] == null ? item : projections[t].apply(item));
@@ -173,9 +182,11 @@ final class BatchOperations {
         if (writes.size() > MAX_WRITE_REQUESTS) {
             throw DynamoDbException.validation("Too many items requested for the BatchWriteItem call");
         }
+        List<TableBackend.TableWrite> changes = new ArrayList<>();
         for (WriteRequest write : writes) {
-            backend.write(write.table().name(), write.key(), write.change());
+            changes.add(new TableBackend.TableWrite(write.table().name(), write.key(), write.change()));
         }
+        backend.writeAll(changes);
         out.writeStartObject();
         out.writeObjectFieldStart("UnprocessedItems");
         out.writeEndObject();

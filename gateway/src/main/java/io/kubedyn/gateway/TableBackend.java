@@ -48,4 +48,31 @@ public interface TableBackend {
                PrimaryKey exclusiveStart);
 
     Page scan(String table, int segment, int totalSegments, int limit, PrimaryKey exclusiveStart);
+
+    /** One key of a batch read. */
+    record TableKey(String table, PrimaryKey key) {
+    }
+
+    /** One write of a batch. */
+    record TableWrite(String table, PrimaryKey key, ItemChange change) {
+    }
+
+    /**
+     * The items of {@code keys} (null where there is none), in the order asked. A backend may
+     * read them in parallel.
+     */
+    default List<Map<String, AttributeValue>> getAll(List<TableKey> keys) {
+        List<Map<String, AttributeValue>> items = new java.util.ArrayList<>();
+        for (TableKey key : keys) {
+            items.add(get(key.table(), key.key()));
+        }
+        return items;
+    }
+
+    /** Applies every write (each atomic on its own item); a backend may apply them in parallel. */
+    default void writeAll(List<TableWrite> writes) {
+        for (TableWrite write : writes) {
+            write(write.table(), write.key(), write.change());
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package io.kubedyn.gateway;
 
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
@@ -13,9 +15,13 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * Tests against the running embedded server through the real AWS SDK v2 over HTTP. Each test
- * gets its own table names, so tests share one server without seeing each other's data.
+ * Tests against the running server through the real AWS SDK v2 over HTTP. Each test gets its
+ * own table names, so tests share one server without seeing each other's data.
+ *
+ * <p>The same tests run twice (see the gateway pom): on the embedded backend, and on the
+ * cluster backend in front of three storage-pod processes ({@link ShardedStoragePods}).
  */
+@WithTestResource(value = ShardedStoragePods.class, scope = TestResourceScope.GLOBAL)
 abstract class EmbeddedServerTest {
     protected DynamoDbClient dynamo;
     protected String table;

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -17,12 +18,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 final class ServerProcess implements AutoCloseable {
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private final Path dataDir;
+    private final List<String> properties;
     private final int port;
     private final Path log;
     private Process process;
 
     ServerProcess(Path dataDir) throws IOException {
+        this(dataDir, List.of());
+    }
+
+    /** With extra {@code -Dname=value} settings, for example the cluster backend's. */
+    ServerProcess(Path dataDir, List<String> properties) throws IOException {
         this.dataDir = dataDir;
+        this.properties = List.copyOf(properties);
         try (ServerSocket socket = new ServerSocket(0)) {
             this.port = socket.getLocalPort();
         }
@@ -38,8 +46,11 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: run the package phase first");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(java, "-Dquarkus.http.port=" + port,
-                "-Dkubedyn.data-dir=" + dataDir.toAbsolutePath(), "-jar", JAR.toString()))
+        List<String> command = new ArrayList<>(List.of(java, "-Dquarkus.http.port=" + port,
+                "-Dkubedyn.data-dir=" + dataDir.toAbsolutePath()));
+        command.addAll(properties);
+        command.addAll(List.of("-jar", JAR.toString()));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

@@ -26,6 +26,10 @@ public final class ConditionExpression {
         return new ConditionExpression(description, condition);
     }
 
+    Condition condition() {
+        return condition;
+    }
+
     /** Parses a ConditionExpression (PutItem, UpdateItem, DeleteItem, ConditionCheck). */
     public static ConditionExpression parse(String text, ExpressionAttributes attributes) {
         return parse("ConditionExpression", text, attributes);

@@ -73,6 +73,10 @@ public final class UpdateExpression {
         return new UpdateExpression(description, actions);
     }
 
+    List<Action> actions() {
+        return actions;
+    }
+
     public static UpdateExpression parse(String text, ExpressionAttributes attributes) {
         Objects.requireNonNull(attributes, "attributes");
         return ExpressionParser.parse(KIND, text, parser -> build(text,

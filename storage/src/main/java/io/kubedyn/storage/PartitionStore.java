@@ -65,7 +65,7 @@ public final class PartitionStore implements AutoCloseable {
     private final ColumnFamilyHandle catalogFamily;
     private final Map<String, OpenTable> tables = new ConcurrentHashMap<>();
     private final ReentrantLock[] itemLocks = new ReentrantLock[LOCK_STRIPES];
-    private final TableCatalogCodec catalogCodec = new TableCatalogCodec();
+    private final TableDefinitionCodec catalogCodec = new TableDefinitionCodec();
     private final Object ddlLock = new Object();
 
     private record OpenTable(TableDefinition definition, ColumnFamilyHandle family) {
@@ -204,6 +204,18 @@ public final class PartitionStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A RocksDB integer property summed over every column family (for example
+     * {@code rocksdb.estimate-num-keys}, {@code rocksdb.cur-size-all-mem-tables}), for metrics.
+     */
+    public long aggregatedProperty(String property) {
+        try {
+            return db.getAggregatedLongProperty(property);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read " + property, e);
+        }
+    }
+
     private OpenTable table(String name) {
         OpenTable table = tables.get(name);
         if (table == null) {
@@ -283,16 +295,36 @@ public final class PartitionStore implements AutoCloseable {
      */
     public Page query(String tableName, byte[] partitionPrefix, SortKeyCondition condition,
                       boolean forward, int limit, PrimaryKey exclusiveStart) {
+        return query(tableName, partitionPrefix, condition, forward, limit, PAGE_BYTES, exclusiveStart);
+    }
+
+    /** As above, stopping after {@code maxBytes} of items instead of 1 MB. */
+    public Page query(String tableName, byte[] partitionPrefix, SortKeyCondition condition,
+                      boolean forward, int limit, long maxBytes, PrimaryKey exclusiveStart) {
         KeyRange range = condition == null ? KeyRange.ofPartition(partitionPrefix) : KeyRange.of(partitionPrefix, condition);
-        return read(table(tableName), range, forward, limit, exclusiveStart);
+        return read(table(tableName), range, forward, limit, maxBytes, exclusiveStart);
     }
 
     /** One page of the items whose partition hash lies in {@code hashRange}, in storage order. */
     public Page scan(String tableName, HashRange hashRange, int limit, PrimaryKey exclusiveStart) {
-        return read(table(tableName), KeyRange.ofHashRange(hashRange), true, limit, exclusiveStart);
+        return scan(tableName, hashRange, limit, PAGE_BYTES, exclusiveStart);
     }
 
-    private Page read(OpenTable table, KeyRange range, boolean forward, int limit, PrimaryKey exclusiveStart) {
+    /**
+     * As above, stopping after {@code maxBytes} of items: a page that spans several shards
+     * gives each shard what is left of the 1 MB.
+     */
+    public Page scan(String tableName, HashRange hashRange, int limit, long maxBytes, PrimaryKey exclusiveStart) {
+        return read(table(tableName), KeyRange.ofHashRange(hashRange), true, limit, maxBytes, exclusiveStart);
+    }
+
+    /** The incarnation of the named table, or empty when there is none. */
+    public Optional<String> tableId(String name) {
+        return describeTable(name).map(TableDefinition::tableId);
+    }
+
+    private Page read(OpenTable table, KeyRange range, boolean forward, int limit, long maxBytes,
+                      PrimaryKey exclusiveStart) {
         if (exclusiveStart != null) {
             byte[] startKey = exclusiveStart.storageKey();
             range = forward ? range.after(startKey) : range.before(startKey);
@@ -315,7 +347,7 @@ public final class PartitionStore implements AutoCloseable {
             }
             Map<String, AttributeValue> last = null;
             for (; it.isValid() && range.contains(it.key()); advance(it, forward)) {
-                if (items.size() >= limit || bytes >= PAGE_BYTES) {
+                if (items.size() >= limit || bytes >= maxBytes) {
                     return new Page(items, last);
                 }
                 last = ItemCodec.decode(it.value());

@@ -13,11 +13,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The catalog's on-disk form of a table definition: a small JSON document, readable with ldb. */
-final class TableCatalogCodec {
+/** A table definition as the catalog stores it and as it crosses to storage pods: a small JSON document, readable with ldb. */
+public final class TableDefinitionCodec {
     private final ObjectMapper json = new ObjectMapper();
 
-    byte[] encode(TableDefinition table) {
+    public byte[] encode(TableDefinition table) {
         ObjectNode node = json.createObjectNode();
         node.put("name", table.name());
         node.put("tableId", table.tableId());
@@ -36,7 +36,7 @@ final class TableCatalogCodec {
         }
     }
 
-    TableDefinition decode(byte[] bytes) {
+    public TableDefinition decode(byte[] bytes) {
         try {
             JsonNode node = json.readTree(bytes);
             Map<String, ScalarType> attributes = new LinkedHashMap<>();

@@ -1,0 +1,134 @@
+package io.kubedyn.gateway;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real storage pod ({@code storage-pod/target/quarkus-app/quarkus-run.jar}) in its own process
+ * on loopback ports, owning share {@code index} of {@code count} of the hash space, with its
+ * own data directory. It keeps its ports and data across restarts, as a StatefulSet pod does.
+ */
+final class StoragePodProcess implements AutoCloseable {
+    private static final Path JAR = Path.of("..", "storage-pod", "target", "quarkus-app", "quarkus-run.jar");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path dataDir;
+    private final String ownedRanges;
+    private final int grpcPort;
+    private final int httpPort;
+    private final Path log;
+    private Process process;
+
+    StoragePodProcess(Path dataDir, int index, int count) throws IOException {
+        this.dataDir = dataDir;
+        this.ownedRanges = index + "/" + count;
+        this.grpcPort = freePort();
+        this.httpPort = freePort();
+        Files.createDirectories(dataDir.getParent());
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** host:port of the gRPC API, as the gateway's kubedyn.cluster.shards lists it. */
+    String address() {
+        return "127.0.0.1:" + grpcPort;
+    }
+
+    /** Starts the pod and waits until it reports ready (RocksDB open). */
+    StoragePodProcess start() throws Exception {
+        launch();
+        return awaitReady();
+    }
+
+    /** Starts the process without waiting (so several pods start at once). */
+    StoragePodProcess launch() throws Exception {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath().normalize()
+                    + " is missing: package storage-pod first (./mvnw -pl storage-pod package -DskipTests)");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.grpc.server.host=127.0.0.1",
+                "-Dquarkus.http.port=" + httpPort, "-Dquarkus.http.host=127.0.0.1",
+                "-Dkubedyn.storage.owned-ranges=" + ownedRanges,
+                "-Dkubedyn.data-dir=" + dataDir.toAbsolutePath(), "-jar", JAR.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        return this;
+    }
+
+    /** Waits until the pod reports ready (RocksDB open). */
+    StoragePodProcess awaitReady() throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!ready()) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("storage pod did not become ready; log:\n" + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+        return this;
+    }
+
+    boolean ready() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The pod's HTTP side: health and metrics. */
+    URI httpBase() {
+        return URI.create("http://127.0.0.1:" + httpPort);
+    }
+
+    /** The pod's Prometheus count of successful requests of one operation (get, write, query, scan, ...). */
+    long requestCount(String operation) throws Exception {
+        return requestCount(httpBase(), operation);
+    }
+
+    static long requestCount(URI httpBase, String operation) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(httpBase.resolve("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("kubedyn_storage_requests_seconds_count\\{operation=\"" + operation
+                + "\",outcome=\"ok\"[^}]*} ([0-9.E]+)").matcher(metrics);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** kill -9: no shutdown hook, no flush, no close. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.kubedyn.storage.pod;
+
+import io.kubedyn.core.HashRange;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The partition-hash ranges a storage pod serves. A request for a key or a range outside them
+ * comes from a gateway with a stale or wrong shard map, and is refused rather than answered
+ * from a store that does not hold that data.
+ *
+ * <p>Written as {@code all}, as {@code i/n} (the i-th of n equal contiguous ranges, counted
+ * from 0: the share a gateway gives the i-th of n shard addresses), or as comma-separated
+ * {@code first-last} pairs of unsigned 64-bit hexadecimal numbers, bounds inclusive.
+ */
+public record OwnedRanges(List<HashRange> ranges) {
+    public OwnedRanges {
+        ranges = List.copyOf(ranges);
+    }
+
+    public static OwnedRanges parse(String text) {
+        String spec = text.trim();
+        if (spec.equals("all")) {
+            return new OwnedRanges(List.of(HashRange.all()));
+        }
+        if (spec.matches("\\d+/\\d+")) {
+            int slash = spec.indexOf('/');
+            int index = Integer.parseInt(spec.substring(0, slash));
+            int count = Integer.parseInt(spec.substring(slash + 1));
+            if (count < 1 || index >= count) {
+                throw new IllegalArgumentException("owned ranges " + spec + ": expected i/n with 0 <= i < n");
+            }
+            return new OwnedRanges(List.of(HashRange.segment(index, count)));
+        }
+        List<HashRange> ranges = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            String[] bounds = part.trim().split("-");
+            if (bounds.length != 2) {
+                throw new IllegalArgumentException("owned ranges " + spec + ": expected first-last in hex");
+            }
+            ranges.add(new HashRange(Long.parseUnsignedLong(bounds[0], 16), Long.parseUnsignedLong(bounds[1], 16)));
+        }
+        return new OwnedRanges(ranges);
+    }
+
+    public boolean containsHash(long hash) {
+        return ranges.stream().anyMatch(r -> r.contains(hash));
+    }
+
+    /** Whether the whole of {@code range} lies in one owned range. */
+    public boolean covers(HashRange range) {
+        return ranges.stream().anyMatch(r -> r.contains(range.first()) && r.contains(range.last()));
+    }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        for (HashRange r : ranges) {
+            parts.add(String.format("%016x-%016x", r.first(), r.last()));
+        }
+        return String.join(",", parts);
+    }
+}

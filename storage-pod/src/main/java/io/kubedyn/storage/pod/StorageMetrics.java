@@ -1,0 +1,59 @@
+package io.kubedyn.storage.pod;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The pod's Prometheus metrics, kept beside the request path rather than inside it:
+ * {@code kubedyn_storage_requests_seconds{operation, outcome}} (count and latency per gRPC
+ * operation) and a few RocksDB figures summed over all tables.
+ */
+@ApplicationScoped
+public class StorageMetrics {
+    private static final List<String> ROCKSDB_PROPERTIES = List.of(
+            "rocksdb.estimate-num-keys", "rocksdb.cur-size-all-mem-tables", "rocksdb.estimate-live-data-size",
+            "rocksdb.num-running-compactions", "rocksdb.num-running-flushes");
+
+    private final MeterRegistry registry;
+    private final StoreLifecycle lifecycle;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    StorageMetrics(MeterRegistry registry, StoreLifecycle lifecycle) {
+        this.registry = registry;
+        this.lifecycle = lifecycle;
+    }
+
+    void registerRocksDbGauges(@Observes StartupEvent event) {
+        for (String property : ROCKSDB_PROPERTIES) {
+            Gauge.builder("kubedyn.rocksdb." + property.substring("rocksdb.".length()).replace('-', '.'), this,
+                            m -> m.property(property))
+                    .description("RocksDB " + property + ", summed over all tables")
+                    .register(registry);
+        }
+    }
+
+    private double property(String property) {
+        try {
+            return lifecycle.withStore(store -> (double) store.aggregatedProperty(property));
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Records one request's duration under its operation and outcome. */
+    public void record(String operation, String outcome, long nanos) {
+        timers.computeIfAbsent(operation + '/' + outcome, k -> Timer.builder("kubedyn.storage.requests")
+                        .description("storage pod gRPC requests")
+                        .tag("operation", operation)
+                        .tag("outcome", outcome)
+                        .register(registry))
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+}

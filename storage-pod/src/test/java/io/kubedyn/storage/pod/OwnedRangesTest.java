@@ -1,0 +1,44 @@
+package io.kubedyn.storage.pod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubedyn.core.HashRange;
+import org.junit.jupiter.api.Test;
+
+class OwnedRangesTest {
+
+    @Test
+    void allOwnsTheWholeHashSpace() {
+        OwnedRanges all = OwnedRanges.parse("all");
+        assertThat(all.containsHash(0)).isTrue();
+        assertThat(all.containsHash(-1L)).isTrue();
+        assertThat(all.covers(HashRange.all())).isTrue();
+    }
+
+    @Test
+    void iOfNIsTheSameShareTheGatewayGivesTheIthAddress() {
+        OwnedRanges middle = OwnedRanges.parse("1/3");
+        assertThat(middle.ranges()).containsExactly(HashRange.segment(1, 3));
+        assertThat(middle.containsHash(HashRange.segment(0, 3).last())).isFalse();
+        assertThat(middle.containsHash(HashRange.segment(1, 3).first())).isTrue();
+        assertThat(middle.covers(HashRange.segment(2, 6))).isTrue();
+        assertThat(middle.covers(HashRange.segment(1, 2))).isFalse();
+    }
+
+    @Test
+    void hexPairsAreUnsignedAndInclusive() {
+        OwnedRanges ranges = OwnedRanges.parse("0000000000000000-00000000000000ff, 8000000000000000-ffffffffffffffff");
+        assertThat(ranges.containsHash(0xff)).isTrue();
+        assertThat(ranges.containsHash(0x100)).isFalse();
+        assertThat(ranges.containsHash(Long.MIN_VALUE)).isTrue();
+        assertThat(ranges.containsHash(-1L)).isTrue();
+        assertThat(ranges).hasToString("0000000000000000-00000000000000ff,8000000000000000-ffffffffffffffff");
+    }
+
+    @Test
+    void nonsenseIsRefused() {
+        assertThatThrownBy(() -> OwnedRanges.parse("3/3")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OwnedRanges.parse("12")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
