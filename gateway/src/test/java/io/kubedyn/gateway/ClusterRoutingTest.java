@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** What the cluster backend does with three shards, seen from the client and from the storage pods. */
 @QuarkusTest
-@EnabledIfSystemProperty(named = "kubedyn.test.backend", matches = "cluster")
+@EnabledIfSystemProperty(named = "kubedyn.test.backend", matches = "cluster",
+        disabledReason = "cluster-only: runs in the cluster-backend execution of this suite (three storage pods)")
 class ClusterRoutingTest extends EmbeddedServerTest {
     private static final int KEYS = 30_000;
 

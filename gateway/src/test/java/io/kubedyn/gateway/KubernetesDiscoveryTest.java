@@ -35,7 +35,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Services. Runs with the cluster tests (it needs the packaged storage pod).
  */
 @EnableKubernetesMockClient(crud = true)
-@EnabledIfSystemProperty(named = "kubedyn.test.backend", matches = "cluster")
+@EnabledIfSystemProperty(named = "kubedyn.test.backend", matches = "cluster",
+        disabledReason = "cluster-only: runs in the cluster-backend execution of this suite (three storage pods)")
 class KubernetesDiscoveryTest {
     KubernetesClient client;
 
