@@ -49,9 +49,17 @@ public class DynamoDbEndpoint {
         operations.put("Scan", new ScanOperation(backend));
     }
 
-    /** Opens the store at start-up, so a bad data directory fails the start rather than the first request. */
+    /**
+     * Opens the store at start-up, so a bad data directory fails the start rather than the first
+     * request. Storage pods that are not up yet do not fail it: on Kubernetes they start in any
+     * order, and until they answer, requests get a retryable error.
+     */
     void openStore(@Observes StartupEvent event) {
-        Log.infof("kubedyn serving %d tables", backend.tableNames().size());
+        try {
+            Log.infof("kubedyn serving %d tables", backend.tableNames().size());
+        } catch (DynamoDbException unreachable) {
+            Log.warnf("storage not reachable yet (%s); requests fail retryably until it is", unreachable.getMessage());
+        }
     }
 
     void route(@Observes Router router) {
