@@ -143,11 +143,14 @@ class HelmChartTest {
   }
 
   @Test
-  void gatewayMayOnlyReadTablesOfItsNamespace() {
+  void gatewayMayOnlyReadCreateAndDeleteTablesOfItsNamespace() {
     Role role = only(rendered, Role.class, "kubedyn-gateway");
     assertThat(role.getMetadata().getNamespace()).isEqualTo("kubedyn");
     assertThat(grants(role.getRules())).containsExactlyInAnyOrder(
-        "kubedyn.io/tables:get", "kubedyn.io/tables:list", "kubedyn.io/tables:watch");
+        // the shard-map informer, DescribeTable, ListTables
+        "kubedyn.io/tables:get", "kubedyn.io/tables:list", "kubedyn.io/tables:watch",
+        // CreateTable, DeleteTable
+        "kubedyn.io/tables:create", "kubedyn.io/tables:delete");
     RoleBinding binding = only(rendered, RoleBinding.class, "kubedyn-gateway");
     assertThat(binding.getMetadata().getNamespace()).isEqualTo("kubedyn");
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
