@@ -39,3 +39,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "kubedyn.gateway.endpoint" -}}
 {{- printf "http://%s-gateway.%s.svc:%v" (include "kubedyn.fullname" .) .Release.Namespace .Values.gateway.service.port -}}
 {{- end -}}
+
+{{/* The namespace whose Tables the gateway serves: gateway.tableNamespace, else the release's. */}}
+{{- define "kubedyn.gateway.tableNamespace" -}}
+{{- default .Release.Namespace .Values.gateway.tableNamespace -}}
+{{- end -}}

@@ -4,6 +4,7 @@ import io.kubedyn.gateway.cluster.ClusterBackend;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubedyn.gateway.cluster.KubernetesShardMaps;
+import io.kubedyn.gateway.cluster.KubernetesTables;
 import io.kubedyn.gateway.cluster.ShardMapSource;
 import io.kubedyn.gateway.cluster.ShardMaps;
 import io.kubedyn.storage.PartitionStore;
@@ -46,7 +47,8 @@ public class BackendProducer {
                         .orElse(client.getNamespace());
                 Log.infof("kubedyn cluster backend: shard maps from Table resources in namespace %s", namespace);
                 maps = new KubernetesShardMaps(client, namespace);
-                return new ClusterBackend(maps, timeout);
+                int shards = config.getOptionalValue("kubedyn.cluster.table-shards", Integer.class).orElse(1);
+                return new ClusterBackend(maps, new KubernetesTables(client, namespace, shards), timeout);
             }
             maps = ShardMaps.fromProperties(config.getOptionalValue("kubedyn.cluster.shards", String.class), tableShards);
             Log.infof("kubedyn cluster backend: %d storage pods %s, request timeout %s",

@@ -33,6 +33,11 @@ public interface TableBackend {
 
     long estimatedItemCount(String name);
 
+    /** DynamoDB's TableStatus of an existing table: ACTIVE, or CREATING while its shards start. */
+    default String tableStatus(String name) {
+        return "ACTIVE";
+    }
+
     /** All table names in ascending order. */
     List<String> tableNames();
 

@@ -63,7 +63,7 @@ final class TableOperations {
         backend.createTable(table);
         out.writeStartObject();
         out.writeFieldName("TableDescription");
-        TableDescriptionWriter.write(out, table, "ACTIVE", 0);
+        TableDescriptionWriter.write(out, table, backend.tableStatus(name), 0);
         out.writeEndObject();
     }
 
@@ -188,7 +188,7 @@ final class TableOperations {
         TableDefinition table = backend.requireTable(name);
         out.writeStartObject();
         out.writeFieldName("Table");
-        TableDescriptionWriter.write(out, table, "ACTIVE", backend.estimatedItemCount(name));
+        TableDescriptionWriter.write(out, table, backend.tableStatus(name), backend.estimatedItemCount(name));
         out.writeEndObject();
     }
 

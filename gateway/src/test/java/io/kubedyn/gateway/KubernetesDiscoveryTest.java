@@ -2,7 +2,6 @@ package io.kubedyn.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kubedyn.core.AttributeValue;
@@ -18,6 +17,7 @@ import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableStatus;
 import io.kubedyn.gateway.cluster.ClusterBackend;
 import io.kubedyn.gateway.cluster.KubernetesShardMaps;
+import io.kubedyn.gateway.cluster.KubernetesTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * The cluster backend routing by the shard map a {@code Table}'s status publishes, on fabric8's
- * mock API server (CRUD mode), to two real storage-pod processes standing in for the shard
- * Services. Runs with the cluster tests (it needs the packaged storage pod).
+ * The cluster backend in Kubernetes mode on fabric8's mock API server (CRUD mode): CreateTable
+ * creates the {@code Table} resource, the test publishes its shard map as the operator would,
+ * and the table becomes ACTIVE on two real storage-pod processes standing in for the shard
+ * Services, routing every item by that map. Runs with the cluster tests (it needs the packaged storage pod).
  */
 @EnableKubernetesMockClient(crud = true)
 @EnabledIfSystemProperty(named = "kubedyn.test.backend", matches = "cluster",
@@ -41,7 +42,7 @@ class KubernetesDiscoveryTest {
     KubernetesClient client;
 
     @Test
-    void itemsGoToTheShardServicesTheTableStatusNames() throws Exception {
+    void aTableCreatedThroughTheGatewayBecomesActiveOnceItsShardMapIsPublished() throws Exception {
         Path data = Files.createDirectories(Path.of("target", "test-data", "discovery-" + System.nanoTime()));
         List<StoragePodProcess> pods = new ArrayList<>();
         try {
@@ -51,30 +52,44 @@ class KubernetesDiscoveryTest {
             for (StoragePodProcess pod : pods) {
                 pod.awaitReady();
             }
-            Table resource = new Table();
-            resource.setMetadata(new ObjectMetaBuilder().withName("music").withNamespace("kubedyn").build());
-            TableStatus status = new TableStatus();
-            List<ShardRange> ranges = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                HashRange range = HashRange.segment(i, 2);
-                String[] hostPort = pods.get(i).address().split(":");
-                ranges.add(new ShardRange(i, String.format("0x%016x", range.first()), String.format("0x%016x", range.last()),
-                        hostPort[0], Integer.parseInt(hostPort[1])));
-            }
-            status.setShardMap(ranges);
-            resource.setStatus(status);
-            client.resources(Table.class).inNamespace("kubedyn").resource(resource).create();
-
             try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
-                 ClusterBackend backend = new ClusterBackend(maps, Duration.ofSeconds(5))) {
-                Instant deadline = Instant.now().plusSeconds(10);
-                while (maps.allAddresses().size() < 2 && Instant.now().isBefore(deadline)) {
-                    Thread.sleep(20);
-                }
+                 ClusterBackend backend = new ClusterBackend(maps, new KubernetesTables(client, "kubedyn", 2),
+                         Duration.ofSeconds(5))) {
                 TableDefinition music = new TableDefinition("music", UUID.randomUUID().toString(),
                         KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
                         "PAY_PER_REQUEST", 0, 0, 0);
                 backend.createTable(music);
+                assertThat(backend.tableStatus("music")).isEqualTo("CREATING");
+                assertThat(pods.get(0).requestCount("create_table")).as("no shard exists yet").isZero();
+
+                // The operator's part: publish the shard map (here: the two pods on loopback).
+                List<ShardRange> ranges = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    HashRange range = HashRange.segment(i, 2);
+                    String[] hostPort = pods.get(i).address().split(":");
+                    ranges.add(new ShardRange(i, String.format("0x%016x", range.first()),
+                            String.format("0x%016x", range.last()), hostPort[0], Integer.parseInt(hostPort[1])));
+                }
+                client.resources(Table.class).inNamespace("kubedyn").withName("music").editStatus(t -> {
+                    TableStatus status = new TableStatus();
+                    status.setShardMap(ranges);
+                    t.setStatus(status);
+                    return t;
+                });
+                Instant deadline = Instant.now().plusSeconds(10);
+                while (maps.allAddresses().size() < 2 && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(20);
+                }
+
+                assertThat(backend.tableStatus("music")).isEqualTo("ACTIVE");
+                TableDefinition active = backend.requireTable("music");
+                String uid = client.resources(Table.class).inNamespace("kubedyn").withName("music").get()
+                        .getMetadata().getUid();
+                assertThat(active.tableId()).as("every gateway creates the same incarnation").isEqualTo(uid);
+                for (StoragePodProcess pod : pods) {
+                    assertThat(pod.requestCount("create_table")).isEqualTo(1);
+                }
+
                 int[] perShard = new int[2];
                 for (int i = 0; i < 40; i++) {
                     AttributeValue id = new AttributeValue.S("song-" + i);
@@ -88,6 +103,21 @@ class KubernetesDiscoveryTest {
                 assertThat(pods.get(0).requestCount("write")).isEqualTo(perShard[0]);
                 assertThat(pods.get(1).requestCount("write")).isEqualTo(perShard[1]);
                 assertThat(backend.tableNames()).containsExactly("music");
+                assertThat(backend.estimatedItemCount("music")).isPositive();
+
+                // A second gateway finds the same table in the stores and creates nothing.
+                try (ClusterBackend other = new ClusterBackend(maps, new KubernetesTables(client, "kubedyn", 2),
+                        Duration.ofSeconds(5))) {
+                    assertThat(other.requireTable("music").tableId()).isEqualTo(uid);
+                    assertThat(other.get("music", PrimaryKey.of(new AttributeValue.S("song-7"), null))).isNotNull();
+                }
+                assertThat(pods.get(0).requestCount("create_table")).isEqualTo(1);
+
+                backend.deleteTable("music");
+                assertThat(client.resources(Table.class).inNamespace("kubedyn").withName("music").get()).isNull();
+                assertThat(pods.get(0).requestCount("delete_table")).isEqualTo(1);
+                assertThat(pods.get(1).requestCount("delete_table")).isEqualTo(1);
+                assertThat(backend.tableNames()).isEmpty();
             }
         } finally {
             for (StoragePodProcess pod : pods) {

@@ -1,9 +1,11 @@
 package io.kubedyn.operator;
 
 import io.kubedyn.crd.ShardRange;
+import io.kubedyn.crd.Table;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
@@ -30,6 +32,31 @@ public final class ShardMap {
           serviceOfShard.apply(shard), ShardIdentity.GRPC_PORT));
     }
     return ranges;
+  }
+
+  /**
+   * The shard map a Table routes by: the one published in its status once there is one (it is
+   * kept as written, since a key's shard is where its data is), else the even split of
+   * {@code spec.shards} that the operator is about to publish.
+   */
+  public static List<ShardRange> inEffect(Table table, IntFunction<String> serviceOfShard) {
+    List<ShardRange> published = table.getStatus() == null ? null
+        : table.getStatus().getShardMap();
+    return published == null || published.isEmpty()
+        ? evenlySplit(table.getSpec().getShards(), serviceOfShard)
+        : published;
+  }
+
+  /**
+   * What a shard's storage pods own, in the form of their {@code kubedyn.storage.owned-ranges}
+   * setting: its shard-map entry's inclusive bounds ({@code 0x...-0x...}), or {@code none} for
+   * a shard provisioned beyond the published map, which owns no hash yet.
+   */
+  public static String ownedRanges(Table table, int shard) {
+    Optional<ShardRange> entry = inEffect(table, s -> "").stream()
+        .filter(r -> r.getShard() != null && r.getShard() == shard)
+        .findFirst();
+    return entry.map(r -> r.getFirstHash() + "-" + r.getLastHash()).orElse("none");
   }
 
   static String hex(BigInteger hash) {

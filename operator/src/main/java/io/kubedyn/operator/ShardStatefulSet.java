@@ -39,6 +39,8 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
   public static final String DATA_VOLUME = "data";
   public static final String DATA_PATH = "/data";
   public static final String CONTAINER = "storage";
+  /** storage-pod's {@code kubedyn.storage.owned-ranges}. */
+  public static final String OWNED_RANGES_ENV = "KUBEDYN_STORAGE_OWNED_RANGES";
 
   // Field injection because the operator SDK also instantiates dependents with a no-arg
   // constructor at build time, to find out which resources (and RBAC rules) they need.
@@ -121,7 +123,11 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                       new EnvVarBuilder().withName("KUBEDYN_SHARD")
                           .withValue(Integer.toString(shard)).build(),
                       new EnvVarBuilder().withName("KUBEDYN_DATA_DIR").withValue(DATA_PATH)
-                          .build())
+                          .build(),
+                      // The pods refuse keys outside their shard-map entry (NOT_OWNED), so a
+                      // gateway routing by a stale map never reads or writes the wrong shard.
+                      new EnvVarBuilder().withName(OWNED_RANGES_ENV)
+                          .withValue(ShardMap.ownedRanges(table, shard)).build())
                   .withReadinessProbe(httpProbe("/q/health/ready", 5, 3))
                   .withLivenessProbe(httpProbe("/q/health/live", 10, 3))
                   // Opening a large RocksDB can take a while; keep liveness from killing it.

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,10 +143,51 @@ class HelmChartTest {
   }
 
   @Test
-  void gatewayMayOnlyReadTables() {
-    ClusterRole role = only(rendered, ClusterRole.class, "kubedyn-gateway");
+  void gatewayMayOnlyReadCreateAndDeleteTablesOfItsNamespace() {
+    Role role = only(rendered, Role.class, "kubedyn-gateway");
+    assertThat(role.getMetadata().getNamespace()).isEqualTo("kubedyn");
     assertThat(grants(role.getRules())).containsExactlyInAnyOrder(
-        "kubedyn.io/tables:get", "kubedyn.io/tables:list", "kubedyn.io/tables:watch");
+        // the shard-map informer, DescribeTable, ListTables
+        "kubedyn.io/tables:get", "kubedyn.io/tables:list", "kubedyn.io/tables:watch",
+        // CreateTable, DeleteTable
+        "kubedyn.io/tables:create", "kubedyn.io/tables:delete");
+    RoleBinding binding = only(rendered, RoleBinding.class, "kubedyn-gateway");
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo("kubedyn");
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(binding.getRoleRef().getName()).isEqualTo("kubedyn-gateway");
+    assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+      assertThat(subject.getName()).isEqualTo("kubedyn-gateway");
+      assertThat(subject.getNamespace()).isEqualTo("kubedyn");
+    });
+    assertThat(rendered).noneMatch(o -> o instanceof ClusterRole
+        && o.getMetadata().getName().equals("kubedyn-gateway"));
+  }
+
+  @Test
+  void gatewayRunsTheClusterBackendOnTheTablesOfItsNamespace() {
+    Deployment gateway = only(rendered, Deployment.class, "kubedyn-gateway");
+    assertThat(gateway.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo("kubedyn-gateway");
+    assertThat(env(gateway)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "KUBEDYN_BACKEND", "cluster",
+        "KUBEDYN_CLUSTER_DISCOVERY", "kubernetes",
+        "KUBEDYN_CLUSTER_NAMESPACE", "kubedyn"));
+    var container = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getReadinessProbe().getTcpSocket().getPort().getStrVal())
+        .isEqualTo("dynamodb");
+  }
+
+  @Test
+  void gatewayCanServeTablesOfAnotherNamespace() {
+    List<HasMetadata> objects = render(template().withName("kubedyn").withNamespace("kubedyn")
+        .set("gateway.tableNamespace", "music-prod").call());
+    assertThat(env(only(objects, Deployment.class, "kubedyn-gateway")))
+        .containsEntry("KUBEDYN_CLUSTER_NAMESPACE", "music-prod");
+    assertThat(only(objects, Role.class, "kubedyn-gateway").getMetadata().getNamespace())
+        .isEqualTo("music-prod");
+    RoleBinding binding = only(objects, RoleBinding.class, "kubedyn-gateway");
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo("music-prod");
+    assertThat(binding.getSubjects().get(0).getNamespace()).isEqualTo("kubedyn");
   }
 
   @Test

@@ -3,13 +3,17 @@ package io.kubedyn.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableStatus;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +52,41 @@ class ShardManifestsTest {
           .containsEntry("storage", new Quantity("1Gi"));
       assertThat(claim.getSpec().getStorageClassName()).isNull();
     });
+  }
+
+  @Test
+  void eachShardsPodsOwnTheHashRangeOfTheirShardMapEntry() {
+    Table music = Tables.music();
+    List<ShardRange> map = ShardMap.evenlySplit(3, shard -> "s" + shard);
+    for (int shard = 0; shard < 3; shard++) {
+      assertThat(ownedRanges(ShardStatefulSet.desired(music, shard, DEFAULT_IMAGE)))
+          .isEqualTo(map.get(shard).getFirstHash() + "-" + map.get(shard).getLastHash());
+    }
+    assertThat(ownedRanges(ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE)))
+        .isEqualTo("0x0000000000000000-0x5555555555555554");
+    assertThat(ownedRanges(ShardStatefulSet.desired(music, 2, DEFAULT_IMAGE)))
+        .isEqualTo("0xaaaaaaaaaaaaaaaa-0xffffffffffffffff");
+  }
+
+  @Test
+  void ownedRangesFollowThePublishedMapNotTheRaisedShardCount() {
+    Table music = Tables.music();
+    TableStatus status = new TableStatus();
+    status.setShardMap(ShardMap.evenlySplit(3, shard -> "s" + shard));
+    music.setStatus(status);
+    music.getSpec().setShards(5);
+
+    assertThat(ownedRanges(ShardStatefulSet.desired(music, 1, DEFAULT_IMAGE)))
+        .isEqualTo("0x5555555555555555-0xaaaaaaaaaaaaaaa9");
+    // Shards 3 and 4 are provisioned while data movement is not implemented: they own nothing.
+    assertThat(ownedRanges(ShardStatefulSet.desired(music, 3, DEFAULT_IMAGE))).isEqualTo("none");
+    assertThat(ownedRanges(ShardStatefulSet.desired(music, 4, DEFAULT_IMAGE))).isEqualTo("none");
+  }
+
+  private static String ownedRanges(StatefulSet sts) {
+    return storageContainer(sts).getEnv().stream()
+        .filter(e -> e.getName().equals("KUBEDYN_STORAGE_OWNED_RANGES"))
+        .map(EnvVar::getValue).findFirst().orElseThrow();
   }
 
   @Test

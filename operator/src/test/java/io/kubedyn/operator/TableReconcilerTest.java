@@ -126,6 +126,13 @@ class TableReconcilerTest {
         .filter(e -> table.equals(e.getInvolvedObject().getName())).toList();
   }
 
+  private String ownedRangesOf(String ns, String statefulSet) {
+    return client().apps().statefulSets().inNamespace(ns).withName(statefulSet).get()
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals(ShardStatefulSet.OWNED_RANGES_ENV))
+        .map(e -> e.getValue()).findFirst().orElseThrow();
+  }
+
   private static void assertOwnedBy(HasMetadata owned, Table table) {
     assertThat(owned.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(ref -> {
@@ -245,6 +252,11 @@ class TableReconcilerTest {
       next = last.add(BigInteger.ONE);
     }
     assertThat(next).as("the last range ends at 2^64 - 1").isEqualTo(HASH_SPACE);
+    for (ShardRange range : shardMap) {
+      assertThat(ownedRangesOf(ns, "music-shard-" + range.getShard()))
+          .as("the pods of shard %d own its published range", range.getShard())
+          .isEqualTo(range.getFirstHash() + "-" + range.getLastHash());
+    }
 
     assertThat(events(ns, "music")).extracting(Event::getReason)
         .contains("ShardsApplied", "TableReady");
@@ -298,6 +310,10 @@ class TableReconcilerTest {
     assertThat(progressing.getMessage()).contains("from 3 to 4");
     // Keys keep their shard until data movement exists: the published map is unchanged.
     assertThat(grown.getStatus().getShardMap()).hasSize(3);
+    assertThat(ownedRangesOf(ns, "music-shard-3")).isEqualTo("none");
+    assertThat(ownedRangesOf(ns, "music-shard-2")).isEqualTo(
+        grown.getStatus().getShardMap().get(2).getFirstHash() + "-"
+            + grown.getStatus().getShardMap().get(2).getLastHash());
     assertThat(grown.getStatus().getPhase()).isEqualTo(TableStatusReport.PHASE_READY);
     assertThat(events(ns, "music")).extracting(Event::getReason).contains("ShardsAdded");
   }

@@ -60,9 +60,70 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
     private final Map<String, TableDefinition> definitions = new ConcurrentHashMap<>();
     private final TableDefinitionCodec codec = new TableDefinitionCodec();
 
+    private final KubernetesTables resources;
+
+    /** Tables defined by DDL sent to the pods (shard maps from configuration). */
     public ClusterBackend(ShardMapSource maps, Duration timeout) {
+        this(maps, null, timeout);
+    }
+
+    /**
+     * Tables defined by {@code Table} resources when {@code resources} is given (Kubernetes
+     * discovery): CreateTable and DeleteTable create and delete the resource, and a table's
+     * stores are created in its shards once the operator has published its shard map.
+     */
+    public ClusterBackend(ShardMapSource maps, KubernetesTables resources, Duration timeout) {
         this.maps = maps;
+        this.resources = resources;
         this.timeout = timeout;
+    }
+
+    private Optional<ShardMap> mapOf(String table) {
+        try {
+            return Optional.of(maps.forTable(table));
+        } catch (DynamoDbException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Creates the table in every shard's store that lacks it. A store that already holds the
+     * table (created by another gateway, or kept by deletionPolicy Retain from an earlier Table
+     * of the same name) keeps it, and its definition is the one used.
+     */
+    private TableDefinition createInStores(TableDefinition fromResource, ShardMap map) {
+        TableDefinition table = fromResource;
+        List<String> missing = new ArrayList<>();
+        for (String address : map.addresses()) {
+            TableReply reply = client(address).call(stub -> stub.describeTable(
+                    TableName.newBuilder().setName(fromResource.name()).build()));
+            if (reply.getFound()) {
+                table = codec.decode(reply.getDefinition().toByteArray());
+            } else {
+                missing.add(address);
+            }
+        }
+        CreateTableRequest request = CreateTableRequest.newBuilder()
+                .setDefinition(ByteString.copyFrom(codec.encode(table))).build();
+        for (String address : missing) {
+            try {
+                client(address).call(stub -> stub.createTable(request));
+            } catch (DynamoDbException e) {
+                if (e.error() != DynamoDbError.RESOURCE_IN_USE) {
+                    throw e;
+                }
+                // Another gateway created it meanwhile, from the same Table (same id).
+            }
+        }
+        return table;
+    }
+
+    @Override
+    public String tableStatus(String name) {
+        if (resources == null || definitions.containsKey(name)) {
+            return "ACTIVE";
+        }
+        return mapOf(name).isPresent() ? "ACTIVE" : "CREATING";
     }
 
     private ShardClient client(String address) {
@@ -73,6 +134,10 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
 
     @Override
     public void createTable(TableDefinition table) {
+        if (resources != null) {
+            resources.create(table);
+            return;
+        }
         ShardMap map;
         try {
             map = maps.forTable(table.name());
@@ -107,6 +172,27 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
 
     @Override
     public TableDefinition deleteTable(String name) {
+        if (resources != null) {
+            TableDefinition table = resources.definition(name).orElseThrow(() -> DynamoDbException.resourceNotFound(
+                    "Requested resource not found: Table: " + name + " not found"));
+            definitions.remove(name);
+            Optional<ShardMap> map = mapOf(name);
+            if (map.isPresent()) {
+                // Drop the data first, as DynamoDB does: the volumes may be retained
+                // (deletionPolicy Retain), and a later table of that name must start empty.
+                for (String address : map.get().addresses()) {
+                    try {
+                        client(address).call(stub -> stub.deleteTable(TableName.newBuilder().setName(name).build()));
+                    } catch (DynamoDbException e) {
+                        if (e.error() != DynamoDbError.RESOURCE_NOT_FOUND) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+            resources.delete(name);
+            return table;
+        }
         definitions.remove(name);
         TableDefinition deleted = null;
         DynamoDbException unavailable = null;
@@ -135,6 +221,16 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
         if (cached != null) {
             return Optional.of(cached);
         }
+        if (resources != null) {
+            Optional<TableDefinition> fromResource = resources.definition(name);
+            Optional<ShardMap> map = mapOf(name);
+            if (fromResource.isEmpty() || map.isEmpty()) {
+                return fromResource;  // absent, or CREATING until its shard map is complete
+            }
+            TableDefinition table = createInStores(fromResource.get(), map.get());
+            definitions.put(name, table);
+            return Optional.of(table);
+        }
         String first = maps.forTable(name).addresses().get(0);
         TableReply reply = client(first).call(stub -> stub.describeTable(TableName.newBuilder().setName(name).build()));
         if (!reply.getFound()) {
@@ -147,6 +243,9 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
 
     @Override
     public long estimatedItemCount(String name) {
+        if (resources != null && mapOf(name).isEmpty()) {
+            return 0;
+        }
         long count = 0;
         for (String address : maps.forTable(name).addresses()) {
             count += client(address).call(stub -> stub.describeTable(TableName.newBuilder().setName(name).build()))
@@ -157,6 +256,9 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
 
     @Override
     public List<String> tableNames() {
+        if (resources != null) {
+            return resources.names();
+        }
         TreeSet<String> names = new TreeSet<>();
         for (String address : maps.allAddresses()) {
             names.addAll(client(address).call(stub -> stub.listTables(ListTablesRequest.getDefaultInstance())).getNamesList());

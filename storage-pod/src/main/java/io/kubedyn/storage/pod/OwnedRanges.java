@@ -9,9 +9,12 @@ import java.util.List;
  * comes from a gateway with a stale or wrong shard map, and is refused rather than answered
  * from a store that does not hold that data.
  *
- * <p>Written as {@code all}, as {@code i/n} (the i-th of n equal contiguous ranges, counted
- * from 0: the share a gateway gives the i-th of n shard addresses), or as comma-separated
- * {@code first-last} pairs of unsigned 64-bit hexadecimal numbers, bounds inclusive.
+ * <p>Written as {@code all}, as {@code none} (a shard provisioned but not yet given a range),
+ * as {@code i/n} (the i-th of n equal contiguous ranges, counted from 0: the share a gateway
+ * gives the i-th of n shard addresses), or as comma-separated {@code first-last} pairs of
+ * unsigned 64-bit hexadecimal numbers, bounds inclusive, each with or without a {@code 0x}
+ * prefix ({@code 0x0000000000000000-0x5555555555555554}: the bounds of a {@code Table}'s
+ * {@code status.shardMap} entry, which is what the operator passes to each shard's pods).
  */
 public record OwnedRanges(List<HashRange> ranges) {
     public OwnedRanges {
@@ -22,6 +25,9 @@ public record OwnedRanges(List<HashRange> ranges) {
         String spec = text.trim();
         if (spec.equals("all")) {
             return new OwnedRanges(List.of(HashRange.all()));
+        }
+        if (spec.equals("none")) {
+            return new OwnedRanges(List.of());
         }
         if (spec.matches("\\d+/\\d+")) {
             int slash = spec.indexOf('/');
@@ -38,9 +44,21 @@ public record OwnedRanges(List<HashRange> ranges) {
             if (bounds.length != 2) {
                 throw new IllegalArgumentException("owned ranges " + spec + ": expected first-last in hex");
             }
-            ranges.add(new HashRange(Long.parseUnsignedLong(bounds[0], 16), Long.parseUnsignedLong(bounds[1], 16)));
+            ranges.add(new HashRange(hash(spec, bounds[0]), hash(spec, bounds[1])));
         }
         return new OwnedRanges(ranges);
+    }
+
+    private static long hash(String spec, String bound) {
+        String digits = bound.trim();
+        if (digits.startsWith("0x") || digits.startsWith("0X")) {
+            digits = digits.substring(2);
+        }
+        if (!digits.matches("[0-9a-fA-F]{1,16}")) {
+            throw new IllegalArgumentException("owned ranges " + spec + ": " + bound.trim()
+                    + " is not an unsigned 64-bit hexadecimal number");
+        }
+        return Long.parseUnsignedLong(digits, 16);
     }
 
     public boolean containsHash(long hash) {
@@ -54,6 +72,9 @@ public record OwnedRanges(List<HashRange> ranges) {
 
     @Override
     public String toString() {
+        if (ranges.isEmpty()) {
+            return "none";
+        }
         List<String> parts = new ArrayList<>();
         for (HashRange r : ranges) {
             parts.add(String.format("%016x-%016x", r.first(), r.last()));

@@ -37,7 +37,30 @@ class OwnedRangesTest {
     }
 
     @Test
+    void shardMapBoundsWithTheirHexPrefixAreAccepted() {
+        OwnedRanges first = OwnedRanges.parse("0x0000000000000000-0x5555555555555554");
+        assertThat(first.ranges()).containsExactly(HashRange.segment(0, 3));
+        OwnedRanges last = OwnedRanges.parse("0xaaaaaaaaaaaaaaaa-0xffffffffffffffff");
+        assertThat(last.ranges()).containsExactly(HashRange.segment(2, 3));
+        assertThat(last.containsHash(0xaaaaaaaaaaaaaaa9L)).isFalse();
+        assertThat(last.containsHash(-1L)).isTrue();
+        assertThat(last).hasToString("aaaaaaaaaaaaaaaa-ffffffffffffffff");
+    }
+
+    @Test
+    void noneOwnsNothing() {
+        OwnedRanges none = OwnedRanges.parse("none");
+        assertThat(none.containsHash(0)).isFalse();
+        assertThat(none.containsHash(-1L)).isFalse();
+        assertThat(none.covers(HashRange.segment(0, 1024))).isFalse();
+        assertThat(none).hasToString("none");
+    }
+
+    @Test
     void nonsenseIsRefused() {
+        assertThatThrownBy(() -> OwnedRanges.parse("0x-0x10")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OwnedRanges.parse("0x10-0x1ffffffffffffffff")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OwnedRanges.parse("0x10-0x0f")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> OwnedRanges.parse("3/3")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> OwnedRanges.parse("12")).isInstanceOf(IllegalArgumentException.class);
     }

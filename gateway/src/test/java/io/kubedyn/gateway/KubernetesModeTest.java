@@ -1,0 +1,100 @@
+package io.kubedyn.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kubedyn.crd.Table;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+/**
+ * The gateway in Kubernetes mode (cluster backend, Kubernetes discovery) on fabric8's mock API
+ * server: the AWS SDK's table operations create, read and delete {@code Table} resources. No
+ * operator runs, so tables stay CREATING (KubernetesDiscoveryTest covers ACTIVE with storage pods).
+ */
+@QuarkusTest
+@WithTestResource(value = MockKubernetesApi.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+class KubernetesModeTest {
+    private DynamoDbClient dynamo;
+    private KubernetesClient kubernetes;
+
+    @BeforeEach
+    void connect() {
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        dynamo = DynamoDbClients.at(URI.create("http://127.0.0.1:" + port));
+        kubernetes = new KubernetesClientBuilder().build();
+    }
+
+    @AfterEach
+    void disconnect() {
+        dynamo.close();
+        kubernetes.close();
+    }
+
+    private void createMusic(String name) {
+        dynamo.createTable(b -> b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("Year").attributeType(ScalarAttributeType.N))
+                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH),
+                        k -> k.attributeName("Year").keyType(KeyType.RANGE)));
+    }
+
+    @Test
+    void awsSdkCreateTableCreatesATableResource() {
+        createMusic("music");
+
+        Table resource = kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
+                .withName("music").get();
+        assertThat(resource).isNotNull();
+        assertThat(resource.getSpec().getKeySchema()).extracting(k -> k.getAttributeName() + ":" + k.getKeyType())
+                .containsExactly("Artist:HASH", "Year:RANGE");
+        assertThat(resource.getSpec().getAttributeDefinitions())
+                .extracting(a -> a.getAttributeName() + ":" + a.getAttributeType())
+                .containsExactlyInAnyOrder("Artist:S", "Year:N");
+        assertThat(resource.getSpec().getShards()).isEqualTo(3);
+
+        var described = dynamo.describeTable(b -> b.tableName("music")).table();
+        assertThat(described.tableStatus()).as("no shard map yet").isEqualTo(TableStatus.CREATING);
+        assertThat(described.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyType())
+                .containsExactly("Artist:HASH", "Year:RANGE");
+        assertThat(dynamo.listTables().tableNames()).contains("music");
+        // As DynamoDB: items of a table that is not ACTIVE are not found.
+        assertThatThrownBy(() -> dynamo.getItem(b -> b.tableName("music").key(java.util.Map.of(
+                "Artist", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("a"),
+                "Year", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1")))))
+                .isInstanceOf(ResourceNotFoundException.class);
+
+        dynamo.deleteTable(b -> b.tableName("music"));
+        assertThat(kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
+                .withName("music").get()).isNull();
+        assertThatThrownBy(() -> dynamo.describeTable(b -> b.tableName("music")))
+                .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    @Test
+    void aTableNameThatIsNoKubernetesNameIsAValidationError() {
+        assertThatThrownBy(() -> createMusic("Music_2024"))
+                .isInstanceOfSatisfying(DynamoDbException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+                    assertThat(e.awsErrorDetails().errorMessage()).contains("Music_2024")
+                            .contains("lowercase letters, digits and hyphens");
+                });
+        assertThat(kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE).list().getItems())
+                .noneMatch(t -> t.getMetadata().getName().equalsIgnoreCase("music_2024"));
+    }
+}

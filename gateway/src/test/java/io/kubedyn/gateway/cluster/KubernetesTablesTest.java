@@ -1,0 +1,123 @@
+package io.kubedyn.gateway.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.kubedyn.core.DynamoDbError;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.KeyAttribute;
+import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.ScalarType;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.crd.Table;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CreateTable, DescribeTable, ListTables and DeleteTable of the cluster backend in Kubernetes
+ * mode, as {@code Table} resources on fabric8's mock API server (CRUD mode). No shard map is
+ * published here (no operator runs), so tables stay CREATING; KubernetesDiscoveryTest covers
+ * the way to ACTIVE with real storage pods.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesTablesTest {
+    KubernetesClient client;
+
+    private static TableDefinition music(String name) {
+        Map<String, ScalarType> attributes = new LinkedHashMap<>();
+        attributes.put("Artist", ScalarType.S);
+        attributes.put("SongTitle", ScalarType.S);
+        return new TableDefinition(name, UUID.randomUUID().toString(),
+                KeySchema.of(new KeyAttribute("Artist", ScalarType.S), new KeyAttribute("SongTitle", ScalarType.S)),
+                attributes, "PROVISIONED", 5, 10, 0);
+    }
+
+    private ClusterBackend backend(KubernetesShardMaps maps, int shards) {
+        return new ClusterBackend(maps, new KubernetesTables(client, "kubedyn", shards), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void createTableCreatesATableResourceWithTheKeySchemaAndAttributeDefinitions() {
+        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
+             ClusterBackend backend = backend(maps, 3)) {
+            backend.createTable(music("music"));
+
+            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName("music").get();
+            assertThat(resource).isNotNull();
+            assertThat(resource.getSpec().getKeySchema())
+                    .extracting(k -> k.getAttributeName() + ":" + k.getKeyType())
+                    .containsExactly("Artist:HASH", "SongTitle:RANGE");
+            assertThat(resource.getSpec().getAttributeDefinitions())
+                    .extracting(a -> a.getAttributeName() + ":" + a.getAttributeType())
+                    .containsExactly("Artist:S", "SongTitle:S");
+            assertThat(resource.getSpec().getShards()).isEqualTo(3);
+            assertThat(resource.getMetadata().getAnnotations())
+                    .containsEntry("kubedyn.io/billing-mode", "PROVISIONED")
+                    .containsEntry("kubedyn.io/read-capacity-units", "5")
+                    .containsEntry("kubedyn.io/write-capacity-units", "10");
+
+            TableDefinition described = backend.requireTable("music");
+            assertThat(described.keySchema()).isEqualTo(music("music").keySchema());
+            assertThat(described.attributeDefinitions()).isEqualTo(music("music").attributeDefinitions());
+            assertThat(described.billingMode()).isEqualTo("PROVISIONED");
+            assertThat(described.readCapacityUnits()).isEqualTo(5);
+            assertThat(described.tableId()).isEqualTo(resource.getMetadata().getUid());
+            assertThat(backend.tableStatus("music")).as("no shard map published yet").isEqualTo("CREATING");
+            assertThat(backend.estimatedItemCount("music")).isZero();
+            assertThat(backend.tableNames()).containsExactly("music");
+        }
+    }
+
+    @Test
+    void creatingAnExistingTableIsResourceInUse() {
+        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
+             ClusterBackend backend = backend(maps, 1)) {
+            backend.createTable(music("songs"));
+            assertThatThrownBy(() -> backend.createTable(music("songs")))
+                    .isInstanceOfSatisfying(DynamoDbException.class,
+                            e -> assertThat(e.error()).isEqualTo(DynamoDbError.RESOURCE_IN_USE));
+        }
+    }
+
+    @Test
+    void namesThatAreNotKubernetesNamesAreRefusedWithAClearMessage() {
+        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
+             ClusterBackend backend = backend(maps, 10)) {
+            for (String name : new String[] {"Music", "music_2024", "music.v1", "-music", "music-"}) {
+                assertThatThrownBy(() -> backend.createTable(music(name)))
+                        .isInstanceOfSatisfying(DynamoDbException.class, e -> {
+                            assertThat(e.error()).isEqualTo(DynamoDbError.VALIDATION);
+                            assertThat(e.getMessage()).contains(name).contains("lowercase letters, digits and hyphens");
+                        });
+            }
+            String tooLong = "a".repeat(45);  // a-...-shard-9 would be 53 characters
+            assertThatThrownBy(() -> backend.createTable(music(tooLong)))
+                    .isInstanceOfSatisfying(DynamoDbException.class, e -> {
+                        assertThat(e.error()).isEqualTo(DynamoDbError.VALIDATION);
+                        assertThat(e.getMessage()).contains("too long");
+                    });
+            assertThat(client.resources(Table.class).inNamespace("kubedyn").list().getItems()).isEmpty();
+            assertThat(backend.describeTable("Music")).isEmpty();
+        }
+    }
+
+    @Test
+    void deleteTableDeletesTheResource() {
+        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
+             ClusterBackend backend = backend(maps, 1)) {
+            backend.createTable(music("gone"));
+            TableDefinition deleted = backend.deleteTable("gone");
+            assertThat(deleted.name()).isEqualTo("gone");
+            assertThat(client.resources(Table.class).inNamespace("kubedyn").withName("gone").get()).isNull();
+            assertThat(backend.tableNames()).doesNotContain("gone");
+            assertThatThrownBy(() -> backend.deleteTable("gone"))
+                    .isInstanceOfSatisfying(DynamoDbException.class,
+                            e -> assertThat(e.error()).isEqualTo(DynamoDbError.RESOURCE_NOT_FOUND));
+        }
+    }
+}
