@@ -46,8 +46,9 @@ class KubernetesDiscoveryTest {
         Path data = Files.createDirectories(Path.of("target", "test-data", "discovery-" + System.nanoTime()));
         List<StoragePodProcess> pods = new ArrayList<>();
         try {
+            LoopbackPorts ports = new LoopbackPorts();
             for (int i = 0; i < 2; i++) {
-                pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, 2).launch());
+                pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, 2, ports).launch());
             }
             for (StoragePodProcess pod : pods) {
                 pod.awaitReady();

@@ -37,8 +37,9 @@ class RoutingOverheadIT {
     void reportsClusterOverEmbeddedLatencyRatiosPerOperation() throws Exception {
         List<StoragePodProcess> pods = new ArrayList<>();
         try {
+            LoopbackPorts ports = new LoopbackPorts();
             for (int i = 0; i < 3; i++) {
-                pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, 3).start());
+                pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, 3, ports).start());
             }
             String shards = String.join(",", pods.stream().map(StoragePodProcess::address).toList());
             try (ServerProcess embedded = new ServerProcess(data.resolve("embedded")).start();

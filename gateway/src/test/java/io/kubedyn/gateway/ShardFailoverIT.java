@@ -61,8 +61,9 @@ class ShardFailoverIT {
         List<StoragePodProcess> pods = new ArrayList<>();
         ExecutorService writers = Executors.newFixedThreadPool(4);
         try {
+            LoopbackPorts ports = new LoopbackPorts();
             for (int i = 0; i < SHARDS; i++) {
-                pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, SHARDS));
+                pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, SHARDS, ports));
             }
             for (StoragePodProcess pod : pods) {
                 pod.start();

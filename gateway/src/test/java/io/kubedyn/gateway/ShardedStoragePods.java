@@ -29,8 +29,9 @@ public class ShardedStoragePods implements QuarkusTestResourceLifecycleManager {
         }
         try {
             Path data = Files.createDirectories(Path.of("target", "test-data", "shards-" + System.nanoTime()));
+            LoopbackPorts ports = new LoopbackPorts();
             for (int i = 0; i < SHARDS; i++) {
-                pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, SHARDS));
+                pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, SHARDS, ports));
             }
             for (StoragePodProcess pod : pods) {
                 pod.launch();

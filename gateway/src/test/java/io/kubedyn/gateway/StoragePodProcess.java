@@ -1,7 +1,6 @@
 package io.kubedyn.gateway;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,18 +30,17 @@ final class StoragePodProcess implements AutoCloseable {
     private Process process;
 
     StoragePodProcess(Path dataDir, int index, int count) throws IOException {
-        this.dataDir = dataDir;
-        this.ownedRanges = index + "/" + count;
-        this.grpcPort = freePort();
-        this.httpPort = freePort();
-        Files.createDirectories(dataDir.getParent());
-        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        this(dataDir, index, count, new LoopbackPorts());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** A pod of a group whose ports come from one {@code ports}, so no two pods share one. */
+    StoragePodProcess(Path dataDir, int index, int count, LoopbackPorts ports) throws IOException {
+        this.dataDir = dataDir;
+        this.ownedRanges = index + "/" + count;
+        this.grpcPort = ports.next();
+        this.httpPort = ports.next();
+        Files.createDirectories(dataDir.getParent());
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
     }
 
     /** host:port of the gRPC API, as the gateway's kubedyn.cluster.shards lists it. */
