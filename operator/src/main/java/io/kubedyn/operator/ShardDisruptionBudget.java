@@ -12,7 +12,6 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.kubedyn.crd.Table;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,12 +31,7 @@ public class ShardDisruptionBudget extends KubernetesDependentResource<PodDisrup
   @Override
   public Map<ResourceID, PodDisruptionBudget> desiredResources(Table table,
       Context<Table> context) {
-    Map<ResourceID, PodDisruptionBudget> desired = new LinkedHashMap<>();
-    for (int shard = 0; shard < table.getSpec().getShards(); shard++) {
-      PodDisruptionBudget budget = desired(table, shard);
-      desired.put(ResourceID.fromResource(budget), budget);
-    }
-    return desired;
+    return ShardIdentity.perShard(table, shard -> desired(table, shard));
   }
 
   /** The PodDisruptionBudget of one shard, from the Table alone. */

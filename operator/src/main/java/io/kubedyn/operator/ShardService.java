@@ -12,7 +12,6 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.kubedyn.crd.Table;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -30,12 +29,7 @@ public class ShardService extends KubernetesDependentResource<Service, Table>
 
   @Override
   public Map<ResourceID, Service> desiredResources(Table table, Context<Table> context) {
-    Map<ResourceID, Service> desired = new LinkedHashMap<>();
-    for (int shard = 0; shard < table.getSpec().getShards(); shard++) {
-      Service service = desired(table, shard);
-      desired.put(ResourceID.fromResource(service), service);
-    }
-    return desired;
+    return ShardIdentity.perShard(table, shard -> desired(table, shard));
   }
 
   /** The headless Service of one shard, from the Table alone. */

@@ -24,7 +24,6 @@ import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
 import jakarta.inject.Inject;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -53,12 +52,7 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
 
   @Override
   public Map<ResourceID, StatefulSet> desiredResources(Table table, Context<Table> context) {
-    Map<ResourceID, StatefulSet> desired = new LinkedHashMap<>();
-    for (int shard = 0; shard < table.getSpec().getShards(); shard++) {
-      StatefulSet statefulSet = desired(table, shard, settings.storageImage());
-      desired.put(ResourceID.fromResource(statefulSet), statefulSet);
-    }
-    return desired;
+    return ShardIdentity.perShard(table, shard -> desired(table, shard, settings.storageImage()));
   }
 
   /** The StatefulSet of one shard, from the Table alone. */
