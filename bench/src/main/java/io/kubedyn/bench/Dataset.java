@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
@@ -124,6 +125,7 @@ public final class Dataset {
             case UPDATE, INSERT -> putRecord(client, records.next());
             case QUERY -> query(client, random, verify);
             case UPDATE_RANGE -> putRangeItem(client, records.next());
+            case SCAN -> scan(client, random, verify);
         };
     }
 
@@ -166,5 +168,23 @@ public final class Dataset {
                         .build())
                 .thenApply(r -> !verify || (r.count() == expected
                         && r.items().get(0).get("s").n().equals(Integer.toString(from))));
+    }
+
+    /**
+     * The page must hold whole records, not the start key's, and be full unless the scan reached
+     * the end of the table (then it has no LastEvaluatedKey). Which records follow the start key
+     * depends on the partition hash, so their keys are not checked.
+     */
+    private CompletableFuture<Boolean> scan(DynamoDbAsyncClient client, ThreadLocalRandom random, boolean verify) {
+        String from = keys[records.next()];
+        int limit = 1 + random.nextInt(config.maxQueryLimit());
+        return client.scan(ScanRequest.builder().tableName(KV_TABLE)
+                        .exclusiveStartKey(Map.of("id", AttributeValue.fromS(from)))
+                        .limit(limit)
+                        .build())
+                .thenApply(r -> !verify || (r.count() == r.items().size() && r.count() <= limit
+                        && (r.count() == limit || !r.hasLastEvaluatedKey())
+                        && r.items().stream().allMatch(item -> item.size() == config.fieldCount() + 1
+                                && !from.equals(item.get("id").s()))));
     }
 }

@@ -11,5 +11,10 @@ public enum Operation {
     /** PutItem overwriting one item of the range table (YCSB E's write share). */
     UPDATE_RANGE,
     /** PutItem of a record during the load phase. */
-    INSERT
+    INSERT,
+    /**
+     * Scan of the key-value table with a Limit, from a random record on (its key as
+     * ExclusiveStartKey): on a cluster the page starts on any shard and may cross into the next.
+     */
+    SCAN
 }

@@ -22,6 +22,17 @@ public record Workload(String name, String description, Operation first, double 
 
     public static final List<Workload> ALL = List.of(A, B, C, E);
 
+    /*
+     * One DynamoDB operation each, named after it: the routing benchmark reports every operation
+     * on its own, since routing costs a PutItem, a Query and a Scan (which may span shards)
+     * differently.
+     */
+    public static final Workload PUT_ITEM = single("PutItem", "100% PutItem of a record", Operation.UPDATE);
+    public static final Workload GET_ITEM = single("GetItem", "100% GetItem of a record", Operation.READ);
+    public static final Workload QUERY = single("Query", "100% short Query of the range table", Operation.QUERY);
+    public static final Workload SCAN = single("Scan", "100% short Scan from a random record on", Operation.SCAN);
+    public static final List<Workload> OPERATIONS = List.of(PUT_ITEM, GET_ITEM, QUERY, SCAN);
+
     public Workload {
         if (firstShare < 0 || firstShare > 1) {
             throw new IllegalArgumentException("share must be in [0, 1]: " + firstShare);
@@ -31,6 +42,18 @@ public record Workload(String name, String description, Operation first, double 
     /** The operation for a uniform draw {@code u} in [0, 1). */
     public Operation pick(double u) {
         return u < firstShare ? first : second;
+    }
+
+    private static Workload single(String name, String description, Operation operation) {
+        return new Workload(name, description, operation, 1.0, operation);
+    }
+
+    /** One of {@link #OPERATIONS} by its DynamoDB name, in any case. */
+    public static Workload operation(String name) {
+        return OPERATIONS.stream()
+                .filter(w -> w.name().equalsIgnoreCase(name.trim()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no operation " + name + "; known: PutItem, GetItem, Query, Scan"));
     }
 
     public static Workload named(String name) {

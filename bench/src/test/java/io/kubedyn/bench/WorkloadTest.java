@@ -34,4 +34,16 @@ class WorkloadTest {
         assertThat(Workload.named("e")).isEqualTo(Workload.E);
         assertThatThrownBy(() -> Workload.named("D")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void operationWorkloadsAreNamedAfterTheirDynamoDbOperationAndSendOnlyIt() {
+        assertThat(Workload.operation("getitem")).isEqualTo(Workload.GET_ITEM);
+        assertThat(Workload.operation(" Scan")).isEqualTo(Workload.SCAN);
+        for (Workload operation : Workload.OPERATIONS) {
+            assertThat(operation.pick(0.0)).isEqualTo(operation.pick(0.999999));
+        }
+        assertThat(Workload.PUT_ITEM.pick(0.5)).isEqualTo(Operation.UPDATE);
+        assertThat(Workload.QUERY.pick(0.5)).isEqualTo(Operation.QUERY);
+        assertThatThrownBy(() -> Workload.operation("UpdateItem")).isInstanceOf(IllegalArgumentException.class);
+    }
 }
