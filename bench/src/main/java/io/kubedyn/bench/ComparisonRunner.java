@@ -108,16 +108,21 @@ public final class ComparisonRunner {
 
     private LatencyReport checked(Target target, LatencyReport report) {
         log.println("   " + report.summary());
+        return withoutErrors(target.name(), report);
+    }
+
+    /** The report, if no request of its run failed or got a wrong answer: a run with errors is not a result. */
+    static LatencyReport withoutErrors(String target, LatencyReport report) {
         if (report.failed()) {
             throw new WorkloadFailedException(String.format(Locale.ROOT, "%s, %s: %d of %d requests failed (the first: %s);"
-                    + " a run with errors is not a result", target.name(), report.workload(), report.errors(),
+                    + " a run with errors is not a result", target, report.workload(), report.errors(),
                     report.operations(), report.firstError()));
         }
         return report;
     }
 
-    /** The servers' stored data is scratch; their logs stay for a post-mortem. */
-    private static void deleteData(Path work) throws IOException {
+    /** The servers' stored data (under {@code work/data} or {@code work/leveldb}) is scratch; their logs stay for a post-mortem. */
+    static void deleteData(Path work) throws IOException {
         for (String dir : List.of("data", "leveldb")) {
             Path data = work.resolve(dir);
             if (Files.exists(data)) {

@@ -6,13 +6,14 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * kubedyn against each peer measured in the same run: per workload, the throughput ratio
- * (kubedyn / peer: above 1 is kubedyn faster) and the p99 ratio (kubedyn / peer: below 1 is
- * kubedyn quicker).
+ * A subject against each peer measured in the same run (kubedyn against dynalite and the no-op
+ * ceiling; the cluster gateway against the embedded one): per workload, the throughput ratio
+ * (subject / peer: above 1 is the subject faster) and the p50 and p99 ratios (subject / peer:
+ * below 1 is the subject quicker).
  */
 public final class ComparisonTable {
     /** One peer's ratios on one workload; empty where either side did not run it. */
-    public record Ratio(String peer, Optional<Double> throughput, Optional<Double> p99) {
+    public record Ratio(String peer, Optional<Double> throughput, Optional<Double> p50, Optional<Double> p99) {
     }
 
     public record Row(String workload, List<Ratio> ratios) {
@@ -37,6 +38,7 @@ public final class ComparisonTable {
                 Optional<LatencyReport> theirs = peer.report(workload);
                 ratios.add(new Ratio(peer.target(),
                         ratio(mine.map(LatencyReport::throughput), theirs.map(LatencyReport::throughput)),
+                        ratio(mine.map(r -> (double) r.p50Micros()), theirs.map(r -> (double) r.p50Micros())),
                         ratio(mine.map(r -> (double) r.p99Micros()), theirs.map(r -> (double) r.p99Micros()))));
             }
             rows.add(new Row(workload, ratios));
@@ -96,7 +98,7 @@ public final class ComparisonTable {
         return out.toString();
     }
 
-    private static String format(Optional<Double> ratio) {
+    static String format(Optional<Double> ratio) {
         return ratio.map(r -> String.format(Locale.ROOT, "%.2fx", r)).orElse("-");
     }
 }

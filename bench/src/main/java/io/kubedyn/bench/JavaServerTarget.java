@@ -32,7 +32,7 @@ abstract class JavaServerTarget implements Target {
         int port = ServerProcess.freeLoopbackPort();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java());
         command.addAll(jvmOptions);
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);
@@ -41,6 +41,16 @@ abstract class JavaServerTarget implements Target {
         command.add(jar.toAbsolutePath().toString());
         server = ServerProcess.start(name(), command, workDir, endpoint);
         return endpoint;
+    }
+
+    /** This JVM's {@code java}, so that servers and client run on the same JDK. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The JVM flags of every Java server of the run. */
+    List<String> jvmOptions() {
+        return jvmOptions;
     }
 
     @Override

@@ -42,11 +42,11 @@ public final class LoadGenerator {
     public LatencyReport load(Duration limit) throws InterruptedException {
         AtomicLong next = new AtomicLong();
         long total = dataset.loadOperations();
-        LatencyReport report = closedLoop(Workload.LOAD, limit, total,
+        LatencyReport report = closedLoop(Workload.LOAD, dataset.config().concurrency(), limit, total,
                 ignored -> {
                     long index = next.getAndIncrement();
                     return index < total ? dataset.insert(client, index) : null;
-                });
+                }).report();
         if (report.operations() < total) {
             throw new WorkloadFailedException("load phase wrote " + report.operations() + " of " + total
                     + " records within " + limit.toSeconds() + " s");
@@ -64,8 +64,8 @@ public final class LoadGenerator {
     public void warmUp(Workload workload) throws InterruptedException {
         BenchConfig config = dataset.config();
         if (!config.warmup().isZero()) {
-            LatencyReport warmup = closedLoop(workload.name() + " warm-up", config.warmup(), config.maxOperations(),
-                    ignored -> next(workload));
+            LatencyReport warmup = closedLoop(workload.name() + " warm-up", config.concurrency(), config.warmup(),
+                    config.maxOperations(), ignored -> next(workload)).report();
             if (warmup.failed()) {
                 throw new WorkloadFailedException(warmup.workload() + ": " + warmup.errors() + " errors, the first: "
                         + warmup.firstError());
@@ -76,20 +76,34 @@ public final class LoadGenerator {
     /** Measures the workload at the configured concurrency for the configured duration. */
     public LatencyReport measure(Workload workload) throws InterruptedException {
         BenchConfig config = dataset.config();
-        return closedLoop(workload.name(), config.duration(), config.maxOperations(), ignored -> next(workload));
+        return closedLoop(workload.name(), config.concurrency(), config.duration(), config.maxOperations(),
+                ignored -> next(workload)).report();
+    }
+
+    /**
+     * Measures the workload with {@code concurrency} requests in flight for the configured
+     * duration, and adds the latencies of its answered requests to {@code totals} as well: the
+     * figures of several short rounds, interleaved with another target's, are read from one
+     * histogram rather than averaged from each round's percentiles.
+     */
+    public LatencyReport measure(Workload workload, int concurrency, Histogram totals) throws InterruptedException {
+        BenchConfig config = dataset.config();
+        Run run = closedLoop(workload.name(), concurrency, config.duration(), config.maxOperations(),
+                ignored -> next(workload));
+        totals.add(run.latencies);
+        return run.report();
     }
 
     private CompletableFuture<Boolean> next(Workload workload) {
         return dataset.send(client, workload.pick(ThreadLocalRandom.current().nextDouble()), verify);
     }
 
-    private LatencyReport closedLoop(String name, Duration duration, long maxOperations,
-                                     LongFunction<CompletableFuture<Boolean>> nextRequest) throws InterruptedException {
+    private Run closedLoop(String name, int lanes, Duration duration, long maxOperations,
+                           LongFunction<CompletableFuture<Boolean>> nextRequest) throws InterruptedException {
         Run run = new Run(name);
         long start = System.nanoTime();
         long deadline = start + duration.toNanos();
         AtomicLong admitted = new AtomicLong();
-        int lanes = dataset.config().concurrency();
         CountDownLatch finished = new CountDownLatch(lanes);
         for (int i = 0; i < lanes; i++) {
             new Lane(run, deadline, maxOperations, admitted, finished, nextRequest).next();
@@ -98,7 +112,8 @@ public final class LoadGenerator {
             throw new WorkloadFailedException(name + ": requests still unanswered " + DRAIN_LIMIT.toSeconds()
                     + " s after the end of the run");
         }
-        return run.report(Duration.ofNanos(System.nanoTime() - start));
+        run.ended(Duration.ofNanos(System.nanoTime() - start));
+        return run;
     }
 
     /** One request in flight at a time, the next sent from the completion of the last. */
@@ -194,7 +209,8 @@ public final class LoadGenerator {
             throw new WorkloadFailedException(run.name + ": requests still unanswered " + DRAIN_LIMIT.toSeconds()
                     + " s after the end of the run");
         }
-        return run.report(Duration.ofNanos(System.nanoTime() - start));
+        run.ended(Duration.ofNanos(System.nanoTime() - start));
+        return run.report();
     }
 
     /** How a paced run is named in tables: the workload and its rate, e.g. {@code A@1500/s}. */
@@ -209,6 +225,7 @@ public final class LoadGenerator {
         private final Histogram latencies = new ConcurrentHistogram(3);
         private final AtomicLong errors = new AtomicLong();
         private final AtomicReference<String> firstError = new AtomicReference<>();
+        private Duration elapsed = Duration.ZERO;
 
         Run(String name) {
             this(name, 0);
@@ -233,7 +250,12 @@ public final class LoadGenerator {
             }
         }
 
-        LatencyReport report(Duration elapsed) {
+        /** Called once every request of the run is answered. */
+        void ended(Duration elapsed) {
+            this.elapsed = elapsed;
+        }
+
+        LatencyReport report() {
             return LatencyReport.of(name, latencies.copy(), errors.get(), elapsed, firstError.get(), offeredRate);
         }
     }

@@ -18,6 +18,10 @@ public record Repository(Path root) {
         return root.resolve("gateway/target/quarkus-app/quarkus-run.jar");
     }
 
+    public Path storagePodJar() {
+        return root.resolve("storage-pod/target/quarkus-app/quarkus-run.jar");
+    }
+
     public Path noopServerJar() {
         return root.resolve("bench/noop-server/target/quarkus-app/quarkus-run.jar");
     }
