@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 /** {@code java -jar bench/target/kubedyn-bench.jar <command>}. */
 @Command(name = "kubedyn-bench", mixinStandardHelpOptions = true,
         description = "kubedyn's benchmark: YCSB-style load over the DynamoDB wire protocol, side by side with peers.",
-        subcommands = {BenchCommand.Compare.class, BenchCommand.Run.class, BenchCommand.Hot.class, BenchCommand.Micro.class})
+        subcommands = {BenchCommand.Compare.class, BenchCommand.Routing.class, BenchCommand.Run.class, BenchCommand.Hot.class,
+                BenchCommand.Micro.class})
 public final class BenchCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -118,6 +119,77 @@ public final class BenchCommand implements Runnable {
                 System.out.println("flight recordings in " + runDir + "; summarise with: hot-frames " + runDir + "/profile-A.jfr");
             }
             return 0;
+        }
+    }
+
+    @Command(name = "routing", mixinStandardHelpOptions = true,
+            description = "What routing through storage pods costs: the embedded gateway and the cluster gateway in front of"
+                    + " N storage pods, both on loopback, measured per operation in alternating rounds of one run;"
+                    + " prints the cluster/embedded ratio table.")
+    static final class Routing implements Callable<Integer> {
+        @Option(names = "--shards", defaultValue = "3", description = "Storage pods behind the cluster gateway (default ${DEFAULT-VALUE}).")
+        int shards;
+        @Option(names = "--records", defaultValue = "10000", description = "Records in each table (default ${DEFAULT-VALUE}).")
+        int records;
+        @Option(names = "--concurrency", defaultValue = "32",
+                description = "Requests in flight in the throughput runs; latency is measured with 1 (default ${DEFAULT-VALUE}).")
+        int concurrency;
+        @Option(names = "--rounds", defaultValue = "5", description = "Alternating rounds (default ${DEFAULT-VALUE}).")
+        int rounds;
+        @Option(names = "--seconds", defaultValue = "2",
+                description = "Measurement per operation, target, concurrency and round; fractions allowed (default ${DEFAULT-VALUE}).")
+        double seconds;
+        @Option(names = "--warmup-seconds", defaultValue = "5",
+                description = "Warm-up per operation and target before the first round (default ${DEFAULT-VALUE}).")
+        double warmupSeconds;
+        @Option(names = "--operations", split = ",", defaultValue = "PutItem,GetItem,Query,Scan",
+                description = "Operations to measure (default ${DEFAULT-VALUE}).")
+        List<String> operations;
+        @Option(names = "--load-limit-seconds", defaultValue = "180", description = "The load phase fails past this (default ${DEFAULT-VALUE}).")
+        int loadLimitSeconds;
+        @Option(names = "--out", description = "Where the table, CSV and chart go (default bench/target/results).")
+        Path out;
+        @Option(names = "--server-jvm-option", description = "Extra JVM option for the gateways and the storage pods alike.")
+        List<String> serverJvmOptions = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            if (concurrency < 2) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--concurrency must be at least 2: latency is measured with 1 in flight already");
+            }
+            if (seconds <= 0 || warmupSeconds < 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--seconds must be positive and --warmup-seconds not negative");
+            }
+            List<Workload> measured = new ArrayList<>();
+            for (String name : operations) {
+                try {
+                    measured.add(Workload.operation(name));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+                }
+            }
+            Repository repo = Repository.locate(Path.of(""));
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+            Path runDir = repo.benchTarget().resolve("runs").resolve(stamp + "-routing");
+            Path outDir = out != null ? out : repo.benchTarget().resolve("results");
+            // The YCSB record shape of `compare`, so that both commands' figures describe the same requests.
+            BenchConfig config = new BenchConfig(records, 10, 100, 100, 10, concurrency, millis(warmupSeconds),
+                    millis(seconds), 20_000_000, "uniform");
+            RoutingComparison routing = new RoutingRunner(config, measured, rounds, Duration.ofSeconds(loadLimitSeconds),
+                    runDir, System.out).run(new KubedynTarget(repo.gatewayJar(), serverJvmOptions),
+                    new ClusterTarget(repo.gatewayJar(), repo.storagePodJar(), shards, serverJvmOptions));
+            RoutingReport report = new RoutingReport(routing);
+            report.write(outDir);
+            System.out.println();
+            System.out.println(report.markdown());
+            System.out.println("written: " + outDir.resolve("routing.md") + ", routing.csv, routing.png; logs in " + runDir);
+            return 0;
+        }
+
+        private static Duration millis(double seconds) {
+            return Duration.ofMillis(Math.round(seconds * 1000));
         }
     }
 

@@ -1,0 +1,128 @@
+package io.kubedyn.bench;
+
+import static io.kubedyn.bench.RoutingComparison.CLUSTER;
+import static io.kubedyn.bench.RoutingComparison.EMBEDDED;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The routing benchmark written out: the cluster/embedded ratio table, the figures behind it, and
+ * the storage pods' request counts (Markdown, {@code routing.md}), every figure
+ * ({@code routing.csv}) and a chart of the concurrent runs ({@code routing.png}).
+ */
+public final class RoutingReport {
+    private final RoutingComparison routing;
+
+    public RoutingReport(RoutingComparison routing) {
+        this.routing = routing;
+    }
+
+    /** Per operation: cluster over embedded, p50 and p99 with one request in flight. */
+    public ComparisonTable latencyTable() {
+        return table(1);
+    }
+
+    /** Per operation: cluster over embedded, throughput (and p99) at the configured concurrency. */
+    public ComparisonTable throughputTable() {
+        return table(routing.config().concurrency());
+    }
+
+    private ComparisonTable table(int inFlight) {
+        return new ComparisonTable(routing.result(CLUSTER, inFlight), List.of(routing.result(EMBEDDED, inFlight)),
+                routing.operations());
+    }
+
+    public String markdown() {
+        BenchConfig c = routing.config();
+        int concurrency = c.concurrency();
+        StringBuilder out = new StringBuilder();
+        out.append("Machine: ").append(routing.machine().describe()).append(".\n\n");
+        out.append(String.format(Locale.ROOT, "Settings: the embedded gateway against the cluster gateway in front of %d"
+                        + " storage pods (each owning 1/%d of the hash space), both running throughout; %d records per"
+                        + " table, %d attributes of %d characters, Query and Scan Limit 1..%d; %d rounds, the first"
+                        + " target alternating, of %.1f s per operation, target and concurrency (1 in flight, then %d),"
+                        + " after %.1f s of warm-up per operation and target; the whole run took %d s.%n%n",
+                routing.shards(), routing.shards(), c.records(), c.fieldCount(), c.fieldSize(), c.maxQueryLimit(),
+                routing.rounds(), c.duration().toMillis() / 1000.0, concurrency, c.warmup().toMillis() / 1000.0,
+                routing.elapsed().toSeconds()));
+        out.append("Ratios cluster / embedded (latency: above 1 means the cluster answers later; throughput: below 1"
+                + " means it serves less):\n\n");
+        out.append("| operation | p50, 1 in flight | p99, 1 in flight | throughput, ").append(concurrency)
+                .append(" in flight |\n|---|---:|---:|---:|\n");
+        List<ComparisonTable.Row> latency = latencyTable().rows();
+        List<ComparisonTable.Row> throughput = throughputTable().rows();
+        for (int i = 0; i < latency.size(); i++) {
+            ComparisonTable.Ratio sequential = latency.get(i).ratios().get(0);
+            ComparisonTable.Ratio concurrent = throughput.get(i).ratios().get(0);
+            out.append("| ").append(latency.get(i).workload())
+                    .append(" | ").append(ComparisonTable.format(sequential.p50()))
+                    .append(" | ").append(ComparisonTable.format(sequential.p99()))
+                    .append(" | ").append(ComparisonTable.format(concurrent.throughput()))
+                    .append(" |\n");
+        }
+        out.append("\nMeasured figures behind the ratios (same run, same machine; meaningful only side by side):\n\n");
+        out.append("| operation | embedded p50 / p99 ms, 1 in flight | cluster p50 / p99 ms, 1 in flight"
+                        + " | embedded ops/s, ").append(concurrency).append(" in flight | cluster ops/s, ")
+                .append(concurrency).append(" in flight | embedded p50 / p99 ms, ").append(concurrency)
+                .append(" in flight | cluster p50 / p99 ms, ").append(concurrency).append(" in flight |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (String operation : routing.operations()) {
+            Optional<LatencyReport> embeddedOne = routing.result(EMBEDDED, 1).report(operation);
+            Optional<LatencyReport> clusterOne = routing.result(CLUSTER, 1).report(operation);
+            Optional<LatencyReport> embeddedMany = routing.result(EMBEDDED, concurrency).report(operation);
+            Optional<LatencyReport> clusterMany = routing.result(CLUSTER, concurrency).report(operation);
+            out.append("| ").append(operation)
+                    .append(" | ").append(latencies(embeddedOne)).append(" | ").append(latencies(clusterOne))
+                    .append(" | ").append(throughput(embeddedMany)).append(" | ").append(throughput(clusterMany))
+                    .append(" | ").append(latencies(embeddedMany)).append(" | ").append(latencies(clusterMany))
+                    .append(" |\n");
+        }
+        long sent = 0;
+        long answered = 0;
+        for (RoutingComparison.Measurement m : routing.measurements()) {
+            if (m.target().equals(CLUSTER)) {
+                sent += m.report().operations();
+                answered += m.storagePodRequests();
+            }
+        }
+        out.append(String.format(Locale.ROOT, "%nThe storage pods answered %d requests (their"
+                + " `kubedyn_storage_requests_seconds_count`) for the %d measured requests to the cluster gateway.%n",
+                answered, sent));
+        return out.toString();
+    }
+
+    private static String latencies(Optional<LatencyReport> report) {
+        return report.map(r -> String.format(Locale.ROOT, "%.2f / %.2f", r.p50Micros() / 1000.0, r.p99Micros() / 1000.0))
+                .orElse("-");
+    }
+
+    private static String throughput(Optional<LatencyReport> report) {
+        return report.map(r -> String.format(Locale.ROOT, "%.0f", r.throughput())).orElse("-");
+    }
+
+    public String csv() {
+        StringBuilder out = new StringBuilder("target,operation,in_flight,operations,errors,seconds,ops_per_s,p50_us,"
+                + "p99_us,p999_us,max_us,storage_pod_requests\n");
+        for (RoutingComparison.Measurement m : routing.measurements()) {
+            LatencyReport r = m.report();
+            out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%.1f,%d,%d,%d,%d,%d%n", m.target(), m.operation(),
+                    m.inFlight(), r.operations(), r.errors(), r.elapsed().toNanos() / 1e9, r.throughput(),
+                    r.p50Micros(), r.p99Micros(), r.p999Micros(), r.maxMicros(), m.storagePodRequests()));
+        }
+        return out.toString();
+    }
+
+    public void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("routing.md"), markdown());
+        Files.writeString(dir.resolve("routing.csv"), csv());
+        int concurrency = routing.config().concurrency();
+        ComparisonChart.write(List.of(routing.result(EMBEDDED, concurrency), routing.result(CLUSTER, concurrency)),
+                routing.operations(), "cluster vs embedded, " + concurrency + " in flight", dir.resolve("routing.png"));
+    }
+}
