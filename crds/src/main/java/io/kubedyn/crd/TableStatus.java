@@ -9,11 +9,17 @@ import java.util.List;
 /** What the operator observed, written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TableStatus {
+  // The phases are a contract between the operator, which writes them, and the gateway, which
+  // serves a table only once it has been Ready (Degraded: some shards down, the rest serving).
+  public static final String PHASE_PROVISIONING = "Provisioning";
+  public static final String PHASE_READY = "Ready";
+  public static final String PHASE_DEGRADED = "Degraded";
+  public static final String PHASE_FAILED = "Failed";
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Pending, Provisioning, Ready, Degraded or Failed.")
+  @JsonPropertyDescription("Provisioning, Ready, Degraded or Failed.")
   private String phase;
 
   @JsonPropertyDescription("Ready, Progressing and Degraded, in the Kubernetes condition format.")

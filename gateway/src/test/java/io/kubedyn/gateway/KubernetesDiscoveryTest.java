@@ -74,6 +74,7 @@ class KubernetesDiscoveryTest {
                 client.resources(Table.class).inNamespace("kubedyn").withName("music").editStatus(t -> {
                     TableStatus status = new TableStatus();
                     status.setShardMap(ranges);
+                    status.setPhase(TableStatus.PHASE_READY);
                     t.setStatus(status);
                     return t;
                 });

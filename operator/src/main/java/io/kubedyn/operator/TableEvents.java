@@ -45,7 +45,7 @@ public final class TableEvents {
       }
       return;
     }
-    if (TableStatusReport.PHASE_FAILED.equals(after.getPhase())) {
+    if (TableStatus.PHASE_FAILED.equals(after.getPhase())) {
       String previousMessage = before == null ? null : TableConditions
           .find(before.getConditions(), TableConditions.READY).map(c -> c.getMessage())
           .orElse(null);
@@ -70,9 +70,9 @@ public final class TableEvents {
           TableConditions.PROGRESSING).orElseThrow().getMessage());
     }
     if (!Objects.equals(previousPhase, after.getPhase())) {
-      if (TableStatusReport.PHASE_READY.equals(after.getPhase())) {
+      if (TableStatus.PHASE_READY.equals(after.getPhase())) {
         normal(table, "TableReady", readyMessage + "; serving at " + after.getEndpoint());
-      } else if (TableStatusReport.PHASE_DEGRADED.equals(after.getPhase())) {
+      } else if (TableStatus.PHASE_DEGRADED.equals(after.getPhase())) {
         warning(table, "ShardsUnavailable", readyMessage);
       }
     }

@@ -17,10 +17,6 @@ import java.util.stream.IntStream;
  */
 public final class TableStatusReport {
 
-  public static final String PHASE_PROVISIONING = "Provisioning";
-  public static final String PHASE_READY = "Ready";
-  public static final String PHASE_DEGRADED = "Degraded";
-  public static final String PHASE_FAILED = "Failed";
 
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_RESHARDING_PENDING = "ReshardingPending";
@@ -35,7 +31,7 @@ public final class TableStatusReport {
     String message = "spec refused: " + String.join("; ", problems);
     TableStatus status = new TableStatus();
     status.setObservedGeneration(generation);
-    status.setPhase(PHASE_FAILED);
+    status.setPhase(TableStatus.PHASE_FAILED);
     status.setReadyShards(previous.getReadyShards() == null ? 0 : previous.getReadyShards());
     status.setShardMap(previous.getShardMap());
     status.setEndpoint(previous.getEndpoint());
@@ -63,7 +59,7 @@ public final class TableStatusReport {
     List<Condition> before = previous.getConditions();
     TableStatus status = new TableStatus();
     status.setObservedGeneration(generation);
-    status.setPhase(previous.getPhase() == null ? PHASE_PROVISIONING : previous.getPhase());
+    status.setPhase(previous.getPhase() == null ? TableStatus.PHASE_PROVISIONING : previous.getPhase());
     status.setReadyShards(previous.getReadyShards() == null ? 0 : previous.getReadyShards());
     status.setShardMap(previous.getShardMap());
     status.setEndpoint(previous.getEndpoint());
@@ -95,7 +91,7 @@ public final class TableStatusReport {
         .filter(shard -> isReady(statefulSets.get(shard))).boxed().toList();
     boolean serving = IntStream.range(0, mappedShards).allMatch(ready::contains);
     boolean wasServing = TableConditions.isTrue(previous.getConditions(), TableConditions.READY)
-        || PHASE_DEGRADED.equals(previous.getPhase());
+        || TableStatus.PHASE_DEGRADED.equals(previous.getPhase());
     List<Condition> before = previous.getConditions();
 
     List<Condition> conditions = new ArrayList<>();
@@ -127,7 +123,7 @@ public final class TableStatusReport {
 
     TableStatus status = new TableStatus();
     status.setObservedGeneration(generation);
-    status.setPhase(serving ? PHASE_READY : wasServing ? PHASE_DEGRADED : PHASE_PROVISIONING);
+    status.setPhase(serving ? TableStatus.PHASE_READY : wasServing ? TableStatus.PHASE_DEGRADED : TableStatus.PHASE_PROVISIONING);
     status.setConditions(conditions);
     status.setReadyShards(ready.size());
     status.setShardMap(shardMap);

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.kubedyn.crd.TableStatus;
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.KeySchemaElement;
 import io.kubedyn.crd.ShardRange;
@@ -210,7 +211,7 @@ class TableReconcilerTest {
       assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     }
 
-    Table provisioning = awaitPhase(ns, "music", TableStatusReport.PHASE_PROVISIONING);
+    Table provisioning = awaitPhase(ns, "music", TableStatus.PHASE_PROVISIONING);
     assertThat(provisioning.getStatus().getReadyShards()).isZero();
     assertThat(condition(provisioning, TableConditions.READY).getStatus()).isEqualTo("False");
     assertThat(condition(provisioning, TableConditions.PROGRESSING).getStatus())
@@ -223,7 +224,7 @@ class TableReconcilerTest {
     startStatefulSetController(ns);
     Table music = apply(musicTable(ns));
 
-    Table ready = awaitPhase(ns, "music", TableStatusReport.PHASE_READY);
+    Table ready = awaitPhase(ns, "music", TableStatus.PHASE_READY);
 
     assertThat(ready.getStatus().getObservedGeneration())
         .isEqualTo(music.getMetadata().getGeneration());
@@ -267,11 +268,11 @@ class TableReconcilerTest {
     String ns = "degraded";
     startStatefulSetController(ns);
     apply(musicTable(ns));
-    awaitPhase(ns, "music", TableStatusReport.PHASE_READY);
+    awaitPhase(ns, "music", TableStatus.PHASE_READY);
 
     statefulSetController.podsDown("music-shard-1");
 
-    Table degraded = awaitPhase(ns, "music", TableStatusReport.PHASE_DEGRADED);
+    Table degraded = awaitPhase(ns, "music", TableStatus.PHASE_DEGRADED);
     assertThat(degraded.getStatus().getReadyShards()).isEqualTo(2);
     assertThat(condition(degraded, TableConditions.READY).getStatus()).isEqualTo("False");
     assertThat(condition(degraded, TableConditions.DEGRADED).getStatus()).isEqualTo("True");
@@ -285,7 +286,7 @@ class TableReconcilerTest {
     String ns = "grow";
     startStatefulSetController(ns);
     apply(musicTable(ns));
-    awaitPhase(ns, "music", TableStatusReport.PHASE_READY);
+    awaitPhase(ns, "music", TableStatus.PHASE_READY);
 
     client().resources(Table.class).inNamespace(ns).withName("music")
         .edit(t -> {
@@ -314,7 +315,7 @@ class TableReconcilerTest {
     assertThat(ownedRangesOf(ns, "music-shard-2")).isEqualTo(
         grown.getStatus().getShardMap().get(2).getFirstHash() + "-"
             + grown.getStatus().getShardMap().get(2).getLastHash());
-    assertThat(grown.getStatus().getPhase()).isEqualTo(TableStatusReport.PHASE_READY);
+    assertThat(grown.getStatus().getPhase()).isEqualTo(TableStatus.PHASE_READY);
     assertThat(events(ns, "music")).extracting(Event::getReason).contains("ShardsAdded");
   }
 
@@ -325,7 +326,7 @@ class TableReconcilerTest {
     String ns = "shrink";
     startStatefulSetController(ns);
     apply(musicTable(ns));
-    awaitPhase(ns, "music", TableStatusReport.PHASE_READY);
+    awaitPhase(ns, "music", TableStatus.PHASE_READY);
 
     client().resources(Table.class).inNamespace(ns).withName("music")
         .edit(t -> {
@@ -333,7 +334,7 @@ class TableReconcilerTest {
           return t;
         });
 
-    Table refused = awaitPhase(ns, "music", TableStatusReport.PHASE_FAILED);
+    Table refused = awaitPhase(ns, "music", TableStatus.PHASE_FAILED);
     assertThat(condition(refused, TableConditions.READY).getMessage())
         .contains("shards cannot shrink: the table has 3 shards holding data, the spec asks for 2");
     assertThat(refused.getStatus().getShardMap()).hasSize(3);
@@ -371,7 +372,7 @@ class TableReconcilerTest {
     Table music = musicTable(ns);
     music.getSpec().setDeletionPolicy("Delete");
     apply(music);
-    awaitPhase(ns, "music", TableStatusReport.PHASE_READY);
+    awaitPhase(ns, "music", TableStatus.PHASE_READY);
     assertThat(current(ns, "music").getMetadata().getFinalizers()).isNotEmpty();
     assertThat(client().persistentVolumeClaims().inNamespace(ns).list().getItems()).hasSize(3);
 
@@ -389,7 +390,7 @@ class TableReconcilerTest {
     String ns = "retain-data";
     startStatefulSetController(ns);
     apply(musicTable(ns));
-    awaitPhase(ns, "music", TableStatusReport.PHASE_READY);
+    awaitPhase(ns, "music", TableStatus.PHASE_READY);
 
     client().resources(Table.class).inNamespace(ns).withName("music").delete();
 
@@ -425,7 +426,7 @@ class TableReconcilerTest {
     breakIt.accept(music);
     apply(music);
 
-    Table failed = awaitPhase(ns, "music", TableStatusReport.PHASE_FAILED);
+    Table failed = awaitPhase(ns, "music", TableStatus.PHASE_FAILED);
     Condition ready = condition(failed, TableConditions.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("InvalidSpec");

@@ -246,10 +246,18 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
         if (resources != null && mapOf(name).isEmpty()) {
             return 0;
         }
+        // DynamoDB's ItemCount is itself an estimate (refreshed every six hours): a shard that
+        // cannot answer now is left out rather than failing the whole DescribeTable.
         long count = 0;
         for (String address : maps.forTable(name).addresses()) {
-            count += client(address).call(stub -> stub.describeTable(TableName.newBuilder().setName(name).build()))
-                    .getEstimatedItemCount();
+            try {
+                count += client(address).call(stub -> stub.describeTable(TableName.newBuilder().setName(name).build()))
+                        .getEstimatedItemCount();
+            } catch (DynamoDbException e) {
+                if (e.error() != DynamoDbError.INTERNAL_SERVER_ERROR) {
+                    throw e;
+                }
+            }
         }
         return count;
     }

@@ -8,6 +8,7 @@ import io.kubedyn.core.HashRange;
 import io.kubedyn.core.ShardMap;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableStatus;
 import io.quarkus.logging.Log;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,9 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Shard maps as the operator publishes them: an informer on the namespace's {@code Table}
  * resources keeps, per table, the map in {@code status.shardMap} (hash ranges to the shard
- * Services' DNS names and gRPC port). A table whose status has no complete map yet (still
- * provisioning) is not routable and reads as not found, as DynamoDB answers for a table that
- * is not ACTIVE. The DynamoDB table name is the resource's {@code metadata.name}.
+ * Services' DNS names and gRPC port). A table is routable once the operator has reported it
+ * Ready (and stays so while Degraded: only the down shards' ranges fail, retryably). Before
+ * that, while its pods start (the operator publishes the map as soon as it assigns the
+ * ranges), or without a complete map, it is not routable and reads as not found, as DynamoDB
+ * answers for a table that is not ACTIVE. The DynamoDB table name is the resource's
+ * {@code metadata.name}.
  */
 public final class KubernetesShardMaps implements ShardMapSource, AutoCloseable {
     private final Map<String, ShardMap> maps = new ConcurrentHashMap<>();
@@ -59,12 +63,13 @@ public final class KubernetesShardMaps implements ShardMapSource, AutoCloseable 
     }
 
     /**
-     * The routable map of a {@code Table}'s status, or empty when the status has none or one
-     * that does not cover the hash space exactly once (never route by a partial map).
+     * The routable map of a {@code Table}'s status, or empty when the table has not been
+     * Ready yet, or its status has no map or one that does not cover the hash space exactly
+     * once (never route by a partial map).
      */
     public static Optional<ShardMap> shardMapOf(Table table) {
         if (table.getStatus() == null || table.getStatus().getShardMap() == null
-                || table.getStatus().getShardMap().isEmpty()) {
+                || table.getStatus().getShardMap().isEmpty() || !serving(table.getStatus().getPhase())) {
             return Optional.empty();
         }
         List<ShardMap.Shard> shards = new ArrayList<>();
@@ -80,6 +85,10 @@ public final class KubernetesShardMaps implements ShardMapSource, AutoCloseable 
                     table.getMetadata().getName(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    private static boolean serving(String phase) {
+        return TableStatus.PHASE_READY.equals(phase) || TableStatus.PHASE_DEGRADED.equals(phase);
     }
 
     private static long hash(String hex) {

@@ -35,6 +35,7 @@ class KubernetesShardMapsTest {
                     name + "-shard-" + i + ".kubedyn.svc.cluster.local", 9090));
         }
         status.setShardMap(ranges);
+        status.setPhase(TableStatus.PHASE_READY);
         table.setStatus(status);
         return table;
     }
@@ -84,5 +85,18 @@ class KubernetesShardMapsTest {
         fresh.setStatus(null);
         assertThat(KubernetesShardMaps.shardMapOf(fresh)).isEmpty();
         assertThat(KubernetesShardMaps.shardMapOf(table("orders", 4))).hasValueSatisfying(m -> assertThat(m.shards()).hasSize(4));
+    }
+
+    @Test
+    void aTableIsRoutableOnceReadyAndStaysSoWhileDegraded() {
+        Table table = table("orders", 2);
+        table.getStatus().setPhase(TableStatus.PHASE_PROVISIONING);
+        assertThat(KubernetesShardMaps.shardMapOf(table)).as("map published, pods not ready yet").isEmpty();
+        table.getStatus().setPhase(TableStatus.PHASE_FAILED);
+        assertThat(KubernetesShardMaps.shardMapOf(table)).isEmpty();
+        table.getStatus().setPhase(TableStatus.PHASE_DEGRADED);
+        assertThat(KubernetesShardMaps.shardMapOf(table)).isPresent();
+        table.getStatus().setPhase(TableStatus.PHASE_READY);
+        assertThat(KubernetesShardMaps.shardMapOf(table)).isPresent();
     }
 }
