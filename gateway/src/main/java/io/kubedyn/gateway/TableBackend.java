@@ -19,7 +19,16 @@ import java.util.Optional;
  */
 public interface TableBackend {
 
-    void createTable(TableDefinition table);
+    /** A table as DescribeTable shows it: its definition and its TableStatus. */
+    record TableDescription(TableDefinition definition, String status) {
+    }
+
+    /**
+     * Creates the table and answers it as created. The backend may give it another id and
+     * creation time than {@code table} proposes (a Kubernetes {@code Table} resource has its own
+     * uid and creationTimestamp): CreateTable must answer what DescribeTable shows afterwards.
+     */
+    TableDescription createTable(TableDefinition table);
 
     TableDefinition deleteTable(String name);
 

@@ -60,10 +60,10 @@ final class TableOperations {
         }
         TableDefinition table = new TableDefinition(name, UUID.randomUUID().toString(), keySchema, attributes,
                 billingMode, read, write, clock.millis());
-        backend.createTable(table);
+        TableBackend.TableDescription created = backend.createTable(table);
         out.writeStartObject();
         out.writeFieldName("TableDescription");
-        TableDescriptionWriter.write(out, table, backend.tableStatus(name), 0);
+        TableDescriptionWriter.write(out, created.definition(), created.status(), 0);
         out.writeEndObject();
     }
 

@@ -10,6 +10,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
+import java.time.Instant;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,6 +85,25 @@ class KubernetesModeTest {
                 .withName("music").get()).isNull();
         assertThatThrownBy(() -> dynamo.describeTable(b -> b.tableName("music")))
                 .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    @Test
+    void createTableAnswersTheTableIdAndCreationTimeThatDescribeTableShowsLater() {
+        var created = dynamo.createTable(b -> b.tableName("albums").billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH))).tableDescription();
+
+        Table resource = kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
+                .withName("albums").get();
+        assertThat(created.tableId()).as("the Table resource's uid").isEqualTo(resource.getMetadata().getUid());
+        assertThat(created.creationDateTime()).as("the Table resource's creationTimestamp")
+                .isEqualTo(Instant.parse(resource.getMetadata().getCreationTimestamp()));
+        assertThat(created.tableStatus()).isEqualTo(TableStatus.CREATING);
+        var described = dynamo.describeTable(b -> b.tableName("albums")).table();
+        assertThat(described.tableId()).isEqualTo(created.tableId());
+        assertThat(described.creationDateTime()).isEqualTo(created.creationDateTime());
+        assertThat(described.tableArn()).isEqualTo(created.tableArn());
+        dynamo.deleteTable(b -> b.tableName("albums"));
     }
 
     @Test

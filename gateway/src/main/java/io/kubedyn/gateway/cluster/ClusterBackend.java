@@ -133,10 +133,10 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
     // ---- tables: sent to every shard of the table --------------------------------------------
 
     @Override
-    public void createTable(TableDefinition table) {
+    public TableDescription createTable(TableDefinition table) {
         if (resources != null) {
-            resources.create(table);
-            return;
+            // No operator has provisioned the shards of a Table that has just been created.
+            return new TableDescription(resources.create(table), "CREATING");
         }
         ShardMap map;
         try {
@@ -168,6 +168,7 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
             throw e;
         }
         definitions.put(table.name(), table);
+        return new TableDescription(table, "ACTIVE");
     }
 
     @Override

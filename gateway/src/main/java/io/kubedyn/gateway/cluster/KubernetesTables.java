@@ -50,8 +50,12 @@ public final class KubernetesTables {
         this.shards = shards;
     }
 
-    /** Creates the Table resource of {@code table}; ResourceInUseException when it exists. */
-    public void create(TableDefinition table) {
+    /**
+     * Creates the Table resource of {@code table} and answers the table as created: its id is
+     * the resource's uid and its creation time the resource's creationTimestamp, which is what
+     * DescribeTable shows from then on. ResourceInUseException when a Table of that name exists.
+     */
+    public TableDefinition create(TableDefinition table) {
         checkName(table.name());
         Table resource = new Table();
         resource.setMetadata(new ObjectMetaBuilder()
@@ -72,7 +76,7 @@ public final class KubernetesTables {
         spec.setShards(shards);
         resource.setSpec(spec);
         try {
-            client.resources(Table.class).inNamespace(namespace).resource(resource).create();
+            return definitionOf(client.resources(Table.class).inNamespace(namespace).resource(resource).create());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE, "Table already exists: " + table.name());

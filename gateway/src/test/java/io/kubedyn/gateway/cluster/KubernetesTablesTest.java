@@ -12,7 +12,9 @@ import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.crd.Table;
+import io.kubedyn.gateway.TableBackend;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -70,6 +72,24 @@ class KubernetesTablesTest {
             assertThat(backend.tableStatus("music")).as("no shard map published yet").isEqualTo("CREATING");
             assertThat(backend.estimatedItemCount("music")).isZero();
             assertThat(backend.tableNames()).containsExactly("music");
+        }
+    }
+
+    @Test
+    void createTableAnswersTheTableAsTheResourceRecordsIt() {
+        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
+             ClusterBackend backend = backend(maps, 1)) {
+            TableDefinition proposed = music("songs");
+            TableBackend.TableDescription created = backend.createTable(proposed);
+
+            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName("songs").get();
+            assertThat(created.definition().tableId()).isEqualTo(resource.getMetadata().getUid())
+                    .isNotEqualTo(proposed.tableId());
+            assertThat(created.definition().creationDateTimeMillis())
+                    .isEqualTo(Instant.parse(resource.getMetadata().getCreationTimestamp()).toEpochMilli());
+            assertThat(created.status()).isEqualTo("CREATING");
+            assertThat(created.definition().keySchema()).isEqualTo(proposed.keySchema());
+            assertThat(backend.requireTable("songs")).isEqualTo(created.definition());
         }
     }
 
