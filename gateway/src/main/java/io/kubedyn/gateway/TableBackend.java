@@ -32,7 +32,16 @@ public interface TableBackend {
 
     TableDefinition deleteTable(String name);
 
+    /**
+     * The definition item requests on the table are validated against, or empty when there is
+     * no such table.
+     */
     Optional<TableDefinition> describeTable(String name);
+
+    /** DescribeTable: the table and its TableStatus, or empty when there is no such table. */
+    default Optional<TableDescription> tableDescription(String name) {
+        return describeTable(name).map(table -> new TableDescription(table, "ACTIVE"));
+    }
 
     /** The table's definition, or DynamoDB's ResourceNotFoundException. */
     default TableDefinition requireTable(String name) {
@@ -41,11 +50,6 @@ public interface TableBackend {
     }
 
     long estimatedItemCount(String name);
-
-    /** DynamoDB's TableStatus of an existing table: ACTIVE, or CREATING while its shards start. */
-    default String tableStatus(String name) {
-        return "ACTIVE";
-    }
 
     /** All table names in ascending order. */
     List<String> tableNames();

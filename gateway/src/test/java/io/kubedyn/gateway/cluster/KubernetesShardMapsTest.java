@@ -60,7 +60,8 @@ class KubernetesShardMapsTest {
 
     @Test
     void routesByTheShardMapInTableStatusAndForgetsDeletedTables() throws Exception {
-        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn")) {
+        try (KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1)) {
+            KubernetesShardMaps maps = new KubernetesShardMaps(tables);
             Table music = client.resources(Table.class).inNamespace("kubedyn").resource(table("music", 3)).create();
             await(() -> routable(maps, "music"));
             ShardMap map = maps.forTable("music");
@@ -72,6 +73,27 @@ class KubernetesShardMapsTest {
             await(() -> !routable(maps, "music"));
             assertThatThrownBy(() -> maps.forTable("music")).isInstanceOf(DynamoDbException.class)
                     .hasMessageContaining("not found");
+        }
+    }
+
+    @Test
+    void aShardMapPublishedAfterTheTableWasCreatedIsRoutedByOnceTheInformerSeesIt() throws Exception {
+        try (KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1)) {
+            KubernetesShardMaps maps = new KubernetesShardMaps(tables);
+            Table published = table("orders", 2);
+            Table provisioning = table("orders", 2);
+            provisioning.setStatus(null);
+            client.resources(Table.class).inNamespace("kubedyn").resource(provisioning).create();
+            await(() -> tables.cached("orders").isPresent());
+            assertThat(routable(maps, "orders")).isFalse();
+
+            client.resources(Table.class).inNamespace("kubedyn").withName("orders").editStatus(t -> {
+                t.setStatus(published.getStatus());
+                return t;
+            });
+            await(() -> routable(maps, "orders"));
+            assertThat(maps.forTable("orders").shards()).hasSize(2);
+            assertThat(maps.allAddresses()).hasSize(2);
         }
     }
 

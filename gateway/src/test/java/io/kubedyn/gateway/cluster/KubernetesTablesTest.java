@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.KeyAttribute;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class KubernetesTablesTest {
     KubernetesClient client;
+    KubernetesMockServer server;
 
     private static TableDefinition music(String name) {
         Map<String, ScalarType> attributes = new LinkedHashMap<>();
@@ -39,14 +41,13 @@ class KubernetesTablesTest {
                 attributes, "PROVISIONED", 5, 10, 0);
     }
 
-    private ClusterBackend backend(KubernetesShardMaps maps, int shards) {
-        return new ClusterBackend(maps, new KubernetesTables(client, "kubedyn", shards), Duration.ofSeconds(5));
+    private ClusterBackend backend(int shards) {
+        return new ClusterBackend(new KubernetesTables(client, "kubedyn", shards), Duration.ofSeconds(5));
     }
 
     @Test
     void createTableCreatesATableResourceWithTheKeySchemaAndAttributeDefinitions() {
-        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
-             ClusterBackend backend = backend(maps, 3)) {
+        try (ClusterBackend backend = backend(3)) {
             backend.createTable(music("music"));
 
             Table resource = client.resources(Table.class).inNamespace("kubedyn").withName("music").get();
@@ -69,7 +70,8 @@ class KubernetesTablesTest {
             assertThat(described.billingMode()).isEqualTo("PROVISIONED");
             assertThat(described.readCapacityUnits()).isEqualTo(5);
             assertThat(described.tableId()).isEqualTo(resource.getMetadata().getUid());
-            assertThat(backend.tableStatus("music")).as("no shard map published yet").isEqualTo("CREATING");
+            assertThat(backend.tableDescription("music")).hasValueSatisfying(d -> assertThat(d.status())
+                    .as("no shard map published yet").isEqualTo("CREATING"));
             assertThat(backend.estimatedItemCount("music")).isZero();
             assertThat(backend.tableNames()).containsExactly("music");
         }
@@ -77,8 +79,7 @@ class KubernetesTablesTest {
 
     @Test
     void createTableAnswersTheTableAsTheResourceRecordsIt() {
-        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
-             ClusterBackend backend = backend(maps, 1)) {
+        try (ClusterBackend backend = backend(1)) {
             TableDefinition proposed = music("songs");
             TableBackend.TableDescription created = backend.createTable(proposed);
 
@@ -94,9 +95,66 @@ class KubernetesTablesTest {
     }
 
     @Test
+    void describeTableListTablesAndItemRequestsReadTheInformerCacheNotTheApiServer() {
+        try (ClusterBackend backend = backend(1)) {
+            backend.createTable(music("music"));
+            int requests = server.getRequestCount();
+            for (int i = 0; i < 10; i++) {
+                assertThat(backend.tableDescription("music")).isPresent();
+                assertThat(backend.tableNames()).containsExactly("music");
+                assertThat(backend.describeTable("music")).isPresent();
+            }
+            assertThat(server.getRequestCount()).as("requests to the API server").isEqualTo(requests);
+        }
+    }
+
+    @Test
+    void aTableCreatedThroughAnotherGatewayIsDescribedBeforeThisGatewaysInformerHearsOfIt() {
+        try (SilentWatchApi api = new SilentWatchApi();
+             ClusterBackend backend = new ClusterBackend(new KubernetesTables(api.client, "kubedyn", 1),
+                     Duration.ofSeconds(5));
+             KubernetesTables otherGateway = new KubernetesTables(api.client, "kubedyn", 1, Duration.ZERO)) {
+            TableDefinition created = otherGateway.create(music("fresh"));
+
+            assertThat(backend.tableDescription("fresh")).as("read-after-create, as DynamoDB")
+                    .hasValueSatisfying(d -> {
+                        assertThat(d.status()).isEqualTo("CREATING");
+                        assertThat(d.definition()).isEqualTo(created);
+                    });
+            assertThat(backend.tableDescription("never-created")).isEmpty();
+        }
+    }
+
+    @Test
+    void aCreateTableWhoseChangeTheInformerNeverHearsOfStillSucceedsAndIsDescribed() {
+        try (SilentWatchApi api = new SilentWatchApi();
+             ClusterBackend backend = new ClusterBackend(new KubernetesTables(api.client, "kubedyn", 1,
+                     Duration.ofMillis(100)), Duration.ofSeconds(5))) {
+            TableDefinition created = backend.createTable(music("fresh")).definition();
+            assertThat(backend.tableDescription("fresh")).hasValueSatisfying(d -> assertThat(d.definition())
+                    .isEqualTo(created));
+        }
+    }
+
+    @Test
+    void listTablesAndDescribeTableShowThisGatewaysCreateTableAndDeleteTableAtOnce() {
+        // Without waiting for its informer, the next read races the watch event (and mostly loses).
+        try (ClusterBackend backend = backend(1)) {
+            for (int i = 0; i < 10; i++) {
+                String name = "table-" + i;
+                backend.createTable(music(name));
+                assertThat(backend.tableNames()).contains(name);
+                assertThat(backend.describeTable(name)).isPresent();
+                backend.deleteTable(name);
+                assertThat(backend.tableNames()).doesNotContain(name);
+                assertThat(backend.describeTable(name)).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void creatingAnExistingTableIsResourceInUse() {
-        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
-             ClusterBackend backend = backend(maps, 1)) {
+        try (ClusterBackend backend = backend(1)) {
             backend.createTable(music("songs"));
             assertThatThrownBy(() -> backend.createTable(music("songs")))
                     .isInstanceOfSatisfying(DynamoDbException.class,
@@ -106,8 +164,7 @@ class KubernetesTablesTest {
 
     @Test
     void namesThatAreNotKubernetesNamesAreRefusedWithAClearMessage() {
-        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
-             ClusterBackend backend = backend(maps, 10)) {
+        try (ClusterBackend backend = backend(10)) {
             for (String name : new String[] {"Music", "music_2024", "music.v1", "-music", "music-"}) {
                 assertThatThrownBy(() -> backend.createTable(music(name)))
                         .isInstanceOfSatisfying(DynamoDbException.class, e -> {
@@ -128,8 +185,7 @@ class KubernetesTablesTest {
 
     @Test
     void deleteTableDeletesTheResource() {
-        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
-             ClusterBackend backend = backend(maps, 1)) {
+        try (ClusterBackend backend = backend(1)) {
             backend.createTable(music("gone"));
             TableDefinition deleted = backend.deleteTable("gone");
             assertThat(deleted.name()).isEqualTo("gone");
