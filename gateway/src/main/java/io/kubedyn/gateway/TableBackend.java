@@ -34,7 +34,7 @@ public interface TableBackend {
 
     /**
      * The definition item requests on the table are validated against, or empty when there is
-     * no such table.
+     * no such table or none that takes item requests (on Kubernetes: one being deleted).
      */
     Optional<TableDefinition> describeTable(String name);
 

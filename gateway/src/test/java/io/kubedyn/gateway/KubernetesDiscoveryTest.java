@@ -1,10 +1,12 @@
 package io.kubedyn.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
@@ -116,11 +118,32 @@ class KubernetesDiscoveryTest {
                 }
                 assertThat(pods.get(0).requestCount("create_table")).isEqualTo(1);
 
+                // The operator's finalizer keeps the Table, DELETING, until it has cleaned up.
+                client.resources(Table.class).inNamespace("kubedyn").withName("music").edit(t -> {
+                    t.getMetadata().setFinalizers(List.of("tables.kubedyn.io/finalizer"));
+                    return t;
+                });
                 backend.deleteTable("music");
-                assertThat(client.resources(Table.class).inNamespace("kubedyn").withName("music").get()).isNull();
                 assertThat(pods.get(0).requestCount("delete_table")).isEqualTo(1);
                 assertThat(pods.get(1).requestCount("delete_table")).isEqualTo(1);
+                assertThat(status(backend, "music")).isEqualTo("DELETING");
+                assertThat(backend.tableNames()).containsExactly("music");
+                assertThat(backend.describeTable("music")).as("no item requests while DELETING").isEmpty();
+                assertThatThrownBy(() -> backend.get("music", PrimaryKey.of(new AttributeValue.S("song-7"), null)))
+                        .isInstanceOf(DynamoDbException.class)
+                        .hasMessageContaining("not found");
+
+                client.resources(Table.class).inNamespace("kubedyn").withName("music").edit(t -> {
+                    t.getMetadata().setFinalizers(List.of());
+                    return t;
+                });
+                deadline = Instant.now().plusSeconds(10);
+                while (!backend.tableNames().isEmpty() && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(20);
+                }
+                assertThat(client.resources(Table.class).inNamespace("kubedyn").withName("music").get()).isNull();
                 assertThat(backend.tableNames()).isEmpty();
+                assertThat(backend.tableDescription("music")).isEmpty();
             }
         } finally {
             for (StoragePodProcess pod : pods) {

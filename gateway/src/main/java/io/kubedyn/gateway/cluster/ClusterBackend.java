@@ -124,12 +124,14 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
 
     /**
      * A Table resource as DescribeTable shows it: CREATING until its shard map is complete, then
-     * ACTIVE with the definition its shards' stores hold (created there now if they lack it).
+     * ACTIVE with the definition its shards' stores hold (created there now if they lack it),
+     * and DELETING from its deletion (metadata.deletionTimestamp) until the operator's finalizer
+     * lets it go.
      */
     private TableDescription described(Table resource) {
         String name = resource.getMetadata().getName();
-        if (resource.getMetadata().getDeletionTimestamp() != null) {
-            return null;  // being deleted: gone, as far as DynamoDB clients can tell
+        if (KubernetesTables.deleting(resource)) {
+            return new TableDescription(KubernetesTables.definitionOf(resource), "DELETING");
         }
         Optional<ShardMap> map = mapOf(name);
         if (map.isEmpty()) {
@@ -191,10 +193,12 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
     @Override
     public TableDefinition deleteTable(String name) {
         if (resources != null) {
-            Table resource = resources.find(name)
-                    .filter(t -> t.getMetadata().getDeletionTimestamp() == null)
-                    .orElseThrow(() -> DynamoDbException.resourceNotFound(
-                            "Requested resource not found: Table: " + name + " not found"));
+            Table resource = resources.find(name).orElseThrow(() -> DynamoDbException.resourceNotFound(
+                    "Requested resource not found: Table: " + name + " not found"));
+            if (KubernetesTables.deleting(resource)) {
+                // DynamoDB: "If table is already in the DELETING state, no error is returned."
+                return KubernetesTables.definitionOf(resource);
+            }
             definitions.remove(name);
             Optional<ShardMap> map = mapOf(name);
             if (map.isPresent()) {
@@ -238,11 +242,15 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
     /**
      * On Kubernetes, the table of the cached Table resource only: item requests never wait for
      * the API server (a table the informer has not seen yet has no shard map to route by anyway).
+     * A table being deleted is not found: DynamoDB "might continue to accept" item requests on a
+     * DELETING table, and its ResourceNotFoundException covers a table whose "status might not
+     * be ACTIVE"; DeleteTable has dropped the data already, so answering would be wrong.
      */
     @Override
     public Optional<TableDefinition> describeTable(String name) {
         if (resources != null) {
-            Optional<TableDescription> described = resources.cached(name).map(this::described);
+            Optional<TableDescription> described = resources.cached(name).map(this::described)
+                    .filter(d -> !d.status().equals("DELETING"));
             if (described.isEmpty()) {
                 definitions.remove(name);
             }
@@ -284,13 +292,11 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
         return count;
     }
 
+    /** On Kubernetes, every Table of the namespace, also those CREATING or DELETING, as DynamoDB lists them. */
     @Override
     public List<String> tableNames() {
         if (resources != null) {
-            return resources.cachedAll().stream()
-                    .filter(t -> t.getMetadata().getDeletionTimestamp() == null)
-                    .map(t -> t.getMetadata().getName())
-                    .toList();
+            return resources.cachedAll().stream().map(t -> t.getMetadata().getName()).toList();
         }
         TreeSet<String> names = new TreeSet<>();
         for (String address : maps.allAddresses()) {

@@ -20,9 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Shard maps as the operator publishes them: per table, the map in the {@code Table}'s
  * {@code status.shardMap} (hash ranges to the shard Services' DNS names and gRPC port), read
  * from the informer cache of {@link KubernetesTables} (one informer serves routing and DDL). A
- * table whose status has no complete map yet (still provisioning) is not routable and reads as
- * not found, as DynamoDB answers for a table that is not ACTIVE. The DynamoDB table name is the
- * resource's {@code metadata.name}.
+ * table whose status has no complete map yet (still provisioning), or that is being deleted, is
+ * not routable and reads as not found, as DynamoDB answers for a table that is not ACTIVE. The
+ * DynamoDB table name is the resource's {@code metadata.name}.
  */
 public final class KubernetesShardMaps implements ShardMapSource {
     private final KubernetesTables tables;
@@ -40,9 +40,9 @@ public final class KubernetesShardMaps implements ShardMapSource {
         this.tables = tables;
     }
 
-    /** The table's map, or empty when it has no Table or no complete map. */
+    /** The table's map, or empty when it has no Table, no complete map, or is being deleted. */
     Optional<ShardMap> routable(String name) {
-        Optional<Table> resource = tables.cached(name);
+        Optional<Table> resource = tables.cached(name).filter(t -> !KubernetesTables.deleting(t));
         if (resource.isEmpty()) {
             parsed.remove(name);
             return Optional.empty();

@@ -178,6 +178,14 @@ public final class KubernetesTables implements AutoCloseable {
         return Optional.ofNullable(client.resources(Table.class).inNamespace(namespace).withName(name).get());
     }
 
+    /**
+     * Whether the Table is being deleted: it has a deletionTimestamp and stays until the
+     * operator's finalizer has cleaned up after it (DynamoDB's DELETING).
+     */
+    static boolean deleting(Table resource) {
+        return resource.getMetadata().getDeletionTimestamp() != null;
+    }
+
     static TableDefinition definitionOf(Table resource) {
         TableSpec spec = resource.getSpec();
         Map<String, ScalarType> types = new LinkedHashMap<>();
@@ -206,16 +214,15 @@ public final class KubernetesTables implements AutoCloseable {
     }
 
     /**
-     * Deletes the Table resource; its shards go with it (the operator's owner references).
-     * Returns once the informer has seen the deletion, so this gateway's next DescribeTable or
-     * ListTables does not show the table as it was.
+     * Deletes the Table resource; its shards go with it (the operator's owner references). The
+     * operator's finalizer keeps it, DELETING, until it has cleaned up. Returns once the informer
+     * has seen the deletion, so this gateway's next DescribeTable does not show it as it was.
      */
     public void delete(Table resource) {
         String name = resource.getMetadata().getName();
         String uid = resource.getMetadata().getUid();
         client.resources(Table.class).inNamespace(namespace).withName(name).delete();
-        awaitCache(name, cached -> cached.filter(t -> uid.equals(t.getMetadata().getUid())
-                && t.getMetadata().getDeletionTimestamp() == null).isEmpty());
+        awaitCache(name, cached -> cached.filter(t -> uid.equals(t.getMetadata().getUid()) && !deleting(t)).isEmpty());
     }
 
     private void cacheChanged() {

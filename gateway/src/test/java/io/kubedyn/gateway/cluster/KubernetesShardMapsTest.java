@@ -98,6 +98,23 @@ class KubernetesShardMapsTest {
     }
 
     @Test
+    void aTableBeingDeletedIsNotRoutedToThoughItsMapIsStillPublished() throws Exception {
+        try (KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1)) {
+            KubernetesShardMaps maps = new KubernetesShardMaps(tables);
+            Table music = table("music", 2);
+            music.getMetadata().setFinalizers(List.of("tables.kubedyn.io/finalizer"));
+            client.resources(Table.class).inNamespace("kubedyn").resource(music).create();
+            await(() -> routable(maps, "music"));
+
+            client.resources(Table.class).inNamespace("kubedyn").withName("music").delete();
+            await(() -> !routable(maps, "music"));
+            assertThat(tables.cached("music")).as("kept by the finalizer")
+                    .hasValueSatisfying(t -> assertThat(t.getStatus().getShardMap()).hasSize(2));
+            assertThat(maps.allAddresses()).isEmpty();
+        }
+    }
+
+    @Test
     void aTableWithoutACompleteShardMapIsNotRoutable() throws Exception {
         Table provisioning = table("orders", 2);
         provisioning.getStatus().getShardMap().remove(1);

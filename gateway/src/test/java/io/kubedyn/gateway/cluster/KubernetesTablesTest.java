@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.crd.Table;
@@ -17,8 +19,10 @@ import io.kubedyn.gateway.TableBackend;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -149,6 +153,76 @@ class KubernetesTablesTest {
                 assertThat(backend.tableNames()).doesNotContain(name);
                 assertThat(backend.describeTable(name)).isEmpty();
             }
+        }
+    }
+
+    /** java-operator-sdk's name for the operator's finalizer on Table resources. */
+    static final String OPERATOR_FINALIZER = "tables.kubedyn.io/finalizer";
+
+    private void setFinalizer(String table, boolean present) {
+        client.resources(Table.class).inNamespace("kubedyn").withName(table).edit(t -> {
+            t.getMetadata().setFinalizers(present ? List.of(OPERATOR_FINALIZER) : List.of());
+            return t;
+        });
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aDeletedTableIsDeletingUntilTheOperatorsFinalizerLetsItGo() throws Exception {
+        try (ClusterBackend backend = backend(1)) {
+            String uid = backend.createTable(music("music")).definition().tableId();
+            setFinalizer("music", true);  // as the operator does when it first reconciles the Table
+
+            assertThat(backend.deleteTable("music").tableId()).isEqualTo(uid);
+            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName("music").get();
+            assertThat(resource.getMetadata().getDeletionTimestamp()).as("kept by the finalizer").isNotNull();
+            assertThat(backend.tableDescription("music")).hasValueSatisfying(d -> {
+                assertThat(d.status()).isEqualTo("DELETING");
+                assertThat(d.definition().tableId()).isEqualTo(uid);
+            });
+            assertThat(backend.tableNames()).as("listed while DELETING, as DynamoDB does").containsExactly("music");
+            assertThat(backend.estimatedItemCount("music")).isZero();
+            assertThatThrownBy(() -> backend.requireTable("music"))
+                    .isInstanceOfSatisfying(DynamoDbException.class,
+                            e -> assertThat(e.error()).isEqualTo(DynamoDbError.RESOURCE_NOT_FOUND));
+            assertThatThrownBy(() -> backend.get("music", PrimaryKey.of(new AttributeValue.S("a"), new AttributeValue.S("b"))))
+                    .isInstanceOfSatisfying(DynamoDbException.class,
+                            e -> assertThat(e.error()).isEqualTo(DynamoDbError.RESOURCE_NOT_FOUND));
+            assertThat(backend.deleteTable("music").tableId()).as("a second DeleteTable is no error").isEqualTo(uid);
+            assertThatThrownBy(() -> backend.createTable(music("music")))
+                    .isInstanceOfSatisfying(DynamoDbException.class,
+                            e -> assertThat(e.error()).isEqualTo(DynamoDbError.RESOURCE_IN_USE));
+
+            setFinalizer("music", false);  // the operator's cleanup is done
+            await(() -> backend.tableDescription("music").isEmpty());
+            assertThat(client.resources(Table.class).inNamespace("kubedyn").withName("music").get()).isNull();
+            assertThat(backend.tableNames()).isEmpty();
+            assertThatThrownBy(() -> backend.deleteTable("music"))
+                    .isInstanceOfSatisfying(DynamoDbException.class,
+                            e -> assertThat(e.error()).isEqualTo(DynamoDbError.RESOURCE_NOT_FOUND));
+        }
+    }
+
+    @Test
+    void aTableDeletedWithKubectlIsDeletingToo() throws Exception {
+        try (ClusterBackend backend = backend(1)) {
+            backend.createTable(music("music"));
+            setFinalizer("music", true);
+            client.resources(Table.class).inNamespace("kubedyn").withName("music").delete();
+
+            await(() -> backend.tableDescription("music").map(d -> d.status().equals("DELETING")).orElse(false));
+            assertThat(backend.describeTable("music")).as("no item requests").isEmpty();
+            assertThat(backend.tableNames()).containsExactly("music");
+            setFinalizer("music", false);
         }
     }
 
