@@ -3,7 +3,6 @@ package io.kubedyn.gateway;
 import io.kubedyn.gateway.cluster.ClusterBackend;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.kubedyn.gateway.cluster.KubernetesShardMaps;
 import io.kubedyn.gateway.cluster.KubernetesTables;
 import io.kubedyn.gateway.cluster.ShardMapSource;
 import io.kubedyn.gateway.cluster.ShardMaps;
@@ -40,17 +39,15 @@ public class BackendProducer {
                 }
             }
             String discovery = config.getOptionalValue("kubedyn.cluster.discovery", String.class).orElse("config");
-            ShardMapSource maps;
             if (discovery.equals("kubernetes")) {
                 KubernetesClient client = new KubernetesClientBuilder().build();
                 String namespace = config.getOptionalValue("kubedyn.cluster.namespace", String.class)
                         .orElse(client.getNamespace());
                 Log.infof("kubedyn cluster backend: shard maps from Table resources in namespace %s", namespace);
-                maps = new KubernetesShardMaps(client, namespace);
                 int shards = config.getOptionalValue("kubedyn.cluster.table-shards", Integer.class).orElse(1);
-                return new ClusterBackend(maps, new KubernetesTables(client, namespace, shards), timeout);
+                return new ClusterBackend(new KubernetesTables(client, namespace, shards), timeout);
             }
-            maps = ShardMaps.fromProperties(config.getOptionalValue("kubedyn.cluster.shards", String.class), tableShards);
+            ShardMapSource maps = ShardMaps.fromProperties(config.getOptionalValue("kubedyn.cluster.shards", String.class), tableShards);
             Log.infof("kubedyn cluster backend: %d storage pods %s, request timeout %s",
                     maps.allAddresses().size(), maps.allAddresses(), timeout);
             return new ClusterBackend(maps, timeout);

@@ -22,8 +22,9 @@ public final class EmbeddedBackend implements TableBackend, AutoCloseable {
     }
 
     @Override
-    public void createTable(TableDefinition table) {
+    public TableDescription createTable(TableDefinition table) {
         store.createTable(table);
+        return new TableDescription(table, "ACTIVE");
     }
 
     @Override

@@ -19,11 +19,29 @@ import java.util.Optional;
  */
 public interface TableBackend {
 
-    void createTable(TableDefinition table);
+    /** A table as DescribeTable shows it: its definition and its TableStatus. */
+    record TableDescription(TableDefinition definition, String status) {
+    }
+
+    /**
+     * Creates the table and answers it as created. The backend may give it another id and
+     * creation time than {@code table} proposes (a Kubernetes {@code Table} resource has its own
+     * uid and creationTimestamp): CreateTable must answer what DescribeTable shows afterwards.
+     */
+    TableDescription createTable(TableDefinition table);
 
     TableDefinition deleteTable(String name);
 
+    /**
+     * The definition item requests on the table are validated against, or empty when there is
+     * no such table or none that takes item requests (on Kubernetes: one being deleted).
+     */
     Optional<TableDefinition> describeTable(String name);
+
+    /** DescribeTable: the table and its TableStatus, or empty when there is no such table. */
+    default Optional<TableDescription> tableDescription(String name) {
+        return describeTable(name).map(table -> new TableDescription(table, "ACTIVE"));
+    }
 
     /** The table's definition, or DynamoDB's ResourceNotFoundException. */
     default TableDefinition requireTable(String name) {
@@ -32,11 +50,6 @@ public interface TableBackend {
     }
 
     long estimatedItemCount(String name);
-
-    /** DynamoDB's TableStatus of an existing table: ACTIVE, or CREATING while its shards start. */
-    default String tableStatus(String name) {
-        return "ACTIVE";
-    }
 
     /** All table names in ascending order. */
     List<String> tableNames();

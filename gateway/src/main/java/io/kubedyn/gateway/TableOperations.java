@@ -60,10 +60,10 @@ final class TableOperations {
         }
         TableDefinition table = new TableDefinition(name, UUID.randomUUID().toString(), keySchema, attributes,
                 billingMode, read, write, clock.millis());
-        backend.createTable(table);
+        TableBackend.TableDescription created = backend.createTable(table);
         out.writeStartObject();
         out.writeFieldName("TableDescription");
-        TableDescriptionWriter.write(out, table, backend.tableStatus(name), 0);
+        TableDescriptionWriter.write(out, created.definition(), created.status(), 0);
         out.writeEndObject();
     }
 
@@ -185,10 +185,11 @@ final class TableOperations {
 
     private void describeTable(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
-        TableDefinition table = backend.requireTable(name);
+        TableBackend.TableDescription table = backend.tableDescription(name).orElseThrow(() -> DynamoDbException
+                .resourceNotFound("Requested resource not found: Table: " + name + " not found"));
         out.writeStartObject();
         out.writeFieldName("Table");
-        TableDescriptionWriter.write(out, table, backend.tableStatus(name), backend.estimatedItemCount(name));
+        TableDescriptionWriter.write(out, table.definition(), table.status(), backend.estimatedItemCount(name));
         out.writeEndObject();
     }
 

@@ -1,10 +1,12 @@
 package io.kubedyn.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
@@ -16,7 +18,6 @@ import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableStatus;
 import io.kubedyn.gateway.cluster.ClusterBackend;
-import io.kubedyn.gateway.cluster.KubernetesShardMaps;
 import io.kubedyn.gateway.cluster.KubernetesTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class KubernetesDiscoveryTest {
     KubernetesClient client;
 
+    private static String status(ClusterBackend backend, String table) {
+        return backend.tableDescription(table).orElseThrow().status();
+    }
+
     @Test
     void aTableCreatedThroughTheGatewayBecomesActiveOnceItsShardMapIsPublished() throws Exception {
         Path data = Files.createDirectories(Path.of("target", "test-data", "discovery-" + System.nanoTime()));
@@ -53,14 +58,13 @@ class KubernetesDiscoveryTest {
             for (StoragePodProcess pod : pods) {
                 pod.awaitReady();
             }
-            try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
-                 ClusterBackend backend = new ClusterBackend(maps, new KubernetesTables(client, "kubedyn", 2),
-                         Duration.ofSeconds(5))) {
+            try (ClusterBackend backend = new ClusterBackend(new KubernetesTables(client, "kubedyn", 2),
+                    Duration.ofSeconds(5))) {
                 TableDefinition music = new TableDefinition("music", UUID.randomUUID().toString(),
                         KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
                         "PAY_PER_REQUEST", 0, 0, 0);
                 backend.createTable(music);
-                assertThat(backend.tableStatus("music")).isEqualTo("CREATING");
+                assertThat(status(backend, "music")).isEqualTo("CREATING");
                 assertThat(pods.get(0).requestCount("create_table")).as("no shard exists yet").isZero();
 
                 // The operator's part: publish the shard map (here: the two pods on loopback).
@@ -79,11 +83,11 @@ class KubernetesDiscoveryTest {
                     return t;
                 });
                 Instant deadline = Instant.now().plusSeconds(10);
-                while (maps.allAddresses().size() < 2 && Instant.now().isBefore(deadline)) {
+                while (!status(backend, "music").equals("ACTIVE") && Instant.now().isBefore(deadline)) {
                     Thread.sleep(20);
                 }
 
-                assertThat(backend.tableStatus("music")).isEqualTo("ACTIVE");
+                assertThat(status(backend, "music")).isEqualTo("ACTIVE");
                 TableDefinition active = backend.requireTable("music");
                 String uid = client.resources(Table.class).inNamespace("kubedyn").withName("music").get()
                         .getMetadata().getUid();
@@ -108,18 +112,39 @@ class KubernetesDiscoveryTest {
                 assertThat(backend.estimatedItemCount("music")).isPositive();
 
                 // A second gateway finds the same table in the stores and creates nothing.
-                try (ClusterBackend other = new ClusterBackend(maps, new KubernetesTables(client, "kubedyn", 2),
+                try (ClusterBackend other = new ClusterBackend(new KubernetesTables(client, "kubedyn", 2),
                         Duration.ofSeconds(5))) {
                     assertThat(other.requireTable("music").tableId()).isEqualTo(uid);
                     assertThat(other.get("music", PrimaryKey.of(new AttributeValue.S("song-7"), null))).isNotNull();
                 }
                 assertThat(pods.get(0).requestCount("create_table")).isEqualTo(1);
 
+                // The operator's finalizer keeps the Table, DELETING, until it has cleaned up.
+                client.resources(Table.class).inNamespace("kubedyn").withName("music").edit(t -> {
+                    t.getMetadata().setFinalizers(List.of("tables.kubedyn.io/finalizer"));
+                    return t;
+                });
                 backend.deleteTable("music");
-                assertThat(client.resources(Table.class).inNamespace("kubedyn").withName("music").get()).isNull();
                 assertThat(pods.get(0).requestCount("delete_table")).isEqualTo(1);
                 assertThat(pods.get(1).requestCount("delete_table")).isEqualTo(1);
+                assertThat(status(backend, "music")).isEqualTo("DELETING");
+                assertThat(backend.tableNames()).containsExactly("music");
+                assertThat(backend.describeTable("music")).as("no item requests while DELETING").isEmpty();
+                assertThatThrownBy(() -> backend.get("music", PrimaryKey.of(new AttributeValue.S("song-7"), null)))
+                        .isInstanceOf(DynamoDbException.class)
+                        .hasMessageContaining("not found");
+
+                client.resources(Table.class).inNamespace("kubedyn").withName("music").edit(t -> {
+                    t.getMetadata().setFinalizers(List.of());
+                    return t;
+                });
+                deadline = Instant.now().plusSeconds(10);
+                while (!backend.tableNames().isEmpty() && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(20);
+                }
+                assertThat(client.resources(Table.class).inNamespace("kubedyn").withName("music").get()).isNull();
                 assertThat(backend.tableNames()).isEmpty();
+                assertThat(backend.tableDescription("music")).isEmpty();
             }
         } finally {
             for (StoragePodProcess pod : pods) {

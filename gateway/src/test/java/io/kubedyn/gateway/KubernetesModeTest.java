@@ -10,14 +10,19 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
@@ -74,9 +79,8 @@ class KubernetesModeTest {
                 .containsExactly("Artist:HASH", "Year:RANGE");
         assertThat(dynamo.listTables().tableNames()).contains("music");
         // As DynamoDB: items of a table that is not ACTIVE are not found.
-        assertThatThrownBy(() -> dynamo.getItem(b -> b.tableName("music").key(java.util.Map.of(
-                "Artist", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("a"),
-                "Year", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("1")))))
+        assertThatThrownBy(() -> dynamo.getItem(b -> b.tableName("music").key(Map.of(
+                "Artist", AttributeValue.fromS("a"), "Year", AttributeValue.fromN("1")))))
                 .isInstanceOf(ResourceNotFoundException.class);
 
         dynamo.deleteTable(b -> b.tableName("music"));
@@ -84,6 +88,63 @@ class KubernetesModeTest {
                 .withName("music").get()).isNull();
         assertThatThrownBy(() -> dynamo.describeTable(b -> b.tableName("music")))
                 .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    @Test
+    void createTableAnswersTheTableIdAndCreationTimeThatDescribeTableShowsLater() {
+        var created = dynamo.createTable(b -> b.tableName("albums").billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH))).tableDescription();
+
+        Table resource = kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
+                .withName("albums").get();
+        assertThat(created.tableId()).as("the Table resource's uid").isEqualTo(resource.getMetadata().getUid());
+        assertThat(created.creationDateTime()).as("the Table resource's creationTimestamp")
+                .isEqualTo(Instant.parse(resource.getMetadata().getCreationTimestamp()));
+        assertThat(created.tableStatus()).isEqualTo(TableStatus.CREATING);
+        var described = dynamo.describeTable(b -> b.tableName("albums")).table();
+        assertThat(described.tableId()).isEqualTo(created.tableId());
+        assertThat(described.creationDateTime()).isEqualTo(created.creationDateTime());
+        assertThat(described.tableArn()).isEqualTo(created.tableArn());
+        dynamo.deleteTable(b -> b.tableName("albums"));
+    }
+
+    @Test
+    void deleteTableAnswersDeletingAndTheTableStaysDeletingUntilTheOperatorsFinalizerLetsItGo() throws Exception {
+        createMusic("playlists");
+        String uid = dynamo.describeTable(b -> b.tableName("playlists")).table().tableId();
+        setFinalizer("playlists", true);  // as the operator does when it first reconciles the Table
+
+        var deleted = dynamo.deleteTable(b -> b.tableName("playlists")).tableDescription();
+        assertThat(deleted.tableStatus()).isEqualTo(TableStatus.DELETING);
+        assertThat(deleted.tableId()).isEqualTo(uid);
+        assertThat(dynamo.describeTable(b -> b.tableName("playlists")).table().tableStatus())
+                .isEqualTo(TableStatus.DELETING);
+        assertThat(dynamo.listTables().tableNames()).contains("playlists");
+        Map<String, AttributeValue> key = Map.of("Artist", AttributeValue.fromS("a"), "Year", AttributeValue.fromN("1"));
+        assertThatThrownBy(() -> dynamo.getItem(b -> b.tableName("playlists").key(key)))
+                .isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName("playlists").item(key)))
+                .isInstanceOf(ResourceNotFoundException.class);
+        assertThat(dynamo.deleteTable(b -> b.tableName("playlists")).tableDescription().tableStatus())
+                .as("DynamoDB: no error when the table is already DELETING").isEqualTo(TableStatus.DELETING);
+        assertThatThrownBy(() -> createMusic("playlists")).isInstanceOf(ResourceInUseException.class);
+
+        setFinalizer("playlists", false);  // the operator's cleanup is done
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (dynamo.listTables().tableNames().contains("playlists") && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        assertThatThrownBy(() -> dynamo.describeTable(b -> b.tableName("playlists")))
+                .isInstanceOf(ResourceNotFoundException.class);
+        assertThat(dynamo.listTables().tableNames()).doesNotContain("playlists");
+    }
+
+    private void setFinalizer(String table, boolean present) {
+        kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE).withName(table).edit(t -> {
+            t.getMetadata().setFinalizers(present ? List.of("tables.kubedyn.io/finalizer") : List.of());
+            return t;
+        });
     }
 
     @Test

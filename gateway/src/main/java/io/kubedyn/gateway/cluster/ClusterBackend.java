@@ -13,6 +13,7 @@ import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.core.write.ItemChangeCodec;
+import io.kubedyn.crd.Table;
 import io.kubedyn.gateway.TableBackend;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.PartitionStore;
@@ -64,16 +65,19 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
 
     /** Tables defined by DDL sent to the pods (shard maps from configuration). */
     public ClusterBackend(ShardMapSource maps, Duration timeout) {
-        this(maps, null, timeout);
+        this.maps = maps;
+        this.resources = null;
+        this.timeout = timeout;
     }
 
     /**
-     * Tables defined by {@code Table} resources when {@code resources} is given (Kubernetes
-     * discovery): CreateTable and DeleteTable create and delete the resource, and a table's
-     * stores are created in its shards once the operator has published its shard map.
+     * Tables defined by {@code Table} resources (Kubernetes discovery): CreateTable and
+     * DeleteTable create and delete the resource, routing follows the shard maps in their
+     * status, and a table's stores are created in its shards once the operator has published
+     * its shard map. The backend owns {@code resources} and closes it (its informer) on close.
      */
-    public ClusterBackend(ShardMapSource maps, KubernetesTables resources, Duration timeout) {
-        this.maps = maps;
+    public ClusterBackend(KubernetesTables resources, Duration timeout) {
+        this.maps = new KubernetesShardMaps(resources);
         this.resources = resources;
         this.timeout = timeout;
     }
@@ -118,12 +122,27 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
         return table;
     }
 
-    @Override
-    public String tableStatus(String name) {
-        if (resources == null || definitions.containsKey(name)) {
-            return "ACTIVE";
+    /**
+     * A Table resource as DescribeTable shows it: CREATING until its shard map is complete, then
+     * ACTIVE with the definition its shards' stores hold (created there now if they lack it),
+     * and DELETING from its deletion (metadata.deletionTimestamp) until the operator's finalizer
+     * lets it go.
+     */
+    private TableDescription described(Table resource) {
+        String name = resource.getMetadata().getName();
+        if (KubernetesTables.deleting(resource)) {
+            return new TableDescription(KubernetesTables.definitionOf(resource), "DELETING");
         }
-        return mapOf(name).isPresent() ? "ACTIVE" : "CREATING";
+        Optional<ShardMap> map = mapOf(name);
+        if (map.isEmpty()) {
+            return new TableDescription(KubernetesTables.definitionOf(resource), "CREATING");
+        }
+        TableDefinition table = definitions.get(name);
+        if (table == null) {
+            table = createInStores(KubernetesTables.definitionOf(resource), map.get());
+            definitions.put(name, table);
+        }
+        return new TableDescription(table, "ACTIVE");
     }
 
     private ShardClient client(String address) {
@@ -133,10 +152,10 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
     // ---- tables: sent to every shard of the table --------------------------------------------
 
     @Override
-    public void createTable(TableDefinition table) {
+    public TableDescription createTable(TableDefinition table) {
         if (resources != null) {
-            resources.create(table);
-            return;
+            // No operator has provisioned the shards of a Table that has just been created.
+            return new TableDescription(resources.create(table), "CREATING");
         }
         ShardMap map;
         try {
@@ -168,13 +187,18 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
             throw e;
         }
         definitions.put(table.name(), table);
+        return new TableDescription(table, "ACTIVE");
     }
 
     @Override
     public TableDefinition deleteTable(String name) {
         if (resources != null) {
-            TableDefinition table = resources.definition(name).orElseThrow(() -> DynamoDbException.resourceNotFound(
+            Table resource = resources.find(name).orElseThrow(() -> DynamoDbException.resourceNotFound(
                     "Requested resource not found: Table: " + name + " not found"));
+            if (KubernetesTables.deleting(resource)) {
+                // DynamoDB: "If table is already in the DELETING state, no error is returned."
+                return KubernetesTables.definitionOf(resource);
+            }
             definitions.remove(name);
             Optional<ShardMap> map = mapOf(name);
             if (map.isPresent()) {
@@ -190,8 +214,8 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
                     }
                 }
             }
-            resources.delete(name);
-            return table;
+            resources.delete(resource);
+            return KubernetesTables.definitionOf(resource);
         }
         definitions.remove(name);
         TableDefinition deleted = null;
@@ -215,21 +239,26 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
         return deleted;
     }
 
+    /**
+     * On Kubernetes, the table of the cached Table resource only: item requests never wait for
+     * the API server (a table the informer has not seen yet has no shard map to route by anyway).
+     * A table being deleted is not found: DynamoDB "might continue to accept" item requests on a
+     * DELETING table, and its ResourceNotFoundException covers a table whose "status might not
+     * be ACTIVE"; DeleteTable has dropped the data already, so answering would be wrong.
+     */
     @Override
     public Optional<TableDefinition> describeTable(String name) {
+        if (resources != null) {
+            Optional<TableDescription> described = resources.cached(name).map(this::described)
+                    .filter(d -> !d.status().equals("DELETING"));
+            if (described.isEmpty()) {
+                definitions.remove(name);
+            }
+            return described.map(TableDescription::definition);
+        }
         TableDefinition cached = definitions.get(name);
         if (cached != null) {
             return Optional.of(cached);
-        }
-        if (resources != null) {
-            Optional<TableDefinition> fromResource = resources.definition(name);
-            Optional<ShardMap> map = mapOf(name);
-            if (fromResource.isEmpty() || map.isEmpty()) {
-                return fromResource;  // absent, or CREATING until its shard map is complete
-            }
-            TableDefinition table = createInStores(fromResource.get(), map.get());
-            definitions.put(name, table);
-            return Optional.of(table);
         }
         String first = maps.forTable(name).addresses().get(0);
         TableReply reply = client(first).call(stub -> stub.describeTable(TableName.newBuilder().setName(name).build()));
@@ -239,6 +268,15 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
         TableDefinition table = codec.decode(reply.getDefinition().toByteArray());
         definitions.put(name, table);
         return Optional.of(table);
+    }
+
+    /** On Kubernetes, DescribeTable also finds a Table this gateway's informer has not seen yet. */
+    @Override
+    public Optional<TableDescription> tableDescription(String name) {
+        if (resources != null) {
+            return resources.find(name).map(this::described);
+        }
+        return describeTable(name).map(table -> new TableDescription(table, "ACTIVE"));
     }
 
     @Override
@@ -262,10 +300,11 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
         return count;
     }
 
+    /** On Kubernetes, every Table of the namespace, also those CREATING or DELETING, as DynamoDB lists them. */
     @Override
     public List<String> tableNames() {
         if (resources != null) {
-            return resources.names();
+            return resources.cachedAll().stream().map(t -> t.getMetadata().getName()).toList();
         }
         TreeSet<String> names = new TreeSet<>();
         for (String address : maps.allAddresses()) {
@@ -530,12 +569,8 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
     @Override
     public void close() {
         clients.values().forEach(ShardClient::close);
-        if (maps instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot stop shard map discovery", e);
-            }
+        if (resources != null) {
+            resources.close();
         }
     }
 }

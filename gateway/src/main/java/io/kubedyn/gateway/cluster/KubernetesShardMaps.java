@@ -1,8 +1,5 @@
 package io.kubedyn.gateway.cluster;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.ShardMap;
@@ -12,6 +9,7 @@ import io.kubedyn.crd.TableStatus;
 import io.quarkus.logging.Log;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,46 +18,44 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Shard maps as the operator publishes them: an informer on the namespace's {@code Table}
- * resources keeps, per table, the map in {@code status.shardMap} (hash ranges to the shard
- * Services' DNS names and gRPC port). A table is routable once the operator has reported it
- * Ready (and stays so while Degraded: only the down shards' ranges fail, retryably). Before
- * that, while its pods start (the operator publishes the map as soon as it assigns the
- * ranges), or without a complete map, it is not routable and reads as not found, as DynamoDB
- * answers for a table that is not ACTIVE. The DynamoDB table name is the resource's
- * {@code metadata.name}.
+ * Shard maps as the operator publishes them: per table, the map in the {@code Table}'s
+ * {@code status.shardMap} (hash ranges to the shard Services' DNS names and gRPC port), read
+ * from the informer cache of {@link KubernetesTables} (one informer serves routing and DDL). A
+ * table is routable once the operator has reported it Ready, and stays so while Degraded (only
+ * the down shards' ranges fail, retryably). Before that (the operator publishes the map as soon
+ * as it assigns the ranges, while the pods still start), without a complete map, or while being
+ * deleted, it is not routable and reads as not found, as DynamoDB answers for a table that is
+ * not ACTIVE. The DynamoDB table name is the resource's {@code metadata.name}.
  */
-public final class KubernetesShardMaps implements ShardMapSource, AutoCloseable {
-    private final Map<String, ShardMap> maps = new ConcurrentHashMap<>();
-    private final SharedIndexInformer<Table> informer;
+public final class KubernetesShardMaps implements ShardMapSource {
+    private final KubernetesTables tables;
+    /**
+     * Each table's map as parsed from the cached resource it came from. The informer replaces a
+     * cached object on every change and never edits one, so the same object means the same map:
+     * a status is parsed (and a bad one logged) once per change, not once per request.
+     */
+    private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
-    public KubernetesShardMaps(KubernetesClient client, String namespace) {
-        informer = client.resources(Table.class).inNamespace(namespace).inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Table table) {
-                update(table);
-            }
-
-            @Override
-            public void onUpdate(Table before, Table after) {
-                update(after);
-            }
-
-            @Override
-            public void onDelete(Table table, boolean finalStateUnknown) {
-                maps.remove(table.getMetadata().getName());
-            }
-        });
+    private record Parsed(Table resource, Optional<ShardMap> map) {
     }
 
-    private void update(Table table) {
-        String name = table.getMetadata().getName();
-        Optional<ShardMap> map = shardMapOf(table);
-        if (map.isPresent()) {
-            maps.put(name, map.get());
-        } else {
-            maps.remove(name);
+    public KubernetesShardMaps(KubernetesTables tables) {
+        this.tables = tables;
+    }
+
+    /** The table's map, or empty when it has no Table, no complete map, or is being deleted. */
+    Optional<ShardMap> routable(String name) {
+        Optional<Table> resource = tables.cached(name).filter(t -> !KubernetesTables.deleting(t));
+        if (resource.isEmpty()) {
+            parsed.remove(name);
+            return Optional.empty();
         }
+        Parsed entry = parsed.get(name);
+        if (entry == null || entry.resource() != resource.get()) {
+            entry = new Parsed(resource.get(), shardMapOf(resource.get()));
+            parsed.put(name, entry);
+        }
+        return entry.map();
     }
 
     /**
@@ -100,22 +96,19 @@ public final class KubernetesShardMaps implements ShardMapSource, AutoCloseable 
 
     @Override
     public ShardMap forTable(String table) {
-        ShardMap map = maps.get(table);
-        if (map == null) {
-            throw DynamoDbException.resourceNotFound("Requested resource not found: Table: " + table + " not found");
-        }
-        return map;
+        return routable(table).orElseThrow(() -> DynamoDbException.resourceNotFound(
+                "Requested resource not found: Table: " + table + " not found"));
     }
 
     @Override
     public Set<String> allAddresses() {
         Set<String> all = new LinkedHashSet<>();
-        maps.values().forEach(map -> all.addAll(map.addresses()));
+        Set<String> names = new HashSet<>();
+        for (Table table : tables.cachedAll()) {
+            names.add(table.getMetadata().getName());
+            routable(table.getMetadata().getName()).ifPresent(map -> all.addAll(map.addresses()));
+        }
+        parsed.keySet().retainAll(names);  // forget tables deleted since they were last routed to
         return all;
-    }
-
-    @Override
-    public void close() {
-        informer.close();
     }
 }

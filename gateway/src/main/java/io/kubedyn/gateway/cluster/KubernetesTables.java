@@ -3,6 +3,9 @@ package io.kubedyn.gateway.cluster;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.KeyAttribute;
@@ -13,12 +16,17 @@ import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.KeySchemaElement;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableSpec;
+import io.quarkus.logging.Log;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -28,30 +36,74 @@ import java.util.regex.Pattern;
  * are valid Kubernetes names (lowercase letters, digits and inner hyphens) and short enough for
  * the shards' StatefulSet names are accepted; any other name is refused with a
  * ValidationException rather than silently mapped to another name.
+ *
+ * <p>This class owns the gateway's one informer on the namespace's Tables. DescribeTable,
+ * ListTables and routing ({@link KubernetesShardMaps}) read its cache, so they cost the API
+ * server nothing. The cache trails the API server by the watch's delay, and two rules keep that
+ * from showing: CreateTable and DeleteTable return only once the informer has seen their own
+ * change (so a client reads its writes through this gateway), and a name the cache does not
+ * hold is looked up on the API server before DescribeTable or DeleteTable calls it missing (it
+ * may have just been created through another gateway behind the same Service).
  */
-public final class KubernetesTables {
+public final class KubernetesTables implements AutoCloseable {
     static final String BILLING_MODE = "kubedyn.io/billing-mode";
     static final String READ_CAPACITY = "kubedyn.io/read-capacity-units";
     static final String WRITE_CAPACITY = "kubedyn.io/write-capacity-units";
     /** The operator's limit on {@code <table>-shard-<n>}, the StatefulSet names. */
     private static final int MAX_STATEFULSET_NAME = 52;
     private static final Pattern KUBERNETES_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    /** How long CreateTable and DeleteTable wait for the informer to see their change, unless told. */
+    private static final Duration INFORMER_WAIT = Duration.ofSeconds(2);
 
     private final KubernetesClient client;
     private final String namespace;
     private final int shards;
+    private final Duration informerWait;
+    /** Notified after every change the informer applies to its cache (see {@link #awaitCache}). */
+    private final Object cacheChanged = new Object();
+    private final SharedIndexInformer<Table> informer;
 
     public KubernetesTables(KubernetesClient client, String namespace, int shards) {
+        this(client, namespace, shards, INFORMER_WAIT);
+    }
+
+    /**
+     * Starts the informer and returns once it has listed the namespace's Tables.
+     * {@code informerWait} bounds how long a write waits for the informer to see it; past that
+     * the write still succeeds (it is done on the API server) and ListTables may miss it briefly.
+     */
+    public KubernetesTables(KubernetesClient client, String namespace, int shards, Duration informerWait) {
         if (shards < 1) {
             throw new IllegalArgumentException("a table needs at least one shard, got " + shards);
         }
         this.client = client;
         this.namespace = namespace;
         this.shards = shards;
+        this.informerWait = informerWait;
+        this.informer = client.resources(Table.class).inNamespace(namespace).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Table table) {
+                cacheChanged();
+            }
+
+            @Override
+            public void onUpdate(Table before, Table after) {
+                cacheChanged();
+            }
+
+            @Override
+            public void onDelete(Table table, boolean finalStateUnknown) {
+                cacheChanged();
+            }
+        });
     }
 
-    /** Creates the Table resource of {@code table}; ResourceInUseException when it exists. */
-    public void create(TableDefinition table) {
+    /**
+     * Creates the Table resource of {@code table} and answers the table as created: its id is
+     * the resource's uid and its creation time the resource's creationTimestamp, which is what
+     * DescribeTable shows from then on. ResourceInUseException when a Table of that name exists.
+     */
+    public TableDefinition create(TableDefinition table) {
         checkName(table.name());
         Table resource = new Table();
         resource.setMetadata(new ObjectMetaBuilder()
@@ -71,14 +123,18 @@ public final class KubernetesTables {
         spec.setKeySchema(keySchema);
         spec.setShards(shards);
         resource.setSpec(spec);
+        Table created;
         try {
-            client.resources(Table.class).inNamespace(namespace).resource(resource).create();
+            created = client.resources(Table.class).inNamespace(namespace).resource(resource).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE, "Table already exists: " + table.name());
             }
             throw e;
         }
+        String uid = created.getMetadata().getUid();
+        awaitCache(table.name(), cached -> cached.filter(t -> uid.equals(t.getMetadata().getUid())).isPresent());
+        return definitionOf(created);
     }
 
     private void checkName(String name) {
@@ -94,17 +150,40 @@ public final class KubernetesTables {
         }
     }
 
+    /** The Table named {@code name} as the informer last saw it: no API request. */
+    public Optional<Table> cached(String name) {
+        return Optional.ofNullable(informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
+    }
+
+    /** The namespace's Tables as the informer last saw them, by name: no API request. */
+    public List<Table> cachedAll() {
+        return informer.getStore().list().stream()
+                .sorted(Comparator.comparing((Table t) -> t.getMetadata().getName()))
+                .toList();
+    }
+
     /**
-     * The table a Table resource describes, with the resource's uid as table id (so every
-     * gateway creates the same incarnation in the shards' stores), or empty when there is none.
+     * The Table named {@code name}: the cached one, or when the cache has none, the API server's.
+     * A client may create a table through another gateway and describe it through this one
+     * before this informer has seen it; DynamoDB answers that DescribeTable, so must we.
      */
-    public Optional<TableDefinition> definition(String name) {
+    public Optional<Table> find(String name) {
         if (!KUBERNETES_NAME.matcher(name).matches()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(client.resources(Table.class).inNamespace(namespace).withName(name).get())
-                .filter(t -> t.getMetadata().getDeletionTimestamp() == null)
-                .map(KubernetesTables::definitionOf);
+        Optional<Table> cached = cached(name);
+        if (cached.isPresent()) {
+            return cached;
+        }
+        return Optional.ofNullable(client.resources(Table.class).inNamespace(namespace).withName(name).get());
+    }
+
+    /**
+     * Whether the Table is being deleted: it has a deletionTimestamp and stays until the
+     * operator's finalizer has cleaned up after it (DynamoDB's DELETING).
+     */
+    static boolean deleting(Table resource) {
+        return resource.getMetadata().getDeletionTimestamp() != null;
     }
 
     static TableDefinition definitionOf(Table resource) {
@@ -134,17 +213,51 @@ public final class KubernetesTables {
                 created == null ? 0 : Instant.parse(created).toEpochMilli());
     }
 
-    /** The names of the namespace's Tables, in ascending order. */
-    public List<String> names() {
-        return client.resources(Table.class).inNamespace(namespace).list().getItems().stream()
-                .filter(t -> t.getMetadata().getDeletionTimestamp() == null)
-                .map(t -> t.getMetadata().getName())
-                .sorted()
-                .toList();
+    /**
+     * Deletes the Table resource; its shards go with it (the operator's owner references). The
+     * operator's finalizer keeps it, DELETING, until it has cleaned up. Returns once the informer
+     * has seen the deletion, so this gateway's next DescribeTable does not show it as it was.
+     */
+    public void delete(Table resource) {
+        String name = resource.getMetadata().getName();
+        String uid = resource.getMetadata().getUid();
+        client.resources(Table.class).inNamespace(namespace).withName(name).delete();
+        awaitCache(name, cached -> cached.filter(t -> uid.equals(t.getMetadata().getUid()) && !deleting(t)).isEmpty());
     }
 
-    /** Deletes the Table resource; its shards go with it (the operator's owner references). */
-    public void delete(String name) {
-        client.resources(Table.class).inNamespace(namespace).withName(name).delete();
+    private void cacheChanged() {
+        synchronized (cacheChanged) {
+            cacheChanged.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the cached Table named {@code name} satisfies {@code caughtUp}, at most
+     * {@code informerWait}. The informer updates its cache before it notifies handlers, so a
+     * change made before this check is seen by it, and one made after wakes it.
+     */
+    private void awaitCache(String name, Predicate<Optional<Table>> caughtUp) {
+        long deadline = System.nanoTime() + informerWait.toNanos();
+        synchronized (cacheChanged) {
+            while (!caughtUp.test(cached(name))) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    Log.warnf("Table %s: the gateway's informer has not seen this change after %s; "
+                            + "ListTables may not show it for a moment", name, informerWait);
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(cacheChanged, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        informer.close();
     }
 }

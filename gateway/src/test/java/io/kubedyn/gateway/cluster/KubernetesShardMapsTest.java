@@ -61,7 +61,8 @@ class KubernetesShardMapsTest {
 
     @Test
     void routesByTheShardMapInTableStatusAndForgetsDeletedTables() throws Exception {
-        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn")) {
+        try (KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1)) {
+            KubernetesShardMaps maps = new KubernetesShardMaps(tables);
             Table music = client.resources(Table.class).inNamespace("kubedyn").resource(table("music", 3)).create();
             await(() -> routable(maps, "music"));
             ShardMap map = maps.forTable("music");
@@ -73,6 +74,44 @@ class KubernetesShardMapsTest {
             await(() -> !routable(maps, "music"));
             assertThatThrownBy(() -> maps.forTable("music")).isInstanceOf(DynamoDbException.class)
                     .hasMessageContaining("not found");
+        }
+    }
+
+    @Test
+    void aShardMapPublishedAfterTheTableWasCreatedIsRoutedByOnceTheInformerSeesIt() throws Exception {
+        try (KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1)) {
+            KubernetesShardMaps maps = new KubernetesShardMaps(tables);
+            Table published = table("orders", 2);
+            Table provisioning = table("orders", 2);
+            provisioning.setStatus(null);
+            client.resources(Table.class).inNamespace("kubedyn").resource(provisioning).create();
+            await(() -> tables.cached("orders").isPresent());
+            assertThat(routable(maps, "orders")).isFalse();
+
+            client.resources(Table.class).inNamespace("kubedyn").withName("orders").editStatus(t -> {
+                t.setStatus(published.getStatus());
+                return t;
+            });
+            await(() -> routable(maps, "orders"));
+            assertThat(maps.forTable("orders").shards()).hasSize(2);
+            assertThat(maps.allAddresses()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aTableBeingDeletedIsNotRoutedToThoughItsMapIsStillPublished() throws Exception {
+        try (KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1)) {
+            KubernetesShardMaps maps = new KubernetesShardMaps(tables);
+            Table music = table("music", 2);
+            music.getMetadata().setFinalizers(List.of("tables.kubedyn.io/finalizer"));
+            client.resources(Table.class).inNamespace("kubedyn").resource(music).create();
+            await(() -> routable(maps, "music"));
+
+            client.resources(Table.class).inNamespace("kubedyn").withName("music").delete();
+            await(() -> !routable(maps, "music"));
+            assertThat(tables.cached("music")).as("kept by the finalizer")
+                    .hasValueSatisfying(t -> assertThat(t.getStatus().getShardMap()).hasSize(2));
+            assertThat(maps.allAddresses()).isEmpty();
         }
     }
 

@@ -5,17 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.crd.Table;
+import io.kubedyn.gateway.TableBackend;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +34,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class KubernetesTablesTest {
     KubernetesClient client;
+    KubernetesMockServer server;
 
     private static TableDefinition music(String name) {
         Map<String, ScalarType> attributes = new LinkedHashMap<>();
@@ -37,14 +45,13 @@ class KubernetesTablesTest {
                 attributes, "PROVISIONED", 5, 10, 0);
     }
 
-    private ClusterBackend backend(KubernetesShardMaps maps, int shards) {
-        return new ClusterBackend(maps, new KubernetesTables(client, "kubedyn", shards), Duration.ofSeconds(5));
+    private ClusterBackend backend(int shards) {
+        return new ClusterBackend(new KubernetesTables(client, "kubedyn", shards), Duration.ofSeconds(5));
     }
 
     @Test
     void createTableCreatesATableResourceWithTheKeySchemaAndAttributeDefinitions() {
-        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
-             ClusterBackend backend = backend(maps, 3)) {
+        try (ClusterBackend backend = backend(3)) {
             backend.createTable(music("music"));
 
             Table resource = client.resources(Table.class).inNamespace("kubedyn").withName("music").get();
@@ -67,16 +74,161 @@ class KubernetesTablesTest {
             assertThat(described.billingMode()).isEqualTo("PROVISIONED");
             assertThat(described.readCapacityUnits()).isEqualTo(5);
             assertThat(described.tableId()).isEqualTo(resource.getMetadata().getUid());
-            assertThat(backend.tableStatus("music")).as("no shard map published yet").isEqualTo("CREATING");
+            assertThat(backend.tableDescription("music")).hasValueSatisfying(d -> assertThat(d.status())
+                    .as("no shard map published yet").isEqualTo("CREATING"));
             assertThat(backend.estimatedItemCount("music")).isZero();
             assertThat(backend.tableNames()).containsExactly("music");
         }
     }
 
     @Test
+    void createTableAnswersTheTableAsTheResourceRecordsIt() {
+        try (ClusterBackend backend = backend(1)) {
+            TableDefinition proposed = music("songs");
+            TableBackend.TableDescription created = backend.createTable(proposed);
+
+            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName("songs").get();
+            assertThat(created.definition().tableId()).isEqualTo(resource.getMetadata().getUid())
+                    .isNotEqualTo(proposed.tableId());
+            assertThat(created.definition().creationDateTimeMillis())
+                    .isEqualTo(Instant.parse(resource.getMetadata().getCreationTimestamp()).toEpochMilli());
+            assertThat(created.status()).isEqualTo("CREATING");
+            assertThat(created.definition().keySchema()).isEqualTo(proposed.keySchema());
+            assertThat(backend.requireTable("songs")).isEqualTo(created.definition());
+        }
+    }
+
+    @Test
+    void describeTableListTablesAndItemRequestsReadTheInformerCacheNotTheApiServer() {
+        try (ClusterBackend backend = backend(1)) {
+            backend.createTable(music("music"));
+            int requests = server.getRequestCount();
+            for (int i = 0; i < 10; i++) {
+                assertThat(backend.tableDescription("music")).isPresent();
+                assertThat(backend.tableNames()).containsExactly("music");
+                assertThat(backend.describeTable("music")).isPresent();
+            }
+            assertThat(server.getRequestCount()).as("requests to the API server").isEqualTo(requests);
+        }
+    }
+
+    @Test
+    void aTableCreatedThroughAnotherGatewayIsDescribedBeforeThisGatewaysInformerHearsOfIt() {
+        try (SilentWatchApi api = new SilentWatchApi();
+             ClusterBackend backend = new ClusterBackend(new KubernetesTables(api.client, "kubedyn", 1),
+                     Duration.ofSeconds(5));
+             KubernetesTables otherGateway = new KubernetesTables(api.client, "kubedyn", 1, Duration.ZERO)) {
+            TableDefinition created = otherGateway.create(music("fresh"));
+
+            assertThat(backend.tableDescription("fresh")).as("read-after-create, as DynamoDB")
+                    .hasValueSatisfying(d -> {
+                        assertThat(d.status()).isEqualTo("CREATING");
+                        assertThat(d.definition()).isEqualTo(created);
+                    });
+            assertThat(backend.tableDescription("never-created")).isEmpty();
+        }
+    }
+
+    @Test
+    void aCreateTableWhoseChangeTheInformerNeverHearsOfStillSucceedsAndIsDescribed() {
+        try (SilentWatchApi api = new SilentWatchApi();
+             ClusterBackend backend = new ClusterBackend(new KubernetesTables(api.client, "kubedyn", 1,
+                     Duration.ofMillis(100)), Duration.ofSeconds(5))) {
+            TableDefinition created = backend.createTable(music("fresh")).definition();
+            assertThat(backend.tableDescription("fresh")).hasValueSatisfying(d -> assertThat(d.definition())
+                    .isEqualTo(created));
+        }
+    }
+
+    @Test
+    void listTablesAndDescribeTableShowThisGatewaysCreateTableAndDeleteTableAtOnce() {
+        // Without waiting for its informer, the next read races the watch event (and mostly loses).
+        try (ClusterBackend backend = backend(1)) {
+            for (int i = 0; i < 10; i++) {
+                String name = "table-" + i;
+                backend.createTable(music(name));
+                assertThat(backend.tableNames()).contains(name);
+                assertThat(backend.describeTable(name)).isPresent();
+                backend.deleteTable(name);
+                assertThat(backend.tableNames()).doesNotContain(name);
+                assertThat(backend.describeTable(name)).isEmpty();
+            }
+        }
+    }
+
+    /** java-operator-sdk's name for the operator's finalizer on Table resources. */
+    static final String OPERATOR_FINALIZER = "tables.kubedyn.io/finalizer";
+
+    private void setFinalizer(String table, boolean present) {
+        client.resources(Table.class).inNamespace("kubedyn").withName(table).edit(t -> {
+            t.getMetadata().setFinalizers(present ? List.of(OPERATOR_FINALIZER) : List.of());
+            return t;
+        });
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aDeletedTableIsDeletingUntilTheOperatorsFinalizerLetsItGo() throws Exception {
+        try (ClusterBackend backend = backend(1)) {
+            String uid = backend.createTable(music("music")).definition().tableId();
+            setFinalizer("music", true);  // as the operator does when it first reconciles the Table
+
+            assertThat(backend.deleteTable("music").tableId()).isEqualTo(uid);
+            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName("music").get();
+            assertThat(resource.getMetadata().getDeletionTimestamp()).as("kept by the finalizer").isNotNull();
+            assertThat(backend.tableDescription("music")).hasValueSatisfying(d -> {
+                assertThat(d.status()).isEqualTo("DELETING");
+                assertThat(d.definition().tableId()).isEqualTo(uid);
+            });
+            assertThat(backend.tableNames()).as("listed while DELETING, as DynamoDB does").containsExactly("music");
+            assertThat(backend.estimatedItemCount("music")).isZero();
+            assertThatThrownBy(() -> backend.requireTable("music"))
+                    .isInstanceOfSatisfying(DynamoDbException.class,
+                            e -> assertThat(e.error()).isEqualTo(DynamoDbError.RESOURCE_NOT_FOUND));
+            assertThatThrownBy(() -> backend.get("music", PrimaryKey.of(new AttributeValue.S("a"), new AttributeValue.S("b"))))
+                    .isInstanceOfSatisfying(DynamoDbException.class,
+                            e -> assertThat(e.error()).isEqualTo(DynamoDbError.RESOURCE_NOT_FOUND));
+            assertThat(backend.deleteTable("music").tableId()).as("a second DeleteTable is no error").isEqualTo(uid);
+            assertThatThrownBy(() -> backend.createTable(music("music")))
+                    .isInstanceOfSatisfying(DynamoDbException.class,
+                            e -> assertThat(e.error()).isEqualTo(DynamoDbError.RESOURCE_IN_USE));
+
+            setFinalizer("music", false);  // the operator's cleanup is done
+            await(() -> backend.tableDescription("music").isEmpty());
+            assertThat(client.resources(Table.class).inNamespace("kubedyn").withName("music").get()).isNull();
+            assertThat(backend.tableNames()).isEmpty();
+            assertThatThrownBy(() -> backend.deleteTable("music"))
+                    .isInstanceOfSatisfying(DynamoDbException.class,
+                            e -> assertThat(e.error()).isEqualTo(DynamoDbError.RESOURCE_NOT_FOUND));
+        }
+    }
+
+    @Test
+    void aTableDeletedWithKubectlIsDeletingToo() throws Exception {
+        try (ClusterBackend backend = backend(1)) {
+            backend.createTable(music("music"));
+            setFinalizer("music", true);
+            client.resources(Table.class).inNamespace("kubedyn").withName("music").delete();
+
+            await(() -> backend.tableDescription("music").map(d -> d.status().equals("DELETING")).orElse(false));
+            assertThat(backend.describeTable("music")).as("no item requests").isEmpty();
+            assertThat(backend.tableNames()).containsExactly("music");
+            setFinalizer("music", false);
+        }
+    }
+
+    @Test
     void creatingAnExistingTableIsResourceInUse() {
-        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
-             ClusterBackend backend = backend(maps, 1)) {
+        try (ClusterBackend backend = backend(1)) {
             backend.createTable(music("songs"));
             assertThatThrownBy(() -> backend.createTable(music("songs")))
                     .isInstanceOfSatisfying(DynamoDbException.class,
@@ -86,8 +238,7 @@ class KubernetesTablesTest {
 
     @Test
     void namesThatAreNotKubernetesNamesAreRefusedWithAClearMessage() {
-        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
-             ClusterBackend backend = backend(maps, 10)) {
+        try (ClusterBackend backend = backend(10)) {
             for (String name : new String[] {"Music", "music_2024", "music.v1", "-music", "music-"}) {
                 assertThatThrownBy(() -> backend.createTable(music(name)))
                         .isInstanceOfSatisfying(DynamoDbException.class, e -> {
@@ -108,8 +259,7 @@ class KubernetesTablesTest {
 
     @Test
     void deleteTableDeletesTheResource() {
-        try (KubernetesShardMaps maps = new KubernetesShardMaps(client, "kubedyn");
-             ClusterBackend backend = backend(maps, 1)) {
+        try (ClusterBackend backend = backend(1)) {
             backend.createTable(music("gone"));
             TableDefinition deleted = backend.deleteTable("gone");
             assertThat(deleted.name()).isEqualTo("gone");
