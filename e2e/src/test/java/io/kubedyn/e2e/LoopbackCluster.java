@@ -1,0 +1,201 @@
+package io.kubedyn.e2e;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The whole system on one machine, wired as the Helm chart wires it in a cluster: a Kubernetes
+ * API server (fabric8's mock, CRUD mode) with the chart's CRD, the packaged operator reconciling
+ * {@code Table}s into StatefulSets, a {@link LoopbackKubelet} running the StatefulSets' pods as
+ * storage-pod processes, an {@link OwnerGarbageCollector} deleting what a deleted owner leaves, and the packaged gateway in cluster mode with Kubernetes discovery,
+ * resolving the shards' Service names through {@link ClusterDns}. Users reach it as in a
+ * cluster: the AWS SDK at the gateway's endpoint, kubectl at the API server.
+ */
+final class LoopbackCluster implements AutoCloseable {
+    static final String NAMESPACE = "kubedyn";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path workDir;
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private final MockApiServer api;
+    private final LoopbackKubelet kubelet;
+    private final PackagedService operator;
+    private final PackagedService gateway;
+    private final int operatorPort;
+    private final int gatewayPort;
+
+    /**
+     * Starts everything and returns once the operator is ready and the gateway answers.
+     *
+     * @param tableShards shards of a table made through the DynamoDB API (CreateTable)
+     * @param restartBackOff how long the kubelet leaves a crashed pod down before restarting it
+     */
+    LoopbackCluster(Path workDir, int tableShards, Duration restartBackOff) throws Exception {
+        this.workDir = workDir;
+        deleteRecursively(workDir);
+        Files.createDirectories(workDir);
+        try {
+            api = own(new MockApiServer(NAMESPACE));
+            ClusterDns dns = new ClusterDns(workDir.resolve("hosts"));
+            // A /24 of its own per cluster, so the pods of one test class never meet the
+            // lingering sockets of another's.
+            String subnet = "127." + ThreadLocalRandom.current().nextInt(100, 200) + "."
+                    + ThreadLocalRandom.current().nextInt(0, 256);
+            own(new OwnerGarbageCollector(api.client(), NAMESPACE));
+            kubelet = own(new LoopbackKubelet(api.client(), NAMESPACE, workDir, dns, subnet, restartBackOff));
+            operatorPort = freePort();
+            List<String> operatorOptions = new ArrayList<>(api.quarkusClientOptions());
+            operatorOptions.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + operatorPort,
+                    "-Dkubedyn.operator.storage-image=kubedyn/storage-pod:e2e",
+                    "-Dkubedyn.operator.cluster-domain=" + ClusterDns.CLUSTER_DOMAIN));
+            operator = own(new PackagedService("operator", "operator", operatorOptions, Map.of(),
+                    workDir.resolve("logs").resolve("operator.log")).start());
+            gatewayPort = freePort();
+            List<String> gatewayOptions = new ArrayList<>(api.clientOptions());
+            gatewayOptions.addAll(dns.resolverOptions());
+            gatewayOptions.addAll(List.of("-Dquarkus.http.port=" + gatewayPort,
+                    "-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.discovery=kubernetes",
+                    "-Dkubedyn.cluster.namespace=" + NAMESPACE, "-Dkubedyn.cluster.table-shards=" + tableShards,
+                    "-Dkubedyn.data-dir=" + workDir.resolve("gateway-data").toAbsolutePath()));
+            gateway = own(new PackagedService("gateway", "gateway", gatewayOptions, Map.of(),
+                    workDir.resolve("logs").resolve("gateway.log")).start());
+            awaitStarted(operator, () -> httpOk(URI.create("http://127.0.0.1:" + operatorPort + "/q/health/ready")));
+            awaitStarted(gateway, this::gatewayAnswers);
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** An AWS SDK v2 client at the gateway, configured as a user's: the SDK's standard retries. */
+    DynamoDbClient dynamoDb() {
+        return client(3);
+    }
+
+    /** A client that reports the first error rather than retrying it, to see what the gateway answers. */
+    DynamoDbClient dynamoDbWithoutRetries() {
+        return client(1);
+    }
+
+    private DynamoDbClient client(int attempts) {
+        return DynamoDbClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + gatewayPort))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("e2e", "e2e")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(attempts)))
+                .build();
+    }
+
+    /** kubectl's view: a client of the API server in the system's namespace. */
+    KubernetesClient kubectl() {
+        return api.client();
+    }
+
+    LoopbackKubelet kubelet() {
+        return kubelet;
+    }
+
+    /** The logs of the operator and the gateway, for failure messages. */
+    String controlPlaneLogs() {
+        return "--- operator (" + operator.log() + ")\n" + operator.logTail()
+                + "\n--- gateway (" + gateway.log() + ")\n" + gateway.logTail();
+    }
+
+    private boolean gatewayAnswers() {
+        try (DynamoDbClient client = dynamoDbWithoutRetries()) {
+            client.listTables();
+            return true;
+        } catch (SdkException e) {
+            return false;
+        }
+    }
+
+    private static boolean httpOk(URI uri) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void awaitStarted(PackagedService service, BooleanSupplier started) throws InterruptedException {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (!started.getAsBoolean()) {
+            if (!service.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the " + service.name() + " did not start; its log ("
+                        + service.log() + ") ends:\n" + service.logTail());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private <T extends AutoCloseable> T own(T part) {
+        parts.add(0, part);
+        return part;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** Stops the gateway, the operator, the pods and the API server, in that order. */
+    @Override
+    public void close() throws Exception {
+        Exception first = null;
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        parts.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}

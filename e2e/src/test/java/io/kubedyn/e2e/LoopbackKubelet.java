@@ -1,0 +1,361 @@
+package io.kubedyn.e2e;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Test-only stand-in for what a cluster runs below the API server, for StatefulSets: the
+ * StatefulSet controller, the kubelet and kube-dns, on one machine and without containers.
+ * For every replica of every StatefulSet in the namespace it runs the pod's one container as a
+ * process of the packaged storage pod, configured exactly by the pod template (its environment,
+ * with {@code fieldRef}s resolved), on an address of its own in 127.0.0.0/8 (its "pod IP", so
+ * every pod listens on the template's container ports as in a cluster), with each
+ * volumeClaimTemplate's volume as a directory that outlives the pod. It probes the template's
+ * readiness probe, reports ready replicas in the StatefulSet's status, publishes ready pods in
+ * {@link ClusterDns}, restarts a pod whose process died after a back-off (restartPolicy Always),
+ * replaces pods whose template changed, and stops the pods of a deleted StatefulSet.
+ */
+final class LoopbackKubelet implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LoopbackKubelet.class);
+    private static final String STORAGE_POD_IMAGE = "kubedyn/storage-pod";
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Path workDir;
+    private final ClusterDns dns;
+    private final String subnet;
+    private final Duration restartBackOff;
+    private final SharedIndexInformer<StatefulSet> statefulSets;
+    private final SharedIndexInformer<Service> services;
+    private final Map<String, Pod> pods = new ConcurrentHashMap<>();
+    private final Map<String, String> podAddresses = new ConcurrentHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "loopback-kubelet");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * @param subnet the first three octets of the pods' addresses, e.g. {@code 127.42.7}
+     * @param restartBackOff how long a dead pod stays down before its restart (Kubernetes
+     *        starts its crash back-off at 10 s)
+     */
+    LoopbackKubelet(KubernetesClient client, String namespace, Path workDir, ClusterDns dns, String subnet,
+                    Duration restartBackOff) {
+        this.client = client;
+        this.namespace = namespace;
+        this.workDir = workDir;
+        this.dns = dns;
+        this.subnet = subnet;
+        this.restartBackOff = restartBackOff;
+        this.statefulSets = client.apps().statefulSets().inNamespace(namespace).inform();
+        this.services = client.services().inNamespace(namespace).inform();
+        loop.scheduleWithFixedDelay(this::syncQuietly, 0, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** The pods this kubelet runs, by name. */
+    List<String> podNames() {
+        return pods.keySet().stream().sorted().toList();
+    }
+
+    /** The pod's address ("pod IP"). */
+    String address(String pod) {
+        return Optional.ofNullable(podAddresses.get(pod))
+                .orElseThrow(() -> new IllegalArgumentException("no pod " + pod + "; pods: " + podNames()));
+    }
+
+    /** The pod's HTTP side (health and metrics), at the container port named {@code http}. */
+    URI httpEndpoint(String pod) {
+        Pod running = existing(pod);
+        return URI.create("http://" + running.address + ":" + running.port("http"));
+    }
+
+    boolean isReady(String pod) {
+        Pod running = pods.get(pod);
+        return running != null && running.ready;
+    }
+
+    /** How many times the pod was restarted after its process died. */
+    int restarts(String pod) {
+        return existing(pod).restarts;
+    }
+
+    /** kill -9 of the pod's process, as a crashing JVM or an OOM kill; the kubelet restarts it after the back-off. */
+    void kill(String pod) throws InterruptedException {
+        existing(pod).process.kill();
+    }
+
+    /** The end of the pod's log, for failure messages. */
+    String logTail(String pod) {
+        return existing(pod).process.logTail();
+    }
+
+    private Pod existing(String pod) {
+        return Optional.ofNullable(pods.get(pod))
+                .orElseThrow(() -> new IllegalArgumentException("no pod " + pod + "; pods: " + podNames()));
+    }
+
+    private void syncQuietly() {
+        try {
+            sync();
+        } catch (RuntimeException | IOException e) {
+            LOG.warn("kubelet sync failed; retrying", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sync() throws IOException, InterruptedException {
+        Map<String, StatefulSet> wanted = new HashMap<>();
+        for (StatefulSet statefulSet : statefulSets.getStore().list()) {
+            wanted.put(statefulSet.getMetadata().getName(), statefulSet);
+        }
+        for (Pod pod : List.copyOf(pods.values())) {
+            StatefulSet owner = wanted.get(pod.statefulSet);
+            if (owner == null || pod.ordinal >= replicas(owner)) {
+                LOG.info("stopping pod {}: its StatefulSet is gone or scaled down", pod.name);
+                pod.process.close();
+                pods.remove(pod.name);
+            }
+        }
+        for (StatefulSet statefulSet : wanted.values()) {
+            if (statefulSet.getMetadata().getDeletionTimestamp() != null) {
+                continue;
+            }
+            int ready = 0;
+            for (int ordinal = 0; ordinal < replicas(statefulSet); ordinal++) {
+                Pod pod = runPod(statefulSet, ordinal);
+                if (pod != null && pod.ready) {
+                    ready++;
+                }
+            }
+            reportStatus(statefulSet, ready);
+        }
+        publishDns(wanted);
+    }
+
+    private Pod runPod(StatefulSet statefulSet, int ordinal) throws IOException, InterruptedException {
+        String name = statefulSet.getMetadata().getName() + "-" + ordinal;
+        PodTemplateSpec template = statefulSet.getSpec().getTemplate();
+        Pod pod = pods.get(name);
+        if (pod != null && !Objects.equals(pod.template, template)) {
+            LOG.info("replacing pod {}: its template changed", name);
+            pod.process.close();
+            pods.remove(name);
+            pod = null;
+        }
+        if (pod == null) {
+            pod = new Pod(statefulSet, ordinal, podAddresses.computeIfAbsent(name, n -> subnet + "." + (podAddresses.size() + 2)));
+            pods.put(name, pod);
+            pod.process.start();
+            return pod;
+        }
+        if (!pod.process.isAlive()) {
+            pod.ready = false;
+            Instant now = Instant.now();
+            if (pod.diedAt == null) {
+                pod.diedAt = now;
+                LOG.info("pod {} died; restarting it in {}", name, restartBackOff);
+            } else if (now.isAfter(pod.diedAt.plus(restartBackOff))) {
+                pod.diedAt = null;
+                pod.restarts++;
+                pod.process.start();
+            }
+            return pod;
+        }
+        pod.ready = probe(pod);
+        return pod;
+    }
+
+    private boolean probe(Pod pod) {
+        HTTPGetAction readiness = pod.container.getReadinessProbe().getHttpGet();
+        URI uri = URI.create("http://" + pod.address + ":" + pod.port(readiness.getPort().getStrVal() != null
+                ? readiness.getPort().getStrVal() : readiness.getPort().getIntVal().toString()) + readiness.getPath());
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void reportStatus(StatefulSet statefulSet, int ready) {
+        int replicas = replicas(statefulSet);
+        var status = statefulSet.getStatus();
+        if (status != null && Objects.equals(status.getReadyReplicas(), ready) && Objects.equals(status.getReplicas(), replicas)
+                && Objects.equals(status.getObservedGeneration(), statefulSet.getMetadata().getGeneration())) {
+            return;
+        }
+        client.apps().statefulSets().inNamespace(namespace).withName(statefulSet.getMetadata().getName())
+                .editStatus(s -> {
+                    s.setStatus(new StatefulSetStatusBuilder()
+                            .withObservedGeneration(statefulSet.getMetadata().getGeneration())
+                            .withReplicas(replicas).withCurrentReplicas(replicas).withUpdatedReplicas(replicas)
+                            .withReadyReplicas(ready).withAvailableReplicas(ready)
+                            .build());
+                    return s;
+                });
+    }
+
+    private void publishDns(Map<String, StatefulSet> statefulSets) {
+        Map<String, List<String>> records = new LinkedHashMap<>();
+        for (Pod pod : pods.values()) {
+            StatefulSet owner = statefulSets.get(pod.statefulSet);
+            String serviceName = owner == null ? null : owner.getSpec().getServiceName();
+            Service service = serviceName == null ? null : services.getStore().getByKey(namespace + "/" + serviceName);
+            if (service == null) {
+                continue;
+            }
+            boolean publishNotReady = Boolean.TRUE.equals(service.getSpec().getPublishNotReadyAddresses());
+            if (pod.ready || (publishNotReady && pod.process.isAlive())) {
+                records.computeIfAbsent(ClusterDns.serviceName(serviceName, namespace), n -> new ArrayList<>()).add(pod.address);
+                records.put(ClusterDns.podName(pod.name, serviceName, namespace), List.of(pod.address));
+            }
+        }
+        dns.publish(records);
+    }
+
+    private static int replicas(StatefulSet statefulSet) {
+        Integer replicas = statefulSet.getSpec().getReplicas();
+        return replicas == null ? 1 : replicas;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        loop.shutdownNow();
+        loop.awaitTermination(30, TimeUnit.SECONDS);
+        statefulSets.close();
+        services.close();
+        for (Pod pod : pods.values()) {
+            pod.process.close();
+        }
+    }
+
+    /** One pod of a StatefulSet: its container as a process, and what the kubelet knows of it. */
+    private final class Pod {
+        final String name;
+        final String statefulSet;
+        final int ordinal;
+        final String address;
+        final PodTemplateSpec template;
+        final Container container;
+        final PackagedService process;
+        boolean ready;
+        Instant diedAt;
+        int restarts;
+
+        Pod(StatefulSet owner, int ordinal, String address) throws IOException {
+            this.statefulSet = owner.getMetadata().getName();
+            this.ordinal = ordinal;
+            this.name = statefulSet + "-" + ordinal;
+            this.address = address;
+            this.template = owner.getSpec().getTemplate();
+            List<Container> containers = template.getSpec().getContainers();
+            if (containers.size() != 1 || !containers.get(0).getImage().startsWith(STORAGE_POD_IMAGE + ":")) {
+                throw new IllegalStateException("pod " + name + ": this kubelet runs one " + STORAGE_POD_IMAGE
+                        + " container per pod, the template has " + containers);
+            }
+            this.container = containers.get(0);
+            this.process = new PackagedService(name, "storage-pod", List.of(), environment(owner),
+                    workDir.resolve("logs").resolve(name + ".log"));
+        }
+
+        /** The container's environment as the kubelet gives it, plus the pod's network identity. */
+        private Map<String, String> environment(StatefulSet owner) throws IOException {
+            Map<String, String> volumes = new HashMap<>();
+            for (VolumeMount mount : Optional.ofNullable(container.getVolumeMounts()).orElse(List.of())) {
+                String claim = mount.getName() + "-" + name;
+                boolean fromClaimTemplate = owner.getSpec().getVolumeClaimTemplates().stream()
+                        .anyMatch(t -> t.getMetadata().getName().equals(mount.getName()));
+                if (!fromClaimTemplate) {
+                    throw new IllegalStateException("pod " + name + ": volume " + mount.getName()
+                            + " is not from a volumeClaimTemplate; this kubelet mounts only those");
+                }
+                Path directory = workDir.resolve("volumes").resolve(claim);
+                Files.createDirectories(directory);
+                volumes.put(mount.getMountPath(), directory.toAbsolutePath().toString());
+            }
+            Map<String, String> environment = new LinkedHashMap<>();
+            for (EnvVar variable : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
+                environment.put(variable.getName(), onVolumes(valueOf(variable), volumes));
+            }
+            // The pod's own network namespace: its container ports on its own address.
+            environment.put("QUARKUS_HTTP_HOST", address);
+            environment.put("QUARKUS_GRPC_SERVER_HOST", address);
+            return environment;
+        }
+
+        private String valueOf(EnvVar variable) {
+            if (variable.getValueFrom() == null) {
+                return Objects.requireNonNullElse(variable.getValue(), "");
+            }
+            String field = variable.getValueFrom().getFieldRef() == null ? null
+                    : variable.getValueFrom().getFieldRef().getFieldPath();
+            if ("metadata.name".equals(field)) {
+                return name;
+            }
+            if ("metadata.namespace".equals(field)) {
+                return namespace;
+            }
+            if ("status.podIP".equals(field)) {
+                return address;
+            }
+            throw new IllegalStateException("pod " + name + ": env " + variable.getName() + " comes from "
+                    + variable.getValueFrom() + ", which this kubelet does not resolve");
+        }
+
+        /** A path inside a mounted volume, as the container sees it, to the volume's directory. */
+        private static String onVolumes(String value, Map<String, String> volumes) {
+            for (Map.Entry<String, String> volume : volumes.entrySet()) {
+                if (value.equals(volume.getKey()) || value.startsWith(volume.getKey() + "/")) {
+                    return volume.getValue() + value.substring(volume.getKey().length());
+                }
+            }
+            return value;
+        }
+
+        int port(String nameOrNumber) {
+            for (ContainerPort port : container.getPorts()) {
+                if (nameOrNumber.equals(port.getName()) || nameOrNumber.equals(port.getContainerPort().toString())) {
+                    return port.getContainerPort();
+                }
+            }
+            throw new IllegalStateException("pod " + name + " has no container port " + nameOrNumber);
+        }
+    }
+}

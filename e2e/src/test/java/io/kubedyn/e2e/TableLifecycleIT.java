@@ -1,0 +1,223 @@
+package io.kubedyn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.kubedyn.crd.Table;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+/**
+ * A table's whole life through the running system, as its users see it: created with the AWS SDK
+ * (or with kubectl from the documented example), provisioned by the operator into three shards
+ * whose pods the kubelet runs, served through the gateway's routing, and deleted again.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TableLifecycleIT {
+    private static final Duration PROVISIONING = Duration.ofSeconds(120);
+
+    private LoopbackCluster cluster;
+    private DynamoDbClient dynamoDb;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        cluster = new LoopbackCluster(Path.of("target", "e2e", getClass().getSimpleName()), 3, Duration.ofSeconds(10));
+        dynamoDb = cluster.dynamoDb();
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        if (dynamoDb != null) {
+            dynamoDb.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void createTableThroughTheSdkBecomesActiveOnThreeShardsAndServesTheSeedWalkthrough() throws Exception {
+        CreateTableResponse created = dynamoDb.createTable(b -> b.tableName("songs")
+                .attributeDefinitions(attribute("Artist"), attribute("SongTitle"))
+                .keySchema(key("Artist", KeyType.HASH), key("SongTitle", KeyType.RANGE))
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        assertThat(created.tableDescription().tableStatus()).isEqualTo(TableStatus.CREATING);
+
+        TableDescription active = awaitActive("songs");
+        assertThat(active.keySchema()).containsExactly(key("Artist", KeyType.HASH), key("SongTitle", KeyType.RANGE));
+        assertThat(cluster.kubectl().apps().statefulSets().list().getItems())
+                .extracting(s -> s.getMetadata().getName())
+                .contains("songs-shard-0", "songs-shard-1", "songs-shard-2");
+        assertThat(cluster.kubelet().podNames()).contains("songs-shard-0-0", "songs-shard-1-0", "songs-shard-2-0");
+
+        dynamoDb.putItem(b -> b.tableName("songs").item(Map.of(
+                "Artist", s("1000mods"), "SongTitle", s("Vidage"), "Released", n("2011"))));
+        dynamoDb.putItem(b -> b.tableName("songs").item(Map.of(
+                "Artist", s("1000mods"), "SongTitle", s("Claws"), "Album", s("Vultures"))));
+        dynamoDb.putItem(b -> b.tableName("songs").item(Map.of("Artist", s("Kyuss"), "SongTitle", s("Space Cadet"))));
+        assertThat(dynamoDb.getItem(b -> b.tableName("songs").key(song("1000mods", "Claws"))).item())
+                .isEqualTo(Map.of("Artist", s("1000mods"), "SongTitle", s("Claws"), "Album", s("Vultures")));
+        QueryResponse songs = dynamoDb.query(b -> b.tableName("songs").keyConditionExpression("Artist = :a")
+                .expressionAttributeValues(Map.of(":a", s("1000mods"))));
+        assertThat(songs.items()).extracting(i -> i.get("SongTitle").s()).containsExactly("Claws", "Vidage");
+        Map<String, AttributeValue> updated = dynamoDb.updateItem(b -> b.tableName("songs").key(song("Kyuss", "Space Cadet"))
+                .updateExpression("SET Plays = if_not_exists(Plays, :zero) + :one")
+                .expressionAttributeValues(Map.of(":zero", n("0"), ":one", n("1")))
+                .returnValues("ALL_NEW")).attributes();
+        assertThat(updated).containsEntry("Plays", n("1"));
+    }
+
+    @Test
+    @Order(2)
+    void itemsSpreadOverTheThreePodsAndAQueryTouchesOnlyOne() throws Exception {
+        Map<String, StoragePodMetrics> pods = new HashMap<>();
+        for (int shard = 0; shard < 3; shard++) {
+            String pod = "songs-shard-" + shard + "-0";
+            pods.put(pod, new StoragePodMetrics(cluster.kubelet().httpEndpoint(pod)));
+        }
+        Map<String, Long> writesBefore = served(pods, "write");
+        for (int artist = 0; artist < 60; artist++) {
+            for (int title = 0; title < 5; title++) {
+                String a = "artist-" + artist;
+                String t = "title-" + title;
+                dynamoDb.putItem(b -> b.tableName("songs").item(song(a, t)));
+            }
+        }
+        Map<String, Long> writesAfter = served(pods, "write");
+        long total = 0;
+        for (String pod : pods.keySet()) {
+            long writes = writesAfter.get(pod) - writesBefore.get(pod);
+            assertThat(writes).as("writes served by %s", pod).isPositive();
+            total += writes;
+        }
+        assertThat(total).isEqualTo(300);
+
+        List<Map<String, AttributeValue>> scanned = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse page = dynamoDb.scan(b -> b.tableName("songs").limit(40).exclusiveStartKey(from));
+            scanned.addAll(page.items());
+            start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        assertThat(scanned).hasSize(303);
+
+        Map<String, Long> queriesBefore = served(pods, "query");
+        QueryResponse partition = dynamoDb.query(b -> b.tableName("songs").keyConditionExpression("Artist = :a")
+                .expressionAttributeValues(Map.of(":a", s("artist-7"))));
+        assertThat(partition.items()).extracting(i -> i.get("SongTitle").s())
+                .containsExactly("title-0", "title-1", "title-2", "title-3", "title-4");
+        Map<String, Long> queriesAfter = served(pods, "query");
+        assertThat(pods.keySet().stream().filter(p -> queriesAfter.get(p) > queriesBefore.get(p)))
+                .as("pods that served the one-partition query").hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    void theDocumentedTableAppliedWithKubectlIsServedThroughTheSdk() throws Exception {
+        try (InputStream yaml = Files.newInputStream(Path.of("..", "docs", "examples", "music-table.yaml"))) {
+            cluster.kubectl().resources(Table.class).load(yaml).create();
+        }
+        TableDescription music = awaitActive("music");
+        assertThat(music.attributeDefinitions()).containsExactlyInAnyOrder(attribute("Artist"), attribute("SongTitle"));
+        assertThat(dynamoDb.listTables().tableNames()).containsExactly("music", "songs");
+
+        dynamoDb.putItem(b -> b.tableName("music").item(song("No One You Know", "Call Me Today")));
+        assertThat(dynamoDb.getItem(b -> b.tableName("music").key(song("No One You Know", "Call Me Today")))
+                .hasItem()).isTrue();
+        assertThat(dynamoDb.getItem(b -> b.tableName("songs").key(song("No One You Know", "Call Me Today")))
+                .hasItem()).as("an item of music is not in songs").isFalse();
+    }
+
+    @Test
+    @Order(4)
+    void deleteTableThroughTheSdkRemovesTheTableItsShardsAndTheirPods() {
+        dynamoDb.deleteTable(b -> b.tableName("songs"));
+        dynamoDb.waiter().waitUntilTableNotExists(b -> b.tableName("songs"),
+                this::pollEveryHalfSecond);
+        await().atMost(PROVISIONING).untilAsserted(() -> {
+            assertThat(cluster.kubectl().resources(Table.class).withName("songs").get()).isNull();
+            assertThat(cluster.kubectl().apps().statefulSets().list().getItems())
+                    .extracting(StatefulSet::getMetadata).extracting(m -> m.getName())
+                    .containsExactlyInAnyOrder("music-shard-0", "music-shard-1", "music-shard-2");
+            assertThat(cluster.kubelet().podNames()).containsExactly("music-shard-0-0", "music-shard-1-0", "music-shard-2-0");
+        });
+        assertThat(dynamoDb.listTables().tableNames()).containsExactly("music");
+        assertThat(dynamoDb.getItem(b -> b.tableName("music").key(song("No One You Know", "Call Me Today")))
+                .hasItem()).as("the other table is untouched").isTrue();
+    }
+
+    private TableDescription awaitActive(String table) {
+        try {
+            return dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table),
+                    this::pollEveryHalfSecond)
+                    .matched().response().orElseThrow().table();
+        } catch (RuntimeException e) {
+            throw new AssertionError("table " + table + " did not become ACTIVE:\n" + cluster.controlPlaneLogs(), e);
+        }
+    }
+
+    /** The SDK's table waiters poll every 20 s by default; a test needs finer steps. */
+    private void pollEveryHalfSecond(WaiterOverrideConfiguration.Builder waiter) {
+        waiter.waitTimeout(PROVISIONING).maxAttempts(1000)
+                .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(500)));
+    }
+
+    private static Map<String, Long> served(Map<String, StoragePodMetrics> pods, String operation) throws Exception {
+        Map<String, Long> served = new HashMap<>();
+        for (Map.Entry<String, StoragePodMetrics> pod : pods.entrySet()) {
+            served.put(pod.getKey(), pod.getValue().served(operation));
+        }
+        return served;
+    }
+
+    private static AttributeDefinition attribute(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+
+    private static Map<String, AttributeValue> song(String artist, String title) {
+        return Map.of("Artist", s(artist), "SongTitle", s(title));
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(String value) {
+        return AttributeValue.fromN(value);
+    }
+}
