@@ -38,12 +38,12 @@ final class ClusterDns {
     }
 
     /**
-     * The JVM options under which a process resolves through this DNS; caching is off, so a name
-     * that did not resolve a moment ago (a pod not yet ready) resolves as soon as it is published.
+     * The JVM option under which a process resolves names through this DNS. Caching stays as the
+     * process configures it (the gateway's image sets its own TTLs), so a test sees what the
+     * cache does to a changed answer.
      */
-    List<String> resolverOptions() {
-        return List.of("-Djdk.net.hosts.file=" + hostsFile.toAbsolutePath(),
-                "-Dsun.net.inetaddr.ttl=0", "-Dsun.net.inetaddr.negative.ttl=0");
+    String resolverOption() {
+        return "-Djdk.net.hosts.file=" + hostsFile.toAbsolutePath();
     }
 
     /** Replaces every record: name to its addresses. */

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -36,6 +38,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 final class LoopbackCluster implements AutoCloseable {
     static final String NAMESPACE = "kubedyn";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Pattern JAVA_OPTS_APPEND = Pattern.compile("ENV JAVA_OPTS_APPEND=\"([^\"]*)\"");
 
     private final Path workDir;
     private final List<AutoCloseable> parts = new ArrayList<>();
@@ -73,9 +76,12 @@ final class LoopbackCluster implements AutoCloseable {
             operator = own(new PackagedService("operator", "operator", operatorOptions, Map.of(),
                     workDir.resolve("logs").resolve("operator.log")).start());
             gatewayPort = freePort();
-            List<String> gatewayOptions = new ArrayList<>(api.clientOptions());
-            gatewayOptions.addAll(dns.resolverOptions());
-            gatewayOptions.addAll(List.of("-Dquarkus.http.port=" + gatewayPort,
+            // The JVM options of the gateway's image first (DNS caching among them), then where
+            // this run differs from a pod: loopback, its port, its directory, the API server.
+            List<String> gatewayOptions = new ArrayList<>(imageJvmOptions("gateway"));
+            gatewayOptions.addAll(api.clientOptions());
+            gatewayOptions.add(dns.resolverOption());
+            gatewayOptions.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + gatewayPort,
                     "-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.discovery=kubernetes",
                     "-Dkubedyn.cluster.namespace=" + NAMESPACE, "-Dkubedyn.cluster.table-shards=" + tableShards,
                     "-Dkubedyn.data-dir=" + workDir.resolve("gateway-data").toAbsolutePath()));
@@ -154,6 +160,22 @@ final class LoopbackCluster implements AutoCloseable {
             }
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * The {@code -D} options a module's container image gives the JVM ({@code JAVA_OPTS_APPEND}
+     * in its Dockerfile), so the process runs configured as in its pod. Later options on the
+     * command line override these.
+     */
+    private static List<String> imageJvmOptions(String module) throws IOException {
+        Path dockerfile = Path.of("..", module, "src", "main", "docker", "Dockerfile.jvm");
+        for (String line : Files.readAllLines(dockerfile)) {
+            Matcher options = JAVA_OPTS_APPEND.matcher(line.trim());
+            if (options.matches()) {
+                return List.of(options.group(1).trim().split("\\s+"));
+            }
+        }
+        throw new IllegalStateException(dockerfile + " sets no JAVA_OPTS_APPEND");
     }
 
     private <T extends AutoCloseable> T own(T part) {

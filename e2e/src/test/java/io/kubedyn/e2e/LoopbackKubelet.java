@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * For every replica of every StatefulSet in the namespace it runs the pod's one container as a
  * process of the packaged storage pod, configured exactly by the pod template (its environment,
  * with {@code fieldRef}s resolved), on an address of its own in 127.0.0.0/8 (its "pod IP", so
- * every pod listens on the template's container ports as in a cluster), with each
+ * every pod listens on the template's container ports as in a cluster; a container restart keeps
+ * it, a new pod gets a new one), with each
  * volumeClaimTemplate's volume as a directory that outlives the pod. It probes the template's
  * readiness probe, reports ready replicas in the StatefulSet's status, publishes ready pods in
  * {@link ClusterDns}, restarts a pod whose process died after a back-off (restartPolicy Always),
@@ -59,7 +61,7 @@ final class LoopbackKubelet implements AutoCloseable {
     private final SharedIndexInformer<StatefulSet> statefulSets;
     private final SharedIndexInformer<Service> services;
     private final Map<String, Pod> pods = new ConcurrentHashMap<>();
-    private final Map<String, String> podAddresses = new ConcurrentHashMap<>();
+    private final AtomicInteger lastHost = new AtomicInteger(1);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "loopback-kubelet");
@@ -90,10 +92,9 @@ final class LoopbackKubelet implements AutoCloseable {
         return pods.keySet().stream().sorted().toList();
     }
 
-    /** The pod's address ("pod IP"). */
+    /** The pod's address ("pod IP"): kept across container restarts, new for a new pod. */
     String address(String pod) {
-        return Optional.ofNullable(podAddresses.get(pod))
-                .orElseThrow(() -> new IllegalArgumentException("no pod " + pod + "; pods: " + podNames()));
+        return existing(pod).address;
     }
 
     /** The pod's HTTP side (health and metrics), at the container port named {@code http}. */
@@ -117,6 +118,19 @@ final class LoopbackKubelet implements AutoCloseable {
         existing(pod).process.kill();
     }
 
+    /**
+     * {@code kubectl delete pod}: the pod is stopped (SIGTERM, then SIGKILL after the grace
+     * period) and its StatefulSet's controller creates it again, same name and volumes, with a
+     * new address, as a rolling update or a drained node does.
+     */
+    void deletePod(String pod) throws InterruptedException {
+        Pod deleted = existing(pod);
+        synchronized (this) {
+            pods.remove(pod);
+            deleted.process.close();
+        }
+    }
+
     /** The end of the pod's log, for failure messages. */
     String logTail(String pod) {
         return existing(pod).process.logTail();
@@ -129,7 +143,9 @@ final class LoopbackKubelet implements AutoCloseable {
 
     private void syncQuietly() {
         try {
-            sync();
+            synchronized (this) {
+                sync();
+            }
         } catch (RuntimeException | IOException e) {
             LOG.warn("kubelet sync failed; retrying", e);
         } catch (InterruptedException e) {
@@ -177,7 +193,7 @@ final class LoopbackKubelet implements AutoCloseable {
             pod = null;
         }
         if (pod == null) {
-            pod = new Pod(statefulSet, ordinal, podAddresses.computeIfAbsent(name, n -> subnet + "." + (podAddresses.size() + 2)));
+            pod = new Pod(statefulSet, ordinal, subnet + "." + lastHost.incrementAndGet());
             pods.put(name, pod);
             pod.process.start();
             return pod;
