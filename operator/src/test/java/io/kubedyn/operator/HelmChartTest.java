@@ -171,10 +171,21 @@ class HelmChartTest {
     assertThat(env(gateway)).containsExactlyInAnyOrderEntriesOf(Map.of(
         "KUBEDYN_BACKEND", "cluster",
         "KUBEDYN_CLUSTER_DISCOVERY", "kubernetes",
-        "KUBEDYN_CLUSTER_NAMESPACE", "kubedyn"));
+        "KUBEDYN_CLUSTER_NAMESPACE", "kubedyn",
+        "KUBEDYN_CLUSTER_TABLE_SHARDS", "1"));
     var container = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getReadinessProbe().getTcpSocket().getPort().getStrVal())
         .isEqualTo("dynamodb");
+  }
+
+  @Test
+  void tablesCreatedThroughTheDynamoDbApiGetTheConfiguredShardCount() {
+    List<HasMetadata> objects = render(template().withName("kubedyn").withNamespace("kubedyn")
+        .set("gateway.tableShards", "4").call());
+    assertThat(env(only(objects, Deployment.class, "kubedyn-gateway")))
+        .containsEntry("KUBEDYN_CLUSTER_TABLE_SHARDS", "4");
+    assertThatThrownBy(() -> template().withName("kubedyn").set("gateway.tableShards", "0").call())
+        .as("a table needs a shard").hasMessageContaining("tableShards");
   }
 
   @Test
