@@ -25,7 +25,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * The whole system on one machine, wired as the Helm chart wires it in a cluster: a Kubernetes
@@ -38,6 +41,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 final class LoopbackCluster implements AutoCloseable {
     static final String NAMESPACE = "kubedyn";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration PROVISIONING = Duration.ofSeconds(120);
     private static final Pattern JAVA_OPTS_APPEND = Pattern.compile("ENV JAVA_OPTS_APPEND=\"([^\"]*)\"");
 
     private final Path workDir;
@@ -48,6 +52,7 @@ final class LoopbackCluster implements AutoCloseable {
     private final PackagedService gateway;
     private final int operatorPort;
     private final int gatewayPort;
+    private final DynamoDbClient dynamoDb;
 
     /**
      * Starts everything and returns once the operator is ready and the gateway answers.
@@ -89,15 +94,44 @@ final class LoopbackCluster implements AutoCloseable {
                     workDir.resolve("logs").resolve("gateway.log")).start());
             awaitStarted(operator, () -> httpOk(URI.create("http://127.0.0.1:" + operatorPort + "/q/health/ready")));
             awaitStarted(gateway, this::gatewayAnswers);
+            dynamoDb = own(client(3));
         } catch (Exception | Error e) {
             close();
             throw e;
         }
     }
 
-    /** An AWS SDK v2 client at the gateway, configured as a user's: the SDK's standard retries. */
+    /**
+     * An AWS SDK v2 client at the gateway, configured as a user's: the SDK's standard retries.
+     * One per cluster, closed with it.
+     */
     DynamoDbClient dynamoDb() {
-        return client(3);
+        return dynamoDb;
+    }
+
+    /** Waits, as a user's SDK waiter does, until DescribeTable answers ACTIVE; what it answered then. */
+    TableDescription awaitActive(String table) {
+        try {
+            return dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table), LoopbackCluster::provisioningWaiter)
+                    .matched().response().orElseThrow().table();
+        } catch (RuntimeException e) {
+            throw new AssertionError("table " + table + " did not become ACTIVE:\n" + controlPlaneLogs(), e);
+        }
+    }
+
+    /** Waits until DescribeTable answers ResourceNotFoundException. */
+    void awaitGone(String table) {
+        try {
+            dynamoDb.waiter().waitUntilTableNotExists(b -> b.tableName(table), LoopbackCluster::provisioningWaiter);
+        } catch (RuntimeException e) {
+            throw new AssertionError("table " + table + " was not deleted:\n" + controlPlaneLogs(), e);
+        }
+    }
+
+    /** The SDK's table waiters poll every 20 s by default; starting pods takes seconds here. */
+    private static void provisioningWaiter(WaiterOverrideConfiguration.Builder waiter) {
+        waiter.waitTimeout(PROVISIONING).maxAttempts(1000)
+                .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(500)));
     }
 
     /** A client that reports the first error rather than retrying it, to see what the gateway answers. */

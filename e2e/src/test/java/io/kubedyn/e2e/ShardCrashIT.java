@@ -27,8 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -65,14 +63,11 @@ class ShardCrashIT {
                         .attributeType(ScalarAttributeType.S).build())
                 .keySchema(KeySchemaElement.builder().attributeName("OrderId").keyType(KeyType.HASH).build())
                 .billingMode("PAY_PER_REQUEST"));
-        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(TABLE), ShardCrashIT::pollEveryHalfSecond);
+        cluster.awaitActive(TABLE);
     }
 
     @AfterAll
     void stopCluster() throws Exception {
-        if (dynamoDb != null) {
-            dynamoDb.close();
-        }
         if (cluster != null) {
             cluster.close();
         }
@@ -210,10 +205,5 @@ class ShardCrashIT {
     private String phase() {
         Table table = cluster.kubectl().resources(Table.class).withName(TABLE).get();
         return table == null || table.getStatus() == null ? null : table.getStatus().getPhase();
-    }
-
-    private static void pollEveryHalfSecond(WaiterOverrideConfiguration.Builder waiter) {
-        waiter.waitTimeout(Duration.ofSeconds(120)).maxAttempts(1000)
-                .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(500)));
     }
 }

@@ -20,8 +20,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -43,7 +41,6 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TableLifecycleIT {
-    private static final Duration PROVISIONING = Duration.ofSeconds(120);
 
     private LoopbackCluster cluster;
     private DynamoDbClient dynamoDb;
@@ -56,9 +53,6 @@ class TableLifecycleIT {
 
     @AfterAll
     void stopCluster() throws Exception {
-        if (dynamoDb != null) {
-            dynamoDb.close();
-        }
         if (cluster != null) {
             cluster.close();
         }
@@ -73,7 +67,7 @@ class TableLifecycleIT {
                 .billingMode(BillingMode.PAY_PER_REQUEST));
         assertThat(created.tableDescription().tableStatus()).isEqualTo(TableStatus.CREATING);
 
-        TableDescription active = awaitActive("songs");
+        TableDescription active = cluster.awaitActive("songs");
         assertThat(active.keySchema()).containsExactly(key("Artist", KeyType.HASH), key("SongTitle", KeyType.RANGE));
         assertThat(cluster.kubectl().apps().statefulSets().list().getItems())
                 .extracting(s -> s.getMetadata().getName())
@@ -148,7 +142,7 @@ class TableLifecycleIT {
         try (InputStream yaml = Files.newInputStream(Path.of("..", "docs", "examples", "music-table.yaml"))) {
             cluster.kubectl().resources(Table.class).load(yaml).create();
         }
-        TableDescription music = awaitActive("music");
+        TableDescription music = cluster.awaitActive("music");
         assertThat(music.attributeDefinitions()).containsExactlyInAnyOrder(attribute("Artist"), attribute("SongTitle"));
         assertThat(dynamoDb.listTables().tableNames()).containsExactly("music", "songs");
 
@@ -163,9 +157,8 @@ class TableLifecycleIT {
     @Order(4)
     void deleteTableThroughTheSdkRemovesTheTableItsShardsAndTheirPods() {
         dynamoDb.deleteTable(b -> b.tableName("songs"));
-        dynamoDb.waiter().waitUntilTableNotExists(b -> b.tableName("songs"),
-                this::pollEveryHalfSecond);
-        await().atMost(PROVISIONING).untilAsserted(() -> {
+        cluster.awaitGone("songs");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(cluster.kubectl().resources(Table.class).withName("songs").get()).isNull();
             assertThat(cluster.kubectl().apps().statefulSets().list().getItems())
                     .extracting(StatefulSet::getMetadata).extracting(m -> m.getName())
@@ -175,22 +168,6 @@ class TableLifecycleIT {
         assertThat(dynamoDb.listTables().tableNames()).containsExactly("music");
         assertThat(dynamoDb.getItem(b -> b.tableName("music").key(song("No One You Know", "Call Me Today")))
                 .hasItem()).as("the other table is untouched").isTrue();
-    }
-
-    private TableDescription awaitActive(String table) {
-        try {
-            return dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table),
-                    this::pollEveryHalfSecond)
-                    .matched().response().orElseThrow().table();
-        } catch (RuntimeException e) {
-            throw new AssertionError("table " + table + " did not become ACTIVE:\n" + cluster.controlPlaneLogs(), e);
-        }
-    }
-
-    /** The SDK's table waiters poll every 20 s by default; a test needs finer steps. */
-    private void pollEveryHalfSecond(WaiterOverrideConfiguration.Builder waiter) {
-        waiter.waitTimeout(PROVISIONING).maxAttempts(1000)
-                .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(500)));
     }
 
     private static Map<String, Long> served(Map<String, StoragePodMetrics> pods, String operation) throws Exception {
