@@ -131,11 +131,6 @@ final class LoopbackKubelet implements AutoCloseable {
         }
     }
 
-    /** The end of the pod's log, for failure messages. */
-    String logTail(String pod) {
-        return existing(pod).process.logTail();
-    }
-
     private Pod existing(String pod) {
         return Optional.ofNullable(pods.get(pod))
                 .orElseThrow(() -> new IllegalArgumentException("no pod " + pod + "; pods: " + podNames()));

@@ -85,10 +85,6 @@ final class MockApiServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getPort();
     }
 
-    String namespace() {
-        return namespace;
-    }
-
     /** What {@code kubectl} would be: a client of this API server in the system's namespace. */
     KubernetesClient client() {
         return client;
