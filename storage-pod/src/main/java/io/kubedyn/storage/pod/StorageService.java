@@ -39,13 +39,19 @@ import io.kubedyn.storage.grpc.WriteReply;
 import io.kubedyn.storage.grpc.WriteRequest;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.logging.Log;
-import io.smallrye.common.annotation.Blocking;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
  * The storage pod's gRPC API over its partition store. Every call runs on a worker thread
- * (a write blocks on its WAL sync). Keys and items arrive in core's binary encodings; a key or
+ * (a write blocks on its WAL sync), handed over once: the method is called on the gRPC event
+ * loop and passes its whole call to the worker pool, which also sends the reply. (Quarkus's
+ * {@code @Blocking} would move each of a unary call's five listener events to a worker and
+ * back to the event loop in turn: five thread wake-ups per request, and as much CPU as the
+ * store's own work, see docs/performance.md.)
+ * Keys and items arrive in core's binary encodings; a key or
  * range outside this pod's {@link OwnedRanges} is refused with a NOT_OWNED error, so a
  * gateway with a stale shard map never reads or writes the wrong pod's data.
  *
@@ -53,7 +59,6 @@ import java.util.function.Function;
  * their type and message, failed conditions carry the current item.
  */
 @GrpcService
-@Blocking
 public class StorageService extends StorageGrpc.StorageImplBase {
     /** The trailer every failed call carries. */
     public static final Metadata.Key<StorageError> ERROR_KEY = ProtoUtils.keyForProto(StorageError.getDefaultInstance());
@@ -61,12 +66,15 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     private final StoreLifecycle lifecycle;
     private final OwnedRangesConfig owned;
     private final StorageMetrics metrics;
+    private final Executor workers;
     private final TableDefinitionCodec definitions = new TableDefinitionCodec();
 
-    StorageService(StoreLifecycle lifecycle, OwnedRangesConfig owned, StorageMetrics metrics) {
+    /** {@code workers}: Quarkus's worker pool, where blocking is allowed. */
+    StorageService(StoreLifecycle lifecycle, OwnedRangesConfig owned, StorageMetrics metrics, Executor workers) {
         this.lifecycle = lifecycle;
         this.owned = owned;
         this.metrics = metrics;
+        this.workers = workers;
     }
 
     // ---- tables ------------------------------------------------------------------------------
@@ -245,20 +253,33 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     private <T> void call(String operation, StreamObserver<T> reply, Function<PartitionStore, T> body) {
         long start = System.nanoTime();
+        try {
+            workers.execute(() -> answer(operation, reply, body, start));
+        } catch (RejectedExecutionException e) {
+            // The pool is shutting down, and so is the store: the gateway retries elsewhere.
+            fail(operation, reply, new StoreLifecycle.StoreUnavailableException(), start);
+        }
+    }
+
+    private <T> void answer(String operation, StreamObserver<T> reply, Function<PartitionStore, T> body, long start) {
         T result;
         try {
             result = lifecycle.withStore(body);
         } catch (RuntimeException e) {
-            StorageError error = errorOf(e);
-            metrics.record(operation, error.getType().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - start);
-            Metadata trailers = new Metadata();
-            trailers.put(ERROR_KEY, error);
-            reply.onError(statusOf(e).withDescription(error.getMessage()).asRuntimeException(trailers));
+            fail(operation, reply, e, start);
             return;
         }
         metrics.record(operation, "ok", System.nanoTime() - start);
         reply.onNext(result);
         reply.onCompleted();
+    }
+
+    private void fail(String operation, StreamObserver<?> reply, RuntimeException e, long start) {
+        StorageError error = errorOf(e);
+        metrics.record(operation, error.getType().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - start);
+        Metadata trailers = new Metadata();
+        trailers.put(ERROR_KEY, error);
+        reply.onError(statusOf(e).withDescription(error.getMessage()).asRuntimeException(trailers));
     }
 
     private static Status statusOf(RuntimeException e) {

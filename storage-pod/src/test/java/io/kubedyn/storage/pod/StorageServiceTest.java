@@ -32,6 +32,7 @@ import io.kubedyn.storage.grpc.WriteRequest;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.runtime.BlockingOperationControl;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +40,8 @@ import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +121,17 @@ class StorageServiceTest {
     }
 
     @Test
+    void answersFromAWorkerThreadWhereAWriteMayWaitForItsSync() {
+        String table = createTable();
+        Recorder<WriteReply> recorder = new Recorder<>();
+        service.write(put(table, keyIn(true), null), recorder);
+        recorder.await();
+        assertThat(recorder.error.get()).isNull();
+        assertThat(recorder.thread.get()).isNotSameAs(Thread.currentThread());
+        assertThat(recorder.blockingAllowed.get()).isTrue();
+    }
+
+    @Test
     void isReadyWithRocksDbOpenAndExportsRequestMetrics() throws Exception {
         String table = createTable();
         StorageServiceTest.<GetReply>call(o -> service.get(get(table, keyIn(true)), o));
@@ -151,6 +165,7 @@ class StorageServiceTest {
     private static <T> T call(Call<T> call) {
         Recorder<T> recorder = new Recorder<>();
         call.run(recorder);
+        recorder.await();
         if (recorder.error.get() != null) {
             throw new AssertionError("call failed", recorder.error.get());
         }
@@ -160,28 +175,46 @@ class StorageServiceTest {
     private static <T> StorageError error(Call<T> call) {
         Recorder<T> recorder = new Recorder<>();
         call.run(recorder);
+        recorder.await();
         assertThat(recorder.error.get()).isInstanceOf(StatusRuntimeException.class);
         StatusRuntimeException e = (StatusRuntimeException) recorder.error.get();
         assertThat(e.getStatus().getCode()).isNotEqualTo(Status.Code.OK);
         return e.getTrailers().get(StorageService.ERROR_KEY);
     }
 
+    /** The service answers from a worker thread, after the method has returned. */
     private static final class Recorder<T> implements StreamObserver<T> {
         final AtomicReference<T> value = new AtomicReference<>();
         final AtomicReference<Throwable> error = new AtomicReference<>();
+        final AtomicReference<Thread> thread = new AtomicReference<>();
+        final AtomicReference<Boolean> blockingAllowed = new AtomicReference<>();
+        private final CountDownLatch done = new CountDownLatch(1);
 
         @Override
         public void onNext(T v) {
+            thread.set(Thread.currentThread());
+            blockingAllowed.set(BlockingOperationControl.isBlockingAllowed());
             value.set(v);
         }
 
         @Override
         public void onError(Throwable t) {
             error.set(t);
+            done.countDown();
         }
 
         @Override
         public void onCompleted() {
+            done.countDown();
+        }
+
+        void await() {
+            try {
+                assertThat(done.await(10, TimeUnit.SECONDS)).as("answered within 10 s").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 }
