@@ -10,6 +10,7 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.core.expression.ParsedExpressions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,9 +31,11 @@ final class BatchOperations {
     static final long MAX_GET_RESPONSE_BYTES = 16L * 1024 * 1024;
 
     private final TableBackend backend;
+    private final ParsedExpressions parsedExpressions;
 
-    BatchOperations(TableBackend backend) {
+    BatchOperations(TableBackend backend, ParsedExpressions parsedExpressions) {
         this.backend = backend;
+        this.parsedExpressions = parsedExpressions;
     }
 
     void register(Map<String, Operation> operations) {
@@ -96,7 +99,7 @@ final class BatchOperations {
         }
         ProjectionExpression[] projections = new ProjectionExpression[tables.size()];
         for (int t = 0; t < tables.size(); t++) {
-            RequestExpressions expressions = new RequestExpressions(tables.get(t).request());
+            RequestExpressions expressions = new RequestExpressions(tables.get(t).request(), parsedExpressions);
             projections[t] = expressions.projection();
             expressions.verifyAllUsed();
         }

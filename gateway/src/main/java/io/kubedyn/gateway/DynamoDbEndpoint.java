@@ -8,6 +8,7 @@ import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.expression.ParsedExpressions;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.buffer.Buffer;
@@ -43,10 +44,12 @@ public class DynamoDbEndpoint {
     public DynamoDbEndpoint(TableBackend backend) {
         this.backend = backend;
         new TableOperations(backend, Clock.systemUTC()).register(operations);
-        new ItemOperations(backend).register(operations);
-        new BatchOperations(backend).register(operations);
-        operations.put("Query", new QueryOperation(backend));
-        operations.put("Scan", new ScanOperation(backend));
+        // One cache of parsed expression texts for every operation of this endpoint.
+        ParsedExpressions parsedExpressions = new ParsedExpressions(ParsedExpressions.DEFAULT_MAXIMUM_TOKENS);
+        new ItemOperations(backend, parsedExpressions).register(operations);
+        new BatchOperations(backend, parsedExpressions).register(operations);
+        operations.put("Query", new QueryOperation(backend, parsedExpressions));
+        operations.put("Scan", new ScanOperation(backend, parsedExpressions));
     }
 
     /**

@@ -13,15 +13,18 @@ import io.kubedyn.core.expression.UpdateExpression;
 import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.storage.WriteResult;
+import io.kubedyn.core.expression.ParsedExpressions;
 import java.io.IOException;
 import java.util.Map;
 
 /** PutItem, GetItem, UpdateItem and DeleteItem. */
 final class ItemOperations {
     private final TableBackend backend;
+    private final ParsedExpressions parsedExpressions;
 
-    ItemOperations(TableBackend backend) {
+    ItemOperations(TableBackend backend, ParsedExpressions parsedExpressions) {
         this.backend = backend;
+        this.parsedExpressions = parsedExpressions;
     }
 
     void register(Map<String, Operation> operations) {
@@ -45,7 +48,7 @@ final class ItemOperations {
         if (size > ItemSize.MAX_ITEM_BYTES) {
             throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
         }
-        RequestExpressions expressions = new RequestExpressions(request);
+        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         ConditionExpression condition = expressions.condition();
         expressions.verifyAllUsed();
         WriteResult result = write(table, key, ItemChange.put(item, condition, expressions.attributes()),
@@ -64,7 +67,7 @@ final class ItemOperations {
         TableDefinition table = backend.requireTable(request.tableName());
         PrimaryKey key = table.keySchema().keyOf(requireKey(request), true);
         boolean consistent = request.bool("ConsistentRead", false);
-        RequestExpressions expressions = new RequestExpressions(request);
+        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         ProjectionExpression projection = expressions.projection();
         expressions.verifyAllUsed();
         Map<String, AttributeValue> item = backend.get(table.name(), key);
@@ -85,7 +88,7 @@ final class ItemOperations {
         PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
         String returnValues = returnValues(request, true);
         boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
-        RequestExpressions expressions = new RequestExpressions(request);
+        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         UpdateExpression update = expressions.update();
         ConditionExpression condition = expressions.condition();
         expressions.verifyAllUsed();
@@ -120,7 +123,7 @@ final class ItemOperations {
         PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
         String returnValues = returnValues(request, false);
         boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
-        RequestExpressions expressions = new RequestExpressions(request);
+        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         ConditionExpression condition = expressions.condition();
         expressions.verifyAllUsed();
         WriteResult result = write(table, key, ItemChange.delete(keyAttributes, condition, expressions.attributes()),

@@ -8,14 +8,17 @@ import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
+import io.kubedyn.core.expression.ParsedExpressions;
 import java.io.IOException;
 
 /** Query: one partition, in sort-key order, paginated. */
 final class QueryOperation implements Operation {
     private final TableBackend backend;
+    private final ParsedExpressions parsedExpressions;
 
-    QueryOperation(TableBackend backend) {
+    QueryOperation(TableBackend backend, ParsedExpressions parsedExpressions) {
         this.backend = backend;
+        this.parsedExpressions = parsedExpressions;
     }
 
     @Override
@@ -25,7 +28,7 @@ final class QueryOperation implements Operation {
         Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
         boolean countOnly = PagedRead.countOnly(request);
         boolean forward = request.bool("ScanIndexForward", true);
-        RequestExpressions expressions = new RequestExpressions(request);
+        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         KeyCondition condition = expressions.keyCondition(table.keySchema());
         ConditionExpression filter = expressions.filter("QueryFilter");
         ProjectionExpression projection = expressions.projection();

@@ -3,10 +3,10 @@ package io.kubedyn.gateway;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.KeyCondition;
 import io.kubedyn.core.KeySchema;
-import io.kubedyn.core.expression.KeyConditionExpression;
 import io.kubedyn.core.expression.LegacyParameters;
 import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ExpressionAttributes;
+import io.kubedyn.core.expression.ParsedExpressions;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.core.expression.UpdateExpression;
 import java.util.List;
@@ -24,10 +24,13 @@ final class RequestExpressions {
             "ScanFilter", "AttributesToGet", "KeyConditions", "ConditionalOperator");
 
     private final Request request;
+    private final ParsedExpressions parsed;
     private final boolean legacy;
 
-    RequestExpressions(Request request) {
+    /** {@code parsed} keeps the parse of expression texts seen before, shared by every request. */
+    RequestExpressions(Request request, ParsedExpressions parsed) {
         this.request = request;
+        this.parsed = parsed;
         List<String> expressions = EXPRESSION_PARAMETERS.stream().filter(request::has).toList();
         List<String> legacyUsed = LEGACY_PARAMETERS.stream().filter(request::has).toList();
         if (!expressions.isEmpty() && !legacyUsed.isEmpty()) {
@@ -57,7 +60,7 @@ final class RequestExpressions {
             throw DynamoDbException.validation(
                     "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         }
-        return KeyConditionExpression.parse(text, request.expressionAttributes(), schema);
+        return parsed.keyCondition(text, request.expressionAttributes(), schema);
     }
 
     /** ConditionExpression or Expected (with ConditionalOperator); null when the write is unconditional. */
@@ -67,7 +70,7 @@ final class RequestExpressions {
                     request.string("ConditionalOperator"));
         }
         String text = request.string("ConditionExpression");
-        return text == null ? null : ConditionExpression.parse(text, request.expressionAttributes());
+        return text == null ? null : parsed.condition(text, request.expressionAttributes());
     }
 
     /** FilterExpression, or the legacy QueryFilter / ScanFilter named {@code legacyMember}; null if none. */
@@ -77,7 +80,7 @@ final class RequestExpressions {
                     request.string("ConditionalOperator"));
         }
         String text = request.string("FilterExpression");
-        return text == null ? null : ConditionExpression.parseFilter(text, request.expressionAttributes());
+        return text == null ? null : parsed.filter(text, request.expressionAttributes());
     }
 
     /** UpdateExpression or AttributeUpdates; null if neither. */
@@ -86,7 +89,7 @@ final class RequestExpressions {
             return LegacyParameters.attributeUpdates(LegacyRequest.attributeUpdates(request.node("AttributeUpdates")));
         }
         String text = request.string("UpdateExpression");
-        return text == null ? null : UpdateExpression.parse(text, request.expressionAttributes());
+        return text == null ? null : parsed.update(text, request.expressionAttributes());
     }
 
     /** ProjectionExpression or AttributesToGet; null when the whole item is wanted. */
@@ -95,7 +98,7 @@ final class RequestExpressions {
             return LegacyParameters.attributesToGet(LegacyRequest.names(request.node("AttributesToGet"), "AttributesToGet"));
         }
         String text = request.string("ProjectionExpression");
-        return text == null ? null : ProjectionExpression.parse(text, request.expressionAttributes());
+        return text == null ? null : parsed.projection(text, request.expressionAttributes());
     }
 
     /** The names and values the expressions were parsed with (none for legacy parameters). */

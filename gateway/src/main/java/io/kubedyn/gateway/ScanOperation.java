@@ -8,14 +8,17 @@ import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
+import io.kubedyn.core.expression.ParsedExpressions;
 import java.io.IOException;
 
 /** Scan: the whole table, or one of TotalSegments hash-range segments of it, in hash order. */
 final class ScanOperation implements Operation {
     private final TableBackend backend;
+    private final ParsedExpressions parsedExpressions;
 
-    ScanOperation(TableBackend backend) {
+    ScanOperation(TableBackend backend, ParsedExpressions parsedExpressions) {
         this.backend = backend;
+        this.parsedExpressions = parsedExpressions;
     }
 
     @Override
@@ -40,7 +43,7 @@ final class ScanOperation implements Operation {
         }
         int seg = segment == null ? 0 : segment;
         int total = totalSegments == null ? 1 : totalSegments;
-        RequestExpressions expressions = new RequestExpressions(request);
+        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         ConditionExpression filter = expressions.filter("ScanFilter");
         ProjectionExpression projection = expressions.projection();
         expressions.verifyAllUsed();

@@ -45,4 +45,14 @@ class MicrobenchmarkFixturesTest {
         assertThat(bench.hashKeyOnly().storageKey()).hasSizeGreaterThan(8);
         assertThat(bench.hashAndNumberSortKey().sortKey()).isNotNull();
     }
+
+    @Test
+    void parsedAndCachedExpressionsGiveTheSameRequest() {
+        ExpressionParsingBenchmark bench = new ExpressionParsingBenchmark();
+        for (int i = 0; i < 2; i++) {
+            assertThat(bench.queryCached()).isEqualTo(bench.queryParsed());
+            assertThat(bench.updateCached().updatedPaths()).isEqualTo(bench.updateParsed().updatedPaths());
+        }
+        assertThat(bench.queryParsed().partitionKey()).isEqualTo(new AttributeValue.S("part00000123"));
+    }
 }

@@ -13,6 +13,9 @@ import java.util.Set;
  * missing attribute equals nothing (so {@code <>} is true for it), and so on.
  */
 public final class ConditionExpression {
+    static final String CONDITION_KIND = "ConditionExpression";
+    static final String FILTER_KIND = "FilterExpression";
+
     private final String text;
     private final Condition condition;
 
@@ -32,17 +35,23 @@ public final class ConditionExpression {
 
     /** Parses a ConditionExpression (PutItem, UpdateItem, DeleteItem, ConditionCheck). */
     public static ConditionExpression parse(String text, ExpressionAttributes attributes) {
-        return parse("ConditionExpression", text, attributes);
+        return parse(CONDITION_KIND, text, attributes);
     }
 
     /** Parses a FilterExpression (Query, Scan): same language, its own name in messages. */
     public static ConditionExpression parseFilter(String text, ExpressionAttributes attributes) {
-        return parse("FilterExpression", text, attributes);
+        return parse(FILTER_KIND, text, attributes);
     }
 
     private static ConditionExpression parse(String kind, String text, ExpressionAttributes attributes) {
         Objects.requireNonNull(attributes, "attributes");
-        return new ConditionExpression(text, ExpressionBuilder.parseCondition(kind, text, attributes));
+        return build(kind, ExpressionParser.parse(kind, text, SyntaxTree.StartRule.CONDITION), attributes);
+    }
+
+    /** {@code kind} is "ConditionExpression" or "FilterExpression"; the tree was parsed with {@link SyntaxTree.StartRule#CONDITION}. */
+    static ConditionExpression build(String kind, SyntaxTree tree, ExpressionAttributes attributes) {
+        Objects.requireNonNull(attributes, "attributes");
+        return new ConditionExpression(tree.text(), ExpressionBuilder.buildCondition(kind, tree, attributes));
     }
 
     /** Whether {@code item} (null or empty when there is no item) satisfies the condition. */

@@ -7,6 +7,7 @@ import io.kubedyn.core.expression.DynamoDbExpressionParser.BetweenContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.ComparatorContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.ComparisonContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.ConditionContext;
+import io.kubedyn.core.expression.DynamoDbExpressionParser.ConditionExpressionContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.FunctionConditionContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.FunctionContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.InContext;
@@ -69,10 +70,10 @@ final class ExpressionBuilder {
         this.attributes = attributes;
     }
 
-    /** Parses and builds a condition (ConditionExpression, FilterExpression or KeyConditionExpression). */
-    static Condition parseCondition(String kind, String text, ExpressionAttributes attributes) {
-        return ExpressionParser.parse(kind, text, parser -> new ExpressionBuilder(kind, text, parser.getTokenStream(),
-                attributes).condition(parser.conditionExpression().condition()));
+    /** Builds a condition (ConditionExpression, FilterExpression or KeyConditionExpression) from a tree parsed with {@link SyntaxTree.StartRule#CONDITION}. */
+    static Condition buildCondition(String kind, SyntaxTree tree, ExpressionAttributes attributes) {
+        ConditionExpressionContext root = (ConditionExpressionContext) tree.root();
+        return ExpressionParser.build(kind, () -> tree.builder(kind, attributes).condition(root.condition()));
     }
 
     DynamoDbException invalid(String detail) {

@@ -2,10 +2,11 @@ package io.kubedyn.core.expression;
 
 import io.kubedyn.core.DynamoDbException;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
@@ -23,10 +24,12 @@ final class ExpressionParser {
     }
 
     /**
-     * Parses {@code text} with the start rule {@code rule}. {@code kind} names the request
-     * parameter in error messages ("ConditionExpression", "UpdateExpression", ...).
+     * Parses {@code text} with the start rule {@code rule}, refusing an empty or too long text
+     * and any syntax error. {@code kind} names the request parameter in error messages
+     * ("ConditionExpression", "UpdateExpression", ...). The tree depends on the text and the
+     * rule only, never on {@code kind}, since every refusal is thrown, not kept.
      */
-    static <T> T parse(String kind, String text, Function<DynamoDbExpressionParser, T> rule) {
+    static SyntaxTree parse(String kind, String text, SyntaxTree.StartRule rule) {
         if (text == null || text.isBlank()) {
             throw DynamoDbException.validation("Invalid " + kind + ": The expression can not be empty;");
         }
@@ -47,12 +50,39 @@ final class ExpressionParser {
                 throw ExpressionParser.syntaxError(kind, text, tokens, (Token) offendingSymbol);
             }
         });
+        ParserRuleContext root;
         try {
-            return rule.apply(parser);
+            switch (rule) {
+                case CONDITION:
+                    root = parser.conditionExpression();
+                    break;
+                case UPDATE:
+                    root = parser.updateExpression();
+                    break;
+                default:
+                    root = parser.projectionExpression();
+            }
         } catch (StackOverflowError e) {
-            // Only reachable with thousands of nested parentheses, which DynamoDB refuses too.
-            throw DynamoDbException.validation("Invalid " + kind + ": The expression has redundant parentheses;");
+            throw redundantParentheses(kind);
         }
+        return new SyntaxTree(text, root, tokens);
+    }
+
+    /**
+     * Runs {@code build}, which turns a tree into an expression, with the same guard as the
+     * parse: a tree nested deeply enough to exhaust the stack is refused as DynamoDB refuses it.
+     */
+    static <T> T build(String kind, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (StackOverflowError e) {
+            throw redundantParentheses(kind);
+        }
+    }
+
+    /** Only reachable with thousands of nested parentheses, which DynamoDB refuses too. */
+    private static DynamoDbException redundantParentheses(String kind) {
+        return DynamoDbException.validation("Invalid " + kind + ": The expression has redundant parentheses;");
     }
 
     /** The message DynamoDB gives: the offending token and the text from the token before to the token after it. */

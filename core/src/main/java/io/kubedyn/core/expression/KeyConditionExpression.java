@@ -29,7 +29,12 @@ public final class KeyConditionExpression {
     }
 
     public static KeyCondition parse(String text, ExpressionAttributes attributes, KeySchema schema) {
-        Condition condition = ExpressionBuilder.parseCondition(KIND, text, attributes);
+        return build(ExpressionParser.parse(KIND, text, SyntaxTree.StartRule.CONDITION), attributes, schema);
+    }
+
+    /** The key condition of a tree parsed with {@link SyntaxTree.StartRule#CONDITION}. */
+    static KeyCondition build(SyntaxTree tree, ExpressionAttributes attributes, KeySchema schema) {
+        Condition condition = ExpressionBuilder.buildCondition(KIND, tree, attributes);
         List<Condition> leaves = new ArrayList<>();
         flatten(condition, leaves);
         Map<String, KeyTerm> terms = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.kubedyn.core.expression;
 
 import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.PathContext;
+import io.kubedyn.core.expression.DynamoDbExpressionParser.ProjectionExpressionContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -33,14 +34,21 @@ public final class ProjectionExpression {
 
     public static ProjectionExpression parse(String text, ExpressionAttributes attributes) {
         Objects.requireNonNull(attributes, "attributes");
-        return ExpressionParser.parse(KIND, text, parser -> {
-            ExpressionBuilder builder = new ExpressionBuilder(KIND, text, parser.getTokenStream(), attributes);
+        return build(ExpressionParser.parse(KIND, text, SyntaxTree.StartRule.PROJECTION), attributes);
+    }
+
+    /** The projection of a tree parsed with {@link SyntaxTree.StartRule#PROJECTION}. */
+    static ProjectionExpression build(SyntaxTree tree, ExpressionAttributes attributes) {
+        Objects.requireNonNull(attributes, "attributes");
+        ProjectionExpressionContext root = (ProjectionExpressionContext) tree.root();
+        return ExpressionParser.build(KIND, () -> {
+            ExpressionBuilder builder = tree.builder(KIND, attributes);
             List<DocumentPath> paths = new ArrayList<>();
-            for (PathContext path : parser.projectionExpression().path()) {
+            for (PathContext path : root.path()) {
                 paths.add(builder.path(path));
             }
             Paths.checkOverlaps(KIND, paths);
-            return new ProjectionExpression(text, paths);
+            return new ProjectionExpression(tree.text(), paths);
         });
     }
 

@@ -79,8 +79,14 @@ public final class UpdateExpression {
 
     public static UpdateExpression parse(String text, ExpressionAttributes attributes) {
         Objects.requireNonNull(attributes, "attributes");
-        return ExpressionParser.parse(KIND, text, parser -> build(text,
-                new ExpressionBuilder(KIND, text, parser.getTokenStream(), attributes), parser.updateExpression()));
+        return build(ExpressionParser.parse(KIND, text, SyntaxTree.StartRule.UPDATE), attributes);
+    }
+
+    /** The update of a tree parsed with {@link SyntaxTree.StartRule#UPDATE}. */
+    static UpdateExpression build(SyntaxTree tree, ExpressionAttributes attributes) {
+        Objects.requireNonNull(attributes, "attributes");
+        UpdateExpressionContext root = (UpdateExpressionContext) tree.root();
+        return ExpressionParser.build(KIND, () -> build(tree.text(), tree.builder(KIND, attributes), root));
     }
 
     private static UpdateExpression build(String text, ExpressionBuilder builder, UpdateExpressionContext tree) {

@@ -29,6 +29,12 @@
  *   <li>{@link io.kubedyn.core.expression.ProjectionExpression#parse} selects parts of an item.</li>
  * </ul>
  *
+ * <p>A server parses through one {@link io.kubedyn.core.expression.ParsedExpressions} instead:
+ * the same methods by another name ({@code keyCondition}, {@code condition}, {@code filter},
+ * {@code update}, {@code projection}), with the same results and messages, but each text is
+ * lexed and parsed by ANTLR once and its syntax tree kept (bounded); names, values and every
+ * check beyond syntax still run on each call.
+ *
  * <p>Every refusal is a {@link io.kubedyn.core.DynamoDbException} of type ValidationException
  * carrying DynamoDB's message. Parsed expressions are immutable and may be shared between
  * threads.

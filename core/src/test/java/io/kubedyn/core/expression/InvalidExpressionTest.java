@@ -26,10 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ValidationException whose message names the problem, before anything is evaluated.
  */
 class InvalidExpressionTest {
-    private static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("pk", ScalarType.S),
+    static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("pk", ScalarType.S),
             new KeyAttribute("sk", ScalarType.N));
 
-    private static ExpressionAttributes attributes() {
+    static ExpressionAttributes attributes() {
         Map<String, AttributeValue> values = new LinkedHashMap<>();
         values.put(":v", s("v"));
         values.put(":w", s("w"));
