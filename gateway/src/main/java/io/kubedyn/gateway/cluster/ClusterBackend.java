@@ -14,10 +14,11 @@ import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.core.write.ItemChangeCodec;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableDefinitions;
 import io.kubedyn.gateway.TableBackend;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.PartitionStore;
-import io.kubedyn.storage.TableDefinitionCodec;
+import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.storage.WriteResult;
 import io.kubedyn.storage.grpc.BatchGetReply;
 import io.kubedyn.storage.grpc.BatchGetRequest;
@@ -131,15 +132,15 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
     private TableDescription described(Table resource) {
         String name = resource.getMetadata().getName();
         if (KubernetesTables.deleting(resource)) {
-            return new TableDescription(KubernetesTables.definitionOf(resource), "DELETING");
+            return new TableDescription(TableDefinitions.of(resource), "DELETING");
         }
         Optional<ShardMap> map = mapOf(name);
         if (map.isEmpty()) {
-            return new TableDescription(KubernetesTables.definitionOf(resource), "CREATING");
+            return new TableDescription(TableDefinitions.of(resource), "CREATING");
         }
         TableDefinition table = definitions.get(name);
         if (table == null) {
-            table = createInStores(KubernetesTables.definitionOf(resource), map.get());
+            table = createInStores(TableDefinitions.of(resource), map.get());
             definitions.put(name, table);
         }
         return new TableDescription(table, "ACTIVE");
@@ -197,7 +198,7 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
                     "Requested resource not found: Table: " + name + " not found"));
             if (KubernetesTables.deleting(resource)) {
                 // DynamoDB: "If table is already in the DELETING state, no error is returned."
-                return KubernetesTables.definitionOf(resource);
+                return TableDefinitions.of(resource);
             }
             definitions.remove(name);
             Optional<ShardMap> map = mapOf(name);
@@ -215,7 +216,7 @@ public final class ClusterBackend implements TableBackend, AutoCloseable {
                 }
             }
             resources.delete(resource);
-            return KubernetesTables.definitionOf(resource);
+            return TableDefinitions.of(resource);
         }
         definitions.remove(name);
         TableDefinition deleted = null;

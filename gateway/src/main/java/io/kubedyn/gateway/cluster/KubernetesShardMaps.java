@@ -71,7 +71,7 @@ public final class KubernetesShardMaps implements ShardMapSource {
         List<ShardMap.Shard> shards = new ArrayList<>();
         try {
             for (ShardRange range : table.getStatus().getShardMap()) {
-                shards.add(new ShardMap.Shard(new HashRange(hash(range.getFirstHash()), hash(range.getLastHash())),
+                shards.add(new ShardMap.Shard(new HashRange(HashRange.parseBound(range.getFirstHash()), HashRange.parseBound(range.getLastHash())),
                         range.getService() + ":" + range.getPort()));
             }
             shards.sort(Comparator.comparing((ShardMap.Shard s) -> s.range().first(), Long::compareUnsigned));
@@ -87,12 +87,6 @@ public final class KubernetesShardMaps implements ShardMapSource {
         return TableStatus.PHASE_READY.equals(phase) || TableStatus.PHASE_DEGRADED.equals(phase);
     }
 
-    private static long hash(String hex) {
-        if (hex == null || !hex.startsWith("0x")) {
-            throw new IllegalArgumentException("hash " + hex + " is not 0x followed by hex digits");
-        }
-        return Long.parseUnsignedLong(hex.substring(2), 16);
-    }
 
     @Override
     public ShardMap forTable(String table) {

@@ -1,6 +1,5 @@
 package io.kubedyn.gateway.cluster;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -8,22 +7,13 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
-import io.kubedyn.core.KeyAttribute;
-import io.kubedyn.core.KeySchema;
-import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.TableDefinition;
-import io.kubedyn.crd.AttributeDefinition;
-import io.kubedyn.crd.KeySchemaElement;
 import io.kubedyn.crd.Table;
-import io.kubedyn.crd.TableSpec;
+import io.kubedyn.crd.TableDefinitions;
 import io.quarkus.logging.Log;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -46,9 +36,6 @@ import java.util.regex.Pattern;
  * may have just been created through another gateway behind the same Service).
  */
 public final class KubernetesTables implements AutoCloseable {
-    static final String BILLING_MODE = "kubedyn.io/billing-mode";
-    static final String READ_CAPACITY = "kubedyn.io/read-capacity-units";
-    static final String WRITE_CAPACITY = "kubedyn.io/write-capacity-units";
     /** The operator's limit on {@code <table>-shard-<n>}, the StatefulSet names. */
     private static final int MAX_STATEFULSET_NAME = 52;
     private static final Pattern KUBERNETES_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -105,24 +92,7 @@ public final class KubernetesTables implements AutoCloseable {
      */
     public TableDefinition create(TableDefinition table) {
         checkName(table.name());
-        Table resource = new Table();
-        resource.setMetadata(new ObjectMetaBuilder()
-                .withName(table.name())
-                .withNamespace(namespace)
-                .addToAnnotations(BILLING_MODE, table.billingMode())
-                .addToAnnotations(READ_CAPACITY, Long.toString(table.readCapacityUnits()))
-                .addToAnnotations(WRITE_CAPACITY, Long.toString(table.writeCapacityUnits()))
-                .build());
-        TableSpec spec = new TableSpec();
-        List<AttributeDefinition> attributes = new ArrayList<>();
-        table.attributeDefinitions().forEach((name, type) -> attributes.add(new AttributeDefinition(name, type.name())));
-        spec.setAttributeDefinitions(attributes);
-        List<KeySchemaElement> keySchema = new ArrayList<>();
-        keySchema.add(new KeySchemaElement(table.keySchema().partitionKey().name(), "HASH"));
-        table.keySchema().sortKey().ifPresent(sk -> keySchema.add(new KeySchemaElement(sk.name(), "RANGE")));
-        spec.setKeySchema(keySchema);
-        spec.setShards(shards);
-        resource.setSpec(spec);
+        Table resource = TableDefinitions.resourceOf(table, namespace, shards);
         Table created;
         try {
             created = client.resources(Table.class).inNamespace(namespace).resource(resource).create();
@@ -134,7 +104,7 @@ public final class KubernetesTables implements AutoCloseable {
         }
         String uid = created.getMetadata().getUid();
         awaitCache(table.name(), cached -> cached.filter(t -> uid.equals(t.getMetadata().getUid())).isPresent());
-        return definitionOf(created);
+        return TableDefinitions.of(created);
     }
 
     private void checkName(String name) {
@@ -184,33 +154,6 @@ public final class KubernetesTables implements AutoCloseable {
      */
     static boolean deleting(Table resource) {
         return resource.getMetadata().getDeletionTimestamp() != null;
-    }
-
-    static TableDefinition definitionOf(Table resource) {
-        TableSpec spec = resource.getSpec();
-        Map<String, ScalarType> types = new LinkedHashMap<>();
-        for (AttributeDefinition attribute : spec.getAttributeDefinitions()) {
-            types.put(attribute.getAttributeName(), ScalarType.valueOf(attribute.getAttributeType()));
-        }
-        KeyAttribute hash = null;
-        KeyAttribute range = null;
-        for (KeySchemaElement key : spec.getKeySchema()) {
-            KeyAttribute attribute = new KeyAttribute(key.getAttributeName(), types.get(key.getAttributeName()));
-            if ("HASH".equals(key.getKeyType())) {
-                hash = attribute;
-            } else {
-                range = attribute;
-            }
-        }
-        Map<String, String> annotations = resource.getMetadata().getAnnotations() == null
-                ? Map.of() : resource.getMetadata().getAnnotations();
-        String created = resource.getMetadata().getCreationTimestamp();
-        return new TableDefinition(resource.getMetadata().getName(), resource.getMetadata().getUid(),
-                KeySchema.of(hash, range), types,
-                annotations.getOrDefault(BILLING_MODE, "PAY_PER_REQUEST"),
-                Long.parseLong(annotations.getOrDefault(READ_CAPACITY, "0")),
-                Long.parseLong(annotations.getOrDefault(WRITE_CAPACITY, "0")),
-                created == null ? 0 : Instant.parse(created).toEpochMilli());
     }
 
     /**

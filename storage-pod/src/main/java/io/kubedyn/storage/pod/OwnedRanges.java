@@ -40,25 +40,13 @@ public record OwnedRanges(List<HashRange> ranges) {
         }
         List<HashRange> ranges = new ArrayList<>();
         for (String part : spec.split(",")) {
-            String[] bounds = part.trim().split("-");
-            if (bounds.length != 2) {
-                throw new IllegalArgumentException("owned ranges " + spec + ": expected first-last in hex");
+            try {
+                ranges.add(HashRange.parse(part));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("owned ranges " + spec + ": " + e.getMessage(), e);
             }
-            ranges.add(new HashRange(hash(spec, bounds[0]), hash(spec, bounds[1])));
         }
         return new OwnedRanges(ranges);
-    }
-
-    private static long hash(String spec, String bound) {
-        String digits = bound.trim();
-        if (digits.startsWith("0x") || digits.startsWith("0X")) {
-            digits = digits.substring(2);
-        }
-        if (!digits.matches("[0-9a-fA-F]{1,16}")) {
-            throw new IllegalArgumentException("owned ranges " + spec + ": " + bound.trim()
-                    + " is not an unsigned 64-bit hexadecimal number");
-        }
-        return Long.parseUnsignedLong(digits, 16);
     }
 
     public boolean containsHash(long hash) {
@@ -77,7 +65,7 @@ public record OwnedRanges(List<HashRange> ranges) {
         }
         List<String> parts = new ArrayList<>();
         for (HashRange r : ranges) {
-            parts.add(String.format("%016x-%016x", r.first(), r.last()));
+            parts.add(r.toString());
         }
         return String.join(",", parts);
     }

@@ -17,7 +17,7 @@ import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.core.write.ItemChangeCodec;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.PartitionStore;
-import io.kubedyn.storage.TableDefinitionCodec;
+import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.storage.WriteResult;
 import io.kubedyn.storage.grpc.BatchGetReply;
 import io.kubedyn.storage.grpc.BatchGetRequest;

@@ -18,7 +18,7 @@ import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ExpressionAttributes;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.core.write.ItemChangeCodec;
-import io.kubedyn.storage.TableDefinitionCodec;
+import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.storage.grpc.CreateTableRequest;
 import io.kubedyn.storage.grpc.GetReply;
 import io.kubedyn.storage.grpc.GetRequest;

@@ -1,12 +1,8 @@
-package io.kubedyn.storage;
+package io.kubedyn.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kubedyn.core.KeyAttribute;
-import io.kubedyn.core.KeySchema;
-import io.kubedyn.core.ScalarType;
-import io.kubedyn.core.TableDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
