@@ -1,0 +1,77 @@
+package io.kubedyn.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins the catalog document (default column family, {@code table/<name>} -> JSON): each golden
+ * document was written by TableDefinitionCodec as it was when the format was pinned, byte for byte
+ * (its UTF-8 encoding).
+ */
+class TableDefinitionCodecGoldenTest {
+    private static final String WITH_SORT_KEY = "{\"name\":\"Orders\","
+            + "\"tableId\":\"3f1c9a52-8d4e-4b6a-9f1e-2c7d5b8a0e41\",\"hashKey\":\"pk\",\"rangeKey\":\"sk\","
+            + "\"attributeDefinitions\":{\"pk\":\"S\",\"sk\":\"N\"},\"billingMode\":\"PROVISIONED\","
+            + "\"readCapacityUnits\":5,\"writeCapacityUnits\":10,\"creationDateTimeMillis\":1700000000123}";
+    private static final String WITHOUT_SORT_KEY = "{\"name\":\"users_v2.archive\","
+            + "\"tableId\":\"b8e0d7c4-1a2f-4e3b-8c5d-6f7a8b9c0d1e\",\"hashKey\":\"\u540d\u524d\","
+            + "\"attributeDefinitions\":{\"\u540d\u524d\":\"B\"},\"billingMode\":\"PAY_PER_REQUEST\","
+            + "\"readCapacityUnits\":0,\"writeCapacityUnits\":0,\"creationDateTimeMillis\":1700000000456}";
+
+    private final TableDefinitionCodec codec = new TableDefinitionCodec();
+
+    @Test
+    void catalogDocumentWithSortKeyDecodesToTheSameDefinition() {
+        assertDecodes("a table with a sort key (PROVISIONED)", WITH_SORT_KEY, withSortKey());
+    }
+
+    @Test
+    void catalogDocumentWithoutSortKeyDecodesToTheSameDefinition() {
+        assertDecodes("a table without a sort key (PAY_PER_REQUEST, unicode key name)", WITHOUT_SORT_KEY,
+                withoutSortKey());
+    }
+
+    @Test
+    void catalogDocumentWrittenIsPinned() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        for (Object[] golden : new Object[][] {{WITH_SORT_KEY, withSortKey()}, {WITHOUT_SORT_KEY, withoutSortKey()}}) {
+            TableDefinition table = (TableDefinition) golden[1];
+            assertThat(json.readTree(codec.encode(table)))
+                    .as("TableDefinitionCodec now writes a different catalog document for table %s: the catalog is "
+                            + "on disk and definitions cross to storage pods, so pods still running the previous "
+                            + "version (rolling upgrade, rollback) must read it; a change needs a migration "
+                            + "(docs/architecture.md, Storage layout)", table.name())
+                    .isEqualTo(json.readTree((String) golden[0]));
+        }
+    }
+
+    private void assertDecodes(String name, String document, TableDefinition expected) {
+        assertThat(codec.decode(document.getBytes(StandardCharsets.UTF_8)))
+                .as("TableDefinitionCodec no longer decodes the catalog document written for %s as the same "
+                        + "definition: the catalog is on disk (default column family, table/<name>), so existing "
+                        + "tables would be misread or lost on open; a change needs a migration "
+                        + "(docs/architecture.md, Storage layout)", name)
+                .isEqualTo(expected);
+    }
+
+    private static TableDefinition withSortKey() {
+        Map<String, ScalarType> attributes = new LinkedHashMap<>();
+        attributes.put("pk", ScalarType.S);
+        attributes.put("sk", ScalarType.N);
+        return new TableDefinition("Orders", "3f1c9a52-8d4e-4b6a-9f1e-2c7d5b8a0e41",
+                KeySchema.of(new KeyAttribute("pk", ScalarType.S), new KeyAttribute("sk", ScalarType.N)), attributes,
+                "PROVISIONED", 5, 10, 1700000000123L);
+    }
+
+    private static TableDefinition withoutSortKey() {
+        return new TableDefinition("users_v2.archive", "b8e0d7c4-1a2f-4e3b-8c5d-6f7a8b9c0d1e",
+                KeySchema.of(new KeyAttribute("\u540d\u524d", ScalarType.B), null),
+                Map.of("\u540d\u524d", ScalarType.B), "PAY_PER_REQUEST", 0, 0, 1700000000456L);
+    }
+}
