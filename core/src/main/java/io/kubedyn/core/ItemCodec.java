@@ -39,6 +39,22 @@ public final class ItemCodec {
         return item;
     }
 
+    /** One attribute value alone: its tag and payload, as it is written inside an item. */
+    public static byte[] encodeValue(AttributeValue value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32);
+        write(value, out);
+        return out.toByteArray();
+    }
+
+    public static AttributeValue decodeValue(byte[] bytes) {
+        Reader in = new Reader(bytes);
+        AttributeValue value = in.value();
+        if (in.pos != bytes.length) {
+            throw new IllegalStateException("corrupt value: " + (bytes.length - in.pos) + " trailing bytes");
+        }
+        return value;
+    }
+
     private static void writeMap(Map<String, AttributeValue> map, ByteArrayOutputStream out) {
         varint(map.size(), out);
         for (Map.Entry<String, AttributeValue> e : map.entrySet()) {

@@ -1,9 +1,9 @@
 package io.kubedyn.gateway;
 
-import io.kubedyn.gateway.cluster.ClusterBackend;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubedyn.gateway.cluster.KubernetesTables;
+import io.kubedyn.gateway.cluster.RemoteStores;
 import io.kubedyn.gateway.cluster.ShardMapSource;
 import io.kubedyn.gateway.cluster.ShardMaps;
 import io.kubedyn.storage.PartitionStore;
@@ -11,6 +11,7 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,25 +20,21 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Chooses the backend from configuration: embedded (data under kubedyn.data-dir, the default)
- * or cluster (storage pods listed in kubedyn.cluster.shards, see {@link ShardMaps}).
+ * Assembles the {@link StoragePlane} from configuration: embedded (data under kubedyn.data-dir,
+ * the default), or cluster with storage pods listed in kubedyn.cluster.shards ({@link ShardMaps})
+ * or found through the namespace's Table resources (kubedyn.cluster.discovery=kubernetes).
  */
 @ApplicationScoped
 public class BackendProducer {
 
+    // Singleton, not ApplicationScoped: a record cannot be proxied, and nothing needs the proxy.
     @Produces
-    @ApplicationScoped
-    TableBackend backend(@ConfigProperty(name = "kubedyn.backend", defaultValue = "embedded") String kind,
-                         @ConfigProperty(name = "kubedyn.data-dir", defaultValue = "data") Path dataDir,
-                         @ConfigProperty(name = "kubedyn.cluster.request-timeout", defaultValue = "5s") Duration timeout,
-                         Config config) {
+    @Singleton
+    StoragePlane plane(@ConfigProperty(name = "kubedyn.backend", defaultValue = "embedded") String kind,
+                       @ConfigProperty(name = "kubedyn.data-dir", defaultValue = "data") Path dataDir,
+                       @ConfigProperty(name = "kubedyn.cluster.request-timeout", defaultValue = "5s") Duration timeout,
+                       Config config) {
         if (kind.equals("cluster")) {
-            Map<String, String> tableShards = new HashMap<>();
-            for (String name : config.getPropertyNames()) {
-                if (name.startsWith("kubedyn.cluster.tables.")) {
-                    config.getOptionalValue(name, String.class).ifPresent(v -> tableShards.put(name, v));
-                }
-            }
             String discovery = config.getOptionalValue("kubedyn.cluster.discovery", String.class).orElse("config");
             if (discovery.equals("kubernetes")) {
                 KubernetesClient client = new KubernetesClientBuilder().build();
@@ -45,23 +42,32 @@ public class BackendProducer {
                         .orElse(client.getNamespace());
                 Log.infof("kubedyn cluster backend: shard maps from Table resources in namespace %s", namespace);
                 int shards = config.getOptionalValue("kubedyn.cluster.table-shards", Integer.class).orElse(1);
-                return new ClusterBackend(new KubernetesTables(client, namespace, shards), timeout);
+                return StoragePlane.kubernetes(new KubernetesTables(client, namespace, shards), new RemoteStores(timeout));
+            }
+            Map<String, String> tableShards = new HashMap<>();
+            for (String name : config.getPropertyNames()) {
+                if (name.startsWith("kubedyn.cluster.tables.")) {
+                    config.getOptionalValue(name, String.class).ifPresent(v -> tableShards.put(name, v));
+                }
             }
             ShardMapSource maps = ShardMaps.fromProperties(config.getOptionalValue("kubedyn.cluster.shards", String.class), tableShards);
             Log.infof("kubedyn cluster backend: %d storage pods %s, request timeout %s",
                     maps.allAddresses().size(), maps.allAddresses(), timeout);
-            return new ClusterBackend(maps, timeout);
+            return StoragePlane.configured(maps, new RemoteStores(timeout));
         }
         if (!kind.equals("embedded")) {
             throw new IllegalStateException("kubedyn.backend=" + kind + ": expected embedded or cluster");
         }
         Log.infof("kubedyn embedded backend: RocksDB data in %s", dataDir.toAbsolutePath());
-        return new EmbeddedBackend(PartitionStore.open(dataDir));
+        return StoragePlane.embedded(PartitionStore.open(dataDir));
     }
 
-    void close(@Disposes TableBackend backend) throws Exception {
-        if (backend instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
+    /**
+     * At shutdown (SIGTERM included): the HTTP server has stopped taking requests; closing the
+     * embedded store waits for the requests still in flight (a write is acknowledged only after
+     * its WAL sync) before RocksDB is freed, as a storage pod drains.
+     */
+    void close(@Disposes StoragePlane plane) throws Exception {
+        plane.close();
     }
 }

@@ -12,7 +12,10 @@ import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.core.expression.ParsedExpressions;
 import java.io.IOException;
+import io.kubedyn.storage.TableKey;
+import io.kubedyn.storage.TableWrite;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,11 +33,11 @@ final class BatchOperations {
     /** DynamoDB returns at most 16 MB of items from one BatchGetItem; the rest are UnprocessedKeys. */
     static final long MAX_GET_RESPONSE_BYTES = 16L * 1024 * 1024;
 
-    private final TableBackend backend;
+    private final StoragePlane plane;
     private final ParsedExpressions parsedExpressions;
 
-    BatchOperations(TableBackend backend, ParsedExpressions parsedExpressions) {
-        this.backend = backend;
+    BatchOperations(StoragePlane plane, ParsedExpressions parsedExpressions) {
+        this.plane = plane;
         this.parsedExpressions = parsedExpressions;
     }
 
@@ -47,7 +50,8 @@ final class BatchOperations {
                              List<Map<String, AttributeValue>> rawKeys) {
     }
 
-    private record WriteRequest(TableDefinition table, PrimaryKey key, ItemChange change) {
+    /** One entry of RequestItems, validated, with its JSON as sent (UnprocessedItems returns it as is). */
+    private record WriteRequest(TableDefinition table, PrimaryKey key, ItemChange change, JsonNode node) {
     }
 
     private static JsonNode requestItems(Request request) {
@@ -71,7 +75,7 @@ final class BatchOperations {
         int total = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = requestItems(request).fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            TableDefinition table = backend.requireTable(Request.checkTableName(entry.getKey(), "requestItems.key"));
+            TableDefinition table = plane.catalog().requireTable(Request.checkTableName(entry.getKey(), "requestItems.key"));
             Request tableRequest = new Request(entry.getValue());
             JsonNode keys = tableRequest.node("Keys");
             if (keys == null || !keys.isArray() || keys.size() == 0) {
@@ -108,21 +112,23 @@ final class BatchOperations {
         Map<TableKeys, List<Map<String, AttributeValue>>> unprocessed = new LinkedHashMap<>();
         out.writeStartObject();
         out.writeObjectFieldStart("Responses");
-        List<TableBackend.TableKey> keys = new ArrayList<>();
+        List<TableKey> keys = new ArrayList<>();
         for (TableKeys table : tables) {
             for (PrimaryKey key : table.keys()) {
-                keys.add(new TableBackend.TableKey(table.table().name(), key));
+                keys.add(new TableKey(table.table(), key));
             }
         }
-        // Read all at once (a cluster backend asks the shards in parallel), then answer in order.
-        List<Map<String, AttributeValue>> items = backend.getAll(keys);
+        // Read all at once (the shards in parallel), then answer in order; the keys of a shard
+        // that could not answer are UnprocessedKeys, for the client to send again.
+        ShardRouter.BatchRead read = plane.router().getAll(keys);
         int next = 0;
         for (int t = 0; t < tables.size(); t++) {
             TableKeys table = tables.get(t);
             out.writeArrayFieldStart(table.table().name());
             for (int k = 0; k < table.keys().size(); k++) {
-                Map<String, AttributeValue> item = items.get(next++);
-                if (bytes >= MAX_GET_RESPONSE_BYTES) {
+                boolean unread = read.unprocessed().get(next);
+                Map<String, AttributeValue> item = read.items().get(next++);
+                if (unread || bytes >= MAX_GET_RESPONSE_BYTES) {
                     unprocessed.computeIfAbsent(table, x -> new ArrayList<>()).add(table.rawKeys().get(k));
                     continue;
                 }
@@ -165,7 +171,7 @@ final class BatchOperations {
         List<WriteRequest> writes = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = requestItems(request).fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            TableDefinition table = backend.requireTable(Request.checkTableName(entry.getKey(), "requestItems.key"));
+            TableDefinition table = plane.catalog().requireTable(Request.checkTableName(entry.getKey(), "requestItems.key"));
             if (!entry.getValue().isArray()) {
                 throw Request.serialization("RequestItems." + table.name(), "a list");
             }
@@ -185,13 +191,28 @@ final class BatchOperations {
         if (writes.size() > MAX_WRITE_REQUESTS) {
             throw DynamoDbException.validation("Too many items requested for the BatchWriteItem call");
         }
-        List<TableBackend.TableWrite> changes = new ArrayList<>();
+        List<TableWrite> changes = new ArrayList<>();
         for (WriteRequest write : writes) {
-            changes.add(new TableBackend.TableWrite(write.table().name(), write.key(), write.change()));
+            changes.add(new TableWrite(write.table(), write.key(), write.change()));
         }
-        backend.writeAll(changes);
+        // Each shard applies its part at once (one WriteBatch, one sync); the writes of a shard
+        // that could not are UnprocessedItems, as DynamoDB reports partial failure, and the
+        // client's retry of just those completes the batch.
+        BitSet unprocessed = plane.router().writeAll(changes);
+        Map<String, List<JsonNode>> unprocessedByTable = new LinkedHashMap<>();
+        for (int i = unprocessed.nextSetBit(0); i >= 0; i = unprocessed.nextSetBit(i + 1)) {
+            WriteRequest write = writes.get(i);
+            unprocessedByTable.computeIfAbsent(write.table().name(), t -> new ArrayList<>()).add(write.node());
+        }
         out.writeStartObject();
         out.writeObjectFieldStart("UnprocessedItems");
+        for (Map.Entry<String, List<JsonNode>> e : unprocessedByTable.entrySet()) {
+            out.writeArrayFieldStart(e.getKey());
+            for (JsonNode write : e.getValue()) {
+                out.writeTree(write);
+            }
+            out.writeEndArray();
+        }
         out.writeEndObject();
         out.writeEndObject();
     }
@@ -217,7 +238,7 @@ final class BatchOperations {
             if (ItemSize.of(item) > ItemSize.MAX_ITEM_BYTES) {
                 throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
             }
-            return new WriteRequest(table, key, ItemChange.put(item, null, null));
+            return new WriteRequest(table, key, ItemChange.put(item, null, null), node);
         }
         Map<String, AttributeValue> key = AttributeValueJson.readItem(delete.get("Key"), "Key");
         if (key == null) {
@@ -225,6 +246,6 @@ final class BatchOperations {
                     + "'requestItems." + table.name() + ".member.deleteRequest.key' failed to satisfy constraint: "
                     + "Member must not be null");
         }
-        return new WriteRequest(table, table.keySchema().keyOf(key, true), ItemChange.delete(key, null, null));
+        return new WriteRequest(table, table.keySchema().keyOf(key, true), ItemChange.delete(key, null, null), node);
     }
 }

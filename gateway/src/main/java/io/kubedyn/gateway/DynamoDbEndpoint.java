@@ -37,19 +37,19 @@ public class DynamoDbEndpoint {
     /** DynamoDB's largest request (a full BatchWriteItem) is 16 MB. */
     static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-    private final TableBackend backend;
+    private final StoragePlane plane;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Operation> operations = new HashMap<>();
 
-    public DynamoDbEndpoint(TableBackend backend) {
-        this.backend = backend;
-        new TableOperations(backend, Clock.systemUTC()).register(operations);
+    public DynamoDbEndpoint(StoragePlane plane) {
+        this.plane = plane;
+        new TableOperations(plane, Clock.systemUTC()).register(operations);
         // One cache of parsed expression texts for every operation of this endpoint.
         ParsedExpressions parsedExpressions = new ParsedExpressions(ParsedExpressions.DEFAULT_MAXIMUM_TOKENS);
-        new ItemOperations(backend, parsedExpressions).register(operations);
-        new BatchOperations(backend, parsedExpressions).register(operations);
-        operations.put("Query", new QueryOperation(backend, parsedExpressions));
-        operations.put("Scan", new ScanOperation(backend, parsedExpressions));
+        new ItemOperations(plane, parsedExpressions).register(operations);
+        new BatchOperations(plane, parsedExpressions).register(operations);
+        operations.put("Query", new QueryOperation(plane, parsedExpressions));
+        operations.put("Scan", new ScanOperation(plane, parsedExpressions));
     }
 
     /**
@@ -59,7 +59,7 @@ public class DynamoDbEndpoint {
      */
     void openStore(@Observes StartupEvent event) {
         try {
-            Log.infof("kubedyn serving %d tables", backend.tableNames().size());
+            Log.infof("kubedyn serving %d tables", plane.catalog().names().size());
         } catch (DynamoDbException unreachable) {
             Log.warnf("storage not reachable yet (%s); requests fail retryably until it is", unreachable.getMessage());
         }

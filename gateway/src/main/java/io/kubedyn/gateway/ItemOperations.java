@@ -12,6 +12,7 @@ import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.core.expression.UpdateExpression;
 import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.storage.ReturnItems;
 import io.kubedyn.storage.WriteResult;
 import io.kubedyn.core.expression.ParsedExpressions;
 import java.io.IOException;
@@ -19,11 +20,11 @@ import java.util.Map;
 
 /** PutItem, GetItem, UpdateItem and DeleteItem. */
 final class ItemOperations {
-    private final TableBackend backend;
+    private final StoragePlane plane;
     private final ParsedExpressions parsedExpressions;
 
-    ItemOperations(TableBackend backend, ParsedExpressions parsedExpressions) {
-        this.backend = backend;
+    ItemOperations(StoragePlane plane, ParsedExpressions parsedExpressions) {
+        this.plane = plane;
         this.parsedExpressions = parsedExpressions;
     }
 
@@ -35,7 +36,7 @@ final class ItemOperations {
     }
 
     private void putItem(Request request, JsonGenerator out) throws IOException {
-        TableDefinition table = backend.requireTable(request.tableName());
+        TableDefinition table = plane.catalog().requireTable(request.tableName());
         Map<String, AttributeValue> item = request.attributeMap("Item");
         if (item == null) {
             throw DynamoDbException.validation(
@@ -52,25 +53,25 @@ final class ItemOperations {
         ConditionExpression condition = expressions.condition();
         expressions.verifyAllUsed();
         WriteResult result = write(table, key, ItemChange.put(item, condition, expressions.attributes()),
-                returnOldOnFailure);
+                returnItems(returnValues), returnOldOnFailure);
         out.writeStartObject();
         if (returnValues.equals("ALL_OLD")) {
             attributes(out, result.old());
         }
         if (ConsumedCapacity.requested(request)) {
-            ConsumedCapacity.ofWrite(table.name(), Math.max(size, sizeOf(result.old()))).write(out);
+            ConsumedCapacity.ofWrite(table.name(), Math.max(size, result.oldSize())).write(out);
         }
         out.writeEndObject();
     }
 
     private void getItem(Request request, JsonGenerator out) throws IOException {
-        TableDefinition table = backend.requireTable(request.tableName());
+        TableDefinition table = plane.catalog().requireTable(request.tableName());
         PrimaryKey key = table.keySchema().keyOf(requireKey(request), true);
         boolean consistent = request.bool("ConsistentRead", false);
         RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         ProjectionExpression projection = expressions.projection();
         expressions.verifyAllUsed();
-        Map<String, AttributeValue> item = backend.get(table.name(), key);
+        Map<String, AttributeValue> item = plane.router().get(table, key);
         out.writeStartObject();
         if (item != null) {
             out.writeFieldName("Item");
@@ -83,7 +84,7 @@ final class ItemOperations {
     }
 
     private void updateItem(Request request, JsonGenerator out) throws IOException {
-        TableDefinition table = backend.requireTable(request.tableName());
+        TableDefinition table = plane.catalog().requireTable(request.tableName());
         Map<String, AttributeValue> keyAttributes = requireKey(request);
         PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
         String returnValues = returnValues(request, true);
@@ -101,7 +102,8 @@ final class ItemOperations {
             }
         }
         WriteResult result = write(table, key,
-                ItemChange.update(keyAttributes, update, condition, expressions.attributes()), returnOldOnFailure);
+                ItemChange.update(keyAttributes, update, condition, expressions.attributes()),
+                returnItems(returnValues), returnOldOnFailure);
         out.writeStartObject();
         switch (returnValues) {
             case "ALL_OLD" -> attributes(out, result.old());
@@ -112,13 +114,13 @@ final class ItemOperations {
             }
         }
         if (ConsumedCapacity.requested(request)) {
-            ConsumedCapacity.ofWrite(table.name(), Math.max(sizeOf(result.old()), sizeOf(result.updated()))).write(out);
+            ConsumedCapacity.ofWrite(table.name(), Math.max(result.oldSize(), result.newSize())).write(out);
         }
         out.writeEndObject();
     }
 
     private void deleteItem(Request request, JsonGenerator out) throws IOException {
-        TableDefinition table = backend.requireTable(request.tableName());
+        TableDefinition table = plane.catalog().requireTable(request.tableName());
         Map<String, AttributeValue> keyAttributes = requireKey(request);
         PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
         String returnValues = returnValues(request, false);
@@ -127,23 +129,33 @@ final class ItemOperations {
         ConditionExpression condition = expressions.condition();
         expressions.verifyAllUsed();
         WriteResult result = write(table, key, ItemChange.delete(keyAttributes, condition, expressions.attributes()),
-                returnOldOnFailure);
+                returnItems(returnValues), returnOldOnFailure);
         out.writeStartObject();
         if (returnValues.equals("ALL_OLD")) {
             attributes(out, result.old());
         }
         if (ConsumedCapacity.requested(request)) {
-            ConsumedCapacity.ofWrite(table.name(), sizeOf(result.old())).write(out);
+            ConsumedCapacity.ofWrite(table.name(), result.oldSize()).write(out);
         }
         out.writeEndObject();
     }
 
-    private WriteResult write(TableDefinition table, PrimaryKey key, ItemChange change, boolean returnOldOnFailure) {
+    private WriteResult write(TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns,
+                              boolean returnOldOnFailure) {
         try {
-            return backend.write(table.name(), key, change);
+            return plane.router().write(table, key, change, returns);
         } catch (ConditionalCheckFailedException e) {
             throw e.reportingItem(returnOldOnFailure);
         }
+    }
+
+    /** Which item the store must send back for ReturnValues: none, the old one, or the new one. */
+    private static ReturnItems returnItems(String returnValues) {
+        return switch (returnValues) {
+            case "ALL_OLD", "UPDATED_OLD" -> ReturnItems.OLD;
+            case "ALL_NEW", "UPDATED_NEW" -> ReturnItems.NEW;
+            default -> ReturnItems.NONE;
+        };
     }
 
     private static void attributes(JsonGenerator out, Map<String, AttributeValue> attributes) throws IOException {

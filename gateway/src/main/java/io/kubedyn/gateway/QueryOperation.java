@@ -13,17 +13,17 @@ import java.io.IOException;
 
 /** Query: one partition, in sort-key order, paginated. */
 final class QueryOperation implements Operation {
-    private final TableBackend backend;
+    private final StoragePlane plane;
     private final ParsedExpressions parsedExpressions;
 
-    QueryOperation(TableBackend backend, ParsedExpressions parsedExpressions) {
-        this.backend = backend;
+    QueryOperation(StoragePlane plane, ParsedExpressions parsedExpressions) {
+        this.plane = plane;
         this.parsedExpressions = parsedExpressions;
     }
 
     @Override
     public void execute(Request request, JsonGenerator out) throws IOException {
-        TableDefinition table = backend.requireTable(request.tableName());
+        TableDefinition table = plane.catalog().requireTable(request.tableName());
         PagedRead.refuseIndexName(request);
         Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
         boolean countOnly = PagedRead.countOnly(request);
@@ -35,7 +35,7 @@ final class QueryOperation implements Operation {
         expressions.verifyAllUsed();
         refuseKeyAttributesInFilter(filter, table);
         PrimaryKey start = exclusiveStartKey(request, table, condition);
-        Page page = backend.query(table.name(), condition.partitionKey(), condition.sortKey().orElse(null), forward,
+        Page page = plane.router().query(table, condition.partitionKey(), condition.sortKey().orElse(null), forward,
                 limit == null ? Integer.MAX_VALUE : limit, start);
         PagedRead.write(out, request, table, page, filter, projection, countOnly);
     }

@@ -13,17 +13,17 @@ import java.io.IOException;
 
 /** Scan: the whole table, or one of TotalSegments hash-range segments of it, in hash order. */
 final class ScanOperation implements Operation {
-    private final TableBackend backend;
+    private final StoragePlane plane;
     private final ParsedExpressions parsedExpressions;
 
-    ScanOperation(TableBackend backend, ParsedExpressions parsedExpressions) {
-        this.backend = backend;
+    ScanOperation(StoragePlane plane, ParsedExpressions parsedExpressions) {
+        this.plane = plane;
         this.parsedExpressions = parsedExpressions;
     }
 
     @Override
     public void execute(Request request, JsonGenerator out) throws IOException {
-        TableDefinition table = backend.requireTable(request.tableName());
+        TableDefinition table = plane.catalog().requireTable(request.tableName());
         PagedRead.refuseIndexName(request);
         boolean countOnly = PagedRead.countOnly(request);
         Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
@@ -48,7 +48,7 @@ final class ScanOperation implements Operation {
         ProjectionExpression projection = expressions.projection();
         expressions.verifyAllUsed();
         PrimaryKey start = exclusiveStartKey(request, table, seg, total);
-        Page page = backend.scan(table.name(), seg, total, limit == null ? Integer.MAX_VALUE : limit, start);
+        Page page = plane.router().scan(table, seg, total, limit == null ? Integer.MAX_VALUE : limit, start);
         PagedRead.write(out, request, table, page, filter, projection, countOnly);
     }
 

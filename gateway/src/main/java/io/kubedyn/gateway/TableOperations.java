@@ -17,11 +17,11 @@ import java.util.UUID;
 
 /** CreateTable, DeleteTable, DescribeTable and ListTables. */
 final class TableOperations {
-    private final TableBackend backend;
+    private final StoragePlane plane;
     private final Clock clock;
 
-    TableOperations(TableBackend backend, Clock clock) {
-        this.backend = backend;
+    TableOperations(StoragePlane plane, Clock clock) {
+        this.plane = plane;
         this.clock = clock;
     }
 
@@ -60,7 +60,7 @@ final class TableOperations {
         }
         TableDefinition table = new TableDefinition(name, UUID.randomUUID().toString(), keySchema, attributes,
                 billingMode, read, write, clock.millis());
-        TableBackend.TableDescription created = backend.createTable(table);
+        TableCatalog.TableDescription created = plane.controlPlane().createTable(table);
         out.writeStartObject();
         out.writeFieldName("TableDescription");
         TableDescriptionWriter.write(out, created.definition(), created.status(), 0);
@@ -176,7 +176,7 @@ final class TableOperations {
     }
 
     private void deleteTable(Request request, JsonGenerator out) throws IOException {
-        TableDefinition table = backend.deleteTable(request.tableName());
+        TableDefinition table = plane.controlPlane().deleteTable(request.tableName());
         out.writeStartObject();
         out.writeFieldName("TableDescription");
         TableDescriptionWriter.write(out, table, "DELETING", 0);
@@ -185,11 +185,11 @@ final class TableOperations {
 
     private void describeTable(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
-        TableBackend.TableDescription table = backend.tableDescription(name).orElseThrow(() -> DynamoDbException
-                .resourceNotFound("Requested resource not found: Table: " + name + " not found"));
+        TableCatalog.TableDescription table = plane.catalog().describe(name).orElseThrow(() -> TableCatalog.notFound(name));
+        long itemCount = table.status().equals("ACTIVE") ? plane.router().estimatedItemCount(table.definition()) : 0;
         out.writeStartObject();
         out.writeFieldName("Table");
-        TableDescriptionWriter.write(out, table.definition(), table.status(), backend.estimatedItemCount(name));
+        TableDescriptionWriter.write(out, table.definition(), table.status(), itemCount);
         out.writeEndObject();
     }
 
@@ -200,7 +200,7 @@ final class TableOperations {
             Request.checkTableName(start, "exclusiveStartTableName");
         }
         int max = limit == null ? 100 : limit;
-        List<String> names = backend.tableNames().stream()
+        List<String> names = plane.catalog().names().stream()
                 .filter(n -> start == null || n.compareTo(start) > 0)
                 .toList();
         out.writeStartObject();

@@ -7,7 +7,7 @@ import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.TableDefinition;
-import io.kubedyn.gateway.cluster.ClusterBackend;
+import io.kubedyn.gateway.cluster.RemoteStores;
 import io.kubedyn.gateway.cluster.ShardMaps;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -125,9 +125,9 @@ class ClusterRoutingTest extends EmbeddedServerTest {
         createTable(table, "id", ScalarAttributeType.S, null, null);
         dynamo.putItem(b -> b.tableName(table).item(Map.of("id", s("a"))));
         // Another gateway on the same shards deletes the table and creates it keyed by a number.
-        try (ClusterBackend other = new ClusterBackend(ShardMaps.fromProperties(
+        try (PlaneOperations other = new PlaneOperations(StoragePlane.configured(ShardMaps.fromProperties(
                 ConfigProvider.getConfig().getOptionalValue("kubedyn.cluster.shards", String.class), Map.of()),
-                Duration.ofSeconds(5))) {
+                new RemoteStores(Duration.ofSeconds(5))))) {
             other.deleteTable(table);
             other.createTable(new TableDefinition(table, UUID.randomUUID().toString(),
                     KeySchema.of(new KeyAttribute("id", ScalarType.N), null), Map.of("id", ScalarType.N),

@@ -17,7 +17,8 @@ import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableStatus;
-import io.kubedyn.gateway.cluster.ClusterBackend;
+import io.kubedyn.crd.TableDefinitions;
+import io.kubedyn.gateway.cluster.RemoteStores;
 import io.kubedyn.gateway.cluster.KubernetesTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class KubernetesDiscoveryTest {
     KubernetesClient client;
 
-    private static String status(ClusterBackend backend, String table) {
+    private static String status(PlaneOperations backend, String table) {
         return backend.tableDescription(table).orElseThrow().status();
     }
 
@@ -58,8 +59,8 @@ class KubernetesDiscoveryTest {
             for (StoragePodProcess pod : pods) {
                 pod.awaitReady();
             }
-            try (ClusterBackend backend = new ClusterBackend(new KubernetesTables(client, "kubedyn", 2),
-                    Duration.ofSeconds(5))) {
+            try (PlaneOperations backend = new PlaneOperations(StoragePlane.kubernetes(
+                    new KubernetesTables(client, "kubedyn", 2), new RemoteStores(Duration.ofSeconds(5))))) {
                 TableDefinition music = new TableDefinition("music", UUID.randomUUID().toString(),
                         KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
                         "PAY_PER_REQUEST", 0, 0, 0);
@@ -67,13 +68,22 @@ class KubernetesDiscoveryTest {
                 assertThat(status(backend, "music")).isEqualTo("CREATING");
                 assertThat(pods.get(0).requestCount("create_table")).as("no shard exists yet").isZero();
 
+                // The pods' part: each creates the table in its store from the definition the operator
+                // hands it (KUBEDYN_STORAGE_TABLE_DEFINITION; StoreAssignmentTest covers the pod side).
+                TableDefinition handed = TableDefinitions.of(
+                        client.resources(Table.class).inNamespace("kubedyn").withName("music").get());
+                try (RemoteStores stores = new RemoteStores(Duration.ofSeconds(5))) {
+                    for (StoragePodProcess pod : pods) {
+                        stores.apply(pod.address()).createTable(handed);
+                    }
+                }
                 // The operator's part: publish the shard map (here: the two pods on loopback).
                 List<ShardRange> ranges = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
                     HashRange range = HashRange.segment(i, 2);
                     String[] hostPort = pods.get(i).address().split(":");
-                    ranges.add(new ShardRange(i, String.format("0x%016x", range.first()),
-                            String.format("0x%016x", range.last()), hostPort[0], Integer.parseInt(hostPort[1])));
+                    ranges.add(new ShardRange(i, HashRange.formatBound(range.first()),
+                            HashRange.formatBound(range.last()), hostPort[0], Integer.parseInt(hostPort[1])));
                 }
                 client.resources(Table.class).inNamespace("kubedyn").withName("music").editStatus(t -> {
                     TableStatus status = new TableStatus();
@@ -91,9 +101,9 @@ class KubernetesDiscoveryTest {
                 TableDefinition active = backend.requireTable("music");
                 String uid = client.resources(Table.class).inNamespace("kubedyn").withName("music").get()
                         .getMetadata().getUid();
-                assertThat(active.tableId()).as("every gateway creates the same incarnation").isEqualTo(uid);
+                assertThat(active.tableId()).as("the Table's uid names the incarnation").isEqualTo(uid);
                 for (StoragePodProcess pod : pods) {
-                    assertThat(pod.requestCount("create_table")).isEqualTo(1);
+                    assertThat(pod.requestCount("create_table")).as("the gateway provisions nothing").isEqualTo(1);
                 }
 
                 int[] perShard = new int[2];
@@ -111,9 +121,9 @@ class KubernetesDiscoveryTest {
                 assertThat(backend.tableNames()).containsExactly("music");
                 assertThat(backend.estimatedItemCount("music")).isPositive();
 
-                // A second gateway finds the same table in the stores and creates nothing.
-                try (ClusterBackend other = new ClusterBackend(new KubernetesTables(client, "kubedyn", 2),
-                        Duration.ofSeconds(5))) {
+                // A second gateway serves the same table and creates nothing.
+                try (PlaneOperations other = new PlaneOperations(StoragePlane.kubernetes(
+                        new KubernetesTables(client, "kubedyn", 2), new RemoteStores(Duration.ofSeconds(5))))) {
                     assertThat(other.requireTable("music").tableId()).isEqualTo(uid);
                     assertThat(other.get("music", PrimaryKey.of(new AttributeValue.S("song-7"), null))).isNotNull();
                 }
@@ -125,8 +135,8 @@ class KubernetesDiscoveryTest {
                     return t;
                 });
                 backend.deleteTable("music");
-                assertThat(pods.get(0).requestCount("delete_table")).isEqualTo(1);
-                assertThat(pods.get(1).requestCount("delete_table")).isEqualTo(1);
+                assertThat(pods.get(0).requestCount("delete_table")).as("data goes with the Table's volumes").isZero();
+                assertThat(pods.get(1).requestCount("delete_table")).isZero();
                 assertThat(status(backend, "music")).isEqualTo("DELETING");
                 assertThat(backend.tableNames()).containsExactly("music");
                 assertThat(backend.describeTable("music")).as("no item requests while DELETING").isEmpty();

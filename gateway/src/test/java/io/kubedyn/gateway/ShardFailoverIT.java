@@ -3,8 +3,6 @@ package io.kubedyn.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.kubedyn.core.HashRange;
-import io.kubedyn.core.PrimaryKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,13 +38,7 @@ class ShardFailoverIT {
     Path data;
 
     private static int shardOf(String id) {
-        long hash = PrimaryKey.of(new io.kubedyn.core.AttributeValue.S(id), null).hash();
-        for (int i = 0; i < SHARDS; i++) {
-            if (HashRange.segment(i, SHARDS).contains(hash)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException();
+        return EvenShards.shardOf(id, SHARDS);
     }
 
     private static Map<String, AttributeValue> key(String id) {

@@ -22,7 +22,10 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.StorageSpec;
+import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableDefinitions;
+import java.nio.charset.StandardCharsets;
 import jakarta.inject.Inject;
 import java.util.Map;
 
@@ -40,6 +43,13 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
   public static final String CONTAINER = "storage";
   /** storage-pod's {@code kubedyn.storage.owned-ranges}. */
   public static final String OWNED_RANGES_ENV = "KUBEDYN_STORAGE_OWNED_RANGES";
+  /** storage-pod's {@code kubedyn.storage.table-definition}: the table its store serves. */
+  public static final String TABLE_DEFINITION_ENV = "KUBEDYN_STORAGE_TABLE_DEFINITION";
+
+  /** The table as the pods' stores hold it, in the catalog's JSON form, with the Table's uid as its id. */
+  static String tableDefinition(Table table) {
+    return new String(new TableDefinitionCodec().encode(TableDefinitions.of(table)), StandardCharsets.UTF_8);
+  }
 
   // Field injection because the operator SDK also instantiates dependents with a no-arg
   // constructor at build time, to find out which resources (and RBAC rules) they need.
@@ -113,9 +123,10 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                   .addNewPort().withName("http").withContainerPort(ShardIdentity.HTTP_PORT)
                   .endPort()
                   .withEnv(
-                      new EnvVarBuilder().withName("KUBEDYN_TABLE").withValue(id.table()).build(),
-                      new EnvVarBuilder().withName("KUBEDYN_SHARD")
-                          .withValue(Integer.toString(shard)).build(),
+                      // The pod creates the table in its store from this (or refuses to start
+                      // when its store holds it with another key schema): the pods own the data.
+                      new EnvVarBuilder().withName(TABLE_DEFINITION_ENV)
+                          .withValue(tableDefinition(table)).build(),
                       new EnvVarBuilder().withName("KUBEDYN_DATA_DIR").withValue(DATA_PATH)
                           .build(),
                       // The pods refuse keys outside their shard-map entry (NOT_OWNED), so a

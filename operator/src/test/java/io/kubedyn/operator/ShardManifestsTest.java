@@ -42,7 +42,9 @@ class ShardManifestsTest {
     Container storage = storageContainer(sts);
     assertThat(storage.getImage()).isEqualTo(DEFAULT_IMAGE);
     assertThat(storage.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
-        .contains("KUBEDYN_TABLE=music", "KUBEDYN_SHARD=1", "KUBEDYN_DATA_DIR=/data");
+        .contains("KUBEDYN_DATA_DIR=/data")
+        .anySatisfy(env -> assertThat(env).startsWith("KUBEDYN_STORAGE_TABLE_DEFINITION={")
+            .contains("\"name\":\"music\""));
     assertThat(storage.getVolumeMounts()).singleElement()
         .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
     assertThat(sts.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {

@@ -10,6 +10,7 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.TableDefinitionCodec;
+import io.kubedyn.core.write.ItemChange;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -34,6 +40,7 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -48,12 +55,24 @@ import org.rocksdb.WriteOptions;
  *
  * <p>Atomicity: a write that must see the item it replaces (ReturnValues, conditions, updates)
  * holds the item's lock stripe for its read-modify-write, so no other write to that item can
- * interleave.
+ * interleave. A batch holds the stripes of all its items (taken in one order, so batches never
+ * deadlock) and writes them in one WriteBatch with one sync.
+ *
+ * <p>Lifecycle (as Kafka Streams' RocksDBStore): every call first checks that the store is open
+ * and refuses with {@link StoreClosedException} once {@link #close} has begun; close waits for
+ * the calls in flight (and so their iterators) before it frees any native object.
+ *
+ * <p>Item calls name the table incarnation they were validated against (the definition's
+ * {@code tableId}); another incarnation, or none, is DynamoDB's ResourceNotFoundException.
  */
-public final class PartitionStore implements AutoCloseable {
+public final class PartitionStore implements StoreClient, AutoCloseable {
     /** DynamoDB stops a Query or Scan page after 1 MB of items read. */
     public static final long PAGE_BYTES = 1024 * 1024;
     private static final byte[] CATALOG_PREFIX = "table/".getBytes(StandardCharsets.UTF_8);
+    /** The column family of a table adopted under a new incarnation (absent: named by its tableId). */
+    private static final String FAMILY_PREFIX = "family/";
+    private static final byte[] SHARD_ASSIGNMENT = "shard/assignment".getBytes(StandardCharsets.UTF_8);
+    private static final long CLOSE_WAIT_SECONDS = 30;
     private static final int LOCK_STRIPES = 1024;
 
     private final LRUCache blockCache;
@@ -68,6 +87,9 @@ public final class PartitionStore implements AutoCloseable {
     private final ReentrantLock[] itemLocks = new ReentrantLock[LOCK_STRIPES];
     private final TableDefinitionCodec catalogCodec = new TableDefinitionCodec();
     private final Object ddlLock = new Object();
+    // Calls hold the read lock; close takes the write lock, so it waits for them.
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    private volatile boolean closed;
 
     private record OpenTable(TableDefinition definition, ColumnFamilyHandle family) {
     }
@@ -124,8 +146,10 @@ public final class PartitionStore implements AutoCloseable {
         try (RocksIterator it = db.newIterator(catalogFamily)) {
             for (it.seek(CATALOG_PREFIX); it.isValid() && startsWith(it.key(), CATALOG_PREFIX); it.next()) {
                 TableDefinition table = catalogCodec.decode(it.value());
+                byte[] adopted = db.get(catalogFamily, metadataKey(FAMILY_PREFIX + table.name()));
+                String familyName = adopted == null ? table.tableId() : new String(adopted, StandardCharsets.UTF_8);
                 ColumnFamilyHandle family = handles.stream()
-                        .filter(h -> familyName(h).equals(table.tableId()))
+                        .filter(h -> familyName(h).equals(familyName))
                         .findFirst()
                         .orElseThrow(() -> new StorageException("catalog names table " + table.name()
                                 + " but its column family " + table.tableId() + " is missing", null));
@@ -149,60 +173,121 @@ public final class PartitionStore implements AutoCloseable {
         }
     }
 
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    /** Runs {@code call} while the store is open; refuses once close has begun. */
+    private <T> T open(Supplier<T> call) {
+        if (closed || !gate.readLock().tryLock()) {
+            throw new StoreClosedException();
+        }
+        try {
+            if (closed) {
+                throw new StoreClosedException();
+            }
+            return call.get();
+        } finally {
+            gate.readLock().unlock();
+        }
+    }
+
+    public boolean isOpen() {
+        return !closed;
+    }
+
     // ---- tables ------------------------------------------------------------------------------
 
-    /** Creates the table, or throws ResourceInUseException if one of that name exists. */
+    @Override
     public void createTable(TableDefinition table) {
-        synchronized (ddlLock) {
-            if (tables.containsKey(table.name())) {
-                throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE,
-                        "Table already exists: " + table.name());
+        open(() -> {
+            synchronized (ddlLock) {
+                if (tables.containsKey(table.name())) {
+                    throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE, "Table already exists: " + table.name());
+                }
+                try {
+                    ColumnFamilyHandle family = db.createColumnFamily(
+                            new ColumnFamilyDescriptor(table.tableId().getBytes(StandardCharsets.UTF_8), tableOptions));
+                    handles.add(family);
+                    db.put(catalogFamily, syncWrite, catalogKey(table.name()), catalogCodec.encode(table));
+                    tables.put(table.name(), new OpenTable(table, family));
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot create table " + table.name(), e);
+                }
+                return null;
             }
-            try {
-                ColumnFamilyHandle family = db.createColumnFamily(
-                        new ColumnFamilyDescriptor(table.tableId().getBytes(StandardCharsets.UTF_8), tableOptions));
-                handles.add(family);
-                db.put(catalogFamily, syncWrite, catalogKey(table.name()), catalogCodec.encode(table));
-                tables.put(table.name(), new OpenTable(table, family));
-            } catch (RocksDBException e) {
-                throw new StorageException("cannot create table " + table.name(), e);
-            }
-        }
+        });
     }
 
-    /** Deletes the table and all its items; returns its definition. */
+    /**
+     * Serves the table this store holds under {@code table.name()} as the incarnation
+     * {@code table} from now on, its items kept: a {@code Table} created again over volumes its
+     * predecessor left behind (deletionPolicy Retain) finds its data again. Only a table with the
+     * same key schema can be adopted; the caller checks that.
+     */
+    public void adoptTable(TableDefinition table) {
+        open(() -> {
+            synchronized (ddlLock) {
+                OpenTable current = tables.get(table.name());
+                if (current == null) {
+                    throw DynamoDbException.resourceNotFound("Requested resource not found: Table: " + table.name()
+                            + " not found");
+                }
+                try (WriteBatch batch = new WriteBatch()) {
+                    batch.put(catalogFamily, metadataKey(FAMILY_PREFIX + table.name()), current.family().getName());
+                    batch.put(catalogFamily, catalogKey(table.name()), catalogCodec.encode(table));
+                    db.write(syncWrite, batch);
+                    tables.put(table.name(), new OpenTable(table, current.family()));
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot adopt table " + table.name(), e);
+                }
+                return null;
+            }
+        });
+    }
+
+    @Override
     public TableDefinition deleteTable(String name) {
-        synchronized (ddlLock) {
-            OpenTable table = table(name);
-            try {
-                db.delete(catalogFamily, syncWrite, catalogKey(name));
-                tables.remove(name);
-                // The handle stays open until close(): a request still running on the table must
-                // not touch a freed native object.
-                db.dropColumnFamily(table.family());
-            } catch (RocksDBException e) {
-                throw new StorageException("cannot delete table " + name, e);
+        return open(() -> {
+            synchronized (ddlLock) {
+                OpenTable table = tables.get(name);
+                if (table == null) {
+                    throw notFound(name);
+                }
+                try (WriteBatch batch = new WriteBatch()) {
+                    batch.delete(catalogFamily, catalogKey(name));
+                    batch.delete(catalogFamily, metadataKey(FAMILY_PREFIX + name));
+                    db.write(syncWrite, batch);
+                    tables.remove(name);
+                    // The handle stays open until close(): a request still running on the table must
+                    // not touch a freed native object.
+                    db.dropColumnFamily(table.family());
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot delete table " + name, e);
+                }
+                return table.definition();
             }
-            return table.definition();
-        }
+        });
     }
 
+    @Override
     public Optional<TableDefinition> describeTable(String name) {
-        return Optional.ofNullable(tables.get(name)).map(OpenTable::definition);
+        return open(() -> Optional.ofNullable(tables.get(name)).map(OpenTable::definition));
     }
 
-    /** Table names in ascending order, as ListTables returns them. */
+    @Override
     public List<String> tableNames() {
-        return tables.keySet().stream().sorted(Comparator.naturalOrder()).toList();
+        return open(() -> tables.keySet().stream().sorted(Comparator.naturalOrder()).toList());
     }
 
     /** RocksDB's estimate of the table's item count (DynamoDB's own figure is also approximate). */
-    public long estimatedItemCount(String name) {
-        try {
-            return db.getLongProperty(table(name).family(), "rocksdb.estimate-num-keys");
-        } catch (RocksDBException e) {
-            throw new StorageException("cannot read item count", e);
-        }
+    @Override
+    public long estimatedItemCount(TableDefinition definition) {
+        return open(() -> {
+            try {
+                return db.getLongProperty(table(definition).family(), "rocksdb.estimate-num-keys");
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read item count", e);
+            }
+        });
     }
 
     /**
@@ -210,19 +295,52 @@ public final class PartitionStore implements AutoCloseable {
      * {@code rocksdb.estimate-num-keys}, {@code rocksdb.cur-size-all-mem-tables}), for metrics.
      */
     public long aggregatedProperty(String property) {
-        try {
-            return db.getAggregatedLongProperty(property);
-        } catch (RocksDBException e) {
-            throw new StorageException("cannot read " + property, e);
-        }
+        return open(() -> {
+            try {
+                return db.getAggregatedLongProperty(property);
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read " + property, e);
+            }
+        });
     }
 
-    private OpenTable table(String name) {
-        OpenTable table = tables.get(name);
-        if (table == null) {
-            throw DynamoDbException.resourceNotFound("Requested resource not found: Table: " + name + " not found");
+    /**
+     * The hash ranges this store was last assigned ({@link #recordShardAssignment}), or empty
+     * when it never was: part of the store, so it survives restarts and moves with the volume.
+     */
+    public Optional<String> shardAssignment() {
+        return open(() -> {
+            try {
+                byte[] value = db.get(catalogFamily, SHARD_ASSIGNMENT);
+                return Optional.ofNullable(value).map(v -> new String(v, StandardCharsets.UTF_8));
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read the shard assignment", e);
+            }
+        });
+    }
+
+    public void recordShardAssignment(String ranges) {
+        open(() -> {
+            try {
+                db.put(catalogFamily, syncWrite, SHARD_ASSIGNMENT, ranges.getBytes(StandardCharsets.UTF_8));
+                return null;
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot record the shard assignment", e);
+            }
+        });
+    }
+
+    /** The open table of {@code definition}'s incarnation, or DynamoDB's ResourceNotFoundException. */
+    private OpenTable table(TableDefinition definition) {
+        OpenTable table = tables.get(definition.name());
+        if (table == null || !table.definition().tableId().equals(definition.tableId())) {
+            throw notFound(definition.name());
         }
         return table;
+    }
+
+    private static DynamoDbException notFound(String name) {
+        return DynamoDbException.resourceNotFound("Requested resource not found: Table: " + name + " not found");
     }
 
     private static byte[] catalogKey(String table) {
@@ -232,10 +350,18 @@ public final class PartitionStore implements AutoCloseable {
         return key;
     }
 
+    private static byte[] metadataKey(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
     // ---- items -------------------------------------------------------------------------------
 
-    public Map<String, AttributeValue> get(String tableName, PrimaryKey key) {
-        OpenTable table = table(tableName);
+    @Override
+    public Map<String, AttributeValue> get(TableDefinition definition, PrimaryKey key) {
+        return open(() -> read(table(definition), key));
+    }
+
+    private Map<String, AttributeValue> read(OpenTable table, PrimaryKey key) {
         try {
             byte[] value = db.get(table.family(), key.storageKey());
             return value == null ? null : ItemCodec.decode(value);
@@ -244,84 +370,146 @@ public final class PartitionStore implements AutoCloseable {
         }
     }
 
-    /** Stores the item durably; returns the item it replaced, or null. */
-    public Map<String, AttributeValue> put(String tableName, PrimaryKey key, Map<String, AttributeValue> item) {
-        return update(tableName, key, old -> item).old();
-    }
-
-    /** Deletes the item durably; returns the item deleted, or null. */
-    public Map<String, AttributeValue> delete(String tableName, PrimaryKey key) {
-        return update(tableName, key, old -> null).old();
+    @Override
+    public WriteResult write(TableDefinition definition, PrimaryKey key, ItemChange change, ReturnItems returns) {
+        return update(definition, key, change::apply, returns);
     }
 
     /**
      * The atomic read-modify-write every item write goes through: {@code change} sees the current
      * item (or null) and returns the new one (null deletes it). If {@code change} throws, nothing
-     * is written. Returns the item before and after.
+     * is written.
      */
-    public WriteResult update(
-            String tableName, PrimaryKey key, UnaryOperator<Map<String, AttributeValue>> change) {
-        OpenTable table = table(tableName);
-        byte[] storageKey = key.storageKey();
-        ReentrantLock lock = itemLocks[Math.floorMod(Arrays.hashCode(storageKey), LOCK_STRIPES)];
-        lock.lock();
-        try {
-            byte[] oldBytes = db.get(table.family(), storageKey);
-            Map<String, AttributeValue> old = oldBytes == null ? null : ItemCodec.decode(oldBytes);
-            Map<String, AttributeValue> updated = change.apply(old);
-            if (updated == null) {
-                if (old != null) {
-                    db.delete(table.family(), syncWrite, storageKey);
+    public WriteResult update(TableDefinition definition, PrimaryKey key,
+                              UnaryOperator<Map<String, AttributeValue>> change, ReturnItems returns) {
+        return open(() -> {
+            OpenTable table = table(definition);
+            byte[] storageKey = key.storageKey();
+            ReentrantLock lock = itemLocks[stripe(storageKey)];
+            lock.lock();
+            try {
+                byte[] oldBytes = db.get(table.family(), storageKey);
+                Map<String, AttributeValue> old = oldBytes == null ? null : ItemCodec.decode(oldBytes);
+                Map<String, AttributeValue> updated = change.apply(old);
+                if (updated == null) {
+                    if (old != null) {
+                        db.delete(table.family(), syncWrite, storageKey);
+                    }
+                } else {
+                    checkSize(updated);
+                    db.put(table.family(), syncWrite, storageKey, ItemCodec.encode(updated));
                 }
-            } else {
-                if (ItemSize.of(updated) > ItemSize.MAX_ITEM_BYTES) {
-                    throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
-                }
-                db.put(table.family(), syncWrite, storageKey, ItemCodec.encode(updated));
+                return WriteResult.of(old, updated, returns);
+            } catch (RocksDBException e) {
+                throw new StorageException("write failed", e);
+            } finally {
+                lock.unlock();
             }
-            return new WriteResult(old, updated);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<Map<String, AttributeValue>>> getAll(List<TableKey> keys) {
+        try {
+            return CompletableFuture.completedFuture(open(() -> {
+                List<Map<String, AttributeValue>> items = new ArrayList<>(keys.size());
+                for (TableKey key : keys) {
+                    items.add(read(table(key.table()), key.key()));
+                }
+                return items;
+            }));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> writeAll(List<TableWrite> writes) {
+        try {
+            open(() -> {
+                applyBatch(writes);
+                return null;
+            });
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * The writes under all their items' lock stripes (taken in ascending order, so two batches,
+     * or a batch and a single write, never wait for each other in a cycle), in one WriteBatch
+     * with one WAL sync. A change that throws writes nothing of the batch.
+     */
+    private void applyBatch(List<TableWrite> writes) {
+        List<OpenTable> tablesOf = new ArrayList<>(writes.size());
+        TreeSet<Integer> stripes = new TreeSet<>();
+        for (TableWrite write : writes) {
+            tablesOf.add(table(write.table()));
+            stripes.add(stripe(write.key().storageKey()));
+        }
+        List<ReentrantLock> held = new ArrayList<>(stripes.size());
+        try (WriteBatch batch = new WriteBatch()) {
+            for (int stripe : stripes) {
+                itemLocks[stripe].lock();
+                held.add(itemLocks[stripe]);
+            }
+            for (int i = 0; i < writes.size(); i++) {
+                TableWrite write = writes.get(i);
+                OpenTable table = tablesOf.get(i);
+                byte[] storageKey = write.key().storageKey();
+                // An unconditional put or delete does not depend on the current item: skip the read.
+                boolean needsCurrent = write.change().condition() != null || write.change().kind() == ItemChange.Kind.UPDATE;
+                Map<String, AttributeValue> current = null;
+                if (needsCurrent) {
+                    byte[] bytes = db.get(table.family(), storageKey);
+                    current = bytes == null ? null : ItemCodec.decode(bytes);
+                }
+                Map<String, AttributeValue> updated = write.change().apply(current);
+                if (updated == null) {
+                    batch.delete(table.family(), storageKey);
+                } else {
+                    checkSize(updated);
+                    batch.put(table.family(), storageKey, ItemCodec.encode(updated));
+                }
+            }
+            db.write(syncWrite, batch);
         } catch (RocksDBException e) {
-            throw new StorageException("write failed", e);
+            throw new StorageException("batch write failed", e);
         } finally {
-            lock.unlock();
+            for (ReentrantLock lock : held) {
+                lock.unlock();
+            }
+        }
+    }
+
+    private static int stripe(byte[] storageKey) {
+        return Math.floorMod(Arrays.hashCode(storageKey), LOCK_STRIPES);
+    }
+
+    private static void checkSize(Map<String, AttributeValue> item) {
+        if (ItemSize.of(item) > ItemSize.MAX_ITEM_BYTES) {
+            throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
         }
     }
 
     // ---- ranges ------------------------------------------------------------------------------
 
-    /**
-     * One page of a partition, in sort-key order (or reversed), optionally narrowed by a sort-key
-     * condition, starting after {@code exclusiveStart}; at most {@code limit} items and at most
-     * 1 MB of them.
-     */
-    public Page query(String tableName, byte[] partitionPrefix, SortKeyCondition condition,
-                      boolean forward, int limit, PrimaryKey exclusiveStart) {
-        return query(tableName, partitionPrefix, condition, forward, limit, PAGE_BYTES, exclusiveStart);
-    }
-
-    /** As above, stopping after {@code maxBytes} of items instead of 1 MB. */
-    public Page query(String tableName, byte[] partitionPrefix, SortKeyCondition condition,
+    @Override
+    public Page query(TableDefinition definition, AttributeValue partitionKey, SortKeyCondition condition,
                       boolean forward, int limit, long maxBytes, PrimaryKey exclusiveStart) {
-        KeyRange range = condition == null ? KeyRange.ofPartition(partitionPrefix) : KeyRange.of(partitionPrefix, condition);
-        return read(table(tableName), range, forward, limit, maxBytes, exclusiveStart);
+        return open(() -> {
+            byte[] prefix = PrimaryKey.partitionPrefix(partitionKey);
+            KeyRange range = condition == null ? KeyRange.ofPartition(prefix) : KeyRange.of(prefix, condition);
+            return read(table(definition), range, forward, limit, maxBytes, exclusiveStart);
+        });
     }
 
-    /** One page of the items whose partition hash lies in {@code hashRange}, in storage order. */
-    public Page scan(String tableName, HashRange hashRange, int limit, PrimaryKey exclusiveStart) {
-        return scan(tableName, hashRange, limit, PAGE_BYTES, exclusiveStart);
-    }
-
-    /**
-     * As above, stopping after {@code maxBytes} of items: a page that spans several shards
-     * gives each shard what is left of the 1 MB.
-     */
-    public Page scan(String tableName, HashRange hashRange, int limit, long maxBytes, PrimaryKey exclusiveStart) {
-        return read(table(tableName), KeyRange.ofHashRange(hashRange), true, limit, maxBytes, exclusiveStart);
-    }
-
-    /** The incarnation of the named table, or empty when there is none. */
-    public Optional<String> tableId(String name) {
-        return describeTable(name).map(TableDefinition::tableId);
+    @Override
+    public Page scan(TableDefinition definition, HashRange hashRange, int limit, long maxBytes,
+                     PrimaryKey exclusiveStart) {
+        return open(() -> read(table(definition), KeyRange.ofHashRange(hashRange), true, limit, maxBytes,
+                exclusiveStart));
     }
 
     private Page read(OpenTable table, KeyRange range, boolean forward, int limit, long maxBytes,
@@ -374,23 +562,44 @@ public final class PartitionStore implements AutoCloseable {
         return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
+    /**
+     * Refuses new calls, waits for those in flight (at most 30 s: past that RocksDB is closed
+     * under them rather than never), then frees every native object.
+     */
     @Override
-    public void close() {
-        synchronized (ddlLock) {
-            for (ColumnFamilyHandle handle : handles) {
-                handle.close();
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        boolean drained;
+        try {
+            drained = gate.writeLock().tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        try {
+            synchronized (ddlLock) {
+                for (ColumnFamilyHandle handle : handles) {
+                    handle.close();
+                }
+                try {
+                    db.syncWal();
+                } catch (RocksDBException e) {
+                    // Every acknowledged write was already synced; nothing is lost if this fails.
+                }
+                db.close();
+                syncWrite.close();
+                dbOptions.close();
+                tableOptions.close();
+                bloomFilter.close();
+                blockCache.close();
             }
-            try {
-                db.syncWal();
-            } catch (RocksDBException e) {
-                // Every acknowledged write was already synced; nothing is lost if this fails.
+        } finally {
+            if (drained) {
+                gate.writeLock().unlock();
             }
-            db.close();
-            syncWrite.close();
-            dbOptions.close();
-            tableOptions.close();
-            bloomFilter.close();
-            blockCache.close();
         }
     }
 }

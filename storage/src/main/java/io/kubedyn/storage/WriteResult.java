@@ -1,8 +1,25 @@
 package io.kubedyn.storage;
 
 import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.ItemSize;
 import java.util.Map;
 
-/** An item before and after one write; either is null where there was, or is, no item. */
-public record WriteResult(Map<String, AttributeValue> old, Map<String, AttributeValue> updated) {
+/**
+ * What one write did: the item before and after it where the write was asked to return them
+ * (null otherwise, or where there was, or is, no item), and both items' DynamoDB sizes, which
+ * ConsumedCapacity needs whatever was returned.
+ */
+public record WriteResult(Map<String, AttributeValue> old, Map<String, AttributeValue> updated, long oldSize,
+                          long newSize) {
+
+    /** The result of changing {@code old} into {@code updated}, keeping only the item {@code returns} asks for. */
+    public static WriteResult of(Map<String, AttributeValue> old, Map<String, AttributeValue> updated,
+                                 ReturnItems returns) {
+        return new WriteResult(returns == ReturnItems.OLD ? old : null, returns == ReturnItems.NEW ? updated : null,
+                sizeOf(old), sizeOf(updated));
+    }
+
+    private static long sizeOf(Map<String, AttributeValue> item) {
+        return item == null ? 0 : ItemSize.of(item);
+    }
 }

@@ -12,6 +12,7 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.write.ItemChange;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,6 +48,19 @@ class PartitionStoreTest {
         return PrimaryKey.of(item.get("Artist"), item.get("SongTitle"));
     }
 
+    /** The store's current incarnation of Music. */
+    static TableDefinition table(PartitionStore store) {
+        return store.describeTable("Music").orElseThrow();
+    }
+
+    static void put(PartitionStore store, PrimaryKey key, Map<String, AttributeValue> item) {
+        store.write(table(store), key, ItemChange.put(item, null, null), ReturnItems.NONE);
+    }
+
+    static Map<String, AttributeValue> get(PartitionStore store, PrimaryKey key) {
+        return store.get(table(store), key);
+    }
+
     static List<String> titles(Page page) {
         return page.items().stream().map(i -> ((AttributeValue.S) i.get("SongTitle")).value()).toList();
     }
@@ -55,27 +69,31 @@ class PartitionStoreTest {
     void tablesAndItemsSurviveReopening() {
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(music("Music"));
-            store.put("Music", key(song("Kyuss", "Space Cadet")), song("Kyuss", "Space Cadet"));
+            put(store, key(song("Kyuss", "Space Cadet")), song("Kyuss", "Space Cadet"));
         }
         try (PartitionStore store = PartitionStore.open(dir)) {
             assertThat(store.tableNames()).containsExactly("Music");
-            assertThat(store.get("Music", key(song("Kyuss", "Space Cadet")))).isEqualTo(song("Kyuss", "Space Cadet"));
+            assertThat(get(store, key(song("Kyuss", "Space Cadet")))).isEqualTo(song("Kyuss", "Space Cadet"));
         }
     }
 
     @Test
     void deletedTableLeavesNothingBehindWhenRecreated() {
         try (PartitionStore store = PartitionStore.open(dir)) {
-            store.createTable(music("Music"));
-            store.put("Music", key(song("Kyuss", "Space Cadet")), song("Kyuss", "Space Cadet"));
+            TableDefinition first = music("Music");
+            store.createTable(first);
+            put(store, key(song("Kyuss", "Space Cadet")), song("Kyuss", "Space Cadet"));
             store.deleteTable("Music");
-            assertThatThrownBy(() -> store.get("Music", key(song("Kyuss", "Space Cadet"))))
+            assertThatThrownBy(() -> store.get(first, key(song("Kyuss", "Space Cadet"))))
                     .isInstanceOf(DynamoDbException.class).hasMessageContaining("not found");
             store.createTable(music("Music"));
-            assertThat(store.get("Music", key(song("Kyuss", "Space Cadet")))).isNull();
+            assertThat(get(store, key(song("Kyuss", "Space Cadet")))).isNull();
+            // A request validated against the deleted incarnation does not reach the new table.
+            assertThatThrownBy(() -> store.get(first, key(song("Kyuss", "Space Cadet"))))
+                    .isInstanceOf(DynamoDbException.class).hasMessageContaining("not found");
         }
         try (PartitionStore store = PartitionStore.open(dir)) {
-            assertThat(store.get("Music", key(song("Kyuss", "Space Cadet")))).isNull();
+            assertThat(get(store, key(song("Kyuss", "Space Cadet")))).isNull();
         }
     }
 
@@ -84,18 +102,18 @@ class PartitionStoreTest {
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(music("Music"));
             for (String title : List.of("Vidage", "Claws", "Electric Sunrise", "Abrasive")) {
-                store.put("Music", key(song("1000mods", title)), song("1000mods", title));
+                put(store, key(song("1000mods", title)), song("1000mods", title));
             }
-            store.put("Music", key(song("Kyuss", "Space Cadet")), song("Kyuss", "Space Cadet"));
-            byte[] partition = PrimaryKey.partitionPrefix(new AttributeValue.S("1000mods"));
-            assertThat(titles(store.query("Music", partition, null, true, 100, null)))
+            put(store, key(song("Kyuss", "Space Cadet")), song("Kyuss", "Space Cadet"));
+            AttributeValue partition = new AttributeValue.S("1000mods");
+            assertThat(titles(store.query(table(store), partition, null, true, 100, PartitionStore.PAGE_BYTES, null)))
                     .containsExactly("Abrasive", "Claws", "Electric Sunrise", "Vidage");
-            assertThat(titles(store.query("Music", partition, null, false, 100, null)))
+            assertThat(titles(store.query(table(store), partition, null, false, 100, PartitionStore.PAGE_BYTES, null)))
                     .containsExactly("Vidage", "Electric Sunrise", "Claws", "Abrasive");
             SortKeyCondition fromLoose = new SortKeyCondition(SortKeyCondition.Operator.GE, new AttributeValue.S("Loose"), null);
-            assertThat(titles(store.query("Music", partition, fromLoose, true, 100, null))).containsExactly("Vidage");
+            assertThat(titles(store.query(table(store), partition, fromLoose, true, 100, PartitionStore.PAGE_BYTES, null))).containsExactly("Vidage");
             SortKeyCondition beginsWithE = new SortKeyCondition(SortKeyCondition.Operator.BEGINS_WITH, new AttributeValue.S("E"), null);
-            assertThat(titles(store.query("Music", partition, beginsWithE, true, 100, null))).containsExactly("Electric Sunrise");
+            assertThat(titles(store.query(table(store), partition, beginsWithE, true, 100, PartitionStore.PAGE_BYTES, null))).containsExactly("Electric Sunrise");
         }
     }
 
@@ -104,15 +122,15 @@ class PartitionStoreTest {
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(music("Music"));
             for (String title : List.of("a", "b", "c")) {
-                store.put("Music", key(song("x", title)), song("x", title));
+                put(store, key(song("x", title)), song("x", title));
             }
-            byte[] partition = PrimaryKey.partitionPrefix(new AttributeValue.S("x"));
+            AttributeValue partition = new AttributeValue.S("x");
             for (boolean forward : new boolean[] {true, false}) {
                 List<String> seen = new ArrayList<>();
                 PrimaryKey start = null;
                 int pages = 0;
                 do {
-                    Page page = store.query("Music", partition, null, forward, 1, start);
+                    Page page = store.query(table(store), partition, null, forward, 1, PartitionStore.PAGE_BYTES, start);
                     seen.addAll(titles(page));
                     start = page.lastEvaluated() == null ? null : key(page.lastEvaluated());
                     pages++;
@@ -129,14 +147,14 @@ class PartitionStoreTest {
             store.createTable(music("Music"));
             Set<String> all = new HashSet<>();
             for (int i = 0; i < 500; i++) {
-                store.put("Music", key(song("artist" + i, "t")), song("artist" + i, "t"));
+                put(store, key(song("artist" + i, "t")), song("artist" + i, "t"));
                 all.add("artist" + i);
             }
             List<String> seen = new ArrayList<>();
             for (int segment = 0; segment < 7; segment++) {
                 PrimaryKey start = null;
                 do {
-                    Page page = store.scan("Music", HashRange.segment(segment, 7), 37, start);
+                    Page page = store.scan(table(store), HashRange.segment(segment, 7), 37, PartitionStore.PAGE_BYTES, start);
                     page.items().forEach(item -> seen.add(((AttributeValue.S) item.get("Artist")).value()));
                     start = page.lastEvaluated() == null ? null : key(page.lastEvaluated());
                 } while (start != null);
@@ -150,14 +168,99 @@ class PartitionStoreTest {
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(music("Music"));
             PrimaryKey key = key(song("Kyuss", "Space Cadet"));
-            store.put("Music", key, song("Kyuss", "Space Cadet"));
-            assertThatThrownBy(() -> store.update("Music", key, old -> {
+            put(store, key, song("Kyuss", "Space Cadet"));
+            assertThatThrownBy(() -> store.update(table(store), key, old -> {
                 throw DynamoDbException.validation("refused");
-            })).hasMessage("refused");
+            }, ReturnItems.NONE)).hasMessage("refused");
             Map<String, AttributeValue> huge = song("Kyuss", "Space Cadet");
             huge.put("blob", new AttributeValue.S("x".repeat(410 * 1024)));
-            assertThatThrownBy(() -> store.put("Music", key, huge)).hasMessageContaining("Item size has exceeded");
-            assertThat(store.get("Music", key)).isEqualTo(song("Kyuss", "Space Cadet"));
+            assertThatThrownBy(() -> put(store, key, huge)).hasMessageContaining("Item size has exceeded");
+            assertThat(get(store, key)).isEqualTo(song("Kyuss", "Space Cadet"));
+        }
+    }
+
+    @Test
+    void refusesCallsAfterCloseAndWaitsForThoseInFlight() throws Exception {
+        PartitionStore store = PartitionStore.open(dir);
+        store.createTable(music("Music"));
+        TableDefinition table = table(store);
+        PrimaryKey key = key(song("Kyuss", "Space Cadet"));
+        java.util.concurrent.CountDownLatch inChange = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<WriteResult> write = threads.submit(() -> store.update(table, key, old -> {
+                inChange.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return song("Kyuss", "Space Cadet");
+            }, ReturnItems.NEW));
+            inChange.await();
+            java.util.concurrent.Future<?> closing = threads.submit(store::close);
+            Thread.sleep(200);
+            assertThat(closing).as("close waits for the write in flight").isNotDone();
+            assertThatThrownBy(() -> store.get(table, key)).isInstanceOf(StoreClosedException.class);
+            release.countDown();
+            assertThat(write.get().updated()).isEqualTo(song("Kyuss", "Space Cadet"));
+            closing.get();
+            assertThatThrownBy(() -> store.get(table, key)).isInstanceOf(StoreClosedException.class);
+            assertThatThrownBy(store::tableNames).isInstanceOf(StoreClosedException.class);
+        } finally {
+            threads.shutdownNow();
+        }
+        try (PartitionStore reopened = PartitionStore.open(dir)) {
+            assertThat(get(reopened, key)).as("the write acknowledged before close").isEqualTo(song("Kyuss", "Space Cadet"));
+        }
+    }
+
+    @Test
+    void batchWritesAreAppliedTogether() {
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            store.createTable(music("Music"));
+            TableDefinition table = table(store);
+            put(store, key(song("a", "gone")), song("a", "gone"));
+            List<TableWrite> writes = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                writes.add(new TableWrite(table, key(song("a", "t" + i)), ItemChange.put(song("a", "t" + i), null, null)));
+            }
+            writes.add(new TableWrite(table, key(song("a", "gone")), ItemChange.delete(song("a", "gone"), null, null)));
+            store.writeAll(writes).join();
+            assertThat(store.query(table, new AttributeValue.S("a"), null, true, 100, PartitionStore.PAGE_BYTES, null)
+                    .items()).hasSize(25);
+
+            Map<String, AttributeValue> huge = song("a", "huge");
+            huge.put("blob", new AttributeValue.S("x".repeat(410 * 1024)));
+            List<TableWrite> refused = List.of(
+                    new TableWrite(table, key(song("a", "new")), ItemChange.put(song("a", "new"), null, null)),
+                    new TableWrite(table, key(huge), ItemChange.put(huge, null, null)));
+            assertThatThrownBy(() -> store.writeAll(refused).join()).hasMessageContaining("Item size has exceeded");
+            assertThat(get(store, key(song("a", "new")))).as("nothing of a refused batch is written").isNull();
+        }
+    }
+
+    @Test
+    void anAdoptedTableKeepsItsItemsUnderItsNewIncarnation() {
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            store.createTable(music("Music"));
+            put(store, key(song("Kyuss", "Space Cadet")), song("Kyuss", "Space Cadet"));
+            store.adoptTable(music("Music"));
+        }
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            assertThat(get(store, key(song("Kyuss", "Space Cadet")))).isEqualTo(song("Kyuss", "Space Cadet"));
+        }
+    }
+
+    @Test
+    void theShardAssignmentIsKept() {
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            assertThat(store.shardAssignment()).isEmpty();
+            store.recordShardAssignment("0x0000000000000000-0x7fffffffffffffff");
+        }
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            assertThat(store.shardAssignment()).contains("0x0000000000000000-0x7fffffffffffffff");
         }
     }
 }

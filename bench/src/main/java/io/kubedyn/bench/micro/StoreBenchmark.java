@@ -7,7 +7,10 @@ import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.ReturnItems;
+import io.kubedyn.storage.WriteResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +73,7 @@ public class StoreBenchmark {
     private LRUCache cache;
     private BloomFilter bloom;
     private ColumnFamilyOptions tableOptions;
+    private TableDefinition table;
     private DBOptions dbOptions;
     private WriteOptions syncWrite;
     private RocksDB raw;
@@ -104,9 +108,10 @@ public class StoreBenchmark {
         }
 
         store = PartitionStore.open(dir.resolve("store"));
-        store.createTable(new TableDefinition(TABLE, UUID.randomUUID().toString(),
+        table = new TableDefinition(TABLE, UUID.randomUUID().toString(),
                 KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
-                "PAY_PER_REQUEST", 0, 0, System.currentTimeMillis()));
+                "PAY_PER_REQUEST", 0, 0, System.currentTimeMillis());
+        store.createTable(table);
 
         RocksDB.loadLibrary();
         cache = new LRUCache(256L * 1024 * 1024);
@@ -128,7 +133,7 @@ public class StoreBenchmark {
             List<Future<?>> writes = new ArrayList<>();
             for (int i = 0; i < keyCount; i++) {
                 int index = i;
-                writes.add(writers.submit(() -> store.put(TABLE, keys[index], items[index])));
+                writes.add(writers.submit(() -> put(index)));
             }
             for (Future<?> write : writes) {
                 write.get();
@@ -150,9 +155,12 @@ public class StoreBenchmark {
     }
 
     @Benchmark
-    public Map<String, AttributeValue> storePut() {
-        int i = nextIndex();
-        return store.put(TABLE, keys[i], items[i]);
+    public WriteResult storePut() {
+        return put(nextIndex());
+    }
+
+    private WriteResult put(int i) {
+        return store.write(table, keys[i], ItemChange.put(items[i], null, null), ReturnItems.NONE);
     }
 
     @Benchmark
@@ -165,7 +173,7 @@ public class StoreBenchmark {
     @Benchmark
     public Map<String, AttributeValue> storeGet() {
         int i = nextIndex();
-        return store.get(TABLE, keys[i]);
+        return store.get(table, keys[i]);
     }
 
     @Benchmark

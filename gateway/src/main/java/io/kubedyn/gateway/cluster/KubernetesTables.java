@@ -10,6 +10,8 @@ import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableDefinitions;
+import io.kubedyn.gateway.ControlPlane;
+import io.kubedyn.gateway.TableCatalog;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.Comparator;
@@ -35,7 +37,7 @@ import java.util.regex.Pattern;
  * hold is looked up on the API server before DescribeTable or DeleteTable calls it missing (it
  * may have just been created through another gateway behind the same Service).
  */
-public final class KubernetesTables implements AutoCloseable {
+public final class KubernetesTables implements ControlPlane, AutoCloseable {
     /** The operator's limit on {@code <table>-shard-<n>}, the StatefulSet names. */
     private static final int MAX_STATEFULSET_NAME = 52;
     private static final Pattern KUBERNETES_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -83,6 +85,26 @@ public final class KubernetesTables implements AutoCloseable {
                 cacheChanged();
             }
         });
+    }
+
+    /** CreateTable: the Table resource, CREATING until the operator reports its shards Ready. */
+    @Override
+    public TableCatalog.TableDescription createTable(TableDefinition table) {
+        return new TableCatalog.TableDescription(create(table), "CREATING");
+    }
+
+    /**
+     * DeleteTable: deletes the Table resource. Its data goes with it as the Table's
+     * deletionPolicy says (the operator's finalizer), never by the gateway's hand. A table already
+     * DELETING is no error, as in DynamoDB.
+     */
+    @Override
+    public TableDefinition deleteTable(String name) {
+        Table resource = find(name).orElseThrow(() -> TableCatalog.notFound(name));
+        if (!deleting(resource)) {
+            delete(resource);
+        }
+        return TableDefinitions.of(resource);
     }
 
     /**

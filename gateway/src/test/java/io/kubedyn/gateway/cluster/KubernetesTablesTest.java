@@ -15,7 +15,9 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.crd.Table;
-import io.kubedyn.gateway.TableBackend;
+import io.kubedyn.gateway.PlaneOperations;
+import io.kubedyn.gateway.StoragePlane;
+import io.kubedyn.gateway.TableCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -45,13 +47,17 @@ class KubernetesTablesTest {
                 attributes, "PROVISIONED", 5, 10, 0);
     }
 
-    private ClusterBackend backend(int shards) {
-        return new ClusterBackend(new KubernetesTables(client, "kubedyn", shards), Duration.ofSeconds(5));
+    private PlaneOperations backend(int shards) {
+        return kubernetes(new KubernetesTables(client, "kubedyn", shards));
+    }
+
+    private static PlaneOperations kubernetes(KubernetesTables tables) {
+        return new PlaneOperations(StoragePlane.kubernetes(tables, new RemoteStores(Duration.ofSeconds(5))));
     }
 
     @Test
     void createTableCreatesATableResourceWithTheKeySchemaAndAttributeDefinitions() {
-        try (ClusterBackend backend = backend(3)) {
+        try (PlaneOperations backend = backend(3)) {
             backend.createTable(music("music"));
 
             Table resource = client.resources(Table.class).inNamespace("kubedyn").withName("music").get();
@@ -68,7 +74,7 @@ class KubernetesTablesTest {
                     .containsEntry("kubedyn.io/read-capacity-units", "5")
                     .containsEntry("kubedyn.io/write-capacity-units", "10");
 
-            TableDefinition described = backend.requireTable("music");
+            TableDefinition described = backend.tableDescription("music").orElseThrow().definition();
             assertThat(described.keySchema()).isEqualTo(music("music").keySchema());
             assertThat(described.attributeDefinitions()).isEqualTo(music("music").attributeDefinitions());
             assertThat(described.billingMode()).isEqualTo("PROVISIONED");
@@ -83,9 +89,9 @@ class KubernetesTablesTest {
 
     @Test
     void createTableAnswersTheTableAsTheResourceRecordsIt() {
-        try (ClusterBackend backend = backend(1)) {
+        try (PlaneOperations backend = backend(1)) {
             TableDefinition proposed = music("songs");
-            TableBackend.TableDescription created = backend.createTable(proposed);
+            TableCatalog.TableDescription created = backend.createTable(proposed);
 
             Table resource = client.resources(Table.class).inNamespace("kubedyn").withName("songs").get();
             assertThat(created.definition().tableId()).isEqualTo(resource.getMetadata().getUid())
@@ -94,19 +100,20 @@ class KubernetesTablesTest {
                     .isEqualTo(Instant.parse(resource.getMetadata().getCreationTimestamp()).toEpochMilli());
             assertThat(created.status()).isEqualTo("CREATING");
             assertThat(created.definition().keySchema()).isEqualTo(proposed.keySchema());
-            assertThat(backend.requireTable("songs")).isEqualTo(created.definition());
+            assertThat(backend.tableDescription("songs").orElseThrow().definition()).isEqualTo(created.definition());
+            assertThat(backend.describeTable("songs")).as("no item requests before the operator reports it Ready").isEmpty();
         }
     }
 
     @Test
     void describeTableListTablesAndItemRequestsReadTheInformerCacheNotTheApiServer() {
-        try (ClusterBackend backend = backend(1)) {
+        try (PlaneOperations backend = backend(1)) {
             backend.createTable(music("music"));
             int requests = server.getRequestCount();
             for (int i = 0; i < 10; i++) {
                 assertThat(backend.tableDescription("music")).isPresent();
                 assertThat(backend.tableNames()).containsExactly("music");
-                assertThat(backend.describeTable("music")).isPresent();
+                assertThat(backend.describeTable("music")).as("not served before the operator reports it Ready").isEmpty();
             }
             assertThat(server.getRequestCount()).as("requests to the API server").isEqualTo(requests);
         }
@@ -115,8 +122,7 @@ class KubernetesTablesTest {
     @Test
     void aTableCreatedThroughAnotherGatewayIsDescribedBeforeThisGatewaysInformerHearsOfIt() {
         try (SilentWatchApi api = new SilentWatchApi();
-             ClusterBackend backend = new ClusterBackend(new KubernetesTables(api.client, "kubedyn", 1),
-                     Duration.ofSeconds(5));
+             PlaneOperations backend = kubernetes(new KubernetesTables(api.client, "kubedyn", 1));
              KubernetesTables otherGateway = new KubernetesTables(api.client, "kubedyn", 1, Duration.ZERO)) {
             TableDefinition created = otherGateway.create(music("fresh"));
 
@@ -132,8 +138,8 @@ class KubernetesTablesTest {
     @Test
     void aCreateTableWhoseChangeTheInformerNeverHearsOfStillSucceedsAndIsDescribed() {
         try (SilentWatchApi api = new SilentWatchApi();
-             ClusterBackend backend = new ClusterBackend(new KubernetesTables(api.client, "kubedyn", 1,
-                     Duration.ofMillis(100)), Duration.ofSeconds(5))) {
+             PlaneOperations backend = kubernetes(new KubernetesTables(api.client, "kubedyn", 1,
+                     Duration.ofMillis(100)))) {
             TableDefinition created = backend.createTable(music("fresh")).definition();
             assertThat(backend.tableDescription("fresh")).hasValueSatisfying(d -> assertThat(d.definition())
                     .isEqualTo(created));
@@ -143,15 +149,15 @@ class KubernetesTablesTest {
     @Test
     void listTablesAndDescribeTableShowThisGatewaysCreateTableAndDeleteTableAtOnce() {
         // Without waiting for its informer, the next read races the watch event (and mostly loses).
-        try (ClusterBackend backend = backend(1)) {
+        try (PlaneOperations backend = backend(1)) {
             for (int i = 0; i < 10; i++) {
                 String name = "table-" + i;
                 backend.createTable(music(name));
                 assertThat(backend.tableNames()).contains(name);
-                assertThat(backend.describeTable(name)).isPresent();
+                assertThat(backend.tableDescription(name)).isPresent();
                 backend.deleteTable(name);
                 assertThat(backend.tableNames()).doesNotContain(name);
-                assertThat(backend.describeTable(name)).isEmpty();
+                assertThat(backend.tableDescription(name)).isEmpty();
             }
         }
     }
@@ -178,7 +184,7 @@ class KubernetesTablesTest {
 
     @Test
     void aDeletedTableIsDeletingUntilTheOperatorsFinalizerLetsItGo() throws Exception {
-        try (ClusterBackend backend = backend(1)) {
+        try (PlaneOperations backend = backend(1)) {
             String uid = backend.createTable(music("music")).definition().tableId();
             setFinalizer("music", true);  // as the operator does when it first reconciles the Table
 
@@ -214,7 +220,7 @@ class KubernetesTablesTest {
 
     @Test
     void aTableDeletedWithKubectlIsDeletingToo() throws Exception {
-        try (ClusterBackend backend = backend(1)) {
+        try (PlaneOperations backend = backend(1)) {
             backend.createTable(music("music"));
             setFinalizer("music", true);
             client.resources(Table.class).inNamespace("kubedyn").withName("music").delete();
@@ -228,7 +234,7 @@ class KubernetesTablesTest {
 
     @Test
     void creatingAnExistingTableIsResourceInUse() {
-        try (ClusterBackend backend = backend(1)) {
+        try (PlaneOperations backend = backend(1)) {
             backend.createTable(music("songs"));
             assertThatThrownBy(() -> backend.createTable(music("songs")))
                     .isInstanceOfSatisfying(DynamoDbException.class,
@@ -238,7 +244,7 @@ class KubernetesTablesTest {
 
     @Test
     void namesThatAreNotKubernetesNamesAreRefusedWithAClearMessage() {
-        try (ClusterBackend backend = backend(10)) {
+        try (PlaneOperations backend = backend(10)) {
             for (String name : new String[] {"Music", "music_2024", "music.v1", "-music", "music-"}) {
                 assertThatThrownBy(() -> backend.createTable(music(name)))
                         .isInstanceOfSatisfying(DynamoDbException.class, e -> {
@@ -259,7 +265,7 @@ class KubernetesTablesTest {
 
     @Test
     void deleteTableDeletesTheResource() {
-        try (ClusterBackend backend = backend(1)) {
+        try (PlaneOperations backend = backend(1)) {
             backend.createTable(music("gone"));
             TableDefinition deleted = backend.deleteTable("gone");
             assertThat(deleted.name()).isEqualTo("gone");

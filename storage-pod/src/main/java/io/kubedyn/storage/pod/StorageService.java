@@ -1,24 +1,16 @@
 package io.kubedyn.storage.pod;
 
-import com.google.protobuf.ByteString;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.StreamObserver;
 import io.kubedyn.core.AttributeValue;
-import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
-import io.kubedyn.core.ItemCodec;
 import io.kubedyn.core.PrimaryKey;
-import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
-import io.kubedyn.core.write.ConditionalCheckFailedException;
-import io.kubedyn.core.write.ItemChange;
-import io.kubedyn.core.write.ItemChangeCodec;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.PartitionStore;
-import io.kubedyn.core.TableDefinitionCodec;
-import io.kubedyn.storage.WriteResult;
+import io.kubedyn.storage.RangeNotOwnedException;
+import io.kubedyn.storage.StorageWire;
+import io.kubedyn.storage.TableKey;
+import io.kubedyn.storage.TableWrite;
 import io.kubedyn.storage.grpc.BatchGetReply;
 import io.kubedyn.storage.grpc.BatchGetRequest;
 import io.kubedyn.storage.grpc.BatchWriteReply;
@@ -33,12 +25,15 @@ import io.kubedyn.storage.grpc.QueryRequest;
 import io.kubedyn.storage.grpc.ScanRequest;
 import io.kubedyn.storage.grpc.StorageError;
 import io.kubedyn.storage.grpc.StorageGrpc;
-import io.kubedyn.storage.grpc.TableName;
+import io.kubedyn.storage.grpc.TableRef;
 import io.kubedyn.storage.grpc.TableReply;
 import io.kubedyn.storage.grpc.WriteReply;
 import io.kubedyn.storage.grpc.WriteRequest;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.logging.Log;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,23 +46,19 @@ import java.util.function.Function;
  * {@code @Blocking} would move each of a unary call's five listener events to a worker and
  * back to the event loop in turn: five thread wake-ups per request, and as much CPU as the
  * store's own work, see docs/performance.md.)
- * Keys and items arrive in core's binary encodings; a key or
- * range outside this pod's {@link OwnedRanges} is refused with a NOT_OWNED error, so a
- * gateway with a stale shard map never reads or writes the wrong pod's data.
  *
- * <p>Errors are gRPC statuses carrying a {@link StorageError} trailer: DynamoDB errors keep
- * their type and message, failed conditions carry the current item.
+ * <p>Messages become domain values through {@link StorageWire} only. Each item request names
+ * the table incarnation it was validated against; the pod resolves it once, to the definition
+ * its store holds, and the store refuses any other incarnation. A key or range outside this
+ * pod's {@link OwnedRanges} is refused as not owned, so a gateway with a stale shard map never
+ * reads or writes the wrong pod's data.
  */
 @GrpcService
 public class StorageService extends StorageGrpc.StorageImplBase {
-    /** The trailer every failed call carries. */
-    public static final Metadata.Key<StorageError> ERROR_KEY = ProtoUtils.keyForProto(StorageError.getDefaultInstance());
-
     private final StoreLifecycle lifecycle;
     private final OwnedRangesConfig owned;
     private final StorageMetrics metrics;
     private final Executor workers;
-    private final TableDefinitionCodec definitions = new TableDefinitionCodec();
 
     /** {@code workers}: Quarkus's worker pool, where blocking is allowed. */
     StorageService(StoreLifecycle lifecycle, OwnedRangesConfig owned, StorageMetrics metrics, Executor workers) {
@@ -82,33 +73,27 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     @Override
     public void createTable(CreateTableRequest request, StreamObserver<TableReply> reply) {
         call("create_table", reply, store -> {
-            TableDefinition table = definitions.decode(request.getDefinition().toByteArray());
+            TableDefinition table = StorageWire.definition(request.getDefinition());
             store.createTable(table);
             return describe(store, table);
         });
     }
 
     @Override
-    public void deleteTable(TableName request, StreamObserver<TableReply> reply) {
-        call("delete_table", reply, store -> {
-            TableDefinition table = store.deleteTable(request.getName());
-            return TableReply.newBuilder().setFound(true)
-                    .setDefinition(ByteString.copyFrom(definitions.encode(table))).build();
-        });
+    public void deleteTable(TableRef request, StreamObserver<TableReply> reply) {
+        call("delete_table", reply, store ->
+                TableReply.newBuilder().setDefinition(StorageWire.definition(store.deleteTable(request.getName()))).build());
     }
 
     @Override
-    public void describeTable(TableName request, StreamObserver<TableReply> reply) {
-        call("describe_table", reply, store -> store.describeTable(request.getName())
-                .map(table -> describe(store, table))
-                .orElse(TableReply.newBuilder().setFound(false).build()));
+    public void describeTable(TableRef request, StreamObserver<TableReply> reply) {
+        call("describe_table", reply, store -> describe(store, resolve(store, request)));
     }
 
-    private TableReply describe(PartitionStore store, TableDefinition table) {
+    private static TableReply describe(PartitionStore store, TableDefinition table) {
         return TableReply.newBuilder()
-                .setFound(true)
-                .setDefinition(ByteString.copyFrom(definitions.encode(table)))
-                .setEstimatedItemCount(store.estimatedItemCount(table.name()))
+                .setDefinition(StorageWire.definition(table))
+                .setEstimatedItemCount(store.estimatedItemCount(table))
                 .build();
     }
 
@@ -117,69 +102,81 @@ public class StorageService extends StorageGrpc.StorageImplBase {
         call("list_tables", reply, store -> ListTablesReply.newBuilder().addAllNames(store.tableNames()).build());
     }
 
+    /**
+     * The definition this store holds for the named table: of the incarnation named, or, when
+     * the reference names none (DescribeTable by name), the current one. ResourceNotFound otherwise.
+     */
+    private static TableDefinition resolve(PartitionStore store, TableRef table) {
+        return store.describeTable(table.getName())
+                .filter(t -> table.getTableId().isEmpty() || t.tableId().equals(table.getTableId()))
+                .orElseThrow(() -> io.kubedyn.core.DynamoDbException.resourceNotFound(
+                        "Requested resource not found: Table: " + table.getName() + " not found"));
+    }
+
+    /** Item requests must name the incarnation they were validated against. */
+    private static TableDefinition resolveIncarnation(PartitionStore store, TableRef table) {
+        if (table.getTableId().isEmpty()) {
+            throw new IllegalArgumentException("an item request must name its table's incarnation (table_id)");
+        }
+        return resolve(store, table);
+    }
+
     // ---- items -------------------------------------------------------------------------------
 
     @Override
     public void get(GetRequest request, StreamObserver<GetReply> reply) {
-        call("get", reply, store -> get(store, request));
-    }
-
-    private GetReply get(PartitionStore store, GetRequest request) {
-        checkIncarnation(store, request.getTable(), request.getTableId());
-        PrimaryKey key = ownedKey(request.getTable(), request.getKey());
-        Map<String, AttributeValue> item = store.get(request.getTable(), key);
-        return item == null ? GetReply.newBuilder().setFound(false).build()
-                : GetReply.newBuilder().setFound(true).setItem(ByteString.copyFrom(ItemCodec.encode(item))).build();
+        call("get", reply, store -> {
+            TableDefinition table = resolveIncarnation(store, request.getTable());
+            return StorageWire.got(store.get(table, ownedKey(table, request.getKey())));
+        });
     }
 
     @Override
     public void write(WriteRequest request, StreamObserver<WriteReply> reply) {
-        call("write", reply, store -> write(store, request));
-    }
-
-    private WriteReply write(PartitionStore store, WriteRequest request) {
-        checkIncarnation(store, request.getTable(), request.getTableId());
-        ItemChange change = ItemChangeCodec.decode(request.getChange().toByteArray());
-        TableDefinition table = store.describeTable(request.getTable()).orElseThrow(() ->
-                DynamoDbException.resourceNotFound("Requested resource not found: Table: " + request.getTable() + " not found"));
-        PrimaryKey key = table.keySchema().keyOf(change.item(), false);
-        checkOwned(request.getTable(), key.hash());
-        WriteResult result = store.update(request.getTable(), key, change::apply);
-        WriteReply.Builder out = WriteReply.newBuilder();
-        if (result.old() != null) {
-            out.setHadOld(true).setOldItem(ByteString.copyFrom(ItemCodec.encode(result.old())));
-        }
-        if (result.updated() != null) {
-            out.setHasNew(true).setNewItem(ByteString.copyFrom(ItemCodec.encode(result.updated())));
-        }
-        return out.build();
+        call("write", reply, store -> {
+            TableDefinition table = resolveIncarnation(store, request.getTable());
+            PrimaryKey key = ownedKey(table, request.getKey());
+            return StorageWire.written(store.write(table, key, StorageWire.change(request),
+                    StorageWire.returns(request.getReturns())));
+        });
     }
 
     @Override
     public void batchGet(BatchGetRequest request, StreamObserver<BatchGetReply> reply) {
         call("batch_get", reply, store -> {
-            BatchGetReply.Builder out = BatchGetReply.newBuilder();
+            List<TableKey> keys = new ArrayList<>(request.getGetsCount());
             for (GetRequest get : request.getGetsList()) {
-                out.addItems(get(store, get));
+                TableDefinition table = resolveIncarnation(store, get.getTable());
+                keys.add(new TableKey(table, ownedKey(table, get.getKey())));
+            }
+            BatchGetReply.Builder out = BatchGetReply.newBuilder();
+            for (Map<String, AttributeValue> item : store.getAll(keys).join()) {
+                out.addItems(StorageWire.got(item));
             }
             return out.build();
         });
     }
 
+    /** This shard's part of a BatchWriteItem: one WriteBatch, one WAL sync, all or nothing. */
     @Override
     public void batchWrite(BatchWriteRequest request, StreamObserver<BatchWriteReply> reply) {
         call("batch_write", reply, store -> {
-            BatchWriteReply.Builder out = BatchWriteReply.newBuilder();
+            List<TableWrite> writes = new ArrayList<>(request.getWritesCount());
             for (WriteRequest write : request.getWritesList()) {
-                try {
-                    write(store, write);
-                    out.addErrors(StorageError.getDefaultInstance());
-                } catch (RuntimeException e) {
-                    out.addErrors(errorOf(e));
-                }
+                TableDefinition table = resolveIncarnation(store, write.getTable());
+                writes.add(new TableWrite(table, ownedKey(table, write.getKey()), StorageWire.change(write)));
             }
-            return out.build();
+            applyAll(store, writes);
+            return BatchWriteReply.getDefaultInstance();
         });
+    }
+
+    private static void applyAll(PartitionStore store, List<TableWrite> writes) {
+        try {
+            store.writeAll(writes).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     // ---- ranges ------------------------------------------------------------------------------
@@ -187,29 +184,30 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     @Override
     public void query(QueryRequest request, StreamObserver<PageReply> reply) {
         call("query", reply, store -> {
-            checkIncarnation(store, request.getTable(), request.getTableId());
-            AttributeValue partitionKey = KeyMessages.value(request.getPartitionKey());
-            byte[] prefix = PrimaryKey.partitionPrefix(partitionKey);
-            checkOwned(request.getTable(), PrimaryKey.of(partitionKey, null).hash());
-            SortKeyCondition condition = request.hasCondition() ? KeyMessages.condition(request.getCondition()) : null;
-            PrimaryKey start = request.getExclusiveStart().isEmpty() ? null : KeyMessages.key(request.getExclusiveStart());
-            return page(store.query(request.getTable(), prefix, condition, request.getForward(), request.getLimit(),
-                    maxBytes(request.getMaxBytes()), start));
+            TableDefinition table = resolveIncarnation(store, request.getTable());
+            AttributeValue partitionKey = StorageWire.value(request.getPartitionKey());
+            checkOwned(table, PrimaryKey.of(partitionKey, null).hash());
+            Page page = store.query(table, partitionKey,
+                    request.hasCondition() ? StorageWire.condition(request.getCondition()) : null,
+                    request.getForward(), request.getLimit(), maxBytes(request.getMaxBytes()),
+                    request.hasExclusiveStart() ? StorageWire.key(request.getExclusiveStart()) : null);
+            return StorageWire.page(page);
         });
     }
 
     @Override
     public void scan(ScanRequest request, StreamObserver<PageReply> reply) {
         call("scan", reply, store -> {
-            checkIncarnation(store, request.getTable(), request.getTableId());
-            HashRange range = new HashRange(request.getRange().getFirst(), request.getRange().getLast());
-            OwnedRanges ranges = owned.forTable(request.getTable());
+            TableDefinition table = resolveIncarnation(store, request.getTable());
+            HashRange range = StorageWire.range(request.getRange());
+            OwnedRanges ranges = owned.forTable(table.name());
             if (!ranges.covers(range)) {
-                throw new RangeNotOwnedException(String.format("hash range %016x-%016x of table %s is not owned here (%s)",
-                        range.first(), range.last(), request.getTable(), ranges));
+                throw new RangeNotOwnedException("hash range " + range + " of table " + table.name()
+                        + " is not owned here (" + ranges + ")");
             }
-            PrimaryKey start = request.getExclusiveStart().isEmpty() ? null : KeyMessages.key(request.getExclusiveStart());
-            return page(store.scan(request.getTable(), range, request.getLimit(), maxBytes(request.getMaxBytes()), start));
+            Page page = store.scan(table, range, request.getLimit(), maxBytes(request.getMaxBytes()),
+                    request.hasExclusiveStart() ? StorageWire.key(request.getExclusiveStart()) : null);
+            return StorageWire.page(page);
         });
     }
 
@@ -217,37 +215,19 @@ public class StorageService extends StorageGrpc.StorageImplBase {
         return requested > 0 ? requested : PartitionStore.PAGE_BYTES;
     }
 
-    private static PageReply page(Page page) {
-        PageReply.Builder out = PageReply.newBuilder();
-        for (Map<String, AttributeValue> item : page.items()) {
-            out.addItems(ByteString.copyFrom(ItemCodec.encode(item)));
-        }
-        if (page.lastEvaluated() != null) {
-            out.setHasMore(true).setLastEvaluated(ByteString.copyFrom(ItemCodec.encode(page.lastEvaluated())));
-        }
-        return out.build();
-    }
-
     // ---- ownership, errors, metrics -------------------------------------------------------------
 
-    /** An empty id skips the check (a caller that validated nothing against a definition). */
-    private static void checkIncarnation(PartitionStore store, String table, String tableId) {
-        if (!tableId.isEmpty() && !store.tableId(table).map(tableId::equals).orElse(false)) {
-            throw DynamoDbException.resourceNotFound("Requested resource not found: Table: " + table + " not found");
-        }
-    }
-
-    private PrimaryKey ownedKey(String table, ByteString key) {
-        PrimaryKey primaryKey = KeyMessages.key(key);
+    private PrimaryKey ownedKey(TableDefinition table, io.kubedyn.storage.grpc.Key key) {
+        PrimaryKey primaryKey = StorageWire.key(key);
         checkOwned(table, primaryKey.hash());
         return primaryKey;
     }
 
-    private void checkOwned(String table, long hash) {
-        OwnedRanges ranges = owned.forTable(table);
+    private void checkOwned(TableDefinition table, long hash) {
+        OwnedRanges ranges = owned.forTable(table.name());
         if (!ranges.containsHash(hash)) {
-            throw new RangeNotOwnedException(String.format("partition hash %016x of table %s is not owned here (%s)",
-                    hash, table, ranges));
+            throw new RangeNotOwnedException("partition hash " + HashRange.formatBound(hash) + " of table "
+                    + table.name() + " is not owned here (" + ranges + ")");
         }
     }
 
@@ -275,41 +255,11 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     }
 
     private void fail(String operation, StreamObserver<?> reply, RuntimeException e, long start) {
-        StorageError error = errorOf(e);
-        metrics.record(operation, error.getType().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - start);
-        Metadata trailers = new Metadata();
-        trailers.put(ERROR_KEY, error);
-        reply.onError(statusOf(e).withDescription(error.getMessage()).asRuntimeException(trailers));
-    }
-
-    private static Status statusOf(RuntimeException e) {
-        if (e instanceof RangeNotOwnedException) {
-            return Status.FAILED_PRECONDITION;
-        } else if (e instanceof StoreLifecycle.StoreUnavailableException) {
-            return Status.UNAVAILABLE;
-        } else if (e instanceof DynamoDbException) {
-            return Status.INVALID_ARGUMENT;
-        }
-        return Status.INTERNAL;
-    }
-
-    private static StorageError errorOf(RuntimeException e) {
-        StorageError.Builder error = StorageError.newBuilder().setMessage(String.valueOf(e.getMessage()));
-        if (e instanceof RangeNotOwnedException) {
-            error.setType("NOT_OWNED");
-        } else if (e instanceof StoreLifecycle.StoreUnavailableException) {
-            error.setType("UNAVAILABLE");
-        } else if (e instanceof ConditionalCheckFailedException failed) {
-            error.setType("CONDITION_FAILED").setDynamodbError(failed.error().name());
-            if (failed.item() != null) {
-                error.setHasItem(true).setItem(ByteString.copyFrom(ItemCodec.encode(failed.item())));
-            }
-        } else if (e instanceof DynamoDbException dynamo) {
-            error.setType("DYNAMODB").setDynamodbError(dynamo.error().name());
-        } else {
+        StorageError error = StorageWire.error(e);
+        if (error.getCode() == StorageError.Code.INTERNAL) {
             Log.error("storage request failed", e);
-            error.setType("INTERNAL");
         }
-        return error.build();
+        metrics.record(operation, error.getCode().name().toLowerCase(Locale.ROOT), System.nanoTime() - start);
+        reply.onError(StorageWire.failure(e));
     }
 }

@@ -1,12 +1,18 @@
 package io.kubedyn.storage.pod;
 
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.StoreClosedException;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -18,25 +24,68 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * started is either acknowledged after its WAL sync or never started. Requests arriving while
  * the pod shuts down are refused as unavailable, which the gateway answers with a retryable
  * error.
+ *
+ * <p>At startup the pod also takes ownership of its data, as the operator hands it over
+ * ({@link StoreAssignment}): the hash ranges it owns (recorded in the store, so a store never
+ * serves ranges other than those it was given) and, on Kubernetes, the table it serves (created
+ * in the store if missing). A store that disagrees refuses to start, saying why in the
+ * container's termination message, where the operator reads it.
  */
 @ApplicationScoped
 public class StoreLifecycle {
     private final Path dataDir;
     private final long drainMillis;
+    private final OwnedRangesConfig owned;
+    private final Optional<String> tableDefinition;
+    private final Path terminationLog;
     // Requests hold the read lock; closing takes the write lock, so it waits for them.
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile PartitionStore store;
     private volatile boolean closing;
 
     StoreLifecycle(@ConfigProperty(name = "kubedyn.data-dir", defaultValue = "data") Path dataDir,
-                   @ConfigProperty(name = "kubedyn.storage.drain-timeout-millis", defaultValue = "10000") long drainMillis) {
+                   @ConfigProperty(name = "kubedyn.storage.drain-timeout-millis", defaultValue = "10000") long drainMillis,
+                   OwnedRangesConfig owned,
+                   @ConfigProperty(name = "kubedyn.storage.table-definition") Optional<String> tableDefinition,
+                   @ConfigProperty(name = "kubedyn.storage.termination-log", defaultValue = "/dev/termination-log")
+                   Path terminationLog) {
         this.dataDir = dataDir;
         this.drainMillis = drainMillis;
+        this.owned = owned;
+        this.tableDefinition = tableDefinition.filter(d -> !d.isBlank());
+        this.terminationLog = terminationLog;
     }
 
     void open(@Observes StartupEvent event) {
-        store = PartitionStore.open(dataDir);
-        Log.infof("kubedyn storage pod: RocksDB open in %s", dataDir.toAbsolutePath());
+        PartitionStore opened = PartitionStore.open(dataDir);
+        try {
+            TableDefinition table = tableDefinition
+                    .map(json -> new TableDefinitionCodec().decode(json.getBytes(StandardCharsets.UTF_8)))
+                    .orElse(null);
+            new StoreAssignment(owned.defaults(), table).takeOver(opened);
+        } catch (StoreAssignment.RefusedException e) {
+            opened.close();
+            refuse(e.getMessage());
+            throw e;
+        }
+        store = opened;
+        Log.infof("kubedyn storage pod: RocksDB open in %s, owning %s", dataDir.toAbsolutePath(), owned.defaults());
+    }
+
+    /**
+     * Says why the pod will not start where Kubernetes shows it (the container's termination
+     * message, which the operator reports on the Table); the file exists only in a container.
+     */
+    private void refuse(String why) {
+        String message = "kubedyn storage refused to start: " + why;
+        Log.error(message);
+        if (Files.isWritable(terminationLog)) {
+            try {
+                Files.writeString(terminationLog, message);
+            } catch (java.io.IOException e) {
+                Log.warnf("cannot write the termination message to %s: %s", terminationLog, e.getMessage());
+            }
+        }
     }
 
     void close(@Observes ShutdownEvent event) throws InterruptedException {
@@ -74,9 +123,9 @@ public class StoreLifecycle {
     }
 
     /** The store is not open (starting or shutting down). */
-    public static class StoreUnavailableException extends RuntimeException {
+    public static class StoreUnavailableException extends StoreClosedException {
         StoreUnavailableException() {
-            super("the storage pod is starting or shutting down", null, false, false);
+            super("the storage pod is starting or shutting down");
         }
     }
 }

@@ -33,7 +33,7 @@ class OwnedRangesTest {
         assertThat(ranges.containsHash(0x100)).isFalse();
         assertThat(ranges.containsHash(Long.MIN_VALUE)).isTrue();
         assertThat(ranges.containsHash(-1L)).isTrue();
-        assertThat(ranges).hasToString("0000000000000000-00000000000000ff,8000000000000000-ffffffffffffffff");
+        assertThat(ranges).hasToString("0x0000000000000000-0x00000000000000ff,0x8000000000000000-0xffffffffffffffff");
     }
 
     @Test
@@ -44,7 +44,7 @@ class OwnedRangesTest {
         assertThat(last.ranges()).containsExactly(HashRange.segment(2, 3));
         assertThat(last.containsHash(0xaaaaaaaaaaaaaaa9L)).isFalse();
         assertThat(last.containsHash(-1L)).isTrue();
-        assertThat(last).hasToString("aaaaaaaaaaaaaaaa-ffffffffffffffff");
+        assertThat(last).hasToString("0xaaaaaaaaaaaaaaaa-0xffffffffffffffff");
     }
 
     @Test

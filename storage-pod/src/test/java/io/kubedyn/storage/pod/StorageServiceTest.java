@@ -2,13 +2,11 @@ package io.kubedyn.storage.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.HashRange;
-import io.kubedyn.core.ItemCodec;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.PrimaryKey;
@@ -17,15 +15,14 @@ import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ExpressionAttributes;
 import io.kubedyn.core.write.ItemChange;
-import io.kubedyn.core.write.ItemChangeCodec;
-import io.kubedyn.core.TableDefinitionCodec;
+import io.kubedyn.storage.ReturnItems;
+import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.grpc.CreateTableRequest;
 import io.kubedyn.storage.grpc.GetReply;
 import io.kubedyn.storage.grpc.GetRequest;
 import io.kubedyn.storage.grpc.PageReply;
 import io.kubedyn.storage.grpc.ScanRequest;
 import io.kubedyn.storage.grpc.StorageError;
-import io.kubedyn.storage.grpc.TableName;
 import io.kubedyn.storage.grpc.TableReply;
 import io.kubedyn.storage.grpc.WriteReply;
 import io.kubedyn.storage.grpc.WriteRequest;
@@ -57,15 +54,15 @@ class StorageServiceTest {
     @TestHTTPResource("/q/metrics")
     URI metrics;
 
-    private String createTable() {
+    private TableDefinition createTable() {
         String name = "t" + UUID.randomUUID().toString().substring(0, 8);
         TableDefinition table = new TableDefinition(name, UUID.randomUUID().toString(),
                 KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
                 "PAY_PER_REQUEST", 0, 0, 0);
         TableReply reply = StorageServiceTest.<TableReply>call(o -> service.createTable(CreateTableRequest.newBuilder()
-                .setDefinition(ByteString.copyFrom(new TableDefinitionCodec().encode(table))).build(), o));
-        assertThat(reply.getFound()).isTrue();
-        return name;
+                .setDefinition(StorageWire.definition(table)).build(), o));
+        assertThat(StorageWire.definition(reply.getDefinition())).isEqualTo(table);
+        return table;
     }
 
     /** A key whose partition hash falls in (owned true) or out of (false) this pod's half. */
@@ -80,49 +77,61 @@ class StorageServiceTest {
 
     @Test
     void writesAndReadsKeysInItsOwnRange() {
-        String table = createTable();
+        TableDefinition table = createTable();
         String id = keyIn(true);
         StorageServiceTest.<WriteReply>call(o -> service.write(put(table, id, null), o));
         GetReply got = StorageServiceTest.<GetReply>call(o -> service.get(get(table, id), o));
-        assertThat(got.getFound()).isTrue();
-        assertThat(ItemCodec.decode(got.getItem().toByteArray())).containsEntry("v", new AttributeValue.S("x"));
+        assertThat(StorageWire.got(got)).containsEntry("v", new AttributeValue.S("x"));
     }
 
     @Test
     void refusesKeysAndRangesOutsideItsOwnRangesAsNotOwned() {
-        String table = createTable();
+        TableDefinition table = createTable();
         String id = keyIn(false);
-        assertThat(StorageServiceTest.<WriteReply>error(o -> service.write(put(table, id, null), o)).getType()).isEqualTo("NOT_OWNED");
-        assertThat(StorageServiceTest.<GetReply>error(o -> service.get(get(table, id), o)).getType()).isEqualTo("NOT_OWNED");
+        assertThat(StorageServiceTest.<WriteReply>error(o -> service.write(put(table, id, null), o)).getCode()).isEqualTo(StorageError.Code.NOT_OWNED);
+        assertThat(StorageServiceTest.<GetReply>error(o -> service.get(get(table, id), o)).getCode()).isEqualTo(StorageError.Code.NOT_OWNED);
         HashRange all = HashRange.all();
-        assertThat(StorageServiceTest.<PageReply>error(o -> service.scan(ScanRequest.newBuilder().setTable(table).setLimit(10).setRange(
-                io.kubedyn.storage.grpc.HashRange.newBuilder().setFirst(all.first()).setLast(all.last())).build(), o))
-                .getType()).isEqualTo("NOT_OWNED");
-        PageReply half = StorageServiceTest.<PageReply>call(o -> service.scan(ScanRequest.newBuilder().setTable(table).setLimit(10).setRange(
-                io.kubedyn.storage.grpc.HashRange.newBuilder().setFirst(0).setLast(Long.MAX_VALUE)).build(), o));
+        assertThat(StorageServiceTest.<PageReply>error(o -> service.scan(ScanRequest.newBuilder().setTable(StorageWire.table(table)).setLimit(10)
+                .setRange(StorageWire.range(all)).build(), o))
+                .getCode()).isEqualTo(StorageError.Code.NOT_OWNED);
+        PageReply half = StorageServiceTest.<PageReply>call(o -> service.scan(ScanRequest.newBuilder().setTable(StorageWire.table(table)).setLimit(10)
+                .setRange(StorageWire.range(new HashRange(0, Long.MAX_VALUE))).build(), o));
         assertThat(half.getItemsCount()).isZero();
     }
 
     @Test
     void aFailedConditionCarriesTheCurrentItem() {
-        String table = createTable();
+        TableDefinition table = createTable();
         String id = keyIn(true);
         StorageServiceTest.<WriteReply>call(o -> service.write(put(table, id, null), o));
         StorageError error = StorageServiceTest.<WriteReply>error(o -> service.write(put(table, id, "attribute_not_exists(id)"), o));
-        assertThat(error.getType()).isEqualTo("CONDITION_FAILED");
-        assertThat(ItemCodec.decode(error.getItem().toByteArray())).containsEntry("id", new AttributeValue.S(id));
+        assertThat(error.getCode()).isEqualTo(StorageError.Code.CONDITION_FAILED);
+        assertThat(StorageWire.item(error.getItem())).containsEntry("id", new AttributeValue.S(id));
     }
 
     @Test
     void dynamoDbErrorsKeepTheirType() {
-        StorageError error = StorageServiceTest.<TableReply>error(o -> service.deleteTable(TableName.newBuilder().setName("missing").build(), o));
-        assertThat(error.getType()).isEqualTo("DYNAMODB");
-        assertThat(error.getDynamodbError()).isEqualTo("RESOURCE_NOT_FOUND");
+        StorageError error = StorageServiceTest.<TableReply>error(o -> service.deleteTable(StorageWire.table("missing"), o));
+        assertThat(error.getCode()).isEqualTo(StorageError.Code.DYNAMODB);
+        assertThat(error.getDynamodbError()).isEqualTo(StorageError.DynamoDbError.RESOURCE_NOT_FOUND);
+    }
+
+    @Test
+    void refusesItemRequestsOnAnotherIncarnationOrNone() {
+        TableDefinition table = createTable();
+        TableDefinition stale = new TableDefinition(table.name(), UUID.randomUUID().toString(), table.keySchema(),
+                table.attributeDefinitions(), "PAY_PER_REQUEST", 0, 0, 0);
+        StorageError error = StorageServiceTest.<GetReply>error(o -> service.get(get(stale, keyIn(true)), o));
+        assertThat(error.getDynamodbError()).isEqualTo(StorageError.DynamoDbError.RESOURCE_NOT_FOUND);
+        GetRequest noIncarnation = GetRequest.newBuilder().setTable(StorageWire.table(table.name()))
+                .setKey(StorageWire.key(PrimaryKey.of(new AttributeValue.S(keyIn(true)), null))).build();
+        assertThat(StorageServiceTest.<GetReply>error(o -> service.get(noIncarnation, o)).getCode())
+                .isEqualTo(StorageError.Code.INTERNAL);
     }
 
     @Test
     void answersFromAWorkerThreadWhereAWriteMayWaitForItsSync() {
-        String table = createTable();
+        TableDefinition table = createTable();
         Recorder<WriteReply> recorder = new Recorder<>();
         service.write(put(table, keyIn(true), null), recorder);
         recorder.await();
@@ -133,7 +142,7 @@ class StorageServiceTest {
 
     @Test
     void isReadyWithRocksDbOpenAndExportsRequestMetrics() throws Exception {
-        String table = createTable();
+        TableDefinition table = createTable();
         StorageServiceTest.<GetReply>call(o -> service.get(get(table, keyIn(true)), o));
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
@@ -144,18 +153,17 @@ class StorageServiceTest {
                 .contains("kubedyn_rocksdb_estimate_num_keys");
     }
 
-    private static WriteRequest put(String table, String id, String condition) {
+    private static WriteRequest put(TableDefinition table, String id, String condition) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put("id", new AttributeValue.S(id));
         item.put("v", new AttributeValue.S("x"));
         ConditionExpression parsed = condition == null ? null : ConditionExpression.parse(condition, ExpressionAttributes.none());
-        return WriteRequest.newBuilder().setTable(table)
-                .setChange(ByteString.copyFrom(ItemChangeCodec.encode(ItemChange.put(item, parsed, null)))).build();
+        return StorageWire.write(table, PrimaryKey.of(new AttributeValue.S(id), null), ItemChange.put(item, parsed, null),
+                ReturnItems.NONE);
     }
 
-    private static GetRequest get(String table, String id) {
-        return GetRequest.newBuilder().setTable(table)
-                .setKey(ByteString.copyFrom(ItemCodec.encode(Map.of("pk", new AttributeValue.S(id))))).build();
+    private static GetRequest get(TableDefinition table, String id) {
+        return StorageWire.get(table, PrimaryKey.of(new AttributeValue.S(id), null));
     }
 
     private interface Call<T> {
@@ -179,7 +187,7 @@ class StorageServiceTest {
         assertThat(recorder.error.get()).isInstanceOf(StatusRuntimeException.class);
         StatusRuntimeException e = (StatusRuntimeException) recorder.error.get();
         assertThat(e.getStatus().getCode()).isNotEqualTo(Status.Code.OK);
-        return e.getTrailers().get(StorageService.ERROR_KEY);
+        return e.getTrailers().get(StorageWire.ERROR_KEY);
     }
 
     /** The service answers from a worker thread, after the method has returned. */

@@ -20,7 +20,7 @@ class StoreLifecycleTest {
 
     @Test
     void shutdownWaitsForTheRequestInFlightAndRefusesNewOnes() throws Exception {
-        StoreLifecycle lifecycle = new StoreLifecycle(data, 10_000);
+        StoreLifecycle lifecycle = new StoreLifecycle(data, 10_000, OwnedRangesConfigs.all(), java.util.Optional.empty(), data.resolve("termination-log"));
         lifecycle.open(null);
         assertThat(lifecycle.isOpen()).isTrue();
         CountDownLatch inFlight = new CountDownLatch(1);

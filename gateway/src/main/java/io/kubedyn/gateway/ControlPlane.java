@@ -1,0 +1,22 @@
+package io.kubedyn.gateway;
+
+import io.kubedyn.core.TableDefinition;
+
+/**
+ * CreateTable and DeleteTable: whoever owns the tables' existence. On Kubernetes that is the
+ * {@code Table} resource (the operator and the pods then provision the stores); for the embedded
+ * server and storage pods configured by hand, where no operator runs, the gateway itself
+ * ({@link StoreCatalog}).
+ */
+public interface ControlPlane {
+
+    /**
+     * Creates the table and answers it as created. The control plane may give it another id and
+     * creation time than {@code table} proposes (a Kubernetes {@code Table} resource has its own
+     * uid and creationTimestamp): CreateTable must answer what DescribeTable shows afterwards.
+     */
+    TableCatalog.TableDescription createTable(TableDefinition table);
+
+    /** Deletes the table; answers its definition. ResourceNotFoundException when there is none. */
+    TableDefinition deleteTable(String name);
+}

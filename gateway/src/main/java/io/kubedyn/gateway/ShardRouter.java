@@ -1,0 +1,260 @@
+package io.kubedyn.gateway;
+
+import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.DynamoDbError;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.HashRange;
+import io.kubedyn.core.ItemSize;
+import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.ShardMap;
+import io.kubedyn.core.SortKeyCondition;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.storage.Page;
+import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.ReturnItems;
+import io.kubedyn.storage.StoreClient;
+import io.kubedyn.storage.TableKey;
+import io.kubedyn.storage.TableWrite;
+import io.kubedyn.storage.WriteResult;
+import io.quarkus.logging.Log;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+/**
+ * Sends each item request to the store that owns its partition hash, and does the work that
+ * spans shards once, for the embedded server (one store owning the whole hash space) and for
+ * storage pods alike: a Scan segment read through the shards it overlaps in hash order, batches
+ * split by shard and sent to all of them in parallel, a table's item count summed.
+ *
+ * <p>A shard that cannot answer a batch leaves its part unprocessed while the other shards'
+ * work stands, as DynamoDB's BatchGetItem and BatchWriteItem report partial failure
+ * (UnprocessedKeys, UnprocessedItems); the request fails only when no shard could do anything.
+ */
+public final class ShardRouter {
+    private final TableCatalog catalog;
+    private final Function<String, StoreClient> stores;
+
+    public ShardRouter(TableCatalog catalog, Function<String, StoreClient> stores) {
+        this.catalog = catalog;
+        this.stores = stores;
+    }
+
+    /** The items of a BatchGetItem, in the order asked (null: none), and which keys were not read. */
+    public record BatchRead(List<Map<String, AttributeValue>> items, BitSet unprocessed) {
+    }
+
+    public Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key) {
+        return onTable(table, () -> owner(table, key.hash()).get(table, key));
+    }
+
+    public WriteResult write(TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns) {
+        return onTable(table, () -> owner(table, key.hash()).write(table, key, change, returns));
+    }
+
+    public Page query(TableDefinition table, AttributeValue partitionKey, SortKeyCondition condition, boolean forward,
+                      int limit, PrimaryKey exclusiveStart) {
+        long hash = PrimaryKey.of(partitionKey, null).hash();
+        return onTable(table, () -> owner(table, hash).query(table, partitionKey, condition, forward, limit,
+                PartitionStore.PAGE_BYTES, exclusiveStart));
+    }
+
+    /**
+     * One page of a Scan segment: the shards the segment overlaps are read in hash order, each
+     * from where the previous page stopped (the shard owning ExclusiveStartKey's hash) and with
+     * what is left of the page's Limit and 1 MB, so pages are exactly those of one store. A page
+     * full at a shard boundary gets a LastEvaluatedKey only if a later shard has an item, so no
+     * page ever leads to an empty one.
+     */
+    public Page scan(TableDefinition table, int segment, int totalSegments, int limit, PrimaryKey exclusiveStart) {
+        List<ShardMap.Shard> parts = catalog.shards(table).shardsFor(HashRange.segment(segment, totalSegments));
+        int first = 0;
+        if (exclusiveStart != null) {
+            while (first < parts.size() - 1 && !parts.get(first).range().contains(exclusiveStart.hash())) {
+                first++;
+            }
+        }
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        long bytes = 0;
+        PrimaryKey start = exclusiveStart;
+        for (int i = first; i < parts.size(); i++) {
+            Page page = scanPart(table, parts.get(i), limit - items.size(), PartitionStore.PAGE_BYTES - bytes, start);
+            for (Map<String, AttributeValue> item : page.items()) {
+                bytes += ItemSize.of(item);
+            }
+            items.addAll(page.items());
+            if (page.lastEvaluated() != null) {
+                return new Page(items, page.lastEvaluated());
+            }
+            start = null;
+            if (items.size() >= limit || bytes >= PartitionStore.PAGE_BYTES) {
+                boolean more = false;
+                for (int j = i + 1; j < parts.size() && !more; j++) {
+                    more = !scanPart(table, parts.get(j), 1, PartitionStore.PAGE_BYTES, null).items().isEmpty();
+                }
+                return new Page(items, more && !items.isEmpty() ? items.get(items.size() - 1) : null);
+            }
+        }
+        return new Page(items, null);
+    }
+
+    private Page scanPart(TableDefinition table, ShardMap.Shard part, int limit, long maxBytes, PrimaryKey start) {
+        return onTable(table, () -> stores.apply(part.address()).scan(table, part.range(), limit, maxBytes, start));
+    }
+
+    /** The items of every key, each shard's keys read in one call, all shards in parallel. */
+    public BatchRead getAll(List<TableKey> keys) {
+        Map<String, List<Integer>> byShard = byShard(keys.size(),
+                i -> address(keys.get(i).table(), keys.get(i).key().hash()));
+        Map<String, CompletableFuture<List<Map<String, AttributeValue>>>> pending = new LinkedHashMap<>();
+        byShard.forEach((address, at) -> pending.put(address, stores.apply(address).getAll(pick(keys, at))));
+        List<Map<String, AttributeValue>> items = new ArrayList<>(Collections.nCopies(keys.size(), null));
+        BitSet unprocessed = new BitSet();
+        RuntimeException failure = null;
+        for (Map.Entry<String, CompletableFuture<List<Map<String, AttributeValue>>>> e : pending.entrySet()) {
+            List<Integer> at = byShard.get(e.getKey());
+            try {
+                List<Map<String, AttributeValue>> read = join(e.getValue());
+                for (int j = 0; j < at.size(); j++) {
+                    items.set(at.get(j), read.get(j));
+                }
+            } catch (DynamoDbException ex) {
+                failure = unprocessedOrThrow(ex, e.getKey(), keys.get(at.get(0)).table());
+                at.forEach(unprocessed::set);
+            }
+        }
+        if (unprocessed.cardinality() == keys.size() && failure != null) {
+            throw failure;
+        }
+        return new BatchRead(items, unprocessed);
+    }
+
+    /**
+     * Applies the writes, each shard's part in one call (one WriteBatch and one sync there), all
+     * shards in parallel. Answers the positions of the writes whose shard could not apply them:
+     * none of that shard's writes happened, and all of the others' did.
+     */
+    public BitSet writeAll(List<TableWrite> writes) {
+        Map<String, List<Integer>> byShard = byShard(writes.size(),
+                i -> address(writes.get(i).table(), writes.get(i).key().hash()));
+        Map<String, CompletableFuture<Void>> pending = new LinkedHashMap<>();
+        byShard.forEach((address, at) -> pending.put(address, stores.apply(address).writeAll(pick(writes, at))));
+        BitSet unprocessed = new BitSet();
+        RuntimeException failure = null;
+        for (Map.Entry<String, CompletableFuture<Void>> e : pending.entrySet()) {
+            List<Integer> at = byShard.get(e.getKey());
+            try {
+                join(e.getValue());
+            } catch (DynamoDbException ex) {
+                failure = unprocessedOrThrow(ex, e.getKey(), writes.get(at.get(0)).table());
+                at.forEach(unprocessed::set);
+            }
+        }
+        if (unprocessed.cardinality() == writes.size() && failure != null) {
+            throw failure;
+        }
+        return unprocessed;
+    }
+
+    /**
+     * DescribeTable's ItemCount. DynamoDB's is itself an estimate (refreshed every six hours): a
+     * shard that cannot answer now is left out rather than failing the whole DescribeTable.
+     */
+    public long estimatedItemCount(TableDefinition table) {
+        long count = 0;
+        for (String address : catalog.shards(table).addresses()) {
+            try {
+                count += stores.apply(address).estimatedItemCount(table);
+            } catch (DynamoDbException e) {
+                if (e.error() != DynamoDbError.INTERNAL_SERVER_ERROR && e.error() != DynamoDbError.RESOURCE_NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        return count;
+    }
+
+    // ---- routing -----------------------------------------------------------------------------
+
+    private StoreClient owner(TableDefinition table, long hash) {
+        return stores.apply(address(table, hash));
+    }
+
+    private String address(TableDefinition table, long hash) {
+        return catalog.shards(table).shardFor(hash).address();
+    }
+
+    /** The positions 0..count-1 grouped by the address of the shard that owns each. */
+    private static Map<String, List<Integer>> byShard(int count, IntFunction<String> addressOf) {
+        Map<String, List<Integer>> byShard = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            byShard.computeIfAbsent(addressOf.apply(i), a -> new ArrayList<>()).add(i);
+        }
+        return byShard;
+    }
+
+    private static <T> List<T> pick(List<T> all, List<Integer> at) {
+        List<T> out = new ArrayList<>(at.size());
+        for (int i : at) {
+            out.add(all.get(i));
+        }
+        return out;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A shard's part of a batch failed: a shard that could not answer (a retryable
+     * InternalServerError) leaves its part unprocessed; anything else fails the request.
+     */
+    private RuntimeException unprocessedOrThrow(DynamoDbException e, String address, TableDefinition table) {
+        if (e.error() != DynamoDbError.INTERNAL_SERVER_ERROR) {
+            throw staleOrGone(table, e);
+        }
+        Log.debugf("batch part on %s left unprocessed: %s", address, e.getMessage());
+        return e;
+    }
+
+    /**
+     * A store that does not hold the table's incarnation makes the definition the request was
+     * validated against stale. If the table is gone, the client is told so; if it exists again
+     * under a new id, the request must not be answered by the old schema: the client gets a
+     * retryable error and its retry is validated against the new definition.
+     */
+    private <T> T onTable(TableDefinition table, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (DynamoDbException e) {
+            throw staleOrGone(table, e);
+        }
+    }
+
+    private DynamoDbException staleOrGone(TableDefinition table, DynamoDbException e) {
+        if (e.error() != DynamoDbError.RESOURCE_NOT_FOUND) {
+            return e;
+        }
+        return catalog.refresh(table)
+                .filter(current -> !current.tableId().equals(table.tableId()))
+                .map(current -> new DynamoDbException(DynamoDbError.INTERNAL_SERVER_ERROR,
+                        "Internal server error (table " + table.name() + " was re-created while this request ran; retry)"))
+                .orElse(e);
+    }
+}

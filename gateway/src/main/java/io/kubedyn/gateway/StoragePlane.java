@@ -1,0 +1,60 @@
+package io.kubedyn.gateway;
+
+import io.kubedyn.core.ShardMap;
+import io.kubedyn.gateway.cluster.KubernetesCatalog;
+import io.kubedyn.gateway.cluster.KubernetesTables;
+import io.kubedyn.gateway.cluster.RemoteStores;
+import io.kubedyn.gateway.cluster.ShardMapSource;
+import io.kubedyn.storage.PartitionStore;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the DynamoDB operations run on: the catalog of tables, the control plane that creates and
+ * deletes them, and the router to their stores. The three ways the gateway runs differ only in
+ * how these are assembled; every operation's code is the same for all of them.
+ */
+public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, ShardRouter router, AutoCloseable owned)
+        implements AutoCloseable {
+
+    /** The address of the embedded server's one store in its shard maps. */
+    static final String LOCAL = "local";
+
+    /** The single-process server: one partition store in this process, owning the whole hash space. */
+    public static StoragePlane embedded(PartitionStore store) {
+        ShardMap whole = ShardMap.equalRanges(List.of(LOCAL));
+        ShardMapSource maps = new ShardMapSource() {
+            @Override
+            public ShardMap forTable(String table) {
+                return whole;
+            }
+
+            @Override
+            public Set<String> allAddresses() {
+                return Set.of(LOCAL);
+            }
+        };
+        StoreCatalog catalog = new StoreCatalog(maps, address -> store);
+        return new StoragePlane(catalog, catalog, new ShardRouter(catalog, address -> store), store);
+    }
+
+    /** Storage pods configured by hand: the gateway is their control plane too. */
+    public static StoragePlane configured(ShardMapSource maps, RemoteStores stores) {
+        StoreCatalog catalog = new StoreCatalog(maps, stores);
+        return new StoragePlane(catalog, catalog, new ShardRouter(catalog, stores), stores);
+    }
+
+    /** Kubernetes: tables are Table resources, provisioned by the operator and the pods. */
+    public static StoragePlane kubernetes(KubernetesTables tables, RemoteStores stores) {
+        KubernetesCatalog catalog = new KubernetesCatalog(tables);
+        return new StoragePlane(catalog, tables, new ShardRouter(catalog, stores), () -> {
+            stores.close();
+            tables.close();
+        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        owned.close();
+    }
+}

@@ -1,0 +1,122 @@
+package io.kubedyn.gateway;
+
+import io.kubedyn.core.DynamoDbError;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.ShardMap;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.gateway.cluster.ShardMapSource;
+import io.kubedyn.storage.StoreClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Tables kept by the stores themselves, where no operator runs: the embedded server (one store
+ * owning the whole hash space) and storage pods configured by hand. The stores' own catalogs are
+ * the truth; definitions are cached and every item request names the incarnation it was validated
+ * against, so a store refuses a request made on a definition that is no longer current (the
+ * router then {@link #refresh}es it). Being its own control plane, it creates a table in every
+ * shard's store and drops it from all of them.
+ */
+public final class StoreCatalog implements TableCatalog, ControlPlane {
+    private final ShardMapSource maps;
+    private final Function<String, StoreClient> stores;
+    private final Map<String, TableDefinition> definitions = new ConcurrentHashMap<>();
+
+    public StoreCatalog(ShardMapSource maps, Function<String, StoreClient> stores) {
+        this.maps = maps;
+        this.stores = stores;
+    }
+
+    @Override
+    public Optional<TableDefinition> table(String name) {
+        TableDefinition cached = definitions.get(name);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<TableDefinition> held = store(maps.forTable(name).addresses().get(0)).describeTable(name);
+        held.ifPresent(table -> definitions.put(name, table));
+        return held;
+    }
+
+    @Override
+    public Optional<TableDescription> describe(String name) {
+        return table(name).map(table -> new TableDescription(table, "ACTIVE"));
+    }
+
+    @Override
+    public List<String> names() {
+        TreeSet<String> names = new TreeSet<>();
+        for (String address : maps.allAddresses()) {
+            names.addAll(store(address).tableNames());
+        }
+        return List.copyOf(names);
+    }
+
+    @Override
+    public ShardMap shards(TableDefinition table) {
+        return maps.forTable(table.name());
+    }
+
+    @Override
+    public Optional<TableDefinition> refresh(TableDefinition stale) {
+        definitions.remove(stale.name(), stale);
+        return table(stale.name());
+    }
+
+    /** Creates the table in every shard's store; if one fails, drops it from those done, and fails. */
+    @Override
+    public TableDescription createTable(TableDefinition table) {
+        List<String> created = new ArrayList<>();
+        try {
+            for (String address : maps.forTable(table.name()).addresses()) {
+                store(address).createTable(table);
+                created.add(address);
+            }
+        } catch (RuntimeException e) {
+            for (String address : created) {
+                try {
+                    store(address).deleteTable(table.name());
+                } catch (RuntimeException ignored) {
+                    // That store keeps an orphan incarnation; a new CreateTable mints a new id, and
+                    // item requests name the id, so it is never read.
+                }
+            }
+            throw e;
+        }
+        definitions.put(table.name(), table);
+        return new TableDescription(table, "ACTIVE");
+    }
+
+    /** Drops the table from every shard's store; fails if a store could not be asked. */
+    @Override
+    public TableDefinition deleteTable(String name) {
+        definitions.remove(name);
+        TableDefinition deleted = null;
+        DynamoDbException unavailable = null;
+        for (String address : maps.forTable(name).addresses()) {
+            try {
+                deleted = store(address).deleteTable(name);
+            } catch (DynamoDbException e) {
+                if (e.error() != DynamoDbError.RESOURCE_NOT_FOUND) {
+                    unavailable = e;
+                }
+            }
+        }
+        if (unavailable != null) {
+            throw unavailable;
+        }
+        if (deleted == null) {
+            throw TableCatalog.notFound(name);
+        }
+        return deleted;
+    }
+
+    private StoreClient store(String address) {
+        return stores.apply(address);
+    }
+}

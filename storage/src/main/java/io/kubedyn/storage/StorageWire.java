@@ -1,0 +1,291 @@
+package io.kubedyn.storage;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.DynamoDbError;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.HashRange;
+import io.kubedyn.core.ItemCodec;
+import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.SortKeyCondition;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.TableDefinitionCodec;
+import io.kubedyn.core.write.ConditionalCheckFailedException;
+import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.core.write.ItemChangeCodec;
+import io.kubedyn.storage.grpc.GetReply;
+import io.kubedyn.storage.grpc.GetRequest;
+import io.kubedyn.storage.grpc.Key;
+import io.kubedyn.storage.grpc.PageReply;
+import io.kubedyn.storage.grpc.StorageError;
+import io.kubedyn.storage.grpc.TableRef;
+import io.kubedyn.storage.grpc.WriteReply;
+import io.kubedyn.storage.grpc.WriteRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The storage pods' wire contract in one place: every translation between the internal API's
+ * protobuf messages ({@code kubedyn_storage.proto}) and kubedyn's domain types, used by the
+ * gateway (client side) and the storage pod (server side) alike, so the two ends cannot map a
+ * field, an operator or an error differently.
+ */
+public final class StorageWire {
+    /** The trailer every failed call carries. */
+    public static final Metadata.Key<StorageError> ERROR_KEY = ProtoUtils.keyForProto(StorageError.getDefaultInstance());
+
+    private static final TableDefinitionCodec DEFINITIONS = new TableDefinitionCodec();
+
+    private StorageWire() {
+    }
+
+    // ---- tables ------------------------------------------------------------------------------
+
+    public static TableRef table(TableDefinition table) {
+        return TableRef.newBuilder().setName(table.name()).setTableId(table.tableId()).build();
+    }
+
+    public static TableRef table(String name) {
+        return TableRef.newBuilder().setName(name).build();
+    }
+
+    public static ByteString definition(TableDefinition table) {
+        return ByteString.copyFrom(DEFINITIONS.encode(table));
+    }
+
+    public static TableDefinition definition(ByteString bytes) {
+        return DEFINITIONS.decode(bytes.toByteArray());
+    }
+
+    // ---- keys and values ---------------------------------------------------------------------
+
+    public static ByteString value(AttributeValue value) {
+        return ByteString.copyFrom(ItemCodec.encodeValue(value));
+    }
+
+    public static AttributeValue value(ByteString bytes) {
+        return ItemCodec.decodeValue(bytes.toByteArray());
+    }
+
+    public static ByteString item(Map<String, AttributeValue> item) {
+        return ByteString.copyFrom(ItemCodec.encode(item));
+    }
+
+    public static Map<String, AttributeValue> item(ByteString bytes) {
+        return ItemCodec.decode(bytes.toByteArray());
+    }
+
+    public static Key key(PrimaryKey key) {
+        Key.Builder out = Key.newBuilder().setPartition(value(key.partitionKey()));
+        if (key.sortKey() != null) {
+            out.setSort(value(key.sortKey()));
+        }
+        return out.build();
+    }
+
+    public static PrimaryKey key(Key key) {
+        return PrimaryKey.of(value(key.getPartition()), key.hasSort() ? value(key.getSort()) : null);
+    }
+
+    public static io.kubedyn.storage.grpc.HashRange range(HashRange range) {
+        return io.kubedyn.storage.grpc.HashRange.newBuilder().setFirst(range.first()).setLast(range.last()).build();
+    }
+
+    public static HashRange range(io.kubedyn.storage.grpc.HashRange range) {
+        return new HashRange(range.getFirst(), range.getLast());
+    }
+
+    public static io.kubedyn.storage.grpc.SortKeyCondition condition(SortKeyCondition condition) {
+        io.kubedyn.storage.grpc.SortKeyCondition.Builder out = io.kubedyn.storage.grpc.SortKeyCondition.newBuilder()
+                .setOperator(switch (condition.operator()) {
+                    case EQ -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.EQ;
+                    case LT -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.LT;
+                    case LE -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.LE;
+                    case GT -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.GT;
+                    case GE -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.GE;
+                    case BETWEEN -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.BETWEEN;
+                    case BEGINS_WITH -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.BEGINS_WITH;
+                })
+                .setValue(value(condition.value()));
+        if (condition.upper() != null) {
+            out.setUpper(value(condition.upper()));
+        }
+        return out.build();
+    }
+
+    public static SortKeyCondition condition(io.kubedyn.storage.grpc.SortKeyCondition condition) {
+        SortKeyCondition.Operator operator = switch (condition.getOperator()) {
+            case EQ -> SortKeyCondition.Operator.EQ;
+            case LT -> SortKeyCondition.Operator.LT;
+            case LE -> SortKeyCondition.Operator.LE;
+            case GT -> SortKeyCondition.Operator.GT;
+            case GE -> SortKeyCondition.Operator.GE;
+            case BETWEEN -> SortKeyCondition.Operator.BETWEEN;
+            case BEGINS_WITH -> SortKeyCondition.Operator.BEGINS_WITH;
+            case OPERATOR_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException(
+                    "sort-key condition without a known operator: " + condition.getOperatorValue());
+        };
+        return new SortKeyCondition(operator, value(condition.getValue()),
+                condition.hasUpper() ? value(condition.getUpper()) : null);
+    }
+
+    // ---- item requests -----------------------------------------------------------------------
+
+    public static GetRequest get(TableDefinition table, PrimaryKey key) {
+        return GetRequest.newBuilder().setTable(table(table)).setKey(key(key)).build();
+    }
+
+    public static GetReply got(Map<String, AttributeValue> item) {
+        return item == null ? GetReply.getDefaultInstance() : GetReply.newBuilder().setItem(item(item)).build();
+    }
+
+    public static Map<String, AttributeValue> got(GetReply reply) {
+        return reply.hasItem() ? item(reply.getItem()) : null;
+    }
+
+    public static WriteRequest write(TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns) {
+        return WriteRequest.newBuilder()
+                .setTable(table(table))
+                .setKey(key(key))
+                .setChange(ByteString.copyFrom(ItemChangeCodec.encode(change)))
+                .setReturns(returns(returns))
+                .build();
+    }
+
+    public static ItemChange change(WriteRequest request) {
+        return ItemChangeCodec.decode(request.getChange().toByteArray());
+    }
+
+    public static io.kubedyn.storage.grpc.ReturnItems returns(ReturnItems returns) {
+        return switch (returns) {
+            case NONE -> io.kubedyn.storage.grpc.ReturnItems.RETURN_ITEMS_NONE;
+            case OLD -> io.kubedyn.storage.grpc.ReturnItems.RETURN_ITEMS_OLD;
+            case NEW -> io.kubedyn.storage.grpc.ReturnItems.RETURN_ITEMS_NEW;
+        };
+    }
+
+    public static ReturnItems returns(io.kubedyn.storage.grpc.ReturnItems returns) {
+        return switch (returns) {
+            case RETURN_ITEMS_OLD -> ReturnItems.OLD;
+            case RETURN_ITEMS_NEW -> ReturnItems.NEW;
+            case RETURN_ITEMS_NONE, UNRECOGNIZED -> ReturnItems.NONE;
+        };
+    }
+
+    public static WriteReply written(WriteResult result) {
+        WriteReply.Builder out = WriteReply.newBuilder().setOldSize(result.oldSize()).setNewSize(result.newSize());
+        if (result.old() != null) {
+            out.setOldItem(item(result.old()));
+        }
+        if (result.updated() != null) {
+            out.setNewItem(item(result.updated()));
+        }
+        return out.build();
+    }
+
+    public static WriteResult written(WriteReply reply) {
+        return new WriteResult(reply.hasOldItem() ? item(reply.getOldItem()) : null,
+                reply.hasNewItem() ? item(reply.getNewItem()) : null, reply.getOldSize(), reply.getNewSize());
+    }
+
+    public static PageReply page(Page page) {
+        PageReply.Builder out = PageReply.newBuilder();
+        for (Map<String, AttributeValue> item : page.items()) {
+            out.addItems(item(item));
+        }
+        if (page.lastEvaluated() != null) {
+            out.setLastEvaluated(item(page.lastEvaluated()));
+        }
+        return out.build();
+    }
+
+    public static Page page(PageReply reply) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>(reply.getItemsCount());
+        for (ByteString item : reply.getItemsList()) {
+            items.add(item(item));
+        }
+        return new Page(items, reply.hasLastEvaluated() ? item(reply.getLastEvaluated()) : null);
+    }
+
+    // ---- errors ------------------------------------------------------------------------------
+
+    /** What a failed call says: its gRPC status, with the error in the {@link #ERROR_KEY} trailer. */
+    public static io.grpc.StatusRuntimeException failure(RuntimeException e) {
+        StorageError error = error(e);
+        Metadata trailers = new Metadata();
+        trailers.put(ERROR_KEY, error);
+        Status status = switch (error.getCode()) {
+            case NOT_OWNED -> Status.FAILED_PRECONDITION;
+            case UNAVAILABLE -> Status.UNAVAILABLE;
+            case DYNAMODB, CONDITION_FAILED -> Status.INVALID_ARGUMENT;
+            default -> Status.INTERNAL;
+        };
+        return status.withDescription(error.getMessage()).asRuntimeException(trailers);
+    }
+
+    public static StorageError error(RuntimeException e) {
+        StorageError.Builder error = StorageError.newBuilder().setMessage(String.valueOf(e.getMessage()));
+        if (e instanceof RangeNotOwnedException) {
+            error.setCode(StorageError.Code.NOT_OWNED);
+        } else if (e instanceof StoreClosedException) {
+            error.setCode(StorageError.Code.UNAVAILABLE);
+        } else if (e instanceof ConditionalCheckFailedException failed) {
+            error.setCode(StorageError.Code.CONDITION_FAILED).setDynamodbError(StorageError.DynamoDbError.CONDITIONAL_CHECK_FAILED);
+            if (failed.item() != null) {
+                error.setItem(item(failed.item()));
+            }
+        } else if (e instanceof DynamoDbException dynamo) {
+            error.setCode(StorageError.Code.DYNAMODB).setDynamodbError(dynamoDbError(dynamo.error()));
+        } else {
+            error.setCode(StorageError.Code.INTERNAL);
+        }
+        return error.build();
+    }
+
+    /**
+     * The exception a {@link StorageError} stands for: DynamoDB errors and failed conditions as
+     * themselves; a range not owned, a store not open and an internal failure as
+     * {@link RangeNotOwnedException}, {@link StoreClosedException} and {@link StorageException}.
+     */
+    public static RuntimeException exception(StorageError error) {
+        return switch (error.getCode()) {
+            case DYNAMODB -> new DynamoDbException(dynamoDbError(error.getDynamodbError()), error.getMessage());
+            case CONDITION_FAILED -> new ConditionalCheckFailedException(error.hasItem() ? item(error.getItem()) : null);
+            case NOT_OWNED -> new RangeNotOwnedException(error.getMessage());
+            case UNAVAILABLE -> new StoreClosedException();
+            case INTERNAL, CODE_UNSPECIFIED, UNRECOGNIZED -> new StorageException(error.getMessage(), null);
+        };
+    }
+
+    public static StorageError.DynamoDbError dynamoDbError(DynamoDbError error) {
+        return switch (error) {
+            case VALIDATION -> StorageError.DynamoDbError.VALIDATION;
+            case RESOURCE_NOT_FOUND -> StorageError.DynamoDbError.RESOURCE_NOT_FOUND;
+            case RESOURCE_IN_USE -> StorageError.DynamoDbError.RESOURCE_IN_USE;
+            case CONDITIONAL_CHECK_FAILED -> StorageError.DynamoDbError.CONDITIONAL_CHECK_FAILED;
+            case ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED -> StorageError.DynamoDbError.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED;
+            case LIMIT_EXCEEDED -> StorageError.DynamoDbError.LIMIT_EXCEEDED;
+            case SERIALIZATION -> StorageError.DynamoDbError.SERIALIZATION;
+            case UNKNOWN_OPERATION -> StorageError.DynamoDbError.UNKNOWN_OPERATION;
+            case INTERNAL_SERVER_ERROR -> StorageError.DynamoDbError.INTERNAL_SERVER_ERROR;
+        };
+    }
+
+    public static DynamoDbError dynamoDbError(StorageError.DynamoDbError error) {
+        return switch (error) {
+            case VALIDATION -> DynamoDbError.VALIDATION;
+            case RESOURCE_NOT_FOUND -> DynamoDbError.RESOURCE_NOT_FOUND;
+            case RESOURCE_IN_USE -> DynamoDbError.RESOURCE_IN_USE;
+            case CONDITIONAL_CHECK_FAILED -> DynamoDbError.CONDITIONAL_CHECK_FAILED;
+            case ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED -> DynamoDbError.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED;
+            case LIMIT_EXCEEDED -> DynamoDbError.LIMIT_EXCEEDED;
+            case SERIALIZATION -> DynamoDbError.SERIALIZATION;
+            case UNKNOWN_OPERATION -> DynamoDbError.UNKNOWN_OPERATION;
+            case INTERNAL_SERVER_ERROR, DYNAMODB_ERROR_UNSPECIFIED, UNRECOGNIZED -> DynamoDbError.INTERNAL_SERVER_ERROR;
+        };
+    }
+}

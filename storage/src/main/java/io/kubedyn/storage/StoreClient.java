@@ -1,0 +1,68 @@
+package io.kubedyn.storage;
+
+import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.HashRange;
+import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.SortKeyCondition;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.write.ItemChange;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One partition store as its callers see it, wherever it runs: {@link PartitionStore} itself in
+ * the caller's process, or a storage pod over gRPC. Item operations are called with the
+ * {@link TableDefinition} the request was validated against (its {@code tableId} names the
+ * table's incarnation; a store holding another incarnation answers ResourceNotFoundException)
+ * and with keys already computed, never with a bare table name.
+ *
+ * <p>The table operations at the end are the store owner's: the embedded server's, a gateway
+ * configured with its shards by hand, or on Kubernetes the storage pod itself.
+ */
+public interface StoreClient {
+
+    /** The item, or null when there is none. */
+    Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key);
+
+    /**
+     * Applies {@code change} to the item atomically: no other write to the item interleaves, and
+     * a change that throws (a failed condition, an invalid update) writes nothing.
+     */
+    WriteResult write(TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns);
+
+    /** The items of {@code keys} (null where there is none), in the order asked. */
+    CompletableFuture<List<Map<String, AttributeValue>>> getAll(List<TableKey> keys);
+
+    /**
+     * Applies every write together: one WriteBatch and one WAL sync, all or none. Batch writes
+     * carry no condition.
+     */
+    CompletableFuture<Void> writeAll(List<TableWrite> writes);
+
+    /**
+     * One page of a partition in sort-key order (or reversed), narrowed by {@code condition}
+     * (nullable), after {@code exclusiveStart} (nullable); at most {@code limit} items and
+     * {@code maxBytes} of them.
+     */
+    Page query(TableDefinition table, AttributeValue partitionKey, SortKeyCondition condition, boolean forward,
+               int limit, long maxBytes, PrimaryKey exclusiveStart);
+
+    /** One page of the items whose partition hash lies in {@code range}, in storage order. */
+    Page scan(TableDefinition table, HashRange range, int limit, long maxBytes, PrimaryKey exclusiveStart);
+
+    /** The store's estimate of the table's item count. */
+    long estimatedItemCount(TableDefinition table);
+
+    /** Creates the table, or throws ResourceInUseException if one of that name exists. */
+    void createTable(TableDefinition table);
+
+    /** Deletes the table and its items; returns its definition. ResourceNotFoundException if there is none. */
+    TableDefinition deleteTable(String name);
+
+    Optional<TableDefinition> describeTable(String name);
+
+    /** Table names in ascending order. */
+    List<String> tableNames();
+}
