@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.kubedyn.crd.ShardNames;
 import io.kubedyn.crd.Table;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,7 +64,7 @@ public record ShardIdentity(String table, String namespace, int shard) {
 
   /** StatefulSet, headless Service and PodDisruptionBudget all share this name. */
   public String name() {
-    return table + "-shard-" + shard;
+    return ShardNames.statefulSet(table, shard);
   }
 
   /**

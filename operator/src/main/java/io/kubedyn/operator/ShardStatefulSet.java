@@ -121,7 +121,7 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                       // The pods refuse keys outside their shard-map entry (NOT_OWNED), so a
                       // gateway routing by a stale map never reads or writes the wrong shard.
                       new EnvVarBuilder().withName(OWNED_RANGES_ENV)
-                          .withValue(ShardMap.ownedRanges(table, shard)).build())
+                          .withValue(ShardAssignment.ownedRanges(table, shard)).build())
                   .withReadinessProbe(httpProbe("/q/health/ready", 5, 3))
                   .withLivenessProbe(httpProbe("/q/health/live", 10, 3))
                   // Opening a large RocksDB can take a while; keep liveness from killing it.

@@ -7,6 +7,7 @@ import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.KeySchemaElement;
 import io.kubedyn.crd.SecondaryIndex;
+import io.kubedyn.crd.ShardNames;
 import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableSpec;
@@ -28,9 +29,6 @@ import java.util.Set;
  * reports problems in the status rather than failing.
  */
 public final class TableSpecValidation {
-
-  /** StatefulSet pods carry a controller-revision-hash label of the StatefulSet name plus 11. */
-  static final int MAX_STATEFULSET_NAME = 52;
 
   private TableSpecValidation() {}
 
@@ -187,11 +185,7 @@ public final class TableSpecValidation {
       problems.add("shards cannot shrink: the table has " + publishedShards
           + " shards holding data, the spec asks for " + shards);
     }
-    String longest = table.getMetadata().getName() + "-shard-" + (shards - 1);
-    if (longest.length() > MAX_STATEFULSET_NAME) {
-      problems.add("table name is too long: StatefulSet " + longest + " would exceed "
-          + MAX_STATEFULSET_NAME + " characters");
-    }
+    ShardNames.tooLong(table.getMetadata().getName(), shards).ifPresent(problems::add);
   }
 
   private static void checkIndexes(TableSpec spec, Map<String, String> types,

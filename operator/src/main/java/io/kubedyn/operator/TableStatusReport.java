@@ -83,7 +83,7 @@ public final class TableStatusReport {
 
     // The published map is kept as it is once written: a key's shard is where its data is, and
     // moving data to new shards is not implemented yet. Only the first map is computed here.
-    List<ShardRange> shardMap = ShardMap.inEffect(table, shard -> ShardIdentity.of(table, shard)
+    List<ShardRange> shardMap = ShardAssignment.inEffect(table, shard -> ShardIdentity.of(table, shard)
         .serviceDns(clusterDomain));
     int mappedShards = shardMap.size();
 

@@ -57,7 +57,7 @@ class ShardManifestsTest {
   @Test
   void eachShardsPodsOwnTheHashRangeOfTheirShardMapEntry() {
     Table music = Tables.music();
-    List<ShardRange> map = ShardMap.evenlySplit(3, shard -> "s" + shard);
+    List<ShardRange> map = ShardAssignment.evenlySplit(3, shard -> "s" + shard);
     for (int shard = 0; shard < 3; shard++) {
       assertThat(ownedRanges(ShardStatefulSet.desired(music, shard, DEFAULT_IMAGE)))
           .isEqualTo(map.get(shard).getFirstHash() + "-" + map.get(shard).getLastHash());
@@ -72,7 +72,7 @@ class ShardManifestsTest {
   void ownedRangesFollowThePublishedMapNotTheRaisedShardCount() {
     Table music = Tables.music();
     TableStatus status = new TableStatus();
-    status.setShardMap(ShardMap.evenlySplit(3, shard -> "s" + shard));
+    status.setShardMap(ShardAssignment.evenlySplit(3, shard -> "s" + shard));
     music.setStatus(status);
     music.getSpec().setShards(5);
 

@@ -92,7 +92,7 @@ class TableSpecValidationTest {
     Table table = Tables.music();
     table.getMetadata().setName("a".repeat(50));
     assertThat(problems(table)).singleElement().asString()
-        .startsWith("table name is too long");
+        .startsWith("table name " + "a".repeat(50) + " is too long");
   }
 
   @Test

@@ -1,35 +1,35 @@
 package io.kubedyn.operator;
 
+import io.kubedyn.core.HashRange;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
- * Cuts the 64-bit partition-key hash space [0, 2^64) into contiguous ranges, one per shard, of
- * sizes differing by at most one hash. Bounds are inclusive and written as {@code 0x} plus 16
- * lowercase hex digits (see {@link ShardRange}).
+ * Which shard owns which range of the 64-bit partition-key hash space: the entries the operator
+ * publishes as {@code status.shardMap} and hands each shard's pods as their owned ranges. (Not
+ * core's {@code ShardMap}, which is the gateway's routing table from ranges to addresses.) The
+ * first assignment cuts the space into contiguous ranges of sizes differing by at most one hash,
+ * exactly as a Scan's segments are cut ({@link HashRange#segment}); bounds are inclusive and
+ * written as {@link HashRange#formatBound} writes them.
  */
-public final class ShardMap {
+public final class ShardAssignment {
 
-  private static final BigInteger HASH_SPACE = BigInteger.ONE.shiftLeft(64);
-
-  private ShardMap() {}
+  private ShardAssignment() {}
 
   public static List<ShardRange> evenlySplit(int shards, IntFunction<String> serviceOfShard) {
     if (shards < 1) {
       throw new IllegalArgumentException("a table needs at least one shard, got " + shards);
     }
     List<ShardRange> ranges = new ArrayList<>(shards);
-    BigInteger count = BigInteger.valueOf(shards);
     for (int shard = 0; shard < shards; shard++) {
-      BigInteger first = HASH_SPACE.multiply(BigInteger.valueOf(shard)).divide(count);
-      BigInteger next = HASH_SPACE.multiply(BigInteger.valueOf(shard + 1L)).divide(count);
-      ranges.add(new ShardRange(shard, hex(first), hex(next.subtract(BigInteger.ONE)),
-          serviceOfShard.apply(shard), ShardIdentity.GRPC_PORT));
+      HashRange range = HashRange.segment(shard, shards);
+      ranges.add(new ShardRange(shard, HashRange.formatBound(range.first()),
+          HashRange.formatBound(range.last()), serviceOfShard.apply(shard),
+          ShardIdentity.GRPC_PORT));
     }
     return ranges;
   }
@@ -56,10 +56,12 @@ public final class ShardMap {
     Optional<ShardRange> entry = inEffect(table, s -> "").stream()
         .filter(r -> r.getShard() != null && r.getShard() == shard)
         .findFirst();
-    return entry.map(r -> r.getFirstHash() + "-" + r.getLastHash()).orElse("none");
+    return entry.map(ShardAssignment::rangeOf).map(HashRange::toString).orElse("none");
   }
 
-  static String hex(BigInteger hash) {
-    return "0x" + String.format("%016x", hash);
+  /** The hash range of a shard-map entry, its bounds parsed as every bound is. */
+  public static HashRange rangeOf(ShardRange entry) {
+    return new HashRange(HashRange.parseBound(entry.getFirstHash()),
+        HashRange.parseBound(entry.getLastHash()));
   }
 }
