@@ -17,7 +17,6 @@ import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,11 +24,15 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Turns a Table into its shards. Validation comes first and the dependents are reconciled only
- * for a valid spec (hence explicit invocation): a refused edit must leave running shards alone,
- * not delete or rewrite them.
+ * Turns a Table into its shards, and only orchestrates: the model ({@link ShardedTable}) is
+ * built first, validated and with the shard assignment decided, and the dependents, pure
+ * functions of it, are reconciled only when there is one (hence explicit invocation): a refused
+ * edit must leave running shards alone, not delete or rewrite them.
  */
-@ControllerConfiguration(name = TableReconciler.NAME)
+// Not generation-aware: a status that is lost or overwritten (only the status changes, not the
+// generation) must be rebuilt at once from the shards, not at the next edit of the spec. The
+// cost is one more reconciliation after each status patch, which finds nothing to change.
+@ControllerConfiguration(name = TableReconciler.NAME, generationAwareEventProcessing = false)
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "statefulsets", type = ShardStatefulSet.class),
     @Dependent(name = "services", type = ShardService.class),
@@ -50,21 +53,15 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
   public UpdateControl<Table> reconcile(Table table, Context<Table> context) {
     TableEvents events = new TableEvents(context.getClient());
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    List<String> problems = new ArrayList<>(
-        TableSpecValidation.problems(table, TableStatusReport.publishedShards(table)));
-    if (problems.isEmpty()) {
-      problems.addAll(TableSpecValidation.storageChanges(table,
-          context.getSecondaryResources(StatefulSet.class)));
-    }
+    List<StatefulSet> existing = context.getSecondaryResources(StatefulSet.class).stream()
+        .filter(s -> s.getMetadata().getLabels() != null
+            && s.getMetadata().getLabels().containsKey(ShardIdentity.SHARD_LABEL))
+        .toList();
 
     TableStatus status;
-    if (!problems.isEmpty()) {
-      // No exception and no reschedule: retrying cannot fix a spec, only an edit can, and the
-      // edit triggers the next reconciliation.
-      LOG.infof("table %s/%s refused: %s", table.getMetadata().getNamespace(),
-          table.getMetadata().getName(), problems);
-      status = TableStatusReport.invalid(table, problems, now);
-    } else {
+    try {
+      ShardedTable model = ShardedTable.from(table, settings, existing);
+      model.handTo(context);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       Map<Integer, StatefulSet> statefulSets = context.getSecondaryResources(StatefulSet.class)
           .stream()
@@ -73,8 +70,14 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
           .collect(Collectors.toMap(
               s -> Integer.parseInt(s.getMetadata().getLabels().get(ShardIdentity.SHARD_LABEL)),
               s -> s, (a, b) -> a));
-      status = TableStatusReport.observed(table, statefulSets, settings.gatewayEndpoint(),
-          settings.clusterDomain(), now);
+      status = TableStatusReport.observed(table, model, statefulSets,
+          settings.gatewayEndpoint(), now);
+    } catch (TableRefused refused) {
+      // No exception and no reschedule: retrying cannot fix a spec, only an edit can, and the
+      // edit triggers the next reconciliation.
+      LOG.infof("table %s/%s refused: %s", table.getMetadata().getNamespace(),
+          table.getMetadata().getName(), refused.getMessage());
+      status = TableStatusReport.refused(table, refused, now);
     }
     if (sameStatus(table.getStatus(), status)) {
       return UpdateControl.noUpdate();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The desired manifests of a shard, built from the Table alone. */
 class ShardManifestsTest {
 
-  private static final String DEFAULT_IMAGE = "kubedyn/storage-pod:0.1.0";
+  private static final String DEFAULT_IMAGE = Tables.DEFAULT_IMAGE;
   private static final Map<String, String> SHARD_1 =
       Map.of("kubedyn.io/table", "music", "kubedyn.io/shard", "1");
 
@@ -30,7 +30,7 @@ class ShardManifestsTest {
 
   @Test
   void statefulSetOfShardOneRunsTheStoragePodOnItsOwnVolume() {
-    StatefulSet sts = ShardStatefulSet.desired(Tables.music(), 1, DEFAULT_IMAGE);
+    StatefulSet sts = ShardStatefulSet.desired(Tables.model(Tables.music()), 1);
 
     assertThat(sts.getMetadata().getName()).isEqualTo("music-shard-1");
     assertThat(sts.getMetadata().getNamespace()).isEqualTo("prod");
@@ -59,12 +59,12 @@ class ShardManifestsTest {
     Table music = Tables.music();
     List<ShardRange> map = ShardAssignment.evenlySplit(3, shard -> "s" + shard);
     for (int shard = 0; shard < 3; shard++) {
-      assertThat(ownedRanges(ShardStatefulSet.desired(music, shard, DEFAULT_IMAGE)))
+      assertThat(ownedRanges(ShardStatefulSet.desired(Tables.model(music), shard)))
           .isEqualTo(map.get(shard).getFirstHash() + "-" + map.get(shard).getLastHash());
     }
-    assertThat(ownedRanges(ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE)))
+    assertThat(ownedRanges(ShardStatefulSet.desired(Tables.model(music), 0)))
         .isEqualTo("0x0000000000000000-0x5555555555555554");
-    assertThat(ownedRanges(ShardStatefulSet.desired(music, 2, DEFAULT_IMAGE)))
+    assertThat(ownedRanges(ShardStatefulSet.desired(Tables.model(music), 2)))
         .isEqualTo("0xaaaaaaaaaaaaaaaa-0xffffffffffffffff");
   }
 
@@ -76,11 +76,11 @@ class ShardManifestsTest {
     music.setStatus(status);
     music.getSpec().setShards(5);
 
-    assertThat(ownedRanges(ShardStatefulSet.desired(music, 1, DEFAULT_IMAGE)))
+    assertThat(ownedRanges(ShardStatefulSet.desired(Tables.model(music), 1)))
         .isEqualTo("0x5555555555555555-0xaaaaaaaaaaaaaaa9");
     // Shards 3 and 4 are provisioned while data movement is not implemented: they own nothing.
-    assertThat(ownedRanges(ShardStatefulSet.desired(music, 3, DEFAULT_IMAGE))).isEqualTo("none");
-    assertThat(ownedRanges(ShardStatefulSet.desired(music, 4, DEFAULT_IMAGE))).isEqualTo("none");
+    assertThat(ownedRanges(ShardStatefulSet.desired(Tables.model(music), 3))).isEqualTo("none");
+    assertThat(ownedRanges(ShardStatefulSet.desired(Tables.model(music), 4))).isEqualTo("none");
   }
 
   private static String ownedRanges(StatefulSet sts) {
@@ -92,7 +92,7 @@ class ShardManifestsTest {
   @Test
   void statefulSetIsControlledByItsTable() {
     Table music = Tables.music();
-    StatefulSet sts = ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE);
+    StatefulSet sts = ShardStatefulSet.desired(Tables.model(music), 0);
     assertThat(sts.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
       assertThat(ref.getKind()).isEqualTo("Table");
       assertThat(ref.getApiVersion()).isEqualTo("kubedyn.io/v1alpha1");
@@ -103,8 +103,8 @@ class ShardManifestsTest {
 
   @Test
   void probesUseTheStoragePodHealthEndpoints() {
-    Container storage = storageContainer(ShardStatefulSet.desired(Tables.music(), 0,
-        DEFAULT_IMAGE));
+    Container storage = storageContainer(ShardStatefulSet.desired(
+        Tables.model(Tables.music()), 0));
     assertThat(storage.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
     assertThat(storage.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
     assertThat(storage.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
@@ -114,7 +114,7 @@ class ShardManifestsTest {
 
   @Test
   void replicasOfAShardPreferDifferentNodes() {
-    StatefulSet sts = ShardStatefulSet.desired(Tables.music(), 1, DEFAULT_IMAGE);
+    StatefulSet sts = ShardStatefulSet.desired(Tables.model(Tables.music()), 1);
     var terms = sts.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity()
         .getPreferredDuringSchedulingIgnoredDuringExecution();
     assertThat(terms).singleElement().satisfies(term -> {
@@ -135,7 +135,7 @@ class ShardManifestsTest {
     music.getSpec().setResources(new ResourceRequirementsBuilder()
         .addToRequests("memory", new Quantity("2Gi")).build());
 
-    StatefulSet sts = ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE);
+    StatefulSet sts = ShardStatefulSet.desired(Tables.model(music), 0);
 
     assertThat(storageContainer(sts).getImage()).isEqualTo("registry.example/storage-pod:dev");
     assertThat(storageContainer(sts).getResources().getRequests())
@@ -149,10 +149,10 @@ class ShardManifestsTest {
   @Test
   void deletionPolicyDecidesWhatKubernetesDoesWithTheClaims() {
     Table music = Tables.music();
-    assertThat(ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE).getSpec()
+    assertThat(ShardStatefulSet.desired(Tables.model(music), 0).getSpec()
         .getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
     music.getSpec().setDeletionPolicy("Delete");
-    var policy = ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE).getSpec()
+    var policy = ShardStatefulSet.desired(Tables.model(music), 0).getSpec()
         .getPersistentVolumeClaimRetentionPolicy();
     assertThat(policy.getWhenDeleted()).isEqualTo("Delete");
     assertThat(policy.getWhenScaled()).isEqualTo("Retain");
@@ -160,7 +160,7 @@ class ShardManifestsTest {
 
   @Test
   void headlessServiceSelectsOnlyItsShard() {
-    Service service = ShardService.desired(Tables.music(), 1);
+    Service service = ShardService.desired(Tables.model(Tables.music()), 1);
     assertThat(service.getMetadata().getName()).isEqualTo("music-shard-1");
     assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
     assertThat(service.getSpec().getSelector()).isEqualTo(SHARD_1);
@@ -172,7 +172,7 @@ class ShardManifestsTest {
 
   @Test
   void disruptionBudgetLetsOnePodOfTheShardGoAtATime() {
-    PodDisruptionBudget budget = ShardDisruptionBudget.desired(Tables.music(), 1);
+    PodDisruptionBudget budget = ShardDisruptionBudget.desired(Tables.model(Tables.music()), 1);
     assertThat(budget.getMetadata().getName()).isEqualTo("music-shard-1");
     assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(SHARD_1);
     assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);

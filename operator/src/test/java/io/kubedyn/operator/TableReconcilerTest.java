@@ -320,6 +320,56 @@ class TableReconcilerTest {
   }
 
   @Test
+  void lostStatusGetsBackTheShardMapTheStatefulSetsHave() throws IOException {
+    // A restore from a backup of the resources brings the Table back without its status, after
+    // shards were raised: the map must be the one the shards' data follows, not a new split.
+    String ns = "lost-status";
+    startStatefulSetController(ns);
+    Table music = musicTable(ns);
+    music.getSpec().setShards(2);
+    apply(music);
+    List<String> published = describe(awaitPhase(ns, "music", TableStatus.PHASE_READY)
+        .getStatus().getShardMap());
+    client().resources(Table.class).inNamespace(ns).withName("music")
+        .edit(t -> {
+          t.getSpec().setShards(3);
+          return t;
+        });
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      assertThat(condition(current(ns, "music"), TableConditions.PROGRESSING).getReason())
+          .isEqualTo("ReshardingPending");
+      assertThat(ownedRangesOf(ns, "music-shard-2")).isEqualTo("none");
+    });
+    Map<String, String> ownedBefore = Map.of(
+        "music-shard-0", ownedRangesOf(ns, "music-shard-0"),
+        "music-shard-1", ownedRangesOf(ns, "music-shard-1"),
+        "music-shard-2", ownedRangesOf(ns, "music-shard-2"));
+
+    client().resources(Table.class).inNamespace(ns).withName("music").editStatus(t -> {
+      t.setStatus(new TableStatus());
+      return t;
+    });
+
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      Table table = current(ns, "music");
+      assertThat(table.getStatus().getShardMap()).isNotEmpty();
+      assertThat(table.getStatus().getPhase()).isEqualTo(TableStatus.PHASE_READY);
+    });
+    assertThat(describe(current(ns, "music").getStatus().getShardMap())).isEqualTo(published);
+    assertThat(condition(current(ns, "music"), TableConditions.PROGRESSING).getReason())
+        .isEqualTo("ReshardingPending");
+    for (var entry : ownedBefore.entrySet()) {
+      assertThat(ownedRangesOf(ns, entry.getKey())).as("owned ranges of %s", entry.getKey())
+          .isEqualTo(entry.getValue());
+    }
+  }
+
+  private static List<String> describe(List<ShardRange> shardMap) {
+    return shardMap.stream().map(r -> r.getShard() + ":" + r.getFirstHash() + "-"
+        + r.getLastHash() + "@" + r.getService() + ":" + r.getPort()).toList();
+  }
+
+  @Test
   void shrinkingShardsIsRefusedAndLeavesRunningShardsAlone() throws IOException {
     // A real API server refuses this edit through the CRD's CEL rule; the mock server does not
     // validate, so this is what the operator does when an edit gets through anyway.
@@ -422,6 +472,11 @@ class TableReconcilerTest {
 
   private void assertRefused(String ns, Consumer<Table> breakIt, String expectedMessage)
       throws IOException {
+    assertRefused(ns, breakIt, "InvalidSpec", expectedMessage);
+  }
+
+  private void assertRefused(String ns, Consumer<Table> breakIt, String reason,
+      String expectedMessage) throws IOException {
     Table music = musicTable(ns);
     breakIt.accept(music);
     apply(music);
@@ -429,7 +484,7 @@ class TableReconcilerTest {
     Table failed = awaitPhase(ns, "music", TableStatus.PHASE_FAILED);
     Condition ready = condition(failed, TableConditions.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
-    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getReason()).isEqualTo(reason);
     assertThat(ready.getMessage()).contains(expectedMessage);
     assertThat(condition(failed, TableConditions.DEGRADED).getStatus()).isEqualTo("True");
     assertThat(failed.getStatus().getObservedGeneration()).isEqualTo(1L);
@@ -442,7 +497,7 @@ class TableReconcilerTest {
           .isEqualTo(resourceVersion);
       assertThat(events(ns, "music")).singleElement().satisfies(event -> {
         assertThat(event.getType()).isEqualTo("Warning");
-        assertThat(event.getReason()).isEqualTo("InvalidSpec");
+        assertThat(event.getReason()).isEqualTo(reason);
         assertThat(event.getMessage()).contains(expectedMessage);
       });
     });

@@ -129,7 +129,7 @@ class TableSpecValidationTest {
   @Test
   void storageOfExistingShardsCannotChange() {
     Table table = Tables.music();
-    var existing = List.of(ShardStatefulSet.desired(table, 0, "image"));
+    var existing = List.of(ShardStatefulSet.desired(Tables.model(table), 0));
     assertThat(TableSpecValidation.storageChanges(table, existing)).isEmpty();
 
     StorageSpec bigger = new StorageSpec();

@@ -20,7 +20,7 @@ class TableStatusReportTest {
   private static Map<Integer, StatefulSet> shards(Table table, int count, int ready) {
     Map<Integer, StatefulSet> statefulSets = new HashMap<>();
     for (int shard = 0; shard < count; shard++) {
-      StatefulSet sts = ShardStatefulSet.desired(table, shard, "image");
+      StatefulSet sts = ShardStatefulSet.desired(Tables.model(table), shard);
       sts.setStatus(new StatefulSetStatusBuilder().withReplicas(1)
           .withReadyReplicas(shard < ready ? 1 : 0).build());
       statefulSets.put(shard, sts);
@@ -29,7 +29,8 @@ class TableStatusReportTest {
   }
 
   private static TableStatus observe(Table table, Map<Integer, StatefulSet> shards, String now) {
-    return TableStatusReport.observed(table, shards, ENDPOINT, "cluster.local", now);
+    return TableStatusReport.observed(table, Tables.model(table, List.copyOf(shards.values())),
+        shards, ENDPOINT, now);
   }
 
   private static String status(TableStatus status, String type) {
