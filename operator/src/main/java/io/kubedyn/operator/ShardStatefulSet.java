@@ -36,6 +36,13 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
   public static final String CONTAINER = "storage";
   /** storage-pod's {@code kubedyn.storage.owned-ranges}. */
   public static final String OWNED_RANGES_ENV = "KUBEDYN_STORAGE_OWNED_RANGES";
+  /** The table the pod provisions in its store (JSON of core's {@code TableDefinitionCodec}). */
+  public static final String TABLE_DEFINITION_ENV = "KUBEDYN_STORAGE_TABLE_DEFINITION";
+  /**
+   * Where a storage pod that refuses to start writes why; Kubernetes copies it into the
+   * container's terminated state, where the operator reads it ({@link StoreRefusal}).
+   */
+  public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
 
   public ShardStatefulSet() {
     super(StatefulSet.class);
@@ -95,15 +102,21 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                   .addNewPort().withName("http").withContainerPort(ShardIdentity.HTTP_PORT)
                   .endPort()
                   .withEnv(
-                      new EnvVarBuilder().withName("KUBEDYN_TABLE").withValue(id.table()).build(),
-                      new EnvVarBuilder().withName("KUBEDYN_SHARD")
-                          .withValue(Integer.toString(shard)).build(),
                       new EnvVarBuilder().withName("KUBEDYN_DATA_DIR").withValue(DATA_PATH)
                           .build(),
+                      // The pod creates this table in its store, or adopts it when the store has
+                      // it with the same key schema, and refuses to start otherwise: the operator
+                      // and the pods own the data, the gateway only routes.
+                      new EnvVarBuilder().withName(TABLE_DEFINITION_ENV)
+                          .withValue(table.tableDefinition()).build(),
                       // The pods refuse keys outside their shard-map entry (NOT_OWNED), so a
-                      // gateway routing by a stale map never reads or writes the wrong shard.
+                      // gateway routing by a stale map never reads or writes the wrong shard;
+                      // they persist it and refuse to start with another one.
                       new EnvVarBuilder().withName(OWNED_RANGES_ENV)
                           .withValue(table.ownedRanges(shard)).build())
+                  // Set, not left to defaults, because the operator reads the refusal from there.
+                  .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
+                  .withTerminationMessagePolicy("FallbackToLogsOnError")
                   .withReadinessProbe(httpProbe("/q/health/ready", 5, 3))
                   .withLivenessProbe(httpProbe("/q/health/live", 10, 3))
                   // Opening a large RocksDB can take a while; keep liveness from killing it.

@@ -8,10 +8,13 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableDefinitions;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,11 +38,15 @@ import java.util.function.IntFunction;
  * @param shards {@code spec.shards}: shards provisioned, at least those of the assignment
  * @param assignment which shard owns which hash range (see {@link ShardAssignment#inEffect})
  * @param clusterDomain DNS suffix of the shard Services named in the shard map
+ * @param tableDefinition the DynamoDB table the pods provision in their store, as core's
+ *     {@code TableDefinitionCodec} writes it (JSON), with the Table's uid as table id
  */
 public record ShardedTable(String name, String namespace, OwnerReference owner, String image,
     String storageSize, String storageClassName, ResourceRequirements resources,
     int replicasPerShard, boolean deleteData, int shards, ShardAssignment assignment,
-    String clusterDomain) {
+    String clusterDomain, String tableDefinition) {
+
+  private static final TableDefinitionCodec DEFINITIONS = new TableDefinitionCodec();
 
   /**
    * The model of a Table, or why there is none.
@@ -76,7 +83,8 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
         spec.getResources() == null ? new ResourceRequirements() : spec.getResources(),
         spec.getReplicasPerShard(),
         DeletionPolicy.DELETE.equals(spec.getDeletionPolicy()),
-        spec.getShards(), decision.assignment(), settings.clusterDomain());
+        spec.getShards(), decision.assignment(), settings.clusterDomain(),
+        new String(DEFINITIONS.encode(TableDefinitions.of(table)), StandardCharsets.UTF_8));
   }
 
   /** The model the reconciler built for this reconciliation, as the dependents read it. */

@@ -9,10 +9,14 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableDefinitions;
 import io.kubedyn.crd.TableStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,7 +46,7 @@ class ShardManifestsTest {
     Container storage = storageContainer(sts);
     assertThat(storage.getImage()).isEqualTo(DEFAULT_IMAGE);
     assertThat(storage.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
-        .contains("KUBEDYN_TABLE=music", "KUBEDYN_SHARD=1", "KUBEDYN_DATA_DIR=/data");
+        .contains("KUBEDYN_DATA_DIR=/data");
     assertThat(storage.getVolumeMounts()).singleElement()
         .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
     assertThat(sts.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {
@@ -86,6 +90,40 @@ class ShardManifestsTest {
   private static String ownedRanges(StatefulSet sts) {
     return storageContainer(sts).getEnv().stream()
         .filter(e -> e.getName().equals("KUBEDYN_STORAGE_OWNED_RANGES"))
+        .map(EnvVar::getValue).findFirst().orElseThrow();
+  }
+
+  @Test
+  void podsAreHandedTheTableTheyProvisionInTheirStore() {
+    Table music = Tables.music();
+    music.getMetadata().setCreationTimestamp("2026-11-25T10:00:00Z");
+    Container storage = storageContainer(ShardStatefulSet.desired(Tables.model(music), 1));
+
+    String definition = env(storage, "KUBEDYN_STORAGE_TABLE_DEFINITION");
+    assertThat(definition).isEqualTo(new String(new TableDefinitionCodec()
+        .encode(TableDefinitions.of(music)), StandardCharsets.UTF_8));
+    TableDefinition decoded = new TableDefinitionCodec()
+        .decode(definition.getBytes(StandardCharsets.UTF_8));
+    assertThat(decoded.name()).isEqualTo("music");
+    assertThat(decoded.tableId()).isEqualTo(music.getMetadata().getUid());
+    assertThat(decoded.keySchema().partitionKey().name()).isEqualTo("Artist");
+    assertThat(decoded.keySchema().sortKey()).get()
+        .satisfies(sk -> assertThat(sk.name()).isEqualTo("SongTitle"));
+    // Read by nothing: the definition and the owned ranges say all a pod needs.
+    assertThat(storage.getEnv()).extracting(EnvVar::getName)
+        .doesNotContain("KUBEDYN_TABLE", "KUBEDYN_SHARD");
+  }
+
+  @Test
+  void aRefusingPodsReasonIsKeptWhereTheOperatorReadsIt() {
+    Container storage = storageContainer(ShardStatefulSet.desired(Tables.model(Tables.music()),
+        0));
+    assertThat(storage.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+    assertThat(storage.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+  }
+
+  private static String env(Container container, String name) {
+    return container.getEnv().stream().filter(e -> e.getName().equals(name))
         .map(EnvVar::getValue).findFirst().orElseThrow();
   }
 
