@@ -2,16 +2,22 @@ package io.kubedyn.operator;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableStatus;
@@ -20,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -41,12 +48,36 @@ import org.jboss.logging.Logger;
 public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
 
   public static final String NAME = "table";
+  /** The event source of the shards' pods, whose refusals to start the status reports. */
+  static final String PODS = "pods";
   private static final Logger LOG = Logger.getLogger(TableReconciler.class);
 
   private final OperatorSettings settings;
 
   public TableReconciler(OperatorSettings settings) {
     this.settings = settings;
+  }
+
+  /**
+   * The shards' pods, watched so that a pod refusing its store is reported when it happens. They
+   * carry the StatefulSet's template labels, not an owner reference to the Table, so the Table
+   * is found by its label.
+   */
+  @Override
+  public List<EventSource<?, Table>> prepareEventSources(EventSourceContext<Table> context) {
+    InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration
+        .from(Pod.class, Table.class)
+        .withName(PODS)
+        .withNamespacesInheritedFromController()
+        .withLabelSelector(ShardIdentity.MANAGED_SELECTOR)
+        .withSecondaryToPrimaryMapper(pod -> {
+          Map<String, String> labels = pod.getMetadata().getLabels();
+          String table = labels == null ? null : labels.get(ShardIdentity.TABLE_LABEL);
+          return table == null ? Set.of()
+              : Set.of(new ResourceID(table, pod.getMetadata().getNamespace()));
+        })
+        .build();
+    return List.of(new InformerEventSource<>(pods, context));
   }
 
   @Override
@@ -70,7 +101,9 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
           .collect(Collectors.toMap(
               s -> Integer.parseInt(s.getMetadata().getLabels().get(ShardIdentity.SHARD_LABEL)),
               s -> s, (a, b) -> a));
-      status = TableStatusReport.observed(table, model, statefulSets,
+      List<StoreRefusal> refusals = StoreRefusal.among(table.getMetadata().getName(),
+          context.getSecondaryResources(Pod.class));
+      status = TableStatusReport.observed(table, model, statefulSets, refusals,
           settings.gatewayEndpoint(), now);
     } catch (TableRefused refused) {
       // No exception and no reschedule: retrying cannot fix a spec, only an edit can, and the

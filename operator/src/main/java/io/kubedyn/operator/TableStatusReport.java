@@ -23,6 +23,8 @@ public final class TableStatusReport {
   public static final String REASON_APPLY_FAILED = "ApplyFailed";
   /** The shard map would move a hash range away from the shard whose StatefulSet has it. */
   public static final String REASON_ASSIGNMENT_CONFLICT = "ShardAssignmentConflict";
+  /** A shard's pod refused to open its store (see {@link StoreRefusal}). */
+  public static final String REASON_STORE_REFUSED = "StoreRefused";
 
   private TableStatusReport() {}
 
@@ -90,7 +92,8 @@ public final class TableStatusReport {
    * where its data is and moving data between shards is not implemented yet.
    */
   public static TableStatus observed(Table table, ShardedTable model,
-      Map<Integer, StatefulSet> statefulSets, String endpoint, String now) {
+      Map<Integer, StatefulSet> statefulSets, List<StoreRefusal> refusals, String endpoint,
+      String now) {
     TableStatus previous = previousOf(table);
     long generation = generationOf(table);
     int shards = model.shards();
@@ -136,6 +139,23 @@ public final class TableStatusReport {
 
     String phase = serving ? TableStatus.PHASE_READY
         : wasServing ? TableStatus.PHASE_DEGRADED : TableStatus.PHASE_PROVISIONING;
+    if (!refusals.isEmpty()) {
+      // Not ready, whatever the other shards say: a store that disagrees with the Table will
+      // not start by waiting, and its keys cannot be served. Failed, so the gateway stops
+      // routing to the table and the user is told what to fix.
+      phase = TableStatus.PHASE_FAILED;
+      String message = String.join("; ",
+          refusals.stream().map(StoreRefusal::describe).toList());
+      conditions = List.of(
+          TableConditions.condition(before, TableConditions.READY, false,
+              REASON_STORE_REFUSED, message, generation, now),
+          TableConditions.condition(before, TableConditions.PROGRESSING, false,
+              REASON_STORE_REFUSED, "the refusing pods restart with back-off and refuse again"
+                  + " until their volume and the Table agree", generation, now),
+          TableConditions.condition(before, TableConditions.DEGRADED, true,
+              REASON_STORE_REFUSED, message, generation, now));
+    }
+
     TableStatus status = new TableStatus();
     status.setObservedGeneration(generation);
     status.setPhase(phase);

@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -370,6 +373,52 @@ class TableReconcilerTest {
   }
 
   @Test
+  void storeThatRefusesToStartFailsTheTableWithThePodsOwnWords() throws IOException {
+    String ns = "refused-store";
+    startStatefulSetController(ns);
+    apply(musicTable(ns));
+    awaitPhase(ns, "music", TableStatus.PHASE_READY);
+    String refusal = "kubedyn storage refused to start: the store owns hash range"
+        + " 0x0000000000000000-0x7fffffffffffffff, the pod was given"
+        + " 0x5555555555555555-0xaaaaaaaaaaaaaaa9";
+
+    // What the kubelet reports of a pod that wrote its refusal and exited, restarted with
+    // back-off. Nothing starts pods here, so the test writes the Pod as the kubelet would.
+    Pod pod = StoreRefusalTest.pod("music", 1, StoreRefusalTest.crashLooping(refusal));
+    pod.getMetadata().setNamespace(ns);
+    pod.setSpec(new PodSpecBuilder().addNewContainer().withName("storage")
+        .withImage("kubedyn/storage-pod:test").endContainer().build());
+    var status = pod.getStatus();
+    pod.setStatus(null);
+    client().pods().inNamespace(ns).resource(pod).create();
+    client().pods().inNamespace(ns).withName(pod.getMetadata().getName()).editStatus(p -> {
+      p.setStatus(status);
+      return p;
+    });
+
+    Table failed = awaitPhase(ns, "music", TableStatus.PHASE_FAILED);
+    Condition ready = condition(failed, TableConditions.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("StoreRefused");
+    assertThat(ready.getMessage()).isEqualTo("shard 1 (pod music-shard-1-0) refused to start: \""
+        + refusal + "\"");
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(events(ns, "music"))
+        .anySatisfy(event -> {
+          assertThat(event.getType()).isEqualTo("Warning");
+          assertThat(event.getReason()).isEqualTo("StoreRefused");
+          assertThat(event.getMessage()).contains("music-shard-1-0", refusal);
+        }));
+
+    // Once the pod runs (its volume and the Table agree again), the table is served again.
+    client().pods().inNamespace(ns).withName(pod.getMetadata().getName()).editStatus(p -> {
+      p.getStatus().getContainerStatuses().get(0).setState(new ContainerStateBuilder()
+          .withNewRunning().endRunning().build());
+      return p;
+    });
+    awaitPhase(ns, "music", TableStatus.PHASE_READY);
+  }
+
+  @Test
   void shrinkingShardsIsRefusedAndLeavesRunningShardsAlone() throws IOException {
     // A real API server refuses this edit through the CRD's CEL rule; the mock server does not
     // validate, so this is what the operator does when an edit gets through anyway.
@@ -526,6 +575,7 @@ class TableReconcilerTest {
         RenderedChart.template().withName("kubedyn").withNamespace("kubedyn").call()));
 
     assertThat(used).as("what the operator did").contains("kubedyn.io/tables:watch",
+        "/pods:watch",
         "coordination.k8s.io/leases:patch",
         "apps/statefulsets:create", "kubedyn.io/tables/status:patch",
         "/persistentvolumeclaims:delete", "/events:create");
