@@ -67,6 +67,10 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     if (!problems.isEmpty()) {
       throw new TableRefused(TableStatusReport.REASON_INVALID_SPEC, problems);
     }
+    List<String> notServed = TableSpecValidation.notServed(table.getSpec());
+    if (!notServed.isEmpty()) {
+      throw new TableRefused(TableStatusReport.REASON_NOT_SERVED, notServed);
+    }
     ShardAssignment.Decision decision = ShardAssignment.inEffect(table, statefulSets);
     if (!decision.conflicts().isEmpty()) {
       throw new TableRefused(TableStatusReport.REASON_ASSIGNMENT_CONFLICT,

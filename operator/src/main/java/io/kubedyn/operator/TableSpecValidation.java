@@ -75,6 +75,33 @@ public final class TableSpecValidation {
   }
 
   /**
+   * Fields the CRD accepts, in DynamoDB's shape, that this release does not serve: a table that
+   * asks for them would become Ready while the DynamoDB API refuses the same request, and its
+   * queries on an index would fail. Each a sentence naming the field; empty when none is set.
+   */
+  public static List<String> notServed(TableSpec spec) {
+    List<String> problems = new ArrayList<>();
+    if (spec == null) {
+      return problems;
+    }
+    if (!nullToEmpty(spec.getLocalSecondaryIndexes()).isEmpty()) {
+      problems.add(notServedYet("localSecondaryIndexes", "local secondary indexes are"));
+    }
+    if (!nullToEmpty(spec.getGlobalSecondaryIndexes()).isEmpty()) {
+      problems.add(notServedYet("globalSecondaryIndexes", "global secondary indexes are"));
+    }
+    if (spec.getTtl() != null) {
+      problems.add(notServedYet("ttl", "time to live is"));
+    }
+    return problems;
+  }
+
+  private static String notServedYet(String field, String what) {
+    return "spec." + field + " is not served yet by this release (" + what + " not"
+        + " implemented): remove it from the Table";
+  }
+
+  /**
    * Problems with changing the storage of shards that already exist: Kubernetes refuses any
    * change to a StatefulSet's volume claim templates, so applying one would fail on every retry.
    */

@@ -23,6 +23,8 @@ public final class TableStatusReport {
   public static final String REASON_APPLY_FAILED = "ApplyFailed";
   /** The shard map would move a hash range away from the shard whose StatefulSet has it. */
   public static final String REASON_ASSIGNMENT_CONFLICT = "ShardAssignmentConflict";
+  /** The spec asks for what this release does not serve (indexes, TTL). */
+  public static final String REASON_NOT_SERVED = "NotServedYet";
   /** A shard's pod refused to open its store (see {@link StoreRefusal}). */
   public static final String REASON_STORE_REFUSED = "StoreRefused";
 

@@ -9,6 +9,7 @@ import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableStatus;
+import io.kubedyn.crd.TimeToLive;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -89,6 +90,20 @@ class ShardedTableTest {
         .isInstanceOfSatisfying(TableRefused.class, refused -> {
           assertThat(refused.reason()).isEqualTo("InvalidSpec");
           assertThat(refused.problems()).containsExactly("shards must be at least 1, got 0");
+        });
+  }
+
+  @Test
+  void tableAskingForWhatIsNotServedYetHasNoModel() {
+    Table music = Tables.music();
+    TimeToLive ttl = new TimeToLive();
+    ttl.setAttributeName("expiresAt");
+    music.getSpec().setTtl(ttl);
+    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, List.of()))
+        .isInstanceOfSatisfying(TableRefused.class, refused -> {
+          assertThat(refused.reason()).isEqualTo("NotServedYet");
+          assertThat(refused.problems()).singleElement().asString()
+              .startsWith("spec.ttl is not served yet by this release");
         });
   }
 

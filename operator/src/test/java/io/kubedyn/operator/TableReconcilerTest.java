@@ -23,6 +23,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kubedyn.crd.TableStatus;
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.KeySchemaElement;
+import io.kubedyn.crd.Projection;
+import io.kubedyn.crd.SecondaryIndex;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
 import io.quarkus.test.junit.QuarkusTest;
@@ -517,6 +519,20 @@ class TableReconcilerTest {
   @Test
   void tableWithZeroShardsFailsWithAClearMessage() throws IOException {
     assertRefused("zero-shards", t -> t.getSpec().setShards(0), "shards must be at least 1");
+  }
+
+  @Test
+  void tableWithAGlobalIndexIsNotServedYetAndGetsNoShards() throws IOException {
+    assertRefused("gsi", t -> {
+      t.getSpec().getAttributeDefinitions().add(new AttributeDefinition("Genre", "S"));
+      SecondaryIndex byGenre = new SecondaryIndex();
+      byGenre.setIndexName("ByGenre");
+      byGenre.setKeySchema(List.of(new KeySchemaElement("Genre", "HASH")));
+      Projection all = new Projection();
+      all.setProjectionType("ALL");
+      byGenre.setProjection(all);
+      t.getSpec().setGlobalSecondaryIndexes(List.of(byGenre));
+    }, "NotServedYet", "spec.globalSecondaryIndexes is not served yet by this release");
   }
 
   private void assertRefused(String ns, Consumer<Table> breakIt, String expectedMessage)
