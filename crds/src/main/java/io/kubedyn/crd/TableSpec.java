@@ -63,14 +63,14 @@ public class TableSpec {
   private ResourceRequirements resources;
 
   @Size(max = 5)
-  @JsonPropertyDescription("Local secondary indexes, as in DynamoDB (accepted and validated; served by a later release).")
+  @JsonPropertyDescription("Local secondary indexes, as in DynamoDB. Not served yet by this release: a Table that sets them is reported Failed (reason NotServedYet) and gets no shards; remove them.")
   private List<SecondaryIndex> localSecondaryIndexes;
 
   @Size(max = 20)
-  @JsonPropertyDescription("Global secondary indexes, as in DynamoDB (accepted and validated; served by a later release).")
+  @JsonPropertyDescription("Global secondary indexes, as in DynamoDB. Not served yet by this release: a Table that sets them is reported Failed (reason NotServedYet) and gets no shards; remove them.")
   private List<SecondaryIndex> globalSecondaryIndexes;
 
-  @JsonPropertyDescription("Time to live: items whose named attribute holds an epoch-seconds time in the past expire.")
+  @JsonPropertyDescription("Time to live: items whose named attribute holds an epoch-seconds time in the past expire. Not served yet by this release: a Table that sets it is reported Failed (reason NotServedYet) and gets no shards; remove it.")
   private TimeToLive ttl;
 
   @Pattern("^(Retain|Delete)$")

@@ -119,6 +119,16 @@ class GeneratedCrdTest {
   }
 
   @Test
+  void fieldsNotServedYetSaySoInTheirDescriptions() {
+    JSONSchemaProps spec = schema().getProperties().get("spec");
+    for (String field : java.util.List.of("localSecondaryIndexes", "globalSecondaryIndexes",
+        "ttl")) {
+      assertThat(spec.getProperties().get(field).getDescription()).as(field)
+          .contains("Not served yet by this release");
+    }
+  }
+
+  @Test
   void chartHoldsTheCrdTheBuildGenerated() throws IOException {
     // Runs before the package phase copies the generated file into the chart, so a clean clone
     // whose chart copy was not regenerated and committed with the Java classes fails here.

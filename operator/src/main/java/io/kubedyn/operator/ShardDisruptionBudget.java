@@ -31,19 +31,15 @@ public class ShardDisruptionBudget extends KubernetesDependentResource<PodDisrup
   @Override
   public Map<ResourceID, PodDisruptionBudget> desiredResources(Table table,
       Context<Table> context) {
-    return ShardIdentity.perShard(table, shard -> desired(table, shard));
+    ShardedTable model = ShardedTable.of(context);
+    return model.perShard(shard -> desired(model, shard));
   }
 
-  /** The PodDisruptionBudget of one shard, from the Table alone. */
-  public static PodDisruptionBudget desired(Table table, int shard) {
-    ShardIdentity id = ShardIdentity.of(table, shard);
+  /** The PodDisruptionBudget of one shard, from the model alone. */
+  public static PodDisruptionBudget desired(ShardedTable table, int shard) {
+    ShardIdentity id = table.shard(shard);
     return new PodDisruptionBudgetBuilder()
-        .withNewMetadata()
-          .withName(id.name())
-          .withNamespace(id.namespace())
-          .withLabels(id.labels())
-          .withOwnerReferences(ShardIdentity.controlledBy(table))
-        .endMetadata()
+        .withMetadata(table.metadata(shard))
         .withNewSpec()
           .withMaxUnavailable(new IntOrString(1))
           .withNewSelector().withMatchLabels(id.selector()).endSelector()

@@ -1,13 +1,11 @@
 package io.kubedyn.operator;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.kubedyn.crd.ShardNames;
 import io.kubedyn.crd.Table;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.IntFunction;
 
 /**
  * Names and labels of the objects that make up one shard of one table. Every dependent derives
@@ -37,19 +35,6 @@ public record ShardIdentity(String table, String namespace, int shard) {
    * The Table as controller of a shard object: Kubernetes deletes the object with the Table, and
    * {@code kubectl describe} shows who controls it.
    */
-  /**
-   * One desired object per shard of the Table, keyed as a bulk dependent keys them: what every
-   * shard dependent's {@code desiredResources} returns.
-   */
-  public static <R extends HasMetadata> Map<ResourceID, R> perShard(Table table, IntFunction<R> desiredForShard) {
-    Map<ResourceID, R> desired = new LinkedHashMap<>();
-    for (int shard = 0; shard < table.getSpec().getShards(); shard++) {
-      R resource = desiredForShard.apply(shard);
-      desired.put(ResourceID.fromResource(resource), resource);
-    }
-    return desired;
-  }
-
   public static OwnerReference controlledBy(Table table) {
     return new OwnerReferenceBuilder()
         .withApiVersion(table.getApiVersion())
@@ -63,7 +48,7 @@ public record ShardIdentity(String table, String namespace, int shard) {
 
   /** StatefulSet, headless Service and PodDisruptionBudget all share this name. */
   public String name() {
-    return table + "-shard-" + shard;
+    return ShardNames.statefulSet(table, shard);
   }
 
   /**

@@ -29,19 +29,15 @@ public class ShardService extends KubernetesDependentResource<Service, Table>
 
   @Override
   public Map<ResourceID, Service> desiredResources(Table table, Context<Table> context) {
-    return ShardIdentity.perShard(table, shard -> desired(table, shard));
+    ShardedTable model = ShardedTable.of(context);
+    return model.perShard(shard -> desired(model, shard));
   }
 
-  /** The headless Service of one shard, from the Table alone. */
-  public static Service desired(Table table, int shard) {
-    ShardIdentity id = ShardIdentity.of(table, shard);
+  /** The headless Service of one shard, from the model alone. */
+  public static Service desired(ShardedTable table, int shard) {
+    ShardIdentity id = table.shard(shard);
     return new ServiceBuilder()
-        .withNewMetadata()
-          .withName(id.name())
-          .withNamespace(id.namespace())
-          .withLabels(id.labels())
-          .withOwnerReferences(ShardIdentity.controlledBy(table))
-        .endMetadata()
+        .withMetadata(table.metadata(shard))
         .withNewSpec()
           .withClusterIP("None")
           .withSelector(id.selector())

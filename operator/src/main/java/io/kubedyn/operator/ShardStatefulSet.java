@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -20,13 +19,7 @@ import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentR
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.kubedyn.crd.DeletionPolicy;
-import io.kubedyn.crd.StorageSpec;
-import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.crd.Table;
-import io.kubedyn.crd.TableDefinitions;
-import java.nio.charset.StandardCharsets;
-import jakarta.inject.Inject;
 import java.util.Map;
 
 /**
@@ -43,18 +36,13 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
   public static final String CONTAINER = "storage";
   /** storage-pod's {@code kubedyn.storage.owned-ranges}. */
   public static final String OWNED_RANGES_ENV = "KUBEDYN_STORAGE_OWNED_RANGES";
-  /** storage-pod's {@code kubedyn.storage.table-definition}: the table its store serves. */
+  /** The table the pod provisions in its store (JSON of core's {@code TableDefinitionCodec}). */
   public static final String TABLE_DEFINITION_ENV = "KUBEDYN_STORAGE_TABLE_DEFINITION";
-
-  /** The table as the pods' stores hold it, in the catalog's JSON form, with the Table's uid as its id. */
-  static String tableDefinition(Table table) {
-    return new String(new TableDefinitionCodec().encode(TableDefinitions.of(table)), StandardCharsets.UTF_8);
-  }
-
-  // Field injection because the operator SDK also instantiates dependents with a no-arg
-  // constructor at build time, to find out which resources (and RBAC rules) they need.
-  @Inject
-  OperatorSettings settings;
+  /**
+   * Where a storage pod that refuses to start writes why; Kubernetes copies it into the
+   * container's terminated state, where the operator reads it ({@link StoreRefusal}).
+   */
+  public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
 
   public ShardStatefulSet() {
     super(StatefulSet.class);
@@ -62,30 +50,21 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
 
   @Override
   public Map<ResourceID, StatefulSet> desiredResources(Table table, Context<Table> context) {
-    return ShardIdentity.perShard(table, shard -> desired(table, shard, settings.storageImage()));
+    ShardedTable model = ShardedTable.of(context);
+    return model.perShard(shard -> desired(model, shard));
   }
 
-  /** The StatefulSet of one shard, from the Table alone. */
-  public static StatefulSet desired(Table table, int shard, String defaultImage) {
-    ShardIdentity id = ShardIdentity.of(table, shard);
-    var spec = table.getSpec();
-    String image = spec.getImage() == null || spec.getImage().isBlank()
-        ? defaultImage : spec.getImage();
-    StorageSpec storage = spec.getStorage() == null ? new StorageSpec() : spec.getStorage();
+  /** The StatefulSet of one shard, from the model alone. */
+  public static StatefulSet desired(ShardedTable table, int shard) {
+    ShardIdentity id = table.shard(shard);
     // Retain is the default because a table's data outliving a mistaken `kubectl delete` is
     // cheaper than losing it; whenScaled stays Retain since fewer replicas never means less data.
-    String whenDeleted = DeletionPolicy.DELETE.equals(spec.getDeletionPolicy())
-        ? "Delete" : "Retain";
+    String whenDeleted = table.deleteData() ? "Delete" : "Retain";
 
     return new StatefulSetBuilder()
-        .withNewMetadata()
-          .withName(id.name())
-          .withNamespace(id.namespace())
-          .withLabels(id.labels())
-          .withOwnerReferences(ShardIdentity.controlledBy(table))
-        .endMetadata()
+        .withMetadata(table.metadata(shard))
         .withNewSpec()
-          .withReplicas(spec.getReplicasPerShard())
+          .withReplicas(table.replicasPerShard())
           .withServiceName(id.name())
           .withNewSelector().withMatchLabels(id.selector()).endSelector()
           .withNewPersistentVolumeClaimRetentionPolicy()
@@ -117,28 +96,32 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
               .endAffinity()
               .withContainers(new ContainerBuilder()
                   .withName(CONTAINER)
-                  .withImage(image)
+                  .withImage(table.image())
                   .addNewPort().withName("grpc").withContainerPort(ShardIdentity.GRPC_PORT)
                   .endPort()
                   .addNewPort().withName("http").withContainerPort(ShardIdentity.HTTP_PORT)
                   .endPort()
                   .withEnv(
-                      // The pod creates the table in its store from this (or refuses to start
-                      // when its store holds it with another key schema): the pods own the data.
-                      new EnvVarBuilder().withName(TABLE_DEFINITION_ENV)
-                          .withValue(tableDefinition(table)).build(),
                       new EnvVarBuilder().withName("KUBEDYN_DATA_DIR").withValue(DATA_PATH)
                           .build(),
+                      // The pod creates this table in its store, or adopts it when the store has
+                      // it with the same key schema, and refuses to start otherwise: the operator
+                      // and the pods own the data, the gateway only routes.
+                      new EnvVarBuilder().withName(TABLE_DEFINITION_ENV)
+                          .withValue(table.tableDefinition()).build(),
                       // The pods refuse keys outside their shard-map entry (NOT_OWNED), so a
-                      // gateway routing by a stale map never reads or writes the wrong shard.
+                      // gateway routing by a stale map never reads or writes the wrong shard;
+                      // they persist it and refuse to start with another one.
                       new EnvVarBuilder().withName(OWNED_RANGES_ENV)
-                          .withValue(ShardMap.ownedRanges(table, shard)).build())
+                          .withValue(table.ownedRanges(shard)).build())
+                  // Set, not left to defaults, because the operator reads the refusal from there.
+                  .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
+                  .withTerminationMessagePolicy("FallbackToLogsOnError")
                   .withReadinessProbe(httpProbe("/q/health/ready", 5, 3))
                   .withLivenessProbe(httpProbe("/q/health/live", 10, 3))
                   // Opening a large RocksDB can take a while; keep liveness from killing it.
                   .withStartupProbe(httpProbe("/q/health/live", 5, 60))
-                  .withResources(spec.getResources() == null
-                      ? new ResourceRequirements() : spec.getResources())
+                  .withResources(table.resources())
                   .addNewVolumeMount().withName(DATA_VOLUME).withMountPath(DATA_PATH)
                   .endVolumeMount()
                   .build())
@@ -148,9 +131,9 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
               .withNewMetadata().withName(DATA_VOLUME).withLabels(id.labels()).endMetadata()
               .withNewSpec()
                 .withAccessModes("ReadWriteOnce")
-                .withStorageClassName(storage.getStorageClassName())
+                .withStorageClassName(table.storageClassName())
                 .withNewResources()
-                  .addToRequests("storage", new Quantity(storage.getSize()))
+                  .addToRequests("storage", new Quantity(table.storageSize()))
                 .endResources()
               .endSpec()
               .build())

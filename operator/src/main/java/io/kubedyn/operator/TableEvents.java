@@ -50,7 +50,8 @@ public final class TableEvents {
           .find(before.getConditions(), TableConditions.READY).map(c -> c.getMessage())
           .orElse(null);
       if (!Objects.equals(previousMessage, readyMessage)) {
-        warning(table, TableStatusReport.REASON_INVALID_SPEC, readyMessage);
+        warning(table, TableConditions.find(after.getConditions(), TableConditions.READY)
+            .map(c -> c.getReason()).orElse(TableStatusReport.REASON_INVALID_SPEC), readyMessage);
       }
       return;
     }

@@ -2,34 +2,44 @@ package io.kubedyn.operator;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Turns a Table into its shards. Validation comes first and the dependents are reconciled only
- * for a valid spec (hence explicit invocation): a refused edit must leave running shards alone,
- * not delete or rewrite them.
+ * Turns a Table into its shards, and only orchestrates: the model ({@link ShardedTable}) is
+ * built first, validated and with the shard assignment decided, and the dependents, pure
+ * functions of it, are reconciled only when there is one (hence explicit invocation): a refused
+ * edit must leave running shards alone, not delete or rewrite them.
  */
-@ControllerConfiguration(name = TableReconciler.NAME)
+// Not generation-aware: a status that is lost or overwritten (only the status changes, not the
+// generation) must be rebuilt at once from the shards, not at the next edit of the spec. The
+// cost is one more reconciliation after each status patch, which finds nothing to change.
+@ControllerConfiguration(name = TableReconciler.NAME, generationAwareEventProcessing = false)
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "statefulsets", type = ShardStatefulSet.class),
     @Dependent(name = "services", type = ShardService.class),
@@ -38,6 +48,8 @@ import org.jboss.logging.Logger;
 public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
 
   public static final String NAME = "table";
+  /** The event source of the shards' pods, whose refusals to start the status reports. */
+  static final String PODS = "pods";
   private static final Logger LOG = Logger.getLogger(TableReconciler.class);
 
   private final OperatorSettings settings;
@@ -46,25 +58,41 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
     this.settings = settings;
   }
 
+  /**
+   * The shards' pods, watched so that a pod refusing its store is reported when it happens. They
+   * carry the StatefulSet's template labels, not an owner reference to the Table, so the Table
+   * is found by its label.
+   */
+  @Override
+  public List<EventSource<?, Table>> prepareEventSources(EventSourceContext<Table> context) {
+    InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration
+        .from(Pod.class, Table.class)
+        .withName(PODS)
+        .withNamespacesInheritedFromController()
+        .withLabelSelector(ShardIdentity.MANAGED_SELECTOR)
+        .withSecondaryToPrimaryMapper(pod -> {
+          Map<String, String> labels = pod.getMetadata().getLabels();
+          String table = labels == null ? null : labels.get(ShardIdentity.TABLE_LABEL);
+          return table == null ? Set.of()
+              : Set.of(new ResourceID(table, pod.getMetadata().getNamespace()));
+        })
+        .build();
+    return List.of(new InformerEventSource<>(pods, context));
+  }
+
   @Override
   public UpdateControl<Table> reconcile(Table table, Context<Table> context) {
     TableEvents events = new TableEvents(context.getClient());
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    List<String> problems = new ArrayList<>(
-        TableSpecValidation.problems(table, TableStatusReport.publishedShards(table)));
-    if (problems.isEmpty()) {
-      problems.addAll(TableSpecValidation.storageChanges(table,
-          context.getSecondaryResources(StatefulSet.class)));
-    }
+    List<StatefulSet> existing = context.getSecondaryResources(StatefulSet.class).stream()
+        .filter(s -> s.getMetadata().getLabels() != null
+            && s.getMetadata().getLabels().containsKey(ShardIdentity.SHARD_LABEL))
+        .toList();
 
     TableStatus status;
-    if (!problems.isEmpty()) {
-      // No exception and no reschedule: retrying cannot fix a spec, only an edit can, and the
-      // edit triggers the next reconciliation.
-      LOG.infof("table %s/%s refused: %s", table.getMetadata().getNamespace(),
-          table.getMetadata().getName(), problems);
-      status = TableStatusReport.invalid(table, problems, now);
-    } else {
+    try {
+      ShardedTable model = ShardedTable.from(table, settings, existing);
+      model.handTo(context);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       Map<Integer, StatefulSet> statefulSets = context.getSecondaryResources(StatefulSet.class)
           .stream()
@@ -73,8 +101,16 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
           .collect(Collectors.toMap(
               s -> Integer.parseInt(s.getMetadata().getLabels().get(ShardIdentity.SHARD_LABEL)),
               s -> s, (a, b) -> a));
-      status = TableStatusReport.observed(table, statefulSets, settings.gatewayEndpoint(),
-          settings.clusterDomain(), now);
+      List<StoreRefusal> refusals = StoreRefusal.among(table.getMetadata().getName(),
+          context.getSecondaryResources(Pod.class));
+      status = TableStatusReport.observed(table, model, statefulSets, refusals,
+          settings.gatewayEndpoint(), now);
+    } catch (TableRefused refused) {
+      // No exception and no reschedule: retrying cannot fix a spec, only an edit can, and the
+      // edit triggers the next reconciliation.
+      LOG.infof("table %s/%s refused: %s", table.getMetadata().getNamespace(),
+          table.getMetadata().getName(), refused.getMessage());
+      status = TableStatusReport.refused(table, refused, now);
     }
     if (sameStatus(table.getStatus(), status)) {
       return UpdateControl.noUpdate();

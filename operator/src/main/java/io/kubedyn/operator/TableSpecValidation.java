@@ -7,6 +7,7 @@ import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.KeySchemaElement;
 import io.kubedyn.crd.SecondaryIndex;
+import io.kubedyn.crd.ShardNames;
 import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableSpec;
@@ -28,9 +29,6 @@ import java.util.Set;
  * reports problems in the status rather than failing.
  */
 public final class TableSpecValidation {
-
-  /** StatefulSet pods carry a controller-revision-hash label of the StatefulSet name plus 11. */
-  static final int MAX_STATEFULSET_NAME = 52;
 
   private TableSpecValidation() {}
 
@@ -74,6 +72,33 @@ public final class TableSpecValidation {
       problems.add("ttl.attributeName must name an attribute");
     }
     return problems;
+  }
+
+  /**
+   * Fields the CRD accepts, in DynamoDB's shape, that this release does not serve: a table that
+   * asks for them would become Ready while the DynamoDB API refuses the same request, and its
+   * queries on an index would fail. Each a sentence naming the field; empty when none is set.
+   */
+  public static List<String> notServed(TableSpec spec) {
+    List<String> problems = new ArrayList<>();
+    if (spec == null) {
+      return problems;
+    }
+    if (!nullToEmpty(spec.getLocalSecondaryIndexes()).isEmpty()) {
+      problems.add(notServedYet("localSecondaryIndexes", "local secondary indexes are"));
+    }
+    if (!nullToEmpty(spec.getGlobalSecondaryIndexes()).isEmpty()) {
+      problems.add(notServedYet("globalSecondaryIndexes", "global secondary indexes are"));
+    }
+    if (spec.getTtl() != null) {
+      problems.add(notServedYet("ttl", "time to live is"));
+    }
+    return problems;
+  }
+
+  private static String notServedYet(String field, String what) {
+    return "spec." + field + " is not served yet by this release (" + what + " not"
+        + " implemented): remove it from the Table";
   }
 
   /**
@@ -187,11 +212,7 @@ public final class TableSpecValidation {
       problems.add("shards cannot shrink: the table has " + publishedShards
           + " shards holding data, the spec asks for " + shards);
     }
-    String longest = table.getMetadata().getName() + "-shard-" + (shards - 1);
-    if (longest.length() > MAX_STATEFULSET_NAME) {
-      problems.add("table name is too long: StatefulSet " + longest + " would exceed "
-          + MAX_STATEFULSET_NAME + " characters");
-    }
+    ShardNames.tooLong(table.getMetadata().getName(), shards).ifPresent(problems::add);
   }
 
   private static void checkIndexes(TableSpec spec, Map<String, String> types,

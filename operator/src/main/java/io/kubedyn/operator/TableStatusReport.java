@@ -21,14 +21,28 @@ public final class TableStatusReport {
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_RESHARDING_PENDING = "ReshardingPending";
   public static final String REASON_APPLY_FAILED = "ApplyFailed";
+  /** The shard map would move a hash range away from the shard whose StatefulSet has it. */
+  public static final String REASON_ASSIGNMENT_CONFLICT = "ShardAssignmentConflict";
+  /** The spec asks for what this release does not serve (indexes, TTL). */
+  public static final String REASON_NOT_SERVED = "NotServedYet";
+  /** A shard's pod refused to open its store (see {@link StoreRefusal}). */
+  public static final String REASON_STORE_REFUSED = "StoreRefused";
 
   private TableStatusReport() {}
 
   /** Status of a Table whose spec was refused: nothing is changed on the cluster. */
   public static TableStatus invalid(Table table, List<String> problems, String now) {
+    return refused(table, new TableRefused(REASON_INVALID_SPEC, problems), now);
+  }
+
+  /** Status of a Table the operator will not lay out: nothing is changed on the cluster. */
+  public static TableStatus refused(Table table, TableRefused refusal, String now) {
     TableStatus previous = previousOf(table);
     long generation = generationOf(table);
-    String message = "spec refused: " + String.join("; ", problems);
+    String reason = refusal.reason();
+    String message = (REASON_ASSIGNMENT_CONFLICT.equals(reason)
+        ? "shard map not published: " : "spec refused: ")
+        + String.join("; ", refusal.problems());
     TableStatus status = new TableStatus();
     status.setObservedGeneration(generation);
     status.setPhase(TableStatus.PHASE_FAILED);
@@ -37,12 +51,12 @@ public final class TableStatusReport {
     status.setEndpoint(previous.getEndpoint());
     List<Condition> before = previous.getConditions();
     status.setConditions(List.of(
-        TableConditions.condition(before, TableConditions.READY, false, REASON_INVALID_SPEC,
+        TableConditions.condition(before, TableConditions.READY, false, reason,
             message, generation, now),
         TableConditions.condition(before, TableConditions.PROGRESSING, false,
-            REASON_INVALID_SPEC, "waiting for a corrected spec; existing shards are left as they are",
+            reason, "waiting for a corrected spec; existing shards are left as they are",
             generation, now),
-        TableConditions.condition(before, TableConditions.DEGRADED, true, REASON_INVALID_SPEC,
+        TableConditions.condition(before, TableConditions.DEGRADED, true, reason,
             message, generation, now)));
     return status;
   }
@@ -74,22 +88,25 @@ public final class TableStatusReport {
     return status;
   }
 
-  /** Status of a valid Table from the StatefulSets of its shards, keyed by shard number. */
-  public static TableStatus observed(Table table, Map<Integer, StatefulSet> statefulSets,
-      String endpoint, String clusterDomain, String now) {
+  /**
+   * Status of a laid-out Table from the StatefulSets of its shards, keyed by shard number. The
+   * shard map is the model's assignment: kept as it is once written, since a key's shard is
+   * where its data is and moving data between shards is not implemented yet.
+   */
+  public static TableStatus observed(Table table, ShardedTable model,
+      Map<Integer, StatefulSet> statefulSets, List<StoreRefusal> refusals, String endpoint,
+      String now) {
     TableStatus previous = previousOf(table);
     long generation = generationOf(table);
-    int shards = table.getSpec().getShards();
+    int shards = model.shards();
 
-    // The published map is kept as it is once written: a key's shard is where its data is, and
-    // moving data to new shards is not implemented yet. Only the first map is computed here.
-    List<ShardRange> shardMap = ShardMap.inEffect(table, shard -> ShardIdentity.of(table, shard)
-        .serviceDns(clusterDomain));
-    int mappedShards = shardMap.size();
+    List<ShardRange> shardMap = model.shardMap();
+    List<Integer> mapped = model.assignment().shards();
+    int mappedShards = mapped.size();
 
     List<Integer> ready = IntStream.range(0, shards)
         .filter(shard -> isReady(statefulSets.get(shard))).boxed().toList();
-    boolean serving = IntStream.range(0, mappedShards).allMatch(ready::contains);
+    boolean serving = ready.containsAll(mapped);
     boolean wasServing = TableConditions.isTrue(previous.getConditions(), TableConditions.READY)
         || TableStatus.PHASE_DEGRADED.equals(previous.getPhase());
     List<Condition> before = previous.getConditions();
@@ -99,8 +116,8 @@ public final class TableStatusReport {
         ? TableConditions.condition(before, TableConditions.READY, true, "AllShardsReady",
             "all " + mappedShards + " shards of the shard map are ready", generation, now)
         : TableConditions.condition(before, TableConditions.READY, false, "ShardsNotReady",
-            ready.stream().filter(s -> s < mappedShards).count() + " of " + mappedShards
-                + " shards ready; waiting for " + notReady(mappedShards, ready),
+            ready.stream().filter(mapped::contains).count() + " of " + mappedShards
+                + " shards ready; waiting for " + notReady(mapped, ready),
             generation, now));
     if (shards > mappedShards) {
       conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, true,
@@ -110,30 +127,45 @@ public final class TableStatusReport {
               + " ranges", generation, now));
     } else if (ready.size() < shards) {
       conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, true,
-          "ShardsStarting", "waiting for " + notReady(shards, ready), generation, now));
+          "ShardsStarting", "waiting for " + notReady(IntStream.range(0, shards).boxed().toList(),
+              ready), generation, now));
     } else {
       conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, false,
           "Reconciled", "every shard matches generation " + generation, generation, now));
     }
     conditions.add(wasServing && !serving
         ? TableConditions.condition(before, TableConditions.DEGRADED, true, "ShardsUnavailable",
-            "the table was ready and lost " + notReady(mappedShards, ready), generation, now)
+            "the table was ready and lost " + notReady(mapped, ready), generation, now)
         : TableConditions.condition(before, TableConditions.DEGRADED, false, "AsExpected",
             "no shard lost its readiness", generation, now));
 
+    String phase = serving ? TableStatus.PHASE_READY
+        : wasServing ? TableStatus.PHASE_DEGRADED : TableStatus.PHASE_PROVISIONING;
+    if (!refusals.isEmpty()) {
+      // Not ready, whatever the other shards say: a store that disagrees with the Table will
+      // not start by waiting, and its keys cannot be served. Failed, so the gateway stops
+      // routing to the table and the user is told what to fix.
+      phase = TableStatus.PHASE_FAILED;
+      String message = String.join("; ",
+          refusals.stream().map(StoreRefusal::describe).toList());
+      conditions = List.of(
+          TableConditions.condition(before, TableConditions.READY, false,
+              REASON_STORE_REFUSED, message, generation, now),
+          TableConditions.condition(before, TableConditions.PROGRESSING, false,
+              REASON_STORE_REFUSED, "the refusing pods restart with back-off and refuse again"
+                  + " until their volume and the Table agree", generation, now),
+          TableConditions.condition(before, TableConditions.DEGRADED, true,
+              REASON_STORE_REFUSED, message, generation, now));
+    }
+
     TableStatus status = new TableStatus();
     status.setObservedGeneration(generation);
-    status.setPhase(serving ? TableStatus.PHASE_READY : wasServing ? TableStatus.PHASE_DEGRADED : TableStatus.PHASE_PROVISIONING);
+    status.setPhase(phase);
     status.setConditions(conditions);
     status.setReadyShards(ready.size());
     status.setShardMap(shardMap);
     status.setEndpoint(endpoint);
     return status;
-  }
-
-  /** Shards in the published shard map, which the spec may never go below. */
-  public static int publishedShards(Table table) {
-    return previousOf(table).getShardMap() == null ? 0 : previousOf(table).getShardMap().size();
   }
 
   static boolean isReady(StatefulSet statefulSet) {
@@ -147,9 +179,8 @@ public final class TableStatusReport {
     return readyReplicas != null && readyReplicas >= wanted;
   }
 
-  private static String notReady(int shards, List<Integer> ready) {
-    List<Integer> missing = IntStream.range(0, shards).filter(s -> !ready.contains(s)).boxed()
-        .toList();
+  private static String notReady(List<Integer> shards, List<Integer> ready) {
+    List<Integer> missing = shards.stream().filter(s -> !ready.contains(s)).toList();
     return (missing.size() == 1 ? "shard " : "shards ") + missing;
   }
 

@@ -128,6 +128,8 @@ class HelmChartTest {
         "policy/poddisruptionbudgets:get", "policy/poddisruptionbudgets:list",
         "policy/poddisruptionbudgets:watch", "policy/poddisruptionbudgets:create",
         "policy/poddisruptionbudgets:patch", "policy/poddisruptionbudgets:update",
+        // the shards' pods, watched for a store that refuses to start
+        "/pods:get", "/pods:list", "/pods:watch",
         // the finalizer under deletionPolicy Delete
         "/persistentvolumeclaims:list", "/persistentvolumeclaims:delete",
         // Events on Tables

@@ -9,10 +9,14 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableDefinitions;
 import io.kubedyn.crd.TableStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The desired manifests of a shard, built from the Table alone. */
 class ShardManifestsTest {
 
-  private static final String DEFAULT_IMAGE = "kubedyn/storage-pod:0.1.0";
+  private static final String DEFAULT_IMAGE = Tables.DEFAULT_IMAGE;
   private static final Map<String, String> SHARD_1 =
       Map.of("kubedyn.io/table", "music", "kubedyn.io/shard", "1");
 
@@ -30,7 +34,7 @@ class ShardManifestsTest {
 
   @Test
   void statefulSetOfShardOneRunsTheStoragePodOnItsOwnVolume() {
-    StatefulSet sts = ShardStatefulSet.desired(Tables.music(), 1, DEFAULT_IMAGE);
+    StatefulSet sts = ShardStatefulSet.desired(Tables.model(Tables.music()), 1);
 
     assertThat(sts.getMetadata().getName()).isEqualTo("music-shard-1");
     assertThat(sts.getMetadata().getNamespace()).isEqualTo("prod");
@@ -42,9 +46,7 @@ class ShardManifestsTest {
     Container storage = storageContainer(sts);
     assertThat(storage.getImage()).isEqualTo(DEFAULT_IMAGE);
     assertThat(storage.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
-        .contains("KUBEDYN_DATA_DIR=/data")
-        .anySatisfy(env -> assertThat(env).startsWith("KUBEDYN_STORAGE_TABLE_DEFINITION={")
-            .contains("\"name\":\"music\""));
+        .contains("KUBEDYN_DATA_DIR=/data");
     assertThat(storage.getVolumeMounts()).singleElement()
         .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
     assertThat(sts.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {
@@ -59,14 +61,14 @@ class ShardManifestsTest {
   @Test
   void eachShardsPodsOwnTheHashRangeOfTheirShardMapEntry() {
     Table music = Tables.music();
-    List<ShardRange> map = ShardMap.evenlySplit(3, shard -> "s" + shard);
+    List<ShardRange> map = ShardAssignment.evenlySplit(3, shard -> "s" + shard);
     for (int shard = 0; shard < 3; shard++) {
-      assertThat(ownedRanges(ShardStatefulSet.desired(music, shard, DEFAULT_IMAGE)))
+      assertThat(ownedRanges(ShardStatefulSet.desired(Tables.model(music), shard)))
           .isEqualTo(map.get(shard).getFirstHash() + "-" + map.get(shard).getLastHash());
     }
-    assertThat(ownedRanges(ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE)))
+    assertThat(ownedRanges(ShardStatefulSet.desired(Tables.model(music), 0)))
         .isEqualTo("0x0000000000000000-0x5555555555555554");
-    assertThat(ownedRanges(ShardStatefulSet.desired(music, 2, DEFAULT_IMAGE)))
+    assertThat(ownedRanges(ShardStatefulSet.desired(Tables.model(music), 2)))
         .isEqualTo("0xaaaaaaaaaaaaaaaa-0xffffffffffffffff");
   }
 
@@ -74,15 +76,15 @@ class ShardManifestsTest {
   void ownedRangesFollowThePublishedMapNotTheRaisedShardCount() {
     Table music = Tables.music();
     TableStatus status = new TableStatus();
-    status.setShardMap(ShardMap.evenlySplit(3, shard -> "s" + shard));
+    status.setShardMap(ShardAssignment.evenlySplit(3, shard -> "s" + shard));
     music.setStatus(status);
     music.getSpec().setShards(5);
 
-    assertThat(ownedRanges(ShardStatefulSet.desired(music, 1, DEFAULT_IMAGE)))
+    assertThat(ownedRanges(ShardStatefulSet.desired(Tables.model(music), 1)))
         .isEqualTo("0x5555555555555555-0xaaaaaaaaaaaaaaa9");
     // Shards 3 and 4 are provisioned while data movement is not implemented: they own nothing.
-    assertThat(ownedRanges(ShardStatefulSet.desired(music, 3, DEFAULT_IMAGE))).isEqualTo("none");
-    assertThat(ownedRanges(ShardStatefulSet.desired(music, 4, DEFAULT_IMAGE))).isEqualTo("none");
+    assertThat(ownedRanges(ShardStatefulSet.desired(Tables.model(music), 3))).isEqualTo("none");
+    assertThat(ownedRanges(ShardStatefulSet.desired(Tables.model(music), 4))).isEqualTo("none");
   }
 
   private static String ownedRanges(StatefulSet sts) {
@@ -92,9 +94,43 @@ class ShardManifestsTest {
   }
 
   @Test
+  void podsAreHandedTheTableTheyProvisionInTheirStore() {
+    Table music = Tables.music();
+    music.getMetadata().setCreationTimestamp("2026-11-25T10:00:00Z");
+    Container storage = storageContainer(ShardStatefulSet.desired(Tables.model(music), 1));
+
+    String definition = env(storage, "KUBEDYN_STORAGE_TABLE_DEFINITION");
+    assertThat(definition).isEqualTo(new String(new TableDefinitionCodec()
+        .encode(TableDefinitions.of(music)), StandardCharsets.UTF_8));
+    TableDefinition decoded = new TableDefinitionCodec()
+        .decode(definition.getBytes(StandardCharsets.UTF_8));
+    assertThat(decoded.name()).isEqualTo("music");
+    assertThat(decoded.tableId()).isEqualTo(music.getMetadata().getUid());
+    assertThat(decoded.keySchema().partitionKey().name()).isEqualTo("Artist");
+    assertThat(decoded.keySchema().sortKey()).get()
+        .satisfies(sk -> assertThat(sk.name()).isEqualTo("SongTitle"));
+    // Read by nothing: the definition and the owned ranges say all a pod needs.
+    assertThat(storage.getEnv()).extracting(EnvVar::getName)
+        .doesNotContain("KUBEDYN_TABLE", "KUBEDYN_SHARD");
+  }
+
+  @Test
+  void aRefusingPodsReasonIsKeptWhereTheOperatorReadsIt() {
+    Container storage = storageContainer(ShardStatefulSet.desired(Tables.model(Tables.music()),
+        0));
+    assertThat(storage.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+    assertThat(storage.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+  }
+
+  private static String env(Container container, String name) {
+    return container.getEnv().stream().filter(e -> e.getName().equals(name))
+        .map(EnvVar::getValue).findFirst().orElseThrow();
+  }
+
+  @Test
   void statefulSetIsControlledByItsTable() {
     Table music = Tables.music();
-    StatefulSet sts = ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE);
+    StatefulSet sts = ShardStatefulSet.desired(Tables.model(music), 0);
     assertThat(sts.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
       assertThat(ref.getKind()).isEqualTo("Table");
       assertThat(ref.getApiVersion()).isEqualTo("kubedyn.io/v1alpha1");
@@ -105,8 +141,8 @@ class ShardManifestsTest {
 
   @Test
   void probesUseTheStoragePodHealthEndpoints() {
-    Container storage = storageContainer(ShardStatefulSet.desired(Tables.music(), 0,
-        DEFAULT_IMAGE));
+    Container storage = storageContainer(ShardStatefulSet.desired(
+        Tables.model(Tables.music()), 0));
     assertThat(storage.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
     assertThat(storage.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
     assertThat(storage.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
@@ -116,7 +152,7 @@ class ShardManifestsTest {
 
   @Test
   void replicasOfAShardPreferDifferentNodes() {
-    StatefulSet sts = ShardStatefulSet.desired(Tables.music(), 1, DEFAULT_IMAGE);
+    StatefulSet sts = ShardStatefulSet.desired(Tables.model(Tables.music()), 1);
     var terms = sts.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity()
         .getPreferredDuringSchedulingIgnoredDuringExecution();
     assertThat(terms).singleElement().satisfies(term -> {
@@ -137,7 +173,7 @@ class ShardManifestsTest {
     music.getSpec().setResources(new ResourceRequirementsBuilder()
         .addToRequests("memory", new Quantity("2Gi")).build());
 
-    StatefulSet sts = ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE);
+    StatefulSet sts = ShardStatefulSet.desired(Tables.model(music), 0);
 
     assertThat(storageContainer(sts).getImage()).isEqualTo("registry.example/storage-pod:dev");
     assertThat(storageContainer(sts).getResources().getRequests())
@@ -151,10 +187,10 @@ class ShardManifestsTest {
   @Test
   void deletionPolicyDecidesWhatKubernetesDoesWithTheClaims() {
     Table music = Tables.music();
-    assertThat(ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE).getSpec()
+    assertThat(ShardStatefulSet.desired(Tables.model(music), 0).getSpec()
         .getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
     music.getSpec().setDeletionPolicy("Delete");
-    var policy = ShardStatefulSet.desired(music, 0, DEFAULT_IMAGE).getSpec()
+    var policy = ShardStatefulSet.desired(Tables.model(music), 0).getSpec()
         .getPersistentVolumeClaimRetentionPolicy();
     assertThat(policy.getWhenDeleted()).isEqualTo("Delete");
     assertThat(policy.getWhenScaled()).isEqualTo("Retain");
@@ -162,7 +198,7 @@ class ShardManifestsTest {
 
   @Test
   void headlessServiceSelectsOnlyItsShard() {
-    Service service = ShardService.desired(Tables.music(), 1);
+    Service service = ShardService.desired(Tables.model(Tables.music()), 1);
     assertThat(service.getMetadata().getName()).isEqualTo("music-shard-1");
     assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
     assertThat(service.getSpec().getSelector()).isEqualTo(SHARD_1);
@@ -174,7 +210,7 @@ class ShardManifestsTest {
 
   @Test
   void disruptionBudgetLetsOnePodOfTheShardGoAtATime() {
-    PodDisruptionBudget budget = ShardDisruptionBudget.desired(Tables.music(), 1);
+    PodDisruptionBudget budget = ShardDisruptionBudget.desired(Tables.model(Tables.music()), 1);
     assertThat(budget.getMetadata().getName()).isEqualTo("music-shard-1");
     assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(SHARD_1);
     assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);

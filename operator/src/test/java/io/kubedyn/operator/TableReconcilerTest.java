@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -20,6 +23,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kubedyn.crd.TableStatus;
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.KeySchemaElement;
+import io.kubedyn.crd.Projection;
+import io.kubedyn.crd.SecondaryIndex;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
 import io.quarkus.test.junit.QuarkusTest;
@@ -320,6 +325,102 @@ class TableReconcilerTest {
   }
 
   @Test
+  void lostStatusGetsBackTheShardMapTheStatefulSetsHave() throws IOException {
+    // A restore from a backup of the resources brings the Table back without its status, after
+    // shards were raised: the map must be the one the shards' data follows, not a new split.
+    String ns = "lost-status";
+    startStatefulSetController(ns);
+    Table music = musicTable(ns);
+    music.getSpec().setShards(2);
+    apply(music);
+    List<String> published = describe(awaitPhase(ns, "music", TableStatus.PHASE_READY)
+        .getStatus().getShardMap());
+    client().resources(Table.class).inNamespace(ns).withName("music")
+        .edit(t -> {
+          t.getSpec().setShards(3);
+          return t;
+        });
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      assertThat(condition(current(ns, "music"), TableConditions.PROGRESSING).getReason())
+          .isEqualTo("ReshardingPending");
+      assertThat(ownedRangesOf(ns, "music-shard-2")).isEqualTo("none");
+    });
+    Map<String, String> ownedBefore = Map.of(
+        "music-shard-0", ownedRangesOf(ns, "music-shard-0"),
+        "music-shard-1", ownedRangesOf(ns, "music-shard-1"),
+        "music-shard-2", ownedRangesOf(ns, "music-shard-2"));
+
+    client().resources(Table.class).inNamespace(ns).withName("music").editStatus(t -> {
+      t.setStatus(new TableStatus());
+      return t;
+    });
+
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      Table table = current(ns, "music");
+      assertThat(table.getStatus().getShardMap()).isNotEmpty();
+      assertThat(table.getStatus().getPhase()).isEqualTo(TableStatus.PHASE_READY);
+    });
+    assertThat(describe(current(ns, "music").getStatus().getShardMap())).isEqualTo(published);
+    assertThat(condition(current(ns, "music"), TableConditions.PROGRESSING).getReason())
+        .isEqualTo("ReshardingPending");
+    for (var entry : ownedBefore.entrySet()) {
+      assertThat(ownedRangesOf(ns, entry.getKey())).as("owned ranges of %s", entry.getKey())
+          .isEqualTo(entry.getValue());
+    }
+  }
+
+  private static List<String> describe(List<ShardRange> shardMap) {
+    return shardMap.stream().map(r -> r.getShard() + ":" + r.getFirstHash() + "-"
+        + r.getLastHash() + "@" + r.getService() + ":" + r.getPort()).toList();
+  }
+
+  @Test
+  void storeThatRefusesToStartFailsTheTableWithThePodsOwnWords() throws IOException {
+    String ns = "refused-store";
+    startStatefulSetController(ns);
+    apply(musicTable(ns));
+    awaitPhase(ns, "music", TableStatus.PHASE_READY);
+    String refusal = "kubedyn storage refused to start: the store owns hash range"
+        + " 0x0000000000000000-0x7fffffffffffffff, the pod was given"
+        + " 0x5555555555555555-0xaaaaaaaaaaaaaaa9";
+
+    // What the kubelet reports of a pod that wrote its refusal and exited, restarted with
+    // back-off. Nothing starts pods here, so the test writes the Pod as the kubelet would.
+    Pod pod = StoreRefusalTest.pod("music", 1, StoreRefusalTest.crashLooping(refusal));
+    pod.getMetadata().setNamespace(ns);
+    pod.setSpec(new PodSpecBuilder().addNewContainer().withName("storage")
+        .withImage("kubedyn/storage-pod:test").endContainer().build());
+    var status = pod.getStatus();
+    pod.setStatus(null);
+    client().pods().inNamespace(ns).resource(pod).create();
+    client().pods().inNamespace(ns).withName(pod.getMetadata().getName()).editStatus(p -> {
+      p.setStatus(status);
+      return p;
+    });
+
+    Table failed = awaitPhase(ns, "music", TableStatus.PHASE_FAILED);
+    Condition ready = condition(failed, TableConditions.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("StoreRefused");
+    assertThat(ready.getMessage()).isEqualTo("shard 1 (pod music-shard-1-0) refused to start: \""
+        + refusal + "\"");
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(events(ns, "music"))
+        .anySatisfy(event -> {
+          assertThat(event.getType()).isEqualTo("Warning");
+          assertThat(event.getReason()).isEqualTo("StoreRefused");
+          assertThat(event.getMessage()).contains("music-shard-1-0", refusal);
+        }));
+
+    // Once the pod runs (its volume and the Table agree again), the table is served again.
+    client().pods().inNamespace(ns).withName(pod.getMetadata().getName()).editStatus(p -> {
+      p.getStatus().getContainerStatuses().get(0).setState(new ContainerStateBuilder()
+          .withNewRunning().endRunning().build());
+      return p;
+    });
+    awaitPhase(ns, "music", TableStatus.PHASE_READY);
+  }
+
+  @Test
   void shrinkingShardsIsRefusedAndLeavesRunningShardsAlone() throws IOException {
     // A real API server refuses this edit through the CRD's CEL rule; the mock server does not
     // validate, so this is what the operator does when an edit gets through anyway.
@@ -420,8 +521,27 @@ class TableReconcilerTest {
     assertRefused("zero-shards", t -> t.getSpec().setShards(0), "shards must be at least 1");
   }
 
+  @Test
+  void tableWithAGlobalIndexIsNotServedYetAndGetsNoShards() throws IOException {
+    assertRefused("gsi", t -> {
+      t.getSpec().getAttributeDefinitions().add(new AttributeDefinition("Genre", "S"));
+      SecondaryIndex byGenre = new SecondaryIndex();
+      byGenre.setIndexName("ByGenre");
+      byGenre.setKeySchema(List.of(new KeySchemaElement("Genre", "HASH")));
+      Projection all = new Projection();
+      all.setProjectionType("ALL");
+      byGenre.setProjection(all);
+      t.getSpec().setGlobalSecondaryIndexes(List.of(byGenre));
+    }, "NotServedYet", "spec.globalSecondaryIndexes is not served yet by this release");
+  }
+
   private void assertRefused(String ns, Consumer<Table> breakIt, String expectedMessage)
       throws IOException {
+    assertRefused(ns, breakIt, "InvalidSpec", expectedMessage);
+  }
+
+  private void assertRefused(String ns, Consumer<Table> breakIt, String reason,
+      String expectedMessage) throws IOException {
     Table music = musicTable(ns);
     breakIt.accept(music);
     apply(music);
@@ -429,7 +549,7 @@ class TableReconcilerTest {
     Table failed = awaitPhase(ns, "music", TableStatus.PHASE_FAILED);
     Condition ready = condition(failed, TableConditions.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
-    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getReason()).isEqualTo(reason);
     assertThat(ready.getMessage()).contains(expectedMessage);
     assertThat(condition(failed, TableConditions.DEGRADED).getStatus()).isEqualTo("True");
     assertThat(failed.getStatus().getObservedGeneration()).isEqualTo(1L);
@@ -442,7 +562,7 @@ class TableReconcilerTest {
           .isEqualTo(resourceVersion);
       assertThat(events(ns, "music")).singleElement().satisfies(event -> {
         assertThat(event.getType()).isEqualTo("Warning");
-        assertThat(event.getReason()).isEqualTo("InvalidSpec");
+        assertThat(event.getReason()).isEqualTo(reason);
         assertThat(event.getMessage()).contains(expectedMessage);
       });
     });
@@ -471,6 +591,7 @@ class TableReconcilerTest {
         RenderedChart.template().withName("kubedyn").withNamespace("kubedyn").call()));
 
     assertThat(used).as("what the operator did").contains("kubedyn.io/tables:watch",
+        "/pods:watch",
         "coordination.k8s.io/leases:patch",
         "apps/statefulsets:create", "kubedyn.io/tables/status:patch",
         "/persistentvolumeclaims:delete", "/events:create");

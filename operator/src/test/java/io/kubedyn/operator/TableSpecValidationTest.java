@@ -8,6 +8,7 @@ import io.kubedyn.crd.Projection;
 import io.kubedyn.crd.SecondaryIndex;
 import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TimeToLive;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -92,7 +93,7 @@ class TableSpecValidationTest {
     Table table = Tables.music();
     table.getMetadata().setName("a".repeat(50));
     assertThat(problems(table)).singleElement().asString()
-        .startsWith("table name is too long");
+        .startsWith("table name " + "a".repeat(50) + " is too long");
   }
 
   @Test
@@ -129,7 +130,7 @@ class TableSpecValidationTest {
   @Test
   void storageOfExistingShardsCannotChange() {
     Table table = Tables.music();
-    var existing = List.of(ShardStatefulSet.desired(table, 0, "image"));
+    var existing = List.of(ShardStatefulSet.desired(Tables.model(table), 0));
     assertThat(TableSpecValidation.storageChanges(table, existing)).isEmpty();
 
     StorageSpec bigger = new StorageSpec();
@@ -141,5 +142,25 @@ class TableSpecValidationTest {
     bigger.setSize("20Gi");
     assertThat(TableSpecValidation.storageChanges(table, existing)).singleElement().asString()
         .startsWith("storage cannot change once shards exist: music-shard-0 has 1Gi");
+  }
+
+  @Test
+  void indexesAndTtlAreNotServedYetAndSaySo() {
+    Table table = Tables.music();
+    assertThat(TableSpecValidation.notServed(table.getSpec())).isEmpty();
+    SecondaryIndex byGenre = new SecondaryIndex();
+    byGenre.setIndexName("ByGenre");
+    table.getSpec().setGlobalSecondaryIndexes(List.of(byGenre));
+    table.getSpec().setLocalSecondaryIndexes(List.of(byGenre));
+    TimeToLive ttl = new TimeToLive();
+    ttl.setAttributeName("expiresAt");
+    table.getSpec().setTtl(ttl);
+    assertThat(TableSpecValidation.notServed(table.getSpec())).containsExactly(
+        "spec.localSecondaryIndexes is not served yet by this release (local secondary indexes"
+            + " are not implemented): remove it from the Table",
+        "spec.globalSecondaryIndexes is not served yet by this release (global secondary indexes"
+            + " are not implemented): remove it from the Table",
+        "spec.ttl is not served yet by this release (time to live is not implemented): remove"
+            + " it from the Table");
   }
 }

@@ -20,7 +20,7 @@ class TableStatusReportTest {
   private static Map<Integer, StatefulSet> shards(Table table, int count, int ready) {
     Map<Integer, StatefulSet> statefulSets = new HashMap<>();
     for (int shard = 0; shard < count; shard++) {
-      StatefulSet sts = ShardStatefulSet.desired(table, shard, "image");
+      StatefulSet sts = ShardStatefulSet.desired(Tables.model(table), shard);
       sts.setStatus(new StatefulSetStatusBuilder().withReplicas(1)
           .withReadyReplicas(shard < ready ? 1 : 0).build());
       statefulSets.put(shard, sts);
@@ -29,7 +29,8 @@ class TableStatusReportTest {
   }
 
   private static TableStatus observe(Table table, Map<Integer, StatefulSet> shards, String now) {
-    return TableStatusReport.observed(table, shards, ENDPOINT, "cluster.local", now);
+    return TableStatusReport.observed(table, Tables.model(table, List.copyOf(shards.values())),
+        shards, List.of(), ENDPOINT, now);
   }
 
   private static String status(TableStatus status, String type) {
@@ -96,6 +97,29 @@ class TableStatusReportTest {
     var progressing = TableConditions.find(status.getConditions(), "Progressing").orElseThrow();
     assertThat(progressing.getReason()).isEqualTo("ReshardingPending");
     assertThat(progressing.getMessage()).startsWith("shards raised from 3 to 5");
+  }
+
+  @Test
+  void storeRefusedByAPodFailsTheTableAndQuotesThePod() {
+    Table music = Tables.music();
+    music.setStatus(observe(music, shards(music, 3, 3), T0));
+    Map<Integer, StatefulSet> statefulSets = shards(music, 3, 2);
+    StoreRefusal refusal = new StoreRefusal(2, "music-shard-2-0",
+        "kubedyn storage refused to start: it owns 0x00-0x7f, the StatefulSet says 0x00-0x55");
+
+    TableStatus status = TableStatusReport.observed(music,
+        Tables.model(music, List.copyOf(statefulSets.values())), statefulSets,
+        List.of(refusal), ENDPOINT, T1);
+
+    assertThat(status.getPhase()).isEqualTo("Failed");
+    var ready = TableConditions.find(status.getConditions(), "Ready").orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("StoreRefused");
+    assertThat(ready.getMessage()).isEqualTo("shard 2 (pod music-shard-2-0) refused to start: "
+        + "\"kubedyn storage refused to start: it owns 0x00-0x7f, the StatefulSet says"
+        + " 0x00-0x55\"");
+    assertThat(status(status, "Degraded")).isEqualTo("True");
+    assertThat(status.getShardMap()).as("the assignment stays published").hasSize(3);
   }
 
   @Test

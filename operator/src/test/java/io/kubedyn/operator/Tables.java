@@ -1,6 +1,7 @@
 package io.kubedyn.operator;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.KeySchemaElement;
 import io.kubedyn.crd.Table;
@@ -12,6 +13,50 @@ import java.util.List;
 final class Tables {
 
   private Tables() {}
+
+  static final String DEFAULT_IMAGE = "kubedyn/storage-pod:0.1.0";
+
+  /** What the Helm chart would give the operator. */
+  static final OperatorSettings SETTINGS = new OperatorSettings() {
+    @Override
+    public String storageImage() {
+      return DEFAULT_IMAGE;
+    }
+
+    @Override
+    public String gatewayEndpoint() {
+      return "http://kubedyn-gateway.kubedyn.svc:8000";
+    }
+
+    @Override
+    public String clusterDomain() {
+      return "cluster.local";
+    }
+
+    @Override
+    public String leaseName() {
+      return "kubedyn-operator-leader";
+    }
+
+    @Override
+    public boolean exitOnLostLeadership() {
+      return false;
+    }
+  };
+
+  /** The model of a Table that is valid and has no shards yet. */
+  static ShardedTable model(Table table) {
+    return model(table, List.of());
+  }
+
+  /** The model of a valid Table whose shards' StatefulSets are these. */
+  static ShardedTable model(Table table, List<StatefulSet> statefulSets) {
+    try {
+      return ShardedTable.from(table, SETTINGS, statefulSets);
+    } catch (TableRefused refused) {
+      throw new AssertionError("refused: " + refused.getMessage(), refused);
+    }
+  }
 
   /** The seed's music table: Artist (S) HASH, SongTitle (S) RANGE, 3 shards. */
   static Table music() {

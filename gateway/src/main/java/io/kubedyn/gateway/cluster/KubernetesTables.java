@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.crd.ShardNames;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableDefinitions;
 import io.kubedyn.gateway.ControlPlane;
@@ -38,8 +39,6 @@ import java.util.regex.Pattern;
  * may have just been created through another gateway behind the same Service).
  */
 public final class KubernetesTables implements ControlPlane, AutoCloseable {
-    /** The operator's limit on {@code <table>-shard-<n>}, the StatefulSet names. */
-    private static final int MAX_STATEFULSET_NAME = 52;
     private static final Pattern KUBERNETES_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     /** How long CreateTable and DeleteTable wait for the informer to see their change, unless told. */
     private static final Duration INFORMER_WAIT = Duration.ofSeconds(2);
@@ -135,11 +134,9 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
                     + "resource of that name, so it must consist of lowercase letters, digits and hyphens, and start and "
                     + "end with a letter or digit");
         }
-        String longest = name + "-shard-" + (shards - 1);
-        if (longest.length() > MAX_STATEFULSET_NAME) {
-            throw DynamoDbException.validation("Table name " + name + " is too long for Kubernetes: its StatefulSet "
-                    + longest + " would exceed " + MAX_STATEFULSET_NAME + " characters");
-        }
+        ShardNames.tooLong(name, shards).ifPresent(why -> {
+            throw DynamoDbException.validation("Table name " + name + " is not usable on Kubernetes: " + why);
+        });
     }
 
     /** The Table named {@code name} as the informer last saw it: no API request. */

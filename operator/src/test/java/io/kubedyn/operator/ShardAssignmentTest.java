@@ -3,6 +3,7 @@ package io.kubedyn.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kubedyn.core.HashRange;
 import io.kubedyn.crd.ShardRange;
 import java.math.BigInteger;
 import java.util.List;
@@ -10,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-class ShardMapTest {
+class ShardAssignmentTest {
 
   private static final BigInteger HASH_SPACE = BigInteger.ONE.shiftLeft(64);
 
@@ -22,7 +23,7 @@ class ShardMapTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 7, 10, 1024})
   void rangesCoverEveryHashExactlyOnceInShardOrder(int shards) {
-    List<ShardRange> map = ShardMap.evenlySplit(shards, shard -> "s" + shard);
+    List<ShardRange> map = ShardAssignment.evenlySplit(shards, shard -> "s" + shard);
 
     assertThat(map).hasSize(shards);
     BigInteger next = BigInteger.ZERO;
@@ -46,21 +47,33 @@ class ShardMapTest {
 
   @Test
   void oneShardOwnsTheWholeHashSpace() {
-    ShardRange only = ShardMap.evenlySplit(1, shard -> "s").get(0);
+    ShardRange only = ShardAssignment.evenlySplit(1, shard -> "s").get(0);
     assertThat(only.getFirstHash()).isEqualTo("0x0000000000000000");
     assertThat(only.getLastHash()).isEqualTo("0xffffffffffffffff");
   }
 
   @Test
   void twoShardsSplitAtTheMiddleOfTheHashSpace() {
-    List<ShardRange> map = ShardMap.evenlySplit(2, shard -> "s");
+    List<ShardRange> map = ShardAssignment.evenlySplit(2, shard -> "s");
     assertThat(map.get(0).getLastHash()).isEqualTo("0x7fffffffffffffff");
     assertThat(map.get(1).getFirstHash()).isEqualTo("0x8000000000000000");
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 7})
+  void shardRangesAreTheScanSegmentsOfTheSameCount(int shards) {
+    // One rule for cutting the hash space, whether into shards or into a Scan's segments.
+    List<ShardRange> map = ShardAssignment.evenlySplit(shards, shard -> "s" + shard);
+    for (int i = 0; i < shards; i++) {
+      assertThat(ShardAssignment.rangeOf(map.get(i))).isEqualTo(HashRange.segment(i, shards));
+      assertThat(map.get(i).getFirstHash() + "-" + map.get(i).getLastHash())
+          .isEqualTo(HashRange.segment(i, shards).toString());
+    }
+  }
+
   @Test
   void zeroShardsIsRefused() {
-    assertThatThrownBy(() -> ShardMap.evenlySplit(0, shard -> "s"))
+    assertThatThrownBy(() -> ShardAssignment.evenlySplit(0, shard -> "s"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

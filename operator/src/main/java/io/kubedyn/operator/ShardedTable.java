@@ -1,0 +1,142 @@
+package io.kubedyn.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.kubedyn.core.TableDefinitionCodec;
+import io.kubedyn.crd.DeletionPolicy;
+import io.kubedyn.crd.ShardRange;
+import io.kubedyn.crd.StorageSpec;
+import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableDefinitions;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * A Table as the operator lays it out on the cluster: validated, every default resolved and the
+ * shard assignment decided once per reconciliation (Strimzi's {@code KafkaCluster.fromCrd}). The
+ * shard objects are pure functions of it, so they never re-derive a default from the raw
+ * resource and cannot disagree on one.
+ *
+ * @param name the Table's name, also the DynamoDB table name
+ * @param owner the Table as controller of every shard object
+ * @param image storage-pod image: {@code spec.image}, else the operator's default
+ * @param storageSize size of each pod's data volume
+ * @param storageClassName storage class of the data volumes, null for the cluster default
+ * @param resources CPU and memory of each storage pod
+ * @param replicasPerShard pods per shard
+ * @param deleteData whether the data volumes go with the Table ({@code deletionPolicy: Delete})
+ * @param shards {@code spec.shards}: shards provisioned, at least those of the assignment
+ * @param assignment which shard owns which hash range (see {@link ShardAssignment#inEffect})
+ * @param clusterDomain DNS suffix of the shard Services named in the shard map
+ * @param tableDefinition the DynamoDB table the pods provision in their store, as core's
+ *     {@code TableDefinitionCodec} writes it (JSON), with the Table's uid as table id
+ */
+public record ShardedTable(String name, String namespace, OwnerReference owner, String image,
+    String storageSize, String storageClassName, ResourceRequirements resources,
+    int replicasPerShard, boolean deleteData, int shards, ShardAssignment assignment,
+    String clusterDomain, String tableDefinition) {
+
+  private static final TableDefinitionCodec DEFINITIONS = new TableDefinitionCodec();
+
+  /**
+   * The model of a Table, or why there is none.
+   *
+   * @param statefulSets the Table's existing shard StatefulSets: their volume claim templates
+   *     cannot change, and what they hand their pods is the record of the shard assignment
+   */
+  public static ShardedTable from(Table table, OperatorSettings settings,
+      Collection<StatefulSet> statefulSets) throws TableRefused {
+    ShardAssignment recorded = ShardAssignment.published(table);
+    int recordedShards = Math.max(recorded.ranges().size(), (int) ShardAssignment
+        .handedOut(statefulSets).values().stream()
+        .filter(v -> !ShardAssignment.NONE.equals(v)).count());
+    List<String> problems = TableSpecValidation.problems(table, recordedShards);
+    if (problems.isEmpty()) {
+      problems = TableSpecValidation.storageChanges(table, statefulSets);
+    }
+    if (!problems.isEmpty()) {
+      throw new TableRefused(TableStatusReport.REASON_INVALID_SPEC, problems);
+    }
+    List<String> notServed = TableSpecValidation.notServed(table.getSpec());
+    if (!notServed.isEmpty()) {
+      throw new TableRefused(TableStatusReport.REASON_NOT_SERVED, notServed);
+    }
+    ShardAssignment.Decision decision = ShardAssignment.inEffect(table, statefulSets);
+    if (!decision.conflicts().isEmpty()) {
+      throw new TableRefused(TableStatusReport.REASON_ASSIGNMENT_CONFLICT,
+          decision.conflicts());
+    }
+
+    var spec = table.getSpec();
+    StorageSpec storage = spec.getStorage() == null ? new StorageSpec() : spec.getStorage();
+    return new ShardedTable(table.getMetadata().getName(), table.getMetadata().getNamespace(),
+        ShardIdentity.controlledBy(table),
+        spec.getImage() == null || spec.getImage().isBlank()
+            ? settings.storageImage() : spec.getImage(),
+        storage.getSize(), storage.getStorageClassName(),
+        spec.getResources() == null ? new ResourceRequirements() : spec.getResources(),
+        spec.getReplicasPerShard(),
+        DeletionPolicy.DELETE.equals(spec.getDeletionPolicy()),
+        spec.getShards(), decision.assignment(), settings.clusterDomain(),
+        new String(DEFINITIONS.encode(TableDefinitions.of(table)), StandardCharsets.UTF_8));
+  }
+
+  /** The model the reconciler built for this reconciliation, as the dependents read it. */
+  public static ShardedTable of(Context<Table> context) {
+    return context.managedWorkflowAndDependentResourceContext()
+        .getMandatory(ShardedTable.class, ShardedTable.class);
+  }
+
+  /** Hands the model to the dependents of this reconciliation. */
+  public void handTo(Context<Table> context) {
+    context.managedWorkflowAndDependentResourceContext().put(ShardedTable.class, this);
+  }
+
+  public ShardIdentity shard(int shard) {
+    return new ShardIdentity(name, namespace, shard);
+  }
+
+  /** Name, namespace, labels and controller of one shard's objects, which all share them. */
+  public ObjectMeta metadata(int shard) {
+    ShardIdentity id = shard(shard);
+    return new ObjectMetaBuilder()
+        .withName(id.name())
+        .withNamespace(namespace)
+        .withLabels(id.labels())
+        .withOwnerReferences(owner)
+        .build();
+  }
+
+  /**
+   * One desired object per shard, keyed as a bulk dependent keys them: what every shard
+   * dependent's {@code desiredResources} returns.
+   */
+  public <R extends HasMetadata> Map<ResourceID, R> perShard(IntFunction<R> desiredForShard) {
+    Map<ResourceID, R> desired = new LinkedHashMap<>();
+    for (int shard = 0; shard < shards; shard++) {
+      R resource = desiredForShard.apply(shard);
+      desired.put(ResourceID.fromResource(resource), resource);
+    }
+    return desired;
+  }
+
+  /** What one shard's pods own ({@link ShardAssignment#ownedRanges}). */
+  public String ownedRanges(int shard) {
+    return assignment.ownedRanges(shard);
+  }
+
+  /** The shard map to publish: each range with its shard's Service. */
+  public List<ShardRange> shardMap() {
+    return assignment.shardMap(shard -> shard(shard).serviceDns(clusterDomain));
+  }
+}

@@ -1,0 +1,179 @@
+package io.kubedyn.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.kubedyn.crd.ShardRange;
+import io.kubedyn.crd.StorageSpec;
+import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableStatus;
+import io.kubedyn.crd.TimeToLive;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The model of a Table, built without an API server. */
+class ShardedTableTest {
+
+  private static List<StatefulSet> statefulSetsOf(ShardedTable model) {
+    return IntStream.range(0, model.shards())
+        .mapToObj(shard -> ShardStatefulSet.desired(model, shard)).toList();
+  }
+
+  private static List<String> ownedRanges(List<StatefulSet> statefulSets) {
+    return statefulSets.stream().map(s -> s.getSpec().getTemplate().getSpec().getContainers()
+        .get(0).getEnv().stream()
+        .filter(e -> e.getName().equals(ShardStatefulSet.OWNED_RANGES_ENV))
+        .findFirst().orElseThrow().getValue()).toList();
+  }
+
+  private static String describe(List<ShardRange> map) {
+    return map.stream().map(r -> r.getShard() + ":" + r.getFirstHash() + "-" + r.getLastHash()
+        + "@" + r.getService()).toList().toString();
+  }
+
+  @Test
+  void defaultsAreResolvedOnceFromTheTableAndTheOperatorSettings() {
+    ShardedTable model = Tables.model(Tables.music());
+
+    assertThat(model.image()).isEqualTo(Tables.DEFAULT_IMAGE);
+    assertThat(model.storageSize()).isEqualTo("1Gi");
+    assertThat(model.storageClassName()).isNull();
+    assertThat(model.replicasPerShard()).isEqualTo(1);
+    assertThat(model.deleteData()).isFalse();
+    assertThat(model.shards()).isEqualTo(3);
+    assertThat(model.ownedRanges(0)).isEqualTo("0x0000000000000000-0x5555555555555554");
+    assertThat(model.shardMap()).extracting(ShardRange::getService)
+        .containsExactly("music-shard-0.prod.svc.cluster.local",
+            "music-shard-1.prod.svc.cluster.local", "music-shard-2.prod.svc.cluster.local");
+  }
+
+  @Test
+  void tableSettingsOverrideTheDefaults() {
+    Table music = Tables.music();
+    music.getSpec().setImage("registry.example/storage-pod:dev");
+    music.getSpec().setDeletionPolicy("Delete");
+    StorageSpec storage = new StorageSpec();
+    storage.setSize("20Gi");
+    storage.setStorageClassName("fast-ssd");
+    music.getSpec().setStorage(storage);
+
+    ShardedTable model = Tables.model(music);
+
+    assertThat(model.image()).isEqualTo("registry.example/storage-pod:dev");
+    assertThat(model.deleteData()).isTrue();
+    assertThat(model.storageSize()).isEqualTo("20Gi");
+    assertThat(model.storageClassName()).isEqualTo("fast-ssd");
+  }
+
+  @Test
+  void everyObjectOfAShardSharesItsNameLabelsAndController() {
+    ShardedTable model = Tables.model(Tables.music());
+    List<HasMetadata> shardOne = List.of(ShardStatefulSet.desired(model, 1),
+        ShardService.desired(model, 1), ShardDisruptionBudget.desired(model, 1));
+    assertThat(shardOne).allSatisfy(object ->
+        assertThat(object.getMetadata()).isEqualTo(model.metadata(1)));
+    assertThat(model.metadata(1).getName()).isEqualTo("music-shard-1");
+    assertThat(model.metadata(1).getOwnerReferences()).singleElement()
+        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(Tables.music().getMetadata()
+            .getUid()));
+  }
+
+  @Test
+  void invalidTableHasNoModelAndSaysWhy() {
+    Table music = Tables.music();
+    music.getSpec().setShards(0);
+    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, List.of()))
+        .isInstanceOfSatisfying(TableRefused.class, refused -> {
+          assertThat(refused.reason()).isEqualTo("InvalidSpec");
+          assertThat(refused.problems()).containsExactly("shards must be at least 1, got 0");
+        });
+  }
+
+  @Test
+  void tableAskingForWhatIsNotServedYetHasNoModel() {
+    Table music = Tables.music();
+    TimeToLive ttl = new TimeToLive();
+    ttl.setAttributeName("expiresAt");
+    music.getSpec().setTtl(ttl);
+    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, List.of()))
+        .isInstanceOfSatisfying(TableRefused.class, refused -> {
+          assertThat(refused.reason()).isEqualTo("NotServedYet");
+          assertThat(refused.problems()).singleElement().asString()
+              .startsWith("spec.ttl is not served yet by this release");
+        });
+  }
+
+  @Test
+  void lostStatusIsRebuiltFromWhatTheStatefulSetsHandTheirPods() {
+    // Created with 2 shards and published; then raised to 3 (shard 2 owns nothing yet).
+    Table music = Tables.music();
+    music.getSpec().setShards(2);
+    ShardedTable first = Tables.model(music);
+    TableStatus published = new TableStatus();
+    published.setShardMap(first.shardMap());
+    music.setStatus(published);
+    music.getSpec().setShards(3);
+    List<StatefulSet> statefulSets = statefulSetsOf(Tables.model(music));
+    assertThat(ownedRanges(statefulSets)).containsExactly(
+        "0x0000000000000000-0x7fffffffffffffff", "0x8000000000000000-0xffffffffffffffff",
+        "none");
+
+    // The status is lost (a restore from a backup of the resources, for one).
+    music.setStatus(new TableStatus());
+    ShardedTable rebuilt = Tables.model(music, statefulSets);
+
+    assertThat(describe(rebuilt.shardMap())).isEqualTo(describe(first.shardMap()));
+    assertThat(ownedRanges(statefulSetsOf(rebuilt))).isEqualTo(ownedRanges(statefulSets));
+  }
+
+  @Test
+  void shrinkingBelowWhatTheStatefulSetsOwnIsRefusedEvenWithoutAStatus() {
+    Table music = Tables.music();
+    List<StatefulSet> statefulSets = statefulSetsOf(Tables.model(music));
+    music.getSpec().setShards(2);
+    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, statefulSets))
+        .isInstanceOfSatisfying(TableRefused.class, refused -> assertThat(refused.problems())
+            .containsExactly("shards cannot shrink: the table has 3 shards holding data, the"
+                + " spec asks for 2"));
+  }
+
+  @Test
+  void mapThatWouldMoveARangeAwayFromItsStatefulSetIsRefused() {
+    // Shard 0 was given the first half (the table had 2 shards); shard 1's StatefulSet and the
+    // status are gone, and the spec says 3: an even split of 3 would move keys off shard 0.
+    Table music = Tables.music();
+    music.getSpec().setShards(2);
+    List<StatefulSet> statefulSets = new ArrayList<>(statefulSetsOf(Tables.model(music)));
+    statefulSets.remove(1);
+    music.getSpec().setShards(3);
+
+    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, statefulSets))
+        .isInstanceOfSatisfying(TableRefused.class, refused -> {
+          assertThat(refused.reason()).isEqualTo("ShardAssignmentConflict");
+          assertThat(refused.problems()).first().asString().isEqualTo("StatefulSet music-shard-0"
+              + " hands its pods 0x0000000000000000-0x7fffffffffffffff but the shard map would"
+              + " give shard 0 0x0000000000000000-0x5555555555555554");
+        });
+  }
+
+  @Test
+  void statefulSetsOutrankAStaleStatus() {
+    Table music = Tables.music();
+    music.getSpec().setShards(2);
+    List<StatefulSet> statefulSets = statefulSetsOf(Tables.model(music));
+    music.getSpec().setShards(3);
+    TableStatus stale = new TableStatus();
+    stale.setShardMap(ShardAssignment.evenlySplit(3, shard -> "s" + shard));
+    music.setStatus(stale);
+
+    ShardedTable model = Tables.model(music, statefulSets);
+
+    assertThat(model.assignment().shards()).containsExactly(0, 1);
+    assertThat(model.ownedRanges(1)).isEqualTo("0x8000000000000000-0xffffffffffffffff");
+    assertThat(model.ownedRanges(2)).isEqualTo("none");
+  }
+}
