@@ -142,8 +142,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--warmup-seconds", defaultValue = "5",
                 description = "Warm-up per operation and target before the first round (default ${DEFAULT-VALUE}).")
         double warmupSeconds;
-        @Option(names = "--operations", split = ",", defaultValue = "PutItem,GetItem,Query,Scan",
-                description = "Operations to measure (default ${DEFAULT-VALUE}).")
+        @Option(names = "--operations", split = ",", defaultValue = "PutItem,GetItem,Query,Scan,BatchWriteItem",
+                description = "Operations to measure; one BatchWriteItem request writes " + Dataset.BATCH_WRITE_ITEMS
+                        + " records (default ${DEFAULT-VALUE}).")
         List<String> operations;
         @Option(names = "--load-limit-seconds", defaultValue = "180", description = "The load phase fails past this (default ${DEFAULT-VALUE}).")
         int loadLimitSeconds;
@@ -169,6 +170,10 @@ public final class BenchCommand implements Runnable {
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
                 }
+            }
+            if (measured.contains(Workload.BATCH_WRITE_ITEM) && records < Dataset.BATCH_WRITE_ITEMS) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "BatchWriteItem writes "
+                        + Dataset.BATCH_WRITE_ITEMS + " distinct records per request: --records must be at least that");
             }
             Repository repo = Repository.locate(Path.of(""));
             String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));

@@ -16,10 +16,12 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The benchmark's two tables and the requests on them: a key-value table ({@code id}, workloads
@@ -30,6 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 public final class Dataset {
     public static final String KV_TABLE = "bench_kv";
     public static final String RANGE_TABLE = "bench_range";
+    /** Records per BatchWriteItem: DynamoDB's most, so that one request is a full batch. */
+    public static final int BATCH_WRITE_ITEMS = 25;
     private static final int VALUE_POOL = 256;
 
     private final BenchConfig config;
@@ -126,6 +130,7 @@ public final class Dataset {
             case QUERY -> query(client, random, verify);
             case UPDATE_RANGE -> putRangeItem(client, records.next());
             case SCAN -> scan(client, random, verify);
+            case BATCH_WRITE -> batchWrite(client, random);
         };
     }
 
@@ -137,6 +142,31 @@ public final class Dataset {
         Map<String, AttributeValue> item = new HashMap<>(fields());
         item.put("id", AttributeValue.fromS(keys[index]));
         return client.putItem(PutItemRequest.builder().tableName(KV_TABLE).item(item).build()).thenApply(r -> true);
+    }
+
+    /**
+     * A BatchWriteItem overwriting {@link #BATCH_WRITE_ITEMS} loaded records, the i-th drawn
+     * uniformly from the i-th of as many equal parts of the key range, whatever the distribution:
+     * the keys are distinct (DynamoDB refuses a batch that names a key twice), spread over the
+     * whole key space, so that with keys hashed to shards a cluster's batch nearly always reaches
+     * every shard, and within the loaded range, so that the table keeps its size. The answer is
+     * checked by {@link BatchWriteLoop}, which resends what the server left unprocessed.
+     */
+    private CompletableFuture<Boolean> batchWrite(DynamoDbAsyncClient client, ThreadLocalRandom random) {
+        int n = config.records();
+        if (n < BATCH_WRITE_ITEMS) {
+            throw new IllegalStateException("a BatchWriteItem of " + BATCH_WRITE_ITEMS + " distinct records needs at least"
+                    + " as many records in the table: " + n);
+        }
+        List<WriteRequest> writes = new ArrayList<>(BATCH_WRITE_ITEMS);
+        for (int i = 0; i < BATCH_WRITE_ITEMS; i++) {
+            int from = (int) ((long) i * n / BATCH_WRITE_ITEMS);
+            int to = (int) ((long) (i + 1) * n / BATCH_WRITE_ITEMS);
+            Map<String, AttributeValue> item = new HashMap<>(fields());
+            item.put("id", AttributeValue.fromS(keys[random.nextInt(from, to)]));
+            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
+        return BatchWriteLoop.send(client, Map.of(KV_TABLE, writes));
     }
 
     private CompletableFuture<Boolean> putRangeItem(DynamoDbAsyncClient client, int index) {

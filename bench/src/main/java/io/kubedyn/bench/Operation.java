@@ -16,5 +16,11 @@ public enum Operation {
      * Scan of the key-value table with a Limit, from a random record on (its key as
      * ExclusiveStartKey): on a cluster the page starts on any shard and may cross into the next.
      */
-    SCAN
+    SCAN,
+    /**
+     * BatchWriteItem of {@link Dataset#BATCH_WRITE_ITEMS} PutRequests overwriting as many distinct
+     * records of the key-value table, one from each equal part of the key range: on a cluster the
+     * batch nearly always reaches every shard.
+     */
+    BATCH_WRITE
 }

@@ -46,10 +46,17 @@ public final class RoutingReport {
                         + " storage pods (each owning 1/%d of the hash space), both running throughout; %d records per"
                         + " table, %d attributes of %d characters, Query and Scan Limit 1..%d; %d rounds, the first"
                         + " target alternating, of %.1f s per operation, target and concurrency (1 in flight, then %d),"
-                        + " after %.1f s of warm-up per operation and target; the whole run took %d s.%n%n",
+                        + " after %.1f s of warm-up per operation and target; the whole run took %d s.",
                 routing.shards(), routing.shards(), c.records(), c.fieldCount(), c.fieldSize(), c.maxQueryLimit(),
                 routing.rounds(), c.duration().toMillis() / 1000.0, concurrency, c.warmup().toMillis() / 1000.0,
                 routing.elapsed().toSeconds()));
+        if (routing.operations().contains(Workload.BATCH_WRITE_ITEM.name())) {
+            // Its ops/s are requests like every other row's; the records written are that many times more.
+            out.append(String.format(Locale.ROOT, " One BatchWriteItem request writes %d records (PutRequests spread"
+                    + " over the key range, unprocessed ones resent within the request); ops/s count requests.",
+                    Dataset.BATCH_WRITE_ITEMS));
+        }
+        out.append("\n\n");
         out.append("Ratios cluster / embedded (latency: above 1 means the cluster answers later; throughput: below 1"
                 + " means it serves less):\n\n");
         out.append("| operation | p50, 1 in flight | p99, 1 in flight | throughput, ").append(concurrency)

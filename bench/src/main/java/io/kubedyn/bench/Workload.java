@@ -31,7 +31,10 @@ public record Workload(String name, String description, Operation first, double 
     public static final Workload GET_ITEM = single("GetItem", "100% GetItem of a record", Operation.READ);
     public static final Workload QUERY = single("Query", "100% short Query of the range table", Operation.QUERY);
     public static final Workload SCAN = single("Scan", "100% short Scan from a random record on", Operation.SCAN);
-    public static final List<Workload> OPERATIONS = List.of(PUT_ITEM, GET_ITEM, QUERY, SCAN);
+    /** One request writes {@link Dataset#BATCH_WRITE_ITEMS} records; its throughput still counts requests. */
+    public static final Workload BATCH_WRITE_ITEM = single("BatchWriteItem",
+            "100% BatchWriteItem of " + Dataset.BATCH_WRITE_ITEMS + " records", Operation.BATCH_WRITE);
+    public static final List<Workload> OPERATIONS = List.of(PUT_ITEM, GET_ITEM, QUERY, SCAN, BATCH_WRITE_ITEM);
 
     public Workload {
         if (firstShare < 0 || firstShare > 1) {
@@ -53,7 +56,8 @@ public record Workload(String name, String description, Operation first, double 
         return OPERATIONS.stream()
                 .filter(w -> w.name().equalsIgnoreCase(name.trim()))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no operation " + name + "; known: PutItem, GetItem, Query, Scan"));
+                .orElseThrow(() -> new IllegalArgumentException("no operation " + name + "; known: "
+                        + String.join(", ", OPERATIONS.stream().map(Workload::name).toList())));
     }
 
     public static Workload named(String name) {

@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * A few seconds of the real thing: the packaged servers started as the comparison starts them,
@@ -40,6 +46,46 @@ class LoadGeneratorSmokeTest {
                 assertThat(paced.operations()).isEqualTo(200);
             }
         }
+    }
+
+    @Test
+    void oneBatchWriteItemRequestWritesTwentyFiveDistinctRecordsSpreadOverTheKeyRange(@TempDir Path work) throws Exception {
+        try (KubedynTarget kubedyn = new KubedynTarget(REPO.gatewayJar(), List.of("-Xmx256m"))) {
+            URI endpoint = kubedyn.start(work);
+            try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
+                dataset.createTables(client, true);
+                // Into the empty table: whatever a Scan finds is that one request's writes.
+                assertThat(dataset.send(client, Operation.BATCH_WRITE, true).get(30, TimeUnit.SECONDS)).isTrue();
+                List<Map<String, AttributeValue>> written = scanAll(client);
+                assertThat(written).hasSize(Dataset.BATCH_WRITE_ITEMS)
+                        .allSatisfy(item -> assertThat(item).hasSize(config.fieldCount() + 1));
+                // 200 records: the i-th of the batch is one of user0000000000 + [8i, 8i + 8).
+                int perPart = config.records() / Dataset.BATCH_WRITE_ITEMS;
+                assertThat(written).extracting(item -> Integer.parseInt(item.get("id").s().substring("user".length())) / perPart)
+                        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, Dataset.BATCH_WRITE_ITEMS).boxed().toList());
+
+                // Over the loaded table, batches only overwrite records: the table keeps its size.
+                LoadGenerator generator = new LoadGenerator(client, dataset, true);
+                assertThat(generator.load(Duration.ofSeconds(60)).errors()).isZero();
+                LatencyReport report = generator.measure(Workload.BATCH_WRITE_ITEM);
+                assertThat(report.errors()).as(report.firstError()).isZero();
+                assertThat(report.operations()).isPositive();
+                assertThat(scanAll(client)).hasSize(config.records());
+            }
+        }
+    }
+
+    private static List<Map<String, AttributeValue>> scanAll(DynamoDbAsyncClient client) throws Exception {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> from = null;
+        do {
+            Map<String, AttributeValue> start = from;
+            ScanResponse page = client.scan(b -> b.tableName(Dataset.KV_TABLE).exclusiveStartKey(start))
+                    .get(30, TimeUnit.SECONDS);
+            items.addAll(page.items());
+            from = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+        } while (from != null);
+        return items;
     }
 
     @Test

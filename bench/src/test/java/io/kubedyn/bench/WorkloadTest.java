@@ -44,6 +44,11 @@ class WorkloadTest {
         }
         assertThat(Workload.PUT_ITEM.pick(0.5)).isEqualTo(Operation.UPDATE);
         assertThat(Workload.QUERY.pick(0.5)).isEqualTo(Operation.QUERY);
-        assertThatThrownBy(() -> Workload.operation("UpdateItem")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Workload.operation("batchwriteitem")).isEqualTo(Workload.BATCH_WRITE_ITEM);
+        assertThat(Workload.BATCH_WRITE_ITEM.pick(0.5)).isEqualTo(Operation.BATCH_WRITE);
+        assertThat(Workload.OPERATIONS).extracting(Workload::name)
+                .containsExactly("PutItem", "GetItem", "Query", "Scan", "BatchWriteItem");
+        assertThatThrownBy(() -> Workload.operation("UpdateItem")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("known: PutItem, GetItem, Query, Scan, BatchWriteItem");
     }
 }
