@@ -15,6 +15,16 @@ public enum ScalarType {
                 + "Member must satisfy enum value set: [B, N, S]");
     }
 
+    /** Whether {@code type} names a type a key attribute may have. */
+    public static boolean isKeyType(String type) {
+        for (ScalarType t : values()) {
+            if (t.name().equals(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean matches(AttributeValue value) {
         return value.type().equals(name());
     }

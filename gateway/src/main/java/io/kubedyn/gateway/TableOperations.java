@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.KeySchemaRules;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.TableDefinition;
 import java.io.IOException;
@@ -124,9 +125,7 @@ final class TableOperations {
                     + "' at 'keySchema' failed to satisfy constraint: Member must have length "
                     + (elements.size() < 1 ? "greater than or equal to 1" : "less than or equal to 2"));
         }
-        List<String> names = new ArrayList<>();
-        String hash = null;
-        String range = null;
+        List<KeySchemaRules.Element> schema = new ArrayList<>();
         for (JsonNode element : elements) {
             String name = element.path("AttributeName").asText(null);
             String keyType = element.path("KeyType").asText(null);
@@ -134,45 +133,45 @@ final class TableOperations {
                 throw DynamoDbException.validation("1 validation error detected: Value null at 'keySchema.member."
                         + (name == null ? "attributeName" : "keyType") + "' failed to satisfy constraint: Member must not be null");
             }
-            names.add(name);
-            if (keyType.equals("HASH")) {
-                if (hash != null) {
-                    throw DynamoDbException.validation("Invalid KeySchema: Too many hash keys specified.  "
-                            + "All Dynamo DB tables must have exactly one hash key");
-                }
-                hash = name;
-            } else if (keyType.equals("RANGE")) {
-                if (range != null) {
-                    throw DynamoDbException.validation("Too many range keys; Maximum allowed: 1");
-                }
-                range = name;
-            } else {
+            if (!keyType.equals(KeySchemaRules.HASH) && !keyType.equals(KeySchemaRules.RANGE)) {
                 throw DynamoDbException.validation("1 validation error detected: Value '" + keyType
                         + "' at 'keySchema.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]");
             }
+            schema.add(new KeySchemaRules.Element(name, keyType));
         }
-        if (hash == null) {
-            throw DynamoDbException.validation("Invalid KeySchema: No Hash Key specified.  "
-                    + "All Dynamo DB tables must have exactly one hash key");
+        Map<String, String> types = new LinkedHashMap<>();
+        attributes.forEach((name, type) -> types.put(name, type.name()));
+        List<KeySchemaRules.Finding> findings = KeySchemaRules.check(schema, types);
+        if (!findings.isEmpty()) {
+            throw DynamoDbException.validation(dynamoDbWords(findings.get(0), attributes));
         }
-        if (!elements.get(0).path("KeyType").asText().equals("HASH")) {
-            throw DynamoDbException.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-        }
-        if (hash.equals(range)) {
-            throw DynamoDbException.validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
-        }
-        List<String> undefined = names.stream().filter(n -> !attributes.containsKey(n)).toList();
-        if (!undefined.isEmpty()) {
-            throw DynamoDbException.validation("One or more parameter values were invalid: Some index key attributes "
-                    + "are not defined in AttributeDefinitions. Keys: " + undefined + ", AttributeDefinitions: "
-                    + attributes.keySet());
-        }
-        if (attributes.size() != names.size()) {
+        String hash = schema.get(0).attributeName();
+        String range = schema.size() > 1 ? schema.get(1).attributeName() : null;
+        if (attributes.size() != schema.size()) {
             throw DynamoDbException.validation("One or more parameter values were invalid: Number of attributes in "
                     + "KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
         }
         return KeySchema.of(new KeyAttribute(hash, attributes.get(hash)),
                 range == null ? null : new KeyAttribute(range, attributes.get(range)));
+    }
+
+    /** A key-schema violation as DynamoDB's CreateTable words it. */
+    private static String dynamoDbWords(KeySchemaRules.Finding finding, Map<String, ScalarType> attributes) {
+        return switch (finding.violation()) {
+            case TOO_MANY_HASH_KEYS -> "Invalid KeySchema: Too many hash keys specified.  "
+                    + "All Dynamo DB tables must have exactly one hash key";
+            case TOO_MANY_RANGE_KEYS -> "Too many range keys; Maximum allowed: 1";
+            case NO_HASH_KEY -> "Invalid KeySchema: No Hash Key specified.  "
+                    + "All Dynamo DB tables must have exactly one hash key";
+            case HASH_KEY_NOT_FIRST -> "Invalid KeySchema: The first KeySchemaElement is not a HASH key type";
+            case SAME_ATTRIBUTE -> "Both the Hash Key and the Range Key element in the KeySchema have the same name";
+            case UNDEFINED_ATTRIBUTE -> "One or more parameter values were invalid: Some index key attributes "
+                    + "are not defined in AttributeDefinitions. Keys: "
+                    + finding.elements().stream().map(KeySchemaRules.Element::attributeName).toList()
+                    + ", AttributeDefinitions: " + attributes.keySet();
+            // Attribute types were parsed as S, N or B, and key types as HASH or RANGE, before.
+            case NOT_A_KEY_TYPE, UNKNOWN_KEY_TYPE -> throw new IllegalStateException(finding.toString());
+        };
     }
 
     private void deleteTable(Request request, JsonGenerator out) throws IOException {

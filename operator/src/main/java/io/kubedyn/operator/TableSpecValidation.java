@@ -3,6 +3,7 @@ package io.kubedyn.operator;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.kubedyn.core.KeySchemaRules;
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.KeySchemaElement;
@@ -168,35 +169,38 @@ public final class TableSpecValidation {
         problems.add("attribute " + name + " is defined but no key schema uses it"));
   }
 
+  /**
+   * The key-schema rules are core's ({@link KeySchemaRules}, the same the gateway's CreateTable
+   * applies); here every violation is worded for the Table's status.
+   */
   private static void checkKeySchema(String owner, List<KeySchemaElement> keySchema,
       Map<String, String> types, List<String> problems) {
-    if (keySchema == null) {
-      keySchema = List.of();
+    List<KeySchemaRules.Element> schema = new ArrayList<>();
+    for (KeySchemaElement key : keySchema == null ? List.<KeySchemaElement>of() : keySchema) {
+      schema.add(new KeySchemaRules.Element(key.getAttributeName(), key.getKeyType()));
     }
-    long hashKeys = keySchema.stream().filter(k -> KeySchemaElement.HASH.equals(k.getKeyType()))
-        .count();
-    long rangeKeys = keySchema.stream()
-        .filter(k -> KeySchemaElement.RANGE.equals(k.getKeyType())).count();
-    if (hashKeys != 1) {
-      problems.add("keySchema of " + owner + " needs exactly one HASH (partition) key, found "
-          + hashKeys);
-    }
-    if (rangeKeys > 1) {
-      problems.add("keySchema of " + owner + " allows at most one RANGE (sort) key, found "
-          + rangeKeys);
-    }
-    for (KeySchemaElement key : keySchema) {
-      String role = KeySchemaElement.RANGE.equals(key.getKeyType()) ? "sort key" : "partition key";
-      if (!KeySchemaElement.HASH.equals(key.getKeyType())
-          && !KeySchemaElement.RANGE.equals(key.getKeyType())) {
-        problems.add("keySchema of " + owner + ": key " + key.getAttributeName()
-            + " has keyType " + key.getKeyType() + "; it must be HASH or RANGE");
-      } else if (!types.containsKey(key.getAttributeName())) {
-        problems.add(role + " " + key.getAttributeName() + " of " + owner
-            + " is not in attributeDefinitions");
-      } else if (!isScalarKeyType(types.get(key.getAttributeName()))) {
-        problems.add(role + " " + key.getAttributeName() + " of " + owner + " has type "
-            + types.get(key.getAttributeName()) + "; keys must be of type S, N or B");
+    long hashKeys = schema.stream().filter(k -> KeySchemaRules.HASH.equals(k.keyType())).count();
+    for (KeySchemaRules.Finding finding : KeySchemaRules.check(schema, types)) {
+      KeySchemaRules.Element first = finding.elements().isEmpty() ? null : finding.elements().get(0);
+      String role = first != null && KeySchemaRules.RANGE.equals(first.keyType())
+          ? "sort key" : "partition key";
+      switch (finding.violation()) {
+        case TOO_MANY_HASH_KEYS, NO_HASH_KEY -> problems.add("keySchema of " + owner
+            + " needs exactly one HASH (partition) key, found " + hashKeys);
+        case TOO_MANY_RANGE_KEYS -> problems.add("keySchema of " + owner
+            + " allows at most one RANGE (sort) key, found " + finding.elements().size());
+        case UNKNOWN_KEY_TYPE -> problems.add("keySchema of " + owner + ": key "
+            + first.attributeName() + " has keyType " + first.keyType()
+            + "; it must be HASH or RANGE");
+        case HASH_KEY_NOT_FIRST -> problems.add("keySchema of " + owner
+            + " must list its HASH (partition) key first");
+        case SAME_ATTRIBUTE -> problems.add("keySchema of " + owner + " uses "
+            + first.attributeName() + " as both its HASH and its RANGE key");
+        case UNDEFINED_ATTRIBUTE -> finding.elements().forEach(key -> problems.add(
+            (KeySchemaRules.RANGE.equals(key.keyType()) ? "sort key" : "partition key") + " "
+                + key.attributeName() + " of " + owner + " is not in attributeDefinitions"));
+        case NOT_A_KEY_TYPE -> problems.add(role + " " + first.attributeName() + " of " + owner
+            + " has type " + types.get(first.attributeName()) + "; keys must be of type S, N or B");
       }
     }
   }
@@ -264,9 +268,6 @@ public final class TableSpecValidation {
     }
   }
 
-  private static boolean isScalarKeyType(String type) {
-    return "S".equals(type) || "N".equals(type) || "B".equals(type);
-  }
 
   private static <T> List<T> nullToEmpty(List<T> list) {
     return list == null ? List.of() : list;

@@ -41,6 +41,19 @@ class TableSpecValidationTest {
   }
 
   @Test
+  void hashKeyComesFirstAndIsNotAlsoTheSortKeyAsInCreateTable() {
+    Table table = Tables.music();
+    table.getSpec().setKeySchema(List.of(new KeySchemaElement("SongTitle", "RANGE"),
+        new KeySchemaElement("Artist", "HASH")));
+    assertThat(problems(table))
+        .containsExactly("keySchema of the table must list its HASH (partition) key first");
+    table.getSpec().setKeySchema(List.of(new KeySchemaElement("Artist", "HASH"),
+        new KeySchemaElement("Artist", "RANGE")));
+    assertThat(problems(table)).contains(
+        "keySchema of the table uses Artist as both its HASH and its RANGE key");
+  }
+
+  @Test
   void keyMissingFromAttributeDefinitionsIsRefused() {
     Table table = Tables.music();
     table.getSpec().setAttributeDefinitions(List.of(new AttributeDefinition("Artist", "S")));
