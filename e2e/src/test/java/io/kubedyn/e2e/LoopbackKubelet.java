@@ -2,7 +2,15 @@ package io.kubedyn.e2e;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
@@ -159,6 +167,7 @@ final class LoopbackKubelet implements AutoCloseable {
                 LOG.info("stopping pod {}: its StatefulSet is gone or scaled down", pod.name);
                 pod.process.close();
                 pods.remove(pod.name);
+                client.pods().inNamespace(namespace).withName(pod.name).delete();
             }
         }
         for (StatefulSet statefulSet : wanted.values()) {
@@ -185,12 +194,14 @@ final class LoopbackKubelet implements AutoCloseable {
             LOG.info("replacing pod {}: its template changed", name);
             pod.process.close();
             pods.remove(name);
+            client.pods().inNamespace(namespace).withName(name).delete();
             pod = null;
         }
         if (pod == null) {
             pod = new Pod(statefulSet, ordinal, subnet + "." + lastHost.incrementAndGet());
             pods.put(name, pod);
-            pod.process.start();
+            pod.startContainer();
+            publishPod(pod);
             return pod;
         }
         if (!pod.process.isAlive()) {
@@ -198,11 +209,15 @@ final class LoopbackKubelet implements AutoCloseable {
             Instant now = Instant.now();
             if (pod.diedAt == null) {
                 pod.diedAt = now;
+                pod.terminated = new ContainerStateTerminatedBuilder().withExitCode(1).withReason("Error")
+                        .withMessage(pod.terminationMessage()).withFinishedAt(now.toString()).build();
                 LOG.info("pod {} died; restarting it in {}", name, restartBackOff);
+                publishPodStatus(pod);
             } else if (now.isAfter(pod.diedAt.plus(restartBackOff))) {
                 pod.diedAt = null;
                 pod.restarts++;
-                pod.process.start();
+                pod.startContainer();
+                publishPodStatus(pod);
             }
             return pod;
         }
@@ -223,6 +238,40 @@ final class LoopbackKubelet implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * The Pod object, as the StatefulSet controller creates it (the template's labels, so the
+     * operator's pod informer finds it), and its container's state as the kubelet reports it.
+     */
+    private void publishPod(Pod pod) {
+        io.fabric8.kubernetes.api.model.Pod object = new PodBuilder()
+                .withNewMetadata().withName(pod.name).withNamespace(namespace)
+                .withLabels(pod.template.getMetadata().getLabels()).endMetadata()
+                .withNewSpec().withContainers(pod.container).endSpec()
+                .build();
+        client.pods().inNamespace(namespace).resource(object).createOr(NonDeletingOperation::update);
+        publishPodStatus(pod);
+    }
+
+    /**
+     * A running container, or one waiting in CrashLoopBackOff after it terminated; the last
+     * termination (with the container's termination message) stays in lastState, as a kubelet
+     * keeps it.
+     */
+    private void publishPodStatus(Pod pod) {
+        ContainerState state = pod.diedAt == null
+                ? new ContainerStateBuilder().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().build()
+                : new ContainerStateBuilder().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().build();
+        ContainerStatusBuilder container = new ContainerStatusBuilder().withName(pod.container.getName())
+                .withImage(pod.container.getImage()).withRestartCount(pod.restarts).withState(state);
+        if (pod.terminated != null) {
+            container.withNewLastState().withTerminated(pod.terminated).endLastState();
+        }
+        client.pods().inNamespace(namespace).withName(pod.name).editStatus(p -> {
+            p.setStatus(new PodStatusBuilder().withPodIP(pod.address).withContainerStatuses(container.build()).build());
+            return p;
+        });
     }
 
     private void reportStatus(StatefulSet statefulSet, int ready) {
@@ -289,6 +338,13 @@ final class LoopbackKubelet implements AutoCloseable {
         boolean ready;
         Instant diedAt;
         int restarts;
+        /** The container's last termination, as the kubelet reports it in lastState. */
+        ContainerStateTerminated terminated;
+        /**
+         * What the kubelet mounts at the container's terminationMessagePath: a file per pod, handed
+         * to the storage pod as {@code kubedyn.storage.termination-log}.
+         */
+        final Path terminationLog;
 
         Pod(StatefulSet owner, int ordinal, String address) throws IOException {
             this.statefulSet = owner.getMetadata().getName();
@@ -302,6 +358,7 @@ final class LoopbackKubelet implements AutoCloseable {
                         + " container per pod, the template has " + containers);
             }
             this.container = containers.get(0);
+            this.terminationLog = workDir.resolve("termination").resolve(name);
             this.process = new PackagedService(name, "storage-pod", List.of(), environment(owner),
                     workDir.resolve("logs").resolve(name + ".log"));
         }
@@ -327,6 +384,7 @@ final class LoopbackKubelet implements AutoCloseable {
             }
             // The pod's own network namespace: its container ports on its own address.
             environment.put("QUARKUS_HTTP_HOST", address);
+            environment.put("KUBEDYN_STORAGE_TERMINATION_LOG", terminationLog.toAbsolutePath().toString());
             environment.put("QUARKUS_GRPC_SERVER_HOST", address);
             return environment;
         }
@@ -358,6 +416,23 @@ final class LoopbackKubelet implements AutoCloseable {
                 }
             }
             return value;
+        }
+
+        /** Starts the container with an empty termination-message file, as each container start gets. */
+        void startContainer() throws IOException, InterruptedException {
+            Files.createDirectories(terminationLog.getParent());
+            Files.writeString(terminationLog, "");
+            process.start();
+        }
+
+        /** What the container wrote to its termination-message file, or null if nothing. */
+        String terminationMessage() {
+            try {
+                String message = Files.readString(terminationLog);
+                return message.isBlank() ? null : message;
+            } catch (IOException e) {
+                return null;
+            }
         }
 
         int port(String nameOrNumber) {

@@ -52,10 +52,35 @@ public final class KubernetesShardMaps implements ShardMapSource {
         }
         Parsed entry = parsed.get(name);
         if (entry == null || entry.resource() != resource.get()) {
-            entry = new Parsed(resource.get(), shardMapOf(resource.get()));
+            Optional<ShardMap> map = shardMapOf(resource.get());
+            if (map.isEmpty() && entry != null && entry.map().isPresent()
+                    && statusLost(entry.resource(), entry.map().get(), resource.get())) {
+                map = entry.map();
+            }
+            entry = new Parsed(resource.get(), map);
             parsed.put(name, entry);
         }
         return entry.map();
+    }
+
+    /**
+     * Whether the same Table (same uid) lost the status it was served by rather than changed
+     * what it says: no status, or one being rebuilt by the operator (no phase yet, or
+     * Provisioning) that publishes no map or the same ranges again. A restore from a backup of
+     * the resources drops status; the shards still hold their ranges, so the table is served by
+     * its last map meanwhile instead of answering "not found" until the operator republishes.
+     */
+    private static boolean statusLost(Table before, ShardMap servedBy, Table after) {
+        if (!java.util.Objects.equals(before.getMetadata().getUid(), after.getMetadata().getUid())) {
+            return false;
+        }
+        TableStatus status = after.getStatus();
+        if (status == null) {
+            return true;
+        }
+        boolean rebuilding = status.getPhase() == null || TableStatus.PHASE_PROVISIONING.equals(status.getPhase());
+        Optional<ShardMap> republished = published(after);
+        return rebuilding && (republished.isEmpty() || republished.get().equals(servedBy));
     }
 
     /**
@@ -64,8 +89,16 @@ public final class KubernetesShardMaps implements ShardMapSource {
      * once (never route by a partial map).
      */
     public static Optional<ShardMap> shardMapOf(Table table) {
+        if (table.getStatus() == null || !serving(table.getStatus().getPhase())) {
+            return Optional.empty();
+        }
+        return published(table);
+    }
+
+    /** The complete map the status publishes, whatever the phase; empty when there is none. */
+    private static Optional<ShardMap> published(Table table) {
         if (table.getStatus() == null || table.getStatus().getShardMap() == null
-                || table.getStatus().getShardMap().isEmpty() || !serving(table.getStatus().getPhase())) {
+                || table.getStatus().getShardMap().isEmpty()) {
             return Optional.empty();
         }
         List<ShardMap.Shard> shards = new ArrayList<>();

@@ -78,6 +78,46 @@ class KubernetesShardMapsTest {
     }
 
     @Test
+    void aServedTableWhoseStatusIsLostKeepsItsLastMapUntilTheOperatorPublishesAgain() throws Exception {
+        try (KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1)) {
+            KubernetesShardMaps maps = new KubernetesShardMaps(tables);
+            Table served = client.resources(Table.class).inNamespace("kubedyn").resource(table("ledger", 2)).create();
+            await(() -> routable(maps, "ledger"));
+            ShardMap before = maps.forTable("ledger");
+
+            // A restore from a backup of the resources: the same Table, its status gone.
+            client.resources(Table.class).inNamespace("kubedyn").withName("ledger").editStatus(t -> {
+                t.setStatus(new TableStatus());
+                return t;
+            });
+            await(() -> tables.cached("ledger").map(t -> t.getStatus() == null || t.getStatus().getShardMap().isEmpty())
+                    .orElse(false));
+            assertThat(maps.forTable("ledger")).as("still served by the map its shards hold").isEqualTo(before);
+
+            // The operator rebuilding: Provisioning with the same ranges keeps it served too.
+            Table rebuilding = table("ledger", 2);
+            rebuilding.getStatus().setPhase(TableStatus.PHASE_PROVISIONING);
+            client.resources(Table.class).inNamespace("kubedyn").withName("ledger").editStatus(t -> {
+                t.setStatus(rebuilding.getStatus());
+                return t;
+            });
+            await(() -> tables.cached("ledger").map(t -> t.getStatus() != null && !t.getStatus().getShardMap().isEmpty())
+                    .orElse(false));
+            assertThat(maps.forTable("ledger")).isEqualTo(before);
+
+            // A Failed table is not served, whatever it was before.
+            client.resources(Table.class).inNamespace("kubedyn").withName("ledger").editStatus(t -> {
+                TableStatus failed = table("ledger", 2).getStatus();
+                failed.setPhase(TableStatus.PHASE_FAILED);
+                t.setStatus(failed);
+                return t;
+            });
+            await(() -> !routable(maps, "ledger"));
+            assertThat(served.getMetadata().getUid()).isNotNull();
+        }
+    }
+
+    @Test
     void aShardMapPublishedAfterTheTableWasCreatedIsRoutedByOnceTheInformerSeesIt() throws Exception {
         try (KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1)) {
             KubernetesShardMaps maps = new KubernetesShardMaps(tables);
