@@ -17,10 +17,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -50,88 +48,70 @@ class BatchPartialFailureIT {
 
     @Test
     void aDownShardsPartIsUnprocessedAndTheRetryLoopCompletesTheBatchWhenItIsBack() throws Exception {
-        List<StoragePodProcess> pods = new ArrayList<>();
-        try {
-            LoopbackPorts ports = new LoopbackPorts();
-            for (int i = 0; i < SHARDS; i++) {
-                pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, SHARDS, ports));
+        try (PackagedCluster cluster = new PackagedCluster(data, SHARDS)) {
+            List<StoragePodProcess> pods = cluster.pods;
+            DynamoDbClient dynamo = cluster.dynamo;
+            cluster.createTable("Batch");
+            List<WriteRequest> writes = new ArrayList<>();
+            Set<String> onDownShard = new HashSet<>();
+            for (int i = 0; i < 25; i++) {
+                String id = "item-" + i;
+                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
+                        "id", AttributeValue.fromS(id), "n", AttributeValue.fromN(Integer.toString(i)))).build()).build());
+                if (shardOf(id) == DOWN) {
+                    onDownShard.add(id);
+                }
             }
-            for (StoragePodProcess pod : pods) {
-                pod.start();
-            }
-            String shards = String.join(",", pods.stream().map(StoragePodProcess::address).toList());
-            try (ServerProcess gateway = new ServerProcess(data.resolve("gateway"), List.of("-Dkubedyn.backend=cluster",
-                    "-Dkubedyn.cluster.shards=" + shards, "-Dkubedyn.cluster.request-timeout=2s")).start();
-                 DynamoDbClient dynamo = DynamoDbClients.at(gateway.endpoint())) {
-                dynamo.createTable(b -> b.tableName("Batch")
-                        .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-                        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
-                        .billingMode("PAY_PER_REQUEST"));
-                List<WriteRequest> writes = new ArrayList<>();
-                Set<String> onDownShard = new HashSet<>();
-                for (int i = 0; i < 25; i++) {
-                    String id = "item-" + i;
-                    writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
-                            "id", AttributeValue.fromS(id), "n", AttributeValue.fromN(Integer.toString(i)))).build()).build());
-                    if (shardOf(id) == DOWN) {
-                        onDownShard.add(id);
-                    }
-                }
-                assertThat(onDownShard).as("the batch spans the down shard").isNotEmpty().hasSizeLessThan(25);
+            assertThat(onDownShard).as("the batch spans the down shard").isNotEmpty().hasSizeLessThan(25);
 
-                pods.get(DOWN).kill();
-                BatchWriteItemResponse first = dynamo.batchWriteItem(b -> b.requestItems(Map.of("Batch", writes)));
-                List<WriteRequest> unprocessed = first.unprocessedItems().getOrDefault("Batch", List.of());
-                assertThat(unprocessed).as("exactly the down shard's writes are unprocessed")
-                        .extracting(w -> id(w.putRequest().item()))
-                        .containsExactlyInAnyOrderElementsOf(onDownShard);
-                for (WriteRequest write : writes) {
-                    String id = id(write.putRequest().item());
-                    if (!onDownShard.contains(id)) {
-                        assertThat(dynamo.getItem(b -> b.tableName("Batch").key(key(id))).item())
-                                .as("the other shards' writes stand").containsEntry("id", AttributeValue.fromS(id));
-                    }
-                }
-                List<Map<String, AttributeValue>> keys = writes.stream().map(w -> key(id(w.putRequest().item()))).toList();
-                BatchGetItemResponse read = dynamo.batchGetItem(b -> b.requestItems(Map.of("Batch",
-                        KeysAndAttributes.builder().keys(keys).build())));
-                assertThat(read.responses().get("Batch")).hasSize(25 - onDownShard.size());
-                assertThat(read.unprocessedKeys().get("Batch").keys()).extracting(k -> k.get("id").s())
-                        .containsExactlyInAnyOrderElementsOf(onDownShard);
-
-                // The shard comes back while the client's retry loop is resending.
-                CompletableFuture<Void> restart = CompletableFuture.runAsync(() -> {
-                    try {
-                        Thread.sleep(1_000);
-                        pods.get(DOWN).start();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                Map<String, List<WriteRequest>> pending = first.unprocessedItems();
-                Duration backoff = Duration.ofMillis(100);
-                Instant deadline = Instant.now().plusSeconds(60);
-                while (!pending.isEmpty() && Instant.now().isBefore(deadline)) {
-                    Thread.sleep(backoff.toMillis());
-                    backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
-                            : backoff.multipliedBy(2);
-                    Map<String, List<WriteRequest>> resend = pending;
-                    try {
-                        pending = dynamo.batchWriteItem(b -> b.requestItems(resend)).unprocessedItems();
-                    } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
-                        assertThat(e.statusCode()).as("a batch nothing of which could be done is retryable").isEqualTo(500);
-                    }
-                }
-                restart.get();
-                assertThat(pending).as("the retry loop completed the batch").isEmpty();
-                for (String id : onDownShard) {
+            pods.get(DOWN).kill();
+            BatchWriteItemResponse first = dynamo.batchWriteItem(b -> b.requestItems(Map.of("Batch", writes)));
+            List<WriteRequest> unprocessed = first.unprocessedItems().getOrDefault("Batch", List.of());
+            assertThat(unprocessed).as("exactly the down shard's writes are unprocessed")
+                    .extracting(w -> id(w.putRequest().item()))
+                    .containsExactlyInAnyOrderElementsOf(onDownShard);
+            for (WriteRequest write : writes) {
+                String id = id(write.putRequest().item());
+                if (!onDownShard.contains(id)) {
                     assertThat(dynamo.getItem(b -> b.tableName("Batch").key(key(id))).item())
-                            .containsEntry("id", AttributeValue.fromS(id));
+                            .as("the other shards' writes stand").containsEntry("id", AttributeValue.fromS(id));
                 }
             }
-        } finally {
-            for (StoragePodProcess pod : pods) {
-                pod.close();
+            List<Map<String, AttributeValue>> keys = writes.stream().map(w -> key(id(w.putRequest().item()))).toList();
+            BatchGetItemResponse read = dynamo.batchGetItem(b -> b.requestItems(Map.of("Batch",
+                    KeysAndAttributes.builder().keys(keys).build())));
+            assertThat(read.responses().get("Batch")).hasSize(25 - onDownShard.size());
+            assertThat(read.unprocessedKeys().get("Batch").keys()).extracting(k -> k.get("id").s())
+                    .containsExactlyInAnyOrderElementsOf(onDownShard);
+
+            // The shard comes back while the client's retry loop is resending.
+            CompletableFuture<Void> restart = CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(1_000);
+                    pods.get(DOWN).start();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Map<String, List<WriteRequest>> pending = first.unprocessedItems();
+            Duration backoff = Duration.ofMillis(100);
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (!pending.isEmpty() && Instant.now().isBefore(deadline)) {
+                Thread.sleep(backoff.toMillis());
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
+                        : backoff.multipliedBy(2);
+                Map<String, List<WriteRequest>> resend = pending;
+                try {
+                    pending = dynamo.batchWriteItem(b -> b.requestItems(resend)).unprocessedItems();
+                } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
+                    assertThat(e.statusCode()).as("a batch nothing of which could be done is retryable").isEqualTo(500);
+                }
+            }
+            restart.get();
+            assertThat(pending).as("the retry loop completed the batch").isEmpty();
+            for (String id : onDownShard) {
+                assertThat(dynamo.getItem(b -> b.tableName("Batch").key(key(id))).item())
+                        .containsEntry("id", AttributeValue.fromS(id));
             }
         }
     }

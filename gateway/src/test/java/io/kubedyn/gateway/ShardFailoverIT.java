@@ -21,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * kill -9 of one of three storage pods in the middle of a write load, with the packaged gateway
@@ -50,107 +48,91 @@ class ShardFailoverIT {
 
     @Test
     void acknowledgedWritesSurviveKillNineOfAShardAndOnlyThatShardsKeysFailRetryablyMeanwhile() throws Exception {
-        List<StoragePodProcess> pods = new ArrayList<>();
         ExecutorService writers = Executors.newFixedThreadPool(4);
-        try {
-            LoopbackPorts ports = new LoopbackPorts();
-            for (int i = 0; i < SHARDS; i++) {
-                pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, SHARDS, ports));
-            }
-            for (StoragePodProcess pod : pods) {
-                pod.start();
-            }
-            String shards = String.join(",", pods.stream().map(StoragePodProcess::address).toList());
-            try (ServerProcess gateway = new ServerProcess(data.resolve("gateway"), List.of("-Dkubedyn.backend=cluster",
-                    "-Dkubedyn.cluster.shards=" + shards, "-Dkubedyn.cluster.request-timeout=2s")).start();
-                 DynamoDbClient dynamo = DynamoDbClients.at(gateway.endpoint())) {
-                dynamo.createTable(b -> b.tableName("Load")
-                        .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-                        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
-                        .billingMode("PAY_PER_REQUEST"));
+        try (PackagedCluster cluster = new PackagedCluster(data, SHARDS)) {
+            List<StoragePodProcess> pods = cluster.pods;
+            ServerProcess gateway = cluster.gateway();
+            DynamoDbClient dynamo = cluster.dynamo;
+            cluster.createTable("Load");
 
-                Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
-                Queue<Failure> failures = new ConcurrentLinkedQueue<>();
-                AtomicBoolean victimDown = new AtomicBoolean();
-                AtomicInteger othersServedWhileDown = new AtomicInteger();
-                AtomicBoolean victimBack = new AtomicBoolean();
-                AtomicInteger victimServedWhenBack = new AtomicInteger();
-                AtomicBoolean stop = new AtomicBoolean();
-                List<Future<?>> load = new ArrayList<>();
-                for (int w = 0; w < 4; w++) {
-                    int writer = w;
-                    load.add(writers.submit(() -> {
-                        try (DynamoDbClient client = DynamoDbClients.at(gateway.endpoint())) {
-                            for (int n = 0; n < 20_000 && !stop.get(); n++) {
-                                String id = "w" + writer + "-" + n;
-                                boolean down = victimDown.get();
-                                try {
-                                    client.putItem(b -> b.tableName("Load").item(Map.of("id", AttributeValue.fromS(id),
-                                            "n", AttributeValue.fromN(Integer.toString(writer)))));
-                                    acknowledged.add(id);
-                                    if (down && victimDown.get() && shardOf(id) != VICTIM) {
-                                        othersServedWhileDown.incrementAndGet();
-                                    }
-                                    if (victimBack.get() && shardOf(id) == VICTIM) {
-                                        victimServedWhenBack.incrementAndGet();
-                                    }
-                                } catch (DynamoDbException e) {
-                                    failures.add(new Failure(id, e.statusCode(), e.awsErrorDetails().errorCode()));
+            Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
+            Queue<Failure> failures = new ConcurrentLinkedQueue<>();
+            AtomicBoolean victimDown = new AtomicBoolean();
+            AtomicInteger othersServedWhileDown = new AtomicInteger();
+            AtomicBoolean victimBack = new AtomicBoolean();
+            AtomicInteger victimServedWhenBack = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Future<?>> load = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                load.add(writers.submit(() -> {
+                    try (DynamoDbClient client = DynamoDbClients.at(gateway.endpoint())) {
+                        for (int n = 0; n < 20_000 && !stop.get(); n++) {
+                            String id = "w" + writer + "-" + n;
+                            boolean down = victimDown.get();
+                            try {
+                                client.putItem(b -> b.tableName("Load").item(Map.of("id", AttributeValue.fromS(id),
+                                        "n", AttributeValue.fromN(Integer.toString(writer)))));
+                                acknowledged.add(id);
+                                if (down && victimDown.get() && shardOf(id) != VICTIM) {
+                                    othersServedWhileDown.incrementAndGet();
                                 }
+                                if (victimBack.get() && shardOf(id) == VICTIM) {
+                                    victimServedWhenBack.incrementAndGet();
+                                }
+                            } catch (DynamoDbException e) {
+                                failures.add(new Failure(id, e.statusCode(), e.awsErrorDetails().errorCode()));
                             }
                         }
-                        return null;
-                    }));
-                }
-
-                Thread.sleep(1_500);
-                pods.get(VICTIM).kill();
-                victimDown.set(true);
-                String victimKey = firstIdOn(VICTIM);
-                DynamoDbException whileDown = null;
-                try {
-                    dynamo.getItem(b -> b.tableName("Load").key(key(victimKey)));
-                } catch (DynamoDbException e) {
-                    whileDown = e;
-                }
-                Thread.sleep(2_000);
-                victimDown.set(false);
-                pods.get(VICTIM).start();
-                victimBack.set(true);
-                Thread.sleep(1_500);
-                stop.set(true);
-                for (Future<?> f : load) {
-                    f.get();
-                }
-
-                assertThat(whileDown).as("a read of the dead shard's key fails").isNotNull();
-                assertThat(whileDown.statusCode()).isEqualTo(500);
-                // HTTP 500 InternalServerError is in every AWS SDK's retryable set.
-                assertThat(whileDown.awsErrorDetails().errorCode()).isEqualTo("InternalServerError");
-                assertThat(othersServedWhileDown.get()).as("writes to the other shards while one is down").isPositive();
-                assertThat(failures).as("failed writes").isNotEmpty().allSatisfy(f -> {
-                    assertThat(shardOf(f.id())).isEqualTo(VICTIM);
-                    assertThat(f.status()).isEqualTo(500);
-                    assertThat(f.code()).isEqualTo("InternalServerError");
-                });
-                assertThat(acknowledged.stream().filter(id -> shardOf(id) == VICTIM).count())
-                        .as("acknowledged writes on the victim shard").isPositive();
-                assertThat(victimServedWhenBack.get()).as("writes to the victim shard once it is back").isPositive();
-
-                // Back up: the victim's range serves again, and every acknowledged write is there.
-                awaitServing(dynamo, victimKey);
-                for (String id : acknowledged) {
-                    Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName("Load").key(key(id))).item();
-                    if (!item.containsKey("id")) {
-                        fail("acknowledged write " + id + " (shard " + shardOf(id) + ") is lost");
                     }
+                    return null;
+                }));
+            }
+
+            Thread.sleep(1_500);
+            pods.get(VICTIM).kill();
+            victimDown.set(true);
+            String victimKey = firstIdOn(VICTIM);
+            DynamoDbException whileDown = null;
+            try {
+                dynamo.getItem(b -> b.tableName("Load").key(key(victimKey)));
+            } catch (DynamoDbException e) {
+                whileDown = e;
+            }
+            Thread.sleep(2_000);
+            victimDown.set(false);
+            pods.get(VICTIM).start();
+            victimBack.set(true);
+            Thread.sleep(1_500);
+            stop.set(true);
+            for (Future<?> f : load) {
+                f.get();
+            }
+
+            assertThat(whileDown).as("a read of the dead shard's key fails").isNotNull();
+            assertThat(whileDown.statusCode()).isEqualTo(500);
+            // HTTP 500 InternalServerError is in every AWS SDK's retryable set.
+            assertThat(whileDown.awsErrorDetails().errorCode()).isEqualTo("InternalServerError");
+            assertThat(othersServedWhileDown.get()).as("writes to the other shards while one is down").isPositive();
+            assertThat(failures).as("failed writes").isNotEmpty().allSatisfy(f -> {
+                assertThat(shardOf(f.id())).isEqualTo(VICTIM);
+                assertThat(f.status()).isEqualTo(500);
+                assertThat(f.code()).isEqualTo("InternalServerError");
+            });
+            assertThat(acknowledged.stream().filter(id -> shardOf(id) == VICTIM).count())
+                    .as("acknowledged writes on the victim shard").isPositive();
+            assertThat(victimServedWhenBack.get()).as("writes to the victim shard once it is back").isPositive();
+
+            // Back up: the victim's range serves again, and every acknowledged write is there.
+            awaitServing(dynamo, victimKey);
+            for (String id : acknowledged) {
+                Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName("Load").key(key(id))).item();
+                if (!item.containsKey("id")) {
+                    fail("acknowledged write " + id + " (shard " + shardOf(id) + ") is lost");
                 }
             }
         } finally {
             writers.shutdownNow();
-            for (StoragePodProcess pod : pods) {
-                pod.close();
-            }
         }
     }
 
