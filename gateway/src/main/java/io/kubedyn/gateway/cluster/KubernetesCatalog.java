@@ -6,7 +6,9 @@ import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableDefinitions;
 import io.kubedyn.gateway.TableCatalog;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tables as the namespace's {@code Table} resources say, read from the gateway's one informer
@@ -23,6 +25,15 @@ import java.util.Optional;
 public final class KubernetesCatalog implements TableCatalog {
     private final KubernetesTables resources;
     private final KubernetesShardMaps maps;
+    /**
+     * Each table's definition as read from the cached resource it came from: the informer
+     * replaces a cached object on every change and never edits one, so the same object means the
+     * same definition, mapped once per change rather than once per request.
+     */
+    private final Map<String, Mapped> definitions = new ConcurrentHashMap<>();
+
+    private record Mapped(Table resource, TableDefinition definition) {
+    }
 
     public KubernetesCatalog(KubernetesTables resources) {
         this.resources = resources;
@@ -31,7 +42,17 @@ public final class KubernetesCatalog implements TableCatalog {
 
     @Override
     public Optional<TableDefinition> table(String name) {
-        return maps.routable(name).flatMap(map -> resources.cached(name)).map(TableDefinitions::of);
+        return maps.routable(name).flatMap(map -> resources.cached(name)).map(this::definitionOf);
+    }
+
+    private TableDefinition definitionOf(Table resource) {
+        String name = resource.getMetadata().getName();
+        Mapped mapped = definitions.get(name);
+        if (mapped == null || mapped.resource() != resource) {
+            mapped = new Mapped(resource, TableDefinitions.of(resource));
+            definitions.put(name, mapped);
+        }
+        return mapped.definition();
     }
 
     @Override
@@ -40,7 +61,7 @@ public final class KubernetesCatalog implements TableCatalog {
     }
 
     private TableDescription described(Table resource) {
-        TableDefinition table = TableDefinitions.of(resource);
+        TableDefinition table = definitionOf(resource);
         if (KubernetesTables.deleting(resource)) {
             return new TableDescription(table, "DELETING");
         }
@@ -50,7 +71,9 @@ public final class KubernetesCatalog implements TableCatalog {
     /** Every Table of the namespace, also those CREATING or DELETING, as DynamoDB lists them. */
     @Override
     public List<String> names() {
-        return resources.cachedAll().stream().map(t -> t.getMetadata().getName()).toList();
+        List<String> names = resources.cachedAll().stream().map(t -> t.getMetadata().getName()).toList();
+        definitions.keySet().retainAll(names);  // forget tables deleted since they were last read
+        return names;
     }
 
     @Override
