@@ -17,6 +17,11 @@ public class DynamoDbException extends RuntimeException {
         return new DynamoDbException(DynamoDbError.VALIDATION, message);
     }
 
+    /** DynamoDB's answer for a table that does not exist (or takes no requests: not ACTIVE). */
+    public static DynamoDbException tableNotFound(String name) {
+        return resourceNotFound("Requested resource not found: Table: " + name + " not found");
+    }
+
     public static DynamoDbException resourceNotFound(String message) {
         return new DynamoDbException(DynamoDbError.RESOURCE_NOT_FOUND, message);
     }

@@ -26,8 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.IntFunction;
+import java.util.function.ToLongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -113,28 +115,12 @@ public final class ShardRouter {
 
     /** The items of every key, each shard's keys read in one call, all shards in parallel. */
     public BatchRead getAll(List<TableKey> keys) {
-        Map<String, List<Integer>> byShard = byShard(keys.size(),
-                i -> address(keys.get(i).table(), keys.get(i).key().hash()));
-        Map<String, CompletableFuture<List<Map<String, AttributeValue>>>> pending = new LinkedHashMap<>();
-        byShard.forEach((address, at) -> pending.put(address, stores.apply(address).getAll(pick(keys, at))));
         List<Map<String, AttributeValue>> items = new ArrayList<>(Collections.nCopies(keys.size(), null));
-        BitSet unprocessed = new BitSet();
-        RuntimeException failure = null;
-        for (Map.Entry<String, CompletableFuture<List<Map<String, AttributeValue>>>> e : pending.entrySet()) {
-            List<Integer> at = byShard.get(e.getKey());
-            try {
-                List<Map<String, AttributeValue>> read = join(e.getValue());
-                for (int j = 0; j < at.size(); j++) {
-                    items.set(at.get(j), read.get(j));
-                }
-            } catch (DynamoDbException ex) {
-                failure = unprocessedOrThrow(ex, e.getKey(), keys.get(at.get(0)).table());
-                at.forEach(unprocessed::set);
+        BitSet unprocessed = fanOut(keys, TableKey::table, key -> key.key().hash(), StoreClient::getAll, (at, read) -> {
+            for (int j = 0; j < at.size(); j++) {
+                items.set(at.get(j), read.get(j));
             }
-        }
-        if (unprocessed.cardinality() == keys.size() && failure != null) {
-            throw failure;
-        }
+        });
         return new BatchRead(items, unprocessed);
     }
 
@@ -144,22 +130,38 @@ public final class ShardRouter {
      * none of that shard's writes happened, and all of the others' did.
      */
     public BitSet writeAll(List<TableWrite> writes) {
-        Map<String, List<Integer>> byShard = byShard(writes.size(),
-                i -> address(writes.get(i).table(), writes.get(i).key().hash()));
-        Map<String, CompletableFuture<Void>> pending = new LinkedHashMap<>();
-        byShard.forEach((address, at) -> pending.put(address, stores.apply(address).writeAll(pick(writes, at))));
+        return fanOut(writes, TableWrite::table, write -> write.key().hash(), StoreClient::writeAll, (at, done) -> {
+        });
+    }
+
+    /**
+     * Sends each shard its part of {@code entries} in one call, all shards in parallel, and hands
+     * each reply, with the positions of its part, to {@code onReply}. Answers the positions of the
+     * parts whose shard could not answer (a retryable InternalServerError): those are left
+     * undone. Fails when no shard could do anything, or with any other error.
+     */
+    private <E, R> BitSet fanOut(List<E> entries, Function<E, TableDefinition> tableOf, ToLongFunction<E> hashOf,
+                                 BiFunction<StoreClient, List<E>, CompletableFuture<R>> call,
+                                 BiConsumer<List<Integer>, R> onReply) {
+        Map<String, List<Integer>> byShard = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            E entry = entries.get(i);
+            byShard.computeIfAbsent(address(tableOf.apply(entry), hashOf.applyAsLong(entry)), a -> new ArrayList<>()).add(i);
+        }
+        Map<String, CompletableFuture<R>> pending = new LinkedHashMap<>();
+        byShard.forEach((address, at) -> pending.put(address, call.apply(stores.apply(address), pick(entries, at))));
         BitSet unprocessed = new BitSet();
         RuntimeException failure = null;
-        for (Map.Entry<String, CompletableFuture<Void>> e : pending.entrySet()) {
+        for (Map.Entry<String, CompletableFuture<R>> e : pending.entrySet()) {
             List<Integer> at = byShard.get(e.getKey());
             try {
-                join(e.getValue());
+                onReply.accept(at, join(e.getValue()));
             } catch (DynamoDbException ex) {
-                failure = unprocessedOrThrow(ex, e.getKey(), writes.get(at.get(0)).table());
+                failure = unprocessedOrThrow(ex, e.getKey(), tableOf.apply(entries.get(at.get(0))));
                 at.forEach(unprocessed::set);
             }
         }
-        if (unprocessed.cardinality() == writes.size() && failure != null) {
+        if (unprocessed.cardinality() == entries.size() && failure != null) {
             throw failure;
         }
         return unprocessed;
@@ -191,15 +193,6 @@ public final class ShardRouter {
 
     private String address(TableDefinition table, long hash) {
         return catalog.shards(table).shardFor(hash).address();
-    }
-
-    /** The positions 0..count-1 grouped by the address of the shard that owns each. */
-    private static Map<String, List<Integer>> byShard(int count, IntFunction<String> addressOf) {
-        Map<String, List<Integer>> byShard = new LinkedHashMap<>();
-        for (int i = 0; i < count; i++) {
-            byShard.computeIfAbsent(addressOf.apply(i), a -> new ArrayList<>()).add(i);
-        }
-        return byShard;
     }
 
     private static <T> List<T> pick(List<T> all, List<Integer> at) {

@@ -111,7 +111,7 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
             throw unavailable;
         }
         if (deleted == null) {
-            throw TableCatalog.notFound(name);
+            throw DynamoDbException.tableNotFound(name);
         }
         return deleted;
     }

@@ -27,7 +27,7 @@ public interface TableCatalog {
 
     /** The served table's definition, or DynamoDB's ResourceNotFoundException. */
     default TableDefinition requireTable(String name) {
-        return table(name).orElseThrow(() -> notFound(name));
+        return table(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
     }
 
     /** DescribeTable: the table and its status (also CREATING or DELETING), or empty when there is none. */
@@ -45,9 +45,5 @@ public interface TableCatalog {
      */
     default Optional<TableDefinition> refresh(TableDefinition stale) {
         return table(stale.name());
-    }
-
-    static DynamoDbException notFound(String name) {
-        return DynamoDbException.resourceNotFound("Requested resource not found: Table: " + name + " not found");
     }
 }

@@ -184,7 +184,7 @@ final class TableOperations {
 
     private void describeTable(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
-        TableCatalog.TableDescription table = plane.catalog().describe(name).orElseThrow(() -> TableCatalog.notFound(name));
+        TableCatalog.TableDescription table = plane.catalog().describe(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
         long itemCount = table.status().equals("ACTIVE") ? plane.router().estimatedItemCount(table.definition()) : 0;
         out.writeStartObject();
         out.writeFieldName("Table");

@@ -228,8 +228,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             synchronized (ddlLock) {
                 OpenTable current = tables.get(table.name());
                 if (current == null) {
-                    throw DynamoDbException.resourceNotFound("Requested resource not found: Table: " + table.name()
-                            + " not found");
+                    throw DynamoDbException.tableNotFound(table.name());
                 }
                 try (WriteBatch batch = new WriteBatch()) {
                     batch.put(catalogFamily, metadataKey(FAMILY_PREFIX + table.name()), current.family().getName());
@@ -250,7 +249,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             synchronized (ddlLock) {
                 OpenTable table = tables.get(name);
                 if (table == null) {
-                    throw notFound(name);
+                    throw DynamoDbException.tableNotFound(name);
                 }
                 try (WriteBatch batch = new WriteBatch()) {
                     batch.delete(catalogFamily, catalogKey(name));
@@ -334,13 +333,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private OpenTable table(TableDefinition definition) {
         OpenTable table = tables.get(definition.name());
         if (table == null || !table.definition().tableId().equals(definition.tableId())) {
-            throw notFound(definition.name());
+            throw DynamoDbException.tableNotFound(definition.name());
         }
         return table;
-    }
-
-    private static DynamoDbException notFound(String name) {
-        return DynamoDbException.resourceNotFound("Requested resource not found: Table: " + name + " not found");
     }
 
     private static byte[] catalogKey(String table) {
@@ -408,32 +403,44 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         });
     }
 
+    /** {@link #readAll}, already done: a store in this process answers at once. */
     @Override
     public CompletableFuture<List<Map<String, AttributeValue>>> getAll(List<TableKey> keys) {
         try {
-            return CompletableFuture.completedFuture(open(() -> {
-                List<Map<String, AttributeValue>> items = new ArrayList<>(keys.size());
-                for (TableKey key : keys) {
-                    items.add(read(table(key.table()), key.key()));
-                }
-                return items;
-            }));
+            return CompletableFuture.completedFuture(readAll(keys));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
+    /** {@link #writeBatch}, already done. */
     @Override
     public CompletableFuture<Void> writeAll(List<TableWrite> writes) {
         try {
-            open(() -> {
-                applyBatch(writes);
-                return null;
-            });
+            writeBatch(writes);
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** The items of {@code keys} (null where there is none), in the order asked. */
+    public List<Map<String, AttributeValue>> readAll(List<TableKey> keys) {
+        return open(() -> {
+            List<Map<String, AttributeValue>> items = new ArrayList<>(keys.size());
+            for (TableKey key : keys) {
+                items.add(read(table(key.table()), key.key()));
+            }
+            return items;
+        });
+    }
+
+    /** Applies every write together: one WriteBatch, one WAL sync, all or none. */
+    public void writeBatch(List<TableWrite> writes) {
+        open(() -> {
+            applyBatch(writes);
+            return null;
+        });
     }
 
     /**

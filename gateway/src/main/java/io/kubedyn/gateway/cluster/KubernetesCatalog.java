@@ -6,9 +6,7 @@ import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableDefinitions;
 import io.kubedyn.gateway.TableCatalog;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tables as the namespace's {@code Table} resources say, read from the gateway's one informer
@@ -25,15 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class KubernetesCatalog implements TableCatalog {
     private final KubernetesTables resources;
     private final KubernetesShardMaps maps;
-    /**
-     * Each table's definition as read from the cached resource it came from: the informer
-     * replaces a cached object on every change and never edits one, so the same object means the
-     * same definition, mapped once per change rather than once per request.
-     */
-    private final Map<String, Mapped> definitions = new ConcurrentHashMap<>();
-
-    private record Mapped(Table resource, TableDefinition definition) {
-    }
 
     public KubernetesCatalog(KubernetesTables resources) {
         this.resources = resources;
@@ -42,17 +31,7 @@ public final class KubernetesCatalog implements TableCatalog {
 
     @Override
     public Optional<TableDefinition> table(String name) {
-        return maps.routable(name).flatMap(map -> resources.cached(name)).map(this::definitionOf);
-    }
-
-    private TableDefinition definitionOf(Table resource) {
-        String name = resource.getMetadata().getName();
-        Mapped mapped = definitions.get(name);
-        if (mapped == null || mapped.resource() != resource) {
-            mapped = new Mapped(resource, TableDefinitions.of(resource));
-            definitions.put(name, mapped);
-        }
-        return mapped.definition();
+        return maps.servedDefinition(name);
     }
 
     @Override
@@ -61,7 +40,7 @@ public final class KubernetesCatalog implements TableCatalog {
     }
 
     private TableDescription described(Table resource) {
-        TableDefinition table = definitionOf(resource);
+        TableDefinition table = TableDefinitions.of(resource);
         if (KubernetesTables.deleting(resource)) {
             return new TableDescription(table, "DELETING");
         }
@@ -71,9 +50,7 @@ public final class KubernetesCatalog implements TableCatalog {
     /** Every Table of the namespace, also those CREATING or DELETING, as DynamoDB lists them. */
     @Override
     public List<String> names() {
-        List<String> names = resources.cachedAll().stream().map(t -> t.getMetadata().getName()).toList();
-        definitions.keySet().retainAll(names);  // forget tables deleted since they were last read
-        return names;
+        return resources.cachedAll().stream().map(t -> t.getMetadata().getName()).toList();
     }
 
     @Override

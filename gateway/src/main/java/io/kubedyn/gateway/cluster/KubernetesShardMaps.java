@@ -3,8 +3,10 @@ package io.kubedyn.gateway.cluster;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.ShardMap;
+import io.kubedyn.core.TableDefinition;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableDefinitions;
 import io.kubedyn.crd.TableStatus;
 import io.quarkus.logging.Log;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Shard maps as the operator publishes them: per table, the map in the {@code Table}'s
@@ -36,7 +39,20 @@ public final class KubernetesShardMaps implements ShardMapSource {
      */
     private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
-    private record Parsed(Table resource, Optional<ShardMap> map) {
+    private record Parsed(Table resource, Optional<ShardMap> map, AtomicReference<TableDefinition> mapped) {
+        static Parsed of(Table resource, Optional<ShardMap> map) {
+            return new Parsed(resource, map, new AtomicReference<>());
+        }
+
+        /** The table's definition, mapped from the resource on first use (routing alone needs none). */
+        TableDefinition definition() {
+            TableDefinition definition = mapped.get();
+            if (definition == null) {
+                definition = TableDefinitions.of(resource);
+                mapped.set(definition);
+            }
+            return definition;
+        }
     }
 
     public KubernetesShardMaps(KubernetesTables tables) {
@@ -45,6 +61,18 @@ public final class KubernetesShardMaps implements ShardMapSource {
 
     /** The table's map, or empty when it has no Table, no complete map, or is being deleted. */
     Optional<ShardMap> routable(String name) {
+        return parsed(name).flatMap(Parsed::map);
+    }
+
+    /**
+     * The definition item requests on a routable table are validated against, mapped once per
+     * change of its cached resource; empty when the table is not routable.
+     */
+    Optional<TableDefinition> servedDefinition(String name) {
+        return parsed(name).filter(p -> p.map().isPresent()).map(Parsed::definition);
+    }
+
+    private Optional<Parsed> parsed(String name) {
         Optional<Table> resource = tables.cached(name).filter(t -> !KubernetesTables.deleting(t));
         if (resource.isEmpty()) {
             parsed.remove(name);
@@ -57,10 +85,10 @@ public final class KubernetesShardMaps implements ShardMapSource {
                     && statusLost(entry.resource(), entry.map().get(), resource.get())) {
                 map = entry.map();
             }
-            entry = new Parsed(resource.get(), map);
+            entry = Parsed.of(resource.get(), map);
             parsed.put(name, entry);
         }
-        return entry.map();
+        return Optional.of(entry);
     }
 
     /**
@@ -123,8 +151,7 @@ public final class KubernetesShardMaps implements ShardMapSource {
 
     @Override
     public ShardMap forTable(String table) {
-        return routable(table).orElseThrow(() -> DynamoDbException.resourceNotFound(
-                "Requested resource not found: Table: " + table + " not found"));
+        return routable(table).orElseThrow(() -> DynamoDbException.tableNotFound(table));
     }
 
     @Override

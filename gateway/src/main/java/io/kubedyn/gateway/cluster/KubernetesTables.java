@@ -99,7 +99,7 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
      */
     @Override
     public TableDefinition deleteTable(String name) {
-        Table resource = find(name).orElseThrow(() -> TableCatalog.notFound(name));
+        Table resource = find(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
         if (!deleting(resource)) {
             delete(resource);
         }

@@ -2,6 +2,7 @@ package io.kubedyn.storage.pod;
 
 import io.grpc.stub.StreamObserver;
 import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.TableDefinition;
@@ -109,8 +110,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     private static TableDefinition resolve(PartitionStore store, TableRef table) {
         return store.describeTable(table.getName())
                 .filter(t -> table.getTableId().isEmpty() || t.tableId().equals(table.getTableId()))
-                .orElseThrow(() -> io.kubedyn.core.DynamoDbException.resourceNotFound(
-                        "Requested resource not found: Table: " + table.getName() + " not found"));
+                .orElseThrow(() -> DynamoDbException.tableNotFound(table.getName()));
     }
 
     /** Item requests must name the incarnation they were validated against. */
@@ -150,7 +150,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
                 keys.add(new TableKey(table, ownedKey(table, get.getKey())));
             }
             BatchGetReply.Builder out = BatchGetReply.newBuilder();
-            for (Map<String, AttributeValue> item : store.getAll(keys).join()) {
+            for (Map<String, AttributeValue> item : store.readAll(keys)) {
                 out.addItems(StorageWire.got(item));
             }
             return out.build();
@@ -166,17 +166,9 @@ public class StorageService extends StorageGrpc.StorageImplBase {
                 TableDefinition table = resolveIncarnation(store, write.getTable());
                 writes.add(new TableWrite(table, ownedKey(table, write.getKey()), StorageWire.change(write)));
             }
-            applyAll(store, writes);
+            store.writeBatch(writes);
             return BatchWriteReply.getDefaultInstance();
         });
-    }
-
-    private static void applyAll(PartitionStore store, List<TableWrite> writes) {
-        try {
-            store.writeAll(writes).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
     }
 
     // ---- ranges ------------------------------------------------------------------------------
