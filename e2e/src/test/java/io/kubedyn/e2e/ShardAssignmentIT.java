@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.KeySchemaElement;
@@ -120,11 +121,15 @@ class ShardAssignmentIT {
         assertThat(rangesBefore).containsEntry("ledger-shard-2", "none").hasSize(3);
 
         // The status is lost, as a restore from a backup of the resources loses it.
-        cluster.kubectl().resources(Table.class).inNamespace(LoopbackCluster.NAMESPACE).withName("ledger")
-                .editStatus(t -> {
-                    t.setStatus(new TableStatus());
-                    return t;
-                });
+        // As kubectl would: the operator may patch the status meanwhile (409), so re-read and retry.
+        await().atMost(Duration.ofSeconds(30)).ignoreException(KubernetesClientException.class).until(() -> {
+            cluster.kubectl().resources(Table.class).inNamespace(LoopbackCluster.NAMESPACE).withName("ledger")
+                    .editStatus(t -> {
+                        t.setStatus(new TableStatus());
+                        return t;
+                    });
+            return true;
+        });
         assertThat(missingItems("ledger", items)).as("items answered \"not found\" right after the status was lost")
                 .isEmpty();
         await().atMost(Duration.ofSeconds(60)).until(() -> {

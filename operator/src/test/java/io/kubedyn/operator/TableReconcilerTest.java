@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -350,9 +351,13 @@ class TableReconcilerTest {
         "music-shard-1", ownedRangesOf(ns, "music-shard-1"),
         "music-shard-2", ownedRangesOf(ns, "music-shard-2"));
 
-    client().resources(Table.class).inNamespace(ns).withName("music").editStatus(t -> {
-      t.setStatus(new TableStatus());
-      return t;
+    // As a user's client would: the operator may patch the status meanwhile (409), so re-read and retry.
+    await().atMost(PATIENCE).ignoreException(KubernetesClientException.class).until(() -> {
+      client().resources(Table.class).inNamespace(ns).withName("music").editStatus(t -> {
+        t.setStatus(new TableStatus());
+        return t;
+      });
+      return true;
     });
 
     await().atMost(PATIENCE).untilAsserted(() -> {
