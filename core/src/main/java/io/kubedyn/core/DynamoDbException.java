@@ -22,6 +22,12 @@ public class DynamoDbException extends RuntimeException {
         return resourceNotFound("Requested resource not found: Table: " + name + " not found");
     }
 
+    /** DynamoDB's answer to DeleteTable of a table with DeletionProtectionEnabled. */
+    public static DynamoDbException deletionProtected() {
+        return validation("Resource cannot be deleted as it is currently protected against deletion. "
+                + "Disable deletion protection first.");
+    }
+
     public static DynamoDbException resourceNotFound(String message) {
         return new DynamoDbException(DynamoDbError.RESOURCE_NOT_FOUND, message);
     }

@@ -25,6 +25,9 @@ public final class TableDefinitionCodec {
         node.put("readCapacityUnits", table.readCapacityUnits());
         node.put("writeCapacityUnits", table.writeCapacityUnits());
         node.put("creationDateTimeMillis", table.creationDateTimeMillis());
+        if (table.deletionProtectionEnabled()) {
+            node.put("deletionProtectionEnabled", true);
+        }
         try {
             return json.writeValueAsBytes(node);
         } catch (IOException e) {
@@ -52,7 +55,8 @@ public final class TableDefinitionCodec {
                     node.get("billingMode").asText(),
                     node.get("readCapacityUnits").asLong(),
                     node.get("writeCapacityUnits").asLong(),
-                    node.get("creationDateTimeMillis").asLong());
+                    node.get("creationDateTimeMillis").asLong(),
+                    node.path("deletionProtectionEnabled").asBoolean(false));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,6 +24,13 @@ class TableDefinitionCodecGoldenTest {
             + "\"attributeDefinitions\":{\"\u540d\u524d\":\"B\"},\"billingMode\":\"PAY_PER_REQUEST\","
             + "\"readCapacityUnits\":0,\"writeCapacityUnits\":0,\"creationDateTimeMillis\":1700000000456}";
 
+    /** Added with deletion protection: the field is written only when true, so older documents stay as they were. */
+    private static final String PROTECTED = "{\"name\":\"Music\","
+            + "\"tableId\":\"0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f5a\",\"hashKey\":\"Artist\","
+            + "\"attributeDefinitions\":{\"Artist\":\"S\"},\"billingMode\":\"PAY_PER_REQUEST\","
+            + "\"readCapacityUnits\":0,\"writeCapacityUnits\":0,\"creationDateTimeMillis\":1700000000789,"
+            + "\"deletionProtectionEnabled\":true}";
+
     private final TableDefinitionCodec codec = new TableDefinitionCodec();
 
     @Test
@@ -38,9 +45,15 @@ class TableDefinitionCodecGoldenTest {
     }
 
     @Test
+    void catalogDocumentOfAProtectedTableDecodesToTheSameDefinition() {
+        assertDecodes("a table with deletion protection", PROTECTED, protectedTable());
+    }
+
+    @Test
     void catalogDocumentWrittenIsPinned() throws IOException {
         ObjectMapper json = new ObjectMapper();
-        for (Object[] golden : new Object[][] {{WITH_SORT_KEY, withSortKey()}, {WITHOUT_SORT_KEY, withoutSortKey()}}) {
+        for (Object[] golden : new Object[][] {{WITH_SORT_KEY, withSortKey()},
+                {WITHOUT_SORT_KEY, withoutSortKey()}, {PROTECTED, protectedTable()}}) {
             TableDefinition table = (TableDefinition) golden[1];
             assertThat(json.readTree(codec.encode(table)))
                     .as("TableDefinitionCodec now writes a different catalog document for table %s: the catalog is "
@@ -73,5 +86,11 @@ class TableDefinitionCodecGoldenTest {
         return new TableDefinition("users_v2.archive", "b8e0d7c4-1a2f-4e3b-8c5d-6f7a8b9c0d1e",
                 KeySchema.of(new KeyAttribute("\u540d\u524d", ScalarType.B), null),
                 Map.of("\u540d\u524d", ScalarType.B), "PAY_PER_REQUEST", 0, 0, 1700000000456L);
+    }
+
+    private static TableDefinition protectedTable() {
+        return new TableDefinition("Music", "0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f5a",
+                KeySchema.of(new KeyAttribute("Artist", ScalarType.S), null), Map.of("Artist", ScalarType.S),
+                "PAY_PER_REQUEST", 0, 0, 1700000000789L, true);
     }
 }

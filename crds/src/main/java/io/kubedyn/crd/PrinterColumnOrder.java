@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Build step run after CRD generation: fabric8's generator sorts printer columns by JSON path,
  * which would make {@code kubectl get ddbtable} print AGE first; this puts them back in the order
- * they are declared on {@link Table} (PK, SK, SHARDS, READY, PHASE, AGE).
+ * they are declared on {@link Table} (TABLE, STATUS, SHARDS, ITEMS, AGE, then the -o wide ones).
  */
 public final class PrinterColumnOrder {
 

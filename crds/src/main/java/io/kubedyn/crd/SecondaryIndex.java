@@ -7,10 +7,7 @@ import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * DynamoDB's LocalSecondaryIndex / GlobalSecondaryIndex shape (without provisioned
- * throughput, which has no meaning here).
- */
+/** DynamoDB's LocalSecondaryIndex, and what a GlobalSecondaryIndex shares with it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecondaryIndex {
 

@@ -14,14 +14,13 @@ import java.util.Map;
 /**
  * The one mapping between a {@code Table} resource and the DynamoDB table it declares: the
  * gateway reads tables through it, CreateTable writes resources through it, and the operator
- * hands the same definition to the table's storage pods. The table id of a resource's table is
- * its uid and its creation time its creationTimestamp; the capacity settings DynamoDB reports
- * back, which the spec does not model, travel as annotations.
+ * hands the same definition to the table's storage pods. The table's name is
+ * {@link TableNames#of}, its id the resource's uid and its creation time the resource's
+ * creationTimestamp.
  */
 public final class TableDefinitions {
-  public static final String BILLING_MODE = "kubedyn.io/billing-mode";
-  public static final String READ_CAPACITY = "kubedyn.io/read-capacity-units";
-  public static final String WRITE_CAPACITY = "kubedyn.io/write-capacity-units";
+  public static final String PAY_PER_REQUEST = "PAY_PER_REQUEST";
+  public static final String PROVISIONED = "PROVISIONED";
 
   private TableDefinitions() {}
 
@@ -49,33 +48,42 @@ public final class TableDefinitions {
     if (range != null) {
       keyTypes.put(range.name(), range.type());
     }
-    Map<String, String> annotations = resource.getMetadata().getAnnotations() == null
-        ? Map.of() : resource.getMetadata().getAnnotations();
     String created = resource.getMetadata().getCreationTimestamp();
-    return new TableDefinition(resource.getMetadata().getName(), resource.getMetadata().getUid(),
+    ProvisionedThroughput throughput = spec.getProvisionedThroughput();
+    return new TableDefinition(TableNames.of(resource), resource.getMetadata().getUid(),
         KeySchema.of(hash, range), keyTypes,
-        annotations.getOrDefault(BILLING_MODE, "PAY_PER_REQUEST"),
-        Long.parseLong(annotations.getOrDefault(READ_CAPACITY, "0")),
-        Long.parseLong(annotations.getOrDefault(WRITE_CAPACITY, "0")),
-        created == null ? 0 : Instant.parse(created).toEpochMilli());
+        spec.getBillingMode() == null ? PAY_PER_REQUEST : spec.getBillingMode(),
+        throughput == null || throughput.getReadCapacityUnits() == null ? 0
+            : throughput.getReadCapacityUnits(),
+        throughput == null || throughput.getWriteCapacityUnits() == null ? 0
+            : throughput.getWriteCapacityUnits(),
+        created == null ? 0 : Instant.parse(created).toEpochMilli(),
+        Boolean.TRUE.equals(spec.getDeletionProtectionEnabled()));
   }
 
   /**
    * The resource that declares {@code table} in {@code namespace} with {@code shards} shards,
-   * as CreateTable makes it. Its data goes with it ({@code deletionPolicy: Delete}): DynamoDB's
+   * as CreateTable makes it: named after the table ({@link TableNames#resourceName}), with the
+   * table's exact name in {@code spec.tableName}. Its data goes with it ({@code deletionPolicy: Delete}): DynamoDB's
    * DeleteTable deletes a table's items, so a table created and deleted through the DynamoDB
    * API must not leave volumes behind for the next table of that name to find.
    */
   public static Table resourceOf(TableDefinition table, String namespace, int shards) {
     Table resource = new Table();
     resource.setMetadata(new ObjectMetaBuilder()
-        .withName(table.name())
+        .withName(TableNames.resourceName(table.name()))
         .withNamespace(namespace)
-        .addToAnnotations(BILLING_MODE, table.billingMode())
-        .addToAnnotations(READ_CAPACITY, Long.toString(table.readCapacityUnits()))
-        .addToAnnotations(WRITE_CAPACITY, Long.toString(table.writeCapacityUnits()))
         .build());
     TableSpec spec = new TableSpec();
+    spec.setTableName(table.name());
+    spec.setBillingMode(table.billingMode());
+    if (PROVISIONED.equals(table.billingMode())) {
+      spec.setProvisionedThroughput(new ProvisionedThroughput(table.readCapacityUnits(),
+          table.writeCapacityUnits()));
+    }
+    if (table.deletionProtectionEnabled()) {
+      spec.setDeletionProtectionEnabled(true);
+    }
     List<AttributeDefinition> attributes = new ArrayList<>();
     table.attributeDefinitions().forEach((name, type) ->
         attributes.add(new AttributeDefinition(name, type.name())));

@@ -9,22 +9,35 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.AnyType;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the user asks for: DynamoDB's CreateTable shape (attribute definitions, key schema,
- * secondary indexes, TTL) plus how the table is laid out on the cluster.
+ * What the user asks for: DynamoDB's CreateTable fields, named as AWS Controllers for Kubernetes
+ * (ACK) names them in its {@code Table} so that an ACK manifest carries over by changing its
+ * {@code apiVersion}, plus how the table is laid out on the cluster ({@code shards},
+ * {@code replicasPerShard}, {@code storage}, {@code resources}, {@code deletionPolicy},
+ * {@code image}: kubedyn's own).
  *
  * <p>Key attribute types are strings rather than Java enums on purpose: a value the schema would
  * refuse (say BOOL, accepted by an API server with validation off) must still deserialize, so the
- * operator can report it in the status instead of failing to read the object at all.
+ * operator can report it in the status instead of failing to read the object at all. Fields
+ * kubedyn accepts but does not honour (yet) are reported in the status's {@code SpecServed}
+ * condition, never dropped.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.keySchema.exists_one(k, k.keyType == 'HASH')",
     message = "keySchema needs exactly one HASH key")
+@ValidationRule(value = "has(self.tableName) == has(oldSelf.tableName)"
+    + " && (!has(self.tableName) || self.tableName == oldSelf.tableName)",
+    message = "tableName cannot change after the table is created")
 public class TableSpec {
+
+  @Pattern("^[a-zA-Z0-9_.-]{3,255}$")
+  @JsonPropertyDescription("The DynamoDB table name (3 to 255 of a-z A-Z 0-9 _ - .), as clients name it; metadata.name when absent. Cannot change after creation.")
+  private String tableName;
 
   @Required
   @Size(min = 1, max = 64)
@@ -39,6 +52,57 @@ public class TableSpec {
       message = "keySchema cannot change after the table is created")
   @JsonPropertyDescription("Partition key (HASH) and optional sort key (RANGE), as in DynamoDB's CreateTable.")
   private List<KeySchemaElement> keySchema = new ArrayList<>();
+
+  @Pattern("^(PROVISIONED|PAY_PER_REQUEST)$")
+  @JsonPropertyDescription("PROVISIONED or PAY_PER_REQUEST (the default), reported by DescribeTable; kubedyn does not throttle by capacity.")
+  private String billingMode;
+
+  @JsonPropertyDescription("Read and write capacity units of a PROVISIONED table, reported by DescribeTable.")
+  private ProvisionedThroughput provisionedThroughput;
+
+  @JsonPropertyDescription("Request-unit ceilings of a PAY_PER_REQUEST table. Accepted, not enforced (reported in the SpecServed condition).")
+  private OnDemandThroughput onDemandThroughput;
+
+  @Size(max = 5)
+  @JsonPropertyDescription("Local secondary indexes, as in DynamoDB. Not served yet by this release: the table is served without them, and the SpecServed condition says so.")
+  private List<SecondaryIndex> localSecondaryIndexes;
+
+  @Size(max = 20)
+  @JsonPropertyDescription("Global secondary indexes, as in DynamoDB. Not served yet by this release: the table is served without them, and the SpecServed condition says so.")
+  private List<GlobalSecondaryIndex> globalSecondaryIndexes;
+
+  @JsonPropertyDescription("DynamoDB Streams. Not served yet by this release (reported in the SpecServed condition).")
+  private StreamSpecification streamSpecification;
+
+  @JsonPropertyDescription("Time to live: items whose named attribute holds an epoch-seconds time in the past expire. Not served yet by this release (reported in the SpecServed condition).")
+  private TimeToLive timeToLive;
+
+  @Size(max = 50)
+  @JsonPropertyDescription("The table's tags, as TagResource and ListTagsOfResource see them.")
+  private List<Tag> tags;
+
+  @JsonPropertyDescription("While true, DeleteTable and deleting this resource fail until it is set to false.")
+  private Boolean deletionProtectionEnabled;
+
+  @Pattern("^(STANDARD|STANDARD_INFREQUENT_ACCESS)$")
+  @JsonPropertyDescription("STANDARD or STANDARD_INFREQUENT_ACCESS, reported by DescribeTable; storage is the same for both.")
+  private String tableClass;
+
+  @JsonPropertyDescription("Server-side encryption. Data is encrypted at rest as the volumes' storage class encrypts it; a KMS key is accepted and reported as not honoured.")
+  private SseSpecification sseSpecification;
+
+  @JsonPropertyDescription("Point-in-time recovery. Not served (no backups yet); enabling it is reported in the SpecServed condition.")
+  private ContinuousBackups continuousBackups;
+
+  @Pattern("^(ENABLE|DISABLE)$")
+  @JsonPropertyDescription("CloudWatch Contributor Insights. Not served; ENABLE is reported in the SpecServed condition.")
+  private String contributorInsights;
+
+  @JsonPropertyDescription("A resource-based policy (IAM JSON). Not served; reported in the SpecServed condition.")
+  private String resourcePolicy;
+
+  @JsonPropertyDescription("Replicas in other AWS Regions (global tables). Not served; reported in the SpecServed condition.")
+  private List<AnyType> tableReplicas;
 
   @Min(1)
   @Max(1024)
@@ -61,17 +125,6 @@ public class TableSpec {
 
   @JsonPropertyDescription("CPU and memory of each storage pod.")
   private ResourceRequirements resources;
-
-  @Size(max = 5)
-  @JsonPropertyDescription("Local secondary indexes, as in DynamoDB. Not served yet by this release: a Table that sets them is reported Failed (reason NotServedYet) and gets no shards; remove them.")
-  private List<SecondaryIndex> localSecondaryIndexes;
-
-  @Size(max = 20)
-  @JsonPropertyDescription("Global secondary indexes, as in DynamoDB. Not served yet by this release: a Table that sets them is reported Failed (reason NotServedYet) and gets no shards; remove them.")
-  private List<SecondaryIndex> globalSecondaryIndexes;
-
-  @JsonPropertyDescription("Time to live: items whose named attribute holds an epoch-seconds time in the past expire. Not served yet by this release: a Table that sets it is reported Failed (reason NotServedYet) and gets no shards; remove it.")
-  private TimeToLive ttl;
 
   @Pattern("^(Retain|Delete)$")
   @Default("Retain")
@@ -137,21 +190,14 @@ public class TableSpec {
     this.localSecondaryIndexes = localSecondaryIndexes;
   }
 
-  public List<SecondaryIndex> getGlobalSecondaryIndexes() {
+  public List<GlobalSecondaryIndex> getGlobalSecondaryIndexes() {
     return globalSecondaryIndexes;
   }
 
-  public void setGlobalSecondaryIndexes(List<SecondaryIndex> globalSecondaryIndexes) {
+  public void setGlobalSecondaryIndexes(List<GlobalSecondaryIndex> globalSecondaryIndexes) {
     this.globalSecondaryIndexes = globalSecondaryIndexes;
   }
 
-  public TimeToLive getTtl() {
-    return ttl;
-  }
-
-  public void setTtl(TimeToLive ttl) {
-    this.ttl = ttl;
-  }
 
   public String getDeletionPolicy() {
     return deletionPolicy;
@@ -167,5 +213,117 @@ public class TableSpec {
 
   public void setImage(String image) {
     this.image = image;
+  }
+
+  public String getTableName() {
+    return tableName;
+  }
+
+  public void setTableName(String tableName) {
+    this.tableName = tableName;
+  }
+
+  public String getBillingMode() {
+    return billingMode;
+  }
+
+  public void setBillingMode(String billingMode) {
+    this.billingMode = billingMode;
+  }
+
+  public ProvisionedThroughput getProvisionedThroughput() {
+    return provisionedThroughput;
+  }
+
+  public void setProvisionedThroughput(ProvisionedThroughput provisionedThroughput) {
+    this.provisionedThroughput = provisionedThroughput;
+  }
+
+  public OnDemandThroughput getOnDemandThroughput() {
+    return onDemandThroughput;
+  }
+
+  public void setOnDemandThroughput(OnDemandThroughput onDemandThroughput) {
+    this.onDemandThroughput = onDemandThroughput;
+  }
+
+  public StreamSpecification getStreamSpecification() {
+    return streamSpecification;
+  }
+
+  public void setStreamSpecification(StreamSpecification streamSpecification) {
+    this.streamSpecification = streamSpecification;
+  }
+
+  public TimeToLive getTimeToLive() {
+    return timeToLive;
+  }
+
+  public void setTimeToLive(TimeToLive timeToLive) {
+    this.timeToLive = timeToLive;
+  }
+
+  public List<Tag> getTags() {
+    return tags;
+  }
+
+  public void setTags(List<Tag> tags) {
+    this.tags = tags;
+  }
+
+  public Boolean getDeletionProtectionEnabled() {
+    return deletionProtectionEnabled;
+  }
+
+  public void setDeletionProtectionEnabled(Boolean deletionProtectionEnabled) {
+    this.deletionProtectionEnabled = deletionProtectionEnabled;
+  }
+
+  public String getTableClass() {
+    return tableClass;
+  }
+
+  public void setTableClass(String tableClass) {
+    this.tableClass = tableClass;
+  }
+
+  public SseSpecification getSseSpecification() {
+    return sseSpecification;
+  }
+
+  public void setSseSpecification(SseSpecification sseSpecification) {
+    this.sseSpecification = sseSpecification;
+  }
+
+  public ContinuousBackups getContinuousBackups() {
+    return continuousBackups;
+  }
+
+  public void setContinuousBackups(ContinuousBackups continuousBackups) {
+    this.continuousBackups = continuousBackups;
+  }
+
+  public String getContributorInsights() {
+    return contributorInsights;
+  }
+
+  public void setContributorInsights(String contributorInsights) {
+    this.contributorInsights = contributorInsights;
+  }
+
+  public String getResourcePolicy() {
+    return resourcePolicy;
+  }
+
+  public void setResourcePolicy(String resourcePolicy) {
+    this.resourcePolicy = resourcePolicy;
+  }
+
+  public List<AnyType> getTableReplicas() {
+    return tableReplicas;
+  }
+
+  public void setTableReplicas(List<AnyType> tableReplicas) {
+    this.tableReplicas = tableReplicas;
   }
 }

@@ -16,13 +16,22 @@ public class TableStatus {
   public static final String PHASE_DEGRADED = "Degraded";
   public static final String PHASE_FAILED = "Failed";
 
+  @JsonPropertyDescription("The DynamoDB table name this resource serves: spec.tableName, else metadata.name.")
+  private String tableName;
+
+  @JsonPropertyDescription("Shards x pods per shard, as provisioned (for kubectl get).")
+  private String shardsByReplicas;
+
+  @JsonPropertyDescription("Approximate number of items, refreshed periodically, as DescribeTable's ItemCount.")
+  private Long itemCount;
+
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
   @JsonPropertyDescription("Provisioning, Ready, Degraded or Failed.")
   private String phase;
 
-  @JsonPropertyDescription("Ready, Progressing and Degraded, in the Kubernetes condition format.")
+  @JsonPropertyDescription("Ready, Progressing, Degraded and SpecServed, in the Kubernetes condition format.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Shards whose StatefulSet has all its replicas ready.")
@@ -80,5 +89,29 @@ public class TableStatus {
 
   public void setEndpoint(String endpoint) {
     this.endpoint = endpoint;
+  }
+
+  public String getTableName() {
+    return tableName;
+  }
+
+  public void setTableName(String tableName) {
+    this.tableName = tableName;
+  }
+
+  public String getShardsByReplicas() {
+    return shardsByReplicas;
+  }
+
+  public void setShardsByReplicas(String shardsByReplicas) {
+    this.shardsByReplicas = shardsByReplicas;
+  }
+
+  public Long getItemCount() {
+    return itemCount;
+  }
+
+  public void setItemCount(Long itemCount) {
+    this.itemCount = itemCount;
   }
 }

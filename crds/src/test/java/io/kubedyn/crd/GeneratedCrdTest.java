@@ -63,28 +63,46 @@ class GeneratedCrdTest {
   }
 
   @Test
-  void kubectlGetShowsKeysShardsReadinessPhaseAndAge() {
+  void kubectlGetShowsTableNameStatusLayoutItemsAndAgeAndWideShowsKeys() {
     Map<String, CustomResourceColumnDefinition> columns = v1alpha1().getAdditionalPrinterColumns()
         .stream().collect(Collectors.toMap(CustomResourceColumnDefinition::getName, c -> c));
     assertThat(v1alpha1().getAdditionalPrinterColumns())
+        .filteredOn(c -> c.getPriority() == 0)
         .extracting(CustomResourceColumnDefinition::getName)
-        .containsExactly("PK", "SK", "SHARDS", "READY", "PHASE", "AGE");
+        .containsExactly("TABLE", "STATUS", "SHARDS", "ITEMS", "AGE");
+    assertThat(v1alpha1().getAdditionalPrinterColumns())
+        .filteredOn(c -> c.getPriority() == 1)
+        .extracting(CustomResourceColumnDefinition::getName)
+        .containsExactly("PK", "SK", "READY");
+    assertThat(columns.get("TABLE").getJsonPath()).isEqualTo(".status.tableName");
+    assertThat(columns.get("STATUS").getJsonPath()).isEqualTo(".status.phase");
+    assertThat(columns.get("SHARDS").getJsonPath()).isEqualTo(".status.shardsByReplicas");
+    assertThat(columns.get("ITEMS").getJsonPath()).isEqualTo(".status.itemCount");
     assertThat(columns.get("PK").getJsonPath())
         .isEqualTo(".spec.keySchema[?(@.keyType==\"HASH\")].attributeName");
     assertThat(columns.get("SK").getJsonPath())
         .isEqualTo(".spec.keySchema[?(@.keyType==\"RANGE\")].attributeName");
-    assertThat(columns.get("SHARDS").getJsonPath()).isEqualTo(".spec.shards");
     assertThat(columns.get("READY").getJsonPath()).isEqualTo(".status.readyShards");
-    assertThat(columns.get("PHASE").getJsonPath()).isEqualTo(".status.phase");
     assertThat(columns.get("AGE").getType()).isEqualTo("date");
   }
 
   @Test
   void schemaDescribesTheDynamoDbShapeOfTheSpec() {
     JSONSchemaProps spec = schema().getProperties().get("spec");
-    assertThat(spec.getProperties()).containsKeys("attributeDefinitions", "keySchema", "shards",
-        "replicasPerShard", "storage", "resources", "localSecondaryIndexes",
-        "globalSecondaryIndexes", "ttl", "deletionPolicy", "image");
+    // ACK's Table fields, named as ACK names them, then kubedyn's own.
+    assertThat(spec.getProperties()).containsOnlyKeys("tableName", "attributeDefinitions",
+        "keySchema", "billingMode", "provisionedThroughput", "onDemandThroughput",
+        "localSecondaryIndexes", "globalSecondaryIndexes", "streamSpecification", "timeToLive",
+        "tags", "deletionProtectionEnabled", "tableClass", "sseSpecification",
+        "continuousBackups", "contributorInsights", "resourcePolicy", "tableReplicas",
+        "shards", "replicasPerShard", "storage", "resources", "deletionPolicy", "image");
+    assertThat(spec.getProperties().get("tableName").getPattern())
+        .isEqualTo("^[a-zA-Z0-9_.-]{3,255}$");
+    assertThat(spec.getProperties().get("globalSecondaryIndexes").getItems().getSchema()
+        .getProperties()).containsKeys("indexName", "keySchema", "projection",
+        "provisionedThroughput");
+    assertThat(spec.getProperties().get("sseSpecification").getProperties())
+        .containsKeys("enabled", "sseType", "kmsMasterKeyID", "kmsMasterKeyRef");
     assertThat(spec.getRequired()).contains("attributeDefinitions", "keySchema");
     JSONSchemaProps attributeType = spec.getProperties().get("attributeDefinitions").getItems()
         .getSchema().getProperties().get("attributeType");
@@ -101,8 +119,8 @@ class GeneratedCrdTest {
   @Test
   void schemaDescribesTheStatusTheOperatorWrites() {
     JSONSchemaProps status = schema().getProperties().get("status");
-    assertThat(status.getProperties()).containsKeys("observedGeneration", "phase", "conditions",
-        "readyShards", "shardMap", "endpoint");
+    assertThat(status.getProperties()).containsKeys("tableName", "shardsByReplicas", "itemCount",
+        "observedGeneration", "phase", "conditions", "readyShards", "shardMap", "endpoint");
     assertThat(status.getProperties().get("shardMap").getItems().getSchema().getProperties())
         .containsKeys("shard", "firstHash", "lastHash", "service", "port");
   }
@@ -115,14 +133,16 @@ class GeneratedCrdTest {
         .containsExactly("self == oldSelf");
     assertThat(rules(spec.getProperties().get("shards"))).containsExactly("self >= oldSelf");
     assertThat(rules(spec.getProperties().get("storage"))).containsExactly("self == oldSelf");
-    assertThat(rules(spec)).containsExactly("self.keySchema.exists_one(k, k.keyType == 'HASH')");
+    assertThat(rules(spec)).containsExactly("self.keySchema.exists_one(k, k.keyType == 'HASH')",
+        "has(self.tableName) == has(oldSelf.tableName)"
+            + " && (!has(self.tableName) || self.tableName == oldSelf.tableName)");
   }
 
   @Test
   void fieldsNotServedYetSaySoInTheirDescriptions() {
     JSONSchemaProps spec = schema().getProperties().get("spec");
     for (String field : java.util.List.of("localSecondaryIndexes", "globalSecondaryIndexes",
-        "ttl")) {
+        "streamSpecification", "timeToLive")) {
       assertThat(spec.getProperties().get(field).getDescription()).as(field)
           .contains("Not served yet by this release");
     }

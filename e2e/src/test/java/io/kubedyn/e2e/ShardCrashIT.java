@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShardCrashIT {
     private static final String TABLE = "orders";
-    private static final String VICTIM = "orders-shard-1-0";
+    private static final String VICTIM = TableNames.resourceName(TABLE) + "-shard-1-0";
     private static final String DEGRADED = io.kubedyn.crd.TableStatus.PHASE_DEGRADED;
     private static final String READY = io.kubedyn.crd.TableStatus.PHASE_READY;
 
@@ -203,7 +204,7 @@ class ShardCrashIT {
     }
 
     private String phase() {
-        Table table = cluster.kubectl().resources(Table.class).withName(TABLE).get();
+        Table table = cluster.kubectl().resources(Table.class).withName(TableNames.resourceName(TABLE)).get();
         return table == null || table.getStatus() == null ? null : table.getStatus().getPhase();
     }
 }

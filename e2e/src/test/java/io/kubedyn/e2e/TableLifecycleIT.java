@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableNames;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TableLifecycleIT {
 
+    /** The resource CreateTable makes for table songs (its shards are named after it). */
+    private static final String SONGS = TableNames.resourceName("songs");
+
     private LoopbackCluster cluster;
     private DynamoDbClient dynamoDb;
 
@@ -71,8 +75,8 @@ class TableLifecycleIT {
         assertThat(active.keySchema()).containsExactly(key("Artist", KeyType.HASH), key("SongTitle", KeyType.RANGE));
         assertThat(cluster.kubectl().apps().statefulSets().list().getItems())
                 .extracting(s -> s.getMetadata().getName())
-                .contains("songs-shard-0", "songs-shard-1", "songs-shard-2");
-        assertThat(cluster.kubelet().podNames()).contains("songs-shard-0-0", "songs-shard-1-0", "songs-shard-2-0");
+                .contains(SONGS + "-shard-0", SONGS + "-shard-1", SONGS + "-shard-2");
+        assertThat(cluster.kubelet().podNames()).contains(SONGS + "-shard-0-0", SONGS + "-shard-1-0", SONGS + "-shard-2-0");
 
         dynamoDb.putItem(b -> b.tableName("songs").item(Map.of(
                 "Artist", s("1000mods"), "SongTitle", s("Vidage"), "Released", n("2011"))));
@@ -96,7 +100,7 @@ class TableLifecycleIT {
     void itemsSpreadOverTheThreePodsAndAQueryTouchesOnlyOne() throws Exception {
         Map<String, StoragePodMetrics> pods = new HashMap<>();
         for (int shard = 0; shard < 3; shard++) {
-            String pod = "songs-shard-" + shard + "-0";
+            String pod = SONGS + "-shard-" + shard + "-0";
             pods.put(pod, new StoragePodMetrics(cluster.kubelet().httpEndpoint(pod)));
         }
         Map<String, Long> writesBefore = served(pods, "write");
@@ -159,7 +163,7 @@ class TableLifecycleIT {
         dynamoDb.deleteTable(b -> b.tableName("songs"));
         cluster.awaitGone("songs");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(cluster.kubectl().resources(Table.class).withName("songs").get()).isNull();
+            assertThat(cluster.kubectl().resources(Table.class).withName(SONGS).get()).isNull();
             assertThat(cluster.kubectl().apps().statefulSets().list().getItems())
                     .extracting(StatefulSet::getMetadata).extracting(m -> m.getName())
                     .containsExactlyInAnyOrder("music-shard-0", "music-shard-1", "music-shard-2");

@@ -5,11 +5,11 @@ import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.TableName;
 import io.kubedyn.core.expression.ExpressionAttributes;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A DynamoDB request body with typed, validated access to its members. Wrong JSON types are a
@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
  * them.
  */
 public final class Request {
-    private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
     private final JsonNode body;
     private ExpressionAttributes expressionAttributes;
 
@@ -48,15 +47,14 @@ public final class Request {
     }
 
     public static String checkTableName(String name, String member) {
-        if (name.length() < 3 || name.length() > 255) {
+        TableName.violation(name).ifPresent(violation -> {
             throw DynamoDbException.validation("1 validation error detected: Value '" + name + "' at '" + member
-                    + "' failed to satisfy constraint: Member must have length "
-                    + (name.length() < 3 ? "greater than or equal to 3" : "less than or equal to 255"));
-        }
-        if (!TABLE_NAME.matcher(name).matches()) {
-            throw DynamoDbException.validation("1 validation error detected: Value '" + name + "' at '" + member
-                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
-        }
+                    + "' failed to satisfy constraint: " + switch (violation) {
+                        case TOO_SHORT -> "Member must have length greater than or equal to " + TableName.MIN_LENGTH;
+                        case TOO_LONG -> "Member must have length less than or equal to " + TableName.MAX_LENGTH;
+                        case BAD_CHARACTERS -> "Member must satisfy regular expression pattern: " + TableName.PATTERN;
+                    });
+        });
         return name;
     }
 

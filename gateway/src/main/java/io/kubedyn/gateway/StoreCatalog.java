@@ -71,6 +71,12 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
     /** Creates the table in every shard's store; if one fails, drops it from those done, and fails. */
     @Override
     public TableDescription createTable(TableDefinition table) {
+        if (table.deletionProtectionEnabled()) {
+            // Nothing here could turn it off again (UpdateTable is not served yet): a table
+            // created protected could never be deleted. On Kubernetes the Table's spec can.
+            throw DynamoDbException.validation("DeletionProtectionEnabled is served on Kubernetes only in this "
+                    + "release, where kubectl can turn it off again; UpdateTable is not served yet");
+        }
         List<String> created = new ArrayList<>();
         try {
             for (String address : maps.forTable(table.name()).addresses()) {

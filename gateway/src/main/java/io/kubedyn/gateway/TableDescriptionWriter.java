@@ -43,7 +43,7 @@ final class TableDescriptionWriter {
         out.writeObjectFieldStart("BillingModeSummary");
         out.writeStringField("BillingMode", table.billingMode());
         out.writeEndObject();
-        out.writeBooleanField("DeletionProtectionEnabled", false);
+        out.writeBooleanField("DeletionProtectionEnabled", table.deletionProtectionEnabled());
         out.writeEndObject();
     }
 

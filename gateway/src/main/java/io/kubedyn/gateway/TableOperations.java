@@ -60,7 +60,7 @@ final class TableOperations {
                     + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
         }
         TableDefinition table = new TableDefinition(name, UUID.randomUUID().toString(), keySchema, attributes,
-                billingMode, read, write, clock.millis());
+                billingMode, read, write, clock.millis(), request.bool("DeletionProtectionEnabled", false));
         TableCatalog.TableDescription created = plane.controlPlane().createTable(table);
         out.writeStartObject();
         out.writeFieldName("TableDescription");

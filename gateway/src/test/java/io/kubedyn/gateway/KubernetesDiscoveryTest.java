@@ -18,6 +18,7 @@ import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableStatus;
 import io.kubedyn.crd.TableDefinitions;
+import io.kubedyn.crd.TableNames;
 import io.kubedyn.gateway.cluster.RemoteStores;
 import io.kubedyn.gateway.cluster.KubernetesTables;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ class KubernetesDiscoveryTest {
                 // The pods' part: each creates the table in its store from the definition the operator
                 // hands it (KUBEDYN_STORAGE_TABLE_DEFINITION; StoreAssignmentTest covers the pod side).
                 TableDefinition handed = TableDefinitions.of(
-                        client.resources(Table.class).inNamespace("kubedyn").withName("music").get());
+                        client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).get());
                 try (RemoteStores stores = new RemoteStores(Duration.ofSeconds(5))) {
                     for (StoragePodProcess pod : pods) {
                         stores.apply(pod.address()).createTable(handed);
@@ -85,7 +86,7 @@ class KubernetesDiscoveryTest {
                     ranges.add(new ShardRange(i, HashRange.formatBound(range.first()),
                             HashRange.formatBound(range.last()), hostPort[0], Integer.parseInt(hostPort[1])));
                 }
-                client.resources(Table.class).inNamespace("kubedyn").withName("music").editStatus(t -> {
+                client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).editStatus(t -> {
                     TableStatus status = new TableStatus();
                     status.setShardMap(ranges);
                     status.setPhase(TableStatus.PHASE_READY);
@@ -99,7 +100,7 @@ class KubernetesDiscoveryTest {
 
                 assertThat(status(backend, "music")).isEqualTo("ACTIVE");
                 TableDefinition active = backend.requireTable("music");
-                String uid = client.resources(Table.class).inNamespace("kubedyn").withName("music").get()
+                String uid = client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).get()
                         .getMetadata().getUid();
                 assertThat(active.tableId()).as("the Table's uid names the incarnation").isEqualTo(uid);
                 for (StoragePodProcess pod : pods) {
@@ -130,7 +131,7 @@ class KubernetesDiscoveryTest {
                 assertThat(pods.get(0).requestCount("create_table")).isEqualTo(1);
 
                 // The operator's finalizer keeps the Table, DELETING, until it has cleaned up.
-                client.resources(Table.class).inNamespace("kubedyn").withName("music").edit(t -> {
+                client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).edit(t -> {
                     t.getMetadata().setFinalizers(List.of("tables.kubedyn.io/finalizer"));
                     return t;
                 });
@@ -144,7 +145,7 @@ class KubernetesDiscoveryTest {
                         .isInstanceOf(DynamoDbException.class)
                         .hasMessageContaining("not found");
 
-                client.resources(Table.class).inNamespace("kubedyn").withName("music").edit(t -> {
+                client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).edit(t -> {
                     t.getMetadata().setFinalizers(List.of());
                     return t;
                 });
@@ -152,7 +153,7 @@ class KubernetesDiscoveryTest {
                 while (!backend.tableNames().isEmpty() && Instant.now().isBefore(deadline)) {
                     Thread.sleep(20);
                 }
-                assertThat(client.resources(Table.class).inNamespace("kubedyn").withName("music").get()).isNull();
+                assertThat(client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).get()).isNull();
                 assertThat(backend.tableNames()).isEmpty();
                 assertThat(backend.tableDescription("music")).isEmpty();
             }

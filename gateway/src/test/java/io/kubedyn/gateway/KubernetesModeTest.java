@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableNames;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,7 +65,7 @@ class KubernetesModeTest {
         createMusic("music");
 
         Table resource = kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
-                .withName("music").get();
+                .withName(TableNames.resourceName("music")).get();
         assertThat(resource).isNotNull();
         assertThat(resource.getSpec().getKeySchema()).extracting(k -> k.getAttributeName() + ":" + k.getKeyType())
                 .containsExactly("Artist:HASH", "Year:RANGE");
@@ -85,7 +86,7 @@ class KubernetesModeTest {
 
         dynamo.deleteTable(b -> b.tableName("music"));
         assertThat(kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
-                .withName("music").get()).isNull();
+                .withName(TableNames.resourceName("music")).get()).isNull();
         assertThatThrownBy(() -> dynamo.describeTable(b -> b.tableName("music")))
                 .isInstanceOf(ResourceNotFoundException.class);
     }
@@ -97,7 +98,7 @@ class KubernetesModeTest {
                 .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH))).tableDescription();
 
         Table resource = kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
-                .withName("albums").get();
+                .withName(TableNames.resourceName("albums")).get();
         assertThat(created.tableId()).as("the Table resource's uid").isEqualTo(resource.getMetadata().getUid());
         assertThat(created.creationDateTime()).as("the Table resource's creationTimestamp")
                 .isEqualTo(Instant.parse(resource.getMetadata().getCreationTimestamp()));
@@ -141,21 +142,23 @@ class KubernetesModeTest {
     }
 
     private void setFinalizer(String table, boolean present) {
-        kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE).withName(table).edit(t -> {
+        kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE).withName(TableNames.resourceName(table)).edit(t -> {
             t.getMetadata().setFinalizers(present ? List.of("tables.kubedyn.io/finalizer") : List.of());
             return t;
         });
     }
 
     @Test
-    void aTableNameThatIsNoKubernetesNameIsAValidationError() {
-        assertThatThrownBy(() -> createMusic("Music_2024"))
-                .isInstanceOfSatisfying(DynamoDbException.class, e -> {
-                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
-                    assertThat(e.awsErrorDetails().errorMessage()).contains("Music_2024")
-                            .contains("lowercase letters, digits and hyphens");
-                });
+    void anyDynamoDbTableNameIsATableResourceThatKeepsTheExactName() {
+        createMusic("Music_2024");
+        createMusic("music_2024");
         assertThat(kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE).list().getItems())
-                .noneMatch(t -> t.getMetadata().getName().equalsIgnoreCase("music_2024"));
+                .extracting(t -> t.getSpec().getTableName())
+                .contains("Music_2024", "music_2024");
+        assertThat(dynamo.listTables().tableNames()).contains("Music_2024", "music_2024");
+        assertThat(dynamo.describeTable(b -> b.tableName("Music_2024")).table().tableName()).isEqualTo("Music_2024");
+        dynamo.deleteTable(b -> b.tableName("Music_2024"));
+        assertThat(dynamo.listTables().tableNames()).contains("music_2024").doesNotContain("Music_2024");
+        dynamo.deleteTable(b -> b.tableName("music_2024"));
     }
 }

@@ -14,6 +14,7 @@ import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableDefinitions;
+import io.kubedyn.crd.TableNames;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -53,9 +54,12 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
    *
    * @param statefulSets the Table's existing shard StatefulSets: their volume claim templates
    *     cannot change, and what they hand their pods is the record of the shard assignment
+   * @param namespaceTables the Tables of the Table's namespace: only the one holding a table
+   *     name ({@link TableNames#holder}) is laid out
    */
   public static ShardedTable from(Table table, OperatorSettings settings,
-      Collection<StatefulSet> statefulSets) throws TableRefused {
+      Collection<StatefulSet> statefulSets, Collection<Table> namespaceTables)
+      throws TableRefused {
     ShardAssignment recorded = ShardAssignment.published(table);
     int recordedShards = Math.max(recorded.ranges().size(), (int) ShardAssignment
         .handedOut(statefulSets).values().stream()
@@ -67,10 +71,7 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     if (!problems.isEmpty()) {
       throw new TableRefused(TableStatusReport.REASON_INVALID_SPEC, problems);
     }
-    List<String> notServed = TableSpecValidation.notServed(table.getSpec());
-    if (!notServed.isEmpty()) {
-      throw new TableRefused(TableStatusReport.REASON_NOT_SERVED, notServed);
-    }
+    checkNameHeld(table, namespaceTables);
     ShardAssignment.Decision decision = ShardAssignment.inEffect(table, statefulSets);
     if (!decision.conflicts().isEmpty()) {
       throw new TableRefused(TableStatusReport.REASON_ASSIGNMENT_CONFLICT,
@@ -89,6 +90,30 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
         DeletionPolicy.DELETE.equals(spec.getDeletionPolicy()),
         spec.getShards(), decision.assignment(), settings.clusterDomain(),
         new String(DEFINITIONS.encode(TableDefinitions.of(table)), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Refuses a Table whose table name another Table of the namespace holds: two resources must
+   * not serve one DynamoDB table, and the older keeps it.
+   */
+  private static void checkNameHeld(Table table, Collection<Table> namespaceTables)
+      throws TableRefused {
+    String name = TableNames.of(table);
+    List<Table> claimants = new java.util.ArrayList<>(namespaceTables.stream()
+        .filter(t -> !t.getMetadata().getName().equals(table.getMetadata().getName()))
+        .filter(t -> t.getSpec() != null && name.equals(TableNames.of(t)))
+        .toList());
+    if (claimants.isEmpty()) {
+      return;
+    }
+    claimants.add(table);
+    Table holder = TableNames.holder(claimants).orElseThrow();
+    if (holder != table) {
+      throw new TableRefused(TableStatusReport.REASON_NAME_IN_USE, List.of("table name " + name
+          + " is held by Table " + holder.getMetadata().getName() + " of this namespace (the"
+          + " older claim); this Table is not served until that one is deleted or this one"
+          + " names another table in spec.tableName"));
+    }
   }
 
   /** The model the reconciler built for this reconciliation, as the dependents read it. */

@@ -6,12 +6,16 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The three conditions of a Table, in the Kubernetes condition format. */
+/**
+ * The conditions of a Table, in the Kubernetes condition format: Ready, Progressing and Degraded,
+ * and SpecServed (whether every field the spec sets is honoured).
+ */
 public final class TableConditions {
 
   public static final String READY = "Ready";
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
+  public static final String SPEC_SERVED = "SpecServed";
 
   private TableConditions() {}
 

@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableNames;
 import io.kubedyn.crd.TableStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -51,6 +52,8 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
   /** The event source of the shards' pods, whose refusals to start the status reports. */
   static final String PODS = "pods";
   private static final Logger LOG = Logger.getLogger(TableReconciler.class);
+  /** How often a Table whose name another Table holds looks whether it is free. */
+  static final java.time.Duration NAME_RECHECK = java.time.Duration.ofSeconds(10);
 
   private final OperatorSettings settings;
 
@@ -91,7 +94,8 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
 
     TableStatus status;
     try {
-      ShardedTable model = ShardedTable.from(table, settings, existing);
+      ShardedTable model = ShardedTable.from(table, settings, existing,
+          context.getPrimaryCache().list(table.getMetadata().getNamespace()).toList());
       model.handTo(context);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       Map<Integer, StatefulSet> statefulSets = context.getSecondaryResources(StatefulSet.class)
@@ -111,7 +115,16 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
       LOG.infof("table %s/%s refused: %s", table.getMetadata().getNamespace(),
           table.getMetadata().getName(), refused.getMessage());
       status = TableStatusReport.refused(table, refused, now);
+      if (TableStatusReport.REASON_NAME_IN_USE.equals(refused.reason())) {
+        // The holder's deletion is an event of another Table, not of this one: look again.
+        return withStatus(table, status, events).rescheduleAfter(NAME_RECHECK);
+      }
     }
+    return withStatus(table, status, events);
+  }
+
+  private static UpdateControl<Table> withStatus(Table table, TableStatus status,
+      TableEvents events) {
     if (sameStatus(table.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }
@@ -156,6 +169,15 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
     TableEvents events = new TableEvents(context.getClient());
     String namespace = table.getMetadata().getNamespace();
     String name = table.getMetadata().getName();
+    if (table.getSpec() != null && Boolean.TRUE.equals(table.getSpec().getDeletionProtectionEnabled())) {
+      // The chart's admission policy refuses the deletion itself; without it (a cluster older
+      // than Kubernetes 1.30, or the policy not installed) the finalizer holds the data until
+      // the user turns protection off, which is an edit, hence the next call here.
+      events.warning(table, "DeletionProtected", "table " + TableNames.of(table)
+          + " has deletionProtectionEnabled: its shards and data are kept until"
+          + " spec.deletionProtectionEnabled is set to false");
+      return DeleteControl.noFinalizerRemoval();
+    }
     List<PersistentVolumeClaim> claims = context.getClient().persistentVolumeClaims()
         .inNamespace(namespace).withLabel(ShardIdentity.TABLE_LABEL, name).list().getItems();
     boolean delete = table.getSpec() != null
@@ -192,6 +214,9 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
         && Objects.equals(before.getReadyShards(), after.getReadyShards())
         && Objects.equals(before.getEndpoint(), after.getEndpoint())
         && Objects.equals(before.getConditions(), after.getConditions())
+        && Objects.equals(before.getTableName(), after.getTableName())
+        && Objects.equals(before.getShardsByReplicas(), after.getShardsByReplicas())
+        && Objects.equals(before.getItemCount(), after.getItemCount())
         && sameShardMap(before, after);
   }
 

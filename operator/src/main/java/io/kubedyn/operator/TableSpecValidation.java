@@ -4,13 +4,16 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.kubedyn.core.KeySchemaRules;
+import io.kubedyn.core.TableName;
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.KeySchemaElement;
 import io.kubedyn.crd.SecondaryIndex;
+import io.kubedyn.crd.ProvisionedThroughput;
 import io.kubedyn.crd.ShardNames;
 import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableNames;
 import io.kubedyn.crd.TableSpec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks a Table the way DynamoDB's CreateTable would, plus what the cluster layout needs.
@@ -30,6 +34,9 @@ import java.util.Set;
  * reports problems in the status rather than failing.
  */
 public final class TableSpecValidation {
+
+  /** What a Kubernetes Service name (RFC 1035 label) allows. */
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
 
   private TableSpecValidation() {}
 
@@ -68,38 +75,119 @@ public final class TableSpecValidation {
         && !DeletionPolicy.DELETE.equals(spec.getDeletionPolicy())) {
       problems.add("deletionPolicy must be Retain or Delete, got " + spec.getDeletionPolicy());
     }
-    if (spec.getTtl() != null
-        && (spec.getTtl().getAttributeName() == null || spec.getTtl().getAttributeName().isBlank())) {
-      problems.add("ttl.attributeName must name an attribute");
+    if (spec.getTimeToLive() != null && Boolean.TRUE.equals(spec.getTimeToLive().getEnabled())
+        && (spec.getTimeToLive().getAttributeName() == null
+            || spec.getTimeToLive().getAttributeName().isBlank())) {
+      problems.add("timeToLive.attributeName must name an attribute when timeToLive is enabled");
     }
+    checkTableName(table, problems);
+    checkCapacity(spec, problems);
     return problems;
   }
 
   /**
-   * Fields the CRD accepts, in DynamoDB's shape, that this release does not serve: a table that
-   * asks for them would become Ready while the DynamoDB API refuses the same request, and its
-   * queries on an index would fail. Each a sentence naming the field; empty when none is set.
+   * The DynamoDB name ({@code spec.tableName}, else {@code metadata.name}) follows DynamoDB's
+   * rule; the resource name also names the shards' Services, so it must be a DNS label.
    */
-  public static List<String> notServed(TableSpec spec) {
-    List<String> problems = new ArrayList<>();
-    if (spec == null) {
-      return problems;
+  private static void checkTableName(Table table, List<String> problems) {
+    String tableName = TableNames.of(table);
+    TableName.violation(tableName).ifPresent(violation -> problems.add("table name " + tableName
+        + (table.getSpec().getTableName() == null ? " (metadata.name, as spec.tableName is not set)"
+            : "") + " is not a DynamoDB table name: " + switch (violation) {
+              case TOO_SHORT -> "it needs at least " + TableName.MIN_LENGTH + " characters";
+              case TOO_LONG -> "it has more than " + TableName.MAX_LENGTH + " characters";
+              case BAD_CHARACTERS -> "only a-z A-Z 0-9 _ - . are allowed";
+            }));
+    String resourceName = table.getMetadata().getName();
+    if (!DNS_LABEL.matcher(resourceName).matches()) {
+      problems.add("metadata.name " + resourceName + " also names the shards' Services, so it must"
+          + " consist of lowercase letters, digits and hyphens; keep the DynamoDB name in"
+          + " spec.tableName (any DynamoDB name) and give the resource such a name");
     }
-    if (!nullToEmpty(spec.getLocalSecondaryIndexes()).isEmpty()) {
-      problems.add(notServedYet("localSecondaryIndexes", "local secondary indexes are"));
-    }
-    if (!nullToEmpty(spec.getGlobalSecondaryIndexes()).isEmpty()) {
-      problems.add(notServedYet("globalSecondaryIndexes", "global secondary indexes are"));
-    }
-    if (spec.getTtl() != null) {
-      problems.add(notServedYet("ttl", "time to live is"));
-    }
-    return problems;
   }
 
-  private static String notServedYet(String field, String what) {
-    return "spec." + field + " is not served yet by this release (" + what + " not"
-        + " implemented): remove it from the Table";
+  /** DynamoDB's CreateTable rules on billing mode and provisioned throughput. */
+  private static void checkCapacity(TableSpec spec, List<String> problems) {
+    String mode = spec.getBillingMode() == null ? "PAY_PER_REQUEST" : spec.getBillingMode();
+    ProvisionedThroughput throughput = spec.getProvisionedThroughput();
+    if ("PROVISIONED".equals(mode)) {
+      if (throughput == null || throughput.getReadCapacityUnits() == null
+          || throughput.getWriteCapacityUnits() == null) {
+        problems.add("billingMode PROVISIONED needs provisionedThroughput.readCapacityUnits and"
+            + " writeCapacityUnits");
+      }
+    } else if ("PAY_PER_REQUEST".equals(mode)) {
+      if (throughput != null && (throughput.getReadCapacityUnits() != null
+          || throughput.getWriteCapacityUnits() != null)) {
+        problems.add("billingMode PAY_PER_REQUEST takes no provisionedThroughput; remove it or"
+            + " set billingMode PROVISIONED");
+      }
+    } else {
+      problems.add("billingMode must be PROVISIONED or PAY_PER_REQUEST, got " + mode);
+    }
+  }
+
+  /**
+   * Fields the spec sets, in DynamoDB's (and ACK's) shape, that this release accepts without
+   * honouring them: the table is served without them, and the status's SpecServed condition
+   * lists them, so nothing a user asked for is silently dropped. Each a sentence naming the
+   * field; empty when every field set is honoured.
+   */
+  public static List<String> notServed(TableSpec spec) {
+    List<String> fields = new ArrayList<>();
+    if (spec == null) {
+      return fields;
+    }
+    if (!nullToEmpty(spec.getLocalSecondaryIndexes()).isEmpty()) {
+      fields.add(notYet("localSecondaryIndexes", names(spec.getLocalSecondaryIndexes()),
+          "secondary indexes are not implemented yet; queries on them are refused"));
+    }
+    if (!nullToEmpty(spec.getGlobalSecondaryIndexes()).isEmpty()) {
+      fields.add(notYet("globalSecondaryIndexes", names(spec.getGlobalSecondaryIndexes()),
+          "secondary indexes are not implemented yet; queries on them are refused"));
+    }
+    if (spec.getStreamSpecification() != null
+        && Boolean.TRUE.equals(spec.getStreamSpecification().getStreamEnabled())) {
+      fields.add(notYet("streamSpecification", "",
+          "DynamoDB Streams are not implemented yet"));
+    }
+    if (spec.getTimeToLive() != null && Boolean.TRUE.equals(spec.getTimeToLive().getEnabled())) {
+      fields.add(notYet("timeToLive", "", "items do not expire yet"));
+    }
+    if (spec.getOnDemandThroughput() != null || nullToEmpty(spec.getGlobalSecondaryIndexes())
+        .stream().anyMatch(index -> index.getOnDemandThroughput() != null)) {
+      fields.add(notYet("onDemandThroughput", "", "request rates are not capped"));
+    }
+    var sse = spec.getSseSpecification();
+    if (sse != null && ("KMS".equals(sse.getSseType()) || sse.getKmsMasterKeyId() != null
+        || sse.getKmsMasterKeyRef() != null)) {
+      fields.add(notYet("sseSpecification", "",
+          "AWS KMS keys are not used: data is encrypted at rest only as the volumes' storage"
+              + " class encrypts it"));
+    }
+    if (spec.getContinuousBackups() != null
+        && Boolean.TRUE.equals(spec.getContinuousBackups().getPointInTimeRecoveryEnabled())) {
+      fields.add(notYet("continuousBackups", "", "point-in-time recovery is not implemented"));
+    }
+    if ("ENABLE".equals(spec.getContributorInsights())) {
+      fields.add(notYet("contributorInsights", "", "CloudWatch is not part of kubedyn"));
+    }
+    if (spec.getResourcePolicy() != null && !spec.getResourcePolicy().isBlank()) {
+      fields.add(notYet("resourcePolicy", "", "resource-based policies are not enforced"));
+    }
+    if (!nullToEmpty(spec.getTableReplicas()).isEmpty()) {
+      fields.add(notYet("tableReplicas", "",
+          "replicas in other AWS Regions (global tables) are not part of kubedyn"));
+    }
+    return fields;
+  }
+
+  private static String notYet(String field, String which, String why) {
+    return "spec." + field + which + " is accepted but not served: " + why;
+  }
+
+  private static String names(List<? extends SecondaryIndex> indexes) {
+    return " " + indexes.stream().map(SecondaryIndex::getIndexName).toList();
   }
 
   /**

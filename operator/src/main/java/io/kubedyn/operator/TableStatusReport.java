@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableNames;
 import io.kubedyn.crd.TableStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,10 @@ public final class TableStatusReport {
   public static final String REASON_APPLY_FAILED = "ApplyFailed";
   /** The shard map would move a hash range away from the shard whose StatefulSet has it. */
   public static final String REASON_ASSIGNMENT_CONFLICT = "ShardAssignmentConflict";
-  /** The spec asks for what this release does not serve (indexes, TTL). */
+  /** The spec asks for what this release accepts without serving it (indexes, TTL, ...). */
   public static final String REASON_NOT_SERVED = "NotServedYet";
+  /** Another Table of the namespace holds the table name (see {@link TableNames#holder}). */
+  public static final String REASON_NAME_IN_USE = "TableNameInUse";
   /** A shard's pod refused to open its store (see {@link StoreRefusal}). */
   public static final String REASON_STORE_REFUSED = "StoreRefused";
 
@@ -41,7 +44,8 @@ public final class TableStatusReport {
     long generation = generationOf(table);
     String reason = refusal.reason();
     String message = (REASON_ASSIGNMENT_CONFLICT.equals(reason)
-        ? "shard map not published: " : "spec refused: ")
+        ? "shard map not published: "
+        : REASON_NAME_IN_USE.equals(reason) ? "not served: " : "spec refused: ")
         + String.join("; ", refusal.problems());
     TableStatus status = new TableStatus();
     status.setObservedGeneration(generation);
@@ -49,6 +53,7 @@ public final class TableStatusReport {
     status.setReadyShards(previous.getReadyShards() == null ? 0 : previous.getReadyShards());
     status.setShardMap(previous.getShardMap());
     status.setEndpoint(previous.getEndpoint());
+    describeLayout(table, previous, status);
     List<Condition> before = previous.getConditions();
     status.setConditions(List.of(
         TableConditions.condition(before, TableConditions.READY, false, reason,
@@ -77,6 +82,7 @@ public final class TableStatusReport {
     status.setReadyShards(previous.getReadyShards() == null ? 0 : previous.getReadyShards());
     status.setShardMap(previous.getShardMap());
     status.setEndpoint(previous.getEndpoint());
+    describeLayout(table, previous, status);
     status.setConditions(List.of(
         TableConditions.find(before, TableConditions.READY)
             .orElse(TableConditions.condition(before, TableConditions.READY, false,
@@ -158,14 +164,41 @@ public final class TableStatusReport {
               REASON_STORE_REFUSED, message, generation, now));
     }
 
+    conditions = new ArrayList<>(conditions);
+    conditions.add(specServed(table, before, generation, now));
     TableStatus status = new TableStatus();
     status.setObservedGeneration(generation);
     status.setPhase(phase);
     status.setConditions(conditions);
+    describeLayout(table, previous, status);
     status.setReadyShards(ready.size());
     status.setShardMap(shardMap);
     status.setEndpoint(endpoint);
     return status;
+  }
+
+  /**
+   * The SpecServed condition: True when every field the spec sets is honoured, else False
+   * listing what is accepted but not served ({@link TableSpecValidation#notServed}).
+   */
+  private static Condition specServed(Table table, List<Condition> before, long generation,
+      String now) {
+    List<String> notServed = TableSpecValidation.notServed(table.getSpec());
+    return notServed.isEmpty()
+        ? TableConditions.condition(before, TableConditions.SPEC_SERVED, true, "AllFieldsServed",
+            "every field of the spec is served", generation, now)
+        : TableConditions.condition(before, TableConditions.SPEC_SERVED, false, REASON_NOT_SERVED,
+            String.join("; ", notServed), generation, now);
+  }
+
+  /** What {@code kubectl get} shows: the table's name, its layout and its last item count. */
+  private static void describeLayout(Table table, TableStatus previous, TableStatus status) {
+    status.setTableName(TableNames.of(table));
+    if (table.getSpec() != null) {
+      status.setShardsByReplicas(table.getSpec().getShards() + "x"
+          + table.getSpec().getReplicasPerShard());
+    }
+    status.setItemCount(previous.getItemCount());
   }
 
   static boolean isReady(StatefulSet statefulSet) {

@@ -86,7 +86,7 @@ class ShardedTableTest {
   void invalidTableHasNoModelAndSaysWhy() {
     Table music = Tables.music();
     music.getSpec().setShards(0);
-    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, List.of()))
+    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, List.of(), List.of()))
         .isInstanceOfSatisfying(TableRefused.class, refused -> {
           assertThat(refused.reason()).isEqualTo("InvalidSpec");
           assertThat(refused.problems()).containsExactly("shards must be at least 1, got 0");
@@ -94,16 +94,39 @@ class ShardedTableTest {
   }
 
   @Test
-  void tableAskingForWhatIsNotServedYetHasNoModel() {
+  void tableAskingForWhatIsNotServedYetIsStillLaidOut() throws TableRefused {
     Table music = Tables.music();
     TimeToLive ttl = new TimeToLive();
     ttl.setAttributeName("expiresAt");
-    music.getSpec().setTtl(ttl);
-    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, List.of()))
+    ttl.setEnabled(true);
+    music.getSpec().setTimeToLive(ttl);
+    assertThat(ShardedTable.from(music, Tables.SETTINGS, List.of(), List.of()).shards())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void tableWhoseNameAnOlderTableHoldsHasNoModelAndSaysWhichHoldsIt() throws TableRefused {
+    Table older = Tables.music();
+    older.getMetadata().setName("music-a");
+    older.getMetadata().setCreationTimestamp("2026-11-30T10:00:00Z");
+    older.getSpec().setTableName("Music");
+    Table later = Tables.music();
+    later.getMetadata().setName("music-b");
+    later.getMetadata().setCreationTimestamp("2026-11-30T11:00:00Z");
+    later.getSpec().setTableName("Music");
+    Table other = Tables.music();
+    other.getMetadata().setName("music");
+    other.getMetadata().setCreationTimestamp("2026-11-30T09:00:00Z");
+    List<Table> namespace = List.of(older, later, other);
+
+    assertThat(ShardedTable.from(older, Tables.SETTINGS, List.of(), namespace).name())
+        .as("the older claim holds Music; Table music serves table music, another name")
+        .isEqualTo("music-a");
+    assertThatThrownBy(() -> ShardedTable.from(later, Tables.SETTINGS, List.of(), namespace))
         .isInstanceOfSatisfying(TableRefused.class, refused -> {
-          assertThat(refused.reason()).isEqualTo("NotServedYet");
+          assertThat(refused.reason()).isEqualTo("TableNameInUse");
           assertThat(refused.problems()).singleElement().asString()
-              .startsWith("spec.ttl is not served yet by this release");
+              .startsWith("table name Music is held by Table music-a of this namespace");
         });
   }
 
@@ -135,7 +158,7 @@ class ShardedTableTest {
     Table music = Tables.music();
     List<StatefulSet> statefulSets = statefulSetsOf(Tables.model(music));
     music.getSpec().setShards(2);
-    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, statefulSets))
+    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, statefulSets, List.of()))
         .isInstanceOfSatisfying(TableRefused.class, refused -> assertThat(refused.problems())
             .containsExactly("shards cannot shrink: the table has 3 shards holding data, the"
                 + " spec asks for 2"));
@@ -151,7 +174,7 @@ class ShardedTableTest {
     statefulSets.remove(1);
     music.getSpec().setShards(3);
 
-    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, statefulSets))
+    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, statefulSets, List.of()))
         .isInstanceOfSatisfying(TableRefused.class, refused -> {
           assertThat(refused.reason()).isEqualTo("ShardAssignmentConflict");
           assertThat(refused.problems()).first().asString().isEqualTo("StatefulSet music-shard-0"

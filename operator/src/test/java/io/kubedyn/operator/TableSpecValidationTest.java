@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.KeySchemaElement;
+import io.kubedyn.crd.ProvisionedThroughput;
+import io.kubedyn.crd.StreamSpecification;
+import io.kubedyn.crd.SseSpecification;
+import io.kubedyn.crd.GlobalSecondaryIndex;
 import io.kubedyn.crd.Projection;
 import io.kubedyn.crd.SecondaryIndex;
 import io.kubedyn.crd.StorageSpec;
@@ -129,7 +133,7 @@ class TableSpecValidationTest {
   void globalIndexOnDefinedAttributesIsValid() {
     Table table = Tables.music();
     table.getSpec().getAttributeDefinitions().add(new AttributeDefinition("Genre", "S"));
-    SecondaryIndex byGenre = new SecondaryIndex();
+    GlobalSecondaryIndex byGenre = new GlobalSecondaryIndex();
     byGenre.setIndexName("ByGenre");
     byGenre.setKeySchema(List.of(new KeySchemaElement("Genre", "HASH"),
         new KeySchemaElement("SongTitle", "RANGE")));
@@ -158,22 +162,62 @@ class TableSpecValidationTest {
   }
 
   @Test
-  void indexesAndTtlAreNotServedYetAndSaySo() {
+  void whatIsAcceptedButNotServedIsListedFieldByField() {
     Table table = Tables.music();
     assertThat(TableSpecValidation.notServed(table.getSpec())).isEmpty();
-    SecondaryIndex byGenre = new SecondaryIndex();
+    GlobalSecondaryIndex byGenre = new GlobalSecondaryIndex();
     byGenre.setIndexName("ByGenre");
     table.getSpec().setGlobalSecondaryIndexes(List.of(byGenre));
-    table.getSpec().setLocalSecondaryIndexes(List.of(byGenre));
     TimeToLive ttl = new TimeToLive();
     ttl.setAttributeName("expiresAt");
-    table.getSpec().setTtl(ttl);
+    ttl.setEnabled(false);
+    table.getSpec().setTimeToLive(ttl);
+    SseSpecification sse = new SseSpecification();
+    sse.setEnabled(true);
+    sse.setSseType("KMS");
+    sse.setKmsMasterKeyId("arn:aws:kms:eu-west-1:111122223333:key/abc");
+    table.getSpec().setSseSpecification(sse);
+    StreamSpecification stream = new StreamSpecification();
+    stream.setStreamEnabled(true);
+    stream.setStreamViewType("NEW_AND_OLD_IMAGES");
+    table.getSpec().setStreamSpecification(stream);
     assertThat(TableSpecValidation.notServed(table.getSpec())).containsExactly(
-        "spec.localSecondaryIndexes is not served yet by this release (local secondary indexes"
-            + " are not implemented): remove it from the Table",
-        "spec.globalSecondaryIndexes is not served yet by this release (global secondary indexes"
-            + " are not implemented): remove it from the Table",
-        "spec.ttl is not served yet by this release (time to live is not implemented): remove"
-            + " it from the Table");
+        "spec.globalSecondaryIndexes [ByGenre] is accepted but not served: secondary indexes are"
+            + " not implemented yet; queries on them are refused",
+        "spec.streamSpecification is accepted but not served: DynamoDB Streams are not"
+            + " implemented yet",
+        "spec.sseSpecification is accepted but not served: AWS KMS keys are not used: data is"
+            + " encrypted at rest only as the volumes' storage class encrypts it");
+
+    ttl.setEnabled(true);
+    assertThat(TableSpecValidation.notServed(table.getSpec()))
+        .contains("spec.timeToLive is accepted but not served: items do not expire yet");
+  }
+
+  @Test
+  void tableNameFollowsDynamoDbsRuleAndResourceNameNamesServices() {
+    Table table = Tables.music();
+    table.getSpec().setTableName("Orders_v2.archive");
+    assertThat(problems(table)).isEmpty();
+    table.getSpec().setTableName("ab");
+    assertThat(problems(table)).containsExactly(
+        "table name ab is not a DynamoDB table name: it needs at least 3 characters");
+    table.getSpec().setTableName(null);
+    table.getMetadata().setName("app.events");
+    assertThat(problems(table)).singleElement().asString()
+        .startsWith("metadata.name app.events also names the shards' Services");
+  }
+
+  @Test
+  void billingModeAndThroughputFollowCreateTablesRules() {
+    Table table = Tables.music();
+    table.getSpec().setBillingMode("PROVISIONED");
+    assertThat(problems(table)).containsExactly("billingMode PROVISIONED needs"
+        + " provisionedThroughput.readCapacityUnits and writeCapacityUnits");
+    table.getSpec().setProvisionedThroughput(new ProvisionedThroughput(5L, 5L));
+    assertThat(problems(table)).isEmpty();
+    table.getSpec().setBillingMode("PAY_PER_REQUEST");
+    assertThat(problems(table)).singleElement().asString()
+        .startsWith("billingMode PAY_PER_REQUEST takes no provisionedThroughput");
   }
 }

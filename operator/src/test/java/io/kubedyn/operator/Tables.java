@@ -52,7 +52,7 @@ final class Tables {
   /** The model of a valid Table whose shards' StatefulSets are these. */
   static ShardedTable model(Table table, List<StatefulSet> statefulSets) {
     try {
-      return ShardedTable.from(table, SETTINGS, statefulSets);
+      return ShardedTable.from(table, SETTINGS, statefulSets, List.of());
     } catch (TableRefused refused) {
       throw new AssertionError("refused: " + refused.getMessage(), refused);
     }

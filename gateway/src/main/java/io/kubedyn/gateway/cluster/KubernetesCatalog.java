@@ -50,7 +50,7 @@ public final class KubernetesCatalog implements TableCatalog {
     /** Every Table of the namespace, also those CREATING or DELETING, as DynamoDB lists them. */
     @Override
     public List<String> names() {
-        return resources.cachedAll().stream().map(t -> t.getMetadata().getName()).toList();
+        return resources.cachedNames();
     }
 
     @Override

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * the down shards' ranges fail, retryably). Before that (the operator publishes the map as soon
  * as it assigns the ranges, while the pods still start), without a complete map, or while being
  * deleted, it is not routable and reads as not found, as DynamoDB answers for a table that is
- * not ACTIVE. The DynamoDB table name is the resource's {@code metadata.name}.
+ * not ACTIVE. Tables are keyed by their DynamoDB name ({@link io.kubedyn.crd.TableNames#of}).
  */
 public final class KubernetesShardMaps implements ShardMapSource {
     private final KubernetesTables tables;
@@ -158,9 +158,9 @@ public final class KubernetesShardMaps implements ShardMapSource {
     public Set<String> allAddresses() {
         Set<String> all = new LinkedHashSet<>();
         Set<String> names = new HashSet<>();
-        for (Table table : tables.cachedAll()) {
-            names.add(table.getMetadata().getName());
-            routable(table.getMetadata().getName()).ifPresent(map -> all.addAll(map.addresses()));
+        for (String name : tables.cachedNames()) {
+            names.add(name);
+            routable(name).ifPresent(map -> all.addAll(map.addresses()));
         }
         parsed.keySet().retainAll(names);  // forget tables deleted since they were last routed to
         return all;

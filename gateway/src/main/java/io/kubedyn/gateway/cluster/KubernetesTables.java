@@ -4,19 +4,19 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.TableDefinition;
-import io.kubedyn.crd.ShardNames;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableDefinitions;
+import io.kubedyn.crd.TableNames;
 import io.kubedyn.gateway.ControlPlane;
 import io.kubedyn.gateway.TableCatalog;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -25,10 +25,10 @@ import java.util.regex.Pattern;
 /**
  * DynamoDB tables as {@code Table} resources of one namespace: CreateTable creates the resource
  * (the operator then provisions its shards), DeleteTable deletes it, DescribeTable and ListTables
- * read it. The DynamoDB table name is the resource's {@code metadata.name}, so only names that
- * are valid Kubernetes names (lowercase letters, digits and inner hyphens) and short enough for
- * the shards' StatefulSet names are accepted; any other name is refused with a
- * ValidationException rather than silently mapped to another name.
+ * read it. Tables are found by their DynamoDB name ({@link TableNames#of}: {@code spec.tableName},
+ * else {@code metadata.name}), so any DynamoDB name works: CreateTable names the resource after the
+ * table ({@link TableNames#resourceName}) and keeps the exact name in {@code spec.tableName}. Of
+ * two resources claiming one name, the older ({@link TableNames#holder}) is the table.
  *
  * <p>This class owns the gateway's one informer on the namespace's Tables. DescribeTable,
  * ListTables and routing ({@link KubernetesShardMaps}) read its cache, so they cost the API
@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  */
 public final class KubernetesTables implements ControlPlane, AutoCloseable {
     private static final Pattern KUBERNETES_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    /** The informer's index of Tables by DynamoDB table name. */
+    private static final String BY_TABLE_NAME = "tableName";
     /** How long CreateTable and DeleteTable wait for the informer to see their change, unless told. */
     private static final Duration INFORMER_WAIT = Duration.ofSeconds(2);
 
@@ -68,7 +70,9 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         this.namespace = namespace;
         this.shards = shards;
         this.informerWait = informerWait;
-        this.informer = client.resources(Table.class).inNamespace(namespace).inform(new ResourceEventHandler<>() {
+        this.informer = client.resources(Table.class).inNamespace(namespace).runnableInformer(0);
+        informer.addIndexers(Map.of(BY_TABLE_NAME, table -> List.of(TableNames.of(table))));
+        informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Table table) {
                 cacheChanged();
@@ -84,6 +88,7 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
                 cacheChanged();
             }
         });
+        informer.run();
     }
 
     /** CreateTable: the Table resource, CREATING until the operator reports its shards Ready. */
@@ -95,11 +100,14 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
     /**
      * DeleteTable: deletes the Table resource. Its data goes with it as the Table's
      * deletionPolicy says (the operator's finalizer), never by the gateway's hand. A table already
-     * DELETING is no error, as in DynamoDB.
+     * DELETING is no error, as in DynamoDB; a protected one is refused with DynamoDB's words.
      */
     @Override
     public TableDefinition deleteTable(String name) {
         Table resource = find(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
+        if (TableDefinitions.of(resource).deletionProtectionEnabled()) {
+            throw DynamoDbException.deletionProtected();
+        }
         if (!deleting(resource)) {
             delete(resource);
         }
@@ -112,7 +120,9 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
      * DescribeTable shows from then on. ResourceInUseException when a Table of that name exists.
      */
     public TableDefinition create(TableDefinition table) {
-        checkName(table.name());
+        if (cached(table.name()).isPresent()) {
+            throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE, "Table already exists: " + table.name());
+        }
         Table resource = TableDefinitions.resourceOf(table, namespace, shards);
         Table created;
         try {
@@ -128,43 +138,47 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         return TableDefinitions.of(created);
     }
 
-    private void checkName(String name) {
-        if (!KUBERNETES_NAME.matcher(name).matches()) {
-            throw DynamoDbException.validation("Table name " + name + " is not usable on Kubernetes: a table is a Table "
-                    + "resource of that name, so it must consist of lowercase letters, digits and hyphens, and start and "
-                    + "end with a letter or digit");
-        }
-        ShardNames.tooLong(name, shards).ifPresent(why -> {
-            throw DynamoDbException.validation("Table name " + name + " is not usable on Kubernetes: " + why);
-        });
-    }
-
-    /** The Table named {@code name} as the informer last saw it: no API request. */
+    /**
+     * The Table holding the DynamoDB table name {@code name}, as the informer last saw it: no API
+     * request. Of several resources claiming the name, the holder (the others are not served).
+     */
     public Optional<Table> cached(String name) {
-        return Optional.ofNullable(informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
+        return TableNames.holder(informer.getIndexer().byIndex(BY_TABLE_NAME, name));
     }
 
-    /** The namespace's Tables as the informer last saw them, by name: no API request. */
+    /** The namespace's Tables as the informer last saw them, by table name: no API request. */
     public List<Table> cachedAll() {
         return informer.getStore().list().stream()
-                .sorted(Comparator.comparing((Table t) -> t.getMetadata().getName()))
+                .sorted(Comparator.comparing(TableNames::of))
                 .toList();
     }
 
+    /** The DynamoDB table names of the namespace's Tables, sorted, each once. */
+    public List<String> cachedNames() {
+        return informer.getStore().list().stream().map(TableNames::of).distinct().sorted().toList();
+    }
+
     /**
-     * The Table named {@code name}: the cached one, or when the cache has none, the API server's.
-     * A client may create a table through another gateway and describe it through this one
-     * before this informer has seen it; DynamoDB answers that DescribeTable, so must we.
+     * The Table holding {@code name}: the cached one, or when the cache has none, the API
+     * server's, looked up under the two resource names a table is found by (the one CreateTable
+     * derives, and the name itself for a Table declared without {@code spec.tableName}). A client
+     * may create a table through another gateway and describe it through this one before this
+     * informer has seen it; DynamoDB answers that DescribeTable, so must we.
      */
     public Optional<Table> find(String name) {
-        if (!KUBERNETES_NAME.matcher(name).matches()) {
-            return Optional.empty();
-        }
         Optional<Table> cached = cached(name);
         if (cached.isPresent()) {
             return cached;
         }
-        return Optional.ofNullable(client.resources(Table.class).inNamespace(namespace).withName(name).get());
+        for (String resourceName : List.of(TableNames.resourceName(name), name)) {
+            if (KUBERNETES_NAME.matcher(resourceName).matches()) {
+                Table found = client.resources(Table.class).inNamespace(namespace).withName(resourceName).get();
+                if (found != null && name.equals(TableNames.of(found))) {
+                    return Optional.of(found);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -181,10 +195,9 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
      * has seen the deletion, so this gateway's next DescribeTable does not show it as it was.
      */
     public void delete(Table resource) {
-        String name = resource.getMetadata().getName();
         String uid = resource.getMetadata().getUid();
-        client.resources(Table.class).inNamespace(namespace).withName(name).delete();
-        awaitCache(name, cached -> cached.filter(t -> uid.equals(t.getMetadata().getUid()) && !deleting(t)).isEmpty());
+        client.resources(Table.class).inNamespace(namespace).withName(resource.getMetadata().getName()).delete();
+        awaitCache(TableNames.of(resource), cached -> cached.filter(t -> uid.equals(t.getMetadata().getUid()) && !deleting(t)).isEmpty());
     }
 
     private void cacheChanged() {
@@ -194,7 +207,7 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
     }
 
     /**
-     * Waits until the cached Table named {@code name} satisfies {@code caughtUp}, at most
+     * Waits until the cached Table holding {@code name} satisfies {@code caughtUp}, at most
      * {@code informerWait}. The informer updates its cache before it notifies handlers, so a
      * change made before this check is seen by it, and one made after wakes it.
      */

@@ -15,6 +15,8 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableDefinitions;
+import io.kubedyn.crd.TableNames;
 import io.kubedyn.gateway.PlaneOperations;
 import io.kubedyn.gateway.StoragePlane;
 import io.kubedyn.gateway.TableCatalog;
@@ -60,7 +62,7 @@ class KubernetesTablesTest {
         try (PlaneOperations backend = backend(3)) {
             backend.createTable(music("music"));
 
-            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName("music").get();
+            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).get();
             assertThat(resource).isNotNull();
             assertThat(resource.getSpec().getKeySchema())
                     .extracting(k -> k.getAttributeName() + ":" + k.getKeyType())
@@ -69,10 +71,10 @@ class KubernetesTablesTest {
                     .extracting(a -> a.getAttributeName() + ":" + a.getAttributeType())
                     .containsExactly("Artist:S", "SongTitle:S");
             assertThat(resource.getSpec().getShards()).isEqualTo(3);
-            assertThat(resource.getMetadata().getAnnotations())
-                    .containsEntry("kubedyn.io/billing-mode", "PROVISIONED")
-                    .containsEntry("kubedyn.io/read-capacity-units", "5")
-                    .containsEntry("kubedyn.io/write-capacity-units", "10");
+            assertThat(resource.getSpec().getTableName()).isEqualTo("music");
+            assertThat(resource.getSpec().getBillingMode()).isEqualTo("PROVISIONED");
+            assertThat(resource.getSpec().getProvisionedThroughput().getReadCapacityUnits()).isEqualTo(5);
+            assertThat(resource.getSpec().getProvisionedThroughput().getWriteCapacityUnits()).isEqualTo(10);
 
             TableDefinition described = backend.tableDescription("music").orElseThrow().definition();
             assertThat(described.keySchema()).isEqualTo(music("music").keySchema());
@@ -93,7 +95,7 @@ class KubernetesTablesTest {
             TableDefinition proposed = music("songs");
             TableCatalog.TableDescription created = backend.createTable(proposed);
 
-            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName("songs").get();
+            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("songs")).get();
             assertThat(created.definition().tableId()).isEqualTo(resource.getMetadata().getUid())
                     .isNotEqualTo(proposed.tableId());
             assertThat(created.definition().creationDateTimeMillis())
@@ -166,7 +168,7 @@ class KubernetesTablesTest {
     static final String OPERATOR_FINALIZER = "tables.kubedyn.io/finalizer";
 
     private void setFinalizer(String table, boolean present) {
-        client.resources(Table.class).inNamespace("kubedyn").withName(table).edit(t -> {
+        client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName(table)).edit(t -> {
             t.getMetadata().setFinalizers(present ? List.of(OPERATOR_FINALIZER) : List.of());
             return t;
         });
@@ -189,7 +191,7 @@ class KubernetesTablesTest {
             setFinalizer("music", true);  // as the operator does when it first reconciles the Table
 
             assertThat(backend.deleteTable("music").tableId()).isEqualTo(uid);
-            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName("music").get();
+            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).get();
             assertThat(resource.getMetadata().getDeletionTimestamp()).as("kept by the finalizer").isNotNull();
             assertThat(backend.tableDescription("music")).hasValueSatisfying(d -> {
                 assertThat(d.status()).isEqualTo("DELETING");
@@ -210,7 +212,7 @@ class KubernetesTablesTest {
 
             setFinalizer("music", false);  // the operator's cleanup is done
             await(() -> backend.tableDescription("music").isEmpty());
-            assertThat(client.resources(Table.class).inNamespace("kubedyn").withName("music").get()).isNull();
+            assertThat(client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).get()).isNull();
             assertThat(backend.tableNames()).isEmpty();
             assertThatThrownBy(() -> backend.deleteTable("music"))
                     .isInstanceOfSatisfying(DynamoDbException.class,
@@ -223,7 +225,7 @@ class KubernetesTablesTest {
         try (PlaneOperations backend = backend(1)) {
             backend.createTable(music("music"));
             setFinalizer("music", true);
-            client.resources(Table.class).inNamespace("kubedyn").withName("music").delete();
+            client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).delete();
 
             await(() -> backend.tableDescription("music").map(d -> d.status().equals("DELETING")).orElse(false));
             assertThat(backend.describeTable("music")).as("no item requests").isEmpty();
@@ -243,23 +245,88 @@ class KubernetesTablesTest {
     }
 
     @Test
-    void namesThatAreNotKubernetesNamesAreRefusedWithAClearMessage() {
+    void anyDynamoDbNameIsATableAndMusicAndmusicAreTwo() {
         try (PlaneOperations backend = backend(10)) {
-            for (String name : new String[] {"Music", "music_2024", "music.v1", "-music", "music-"}) {
-                assertThatThrownBy(() -> backend.createTable(music(name)))
-                        .isInstanceOfSatisfying(DynamoDbException.class, e -> {
-                            assertThat(e.error()).isEqualTo(DynamoDbError.VALIDATION);
-                            assertThat(e.getMessage()).contains(name).contains("lowercase letters, digits and hyphens");
-                        });
+            List<String> names = List.of("Music", "music", "Orders_v2", "app.events", "2024.Q1-sales", "A".repeat(255));
+            for (String name : names) {
+                backend.createTable(music(name));
             }
-            String tooLong = "a".repeat(45);  // a-...-shard-9 would be 53 characters
-            assertThatThrownBy(() -> backend.createTable(music(tooLong)))
+            for (String name : names) {
+                Table resource = client.resources(Table.class).inNamespace("kubedyn")
+                        .withName(TableNames.resourceName(name)).get();
+                assertThat(resource.getSpec().getTableName()).isEqualTo(name);
+                assertThat(backend.tableDescription(name).orElseThrow().definition().name()).isEqualTo(name);
+                assertThat(backend.tableDescription(name).orElseThrow().definition().tableId())
+                        .isEqualTo(resource.getMetadata().getUid());
+            }
+            assertThat(backend.tableNames()).containsExactlyElementsOf(names.stream().sorted().toList());
+            assertThat(backend.tableDescription("MUSIC")).as("names are case-sensitive").isEmpty();
+            for (String name : names) {
+                backend.deleteTable(name);
+            }
+            assertThat(client.resources(Table.class).inNamespace("kubedyn").list().getItems()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTableDeclaredWithKubectlIsFoundByItsTableNameAndHoldsIt() throws Exception {
+        try (PlaneOperations backend = backend(1)) {
+            Table declared = TableDefinitions.resourceOf(music("Music"), "kubedyn", 1);
+            declared.getMetadata().setName("music-catalog");
+            client.resources(Table.class).inNamespace("kubedyn").resource(declared).create();
+            await(() -> backend.tableDescription("Music").isPresent());
+
+            assertThat(backend.tableNames()).containsExactly("Music");
+            assertThat(backend.tableDescription("music-catalog")).as("the resource name is no table name").isEmpty();
+            assertThatThrownBy(() -> backend.createTable(music("Music")))
+                    .isInstanceOfSatisfying(DynamoDbException.class, e -> {
+                        assertThat(e.error()).isEqualTo(DynamoDbError.RESOURCE_IN_USE);
+                        assertThat(e.getMessage()).isEqualTo("Table already exists: Music");
+                    });
+        }
+    }
+
+    @Test
+    void ofTwoResourcesClaimingOneNameTheOlderIsTheTable() throws Exception {
+        try (PlaneOperations backend = backend(1)) {
+            Table first = TableDefinitions.resourceOf(music("Music"), "kubedyn", 1);
+            first.getMetadata().setName("b-first");
+            String firstUid = client.resources(Table.class).inNamespace("kubedyn").resource(first).create()
+                    .getMetadata().getUid();
+            Thread.sleep(1100);  // creationTimestamp counts seconds
+            Table second = TableDefinitions.resourceOf(music("Music"), "kubedyn", 1);
+            second.getMetadata().setName("a-second");
+            client.resources(Table.class).inNamespace("kubedyn").resource(second).create();
+            await(() -> client.resources(Table.class).inNamespace("kubedyn").list().getItems().size() == 2
+                    && backend.tableNames().equals(List.of("Music")));
+
+            assertThat(backend.tableDescription("Music").orElseThrow().definition().tableId()).isEqualTo(firstUid);
+        }
+    }
+
+    @Test
+    void aProtectedTableIsNotDeletedUntilProtectionIsTurnedOff() throws Exception {
+        try (PlaneOperations backend = backend(1)) {
+            backend.createTable(music("Ledger").withDeletionProtection(true));
+            assertThat(backend.tableDescription("Ledger").orElseThrow().definition().deletionProtectionEnabled()).isTrue();
+
+            assertThatThrownBy(() -> backend.deleteTable("Ledger"))
                     .isInstanceOfSatisfying(DynamoDbException.class, e -> {
                         assertThat(e.error()).isEqualTo(DynamoDbError.VALIDATION);
-                        assertThat(e.getMessage()).contains("too long");
+                        assertThat(e.getMessage()).isEqualTo("Resource cannot be deleted as it is currently protected "
+                                + "against deletion. Disable deletion protection first.");
                     });
-            assertThat(client.resources(Table.class).inNamespace("kubedyn").list().getItems()).isEmpty();
-            assertThat(backend.describeTable("Music")).isEmpty();
+            assertThat(client.resources(Table.class).inNamespace("kubedyn")
+                    .withName(TableNames.resourceName("Ledger")).get().getMetadata().getDeletionTimestamp()).isNull();
+
+            client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("Ledger")).edit(t -> {
+                t.getSpec().setDeletionProtectionEnabled(false);
+                return t;
+            });
+            await(() -> !backend.tableDescription("Ledger").orElseThrow().definition().deletionProtectionEnabled());
+            backend.deleteTable("Ledger");
+            assertThat(client.resources(Table.class).inNamespace("kubedyn")
+                    .withName(TableNames.resourceName("Ledger")).get()).isNull();
         }
     }
 
@@ -269,7 +336,7 @@ class KubernetesTablesTest {
             backend.createTable(music("gone"));
             TableDefinition deleted = backend.deleteTable("gone");
             assertThat(deleted.name()).isEqualTo("gone");
-            assertThat(client.resources(Table.class).inNamespace("kubedyn").withName("gone").get()).isNull();
+            assertThat(client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("gone")).get()).isNull();
             assertThat(backend.tableNames()).doesNotContain("gone");
             assertThatThrownBy(() -> backend.deleteTable("gone"))
                     .isInstanceOfSatisfying(DynamoDbException.class,
