@@ -77,7 +77,8 @@ final class LoopbackCluster implements AutoCloseable {
             List<String> operatorOptions = new ArrayList<>(api.quarkusClientOptions());
             operatorOptions.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + operatorPort,
                     "-Dkubedyn.operator.storage-image=kubedyn/storage-pod:e2e",
-                    "-Dkubedyn.operator.cluster-domain=" + ClusterDns.CLUSTER_DOMAIN));
+                    "-Dkubedyn.operator.cluster-domain=" + ClusterDns.CLUSTER_DOMAIN,
+                    "-Dkubedyn.operator.item-count-interval=2s", dns.resolverOption()));
             operator = own(new PackagedService("operator", "operator", operatorOptions, Map.of(),
                     workDir.resolve("logs").resolve("operator.log")).start());
             gatewayPort = freePort();

@@ -17,6 +17,13 @@ public interface OperatorSettings {
   @WithDefault("cluster.local")
   String clusterDomain();
 
+  /**
+   * How often a Ready table's item count ({@code status.itemCount}) is read from its shards; it is
+   * also read whenever the table is reconciled for another reason.
+   */
+  @WithDefault("5m")
+  java.time.Duration itemCountInterval();
+
   /** Name of the Lease that operator replicas compete for. */
   @WithDefault("kubedyn-operator-leader")
   String leaseName();

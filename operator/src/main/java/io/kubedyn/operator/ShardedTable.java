@@ -160,6 +160,12 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     return assignment.ownedRanges(shard);
   }
 
+  /** The DNS names of the shards of the shard map, where their pods answer. */
+  public List<String> shardHosts() {
+    return assignment.shards().stream().map(shard -> shard(shard).serviceDns(clusterDomain))
+        .toList();
+  }
+
   /** The shard map to publish: each range with its shard's Service. */
   public List<ShardRange> shardMap() {
     return assignment.shardMap(shard -> shard(shard).serviceDns(clusterDomain));

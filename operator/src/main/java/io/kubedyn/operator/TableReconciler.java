@@ -109,6 +109,10 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
           context.getSecondaryResources(Pod.class));
       status = TableStatusReport.observed(table, model, statefulSets, refusals,
           settings.gatewayEndpoint(), now);
+      if (TableStatus.PHASE_READY.equals(status.getPhase())) {
+        TableItemCount.of(model.shardHosts()).ifPresent(status::setItemCount);
+        return withStatus(table, status, events).rescheduleAfter(settings.itemCountInterval());
+      }
     } catch (TableRefused refused) {
       // No exception and no reschedule: retrying cannot fix a spec, only an edit can, and the
       // edit triggers the next reconciliation.

@@ -13,13 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The pod's Prometheus metrics, kept beside the request path rather than inside it:
  * {@code kubedyn_storage_requests_seconds{operation, outcome}} (count and latency per gRPC
- * operation) and a few RocksDB figures summed over all tables.
+ * operation), a few RocksDB figures summed over all tables, and {@code kubedyn_table_items}, the
+ * estimated item count of the pod's tables.
  */
 @ApplicationScoped
 public class StorageMetrics {
     private static final List<String> ROCKSDB_PROPERTIES = List.of(
             "rocksdb.estimate-num-keys", "rocksdb.cur-size-all-mem-tables", "rocksdb.estimate-live-data-size",
             "rocksdb.num-running-compactions", "rocksdb.num-running-flushes");
+
+    /** The items gauge, {@code kubedyn_table_items} in Prometheus' text. */
+    public static final String ITEMS = "kubedyn.table.items";
 
     private final MeterRegistry registry;
     private final StoreLifecycle lifecycle;
@@ -36,6 +40,20 @@ public class StorageMetrics {
                             m -> m.property(property))
                     .description("RocksDB " + property + ", summed over all tables")
                     .register(registry);
+        }
+        Gauge.builder(ITEMS, this, StorageMetrics::items)
+                .description("RocksDB's estimate of the items in the pod's tables (what the operator reports in a "
+                        + "Table's status.itemCount, summed over its shards)")
+                .register(registry);
+    }
+
+    private double items() {
+        try {
+            return lifecycle.withStore(store -> (double) store.tableNames().stream()
+                    .flatMap(name -> store.describeTable(name).stream())
+                    .mapToLong(store::estimatedItemCount).sum());
+        } catch (RuntimeException e) {
+            return Double.NaN;
         }
     }
 

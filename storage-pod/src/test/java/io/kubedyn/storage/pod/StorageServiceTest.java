@@ -151,6 +151,22 @@ class StorageServiceTest {
         String text = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(text).contains("kubedyn_storage_requests_seconds_count{operation=\"get\",outcome=\"ok\"")
                 .contains("kubedyn_rocksdb_estimate_num_keys");
+        double before = itemsGauge(text);
+        for (int i = 0, written = 0; written < 5; i++) {
+            String id = "counted-" + i;
+            if (PrimaryKey.of(new AttributeValue.S(id), null).hash() >= 0) {  // a key this pod owns
+                StorageServiceTest.<WriteReply>call(o -> service.write(put(table, id, null), o));
+                written++;
+            }
+        }
+        String after = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(itemsGauge(after)).as("kubedyn_table_items, the figure the operator reports").isGreaterThan(before);
+    }
+
+    private static double itemsGauge(String metricsText) {
+        return metricsText.lines().filter(line -> line.startsWith("kubedyn_table_items "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError("no kubedyn_table_items in\n" + metricsText));
     }
 
     private static WriteRequest put(TableDefinition table, String id, String condition) {
