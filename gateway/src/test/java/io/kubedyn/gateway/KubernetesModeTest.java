@@ -161,4 +161,34 @@ class KubernetesModeTest {
         assertThat(dynamo.listTables().tableNames()).contains("music_2024").doesNotContain("Music_2024");
         dynamo.deleteTable(b -> b.tableName("music_2024"));
     }
+
+    @Test
+    void deleteTableOfAProtectedTableIsDynamoDbsValidationErrorUntilProtectionIsTurnedOff() {
+        dynamo.createTable(b -> b.tableName("Ledger").billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("Account").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("Account").keyType(KeyType.HASH))
+                .deletionProtectionEnabled(true));
+        assertThat(dynamo.describeTable(b -> b.tableName("Ledger")).table().deletionProtectionEnabled()).isTrue();
+
+        assertThatThrownBy(() -> dynamo.deleteTable(b -> b.tableName("Ledger")))
+                .isInstanceOfSatisfying(DynamoDbException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+                    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Resource cannot be deleted as it is "
+                            + "currently protected against deletion. Disable deletion protection first.");
+                });
+        assertThat(dynamo.listTables().tableNames()).contains("Ledger");
+
+        kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
+                .withName(TableNames.resourceName("Ledger")).edit(t -> {
+                    t.getSpec().setDeletionProtectionEnabled(false);
+                    return t;
+                });
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (dynamo.describeTable(b -> b.tableName("Ledger")).table().deletionProtectionEnabled()
+                && Instant.now().isBefore(deadline)) {
+            Thread.onSpinWait();
+        }
+        dynamo.deleteTable(b -> b.tableName("Ledger"));
+        assertThat(dynamo.listTables().tableNames()).doesNotContain("Ledger");
+    }
 }

@@ -41,6 +41,22 @@ class TableApiTest extends EmbeddedServerTest {
     }
 
     @Test
+    void deletionProtectionIsRefusedWhereNothingCouldTurnItOffAgain() {
+        assertThatThrownBy(() -> dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH))
+                .deletionProtectionEnabled(true)))
+                .isInstanceOfSatisfying(DynamoDbException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+                    assertThat(e.awsErrorDetails().errorMessage()).contains("DeletionProtectionEnabled")
+                            .contains("UpdateTable is not served yet");
+                });
+        assertThat(dynamo.listTables().tableNames()).doesNotContain(table);
+        createMusicTable();
+        assertThat(dynamo.describeTable(b -> b.tableName(table)).table().deletionProtectionEnabled()).isFalse();
+    }
+
+    @Test
     void creatingAnExistingTableIsResourceInUse() {
         createMusicTable();
         assertThatThrownBy(this::createMusicTable).isInstanceOf(ResourceInUseException.class);

@@ -8,6 +8,8 @@ import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -100,6 +102,31 @@ class HelmChartTest {
         "tables.kubedyn.io");
     assertThat(crd.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy",
         "keep");
+  }
+
+  @Test
+  void deletingAProtectedTableIsRefusedByAnAdmissionPolicyThatCanBeTurnedOff() {
+    ValidatingAdmissionPolicy policy = only(rendered, ValidatingAdmissionPolicy.class,
+        "kubedyn-table-deletion-protection");
+    assertThat(policy.getSpec().getFailurePolicy()).isEqualTo("Fail");
+    assertThat(policy.getSpec().getMatchConstraints().getResourceRules()).singleElement()
+        .satisfies(rule -> {
+          assertThat(rule.getApiGroups()).containsExactly("kubedyn.io");
+          assertThat(rule.getResources()).containsExactly("tables");
+          assertThat(rule.getOperations()).containsExactly("DELETE");
+        });
+    // The expression itself is compiled and evaluated in crds' DeletionProtectionPolicyTest.
+    assertThat(policy.getSpec().getValidations()).singleElement().satisfies(v ->
+        assertThat(v.getExpression()).contains("oldObject.spec.deletionProtectionEnabled"));
+    ValidatingAdmissionPolicyBinding binding = only(rendered,
+        ValidatingAdmissionPolicyBinding.class, "kubedyn-table-deletion-protection");
+    assertThat(binding.getSpec().getPolicyName()).isEqualTo(policy.getMetadata().getName());
+    assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");
+
+    List<HasMetadata> without = render(template().withName("kubedyn")
+        .set("deletionProtection.admissionPolicy", "false").call());
+    assertThat(without).noneMatch(o -> o instanceof ValidatingAdmissionPolicy
+        || o instanceof ValidatingAdmissionPolicyBinding);
   }
 
   @Test

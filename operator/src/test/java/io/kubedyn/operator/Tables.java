@@ -34,6 +34,11 @@ final class Tables {
     }
 
     @Override
+    public java.time.Duration itemCountInterval() {
+      return java.time.Duration.ofMinutes(5);
+    }
+
+    @Override
     public String leaseName() {
       return "kubedyn-operator-leader";
     }
