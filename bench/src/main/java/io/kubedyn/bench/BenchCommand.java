@@ -81,7 +81,7 @@ public final class BenchCommand implements Runnable {
         @Mixin
         LoadOptions load = new LoadOptions();
         @Option(names = "--targets", split = ",", defaultValue = "kubedyn,dynalite,noop",
-                description = "kubedyn first, then peers: dynalite, noop (default ${DEFAULT-VALUE}).")
+                description = "kubedyn first, then peers: dynalite, noop, or kubedyn-streams (kubedyn with a stream on every table) (default ${DEFAULT-VALUE}).")
         List<String> targets;
         @Option(names = "--out", description = "Where the table, CSV and chart go (default bench/target/results).")
         Path out;
@@ -100,6 +100,7 @@ public final class BenchCommand implements Runnable {
             for (String name : targets) {
                 list.add(switch (name.trim().toLowerCase(Locale.ROOT)) {
                     case "kubedyn" -> new KubedynTarget(repo.gatewayJar(), serverJvmOptions);
+                    case "kubedyn-streams" -> new KubedynTarget(repo.gatewayJar(), serverJvmOptions, true);
                     case "dynalite" -> new DynaliteTarget(repo.benchTarget().resolve("dynalite"));
                     case "noop" -> new NoopCeilingTarget(repo.noopServerJar(), serverJvmOptions);
                     default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown target " + name);

@@ -19,6 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -80,9 +82,18 @@ public final class Dataset {
 
     /** Creates both tables and waits until they are ACTIVE (a peer may keep them CREATING a while). */
     public void createTables(DynamoDbAsyncClient client, boolean waitForActive) throws Exception {
+        createTables(client, waitForActive, false);
+    }
+
+    /** {@link #createTables(DynamoDbAsyncClient, boolean)}, each table with a NEW_AND_OLD_IMAGES stream if {@code streams}. */
+    public void createTables(DynamoDbAsyncClient client, boolean waitForActive, boolean streams) throws Exception {
+        StreamSpecification stream = streams
+                ? StreamSpecification.builder().streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build()
+                : null;
         client.createTable(b -> b.tableName(KV_TABLE)
                 .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
                 .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+                .streamSpecification(stream)
                 .billingMode(BillingMode.PAY_PER_REQUEST)).get(30, TimeUnit.SECONDS);
         client.createTable(b -> b.tableName(RANGE_TABLE)
                 .attributeDefinitions(
@@ -91,6 +102,7 @@ public final class Dataset {
                 .keySchema(
                         KeySchemaElement.builder().attributeName("p").keyType(KeyType.HASH).build(),
                         KeySchemaElement.builder().attributeName("s").keyType(KeyType.RANGE).build())
+                .streamSpecification(stream)
                 .billingMode(BillingMode.PAY_PER_REQUEST)).get(30, TimeUnit.SECONDS);
         if (waitForActive) {
             for (String table : List.of(KV_TABLE, RANGE_TABLE)) {

@@ -24,6 +24,11 @@ public interface Target extends AutoCloseable {
         return true;
     }
 
+    /** Whether the target's tables are created with a stream (NEW_AND_OLD_IMAGES). */
+    default boolean streams() {
+        return false;
+    }
+
     /** The server's JVM process id, for profiling with JFR; empty if it is not a JVM. */
     default OptionalLong jvmPid() {
         return OptionalLong.empty();

@@ -14,7 +14,11 @@ public enum DynamoDbError {
     LIMIT_EXCEEDED("com.amazonaws.dynamodb.v20120810#LimitExceededException", 400),
     SERIALIZATION("com.amazon.coral.service#SerializationException", 400),
     UNKNOWN_OPERATION("com.amazon.coral.service#UnknownOperationException", 400),
-    INTERNAL_SERVER_ERROR("com.amazonaws.dynamodb.v20120810#InternalServerError", 500);
+    INTERNAL_SERVER_ERROR("com.amazonaws.dynamodb.v20120810#InternalServerError", 500),
+    /** DynamoDB Streams: a shard iterator older than 15 minutes. */
+    EXPIRED_ITERATOR("com.amazonaws.dynamodb.v20120810#ExpiredIteratorException", 400),
+    /** DynamoDB Streams: a position whose records were trimmed (older than the stream's retention). */
+    TRIMMED_DATA_ACCESS("com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException", 400);
 
     private final String wireType;
     private final int httpStatus;

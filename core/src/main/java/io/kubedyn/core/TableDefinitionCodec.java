@@ -28,6 +28,15 @@ public final class TableDefinitionCodec {
         if (table.deletionProtectionEnabled()) {
             node.put("deletionProtectionEnabled", true);
         }
+        if (table.stream() != null) {
+            ObjectNode stream = node.putObject("stream");
+            stream.put("viewType", table.stream().viewType().name());
+            stream.put("label", table.stream().label());
+            stream.put("retentionSeconds", table.stream().retentionSeconds());
+        }
+        if (table.timeToLiveAttribute() != null) {
+            node.put("timeToLiveAttribute", table.timeToLiveAttribute());
+        }
         try {
             return json.writeValueAsBytes(node);
         } catch (IOException e) {
@@ -56,7 +65,11 @@ public final class TableDefinitionCodec {
                     node.get("readCapacityUnits").asLong(),
                     node.get("writeCapacityUnits").asLong(),
                     node.get("creationDateTimeMillis").asLong(),
-                    node.path("deletionProtectionEnabled").asBoolean(false));
+                    node.path("deletionProtectionEnabled").asBoolean(false),
+                    node.has("stream") ? new TableStream(StreamViewType.valueOf(node.get("stream").get("viewType").asText()),
+                            node.get("stream").get("label").asText(), node.get("stream").get("retentionSeconds").asLong())
+                            : null,
+                    node.has("timeToLiveAttribute") ? node.get("timeToLiveAttribute").asText() : null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

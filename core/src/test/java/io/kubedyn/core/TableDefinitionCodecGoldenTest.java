@@ -31,6 +31,14 @@ class TableDefinitionCodecGoldenTest {
             + "\"readCapacityUnits\":0,\"writeCapacityUnits\":0,\"creationDateTimeMillis\":1700000000789,"
             + "\"deletionProtectionEnabled\":true}";
 
+    /** Added with streams and Time to Live: each written only while enabled. */
+    private static final String WITH_STREAM = "{\"name\":\"Orders\","
+            + "\"tableId\":\"7c6b5a49-3827-4165-9e8d-7f6e5d4c3b2a\",\"hashKey\":\"pk\","
+            + "\"attributeDefinitions\":{\"pk\":\"S\"},\"billingMode\":\"PAY_PER_REQUEST\","
+            + "\"readCapacityUnits\":0,\"writeCapacityUnits\":0,\"creationDateTimeMillis\":1700000000999,"
+            + "\"stream\":{\"viewType\":\"NEW_AND_OLD_IMAGES\",\"label\":\"2026-11-30T14:00:00.000\","
+            + "\"retentionSeconds\":86400},\"timeToLiveAttribute\":\"expiresAt\"}";
+
     private final TableDefinitionCodec codec = new TableDefinitionCodec();
 
     @Test
@@ -50,10 +58,16 @@ class TableDefinitionCodecGoldenTest {
     }
 
     @Test
+    void catalogDocumentOfATableWithAStreamDecodesToTheSameDefinition() {
+        assertDecodes("a table with a stream and Time to Live", WITH_STREAM, streamed());
+    }
+
+    @Test
     void catalogDocumentWrittenIsPinned() throws IOException {
         ObjectMapper json = new ObjectMapper();
         for (Object[] golden : new Object[][] {{WITH_SORT_KEY, withSortKey()},
-                {WITHOUT_SORT_KEY, withoutSortKey()}, {PROTECTED, protectedTable()}}) {
+                {WITHOUT_SORT_KEY, withoutSortKey()}, {PROTECTED, protectedTable()},
+                {WITH_STREAM, streamed()}}) {
             TableDefinition table = (TableDefinition) golden[1];
             assertThat(json.readTree(codec.encode(table)))
                     .as("TableDefinitionCodec now writes a different catalog document for table %s: the catalog is "
@@ -91,6 +105,13 @@ class TableDefinitionCodecGoldenTest {
     private static TableDefinition protectedTable() {
         return new TableDefinition("Music", "0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f5a",
                 KeySchema.of(new KeyAttribute("Artist", ScalarType.S), null), Map.of("Artist", ScalarType.S),
-                "PAY_PER_REQUEST", 0, 0, 1700000000789L, true);
+                "PAY_PER_REQUEST", 0, 0, 1700000000789L, true, null, null);
+    }
+
+    private static TableDefinition streamed() {
+        return new TableDefinition("Orders", "7c6b5a49-3827-4165-9e8d-7f6e5d4c3b2a",
+                KeySchema.of(new KeyAttribute("pk", ScalarType.S), null), Map.of("pk", ScalarType.S),
+                "PAY_PER_REQUEST", 0, 0, 1700000000999L, false,
+                new TableStream(StreamViewType.NEW_AND_OLD_IMAGES, "2026-11-30T14:00:00.000", 86400), "expiresAt");
     }
 }

@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.ScalarType;
+import io.kubedyn.core.StreamViewType;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.TableStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,7 +60,53 @@ public final class TableDefinitions {
         throughput == null || throughput.getWriteCapacityUnits() == null ? 0
             : throughput.getWriteCapacityUnits(),
         created == null ? 0 : Instant.parse(created).toEpochMilli(),
-        Boolean.TRUE.equals(spec.getDeletionProtectionEnabled()));
+        Boolean.TRUE.equals(spec.getDeletionProtectionEnabled()), streamOf(spec, created),
+        timeToLiveOf(spec));
+  }
+
+  /**
+   * The table's stream while {@code spec.streamSpecification} enables one. Its label is the
+   * Table's creation time: the same for every gateway and pod, and it survives edits of the
+   * resource (a stream disabled and enabled again keeps its label, where DynamoDB gives a new one).
+   */
+  private static TableStream streamOf(TableSpec spec, String created) {
+    StreamSpecification stream = spec.getStreamSpecification();
+    if (stream == null || !Boolean.TRUE.equals(stream.getStreamEnabled())
+        || stream.getStreamViewType() == null) {
+      return null;
+    }
+    TableStream enabled = TableStream.enabledAt(StreamViewType.valueOf(stream.getStreamViewType()),
+        created == null ? 0 : Instant.parse(created).toEpochMilli());
+    return spec.getStreamRetentionHours() == null ? enabled : new TableStream(enabled.viewType(),
+        enabled.label(), spec.getStreamRetentionHours() * 3600L);
+  }
+
+  /** The attribute Time to Live reads while {@code spec.timeToLive} enables it, else null. */
+  private static String timeToLiveOf(TableSpec spec) {
+    TimeToLive ttl = spec.getTimeToLive();
+    return ttl != null && Boolean.TRUE.equals(ttl.getEnabled()) ? ttl.getAttributeName() : null;
+  }
+
+  /** {@code spec.timeToLive} for the table's Time to Live (null when it is off). */
+  public static TimeToLive timeToLiveSpecOf(TableDefinition table) {
+    if (table.timeToLiveAttribute() == null) {
+      return null;
+    }
+    TimeToLive ttl = new TimeToLive();
+    ttl.setAttributeName(table.timeToLiveAttribute());
+    ttl.setEnabled(true);
+    return ttl;
+  }
+
+  /** {@code spec.streamSpecification} for the table's stream (null when it has none). */
+  public static StreamSpecification streamSpecificationOf(TableDefinition table) {
+    if (table.stream() == null) {
+      return null;
+    }
+    StreamSpecification stream = new StreamSpecification();
+    stream.setStreamEnabled(true);
+    stream.setStreamViewType(table.stream().viewType().name());
+    return stream;
   }
 
   /**
@@ -84,6 +132,8 @@ public final class TableDefinitions {
     if (table.deletionProtectionEnabled()) {
       spec.setDeletionProtectionEnabled(true);
     }
+    spec.setStreamSpecification(streamSpecificationOf(table));
+    spec.setTimeToLive(timeToLiveSpecOf(table));
     List<AttributeDefinition> attributes = new ArrayList<>();
     table.attributeDefinitions().forEach((name, type) ->
         attributes.add(new AttributeDefinition(name, type.name())));

@@ -71,11 +71,16 @@ public class TableSpec {
   @JsonPropertyDescription("Global secondary indexes, as in DynamoDB. Not served yet by this release: the table is served without them, and the SpecServed condition says so.")
   private List<GlobalSecondaryIndex> globalSecondaryIndexes;
 
-  @JsonPropertyDescription("DynamoDB Streams. Not served yet by this release (reported in the SpecServed condition).")
+  @JsonPropertyDescription("DynamoDB Streams: streamEnabled and streamViewType (KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES). Records are kept 24 hours. Changing it restarts the table's storage pods, one shard at a time.")
   private StreamSpecification streamSpecification;
 
-  @JsonPropertyDescription("Time to live: items whose named attribute holds an epoch-seconds time in the past expire. Not served yet by this release (reported in the SpecServed condition).")
+  @JsonPropertyDescription("Time to Live: with enabled true, items whose attributeName holds a Number of epoch seconds in the past are deleted, within a minute. Changing it restarts the table's storage pods, one shard at a time.")
   private TimeToLive timeToLive;
+
+  @Min(1)
+  @Max(168)
+  @JsonPropertyDescription("kubedyn's own: hours the stream's records are kept before they are trimmed (DynamoDB keeps 24, the default).")
+  private Integer streamRetentionHours;
 
   @Size(max = 50)
   @JsonPropertyDescription("The table's tags, as TagResource and ListTagsOfResource see them.")
@@ -325,5 +330,13 @@ public class TableSpec {
 
   public void setTableReplicas(List<AnyType> tableReplicas) {
     this.tableReplicas = tableReplicas;
+  }
+
+  public Integer getStreamRetentionHours() {
+    return streamRetentionHours;
+  }
+
+  public void setStreamRetentionHours(Integer streamRetentionHours) {
+    this.streamRetentionHours = streamRetentionHours;
   }
 }

@@ -25,6 +25,9 @@ public class TableStatus {
   @JsonPropertyDescription("Approximate number of items, refreshed periodically, as DescribeTable's ItemCount.")
   private Long itemCount;
 
+  @JsonPropertyDescription("ARN of the table's DynamoDB stream while spec.streamSpecification enables one (the Streams API's StreamArn).")
+  private String latestStreamArn;
+
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
@@ -113,5 +116,13 @@ public class TableStatus {
 
   public void setItemCount(Long itemCount) {
     this.itemCount = itemCount;
+  }
+
+  public String getLatestStreamArn() {
+    return latestStreamArn;
+  }
+
+  public void setLatestStreamArn(String latestStreamArn) {
+    this.latestStreamArn = latestStreamArn;
   }
 }

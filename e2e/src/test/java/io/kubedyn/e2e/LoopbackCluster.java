@@ -28,6 +28,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
@@ -133,6 +134,16 @@ final class LoopbackCluster implements AutoCloseable {
     private static void provisioningWaiter(WaiterOverrideConfiguration.Builder waiter) {
         waiter.waitTimeout(PROVISIONING).maxAttempts(1000)
                 .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(500)));
+    }
+
+    /** An AWS SDK v2 DynamoDB Streams client at the gateway; the caller closes it. */
+    DynamoDbStreamsClient dynamoDbStreams() {
+        return DynamoDbStreamsClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + gatewayPort))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("e2e", "e2e")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     /** A client that reports the first error rather than retrying it, to see what the gateway answers. */

@@ -170,6 +170,7 @@ final class LoopbackKubelet implements AutoCloseable {
                 client.pods().inNamespace(namespace).withName(pod.name).delete();
             }
         }
+        Map<StatefulSet, Integer> readyReplicas = new LinkedHashMap<>();
         for (StatefulSet statefulSet : wanted.values()) {
             if (statefulSet.getMetadata().getDeletionTimestamp() != null) {
                 continue;
@@ -181,9 +182,12 @@ final class LoopbackKubelet implements AutoCloseable {
                     ready++;
                 }
             }
-            reportStatus(statefulSet, ready);
+            readyReplicas.put(statefulSet, ready);
         }
+        // A ready pod's DNS record first, then the readiness the operator reports the table by: a
+        // gateway routing to a table the moment it is Ready finds its shards' names.
         publishDns(wanted);
+        readyReplicas.forEach(this::reportStatus);
     }
 
     private Pod runPod(StatefulSet statefulSet, int ordinal) throws IOException, InterruptedException {

@@ -3,7 +3,7 @@ package io.kubedyn.gateway;
 import io.kubedyn.core.TableDefinition;
 
 /**
- * CreateTable and DeleteTable: whoever owns the tables' existence. On Kubernetes that is the
+ * CreateTable, DeleteTable and UpdateTable: whoever owns the tables' existence. On Kubernetes that is the
  * {@code Table} resource (the operator and the pods then provision the stores); for the embedded
  * server and storage pods configured by hand, where no operator runs, the gateway itself
  * ({@link StoreCatalog}).
@@ -19,4 +19,10 @@ public interface ControlPlane {
 
     /** Deletes the table; answers its definition. ResourceNotFoundException when there is none. */
     TableDefinition deleteTable(String name);
+
+    /**
+     * Gives the table {@code table}'s settings (its stream, deletion protection), the same
+     * incarnation and key schema; answers the table as it is now.
+     */
+    TableCatalog.TableDescription updateTable(TableDefinition table);
 }

@@ -27,7 +27,8 @@ import java.util.zip.CRC32;
 
 /**
  * The DynamoDB JSON 1.0 wire protocol: {@code POST /} with {@code X-Amz-Target:
- * DynamoDB_20120810.<Operation>}. Parses the body, runs the operation on a worker thread (storage
+ * DynamoDB_20120810.<Operation>} (or {@code DynamoDBStreams_20120810.<Operation>} for the
+ * Streams API, which clients reach at the same endpoint). Parses the body, runs the operation on a worker thread (storage
  * writes block on the WAL sync) and answers with DynamoDB's body, headers and error format.
  */
 @ApplicationScoped
@@ -40,16 +41,20 @@ public class DynamoDbEndpoint {
     private final StoragePlane plane;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Operation> operations = new HashMap<>();
+    /** The DynamoDB Streams API, served on the same endpoint under its own target prefix. */
+    private final Map<String, Operation> streamOperations = new HashMap<>();
 
     public DynamoDbEndpoint(StoragePlane plane) {
         this.plane = plane;
         new TableOperations(plane, Clock.systemUTC()).register(operations);
+        new TimeToLiveOperations(plane).register(operations);
         // One cache of parsed expression texts for every operation of this endpoint.
         ParsedExpressions parsedExpressions = new ParsedExpressions(ParsedExpressions.DEFAULT_MAXIMUM_TOKENS);
         new ItemOperations(plane, parsedExpressions).register(operations);
         new BatchOperations(plane, parsedExpressions).register(operations);
         operations.put("Query", new QueryOperation(plane, parsedExpressions));
         operations.put("Scan", new ScanOperation(plane, parsedExpressions));
+        new StreamOperations(plane, Clock.systemUTC()).register(streamOperations);
     }
 
     /**
@@ -108,6 +113,8 @@ public class DynamoDbEndpoint {
         Operation operation = null;
         if (target != null && target.startsWith(TARGET_PREFIX)) {
             operation = operations.get(target.substring(TARGET_PREFIX.length()));
+        } else if (target != null && target.startsWith(StreamOperations.TARGET_PREFIX)) {
+            operation = streamOperations.get(target.substring(StreamOperations.TARGET_PREFIX.length()));
         }
         if (operation == null) {
             throw new DynamoDbException(DynamoDbError.UNKNOWN_OPERATION,

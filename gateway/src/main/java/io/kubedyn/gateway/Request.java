@@ -152,6 +152,15 @@ public final class Request {
         return expressionAttributes;
     }
 
+    /** ValidationException naming the first member present that is not in {@code served}. */
+    public void refuseAllBut(java.util.List<String> served, String why) {
+        body.fieldNames().forEachRemaining(member -> {
+            if (!served.contains(member)) {
+                throw DynamoDbException.validation(member + " is not supported by kubedyn yet: " + why);
+            }
+        });
+    }
+
     /** Refuses a parameter kubedyn does not support yet, rather than silently ignoring it. */
     public void refuseUnsupported(String member, String why) {
         if (has(member)) {

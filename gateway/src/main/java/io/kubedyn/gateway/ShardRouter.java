@@ -10,6 +10,7 @@ import io.kubedyn.core.ShardMap;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.storage.ChangePage;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.ReturnItems;
@@ -183,6 +184,17 @@ public final class ShardRouter {
             }
         }
         return count;
+    }
+
+    /** How many shards the table's stream has: one per storage shard. */
+    public int streamShards(TableDefinition table) {
+        return catalog.shards(table).shards().size();
+    }
+
+    /** The change records of the table's storage shard {@code shard} (in hash-range order) from {@code from} on. */
+    public ChangePage readChanges(TableDefinition table, int shard, long from, int limit, long maxBytes) {
+        String address = catalog.shards(table).shards().get(shard).address();
+        return onTable(table, () -> stores.apply(address).readChanges(table, from, limit, maxBytes));
     }
 
     // ---- routing -----------------------------------------------------------------------------

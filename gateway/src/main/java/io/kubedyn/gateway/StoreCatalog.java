@@ -43,9 +43,15 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
         return held;
     }
 
+    /**
+     * The table as its first shard's store holds it now (not the cached definition: another
+     * gateway may have changed its settings), which also refreshes the cache.
+     */
     @Override
     public Optional<TableDescription> describe(String name) {
-        return table(name).map(table -> new TableDescription(table, "ACTIVE"));
+        Optional<TableDefinition> held = store(maps.forTable(name).addresses().get(0)).describeTable(name);
+        held.ifPresentOrElse(table -> definitions.put(name, table), () -> definitions.remove(name));
+        return held.map(table -> new TableDescription(table, "ACTIVE"));
     }
 
     @Override
@@ -71,12 +77,6 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
     /** Creates the table in every shard's store; if one fails, drops it from those done, and fails. */
     @Override
     public TableDescription createTable(TableDefinition table) {
-        if (table.deletionProtectionEnabled()) {
-            // Nothing here could turn it off again (UpdateTable is not served yet): a table
-            // created protected could never be deleted. On Kubernetes the Table's spec can.
-            throw DynamoDbException.validation("DeletionProtectionEnabled is served on Kubernetes only in this "
-                    + "release, where kubectl can turn it off again; UpdateTable is not served yet");
-        }
         List<String> created = new ArrayList<>();
         try {
             for (String address : maps.forTable(table.name()).addresses()) {
@@ -98,9 +98,25 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
         return new TableDescription(table, "ACTIVE");
     }
 
+    /**
+     * Gives every shard's store the new settings. A store that cannot be reached fails the call
+     * after the others took them; repeating the UpdateTable completes it.
+     */
+    @Override
+    public TableDescription updateTable(TableDefinition table) {
+        for (String address : maps.forTable(table.name()).addresses()) {
+            store(address).updateTable(table);
+        }
+        definitions.put(table.name(), table);
+        return new TableDescription(table, "ACTIVE");
+    }
+
     /** Drops the table from every shard's store; fails if a store could not be asked. */
     @Override
     public TableDefinition deleteTable(String name) {
+        table(name).filter(TableDefinition::deletionProtectionEnabled).ifPresent(table -> {
+            throw DynamoDbException.deletionProtected();
+        });
         definitions.remove(name);
         TableDefinition deleted = null;
         DynamoDbException unavailable = null;

@@ -2,6 +2,7 @@ package io.kubedyn.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.kubedyn.core.KeyAttribute;
+import io.kubedyn.core.ResourceArns;
 import io.kubedyn.core.TableDefinition;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -22,12 +23,7 @@ final class TableDescriptionWriter {
         }
         out.writeEndArray();
         out.writeStringField("TableName", table.name());
-        out.writeArrayFieldStart("KeySchema");
-        keyElement(out, table.keySchema().partitionKey(), "HASH");
-        if (table.keySchema().sortKey().isPresent()) {
-            keyElement(out, table.keySchema().sortKey().get(), "RANGE");
-        }
-        out.writeEndArray();
+        keySchema(out, table);
         out.writeStringField("TableStatus", status);
         out.writeFieldName("CreationDateTime");
         out.writeNumber(BigDecimal.valueOf(table.creationDateTimeMillis(), 3));
@@ -38,13 +34,31 @@ final class TableDescriptionWriter {
         out.writeEndObject();
         out.writeNumberField("TableSizeBytes", 0);
         out.writeNumberField("ItemCount", itemCount);
-        out.writeStringField("TableArn", "arn:aws:dynamodb:kubedyn:000000000000:table/" + table.name());
+        out.writeStringField("TableArn", ResourceArns.table(table.name()));
         out.writeStringField("TableId", table.tableId());
         out.writeObjectFieldStart("BillingModeSummary");
         out.writeStringField("BillingMode", table.billingMode());
         out.writeEndObject();
         out.writeBooleanField("DeletionProtectionEnabled", table.deletionProtectionEnabled());
+        if (table.stream() != null) {
+            out.writeObjectFieldStart("StreamSpecification");
+            out.writeBooleanField("StreamEnabled", true);
+            out.writeStringField("StreamViewType", table.stream().viewType().name());
+            out.writeEndObject();
+            out.writeStringField("LatestStreamLabel", table.stream().label());
+            out.writeStringField("LatestStreamArn", ResourceArns.stream(table.name(), table.stream().label()));
+        }
         out.writeEndObject();
+    }
+
+    /** The table's KeySchema member (TableDescription and StreamDescription both have one). */
+    static void keySchema(JsonGenerator out, TableDefinition table) throws IOException {
+        out.writeArrayFieldStart("KeySchema");
+        keyElement(out, table.keySchema().partitionKey(), "HASH");
+        if (table.keySchema().sortKey().isPresent()) {
+            keyElement(out, table.keySchema().sortKey().get(), "RANGE");
+        }
+        out.writeEndArray();
     }
 
     private static void keyElement(JsonGenerator out, KeyAttribute key, String type) throws IOException {

@@ -7,16 +7,20 @@ import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.KeySchemaRules;
 import io.kubedyn.core.ScalarType;
+import io.kubedyn.core.ResourceArns;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.TableStream;
+import io.kubedyn.core.DynamoDbError;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
-/** CreateTable, DeleteTable, DescribeTable and ListTables. */
+/** CreateTable, UpdateTable, DeleteTable, DescribeTable and ListTables. */
 final class TableOperations {
     private final StoragePlane plane;
     private final Clock clock;
@@ -31,17 +35,15 @@ final class TableOperations {
         operations.put("DeleteTable", this::deleteTable);
         operations.put("DescribeTable", this::describeTable);
         operations.put("ListTables", this::listTables);
+        operations.put("UpdateTable", this::updateTable);
     }
 
     private void createTable(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
         request.refuseUnsupported("LocalSecondaryIndexes", "local secondary indexes come in a later release");
         request.refuseUnsupported("GlobalSecondaryIndexes", "global secondary indexes come in a later release");
-        JsonNode streams = request.node("StreamSpecification");
-        if (streams != null && streams.path("StreamEnabled").asBoolean(false)) {
-            throw DynamoDbException.validation("StreamSpecification is not supported by kubedyn yet: "
-                    + "DynamoDB Streams come in a later release");
-        }
+        TableStream stream = StreamSpecifications.of(request).filter(StreamSpecifications.Asked::enabled)
+                .map(asked -> TableStream.enabledAt(asked.viewType(), clock.millis())).orElse(null);
         Map<String, ScalarType> attributes = attributeDefinitions(request);
         KeySchema keySchema = keySchema(request, attributes);
         String billingMode = request.oneOf("BillingMode", "billingMode", "PROVISIONED", "PROVISIONED", "PAY_PER_REQUEST");
@@ -60,7 +62,7 @@ final class TableOperations {
                     + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
         }
         TableDefinition table = new TableDefinition(name, UUID.randomUUID().toString(), keySchema, attributes,
-                billingMode, read, write, clock.millis(), request.bool("DeletionProtectionEnabled", false));
+                billingMode, read, write, clock.millis(), request.bool("DeletionProtectionEnabled", false), stream, null);
         TableCatalog.TableDescription created = plane.controlPlane().createTable(table);
         out.writeStartObject();
         out.writeFieldName("TableDescription");
@@ -172,6 +174,52 @@ final class TableOperations {
             // Attribute types were parsed as S, N or B, and key types as HASH or RANGE, before.
             case NOT_A_KEY_TYPE, UNKNOWN_KEY_TYPE -> throw new IllegalStateException(finding.toString());
         };
+    }
+
+    /** Members of UpdateTable served in this release; any other is refused by name. */
+    private static final List<String> UPDATABLE = List.of("TableName", "StreamSpecification", "DeletionProtectionEnabled");
+
+    /**
+     * UpdateTable of a table's stream (enable with a view type, or disable) and deletion
+     * protection. DynamoDB refuses to enable a stream on a table that has one, or to disable one
+     * on a table that has none.
+     */
+    private void updateTable(Request request, JsonGenerator out) throws IOException {
+        String name = request.tableName();
+        request.refuseAllBut(UPDATABLE, "UpdateTable serves StreamSpecification and DeletionProtectionEnabled in this "
+                + "release");
+        Optional<StreamSpecifications.Asked> asked = StreamSpecifications.of(request);
+        boolean protectionAsked = request.has("DeletionProtectionEnabled");
+        boolean protection = request.bool("DeletionProtectionEnabled", false);
+        if (asked.isEmpty() && !protectionAsked) {
+            throw DynamoDbException.validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+                    + "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+        }
+        TableCatalog.TableDescription current = plane.catalog().describe(name)
+                .orElseThrow(() -> DynamoDbException.tableNotFound(name));
+        if (!current.status().equals("ACTIVE")) {
+            throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE, "Attempt to change a resource which is still in use: "
+                    + "Table is being " + (current.status().equals("CREATING") ? "created" : "deleted") + ": " + name);
+        }
+        TableDefinition table = current.definition();
+        if (asked.isPresent()) {
+            if (asked.get().enabled() && table.stream() != null) {
+                throw DynamoDbException.validation("Table already has an enabled stream: " + ResourceArns.table(name));
+            }
+            if (!asked.get().enabled() && table.stream() == null) {
+                throw DynamoDbException.validation("Table does not have an enabled stream: " + ResourceArns.table(name));
+            }
+            table = table.withStream(asked.get().enabled()
+                    ? TableStream.enabledAt(asked.get().viewType(), clock.millis()) : null);
+        }
+        if (protectionAsked) {
+            table = table.withDeletionProtection(protection);
+        }
+        TableCatalog.TableDescription updated = plane.controlPlane().updateTable(table);
+        out.writeStartObject();
+        out.writeFieldName("TableDescription");
+        TableDescriptionWriter.write(out, updated.definition(), updated.status(), 0);
+        out.writeEndObject();
     }
 
     private void deleteTable(Request request, JsonGenerator out) throws IOException {

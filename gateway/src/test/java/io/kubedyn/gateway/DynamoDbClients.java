@@ -6,6 +6,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /** The real AWS SDK v2 client, pointed at a kubedyn endpoint with dummy credentials as a user would. */
 final class DynamoDbClients {
@@ -14,6 +15,17 @@ final class DynamoDbClients {
 
     static DynamoDbClient at(URI endpoint) {
         return DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
+                .build();
+    }
+
+    /** The SDK's DynamoDB Streams client, at the same endpoint (as with DynamoDB Local). */
+    static DynamoDbStreamsClient streamsAt(URI endpoint) {
+        return DynamoDbStreamsClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -90,6 +91,65 @@ class ServerRestartIT {
                         .key(song("artist-" + parts[0], parts[1])).consistentRead(true)).hasItem())
                         .as("acknowledged write %s", entry).isTrue();
             }
+        }
+    }
+
+    @Test
+    void theStreamHoldsARecordForExactlyTheWritesThatHappenedAfterKillNine() throws Exception {
+        List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ServerProcess server = new ServerProcess(data).start();
+             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
+            dynamo.createTable(b -> b.tableName("Orders").billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                    .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                    .streamSpecification(st -> st.streamEnabled(true).streamViewType("NEW_IMAGE")));
+            AtomicBoolean running = new AtomicBoolean(true);
+            ExecutorService writers = Executors.newFixedThreadPool(4);
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                writers.submit(() -> {
+                    for (int i = 0; running.get() && i < 100_000; i++) {
+                        String id = "order-" + writer + "-" + i;
+                        try {
+                            dynamo.putItem(b -> b.tableName("Orders").item(Map.of("id", AttributeValue.fromS(id))));
+                            acknowledged.add(id);
+                        } catch (RuntimeException serverGone) {
+                            return;
+                        }
+                    }
+                });
+            }
+            Thread.sleep(1500);
+            server.kill();
+            running.set(false);
+            writers.shutdown();
+            assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(acknowledged).hasSizeGreaterThan(10);
+        try (ServerProcess server = new ServerProcess(data).start();
+             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint());
+             DynamoDbStreamsClient streams = DynamoDbClients.streamsAt(server.endpoint())) {
+            String arn = dynamo.describeTable(b -> b.tableName("Orders")).table().latestStreamArn();
+            String shard = streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards().get(0).shardId();
+            String iterator = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard)
+                    .shardIteratorType("TRIM_HORIZON")).shardIterator();
+            List<String> recorded = new ArrayList<>();
+            while (true) {
+                String at = iterator;
+                var page = streams.getRecords(b -> b.shardIterator(at));
+                page.records().forEach(r -> recorded.add(r.dynamodb().keys().get("id").s()));
+                iterator = page.nextShardIterator();
+                if (page.records().isEmpty()) {
+                    break;
+                }
+            }
+            java.util.Set<String> stored = new java.util.HashSet<>();
+            dynamo.scanPaginator(b -> b.tableName("Orders").consistentRead(true)).items()
+                    .forEach(item -> stored.add(item.get("id").s()));
+            assertThat(recorded).as("one record per item written, none twice").doesNotHaveDuplicates();
+            assertThat(new java.util.HashSet<>(recorded)).as("records for exactly the writes that happened")
+                    .isEqualTo(stored);
+            assertThat(stored).containsAll(acknowledged);
         }
     }
 }

@@ -41,19 +41,36 @@ class TableApiTest extends EmbeddedServerTest {
     }
 
     @Test
-    void deletionProtectionIsRefusedWhereNothingCouldTurnItOffAgain() {
-        assertThatThrownBy(() -> dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+    void aProtectedTableIsNotDeletedUntilUpdateTableTurnsProtectionOff() {
+        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S))
                 .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH))
-                .deletionProtectionEnabled(true)))
+                .deletionProtectionEnabled(true));
+        assertThat(dynamo.describeTable(b -> b.tableName(table)).table().deletionProtectionEnabled()).isTrue();
+        assertThatThrownBy(() -> dynamo.deleteTable(b -> b.tableName(table)))
                 .isInstanceOfSatisfying(DynamoDbException.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
-                    assertThat(e.awsErrorDetails().errorMessage()).contains("DeletionProtectionEnabled")
-                            .contains("UpdateTable is not served yet");
+                    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Resource cannot be deleted as it is "
+                            + "currently protected against deletion. Disable deletion protection first.");
                 });
+        assertThat(dynamo.listTables().tableNames()).contains(table);
+
+        var updated = dynamo.updateTable(b -> b.tableName(table).deletionProtectionEnabled(false)).tableDescription();
+        assertThat(updated.deletionProtectionEnabled()).isFalse();
+        dynamo.deleteTable(b -> b.tableName(table));
         assertThat(dynamo.listTables().tableNames()).doesNotContain(table);
+    }
+
+    @Test
+    void updateTableRefusesWhatItDoesNotServeByName() {
         createMusicTable();
-        assertThat(dynamo.describeTable(b -> b.tableName(table)).table().deletionProtectionEnabled()).isFalse();
+        assertThatThrownBy(() -> dynamo.updateTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)))
+                .isInstanceOfSatisfying(DynamoDbException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+                    assertThat(e.awsErrorDetails().errorMessage()).startsWith("BillingMode is not supported by kubedyn yet");
+                });
+        assertThatThrownBy(() -> dynamo.updateTable(b -> b.tableName(table + "-missing").deletionProtectionEnabled(true)))
+                .isInstanceOf(ResourceNotFoundException.class);
     }
 
     @Test

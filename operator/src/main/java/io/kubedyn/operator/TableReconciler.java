@@ -221,6 +221,7 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
         && Objects.equals(before.getTableName(), after.getTableName())
         && Objects.equals(before.getShardsByReplicas(), after.getShardsByReplicas())
         && Objects.equals(before.getItemCount(), after.getItemCount())
+        && Objects.equals(before.getLatestStreamArn(), after.getLatestStreamArn())
         && sameShardMap(before, after);
   }
 

@@ -82,6 +82,15 @@ public final class TableSpecValidation {
     }
     checkTableName(table, problems);
     checkCapacity(spec, problems);
+    if (spec.getStreamSpecification() != null) {
+      boolean enabled = Boolean.TRUE.equals(spec.getStreamSpecification().getStreamEnabled());
+      boolean typed = spec.getStreamSpecification().getStreamViewType() != null;
+      if (enabled && !typed) {
+        problems.add("streamSpecification.streamViewType is required when streamEnabled is true");
+      } else if (!enabled && typed) {
+        problems.add("streamSpecification.streamViewType is only valid when streamEnabled is true");
+      }
+    }
     return problems;
   }
 
@@ -145,14 +154,6 @@ public final class TableSpecValidation {
     if (!nullToEmpty(spec.getGlobalSecondaryIndexes()).isEmpty()) {
       fields.add(notYet("globalSecondaryIndexes", names(spec.getGlobalSecondaryIndexes()),
           "secondary indexes are not implemented yet; queries on them are refused"));
-    }
-    if (spec.getStreamSpecification() != null
-        && Boolean.TRUE.equals(spec.getStreamSpecification().getStreamEnabled())) {
-      fields.add(notYet("streamSpecification", "",
-          "DynamoDB Streams are not implemented yet"));
-    }
-    if (spec.getTimeToLive() != null && Boolean.TRUE.equals(spec.getTimeToLive().getEnabled())) {
-      fields.add(notYet("timeToLive", "", "items do not expire yet"));
     }
     if (spec.getOnDemandThroughput() != null || nullToEmpty(spec.getGlobalSecondaryIndexes())
         .stream().anyMatch(index -> index.getOnDemandThroughput() != null)) {

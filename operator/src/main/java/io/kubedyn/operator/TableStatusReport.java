@@ -3,7 +3,10 @@ package io.kubedyn.operator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.kubedyn.crd.ShardRange;
+import io.kubedyn.core.ResourceArns;
+import io.kubedyn.core.TableDefinition;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableDefinitions;
 import io.kubedyn.crd.TableNames;
 import io.kubedyn.crd.TableStatus;
 import java.util.ArrayList;
@@ -62,7 +65,8 @@ public final class TableStatusReport {
             reason, "waiting for a corrected spec; existing shards are left as they are",
             generation, now),
         TableConditions.condition(before, TableConditions.DEGRADED, true, reason,
-            message, generation, now)));
+            message, generation, now),
+        specServed(table, before, generation, now)));
     return status;
   }
 
@@ -90,7 +94,8 @@ public final class TableStatusReport {
         TableConditions.condition(before, TableConditions.PROGRESSING, false,
             REASON_APPLY_FAILED, message + "; retrying with backoff", generation, now),
         TableConditions.condition(before, TableConditions.DEGRADED, true, REASON_APPLY_FAILED,
-            message, generation, now)));
+            message, generation, now),
+        specServed(table, before, generation, now)));
     return status;
   }
 
@@ -199,6 +204,16 @@ public final class TableStatusReport {
           + table.getSpec().getReplicasPerShard());
     }
     status.setItemCount(previous.getItemCount());
+    if (table.getSpec() != null && table.getMetadata().getCreationTimestamp() != null) {
+      try {
+        TableDefinition definition = TableDefinitions.of(table);
+        if (definition.stream() != null) {
+          status.setLatestStreamArn(ResourceArns.stream(definition.name(), definition.stream().label()));
+        }
+      } catch (RuntimeException invalid) {
+        // a spec too broken to map is reported by validation, not here
+      }
+    }
   }
 
   static boolean isReady(StatefulSet statefulSet) {

@@ -6,10 +6,14 @@ import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.ItemCodec;
 import io.kubedyn.core.ItemSize;
+import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.SortKeyCondition;
+import io.kubedyn.core.StreamViewType;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.TableDefinitionCodec;
+import io.kubedyn.core.TableStream;
+import io.kubedyn.core.TimeToLive;
 import io.kubedyn.core.write.ItemChange;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,12 +21,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -66,6 +76,7 @@ import org.rocksdb.WriteOptions;
  * {@code tableId}); another incarnation, or none, is DynamoDB's ResourceNotFoundException.
  */
 public final class PartitionStore implements StoreClient, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PartitionStore.class.getName());
     /** DynamoDB stops a Query or Scan page after 1 MB of items read. */
     public static final long PAGE_BYTES = 1024 * 1024;
     private static final byte[] CATALOG_PREFIX = "table/".getBytes(StandardCharsets.UTF_8);
@@ -73,6 +84,15 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final String FAMILY_PREFIX = "family/";
     private static final byte[] SHARD_ASSIGNMENT = "shard/assignment".getBytes(StandardCharsets.UTF_8);
     private static final long CLOSE_WAIT_SECONDS = 30;
+    private static final String LOG_SUFFIX = ".log";
+    private static final String TTL_SUFFIX = ".ttl";
+    private static final String TTL_INDEXED_PREFIX = "ttl-indexed/";
+    /** How often items past their Time to Live are looked for. */
+    private static final long EXPIRY_PERIOD_MILLIS = 5_000;
+    /** Most expired items deleted per table and pass, so expiry never floods the write path. */
+    private static final int EXPIRY_BATCH = 500;
+    /** How often records past their stream's retention are trimmed. */
+    private static final long TRIM_PERIOD_SECONDS = 60;
     private static final int LOCK_STRIPES = 1024;
 
     private final LRUCache blockCache;
@@ -90,8 +110,43 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     // Calls hold the read lock; close takes the write lock, so it waits for them.
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /** Tables whose Time to Live index must be (re)built from their items, by the background thread. */
+    private final Set<String> ttlRebuilds = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "kubedyn-store-background");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        return thread;
+    });
 
-    private record OpenTable(TableDefinition definition, ColumnFamilyHandle family) {
+    /** A table as the store serves it; {@code log} is null until the table first had a stream. */
+    private record OpenTable(TableDefinition definition, ColumnFamilyHandle family, TableChangeLog log,
+                             TimeToLiveIndex ttl) {
+
+        /** The log a change must be recorded in now: only while the table's stream is enabled. */
+        TableChangeLog recording() {
+            return definition.stream() == null ? null : log;
+        }
+
+        /** The Time to Live index a change must keep now: only while Time to Live is enabled. */
+        TimeToLiveIndex expiring() {
+            return definition.timeToLiveAttribute() == null ? null : ttl;
+        }
+    }
+
+    /** The Time to Live index's column family of a table whose items are in {@code family}. */
+    private static String ttlFamilyName(String family) {
+        return family + TTL_SUFFIX;
+    }
+
+    /** Catalog key naming the attribute a table's Time to Live index was built for. */
+    private static byte[] ttlIndexedKey(String family) {
+        return metadataKey(TTL_INDEXED_PREFIX + family);
+    }
+
+    /** The change log's column family of a table whose items are in {@code family}. */
+    private static String logFamilyName(String family) {
+        return family + LOG_SUFFIX;
     }
 
     private PartitionStore(Path directory) throws RocksDBException {
@@ -127,6 +182,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
         catalogFamily = defaultFamily;
         loadCatalog();
+        background.scheduleWithFixedDelay(this::trimInBackground, TRIM_PERIOD_SECONDS, TRIM_PERIOD_SECONDS,
+                TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(this::expireInBackground, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     public static PartitionStore open(Path directory) {
@@ -153,12 +212,25 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         .findFirst()
                         .orElseThrow(() -> new StorageException("catalog names table " + table.name()
                                 + " but its column family " + table.tableId() + " is missing", null));
-                tables.put(table.name(), new OpenTable(table, family));
+                ColumnFamilyHandle logFamily = handles.stream()
+                        .filter(h -> familyName(h).equals(logFamilyName(familyName)))
+                        .findFirst().orElse(null);
+                ColumnFamilyHandle ttlFamily = handles.stream()
+                        .filter(h -> familyName(h).equals(ttlFamilyName(familyName)))
+                        .findFirst().orElse(null);
+                tables.put(table.name(), new OpenTable(table, family,
+                        logFamily == null ? null : TableChangeLog.open(db, logFamily),
+                        ttlFamily == null ? null : new TimeToLiveIndex(ttlFamily)));
+                if (table.timeToLiveAttribute() != null && !indexedFor(familyName, table.timeToLiveAttribute())) {
+                    ttlRebuilds.add(table.name());
+                }
             }
         }
         for (ColumnFamilyHandle handle : handles) {
             boolean orphan = handle != catalogFamily
-                    && tables.values().stream().noneMatch(t -> t.family() == handle);
+                    && tables.values().stream().noneMatch(t -> t.family() == handle
+                            || (t.log() != null && t.log().family() == handle)
+                            || (t.ttl() != null && t.ttl().family() == handle));
             if (orphan) {
                 db.dropColumnFamily(handle);
             }
@@ -207,8 +279,16 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     ColumnFamilyHandle family = db.createColumnFamily(
                             new ColumnFamilyDescriptor(table.tableId().getBytes(StandardCharsets.UTF_8), tableOptions));
                     handles.add(family);
+                    TableChangeLog log = table.stream() == null ? null : createLog(table.tableId());
+                    TimeToLiveIndex ttl = null;
+                    if (table.timeToLiveAttribute() != null) {
+                        ttl = createTtlIndex(table.tableId());
+                        // An empty table's index is complete.
+                        db.put(catalogFamily, syncWrite, ttlIndexedKey(table.tableId()),
+                                table.timeToLiveAttribute().getBytes(StandardCharsets.UTF_8));
+                    }
                     db.put(catalogFamily, syncWrite, catalogKey(table.name()), catalogCodec.encode(table));
-                    tables.put(table.name(), new OpenTable(table, family));
+                    tables.put(table.name(), new OpenTable(table, family, log, ttl));
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot create table " + table.name(), e);
                 }
@@ -231,10 +311,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     throw DynamoDbException.tableNotFound(table.name());
                 }
                 try (WriteBatch batch = new WriteBatch()) {
+                    OpenTable updated = withSettings(current, table);
                     batch.put(catalogFamily, metadataKey(FAMILY_PREFIX + table.name()), current.family().getName());
                     batch.put(catalogFamily, catalogKey(table.name()), catalogCodec.encode(table));
                     db.write(syncWrite, batch);
-                    tables.put(table.name(), new OpenTable(table, current.family()));
+                    tables.put(table.name(), updated);
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot adopt table " + table.name(), e);
                 }
@@ -259,12 +340,229 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     // The handle stays open until close(): a request still running on the table must
                     // not touch a freed native object.
                     db.dropColumnFamily(table.family());
+                    if (table.log() != null) {
+                        db.dropColumnFamily(table.log().family());
+                    }
+                    if (table.ttl() != null) {
+                        db.dropColumnFamily(table.ttl().family());
+                        db.delete(catalogFamily, syncWrite, ttlIndexedKey(familyName(table.family())));
+                    }
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot delete table " + name, e);
                 }
                 return table.definition();
             }
         });
+    }
+
+    /**
+     * Changes the settings of the table's incarnation {@code table.tableId()} (its stream,
+     * deletion protection) to those of {@code table}; its key schema cannot change. Enabling a
+     * stream for the first time creates the table's change log.
+     */
+    @Override
+    public void updateTable(TableDefinition table) {
+        open(() -> {
+            synchronized (ddlLock) {
+                OpenTable current = table(table);
+                if (!current.definition().keySchema().equals(table.keySchema())) {
+                    throw new IllegalArgumentException("the key schema of table " + table.name() + " cannot change");
+                }
+                try {
+                    OpenTable updated = withSettings(current, table);
+                    db.put(catalogFamily, syncWrite, catalogKey(table.name()), catalogCodec.encode(table));
+                    tables.put(table.name(), updated);
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot update table " + table.name(), e);
+                }
+                return null;
+            }
+        });
+    }
+
+    /**
+     * The table {@code current} with {@code table}'s settings: its change log created when a
+     * stream is first enabled, its Time to Live index created when Time to Live is first enabled,
+     * and rebuilt in the background when it was built for another attribute.
+     */
+    private OpenTable withSettings(OpenTable current, TableDefinition table) throws RocksDBException {
+        String itemFamily = familyName(current.family());
+        TableChangeLog log = current.log();
+        if (log == null && table.stream() != null) {
+            log = createLog(itemFamily);
+        }
+        TimeToLiveIndex ttl = current.ttl();
+        if (table.timeToLiveAttribute() != null) {
+            if (ttl == null) {
+                ttl = createTtlIndex(itemFamily);
+            }
+            if (!indexedFor(itemFamily, table.timeToLiveAttribute())) {
+                ttlRebuilds.add(table.name());
+            }
+        }
+        return new OpenTable(table, current.family(), log, ttl);
+    }
+
+    private TimeToLiveIndex createTtlIndex(String itemFamily) throws RocksDBException {
+        ColumnFamilyHandle family = db.createColumnFamily(new ColumnFamilyDescriptor(
+                ttlFamilyName(itemFamily).getBytes(StandardCharsets.UTF_8), tableOptions));
+        handles.add(family);
+        return new TimeToLiveIndex(family);
+    }
+
+    /** Whether the table's Time to Live index holds every item's expiry under {@code attribute}. */
+    private boolean indexedFor(String itemFamily, String attribute) {
+        try {
+            byte[] indexed = db.get(catalogFamily, ttlIndexedKey(itemFamily));
+            return indexed != null && new String(indexed, StandardCharsets.UTF_8).equals(attribute);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read the catalog", e);
+        }
+    }
+
+    private TableChangeLog createLog(String itemFamily) throws RocksDBException {
+        ColumnFamilyHandle family = db.createColumnFamily(new ColumnFamilyDescriptor(
+                logFamilyName(itemFamily).getBytes(StandardCharsets.UTF_8), tableOptions));
+        handles.add(family);
+        return TableChangeLog.open(db, family);
+    }
+
+    /**
+     * The table's change records from sequence number {@code from} on: at most {@code limit}, and
+     * about {@code maxBytes}. A table that never had a stream has an empty log.
+     */
+    @Override
+    public ChangePage readChanges(TableDefinition definition, long from, int limit, long maxBytes) {
+        return open(() -> {
+            OpenTable table = table(definition);
+            if (table.log() == null) {
+                return new ChangePage(List.of(), 1, 0);
+            }
+            return table.log().read(db, from, limit, maxBytes);
+        });
+    }
+
+    /**
+     * Deletes, from every table's change log, the records older than the table's stream retention
+     * (24 hours after its stream was disabled) as of {@code nowMillis}; returns how many.
+     */
+    public long trimChanges(long nowMillis) {
+        return open(() -> {
+            long trimmed = 0;
+            for (OpenTable table : tables.values()) {
+                if (table.log() == null) {
+                    continue;
+                }
+                long retention = table.definition().stream() == null ? TableStream.DEFAULT_RETENTION_SECONDS
+                        : table.definition().stream().retentionSeconds();
+                try {
+                    trimmed += table.log().trim(db, syncWrite, nowMillis - retention * 1000);
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot trim the change log of " + table.definition().name(), e);
+                }
+            }
+            return trimmed;
+        });
+    }
+
+    private void trimInBackground() {
+        try {
+            trimChanges(System.currentTimeMillis());
+        } catch (StoreClosedException e) {
+            // closing: nothing left to trim
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "trimming change logs failed; retrying later", e);
+        }
+    }
+
+    /**
+     * Deletes the items whose Time to Live expiry is due at {@code nowSeconds} (at most
+     * {@link #EXPIRY_BATCH} per table), each a REMOVE change record made by Time to Live where the
+     * table has a stream; first builds any Time to Live index still to build. Returns how many
+     * items were deleted.
+     */
+    public long expireDue(long nowSeconds) {
+        return open(() -> {
+            rebuildTtlIndexes();
+            long deleted = 0;
+            for (OpenTable table : tables.values()) {
+                TimeToLiveIndex ttl = table.expiring();
+                if (ttl == null) {
+                    continue;
+                }
+                for (TimeToLiveIndex.Due due : ttl.due(db, nowSeconds, EXPIRY_BATCH)) {
+                    if (expire(table.definition().name(), due, nowSeconds)) {
+                        deleted++;
+                    }
+                }
+            }
+            return deleted;
+        });
+    }
+
+    private void rebuildTtlIndexes() {
+        for (String name : List.copyOf(ttlRebuilds)) {
+            OpenTable table = tables.get(name);
+            ttlRebuilds.remove(name);
+            if (table == null || table.expiring() == null) {
+                continue;
+            }
+            String attribute = table.definition().timeToLiveAttribute();
+            try {
+                table.ttl().rebuild(db, syncWrite, table.family(), attribute);
+                db.put(catalogFamily, syncWrite, ttlIndexedKey(familyName(table.family())),
+                        attribute.getBytes(StandardCharsets.UTF_8));
+            } catch (RocksDBException e) {
+                ttlRebuilds.add(name);
+                throw new StorageException("cannot build the Time to Live index of " + name, e);
+            }
+        }
+    }
+
+    /**
+     * Deletes the item of a due index entry if it is still expired (checked under its lock: the
+     * entry may be stale), or else drops the stale entry. Whether the item was deleted.
+     */
+    private boolean expire(String tableName, TimeToLiveIndex.Due due, long nowSeconds) {
+        ReentrantLock lock = itemLocks[stripe(due.storageKey())];
+        lock.lock();
+        OpenTable table = tables.get(tableName);
+        List<Long> reserved = new ArrayList<>(1);
+        try (WriteBatch batch = new WriteBatch()) {
+            if (table == null || table.expiring() == null) {
+                return false;
+            }
+            byte[] bytes = db.get(table.family(), due.storageKey());
+            Map<String, AttributeValue> item = bytes == null ? null : ItemCodec.decode(bytes);
+            OptionalLong expiry = TimeToLive.expiryOf(item, table.definition().timeToLiveAttribute());
+            boolean current = expiry.isPresent() && expiry.getAsLong() == due.expirySeconds();
+            if (current && TimeToLive.expired(due.expirySeconds(), nowSeconds)) {
+                stage(batch, table, due.storageKey(), item, null, true, reserved);
+                db.write(syncWrite, batch);
+                return true;
+            }
+            if (!current || due.expirySeconds() < nowSeconds - TimeToLive.IGNORED_AFTER_SECONDS) {
+                db.delete(table.ttl().family(), syncWrite, due.indexKey());
+            }
+            return false;
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot expire an item of " + tableName, e);
+        } finally {
+            if (!reserved.isEmpty()) {
+                reserved.forEach(table.log()::release);
+            }
+            lock.unlock();
+        }
+    }
+
+    private void expireInBackground() {
+        try {
+            expireDue(System.currentTimeMillis() / 1000);
+        } catch (StoreClosedException e) {
+            // closing: nothing left to expire
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "expiring items failed; retrying later", e);
+        }
     }
 
     @Override
@@ -377,30 +675,96 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      */
     public WriteResult update(TableDefinition definition, PrimaryKey key,
                               UnaryOperator<Map<String, AttributeValue>> change, ReturnItems returns) {
+        return update(definition, key, change, returns, false);
+    }
+
+    /**
+     * {@link #update}, by Time to Live when {@code byTimeToLive}: its change record then says the
+     * service, not a user, deleted the item.
+     */
+    public WriteResult update(TableDefinition definition, PrimaryKey key,
+                              UnaryOperator<Map<String, AttributeValue>> change, ReturnItems returns,
+                              boolean byTimeToLive) {
         return open(() -> {
             OpenTable table = table(definition);
             byte[] storageKey = key.storageKey();
             ReentrantLock lock = itemLocks[stripe(storageKey)];
             lock.lock();
-            try {
+            List<Long> reserved = new ArrayList<>(1);
+            try (WriteBatch batch = new WriteBatch()) {
                 byte[] oldBytes = db.get(table.family(), storageKey);
                 Map<String, AttributeValue> old = oldBytes == null ? null : ItemCodec.decode(oldBytes);
                 Map<String, AttributeValue> updated = change.apply(old);
-                if (updated == null) {
-                    if (old != null) {
-                        db.delete(table.family(), syncWrite, storageKey);
-                    }
-                } else {
+                if (updated != null) {
                     checkSize(updated);
-                    db.put(table.family(), syncWrite, storageKey, ItemCodec.encode(updated));
+                }
+                if (stage(batch, table, storageKey, old, updated, byTimeToLive, reserved)) {
+                    db.write(syncWrite, batch);
                 }
                 return WriteResult.of(old, updated, returns);
             } catch (RocksDBException e) {
                 throw new StorageException("write failed", e);
             } finally {
+                if (!reserved.isEmpty()) {
+                    reserved.forEach(table.log()::release);
+                }
                 lock.unlock();
             }
         });
+    }
+
+    /**
+     * Stages, in {@code batch}, changing the item at {@code storageKey} from {@code old} into
+     * {@code updated} (either may be null): the item itself, its Time to Live index entry and its
+     * change record, each where the table keeps one. A change that changes nothing visible stages
+     * nothing (and so records nothing, as DynamoDB). Reserved sequence numbers are added to
+     * {@code reserved}; the caller releases them once the batch is written or failed.
+     *
+     * @return whether anything was staged
+     */
+    private static boolean stage(WriteBatch batch, OpenTable table, byte[] storageKey, Map<String, AttributeValue> old,
+                                 Map<String, AttributeValue> updated, boolean byTimeToLive, List<Long> reserved)
+            throws RocksDBException {
+        ChangeRecord.EventName event = ChangeRecord.eventOf(old, updated);
+        if (event == null) {
+            return false;
+        }
+        stage(batch, table, storageKey, updated);
+        TimeToLiveIndex ttl = table.expiring();
+        if (ttl != null) {
+            ttl.stage(batch, table.definition().timeToLiveAttribute(), storageKey, old, updated);
+        }
+        TableChangeLog log = table.recording();
+        if (log != null) {
+            long sequence = log.reserve();
+            reserved.add(sequence);
+            batch.put(log.family(), ChangeRecordCodec.key(sequence),
+                    ChangeRecordCodec.encode(record(table, sequence, event, old, updated, byTimeToLive)));
+        }
+        return true;
+    }
+
+    private static void stage(WriteBatch batch, OpenTable table, byte[] storageKey, Map<String, AttributeValue> updated)
+            throws RocksDBException {
+        if (updated == null) {
+            batch.delete(table.family(), storageKey);
+        } else {
+            batch.put(table.family(), storageKey, ItemCodec.encode(updated));
+        }
+    }
+
+    /** The record of a change, holding the images the table's stream view type keeps. */
+    private static ChangeRecord record(OpenTable table, long sequence, ChangeRecord.EventName event,
+                                       Map<String, AttributeValue> old, Map<String, AttributeValue> updated,
+                                       boolean byTimeToLive) {
+        StreamViewType view = table.definition().stream().viewType();
+        Map<String, AttributeValue> item = updated != null ? updated : old;
+        Map<String, AttributeValue> keys = new LinkedHashMap<>();
+        KeySchema schema = table.definition().keySchema();
+        keys.put(schema.partitionKey().name(), item.get(schema.partitionKey().name()));
+        schema.sortKey().ifPresent(sk -> keys.put(sk.name(), item.get(sk.name())));
+        return new ChangeRecord(sequence, event, System.currentTimeMillis(), keys,
+                view.keepsOldImage() ? old : null, view.keepsNewImage() ? updated : null, byTimeToLive);
     }
 
     /** {@link #readAll}, already done: a store in this process answers at once. */
@@ -456,34 +820,47 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             stripes.add(stripe(write.key().storageKey()));
         }
         List<ReentrantLock> held = new ArrayList<>(stripes.size());
+        Map<TableChangeLog, List<Long>> reserved = new HashMap<>();
         try (WriteBatch batch = new WriteBatch()) {
             for (int stripe : stripes) {
                 itemLocks[stripe].lock();
                 held.add(itemLocks[stripe]);
             }
+            boolean staged = false;
             for (int i = 0; i < writes.size(); i++) {
                 TableWrite write = writes.get(i);
                 OpenTable table = tablesOf.get(i);
                 byte[] storageKey = write.key().storageKey();
-                // An unconditional put or delete does not depend on the current item: skip the read.
-                boolean needsCurrent = write.change().condition() != null || write.change().kind() == ItemChange.Kind.UPDATE;
+                // The current item is read only where it matters: a condition, an update, or a table
+                // that records its changes or indexes expiries (which need the item replaced). An
+                // unconditional put or delete on another table is staged blind.
+                boolean needsCurrent = table.recording() != null || table.expiring() != null
+                        || write.change().condition() != null || write.change().kind() == ItemChange.Kind.UPDATE;
                 Map<String, AttributeValue> current = null;
                 if (needsCurrent) {
                     byte[] bytes = db.get(table.family(), storageKey);
                     current = bytes == null ? null : ItemCodec.decode(bytes);
                 }
                 Map<String, AttributeValue> updated = write.change().apply(current);
-                if (updated == null) {
-                    batch.delete(table.family(), storageKey);
-                } else {
+                if (updated != null) {
                     checkSize(updated);
-                    batch.put(table.family(), storageKey, ItemCodec.encode(updated));
                 }
+                if (!needsCurrent) {
+                    stage(batch, table, storageKey, updated);
+                    staged = true;
+                    continue;
+                }
+                List<Long> sequences = table.log() == null ? new ArrayList<>()
+                        : reserved.computeIfAbsent(table.log(), l -> new ArrayList<>());
+                staged |= stage(batch, table, storageKey, current, updated, false, sequences);
             }
-            db.write(syncWrite, batch);
+            if (staged) {
+                db.write(syncWrite, batch);
+            }
         } catch (RocksDBException e) {
             throw new StorageException("batch write failed", e);
         } finally {
+            reserved.forEach((log, sequences) -> sequences.forEach(log::release));
             for (ReentrantLock lock : held) {
                 lock.unlock();
             }
@@ -579,6 +956,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             return;
         }
         closed = true;
+        background.shutdownNow();
         boolean drained;
         try {
             drained = gate.writeLock().tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);

@@ -18,6 +18,8 @@ import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.core.write.ItemChangeCodec;
 import io.kubedyn.storage.grpc.GetReply;
 import io.kubedyn.storage.grpc.GetRequest;
+import io.kubedyn.storage.grpc.ReadChangesReply;
+import io.kubedyn.storage.grpc.ReadChangesRequest;
 import io.kubedyn.storage.grpc.Key;
 import io.kubedyn.storage.grpc.PageReply;
 import io.kubedyn.storage.grpc.StorageError;
@@ -214,6 +216,31 @@ public final class StorageWire {
     // ---- errors ------------------------------------------------------------------------------
 
     /** What a failed call says: its gRPC status, with the error in the {@link #ERROR_KEY} trailer. */
+    public static ReadChangesRequest readChanges(TableDefinition table, long from, int limit, long maxBytes) {
+        return ReadChangesRequest.newBuilder().setTable(table(table)).setFrom(from).setLimit(limit)
+                .setMaxBytes(maxBytes).build();
+    }
+
+    public static ReadChangesReply changesReply(ChangePage page) {
+        ReadChangesReply.Builder reply = ReadChangesReply.newBuilder()
+                .setTrimHorizon(page.trimHorizon())
+                .setLatest(page.latest());
+        for (ChangeRecord record : page.records()) {
+            reply.addRecords(io.kubedyn.storage.grpc.ChangeRecord.newBuilder()
+                    .setSequence(record.sequence())
+                    .setRecord(ByteString.copyFrom(ChangeRecordCodec.encode(record))));
+        }
+        return reply.build();
+    }
+
+    public static ChangePage changes(ReadChangesReply reply) {
+        List<ChangeRecord> records = new ArrayList<>(reply.getRecordsCount());
+        for (io.kubedyn.storage.grpc.ChangeRecord record : reply.getRecordsList()) {
+            records.add(ChangeRecordCodec.decode(record.getSequence(), record.getRecord().toByteArray()));
+        }
+        return new ChangePage(records, reply.getTrimHorizon(), reply.getLatest());
+    }
+
     public static io.grpc.StatusRuntimeException failure(RuntimeException e) {
         StorageError error = error(e);
         Metadata trailers = new Metadata();
@@ -272,6 +299,8 @@ public final class StorageWire {
             case SERIALIZATION -> StorageError.DynamoDbError.SERIALIZATION;
             case UNKNOWN_OPERATION -> StorageError.DynamoDbError.UNKNOWN_OPERATION;
             case INTERNAL_SERVER_ERROR -> StorageError.DynamoDbError.INTERNAL_SERVER_ERROR;
+            case EXPIRED_ITERATOR -> StorageError.DynamoDbError.EXPIRED_ITERATOR;
+            case TRIMMED_DATA_ACCESS -> StorageError.DynamoDbError.TRIMMED_DATA_ACCESS;
         };
     }
 
@@ -285,6 +314,8 @@ public final class StorageWire {
             case LIMIT_EXCEEDED -> DynamoDbError.LIMIT_EXCEEDED;
             case SERIALIZATION -> DynamoDbError.SERIALIZATION;
             case UNKNOWN_OPERATION -> DynamoDbError.UNKNOWN_OPERATION;
+            case EXPIRED_ITERATOR -> DynamoDbError.EXPIRED_ITERATOR;
+            case TRIMMED_DATA_ACCESS -> DynamoDbError.TRIMMED_DATA_ACCESS;
             case INTERNAL_SERVER_ERROR, DYNAMODB_ERROR_UNSPECIFIED, UNRECOGNIZED -> DynamoDbError.INTERNAL_SERVER_ERROR;
         };
     }

@@ -63,6 +63,18 @@ public interface StoreClient {
 
     Optional<TableDefinition> describeTable(String name);
 
+    /**
+     * Changes the settings (stream, deletion protection) of the table's incarnation
+     * {@code table.tableId()} to {@code table}'s; its key schema stays.
+     */
+    void updateTable(TableDefinition table);
+
+    /**
+     * The table's change records from sequence number {@code from} on (DynamoDB Streams reads
+     * them): at most {@code limit}, about {@code maxBytes}, none a write still in flight.
+     */
+    ChangePage readChanges(TableDefinition table, long from, int limit, long maxBytes);
+
     /** Table names in ascending order. */
     List<String> tableNames();
 }

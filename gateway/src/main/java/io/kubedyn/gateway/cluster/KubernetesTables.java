@@ -16,7 +16,9 @@ import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -40,8 +42,6 @@ import java.util.regex.Pattern;
  */
 public final class KubernetesTables implements ControlPlane, AutoCloseable {
     private static final Pattern KUBERNETES_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    /** The informer's index of Tables by DynamoDB table name. */
-    private static final String BY_TABLE_NAME = "tableName";
     /** How long CreateTable and DeleteTable wait for the informer to see their change, unless told. */
     private static final Duration INFORMER_WAIT = Duration.ofSeconds(2);
 
@@ -52,6 +52,13 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
     /** Notified after every change the informer applies to its cache (see {@link #awaitCache}). */
     private final Object cacheChanged = new Object();
     private final SharedIndexInformer<Table> informer;
+    /**
+     * The cached Tables by DynamoDB table name, each name's claimants by resource name, replaced
+     * whole on every change. Kept by the event handler rather than as an informer index: the
+     * informer updates an index in two steps (the old object out, the new one in) without
+     * readers waiting, so a lookup between them would find a served table missing.
+     */
+    private final Map<String, Map<String, Table>> byTableName = new ConcurrentHashMap<>();
 
     public KubernetesTables(KubernetesClient client, String namespace, int shards) {
         this(client, namespace, shards, INFORMER_WAIT);
@@ -71,20 +78,25 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         this.shards = shards;
         this.informerWait = informerWait;
         this.informer = client.resources(Table.class).inNamespace(namespace).runnableInformer(0);
-        informer.addIndexers(Map.of(BY_TABLE_NAME, table -> List.of(TableNames.of(table))));
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Table table) {
+                claim(table);
                 cacheChanged();
             }
 
             @Override
             public void onUpdate(Table before, Table after) {
+                if (!TableNames.of(before).equals(TableNames.of(after))) {
+                    release(before);
+                }
+                claim(after);
                 cacheChanged();
             }
 
             @Override
             public void onDelete(Table table, boolean finalStateUnknown) {
+                release(table);
                 cacheChanged();
             }
         });
@@ -112,6 +124,28 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
             delete(resource);
         }
         return TableDefinitions.of(resource);
+    }
+
+    /**
+     * UpdateTable and UpdateTimeToLive: write the table's stream, Time to Live and deletion
+     * protection into the Table's spec; the
+     * operator hands the new settings to the shards' pods. The stream's label is the Table's
+     * (see {@link TableDefinitions}), whatever {@code table} proposes.
+     */
+    @Override
+    public TableCatalog.TableDescription updateTable(TableDefinition table) {
+        Table resource = find(table.name()).orElseThrow(() -> DynamoDbException.tableNotFound(table.name()));
+        Table updated = client.resources(Table.class).inNamespace(namespace).withName(resource.getMetadata().getName())
+                .edit(t -> {
+                    t.getSpec().setStreamSpecification(TableDefinitions.streamSpecificationOf(table));
+                    t.getSpec().setTimeToLive(TableDefinitions.timeToLiveSpecOf(table));
+                    t.getSpec().setDeletionProtectionEnabled(table.deletionProtectionEnabled() ? true : null);
+                    return t;
+                });
+        String version = updated.getMetadata().getResourceVersion();
+        awaitCache(table.name(), cached -> cached.filter(t -> version.equals(t.getMetadata().getResourceVersion()))
+                .isPresent());
+        return new TableCatalog.TableDescription(TableDefinitions.of(updated), "ACTIVE");
     }
 
     /**
@@ -143,7 +177,23 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
      * request. Of several resources claiming the name, the holder (the others are not served).
      */
     public Optional<Table> cached(String name) {
-        return TableNames.holder(informer.getIndexer().byIndex(BY_TABLE_NAME, name));
+        return TableNames.holder(byTableName.getOrDefault(name, Map.of()).values());
+    }
+
+    private void claim(Table table) {
+        byTableName.compute(TableNames.of(table), (name, claimants) -> {
+            Map<String, Table> updated = claimants == null ? new HashMap<>() : new HashMap<>(claimants);
+            updated.put(table.getMetadata().getName(), table);
+            return Map.copyOf(updated);
+        });
+    }
+
+    private void release(Table table) {
+        byTableName.computeIfPresent(TableNames.of(table), (name, claimants) -> {
+            Map<String, Table> updated = new HashMap<>(claimants);
+            updated.remove(table.getMetadata().getName());
+            return updated.isEmpty() ? null : Map.copyOf(updated);
+        });
     }
 
     /** The namespace's Tables as the informer last saw them, by table name: no API request. */
@@ -155,7 +205,7 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
 
     /** The DynamoDB table names of the namespace's Tables, sorted, each once. */
     public List<String> cachedNames() {
-        return informer.getStore().list().stream().map(TableNames::of).distinct().sorted().toList();
+        return byTableName.keySet().stream().sorted().toList();
     }
 
     /**

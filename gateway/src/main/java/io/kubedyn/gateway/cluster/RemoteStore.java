@@ -19,6 +19,7 @@ import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.RangeNotOwnedException;
 import io.kubedyn.storage.ReturnItems;
+import io.kubedyn.storage.ChangePage;
 import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.StoreClient;
 import io.kubedyn.storage.TableKey;
@@ -28,6 +29,7 @@ import io.kubedyn.storage.grpc.BatchGetReply;
 import io.kubedyn.storage.grpc.BatchGetRequest;
 import io.kubedyn.storage.grpc.BatchWriteRequest;
 import io.kubedyn.storage.grpc.CreateTableRequest;
+import io.kubedyn.storage.grpc.UpdateTableRequest;
 import io.kubedyn.storage.grpc.GetReply;
 import io.kubedyn.storage.grpc.ListTablesRequest;
 import io.kubedyn.storage.grpc.PageReply;
@@ -176,6 +178,16 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
             }
             throw e;
         }
+    }
+
+    @Override
+    public void updateTable(TableDefinition table) {
+        call(stub -> stub.updateTable(UpdateTableRequest.newBuilder().setDefinition(StorageWire.definition(table)).build()));
+    }
+
+    @Override
+    public ChangePage readChanges(TableDefinition table, long from, int limit, long maxBytes) {
+        return StorageWire.changes(call(stub -> stub.readChanges(StorageWire.readChanges(table, from, limit, maxBytes))));
     }
 
     @Override

@@ -17,6 +17,9 @@ import io.kubedyn.storage.grpc.BatchGetRequest;
 import io.kubedyn.storage.grpc.BatchWriteReply;
 import io.kubedyn.storage.grpc.BatchWriteRequest;
 import io.kubedyn.storage.grpc.CreateTableRequest;
+import io.kubedyn.storage.grpc.ReadChangesReply;
+import io.kubedyn.storage.grpc.ReadChangesRequest;
+import io.kubedyn.storage.grpc.UpdateTableRequest;
 import io.kubedyn.storage.grpc.GetReply;
 import io.kubedyn.storage.grpc.GetRequest;
 import io.kubedyn.storage.grpc.ListTablesReply;
@@ -77,6 +80,24 @@ public class StorageService extends StorageGrpc.StorageImplBase {
             TableDefinition table = StorageWire.definition(request.getDefinition());
             store.createTable(table);
             return describe(store, table);
+        });
+    }
+
+    @Override
+    public void updateTable(UpdateTableRequest request, StreamObserver<TableReply> reply) {
+        call("update_table", reply, store -> {
+            TableDefinition table = StorageWire.definition(request.getDefinition());
+            store.updateTable(table);
+            return describe(store, table);
+        });
+    }
+
+    @Override
+    public void readChanges(ReadChangesRequest request, StreamObserver<ReadChangesReply> reply) {
+        call("read_changes", reply, store -> {
+            TableDefinition table = resolveIncarnation(store, request.getTable());
+            return StorageWire.changesReply(store.readChanges(table, request.getFrom(), request.getLimit(),
+                    request.getMaxBytes()));
         });
     }
 

@@ -55,6 +55,10 @@ record StoreAssignment(OwnedRanges ranges, TableDefinition table) {
             store.adoptTable(table);
             Log.infof("table %s: the store's data (id %s) is served as table id %s", table.name(),
                     held.get().tableId(), table.tableId());
+        } else if (!held.get().equals(table)) {
+            store.updateTable(table);
+            Log.infof("table %s: settings updated (stream %s, deletion protection %s)", table.name(),
+                    table.stream() == null ? "disabled" : table.stream().viewType(), table.deletionProtectionEnabled());
         }
     }
 

@@ -1,0 +1,287 @@
+package io.kubedyn.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.kubedyn.core.AttributeValueJson;
+import io.kubedyn.core.DynamoDbError;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.ResourceArns;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.TableStream;
+import io.kubedyn.storage.ChangePage;
+import io.kubedyn.storage.ChangeRecord;
+import io.kubedyn.storage.PartitionStore;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The DynamoDB Streams API ({@code X-Amz-Target: DynamoDBStreams_20120810.<Operation>}, on the
+ * same endpoint): ListStreams, DescribeStream, GetShardIterator and GetRecords over the tables'
+ * change logs. A table's stream has one shard per storage shard, in hash-range order; records
+ * are read from the shard's change log, never past a write still in flight.
+ */
+final class StreamOperations {
+    static final String TARGET_PREFIX = "DynamoDBStreams_20120810.";
+    /** GetRecords returns at most 1 MB of records, and 1,000 records. */
+    private static final long MAX_RECORDS_BYTES = PartitionStore.PAGE_BYTES;
+    private static final int MAX_RECORDS = 1000;
+
+    private final StoragePlane plane;
+    private final Clock clock;
+
+    StreamOperations(StoragePlane plane, Clock clock) {
+        this.plane = plane;
+        this.clock = clock;
+    }
+
+    void register(Map<String, Operation> operations) {
+        operations.put("ListStreams", this::listStreams);
+        operations.put("DescribeStream", this::describeStream);
+        operations.put("GetShardIterator", this::getShardIterator);
+        operations.put("GetRecords", this::getRecords);
+    }
+
+    // ---- names -------------------------------------------------------------------------------
+
+    /** DynamoDB-shaped shard ids: {@code shardId-<20 digits>-<8 hex>}, the digits being the shard's number. */
+    private static String shardId(TableDefinition table, int shard) {
+        return String.format("shardId-%020d-%s", shard + 1, table.tableId().replace("-", "").substring(0, 8));
+    }
+
+    private static int shardOf(TableDefinition table, String shardId, int shards) {
+        String[] parts = shardId.split("-");
+        if (parts.length == 3 && parts[0].equals("shardId") && shardId.equals(shardIdIfNumber(table, parts[1]))) {
+            int shard = Integer.parseInt(parts[1]) - 1;
+            if (shard >= 0 && shard < shards) {
+                return shard;
+            }
+        }
+        throw DynamoDbException.resourceNotFound("Requested resource not found: Shard does not exist");
+    }
+
+    private static String shardIdIfNumber(TableDefinition table, String digits) {
+        try {
+            return shardId(table, Integer.parseInt(digits) - 1);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Sequence numbers as DynamoDB writes them: decimal digits (21, so that they sort as text too). */
+    static String sequenceNumber(long sequence) {
+        return String.format("%021d", sequence);
+    }
+
+    private static long parseSequenceNumber(String text) {
+        try {
+            long value = Long.parseLong(text);
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw DynamoDbException.validation("1 validation error detected: Value '" + text + "' at 'sequenceNumber' "
+                + "failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9]+ "
+                + "(and be a sequence number this stream handed out)");
+    }
+
+    // ---- operations ----------------------------------------------------------------------------
+
+    private void listStreams(Request request, JsonGenerator out) throws IOException {
+        String only = request.string("TableName");
+        if (only != null) {
+            Request.checkTableName(only, "tableName");
+        }
+        int limit = request.integer("Limit", "limit", 1, 100) == null ? 100 : request.integer("Limit", "limit", 1, 100);
+        String exclusiveStart = request.string("ExclusiveStartStreamArn");
+        List<String[]> streams = new ArrayList<>();
+        for (String name : only == null ? plane.catalog().names() : List.of(only)) {
+            plane.catalog().describe(name).map(TableCatalog.TableDescription::definition)
+                    .flatMap(TableDefinition::streamEnabled)
+                    .ifPresent(stream -> streams.add(new String[] {ResourceArns.stream(name, stream.label()), name,
+                            stream.label()}));
+        }
+        int from = 0;
+        if (exclusiveStart != null) {
+            while (from < streams.size() && !streams.get(from)[0].equals(exclusiveStart)) {
+                from++;
+            }
+            from = Math.min(from + 1, streams.size());
+        }
+        List<String[]> page = streams.subList(from, Math.min(streams.size(), from + limit));
+        out.writeStartObject();
+        out.writeArrayFieldStart("Streams");
+        for (String[] stream : page) {
+            out.writeStartObject();
+            out.writeStringField("StreamArn", stream[0]);
+            out.writeStringField("TableName", stream[1]);
+            out.writeStringField("StreamLabel", stream[2]);
+            out.writeEndObject();
+        }
+        out.writeEndArray();
+        if (from + limit < streams.size()) {
+            out.writeStringField("LastEvaluatedStreamArn", page.get(page.size() - 1)[0]);
+        }
+        out.writeEndObject();
+    }
+
+    private void describeStream(Request request, JsonGenerator out) throws IOException {
+        String arn = required(request, "StreamArn", "streamArn");
+        Integer limit = request.integer("Limit", "limit", 1, 100);
+        String exclusiveStart = request.string("ExclusiveStartShardId");
+        TableDefinition table = streamed(arn);
+        TableStream stream = table.stream();
+        int shards = plane.router().streamShards(table);
+        int first = exclusiveStart == null ? 0 : shardOf(table, exclusiveStart, shards) + 1;
+        int last = Math.min(shards, first + (limit == null ? 100 : limit));
+        out.writeStartObject();
+        out.writeObjectFieldStart("StreamDescription");
+        out.writeStringField("StreamArn", arn);
+        out.writeStringField("StreamLabel", stream.label());
+        out.writeStringField("StreamStatus", "ENABLED");
+        out.writeStringField("StreamViewType", stream.viewType().name());
+        out.writeFieldName("CreationRequestDateTime");
+        out.writeNumber(BigDecimal.valueOf(stream.enabledMillis(), 3));
+        out.writeStringField("TableName", table.name());
+        TableDescriptionWriter.keySchema(out, table);
+        out.writeArrayFieldStart("Shards");
+        for (int shard = first; shard < last; shard++) {
+            ChangePage horizon = plane.router().readChanges(table, shard, 0, 0, 0);
+            out.writeStartObject();
+            out.writeStringField("ShardId", shardId(table, shard));
+            out.writeObjectFieldStart("SequenceNumberRange");
+            out.writeStringField("StartingSequenceNumber", sequenceNumber(horizon.trimHorizon()));
+            out.writeEndObject();
+            out.writeEndObject();
+        }
+        out.writeEndArray();
+        if (last < shards) {
+            out.writeStringField("LastEvaluatedShardId", shardId(table, last - 1));
+        }
+        out.writeEndObject();
+        out.writeEndObject();
+    }
+
+    private void getShardIterator(Request request, JsonGenerator out) throws IOException {
+        String arn = required(request, "StreamArn", "streamArn");
+        String shardId = required(request, "ShardId", "shardId");
+        String type = request.oneOf("ShardIteratorType", "shardIteratorType", null,
+                "TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER");
+        if (type == null) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at 'shardIteratorType' failed "
+                    + "to satisfy constraint: Member must not be null");
+        }
+        String sequenceText = request.string("SequenceNumber");
+        boolean bySequence = type.equals("AT_SEQUENCE_NUMBER") || type.equals("AFTER_SEQUENCE_NUMBER");
+        if (bySequence && sequenceText == null) {
+            throw DynamoDbException.validation("Must specify SequenceNumber with ShardIteratorType " + type);
+        }
+        if (!bySequence && sequenceText != null) {
+            throw DynamoDbException.validation("Cannot specify SequenceNumber with ShardIteratorType " + type);
+        }
+        TableDefinition table = streamed(arn);
+        int shard = shardOf(table, shardId, plane.router().streamShards(table));
+        ChangePage now = plane.router().readChanges(table, shard, 0, 0, 0);
+        long next = switch (type) {
+            case "TRIM_HORIZON" -> 0;
+            case "LATEST" -> now.latest() + 1;
+            default -> parseSequenceNumber(sequenceText) + (type.equals("AFTER_SEQUENCE_NUMBER") ? 1 : 0);
+        };
+        if (bySequence && next < now.trimHorizon() && parseSequenceNumber(sequenceText) < now.trimHorizon()) {
+            throw trimmed(sequenceText);
+        }
+        ShardIterator iterator = new ShardIterator(table.name(), table.tableId(), table.stream().label(), shard, next,
+                clock.millis());
+        out.writeStartObject();
+        out.writeStringField("ShardIterator", iterator.encode());
+        out.writeEndObject();
+    }
+
+    private void getRecords(Request request, JsonGenerator out) throws IOException {
+        ShardIterator iterator = ShardIterator.decode(required(request, "ShardIterator", "shardIterator"));
+        Integer limit = request.integer("Limit", "limit", 1, MAX_RECORDS);
+        long now = clock.millis();
+        iterator.checkFresh(now);
+        TableDefinition table = plane.catalog().table(iterator.table())
+                .filter(t -> t.tableId().equals(iterator.tableId()))
+                .filter(t -> t.stream() != null && t.stream().label().equals(iterator.label()))
+                .orElseThrow(() -> ResourceArns.streamNotFound(ResourceArns.stream(iterator.table(), iterator.label())));
+        if (iterator.shard() >= plane.router().streamShards(table)) {
+            throw DynamoDbException.resourceNotFound("Requested resource not found: Shard does not exist");
+        }
+        ChangePage page = plane.router().readChanges(table, iterator.shard(), iterator.next(),
+                limit == null ? MAX_RECORDS : limit, MAX_RECORDS_BYTES);
+        if (iterator.next() > 0 && iterator.next() < page.trimHorizon() && page.trimHorizon() <= page.latest()) {
+            throw trimmed(sequenceNumber(iterator.next()));
+        }
+        long next = page.records().isEmpty() ? Math.max(iterator.next(), 0)
+                : page.records().get(page.records().size() - 1).sequence() + 1;
+        out.writeStartObject();
+        out.writeArrayFieldStart("Records");
+        for (ChangeRecord record : page.records()) {
+            writeRecord(out, table, record);
+        }
+        out.writeEndArray();
+        out.writeStringField("NextShardIterator", iterator.at(next, now).encode());
+        out.writeEndObject();
+    }
+
+    private static void writeRecord(JsonGenerator out, TableDefinition table, ChangeRecord record) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("eventID", table.tableId().replace("-", "").substring(0, 8) + "-" + record.sequence());
+        out.writeStringField("eventName", record.eventName().name());
+        out.writeStringField("eventVersion", "1.1");
+        out.writeStringField("eventSource", "aws:dynamodb");
+        out.writeStringField("awsRegion", "kubedyn");
+        out.writeObjectFieldStart("dynamodb");
+        out.writeFieldName("ApproximateCreationDateTime");
+        out.writeNumber(record.approximateCreationMillis() / 1000);
+        out.writeFieldName("Keys");
+        AttributeValueJson.writeItem(out, record.keys());
+        if (record.newImage() != null) {
+            out.writeFieldName("NewImage");
+            AttributeValueJson.writeItem(out, record.newImage());
+        }
+        if (record.oldImage() != null) {
+            out.writeFieldName("OldImage");
+            AttributeValueJson.writeItem(out, record.oldImage());
+        }
+        out.writeStringField("SequenceNumber", sequenceNumber(record.sequence()));
+        out.writeNumberField("SizeBytes", record.sizeBytes());
+        out.writeStringField("StreamViewType", table.stream().viewType().name());
+        out.writeEndObject();
+        if (record.byTimeToLive()) {
+            out.writeObjectFieldStart("userIdentity");
+            out.writeStringField("Type", "Service");
+            out.writeStringField("PrincipalId", "dynamodb.amazonaws.com");
+            out.writeEndObject();
+        }
+        out.writeEndObject();
+    }
+
+    /** The table of a stream ARN whose stream is the table's current one; ResourceNotFoundException otherwise. */
+    private TableDefinition streamed(String arn) {
+        ResourceArns.Stream stream = ResourceArns.parseStream(arn).orElseThrow(() -> ResourceArns.streamNotFound(arn));
+        return plane.catalog().table(stream.table())
+                .filter(t -> t.stream() != null && t.stream().label().equals(stream.label()))
+                .orElseThrow(() -> ResourceArns.streamNotFound(arn));
+    }
+
+    private static String required(Request request, String member, String constraintName) {
+        String value = request.string(member);
+        if (value == null) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at '" + constraintName
+                    + "' failed to satisfy constraint: Member must not be null");
+        }
+        return value;
+    }
+
+    private static DynamoDbException trimmed(String sequenceNumber) {
+        return new DynamoDbException(DynamoDbError.TRIMMED_DATA_ACCESS, "The operation attempted to read past the "
+                + "oldest stream record in a shard: sequence number " + sequenceNumber + " was trimmed");
+    }
+}

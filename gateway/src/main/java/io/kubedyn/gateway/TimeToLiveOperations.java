@@ -1,0 +1,105 @@
+package io.kubedyn.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kubedyn.core.DynamoDbError;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.TableDefinition;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * UpdateTimeToLive and DescribeTimeToLive. The stores delete expired items themselves (each
+ * shard's store its own, from its Time to Live index), so all this does is change the setting
+ * through the control plane and report it.
+ */
+final class TimeToLiveOperations {
+    private final StoragePlane plane;
+
+    TimeToLiveOperations(StoragePlane plane) {
+        this.plane = plane;
+    }
+
+    void register(Map<String, Operation> operations) {
+        operations.put("UpdateTimeToLive", this::updateTimeToLive);
+        operations.put("DescribeTimeToLive", this::describeTimeToLive);
+    }
+
+    private void updateTimeToLive(Request request, JsonGenerator out) throws IOException {
+        String name = request.tableName();
+        JsonNode specification = request.node("TimeToLiveSpecification");
+        if (specification == null) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at 'timeToLiveSpecification' "
+                    + "failed to satisfy constraint: Member must not be null");
+        }
+        if (!specification.isObject()) {
+            throw Request.serialization("TimeToLiveSpecification", "a structure");
+        }
+        JsonNode enabledNode = specification.get("Enabled");
+        JsonNode attributeNode = specification.get("AttributeName");
+        if (enabledNode == null || enabledNode.isNull()) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at "
+                    + "'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must not be null");
+        }
+        if (!enabledNode.isBoolean()) {
+            throw Request.serialization("TimeToLiveSpecification.Enabled", "a boolean");
+        }
+        if (attributeNode == null || attributeNode.isNull()) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at "
+                    + "'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must not be null");
+        }
+        if (!attributeNode.isTextual()) {
+            throw Request.serialization("TimeToLiveSpecification.AttributeName", "a string");
+        }
+        String attribute = attributeNode.textValue();
+        if (attribute.isEmpty() || attribute.length() > 255) {
+            throw DynamoDbException.validation("1 validation error detected: Value '" + attribute + "' at "
+                    + "'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must have length "
+                    + (attribute.isEmpty() ? "greater than or equal to 1" : "less than or equal to 255"));
+        }
+        boolean enabled = enabledNode.booleanValue();
+        TableCatalog.TableDescription current = plane.catalog().describe(name)
+                .orElseThrow(() -> DynamoDbException.tableNotFound(name));
+        if (!current.status().equals("ACTIVE")) {
+            throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE, "Attempt to change a resource which is still in use: "
+                    + "Table is being " + (current.status().equals("CREATING") ? "created" : "deleted") + ": " + name);
+        }
+        TableDefinition table = current.definition();
+        if (enabled && table.timeToLiveAttribute() != null) {
+            throw DynamoDbException.validation("TimeToLive is already enabled");
+        }
+        if (!enabled && table.timeToLiveAttribute() == null) {
+            throw DynamoDbException.validation("TimeToLive is already disabled");
+        }
+        if (!enabled && !table.timeToLiveAttribute().equals(attribute)) {
+            throw DynamoDbException.validation("The attribute name " + attribute + " does not match the attribute "
+                    + "name " + table.timeToLiveAttribute() + " Time to Live is enabled on");
+        }
+        if (enabled && table.keySchema().isKeyAttribute(attribute)) {
+            throw DynamoDbException.validation("Time to Live cannot be enabled on a key attribute: " + attribute);
+        }
+        plane.controlPlane().updateTable(table.withTimeToLive(enabled ? attribute : null));
+        out.writeStartObject();
+        out.writeObjectFieldStart("TimeToLiveSpecification");
+        out.writeBooleanField("Enabled", enabled);
+        out.writeStringField("AttributeName", attribute);
+        out.writeEndObject();
+        out.writeEndObject();
+    }
+
+    private void describeTimeToLive(Request request, JsonGenerator out) throws IOException {
+        String name = request.tableName();
+        TableDefinition table = plane.catalog().describe(name)
+                .orElseThrow(() -> DynamoDbException.tableNotFound(name)).definition();
+        out.writeStartObject();
+        out.writeObjectFieldStart("TimeToLiveDescription");
+        if (table.timeToLiveAttribute() == null) {
+            out.writeStringField("TimeToLiveStatus", "DISABLED");
+        } else {
+            out.writeStringField("TimeToLiveStatus", "ENABLED");
+            out.writeStringField("AttributeName", table.timeToLiveAttribute());
+        }
+        out.writeEndObject();
+        out.writeEndObject();
+    }
+}

@@ -1,0 +1,117 @@
+package io.kubedyn.storage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
+
+/**
+ * One table's change log in its shard's store: a column family of {@link ChangeRecord}s keyed by
+ * sequence number. Writers reserve a sequence number, put the record in the WriteBatch of the
+ * change it records, and release the number once the batch is written (or failed). Concurrent
+ * writers finish in any order, so readers see only up to {@link #latest}: the number below the
+ * oldest write still in flight. A reader that went past a number a slower writer still holds
+ * would skip that record forever.
+ *
+ * <p>Sequence numbers start, when the store opens, above both the last one in the log and the
+ * current time in microseconds, so they never go back, not even after every record was trimmed.
+ */
+final class TableChangeLog {
+    private final ColumnFamilyHandle family;
+    private final TreeSet<Long> inFlight = new TreeSet<>();
+    private long next;
+
+    private TableChangeLog(ColumnFamilyHandle family, long next) {
+        this.family = family;
+        this.next = next;
+    }
+
+    static TableChangeLog open(RocksDB db, ColumnFamilyHandle family) {
+        long last = 0;
+        try (RocksIterator it = db.newIterator(family)) {
+            it.seekToLast();
+            if (it.isValid()) {
+                last = ChangeRecordCodec.sequenceOf(it.key());
+            }
+        }
+        return new TableChangeLog(family, Math.max(last + 1, System.currentTimeMillis() * 1000));
+    }
+
+    ColumnFamilyHandle family() {
+        return family;
+    }
+
+    /** A sequence number for a record about to be written; {@link #release} it afterwards. */
+    synchronized long reserve() {
+        long sequence = next++;
+        inFlight.add(sequence);
+        return sequence;
+    }
+
+    /** The write of {@code sequence}'s record is done (or failed and left a gap). */
+    synchronized void release(long sequence) {
+        inFlight.remove(sequence);
+    }
+
+    /** The newest sequence number every earlier one of which is written or abandoned. */
+    synchronized long latest() {
+        return inFlight.isEmpty() ? next - 1 : inFlight.first() - 1;
+    }
+
+    /**
+     * At most {@code limit} records (and about {@code maxBytes} of them, at least one) from
+     * {@code from} on, none past {@link #latest}.
+     */
+    ChangePage read(RocksDB db, long from, int limit, long maxBytes) {
+        long latest = latest();
+        List<ChangeRecord> records = new ArrayList<>();
+        long bytes = 0;
+        long horizon;
+        try (RocksIterator it = db.newIterator(family)) {
+            it.seekToFirst();
+            horizon = it.isValid() ? ChangeRecordCodec.sequenceOf(it.key()) : latest + 1;
+            for (it.seek(ChangeRecordCodec.key(Math.max(from, horizon))); it.isValid() && records.size() < limit;
+                    it.next()) {
+                long sequence = ChangeRecordCodec.sequenceOf(it.key());
+                if (sequence > latest) {
+                    break;
+                }
+                ChangeRecord record = ChangeRecordCodec.decode(sequence, it.value());
+                bytes += record.sizeBytes();
+                if (bytes > maxBytes && !records.isEmpty()) {
+                    break;
+                }
+                records.add(record);
+            }
+        }
+        return new ChangePage(records, horizon, latest);
+    }
+
+    /** Deletes the records written before {@code cutoffMillis}; returns how many. */
+    long trim(RocksDB db, WriteOptions options, long cutoffMillis) throws RocksDBException {
+        long first = -1;
+        long end = -1;
+        long count = 0;
+        try (RocksIterator it = db.newIterator(family)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                if (ChangeRecordCodec.creationMillisOf(it.value()) >= cutoffMillis) {
+                    break;
+                }
+                long sequence = ChangeRecordCodec.sequenceOf(it.key());
+                if (first < 0) {
+                    first = sequence;
+                }
+                end = sequence + 1;
+                count++;
+            }
+        }
+        if (count > 0) {
+            db.deleteRange(family, options, ChangeRecordCodec.key(first), ChangeRecordCodec.key(end));
+        }
+        return count;
+    }
+}
