@@ -99,8 +99,10 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
     }
 
     /**
-     * Gives every shard's store the new settings. A store that cannot be reached fails the call
-     * after the others took them; repeating the UpdateTable completes it.
+     * Gives every shard's store the new settings, one after the other. A store that cannot be
+     * reached fails the call after the stores before it took them: the table's shards then
+     * disagree until the setting is turned off and on again (there is no transaction across
+     * shards here; the operator's pods on Kubernetes take settings from the Table instead).
      */
     @Override
     public TableDescription updateTable(TableDefinition table) {
@@ -114,7 +116,9 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
     /** Drops the table from every shard's store; fails if a store could not be asked. */
     @Override
     public TableDefinition deleteTable(String name) {
-        table(name).filter(TableDefinition::deletionProtectionEnabled).ifPresent(table -> {
+        // As the stores hold it now, not as cached: another gateway may have turned protection on.
+        // (The stores refuse too.)
+        describe(name).filter(table -> table.definition().deletionProtectionEnabled()).ifPresent(table -> {
             throw DynamoDbException.deletionProtected();
         });
         definitions.remove(name);

@@ -191,7 +191,7 @@ final class StreamOperations {
             case "LATEST" -> now.latest() + 1;
             default -> parseSequenceNumber(sequenceText) + (type.equals("AFTER_SEQUENCE_NUMBER") ? 1 : 0);
         };
-        if (bySequence && next < now.trimHorizon() && parseSequenceNumber(sequenceText) < now.trimHorizon()) {
+        if (bySequence && parseSequenceNumber(sequenceText) <= now.trimmedThrough()) {
             throw trimmed(sequenceText);
         }
         ShardIterator iterator = new ShardIterator(table.name(), table.tableId(), table.stream().label(), shard, next,
@@ -215,7 +215,7 @@ final class StreamOperations {
         }
         ChangePage page = plane.router().readChanges(table, iterator.shard(), iterator.next(),
                 limit == null ? MAX_RECORDS : limit, MAX_RECORDS_BYTES);
-        if (iterator.next() > 0 && iterator.next() < page.trimHorizon() && page.trimHorizon() <= page.latest()) {
+        if (iterator.next() > 0 && iterator.next() <= page.trimmedThrough()) {
             throw trimmed(sequenceNumber(iterator.next()));
         }
         long next = page.records().isEmpty() ? Math.max(iterator.next(), 0)

@@ -111,8 +111,8 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     if (holder != table) {
       throw new TableRefused(TableStatusReport.REASON_NAME_IN_USE, List.of("table name " + name
           + " is held by Table " + holder.getMetadata().getName() + " of this namespace (the"
-          + " older claim); this Table is not served until that one is deleted or this one"
-          + " names another table in spec.tableName"));
+          + " older claim); this Table is not served until that one is deleted (spec.tableName"
+          + " cannot change: to serve another table, delete this Table and create it anew)"));
     }
   }
 

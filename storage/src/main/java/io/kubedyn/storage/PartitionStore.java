@@ -87,6 +87,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final String LOG_SUFFIX = ".log";
     private static final String TTL_SUFFIX = ".ttl";
     private static final String TTL_INDEXED_PREFIX = "ttl-indexed/";
+    private static final String LOG_TRIMMED_PREFIX = "log-trimmed/";
     /** How often items past their Time to Live are looked for. */
     private static final long EXPIRY_PERIOD_MILLIS = 5_000;
     /** Most expired items deleted per table and pass, so expiry never floods the write path. */
@@ -137,6 +138,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     /** The Time to Live index's column family of a table whose items are in {@code family}. */
     private static String ttlFamilyName(String family) {
         return family + TTL_SUFFIX;
+    }
+
+    /** Catalog key holding the last sequence number trimmed from a table's change log. */
+    private static byte[] logTrimmedKey(String family) {
+        return metadataKey(LOG_TRIMMED_PREFIX + family);
     }
 
     /** Catalog key naming the attribute a table's Time to Live index was built for. */
@@ -219,7 +225,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         .filter(h -> familyName(h).equals(ttlFamilyName(familyName)))
                         .findFirst().orElse(null);
                 tables.put(table.name(), new OpenTable(table, family,
-                        logFamily == null ? null : TableChangeLog.open(db, logFamily),
+                        logFamily == null ? null : TableChangeLog.open(db, logFamily,
+                                trimmedThrough(familyName)),
                         ttlFamily == null ? null : new TimeToLiveIndex(ttlFamily)));
                 if (table.timeToLiveAttribute() != null && !indexedFor(familyName, table.timeToLiveAttribute())) {
                     ttlRebuilds.add(table.name());
@@ -332,6 +339,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 if (table == null) {
                     throw DynamoDbException.tableNotFound(name);
                 }
+                if (table.definition().deletionProtectionEnabled()) {
+                    throw DynamoDbException.deletionProtected();
+                }
                 try (WriteBatch batch = new WriteBatch()) {
                     batch.delete(catalogFamily, catalogKey(name));
                     batch.delete(catalogFamily, metadataKey(FAMILY_PREFIX + name));
@@ -343,6 +353,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     if (table.log() != null) {
                         db.dropColumnFamily(table.log().family());
                     }
+                    db.delete(catalogFamily, syncWrite, logTrimmedKey(familyName(table.family())));
                     if (table.ttl() != null) {
                         db.dropColumnFamily(table.ttl().family());
                         db.delete(catalogFamily, syncWrite, ttlIndexedKey(familyName(table.family())));
@@ -392,6 +403,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             log = createLog(itemFamily);
         }
         TimeToLiveIndex ttl = current.ttl();
+        if (table.timeToLiveAttribute() == null && current.definition().timeToLiveAttribute() != null) {
+            // Writes stop keeping the index: enabled again, even on the same attribute, it is rebuilt.
+            db.delete(catalogFamily, syncWrite, ttlIndexedKey(itemFamily));
+        }
         if (table.timeToLiveAttribute() != null) {
             if (ttl == null) {
                 ttl = createTtlIndex(itemFamily);
@@ -424,7 +439,17 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         ColumnFamilyHandle family = db.createColumnFamily(new ColumnFamilyDescriptor(
                 logFamilyName(itemFamily).getBytes(StandardCharsets.UTF_8), tableOptions));
         handles.add(family);
-        return TableChangeLog.open(db, family);
+        return TableChangeLog.open(db, family, trimmedThrough(itemFamily));
+    }
+
+    /** The last sequence number trimmed from the table's change log, or 0. */
+    private long trimmedThrough(String itemFamily) {
+        try {
+            byte[] trimmed = db.get(catalogFamily, logTrimmedKey(itemFamily));
+            return trimmed == null ? 0 : ChangeRecordCodec.sequenceOf(trimmed);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read the catalog", e);
+        }
     }
 
     /**
@@ -436,7 +461,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return open(() -> {
             OpenTable table = table(definition);
             if (table.log() == null) {
-                return new ChangePage(List.of(), 1, 0);
+                return new ChangePage(List.of(), 1, 0, 0);
             }
             return table.log().read(db, from, limit, maxBytes);
         });
@@ -456,7 +481,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 long retention = table.definition().stream() == null ? TableStream.DEFAULT_RETENTION_SECONDS
                         : table.definition().stream().retentionSeconds();
                 try {
-                    trimmed += table.log().trim(db, syncWrite, nowMillis - retention * 1000);
+                    trimmed += table.log().trim(db, syncWrite, nowMillis - retention * 1000, catalogFamily,
+                            logTrimmedKey(familyName(table.family())));
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot trim the change log of " + table.definition().name(), e);
                 }
@@ -509,7 +535,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             }
             String attribute = table.definition().timeToLiveAttribute();
             try {
-                table.ttl().rebuild(db, syncWrite, table.family(), attribute);
+                if (!table.ttl().rebuild(db, syncWrite, table.family(), attribute, () -> closed)) {
+                    ttlRebuilds.add(name);  // interrupted by close: rebuilt at the next open
+                    return;
+                }
                 db.put(catalogFamily, syncWrite, ttlIndexedKey(familyName(table.family())),
                         attribute.getBytes(StandardCharsets.UTF_8));
             } catch (RocksDBException e) {
@@ -686,10 +715,19 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                               UnaryOperator<Map<String, AttributeValue>> change, ReturnItems returns,
                               boolean byTimeToLive) {
         return open(() -> {
-            OpenTable table = table(definition);
+            table(definition);  // refuse another incarnation before waiting for the lock
             byte[] storageKey = key.storageKey();
             ReentrantLock lock = itemLocks[stripe(storageKey)];
             lock.lock();
+            // The table's settings as of now, under the lock: a write that waited across an
+            // UpdateTable keeps the index or log the table has now.
+            OpenTable table;
+            try {
+                table = table(definition);
+            } catch (RuntimeException e) {
+                lock.unlock();
+                throw e;
+            }
             List<Long> reserved = new ArrayList<>(1);
             try (WriteBatch batch = new WriteBatch()) {
                 byte[] oldBytes = db.get(table.family(), storageKey);
@@ -825,6 +863,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             for (int stripe : stripes) {
                 itemLocks[stripe].lock();
                 held.add(itemLocks[stripe]);
+            }
+            // The tables' settings as of now, under the locks (see update).
+            for (int i = 0; i < writes.size(); i++) {
+                tablesOf.set(i, table(writes.get(i).table()));
             }
             boolean staged = false;
             for (int i = 0; i < writes.size(); i++) {

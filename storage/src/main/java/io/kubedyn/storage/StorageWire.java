@@ -224,7 +224,8 @@ public final class StorageWire {
     public static ReadChangesReply changesReply(ChangePage page) {
         ReadChangesReply.Builder reply = ReadChangesReply.newBuilder()
                 .setTrimHorizon(page.trimHorizon())
-                .setLatest(page.latest());
+                .setLatest(page.latest())
+                .setTrimmedThrough(page.trimmedThrough());
         for (ChangeRecord record : page.records()) {
             reply.addRecords(io.kubedyn.storage.grpc.ChangeRecord.newBuilder()
                     .setSequence(record.sequence())
@@ -238,7 +239,7 @@ public final class StorageWire {
         for (io.kubedyn.storage.grpc.ChangeRecord record : reply.getRecordsList()) {
             records.add(ChangeRecordCodec.decode(record.getSequence(), record.getRecord().toByteArray()));
         }
-        return new ChangePage(records, reply.getTrimHorizon(), reply.getLatest());
+        return new ChangePage(records, reply.getTrimHorizon(), reply.getLatest(), reply.getTrimmedThrough());
     }
 
     public static io.grpc.StatusRuntimeException failure(RuntimeException e) {

@@ -7,6 +7,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -24,13 +25,16 @@ final class TableChangeLog {
     private final ColumnFamilyHandle family;
     private final TreeSet<Long> inFlight = new TreeSet<>();
     private long next;
+    /** The last sequence number trimmed: a reader at or below it missed records. */
+    private volatile long trimmedThrough;
 
-    private TableChangeLog(ColumnFamilyHandle family, long next) {
+    private TableChangeLog(ColumnFamilyHandle family, long next, long trimmedThrough) {
         this.family = family;
         this.next = next;
+        this.trimmedThrough = trimmedThrough;
     }
 
-    static TableChangeLog open(RocksDB db, ColumnFamilyHandle family) {
+    static TableChangeLog open(RocksDB db, ColumnFamilyHandle family, long trimmedThrough) {
         long last = 0;
         try (RocksIterator it = db.newIterator(family)) {
             it.seekToLast();
@@ -38,7 +42,7 @@ final class TableChangeLog {
                 last = ChangeRecordCodec.sequenceOf(it.key());
             }
         }
-        return new TableChangeLog(family, Math.max(last + 1, System.currentTimeMillis() * 1000));
+        return new TableChangeLog(family, Math.max(last + 1, System.currentTimeMillis() * 1000), trimmedThrough);
     }
 
     ColumnFamilyHandle family() {
@@ -88,11 +92,15 @@ final class TableChangeLog {
                 records.add(record);
             }
         }
-        return new ChangePage(records, horizon, latest);
+        return new ChangePage(records, horizon, latest, trimmedThrough);
     }
 
-    /** Deletes the records written before {@code cutoffMillis}; returns how many. */
-    long trim(RocksDB db, WriteOptions options, long cutoffMillis) throws RocksDBException {
+    /**
+     * Deletes the records written before {@code cutoffMillis}, and records the last sequence
+     * number deleted at {@code trimmedKey} of {@code catalog} in the same batch; returns how many.
+     */
+    long trim(RocksDB db, WriteOptions options, long cutoffMillis, ColumnFamilyHandle catalog, byte[] trimmedKey)
+            throws RocksDBException {
         long first = -1;
         long end = -1;
         long count = 0;
@@ -110,7 +118,12 @@ final class TableChangeLog {
             }
         }
         if (count > 0) {
-            db.deleteRange(family, options, ChangeRecordCodec.key(first), ChangeRecordCodec.key(end));
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.deleteRange(family, ChangeRecordCodec.key(first), ChangeRecordCodec.key(end));
+                batch.put(catalog, trimmedKey, ChangeRecordCodec.key(end - 1));
+                db.write(options, batch);
+            }
+            trimmedThrough = end - 1;
         }
         return count;
     }

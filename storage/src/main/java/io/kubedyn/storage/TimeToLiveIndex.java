@@ -78,9 +78,11 @@ final class TimeToLiveIndex {
      * Indexes the items of {@code items} (a table's item family) that have an expiry under
      * {@code attribute}, after clearing the index: Time to Live enabled on a table that already
      * holds items. Entries written meanwhile by writes are kept or rewritten alike, and an entry for
-     * an item changed since it was read is only stale.
+     * an item changed since it was read is only stale. Stops, answering false, when {@code stop}
+     * says so (the store is closing).
      */
-    void rebuild(RocksDB db, WriteOptions options, ColumnFamilyHandle items, String attribute) throws RocksDBException {
+    boolean rebuild(RocksDB db, WriteOptions options, ColumnFamilyHandle items, String attribute,
+                    java.util.function.BooleanSupplier stop) throws RocksDBException {
         db.deleteRange(family, options, new byte[0], key(Long.MAX_VALUE, new byte[] {(byte) 0xFF}));
         try (RocksIterator it = db.newIterator(items)) {
             WriteBatch batch = new WriteBatch();
@@ -91,6 +93,9 @@ final class TimeToLiveIndex {
                         batch.put(family, key(expiry.getAsLong(), it.key()), new byte[0]);
                     }
                     if (batch.count() >= 1000) {
+                        if (stop.getAsBoolean()) {
+                            return false;
+                        }
                         db.write(options, batch);
                         batch.close();
                         batch = new WriteBatch();
@@ -101,5 +106,6 @@ final class TimeToLiveIndex {
                 batch.close();
             }
         }
+        return true;
     }
 }

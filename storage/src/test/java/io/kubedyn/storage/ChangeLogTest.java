@@ -129,18 +129,41 @@ class ChangeLogTest {
 
     @Test
     void recordsPastTheirRetentionAreTrimmedAndReadersSeeTheNewHorizon() {
+        long old;
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(streamed(StreamViewType.NEW_IMAGE));
             put(store, song("Kyuss", "Old"));
-            long old = all(store).get(0).sequence();
+            old = all(store).get(0).sequence();
             assertThat(store.trimChanges(System.currentTimeMillis())).as("within 24 hours").isZero();
 
             assertThat(store.trimChanges(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(25))).isEqualTo(1);
             put(store, song("Kyuss", "New"));
             ChangePage page = store.readChanges(current(store), old, 100, Long.MAX_VALUE);
             assertThat(page.trimHorizon()).isGreaterThan(old);
+            assertThat(page.trimmedThrough()).as("a reader at the old record missed it").isGreaterThanOrEqualTo(old);
             assertThat(page.records()).extracting(r -> r.newImage().get("SongTitle"))
                     .containsExactly(new AttributeValue.S("New"));
+        }
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            ChangePage page = store.readChanges(current(store), 0, 100, Long.MAX_VALUE);
+            assertThat(page.trimmedThrough()).as("remembered across reopening").isGreaterThanOrEqualTo(old);
+            put(store, song("Kyuss", "After reopening"));
+            long gapBelow = store.readChanges(current(store), 0, 100, Long.MAX_VALUE).records().get(1).sequence() - 1;
+            assertThat(gapBelow).as("sequence numbers jump when the store reopens: a gap, not trimmed records")
+                    .isGreaterThan(page.trimmedThrough());
+        }
+    }
+
+    @Test
+    void aProtectedTableIsNotDroppedEvenIfACallerMissedTheProtection() {
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            store.createTable(music("Music").withDeletionProtection(true));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.deleteTable("Music"))
+                    .isInstanceOfSatisfying(io.kubedyn.core.DynamoDbException.class, e ->
+                            assertThat(e.getMessage()).startsWith("Resource cannot be deleted"));
+            store.updateTable(current(store).withDeletionProtection(false));
+            store.deleteTable("Music");
+            assertThat(store.tableNames()).isEmpty();
         }
     }
 

@@ -101,4 +101,16 @@ class TimeToLiveTest {
             assertThat(present(store, "new item")).isFalse();
         }
     }
+
+    @Test
+    void timeToLiveDisabledAndEnabledAgainOnTheSameAttributeIndexesWhatWasWrittenMeanwhile() {
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            store.createTable(music("Music").withTimeToLive("expiresAt"));
+            store.updateTable(current(store).withTimeToLive(null));
+            put(store, expiring("written while off", seconds(NOW - 10)));
+            store.updateTable(current(store).withTimeToLive("expiresAt"));
+            assertThat(store.expireDue(NOW)).isEqualTo(1);
+            assertThat(present(store, "written while off")).isFalse();
+        }
+    }
 }

@@ -101,6 +101,9 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
             }
         });
         informer.run();
+        // run() returns once the store has listed the Tables; the handlers may not have seen
+        // them all yet. Until they have, the index would miss served tables.
+        informer.getStore().list().forEach(this::claim);
     }
 
     /** CreateTable: the Table resource, CREATING until the operator reports its shards Ready. */
