@@ -23,6 +23,8 @@ import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
@@ -138,12 +140,7 @@ final class LoopbackCluster implements AutoCloseable {
 
     /** An AWS SDK v2 DynamoDB Streams client at the gateway; the caller closes it. */
     DynamoDbStreamsClient dynamoDbStreams() {
-        return DynamoDbStreamsClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + gatewayPort))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("e2e", "e2e")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+        return atGateway(DynamoDbStreamsClient.builder()).build();
     }
 
     /** A client that reports the first error rather than retrying it, to see what the gateway answers. */
@@ -152,13 +149,17 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     private DynamoDbClient client(int attempts) {
-        return DynamoDbClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + gatewayPort))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("e2e", "e2e")))
-                .httpClient(UrlConnectionHttpClient.create())
+        return atGateway(DynamoDbClient.builder())
                 .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(attempts)))
                 .build();
+    }
+
+    /** Either SDK client pointed at the gateway as a user's: region, credentials, HTTP client. */
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B atGateway(B builder) {
+        return builder.endpointOverride(URI.create("http://127.0.0.1:" + gatewayPort))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("e2e", "e2e")))
+                .httpClient(UrlConnectionHttpClient.create());
     }
 
     /** kubectl's view: a client of the API server in the system's namespace. */

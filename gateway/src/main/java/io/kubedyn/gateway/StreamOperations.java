@@ -96,7 +96,8 @@ final class StreamOperations {
         if (only != null) {
             Request.checkTableName(only, "tableName");
         }
-        int limit = request.integer("Limit", "limit", 1, 100) == null ? 100 : request.integer("Limit", "limit", 1, 100);
+        Integer asked = request.integer("Limit", "limit", 1, 100);
+        int limit = asked == null ? 100 : asked;
         String exclusiveStart = request.string("ExclusiveStartStreamArn");
         List<String[]> streams = new ArrayList<>();
         for (String name : only == null ? plane.catalog().names() : List.of(only)) {

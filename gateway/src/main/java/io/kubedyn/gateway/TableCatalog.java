@@ -1,5 +1,6 @@
 package io.kubedyn.gateway;
 
+import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.ShardMap;
 import io.kubedyn.core.TableDefinition;
@@ -28,6 +29,20 @@ public interface TableCatalog {
     /** The served table's definition, or DynamoDB's ResourceNotFoundException. */
     default TableDefinition requireTable(String name) {
         return table(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
+    }
+
+    /**
+     * The table a settings change (UpdateTable, UpdateTimeToLive) is made to: ResourceNotFound
+     * when there is none, and DynamoDB's ResourceInUseException while it is being created or
+     * deleted. Read as {@link #describe} reads it, not from a cache of served definitions.
+     */
+    default TableDefinition requireChangeable(String name) {
+        TableDescription current = describe(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
+        if (!current.status().equals("ACTIVE")) {
+            throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE, "Attempt to change a resource which is still in use: "
+                    + "Table is being " + (current.status().equals("CREATING") ? "created" : "deleted") + ": " + name);
+        }
+        return current.definition();
     }
 
     /** DescribeTable: the table and its status (also CREATING or DELETING), or empty when there is none. */

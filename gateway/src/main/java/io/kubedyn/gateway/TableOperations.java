@@ -10,7 +10,6 @@ import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.ResourceArns;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.TableStream;
-import io.kubedyn.core.DynamoDbError;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -195,13 +194,7 @@ final class TableOperations {
             throw DynamoDbException.validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                     + "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
         }
-        TableCatalog.TableDescription current = plane.catalog().describe(name)
-                .orElseThrow(() -> DynamoDbException.tableNotFound(name));
-        if (!current.status().equals("ACTIVE")) {
-            throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE, "Attempt to change a resource which is still in use: "
-                    + "Table is being " + (current.status().equals("CREATING") ? "created" : "deleted") + ": " + name);
-        }
-        TableDefinition table = current.definition();
+        TableDefinition table = plane.catalog().requireChangeable(name);
         if (asked.isPresent()) {
             if (asked.get().enabled() && table.stream() != null) {
                 throw DynamoDbException.validation("Table already has an enabled stream: " + ResourceArns.table(name));

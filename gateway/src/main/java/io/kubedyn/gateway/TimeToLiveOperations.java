@@ -2,7 +2,6 @@ package io.kubedyn.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.TableDefinition;
 import java.io.IOException;
@@ -58,13 +57,7 @@ final class TimeToLiveOperations {
                     + (attribute.isEmpty() ? "greater than or equal to 1" : "less than or equal to 255"));
         }
         boolean enabled = enabledNode.booleanValue();
-        TableCatalog.TableDescription current = plane.catalog().describe(name)
-                .orElseThrow(() -> DynamoDbException.tableNotFound(name));
-        if (!current.status().equals("ACTIVE")) {
-            throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE, "Attempt to change a resource which is still in use: "
-                    + "Table is being " + (current.status().equals("CREATING") ? "created" : "deleted") + ": " + name);
-        }
-        TableDefinition table = current.definition();
+        TableDefinition table = plane.catalog().requireChangeable(name);
         if (enabled && table.timeToLiveAttribute() != null) {
             throw DynamoDbException.validation("TimeToLive is already enabled");
         }

@@ -3,6 +3,8 @@ package io.kubedyn.gateway;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -14,23 +16,20 @@ final class DynamoDbClients {
     }
 
     static DynamoDbClient at(URI endpoint) {
-        return DynamoDbClient.builder()
-                .endpointOverride(endpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
-                .build();
+        return configured(DynamoDbClient.builder(), endpoint).build();
     }
 
     /** The SDK's DynamoDB Streams client, at the same endpoint (as with DynamoDB Local). */
     static DynamoDbStreamsClient streamsAt(URI endpoint) {
-        return DynamoDbStreamsClient.builder()
-                .endpointOverride(endpoint)
+        return configured(DynamoDbStreamsClient.builder(), endpoint).build();
+    }
+
+    /** Endpoint, region, dummy credentials, URL-connection HTTP and no retries, for either client. */
+    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B builder, URI endpoint) {
+        return builder.endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
                 .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
-                .build();
+                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)));
     }
 }

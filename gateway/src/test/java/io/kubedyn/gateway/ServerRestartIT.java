@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -37,6 +36,38 @@ class ServerRestartIT {
         return Map.of("Artist", AttributeValue.fromS(artist), "SongTitle", AttributeValue.fromS(title));
     }
 
+    /** One write of writer {@code writer}'s {@code i}-th item; answers what to remember of it once acknowledged. */
+    @FunctionalInterface
+    private interface Write {
+        String write(int writer, int i);
+    }
+
+    /**
+     * Four writers write until the server is killed with -9 after 1.5 s; every write the server
+     * acknowledged is added to {@code acknowledged}.
+     */
+    private static void writeUntilKilled(ServerProcess server, Write write, List<String> acknowledged) throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        for (int w = 0; w < 4; w++) {
+            int writer = w;
+            writers.submit(() -> {
+                for (int i = 0; running.get() && i < 100_000; i++) {
+                    try {
+                        acknowledged.add(write.write(writer, i));
+                    } catch (RuntimeException serverGone) {
+                        return;
+                    }
+                }
+            });
+        }
+        Thread.sleep(1500);
+        server.kill();
+        running.set(false);
+        writers.shutdown();
+        assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
     @Test
     void tablesAndItemsSurviveAStopAndStart() throws Exception {
         try (ServerProcess server = new ServerProcess(data).start();
@@ -59,28 +90,11 @@ class ServerRestartIT {
         try (ServerProcess server = new ServerProcess(data).start();
              DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
             createMusicTable(dynamo);
-            AtomicBoolean running = new AtomicBoolean(true);
-            ExecutorService writers = Executors.newFixedThreadPool(4);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < 4; w++) {
-                int writer = w;
-                futures.add(writers.submit(() -> {
-                    for (int i = 0; running.get() && i < 100_000; i++) {
-                        String title = "song-" + writer + "-" + i;
-                        try {
-                            dynamo.putItem(b -> b.tableName("Music").item(song("artist-" + writer, title)));
-                            acknowledged.add(writer + "/" + title);
-                        } catch (RuntimeException serverGone) {
-                            return;
-                        }
-                    }
-                }));
-            }
-            Thread.sleep(1500);
-            server.kill();
-            running.set(false);
-            writers.shutdown();
-            assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            writeUntilKilled(server, (writer, i) -> {
+                String title = "song-" + writer + "-" + i;
+                dynamo.putItem(b -> b.tableName("Music").item(song("artist-" + writer, title)));
+                return writer + "/" + title;
+            }, acknowledged);
         }
         assertThat(acknowledged).hasSizeGreaterThan(10);
         try (ServerProcess server = new ServerProcess(data).start();
@@ -103,27 +117,11 @@ class ServerRestartIT {
                     .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
                     .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
                     .streamSpecification(st -> st.streamEnabled(true).streamViewType("NEW_IMAGE")));
-            AtomicBoolean running = new AtomicBoolean(true);
-            ExecutorService writers = Executors.newFixedThreadPool(4);
-            for (int w = 0; w < 4; w++) {
-                int writer = w;
-                writers.submit(() -> {
-                    for (int i = 0; running.get() && i < 100_000; i++) {
-                        String id = "order-" + writer + "-" + i;
-                        try {
-                            dynamo.putItem(b -> b.tableName("Orders").item(Map.of("id", AttributeValue.fromS(id))));
-                            acknowledged.add(id);
-                        } catch (RuntimeException serverGone) {
-                            return;
-                        }
-                    }
-                });
-            }
-            Thread.sleep(1500);
-            server.kill();
-            running.set(false);
-            writers.shutdown();
-            assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            writeUntilKilled(server, (writer, i) -> {
+                String id = "order-" + writer + "-" + i;
+                dynamo.putItem(b -> b.tableName("Orders").item(Map.of("id", AttributeValue.fromS(id))));
+                return id;
+            }, acknowledged);
         }
         assertThat(acknowledged).hasSizeGreaterThan(10);
         try (ServerProcess server = new ServerProcess(data).start();

@@ -14,7 +14,6 @@ import io.kubedyn.gateway.ControlPlane;
 import io.kubedyn.gateway.TableCatalog;
 import io.quarkus.logging.Log;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
@@ -197,13 +196,6 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
             updated.remove(table.getMetadata().getName());
             return updated.isEmpty() ? null : Map.copyOf(updated);
         });
-    }
-
-    /** The namespace's Tables as the informer last saw them, by table name: no API request. */
-    public List<Table> cachedAll() {
-        return informer.getStore().list().stream()
-                .sorted(Comparator.comparing(TableNames::of))
-                .toList();
     }
 
     /** The DynamoDB table names of the namespace's Tables, sorted, each once. */
