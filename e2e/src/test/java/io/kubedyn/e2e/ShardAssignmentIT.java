@@ -111,11 +111,15 @@ class ShardAssignmentIT {
         assertThat(mapBefore).hasSize(2);
 
         // Raised: the third shard is provisioned, owning nothing until the range is split.
-        cluster.kubectl().resources(Table.class).inNamespace(LoopbackCluster.NAMESPACE).withName("ledger")
-                .edit(t -> {
-                    t.getSpec().setShards(3);
-                    return t;
-                });
+        // As kubectl would: the operator may patch the status meanwhile (409), so re-read and retry.
+        await().atMost(Duration.ofSeconds(30)).ignoreException(KubernetesClientException.class).until(() -> {
+            cluster.kubectl().resources(Table.class).inNamespace(LoopbackCluster.NAMESPACE).withName("ledger")
+                    .edit(t -> {
+                        t.getSpec().setShards(3);
+                        return t;
+                    });
+            return true;
+        });
         await().atMost(Duration.ofSeconds(90)).until(() -> cluster.kubelet().isReady("ledger-shard-2-0"));
         Map<String, String> rangesBefore = ownedRanges("ledger");
         assertThat(rangesBefore).containsEntry("ledger-shard-2", "none").hasSize(3);

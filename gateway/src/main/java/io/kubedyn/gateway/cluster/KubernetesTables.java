@@ -1,7 +1,12 @@
 package io.kubedyn.gateway.cluster;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubedyn.core.DynamoDbError;
@@ -137,17 +142,31 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
     @Override
     public TableCatalog.TableDescription updateTable(TableDefinition table) {
         Table resource = find(table.name()).orElseThrow(() -> DynamoDbException.tableNotFound(table.name()));
-        Table updated = client.resources(Table.class).inNamespace(namespace).withName(resource.getMetadata().getName())
-                .edit(t -> {
-                    t.getSpec().setStreamSpecification(TableDefinitions.streamSpecificationOf(table));
-                    t.getSpec().setTimeToLive(TableDefinitions.timeToLiveSpecOf(table));
-                    t.getSpec().setDeletionProtectionEnabled(table.deletionProtectionEnabled() ? true : null);
-                    return t;
-                });
+        Map<String, Object> fields = new HashMap<>();
+        fields.put("streamSpecification", TableDefinitions.streamSpecificationOf(table));
+        fields.put("timeToLive", TableDefinitions.timeToLiveSpecOf(table));
+        fields.put("deletionProtectionEnabled", table.deletionProtectionEnabled() ? true : null);
+        Table updated = patchSpec(resource.getMetadata().getName(), fields);
         String version = updated.getMetadata().getResourceVersion();
         awaitCache(table.name(), cached -> cached.filter(t -> version.equals(t.getMetadata().getResourceVersion()))
                 .isPresent());
         return new TableCatalog.TableDescription(TableDefinitions.of(updated), "ACTIVE");
+    }
+
+    /**
+     * Writes the given spec fields with a JSON merge patch (a null removes the field), not locked
+     * to a resourceVersion: the operator patches the status at any time, and these fields are
+     * UpdateTable's alone, so a lock would only make UpdateTable fail with a conflict it did not
+     * cause.
+     */
+    private Table patchSpec(String resourceName, Map<String, Object> fields) {
+        ObjectMapper json = Serialization.jsonMapper();
+        ObjectNode spec = json.createObjectNode();
+        fields.forEach((field, value) -> spec.set(field, json.valueToTree(value)));
+        ObjectNode patch = json.createObjectNode();
+        patch.set("spec", spec);
+        return client.resources(Table.class).inNamespace(namespace).withName(resourceName)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.kubedyn.core.AttributeValue;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -327,6 +329,43 @@ class KubernetesTablesTest {
             backend.deleteTable("Ledger");
             assertThat(client.resources(Table.class).inNamespace("kubedyn")
                     .withName(TableNames.resourceName("Ledger")).get()).isNull();
+        }
+    }
+
+    @Test
+    void updateTableSucceedsWhileTheOperatorPatchesTheStatus() throws Exception {
+        KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1);
+        try (PlaneOperations backend = kubernetes(tables)) {
+            backend.createTable(music("Ledger"));
+            String resourceName = TableNames.resourceName("Ledger");
+            AtomicBoolean done = new AtomicBoolean();
+            Thread operator = new Thread(() -> {
+                for (long count = 0; !done.get(); count++) {
+                    long itemCount = count;
+                    try {
+                        client.resources(Table.class).inNamespace("kubedyn").withName(resourceName).editStatus(t -> {
+                            t.setStatus(new io.kubedyn.crd.TableStatus());
+                            t.getStatus().setItemCount(itemCount);
+                            return t;
+                        });
+                    } catch (KubernetesClientException e) {
+                        // The spec edit came between this read and this patch: read again.
+                    }
+                }
+            });
+            operator.start();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    boolean protect = i % 2 == 0;
+                    TableDefinition current = tables.cached("Ledger").map(TableDefinitions::of).orElseThrow();
+                    tables.updateTable(current.withDeletionProtection(protect));
+                    assertThat(client.resources(Table.class).inNamespace("kubedyn").withName(resourceName).get()
+                            .getSpec().getDeletionProtectionEnabled()).isEqualTo(protect ? Boolean.TRUE : null);
+                }
+            } finally {
+                done.set(true);
+                operator.join();
+            }
         }
     }
 
