@@ -81,7 +81,7 @@ public final class BenchCommand implements Runnable {
         @Mixin
         LoadOptions load = new LoadOptions();
         @Option(names = "--targets", split = ",", defaultValue = "kubedyn,dynalite,noop",
-                description = "kubedyn first, then peers: dynalite, noop, or kubedyn-streams (kubedyn with a stream on every table) (default ${DEFAULT-VALUE}).")
+                description = "kubedyn first, then peers: dynalite, noop, kubedyn-streams (kubedyn with a stream on every table) or kubedyn-gsi (two global secondary indexes on the key-value table) (default ${DEFAULT-VALUE}).")
         List<String> targets;
         @Option(names = "--out", description = "Where the table, CSV and chart go (default bench/target/results).")
         Path out;
@@ -100,7 +100,10 @@ public final class BenchCommand implements Runnable {
             for (String name : targets) {
                 list.add(switch (name.trim().toLowerCase(Locale.ROOT)) {
                     case "kubedyn" -> new KubedynTarget(repo.gatewayJar(), serverJvmOptions);
-                    case "kubedyn-streams" -> new KubedynTarget(repo.gatewayJar(), serverJvmOptions, true);
+                    case KubedynTarget.WITH_STREAMS ->
+                            new KubedynTarget(repo.gatewayJar(), serverJvmOptions, TableFeatures.STREAMS);
+                    case KubedynTarget.WITH_GLOBAL_INDEXES ->
+                            new KubedynTarget(repo.gatewayJar(), serverJvmOptions, TableFeatures.GLOBAL_INDEXES);
                     case "dynalite" -> new DynaliteTarget(repo.benchTarget().resolve("dynalite"));
                     case "noop" -> new NoopCeilingTarget(repo.noopServerJar(), serverJvmOptions);
                     default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown target " + name);

@@ -62,7 +62,7 @@ public final class ComparisonRunner {
                 URI endpoint = target.start(work);
                 log.println("   started on " + endpoint);
                 try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
-                    dataset.createTables(client, target.storesData(), target.streams());
+                    dataset.createTables(client, target.storesData(), target.tables());
                     LoadGenerator generator = new LoadGenerator(client, dataset, target.storesData());
                     generator.warmUp(Workload.LOAD_WARMUP);
                     reports.add(checked(target, generator.load(loadLimit)));

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -82,19 +83,32 @@ public final class Dataset {
 
     /** Creates both tables and waits until they are ACTIVE (a peer may keep them CREATING a while). */
     public void createTables(DynamoDbAsyncClient client, boolean waitForActive) throws Exception {
-        createTables(client, waitForActive, false);
+        createTables(client, waitForActive, TableFeatures.PLAIN);
     }
 
-    /** {@link #createTables(DynamoDbAsyncClient, boolean)}, each table with a NEW_AND_OLD_IMAGES stream if {@code streams}. */
-    public void createTables(DynamoDbAsyncClient client, boolean waitForActive, boolean streams) throws Exception {
-        StreamSpecification stream = streams
+    /** {@link #createTables(DynamoDbAsyncClient, boolean)}, with {@code features}. */
+    public void createTables(DynamoDbAsyncClient client, boolean waitForActive, TableFeatures features) throws Exception {
+        StreamSpecification stream = features.streams()
                 ? StreamSpecification.builder().streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build()
                 : null;
-        client.createTable(b -> b.tableName(KV_TABLE)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-                .streamSpecification(stream)
-                .billingMode(BillingMode.PAY_PER_REQUEST)).get(30, TimeUnit.SECONDS);
+        client.createTable(b -> {
+            b.tableName(KV_TABLE)
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+                    .streamSpecification(stream)
+                    .billingMode(BillingMode.PAY_PER_REQUEST);
+            if (features.globalIndexes()) {
+                b.attributeDefinitions(
+                        AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("field0").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("field1").attributeType(ScalarAttributeType.S).build())
+                        .globalSecondaryIndexes(
+                                i -> i.indexName("byField0").keySchema(k -> k.attributeName("field0").keyType(KeyType.HASH))
+                                        .projection(p -> p.projectionType(ProjectionType.ALL)),
+                                i -> i.indexName("byField1").keySchema(k -> k.attributeName("field1").keyType(KeyType.HASH))
+                                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)));
+            }
+        }).get(30, TimeUnit.SECONDS);
         client.createTable(b -> b.tableName(RANGE_TABLE)
                 .attributeDefinitions(
                         AttributeDefinition.builder().attributeName("p").attributeType(ScalarAttributeType.S).build(),

@@ -6,31 +6,33 @@ import java.util.List;
 /**
  * This repository's embedded server ({@code gateway/target/quarkus-app/quarkus-run.jar}), data in
  * a fresh directory; as {@code kubedyn-streams}, with a NEW_AND_OLD_IMAGES stream on every table,
- * so that the cost of the change log shows against plain kubedyn in the same run.
+ * and as {@code kubedyn-gsi}, with two global secondary indexes on the key-value table, so that
+ * the cost of the change log or of the indexes shows against plain kubedyn in the same run.
  */
 public final class KubedynTarget extends JavaServerTarget {
     public static final String NAME = "kubedyn";
     public static final String WITH_STREAMS = "kubedyn-streams";
+    public static final String WITH_GLOBAL_INDEXES = "kubedyn-gsi";
 
-    private final boolean streams;
+    private final TableFeatures features;
 
     public KubedynTarget(Path jar, List<String> jvmOptions) {
-        this(jar, jvmOptions, false);
+        this(jar, jvmOptions, TableFeatures.PLAIN);
     }
 
-    public KubedynTarget(Path jar, List<String> jvmOptions, boolean streams) {
+    public KubedynTarget(Path jar, List<String> jvmOptions, TableFeatures features) {
         super(jar, jvmOptions);
-        this.streams = streams;
+        this.features = features;
     }
 
     @Override
     public String name() {
-        return streams ? WITH_STREAMS : NAME;
+        return features.streams() ? WITH_STREAMS : features.globalIndexes() ? WITH_GLOBAL_INDEXES : NAME;
     }
 
     @Override
-    public boolean streams() {
-        return streams;
+    public TableFeatures tables() {
+        return features;
     }
 
     @Override

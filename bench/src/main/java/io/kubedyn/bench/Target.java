@@ -24,9 +24,9 @@ public interface Target extends AutoCloseable {
         return true;
     }
 
-    /** Whether the target's tables are created with a stream (NEW_AND_OLD_IMAGES). */
-    default boolean streams() {
-        return false;
+    /** What the target's tables are created with beyond their keys. */
+    default TableFeatures tables() {
+        return TableFeatures.PLAIN;
     }
 
     /** The server's JVM process id, for profiling with JFR; empty if it is not a JVM. */

@@ -49,6 +49,27 @@ class LoadGeneratorSmokeTest {
     }
 
     @Test
+    void kubedynGsiLoadsTablesWhoseTwoGlobalIndexesFollowTheRecords(@TempDir Path work) throws Exception {
+        try (KubedynTarget kubedyn = new KubedynTarget(REPO.gatewayJar(), List.of("-Xmx256m"),
+                TableFeatures.GLOBAL_INDEXES)) {
+            assertThat(kubedyn.name()).isEqualTo("kubedyn-gsi");
+            URI endpoint = kubedyn.start(work);
+            try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
+                dataset.createTables(client, true, kubedyn.tables());
+                LatencyReport load = new LoadGenerator(client, dataset, true).load(Duration.ofSeconds(60));
+                assertThat(load.errors()).isZero();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                int indexed;
+                do {
+                    indexed = client.scan(b -> b.tableName(Dataset.KV_TABLE).indexName("byField1"))
+                            .get(30, TimeUnit.SECONDS).count();
+                } while (indexed < config.records() && System.nanoTime() < deadline);
+                assertThat(indexed).as("records in the KEYS_ONLY index").isEqualTo(config.records());
+            }
+        }
+    }
+
+    @Test
     void oneBatchWriteItemRequestWritesTwentyFiveDistinctRecordsSpreadOverTheKeyRange(@TempDir Path work) throws Exception {
         try (KubedynTarget kubedyn = new KubedynTarget(REPO.gatewayJar(), List.of("-Xmx256m"))) {
             URI endpoint = kubedyn.start(work);

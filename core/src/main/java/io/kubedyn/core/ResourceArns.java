@@ -23,6 +23,11 @@ public final class ResourceArns {
         return TABLE_PREFIX + name;
     }
 
+    /** A secondary index's ARN: its table's, then {@code /index/} and its name. */
+    public static String index(String table, String index) {
+        return table(table) + "/index/" + index;
+    }
+
     public static String stream(String table, String label) {
         return table(table) + STREAM_INFIX + label;
     }

@@ -75,6 +75,36 @@ public record ShardMap(List<Shard> shards) {
         return out;
     }
 
+    /**
+     * A map written as {@link #toString} writes it: comma-separated {@code first-last=address}
+     * entries ({@link HashRange#parse} bounds), in any order.
+     */
+    public static ShardMap parse(String text) {
+        List<Shard> shards = new ArrayList<>();
+        for (String entry : text.trim().split(",")) {
+            int equals = entry.indexOf('=');
+            if (equals < 0) {
+                throw new IllegalArgumentException("shard map entry " + entry.trim() + ": expected first-last=address");
+            }
+            shards.add(new Shard(HashRange.parse(entry.substring(0, equals)), entry.substring(equals + 1).trim()));
+        }
+        shards.sort((a, b) -> Long.compareUnsigned(a.range().first(), b.range().first()));
+        return new ShardMap(shards);
+    }
+
+    /** The map as {@link #parse} reads it. */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder();
+        for (Shard shard : shards) {
+            if (out.length() > 0) {
+                out.append(',');
+            }
+            out.append(shard.range()).append('=').append(shard.address());
+        }
+        return out.toString();
+    }
+
     /** The distinct addresses, in hash order. */
     public List<String> addresses() {
         return shards.stream().map(Shard::address).distinct().toList();

@@ -2,6 +2,7 @@ package io.kubedyn.core;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,10 +23,20 @@ public record TableDefinition(
         long creationDateTimeMillis,
         boolean deletionProtectionEnabled,
         TableStream stream,
-        String timeToLiveAttribute) {
+        String timeToLiveAttribute,
+        List<SecondaryIndex> indexes) {
 
     public TableDefinition {
         attributeDefinitions = Collections.unmodifiableMap(new LinkedHashMap<>(attributeDefinitions));
+        indexes = List.copyOf(indexes);
+    }
+
+    /** A table without secondary indexes. */
+    public TableDefinition(String name, String tableId, KeySchema keySchema, Map<String, ScalarType> attributeDefinitions,
+            String billingMode, long readCapacityUnits, long writeCapacityUnits, long creationDateTimeMillis,
+            boolean deletionProtectionEnabled, TableStream stream, String timeToLiveAttribute) {
+        this(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits, writeCapacityUnits,
+                creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, List.of());
     }
 
     /** A table without deletion protection. */
@@ -38,19 +49,54 @@ public record TableDefinition(
     /** This table with deletion protection on or off. */
     public TableDefinition withDeletionProtection(boolean enabled) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, enabled, stream, timeToLiveAttribute);
+                writeCapacityUnits, creationDateTimeMillis, enabled, stream, timeToLiveAttribute, indexes);
     }
 
     /** This table with {@code stream} enabled, or with no stream when it is null. */
     public TableDefinition withStream(TableStream stream) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute);
+                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, indexes);
     }
 
     /** This table with Time to Live on {@code attribute}, or off when it is null. */
     public TableDefinition withTimeToLive(String attribute) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, attribute);
+                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, attribute, indexes);
+    }
+
+    /**
+     * This table with {@code indexes} as its secondary indexes, and as its attribute definitions
+     * those of {@code attributes} that the table's or an index's key names (DynamoDB keeps no
+     * others).
+     */
+    public TableDefinition withIndexes(List<SecondaryIndex> indexes, Map<String, ScalarType> attributes) {
+        Map<String, ScalarType> used = new LinkedHashMap<>();
+        attributes.forEach((attribute, type) -> {
+            if (keySchema.isKeyAttribute(attribute)
+                    || indexes.stream().anyMatch(index -> index.keySchema().isKeyAttribute(attribute))) {
+                used.put(attribute, type);
+            }
+        });
+        return new TableDefinition(name, tableId, keySchema, used, billingMode, readCapacityUnits,
+                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute,
+                indexes);
+    }
+
+    /** This table with {@code indexes} as its secondary indexes. */
+    public TableDefinition withIndexes(List<SecondaryIndex> indexes) {
+        return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
+                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute,
+                indexes);
+    }
+
+    /** The secondary index named {@code name}. */
+    public java.util.Optional<SecondaryIndex> index(String name) {
+        return indexes.stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    /** Whether the table has a global secondary index, fed from its change log. */
+    public boolean hasGlobalIndexes() {
+        return indexes.stream().anyMatch(SecondaryIndex::global);
     }
 
     /** The table's stream while one is enabled. */

@@ -2,10 +2,13 @@ package io.kubedyn.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,11 +40,47 @@ public final class TableDefinitionCodec {
         if (table.timeToLiveAttribute() != null) {
             node.put("timeToLiveAttribute", table.timeToLiveAttribute());
         }
+        if (!table.indexes().isEmpty()) {
+            ArrayNode indexes = node.putArray("indexes");
+            for (SecondaryIndex index : table.indexes()) {
+                ObjectNode entry = indexes.addObject();
+                entry.put("name", index.name());
+                entry.put("global", index.global());
+                entry.put("hashKey", index.keySchema().partitionKey().name());
+                index.keySchema().sortKey().ifPresent(sk -> entry.put("rangeKey", sk.name()));
+                entry.put("projection", index.projection().type().name());
+                if (!index.projection().nonKeyAttributes().isEmpty()) {
+                    ArrayNode nonKey = entry.putArray("nonKeyAttributes");
+                    index.projection().nonKeyAttributes().forEach(nonKey::add);
+                }
+                if (index.readCapacityUnits() != 0 || index.writeCapacityUnits() != 0) {
+                    entry.put("readCapacityUnits", index.readCapacityUnits());
+                    entry.put("writeCapacityUnits", index.writeCapacityUnits());
+                }
+            }
+        }
         try {
             return json.writeValueAsBytes(node);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static List<SecondaryIndex> indexes(JsonNode nodes, Map<String, ScalarType> attributes) {
+        List<SecondaryIndex> indexes = new ArrayList<>();
+        for (JsonNode node : nodes) {
+            String hashKey = node.get("hashKey").asText();
+            String rangeKey = node.has("rangeKey") ? node.get("rangeKey").asText() : null;
+            KeySchema schema = KeySchema.of(new KeyAttribute(hashKey, attributes.get(hashKey)),
+                    rangeKey == null ? null : new KeyAttribute(rangeKey, attributes.get(rangeKey)));
+            List<String> nonKey = new ArrayList<>();
+            node.path("nonKeyAttributes").forEach(a -> nonKey.add(a.asText()));
+            IndexProjection projection = new IndexProjection(IndexProjection.Type.valueOf(node.get("projection").asText()),
+                    nonKey);
+            indexes.add(new SecondaryIndex(node.get("name").asText(), node.get("global").asBoolean(), schema, projection,
+                    node.path("readCapacityUnits").asLong(0), node.path("writeCapacityUnits").asLong(0)));
+        }
+        return indexes;
     }
 
     public TableDefinition decode(byte[] bytes) {
@@ -69,7 +108,8 @@ public final class TableDefinitionCodec {
                     node.has("stream") ? new TableStream(StreamViewType.valueOf(node.get("stream").get("viewType").asText()),
                             node.get("stream").get("label").asText(), node.get("stream").get("retentionSeconds").asLong())
                             : null,
-                    node.has("timeToLiveAttribute") ? node.get("timeToLiveAttribute").asText() : null);
+                    node.has("timeToLiveAttribute") ? node.get("timeToLiveAttribute").asText() : null,
+                    indexes(node.path("indexes"), attributes));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,11 @@ package io.kubedyn.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.kubedyn.core.HashRange;
+import io.kubedyn.core.ShardMap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * One entry of the shard map: the partition-key hashes from {@code firstHash} to
@@ -75,5 +80,20 @@ public class ShardRange {
 
   public void setPort(Integer port) {
     this.port = port;
+  }
+
+  /**
+   * The routing map of a shard map's entries ({@code service:port} addresses), in hash order:
+   * how the gateway routes requests and the pods route global secondary index entries.
+   * IllegalArgumentException when the entries do not cover the hash space exactly once.
+   */
+  public static ShardMap toShardMap(List<ShardRange> entries) {
+    List<ShardMap.Shard> shards = new ArrayList<>();
+    for (ShardRange entry : entries) {
+      shards.add(new ShardMap.Shard(new HashRange(HashRange.parseBound(entry.getFirstHash()),
+          HashRange.parseBound(entry.getLastHash())), entry.getService() + ":" + entry.getPort()));
+    }
+    shards.sort(Comparator.comparing((ShardMap.Shard s) -> s.range().first(), Long::compareUnsigned));
+    return new ShardMap(shards);
   }
 }

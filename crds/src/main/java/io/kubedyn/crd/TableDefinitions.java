@@ -1,8 +1,11 @@
 package io.kubedyn.crd;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.KeySchemaRules;
+import io.kubedyn.core.SecondaryIndexes;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.StreamViewType;
 import io.kubedyn.core.TableDefinition;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one mapping between a {@code Table} resource and the DynamoDB table it declares: the
@@ -44,24 +48,144 @@ public final class TableDefinitions {
         range = attribute;
       }
     }
-    // The table's own key attributes only: index keys are not part of its primary key.
+    KeySchema keySchema = KeySchema.of(hash, range);
+    List<io.kubedyn.core.SecondaryIndex> indexes = indexesOf(spec, keySchema, types);
+    // The key attributes of the table and of the indexes it serves, in the spec's order.
     Map<String, ScalarType> keyTypes = new LinkedHashMap<>();
-    keyTypes.put(hash.name(), hash.type());
-    if (range != null) {
-      keyTypes.put(range.name(), range.type());
-    }
+    types.forEach((name, type) -> {
+      if (keySchema.isKeyAttribute(name)
+          || indexes.stream().anyMatch(index -> index.keySchema().isKeyAttribute(name))) {
+        keyTypes.put(name, type);
+      }
+    });
     String created = resource.getMetadata().getCreationTimestamp();
     ProvisionedThroughput throughput = spec.getProvisionedThroughput();
     return new TableDefinition(TableNames.of(resource), resource.getMetadata().getUid(),
-        KeySchema.of(hash, range), keyTypes,
-        spec.getBillingMode() == null ? PAY_PER_REQUEST : spec.getBillingMode(),
+        keySchema, keyTypes,
+        billingModeOf(spec),
         throughput == null || throughput.getReadCapacityUnits() == null ? 0
             : throughput.getReadCapacityUnits(),
         throughput == null || throughput.getWriteCapacityUnits() == null ? 0
             : throughput.getWriteCapacityUnits(),
         created == null ? 0 : Instant.parse(created).toEpochMilli(),
         Boolean.TRUE.equals(spec.getDeletionProtectionEnabled()), streamOf(spec, created),
-        timeToLiveOf(spec));
+        timeToLiveOf(spec), indexes);
+  }
+
+  /**
+   * DynamoDB's words for the first rule the secondary indexes of {@code spec} break, or empty
+   * when they keep every rule; the table's own key schema must be valid.
+   */
+  public static Optional<String> indexViolation(TableSpec spec) {
+    Map<String, ScalarType> types = new LinkedHashMap<>();
+    for (AttributeDefinition attribute : spec.getAttributeDefinitions()) {
+      types.put(attribute.getAttributeName(), ScalarType.valueOf(attribute.getAttributeType()));
+    }
+    KeyAttribute hash = null;
+    KeyAttribute range = null;
+    for (KeySchemaElement key : spec.getKeySchema()) {
+      KeyAttribute attribute = new KeyAttribute(key.getAttributeName(), types.get(key.getAttributeName()));
+      if ("HASH".equals(key.getKeyType())) {
+        hash = attribute;
+      } else {
+        range = attribute;
+      }
+    }
+    try {
+      indexesOf(spec, KeySchema.of(hash, range), types);
+      return Optional.empty();
+    } catch (DynamoDbException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /** {@code spec.billingMode}, PAY_PER_REQUEST when unset. */
+  private static String billingModeOf(TableSpec spec) {
+    return spec.getBillingMode() == null ? PAY_PER_REQUEST : spec.getBillingMode();
+  }
+
+  /** The secondary indexes of {@code spec}, by DynamoDB's rules ({@link SecondaryIndexes}). */
+  private static List<io.kubedyn.core.SecondaryIndex> indexesOf(TableSpec spec, KeySchema keySchema,
+      Map<String, ScalarType> types) {
+    List<SecondaryIndexes.Declared> locals = declared(spec.getLocalSecondaryIndexes());
+    List<SecondaryIndexes.Declared> globals = declared(spec.getGlobalSecondaryIndexes());
+    if (locals == null && globals == null) {
+      return List.of();
+    }
+    return SecondaryIndexes.of(keySchema, types, billingModeOf(spec), locals, globals);
+  }
+
+  private static List<SecondaryIndexes.Declared> declared(List<? extends SecondaryIndex> indexes) {
+    if (indexes == null || indexes.isEmpty()) {
+      return null;
+    }
+    List<SecondaryIndexes.Declared> declared = new ArrayList<>();
+    for (SecondaryIndex index : indexes) {
+      List<KeySchemaRules.Element> elements = new ArrayList<>();
+      for (KeySchemaElement key : index.getKeySchema()) {
+        elements.add(new KeySchemaRules.Element(key.getAttributeName(), key.getKeyType()));
+      }
+      Projection projection = index.getProjection();
+      ProvisionedThroughput throughput = index instanceof GlobalSecondaryIndex global
+          ? global.getProvisionedThroughput() : null;
+      declared.add(new SecondaryIndexes.Declared(index.getIndexName(), elements,
+          projection == null ? null : projection.getProjectionType(),
+          projection == null ? null : projection.getNonKeyAttributes(),
+          throughput == null ? null : throughput.getReadCapacityUnits(),
+          throughput == null ? null : throughput.getWriteCapacityUnits()));
+    }
+    return declared;
+  }
+
+  /** An index of the table as the spec declares it. */
+  private static <T extends SecondaryIndex> T declaredOf(io.kubedyn.core.SecondaryIndex index, T declared) {
+    declared.setIndexName(index.name());
+    List<KeySchemaElement> keySchema = new ArrayList<>();
+    keySchema.add(new KeySchemaElement(index.keySchema().partitionKey().name(), "HASH"));
+    index.keySchema().sortKey().ifPresent(sk -> keySchema.add(new KeySchemaElement(sk.name(), "RANGE")));
+    declared.setKeySchema(keySchema);
+    Projection projection = new Projection();
+    projection.setProjectionType(index.projection().type().name());
+    if (!index.projection().nonKeyAttributes().isEmpty()) {
+      projection.setNonKeyAttributes(new ArrayList<>(index.projection().nonKeyAttributes()));
+    }
+    declared.setProjection(projection);
+    return declared;
+  }
+
+  /** {@code spec.globalSecondaryIndexes} for the table's global indexes (null when it has none). */
+  public static List<GlobalSecondaryIndex> globalSecondaryIndexesOf(TableDefinition table) {
+    List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+    for (io.kubedyn.core.SecondaryIndex index : table.indexes()) {
+      if (index.global()) {
+        GlobalSecondaryIndex declared = declaredOf(index, new GlobalSecondaryIndex());
+        if (PROVISIONED.equals(table.billingMode())) {
+          declared.setProvisionedThroughput(new ProvisionedThroughput(index.readCapacityUnits(),
+              index.writeCapacityUnits()));
+        }
+        indexes.add(declared);
+      }
+    }
+    return indexes.isEmpty() ? null : indexes;
+  }
+
+  /** {@code spec.attributeDefinitions} for the table's attribute definitions. */
+  public static List<AttributeDefinition> attributeDefinitionsOf(TableDefinition table) {
+    List<AttributeDefinition> attributes = new ArrayList<>();
+    table.attributeDefinitions().forEach((name, type) ->
+        attributes.add(new AttributeDefinition(name, type.name())));
+    return attributes;
+  }
+
+  /** {@code spec.localSecondaryIndexes} for the table's local indexes (null when it has none). */
+  private static List<SecondaryIndex> localSecondaryIndexesOf(TableDefinition table) {
+    List<SecondaryIndex> indexes = new ArrayList<>();
+    for (io.kubedyn.core.SecondaryIndex index : table.indexes()) {
+      if (!index.global()) {
+        indexes.add(declaredOf(index, new SecondaryIndex()));
+      }
+    }
+    return indexes.isEmpty() ? null : indexes;
   }
 
   /**
@@ -134,15 +258,14 @@ public final class TableDefinitions {
     }
     spec.setStreamSpecification(streamSpecificationOf(table));
     spec.setTimeToLive(timeToLiveSpecOf(table));
-    List<AttributeDefinition> attributes = new ArrayList<>();
-    table.attributeDefinitions().forEach((name, type) ->
-        attributes.add(new AttributeDefinition(name, type.name())));
-    spec.setAttributeDefinitions(attributes);
+    spec.setAttributeDefinitions(attributeDefinitionsOf(table));
     List<KeySchemaElement> keySchema = new ArrayList<>();
     keySchema.add(new KeySchemaElement(table.keySchema().partitionKey().name(), "HASH"));
     table.keySchema().sortKey().ifPresent(sk ->
         keySchema.add(new KeySchemaElement(sk.name(), "RANGE")));
     spec.setKeySchema(keySchema);
+    spec.setLocalSecondaryIndexes(localSecondaryIndexesOf(table));
+    spec.setGlobalSecondaryIndexes(globalSecondaryIndexesOf(table));
     spec.setShards(shards);
     spec.setDeletionPolicy(DeletionPolicy.DELETE);
     resource.setSpec(spec);

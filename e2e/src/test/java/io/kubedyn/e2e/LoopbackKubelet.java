@@ -363,7 +363,8 @@ final class LoopbackKubelet implements AutoCloseable {
             }
             this.container = containers.get(0);
             this.terminationLog = workDir.resolve("termination").resolve(name);
-            this.process = new PackagedService(name, "storage-pod", List.of(), environment(owner),
+            // Cluster DNS, as in a pod: a shard sends global index entries to its peers by Service name.
+            this.process = new PackagedService(name, "storage-pod", List.of(dns.resolverOption()), environment(owner),
                     workDir.resolve("logs").resolve(name + ".log"));
         }
 

@@ -28,6 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -159,6 +161,29 @@ class TableLifecycleIT {
 
     @Test
     @Order(4)
+    void aGlobalIndexAddedWithUpdateTableIsBackfilledAndFedAcrossTheThreePods() throws Exception {
+        dynamoDb.updateTable(b -> b.tableName("songs")
+                .attributeDefinitions(attribute("SongTitle"))
+                .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName("ByTitle")
+                        .keySchema(key("SongTitle", KeyType.HASH), key("Artist", KeyType.RANGE))
+                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)))));
+        // The pods get the new definition (and roll); each backfills its items into the index,
+        // whose entries go to the pod owning each title's hash.
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> dynamoDb.describeTable(b -> b.tableName("songs")).table().globalSecondaryIndexes()
+                        .get(0).indexStatus() == IndexStatus.ACTIVE);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(dynamoDb.query(b -> b
+                .tableName("songs").indexName("ByTitle").keyConditionExpression("SongTitle = :t")
+                .expressionAttributeValues(Map.of(":t", s("title-3")))).items())
+                .as("title-3 of the 60 artists, whose items live on all three pods").hasSize(60));
+        dynamoDb.putItem(b -> b.tableName("songs").item(song("artist-99", "title-3")));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(dynamoDb.query(b -> b
+                .tableName("songs").indexName("ByTitle").keyConditionExpression("SongTitle = :t")
+                .expressionAttributeValues(Map.of(":t", s("title-3")))).items()).hasSize(61));
+    }
+
+    @Test
+    @Order(5)
     void deleteTableThroughTheSdkRemovesTheTableItsShardsAndTheirPods() {
         dynamoDb.deleteTable(b -> b.tableName("songs"));
         cluster.awaitGone("songs");

@@ -14,27 +14,42 @@ import io.kubedyn.storage.Page;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * What Query and Scan share: their common parameters (IndexName, Select, ExclusiveStartKey) and
  * their response (Items unless Select is COUNT, Count, ScannedCount, LastEvaluatedKey).
  */
 final class PagedRead {
+    /** DynamoDB's Select. */
+    enum Select {
+        ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, SPECIFIC_ATTRIBUTES, COUNT
+    }
+
     private PagedRead() {
     }
 
     /**
      * Writes the page's items that pass {@code filter} (null: all), each cut down to
-     * {@code projection} (null: whole items).
+     * {@code projection} (null: whole items); {@code fetch} (null: none) first replaces each
+     * index entry by its whole item.
      */
-    static void write(JsonGenerator out, Request request, TableDefinition table, Page page,
-                      ConditionExpression filter, ProjectionExpression projection, boolean countOnly) throws IOException {
+    static void write(JsonGenerator out, Request request, ReadTarget target, Page page, ConditionExpression filter,
+                      ProjectionExpression projection, Select select,
+                      UnaryOperator<Map<String, AttributeValue>> fetch) throws IOException {
         out.writeStartObject();
         int count = 0;
+        boolean countOnly = select == Select.COUNT;
         if (!countOnly) {
             out.writeArrayFieldStart("Items");
         }
-        for (Map<String, AttributeValue> item : page.items()) {
+        long bytes = 0;
+        for (Map<String, AttributeValue> read : page.items()) {
+            Map<String, AttributeValue> item = fetch == null ? read : fetch.apply(read);
+            if (item == null) {
+                continue;  // deleted since the index entry was read
+            }
+            bytes += ItemSize.of(item);
             if (filter == null || filter.test(item)) {
                 count++;
                 if (!countOnly) {
@@ -49,24 +64,12 @@ final class PagedRead {
         out.writeNumberField("ScannedCount", page.items().size());
         if (page.lastEvaluated() != null) {
             out.writeFieldName("LastEvaluatedKey");
-            AttributeValueJson.writeItem(out, keyAttributes(table.keySchema(), page.lastEvaluated()));
+            AttributeValueJson.writeItem(out, target.keyAttributes(page.lastEvaluated()));
         }
         if (ConsumedCapacity.requested(request)) {
-            long bytes = 0;
-            for (Map<String, AttributeValue> item : page.items()) {
-                bytes += ItemSize.of(item);
-            }
-            ConsumedCapacity.ofRead(table.name(), bytes, request.bool("ConsistentRead", false)).write(out);
+            ConsumedCapacity.ofRead(target.table().name(), bytes, request.bool("ConsistentRead", false)).write(out);
         }
         out.writeEndObject();
-    }
-
-    /** No secondary indexes exist yet, so any IndexName names one the table does not have. */
-    static void refuseIndexName(Request request) {
-        String index = request.string("IndexName");
-        if (index != null) {
-            throw DynamoDbException.validation("The table does not have the specified index: " + index);
-        }
     }
 
     /** ExclusiveStartKey as a primary key of the table, or null when absent. */
@@ -89,22 +92,29 @@ final class PagedRead {
         return key;
     }
 
-    /** Select: ALL_ATTRIBUTES (default), COUNT, or SPECIFIC_ATTRIBUTES with a projection. */
-    static boolean countOnly(Request request) {
-        String select = request.oneOf("Select", "select", "ALL_ATTRIBUTES",
-                "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT");
-        if (select.equals("ALL_PROJECTED_ATTRIBUTES")) {
+    /**
+     * Select: ALL_ATTRIBUTES (the default on a table), ALL_PROJECTED_ATTRIBUTES (the default on
+     * an index, and only there), COUNT, or SPECIFIC_ATTRIBUTES with a projection (the default
+     * when there is one).
+     */
+    static Select select(Request request, ReadTarget target) {
+        boolean projects = request.has("AttributesToGet") || request.has("ProjectionExpression");
+        String implied = projects ? "SPECIFIC_ATTRIBUTES"
+                : target.index() == null ? "ALL_ATTRIBUTES" : "ALL_PROJECTED_ATTRIBUTES";
+        Select select = Select.valueOf(request.oneOf("Select", "select", implied,
+                "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"));
+        if (select == Select.ALL_PROJECTED_ATTRIBUTES && target.index() == null) {
             throw DynamoDbException.validation(
                     "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
         }
-        if (select.equals("SPECIFIC_ATTRIBUTES") && !request.has("AttributesToGet") && !request.has("ProjectionExpression")) {
+        if (select == Select.SPECIFIC_ATTRIBUTES && !projects) {
             throw DynamoDbException.validation(
                     "SPECIFIC_ATTRIBUTES requires either AttributesToGet or ProjectionExpression");
         }
-        if (select.equals("COUNT") && (request.has("AttributesToGet") || request.has("ProjectionExpression"))) {
+        if (select == Select.COUNT && projects) {
             throw DynamoDbException.validation("Cannot specify the AttributesToGet or "
                     + "ProjectionExpression when choosing to get only the Count");
         }
-        return select.equals("COUNT");
+        return select;
     }
 }

@@ -3,15 +3,17 @@ package io.kubedyn.gateway;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
-import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
 import io.kubedyn.core.expression.ParsedExpressions;
 import java.io.IOException;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
-/** Scan: the whole table, or one of TotalSegments hash-range segments of it, in hash order. */
+/** Scan: the whole table (or secondary index), or one of TotalSegments hash-range segments of it, in hash order. */
 final class ScanOperation implements Operation {
     private final StoragePlane plane;
     private final ParsedExpressions parsedExpressions;
@@ -24,8 +26,8 @@ final class ScanOperation implements Operation {
     @Override
     public void execute(Request request, JsonGenerator out) throws IOException {
         TableDefinition table = plane.catalog().requireTable(request.tableName());
-        PagedRead.refuseIndexName(request);
-        boolean countOnly = PagedRead.countOnly(request);
+        ReadTarget target = ReadTarget.of(request, table).requireReadable(plane.router());
+        PagedRead.Select select = PagedRead.select(request, target);
         Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
         Integer segment = request.integer("Segment", "segment", 0, 999_999);
         Integer totalSegments = request.integer("TotalSegments", "totalSegments", 1, 1_000_000);
@@ -47,13 +49,16 @@ final class ScanOperation implements Operation {
         ConditionExpression filter = expressions.filter("ScanFilter");
         ProjectionExpression projection = expressions.projection();
         expressions.verifyAllUsed();
-        PrimaryKey start = exclusiveStartKey(request, table, seg, total);
-        Page page = plane.router().scan(table, seg, total, limit == null ? Integer.MAX_VALUE : limit, start);
-        PagedRead.write(out, request, table, page, filter, projection, countOnly);
+        ReadTarget.Start start = exclusiveStart(request, target, seg, total);
+        UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection)
+                ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false)) : null;
+        Page page = plane.router().scan(table, target.indexName(), seg, total,
+                limit == null ? Integer.MAX_VALUE : limit, start == null ? null : start.storageKey());
+        PagedRead.write(out, request, target, page, filter, projection, select, fetch);
     }
 
-    private static PrimaryKey exclusiveStartKey(Request request, TableDefinition table, int segment, int total) {
-        PrimaryKey key = PagedRead.exclusiveStartKey(request, table);
+    private static ReadTarget.Start exclusiveStart(Request request, ReadTarget target, int segment, int total) {
+        ReadTarget.Start key = target.exclusiveStart(request);
         if (key != null && !HashRange.segment(segment, total).contains(key.hash())) {
             throw DynamoDbException.validation("The provided Exclusive start key does not map to the provided Segment "
                     + "and TotalSegments values.");

@@ -19,6 +19,12 @@ import io.kubedyn.storage.TableKey;
 import io.kubedyn.storage.TableWrite;
 import io.kubedyn.storage.WriteResult;
 import io.quarkus.logging.Log;
+import io.kubedyn.storage.IndexStatus;
+import io.kubedyn.core.SecondaryIndex;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
@@ -44,6 +50,8 @@ import java.util.function.Supplier;
  * (UnprocessedKeys, UnprocessedItems); the request fails only when no shard could do anything.
  */
 public final class ShardRouter {
+    /** Global indexes (tableId/name) seen complete on every shard: they never go back. */
+    private final Set<String> readyIndexes = ConcurrentHashMap.newKeySet();
     private final TableCatalog catalog;
     private final Function<String, StoreClient> stores;
 
@@ -64,10 +72,14 @@ public final class ShardRouter {
         return onTable(table, () -> owner(table, key.hash()).write(table, key, change, returns));
     }
 
-    public Page query(TableDefinition table, AttributeValue partitionKey, SortKeyCondition condition, boolean forward,
-                      int limit, PrimaryKey exclusiveStart) {
+    /**
+     * One page of a partition of the table or of its index {@code index} (null: the table), read
+     * at the shard owning the partition key's hash (an index's own key, for a global index).
+     */
+    public Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
+                      boolean forward, int limit, byte[] exclusiveStart) {
         long hash = PrimaryKey.of(partitionKey, null).hash();
-        return onTable(table, () -> owner(table, hash).query(table, partitionKey, condition, forward, limit,
+        return onTable(table, () -> owner(table, hash).query(table, index, partitionKey, condition, forward, limit,
                 PartitionStore.PAGE_BYTES, exclusiveStart));
     }
 
@@ -78,19 +90,22 @@ public final class ShardRouter {
      * full at a shard boundary gets a LastEvaluatedKey only if a later shard has an item, so no
      * page ever leads to an empty one.
      */
-    public Page scan(TableDefinition table, int segment, int totalSegments, int limit, PrimaryKey exclusiveStart) {
+    public Page scan(TableDefinition table, String index, int segment, int totalSegments, int limit,
+                     byte[] exclusiveStart) {
         List<ShardMap.Shard> parts = catalog.shards(table).shardsFor(HashRange.segment(segment, totalSegments));
         int first = 0;
         if (exclusiveStart != null) {
-            while (first < parts.size() - 1 && !parts.get(first).range().contains(exclusiveStart.hash())) {
+            long hash = ByteBuffer.wrap(exclusiveStart, 0, Long.BYTES).getLong();
+            while (first < parts.size() - 1 && !parts.get(first).range().contains(hash)) {
                 first++;
             }
         }
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         long bytes = 0;
-        PrimaryKey start = exclusiveStart;
+        byte[] start = exclusiveStart;
         for (int i = first; i < parts.size(); i++) {
-            Page page = scanPart(table, parts.get(i), limit - items.size(), PartitionStore.PAGE_BYTES - bytes, start);
+            Page page = scanPart(table, index, parts.get(i), limit - items.size(), PartitionStore.PAGE_BYTES - bytes,
+                    start);
             for (Map<String, AttributeValue> item : page.items()) {
                 bytes += ItemSize.of(item);
             }
@@ -102,7 +117,7 @@ public final class ShardRouter {
             if (items.size() >= limit || bytes >= PartitionStore.PAGE_BYTES) {
                 boolean more = false;
                 for (int j = i + 1; j < parts.size() && !more; j++) {
-                    more = !scanPart(table, parts.get(j), 1, PartitionStore.PAGE_BYTES, null).items().isEmpty();
+                    more = !scanPart(table, index, parts.get(j), 1, PartitionStore.PAGE_BYTES, null).items().isEmpty();
                 }
                 return new Page(items, more && !items.isEmpty() ? items.get(items.size() - 1) : null);
             }
@@ -110,8 +125,10 @@ public final class ShardRouter {
         return new Page(items, null);
     }
 
-    private Page scanPart(TableDefinition table, ShardMap.Shard part, int limit, long maxBytes, PrimaryKey start) {
-        return onTable(table, () -> stores.apply(part.address()).scan(table, part.range(), limit, maxBytes, start));
+    private Page scanPart(TableDefinition table, String index, ShardMap.Shard part, int limit, long maxBytes,
+                          byte[] start) {
+        return onTable(table, () -> stores.apply(part.address()).scan(table, index, part.range(), limit, maxBytes,
+                start));
     }
 
     /** The items of every key, each shard's keys read in one call, all shards in parallel. */
@@ -184,6 +201,53 @@ public final class ShardRouter {
             }
         }
         return count;
+    }
+
+    /**
+     * The table's secondary indexes over all its shards: entry counts summed (estimates, as
+     * ItemCount), and the global indexes some shard is still backfilling. A shard that cannot
+     * answer now leaves its counts out and keeps every global index not yet known to be ready
+     * backfilling: an index is never reported ACTIVE early.
+     */
+    public IndexStatus indexStatus(TableDefinition table) {
+        IndexStatus status = IndexStatus.NONE;
+        for (String address : catalog.shards(table).addresses()) {
+            try {
+                IndexStatus shard = stores.apply(address).indexStatus(table);
+                // An index the shard does not have yet (its definition not there yet) is not ready.
+                Set<String> missing = new HashSet<>();
+                table.indexes().stream().filter(index -> !shard.itemCounts().containsKey(index.name()))
+                        .forEach(index -> missing.add(index.name()));
+                status = status.plus(shard).plus(new IndexStatus(Map.of(), missing));
+            } catch (DynamoDbException e) {
+                if (e.error() != DynamoDbError.INTERNAL_SERVER_ERROR && e.error() != DynamoDbError.RESOURCE_NOT_FOUND) {
+                    throw e;
+                }
+                Set<String> unknown = new HashSet<>();
+                table.indexes().stream().filter(SecondaryIndex::global)
+                        .filter(index -> !readyIndexes.contains(readyKey(table, index.name())))
+                        .forEach(index -> unknown.add(index.name()));
+                status = status.plus(new IndexStatus(Map.of(), unknown));
+            }
+        }
+        for (SecondaryIndex index : table.indexes()) {
+            if (index.global() && !status.backfilling().contains(index.name())) {
+                readyIndexes.add(readyKey(table, index.name()));
+            }
+        }
+        return status;
+    }
+
+    /**
+     * Whether global index {@code index} holds every item of the table: no shard is backfilling
+     * it. Once true it stays true, so only reads of an index still being created ask the shards.
+     */
+    public boolean globalIndexReady(TableDefinition table, String index) {
+        return readyIndexes.contains(readyKey(table, index)) || !indexStatus(table).backfilling().contains(index);
+    }
+
+    private static String readyKey(TableDefinition table, String index) {
+        return table.tableId() + "/" + index;
     }
 
     /** How many shards the table's stream has: one per storage shard. */

@@ -224,7 +224,10 @@ final class StreamOperations {
         out.writeStartObject();
         out.writeArrayFieldStart("Records");
         for (ChangeRecord record : page.records()) {
-            writeRecord(out, table, record);
+            // The log also keeps, with both images, what only global secondary indexes need.
+            if (record.streamed()) {
+                writeRecord(out, table, record.as(table.stream().viewType()));
+            }
         }
         out.writeEndArray();
         out.writeStringField("NextShardIterator", iterator.at(next, now).encode());

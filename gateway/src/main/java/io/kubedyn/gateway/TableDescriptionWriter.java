@@ -3,9 +3,12 @@ package io.kubedyn.gateway;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.ResourceArns;
+import io.kubedyn.core.SecondaryIndex;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.storage.IndexStatus;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.List;
 
 /** Writes DynamoDB's TableDescription structure. */
 final class TableDescriptionWriter {
@@ -13,6 +16,12 @@ final class TableDescriptionWriter {
     }
 
     static void write(JsonGenerator out, TableDefinition table, String status, long itemCount) throws IOException {
+        write(out, table, status, itemCount, IndexStatus.NONE);
+    }
+
+    /** {@code indexes}: the indexes' entry counts and which global ones are still being backfilled. */
+    static void write(JsonGenerator out, TableDefinition table, String status, long itemCount, IndexStatus indexes)
+            throws IOException {
         out.writeStartObject();
         out.writeArrayFieldStart("AttributeDefinitions");
         for (var e : table.attributeDefinitions().entrySet()) {
@@ -40,6 +49,8 @@ final class TableDescriptionWriter {
         out.writeStringField("BillingMode", table.billingMode());
         out.writeEndObject();
         out.writeBooleanField("DeletionProtectionEnabled", table.deletionProtectionEnabled());
+        indexes(out, table, false, "LocalSecondaryIndexes", status, indexes);
+        indexes(out, table, true, "GlobalSecondaryIndexes", status, indexes);
         if (table.stream() != null) {
             out.writeObjectFieldStart("StreamSpecification");
             out.writeBooleanField("StreamEnabled", true);
@@ -49,6 +60,53 @@ final class TableDescriptionWriter {
             out.writeStringField("LatestStreamArn", ResourceArns.stream(table.name(), table.stream().label()));
         }
         out.writeEndObject();
+    }
+
+    /** LocalSecondaryIndexes or GlobalSecondaryIndexes, when the table has indexes of that kind. */
+    private static void indexes(JsonGenerator out, TableDefinition table, boolean global, String member, String status,
+                                IndexStatus states) throws IOException {
+        List<SecondaryIndex> indexes = table.indexes().stream().filter(i -> i.global() == global).toList();
+        if (indexes.isEmpty()) {
+            return;
+        }
+        out.writeArrayFieldStart(member);
+        for (SecondaryIndex index : indexes) {
+            out.writeStartObject();
+            out.writeStringField("IndexName", index.name());
+            out.writeArrayFieldStart("KeySchema");
+            keyElement(out, index.keySchema().partitionKey(), "HASH");
+            if (index.keySchema().sortKey().isPresent()) {
+                keyElement(out, index.keySchema().sortKey().get(), "RANGE");
+            }
+            out.writeEndArray();
+            out.writeObjectFieldStart("Projection");
+            out.writeStringField("ProjectionType", index.projection().type().name());
+            if (!index.projection().nonKeyAttributes().isEmpty()) {
+                out.writeArrayFieldStart("NonKeyAttributes");
+                for (String attribute : index.projection().nonKeyAttributes()) {
+                    out.writeString(attribute);
+                }
+                out.writeEndArray();
+            }
+            out.writeEndObject();
+            if (global) {
+                boolean backfilling = states.backfilling().contains(index.name());
+                out.writeStringField("IndexStatus", status.equals("ACTIVE") && !backfilling ? "ACTIVE" : "CREATING");
+                if (backfilling) {
+                    out.writeBooleanField("Backfilling", true);
+                }
+                out.writeObjectFieldStart("ProvisionedThroughput");
+                out.writeNumberField("NumberOfDecreasesToday", 0);
+                out.writeNumberField("ReadCapacityUnits", index.readCapacityUnits());
+                out.writeNumberField("WriteCapacityUnits", index.writeCapacityUnits());
+                out.writeEndObject();
+            }
+            out.writeNumberField("IndexSizeBytes", 0);
+            out.writeNumberField("ItemCount", states.itemCounts().getOrDefault(index.name(), 0L));
+            out.writeStringField("IndexArn", ResourceArns.index(table.name(), index.name()));
+            out.writeEndObject();
+        }
+        out.writeEndArray();
     }
 
     /** The table's KeySchema member (TableDescription and StreamDescription both have one). */

@@ -2,17 +2,23 @@ package io.kubedyn.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.KeySchemaRules;
 import io.kubedyn.core.ScalarType;
+import io.kubedyn.core.SecondaryIndex;
+import io.kubedyn.core.SecondaryIndexes;
 import io.kubedyn.core.ResourceArns;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.TableStream;
+import io.kubedyn.storage.IndexStatus;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +45,11 @@ final class TableOperations {
 
     private void createTable(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
-        request.refuseUnsupported("LocalSecondaryIndexes", "local secondary indexes come in a later release");
-        request.refuseUnsupported("GlobalSecondaryIndexes", "global secondary indexes come in a later release");
         TableStream stream = StreamSpecifications.of(request).filter(StreamSpecifications.Asked::enabled)
                 .map(asked -> TableStream.enabledAt(asked.viewType(), clock.millis())).orElse(null);
         Map<String, ScalarType> attributes = attributeDefinitions(request);
-        KeySchema keySchema = keySchema(request, attributes);
+        boolean indexed = request.has("LocalSecondaryIndexes") || request.has("GlobalSecondaryIndexes");
+        KeySchema keySchema = keySchema(request, attributes, indexed);
         String billingMode = request.oneOf("BillingMode", "billingMode", "PROVISIONED", "PROVISIONED", "PAY_PER_REQUEST");
         long read = 0;
         long write = 0;
@@ -60,8 +65,11 @@ final class TableOperations {
             throw DynamoDbException.validation("One or more parameter values were invalid: "
                     + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
         }
+        List<SecondaryIndex> indexes = SecondaryIndexes.of(keySchema, attributes, billingMode,
+                declaredIndexes(request, "LocalSecondaryIndexes"), declaredIndexes(request, "GlobalSecondaryIndexes"));
         TableDefinition table = new TableDefinition(name, UUID.randomUUID().toString(), keySchema, attributes,
-                billingMode, read, write, clock.millis(), request.bool("DeletionProtectionEnabled", false), stream, null);
+                billingMode, read, write, clock.millis(), request.bool("DeletionProtectionEnabled", false), stream, null,
+                indexes);
         TableCatalog.TableDescription created = plane.controlPlane().createTable(table);
         out.writeStartObject();
         out.writeFieldName("TableDescription");
@@ -112,7 +120,64 @@ final class TableOperations {
         return attributes;
     }
 
-    private static KeySchema keySchema(Request request, Map<String, ScalarType> attributes) {
+    /**
+     * LocalSecondaryIndexes or GlobalSecondaryIndexes as declared, or null when absent; their
+     * rules are {@link SecondaryIndexes}'.
+     */
+    private static List<SecondaryIndexes.Declared> declaredIndexes(Request request, String member) {
+        JsonNode indexes = request.node(member);
+        if (indexes == null || indexes.isNull()) {
+            return null;
+        }
+        if (!indexes.isArray()) {
+            throw Request.serialization(member, "a list");
+        }
+        String path = Character.toLowerCase(member.charAt(0)) + member.substring(1);
+        List<SecondaryIndexes.Declared> declared = new ArrayList<>();
+        for (JsonNode index : indexes) {
+            declared.add(declaredIndex(index, path + ".member"));
+        }
+        return declared;
+    }
+
+    /** One index as a CreateTable or an UpdateTable Create declares it. */
+    private static SecondaryIndexes.Declared declaredIndex(JsonNode index, String path) {
+        String name = index.path("IndexName").asText(null);
+        if (name == null) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at '" + path
+                    + ".indexName' failed to satisfy constraint: Member must not be null");
+        }
+        Request.checkTableName(name, path + ".indexName");
+        JsonNode keySchema = index.get("KeySchema");
+        if (keySchema == null || !keySchema.isArray()) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at '" + path
+                    + ".keySchema' failed to satisfy constraint: Member must not be null");
+        }
+        List<KeySchemaRules.Element> elements = new ArrayList<>();
+        for (JsonNode element : keySchema) {
+            elements.add(new KeySchemaRules.Element(element.path("AttributeName").asText(null),
+                    element.path("KeyType").asText(null)));
+        }
+        JsonNode projection = index.get("Projection");
+        if (projection == null || projection.isNull()) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at '" + path
+                    + ".projection' failed to satisfy constraint: Member must not be null");
+        }
+        List<String> nonKey = null;
+        if (projection.has("NonKeyAttributes")) {
+            nonKey = new ArrayList<>();
+            for (JsonNode attribute : projection.get("NonKeyAttributes")) {
+                nonKey.add(attribute.asText());
+            }
+        }
+        JsonNode throughput = index.get("ProvisionedThroughput");
+        Long read = throughput == null ? null : capacity(throughput, "ReadCapacityUnits");
+        Long write = throughput == null ? null : capacity(throughput, "WriteCapacityUnits");
+        return new SecondaryIndexes.Declared(name, elements, projection.path("ProjectionType").asText(null), nonKey,
+                read, write);
+    }
+
+    private static KeySchema keySchema(Request request, Map<String, ScalarType> attributes, boolean indexed) {
         JsonNode elements = request.node("KeySchema");
         if (elements == null) {
             throw DynamoDbException.validation("1 validation error detected: Value null at 'keySchema' "
@@ -148,7 +213,7 @@ final class TableOperations {
         }
         String hash = schema.get(0).attributeName();
         String range = schema.size() > 1 ? schema.get(1).attributeName() : null;
-        if (attributes.size() != schema.size()) {
+        if (!indexed && attributes.size() != schema.size()) {
             throw DynamoDbException.validation("One or more parameter values were invalid: Number of attributes in "
                     + "KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
         }
@@ -176,7 +241,8 @@ final class TableOperations {
     }
 
     /** Members of UpdateTable served in this release; any other is refused by name. */
-    private static final List<String> UPDATABLE = List.of("TableName", "StreamSpecification", "DeletionProtectionEnabled");
+    private static final List<String> UPDATABLE = List.of("TableName", "StreamSpecification", "DeletionProtectionEnabled",
+            "GlobalSecondaryIndexUpdates", "AttributeDefinitions");
 
     /**
      * UpdateTable of a table's stream (enable with a view type, or disable) and deletion
@@ -185,16 +251,18 @@ final class TableOperations {
      */
     private void updateTable(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
-        request.refuseAllBut(UPDATABLE, "UpdateTable serves StreamSpecification and DeletionProtectionEnabled in this "
-                + "release");
+        request.refuseAllBut(UPDATABLE, "UpdateTable serves StreamSpecification, DeletionProtectionEnabled and "
+                + "GlobalSecondaryIndexUpdates in this release");
         Optional<StreamSpecifications.Asked> asked = StreamSpecifications.of(request);
         boolean protectionAsked = request.has("DeletionProtectionEnabled");
         boolean protection = request.bool("DeletionProtectionEnabled", false);
-        if (asked.isEmpty() && !protectionAsked) {
+        JsonNode indexUpdates = request.node("GlobalSecondaryIndexUpdates");
+        if (asked.isEmpty() && !protectionAsked && indexUpdates == null) {
             throw DynamoDbException.validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                     + "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
         }
-        TableDefinition table = plane.catalog().requireChangeable(name);
+        TableDefinition before = plane.catalog().requireChangeable(name);
+        TableDefinition table = before;
         if (asked.isPresent()) {
             if (asked.get().enabled() && table.stream() != null) {
                 throw DynamoDbException.validation("Table already has an enabled stream: " + ResourceArns.table(name));
@@ -208,11 +276,93 @@ final class TableOperations {
         if (protectionAsked) {
             table = table.withDeletionProtection(protection);
         }
+        if (indexUpdates != null) {
+            table = withIndexUpdates(request, table, indexUpdates);
+        }
         TableCatalog.TableDescription updated = plane.controlPlane().updateTable(table);
+        Set<String> created = new HashSet<>();
+        updated.definition().indexes().stream().filter(index -> before.index(index.name()).isEmpty())
+                .forEach(index -> created.add(index.name()));
         out.writeStartObject();
         out.writeFieldName("TableDescription");
-        TableDescriptionWriter.write(out, updated.definition(), updated.status(), 0);
+        TableDescriptionWriter.write(out, updated.definition(), updated.status(), 0,
+                new IndexStatus(Map.of(), created));
         out.writeEndObject();
+    }
+
+    /**
+     * The table after UpdateTable's GlobalSecondaryIndexUpdates: at most one index created or
+     * deleted per call (DynamoDB's rule), capacity updates recorded. A created index's key
+     * attributes come from the request's AttributeDefinitions; definitions no key uses any more
+     * are dropped, as DynamoDB drops them.
+     */
+    private TableDefinition withIndexUpdates(Request request, TableDefinition table, JsonNode updates) {
+        if (!updates.isArray()) {
+            throw Request.serialization("GlobalSecondaryIndexUpdates", "a list");
+        }
+        Map<String, ScalarType> attributes = new LinkedHashMap<>(table.attributeDefinitions());
+        if (request.has("AttributeDefinitions")) {
+            attributeDefinitions(request).forEach((name, type) -> {
+                ScalarType before = attributes.putIfAbsent(name, type);
+                if (before != null && before != type) {
+                    throw DynamoDbException.validation("One or more parameter values were invalid: Cannot change the "
+                            + "type of attribute " + name + " from " + before + " to " + type);
+                }
+            });
+        }
+        List<SecondaryIndex> indexes = new ArrayList<>(table.indexes());
+        int createdOrDeleted = 0;
+        for (JsonNode update : updates) {
+            if (update.has("Create")) {
+                createdOrDeleted++;
+                SecondaryIndexes.Declared declared = declaredIndex(update.get("Create"),
+                        "globalSecondaryIndexUpdates.member.create");
+                if (table.index(declared.name()).isPresent()) {
+                    throw DynamoDbException.validation("One or more parameter values were invalid: "
+                            + "Attempting to create an index which already exists");
+                }
+                // The new index's rules, against the table's key and its own key attributes only.
+                Map<String, ScalarType> own = new LinkedHashMap<>();
+                attributes.forEach((name, type) -> {
+                    if (table.keySchema().isKeyAttribute(name) || declared.keySchema().stream()
+                            .anyMatch(key -> name.equals(key.attributeName()))) {
+                        own.put(name, type);
+                    }
+                });
+                indexes.addAll(SecondaryIndexes.of(table.keySchema(), own, table.billingMode(), null,
+                        List.of(declared)));
+            } else if (update.has("Delete")) {
+                createdOrDeleted++;
+                String name = update.get("Delete").path("IndexName").asText(null);
+                SecondaryIndex index = table.index(name == null ? "" : name).filter(SecondaryIndex::global)
+                        .orElseThrow(() -> DynamoDbException.resourceNotFound(
+                                "Requested resource not found: Index: " + name + " not found"));
+                indexes.remove(index);
+            } else if (update.has("Update")) {
+                String name = update.get("Update").path("IndexName").asText(null);
+                SecondaryIndex index = table.index(name == null ? "" : name).filter(SecondaryIndex::global)
+                        .orElseThrow(() -> DynamoDbException.resourceNotFound(
+                                "Requested resource not found: Index: " + name + " not found"));
+                JsonNode throughput = update.get("Update").get("ProvisionedThroughput");
+                if (throughput != null) {
+                    indexes.set(indexes.indexOf(index), new SecondaryIndex(index.name(), true, index.keySchema(),
+                            index.projection(), capacity(throughput, "ReadCapacityUnits"),
+                            capacity(throughput, "WriteCapacityUnits")));
+                }
+            } else {
+                throw DynamoDbException.validation("One or more parameter values were invalid: "
+                        + "GlobalSecondaryIndexUpdate must have exactly one of Create, Update or Delete");
+            }
+        }
+        if (createdOrDeleted > 1) {
+            throw new DynamoDbException(DynamoDbError.LIMIT_EXCEEDED, "Subscriber limit exceeded: Only 1 online index "
+                    + "can be created or deleted simultaneously per table");
+        }
+        if (indexes.stream().filter(SecondaryIndex::global).count() > SecondaryIndexes.MAX_GLOBAL) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: GlobalSecondaryIndex count "
+                    + "exceeds the per-table limit of " + SecondaryIndexes.MAX_GLOBAL);
+        }
+        return table.withIndexes(indexes, attributes);
     }
 
     private void deleteTable(Request request, JsonGenerator out) throws IOException {
@@ -226,10 +376,12 @@ final class TableOperations {
     private void describeTable(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
         TableCatalog.TableDescription table = plane.catalog().describe(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
-        long itemCount = table.status().equals("ACTIVE") ? plane.router().estimatedItemCount(table.definition()) : 0;
+        boolean active = table.status().equals("ACTIVE");
+        long itemCount = active ? plane.router().estimatedItemCount(table.definition()) : 0;
+        IndexStatus indexes = active ? plane.router().indexStatus(table.definition()) : IndexStatus.NONE;
         out.writeStartObject();
         out.writeFieldName("Table");
-        TableDescriptionWriter.write(out, table.definition(), table.status(), itemCount);
+        TableDescriptionWriter.write(out, table.definition(), table.status(), itemCount, indexes);
         out.writeEndObject();
     }
 

@@ -1,5 +1,6 @@
 package io.kubedyn.gateway;
 
+import io.kubedyn.core.ShardMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,9 @@ final class PackagedCluster implements AutoCloseable {
             for (int i = 0; i < shards; i++) {
                 pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, shards, ports));
             }
+            String map = ShardMap.equalRanges(pods.stream().map(StoragePodProcess::address).toList()).toString();
             for (StoragePodProcess pod : pods) {
-                pod.start();
+                pod.withShardMap(map).start();
             }
             String addresses = String.join(",", pods.stream().map(StoragePodProcess::address).toList());
             gateway = new ServerProcess(data.resolve("gateway"), List.of("-Dkubedyn.backend=cluster",

@@ -1,6 +1,7 @@
 package io.kubedyn.gateway;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.kubedyn.core.ShardMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +34,9 @@ public class ShardedStoragePods implements QuarkusTestResourceLifecycleManager {
             for (int i = 0; i < SHARDS; i++) {
                 pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, SHARDS, ports));
             }
+            String map = ShardMap.equalRanges(pods.stream().map(StoragePodProcess::address).toList()).toString();
             for (StoragePodProcess pod : pods) {
-                pod.launch();
+                pod.withShardMap(map).launch();
             }
             for (StoragePodProcess pod : pods) {
                 pod.awaitReady();

@@ -28,6 +28,7 @@ final class StoragePodProcess implements AutoCloseable {
     private final int httpPort;
     private final Path log;
     private Process process;
+    private String shardMap;
 
     StoragePodProcess(Path dataDir, int index, int count) throws IOException {
         this(dataDir, index, count, new LoopbackPorts());
@@ -48,6 +49,15 @@ final class StoragePodProcess implements AutoCloseable {
         return "127.0.0.1:" + grpcPort;
     }
 
+    /**
+     * The shard map of the pod's group ({@code kubedyn.storage.shard-map}), by which the pod
+     * sends global secondary index entries to the shards owning them; set before launching.
+     */
+    StoragePodProcess withShardMap(String map) {
+        this.shardMap = map;
+        return this;
+    }
+
     /** Starts the pod and waits until it reports ready (RocksDB open). */
     StoragePodProcess start() throws Exception {
         launch();
@@ -61,11 +71,16 @@ final class StoragePodProcess implements AutoCloseable {
                     + " is missing: package storage-pod first (./mvnw -pl storage-pod package -DskipTests)");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.grpc.server.host=127.0.0.1",
                 "-Dquarkus.http.port=" + httpPort, "-Dquarkus.http.host=127.0.0.1",
                 "-Dkubedyn.storage.owned-ranges=" + ownedRanges,
-                "-Dkubedyn.data-dir=" + dataDir.toAbsolutePath(), "-jar", JAR.toString()))
+                "-Dkubedyn.data-dir=" + dataDir.toAbsolutePath()));
+        if (shardMap != null) {
+            command.add("-Dkubedyn.storage.shard-map=" + shardMap);
+        }
+        command.addAll(List.of("-jar", JAR.toString()));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

@@ -53,12 +53,12 @@ class TableApiTest extends EmbeddedServerTest {
                     assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Resource cannot be deleted as it is "
                             + "currently protected against deletion. Disable deletion protection first.");
                 });
-        assertThat(dynamo.listTables().tableNames()).contains(table);
+        assertThat(dynamo.listTablesPaginator().tableNames()).contains(table);
 
         var updated = dynamo.updateTable(b -> b.tableName(table).deletionProtectionEnabled(false)).tableDescription();
         assertThat(updated.deletionProtectionEnabled()).isFalse();
         dynamo.deleteTable(b -> b.tableName(table));
-        assertThat(dynamo.listTables().tableNames()).doesNotContain(table);
+        assertThat(dynamo.listTablesPaginator().tableNames()).doesNotContain(table);
     }
 
     @Test
@@ -84,7 +84,7 @@ class TableApiTest extends EmbeddedServerTest {
         createMusicTable();
         dynamo.putItem(b -> b.tableName(table).item(song("Kyuss", "Space Cadet")));
         dynamo.deleteTable(b -> b.tableName(table));
-        assertThat(dynamo.listTables().tableNames()).doesNotContain(table);
+        assertThat(dynamo.listTablesPaginator().tableNames()).doesNotContain(table);
         assertThatThrownBy(() -> dynamo.deleteTable(b -> b.tableName(table))).isInstanceOf(ResourceNotFoundException.class);
         createMusicTable();
         assertThat(dynamo.scan(b -> b.tableName(table)).count()).isZero();
@@ -125,6 +125,6 @@ class TableApiTest extends EmbeddedServerTest {
                 .attributeDefinitions(a -> a.attributeName("a").attributeType(ScalarAttributeType.S))
                 .keySchema(k -> k.attributeName("a").keyType(KeyType.HASH))))
                 .isInstanceOf(DynamoDbException.class).hasMessageContaining("ReadCapacityUnits");
-        assertThat(dynamo.listTables().tableNames()).doesNotContain(table);
+        assertThat(dynamo.listTablesPaginator().tableNames()).doesNotContain(table);
     }
 }

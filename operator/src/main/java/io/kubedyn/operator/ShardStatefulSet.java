@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentR
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
 import java.util.Map;
 
@@ -36,6 +37,8 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
   public static final String CONTAINER = "storage";
   /** storage-pod's {@code kubedyn.storage.owned-ranges}. */
   public static final String OWNED_RANGES_ENV = "KUBEDYN_STORAGE_OWNED_RANGES";
+  /** storage-pod's {@code kubedyn.storage.shard-map}. */
+  public static final String SHARD_MAP_ENV = "KUBEDYN_STORAGE_SHARD_MAP";
   /** The table the pod provisions in its store (JSON of core's {@code TableDefinitionCodec}). */
   public static final String TABLE_DEFINITION_ENV = "KUBEDYN_STORAGE_TABLE_DEFINITION";
   /**
@@ -113,7 +116,11 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                       // gateway routing by a stale map never reads or writes the wrong shard;
                       // they persist it and refuse to start with another one.
                       new EnvVarBuilder().withName(OWNED_RANGES_ENV)
-                          .withValue(table.ownedRanges(shard)).build())
+                          .withValue(table.ownedRanges(shard)).build(),
+                      // Where the pods send global secondary index entries: to the shard owning
+                      // each entry's hash, by the map the gateway routes by.
+                      new EnvVarBuilder().withName(SHARD_MAP_ENV)
+                          .withValue(ShardRange.toShardMap(table.shardMap()).toString()).build())
                   // Set, not left to defaults, because the operator reads the refusal from there.
                   .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
                   .withTerminationMessagePolicy("FallbackToLogsOnError")

@@ -13,6 +13,7 @@ import io.kubedyn.crd.ProvisionedThroughput;
 import io.kubedyn.crd.ShardNames;
 import io.kubedyn.crd.StorageSpec;
 import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableDefinitions;
 import io.kubedyn.crd.TableNames;
 import io.kubedyn.crd.TableSpec;
 import java.util.ArrayList;
@@ -57,6 +58,10 @@ public final class TableSpecValidation {
     checkShards(table, spec, publishedShards, problems);
     checkIndexes(spec, types, problems);
     checkUnusedDefinitions(spec, types, problems);
+    if (problems.isEmpty()) {
+      // DynamoDB's own rules for the indexes, in its words (projections, capacities, limits).
+      TableDefinitions.indexViolation(spec).ifPresent(problems::add);
+    }
     if (spec.getReplicasPerShard() == null || spec.getReplicasPerShard() != 1) {
       problems.add("replicasPerShard must be 1 for now, got " + spec.getReplicasPerShard()
           + ": shard replication is not implemented yet, and unreplicated copies would diverge");
@@ -147,14 +152,6 @@ public final class TableSpecValidation {
     if (spec == null) {
       return fields;
     }
-    if (!nullToEmpty(spec.getLocalSecondaryIndexes()).isEmpty()) {
-      fields.add(notYet("localSecondaryIndexes", names(spec.getLocalSecondaryIndexes()),
-          "secondary indexes are not implemented yet; queries on them are refused"));
-    }
-    if (!nullToEmpty(spec.getGlobalSecondaryIndexes()).isEmpty()) {
-      fields.add(notYet("globalSecondaryIndexes", names(spec.getGlobalSecondaryIndexes()),
-          "secondary indexes are not implemented yet; queries on them are refused"));
-    }
     if (spec.getOnDemandThroughput() != null || nullToEmpty(spec.getGlobalSecondaryIndexes())
         .stream().anyMatch(index -> index.getOnDemandThroughput() != null)) {
       fields.add(notYet("onDemandThroughput", "", "request rates are not capped"));
@@ -185,10 +182,6 @@ public final class TableSpecValidation {
 
   private static String notYet(String field, String which, String why) {
     return "spec." + field + which + " is accepted but not served: " + why;
-  }
-
-  private static String names(List<? extends SecondaryIndex> indexes) {
-    return " " + indexes.stream().map(SecondaryIndex::getIndexName).toList();
   }
 
   /**

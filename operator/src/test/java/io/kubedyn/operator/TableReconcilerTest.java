@@ -528,7 +528,7 @@ class TableReconcilerTest {
   }
 
   @Test
-  void tableWithAGlobalIndexIsServedAndSaysTheIndexIsNot() throws IOException {
+  void tableWithAGlobalIndexIsServedWithItAndItsPodsGetTheShardMap() throws IOException {
     String ns = "gsi";
     startStatefulSetController(ns);
     Table music = musicTable(ns);
@@ -544,13 +544,24 @@ class TableReconcilerTest {
 
     Table ready = awaitPhase(ns, "music", TableStatus.PHASE_READY);
     Condition served = condition(ready, TableConditions.SPEC_SERVED);
-    assertThat(served.getStatus()).isEqualTo("False");
-    assertThat(served.getReason()).isEqualTo("NotServedYet");
-    assertThat(served.getMessage()).isEqualTo("spec.globalSecondaryIndexes [ByGenre] is accepted"
-        + " but not served: secondary indexes are not implemented yet; queries on them are"
-        + " refused");
+    assertThat(served.getStatus()).isEqualTo("True");
     assertThat(ready.getStatus().getTableName()).isEqualTo("music");
     assertThat(ready.getStatus().getShardsByReplicas()).isEqualTo("3x1");
+    // Every shard's pods get the index in their table definition, and the map by which they
+    // send each index entry to the shard owning its hash: the one the status publishes.
+    String published = ShardRange.toShardMap(ready.getStatus().getShardMap()).toString();
+    for (int shard = 0; shard < 3; shard++) {
+      var env = client().apps().statefulSets().inNamespace(ns).withName("music-shard-" + shard).get()
+          .getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+      assertThat(env).anySatisfy(e -> {
+        assertThat(e.getName()).isEqualTo(ShardStatefulSet.SHARD_MAP_ENV);
+        assertThat(e.getValue()).isEqualTo(published);
+      });
+      assertThat(env).anySatisfy(e -> {
+        assertThat(e.getName()).isEqualTo(ShardStatefulSet.TABLE_DEFINITION_ENV);
+        assertThat(e.getValue()).contains("\"ByGenre\"");
+      });
+    }
   }
 
   @Test

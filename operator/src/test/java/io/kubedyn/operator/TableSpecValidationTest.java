@@ -181,15 +181,38 @@ class TableSpecValidationTest {
     stream.setStreamEnabled(true);
     stream.setStreamViewType("NEW_AND_OLD_IMAGES");
     table.getSpec().setStreamSpecification(stream);
+    // Secondary indexes are served: only the KMS key is listed.
     assertThat(TableSpecValidation.notServed(table.getSpec())).containsExactly(
-        "spec.globalSecondaryIndexes [ByGenre] is accepted but not served: secondary indexes are"
-            + " not implemented yet; queries on them are refused",
         "spec.sseSpecification is accepted but not served: AWS KMS keys are not used: data is"
             + " encrypted at rest only as the volumes' storage class encrypts it");
 
     ttl.setEnabled(true);
     assertThat(TableSpecValidation.notServed(table.getSpec()))
         .noneMatch(field -> field.contains("timeToLive") || field.contains("streamSpecification"));
+  }
+
+  @Test
+  void secondaryIndexesKeepDynamoDbsRulesInItsWords() {
+    Table table = Tables.music();
+    table.getSpec().getAttributeDefinitions().add(new AttributeDefinition("Genre", "S"));
+    GlobalSecondaryIndex byGenre = new GlobalSecondaryIndex();
+    byGenre.setIndexName("ByGenre");
+    byGenre.setKeySchema(List.of(new KeySchemaElement("Genre", "HASH")));
+    Projection include = new Projection();
+    include.setProjectionType("INCLUDE");
+    byGenre.setProjection(include);
+    table.getSpec().setGlobalSecondaryIndexes(List.of(byGenre));
+    assertThat(problems(table)).containsExactly(
+        "global secondary index ByGenre projects INCLUDE but lists no nonKeyAttributes");
+
+    include.setNonKeyAttributes(List.of("Year"));
+    table.getSpec().setBillingMode("PROVISIONED");
+    table.getSpec().setProvisionedThroughput(new ProvisionedThroughput(5L, 5L));
+    assertThat(problems(table)).containsExactly("One or more parameter values were invalid: "
+        + "ProvisionedThroughput must be specified for index: ByGenre");
+
+    byGenre.setProvisionedThroughput(new ProvisionedThroughput(1L, 1L));
+    assertThat(problems(table)).isEmpty();
   }
 
   @Test

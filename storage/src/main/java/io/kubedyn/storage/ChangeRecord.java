@@ -1,5 +1,6 @@
 package io.kubedyn.storage;
 
+import io.kubedyn.core.StreamViewType;
 import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.ItemSize;
 import java.util.Map;
@@ -11,13 +12,23 @@ import java.util.Map;
  * @param sequence increases within the shard's log; never reused
  * @param approximateCreationMillis when the change was written
  * @param keys the item's key attributes
- * @param oldImage the item before the change, if the stream's view type keeps it (else null)
- * @param newImage the item after the change, if the stream's view type keeps it (else null)
+ * @param oldImage the item before the change, if the stream's view type or a global secondary
+ *     index needs it (else null)
+ * @param newImage the item after the change, if the stream's view type or a global secondary
+ *     index needs it (else null)
  * @param byTimeToLive whether the change is Time to Live's deletion of an expired item
+ * @param streamed whether the table's stream was enabled when the change was made: records the
+ *     log keeps only to feed global secondary indexes are not the stream's
  */
 public record ChangeRecord(long sequence, EventName eventName, long approximateCreationMillis,
                            Map<String, AttributeValue> keys, Map<String, AttributeValue> oldImage,
-                           Map<String, AttributeValue> newImage, boolean byTimeToLive) {
+                           Map<String, AttributeValue> newImage, boolean byTimeToLive, boolean streamed) {
+
+    /** This record as a stream of view type {@code view} shows it: only the images the view keeps. */
+    public ChangeRecord as(StreamViewType view) {
+        return new ChangeRecord(sequence, eventName, approximateCreationMillis, keys,
+                view.keepsOldImage() ? oldImage : null, view.keepsNewImage() ? newImage : null, byTimeToLive, streamed);
+    }
 
     /** DynamoDB's eventName. */
     public enum EventName {

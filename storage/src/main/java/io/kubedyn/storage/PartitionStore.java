@@ -8,6 +8,8 @@ import io.kubedyn.core.ItemCodec;
 import io.kubedyn.core.ItemSize;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.SecondaryIndex;
+import io.kubedyn.core.SecondaryIndexes;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.StreamViewType;
 import io.kubedyn.core.TableDefinition;
@@ -88,6 +90,16 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final String TTL_SUFFIX = ".ttl";
     private static final String TTL_INDEXED_PREFIX = "ttl-indexed/";
     private static final String LOG_TRIMMED_PREFIX = "log-trimmed/";
+    private static final String INDEX_SUFFIX = ".index.";
+    private static final String INDEX_FED_PREFIX = "index-fed/";
+    private static final String BACKFILL_PREFIX = "index-backfill/";
+    /** Items a backfill step records per table and index. */
+    private static final int BACKFILL_BATCH = 256;
+    /** Most change records a global index feed takes in one step. */
+    private static final int FEED_BATCH = 1000;
+    private static final long FEED_BATCH_BYTES = 4L * 1024 * 1024;
+    /** How long an idle feed waits before it looks again (a write wakes it at once). */
+    private static final long FEED_IDLE_MILLIS = 200;
     /** How often items past their Time to Live are looked for. */
     private static final long EXPIRY_PERIOD_MILLIS = 5_000;
     /** Most expired items deleted per table and pass, so expiry never floods the write path. */
@@ -113,6 +125,17 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private volatile boolean closed;
     /** Tables whose Time to Live index must be (re)built from their items, by the background thread. */
     private final Set<String> ttlRebuilds = ConcurrentHashMap.newKeySet();
+    /** Where global secondary index changes go; this store itself until {@link #routeIndexWrites}. */
+    private volatile IndexSink indexSink = this::applyIndexWrites;
+    /** The last change-log sequence number each table's global indexes took in, by item column family. */
+    private final Map<String, Long> indexFed = new ConcurrentHashMap<>();
+    /** Global indexes being backfilled, by {@link #backfillKey}: where each stands. */
+    private final Map<String, Backfill> backfills = new ConcurrentHashMap<>();
+    private final Object feedSignal = new Object();
+    /** Held by the one feed step running: writers never wait for it (they only signal). */
+    private final Object feedLock = new Object();
+    private boolean feedWoken;
+    private final Thread feed = new Thread(this::feedInBackground, "kubedyn-index-feed");
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kubedyn-store-background");
         thread.setDaemon(true);
@@ -120,13 +143,27 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return thread;
     });
 
-    /** A table as the store serves it; {@code log} is null until the table first had a stream. */
+    /**
+     * A table as the store serves it; {@code log} is null until the table first had a stream or
+     * a global secondary index; {@code indexes} holds the column family of each secondary index.
+     */
     private record OpenTable(TableDefinition definition, ColumnFamilyHandle family, TableChangeLog log,
-                             TimeToLiveIndex ttl) {
+                             TimeToLiveIndex ttl, Map<String, ColumnFamilyHandle> indexes) {
 
-        /** The log a change must be recorded in now: only while the table's stream is enabled. */
+        /**
+         * The log a change must be recorded in now: while the table's stream is enabled, and
+         * while it has global secondary indexes (fed from the log).
+         */
         TableChangeLog recording() {
-            return definition.stream() == null ? null : log;
+            return definition.stream() == null && !definition.hasGlobalIndexes() ? null : log;
+        }
+
+        ColumnFamilyHandle index(String name) {
+            ColumnFamilyHandle index = indexes.get(name);
+            if (index == null) {
+                throw DynamoDbException.validation("The table does not have the specified index: " + name);
+            }
+            return index;
         }
 
         /** The Time to Live index a change must keep now: only while Time to Live is enabled. */
@@ -138,6 +175,58 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     /** The Time to Live index's column family of a table whose items are in {@code family}. */
     private static String ttlFamilyName(String family) {
         return family + TTL_SUFFIX;
+    }
+
+    /** The column family of a table's secondary index {@code index}, its items being in {@code family}. */
+    private static String indexFamilyName(String family, String index) {
+        return family + INDEX_SUFFIX + index;
+    }
+
+    /** Catalog key holding the last change-log sequence number a table's global indexes took in. */
+    private static byte[] indexFedKey(String family) {
+        return metadataKey(INDEX_FED_PREFIX + family);
+    }
+
+    /**
+     * Catalog key of the backfill of global index {@code index} of the table in {@code family}:
+     * present while the index is being backfilled on this store.
+     */
+    private static String backfillKey(String family, String index) {
+        return BACKFILL_PREFIX + family + "/" + index;
+    }
+
+    /**
+     * Where a global index's backfill stands on this store: {@code after} is the storage key of
+     * the last item recorded for it (empty: none yet), or, once every item is, {@code doneAt} the
+     * last change-log sequence number the backfill wrote (the index is complete here once the
+     * feed has taken it in). Stored in the catalog as {@code 'P' | key} or {@code 'D' | sequence}.
+     */
+    private record Backfill(byte[] after, long doneAt) {
+        static final long NOT_DONE = -1;
+
+        boolean done() {
+            return doneAt != NOT_DONE;
+        }
+
+        byte[] encode() {
+            if (done()) {
+                byte[] out = new byte[9];
+                out[0] = 'D';
+                System.arraycopy(ChangeRecordCodec.key(doneAt), 0, out, 1, 8);
+                return out;
+            }
+            byte[] out = new byte[after.length + 1];
+            out[0] = 'P';
+            System.arraycopy(after, 0, out, 1, after.length);
+            return out;
+        }
+
+        static Backfill decode(byte[] bytes) {
+            if (bytes[0] == 'D') {
+                return new Backfill(new byte[0], ChangeRecordCodec.sequenceOf(Arrays.copyOfRange(bytes, 1, 9)));
+            }
+            return new Backfill(Arrays.copyOfRange(bytes, 1, bytes.length), NOT_DONE);
+        }
     }
 
     /** Catalog key holding the last sequence number trimmed from a table's change log. */
@@ -192,6 +281,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(this::expireInBackground, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS,
                 TimeUnit.MILLISECONDS);
+        feed.setDaemon(true);
+        feed.start();
     }
 
     public static PartitionStore open(Path directory) {
@@ -224,10 +315,25 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 ColumnFamilyHandle ttlFamily = handles.stream()
                         .filter(h -> familyName(h).equals(ttlFamilyName(familyName)))
                         .findFirst().orElse(null);
+                Map<String, ColumnFamilyHandle> indexes = new HashMap<>();
+                for (SecondaryIndex index : table.indexes()) {
+                    String indexFamily = indexFamilyName(familyName, index.name());
+                    indexes.put(index.name(), handles.stream()
+                            .filter(h -> familyName(h).equals(indexFamily))
+                            .findFirst()
+                            .orElseThrow(() -> new StorageException("catalog names index " + index.name() + " of table "
+                                    + table.name() + " but its column family is missing", null)));
+                }
                 tables.put(table.name(), new OpenTable(table, family,
                         logFamily == null ? null : TableChangeLog.open(db, logFamily,
                                 trimmedThrough(familyName)),
-                        ttlFamily == null ? null : new TimeToLiveIndex(ttlFamily)));
+                        ttlFamily == null ? null : new TimeToLiveIndex(ttlFamily), Map.copyOf(indexes)));
+                for (SecondaryIndex index : table.indexes()) {
+                    byte[] backfill = db.get(catalogFamily, metadataKey(backfillKey(familyName, index.name())));
+                    if (backfill != null) {
+                        backfills.put(backfillKey(familyName, index.name()), Backfill.decode(backfill));
+                    }
+                }
                 if (table.timeToLiveAttribute() != null && !indexedFor(familyName, table.timeToLiveAttribute())) {
                     ttlRebuilds.add(table.name());
                 }
@@ -237,7 +343,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             boolean orphan = handle != catalogFamily
                     && tables.values().stream().noneMatch(t -> t.family() == handle
                             || (t.log() != null && t.log().family() == handle)
-                            || (t.ttl() != null && t.ttl().family() == handle));
+                            || (t.ttl() != null && t.ttl().family() == handle)
+                            || t.indexes().containsValue(handle));
             if (orphan) {
                 db.dropColumnFamily(handle);
             }
@@ -286,7 +393,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     ColumnFamilyHandle family = db.createColumnFamily(
                             new ColumnFamilyDescriptor(table.tableId().getBytes(StandardCharsets.UTF_8), tableOptions));
                     handles.add(family);
-                    TableChangeLog log = table.stream() == null ? null : createLog(table.tableId());
+                    Map<String, ColumnFamilyHandle> indexes = new HashMap<>();
+                    for (SecondaryIndex index : table.indexes()) {
+                        indexes.put(index.name(), createFamily(indexFamilyName(table.tableId(), index.name())));
+                    }
+                    TableChangeLog log = table.stream() == null && !table.hasGlobalIndexes() ? null
+                            : createLog(table.tableId());
                     TimeToLiveIndex ttl = null;
                     if (table.timeToLiveAttribute() != null) {
                         ttl = createTtlIndex(table.tableId());
@@ -295,7 +407,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                                 table.timeToLiveAttribute().getBytes(StandardCharsets.UTF_8));
                     }
                     db.put(catalogFamily, syncWrite, catalogKey(table.name()), catalogCodec.encode(table));
-                    tables.put(table.name(), new OpenTable(table, family, log, ttl));
+                    tables.put(table.name(), new OpenTable(table, family, log, ttl, Map.copyOf(indexes)));
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot create table " + table.name(), e);
                 }
@@ -358,6 +470,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         db.dropColumnFamily(table.ttl().family());
                         db.delete(catalogFamily, syncWrite, ttlIndexedKey(familyName(table.family())));
                     }
+                    for (Map.Entry<String, ColumnFamilyHandle> index : table.indexes().entrySet()) {
+                        db.dropColumnFamily(index.getValue());
+                        String backfill = backfillKey(familyName(table.family()), index.getKey());
+                        db.delete(catalogFamily, syncWrite, metadataKey(backfill));
+                        backfills.remove(backfill);
+                    }
+                    db.delete(catalogFamily, syncWrite, indexFedKey(familyName(table.family())));
+                    indexFed.remove(familyName(table.family()));
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot delete table " + name, e);
                 }
@@ -379,16 +499,81 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 if (!current.definition().keySchema().equals(table.keySchema())) {
                     throw new IllegalArgumentException("the key schema of table " + table.name() + " cannot change");
                 }
+                if (!locals(current.definition()).equals(locals(table))) {
+                    throw new IllegalArgumentException("the local secondary indexes of table " + table.name()
+                            + " cannot change");
+                }
                 try {
-                    OpenTable updated = withSettings(current, table);
+                    List<String> added = new ArrayList<>();
+                    OpenTable updated = withIndexes(withSettings(current, table), table, added);
                     db.put(catalogFamily, syncWrite, catalogKey(table.name()), catalogCodec.encode(table));
                     tables.put(table.name(), updated);
+                    dropRemovedIndexes(current, table);
+                    if (!added.isEmpty()) {
+                        // A write that took the settings before now may still be inserting an item the
+                        // backfill would never see, unrecorded: start only once every such write is done.
+                        awaitWritesInFlight();
+                        added.forEach(key -> backfills.put(key, new Backfill(new byte[0], Backfill.NOT_DONE)));
+                        wake();
+                    }
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot update table " + table.name(), e);
                 }
                 return null;
             }
         });
+    }
+
+    private static List<SecondaryIndex> locals(TableDefinition table) {
+        return table.indexes().stream().filter(index -> !index.global()).toList();
+    }
+
+    /**
+     * The table {@code current} with the column families of {@code table}'s indexes: a global
+     * index it did not have gets its family, and a backfill of the table's items (recorded before
+     * the catalog names the index, so a crash never leaves an index without its backfill; the
+     * caller starts it, adding each of {@code added}'s keys to the backfills under way).
+     */
+    private OpenTable withIndexes(OpenTable current, TableDefinition table, List<String> added)
+            throws RocksDBException {
+        String family = familyName(current.family());
+        Map<String, ColumnFamilyHandle> indexes = new HashMap<>();
+        for (SecondaryIndex index : table.indexes()) {
+            ColumnFamilyHandle handle = current.indexes().get(index.name());
+            if (handle == null) {
+                handle = createFamily(indexFamilyName(family, index.name()));
+                Backfill start = new Backfill(new byte[0], Backfill.NOT_DONE);
+                db.put(catalogFamily, syncWrite, metadataKey(backfillKey(family, index.name())), start.encode());
+                added.add(backfillKey(family, index.name()));
+            }
+            indexes.put(index.name(), handle);
+        }
+        return new OpenTable(current.definition(), current.family(), current.log(), current.ttl(), Map.copyOf(indexes));
+    }
+
+    /**
+     * Returns once every write that holds an item lock stripe now has finished: each write takes
+     * the table's settings under its stripe, so every write after this sees the settings of now.
+     */
+    private void awaitWritesInFlight() {
+        for (ReentrantLock lock : itemLocks) {
+            lock.lock();
+            lock.unlock();
+        }
+    }
+
+    /** Drops the families (and so the entries) of the indexes {@code current} has and {@code table} not. */
+    private void dropRemovedIndexes(OpenTable current, TableDefinition table) throws RocksDBException {
+        String family = familyName(current.family());
+        for (Map.Entry<String, ColumnFamilyHandle> index : current.indexes().entrySet()) {
+            if (table.index(index.getKey()).isEmpty()) {
+                String backfill = backfillKey(family, index.getKey());
+                db.delete(catalogFamily, syncWrite, metadataKey(backfill));
+                backfills.remove(backfill);
+                // The handle stays open until close(): a read still running must not touch a freed object.
+                db.dropColumnFamily(index.getValue());
+            }
+        }
     }
 
     /**
@@ -399,7 +584,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private OpenTable withSettings(OpenTable current, TableDefinition table) throws RocksDBException {
         String itemFamily = familyName(current.family());
         TableChangeLog log = current.log();
-        if (log == null && table.stream() != null) {
+        if (log == null && (table.stream() != null || table.hasGlobalIndexes())) {
             log = createLog(itemFamily);
         }
         TimeToLiveIndex ttl = current.ttl();
@@ -415,14 +600,18 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 ttlRebuilds.add(table.name());
             }
         }
-        return new OpenTable(table, current.family(), log, ttl);
+        return new OpenTable(table, current.family(), log, ttl, current.indexes());
     }
 
     private TimeToLiveIndex createTtlIndex(String itemFamily) throws RocksDBException {
+        return new TimeToLiveIndex(createFamily(ttlFamilyName(itemFamily)));
+    }
+
+    private ColumnFamilyHandle createFamily(String name) throws RocksDBException {
         ColumnFamilyHandle family = db.createColumnFamily(new ColumnFamilyDescriptor(
-                ttlFamilyName(itemFamily).getBytes(StandardCharsets.UTF_8), tableOptions));
+                name.getBytes(StandardCharsets.UTF_8), tableOptions));
         handles.add(family);
-        return new TimeToLiveIndex(family);
+        return family;
     }
 
     /** Whether the table's Time to Live index holds every item's expiry under {@code attribute}. */
@@ -436,10 +625,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     private TableChangeLog createLog(String itemFamily) throws RocksDBException {
-        ColumnFamilyHandle family = db.createColumnFamily(new ColumnFamilyDescriptor(
-                logFamilyName(itemFamily).getBytes(StandardCharsets.UTF_8), tableOptions));
-        handles.add(family);
-        return TableChangeLog.open(db, family, trimmedThrough(itemFamily));
+        return TableChangeLog.open(db, createFamily(logFamilyName(itemFamily)), trimmedThrough(itemFamily));
     }
 
     /** The last sequence number trimmed from the table's change log, or 0. */
@@ -480,9 +666,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 long retention = table.definition().stream() == null ? TableStream.DEFAULT_RETENTION_SECONDS
                         : table.definition().stream().retentionSeconds();
+                long consumedThrough = table.definition().hasGlobalIndexes()
+                        ? indexFedThrough(familyName(table.family())) : Long.MAX_VALUE;
                 try {
-                    trimmed += table.log().trim(db, syncWrite, nowMillis - retention * 1000, catalogFamily,
-                            logTrimmedKey(familyName(table.family())));
+                    trimmed += table.log().trim(db, syncWrite, nowMillis - retention * 1000, consumedThrough,
+                            catalogFamily, logTrimmedKey(familyName(table.family())));
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot trim the change log of " + table.definition().name(), e);
                 }
@@ -568,6 +756,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             if (current && TimeToLive.expired(due.expirySeconds(), nowSeconds)) {
                 stage(batch, table, due.storageKey(), item, null, true, reserved);
                 db.write(syncWrite, batch);
+                wakeFeed(table);
                 return true;
             }
             if (!current || due.expirySeconds() < nowSeconds - TimeToLive.IGNORED_AFTER_SECONDS) {
@@ -591,6 +780,272 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             // closing: nothing left to expire
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "expiring items failed; retrying later", e);
+        }
+    }
+
+    // ---- global secondary indexes --------------------------------------------------------------
+
+    /**
+     * Sends this store's global secondary index changes to {@code sink} from now on (a storage
+     * pod routes them to the shards owning each entry's hash); the default is this store itself.
+     */
+    public void routeIndexWrites(IndexSink sink) {
+        indexSink = sink;
+        wake();
+    }
+
+    /**
+     * Applies global secondary index changes fed from a base shard's change log, in one
+     * WriteBatch with one sync. Entries are written only by their base item's shard feed, in
+     * change-log order, so no item lock is needed; applying a write again changes nothing.
+     */
+    public void applyIndexWrites(TableDefinition definition, List<IndexWrite> writes) {
+        open(() -> {
+            OpenTable table = table(definition);
+            try (WriteBatch batch = new WriteBatch()) {
+                for (IndexWrite write : writes) {
+                    ColumnFamilyHandle index = table.indexes().get(write.index());
+                    if (index == null) {
+                        // Created or deleted on the sender's side first: it tries again once both agree.
+                        throw new StorageException("table " + definition.name() + " has no index " + write.index()
+                                + " on this store (yet)", null);
+                    }
+                    if (write.value() == null) {
+                        batch.delete(index, write.entryKey());
+                    } else {
+                        batch.put(index, write.entryKey(), write.value());
+                    }
+                }
+                db.write(syncWrite, batch);
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot write index entries of " + definition.name(), e);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * One step of every table's global index feed: the change records after its checkpoint (at
+     * most {@link #FEED_BATCH}, none of a write still in flight) turned into index writes, sent
+     * to the sink, and the checkpoint moved past them once the sink has them durably. A crash
+     * between the two replays the same writes, which changes nothing. Returns how many records
+     * were taken in.
+     */
+    public long feedIndexes() {
+        return open(() -> {
+            synchronized (feedLock) {
+                return feedOnce();
+            }
+        });
+    }
+
+    /** {@link #feedIndexes}, one feed at a time (so no two ever apply one item's changes out of order). */
+    private long feedOnce() {
+        long taken = 0;
+        for (OpenTable table : tables.values()) {
+            if (!table.definition().hasGlobalIndexes() || table.log() == null) {
+                continue;
+            }
+            String family = familyName(table.family());
+            ChangePage page = table.log().read(db, indexFedThrough(family) + 1, FEED_BATCH, FEED_BATCH_BYTES);
+            if (page.records().isEmpty()) {
+                continue;
+            }
+            List<IndexWrite> writes = GlobalIndexChanges.of(table.definition(), page.records());
+            if (!writes.isEmpty()) {
+                indexSink.apply(table.definition(), writes);
+            }
+            long last = page.records().get(page.records().size() - 1).sequence();
+            try {
+                // Not synced: the WAL keeps writes in order, so a checkpoint that survives a crash
+                // has the entries written before it; one that does not only replays them.
+                db.put(catalogFamily, indexFedKey(family), ChangeRecordCodec.key(last));
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot record the index feed of " + table.definition().name(), e);
+            }
+            indexFed.put(family, last);
+            taken += page.records().size();
+        }
+        return taken;
+    }
+
+    /**
+     * One step of every global index backfill: the next {@link #BACKFILL_BATCH} items of the
+     * table, each recorded in the change log (under its item lock, as an unchanged MODIFY with
+     * both images, not the stream's) so the feed writes its entries in log order with every
+     * other change of the item; the backfill's progress is written in the same batch. Returns
+     * how many items were recorded.
+     */
+    public long backfillIndexes() {
+        return open(() -> {
+            long recorded = 0;
+            for (OpenTable table : tables.values()) {
+                String family = familyName(table.family());
+                for (SecondaryIndex index : table.definition().indexes()) {
+                    String key = backfillKey(family, index.name());
+                    Backfill backfill = backfills.get(key);
+                    if (backfill == null) {
+                        continue;
+                    }
+                    if (backfill.done()) {
+                        if (indexFedThrough(family) >= backfill.doneAt()) {
+                            finishBackfill(key);
+                        }
+                        continue;
+                    }
+                    recorded += backfillStep(table, key, backfill);
+                }
+            }
+            return recorded;
+        });
+    }
+
+    private long backfillStep(OpenTable table, String key, Backfill backfill) {
+        List<byte[]> keys = new ArrayList<>(BACKFILL_BATCH);
+        try (RocksIterator it = db.newIterator(table.family())) {
+            if (backfill.after().length == 0) {
+                it.seekToFirst();
+            } else {
+                it.seek(Arrays.copyOf(backfill.after(), backfill.after().length + 1));
+            }
+            for (; it.isValid() && keys.size() < BACKFILL_BATCH; it.next()) {
+                keys.add(it.key());
+            }
+        }
+        TreeSet<Integer> stripes = new TreeSet<>();
+        keys.forEach(k -> stripes.add(stripe(k)));
+        List<ReentrantLock> held = new ArrayList<>(stripes.size());
+        List<Long> reserved = new ArrayList<>();
+        TableChangeLog log = table.log();
+        try (WriteBatch batch = new WriteBatch()) {
+            for (int stripe : stripes) {
+                itemLocks[stripe].lock();
+                held.add(itemLocks[stripe]);
+            }
+            long last = 0;
+            for (byte[] storageKey : keys) {
+                byte[] bytes = db.get(table.family(), storageKey);
+                if (bytes == null) {
+                    continue;  // deleted since: its REMOVE is in the log already
+                }
+                Map<String, AttributeValue> item = ItemCodec.decode(bytes);
+                long sequence = log.reserve();
+                reserved.add(sequence);
+                last = sequence;
+                batch.put(log.family(), ChangeRecordCodec.key(sequence), ChangeRecordCodec.encode(new ChangeRecord(
+                        sequence, ChangeRecord.EventName.MODIFY, System.currentTimeMillis(),
+                        keysOf(table, item),
+                        item, item, false, false)));
+            }
+            Backfill next = keys.size() < BACKFILL_BATCH
+                    ? new Backfill(new byte[0], Math.max(last, log.latest()))
+                    : new Backfill(keys.get(keys.size() - 1), Backfill.NOT_DONE);
+            batch.put(catalogFamily, metadataKey(key), next.encode());
+            db.write(syncWrite, batch);
+            backfills.put(key, next);
+            return reserved.size();
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot backfill an index of " + table.definition().name(), e);
+        } finally {
+            reserved.forEach(log::release);
+            held.forEach(ReentrantLock::unlock);
+        }
+    }
+
+    private void finishBackfill(String key) {
+        try {
+            db.delete(catalogFamily, syncWrite, metadataKey(key));
+            backfills.remove(key);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot record a finished backfill", e);
+        }
+    }
+
+    private static Map<String, AttributeValue> keysOf(OpenTable table, Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> keys = new LinkedHashMap<>();
+        KeySchema schema = table.definition().keySchema();
+        keys.put(schema.partitionKey().name(), item.get(schema.partitionKey().name()));
+        schema.sortKey().ifPresent(sk -> keys.put(sk.name(), item.get(sk.name())));
+        return keys;
+    }
+
+    @Override
+    public IndexStatus indexStatus(TableDefinition definition) {
+        return open(() -> {
+            OpenTable table = table(definition);
+            String family = familyName(table.family());
+            Map<String, Long> counts = new HashMap<>();
+            Set<String> backfilling = new java.util.HashSet<>();
+            for (Map.Entry<String, ColumnFamilyHandle> index : table.indexes().entrySet()) {
+                try {
+                    counts.put(index.getKey(), db.getLongProperty(index.getValue(), "rocksdb.estimate-num-keys"));
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot read an index's entry count", e);
+                }
+                if (backfills.containsKey(backfillKey(family, index.getKey()))) {
+                    backfilling.add(index.getKey());
+                }
+            }
+            return new IndexStatus(counts, backfilling);
+        });
+    }
+
+    /** The last change-log sequence number the global indexes of the table in {@code family} took in, or 0. */
+    private long indexFedThrough(String family) {
+        return indexFed.computeIfAbsent(family, f -> {
+            try {
+                byte[] fed = db.get(catalogFamily, indexFedKey(f));
+                return fed == null ? 0L : ChangeRecordCodec.sequenceOf(fed);
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read the catalog", e);
+            }
+        });
+    }
+
+    private void wakeFeed(OpenTable table) {
+        if (table.definition().hasGlobalIndexes()) {
+            wake();
+        }
+    }
+
+    private void wake() {
+        synchronized (feedSignal) {
+            feedWoken = true;
+            feedSignal.notifyAll();
+        }
+    }
+
+    private void feedInBackground() {
+        while (!closed) {
+            long taken = 0;
+            try {
+                taken = feedIndexes() + backfillIndexes();
+            } catch (StoreClosedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "feeding global secondary indexes failed; retrying", e);
+                sleepQuietly(1000);
+            }
+            if (taken == 0) {
+                synchronized (feedSignal) {
+                    if (!feedWoken) {
+                        try {
+                            feedSignal.wait(FEED_IDLE_MILLIS);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    feedWoken = false;
+                }
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -734,10 +1189,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 Map<String, AttributeValue> old = oldBytes == null ? null : ItemCodec.decode(oldBytes);
                 Map<String, AttributeValue> updated = change.apply(old);
                 if (updated != null) {
-                    checkSize(updated);
+                    check(table, updated);
                 }
                 if (stage(batch, table, storageKey, old, updated, byTimeToLive, reserved)) {
                     db.write(syncWrite, batch);
+                    wakeFeed(table);
                 }
                 return WriteResult.of(old, updated, returns);
             } catch (RocksDBException e) {
@@ -768,6 +1224,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             return false;
         }
         stage(batch, table, storageKey, updated);
+        for (SecondaryIndex index : table.definition().indexes()) {
+            if (!index.global()) {
+                stageEntry(batch, table, index, old, updated);
+            }
+        }
         TimeToLiveIndex ttl = table.expiring();
         if (ttl != null) {
             ttl.stage(batch, table.definition().timeToLiveAttribute(), storageKey, old, updated);
@@ -791,18 +1252,43 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
     }
 
-    /** The record of a change, holding the images the table's stream view type keeps. */
+    /**
+     * Stages the change of a local secondary index's entry: the old image's entry deleted when the
+     * new image has none or another one, the new image's entry put.
+     */
+    private static void stageEntry(WriteBatch batch, OpenTable table, SecondaryIndex index,
+                                   Map<String, AttributeValue> old, Map<String, AttributeValue> updated)
+            throws RocksDBException {
+        KeySchema schema = table.definition().keySchema();
+        byte[] oldKey = old == null ? null : index.entryKey(old, schema);
+        byte[] newKey = updated == null ? null : index.entryKey(updated, schema);
+        ColumnFamilyHandle family = table.index(index.name());
+        if (oldKey != null && (newKey == null || !Arrays.equals(oldKey, newKey))) {
+            batch.delete(family, oldKey);
+        }
+        if (newKey != null) {
+            batch.put(family, newKey, ItemCodec.encode(index.project(updated, schema)));
+        }
+    }
+
+    /**
+     * The record of a change, holding the images the table's stream view type keeps, and both
+     * when the table has global secondary indexes (their feed needs them).
+     */
     private static ChangeRecord record(OpenTable table, long sequence, ChangeRecord.EventName event,
                                        Map<String, AttributeValue> old, Map<String, AttributeValue> updated,
                                        boolean byTimeToLive) {
-        StreamViewType view = table.definition().stream().viewType();
+        TableStream stream = table.definition().stream();
+        StreamViewType view = table.definition().hasGlobalIndexes() || stream == null
+                ? StreamViewType.NEW_AND_OLD_IMAGES : stream.viewType();
         Map<String, AttributeValue> item = updated != null ? updated : old;
         Map<String, AttributeValue> keys = new LinkedHashMap<>();
         KeySchema schema = table.definition().keySchema();
         keys.put(schema.partitionKey().name(), item.get(schema.partitionKey().name()));
         schema.sortKey().ifPresent(sk -> keys.put(sk.name(), item.get(sk.name())));
         return new ChangeRecord(sequence, event, System.currentTimeMillis(), keys,
-                view.keepsOldImage() ? old : null, view.keepsNewImage() ? updated : null, byTimeToLive);
+                view.keepsOldImage() ? old : null, view.keepsNewImage() ? updated : null, byTimeToLive,
+                stream != null);
     }
 
     /** {@link #readAll}, already done: a store in this process answers at once. */
@@ -877,6 +1363,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 // that records its changes or indexes expiries (which need the item replaced). An
                 // unconditional put or delete on another table is staged blind.
                 boolean needsCurrent = table.recording() != null || table.expiring() != null
+                        || !table.indexes().isEmpty()
                         || write.change().condition() != null || write.change().kind() == ItemChange.Kind.UPDATE;
                 Map<String, AttributeValue> current = null;
                 if (needsCurrent) {
@@ -885,7 +1372,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 Map<String, AttributeValue> updated = write.change().apply(current);
                 if (updated != null) {
-                    checkSize(updated);
+                    check(table, updated);
                 }
                 if (!needsCurrent) {
                     stage(batch, table, storageKey, updated);
@@ -898,6 +1385,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             }
             if (staged) {
                 db.write(syncWrite, batch);
+                tablesOf.forEach(this::wakeFeed);
             }
         } catch (RocksDBException e) {
             throw new StorageException("batch write failed", e);
@@ -913,43 +1401,49 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return Math.floorMod(Arrays.hashCode(storageKey), LOCK_STRIPES);
     }
 
-    private static void checkSize(Map<String, AttributeValue> item) {
+    /** Refuses an item too large, or whose index key attributes have another type than the indexes declare. */
+    private static void check(OpenTable table, Map<String, AttributeValue> item) {
         if (ItemSize.of(item) > ItemSize.MAX_ITEM_BYTES) {
             throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
         }
+        SecondaryIndexes.checkItem(table.definition(), item);
     }
 
     // ---- ranges ------------------------------------------------------------------------------
 
     @Override
-    public Page query(TableDefinition definition, AttributeValue partitionKey, SortKeyCondition condition,
-                      boolean forward, int limit, long maxBytes, PrimaryKey exclusiveStart) {
+    public Page query(TableDefinition definition, String index, AttributeValue partitionKey, SortKeyCondition condition,
+                      boolean forward, int limit, long maxBytes, byte[] exclusiveStart) {
         return open(() -> {
             byte[] prefix = PrimaryKey.partitionPrefix(partitionKey);
             KeyRange range = condition == null ? KeyRange.ofPartition(prefix) : KeyRange.of(prefix, condition);
-            return read(table(definition), range, forward, limit, maxBytes, exclusiveStart);
+            return read(family(table(definition), index), range, forward, limit, maxBytes, exclusiveStart);
         });
     }
 
     @Override
-    public Page scan(TableDefinition definition, HashRange hashRange, int limit, long maxBytes,
-                     PrimaryKey exclusiveStart) {
-        return open(() -> read(table(definition), KeyRange.ofHashRange(hashRange), true, limit, maxBytes,
-                exclusiveStart));
+    public Page scan(TableDefinition definition, String index, HashRange hashRange, int limit, long maxBytes,
+                     byte[] exclusiveStart) {
+        return open(() -> read(family(table(definition), index), KeyRange.ofHashRange(hashRange), true, limit,
+                maxBytes, exclusiveStart));
     }
 
-    private Page read(OpenTable table, KeyRange range, boolean forward, int limit, long maxBytes,
-                      PrimaryKey exclusiveStart) {
+    /** The column family a read of {@code index} (null: the table itself) goes to. */
+    private static ColumnFamilyHandle family(OpenTable table, String index) {
+        return index == null ? table.family() : table.index(index);
+    }
+
+    private Page read(ColumnFamilyHandle family, KeyRange range, boolean forward, int limit, long maxBytes,
+                      byte[] exclusiveStart) {
         if (exclusiveStart != null) {
-            byte[] startKey = exclusiveStart.storageKey();
-            range = forward ? range.after(startKey) : range.before(startKey);
+            range = forward ? range.after(exclusiveStart) : range.before(exclusiveStart);
         }
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         if (range.isEmpty()) {
             return new Page(items, null);
         }
         long bytes = 0;
-        try (RocksIterator it = db.newIterator(table.family())) {
+        try (RocksIterator it = db.newIterator(family)) {
             if (forward) {
                 it.seek(range.start());
             } else if (range.end() == null) {
@@ -999,6 +1493,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
         closed = true;
         background.shutdownNow();
+        feed.interrupt();
         boolean drained;
         try {
             drained = gate.writeLock().tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);

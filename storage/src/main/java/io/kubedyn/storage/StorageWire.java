@@ -16,6 +16,9 @@ import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.core.write.ItemChangeCodec;
+import io.kubedyn.storage.grpc.ApplyIndexWritesRequest;
+import io.kubedyn.storage.grpc.TableReply;
+import io.kubedyn.storage.grpc.IndexEntryWrite;
 import io.kubedyn.storage.grpc.GetReply;
 import io.kubedyn.storage.grpc.GetRequest;
 import io.kubedyn.storage.grpc.ReadChangesReply;
@@ -216,6 +219,32 @@ public final class StorageWire {
     // ---- errors ------------------------------------------------------------------------------
 
     /** What a failed call says: its gRPC status, with the error in the {@link #ERROR_KEY} trailer. */
+    public static ApplyIndexWritesRequest indexWrites(TableDefinition table, List<IndexWrite> writes) {
+        ApplyIndexWritesRequest.Builder request = ApplyIndexWritesRequest.newBuilder().setTable(table(table));
+        for (IndexWrite write : writes) {
+            IndexEntryWrite.Builder entry = IndexEntryWrite.newBuilder().setIndex(write.index())
+                    .setEntryKey(ByteString.copyFrom(write.entryKey()));
+            if (write.value() != null) {
+                entry.setValue(ByteString.copyFrom(write.value()));
+            }
+            request.addWrites(entry);
+        }
+        return request.build();
+    }
+
+    public static List<IndexWrite> indexWrites(ApplyIndexWritesRequest request) {
+        List<IndexWrite> writes = new ArrayList<>(request.getWritesCount());
+        for (IndexEntryWrite entry : request.getWritesList()) {
+            writes.add(new IndexWrite(entry.getIndex(), entry.getEntryKey().toByteArray(),
+                    entry.hasValue() ? entry.getValue().toByteArray() : null));
+        }
+        return writes;
+    }
+
+    public static IndexStatus indexStatus(TableReply reply) {
+        return new IndexStatus(reply.getIndexItemCountsMap(), new java.util.HashSet<>(reply.getBackfillingIndexesList()));
+    }
+
     public static ReadChangesRequest readChanges(TableDefinition table, long from, int limit, long maxBytes) {
         return ReadChangesRequest.newBuilder().setTable(table(table)).setFrom(from).setLimit(limit)
                 .setMaxBytes(maxBytes).build();

@@ -42,18 +42,26 @@ public interface StoreClient {
     CompletableFuture<Void> writeAll(List<TableWrite> writes);
 
     /**
-     * One page of a partition in sort-key order (or reversed), narrowed by {@code condition}
-     * (nullable), after {@code exclusiveStart} (nullable); at most {@code limit} items and
-     * {@code maxBytes} of them.
+     * One page of a partition of the table, or of its secondary index {@code index} (null: the
+     * table itself), in sort-key order (or reversed), narrowed by {@code condition} (nullable),
+     * after the storage key {@code exclusiveStart} (nullable: a table item's, or an index
+     * entry's, see {@link io.kubedyn.core.SecondaryIndex#entryKey}); at most {@code limit} items
+     * and {@code maxBytes} of them. An index's items are what it projects.
      */
-    Page query(TableDefinition table, AttributeValue partitionKey, SortKeyCondition condition, boolean forward,
-               int limit, long maxBytes, PrimaryKey exclusiveStart);
+    Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
+               boolean forward, int limit, long maxBytes, byte[] exclusiveStart);
 
-    /** One page of the items whose partition hash lies in {@code range}, in storage order. */
-    Page scan(TableDefinition table, HashRange range, int limit, long maxBytes, PrimaryKey exclusiveStart);
+    /**
+     * One page of the items (of the table, or of its secondary index {@code index}) whose
+     * partition hash lies in {@code range}, in storage order.
+     */
+    Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes, byte[] exclusiveStart);
 
     /** The store's estimate of the table's item count. */
     long estimatedItemCount(TableDefinition table);
+
+    /** The table's secondary indexes in this store: entry counts, and the global ones still backfilling. */
+    IndexStatus indexStatus(TableDefinition table);
 
     /** Creates the table, or throws ResourceInUseException if one of that name exists. */
     void createTable(TableDefinition table);

@@ -96,20 +96,26 @@ final class TableChangeLog {
     }
 
     /**
-     * Deletes the records written before {@code cutoffMillis}, and records the last sequence
-     * number deleted at {@code trimmedKey} of {@code catalog} in the same batch; returns how many.
+     * Deletes the records no reader needs any more: from the oldest on, each at or below
+     * {@code consumedThrough} (what the table's global secondary indexes have taken in, or
+     * {@code Long.MAX_VALUE} without them) and either written before {@code cutoffMillis} or not
+     * the stream's. Records the last sequence number deleted at {@code trimmedKey} of
+     * {@code catalog} in the same batch; returns how many.
      */
-    long trim(RocksDB db, WriteOptions options, long cutoffMillis, ColumnFamilyHandle catalog, byte[] trimmedKey)
-            throws RocksDBException {
+    long trim(RocksDB db, WriteOptions options, long cutoffMillis, long consumedThrough, ColumnFamilyHandle catalog,
+              byte[] trimmedKey) throws RocksDBException {
         long first = -1;
         long end = -1;
         long count = 0;
         try (RocksIterator it = db.newIterator(family)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                if (ChangeRecordCodec.creationMillisOf(it.value()) >= cutoffMillis) {
+                long sequence = ChangeRecordCodec.sequenceOf(it.key());
+                byte[] value = it.value();
+                boolean expired = !ChangeRecordCodec.streamedOf(value)
+                        || ChangeRecordCodec.creationMillisOf(value) < cutoffMillis;
+                if (sequence > consumedThrough || !expired) {
                     break;
                 }
-                long sequence = ChangeRecordCodec.sequenceOf(it.key());
                 if (first < 0) {
                     first = sequence;
                 }

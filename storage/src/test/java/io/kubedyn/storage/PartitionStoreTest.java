@@ -106,14 +106,14 @@ class PartitionStoreTest {
             }
             put(store, key(song("Kyuss", "Space Cadet")), song("Kyuss", "Space Cadet"));
             AttributeValue partition = new AttributeValue.S("1000mods");
-            assertThat(titles(store.query(table(store), partition, null, true, 100, PartitionStore.PAGE_BYTES, null)))
+            assertThat(titles(store.query(table(store), null, partition, null, true, 100, PartitionStore.PAGE_BYTES, null)))
                     .containsExactly("Abrasive", "Claws", "Electric Sunrise", "Vidage");
-            assertThat(titles(store.query(table(store), partition, null, false, 100, PartitionStore.PAGE_BYTES, null)))
+            assertThat(titles(store.query(table(store), null, partition, null, false, 100, PartitionStore.PAGE_BYTES, null)))
                     .containsExactly("Vidage", "Electric Sunrise", "Claws", "Abrasive");
             SortKeyCondition fromLoose = new SortKeyCondition(SortKeyCondition.Operator.GE, new AttributeValue.S("Loose"), null);
-            assertThat(titles(store.query(table(store), partition, fromLoose, true, 100, PartitionStore.PAGE_BYTES, null))).containsExactly("Vidage");
+            assertThat(titles(store.query(table(store), null, partition, fromLoose, true, 100, PartitionStore.PAGE_BYTES, null))).containsExactly("Vidage");
             SortKeyCondition beginsWithE = new SortKeyCondition(SortKeyCondition.Operator.BEGINS_WITH, new AttributeValue.S("E"), null);
-            assertThat(titles(store.query(table(store), partition, beginsWithE, true, 100, PartitionStore.PAGE_BYTES, null))).containsExactly("Electric Sunrise");
+            assertThat(titles(store.query(table(store), null, partition, beginsWithE, true, 100, PartitionStore.PAGE_BYTES, null))).containsExactly("Electric Sunrise");
         }
     }
 
@@ -130,7 +130,8 @@ class PartitionStoreTest {
                 PrimaryKey start = null;
                 int pages = 0;
                 do {
-                    Page page = store.query(table(store), partition, null, forward, 1, PartitionStore.PAGE_BYTES, start);
+                    Page page = store.query(table(store), null, partition, null, forward, 1, PartitionStore.PAGE_BYTES,
+                            start == null ? null : start.storageKey());
                     seen.addAll(titles(page));
                     start = page.lastEvaluated() == null ? null : key(page.lastEvaluated());
                     pages++;
@@ -154,7 +155,8 @@ class PartitionStoreTest {
             for (int segment = 0; segment < 7; segment++) {
                 PrimaryKey start = null;
                 do {
-                    Page page = store.scan(table(store), HashRange.segment(segment, 7), 37, PartitionStore.PAGE_BYTES, start);
+                    Page page = store.scan(table(store), null, HashRange.segment(segment, 7), 37, PartitionStore.PAGE_BYTES,
+                            start == null ? null : start.storageKey());
                     page.items().forEach(item -> seen.add(((AttributeValue.S) item.get("Artist")).value()));
                     start = page.lastEvaluated() == null ? null : key(page.lastEvaluated());
                 } while (start != null);
@@ -228,7 +230,7 @@ class PartitionStoreTest {
             }
             writes.add(new TableWrite(table, key(song("a", "gone")), ItemChange.delete(song("a", "gone"), null, null)));
             store.writeAll(writes).join();
-            assertThat(store.query(table, new AttributeValue.S("a"), null, true, 100, PartitionStore.PAGE_BYTES, null)
+            assertThat(store.query(table, null, new AttributeValue.S("a"), null, true, 100, PartitionStore.PAGE_BYTES, null)
                     .items()).hasSize(25);
 
             Map<String, AttributeValue> huge = song("a", "huge");

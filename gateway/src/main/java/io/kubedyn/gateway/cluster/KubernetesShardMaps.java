@@ -129,14 +129,8 @@ public final class KubernetesShardMaps implements ShardMapSource {
                 || table.getStatus().getShardMap().isEmpty()) {
             return Optional.empty();
         }
-        List<ShardMap.Shard> shards = new ArrayList<>();
         try {
-            for (ShardRange range : table.getStatus().getShardMap()) {
-                shards.add(new ShardMap.Shard(new HashRange(HashRange.parseBound(range.getFirstHash()), HashRange.parseBound(range.getLastHash())),
-                        range.getService() + ":" + range.getPort()));
-            }
-            shards.sort(Comparator.comparing((ShardMap.Shard s) -> s.range().first(), Long::compareUnsigned));
-            return Optional.of(new ShardMap(shards));
+            return Optional.of(ShardRange.toShardMap(table.getStatus().getShardMap()));
         } catch (RuntimeException e) {
             Log.warnf("Table %s: status.shardMap is not usable (%s); not routing to it",
                     table.getMetadata().getName(), e.getMessage());

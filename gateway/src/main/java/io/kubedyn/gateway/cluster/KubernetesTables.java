@@ -1,7 +1,8 @@
 package io.kubedyn.gateway.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -134,8 +135,8 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
     }
 
     /**
-     * UpdateTable and UpdateTimeToLive: write the table's stream, Time to Live and deletion
-     * protection into the Table's spec; the
+     * UpdateTable and UpdateTimeToLive: write the table's stream, Time to Live, deletion
+     * protection, global secondary indexes and attribute definitions into the Table's spec; the
      * operator hands the new settings to the shards' pods. The stream's label is the Table's
      * (see {@link TableDefinitions}), whatever {@code table} proposes.
      */
@@ -146,7 +147,9 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         fields.put("streamSpecification", TableDefinitions.streamSpecificationOf(table));
         fields.put("timeToLive", TableDefinitions.timeToLiveSpecOf(table));
         fields.put("deletionProtectionEnabled", table.deletionProtectionEnabled() ? true : null);
-        Table updated = patchSpec(resource.getMetadata().getName(), fields);
+        fields.put("globalSecondaryIndexes", TableDefinitions.globalSecondaryIndexesOf(table));
+        fields.put("attributeDefinitions", TableDefinitions.attributeDefinitionsOf(table));
+        Table updated = patchSpec(resource, fields);
         String version = updated.getMetadata().getResourceVersion();
         awaitCache(table.name(), cached -> cached.filter(t -> version.equals(t.getMetadata().getResourceVersion()))
                 .isPresent());
@@ -154,19 +157,25 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
     }
 
     /**
-     * Writes the given spec fields with a JSON merge patch (a null removes the field), not locked
-     * to a resourceVersion: the operator patches the status at any time, and these fields are
+     * Writes the given spec fields with a JSON Patch (RFC 6902) of their own paths: each set
+     * (lists replaced whole), or removed when null and {@code current} has it. Not locked to a
+     * resourceVersion: the operator patches the status at any time, and these fields are
      * UpdateTable's alone, so a lock would only make UpdateTable fail with a conflict it did not
      * cause.
      */
-    private Table patchSpec(String resourceName, Map<String, Object> fields) {
+    private Table patchSpec(Table current, Map<String, Object> fields) {
         ObjectMapper json = Serialization.jsonMapper();
-        ObjectNode spec = json.createObjectNode();
-        fields.forEach((field, value) -> spec.set(field, json.valueToTree(value)));
-        ObjectNode patch = json.createObjectNode();
-        patch.set("spec", spec);
-        return client.resources(Table.class).inNamespace(namespace).withName(resourceName)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+        JsonNode spec = json.valueToTree(current.getSpec());
+        ArrayNode patch = json.createArrayNode();
+        fields.forEach((field, value) -> {
+            if (value != null) {
+                patch.addObject().put("op", "add").put("path", "/spec/" + field).set("value", json.valueToTree(value));
+            } else if (spec.has(field) && !spec.get(field).isNull()) {
+                patch.addObject().put("op", "remove").put("path", "/spec/" + field);
+            }
+        });
+        return client.resources(Table.class).inNamespace(namespace).withName(current.getMetadata().getName())
+                .patch(PatchContext.of(PatchType.JSON), patch.toString());
     }
 
     /**

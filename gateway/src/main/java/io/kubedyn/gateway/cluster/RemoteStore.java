@@ -1,5 +1,6 @@
 package io.kubedyn.gateway.cluster;
 
+import com.google.protobuf.ByteString;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
@@ -16,6 +17,7 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.storage.IndexStatus;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.RangeNotOwnedException;
 import io.kubedyn.storage.ReturnItems;
@@ -118,8 +120,8 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
     }
 
     @Override
-    public Page query(TableDefinition table, AttributeValue partitionKey, SortKeyCondition condition, boolean forward,
-                      int limit, long maxBytes, PrimaryKey exclusiveStart) {
+    public Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
+                      boolean forward, int limit, long maxBytes, byte[] exclusiveStart) {
         QueryRequest.Builder request = QueryRequest.newBuilder()
                 .setTable(StorageWire.table(table))
                 .setPartitionKey(StorageWire.value(partitionKey))
@@ -129,25 +131,37 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
         if (condition != null) {
             request.setCondition(StorageWire.condition(condition));
         }
+        if (index != null) {
+            request.setIndex(index);
+        }
         if (exclusiveStart != null) {
-            request.setExclusiveStart(StorageWire.key(exclusiveStart));
+            request.setExclusiveStartKey(ByteString.copyFrom(exclusiveStart));
         }
         PageReply reply = call(stub -> stub.query(request.build()));
         return StorageWire.page(reply);
     }
 
     @Override
-    public Page scan(TableDefinition table, HashRange range, int limit, long maxBytes, PrimaryKey exclusiveStart) {
+    public Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes,
+                     byte[] exclusiveStart) {
         ScanRequest.Builder request = ScanRequest.newBuilder()
                 .setTable(StorageWire.table(table))
                 .setRange(StorageWire.range(range))
                 .setLimit(limit)
                 .setMaxBytes(maxBytes);
+        if (index != null) {
+            request.setIndex(index);
+        }
         if (exclusiveStart != null) {
-            request.setExclusiveStart(StorageWire.key(exclusiveStart));
+            request.setExclusiveStartKey(ByteString.copyFrom(exclusiveStart));
         }
         PageReply reply = call(stub -> stub.scan(request.build()));
         return StorageWire.page(reply);
+    }
+
+    @Override
+    public IndexStatus indexStatus(TableDefinition table) {
+        return StorageWire.indexStatus(call(stub -> stub.describeTable(StorageWire.table(table))));
     }
 
     @Override

@@ -14,6 +14,8 @@ import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.ScalarType;
+import io.kubedyn.core.SecondaryIndex;
+import io.kubedyn.core.IndexProjection;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableDefinitions;
@@ -366,6 +368,34 @@ class KubernetesTablesTest {
                 done.set(true);
                 operator.join();
             }
+        }
+    }
+
+    @Test
+    void updateTableWritesAGlobalIndexAndItsAttributeIntoTheSpecAndRemovesThemAgain() throws Exception {
+        KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1);
+        try (PlaneOperations backend = kubernetes(tables)) {
+            backend.createTable(music("Ledger"));
+            String resourceName = TableNames.resourceName("Ledger");
+            TableDefinition current = tables.cached("Ledger").map(TableDefinitions::of).orElseThrow();
+            Map<String, ScalarType> attributes = new LinkedHashMap<>(current.attributeDefinitions());
+            attributes.put("Genre", ScalarType.S);
+            SecondaryIndex byGenre = SecondaryIndex.global("ByGenre",
+                    KeySchema.of(new KeyAttribute("Genre", ScalarType.S), null), IndexProjection.KEYS_ONLY);
+            tables.updateTable(current.withIndexes(List.of(byGenre), attributes));
+            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName(resourceName).get();
+            assertThat(resource.getSpec().getAttributeDefinitions())
+                    .extracting(a -> a.getAttributeName() + ":" + a.getAttributeType())
+                    .containsExactly("Artist:S", "SongTitle:S", "Genre:S");
+            assertThat(resource.getSpec().getGlobalSecondaryIndexes()).singleElement()
+                    .satisfies(index -> assertThat(index.getIndexName()).isEqualTo("ByGenre"));
+            assertThat(TableDefinitions.of(resource).indexes()).containsExactly(byGenre);
+
+            tables.updateTable(TableDefinitions.of(resource).withIndexes(List.of(), attributes));
+            resource = client.resources(Table.class).inNamespace("kubedyn").withName(resourceName).get();
+            assertThat(resource.getSpec().getGlobalSecondaryIndexes()).isNull();
+            assertThat(resource.getSpec().getAttributeDefinitions())
+                    .extracting(a -> a.getAttributeName()).containsExactly("Artist", "SongTitle");
         }
     }
 

@@ -12,6 +12,10 @@ import io.kubedyn.storage.RangeNotOwnedException;
 import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.TableKey;
 import io.kubedyn.storage.TableWrite;
+import io.kubedyn.storage.IndexStatus;
+import io.kubedyn.storage.IndexWrite;
+import io.kubedyn.storage.grpc.ApplyIndexWritesReply;
+import io.kubedyn.storage.grpc.ApplyIndexWritesRequest;
 import io.kubedyn.storage.grpc.BatchGetReply;
 import io.kubedyn.storage.grpc.BatchGetRequest;
 import io.kubedyn.storage.grpc.BatchWriteReply;
@@ -92,6 +96,23 @@ public class StorageService extends StorageGrpc.StorageImplBase {
         });
     }
 
+    /**
+     * Global secondary index entries another shard's change log feeds here: each must be in this
+     * pod's ranges (the sender routes by the same shard map), else the whole call is refused.
+     */
+    @Override
+    public void applyIndexWrites(ApplyIndexWritesRequest request, StreamObserver<ApplyIndexWritesReply> reply) {
+        call("apply_index_writes", reply, store -> {
+            TableDefinition table = resolveIncarnation(store, request.getTable());
+            List<IndexWrite> writes = StorageWire.indexWrites(request);
+            for (IndexWrite write : writes) {
+                checkOwned(table, write.hash());
+            }
+            store.applyIndexWrites(table, writes);
+            return ApplyIndexWritesReply.getDefaultInstance();
+        });
+    }
+
     @Override
     public void readChanges(ReadChangesRequest request, StreamObserver<ReadChangesReply> reply) {
         call("read_changes", reply, store -> {
@@ -113,9 +134,12 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     }
 
     private static TableReply describe(PartitionStore store, TableDefinition table) {
+        IndexStatus indexes = store.indexStatus(table);
         return TableReply.newBuilder()
                 .setDefinition(StorageWire.definition(table))
                 .setEstimatedItemCount(store.estimatedItemCount(table))
+                .putAllIndexItemCounts(indexes.itemCounts())
+                .addAllBackfillingIndexes(indexes.backfilling())
                 .build();
     }
 
@@ -200,10 +224,10 @@ public class StorageService extends StorageGrpc.StorageImplBase {
             TableDefinition table = resolveIncarnation(store, request.getTable());
             AttributeValue partitionKey = StorageWire.value(request.getPartitionKey());
             checkOwned(table, PrimaryKey.of(partitionKey, null).hash());
-            Page page = store.query(table, partitionKey,
+            Page page = store.query(table, request.hasIndex() ? request.getIndex() : null, partitionKey,
                     request.hasCondition() ? StorageWire.condition(request.getCondition()) : null,
                     request.getForward(), request.getLimit(), maxBytes(request.getMaxBytes()),
-                    request.hasExclusiveStart() ? StorageWire.key(request.getExclusiveStart()) : null);
+                    request.hasExclusiveStartKey() ? request.getExclusiveStartKey().toByteArray() : null);
             return StorageWire.page(page);
         });
     }
@@ -218,8 +242,9 @@ public class StorageService extends StorageGrpc.StorageImplBase {
                 throw new RangeNotOwnedException("hash range " + range + " of table " + table.name()
                         + " is not owned here (" + ranges + ")");
             }
-            Page page = store.scan(table, range, request.getLimit(), maxBytes(request.getMaxBytes()),
-                    request.hasExclusiveStart() ? StorageWire.key(request.getExclusiveStart()) : null);
+            Page page = store.scan(table, request.hasIndex() ? request.getIndex() : null, range, request.getLimit(),
+                    maxBytes(request.getMaxBytes()),
+                    request.hasExclusiveStartKey() ? request.getExclusiveStartKey().toByteArray() : null);
             return StorageWire.page(page);
         });
     }

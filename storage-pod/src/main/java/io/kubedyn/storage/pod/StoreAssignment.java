@@ -1,8 +1,10 @@
 package io.kubedyn.storage.pod;
 
+import io.kubedyn.core.SecondaryIndex;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.storage.PartitionStore;
 import io.quarkus.logging.Log;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,19 +53,34 @@ record StoreAssignment(OwnedRanges ranges, TableDefinition table) {
                     + describeKeys(held.get()) + " but the Table asks for " + describeKeys(table)
                     + "; the data on this volume was written under the other schema. Restore the Table's "
                     + "keySchema and attributeDefinitions, or delete the table's PersistentVolumeClaims to start empty");
+        } else if (!locals(held.get()).equals(locals(table))) {
+            throw new RefusedException("this store holds table " + table.name() + " with the local secondary indexes "
+                    + indexNames(locals(held.get())) + " but the Table asks for " + indexNames(locals(table))
+                    + "; local secondary indexes are defined when a table is created and never change. Restore "
+                    + "the Table's localSecondaryIndexes, or delete the table's PersistentVolumeClaims to start empty");
         } else if (!held.get().tableId().equals(table.tableId())) {
             store.adoptTable(table);
             Log.infof("table %s: the store's data (id %s) is served as table id %s", table.name(),
                     held.get().tableId(), table.tableId());
         } else if (!held.get().equals(table)) {
             store.updateTable(table);
-            Log.infof("table %s: settings updated (stream %s, deletion protection %s)", table.name(),
-                    table.stream() == null ? "disabled" : table.stream().viewType(), table.deletionProtectionEnabled());
+            Log.infof("table %s: settings updated (stream %s, deletion protection %s, indexes %s)", table.name(),
+                    table.stream() == null ? "disabled" : table.stream().viewType(), table.deletionProtectionEnabled(),
+                    table.indexes().stream().map(SecondaryIndex::name).toList());
         }
     }
 
     private static boolean sameKeys(TableDefinition a, TableDefinition b) {
         return a.keySchema().equals(b.keySchema());
+    }
+
+    private static List<SecondaryIndex> locals(TableDefinition table) {
+        return table.indexes().stream().filter(index -> !index.global()).toList();
+    }
+
+    private static String indexNames(List<SecondaryIndex> indexes) {
+        return indexes.stream().map(index -> index.name() + " " + index.keySchema().sortKey()
+                .map(sk -> sk.name()).orElse("") + " " + index.projection().type()).toList().toString();
     }
 
     private static String describeKeys(TableDefinition table) {

@@ -12,6 +12,8 @@ import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import io.kubedyn.core.ShardMap;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -38,6 +40,9 @@ public class StoreLifecycle {
     private final OwnedRangesConfig owned;
     private final Optional<String> tableDefinition;
     private final Path terminationLog;
+    private final Optional<ShardMap> shardMap;
+    private final Duration peerTimeout;
+    private IndexRouting indexRouting;
     // Requests hold the read lock; closing takes the write lock, so it waits for them.
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile PartitionStore store;
@@ -48,12 +53,16 @@ public class StoreLifecycle {
                    OwnedRangesConfig owned,
                    @ConfigProperty(name = "kubedyn.storage.table-definition") Optional<String> tableDefinition,
                    @ConfigProperty(name = "kubedyn.storage.termination-log", defaultValue = "/dev/termination-log")
-                   Path terminationLog) {
+                   Path terminationLog,
+                   @ConfigProperty(name = "kubedyn.storage.shard-map") Optional<String> shardMap,
+                   @ConfigProperty(name = "kubedyn.storage.peer-timeout", defaultValue = "10s") Duration peerTimeout) {
         this.dataDir = dataDir;
         this.drainMillis = drainMillis;
         this.owned = owned;
         this.tableDefinition = tableDefinition.filter(d -> !d.isBlank());
         this.terminationLog = terminationLog;
+        this.shardMap = shardMap.filter(m -> !m.isBlank()).map(ShardMap::parse);
+        this.peerTimeout = peerTimeout;
     }
 
     void open(@Observes StartupEvent event) {
@@ -68,6 +77,8 @@ public class StoreLifecycle {
             refuse(e.getMessage());
             throw e;
         }
+        indexRouting = new IndexRouting(opened, owned, shardMap, peerTimeout);
+        opened.routeIndexWrites(indexRouting);
         store = opened;
         Log.infof("kubedyn storage pod: RocksDB open in %s, owning %s", dataDir.toAbsolutePath(), owned.defaults());
     }
@@ -99,6 +110,7 @@ public class StoreLifecycle {
         }
         store = null;
         open.close();
+        indexRouting.close();
         Log.info("kubedyn storage pod: RocksDB closed");
     }
 

@@ -1,0 +1,134 @@
+package io.kubedyn.gateway;
+
+import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.IndexProjection;
+import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.SecondaryIndex;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.expression.ProjectionExpression;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a Query or Scan reads: the table itself, or one of its secondary indexes (IndexName).
+ * Owns what differs between the two: the key schema a key condition names, the keys
+ * ExclusiveStartKey and LastEvaluatedKey hold (an index's and the table's), and which
+ * attributes the read can return.
+ */
+record ReadTarget(TableDefinition table, SecondaryIndex index) {
+
+    /** The table, or the index IndexName names (DynamoDB's ValidationException when it has none of that name). */
+    static ReadTarget of(Request request, TableDefinition table) {
+        String name = request.string("IndexName");
+        if (name == null) {
+            return new ReadTarget(table, null);
+        }
+        SecondaryIndex index = table.index(name).orElseThrow(() -> DynamoDbException.validation(
+                "The table does not have the specified index: " + name));
+        if (index.global() && request.bool("ConsistentRead", false)) {
+            throw DynamoDbException.validation("Consistent reads are not supported on global secondary indexes");
+        }
+        return new ReadTarget(table, index);
+    }
+
+    /**
+     * Refuses a read of a global index that is still being backfilled (created by UpdateTable
+     * and not yet holding every item), as DynamoDB does.
+     */
+    ReadTarget requireReadable(ShardRouter router) {
+        if (index != null && index.global() && !router.globalIndexReady(table, index.name())) {
+            throw DynamoDbException.validation("Cannot read from backfilling global secondary index: " + index.name());
+        }
+        return this;
+    }
+
+    /** The index's name, or null for the table. */
+    String indexName() {
+        return index == null ? null : index.name();
+    }
+
+    /** The key schema a key condition and the partition hash go by. */
+    KeySchema keySchema() {
+        return index == null ? table.keySchema() : index.keySchema();
+    }
+
+    /**
+     * ExclusiveStartKey: the key attributes of the table and, for an index, of the index. Null
+     * when absent.
+     */
+    Start exclusiveStart(Request request) {
+        Map<String, AttributeValue> start = request.attributeMap("ExclusiveStartKey");
+        if (start == null) {
+            return null;
+        }
+        if (index == null) {
+            try {
+                PrimaryKey key = table.keySchema().keyOf(start, true);
+                return new Start(key, key.storageKey());
+            } catch (DynamoDbException e) {
+                throw DynamoDbException.validation("The provided starting key is invalid: " + e.getMessage());
+            }
+        }
+        Map<String, AttributeValue> expected = keyAttributes(start);
+        if (expected.containsValue(null) || expected.size() != start.size()) {
+            throw DynamoDbException.validation("The provided starting key is invalid");
+        }
+        try {
+            PrimaryKey tableKey = table.keySchema().keyOf(start, false);
+            if (!index.indexes(start)) {
+                throw DynamoDbException.validation("The provided starting key is invalid");
+            }
+            PrimaryKey indexKey = index.indexKeyOf(start);
+            return new Start(indexKey, SecondaryIndex.entryKey(indexKey, tableKey));
+        } catch (DynamoDbException e) {
+            throw DynamoDbException.validation("The provided starting key is invalid: " + e.getMessage());
+        }
+    }
+
+    /** The key attributes of {@code item} a LastEvaluatedKey holds: the table's, then the index's. */
+    Map<String, AttributeValue> keyAttributes(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> key = new LinkedHashMap<>();
+        put(key, table.keySchema(), item);
+        if (index != null) {
+            put(key, index.keySchema(), item);
+        }
+        return key;
+    }
+
+    private static void put(Map<String, AttributeValue> key, KeySchema schema, Map<String, AttributeValue> item) {
+        key.put(schema.partitionKey().name(), item.get(schema.partitionKey().name()));
+        schema.sortKey().ifPresent(sk -> key.put(sk.name(), item.get(sk.name())));
+    }
+
+    /**
+     * Whether the read must fetch whole items from the table: a local index read asking for
+     * attributes the index does not project (Select ALL_ATTRIBUTES, or a projection naming them)
+     * reads them from the table, as DynamoDB does. A global index cannot: Select ALL_ATTRIBUTES
+     * on one that does not project everything is DynamoDB's ValidationException, and a
+     * projection gets only what the index holds.
+     */
+    boolean fetchesItems(PagedRead.Select select, ProjectionExpression projection) {
+        if (index == null || index.projection().type() == IndexProjection.Type.ALL) {
+            return false;
+        }
+        if (select == PagedRead.Select.ALL_ATTRIBUTES && index.global()) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES "
+                    + "is not supported for global secondary index " + index.name()
+                    + " because its projection type is not ALL");
+        }
+        if (index.global()) {
+            return false;
+        }
+        return select == PagedRead.Select.ALL_ATTRIBUTES || (projection != null
+                && projection.attributeNames().stream().anyMatch(a -> !index.projects(a, table.keySchema())));
+    }
+
+    /** Where a page resumes: the index (or table) key of ExclusiveStartKey, and its storage key. */
+    record Start(PrimaryKey key, byte[] storageKey) {
+        long hash() {
+            return key.hash();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.kubedyn.storage.pod;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.kubedyn.core.HashRange;
+import io.kubedyn.core.ShardMap;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.storage.IndexSink;
+import io.kubedyn.storage.IndexWrite;
+import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.StorageException;
+import io.kubedyn.storage.StorageWire;
+import io.kubedyn.storage.grpc.StorageGrpc;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where this pod's global secondary index entries go: each to the shard owning the entry's hash
+ * (the index key's, not the item's), by the table's shard map ({@code kubedyn.storage.shard-map},
+ * the same map the gateway routes by). Entries in this pod's own ranges are written to its own
+ * store; the others go to their shard's pod over gRPC ({@code ApplyIndexWrites}), one call per
+ * shard. The feed moves past its records only once every call has succeeded, so a shard that is
+ * down delays the index, never loses an entry.
+ */
+final class IndexRouting implements IndexSink, AutoCloseable {
+    private final PartitionStore store;
+    private final OwnedRangesConfig owned;
+    private final Optional<ShardMap> map;
+    private final Duration timeout;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+    IndexRouting(PartitionStore store, OwnedRangesConfig owned, Optional<ShardMap> map, Duration timeout) {
+        this.store = store;
+        this.owned = owned;
+        this.map = map;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void apply(TableDefinition table, List<IndexWrite> writes) {
+        OwnedRanges mine = owned.forTable(table.name());
+        List<IndexWrite> local = new ArrayList<>();
+        Map<String, List<IndexWrite>> remote = new LinkedHashMap<>();
+        for (IndexWrite write : writes) {
+            long hash = write.hash();
+            if (mine.containsHash(hash)) {
+                local.add(write);
+                continue;
+            }
+            ShardMap shards = map.orElseThrow(() -> new StorageException("global secondary index entry of table "
+                    + table.name() + " with hash " + HashRange.formatBound(hash) + " belongs to another shard, and "
+                    + "this pod has no shard map to find it (kubedyn.storage.shard-map)", null));
+            remote.computeIfAbsent(shards.shardFor(hash).address(), a -> new ArrayList<>()).add(write);
+        }
+        if (!local.isEmpty()) {
+            store.applyIndexWrites(table, local);
+        }
+        remote.forEach((address, part) -> send(address, table, part));
+    }
+
+    private void send(String address, TableDefinition table, List<IndexWrite> writes) {
+        ManagedChannel channel = channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
+                .usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build());
+        try {
+            StorageGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .applyIndexWrites(StorageWire.indexWrites(table, writes));
+        } catch (StatusRuntimeException e) {
+            throw new StorageException("cannot send global secondary index entries of table " + table.name()
+                    + " to " + address + ": " + e.getStatus(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+    }
+}

@@ -1,0 +1,29 @@
+package io.kubedyn.storage;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A table's secondary indexes as one store sees them: the estimated entry count of each, and the
+ * global indexes it is still backfilling (its items not yet all fed to the index). Summed over a
+ * table's shards, an index is ACTIVE once no shard is backfilling it.
+ */
+public record IndexStatus(Map<String, Long> itemCounts, Set<String> backfilling) {
+    public static final IndexStatus NONE = new IndexStatus(Map.of(), Set.of());
+
+    public IndexStatus {
+        itemCounts = Map.copyOf(itemCounts);
+        backfilling = Set.copyOf(backfilling);
+    }
+
+    /** This status and {@code other}'s, as of one table over two shards. */
+    public IndexStatus plus(IndexStatus other) {
+        Map<String, Long> counts = new HashMap<>(itemCounts);
+        other.itemCounts.forEach((index, count) -> counts.merge(index, count, Long::sum));
+        Set<String> both = new HashSet<>(backfilling);
+        both.addAll(other.backfilling);
+        return new IndexStatus(counts, both);
+    }
+}
