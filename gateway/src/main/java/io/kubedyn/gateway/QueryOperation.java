@@ -38,7 +38,7 @@ final class QueryOperation implements Operation {
         expressions.verifyAllUsed();
         refuseKeyAttributesInFilter(filter, target.keySchema());
         ReadTarget.Start start = exclusiveStart(request, target, condition);
-        UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection)
+        UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
                 ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false)) : null;
         Page page = plane.router().query(table, target.indexName(), condition.partitionKey(),
                 condition.sortKey().orElse(null), forward, limit == null ? Integer.MAX_VALUE : limit,

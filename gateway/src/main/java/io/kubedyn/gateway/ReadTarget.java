@@ -7,6 +7,7 @@ import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.SecondaryIndex;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ProjectionExpression;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -104,12 +105,13 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
 
     /**
      * Whether the read must fetch whole items from the table: a local index read asking for
-     * attributes the index does not project (Select ALL_ATTRIBUTES, or a projection naming them)
+     * attributes the index does not project (Select ALL_ATTRIBUTES, or a projection or filter
+     * naming them)
      * reads them from the table, as DynamoDB does. A global index cannot: Select ALL_ATTRIBUTES
      * on one that does not project everything is DynamoDB's ValidationException, and a
      * projection gets only what the index holds.
      */
-    boolean fetchesItems(PagedRead.Select select, ProjectionExpression projection) {
+    boolean fetchesItems(PagedRead.Select select, ProjectionExpression projection, ConditionExpression filter) {
         if (index == null || index.projection().type() == IndexProjection.Type.ALL) {
             return false;
         }
@@ -121,8 +123,13 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
         if (index.global()) {
             return false;
         }
-        return select == PagedRead.Select.ALL_ATTRIBUTES || (projection != null
-                && projection.attributeNames().stream().anyMatch(a -> !index.projects(a, table.keySchema())));
+        return select == PagedRead.Select.ALL_ATTRIBUTES
+                || (projection != null && !projectsAll(projection.attributeNames()))
+                || (filter != null && !projectsAll(filter.attributeNames()));
+    }
+
+    private boolean projectsAll(java.util.Set<String> attributes) {
+        return attributes.stream().allMatch(a -> index.projects(a, table.keySchema()));
     }
 
     /** Where a page resumes: the index (or table) key of ExclusiveStartKey, and its storage key. */

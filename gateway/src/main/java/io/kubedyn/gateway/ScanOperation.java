@@ -50,7 +50,7 @@ final class ScanOperation implements Operation {
         ProjectionExpression projection = expressions.projection();
         expressions.verifyAllUsed();
         ReadTarget.Start start = exclusiveStart(request, target, seg, total);
-        UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection)
+        UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
                 ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false)) : null;
         Page page = plane.router().scan(table, target.indexName(), seg, total,
                 limit == null ? Integer.MAX_VALUE : limit, start == null ? null : start.storageKey());

@@ -246,8 +246,9 @@ public final class ShardRouter {
         return readyIndexes.contains(readyKey(table, index)) || !indexStatus(table).backfilling().contains(index);
     }
 
+    /** An index by its table's incarnation and its whole definition: one created again is asked about again. */
     private static String readyKey(TableDefinition table, String index) {
-        return table.tableId() + "/" + index;
+        return table.tableId() + "/" + table.index(index).map(SecondaryIndex::toString).orElse(index);
     }
 
     /** How many shards the table's stream has: one per storage shard. */

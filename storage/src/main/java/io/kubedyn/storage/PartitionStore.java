@@ -38,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.rocksdb.BlockBasedTableConfig;
@@ -125,12 +126,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private volatile boolean closed;
     /** Tables whose Time to Live index must be (re)built from their items, by the background thread. */
     private final Set<String> ttlRebuilds = ConcurrentHashMap.newKeySet();
-    /** Where global secondary index changes go; this store itself until {@link #routeIndexWrites}. */
-    private volatile IndexSink indexSink = this::applyIndexWrites;
+    /** Where global secondary index changes go (set by {@link #open}). */
+    private volatile IndexSink indexSink;
     /** The last change-log sequence number each table's global indexes took in, by item column family. */
     private final Map<String, Long> indexFed = new ConcurrentHashMap<>();
     /** Global indexes being backfilled, by {@link #backfillKey}: where each stands. */
     private final Map<String, Backfill> backfills = new ConcurrentHashMap<>();
+    /** Backfills recorded but not started yet (waiting for the writes in flight): already backfilling. */
+    private final Set<String> pendingBackfills = ConcurrentHashMap.newKeySet();
     private final Object feedSignal = new Object();
     /** Held by the one feed step running: writers never wait for it (they only signal). */
     private final Object feedLock = new Object();
@@ -282,16 +285,28 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         background.scheduleWithFixedDelay(this::expireInBackground, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS,
                 TimeUnit.MILLISECONDS);
         feed.setDaemon(true);
-        feed.start();
     }
 
+    /** Opens the store, its global index entries written to itself (one store owning every hash). */
     public static PartitionStore open(Path directory) {
+        return open(directory, store -> store::applyIndexWrites);
+    }
+
+    /**
+     * Opens the store, its global index entries sent to {@code sink} (made for the opened store):
+     * the feed starts only once it has its sink, so no entry ever goes to a wrong place.
+     */
+    public static PartitionStore open(Path directory, Function<PartitionStore, IndexSink> sink) {
+        PartitionStore store;
         try {
             Files.createDirectories(directory);
-            return new PartitionStore(directory);
+            store = new PartitionStore(directory);
         } catch (Exception e) {
             throw new StorageException("cannot open RocksDB at " + directory, e);
         }
+        store.indexSink = sink.apply(store);
+        store.feed.start();
+        return store;
     }
 
     /**
@@ -318,11 +333,18 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 Map<String, ColumnFamilyHandle> indexes = new HashMap<>();
                 for (SecondaryIndex index : table.indexes()) {
                     String indexFamily = indexFamilyName(familyName, index.name());
-                    indexes.put(index.name(), handles.stream()
-                            .filter(h -> familyName(h).equals(indexFamily))
-                            .findFirst()
-                            .orElseThrow(() -> new StorageException("catalog names index " + index.name() + " of table "
-                                    + table.name() + " but its column family is missing", null)));
+                    Optional<ColumnFamilyHandle> handle = handles.stream()
+                            .filter(h -> familyName(h).equals(indexFamily)).findFirst();
+                    if (handle.isEmpty()) {
+                        // Dropped to be created again with another shape, cut short by a crash: create
+                        // it now, and backfill it (the global ones) from the table's items.
+                        handle = Optional.of(createFamily(indexFamily));
+                        if (index.global()) {
+                            db.put(catalogFamily, syncWrite, metadataKey(backfillKey(familyName, index.name())),
+                                    new Backfill(new byte[0], Backfill.NOT_DONE).encode());
+                        }
+                    }
+                    indexes.put(index.name(), handle.get());
                 }
                 tables.put(table.name(), new OpenTable(table, family,
                         logFamily == null ? null : TableChangeLog.open(db, logFamily,
@@ -429,12 +451,19 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 if (current == null) {
                     throw DynamoDbException.tableNotFound(table.name());
                 }
+                if (!locals(current.definition()).equals(locals(table))) {
+                    throw new IllegalArgumentException("the local secondary indexes of table " + table.name()
+                            + " cannot change");
+                }
                 try (WriteBatch batch = new WriteBatch()) {
-                    OpenTable updated = withSettings(current, table);
+                    List<String> added = new ArrayList<>();
+                    OpenTable updated = withIndexes(withSettings(current, table), current, table, added);
                     batch.put(catalogFamily, metadataKey(FAMILY_PREFIX + table.name()), current.family().getName());
                     batch.put(catalogFamily, catalogKey(table.name()), catalogCodec.encode(table));
                     db.write(syncWrite, batch);
                     tables.put(table.name(), updated);
+                    dropRemovedIndexes(current, updated);
+                    startBackfills(current, updated, added);
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot adopt table " + table.name(), e);
                 }
@@ -505,17 +534,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 try {
                     List<String> added = new ArrayList<>();
-                    OpenTable updated = withIndexes(withSettings(current, table), table, added);
+                    OpenTable updated = withIndexes(withSettings(current, table), current, table, added);
                     db.put(catalogFamily, syncWrite, catalogKey(table.name()), catalogCodec.encode(table));
                     tables.put(table.name(), updated);
-                    dropRemovedIndexes(current, table);
-                    if (!added.isEmpty()) {
-                        // A write that took the settings before now may still be inserting an item the
-                        // backfill would never see, unrecorded: start only once every such write is done.
-                        awaitWritesInFlight();
-                        added.forEach(key -> backfills.put(key, new Backfill(new byte[0], Backfill.NOT_DONE)));
-                        wake();
-                    }
+                    dropRemovedIndexes(current, updated);
+                    startBackfills(current, updated, added);
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot update table " + table.name(), e);
                 }
@@ -534,21 +557,59 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * the catalog names the index, so a crash never leaves an index without its backfill; the
      * caller starts it, adding each of {@code added}'s keys to the backfills under way).
      */
-    private OpenTable withIndexes(OpenTable current, TableDefinition table, List<String> added)
+    private OpenTable withIndexes(OpenTable current, OpenTable before, TableDefinition table, List<String> added)
             throws RocksDBException {
         String family = familyName(current.family());
         Map<String, ColumnFamilyHandle> indexes = new HashMap<>();
         for (SecondaryIndex index : table.indexes()) {
             ColumnFamilyHandle handle = current.indexes().get(index.name());
+            Optional<SecondaryIndex> had = before.definition().index(index.name());
+            if (handle != null && had.isPresent() && !sameEntries(had.get(), index)) {
+                // Deleted and created again with another key or projection: its old entries go.
+                db.dropColumnFamily(handle);
+                handle = null;
+            }
             if (handle == null) {
                 handle = createFamily(indexFamilyName(family, index.name()));
                 Backfill start = new Backfill(new byte[0], Backfill.NOT_DONE);
                 db.put(catalogFamily, syncWrite, metadataKey(backfillKey(family, index.name())), start.encode());
                 added.add(backfillKey(family, index.name()));
+                // Backfilling from now on for whoever asks, though the walk starts only later.
+                pendingBackfills.add(backfillKey(family, index.name()));
             }
             indexes.put(index.name(), handle);
         }
         return new OpenTable(current.definition(), current.family(), current.log(), current.ttl(), Map.copyOf(indexes));
+    }
+
+    /** Whether two definitions of an index have the same entries (capacities aside). */
+    private static boolean sameEntries(SecondaryIndex a, SecondaryIndex b) {
+        return a.global() == b.global() && a.keySchema().equals(b.keySchema()) && a.projection().equals(b.projection());
+    }
+
+    /**
+     * Starts the backfills of the indexes {@code added} to the table: once every write that took
+     * the settings before now is done (such a write may still be inserting an item the walk would
+     * never see, unrecorded). When the table had no global index before, the change records
+     * written until now may lack the images an index needs (a stream keeping fewer, or a log
+     * left from indexes dropped since): the feed skips them, the walk covering every item.
+     */
+    private void startBackfills(OpenTable before, OpenTable updated, List<String> added) throws RocksDBException {
+        if (added.isEmpty()) {
+            return;
+        }
+        awaitWritesInFlight();
+        String family = familyName(updated.family());
+        if (!before.definition().hasGlobalIndexes() && updated.log() != null) {
+            long latest = Math.max(updated.log().latest(), indexFedThrough(family));
+            db.put(catalogFamily, syncWrite, indexFedKey(family), ChangeRecordCodec.key(latest));
+            indexFed.put(family, latest);
+        }
+        for (String key : added) {
+            backfills.put(key, new Backfill(new byte[0], Backfill.NOT_DONE));
+            pendingBackfills.remove(key);
+        }
+        wake();
     }
 
     /**
@@ -562,11 +623,15 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
     }
 
-    /** Drops the families (and so the entries) of the indexes {@code current} has and {@code table} not. */
-    private void dropRemovedIndexes(OpenTable current, TableDefinition table) throws RocksDBException {
+    /**
+     * Drops the families (and so the entries) of the indexes {@code current} has and
+     * {@code updated} no longer has, or has under another family (re-created with another shape,
+     * whose old family {@link #withIndexes} already dropped).
+     */
+    private void dropRemovedIndexes(OpenTable current, OpenTable updated) throws RocksDBException {
         String family = familyName(current.family());
         for (Map.Entry<String, ColumnFamilyHandle> index : current.indexes().entrySet()) {
-            if (table.index(index.getKey()).isEmpty()) {
+            if (!updated.indexes().containsKey(index.getKey())) {
                 String backfill = backfillKey(family, index.getKey());
                 db.delete(catalogFamily, syncWrite, metadataKey(backfill));
                 backfills.remove(backfill);
@@ -660,8 +725,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     public long trimChanges(long nowMillis) {
         return open(() -> {
             long trimmed = 0;
-            for (OpenTable table : tables.values()) {
-                if (table.log() == null) {
+            for (String name : List.copyOf(tables.keySet())) {
+                // Under the DDL lock: an UpdateTable adding a global index in between must not let
+                // this trim records the new index's feed still needs.
+                synchronized (ddlLock) {
+                OpenTable table = tables.get(name);
+                if (table == null || table.log() == null) {
                     continue;
                 }
                 long retention = table.definition().stream() == null ? TableStream.DEFAULT_RETENTION_SECONDS
@@ -673,6 +742,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                             catalogFamily, logTrimmedKey(familyName(table.family())));
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot trim the change log of " + table.definition().name(), e);
+                }
                 }
             }
             return trimmed;
@@ -786,15 +856,6 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     // ---- global secondary indexes --------------------------------------------------------------
 
     /**
-     * Sends this store's global secondary index changes to {@code sink} from now on (a storage
-     * pod routes them to the shards owning each entry's hash); the default is this store itself.
-     */
-    public void routeIndexWrites(IndexSink sink) {
-        indexSink = sink;
-        wake();
-    }
-
-    /**
      * Applies global secondary index changes fed from a base shard's change log, in one
      * WriteBatch with one sync. Entries are written only by their base item's shard feed, in
      * change-log order, so no item lock is needed; applying a write again changes nothing.
@@ -853,7 +914,16 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             }
             List<IndexWrite> writes = GlobalIndexChanges.of(table.definition(), page.records());
             if (!writes.isEmpty()) {
-                indexSink.apply(table.definition(), writes);
+                try {
+                    indexSink.apply(table.definition(), writes);
+                } catch (StoreClosedException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // This table's entries wait and are sent again; the other tables' feeds go on.
+                    LOG.log(System.Logger.Level.WARNING, "feeding the global secondary indexes of "
+                            + table.definition().name() + " failed; retrying", e);
+                    continue;
+                }
             }
             long last = page.records().get(page.records().size() - 1).sequence();
             try {
@@ -982,7 +1052,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot read an index's entry count", e);
                 }
-                if (backfills.containsKey(backfillKey(family, index.getKey()))) {
+                String backfill = backfillKey(family, index.getKey());
+                if (backfills.containsKey(backfill) || pendingBackfills.contains(backfill)) {
                     backfilling.add(index.getKey());
                 }
             }

@@ -42,7 +42,10 @@ final class TableChangeLog {
                 last = ChangeRecordCodec.sequenceOf(it.key());
             }
         }
-        return new TableChangeLog(family, Math.max(last + 1, System.currentTimeMillis() * 1000), trimmedThrough);
+        // Above what was ever trimmed too: a log emptied by trimming must not hand out numbers a
+        // reader (or the index feed's checkpoint) has already passed, whatever the clock says.
+        long next = Math.max(Math.max(last, trimmedThrough) + 1, System.currentTimeMillis() * 1000);
+        return new TableChangeLog(family, next, trimmedThrough);
     }
 
     ColumnFamilyHandle family() {

@@ -12,7 +12,9 @@ import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.SecondaryIndex;
+import io.kubedyn.core.StreamViewType;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.TableStream;
 import io.kubedyn.core.write.ItemChange;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +42,11 @@ class SecondaryIndexStoreTest {
     private static final SecondaryIndex BY_GENRE = SecondaryIndex.global("ByGenre",
             KeySchema.of(new KeyAttribute("Genre", ScalarType.S), new KeyAttribute("Year", ScalarType.N)),
             IndexProjection.include(List.of("Plays")));
+
+    /** A sink whose shard is down: the feed cannot deliver anything. */
+    private static final java.util.function.Function<PartitionStore, IndexSink> DOWN = store -> (table, writes) -> {
+        throw new StorageException("the owning shard is down", null);
+    };
 
     private static TableDefinition music() {
         Map<String, ScalarType> attributes = new LinkedHashMap<>();
@@ -160,11 +167,8 @@ class SecondaryIndexStoreTest {
 
     @Test
     void aFeedCutShortResumesFromItsCheckpointAfterARestartAndLosesNothing() {
-        try (PartitionStore store = PartitionStore.open(dir)) {
+        try (PartitionStore store = PartitionStore.open(dir, DOWN)) {
             store.createTable(music());
-            store.routeIndexWrites((table, writes) -> {
-                throw new StorageException("the owning shard is down", null);
-            });
             for (int i = 0; i < 50; i++) {
                 put(store, song("a" + i, "t", 2000, "g" + (i % 3), i));
             }
@@ -241,14 +245,11 @@ class SecondaryIndexStoreTest {
 
     @Test
     void aBackfillCutShortByARestartGoesOnFromWhereItStood() {
-        try (PartitionStore store = PartitionStore.open(dir)) {
+        try (PartitionStore store = PartitionStore.open(dir, DOWN)) {
             store.createTable(music().withIndexes(List.of(BY_YEAR), music().attributeDefinitions()));
             for (int i = 0; i < 700; i++) {
                 put(store, song("a" + i, "t", 2000, "g" + (i % 9), i));
             }
-            store.routeIndexWrites((table, writes) -> {
-                throw new StorageException("the owning shard is down", null);
-            });
             store.updateTable(store.describeTable("Music").orElseThrow()
                     .withIndexes(List.of(BY_YEAR, BY_GENRE), music().attributeDefinitions()));
             store.backfillIndexes();
@@ -265,6 +266,56 @@ class SecondaryIndexStoreTest {
             }
             assertThat(store.indexStatus(store.describeTable("Music").orElseThrow()).backfilling()).isEmpty();
             assertThat(new HashSet<>(scanAll(store, "ByGenre"))).isEqualTo(expected(store, BY_GENRE)).hasSize(700);
+        }
+    }
+
+    @Test
+    void theFirstGlobalIndexOfAStreamedTableIgnoresRecordsWithoutTheImagesItNeeds() throws Exception {
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            // A NEW_IMAGE stream: its records hold no old image, so they cannot delete an entry.
+            store.createTable(music().withIndexes(List.of(BY_YEAR), music().attributeDefinitions())
+                    .withStream(TableStream.enabledAt(StreamViewType.NEW_IMAGE, System.currentTimeMillis())));
+            put(store, song("gone", "t", 2000, "g1", 1));
+            delete(store, song("gone", "t", null, null, 0));
+            put(store, song("kept", "t", 2000, "g1", 1));
+            put(store, song("kept", "t", 2000, "g2", 2));
+            store.updateTable(store.describeTable("Music").orElseThrow()
+                    .withIndexes(List.of(BY_YEAR, BY_GENRE), music().attributeDefinitions()));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!store.indexStatus(store.describeTable("Music").orElseThrow()).backfilling().isEmpty()
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(new HashSet<>(scanAll(store, "ByGenre"))).isEqualTo(expected(store, BY_GENRE)).hasSize(1);
+        }
+    }
+
+    @Test
+    void anIndexCreatedAgainWithAnotherKeyLosesItsOldEntries() throws Exception {
+        SecondaryIndex byGenreAndTitle = SecondaryIndex.global("ByGenre",
+                KeySchema.of(new KeyAttribute("Genre", ScalarType.S), new KeyAttribute("SongTitle", ScalarType.S)),
+                IndexProjection.KEYS_ONLY);
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            store.createTable(music());
+            for (int i = 0; i < 20; i++) {
+                put(store, song("a" + i, "t" + i, 2000, "g" + (i % 3), i));
+            }
+            while (store.feedIndexes() > 0) {
+                // every entry in
+            }
+            // As a pod sees a Delete and a Create of ByGenre that it missed in between.
+            store.updateTable(store.describeTable("Music").orElseThrow()
+                    .withIndexes(List.of(BY_YEAR, byGenreAndTitle), music().attributeDefinitions()));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!store.indexStatus(store.describeTable("Music").orElseThrow()).backfilling().isEmpty()
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(new HashSet<>(scanAll(store, "ByGenre"))).isEqualTo(expected(store, byGenreAndTitle))
+                    .allSatisfy(entry -> assertThat(entry).containsOnlyKeys("Artist", "SongTitle", "Genre"));
+        }
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            assertThat(new HashSet<>(scanAll(store, "ByGenre"))).isEqualTo(expected(store, byGenreAndTitle));
         }
     }
 }

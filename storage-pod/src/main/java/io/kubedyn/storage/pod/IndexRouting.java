@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  * down delays the index, never loses an entry.
  */
 final class IndexRouting implements IndexSink, AutoCloseable {
+    /** Most bytes of entries per call: well under gRPC's default 4 MiB message limit. */
+    private static final long CALL_BYTES = 2L * 1024 * 1024;
     private final PartitionStore store;
     private final OwnedRangesConfig owned;
     private final Optional<ShardMap> map;
@@ -62,7 +64,22 @@ final class IndexRouting implements IndexSink, AutoCloseable {
         if (!local.isEmpty()) {
             store.applyIndexWrites(table, local);
         }
-        remote.forEach((address, part) -> send(address, table, part));
+        remote.forEach((address, part) -> {
+            // In order, in calls of at most about CALL_BYTES: gRPC refuses messages over 4 MiB.
+            List<IndexWrite> call = new ArrayList<>();
+            long bytes = 0;
+            for (IndexWrite write : part) {
+                long size = write.entryKey().length + (write.value() == null ? 0 : write.value().length) + 16;
+                if (!call.isEmpty() && bytes + size > CALL_BYTES) {
+                    send(address, table, call);
+                    call = new ArrayList<>();
+                    bytes = 0;
+                }
+                call.add(write);
+                bytes += size;
+            }
+            send(address, table, call);
+        });
     }
 
     private void send(String address, TableDefinition table, List<IndexWrite> writes) {

@@ -66,7 +66,10 @@ public class StoreLifecycle {
     }
 
     void open(@Observes StartupEvent event) {
-        PartitionStore opened = PartitionStore.open(dataDir);
+        PartitionStore opened = PartitionStore.open(dataDir, store -> {
+            indexRouting = new IndexRouting(store, owned, shardMap, peerTimeout);
+            return indexRouting;
+        });
         try {
             TableDefinition table = tableDefinition
                     .map(json -> new TableDefinitionCodec().decode(json.getBytes(StandardCharsets.UTF_8)))
@@ -77,8 +80,6 @@ public class StoreLifecycle {
             refuse(e.getMessage());
             throw e;
         }
-        indexRouting = new IndexRouting(opened, owned, shardMap, peerTimeout);
-        opened.routeIndexWrites(indexRouting);
         store = opened;
         Log.infof("kubedyn storage pod: RocksDB open in %s, owning %s", dataDir.toAbsolutePath(), owned.defaults());
     }
