@@ -33,22 +33,8 @@ public final class TableDefinitions {
   /** The table a (valid) resource declares. */
   public static TableDefinition of(Table resource) {
     TableSpec spec = resource.getSpec();
-    Map<String, ScalarType> types = new LinkedHashMap<>();
-    for (AttributeDefinition attribute : spec.getAttributeDefinitions()) {
-      types.put(attribute.getAttributeName(), ScalarType.valueOf(attribute.getAttributeType()));
-    }
-    KeyAttribute hash = null;
-    KeyAttribute range = null;
-    for (KeySchemaElement key : spec.getKeySchema()) {
-      KeyAttribute attribute = new KeyAttribute(key.getAttributeName(),
-          types.get(key.getAttributeName()));
-      if ("HASH".equals(key.getKeyType())) {
-        hash = attribute;
-      } else {
-        range = attribute;
-      }
-    }
-    KeySchema keySchema = KeySchema.of(hash, range);
+    Map<String, ScalarType> types = typesOf(spec);
+    KeySchema keySchema = keySchemaOf(spec, types);
     List<io.kubedyn.core.SecondaryIndex> indexes = indexesOf(spec, keySchema, types);
     // The key attributes of the table and of the indexes it serves, in the spec's order.
     Map<String, ScalarType> keyTypes = new LinkedHashMap<>();
@@ -77,10 +63,26 @@ public final class TableDefinitions {
    * when they keep every rule; the table's own key schema must be valid.
    */
   public static Optional<String> indexViolation(TableSpec spec) {
+    Map<String, ScalarType> types = typesOf(spec);
+    try {
+      indexesOf(spec, keySchemaOf(spec, types), types);
+      return Optional.empty();
+    } catch (DynamoDbException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /** The attribute definitions of a (valid) spec, in its order. */
+  private static Map<String, ScalarType> typesOf(TableSpec spec) {
     Map<String, ScalarType> types = new LinkedHashMap<>();
     for (AttributeDefinition attribute : spec.getAttributeDefinitions()) {
       types.put(attribute.getAttributeName(), ScalarType.valueOf(attribute.getAttributeType()));
     }
+    return types;
+  }
+
+  /** The table's key schema of a (valid) spec. */
+  private static KeySchema keySchemaOf(TableSpec spec, Map<String, ScalarType> types) {
     KeyAttribute hash = null;
     KeyAttribute range = null;
     for (KeySchemaElement key : spec.getKeySchema()) {
@@ -91,12 +93,7 @@ public final class TableDefinitions {
         range = attribute;
       }
     }
-    try {
-      indexesOf(spec, KeySchema.of(hash, range), types);
-      return Optional.empty();
-    } catch (DynamoDbException e) {
-      return Optional.of(e.getMessage());
-    }
+    return KeySchema.of(hash, range);
   }
 
   /** {@code spec.billingMode}, PAY_PER_REQUEST when unset. */

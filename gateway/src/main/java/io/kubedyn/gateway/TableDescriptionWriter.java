@@ -2,6 +2,7 @@ package io.kubedyn.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.kubedyn.core.KeyAttribute;
+import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.ResourceArns;
 import io.kubedyn.core.SecondaryIndex;
 import io.kubedyn.core.TableDefinition;
@@ -73,12 +74,7 @@ final class TableDescriptionWriter {
         for (SecondaryIndex index : indexes) {
             out.writeStartObject();
             out.writeStringField("IndexName", index.name());
-            out.writeArrayFieldStart("KeySchema");
-            keyElement(out, index.keySchema().partitionKey(), "HASH");
-            if (index.keySchema().sortKey().isPresent()) {
-                keyElement(out, index.keySchema().sortKey().get(), "RANGE");
-            }
-            out.writeEndArray();
+            keySchema(out, index.keySchema());
             out.writeObjectFieldStart("Projection");
             out.writeStringField("ProjectionType", index.projection().type().name());
             if (!index.projection().nonKeyAttributes().isEmpty()) {
@@ -111,10 +107,14 @@ final class TableDescriptionWriter {
 
     /** The table's KeySchema member (TableDescription and StreamDescription both have one). */
     static void keySchema(JsonGenerator out, TableDefinition table) throws IOException {
+        keySchema(out, table.keySchema());
+    }
+
+    private static void keySchema(JsonGenerator out, KeySchema schema) throws IOException {
         out.writeArrayFieldStart("KeySchema");
-        keyElement(out, table.keySchema().partitionKey(), "HASH");
-        if (table.keySchema().sortKey().isPresent()) {
-            keyElement(out, table.keySchema().sortKey().get(), "RANGE");
+        keyElement(out, schema.partitionKey(), "HASH");
+        if (schema.sortKey().isPresent()) {
+            keyElement(out, schema.sortKey().get(), "RANGE");
         }
         out.writeEndArray();
     }
