@@ -10,6 +10,14 @@ public record KeySchema(KeyAttribute partitionKey, Optional<KeyAttribute> sortKe
         return new KeySchema(partitionKey, Optional.ofNullable(sortKeyOrNull));
     }
 
+    /** The key attributes of {@code item}: the partition key's, then the sort key's. */
+    public Map<String, AttributeValue> attributesOf(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> key = new java.util.LinkedHashMap<>();
+        key.put(partitionKey.name(), item.get(partitionKey.name()));
+        sortKey.ifPresent(sk -> key.put(sk.name(), item.get(sk.name())));
+        return key;
+    }
+
     public boolean isKeyAttribute(String name) {
         return partitionKey.name().equals(name) || sortKey.map(k -> k.name().equals(name)).orElse(false);
     }

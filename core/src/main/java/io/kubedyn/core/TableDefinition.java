@@ -94,6 +94,11 @@ public record TableDefinition(
         return indexes.stream().filter(i -> i.name().equals(name)).findFirst();
     }
 
+    /** The table's local secondary indexes: defined at creation, never changed. */
+    public List<SecondaryIndex> localIndexes() {
+        return indexes.stream().filter(index -> !index.global()).toList();
+    }
+
     /** Whether the table has a global secondary index, fed from its change log. */
     public boolean hasGlobalIndexes() {
         return indexes.stream().anyMatch(SecondaryIndex::global);

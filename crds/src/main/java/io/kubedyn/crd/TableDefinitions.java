@@ -36,18 +36,10 @@ public final class TableDefinitions {
     Map<String, ScalarType> types = typesOf(spec);
     KeySchema keySchema = keySchemaOf(spec, types);
     List<io.kubedyn.core.SecondaryIndex> indexes = indexesOf(spec, keySchema, types);
-    // The key attributes of the table and of the indexes it serves, in the spec's order.
-    Map<String, ScalarType> keyTypes = new LinkedHashMap<>();
-    types.forEach((name, type) -> {
-      if (keySchema.isKeyAttribute(name)
-          || indexes.stream().anyMatch(index -> index.keySchema().isKeyAttribute(name))) {
-        keyTypes.put(name, type);
-      }
-    });
     String created = resource.getMetadata().getCreationTimestamp();
     ProvisionedThroughput throughput = spec.getProvisionedThroughput();
     return new TableDefinition(TableNames.of(resource), resource.getMetadata().getUid(),
-        keySchema, keyTypes,
+        keySchema, types,
         billingModeOf(spec),
         throughput == null || throughput.getReadCapacityUnits() == null ? 0
             : throughput.getReadCapacityUnits(),
@@ -55,7 +47,9 @@ public final class TableDefinitions {
             : throughput.getWriteCapacityUnits(),
         created == null ? 0 : Instant.parse(created).toEpochMilli(),
         Boolean.TRUE.equals(spec.getDeletionProtectionEnabled()), streamOf(spec, created),
-        timeToLiveOf(spec), indexes);
+        timeToLiveOf(spec), List.of())
+        // Only the attributes the table's or an index's key names are its definitions.
+        .withIndexes(indexes, types);
   }
 
   /**

@@ -5,14 +5,10 @@ import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.ItemSize;
-import io.kubedyn.core.KeySchema;
-import io.kubedyn.core.PrimaryKey;
-import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -70,26 +66,6 @@ final class PagedRead {
             ConsumedCapacity.ofRead(target.table().name(), bytes, request.bool("ConsistentRead", false)).write(out);
         }
         out.writeEndObject();
-    }
-
-    /** ExclusiveStartKey as a primary key of the table, or null when absent. */
-    static PrimaryKey exclusiveStartKey(Request request, TableDefinition table) {
-        Map<String, AttributeValue> start = request.attributeMap("ExclusiveStartKey");
-        if (start == null) {
-            return null;
-        }
-        try {
-            return table.keySchema().keyOf(start, true);
-        } catch (DynamoDbException e) {
-            throw DynamoDbException.validation("The provided starting key is invalid: " + e.getMessage());
-        }
-    }
-
-    static Map<String, AttributeValue> keyAttributes(KeySchema schema, Map<String, AttributeValue> item) {
-        Map<String, AttributeValue> key = new LinkedHashMap<>();
-        key.put(schema.partitionKey().name(), item.get(schema.partitionKey().name()));
-        schema.sortKey().ifPresent(sk -> key.put(sk.name(), item.get(sk.name())));
-        return key;
     }
 
     /**

@@ -9,7 +9,6 @@ import io.kubedyn.core.SecondaryIndex;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.ProjectionExpression;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -90,17 +89,11 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
 
     /** The key attributes of {@code item} a LastEvaluatedKey holds: the table's, then the index's. */
     Map<String, AttributeValue> keyAttributes(Map<String, AttributeValue> item) {
-        Map<String, AttributeValue> key = new LinkedHashMap<>();
-        put(key, table.keySchema(), item);
+        Map<String, AttributeValue> key = table.keySchema().attributesOf(item);
         if (index != null) {
-            put(key, index.keySchema(), item);
+            key.putAll(index.keySchema().attributesOf(item));
         }
         return key;
-    }
-
-    private static void put(Map<String, AttributeValue> key, KeySchema schema, Map<String, AttributeValue> item) {
-        key.put(schema.partitionKey().name(), item.get(schema.partitionKey().name()));
-        schema.sortKey().ifPresent(sk -> key.put(sk.name(), item.get(sk.name())));
     }
 
     /**

@@ -37,11 +37,7 @@ final class TableDescriptionWriter {
         out.writeStringField("TableStatus", status);
         out.writeFieldName("CreationDateTime");
         out.writeNumber(BigDecimal.valueOf(table.creationDateTimeMillis(), 3));
-        out.writeObjectFieldStart("ProvisionedThroughput");
-        out.writeNumberField("NumberOfDecreasesToday", 0);
-        out.writeNumberField("ReadCapacityUnits", table.readCapacityUnits());
-        out.writeNumberField("WriteCapacityUnits", table.writeCapacityUnits());
-        out.writeEndObject();
+        provisionedThroughput(out, table.readCapacityUnits(), table.writeCapacityUnits());
         out.writeNumberField("TableSizeBytes", 0);
         out.writeNumberField("ItemCount", itemCount);
         out.writeStringField("TableArn", ResourceArns.table(table.name()));
@@ -91,11 +87,7 @@ final class TableDescriptionWriter {
                 if (backfilling) {
                     out.writeBooleanField("Backfilling", true);
                 }
-                out.writeObjectFieldStart("ProvisionedThroughput");
-                out.writeNumberField("NumberOfDecreasesToday", 0);
-                out.writeNumberField("ReadCapacityUnits", index.readCapacityUnits());
-                out.writeNumberField("WriteCapacityUnits", index.writeCapacityUnits());
-                out.writeEndObject();
+                provisionedThroughput(out, index.readCapacityUnits(), index.writeCapacityUnits());
             }
             out.writeNumberField("IndexSizeBytes", 0);
             out.writeNumberField("ItemCount", states.itemCounts().getOrDefault(index.name(), 0L));
@@ -103,6 +95,14 @@ final class TableDescriptionWriter {
             out.writeEndObject();
         }
         out.writeEndArray();
+    }
+
+    private static void provisionedThroughput(JsonGenerator out, long read, long write) throws IOException {
+        out.writeObjectFieldStart("ProvisionedThroughput");
+        out.writeNumberField("NumberOfDecreasesToday", 0);
+        out.writeNumberField("ReadCapacityUnits", read);
+        out.writeNumberField("WriteCapacityUnits", write);
+        out.writeEndObject();
     }
 
     /** The table's KeySchema member (TableDescription and StreamDescription both have one). */

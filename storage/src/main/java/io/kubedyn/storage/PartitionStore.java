@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -451,7 +450,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 if (current == null) {
                     throw DynamoDbException.tableNotFound(table.name());
                 }
-                if (!locals(current.definition()).equals(locals(table))) {
+                if (!current.definition().localIndexes().equals(table.localIndexes())) {
                     throw new IllegalArgumentException("the local secondary indexes of table " + table.name()
                             + " cannot change");
                 }
@@ -528,7 +527,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 if (!current.definition().keySchema().equals(table.keySchema())) {
                     throw new IllegalArgumentException("the key schema of table " + table.name() + " cannot change");
                 }
-                if (!locals(current.definition()).equals(locals(table))) {
+                if (!current.definition().localIndexes().equals(table.localIndexes())) {
                     throw new IllegalArgumentException("the local secondary indexes of table " + table.name()
                             + " cannot change");
                 }
@@ -545,10 +544,6 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 return null;
             }
         });
-    }
-
-    private static List<SecondaryIndex> locals(TableDefinition table) {
-        return table.indexes().stream().filter(index -> !index.global()).toList();
     }
 
     /**
@@ -1004,7 +999,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 last = sequence;
                 batch.put(log.family(), ChangeRecordCodec.key(sequence), ChangeRecordCodec.encode(new ChangeRecord(
                         sequence, ChangeRecord.EventName.MODIFY, System.currentTimeMillis(),
-                        keysOf(table, item),
+                        table.definition().keySchema().attributesOf(item),
                         item, item, false, false)));
             }
             Backfill next = keys.size() < BACKFILL_BATCH
@@ -1029,14 +1024,6 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         } catch (RocksDBException e) {
             throw new StorageException("cannot record a finished backfill", e);
         }
-    }
-
-    private static Map<String, AttributeValue> keysOf(OpenTable table, Map<String, AttributeValue> item) {
-        Map<String, AttributeValue> keys = new LinkedHashMap<>();
-        KeySchema schema = table.definition().keySchema();
-        keys.put(schema.partitionKey().name(), item.get(schema.partitionKey().name()));
-        schema.sortKey().ifPresent(sk -> keys.put(sk.name(), item.get(sk.name())));
-        return keys;
     }
 
     @Override
@@ -1353,11 +1340,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         StreamViewType view = table.definition().hasGlobalIndexes() || stream == null
                 ? StreamViewType.NEW_AND_OLD_IMAGES : stream.viewType();
         Map<String, AttributeValue> item = updated != null ? updated : old;
-        Map<String, AttributeValue> keys = new LinkedHashMap<>();
-        KeySchema schema = table.definition().keySchema();
-        keys.put(schema.partitionKey().name(), item.get(schema.partitionKey().name()));
-        schema.sortKey().ifPresent(sk -> keys.put(sk.name(), item.get(sk.name())));
-        return new ChangeRecord(sequence, event, System.currentTimeMillis(), keys,
+        return new ChangeRecord(sequence, event, System.currentTimeMillis(),
+                table.definition().keySchema().attributesOf(item),
                 view.keepsOldImage() ? old : null, view.keepsNewImage() ? updated : null, byTimeToLive,
                 stream != null);
     }

@@ -53,9 +53,9 @@ record StoreAssignment(OwnedRanges ranges, TableDefinition table) {
                     + describeKeys(held.get()) + " but the Table asks for " + describeKeys(table)
                     + "; the data on this volume was written under the other schema. Restore the Table's "
                     + "keySchema and attributeDefinitions, or delete the table's PersistentVolumeClaims to start empty");
-        } else if (!locals(held.get()).equals(locals(table))) {
+        } else if (!held.get().localIndexes().equals(table.localIndexes())) {
             throw new RefusedException("this store holds table " + table.name() + " with the local secondary indexes "
-                    + indexNames(locals(held.get())) + " but the Table asks for " + indexNames(locals(table))
+                    + indexNames(held.get().localIndexes()) + " but the Table asks for " + indexNames(table.localIndexes())
                     + "; local secondary indexes are defined when a table is created and never change. Restore "
                     + "the Table's localSecondaryIndexes, or delete the table's PersistentVolumeClaims to start empty");
         } else if (!held.get().tableId().equals(table.tableId())) {
@@ -72,10 +72,6 @@ record StoreAssignment(OwnedRanges ranges, TableDefinition table) {
 
     private static boolean sameKeys(TableDefinition a, TableDefinition b) {
         return a.keySchema().equals(b.keySchema());
-    }
-
-    private static List<SecondaryIndex> locals(TableDefinition table) {
-        return table.indexes().stream().filter(index -> !index.global()).toList();
     }
 
     private static String indexNames(List<SecondaryIndex> indexes) {
