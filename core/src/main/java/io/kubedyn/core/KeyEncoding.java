@@ -3,6 +3,7 @@ package io.kubedyn.core;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Order-preserving, self-delimiting byte encodings of key values: for any two values of one
@@ -16,6 +17,10 @@ import java.nio.charset.StandardCharsets;
  * decimal exponent E (value = 0.d1d2... x 10^E, E in [-129, 126]) as the byte E + 129, then one
  * byte d + 1 per significant digit, then 0x00. Negative numbers complement every byte after the
  * sign so larger magnitudes sort first.
+ *
+ * <p>A multi-attribute key's value (an {@code L} of its parts, see {@link KeySchema}) is the
+ * concatenation of its parts' encodings: self-delimiting parts make it self-delimiting too, and
+ * it sorts by its first part, then its second.
  *
  * <p>This is part of the on-disk format: never change it without a migration.
  */
@@ -42,6 +47,10 @@ public final class KeyEncoding {
             out.write(0x01);
         } else if (value instanceof AttributeValue.N n) {
             number(n.value().value(), out);
+        } else if (value instanceof AttributeValue.L parts) {
+            for (AttributeValue part : parts.value()) {
+                encode(part, out);
+            }
         } else {
             throw new IllegalArgumentException("not a key type: " + value.type());
         }
@@ -49,11 +58,18 @@ public final class KeyEncoding {
 
     /**
      * The encoding shared by every S or B value that begins with the given one: the escaped
-     * bytes without the terminator.
+     * bytes without the terminator. For a multi-attribute value, its leading parts whole and its
+     * last part as a prefix.
      */
     public static byte[] encodePrefix(AttributeValue value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(32);
-        if (value instanceof AttributeValue.S s) {
+        if (value instanceof AttributeValue.L parts) {
+            List<AttributeValue> list = parts.value();
+            for (AttributeValue part : list.subList(0, list.size() - 1)) {
+                encode(part, out);
+            }
+            out.writeBytes(encodePrefix(list.get(list.size() - 1)));
+        } else if (value instanceof AttributeValue.S s) {
             escaped(s.value().getBytes(StandardCharsets.UTF_8), out);
         } else if (value instanceof AttributeValue.B b) {
             escaped(b.value().unsafeBytes(), out);
@@ -70,6 +86,12 @@ public final class KeyEncoding {
             return ItemSize.utf8Length(s.value());
         } else if (value instanceof AttributeValue.B b) {
             return b.value().length();
+        } else if (value instanceof AttributeValue.L parts) {
+            int length = 0;
+            for (AttributeValue part : parts.value()) {
+                length += rawLength(part);
+            }
+            return length;
         } else {
             return (int) ItemSize.of(value);
         }

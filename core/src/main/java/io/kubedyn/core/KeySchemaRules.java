@@ -1,8 +1,11 @@
 package io.kubedyn.core;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * DynamoDB's rules for a key schema (a table's, or an index's) against its attribute
@@ -49,6 +52,15 @@ public final class KeySchemaRules {
      * declared type, e.g. "S"), in DynamoDB's order; empty when the schema is valid.
      */
     public static List<Finding> check(List<Element> schema, Map<String, String> attributeTypes) {
+        return check(schema, attributeTypes, 1);
+    }
+
+    /**
+     * The same rules for a key schema of up to {@code maxPerRole} HASH and as many RANGE
+     * attributes ({@link KeySchema#MAX_ATTRIBUTES_PER_ROLE} for a global index's multi-attribute
+     * keys): every HASH element comes before every RANGE element, no attribute twice.
+     */
+    public static List<Finding> check(List<Element> schema, Map<String, String> attributeTypes, int maxPerRole) {
         List<Finding> findings = new ArrayList<>();
         List<Element> hash = new ArrayList<>();
         List<Element> range = new ArrayList<>();
@@ -61,19 +73,27 @@ public final class KeySchemaRules {
                 findings.add(new Finding(Violation.UNKNOWN_KEY_TYPE, List.of(element)));
             }
         }
-        if (hash.size() > 1) {
+        if (hash.size() > maxPerRole) {
             findings.add(new Finding(Violation.TOO_MANY_HASH_KEYS, hash));
         }
-        if (range.size() > 1) {
+        if (range.size() > maxPerRole) {
             findings.add(new Finding(Violation.TOO_MANY_RANGE_KEYS, range));
         }
         if (hash.isEmpty()) {
             findings.add(new Finding(Violation.NO_HASH_KEY, List.of()));
         } else if (!schema.isEmpty() && !HASH.equals(schema.get(0).keyType())) {
             findings.add(new Finding(Violation.HASH_KEY_NOT_FIRST, List.of(schema.get(0))));
+        } else if (!range.isEmpty() && schema.indexOf(hash.get(hash.size() - 1)) > schema.indexOf(range.get(0))) {
+            findings.add(new Finding(Violation.HASH_KEY_NOT_FIRST, List.of(hash.get(hash.size() - 1))));
         }
-        if (hash.size() == 1 && range.size() == 1 && hash.get(0).attributeName().equals(range.get(0).attributeName())) {
-            findings.add(new Finding(Violation.SAME_ATTRIBUTE, List.of(hash.get(0), range.get(0))));
+        Set<String> seen = new HashSet<>();
+        for (Element element : schema) {
+            if ((HASH.equals(element.keyType()) || RANGE.equals(element.keyType()))
+                    && !seen.add(element.attributeName())) {
+                findings.add(new Finding(Violation.SAME_ATTRIBUTE, schema.stream()
+                        .filter(e -> Objects.equals(e.attributeName(), element.attributeName())).toList()));
+                break;
+            }
         }
         List<Element> undefined = new ArrayList<>();
         for (Element element : schema) {

@@ -8,7 +8,8 @@ import java.util.Map;
  * A local or global secondary index of a table: its name, its key schema, what it projects and,
  * for a global index of a provisioned table, its own capacity.
  *
- * <p>An item is in the index when it has every key attribute of the index (sparse indexes). Its
+ * <p>An item is in the index when it has every key attribute of the index (sparse indexes): with
+ * a multi-attribute key, all of them. Its
  * entry's storage key is {@code hash(index pk) | index pk | index sk | table pk | table sk},
  * every part self-delimiting: an index partition is one contiguous key range ordered by the
  * index sort key, the table key making two items with one index key two entries, so a Query of
@@ -28,8 +29,15 @@ public record SecondaryIndex(String name, boolean global, KeySchema keySchema, I
 
     /** Whether {@code item} has every key attribute of this index, and so an entry in it. */
     public boolean indexes(Map<String, AttributeValue> item) {
-        return item != null && hasKey(item, keySchema.partitionKey())
-                && keySchema.sortKey().map(k -> hasKey(item, k)).orElse(true);
+        if (item == null) {
+            return false;
+        }
+        for (KeyAttribute key : keySchema.attributes()) {
+            if (!hasKey(item, key)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean hasKey(Map<String, AttributeValue> item, KeyAttribute key) {
@@ -39,8 +47,7 @@ public record SecondaryIndex(String name, boolean global, KeySchema keySchema, I
 
     /** The index's key of an indexed item: its partition and sort key values in the index. */
     public PrimaryKey indexKeyOf(Map<String, AttributeValue> item) {
-        return PrimaryKey.of(item.get(keySchema.partitionKey().name()),
-                keySchema.sortKey().map(k -> item.get(k.name())).orElse(null));
+        return PrimaryKey.of(keySchema.partitionValueOf(item), keySchema.sortValueOf(item));
     }
 
     /** The storage key of {@code item}'s entry, or null when the item is not in the index. */

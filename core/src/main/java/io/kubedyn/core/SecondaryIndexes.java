@@ -2,6 +2,7 @@ package io.kubedyn.core;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class SecondaryIndexes {
                         + "LocalSecondaryIndex");
             }
             for (Declared declared : locals) {
-                KeySchema schema = keySchema(declared, attributes);
+                KeySchema schema = keySchema(declared, attributes, false);
                 if (schema.sortKey().isEmpty()) {
                     throw invalid("Index KeySchema does not have a range key for index: " + declared.name());
                 }
@@ -70,7 +71,7 @@ public final class SecondaryIndexes {
                 throw invalid("List of GlobalSecondaryIndexes is empty");
             }
             for (Declared declared : globals) {
-                KeySchema schema = keySchema(declared, attributes);
+                KeySchema schema = keySchema(declared, attributes, true);
                 IndexProjection projection = projection(declared);
                 boolean hasThroughput = declared.readCapacityUnits() != null || declared.writeCapacityUnits() != null;
                 long read = 0;
@@ -109,11 +110,9 @@ public final class SecondaryIndexes {
     /** Every attribute definition must be a key attribute of the table or of an index. */
     private static void unused(KeySchema table, Map<String, ScalarType> attributes, List<SecondaryIndex> indexes) {
         Set<String> used = new LinkedHashSet<>();
-        used.add(table.partitionKey().name());
-        table.sortKey().ifPresent(k -> used.add(k.name()));
+        table.attributes().forEach(k -> used.add(k.name()));
         for (SecondaryIndex index : indexes) {
-            used.add(index.keySchema().partitionKey().name());
-            index.keySchema().sortKey().ifPresent(k -> used.add(k.name()));
+            index.keySchema().attributes().forEach(k -> used.add(k.name()));
         }
         if (!used.containsAll(attributes.keySet())) {
             throw invalid("Some AttributeDefinitions are not used. AttributeDefinitions: " + attributes.keySet()
@@ -121,12 +120,24 @@ public final class SecondaryIndexes {
         }
     }
 
-    private static KeySchema keySchema(Declared declared, Map<String, ScalarType> attributes) {
+    /**
+     * The index's key schema. A global index may have a multi-attribute key: up to four HASH
+     * elements, then up to four RANGE elements; a local index has one of each.
+     */
+    private static KeySchema keySchema(Declared declared, Map<String, ScalarType> attributes, boolean global) {
         List<KeySchemaRules.Element> elements = declared.keySchema();
         List<String> names = elements.stream().map(KeySchemaRules.Element::attributeName).toList();
         if (names.stream().anyMatch(n -> !attributes.containsKey(n))) {
             throw invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: " + names
                     + ", AttributeDefinitions: " + attributes.keySet());
+        }
+        long hashCount = elements.stream().filter(e -> KeySchemaRules.HASH.equals(e.keyType())).count();
+        if (global && (hashCount > 1 || elements.size() - hashCount > 1)) {
+            return multiAttributeKeySchema(declared, attributes);
+        }
+        if (elements.size() > 2) {
+            throw invalid("Index KeySchema has " + elements.size() + " elements for index: " + declared.name()
+                    + "; a local secondary index has one HASH and one RANGE key");
         }
         if (elements.size() > 1 && names.get(0).equals(names.get(1))) {
             throw DynamoDbException.validation(
@@ -142,6 +153,39 @@ public final class SecondaryIndexes {
         String range = elements.size() > 1 ? names.get(1) : null;
         return KeySchema.of(new KeyAttribute(hash, attributes.get(hash)),
                 range == null ? null : new KeyAttribute(range, attributes.get(range)));
+    }
+
+    private static KeySchema multiAttributeKeySchema(Declared declared, Map<String, ScalarType> attributes) {
+        Map<String, String> types = new LinkedHashMap<>();
+        attributes.forEach((name, type) -> types.put(name, type.name()));
+        List<KeySchemaRules.Finding> findings =
+                KeySchemaRules.check(declared.keySchema(), types, KeySchema.MAX_ATTRIBUTES_PER_ROLE);
+        if (!findings.isEmpty()) {
+            KeySchemaRules.Finding finding = findings.get(0);
+            String index = " for index: " + declared.name();
+            throw switch (finding.violation()) {
+                case TOO_MANY_HASH_KEYS -> invalid("Index KeySchema has " + finding.elements().size()
+                        + " HASH keys" + index + "; a multi-attribute partition key has at most "
+                        + KeySchema.MAX_ATTRIBUTES_PER_ROLE);
+                case TOO_MANY_RANGE_KEYS -> invalid("Index KeySchema has " + finding.elements().size()
+                        + " RANGE keys" + index + "; a multi-attribute sort key has at most "
+                        + KeySchema.MAX_ATTRIBUTES_PER_ROLE);
+                case NO_HASH_KEY, HASH_KEY_NOT_FIRST -> DynamoDbException.validation("Invalid KeySchema: "
+                        + "every HASH KeySchemaElement must come before every RANGE KeySchemaElement" + index);
+                case SAME_ATTRIBUTE -> invalid("Index KeySchema names attribute "
+                        + finding.elements().get(0).attributeName() + " more than once" + index);
+                case UNKNOWN_KEY_TYPE -> invalid("Invalid KeyType " + finding.elements().get(0).keyType() + index);
+                // Undefined attributes were refused before; attribute types are S, N or B.
+                case UNDEFINED_ATTRIBUTE, NOT_A_KEY_TYPE -> new IllegalStateException(finding.toString());
+            };
+        }
+        List<KeyAttribute> hash = new ArrayList<>();
+        List<KeyAttribute> range = new ArrayList<>();
+        for (KeySchemaRules.Element element : declared.keySchema()) {
+            KeyAttribute key = new KeyAttribute(element.attributeName(), attributes.get(element.attributeName()));
+            (KeySchemaRules.HASH.equals(element.keyType()) ? hash : range).add(key);
+        }
+        return new KeySchema(hash, range);
     }
 
     private static IndexProjection projection(Declared declared) {
@@ -183,8 +227,9 @@ public final class SecondaryIndexes {
      */
     public static void checkItem(TableDefinition table, Map<String, AttributeValue> item) {
         for (SecondaryIndex index : table.indexes()) {
-            check(index, index.keySchema().partitionKey(), item);
-            index.keySchema().sortKey().ifPresent(key -> check(index, key, item));
+            for (KeyAttribute key : index.keySchema().attributes()) {
+                check(index, key, item);
+            }
         }
     }
 

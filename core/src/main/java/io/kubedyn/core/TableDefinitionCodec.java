@@ -46,8 +46,16 @@ public final class TableDefinitionCodec {
                 ObjectNode entry = indexes.addObject();
                 entry.put("name", index.name());
                 entry.put("global", index.global());
-                entry.put("hashKey", index.keySchema().partitionKey().name());
-                index.keySchema().sortKey().ifPresent(sk -> entry.put("rangeKey", sk.name()));
+                KeySchema schema = index.keySchema();
+                if (schema.isMultiAttribute()) {
+                    ArrayNode hashKeys = entry.putArray("hashKeys");
+                    schema.partitionKeys().forEach(k -> hashKeys.add(k.name()));
+                    ArrayNode rangeKeys = entry.putArray("rangeKeys");
+                    schema.sortKeys().forEach(k -> rangeKeys.add(k.name()));
+                } else {
+                    entry.put("hashKey", schema.partitionKey().name());
+                    schema.sortKey().ifPresent(sk -> entry.put("rangeKey", sk.name()));
+                }
                 entry.put("projection", index.projection().type().name());
                 if (!index.projection().nonKeyAttributes().isEmpty()) {
                     ArrayNode nonKey = entry.putArray("nonKeyAttributes");
@@ -66,13 +74,22 @@ public final class TableDefinitionCodec {
         }
     }
 
+    /** An index's key attributes of one role: one ({@code field}) or several ({@code field + "s"}). */
+    private static List<KeyAttribute> keyAttributes(JsonNode node, String field, Map<String, ScalarType> attributes) {
+        List<KeyAttribute> keys = new ArrayList<>();
+        if (node.has(field)) {
+            String name = node.get(field).asText();
+            keys.add(new KeyAttribute(name, attributes.get(name)));
+        }
+        node.path(field + "s").forEach(n -> keys.add(new KeyAttribute(n.asText(), attributes.get(n.asText()))));
+        return keys;
+    }
+
     private static List<SecondaryIndex> indexes(JsonNode nodes, Map<String, ScalarType> attributes) {
         List<SecondaryIndex> indexes = new ArrayList<>();
         for (JsonNode node : nodes) {
-            String hashKey = node.get("hashKey").asText();
-            String rangeKey = node.has("rangeKey") ? node.get("rangeKey").asText() : null;
-            KeySchema schema = KeySchema.of(new KeyAttribute(hashKey, attributes.get(hashKey)),
-                    rangeKey == null ? null : new KeyAttribute(rangeKey, attributes.get(rangeKey)));
+            KeySchema schema = new KeySchema(keyAttributes(node, "hashKey", attributes),
+                    keyAttributes(node, "rangeKey", attributes));
             List<String> nonKey = new ArrayList<>();
             node.path("nonKeyAttributes").forEach(a -> nonKey.add(a.asText()));
             IndexProjection projection = new IndexProjection(IndexProjection.Type.valueOf(node.get("projection").asText()),

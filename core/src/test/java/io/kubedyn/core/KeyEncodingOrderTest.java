@@ -42,6 +42,20 @@ class KeyEncodingOrderTest {
         assertThat(actual).isEqualTo(expected);
     }
 
+    @Property(tries = 2000)
+    void multiAttributeValuesSortByTheirFirstPartThenTheNext(@ForAll("strings") String a1, @ForAll("numbers") BigDecimal a2,
+                                                            @ForAll("strings") String b1, @ForAll("numbers") BigDecimal b2) {
+        int first = Integer.signum(Arrays.compareUnsigned(
+                a1.getBytes(StandardCharsets.UTF_8), b1.getBytes(StandardCharsets.UTF_8)));
+        int expected = first != 0 ? first : Integer.signum(a2.compareTo(b2));
+        AttributeValue a = KeySchema.keyValue(java.util.List.of(new AttributeValue.S(a1),
+                new AttributeValue.N(new DynamoNumber(a2))));
+        AttributeValue b = KeySchema.keyValue(java.util.List.of(new AttributeValue.S(b1),
+                new AttributeValue.N(new DynamoNumber(b2))));
+        int actual = Integer.signum(Arrays.compareUnsigned(KeyEncoding.encode(a), KeyEncoding.encode(b)));
+        assertThat(actual).as("(%s, %s) vs (%s, %s)", a1, a2, b1, b2).isEqualTo(expected);
+    }
+
     @Property(tries = 1000)
     void noStringEncodingIsAPrefixOfAnother(@ForAll("strings") String a, @ForAll("strings") String b) {
         byte[] ea = KeyEncoding.encode(new AttributeValue.S(a));

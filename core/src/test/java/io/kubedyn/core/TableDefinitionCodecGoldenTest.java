@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,19 @@ class TableDefinitionCodecGoldenTest {
             + "\"stream\":{\"viewType\":\"NEW_AND_OLD_IMAGES\",\"label\":\"2026-11-30T14:00:00.000\","
             + "\"retentionSeconds\":86400},\"timeToLiveAttribute\":\"expiresAt\"}";
 
+    /**
+     * Added with secondary indexes: a single-attribute index keeps hashKey and rangeKey, a
+     * multi-attribute one (a global index's) lists hashKeys and rangeKeys.
+     */
+    private static final String INDEXED = "{\"name\":\"Music\","
+            + "\"tableId\":\"5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c\",\"hashKey\":\"Artist\",\"rangeKey\":\"SongTitle\","
+            + "\"attributeDefinitions\":{\"Artist\":\"S\",\"SongTitle\":\"S\",\"Year\":\"N\",\"Genre\":\"S\","
+            + "\"Country\":\"S\",\"Decade\":\"N\"},\"billingMode\":\"PAY_PER_REQUEST\",\"readCapacityUnits\":0,"
+            + "\"writeCapacityUnits\":0,\"creationDateTimeMillis\":1700000001000,\"indexes\":[{\"name\":\"ByYear\","
+            + "\"global\":false,\"hashKey\":\"Artist\",\"rangeKey\":\"Year\",\"projection\":\"KEYS_ONLY\"},"
+            + "{\"name\":\"ByScene\",\"global\":true,\"hashKeys\":[\"Genre\",\"Country\"],\"rangeKeys\":[\"Decade\"],"
+            + "\"projection\":\"INCLUDE\",\"nonKeyAttributes\":[\"Label\"]}]}";
+
     private final TableDefinitionCodec codec = new TableDefinitionCodec();
 
     @Test
@@ -63,11 +77,16 @@ class TableDefinitionCodecGoldenTest {
     }
 
     @Test
+    void catalogDocumentOfATableWithIndexesDecodesToTheSameDefinition() {
+        assertDecodes("a table with a local index and a multi-attribute global index", INDEXED, indexed());
+    }
+
+    @Test
     void catalogDocumentWrittenIsPinned() throws IOException {
         ObjectMapper json = new ObjectMapper();
         for (Object[] golden : new Object[][] {{WITH_SORT_KEY, withSortKey()},
                 {WITHOUT_SORT_KEY, withoutSortKey()}, {PROTECTED, protectedTable()},
-                {WITH_STREAM, streamed()}}) {
+                {WITH_STREAM, streamed()}, {INDEXED, indexed()}}) {
             TableDefinition table = (TableDefinition) golden[1];
             assertThat(json.readTree(codec.encode(table)))
                     .as("TableDefinitionCodec now writes a different catalog document for table %s: the catalog is "
@@ -113,5 +132,24 @@ class TableDefinitionCodecGoldenTest {
                 KeySchema.of(new KeyAttribute("pk", ScalarType.S), null), Map.of("pk", ScalarType.S),
                 "PAY_PER_REQUEST", 0, 0, 1700000000999L, false,
                 new TableStream(StreamViewType.NEW_AND_OLD_IMAGES, "2026-11-30T14:00:00.000", 86400), "expiresAt");
+    }
+
+    private static TableDefinition indexed() {
+        Map<String, ScalarType> attributes = new LinkedHashMap<>();
+        attributes.put("Artist", ScalarType.S);
+        attributes.put("SongTitle", ScalarType.S);
+        attributes.put("Year", ScalarType.N);
+        attributes.put("Genre", ScalarType.S);
+        attributes.put("Country", ScalarType.S);
+        attributes.put("Decade", ScalarType.N);
+        KeyAttribute artist = new KeyAttribute("Artist", ScalarType.S);
+        return new TableDefinition("Music", "5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c",
+                KeySchema.of(artist, new KeyAttribute("SongTitle", ScalarType.S)), attributes, "PAY_PER_REQUEST", 0, 0,
+                1700000001000L).withIndexes(List.of(
+                        SecondaryIndex.local("ByYear", KeySchema.of(artist, new KeyAttribute("Year", ScalarType.N)),
+                                IndexProjection.KEYS_ONLY),
+                        SecondaryIndex.global("ByScene", new KeySchema(
+                                List.of(new KeyAttribute("Genre", ScalarType.S), new KeyAttribute("Country", ScalarType.S)),
+                                List.of(new KeyAttribute("Decade", ScalarType.N))), IndexProjection.include(List.of("Label")))));
     }
 }

@@ -15,8 +15,12 @@ public class SecondaryIndex {
   @Pattern("^[a-zA-Z0-9_.-]{3,255}$")
   private String indexName;
 
+  /**
+   * One HASH and at most one RANGE element; a global index may have up to four of each
+   * (multi-attribute keys). Validation enforces the per-kind limits.
+   */
   @Required
-  @Size(min = 1, max = 2)
+  @Size(min = 1, max = 8)
   private List<KeySchemaElement> keySchema = new ArrayList<>();
 
   @Required

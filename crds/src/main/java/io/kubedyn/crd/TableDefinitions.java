@@ -132,8 +132,8 @@ public final class TableDefinitions {
   private static <T extends SecondaryIndex> T declaredOf(io.kubedyn.core.SecondaryIndex index, T declared) {
     declared.setIndexName(index.name());
     List<KeySchemaElement> keySchema = new ArrayList<>();
-    keySchema.add(new KeySchemaElement(index.keySchema().partitionKey().name(), "HASH"));
-    index.keySchema().sortKey().ifPresent(sk -> keySchema.add(new KeySchemaElement(sk.name(), "RANGE")));
+    index.keySchema().partitionKeys().forEach(k -> keySchema.add(new KeySchemaElement(k.name(), "HASH")));
+    index.keySchema().sortKeys().forEach(k -> keySchema.add(new KeySchemaElement(k.name(), "RANGE")));
     declared.setKeySchema(keySchema);
     Projection projection = new Projection();
     projection.setProjectionType(index.projection().type().name());

@@ -112,9 +112,11 @@ final class TableDescriptionWriter {
 
     private static void keySchema(JsonGenerator out, KeySchema schema) throws IOException {
         out.writeArrayFieldStart("KeySchema");
-        keyElement(out, schema.partitionKey(), "HASH");
-        if (schema.sortKey().isPresent()) {
-            keyElement(out, schema.sortKey().get(), "RANGE");
+        for (KeyAttribute key : schema.partitionKeys()) {
+            keyElement(out, key, "HASH");
+        }
+        for (KeyAttribute key : schema.sortKeys()) {
+            keyElement(out, key, "RANGE");
         }
         out.writeEndArray();
     }

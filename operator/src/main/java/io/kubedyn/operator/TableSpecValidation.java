@@ -3,10 +3,12 @@ package io.kubedyn.operator;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.KeySchemaRules;
 import io.kubedyn.core.TableName;
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.DeletionPolicy;
+import io.kubedyn.crd.GlobalSecondaryIndex;
 import io.kubedyn.crd.KeySchemaElement;
 import io.kubedyn.crd.SecondaryIndex;
 import io.kubedyn.crd.ProvisionedThroughput;
@@ -257,27 +259,41 @@ public final class TableSpecValidation {
    */
   private static void checkKeySchema(String owner, List<KeySchemaElement> keySchema,
       Map<String, String> types, List<String> problems) {
+    checkKeySchema(owner, keySchema, types, 1, problems);
+  }
+
+  /**
+   * The same with up to {@code maxPerRole} HASH and RANGE keys each (a global index's
+   * multi-attribute keys).
+   */
+  private static void checkKeySchema(String owner, List<KeySchemaElement> keySchema,
+      Map<String, String> types, int maxPerRole, List<String> problems) {
     List<KeySchemaRules.Element> schema = new ArrayList<>();
     for (KeySchemaElement key : keySchema == null ? List.<KeySchemaElement>of() : keySchema) {
       schema.add(new KeySchemaRules.Element(key.getAttributeName(), key.getKeyType()));
     }
     long hashKeys = schema.stream().filter(k -> KeySchemaRules.HASH.equals(k.keyType())).count();
-    for (KeySchemaRules.Finding finding : KeySchemaRules.check(schema, types)) {
+    long rangeKeys = schema.stream().filter(k -> KeySchemaRules.RANGE.equals(k.keyType())).count();
+    String limit = maxPerRole == 1 ? "exactly one" : "one to " + maxPerRole;
+    for (KeySchemaRules.Finding finding : KeySchemaRules.check(schema, types, maxPerRole)) {
       KeySchemaRules.Element first = finding.elements().isEmpty() ? null : finding.elements().get(0);
       String role = first != null && KeySchemaRules.RANGE.equals(first.keyType())
           ? "sort key" : "partition key";
       switch (finding.violation()) {
         case TOO_MANY_HASH_KEYS, NO_HASH_KEY -> problems.add("keySchema of " + owner
-            + " needs exactly one HASH (partition) key, found " + hashKeys);
+            + " needs " + limit + " HASH (partition) key" + (maxPerRole == 1 ? "" : "s")
+            + ", found " + hashKeys);
         case TOO_MANY_RANGE_KEYS -> problems.add("keySchema of " + owner
-            + " allows at most one RANGE (sort) key, found " + finding.elements().size());
+            + " allows at most " + (maxPerRole == 1 ? "one" : maxPerRole) + " RANGE (sort) key"
+            + (maxPerRole == 1 ? "" : "s") + ", found " + rangeKeys);
         case UNKNOWN_KEY_TYPE -> problems.add("keySchema of " + owner + ": key "
             + first.attributeName() + " has keyType " + first.keyType()
             + "; it must be HASH or RANGE");
         case HASH_KEY_NOT_FIRST -> problems.add("keySchema of " + owner
-            + " must list its HASH (partition) key first");
+            + " must list its HASH (partition) key" + (maxPerRole == 1 ? "" : "s") + " first");
         case SAME_ATTRIBUTE -> problems.add("keySchema of " + owner + " uses "
-            + first.attributeName() + " as both its HASH and its RANGE key");
+            + first.attributeName() + (maxPerRole == 1 ? " as both its HASH and its RANGE key"
+                : " as more than one of its keys"));
         case UNDEFINED_ATTRIBUTE -> finding.elements().forEach(key -> problems.add(
             (KeySchemaRules.RANGE.equals(key.keyType()) ? "sort key" : "partition key") + " "
                 + key.attributeName() + " of " + owner + " is not in attributeDefinitions"));
@@ -336,7 +352,8 @@ public final class TableSpecValidation {
     if (!names.add(name)) {
       problems.add("index name " + name + " is used twice");
     }
-    checkKeySchema(kind + " " + name, index.getKeySchema(), types, problems);
+    checkKeySchema(kind + " " + name, index.getKeySchema(), types,
+        index instanceof GlobalSecondaryIndex ? KeySchema.MAX_ATTRIBUTES_PER_ROLE : 1, problems);
     var projection = index.getProjection();
     if (projection == null || projection.getProjectionType() == null) {
       problems.add(kind + " " + name + " needs a projection (ALL, KEYS_ONLY or INCLUDE)");

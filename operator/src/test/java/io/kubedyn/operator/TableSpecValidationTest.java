@@ -145,6 +145,35 @@ class TableSpecValidationTest {
   }
 
   @Test
+  void globalIndexMayHaveMultiAttributeKeysUpToFourOfEach() {
+    Table table = Tables.music();
+    for (String name : List.of("Genre", "Label", "Decade", "Year", "Country")) {
+      table.getSpec().getAttributeDefinitions().add(new AttributeDefinition(name, "S"));
+    }
+    GlobalSecondaryIndex byScene = new GlobalSecondaryIndex();
+    byScene.setIndexName("ByScene");
+    byScene.setKeySchema(List.of(new KeySchemaElement("Genre", "HASH"),
+        new KeySchemaElement("Country", "HASH"), new KeySchemaElement("Decade", "RANGE"),
+        new KeySchemaElement("Year", "RANGE"), new KeySchemaElement("Label", "RANGE")));
+    Projection all = new Projection();
+    all.setProjectionType("ALL");
+    byScene.setProjection(all);
+    table.getSpec().setGlobalSecondaryIndexes(List.of(byScene));
+    assertThat(problems(table)).isEmpty();
+
+    byScene.setKeySchema(List.of(new KeySchemaElement("Genre", "HASH"),
+        new KeySchemaElement("Country", "HASH"), new KeySchemaElement("Decade", "HASH"),
+        new KeySchemaElement("Year", "HASH"), new KeySchemaElement("Label", "HASH")));
+    assertThat(problems(table)).contains(
+        "keySchema of global secondary index ByScene needs one to 4 HASH (partition) keys, found 5");
+
+    byScene.setKeySchema(List.of(new KeySchemaElement("Genre", "HASH"),
+        new KeySchemaElement("Decade", "RANGE"), new KeySchemaElement("Country", "HASH")));
+    assertThat(problems(table)).contains(
+        "keySchema of global secondary index ByScene must list its HASH (partition) keys first");
+  }
+
+  @Test
   void storageOfExistingShardsCannotChange() {
     Table table = Tables.music();
     var existing = List.of(ShardStatefulSet.desired(Tables.model(table), 0));

@@ -1,10 +1,13 @@
 package io.kubedyn.storage;
 
+import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.KeyEncoding;
+import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.SortKeyCondition;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A contiguous range of storage keys, [start, end) in unsigned byte order; end null means
@@ -24,6 +27,16 @@ record KeyRange(byte[] start, byte[] end) {
     }
 
     static KeyRange of(byte[] partitionPrefix, SortKeyCondition condition) {
+        if (condition.value() instanceof AttributeValue.L parts && condition.operator() != SortKeyCondition.Operator.EQ
+                && condition.operator() != SortKeyCondition.Operator.BEGINS_WITH) {
+            // A multi-attribute sort key: equality on the leading parts, the condition on the last.
+            List<AttributeValue> lower = parts.value();
+            int last = lower.size() - 1;
+            byte[] equalParts = concat(partitionPrefix, KeyEncoding.encode(KeySchema.keyValue(lower.subList(0, last))));
+            AttributeValue upper = condition.upper() == null ? null
+                    : ((AttributeValue.L) condition.upper()).value().get(last);
+            return of(equalParts, new SortKeyCondition(condition.operator(), lower.get(last), upper));
+        }
         byte[] exact = concat(partitionPrefix, KeyEncoding.encode(condition.value()));
         byte[] partitionEnd = successor(partitionPrefix);
         switch (condition.operator()) {

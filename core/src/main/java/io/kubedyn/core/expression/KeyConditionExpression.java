@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * A Query's KeyConditionExpression: the condition language restricted as DynamoDB restricts it,
  * {@code pk = :v} optionally AND-ed with one of {@code = < <= > >= BETWEEN begins_with} on the
- * sort key, turned into a {@link KeyCondition}.
+ * sort key, turned into a {@link KeyCondition}. On a global index with a multi-attribute key,
+ * {@code =} on every partition attribute and conditions on the sort attributes from the left.
  */
 public final class KeyConditionExpression {
     static final String KIND = "KeyConditionExpression";
@@ -44,20 +45,15 @@ public final class KeyConditionExpression {
                 throw DynamoDbException.validation("KeyConditionExpressions must only contain one condition per key");
             }
         }
+        if (schema.isMultiAttribute()) {
+            return multiAttribute(terms, schema);
+        }
         KeyAttribute pk = schema.partitionKey();
         KeyTerm pkTerm = terms.remove(pk.name());
         if (pkTerm == null) {
             throw DynamoDbException.validation("Query condition missed key schema element: " + pk.name());
         }
-        if (pkTerm.operator() != SortKeyCondition.Operator.EQ) {
-            throw DynamoDbException.validation("Query key condition not supported");
-        }
-        checkType(pk, pkTerm.value());
-        if (isEmpty(pkTerm.value())) {
-            throw DynamoDbException.validation("One or more parameter values are not valid. The AttributeValue for a key "
-                    + "attribute cannot contain an empty " + (pkTerm.value() instanceof AttributeValue.S ? "string" : "binary")
-                    + " value. Key: " + pk.name());
-        }
+        checkPartitionTerm(pk, pkTerm);
         Optional<SortKeyCondition> sortKey = Optional.empty();
         if (!terms.isEmpty()) {
             KeyTerm skTerm = terms.values().iterator().next();
@@ -68,17 +64,82 @@ public final class KeyConditionExpression {
             if (terms.size() > 1 || !skTerm.attribute().equals(sk.get().name())) {
                 throw DynamoDbException.validation("Query condition missed key schema element: " + sk.get().name());
             }
-            checkType(sk.get(), skTerm.value());
-            if (skTerm.upper() != null) {
-                checkType(sk.get(), skTerm.upper());
-            }
-            if (skTerm.operator() == SortKeyCondition.Operator.BEGINS_WITH && sk.get().type().name().equals("N")) {
-                throw DynamoDbException.validation("Invalid " + KIND + ": Incorrect operand type for operator or "
-                        + "function; operator or function: begins_with, operand type: N");
-            }
+            checkSortTerm(sk.get(), skTerm);
             sortKey = Optional.of(new SortKeyCondition(skTerm.operator(), skTerm.value(), skTerm.upper()));
         }
         return new KeyCondition(pkTerm.value(), sortKey);
+    }
+
+    /**
+     * A condition on a multi-attribute key, as DynamoDB takes it: equality on every partition
+     * attribute; on the sort attributes, conditions from left to right without a gap, equality on
+     * each but the last one named.
+     */
+    private static KeyCondition multiAttribute(Map<String, KeyTerm> terms, KeySchema schema) {
+        List<AttributeValue> partition = new ArrayList<>();
+        for (KeyAttribute key : schema.partitionKeys()) {
+            KeyTerm term = terms.remove(key.name());
+            if (term == null) {
+                throw DynamoDbException.validation("Query condition missed key schema element: " + key.name());
+            }
+            checkPartitionTerm(key, term);
+            partition.add(term.value());
+        }
+        List<KeyTerm> sortTerms = new ArrayList<>();
+        for (KeyAttribute key : schema.sortKeys()) {
+            KeyTerm term = terms.remove(key.name());
+            if (term == null) {
+                break;
+            }
+            if (!sortTerms.isEmpty() && sortTerms.get(sortTerms.size() - 1).operator() != SortKeyCondition.Operator.EQ) {
+                throw DynamoDbException.validation("Query key condition not supported: only the last sort key "
+                        + "attribute of a condition may use an operator other than =; "
+                        + sortTerms.get(sortTerms.size() - 1).attribute() + " is followed by " + key.name());
+            }
+            checkSortTerm(key, term);
+            sortTerms.add(term);
+        }
+        if (!terms.isEmpty()) {
+            String skipped = schema.sortKeys().get(sortTerms.size()).name();
+            throw DynamoDbException.validation("Query condition missed key schema element: " + skipped);
+        }
+        Optional<SortKeyCondition> sortKey = Optional.empty();
+        if (!sortTerms.isEmpty()) {
+            KeyTerm last = sortTerms.get(sortTerms.size() - 1);
+            List<AttributeValue> lower = new ArrayList<>();
+            sortTerms.forEach(t -> lower.add(t.value()));
+            AttributeValue upper = null;
+            if (last.upper() != null) {
+                List<AttributeValue> upperParts = new ArrayList<>(lower.subList(0, lower.size() - 1));
+                upperParts.add(last.upper());
+                upper = KeySchema.keyValue(upperParts);
+            }
+            sortKey = Optional.of(new SortKeyCondition(last.operator(), KeySchema.keyValue(lower), upper));
+        }
+        return new KeyCondition(KeySchema.keyValue(partition), sortKey);
+    }
+
+    private static void checkPartitionTerm(KeyAttribute key, KeyTerm term) {
+        if (term.operator() != SortKeyCondition.Operator.EQ) {
+            throw DynamoDbException.validation("Query key condition not supported");
+        }
+        checkType(key, term.value());
+        if (isEmpty(term.value())) {
+            throw DynamoDbException.validation("One or more parameter values are not valid. The AttributeValue for a key "
+                    + "attribute cannot contain an empty " + (term.value() instanceof AttributeValue.S ? "string" : "binary")
+                    + " value. Key: " + key.name());
+        }
+    }
+
+    private static void checkSortTerm(KeyAttribute key, KeyTerm term) {
+        checkType(key, term.value());
+        if (term.upper() != null) {
+            checkType(key, term.upper());
+        }
+        if (term.operator() == SortKeyCondition.Operator.BEGINS_WITH && key.type().name().equals("N")) {
+            throw DynamoDbException.validation("Invalid " + KIND + ": Incorrect operand type for operator or "
+                    + "function; operator or function: begins_with, operand type: N");
+        }
     }
 
     private static boolean isEmpty(AttributeValue value) {

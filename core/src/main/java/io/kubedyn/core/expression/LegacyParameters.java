@@ -243,6 +243,10 @@ public final class LegacyParameters {
 
     /** Query's KeyConditions, checked against the key schema of the table or index. */
     public static KeyCondition keyConditions(Map<String, AttributeCondition> conditions, KeySchema schema) {
+        if (schema.isMultiAttribute()) {
+            throw DynamoDbException.validation("KeyConditions cannot query an index with a multi-attribute key; "
+                    + "use KeyConditionExpression");
+        }
         Map<String, AttributeCondition> remaining = new LinkedHashMap<>(conditions);
         AttributeCondition pk = remaining.remove(schema.partitionKey().name());
         if (pk == null) {
