@@ -168,6 +168,7 @@ final class BatchOperations {
     }
 
     private void batchWriteItem(Request request, JsonGenerator out) throws IOException {
+        boolean collectionMetrics = ItemCollectionMetrics.requested(request);
         List<WriteRequest> writes = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = requestItems(request).fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
@@ -198,7 +199,8 @@ final class BatchOperations {
         // Each shard applies its part at once (one WriteBatch, one sync); the writes of a shard
         // that could not are UnprocessedItems, as DynamoDB reports partial failure, and the
         // client's retry of just those completes the batch.
-        BitSet unprocessed = plane.router().writeAll(changes);
+        ShardRouter.BatchWrite written = plane.router().writeAll(changes);
+        BitSet unprocessed = written.unprocessed();
         Map<String, List<JsonNode>> unprocessedByTable = new LinkedHashMap<>();
         for (int i = unprocessed.nextSetBit(0); i >= 0; i = unprocessed.nextSetBit(i + 1)) {
             WriteRequest write = writes.get(i);
@@ -214,6 +216,37 @@ final class BatchOperations {
             out.writeEndArray();
         }
         out.writeEndObject();
+        if (collectionMetrics) {
+            writeCollectionMetrics(out, writes, written);
+        }
+        out.writeEndObject();
+    }
+
+    /**
+     * BatchWriteItem's ItemCollectionMetrics: for each table with local secondary indexes, one
+     * entry per item collection the applied writes touched, with its size after the batch.
+     */
+    private static void writeCollectionMetrics(JsonGenerator out, List<WriteRequest> writes,
+                                               ShardRouter.BatchWrite written) throws IOException {
+        Map<String, Map<PrimaryKey, ItemCollectionMetrics>> byTable = new LinkedHashMap<>();
+        for (int i = 0; i < writes.size(); i++) {
+            WriteRequest write = writes.get(i);
+            ItemCollectionMetrics metrics = written.unprocessed().get(i) ? null
+                    : ItemCollectionMetrics.of(write.table(), write.key(), written.itemCollectionBytes()[i]);
+            if (metrics != null) {
+                PrimaryKey partition = PrimaryKey.of(write.key().partitionKey(), null);
+                byTable.computeIfAbsent(write.table().name(), t -> new LinkedHashMap<>())
+                        .merge(partition, metrics, (a, b) -> a.bytes() >= b.bytes() ? a : b);
+            }
+        }
+        out.writeObjectFieldStart("ItemCollectionMetrics");
+        for (Map.Entry<String, Map<PrimaryKey, ItemCollectionMetrics>> table : byTable.entrySet()) {
+            out.writeArrayFieldStart(table.getKey());
+            for (ItemCollectionMetrics metrics : table.getValue().values()) {
+                metrics.writeValue(out);
+            }
+            out.writeEndArray();
+        }
         out.writeEndObject();
     }
 

@@ -44,6 +44,8 @@ final class ItemOperations {
         }
         String returnValues = returnValues(request, false);
         boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
+        boolean capacity = ConsumedCapacity.requested(request);
+        boolean collectionMetrics = ItemCollectionMetrics.requested(request);
         PrimaryKey key = table.keySchema().keyOf(item, false);
         long size = ItemSize.of(item);
         if (size > ItemSize.MAX_ITEM_BYTES) {
@@ -58,9 +60,10 @@ final class ItemOperations {
         if (returnValues.equals("ALL_OLD")) {
             attributes(out, result.old());
         }
-        if (ConsumedCapacity.requested(request)) {
+        if (capacity) {
             ConsumedCapacity.ofWrite(table.name(), Math.max(size, result.oldSize())).write(out);
         }
+        writeCollectionMetrics(out, collectionMetrics, table, key, result);
         out.writeEndObject();
     }
 
@@ -89,6 +92,8 @@ final class ItemOperations {
         PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
         String returnValues = returnValues(request, true);
         boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
+        boolean capacity = ConsumedCapacity.requested(request);
+        boolean collectionMetrics = ItemCollectionMetrics.requested(request);
         RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         UpdateExpression update = expressions.update();
         ConditionExpression condition = expressions.condition();
@@ -113,9 +118,10 @@ final class ItemOperations {
             default -> {
             }
         }
-        if (ConsumedCapacity.requested(request)) {
+        if (capacity) {
             ConsumedCapacity.ofWrite(table.name(), Math.max(result.oldSize(), result.newSize())).write(out);
         }
+        writeCollectionMetrics(out, collectionMetrics, table, key, result);
         out.writeEndObject();
     }
 
@@ -125,6 +131,8 @@ final class ItemOperations {
         PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
         String returnValues = returnValues(request, false);
         boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
+        boolean capacity = ConsumedCapacity.requested(request);
+        boolean collectionMetrics = ItemCollectionMetrics.requested(request);
         RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         ConditionExpression condition = expressions.condition();
         expressions.verifyAllUsed();
@@ -134,10 +142,19 @@ final class ItemOperations {
         if (returnValues.equals("ALL_OLD")) {
             attributes(out, result.old());
         }
-        if (ConsumedCapacity.requested(request)) {
+        if (capacity) {
             ConsumedCapacity.ofWrite(table.name(), result.oldSize()).write(out);
         }
+        writeCollectionMetrics(out, collectionMetrics, table, key, result);
         out.writeEndObject();
+    }
+
+    private static void writeCollectionMetrics(JsonGenerator out, boolean requested, TableDefinition table,
+                                               PrimaryKey key, WriteResult result) throws IOException {
+        ItemCollectionMetrics metrics = ItemCollectionMetrics.of(table, key, result.itemCollectionBytes());
+        if (requested && metrics != null) {
+            metrics.write(out);
+        }
     }
 
     private WriteResult write(TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns,

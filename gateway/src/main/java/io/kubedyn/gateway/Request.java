@@ -113,7 +113,7 @@ public final class Request {
             }
         }
         throw DynamoDbException.validation("1 validation error detected: Value '" + value + "' at '" + constraintName
-                + "' failed to satisfy constraint: Member must satisfy enum value set: " + String.join(", ", allowed));
+                + "' failed to satisfy constraint: Member must satisfy enum value set: [" + String.join(", ", allowed) + "]");
     }
 
     /** A map of attribute values (Item, Key, ExclusiveStartKey, ...); null when absent. */

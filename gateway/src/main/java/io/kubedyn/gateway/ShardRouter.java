@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -143,13 +144,28 @@ public final class ShardRouter {
     }
 
     /**
-     * Applies the writes, each shard's part in one call (one WriteBatch and one sync there), all
-     * shards in parallel. Answers the positions of the writes whose shard could not apply them:
-     * none of that shard's writes happened, and all of the others' did.
+     * What a batch of writes did: the positions of the writes whose shard could not apply them,
+     * and for each write applied the bytes of its item collection after it (-1 for a table
+     * without local secondary indexes, and for a write not applied).
      */
-    public BitSet writeAll(List<TableWrite> writes) {
-        return fanOut(writes, TableWrite::table, write -> write.key().hash(), StoreClient::writeAll, (at, done) -> {
-        });
+    public record BatchWrite(BitSet unprocessed, long[] itemCollectionBytes) {
+    }
+
+    /**
+     * Applies the writes, each shard's part in one call (one WriteBatch and one sync there), all
+     * shards in parallel. A shard that could not apply its part did none of it; the others did
+     * all of theirs.
+     */
+    public BatchWrite writeAll(List<TableWrite> writes) {
+        long[] collectionBytes = new long[writes.size()];
+        Arrays.fill(collectionBytes, -1);
+        BitSet unprocessed = fanOut(writes, TableWrite::table, write -> write.key().hash(), StoreClient::writeAll,
+                (at, bytes) -> {
+                    for (int i = 0; i < at.size() && i < bytes.size(); i++) {
+                        collectionBytes[at.get(i)] = bytes.get(i);
+                    }
+                });
+        return new BatchWrite(unprocessed, collectionBytes);
     }
 
     /**
@@ -190,10 +206,19 @@ public final class ShardRouter {
      * shard that cannot answer now is left out rather than failing the whole DescribeTable.
      */
     public long estimatedItemCount(TableDefinition table) {
+        return sumOverShards(table, store -> store.estimatedItemCount(table));
+    }
+
+    /** DescribeTable's TableSizeBytes, an estimate as ItemCount is. */
+    public long estimatedSizeBytes(TableDefinition table) {
+        return sumOverShards(table, store -> store.estimatedSizeBytes(table));
+    }
+
+    private long sumOverShards(TableDefinition table, ToLongFunction<StoreClient> estimate) {
         long count = 0;
         for (String address : catalog.shards(table).addresses()) {
             try {
-                count += stores.apply(address).estimatedItemCount(table);
+                count += estimate.applyAsLong(stores.apply(address));
             } catch (DynamoDbException e) {
                 if (e.error() != DynamoDbError.INTERNAL_SERVER_ERROR && e.error() != DynamoDbError.RESOURCE_NOT_FOUND) {
                     throw e;
@@ -218,7 +243,7 @@ public final class ShardRouter {
                 Set<String> missing = new HashSet<>();
                 table.indexes().stream().filter(index -> !shard.itemCounts().containsKey(index.name()))
                         .forEach(index -> missing.add(index.name()));
-                status = status.plus(shard).plus(new IndexStatus(Map.of(), missing));
+                status = status.plus(shard).plus(new IndexStatus(Map.of(), Map.of(), missing));
             } catch (DynamoDbException e) {
                 if (e.error() != DynamoDbError.INTERNAL_SERVER_ERROR && e.error() != DynamoDbError.RESOURCE_NOT_FOUND) {
                     throw e;
@@ -227,7 +252,7 @@ public final class ShardRouter {
                 table.indexes().stream().filter(SecondaryIndex::global)
                         .filter(index -> !readyIndexes.contains(readyKey(table, index.name())))
                         .forEach(index -> unknown.add(index.name()));
-                status = status.plus(new IndexStatus(Map.of(), unknown));
+                status = status.plus(new IndexStatus(Map.of(), Map.of(), unknown));
             }
         }
         for (SecondaryIndex index : table.indexes()) {

@@ -17,12 +17,15 @@ final class TableDescriptionWriter {
     }
 
     static void write(JsonGenerator out, TableDefinition table, String status, long itemCount) throws IOException {
-        write(out, table, status, itemCount, IndexStatus.NONE);
+        write(out, table, status, itemCount, 0, IndexStatus.NONE);
     }
 
-    /** {@code indexes}: the indexes' entry counts and which global ones are still being backfilled. */
-    static void write(JsonGenerator out, TableDefinition table, String status, long itemCount, IndexStatus indexes)
-            throws IOException {
+    /**
+     * {@code itemCount} and {@code sizeBytes}: the table's estimates; {@code indexes}: the
+     * indexes' entry counts and bytes, and which global ones are still being backfilled.
+     */
+    static void write(JsonGenerator out, TableDefinition table, String status, long itemCount, long sizeBytes,
+                      IndexStatus indexes) throws IOException {
         out.writeStartObject();
         out.writeArrayFieldStart("AttributeDefinitions");
         for (var e : table.attributeDefinitions().entrySet()) {
@@ -38,7 +41,7 @@ final class TableDescriptionWriter {
         out.writeFieldName("CreationDateTime");
         out.writeNumber(BigDecimal.valueOf(table.creationDateTimeMillis(), 3));
         provisionedThroughput(out, table.readCapacityUnits(), table.writeCapacityUnits());
-        out.writeNumberField("TableSizeBytes", 0);
+        out.writeNumberField("TableSizeBytes", sizeBytes);
         out.writeNumberField("ItemCount", itemCount);
         out.writeStringField("TableArn", ResourceArns.table(table.name()));
         out.writeStringField("TableId", table.tableId());
@@ -89,7 +92,7 @@ final class TableDescriptionWriter {
                 }
                 provisionedThroughput(out, index.readCapacityUnits(), index.writeCapacityUnits());
             }
-            out.writeNumberField("IndexSizeBytes", 0);
+            out.writeNumberField("IndexSizeBytes", states.sizeBytes().getOrDefault(index.name(), 0L));
             out.writeNumberField("ItemCount", states.itemCounts().getOrDefault(index.name(), 0L));
             out.writeStringField("IndexArn", ResourceArns.index(table.name(), index.name()));
             out.writeEndObject();

@@ -285,8 +285,8 @@ final class TableOperations {
                 .forEach(index -> created.add(index.name()));
         out.writeStartObject();
         out.writeFieldName("TableDescription");
-        TableDescriptionWriter.write(out, updated.definition(), updated.status(), 0,
-                new IndexStatus(Map.of(), created));
+        TableDescriptionWriter.write(out, updated.definition(), updated.status(), 0, 0,
+                new IndexStatus(Map.of(), Map.of(), created));
         out.writeEndObject();
     }
 
@@ -378,10 +378,11 @@ final class TableOperations {
         TableCatalog.TableDescription table = plane.catalog().describe(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
         boolean active = table.status().equals("ACTIVE");
         long itemCount = active ? plane.router().estimatedItemCount(table.definition()) : 0;
+        long sizeBytes = active ? plane.router().estimatedSizeBytes(table.definition()) : 0;
         IndexStatus indexes = active ? plane.router().indexStatus(table.definition()) : IndexStatus.NONE;
         out.writeStartObject();
         out.writeFieldName("Table");
-        TableDescriptionWriter.write(out, table.definition(), table.status(), itemCount, indexes);
+        TableDescriptionWriter.write(out, table.definition(), table.status(), itemCount, sizeBytes, indexes);
         out.writeEndObject();
     }
 

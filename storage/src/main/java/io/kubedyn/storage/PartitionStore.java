@@ -45,6 +45,9 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.Range;
+import org.rocksdb.SizeApproximationFlag;
+import org.rocksdb.Slice;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
@@ -93,6 +96,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final String INDEX_SUFFIX = ".index.";
     private static final String INDEX_FED_PREFIX = "index-fed/";
     private static final String BACKFILL_PREFIX = "index-backfill/";
+    /** Catalog key marking that a table's item collections are counted (see {@link ItemCollections}). */
+    private static final String COLLECTIONS_COUNTED_PREFIX = "collections-counted/";
     /** Items a backfill step records per table and index. */
     private static final int BACKFILL_BATCH = 256;
     /** Most change records a global index feed takes in one step. */
@@ -111,6 +116,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final LRUCache blockCache;
     private final BloomFilter bloomFilter;
     private final ColumnFamilyOptions tableOptions;
+    private final ColumnFamilyOptions collectionOptions;
     private final DBOptions dbOptions;
     private final WriteOptions syncWrite;
     private final RocksDB db;
@@ -133,6 +139,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final Map<String, Backfill> backfills = new ConcurrentHashMap<>();
     /** Backfills recorded but not started yet (waiting for the writes in flight): already backfilling. */
     private final Set<String> pendingBackfills = ConcurrentHashMap.newKeySet();
+    /** The item collection size past which a write is refused: DynamoDB's 10 GB but in tests. */
+    private volatile long itemCollectionLimitBytes = ItemCollections.LIMIT_BYTES;
     private final Object feedSignal = new Object();
     /** Held by the one feed step running: writers never wait for it (they only signal). */
     private final Object feedLock = new Object();
@@ -150,7 +158,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * a global secondary index; {@code indexes} holds the column family of each secondary index.
      */
     private record OpenTable(TableDefinition definition, ColumnFamilyHandle family, TableChangeLog log,
-                             TimeToLiveIndex ttl, Map<String, ColumnFamilyHandle> indexes) {
+                             TimeToLiveIndex ttl, Map<String, ColumnFamilyHandle> indexes,
+                             ItemCollections collections) {
 
         /**
          * The log a change must be recorded in now: while the table's stream is enabled, and
@@ -180,6 +189,15 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     /** The column family of a table's secondary index {@code index}, its items being in {@code family}. */
+    /** The item collections' column family of a table whose items are in {@code family}. */
+    private static String collectionsFamilyName(String family) {
+        return family + ItemCollections.SUFFIX;
+    }
+
+    private static byte[] collectionsCountedKey(String family) {
+        return metadataKey(COLLECTIONS_COUNTED_PREFIX + family);
+    }
+
     private static String indexFamilyName(String family, String index) {
         return family + INDEX_SUFFIX + index;
     }
@@ -256,6 +274,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         tableOptions = new ColumnFamilyOptions()
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloomFilter));
+        collectionOptions = ItemCollections.options(tableOptions);
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
         syncWrite = new WriteOptions().setSync(true);
 
@@ -268,7 +287,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         for (byte[] name : familyNames) {
-            descriptors.add(new ColumnFamilyDescriptor(name, tableOptions));
+            boolean collections = ItemCollections.isCollectionsFamily(new String(name, StandardCharsets.UTF_8));
+            descriptors.add(new ColumnFamilyDescriptor(name, collections ? collectionOptions : tableOptions));
         }
         db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
         ColumnFamilyHandle defaultFamily = null;
@@ -348,7 +368,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 tables.put(table.name(), new OpenTable(table, family,
                         logFamily == null ? null : TableChangeLog.open(db, logFamily,
                                 trimmedThrough(familyName)),
-                        ttlFamily == null ? null : new TimeToLiveIndex(ttlFamily), Map.copyOf(indexes)));
+                        ttlFamily == null ? null : new TimeToLiveIndex(ttlFamily), Map.copyOf(indexes),
+                        loadCollections(table, familyName, family)));
                 for (SecondaryIndex index : table.indexes()) {
                     byte[] backfill = db.get(catalogFamily, metadataKey(backfillKey(familyName, index.name())));
                     if (backfill != null) {
@@ -365,11 +386,38 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     && tables.values().stream().noneMatch(t -> t.family() == handle
                             || (t.log() != null && t.log().family() == handle)
                             || (t.ttl() != null && t.ttl().family() == handle)
+                            || (t.collections() != null && t.collections().family() == handle)
                             || t.indexes().containsValue(handle));
             if (orphan) {
                 db.dropColumnFamily(handle);
             }
         }
+    }
+
+    /**
+     * The item collections of a table with local indexes: counted from its items when the store
+     * has not counted them yet (a table created before the store kept them, or a count cut short
+     * by a crash, which the missing mark tells).
+     */
+    private ItemCollections loadCollections(TableDefinition table, String familyName, ColumnFamilyHandle items)
+            throws RocksDBException {
+        if (table.localIndexes().isEmpty()) {
+            return null;
+        }
+        String name = collectionsFamilyName(familyName);
+        Optional<ColumnFamilyHandle> handle = handles.stream().filter(h -> familyName(h).equals(name)).findFirst();
+        if (handle.isPresent() && db.get(catalogFamily, collectionsCountedKey(familyName)) != null) {
+            return new ItemCollections(handle.get());
+        }
+        if (handle.isPresent()) {
+            db.dropColumnFamily(handle.get());
+            handles.remove(handle.get());
+            handle.get().close();
+        }
+        ItemCollections collections = new ItemCollections(createFamily(name, collectionOptions));
+        collections.rebuild(db, table, items, syncWrite);
+        db.put(catalogFamily, syncWrite, collectionsCountedKey(familyName), new byte[] {1});
+        return collections;
     }
 
     private static String familyName(ColumnFamilyHandle handle) {
@@ -427,8 +475,15 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         db.put(catalogFamily, syncWrite, ttlIndexedKey(table.tableId()),
                                 table.timeToLiveAttribute().getBytes(StandardCharsets.UTF_8));
                     }
+                    ItemCollections collections = null;
+                    if (!table.localIndexes().isEmpty()) {
+                        // An empty table's collections are all counted.
+                        collections = new ItemCollections(
+                                createFamily(collectionsFamilyName(table.tableId()), collectionOptions));
+                        db.put(catalogFamily, syncWrite, collectionsCountedKey(table.tableId()), new byte[] {1});
+                    }
                     db.put(catalogFamily, syncWrite, catalogKey(table.name()), catalogCodec.encode(table));
-                    tables.put(table.name(), new OpenTable(table, family, log, ttl, Map.copyOf(indexes)));
+                    tables.put(table.name(), new OpenTable(table, family, log, ttl, Map.copyOf(indexes), collections));
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot create table " + table.name(), e);
                 }
@@ -497,6 +552,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     if (table.ttl() != null) {
                         db.dropColumnFamily(table.ttl().family());
                         db.delete(catalogFamily, syncWrite, ttlIndexedKey(familyName(table.family())));
+                    }
+                    if (table.collections() != null) {
+                        db.dropColumnFamily(table.collections().family());
+                        db.delete(catalogFamily, syncWrite, collectionsCountedKey(familyName(table.family())));
                     }
                     for (Map.Entry<String, ColumnFamilyHandle> index : table.indexes().entrySet()) {
                         db.dropColumnFamily(index.getValue());
@@ -574,7 +633,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             }
             indexes.put(index.name(), handle);
         }
-        return new OpenTable(current.definition(), current.family(), current.log(), current.ttl(), Map.copyOf(indexes));
+        return new OpenTable(current.definition(), current.family(), current.log(), current.ttl(), Map.copyOf(indexes),
+                current.collections());
     }
 
     /** Whether two definitions of an index have the same entries (capacities aside). */
@@ -660,7 +720,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 ttlRebuilds.add(table.name());
             }
         }
-        return new OpenTable(table, current.family(), log, ttl, current.indexes());
+        return new OpenTable(table, current.family(), log, ttl, current.indexes(), current.collections());
     }
 
     private TimeToLiveIndex createTtlIndex(String itemFamily) throws RocksDBException {
@@ -668,8 +728,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     private ColumnFamilyHandle createFamily(String name) throws RocksDBException {
+        return createFamily(name, tableOptions);
+    }
+
+    private ColumnFamilyHandle createFamily(String name, ColumnFamilyOptions options) throws RocksDBException {
         ColumnFamilyHandle family = db.createColumnFamily(new ColumnFamilyDescriptor(
-                name.getBytes(StandardCharsets.UTF_8), tableOptions));
+                name.getBytes(StandardCharsets.UTF_8), options));
         handles.add(family);
         return family;
     }
@@ -819,7 +883,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             OptionalLong expiry = TimeToLive.expiryOf(item, table.definition().timeToLiveAttribute());
             boolean current = expiry.isPresent() && expiry.getAsLong() == due.expirySeconds();
             if (current && TimeToLive.expired(due.expirySeconds(), nowSeconds)) {
-                stage(batch, table, due.storageKey(), item, null, true, reserved);
+                stage(batch, table, table.definition().keySchema().keyOf(item, false), item, null, true, reserved);
                 db.write(syncWrite, batch);
                 wakeFeed(table);
                 return true;
@@ -1032,6 +1096,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             OpenTable table = table(definition);
             String family = familyName(table.family());
             Map<String, Long> counts = new HashMap<>();
+            Map<String, Long> sizes = new HashMap<>();
             Set<String> backfilling = new java.util.HashSet<>();
             for (Map.Entry<String, ColumnFamilyHandle> index : table.indexes().entrySet()) {
                 try {
@@ -1039,12 +1104,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot read an index's entry count", e);
                 }
+                sizes.put(index.getKey(), approximateBytes(index.getValue()));
                 String backfill = backfillKey(family, index.getKey());
                 if (backfills.containsKey(backfill) || pendingBackfills.contains(backfill)) {
                     backfilling.add(index.getKey());
                 }
             }
-            return new IndexStatus(counts, backfilling);
+            return new IndexStatus(counts, sizes, backfilling);
         });
     }
 
@@ -1127,6 +1193,25 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 throw new StorageException("cannot read item count", e);
             }
         });
+    }
+
+    @Override
+    public long estimatedSizeBytes(TableDefinition definition) {
+        return open(() -> approximateBytes(table(definition).family()));
+    }
+
+    /**
+     * RocksDB's estimate of the bytes a column family holds, in its files (compressed) and its
+     * memtables: DescribeTable's TableSizeBytes and IndexSizeBytes, which DynamoDB itself only
+     * estimates.
+     */
+    private long approximateBytes(ColumnFamilyHandle family) {
+        byte[] last = new byte[16];
+        Arrays.fill(last, (byte) 0xFF);
+        try (Slice start = new Slice(new byte[0]); Slice limit = new Slice(last)) {
+            return db.getApproximateSizes(family, List.of(new Range(start, limit)),
+                    SizeApproximationFlag.INCLUDE_FILES, SizeApproximationFlag.INCLUDE_MEMTABLES)[0];
+        }
     }
 
     /**
@@ -1249,11 +1334,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 if (updated != null) {
                     check(table, updated);
                 }
-                if (stage(batch, table, storageKey, old, updated, byTimeToLive, reserved)) {
+                Staged staged = stage(batch, table, key, old, updated, byTimeToLive, reserved);
+                if (staged.any()) {
                     db.write(syncWrite, batch);
                     wakeFeed(table);
                 }
-                return WriteResult.of(old, updated, returns);
+                return WriteResult.of(old, updated, returns, staged.collectionBytes());
             } catch (RocksDBException e) {
                 throw new StorageException("write failed", e);
             } finally {
@@ -1266,21 +1352,32 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     /**
-     * Stages, in {@code batch}, changing the item at {@code storageKey} from {@code old} into
-     * {@code updated} (either may be null): the item itself, its Time to Live index entry and its
-     * change record, each where the table keeps one. A change that changes nothing visible stages
-     * nothing (and so records nothing, as DynamoDB). Reserved sequence numbers are added to
-     * {@code reserved}; the caller releases them once the batch is written or failed.
-     *
-     * @return whether anything was staged
+     * What staging an item change did: whether it staged anything, and the bytes of the item's
+     * collection after it (-1 for a table without local indexes, which keeps none).
      */
-    private static boolean stage(WriteBatch batch, OpenTable table, byte[] storageKey, Map<String, AttributeValue> old,
-                                 Map<String, AttributeValue> updated, boolean byTimeToLive, List<Long> reserved)
+    private record Staged(boolean any, long collectionBytes) {
+    }
+
+    /**
+     * Stages, in {@code batch}, changing the item at {@code key} from {@code old} into
+     * {@code updated} (either may be null): the item itself, its local index entries, its item
+     * collection's size, its Time to Live index entry and its change record, each where the
+     * table keeps one. A change that changes nothing visible stages nothing (and so records
+     * nothing, as DynamoDB). A collection growing past its limit is refused before anything is
+     * staged. Reserved sequence numbers are added to {@code reserved}; the caller releases them
+     * once the batch is written or failed.
+     */
+    private Staged stage(WriteBatch batch, OpenTable table, PrimaryKey key, Map<String, AttributeValue> old,
+                         Map<String, AttributeValue> updated, boolean byTimeToLive, List<Long> reserved)
             throws RocksDBException {
         ChangeRecord.EventName event = ChangeRecord.eventOf(old, updated);
+        ItemCollections collections = table.collections();
         if (event == null) {
-            return false;
+            return new Staged(false, collections == null ? -1 : collections.bytes(db, key.partitionPrefix()));
         }
+        long collectionBytes = collections == null ? -1 : collections.stage(db, batch, table.definition(),
+                key.partitionPrefix(), old, updated, itemCollectionLimitBytes);
+        byte[] storageKey = key.storageKey();
         stage(batch, table, storageKey, updated);
         for (SecondaryIndex index : table.definition().indexes()) {
             if (!index.global()) {
@@ -1298,7 +1395,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             batch.put(log.family(), ChangeRecordCodec.key(sequence),
                     ChangeRecordCodec.encode(record(table, sequence, event, old, updated, byTimeToLive)));
         }
-        return true;
+        return new Staged(true, collectionBytes);
     }
 
     private static void stage(WriteBatch batch, OpenTable table, byte[] storageKey, Map<String, AttributeValue> updated)
@@ -1358,10 +1455,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     /** {@link #writeBatch}, already done. */
     @Override
-    public CompletableFuture<Void> writeAll(List<TableWrite> writes) {
+    public CompletableFuture<List<Long>> writeAll(List<TableWrite> writes) {
         try {
-            writeBatch(writes);
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(writeBatch(writes));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -1378,12 +1474,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         });
     }
 
-    /** Applies every write together: one WriteBatch, one WAL sync, all or none. */
-    public void writeBatch(List<TableWrite> writes) {
-        open(() -> {
-            applyBatch(writes);
-            return null;
-        });
+    /**
+     * Applies every write together: one WriteBatch, one WAL sync, all or none. Answers, for each
+     * write, the bytes of its item collection after it (-1 for a table without local indexes).
+     */
+    public List<Long> writeBatch(List<TableWrite> writes) {
+        return open(() -> applyBatch(writes));
     }
 
     /**
@@ -1391,7 +1487,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * or a batch and a single write, never wait for each other in a cycle), in one WriteBatch
      * with one WAL sync. A change that throws writes nothing of the batch.
      */
-    private void applyBatch(List<TableWrite> writes) {
+    private List<Long> applyBatch(List<TableWrite> writes) {
+        List<Long> collectionBytes = new ArrayList<>(writes.size());
         List<OpenTable> tablesOf = new ArrayList<>(writes.size());
         TreeSet<Integer> stripes = new TreeSet<>();
         for (TableWrite write : writes) {
@@ -1432,16 +1529,20 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 if (!needsCurrent) {
                     stage(batch, table, storageKey, updated);
                     staged = true;
+                    collectionBytes.add(-1L);
                     continue;
                 }
                 List<Long> sequences = table.log() == null ? new ArrayList<>()
                         : reserved.computeIfAbsent(table.log(), l -> new ArrayList<>());
-                staged |= stage(batch, table, storageKey, current, updated, false, sequences);
+                Staged change = stage(batch, table, write.key(), current, updated, false, sequences);
+                staged |= change.any();
+                collectionBytes.add(change.collectionBytes());
             }
             if (staged) {
                 db.write(syncWrite, batch);
                 tablesOf.forEach(this::wakeFeed);
             }
+            return collectionBytes;
         } catch (RocksDBException e) {
             throw new StorageException("batch write failed", e);
         } finally {
@@ -1450,6 +1551,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 lock.unlock();
             }
         }
+    }
+
+    /** Lowers the item collection limit from DynamoDB's 10 GB: for tests, which cannot write 10 GB. */
+    void limitItemCollections(long bytes) {
+        itemCollectionLimitBytes = bytes;
     }
 
     private static int stripe(byte[] storageKey) {
@@ -1570,6 +1676,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 syncWrite.close();
                 dbOptions.close();
                 tableOptions.close();
+                collectionOptions.close();
                 bloomFilter.close();
                 blockCache.close();
             }

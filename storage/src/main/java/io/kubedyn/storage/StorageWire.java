@@ -189,12 +189,16 @@ public final class StorageWire {
         if (result.updated() != null) {
             out.setNewItem(item(result.updated()));
         }
+        if (result.itemCollectionBytes() >= 0) {
+            out.setItemCollectionBytes(result.itemCollectionBytes());
+        }
         return out.build();
     }
 
     public static WriteResult written(WriteReply reply) {
         return new WriteResult(reply.hasOldItem() ? item(reply.getOldItem()) : null,
-                reply.hasNewItem() ? item(reply.getNewItem()) : null, reply.getOldSize(), reply.getNewSize());
+                reply.hasNewItem() ? item(reply.getNewItem()) : null, reply.getOldSize(), reply.getNewSize(),
+                reply.hasItemCollectionBytes() ? reply.getItemCollectionBytes() : -1);
     }
 
     public static PageReply page(Page page) {
@@ -242,7 +246,8 @@ public final class StorageWire {
     }
 
     public static IndexStatus indexStatus(TableReply reply) {
-        return new IndexStatus(reply.getIndexItemCountsMap(), new java.util.HashSet<>(reply.getBackfillingIndexesList()));
+        return new IndexStatus(reply.getIndexItemCountsMap(), reply.getIndexSizeBytesMap(),
+                new java.util.HashSet<>(reply.getBackfillingIndexesList()));
     }
 
     public static ReadChangesRequest readChanges(TableDefinition table, long from, int limit, long maxBytes) {

@@ -37,9 +37,10 @@ public interface StoreClient {
 
     /**
      * Applies every write together: one WriteBatch and one WAL sync, all or none. Batch writes
-     * carry no condition.
+     * carry no condition. Answers, for each write, the bytes of its item collection after it
+     * (-1 for a table without local secondary indexes).
      */
-    CompletableFuture<Void> writeAll(List<TableWrite> writes);
+    CompletableFuture<List<Long>> writeAll(List<TableWrite> writes);
 
     /**
      * One page of a partition of the table, or of its secondary index {@code index} (null: the
@@ -60,7 +61,10 @@ public interface StoreClient {
     /** The store's estimate of the table's item count. */
     long estimatedItemCount(TableDefinition table);
 
-    /** The table's secondary indexes in this store: entry counts, and the global ones still backfilling. */
+    /** The store's estimate of the bytes the table's items take (DescribeTable's TableSizeBytes). */
+    long estimatedSizeBytes(TableDefinition table);
+
+    /** The table's secondary indexes in this store: entry counts and bytes, and the global ones still backfilling. */
     IndexStatus indexStatus(TableDefinition table);
 
     /** Creates the table, or throws ResourceInUseException if one of that name exists. */

@@ -6,17 +6,18 @@ import java.util.Map;
 
 /**
  * What one write did: the item before and after it where the write was asked to return them
- * (null otherwise, or where there was, or is, no item), and both items' DynamoDB sizes, which
- * ConsumedCapacity needs whatever was returned.
+ * (null otherwise, or where there was, or is, no item), both items' DynamoDB sizes, which
+ * ConsumedCapacity needs whatever was returned, and the bytes of the item's collection after the
+ * write (ItemCollectionMetrics; -1 for a table without local secondary indexes).
  */
 public record WriteResult(Map<String, AttributeValue> old, Map<String, AttributeValue> updated, long oldSize,
-                          long newSize) {
+                          long newSize, long itemCollectionBytes) {
 
     /** The result of changing {@code old} into {@code updated}, keeping only the item {@code returns} asks for. */
     public static WriteResult of(Map<String, AttributeValue> old, Map<String, AttributeValue> updated,
-                                 ReturnItems returns) {
+                                 ReturnItems returns, long itemCollectionBytes) {
         return new WriteResult(returns == ReturnItems.OLD ? old : null, returns == ReturnItems.NEW ? updated : null,
-                sizeOf(old), sizeOf(updated));
+                sizeOf(old), sizeOf(updated), itemCollectionBytes);
     }
 
     private static long sizeOf(Map<String, AttributeValue> item) {

@@ -111,12 +111,12 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Void> writeAll(List<TableWrite> writes) {
+    public CompletableFuture<List<Long>> writeAll(List<TableWrite> writes) {
         BatchWriteRequest.Builder request = BatchWriteRequest.newBuilder();
         for (TableWrite write : writes) {
             request.addWrites(StorageWire.write(write.table(), write.key(), write.change(), ReturnItems.NONE));
         }
-        return start(stub -> stub.batchWrite(request.build())).thenApply(reply -> null);
+        return start(stub -> stub.batchWrite(request.build())).thenApply(reply -> reply.getItemCollectionBytesList());
     }
 
     @Override
@@ -167,6 +167,11 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
     @Override
     public long estimatedItemCount(TableDefinition table) {
         return call(stub -> stub.describeTable(StorageWire.table(table))).getEstimatedItemCount();
+    }
+
+    @Override
+    public long estimatedSizeBytes(TableDefinition table) {
+        return call(stub -> stub.describeTable(StorageWire.table(table))).getEstimatedSizeBytes();
     }
 
     // ---- tables ------------------------------------------------------------------------------

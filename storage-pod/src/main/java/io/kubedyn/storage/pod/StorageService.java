@@ -138,7 +138,9 @@ public class StorageService extends StorageGrpc.StorageImplBase {
         return TableReply.newBuilder()
                 .setDefinition(StorageWire.definition(table))
                 .setEstimatedItemCount(store.estimatedItemCount(table))
+                .setEstimatedSizeBytes(store.estimatedSizeBytes(table))
                 .putAllIndexItemCounts(indexes.itemCounts())
+                .putAllIndexSizeBytes(indexes.sizeBytes())
                 .addAllBackfillingIndexes(indexes.backfilling())
                 .build();
     }
@@ -211,8 +213,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
                 TableDefinition table = resolveIncarnation(store, write.getTable());
                 writes.add(new TableWrite(table, ownedKey(table, write.getKey()), StorageWire.change(write)));
             }
-            store.writeBatch(writes);
-            return BatchWriteReply.getDefaultInstance();
+            return BatchWriteReply.newBuilder().addAllItemCollectionBytes(store.writeBatch(writes)).build();
         });
     }
 
