@@ -224,7 +224,8 @@ final class BatchOperations {
 
     /**
      * BatchWriteItem's ItemCollectionMetrics: for each table with local secondary indexes, one
-     * entry per item collection the applied writes touched, with its size after the batch.
+     * entry per item collection the applied writes touched, with its size after the batch (its
+     * last write's answer: a shard counts the batch's earlier writes into each).
      */
     private static void writeCollectionMetrics(JsonGenerator out, List<WriteRequest> writes,
                                                ShardRouter.BatchWrite written) throws IOException {
@@ -236,7 +237,7 @@ final class BatchOperations {
             if (metrics != null) {
                 PrimaryKey partition = PrimaryKey.of(write.key().partitionKey(), null);
                 byTable.computeIfAbsent(write.table().name(), t -> new LinkedHashMap<>())
-                        .merge(partition, metrics, (a, b) -> a.bytes() >= b.bytes() ? a : b);
+                        .put(partition, metrics);
             }
         }
         out.writeObjectFieldStart("ItemCollectionMetrics");

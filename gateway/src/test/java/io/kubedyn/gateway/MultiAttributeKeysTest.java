@@ -213,6 +213,8 @@ class MultiAttributeKeysTest extends EmbeddedServerTest {
                 .expressionAttributeNames(Map.of("#region", "region"))
                 .expressionAttributeValues(Map.of(":t", s("W"), ":r", s("NA"))).build(),
                 "Query key condition not supported");
+        assertRefused(query("#round = :n AND bracket = :b AND winner = :w", Map.of(":n", AttributeValue.fromN("1"),
+                ":b", s("UPPER"), ":w", s("p1"))).build(), "Query key condition not supported");
         assertRefused(query("#round = :n", Map.of(":n", s("two"))).build(),
                 "Condition parameter type does not match schema type");
         Condition equalsW = Condition.builder().comparisonOperator(ComparisonOperator.EQ)

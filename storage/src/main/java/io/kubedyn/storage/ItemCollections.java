@@ -45,9 +45,12 @@ final class ItemCollections {
         this.family = family;
     }
 
-    /** The options every collections family is opened with: {@code base}'s, and the merge operator. */
-    static ColumnFamilyOptions options(ColumnFamilyOptions base) {
-        return new ColumnFamilyOptions(base).setMergeOperator(new UInt64AddOperator());
+    /**
+     * The options every collections family is opened with: {@code base}'s, and
+     * {@code operator} (the caller closes it after the options).
+     */
+    static ColumnFamilyOptions options(ColumnFamilyOptions base, UInt64AddOperator operator) {
+        return new ColumnFamilyOptions(base).setMergeOperator(operator);
     }
 
     static boolean isCollectionsFamily(String name) {
@@ -84,20 +87,27 @@ final class ItemCollections {
     /**
      * Stages changing {@code old} into {@code updated} in the collection of partition
      * {@code prefix}, refusing a growth past {@code limitBytes} ({@link #LIMIT_BYTES} but in
-     * tests) as DynamoDB does; answers the collection's bytes after the change. Writes of one
-     * WriteBatch are checked each against the count before the batch: a batch adds at most
-     * 25 items.
+     * tests) as DynamoDB does; answers the collection's bytes after the change.
+     * {@code staged} holds what earlier writes of the same WriteBatch added to each partition
+     * (by {@link ByteBuffer} of its prefix); this write's is added to it.
+     *
+     * <p>Two writers of one partition, on two items, may both pass the check with room for one:
+     * the count stays exact (the merge operator adds both), the limit may be passed by that
+     * write. DynamoDB's own limit is an estimate too.
      */
     long stage(RocksDB db, WriteBatch batch, TableDefinition table, byte[] prefix, Map<String, AttributeValue> old,
-               Map<String, AttributeValue> updated, long limitBytes) throws RocksDBException {
+               Map<String, AttributeValue> updated, long limitBytes, Map<ByteBuffer, Long> staged)
+            throws RocksDBException {
         long delta = sizeOf(table, updated) - sizeOf(table, old);
-        long before = bytes(db, prefix);
+        ByteBuffer partition = ByteBuffer.wrap(prefix);
+        long before = bytes(db, prefix) + staged.getOrDefault(partition, 0L);
         if (delta > 0 && before + delta > limitBytes) {
             throw new DynamoDbException(DynamoDbError.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED,
                     "Collection size exceeded.");
         }
         if (delta != 0) {
             batch.merge(family, prefix, encode(delta));
+            staged.merge(partition, delta, Long::sum);
         }
         return before + delta;
     }

@@ -17,6 +17,7 @@ import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.core.TableStream;
 import io.kubedyn.core.TimeToLive;
 import io.kubedyn.core.write.ItemChange;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.Range;
 import org.rocksdb.SizeApproximationFlag;
+import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.Slice;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
@@ -117,6 +119,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final BloomFilter bloomFilter;
     private final ColumnFamilyOptions tableOptions;
     private final ColumnFamilyOptions collectionOptions;
+    private final UInt64AddOperator collectionMerge;
     private final DBOptions dbOptions;
     private final WriteOptions syncWrite;
     private final RocksDB db;
@@ -274,7 +277,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         tableOptions = new ColumnFamilyOptions()
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloomFilter));
-        collectionOptions = ItemCollections.options(tableOptions);
+        collectionMerge = new UInt64AddOperator();
+        collectionOptions = ItemCollections.options(tableOptions, collectionMerge);
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
         syncWrite = new WriteOptions().setSync(true);
 
@@ -415,6 +419,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             handle.get().close();
         }
         ItemCollections collections = new ItemCollections(createFamily(name, collectionOptions));
+        LOG.log(System.Logger.Level.INFO, "counting the item collections of table " + table.name()
+                + " from its items (once, before serving it)");
         collections.rebuild(db, table, items, syncWrite);
         db.put(catalogFamily, syncWrite, collectionsCountedKey(familyName), new byte[] {1});
         return collections;
@@ -883,7 +889,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             OptionalLong expiry = TimeToLive.expiryOf(item, table.definition().timeToLiveAttribute());
             boolean current = expiry.isPresent() && expiry.getAsLong() == due.expirySeconds();
             if (current && TimeToLive.expired(due.expirySeconds(), nowSeconds)) {
-                stage(batch, table, table.definition().keySchema().keyOf(item, false), item, null, true, reserved);
+                stage(batch, table, table.definition().keySchema().keyOf(item, false), item, null, true, reserved,
+                        new HashMap<>());
                 db.write(syncWrite, batch);
                 wakeFeed(table);
                 return true;
@@ -1334,7 +1341,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 if (updated != null) {
                     check(table, updated);
                 }
-                Staged staged = stage(batch, table, key, old, updated, byTimeToLive, reserved);
+                Staged staged = stage(batch, table, key, old, updated, byTimeToLive, reserved, new HashMap<>());
                 if (staged.any()) {
                     db.write(syncWrite, batch);
                     wakeFeed(table);
@@ -1365,18 +1372,21 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * table keeps one. A change that changes nothing visible stages nothing (and so records
      * nothing, as DynamoDB). A collection growing past its limit is refused before anything is
      * staged. Reserved sequence numbers are added to {@code reserved}; the caller releases them
-     * once the batch is written or failed.
+     * once the batch is written or failed. {@code collectionDeltas}: what the batch's earlier
+     * writes added to each item collection (see {@link ItemCollections#stage}).
      */
     private Staged stage(WriteBatch batch, OpenTable table, PrimaryKey key, Map<String, AttributeValue> old,
-                         Map<String, AttributeValue> updated, boolean byTimeToLive, List<Long> reserved)
-            throws RocksDBException {
+                         Map<String, AttributeValue> updated, boolean byTimeToLive, List<Long> reserved,
+                         Map<ByteBuffer, Long> collectionDeltas) throws RocksDBException {
         ChangeRecord.EventName event = ChangeRecord.eventOf(old, updated);
         ItemCollections collections = table.collections();
+        byte[] prefix = key.partitionPrefix();
         if (event == null) {
-            return new Staged(false, collections == null ? -1 : collections.bytes(db, key.partitionPrefix()));
+            return new Staged(false, collections == null ? -1
+                    : collections.bytes(db, prefix) + collectionDeltas.getOrDefault(ByteBuffer.wrap(prefix), 0L));
         }
         long collectionBytes = collections == null ? -1 : collections.stage(db, batch, table.definition(),
-                key.partitionPrefix(), old, updated, itemCollectionLimitBytes);
+                prefix, old, updated, itemCollectionLimitBytes, collectionDeltas);
         byte[] storageKey = key.storageKey();
         stage(batch, table, storageKey, updated);
         for (SecondaryIndex index : table.definition().indexes()) {
@@ -1497,6 +1507,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
         List<ReentrantLock> held = new ArrayList<>(stripes.size());
         Map<TableChangeLog, List<Long>> reserved = new HashMap<>();
+        Map<ByteBuffer, Long> collectionDeltas = new HashMap<>();
         try (WriteBatch batch = new WriteBatch()) {
             for (int stripe : stripes) {
                 itemLocks[stripe].lock();
@@ -1534,7 +1545,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 List<Long> sequences = table.log() == null ? new ArrayList<>()
                         : reserved.computeIfAbsent(table.log(), l -> new ArrayList<>());
-                Staged change = stage(batch, table, write.key(), current, updated, false, sequences);
+                Staged change = stage(batch, table, write.key(), current, updated, false, sequences, collectionDeltas);
                 staged |= change.any();
                 collectionBytes.add(change.collectionBytes());
             }
@@ -1677,6 +1688,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 dbOptions.close();
                 tableOptions.close();
                 collectionOptions.close();
+                collectionMerge.close();
                 bloomFilter.close();
                 blockCache.close();
             }

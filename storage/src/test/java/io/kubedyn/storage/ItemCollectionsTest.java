@@ -32,6 +32,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
+import org.rocksdb.UInt64AddOperator;
 
 /**
  * Item collections of a table with a local secondary index: the store counts each partition's
@@ -130,6 +131,14 @@ class ItemCollectionsTest {
                     new TableWrite(indexed, key(thumb), ItemChange.put(thumb, null, null)),
                     new TableWrite(indexed, key(dopesmoker), ItemChange.put(dopesmoker, null, null))));
             assertThat(bytes).containsExactly(counted(thumb), counted(dopesmoker));
+            Map<String, AttributeValue> gardenia = song("Kyuss", "Gardenia", 1994, 30);
+            Map<String, AttributeValue> whitewater = song("Kyuss", "Whitewater", null, 40);
+            assertThat(store.writeBatch(List.of(
+                    new TableWrite(indexed, key(gardenia), ItemChange.put(gardenia, null, null)),
+                    new TableWrite(indexed, key(whitewater), ItemChange.put(whitewater, null, null)))))
+                    .as("each write of a batch counts the batch's earlier writes in its collection")
+                    .containsExactly(counted(thumb) + counted(gardenia),
+                            counted(thumb) + counted(gardenia) + counted(whitewater));
         }
         try (PartitionStore store = PartitionStore.open(dir.resolve("plain"))) {
             store.createTable(music(false));
@@ -197,7 +206,8 @@ class ItemCollectionsTest {
             List<byte[]> names = RocksDB.listColumnFamilies(options, dir.toString());
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
             try (ColumnFamilyOptions plain = new ColumnFamilyOptions();
-                 ColumnFamilyOptions merging = ItemCollections.options(plain);
+                 UInt64AddOperator operator = new UInt64AddOperator();
+                 ColumnFamilyOptions merging = ItemCollections.options(plain, operator);
                  DBOptions db = new DBOptions()) {
                 for (byte[] name : names) {
                     descriptors.add(new ColumnFamilyDescriptor(name,

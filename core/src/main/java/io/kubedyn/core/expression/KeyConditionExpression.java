@@ -100,6 +100,10 @@ public final class KeyConditionExpression {
             sortTerms.add(term);
         }
         if (!terms.isEmpty()) {
+            if (sortTerms.size() == schema.sortKeys().size()) {
+                // A condition on an attribute that is not a key attribute of the index.
+                throw DynamoDbException.validation("Query key condition not supported");
+            }
             String skipped = schema.sortKeys().get(sortTerms.size()).name();
             throw DynamoDbException.validation("Query condition missed key schema element: " + skipped);
         }
