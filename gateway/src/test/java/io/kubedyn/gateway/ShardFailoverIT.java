@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,12 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * kill -9 of one of three storage pods in the middle of a write load, with the packaged gateway
  * in cluster mode in front: nothing acknowledged is lost, the dead shard's keys fail with a
- * retryable error while it is down and work again once it is back, and the other shards never
- * stop serving.
+ * retryable error while it is down and work again once it is back, the other shards never
+ * stop serving, and the table's stream holds one record for exactly each write that happened.
  */
 class ShardFailoverIT {
     private static final int SHARDS = 3;
@@ -54,6 +59,8 @@ class ShardFailoverIT {
             ServerProcess gateway = cluster.gateway();
             DynamoDbClient dynamo = cluster.dynamo;
             cluster.createTable("Load");
+            dynamo.updateTable(b -> b.tableName("Load")
+                    .streamSpecification(st -> st.streamEnabled(true).streamViewType("NEW_IMAGE")));
 
             Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
             Queue<Failure> failures = new ConcurrentLinkedQueue<>();
@@ -131,6 +138,33 @@ class ShardFailoverIT {
                     fail("acknowledged write " + id + " (shard " + shardOf(id) + ") is lost");
                 }
             }
+
+            // The stream: one INSERT for each item that was written, none for a write that did
+            // not happen, none twice, across the crash of the victim's pod.
+            Set<String> stored = new HashSet<>();
+            dynamo.scanPaginator(b -> b.tableName("Load").consistentRead(true)).items()
+                    .forEach(item -> stored.add(item.get("id").s()));
+            List<String> recorded = new ArrayList<>();
+            try (DynamoDbStreamsClient streams = DynamoDbClients.streamsAt(gateway.endpoint())) {
+                String arn = dynamo.describeTable(b -> b.tableName("Load")).table().latestStreamArn();
+                var shards = streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards();
+                assertThat(shards).as("one stream shard per storage shard").hasSize(SHARDS);
+                for (var shard : shards) {
+                    String iterator = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard.shardId())
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+                    while (iterator != null) {
+                        String at = iterator;
+                        var page = streams.getRecords(b -> b.shardIterator(at));
+                        page.records().forEach(r -> {
+                            assertThat(r.eventName()).isEqualTo(OperationType.INSERT);
+                            recorded.add(r.dynamodb().keys().get("id").s());
+                        });
+                        iterator = page.records().isEmpty() ? null : page.nextShardIterator();
+                    }
+                }
+            }
+            assertThat(recorded).as("one record per item written, none twice").doesNotHaveDuplicates();
+            assertThat(new HashSet<>(recorded)).as("records for exactly the writes that happened").isEqualTo(stored);
         } finally {
             writers.shutdownNow();
         }

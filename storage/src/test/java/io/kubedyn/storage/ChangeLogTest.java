@@ -155,6 +155,27 @@ class ChangeLogTest {
     }
 
     @Test
+    void eachTableKeepsItsRecordsForItsOwnRetention() {
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            TableStream twoHours = TableStream.enabledAt(StreamViewType.NEW_IMAGE, System.currentTimeMillis());
+            store.createTable(music("Music").withStream(new TableStream(twoHours.viewType(), twoHours.label(), 7200)));
+            store.createTable(music("Default").withStream(TableStream.enabledAt(StreamViewType.NEW_IMAGE,
+                    System.currentTimeMillis())));
+            put(store, song("Kyuss", "Short-lived"));
+            TableDefinition other = store.describeTable("Default").orElseThrow();
+            Map<String, AttributeValue> kept = song("Kyuss", "Kept");
+            store.write(other, key(kept), ItemChange.put(kept, null, null), ReturnItems.NONE);
+
+            assertThat(store.trimChanges(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1)))
+                    .as("within both retentions").isZero();
+            assertThat(store.trimChanges(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(3)))
+                    .as("past two hours: only the two-hour table's record").isEqualTo(1);
+            assertThat(all(store)).isEmpty();
+            assertThat(store.readChanges(other, 0, 100, Long.MAX_VALUE).records()).hasSize(1);
+        }
+    }
+
+    @Test
     void aProtectedTableIsNotDroppedEvenIfACallerMissedTheProtection() {
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(music("Music").withDeletionProtection(true));
