@@ -1,15 +1,23 @@
 package io.kubedyn.core;
 
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The ARNs kubedyn gives tables and their streams (DescribeTable, the Streams API, a
- * {@code Table}'s status), in DynamoDB's form with a fixed partition,
- * region and account ({@code arn:aws:dynamodb:kubedyn:000000000000:table/<name>} and
- * {@code .../stream/<label>}), and reading a stream ARN back.
+ * {@code Table}'s status), in DynamoDB's form with a fixed partition, region and account
+ * ({@code arn:aws:dynamodb:us-east-1:000000000000:table/<name>} and {@code .../stream/<label>}),
+ * and reading a stream ARN back.
+ *
+ * <p>The region is an AWS region's name, as LocalStack's local DynamoDB answers, because tools
+ * parse it: the Kinesis Client Library's DynamoDB Streams adapter refuses a stream ARN whose
+ * region AWS does not have. The account, all zeros, says the ARN is no AWS resource. A stream
+ * ARN is read back whatever its region and account (earlier versions wrote {@code kubedyn}).
  */
 public final class ResourceArns {
-    private static final String TABLE_PREFIX = "arn:aws:dynamodb:kubedyn:000000000000:table/";
+    private static final String TABLE_PREFIX = "arn:aws:dynamodb:us-east-1:000000000000:table/";
+    private static final Pattern ANY_TABLE_PREFIX = Pattern.compile("arn:aws:dynamodb:[-a-z0-9]+:[0-9]{12}:table/");
     private static final String STREAM_INFIX = "/stream/";
 
     /** A stream ARN read back: the table and the stream's label. */
@@ -34,10 +42,11 @@ public final class ResourceArns {
 
     /** The table and label of a stream ARN kubedyn made; empty for any other string. */
     public static Optional<Stream> parseStream(String arn) {
-        if (!arn.startsWith(TABLE_PREFIX)) {
+        Matcher prefix = ANY_TABLE_PREFIX.matcher(arn);
+        if (!prefix.lookingAt()) {
             return Optional.empty();
         }
-        String rest = arn.substring(TABLE_PREFIX.length());
+        String rest = arn.substring(prefix.end());
         int at = rest.indexOf(STREAM_INFIX);
         if (at < 0) {
             return Optional.empty();

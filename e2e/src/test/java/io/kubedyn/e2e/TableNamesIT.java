@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -142,6 +143,15 @@ class TableNamesIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cluster.kubectl()
                 .resources(Table.class).withName("items").get().getStatus().getItemCount())
                 .as("kubectl get's ITEMS, read from the shard's pod").isEqualTo(1L));
+        // The manifest's Time to Live is served: an item whose expiry is past goes within a minute.
+        var ttl = dynamoDb.describeTimeToLive(b -> b.tableName("carts-ack")).timeToLiveDescription();
+        assertThat(ttl.timeToLiveStatusAsString()).isEqualTo("ENABLED");
+        assertThat(ttl.attributeName()).isEqualTo("expiresAt");
+        String past = Long.toString(Instant.now().getEpochSecond() - 60);
+        dynamoDb.putItem(b -> b.tableName("carts-ack").item(Map.of("id", s("cart-expired"), "customerId", s("c-8"),
+                "expiresAt", AttributeValue.fromN(past))));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(dynamoDb.getItem(b -> b
+                .tableName("carts-ack").key(Map.of("id", s("cart-expired")))).hasItem()).isFalse());
     }
 
     @Test
