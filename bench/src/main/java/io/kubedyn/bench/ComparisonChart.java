@@ -3,7 +3,9 @@ package io.kubedyn.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -17,7 +19,11 @@ public final class ComparisonChart {
     public static void write(List<TargetResult> targets, List<String> workloads, String title, Path png) throws IOException {
         CategoryChart throughput = chart(title + ": throughput (higher is better)", "requests / s");
         CategoryChart p99 = chart(title + ": p99 latency (lower is better)", "ms");
+        Map<String, Integer> runs = new HashMap<>();
         for (TargetResult target : targets) {
+            // A target measured more than once in a run (to alternate the order) is a series a run.
+            int run = runs.merge(target.target(), 1, Integer::sum);
+            String series = run == 1 ? target.target() : target.target() + " (" + run + ")";
             List<String> names = new ArrayList<>();
             List<Double> opsPerSecond = new ArrayList<>();
             List<Double> p99Millis = new ArrayList<>();
@@ -29,8 +35,8 @@ public final class ComparisonChart {
                 });
             }
             if (!names.isEmpty()) {
-                throughput.addSeries(target.target(), names, opsPerSecond);
-                p99.addSeries(target.target(), names, p99Millis);
+                throughput.addSeries(series, names, opsPerSecond);
+                p99.addSeries(series, names, p99Millis);
             }
         }
         // The encoder appends ".png" itself.

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,5 +45,14 @@ class ComparisonReportTest {
                         "kubedyn,C@3000/s,30000,0,10.000,3000.0,1000,2500,5000,7500");
         byte[] png = Files.readAllBytes(dir.resolve("comparison.png"));
         assertThat(png).startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+    }
+
+    @Test
+    void aTargetMeasuredTwiceInOneRunIsChartedTwice(@TempDir Path dir) throws Exception {
+        Comparison once = comparison();
+        List<TargetResult> twice = new ArrayList<>(once.results());
+        twice.add(once.results().get(0));
+        new ComparisonReport(new Comparison(once.machine(), once.config(), twice, once.elapsed())).write(dir);
+        assertThat(Files.readAllBytes(dir.resolve("comparison.png"))).startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     }
 }
