@@ -1,5 +1,7 @@
 package io.kubedyn.gateway;
 
+import io.kubedyn.core.DynamoDbError;
+import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.TableDefinition;
 
 /**
@@ -21,8 +23,17 @@ public interface ControlPlane {
     TableDefinition deleteTable(String name);
 
     /**
-     * Gives the table {@code table}'s settings (its stream, deletion protection), the same
-     * incarnation and key schema; answers the table as it is now.
+     * Gives the table {@code table}'s settings (its stream, Time to Live, deletion protection,
+     * global indexes), the same incarnation and key schema, if the table is still
+     * {@code before} (what the caller read and changed): two UpdateTables at once never lose
+     * one's change, the later is ResourceInUseException ({@link #changedMeanwhile}). Answers the
+     * table as it is now.
      */
-    TableCatalog.TableDescription updateTable(TableDefinition table);
+    TableCatalog.TableDescription updateTable(TableDefinition before, TableDefinition table);
+
+    /** DynamoDB's answer to an UpdateTable of a table another update changed meanwhile. */
+    static DynamoDbException changedMeanwhile(String table) {
+        return new DynamoDbException(DynamoDbError.RESOURCE_IN_USE,
+                "Attempt to change a resource which is still in use: Table is being updated: " + table);
+    }
 }

@@ -105,7 +105,12 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
      * shards here; the operator's pods on Kubernetes take settings from the Table instead).
      */
     @Override
-    public TableDescription updateTable(TableDefinition table) {
+    public synchronized TableDescription updateTable(TableDefinition before, TableDefinition table) {
+        TableDefinition current = describe(table.name()).orElseThrow(() -> DynamoDbException.tableNotFound(table.name()))
+                .definition();
+        if (!current.equals(before)) {
+            throw ControlPlane.changedMeanwhile(table.name());
+        }
         for (String address : maps.forTable(table.name()).addresses()) {
             store(address).updateTable(table);
         }

@@ -279,7 +279,7 @@ final class TableOperations {
         if (indexUpdates != null) {
             table = withIndexUpdates(request, table, indexUpdates);
         }
-        TableCatalog.TableDescription updated = plane.controlPlane().updateTable(table);
+        TableCatalog.TableDescription updated = plane.controlPlane().updateTable(before, table);
         Set<String> created = new HashSet<>();
         updated.definition().indexes().stream().filter(index -> before.index(index.name()).isEmpty())
                 .forEach(index -> created.add(index.name()));

@@ -71,7 +71,7 @@ final class TimeToLiveOperations {
         if (enabled && table.keySchema().isKeyAttribute(attribute)) {
             throw DynamoDbException.validation("Time to Live cannot be enabled on a key attribute: " + attribute);
         }
-        plane.controlPlane().updateTable(table.withTimeToLive(enabled ? attribute : null));
+        plane.controlPlane().updateTable(table, table.withTimeToLive(enabled ? attribute : null));
         out.writeStartObject();
         out.writeObjectFieldStart("TimeToLiveSpecification");
         out.writeBooleanField("Enabled", enabled);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,26 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 @QuarkusTest
 class TableApiTest extends EmbeddedServerTest {
+    @Inject
+    StoragePlane plane;
+
+    @Test
+    void anUpdateOfATableChangedSinceItWasReadIsResourceInUseAndLosesNothing() {
+        createTable(table, "pk", ScalarAttributeType.S, null, null);
+        io.kubedyn.core.TableDefinition read = plane.catalog().requireTable(table);
+        // Another update (Time to Live, through the API) lands between this one's read and write.
+        dynamo.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.enabled(true)
+                .attributeName("expiresAt")));
+        assertThatThrownBy(() -> plane.controlPlane().updateTable(read, read.withDeletionProtection(true)))
+                .isInstanceOfSatisfying(io.kubedyn.core.DynamoDbException.class,
+                        e -> assertThat(e.error()).isEqualTo(io.kubedyn.core.DynamoDbError.RESOURCE_IN_USE))
+                .hasMessage("Attempt to change a resource which is still in use: Table is being updated: " + table);
+        assertThat(dynamo.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription()
+                .timeToLiveStatusAsString()).as("the first change is kept").isEqualTo("ENABLED");
+        assertThat(dynamo.describeTable(b -> b.tableName(table)).table().deletionProtectionEnabled())
+                .as("the stale one wrote nothing").isFalse();
+    }
+
 
     @Test
     void createdTableIsDescribedAsDeclared() {

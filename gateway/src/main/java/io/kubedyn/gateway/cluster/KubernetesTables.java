@@ -20,6 +20,8 @@ import io.kubedyn.gateway.ControlPlane;
 import io.kubedyn.gateway.TableCatalog;
 import io.quarkus.logging.Log;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
@@ -141,8 +143,11 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
      * (see {@link TableDefinitions}), whatever {@code table} proposes.
      */
     @Override
-    public TableCatalog.TableDescription updateTable(TableDefinition table) {
+    public TableCatalog.TableDescription updateTable(TableDefinition before, TableDefinition table) {
         Table resource = find(table.name()).orElseThrow(() -> DynamoDbException.tableNotFound(table.name()));
+        if (!TableDefinitions.of(resource).equals(before)) {
+            throw ControlPlane.changedMeanwhile(table.name());
+        }
         Map<String, Object> fields = new HashMap<>();
         fields.put("streamSpecification", TableDefinitions.streamSpecificationOf(table));
         fields.put("timeToLive", TableDefinitions.timeToLiveSpecOf(table));
@@ -157,8 +162,7 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
             updated = patchSpec(resource, fields, indexesChange);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409 || e.getCode() == 422) {
-                throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE, "Attempt to change a resource which is "
-                        + "still in use: the indexes of table " + table.name() + " changed meanwhile");
+                throw ControlPlane.changedMeanwhile(table.name());
             }
             throw e;
         }
@@ -180,13 +184,15 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         ObjectMapper json = Serialization.jsonMapper();
         JsonNode spec = json.valueToTree(current.getSpec());
         ArrayNode patch = json.createArrayNode();
+        // Each field changes from what this gateway read, or not at all: another UpdateTable that
+        // changed it since makes the API server refuse this patch (the test fails).
+        List<String> asRead = new ArrayList<>(fields.keySet());
         if (indexesAsRead) {
-            // Indexes change from what this gateway read, or not at all: another UpdateTable that
-            // changed them since makes the API server refuse this patch (the test fails).
-            for (String field : List.of("globalSecondaryIndexes", "attributeDefinitions")) {
-                if (spec.has(field) && !spec.get(field).isNull()) {
-                    patch.addObject().put("op", "test").put("path", "/spec/" + field).set("value", spec.get(field));
-                }
+            asRead.addAll(List.of("globalSecondaryIndexes", "attributeDefinitions"));
+        }
+        for (String field : new LinkedHashSet<>(asRead)) {
+            if (spec.has(field) && !spec.get(field).isNull()) {
+                patch.addObject().put("op", "test").put("path", "/spec/" + field).set("value", spec.get(field));
             }
         }
         fields.forEach((field, value) -> {

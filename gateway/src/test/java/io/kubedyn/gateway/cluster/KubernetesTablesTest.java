@@ -360,7 +360,7 @@ class KubernetesTablesTest {
                 for (int i = 0; i < 20; i++) {
                     boolean protect = i % 2 == 0;
                     TableDefinition current = tables.cached("Ledger").map(TableDefinitions::of).orElseThrow();
-                    tables.updateTable(current.withDeletionProtection(protect));
+                    tables.updateTable(current, current.withDeletionProtection(protect));
                     assertThat(client.resources(Table.class).inNamespace("kubedyn").withName(resourceName).get()
                             .getSpec().getDeletionProtectionEnabled()).isEqualTo(protect ? Boolean.TRUE : null);
                 }
@@ -382,7 +382,7 @@ class KubernetesTablesTest {
             attributes.put("Genre", ScalarType.S);
             SecondaryIndex byGenre = SecondaryIndex.global("ByGenre",
                     KeySchema.of(new KeyAttribute("Genre", ScalarType.S), null), IndexProjection.KEYS_ONLY);
-            tables.updateTable(current.withIndexes(List.of(byGenre), attributes));
+            tables.updateTable(current, current.withIndexes(List.of(byGenre), attributes));
             Table resource = client.resources(Table.class).inNamespace("kubedyn").withName(resourceName).get();
             assertThat(resource.getSpec().getAttributeDefinitions())
                     .extracting(a -> a.getAttributeName() + ":" + a.getAttributeType())
@@ -391,11 +391,30 @@ class KubernetesTablesTest {
                     .satisfies(index -> assertThat(index.getIndexName()).isEqualTo("ByGenre"));
             assertThat(TableDefinitions.of(resource).indexes()).containsExactly(byGenre);
 
-            tables.updateTable(TableDefinitions.of(resource).withIndexes(List.of(), attributes));
+            tables.updateTable(TableDefinitions.of(resource), TableDefinitions.of(resource).withIndexes(List.of(), attributes));
             resource = client.resources(Table.class).inNamespace("kubedyn").withName(resourceName).get();
             assertThat(resource.getSpec().getGlobalSecondaryIndexes()).isNull();
             assertThat(resource.getSpec().getAttributeDefinitions())
                     .extracting(a -> a.getAttributeName()).containsExactly("Artist", "SongTitle");
+        }
+    }
+
+    @Test
+    void anUpdateTableOfATableChangedSinceItWasReadIsResourceInUseAndLosesNothing() throws Exception {
+        KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1);
+        try (PlaneOperations backend = kubernetes(tables)) {
+            backend.createTable(music("Ledger"));
+            String resourceName = TableNames.resourceName("Ledger");
+            TableDefinition read = tables.cached("Ledger").map(TableDefinitions::of).orElseThrow();
+            // Another UpdateTable (here: deletion protection) lands between this one's read and write.
+            tables.updateTable(read, read.withDeletionProtection(true));
+            assertThatThrownBy(() -> tables.updateTable(read, read.withTimeToLive("expiresAt")))
+                    .isInstanceOfSatisfying(DynamoDbException.class,
+                            e -> assertThat(e.error()).isEqualTo(DynamoDbError.RESOURCE_IN_USE))
+                    .hasMessage("Attempt to change a resource which is still in use: Table is being updated: Ledger");
+            Table resource = client.resources(Table.class).inNamespace("kubedyn").withName(resourceName).get();
+            assertThat(resource.getSpec().getDeletionProtectionEnabled()).as("the first change is kept").isTrue();
+            assertThat(resource.getSpec().getTimeToLive()).as("the stale one wrote nothing").isNull();
         }
     }
 
