@@ -20,6 +20,7 @@ import io.kubedyn.storage.TableWrite;
 import io.kubedyn.storage.WriteResult;
 import io.quarkus.logging.Log;
 import io.kubedyn.storage.IndexStatus;
+import io.kubedyn.storage.TableEstimates;
 import io.kubedyn.core.SecondaryIndex;
 import java.util.HashSet;
 import java.util.Set;
@@ -201,49 +202,35 @@ public final class ShardRouter {
         return unprocessed;
     }
 
-    /**
-     * DescribeTable's ItemCount. DynamoDB's is itself an estimate (refreshed every six hours): a
-     * shard that cannot answer now is left out rather than failing the whole DescribeTable.
-     */
+    /** DescribeTable's ItemCount: see {@link #estimates}. */
     public long estimatedItemCount(TableDefinition table) {
-        return sumOverShards(table, store -> store.estimatedItemCount(table));
+        return estimates(table).itemCount();
     }
 
-    /** DescribeTable's TableSizeBytes, an estimate as ItemCount is. */
-    public long estimatedSizeBytes(TableDefinition table) {
-        return sumOverShards(table, store -> store.estimatedSizeBytes(table));
-    }
-
-    private long sumOverShards(TableDefinition table, ToLongFunction<StoreClient> estimate) {
-        long count = 0;
-        for (String address : catalog.shards(table).addresses()) {
-            try {
-                count += estimate.applyAsLong(stores.apply(address));
-            } catch (DynamoDbException e) {
-                if (e.error() != DynamoDbError.INTERNAL_SERVER_ERROR && e.error() != DynamoDbError.RESOURCE_NOT_FOUND) {
-                    throw e;
-                }
-            }
-        }
-        return count;
+    /** The table's secondary indexes over all its shards: see {@link #estimates}. */
+    public IndexStatus indexStatus(TableDefinition table) {
+        return estimates(table).indexes();
     }
 
     /**
-     * The table's secondary indexes over all its shards: entry counts summed (estimates, as
-     * ItemCount), and the global indexes some shard is still backfilling. A shard that cannot
-     * answer now leaves its counts out and keeps every global index not yet known to be ready
-     * backfilling: an index is never reported ACTIVE early.
+     * What DescribeTable shows of the table, summed over its shards, one call to each: the item
+     * count, the items' bytes and each index's entry count and bytes (estimates: DynamoDB's own
+     * are refreshed every six hours), and the global indexes some shard is still backfilling. A
+     * shard that cannot answer now leaves its figures out rather than failing the whole
+     * DescribeTable, and keeps every global index not yet known to be ready backfilling: an
+     * index is never reported ACTIVE early.
      */
-    public IndexStatus indexStatus(TableDefinition table) {
-        IndexStatus status = IndexStatus.NONE;
+    public TableEstimates estimates(TableDefinition table) {
+        TableEstimates total = TableEstimates.NONE;
         for (String address : catalog.shards(table).addresses()) {
             try {
-                IndexStatus shard = stores.apply(address).indexStatus(table);
+                TableEstimates shard = stores.apply(address).estimates(table);
                 // An index the shard does not have yet (its definition not there yet) is not ready.
                 Set<String> missing = new HashSet<>();
-                table.indexes().stream().filter(index -> !shard.itemCounts().containsKey(index.name()))
+                table.indexes().stream().filter(index -> !shard.indexes().itemCounts().containsKey(index.name()))
                         .forEach(index -> missing.add(index.name()));
-                status = status.plus(shard).plus(new IndexStatus(Map.of(), Map.of(), missing));
+                total = total.plus(shard)
+                        .plus(new TableEstimates(0, 0, new IndexStatus(Map.of(), Map.of(), missing)));
             } catch (DynamoDbException e) {
                 if (e.error() != DynamoDbError.INTERNAL_SERVER_ERROR && e.error() != DynamoDbError.RESOURCE_NOT_FOUND) {
                     throw e;
@@ -252,15 +239,15 @@ public final class ShardRouter {
                 table.indexes().stream().filter(SecondaryIndex::global)
                         .filter(index -> !readyIndexes.contains(readyKey(table, index.name())))
                         .forEach(index -> unknown.add(index.name()));
-                status = status.plus(new IndexStatus(Map.of(), Map.of(), unknown));
+                total = total.plus(new TableEstimates(0, 0, new IndexStatus(Map.of(), Map.of(), unknown)));
             }
         }
         for (SecondaryIndex index : table.indexes()) {
-            if (index.global() && !status.backfilling().contains(index.name())) {
+            if (index.global() && !total.indexes().backfilling().contains(index.name())) {
                 readyIndexes.add(readyKey(table, index.name()));
             }
         }
-        return status;
+        return total;
     }
 
     /**

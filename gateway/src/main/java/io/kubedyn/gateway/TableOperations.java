@@ -14,6 +14,7 @@ import io.kubedyn.core.ResourceArns;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.TableStream;
 import io.kubedyn.storage.IndexStatus;
+import io.kubedyn.storage.TableEstimates;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -377,12 +378,11 @@ final class TableOperations {
         String name = request.tableName();
         TableCatalog.TableDescription table = plane.catalog().describe(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
         boolean active = table.status().equals("ACTIVE");
-        long itemCount = active ? plane.router().estimatedItemCount(table.definition()) : 0;
-        long sizeBytes = active ? plane.router().estimatedSizeBytes(table.definition()) : 0;
-        IndexStatus indexes = active ? plane.router().indexStatus(table.definition()) : IndexStatus.NONE;
+        TableEstimates estimates = active ? plane.router().estimates(table.definition()) : TableEstimates.NONE;
         out.writeStartObject();
         out.writeFieldName("Table");
-        TableDescriptionWriter.write(out, table.definition(), table.status(), itemCount, sizeBytes, indexes);
+        TableDescriptionWriter.write(out, table.definition(), table.status(), estimates.itemCount(),
+                estimates.sizeBytes(), estimates.indexes());
         out.writeEndObject();
     }
 

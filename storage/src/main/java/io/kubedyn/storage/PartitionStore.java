@@ -1097,7 +1097,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
     }
 
-    @Override
+    /** The table's secondary indexes in this store: entry counts and bytes, and the global ones still backfilling. */
     public IndexStatus indexStatus(TableDefinition definition) {
         return open(() -> {
             OpenTable table = table(definition);
@@ -1190,8 +1190,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return open(() -> tables.keySet().stream().sorted(Comparator.naturalOrder()).toList());
     }
 
-    /** RocksDB's estimate of the table's item count (DynamoDB's own figure is also approximate). */
     @Override
+    public TableEstimates estimates(TableDefinition definition) {
+        return new TableEstimates(estimatedItemCount(definition), estimatedSizeBytes(definition),
+                indexStatus(definition));
+    }
+
+    /** RocksDB's estimate of the table's item count (DynamoDB's own figure is also approximate). */
     public long estimatedItemCount(TableDefinition definition) {
         return open(() -> {
             try {
@@ -1202,7 +1207,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         });
     }
 
-    @Override
+    /** RocksDB's estimate of the bytes the table's items take (DescribeTable's TableSizeBytes). */
     public long estimatedSizeBytes(TableDefinition definition) {
         return open(() -> approximateBytes(table(definition).family()));
     }

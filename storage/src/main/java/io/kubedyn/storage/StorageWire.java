@@ -245,9 +245,10 @@ public final class StorageWire {
         return writes;
     }
 
-    public static IndexStatus indexStatus(TableReply reply) {
-        return new IndexStatus(reply.getIndexItemCountsMap(), reply.getIndexSizeBytesMap(),
-                new java.util.HashSet<>(reply.getBackfillingIndexesList()));
+    public static TableEstimates estimates(TableReply reply) {
+        return new TableEstimates(reply.getEstimatedItemCount(), reply.getEstimatedSizeBytes(),
+                new IndexStatus(reply.getIndexItemCountsMap(), reply.getIndexSizeBytesMap(),
+                        new java.util.HashSet<>(reply.getBackfillingIndexesList())));
     }
 
     public static ReadChangesRequest readChanges(TableDefinition table, long from, int limit, long maxBytes) {

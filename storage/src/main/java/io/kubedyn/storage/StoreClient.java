@@ -58,14 +58,11 @@ public interface StoreClient {
      */
     Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes, byte[] exclusiveStart);
 
-    /** The store's estimate of the table's item count. */
-    long estimatedItemCount(TableDefinition table);
-
-    /** The store's estimate of the bytes the table's items take (DescribeTable's TableSizeBytes). */
-    long estimatedSizeBytes(TableDefinition table);
-
-    /** The table's secondary indexes in this store: entry counts and bytes, and the global ones still backfilling. */
-    IndexStatus indexStatus(TableDefinition table);
+    /**
+     * The store's estimates of the table, in one call: its item count, the bytes its items take,
+     * and its secondary indexes' entry counts, bytes and the global ones still backfilling.
+     */
+    TableEstimates estimates(TableDefinition table);
 
     /** Creates the table, or throws ResourceInUseException if one of that name exists. */
     void createTable(TableDefinition table);

@@ -17,7 +17,7 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.write.ItemChange;
-import io.kubedyn.storage.IndexStatus;
+import io.kubedyn.storage.TableEstimates;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.RangeNotOwnedException;
 import io.kubedyn.storage.ReturnItems;
@@ -160,18 +160,8 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
     }
 
     @Override
-    public IndexStatus indexStatus(TableDefinition table) {
-        return StorageWire.indexStatus(call(stub -> stub.describeTable(StorageWire.table(table))));
-    }
-
-    @Override
-    public long estimatedItemCount(TableDefinition table) {
-        return call(stub -> stub.describeTable(StorageWire.table(table))).getEstimatedItemCount();
-    }
-
-    @Override
-    public long estimatedSizeBytes(TableDefinition table) {
-        return call(stub -> stub.describeTable(StorageWire.table(table))).getEstimatedSizeBytes();
+    public TableEstimates estimates(TableDefinition table) {
+        return StorageWire.estimates(call(stub -> stub.describeTable(StorageWire.table(table))));
     }
 
     // ---- tables ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.TableKey;
 import io.kubedyn.storage.TableWrite;
 import io.kubedyn.storage.IndexStatus;
+import io.kubedyn.storage.TableEstimates;
 import io.kubedyn.storage.IndexWrite;
 import io.kubedyn.storage.grpc.ApplyIndexWritesReply;
 import io.kubedyn.storage.grpc.ApplyIndexWritesRequest;
@@ -134,11 +135,12 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     }
 
     private static TableReply describe(PartitionStore store, TableDefinition table) {
-        IndexStatus indexes = store.indexStatus(table);
+        TableEstimates estimates = store.estimates(table);
+        IndexStatus indexes = estimates.indexes();
         return TableReply.newBuilder()
                 .setDefinition(StorageWire.definition(table))
-                .setEstimatedItemCount(store.estimatedItemCount(table))
-                .setEstimatedSizeBytes(store.estimatedSizeBytes(table))
+                .setEstimatedItemCount(estimates.itemCount())
+                .setEstimatedSizeBytes(estimates.sizeBytes())
                 .putAllIndexItemCounts(indexes.itemCounts())
                 .putAllIndexSizeBytes(indexes.sizeBytes())
                 .addAllBackfillingIndexes(indexes.backfilling())
