@@ -81,7 +81,7 @@ public final class BenchCommand implements Runnable {
         @Mixin
         LoadOptions load = new LoadOptions();
         @Option(names = "--targets", split = ",", defaultValue = "kubedyn,dynalite,noop",
-                description = "kubedyn first, then peers: dynalite, noop, kubedyn-streams (kubedyn with a stream on every table) or kubedyn-gsi (two global secondary indexes on the key-value table) (default ${DEFAULT-VALUE}).")
+                description = "kubedyn first, then peers: dynalite, noop, kubedyn-streams (kubedyn with a stream on every table), kubedyn-gsi (two global secondary indexes on the key-value table) or kubedyn-baseline (--baseline-jar) (default ${DEFAULT-VALUE}).")
         List<String> targets;
         @Option(names = "--out", description = "Where the table, CSV and chart go (default bench/target/results).")
         Path out;
@@ -89,6 +89,9 @@ public final class BenchCommand implements Runnable {
         boolean profile;
         @Option(names = "--server-jvm-option", description = "Extra JVM option for the Java servers (kubedyn and the ceiling alike).")
         List<String> serverJvmOptions = new ArrayList<>();
+        @Option(names = "--baseline-jar", description = "The quarkus-run.jar of another kubedyn build, measured as the "
+                + "kubedyn-baseline target (its quarkus-app directory must be whole).")
+        Path baselineJar;
 
         @Override
         public Integer call() throws Exception {
@@ -106,6 +109,13 @@ public final class BenchCommand implements Runnable {
                             new KubedynTarget(repo.gatewayJar(), serverJvmOptions, TableFeatures.GLOBAL_INDEXES);
                     case "dynalite" -> new DynaliteTarget(repo.benchTarget().resolve("dynalite"));
                     case "noop" -> new NoopCeilingTarget(repo.noopServerJar(), serverJvmOptions);
+                    case KubedynTarget.BASELINE -> {
+                        if (baselineJar == null) {
+                            throw new CommandLine.ParameterException(new CommandLine(this),
+                                    "target " + KubedynTarget.BASELINE + " needs --baseline-jar");
+                        }
+                        yield KubedynTarget.baseline(baselineJar.toAbsolutePath(), serverJvmOptions);
+                    }
                     default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown target " + name);
                 });
             }

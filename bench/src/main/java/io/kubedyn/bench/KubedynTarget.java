@@ -7,27 +7,42 @@ import java.util.List;
  * This repository's embedded server ({@code gateway/target/quarkus-app/quarkus-run.jar}), data in
  * a fresh directory; as {@code kubedyn-streams}, with a NEW_AND_OLD_IMAGES stream on every table,
  * and as {@code kubedyn-gsi}, with two global secondary indexes on the key-value table, so that
- * the cost of the change log or of the indexes shows against plain kubedyn in the same run.
+ * the cost of the change log or of the indexes shows against plain kubedyn in the same run; as
+ * {@code kubedyn-baseline}, another build's jar, so that a change shows against its parent.
  */
 public final class KubedynTarget extends JavaServerTarget {
     public static final String NAME = "kubedyn";
     public static final String WITH_STREAMS = "kubedyn-streams";
     public static final String WITH_GLOBAL_INDEXES = "kubedyn-gsi";
+    /** Another build of kubedyn (an earlier commit's jar), to measure a change against in one run. */
+    public static final String BASELINE = "kubedyn-baseline";
 
     private final TableFeatures features;
+    private final String name;
 
     public KubedynTarget(Path jar, List<String> jvmOptions) {
         this(jar, jvmOptions, TableFeatures.PLAIN);
     }
 
     public KubedynTarget(Path jar, List<String> jvmOptions, TableFeatures features) {
+        this(jar, jvmOptions, features,
+                features.streams() ? WITH_STREAMS : features.globalIndexes() ? WITH_GLOBAL_INDEXES : NAME);
+    }
+
+    private KubedynTarget(Path jar, List<String> jvmOptions, TableFeatures features, String name) {
         super(jar, jvmOptions);
         this.features = features;
+        this.name = name;
+    }
+
+    /** The embedded server of another build, {@code jar} its {@code quarkus-run.jar}. */
+    public static KubedynTarget baseline(Path jar, List<String> jvmOptions) {
+        return new KubedynTarget(jar, jvmOptions, TableFeatures.PLAIN, BASELINE);
     }
 
     @Override
     public String name() {
-        return features.streams() ? WITH_STREAMS : features.globalIndexes() ? WITH_GLOBAL_INDEXES : NAME;
+        return name;
     }
 
     @Override

@@ -89,7 +89,12 @@ public sealed interface AttributeValue {
         }
 
         public static NS of(Collection<DynamoNumber> members) {
-            return new NS(distinct(members));
+            Set<DynamoNumber> set = new LinkedHashSet<>(members);
+            if (set.size() < members.size()) {
+                // DynamoDB's words for a number set, which unlike the others do not list the members.
+                throw DynamoDbException.validation("Input collection contains duplicates");
+            }
+            return new NS(set);
         }
 
         public String type() {
@@ -103,7 +108,12 @@ public sealed interface AttributeValue {
         }
 
         public static BS of(Collection<Binary> members) {
-            return new BS(distinct(members));
+            Set<Binary> set = new LinkedHashSet<>(members);
+            if (set.size() < members.size()) {
+                throw DynamoDbException.validation("One or more parameter values were invalid: Input collection "
+                        + members.stream().map(Binary::toBase64).toList() + "of type BS contains duplicates.");
+            }
+            return new BS(set);
         }
 
         public String type() {
@@ -125,8 +135,10 @@ public sealed interface AttributeValue {
 
     private static <T> Set<T> checkedSet(Set<T> members, String kind) {
         if (members.isEmpty()) {
-            throw DynamoDbException.validation(
-                    "One or more parameter values were invalid: An " + kind + " set  may not be empty");
+            // DynamoDB's words, double space and all; binary sets have words of their own.
+            throw DynamoDbException.validation(kind.equals("binary")
+                    ? "One or more parameter values were invalid: Binary sets should not be empty"
+                    : "One or more parameter values were invalid: An " + kind + " set  may not be empty");
         }
         return Collections.unmodifiableSet(new LinkedHashSet<>(members));
     }

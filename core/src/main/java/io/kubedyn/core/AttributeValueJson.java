@@ -47,11 +47,19 @@ public final class AttributeValueJson {
             throw DynamoDbException.validation(
                     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
         }
+        // As DynamoDB does: each datatype's value is checked, then that there is only one.
+        AttributeValue value = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            value = typed(it.next(), depth);
+        }
         if (node.size() > 1) {
             throw DynamoDbException.validation("Supplied AttributeValue has more than one datatypes set, "
                     + "must contain exactly one of the supported datatypes");
         }
-        Map.Entry<String, JsonNode> entry = node.fields().next();
+        return value;
+    }
+
+    private static AttributeValue typed(Map.Entry<String, JsonNode> entry, int depth) {
         JsonNode v = entry.getValue();
         return switch (entry.getKey()) {
             case "S" -> new AttributeValue.S(text(v, "S"));

@@ -2,18 +2,23 @@ package io.kubedyn.core;
 
 /**
  * DynamoDB's error types as they appear in the {@code __type} field of an error response,
- * with the HTTP status DynamoDB answers them with.
+ * with the HTTP status DynamoDB answers them with and the field its body carries the message in
+ * ({@code message}, {@code Message} for the service framework's own errors, or none).
  */
 public enum DynamoDbError {
-    VALIDATION("com.amazonaws.dynamodb.v20120810#ValidationException", 400),
+    /** Every ValidationException, input validation's and the operations' own, carries coral's type. */
+    VALIDATION("com.amazon.coral.validate#ValidationException", 400),
     RESOURCE_NOT_FOUND("com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", 400),
     RESOURCE_IN_USE("com.amazonaws.dynamodb.v20120810#ResourceInUseException", 400),
     CONDITIONAL_CHECK_FAILED("com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", 400),
     ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED(
             "com.amazonaws.dynamodb.v20120810#ItemCollectionSizeLimitExceededException", 400),
     LIMIT_EXCEEDED("com.amazonaws.dynamodb.v20120810#LimitExceededException", 400),
-    SERIALIZATION("com.amazon.coral.service#SerializationException", 400),
-    UNKNOWN_OPERATION("com.amazon.coral.service#UnknownOperationException", 400),
+    SERIALIZATION("com.amazon.coral.service#SerializationException", 400, "Message"),
+    UNKNOWN_OPERATION("com.amazon.coral.service#UnknownOperationException", 400, null),
+    MISSING_AUTHENTICATION_TOKEN("com.amazon.coral.service#MissingAuthenticationTokenException", 400),
+    INVALID_SIGNATURE("com.amazon.coral.service#InvalidSignatureException", 400),
+    INCOMPLETE_SIGNATURE("com.amazon.coral.service#IncompleteSignatureException", 400),
     INTERNAL_SERVER_ERROR("com.amazonaws.dynamodb.v20120810#InternalServerError", 500),
     /** DynamoDB Streams: a shard iterator older than 15 minutes. */
     EXPIRED_ITERATOR("com.amazonaws.dynamodb.v20120810#ExpiredIteratorException", 400),
@@ -22,10 +27,21 @@ public enum DynamoDbError {
 
     private final String wireType;
     private final int httpStatus;
+    private final String messageField;
 
     DynamoDbError(String wireType, int httpStatus) {
+        this(wireType, httpStatus, "message");
+    }
+
+    DynamoDbError(String wireType, int httpStatus, String messageField) {
         this.wireType = wireType;
         this.httpStatus = httpStatus;
+        this.messageField = messageField;
+    }
+
+    /** The body's field for the message, or null when DynamoDB sends the type alone. */
+    public String messageField() {
+        return messageField;
     }
 
     public String wireType() {

@@ -123,7 +123,7 @@ public record KeySchema(List<KeyAttribute> partitionKeys, List<KeyAttribute> sor
         AttributeValue sk = sortKey().map(k -> keyValue(attributes, k, exactKey)).orElse(null);
         if (KeyEncoding.rawLength(pk) > ItemSize.MAX_PARTITION_KEY_BYTES) {
             throw DynamoDbException.validation("One or more parameter values were invalid: "
-                    + "Size of hashkey has exceeded the maximum size limit of 2048 bytes");
+                    + "Size of hashkey has exceeded the maximum size limit of2048 bytes");
         }
         if (sk != null && KeyEncoding.rawLength(sk) > ItemSize.MAX_SORT_KEY_BYTES) {
             throw DynamoDbException.validation("One or more parameter values were invalid: "

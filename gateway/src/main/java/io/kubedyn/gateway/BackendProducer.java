@@ -33,6 +33,7 @@ public class BackendProducer {
     StoragePlane plane(@ConfigProperty(name = "kubedyn.backend", defaultValue = "embedded") String kind,
                        @ConfigProperty(name = "kubedyn.data-dir", defaultValue = "data") Path dataDir,
                        @ConfigProperty(name = "kubedyn.cluster.request-timeout", defaultValue = "5s") Duration timeout,
+                       @ConfigProperty(name = "kubedyn.table-creating", defaultValue = "PT0.25S") Duration creating,
                        Config config) {
         if (kind.equals("cluster")) {
             String discovery = config.getOptionalValue("kubedyn.cluster.discovery", String.class).orElse("config");
@@ -53,13 +54,13 @@ public class BackendProducer {
             ShardMapSource maps = ShardMaps.fromProperties(config.getOptionalValue("kubedyn.cluster.shards", String.class), tableShards);
             Log.infof("kubedyn cluster backend: %d storage pods %s, request timeout %s",
                     maps.allAddresses().size(), maps.allAddresses(), timeout);
-            return StoragePlane.configured(maps, new RemoteStores(timeout));
+            return StoragePlane.configured(maps, new RemoteStores(timeout), creating);
         }
         if (!kind.equals("embedded")) {
             throw new IllegalStateException("kubedyn.backend=" + kind + ": expected embedded or cluster");
         }
         Log.infof("kubedyn embedded backend: RocksDB data in %s", dataDir.toAbsolutePath());
-        return StoragePlane.embedded(PartitionStore.open(dataDir));
+        return StoragePlane.embedded(PartitionStore.open(dataDir), creating);
     }
 
     /**

@@ -47,68 +47,65 @@ final class BatchOperations {
     }
 
     private record TableKeys(TableDefinition table, Request request, List<PrimaryKey> keys,
-                             List<Map<String, AttributeValue>> rawKeys) {
+                             List<Map<String, AttributeValue>> rawKeys, ProjectionExpression projection) {
     }
 
-    /** One entry of RequestItems, validated, with its JSON as sent (UnprocessedItems returns it as is). */
-    private record WriteRequest(TableDefinition table, PrimaryKey key, ItemChange change, JsonNode node) {
+    /**
+     * One entry of RequestItems, validated, with its JSON as sent (UnprocessedItems returns it as
+     * is) and the write units it is charged (a put by its item's size; a delete the smallest write,
+     * since a batch does not read the item it deletes).
+     */
+    private record WriteRequest(TableDefinition table, PrimaryKey key, ItemChange change, JsonNode node,
+                                double units) {
     }
 
+    /** RequestItems, whose presence, size and table names the model's constraints have checked. */
     private static JsonNode requestItems(Request request) {
-        JsonNode items = request.node("RequestItems");
-        if (items == null) {
-            throw DynamoDbException.validation("1 validation error detected: Value null at 'requestItems' "
-                    + "failed to satisfy constraint: Member must not be null");
-        }
-        if (!items.isObject()) {
-            throw Request.serialization("RequestItems", "a map");
-        }
-        if (items.size() == 0) {
-            throw DynamoDbException.validation("1 validation error detected: Value '{}' at 'requestItems' "
-                    + "failed to satisfy constraint: Member must have length greater than or equal to 1");
-        }
-        return items;
+        return request.node("RequestItems");
     }
 
     private void batchGetItem(Request request, JsonGenerator out) throws IOException {
-        List<TableKeys> tables = new ArrayList<>();
+        // What the request says on its own is checked for every table before any table is looked up.
+        Map<String, Request> tableRequests = new LinkedHashMap<>();
+        Map<String, List<Map<String, AttributeValue>>> tableKeys = new LinkedHashMap<>();
+        Map<String, ProjectionExpression> projections = new LinkedHashMap<>();
         int total = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = requestItems(request).fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            TableDefinition table = plane.catalog().requireTable(Request.checkTableName(entry.getKey(), "requestItems.key"));
             Request tableRequest = new Request(entry.getValue());
-            JsonNode keys = tableRequest.node("Keys");
-            if (keys == null || !keys.isArray() || keys.size() == 0) {
-                throw DynamoDbException.validation("1 validation error detected: Value null at "
-                        + "'requestItems." + table.name() + ".member.keys' failed to satisfy constraint: "
-                        + "Member must have length greater than or equal to 1");
-            }
-            List<PrimaryKey> parsed = new ArrayList<>();
+            RequestExpressions expressions = new RequestExpressions(tableRequest, parsedExpressions,
+                    RequestExpressions.GET);
+            projections.put(entry.getKey(), expressions.projection());
+            expressions.verifyAllUsed();
             List<Map<String, AttributeValue>> raw = new ArrayList<>();
-            Set<PrimaryKey> seen = new HashSet<>();
-            for (JsonNode keyNode : keys) {
+            Set<Map<String, AttributeValue>> seen = new HashSet<>();
+            for (JsonNode keyNode : tableRequest.node("Keys")) {
                 Map<String, AttributeValue> key = AttributeValueJson.readItem(keyNode, "Keys");
-                PrimaryKey primaryKey = table.keySchema().keyOf(key, true);
-                if (!seen.add(primaryKey)) {
+                if (!seen.add(key)) {
                     throw DynamoDbException.validation("Provided list of item keys contains duplicates");
                 }
-                parsed.add(primaryKey);
                 raw.add(key);
+                if (++total > MAX_GET_KEYS) {
+                    throw DynamoDbException.validation("Too many items requested for the BatchGetItem call");
+                }
             }
-            total += parsed.size();
-            tables.add(new TableKeys(table, tableRequest, parsed, raw));
+            tableRequests.put(entry.getKey(), tableRequest);
+            tableKeys.put(entry.getKey(), raw);
         }
-        if (total > MAX_GET_KEYS) {
-            throw DynamoDbException.validation("Too many items requested for the BatchGetItem call");
-        }
-        ProjectionExpression[] projections = new ProjectionExpression[tables.size()];
-        for (int t = 0; t < tables.size(); t++) {
-            RequestExpressions expressions = new RequestExpressions(tables.get(t).request(), parsedExpressions);
-            projections[t] = expressions.projection();
-            expressions.verifyAllUsed();
+        List<TableKeys> tables = new ArrayList<>();
+        for (Map.Entry<String, List<Map<String, AttributeValue>>> entry : tableKeys.entrySet()) {
+            TableDefinition table = plane.catalog().requireTable(entry.getKey());
+            List<PrimaryKey> parsed = new ArrayList<>();
+            for (Map<String, AttributeValue> key : entry.getValue()) {
+                parsed.add(table.keySchema().keyOf(key, true));
+            }
+            tables.add(new TableKeys(table, tableRequests.get(entry.getKey()), parsed, entry.getValue(),
+                    projections.get(entry.getKey())));
         }
 
         long bytes = 0;
+        ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
+        List<ConsumedCapacity> consumed = new ArrayList<>();
         Map<TableKeys, List<Map<String, AttributeValue>>> unprocessed = new LinkedHashMap<>();
         out.writeStartObject();
         out.writeObjectFieldStart("Responses");
@@ -124,6 +121,8 @@ final class BatchOperations {
         int next = 0;
         for (int t = 0; t < tables.size(); t++) {
             TableKeys table = tables.get(t);
+            boolean consistent = table.request().bool("ConsistentRead", false);
+            double units = 0;
             out.writeArrayFieldStart(table.table().name());
             for (int k = 0; k < table.keys().size(); k++) {
                 boolean unread = read.unprocessed().get(next);
@@ -132,14 +131,21 @@ final class BatchOperations {
                     unprocessed.computeIfAbsent(table, x -> new ArrayList<>()).add(table.rawKeys().get(k));
                     continue;
                 }
+                // Each key read is charged on its own, a missing item as the smallest read.
+                units += ConsumedCapacity.readUnits(item == null ? 0 : ItemSize.of(item), consistent);
                 if (item != null) {
                     bytes += ItemSize.of(item);
-                    AttributeValueJson.writeItem(out, projections[t] == null ? item : projections[t].apply(item));
+                    AttributeValueJson.writeItem(out,
+                            table.projection() == null ? item : table.projection().apply(item));
                 }
             }
             out.writeEndArray();
+            consumed.add(new ConsumedCapacity(table.table().name(), units, null));
         }
         out.writeEndObject();
+        if (capacity.requested()) {
+            writeCapacity(out, consumed, capacity);
+        }
         out.writeObjectFieldStart("UnprocessedKeys");
         for (Map.Entry<TableKeys, List<Map<String, AttributeValue>>> e : unprocessed.entrySet()) {
             out.writeObjectFieldStart(e.getKey().table().name());
@@ -169,20 +175,22 @@ final class BatchOperations {
 
     private void batchWriteItem(Request request, JsonGenerator out) throws IOException {
         boolean collectionMetrics = ItemCollectionMetrics.requested(request);
-        List<WriteRequest> writes = new ArrayList<>();
+        // Every write request's values are checked before any table is looked up.
+        Map<String, List<WriteItem>> byTable = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = requestItems(request).fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            TableDefinition table = plane.catalog().requireTable(Request.checkTableName(entry.getKey(), "requestItems.key"));
-            if (!entry.getValue().isArray()) {
-                throw Request.serialization("RequestItems." + table.name(), "a list");
-            }
-            if (entry.getValue().size() == 0) {
-                throw DynamoDbException.validation("1 validation error detected: Value '[]' at 'requestItems."
-                        + table.name() + "' failed to satisfy constraint: Member must have length greater than or equal to 1");
-            }
-            Set<PrimaryKey> seen = new HashSet<>();
+            List<WriteItem> items = new ArrayList<>();
             for (JsonNode writeNode : entry.getValue()) {
-                WriteRequest write = writeRequest(table, writeNode);
+                items.add(writeItem(writeNode));
+            }
+            byTable.put(entry.getKey(), items);
+        }
+        List<WriteRequest> writes = new ArrayList<>();
+        for (Map.Entry<String, List<WriteItem>> entry : byTable.entrySet()) {
+            TableDefinition table = plane.catalog().requireTable(entry.getKey());
+            Set<PrimaryKey> seen = new HashSet<>();
+            for (WriteItem item : entry.getValue()) {
+                WriteRequest write = item.on(table);
                 if (!seen.add(write.key())) {
                     throw DynamoDbException.validation("Provided list of item keys contains duplicates");
                 }
@@ -207,6 +215,18 @@ final class BatchOperations {
             unprocessedByTable.computeIfAbsent(write.table().name(), t -> new ArrayList<>()).add(write.node());
         }
         out.writeStartObject();
+        ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
+        if (capacity.requested()) {
+            Map<String, Double> units = new LinkedHashMap<>();
+            for (int i = 0; i < writes.size(); i++) {
+                if (!unprocessed.get(i)) {
+                    units.merge(writes.get(i).table().name(), writes.get(i).units(), Double::sum);
+                }
+            }
+            List<ConsumedCapacity> consumed = new ArrayList<>();
+            units.forEach((table, u) -> consumed.add(new ConsumedCapacity(table, u, null)));
+            writeCapacity(out, consumed, capacity);
+        }
         out.writeObjectFieldStart("UnprocessedItems");
         for (Map.Entry<String, List<JsonNode>> e : unprocessedByTable.entrySet()) {
             out.writeArrayFieldStart(e.getKey());
@@ -220,6 +240,15 @@ final class BatchOperations {
             writeCollectionMetrics(out, writes, written);
         }
         out.writeEndObject();
+    }
+
+    private static void writeCapacity(JsonGenerator out, List<ConsumedCapacity> consumed,
+                                      ConsumedCapacity.Detail detail) throws IOException {
+        out.writeArrayFieldStart("ConsumedCapacity");
+        for (ConsumedCapacity table : consumed) {
+            table.writeValue(out, detail);
+        }
+        out.writeEndArray();
     }
 
     /**
@@ -251,35 +280,49 @@ final class BatchOperations {
         out.writeEndObject();
     }
 
-    private static WriteRequest writeRequest(TableDefinition table, JsonNode node) {
-        if (!node.isObject()) {
-            throw Request.serialization("WriteRequest", "a structure");
+    /** A PutRequest's item or a DeleteRequest's key, checked as far as it can be without its table. */
+    private record WriteItem(Map<String, AttributeValue> attributes, boolean put, JsonNode node) {
+        WriteRequest on(TableDefinition table) {
+            if (put) {
+                return new WriteRequest(table, putKey(table, attributes),
+                        ItemChange.put(attributes, null, null), node, ConsumedCapacity.writeUnits(ItemSize.of(attributes)));
+            }
+            return new WriteRequest(table, table.keySchema().keyOf(attributes, true),
+                    ItemChange.delete(attributes, null, null), node, ConsumedCapacity.writeUnits(0));
         }
+    }
+
+    /** A PutRequest's key; DynamoDB words a missing or mistyped key attribute as for a Key. */
+    private static PrimaryKey putKey(TableDefinition table, Map<String, AttributeValue> item) {
+        try {
+            return table.keySchema().keyOf(item, false);
+        } catch (DynamoDbException e) {
+            if (e.getMessage().contains("Missing the key") || e.getMessage().contains("Type mismatch for key")) {
+                throw DynamoDbException.validation("The provided key element does not match the schema");
+            }
+            throw e;
+        }
+    }
+
+    private static WriteItem writeItem(JsonNode node) {
         JsonNode put = node.get("PutRequest");
         JsonNode delete = node.get("DeleteRequest");
-        if ((put == null) == (delete == null)) {
+        if (put == null && delete == null) {
+            // DynamoDB's words for a WriteRequest with neither member.
+            throw DynamoDbException.validation("Supplied AttributeValue has more than one datatypes set, "
+                    + "must contain exactly one of the supported datatypes");
+        }
+        if (put != null && delete != null) {
             throw DynamoDbException.validation(
                     "Invalid WriteRequest: it must contain exactly one of PutRequest or DeleteRequest");
         }
         if (put != null) {
             Map<String, AttributeValue> item = AttributeValueJson.readItem(put.get("Item"), "Item");
-            if (item == null) {
-                throw DynamoDbException.validation("1 validation error detected: Value null at "
-                        + "'requestItems." + table.name() + ".member.putRequest.item' failed to satisfy constraint: "
-                        + "Member must not be null");
-            }
-            PrimaryKey key = table.keySchema().keyOf(item, false);
             if (ItemSize.of(item) > ItemSize.MAX_ITEM_BYTES) {
                 throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
             }
-            return new WriteRequest(table, key, ItemChange.put(item, null, null), node);
+            return new WriteItem(item, true, node);
         }
-        Map<String, AttributeValue> key = AttributeValueJson.readItem(delete.get("Key"), "Key");
-        if (key == null) {
-            throw DynamoDbException.validation("1 validation error detected: Value null at "
-                    + "'requestItems." + table.name() + ".member.deleteRequest.key' failed to satisfy constraint: "
-                    + "Member must not be null");
-        }
-        return new WriteRequest(table, table.keySchema().keyOf(key, true), ItemChange.delete(key, null, null), node);
+        return new WriteItem(AttributeValueJson.readItem(delete.get("Key"), "Key"), false, node);
     }
 }

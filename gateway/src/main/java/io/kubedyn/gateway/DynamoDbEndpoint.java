@@ -1,7 +1,6 @@
 package io.kubedyn.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubedyn.core.AttributeValueJson;
@@ -9,9 +8,17 @@ import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.expression.ParsedExpressions;
+import io.kubedyn.gateway.protocol.HttpRules;
+import io.kubedyn.gateway.protocol.InputConstraints;
+import io.kubedyn.gateway.protocol.InputReader;
+import io.kubedyn.gateway.protocol.InputShape;
+import io.kubedyn.gateway.protocol.ServiceModel;
+import io.kubedyn.gateway.protocol.SignaturePresence;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -19,10 +26,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.zip.CRC32;
 
 /**
@@ -34,15 +41,14 @@ import java.util.zip.CRC32;
 @ApplicationScoped
 public class DynamoDbEndpoint {
     static final String TARGET_PREFIX = "DynamoDB_20120810.";
-    static final String CONTENT_TYPE = "application/x-amz-json-1.0";
-    /** DynamoDB's largest request (a full BatchWriteItem) is 16 MB. */
-    static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
     private final StoragePlane plane;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Operation> operations = new HashMap<>();
     /** The DynamoDB Streams API, served on the same endpoint under its own target prefix. */
     private final Map<String, Operation> streamOperations = new HashMap<>();
+    /** Each DynamoDB operation's input shape from the service model, by X-Amz-Target. */
+    private final Map<String, InputShape> inputs = new HashMap<>();
 
     public DynamoDbEndpoint(StoragePlane plane) {
         this.plane = plane;
@@ -55,6 +61,13 @@ public class DynamoDbEndpoint {
         operations.put("Query", new QueryOperation(plane, parsedExpressions));
         operations.put("Scan", new ScanOperation(plane, parsedExpressions));
         new StreamOperations(plane, Clock.systemUTC()).register(streamOperations);
+        ServiceModel model = ServiceModel.dynamoDb();
+        operations.keySet().forEach(name -> model.input(name).ifPresent(input -> inputs.put(TARGET_PREFIX + name, input)));
+    }
+
+    /** The DynamoDB operations served (not the Streams API's), by name. */
+    java.util.Set<String> operations() {
+        return java.util.Set.copyOf(operations.keySet());
     }
 
     /**
@@ -72,22 +85,75 @@ public class DynamoDbEndpoint {
 
     void route(@Observes Router router) {
         router.post("/")
-                .handler(BodyHandler.create().setBodyLimit(MAX_REQUEST_BYTES).setHandleFileUploads(false))
-                .blockingHandler(this::handle, false);
+                .handler(BodyHandler.create().setBodyLimit(HttpRules.MAX_REQUEST_BYTES).setHandleFileUploads(false))
+                .blockingHandler(this::handle, false)
+                .failureHandler(this::failed);
+        router.route("/").handler(this::notACall);
+    }
+
+    /** GET (liveness), a CORS preflight, or anything else that is not a DynamoDB call. */
+    private void notACall(RoutingContext context) {
+        HttpServerResponse response = context.response().putHeader("x-amzn-RequestId", HttpRules.requestId());
+        boolean cors = context.request().getHeader("Origin") != null;
+        if (cors) {
+            response.putHeader("Access-Control-Allow-Origin", "*");
+        }
+        if (cors && context.request().method() == HttpMethod.OPTIONS) {
+            copyHeader(context, "Access-Control-Request-Headers", "Access-Control-Allow-Headers");
+            copyHeader(context, "Access-Control-Request-Method", "Access-Control-Allow-Methods");
+            response.putHeader("Access-Control-Max-Age", HttpRules.CORS_MAX_AGE).setStatusCode(200).end();
+        } else if (context.request().method() == HttpMethod.GET) {
+            end(response.setStatusCode(200), HttpRules.HEALTHY.getBytes(StandardCharsets.UTF_8), null);
+        } else {
+            end(response.setStatusCode(404), HttpRules.NOT_A_CALL.getBytes(StandardCharsets.UTF_8), null);
+        }
+    }
+
+    private static void copyHeader(RoutingContext context, String from, String to) {
+        String value = context.request().getHeader(from);
+        if (value != null) {
+            context.response().putHeader(to, value);
+        }
+    }
+
+    /** A body over DynamoDB's limit: 413, as DynamoDB sends it (chunked, empty). */
+    private void failed(RoutingContext context) {
+        if (context.statusCode() == 413) {
+            context.response().setStatusCode(413).setChunked(true).end();
+        } else {
+            context.next();
+        }
     }
 
     private void handle(RoutingContext context) {
+        Buffer received = context.body().buffer();
+        boolean hasBody = received != null && received.length() > 0;
+        String answerType = HttpRules.answerContentType(context.request().getHeader("Content-Type"), hasBody).orElse(null);
+        if (answerType == null) {
+            notACall(context);
+            return;
+        }
         String target = context.request().getHeader("X-Amz-Target");
         byte[] response;
         int status = 200;
         try {
+            JsonNode body = hasBody ? parse(received) : null;
             Operation operation = operation(target);
-            Request request = new Request(parse(context.body().buffer()));
-            ByteArrayOutputStream body = new ByteArrayOutputStream(256);
-            try (JsonGenerator out = json.getFactory().createGenerator(body)) {
+            SignaturePresence.check(context.request()::getHeader, query(context));
+            if (body == null) {
+                // A call without a body has no input to read (DynamoDB sends the type alone).
+                throw new DynamoDbException(DynamoDbError.SERIALIZATION, null);
+            }
+            InputShape input = inputs.get(target);
+            if (input != null) {
+                InputConstraints.check(target.substring(TARGET_PREFIX.length()), InputReader.read(body, input), input);
+            }
+            Request request = new Request(body);
+            ByteArrayOutputStream answer = new ByteArrayOutputStream(256);
+            try (JsonGenerator out = json.getFactory().createGenerator(answer)) {
                 operation.execute(request, out);
             }
-            response = body.toByteArray();
+            response = answer.toByteArray();
         } catch (ConditionalCheckFailedException e) {
             status = e.error().httpStatus();
             response = conditionalCheckFailed(e);
@@ -99,14 +165,28 @@ public class DynamoDbEndpoint {
             status = DynamoDbError.INTERNAL_SERVER_ERROR.httpStatus();
             response = error(DynamoDbError.INTERNAL_SERVER_ERROR, "Internal server error");
         }
+        HttpServerResponse answer = context.response().setStatusCode(status).putHeader("x-amzn-RequestId",
+                HttpRules.requestId());
+        if (context.request().getHeader("Origin") != null) {
+            answer.putHeader("Access-Control-Allow-Origin", "*");
+        }
+        end(answer, response, answerType);
+    }
+
+    private static Map<String, String> query(RoutingContext context) {
+        Map<String, String> query = new HashMap<>();
+        context.queryParams().forEach(entry -> query.putIfAbsent(entry.getKey(), entry.getValue()));
+        return query;
+    }
+
+    /** Ends with {@code body}, its CRC32 as DynamoDB's clients check it, and its content type (if any). */
+    private static void end(HttpServerResponse response, byte[] body, String contentType) {
         CRC32 crc = new CRC32();
-        crc.update(response);
-        context.response()
-                .setStatusCode(status)
-                .putHeader("Content-Type", CONTENT_TYPE)
-                .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
-                .putHeader("x-amz-crc32", Long.toString(crc.getValue()))
-                .end(Buffer.buffer(response));
+        crc.update(body);
+        if (contentType != null) {
+            response.putHeader("Content-Type", contentType);
+        }
+        response.putHeader("x-amz-crc32", Long.toString(crc.getValue())).end(Buffer.buffer(body));
     }
 
     private Operation operation(String target) {
@@ -117,23 +197,18 @@ public class DynamoDbEndpoint {
             operation = streamOperations.get(target.substring(StreamOperations.TARGET_PREFIX.length()));
         }
         if (operation == null) {
-            throw new DynamoDbException(DynamoDbError.UNKNOWN_OPERATION,
-                    target == null ? "Missing X-Amz-Target header" : "Unknown operation: " + target);
+            // DynamoDB sends the type alone.
+            throw new DynamoDbException(DynamoDbError.UNKNOWN_OPERATION, null);
         }
         return operation;
     }
 
+    /** The body as JSON; SerializationException (DynamoDB sends the type alone) when it is not JSON. */
     private JsonNode parse(Buffer body) {
-        if (body == null || body.length() == 0) {
-            throw new DynamoDbException(DynamoDbError.SERIALIZATION, "Request body is empty; expected a JSON object");
-        }
         try {
             return json.readTree(body.getBytes());
-        } catch (JsonProcessingException e) {
-            throw new DynamoDbException(DynamoDbError.SERIALIZATION,
-                    "Request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new DynamoDbException(DynamoDbError.SERIALIZATION, "Request body could not be read");
+            throw new DynamoDbException(DynamoDbError.SERIALIZATION, null);
         }
     }
 
@@ -155,11 +230,20 @@ public class DynamoDbEndpoint {
         return body.toByteArray();
     }
 
+    /** DynamoDB's error body: {@code __type} first, then the message (if this error carries one). */
     private byte[] error(DynamoDbError error, String message) {
-        try {
-            return json.writeValueAsBytes(Map.of("__type", error.wireType(), "message", message));
-        } catch (JsonProcessingException e) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(128);
+        try (JsonGenerator out = json.getFactory().createGenerator(body)) {
+            out.writeStartObject();
+            out.writeStringField("__type", error.wireType());
+            if (error.messageField() != null && message != null) {
+                out.writeStringField(error.messageField(), message);
+            }
+            out.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        return body.toByteArray();
     }
+
 }

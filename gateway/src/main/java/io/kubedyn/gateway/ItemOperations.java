@@ -36,68 +36,67 @@ final class ItemOperations {
     }
 
     private void putItem(Request request, JsonGenerator out) throws IOException {
-        TableDefinition table = plane.catalog().requireTable(request.tableName());
+        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions,
+                RequestExpressions.PUT_OR_DELETE);
         Map<String, AttributeValue> item = request.attributeMap("Item");
-        if (item == null) {
-            throw DynamoDbException.validation(
-                    "1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null");
-        }
         String returnValues = returnValues(request, false);
         boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
-        boolean capacity = ConsumedCapacity.requested(request);
+        ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
         boolean collectionMetrics = ItemCollectionMetrics.requested(request);
-        PrimaryKey key = table.keySchema().keyOf(item, false);
         long size = ItemSize.of(item);
         if (size > ItemSize.MAX_ITEM_BYTES) {
             throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
         }
-        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         ConditionExpression condition = expressions.condition();
         expressions.verifyAllUsed();
+        TableDefinition table = plane.catalog().requireTable(request.tableName());
+        PrimaryKey key = table.keySchema().keyOf(item, false);
         WriteResult result = write(table, key, ItemChange.put(item, condition, expressions.attributes()),
                 returnItems(returnValues), returnOldOnFailure);
         out.writeStartObject();
         if (returnValues.equals("ALL_OLD")) {
             attributes(out, result.old());
         }
-        if (capacity) {
-            ConsumedCapacity.ofWrite(table.name(), Math.max(size, result.oldSize())).write(out);
+        if (capacity.requested()) {
+            ConsumedCapacity.ofWrite(table.name(), Math.max(size, result.oldSize())).write(out, capacity);
         }
         writeCollectionMetrics(out, collectionMetrics, table, key, result);
         out.writeEndObject();
     }
 
     private void getItem(Request request, JsonGenerator out) throws IOException {
-        TableDefinition table = plane.catalog().requireTable(request.tableName());
-        PrimaryKey key = table.keySchema().keyOf(requireKey(request), true);
+        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions, RequestExpressions.GET);
+        Map<String, AttributeValue> keyAttributes = request.attributeMap("Key");
         boolean consistent = request.bool("ConsistentRead", false);
-        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         ProjectionExpression projection = expressions.projection();
         expressions.verifyAllUsed();
+        TableDefinition table = plane.catalog().requireTable(request.tableName());
+        PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
         Map<String, AttributeValue> item = plane.router().get(table, key);
         out.writeStartObject();
         if (item != null) {
             out.writeFieldName("Item");
             AttributeValueJson.writeItem(out, projection == null ? item : projection.apply(item));
         }
-        if (ConsumedCapacity.requested(request)) {
-            ConsumedCapacity.ofRead(table.name(), sizeOf(item), consistent).write(out);
+        ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
+        if (capacity.requested()) {
+            ConsumedCapacity.ofRead(table.name(), sizeOf(item), consistent).write(out, capacity);
         }
         out.writeEndObject();
     }
 
     private void updateItem(Request request, JsonGenerator out) throws IOException {
-        TableDefinition table = plane.catalog().requireTable(request.tableName());
-        Map<String, AttributeValue> keyAttributes = requireKey(request);
-        PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
+        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions, RequestExpressions.UPDATE);
+        Map<String, AttributeValue> keyAttributes = request.attributeMap("Key");
         String returnValues = returnValues(request, true);
         boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
-        boolean capacity = ConsumedCapacity.requested(request);
+        ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
         boolean collectionMetrics = ItemCollectionMetrics.requested(request);
-        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         UpdateExpression update = expressions.update();
         ConditionExpression condition = expressions.condition();
         expressions.verifyAllUsed();
+        TableDefinition table = plane.catalog().requireTable(request.tableName());
+        PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
         if (update != null) {
             for (String name : update.updatedAttributeNames()) {
                 if (table.keySchema().isKeyAttribute(name)) {
@@ -118,32 +117,33 @@ final class ItemOperations {
             default -> {
             }
         }
-        if (capacity) {
-            ConsumedCapacity.ofWrite(table.name(), Math.max(result.oldSize(), result.newSize())).write(out);
+        if (capacity.requested()) {
+            ConsumedCapacity.ofWrite(table.name(), Math.max(result.oldSize(), result.newSize())).write(out, capacity);
         }
         writeCollectionMetrics(out, collectionMetrics, table, key, result);
         out.writeEndObject();
     }
 
     private void deleteItem(Request request, JsonGenerator out) throws IOException {
-        TableDefinition table = plane.catalog().requireTable(request.tableName());
-        Map<String, AttributeValue> keyAttributes = requireKey(request);
-        PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
+        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions,
+                RequestExpressions.PUT_OR_DELETE);
+        Map<String, AttributeValue> keyAttributes = request.attributeMap("Key");
         String returnValues = returnValues(request, false);
         boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
-        boolean capacity = ConsumedCapacity.requested(request);
+        ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
         boolean collectionMetrics = ItemCollectionMetrics.requested(request);
-        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
         ConditionExpression condition = expressions.condition();
         expressions.verifyAllUsed();
+        TableDefinition table = plane.catalog().requireTable(request.tableName());
+        PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
         WriteResult result = write(table, key, ItemChange.delete(keyAttributes, condition, expressions.attributes()),
                 returnItems(returnValues), returnOldOnFailure);
         out.writeStartObject();
         if (returnValues.equals("ALL_OLD")) {
             attributes(out, result.old());
         }
-        if (capacity) {
-            ConsumedCapacity.ofWrite(table.name(), result.oldSize()).write(out);
+        if (capacity.requested()) {
+            ConsumedCapacity.ofWrite(table.name(), result.oldSize()).write(out, capacity);
         }
         writeCollectionMetrics(out, collectionMetrics, table, key, result);
         out.writeEndObject();
@@ -184,15 +184,6 @@ final class ItemOperations {
 
     private static long sizeOf(Map<String, AttributeValue> item) {
         return item == null ? 0 : ItemSize.of(item);
-    }
-
-    static Map<String, AttributeValue> requireKey(Request request) {
-        Map<String, AttributeValue> key = request.attributeMap("Key");
-        if (key == null) {
-            throw DynamoDbException.validation(
-                    "1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
-        }
-        return key;
     }
 
     private static String returnValues(Request request, boolean update) {

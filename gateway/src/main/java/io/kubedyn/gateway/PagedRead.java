@@ -62,8 +62,10 @@ final class PagedRead {
             out.writeFieldName("LastEvaluatedKey");
             AttributeValueJson.writeItem(out, target.keyAttributes(page.lastEvaluated()));
         }
-        if (ConsumedCapacity.requested(request)) {
-            ConsumedCapacity.ofRead(target.table().name(), bytes, request.bool("ConsistentRead", false)).write(out);
+        ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
+        if (capacity.requested()) {
+            ConsumedCapacity.ofRead(target.table().name(), bytes, request.bool("ConsistentRead", false))
+                    .on(target.index()).write(out, capacity);
         }
         out.writeEndObject();
     }

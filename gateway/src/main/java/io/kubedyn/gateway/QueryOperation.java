@@ -26,17 +26,23 @@ final class QueryOperation implements Operation {
 
     @Override
     public void execute(Request request, JsonGenerator out) throws IOException {
+        // DynamoDB's order: the legacy filter and attribute list, the start key's values, then the expressions.
+        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions, RequestExpressions.QUERY);
+        Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
+        boolean forward = request.bool("ScanIndexForward", true);
+        ConditionExpression filter = request.has("QueryFilter") ? expressions.filter("QueryFilter") : null;
+        ProjectionExpression projection = request.has("AttributesToGet") ? expressions.projection() : null;
+        ReadTarget.exclusiveStartValues(request);
+        RequestExpressions.KeyConditionTerms keyCondition = expressions.keyCondition();
+        filter = filter == null ? expressions.filter("QueryFilter") : filter;
+        projection = projection == null ? expressions.projection() : projection;
+        expressions.verifyAllUsed();
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         ReadTarget target = ReadTarget.of(request, table).requireReadable(plane.router());
-        Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
         PagedRead.Select select = PagedRead.select(request, target);
-        boolean forward = request.bool("ScanIndexForward", true);
-        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
-        KeyCondition condition = expressions.keyCondition(target.keySchema());
-        ConditionExpression filter = expressions.filter("QueryFilter");
-        ProjectionExpression projection = expressions.projection();
-        expressions.verifyAllUsed();
-        refuseKeyAttributesInFilter(filter, target.keySchema());
+        KeyCondition condition = keyCondition.on(target.keySchema());
+        refuseKeyAttributesInFilter(filter, target.keySchema(),
+                request.has("QueryFilter") ? "QueryFilter" : "Filter Expression");
         ReadTarget.Start start = exclusiveStart(request, target, condition);
         UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
                 ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false)) : null;
@@ -47,13 +53,13 @@ final class QueryOperation implements Operation {
     }
 
     /** DynamoDB refuses a Query filter on key attributes: the key condition is the place for them. */
-    private static void refuseKeyAttributesInFilter(ConditionExpression filter, KeySchema schema) {
+    private static void refuseKeyAttributesInFilter(ConditionExpression filter, KeySchema schema, String parameter) {
         if (filter == null) {
             return;
         }
         for (String name : filter.attributeNames()) {
             if (schema.isKeyAttribute(name)) {
-                throw DynamoDbException.validation("Filter Expression can only contain non-primary key attributes: "
+                throw DynamoDbException.validation(parameter + " can only contain non-primary key attributes: "
                         + "Primary key attribute: " + name);
             }
         }

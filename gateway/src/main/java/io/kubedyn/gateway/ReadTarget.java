@@ -1,6 +1,7 @@
 package io.kubedyn.gateway;
 
 import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.IndexProjection;
 import io.kubedyn.core.KeySchema;
@@ -42,6 +43,23 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
             throw DynamoDbException.validation("Cannot read from backfilling global secondary index: " + index.name());
         }
         return this;
+    }
+
+    /**
+     * The values of ExclusiveStartKey, checked before the table is known. DynamoDB prefixes most
+     * of their errors with "The provided starting key is invalid", but not those about numbers
+     * and duplicates in sets.
+     */
+    static void exclusiveStartValues(Request request) {
+        try {
+            request.attributeMap("ExclusiveStartKey");
+        } catch (DynamoDbException e) {
+            String message = e.getMessage();
+            boolean unprefixed = message.contains("contains duplicates") || message.contains("number set")
+                    || message.contains("numeric value") || message.contains("significant digits")
+                    || message.contains("number with magnitude");
+            throw unprefixed || e.error() != DynamoDbError.VALIDATION ? e : DynamoDbException.validation("The provided starting key is invalid: " + message);
+        }
     }
 
     /** The index's name, or null for the table. */

@@ -146,8 +146,8 @@ public final class Request {
      */
     public ExpressionAttributes expressionAttributes() {
         if (expressionAttributes == null) {
-            expressionAttributes = new ExpressionAttributes(
-                    stringMap("ExpressionAttributeNames"), attributeMap("ExpressionAttributeValues"));
+            expressionAttributes = ExpressionAttributes.read(
+                    stringMap("ExpressionAttributeNames"), node("ExpressionAttributeValues"));
         }
         return expressionAttributes;
     }

@@ -18,49 +18,72 @@ import java.util.List;
  * the operation takes has been asked for.
  */
 final class RequestExpressions {
-    private static final List<String> EXPRESSION_PARAMETERS = List.of("ConditionExpression", "UpdateExpression",
-            "FilterExpression", "ProjectionExpression", "KeyConditionExpression");
-    private static final List<String> LEGACY_PARAMETERS = List.of("Expected", "AttributeUpdates", "QueryFilter",
-            "ScanFilter", "AttributesToGet", "KeyConditions", "ConditionalOperator");
+    /**
+     * The expression parameters an operation takes and the legacy parameters they replace, in
+     * the order DynamoDB's messages name them.
+     */
+    record Parameters(List<String> expressions, List<String> legacy) {
+    }
+
+    static final Parameters GET = new Parameters(List.of("ProjectionExpression"), List.of("AttributesToGet"));
+    static final Parameters PUT_OR_DELETE = new Parameters(List.of("ConditionExpression"), List.of("Expected"));
+    static final Parameters UPDATE = new Parameters(List.of("UpdateExpression", "ConditionExpression"),
+            List.of("AttributeUpdates", "Expected"));
+    static final Parameters QUERY = new Parameters(
+            List.of("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
+            List.of("AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"));
+    static final Parameters SCAN = new Parameters(List.of("ProjectionExpression", "FilterExpression"),
+            List.of("AttributesToGet", "ScanFilter", "ConditionalOperator"));
 
     private final Request request;
     private final ParsedExpressions parsed;
     private final boolean legacy;
 
     /** {@code parsed} keeps the parse of expression texts seen before, shared by every request. */
-    RequestExpressions(Request request, ParsedExpressions parsed) {
+    RequestExpressions(Request request, ParsedExpressions parsed, Parameters parameters) {
         this.request = request;
         this.parsed = parsed;
-        List<String> expressions = EXPRESSION_PARAMETERS.stream().filter(request::has).toList();
-        List<String> legacyUsed = LEGACY_PARAMETERS.stream().filter(request::has).toList();
+        List<String> expressions = parameters.expressions().stream().filter(request::has).toList();
+        List<String> legacyUsed = parameters.legacy().stream()
+                // KeyConditions may go with the other expressions when there is no KeyConditionExpression.
+                .filter(p -> !(p.equals("KeyConditions") && !request.has("KeyConditionExpression")))
+                .filter(request::has).toList();
         if (!expressions.isEmpty() && !legacyUsed.isEmpty()) {
             throw DynamoDbException.validation("Can not use both expression and non-expression parameters in the same "
                     + "request: Non-expression parameters: {" + String.join(", ", legacyUsed)
                     + "} Expression parameters: {" + String.join(", ", expressions) + "}");
         }
-        legacy = !legacyUsed.isEmpty();
-        if (legacy) {
-            if (request.has("ExpressionAttributeNames")) {
-                throw DynamoDbException.validation("ExpressionAttributeNames can only be specified when using expressions");
-            }
-            if (request.has("ExpressionAttributeValues")) {
-                throw DynamoDbException.validation("ExpressionAttributeValues can only be specified when using expressions");
-            }
+        if (request.has("ExpressionAttributeNames") && expressions.isEmpty()) {
+            throw DynamoDbException.validation("ExpressionAttributeNames can only be specified when using expressions");
         }
+        List<String> valueExpressions = parameters.expressions().stream()
+                .filter(p -> !p.equals("ProjectionExpression")).toList();
+        if (request.has("ExpressionAttributeValues") && valueExpressions.stream().noneMatch(request::has)) {
+            throw DynamoDbException.validation("ExpressionAttributeValues can only be specified when using expressions: "
+                    + String.join(" and ", valueExpressions) + (valueExpressions.size() > 1 ? " are null" : " is null"));
+        }
+        legacy = expressions.isEmpty();
+    }
+
+    /** A Query's key condition, checked as far as it can be before the table's key schema is known. */
+    @FunctionalInterface
+    interface KeyConditionTerms {
+        KeyCondition on(KeySchema schema);
     }
 
     /** KeyConditionExpression or KeyConditions (Query). */
-    KeyCondition keyCondition(KeySchema schema) {
+    KeyConditionTerms keyCondition() {
         if (request.has("KeyConditions")) {
-            return LegacyParameters.keyConditions(
-                    LegacyRequest.conditions(request.node("KeyConditions"), "KeyConditions"), schema);
+            var conditions = LegacyRequest.conditions(request.node("KeyConditions"), "KeyConditions");
+            LegacyParameters.checkKeyConditions(conditions);
+            return schema -> LegacyParameters.keyConditions(conditions, schema);
         }
         String text = request.string("KeyConditionExpression");
         if (text == null) {
             throw DynamoDbException.validation(
                     "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         }
-        return parsed.keyCondition(text, request.expressionAttributes(), schema);
+        return parsed.keyConditionTerms(text, request.expressionAttributes())::on;
     }
 
     /** ConditionExpression or Expected (with ConditionalOperator); null when the write is unconditional. */

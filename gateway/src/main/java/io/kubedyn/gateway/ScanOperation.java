@@ -25,9 +25,12 @@ final class ScanOperation implements Operation {
 
     @Override
     public void execute(Request request, JsonGenerator out) throws IOException {
-        TableDefinition table = plane.catalog().requireTable(request.tableName());
-        ReadTarget target = ReadTarget.of(request, table).requireReadable(plane.router());
-        PagedRead.Select select = PagedRead.select(request, target);
+        // DynamoDB's order: the legacy attribute list and filter, the start key's values, the segments,
+        // then the expressions.
+        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions, RequestExpressions.SCAN);
+        ProjectionExpression projection = request.has("AttributesToGet") ? expressions.projection() : null;
+        ConditionExpression filter = request.has("ScanFilter") ? expressions.filter("ScanFilter") : null;
+        ReadTarget.exclusiveStartValues(request);
         Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
         Integer segment = request.integer("Segment", "segment", 0, 999_999);
         Integer totalSegments = request.integer("TotalSegments", "totalSegments", 1, 1_000_000);
@@ -45,10 +48,12 @@ final class ScanOperation implements Operation {
         }
         int seg = segment == null ? 0 : segment;
         int total = totalSegments == null ? 1 : totalSegments;
-        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions);
-        ConditionExpression filter = expressions.filter("ScanFilter");
-        ProjectionExpression projection = expressions.projection();
+        filter = filter == null ? expressions.filter("ScanFilter") : filter;
+        projection = projection == null ? expressions.projection() : projection;
         expressions.verifyAllUsed();
+        TableDefinition table = plane.catalog().requireTable(request.tableName());
+        ReadTarget target = ReadTarget.of(request, table).requireReadable(plane.router());
+        PagedRead.Select select = PagedRead.select(request, target);
         ReadTarget.Start start = exclusiveStart(request, target, seg, total);
         UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
                 ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false)) : null;
@@ -60,8 +65,8 @@ final class ScanOperation implements Operation {
     private static ReadTarget.Start exclusiveStart(Request request, ReadTarget target, int segment, int total) {
         ReadTarget.Start key = target.exclusiveStart(request);
         if (key != null && !HashRange.segment(segment, total).contains(key.hash())) {
-            throw DynamoDbException.validation("The provided Exclusive start key does not map to the provided Segment "
-                    + "and TotalSegments values.");
+            throw DynamoDbException.validation("The provided starting key is invalid: Invalid ExclusiveStartKey. "
+                    + "Please use ExclusiveStartKey with correct Segment. TotalSegments: " + total + " Segment: " + segment);
         }
         return key;
     }

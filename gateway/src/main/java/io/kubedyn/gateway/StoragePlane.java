@@ -6,6 +6,8 @@ import io.kubedyn.gateway.cluster.KubernetesTables;
 import io.kubedyn.gateway.cluster.RemoteStores;
 import io.kubedyn.gateway.cluster.ShardMapSource;
 import io.kubedyn.storage.PartitionStore;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -20,8 +22,11 @@ public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, Shar
     /** The address of the embedded server's one store in its shard maps. */
     static final String LOCAL = "local";
 
-    /** The single-process server: one partition store in this process, owning the whole hash space. */
-    public static StoragePlane embedded(PartitionStore store) {
+    /**
+     * The single-process server: one partition store in this process, owning the whole hash space;
+     * a new table is CREATING for {@code creating}.
+     */
+    public static StoragePlane embedded(PartitionStore store, Duration creating) {
         ShardMap whole = ShardMap.equalRanges(List.of(LOCAL));
         ShardMapSource maps = new ShardMapSource() {
             @Override
@@ -34,13 +39,13 @@ public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, Shar
                 return Set.of(LOCAL);
             }
         };
-        StoreCatalog catalog = new StoreCatalog(maps, address -> store);
+        StoreCatalog catalog = new StoreCatalog(maps, address -> store, creating, Clock.systemUTC());
         return new StoragePlane(catalog, catalog, new ShardRouter(catalog, address -> store), store);
     }
 
     /** Storage pods configured by hand: the gateway is their control plane too. */
-    public static StoragePlane configured(ShardMapSource maps, RemoteStores stores) {
-        StoreCatalog catalog = new StoreCatalog(maps, stores);
+    public static StoragePlane configured(ShardMapSource maps, RemoteStores stores, Duration creating) {
+        StoreCatalog catalog = new StoreCatalog(maps, stores, creating, Clock.systemUTC());
         return new StoragePlane(catalog, catalog, new ShardRouter(catalog, stores), stores);
     }
 

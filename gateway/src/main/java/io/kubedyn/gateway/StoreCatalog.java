@@ -6,6 +6,8 @@ import io.kubedyn.core.ShardMap;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.gateway.cluster.ShardMapSource;
 import io.kubedyn.storage.StoreClient;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,27 +22,41 @@ import java.util.function.Function;
  * the truth; definitions are cached and every item request names the incarnation it was validated
  * against, so a store refuses a request made on a definition that is no longer current (the
  * router then {@link #refresh}es it). Being its own control plane, it creates a table in every
- * shard's store and drops it from all of them.
+ * shard's store and drops it from all of them. A new table is CREATING for {@code creating} after
+ * its creation time, as DynamoDB's tables are for a while (clients wait for ACTIVE with waiters
+ * built for that): DescribeTable says so, and item requests find no table until it is ACTIVE.
  */
 public final class StoreCatalog implements TableCatalog, ControlPlane {
     private final ShardMapSource maps;
     private final Function<String, StoreClient> stores;
     private final Map<String, TableDefinition> definitions = new ConcurrentHashMap<>();
+    private final Duration creating;
+    private final Clock clock;
 
-    public StoreCatalog(ShardMapSource maps, Function<String, StoreClient> stores) {
+    public StoreCatalog(ShardMapSource maps, Function<String, StoreClient> stores, Duration creating, Clock clock) {
         this.maps = maps;
         this.stores = stores;
+        this.creating = creating;
+        this.clock = clock;
     }
 
     @Override
     public Optional<TableDefinition> table(String name) {
         TableDefinition cached = definitions.get(name);
-        if (cached != null) {
-            return Optional.of(cached);
+        if (cached == null) {
+            Optional<TableDefinition> held = store(maps.forTable(name).addresses().get(0)).describeTable(name);
+            if (held.isEmpty()) {
+                return held;
+            }
+            cached = held.get();
+            definitions.put(name, cached);
         }
-        Optional<TableDefinition> held = store(maps.forTable(name).addresses().get(0)).describeTable(name);
-        held.ifPresent(table -> definitions.put(name, table));
-        return held;
+        return status(cached).equals("ACTIVE") ? Optional.of(cached) : Optional.empty();
+    }
+
+    /** CREATING until {@code creating} has passed since the table was created, then ACTIVE. */
+    private String status(TableDefinition table) {
+        return clock.millis() < table.creationDateTimeMillis() + creating.toMillis() ? "CREATING" : "ACTIVE";
     }
 
     /**
@@ -51,7 +67,7 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
     public Optional<TableDescription> describe(String name) {
         Optional<TableDefinition> held = store(maps.forTable(name).addresses().get(0)).describeTable(name);
         held.ifPresentOrElse(table -> definitions.put(name, table), () -> definitions.remove(name));
-        return held.map(table -> new TableDescription(table, "ACTIVE"));
+        return held.map(table -> new TableDescription(table, status(table)));
     }
 
     @Override
@@ -95,7 +111,7 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
             throw e;
         }
         definitions.put(table.name(), table);
-        return new TableDescription(table, "ACTIVE");
+        return new TableDescription(table, status(table));
     }
 
     /**

@@ -26,9 +26,13 @@ public interface TableCatalog {
      */
     Optional<TableDefinition> table(String name);
 
-    /** The served table's definition, or DynamoDB's ResourceNotFoundException. */
+    /**
+     * The served table's definition for an item operation, or DynamoDB's ResourceNotFoundException
+     * in the words it uses for item operations (which, unlike the table operations', do not name
+     * the table).
+     */
     default TableDefinition requireTable(String name) {
-        return table(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
+        return table(name).orElseThrow(() -> DynamoDbException.resourceNotFound("Requested resource not found"));
     }
 
     /**

@@ -48,15 +48,14 @@ final class TableOperations {
         String name = request.tableName();
         TableStream stream = StreamSpecifications.of(request).filter(StreamSpecifications.Asked::enabled)
                 .map(asked -> TableStream.enabledAt(asked.viewType(), clock.millis())).orElse(null);
-        Map<String, ScalarType> attributes = attributeDefinitions(request);
-        boolean indexed = request.has("LocalSecondaryIndexes") || request.has("GlobalSecondaryIndexes");
-        KeySchema keySchema = keySchema(request, attributes, indexed);
+        // DynamoDB's order: the billing mode and throughput, then the key schema, then the indexes.
         String billingMode = request.oneOf("BillingMode", "billingMode", "PROVISIONED", "PROVISIONED", "PAY_PER_REQUEST");
         long read = 0;
         long write = 0;
         JsonNode throughput = request.node("ProvisionedThroughput");
         if (billingMode.equals("PROVISIONED")) {
-            if (throughput == null) {
+            if (throughput == null || !throughput.hasNonNull("ReadCapacityUnits")
+                    || !throughput.hasNonNull("WriteCapacityUnits")) {
                 throw DynamoDbException.validation("One or more parameter values were invalid: "
                         + "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
             }
@@ -66,6 +65,9 @@ final class TableOperations {
             throw DynamoDbException.validation("One or more parameter values were invalid: "
                     + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
         }
+        Map<String, ScalarType> attributes = attributeDefinitions(request);
+        boolean indexed = request.has("LocalSecondaryIndexes") || request.has("GlobalSecondaryIndexes");
+        KeySchema keySchema = keySchema(request, attributes, indexed);
         List<SecondaryIndex> indexes = SecondaryIndexes.of(keySchema, attributes, billingMode,
                 declaredIndexes(request, "LocalSecondaryIndexes"), declaredIndexes(request, "GlobalSecondaryIndexes"));
         TableDefinition table = new TableDefinition(name, UUID.randomUUID().toString(), keySchema, attributes,
@@ -78,8 +80,14 @@ final class TableOperations {
         out.writeEndObject();
     }
 
+    /** DynamoDB's largest provisioned capacity. */
+    private static final long MAX_CAPACITY_UNITS = 1_000_000_000_000L;
+
     private static long capacity(JsonNode throughput, String member) {
         JsonNode node = throughput.get(member);
+        if (node != null && node.isIntegralNumber() && node.longValue() > MAX_CAPACITY_UNITS) {
+            throw DynamoDbException.validation("Given value " + node.longValue() + " for " + member + " is out of bounds");
+        }
         if (node == null || node.isNull()) {
             throw DynamoDbException.validation("1 validation error detected: Value null at 'provisionedThroughput."
                     + Character.toLowerCase(member.charAt(0)) + member.substring(1)
@@ -208,9 +216,8 @@ final class TableOperations {
         }
         Map<String, String> types = new LinkedHashMap<>();
         attributes.forEach((name, type) -> types.put(name, type.name()));
-        List<KeySchemaRules.Finding> findings = KeySchemaRules.check(schema, types);
-        if (!findings.isEmpty()) {
-            throw DynamoDbException.validation(dynamoDbWords(findings.get(0), attributes));
+        if (!KeySchemaRules.check(schema, types).isEmpty()) {
+            throw DynamoDbException.validation(dynamoDbWords(schema, attributes));
         }
         String hash = schema.get(0).attributeName();
         String range = schema.size() > 1 ? schema.get(1).attributeName() : null;
@@ -222,23 +229,26 @@ final class TableOperations {
                 range == null ? null : new KeyAttribute(range, attributes.get(range)));
     }
 
-    /** A key-schema violation as DynamoDB's CreateTable words it. */
-    private static String dynamoDbWords(KeySchemaRules.Finding finding, Map<String, ScalarType> attributes) {
-        return switch (finding.violation()) {
-            case TOO_MANY_HASH_KEYS -> "Invalid KeySchema: Too many hash keys specified.  "
-                    + "All Dynamo DB tables must have exactly one hash key";
-            case TOO_MANY_RANGE_KEYS -> "Too many range keys; Maximum allowed: 1";
-            case NO_HASH_KEY -> "Invalid KeySchema: No Hash Key specified.  "
-                    + "All Dynamo DB tables must have exactly one hash key";
-            case HASH_KEY_NOT_FIRST -> "Invalid KeySchema: The first KeySchemaElement is not a HASH key type";
-            case SAME_ATTRIBUTE -> "Both the Hash Key and the Range Key element in the KeySchema have the same name";
-            case UNDEFINED_ATTRIBUTE -> "One or more parameter values were invalid: Some index key attributes "
-                    + "are not defined in AttributeDefinitions. Keys: "
-                    + finding.elements().stream().map(KeySchemaRules.Element::attributeName).toList()
-                    + ", AttributeDefinitions: " + attributes.keySet();
-            // Attribute types were parsed as S, N or B, and key types as HASH or RANGE, before.
-            case NOT_A_KEY_TYPE, UNKNOWN_KEY_TYPE -> throw new IllegalStateException(finding.toString());
-        };
+    /**
+     * What is wrong with a table's key schema of one or two elements (which {@link KeySchemaRules}
+     * found invalid), in the words and the order of DynamoDB's CreateTable.
+     */
+    private static String dynamoDbWords(List<KeySchemaRules.Element> schema, Map<String, ScalarType> attributes) {
+        List<String> keys = schema.stream().map(KeySchemaRules.Element::attributeName).toList();
+        if (keys.size() > attributes.size()) {
+            return "Invalid KeySchema: Some index key attribute have no definition";
+        }
+        if (!attributes.keySet().containsAll(keys)) {
+            return "One or more parameter values were invalid: Some index key attributes are not defined in "
+                    + "AttributeDefinitions. Keys: " + keys + ", AttributeDefinitions: " + attributes.keySet();
+        }
+        if (keys.size() == 2 && keys.get(0).equals(keys.get(1))) {
+            return "Both the Hash Key and the Range Key element in the KeySchema have the same name";
+        }
+        if (!KeySchemaRules.HASH.equals(schema.get(0).keyType())) {
+            return "Invalid KeySchema: The first KeySchemaElement is not a HASH key type";
+        }
+        return "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type";
     }
 
     /** Members of UpdateTable served in this release; any other is refused by name. */

@@ -46,6 +46,10 @@ class BadInputTest extends EmbeddedServerTest {
     private HttpResponse<String> raw(String target, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint())
                 .header("Content-Type", "application/x-amz-json-1.0")
+                // Signed in form only: the embedded server takes any credentials, as DynamoDB Local does.
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=any/20261130/us-east-1/dynamodb/aws4_request, "
+                        + "SignedHeaders=host;x-amz-date, Signature=0")
+                .header("X-Amz-Date", "20261130T000000Z")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (target != null) {
             request.header("X-Amz-Target", target);
@@ -130,6 +134,11 @@ class BadInputTest extends EmbeddedServerTest {
         huge.put("Lyrics", s("x".repeat(400 * 1024)));
         assertRefused("ValidationException", "Item size has exceeded the maximum allowed size",
                 () -> dynamo.putItem(b -> b.tableName(table).item(huge)));
+        // An update that would grow the item past the limit, in DynamoDB's words for updates.
+        assertRefused("ValidationException", "Item size to update has exceeded the maximum allowed size",
+                () -> dynamo.updateItem(b -> b.tableName(table).key(song("Kyuss", "Space Cadet"))
+                        .updateExpression("SET Lyrics = :l").expressionAttributeValues(Map.of(":l",
+                                s("x".repeat(400 * 1024))))));
     }
 
     @Test
@@ -162,8 +171,10 @@ class BadInputTest extends EmbeddedServerTest {
 
     @Test
     void invalidTableNamesAreRefused() {
-        assertRefused("ValidationException", "length greater than or equal to 3",
+        assertRefused("ValidationException", "TableName must be at least 3 characters long and at most 255 characters long",
                 () -> dynamo.describeTable(b -> b.tableName("ab")));
+        assertRefused("ValidationException", "at 'tableName' failed to satisfy constraint: Member must have length "
+                + "greater than or equal to 3", () -> dynamo.getItem(b -> b.tableName("ab").key(Map.of("k", s("a")))));
         assertRefused("ValidationException", "regular expression pattern",
                 () -> dynamo.describeTable(b -> b.tableName("bad name!")));
     }

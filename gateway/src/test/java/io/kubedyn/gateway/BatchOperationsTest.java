@@ -57,8 +57,11 @@ class BatchOperationsTest extends EmbeddedServerTest {
         for (int i = 0; i < 26; i++) {
             writes.add(put(song("a", "song" + i)));
         }
+        // DynamoDB's model limits each table's list to 25 write requests.
         assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes))))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining("Too many items requested");
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("at 'requestItems' failed to satisfy "
+                        + "constraint: Map value must satisfy constraint: [Member must have length less than or equal "
+                        + "to 25, Member must have length greater than or equal to 1]");
         assertThat(all()).isEmpty();
         dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes.subList(0, 25))));
         assertThat(all()).hasSize(25);
@@ -105,9 +108,11 @@ class BatchOperationsTest extends EmbeddedServerTest {
         for (int i = 0; i < 101; i++) {
             keys.add(song("a", "song" + i));
         }
+        // DynamoDB's model limits each table's Keys to 100.
         assertThatThrownBy(() -> dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
                 .keys(keys).build()))))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining("Too many items requested");
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining(".member.keys' failed to satisfy "
+                        + "constraint: Member must have length less than or equal to 100");
         assertThat(dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
                 .keys(keys.subList(0, 100)).build()))).responses().get(table)).isEmpty();
     }

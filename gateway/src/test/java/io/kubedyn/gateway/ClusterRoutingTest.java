@@ -127,7 +127,7 @@ class ClusterRoutingTest extends EmbeddedServerTest {
         // Another gateway on the same shards deletes the table and creates it keyed by a number.
         try (PlaneOperations other = new PlaneOperations(StoragePlane.configured(ShardMaps.fromProperties(
                 ConfigProvider.getConfig().getOptionalValue("kubedyn.cluster.shards", String.class), Map.of()),
-                new RemoteStores(Duration.ofSeconds(5))))) {
+                new RemoteStores(Duration.ofSeconds(5)), Duration.ZERO))) {
             other.deleteTable(table);
             other.createTable(new TableDefinition(table, UUID.randomUUID().toString(),
                     KeySchema.of(new KeyAttribute("id", ScalarType.N), null), Map.of("id", ScalarType.N),

@@ -78,8 +78,22 @@ class LegacyParametersTest extends EmbeddedServerTest {
     void mixingLegacyAndExpressionParametersIsRefused() {
         assertThatThrownBy(() -> dynamo.query(b -> b.tableName(table)
                 .keyConditions(Map.of("Artist", condition(ComparisonOperator.EQ, s("1000mods"))))
-                .filterExpression("Length > :l").expressionAttributeValues(Map.of(":l", n("1")))))
+                .queryFilter(Map.of("Length", condition(ComparisonOperator.GT, n("5"))))
+                .filterExpression("#l > :l").expressionAttributeNames(Map.of("#l", "Length"))
+                .expressionAttributeValues(Map.of(":l", n("1")))))
                 .isInstanceOf(DynamoDbException.class)
-                .hasMessageContaining("Can not use both expression and non-expression parameters");
+                .hasMessageContaining("Can not use both expression and non-expression parameters in the same request: "
+                        + "Non-expression parameters: {QueryFilter} Expression parameters: {FilterExpression}");
+    }
+
+    @Test
+    void keyConditionsMayGoWithAFilterExpression() {
+        // DynamoDB takes KeyConditions beside the other expressions, as long as there is no KeyConditionExpression.
+        List<Map<String, AttributeValue>> items = dynamo.query(b -> b.tableName(table)
+                .keyConditions(Map.of("Artist", condition(ComparisonOperator.EQ, s("1000mods"))))
+                .filterExpression("#l > :l").expressionAttributeNames(Map.of("#l", "Length"))
+                .expressionAttributeValues(Map.of(":l", n("5"))))
+                .items();
+        assertThat(items).extracting(i -> i.get("SongTitle").s()).containsExactly("Abrasive", "Vidage");
     }
 }

@@ -141,7 +141,7 @@ class TableApiTest extends EmbeddedServerTest {
         assertThatThrownBy(() -> dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(a -> a.attributeName("a").attributeType(ScalarAttributeType.S))
                 .keySchema(k -> k.attributeName("a").keyType(KeyType.RANGE))))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining("No Hash Key specified");
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("The first KeySchemaElement is not a HASH key type");
         assertThatThrownBy(() -> dynamo.createTable(b -> b.tableName(table)
                 .attributeDefinitions(a -> a.attributeName("a").attributeType(ScalarAttributeType.S))
                 .keySchema(k -> k.attributeName("a").keyType(KeyType.HASH))))

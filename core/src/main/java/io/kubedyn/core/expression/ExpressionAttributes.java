@@ -71,6 +71,39 @@ public final class ExpressionAttributes {
         this.values = values == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
+    /**
+     * From a request's JSON, checked in DynamoDB's order: the names (not empty, well-formed keys),
+     * then the values (not empty, well-formed keys, then each value, its error naming its key).
+     */
+    public static ExpressionAttributes read(Map<String, String> names, com.fasterxml.jackson.databind.JsonNode values) {
+        if (values == null || values.isNull()) {
+            return new ExpressionAttributes(names, null);
+        }
+        new ExpressionAttributes(names, null);
+        if (values.size() == 0) {
+            throw DynamoDbException.validation("ExpressionAttributeValues must not be empty");
+        }
+        values.fieldNames().forEachRemaining(key -> {
+            if (!VALUE_KEY.matcher(key).matches()) {
+                throw DynamoDbException.validation(
+                        "ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + key + "\"");
+            }
+        });
+        Map<String, AttributeValue> read = new LinkedHashMap<>();
+        values.fields().forEachRemaining(entry -> {
+            try {
+                read.put(entry.getKey(), io.kubedyn.core.AttributeValueJson.read(entry.getValue()));
+            } catch (DynamoDbException e) {
+                if (e.error() != io.kubedyn.core.DynamoDbError.VALIDATION) {
+                    throw e;
+                }
+                throw DynamoDbException.validation("ExpressionAttributeValues contains invalid value: " + e.getMessage()
+                        + " for key " + entry.getKey());
+            }
+        });
+        return new ExpressionAttributes(names, read);
+    }
+
     /** No names and no values: for requests whose expressions use neither. */
     public static ExpressionAttributes none() {
         return new ExpressionAttributes(null, null);

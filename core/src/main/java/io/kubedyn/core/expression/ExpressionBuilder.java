@@ -126,8 +126,8 @@ final class ExpressionBuilder {
                 }
                 if (order != null && order > 0) {
                     throw invalid("The BETWEEN operator requires upper bound to be greater than or equal to lower "
-                            + "bound; lower operand: AttributeValue: " + Values.describe(lo.value())
-                            + ", upper operand: AttributeValue: " + Values.describe(hi.value()));
+                            + "bound; lower bound operand: AttributeValue: " + Values.describe(lo.value())
+                            + ", upper bound operand: AttributeValue: " + Values.describe(hi.value()));
                 }
             }
             return new Condition.Between(value, lower, upper);

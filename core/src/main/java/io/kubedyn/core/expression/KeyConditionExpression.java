@@ -35,6 +35,29 @@ public final class KeyConditionExpression {
 
     /** The key condition of a tree parsed with {@link SyntaxTree.StartRule#CONDITION}. */
     static KeyCondition build(SyntaxTree tree, ExpressionAttributes attributes, KeySchema schema) {
+        return terms(tree, attributes).on(schema);
+    }
+
+    /**
+     * What a key condition says before it is held against a key schema: one condition per
+     * attribute, each of a form a key condition may take. DynamoDB checks this much before it looks
+     * the table up.
+     */
+    public static final class Terms {
+        private final Map<String, KeyTerm> terms;
+
+        private Terms(Map<String, KeyTerm> terms) {
+            this.terms = terms;
+        }
+
+        /** The key condition on the table's or index's {@code schema}. */
+        public KeyCondition on(KeySchema schema) {
+            return bind(new LinkedHashMap<>(terms), schema);
+        }
+    }
+
+    /** The terms of a tree parsed with {@link SyntaxTree.StartRule#CONDITION}. */
+    static Terms terms(SyntaxTree tree, ExpressionAttributes attributes) {
         Condition condition = ExpressionBuilder.buildCondition(KIND, tree, attributes);
         List<Condition> leaves = new ArrayList<>();
         flatten(condition, leaves);
@@ -45,6 +68,14 @@ public final class KeyConditionExpression {
                 throw DynamoDbException.validation("KeyConditionExpressions must only contain one condition per key");
             }
         }
+        // One or two conditions on a table's key; up to eight on a global index's multi-attribute key.
+        if (terms.isEmpty() || terms.size() > 2 * KeySchema.MAX_ATTRIBUTES_PER_ROLE) {
+            throw DynamoDbException.validation("Conditions can be of length 1 or 2 only");
+        }
+        return new Terms(terms);
+    }
+
+    private static KeyCondition bind(Map<String, KeyTerm> terms, KeySchema schema) {
         if (schema.isMultiAttribute()) {
             return multiAttribute(terms, schema);
         }
@@ -183,34 +214,63 @@ public final class KeyConditionExpression {
         return DynamoDbException.validation("Invalid operator used in KeyConditionExpression: " + operator);
     }
 
+    /** One leaf of the condition as a term on one key attribute, refused in DynamoDB's words. */
     private static KeyTerm term(Condition leaf) {
         if (leaf instanceof Condition.Comparison c) {
             if (c.comparator() == Condition.Comparator.NE) {
                 throw unsupportedOperator("<>");
             }
-            SortKeyCondition.Operator operator = operator(c.comparator());
-            if (c.left() instanceof Operand.Value && !(c.right() instanceof Operand.Value)) {
+            checkNotNested(c.left(), c.right());
+            boolean leftPath = c.left() instanceof Operand.Path;
+            boolean rightPath = c.right() instanceof Operand.Path;
+            if (leftPath && rightPath) {
+                throw invalidCondition("Multiple attribute names used in one condition");
+            }
+            if (!leftPath && !rightPath) {
+                throw invalidCondition("No key attribute specified");
+            }
+            if (rightPath) {
                 // ":v < sk" is "sk > :v".
                 return term(new Condition.Comparison(mirror(c.comparator()), c.right(), c.left()));
             }
-            return new KeyTerm(keyName(c.left()), operator, keyValue(c.right()), null);
+            return new KeyTerm(keyName(c.left()), operator(c.comparator()), keyValue(c.right()), null);
         } else if (leaf instanceof Condition.Between b) {
+            checkNotNested(b.value(), b.lower(), b.upper());
+            if (!(b.value() instanceof Operand.Path)) {
+                throw invalidCondition("BETWEEN operator must have the key attribute as its first operand");
+            }
+            if (b.lower() instanceof Operand.Path || b.upper() instanceof Operand.Path) {
+                throw invalidCondition("Multiple attribute names used in one condition");
+            }
             return new KeyTerm(keyName(b.value()), SortKeyCondition.Operator.BETWEEN, keyValue(b.lower()),
                     keyValue(b.upper()));
         }
         Condition.BeginsWith beginsWith = (Condition.BeginsWith) leaf;
+        checkNotNested(beginsWith.value(), beginsWith.prefix());
+        if (!(beginsWith.value() instanceof Operand.Path)) {
+            throw invalidCondition("begins_with operator must have the key attribute as its first operand");
+        }
+        if (beginsWith.prefix() instanceof Operand.Path) {
+            throw invalidCondition("Multiple attribute names used in one condition");
+        }
         return new KeyTerm(keyName(beginsWith.value()), SortKeyCondition.Operator.BEGINS_WITH,
                 keyValue(beginsWith.prefix()), null);
     }
 
+    private static void checkNotNested(Operand... operands) {
+        for (Operand operand : operands) {
+            if (operand instanceof Operand.Size) {
+                throw DynamoDbException.validation("KeyConditionExpressions cannot contain nested operations");
+            }
+        }
+    }
+
+    private static DynamoDbException invalidCondition(String detail) {
+        return DynamoDbException.validation("Invalid condition in KeyConditionExpression: " + detail);
+    }
+
     private static String keyName(Operand operand) {
-        if (operand instanceof Operand.Size) {
-            throw unsupportedOperator("size");
-        }
-        if (!(operand instanceof Operand.Path p)) {
-            throw DynamoDbException.validation("Invalid " + KIND + ": The left operand of a key condition must be a key "
-                    + "attribute name");
-        }
+        Operand.Path p = (Operand.Path) operand;
         if (!p.path().isTopLevel()) {
             throw DynamoDbException.validation("KeyConditionExpressions cannot have conditions on nested attributes");
         }
@@ -218,14 +278,7 @@ public final class KeyConditionExpression {
     }
 
     private static AttributeValue keyValue(Operand operand) {
-        if (operand instanceof Operand.Value v) {
-            return v.value();
-        }
-        if (operand instanceof Operand.Size) {
-            throw unsupportedOperator("size");
-        }
-        throw DynamoDbException.validation("Invalid " + KIND + ": The right operand of a key condition must be an "
-                + "expression attribute value");
+        return ((Operand.Value) operand).value();
     }
 
     private static SortKeyCondition.Operator operator(Condition.Comparator comparator) {

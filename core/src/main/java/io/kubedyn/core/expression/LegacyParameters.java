@@ -197,6 +197,11 @@ public final class LegacyParameters {
         if (!countOk) {
             throw invalidParameter("Invalid number of argument(s) for the " + op + " ComparisonOperator");
         }
+        for (AttributeValue v : values) {
+            if (!v.type().equals(values.get(0).type())) {
+                throw invalidParameter("AttributeValues inside AttributeValueList must be of same type");
+            }
+        }
         Set<String> allowed;
         switch (op) {
             case EQ:
@@ -215,18 +220,11 @@ public final class LegacyParameters {
                 throw invalidParameter("ComparisonOperator " + op + " is not valid for " + v.type() + " AttributeValue type");
             }
         }
-        if (op == ComparisonOperator.BETWEEN || op == ComparisonOperator.IN) {
-            for (AttributeValue v : values) {
-                if (!v.type().equals(values.get(0).type())) {
-                    throw invalidParameter("AttributeValues inside AttributeValueList must be of same type");
-                }
-            }
-        }
         if (op == ComparisonOperator.BETWEEN) {
             Integer order = Values.compare(values.get(0), values.get(1));
             if (order != null && order > 0) {
-                throw invalidParameter("The BETWEEN condition was provided a range where the lower bound is greater "
-                        + "than the upper bound");
+                throw DynamoDbException.validation("The BETWEEN condition was provided a range where the lower bound "
+                        + "is greater than the upper bound");
             }
         }
     }
@@ -240,6 +238,19 @@ public final class LegacyParameters {
     }
 
     // ---- KeyConditions ---------------------------------------------------------------------------
+
+    /**
+     * Query's KeyConditions, checked as far as they can be before the key schema is known: each
+     * condition's arguments, and that there are one or two.
+     */
+    public static void checkKeyConditions(Map<String, AttributeCondition> conditions) {
+        for (AttributeCondition condition : conditions.values()) {
+            checkArguments(condition.operator(), condition.values());
+        }
+        if (conditions.size() != 1 && conditions.size() != 2) {
+            throw DynamoDbException.validation("Conditions can be of length 1 or 2 only");
+        }
+    }
 
     /** Query's KeyConditions, checked against the key schema of the table or index. */
     public static KeyCondition keyConditions(Map<String, AttributeCondition> conditions, KeySchema schema) {

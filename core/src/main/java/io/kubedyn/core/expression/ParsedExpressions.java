@@ -55,6 +55,15 @@ public final class ParsedExpressions {
                 tree(KeyConditionExpression.KIND, text, SyntaxTree.StartRule.CONDITION), attributes, schema);
     }
 
+    /**
+     * A KeyConditionExpression's terms, to be held against the key schema once the table is known
+     * ({@link KeyConditionExpression.Terms#on}); parses {@code text} only if it is not kept already.
+     */
+    public KeyConditionExpression.Terms keyConditionTerms(String text, ExpressionAttributes attributes) {
+        return KeyConditionExpression.terms(
+                tree(KeyConditionExpression.KIND, text, SyntaxTree.StartRule.CONDITION), attributes);
+    }
+
     /** {@link ConditionExpression#parse}, parsing {@code text} only if it is not kept already. */
     public ConditionExpression condition(String text, ExpressionAttributes attributes) {
         return ConditionExpression.build(ConditionExpression.CONDITION_KIND,

@@ -68,7 +68,13 @@ public final class ItemChange {
                 return null;
             default:
                 Map<String, AttributeValue> base = current == null ? item : current;
-                return update == null ? base : update.apply(base);
+                Map<String, AttributeValue> updated = update == null ? base : update.apply(base);
+                if (io.kubedyn.core.ItemSize.of(updated) > io.kubedyn.core.ItemSize.MAX_ITEM_BYTES) {
+                    // DynamoDB words an update that grows an item too large in its own way.
+                    throw io.kubedyn.core.DynamoDbException.validation(
+                            "Item size to update has exceeded the maximum allowed size");
+                }
+                return updated;
         }
     }
 

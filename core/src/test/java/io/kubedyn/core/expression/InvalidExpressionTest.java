@@ -117,8 +117,8 @@ class InvalidExpressionTest {
                 Arguments.of("Condition", "((a = :v))", "Invalid ConditionExpression: The expression has redundant "
                         + "parentheses;"),
                 Arguments.of("Condition", "a BETWEEN :hi AND :lo", "Invalid ConditionExpression: The BETWEEN operator "
-                        + "requires upper bound to be greater than or equal to lower bound; lower operand: "
-                        + "AttributeValue: {N:9}, upper operand: AttributeValue: {N:1}"),
+                        + "requires upper bound to be greater than or equal to lower bound; lower bound operand: "
+                        + "AttributeValue: {N:9}, upper bound operand: AttributeValue: {N:1}"),
                 Arguments.of("Condition", "a < :list", "Invalid ConditionExpression: Incorrect operand type for "
                         + "operator or function; operator or function: <, operand type: L"),
                 Arguments.of("Filter", "a BETWEEN :list AND :v", "Invalid FilterExpression: Incorrect operand type for "

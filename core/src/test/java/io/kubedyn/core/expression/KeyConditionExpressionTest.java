@@ -152,8 +152,8 @@ class KeyConditionExpressionTest {
     void refusesBetweenWithBoundsInTheWrongOrder() {
         assertInvalid("pk = :p AND ts BETWEEN :hi AND :lo", values(":p", s("x"), ":lo", n(1), ":hi", n(9)), EVENTS)
                 .hasMessage("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater "
-                        + "than or equal to lower bound; lower operand: AttributeValue: {N:9}, upper operand: "
-                        + "AttributeValue: {N:1}");
+                        + "than or equal to lower bound; lower bound operand: AttributeValue: {N:9}, "
+                        + "upper bound operand: AttributeValue: {N:1}");
     }
 
     @Test

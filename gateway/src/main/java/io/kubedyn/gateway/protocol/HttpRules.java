@@ -1,0 +1,53 @@
+package io.kubedyn.gateway.protocol;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The pipeline's HTTP step, as DynamoDB answers at the HTTP level: which content types a request
+ * may carry (and the one its answer carries back), the answer to anything that is not a DynamoDB
+ * call, the liveness answer to {@code GET /}, the request id's shape and CORS.
+ */
+public final class HttpRules {
+    /** DynamoDB's largest request (a full BatchWriteItem) is 16 MB; anything larger is a 413. */
+    public static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+    /** What DynamoDB answers, with a 404, to a request that is not a DynamoDB call. */
+    public static final String NOT_A_CALL = "<UnknownOperationException/>\n";
+    /** DynamoDB's answer to {@code GET /}, which load balancers and clients use as a liveness check. */
+    public static final String HEALTHY = "healthy: dynamodb.us-east-1.amazonaws.com ";
+    /** How long a browser may keep a CORS preflight's answer, as DynamoDB says. */
+    public static final String CORS_MAX_AGE = "172800";
+
+    private static final String ID_CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    private HttpRules() {
+    }
+
+    /**
+     * The content type of the answer to a request with this Content-Type: DynamoDB takes JSON as
+     * {@code application/x-amz-json-1.0} or {@code application/json} (parameters after a {@code ;}
+     * and spaces are ignored); empty for any other, which is not a DynamoDB call.
+     */
+    public static Optional<String> answerContentType(String contentType, boolean hasBody) {
+        if (contentType == null) {
+            // An empty request may come without a type.
+            return hasBody ? Optional.empty() : Optional.of("application/json");
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        if (type.equals("application/x-amz-json-1.0")) {
+            return Optional.of(type);
+        }
+        return type.equals("application/json") || !hasBody ? Optional.of("application/json") : Optional.empty();
+    }
+
+    /** A request id of DynamoDB's shape: 52 characters of {@code 0-9A-Z}. */
+    public static String requestId() {
+        char[] id = new char[52];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ID_CHARACTERS.charAt(ThreadLocalRandom.current().nextInt(ID_CHARACTERS.length()));
+        }
+        return new String(id);
+    }
+}

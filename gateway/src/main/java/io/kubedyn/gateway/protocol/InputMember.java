@@ -1,0 +1,9 @@
+package io.kubedyn.gateway.protocol;
+
+/**
+ * A member of a structure (or a collection's element, key or value) with the constraints the
+ * model puts on it. {@code path} is how DynamoDB's validation messages name it: the member's
+ * name with its first letter lowered ({@code tableName}), and {@code member} for an element.
+ */
+public record InputMember(String name, String path, InputShape shape, boolean required, Constraints constraints) {
+}

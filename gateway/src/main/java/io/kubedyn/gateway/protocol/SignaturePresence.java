@@ -1,0 +1,75 @@
+package io.kubedyn.gateway.protocol;
+
+import io.kubedyn.core.DynamoDbError;
+import io.kubedyn.core.DynamoDbException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The pipeline's signature step as far as it goes without credentials: a call must carry an
+ * AWS Signature Version 4, in the Authorization header or in the query string (never both),
+ * with every part SigV4 requires. Like DynamoDB Local, the embedded server takes any credentials;
+ * it refuses a call that is not signed at all, in DynamoDB's words.
+ */
+public final class SignaturePresence {
+    private static final List<String> HEADER_PARTS = List.of("Credential", "Signature", "SignedHeaders");
+    private static final List<String> QUERY_PARTS = List.of("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
+            "X-Amz-SignedHeaders", "X-Amz-Date");
+
+    private SignaturePresence() {
+    }
+
+    /**
+     * Throws DynamoDB's error when the call's signature is missing or incomplete.
+     *
+     * @param header a request header by name (null when absent)
+     * @param query  the query-string parameters (a parameter without a value maps to "")
+     */
+    public static void check(Function<String, String> header, Map<String, String> query) {
+        String authorization = header.apply("Authorization");
+        boolean inQuery = query.containsKey("X-Amz-Algorithm");
+        if (authorization != null && inQuery) {
+            throw new DynamoDbException(DynamoDbError.INVALID_SIGNATURE,
+                    "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+        }
+        if ((authorization == null && !inQuery) || (authorization != null && !authorization.trim().startsWith("AWS4-"))) {
+            throw new DynamoDbException(DynamoDbError.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
+        }
+        StringBuilder missing = new StringBuilder();
+        if (authorization != null) {
+            Map<String, String> parts = new HashMap<>();
+            String[] words = authorization.trim().split("[, ]");
+            for (int i = 1; i < words.length; i++) {
+                String[] pair = words[i].trim().split("=", 2);
+                if (!pair[0].isEmpty()) {
+                    parts.put(pair[0], pair.length > 1 ? pair[1] : "");
+                }
+            }
+            for (String part : HEADER_PARTS) {
+                if (parts.getOrDefault(part, "").isEmpty()) {
+                    missing.append("Authorization header requires '").append(part).append("' parameter. ");
+                }
+            }
+            if (header.apply("X-Amz-Date") == null && header.apply("Date") == null) {
+                missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+            }
+            if (missing.length() > 0) {
+                missing.append("Authorization=").append(authorization);
+            }
+        } else {
+            for (String part : QUERY_PARTS) {
+                if (query.getOrDefault(part, "").isEmpty()) {
+                    missing.append("AWS query-string parameters must include '").append(part).append("'. ");
+                }
+            }
+            if (missing.length() > 0) {
+                missing.append("Re-examine the query-string parameters.");
+            }
+        }
+        if (missing.length() > 0) {
+            throw new DynamoDbException(DynamoDbError.INCOMPLETE_SIGNATURE, missing.toString());
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.kubedyn.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The request pipeline's order, step by step, as DynamoDB runs it: HTTP, then the body as JSON,
+ * the operation, the signature's presence, the JSON types of the input shape, its constraints, the
+ * operation's own rules, the table, and last the item against the table. Each test sends a request
+ * wrong at one step and at every later one, and expects the answer of that step.
+ */
+@QuarkusTest
+class RequestPipelineTest extends EmbeddedServerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=any/20261130/us-east-1/dynamodb/"
+            + "aws4_request, SignedHeaders=host;x-amz-date, Signature=0";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void music() {
+        createMusicTable();
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder call(String operation, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint())
+                .header("Content-Type", "application/x-amz-json-1.0")
+                .header("Authorization", AUTHORIZATION)
+                .header("X-Amz-Date", "20261130T000000Z")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (operation != null) {
+            request.header("X-Amz-Target", "DynamoDB_20120810." + operation);
+        }
+        return request;
+    }
+
+    private static JsonNode error(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).isEqualTo(400);
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void httpFirstAnythingButAJsonPostIsNotACall() throws Exception {
+        HttpResponse<String> put = send(HttpRequest.newBuilder(endpoint()).PUT(HttpRequest.BodyPublishers.ofString("{")));
+        assertThat(put.statusCode()).isEqualTo(404);
+        assertThat(put.body()).isEqualTo("<UnknownOperationException/>\n");
+        // A body of another type is not a call, however wrong the rest.
+        HttpResponse<String> xml = send(call("NoSuchOperation", "not json").setHeader("Content-Type", "text/xml"));
+        assertThat(xml.statusCode()).isEqualTo(404);
+        HttpResponse<String> get = send(HttpRequest.newBuilder(endpoint()).GET());
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.body()).isEqualTo("healthy: dynamodb.us-east-1.amazonaws.com ");
+        assertThat(get.headers().firstValue("x-amzn-RequestId").orElseThrow()).matches("[0-9A-Z]{52}");
+    }
+
+    @Test
+    void aCorsPreflightIsAnsweredAsDynamoDbAnswersIt() throws Exception {
+        HttpResponse<String> preflight = send(HttpRequest.newBuilder(endpoint())
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.example")
+                .header("Access-Control-Request-Headers", "x-amz-target, content-type")
+                .header("Access-Control-Request-Method", "POST"));
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers")).hasValue("x-amz-target, content-type");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST");
+        assertThat(preflight.headers().firstValue("Access-Control-Max-Age")).hasValue("172800");
+        HttpResponse<String> call = send(call("ListTables", "{}").header("Origin", "https://app.example"));
+        assertThat(call.statusCode()).isEqualTo(200);
+        assertThat(call.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+    }
+
+    @Test
+    void aBodyOverSixteenMegabytesIsA413() throws Exception {
+        HttpResponse<String> response = send(call("PutItem", "x".repeat(16 * 1024 * 1024 + 1)));
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void jsonBeforeTheOperation() throws Exception {
+        JsonNode error = error(send(call("NoSuchOperation", "not json")));
+        assertThat(error.get("__type").asText()).isEqualTo("com.amazon.coral.service#SerializationException");
+        assertThat(error.size()).isEqualTo(1);
+    }
+
+    @Test
+    void theOperationBeforeTheSignature() throws Exception {
+        HttpRequest.Builder unsigned = HttpRequest.newBuilder(endpoint())
+                .header("Content-Type", "application/json")
+                .header("X-Amz-Target", "DynamoDB_20120810.NoSuchOperation")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"));
+        JsonNode error = error(send(unsigned));
+        assertThat(error).isEqualTo(JSON.readTree("{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}"));
+    }
+
+    @Test
+    void theSignatureBeforeTheInput() throws Exception {
+        HttpRequest.Builder unsigned = HttpRequest.newBuilder(endpoint())
+                .header("Content-Type", "application/x-amz-json-1.0")
+                .header("X-Amz-Target", "DynamoDB_20120810.GetItem")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"TableName\": 5}"));
+        JsonNode error = error(send(unsigned));
+        assertThat(error.get("__type").asText()).isEqualTo("com.amazon.coral.service#MissingAuthenticationTokenException");
+        assertThat(error.get("message").asText()).isEqualTo("Request is missing Authentication Token");
+        JsonNode incomplete = error(send(unsigned.header("Authorization", "AWS4-HMAC-SHA256 Credential=a")));
+        assertThat(incomplete.get("__type").asText()).isEqualTo("com.amazon.coral.service#IncompleteSignatureException");
+        assertThat(incomplete.get("message").asText()).startsWith("Authorization header requires 'Signature' parameter.");
+    }
+
+    @Test
+    void jsonTypesBeforeConstraints() throws Exception {
+        // TableName breaks its pattern and Key is missing, but Limit's type is wrong first.
+        JsonNode error = error(send(call("Query", "{\"TableName\": \"a;\", \"Limit\": \"ten\"}")));
+        assertThat(error).isEqualTo(JSON.readTree("{\"__type\": \"com.amazon.coral.service#SerializationException\", "
+                + "\"Message\": \"STRING_VALUE cannot be converted to Integer\"}"));
+        JsonNode key = error(send(call("GetItem", "{\"TableName\": \"a;\", \"Key\": \"k\"}")));
+        assertThat(key.get("Message").asText()).isEqualTo("Unexpected field type");
+    }
+
+    @Test
+    void everyConstraintViolationIsReportedTogether() throws Exception {
+        JsonNode error = error(send(call("GetItem", "{\"TableName\": \"a;\", \"ReturnConsumedCapacity\": \"ALL\", "
+                + "\"ProjectionExpression\": \"#a\", \"ExpressionAttributeNames\": {\"#b\": \"b\"}}")));
+        assertThat(error.get("__type").asText()).isEqualTo("com.amazon.coral.validate#ValidationException");
+        assertThat(error.get("message").asText()).startsWith("4 validation errors detected: ").contains(
+                "Value 'a;' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression "
+                        + "pattern: [a-zA-Z0-9_.-]+",
+                "Value 'a;' at 'tableName' failed to satisfy constraint: Member must have length greater than or "
+                        + "equal to 3",
+                "Value null at 'key' failed to satisfy constraint: Member must not be null",
+                "Value 'ALL' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value "
+                        + "set: [INDEXES, TOTAL, NONE]");
+    }
+
+    @Test
+    void constraintsBeforeTheOperationsOwnRules() throws Exception {
+        // The unused name is the operation's rule; the pattern of TableName is the model's.
+        JsonNode error = error(send(call("GetItem", "{\"TableName\": \"bad name\", \"Key\": {}, "
+                + "\"ProjectionExpression\": \"a\", \"ExpressionAttributeNames\": {\"#b\": \"b\"}}")));
+        assertThat(error.get("message").asText()).startsWith("1 validation error detected: Value 'bad name' at "
+                + "'tableName'");
+    }
+
+    @Test
+    void theOperationsOwnRulesBeforeTheTable() throws Exception {
+        JsonNode error = error(send(call("GetItem", "{\"TableName\": \"no-such-table\", \"Key\": {\"k\": {\"S\": \"a\"}},"
+                + " \"ProjectionExpression\": \"a\", \"ExpressionAttributeNames\": {\"#b\": \"b\"}}")));
+        assertThat(error.get("__type").asText()).isEqualTo("com.amazon.coral.validate#ValidationException");
+        assertThat(error.get("message").asText())
+                .isEqualTo("Value provided in ExpressionAttributeNames unused in expressions: keys: {#b}");
+    }
+
+    @Test
+    void theTableBeforeTheItem() throws Exception {
+        JsonNode error = error(send(call("GetItem", "{\"TableName\": \"no-such-table\", \"Key\": {\"k\": {\"N\": \"1\"}}}")));
+        assertThat(error).isEqualTo(JSON.readTree("{\"__type\": "
+                + "\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\", \"message\": \"Requested resource not found\"}"));
+    }
+
+    @Test
+    void theItemAgainstTheTableLast() throws Exception {
+        JsonNode error = error(send(call("GetItem", "{\"TableName\": \"" + table
+                + "\", \"Key\": {\"Artist\": {\"N\": \"1\"}, \"SongTitle\": {\"S\": \"x\"}}}")));
+        assertThat(error.get("message").asText()).isEqualTo("The provided key element does not match the schema");
+    }
+
+    @Test
+    void batchOperationsAnswerConsumedCapacityPerTable() {
+        dynamo.putItem(b -> b.tableName(table).item(song("1000mods", "Vidage")));
+        var got = dynamo.batchGetItem(b -> b.returnConsumedCapacity("INDEXES").requestItems(Map.of(table,
+                software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder()
+                        .keys(song("1000mods", "Vidage"), song("1000mods", "Claws")).build())));
+        assertThat(got.consumedCapacity()).singleElement().satisfies(c -> {
+            assertThat(c.tableName()).isEqualTo(table);
+            // Two eventually consistent reads of at most 4 KB: half a unit each, a missing item too.
+            assertThat(c.capacityUnits()).isEqualTo(1.0);
+            assertThat(c.table().capacityUnits()).isEqualTo(1.0);
+        });
+        var written = dynamo.batchWriteItem(b -> b.returnConsumedCapacity("TOTAL").requestItems(Map.of(table,
+                java.util.List.of(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+                        .putRequest(p -> p.item(song("Kyuss", "Gardenia"))).build()))));
+        assertThat(written.consumedCapacity()).singleElement().satisfies(c -> {
+            assertThat(c.tableName()).isEqualTo(table);
+            assertThat(c.capacityUnits()).isEqualTo(1.0);
+            assertThat(c.table()).isNull();
+        });
+    }
+}

@@ -1,0 +1,54 @@
+package io.kubedyn.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubedyn.core.DynamoDbError;
+import io.kubedyn.gateway.protocol.ServiceModel;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every operation served is read against DynamoDB's model, and every error the model declares for
+ * them is either one kubedyn answers with DynamoDB's type, or one it has no cause to raise yet,
+ * with the reason.
+ */
+@QuarkusTest
+class ServiceModelTest {
+    /** Errors of the served operations that nothing in kubedyn raises yet, and why. */
+    private static final Map<String, String> NOT_RAISED = Map.of(
+            "ProvisionedThroughputExceededException", "no throughput limits are enforced",
+            "RequestLimitExceeded", "no account-level request limits",
+            "ThrottlingException", "no control-plane rate limits",
+            "InvalidEndpointException", "no endpoint discovery",
+            "ReplicatedWriteConflictException", "no global tables",
+            "TransactionConflictException", "no transactions yet");
+
+    @Inject
+    DynamoDbEndpoint endpoint;
+
+    @Test
+    void everyServedOperationHasItsInputShapeFromTheModel() {
+        assertThat(endpoint.operations()).isNotEmpty()
+                .allSatisfy(operation -> assertThat(ServiceModel.dynamoDb().input(operation)).isPresent());
+    }
+
+    @Test
+    void everyErrorTheModelDeclaresIsAnsweredWithItsTypeOrNamedAsNotRaised() {
+        Set<String> answered = Arrays.stream(DynamoDbError.values())
+                .map(error -> error.wireType().substring(error.wireType().indexOf('#') + 1))
+                .collect(Collectors.toSet());
+        Set<String> declared = endpoint.operations().stream()
+                .flatMap(operation -> ServiceModel.dynamoDb().errors(operation).stream())
+                .collect(Collectors.toSet());
+        assertThat(declared).contains("ConditionalCheckFailedException", "ResourceNotFoundException")
+                .allSatisfy(error -> assertThat(answered.contains(error) || NOT_RAISED.containsKey(error))
+                        .as("%s is neither answered nor named as not raised", error).isTrue());
+        // Nothing is named as not raised that kubedyn does answer.
+        assertThat(NOT_RAISED.keySet()).doesNotContainAnyElementsOf(answered);
+    }
+}
