@@ -7,6 +7,7 @@ import io.kubedyn.core.KeyCondition;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
+import io.kubedyn.core.expression.LegacyParameters;
 import io.kubedyn.core.expression.ParsedExpressions;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
@@ -37,9 +38,11 @@ final class QueryOperation implements Operation {
         filter = filter == null ? expressions.filter("QueryFilter") : filter;
         projection = projection == null ? expressions.projection() : projection;
         expressions.verifyAllUsed();
+        Map<String, LegacyParameters.AttributeCondition> keyConditions = keyCondition.conditions();
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         ReadTarget target = ReadTarget.of(request, table).requireReadable(plane.router());
         PagedRead.Select select = PagedRead.select(request, target);
+        QueryKeyRules.check(target, keyConditions, request.attributeMap("ExclusiveStartKey"));
         KeyCondition condition = keyCondition.on(target.keySchema());
         refuseKeyAttributesInFilter(filter, target.keySchema(),
                 request.has("QueryFilter") ? "QueryFilter" : "Filter Expression");
@@ -67,9 +70,8 @@ final class QueryOperation implements Operation {
 
     private static ReadTarget.Start exclusiveStart(Request request, ReadTarget target, KeyCondition condition) {
         ReadTarget.Start start = target.exclusiveStart(request);
-        if (start != null && !start.key().partitionKey().equals(condition.partitionKey())) {
-            throw DynamoDbException.validation("The provided starting key is invalid: "
-                    + "The provided starting key does not match the partition key of the query");
+        if (start != null) {
+            QueryKeyRules.checkWithin(start, condition);
         }
         return start;
     }

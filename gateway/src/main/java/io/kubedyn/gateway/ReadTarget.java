@@ -94,7 +94,7 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
             throw DynamoDbException.validation("The provided starting key is invalid");
         }
         try {
-            PrimaryKey tableKey = table.keySchema().keyOf(start, false);
+            PrimaryKey tableKey = table.keySchema().keyOf(table.keySchema().attributesOf(start), true);
             if (!index.indexes(start)) {
                 throw DynamoDbException.validation("The provided starting key is invalid");
             }

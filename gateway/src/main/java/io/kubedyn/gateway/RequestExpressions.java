@@ -9,7 +9,11 @@ import io.kubedyn.core.expression.ExpressionAttributes;
 import io.kubedyn.core.expression.ParsedExpressions;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.core.expression.UpdateExpression;
+import io.kubedyn.core.expression.KeyConditionExpression;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The expressions of one request, from the expression parameters or, for older clients, from
@@ -65,10 +69,20 @@ final class RequestExpressions {
         legacy = expressions.isEmpty();
     }
 
-    /** A Query's key condition, checked as far as it can be before the table's key schema is known. */
-    @FunctionalInterface
-    interface KeyConditionTerms {
-        KeyCondition on(KeySchema schema);
+    /**
+     * A Query's key condition, checked as far as it can be before the table's key schema is known:
+     * each attribute's condition, and how to hold them against the schema.
+     */
+    record KeyConditionTerms(Supplier<Map<String, LegacyParameters.AttributeCondition>> terms,
+                             Function<KeySchema, KeyCondition> binding) {
+        /** Each attribute's condition; checks their form (DynamoDB does once every expression is parsed). */
+        Map<String, LegacyParameters.AttributeCondition> conditions() {
+            return terms.get();
+        }
+
+        KeyCondition on(KeySchema schema) {
+            return binding.apply(schema);
+        }
     }
 
     /** KeyConditionExpression or KeyConditions (Query). */
@@ -76,14 +90,15 @@ final class RequestExpressions {
         if (request.has("KeyConditions")) {
             var conditions = LegacyRequest.conditions(request.node("KeyConditions"), "KeyConditions");
             LegacyParameters.checkKeyConditions(conditions);
-            return schema -> LegacyParameters.keyConditions(conditions, schema);
+            return new KeyConditionTerms(() -> conditions, schema -> LegacyParameters.keyConditions(conditions, schema));
         }
         String text = request.string("KeyConditionExpression");
         if (text == null) {
             throw DynamoDbException.validation(
                     "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         }
-        return parsed.keyConditionTerms(text, request.expressionAttributes())::on;
+        KeyConditionExpression.Terms terms = parsed.keyConditionTerms(text, request.expressionAttributes());
+        return new KeyConditionTerms(terms::conditions, terms::on);
     }
 
     /** ConditionExpression or Expected (with ConditionalOperator); null when the write is unconditional. */

@@ -177,6 +177,34 @@ class RequestPipelineTest extends EmbeddedServerTest {
         assertThat(error.get("message").asText()).isEqualTo("The provided key element does not match the schema");
     }
 
+    private String query(String keyCondition, String startKey) {
+        String values = keyCondition.contains(":m") ? "{\":a\": {\"S\": \"a\"}, \":m\": {\"S\": \"m\"}}"
+                : "{\":a\": {\"S\": \"a\"}}";
+        return "{\"TableName\": \"" + table + "\", \"KeyConditionExpression\": \"" + keyCondition + "\", "
+                + "\"ExpressionAttributeValues\": " + values
+                + (startKey == null ? "" : ", \"ExclusiveStartKey\": " + startKey) + "}";
+    }
+
+    @Test
+    void aQuerysKeyConditionsAndStartKeyAreHeldAgainstTheKeySchemaInDynamoDbsOrder() throws Exception {
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(query("SongTitle = :a", null), "Query condition missed key schema element: Artist");
+        cases.put(query("Artist = :a", "{\"Artist\": {\"S\": \"a\"}}"), "The provided starting key is invalid");
+        // The start key's value is checked before the condition on the same attribute.
+        cases.put(query("Artist > :a", "{\"Artist\": {\"N\": \"1\"}, \"SongTitle\": {\"S\": \"a\"}}"),
+                "The provided key element does not match the schema");
+        cases.put(query("Artist > :a", null), "Query key condition not supported");
+        cases.put(query("Artist = :a", "{\"Artist\": {\"S\": \"b\"}, \"SongTitle\": {\"S\": \"a\"}}"),
+                "The provided starting key is outside query boundaries based on provided conditions");
+        cases.put(query("Artist = :a AND SongTitle > :m",
+                "{\"Artist\": {\"S\": \"a\"}, \"SongTitle\": {\"S\": \"a\"}}"),
+                "The provided starting key does not match the range key predicate");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            assertThat(error(send(call("Query", c.getKey()))).get("message").asText()).as(c.getKey())
+                    .isEqualTo(c.getValue());
+        }
+    }
+
     @Test
     void batchOperationsAnswerConsumedCapacityPerTable() {
         dynamo.putItem(b -> b.tableName(table).item(song("1000mods", "Vidage")));

@@ -44,21 +44,45 @@ public final class KeyConditionExpression {
      * the table up.
      */
     public static final class Terms {
-        private final Map<String, KeyTerm> terms;
+        private final Condition condition;
+        private Map<String, KeyTerm> terms;
 
-        private Terms(Map<String, KeyTerm> terms) {
-            this.terms = terms;
+        private Terms(Condition condition) {
+            this.condition = condition;
+        }
+
+        /**
+         * The terms, checked when first asked for: DynamoDB checks the form of a key condition's
+         * terms after it has parsed every expression of the request.
+         */
+        private Map<String, KeyTerm> terms() {
+            if (terms == null) {
+                terms = termsOf(condition);
+            }
+            return terms;
         }
 
         /** The key condition on the table's or index's {@code schema}. */
         public KeyCondition on(KeySchema schema) {
-            return bind(new LinkedHashMap<>(terms), schema);
+            return bind(new LinkedHashMap<>(terms()), schema);
+        }
+
+        /** Each attribute's condition as the legacy KeyConditions would state it. */
+        public Map<String, LegacyParameters.AttributeCondition> conditions() {
+            Map<String, LegacyParameters.AttributeCondition> conditions = new LinkedHashMap<>();
+            terms().forEach((name, term) -> conditions.put(name, new LegacyParameters.AttributeCondition(
+                    LegacyParameters.ComparisonOperator.valueOf(term.operator().name()),
+                    term.upper() == null ? List.of(term.value()) : List.of(term.value(), term.upper()))));
+            return conditions;
         }
     }
 
     /** The terms of a tree parsed with {@link SyntaxTree.StartRule#CONDITION}. */
     static Terms terms(SyntaxTree tree, ExpressionAttributes attributes) {
-        Condition condition = ExpressionBuilder.buildCondition(KIND, tree, attributes);
+        return new Terms(ExpressionBuilder.buildCondition(KIND, tree, attributes));
+    }
+
+    private static Map<String, KeyTerm> termsOf(Condition condition) {
         List<Condition> leaves = new ArrayList<>();
         flatten(condition, leaves);
         Map<String, KeyTerm> terms = new LinkedHashMap<>();
@@ -72,7 +96,7 @@ public final class KeyConditionExpression {
         if (terms.isEmpty() || terms.size() > 2 * KeySchema.MAX_ATTRIBUTES_PER_ROLE) {
             throw DynamoDbException.validation("Conditions can be of length 1 or 2 only");
         }
-        return new Terms(terms);
+        return terms;
     }
 
     private static KeyCondition bind(Map<String, KeyTerm> terms, KeySchema schema) {
@@ -214,67 +238,62 @@ public final class KeyConditionExpression {
         return DynamoDbException.validation("Invalid operator used in KeyConditionExpression: " + operator);
     }
 
-    /** One leaf of the condition as a term on one key attribute, refused in DynamoDB's words. */
+    /**
+     * One leaf of the condition as a term on one key attribute, refused in DynamoDB's words and
+     * order: BETWEEN and begins_with must name the key first; then operand by operand, a second
+     * attribute name, a nested path or a function; last, a leaf that names no attribute.
+     */
     private static KeyTerm term(Condition leaf) {
+        List<Operand> operands;
         if (leaf instanceof Condition.Comparison c) {
             if (c.comparator() == Condition.Comparator.NE) {
                 throw unsupportedOperator("<>");
             }
-            checkNotNested(c.left(), c.right());
-            boolean leftPath = c.left() instanceof Operand.Path;
-            boolean rightPath = c.right() instanceof Operand.Path;
-            if (leftPath && rightPath) {
-                throw invalidCondition("Multiple attribute names used in one condition");
-            }
-            if (!leftPath && !rightPath) {
-                throw invalidCondition("No key attribute specified");
-            }
-            if (rightPath) {
-                // ":v < sk" is "sk > :v".
-                return term(new Condition.Comparison(mirror(c.comparator()), c.right(), c.left()));
-            }
-            return new KeyTerm(keyName(c.left()), operator(c.comparator()), keyValue(c.right()), null);
+            operands = List.of(c.left(), c.right());
         } else if (leaf instanceof Condition.Between b) {
-            checkNotNested(b.value(), b.lower(), b.upper());
             if (!(b.value() instanceof Operand.Path)) {
                 throw invalidCondition("BETWEEN operator must have the key attribute as its first operand");
             }
-            if (b.lower() instanceof Operand.Path || b.upper() instanceof Operand.Path) {
-                throw invalidCondition("Multiple attribute names used in one condition");
+            operands = List.of(b.value(), b.lower(), b.upper());
+        } else {
+            Condition.BeginsWith beginsWith = (Condition.BeginsWith) leaf;
+            if (!(beginsWith.value() instanceof Operand.Path)) {
+                throw invalidCondition("begins_with operator must have the key attribute as its first operand");
             }
-            return new KeyTerm(keyName(b.value()), SortKeyCondition.Operator.BETWEEN, keyValue(b.lower()),
-                    keyValue(b.upper()));
+            operands = List.of(beginsWith.value(), beginsWith.prefix());
         }
-        Condition.BeginsWith beginsWith = (Condition.BeginsWith) leaf;
-        checkNotNested(beginsWith.value(), beginsWith.prefix());
-        if (!(beginsWith.value() instanceof Operand.Path)) {
-            throw invalidCondition("begins_with operator must have the key attribute as its first operand");
-        }
-        if (beginsWith.prefix() instanceof Operand.Path) {
-            throw invalidCondition("Multiple attribute names used in one condition");
-        }
-        return new KeyTerm(keyName(beginsWith.value()), SortKeyCondition.Operator.BEGINS_WITH,
-                keyValue(beginsWith.prefix()), null);
-    }
-
-    private static void checkNotNested(Operand... operands) {
+        String name = null;
         for (Operand operand : operands) {
-            if (operand instanceof Operand.Size) {
+            if (operand instanceof Operand.Path path) {
+                if (name != null) {
+                    throw invalidCondition("Multiple attribute names used in one condition");
+                }
+                if (!path.path().isTopLevel()) {
+                    throw DynamoDbException.validation("KeyConditionExpressions cannot have conditions on nested attributes");
+                }
+                name = path.path().topLevelName();
+            } else if (operand instanceof Operand.Size) {
                 throw DynamoDbException.validation("KeyConditionExpressions cannot contain nested operations");
             }
         }
+        if (name == null) {
+            throw invalidCondition("No key attribute specified");
+        }
+        if (leaf instanceof Condition.Comparison c) {
+            // ":v < sk" is "sk > :v".
+            return c.left() instanceof Operand.Path
+                    ? new KeyTerm(name, operator(c.comparator()), keyValue(c.right()), null)
+                    : new KeyTerm(name, operator(mirror(c.comparator())), keyValue(c.left()), null);
+        }
+        if (leaf instanceof Condition.Between b) {
+            return new KeyTerm(name, SortKeyCondition.Operator.BETWEEN, keyValue(b.lower()), keyValue(b.upper()));
+        }
+        return new KeyTerm(name, SortKeyCondition.Operator.BEGINS_WITH, keyValue(((Condition.BeginsWith) leaf).prefix()),
+                null);
     }
 
     private static DynamoDbException invalidCondition(String detail) {
         return DynamoDbException.validation("Invalid condition in KeyConditionExpression: " + detail);
-    }
-
-    private static String keyName(Operand operand) {
-        Operand.Path p = (Operand.Path) operand;
-        if (!p.path().isTopLevel()) {
-            throw DynamoDbException.validation("KeyConditionExpressions cannot have conditions on nested attributes");
-        }
-        return p.path().topLevelName();
     }
 
     private static AttributeValue keyValue(Operand operand) {

@@ -117,6 +117,26 @@ class KeyConditionExpressionTest {
     }
 
     @Test
+    void refusesMalformedTermsInDynamoDbsOrder() {
+        ExpressionAttributes a = values(":a", s("x"), ":t", s("y"));
+        assertInvalid(":a BETWEEN size(SongTitle) AND :t", a, MUSIC).hasMessage(
+                "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its "
+                        + "first operand");
+        assertInvalid("begins_with(:a, SongTitle)", a, MUSIC).hasMessage(
+                "Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its "
+                        + "first operand");
+        // Operand by operand: the second name is found before the nested path after it.
+        assertInvalid("Artist BETWEEN SongTitle AND size(Artist)", a, MUSIC)
+                .hasMessage("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
+        assertInvalid("Artist.x = :a", a, MUSIC)
+                .hasMessage("KeyConditionExpressions cannot have conditions on nested attributes");
+        assertInvalid("Artist = size(SongTitle)", a, MUSIC)
+                .hasMessage("KeyConditionExpressions cannot contain nested operations");
+        assertInvalid(":a = :t", a, MUSIC)
+                .hasMessage("Invalid condition in KeyConditionExpression: No key attribute specified");
+    }
+
+    @Test
     void refusesTwoConditionsOnOneKey() {
         assertInvalid("Artist = :a AND SongTitle > :t AND SongTitle < :u",
                 values(":a", s("x"), ":t", s("a"), ":u", s("z")), MUSIC)
