@@ -139,7 +139,7 @@ public class DynamoDbEndpoint {
         try {
             JsonNode body = hasBody ? parse(received) : null;
             Operation operation = operation(target);
-            SignaturePresence.check(context.request()::getHeader, query(context));
+            SignaturePresence.check(context.request()::getHeader, context.queryParams()::get);
             if (body == null) {
                 // A call without a body has no input to read (DynamoDB sends the type alone).
                 throw new DynamoDbException(DynamoDbError.SERIALIZATION, null);
@@ -171,12 +171,6 @@ public class DynamoDbEndpoint {
             answer.putHeader("Access-Control-Allow-Origin", "*");
         }
         end(answer, response, answerType);
-    }
-
-    private static Map<String, String> query(RoutingContext context) {
-        Map<String, String> query = new HashMap<>();
-        context.queryParams().forEach(entry -> query.putIfAbsent(entry.getKey(), entry.getValue()));
-        return query;
     }
 
     /** Ends with {@code body}, its CRC32 as DynamoDB's clients check it, and its content type (if any). */

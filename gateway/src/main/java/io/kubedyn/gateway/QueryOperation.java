@@ -33,7 +33,7 @@ final class QueryOperation implements Operation {
         boolean forward = request.bool("ScanIndexForward", true);
         ConditionExpression filter = request.has("QueryFilter") ? expressions.filter("QueryFilter") : null;
         ProjectionExpression projection = request.has("AttributesToGet") ? expressions.projection() : null;
-        ReadTarget.exclusiveStartValues(request);
+        Map<String, AttributeValue> startValues = ReadTarget.exclusiveStartValues(request);
         RequestExpressions.KeyConditionTerms keyCondition = expressions.keyCondition();
         filter = filter == null ? expressions.filter("QueryFilter") : filter;
         projection = projection == null ? expressions.projection() : projection;
@@ -42,11 +42,11 @@ final class QueryOperation implements Operation {
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         ReadTarget target = ReadTarget.of(request, table).requireReadable(plane.router());
         PagedRead.Select select = PagedRead.select(request, target);
-        QueryKeyRules.check(target, keyConditions, request.attributeMap("ExclusiveStartKey"));
+        QueryKeyRules.check(target, keyConditions, startValues);
         KeyCondition condition = keyCondition.on(target.keySchema());
         refuseKeyAttributesInFilter(filter, target.keySchema(),
                 request.has("QueryFilter") ? "QueryFilter" : "Filter Expression");
-        ReadTarget.Start start = exclusiveStart(request, target, condition);
+        ReadTarget.Start start = exclusiveStart(startValues, target, condition);
         UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
                 ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false)) : null;
         Page page = plane.router().query(table, target.indexName(), condition.partitionKey(),
@@ -68,8 +68,9 @@ final class QueryOperation implements Operation {
         }
     }
 
-    private static ReadTarget.Start exclusiveStart(Request request, ReadTarget target, KeyCondition condition) {
-        ReadTarget.Start start = target.exclusiveStart(request);
+    private static ReadTarget.Start exclusiveStart(Map<String, AttributeValue> startValues, ReadTarget target,
+                                                   KeyCondition condition) {
+        ReadTarget.Start start = target.exclusiveStart(startValues);
         if (start != null) {
             QueryKeyRules.checkWithin(start, condition);
         }

@@ -50,9 +50,9 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
      * of their errors with "The provided starting key is invalid", but not those about numbers
      * and duplicates in sets.
      */
-    static void exclusiveStartValues(Request request) {
+    static Map<String, AttributeValue> exclusiveStartValues(Request request) {
         try {
-            request.attributeMap("ExclusiveStartKey");
+            return request.attributeMap("ExclusiveStartKey");
         } catch (DynamoDbException e) {
             String message = e.getMessage();
             boolean unprefixed = message.contains("contains duplicates") || message.contains("number set")
@@ -73,11 +73,10 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
     }
 
     /**
-     * ExclusiveStartKey: the key attributes of the table and, for an index, of the index. Null
-     * when absent.
+     * ExclusiveStartKey (as {@link #exclusiveStartValues} read it): the key attributes of the
+     * table and, for an index, of the index. Null when absent.
      */
-    Start exclusiveStart(Request request) {
-        Map<String, AttributeValue> start = request.attributeMap("ExclusiveStartKey");
+    Start exclusiveStart(Map<String, AttributeValue> start) {
         if (start == null) {
             return null;
         }

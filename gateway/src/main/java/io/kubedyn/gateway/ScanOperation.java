@@ -30,7 +30,7 @@ final class ScanOperation implements Operation {
         RequestExpressions expressions = new RequestExpressions(request, parsedExpressions, RequestExpressions.SCAN);
         ProjectionExpression projection = request.has("AttributesToGet") ? expressions.projection() : null;
         ConditionExpression filter = request.has("ScanFilter") ? expressions.filter("ScanFilter") : null;
-        ReadTarget.exclusiveStartValues(request);
+        Map<String, AttributeValue> startValues = ReadTarget.exclusiveStartValues(request);
         Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
         Integer segment = request.integer("Segment", "segment", 0, 999_999);
         Integer totalSegments = request.integer("TotalSegments", "totalSegments", 1, 1_000_000);
@@ -54,7 +54,7 @@ final class ScanOperation implements Operation {
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         ReadTarget target = ReadTarget.of(request, table).requireReadable(plane.router());
         PagedRead.Select select = PagedRead.select(request, target);
-        ReadTarget.Start start = exclusiveStart(request, target, seg, total);
+        ReadTarget.Start start = exclusiveStart(startValues, target, seg, total);
         UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
                 ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false)) : null;
         Page page = plane.router().scan(table, target.indexName(), seg, total,
@@ -62,8 +62,9 @@ final class ScanOperation implements Operation {
         PagedRead.write(out, request, target, page, filter, projection, select, fetch);
     }
 
-    private static ReadTarget.Start exclusiveStart(Request request, ReadTarget target, int segment, int total) {
-        ReadTarget.Start key = target.exclusiveStart(request);
+    private static ReadTarget.Start exclusiveStart(Map<String, AttributeValue> startValues, ReadTarget target,
+                                                   int segment, int total) {
+        ReadTarget.Start key = target.exclusiveStart(startValues);
         if (key != null && !HashRange.segment(segment, total).contains(key.hash())) {
             throw DynamoDbException.validation("The provided starting key is invalid: Invalid ExclusiveStartKey. "
                     + "Please use ExclusiveStartKey with correct Segment. TotalSegments: " + total + " Segment: " + segment);

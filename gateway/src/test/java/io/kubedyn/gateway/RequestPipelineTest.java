@@ -47,6 +47,14 @@ class RequestPipelineTest extends EmbeddedServerTest {
         return request;
     }
 
+    /** A call without any signature. */
+    private HttpRequest.Builder unsigned(String operation, String contentType, String body) {
+        return HttpRequest.newBuilder(endpoint())
+                .header("Content-Type", contentType)
+                .header("X-Amz-Target", "DynamoDB_20120810." + operation)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
     private static JsonNode error(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).isEqualTo(400);
         return JSON.readTree(response.body());
@@ -98,20 +106,13 @@ class RequestPipelineTest extends EmbeddedServerTest {
 
     @Test
     void theOperationBeforeTheSignature() throws Exception {
-        HttpRequest.Builder unsigned = HttpRequest.newBuilder(endpoint())
-                .header("Content-Type", "application/json")
-                .header("X-Amz-Target", "DynamoDB_20120810.NoSuchOperation")
-                .POST(HttpRequest.BodyPublishers.ofString("{}"));
-        JsonNode error = error(send(unsigned));
+        JsonNode error = error(send(unsigned("NoSuchOperation", "application/json", "{}")));
         assertThat(error).isEqualTo(JSON.readTree("{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}"));
     }
 
     @Test
     void theSignatureBeforeTheInput() throws Exception {
-        HttpRequest.Builder unsigned = HttpRequest.newBuilder(endpoint())
-                .header("Content-Type", "application/x-amz-json-1.0")
-                .header("X-Amz-Target", "DynamoDB_20120810.GetItem")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"TableName\": 5}"));
+        HttpRequest.Builder unsigned = unsigned("GetItem", "application/x-amz-json-1.0", "{\"TableName\": 5}");
         JsonNode error = error(send(unsigned));
         assertThat(error.get("__type").asText()).isEqualTo("com.amazon.coral.service#MissingAuthenticationTokenException");
         assertThat(error.get("message").asText()).isEqualTo("Request is missing Authentication Token");

@@ -25,11 +25,11 @@ public final class SignaturePresence {
      * Throws DynamoDB's error when the call's signature is missing or incomplete.
      *
      * @param header a request header by name (null when absent)
-     * @param query  the query-string parameters (a parameter without a value maps to "")
+     * @param query  a query-string parameter by name (null when absent, "" when without a value)
      */
-    public static void check(Function<String, String> header, Map<String, String> query) {
+    public static void check(Function<String, String> header, Function<String, String> query) {
         String authorization = header.apply("Authorization");
-        boolean inQuery = query.containsKey("X-Amz-Algorithm");
+        boolean inQuery = query.apply("X-Amz-Algorithm") != null;
         if (authorization != null && inQuery) {
             throw new DynamoDbException(DynamoDbError.INVALID_SIGNATURE,
                     "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
@@ -60,7 +60,8 @@ public final class SignaturePresence {
             }
         } else {
             for (String part : QUERY_PARTS) {
-                if (query.getOrDefault(part, "").isEmpty()) {
+                String value = query.apply(part);
+                if (value == null || value.isEmpty()) {
                     missing.append("AWS query-string parameters must include '").append(part).append("'. ");
                 }
             }
