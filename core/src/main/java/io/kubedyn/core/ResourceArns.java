@@ -40,6 +40,15 @@ public final class ResourceArns {
         return table(table) + STREAM_INFIX + label;
     }
 
+    /** A table ARN as DynamoDB reads one: any region and account, then {@code table/} and a name of 3 or more. */
+    private static final Pattern TABLE_ARN = Pattern.compile("arn:aws:dynamodb:.+:\\d+:table/([^/]{3,})");
+
+    /** The table a table ARN names; empty for any other string. */
+    public static Optional<String> parseTable(String arn) {
+        Matcher matcher = TABLE_ARN.matcher(arn);
+        return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
     /** The table and label of a stream ARN kubedyn made; empty for any other string. */
     public static Optional<Stream> parseStream(String arn) {
         Matcher prefix = ANY_TABLE_PREFIX.matcher(arn);

@@ -9,8 +9,10 @@ import java.util.Map;
  * What a table is, as CreateTable declared it: its name, primary key, attribute definitions and
  * the capacity settings DescribeTable reports back, and whether DeleteTable is refused
  * ({@code DeletionProtectionEnabled}), its stream while one is enabled (null otherwise) and the
- * attribute Time to Live reads while it is enabled (null otherwise). {@code tableId} is unique per incarnation, so
- * a table deleted and created again under the same name never sees the old one's data.
+ * attribute Time to Live reads while it is enabled (null otherwise), and its tags (TagResource's
+ * key-value pairs, in the order they were first given; {@link TableTags} holds their rules).
+ * {@code tableId} is unique per incarnation, so a table deleted and created again under the same
+ * name never sees the old one's data.
  */
 public record TableDefinition(
         String name,
@@ -24,11 +26,22 @@ public record TableDefinition(
         boolean deletionProtectionEnabled,
         TableStream stream,
         String timeToLiveAttribute,
-        List<SecondaryIndex> indexes) {
+        List<SecondaryIndex> indexes,
+        Map<String, String> tags) {
 
     public TableDefinition {
         attributeDefinitions = Collections.unmodifiableMap(new LinkedHashMap<>(attributeDefinitions));
         indexes = List.copyOf(indexes);
+        tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+    }
+
+    /** A table without tags. */
+    public TableDefinition(String name, String tableId, KeySchema keySchema, Map<String, ScalarType> attributeDefinitions,
+            String billingMode, long readCapacityUnits, long writeCapacityUnits, long creationDateTimeMillis,
+            boolean deletionProtectionEnabled, TableStream stream, String timeToLiveAttribute,
+            List<SecondaryIndex> indexes) {
+        this(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits, writeCapacityUnits,
+                creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, indexes, Map.of());
     }
 
     /** A table without secondary indexes. */
@@ -49,19 +62,19 @@ public record TableDefinition(
     /** This table with deletion protection on or off. */
     public TableDefinition withDeletionProtection(boolean enabled) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, enabled, stream, timeToLiveAttribute, indexes);
+                writeCapacityUnits, creationDateTimeMillis, enabled, stream, timeToLiveAttribute, indexes, tags);
     }
 
     /** This table with {@code stream} enabled, or with no stream when it is null. */
     public TableDefinition withStream(TableStream stream) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, indexes);
+                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, indexes, tags);
     }
 
     /** This table with Time to Live on {@code attribute}, or off when it is null. */
     public TableDefinition withTimeToLive(String attribute) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, attribute, indexes);
+                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, attribute, indexes, tags);
     }
 
     /**
@@ -79,14 +92,21 @@ public record TableDefinition(
         });
         return new TableDefinition(name, tableId, keySchema, used, billingMode, readCapacityUnits,
                 writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute,
-                indexes);
+                indexes, tags);
     }
 
     /** This table with {@code indexes} as its secondary indexes. */
     public TableDefinition withIndexes(List<SecondaryIndex> indexes) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
                 writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute,
-                indexes);
+                indexes, tags);
+    }
+
+    /** This table with {@code tags} as its tags. */
+    public TableDefinition withTags(Map<String, String> tags) {
+        return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
+                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute,
+                indexes, tags);
     }
 
     /** The secondary index named {@code name}. */

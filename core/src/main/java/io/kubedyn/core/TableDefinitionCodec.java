@@ -67,6 +67,10 @@ public final class TableDefinitionCodec {
                 }
             }
         }
+        if (!table.tags().isEmpty()) {
+            ObjectNode tags = node.putObject("tags");
+            table.tags().forEach(tags::put);
+        }
         try {
             return json.writeValueAsBytes(node);
         } catch (IOException e) {
@@ -100,6 +104,12 @@ public final class TableDefinitionCodec {
         return indexes;
     }
 
+    private static Map<String, String> tags(JsonNode node) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        node.fields().forEachRemaining(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
+        return tags;
+    }
+
     public TableDefinition decode(byte[] bytes) {
         try {
             JsonNode node = json.readTree(bytes);
@@ -126,7 +136,8 @@ public final class TableDefinitionCodec {
                             node.get("stream").get("label").asText(), node.get("stream").get("retentionSeconds").asLong())
                             : null,
                     node.has("timeToLiveAttribute") ? node.get("timeToLiveAttribute").asText() : null,
-                    indexes(node.path("indexes"), attributes));
+                    indexes(node.path("indexes"), attributes),
+                    tags(node.path("tags")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

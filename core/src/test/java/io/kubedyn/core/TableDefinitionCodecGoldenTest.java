@@ -53,7 +53,19 @@ class TableDefinitionCodecGoldenTest {
             + "{\"name\":\"ByScene\",\"global\":true,\"hashKeys\":[\"Genre\",\"Country\"],\"rangeKeys\":[\"Decade\"],"
             + "\"projection\":\"INCLUDE\",\"nonKeyAttributes\":[\"Label\"]}]}";
 
+    /** Added with tags: written only when the table has some, in the order they were given. */
+    private static final String TAGGED = "{\"name\":\"Music\","
+            + "\"tableId\":\"9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d\",\"hashKey\":\"Artist\","
+            + "\"attributeDefinitions\":{\"Artist\":\"S\"},\"billingMode\":\"PAY_PER_REQUEST\","
+            + "\"readCapacityUnits\":0,\"writeCapacityUnits\":0,\"creationDateTimeMillis\":1700000002000,"
+            + "\"tags\":{\"team\":\"catalog\",\"cost-centre\":\"\",\"\u5730\u57df\":\"eu-west\"}}";
+
     private final TableDefinitionCodec codec = new TableDefinitionCodec();
+
+    @Test
+    void catalogDocumentOfATaggedTableDecodesToTheSameDefinition() {
+        assertDecodes("a table with tags", TAGGED, tagged());
+    }
 
     @Test
     void catalogDocumentWithSortKeyDecodesToTheSameDefinition() {
@@ -86,7 +98,7 @@ class TableDefinitionCodecGoldenTest {
         ObjectMapper json = new ObjectMapper();
         for (Object[] golden : new Object[][] {{WITH_SORT_KEY, withSortKey()},
                 {WITHOUT_SORT_KEY, withoutSortKey()}, {PROTECTED, protectedTable()},
-                {WITH_STREAM, streamed()}, {INDEXED, indexed()}}) {
+                {WITH_STREAM, streamed()}, {INDEXED, indexed()}, {TAGGED, tagged()}}) {
             TableDefinition table = (TableDefinition) golden[1];
             assertThat(json.readTree(codec.encode(table)))
                     .as("TableDefinitionCodec now writes a different catalog document for table %s: the catalog is "
@@ -113,6 +125,16 @@ class TableDefinitionCodecGoldenTest {
         return new TableDefinition("Orders", "3f1c9a52-8d4e-4b6a-9f1e-2c7d5b8a0e41",
                 KeySchema.of(new KeyAttribute("pk", ScalarType.S), new KeyAttribute("sk", ScalarType.N)), attributes,
                 "PROVISIONED", 5, 10, 1700000000123L);
+    }
+
+    private static TableDefinition tagged() {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("team", "catalog");
+        tags.put("cost-centre", "");
+        tags.put("\u5730\u57df", "eu-west");
+        return new TableDefinition("Music", "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                KeySchema.of(new KeyAttribute("Artist", ScalarType.S), null), Map.of("Artist", ScalarType.S),
+                "PAY_PER_REQUEST", 0, 0, 1700000002000L).withTags(tags);
     }
 
     private static TableDefinition withoutSortKey() {

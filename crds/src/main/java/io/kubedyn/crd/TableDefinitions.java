@@ -47,7 +47,7 @@ public final class TableDefinitions {
             : throughput.getWriteCapacityUnits(),
         created == null ? 0 : Instant.parse(created).toEpochMilli(),
         Boolean.TRUE.equals(spec.getDeletionProtectionEnabled()), streamOf(spec, created),
-        timeToLiveOf(spec), List.of())
+        timeToLiveOf(spec), List.of(), tagsOf(spec))
         // Only the attributes the table's or an index's key names are its definitions.
         .withIndexes(indexes, types);
   }
@@ -213,6 +213,25 @@ public final class TableDefinitions {
     return ttl;
   }
 
+  /** The tags of {@code spec.tags}, in its order (a tag without a value has the empty one). */
+  private static Map<String, String> tagsOf(TableSpec spec) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    if (spec.getTags() != null) {
+      spec.getTags().forEach(tag -> tags.put(tag.getKey(), tag.getValue() == null ? "" : tag.getValue()));
+    }
+    return tags;
+  }
+
+  /** {@code spec.tags} for the table's tags (null when it has none). */
+  public static List<Tag> tagsOf(TableDefinition table) {
+    if (table.tags().isEmpty()) {
+      return null;
+    }
+    List<Tag> tags = new ArrayList<>();
+    table.tags().forEach((key, value) -> tags.add(new Tag(key, value)));
+    return tags;
+  }
+
   /** {@code spec.streamSpecification} for the table's stream (null when it has none). */
   public static StreamSpecification streamSpecificationOf(TableDefinition table) {
     if (table.stream() == null) {
@@ -249,6 +268,7 @@ public final class TableDefinitions {
     }
     spec.setStreamSpecification(streamSpecificationOf(table));
     spec.setTimeToLive(timeToLiveSpecOf(table));
+    spec.setTags(tagsOf(table));
     spec.setAttributeDefinitions(attributeDefinitionsOf(table));
     List<KeySchemaElement> keySchema = new ArrayList<>();
     keySchema.add(new KeySchemaElement(table.keySchema().partitionKey().name(), "HASH"));

@@ -54,6 +54,7 @@ public class DynamoDbEndpoint {
         this.plane = plane;
         new TableOperations(plane, Clock.systemUTC()).register(operations);
         new TimeToLiveOperations(plane).register(operations);
+        new TagOperations(plane).register(operations);
         // One cache of parsed expression texts for every operation of this endpoint.
         ParsedExpressions parsedExpressions = new ParsedExpressions(ParsedExpressions.DEFAULT_MAXIMUM_TOKENS);
         new ItemOperations(plane, parsedExpressions).register(operations);

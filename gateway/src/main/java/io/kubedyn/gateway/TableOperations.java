@@ -13,6 +13,7 @@ import io.kubedyn.core.SecondaryIndexes;
 import io.kubedyn.core.ResourceArns;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.TableStream;
+import io.kubedyn.core.TableTags;
 import io.kubedyn.storage.IndexStatus;
 import io.kubedyn.storage.TableEstimates;
 import java.io.IOException;
@@ -70,9 +71,13 @@ final class TableOperations {
         KeySchema keySchema = keySchema(request, attributes, indexed);
         List<SecondaryIndex> indexes = SecondaryIndexes.of(keySchema, attributes, billingMode,
                 declaredIndexes(request, "LocalSecondaryIndexes"), declaredIndexes(request, "GlobalSecondaryIndexes"));
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (request.has("Tags")) {
+            request.node("Tags").forEach(tag -> tags.put(tag.get("Key").textValue(), tag.get("Value").textValue()));
+        }
         TableDefinition table = new TableDefinition(name, UUID.randomUUID().toString(), keySchema, attributes,
                 billingMode, read, write, clock.millis(), request.bool("DeletionProtectionEnabled", false), stream, null,
-                indexes);
+                indexes, TableTags.tagged(Map.of(), tags));
         TableCatalog.TableDescription created = plane.controlPlane().createTable(table);
         out.writeStartObject();
         out.writeFieldName("TableDescription");

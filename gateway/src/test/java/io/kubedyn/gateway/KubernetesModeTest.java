@@ -191,4 +191,38 @@ class KubernetesModeTest {
         dynamo.deleteTable(b -> b.tableName("Ledger"));
         assertThat(dynamo.listTables().tableNames()).doesNotContain("Ledger");
     }
+
+    private List<String> tagsOf(String arn) {
+        return dynamo.listTagsOfResource(b -> b.resourceArn(arn)).tags().stream()
+                .map(tag -> tag.key() + "=" + tag.value()).toList();
+    }
+
+    @Test
+    void tagsLiveInTheTableResourceAndKubectlAndTheApiSeeTheSameTags() {
+        String arn = dynamo.createTable(b -> b.tableName("Playlists").billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("Id").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("Id").keyType(KeyType.HASH))
+                .tags(t -> t.key("team").value("radio"))).tableDescription().tableArn();
+        var resource = kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
+                .withName(TableNames.resourceName("Playlists"));
+        assertThat(resource.get().getSpec().getTags()).extracting(t -> t.getKey() + "=" + t.getValue())
+                .containsExactly("team=radio");
+
+        dynamo.tagResource(b -> b.resourceArn(arn).tags(t -> t.key("env").value("prod")));
+        dynamo.untagResource(b -> b.resourceArn(arn).tagKeys("team"));
+        assertThat(resource.get().getSpec().getTags()).extracting(t -> t.getKey() + "=" + t.getValue())
+                .containsExactly("env=prod");
+        assertThat(tagsOf(arn)).containsExactly("env=prod");
+
+        resource.edit(t -> {
+            t.getSpec().getTags().add(new io.kubedyn.crd.Tag("owner", "kubectl"));
+            return t;
+        });
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (tagsOf(arn).size() < 2 && Instant.now().isBefore(deadline)) {
+            Thread.onSpinWait();
+        }
+        assertThat(tagsOf(arn)).as("a tag added with kubectl").containsExactly("env=prod", "owner=kubectl");
+        dynamo.deleteTable(b -> b.tableName("Playlists"));
+    }
 }

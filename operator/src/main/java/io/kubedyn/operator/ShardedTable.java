@@ -89,7 +89,9 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
         spec.getReplicasPerShard(),
         DeletionPolicy.DELETE.equals(spec.getDeletionPolicy()),
         spec.getShards(), decision.assignment(), settings.clusterDomain(),
-        new String(DEFINITIONS.encode(TableDefinitions.of(table)), StandardCharsets.UTF_8));
+        // Without its tags: the pods have no use for them, and a TagResource must not roll them.
+        new String(DEFINITIONS.encode(TableDefinitions.of(table).withTags(Map.of())),
+            StandardCharsets.UTF_8));
   }
 
   /**

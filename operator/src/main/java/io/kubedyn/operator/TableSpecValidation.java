@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.KeySchemaRules;
 import io.kubedyn.core.TableName;
+import io.kubedyn.core.TableTags;
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.GlobalSecondaryIndex;
@@ -18,6 +19,7 @@ import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableDefinitions;
 import io.kubedyn.crd.TableNames;
 import io.kubedyn.crd.TableSpec;
+import io.kubedyn.crd.Tag;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -89,6 +91,7 @@ public final class TableSpecValidation {
     }
     checkTableName(table, problems);
     checkCapacity(spec, problems);
+    checkTags(spec, problems);
     if (spec.getStreamSpecification() != null) {
       boolean enabled = Boolean.TRUE.equals(spec.getStreamSpecification().getStreamEnabled());
       boolean typed = spec.getStreamSpecification().getStreamViewType() != null;
@@ -119,6 +122,19 @@ public final class TableSpecValidation {
       problems.add("metadata.name " + resourceName + " also names the shards' Services, so it must"
           + " consist of lowercase letters, digits and hyphens; keep the DynamoDB name in"
           + " spec.tableName (any DynamoDB name) and give the resource such a name");
+    }
+  }
+
+  /** DynamoDB's rules for tags ({@link TableTags}): each key once, each tag well formed. */
+  private static void checkTags(TableSpec spec, List<String> problems) {
+    Set<String> keys = new HashSet<>();
+    for (Tag tag : nullToEmpty(spec.getTags())) {
+      String key = tag.getKey() == null ? "" : tag.getKey();
+      String value = tag.getValue() == null ? "" : tag.getValue();
+      if (!keys.add(key)) {
+        problems.add("tags has the key " + key + " more than once; a table has one value per key");
+      }
+      TableTags.violation(key, value).ifPresent(words -> problems.add("tags: " + words));
     }
   }
 

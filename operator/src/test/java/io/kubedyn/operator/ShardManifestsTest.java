@@ -33,6 +33,15 @@ class ShardManifestsTest {
   }
 
   @Test
+  void taggingATableLeavesItsPodTemplatesAsTheyWere() {
+    Table tagged = Tables.music();
+    tagged.getSpec().setTags(List.of(new io.kubedyn.crd.Tag("team", "radio")));
+    assertThat(ShardStatefulSet.desired(Tables.model(tagged), 1).getSpec().getTemplate())
+        .as("a TagResource must not roll the table's pods")
+        .isEqualTo(ShardStatefulSet.desired(Tables.model(Tables.music()), 1).getSpec().getTemplate());
+  }
+
+  @Test
   void statefulSetOfShardOneRunsTheStoragePodOnItsOwnVolume() {
     StatefulSet sts = ShardStatefulSet.desired(Tables.model(Tables.music()), 1);
 

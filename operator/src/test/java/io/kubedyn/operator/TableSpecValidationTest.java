@@ -28,6 +28,21 @@ class TableSpecValidationTest {
   }
 
   @Test
+  void tagsFollowDynamoDbsRules() {
+    Table table = Tables.music();
+    table.getSpec().setTags(new java.util.ArrayList<>(List.of(new io.kubedyn.crd.Tag("team", "radio"),
+        new io.kubedyn.crd.Tag("cost centre", null))));
+    assertThat(problems(table)).as("a tag without a value has the empty one").isEmpty();
+    table.getSpec().getTags().add(new io.kubedyn.crd.Tag("team", "tv"));
+    table.getSpec().getTags().add(new io.kubedyn.crd.Tag("aws:owner", "x"));
+    table.getSpec().getTags().add(new io.kubedyn.crd.Tag("a#b", "x"));
+    assertThat(problems(table)).containsExactly(
+        "tags has the key team more than once; a table has one value per key",
+        "tags: The tag key prefix aws: is reserved for AWS: aws:owner",
+        "tags: A tag may hold only letters, white space, numbers and + - = . _ : / @: a#b");
+  }
+
+  @Test
   void tableWithoutPartitionKeyIsRefused() {
     Table table = Tables.music();
     table.getSpec().setKeySchema(List.of(new KeySchemaElement("SongTitle", "RANGE")));

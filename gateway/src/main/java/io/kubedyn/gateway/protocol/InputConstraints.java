@@ -1,6 +1,7 @@
 package io.kubedyn.gateway.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.TableName;
 import java.math.BigDecimal;
@@ -34,6 +35,17 @@ public final class InputConstraints {
             "DeleteTable", "DescribeTimeToLive");
 
     /**
+     * The tagging operations check ResourceArn before the other constraints: there, in words of
+     * their own, then of an ARN's form, or the caller is not authorized to act on it (observed of
+     * DynamoDB, where IAM cannot match a policy against a string that is no ARN).
+     */
+    private static final Set<String> RESOURCE_ARN_FIRST = Set.of("TagResource", "UntagResource",
+            "ListTagsOfResource");
+    private static final java.util.regex.Pattern ARN_FORM = java.util.regex.Pattern.compile(".+:.+:.+:.+:.+:.+/.+");
+    /** Whom DynamoDB names when it refuses an action: kubedyn has one caller, with the account all its ARNs have. */
+    private static final String CALLER = "arn:aws:iam::000000000000:user/kubedyn";
+
+    /**
      * Throws DynamoDB's ValidationException listing every violation in {@code body} of
      * {@code operation}, if it has any.
      */
@@ -47,6 +59,17 @@ public final class InputConstraints {
             if (name.textValue().length() < TableName.MIN_LENGTH || name.textValue().length() > TableName.MAX_LENGTH) {
                 throw DynamoDbException.validation("TableName must be at least " + TableName.MIN_LENGTH
                         + " characters long and at most " + TableName.MAX_LENGTH + " characters long");
+            }
+        }
+        if (RESOURCE_ARN_FIRST.contains(operation)) {
+            JsonNode arn = body.get("ResourceArn");
+            if (arn == null || arn.isNull()) {
+                throw DynamoDbException.validation("Invalid TableArn");
+            }
+            if (!ARN_FORM.matcher(arn.textValue()).matches()) {
+                throw new DynamoDbException(DynamoDbError.ACCESS_DENIED, "User: " + CALLER
+                        + " is not authorized to perform: dynamodb:" + operation + " on resource: "
+                        + (arn.textValue().isEmpty() ? "*" : arn.textValue()));
             }
         }
         check.structure(body, input, "");
