@@ -74,7 +74,9 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
 
     /**
      * ExclusiveStartKey (as {@link #exclusiveStartValues} read it): the key attributes of the
-     * table and, for an index, of the index. Null when absent.
+     * table and, for an index, of the index. Null when absent. For an index, its own key
+     * attributes are checked first ({@link #checkIndexStart}), then the table's, in DynamoDB's
+     * words for each.
      */
     Start exclusiveStart(Map<String, AttributeValue> start) {
         if (start == null) {
@@ -88,19 +90,39 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
                 throw DynamoDbException.validation("The provided starting key is invalid: " + e.getMessage());
             }
         }
-        Map<String, AttributeValue> expected = keyAttributes(start);
-        if (expected.containsValue(null) || expected.size() != start.size()) {
-            throw DynamoDbException.validation("The provided starting key is invalid");
-        }
+        checkIndexStart(start);
         try {
             PrimaryKey tableKey = table.keySchema().keyOf(table.keySchema().attributesOf(start), true);
-            if (!index.indexes(start)) {
-                throw DynamoDbException.validation("The provided starting key is invalid");
-            }
             PrimaryKey indexKey = index.indexKeyOf(start);
             return new Start(indexKey, SecondaryIndex.entryKey(indexKey, tableKey));
         } catch (DynamoDbException e) {
             throw DynamoDbException.validation("The provided starting key is invalid: " + e.getMessage());
+        }
+    }
+
+    /**
+     * For an index, what DynamoDB checks of ExclusiveStartKey before anything else: that it has
+     * as many attributes as the table's and the index's keys together, and each of the index's
+     * key attributes, of the index's type.
+     */
+    void checkIndexStart(Map<String, AttributeValue> start) {
+        if (start == null || index == null) {
+            return;
+        }
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        table.keySchema().attributes().forEach(key -> names.add(key.name()));
+        index.keySchema().attributes().forEach(key -> names.add(key.name()));
+        if (start.size() != names.size()) {
+            throw DynamoDbException.validation("The provided starting key is invalid");
+        }
+        for (io.kubedyn.core.KeyAttribute key : index.keySchema().attributes()) {
+            AttributeValue value = start.get(key.name());
+            if (value == null) {
+                throw DynamoDbException.validation("The provided starting key is invalid");
+            }
+            if (!key.type().matches(value)) {
+                throw DynamoDbException.validation("The provided key element does not match the schema");
+            }
         }
     }
 

@@ -54,9 +54,11 @@ final class ScanOperation implements Operation {
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         ReadTarget target = ReadTarget.of(request, table).requireReadable(plane.router());
         PagedRead.Select select = PagedRead.select(request, target);
-        ReadTarget.Start start = exclusiveStart(startValues, target, seg, total);
+        // DynamoDB's order: the index's start key, the index's projection, then the table's start key.
+        target.checkIndexStart(startValues);
         UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
                 ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false)) : null;
+        ReadTarget.Start start = exclusiveStart(startValues, target, seg, total);
         Page page = plane.router().scan(table, target.indexName(), seg, total,
                 limit == null ? Integer.MAX_VALUE : limit, start == null ? null : start.storageKey());
         PagedRead.write(out, request, target, page, filter, projection, select, fetch);

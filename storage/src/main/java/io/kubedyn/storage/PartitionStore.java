@@ -136,6 +136,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final Set<String> ttlRebuilds = ConcurrentHashMap.newKeySet();
     /** Where global secondary index changes go (set by {@link #open}). */
     private volatile IndexSink indexSink;
+    /** Whether this store is its own index sink (one store owning every hash): its global index reads can catch up. */
+    private volatile boolean ownsEveryIndexEntry;
     /** The last change-log sequence number each table's global indexes took in, by item column family. */
     private final Map<String, Long> indexFed = new ConcurrentHashMap<>();
     /** Global indexes being backfilled, by {@link #backfillKey}: where each stands. */
@@ -312,7 +314,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     /** Opens the store, its global index entries written to itself (one store owning every hash). */
     public static PartitionStore open(Path directory) {
-        return open(directory, store -> store::applyIndexWrites);
+        PartitionStore store = open(directory, own -> own::applyIndexWrites);
+        store.ownsEveryIndexEntry = true;
+        return store;
     }
 
     /**
@@ -970,39 +974,61 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private long feedOnce() {
         long taken = 0;
         for (OpenTable table : tables.values()) {
-            if (!table.definition().hasGlobalIndexes() || table.log() == null) {
-                continue;
-            }
-            String family = familyName(table.family());
-            ChangePage page = table.log().read(db, indexFedThrough(family) + 1, FEED_BATCH, FEED_BATCH_BYTES);
-            if (page.records().isEmpty()) {
-                continue;
-            }
-            List<IndexWrite> writes = GlobalIndexChanges.of(table.definition(), page.records());
-            if (!writes.isEmpty()) {
-                try {
-                    indexSink.apply(table.definition(), writes);
-                } catch (StoreClosedException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    // This table's entries wait and are sent again; the other tables' feeds go on.
-                    LOG.log(System.Logger.Level.WARNING, "feeding the global secondary indexes of "
-                            + table.definition().name() + " failed; retrying", e);
-                    continue;
-                }
-            }
-            long last = page.records().get(page.records().size() - 1).sequence();
-            try {
-                // Not synced: the WAL keeps writes in order, so a checkpoint that survives a crash
-                // has the entries written before it; one that does not only replays them.
-                db.put(catalogFamily, indexFedKey(family), ChangeRecordCodec.key(last));
-            } catch (RocksDBException e) {
-                throw new StorageException("cannot record the index feed of " + table.definition().name(), e);
-            }
-            indexFed.put(family, last);
-            taken += page.records().size();
+            taken += feedTable(table);
         }
         return taken;
+    }
+
+    /** One step of the table's global index feed; how many change records it took in. */
+    private long feedTable(OpenTable table) {
+        if (!table.definition().hasGlobalIndexes() || table.log() == null) {
+            return 0;
+        }
+        String family = familyName(table.family());
+        ChangePage page = table.log().read(db, indexFedThrough(family) + 1, FEED_BATCH, FEED_BATCH_BYTES);
+        if (page.records().isEmpty()) {
+            return 0;
+        }
+        List<IndexWrite> writes = GlobalIndexChanges.of(table.definition(), page.records());
+        if (!writes.isEmpty()) {
+            try {
+                indexSink.apply(table.definition(), writes);
+            } catch (StoreClosedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // This table's entries wait and are sent again; the other tables' feeds go on.
+                LOG.log(System.Logger.Level.WARNING, "feeding the global secondary indexes of "
+                        + table.definition().name() + " failed; retrying", e);
+                return 0;
+            }
+        }
+        long last = page.records().get(page.records().size() - 1).sequence();
+        try {
+            // Not synced: the WAL keeps writes in order, so a checkpoint that survives a crash
+            // has the entries written before it; one that does not only replays them.
+            db.put(catalogFamily, indexFedKey(family), ChangeRecordCodec.key(last));
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot record the index feed of " + table.definition().name(), e);
+        }
+        indexFed.put(family, last);
+        return page.records().size();
+    }
+
+    /**
+     * Before a read of a global index of a store that holds every index entry itself (the
+     * embedded server): the table's feed taken up to every write acknowledged so far, so the
+     * read sees them, as DynamoDB Local's indexes do. A store whose entries live in other
+     * shards' stores leaves that to its background feed (DynamoDB's eventual consistency).
+     */
+    private void catchUpGlobalIndexes(OpenTable table, String index) {
+        if (!ownsEveryIndexEntry || index == null || table.definition().index(index).map(i -> !i.global()).orElse(true)) {
+            return;
+        }
+        synchronized (feedLock) {
+            while (feedTable(table) == FEED_BATCH) {
+                // A full batch: there may be more.
+            }
+        }
     }
 
     /**
@@ -1594,15 +1620,20 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return open(() -> {
             byte[] prefix = PrimaryKey.partitionPrefix(partitionKey);
             KeyRange range = condition == null ? KeyRange.ofPartition(prefix) : KeyRange.of(prefix, condition);
-            return read(family(table(definition), index), range, forward, limit, maxBytes, exclusiveStart);
+            OpenTable table = table(definition);
+            catchUpGlobalIndexes(table, index);
+            return read(family(table, index), range, forward, limit, maxBytes, exclusiveStart);
         });
     }
 
     @Override
     public Page scan(TableDefinition definition, String index, HashRange hashRange, int limit, long maxBytes,
                      byte[] exclusiveStart) {
-        return open(() -> read(family(table(definition), index), KeyRange.ofHashRange(hashRange), true, limit,
-                maxBytes, exclusiveStart));
+        return open(() -> {
+            OpenTable table = table(definition);
+            catchUpGlobalIndexes(table, index);
+            return read(family(table, index), KeyRange.ofHashRange(hashRange), true, limit, maxBytes, exclusiveStart);
+        });
     }
 
     /** The column family a read of {@code index} (null: the table itself) goes to. */

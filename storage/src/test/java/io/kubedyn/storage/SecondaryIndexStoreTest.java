@@ -318,4 +318,23 @@ class SecondaryIndexStoreTest {
             assertThat(new HashSet<>(scanAll(store, "ByGenre"))).isEqualTo(expected(store, byGenreAndTitle));
         }
     }
+
+    @Test
+    void aStoreHoldingEveryIndexEntryReadsEachWriteInItsGlobalIndexesAtOnce() {
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            store.createTable(music());
+            TableDefinition table = store.describeTable("Music").orElseThrow();
+            for (int i = 0; i < 300; i++) {
+                Map<String, AttributeValue> item = song("a" + i, "t", 2000, "g" + i, i);
+                put(store, item);
+                assertThat(store.query(table, "ByGenre", new AttributeValue.S("g" + i), null, true, 10,
+                        PartitionStore.PAGE_BYTES, null).items()).as("write %d, read right after it", i).hasSize(1);
+                if (i % 2 == 0) {
+                    delete(store, item);
+                    assertThat(scanAll(store, "ByGenre")).as("delete %d, scanned right after it", i)
+                            .noneMatch(entry -> entry.get("Genre").equals(item.get("Genre")));
+                }
+            }
+        }
+    }
 }
