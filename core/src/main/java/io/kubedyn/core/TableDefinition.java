@@ -102,6 +102,19 @@ public record TableDefinition(
                 indexes, tags);
     }
 
+    /**
+     * This table billed by {@code billingMode} with the given capacity, its global indexes with
+     * {@code indexRead} and {@code indexWrite} (each kept as it is when negative).
+     */
+    public TableDefinition withCapacity(String billingMode, long read, long write, long indexRead, long indexWrite) {
+        List<SecondaryIndex> capacities = indexes.stream().map(index -> !index.global() ? index
+                : new SecondaryIndex(index.name(), true, index.keySchema(), index.projection(),
+                        indexRead < 0 ? index.readCapacityUnits() : indexRead,
+                        indexWrite < 0 ? index.writeCapacityUnits() : indexWrite)).toList();
+        return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, read, write,
+                creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, capacities, tags);
+    }
+
     /** This table with {@code tags} as its tags. */
     public TableDefinition withTags(Map<String, String> tags) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,

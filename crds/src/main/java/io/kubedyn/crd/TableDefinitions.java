@@ -213,6 +213,12 @@ public final class TableDefinitions {
     return ttl;
   }
 
+  /** {@code spec.provisionedThroughput} for a PROVISIONED table (null for PAY_PER_REQUEST). */
+  public static ProvisionedThroughput provisionedThroughputOf(TableDefinition table) {
+    return PROVISIONED.equals(table.billingMode())
+        ? new ProvisionedThroughput(table.readCapacityUnits(), table.writeCapacityUnits()) : null;
+  }
+
   /** The tags of {@code spec.tags}, in its order (a tag without a value has the empty one). */
   private static Map<String, String> tagsOf(TableSpec spec) {
     Map<String, String> tags = new LinkedHashMap<>();
@@ -259,10 +265,7 @@ public final class TableDefinitions {
     TableSpec spec = new TableSpec();
     spec.setTableName(table.name());
     spec.setBillingMode(table.billingMode());
-    if (PROVISIONED.equals(table.billingMode())) {
-      spec.setProvisionedThroughput(new ProvisionedThroughput(table.readCapacityUnits(),
-          table.writeCapacityUnits()));
-    }
+    spec.setProvisionedThroughput(provisionedThroughputOf(table));
     if (table.deletionProtectionEnabled()) {
       spec.setDeletionProtectionEnabled(true);
     }

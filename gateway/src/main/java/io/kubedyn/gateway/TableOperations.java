@@ -258,7 +258,7 @@ final class TableOperations {
 
     /** Members of UpdateTable served in this release; any other is refused by name. */
     private static final List<String> UPDATABLE = List.of("TableName", "StreamSpecification", "DeletionProtectionEnabled",
-            "GlobalSecondaryIndexUpdates", "AttributeDefinitions");
+            "GlobalSecondaryIndexUpdates", "AttributeDefinitions", "BillingMode", "ProvisionedThroughput");
 
     /**
      * UpdateTable of a table's stream (enable with a view type, or disable) and deletion
@@ -267,18 +267,37 @@ final class TableOperations {
      */
     private void updateTable(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
-        request.refuseAllBut(UPDATABLE, "UpdateTable serves StreamSpecification, DeletionProtectionEnabled and "
-                + "GlobalSecondaryIndexUpdates in this release");
+        request.refuseAllBut(UPDATABLE, "UpdateTable serves BillingMode, ProvisionedThroughput, StreamSpecification, "
+                + "DeletionProtectionEnabled and GlobalSecondaryIndexUpdates in this release");
         Optional<StreamSpecifications.Asked> asked = StreamSpecifications.of(request);
         boolean protectionAsked = request.has("DeletionProtectionEnabled");
         boolean protection = request.bool("DeletionProtectionEnabled", false);
         JsonNode indexUpdates = request.node("GlobalSecondaryIndexUpdates");
-        if (asked.isEmpty() && !protectionAsked && indexUpdates == null) {
+        if (indexUpdates != null && indexUpdates.isEmpty()) {
+            indexUpdates = null;
+        }
+        String billingMode = request.string("BillingMode");
+        JsonNode throughput = request.node("ProvisionedThroughput");
+        // DynamoDB's order: what is asked at all, the billing mode's throughput, its bounds, the
+        // index updates' form, then the table.
+        if (asked.isEmpty() && !protectionAsked && indexUpdates == null && billingMode == null && throughput == null) {
             throw DynamoDbException.validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                     + "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
         }
+        if ("PROVISIONED".equals(billingMode) && throughput == null) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: "
+                    + "ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
+        }
+        long read = throughput == null ? 0 : capacity(throughput, "ReadCapacityUnits");
+        long write = throughput == null ? 0 : capacity(throughput, "WriteCapacityUnits");
+        if (indexUpdates != null) {
+            checkIndexUpdates(indexUpdates);
+        }
         TableDefinition before = plane.catalog().requireChangeable(name);
         TableDefinition table = before;
+        if (billingMode != null || throughput != null) {
+            table = withCapacity(table, billingMode == null ? table.billingMode() : billingMode, throughput, read, write);
+        }
         if (asked.isPresent()) {
             if (asked.get().enabled() && table.stream() != null) {
                 throw DynamoDbException.validation("Table already has an enabled stream: " + ResourceArns.table(name));
@@ -312,6 +331,65 @@ final class TableOperations {
      * attributes come from the request's AttributeDefinitions; definitions no key uses any more
      * are dropped, as DynamoDB drops them.
      */
+    /**
+     * The table with {@code billingMode} and, for PROVISIONED, the throughput asked (recorded,
+     * not enforced: kubedyn serves what the hardware allows). Switching to PAY_PER_REQUEST drops
+     * every capacity; switching to PROVISIONED gives the global indexes the table's, unless an
+     * index update of the same request sets theirs.
+     */
+    private static TableDefinition withCapacity(TableDefinition table, String billingMode, JsonNode throughput, long read,
+                                                long write) {
+        if (billingMode.equals("PAY_PER_REQUEST")) {
+            if (throughput != null) {
+                throw DynamoDbException.validation("One or more parameter values were invalid: "
+                        + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+            }
+            return table.withCapacity(billingMode, 0, 0, 0, 0);
+        }
+        if (throughput == null) {
+            // PROVISIONED again, with its capacity as it is.
+            return table;
+        }
+        if (table.billingMode().equals("PROVISIONED") && table.readCapacityUnits() == read
+                && table.writeCapacityUnits() == write) {
+            throw DynamoDbException.validation("The provisioned throughput for the table will not change. The requested "
+                    + "value equals the current value. Current ReadCapacityUnits provisioned for the table: "
+                    + table.readCapacityUnits() + ". Requested ReadCapacityUnits: " + read + ". Current "
+                    + "WriteCapacityUnits provisioned for the table: " + table.writeCapacityUnits()
+                    + ". Requested WriteCapacityUnits: " + write + ". Refer to the Amazon DynamoDB Developer Guide "
+                    + "for current limits and how to request higher limits.");
+        }
+        return table.billingMode().equals("PROVISIONED") ? table.withCapacity(billingMode, read, write, -1, -1)
+                : table.withCapacity(billingMode, read, write, read, write);
+    }
+
+    /** What DynamoDB checks of GlobalSecondaryIndexUpdates before it looks at the table. */
+    private static void checkIndexUpdates(JsonNode updates) {
+        Set<String> names = new HashSet<>();
+        int createdOrDeleted = 0;
+        for (JsonNode update : updates) {
+            JsonNode action = update.has("Update") ? update.get("Update")
+                    : update.has("Create") ? update.get("Create") : update.get("Delete");
+            if (action == null) {
+                throw DynamoDbException.validation("One or more parameter values were invalid: One of "
+                        + "GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+                        + "GlobalSecondaryIndexUpdate.Delete must not be null");
+            }
+            String name = action.path("IndexName").asText();
+            if (!names.add(name)) {
+                throw DynamoDbException.validation("One or more parameter values were invalid: Only one global "
+                        + "secondary index update per index is allowed simultaneously. Index: " + name);
+            }
+            if (!update.has("Update")) {
+                createdOrDeleted++;
+            }
+        }
+        if (createdOrDeleted > 1) {
+            throw new DynamoDbException(DynamoDbError.LIMIT_EXCEEDED, "Subscriber limit exceeded: Only 1 online index "
+                    + "can be created or deleted simultaneously per table");
+        }
+    }
+
     private TableDefinition withIndexUpdates(Request request, TableDefinition table, JsonNode updates) {
         if (!updates.isArray()) {
             throw Request.serialization("GlobalSecondaryIndexUpdates", "a list");
@@ -327,10 +405,8 @@ final class TableOperations {
             });
         }
         List<SecondaryIndex> indexes = new ArrayList<>(table.indexes());
-        int createdOrDeleted = 0;
         for (JsonNode update : updates) {
             if (update.has("Create")) {
-                createdOrDeleted++;
                 SecondaryIndexes.Declared declared = declaredIndex(update.get("Create"),
                         "globalSecondaryIndexUpdates.member.create");
                 if (table.index(declared.name()).isPresent()) {
@@ -348,7 +424,6 @@ final class TableOperations {
                 indexes.addAll(SecondaryIndexes.of(table.keySchema(), own, table.billingMode(), null,
                         List.of(declared)));
             } else if (update.has("Delete")) {
-                createdOrDeleted++;
                 String name = update.get("Delete").path("IndexName").asText(null);
                 SecondaryIndex index = table.index(name == null ? "" : name).filter(SecondaryIndex::global)
                         .orElseThrow(() -> DynamoDbException.resourceNotFound(
@@ -369,10 +444,6 @@ final class TableOperations {
                 throw DynamoDbException.validation("One or more parameter values were invalid: "
                         + "GlobalSecondaryIndexUpdate must have exactly one of Create, Update or Delete");
             }
-        }
-        if (createdOrDeleted > 1) {
-            throw new DynamoDbException(DynamoDbError.LIMIT_EXCEEDED, "Subscriber limit exceeded: Only 1 online index "
-                    + "can be created or deleted simultaneously per table");
         }
         if (indexes.stream().filter(SecondaryIndex::global).count() > SecondaryIndexes.MAX_GLOBAL) {
             throw DynamoDbException.validation("One or more parameter values were invalid: GlobalSecondaryIndex count "

@@ -85,13 +85,60 @@ class TableApiTest extends EmbeddedServerTest {
     @Test
     void updateTableRefusesWhatItDoesNotServeByName() {
         createMusicTable();
-        assertThatThrownBy(() -> dynamo.updateTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)))
+        assertThatThrownBy(() -> dynamo.updateTable(b -> b.tableName(table).tableClass("STANDARD_INFREQUENT_ACCESS")))
                 .isInstanceOfSatisfying(DynamoDbException.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
-                    assertThat(e.awsErrorDetails().errorMessage()).startsWith("BillingMode is not supported by kubedyn yet");
+                    assertThat(e.awsErrorDetails().errorMessage()).startsWith("TableClass is not supported by kubedyn yet");
                 });
         assertThatThrownBy(() -> dynamo.updateTable(b -> b.tableName(table + "-missing").deletionProtectionEnabled(true)))
                 .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    @Test
+    void updateTableChangesTheCapacityAndTheBillingModeAndDescribeTableShowsThem() {
+        dynamo.createTable(b -> b.tableName(table)
+                .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("Genre").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH))
+                .provisionedThroughput(p -> p.readCapacityUnits(5L).writeCapacityUnits(5L))
+                .globalSecondaryIndexes(g -> g.indexName("ByGenre").keySchema(k -> k.attributeName("Genre")
+                        .keyType(KeyType.HASH)).projection(p -> p.projectionType("KEYS_ONLY"))
+                        .provisionedThroughput(p -> p.readCapacityUnits(2L).writeCapacityUnits(2L))));
+        dynamo.waiter().waitUntilTableExists(b -> b.tableName(table));
+
+        var tripled = dynamo.updateTable(b -> b.tableName(table)
+                .provisionedThroughput(p -> p.readCapacityUnits(15L).writeCapacityUnits(15L))).tableDescription();
+        assertThat(tripled.provisionedThroughput().readCapacityUnits()).isEqualTo(15L);
+        assertThatThrownBy(() -> dynamo.updateTable(b -> b.tableName(table)
+                .provisionedThroughput(p -> p.readCapacityUnits(15L).writeCapacityUnits(15L))))
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageStartingWith("The provisioned throughput for the table will not change.");
+
+        var onDemand = dynamo.updateTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST))
+                .tableDescription();
+        assertThat(onDemand.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+        var described = dynamo.describeTable(b -> b.tableName(table)).table();
+        assertThat(described.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+        assertThat(described.provisionedThroughput().readCapacityUnits()).isZero();
+        assertThat(described.globalSecondaryIndexes().get(0).provisionedThroughput().readCapacityUnits()).isZero();
+        assertThatThrownBy(() -> dynamo.updateTable(b -> b.tableName(table)
+                .provisionedThroughput(p -> p.readCapacityUnits(1L).writeCapacityUnits(1L))))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("Neither ReadCapacityUnits nor "
+                        + "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+        assertThatThrownBy(() -> dynamo.updateTable(b -> b.tableName(table).billingMode(BillingMode.PROVISIONED)))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining("ProvisionedThroughput must be "
+                        + "specified when BillingMode is PROVISIONED");
+
+        dynamo.updateTable(b -> b.tableName(table).billingMode(BillingMode.PROVISIONED)
+                .provisionedThroughput(p -> p.readCapacityUnits(3L).writeCapacityUnits(4L)));
+        described = dynamo.describeTable(b -> b.tableName(table)).table();
+        assertThat(described.billingModeSummary().billingMode()).isEqualTo(BillingMode.PROVISIONED);
+        assertThat(described.provisionedThroughput().writeCapacityUnits()).isEqualTo(4L);
+        assertThat(described.globalSecondaryIndexes().get(0).provisionedThroughput().writeCapacityUnits())
+                .as("the indexes take the table's capacity").isEqualTo(4L);
+        dynamo.putItem(b -> b.tableName(table).item(java.util.Map.of("Artist", s("a"), "Genre", s("rock"))));
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(java.util.Map.of("Artist", s("a")))).item())
+                .as("the table serves items throughout").containsKey("Genre");
     }
 
     @Test

@@ -137,8 +137,8 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
     }
 
     /**
-     * UpdateTable, UpdateTimeToLive, TagResource and UntagResource: write the table's stream,
-     * Time to Live, deletion protection, tags, global secondary indexes and attribute definitions into the Table's spec; the
+     * UpdateTable, UpdateTimeToLive, TagResource and UntagResource: write the table's billing
+     * mode and capacity, stream, Time to Live, deletion protection, tags, global secondary indexes and attribute definitions into the Table's spec; the
      * operator hands the new settings to the shards' pods. The stream's label is the Table's
      * (see {@link TableDefinitions}), whatever {@code table} proposes.
      */
@@ -153,6 +153,8 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         fields.put("timeToLive", TableDefinitions.timeToLiveSpecOf(table));
         fields.put("deletionProtectionEnabled", table.deletionProtectionEnabled() ? true : null);
         fields.put("tags", TableDefinitions.tagsOf(table));
+        fields.put("billingMode", table.billingMode());
+        fields.put("provisionedThroughput", TableDefinitions.provisionedThroughputOf(table));
         boolean indexesChange = !TableDefinitions.of(resource).indexes().equals(table.indexes());
         if (indexesChange) {
             fields.put("globalSecondaryIndexes", TableDefinitions.globalSecondaryIndexesOf(table));

@@ -372,6 +372,29 @@ class KubernetesTablesTest {
     }
 
     @Test
+    void updateTableWritesTheBillingModeTheCapacityAndTheTagsIntoTheSpec() {
+        KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1);
+        try (PlaneOperations backend = kubernetes(tables)) {
+            backend.createTable(music("Ledger"));
+            var resource = client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("Ledger"));
+            TableDefinition current = tables.cached("Ledger").map(TableDefinitions::of).orElseThrow();
+            tables.updateTable(current, current.withCapacity("PAY_PER_REQUEST", 0, 0, 0, 0)
+                    .withTags(Map.of("team", "ledger")));
+            assertThat(resource.get().getSpec().getBillingMode()).isEqualTo("PAY_PER_REQUEST");
+            assertThat(resource.get().getSpec().getProvisionedThroughput()).isNull();
+            assertThat(resource.get().getSpec().getTags()).extracting(t -> t.getKey() + "=" + t.getValue())
+                    .containsExactly("team=ledger");
+
+            current = tables.cached("Ledger").map(TableDefinitions::of).orElseThrow();
+            tables.updateTable(current, current.withCapacity("PROVISIONED", 7, 9, -1, -1).withTags(Map.of()));
+            assertThat(resource.get().getSpec().getBillingMode()).isEqualTo("PROVISIONED");
+            assertThat(resource.get().getSpec().getProvisionedThroughput().getWriteCapacityUnits()).isEqualTo(9L);
+            assertThat(resource.get().getSpec().getTags()).isNull();
+            assertThat(TableDefinitions.of(resource.get()).readCapacityUnits()).isEqualTo(7L);
+        }
+    }
+
+    @Test
     void updateTableWritesAGlobalIndexAndItsAttributeIntoTheSpecAndRemovesThemAgain() throws Exception {
         KubernetesTables tables = new KubernetesTables(client, "kubedyn", 1);
         try (PlaneOperations backend = kubernetes(tables)) {
