@@ -8,10 +8,17 @@
  * messages can be DynamoDB's own.
  *
  * Precedence, highest first, as DynamoDB documents it: comparators, IN, BETWEEN, functions,
- * parentheses, NOT, AND, OR. An ANTLR left-recursive rule gives earlier alternatives the
+ * parentheses, NOT, AND, OR. An operand may be parenthesized as a condition may, and in a
+ * condition (not in an update or a projection) so may the head of a document path; a pair of parentheses directly around another is DynamoDB's "redundant
+ * parentheses" (ExpressionChecks). An ANTLR left-recursive rule gives earlier alternatives the
  * higher precedence.
  */
 grammar DynamoDbExpression;
+
+@parser::members {
+    /** Whether a document path may start with a parenthesized path: in conditions only. */
+    boolean groupedPaths;
+}
 
 // ---- start rules -------------------------------------------------------------------------
 
@@ -48,6 +55,7 @@ operand
     : path
     | VALUE_REF
     | function
+    | '(' operand ')'
     ;
 
 function
@@ -81,6 +89,7 @@ pathAndValue
 
 path
     : pathName pathStep*
+    | {groupedPaths}? '(' path ')' pathStep*
     ;
 
 pathName

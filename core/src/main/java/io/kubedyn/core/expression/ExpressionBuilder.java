@@ -39,7 +39,7 @@ final class ExpressionBuilder {
     static final int MAX_OPERATORS = 300;
 
     /** Where a function call appears, which decides the functions allowed there. */
-    private enum Position { CONDITION, CONDITION_OPERAND, UPDATE_OPERAND }
+    enum Position { CONDITION, CONDITION_OPERAND, UPDATE_OPERAND }
 
     private enum FunctionKind { BOOLEAN, SIZE, UPDATE }
 
@@ -73,7 +73,11 @@ final class ExpressionBuilder {
     /** Builds a condition (ConditionExpression, FilterExpression or KeyConditionExpression) from a tree parsed with {@link SyntaxTree.StartRule#CONDITION}. */
     static Condition buildCondition(String kind, SyntaxTree tree, ExpressionAttributes attributes) {
         ConditionExpressionContext root = (ConditionExpressionContext) tree.root();
-        return ExpressionParser.build(kind, () -> tree.builder(kind, attributes).condition(root.condition()));
+        return ExpressionParser.build(kind, () -> {
+            ExpressionBuilder builder = tree.builder(kind, attributes);
+            ExpressionChecks.condition(builder, root);
+            return builder.condition(root.condition());
+        });
     }
 
     DynamoDbException invalid(String detail) {
@@ -83,6 +87,11 @@ final class ExpressionBuilder {
     // ---- conditions ------------------------------------------------------------------------
 
     Condition condition(ConditionContext ctx) {
+        if (!(ctx instanceof ParenthesizedContext || ctx instanceof NotContext || ctx instanceof AndContext
+                || ctx instanceof OrContext)) {
+            // DynamoDB checks a condition's #names and :values before its operators and functions.
+            resolveReferences(ctx);
+        }
         if (ctx instanceof ComparisonContext c) {
             countOperator();
             Condition.Comparator comparator = comparator(c.comparator());
@@ -151,6 +160,21 @@ final class ExpressionBuilder {
         throw new IllegalStateException("unknown condition " + ctx.getClass());
     }
 
+    /** Resolves every #name and :value under {@code node} in text order: the first undefined one is refused. */
+    private void resolveReferences(org.antlr.v4.runtime.tree.ParseTree node) {
+        if (node instanceof org.antlr.v4.runtime.tree.TerminalNode terminal) {
+            int type = terminal.getSymbol().getType();
+            if (type == DynamoDbExpressionParser.NAME_REF) {
+                attributes.resolveName(terminal.getText(), kind);
+            } else if (type == DynamoDbExpressionParser.VALUE_REF) {
+                attributes.resolveValue(terminal.getText(), kind);
+            }
+        }
+        for (int i = 0; i < node.getChildCount(); i++) {
+            resolveReferences(node.getChild(i));
+        }
+    }
+
     private static Condition.Comparator comparator(ComparatorContext ctx) {
         switch (ctx.getStart().getType()) {
             case DynamoDbExpressionParser.EQ:
@@ -199,6 +223,9 @@ final class ExpressionBuilder {
     }
 
     private Operand operand(OperandContext ctx, Position position) {
+        if (ctx.operand() != null) {
+            return operand(ctx.operand(), position);
+        }
         if (ctx.path() != null) {
             return new Operand.Path(path(ctx.path()));
         } else if (ctx.VALUE_REF() != null) {
@@ -236,12 +263,15 @@ final class ExpressionBuilder {
             case "attribute_not_exists":
                 return new Condition.AttributeExists(requirePath(name, operands.get(0)), false);
             case "attribute_type": {
+                requireDistinct(name, operands.get(0), operands.subList(1, 2));
                 DocumentPath path = requirePath(name, operands.get(0));
                 Operand type = operands.get(1);
+                if (type instanceof Operand.Size) {
+                    throw incorrectOperandType(name, "N");
+                }
                 if (!(type instanceof Operand.Value)) {
-                    // DynamoDB takes the type only from ExpressionAttributeValues, not from the item.
-                    throw invalid("Operator or function requires an expression attribute value as its second operand; "
-                            + "operator or function: " + name);
+                    // DynamoDB takes the type only from ExpressionAttributeValues: a path could be any type.
+                    throw incorrectOperandType(name, "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}");
                 }
                 if (type instanceof Operand.Value v) {
                     if (!(v.value() instanceof AttributeValue.S s)) {
@@ -255,8 +285,8 @@ final class ExpressionBuilder {
                 return new Condition.AttributeType(path, type);
             }
             case "begins_with":
-                requireValueTypes(name, operands, "S", "B");
                 requireDistinct(name, operands.get(0), operands.subList(1, 2));
+                requireValueTypes(name, operands, "S", "B");
                 return new Condition.BeginsWith(operands.get(0), operands.get(1));
             case "contains":
                 requireDistinct(name, operands.get(0), operands.subList(1, 2));
@@ -266,6 +296,10 @@ final class ExpressionBuilder {
                 if (argument instanceof Operand.Value v && Values.size(v.value()) == null) {
                     throw incorrectOperandType(name, v.value().type());
                 }
+                if (argument instanceof Operand.Size) {
+                    // A size is a number, and a number has no size.
+                    throw incorrectOperandType(name, "N");
+                }
                 return new Operand.Size(argument);
             }
             case "if_not_exists":
@@ -273,6 +307,25 @@ final class ExpressionBuilder {
             default: // list_append
                 requireValueTypes(name, operands, "L");
                 return new Operand.ListAppend(operands.get(0), operands.get(1));
+        }
+    }
+
+    /** Whether {@code name} is one of DynamoDB's functions. */
+    static boolean isFunction(String name) {
+        return FUNCTIONS.containsKey(name);
+    }
+
+    /** DynamoDB's words for the function {@code name} used where it may not be; empty when it may, or is no function. */
+    java.util.Optional<String> misuse(String name, Position position) {
+        FunctionSpec spec = FUNCTIONS.get(name);
+        if (spec == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            checkAllowed(name, spec.kind(), position);
+            return java.util.Optional.empty();
+        } catch (DynamoDbException e) {
+            return java.util.Optional.of(e.getMessage().substring(("Invalid " + kind + ": ").length()));
         }
     }
 
@@ -327,7 +380,11 @@ final class ExpressionBuilder {
 
     DocumentPath path(PathContext ctx) {
         List<DocumentPath.Element> elements = new ArrayList<>();
-        elements.add(new DocumentPath.Member(name(ctx.pathName())));
+        if (ctx.path() != null) {
+            elements.addAll(path(ctx.path()).elements());
+        } else {
+            elements.add(new DocumentPath.Member(name(ctx.pathName())));
+        }
         for (PathStepContext step : ctx.pathStep()) {
             if (step instanceof MemberStepContext member) {
                 elements.add(new DocumentPath.Member(name(member.pathName())));

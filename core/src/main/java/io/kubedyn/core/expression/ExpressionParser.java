@@ -54,6 +54,7 @@ final class ExpressionParser {
         try {
             switch (rule) {
                 case CONDITION:
+                    parser.groupedPaths = true;
                     root = parser.conditionExpression();
                     break;
                 case UPDATE:

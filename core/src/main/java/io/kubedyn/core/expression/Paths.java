@@ -20,33 +20,47 @@ final class Paths {
 
     /**
      * Refuses two paths of which one is a prefix of the other ("overlap"), or which use one
-     * element as a map and as a list ("conflict"), with DynamoDB's messages.
+     * element as a map and as a list ("conflict"), with DynamoDB's messages: each path against
+     * those before it, an overlap anywhere before the first conflict.
      */
     static void checkOverlaps(String kind, List<DocumentPath> paths) {
-        for (int i = 0; i < paths.size(); i++) {
-            for (int j = i + 1; j < paths.size(); j++) {
-                checkOverlap(kind, paths.get(i), paths.get(j));
+        DynamoDbException conflict = null;
+        for (int j = 1; j < paths.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                DocumentPath one = paths.get(i);
+                DocumentPath two = paths.get(j);
+                Boolean overlaps = overlaps(one, two);
+                if (overlaps == null) {
+                    continue;
+                }
+                String words = overlaps ? "overlap with each other" : "conflict with each other";
+                DynamoDbException refusal = DynamoDbException.validation("Invalid " + kind + ": Two document paths "
+                        + words + "; must remove or rewrite one of these paths; path one: " + one.toErrorForm()
+                        + ", path two: " + two.toErrorForm());
+                if (overlaps) {
+                    throw refusal;
+                }
+                if (conflict == null) {
+                    conflict = refusal;
+                }
             }
+        }
+        if (conflict != null) {
+            throw conflict;
         }
     }
 
-    private static void checkOverlap(String kind, DocumentPath one, DocumentPath two) {
+    /** True when one path is a prefix of the other, false when they conflict, null when neither. */
+    private static Boolean overlaps(DocumentPath one, DocumentPath two) {
         int common = Math.min(one.depth(), two.depth());
         for (int k = 0; k < common; k++) {
             Element a = one.elements().get(k);
             Element b = two.elements().get(k);
             if (!a.equals(b)) {
-                if (a.getClass() != b.getClass()) {
-                    throw DynamoDbException.validation("Invalid " + kind + ": Two document paths conflict with each "
-                            + "other; must remove or rewrite one of these paths; path one: " + one.toErrorForm()
-                            + ", path two: " + two.toErrorForm());
-                }
-                return;
+                return a.getClass() != b.getClass() ? Boolean.FALSE : null;
             }
         }
-        throw DynamoDbException.validation("Invalid " + kind + ": Two document paths overlap with each other; must "
-                + "remove or rewrite one of these paths; path one: " + one.toErrorForm() + ", path two: "
-                + two.toErrorForm());
+        return Boolean.TRUE;
     }
 
     // ---- projection -----------------------------------------------------------------------------

@@ -43,6 +43,7 @@ public final class ProjectionExpression {
         ProjectionExpressionContext root = (ProjectionExpressionContext) tree.root();
         return ExpressionParser.build(KIND, () -> {
             ExpressionBuilder builder = tree.builder(KIND, attributes);
+            ExpressionChecks.projection(builder, root);
             List<DocumentPath> paths = new ArrayList<>();
             for (PathContext path : root.path()) {
                 paths.add(builder.path(path));

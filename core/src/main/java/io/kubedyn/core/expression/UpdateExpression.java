@@ -86,17 +86,29 @@ public final class UpdateExpression {
     static UpdateExpression build(SyntaxTree tree, ExpressionAttributes attributes) {
         Objects.requireNonNull(attributes, "attributes");
         UpdateExpressionContext root = (UpdateExpressionContext) tree.root();
-        return ExpressionParser.build(KIND, () -> build(tree.text(), tree.builder(KIND, attributes), root));
+        return ExpressionParser.build(KIND, () -> build(tree.text(), tree.builder(KIND, attributes), root, attributes));
     }
 
-    private static UpdateExpression build(String text, ExpressionBuilder builder, UpdateExpressionContext tree) {
-        List<Action> actions = new ArrayList<>();
-        Set<String> clauses = new HashSet<>();
+    private static UpdateExpression build(String text, ExpressionBuilder builder, UpdateExpressionContext tree,
+                                          ExpressionAttributes attributes) {
+        // DynamoDB's order: the whole expression's words, sections and references, then its
+        // paths against each other, then each action.
+        ExpressionChecks.update(builder, attributes, KIND, tree);
+        List<DocumentPath> targets = new ArrayList<>();
         for (UpdateClauseContext clause : tree.updateClause()) {
-            String keyword = clause.getStart().getText().toUpperCase(java.util.Locale.ROOT);
-            if (!clauses.add(keyword)) {
-                throw builder.invalid("The \"" + keyword + "\" section can only be used once in an update expression;");
+            if (clause instanceof SetClauseContext set) {
+                set.setAction().forEach(action -> targets.add(builder.path(action.path())));
+            } else if (clause instanceof RemoveClauseContext remove) {
+                remove.path().forEach(path -> targets.add(builder.path(path)));
+            } else if (clause instanceof AddClauseContext add) {
+                add.pathAndValue().forEach(action -> targets.add(builder.path(action.path())));
+            } else {
+                ((DeleteClauseContext) clause).pathAndValue().forEach(action -> targets.add(builder.path(action.path())));
             }
+        }
+        Paths.checkOverlaps(KIND, targets);
+        List<Action> actions = new ArrayList<>();
+        for (UpdateClauseContext clause : tree.updateClause()) {
             if (clause instanceof SetClauseContext set) {
                 for (SetActionContext action : set.setAction()) {
                     actions.add(new SetAction(builder.path(action.path()), setValue(builder, action.setValue())));
@@ -128,11 +140,6 @@ public final class UpdateExpression {
                 }
             }
         }
-        List<DocumentPath> paths = new ArrayList<>();
-        for (Action action : actions) {
-            paths.add(action.path());
-        }
-        Paths.checkOverlaps(KIND, paths);
         return new UpdateExpression(text, actions);
     }
 

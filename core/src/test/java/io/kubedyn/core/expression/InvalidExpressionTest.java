@@ -108,11 +108,61 @@ class InvalidExpressionTest {
                         + "type for operator or function; operator or function: attribute_type, operand type: N"),
                 Arguments.of("Condition", "attribute_type(a, :bad)", "Invalid ConditionExpression: Invalid attribute "
                         + "type name found; type: STRING, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}"),
-                Arguments.of("Condition", "attribute_type(a, b)", "Invalid ConditionExpression: Operator or function "
-                        + "requires an expression attribute value as its second operand; operator or function: "
-                        + "attribute_type"),
+                Arguments.of("Condition", "attribute_type(a, b)", "Invalid ConditionExpression: Incorrect operand type "
+                        + "for operator or function; operator or function: attribute_type, operand type: "
+                        + "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"),
                 Arguments.of("Condition", "size(:num) > :lo", "Invalid ConditionExpression: Incorrect operand type "
                         + "for operator or function; operator or function: size, operand type: N"),
+                // ---- DynamoDB's order of kinds, whatever their order in the text ----
+                Arguments.of("Filter", "a = :v and a > ((b))",
+                        "Invalid FilterExpression: The expression has redundant parentheses;"),
+                Arguments.of("Filter", "(a)between(((b.c)).d)and(c)",
+                        "Invalid FilterExpression: The expression has redundant parentheses;"),
+                Arguments.of("Filter", "a > whatever((:v), ((a)))",
+                        "Invalid FilterExpression: The expression has redundant parentheses;"),
+                Arguments.of("Filter", "a = :v and whatever((:nope)) > views",
+                        "Invalid FilterExpression: Invalid function name; function: whatever"),
+                Arguments.of("Filter", "size(contains(a, b)) > views",
+                        "Invalid FilterExpression: The function is not allowed to be used this way in an expression; "
+                                + "function: contains"),
+                Arguments.of("Filter", "attribute_exists(views, #nope)",
+                        "Invalid FilterExpression: Attribute name is a reserved keyword; reserved keyword: views"),
+                Arguments.of("Filter", "attribute_exists(#nope.b, :v) and a = :v",
+                        "Invalid FilterExpression: An expression attribute name used in the document path is not "
+                                + "defined; attribute name: #nope"),
+                Arguments.of("Filter", "(a) between (a) and (:v)",
+                        "Invalid FilterExpression: The first operand must be distinct from the remaining operands "
+                                + "for this operator or function; operator: BETWEEN, first operand: [a]"),
+                Arguments.of("Filter", "attribute_type(a, size(a))",
+                        "Invalid FilterExpression: Incorrect operand type for operator or function; operator or "
+                                + "function: attribute_type, operand type: N"),
+                Arguments.of("Update", "SET #nope = :v SET abOrt = :v",
+                        "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: abOrt"),
+                Arguments.of("Update", "SET a = #nope SET c = :nope",
+                        "Invalid UpdateExpression: The \"SET\" section can only be used once in an update expression;"),
+                Arguments.of("Update", "SET a = if_not_exists(:nope)",
+                        "Invalid UpdateExpression: An expression attribute value used in expression is not defined; "
+                                + "attribute value: :nope"),
+                Arguments.of("Update", "SET d[1] = a, d.b = a, c[1].a = a, c = if_not_exists(a)",
+                        "Invalid UpdateExpression: Two document paths overlap with each other; must remove or "
+                                + "rewrite one of these paths; path one: [c, [1], a], path two: [c]"),
+                Arguments.of("Filter", "size(size(a)) > :num",
+                        "Invalid FilterExpression: Incorrect operand type for operator or function; operator or "
+                                + "function: size, operand type: N"),
+                Arguments.of("Filter", "attribute_type(ab.bc[1].#a, ab.bc[1].a)",
+                        "Invalid FilterExpression: The first operand must be distinct from the remaining operands "
+                                + "for this operator or function; operator: attribute_type, first operand: "
+                                + "[ab, bc, [1], a]"),
+                Arguments.of("Update", "SET a = (b.c).d",
+                        "Invalid UpdateExpression: Syntax error; token: \"(\", near: \"= (b\""),
+                Arguments.of("Projection", "(a.b).c",
+                        "Invalid ProjectionExpression: Syntax error; token: \"(\", near: \"(a\""),
+                Arguments.of("Projection", "#nope, ABSoLUTE",
+                        "Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: "
+                                + "ABSoLUTE"),
+                Arguments.of("Projection", "b[1], b.a, #a.b, a",
+                        "Invalid ProjectionExpression: Two document paths overlap with each other; must remove or "
+                                + "rewrite one of these paths; path one: [a, b], path two: [a]"),
                 // ---- operators ----
                 Arguments.of("Condition", "((a = :v))", "Invalid ConditionExpression: The expression has redundant "
                         + "parentheses;"),
