@@ -8,6 +8,7 @@ import io.kubedyn.core.ItemSize;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
+import io.kubedyn.core.expression.KeyAttributePaths;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.core.expression.UpdateExpression;
 import io.kubedyn.core.write.ConditionalCheckFailedException;
@@ -72,6 +73,9 @@ final class ItemOperations {
         expressions.verifyAllUsed();
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
+        if (projection != null) {
+            KeyAttributePaths.requireScalar(table, projection.paths());
+        }
         Map<String, AttributeValue> item = plane.router().get(table, key);
         out.writeStartObject();
         if (item != null) {

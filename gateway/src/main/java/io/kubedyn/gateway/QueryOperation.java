@@ -9,6 +9,7 @@ import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.LegacyParameters;
 import io.kubedyn.core.expression.ParsedExpressions;
+import io.kubedyn.core.expression.KeyAttributePaths;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
 import java.io.IOException;
@@ -44,11 +45,19 @@ final class QueryOperation implements Operation {
         PagedRead.Select select = PagedRead.select(request, target);
         QueryKeyRules.check(target, keyConditions, startValues);
         KeyCondition condition = keyCondition.on(target.keySchema());
+        ReadTarget.Start start = exclusiveStart(startValues, target, condition);
+        // DynamoDB's order: the projection's key paths, key attributes in the filter, the index's
+        // projection, the filter's key paths.
+        if (projection != null) {
+            KeyAttributePaths.requireScalar(table, projection.paths());
+        }
         refuseKeyAttributesInFilter(filter, target.keySchema(),
                 request.has("QueryFilter") ? "QueryFilter" : "Filter Expression");
-        ReadTarget.Start start = exclusiveStart(startValues, target, condition);
         UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
                 ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false)) : null;
+        if (filter != null) {
+            KeyAttributePaths.requireScalar(table, filter.paths());
+        }
         Page page = plane.router().query(table, target.indexName(), condition.partitionKey(),
                 condition.sortKey().orElse(null), forward, limit == null ? Integer.MAX_VALUE : limit,
                 start == null ? null : start.storageKey());

@@ -6,6 +6,7 @@ import io.kubedyn.core.HashRange;
 import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
+import io.kubedyn.core.expression.KeyAttributePaths;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
 import io.kubedyn.core.expression.ParsedExpressions;
@@ -59,6 +60,12 @@ final class ScanOperation implements Operation {
         UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
                 ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false)) : null;
         ReadTarget.Start start = exclusiveStart(startValues, target, seg, total);
+        if (projection != null) {
+            KeyAttributePaths.requireScalar(table, projection.paths());
+        }
+        if (filter != null) {
+            KeyAttributePaths.requireScalar(table, filter.paths());
+        }
         Page page = plane.router().scan(table, target.indexName(), seg, total,
                 limit == null ? Integer.MAX_VALUE : limit, start == null ? null : start.storageKey());
         PagedRead.write(out, request, target, page, filter, projection, select, fetch);

@@ -679,4 +679,22 @@ class SecondaryIndexQueryTest extends EmbeddedServerTest {
         assertThat(titles(query(BY_YEAR, "Artist = :a", NO_NAMES, Map.of(":a", s("Kyuss")), b -> { }).items()))
                 .containsExactly("Gardenia");
     }
+
+    @Test
+    void anExpressionMayNotLookIntoATableOrIndexKeyAttribute() {
+        IndexedMusicTable.create(dynamo, table);
+        String words = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: ";
+        assertThatThrownBy(() -> dynamo.getItem(b -> b.tableName(table).key(Map.of("Artist", AttributeValue.fromS("a"),
+                "SongTitle", AttributeValue.fromS("b"))).projectionExpression("Artist.given")))
+                .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.DynamoDbException.class)
+                .hasMessageStartingWith(words + "Key: Artist");
+        assertThatThrownBy(() -> dynamo.scan(b -> b.tableName(table).filterExpression("attribute_exists(Genre.parent)")))
+                .hasMessageStartingWith(words + "IndexKey: Genre");
+        assertThatThrownBy(() -> dynamo.query(b -> b.tableName(table).keyConditionExpression("Artist = :a")
+                .expressionAttributeValues(Map.of(":a", AttributeValue.fromS("a"))).projectionExpression("#y[0]")
+                .expressionAttributeNames(Map.of("#y", "Year"))))
+                .hasMessageStartingWith(words + "IndexKey: Year");
+        assertThat(dynamo.scan(b -> b.tableName(table).filterExpression("attribute_exists(Notes.parent)")).count())
+                .as("other attributes may be looked into").isZero();
+    }
 }

@@ -2,6 +2,8 @@ package io.kubedyn.core.expression;
 
 import io.kubedyn.core.AttributeValue;
 import java.util.Collections;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -65,48 +67,55 @@ public final class ConditionExpression {
      */
     public Set<String> attributeNames() {
         Set<String> names = new LinkedHashSet<>();
-        collect(condition, names);
+        paths().forEach(path -> names.add(path.topLevelName()));
         return Collections.unmodifiableSet(names);
     }
 
-    private static void collect(Condition c, Set<String> names) {
+    /** The document paths the condition reads, in the order they appear. */
+    public List<DocumentPath> paths() {
+        List<DocumentPath> paths = new ArrayList<>();
+        collect(condition, paths);
+        return Collections.unmodifiableList(paths);
+    }
+
+    private static void collect(Condition c, List<DocumentPath> paths) {
         if (c instanceof Condition.Comparison x) {
-            collect(x.left(), names);
-            collect(x.right(), names);
+            collect(x.left(), paths);
+            collect(x.right(), paths);
         } else if (c instanceof Condition.Between x) {
-            collect(x.value(), names);
-            collect(x.lower(), names);
-            collect(x.upper(), names);
+            collect(x.value(), paths);
+            collect(x.lower(), paths);
+            collect(x.upper(), paths);
         } else if (c instanceof Condition.In x) {
-            collect(x.value(), names);
-            x.candidates().forEach(o -> collect(o, names));
+            collect(x.value(), paths);
+            x.candidates().forEach(o -> collect(o, paths));
         } else if (c instanceof Condition.And x) {
-            collect(x.left(), names);
-            collect(x.right(), names);
+            collect(x.left(), paths);
+            collect(x.right(), paths);
         } else if (c instanceof Condition.Or x) {
-            collect(x.left(), names);
-            collect(x.right(), names);
+            collect(x.left(), paths);
+            collect(x.right(), paths);
         } else if (c instanceof Condition.Not x) {
-            collect(x.operand(), names);
+            collect(x.operand(), paths);
         } else if (c instanceof Condition.AttributeExists x) {
-            names.add(x.path().topLevelName());
+            paths.add(x.path());
         } else if (c instanceof Condition.AttributeType x) {
-            names.add(x.path().topLevelName());
-            collect(x.type(), names);
+            paths.add(x.path());
+            collect(x.type(), paths);
         } else if (c instanceof Condition.BeginsWith x) {
-            collect(x.value(), names);
-            collect(x.prefix(), names);
+            collect(x.value(), paths);
+            collect(x.prefix(), paths);
         } else if (c instanceof Condition.Contains x) {
-            collect(x.container(), names);
-            collect(x.operand(), names);
+            collect(x.container(), paths);
+            collect(x.operand(), paths);
         }
     }
 
-    private static void collect(Operand o, Set<String> names) {
+    private static void collect(Operand o, List<DocumentPath> paths) {
         if (o instanceof Operand.Path p) {
-            names.add(p.path().topLevelName());
+            paths.add(p.path());
         } else if (o instanceof Operand.Size s) {
-            collect(s.argument(), names);
+            collect(s.argument(), paths);
         }
     }
 
