@@ -18,7 +18,7 @@ record ItemCollectionMetrics(String partitionKeyName, AttributeValue partitionKe
 
     /** Whether the request asks for the metrics (ReturnItemCollectionMetrics SIZE). */
     static boolean requested(Request request) {
-        return request.oneOf("ReturnItemCollectionMetrics", "returnItemCollectionMetrics", "NONE", "SIZE", "NONE")
+        return request.string("ReturnItemCollectionMetrics", "NONE")
                 .equals("SIZE");
     }
 

@@ -191,8 +191,7 @@ final class ItemOperations {
     }
 
     private static String returnValues(Request request, boolean update) {
-        String value = request.oneOf("ReturnValues", "returnValues", "NONE",
-                "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW");
+        String value = request.string("ReturnValues", "NONE");
         if (!update && !value.equals("NONE") && !value.equals("ALL_OLD")) {
             throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
         }
@@ -200,7 +199,6 @@ final class ItemOperations {
     }
 
     private static boolean returnValuesOnConditionCheckFailure(Request request) {
-        return request.oneOf("ReturnValuesOnConditionCheckFailure", "returnValuesOnConditionCheckFailure", "NONE",
-                "ALL_OLD", "NONE").equals("ALL_OLD");
+        return request.string("ReturnValuesOnConditionCheckFailure", "NONE").equals("ALL_OLD");
     }
 }

@@ -58,15 +58,10 @@ final class LegacyRequest {
         return updates;
     }
 
+    /** A list of strings, of a type the model checked. */
     static List<String> names(JsonNode node, String parameter) {
-        if (!node.isArray()) {
-            throw Request.serialization(parameter, "a list of strings");
-        }
         List<String> names = new ArrayList<>();
         for (JsonNode name : node) {
-            if (!name.isTextual()) {
-                throw Request.serialization(parameter, "a list of strings");
-            }
             names.add(name.textValue());
         }
         return names;
@@ -77,19 +72,14 @@ final class LegacyRequest {
         if (list.isMissingNode() || list.isNull()) {
             return values;
         }
-        if (!list.isArray()) {
-            throw Request.serialization("AttributeValueList", "a list");
-        }
         for (JsonNode v : list) {
             values.add(AttributeValueJson.read(v));
         }
         return values;
     }
 
+    /** A map, of a type the model checked. */
     private static JsonNode object(JsonNode node, String parameter) {
-        if (!node.isObject()) {
-            throw Request.serialization(parameter, "a map");
-        }
         return node;
     }
 }

@@ -79,8 +79,7 @@ final class PagedRead {
         boolean projects = request.has("AttributesToGet") || request.has("ProjectionExpression");
         String implied = projects ? "SPECIFIC_ATTRIBUTES"
                 : target.index() == null ? "ALL_ATTRIBUTES" : "ALL_PROJECTED_ATTRIBUTES";
-        Select select = Select.valueOf(request.oneOf("Select", "select", implied,
-                "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"));
+        Select select = Select.valueOf(request.string("Select", implied));
         if (select == Select.ALL_PROJECTED_ATTRIBUTES && target.index() == null) {
             throw DynamoDbException.validation(
                     "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");

@@ -30,7 +30,7 @@ final class QueryOperation implements Operation {
     public void execute(Request request, JsonGenerator out) throws IOException {
         // DynamoDB's order: the legacy filter and attribute list, the start key's values, then the expressions.
         RequestExpressions expressions = new RequestExpressions(request, parsedExpressions, RequestExpressions.QUERY);
-        Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
+        Integer limit = request.integer("Limit");
         boolean forward = request.bool("ScanIndexForward", true);
         ConditionExpression filter = request.has("QueryFilter") ? expressions.filter("QueryFilter") : null;
         ProjectionExpression projection = request.has("AttributesToGet") ? expressions.projection() : null;

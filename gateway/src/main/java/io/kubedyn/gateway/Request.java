@@ -37,25 +37,9 @@ public final class Request {
         return node == null || node.isNull() ? null : node;
     }
 
+    /** TableName, which the model requires of every operation that reads it. */
     public String tableName() {
-        String name = string("TableName");
-        if (name == null) {
-            throw DynamoDbException.validation(
-                    "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
-        }
-        return checkTableName(name, "tableName");
-    }
-
-    public static String checkTableName(String name, String member) {
-        TableName.violation(name).ifPresent(violation -> {
-            throw DynamoDbException.validation("1 validation error detected: Value '" + name + "' at '" + member
-                    + "' failed to satisfy constraint: " + switch (violation) {
-                        case TOO_SHORT -> "Member must have length greater than or equal to " + TableName.MIN_LENGTH;
-                        case TOO_LONG -> "Member must have length less than or equal to " + TableName.MAX_LENGTH;
-                        case BAD_CHARACTERS -> "Member must satisfy regular expression pattern: " + TableName.PATTERN;
-                    });
-        });
-        return name;
+        return string("TableName");
     }
 
     public String string(String member) {
@@ -80,8 +64,14 @@ public final class Request {
         return node.booleanValue();
     }
 
-    /** An integer member that must be at least {@code min}; null when absent. */
-    public Integer integer(String member, String constraintName, int min, int max) {
+    /** A string member, or {@code defaultValue} when absent. */
+    public String string(String member, String defaultValue) {
+        String value = string(member);
+        return value == null ? defaultValue : value;
+    }
+
+    /** An integer member; null when absent. */
+    public Integer integer(String member) {
         JsonNode node = node(member);
         if (node == null) {
             return null;
@@ -89,31 +79,7 @@ public final class Request {
         if (!node.isIntegralNumber()) {
             throw serialization(member, "an integer");
         }
-        long value = node.longValue();
-        if (value < min) {
-            throw DynamoDbException.validation("1 validation error detected: Value '" + value + "' at '" + constraintName
-                    + "' failed to satisfy constraint: Member must have value greater than or equal to " + min);
-        }
-        if (value > max) {
-            throw DynamoDbException.validation("1 validation error detected: Value '" + value + "' at '" + constraintName
-                    + "' failed to satisfy constraint: Member must have value less than or equal to " + max);
-        }
-        return (int) value;
-    }
-
-    /** One of the allowed values, or {@code defaultValue} when absent. */
-    public String oneOf(String member, String constraintName, String defaultValue, String... allowed) {
-        String value = string(member);
-        if (value == null) {
-            return defaultValue;
-        }
-        for (String candidate : allowed) {
-            if (candidate.equals(value)) {
-                return value;
-            }
-        }
-        throw DynamoDbException.validation("1 validation error detected: Value '" + value + "' at '" + constraintName
-                + "' failed to satisfy constraint: Member must satisfy enum value set: [" + String.join(", ", allowed) + "]");
+        return node.intValue();
     }
 
     /** A map of attribute values (Item, Key, ExclusiveStartKey, ...); null when absent. */
@@ -168,6 +134,7 @@ public final class Request {
         }
     }
 
+    /** The Streams API's answer to a member of the wrong JSON type (its operations have no published model). */
     static DynamoDbException serialization(String member, String expected) {
         return new DynamoDbException(DynamoDbError.SERIALIZATION,
                 "Unexpected value type in payload: " + member + " must be " + expected);

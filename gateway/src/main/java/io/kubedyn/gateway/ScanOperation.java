@@ -32,9 +32,9 @@ final class ScanOperation implements Operation {
         ProjectionExpression projection = request.has("AttributesToGet") ? expressions.projection() : null;
         ConditionExpression filter = request.has("ScanFilter") ? expressions.filter("ScanFilter") : null;
         Map<String, AttributeValue> startValues = ReadTarget.exclusiveStartValues(request);
-        Integer limit = request.integer("Limit", "limit", 1, Integer.MAX_VALUE);
-        Integer segment = request.integer("Segment", "segment", 0, 999_999);
-        Integer totalSegments = request.integer("TotalSegments", "totalSegments", 1, 1_000_000);
+        Integer limit = request.integer("Limit");
+        Integer segment = request.integer("Segment");
+        Integer totalSegments = request.integer("TotalSegments");
         if (segment != null && totalSegments == null) {
             throw DynamoDbException.validation("The TotalSegments parameter is required but was not present in the "
                     + "request when Segment parameter is present");

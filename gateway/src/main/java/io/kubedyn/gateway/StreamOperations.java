@@ -94,9 +94,9 @@ final class StreamOperations {
     private void listStreams(Request request, JsonGenerator out) throws IOException {
         String only = request.string("TableName");
         if (only != null) {
-            Request.checkTableName(only, "tableName");
+            checkTableName(only, "tableName");
         }
-        Integer asked = request.integer("Limit", "limit", 1, 100);
+        Integer asked = limit(request, 100);
         int limit = asked == null ? 100 : asked;
         String exclusiveStart = request.string("ExclusiveStartStreamArn");
         List<String[]> streams = new ArrayList<>();
@@ -132,7 +132,7 @@ final class StreamOperations {
 
     private void describeStream(Request request, JsonGenerator out) throws IOException {
         String arn = required(request, "StreamArn", "streamArn");
-        Integer limit = request.integer("Limit", "limit", 1, 100);
+        Integer limit = limit(request, 100);
         String exclusiveStart = request.string("ExclusiveStartShardId");
         TableDefinition table = streamed(arn);
         TableStream stream = table.stream();
@@ -170,7 +170,7 @@ final class StreamOperations {
     private void getShardIterator(Request request, JsonGenerator out) throws IOException {
         String arn = required(request, "StreamArn", "streamArn");
         String shardId = required(request, "ShardId", "shardId");
-        String type = request.oneOf("ShardIteratorType", "shardIteratorType", null,
+        String type = oneOf(request, "ShardIteratorType", "shardIteratorType",
                 "TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER");
         if (type == null) {
             throw DynamoDbException.validation("1 validation error detected: Value null at 'shardIteratorType' failed "
@@ -204,7 +204,7 @@ final class StreamOperations {
 
     private void getRecords(Request request, JsonGenerator out) throws IOException {
         ShardIterator iterator = ShardIterator.decode(required(request, "ShardIterator", "shardIterator"));
-        Integer limit = request.integer("Limit", "limit", 1, MAX_RECORDS);
+        Integer limit = limit(request, MAX_RECORDS);
         long now = clock.millis();
         iterator.checkFresh(now);
         TableDefinition table = plane.catalog().table(iterator.table())
@@ -273,6 +273,41 @@ final class StreamOperations {
         return plane.catalog().table(stream.table())
                 .filter(t -> t.stream() != null && t.stream().label().equals(stream.label()))
                 .orElseThrow(() -> ResourceArns.streamNotFound(arn));
+    }
+
+    // The Streams API has no published model: its operations check their members here, in the
+    // words of DynamoDB's input validation.
+
+    /** Limit, from 1 to {@code max}; null when absent. */
+    private static Integer limit(Request request, int max) {
+        Integer limit = request.integer("Limit");
+        if (limit != null && (limit < 1 || limit > max)) {
+            throw DynamoDbException.validation("1 validation error detected: Value '" + limit + "' at 'limit' failed to "
+                    + "satisfy constraint: Member must have value " + (limit < 1 ? "greater than or equal to 1"
+                    : "less than or equal to " + max));
+        }
+        return limit;
+    }
+
+    /** One of the allowed values; null when absent. */
+    private static String oneOf(Request request, String member, String constraintName, String... allowed) {
+        String value = request.string(member);
+        if (value == null || java.util.Arrays.asList(allowed).contains(value)) {
+            return value;
+        }
+        throw DynamoDbException.validation("1 validation error detected: Value '" + value + "' at '" + constraintName
+                + "' failed to satisfy constraint: Member must satisfy enum value set: [" + String.join(", ", allowed) + "]");
+    }
+
+    private static void checkTableName(String name, String member) {
+        io.kubedyn.core.TableName.violation(name).ifPresent(violation -> {
+            throw DynamoDbException.validation("1 validation error detected: Value '" + name + "' at '" + member
+                    + "' failed to satisfy constraint: " + switch (violation) {
+                        case TOO_SHORT -> "Member must have length greater than or equal to " + io.kubedyn.core.TableName.MIN_LENGTH;
+                        case TOO_LONG -> "Member must have length less than or equal to " + io.kubedyn.core.TableName.MAX_LENGTH;
+                        case BAD_CHARACTERS -> "Member must satisfy regular expression pattern: " + io.kubedyn.core.TableName.PATTERN;
+                    });
+        });
     }
 
     private static String required(Request request, String member, String constraintName) {

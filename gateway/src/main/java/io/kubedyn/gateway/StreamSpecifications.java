@@ -22,31 +22,10 @@ final class StreamSpecifications {
         if (node == null) {
             return Optional.empty();
         }
-        if (!node.isObject()) {
-            throw Request.serialization("StreamSpecification", "a structure");
-        }
+        // The model checked StreamEnabled is there and a boolean, and StreamViewType one of the view types.
         JsonNode enabled = node.get("StreamEnabled");
-        if (enabled == null || enabled.isNull()) {
-            throw DynamoDbException.validation("1 validation error detected: Value null at "
-                    + "'streamSpecification.streamEnabled' failed to satisfy constraint: Member must not be null");
-        }
-        if (!enabled.isBoolean()) {
-            throw Request.serialization("StreamSpecification.StreamEnabled", "a boolean");
-        }
         JsonNode type = node.get("StreamViewType");
-        StreamViewType viewType = null;
-        if (type != null && !type.isNull()) {
-            if (!type.isTextual()) {
-                throw Request.serialization("StreamSpecification.StreamViewType", "a string");
-            }
-            try {
-                viewType = StreamViewType.valueOf(type.textValue());
-            } catch (IllegalArgumentException e) {
-                throw DynamoDbException.validation("1 validation error detected: Value '" + type.textValue()
-                        + "' at 'streamSpecification.streamViewType' failed to satisfy constraint: Member must satisfy "
-                        + "enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]");
-            }
-        }
+        StreamViewType viewType = type == null || type.isNull() ? null : StreamViewType.valueOf(type.textValue());
         if (enabled.booleanValue() && viewType == null) {
             throw DynamoDbException.validation("One or more parameter values were invalid: "
                     + "StreamViewType is required when StreamEnabled is true");

