@@ -79,6 +79,7 @@ setValue
     : operand                                           # plainValue
     | operand PLUS operand                              # plusValue
     | operand MINUS operand                             # minusValue
+    | '(' setValue ')'                                  # parenthesizedValue
     ;
 
 pathAndValue

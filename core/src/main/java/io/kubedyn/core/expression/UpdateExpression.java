@@ -144,6 +144,9 @@ public final class UpdateExpression {
     }
 
     private static Operand setValue(ExpressionBuilder builder, SetValueContext ctx) {
+        if (ctx instanceof DynamoDbExpressionParser.ParenthesizedValueContext parenthesized) {
+            return setValue(builder, parenthesized.setValue());
+        }
         if (ctx instanceof PlainValueContext plain) {
             return builder.updateOperand(plain.operand());
         }

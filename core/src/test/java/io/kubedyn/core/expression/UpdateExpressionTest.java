@@ -56,6 +56,15 @@ class UpdateExpressionTest {
     }
 
     @Test
+    void aSetValueAndItsOperandsMayBeParenthesized() {
+        Map<String, AttributeValue> old = item("a", n(10), "b", m("x", n(3)), "c", l(n(1), n(4)));
+        assertThat(apply("SET d = ((c[1]) + (b.x))", old)).containsEntry("d", n(7));
+        assertThat(apply("SET d = (a)", old)).containsEntry("d", n(10));
+        assertThatThrownBy(() -> parse("SET d = (b).x")).isInstanceOf(DynamoDbException.class)
+                .hasMessageStartingWith("Invalid UpdateExpression: Syntax error");
+    }
+
+    @Test
     void setComputesEveryValueFromTheOldItem() {
         Map<String, AttributeValue> old = item("a", n(1), "b", n(2));
         assertThat(apply("SET a = b, b = a", old)).isEqualTo(item("a", n(2), "b", n(1)));
