@@ -75,7 +75,9 @@ final class ExpressionBuilder {
         ConditionExpressionContext root = (ConditionExpressionContext) tree.root();
         return ExpressionParser.build(kind, () -> {
             ExpressionBuilder builder = tree.builder(kind, attributes);
-            ExpressionChecks.condition(builder, root);
+            tree.wholeTreeProblem(() -> ExpressionChecks.condition(builder, root)).ifPresent(problem -> {
+                throw builder.invalid(problem);
+            });
             return builder.condition(root.condition());
         });
     }

@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
@@ -42,11 +43,15 @@ final class ExpressionChecks {
         this.expressionKind = expressionKind;
     }
 
-    /** A ConditionExpression, FilterExpression or KeyConditionExpression. */
-    static void condition(ExpressionBuilder builder, ParserRuleContext root) {
+    /**
+     * What DynamoDB refuses of a whole ConditionExpression, FilterExpression or
+     * KeyConditionExpression, without its "Invalid ...:" prefix; empty when nothing. It depends
+     * on the tree alone, so {@link SyntaxTree} keeps it.
+     */
+    static Optional<String> condition(ExpressionBuilder builder, ParserRuleContext root) {
         ExpressionChecks checks = new ExpressionChecks(builder, null, null);
         checks.walk(root, ExpressionBuilder.Position.CONDITION_OPERAND);
-        checks.report(Kind.PARENS, Kind.UNKNOWN_FUNCTION, Kind.MISUSED_FUNCTION, Kind.RESERVED);
+        return checks.first(Kind.PARENS, Kind.UNKNOWN_FUNCTION, Kind.MISUSED_FUNCTION, Kind.RESERVED);
     }
 
     /** An UpdateExpression. */
@@ -64,11 +69,11 @@ final class ExpressionChecks {
         checks.report(Kind.RESERVED, Kind.UNKNOWN_FUNCTION, Kind.SECTION, Kind.NAME, Kind.VALUE);
     }
 
-    /** A ProjectionExpression. */
-    static void projection(ExpressionBuilder builder, ParserRuleContext root) {
+    /** What DynamoDB refuses of a whole ProjectionExpression, as {@link #condition}. */
+    static Optional<String> projection(ExpressionBuilder builder, ParserRuleContext root) {
         ExpressionChecks checks = new ExpressionChecks(builder, null, null);
         checks.walk(root, ExpressionBuilder.Position.CONDITION_OPERAND);
-        checks.report(Kind.RESERVED);
+        return checks.first(Kind.RESERVED);
     }
 
     private void walk(ParseTree node, ExpressionBuilder.Position operands) {
@@ -124,10 +129,18 @@ final class ExpressionChecks {
     }
 
     private void report(Kind... order) {
+        first(order).ifPresent(problem -> {
+            throw builder.invalid(problem);
+        });
+    }
+
+    /** The problem found of the first of {@code order}'s kinds that has one. */
+    private Optional<String> first(Kind... order) {
         for (Kind kind : order) {
             if (found.containsKey(kind)) {
-                throw builder.invalid(found.get(kind));
+                return Optional.of(found.get(kind));
             }
         }
+        return Optional.empty();
     }
 }

@@ -21,6 +21,8 @@ final class SyntaxTree {
     private final String text;
     private final ParserRuleContext root;
     private final TokenStream tokens;
+    /** What DynamoDB refuses of the whole tree whatever the request (null until first asked). */
+    private volatile java.util.Optional<String> wholeTreeProblem;
 
     SyntaxTree(String text, ParserRuleContext root, TokenStream tokens) {
         this.text = text;
@@ -45,6 +47,19 @@ final class SyntaxTree {
     /** The number of tokens, EOF included: what the tree costs in memory is about proportional to it. */
     int tokenCount() {
         return tokens.size();
+    }
+
+    /**
+     * What {@code check} finds wrong with the whole tree, computed once: it must depend on the
+     * tree alone (two threads computing it at once compute the same).
+     */
+    java.util.Optional<String> wholeTreeProblem(java.util.function.Supplier<java.util.Optional<String>> check) {
+        java.util.Optional<String> problem = wholeTreeProblem;
+        if (problem == null) {
+            problem = check.get();
+            wholeTreeProblem = problem;
+        }
+        return problem;
     }
 
     ExpressionBuilder builder(String kind, ExpressionAttributes attributes) {

@@ -44,10 +44,17 @@ public final class HttpRules {
 
     /** A request id of DynamoDB's shape: 52 characters of {@code 0-9A-Z}. */
     public static String requestId() {
-        char[] id = new char[52];
+        byte[] id = new byte[52];
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long bits = 0;
         for (int i = 0; i < id.length; i++) {
-            id[i] = ID_CHARACTERS.charAt(ThreadLocalRandom.current().nextInt(ID_CHARACTERS.length()));
+            if (i % 10 == 0) {
+                bits = random.nextLong() >>> 4;
+            }
+            // Six bits at a time, ten characters from each draw, folded onto the 36 characters.
+            id[i] = (byte) ID_CHARACTERS.charAt((int) ((bits & 63) * ID_CHARACTERS.length() >>> 6));
+            bits >>>= 6;
         }
-        return new String(id);
+        return new String(id, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -99,6 +99,9 @@ public final class InputConstraints {
 
     /** The members, elements or entries within {@code value}. */
     private void within(InputShape shape, JsonNode value, String path) {
+        if (!shape.constrained()) {
+            return;
+        }
         switch (shape.kind()) {
             case STRUCTURE -> structure(value, shape, path + ".");
             case LIST -> {

@@ -20,6 +20,8 @@ public final class InputShape {
     private final Map<String, InputMember> members = new LinkedHashMap<>();
     private InputMember element;
     private InputMember key;
+    /** Whether anything within has a constraint (null until first asked; shapes are complete by then). */
+    private volatile Boolean constrained;
 
     InputShape(String name, Kind kind) {
         this.name = name;
@@ -60,6 +62,38 @@ public final class InputShape {
     void collection(InputMember key, InputMember element) {
         this.key = key;
         this.element = element;
+    }
+
+    /**
+     * Whether a member, element or key anywhere within this shape is required or constrained:
+     * a value of a shape that is not needs no constraint check (an AttributeValue's).
+     */
+    public boolean constrained() {
+        Boolean known = constrained;
+        if (known == null) {
+            known = constrainedWithin(new java.util.HashSet<>());
+            constrained = known;
+        }
+        return known;
+    }
+
+    private boolean constrainedWithin(java.util.Set<InputShape> visiting) {
+        if (!visiting.add(this)) {
+            return false;
+        }
+        java.util.List<InputMember> within = new java.util.ArrayList<>(members.values());
+        if (element != null) {
+            within.add(element);
+        }
+        if (key != null) {
+            within.add(key);
+        }
+        for (InputMember member : within) {
+            if (member.required() || !member.constraints().isEmpty() || member.shape().constrainedWithin(visiting)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The Java type DynamoDB's deserializer names in its messages about this shape. */

@@ -14,6 +14,7 @@ import java.util.function.Function;
  * it refuses a call that is not signed at all, in DynamoDB's words.
  */
 public final class SignaturePresence {
+    private static final java.util.regex.Pattern SEPARATORS = java.util.regex.Pattern.compile("[, ]");
     private static final List<String> HEADER_PARTS = List.of("Credential", "Signature", "SignedHeaders");
     private static final List<String> QUERY_PARTS = List.of("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
             "X-Amz-SignedHeaders", "X-Amz-Date");
@@ -40,7 +41,7 @@ public final class SignaturePresence {
         StringBuilder missing = new StringBuilder();
         if (authorization != null) {
             Map<String, String> parts = new HashMap<>();
-            String[] words = authorization.trim().split("[, ]");
+            String[] words = SEPARATORS.split(authorization.trim());
             for (int i = 1; i < words.length; i++) {
                 String[] pair = words[i].trim().split("=", 2);
                 if (!pair[0].isEmpty()) {
