@@ -153,8 +153,12 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         fields.put("timeToLive", TableDefinitions.timeToLiveSpecOf(table));
         fields.put("deletionProtectionEnabled", table.deletionProtectionEnabled() ? true : null);
         fields.put("tags", TableDefinitions.tagsOf(table));
-        fields.put("billingMode", table.billingMode());
-        fields.put("provisionedThroughput", TableDefinitions.provisionedThroughputOf(table));
+        if (!table.billingMode().equals(before.billingMode()) || table.readCapacityUnits() != before.readCapacityUnits()
+                || table.writeCapacityUnits() != before.writeCapacityUnits()) {
+            // Only when changed: a Table declared without a billing mode keeps its spec as written.
+            fields.put("billingMode", table.billingMode());
+            fields.put("provisionedThroughput", TableDefinitions.provisionedThroughputOf(table));
+        }
         boolean indexesChange = !TableDefinitions.of(resource).indexes().equals(table.indexes());
         if (indexesChange) {
             fields.put("globalSecondaryIndexes", TableDefinitions.globalSecondaryIndexesOf(table));
