@@ -51,6 +51,18 @@ class UpdateItemTest extends EmbeddedServerTest {
     }
 
     @Test
+    void parenthesizedCountersAndWritesPastTheEndOfAList() {
+        put(Map.of("plays", n("10"), "queue", AttributeValue.fromL(java.util.List.of(s("a"), s("b")))));
+        // What single-table-design libraries send for a counter.
+        dynamo.updateItem(b -> b.tableName(table).key(KEY)
+                .updateExpression("SET #p = (if_not_exists(#p, :zero) - :one), queue[84] = :x, queue[17] = :y")
+                .expressionAttributeNames(Map.of("#p", "plays"))
+                .expressionAttributeValues(Map.of(":one", n("1"), ":zero", n("0"), ":x", s("x"), ":y", s("y"))));
+        assertThat(item()).containsEntry("plays", n("9"))
+                .containsEntry("queue", AttributeValue.fromL(java.util.List.of(s("a"), s("b"), s("y"), s("x"))));
+    }
+
+    @Test
     void setArithmeticAndIfNotExists() {
         put(Map.of("plays", n("10")));
         update("SET plays = plays + :one, likes = if_not_exists(likes, :zero) - :one, plays2 = :one - plays",

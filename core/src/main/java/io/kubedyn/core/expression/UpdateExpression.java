@@ -213,23 +213,54 @@ public final class UpdateExpression {
         }
         Map<String, AttributeValue> item = new LinkedHashMap<>(old);
         List<RemoveAction> removes = new ArrayList<>();
+        // Writes past the end of a list of the old item append, after every other write, in
+        // the order of their indexes (not of the actions), as DynamoDB appends them.
+        List<Integer> appends = new ArrayList<>();
         for (int i = 0; i < actions.size(); i++) {
             Action action = actions.get(i);
-            if (action instanceof SetAction set) {
-                item = Paths.set(item, set.path(), setValues.get(i));
-            } else if (action instanceof AddAction add) {
-                item = add(item, add);
-            } else if (action instanceof DeleteAction delete) {
-                item = delete(item, delete);
+            if (!(action instanceof RemoveAction) && !(action instanceof DeleteAction) && pastEnd(action.path(), old)) {
+                appends.add(i);
             } else {
-                removes.add((RemoveAction) action);
+                item = write(item, action, setValues.get(i), removes);
             }
+        }
+        appends.sort(Comparator.comparingInt(i -> lastIndex(actions.get(i).path())));
+        for (int i : appends) {
+            item = write(item, actions.get(i), setValues.get(i), removes);
         }
         removes.sort(Comparator.comparing(RemoveAction::path, UpdateExpression::higherIndexFirst));
         for (RemoveAction remove : removes) {
             item = Paths.remove(item, remove.path());
         }
         return item;
+    }
+
+    /** {@code item} with one SET, ADD or DELETE applied; a REMOVE is kept for last in {@code removes}. */
+    private Map<String, AttributeValue> write(Map<String, AttributeValue> item, Action action, AttributeValue setValue,
+                                              List<RemoveAction> removes) {
+        if (action instanceof SetAction set) {
+            return Paths.set(item, set.path(), setValue);
+        } else if (action instanceof AddAction add) {
+            return add(item, add);
+        } else if (action instanceof DeleteAction delete) {
+            return delete(item, delete);
+        }
+        removes.add((RemoveAction) action);
+        return item;
+    }
+
+    /** Whether {@code path} ends with an index past the end of a list of {@code old}. */
+    private static boolean pastEnd(DocumentPath path, Map<String, AttributeValue> old) {
+        List<DocumentPath.Element> elements = path.elements();
+        if (elements.size() < 2 || !(elements.get(elements.size() - 1) instanceof DocumentPath.Index index)) {
+            return false;
+        }
+        AttributeValue parent = new DocumentPath(elements.subList(0, elements.size() - 1)).get(old);
+        return parent instanceof AttributeValue.L list && index.index() >= list.value().size();
+    }
+
+    private static int lastIndex(DocumentPath path) {
+        return ((DocumentPath.Index) path.elements().get(path.elements().size() - 1)).index();
     }
 
     private static int higherIndexFirst(DocumentPath a, DocumentPath b) {

@@ -65,6 +65,14 @@ class UpdateExpressionTest {
     }
 
     @Test
+    void writesPastTheEndOfAListAppendInIndexOrderAfterTheOtherWrites() {
+        Map<String, AttributeValue> old = item("c", l(n(1), n(3)), "b", m("x", n(5)));
+        assertThat(apply("SET c[1] = :x, c[4] = :one, c[2] = b.x ADD c[8] :red, c[6] :five", old))
+                .containsEntry("c", l(n(1), s("x"), n(5), n(1), n(5), ss("red")));
+        assertThat(apply("SET c[84] = :x, c[17] = :y", old)).containsEntry("c", l(n(1), n(3), s("y"), s("x")));
+    }
+
+    @Test
     void setComputesEveryValueFromTheOldItem() {
         Map<String, AttributeValue> old = item("a", n(1), "b", n(2));
         assertThat(apply("SET a = b, b = a", old)).isEqualTo(item("a", n(2), "b", n(1)));
