@@ -11,7 +11,7 @@ import io.kubedyn.core.expression.ParsedExpressions;
 import io.kubedyn.gateway.protocol.HttpRules;
 import io.kubedyn.gateway.protocol.InputConstraints;
 import io.kubedyn.gateway.protocol.InputReader;
-import io.kubedyn.gateway.protocol.InputShape;
+import io.kubedyn.gateway.protocol.ModelShape;
 import io.kubedyn.gateway.protocol.ServiceModel;
 import io.kubedyn.gateway.protocol.SignaturePresence;
 import io.quarkus.logging.Log;
@@ -48,7 +48,7 @@ public class DynamoDbEndpoint {
     /** The DynamoDB Streams API, served on the same endpoint under its own target prefix. */
     private final Map<String, Operation> streamOperations = new HashMap<>();
     /** Each DynamoDB operation's input shape from the service model, by X-Amz-Target. */
-    private final Map<String, InputShape> inputs = new HashMap<>();
+    private final Map<String, ModelShape> inputs = new HashMap<>();
 
     public DynamoDbEndpoint(StoragePlane plane) {
         this.plane = plane;
@@ -145,7 +145,7 @@ public class DynamoDbEndpoint {
                 // A call without a body has no input to read (DynamoDB sends the type alone).
                 throw new DynamoDbException(DynamoDbError.SERIALIZATION, null);
             }
-            InputShape input = inputs.get(target);
+            ModelShape input = inputs.get(target);
             if (input != null) {
                 InputConstraints.check(target.substring(TARGET_PREFIX.length()), InputReader.read(body, input), input);
             }

@@ -32,7 +32,7 @@ class ServiceModelTest {
     DynamoDbEndpoint endpoint;
 
     @Test
-    void everyServedOperationHasItsInputShapeFromTheModel() {
+    void everyServedOperationHasItsModelShapeFromTheModel() {
         assertThat(endpoint.operations()).isNotEmpty()
                 .allSatisfy(operation -> assertThat(ServiceModel.dynamoDb().input(operation)).isPresent());
     }

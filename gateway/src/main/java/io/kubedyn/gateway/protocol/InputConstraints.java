@@ -49,7 +49,7 @@ public final class InputConstraints {
      * Throws DynamoDB's ValidationException listing every violation in {@code body} of
      * {@code operation}, if it has any.
      */
-    public static void check(String operation, JsonNode body, InputShape input) {
+    public static void check(String operation, JsonNode body, ModelShape input) {
         InputConstraints check = new InputConstraints();
         if (TABLE_NAME_FIRST.contains(operation)) {
             JsonNode name = body.get("TableName");
@@ -80,13 +80,13 @@ public final class InputConstraints {
         }
     }
 
-    private void structure(JsonNode node, InputShape shape, String parent) {
-        for (InputMember member : shape.members().values()) {
+    private void structure(JsonNode node, ModelShape shape, String parent) {
+        for (ModelMember member : shape.members().values()) {
             member(member, node.get(member.name()), parent + member.path());
         }
     }
 
-    private void member(InputMember member, JsonNode value, String path) {
+    private void member(ModelMember member, JsonNode value, String path) {
         if (value == null || value.isNull()) {
             if (member.required()) {
                 violation(null, path, "Member must not be null");
@@ -98,7 +98,7 @@ public final class InputConstraints {
     }
 
     /** The members, elements or entries within {@code value}. */
-    private void within(InputShape shape, JsonNode value, String path) {
+    private void within(ModelShape shape, JsonNode value, String path) {
         if (!shape.constrained()) {
             return;
         }

@@ -34,7 +34,7 @@ public final class InputReader {
     }
 
     /** The body, read against {@code input}; throws SerializationException for a value of the wrong type. */
-    public static ObjectNode read(JsonNode body, InputShape input) {
+    public static ObjectNode read(JsonNode body, ModelShape input) {
         if (body == null || !body.isObject()) {
             throw serialization(START_OF_STRUCTURE);
         }
@@ -42,10 +42,10 @@ public final class InputReader {
         return (ObjectNode) body;
     }
 
-    private static void structure(ObjectNode node, InputShape shape) {
+    private static void structure(ObjectNode node, ModelShape shape) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            InputMember member = shape.member(field.getKey());
+            ModelMember member = shape.member(field.getKey());
             JsonNode value = member == null ? null : value(field.getValue(), member.shape(), Place.FIELD);
             if (value == null) {
                 it.remove();
@@ -56,7 +56,7 @@ public final class InputReader {
     }
 
     /** The value as DynamoDB reads it, or null when it is JSON null. */
-    private static JsonNode value(JsonNode value, InputShape shape, Place place) {
+    private static JsonNode value(JsonNode value, ModelShape shape, Place place) {
         if (value.isNull()) {
             return null;
         }
@@ -131,7 +131,7 @@ public final class InputReader {
         };
     }
 
-    private static JsonNode bool(JsonNode value, InputShape shape) {
+    private static JsonNode bool(JsonNode value, ModelShape shape) {
         if (value.isBoolean()) {
             return value;
         }
@@ -171,7 +171,7 @@ public final class InputReader {
     }
 
     /** A string or boolean member given a value of another JSON type. */
-    private static DynamoDbException scalarMismatch(JsonNode value, InputShape shape) {
+    private static DynamoDbException scalarMismatch(JsonNode value, ModelShape shape) {
         if (value.isArray()) {
             throw serialization("Unrecognized collection type class " + shape.javaType());
         }
@@ -182,7 +182,7 @@ public final class InputReader {
     }
 
     /** A number member given a value of another JSON type. */
-    private static DynamoDbException numberMismatch(JsonNode value, InputShape shape) {
+    private static DynamoDbException numberMismatch(JsonNode value, ModelShape shape) {
         if (value.isTextual()) {
             return serialization("STRING_VALUE cannot be converted to " + shape.simpleTypeName());
         }

@@ -23,7 +23,7 @@ import software.amazon.smithy.model.traits.RequiredTrait;
 
 /**
  * DynamoDB's service model, as AWS publishes it on Maven Central (Smithy 2.0 JSON, read with
- * smithy-model): every operation's input shape, compiled once into {@link InputShape}s for the
+ * smithy-model): every operation's input shape, compiled once into {@link ModelShape}s for the
  * request pipeline. What the model cannot say and DynamoDB shows anyway is kept here, in one
  * place: the order in which its messages list an enumeration's values, and that a member typed
  * as a table ARN takes a table name under the name's own rules.
@@ -50,9 +50,10 @@ public final class ServiceModel {
     private static final ServiceModel DYNAMODB = load();
 
     private final Model model;
-    private final Map<String, InputShape> inputs = new HashMap<>();
+    private final Map<String, ModelShape> inputs = new HashMap<>();
+    private final Map<String, ModelShape> outputs = new HashMap<>();
     private final Map<String, List<String>> errors = new HashMap<>();
-    private final Map<ShapeId, InputShape> compiled = new HashMap<>();
+    private final Map<ShapeId, ModelShape> compiled = new HashMap<>();
 
     private ServiceModel(Model model) {
         this.model = model;
@@ -60,6 +61,7 @@ public final class ServiceModel {
         for (ShapeId id : service.getOperations()) {
             OperationShape operation = model.expectShape(id, OperationShape.class);
             inputs.put(id.getName(), compile(model.expectShape(operation.getInputShape())));
+            outputs.put(id.getName(), compile(model.expectShape(operation.getOutputShape())));
             errors.put(id.getName(), operation.getErrors().stream().map(ShapeId::getName).toList());
         }
     }
@@ -70,8 +72,13 @@ public final class ServiceModel {
     }
 
     /** The input shape of an operation of DynamoDB's API, or empty when the model has no such operation. */
-    public Optional<InputShape> input(String operation) {
+    public Optional<ModelShape> input(String operation) {
         return Optional.ofNullable(inputs.get(operation));
+    }
+
+    /** The output shape of an operation of DynamoDB's API, or empty when the model has no such operation. */
+    public Optional<ModelShape> output(String operation) {
+        return Optional.ofNullable(outputs.get(operation));
     }
 
     private static ServiceModel load() {
@@ -89,12 +96,12 @@ public final class ServiceModel {
         return new ServiceModel(model);
     }
 
-    private InputShape compile(Shape shape) {
-        InputShape existing = compiled.get(shape.getId());
+    private ModelShape compile(Shape shape) {
+        ModelShape existing = compiled.get(shape.getId());
         if (existing != null) {
             return existing;
         }
-        InputShape compiledShape = new InputShape(shape.getId().getName(), kind(shape));
+        ModelShape compiledShape = new ModelShape(shape.getId().getName(), kind(shape));
         compiled.put(shape.getId(), compiledShape);
         switch (compiledShape.kind()) {
             case STRUCTURE -> {
@@ -113,9 +120,9 @@ public final class ServiceModel {
         return compiledShape;
     }
 
-    private InputMember member(MemberShape member, String path) {
+    private ModelMember member(MemberShape member, String path) {
         Shape target = model.expectShape(member.getTarget());
-        return new InputMember(member.getMemberName(), path, compile(target), member.hasTrait(RequiredTrait.class),
+        return new ModelMember(member.getMemberName(), path, compile(target), member.hasTrait(RequiredTrait.class),
                 constraints(member, target));
     }
 
@@ -157,18 +164,18 @@ public final class ServiceModel {
         return p.endsWith("$") ? p.substring(0, p.length() - 1) : p;
     }
 
-    private static InputShape.Kind kind(Shape shape) {
+    private static ModelShape.Kind kind(Shape shape) {
         return switch (shape.getType()) {
-            case STRING, ENUM -> InputShape.Kind.STRING;
-            case BOOLEAN -> InputShape.Kind.BOOLEAN;
-            case BYTE, SHORT, INTEGER, INT_ENUM -> InputShape.Kind.INTEGER;
-            case LONG, BIG_INTEGER -> InputShape.Kind.LONG;
-            case FLOAT, DOUBLE, BIG_DECIMAL -> InputShape.Kind.DOUBLE;
-            case TIMESTAMP -> InputShape.Kind.TIMESTAMP;
-            case BLOB -> InputShape.Kind.BLOB;
-            case LIST, SET -> InputShape.Kind.LIST;
-            case MAP -> InputShape.Kind.MAP;
-            case STRUCTURE, UNION -> InputShape.Kind.STRUCTURE;
+            case STRING, ENUM -> ModelShape.Kind.STRING;
+            case BOOLEAN -> ModelShape.Kind.BOOLEAN;
+            case BYTE, SHORT, INTEGER, INT_ENUM -> ModelShape.Kind.INTEGER;
+            case LONG, BIG_INTEGER -> ModelShape.Kind.LONG;
+            case FLOAT, DOUBLE, BIG_DECIMAL -> ModelShape.Kind.DOUBLE;
+            case TIMESTAMP -> ModelShape.Kind.TIMESTAMP;
+            case BLOB -> ModelShape.Kind.BLOB;
+            case LIST, SET -> ModelShape.Kind.LIST;
+            case MAP -> ModelShape.Kind.MAP;
+            case STRUCTURE, UNION -> ModelShape.Kind.STRUCTURE;
             default -> throw new IllegalStateException("DynamoDB's model has a shape kubedyn cannot read: " + shape);
         };
     }

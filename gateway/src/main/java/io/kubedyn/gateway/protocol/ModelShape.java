@@ -5,11 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One shape of DynamoDB's input model, compiled from the Smithy model for the request pipeline:
+ * One shape of DynamoDB's model, compiled from the Smithy model: an operation's input, which the
+ * request pipeline reads requests against, or its output, which answers are held to in tests;
  * what JSON it takes, and (for structures and collections) the members within it. Shapes are
  * built once at start-up; a shape may contain itself (an AttributeValue's {@code L} and {@code M}).
  */
-public final class InputShape {
+public final class ModelShape {
     /** The JSON a shape takes, as DynamoDB's deserializer tells them apart. */
     public enum Kind {
         STRING, BOOLEAN, INTEGER, LONG, DOUBLE, TIMESTAMP, BLOB, LIST, MAP, STRUCTURE
@@ -17,13 +18,13 @@ public final class InputShape {
 
     private final String name;
     private final Kind kind;
-    private final Map<String, InputMember> members = new LinkedHashMap<>();
-    private InputMember element;
-    private InputMember key;
+    private final Map<String, ModelMember> members = new LinkedHashMap<>();
+    private ModelMember element;
+    private ModelMember key;
     /** Whether anything within has a constraint (null until first asked; shapes are complete by then). */
     private volatile Boolean constrained;
 
-    InputShape(String name, Kind kind) {
+    ModelShape(String name, Kind kind) {
         this.name = name;
         this.kind = kind;
     }
@@ -37,29 +38,29 @@ public final class InputShape {
     }
 
     /** A structure's members, in the model's order. */
-    public Map<String, InputMember> members() {
+    public Map<String, ModelMember> members() {
         return Collections.unmodifiableMap(members);
     }
 
-    public InputMember member(String memberName) {
+    public ModelMember member(String memberName) {
         return members.get(memberName);
     }
 
     /** A list's element, or a map's value. */
-    public InputMember element() {
+    public ModelMember element() {
         return element;
     }
 
     /** A map's key. */
-    public InputMember key() {
+    public ModelMember key() {
         return key;
     }
 
-    void addMember(InputMember member) {
+    void addMember(ModelMember member) {
         members.put(member.name(), member);
     }
 
-    void collection(InputMember key, InputMember element) {
+    void collection(ModelMember key, ModelMember element) {
         this.key = key;
         this.element = element;
     }
@@ -77,18 +78,18 @@ public final class InputShape {
         return known;
     }
 
-    private boolean constrainedWithin(java.util.Set<InputShape> visiting) {
+    private boolean constrainedWithin(java.util.Set<ModelShape> visiting) {
         if (!visiting.add(this)) {
             return false;
         }
-        java.util.List<InputMember> within = new java.util.ArrayList<>(members.values());
+        java.util.List<ModelMember> within = new java.util.ArrayList<>(members.values());
         if (element != null) {
             within.add(element);
         }
         if (key != null) {
             within.add(key);
         }
-        for (InputMember member : within) {
+        for (ModelMember member : within) {
             if (member.required() || !member.constraints().isEmpty() || member.shape().constrainedWithin(visiting)) {
                 return true;
             }
