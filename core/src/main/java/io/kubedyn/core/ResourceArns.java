@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * ARN is read back whatever its region and account (earlier versions wrote {@code kubedyn}).
  */
 public final class ResourceArns {
-    private static final String TABLE_PREFIX = "arn:aws:dynamodb:us-east-1:000000000000:table/";
+    /** The account of every ARN kubedyn gives: all zeros, no AWS account. */
+    public static final String ACCOUNT = "000000000000";
+    private static final String TABLE_PREFIX = "arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/";
     private static final Pattern ANY_TABLE_PREFIX = Pattern.compile("arn:aws:dynamodb:[-a-z0-9]+:[0-9]{12}:table/");
     private static final String STREAM_INFIX = "/stream/";
 

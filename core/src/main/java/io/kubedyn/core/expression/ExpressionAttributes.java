@@ -144,8 +144,7 @@ public final class ExpressionAttributes {
     String resolveName(String ref, String kind) {
         String name = names.get(ref);
         if (name == null) {
-            throw DynamoDbException.validation("Invalid " + kind
-                    + ": An expression attribute name used in the document path is not defined; attribute name: " + ref);
+            throw DynamoDbException.validation("Invalid " + kind + ": " + undefined(ref));
         }
         usedNames.add(ref);
         return name;
@@ -155,10 +154,21 @@ public final class ExpressionAttributes {
     AttributeValue resolveValue(String ref, String kind) {
         AttributeValue value = values.get(ref);
         if (value == null) {
-            throw DynamoDbException.validation("Invalid " + kind
-                    + ": An expression attribute value used in expression is not defined; attribute value: " + ref);
+            throw DynamoDbException.validation("Invalid " + kind + ": " + undefined(ref));
         }
         usedValues.add(ref);
         return value;
+    }
+
+    /** Whether the {@code #name} or {@code :value} {@code ref} is defined. */
+    boolean defines(String ref) {
+        return ref.startsWith("#") ? names.containsKey(ref) : values.containsKey(ref);
+    }
+
+    /** DynamoDB's words for the {@code #name} or {@code :value} {@code ref} used but not defined. */
+    static String undefined(String ref) {
+        return ref.startsWith("#")
+                ? "An expression attribute name used in the document path is not defined; attribute name: " + ref
+                : "An expression attribute value used in expression is not defined; attribute value: " + ref;
     }
 }

@@ -318,20 +318,18 @@ final class ExpressionBuilder {
     }
 
     /** DynamoDB's words for the function {@code name} used where it may not be; empty when it may, or is no function. */
-    java.util.Optional<String> misuse(String name, Position position) {
+    static java.util.Optional<String> misuse(String name, Position position) {
         FunctionSpec spec = FUNCTIONS.get(name);
-        if (spec == null) {
-            return java.util.Optional.empty();
-        }
-        try {
-            checkAllowed(name, spec.kind(), position);
-            return java.util.Optional.empty();
-        } catch (DynamoDbException e) {
-            return java.util.Optional.of(e.getMessage().substring(("Invalid " + kind + ": ").length()));
-        }
+        return spec == null ? java.util.Optional.empty() : misuse(name, spec.kind(), position);
     }
 
     private void checkAllowed(String name, FunctionKind functionKind, Position position) {
+        misuse(name, functionKind, position).ifPresent(words -> {
+            throw invalid(words);
+        });
+    }
+
+    private static java.util.Optional<String> misuse(String name, FunctionKind functionKind, Position position) {
         boolean allowed;
         switch (position) {
             case CONDITION:
@@ -344,15 +342,16 @@ final class ExpressionBuilder {
                 allowed = functionKind == FunctionKind.UPDATE;
         }
         if (allowed) {
-            return;
+            return java.util.Optional.empty();
         }
         if (position == Position.UPDATE_OPERAND) {
-            throw invalid("The function is not allowed in an update expression; function: " + name);
+            return java.util.Optional.of("The function is not allowed in an update expression; function: " + name);
         }
         if (functionKind == FunctionKind.UPDATE) {
-            throw invalid("The function is not allowed in a condition expression; function: " + name);
+            return java.util.Optional.of("The function is not allowed in a condition expression; function: " + name);
         }
-        throw invalid("The function is not allowed to be used this way in an expression; function: " + name);
+        return java.util.Optional.of("The function is not allowed to be used this way in an expression; function: "
+                + name);
     }
 
     private DocumentPath requirePath(String function, Operand operand) {

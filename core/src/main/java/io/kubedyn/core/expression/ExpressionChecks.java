@@ -1,6 +1,5 @@
 package io.kubedyn.core.expression;
 
-import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.FunctionConditionContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.FunctionContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.OperandContext;
@@ -34,13 +33,11 @@ final class ExpressionChecks {
 
     private final ExpressionBuilder builder;
     private final ExpressionAttributes attributes;
-    private final String expressionKind;
     private final Map<Kind, String> found = new EnumMap<>(Kind.class);
 
-    private ExpressionChecks(ExpressionBuilder builder, ExpressionAttributes attributes, String expressionKind) {
+    private ExpressionChecks(ExpressionBuilder builder, ExpressionAttributes attributes) {
         this.builder = builder;
         this.attributes = attributes;
-        this.expressionKind = expressionKind;
     }
 
     /**
@@ -49,15 +46,14 @@ final class ExpressionChecks {
      * on the tree alone, so {@link SyntaxTree} keeps it.
      */
     static Optional<String> condition(ExpressionBuilder builder, ParserRuleContext root) {
-        ExpressionChecks checks = new ExpressionChecks(builder, null, null);
+        ExpressionChecks checks = new ExpressionChecks(builder, null);
         checks.walk(root, ExpressionBuilder.Position.CONDITION_OPERAND);
         return checks.first(Kind.PARENS, Kind.UNKNOWN_FUNCTION, Kind.MISUSED_FUNCTION, Kind.RESERVED);
     }
 
     /** An UpdateExpression. */
-    static void update(ExpressionBuilder builder, ExpressionAttributes attributes, String kind,
-                       UpdateExpressionContext root) {
-        ExpressionChecks checks = new ExpressionChecks(builder, attributes, kind);
+    static void update(ExpressionBuilder builder, ExpressionAttributes attributes, UpdateExpressionContext root) {
+        ExpressionChecks checks = new ExpressionChecks(builder, attributes);
         Set<String> sections = new HashSet<>();
         for (UpdateClauseContext clause : root.updateClause()) {
             String keyword = clause.getStart().getText().toUpperCase(Locale.ROOT);
@@ -71,7 +67,7 @@ final class ExpressionChecks {
 
     /** What DynamoDB refuses of a whole ProjectionExpression, as {@link #condition}. */
     static Optional<String> projection(ExpressionBuilder builder, ParserRuleContext root) {
-        ExpressionChecks checks = new ExpressionChecks(builder, null, null);
+        ExpressionChecks checks = new ExpressionChecks(builder, null);
         checks.walk(root, ExpressionBuilder.Position.CONDITION_OPERAND);
         return checks.first(Kind.RESERVED);
     }
@@ -84,13 +80,13 @@ final class ExpressionChecks {
                 first(Kind.PARENS, "The expression has redundant parentheses;");
             }
             if (o.function() != null) {
-                builder.misuse(o.function().NAME().getText(), operands).ifPresent(m -> first(Kind.MISUSED_FUNCTION, m));
+                ExpressionBuilder.misuse(o.function().NAME().getText(), operands)
+                        .ifPresent(m -> first(Kind.MISUSED_FUNCTION, m));
             }
         } else if (node instanceof FunctionConditionContext f) {
-            builder.misuse(f.function().NAME().getText(), ExpressionBuilder.Position.CONDITION)
+            ExpressionBuilder.misuse(f.function().NAME().getText(), ExpressionBuilder.Position.CONDITION)
                     .ifPresent(m -> first(Kind.MISUSED_FUNCTION, m));
-        } else if (node instanceof PathContext path && path.path() != null && path.path().path() != null
-                && path.path().pathStep().isEmpty()) {
+        } else if (node instanceof PathContext path && path.path() != null && group(path.path())) {
             first(Kind.PARENS, "The expression has redundant parentheses;");
         } else if (node instanceof PathNameContext name && name.NAME() != null
                 && ReservedWords.isReserved(name.NAME().getText())) {
@@ -107,20 +103,18 @@ final class ExpressionChecks {
 
     /** An operand that is itself in parentheses: {@code (a)}, or a path {@code (a.b)} with no step after it. */
     private static boolean parenthesized(OperandContext operand) {
-        return operand.operand() != null
-                || (operand.path() != null && operand.path().path() != null && operand.path().pathStep().isEmpty());
+        return operand.operand() != null || (operand.path() != null && group(operand.path()));
+    }
+
+    /** A path that is a parenthesized path and nothing after it: {@code (a.b)}. */
+    private static boolean group(PathContext path) {
+        return path.path() != null && path.pathStep().isEmpty();
     }
 
     private void reference(Token token) {
-        try {
-            if (token.getType() == DynamoDbExpressionParser.NAME_REF) {
-                attributes.resolveName(token.getText(), expressionKind);
-            } else if (token.getType() == DynamoDbExpressionParser.VALUE_REF) {
-                attributes.resolveValue(token.getText(), expressionKind);
-            }
-        } catch (DynamoDbException e) {
-            first(token.getType() == DynamoDbExpressionParser.NAME_REF ? Kind.NAME : Kind.VALUE,
-                    e.getMessage().substring(("Invalid " + expressionKind + ": ").length()));
+        boolean name = token.getType() == DynamoDbExpressionParser.NAME_REF;
+        if ((name || token.getType() == DynamoDbExpressionParser.VALUE_REF) && !attributes.defines(token.getText())) {
+            first(name ? Kind.NAME : Kind.VALUE, ExpressionAttributes.undefined(token.getText()));
         }
     }
 

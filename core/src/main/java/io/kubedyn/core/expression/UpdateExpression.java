@@ -8,7 +8,6 @@ import io.kubedyn.core.expression.DynamoDbExpressionParser.AddClauseContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.DeleteClauseContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.MinusValueContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.PathAndValueContext;
-import io.kubedyn.core.expression.DynamoDbExpressionParser.PathContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.PlainValueContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.PlusValueContext;
 import io.kubedyn.core.expression.DynamoDbExpressionParser.RemoveClauseContext;
@@ -20,7 +19,6 @@ import io.kubedyn.core.expression.DynamoDbExpressionParser.UpdateExpressionConte
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -93,7 +91,7 @@ public final class UpdateExpression {
                                           ExpressionAttributes attributes) {
         // DynamoDB's order: the whole expression's words, sections and references, then its
         // paths against each other, then each action.
-        ExpressionChecks.update(builder, attributes, KIND, tree);
+        ExpressionChecks.update(builder, attributes, tree);
         List<DocumentPath> targets = new ArrayList<>();
         for (UpdateClauseContext clause : tree.updateClause()) {
             if (clause instanceof SetClauseContext set) {
@@ -107,19 +105,21 @@ public final class UpdateExpression {
             }
         }
         Paths.checkOverlaps(KIND, targets);
+        // The actions' paths are the targets, in the same order.
+        java.util.Iterator<DocumentPath> paths = targets.iterator();
         List<Action> actions = new ArrayList<>();
         for (UpdateClauseContext clause : tree.updateClause()) {
             if (clause instanceof SetClauseContext set) {
                 for (SetActionContext action : set.setAction()) {
-                    actions.add(new SetAction(builder.path(action.path()), setValue(builder, action.setValue())));
+                    actions.add(new SetAction(paths.next(), setValue(builder, action.setValue())));
                 }
             } else if (clause instanceof RemoveClauseContext remove) {
-                for (PathContext path : remove.path()) {
-                    actions.add(new RemoveAction(builder.path(path)));
+                for (int i = 0; i < remove.path().size(); i++) {
+                    actions.add(new RemoveAction(paths.next()));
                 }
             } else if (clause instanceof AddClauseContext add) {
                 for (PathAndValueContext action : add.pathAndValue()) {
-                    DocumentPath path = builder.path(action.path());
+                    DocumentPath path = paths.next();
                     AttributeValue value = builder.value(action.VALUE_REF().getSymbol()).value();
                     if (!(value instanceof AttributeValue.N || isSet(value))) {
                         throw builder.invalid("Incorrect operand type for operator or function; operator: ADD, "
@@ -129,7 +129,7 @@ public final class UpdateExpression {
                 }
             } else {
                 for (PathAndValueContext action : ((DeleteClauseContext) clause).pathAndValue()) {
-                    DocumentPath path = builder.path(action.path());
+                    DocumentPath path = paths.next();
                     AttributeValue value = builder.value(action.VALUE_REF().getSymbol()).value();
                     if (!isSet(value)) {
                         throw builder.invalid("Incorrect operand type for operator or function; operator: DELETE, "
@@ -218,15 +218,17 @@ public final class UpdateExpression {
         List<Integer> appends = new ArrayList<>();
         for (int i = 0; i < actions.size(); i++) {
             Action action = actions.get(i);
-            if (!(action instanceof RemoveAction) && !(action instanceof DeleteAction) && pastEnd(action.path(), old)) {
+            if (action instanceof RemoveAction remove) {
+                removes.add(remove);
+            } else if (!(action instanceof DeleteAction) && pastEnd(action.path(), old)) {
                 appends.add(i);
             } else {
-                item = write(item, action, setValues.get(i), removes);
+                item = write(item, action, setValues.get(i));
             }
         }
         appends.sort(Comparator.comparingInt(i -> lastIndex(actions.get(i).path())));
         for (int i : appends) {
-            item = write(item, actions.get(i), setValues.get(i), removes);
+            item = write(item, actions.get(i), setValues.get(i));
         }
         removes.sort(Comparator.comparing(RemoveAction::path, UpdateExpression::higherIndexFirst));
         for (RemoveAction remove : removes) {
@@ -235,18 +237,14 @@ public final class UpdateExpression {
         return item;
     }
 
-    /** {@code item} with one SET, ADD or DELETE applied; a REMOVE is kept for last in {@code removes}. */
-    private Map<String, AttributeValue> write(Map<String, AttributeValue> item, Action action, AttributeValue setValue,
-                                              List<RemoveAction> removes) {
+    /** {@code item} with one SET, ADD or DELETE applied. */
+    private Map<String, AttributeValue> write(Map<String, AttributeValue> item, Action action, AttributeValue setValue) {
         if (action instanceof SetAction set) {
             return Paths.set(item, set.path(), setValue);
         } else if (action instanceof AddAction add) {
             return add(item, add);
-        } else if (action instanceof DeleteAction delete) {
-            return delete(item, delete);
         }
-        removes.add((RemoveAction) action);
-        return item;
+        return delete(item, (DeleteAction) action);
     }
 
     /** Whether {@code path} ends with an index past the end of a list of {@code old}. */
