@@ -45,6 +45,7 @@ final class QueryOperation implements Operation {
         PagedRead.Select select = PagedRead.select(request, target);
         QueryKeyRules.check(target, keyConditions, startValues);
         KeyCondition condition = keyCondition.on(target.keySchema());
+        target.checkIndexStart(startValues);
         ReadTarget.Start start = exclusiveStart(startValues, target, condition);
         // DynamoDB's order: the projection's key paths, key attributes in the filter, the index's
         // projection, the filter's key paths.

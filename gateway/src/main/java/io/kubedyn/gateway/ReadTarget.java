@@ -74,9 +74,9 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
 
     /**
      * ExclusiveStartKey (as {@link #exclusiveStartValues} read it): the key attributes of the
-     * table and, for an index, of the index. Null when absent. For an index, its own key
-     * attributes are checked first ({@link #checkIndexStart}), then the table's, in DynamoDB's
-     * words for each.
+     * table and, for an index, of the index. Null when absent. For an index, the caller has
+     * checked its own key attributes first ({@link #checkIndexStart}), where its operation's
+     * order puts them; this checks the table's.
      */
     Start exclusiveStart(Map<String, AttributeValue> start) {
         if (start == null) {
@@ -90,7 +90,6 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
                 throw DynamoDbException.validation("The provided starting key is invalid: " + e.getMessage());
             }
         }
-        checkIndexStart(start);
         try {
             PrimaryKey tableKey = table.keySchema().keyOf(table.keySchema().attributesOf(start), true);
             PrimaryKey indexKey = index.indexKeyOf(start);

@@ -346,6 +346,13 @@ final class TableOperations {
         }
     }
 
+    /** The global index an index update's action names (its IndexName, which the model requires). */
+    private static SecondaryIndex globalIndex(TableDefinition table, JsonNode action) {
+        String name = action.get("IndexName").textValue();
+        return table.index(name).filter(SecondaryIndex::global).orElseThrow(() -> DynamoDbException.resourceNotFound(
+                "Requested resource not found: Index: " + name + " not found"));
+    }
+
     private TableDefinition withIndexUpdates(Request request, TableDefinition table, JsonNode updates) {
         Map<String, ScalarType> attributes = new LinkedHashMap<>(table.attributeDefinitions());
         if (request.has("AttributeDefinitions")) {
@@ -377,25 +384,16 @@ final class TableOperations {
                 indexes.addAll(SecondaryIndexes.of(table.keySchema(), own, table.billingMode(), null,
                         List.of(declared)));
             } else if (update.has("Delete")) {
-                String name = update.get("Delete").path("IndexName").asText(null);
-                SecondaryIndex index = table.index(name == null ? "" : name).filter(SecondaryIndex::global)
-                        .orElseThrow(() -> DynamoDbException.resourceNotFound(
-                                "Requested resource not found: Index: " + name + " not found"));
-                indexes.remove(index);
-            } else if (update.has("Update")) {
-                String name = update.get("Update").path("IndexName").asText(null);
-                SecondaryIndex index = table.index(name == null ? "" : name).filter(SecondaryIndex::global)
-                        .orElseThrow(() -> DynamoDbException.resourceNotFound(
-                                "Requested resource not found: Index: " + name + " not found"));
+                indexes.remove(globalIndex(table, update.get("Delete")));
+            } else {
+                // An Update: checkIndexUpdates refused an update that has none of the three.
+                SecondaryIndex index = globalIndex(table, update.get("Update"));
                 JsonNode throughput = update.get("Update").get("ProvisionedThroughput");
                 if (throughput != null) {
                     indexes.set(indexes.indexOf(index), new SecondaryIndex(index.name(), true, index.keySchema(),
                             index.projection(), capacity(throughput, "ReadCapacityUnits"),
                             capacity(throughput, "WriteCapacityUnits")));
                 }
-            } else {
-                throw DynamoDbException.validation("One or more parameter values were invalid: "
-                        + "GlobalSecondaryIndexUpdate must have exactly one of Create, Update or Delete");
             }
         }
         if (indexes.stream().filter(SecondaryIndex::global).count() > SecondaryIndexes.MAX_GLOBAL) {

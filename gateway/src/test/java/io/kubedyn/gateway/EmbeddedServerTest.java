@@ -42,6 +42,23 @@ abstract class EmbeddedServerTest {
         return URI.create("http://127.0.0.1:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class));
     }
 
+    /**
+     * A DynamoDB call of {@code operation} (none when null) sent by hand, with an Authorization
+     * header of SigV4's form: the embedded server takes any credentials, as DynamoDB Local does.
+     */
+    protected java.net.http.HttpRequest.Builder signedCall(String operation, String body) {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(endpoint())
+                .header("Content-Type", "application/x-amz-json-1.0")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=any/20261130/us-east-1/dynamodb/"
+                        + "aws4_request, SignedHeaders=host;x-amz-date, Signature=0")
+                .header("X-Amz-Date", "20261130T000000Z")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (operation != null) {
+            request.header("X-Amz-Target", "DynamoDB_20120810." + operation);
+        }
+        return request;
+    }
+
     /** A table keyed by partition key {@code pk} and, if given, sort key {@code sk}. */
     protected void createTable(String name, String pk, ScalarAttributeType pkType, String sk, ScalarAttributeType skType) {
         dynamo.createTable(b -> {

@@ -21,8 +21,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RequestPipelineTest extends EmbeddedServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=any/20261130/us-east-1/dynamodb/"
-            + "aws4_request, SignedHeaders=host;x-amz-date, Signature=0";
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -36,15 +34,7 @@ class RequestPipelineTest extends EmbeddedServerTest {
     }
 
     private HttpRequest.Builder call(String operation, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint())
-                .header("Content-Type", "application/x-amz-json-1.0")
-                .header("Authorization", AUTHORIZATION)
-                .header("X-Amz-Date", "20261130T000000Z")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (operation != null) {
-            request.header("X-Amz-Target", "DynamoDB_20120810." + operation);
-        }
-        return request;
+        return signedCall(operation, body);
     }
 
     /** A call without any signature. */

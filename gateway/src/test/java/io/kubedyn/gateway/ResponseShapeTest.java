@@ -9,7 +9,6 @@ import io.kubedyn.gateway.protocol.ModelShape;
 import io.kubedyn.gateway.protocol.ServiceModel;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,8 +26,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ResponseShapeTest extends EmbeddedServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=any/20261201/us-east-1/dynamodb/"
-            + "aws4_request, SignedHeaders=host;x-amz-date, Signature=0";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final Set<String> answered = new LinkedHashSet<>();
@@ -36,12 +33,7 @@ class ResponseShapeTest extends EmbeddedServerTest {
 
     /** Calls {@code operation} and holds its answer (which must be a success) to the model's output shape. */
     private JsonNode call(String operation, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint())
-                .header("Content-Type", "application/x-amz-json-1.0")
-                .header("Authorization", AUTHORIZATION)
-                .header("X-Amz-Date", "20261201T000000Z")
-                .header("X-Amz-Target", "DynamoDB_20120810." + operation)
-                .POST(HttpRequest.BodyPublishers.ofString(body.replace("$T", table))).build(),
+        HttpResponse<String> response = http.send(signedCall(operation, body.replace("$T", table)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("%s: %s", operation, response.body()).isEqualTo(200);
         JsonNode answer = JSON.readTree(response.body());

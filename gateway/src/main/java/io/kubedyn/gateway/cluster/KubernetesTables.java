@@ -138,7 +138,8 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
 
     /**
      * UpdateTable, UpdateTimeToLive, TagResource and UntagResource: write the table's billing
-     * mode and capacity, stream, Time to Live, deletion protection, tags, global secondary indexes and attribute definitions into the Table's spec; the
+     * mode and capacity, stream, Time to Live, deletion protection, tags, global secondary indexes
+     * and attribute definitions into the Table's spec; the
      * operator hands the new settings to the shards' pods. The stream's label is the Table's
      * (see {@link TableDefinitions}), whatever {@code table} proposes.
      */

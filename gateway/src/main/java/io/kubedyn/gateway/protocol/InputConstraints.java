@@ -43,7 +43,7 @@ public final class InputConstraints {
             "ListTagsOfResource");
     private static final java.util.regex.Pattern ARN_FORM = java.util.regex.Pattern.compile(".+:.+:.+:.+:.+:.+/.+");
     /** Whom DynamoDB names when it refuses an action: kubedyn has one caller, with the account all its ARNs have. */
-    private static final String CALLER = "arn:aws:iam::000000000000:user/kubedyn";
+    private static final String CALLER = "arn:aws:iam::" + io.kubedyn.core.ResourceArns.ACCOUNT + ":user/kubedyn";
 
     /**
      * Throws DynamoDB's ValidationException listing every violation in {@code body} of
