@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -52,7 +54,11 @@ public final class ComparisonRunner {
         log.println("machine: " + machine.describe());
         long start = System.nanoTime();
         Dataset dataset = new Dataset(config, 42);
+        if (!targets.isEmpty()) {
+            warmUpClient(targets.get(0), dataset);
+        }
         List<TargetResult> results = new ArrayList<>();
+        Map<String, Map<String, Double>> cpuPerRequest = new LinkedHashMap<>();
         for (Target target : targets) {
             boolean subject = results.isEmpty();
             List<LatencyReport> reports = new ArrayList<>();
@@ -64,11 +70,12 @@ public final class ComparisonRunner {
                 try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
                     dataset.createTables(client, target.storesData(), target.tables());
                     LoadGenerator generator = new LoadGenerator(client, dataset, target.storesData());
+                    Map<String, Double> cpu = cpuPerRequest.computeIfAbsent(target.name(), name -> new LinkedHashMap<>());
                     generator.warmUp(Workload.LOAD_WARMUP);
-                    reports.add(checked(target, generator.load(loadLimit)));
+                    reports.add(checked(target, cpu, () -> generator.load(loadLimit)));
                     for (Workload workload : workloads) {
                         generator.warmUp(workload);
-                        reports.add(checked(target, measure(target, subject, generator, workload)));
+                        reports.add(checked(target, cpu, () -> measure(target, subject, generator, workload)));
                     }
                     TargetResult subjectResult = subject ? new TargetResult(target.name(), reports) : results.get(0);
                     for (Workload workload : HALF_LOAD) {
@@ -78,7 +85,8 @@ public final class ComparisonRunner {
                             double rate = subjectSaturated.get().throughput() / 2;
                             // A peer that cannot reach the rate would only show its queue growing.
                             if (saturated.get().throughput() > rate) {
-                                reports.add(checked(target, generator.runAtRate(workload, rate, config.duration())));
+                                reports.add(checked(target, cpu,
+                                        () -> generator.runAtRate(workload, rate, config.duration())));
                             }
                         }
                     }
@@ -87,7 +95,94 @@ public final class ComparisonRunner {
             deleteData(work);
             results.add(new TargetResult(target.name(), reports));
         }
+        printCpuPerRequest(cpuPerRequest);
         return new Comparison(machine, config, results, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Runs the load phase and every workload's warm-up against a throwaway instance of the
+     * first target, before anything is measured. The client shares this JVM with every target's
+     * run: without this, the first target alone would be measured while the client's own code is
+     * still being compiled (the same build measured first and third differed by 1.5x).
+     */
+    private void warmUpClient(Target first, Dataset dataset) throws Exception {
+        Path work = runDir.resolve("client-warm-up");
+        log.println("== client warm-up against " + first.name() + " (not measured)");
+        try (first) {
+            URI endpoint = first.start(work);
+            try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
+                dataset.createTables(client, first.storesData(), first.tables());
+                LoadGenerator generator = new LoadGenerator(client, dataset, first.storesData());
+                generator.warmUp(Workload.LOAD_WARMUP);
+                generator.load(loadLimit);
+                for (Workload workload : workloads) {
+                    generator.warmUp(workload);
+                }
+            }
+        }
+        deleteData(work);
+    }
+
+    /** A run of the generator, as measured. */
+    @FunctionalInterface
+    private interface Measured {
+        LatencyReport run() throws Exception;
+    }
+
+    /**
+     * Runs {@code measured}, prints its summary with the server CPU time it took per request
+     * (recorded in {@code cpu} by workload) and returns the report if it had no errors.
+     */
+    private LatencyReport checked(Target target, Map<String, Double> cpu, Measured measured) throws Exception {
+        Optional<Duration> before = ServerCpu.used(target.serverPid());
+        LatencyReport report = measured.run();
+        Optional<Duration> after = ServerCpu.used(target.serverPid());
+        String cpuText = "";
+        if (before.isPresent() && after.isPresent() && report.operations() > 0) {
+            double micros = after.get().minus(before.get()).toNanos() / 1000.0 / report.operations();
+            cpu.put(report.workload(), micros);
+            cpuText = String.format(Locale.ROOT, "  server CPU %.0f us/request", micros);
+        }
+        log.println("   " + report.summary() + cpuText);
+        return withoutErrors(target.name(), report);
+    }
+
+    /** Server CPU per request by workload and target, and each peer's against the first target. */
+    private void printCpuPerRequest(Map<String, Map<String, Double>> cpuPerRequest) {
+        if (cpuPerRequest.isEmpty()) {
+            return;
+        }
+        List<String> names = new ArrayList<>(cpuPerRequest.keySet());
+        log.println();
+        log.println("Server CPU time per request, in microseconds (the server process's user and system time"
+                + " over the run, divided by its requests; below 1 means the first target spends less):");
+        log.println();
+        StringBuilder header = new StringBuilder("| workload |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (String name : names) {
+            header.append(' ').append(name).append(" |");
+            rule.append("---:|");
+        }
+        for (String name : names.subList(1, names.size())) {
+            header.append(' ').append(names.get(0)).append(" / ").append(name).append(" |");
+            rule.append("---:|");
+        }
+        log.println(header);
+        log.println(rule);
+        for (String workload : cpuPerRequest.get(names.get(0)).keySet()) {
+            StringBuilder row = new StringBuilder("| ").append(workload).append(" |");
+            Double first = cpuPerRequest.get(names.get(0)).get(workload);
+            for (String name : names) {
+                Double value = cpuPerRequest.get(name).get(workload);
+                row.append(value == null ? " - |" : String.format(Locale.ROOT, " %.0f |", value));
+            }
+            for (String name : names.subList(1, names.size())) {
+                Double value = cpuPerRequest.get(name).get(workload);
+                row.append(value == null || first == null ? " - |" : String.format(Locale.ROOT, " %.2fx |", first / value));
+            }
+            log.println(row);
+        }
+        log.println();
     }
 
     private LatencyReport measure(Target target, boolean subject, LoadGenerator generator, Workload workload)
@@ -104,11 +199,6 @@ public final class ComparisonRunner {
             profiler.stop(recording);
             log.println("   flight recording: " + recording);
         }
-    }
-
-    private LatencyReport checked(Target target, LatencyReport report) {
-        log.println("   " + report.summary());
-        return withoutErrors(target.name(), report);
     }
 
     /** The report, if no request of its run failed or got a wrong answer: a run with errors is not a result. */

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,6 +60,11 @@ public final class DynaliteTarget implements Target {
                     + Files.readString(log));
         }
         return cli;
+    }
+
+    @Override
+    public OptionalLong serverPid() {
+        return server == null ? OptionalLong.empty() : OptionalLong.of(server.pid());
     }
 
     @Override

@@ -34,6 +34,14 @@ public interface Target extends AutoCloseable {
         return OptionalLong.empty();
     }
 
+    /**
+     * The server's process id, to read how much CPU it spent; empty if it is not running. The
+     * CPU time a target spends per request is the figure a shared, noisy machine disturbs least.
+     */
+    default OptionalLong serverPid() {
+        return jvmPid();
+    }
+
     /** Stops the server; never throws. */
     @Override
     void close();
