@@ -1,6 +1,7 @@
 package io.kubedyn.bench;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -20,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 @Command(name = "kubedyn-bench", mixinStandardHelpOptions = true,
         description = "kubedyn's benchmark: YCSB-style load over the DynamoDB wire protocol, side by side with peers.",
         subcommands = {BenchCommand.Compare.class, BenchCommand.Routing.class, BenchCommand.Run.class, BenchCommand.Hot.class,
-                BenchCommand.Micro.class})
+                BenchCommand.Micro.class, BenchCommand.WriteGroupsCommand.class})
 public final class BenchCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -280,6 +281,31 @@ public final class BenchCommand implements Runnable {
                 args.addAll(0, List.of("-foe", "true"));
             }
             org.openjdk.jmh.Main.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "write-groups", mixinStandardHelpOptions = true,
+            description = "How many writes share each WAL sync: N writer threads putting records into one partition store"
+                    + " on disk, at each writer count in turn; prints writes/s, writes per sync and CPU per write.")
+    static final class WriteGroupsCommand implements Callable<Integer> {
+        @Option(names = "--writers", split = ",", defaultValue = "1,8,32,128",
+                description = "Writer counts, each measured on a fresh store (default ${DEFAULT-VALUE}).")
+        List<Integer> writers;
+        @Option(names = "--seconds", defaultValue = "5", description = "Measurement per writer count (default ${DEFAULT-VALUE}).")
+        int seconds;
+        @Option(names = "--field-count", defaultValue = "10", description = "Attributes per record besides the key (default ${DEFAULT-VALUE}).")
+        int fieldCount;
+        @Option(names = "--field-size", defaultValue = "100", description = "Characters per attribute (default ${DEFAULT-VALUE}).")
+        int fieldSize;
+        @Option(names = "--dir", description = "Where the stores go (default: bench/target/write-groups).")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            Path scratch = dir != null ? dir : Repository.locate(Path.of("")).benchTarget().resolve("write-groups");
+            Files.createDirectories(scratch);
+            new WriteGroupsRun(scratch, Duration.ofSeconds(seconds), fieldCount, fieldSize).run(writers, System.out);
             return 0;
         }
     }

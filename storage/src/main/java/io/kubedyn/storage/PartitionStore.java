@@ -57,6 +57,9 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Statistics;
+import org.rocksdb.StatsLevel;
+import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -122,6 +125,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final UInt64AddOperator collectionMerge;
     private final DBOptions dbOptions;
     private final WriteOptions syncWrite;
+    /** Unsynced writes of what can be derived again after a crash (see {@link #open(Path)}). */
+    private final WriteOptions unsyncedWrite;
+    /** RocksDB's counters, for {@link #writeGroups}: tickers only, no timers on the write path. */
+    private final Statistics statistics;
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final ColumnFamilyHandle catalogFamily;
@@ -281,8 +288,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloomFilter));
         collectionMerge = new UInt64AddOperator();
         collectionOptions = ItemCollections.options(tableOptions, collectionMerge);
-        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        statistics = new Statistics();
+        statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
+        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setStatistics(statistics);
         syncWrite = new WriteOptions().setSync(true);
+        unsyncedWrite = new WriteOptions();
 
         List<byte[]> familyNames = new ArrayList<>();
         try (Options options = new Options()) {
@@ -312,9 +323,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         feed.setDaemon(true);
     }
 
-    /** Opens the store, its global index entries written to itself (one store owning every hash). */
+    /**
+     * Opens the store, its global index entries written to itself (one store owning every hash).
+     * Those writes are not synced: they are in the same WAL as the feed's checkpoint written after
+     * them, so a crash that loses them loses the checkpoint too, and the feed writes them again.
+     */
     public static PartitionStore open(Path directory) {
-        PartitionStore store = open(directory, own -> own::applyIndexWrites);
+        PartitionStore store = open(directory, own -> (definition, writes) ->
+                own.applyIndexWrites(definition, writes, own.unsyncedWrite));
         store.ownsEveryIndexEntry = true;
         return store;
     }
@@ -931,6 +947,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * change-log order, so no item lock is needed; applying a write again changes nothing.
      */
     public void applyIndexWrites(TableDefinition definition, List<IndexWrite> writes) {
+        applyIndexWrites(definition, writes, syncWrite);
+    }
+
+    private void applyIndexWrites(TableDefinition definition, List<IndexWrite> writes, WriteOptions options) {
         open(() -> {
             OpenTable table = table(definition);
             try (WriteBatch batch = new WriteBatch()) {
@@ -947,7 +967,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         batch.put(index, write.entryKey(), write.value());
                     }
                 }
-                db.write(syncWrite, batch);
+                db.write(options, batch);
             } catch (RocksDBException e) {
                 throw new StorageException("cannot write index entries of " + definition.name(), e);
             }
@@ -1263,6 +1283,18 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             } catch (RocksDBException e) {
                 throw new StorageException("cannot read " + property, e);
             }
+        });
+    }
+
+    /**
+     * How the store's writes have shared WAL syncs since it opened: RocksDB joins writers that
+     * arrive while a write is in progress into one group, written and synced by its leader.
+     */
+    public WriteGroups writeGroups() {
+        return open(() -> {
+            long led = statistics.getTickerCount(TickerType.WRITE_DONE_BY_SELF);
+            long joined = statistics.getTickerCount(TickerType.WRITE_DONE_BY_OTHER);
+            return new WriteGroups(led + joined, led, statistics.getTickerCount(TickerType.WAL_FILE_SYNCED));
         });
     }
 
@@ -1721,7 +1753,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 db.close();
                 syncWrite.close();
+                unsyncedWrite.close();
                 dbOptions.close();
+                statistics.close();
                 tableOptions.close();
                 collectionOptions.close();
                 collectionMerge.close();

@@ -78,6 +78,46 @@ class PartitionStoreTest {
     }
 
     @Test
+    void writeGroupsCountEverySyncedWriteAndConcurrentWritersShareSyncs() throws Exception {
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            store.createTable(music("Music"));
+            WriteGroups before = store.writeGroups();
+            for (int i = 0; i < 20; i++) {
+                put(store, key(song("Kyuss", "Song " + i)), song("Kyuss", "Song " + i));
+            }
+            WriteGroups alone = store.writeGroups().since(before);
+            // One writer at a time: every write leads its own group and waits for its own sync.
+            assertThat(alone.writes()).isEqualTo(20);
+            assertThat(alone.syncs()).isEqualTo(20);
+            assertThat(alone.writesPerSync()).isEqualTo(1.0);
+
+            // 16 writers at once: whoever arrives while a group is being synced joins the next one.
+            WriteGroups start = store.writeGroups();
+            java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(16);
+            try {
+                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int w = 0; w < 16; w++) {
+                    int writer = w;
+                    done.add(writers.submit(() -> {
+                        for (int i = 0; i < 50; i++) {
+                            put(store, key(song("Writer " + writer, "Song " + i)), song("Writer " + writer, "Song " + i));
+                        }
+                    }));
+                }
+                for (java.util.concurrent.Future<?> write : done) {
+                    write.get();
+                }
+            } finally {
+                writers.shutdown();
+            }
+            WriteGroups together = store.writeGroups().since(start);
+            assertThat(together.writes()).isEqualTo(800);
+            assertThat(together.syncs()).isEqualTo(together.groups()).isLessThan(800);
+            assertThat(together.writesPerSync()).isGreaterThan(1.0);
+        }
+    }
+
+    @Test
     void deletedTableLeavesNothingBehindWhenRecreated() {
         try (PartitionStore store = PartitionStore.open(dir)) {
             TableDefinition first = music("Music");

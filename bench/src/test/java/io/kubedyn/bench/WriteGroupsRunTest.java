@@ -1,0 +1,40 @@
+package io.kubedyn.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WriteGroupsRunTest {
+    @TempDir
+    Path scratch;
+
+    @Test
+    void measuresWritesPerSyncOnARealStoreAndLeavesNothingBehind() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<WriteGroupsRun.Result> results = new WriteGroupsRun(scratch, Duration.ofMillis(300), 2, 10)
+                .run(List.of(1, 16), new PrintStream(out, true, StandardCharsets.UTF_8));
+
+        assertThat(results).extracting(WriteGroupsRun.Result::writers).containsExactly(1, 16);
+        WriteGroupsRun.Result alone = results.get(0);
+        WriteGroupsRun.Result together = results.get(1);
+        assertThat(alone.writesPerSecond()).isPositive();
+        // One writer waits for its own sync every time.
+        assertThat(alone.writesPerSync()).isEqualTo(1.0);
+        // Sixteen share them.
+        assertThat(together.writesPerSync()).isGreaterThan(1.0);
+        assertThat(together.cpuMicrosPerWrite()).isPositive();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("| writers | writes/s | writes per WAL sync |", "| 16 |");
+        try (Stream<Path> left = Files.list(scratch)) {
+            assertThat(left).isEmpty();
+        }
+    }
+}
