@@ -35,12 +35,16 @@ import java.util.zip.CRC32;
 /**
  * The DynamoDB JSON 1.0 wire protocol: {@code POST /} with {@code X-Amz-Target:
  * DynamoDB_20120810.<Operation>} (or {@code DynamoDBStreams_20120810.<Operation>} for the
- * Streams API, which clients reach at the same endpoint). Parses the body, runs the operation on a worker thread (storage
- * writes block on the WAL sync) and answers with DynamoDB's body, headers and error format.
+ * Streams API, which clients reach at the same endpoint). Parses the body, runs the operation (on
+ * the event loop or a worker thread, see {@link #dispatch}) and answers with DynamoDB's body,
+ * headers and error format.
  */
 @ApplicationScoped
 public class DynamoDbEndpoint {
     static final String TARGET_PREFIX = "DynamoDB_20120810.";
+    /** The item reads answered on the event loop when the plane's reads are local. */
+    private static final java.util.Set<String> LOCAL_READS = java.util.Set.of(TARGET_PREFIX + "GetItem",
+            TARGET_PREFIX + "BatchGetItem", TARGET_PREFIX + "Query", TARGET_PREFIX + "Scan");
 
     private final StoragePlane plane;
     private final ObjectMapper json = new ObjectMapper();
@@ -87,9 +91,31 @@ public class DynamoDbEndpoint {
     void route(@Observes Router router) {
         router.post("/")
                 .handler(BodyHandler.create().setBodyLimit(HttpRules.MAX_REQUEST_BYTES).setHandleFileUploads(false))
-                .blockingHandler(this::handle, false)
+                .handler(this::dispatch)
                 .failureHandler(this::failed);
         router.route("/").handler(this::notACall);
+    }
+
+    /**
+     * Runs the call where it belongs: an item read of a store in this process on the event loop
+     * that received it (it waits on nothing, and handing it to a worker thread and back cost more
+     * than the read), anything else on a worker thread, since writes wait for their WAL sync and
+     * remote stores answer over the network.
+     */
+    private void dispatch(RoutingContext context) {
+        String target = context.request().getHeader("X-Amz-Target");
+        if (plane.localReads() && target != null && LOCAL_READS.contains(target)) {
+            try {
+                handle(context);
+            } catch (Throwable e) {
+                context.fail(e);
+            }
+        } else {
+            context.vertx().executeBlocking(() -> {
+                handle(context);
+                return null;
+            }, false).onFailure(context::fail);
+        }
     }
 
     /** GET (liveness), a CORS preflight, or anything else that is not a DynamoDB call. */

@@ -15,9 +15,13 @@ import java.util.Set;
  * What the DynamoDB operations run on: the catalog of tables, the control plane that creates and
  * deletes them, and the router to their stores. The three ways the gateway runs differ only in
  * how these are assembled; every operation's code is the same for all of them.
+ *
+ * <p>{@code localReads}: item reads are answered by a store in this process, from memory and the
+ * page cache, never waiting on the network or on a WAL sync, so they need not leave the event
+ * loop (true only for the embedded server).
  */
-public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, ShardRouter router, AutoCloseable owned)
-        implements AutoCloseable {
+public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, ShardRouter router, AutoCloseable owned,
+                           boolean localReads) implements AutoCloseable {
 
     /** The address of the embedded server's one store in its shard maps. */
     static final String LOCAL = "local";
@@ -40,13 +44,13 @@ public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, Shar
             }
         };
         StoreCatalog catalog = new StoreCatalog(maps, address -> store, creating, Clock.systemUTC());
-        return new StoragePlane(catalog, catalog, new ShardRouter(catalog, address -> store), store);
+        return new StoragePlane(catalog, catalog, new ShardRouter(catalog, address -> store), store, true);
     }
 
     /** Storage pods configured by hand: the gateway is their control plane too. */
     public static StoragePlane configured(ShardMapSource maps, RemoteStores stores, Duration creating) {
         StoreCatalog catalog = new StoreCatalog(maps, stores, creating, Clock.systemUTC());
-        return new StoragePlane(catalog, catalog, new ShardRouter(catalog, stores), stores);
+        return new StoragePlane(catalog, catalog, new ShardRouter(catalog, stores), stores, false);
     }
 
     /** Kubernetes: tables are Table resources, provisioned by the operator and the pods. */
@@ -55,7 +59,7 @@ public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, Shar
         return new StoragePlane(catalog, tables, new ShardRouter(catalog, stores), () -> {
             stores.close();
             tables.close();
-        });
+        }, false);
     }
 
     @Override
