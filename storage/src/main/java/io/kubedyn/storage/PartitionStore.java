@@ -291,7 +291,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         statistics = new Statistics();
         statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setStatistics(statistics);
+                .setStatistics(statistics).setEnableWriteThreadAdaptiveYield(false);
         syncWrite = new WriteOptions().setSync(true);
         unsyncedWrite = new WriteOptions();
 
