@@ -51,6 +51,28 @@ class UpdateItemTest extends EmbeddedServerTest {
     }
 
     @Test
+    void anUpdateThatOnlyRemovesOrDeletesLeavesAMissingItemMissing() {
+        UpdateItemResponse removed = update("REMOVE title, tags", null, ReturnValue.ALL_NEW);
+        assertThat(removed.hasAttributes()).isFalse();
+        UpdateItemResponse deleted = update("DELETE tags :t", Map.of(":t", AttributeValue.fromSs(List.of("x"))),
+                ReturnValue.ALL_NEW);
+        assertThat(deleted.hasAttributes()).isFalse();
+        // The legacy form too: DELETE with and without a value.
+        dynamo.updateItem(b -> b.tableName(table).key(KEY).attributeUpdates(Map.of(
+                "title", software.amazon.awssdk.services.dynamodb.model.AttributeValueUpdate.builder()
+                        .action(software.amazon.awssdk.services.dynamodb.model.AttributeAction.DELETE).build())));
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(KEY).consistentRead(true)).hasItem()).isFalse();
+        assertThat(dynamo.scan(b -> b.tableName(table)).count()).isZero();
+
+        // With a SET or an ADD beside the REMOVE, the item is made.
+        UpdateItemResponse made = update("ADD plays :one REMOVE title", Map.of(":one", n("1")), ReturnValue.ALL_NEW);
+        assertThat(made.attributes()).isEqualTo(Map.of("id", s("item-1"), "plays", n("1")));
+        // And on an item that exists, a REMOVE removes.
+        update("REMOVE plays", null, ReturnValue.NONE);
+        assertThat(item()).isEqualTo(KEY);
+    }
+
+    @Test
     void parenthesizedCountersAndWritesPastTheEndOfAList() {
         put(Map.of("plays", n("10"), "queue", AttributeValue.fromL(java.util.List.of(s("a"), s("b")))));
         // What single-table-design libraries send for a counter.

@@ -172,6 +172,14 @@ public final class UpdateExpression {
     // ---- what the update touches ------------------------------------------------------------
 
     /** The document paths the update writes or removes, in the order written. */
+    /**
+     * Whether applying this to no item makes one: only a SET or an ADD does. An update that only
+     * removes attributes or deletes set members leaves a missing item missing, as in DynamoDB.
+     */
+    public boolean createsItem() {
+        return actions.stream().anyMatch(action -> action instanceof SetAction || action instanceof AddAction);
+    }
+
     public List<DocumentPath> updatedPaths() {
         return paths;
     }

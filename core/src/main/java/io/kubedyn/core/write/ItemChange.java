@@ -67,6 +67,9 @@ public final class ItemChange {
             case DELETE:
                 return null;
             default:
+                if (current == null && update != null && !update.createsItem()) {
+                    return null;
+                }
                 Map<String, AttributeValue> base = current == null ? item : current;
                 Map<String, AttributeValue> updated = update == null ? base : update.apply(base);
                 if (io.kubedyn.core.ItemSize.of(updated) > io.kubedyn.core.ItemSize.MAX_ITEM_BYTES) {
