@@ -127,7 +127,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final WriteOptions syncWrite;
     /** Unsynced writes of what can be derived again after a crash (see {@link #open(Path)}). */
     private final WriteOptions unsyncedWrite;
-    /** RocksDB's counters, for {@link #writeGroups}: tickers only, no timers on the write path. */
+    /**
+     * RocksDB's counters, for {@link #writeGroups}, at the lowest level RocksJava offers
+     * (everything but the detailed timers).
+     */
     private final Statistics statistics;
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();

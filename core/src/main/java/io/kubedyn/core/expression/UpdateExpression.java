@@ -171,7 +171,6 @@ public final class UpdateExpression {
 
     // ---- what the update touches ------------------------------------------------------------
 
-    /** The document paths the update writes or removes, in the order written. */
     /**
      * Whether applying this to no item makes one: only a SET or an ADD does. An update that only
      * removes attributes or deletes set members leaves a missing item missing, as in DynamoDB.
@@ -180,6 +179,7 @@ public final class UpdateExpression {
         return actions.stream().anyMatch(action -> action instanceof SetAction || action instanceof AddAction);
     }
 
+    /** The document paths the update writes or removes, in the order written. */
     public List<DocumentPath> updatedPaths() {
         return paths;
     }
