@@ -73,7 +73,7 @@ final class PagedRead {
     /**
      * Select: ALL_ATTRIBUTES (the default on a table), ALL_PROJECTED_ATTRIBUTES (the default on
      * an index, and only there), COUNT, or SPECIFIC_ATTRIBUTES with a projection (the default
-     * when there is one).
+     * when there is one; with any other Select, a projection is refused).
      */
     static Select select(Request request, ReadTarget target) {
         boolean projects = request.has("AttributesToGet") || request.has("ProjectionExpression");
@@ -87,6 +87,10 @@ final class PagedRead {
         if (select == Select.SPECIFIC_ATTRIBUTES && !projects) {
             throw DynamoDbException.validation(
                     "SPECIFIC_ATTRIBUTES requires either AttributesToGet or ProjectionExpression");
+        }
+        if ((select == Select.ALL_ATTRIBUTES || select == Select.ALL_PROJECTED_ATTRIBUTES) && projects) {
+            throw DynamoDbException.validation("Cannot specify the " + (request.has("ProjectionExpression")
+                    ? "ProjectionExpression" : "AttributesToGet") + " when choosing to get " + select);
         }
         if (select == Select.COUNT && projects) {
             throw DynamoDbException.validation("Cannot specify the AttributesToGet or "

@@ -1,5 +1,6 @@
 package io.kubedyn.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.KeyCondition;
 import io.kubedyn.core.KeySchema;
@@ -30,9 +31,10 @@ final class RequestExpressions {
     }
 
     static final Parameters GET = new Parameters(List.of("ProjectionExpression"), List.of("AttributesToGet"));
-    static final Parameters PUT_OR_DELETE = new Parameters(List.of("ConditionExpression"), List.of("Expected"));
+    static final Parameters PUT_OR_DELETE = new Parameters(List.of("ConditionExpression"),
+            List.of("Expected", "ConditionalOperator"));
     static final Parameters UPDATE = new Parameters(List.of("UpdateExpression", "ConditionExpression"),
-            List.of("AttributeUpdates", "Expected"));
+            List.of("AttributeUpdates", "Expected", "ConditionalOperator"));
     static final Parameters QUERY = new Parameters(
             List.of("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
             List.of("AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"));
@@ -57,6 +59,9 @@ final class RequestExpressions {
                     + "request: Non-expression parameters: {" + String.join(", ", legacyUsed)
                     + "} Expression parameters: {" + String.join(", ", expressions) + "}");
         }
+        if (request.has("ConditionalOperator")) {
+            checkConditionalOperator(request, parameters);
+        }
         if (request.has("ExpressionAttributeNames") && expressions.isEmpty()) {
             throw DynamoDbException.validation("ExpressionAttributeNames can only be specified when using expressions");
         }
@@ -67,6 +72,22 @@ final class RequestExpressions {
                     + String.join(" and ", valueExpressions) + (valueExpressions.size() > 1 ? " are null" : " is null"));
         }
         legacy = expressions.isEmpty();
+    }
+
+    /** The legacy conditions ConditionalOperator joins: an operation's Expected, QueryFilter or ScanFilter. */
+    private static final List<String> JOINED_CONDITIONS = List.of("Expected", "QueryFilter", "ScanFilter");
+
+    /** ConditionalOperator joins two or more legacy conditions, as DynamoDB insists, or it is refused. */
+    private static void checkConditionalOperator(Request request, Parameters parameters) {
+        int conditions = parameters.legacy().stream().filter(JOINED_CONDITIONS::contains).map(request::node)
+                .filter(java.util.Objects::nonNull).mapToInt(JsonNode::size).sum();
+        if (conditions == 0) {
+            throw DynamoDbException.validation("ConditionalOperator cannot be used without Filter or Expected");
+        }
+        if (conditions == 1) {
+            throw DynamoDbException.validation(
+                    "ConditionalOperator can only be used when Filter or Expected has two or more elements");
+        }
     }
 
     /**

@@ -57,6 +57,14 @@ class InvalidExpressionTest extends EmbeddedServerTest {
         return Stream.of(
                 Arguments.of("syntax error in SET", update("SET Released = ", null, null, null), "Syntax error"),
                 Arguments.of("unknown clause", update("PUT Released = :v", null, null, one), "Syntax error"),
+                // A name may not begin with an underscore (only after a letter), nor a function's.
+                Arguments.of("name beginning with _", query("Artist = :a", null, "__typename", kyuss),
+                        "Invalid ProjectionExpression: Syntax error; token: \"_\", near: \"__\""),
+                Arguments.of("filter name beginning with _", query("Artist = :a", "Released > :v AND _x = :v", null,
+                        Map.of(":a", s("Kyuss"), ":v", n("1"))),
+                        "Invalid FilterExpression: Syntax error; token: \"_\", near: \"AND _x\""),
+                Arguments.of("function beginning with _", put("_f(Released)", null, null),
+                        "Invalid ConditionExpression: Syntax error; token: \"_\", near: \"_f\""),
                 Arguments.of("SET twice", update("SET Released = :v SET Tags = :v", null, null, one), "can only be used once"),
                 Arguments.of("reserved word bare", update("SET Name = :v", null, null, one), "reserved keyword"),
                 Arguments.of("undefined value", update("SET Released = :nope", null, null, one), "not defined"),

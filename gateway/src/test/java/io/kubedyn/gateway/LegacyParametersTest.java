@@ -75,6 +75,47 @@ class LegacyParametersTest extends EmbeddedServerTest {
     }
 
     @Test
+    void conditionalOperatorJoinsTwoOrMoreConditionsOrIsRefused() {
+        String without = "ConditionalOperator cannot be used without Filter or Expected";
+        String one = "ConditionalOperator can only be used when Filter or Expected has two or more elements";
+        Map<String, AttributeValue> claws = song("1000mods", "Claws");
+        Map<String, ExpectedAttributeValue> oneExpected = Map.of("Length",
+                ExpectedAttributeValue.builder().value(n("5")).build());
+        assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table).item(claws)
+                .conditionalOperator(ConditionalOperator.AND))).hasMessageStartingWith(without);
+        assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table).item(claws).expected(Map.of())
+                .conditionalOperator(ConditionalOperator.AND))).hasMessageStartingWith(without);
+        assertThatThrownBy(() -> dynamo.deleteItem(b -> b.tableName(table).key(claws).expected(oneExpected)
+                .conditionalOperator(ConditionalOperator.OR))).hasMessageStartingWith(one);
+        assertThatThrownBy(() -> dynamo.updateItem(b -> b.tableName(table).key(claws)
+                .conditionalOperator(ConditionalOperator.OR))).hasMessageStartingWith(without);
+        assertThatThrownBy(() -> dynamo.scan(b -> b.tableName(table).attributesToGet("Length")
+                .conditionalOperator(ConditionalOperator.AND))).hasMessageStartingWith(without);
+        // Before the missing key condition.
+        assertThatThrownBy(() -> dynamo.query(b -> b.tableName(table).conditionalOperator(ConditionalOperator.AND)))
+                .hasMessageStartingWith(without);
+        assertThatThrownBy(() -> dynamo.query(b -> b.tableName(table)
+                .keyConditions(Map.of("Artist", condition(ComparisonOperator.EQ, s("1000mods"))))
+                .queryFilter(Map.of("Length", condition(ComparisonOperator.GT, n("5"))))
+                .conditionalOperator(ConditionalOperator.AND))).hasMessageStartingWith(one);
+        // With an expression, it is a legacy parameter mixed with an expression one.
+        assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table).item(claws).expected(oneExpected)
+                .conditionalOperator(ConditionalOperator.AND).conditionExpression("attribute_exists(Artist)")))
+                .hasMessageStartingWith("Can not use both expression and non-expression parameters in the same request: "
+                        + "Non-expression parameters: {Expected, ConditionalOperator} "
+                        + "Expression parameters: {ConditionExpression}");
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(claws)).item()).as("nothing refused was written")
+                .containsEntry("Length", n("5"));
+
+        // Two conditions joined by OR: the put goes ahead when either holds.
+        dynamo.putItem(b -> b.tableName(table).item(Map.of("Artist", s("1000mods"), "SongTitle", s("Claws"),
+                "Length", n("6"))).conditionalOperator(ConditionalOperator.OR).expected(Map.of(
+                "Length", ExpectedAttributeValue.builder().value(n("99")).build(),
+                "SongTitle", ExpectedAttributeValue.builder().exists(true).value(s("Claws")).build())));
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(claws)).item()).containsEntry("Length", n("6"));
+    }
+
+    @Test
     void mixingLegacyAndExpressionParametersIsRefused() {
         assertThatThrownBy(() -> dynamo.query(b -> b.tableName(table)
                 .keyConditions(Map.of("Artist", condition(ComparisonOperator.EQ, s("1000mods"))))

@@ -77,6 +77,30 @@ class ReadExpressionsTest extends EmbeddedServerTest {
     }
 
     @Test
+    void aProjectionWithSelectAllAttributesIsRefused() {
+        assertThatThrownBy(() -> dynamo.query(b -> b.tableName(table).keyConditionExpression("Artist = :a")
+                .expressionAttributeValues(Map.of(":a", s("Kyuss"))).select(Select.ALL_ATTRIBUTES)
+                .projectionExpression("SongTitle"))).isInstanceOf(DynamoDbException.class)
+                .hasMessageStartingWith("Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES");
+        assertThatThrownBy(() -> dynamo.scan(b -> b.tableName(table).select(Select.ALL_ATTRIBUTES)
+                .attributesToGet("SongTitle"))).isInstanceOf(DynamoDbException.class)
+                .hasMessageStartingWith("Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES");
+        // Without Select, a projection implies SPECIFIC_ATTRIBUTES.
+        assertThat(dynamo.scan(b -> b.tableName(table).attributesToGet("SongTitle")).items())
+                .hasSize(11).allSatisfy(item -> assertThat(item).containsOnlyKeys("SongTitle"));
+    }
+
+    @Test
+    void attributeTypeTakesAValueAsItsFirstOperand() {
+        ScanResponse all = dynamo.scan(b -> b.tableName(table).filterExpression("attribute_type(:v, :t)")
+                .expressionAttributeValues(Map.of(":v", s("text"), ":t", s("S"))));
+        assertThat(all.count()).isEqualTo(11);
+        ScanResponse none = dynamo.scan(b -> b.tableName(table).filterExpression("attribute_type(:v, :t)")
+                .expressionAttributeValues(Map.of(":v", s("text"), ":t", s("N"))));
+        assertThat(none.count()).isZero();
+    }
+
+    @Test
     void queryFilterOnAKeyAttributeIsRefused() {
         assertThatThrownBy(() -> dynamo.query(b -> b.tableName(table).keyConditionExpression("Artist = :a")
                 .filterExpression("SongTitle = :t").expressionAttributeValues(Map.of(":a", s("Kyuss"), ":t", s("x")))))

@@ -73,6 +73,25 @@ class UpdateItemTest extends EmbeddedServerTest {
     }
 
     @Test
+    void aRemoveThroughAMissingOrWrongTypedAttributeIsRefusedOnAnItemThatExists() {
+        // On no item, DynamoDB removes nothing and says nothing.
+        update("REMOVE nothere.b, elsewhere[0]", null, ReturnValue.NONE);
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(KEY)).hasItem()).isFalse();
+
+        put(Map.of("title", s("hello"), "doc", AttributeValue.fromM(Map.of("a", s("x"))), "queue", list(s("q"))));
+        for (String remove : List.of("REMOVE nothere.b", "REMOVE nothere[0]", "REMOVE title.b", "REMOVE title[0]",
+                "REMOVE doc[0]", "REMOVE queue.b", "REMOVE doc.nothere.c", "REMOVE doc.a.c")) {
+            assertThatThrownBy(() -> update(remove, null, ReturnValue.NONE)).as(remove)
+                    .isInstanceOf(DynamoDbException.class)
+                    .hasMessageStartingWith("The document path provided in the update expression is invalid for update");
+        }
+        // A missing last element is nothing to remove, and no error.
+        update("REMOVE doc.nothere, queue[5]", null, ReturnValue.NONE);
+        assertThat(item()).containsEntry("doc", AttributeValue.fromM(Map.of("a", s("x"))))
+                .containsEntry("queue", list(s("q"))).containsEntry("title", s("hello"));
+    }
+
+    @Test
     void parenthesizedCountersAndWritesPastTheEndOfAList() {
         put(Map.of("plays", n("10"), "queue", AttributeValue.fromL(java.util.List.of(s("a"), s("b")))));
         // What single-table-design libraries send for a counter.

@@ -124,7 +124,7 @@ GE    : '>=' ;
 PLUS  : '+' ;
 MINUS : '-' ;
 
-NAME      : [a-zA-Z_] [a-zA-Z0-9_]* ;
+NAME      : [a-zA-Z] [a-zA-Z0-9_]* ;
 NAME_REF  : '#' [a-zA-Z0-9_]+ ;
 VALUE_REF : ':' [a-zA-Z0-9_]+ ;
 INTEGER   : [0-9]+ ;

@@ -124,11 +124,11 @@ sealed interface Condition {
         }
     }
 
-    /** {@code attribute_type(path, :t)}. */
-    record AttributeType(DocumentPath path, Operand type) implements Condition {
+    /** {@code attribute_type(path, :t)}, or of a value: {@code attribute_type(:v, :t)}. */
+    record AttributeType(Operand subject, Operand type) implements Condition {
         @Override
         public boolean test(Map<String, AttributeValue> item) {
-            AttributeValue v = path.get(item);
+            AttributeValue v = Operand.evaluate(subject, item);
             AttributeValue t = Operand.evaluate(type, item);
             return v != null && t instanceof AttributeValue.S s && v.type().equals(s.value());
         }

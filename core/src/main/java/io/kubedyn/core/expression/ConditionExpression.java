@@ -100,7 +100,7 @@ public final class ConditionExpression {
         } else if (c instanceof Condition.AttributeExists x) {
             paths.add(x.path());
         } else if (c instanceof Condition.AttributeType x) {
-            paths.add(x.path());
+            collect(x.subject(), paths);
             collect(x.type(), paths);
         } else if (c instanceof Condition.BeginsWith x) {
             collect(x.value(), paths);

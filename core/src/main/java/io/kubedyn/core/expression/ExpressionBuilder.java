@@ -266,7 +266,8 @@ final class ExpressionBuilder {
                 return new Condition.AttributeExists(requirePath(name, operands.get(0)), false);
             case "attribute_type": {
                 requireDistinct(name, operands.get(0), operands.subList(1, 2));
-                DocumentPath path = requirePath(name, operands.get(0));
+                // DynamoDB takes a value as the first operand too (its type is then known at once).
+                Operand subject = operands.get(0);
                 Operand type = operands.get(1);
                 if (type instanceof Operand.Size) {
                     throw incorrectOperandType(name, "N");
@@ -284,7 +285,7 @@ final class ExpressionBuilder {
                                 + ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
                     }
                 }
-                return new Condition.AttributeType(path, type);
+                return new Condition.AttributeType(subject, type);
             }
             case "begins_with":
                 requireDistinct(name, operands.get(0), operands.subList(1, 2));

@@ -137,7 +137,7 @@ public final class ExpressionCodec {
             out.writeBoolean(x.exists());
         } else if (c instanceof Condition.AttributeType x) {
             out.writeByte(TYPE);
-            write(x.path(), out);
+            write(x.subject(), out);
             write(x.type(), out);
         } else if (c instanceof Condition.BeginsWith x) {
             out.writeByte(BEGINS_WITH);
@@ -180,7 +180,7 @@ public final class ExpressionCodec {
             case EXISTS:
                 return new Condition.AttributeExists(readPath(in), in.readBoolean());
             case TYPE:
-                return new Condition.AttributeType(readPath(in), readOperand(in));
+                return new Condition.AttributeType(readOperand(in), readOperand(in));
             case BEGINS_WITH:
                 return new Condition.BeginsWith(readOperand(in), readOperand(in));
             case CONTAINS:

@@ -172,9 +172,22 @@ final class Paths {
      * there. Removing a list element shifts the later ones down.
      */
     static Map<String, AttributeValue> remove(Map<String, AttributeValue> item, DocumentPath path) {
+        return remove(item, path, true);
+    }
+
+    /**
+     * {@code item} without the element at {@code path}. A missing last element is nothing to
+     * remove; a missing or wrong-typed element before it is DynamoDB's "invalid for update",
+     * except on an item that does not exist ({@code itemExists} false), where DynamoDB removes
+     * nothing and says nothing.
+     */
+    static Map<String, AttributeValue> remove(Map<String, AttributeValue> item, DocumentPath path, boolean itemExists) {
         String name = path.topLevelName();
         if (!item.containsKey(name)) {
-            return item;
+            if (path.isTopLevel() || !itemExists) {
+                return item;
+            }
+            throw DynamoDbException.validation(INVALID_FOR_UPDATE);
         }
         Map<String, AttributeValue> result = new LinkedHashMap<>(item);
         if (path.isTopLevel()) {
@@ -198,6 +211,9 @@ final class Paths {
             throw DynamoDbException.validation(INVALID_FOR_UPDATE);
         }
         AttributeValue child = DocumentPath.step(container, element);
+        if (child == null && rest.size() > 1) {
+            throw DynamoDbException.validation(INVALID_FOR_UPDATE);
+        }
         if (child == null) {
             return null;
         }

@@ -214,6 +214,15 @@ public final class UpdateExpression {
      *     ADD or DELETE on an attribute of another type, a path through a missing map or list
      */
     public Map<String, AttributeValue> apply(Map<String, AttributeValue> oldItem) {
+        return apply(oldItem, oldItem != null && !oldItem.isEmpty());
+    }
+
+    /**
+     * The item after the update, from {@code oldItem}, which is only the key when the item does
+     * not exist ({@code itemExists} false): then a REMOVE through a missing attribute removes
+     * nothing instead of being refused, as in DynamoDB.
+     */
+    public Map<String, AttributeValue> apply(Map<String, AttributeValue> oldItem, boolean itemExists) {
         Map<String, AttributeValue> old = oldItem == null ? Map.of() : oldItem;
         List<AttributeValue> setValues = new ArrayList<>();
         for (Action action : actions) {
@@ -240,7 +249,7 @@ public final class UpdateExpression {
         }
         removes.sort(Comparator.comparing(RemoveAction::path, UpdateExpression::higherIndexFirst));
         for (RemoveAction remove : removes) {
-            item = Paths.remove(item, remove.path());
+            item = Paths.remove(item, remove.path(), itemExists);
         }
         return item;
     }

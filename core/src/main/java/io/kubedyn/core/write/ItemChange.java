@@ -71,7 +71,7 @@ public final class ItemChange {
                     return null;
                 }
                 Map<String, AttributeValue> base = current == null ? item : current;
-                Map<String, AttributeValue> updated = update == null ? base : update.apply(base);
+                Map<String, AttributeValue> updated = update == null ? base : update.apply(base, current != null);
                 if (io.kubedyn.core.ItemSize.of(updated) > io.kubedyn.core.ItemSize.MAX_ITEM_BYTES) {
                     // DynamoDB words an update that grows an item too large in its own way.
                     throw io.kubedyn.core.DynamoDbException.validation(
