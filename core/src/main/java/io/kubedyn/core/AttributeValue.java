@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ public sealed interface AttributeValue {
 
     record SS(Set<String> value) implements AttributeValue {
         public SS {
-            value = checkedSet(value, "string");
+            value = checkedSet(value, "string", AttributeValue::compareStrings);
         }
 
         public static SS of(Collection<String> members) {
@@ -85,7 +86,7 @@ public sealed interface AttributeValue {
 
     record NS(Set<DynamoNumber> value) implements AttributeValue {
         public NS {
-            value = checkedSet(value, "number");
+            value = checkedSet(value, "number", Comparator.naturalOrder());
         }
 
         public static NS of(Collection<DynamoNumber> members) {
@@ -104,7 +105,7 @@ public sealed interface AttributeValue {
 
     record BS(Set<Binary> value) implements AttributeValue {
         public BS {
-            value = checkedSet(value, "binary");
+            value = checkedSet(value, "binary", Comparator.naturalOrder());
         }
 
         public static BS of(Collection<Binary> members) {
@@ -133,13 +134,40 @@ public sealed interface AttributeValue {
         return set;
     }
 
-    private static <T> Set<T> checkedSet(Set<T> members, String kind) {
+    /**
+     * DynamoDB's order of strings: by their UTF-8 bytes, which is the order of their code points
+     * (Java's own compares UTF-16 units, which differs above U+FFFF).
+     */
+    public static int compareStrings(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    /**
+     * A set's members in their type's order (S by UTF-8 bytes, N numerically, B by unsigned
+     * bytes), whatever order they were given or added in. DynamoDB promises no order for a set's
+     * members and its own is not one a client can predict; this one is at least the same for
+     * two equal sets, so clients comparing what they read see equal sets as equal.
+     */
+    private static <T> Set<T> checkedSet(Set<T> members, String kind, Comparator<? super T> order) {
         if (members.isEmpty()) {
             // DynamoDB's words, double space and all; binary sets have words of their own.
             throw DynamoDbException.validation(kind.equals("binary")
                     ? "One or more parameter values were invalid: Binary sets should not be empty"
                     : "One or more parameter values were invalid: An " + kind + " set  may not be empty");
         }
-        return Collections.unmodifiableSet(new LinkedHashSet<>(members));
+        List<T> sorted = new ArrayList<>(members);
+        sorted.sort(order);
+        return Collections.unmodifiableSet(new LinkedHashSet<>(sorted));
     }
 }

@@ -27,9 +27,22 @@ public final class AttributeValueJson {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            item.put(field.getKey(), read(field.getValue(), 1));
+            item.put(attributeName(field.getKey()), read(field.getValue(), 1));
         }
         return item;
+    }
+
+    /** DynamoDB's longest attribute name, in UTF-8 bytes. */
+    public static final int MAX_ATTRIBUTE_NAME_BYTES = 65_535;
+
+    /** {@code name}, if DynamoDB takes it as an attribute's (or a map member's) name. */
+    private static String attributeName(String name) {
+        // Three bytes a char at most: only a name this long can be too long.
+        if (name.length() > MAX_ATTRIBUTE_NAME_BYTES / 3
+                && name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_ATTRIBUTE_NAME_BYTES) {
+            throw DynamoDbException.validation("Attribute name is too large, must be less than 65536 bytes");
+        }
+        return name;
     }
 
     public static AttributeValue read(JsonNode node) {
@@ -88,7 +101,7 @@ public final class AttributeValueJson {
                 Map<String, AttributeValue> map = new LinkedHashMap<>();
                 for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> f = it.next();
-                    map.put(f.getKey(), read(f.getValue(), depth + 1));
+                    map.put(attributeName(f.getKey()), read(f.getValue(), depth + 1));
                 }
                 yield new AttributeValue.M(map);
             }

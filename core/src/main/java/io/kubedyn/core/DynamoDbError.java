@@ -22,6 +22,10 @@ public enum DynamoDbError {
     /** An action refused on a resource the caller may not act on (the service framework's own error). */
     ACCESS_DENIED("com.amazon.coral.service#AccessDeniedException", 400, "Message"),
     INTERNAL_SERVER_ERROR("com.amazonaws.dynamodb.v20120810#InternalServerError", 500),
+    /** The continuous backups operations' word for a table that does not exist. */
+    TABLE_NOT_FOUND("com.amazonaws.dynamodb.v20120810#TableNotFoundException", 400),
+    /** Point-in-time recovery asked of a table that cannot have it. */
+    CONTINUOUS_BACKUPS_UNAVAILABLE("com.amazonaws.dynamodb.v20120810#ContinuousBackupsUnavailableException", 400),
     /** DynamoDB Streams: a shard iterator older than 15 minutes. */
     EXPIRED_ITERATOR("com.amazonaws.dynamodb.v20120810#ExpiredIteratorException", 400),
     /** DynamoDB Streams: a position whose records were trimmed (older than the stream's retention). */

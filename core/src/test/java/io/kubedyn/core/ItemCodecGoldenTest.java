@@ -1,5 +1,7 @@
 package io.kubedyn.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,14 +95,28 @@ class ItemCodecGoldenTest {
 
     @Test
     void setEncodingsArePinned() {
+        // A set's members are held in their type's order (AttributeValue), so they are written in it.
         assertPinned("a string set", item("ss", AttributeValue.SS.of(List.of("b", "a", "\u00fc"))),
-                "01 02 7373 09 03 01 62 01 61 02 c3bc");
+                "01 02 7373 09 03 01 61 01 62 02 c3bc");
         assertPinned("a number set", item("ns", AttributeValue.NS.of(List.of(
                 DynamoNumber.parse("1"), DynamoNumber.parse("-2.5"), DynamoNumber.parse("1E-130")))),
-                "01 02 6e73 0a 03 00 01 01 02 01 e7 8402 01 01");
+                "01 02 6e73 0a 03 02 01 e7 8402 01 01 00 01 01");
         assertPinned("a binary set", item("bs", AttributeValue.BS.of(List.of(
                 Binary.copyOf(bytes(0x00)), Binary.copyOf(bytes(0x01, 0x00)), Binary.copyOf(bytes(0xFF))))),
                 "01 02 6273 0b 03 01 00 02 0100 01 ff");
+    }
+
+    /**
+     * Before set members were kept in their type's order, they were written in the order given.
+     * Those bytes still decode to the same set, its members now in order: no migration needed.
+     */
+    @Test
+    void setsWrittenInTheOrderTheyWereGivenDecodeInTheirTypesOrder() {
+        Map<String, AttributeValue> strings = ItemCodec.decode(HEX.parseHex("0102737309030162016102c3bc"));
+        assertThat(((AttributeValue.SS) strings.get("ss")).value()).containsExactly("a", "b", "\u00fc");
+        Map<String, AttributeValue> numbers = ItemCodec.decode(HEX.parseHex("01026e730a030001010201e784020101"));
+        assertThat(((AttributeValue.NS) numbers.get("ns")).value()).containsExactly(DynamoNumber.parse("-2.5"),
+                DynamoNumber.parse("1E-130"), DynamoNumber.parse("1"));
     }
 
     @Test
@@ -133,7 +149,7 @@ class ItemCodecGoldenTest {
                 + " 01 6c 08 02 01 00 06"
                 + " 02 656c 08 00"
                 + " 02 7373 09 02 01 78 01 79"
-                + " 02 6e73 0a 02 00 01 03 02 01 fb"
+                + " 02 6e73 0a 02 02 01 fb 00 01 03"
                 + " 02 6273 0b 02 01 00 01 7f");
     }
 

@@ -47,7 +47,14 @@ public class DynamoDbEndpoint {
             TARGET_PREFIX + "BatchGetItem", TARGET_PREFIX + "Query", TARGET_PREFIX + "Scan");
 
     private final StoragePlane plane;
-    private final ObjectMapper json = new ObjectMapper();
+    /**
+     * Reads bodies without Jackson's own limit on a name's length (50,000 characters), which is
+     * below DynamoDB's on an attribute name's (65,535 bytes, checked where items are read).
+     */
+    private final ObjectMapper json = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxNameLength(HttpRules.MAX_REQUEST_BYTES).build())
+            .build());
     private final Map<String, Operation> operations = new HashMap<>();
     /** The DynamoDB Streams API, served on the same endpoint under its own target prefix. */
     private final Map<String, Operation> streamOperations = new HashMap<>();
@@ -59,6 +66,8 @@ public class DynamoDbEndpoint {
         new TableOperations(plane, Clock.systemUTC()).register(operations);
         new TimeToLiveOperations(plane).register(operations);
         new TagOperations(plane).register(operations);
+        new ContinuousBackupsOperations(plane).register(operations);
+        new ServiceOperations().register(operations);
         // One cache of parsed expression texts for every operation of this endpoint.
         ParsedExpressions parsedExpressions = new ParsedExpressions(ParsedExpressions.DEFAULT_MAXIMUM_TOKENS);
         new ItemOperations(plane, parsedExpressions).register(operations);
@@ -104,15 +113,17 @@ public class DynamoDbEndpoint {
      */
     private void dispatch(RoutingContext context) {
         String target = context.request().getHeader("X-Amz-Target");
+        // This handler runs on the connection's event loop: its context is where the answer is written.
+        io.vertx.core.Context loop = context.vertx().getOrCreateContext();
         if (plane.localReads() && target != null && LOCAL_READS.contains(target)) {
             try {
-                handle(context);
+                handle(context, loop);
             } catch (Throwable e) {
                 context.fail(e);
             }
         } else {
             context.vertx().executeBlocking(() -> {
-                handle(context);
+                handle(context, loop);
                 return null;
             }, false).onFailure(context::fail);
         }
@@ -130,9 +141,11 @@ public class DynamoDbEndpoint {
             copyHeader(context, "Access-Control-Request-Method", "Access-Control-Allow-Methods");
             response.putHeader("Access-Control-Max-Age", HttpRules.CORS_MAX_AGE).setStatusCode(200).end();
         } else if (context.request().method() == HttpMethod.GET) {
-            end(response.setStatusCode(200), HttpRules.HEALTHY.getBytes(StandardCharsets.UTF_8), null);
+            end(context.vertx().getOrCreateContext(), response.setStatusCode(200),
+                    HttpRules.HEALTHY.getBytes(StandardCharsets.UTF_8), null);
         } else {
-            end(response.setStatusCode(404), HttpRules.NOT_A_CALL.getBytes(StandardCharsets.UTF_8), null);
+            end(context.vertx().getOrCreateContext(), response.setStatusCode(404),
+                    HttpRules.NOT_A_CALL.getBytes(StandardCharsets.UTF_8), null);
         }
     }
 
@@ -152,7 +165,7 @@ public class DynamoDbEndpoint {
         }
     }
 
-    private void handle(RoutingContext context) {
+    private void handle(RoutingContext context, io.vertx.core.Context loop) {
         Buffer received = context.body().buffer();
         boolean hasBody = received != null && received.length() > 0;
         String answerType = HttpRules.answerContentType(context.request().getHeader("Content-Type"), hasBody).orElse(null);
@@ -175,7 +188,7 @@ public class DynamoDbEndpoint {
             if (input != null) {
                 InputConstraints.check(target.substring(TARGET_PREFIX.length()), InputReader.read(body, input), input);
             }
-            Request request = new Request(body);
+            Request request = new Request(body, context.request().getHeader("Host"));
             ByteArrayOutputStream answer = new ByteArrayOutputStream(256);
             try (JsonGenerator out = json.getFactory().createGenerator(answer)) {
                 operation.execute(request, out);
@@ -197,17 +210,52 @@ public class DynamoDbEndpoint {
         if (context.request().getHeader("Origin") != null) {
             answer.putHeader("Access-Control-Allow-Origin", "*");
         }
-        end(answer, response, answerType);
+        end(loop, answer, response, answerType);
     }
 
-    /** Ends with {@code body}, its CRC32 as DynamoDB's clients check it, and its content type (if any). */
-    private static void end(HttpServerResponse response, byte[] body, String contentType) {
+    /**
+     * Ends with {@code body}, its CRC32 as DynamoDB's clients check it, and its content type (if
+     * any); a large body goes chunked ({@link #writeChunks}).
+     */
+    private static void end(io.vertx.core.Context loop, HttpServerResponse response, byte[] body, String contentType) {
         CRC32 crc = new CRC32();
         crc.update(body);
         if (contentType != null) {
             response.putHeader("Content-Type", contentType);
         }
-        response.putHeader("x-amz-crc32", Long.toString(crc.getValue())).end(Buffer.buffer(body));
+        response.putHeader("x-amz-crc32", Long.toString(crc.getValue()));
+        if (body.length > HttpRules.CHUNK_BYTES) {
+            response.setChunked(true);
+            // On the connection's event loop, where the write queue drains: no drain goes unseen.
+            loop.runOnContext(start -> writeChunks(response, Buffer.buffer(body), 0));
+        } else {
+            response.end(Buffer.buffer(body));
+        }
+    }
+
+    /**
+     * Writes {@code body} from {@code offset} in chunks, as fast as the client takes them: when
+     * the connection's write queue is full, the rest waits for it to drain. A client that goes
+     * away mid-answer ends it: nothing more is written, and nothing else is disturbed.
+     */
+    private static void writeChunks(HttpServerResponse response, Buffer body, int offset) {
+        int next = offset;
+        while (next < body.length()) {
+            if (response.closed()) {
+                return;
+            }
+            int end = Math.min(next + HttpRules.CHUNK_BYTES, body.length());
+            response.write(body.slice(next, end));
+            next = end;
+            if (response.writeQueueFull() && next < body.length()) {
+                int rest = next;
+                response.drainHandler(drained -> writeChunks(response, body, rest));
+                return;
+            }
+        }
+        if (!response.closed()) {
+            response.end();
+        }
     }
 
     private Operation operation(String target) {

@@ -18,13 +18,25 @@ import java.util.Map;
  */
 public final class Request {
     private final JsonNode body;
+    private final String host;
     private ExpressionAttributes expressionAttributes;
 
     public Request(JsonNode body) {
+        this(body, null);
+    }
+
+    /** A request that reached this server as {@code host} (its Host header: host, or host:port). */
+    public Request(JsonNode body, String host) {
         if (body == null || !body.isObject()) {
             throw new DynamoDbException(DynamoDbError.SERIALIZATION, "Start of structure or map found where not expected");
         }
         this.body = body;
+        this.host = host;
+    }
+
+    /** The address the client reached this server at; null when not known. */
+    public String host() {
+        return host;
     }
 
     public boolean has(String member) {

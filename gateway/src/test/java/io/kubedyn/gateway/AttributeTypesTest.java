@@ -1,6 +1,7 @@
 package io.kubedyn.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkus.test.junit.QuarkusTest;
 import java.math.BigDecimal;
@@ -10,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 @QuarkusTest
@@ -49,6 +51,51 @@ class AttributeTypesTest extends EmbeddedServerTest {
                 .usingElementComparator(BigDecimal::compareTo)
                 .containsExactlyInAnyOrder(new BigDecimal("1"), new BigDecimal("-1.5"), new BigDecimal("100"));
         assertThat(read.get("bs").bs()).containsExactlyInAnyOrderElementsOf(item.get("bs").bs());
+    }
+
+    @Test
+    void setMembersComeBackInTheirTypesOrderWhateverOrderTheyWereWrittenIn() {
+        createTable(table, "id", ScalarAttributeType.S, null, null);
+        Map<String, AttributeValue> key = Map.of("id", s("sets"));
+        Map<String, AttributeValue> item = new HashMap<>(key);
+        item.put("ss", AttributeValue.fromSs(List.of("b", "\u00e9", "a", "\uD83D\uDE00", "Z", "c")));
+        item.put("ns", AttributeValue.fromNs(List.of("10", "-1.5", "1E+2", "2")));
+        item.put("bs", AttributeValue.fromBs(List.of(SdkBytes.fromByteArray(new byte[] {2}),
+                SdkBytes.fromByteArray(new byte[] {(byte) 0xFF}), SdkBytes.fromByteArray(new byte[] {0, 1}),
+                SdkBytes.fromByteArray(new byte[] {0}))));
+        dynamo.putItem(b -> b.tableName(table).item(item));
+        dynamo.updateItem(b -> b.tableName(table).key(key).updateExpression("ADD ss :more")
+                .expressionAttributeValues(Map.of(":more", AttributeValue.fromSs(List.of("bb", "A")))));
+
+        Map<String, AttributeValue> read = dynamo.getItem(b -> b.tableName(table).key(key)).item();
+        // S by UTF-8 bytes (code points), N by value, B by unsigned bytes.
+        assertThat(read.get("ss").ss()).containsExactly("A", "Z", "a", "b", "bb", "c", "\u00e9", "\uD83D\uDE00");
+        assertThat(read.get("ns").ns()).containsExactly("-1.5", "2", "10", "100");
+        assertThat(read.get("bs").bs()).extracting(SdkBytes::asByteArray).containsExactly(new byte[] {0},
+                new byte[] {0, 1}, new byte[] {2}, new byte[] {(byte) 0xFF});
+        assertThat(dynamo.scan(b -> b.tableName(table)).items()).containsExactly(read);
+    }
+
+    @Test
+    void attributeNamesUpTo65535BytesAreTakenAndLongerOnesRefused() {
+        createTable(table, "id", ScalarAttributeType.S, null, null);
+        String longest = "n".repeat(65_535);
+        String nested = "m".repeat(60_000);
+        Map<String, AttributeValue> item = Map.of("id", AttributeValue.fromS("long"), longest, AttributeValue.fromS("v"),
+                "doc", AttributeValue.fromM(Map.of(nested, AttributeValue.fromN("1"))));
+        dynamo.putItem(b -> b.tableName(table).item(item));
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS("long")))).item())
+                .isEqualTo(item);
+
+        // Over 65,535 characters, the input shape's constraint refuses it; under that but over
+        // 65,535 bytes (21,846 three-byte characters are 65,538), the item's rule does.
+        assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS("x"),
+                "n".repeat(65_536), AttributeValue.fromS("v"))))).isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("Map keys must satisfy constraint: [Member must have length less than or equal to 65535");
+        assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS("x"),
+                "\u20ac".repeat(21_846), AttributeValue.fromS("v"))))).isInstanceOf(DynamoDbException.class)
+                .hasMessageStartingWith("Attribute name is too large, must be less than 65536 bytes");
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS("x")))).hasItem()).isFalse();
     }
 
     @Test

@@ -87,6 +87,30 @@ class RequestPipelineTest extends EmbeddedServerTest {
         assertThat(response.statusCode()).isEqualTo(413);
     }
 
+    /**
+     * What a popular GUI sends: capacity units as JSON strings. DynamoDB refuses a string for a
+     * Long member in its deserializer's words (dynalite's suite records DynamoDB's answer), and so
+     * does kubedyn; base64 without its padding is refused the same way.
+     */
+    @Test
+    void numbersAsStringsAndUnpaddedBase64AreSerializationExceptionsAsInDynamoDb() throws Exception {
+        String name = table + "-gui";
+        JsonNode capacity = error(send(call("CreateTable", "{\"TableName\":\"" + name + "\",\"KeySchema\":"
+                + "[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],\"AttributeDefinitions\":[{\"AttributeName\":"
+                + "\"id\",\"AttributeType\":\"S\"}],\"ProvisionedThroughput\":{\"ReadCapacityUnits\":\"3\","
+                + "\"WriteCapacityUnits\":\"3\"}}")));
+        assertThat(capacity.get("__type").asText()).isEqualTo("com.amazon.coral.service#SerializationException");
+        assertThat(capacity.get("Message").asText()).isEqualTo("STRING_VALUE cannot be converted to Long");
+        assertThat(dynamo.listTables().tableNames()).doesNotContain(name);
+
+        JsonNode unpadded = error(send(call("PutItem", "{\"TableName\":\"" + table + "\",\"Item\":{\"Artist\":"
+                + "{\"S\":\"a\"},\"SongTitle\":{\"S\":\"b\"},\"cover\":{\"B\":\"YQ\"}}}")));
+        assertThat(unpadded.get("__type").asText()).isEqualTo("com.amazon.coral.service#SerializationException");
+        assertThat(unpadded.get("Message").asText())
+                .isEqualTo("Base64 encoded length is expected a multiple of 4 bytes but found: 2");
+        assertThat(dynamo.scan(b -> b.tableName(table)).count()).isZero();
+    }
+
     @Test
     void jsonBeforeTheOperation() throws Exception {
         JsonNode error = error(send(call("NoSuchOperation", "not json")));

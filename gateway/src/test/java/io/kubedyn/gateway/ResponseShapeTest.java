@@ -128,6 +128,11 @@ class ResponseShapeTest extends EmbeddedServerTest {
         call("TagResource", "{\"ResourceArn\": \"" + arn + "\", \"Tags\": [{\"Key\": \"env\", \"Value\": \"test\"}]}");
         call("ListTagsOfResource", "{\"ResourceArn\": \"" + arn + "\"}");
         call("UntagResource", "{\"ResourceArn\": \"" + arn + "\", \"TagKeys\": [\"env\"]}");
+        call("DescribeContinuousBackups", "{\"TableName\": \"$T\"}");
+        call("UpdateContinuousBackups", "{\"TableName\": \"$T\", \"PointInTimeRecoverySpecification\": "
+                + "{\"PointInTimeRecoveryEnabled\": false}}");
+        call("DescribeEndpoints", "{}");
+        call("DescribeLimits", "{}");
         call("DeleteTable", "{\"TableName\": \"$T\"}");
 
         assertThat(mismatches).as("answers that do not hold to DynamoDB's output shapes").isEmpty();

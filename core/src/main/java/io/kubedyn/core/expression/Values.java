@@ -21,27 +21,11 @@ final class Values {
         if (a instanceof AttributeValue.N x && b instanceof AttributeValue.N y) {
             return x.value().compareTo(y.value());
         } else if (a instanceof AttributeValue.S x && b instanceof AttributeValue.S y) {
-            return compareUtf8(x.value(), y.value());
+            return AttributeValue.compareStrings(x.value(), y.value());
         } else if (a instanceof AttributeValue.B x && b instanceof AttributeValue.B y) {
             return x.value().compareTo(y.value());
         }
         return null;
-    }
-
-    /** Java compares UTF-16 units; DynamoDB compares UTF-8 bytes, which order by code point. */
-    static int compareUtf8(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     /** The value of {@code size()}: null for types that have no size (N, BOOL, NULL). */

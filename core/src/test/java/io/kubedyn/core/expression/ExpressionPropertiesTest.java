@@ -29,7 +29,7 @@ class ExpressionPropertiesTest {
         Assume.that(wellFormed(a) && wellFormed(b));
         int expected = Integer.signum(Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
                 b.getBytes(StandardCharsets.UTF_8)));
-        assertThat(Integer.signum(Values.compareUtf8(a, b))).isEqualTo(expected);
+        assertThat(Integer.signum(AttributeValue.compareStrings(a, b))).isEqualTo(expected);
         boolean less = ConditionExpression.parse("a < :b", Av.values(":b", s(b))).test(item("a", s(a)));
         assertThat(less).isEqualTo(expected < 0);
     }

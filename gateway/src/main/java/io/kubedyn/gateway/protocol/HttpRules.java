@@ -16,6 +16,11 @@ public final class HttpRules {
     public static final String NOT_A_CALL = "<UnknownOperationException/>\n";
     /** DynamoDB's answer to {@code GET /}, which load balancers and clients use as a liveness check. */
     public static final String HEALTHY = "healthy: dynamodb.us-east-1.amazonaws.com ";
+    /**
+     * Answers larger than this go with chunked transfer encoding, in chunks of this size, as
+     * DynamoDB sends its large answers: the connection carries them as the client takes them.
+     */
+    public static final int CHUNK_BYTES = 64 * 1024;
     /** How long a browser may keep a CORS preflight's answer, as DynamoDB says. */
     public static final String CORS_MAX_AGE = "172800";
 

@@ -1,0 +1,109 @@
+package io.kubedyn.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * Large answers go with chunked transfer encoding, as DynamoDB sends them, and a client that
+ * hangs up in the middle of one leaves the server serving everyone else. Read over a plain
+ * socket, to see the encoding the SDK hides.
+ */
+@QuarkusTest
+class ChunkedResponseTest extends EmbeddedServerTest {
+    private static final int ITEMS = 40;
+
+    @BeforeEach
+    void bigItems() {
+        createTable(table, "id", ScalarAttributeType.S, null, null);
+        String padding = "x".repeat(30_000);
+        for (int i = 0; i < ITEMS; i++) {
+            String id = "item-" + i;
+            dynamo.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(id),
+                    "padding", AttributeValue.fromS(padding))));
+        }
+    }
+
+    /** An HTTP/1.1 Scan of the table, with an Authorization header of SigV4's form. */
+    private byte[] scanRequest() {
+        String body = "{\"TableName\":\"" + table + "\"}";
+        return ("POST / HTTP/1.1\r\nHost: " + endpoint().getAuthority() + "\r\n"
+                + "Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.Scan\r\n"
+                + "X-Amz-Date: 20261130T000000Z\r\nAuthorization: AWS4-HMAC-SHA256 Credential=any/20261130/"
+                + "us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0\r\n"
+                + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b < 0) {
+                throw new IOException("connection closed mid-line");
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void aLargeAnswerIsChunkedAndItsCrcIsThatOfTheWholeBody() throws IOException {
+        try (Socket socket = new Socket(endpoint().getHost(), endpoint().getPort())) {
+            socket.getOutputStream().write(scanRequest());
+            InputStream in = socket.getInputStream();
+            assertThat(line(in)).isEqualTo("HTTP/1.1 200 OK");
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                int colon = header.indexOf(':');
+                headers.put(header.substring(0, colon).toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+            }
+            assertThat(headers).containsEntry("transfer-encoding", "chunked").doesNotContainKey("content-length");
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            int chunks = 0;
+            for (int size = Integer.parseInt(line(in), 16); size > 0; size = Integer.parseInt(line(in), 16)) {
+                body.write(in.readNBytes(size));
+                assertThat(line(in)).isEmpty();
+                chunks++;
+            }
+            assertThat(chunks).isGreaterThan(1);
+            CRC32 crc = new CRC32();
+            crc.update(body.toByteArray());
+            assertThat(headers.get("x-amz-crc32")).isEqualTo(Long.toString(crc.getValue()));
+            assertThat(body.toString(StandardCharsets.UTF_8)).contains("\"Count\":").contains("item-");
+        }
+        // The SDK reads the same answers (and checks their CRC32) as any other.
+        assertThat(dynamo.scanPaginator(b -> b.tableName(table)).items().stream().count()).isEqualTo(ITEMS);
+    }
+
+    @Test
+    void clientsThatHangUpMidAnswerDoNotDisturbTheServer() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            try (Socket socket = new Socket(endpoint().getHost(), endpoint().getPort())) {
+                socket.setReceiveBufferSize(4096);
+                OutputStream out = socket.getOutputStream();
+                out.write(scanRequest());
+                assertThat(socket.getInputStream().readNBytes(2048)).hasSize(2048);
+            }
+        }
+        assertThat(dynamo.scanPaginator(b -> b.tableName(table)).items().stream().count()).isEqualTo(ITEMS);
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS("item-7"))))
+                .item().get("padding").s()).hasSize(30_000);
+    }
+}
