@@ -27,12 +27,30 @@ public record TableDefinition(
         TableStream stream,
         String timeToLiveAttribute,
         List<SecondaryIndex> indexes,
-        Map<String, String> tags) {
+        Map<String, String> tags,
+        long payPerRequestSinceMillis) {
 
+    /**
+     * {@code payPerRequestSinceMillis}: when the table was last set to PAY_PER_REQUEST (DynamoDB's
+     * LastUpdateToPayPerRequestDateTime), 0 if never; a PAY_PER_REQUEST table without one has been
+     * so since its creation.
+     */
     public TableDefinition {
+        if (payPerRequestSinceMillis == 0 && "PAY_PER_REQUEST".equals(billingMode)) {
+            payPerRequestSinceMillis = creationDateTimeMillis;
+        }
         attributeDefinitions = Collections.unmodifiableMap(new LinkedHashMap<>(attributeDefinitions));
         indexes = List.copyOf(indexes);
         tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+    }
+
+    /** A table billed as it was created (PAY_PER_REQUEST since its creation, if so). */
+    public TableDefinition(String name, String tableId, KeySchema keySchema, Map<String, ScalarType> attributeDefinitions,
+            String billingMode, long readCapacityUnits, long writeCapacityUnits, long creationDateTimeMillis,
+            boolean deletionProtectionEnabled, TableStream stream, String timeToLiveAttribute,
+            List<SecondaryIndex> indexes, Map<String, String> tags) {
+        this(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits, writeCapacityUnits,
+                creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, indexes, tags, 0);
     }
 
     /** A table without tags. */
@@ -62,19 +80,22 @@ public record TableDefinition(
     /** This table with deletion protection on or off. */
     public TableDefinition withDeletionProtection(boolean enabled) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, enabled, stream, timeToLiveAttribute, indexes, tags);
+                writeCapacityUnits, creationDateTimeMillis, enabled, stream, timeToLiveAttribute, indexes, tags,
+                payPerRequestSinceMillis);
     }
 
     /** This table with {@code stream} enabled, or with no stream when it is null. */
     public TableDefinition withStream(TableStream stream) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, indexes, tags);
+                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, indexes, tags,
+                payPerRequestSinceMillis);
     }
 
     /** This table with Time to Live on {@code attribute}, or off when it is null. */
     public TableDefinition withTimeToLive(String attribute) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, attribute, indexes, tags);
+                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, attribute, indexes, tags,
+                payPerRequestSinceMillis);
     }
 
     /**
@@ -92,14 +113,14 @@ public record TableDefinition(
         });
         return new TableDefinition(name, tableId, keySchema, used, billingMode, readCapacityUnits,
                 writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute,
-                indexes, tags);
+                indexes, tags, payPerRequestSinceMillis);
     }
 
     /** This table with {@code indexes} as its secondary indexes. */
     public TableDefinition withIndexes(List<SecondaryIndex> indexes) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
                 writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute,
-                indexes, tags);
+                indexes, tags, payPerRequestSinceMillis);
     }
 
     /**
@@ -107,19 +128,32 @@ public record TableDefinition(
      * {@code indexRead} and {@code indexWrite} (each kept as it is when negative).
      */
     public TableDefinition withCapacity(String billingMode, long read, long write, long indexRead, long indexWrite) {
+        return withCapacity(billingMode, read, write, indexRead, indexWrite, payPerRequestSinceMillis);
+    }
+
+    /**
+     * This table with the given billing and capacity, as {@link #withCapacity(String, long, long,
+     * long, long)}, changed at {@code nowMillis}: a table switched to PAY_PER_REQUEST has been so
+     * since then.
+     */
+    public TableDefinition withCapacity(String billingMode, long read, long write, long indexRead, long indexWrite,
+            long nowMillis) {
+        long payPerRequestSince = billingMode.equals("PAY_PER_REQUEST") && !this.billingMode.equals(billingMode)
+                ? nowMillis : payPerRequestSinceMillis;
         List<SecondaryIndex> capacities = indexes.stream().map(index -> !index.global() ? index
                 : new SecondaryIndex(index.name(), true, index.keySchema(), index.projection(),
                         indexRead < 0 ? index.readCapacityUnits() : indexRead,
                         indexWrite < 0 ? index.writeCapacityUnits() : indexWrite)).toList();
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, read, write,
-                creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, capacities, tags);
+                creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, capacities, tags,
+                payPerRequestSince);
     }
 
     /** This table with {@code tags} as its tags. */
     public TableDefinition withTags(Map<String, String> tags) {
         return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
                 writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute,
-                indexes, tags);
+                indexes, tags, payPerRequestSinceMillis);
     }
 
     /** The secondary index named {@code name}. */

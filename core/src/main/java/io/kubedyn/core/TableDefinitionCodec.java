@@ -28,6 +28,10 @@ public final class TableDefinitionCodec {
         node.put("readCapacityUnits", table.readCapacityUnits());
         node.put("writeCapacityUnits", table.writeCapacityUnits());
         node.put("creationDateTimeMillis", table.creationDateTimeMillis());
+        if (table.payPerRequestSinceMillis() != 0 && table.payPerRequestSinceMillis() != table.creationDateTimeMillis()) {
+            // Only a table switched to PAY_PER_REQUEST after its creation has a time of its own.
+            node.put("payPerRequestSinceMillis", table.payPerRequestSinceMillis());
+        }
         if (table.deletionProtectionEnabled()) {
             node.put("deletionProtectionEnabled", true);
         }
@@ -137,7 +141,8 @@ public final class TableDefinitionCodec {
                             : null,
                     node.has("timeToLiveAttribute") ? node.get("timeToLiveAttribute").asText() : null,
                     indexes(node.path("indexes"), attributes),
-                    tags(node.path("tags")));
+                    tags(node.path("tags")),
+                    node.path("payPerRequestSinceMillis").asLong(0));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -28,6 +28,13 @@ public final class TableDefinitions {
   public static final String PAY_PER_REQUEST = "PAY_PER_REQUEST";
   public static final String PROVISIONED = "PROVISIONED";
 
+  /**
+   * The annotation that says since when a Table switched to PAY_PER_REQUEST after its creation
+   * has been so (an instant, as DynamoDB's LastUpdateToPayPerRequestDateTime); a Table created
+   * PAY_PER_REQUEST needs none.
+   */
+  public static final String PAY_PER_REQUEST_SINCE = "kubedyn.io/pay-per-request-since";
+
   private TableDefinitions() {}
 
   /** The table a (valid) resource declares. */
@@ -47,9 +54,23 @@ public final class TableDefinitions {
             : throughput.getWriteCapacityUnits(),
         created == null ? 0 : Instant.parse(created).toEpochMilli(),
         Boolean.TRUE.equals(spec.getDeletionProtectionEnabled()), streamOf(spec, created),
-        timeToLiveOf(spec), List.of(), tagsOf(spec))
+        timeToLiveOf(spec), List.of(), tagsOf(spec), payPerRequestSinceOf(resource))
         // Only the attributes the table's or an index's key names are its definitions.
         .withIndexes(indexes, types);
+  }
+
+  /** The {@link #PAY_PER_REQUEST_SINCE} instant in epoch milliseconds, 0 when absent or unreadable. */
+  private static long payPerRequestSinceOf(Table resource) {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    String since = annotations == null ? null : annotations.get(PAY_PER_REQUEST_SINCE);
+    if (since == null) {
+      return 0;
+    }
+    try {
+      return Instant.parse(since).toEpochMilli();
+    } catch (java.time.format.DateTimeParseException e) {
+      return 0;
+    }
   }
 
   /**

@@ -45,12 +45,13 @@ final class TableDescriptionWriter {
         out.writeNumberField("ItemCount", itemCount);
         out.writeStringField("TableArn", ResourceArns.table(table.name()));
         out.writeStringField("TableId", table.tableId());
-        out.writeObjectFieldStart("BillingModeSummary");
-        out.writeStringField("BillingMode", table.billingMode());
-        out.writeEndObject();
+        billingModeSummary(out, table);
         out.writeBooleanField("DeletionProtectionEnabled", table.deletionProtectionEnabled());
-        indexes(out, table, false, "LocalSecondaryIndexes", status, indexes);
-        indexes(out, table, true, "GlobalSecondaryIndexes", status, indexes);
+        if (!status.equals("DELETING")) {
+            // DynamoDB says nothing of the indexes of a table being deleted.
+            indexes(out, table, false, "LocalSecondaryIndexes", status, indexes);
+            indexes(out, table, true, "GlobalSecondaryIndexes", status, indexes);
+        }
         if (table.stream() != null) {
             out.writeObjectFieldStart("StreamSpecification");
             out.writeBooleanField("StreamEnabled", true);
@@ -58,6 +59,35 @@ final class TableDescriptionWriter {
             out.writeEndObject();
             out.writeStringField("LatestStreamLabel", table.stream().label());
             out.writeStringField("LatestStreamArn", ResourceArns.stream(table.name(), table.stream().label()));
+        }
+        out.writeEndObject();
+    }
+
+    /**
+     * DeleteTable's TableDescription: the table being deleted, with what DynamoDB still says of it
+     * then (no key schema, attribute definitions, creation time, indexes or stream).
+     */
+    static void writeDeleting(JsonGenerator out, TableDefinition table) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("TableName", table.name());
+        out.writeStringField("TableStatus", "DELETING");
+        provisionedThroughput(out, table.readCapacityUnits(), table.writeCapacityUnits());
+        out.writeNumberField("TableSizeBytes", 0);
+        out.writeNumberField("ItemCount", 0);
+        out.writeStringField("TableArn", ResourceArns.table(table.name()));
+        out.writeStringField("TableId", table.tableId());
+        billingModeSummary(out, table);
+        out.writeBooleanField("DeletionProtectionEnabled", table.deletionProtectionEnabled());
+        out.writeEndObject();
+    }
+
+    /** The billing mode and, once the table has been PAY_PER_REQUEST, since when it last was. */
+    private static void billingModeSummary(JsonGenerator out, TableDefinition table) throws IOException {
+        out.writeObjectFieldStart("BillingModeSummary");
+        out.writeStringField("BillingMode", table.billingMode());
+        if (table.payPerRequestSinceMillis() != 0) {
+            out.writeFieldName("LastUpdateToPayPerRequestDateTime");
+            out.writeNumber(BigDecimal.valueOf(table.payPerRequestSinceMillis(), 3));
         }
         out.writeEndObject();
     }

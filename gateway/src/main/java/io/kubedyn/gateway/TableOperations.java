@@ -293,14 +293,14 @@ final class TableOperations {
      * every capacity; switching to PROVISIONED gives the global indexes the table's, unless an
      * index update of the same request sets theirs.
      */
-    private static TableDefinition withCapacity(TableDefinition table, String billingMode, JsonNode throughput, long read,
-                                                long write) {
+    private TableDefinition withCapacity(TableDefinition table, String billingMode, JsonNode throughput, long read,
+                                         long write) {
         if (billingMode.equals("PAY_PER_REQUEST")) {
             if (throughput != null) {
                 throw DynamoDbException.validation("One or more parameter values were invalid: "
                         + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
             }
-            return table.withCapacity(billingMode, 0, 0, 0, 0);
+            return table.withCapacity(billingMode, 0, 0, 0, 0, clock.millis());
         }
         if (throughput == null) {
             // PROVISIONED again, with its capacity as it is.
@@ -407,7 +407,7 @@ final class TableOperations {
         TableDefinition table = plane.controlPlane().deleteTable(request.tableName());
         out.writeStartObject();
         out.writeFieldName("TableDescription");
-        TableDescriptionWriter.write(out, table, "DELETING", 0);
+        TableDescriptionWriter.writeDeleting(out, table);
         out.writeEndObject();
     }
 

@@ -37,6 +37,23 @@ class ServiceModelTest {
                 .allSatisfy(operation -> assertThat(ServiceModel.dynamoDb().input(operation)).isPresent());
     }
 
+    /** docs/compatibility.md's table of operations: the operations named in its first column. */
+    private static Set<String> documentedOperations() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "compatibility.md"));
+        String table = doc.substring(doc.indexOf("## Operations"), doc.indexOf("## Expressions"));
+        return table.lines().filter(line -> line.startsWith("| ")).map(line -> line.split("\\|")[1])
+                .flatMap(cell -> Arrays.stream(cell.split("[^A-Za-z]+"))).collect(Collectors.toSet());
+    }
+
+    @Test
+    void everyOperationOfDynamoDbIsInTheCompatibilityTable() throws java.io.IOException {
+        Set<String> documented = documentedOperations();
+        assertThat(ServiceModel.dynamoDb().operations()).hasSizeGreaterThan(50)
+                .allSatisfy(operation -> assertThat(documented).as("docs/compatibility.md names %s", operation)
+                        .contains(operation));
+        assertThat(endpoint.operations()).allSatisfy(operation -> assertThat(documented).contains(operation));
+    }
+
     @Test
     void everyErrorTheModelDeclaresIsAnsweredWithItsTypeOrNamedAsNotRaised() {
         Set<String> answered = Arrays.stream(DynamoDbError.values())

@@ -114,11 +114,17 @@ class TableApiTest extends EmbeddedServerTest {
                 .isInstanceOf(DynamoDbException.class)
                 .hasMessageStartingWith("The provisioned throughput for the table will not change.");
 
+        assertThat(dynamo.describeTable(b -> b.tableName(table)).table().billingModeSummary()
+                .lastUpdateToPayPerRequestDateTime()).as("never PAY_PER_REQUEST").isNull();
+        java.time.Instant beforeSwitch = java.time.Instant.now().minusSeconds(1);
         var onDemand = dynamo.updateTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST))
                 .tableDescription();
         assertThat(onDemand.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
         var described = dynamo.describeTable(b -> b.tableName(table)).table();
         assertThat(described.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+        java.time.Instant switched = described.billingModeSummary().lastUpdateToPayPerRequestDateTime();
+        assertThat(switched).isAfter(beforeSwitch).isAfter(described.creationDateTime())
+                .isEqualTo(onDemand.billingModeSummary().lastUpdateToPayPerRequestDateTime());
         assertThat(described.provisionedThroughput().readCapacityUnits()).isZero();
         assertThat(described.globalSecondaryIndexes().get(0).provisionedThroughput().readCapacityUnits()).isZero();
         assertThatThrownBy(() -> dynamo.updateTable(b -> b.tableName(table)
@@ -133,6 +139,8 @@ class TableApiTest extends EmbeddedServerTest {
                 .provisionedThroughput(p -> p.readCapacityUnits(3L).writeCapacityUnits(4L)));
         described = dynamo.describeTable(b -> b.tableName(table)).table();
         assertThat(described.billingModeSummary().billingMode()).isEqualTo(BillingMode.PROVISIONED);
+        assertThat(described.billingModeSummary().lastUpdateToPayPerRequestDateTime())
+                .as("when it last was PAY_PER_REQUEST").isEqualTo(switched);
         assertThat(described.provisionedThroughput().writeCapacityUnits()).isEqualTo(4L);
         assertThat(described.globalSecondaryIndexes().get(0).provisionedThroughput().writeCapacityUnits())
                 .as("the indexes take the table's capacity").isEqualTo(4L);
@@ -145,6 +153,34 @@ class TableApiTest extends EmbeddedServerTest {
     void creatingAnExistingTableIsResourceInUse() {
         createMusicTable();
         assertThatThrownBy(this::createMusicTable).isInstanceOf(ResourceInUseException.class);
+    }
+
+    @Test
+    void deleteTableDescribesTheTableAsDynamoDbDoesWhileItIsDeleted() {
+        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("Genre").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH))
+                .globalSecondaryIndexes(g -> g.indexName("ByGenre").keySchema(k -> k.attributeName("Genre")
+                        .keyType(KeyType.HASH)).projection(p -> p.projectionType("KEYS_ONLY"))));
+        var created = dynamo.describeTable(b -> b.tableName(table)).table();
+        assertThat(created.billingModeSummary().lastUpdateToPayPerRequestDateTime())
+                .as("PAY_PER_REQUEST since its creation").isEqualTo(created.creationDateTime());
+
+        var deleting = dynamo.deleteTable(b -> b.tableName(table)).tableDescription();
+        assertThat(deleting.tableName()).isEqualTo(table);
+        assertThat(deleting.tableStatus()).isEqualTo(TableStatus.DELETING);
+        assertThat(deleting.tableArn()).isEqualTo(created.tableArn());
+        assertThat(deleting.tableId()).isEqualTo(created.tableId());
+        assertThat(deleting.itemCount()).isZero();
+        assertThat(deleting.provisionedThroughput().readCapacityUnits()).isZero();
+        assertThat(deleting.billingModeSummary()).isEqualTo(created.billingModeSummary());
+        assertThat(deleting.deletionProtectionEnabled()).isFalse();
+        // What DynamoDB no longer says of a table being deleted.
+        assertThat(deleting.hasKeySchema()).isFalse();
+        assertThat(deleting.hasAttributeDefinitions()).isFalse();
+        assertThat(deleting.creationDateTime()).isNull();
+        assertThat(deleting.hasGlobalSecondaryIndexes()).isFalse();
     }
 
     @Test

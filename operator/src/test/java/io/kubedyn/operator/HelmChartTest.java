@@ -203,8 +203,11 @@ class HelmChartTest {
         "KUBEDYN_CLUSTER_NAMESPACE", "kubedyn",
         "KUBEDYN_CLUSTER_TABLE_SHARDS", "1"));
     var container = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(container.getReadinessProbe().getTcpSocket().getPort().getStrVal())
-        .isEqualTo("dynamodb");
+    // DynamoDB's liveness check, GET / on the DynamoDB port, is what the probes ask.
+    for (var probe : List.of(container.getReadinessProbe(), container.getLivenessProbe())) {
+      assertThat(probe.getHttpGet().getPath()).isEqualTo("/");
+      assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("dynamodb");
+    }
   }
 
   @Test

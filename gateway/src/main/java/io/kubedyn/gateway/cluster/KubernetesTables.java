@@ -160,6 +160,11 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
             fields.put("billingMode", table.billingMode());
             fields.put("provisionedThroughput", TableDefinitions.provisionedThroughputOf(table));
         }
+        Map<String, String> annotations = new HashMap<>();
+        if (table.payPerRequestSinceMillis() != before.payPerRequestSinceMillis()) {
+            annotations.put(TableDefinitions.PAY_PER_REQUEST_SINCE,
+                    java.time.Instant.ofEpochMilli(table.payPerRequestSinceMillis()).toString());
+        }
         boolean indexesChange = !TableDefinitions.of(resource).indexes().equals(table.indexes());
         if (indexesChange) {
             fields.put("globalSecondaryIndexes", TableDefinitions.globalSecondaryIndexesOf(table));
@@ -167,7 +172,7 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         }
         Table updated;
         try {
-            updated = patchSpec(resource, fields, indexesChange);
+            updated = patchSpec(resource, fields, indexesChange, annotations);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409 || e.getCode() == 422) {
                 throw ControlPlane.changedMeanwhile(table.name());
@@ -183,12 +188,14 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
     /**
      * Writes the given spec fields with a JSON Patch (RFC 6902) of their own paths: each set
      * (lists replaced whole), or removed when null and {@code current} has it; with
-     * {@code indexesAsRead}, only if the indexes and attribute definitions are still {@code current}'s. Not locked to a
+     * {@code indexesAsRead}, only if the indexes and attribute definitions are still {@code current}'s;
+     * and {@code annotations} set on the resource. Not locked to a
      * resourceVersion: the operator patches the status at any time, and these fields are
      * UpdateTable's alone, so a lock would only make UpdateTable fail with a conflict it did not
      * cause.
      */
-    private Table patchSpec(Table current, Map<String, Object> fields, boolean indexesAsRead) {
+    private Table patchSpec(Table current, Map<String, Object> fields, boolean indexesAsRead,
+                            Map<String, String> annotations) {
         ObjectMapper json = Serialization.jsonMapper();
         JsonNode spec = json.valueToTree(current.getSpec());
         ArrayNode patch = json.createArrayNode();
@@ -210,6 +217,14 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
                 patch.addObject().put("op", "remove").put("path", "/spec/" + field);
             }
         });
+        Map<String, String> present = current.getMetadata().getAnnotations();
+        if (!annotations.isEmpty() && (present == null || present.isEmpty())) {
+            patch.addObject().put("op", "add").put("path", "/metadata/annotations").set("value", json.valueToTree(annotations));
+        } else {
+            // A JSON Pointer writes "/" in a key as "~1" (and "~" as "~0").
+            annotations.forEach((key, value) -> patch.addObject().put("op", "add")
+                    .put("path", "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1")).put("value", value));
+        }
         return client.resources(Table.class).inNamespace(namespace).withName(current.getMetadata().getName())
                 .patch(PatchContext.of(PatchType.JSON), patch.toString());
     }

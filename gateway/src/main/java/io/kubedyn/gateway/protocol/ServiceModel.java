@@ -71,6 +71,11 @@ public final class ServiceModel {
         return DYNAMODB;
     }
 
+    /** The names of every operation of DynamoDB's API. */
+    public java.util.Set<String> operations() {
+        return java.util.Set.copyOf(inputs.keySet());
+    }
+
     /** The input shape of an operation of DynamoDB's API, or empty when the model has no such operation. */
     public Optional<ModelShape> input(String operation) {
         return Optional.ofNullable(inputs.get(operation));

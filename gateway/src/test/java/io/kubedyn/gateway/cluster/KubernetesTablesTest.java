@@ -378,9 +378,12 @@ class KubernetesTablesTest {
             backend.createTable(music("Ledger"));
             var resource = client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("Ledger"));
             TableDefinition current = tables.cached("Ledger").map(TableDefinitions::of).orElseThrow();
-            tables.updateTable(current, current.withCapacity("PAY_PER_REQUEST", 0, 0, 0, 0)
+            tables.updateTable(current, current.withCapacity("PAY_PER_REQUEST", 0, 0, 0, 0, 1_800_000_000_123L)
                     .withTags(Map.of("team", "ledger")));
             assertThat(resource.get().getSpec().getBillingMode()).isEqualTo("PAY_PER_REQUEST");
+            assertThat(resource.get().getMetadata().getAnnotations())
+                    .containsEntry(TableDefinitions.PAY_PER_REQUEST_SINCE, "2027-01-15T08:00:00.123Z");
+            assertThat(TableDefinitions.of(resource.get()).payPerRequestSinceMillis()).isEqualTo(1_800_000_000_123L);
             assertThat(resource.get().getSpec().getProvisionedThroughput()).isNull();
             assertThat(resource.get().getSpec().getTags()).extracting(t -> t.getKey() + "=" + t.getValue())
                     .containsExactly("team=ledger");
@@ -391,6 +394,8 @@ class KubernetesTablesTest {
             assertThat(resource.get().getSpec().getProvisionedThroughput().getWriteCapacityUnits()).isEqualTo(9L);
             assertThat(resource.get().getSpec().getTags()).isNull();
             assertThat(TableDefinitions.of(resource.get()).readCapacityUnits()).isEqualTo(7L);
+            assertThat(TableDefinitions.of(resource.get()).payPerRequestSinceMillis())
+                    .as("when the table was last PAY_PER_REQUEST stays known").isEqualTo(1_800_000_000_123L);
         }
     }
 
