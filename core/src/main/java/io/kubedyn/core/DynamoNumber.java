@@ -19,7 +19,7 @@ public record DynamoNumber(BigDecimal value) implements Comparable<DynamoNumber>
     public static DynamoNumber parse(String text) {
         BigDecimal parsed;
         try {
-            if (text.isEmpty() || text.length() > 1000 || !text.strip().equals(text)) {
+            if (text.isEmpty() || text.length() > 1000 || !asciiNumeral(text)) {
                 throw new NumberFormatException();
             }
             parsed = new BigDecimal(text);
@@ -28,6 +28,20 @@ public record DynamoNumber(BigDecimal value) implements Comparable<DynamoNumber>
                     + (text.isEmpty() ? "" : ": " + text));
         }
         return new DynamoNumber(parsed);
+    }
+
+    /**
+     * Whether {@code text} is written with ASCII digits, signs, a point and exponent letters only:
+     * BigDecimal reads any script's digits ("\u0661\u0662\u0663" as 123), DynamoDB does not.
+     */
+    private static boolean asciiNumeral(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9') && c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static DynamoNumber of(long value) {

@@ -8,6 +8,7 @@ import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.expression.ParsedExpressions;
+import io.kubedyn.gateway.protocol.BodyText;
 import io.kubedyn.gateway.protocol.HttpRules;
 import io.kubedyn.gateway.protocol.InputConstraints;
 import io.kubedyn.gateway.protocol.InputReader;
@@ -274,8 +275,13 @@ public class DynamoDbEndpoint {
 
     /** The body as JSON; SerializationException (DynamoDB sends the type alone) when it is not JSON. */
     private JsonNode parse(Buffer body) {
+        byte[] bytes = body.getBytes();
+        if (!BodyText.wellFormed(bytes)) {
+            // Not text DynamoDB reads: refused as a body that is not JSON.
+            throw new DynamoDbException(DynamoDbError.SERIALIZATION, null);
+        }
         try {
-            return json.readTree(body.getBytes());
+            return json.readTree(bytes);
         } catch (IOException e) {
             throw new DynamoDbException(DynamoDbError.SERIALIZATION, null);
         }

@@ -111,6 +111,69 @@ class RequestPipelineTest extends EmbeddedServerTest {
         assertThat(dynamo.scan(b -> b.tableName(table)).count()).isZero();
     }
 
+    /** A PutItem of an item whose SongTitle is the JSON text {@code title} (escapes and all), as raw bytes. */
+    private HttpResponse<String> putTitle(byte[] title) throws Exception {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(("{\"TableName\":\"" + table + "\",\"Item\":{\"Artist\":{\"S\":\"a\"},"
+                + "\"SongTitle\":{\"S\":\"").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.writeBytes(title);
+        body.writeBytes("\"}}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return send(call("PutItem", "").POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
+    }
+
+    /**
+     * Text that is not well-formed Unicode would be rewritten on its way into a key (two keys
+     * becoming one item, an overlong "/" becoming "/"): it is refused as a body that is not JSON.
+     */
+    @Test
+    void textThatIsNotWellFormedUnicodeIsRefusedAndNothingIsWritten() throws Exception {
+        for (byte[] title : java.util.List.of("k\\ud800".getBytes(), "k\\udc00x".getBytes(),
+                "\\ud83dx\\ude00".getBytes(), bytes('.', '.', 0xC0, 0xAF), bytes('k', 0xED, 0xA0, 0x80),
+                bytes('k', 0xF4, 0x90, 0x80, 0x80), bytes('k', 0xFF))) {
+            HttpResponse<String> response = putTitle(title);
+            assertThat(response.statusCode()).as(new String(title, java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).get("__type").asText())
+                    .isEqualTo("com.amazon.coral.service#SerializationException");
+        }
+        assertThat(dynamo.scan(b -> b.tableName(table)).count()).isZero();
+
+        // A whole pair, an escaped backslash before "ud800" and UTF-8 of four bytes are text.
+        for (String title : java.util.List.of("\\ud83d\\ude00", "\\\\ud800", "\uD83D\uDE00!")) {
+            assertThat(putTitle(title.getBytes(java.nio.charset.StandardCharsets.UTF_8)).statusCode()).as(title)
+                    .isEqualTo(200);
+        }
+        assertThat(dynamo.scan(b -> b.tableName(table)).items()).extracting(item -> item.get("SongTitle").s())
+                .containsExactlyInAnyOrder("\uD83D\uDE00", "\\ud800", "\uD83D\uDE00!");
+    }
+
+    @Test
+    void numbersInOtherScriptsAndIntegersBeyondTheirTypeAreRefused() throws Exception {
+        JsonNode arabic = error(send(call("PutItem", "{\"TableName\":\"" + table + "\",\"Item\":{\"Artist\":"
+                + "{\"S\":\"a\"},\"SongTitle\":{\"S\":\"b\"},\"n\":{\"N\":\"\u0661\u0662\u0663\"}}}")));
+        assertThat(arabic.get("__type").asText()).isEqualTo("com.amazon.coral.validate#ValidationException");
+        assertThat(arabic.get("message").asText())
+                .isEqualTo("The parameter cannot be converted to a numeric value: \u0661\u0662\u0663");
+        assertThat(dynamo.scan(b -> b.tableName(table)).count()).isZero();
+
+        // 2^64 + 1 would wrap around to a Limit of 1.
+        JsonNode limit = error(send(call("Scan", "{\"TableName\":\"" + table + "\",\"Limit\":18446744073709551617}")));
+        assertThat(limit.get("__type").asText()).isEqualTo("com.amazon.coral.service#SerializationException");
+        assertThat(limit.get("Message").asText()).isEqualTo("NUMBER_VALUE cannot be converted to Integer");
+        JsonNode decimal = error(send(call("Scan", "{\"TableName\":\"" + table + "\",\"Limit\":1e300}")));
+        assertThat(decimal.get("Message").asText()).isEqualTo("DECIMAL_VALUE cannot be converted to Integer");
+        assertThat(send(call("Scan", "{\"TableName\":\"" + table + "\",\"Limit\":2.7}")).statusCode())
+                .as("a decimal within range is read as its whole part, as DynamoDB reads it").isEqualTo(200);
+    }
+
     @Test
     void jsonBeforeTheOperation() throws Exception {
         JsonNode error = error(send(call("NoSuchOperation", "not json")));

@@ -3,7 +3,6 @@ package io.kubedyn.gateway.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
@@ -69,13 +68,16 @@ public final class InputReader {
             }
             case BOOLEAN -> bool(value, shape);
             case INTEGER, LONG -> {
-                if (value.isIntegralNumber()) {
-                    yield value;
+                JsonNode whole = value.isIntegralNumber() ? value
+                        : value.isNumber() ? wholePart(value) : null;
+                if (whole == null) {
+                    throw numberMismatch(value, shape);
                 }
-                if (value.isNumber()) {
-                    yield LongNode.valueOf((long) Math.floor(value.doubleValue()));
+                // A number beyond the member's Java type does not wrap around: it is refused.
+                if (shape.kind() == ModelShape.Kind.INTEGER ? !whole.canConvertToInt() : !whole.canConvertToLong()) {
+                    throw serialization(tokenName(value) + " cannot be converted to " + shape.simpleTypeName());
                 }
-                throw numberMismatch(value, shape);
+                yield whole;
             }
             case DOUBLE, TIMESTAMP -> {
                 if (value.isNumber()) {
@@ -129,6 +131,15 @@ public final class InputReader {
                 throw serialization(place == Place.ELEMENT ? "Unexpected value type in payload" : "Unexpected field type");
             }
         };
+    }
+
+    /** A decimal's whole part (rounded down), as DynamoDB reads a decimal given for an integer. */
+    private static JsonNode wholePart(JsonNode value) {
+        if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
+            return null;
+        }
+        java.math.BigDecimal floor = value.decimalValue().setScale(0, java.math.RoundingMode.FLOOR);
+        return com.fasterxml.jackson.databind.node.BigIntegerNode.valueOf(floor.toBigIntegerExact());
     }
 
     private static JsonNode bool(JsonNode value, ModelShape shape) {
