@@ -11,15 +11,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementErrorCodeEnum;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DuplicateItemException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ExecuteStatementResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** ExecuteStatement and BatchExecuteStatement (PartiQL), through the AWS SDK on both backends. */
 @QuarkusTest
@@ -88,6 +92,28 @@ class PartiQlTest extends EmbeddedServerTest {
         assertThatThrownBy(() -> execute("SELECT * FROM $T WHERE Year > 2000 ORDER BY SongTitle"))
                 .isInstanceOf(DynamoDbException.class).hasMessageStartingWith("Must have at least one non-optional "
                         + "hash key condition in WHERE clause when using ORDER BY clause.");
+    }
+
+    @Test
+    void selectFromAnIndexReadsItInTheIndexKeyOrder() {
+        String indexed = table + "-indexed";
+        dynamo.createTable(b -> b.tableName(indexed).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("SongTitle").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("Year").attributeType(ScalarAttributeType.N))
+                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH),
+                        k -> k.attributeName("SongTitle").keyType(KeyType.RANGE))
+                .localSecondaryIndexes(i -> i.indexName("ByYear").projection(p -> p.projectionType(ProjectionType.ALL))
+                        .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH),
+                                k -> k.attributeName("Year").keyType(KeyType.RANGE))));
+        for (Map<String, AttributeValue> song : dynamo.scan(b -> b.tableName(table)).items()) {
+            dynamo.putItem(b -> b.tableName(indexed).item(song));
+        }
+        assertThat(titles(dynamo.executeStatement(b -> b.statement("SELECT * FROM \"" + indexed + "\".\"ByYear\" "
+                + "WHERE Artist = 'Acme Band' AND Year >= 2000 ORDER BY Year DESC")).items()))
+                .containsExactly("Chorus", "Bop");
+        assertThatThrownBy(() -> dynamo.executeStatement(b -> b.statement("SELECT * FROM \"" + indexed
+                + "\".\"NoSuchIndex\" WHERE Artist = 'Zed'"))).isInstanceOf(DynamoDbException.class);
     }
 
     @Test

@@ -35,7 +35,7 @@ ordering
     ;
 
 insert
-    : INSERT INTO name VALUE value
+    : INSERT INTO name VALUE value returning?
     ;
 
 update

@@ -126,6 +126,9 @@ public final class StatementParser {
     }
 
     private Statement insert(PartiQlParser.InsertContext insert) {
+        if (insert.returning() != null) {
+            throw DynamoDbException.validation("RETURNING is not supported in INSERT");
+        }
         AttributeValue item = value(insert.value());
         if (!(item instanceof AttributeValue.M map)) {
             throw DynamoDbException.validation("Unsupported format in item expression. Please use struct format {...} "

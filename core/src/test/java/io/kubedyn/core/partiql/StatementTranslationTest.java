@@ -95,6 +95,8 @@ class StatementTranslationTest {
                 .hasMessage("Number of parameters in request and statement don't match.");
         assertThatThrownBy(() -> translate("INSERT INTO Music VALUE {'a': <<1, 'x'>>}"))
                 .hasMessage("Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags");
+        assertThatThrownBy(() -> translate("INSERT INTO Music VALUE {'a': 1} RETURNING ALL OLD *"))
+                .hasMessage("RETURNING is not supported in INSERT");
         assertThatThrownBy(() -> translate("INSERT INTO Music VALUE ['a']"))
                 .hasMessageStartingWith("Unsupported format in item expression.");
         assertThatThrownBy(() -> translate("SELECT * FROM Music WHERE a = MISSING"))
