@@ -58,40 +58,105 @@ final class PartiQlOperations {
         JsonNode parameterNodes = request.node("Parameters");
         Statement statement = StatementParser.parse(text, parameters(parameterNodes));
         TableDefinition table = plane.catalog().requireTable(statement.table());
-        EquivalentRequest equivalent = StatementTranslation.of(statement, table);
-        ObjectNode body = equivalent.body();
-        copy(request, body, "ReturnConsumedCapacity");
-        String digest = NextToken.digest(text, parameterNodes);
-        if (statement.reads()) {
-            copy(request, body, "ConsistentRead");
-            copy(request, body, "Limit");
-            if (request.has("NextToken")) {
-                body.set("ExclusiveStartKey", NextToken.startKey(request.string("NextToken"), digest));
-            }
-        } else {
-            copy(request, body, "ReturnValuesOnConditionCheckFailure");
+        if (statement instanceof Statement.Select select) {
+            select(request, out, StatementTranslation.reads(select, table), NextToken.digest(text, parameterNodes));
+            return;
         }
+        EquivalentRequest equivalent = StatementTranslation.write(statement, table);
+        copy(request, equivalent.body(), "ReturnConsumedCapacity");
+        copy(request, equivalent.body(), "ReturnValuesOnConditionCheckFailure");
         JsonNode answer = run(equivalent, statement);
         out.writeStartObject();
         out.writeArrayFieldStart("Items");
-        if (statement.reads()) {
-            for (JsonNode item : answer.path("Items")) {
-                out.writeTree(item);
-            }
-        } else if (answer.has("Attributes")) {
+        if (answer.has("Attributes")) {
             out.writeTree(answer.get("Attributes"));
         }
         out.writeEndArray();
-        if (answer.has("LastEvaluatedKey")) {
-            out.writeStringField("NextToken", NextToken.of(digest, answer.get("LastEvaluatedKey")));
-            out.writeFieldName("LastEvaluatedKey");
-            out.writeTree(answer.get("LastEvaluatedKey"));
-        }
         if (answer.has("ConsumedCapacity")) {
             out.writeFieldName("ConsumedCapacity");
             out.writeTree(answer.get("ConsumedCapacity"));
         }
         out.writeEndObject();
+    }
+
+    /**
+     * One page of a SELECT's reads, run in order from where NextToken says until one stops short
+     * (its 1 MB or the Limit) or all are done. The Limit counts the items every read evaluates;
+     * the capacity is the reads' summed.
+     */
+    private void select(Request request, JsonGenerator out, List<EquivalentRequest> reads, String digest)
+            throws IOException {
+        NextToken position = request.has("NextToken") ? NextToken.decode(request.string("NextToken"), digest)
+                : NextToken.FIRST;
+        if (position.read() >= reads.size()) {
+            throw DynamoDbException.validation("Invalid NextToken");
+        }
+        Integer limit = request.integer("Limit");
+        int remaining = limit == null ? Integer.MAX_VALUE : limit;
+        NextToken next = null;
+        JsonNode lastEvaluatedKey = null;
+        JsonNode capacity = null;
+        double units = 0;
+        out.writeStartObject();
+        out.writeArrayFieldStart("Items");
+        for (int i = position.read(); i < reads.size(); i++) {
+            ObjectNode body = reads.get(i).body();
+            copy(request, body, "ReturnConsumedCapacity");
+            copy(request, body, "ConsistentRead");
+            if (limit != null) {
+                body.put("Limit", remaining);
+            }
+            if (i == position.read() && position.startKey() != null) {
+                body.set("ExclusiveStartKey", position.startKey());
+            }
+            JsonNode answer = run(reads.get(i), null);
+            for (JsonNode item : answer.path("Items")) {
+                out.writeTree(item);
+            }
+            if (answer.has("ConsumedCapacity")) {
+                capacity = answer.get("ConsumedCapacity");
+                units += capacity.path("CapacityUnits").asDouble();
+            }
+            remaining -= answer.path("ScannedCount").asInt();
+            if (answer.has("LastEvaluatedKey")) {
+                lastEvaluatedKey = answer.get("LastEvaluatedKey");
+                next = new NextToken(i, lastEvaluatedKey);
+                break;
+            }
+            if (remaining <= 0 && i + 1 < reads.size()) {
+                next = new NextToken(i + 1, null);
+                break;
+            }
+        }
+        out.writeEndArray();
+        if (next != null) {
+            out.writeStringField("NextToken", next.encode(digest));
+        }
+        if (lastEvaluatedKey != null) {
+            out.writeFieldName("LastEvaluatedKey");
+            out.writeTree(lastEvaluatedKey);
+        }
+        if (capacity != null) {
+            out.writeFieldName("ConsumedCapacity");
+            out.writeTree(summed((ObjectNode) capacity, units));
+        }
+        out.writeEndObject();
+    }
+
+    /** The last read's ConsumedCapacity, with every read's units summed in it. */
+    private static ObjectNode summed(ObjectNode capacity, double units) {
+        ObjectNode total = capacity.deepCopy();
+        total.put("CapacityUnits", units);
+        total.fields().forEachRemaining(field -> {
+            if (field.getValue().isObject() && field.getValue().has("CapacityUnits")
+                    && field.getValue().get("CapacityUnits").asDouble() > 0) {
+                ((ObjectNode) field.getValue()).put("CapacityUnits", units);
+            }
+        });
+        JsonNode indexes = total.path("GlobalSecondaryIndexes").isObject() ? total.get("GlobalSecondaryIndexes")
+                : total.path("LocalSecondaryIndexes");
+        indexes.forEach(index -> ((ObjectNode) index).put("CapacityUnits", units));
+        return total;
     }
 
     /**
@@ -173,7 +238,7 @@ final class PartiQlOperations {
     private JsonNode runInBatch(Statement statement, JsonNode member, boolean capacity) throws IOException {
         TableDefinition table = plane.catalog().requireTable(statement.table());
         EquivalentRequest equivalent = statement instanceof Statement.Select select
-                ? StatementTranslation.singleItemRead(select, table) : StatementTranslation.of(statement, table);
+                ? StatementTranslation.singleItemRead(select, table) : StatementTranslation.write(statement, table);
         ObjectNode body = equivalent.body();
         if (capacity) {
             body.put("ReturnConsumedCapacity", "TOTAL");

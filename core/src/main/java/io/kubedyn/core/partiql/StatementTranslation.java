@@ -27,8 +27,9 @@ import java.util.Set;
  * the same evaluator as that request would:
  *
  * <ul>
- *   <li>SELECT with an equality on the partition key: Query, a sort key condition in the key
- *       condition, everything else the filter; any other SELECT: Scan with the WHERE as filter.</li>
+ *   <li>SELECT with an equality or an IN on the partition key: a Query of each partition key
+ *       value, a sort key condition in the key condition, everything else the filter; any other
+ *       SELECT: Scan with the WHERE as filter.</li>
  *   <li>INSERT: PutItem on the condition that no item has the key.</li>
  *   <li>UPDATE: UpdateItem of the key the WHERE fixes, on the condition that the item exists and
  *       the rest of the WHERE holds.</li>
@@ -43,18 +44,18 @@ public final class StatementTranslation {
     private StatementTranslation() {
     }
 
-    /** The request {@code statement} means on {@code table}, which it names. */
-    public static EquivalentRequest of(Statement statement, TableDefinition table) {
-        if (statement instanceof Statement.Select select) {
-            return select(select, table);
-        }
+    /** The request a writing {@code statement} means on {@code table}, which it names. */
+    public static EquivalentRequest write(Statement statement, TableDefinition table) {
         if (statement instanceof Statement.Insert insert) {
             return insert(insert, table);
         }
         if (statement instanceof Statement.Update update) {
             return update(update, table);
         }
-        return delete((Statement.Delete) statement, table);
+        if (statement instanceof Statement.Delete delete) {
+            return delete(delete, table);
+        }
+        throw new IllegalArgumentException("a SELECT reads: " + statement);
     }
 
     /**
@@ -73,53 +74,120 @@ public final class StatementTranslation {
         return new EquivalentRequest("Query", readBody(body, select, key.rest(), text));
     }
 
-    private static EquivalentRequest select(Statement.Select select, TableDefinition table) {
+    /**
+     * A SELECT as the reads it means, in the order their items are answered: a Query for each
+     * partition key value the WHERE names with an equality or an IN (in the IN's order, or the
+     * ORDER BY's), else one Scan.
+     */
+    public static List<EquivalentRequest> reads(Statement.Select select, TableDefinition table) {
         KeySchema keys = select.index() == null ? table.keySchema()
                 : table.index(select.index()).map(SecondaryIndex::keySchema).orElse(table.keySchema());
+        List<Condition> terms = select.where() == null ? List.of() : Condition.conjuncts(select.where());
+        Optional<KeyPlan> plan = KeyPlan.of(terms, keys);
+        List<Condition> rest = new ArrayList<>(terms);
+        plan.ifPresent(p -> rest.removeAll(p.consumed()));
+        if (plan.isPresent() && rest.stream().anyMatch(term -> refersToKey(term, keys))) {
+            plan = Optional.empty();  // Query takes no key attribute in its filter: a Scan does
+            rest.clear();
+            rest.addAll(terms);
+        }
+        checkOrderBy(select, keys, plan);
+        if (plan.isEmpty()) {
+            ExpressionText text = new ExpressionText();
+            return List.of(new EquivalentRequest("Scan", readBody(readTarget(table, select), select, rest, text)));
+        }
+        List<List<Condition>> partitions = new ArrayList<>(plan.get().partitions());
+        Optional<Statement.Ordering> partitionOrder = select.orderBy().stream()
+                .filter(ordering -> ordering.attribute().equals(keys.partitionKeys().get(0).name())).findFirst();
+        partitionOrder.ifPresent(ordering -> partitions.sort((a, b) -> {
+            int order = keyOrder(equalityOn(a.get(0), ordering.attribute()).orElseThrow(),
+                    equalityOn(b.get(0), ordering.attribute()).orElseThrow());
+            return ordering.ascending() ? order : -order;
+        }));
+        Optional<Statement.Ordering> sortOrder = keys.sortKeys().stream().findFirst().flatMap(sortKey ->
+                select.orderBy().stream().filter(ordering -> ordering.attribute().equals(sortKey.name())).findFirst());
+        List<EquivalentRequest> queries = new ArrayList<>();
+        for (List<Condition> partition : partitions) {
+            ExpressionText text = new ExpressionText();
+            ObjectNode body = readTarget(table, select);
+            List<Condition> keyConditions = new ArrayList<>(partition);
+            if (plan.get().sortKeyCondition() != null) {
+                keyConditions.add(plan.get().sortKeyCondition());
+            }
+            body.put("KeyConditionExpression", keyCondition(keyConditions, text));
+            sortOrder.ifPresent(ordering -> body.put("ScanIndexForward", ordering.ascending()));
+            queries.add(new EquivalentRequest("Query", readBody(body, select, rest, text)));
+        }
+        return queries;
+    }
+
+    private static ObjectNode readTarget(TableDefinition table, Statement.Select select) {
         ObjectNode body = body(table.name());
         if (select.index() != null) {
             body.put("IndexName", select.index());
         }
-        ExpressionText text = new ExpressionText();
-        List<Condition> terms = select.where() == null ? List.of() : Condition.conjuncts(select.where());
-        List<Condition> keyConditions = queryKeyConditions(terms, keys);
-        List<Condition> rest = new ArrayList<>(terms);
-        rest.removeAll(keyConditions);
-        if (!keyConditions.isEmpty() && rest.stream().anyMatch(term -> refersToKey(term, keys))) {
-            keyConditions = List.of();  // Query takes no key attribute in its filter: a Scan does
-            rest = terms;
-        }
-        checkOrderBy(select, keys, !keyConditions.isEmpty());
-        if (keyConditions.isEmpty()) {
-            return new EquivalentRequest("Scan", readBody(body, select, rest, text));
-        }
-        body.put("KeyConditionExpression", keyCondition(keyConditions, text));
-        keys.sortKeys().stream().findFirst().flatMap(sortKey -> select.orderBy().stream()
-                        .filter(ordering -> ordering.attribute().equals(sortKey.name())).findFirst())
-                .ifPresent(ordering -> body.put("ScanIndexForward", ordering.ascending()));
-        return new EquivalentRequest("Query", readBody(body, select, rest, text));
+        return body;
     }
 
     /**
-     * The terms a Query's key condition takes: an equality on each partition key attribute and,
-     * if there is one, the first condition on a single sort key that a key condition allows. None
-     * without every partition key equality.
+     * How a SELECT's WHERE reads by key: the partition key equalities of each Query (one Query
+     * for an equality on every partition key attribute, or one for each distinct value of an IN
+     * on a single partition key), the first sort key condition a key condition takes (or null),
+     * and the terms of the WHERE these consume.
      */
-    private static List<Condition> queryKeyConditions(List<Condition> terms, KeySchema keys) {
-        List<Condition> keyConditions = new ArrayList<>();
-        for (KeyAttribute partitionKey : keys.partitionKeys()) {
-            Optional<Condition> equality = terms.stream()
-                    .filter(term -> equalityOn(term, partitionKey.name()).isPresent()).findFirst();
-            if (equality.isEmpty()) {
-                return List.of();
+    private record KeyPlan(List<List<Condition>> partitions, Condition sortKeyCondition, List<Condition> consumed) {
+        static Optional<KeyPlan> of(List<Condition> terms, KeySchema keys) {
+            List<Condition> consumed = new ArrayList<>();
+            List<Condition> equalities = new ArrayList<>();
+            for (KeyAttribute partitionKey : keys.partitionKeys()) {
+                terms.stream().filter(term -> equalityOn(term, partitionKey.name()).isPresent()).findFirst()
+                        .ifPresent(equalities::add);
             }
-            keyConditions.add(equality.get());
+            List<List<Condition>> partitions;
+            if (equalities.size() == keys.partitionKeys().size()) {
+                partitions = List.of(equalities);
+                consumed.addAll(equalities);
+            } else if (keys.partitionKeys().size() == 1) {
+                Path partitionKey = new Path(List.of(keys.partitionKeys().get(0).name()));
+                Optional<Condition.In> in = terms.stream()
+                        .filter(term -> term instanceof Condition.In c && c.subject().equals(partitionKey))
+                        .map(Condition.In.class::cast).findFirst();
+                if (in.isEmpty()) {
+                    return Optional.empty();
+                }
+                consumed.add(in.get());
+                partitions = in.get().options().stream().distinct()
+                        .map(value -> List.<Condition>of(new Condition.Comparison(partitionKey, "=",
+                                new Operand.Literal(value)))).toList();
+            } else {
+                return Optional.empty();
+            }
+            Condition sortKeyCondition = null;
+            if (keys.sortKeys().size() == 1) {
+                String sortKey = keys.sortKeys().get(0).name();
+                sortKeyCondition = terms.stream().filter(term -> isSortKeyCondition(term, sortKey)).findFirst()
+                        .orElse(null);
+                if (sortKeyCondition != null) {
+                    consumed.add(sortKeyCondition);
+                }
+            }
+            return Optional.of(new KeyPlan(partitions, sortKeyCondition, consumed));
         }
-        if (keys.sortKeys().size() == 1) {
-            String sortKey = keys.sortKeys().get(0).name();
-            terms.stream().filter(term -> sortKeyCondition(term, sortKey)).findFirst().ifPresent(keyConditions::add);
+    }
+
+    /** Key values in the order DynamoDB sorts them: strings by UTF-8 bytes, numbers by value, binaries by bytes. */
+    private static int keyOrder(AttributeValue a, AttributeValue b) {
+        if (a instanceof AttributeValue.S x && b instanceof AttributeValue.S y) {
+            return java.util.Arrays.compareUnsigned(x.value().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    y.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        return keyConditions;
+        if (a instanceof AttributeValue.N x && b instanceof AttributeValue.N y) {
+            return x.value().compareTo(y.value());
+        }
+        if (a instanceof AttributeValue.B x && b instanceof AttributeValue.B y) {
+            return x.value().compareTo(y.value());
+        }
+        return 0;
     }
 
     /** Key condition terms joined by AND, each equality written attribute first, as a key condition wants it. */
@@ -134,7 +202,7 @@ public final class StatementTranslation {
         return String.join(" AND ", parts);
     }
 
-    private static void checkOrderBy(Statement.Select select, KeySchema keys, boolean query) {
+    private static void checkOrderBy(Statement.Select select, KeySchema keys, Optional<KeyPlan> plan) {
         if (select.orderBy().isEmpty()) {
             return;
         }
@@ -147,9 +215,15 @@ public final class StatementTranslation {
                         + " in ORDER BY clause must be part of the primary key");
             }
         }
-        if (!query) {
+        if (plan.isEmpty()) {
             throw DynamoDbException.validation("Must have at least one non-optional hash key condition in WHERE clause "
                     + "when using ORDER BY clause.");
+        }
+        boolean orderedByPartitionKey = select.orderBy().stream()
+                .anyMatch(ordering -> ordering.attribute().equals(keys.partitionKeys().get(0).name()));
+        if (plan.get().partitions().size() > 1 && !orderedByPartitionKey) {
+            throw DynamoDbException.validation("Must have hash key in ORDER BY clause when more than one hash key "
+                    + "condition specified in WHERE clause.");
         }
     }
 
@@ -258,7 +332,7 @@ public final class StatementTranslation {
     }
 
     /** Whether {@code term} is a condition on the sort key that a key condition takes. */
-    private static boolean sortKeyCondition(Condition term, String sortKey) {
+    private static boolean isSortKeyCondition(Condition term, String sortKey) {
         if (term instanceof Condition.Comparison c) {
             return !c.comparator().equals("<>") && isAttribute(c.left(), sortKey) && c.right() instanceof Operand.Literal;
         }

@@ -20,7 +20,13 @@ class StatementTranslationTest {
             Map.of("Artist", ScalarType.S, "SongTitle", ScalarType.S), "PAY_PER_REQUEST", 0, 0, 0);
 
     private static EquivalentRequest translate(String statement, AttributeValue... parameters) {
-        return StatementTranslation.of(StatementParser.parse(statement, List.of(parameters)), MUSIC);
+        Statement parsed = StatementParser.parse(statement, List.of(parameters));
+        if (parsed instanceof Statement.Select select) {
+            List<EquivalentRequest> reads = StatementTranslation.reads(select, MUSIC);
+            assertThat(reads).hasSize(1);
+            return reads.get(0);
+        }
+        return StatementTranslation.write(parsed, MUSIC);
     }
 
     private static String text(EquivalentRequest request, String member) {
@@ -43,11 +49,27 @@ class StatementTranslationTest {
     }
 
     @Test
+    void anInOnThePartitionKeyIsAQueryOfEachDistinctValueInTheOrderByOrder() {
+        List<EquivalentRequest> reads = StatementTranslation.reads((Statement.Select) StatementParser.parse(
+                "SELECT * FROM Music WHERE Artist IN ['b', 'a', 'b'] AND SongTitle > 'x' AND Year = 1 "
+                        + "ORDER BY Artist DESC", List.of()), MUSIC);
+        assertThat(reads).extracting(EquivalentRequest::operation).containsExactly("Query", "Query");
+        assertThat(reads).extracting(read -> read.body().get("ExpressionAttributeValues").get(":v0").toString())
+                .containsExactly("{\"S\":\"b\"}", "{\"S\":\"a\"}");
+        assertThat(text(reads.get(0), "KeyConditionExpression")).isEqualTo("#n0 = :v0 AND #n1 > :v1");
+        assertThat(text(reads.get(0), "FilterExpression")).isEqualTo("(#n2 = :v2)");
+        assertThatThrownBy(() -> StatementTranslation.reads((Statement.Select) StatementParser.parse(
+                "SELECT * FROM Music WHERE Artist IN ['b', 'a'] ORDER BY SongTitle", List.of()), MUSIC))
+                .hasMessage("Must have hash key in ORDER BY clause when more than one hash key condition specified "
+                        + "in WHERE clause.");
+    }
+
+    @Test
     void anythingElseIsAScanWithTheWholeWhereAsFilter() {
         EquivalentRequest scan = translate("SELECT * FROM Music WHERE Artist = 'a' OR Year IS NOT MISSING");
         assertThat(scan.operation()).isEqualTo("Scan");
         assertThat(text(scan, "FilterExpression")).isEqualTo("((#n0 = :v0) OR (attribute_exists(#n1)))");
-        EquivalentRequest in = translate("SELECT * FROM Music WHERE Artist IN ['a', 'b']");
+        EquivalentRequest in = translate("SELECT * FROM Music WHERE SongTitle IN ['a', 'b']");
         assertThat(in.operation()).isEqualTo("Scan");
         assertThat(text(in, "FilterExpression")).isEqualTo("(#n0 IN (:v0, :v1))");
         // A second condition on a key attribute cannot go in a Query's filter: a Scan.
