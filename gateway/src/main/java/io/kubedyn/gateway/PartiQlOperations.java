@@ -59,7 +59,9 @@ final class PartiQlOperations {
         Statement statement = StatementParser.parse(text, parameters(parameterNodes));
         TableDefinition table = plane.catalog().requireTable(statement.table());
         if (statement instanceof Statement.Select select) {
-            select(request, out, StatementTranslation.reads(select, table), NextToken.digest(text, parameterNodes));
+            select(request, out, StatementTranslation.reads(select, table), NextToken.digest(text, parameterNodes),
+                    new ConsumedCapacity(table.name(), 0, select.index() == null ? null
+                            : table.index(select.index()).orElse(null)));
             return;
         }
         EquivalentRequest equivalent = StatementTranslation.write(statement, table);
@@ -84,8 +86,8 @@ final class PartiQlOperations {
      * (its 1 MB or the Limit) or all are done. The Limit counts the items every read evaluates;
      * the capacity is the reads' summed.
      */
-    private void select(Request request, JsonGenerator out, List<EquivalentRequest> reads, String digest)
-            throws IOException {
+    private void select(Request request, JsonGenerator out, List<EquivalentRequest> reads, String digest,
+                        ConsumedCapacity charged) throws IOException {
         NextToken position = request.has("NextToken") ? NextToken.decode(request.string("NextToken"), digest)
                 : NextToken.FIRST;
         if (position.read() >= reads.size()) {
@@ -95,7 +97,6 @@ final class PartiQlOperations {
         int remaining = limit == null ? Integer.MAX_VALUE : limit;
         NextToken next = null;
         JsonNode lastEvaluatedKey = null;
-        JsonNode capacity = null;
         double units = 0;
         out.writeStartObject();
         out.writeArrayFieldStart("Items");
@@ -113,10 +114,7 @@ final class PartiQlOperations {
             for (JsonNode item : answer.path("Items")) {
                 out.writeTree(item);
             }
-            if (answer.has("ConsumedCapacity")) {
-                capacity = answer.get("ConsumedCapacity");
-                units += capacity.path("CapacityUnits").asDouble();
-            }
+            units += answer.path("ConsumedCapacity").path("CapacityUnits").asDouble();
             remaining -= answer.path("ScannedCount").asInt();
             if (answer.has("LastEvaluatedKey")) {
                 lastEvaluatedKey = answer.get("LastEvaluatedKey");
@@ -136,27 +134,11 @@ final class PartiQlOperations {
             out.writeFieldName("LastEvaluatedKey");
             out.writeTree(lastEvaluatedKey);
         }
-        if (capacity != null) {
-            out.writeFieldName("ConsumedCapacity");
-            out.writeTree(summed((ObjectNode) capacity, units));
+        ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
+        if (capacity.requested()) {
+            new ConsumedCapacity(charged.tableName(), units, charged.index()).write(out, capacity);
         }
         out.writeEndObject();
-    }
-
-    /** The last read's ConsumedCapacity, with every read's units summed in it. */
-    private static ObjectNode summed(ObjectNode capacity, double units) {
-        ObjectNode total = capacity.deepCopy();
-        total.put("CapacityUnits", units);
-        total.fields().forEachRemaining(field -> {
-            if (field.getValue().isObject() && field.getValue().has("CapacityUnits")
-                    && field.getValue().get("CapacityUnits").asDouble() > 0) {
-                ((ObjectNode) field.getValue()).put("CapacityUnits", units);
-            }
-        });
-        JsonNode indexes = total.path("GlobalSecondaryIndexes").isObject() ? total.get("GlobalSecondaryIndexes")
-                : total.path("LocalSecondaryIndexes");
-        indexes.forEach(index -> ((ObjectNode) index).put("CapacityUnits", units));
-        return total;
     }
 
     /**
@@ -219,15 +201,7 @@ final class PartiQlOperations {
         if (capacity.requested() && !units.isEmpty()) {
             out.writeArrayFieldStart("ConsumedCapacity");
             for (Map.Entry<String, Double> table : units.entrySet()) {
-                out.writeStartObject();
-                out.writeStringField("TableName", table.getKey());
-                out.writeNumberField("CapacityUnits", table.getValue());
-                if (capacity == ConsumedCapacity.Detail.INDEXES) {
-                    out.writeObjectFieldStart("Table");
-                    out.writeNumberField("CapacityUnits", table.getValue());
-                    out.writeEndObject();
-                }
-                out.writeEndObject();
+                new ConsumedCapacity(table.getKey(), table.getValue(), null).writeValue(out, capacity);
             }
             out.writeEndArray();
         }

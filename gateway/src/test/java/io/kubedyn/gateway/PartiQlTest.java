@@ -269,6 +269,10 @@ class PartiQlTest extends EmbeddedServerTest {
                 + "\" WHERE Artist = 'Zed'").consistentRead(true).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
         assertThat(read.consumedCapacity().tableName()).isEqualTo(table);
         assertThat(read.consumedCapacity().capacityUnits()).isEqualTo(1.0);
+        ExecuteStatementResponse twoPartitions = dynamo.executeStatement(b -> b.statement("SELECT * FROM \"" + table
+                + "\" WHERE Artist IN ['Zed', 'Acme Band']").returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+        assertThat(twoPartitions.consumedCapacity().capacityUnits()).as("two eventually consistent reads of half a unit")
+                .isEqualTo(1.0);
         ExecuteStatementResponse write = dynamo.executeStatement(b -> b.statement("INSERT INTO \"" + table
                 + "\" VALUE {'Artist': 'New', 'SongTitle': 'One'}").returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
         assertThat(write.consumedCapacity().capacityUnits()).isEqualTo(1.0);
