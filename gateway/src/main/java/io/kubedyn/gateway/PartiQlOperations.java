@@ -9,12 +9,14 @@ import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.ItemSize;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.partiql.EquivalentRequest;
 import io.kubedyn.core.partiql.Statement;
 import io.kubedyn.core.partiql.StatementParser;
 import io.kubedyn.core.partiql.StatementTranslation;
 import io.kubedyn.core.write.ConditionalCheckFailedException;
+import io.kubedyn.storage.PartitionStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,8 +85,8 @@ final class PartiQlOperations {
 
     /**
      * One page of a SELECT's reads, run in order from where NextToken says until one stops short
-     * (its 1 MB or the Limit) or all are done. The Limit counts the items every read evaluates;
-     * the capacity is the reads' summed.
+     * (its 1 MB or the Limit), the items answered reach a page's 1 MB, or all are done. The Limit
+     * counts the items every read evaluates; the capacity is the reads' summed.
      */
     private void select(Request request, JsonGenerator out, List<EquivalentRequest> reads, String digest,
                         ConsumedCapacity charged) throws IOException {
@@ -98,6 +100,7 @@ final class PartiQlOperations {
         NextToken next = null;
         JsonNode lastEvaluatedKey = null;
         double units = 0;
+        long bytes = 0;
         out.writeStartObject();
         out.writeArrayFieldStart("Items");
         for (int i = position.read(); i < reads.size(); i++) {
@@ -113,6 +116,9 @@ final class PartiQlOperations {
             JsonNode answer = run(reads.get(i), null);
             for (JsonNode item : answer.path("Items")) {
                 out.writeTree(item);
+                if (reads.size() > 1) {
+                    bytes += ItemSize.of(AttributeValueJson.readItem(item, "Items"));
+                }
             }
             units += answer.path("ConsumedCapacity").path("CapacityUnits").asDouble();
             remaining -= answer.path("ScannedCount").asInt();
@@ -121,7 +127,7 @@ final class PartiQlOperations {
                 next = new NextToken(i, lastEvaluatedKey);
                 break;
             }
-            if (remaining <= 0 && i + 1 < reads.size()) {
+            if ((remaining <= 0 || bytes >= PartitionStore.PAGE_BYTES) && i + 1 < reads.size()) {
                 next = new NextToken(i + 1, null);
                 break;
             }

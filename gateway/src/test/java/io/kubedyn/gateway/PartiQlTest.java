@@ -102,6 +102,24 @@ class PartiQlTest extends EmbeddedServerTest {
     }
 
     @Test
+    void aPageOfSeveralPartitionsEndsOnceItsItemsReachOneMegabyte() {
+        String large = "x".repeat(300 * 1024);
+        for (String artist : List.of("A", "B")) {
+            for (String title : List.of("1", "2")) {
+                dynamo.putItem(b -> b.tableName(table).item(Map.of("Artist", s(artist), "SongTitle", s(title),
+                        "Lyrics", s(large))));
+            }
+        }
+        String statement = "SELECT * FROM \"" + table + "\" WHERE Artist IN ['A', 'B', 'Zed']";
+        ExecuteStatementResponse first = dynamo.executeStatement(b -> b.statement(statement));
+        assertThat(first.items()).hasSize(4);
+        assertThat(first.nextToken()).isNotNull();
+        ExecuteStatementResponse second = dynamo.executeStatement(b -> b.statement(statement).nextToken(first.nextToken()));
+        assertThat(titles(second.items())).containsExactly("Anthem", "Dirge");
+        assertThat(second.nextToken()).isNull();
+    }
+
+    @Test
     void selectWithoutAPartitionKeyEqualityScansTheTableWithTheWhereAsFilter() {
         List<Map<String, AttributeValue>> items = execute("SELECT * FROM $T WHERE Year = 2004 OR Year < 1990").items();
         assertThat(items).extracting(item -> item.get("Artist").s() + "/" + item.get("SongTitle").s())
