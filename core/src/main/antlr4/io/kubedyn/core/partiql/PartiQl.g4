@@ -71,6 +71,7 @@ condition
     | operand IN sequence                               # in
     | operand IS NOT? (MISSING | NULL)                  # is
     | function                                          # functionCondition
+    | NAME '(' select ')'                               # subquery
     | '(' condition ')'                                 # parenthesized
     | NOT condition                                     # not
     | condition AND condition                           # and

@@ -201,6 +201,13 @@ public final class StatementParser {
             }
             return function;
         }
+        if (context instanceof PartiQlParser.SubqueryContext c) {
+            // EXISTS(SELECT ...) is a transaction's condition check, which needs ExecuteTransaction.
+            String name = c.NAME().getText().toLowerCase(java.util.Locale.ROOT);
+            throw name.equals("exists")
+                    ? DynamoDbException.validation("EXISTS can only be used in ExecuteTransaction write requests.")
+                    : unrecognized(name);
+        }
         if (context instanceof PartiQlParser.ParenthesizedContext c) {
             return condition(c.condition());
         }

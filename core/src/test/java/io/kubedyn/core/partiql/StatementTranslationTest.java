@@ -123,6 +123,9 @@ class StatementTranslationTest {
                 .hasMessageStartingWith("Unsupported format in item expression.");
         assertThatThrownBy(() -> translate("SELECT * FROM Music WHERE a = MISSING"))
                 .hasMessage("MISSING must be compared using IS operator");
+        assertThatThrownBy(() -> translate("UPDATE Music SET a = 1 WHERE Artist = 'a' AND SongTitle = 'b' "
+                + "AND EXISTS(SELECT * FROM Music WHERE Artist = 'c')"))
+                .hasMessage("EXISTS can only be used in ExecuteTransaction write requests.");
         assertThatThrownBy(() -> translate("SELECT * FROM Music WHERE frobnicate(a)"))
                 .hasMessage("Unrecognized function: frobnicate");
         assertThatThrownBy(() -> translate("UPDATE Music SET a = set_add(b, <<1>>) WHERE Artist = 'a' AND SongTitle = 'b'"))
