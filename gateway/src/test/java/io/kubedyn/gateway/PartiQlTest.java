@@ -219,6 +219,12 @@ class PartiQlTest extends EmbeddedServerTest {
                 .isInstanceOf(DuplicateItemException.class)
                 .hasMessageStartingWith("Duplicate primary key exists in table");
         assertThat(item("Zed", "Dirge")).containsKey("Year");
+        assertThatThrownBy(() -> execute("INSERT INTO $T VALUE {'Artist': 'Zed'}")).isInstanceOf(DynamoDbException.class)
+                .hasMessageStartingWith("Key attribute should be present in the item: Key SongTitle");
+        assertThatThrownBy(() -> execute("INSERT INTO $T VALUE {'Artist': 'Zed', 'SongTitle': 1}"))
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageStartingWith("Key attribute's data type should match its data type in table's schema: "
+                        + "Key SongTitle");
     }
 
     @Test
@@ -335,8 +341,7 @@ class PartiQlTest extends EmbeddedServerTest {
         assertThat(responses.get(1).hasItem()).as("no item has that key").isFalse();
         assertThat(responses.get(1).error()).isNull();
         assertThat(responses.get(2).error().code()).isEqualTo(BatchStatementErrorCodeEnum.VALIDATION_ERROR);
-        assertThat(responses.get(2).error().message())
-                .isEqualTo("Where clause does not contain a mandatory equality on all key attributes");
+        assertThat(responses.get(2).error().message()).isEqualTo("Only single item select is supported");
         assertThat(responses.get(3).item().get("Year")).isEqualTo(n(2004));
     }
 

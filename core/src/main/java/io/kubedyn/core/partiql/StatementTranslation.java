@@ -10,6 +10,7 @@ import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.SecondaryIndex;
 import io.kubedyn.core.TableDefinition;
 import java.io.IOException;
@@ -66,12 +67,24 @@ public final class StatementTranslation {
         if (select.index() != null) {
             throw DynamoDbException.validation("This operation is not supported on an index");
         }
-        KeyTerms key = KeyTerms.of(select.where(), table.keySchema());
+        KeyTerms key;
+        try {
+            key = KeyTerms.of(select.where(), table.keySchema());
+        } catch (DynamoDbException e) {
+            throw singleItemOnly();
+        }
+        if (!key.rest().isEmpty()) {
+            throw singleItemOnly();
+        }
+        key.values().forEach((name, value) -> checkKeyValue(table, name, value));
         ExpressionText text = new ExpressionText();
         ObjectNode body = body(table.name());
-        List<Condition> keyConditions = key.equalities();
-        body.put("KeyConditionExpression", keyCondition(keyConditions, text));
-        return new EquivalentRequest("Query", readBody(body, select, key.rest(), text));
+        body.put("KeyConditionExpression", keyCondition(key.equalities(), text));
+        return new EquivalentRequest("Query", readBody(body, select, List.of(), text));
+    }
+
+    private static DynamoDbException singleItemOnly() {
+        return DynamoDbException.validation("Only single item select is supported");
     }
 
     /**
@@ -106,6 +119,12 @@ public final class StatementTranslation {
         }));
         Optional<Statement.Ordering> sortOrder = keys.sortKeys().stream().findFirst().flatMap(sortKey ->
                 select.orderBy().stream().filter(ordering -> ordering.attribute().equals(sortKey.name())).findFirst());
+        for (List<Condition> partition : partitions) {
+            partition.forEach(term -> checkKeyCondition(table, term));
+        }
+        if (plan.get().sortKeyCondition() != null) {
+            checkKeyCondition(table, plan.get().sortKeyCondition());
+        }
         List<EquivalentRequest> queries = new ArrayList<>();
         for (List<Condition> partition : partitions) {
             ExpressionText text = new ExpressionText();
@@ -239,6 +258,13 @@ public final class StatementTranslation {
     }
 
     private static EquivalentRequest insert(Statement.Insert insert, TableDefinition table) {
+        for (KeyAttribute key : table.keySchema().attributes()) {
+            AttributeValue value = insert.item().get(key.name());
+            if (value == null) {
+                throw DynamoDbException.validation("Key attribute should be present in the item: Key " + key.name());
+            }
+            checkKeyValue(table, key.name(), value);
+        }
         ExpressionText text = new ExpressionText();
         ObjectNode body = body(table.name());
         body.set("Item", item(insert.item()));
@@ -250,6 +276,7 @@ public final class StatementTranslation {
 
     private static EquivalentRequest update(Statement.Update update, TableDefinition table) {
         KeyTerms key = KeyTerms.of(update.where(), table.keySchema());
+        key.values().forEach((name, value) -> checkKeyValue(table, name, value));
         ExpressionText text = new ExpressionText();
         ObjectNode body = body(table.name());
         body.set("Key", item(key.values()));
@@ -262,6 +289,7 @@ public final class StatementTranslation {
 
     private static EquivalentRequest delete(Statement.Delete delete, TableDefinition table) {
         KeyTerms key = KeyTerms.of(delete.where(), table.keySchema());
+        key.values().forEach((name, value) -> checkKeyValue(table, name, value));
         ExpressionText text = new ExpressionText();
         ObjectNode body = body(table.name());
         body.set("Key", item(key.values()));
@@ -316,6 +344,46 @@ public final class StatementTranslation {
             return DynamoDbException.validation("Multiple conditions on same key " + key
                     + ". Only single item Update/Insert/Delete are supported");
         }
+    }
+
+    /** A key condition's first value, held to the key attribute's type as {@link #checkKeyValue} holds it. */
+    private static void checkKeyCondition(TableDefinition table, Condition term) {
+        Operand subject;
+        Operand value;
+        if (term instanceof Condition.Comparison c) {
+            boolean literalFirst = c.left() instanceof Operand.Literal;
+            subject = literalFirst ? c.right() : c.left();
+            value = literalFirst ? c.left() : c.right();
+        } else if (term instanceof Condition.Between b) {
+            subject = b.subject();
+            value = b.low();
+        } else {
+            Operand.Function f = (Operand.Function) term;
+            subject = f.arguments().get(0);
+            value = f.arguments().get(1);
+        }
+        String name = ((Path) subject).attribute();
+        ScalarType type = table.attributeDefinitions().get(name);
+        if (type != null && !type.matches(((Operand.Literal) value).value())) {
+            throw schemaMismatch(name);
+        }
+    }
+
+    /** A key value a statement names: of a key type, and of its attribute's type. */
+    private static void checkKeyValue(TableDefinition table, String name, AttributeValue value) {
+        if (!ScalarType.isKeyType(value.type())) {
+            throw DynamoDbException.validation("Key value must be of type S, N, or B. Key name: " + name
+                    + ", Key type: " + value.type());
+        }
+        ScalarType type = table.attributeDefinitions().get(name);
+        if (type != null && !type.matches(value)) {
+            throw schemaMismatch(name);
+        }
+    }
+
+    private static DynamoDbException schemaMismatch(String name) {
+        return DynamoDbException.validation("Key attribute's data type should match its data type in table's schema: Key "
+                + name);
     }
 
     /** The value {@code term} sets {@code attribute} equal to, if it is {@code attribute = value} (or {@code value = attribute}). */

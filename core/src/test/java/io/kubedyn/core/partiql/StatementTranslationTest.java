@@ -133,6 +133,22 @@ class StatementTranslationTest {
     }
 
     @Test
+    void keyValuesMustBeOfTheKeyAttributesTypes() {
+        assertThatThrownBy(() -> translate("SELECT * FROM Music WHERE Artist = 1"))
+                .hasMessage("Key attribute's data type should match its data type in table's schema: Key Artist");
+        assertThatThrownBy(() -> translate("SELECT * FROM Music WHERE Artist = 'a' AND SongTitle > 1"))
+                .hasMessage("Key attribute's data type should match its data type in table's schema: Key SongTitle");
+        assertThat(translate("SELECT * FROM Music WHERE Year = 'a'").operation()).isEqualTo("Scan");
+        assertThatThrownBy(() -> translate("DELETE FROM Music WHERE Artist = ['a'] AND SongTitle = 'b'"))
+                .hasMessage("Key value must be of type S, N, or B. Key name: Artist, Key type: L");
+        assertThatThrownBy(() -> translate("UPDATE Music SET x = 1 WHERE Artist = 'a' AND SongTitle = 2"))
+                .hasMessage("Key attribute's data type should match its data type in table's schema: Key SongTitle");
+        assertThatThrownBy(() -> StatementTranslation.singleItemRead((Statement.Select) StatementParser.parse(
+                "SELECT * FROM Music WHERE Artist = 'a' AND SongTitle = 'b' AND Year = 1", List.of()), MUSIC))
+                .hasMessage("Only single item select is supported");
+    }
+
+    @Test
     void commentsQuotedNamesAndEscapedQuotesAreRead() {
         Statement statement = StatementParser.parse("-- a comment\nselect \"we\"\"ird\" from \"Music\" /* x */ "
                 + "where Artist = 'it''s';", List.of());
