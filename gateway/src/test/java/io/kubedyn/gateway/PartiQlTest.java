@@ -86,6 +86,9 @@ class PartiQlTest extends EmbeddedServerTest {
                 .containsExactly("Zed/Dirge", "Acme Band/Bop", "Acme Band/Chorus");
         assertThat(titles(execute("SELECT * FROM $T WHERE Artist IN ['Zed', 'Acme Band'] "
                 + "ORDER BY Artist, SongTitle DESC").items())).containsExactly("Chorus", "Bop", "Anthem", "Dirge", "Anthem");
+        assertThat(titles(execute("SELECT * FROM $T WHERE Artist = 'Zed' OR Artist = 'Acme Band'").items()))
+                .as("equalities joined by OR read the same partitions").containsExactly("Anthem", "Dirge", "Anthem",
+                        "Bop", "Chorus");
         String statement = "SELECT * FROM \"" + table + "\" WHERE Artist IN ['Zed', 'Acme Band']";
         List<String> read = new ArrayList<>();
         String token = null;

@@ -28,8 +28,8 @@ import java.util.Set;
  * the same evaluator as that request would:
  *
  * <ul>
- *   <li>SELECT with an equality or an IN on the partition key: a Query of each partition key
- *       value, a sort key condition in the key condition, everything else the filter; any other
+ *   <li>SELECT with an equality, an IN, or equalities joined by OR on the partition key: a
+ *       Query of each partition key value, a sort key condition in the key condition, everything else the filter; any other
  *       SELECT: Scan with the WHERE as filter.</li>
  *   <li>INSERT: PutItem on the condition that no item has the key.</li>
  *   <li>UPDATE: UpdateItem of the key the WHERE fixes, on the condition that the item exists and
@@ -89,8 +89,8 @@ public final class StatementTranslation {
 
     /**
      * A SELECT as the reads it means, in the order their items are answered: a Query for each
-     * partition key value the WHERE names with an equality or an IN (in the IN's order, or the
-     * ORDER BY's), else one Scan.
+     * partition key value the WHERE names with an equality, an IN or equalities joined by OR (in
+     * the order written, or the ORDER BY's), else one Scan.
      */
     public static List<EquivalentRequest> reads(Statement.Select select, TableDefinition table) {
         KeySchema keys = select.index() == null ? table.keySchema()
@@ -151,7 +151,7 @@ public final class StatementTranslation {
     /**
      * How a SELECT's WHERE reads by key: the partition key equalities of each Query (one Query
      * for an equality on every partition key attribute, or one for each distinct value of an IN
-     * on a single partition key), the first sort key condition a key condition takes (or null),
+     * or an OR of equalities on a single partition key), the first sort key condition a key condition takes (or null),
      * and the terms of the WHERE these consume.
      */
     private record KeyPlan(List<List<Condition>> partitions, Condition sortKeyCondition, List<Condition> consumed) {
@@ -168,14 +168,20 @@ public final class StatementTranslation {
                 consumed.addAll(equalities);
             } else if (keys.partitionKeys().size() == 1) {
                 Path partitionKey = new Path(List.of(keys.partitionKeys().get(0).name()));
-                Optional<Condition.In> in = terms.stream()
-                        .filter(term -> term instanceof Condition.In c && c.subject().equals(partitionKey))
-                        .map(Condition.In.class::cast).findFirst();
-                if (in.isEmpty()) {
+                Condition term = null;
+                List<AttributeValue> values = null;
+                for (Condition candidate : terms) {
+                    values = partitionValues(candidate, partitionKey.attribute());
+                    if (values != null) {
+                        term = candidate;
+                        break;
+                    }
+                }
+                if (term == null) {
                     return Optional.empty();
                 }
-                consumed.add(in.get());
-                partitions = in.get().options().stream().distinct()
+                consumed.add(term);
+                partitions = values.stream().distinct()
                         .map(value -> List.<Condition>of(new Condition.Comparison(partitionKey, "=",
                                 new Operand.Literal(value)))).toList();
             } else {
@@ -192,6 +198,27 @@ public final class StatementTranslation {
             }
             return Optional.of(new KeyPlan(partitions, sortKeyCondition, consumed));
         }
+    }
+
+    /**
+     * The partition key values {@code term} allows, in its order, if it allows only some:
+     * {@code pk IN [...]}, or equalities on {@code pk} joined by OR; else null.
+     */
+    private static List<AttributeValue> partitionValues(Condition term, String partitionKey) {
+        if (term instanceof Condition.In in && isAttribute(in.subject(), partitionKey)) {
+            return in.options();
+        }
+        if (term instanceof Condition.Or or) {
+            List<AttributeValue> left = partitionValues(or.left(), partitionKey);
+            List<AttributeValue> right = partitionValues(or.right(), partitionKey);
+            if (left == null || right == null) {
+                return null;
+            }
+            List<AttributeValue> both = new ArrayList<>(left);
+            both.addAll(right);
+            return both;
+        }
+        return equalityOn(term, partitionKey).map(List::of).orElse(null);
     }
 
     /** Key values in the order DynamoDB sorts them: strings by UTF-8 bytes, numbers by value, binaries by bytes. */

@@ -58,6 +58,11 @@ class StatementTranslationTest {
                 .containsExactly("{\"S\":\"b\"}", "{\"S\":\"a\"}");
         assertThat(text(reads.get(0), "KeyConditionExpression")).isEqualTo("#n0 = :v0 AND #n1 > :v1");
         assertThat(text(reads.get(0), "FilterExpression")).isEqualTo("(#n2 = :v2)");
+        List<EquivalentRequest> ors = StatementTranslation.reads((Statement.Select) StatementParser.parse(
+                "SELECT * FROM Music WHERE Artist = 'x' OR ('y' = Artist OR Artist = 'z')", List.of()), MUSIC);
+        assertThat(ors).extracting(read -> read.body().get("ExpressionAttributeValues").get(":v0").get("S").asText())
+                .containsExactly("x", "y", "z");
+        assertThat(translate("SELECT * FROM Music WHERE Artist = 'x' OR Year = 1").operation()).isEqualTo("Scan");
         assertThatThrownBy(() -> StatementTranslation.reads((Statement.Select) StatementParser.parse(
                 "SELECT * FROM Music WHERE Artist IN ['b', 'a'] ORDER BY SongTitle", List.of()), MUSIC))
                 .hasMessage("Must have hash key in ORDER BY clause when more than one hash key condition specified "
