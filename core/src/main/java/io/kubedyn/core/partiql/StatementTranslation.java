@@ -60,8 +60,8 @@ public final class StatementTranslation {
     }
 
     /**
-     * A SELECT of one item, as BatchExecuteStatement reads: its WHERE must fix the table's whole
-     * key with equalities. A Query of that key, the rest of the WHERE its filter.
+     * A SELECT of one item, as BatchExecuteStatement reads: its WHERE must be the equalities of
+     * the table's whole key and nothing else. A Query of that key.
      */
     public static EquivalentRequest singleItemRead(Statement.Select select, TableDefinition table) {
         if (select.index() != null) {
