@@ -154,6 +154,18 @@ class StatementTranslationTest {
     }
 
     @Test
+    void operatorsPathsAndNumbersAreWrittenAsDynamoDbExpressions() {
+        EquivalentRequest scan = translate("SELECT a.b[2].c FROM Music WHERE x != -1.5 AND NOT (y IS NULL) "
+                + "AND size(z) >= 2 AND attribute_type(w, 'S')");
+        assertThat(text(scan, "FilterExpression")).isEqualTo("(#n0 <> :v0) AND (NOT (attribute_not_exists(#n1) OR "
+                + "attribute_type(#n1, :v1))) AND (size(#n2) >= :v2) AND (attribute_type(#n3, :v3))");
+        assertThat(text(scan, "ProjectionExpression")).isEqualTo("#n4.#n5[2].#n6");
+        assertThat(scan.body().get("ExpressionAttributeValues").get(":v0").toString()).isEqualTo("{\"N\":\"-1.5\"}");
+        EquivalentRequest update = translate("UPDATE Music SET n = n - 1, m.k = 'v' WHERE Artist = 'a' AND SongTitle = 'b'");
+        assertThat(text(update, "UpdateExpression")).isEqualTo("SET #n0 = #n0 - :v0, #n1.#n2 = :v1");
+    }
+
+    @Test
     void commentsQuotedNamesAndEscapedQuotesAreRead() {
         Statement statement = StatementParser.parse("-- a comment\nselect \"we\"\"ird\" from \"Music\" /* x */ "
                 + "where Artist = 'it''s';", List.of());
