@@ -13,6 +13,8 @@ public enum DynamoDbError {
     CONDITIONAL_CHECK_FAILED("com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", 400),
     ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED(
             "com.amazonaws.dynamodb.v20120810#ItemCollectionSizeLimitExceededException", 400),
+    /** PartiQL: an INSERT of a key that is already in the table. */
+    DUPLICATE_ITEM("com.amazonaws.dynamodb.v20120810#DuplicateItemException", 400),
     LIMIT_EXCEEDED("com.amazonaws.dynamodb.v20120810#LimitExceededException", 400),
     SERIALIZATION("com.amazon.coral.service#SerializationException", 400, "Message"),
     UNKNOWN_OPERATION("com.amazon.coral.service#UnknownOperationException", 400, null),

@@ -75,6 +75,8 @@ public class DynamoDbEndpoint {
         new BatchOperations(plane, parsedExpressions).register(operations);
         operations.put("Query", new QueryOperation(plane, parsedExpressions));
         operations.put("Scan", new ScanOperation(plane, parsedExpressions));
+        // PartiQL statements run as the item operations registered above.
+        new PartiQlOperations(plane, Map.copyOf(operations)).register(operations);
         new StreamOperations(plane, Clock.systemUTC()).register(streamOperations);
         ServiceModel model = ServiceModel.dynamoDb();
         operations.keySet().forEach(name -> model.input(name).ifPresent(input -> inputs.put(TARGET_PREFIX + name, input)));

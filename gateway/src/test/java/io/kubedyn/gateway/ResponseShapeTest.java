@@ -120,6 +120,13 @@ class ResponseShapeTest extends EmbeddedServerTest {
                 + returns + "}");
         call("BatchGetItem", "{\"RequestItems\": {\"$T\": {\"Keys\": [" + key + ", {\"pk\": {\"S\": \"b\"}, "
                 + "\"sk\": {\"N\": \"1\"}}], \"ProjectionExpression\": \"pk, m.n\"}}, \"ReturnConsumedCapacity\": \"INDEXES\"}");
+        call("ExecuteStatement", "{\"Statement\": \"SELECT * FROM \\\"$T\\\" WHERE pk = ?\", "
+                + "\"Parameters\": [{\"S\": \"a\"}], \"Limit\": 1, \"ReturnConsumedCapacity\": \"INDEXES\"}");
+        call("ExecuteStatement", "{\"Statement\": \"UPDATE \\\"$T\\\" SET n3 = 3 WHERE pk = 'a' AND sk = 1 "
+                + "RETURNING ALL NEW *\", \"ReturnConsumedCapacity\": \"TOTAL\"}");
+        call("BatchExecuteStatement", "{\"Statements\": [{\"Statement\": \"SELECT * FROM \\\"$T\\\" "
+                + "WHERE pk = 'a' AND sk = 1\"}, {\"Statement\": \"SELECT * FROM \\\"$T\\\" WHERE pk = 'a'\"}], "
+                + "\"ReturnConsumedCapacity\": \"INDEXES\"}");
         call("DeleteItem", "{\"TableName\": \"$T\", \"Key\": " + key + ", \"ReturnValues\": \"ALL_OLD\", " + returns + "}");
         call("UpdateTimeToLive", "{\"TableName\": \"$T\", \"TimeToLiveSpecification\": {\"Enabled\": true, "
                 + "\"AttributeName\": \"expires\"}}");

@@ -337,10 +337,11 @@ public final class StorageWire {
             case INTERNAL_SERVER_ERROR -> StorageError.DynamoDbError.INTERNAL_SERVER_ERROR;
             case EXPIRED_ITERATOR -> StorageError.DynamoDbError.EXPIRED_ITERATOR;
             case TRIMMED_DATA_ACCESS -> StorageError.DynamoDbError.TRIMMED_DATA_ACCESS;
-            // The gateway's own answers (to an unsigned or unauthorized call, or of its catalog); a
-            // store never raises them.
+            // The gateway's own answers: to an unsigned or unauthorized call, of its catalog, and to a
+            // PartiQL INSERT of a key that is taken (a failed condition in the store); a store never
+            // raises them.
             case MISSING_AUTHENTICATION_TOKEN, INVALID_SIGNATURE, INCOMPLETE_SIGNATURE, ACCESS_DENIED, TABLE_NOT_FOUND,
-                 CONTINUOUS_BACKUPS_UNAVAILABLE ->
+                 CONTINUOUS_BACKUPS_UNAVAILABLE, DUPLICATE_ITEM ->
                     throw new IllegalArgumentException("not a storage error: " + error);
         };
     }
