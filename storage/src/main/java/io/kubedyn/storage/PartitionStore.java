@@ -116,6 +116,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final int EXPIRY_BATCH = 500;
     /** How often records past their stream's retention are trimmed. */
     private static final long TRIM_PERIOD_SECONDS = 60;
+    /** How often dropped families' handles are looked at for closing (see {@link DroppedFamilies}). */
+    private static final long RECLAIM_PERIOD_MILLIS = 500;
     private static final int LOCK_STRIPES = 1024;
 
     private final LRUCache blockCache;
@@ -134,6 +136,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final Statistics statistics;
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    /** Handles of families dropped while open, each closed once no call can still be using it. */
+    private final DroppedFamilies droppedFamilies = new DroppedFamilies();
     private final ColumnFamilyHandle catalogFamily;
     private final Map<String, OpenTable> tables = new ConcurrentHashMap<>();
     private final ReentrantLock[] itemLocks = new ReentrantLock[LOCK_STRIPES];
@@ -323,6 +327,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(this::expireInBackground, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS,
                 TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(droppedFamilies::reclaim, RECLAIM_PERIOD_MILLIS, RECLAIM_PERIOD_MILLIS,
+                TimeUnit.MILLISECONDS);
         feed.setDaemon(true);
     }
 
@@ -464,12 +470,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         if (closed || !gate.readLock().tryLock()) {
             throw new StoreClosedException();
         }
+        int slot = droppedFamilies.enter();
         try {
             if (closed) {
                 throw new StoreClosedException();
             }
             return call.get();
         } finally {
+            droppedFamilies.exit(slot);
             gate.readLock().unlock();
         }
     }
@@ -479,6 +487,16 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     // ---- tables ------------------------------------------------------------------------------
+
+    /**
+     * Drops a family while the store is open (under the DDL lock): its handle leaves the open
+     * ones and is closed once its grace period is over ({@link DroppedFamilies}).
+     */
+    private void drop(ColumnFamilyHandle family) throws RocksDBException {
+        db.dropColumnFamily(family);
+        handles.remove(family);
+        droppedFamilies.drop(family);
+    }
 
     @Override
     public void createTable(TableDefinition table) {
@@ -571,23 +589,22 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     batch.delete(catalogFamily, metadataKey(FAMILY_PREFIX + name));
                     db.write(syncWrite, batch);
                     tables.remove(name);
-                    // The handle stays open until close(): a request still running on the table must
-                    // not touch a freed native object.
-                    db.dropColumnFamily(table.family());
+                    // Each handle is closed once no request still running can be using it.
+                    drop(table.family());
                     if (table.log() != null) {
-                        db.dropColumnFamily(table.log().family());
+                        drop(table.log().family());
                     }
                     db.delete(catalogFamily, syncWrite, logTrimmedKey(familyName(table.family())));
                     if (table.ttl() != null) {
-                        db.dropColumnFamily(table.ttl().family());
+                        drop(table.ttl().family());
                         db.delete(catalogFamily, syncWrite, ttlIndexedKey(familyName(table.family())));
                     }
                     if (table.collections() != null) {
-                        db.dropColumnFamily(table.collections().family());
+                        drop(table.collections().family());
                         db.delete(catalogFamily, syncWrite, collectionsCountedKey(familyName(table.family())));
                     }
                     for (Map.Entry<String, ColumnFamilyHandle> index : table.indexes().entrySet()) {
-                        db.dropColumnFamily(index.getValue());
+                        drop(index.getValue());
                         String backfill = backfillKey(familyName(table.family()), index.getKey());
                         db.delete(catalogFamily, syncWrite, metadataKey(backfill));
                         backfills.remove(backfill);
@@ -649,7 +666,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             Optional<SecondaryIndex> had = before.definition().index(index.name());
             if (handle != null && had.isPresent() && !sameEntries(had.get(), index)) {
                 // Deleted and created again with another key or projection: its old entries go.
-                db.dropColumnFamily(handle);
+                drop(handle);
                 handle = null;
             }
             if (handle == null) {
@@ -719,8 +736,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 String backfill = backfillKey(family, index.getKey());
                 db.delete(catalogFamily, syncWrite, metadataKey(backfill));
                 backfills.remove(backfill);
-                // The handle stays open until close(): a read still running must not touch a freed object.
-                db.dropColumnFamily(index.getValue());
+                // The handle is closed once no read still running can be using it.
+                drop(index.getValue());
             }
         }
     }
@@ -1746,6 +1763,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
         try {
             synchronized (ddlLock) {
+                droppedFamilies.closeAll();
                 for (ColumnFamilyHandle handle : handles) {
                     handle.close();
                 }
