@@ -40,7 +40,7 @@ record NextToken(int read, JsonNode startKey) {
             throw DynamoDbException.validation("Invalid NextToken");
         }
         if (decoded == null || !decoded.path("request").isTextual() || !decoded.path("read").isInt()
-                || decoded.has("key") && !decoded.get("key").isObject()) {
+                || decoded.get("read").intValue() < 0 || decoded.has("key") && !decoded.get("key").isObject()) {
             throw DynamoDbException.validation("Invalid NextToken");
         }
         if (!decoded.get("request").textValue().equals(digest)) {

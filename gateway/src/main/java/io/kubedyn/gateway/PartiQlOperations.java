@@ -234,7 +234,9 @@ final class PartiQlOperations {
 
     private static void writeError(JsonGenerator out, DynamoDbException e) throws IOException {
         out.writeObjectFieldStart("Error");
-        out.writeStringField("Code", BATCH_ERROR_CODES.getOrDefault(e.error(), "InternalServerError"));
+        // DynamoDB's codes name no other client error: any other is the statement's ValidationError.
+        out.writeStringField("Code", BATCH_ERROR_CODES.getOrDefault(e.error(),
+                e.error().httpStatus() >= 500 ? "InternalServerError" : "ValidationError"));
         if (e.getMessage() != null) {
             out.writeStringField("Message", e.getMessage());
         }

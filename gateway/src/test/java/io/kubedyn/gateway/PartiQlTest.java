@@ -208,6 +208,13 @@ class PartiQlTest extends EmbeddedServerTest {
                 .hasMessageStartingWith("NextToken does not match request");
         assertThatThrownBy(() -> dynamo.executeStatement(b -> b.statement(statement).nextToken("not-a-token")))
                 .isInstanceOf(DynamoDbException.class).hasMessageStartingWith("Invalid NextToken");
+        // A token edited to point before the first read is refused, not a server error.
+        String decoded = new String(java.util.Base64.getUrlDecoder().decode(first), java.nio.charset.StandardCharsets.UTF_8);
+        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                decoded.replaceFirst("\"read\":\\d+", "\"read\":-1").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(forged).isNotEqualTo(first);
+        assertThatThrownBy(() -> dynamo.executeStatement(b -> b.statement(statement).nextToken(forged)))
+                .isInstanceOf(DynamoDbException.class).hasMessageStartingWith("Invalid NextToken");
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.util.Map;
  * released together; {@link #VERSION} makes a mismatch fail loudly rather than misread.
  */
 public final class ExpressionCodec {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     // condition tags
     private static final int COMPARISON = 1, BETWEEN = 2, IN = 3, ALWAYS = 4, AND = 5, OR = 6, NOT = 7,

@@ -224,8 +224,7 @@ public final class StatementTranslation {
     /** Key values in the order DynamoDB sorts them: strings by UTF-8 bytes, numbers by value, binaries by bytes. */
     private static int keyOrder(AttributeValue a, AttributeValue b) {
         if (a instanceof AttributeValue.S x && b instanceof AttributeValue.S y) {
-            return java.util.Arrays.compareUnsigned(x.value().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    y.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return AttributeValue.compareStrings(x.value(), y.value());
         }
         if (a instanceof AttributeValue.N x && b instanceof AttributeValue.N y) {
             return x.value().compareTo(y.value());
