@@ -67,6 +67,30 @@ class BatchOperationsTest extends EmbeddedServerTest {
         assertThat(all()).hasSize(25);
     }
 
+    /**
+     * The largest batch DynamoDB takes, all of it for one partition and so for one shard: 25 items
+     * of about 390 KB, near 10 MB, more than gRPC's default 4 MB message between gateway and pod.
+     */
+    @Test
+    void aBatchOfTwentyFiveItemsNearTheSizeLimitInOnePartitionIsWrittenAndReadBack() {
+        String padding = "p".repeat(390_000);
+        List<WriteRequest> writes = new ArrayList<>();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            Map<String, AttributeValue> key = song("Sleep", "Dopesmoker part " + i);
+            keys.add(key);
+            Map<String, AttributeValue> item = new java.util.HashMap<>(key);
+            item.put("Riff", s(padding));
+            writes.add(put(item));
+        }
+        BatchWriteItemResponse written = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes)));
+        assertThat(written.unprocessedItems()).isEmpty();
+        BatchGetItemResponse read = dynamo.batchGetItem(b -> b.requestItems(Map.of(table,
+                KeysAndAttributes.builder().keys(keys).build())));
+        assertThat(read.responses().get(table)).hasSize(25)
+                .allSatisfy(item -> assertThat(item.get("Riff").s()).hasSize(390_000));
+    }
+
     @Test
     void batchWriteWithDuplicateKeysIsRefusedWhole() {
         assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, List.of(

@@ -174,6 +174,19 @@ class RequestPipelineTest extends EmbeddedServerTest {
                 .as("a decimal within range is read as its whole part, as DynamoDB reads it").isEqualTo(200);
     }
 
+    /** Found by RequestFuzzTest: a null in a list of the model was a NullPointerException, a 500. */
+    @Test
+    void aNullInAListIsAMemberThatMustNotBeNull() throws Exception {
+        JsonNode error = error(send(call("CreateTable", "{\"TableName\":\"" + table + "-x\",\"BillingMode\":"
+                + "\"PAY_PER_REQUEST\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"},"
+                + "{\"AttributeName\":\"g\",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"pk\","
+                + "\"KeyType\":\"HASH\"}],\"GlobalSecondaryIndexes\":[{\"IndexName\":\"ByG\",\"Projection\":"
+                + "{\"ProjectionType\":\"KEYS_ONLY\"},\"KeySchema\":[null]}]}")));
+        assertThat(error.get("__type").asText()).isEqualTo("com.amazon.coral.validate#ValidationException");
+        assertThat(error.get("message").asText()).isEqualTo("1 validation error detected: Value null at "
+                + "'globalSecondaryIndexes.1.member.keySchema.1.member' failed to satisfy constraint: Member must not be null");
+    }
+
     @Test
     void jsonBeforeTheOperation() throws Exception {
         JsonNode error = error(send(call("NoSuchOperation", "not json")));

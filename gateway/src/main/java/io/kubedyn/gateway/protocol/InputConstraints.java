@@ -106,7 +106,13 @@ public final class InputConstraints {
             case STRUCTURE -> structure(value, shape, path + ".");
             case LIST -> {
                 for (int i = 0; i < value.size(); i++) {
-                    member(shape.element(), value.get(i), path + "." + (i + 1) + ".member");
+                    String at = path + "." + (i + 1) + ".member";
+                    if (value.get(i).isNull()) {
+                        // DynamoDB's lists hold no nulls (none of its model's lists is sparse).
+                        violation(null, at, "Member must not be null");
+                    } else {
+                        member(shape.element(), value.get(i), at);
+                    }
                 }
             }
             case MAP -> {
