@@ -81,6 +81,15 @@ class RequestPipelineTest extends EmbeddedServerTest {
         assertThat(call.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
     }
 
+    /** DynamoDB speaks HTTP/1.1: an offer to upgrade to cleartext HTTP/2 is not taken up. */
+    @Test
+    void anUpgradeToCleartextHttp2IsNotTakenUp() throws Exception {
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()
+                .send(call("ListTables", "{}").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+    }
+
     @Test
     void aBodyOverSixteenMegabytesIsA413() throws Exception {
         HttpResponse<String> response = send(call("PutItem", "x".repeat(16 * 1024 * 1024 + 1)));
