@@ -31,8 +31,9 @@ public final class BodyText {
                     return false;  // the second half of a pair, alone
                 }
                 if (unit >= 0xD800 && unit <= 0xDBFF) {
-                    boolean paired = i + 11 < body.length && body[i + 6] == '\\' && body[i + 7] == 'u'
-                            && hex4(body, i + 8) >= 0xDC00 && hex4(body, i + 8) <= 0xDFFF;
+                    boolean escape = i + 11 < body.length && body[i + 6] == '\\' && body[i + 7] == 'u';
+                    int low = escape ? hex4(body, i + 8) : -1;
+                    boolean paired = low >= 0xDC00 && low <= 0xDFFF;
                     if (!paired) {
                         return false;
                     }
