@@ -15,6 +15,14 @@ public enum DynamoDbError {
             "com.amazonaws.dynamodb.v20120810#ItemCollectionSizeLimitExceededException", 400),
     /** PartiQL: an INSERT of a key that is already in the table. */
     DUPLICATE_ITEM("com.amazonaws.dynamodb.v20120810#DuplicateItemException", 400),
+    /** A transaction not done: one reason per action says why (DynamoDB capitalises this one's Message). */
+    TRANSACTION_CANCELED("com.amazonaws.dynamodb.v20120810#TransactionCanceledException", 400, "Message"),
+    /** A single-item write to an item held by a transaction in progress. */
+    TRANSACTION_CONFLICT("com.amazonaws.dynamodb.v20120810#TransactionConflictException", 400),
+    /** A transaction's ClientRequestToken reused with another request within ten minutes. */
+    IDEMPOTENT_PARAMETER_MISMATCH("com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException", 400),
+    /** A transaction's ClientRequestToken reused while the first request with it is still running. */
+    TRANSACTION_IN_PROGRESS("com.amazonaws.dynamodb.v20120810#TransactionInProgressException", 400),
     LIMIT_EXCEEDED("com.amazonaws.dynamodb.v20120810#LimitExceededException", 400),
     SERIALIZATION("com.amazon.coral.service#SerializationException", 400, "Message"),
     UNKNOWN_OPERATION("com.amazon.coral.service#UnknownOperationException", 400, null),

@@ -7,6 +7,8 @@ import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.write.CancellationReason;
+import io.kubedyn.core.write.TransactionCanceledException;
 import io.kubedyn.core.expression.ParsedExpressions;
 import io.kubedyn.gateway.protocol.BodyText;
 import io.kubedyn.gateway.protocol.HttpRules;
@@ -73,6 +75,7 @@ public class DynamoDbEndpoint {
         ParsedExpressions parsedExpressions = new ParsedExpressions(ParsedExpressions.DEFAULT_MAXIMUM_TOKENS);
         new ItemOperations(plane, parsedExpressions).register(operations);
         new BatchOperations(plane, parsedExpressions).register(operations);
+        new TransactionOperations(plane, parsedExpressions).register(operations);
         operations.put("Query", new QueryOperation(plane, parsedExpressions));
         operations.put("Scan", new ScanOperation(plane, parsedExpressions));
         // PartiQL statements run as the item operations registered above.
@@ -200,6 +203,9 @@ public class DynamoDbEndpoint {
         } catch (ConditionalCheckFailedException e) {
             status = e.error().httpStatus();
             response = conditionalCheckFailed(e);
+        } catch (TransactionCanceledException e) {
+            status = e.error().httpStatus();
+            response = transactionCanceled(e);
         } catch (DynamoDbException e) {
             status = e.error().httpStatus();
             response = error(e.error(), e.getMessage());
@@ -300,6 +306,34 @@ public class DynamoDbEndpoint {
                 out.writeFieldName("Item");
                 AttributeValueJson.writeItem(out, e.item());
             }
+            out.writeEndObject();
+        } catch (IOException io) {
+            throw new IllegalStateException(io);
+        }
+        return body.toByteArray();
+    }
+
+    /** DynamoDB's error body for a cancelled transaction: its reasons, one per action, then the message. */
+    private byte[] transactionCanceled(TransactionCanceledException e) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+        try (JsonGenerator out = json.getFactory().createGenerator(body)) {
+            out.writeStartObject();
+            out.writeStringField("__type", e.error().wireType());
+            out.writeArrayFieldStart("CancellationReasons");
+            for (CancellationReason reason : e.reasons()) {
+                out.writeStartObject();
+                out.writeStringField("Code", reason.code());
+                if (reason.message() != null) {
+                    out.writeStringField("Message", reason.message());
+                }
+                if (reason.item() != null) {
+                    out.writeFieldName("Item");
+                    AttributeValueJson.writeItem(out, reason.item());
+                }
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeStringField(e.error().messageField(), e.getMessage());
             out.writeEndObject();
         } catch (IOException io) {
             throw new IllegalStateException(io);

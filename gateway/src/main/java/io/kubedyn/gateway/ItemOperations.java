@@ -101,14 +101,7 @@ final class ItemOperations {
         expressions.verifyAllUsed();
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
-        if (update != null) {
-            for (String name : update.updatedAttributeNames()) {
-                if (table.keySchema().isKeyAttribute(name)) {
-                    throw DynamoDbException.validation("One or more parameter values were invalid: Cannot update "
-                            + "attribute " + name + ". This attribute is part of the key");
-                }
-            }
-        }
+        refuseKeyUpdates(table, update);
         WriteResult result = write(table, key,
                 ItemChange.update(keyAttributes, update, condition, expressions.attributes()),
                 returnItems(returnValues), returnOldOnFailure);
@@ -151,6 +144,19 @@ final class ItemOperations {
         }
         writeCollectionMetrics(out, collectionMetrics, table, key, result);
         out.writeEndObject();
+    }
+
+    /** An update (nullable) may not touch the table's key attributes, in DynamoDB's words. */
+    static void refuseKeyUpdates(TableDefinition table, UpdateExpression update) {
+        if (update == null) {
+            return;
+        }
+        for (String name : update.updatedAttributeNames()) {
+            if (table.keySchema().isKeyAttribute(name)) {
+                throw DynamoDbException.validation("One or more parameter values were invalid: Cannot update "
+                        + "attribute " + name + ". This attribute is part of the key");
+            }
+        }
     }
 
     private static void writeCollectionMetrics(JsonGenerator out, boolean requested, TableDefinition table,

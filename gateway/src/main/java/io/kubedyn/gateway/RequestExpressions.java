@@ -35,6 +35,11 @@ final class RequestExpressions {
             List.of("Expected", "ConditionalOperator"));
     static final Parameters UPDATE = new Parameters(List.of("UpdateExpression", "ConditionExpression"),
             List.of("AttributeUpdates", "Expected", "ConditionalOperator"));
+    /** A transaction's Put, Delete and ConditionCheck, and its Update: expressions only. */
+    static final Parameters TRANSACT_CONDITION = new Parameters(List.of("ConditionExpression"), List.of());
+    static final Parameters TRANSACT_UPDATE = new Parameters(List.of("UpdateExpression", "ConditionExpression"),
+            List.of());
+    static final Parameters TRANSACT_GET = new Parameters(List.of("ProjectionExpression"), List.of());
     static final Parameters QUERY = new Parameters(
             List.of("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
             List.of("AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"));

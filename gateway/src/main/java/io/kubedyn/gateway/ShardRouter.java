@@ -56,10 +56,17 @@ public final class ShardRouter {
     private final Set<String> readyIndexes = ConcurrentHashMap.newKeySet();
     private final TableCatalog catalog;
     private final Function<String, StoreClient> stores;
+    private final TransactionCoordinator transactions;
 
     public ShardRouter(TableCatalog catalog, Function<String, StoreClient> stores) {
         this.catalog = catalog;
         this.stores = stores;
+        this.transactions = new TransactionCoordinator(this);
+    }
+
+    /** TransactWriteItems and TransactGetItems across the shards this router knows. */
+    public TransactionCoordinator transactions() {
+        return transactions;
     }
 
     /** The items of a BatchGetItem, in the order asked (null: none), and which keys were not read. */
@@ -280,7 +287,12 @@ public final class ShardRouter {
         return stores.apply(address(table, hash));
     }
 
-    private String address(TableDefinition table, long hash) {
+    StoreClient store(String address) {
+        return stores.apply(address);
+    }
+
+    /** The address of the shard of {@code table} owning {@code hash}. */
+    String address(TableDefinition table, long hash) {
         return catalog.shards(table).shardFor(hash).address();
     }
 
@@ -292,7 +304,7 @@ public final class ShardRouter {
         return out;
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
+    static <T> T join(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {

@@ -16,13 +16,18 @@ import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.core.TableStream;
 import io.kubedyn.core.TimeToLive;
+import io.kubedyn.core.write.CancellationReason;
+import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.core.write.TransactionCanceledException;
+import io.kubedyn.core.write.TransactionConflictException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -119,6 +125,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     /** How often dropped families' handles are looked at for closing (see {@link DroppedFamilies}). */
     private static final long RECLAIM_PERIOD_MILLIS = 500;
     private static final int LOCK_STRIPES = 1024;
+    /** How long a transactional read's marks are kept when nobody releases them (its gateway died). */
+    private static final long READ_MARK_MILLIS = 30_000;
 
     private final LRUCache blockCache;
     private final BloomFilter bloomFilter;
@@ -160,6 +168,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final Set<String> pendingBackfills = ConcurrentHashMap.newKeySet();
     /** The item collection size past which a write is refused: DynamoDB's 10 GB but in tests. */
     private volatile long itemCollectionLimitBytes = ItemCollections.LIMIT_BYTES;
+    /** Transactions prepared here and not yet committed or aborted, by id (kept durably too). */
+    private final Map<String, PreparedTransaction> prepared = new ConcurrentHashMap<>();
+    /** The items those transactions hold ({@link #itemId}), and by which transaction. */
+    private final Map<ByteBuffer, String> heldItems = new ConcurrentHashMap<>();
+    /** Transactional reads spanning shards, by read id; and the read ids marking each item read. */
+    private final Map<String, ReadMark> reads = new ConcurrentHashMap<>();
+    private final Map<ByteBuffer, Set<String>> readMarks = new ConcurrentHashMap<>();
     private final Object feedSignal = new Object();
     /** Held by the one feed step running: writers never wait for it (they only signal). */
     private final Object feedLock = new Object();
@@ -323,9 +338,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
         catalogFamily = defaultFamily;
         loadCatalog();
+        loadPrepared();
         background.scheduleWithFixedDelay(this::trimInBackground, TRIM_PERIOD_SECONDS, TRIM_PERIOD_SECONDS,
                 TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(this::expireInBackground, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS,
+                TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::dropStaleReads, READ_MARK_MILLIS, READ_MARK_MILLIS,
                 TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(droppedFamilies::reclaim, RECLAIM_PERIOD_MILLIS, RECLAIM_PERIOD_MILLIS,
                 TimeUnit.MILLISECONDS);
@@ -854,8 +872,31 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         });
     }
 
+    /** Deletes the transaction ledger's records that need no keeping at {@code nowMillis}; returns how many. */
+    public long trimLedger(long nowMillis) {
+        return open(() -> {
+            long trimmed = 0;
+            try (RocksIterator it = db.newIterator(catalogFamily); WriteBatch batch = new WriteBatch()) {
+                byte[] prefix = TransactionLedger.PREFIX;
+                for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                    if (TransactionLedger.Entry.decode(it.value()).expiredAt(nowMillis)) {
+                        batch.delete(catalogFamily, it.key());
+                        trimmed++;
+                    }
+                }
+                if (trimmed > 0) {
+                    db.write(unsyncedWrite, batch);
+                }
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot trim the transaction ledger", e);
+            }
+            return trimmed;
+        });
+    }
+
     private void trimInBackground() {
         try {
+            trimLedger(System.currentTimeMillis());
             trimChanges(System.currentTimeMillis());
         } catch (StoreClosedException e) {
             // closing: nothing left to trim
@@ -921,8 +962,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         OpenTable table = tables.get(tableName);
         List<Long> reserved = new ArrayList<>(1);
         try (WriteBatch batch = new WriteBatch()) {
-            if (table == null || table.expiring() == null) {
-                return false;
+            if (table == null || table.expiring() == null || held(table, due.storageKey())) {
+                return false;  // a held item expires once its transaction has ended
             }
             byte[] bytes = db.get(table.family(), due.storageKey());
             Map<String, AttributeValue> item = bytes == null ? null : ItemCodec.decode(bytes);
@@ -1418,6 +1459,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             }
             List<Long> reserved = new ArrayList<>(1);
             try (WriteBatch batch = new WriteBatch()) {
+                if (held(table, storageKey)) {
+                    throw new TransactionConflictException();
+                }
                 byte[] oldBytes = db.get(table.family(), storageKey);
                 Map<String, AttributeValue> old = oldBytes == null ? null : ItemCodec.decode(oldBytes);
                 Map<String, AttributeValue> updated = change.apply(old);
@@ -1461,6 +1505,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private Staged stage(WriteBatch batch, OpenTable table, PrimaryKey key, Map<String, AttributeValue> old,
                          Map<String, AttributeValue> updated, boolean byTimeToLive, List<Long> reserved,
                          Map<ByteBuffer, Long> collectionDeltas) throws RocksDBException {
+        return stage(batch, table, key, old, updated, byTimeToLive, reserved, collectionDeltas, false);
+    }
+
+    private Staged stage(WriteBatch batch, OpenTable table, PrimaryKey key, Map<String, AttributeValue> old,
+                         Map<String, AttributeValue> updated, boolean byTimeToLive, List<Long> reserved,
+                         Map<ByteBuffer, Long> collectionDeltas, boolean committing) throws RocksDBException {
         ChangeRecord.EventName event = ChangeRecord.eventOf(old, updated);
         ItemCollections collections = table.collections();
         byte[] prefix = key.partitionPrefix();
@@ -1468,8 +1518,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             return new Staged(false, collections == null ? -1
                     : collections.bytes(db, prefix) + collectionDeltas.getOrDefault(ByteBuffer.wrap(prefix), 0L));
         }
+        // A prepared transaction's commit is never refused: its collection was checked when it was prepared.
+        long limit = committing ? Long.MAX_VALUE : itemCollectionLimitBytes;
         long collectionBytes = collections == null ? -1 : collections.stage(db, batch, table.definition(),
-                prefix, old, updated, itemCollectionLimitBytes, collectionDeltas);
+                prefix, old, updated, limit, collectionDeltas);
         byte[] storageKey = key.storageKey();
         stage(batch, table, storageKey, updated);
         for (SecondaryIndex index : table.definition().indexes()) {
@@ -1491,8 +1543,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return new Staged(true, collectionBytes);
     }
 
-    private static void stage(WriteBatch batch, OpenTable table, byte[] storageKey, Map<String, AttributeValue> updated)
+    private void stage(WriteBatch batch, OpenTable table, byte[] storageKey, Map<String, AttributeValue> updated)
             throws RocksDBException {
+        breakReads(table, storageKey);
         if (updated == null) {
             batch.delete(table.family(), storageKey);
         } else {
@@ -1605,6 +1658,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 TableWrite write = writes.get(i);
                 OpenTable table = tablesOf.get(i);
                 byte[] storageKey = write.key().storageKey();
+                if (held(table, storageKey)) {
+                    throw new TransactionConflictException();
+                }
                 // The current item is read only where it matters: a condition, an update, or a table
                 // that records its changes or indexes expiries (which need the item replaced). An
                 // unconditional put or delete on another table is staged blind.
@@ -1645,6 +1701,538 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 lock.unlock();
             }
         }
+    }
+
+    // ---- transactions ------------------------------------------------------------------------
+
+    /** {@link #transactNow}, already done. */
+    @Override
+    public CompletableFuture<List<WriteResult>> transact(List<TableWrite> writes, TransactionToken token) {
+        try {
+            return CompletableFuture.completedFuture(transactNow(writes, token));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Applies a transaction whose items all live in this store: all or none, under every item's
+     * lock stripe (in ascending order), every condition checked against the items as they are,
+     * one WriteBatch and one WAL sync. With a {@code token} (nullable), its ledger record is
+     * written in the same batch, and a repeat of the same request within ten minutes writes
+     * nothing and succeeds again.
+     *
+     * @throws TransactionCanceledException with one reason per write, in order, when any write cannot be done
+     */
+    public List<WriteResult> transactNow(List<TableWrite> writes, TransactionToken token) {
+        return open(() -> applyTransaction(writes, token));
+    }
+
+    private List<WriteResult> applyTransaction(List<TableWrite> writes, TransactionToken token) {
+        TreeSet<Integer> stripes = new TreeSet<>();
+        for (TableWrite write : writes) {
+            table(write.table());  // refuse another incarnation before waiting for the locks
+            stripes.add(stripe(write.key().storageKey()));
+        }
+        byte[] ledgerKey = token == null ? null : TransactionLedger.key(token.transactionId());
+        if (ledgerKey != null) {
+            stripes.add(stripe(ledgerKey));
+        }
+        List<ReentrantLock> held = new ArrayList<>(stripes.size());
+        Map<TableChangeLog, List<Long>> reserved = new HashMap<>();
+        try (WriteBatch batch = new WriteBatch()) {
+            for (int stripe : stripes) {
+                itemLocks[stripe].lock();
+                held.add(itemLocks[stripe]);
+            }
+            long now = System.currentTimeMillis();
+            if (ledgerKey != null) {
+                byte[] recorded = db.get(catalogFamily, ledgerKey);
+                TransactionLedger.Entry entry = recorded == null ? null : TransactionLedger.Entry.decode(recorded);
+                if (entry != null && entry.idempotentAt(now)) {
+                    if (!entry.sameRequest(token.fingerprint())) {
+                        throw idempotentParameterMismatch();
+                    }
+                    List<WriteResult> repeated = new ArrayList<>(writes.size());
+                    writes.forEach(w -> repeated.add(new WriteResult(null, null, 0, 0, -1)));
+                    return repeated;
+                }
+            }
+            // The tables' settings as of now, under the locks (see update).
+            List<OpenTable> tablesOf = new ArrayList<>(writes.size());
+            List<Map<String, AttributeValue>> olds = new ArrayList<>(writes.size());
+            List<Map<String, AttributeValue>> updates = new ArrayList<>(writes.size());
+            List<CancellationReason> reasons = new ArrayList<>(writes.size());
+            boolean cancelled = false;
+            for (TableWrite write : writes) {
+                OpenTable table = table(write.table());
+                tablesOf.add(table);
+                Map<String, AttributeValue> current = read(table, write.key());
+                olds.add(current);
+                Evaluated evaluated = evaluate(table, write, current);
+                cancelled |= !evaluated.reason().isNone();
+                reasons.add(evaluated.reason());
+                updates.add(evaluated.updated());
+            }
+            if (cancelled) {
+                throw new TransactionCanceledException(reasons);
+            }
+            Map<ByteBuffer, Long> collectionDeltas = new HashMap<>();
+            List<WriteResult> results = new ArrayList<>(writes.size());
+            boolean staged = false;
+            for (int i = 0; i < writes.size(); i++) {
+                OpenTable table = tablesOf.get(i);
+                List<Long> sequences = table.log() == null ? new ArrayList<>()
+                        : reserved.computeIfAbsent(table.log(), l -> new ArrayList<>());
+                Staged change;
+                try {
+                    change = stage(batch, table, writes.get(i).key(), olds.get(i), updates.get(i), false, sequences,
+                            collectionDeltas);
+                } catch (DynamoDbException e) {
+                    if (e.error() != DynamoDbError.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED) {
+                        throw e;
+                    }
+                    List<CancellationReason> limited = new ArrayList<>(Collections.nCopies(writes.size(),
+                            CancellationReason.none()));
+                    limited.set(i, new CancellationReason(CancellationReason.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED,
+                            e.getMessage(), null));
+                    throw new TransactionCanceledException(limited);
+                }
+                staged |= change.any();
+                results.add(WriteResult.of(olds.get(i), updates.get(i), ReturnItems.NONE, change.collectionBytes()));
+            }
+            if (ledgerKey != null) {
+                batch.put(catalogFamily, ledgerKey, new TransactionLedger.Entry(TransactionLedger.Decision.COMMITTED,
+                        now, token.fingerprint(), true).encode());
+            }
+            if (staged || ledgerKey != null) {
+                db.write(syncWrite, batch);
+                tablesOf.forEach(this::wakeFeed);
+            }
+            return results;
+        } catch (RocksDBException e) {
+            throw new StorageException("transaction write failed", e);
+        } finally {
+            reserved.forEach((log, sequences) -> sequences.forEach(log::release));
+            for (ReentrantLock lock : held) {
+                lock.unlock();
+            }
+        }
+    }
+
+    private static DynamoDbException idempotentParameterMismatch() {
+        return new DynamoDbException(DynamoDbError.IDEMPOTENT_PARAMETER_MISMATCH,
+                "The request uses the same client token as a previous, but non-identical request. Do not reuse "
+                        + "a client token with different requests, unless the requests are identical.");
+    }
+
+    /**
+     * A transaction's write evaluated against the item as it is: the item after it, or why it
+     * cannot be done (an item held by another transaction, a failed condition, an invalid change).
+     */
+    private record Evaluated(Map<String, AttributeValue> updated, CancellationReason reason) {
+    }
+
+    private Evaluated evaluate(OpenTable table, TableWrite write, Map<String, AttributeValue> current) {
+        if (held(table, write.key().storageKey())) {
+            return new Evaluated(null, CancellationReason.conflict());
+        }
+        try {
+            Map<String, AttributeValue> updated = write.change().apply(current);
+            if (updated != null) {
+                check(table, updated);
+            }
+            return new Evaluated(updated, CancellationReason.none());
+        } catch (ConditionalCheckFailedException e) {
+            return new Evaluated(null, CancellationReason.conditionalCheckFailed(e.item()));
+        } catch (DynamoDbException e) {
+            return new Evaluated(null, new CancellationReason(CancellationReason.VALIDATION_ERROR, e.getMessage(), null));
+        }
+    }
+
+    /** {@link #readTogether}, already done. */
+    @Override
+    public CompletableFuture<List<Map<String, AttributeValue>>> getTransactional(List<TableKey> keys, String readId) {
+        try {
+            return CompletableFuture.completedFuture(readTogether(keys, readId));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * The items of {@code keys} (null where there is none) as they are at one moment: read
+     * under all their lock stripes, so no write of this store lies between two of them. An item
+     * a prepared transaction holds cancels the read (TransactionConflict for it). With a
+     * {@code readId} (nullable: a read of this store alone), the items stay marked until
+     * {@link #releaseReads}, which says whether any of them was written (or prepared) meanwhile.
+     */
+    public List<Map<String, AttributeValue>> readTogether(List<TableKey> keys, String readId) {
+        return open(() -> {
+            TreeSet<Integer> stripes = new TreeSet<>();
+            for (TableKey key : keys) {
+                table(key.table());
+                stripes.add(stripe(key.key().storageKey()));
+            }
+            List<ReentrantLock> held = new ArrayList<>(stripes.size());
+            try {
+                for (int stripe : stripes) {
+                    itemLocks[stripe].lock();
+                    held.add(itemLocks[stripe]);
+                }
+                List<Map<String, AttributeValue>> items = new ArrayList<>(keys.size());
+                List<CancellationReason> reasons = new ArrayList<>(keys.size());
+                boolean conflict = false;
+                for (TableKey key : keys) {
+                    OpenTable table = table(key.table());
+                    boolean taken = held(table, key.key().storageKey());
+                    conflict |= taken;
+                    reasons.add(taken ? CancellationReason.conflict() : CancellationReason.none());
+                    items.add(read(table, key.key()));
+                }
+                if (conflict) {
+                    throw new TransactionCanceledException(reasons);
+                }
+                if (readId != null) {
+                    List<ByteBuffer> marked = new ArrayList<>(keys.size());
+                    for (TableKey key : keys) {
+                        ByteBuffer item = itemId(table(key.table()), key.key().storageKey());
+                        readMarks.computeIfAbsent(item, i -> ConcurrentHashMap.newKeySet()).add(readId);
+                        marked.add(item);
+                    }
+                    reads.put(readId, new ReadMark(marked, System.currentTimeMillis(), new AtomicBoolean(true)));
+                }
+                return items;
+            } finally {
+                held.forEach(ReentrantLock::unlock);
+            }
+        });
+    }
+
+    /** The marks of a transactional read: its items, when it was made, and whether none was written since. */
+    private record ReadMark(List<ByteBuffer> items, long atMillis, AtomicBoolean intact) {
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseReads(String readId) {
+        try {
+            return CompletableFuture.completedFuture(releaseReadsNow(readId));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Ends the transactional read {@code readId}: true if none of its items was written or
+     * prepared for writing since it read them (false too for a read this store does not know:
+     * its marks were dropped, or the store restarted).
+     */
+    public boolean releaseReadsNow(String readId) {
+        return open(() -> {
+            ReadMark mark = reads.remove(readId);
+            if (mark == null) {
+                return false;
+            }
+            unmark(readId, mark);
+            return mark.intact().get();
+        });
+    }
+
+    private void unmark(String readId, ReadMark mark) {
+        for (ByteBuffer item : mark.items()) {
+            readMarks.computeIfPresent(item, (i, ids) -> {
+                ids.remove(readId);
+                return ids.isEmpty() ? null : ids;
+            });
+        }
+    }
+
+    /** Drops the marks of transactional reads nobody released (their gateway died). */
+    private void dropStaleReads() {
+        long cutoff = System.currentTimeMillis() - READ_MARK_MILLIS;
+        reads.forEach((id, mark) -> {
+            if (mark.atMillis() < cutoff && reads.remove(id, mark)) {
+                unmark(id, mark);
+            }
+        });
+    }
+
+    /** An item across the store's tables: its table incarnation and storage key. */
+    private static ByteBuffer itemId(OpenTable table, byte[] storageKey) {
+        return itemId(table.definition().tableId(), storageKey);
+    }
+
+    private static ByteBuffer itemId(String tableId, byte[] storageKey) {
+        byte[] id = tableId.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Arrays.copyOf(id, id.length + 1 + storageKey.length);
+        System.arraycopy(storageKey, 0, bytes, id.length + 1, storageKey.length);
+        return ByteBuffer.wrap(bytes);
+    }
+
+    /** Whether a prepared transaction holds the item (called under the item's lock). */
+    private boolean held(OpenTable table, byte[] storageKey) {
+        return !heldItems.isEmpty() && heldItems.containsKey(itemId(table, storageKey));
+    }
+
+    /** The item is being written or prepared: every transactional read of it is no longer good. */
+    private void breakReads(OpenTable table, byte[] storageKey) {
+        if (readMarks.isEmpty()) {
+            return;
+        }
+        Set<String> ids = readMarks.remove(itemId(table, storageKey));
+        if (ids != null) {
+            for (String id : ids) {
+                ReadMark mark = reads.get(id);
+                if (mark != null) {
+                    mark.intact().set(false);
+                }
+            }
+        }
+    }
+
+    // ---- two-phase commit (a transaction spanning stores) ------------------------------------
+
+    @Override
+    public CompletableFuture<List<WriteResult>> prepare(String transactionId, String ledgerAddress,
+                                                        List<TableWrite> writes) {
+        try {
+            return CompletableFuture.completedFuture(prepareNow(transactionId, ledgerAddress, writes));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Phase one: under the items' locks, every write checked (an item held by another
+     * transaction is a TransactionConflict) and its image on commit decided; then the prepared
+     * transaction is written durably and its items held until {@link #finishNow}. Preparing
+     * the same transaction again changes nothing.
+     *
+     * @throws TransactionCanceledException with one reason per write, in order, when any cannot be done
+     */
+    public List<WriteResult> prepareNow(String transactionId, String ledgerAddress, List<TableWrite> writes) {
+        return open(() -> {
+            TreeSet<Integer> stripes = new TreeSet<>();
+            for (TableWrite write : writes) {
+                table(write.table());
+                stripes.add(stripe(write.key().storageKey()));
+            }
+            List<ReentrantLock> held = new ArrayList<>(stripes.size());
+            try {
+                for (int stripe : stripes) {
+                    itemLocks[stripe].lock();
+                    held.add(itemLocks[stripe]);
+                }
+                List<WriteResult> results = new ArrayList<>(writes.size());
+                if (prepared.containsKey(transactionId)) {
+                    writes.forEach(w -> results.add(new WriteResult(null, null, 0, 0, -1)));
+                    return results;
+                }
+                List<PreparedTransaction.Write> prepares = new ArrayList<>(writes.size());
+                List<CancellationReason> reasons = new ArrayList<>(writes.size());
+                boolean cancelled = false;
+                for (TableWrite write : writes) {
+                    OpenTable table = table(write.table());
+                    Map<String, AttributeValue> current = read(table, write.key());
+                    Evaluated evaluated = evaluate(table, write, current);
+                    cancelled |= !evaluated.reason().isNone();
+                    reasons.add(evaluated.reason());
+                    Map<String, AttributeValue> updated = evaluated.updated();
+                    PreparedTransaction.Outcome outcome = updated == null
+                            ? (current == null ? PreparedTransaction.Outcome.NOTHING : PreparedTransaction.Outcome.DELETE)
+                            : (updated.equals(current) ? PreparedTransaction.Outcome.NOTHING
+                                    : PreparedTransaction.Outcome.PUT);
+                    prepares.add(new PreparedTransaction.Write(table.definition().name(), table.definition().tableId(),
+                            table.definition().keySchema().attributesOf(write.change().item()), outcome,
+                            outcome == PreparedTransaction.Outcome.PUT ? updated : null));
+                    results.add(WriteResult.of(current, updated, ReturnItems.NONE, -1));
+                }
+                if (cancelled) {
+                    throw new TransactionCanceledException(reasons);
+                }
+                PreparedTransaction transaction = new PreparedTransaction(transactionId, ledgerAddress,
+                        System.currentTimeMillis(), List.copyOf(prepares));
+                db.put(catalogFamily, syncWrite, PreparedTransaction.key(transactionId), transaction.encode());
+                prepared.put(transactionId, transaction);
+                for (TableWrite write : writes) {
+                    OpenTable table = table(write.table());
+                    breakReads(table, write.key().storageKey());
+                    heldItems.put(itemId(table, write.key().storageKey()), transactionId);
+                }
+                return results;
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot prepare transaction " + transactionId, e);
+            } finally {
+                held.forEach(ReentrantLock::unlock);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> finish(String transactionId, boolean commit) {
+        try {
+            finishNow(transactionId, commit);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Phase two: applies the prepared transaction's images ({@code commit}) or drops them, and
+     * lets its items go; one WriteBatch, one sync. A transaction not prepared here (never, or
+     * already finished) changes nothing, so finishing twice is harmless.
+     */
+    public void finishNow(String transactionId, boolean commit) {
+        open(() -> {
+            PreparedTransaction transaction = prepared.get(transactionId);
+            if (transaction == null) {
+                return null;
+            }
+            // Each write's table as it is now; a write whose table is gone, or is another incarnation, is moot.
+            List<OpenTable> tablesOf = new ArrayList<>();
+            List<PrimaryKey> keys = new ArrayList<>();
+            TreeSet<Integer> stripes = new TreeSet<>();
+            for (PreparedTransaction.Write write : transaction.writes()) {
+                OpenTable table = tables.get(write.table());
+                boolean same = table != null && table.definition().tableId().equals(write.tableId());
+                PrimaryKey key = same ? table.definition().keySchema().keyOf(write.key(), true) : null;
+                tablesOf.add(same ? table : null);
+                keys.add(key);
+                if (key != null) {
+                    stripes.add(stripe(key.storageKey()));
+                }
+            }
+            List<ReentrantLock> held = new ArrayList<>(stripes.size());
+            Map<TableChangeLog, List<Long>> reserved = new HashMap<>();
+            try (WriteBatch batch = new WriteBatch()) {
+                for (int stripe : stripes) {
+                    itemLocks[stripe].lock();
+                    held.add(itemLocks[stripe]);
+                }
+                if (prepared.get(transactionId) != transaction) {
+                    return null;  // finished meanwhile
+                }
+                Map<ByteBuffer, Long> collectionDeltas = new HashMap<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    PreparedTransaction.Write write = transaction.writes().get(i);
+                    OpenTable table = tablesOf.get(i);
+                    if (!commit || table == null || write.outcome() == PreparedTransaction.Outcome.NOTHING) {
+                        continue;
+                    }
+                    Map<String, AttributeValue> old = read(table, keys.get(i));
+                    List<Long> sequences = table.log() == null ? new ArrayList<>()
+                            : reserved.computeIfAbsent(table.log(), l -> new ArrayList<>());
+                    stage(batch, table, keys.get(i), old, write.image(), false, sequences, collectionDeltas, true);
+                }
+                batch.delete(catalogFamily, PreparedTransaction.key(transactionId));
+                db.write(syncWrite, batch);
+                prepared.remove(transactionId);
+                for (int i = 0; i < keys.size(); i++) {
+                    if (keys.get(i) != null) {
+                        heldItems.remove(itemId(transaction.writes().get(i).tableId(), keys.get(i).storageKey()),
+                                transactionId);
+                    }
+                }
+                tablesOf.stream().filter(java.util.Objects::nonNull).forEach(this::wakeFeed);
+                return null;
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot finish transaction " + transactionId, e);
+            } finally {
+                reserved.forEach((log, sequences) -> sequences.forEach(log::release));
+                held.forEach(ReentrantLock::unlock);
+            }
+        });
+    }
+
+    /** The transactions prepared here before {@code cutoffMillis} and not finished yet. */
+    public List<PreparedTransaction> preparedBefore(long cutoffMillis) {
+        return prepared.values().stream().filter(t -> t.preparedAtMillis() < cutoffMillis).toList();
+    }
+
+    /** Reads the prepared transactions back at start-up and holds their items again. */
+    private void loadPrepared() {
+        try (RocksIterator it = db.newIterator(catalogFamily)) {
+            byte[] prefix = PreparedTransaction.PREFIX;
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                PreparedTransaction transaction = PreparedTransaction.decode(it.value());
+                prepared.put(transaction.id(), transaction);
+                for (PreparedTransaction.Write write : transaction.writes()) {
+                    OpenTable table = tables.get(write.table());
+                    if (table != null && table.definition().tableId().equals(write.tableId())) {
+                        byte[] storageKey = table.definition().keySchema().keyOf(write.key(), true).storageKey();
+                        heldItems.put(itemId(write.tableId(), storageKey), transaction.id());
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<TransactionLedger.Entry> decide(String transactionId, TransactionLedger.Entry proposal,
+                                                             String tokenId) {
+        try {
+            return CompletableFuture.completedFuture(decideNow(transactionId, proposal, tokenId));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * The ledger's decision for {@code transactionId}: the one recorded, if any (and, when
+     * {@code proposal} says the same decision is now complete, marked so); otherwise
+     * {@code proposal}, recorded durably (null proposal: only look; answers null when none).
+     * Whoever decides first decides for good. A commit proposed with a {@code tokenId}
+     * (nullable) records, in the same write, that the token's request is done.
+     */
+    public TransactionLedger.Entry decideNow(String transactionId, TransactionLedger.Entry proposal, String tokenId) {
+        return open(() -> {
+            byte[] key = TransactionLedger.key(transactionId);
+            byte[] tokenKey = tokenId == null ? null : TransactionLedger.key(tokenId);
+            TreeSet<Integer> stripes = new TreeSet<>();
+            stripes.add(stripe(key));
+            if (tokenKey != null) {
+                stripes.add(stripe(tokenKey));
+            }
+            List<ReentrantLock> held = new ArrayList<>(2);
+            for (int stripe : stripes) {
+                itemLocks[stripe].lock();
+                held.add(itemLocks[stripe]);
+            }
+            try (WriteBatch batch = new WriteBatch()) {
+                byte[] recorded = db.get(catalogFamily, key);
+                if (recorded != null) {
+                    TransactionLedger.Entry entry = TransactionLedger.Entry.decode(recorded);
+                    if (proposal != null && proposal.complete() && !entry.complete()
+                            && proposal.decision() == entry.decision()) {
+                        TransactionLedger.Entry complete = new TransactionLedger.Entry(entry.decision(),
+                                entry.decidedAtMillis(), entry.fingerprint(), true);
+                        if (entry.fingerprint().length == 0) {
+                            db.delete(catalogFamily, unsyncedWrite, key);  // no token: nobody asks again
+                        } else {
+                            db.put(catalogFamily, unsyncedWrite, key, complete.encode());
+                        }
+                        return complete;
+                    }
+                    return entry;
+                }
+                if (proposal == null || proposal.complete()) {
+                    return null;
+                }
+                batch.put(catalogFamily, key, new TransactionLedger.Entry(proposal.decision(),
+                        proposal.decidedAtMillis(), null, false).encode());
+                if (tokenKey != null && proposal.decision() == TransactionLedger.Decision.COMMITTED) {
+                    batch.put(catalogFamily, tokenKey, new TransactionLedger.Entry(proposal.decision(),
+                            proposal.decidedAtMillis(), proposal.fingerprint(), true).encode());
+                }
+                db.write(syncWrite, batch);
+                return proposal;
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot decide transaction " + transactionId, e);
+            } finally {
+                held.forEach(ReentrantLock::unlock);
+            }
+        });
     }
 
     /** Lowers the item collection limit from DynamoDB's 10 GB: for tests, which cannot write 10 GB. */

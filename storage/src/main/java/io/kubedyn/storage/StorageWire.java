@@ -6,6 +6,9 @@ import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
 import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.DynamoDbError;
+import io.kubedyn.core.write.CancellationReason;
+import io.kubedyn.core.write.TransactionCanceledException;
+import io.kubedyn.core.write.TransactionConflictException;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.ItemCodec;
@@ -29,6 +32,13 @@ import io.kubedyn.storage.grpc.StorageError;
 import io.kubedyn.storage.grpc.TableRef;
 import io.kubedyn.storage.grpc.WriteReply;
 import io.kubedyn.storage.grpc.WriteRequest;
+import io.kubedyn.storage.grpc.TransactReply;
+import io.kubedyn.storage.grpc.TransactGetRequest;
+import io.kubedyn.storage.grpc.PrepareRequest;
+import io.kubedyn.storage.grpc.LedgerEntry;
+import io.kubedyn.storage.grpc.DecideRequest;
+import io.kubedyn.storage.grpc.DecideReply;
+import io.kubedyn.storage.grpc.TransactRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -181,6 +191,84 @@ public final class StorageWire {
         };
     }
 
+    public static TransactRequest transact(List<TableWrite> writes, TransactionToken token) {
+        TransactRequest.Builder request = TransactRequest.newBuilder();
+        for (TableWrite write : writes) {
+            request.addWrites(write(write.table(), write.key(), write.change(), ReturnItems.NONE));
+        }
+        if (token != null) {
+            request.setToken(token.token()).setFingerprint(ByteString.copyFrom(token.fingerprint()));
+        }
+        return request.build();
+    }
+
+    public static TransactionToken token(TransactRequest request) {
+        return request.hasToken() ? new TransactionToken(request.getToken(), request.getFingerprint().toByteArray())
+                : null;
+    }
+
+    public static TransactGetRequest transactGet(List<TableKey> keys, String readId) {
+        TransactGetRequest.Builder request = TransactGetRequest.newBuilder();
+        for (TableKey key : keys) {
+            request.addGets(get(key.table(), key.key()));
+        }
+        if (readId != null) {
+            request.setReadId(readId);
+        }
+        return request.build();
+    }
+
+    public static PrepareRequest prepare(String transactionId, String ledgerAddress, List<TableWrite> writes) {
+        PrepareRequest.Builder request = PrepareRequest.newBuilder().setTransactionId(transactionId)
+                .setLedgerAddress(ledgerAddress);
+        for (TableWrite write : writes) {
+            request.addWrites(write(write.table(), write.key(), write.change(), ReturnItems.NONE));
+        }
+        return request.build();
+    }
+
+    public static LedgerEntry ledgerEntry(TransactionLedger.Entry entry) {
+        return LedgerEntry.newBuilder().setCommitted(entry.decision() == TransactionLedger.Decision.COMMITTED)
+                .setDecidedAtMillis(entry.decidedAtMillis()).setFingerprint(ByteString.copyFrom(entry.fingerprint()))
+                .setComplete(entry.complete()).build();
+    }
+
+    public static TransactionLedger.Entry ledgerEntry(LedgerEntry entry) {
+        return new TransactionLedger.Entry(entry.getCommitted() ? TransactionLedger.Decision.COMMITTED
+                : TransactionLedger.Decision.ABORTED, entry.getDecidedAtMillis(), entry.getFingerprint().toByteArray(),
+                entry.getComplete());
+    }
+
+    public static DecideRequest decide(String transactionId, TransactionLedger.Entry proposal, String tokenId) {
+        DecideRequest.Builder request = DecideRequest.newBuilder().setTransactionId(transactionId);
+        if (tokenId != null) {
+            request.setTokenId(tokenId);
+        }
+        if (proposal != null) {
+            request.setProposal(ledgerEntry(proposal));
+        }
+        return request.build();
+    }
+
+    public static DecideReply decided(TransactionLedger.Entry standing) {
+        return standing == null ? DecideReply.getDefaultInstance()
+                : DecideReply.newBuilder().setStanding(ledgerEntry(standing)).build();
+    }
+
+    public static TransactionLedger.Entry decided(DecideReply reply) {
+        return reply.hasStanding() ? ledgerEntry(reply.getStanding()) : null;
+    }
+
+    public static TransactReply transacted(List<WriteResult> results) {
+        TransactReply.Builder reply = TransactReply.newBuilder();
+        results.forEach(r -> reply.addResults(written(r)));
+        return reply.build();
+    }
+
+    public static List<WriteResult> transacted(TransactReply reply) {
+        return reply.getResultsList().stream().map(StorageWire::written).toList();
+    }
+
     public static WriteReply written(WriteResult result) {
         WriteReply.Builder out = WriteReply.newBuilder().setOldSize(result.oldSize()).setNewSize(result.newSize());
         if (result.old() != null) {
@@ -284,7 +372,7 @@ public final class StorageWire {
         Status status = switch (error.getCode()) {
             case NOT_OWNED -> Status.FAILED_PRECONDITION;
             case UNAVAILABLE -> Status.UNAVAILABLE;
-            case DYNAMODB, CONDITION_FAILED -> Status.INVALID_ARGUMENT;
+            case DYNAMODB, CONDITION_FAILED, TRANSACTION_CANCELED -> Status.INVALID_ARGUMENT;
             default -> Status.INTERNAL;
         };
         return status.withDescription(error.getMessage()).asRuntimeException(trailers);
@@ -301,6 +389,19 @@ public final class StorageWire {
             if (failed.item() != null) {
                 error.setItem(item(failed.item()));
             }
+        } else if (e instanceof TransactionCanceledException cancelled) {
+            error.setCode(StorageError.Code.TRANSACTION_CANCELED);
+            for (CancellationReason reason : cancelled.reasons()) {
+                StorageError.CancellationReason.Builder wire = StorageError.CancellationReason.newBuilder()
+                        .setCode(reason.code());
+                if (reason.message() != null) {
+                    wire.setMessage(reason.message());
+                }
+                if (reason.item() != null) {
+                    wire.setItem(item(reason.item()));
+                }
+                error.addReasons(wire);
+            }
         } else if (e instanceof DynamoDbException dynamo) {
             error.setCode(StorageError.Code.DYNAMODB).setDynamodbError(dynamoDbError(dynamo.error()));
         } else {
@@ -316,7 +417,13 @@ public final class StorageWire {
      */
     public static RuntimeException exception(StorageError error) {
         return switch (error.getCode()) {
-            case DYNAMODB -> new DynamoDbException(dynamoDbError(error.getDynamodbError()), error.getMessage());
+            case DYNAMODB -> error.getDynamodbError() == StorageError.DynamoDbError.TRANSACTION_CONFLICT
+                    ? new TransactionConflictException()
+                    : new DynamoDbException(dynamoDbError(error.getDynamodbError()), error.getMessage());
+            case TRANSACTION_CANCELED -> new TransactionCanceledException(error.getReasonsList().stream()
+                    .map(r -> new CancellationReason(r.getCode(), r.hasMessage() ? r.getMessage() : null,
+                            r.hasItem() ? item(r.getItem()) : null))
+                    .toList());
             case CONDITION_FAILED -> new ConditionalCheckFailedException(error.hasItem() ? item(error.getItem()) : null);
             case NOT_OWNED -> new RangeNotOwnedException(error.getMessage());
             case UNAVAILABLE -> new StoreClosedException();
@@ -337,6 +444,11 @@ public final class StorageWire {
             case INTERNAL_SERVER_ERROR -> StorageError.DynamoDbError.INTERNAL_SERVER_ERROR;
             case EXPIRED_ITERATOR -> StorageError.DynamoDbError.EXPIRED_ITERATOR;
             case TRIMMED_DATA_ACCESS -> StorageError.DynamoDbError.TRIMMED_DATA_ACCESS;
+            case TRANSACTION_CONFLICT -> StorageError.DynamoDbError.TRANSACTION_CONFLICT;
+            case IDEMPOTENT_PARAMETER_MISMATCH -> StorageError.DynamoDbError.IDEMPOTENT_PARAMETER_MISMATCH;
+            case TRANSACTION_IN_PROGRESS -> StorageError.DynamoDbError.TRANSACTION_IN_PROGRESS;
+            // Carried with its reasons (TransactionCanceledException), never as a bare error.
+            case TRANSACTION_CANCELED -> throw new IllegalArgumentException("not a bare storage error: " + error);
             // The gateway's own answers: to an unsigned or unauthorized call, of its catalog, and to a
             // PartiQL INSERT of a key that is taken (a failed condition in the store); a store never
             // raises them.
@@ -358,6 +470,9 @@ public final class StorageWire {
             case UNKNOWN_OPERATION -> DynamoDbError.UNKNOWN_OPERATION;
             case EXPIRED_ITERATOR -> DynamoDbError.EXPIRED_ITERATOR;
             case TRIMMED_DATA_ACCESS -> DynamoDbError.TRIMMED_DATA_ACCESS;
+            case TRANSACTION_CONFLICT -> DynamoDbError.TRANSACTION_CONFLICT;
+            case IDEMPOTENT_PARAMETER_MISMATCH -> DynamoDbError.IDEMPOTENT_PARAMETER_MISMATCH;
+            case TRANSACTION_IN_PROGRESS -> DynamoDbError.TRANSACTION_IN_PROGRESS;
             case INTERNAL_SERVER_ERROR, DYNAMODB_ERROR_UNSPECIFIED, UNRECOGNIZED -> DynamoDbError.INTERNAL_SERVER_ERROR;
         };
     }

@@ -43,6 +43,47 @@ public interface StoreClient {
     CompletableFuture<List<Long>> writeAll(List<TableWrite> writes);
 
     /**
+     * Applies the writes of a transaction that lie wholly in this store (and its ledger record,
+     * for a {@code token}: nullable) all together: every condition checked under the items'
+     * locks, one WriteBatch, one WAL sync, all or none. A repeat of a token's request within ten
+     * minutes writes nothing. Answers each write's sizes (its ReturnItems NONE result).
+     * Fails with TransactionCanceledException (one reason per write, in order) when any write
+     * cannot be done, IdempotentParameterMismatchException for a token reused with another request.
+     */
+    CompletableFuture<List<WriteResult>> transact(List<TableWrite> writes, TransactionToken token);
+
+    /**
+     * The items of {@code keys} (null where there is none), in the order asked, as they were at
+     * one moment: no write of this store lies between two of them. An item held by a prepared
+     * transaction fails the read (TransactionCanceledException, TransactionConflict for it).
+     * With a {@code readId} (nullable), the items stay marked until {@link #releaseReads}.
+     */
+    CompletableFuture<List<Map<String, AttributeValue>>> getTransactional(List<TableKey> keys, String readId);
+
+    /** Ends a marked transactional read: whether none of its items was written or prepared since. */
+    CompletableFuture<Boolean> releaseReads(String readId);
+
+    /**
+     * Two-phase commit, phase one: checks this store's writes of transaction
+     * {@code transactionId} and holds their items, durably, with the images they will have;
+     * {@code ledgerAddress} names the store keeping the transaction's ledger. Answers each
+     * write's sizes; TransactionCanceledException (one reason per write) when any cannot be done.
+     */
+    CompletableFuture<List<WriteResult>> prepare(String transactionId, String ledgerAddress, List<TableWrite> writes);
+
+    /** Phase two: applies ({@code commit}) or drops the prepared transaction; nothing if not prepared here. */
+    CompletableFuture<Void> finish(String transactionId, boolean commit);
+
+    /**
+     * The transaction's decision as this store's ledger keeps it: the one recorded, else
+     * {@code proposal} recorded (null: only look, answering null if none). A proposal marked
+     * complete marks the recorded decision complete. A commit proposed with a {@code tokenId}
+     * (nullable) records, in the same write, that the client request token's request is done.
+     */
+    CompletableFuture<TransactionLedger.Entry> decide(String transactionId, TransactionLedger.Entry proposal,
+                                                      String tokenId);
+
+    /**
      * One page of a partition of the table, or of its secondary index {@code index} (null: the
      * table itself), in sort-key order (or reversed), narrowed by {@code condition} (nullable),
      * after the storage key {@code exclusiveStart} (nullable: a table item's, or an index

@@ -8,13 +8,14 @@ import java.util.Map;
 
 /**
  * What one write does to one item, decided where the item lives and under its lock: an
- * optional condition on the current item, then a replacement (PutItem), a removal (DeleteItem)
- * or an update (UpdateItem, which starts from the key attributes when the item is absent).
+ * optional condition on the current item, then a replacement (PutItem), a removal (DeleteItem),
+ * an update (UpdateItem, which starts from the key attributes when the item is absent) or
+ * nothing (a transaction's ConditionCheck).
  * Expressions arrive parsed and validated; {@link #attributes()} keeps the names and values
  * they were parsed with, so the change can be sent to another process and parsed again there.
  */
 public final class ItemChange {
-    public enum Kind { PUT, DELETE, UPDATE }
+    public enum Kind { PUT, DELETE, UPDATE, CHECK }
 
     private final Kind kind;
     private final Map<String, AttributeValue> item;
@@ -52,6 +53,12 @@ public final class ItemChange {
         return new ItemChange(Kind.UPDATE, key, condition, update, attributes);
     }
 
+    /** Change nothing; only check {@code condition} on the item with key {@code key} (a transaction's ConditionCheck). */
+    public static ItemChange check(Map<String, AttributeValue> key, ConditionExpression condition,
+                                   ExpressionAttributes attributes) {
+        return new ItemChange(Kind.CHECK, key, condition, null, attributes);
+    }
+
     /**
      * The item after the change (null: no item), given the item before it (null: none).
      *
@@ -66,6 +73,8 @@ public final class ItemChange {
                 return item;
             case DELETE:
                 return null;
+            case CHECK:
+                return current;
             default:
                 if (current == null && update != null && !update.createsItem()) {
                     return null;
@@ -85,7 +94,7 @@ public final class ItemChange {
         return kind;
     }
 
-    /** The new item (PUT) or the key attributes (DELETE, UPDATE). */
+    /** The new item (PUT) or the key attributes (DELETE, UPDATE, CHECK). */
     public Map<String, AttributeValue> item() {
         return item;
     }

@@ -55,6 +55,7 @@ public final class ItemChangeCodec {
                 case PUT -> ItemChange.put(item, condition, null);
                 case DELETE -> ItemChange.delete(item, condition, null);
                 case UPDATE -> ItemChange.update(item, update, condition, null);
+                case CHECK -> ItemChange.check(item, condition, null);
             };
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot decode item change", e);

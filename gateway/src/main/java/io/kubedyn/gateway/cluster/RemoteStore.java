@@ -30,6 +30,11 @@ import io.kubedyn.storage.WriteResult;
 import io.kubedyn.storage.grpc.BatchGetReply;
 import io.kubedyn.storage.grpc.BatchGetRequest;
 import io.kubedyn.storage.grpc.BatchWriteRequest;
+import io.kubedyn.storage.TransactionToken;
+import io.kubedyn.storage.TransactionLedger;
+import io.kubedyn.storage.grpc.FinishRequest;
+import io.kubedyn.storage.grpc.ReleaseReadsReply;
+import io.kubedyn.storage.grpc.ReleaseReadsRequest;
 import io.kubedyn.storage.grpc.CreateTableRequest;
 import io.kubedyn.storage.grpc.UpdateTableRequest;
 import io.kubedyn.storage.grpc.GetReply;
@@ -117,6 +122,43 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
             request.addWrites(StorageWire.write(write.table(), write.key(), write.change(), ReturnItems.NONE));
         }
         return start(stub -> stub.batchWrite(request.build())).thenApply(reply -> reply.getItemCollectionBytesList());
+    }
+
+    @Override
+    public CompletableFuture<List<WriteResult>> transact(List<TableWrite> writes, TransactionToken token) {
+        return start(stub -> stub.transact(StorageWire.transact(writes, token))).thenApply(StorageWire::transacted);
+    }
+
+    @Override
+    public CompletableFuture<List<Map<String, AttributeValue>>> getTransactional(List<TableKey> keys, String readId) {
+        return start(stub -> stub.transactGet(StorageWire.transactGet(keys, readId))).thenApply((BatchGetReply reply) ->
+                reply.getItemsList().stream().map(StorageWire::got).toList());
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseReads(String readId) {
+        return start(stub -> stub.releaseReads(ReleaseReadsRequest.newBuilder().setReadId(readId).build()))
+                .thenApply(ReleaseReadsReply::getIntact);
+    }
+
+    @Override
+    public CompletableFuture<List<WriteResult>> prepare(String transactionId, String ledgerAddress,
+                                                        List<TableWrite> writes) {
+        return start(stub -> stub.prepare(StorageWire.prepare(transactionId, ledgerAddress, writes)))
+                .thenApply(StorageWire::transacted);
+    }
+
+    @Override
+    public CompletableFuture<Void> finish(String transactionId, boolean commit) {
+        return start(stub -> stub.finish(FinishRequest.newBuilder().setTransactionId(transactionId)
+                .setCommit(commit).build())).thenApply(reply -> null);
+    }
+
+    @Override
+    public CompletableFuture<TransactionLedger.Entry> decide(String transactionId, TransactionLedger.Entry proposal,
+                                                             String tokenId) {
+        return start(stub -> stub.decide(StorageWire.decide(transactionId, proposal, tokenId)))
+                .thenApply(StorageWire::decided);
     }
 
     @Override

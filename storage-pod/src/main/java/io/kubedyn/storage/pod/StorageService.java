@@ -21,6 +21,16 @@ import io.kubedyn.storage.grpc.BatchGetReply;
 import io.kubedyn.storage.grpc.BatchGetRequest;
 import io.kubedyn.storage.grpc.BatchWriteReply;
 import io.kubedyn.storage.grpc.BatchWriteRequest;
+import io.kubedyn.storage.grpc.TransactReply;
+import io.kubedyn.storage.grpc.TransactRequest;
+import io.kubedyn.storage.grpc.TransactGetRequest;
+import io.kubedyn.storage.grpc.ReleaseReadsRequest;
+import io.kubedyn.storage.grpc.ReleaseReadsReply;
+import io.kubedyn.storage.grpc.PrepareRequest;
+import io.kubedyn.storage.grpc.FinishRequest;
+import io.kubedyn.storage.grpc.FinishReply;
+import io.kubedyn.storage.grpc.DecideRequest;
+import io.kubedyn.storage.grpc.DecideReply;
 import io.kubedyn.storage.grpc.CreateTableRequest;
 import io.kubedyn.storage.grpc.ReadChangesReply;
 import io.kubedyn.storage.grpc.ReadChangesRequest;
@@ -217,6 +227,74 @@ public class StorageService extends StorageGrpc.StorageImplBase {
             }
             return BatchWriteReply.newBuilder().addAllItemCollectionBytes(store.writeBatch(writes)).build();
         });
+    }
+
+    /** A transaction's writes that all lie on this shard: every condition checked, all or none. */
+    @Override
+    public void transact(TransactRequest request, StreamObserver<TransactReply> reply) {
+        call("transact", reply, store -> {
+            return StorageWire.transacted(store.transactNow(ownedWrites(store, request.getWritesList()),
+                    StorageWire.token(request)));
+        });
+    }
+
+    /** A transaction's gets on this shard, read at one moment (and marked, with a read id). */
+    @Override
+    public void transactGet(TransactGetRequest request, StreamObserver<BatchGetReply> reply) {
+        call("transact_get", reply, store -> {
+            BatchGetReply.Builder out = BatchGetReply.newBuilder();
+            for (Map<String, AttributeValue> item : store.readTogether(ownedKeys(store, request.getGetsList()),
+                    request.hasReadId() ? request.getReadId() : null)) {
+                out.addItems(StorageWire.got(item));
+            }
+            return out.build();
+        });
+    }
+
+    @Override
+    public void releaseReads(ReleaseReadsRequest request, StreamObserver<ReleaseReadsReply> reply) {
+        call("release_reads", reply, store ->
+                ReleaseReadsReply.newBuilder().setIntact(store.releaseReadsNow(request.getReadId())).build());
+    }
+
+    /** Phase one of a transaction spanning shards: this shard's writes checked and their items held. */
+    @Override
+    public void prepare(PrepareRequest request, StreamObserver<TransactReply> reply) {
+        call("prepare", reply, store -> StorageWire.transacted(store.prepareNow(request.getTransactionId(),
+                request.getLedgerAddress(), ownedWrites(store, request.getWritesList()))));
+    }
+
+    @Override
+    public void finish(FinishRequest request, StreamObserver<FinishReply> reply) {
+        call("finish", reply, store -> {
+            store.finishNow(request.getTransactionId(), request.getCommit());
+            return FinishReply.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void decide(DecideRequest request, StreamObserver<DecideReply> reply) {
+        call("decide", reply, store -> StorageWire.decided(store.decideNow(request.getTransactionId(),
+                request.hasProposal() ? StorageWire.ledgerEntry(request.getProposal()) : null,
+                request.hasTokenId() ? request.getTokenId() : null)));
+    }
+
+    private List<TableKey> ownedKeys(PartitionStore store, List<GetRequest> gets) {
+        List<TableKey> keys = new ArrayList<>(gets.size());
+        for (GetRequest get : gets) {
+            TableDefinition table = resolveIncarnation(store, get.getTable());
+            keys.add(new TableKey(table, ownedKey(table, get.getKey())));
+        }
+        return keys;
+    }
+
+    private List<TableWrite> ownedWrites(PartitionStore store, List<WriteRequest> requests) {
+        List<TableWrite> writes = new ArrayList<>(requests.size());
+        for (WriteRequest write : requests) {
+            TableDefinition table = resolveIncarnation(store, write.getTable());
+            writes.add(new TableWrite(table, ownedKey(table, write.getKey()), StorageWire.change(write)));
+        }
+        return writes;
     }
 
     // ---- ranges ------------------------------------------------------------------------------

@@ -42,7 +42,9 @@ public class StoreLifecycle {
     private final Path terminationLog;
     private final Optional<ShardMap> shardMap;
     private final Duration peerTimeout;
+    private final Duration transactionTimeout;
     private IndexRouting indexRouting;
+    private TransactionResolver transactionResolver;
     // Requests hold the read lock; closing takes the write lock, so it waits for them.
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile PartitionStore store;
@@ -55,7 +57,9 @@ public class StoreLifecycle {
                    @ConfigProperty(name = "kubedyn.storage.termination-log", defaultValue = "/dev/termination-log")
                    Path terminationLog,
                    @ConfigProperty(name = "kubedyn.storage.shard-map") Optional<String> shardMap,
-                   @ConfigProperty(name = "kubedyn.storage.peer-timeout", defaultValue = "10s") Duration peerTimeout) {
+                   @ConfigProperty(name = "kubedyn.storage.peer-timeout", defaultValue = "10s") Duration peerTimeout,
+                   @ConfigProperty(name = "kubedyn.storage.transaction-timeout", defaultValue = "10s")
+                   Duration transactionTimeout) {
         this.dataDir = dataDir;
         this.drainMillis = drainMillis;
         this.owned = owned;
@@ -63,6 +67,7 @@ public class StoreLifecycle {
         this.terminationLog = terminationLog;
         this.shardMap = shardMap.filter(m -> !m.isBlank()).map(ShardMap::parse);
         this.peerTimeout = peerTimeout;
+        this.transactionTimeout = transactionTimeout;
     }
 
     void open(@Observes StartupEvent event) {
@@ -81,6 +86,8 @@ public class StoreLifecycle {
             throw e;
         }
         store = opened;
+        transactionResolver = new TransactionResolver(opened, transactionTimeout, peerTimeout);
+        transactionResolver.start();
         Log.infof("kubedyn storage pod: RocksDB open in %s, owning %s", dataDir.toAbsolutePath(), owned.defaults());
     }
 
@@ -110,6 +117,9 @@ public class StoreLifecycle {
             Log.warnf("requests still running after %d ms; closing RocksDB anyway", drainMillis);
         }
         store = null;
+        if (transactionResolver != null) {
+            transactionResolver.close();
+        }
         open.close();
         indexRouting.close();
         Log.info("kubedyn storage pod: RocksDB closed");

@@ -1,0 +1,92 @@
+package io.kubedyn.storage.pod;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.PreparedTransaction;
+import io.kubedyn.storage.StorageWire;
+import io.kubedyn.storage.StoreClosedException;
+import io.kubedyn.storage.TransactionLedger;
+import io.kubedyn.storage.grpc.StorageGrpc;
+import io.quarkus.logging.Log;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ends the transactions this pod has held for longer than {@code timeout} (their coordinator
+ * died, or lost touch, between the two phases): asks the transaction's ledger, on the shard the
+ * prepared transaction names, to record an abort unless a decision stands, and applies whatever
+ * decision stands. A transaction whose ledger cannot be reached stays held and is asked about
+ * again a second later, so no item stays held once its ledger's shard answers.
+ */
+final class TransactionResolver implements AutoCloseable {
+    private static final long PERIOD_MILLIS = 1000;
+    private final PartitionStore store;
+    private final Duration timeout;
+    private final Duration peerTimeout;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "kubedyn-transaction-resolver");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    TransactionResolver(PartitionStore store, Duration timeout, Duration peerTimeout) {
+        this.store = store;
+        this.timeout = timeout;
+        this.peerTimeout = peerTimeout;
+    }
+
+    void start() {
+        scheduler.scheduleWithFixedDelay(this::resolveHeld, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void resolveHeld() {
+        try {
+            for (PreparedTransaction transaction : store.preparedBefore(System.currentTimeMillis() - timeout.toMillis())) {
+                resolve(transaction);
+            }
+        } catch (StoreClosedException closing) {
+            // shutting down: the transactions stay held, durably, until the pod is back
+        } catch (RuntimeException e) {
+            Log.warnf(e, "resolving held transactions failed; retrying");
+        }
+    }
+
+    private void resolve(PreparedTransaction transaction) {
+        TransactionLedger.Entry abort = new TransactionLedger.Entry(TransactionLedger.Decision.ABORTED,
+                System.currentTimeMillis(), null, false);
+        TransactionLedger.Entry standing;
+        try {
+            standing = StorageWire.decided(StorageGrpc.newBlockingStub(channel(transaction.ledgerAddress()))
+                    .withDeadlineAfter(peerTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .decide(StorageWire.decide(transaction.id(), abort, null)));
+        } catch (StatusRuntimeException e) {
+            Log.debugf("transaction %s: its ledger at %s does not answer (%s); asking again later", transaction.id(),
+                    transaction.ledgerAddress(), e.getStatus());
+            return;
+        }
+        boolean commit = standing.decision() == TransactionLedger.Decision.COMMITTED;
+        store.finishNow(transaction.id(), commit);
+        Log.infof("transaction %s held since %d resolved from its ledger: %s", transaction.id(),
+                transaction.preparedAtMillis(), commit ? "committed" : "aborted");
+    }
+
+    private ManagedChannel channel(String address) {
+        return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
+                .usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build());
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        channels.values().forEach(ManagedChannel::shutdownNow);
+    }
+}
