@@ -15,10 +15,19 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  */
 final class PackagedCluster implements AutoCloseable {
     final List<StoragePodProcess> pods = new ArrayList<>();
-    private final ServerProcess gateway;
+    private final Path data;
+    private final List<String> gatewaySettings;
+    private volatile ServerProcess gateway;
+    private int gateways;
     final DynamoDbClient dynamo;
 
     PackagedCluster(Path data, int shards) throws Exception {
+        this(data, shards, List.of());
+    }
+
+    /** With extra {@code -Dname=value} settings for every storage pod. */
+    PackagedCluster(Path data, int shards, List<String> podSettings) throws Exception {
+        this.data = data;
         try {
             LoopbackPorts ports = new LoopbackPorts();
             for (int i = 0; i < shards; i++) {
@@ -26,11 +35,12 @@ final class PackagedCluster implements AutoCloseable {
             }
             String map = ShardMap.equalRanges(pods.stream().map(StoragePodProcess::address).toList()).toString();
             for (StoragePodProcess pod : pods) {
-                pod.withShardMap(map).start();
+                pod.withShardMap(map).withProperties(podSettings).start();
             }
             String addresses = String.join(",", pods.stream().map(StoragePodProcess::address).toList());
-            gateway = new ServerProcess(data.resolve("gateway"), List.of("-Dkubedyn.backend=cluster",
-                    "-Dkubedyn.cluster.shards=" + addresses, "-Dkubedyn.cluster.request-timeout=2s")).start();
+            gatewaySettings = List.of("-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.shards=" + addresses,
+                    "-Dkubedyn.cluster.request-timeout=2s");
+            gateway = new ServerProcess(data.resolve("gateway"), gatewaySettings).start();
             dynamo = DynamoDbClients.at(gateway.endpoint());
         } catch (Exception e) {
             closePods();
@@ -40,6 +50,16 @@ final class PackagedCluster implements AutoCloseable {
 
     ServerProcess gateway() {
         return gateway;
+    }
+
+    /**
+     * kill -9 of the gateway, and another gateway process started in its place (on another
+     * port, as a new pod behind the Service): clients reach it at {@link #gateway()}'s endpoint.
+     */
+    void replaceGateway() throws Exception {
+        gateway.kill();
+        gateways++;
+        gateway = new ServerProcess(data.resolve("gateway-" + gateways), gatewaySettings).start();
     }
 
     /** A table keyed by the string attribute {@code id}, on demand. */

@@ -92,6 +92,21 @@ class RequestFuzzTest extends EmbeddedServerTest {
             Map.entry("ExecuteStatement", """
                     {"Statement": "SELECT pk, l[0] FROM \\"$T\\" WHERE pk = ? AND sk > 0 ORDER BY sk DESC",
                      "Parameters": [{"S": "a"}], "Limit": 2}"""),
+            Map.entry("TransactWriteItems", """
+                    {"TransactItems": [{"Update": {"TableName": "$T", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+                       "UpdateExpression": "SET n = :v", "ConditionExpression": "attribute_exists(pk)",
+                       "ExpressionAttributeValues": {":v": {"N": "1"}}, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
+                      {"Put": {"TableName": "$T", "Item": {"pk": {"S": "f"}, "sk": {"N": "6"}, "ss": {"SS": ["x"]}}}},
+                      {"Delete": {"TableName": "$T", "Key": {"pk": {"S": "g"}, "sk": {"N": "7"}}}},
+                      {"ConditionCheck": {"TableName": "$T", "Key": {"pk": {"S": "c"}, "sk": {"N": "3"}},
+                       "ConditionExpression": "size(#n) > :z", "ExpressionAttributeNames": {"#n": "n"},
+                       "ExpressionAttributeValues": {":z": {"N": "0"}}}}],
+                     "ClientRequestToken": "fuzz-token", "ReturnConsumedCapacity": "TOTAL"}"""),
+            Map.entry("TransactGetItems", """
+                    {"TransactItems": [{"Get": {"TableName": "$T", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+                       "ProjectionExpression": "#l[0], m.ss", "ExpressionAttributeNames": {"#l": "l"}}},
+                      {"Get": {"TableName": "$T", "Key": {"pk": {"S": "c"}, "sk": {"N": "3"}}}}],
+                     "ReturnConsumedCapacity": "TOTAL"}"""),
             Map.entry("BatchExecuteStatement", """
                     {"Statements": [{"Statement": "UPDATE \\"$T\\" SET n = n + 1 WHERE pk = 'a' AND sk = 1"},
                      {"Statement": "INSERT INTO \\"$T\\" VALUE {'pk': ?, 'sk': 7}", "Parameters": [{"S": "e"}]}]}"""));

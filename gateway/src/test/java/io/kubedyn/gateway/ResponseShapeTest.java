@@ -127,6 +127,13 @@ class ResponseShapeTest extends EmbeddedServerTest {
         call("BatchExecuteStatement", "{\"Statements\": [{\"Statement\": \"SELECT * FROM \\\"$T\\\" "
                 + "WHERE pk = 'a' AND sk = 1\"}, {\"Statement\": \"SELECT * FROM \\\"$T\\\" WHERE pk = 'a'\"}], "
                 + "\"ReturnConsumedCapacity\": \"INDEXES\"}");
+        call("TransactWriteItems", "{\"TransactItems\": [{\"Update\": {\"TableName\": \"$T\", \"Key\": " + key
+                + ", \"UpdateExpression\": \"SET n4 = :v\", \"ExpressionAttributeValues\": {\":v\": {\"N\": \"4\"}}}}, "
+                + "{\"Put\": {\"TableName\": \"$T\", \"Item\": {\"pk\": {\"S\": \"t\"}, \"sk\": {\"N\": \"1\"}}}}], "
+                + returns + "}");
+        call("TransactGetItems", "{\"TransactItems\": [{\"Get\": {\"TableName\": \"$T\", \"Key\": " + key
+                + "}}, {\"Get\": {\"TableName\": \"$T\", \"Key\": {\"pk\": {\"S\": \"none\"}, \"sk\": {\"N\": \"0\"}}, "
+                + "\"ProjectionExpression\": \"pk\"}}], \"ReturnConsumedCapacity\": \"INDEXES\"}");
         call("DeleteItem", "{\"TableName\": \"$T\", \"Key\": " + key + ", \"ReturnValues\": \"ALL_OLD\", " + returns + "}");
         call("UpdateTimeToLive", "{\"TableName\": \"$T\", \"TimeToLiveSpecification\": {\"Enabled\": true, "
                 + "\"AttributeName\": \"expires\"}}");

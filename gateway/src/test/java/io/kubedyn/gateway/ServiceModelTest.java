@@ -25,8 +25,7 @@ class ServiceModelTest {
             "RequestLimitExceeded", "no account-level request limits",
             "ThrottlingException", "no control-plane rate limits",
             "InvalidEndpointException", "no endpoint discovery",
-            "ReplicatedWriteConflictException", "no global tables",
-            "TransactionConflictException", "no transactions yet");
+            "ReplicatedWriteConflictException", "no global tables");
 
     @Inject
     DynamoDbEndpoint endpoint;

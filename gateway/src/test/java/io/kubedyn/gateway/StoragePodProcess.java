@@ -29,6 +29,7 @@ final class StoragePodProcess implements AutoCloseable {
     private final Path log;
     private Process process;
     private String shardMap;
+    private List<String> properties = List.of();
 
     StoragePodProcess(Path dataDir, int index, int count) throws IOException {
         this(dataDir, index, count, new LoopbackPorts());
@@ -53,6 +54,12 @@ final class StoragePodProcess implements AutoCloseable {
      * The shard map of the pod's group ({@code kubedyn.storage.shard-map}), by which the pod
      * sends global secondary index entries to the shards owning them; set before launching.
      */
+    /** Extra {@code -Dname=value} settings of the pod; set before launching. */
+    StoragePodProcess withProperties(List<String> settings) {
+        this.properties = List.copyOf(settings);
+        return this;
+    }
+
     StoragePodProcess withShardMap(String map) {
         this.shardMap = map;
         return this;
@@ -79,6 +86,7 @@ final class StoragePodProcess implements AutoCloseable {
         if (shardMap != null) {
             command.add("-Dkubedyn.storage.shard-map=" + shardMap);
         }
+        command.addAll(properties);
         command.addAll(List.of("-jar", JAR.toString()));
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
