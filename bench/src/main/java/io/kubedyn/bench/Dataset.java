@@ -18,6 +18,11 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
@@ -157,7 +162,56 @@ public final class Dataset {
             case UPDATE_RANGE -> putRangeItem(client, records.next());
             case SCAN -> scan(client, random, verify);
             case BATCH_WRITE -> batchWrite(client, random);
+            case TRANSFER -> transfer(client, pair(), 0);
+            case UPDATE_PAIR -> {
+                List<UpdateItemRequest> updates = pair();
+                yield client.updateItem(updates.get(0)).thenCompose(first -> client.updateItem(updates.get(1)))
+                        .thenApply(second -> true);
+            }
         };
+    }
+
+    /** Two UpdateItems of two distinct records, each setting field0 to a pooled value. */
+    private List<UpdateItemRequest> pair() {
+        int first = records.next();
+        int second = records.next();
+        while (second == first) {
+            second = records.next();
+        }
+        List<UpdateItemRequest> updates = new ArrayList<>(2);
+        for (int index : new int[] {first, second}) {
+            updates.add(UpdateItemRequest.builder().tableName(KV_TABLE)
+                    .key(Map.of("id", AttributeValue.fromS(keys[index])))
+                    .updateExpression("SET field0 = :v")
+                    .expressionAttributeValues(Map.of(":v", fields().get("field0")))
+                    .build());
+        }
+        return updates;
+    }
+
+    /**
+     * The two updates in one TransactWriteItems. A transaction cancelled because another one held
+     * one of its records (TransactionConflict) is resent after a pause doubling from 1 ms, at
+     * most {@link BatchWriteLoop#MAX_RESENDS} times; the loop is one request.
+     */
+    private CompletableFuture<Boolean> transfer(DynamoDbAsyncClient client, List<UpdateItemRequest> updates, int resends) {
+        List<TransactWriteItem> items = updates.stream().map(u -> TransactWriteItem.builder().update(Update.builder()
+                .tableName(u.tableName()).key(u.key()).updateExpression(u.updateExpression())
+                .expressionAttributeValues(u.expressionAttributeValues()).build()).build()).toList();
+        return client.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build())
+                .thenApply(r -> CompletableFuture.completedFuture(true))
+                .exceptionally(e -> {
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                            ? e.getCause() : e;
+                    boolean conflict = cause instanceof TransactionCanceledException cancelled
+                            && cancelled.cancellationReasons().stream().anyMatch(r -> r.code().equals("TransactionConflict"));
+                    if (!conflict || resends == BatchWriteLoop.MAX_RESENDS) {
+                        return CompletableFuture.failedFuture(cause);
+                    }
+                    return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(1L << resends,
+                            TimeUnit.MILLISECONDS)).thenCompose(ignored -> transfer(client, updates, resends + 1));
+                })
+                .thenCompose(f -> f);
     }
 
     private Map<String, AttributeValue> fields() {

@@ -22,5 +22,12 @@ public enum Operation {
      * records of the key-value table, one from each equal part of the key range: on a cluster the
      * batch nearly always reaches every shard.
      */
-    BATCH_WRITE
+    BATCH_WRITE,
+    /**
+     * TransactWriteItems of two UpdateItems of two distinct random records of the key-value table
+     * (a transfer); resent, as DynamoDB's documentation says, when cancelled by a conflict.
+     */
+    TRANSFER,
+    /** The same two UpdateItems as {@link #TRANSFER}, one after the other, counted as one request. */
+    UPDATE_PAIR
 }

@@ -34,7 +34,14 @@ public record Workload(String name, String description, Operation first, double 
     /** One request writes {@link Dataset#BATCH_WRITE_ITEMS} records; its throughput still counts requests. */
     public static final Workload BATCH_WRITE_ITEM = single("BatchWriteItem",
             "100% BatchWriteItem of " + Dataset.BATCH_WRITE_ITEMS + " records", Operation.BATCH_WRITE);
-    public static final List<Workload> OPERATIONS = List.of(PUT_ITEM, GET_ITEM, QUERY, SCAN, BATCH_WRITE_ITEM);
+    /** A transfer: one request updates two records in one transaction. */
+    public static final Workload TRANSACT_WRITE_ITEMS = single("TransactWriteItems",
+            "100% TransactWriteItems updating 2 records", Operation.TRANSFER);
+    /** The transfer's two updates as two UpdateItems, one after the other: one request is both. */
+    public static final Workload UPDATE_ITEM_PAIR = single("UpdateItemPair",
+            "100% two UpdateItems of 2 records, one after the other", Operation.UPDATE_PAIR);
+    public static final List<Workload> OPERATIONS = List.of(PUT_ITEM, GET_ITEM, QUERY, SCAN, BATCH_WRITE_ITEM,
+            TRANSACT_WRITE_ITEMS, UPDATE_ITEM_PAIR);
 
     public Workload {
         if (firstShare < 0 || firstShare > 1) {

@@ -15,7 +15,9 @@ import io.kubedyn.core.partiql.EquivalentRequest;
 import io.kubedyn.core.partiql.Statement;
 import io.kubedyn.core.partiql.StatementParser;
 import io.kubedyn.core.partiql.StatementTranslation;
+import io.kubedyn.core.write.CancellationReason;
 import io.kubedyn.core.write.ConditionalCheckFailedException;
+import io.kubedyn.core.write.TransactionCanceledException;
 import io.kubedyn.storage.PartitionStore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -53,6 +55,7 @@ final class PartiQlOperations {
     void register(Map<String, Operation> served) {
         served.put("ExecuteStatement", this::executeStatement);
         served.put("BatchExecuteStatement", this::batchExecuteStatement);
+        served.put("ExecuteTransaction", this::executeTransaction);
     }
 
     private void executeStatement(Request request, JsonGenerator out) throws IOException {
@@ -66,6 +69,7 @@ final class PartiQlOperations {
                             : table.index(select.index()).orElse(null)));
             return;
         }
+        refuseExists(statement);
         EquivalentRequest equivalent = StatementTranslation.write(statement, table);
         copy(request, equivalent.body(), "ReturnConsumedCapacity");
         copy(request, equivalent.body(), "ReturnValuesOnConditionCheckFailure");
@@ -214,8 +218,83 @@ final class PartiQlOperations {
         out.writeEndObject();
     }
 
+    /**
+     * ExecuteTransaction: the statements as the actions of one TransactGetItems (all reads, each
+     * of one item by its whole key) or one TransactWriteItems (all writes), run by that operation,
+     * so they are all done or none. A cancelled INSERT whose key is taken is a DuplicateItem reason.
+     */
+    private void executeTransaction(Request request, JsonGenerator out) throws IOException {
+        List<JsonNode> members = new ArrayList<>();
+        request.node("TransactStatements").forEach(members::add);
+        List<Statement> statements = new ArrayList<>(members.size());
+        for (JsonNode member : members) {
+            statements.add(StatementParser.parse(member.path("Statement").asText(), parameters(member.get("Parameters"))));
+        }
+        boolean reads = statements.stream().allMatch(Statement::reads);
+        if (!reads && statements.stream().anyMatch(Statement::reads)) {
+            throw DynamoDbException.validation(
+                    "ExecuteTransaction API does not support both read and write operations in the same request.");
+        }
+        ObjectNode transaction = json.createObjectNode();
+        var actions = transaction.putArray("TransactItems");
+        for (int i = 0; i < statements.size(); i++) {
+            Statement statement = statements.get(i);
+            TableDefinition table = plane.catalog().requireTable(statement.table());
+            if (statement instanceof Statement.Select select) {
+                actions.addObject().set("Get", StatementTranslation.singleItemGet(select, table).body());
+                continue;
+            }
+            EquivalentRequest write = StatementTranslation.write(statement, table);
+            ObjectNode action = write.body();
+            if (!action.path("ReturnValues").asText("NONE").equals("NONE")) {
+                throw DynamoDbException.validation("RETURNING is not supported in ExecuteTransaction");
+            }
+            action.remove("ReturnValues");
+            if (members.get(i).has("ReturnValuesOnConditionCheckFailure")) {
+                action.set("ReturnValuesOnConditionCheckFailure", members.get(i).get("ReturnValuesOnConditionCheckFailure"));
+            }
+            String kind = switch (write.operation()) {
+                case "PutItem" -> "Put";
+                case "UpdateItem" -> "Update";
+                case "ConditionCheck" -> "ConditionCheck";
+                default -> "Delete";
+            };
+            actions.addObject().set(kind, action);
+        }
+        copy(request, transaction, "ReturnConsumedCapacity");
+        if (!reads) {
+            copy(request, transaction, "ClientRequestToken");
+        }
+        TokenBuffer buffer = new TokenBuffer(json, false);
+        try {
+            operations.get(reads ? "TransactGetItems" : "TransactWriteItems").execute(new Request(transaction), buffer);
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = new ArrayList<>(e.reasons());
+            for (int i = 0; i < reasons.size(); i++) {
+                if (statements.get(i) instanceof Statement.Insert
+                        && reasons.get(i).code().equals(CancellationReason.CONDITIONAL_CHECK_FAILED)) {
+                    reasons.set(i, new CancellationReason("DuplicateItem", "Duplicate primary key exists in table",
+                            reasons.get(i).item()));
+                }
+            }
+            throw new TransactionCanceledException(reasons);
+        }
+        JsonNode answer = json.readTree(buffer.asParser());
+        out.writeStartObject();
+        if (reads) {
+            out.writeFieldName("Responses");
+            out.writeTree(answer.get("Responses"));
+        }
+        if (answer.has("ConsumedCapacity")) {
+            out.writeFieldName("ConsumedCapacity");
+            out.writeTree(answer.get("ConsumedCapacity"));
+        }
+        out.writeEndObject();
+    }
+
     /** One statement of a batch: a read of one item by its whole key, or a write. */
     private JsonNode runInBatch(Statement statement, JsonNode member, boolean capacity) throws IOException {
+        refuseExists(statement);
         TableDefinition table = plane.catalog().requireTable(statement.table());
         EquivalentRequest equivalent = statement instanceof Statement.Select select
                 ? StatementTranslation.singleItemRead(select, table) : StatementTranslation.write(statement, table);
@@ -230,6 +309,13 @@ final class PartiQlOperations {
             body.set("ReturnValuesOnConditionCheckFailure", member.get("ReturnValuesOnConditionCheckFailure"));
         }
         return run(equivalent, statement);
+    }
+
+    /** EXISTS is a transaction's condition check: only ExecuteTransaction takes it. */
+    private static void refuseExists(Statement statement) {
+        if (statement instanceof Statement.Exists) {
+            throw DynamoDbException.validation("EXISTS can only be used in ExecuteTransaction write requests.");
+        }
     }
 
     private static void writeError(JsonGenerator out, DynamoDbException e) throws IOException {

@@ -107,6 +107,10 @@ class RequestFuzzTest extends EmbeddedServerTest {
                        "ProjectionExpression": "#l[0], m.ss", "ExpressionAttributeNames": {"#l": "l"}}},
                       {"Get": {"TableName": "$T", "Key": {"pk": {"S": "c"}, "sk": {"N": "3"}}}}],
                      "ReturnConsumedCapacity": "TOTAL"}"""),
+            Map.entry("ExecuteTransaction", """
+                    {"TransactStatements": [{"Statement": "UPDATE \\"$T\\" SET n = n + 1 WHERE pk = 'a' AND sk = 1"},
+                     {"Statement": "EXISTS(SELECT * FROM \\"$T\\" WHERE pk = ? AND sk = 3 AND size(l) > 0)",
+                      "Parameters": [{"S": "c"}]}], "ClientRequestToken": "fuzz", "ReturnConsumedCapacity": "TOTAL"}"""),
             Map.entry("BatchExecuteStatement", """
                     {"Statements": [{"Statement": "UPDATE \\"$T\\" SET n = n + 1 WHERE pk = 'a' AND sk = 1"},
                      {"Statement": "INSERT INTO \\"$T\\" VALUE {'pk': ?, 'sk': 7}", "Parameters": [{"S": "e"}]}]}"""));

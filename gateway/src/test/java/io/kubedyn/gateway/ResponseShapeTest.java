@@ -131,6 +131,8 @@ class ResponseShapeTest extends EmbeddedServerTest {
                 + ", \"UpdateExpression\": \"SET n4 = :v\", \"ExpressionAttributeValues\": {\":v\": {\"N\": \"4\"}}}}, "
                 + "{\"Put\": {\"TableName\": \"$T\", \"Item\": {\"pk\": {\"S\": \"t\"}, \"sk\": {\"N\": \"1\"}}}}], "
                 + returns + "}");
+        call("ExecuteTransaction", "{\"TransactStatements\": [{\"Statement\": \"SELECT * FROM \\\"$T\\\" "
+                + "WHERE pk = 'a' AND sk = 1\"}], \"ReturnConsumedCapacity\": \"TOTAL\"}");
         call("TransactGetItems", "{\"TransactItems\": [{\"Get\": {\"TableName\": \"$T\", \"Key\": " + key
                 + "}}, {\"Get\": {\"TableName\": \"$T\", \"Key\": {\"pk\": {\"S\": \"none\"}, \"sk\": {\"N\": \"0\"}}, "
                 + "\"ProjectionExpression\": \"pk\"}}], \"ReturnConsumedCapacity\": \"INDEXES\"}");

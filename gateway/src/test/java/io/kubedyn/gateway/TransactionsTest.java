@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.IdempotentParameterMismatchException;
 import software.amazon.awssdk.services.dynamodb.model.ItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ParameterizedStatement;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -279,6 +280,56 @@ class TransactionsTest extends EmbeddedServerTest {
             expected.merge(to, 1, Integer::sum);
         }
         expected.forEach((id, balance) -> assertThat(balance(id)).as(id).isEqualTo(balance));
+    }
+
+    @Test
+    void executeTransactionRunsPartiQlWritesAllOrNothingWithExistsAsAConditionCheck() {
+        createTable(table, "id", ScalarAttributeType.S, null, null);
+        account("alice", 100);
+        account("bob", 0);
+        account("bank", 1);
+        String t = "\"" + table + "\"";
+        List<ParameterizedStatement> transfer = List.of(
+                ParameterizedStatement.builder().statement("UPDATE " + t + " SET balance = balance - 30 WHERE id = 'alice' "
+                        + "AND balance >= 30").build(),
+                ParameterizedStatement.builder().statement("UPDATE " + t + " SET balance = balance + 30 WHERE id = ?")
+                        .parameters(AttributeValue.fromS("bob")).build(),
+                ParameterizedStatement.builder().statement("INSERT INTO " + t + " VALUE {'id': 'log-1', 'amount': 30}")
+                        .build(),
+                ParameterizedStatement.builder().statement("EXISTS(SELECT * FROM " + t + " WHERE id = 'bank' AND "
+                        + "balance > 0)").build());
+        dynamo.executeTransaction(b -> b.transactStatements(transfer));
+        assertThat(balance("alice")).isEqualTo(70);
+        assertThat(balance("bob")).isEqualTo(30);
+
+        assertThatThrownBy(() -> dynamo.executeTransaction(b -> b.transactStatements(transfer)))
+                .as("the log entry is there: its INSERT is a DuplicateItem and nothing else is done")
+                .isInstanceOfSatisfying(TransactionCanceledException.class, e -> assertThat(e.cancellationReasons())
+                        .extracting(CancellationReason::code).containsExactly("None", "None", "DuplicateItem", "None"));
+        assertThat(balance("alice")).isEqualTo(70);
+
+        List<ParameterizedStatement> missing = List.of(
+                ParameterizedStatement.builder().statement("DELETE FROM " + t + " WHERE id = 'log-1'").build(),
+                ParameterizedStatement.builder().statement("EXISTS(SELECT * FROM " + t + " WHERE id = 'carol')").build());
+        assertThatThrownBy(() -> dynamo.executeTransaction(b -> b.transactStatements(missing)))
+                .isInstanceOfSatisfying(TransactionCanceledException.class, e -> assertThat(e.cancellationReasons())
+                        .extracting(CancellationReason::code).containsExactly("None", "ConditionalCheckFailed"));
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(key("log-1"))).hasItem()).isTrue();
+
+        var read = dynamo.executeTransaction(b -> b.transactStatements(
+                ParameterizedStatement.builder().statement("SELECT balance FROM " + t + " WHERE id = 'bob'").build(),
+                ParameterizedStatement.builder().statement("SELECT * FROM " + t + " WHERE id = 'carol'").build()));
+        assertThat(read.responses()).hasSize(2);
+        assertThat(read.responses().get(0).item()).isEqualTo(Map.of("balance", AttributeValue.fromN("30")));
+        assertThat(read.responses().get(1).hasItem()).isFalse();
+
+        assertThatThrownBy(() -> dynamo.executeTransaction(b -> b.transactStatements(transfer.get(0),
+                ParameterizedStatement.builder().statement("SELECT * FROM " + t + " WHERE id = 'bob'").build())))
+                .isInstanceOf(DynamoDbException.class).hasMessageContaining(
+                        "ExecuteTransaction API does not support both read and write operations in the same request.");
+        assertThatThrownBy(() -> dynamo.executeStatement(b -> b.statement(transfer.get(3).statement())))
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("EXISTS can only be used in ExecuteTransaction write requests.");
     }
 
     private void assertValidation(List<TransactWriteItem> items, String message) {

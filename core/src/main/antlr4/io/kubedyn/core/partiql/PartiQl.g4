@@ -1,5 +1,6 @@
 /*
- * DynamoDB's subset of PartiQL: one SELECT, INSERT, UPDATE or DELETE statement.
+ * DynamoDB's subset of PartiQL: one SELECT, INSERT, UPDATE or DELETE statement, or a
+ * transaction's EXISTS(SELECT ...) condition check.
  *
  * The grammar only decides the shape of a statement. StatementBuilder turns the parse tree into
  * the Statement model, binding each ? to its parameter and checking what DynamoDB checks
@@ -12,7 +13,12 @@
 grammar PartiQl;
 
 statement
-    : (select | insert | update | delete) ';'? EOF
+    : (select | insert | update | delete | exists) ';'? EOF
+    ;
+
+// EXISTS(SELECT ...): NAME, since EXISTS is no keyword of the conditions (the builder checks the name).
+exists
+    : NAME '(' select ')'
     ;
 
 // ---- statements --------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /** One PartiQL statement, its parameters bound: what {@link StatementParser} makes of the text. */
-public sealed interface Statement permits Statement.Select, Statement.Insert, Statement.Update, Statement.Delete {
+public sealed interface Statement permits Statement.Select, Statement.Insert, Statement.Update, Statement.Delete,
+        Statement.Exists {
 
     /** The table the statement reads or writes. */
     String table();
@@ -61,5 +62,16 @@ public sealed interface Statement permits Statement.Select, Statement.Insert, St
 
     /** {@code DELETE FROM table WHERE condition [RETURNING ALL OLD *]}. */
     record Delete(String table, Condition where, String returnValues) implements Statement {
+    }
+
+    /**
+     * {@code EXISTS(SELECT ... WHERE key AND condition)}: a transaction's condition check, that the
+     * item of the key is there and meets the rest of the WHERE. Only ExecuteTransaction runs it.
+     */
+    record Exists(Select select) implements Statement {
+        @Override
+        public String table() {
+            return select.table();
+        }
     }
 }

@@ -77,8 +77,9 @@ public final class StatementParser {
     /** What DynamoDB says of a statement it cannot parse: what it expected first, or where it stopped. */
     private static DynamoDbException notWellFormed(Token first, Token offending) {
         int type = first.getType();
+        boolean exists = type == PartiQlLexer.NAME && first.getText().equalsIgnoreCase("exists");
         if (type != PartiQlLexer.SELECT && type != PartiQlLexer.INSERT && type != PartiQlLexer.UPDATE
-                && type != PartiQlLexer.DELETE) {
+                && type != PartiQlLexer.DELETE && !exists) {
             return DynamoDbException.validation(NOT_WELL_FORMED + "Expected data manipulation");
         }
         if (offending.getType() == Token.EOF) {
@@ -98,10 +99,16 @@ public final class StatementParser {
         if (root.update() != null) {
             return update(root.update());
         }
+        if (root.exists() != null) {
+            if (!root.exists().NAME().getText().equalsIgnoreCase("exists")) {
+                throw DynamoDbException.validation(NOT_WELL_FORMED + "Expected data manipulation");
+            }
+            return new Statement.Exists(select(root.exists().select()));
+        }
         return delete(root.delete());
     }
 
-    private Statement select(PartiQlParser.SelectContext select) {
+    private Statement.Select select(PartiQlParser.SelectContext select) {
         List<Path> projection = new ArrayList<>();
         boolean everything = false;
         for (PartiQlParser.ProjectionContext item : select.projection()) {

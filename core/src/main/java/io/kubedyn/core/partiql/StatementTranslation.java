@@ -56,6 +56,9 @@ public final class StatementTranslation {
         if (statement instanceof Statement.Delete delete) {
             return delete(delete, table);
         }
+        if (statement instanceof Statement.Exists exists) {
+            return conditionCheck(exists, table);
+        }
         throw new IllegalArgumentException("a SELECT reads: " + statement);
     }
 
@@ -64,6 +67,27 @@ public final class StatementTranslation {
      * the table's whole key and nothing else. A Query of that key.
      */
     public static EquivalentRequest singleItemRead(Statement.Select select, TableDefinition table) {
+        KeyTerms key = singleItemKey(select, table);
+        ExpressionText text = new ExpressionText();
+        ObjectNode body = body(table.name());
+        body.put("KeyConditionExpression", keyCondition(key.equalities(), text));
+        return new EquivalentRequest("Query", readBody(body, select, List.of(), text));
+    }
+
+    /**
+     * The same single-item SELECT as a GetItem (an ExecuteTransaction read becomes a
+     * TransactGetItems Get): its Key and projection.
+     */
+    public static EquivalentRequest singleItemGet(Statement.Select select, TableDefinition table) {
+        KeyTerms key = singleItemKey(select, table);
+        ExpressionText text = new ExpressionText();
+        ObjectNode body = body(table.name());
+        body.set("Key", item(key.values()));
+        return new EquivalentRequest("GetItem", readBody(body, select, List.of(), text));
+    }
+
+    /** A single-item SELECT's key: the equalities of the table's whole key, and nothing else in its WHERE. */
+    private static KeyTerms singleItemKey(Statement.Select select, TableDefinition table) {
         if (select.index() != null) {
             throw DynamoDbException.validation("This operation is not supported on an index");
         }
@@ -77,10 +101,7 @@ public final class StatementTranslation {
             throw singleItemOnly();
         }
         key.values().forEach((name, value) -> checkKeyValue(table, name, value));
-        ExpressionText text = new ExpressionText();
-        ObjectNode body = body(table.name());
-        body.put("KeyConditionExpression", keyCondition(key.equalities(), text));
-        return new EquivalentRequest("Query", readBody(body, select, List.of(), text));
+        return key;
     }
 
     private static DynamoDbException singleItemOnly() {
@@ -311,6 +332,21 @@ public final class StatementTranslation {
         body.put("ConditionExpression", key.rest().isEmpty() ? exists : exists + " AND " + text.group(key.rest()));
         body.put("ReturnValues", update.returnValues());
         return new EquivalentRequest("UpdateItem", withAttributes(body, text));
+    }
+
+    /** EXISTS: a transaction's ConditionCheck that the key's item is there and meets the rest of the WHERE. */
+    private static EquivalentRequest conditionCheck(Statement.Exists exists, TableDefinition table) {
+        if (exists.select().index() != null) {
+            throw DynamoDbException.validation("This operation is not supported on an index");
+        }
+        KeyTerms key = KeyTerms.of(exists.select().where(), table.keySchema());
+        key.values().forEach((name, value) -> checkKeyValue(table, name, value));
+        ExpressionText text = new ExpressionText();
+        ObjectNode body = body(table.name());
+        body.set("Key", item(key.values()));
+        String present = "attribute_exists(" + text.name(table.keySchema().partitionKeys().get(0).name()) + ")";
+        body.put("ConditionExpression", key.rest().isEmpty() ? present : present + " AND " + text.group(key.rest()));
+        return new EquivalentRequest("ConditionCheck", withAttributes(body, text));
     }
 
     private static EquivalentRequest delete(Statement.Delete delete, TableDefinition table) {
