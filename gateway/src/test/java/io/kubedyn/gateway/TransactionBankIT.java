@@ -46,7 +46,7 @@ class TransactionBankIT {
     private static final int ACCOUNTS = 50;
     private static final int OPENING = 1000;
     private static final int TRANSFER_CLIENTS = 8;
-    private static final Duration RUN = Duration.ofSeconds(16);
+    private static final Duration RUN = Duration.ofSeconds(12);
     private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(3);
 
     @TempDir

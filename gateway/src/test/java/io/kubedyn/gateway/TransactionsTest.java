@@ -205,6 +205,11 @@ class TransactionsTest extends EmbeddedServerTest {
         assertValidation(List.of(TransactWriteItem.builder().delete(d -> d.tableName(table)
                         .key(Map.of("id", AttributeValue.fromN("1")))).build()),
                 "The provided key element does not match the schema");
+        String large = "x".repeat(390_000);
+        assertValidation(IntStream.range(0, 11).mapToObj(i -> TransactWriteItem.builder().put(p -> p.tableName(table)
+                        .item(Map.of("id", AttributeValue.fromS("big" + i), "a", AttributeValue.fromS(large)))).build())
+                        .toList(),
+                "Transaction request size has exceeded the maximum allowed size");
         assertThatThrownBy(() -> dynamo.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder()
                 .put(p -> p.tableName(table + "-missing").item(key("a"))).build())))
                 .isInstanceOf(ResourceNotFoundException.class);
