@@ -40,7 +40,8 @@ final class PartiQlOperations {
             DynamoDbError.DUPLICATE_ITEM, "DuplicateItem",
             DynamoDbError.RESOURCE_NOT_FOUND, "ResourceNotFound",
             DynamoDbError.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED, "ItemCollectionSizeLimitExceeded",
-            DynamoDbError.ACCESS_DENIED, "AccessDenied");
+            DynamoDbError.ACCESS_DENIED, "AccessDenied",
+            DynamoDbError.TRANSACTION_CONFLICT, "TransactionConflict");
 
     private final StoragePlane plane;
     private final Map<String, Operation> operations;

@@ -317,10 +317,12 @@ public final class ShardRouter {
 
     /**
      * A shard's part of a batch failed: a shard that could not answer (a retryable
-     * InternalServerError) leaves its part unprocessed; anything else fails the request.
+     * InternalServerError), or whose part touches an item a transaction holds, leaves its part
+     * unprocessed; anything else fails the request.
      */
     private RuntimeException unprocessedOrThrow(DynamoDbException e, String address, TableDefinition table) {
-        if (e.error() != DynamoDbError.INTERNAL_SERVER_ERROR) {
+        // A shard part touching an item a transaction holds is left undone too: the client's retry completes it.
+        if (e.error() != DynamoDbError.INTERNAL_SERVER_ERROR && e.error() != DynamoDbError.TRANSACTION_CONFLICT) {
             throw staleOrGone(table, e);
         }
         Log.debugf("batch part on %s left unprocessed: %s", address, e.getMessage());

@@ -876,16 +876,25 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     public long trimLedger(long nowMillis) {
         return open(() -> {
             long trimmed = 0;
-            try (RocksIterator it = db.newIterator(catalogFamily); WriteBatch batch = new WriteBatch()) {
+            try (RocksIterator it = db.newIterator(catalogFamily)) {
                 byte[] prefix = TransactionLedger.PREFIX;
                 for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-                    if (TransactionLedger.Entry.decode(it.value()).expiredAt(nowMillis)) {
-                        batch.delete(catalogFamily, it.key());
-                        trimmed++;
+                    if (!TransactionLedger.Entry.decode(it.value()).expiredAt(nowMillis)) {
+                        continue;
                     }
-                }
-                if (trimmed > 0) {
-                    db.write(unsyncedWrite, batch);
+                    // Under the record's lock, read again: a record written since the scan began stays.
+                    byte[] key = it.key();
+                    ReentrantLock lock = itemLocks[stripe(key)];
+                    lock.lock();
+                    try {
+                        byte[] current = db.get(catalogFamily, key);
+                        if (current != null && TransactionLedger.Entry.decode(current).expiredAt(nowMillis)) {
+                            db.delete(catalogFamily, unsyncedWrite, key);
+                            trimmed++;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
                 }
             } catch (RocksDBException e) {
                 throw new StorageException("cannot trim the transaction ledger", e);
@@ -1518,7 +1527,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             return new Staged(false, collections == null ? -1
                     : collections.bytes(db, prefix) + collectionDeltas.getOrDefault(ByteBuffer.wrap(prefix), 0L));
         }
-        // A prepared transaction's commit is never refused: its collection was checked when it was prepared.
+        // A prepared transaction's commit is never refused: its collection was checked when it was
+        // prepared (writes to the same collection since may take it a little past the limit).
         long limit = committing ? Long.MAX_VALUE : itemCollectionLimitBytes;
         long collectionBytes = collections == null ? -1 : collections.stage(db, batch, table.definition(),
                 prefix, old, updated, limit, collectionDeltas);
@@ -1850,6 +1860,28 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
     }
 
+    /**
+     * A prepared write's item collection checked against its limit now (its commit cannot be
+     * refused): the collection's bytes with the write, and this transaction's earlier writes,
+     * counted in a batch that is never written.
+     */
+    private Evaluated withinCollectionLimit(OpenTable table, PrimaryKey key, Map<String, AttributeValue> current,
+                                            Evaluated evaluated, Map<ByteBuffer, Long> collectionDeltas) {
+        try (WriteBatch scratch = new WriteBatch()) {
+            table.collections().stage(db, scratch, table.definition(), key.partitionPrefix(), current,
+                    evaluated.updated(), itemCollectionLimitBytes, collectionDeltas);
+            return evaluated;
+        } catch (DynamoDbException e) {
+            if (e.error() != DynamoDbError.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED) {
+                throw e;
+            }
+            return new Evaluated(null, new CancellationReason(CancellationReason.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED,
+                    e.getMessage(), null));
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read an item collection's size", e);
+        }
+    }
+
     /** {@link #readTogether}, already done. */
     @Override
     public CompletableFuture<List<Map<String, AttributeValue>>> getTransactional(List<TableKey> keys, String readId) {
@@ -1897,7 +1929,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     List<ByteBuffer> marked = new ArrayList<>(keys.size());
                     for (TableKey key : keys) {
                         ByteBuffer item = itemId(table(key.table()), key.key().storageKey());
-                        readMarks.computeIfAbsent(item, i -> ConcurrentHashMap.newKeySet()).add(readId);
+                        // Added inside the map's own operation: a release emptying the set at the same
+                        // time cannot drop it with this mark in it.
+                        readMarks.compute(item, (i, ids) -> {
+                            Set<String> marks = ids == null ? ConcurrentHashMap.newKeySet() : ids;
+                            marks.add(readId);
+                            return marks;
+                        });
                         marked.add(item);
                     }
                     reads.put(readId, new ReadMark(marked, System.currentTimeMillis(), new AtomicBoolean(true)));
@@ -2031,10 +2069,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 List<PreparedTransaction.Write> prepares = new ArrayList<>(writes.size());
                 List<CancellationReason> reasons = new ArrayList<>(writes.size());
                 boolean cancelled = false;
+                Map<ByteBuffer, Long> collectionDeltas = new HashMap<>();
                 for (TableWrite write : writes) {
                     OpenTable table = table(write.table());
                     Map<String, AttributeValue> current = read(table, write.key());
                     Evaluated evaluated = evaluate(table, write, current);
+                    if (evaluated.reason().isNone() && table.collections() != null) {
+                        evaluated = withinCollectionLimit(table, write.key(), current, evaluated, collectionDeltas);
+                    }
                     cancelled |= !evaluated.reason().isNone();
                     reasons.add(evaluated.reason());
                     Map<String, AttributeValue> updated = evaluated.updated();
@@ -2113,6 +2155,15 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 if (prepared.get(transactionId) != transaction) {
                     return null;  // finished meanwhile
                 }
+                // The tables' settings as of now, under the locks (see update): an UpdateTable in
+                // between (a stream, a global index, Time to Live) applies to these writes too.
+                for (int i = 0; i < keys.size(); i++) {
+                    if (tablesOf.get(i) != null) {
+                        OpenTable now = tables.get(transaction.writes().get(i).table());
+                        boolean same = now != null && now.definition().tableId().equals(transaction.writes().get(i).tableId());
+                        tablesOf.set(i, same ? now : null);
+                    }
+                }
                 Map<ByteBuffer, Long> collectionDeltas = new HashMap<>();
                 for (int i = 0; i < keys.size(); i++) {
                     PreparedTransaction.Write write = transaction.writes().get(i);
@@ -2183,7 +2234,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * {@code proposal} says the same decision is now complete, marked so); otherwise
      * {@code proposal}, recorded durably (null proposal: only look; answers null when none).
      * Whoever decides first decides for good. A commit proposed with a {@code tokenId}
-     * (nullable) records, in the same write, that the token's request is done.
+     * (nullable) records, in the same write, that the token's request is done; if another
+     * attempt of the token's request committed first, this transaction is recorded aborted and
+     * the token's record (complete, with the request's fingerprint) is answered instead.
      */
     public TransactionLedger.Entry decideNow(String transactionId, TransactionLedger.Entry proposal, String tokenId) {
         return open(() -> {
@@ -2218,6 +2271,17 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 if (proposal == null || proposal.complete()) {
                     return null;
+                }
+                if (tokenKey != null && proposal.decision() == TransactionLedger.Decision.COMMITTED) {
+                    byte[] tokenBytes = db.get(catalogFamily, tokenKey);
+                    TransactionLedger.Entry done = tokenBytes == null ? null : TransactionLedger.Entry.decode(tokenBytes);
+                    if (done != null && done.idempotentAt(System.currentTimeMillis())) {
+                        // The token's request was committed by another attempt meanwhile: this one aborts,
+                        // and the caller gets the token's record (complete, with its fingerprint).
+                        db.put(catalogFamily, syncWrite, key, new TransactionLedger.Entry(
+                                TransactionLedger.Decision.ABORTED, proposal.decidedAtMillis(), null, false).encode());
+                        return done;
+                    }
                 }
                 batch.put(catalogFamily, key, new TransactionLedger.Entry(proposal.decision(),
                         proposal.decidedAtMillis(), null, false).encode());

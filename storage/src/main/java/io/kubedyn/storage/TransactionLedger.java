@@ -15,13 +15,13 @@ import java.util.Arrays;
  * idempotency) and whether every shard of the transaction has applied it.
  *
  * <p>Records live in the store's catalog family under {@code txn/ledger/}. A complete record is
- * kept for {@link #TOKEN_MILLIS} (DynamoDB's ten minutes of idempotency), any record at most
- * {@link #KEEP_MILLIS}.
+ * kept for {@link #TOKEN_MILLIS} (DynamoDB's ten minutes of idempotency), an abort for
+ * {@link #KEEP_MILLIS}, a commit not known to be complete until it is.
  */
 public final class TransactionLedger {
     /** How long a ClientRequestToken makes a repeat of its request succeed without writing again. */
     public static final long TOKEN_MILLIS = 10 * 60 * 1000L;
-    /** How long any record is kept, so a shard that was down for a while still learns the decision. */
+    /** How long an abort is kept (a shard asking after that decides abort again, the same outcome). */
     public static final long KEEP_MILLIS = 24 * 60 * 60 * 1000L;
 
     static final byte[] PREFIX = "txn/ledger/".getBytes(StandardCharsets.UTF_8);
@@ -44,10 +44,15 @@ public final class TransactionLedger {
             return decision == Decision.COMMITTED && nowMillis - decidedAtMillis < TOKEN_MILLIS;
         }
 
-        /** Whether the trim may drop this record at {@code nowMillis}. */
+        /**
+         * Whether the trim may drop this record at {@code nowMillis}: a complete one after the
+         * token's ten minutes, an abort after a day (a shard asking later decides abort again).
+         * A commit not known to be complete is never dropped: a shard still holding its items,
+         * however long it was away, must find it.
+         */
         boolean expiredAt(long nowMillis) {
             long age = nowMillis - decidedAtMillis;
-            return age >= KEEP_MILLIS || (complete && age >= TOKEN_MILLIS);
+            return complete ? age >= TOKEN_MILLIS : decision == Decision.ABORTED && age >= KEEP_MILLIS;
         }
 
         byte[] encode() {

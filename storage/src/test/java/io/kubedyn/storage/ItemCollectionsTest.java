@@ -169,6 +169,13 @@ class ItemCollectionsTest {
                     .isInstanceOf(DynamoDbException.class).hasMessage("Collection size exceeded.");
             assertThat(store.get(table, key(song("Sleep", "Dopesmoker", 1999, 10))))
                     .as("a batch with a refused write writes none of it").isNull();
+            assertThatThrownBy(() -> store.prepareNow("tx", "ledger:9090", List.of(
+                    new TableWrite(table, key(gardenia), ItemChange.put(gardenia, null, null)))))
+                    .as("a transaction's prepare checks the limit: its commit cannot be refused")
+                    .isInstanceOfSatisfying(io.kubedyn.core.write.TransactionCanceledException.class,
+                            e -> assertThat(e.reasons()).extracting(io.kubedyn.core.write.CancellationReason::code)
+                                    .containsExactly("ItemCollectionSizeLimitExceeded"));
+            assertThat(store.preparedBefore(Long.MAX_VALUE)).isEmpty();
 
             Map<String, AttributeValue> smallGardenia = song("Kyuss", "Gardenia", null, 10);
             assertThat(put(store, smallGardenia).itemCollectionBytes()).as("growth within the limit is fine")

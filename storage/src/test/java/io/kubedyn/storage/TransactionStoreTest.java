@@ -120,6 +120,10 @@ class TransactionStoreTest {
             assertThat(token.sameRequest(new byte[] {7})).isTrue();
             assertThat(token.idempotentAt(System.currentTimeMillis())).isTrue();
 
+            TransactionLedger.Entry repeat = store.decideNow("tx-3", commit, "token/t");
+            assertThat(repeat.complete()).as("another attempt of the token's request committed first").isTrue();
+            assertThat(store.decideNow("tx-3", null, null).decision()).isEqualTo(TransactionLedger.Decision.ABORTED);
+
             store.decideNow("tx-2", new TransactionLedger.Entry(TransactionLedger.Decision.COMMITTED, 0, null, true), null);
             assertThat(store.decideNow("tx-2", null, null)).as("a complete record without a token is dropped").isNull();
             assertThat(store.trimLedger(System.currentTimeMillis() + TransactionLedger.TOKEN_MILLIS + 1))
