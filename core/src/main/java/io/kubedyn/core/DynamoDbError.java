@@ -29,6 +29,8 @@ public enum DynamoDbError {
     MISSING_AUTHENTICATION_TOKEN("com.amazon.coral.service#MissingAuthenticationTokenException", 400),
     INVALID_SIGNATURE("com.amazon.coral.service#InvalidSignatureException", 400),
     INCOMPLETE_SIGNATURE("com.amazon.coral.service#IncompleteSignatureException", 400),
+    /** A call signed with an access key the server does not know. */
+    UNRECOGNIZED_CLIENT("com.amazon.coral.service#UnrecognizedClientException", 400),
     /** An action refused on a resource the caller may not act on (the service framework's own error). */
     ACCESS_DENIED("com.amazon.coral.service#AccessDeniedException", 400, "Message"),
     INTERNAL_SERVER_ERROR("com.amazonaws.dynamodb.v20120810#InternalServerError", 500),

@@ -16,7 +16,12 @@ import io.kubedyn.gateway.protocol.InputConstraints;
 import io.kubedyn.gateway.protocol.InputReader;
 import io.kubedyn.gateway.protocol.ModelShape;
 import io.kubedyn.gateway.protocol.ServiceModel;
+import io.kubedyn.gateway.protocol.AccessKeys;
+import io.kubedyn.gateway.protocol.SignatureCheck;
 import io.kubedyn.gateway.protocol.SignaturePresence;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.nio.file.Path;
+import java.util.Optional;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.buffer.Buffer;
@@ -50,6 +55,8 @@ public class DynamoDbEndpoint {
             TARGET_PREFIX + "BatchGetItem", TARGET_PREFIX + "Query", TARGET_PREFIX + "Scan");
 
     private final StoragePlane plane;
+    /** Checks signatures against known access keys; null: any credentials are taken. */
+    private final SignatureCheck signatures;
     /**
      * Reads bodies without Jackson's own limit on a name's length (50,000 characters), which is
      * below DynamoDB's on an attribute name's (65,535 bytes, checked where items are read).
@@ -64,8 +71,16 @@ public class DynamoDbEndpoint {
     /** Each DynamoDB operation's input shape from the service model, by X-Amz-Target. */
     private final Map<String, ModelShape> inputs = new HashMap<>();
 
-    public DynamoDbEndpoint(StoragePlane plane) {
+    /**
+     * With {@code kubedyn.auth.access-keys-file} set, every call's signature is checked against
+     * the keys in that file ({@link AccessKeys}); without it, any credentials are taken, as
+     * DynamoDB Local takes them.
+     */
+    public DynamoDbEndpoint(StoragePlane plane,
+                            @ConfigProperty(name = "kubedyn.auth.access-keys-file") Optional<Path> accessKeysFile) {
         this.plane = plane;
+        this.signatures = accessKeysFile.map(file -> new SignatureCheck(new AccessKeys(file), Clock.systemUTC()))
+                .orElse(null);
         new TableOperations(plane, Clock.systemUTC()).register(operations);
         new TimeToLiveOperations(plane).register(operations);
         new TagOperations(plane).register(operations);
@@ -186,6 +201,11 @@ public class DynamoDbEndpoint {
             JsonNode body = hasBody ? parse(received) : null;
             Operation operation = operation(target);
             SignaturePresence.check(context.request()::getHeader, context.queryParams()::get);
+            if (signatures != null) {
+                signatures.verify(new SignatureCheck.Call(context.request().method().name(), context.request().path(),
+                        new java.util.ArrayList<>(context.queryParams().entries()), context.request().headers()::getAll,
+                        hasBody ? received.getBytes() : new byte[0]));
+            }
             if (body == null) {
                 // A call without a body has no input to read (DynamoDB sends the type alone).
                 throw new DynamoDbException(DynamoDbError.SERIALIZATION, null);

@@ -19,6 +19,14 @@ final class DynamoDbClients {
         return configured(DynamoDbClient.builder(), endpoint).build();
     }
 
+    /** The client signing with the access key {@code accessKeyId} and its secret. */
+    static DynamoDbClient at(URI endpoint, String accessKeyId, String secretAccessKey) {
+        return configured(DynamoDbClient.builder(), endpoint)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId,
+                        secretAccessKey)))
+                .build();
+    }
+
     /** The SDK's DynamoDB Streams client, at the same endpoint (as with DynamoDB Local). */
     static DynamoDbStreamsClient streamsAt(URI endpoint) {
         return configured(DynamoDbStreamsClient.builder(), endpoint).build();

@@ -452,7 +452,8 @@ public final class StorageWire {
             // The gateway's own answers: to an unsigned or unauthorized call, of its catalog, and to a
             // PartiQL INSERT of a key that is taken (a failed condition in the store); a store never
             // raises them.
-            case MISSING_AUTHENTICATION_TOKEN, INVALID_SIGNATURE, INCOMPLETE_SIGNATURE, ACCESS_DENIED, TABLE_NOT_FOUND,
+            case MISSING_AUTHENTICATION_TOKEN, INVALID_SIGNATURE, INCOMPLETE_SIGNATURE, UNRECOGNIZED_CLIENT, ACCESS_DENIED,
+                 TABLE_NOT_FOUND,
                  CONTINUOUS_BACKUPS_UNAVAILABLE, DUPLICATE_ITEM ->
                     throw new IllegalArgumentException("not a storage error: " + error);
         };
