@@ -44,3 +44,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "kubedyn.gateway.tableNamespace" -}}
 {{- default .Release.Namespace .Values.gateway.tableNamespace -}}
 {{- end -}}
+
+{{/* The Secret holding the gateway's access keys (access-keys.properties). */}}
+{{- define "kubedyn.gateway.accessKeysSecret" -}}
+{{- .Values.gateway.auth.existingSecret | default (printf "%s-gateway-access-keys" (include "kubedyn.fullname" .)) -}}
+{{- end }}
