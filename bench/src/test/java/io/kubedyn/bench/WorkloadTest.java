@@ -46,9 +46,14 @@ class WorkloadTest {
         assertThat(Workload.QUERY.pick(0.5)).isEqualTo(Operation.QUERY);
         assertThat(Workload.operation("batchwriteitem")).isEqualTo(Workload.BATCH_WRITE_ITEM);
         assertThat(Workload.BATCH_WRITE_ITEM.pick(0.5)).isEqualTo(Operation.BATCH_WRITE);
+        assertThat(Workload.operation("transactwriteitems")).isEqualTo(Workload.TRANSACT_WRITE_ITEMS);
+        assertThat(Workload.TRANSACT_WRITE_ITEMS.pick(0.5)).isEqualTo(Operation.TRANSFER);
+        assertThat(Workload.UPDATE_ITEM_PAIR.pick(0.5)).isEqualTo(Operation.UPDATE_PAIR);
         assertThat(Workload.OPERATIONS).extracting(Workload::name)
-                .containsExactly("PutItem", "GetItem", "Query", "Scan", "BatchWriteItem");
+                .containsExactly("PutItem", "GetItem", "Query", "Scan", "BatchWriteItem", "TransactWriteItems",
+                        "UpdateItemPair");
         assertThatThrownBy(() -> Workload.operation("UpdateItem")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("known: PutItem, GetItem, Query, Scan, BatchWriteItem");
+                .hasMessageContaining("known: PutItem, GetItem, Query, Scan, BatchWriteItem, TransactWriteItems, "
+                        + "UpdateItemPair");
     }
 }
