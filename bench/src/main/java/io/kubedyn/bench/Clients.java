@@ -10,6 +10,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /** The one client configuration every target is measured with. */
 public final class Clients {
+    /** The bench client's access key (any key works, unless a target checks signatures). */
+    static final String ACCESS_KEY_ID = "bench";
+    static final String SECRET_ACCESS_KEY = "bench";
+
     private Clients() {
     }
 
@@ -21,7 +25,7 @@ public final class Clients {
         return DynamoDbAsyncClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY)))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         .maxConcurrency(concurrency)
                         .maxPendingConnectionAcquires(concurrency * 4)

@@ -8,7 +8,9 @@ import java.util.List;
  * a fresh directory; as {@code kubedyn-streams}, with a NEW_AND_OLD_IMAGES stream on every table,
  * and as {@code kubedyn-gsi}, with two global secondary indexes on the key-value table, so that
  * the cost of the change log or of the indexes shows against plain kubedyn in the same run; as
- * {@code kubedyn-baseline}, another build's jar, so that a change shows against its parent.
+ * {@code kubedyn-sigv4}, checking every call's SigV4 signature against an access keys file
+ * holding the bench client's key; as {@code kubedyn-baseline}, another build's jar, so that a
+ * change shows against its parent.
  */
 public final class KubedynTarget extends JavaServerTarget {
     public static final String NAME = "kubedyn";
@@ -16,6 +18,8 @@ public final class KubedynTarget extends JavaServerTarget {
     public static final String WITH_GLOBAL_INDEXES = "kubedyn-gsi";
     /** Another build of kubedyn (an earlier commit's jar), to measure a change against in one run. */
     public static final String BASELINE = "kubedyn-baseline";
+    /** kubedyn checking signatures (kubedyn.auth.access-keys-file), to measure what checking costs. */
+    public static final String WITH_SIGNATURES = "kubedyn-sigv4";
 
     private final TableFeatures features;
     private final String name;
@@ -35,6 +39,11 @@ public final class KubedynTarget extends JavaServerTarget {
         this.name = name;
     }
 
+    /** kubedyn checking every call's signature against the bench client's key. */
+    public static KubedynTarget checkingSignatures(Path jar, List<String> jvmOptions) {
+        return new KubedynTarget(jar, jvmOptions, TableFeatures.PLAIN, WITH_SIGNATURES);
+    }
+
     /** The embedded server of another build, {@code jar} its {@code quarkus-run.jar}. */
     public static KubedynTarget baseline(Path jar, List<String> jvmOptions) {
         return new KubedynTarget(jar, jvmOptions, TableFeatures.PLAIN, BASELINE);
@@ -52,6 +61,17 @@ public final class KubedynTarget extends JavaServerTarget {
 
     @Override
     List<String> settings(Path workDir) {
-        return List.of("-Dkubedyn.data-dir=" + workDir.resolve("data").toAbsolutePath());
+        String data = "-Dkubedyn.data-dir=" + workDir.resolve("data").toAbsolutePath();
+        if (!name.equals(WITH_SIGNATURES)) {
+            return List.of(data);
+        }
+        Path keys = workDir.resolve("access-keys.properties");
+        try {
+            java.nio.file.Files.createDirectories(workDir);
+            java.nio.file.Files.writeString(keys, Clients.ACCESS_KEY_ID + "=" + Clients.SECRET_ACCESS_KEY + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return List.of(data, "-Dkubedyn.auth.access-keys-file=" + keys.toAbsolutePath());
     }
 }

@@ -39,8 +39,29 @@ public final class SignatureCheck {
             + "provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for "
             + "details.";
 
+    private static final int MAX_SIGNING_KEYS = 1024;
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
     private final AccessKeys keys;
     private final Clock clock;
+    /**
+     * Signing keys by access key, secret and scope (a day, region and service): four HMACs saved
+     * per call, as a client signs with one key a day. Dropped whole when it grows past a bound.
+     */
+    private final java.util.Map<String, byte[]> signingKeys = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SignatureCheck(AccessKeys keys, Clock clock) {
         this.keys = keys;
@@ -101,10 +122,15 @@ public final class SignatureCheck {
         String scope = credential[1] + "/" + credential[2] + "/" + credential[3] + "/aws4_request";
         String canonical = canonicalRequest(call, parts.get("SignedHeaders"), presigned);
         String toSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + hex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
-        byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), credential[1]);
-        key = hmac(key, credential[2]);
-        key = hmac(key, credential[3]);
-        key = hmac(key, "aws4_request");
+        byte[] key = signingKeys.computeIfAbsent(credential[0] + "\n" + secret + "\n" + scope, k -> {
+            if (signingKeys.size() > MAX_SIGNING_KEYS) {
+                signingKeys.clear();
+            }
+            byte[] derived = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), credential[1]);
+            derived = hmac(derived, credential[2]);
+            derived = hmac(derived, credential[3]);
+            return hmac(derived, "aws4_request");
+        });
         byte[] expected = hex(hmac(key, toSign)).getBytes(StandardCharsets.US_ASCII);
         byte[] given = parts.get("Signature").getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, given)) {
@@ -128,7 +154,7 @@ public final class SignatureCheck {
             List<String> values = call.headers().apply(name);
             List<String> trimmed = new ArrayList<>();
             if (values != null) {
-                values.forEach(v -> trimmed.add(v.trim().replaceAll(" +", " ")));
+                values.forEach(v -> trimmed.add(collapseSpaces(v.trim())));
             }
             out.append(name.toLowerCase(Locale.ROOT)).append(':').append(String.join(",", trimmed)).append('\n');
         }
@@ -140,6 +166,21 @@ public final class SignatureCheck {
                     "The provided 'x-amz-content-sha256' header does not match what was computed.");
         }
         out.append(declared != null ? declared : bodyHash);
+        return out.toString();
+    }
+
+    /** A header value with each run of spaces made one, as SigV4's canonical headers want it. */
+    private static String collapseSpaces(String value) {
+        if (value.indexOf("  ") < 0) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != ' ' || out.length() == 0 || out.charAt(out.length() - 1) != ' ') {
+                out.append(c);
+            }
+        }
         return out.toString();
     }
 
@@ -206,16 +247,12 @@ public final class SignatureCheck {
     }
 
     private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return DIGESTS.get().digest(bytes);
     }
 
     private static byte[] hmac(byte[] key, String data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MACS.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
