@@ -67,7 +67,7 @@ public final class TransactionCoordinator {
         if (token != null) {
             TransactionLedger.Entry done = ShardRouter.join(router.store(ledger).decide(token.transactionId(), null, null));
             if (done != null && done.idempotentAt(System.currentTimeMillis())) {
-                return repeatOf(token, done, writes.size());
+                return token.repeatOf(done, writes.size());
             }
         }
         WriteResult[] results = new WriteResult[writes.size()];
@@ -100,7 +100,7 @@ public final class TransactionCoordinator {
         if (token != null && standing.complete()) {
             // Another attempt of the token's request committed first: this one was recorded aborted.
             finishEverywhere(byShard.keySet(), transactionId, false);
-            return repeatOf(token, standing, writes.size());
+            return token.repeatOf(standing, writes.size());
         }
         boolean committed = standing.decision() == TransactionLedger.Decision.COMMITTED;
         List<Boolean> finished = finishEverywhere(byShard.keySet(), transactionId, committed);
@@ -113,19 +113,6 @@ public final class TransactionCoordinator {
                     standing.decidedAtMillis(), null, true), null);
         }
         return List.of(results);
-    }
-
-    /**
-     * The answer to a repeat of a token's committed request: success without writing, or
-     * IdempotentParameterMismatchException when the token came with another request.
-     */
-    private static List<WriteResult> repeatOf(TransactionToken token, TransactionLedger.Entry done, int writes) {
-        if (!done.sameRequest(token.fingerprint())) {
-            throw new DynamoDbException(DynamoDbError.IDEMPOTENT_PARAMETER_MISMATCH,
-                    "The request uses the same client token as a previous, but non-identical request. Do not reuse "
-                            + "a client token with different requests, unless the requests are identical.");
-        }
-        return new ArrayList<>(Collections.nCopies(writes, new WriteResult(null, null, 0, 0, -1)));
     }
 
     /**

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -1170,10 +1171,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         List<Long> reserved = new ArrayList<>();
         TableChangeLog log = table.log();
         try (WriteBatch batch = new WriteBatch()) {
-            for (int stripe : stripes) {
-                itemLocks[stripe].lock();
-                held.add(itemLocks[stripe]);
-            }
+            lockInOrder(stripes, held);
             long last = 0;
             for (byte[] storageKey : keys) {
                 byte[] bytes = db.get(table.family(), storageKey);
@@ -1655,10 +1653,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         Map<TableChangeLog, List<Long>> reserved = new HashMap<>();
         Map<ByteBuffer, Long> collectionDeltas = new HashMap<>();
         try (WriteBatch batch = new WriteBatch()) {
-            for (int stripe : stripes) {
-                itemLocks[stripe].lock();
-                held.add(itemLocks[stripe]);
-            }
+            lockInOrder(stripes, held);
             // The tables' settings as of now, under the locks (see update).
             for (int i = 0; i < writes.size(); i++) {
                 tablesOf.set(i, table(writes.get(i).table()));
@@ -1751,21 +1746,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         List<ReentrantLock> held = new ArrayList<>(stripes.size());
         Map<TableChangeLog, List<Long>> reserved = new HashMap<>();
         try (WriteBatch batch = new WriteBatch()) {
-            for (int stripe : stripes) {
-                itemLocks[stripe].lock();
-                held.add(itemLocks[stripe]);
-            }
+            lockInOrder(stripes, held);
             long now = System.currentTimeMillis();
             if (ledgerKey != null) {
                 byte[] recorded = db.get(catalogFamily, ledgerKey);
                 TransactionLedger.Entry entry = recorded == null ? null : TransactionLedger.Entry.decode(recorded);
                 if (entry != null && entry.idempotentAt(now)) {
-                    if (!entry.sameRequest(token.fingerprint())) {
-                        throw idempotentParameterMismatch();
-                    }
-                    List<WriteResult> repeated = new ArrayList<>(writes.size());
-                    writes.forEach(w -> repeated.add(new WriteResult(null, null, 0, 0, -1)));
-                    return repeated;
+                    return token.repeatOf(entry, writes.size());
                 }
             }
             // The tables' settings as of now, under the locks (see update).
@@ -1828,12 +1815,6 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 lock.unlock();
             }
         }
-    }
-
-    private static DynamoDbException idempotentParameterMismatch() {
-        return new DynamoDbException(DynamoDbError.IDEMPOTENT_PARAMETER_MISMATCH,
-                "The request uses the same client token as a previous, but non-identical request. Do not reuse "
-                        + "a client token with different requests, unless the requests are identical.");
     }
 
     /**
@@ -1908,10 +1889,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             }
             List<ReentrantLock> held = new ArrayList<>(stripes.size());
             try {
-                for (int stripe : stripes) {
-                    itemLocks[stripe].lock();
-                    held.add(itemLocks[stripe]);
-                }
+                lockInOrder(stripes, held);
                 List<Map<String, AttributeValue>> items = new ArrayList<>(keys.size());
                 List<CancellationReason> reasons = new ArrayList<>(keys.size());
                 boolean conflict = false;
@@ -2057,21 +2035,19 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             }
             List<ReentrantLock> held = new ArrayList<>(stripes.size());
             try {
-                for (int stripe : stripes) {
-                    itemLocks[stripe].lock();
-                    held.add(itemLocks[stripe]);
+                lockInOrder(stripes, held);
+                if (prepared.containsKey(transactionId)) {
+                    return Collections.nCopies(writes.size(), WriteResult.NOTHING);
                 }
                 List<WriteResult> results = new ArrayList<>(writes.size());
-                if (prepared.containsKey(transactionId)) {
-                    writes.forEach(w -> results.add(new WriteResult(null, null, 0, 0, -1)));
-                    return results;
-                }
                 List<PreparedTransaction.Write> prepares = new ArrayList<>(writes.size());
                 List<CancellationReason> reasons = new ArrayList<>(writes.size());
+                List<OpenTable> tablesOf = new ArrayList<>(writes.size());
                 boolean cancelled = false;
                 Map<ByteBuffer, Long> collectionDeltas = new HashMap<>();
                 for (TableWrite write : writes) {
                     OpenTable table = table(write.table());
+                    tablesOf.add(table);
                     Map<String, AttributeValue> current = read(table, write.key());
                     Evaluated evaluated = evaluate(table, write, current);
                     if (evaluated.reason().isNone() && table.collections() != null) {
@@ -2096,10 +2072,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         System.currentTimeMillis(), List.copyOf(prepares));
                 db.put(catalogFamily, syncWrite, PreparedTransaction.key(transactionId), transaction.encode());
                 prepared.put(transactionId, transaction);
-                for (TableWrite write : writes) {
-                    OpenTable table = table(write.table());
-                    breakReads(table, write.key().storageKey());
-                    heldItems.put(itemId(table, write.key().storageKey()), transactionId);
+                for (int i = 0; i < writes.size(); i++) {
+                    byte[] storageKey = writes.get(i).key().storageKey();
+                    breakReads(tablesOf.get(i), storageKey);
+                    heldItems.put(itemId(tablesOf.get(i), storageKey), transactionId);
                 }
                 return results;
             } catch (RocksDBException e) {
@@ -2148,10 +2124,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             List<ReentrantLock> held = new ArrayList<>(stripes.size());
             Map<TableChangeLog, List<Long>> reserved = new HashMap<>();
             try (WriteBatch batch = new WriteBatch()) {
-                for (int stripe : stripes) {
-                    itemLocks[stripe].lock();
-                    held.add(itemLocks[stripe]);
-                }
+                lockInOrder(stripes, held);
                 if (prepared.get(transactionId) != transaction) {
                     return null;  // finished meanwhile
                 }
@@ -2248,10 +2221,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 stripes.add(stripe(tokenKey));
             }
             List<ReentrantLock> held = new ArrayList<>(2);
-            for (int stripe : stripes) {
-                itemLocks[stripe].lock();
-                held.add(itemLocks[stripe]);
-            }
+            lockInOrder(stripes, held);
             try (WriteBatch batch = new WriteBatch()) {
                 byte[] recorded = db.get(catalogFamily, key);
                 if (recorded != null) {
@@ -2302,6 +2272,18 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     /** Lowers the item collection limit from DynamoDB's 10 GB: for tests, which cannot write 10 GB. */
     void limitItemCollections(long bytes) {
         itemCollectionLimitBytes = bytes;
+    }
+
+    /**
+     * Takes the item lock stripes in ascending order, adding each to {@code held} as it is taken
+     * (for the caller's finally to release): two callers holding several never wait for each
+     * other in a cycle.
+     */
+    private void lockInOrder(SortedSet<Integer> stripes, List<ReentrantLock> held) {
+        for (int stripe : stripes) {
+            itemLocks[stripe].lock();
+            held.add(itemLocks[stripe]);
+        }
     }
 
     private static int stripe(byte[] storageKey) {

@@ -13,6 +13,9 @@ import java.util.Map;
 public record WriteResult(Map<String, AttributeValue> old, Map<String, AttributeValue> updated, long oldSize,
                           long newSize, long itemCollectionBytes) {
 
+    /** A write that wrote nothing and reports nothing (a repeat of a request already done). */
+    public static final WriteResult NOTHING = new WriteResult(null, null, 0, 0, -1);
+
     /** The result of changing {@code old} into {@code updated}, keeping only the item {@code returns} asks for. */
     public static WriteResult of(Map<String, AttributeValue> old, Map<String, AttributeValue> updated,
                                  ReturnItems returns, long itemCollectionBytes) {
