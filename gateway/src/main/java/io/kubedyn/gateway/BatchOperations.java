@@ -105,7 +105,7 @@ final class BatchOperations {
 
         long bytes = 0;
         ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
-        List<ConsumedCapacity> consumed = new ArrayList<>();
+        Map<String, Double> consumed = new LinkedHashMap<>();
         Map<TableKeys, List<Map<String, AttributeValue>>> unprocessed = new LinkedHashMap<>();
         out.writeStartObject();
         out.writeObjectFieldStart("Responses");
@@ -140,11 +140,11 @@ final class BatchOperations {
                 }
             }
             out.writeEndArray();
-            consumed.add(new ConsumedCapacity(table.table().name(), units, null));
+            consumed.put(table.table().name(), units);
         }
         out.writeEndObject();
         if (capacity.requested()) {
-            writeCapacity(out, consumed, capacity);
+            ConsumedCapacity.writeByTable(out, consumed, capacity);
         }
         out.writeObjectFieldStart("UnprocessedKeys");
         for (Map.Entry<TableKeys, List<Map<String, AttributeValue>>> e : unprocessed.entrySet()) {
@@ -223,9 +223,7 @@ final class BatchOperations {
                     units.merge(writes.get(i).table().name(), writes.get(i).units(), Double::sum);
                 }
             }
-            List<ConsumedCapacity> consumed = new ArrayList<>();
-            units.forEach((table, u) -> consumed.add(new ConsumedCapacity(table, u, null)));
-            writeCapacity(out, consumed, capacity);
+            ConsumedCapacity.writeByTable(out, units, capacity);
         }
         out.writeObjectFieldStart("UnprocessedItems");
         for (Map.Entry<String, List<JsonNode>> e : unprocessedByTable.entrySet()) {
@@ -237,45 +235,8 @@ final class BatchOperations {
         }
         out.writeEndObject();
         if (collectionMetrics) {
-            writeCollectionMetrics(out, writes, written);
-        }
-        out.writeEndObject();
-    }
-
-    private static void writeCapacity(JsonGenerator out, List<ConsumedCapacity> consumed,
-                                      ConsumedCapacity.Detail detail) throws IOException {
-        out.writeArrayFieldStart("ConsumedCapacity");
-        for (ConsumedCapacity table : consumed) {
-            table.writeValue(out, detail);
-        }
-        out.writeEndArray();
-    }
-
-    /**
-     * BatchWriteItem's ItemCollectionMetrics: for each table with local secondary indexes, one
-     * entry per item collection the applied writes touched, with its size after the batch (its
-     * last write's answer: a shard counts the batch's earlier writes into each).
-     */
-    private static void writeCollectionMetrics(JsonGenerator out, List<WriteRequest> writes,
-                                               ShardRouter.BatchWrite written) throws IOException {
-        Map<String, Map<PrimaryKey, ItemCollectionMetrics>> byTable = new LinkedHashMap<>();
-        for (int i = 0; i < writes.size(); i++) {
-            WriteRequest write = writes.get(i);
-            ItemCollectionMetrics metrics = written.unprocessed().get(i) ? null
-                    : ItemCollectionMetrics.of(write.table(), write.key(), written.itemCollectionBytes()[i]);
-            if (metrics != null) {
-                PrimaryKey partition = PrimaryKey.of(write.key().partitionKey(), null);
-                byTable.computeIfAbsent(write.table().name(), t -> new LinkedHashMap<>())
-                        .put(partition, metrics);
-            }
-        }
-        out.writeObjectFieldStart("ItemCollectionMetrics");
-        for (Map.Entry<String, Map<PrimaryKey, ItemCollectionMetrics>> table : byTable.entrySet()) {
-            out.writeArrayFieldStart(table.getKey());
-            for (ItemCollectionMetrics metrics : table.getValue().values()) {
-                metrics.writeValue(out);
-            }
-            out.writeEndArray();
+            // A write not processed has no collection size (-1): it reports nothing.
+            ItemCollectionMetrics.writeByTable(out, changes, written.itemCollectionBytes());
         }
         out.writeEndObject();
     }

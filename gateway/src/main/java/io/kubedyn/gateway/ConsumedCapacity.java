@@ -51,6 +51,19 @@ record ConsumedCapacity(String tableName, double units, SecondaryIndex index) {
         return new ConsumedCapacity(tableName, units, readIndex);
     }
 
+    /**
+     * The ConsumedCapacity list of an answer touching several tables (the batches, the
+     * transactions): one entry per table, with its units summed, in {@code unitsByTable}'s order.
+     */
+    static void writeByTable(JsonGenerator out, java.util.Map<String, Double> unitsByTable, Detail detail)
+            throws IOException {
+        out.writeArrayFieldStart("ConsumedCapacity");
+        for (java.util.Map.Entry<String, Double> table : unitsByTable.entrySet()) {
+            new ConsumedCapacity(table.getKey(), table.getValue(), null).writeValue(out, detail);
+        }
+        out.writeEndArray();
+    }
+
     void write(JsonGenerator out, Detail detail) throws IOException {
         out.writeFieldName("ConsumedCapacity");
         writeValue(out, detail);

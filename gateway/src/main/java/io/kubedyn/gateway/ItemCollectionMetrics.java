@@ -5,6 +5,7 @@ import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.storage.TableWrite;
 import java.io.IOException;
 import java.util.Map;
 
@@ -26,6 +27,34 @@ record ItemCollectionMetrics(String partitionKeyName, AttributeValue partitionKe
     static ItemCollectionMetrics of(TableDefinition table, PrimaryKey key, long bytes) {
         return bytes < 0 ? null
                 : new ItemCollectionMetrics(table.keySchema().partitionKey().name(), key.partitionKey(), bytes);
+    }
+
+    /**
+     * The ItemCollectionMetrics member of an answer of several writes (BatchWriteItem, a
+     * transaction): for each table with local secondary indexes, one entry per item collection
+     * the writes touched, with the size the write's store answered ({@code bytes[i]} for
+     * {@code writes.get(i)}; -1 where none was, as for a write not done), the last one per
+     * collection (a store counts a batch's earlier writes into each).
+     */
+    static void writeByTable(JsonGenerator out, java.util.List<TableWrite> writes, long[] bytes) throws IOException {
+        Map<String, Map<PrimaryKey, ItemCollectionMetrics>> byTable = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < writes.size(); i++) {
+            TableWrite write = writes.get(i);
+            ItemCollectionMetrics metrics = of(write.table(), write.key(), bytes[i]);
+            if (metrics != null) {
+                byTable.computeIfAbsent(write.table().name(), t -> new java.util.LinkedHashMap<>())
+                        .put(PrimaryKey.of(write.key().partitionKey(), null), metrics);
+            }
+        }
+        out.writeObjectFieldStart("ItemCollectionMetrics");
+        for (Map.Entry<String, Map<PrimaryKey, ItemCollectionMetrics>> table : byTable.entrySet()) {
+            out.writeArrayFieldStart(table.getKey());
+            for (ItemCollectionMetrics metrics : table.getValue().values()) {
+                metrics.writeValue(out);
+            }
+            out.writeEndArray();
+        }
+        out.writeEndObject();
     }
 
     /** The ItemCollectionMetrics member of a PutItem, UpdateItem or DeleteItem answer. */

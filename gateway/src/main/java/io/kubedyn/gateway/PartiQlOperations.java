@@ -210,11 +210,7 @@ final class PartiQlOperations {
         }
         out.writeEndArray();
         if (capacity.requested() && !units.isEmpty()) {
-            out.writeArrayFieldStart("ConsumedCapacity");
-            for (Map.Entry<String, Double> table : units.entrySet()) {
-                new ConsumedCapacity(table.getKey(), table.getValue(), null).writeValue(out, capacity);
-            }
-            out.writeEndArray();
+            ConsumedCapacity.writeByTable(out, units, capacity);
         }
         out.writeEndObject();
     }

@@ -98,10 +98,11 @@ final class TransactionOperations {
                 long size = Math.max(Math.max(result.oldSize(), result.newSize()), actions.get(i).bytes());
                 units.merge(writes.get(i).table().name(), 2 * ConsumedCapacity.writeUnits(size), Double::sum);
             }
-            writeCapacity(out, units, capacity);
+            ConsumedCapacity.writeByTable(out, units, capacity);
         }
         if (collectionMetrics) {
-            writeCollectionMetrics(out, writes, results);
+            ItemCollectionMetrics.writeByTable(out, writes, results.stream().mapToLong(WriteResult::itemCollectionBytes)
+                    .toArray());
         }
         out.writeEndObject();
     }
@@ -181,7 +182,7 @@ final class TransactionOperations {
                 units.merge(keys.get(i).table().name(),
                         2 * ConsumedCapacity.readUnits(item == null ? 0 : ItemSize.of(item), true), Double::sum);
             }
-            writeCapacity(out, units, capacity);
+            ConsumedCapacity.writeByTable(out, units, capacity);
         }
         out.writeArrayFieldStart("Responses");
         for (int i = 0; i < found.size(); i++) {
@@ -194,39 +195,6 @@ final class TransactionOperations {
             out.writeEndObject();
         }
         out.writeEndArray();
-        out.writeEndObject();
-    }
-
-    private static void writeCapacity(JsonGenerator out, Map<String, Double> units, ConsumedCapacity.Detail detail)
-            throws IOException {
-        out.writeArrayFieldStart("ConsumedCapacity");
-        for (Map.Entry<String, Double> table : units.entrySet()) {
-            new ConsumedCapacity(table.getKey(), table.getValue(), null).writeValue(out, detail);
-        }
-        out.writeEndArray();
-    }
-
-    /** For each table with local secondary indexes, the item collections the transaction wrote, with their sizes. */
-    private static void writeCollectionMetrics(JsonGenerator out, List<TableWrite> writes, List<WriteResult> results)
-            throws IOException {
-        Map<String, Map<PrimaryKey, ItemCollectionMetrics>> byTable = new LinkedHashMap<>();
-        for (int i = 0; i < writes.size(); i++) {
-            TableWrite write = writes.get(i);
-            ItemCollectionMetrics metrics = ItemCollectionMetrics.of(write.table(), write.key(),
-                    results.get(i).itemCollectionBytes());
-            if (metrics != null) {
-                byTable.computeIfAbsent(write.table().name(), t -> new LinkedHashMap<>())
-                        .put(PrimaryKey.of(write.key().partitionKey(), null), metrics);
-            }
-        }
-        out.writeObjectFieldStart("ItemCollectionMetrics");
-        for (Map.Entry<String, Map<PrimaryKey, ItemCollectionMetrics>> table : byTable.entrySet()) {
-            out.writeArrayFieldStart(table.getKey());
-            for (ItemCollectionMetrics metrics : table.getValue().values()) {
-                metrics.writeValue(out);
-            }
-            out.writeEndArray();
-        }
         out.writeEndObject();
     }
 
