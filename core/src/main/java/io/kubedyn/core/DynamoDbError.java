@@ -21,8 +21,6 @@ public enum DynamoDbError {
     TRANSACTION_CONFLICT("com.amazonaws.dynamodb.v20120810#TransactionConflictException", 400),
     /** A transaction's ClientRequestToken reused with another request within ten minutes. */
     IDEMPOTENT_PARAMETER_MISMATCH("com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException", 400),
-    /** A transaction's ClientRequestToken reused while the first request with it is still running. */
-    TRANSACTION_IN_PROGRESS("com.amazonaws.dynamodb.v20120810#TransactionInProgressException", 400),
     LIMIT_EXCEEDED("com.amazonaws.dynamodb.v20120810#LimitExceededException", 400),
     SERIALIZATION("com.amazon.coral.service#SerializationException", 400, "Message"),
     UNKNOWN_OPERATION("com.amazon.coral.service#UnknownOperationException", 400, null),

@@ -25,7 +25,9 @@ class ServiceModelTest {
             "RequestLimitExceeded", "no account-level request limits",
             "ThrottlingException", "no control-plane rate limits",
             "InvalidEndpointException", "no endpoint discovery",
-            "ReplicatedWriteConflictException", "no global tables");
+            "ReplicatedWriteConflictException", "no global tables",
+            "TransactionInProgressException", "a repeat of a ClientRequestToken while its first request runs is "
+                    + "cancelled with TransactionConflict instead");
 
     @Inject
     DynamoDbEndpoint endpoint;

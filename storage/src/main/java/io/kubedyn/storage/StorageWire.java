@@ -446,7 +446,6 @@ public final class StorageWire {
             case TRIMMED_DATA_ACCESS -> StorageError.DynamoDbError.TRIMMED_DATA_ACCESS;
             case TRANSACTION_CONFLICT -> StorageError.DynamoDbError.TRANSACTION_CONFLICT;
             case IDEMPOTENT_PARAMETER_MISMATCH -> StorageError.DynamoDbError.IDEMPOTENT_PARAMETER_MISMATCH;
-            case TRANSACTION_IN_PROGRESS -> StorageError.DynamoDbError.TRANSACTION_IN_PROGRESS;
             // Carried with its reasons (TransactionCanceledException), never as a bare error.
             case TRANSACTION_CANCELED -> throw new IllegalArgumentException("not a bare storage error: " + error);
             // The gateway's own answers: to an unsigned or unauthorized call, of its catalog, and to a
@@ -473,7 +472,6 @@ public final class StorageWire {
             case TRIMMED_DATA_ACCESS -> DynamoDbError.TRIMMED_DATA_ACCESS;
             case TRANSACTION_CONFLICT -> DynamoDbError.TRANSACTION_CONFLICT;
             case IDEMPOTENT_PARAMETER_MISMATCH -> DynamoDbError.IDEMPOTENT_PARAMETER_MISMATCH;
-            case TRANSACTION_IN_PROGRESS -> DynamoDbError.TRANSACTION_IN_PROGRESS;
             case INTERNAL_SERVER_ERROR, DYNAMODB_ERROR_UNSPECIFIED, UNRECOGNIZED -> DynamoDbError.INTERNAL_SERVER_ERROR;
         };
     }
