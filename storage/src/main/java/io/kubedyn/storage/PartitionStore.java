@@ -79,6 +79,9 @@ import org.rocksdb.WriteOptions;
  * <p>Durability: every write goes through the WAL with sync on. RocksDB's write path batches
  * concurrent writers into one group whose leader syncs once for all of them, which is the
  * group commit the store relies on for throughput under concurrency.
+ * A replica of a Raft group ({@link #openReplica}) writes its WAL unsynced: the group's log is
+ * synced on a majority before an entry is applied, and the entry's index is written with its
+ * changes, so a restart replays exactly the entries the store lacks.
  *
  * <p>Atomicity: a write that must see the item it replaces (ReturnValues, conditions, updates)
  * holds the item's lock stripe for its read-modify-write, so no other write to that item can
@@ -100,6 +103,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     /** The column family of a table adopted under a new incarnation (absent: named by its tableId). */
     private static final String FAMILY_PREFIX = "family/";
     private static final byte[] SHARD_ASSIGNMENT = "shard/assignment".getBytes(StandardCharsets.UTF_8);
+    /** Catalog key: the last replicated log entry applied (see {@link #applyEntry}). */
+    private static final byte[] APPLIED_INDEX = "raft/applied".getBytes(StandardCharsets.UTF_8);
     private static final long CLOSE_WAIT_SECONDS = 30;
     private static final String LOG_SUFFIX = ".log";
     private static final String TTL_SUFFIX = ".ttl";
@@ -135,7 +140,17 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final ColumnFamilyOptions collectionOptions;
     private final UInt64AddOperator collectionMerge;
     private final DBOptions dbOptions;
-    private final WriteOptions syncWrite;
+    /**
+     * Writes acknowledged to clients: synced, unless the store is a replica of a Raft group
+     * ({@link #openReplica}), whose log makes each entry durable on a majority before it is
+     * applied here (the WAL is still written, unsynced, so the store replays itself in order).
+     */
+    private final WriteOptions durableWrite;
+    /** The replicated log's entry being applied on this thread, if any (see {@link #applyEntry}). */
+    private final ThreadLocal<LogEntry> applying = new ThreadLocal<>();
+    /** Whether this store runs the work only a Raft group's leader may do (feeds, expiry). */
+    private volatile boolean leading = true;
+    private final boolean replica;
     /** Unsynced writes of what can be derived again after a crash (see {@link #open(Path)}). */
     private final WriteOptions unsyncedWrite;
     /**
@@ -299,7 +314,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return family + LOG_SUFFIX;
     }
 
-    private PartitionStore(Path directory) throws RocksDBException {
+    private PartitionStore(Path directory, boolean replica) throws RocksDBException {
+        this.replica = replica;
         RocksDB.loadLibrary();
         for (int i = 0; i < LOCK_STRIPES; i++) {
             itemLocks[i] = new ReentrantLock();
@@ -315,7 +331,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setStatistics(statistics).setEnableWriteThreadAdaptiveYield(false);
-        syncWrite = new WriteOptions().setSync(true);
+        durableWrite = new WriteOptions().setSync(!replica);
         unsyncedWrite = new WriteOptions();
 
         List<byte[]> familyNames = new ArrayList<>();
@@ -342,8 +358,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         loadPrepared();
         background.scheduleWithFixedDelay(this::trimInBackground, TRIM_PERIOD_SECONDS, TRIM_PERIOD_SECONDS,
                 TimeUnit.SECONDS);
-        background.scheduleWithFixedDelay(this::expireInBackground, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS,
-                TimeUnit.MILLISECONDS);
+        if (replica) {
+            leading = false;
+        } else {
+            background.scheduleWithFixedDelay(this::expireInBackground, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
         background.scheduleWithFixedDelay(this::dropStaleReads, READ_MARK_MILLIS, READ_MARK_MILLIS,
                 TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(droppedFamilies::reclaim, RECLAIM_PERIOD_MILLIS, RECLAIM_PERIOD_MILLIS,
@@ -368,10 +388,24 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * the feed starts only once it has its sink, so no entry ever goes to a wrong place.
      */
     public static PartitionStore open(Path directory, Function<PartitionStore, IndexSink> sink) {
+        return open(directory, sink, false);
+    }
+
+    /**
+     * Opens the store as one replica of a Raft group: its writes are the group's log entries,
+     * applied in log order ({@link #applyEntry}) and not synced (the log is); it starts as a
+     * follower ({@link #lead}), and expires nothing by itself (the leader proposes expiry
+     * through the log, {@link #expireDue}).
+     */
+    public static PartitionStore openReplica(Path directory, Function<PartitionStore, IndexSink> sink) {
+        return open(directory, sink, true);
+    }
+
+    private static PartitionStore open(Path directory, Function<PartitionStore, IndexSink> sink, boolean replica) {
         PartitionStore store;
         try {
             Files.createDirectories(directory);
-            store = new PartitionStore(directory);
+            store = new PartitionStore(directory, replica);
         } catch (Exception e) {
             throw new StorageException("cannot open RocksDB at " + directory, e);
         }
@@ -411,7 +445,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         // it now, and backfill it (the global ones) from the table's items.
                         handle = Optional.of(createFamily(indexFamily));
                         if (index.global()) {
-                            db.put(catalogFamily, syncWrite, metadataKey(backfillKey(familyName, index.name())),
+                            db.put(catalogFamily, durableWrite, metadataKey(backfillKey(familyName, index.name())),
                                     new Backfill(new byte[0], Backfill.NOT_DONE).encode());
                         }
                     }
@@ -419,7 +453,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 tables.put(table.name(), new OpenTable(table, family,
                         logFamily == null ? null : TableChangeLog.open(db, logFamily,
-                                trimmedThrough(familyName)),
+                                trimmedThrough(familyName), logClock()),
                         ttlFamily == null ? null : new TimeToLiveIndex(ttlFamily), Map.copyOf(indexes),
                         loadCollections(table, familyName, family)));
                 for (SecondaryIndex index : table.indexes()) {
@@ -469,8 +503,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         ItemCollections collections = new ItemCollections(createFamily(name, collectionOptions));
         LOG.log(System.Logger.Level.INFO, "counting the item collections of table " + table.name()
                 + " from its items (once, before serving it)");
-        collections.rebuild(db, table, items, syncWrite);
-        db.put(catalogFamily, syncWrite, collectionsCountedKey(familyName), new byte[] {1});
+        collections.rebuild(db, table, items, durableWrite);
+        db.put(catalogFamily, durableWrite, collectionsCountedKey(familyName), new byte[] {1});
         return collections;
     }
 
@@ -538,7 +572,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     if (table.timeToLiveAttribute() != null) {
                         ttl = createTtlIndex(table.tableId());
                         // An empty table's index is complete.
-                        db.put(catalogFamily, syncWrite, ttlIndexedKey(table.tableId()),
+                        db.put(catalogFamily, durableWrite, ttlIndexedKey(table.tableId()),
                                 table.timeToLiveAttribute().getBytes(StandardCharsets.UTF_8));
                     }
                     ItemCollections collections = null;
@@ -546,9 +580,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         // An empty table's collections are all counted.
                         collections = new ItemCollections(
                                 createFamily(collectionsFamilyName(table.tableId()), collectionOptions));
-                        db.put(catalogFamily, syncWrite, collectionsCountedKey(table.tableId()), new byte[] {1});
+                        db.put(catalogFamily, durableWrite, collectionsCountedKey(table.tableId()), new byte[] {1});
                     }
-                    db.put(catalogFamily, syncWrite, catalogKey(table.name()), catalogCodec.encode(table));
+                    db.put(catalogFamily, durableWrite, catalogKey(table.name()), catalogCodec.encode(table));
                     tables.put(table.name(), new OpenTable(table, family, log, ttl, Map.copyOf(indexes), collections));
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot create table " + table.name(), e);
@@ -580,7 +614,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     OpenTable updated = withIndexes(withSettings(current, table), current, table, added);
                     batch.put(catalogFamily, metadataKey(FAMILY_PREFIX + table.name()), current.family().getName());
                     batch.put(catalogFamily, catalogKey(table.name()), catalogCodec.encode(table));
-                    db.write(syncWrite, batch);
+                    commit(batch);
                     tables.put(table.name(), updated);
                     dropRemovedIndexes(current, updated);
                     startBackfills(current, updated, added);
@@ -606,29 +640,29 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 try (WriteBatch batch = new WriteBatch()) {
                     batch.delete(catalogFamily, catalogKey(name));
                     batch.delete(catalogFamily, metadataKey(FAMILY_PREFIX + name));
-                    db.write(syncWrite, batch);
+                    commit(batch);
                     tables.remove(name);
                     // Each handle is closed once no request still running can be using it.
                     drop(table.family());
                     if (table.log() != null) {
                         drop(table.log().family());
                     }
-                    db.delete(catalogFamily, syncWrite, logTrimmedKey(familyName(table.family())));
+                    db.delete(catalogFamily, durableWrite, logTrimmedKey(familyName(table.family())));
                     if (table.ttl() != null) {
                         drop(table.ttl().family());
-                        db.delete(catalogFamily, syncWrite, ttlIndexedKey(familyName(table.family())));
+                        db.delete(catalogFamily, durableWrite, ttlIndexedKey(familyName(table.family())));
                     }
                     if (table.collections() != null) {
                         drop(table.collections().family());
-                        db.delete(catalogFamily, syncWrite, collectionsCountedKey(familyName(table.family())));
+                        db.delete(catalogFamily, durableWrite, collectionsCountedKey(familyName(table.family())));
                     }
                     for (Map.Entry<String, ColumnFamilyHandle> index : table.indexes().entrySet()) {
                         drop(index.getValue());
                         String backfill = backfillKey(familyName(table.family()), index.getKey());
-                        db.delete(catalogFamily, syncWrite, metadataKey(backfill));
+                        db.delete(catalogFamily, durableWrite, metadataKey(backfill));
                         backfills.remove(backfill);
                     }
-                    db.delete(catalogFamily, syncWrite, indexFedKey(familyName(table.family())));
+                    db.delete(catalogFamily, durableWrite, indexFedKey(familyName(table.family())));
                     indexFed.remove(familyName(table.family()));
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot delete table " + name, e);
@@ -658,7 +692,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 try {
                     List<String> added = new ArrayList<>();
                     OpenTable updated = withIndexes(withSettings(current, table), current, table, added);
-                    db.put(catalogFamily, syncWrite, catalogKey(table.name()), catalogCodec.encode(table));
+                    db.put(catalogFamily, durableWrite, catalogKey(table.name()), catalogCodec.encode(table));
                     tables.put(table.name(), updated);
                     dropRemovedIndexes(current, updated);
                     startBackfills(current, updated, added);
@@ -691,7 +725,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             if (handle == null) {
                 handle = createFamily(indexFamilyName(family, index.name()));
                 Backfill start = new Backfill(new byte[0], Backfill.NOT_DONE);
-                db.put(catalogFamily, syncWrite, metadataKey(backfillKey(family, index.name())), start.encode());
+                db.put(catalogFamily, durableWrite, metadataKey(backfillKey(family, index.name())), start.encode());
                 added.add(backfillKey(family, index.name()));
                 // Backfilling from now on for whoever asks, though the walk starts only later.
                 pendingBackfills.add(backfillKey(family, index.name()));
@@ -722,7 +756,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         String family = familyName(updated.family());
         if (!before.definition().hasGlobalIndexes() && updated.log() != null) {
             long latest = Math.max(updated.log().latest(), indexFedThrough(family));
-            db.put(catalogFamily, syncWrite, indexFedKey(family), ChangeRecordCodec.key(latest));
+            db.put(catalogFamily, durableWrite, indexFedKey(family), ChangeRecordCodec.key(latest));
             indexFed.put(family, latest);
         }
         for (String key : added) {
@@ -753,7 +787,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         for (Map.Entry<String, ColumnFamilyHandle> index : current.indexes().entrySet()) {
             if (!updated.indexes().containsKey(index.getKey())) {
                 String backfill = backfillKey(family, index.getKey());
-                db.delete(catalogFamily, syncWrite, metadataKey(backfill));
+                db.delete(catalogFamily, durableWrite, metadataKey(backfill));
                 backfills.remove(backfill);
                 // The handle is closed once no read still running can be using it.
                 drop(index.getValue());
@@ -775,7 +809,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         TimeToLiveIndex ttl = current.ttl();
         if (table.timeToLiveAttribute() == null && current.definition().timeToLiveAttribute() != null) {
             // Writes stop keeping the index: enabled again, even on the same attribute, it is rebuilt.
-            db.delete(catalogFamily, syncWrite, ttlIndexedKey(itemFamily));
+            db.delete(catalogFamily, durableWrite, ttlIndexedKey(itemFamily));
         }
         if (table.timeToLiveAttribute() != null) {
             if (ttl == null) {
@@ -814,7 +848,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     private TableChangeLog createLog(String itemFamily) throws RocksDBException {
-        return TableChangeLog.open(db, createFamily(logFamilyName(itemFamily)), trimmedThrough(itemFamily));
+        return TableChangeLog.open(db, createFamily(logFamilyName(itemFamily)), trimmedThrough(itemFamily),
+                logClock());
     }
 
     /** The last sequence number trimmed from the table's change log, or 0. */
@@ -862,7 +897,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 long consumedThrough = table.definition().hasGlobalIndexes()
                         ? indexFedThrough(familyName(table.family())) : Long.MAX_VALUE;
                 try {
-                    trimmed += table.log().trim(db, syncWrite, nowMillis - retention * 1000, consumedThrough,
+                    trimmed += table.log().trim(db, durableWrite, nowMillis - retention * 1000, consumedThrough,
                             catalogFamily, logTrimmedKey(familyName(table.family())));
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot trim the change log of " + table.definition().name(), e);
@@ -949,11 +984,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             }
             String attribute = table.definition().timeToLiveAttribute();
             try {
-                if (!table.ttl().rebuild(db, syncWrite, table.family(), attribute, () -> closed)) {
+                if (!table.ttl().rebuild(db, durableWrite, table.family(), attribute, () -> closed)) {
                     ttlRebuilds.add(name);  // interrupted by close: rebuilt at the next open
                     return;
                 }
-                db.put(catalogFamily, syncWrite, ttlIndexedKey(familyName(table.family())),
+                db.put(catalogFamily, durableWrite, ttlIndexedKey(familyName(table.family())),
                         attribute.getBytes(StandardCharsets.UTF_8));
             } catch (RocksDBException e) {
                 ttlRebuilds.add(name);
@@ -982,12 +1017,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             if (current && TimeToLive.expired(due.expirySeconds(), nowSeconds)) {
                 stage(batch, table, table.definition().keySchema().keyOf(item, false), item, null, true, reserved,
                         new HashMap<>());
-                db.write(syncWrite, batch);
+                commit(batch);
                 wakeFeed(table);
                 return true;
             }
             if (!current || due.expirySeconds() < nowSeconds - TimeToLive.IGNORED_AFTER_SECONDS) {
-                db.delete(table.ttl().family(), syncWrite, due.indexKey());
+                db.delete(table.ttl().family(), durableWrite, due.indexKey());
             }
             return false;
         } catch (RocksDBException e) {
@@ -1018,7 +1053,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * change-log order, so no item lock is needed; applying a write again changes nothing.
      */
     public void applyIndexWrites(TableDefinition definition, List<IndexWrite> writes) {
-        applyIndexWrites(definition, writes, syncWrite);
+        applyIndexWrites(definition, writes, durableWrite);
     }
 
     private void applyIndexWrites(TableDefinition definition, List<IndexWrite> writes, WriteOptions options) {
@@ -1038,7 +1073,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         batch.put(index, write.entryKey(), write.value());
                     }
                 }
-                db.write(options, batch);
+                commit(options, batch);
             } catch (RocksDBException e) {
                 throw new StorageException("cannot write index entries of " + definition.name(), e);
             }
@@ -1179,11 +1214,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     continue;  // deleted since: its REMOVE is in the log already
                 }
                 Map<String, AttributeValue> item = ItemCodec.decode(bytes);
-                long sequence = log.reserve();
+                long sequence = log.reserve(sequenceFloor());
                 reserved.add(sequence);
                 last = sequence;
                 batch.put(log.family(), ChangeRecordCodec.key(sequence), ChangeRecordCodec.encode(new ChangeRecord(
-                        sequence, ChangeRecord.EventName.MODIFY, System.currentTimeMillis(),
+                        sequence, ChangeRecord.EventName.MODIFY, now(),
                         table.definition().keySchema().attributesOf(item),
                         item, item, false, false)));
             }
@@ -1191,7 +1226,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     ? new Backfill(new byte[0], Math.max(last, log.latest()))
                     : new Backfill(keys.get(keys.size() - 1), Backfill.NOT_DONE);
             batch.put(catalogFamily, metadataKey(key), next.encode());
-            db.write(syncWrite, batch);
+            commit(batch);
             backfills.put(key, next);
             return reserved.size();
         } catch (RocksDBException e) {
@@ -1204,7 +1239,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     private void finishBackfill(String key) {
         try {
-            db.delete(catalogFamily, syncWrite, metadataKey(key));
+            db.delete(catalogFamily, durableWrite, metadataKey(key));
             backfills.remove(key);
         } catch (RocksDBException e) {
             throw new StorageException("cannot record a finished backfill", e);
@@ -1264,7 +1299,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         while (!closed) {
             long taken = 0;
             try {
-                taken = feedIndexes() + backfillIndexes();
+                // Only a Raft group's leader feeds: a follower's log may lag behind what the
+                // leader has already sent, and sending it again would step index entries back.
+                taken = leading ? feedIndexes() + backfillIndexes() : 0;
             } catch (StoreClosedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -1292,6 +1329,80 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    // ---- replication -------------------------------------------------------------------------
+
+    /** A replicated log's entry: its index, and the time its leader decided it at. */
+    private record LogEntry(long index, long millis) {
+    }
+
+    /**
+     * Runs {@code work} as the replicated log's entry {@code index}, decided by the leader at
+     * {@code millis}: every write it makes records {@code index} as applied, in the same batch
+     * (so a restart that replays the log skips exactly what is already here, {@link
+     * #appliedIndex}), and every time it stamps is {@code millis}, so each replica writes the
+     * same bytes. Called in log order, by one thread.
+     */
+    public <T> T applyEntry(long index, long millis, Supplier<T> work) {
+        applying.set(new LogEntry(index, millis));
+        try {
+            return work.get();
+        } finally {
+            applying.remove();
+        }
+    }
+
+    /** The last replicated log entry whose writes are in this store; -1 if none. */
+    public long appliedIndex() {
+        return open(() -> {
+            try {
+                byte[] bytes = db.get(catalogFamily, APPLIED_INDEX);
+                return bytes == null ? -1 : ByteBuffer.wrap(bytes).getLong();
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read the applied log index", e);
+            }
+        });
+    }
+
+    /**
+     * Whether this replica leads its Raft group: only the leader feeds global indexes (a
+     * store opened unreplicated always leads).
+     */
+    public void lead(boolean leader) {
+        leading = leader;
+        if (leader) {
+            wake();
+        }
+    }
+
+    private void commit(WriteBatch batch) throws RocksDBException {
+        commit(durableWrite, batch);
+    }
+
+    private void commit(WriteOptions options, WriteBatch batch) throws RocksDBException {
+        LogEntry entry = applying.get();
+        if (entry != null) {
+            batch.put(catalogFamily, APPLIED_INDEX, ByteBuffer.allocate(Long.BYTES).putLong(entry.index()).array());
+        }
+        db.write(options, batch);
+    }
+
+    /** The least sequence number a change record may take: its log entry's time, replicated. */
+    private long sequenceFloor() {
+        LogEntry entry = applying.get();
+        return entry == null ? 0 : entry.millis() * 1000;
+    }
+
+    /** The time a new change log's numbers start from: none for a replica (see {@link #sequenceFloor}). */
+    private long logClock() {
+        return replica ? 0 : System.currentTimeMillis();
+    }
+
+    /** The time a write stamps: its log entry's when replicated, else the clock's. */
+    private long now() {
+        LogEntry entry = applying.get();
+        return entry == null ? System.currentTimeMillis() : entry.millis();
     }
 
     @Override
@@ -1384,7 +1495,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     public void recordShardAssignment(String ranges) {
         open(() -> {
             try {
-                db.put(catalogFamily, syncWrite, SHARD_ASSIGNMENT, ranges.getBytes(StandardCharsets.UTF_8));
+                db.put(catalogFamily, durableWrite, SHARD_ASSIGNMENT, ranges.getBytes(StandardCharsets.UTF_8));
                 return null;
             } catch (RocksDBException e) {
                 throw new StorageException("cannot record the shard assignment", e);
@@ -1477,7 +1588,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 Staged staged = stage(batch, table, key, old, updated, byTimeToLive, reserved, new HashMap<>());
                 if (staged.any()) {
-                    db.write(syncWrite, batch);
+                    commit(batch);
                     wakeFeed(table);
                 }
                 return WriteResult.of(old, updated, returns, staged.collectionBytes());
@@ -1543,7 +1654,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
         TableChangeLog log = table.recording();
         if (log != null) {
-            long sequence = log.reserve();
+            long sequence = log.reserve(sequenceFloor());
             reserved.add(sequence);
             batch.put(log.family(), ChangeRecordCodec.key(sequence),
                     ChangeRecordCodec.encode(record(table, sequence, event, old, updated, byTimeToLive)));
@@ -1584,14 +1695,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * The record of a change, holding the images the table's stream view type keeps, and both
      * when the table has global secondary indexes (their feed needs them).
      */
-    private static ChangeRecord record(OpenTable table, long sequence, ChangeRecord.EventName event,
+    private ChangeRecord record(OpenTable table, long sequence, ChangeRecord.EventName event,
                                        Map<String, AttributeValue> old, Map<String, AttributeValue> updated,
                                        boolean byTimeToLive) {
         TableStream stream = table.definition().stream();
         StreamViewType view = table.definition().hasGlobalIndexes() || stream == null
                 ? StreamViewType.NEW_AND_OLD_IMAGES : stream.viewType();
         Map<String, AttributeValue> item = updated != null ? updated : old;
-        return new ChangeRecord(sequence, event, System.currentTimeMillis(),
+        return new ChangeRecord(sequence, event, now(),
                 table.definition().keySchema().attributesOf(item),
                 view.keepsOldImage() ? old : null, view.keepsNewImage() ? updated : null, byTimeToLive,
                 stream != null);
@@ -1694,7 +1805,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 collectionBytes.add(change.collectionBytes());
             }
             if (staged) {
-                db.write(syncWrite, batch);
+                commit(batch);
                 tablesOf.forEach(this::wakeFeed);
             }
             return collectionBytes;
@@ -1747,7 +1858,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         Map<TableChangeLog, List<Long>> reserved = new HashMap<>();
         try (WriteBatch batch = new WriteBatch()) {
             lockInOrder(stripes, held);
-            long now = System.currentTimeMillis();
+            long now = now();
             if (ledgerKey != null) {
                 byte[] recorded = db.get(catalogFamily, ledgerKey);
                 TransactionLedger.Entry entry = recorded == null ? null : TransactionLedger.Entry.decode(recorded);
@@ -1803,7 +1914,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         now, token.fingerprint(), true).encode());
             }
             if (staged || ledgerKey != null) {
-                db.write(syncWrite, batch);
+                commit(batch);
                 tablesOf.forEach(this::wakeFeed);
             }
             return results;
@@ -2069,8 +2180,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     throw new TransactionCanceledException(reasons);
                 }
                 PreparedTransaction transaction = new PreparedTransaction(transactionId, ledgerAddress,
-                        System.currentTimeMillis(), List.copyOf(prepares));
-                db.put(catalogFamily, syncWrite, PreparedTransaction.key(transactionId), transaction.encode());
+                        now(), List.copyOf(prepares));
+                try (WriteBatch batch = new WriteBatch()) {
+                    batch.put(catalogFamily, PreparedTransaction.key(transactionId), transaction.encode());
+                    commit(batch);
+                }
                 prepared.put(transactionId, transaction);
                 for (int i = 0; i < writes.size(); i++) {
                     byte[] storageKey = writes.get(i).key().storageKey();
@@ -2150,7 +2264,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     stage(batch, table, keys.get(i), old, write.image(), false, sequences, collectionDeltas, true);
                 }
                 batch.delete(catalogFamily, PreparedTransaction.key(transactionId));
-                db.write(syncWrite, batch);
+                commit(batch);
                 prepared.remove(transactionId);
                 for (int i = 0; i < keys.size(); i++) {
                     if (keys.get(i) != null) {
@@ -2245,10 +2359,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 if (tokenKey != null && proposal.decision() == TransactionLedger.Decision.COMMITTED) {
                     byte[] tokenBytes = db.get(catalogFamily, tokenKey);
                     TransactionLedger.Entry done = tokenBytes == null ? null : TransactionLedger.Entry.decode(tokenBytes);
-                    if (done != null && done.idempotentAt(System.currentTimeMillis())) {
+                    if (done != null && done.idempotentAt(now())) {
                         // The token's request was committed by another attempt meanwhile: this one aborts,
                         // and the caller gets the token's record (complete, with its fingerprint).
-                        db.put(catalogFamily, syncWrite, key, new TransactionLedger.Entry(
+                        db.put(catalogFamily, durableWrite, key, new TransactionLedger.Entry(
                                 TransactionLedger.Decision.ABORTED, proposal.decidedAtMillis(), null, false).encode());
                         return done;
                     }
@@ -2259,7 +2373,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     batch.put(catalogFamily, tokenKey, new TransactionLedger.Entry(proposal.decision(),
                             proposal.decidedAtMillis(), proposal.fingerprint(), true).encode());
                 }
-                db.write(syncWrite, batch);
+                commit(batch);
                 return proposal;
             } catch (RocksDBException e) {
                 throw new StorageException("cannot decide transaction " + transactionId, e);
@@ -2407,7 +2521,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     // Every acknowledged write was already synced; nothing is lost if this fails.
                 }
                 db.close();
-                syncWrite.close();
+                durableWrite.close();
                 unsyncedWrite.close();
                 dbOptions.close();
                 statistics.close();

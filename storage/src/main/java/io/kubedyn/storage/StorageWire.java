@@ -370,7 +370,7 @@ public final class StorageWire {
         Metadata trailers = new Metadata();
         trailers.put(ERROR_KEY, error);
         Status status = switch (error.getCode()) {
-            case NOT_OWNED -> Status.FAILED_PRECONDITION;
+            case NOT_OWNED, NOT_LEADER -> Status.FAILED_PRECONDITION;
             case UNAVAILABLE -> Status.UNAVAILABLE;
             case DYNAMODB, CONDITION_FAILED, TRANSACTION_CANCELED -> Status.INVALID_ARGUMENT;
             default -> Status.INTERNAL;
@@ -382,6 +382,11 @@ public final class StorageWire {
         StorageError.Builder error = StorageError.newBuilder().setMessage(String.valueOf(e.getMessage()));
         if (e instanceof RangeNotOwnedException) {
             error.setCode(StorageError.Code.NOT_OWNED);
+        } else if (e instanceof NotLeaderException notLeader) {
+            error.setCode(StorageError.Code.NOT_LEADER);
+            if (notLeader.leader() != null) {
+                error.setLeader(notLeader.leader());
+            }
         } else if (e instanceof StoreClosedException) {
             error.setCode(StorageError.Code.UNAVAILABLE);
         } else if (e instanceof ConditionalCheckFailedException failed) {
@@ -426,6 +431,7 @@ public final class StorageWire {
                     .toList());
             case CONDITION_FAILED -> new ConditionalCheckFailedException(error.hasItem() ? item(error.getItem()) : null);
             case NOT_OWNED -> new RangeNotOwnedException(error.getMessage());
+            case NOT_LEADER -> new NotLeaderException(error.hasLeader() ? error.getLeader() : null);
             case UNAVAILABLE -> new StoreClosedException();
             case INTERNAL, CODE_UNSPECIFIED, UNRECOGNIZED -> new StorageException(error.getMessage(), null);
         };

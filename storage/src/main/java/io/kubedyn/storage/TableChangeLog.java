@@ -34,7 +34,12 @@ final class TableChangeLog {
         this.trimmedThrough = trimmedThrough;
     }
 
-    static TableChangeLog open(RocksDB db, ColumnFamilyHandle family, long trimmedThrough) {
+    /**
+     * @param clockMillis the time a new log's numbers start from (0 for a replica, whose numbers
+     *        start from its log entries' times instead, see {@link #reserve(long)}: a replica's
+     *        own clock would number the same record differently on each)
+     */
+    static TableChangeLog open(RocksDB db, ColumnFamilyHandle family, long trimmedThrough, long clockMillis) {
         long last = 0;
         try (RocksIterator it = db.newIterator(family)) {
             it.seekToLast();
@@ -44,7 +49,7 @@ final class TableChangeLog {
         }
         // Above what was ever trimmed too: a log emptied by trimming must not hand out numbers a
         // reader (or the index feed's checkpoint) has already passed, whatever the clock says.
-        long next = Math.max(Math.max(last, trimmedThrough) + 1, System.currentTimeMillis() * 1000);
+        long next = Math.max(Math.max(last, trimmedThrough) + 1, clockMillis * 1000);
         return new TableChangeLog(family, next, trimmedThrough);
     }
 
@@ -54,6 +59,16 @@ final class TableChangeLog {
 
     /** A sequence number for a record about to be written; {@link #release} it afterwards. */
     synchronized long reserve() {
+        return reserve(0);
+    }
+
+    /**
+     * A sequence number for a record about to be written, at least {@code floor}; {@link #release}
+     * it afterwards. A replica passes its log entry's time (in microseconds), so every replica
+     * numbers the entry's records alike.
+     */
+    synchronized long reserve(long floor) {
+        next = Math.max(next, floor);
         long sequence = next++;
         inFlight.add(sequence);
         return sequence;

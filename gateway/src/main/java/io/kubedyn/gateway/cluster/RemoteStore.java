@@ -19,6 +19,7 @@ import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.storage.TableEstimates;
 import io.kubedyn.storage.Page;
+import io.kubedyn.storage.NotLeaderException;
 import io.kubedyn.storage.RangeNotOwnedException;
 import io.kubedyn.storage.ReturnItems;
 import io.kubedyn.storage.ChangePage;
@@ -283,6 +284,9 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
             if (cause instanceof DynamoDbException dynamo) {
                 return dynamo;
             }
+            if (cause instanceof NotLeaderException notLeader) {
+                return notLeader;  // a replica of a replicated shard: ShardReplicas goes to the leader
+            }
             if (cause instanceof RangeNotOwnedException) {
                 // The shard map here and the pod's owned ranges disagree: answering from this pod
                 // could be wrong, so the client retries (by then the map may be updated).
@@ -311,8 +315,19 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
     }
 
     private DynamoDbException unavailable(String why) {
-        return new DynamoDbException(DynamoDbError.INTERNAL_SERVER_ERROR,
-                "Internal server error (storage pod " + address + " unavailable: " + why + ")");
+        return new PodUnavailableException(address, why);
+    }
+
+    /**
+     * The pod did not answer (not reachable, timed out, shutting down, not owning the key):
+     * DynamoDB's InternalServerError, which the AWS SDKs retry, and which a replicated shard
+     * tries on another replica first.
+     */
+    static final class PodUnavailableException extends DynamoDbException {
+        PodUnavailableException(String address, String why) {
+            super(DynamoDbError.INTERNAL_SERVER_ERROR,
+                    "Internal server error (storage pod " + address + " unavailable: " + why + ")");
+        }
     }
 
     @Override

@@ -6,10 +6,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-/** The storage pods this gateway talks to, one {@link RemoteStore} (one gRPC channel) per address. */
+/**
+ * The storage pods this gateway talks to, one {@link RemoteStore} (one gRPC channel) per pod
+ * address. A replicated shard's address lists its replicas, {@code host:port|host:port|...}: it
+ * is reached through {@link ShardReplicas}, over the same per-pod channels.
+ */
 public final class RemoteStores implements Function<String, StoreClient>, AutoCloseable {
     private final Duration timeout;
     private final Map<String, RemoteStore> stores = new ConcurrentHashMap<>();
+    private final Map<String, ShardReplicas> shards = new ConcurrentHashMap<>();
 
     public RemoteStores(Duration timeout) {
         this.timeout = timeout;
@@ -17,6 +22,14 @@ public final class RemoteStores implements Function<String, StoreClient>, AutoCl
 
     @Override
     public StoreClient apply(String address) {
+        if (address.indexOf(ShardReplicas.SEPARATOR) >= 0) {
+            return shards.computeIfAbsent(address, a -> new ShardReplicas(ShardReplicas.addresses(a).stream()
+                    .map(this::pod).toList(), timeout));
+        }
+        return pod(address);
+    }
+
+    private RemoteStore pod(String address) {
         return stores.computeIfAbsent(address, a -> new RemoteStore(a, timeout));
     }
 

@@ -75,14 +75,16 @@ import java.util.function.Function;
 @GrpcService
 public class StorageService extends StorageGrpc.StorageImplBase {
     private final StoreLifecycle lifecycle;
-    private final OwnedRangesConfig owned;
+    private final StoreCommands commands;
+    private final ShardScope scope;
     private final StorageMetrics metrics;
     private final Executor workers;
 
     /** {@code workers}: Quarkus's worker pool, where blocking is allowed. */
-    StorageService(StoreLifecycle lifecycle, OwnedRangesConfig owned, StorageMetrics metrics, Executor workers) {
+    StorageService(StoreLifecycle lifecycle, StorageMetrics metrics, Executor workers) {
         this.lifecycle = lifecycle;
-        this.owned = owned;
+        this.commands = lifecycle.commands();
+        this.scope = lifecycle.scope();
         this.metrics = metrics;
         this.workers = workers;
     }
@@ -91,43 +93,23 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void createTable(CreateTableRequest request, StreamObserver<TableReply> reply) {
-        call("create_table", reply, store -> {
-            TableDefinition table = StorageWire.definition(request.getDefinition());
-            store.createTable(table);
-            return describe(store, table);
-        });
+        command(commands.createTable, request, reply);
     }
 
     @Override
     public void updateTable(UpdateTableRequest request, StreamObserver<TableReply> reply) {
-        call("update_table", reply, store -> {
-            TableDefinition table = StorageWire.definition(request.getDefinition());
-            store.updateTable(table);
-            return describe(store, table);
-        });
+        command(commands.updateTable, request, reply);
     }
 
-    /**
-     * Global secondary index entries another shard's change log feeds here: each must be in this
-     * pod's ranges (the sender routes by the same shard map), else the whole call is refused.
-     */
     @Override
     public void applyIndexWrites(ApplyIndexWritesRequest request, StreamObserver<ApplyIndexWritesReply> reply) {
-        call("apply_index_writes", reply, store -> {
-            TableDefinition table = resolveIncarnation(store, request.getTable());
-            List<IndexWrite> writes = StorageWire.indexWrites(request);
-            for (IndexWrite write : writes) {
-                checkOwned(table, write.hash());
-            }
-            store.applyIndexWrites(table, writes);
-            return ApplyIndexWritesReply.getDefaultInstance();
-        });
+        command(commands.applyIndexWrites, request, reply);
     }
 
     @Override
     public void readChanges(ReadChangesRequest request, StreamObserver<ReadChangesReply> reply) {
-        call("read_changes", reply, store -> {
-            TableDefinition table = resolveIncarnation(store, request.getTable());
+        read("read_changes", reply, store -> {
+            TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
             return StorageWire.changesReply(store.readChanges(table, request.getFrom(), request.getLimit(),
                     request.getMaxBytes()));
         });
@@ -135,26 +117,12 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void deleteTable(TableRef request, StreamObserver<TableReply> reply) {
-        call("delete_table", reply, store ->
-                TableReply.newBuilder().setDefinition(StorageWire.definition(store.deleteTable(request.getName()))).build());
+        command(commands.deleteTable, request, reply);
     }
 
     @Override
     public void describeTable(TableRef request, StreamObserver<TableReply> reply) {
-        call("describe_table", reply, store -> describe(store, resolve(store, request)));
-    }
-
-    private static TableReply describe(PartitionStore store, TableDefinition table) {
-        TableEstimates estimates = store.estimates(table);
-        IndexStatus indexes = estimates.indexes();
-        return TableReply.newBuilder()
-                .setDefinition(StorageWire.definition(table))
-                .setEstimatedItemCount(estimates.itemCount())
-                .setEstimatedSizeBytes(estimates.sizeBytes())
-                .putAllIndexItemCounts(indexes.itemCounts())
-                .putAllIndexSizeBytes(indexes.sizeBytes())
-                .addAllBackfillingIndexes(indexes.backfilling())
-                .build();
+        call("describe_table", reply, store -> StoreCommands.describe(store, ShardScope.resolve(store, request)));
     }
 
     @Override
@@ -162,54 +130,26 @@ public class StorageService extends StorageGrpc.StorageImplBase {
         call("list_tables", reply, store -> ListTablesReply.newBuilder().addAllNames(store.tableNames()).build());
     }
 
-    /**
-     * The definition this store holds for the named table: of the incarnation named, or, when
-     * the reference names none (DescribeTable by name), the current one. ResourceNotFound otherwise.
-     */
-    private static TableDefinition resolve(PartitionStore store, TableRef table) {
-        return store.describeTable(table.getName())
-                .filter(t -> table.getTableId().isEmpty() || t.tableId().equals(table.getTableId()))
-                .orElseThrow(() -> DynamoDbException.tableNotFound(table.getName()));
-    }
-
-    /** Item requests must name the incarnation they were validated against. */
-    private static TableDefinition resolveIncarnation(PartitionStore store, TableRef table) {
-        if (table.getTableId().isEmpty()) {
-            throw new IllegalArgumentException("an item request must name its table's incarnation (table_id)");
-        }
-        return resolve(store, table);
-    }
-
     // ---- items -------------------------------------------------------------------------------
 
     @Override
     public void get(GetRequest request, StreamObserver<GetReply> reply) {
-        call("get", reply, store -> {
-            TableDefinition table = resolveIncarnation(store, request.getTable());
-            return StorageWire.got(store.get(table, ownedKey(table, request.getKey())));
+        read("get", reply, store -> {
+            TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
+            return StorageWire.got(store.get(table, scope.ownedKey(table, request.getKey())));
         });
     }
 
     @Override
     public void write(WriteRequest request, StreamObserver<WriteReply> reply) {
-        call("write", reply, store -> {
-            TableDefinition table = resolveIncarnation(store, request.getTable());
-            PrimaryKey key = ownedKey(table, request.getKey());
-            return StorageWire.written(store.write(table, key, StorageWire.change(request),
-                    StorageWire.returns(request.getReturns())));
-        });
+        command(commands.write, request, reply);
     }
 
     @Override
     public void batchGet(BatchGetRequest request, StreamObserver<BatchGetReply> reply) {
-        call("batch_get", reply, store -> {
-            List<TableKey> keys = new ArrayList<>(request.getGetsCount());
-            for (GetRequest get : request.getGetsList()) {
-                TableDefinition table = resolveIncarnation(store, get.getTable());
-                keys.add(new TableKey(table, ownedKey(table, get.getKey())));
-            }
+        read("batch_get", reply, store -> {
             BatchGetReply.Builder out = BatchGetReply.newBuilder();
-            for (Map<String, AttributeValue> item : store.readAll(keys)) {
+            for (Map<String, AttributeValue> item : store.readAll(scope.ownedKeys(store, request.getGetsList()))) {
                 out.addItems(StorageWire.got(item));
             }
             return out.build();
@@ -219,31 +159,21 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     /** This shard's part of a BatchWriteItem: one WriteBatch, one WAL sync, all or nothing. */
     @Override
     public void batchWrite(BatchWriteRequest request, StreamObserver<BatchWriteReply> reply) {
-        call("batch_write", reply, store -> {
-            List<TableWrite> writes = new ArrayList<>(request.getWritesCount());
-            for (WriteRequest write : request.getWritesList()) {
-                TableDefinition table = resolveIncarnation(store, write.getTable());
-                writes.add(new TableWrite(table, ownedKey(table, write.getKey()), StorageWire.change(write)));
-            }
-            return BatchWriteReply.newBuilder().addAllItemCollectionBytes(store.writeBatch(writes)).build();
-        });
+        command(commands.batchWrite, request, reply);
     }
 
     /** A transaction's writes that all lie on this shard: every condition checked, all or none. */
     @Override
     public void transact(TransactRequest request, StreamObserver<TransactReply> reply) {
-        call("transact", reply, store -> {
-            return StorageWire.transacted(store.transactNow(ownedWrites(store, request.getWritesList()),
-                    StorageWire.token(request)));
-        });
+        command(commands.transact, request, reply);
     }
 
     /** A transaction's gets on this shard, read at one moment (and marked, with a read id). */
     @Override
     public void transactGet(TransactGetRequest request, StreamObserver<BatchGetReply> reply) {
-        call("transact_get", reply, store -> {
+        read("transact_get", reply, store -> {
             BatchGetReply.Builder out = BatchGetReply.newBuilder();
-            for (Map<String, AttributeValue> item : store.readTogether(ownedKeys(store, request.getGetsList()),
+            for (Map<String, AttributeValue> item : store.readTogether(scope.ownedKeys(store, request.getGetsList()),
                     request.hasReadId() ? request.getReadId() : null)) {
                 out.addItems(StorageWire.got(item));
             }
@@ -260,51 +190,27 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     /** Phase one of a transaction spanning shards: this shard's writes checked and their items held. */
     @Override
     public void prepare(PrepareRequest request, StreamObserver<TransactReply> reply) {
-        call("prepare", reply, store -> StorageWire.transacted(store.prepareNow(request.getTransactionId(),
-                request.getLedgerAddress(), ownedWrites(store, request.getWritesList()))));
+        command(commands.prepare, request, reply);
     }
 
     @Override
     public void finish(FinishRequest request, StreamObserver<FinishReply> reply) {
-        call("finish", reply, store -> {
-            store.finishNow(request.getTransactionId(), request.getCommit());
-            return FinishReply.getDefaultInstance();
-        });
+        command(commands.finish, request, reply);
     }
 
     @Override
     public void decide(DecideRequest request, StreamObserver<DecideReply> reply) {
-        call("decide", reply, store -> StorageWire.decided(store.decideNow(request.getTransactionId(),
-                request.hasProposal() ? StorageWire.ledgerEntry(request.getProposal()) : null,
-                request.hasTokenId() ? request.getTokenId() : null)));
-    }
-
-    private List<TableKey> ownedKeys(PartitionStore store, List<GetRequest> gets) {
-        List<TableKey> keys = new ArrayList<>(gets.size());
-        for (GetRequest get : gets) {
-            TableDefinition table = resolveIncarnation(store, get.getTable());
-            keys.add(new TableKey(table, ownedKey(table, get.getKey())));
-        }
-        return keys;
-    }
-
-    private List<TableWrite> ownedWrites(PartitionStore store, List<WriteRequest> requests) {
-        List<TableWrite> writes = new ArrayList<>(requests.size());
-        for (WriteRequest write : requests) {
-            TableDefinition table = resolveIncarnation(store, write.getTable());
-            writes.add(new TableWrite(table, ownedKey(table, write.getKey()), StorageWire.change(write)));
-        }
-        return writes;
+        command(commands.decide, request, reply);
     }
 
     // ---- ranges ------------------------------------------------------------------------------
 
     @Override
     public void query(QueryRequest request, StreamObserver<PageReply> reply) {
-        call("query", reply, store -> {
-            TableDefinition table = resolveIncarnation(store, request.getTable());
+        read("query", reply, store -> {
+            TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
             AttributeValue partitionKey = StorageWire.value(request.getPartitionKey());
-            checkOwned(table, PrimaryKey.of(partitionKey, null).hash());
+            scope.checkOwned(table, PrimaryKey.of(partitionKey, null).hash());
             Page page = store.query(table, request.hasIndex() ? request.getIndex() : null, partitionKey,
                     request.hasCondition() ? StorageWire.condition(request.getCondition()) : null,
                     request.getForward(), request.getLimit(), maxBytes(request.getMaxBytes()),
@@ -315,10 +221,10 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void scan(ScanRequest request, StreamObserver<PageReply> reply) {
-        call("scan", reply, store -> {
-            TableDefinition table = resolveIncarnation(store, request.getTable());
+        read("scan", reply, store -> {
+            TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
             HashRange range = StorageWire.range(request.getRange());
-            OwnedRanges ranges = owned.forTable(table.name());
+            OwnedRanges ranges = scope.ranges(table);
             if (!ranges.covers(range)) {
                 throw new RangeNotOwnedException("hash range " + range + " of table " + table.name()
                         + " is not owned here (" + ranges + ")");
@@ -336,18 +242,27 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     // ---- ownership, errors, metrics -------------------------------------------------------------
 
-    private PrimaryKey ownedKey(TableDefinition table, io.kubedyn.storage.grpc.Key key) {
-        PrimaryKey primaryKey = StorageWire.key(key);
-        checkOwned(table, primaryKey.hash());
-        return primaryKey;
+    /**
+     * A command that changes the store: run at once on an unreplicated pod; proposed to the
+     * shard's Raft group on a replica (the leader's only; another replica refuses with the
+     * leader's address), answered once applied here.
+     */
+    private <Q extends com.google.protobuf.Message, R extends com.google.protobuf.Message> void command(
+            StoreCommands.Command<Q, R> command, Q request, StreamObserver<R> reply) {
+        call(command.operation(), reply, store -> lifecycle.replica()
+                .map(replica -> replica.propose(command, request))
+                .orElseGet(() -> command.run(store, request, System.currentTimeMillis())));
     }
 
-    private void checkOwned(TableDefinition table, long hash) {
-        OwnedRanges ranges = owned.forTable(table.name());
-        if (!ranges.containsHash(hash)) {
-            throw new RangeNotOwnedException("partition hash " + HashRange.formatBound(hash) + " of table "
-                    + table.name() + " is not owned here (" + ranges + ")");
-        }
+    /**
+     * A read of items: on a replica, only the leader serves it, after a read index barrier, so it
+     * sees every write acknowledged before it arrived (DynamoDB's strongly consistent read).
+     */
+    private <T> void read(String operation, StreamObserver<T> reply, Function<PartitionStore, T> body) {
+        call(operation, reply, store -> {
+            lifecycle.replica().ifPresent(ShardReplica::readBarrier);
+            return body.apply(store);
+        });
     }
 
     private <T> void call(String operation, StreamObserver<T> reply, Function<PartitionStore, T> body) {

@@ -43,7 +43,11 @@ public class StoreLifecycle {
     private final Optional<ShardMap> shardMap;
     private final Duration peerTimeout;
     private final Duration transactionTimeout;
+    private final Optional<ReplicaPeers> replicaPeers;
+    private final StoreCommands commands;
+    private final ShardScope scope;
     private IndexRouting indexRouting;
+    private volatile ShardReplica replica;
     private TransactionResolver transactionResolver;
     // Requests hold the read lock; closing takes the write lock, so it waits for them.
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
@@ -59,7 +63,10 @@ public class StoreLifecycle {
                    @ConfigProperty(name = "kubedyn.storage.shard-map") Optional<String> shardMap,
                    @ConfigProperty(name = "kubedyn.storage.peer-timeout", defaultValue = "10s") Duration peerTimeout,
                    @ConfigProperty(name = "kubedyn.storage.transaction-timeout", defaultValue = "10s")
-                   Duration transactionTimeout) {
+                   Duration transactionTimeout,
+                   @ConfigProperty(name = "kubedyn.storage.replication.group", defaultValue = "shard") String group,
+                   @ConfigProperty(name = "kubedyn.storage.replication.peers") Optional<String> peers,
+                   @ConfigProperty(name = "kubedyn.storage.replication.self") Optional<String> self) {
         this.dataDir = dataDir;
         this.drainMillis = drainMillis;
         this.owned = owned;
@@ -68,13 +75,20 @@ public class StoreLifecycle {
         this.shardMap = shardMap.filter(m -> !m.isBlank()).map(ShardMap::parse);
         this.peerTimeout = peerTimeout;
         this.transactionTimeout = transactionTimeout;
+        this.replicaPeers = peers.filter(p -> !p.isBlank()).map(p -> ReplicaPeers.parse(group, p,
+                self.orElseThrow(() -> new IllegalArgumentException(
+                        "kubedyn.storage.replication.peers needs kubedyn.storage.replication.self"))));
+        this.scope = new ShardScope(owned);
+        this.commands = new StoreCommands(scope);
     }
 
-    void open(@Observes StartupEvent event) {
-        PartitionStore opened = PartitionStore.open(dataDir, store -> {
+    void open(@Observes StartupEvent event) throws java.io.IOException {
+        Function<PartitionStore, io.kubedyn.storage.IndexSink> sink = store -> {
             indexRouting = new IndexRouting(store, owned, shardMap, peerTimeout);
             return indexRouting;
-        });
+        };
+        PartitionStore opened = replicaPeers.isPresent() ? PartitionStore.openReplica(dataDir, sink)
+                : PartitionStore.open(dataDir, sink);
         try {
             TableDefinition table = tableDefinition
                     .map(json -> new TableDefinitionCodec().decode(json.getBytes(StandardCharsets.UTF_8)))
@@ -85,8 +99,14 @@ public class StoreLifecycle {
             refuse(e.getMessage());
             throw e;
         }
+        if (replicaPeers.isPresent()) {
+            // The Raft log lives in the same volume as the store, beside RocksDB's files.
+            replica = new ShardReplica(replicaPeers.get(), dataDir.resolve("raft"), opened, commands, peerTimeout);
+            replica.start();
+        }
         store = opened;
-        transactionResolver = new TransactionResolver(opened, transactionTimeout, peerTimeout);
+        transactionResolver = new TransactionResolver(opened, transactionTimeout, peerTimeout, this::leads,
+                this::finish);
         transactionResolver.start();
         Log.infof("kubedyn storage pod: RocksDB open in %s, owning %s", dataDir.toAbsolutePath(), owned.defaults());
     }
@@ -116,13 +136,45 @@ public class StoreLifecycle {
         if (!gate.writeLock().tryLock(drainMillis, TimeUnit.MILLISECONDS)) {
             Log.warnf("requests still running after %d ms; closing RocksDB anyway", drainMillis);
         }
-        store = null;
         if (transactionResolver != null) {
             transactionResolver.close();
         }
+        if (replica != null) {
+            replica.close();
+        }
+        store = null;
         open.close();
         indexRouting.close();
         Log.info("kubedyn storage pod: RocksDB closed");
+    }
+
+    StoreCommands commands() {
+        return commands;
+    }
+
+    ShardScope scope() {
+        return scope;
+    }
+
+    /** This pod as a replica of its shard's Raft group, when the shard is replicated. */
+    Optional<ShardReplica> replica() {
+        return Optional.ofNullable(replica);
+    }
+
+    /** Whether this pod does the work of its shard's leader (always, unreplicated). */
+    private boolean leads() {
+        ShardReplica current = replica;
+        return current == null || current.isLeader();
+    }
+
+    /** Ends a held transaction as its ledger decided, through the log when replicated. */
+    private void finish(String transactionId, boolean commit) {
+        withStore(open -> {
+            io.kubedyn.storage.grpc.FinishRequest request = io.kubedyn.storage.grpc.FinishRequest.newBuilder()
+                    .setTransactionId(transactionId).setCommit(commit).build();
+            return replica().map(r -> r.propose(commands.finish, request))
+                    .orElseGet(() -> commands.finish.run(open, request, System.currentTimeMillis()));
+        });
     }
 
     public boolean isOpen() {

@@ -11,6 +11,8 @@ import io.kubedyn.storage.TransactionLedger;
 import io.kubedyn.storage.grpc.StorageGrpc;
 import io.quarkus.logging.Log;
 import java.time.Duration;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -36,8 +38,18 @@ final class TransactionResolver implements AutoCloseable {
         return thread;
     });
 
-    TransactionResolver(PartitionStore store, Duration timeout, Duration peerTimeout) {
+    private final BooleanSupplier leads;
+    private final BiConsumer<String, Boolean> finish;
+
+    /**
+     * @param leads whether this pod does its shard's leader's work (only the leader resolves)
+     * @param finish ends a transaction here as decided (through the shard's log when replicated)
+     */
+    TransactionResolver(PartitionStore store, Duration timeout, Duration peerTimeout, BooleanSupplier leads,
+                        BiConsumer<String, Boolean> finish) {
         this.store = store;
+        this.leads = leads;
+        this.finish = finish;
         this.timeout = timeout;
         this.peerTimeout = peerTimeout;
     }
@@ -47,6 +59,9 @@ final class TransactionResolver implements AutoCloseable {
     }
 
     private void resolveHeld() {
+        if (!leads.getAsBoolean()) {
+            return;
+        }
         try {
             for (PreparedTransaction transaction : store.preparedBefore(System.currentTimeMillis() - timeout.toMillis())) {
                 resolve(transaction);
@@ -61,18 +76,24 @@ final class TransactionResolver implements AutoCloseable {
     private void resolve(PreparedTransaction transaction) {
         TransactionLedger.Entry abort = new TransactionLedger.Entry(TransactionLedger.Decision.ABORTED,
                 System.currentTimeMillis(), null, false);
-        TransactionLedger.Entry standing;
-        try {
-            standing = StorageWire.decided(StorageGrpc.newBlockingStub(channel(transaction.ledgerAddress()))
-                    .withDeadlineAfter(peerTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .decide(StorageWire.decide(transaction.id(), abort, null)));
-        } catch (StatusRuntimeException e) {
-            Log.debugf("transaction %s: its ledger at %s does not answer (%s); asking again later", transaction.id(),
-                    transaction.ledgerAddress(), e.getStatus());
-            return;
+        TransactionLedger.Entry standing = null;
+        // A replicated ledger shard is reached at its replicas' addresses ("a|b|c"): its leader answers.
+        for (String address : transaction.ledgerAddress().split("\\|")) {
+            try {
+                standing = StorageWire.decided(StorageGrpc.newBlockingStub(channel(address))
+                        .withDeadlineAfter(peerTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .decide(StorageWire.decide(transaction.id(), abort, null)));
+                break;
+            } catch (StatusRuntimeException e) {
+                Log.debugf("transaction %s: its ledger at %s does not answer (%s)", transaction.id(), address,
+                        e.getStatus());
+            }
+        }
+        if (standing == null) {
+            return;  // asked again later
         }
         boolean commit = standing.decision() == TransactionLedger.Decision.COMMITTED;
-        store.finishNow(transaction.id(), commit);
+        finish.accept(transaction.id(), commit);
         Log.infof("transaction %s held since %d resolved from its ledger: %s", transaction.id(),
                 transaction.preparedAtMillis(), commit ? "committed" : "aborted");
     }

@@ -1,0 +1,240 @@
+package io.kubedyn.storage.pod;
+
+import com.google.protobuf.Message;
+import io.kubedyn.storage.NotLeaderException;
+import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.StorageException;
+import io.quarkus.logging.Log;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * This pod as one replica of its shard's Raft group (Apache Ratis): the leader proposes every
+ * command that changes the store as a log entry, which each replica applies once a majority has
+ * it on disk ({@link StoreStateMachine}); a replica that does not lead refuses with the leader's
+ * address ({@link NotLeaderException}), so the gateway goes there. Strongly consistent reads
+ * pass a read index barrier first (ReadIndex, answered from the leader's lease while it holds
+ * one). While leading, the replica proposes Time to Live's expiry every few seconds.
+ */
+final class ShardReplica implements AutoCloseable {
+    /** The largest entry: a shard's share of a BatchWriteItem (25 items of 400 KB) is 10 MB. */
+    private static final SizeInBytes ENTRY_LIMIT = SizeInBytes.valueOf("24MB");
+    private static final long EXPIRY_PERIOD_MILLIS = 5_000;
+    private static final long LEADERSHIP_PERIOD_MILLIS = 200;
+
+    private final ReplicaPeers peers;
+    private final PartitionStore store;
+    private final StoreCommands commands;
+    private final Duration timeout;
+    private final RaftGroupId groupId;
+    private final RaftPeerId self;
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    private final RaftServer server;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "kubedyn-shard-replica");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    ShardReplica(ReplicaPeers peers, Path directory, PartitionStore store, StoreCommands commands, Duration timeout)
+            throws IOException {
+        this.peers = peers;
+        this.store = store;
+        this.commands = commands;
+        this.timeout = timeout;
+        this.groupId = RaftGroupId.valueOf(peers.groupUuid());
+        this.self = RaftPeerId.valueOf(peers.self().id());
+        List<RaftPeer> members = peers.peers().stream()
+                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.raftAddress()).build())
+                .toList();
+        RaftProperties properties = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(properties, List.of(directory.toFile().getAbsoluteFile()));
+        GrpcConfigKeys.Server.setHost(properties, peers.self().host());
+        GrpcConfigKeys.Server.setPort(properties, peers.self().raftPort());
+        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(ENTRY_LIMIT.getSize() + (1 << 20)));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, ENTRY_LIMIT);
+        RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(ENTRY_LIMIT.getSize() + 8));
+        // Elections: a leader is missed after 1 to 2 s of silence, well above a GC pause here.
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, true);
+        server = RaftServer.newBuilder()
+                .setServerId(self)
+                .setGroup(RaftGroup.valueOf(groupId, members))
+                .setStateMachine(new StoreStateMachine(store, commands))
+                .setProperties(properties)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+    }
+
+    void start() throws IOException {
+        server.start();
+        scheduler.scheduleWithFixedDelay(this::followLeadership, 0, LEADERSHIP_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::expire, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS,
+                TimeUnit.MILLISECONDS);
+        Log.infof("kubedyn storage pod: replica %s of shard group %s (%s), Raft on %s", peers.self().address(),
+                peers.group(), groupId, peers.self().raftAddress());
+    }
+
+    /**
+     * Proposes {@code request} as a log entry and waits until it is applied here: the command's
+     * reply, or the error it raised (the same on every replica).
+     */
+    <Q extends Message, R extends Message> R propose(StoreCommands.Command<Q, R> command, Q request) {
+        DivisionInfo info = info();
+        if (!info.isLeader()) {
+            throw new NotLeaderException(leaderAddress(info));
+        }
+        byte[] entry = StoreCommands.entry(command, request, System.currentTimeMillis());
+        RaftClientReply reply = submit(RaftClientRequest.writeRequestType(), entry);
+        return StoreCommands.reply(command, reply.getMessage().getContent().toByteArray());
+    }
+
+    /**
+     * Before a strongly consistent read: this replica leads, and its store has applied every
+     * entry committed when the read arrived (ReadIndex).
+     */
+    void readBarrier() {
+        DivisionInfo info = info();
+        if (!info.isLeader()) {
+            throw new NotLeaderException(leaderAddress(info));
+        }
+        submit(RaftClientRequest.readRequestType(), new byte[0]);
+    }
+
+    private RaftClientReply submit(RaftClientRequest.Type type, byte[] message) {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(self)
+                .setGroupId(groupId)
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(org.apache.ratis.protocol.Message.valueOf(UnsafeByteOperations.unsafeWrap(message)))
+                .setType(type)
+                .setTimeoutMs(timeout.toMillis())
+                .build();
+        RaftClientReply reply;
+        try {
+            reply = server.submitClientRequestAsync(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            throw new NoMajorityException("this replica cannot submit to its Raft group: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while replicating", e);
+        } catch (ExecutionException | TimeoutException e) {
+            // Not known to be applied or not: the gateway answers a retryable error.
+            throw new NoMajorityException("the shard's replicas did not answer in " + timeout.toMillis() + " ms: " + e);
+        }
+        if (reply.isSuccess()) {
+            return reply;
+        }
+        if (reply.getNotLeaderException() != null) {
+            RaftPeer suggested = reply.getNotLeaderException().getSuggestedLeader();
+            throw new NotLeaderException(suggested == null ? null : ReplicaPeers.Peer.addressOf(suggested.getId().toString()));
+        }
+        if (reply.getLeaderNotReadyException() != null) {
+            throw new NotLeaderException(null);
+        }
+        throw new StorageException("the shard's Raft group refused: " + reply.getException(), reply.getException());
+    }
+
+    /** A proposal not known to be committed: no majority answered in time (retryable). */
+    static final class NoMajorityException extends io.kubedyn.storage.StoreClosedException {
+        NoMajorityException(String message) {
+            super(message);
+        }
+    }
+
+    private DivisionInfo info() {
+        try {
+            return server.getDivision(groupId).getInfo();
+        } catch (IOException e) {
+            throw new StorageException("this replica's Raft group is not running", e);
+        }
+    }
+
+    private static String leaderAddress(DivisionInfo info) {
+        RaftPeerId leader = info.getLeaderId();
+        return leader == null ? null : ReplicaPeers.Peer.addressOf(leader.toString());
+    }
+
+    boolean isLeader() {
+        try {
+            return info().isLeader();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void followLeadership() {
+        try {
+            DivisionInfo info = info();
+            store.lead(info.isLeader() && info.isLeaderReady());
+        } catch (RuntimeException e) {
+            store.lead(false);
+        }
+    }
+
+    private void expire() {
+        try {
+            if (isLeader()) {
+                propose(commands.expire, com.google.protobuf.Empty.getDefaultInstance());
+            }
+        } catch (NotLeaderException e) {
+            // leadership moved meanwhile: the new leader expires
+        } catch (RuntimeException e) {
+            Log.warnf("proposing Time to Live expiry failed; retrying: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Leaves the group for a while: hands leadership to another replica first (so writes move on
+     * at once rather than after an election timeout), then stops the Raft server. Entries
+     * committed but not yet applied are applied before it returns.
+     */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        store.lead(false);
+        if (isLeader() && peers.peers().size() > 1) {
+            try {
+                RaftClientReply reply = server.transferLeadership(new org.apache.ratis.protocol.TransferLeadershipRequest(
+                        clientId, self, groupId, callIds.incrementAndGet(), null, 3000));
+                Log.infof("leadership handed over before stopping: %s", reply.isSuccess());
+            } catch (IOException | RuntimeException e) {
+                Log.warnf("could not hand leadership over before stopping: %s", e.getMessage());
+            }
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            Log.warnf("stopping the Raft server: %s", e.getMessage());
+        }
+    }
+}

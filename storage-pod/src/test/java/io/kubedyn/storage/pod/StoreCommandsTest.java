@@ -1,0 +1,97 @@
+package io.kubedyn.storage.pod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.KeyAttribute;
+import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.ScalarType;
+import io.kubedyn.core.StreamViewType;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.TableStream;
+import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.storage.ChangeRecord;
+import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.ReturnItems;
+import io.kubedyn.storage.StorageWire;
+import io.kubedyn.storage.grpc.CreateTableRequest;
+import io.kubedyn.storage.grpc.WriteReply;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replicated write path without the network: the same log entries applied to two replica
+ * stores leave them equal, down to the stream's sequence numbers and the times stamped (the
+ * leader's, carried in the entry), and each store records the last entry it applied.
+ */
+class StoreCommandsTest {
+    @TempDir
+    Path data;
+
+    private final StoreCommands commands = new StoreCommands(new ShardScope(OwnedRangesConfigs.all()));
+    private final TableDefinition table = new TableDefinition("music", UUID.randomUUID().toString(),
+            KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
+            "PAY_PER_REQUEST", 0, 0, 0)
+            .withStream(new TableStream(StreamViewType.NEW_AND_OLD_IMAGES, "2026-12-01T00:00:00.000",
+                    TableStream.DEFAULT_RETENTION_SECONDS));
+
+    private static Map<String, AttributeValue> item(String id, String value) {
+        return Map.of("id", new AttributeValue.S(id), "v", new AttributeValue.S(value));
+    }
+
+    private byte[] put(String id, String value, long millis) {
+        return StoreCommands.entry(commands.write, StorageWire.write(table, PrimaryKey.of(new AttributeValue.S(id), null),
+                ItemChange.put(item(id, value), null, null), ReturnItems.NONE), millis);
+    }
+
+    @Test
+    void theSameEntriesLeaveEveryReplicaEqualAndRecordTheLastApplied() {
+        List<byte[]> log = new ArrayList<>();
+        log.add(StoreCommands.entry(commands.createTable,
+                CreateTableRequest.newBuilder().setDefinition(StorageWire.definition(table)).build(), 1_000));
+        log.add(put("a", "one", 2_000));
+        log.add(put("b", "two", 3_000));
+        log.add(StoreCommands.entry(commands.write, StorageWire.write(table, PrimaryKey.of(new AttributeValue.S("a"), null),
+                ItemChange.delete(Map.of("id", new AttributeValue.S("a")), null, null), ReturnItems.NONE), 4_000));
+        try (PartitionStore first = PartitionStore.openReplica(data.resolve("first"), s -> (t, w) -> { });
+             PartitionStore second = PartitionStore.openReplica(data.resolve("second"), s -> (t, w) -> { })) {
+            for (PartitionStore replica : List.of(first, second)) {
+                assertThat(replica.appliedIndex()).isEqualTo(-1);
+                for (int i = 0; i < log.size(); i++) {
+                    commands.apply(replica, i + 1, log.get(i));
+                }
+                assertThat(replica.appliedIndex()).as("the last entry that wrote").isEqualTo(log.size());
+            }
+            assertThat(first.get(table, PrimaryKey.of(new AttributeValue.S("a"), null))).isNull();
+            assertThat(first.get(table, PrimaryKey.of(new AttributeValue.S("b"), null))).isEqualTo(item("b", "two"));
+            assertThat(second.get(table, PrimaryKey.of(new AttributeValue.S("b"), null))).isEqualTo(item("b", "two"));
+            List<ChangeRecord> changes = first.readChanges(table, 0, 100, 1 << 20).records();
+            assertThat(changes).extracting(ChangeRecord::approximateCreationMillis)
+                    .as("each change stamped with its entry's time").containsExactly(2_000L, 3_000L, 4_000L);
+            assertThat(second.readChanges(table, 0, 100, 1 << 20).records()).isEqualTo(changes);
+        }
+    }
+
+    @Test
+    void aRefusedRequestIsTheEntrysResultOnEveryReplicaAndWritesNothing() {
+        try (PartitionStore replica = PartitionStore.openReplica(data.resolve("r"), s -> (t, w) -> { })) {
+            byte[] result = commands.apply(replica, 7, put("a", "one", 1_000));
+            assertThatThrownBy(() -> StoreCommands.reply(commands.write, result))
+                    .isInstanceOf(DynamoDbException.class).hasMessageContaining("music");
+            assertThat(replica.appliedIndex()).isEqualTo(-1);
+            commands.apply(replica, 8, StoreCommands.entry(commands.createTable,
+                    CreateTableRequest.newBuilder().setDefinition(StorageWire.definition(table)).build(), 2_000));
+            WriteReply written = StoreCommands.reply(commands.write, commands.apply(replica, 9, put("a", "one", 3_000)));
+            assertThat(written).isNotNull();
+            assertThat(replica.appliedIndex()).isEqualTo(9);
+        }
+    }
+}
