@@ -32,6 +32,10 @@ public class ShardRange {
   @JsonPropertyDescription("gRPC port of the storage pods.")
   private Integer port;
 
+  @JsonPropertyDescription("Storage pods of the shard, the replicas of its Raft group, each"
+      + " reached at its StatefulSet pod name under the Service; absent means 1.")
+  private Integer replicas;
+
   public ShardRange() {}
 
   public ShardRange(int shard, String firstHash, String lastHash, String service, int port) {
@@ -74,6 +78,32 @@ public class ShardRange {
     this.service = service;
   }
 
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  /**
+   * Where the shard is reached: {@code service:port}, or, for a replicated shard, each replica's
+   * stable pod name ({@code <statefulset>-<i>.<service>:port}) joined by {@code |}.
+   */
+  public String address() {
+    if (replicas == null || replicas <= 1) {
+      return service + ":" + port;
+    }
+    String statefulSet = service.substring(0, service.indexOf('.') < 0 ? service.length()
+        : service.indexOf('.'));
+    StringBuilder address = new StringBuilder();
+    for (int i = 0; i < replicas; i++) {
+      address.append(i == 0 ? "" : "|").append(statefulSet).append('-').append(i).append('.')
+          .append(service).append(':').append(port);
+    }
+    return address.toString();
+  }
+
   public Integer getPort() {
     return port;
   }
@@ -91,7 +121,7 @@ public class ShardRange {
     List<ShardMap.Shard> shards = new ArrayList<>();
     for (ShardRange entry : entries) {
       shards.add(new ShardMap.Shard(new HashRange(HashRange.parseBound(entry.getFirstHash()),
-          HashRange.parseBound(entry.getLastHash())), entry.getService() + ":" + entry.getPort()));
+          HashRange.parseBound(entry.getLastHash())), entry.address()));
     }
     shards.sort(Comparator.comparing((ShardMap.Shard s) -> s.range().first(), Long::compareUnsigned));
     return new ShardMap(shards);

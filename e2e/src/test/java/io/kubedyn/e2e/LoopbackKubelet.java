@@ -391,6 +391,7 @@ final class LoopbackKubelet implements AutoCloseable {
             environment.put("QUARKUS_HTTP_HOST", address);
             environment.put("KUBEDYN_STORAGE_TERMINATION_LOG", terminationLog.toAbsolutePath().toString());
             environment.put("QUARKUS_GRPC_SERVER_HOST", address);
+            environment.put("KUBEDYN_STORAGE_REPLICATION_HOST", address);
             return environment;
         }
 

@@ -23,6 +23,8 @@ public record ShardIdentity(String table, String namespace, int shard) {
 
   /** gRPC port of the storage pod. */
   public static final int GRPC_PORT = 9090;
+  /** Raft port of the storage pod (replicated shards: its Raft group's traffic). */
+  public static final int RAFT_PORT = 9091;
   /** HTTP port of the storage pod's health endpoints. */
   public static final int HTTP_PORT = 8080;
 
@@ -67,6 +69,11 @@ public record ShardIdentity(String table, String namespace, int shard) {
     labels.put(MANAGED_BY_LABEL, MANAGED_BY);
     labels.putAll(selector());
     return labels;
+  }
+
+  /** Stable DNS name of the shard's pod {@code replica} (StatefulSet pod under its Service). */
+  public String podDns(int replica, String clusterDomain) {
+    return name() + "-" + replica + "." + serviceDns(clusterDomain);
   }
 
   /** DNS name of the shard's headless Service, which resolves to its ready pods. */

@@ -41,10 +41,17 @@ public class ShardService extends KubernetesDependentResource<Service, Table>
         .withNewSpec()
           .withClusterIP("None")
           .withSelector(id.selector())
+          // A Raft group's peers must find each other before they are ready: a pod is ready
+          // once its store is open, and its group elects a leader only when peers answer.
+          .withPublishNotReadyAddresses(table.replicated() ? true : null)
           .addNewPort().withName("grpc").withPort(ShardIdentity.GRPC_PORT)
             .withTargetPort(new IntOrString("grpc")).withProtocol("TCP").endPort()
           .addNewPort().withName("http").withPort(ShardIdentity.HTTP_PORT)
             .withTargetPort(new IntOrString("http")).withProtocol("TCP").endPort()
+          .addAllToPorts(table.replicated() ? java.util.List.of(new io.fabric8.kubernetes.api.model
+              .ServicePortBuilder().withName("raft").withPort(ShardIdentity.RAFT_PORT)
+              .withTargetPort(new IntOrString("raft")).withProtocol("TCP").build())
+              : java.util.List.of())
         .endSpec()
         .build();
   }

@@ -1,6 +1,8 @@
 package io.kubedyn.operator;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -21,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,6 +44,10 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
   public static final String SHARD_MAP_ENV = "KUBEDYN_STORAGE_SHARD_MAP";
   /** The table the pod provisions in its store (JSON of core's {@code TableDefinitionCodec}). */
   public static final String TABLE_DEFINITION_ENV = "KUBEDYN_STORAGE_TABLE_DEFINITION";
+  /** storage-pod's {@code kubedyn.storage.replication.group}, {@code .peers} and {@code .self}. */
+  public static final String REPLICATION_GROUP_ENV = "KUBEDYN_STORAGE_REPLICATION_GROUP";
+  public static final String REPLICATION_PEERS_ENV = "KUBEDYN_STORAGE_REPLICATION_PEERS";
+  public static final String REPLICATION_SELF_ENV = "KUBEDYN_STORAGE_REPLICATION_SELF";
   /**
    * Where a storage pod that refuses to start writes why; Kubernetes copies it into the
    * container's terminated state, where the operator reads it ({@link StoreRefusal}).
@@ -104,7 +111,12 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                   .endPort()
                   .addNewPort().withName("http").withContainerPort(ShardIdentity.HTTP_PORT)
                   .endPort()
-                  .withEnv(
+                  .addAllToPorts(table.replicated()
+                      ? List.of(new ContainerPortBuilder().withName("raft")
+                          .withContainerPort(ShardIdentity.RAFT_PORT).build())
+                      : List.of())
+                  .addAllToEnv(replicationEnv(table, shard))
+                  .addToEnv(
                       new EnvVarBuilder().withName("KUBEDYN_DATA_DIR").withValue(DATA_PATH)
                           .build(),
                       // The pod creates this table in its store, or adopts it when the store has
@@ -146,6 +158,25 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
               .build())
         .endSpec()
         .build();
+  }
+
+  /**
+   * A replicated shard's pods: its Raft group (named by the Table's uid, so a Table re-created
+   * over retained volumes never joins the old group), its peers' stable names, and the pod's own
+   * name, by which it finds itself among them. None for an unreplicated shard.
+   */
+  private static List<EnvVar> replicationEnv(ShardedTable table, int shard) {
+    if (!table.replicated()) {
+      return List.of();
+    }
+    return List.of(
+        new EnvVarBuilder().withName(REPLICATION_GROUP_ENV)
+            .withValue(table.replicationGroup(shard)).build(),
+        new EnvVarBuilder().withName(REPLICATION_PEERS_ENV)
+            .withValue(table.replicationPeers(shard)).build(),
+        new EnvVarBuilder().withName(REPLICATION_SELF_ENV).withNewValueFrom()
+            .withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom()
+            .build());
   }
 
   private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {

@@ -168,8 +168,36 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
         .toList();
   }
 
-  /** The shard map to publish: each range with its shard's Service. */
+  /** The shard map to publish: each range with its shard's Service (and replicas, if more than 1). */
   public List<ShardRange> shardMap() {
-    return assignment.shardMap(shard -> shard(shard).serviceDns(clusterDomain));
+    List<ShardRange> map = assignment.shardMap(shard -> shard(shard).serviceDns(clusterDomain));
+    if (replicated()) {
+      map.forEach(entry -> entry.setReplicas(replicasPerShard));
+    }
+    return map;
+  }
+
+  /** Whether each shard is a Raft group of several pods. */
+  public boolean replicated() {
+    return replicasPerShard > 1;
+  }
+
+  /**
+   * The replicas of a shard's Raft group, as its pods' {@code kubedyn.storage.replication.peers}
+   * lists them: each pod's stable DNS name with its gRPC and Raft ports.
+   */
+  public String replicationPeers(int shard) {
+    ShardIdentity id = shard(shard);
+    StringBuilder peers = new StringBuilder();
+    for (int i = 0; i < replicasPerShard; i++) {
+      peers.append(i == 0 ? "" : ",").append(id.podDns(i, clusterDomain)).append(':')
+          .append(ShardIdentity.GRPC_PORT).append(':').append(ShardIdentity.RAFT_PORT);
+    }
+    return peers.toString();
+  }
+
+  /** The name of a shard's Raft group: its Table's incarnation (uid) and its shard. */
+  public String replicationGroup(int shard) {
+    return namespace + "/" + name + "/" + owner.getUid() + "/shard-" + shard;
   }
 }

@@ -233,7 +233,7 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
   private static List<String> describe(TableStatus status) {
     return status.getShardMap() == null ? List.of() : status.getShardMap().stream()
         .map(r -> r.getShard() + ":" + r.getFirstHash() + ":" + r.getLastHash() + ":"
-            + r.getService() + ":" + r.getPort())
+            + r.getService() + ":" + r.getPort() + ":" + r.getReplicas())
         .toList();
   }
 }

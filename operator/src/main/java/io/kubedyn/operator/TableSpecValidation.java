@@ -66,9 +66,11 @@ public final class TableSpecValidation {
       // DynamoDB's own rules for the indexes, in its words (projections, capacities, limits).
       TableDefinitions.indexViolation(spec).ifPresent(problems::add);
     }
-    if (spec.getReplicasPerShard() == null || spec.getReplicasPerShard() != 1) {
-      problems.add("replicasPerShard must be 1 for now, got " + spec.getReplicasPerShard()
-          + ": shard replication is not implemented yet, and unreplicated copies would diverge");
+    Integer replicas = spec.getReplicasPerShard();
+    if (replicas == null || (replicas != 1 && replicas != 3 && replicas != 5)) {
+      problems.add("replicasPerShard must be 1, 3 or 5, got " + replicas + ": a shard's replicas"
+          + " are a Raft group, which needs a majority; 2 and 4 survive no more failures than"
+          + " 1 and 3");
     }
     if (spec.getStorage() != null && spec.getStorage().getSize() != null) {
       try {
@@ -208,6 +210,15 @@ public final class TableSpecValidation {
    */
   public static List<String> storageChanges(Table table, Collection<StatefulSet> existing) {
     List<String> problems = new ArrayList<>();
+    for (StatefulSet statefulSet : existing) {
+      Integer running = statefulSet.getSpec().getReplicas();
+      if (running != null && !running.equals(table.getSpec().getReplicasPerShard())) {
+        problems.add("replicasPerShard cannot change once shards exist yet: "
+            + statefulSet.getMetadata().getName() + " runs " + running + " (adding or removing"
+            + " replicas of a live shard's Raft group is not built yet; the shards keep serving)");
+        return problems;
+      }
+    }
     StorageSpec wanted = table.getSpec().getStorage() == null
         ? new StorageSpec() : table.getSpec().getStorage();
     for (StatefulSet statefulSet : existing) {

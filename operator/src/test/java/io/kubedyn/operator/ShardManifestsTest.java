@@ -42,6 +42,49 @@ class ShardManifestsTest {
   }
 
   @Test
+  void aReplicatedShardsPodsFormOneRaftGroupOfTheirStableNames() {
+    Table table = Tables.music();
+    table.getSpec().setReplicasPerShard(3);
+    ShardedTable model = Tables.model(table);
+    StatefulSet sts = ShardStatefulSet.desired(model, 1);
+    assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
+    Container storage = storageContainer(sts);
+    assertThat(storage.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+        .contains("raft:9091");
+    Map<String, EnvVar> env = new java.util.HashMap<>();
+    storage.getEnv().forEach(e -> env.put(e.getName(), e));
+    String service = "music-shard-1.prod.svc.cluster.local";
+    assertThat(env.get("KUBEDYN_STORAGE_REPLICATION_PEERS").getValue()).isEqualTo(
+        "music-shard-1-0." + service + ":9090:9091,music-shard-1-1." + service + ":9090:9091,"
+            + "music-shard-1-2." + service + ":9090:9091");
+    assertThat(env.get("KUBEDYN_STORAGE_REPLICATION_SELF").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.name");
+    assertThat(env.get("KUBEDYN_STORAGE_REPLICATION_GROUP").getValue())
+        .as("named by the Table's incarnation: a re-created Table starts a new group")
+        .contains(table.getMetadata().getUid()).endsWith("/shard-1");
+
+    Service headless = ShardService.desired(model, 1);
+    assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
+    assertThat(headless.getSpec().getPorts()).extracting(p -> p.getName()).contains("raft");
+
+    ShardRange entry = model.shardMap().get(1);
+    assertThat(entry.getReplicas()).isEqualTo(3);
+    assertThat(ShardRange.toShardMap(model.shardMap()).shards().get(1).address()).isEqualTo(
+        "music-shard-1-0." + service + ":9090|music-shard-1-1." + service + ":9090|music-shard-1-2."
+            + service + ":9090");
+  }
+
+  @Test
+  void anUnreplicatedShardHasNoRaftGroup() {
+    ShardedTable model = Tables.model(Tables.music());
+    assertThat(storageContainer(ShardStatefulSet.desired(model, 1)).getEnv())
+        .extracting(EnvVar::getName).noneMatch(name -> name.contains("REPLICATION"));
+    assertThat(ShardService.desired(model, 1).getSpec().getPublishNotReadyAddresses()).isNull();
+    assertThat(ShardRange.toShardMap(model.shardMap()).shards().get(1).address())
+        .isEqualTo("music-shard-1.prod.svc.cluster.local:9090");
+  }
+
+  @Test
   void statefulSetOfShardOneRunsTheStoragePodOnItsOwnVolume() {
     StatefulSet sts = ShardStatefulSet.desired(Tables.model(Tables.music()), 1);
 

@@ -104,11 +104,26 @@ class TableSpecValidationTest {
   }
 
   @Test
-  void replicatedShardsAreRefusedUntilReplicationExists() {
+  void replicasPerShardIsAnOddMajorityOfOneThreeOrFive() {
     Table table = Tables.music();
+    for (int replicas : List.of(1, 3, 5)) {
+      table.getSpec().setReplicasPerShard(replicas);
+      assertThat(problems(table)).as(replicas + " replicas").isEmpty();
+    }
+    for (int replicas : List.of(0, 2, 4, 7)) {
+      table.getSpec().setReplicasPerShard(replicas);
+      assertThat(problems(table)).as(replicas + " replicas").singleElement().asString()
+          .startsWith("replicasPerShard must be 1, 3 or 5, got " + replicas);
+    }
+  }
+
+  @Test
+  void replicasPerShardOfExistingShardsCannotChangeYet() {
+    Table table = Tables.music();
+    var existing = List.of(ShardStatefulSet.desired(Tables.model(table), 0));
     table.getSpec().setReplicasPerShard(3);
-    assertThat(problems(table)).singleElement().asString()
-        .startsWith("replicasPerShard must be 1 for now, got 3");
+    assertThat(TableSpecValidation.storageChanges(table, existing)).singleElement().asString()
+        .startsWith("replicasPerShard cannot change once shards exist yet: music-shard-0 runs 1");
   }
 
   @Test

@@ -37,12 +37,20 @@ final class IndexRouting implements IndexSink, AutoCloseable {
     private final Optional<ShardMap> map;
     private final Duration timeout;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    /** How entries of this pod's own ranges are written: through its shard's log when replicated. */
+    private volatile java.util.function.BiConsumer<TableDefinition, List<IndexWrite>> local;
 
     IndexRouting(PartitionStore store, OwnedRangesConfig owned, Optional<ShardMap> map, Duration timeout) {
         this.store = store;
         this.owned = owned;
         this.map = map;
         this.timeout = timeout;
+        this.local = store::applyIndexWrites;
+    }
+
+    /** Writes this pod's own entries with {@code writer} from now on (a replica: through its log). */
+    void writeOwnEntriesWith(java.util.function.BiConsumer<TableDefinition, List<IndexWrite>> writer) {
+        this.local = writer;
     }
 
     @Override
@@ -62,7 +70,7 @@ final class IndexRouting implements IndexSink, AutoCloseable {
             remote.computeIfAbsent(shards.shardFor(hash).address(), a -> new ArrayList<>()).add(write);
         }
         if (!local.isEmpty()) {
-            store.applyIndexWrites(table, local);
+            this.local.accept(table, local);
         }
         remote.forEach((address, part) -> {
             // In order, in calls of at most about CALL_BYTES: gRPC refuses messages over 4 MiB.
@@ -82,18 +90,24 @@ final class IndexRouting implements IndexSink, AutoCloseable {
         });
     }
 
+    /** To the shard at {@code address}; a replicated shard's ({@code a|b|c}) leader takes them. */
     private void send(String address, TableDefinition table, List<IndexWrite> writes) {
-        ManagedChannel channel = channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
-                .usePlaintext()
-                .maxInboundMessageSize(64 * 1024 * 1024)
-                .build());
-        try {
-            StorageGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .applyIndexWrites(StorageWire.indexWrites(table, writes));
-        } catch (StatusRuntimeException e) {
-            throw new StorageException("cannot send global secondary index entries of table " + table.name()
-                    + " to " + address + ": " + e.getStatus(), e);
+        StatusRuntimeException last = null;
+        for (String replica : address.split("\\|")) {
+            ManagedChannel channel = channels.computeIfAbsent(replica, a -> NettyChannelBuilder.forTarget(a)
+                    .usePlaintext()
+                    .maxInboundMessageSize(64 * 1024 * 1024)
+                    .build());
+            try {
+                StorageGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .applyIndexWrites(StorageWire.indexWrites(table, writes));
+                return;
+            } catch (StatusRuntimeException e) {
+                last = e;  // not the leader, or down: the next replica
+            }
         }
+        throw new StorageException("cannot send global secondary index entries of table " + table.name()
+                + " to " + address + ": " + last.getStatus(), last);
     }
 
     @Override

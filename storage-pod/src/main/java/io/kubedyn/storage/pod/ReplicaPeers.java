@@ -12,7 +12,8 @@ import java.util.UUID;
  * a gateway dials, and what a NOT_LEADER reply names as the leader) and reached for Raft on
  * their Raft port. Configured as {@code kubedyn.storage.replication.peers}: comma-separated
  * {@code host:port:raftPort}, the same list on every replica, and
- * {@code kubedyn.storage.replication.self}: this pod's {@code host:port}.
+ * {@code kubedyn.storage.replication.self}: this pod's {@code host:port}, or its pod name (on
+ * Kubernetes, where peers are StatefulSet pods' stable names, {@code <pod>.<service>...}).
  */
 record ReplicaPeers(String group, List<Peer> peers, Peer self) {
 
@@ -79,7 +80,10 @@ record ReplicaPeers(String group, List<Peer> peers, Peer self) {
         if (parsed.isEmpty()) {
             throw new IllegalArgumentException("kubedyn.storage.replication.peers lists no peer");
         }
-        Peer me = parsed.stream().filter(p -> p.address().equals(self.trim())).findFirst()
+        String name = self.trim();
+        // This pod: by its address, or by its pod name (the first label of its stable DNS name).
+        Peer me = parsed.stream().filter(p -> p.address().equals(name) || p.host().startsWith(name + ".")
+                        || p.host().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("kubedyn.storage.replication.self (" + self
                         + ") is not one of kubedyn.storage.replication.peers (" + peers + ")"));
         return new ReplicaPeers(group, parsed, me);

@@ -62,8 +62,9 @@ final class ShardReplica implements AutoCloseable {
         return thread;
     });
 
-    ShardReplica(ReplicaPeers peers, Path directory, PartitionStore store, StoreCommands commands, Duration timeout)
-            throws IOException {
+    /** @param bindHost the address the Raft server listens on (all of the pod's, by default) */
+    ShardReplica(ReplicaPeers peers, String bindHost, Path directory, PartitionStore store, StoreCommands commands,
+                 Duration timeout) throws IOException {
         this.peers = peers;
         this.store = store;
         this.commands = commands;
@@ -75,7 +76,7 @@ final class ShardReplica implements AutoCloseable {
                 .toList();
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(directory.toFile().getAbsoluteFile()));
-        GrpcConfigKeys.Server.setHost(properties, peers.self().host());
+        GrpcConfigKeys.Server.setHost(properties, bindHost);
         GrpcConfigKeys.Server.setPort(properties, peers.self().raftPort());
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(ENTRY_LIMIT.getSize() + (1 << 20)));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, ENTRY_LIMIT);

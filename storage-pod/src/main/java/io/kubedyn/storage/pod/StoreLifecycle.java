@@ -3,6 +3,7 @@ package io.kubedyn.storage.pod;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.StoreClosedException;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -44,6 +45,7 @@ public class StoreLifecycle {
     private final Duration peerTimeout;
     private final Duration transactionTimeout;
     private final Optional<ReplicaPeers> replicaPeers;
+    private final String raftHost;
     private final StoreCommands commands;
     private final ShardScope scope;
     private IndexRouting indexRouting;
@@ -66,7 +68,9 @@ public class StoreLifecycle {
                    Duration transactionTimeout,
                    @ConfigProperty(name = "kubedyn.storage.replication.group", defaultValue = "shard") String group,
                    @ConfigProperty(name = "kubedyn.storage.replication.peers") Optional<String> peers,
-                   @ConfigProperty(name = "kubedyn.storage.replication.self") Optional<String> self) {
+                   @ConfigProperty(name = "kubedyn.storage.replication.self") Optional<String> self,
+                   @ConfigProperty(name = "kubedyn.storage.replication.host", defaultValue = "0.0.0.0")
+                   String raftHost) {
         this.dataDir = dataDir;
         this.drainMillis = drainMillis;
         this.owned = owned;
@@ -78,6 +82,7 @@ public class StoreLifecycle {
         this.replicaPeers = peers.filter(p -> !p.isBlank()).map(p -> ReplicaPeers.parse(group, p,
                 self.orElseThrow(() -> new IllegalArgumentException(
                         "kubedyn.storage.replication.peers needs kubedyn.storage.replication.self"))));
+        this.raftHost = raftHost;
         this.scope = new ShardScope(owned);
         this.commands = new StoreCommands(scope);
     }
@@ -101,8 +106,11 @@ public class StoreLifecycle {
         }
         if (replicaPeers.isPresent()) {
             // The Raft log lives in the same volume as the store, beside RocksDB's files.
-            replica = new ShardReplica(replicaPeers.get(), dataDir.resolve("raft"), opened, commands, peerTimeout);
+            replica = new ShardReplica(replicaPeers.get(), raftHost, dataDir.resolve("raft"), opened, commands, peerTimeout);
             replica.start();
+            ShardReplica group = replica;
+            indexRouting.writeOwnEntriesWith((table, writes) ->
+                    group.propose(commands.applyIndexWrites, StorageWire.indexWrites(table, writes)));
         }
         store = opened;
         transactionResolver = new TransactionResolver(opened, transactionTimeout, peerTimeout, this::leads,

@@ -1,0 +1,241 @@
+package io.kubedyn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.kubedyn.core.HashRange;
+import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.crd.AttributeDefinition;
+import io.kubedyn.crd.DeletionPolicy;
+import io.kubedyn.crd.KeySchemaElement;
+import io.kubedyn.crd.Table;
+import io.kubedyn.crd.TableSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A Table with {@code replicasPerShard: 3} on 2 shards, in the running system (operator,
+ * gateway, the stand-in kubelet running every replica as a storage-pod process): each shard is
+ * a StatefulSet of 3 pods forming one Raft group. kill -9 of a shard's leader under 4 writers:
+ * another replica serves writes within 5 s, requests failing meanwhile fail retryably, every
+ * acknowledged write is read back with ConsistentRead, and the killed pod, restarted by the
+ * kubelet, rejoins. kill -9 of a follower: no request fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicatedShardIT {
+    private static final String TABLE = "ledger";
+    private static final int SHARDS = 2;
+    private static final int REPLICAS = 3;
+
+    private LoopbackCluster cluster;
+    private DynamoDbClient dynamoDb;
+
+    private record Failure(String id, int status, String code) {
+    }
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        cluster = new LoopbackCluster(Path.of("target", "e2e", getClass().getSimpleName()), 1, Duration.ofSeconds(2));
+        dynamoDb = cluster.dynamoDb();
+        Table table = new Table();
+        table.setMetadata(new ObjectMetaBuilder().withName(TABLE).withNamespace(LoopbackCluster.NAMESPACE).build());
+        TableSpec spec = new TableSpec();
+        spec.setAttributeDefinitions(List.of(new AttributeDefinition("id", "S")));
+        spec.setKeySchema(List.of(new KeySchemaElement("id", "HASH")));
+        spec.setShards(SHARDS);
+        spec.setReplicasPerShard(REPLICAS);
+        spec.setDeletionPolicy(DeletionPolicy.DELETE);
+        table.setSpec(spec);
+        cluster.kubectl().resources(Table.class).resource(table).create();
+        cluster.awaitActive(TABLE);
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static int shardOf(String id) {
+        long hash = PrimaryKey.of(new io.kubedyn.core.AttributeValue.S(id), null).hash();
+        return HashRange.segment(0, SHARDS).contains(hash) ? 0 : 1;
+    }
+
+    private static String pod(int shard, int replica) {
+        return TABLE + "-shard-" + shard + "-" + replica;
+    }
+
+    @Test
+    @Order(1)
+    void eachShardIsAStatefulSetOfThreeReplicasOfOneRaftGroup() {
+        for (int shard = 0; shard < SHARDS; shard++) {
+            StatefulSet statefulSet = cluster.kubectl().apps().statefulSets().inNamespace(LoopbackCluster.NAMESPACE)
+                    .withName(TABLE + "-shard-" + shard).get();
+            assertThat(statefulSet.getSpec().getReplicas()).isEqualTo(REPLICAS);
+            for (int replica = 0; replica < REPLICAS; replica++) {
+                assertThat(cluster.kubelet().isReady(pod(shard, replica))).as(pod(shard, replica)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void leaderKilledUnderFourWritersAnotherLeadsWithinFiveSecondsAndNothingAcknowledgedIsLost() throws Exception {
+        Load load = new Load(4);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledgedOn(0) >= 100);
+            String leader = leaderOf(0);
+            long before = load.acknowledgedOn(0);
+            cluster.kubelet().kill(leader);
+            long killedAt = System.nanoTime();
+            long servedAt = load.awaitAcknowledgedOn(0, before + 8, Duration.ofSeconds(15));
+            Thread.sleep(2_000);
+            load.stop();
+
+            assertThat((servedAt - killedAt) / 1e9).as("seconds from the leader's kill -9 to writes served again")
+                    .isLessThan(5.0);
+            assertThat(load.failures).as("requests failing while the shard elects a leader").allSatisfy(f -> {
+                assertThat(f.status()).isEqualTo(500);
+                assertThat(f.code()).isEqualTo("InternalServerError");
+            });
+            load.assertEveryAcknowledgedWriteIsRead();
+            // The kubelet restarts the killed replica; it catches up and the shard serves on.
+            await().atMost(Duration.ofSeconds(60)).until(() -> cluster.kubelet().isReady(leader));
+            dynamoDb.putItem(b -> b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS("after-restart"))));
+            assertThat(dynamoDb.getItem(b -> b.tableName(TABLE).consistentRead(true)
+                    .key(Map.of("id", AttributeValue.fromS("after-restart")))).hasItem()).isTrue();
+        } finally {
+            load.stop();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void followerKilledUnderFourWritersNoRequestFails() throws Exception {
+        Load load = new Load(4);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledgedOn(1) >= 100);
+            String leader = leaderOf(1);
+            String follower = pod(1, leader.equals(pod(1, 0)) ? 1 : 0);
+            long before = load.acknowledgedOn(1);
+            cluster.kubelet().kill(follower);
+            load.awaitAcknowledgedOn(1, before + 200, Duration.ofSeconds(15));
+            load.stop();
+
+            assertThat(load.failures).as("failed requests").isEmpty();
+            load.assertEveryAcknowledgedWriteIsRead();
+        } finally {
+            load.stop();
+        }
+    }
+
+    /** The replica of {@code shard} that has answered writes: its Raft group's leader. */
+    private String leaderOf(int shard) throws Exception {
+        List<String> answering = new ArrayList<>();
+        for (int replica = 0; replica < REPLICAS; replica++) {
+            String pod = pod(shard, replica);
+            if (cluster.kubelet().isReady(pod)
+                    && new StoragePodMetrics(cluster.kubelet().httpEndpoint(pod)).served("write") > 0) {
+                answering.add(pod);
+            }
+        }
+        assertThat(answering).as("replicas of shard " + shard + " answering writes").hasSize(1);
+        return answering.get(0);
+    }
+
+    /** Writers putting new items through a client without retries, counting what was acknowledged. */
+    private final class Load {
+        final Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
+        final Queue<Failure> failures = new ConcurrentLinkedQueue<>();
+        final AtomicLong[] acknowledgedByShard = {new AtomicLong(), new AtomicLong()};
+        final AtomicLong[] lastAcknowledgedNanos = {new AtomicLong(), new AtomicLong()};
+        final AtomicBoolean stop = new AtomicBoolean();
+        final ExecutorService writers;
+        final List<Future<?>> running = new ArrayList<>();
+
+        Load(int count) {
+            writers = Executors.newFixedThreadPool(count);
+            String run = Long.toString(System.nanoTime(), 36);
+            for (int w = 0; w < count; w++) {
+                int writer = w;
+                running.add(writers.submit(() -> {
+                    try (DynamoDbClient client = cluster.dynamoDbWithoutRetries()) {
+                        for (int n = 0; !stop.get(); n++) {
+                            String id = run + "-" + writer + "-" + n;
+                            try {
+                                client.putItem(b -> b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS(id))));
+                                acknowledged.add(id);
+                                int shard = shardOf(id);
+                                acknowledgedByShard[shard].incrementAndGet();
+                                lastAcknowledgedNanos[shard].set(System.nanoTime());
+                            } catch (AwsServiceException e) {
+                                failures.add(new Failure(id, e.statusCode(), e.awsErrorDetails().errorCode()));
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+
+        long acknowledgedOn(int shard) {
+            return acknowledgedByShard[shard].get();
+        }
+
+        /** Waits until {@code shard} has acknowledged more than {@code count} writes: when it did. */
+        long awaitAcknowledgedOn(int shard, long count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (acknowledgedByShard[shard].get() <= count) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("shard " + shard + " acknowledged no write in " + timeout);
+                }
+                Thread.sleep(5);
+            }
+            return lastAcknowledgedNanos[shard].get();
+        }
+
+        void stop() throws Exception {
+            stop.set(true);
+            for (Future<?> f : running) {
+                f.get();
+            }
+            writers.shutdown();
+        }
+
+        void assertEveryAcknowledgedWriteIsRead() {
+            assertThat(acknowledged).as("acknowledged writes").hasSizeGreaterThan(100);
+            List<String> missing = new ArrayList<>();
+            for (String id : acknowledged) {
+                if (!dynamoDb.getItem(b -> b.tableName(TABLE).consistentRead(true)
+                        .key(Map.of("id", AttributeValue.fromS(id)))).hasItem()) {
+                    missing.add(id);
+                }
+            }
+            assertThat(missing).as("acknowledged writes not read back").isEmpty();
+        }
+    }
+}
