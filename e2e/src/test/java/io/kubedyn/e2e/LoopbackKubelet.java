@@ -69,6 +69,8 @@ final class LoopbackKubelet implements AutoCloseable {
     private final SharedIndexInformer<StatefulSet> statefulSets;
     private final SharedIndexInformer<Service> services;
     private final Map<String, Pod> pods = new ConcurrentHashMap<>();
+    /** Pods whose container is not restarted when it dies, until released (a node kept down). */
+    private final java.util.Set<String> heldDown = ConcurrentHashMap.newKeySet();
     private final AtomicInteger lastHost = new AtomicInteger(1);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -124,6 +126,35 @@ final class LoopbackKubelet implements AutoCloseable {
     /** kill -9 of the pod's process, as a crashing JVM or an OOM kill; the kubelet restarts it after the back-off. */
     void kill(String pod) throws InterruptedException {
         existing(pod).process.kill();
+    }
+
+    /** Keeps the pod's container from being restarted when it dies, as if its node were down. */
+    void holdDown(String pod) {
+        heldDown.add(pod);
+    }
+
+    /** Lets the kubelet restart the pod again (after its back-off, counted from its death). */
+    void release(String pod) {
+        heldDown.remove(pod);
+    }
+
+    /**
+     * kill -9 of the pod's process and its volumes emptied before the kubelet restarts it, as a
+     * pod rescheduled onto a node with a new, empty volume (its old node and disk lost).
+     */
+    synchronized void killAndWipeVolumes(String pod) throws InterruptedException, IOException {
+        existing(pod).process.kill();
+        try (var claims = Files.list(workDir.resolve("volumes"))) {
+            for (Path claim : claims.filter(c -> c.getFileName().toString().endsWith("-" + pod)).toList()) {
+                try (var files = Files.walk(claim)) {
+                    for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        if (!file.equals(claim)) {
+                            Files.delete(file);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -217,7 +248,7 @@ final class LoopbackKubelet implements AutoCloseable {
                         .withMessage(pod.terminationMessage()).withFinishedAt(now.toString()).build();
                 LOG.info("pod {} died; restarting it in {}", name, restartBackOff);
                 publishPodStatus(pod);
-            } else if (now.isAfter(pod.diedAt.plus(restartBackOff))) {
+            } else if (!heldDown.contains(name) && now.isAfter(pod.diedAt.plus(restartBackOff))) {
                 pod.diedAt = null;
                 pod.restarts++;
                 pod.startContainer();

@@ -153,6 +153,146 @@ class ReplicatedShardIT {
         }
     }
 
+    @Test
+    @Order(4)
+    void wipedVolumeReplicaCatchesUpFromItsPeersAndAloneServesEventuallyConsistentReadsOfEveryItem()
+            throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; ids.size() < 150; i++) {
+            String id = "wiped-" + i;
+            if (shardOf(id) == 0) {
+                dynamoDb.putItem(b -> b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS(id))));
+                ids.add(id);
+            }
+        }
+        String leader = leaderNow(0);
+        String wiped = pod(0, leader.equals(pod(0, 0)) ? 1 : 0);
+        String other = otherThan(0, leader, wiped);
+        long written = metrics(leader).gauge("kubedyn_raft_applied_index");
+        cluster.kubelet().killAndWipeVolumes(wiped);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> cluster.kubelet().isReady(wiped)
+                && metrics(wiped).gauge("kubedyn_raft_applied_index") >= written);
+
+        // Only the rebuilt replica left: no majority, so no strongly consistent read, but every
+        // eventually consistent read is answered, from what it rebuilt.
+        cluster.kubelet().holdDown(leader);
+        cluster.kubelet().holdDown(other);
+        try {
+            cluster.kubelet().kill(leader);
+            cluster.kubelet().kill(other);
+            long servedBefore = metrics(wiped).served("get");
+            try (DynamoDbClient raw = cluster.dynamoDbWithoutRetries()) {
+                List<String> missing = new ArrayList<>();
+                for (String id : ids) {
+                    if (!raw.getItem(b -> b.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(id))))
+                            .hasItem()) {
+                        missing.add(id);
+                    }
+                }
+                assertThat(missing).as("items the rebuilt replica does not serve").isEmpty();
+                assertThat(metrics(wiped).served("get") - servedBefore).as("reads it served")
+                        .isGreaterThanOrEqualTo(ids.size());
+                AwsServiceException noMajority = org.junit.jupiter.api.Assertions.assertThrows(
+                        AwsServiceException.class, () -> raw.getItem(b -> b.tableName(TABLE).consistentRead(true)
+                                .key(Map.of("id", AttributeValue.fromS(ids.get(0))))));
+                assertThat(noMajority.statusCode()).isEqualTo(500);
+            }
+        } finally {
+            cluster.kubelet().release(leader);
+            cluster.kubelet().release(other);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> leaderNowOrNull(0) != null);
+    }
+
+    @Test
+    @Order(5)
+    void aWriteThatNeverReachedAMajorityIsNeverReadFromAnyReplica() throws Exception {
+        String ghost = idOn(0, "ghost");
+        String leader = leaderNow(0);
+        String first = pod(0, leader.equals(pod(0, 0)) ? 1 : 0);
+        String second = otherThan(0, leader, first);
+        for (String pod : List.of(first, second, leader)) {
+            cluster.kubelet().holdDown(pod);
+        }
+        try (DynamoDbClient raw = cluster.dynamoDbWithoutRetries()) {
+            cluster.kubelet().kill(first);
+            cluster.kubelet().kill(second);
+            // The leader alone logs the write but can never commit it: the client gets an error.
+            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> raw.putItem(b -> b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS(ghost)))));
+            assertThat(refused.statusCode()).isEqualTo(500);
+            // The leader dies with the entry in its log; the other two elect a leader of their own
+            // and go on, so the entry is overwritten when the old leader returns.
+            cluster.kubelet().kill(leader);
+            cluster.kubelet().release(first);
+            cluster.kubelet().release(second);
+            String after = idOn(0, "after-ghost");
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                raw.putItem(b -> b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS(after))));
+                return true;
+            });
+            cluster.kubelet().release(leader);
+            long committed = metrics(leaderNow(0)).gauge("kubedyn_raft_applied_index");
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> cluster.kubelet().isReady(leader)
+                    && metrics(leader).gauge("kubedyn_raft_applied_index") >= committed);
+
+            for (int read = 0; read < 12; read++) {  // in turn over the three replicas, four times each
+                assertThat(raw.getItem(b -> b.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(ghost))))
+                        .hasItem()).as("the write that never reached a majority, read " + read).isFalse();
+                assertThat(raw.getItem(b -> b.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(after))))
+                        .hasItem()).as("the write committed after it, read " + read).isTrue();
+            }
+            assertThat(raw.getItem(b -> b.tableName(TABLE).consistentRead(true)
+                    .key(Map.of("id", AttributeValue.fromS(ghost)))).hasItem()).isFalse();
+        } finally {
+            for (String pod : List.of(first, second, leader)) {
+                cluster.kubelet().release(pod);
+            }
+        }
+    }
+
+    private static String idOn(int shard, String prefix) {
+        for (int i = 0; ; i++) {
+            String id = prefix + "-" + i;
+            if (shardOf(id) == shard) {
+                return id;
+            }
+        }
+    }
+
+    private String otherThan(int shard, String a, String b) {
+        for (int replica = 0; replica < REPLICAS; replica++) {
+            if (!pod(shard, replica).equals(a) && !pod(shard, replica).equals(b)) {
+                return pod(shard, replica);
+            }
+        }
+        throw new IllegalStateException();
+    }
+
+    private StoragePodMetrics metrics(String pod) {
+        return new StoragePodMetrics(cluster.kubelet().httpEndpoint(pod));
+    }
+
+    /** The replica of {@code shard} that says it leads its Raft group now. */
+    private String leaderNow(int shard) throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> leaderNowOrNull(shard) != null);
+        return leaderNowOrNull(shard);
+    }
+
+    private String leaderNowOrNull(int shard) throws Exception {
+        for (int replica = 0; replica < REPLICAS; replica++) {
+            String pod = pod(shard, replica);
+            try {
+                if (cluster.kubelet().isReady(pod) && metrics(pod).gauge("kubedyn_raft_leader") == 1) {
+                    return pod;
+                }
+            } catch (java.io.IOException e) {
+                // not answering: not the leader
+            }
+        }
+        return null;
+    }
+
     /** The replica of {@code shard} that has answered writes: its Raft group's leader. */
     private String leaderOf(int shard) throws Exception {
         List<String> answering = new ArrayList<>();

@@ -20,4 +20,12 @@ record StoragePodMetrics(URI httpEndpoint) {
                 + "\",outcome=\"ok\"[^}]*} ([0-9.E]+)").matcher(metrics);
         return count.find() ? (long) Double.parseDouble(count.group(1)) : 0;
     }
+
+    /** A gauge without labels, e.g. {@code kubedyn_raft_applied_index}; -1 when absent or NaN. */
+    long gauge(String name) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(httpEndpoint.resolve("/q/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher value = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.E+-]+|NaN)$").matcher(metrics);
+        return value.find() && !value.group(1).equals("NaN") ? (long) Double.parseDouble(value.group(1)) : -1;
+    }
 }

@@ -117,7 +117,13 @@ final class BatchOperations {
         }
         // Read all at once (the shards in parallel), then answer in order; the keys of a shard
         // that could not answer are UnprocessedKeys, for the client to send again.
-        ShardRouter.BatchRead read = plane.router().getAll(keys);
+        Set<TableDefinition> consistentTables = new HashSet<>();
+        for (TableKeys table : tables) {
+            if (table.request().bool("ConsistentRead", false)) {
+                consistentTables.add(table.table());
+            }
+        }
+        ShardRouter.BatchRead read = plane.router().getAll(keys, consistentTables::contains);
         int next = 0;
         for (int t = 0; t < tables.size(); t++) {
             TableKeys table = tables.get(t);

@@ -76,7 +76,7 @@ final class ItemOperations {
         if (projection != null) {
             KeyAttributePaths.requireScalar(table, projection.paths());
         }
-        Map<String, AttributeValue> item = plane.router().get(table, key);
+        Map<String, AttributeValue> item = plane.router().get(table, key, consistent);
         out.writeStartObject();
         if (item != null) {
             out.writeFieldName("Item");

@@ -54,14 +54,15 @@ final class QueryOperation implements Operation {
         }
         refuseKeyAttributesInFilter(filter, target.keySchema(),
                 request.has("QueryFilter") ? "QueryFilter" : "Filter Expression");
+        boolean consistent = request.bool("ConsistentRead", false);
         UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
-                ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false)) : null;
+                ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false), consistent) : null;
         if (filter != null) {
             KeyAttributePaths.requireScalar(table, filter.paths());
         }
         Page page = plane.router().query(table, target.indexName(), condition.partitionKey(),
                 condition.sortKey().orElse(null), forward, limit == null ? Integer.MAX_VALUE : limit,
-                start == null ? null : start.storageKey());
+                start == null ? null : start.storageKey(), consistent);
         PagedRead.write(out, request, target, page, filter, projection, select, fetch);
     }
 

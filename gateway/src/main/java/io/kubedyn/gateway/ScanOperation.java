@@ -57,8 +57,9 @@ final class ScanOperation implements Operation {
         PagedRead.Select select = PagedRead.select(request, target);
         // DynamoDB's order: the index's start key, the index's projection, then the table's start key.
         target.checkIndexStart(startValues);
+        boolean consistent = request.bool("ConsistentRead", false);
         UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
-                ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false)) : null;
+                ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false), consistent) : null;
         ReadTarget.Start start = exclusiveStart(startValues, target, seg, total);
         if (projection != null) {
             KeyAttributePaths.requireScalar(table, projection.paths());
@@ -67,7 +68,7 @@ final class ScanOperation implements Operation {
             KeyAttributePaths.requireScalar(table, filter.paths());
         }
         Page page = plane.router().scan(table, target.indexName(), seg, total,
-                limit == null ? Integer.MAX_VALUE : limit, start == null ? null : start.storageKey());
+                limit == null ? Integer.MAX_VALUE : limit, start == null ? null : start.storageKey(), consistent);
         PagedRead.write(out, request, target, page, filter, projection, select, fetch);
     }
 

@@ -73,8 +73,9 @@ public final class ShardRouter {
     public record BatchRead(List<Map<String, AttributeValue>> items, BitSet unprocessed) {
     }
 
-    public Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key) {
-        return onTable(table, () -> owner(table, key.hash()).get(table, key));
+    /** DynamoDB's GetItem read: {@code consistent} as its ConsistentRead. */
+    public Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key, boolean consistent) {
+        return onTable(table, () -> owner(table, key.hash()).get(table, key, consistent));
     }
 
     public WriteResult write(TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns) {
@@ -86,10 +87,10 @@ public final class ShardRouter {
      * at the shard owning the partition key's hash (an index's own key, for a global index).
      */
     public Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
-                      boolean forward, int limit, byte[] exclusiveStart) {
+                      boolean forward, int limit, byte[] exclusiveStart, boolean consistent) {
         long hash = PrimaryKey.of(partitionKey, null).hash();
         return onTable(table, () -> owner(table, hash).query(table, index, partitionKey, condition, forward, limit,
-                PartitionStore.PAGE_BYTES, exclusiveStart));
+                PartitionStore.PAGE_BYTES, exclusiveStart, consistent));
     }
 
     /**
@@ -100,7 +101,7 @@ public final class ShardRouter {
      * page ever leads to an empty one.
      */
     public Page scan(TableDefinition table, String index, int segment, int totalSegments, int limit,
-                     byte[] exclusiveStart) {
+                     byte[] exclusiveStart, boolean consistent) {
         List<ShardMap.Shard> parts = catalog.shards(table).shardsFor(HashRange.segment(segment, totalSegments));
         int first = 0;
         if (exclusiveStart != null) {
@@ -114,7 +115,7 @@ public final class ShardRouter {
         byte[] start = exclusiveStart;
         for (int i = first; i < parts.size(); i++) {
             Page page = scanPart(table, index, parts.get(i), limit - items.size(), PartitionStore.PAGE_BYTES - bytes,
-                    start);
+                    start, consistent);
             for (Map<String, AttributeValue> item : page.items()) {
                 bytes += ItemSize.of(item);
             }
@@ -126,7 +127,8 @@ public final class ShardRouter {
             if (items.size() >= limit || bytes >= PartitionStore.PAGE_BYTES) {
                 boolean more = false;
                 for (int j = i + 1; j < parts.size() && !more; j++) {
-                    more = !scanPart(table, index, parts.get(j), 1, PartitionStore.PAGE_BYTES, null).items().isEmpty();
+                    more = !scanPart(table, index, parts.get(j), 1, PartitionStore.PAGE_BYTES, null, consistent)
+                            .items().isEmpty();
                 }
                 return new Page(items, more && !items.isEmpty() ? items.get(items.size() - 1) : null);
             }
@@ -135,15 +137,17 @@ public final class ShardRouter {
     }
 
     private Page scanPart(TableDefinition table, String index, ShardMap.Shard part, int limit, long maxBytes,
-                          byte[] start) {
+                          byte[] start, boolean consistent) {
         return onTable(table, () -> stores.apply(part.address()).scan(table, index, part.range(), limit, maxBytes,
-                start));
+                start, consistent));
     }
 
     /** The items of every key, each shard's keys read in one call, all shards in parallel. */
-    public BatchRead getAll(List<TableKey> keys) {
+    public BatchRead getAll(List<TableKey> keys, java.util.function.Predicate<TableDefinition> consistent) {
         List<Map<String, AttributeValue>> items = new ArrayList<>(Collections.nCopies(keys.size(), null));
-        BitSet unprocessed = fanOut(keys, TableKey::table, key -> key.key().hash(), StoreClient::getAll, (at, read) -> {
+        // A shard's call is consistent if any of its keys' tables asked for consistent reads.
+        BitSet unprocessed = fanOut(keys, TableKey::table, key -> key.key().hash(), (store, part) ->
+                store.getAll(part, part.stream().anyMatch(key -> consistent.test(key.table()))), (at, read) -> {
             for (int j = 0; j < at.size(); j++) {
                 items.set(at.get(j), read.get(j));
             }

@@ -48,7 +48,7 @@ public record PlaneOperations(StoragePlane plane) implements AutoCloseable {
     }
 
     public Map<String, AttributeValue> get(String table, PrimaryKey key) {
-        return plane.router().get(requireTable(table), key);
+        return plane.router().get(requireTable(table), key, true);
     }
 
     public WriteResult write(String table, PrimaryKey key, ItemChange change) {

@@ -99,6 +99,29 @@ public interface StoreClient {
      */
     Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes, byte[] exclusiveStart);
 
+    // ---- reads of a stated consistency -------------------------------------------------------
+    // DynamoDB's ConsistentRead. A store with one copy serves every read consistently; a
+    // replicated shard serves an eventually consistent read ({@code consistent} false) from any
+    // replica, which has every write its Raft group committed up to some recent point.
+
+    default Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key, boolean consistent) {
+        return get(table, key);
+    }
+
+    default CompletableFuture<List<Map<String, AttributeValue>>> getAll(List<TableKey> keys, boolean consistent) {
+        return getAll(keys);
+    }
+
+    default Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
+                       boolean forward, int limit, long maxBytes, byte[] exclusiveStart, boolean consistent) {
+        return query(table, index, partitionKey, condition, forward, limit, maxBytes, exclusiveStart);
+    }
+
+    default Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes,
+                      byte[] exclusiveStart, boolean consistent) {
+        return scan(table, index, range, limit, maxBytes, exclusiveStart);
+    }
+
     /**
      * The store's estimates of the table, in one call: its item count, the bytes its items take,
      * and its secondary indexes' entry counts, bytes and the global ones still backfilling.

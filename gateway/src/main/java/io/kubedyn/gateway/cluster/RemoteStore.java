@@ -91,7 +91,12 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
 
     @Override
     public Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key) {
-        GetReply reply = call(stub -> stub.get(StorageWire.get(table, key)));
+        return get(table, key, true);
+    }
+
+    @Override
+    public Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key, boolean consistent) {
+        GetReply reply = call(stub -> stub.get(StorageWire.get(table, key).toBuilder().setEventual(!consistent).build()));
         return StorageWire.got(reply);
     }
 
@@ -103,7 +108,12 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
 
     @Override
     public CompletableFuture<List<Map<String, AttributeValue>>> getAll(List<TableKey> keys) {
-        BatchGetRequest.Builder request = BatchGetRequest.newBuilder();
+        return getAll(keys, true);
+    }
+
+    @Override
+    public CompletableFuture<List<Map<String, AttributeValue>>> getAll(List<TableKey> keys, boolean consistent) {
+        BatchGetRequest.Builder request = BatchGetRequest.newBuilder().setEventual(!consistent);
         for (TableKey key : keys) {
             request.addGets(StorageWire.get(key.table(), key.key()));
         }
@@ -165,7 +175,14 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
     @Override
     public Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
                       boolean forward, int limit, long maxBytes, byte[] exclusiveStart) {
+        return query(table, index, partitionKey, condition, forward, limit, maxBytes, exclusiveStart, true);
+    }
+
+    @Override
+    public Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
+                      boolean forward, int limit, long maxBytes, byte[] exclusiveStart, boolean consistent) {
         QueryRequest.Builder request = QueryRequest.newBuilder()
+                .setEventual(!consistent)
                 .setTable(StorageWire.table(table))
                 .setPartitionKey(StorageWire.value(partitionKey))
                 .setForward(forward)
@@ -187,7 +204,14 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
     @Override
     public Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes,
                      byte[] exclusiveStart) {
+        return scan(table, index, range, limit, maxBytes, exclusiveStart, true);
+    }
+
+    @Override
+    public Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes,
+                     byte[] exclusiveStart, boolean consistent) {
         ScanRequest.Builder request = ScanRequest.newBuilder()
+                .setEventual(!consistent)
                 .setTable(StorageWire.table(table))
                 .setRange(StorageWire.range(range))
                 .setLimit(limit)

@@ -31,7 +31,8 @@ import java.util.function.Function;
 
 /**
  * A replicated shard: its replicas (one {@link RemoteStore} each), of which the Raft group's
- * leader serves writes and reads. Calls go to the replica believed to lead; a replica that does
+ * leader serves writes and strongly consistent reads, and any serves eventually consistent
+ * reads (in turn, spreading them over the shard's pods). Calls go to the replica believed to lead; a replica that does
  * not lead answers with the leader's address ({@link NotLeaderException}) and the call goes there;
  * one that does not answer, or a group without a leader yet (an election in progress), is tried
  * again on the next replica after a short pause, until {@code failover} has passed. Only then
@@ -46,6 +47,7 @@ final class ShardReplicas implements StoreClient {
     private final List<RemoteStore> replicas;
     private final long failoverNanos;
     private volatile int leader;
+    private final java.util.concurrent.atomic.AtomicInteger nextReader = new java.util.concurrent.atomic.AtomicInteger();
 
     ShardReplicas(List<RemoteStore> replicas, Duration failover) {
         this.replicas = List.copyOf(replicas);
@@ -77,6 +79,61 @@ final class ShardReplicas implements StoreClient {
                 }
             }
         }
+    }
+
+    /**
+     * An eventually consistent read: served by any replica, taken in turn so reads spread over
+     * the shard's pods; one that cannot answer passes it to the next at once, and only when
+     * none could does it wait and go round again, within the failover time.
+     */
+    private <T> T read(Function<StoreClient, T> body) {
+        long deadline = System.nanoTime() + failoverNanos;
+        long pause = FIRST_PAUSE_MILLIS;
+        int first = Math.floorMod(nextReader.getAndIncrement(), replicas.size());
+        while (true) {
+            RuntimeException last = null;
+            for (int i = 0; i < replicas.size(); i++) {
+                try {
+                    return body.apply(replicas.get((first + i) % replicas.size()));
+                } catch (NotLeaderException | RemoteStore.PodUnavailableException e) {
+                    last = e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw failure(last);
+            }
+            sleep(pause);
+            pause = Math.min(pause * 2, LONGEST_PAUSE_MILLIS);
+        }
+    }
+
+    private <T> CompletableFuture<T> readAsync(Function<StoreClient, CompletableFuture<T>> body) {
+        int first = Math.floorMod(nextReader.getAndIncrement(), replicas.size());
+        return readAsync(body, first, 0, System.nanoTime() + failoverNanos, FIRST_PAUSE_MILLIS);
+    }
+
+    private <T> CompletableFuture<T> readAsync(Function<StoreClient, CompletableFuture<T>> body, int first, int tried,
+                                               long deadline, long pause) {
+        CompletableFuture<T> started;
+        try {
+            started = body.apply(replicas.get((first + tried) % replicas.size()));
+        } catch (RuntimeException e) {
+            started = CompletableFuture.failedFuture(e);
+        }
+        return started.exceptionallyCompose(thrown -> {
+            Throwable e = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
+            if (!(e instanceof NotLeaderException) && !(e instanceof RemoteStore.PodUnavailableException)) {
+                return CompletableFuture.failedFuture(e);
+            }
+            if (System.nanoTime() > deadline) {
+                return CompletableFuture.failedFuture(failure((RuntimeException) e));
+            }
+            boolean roundDone = (tried + 1) % replicas.size() == 0;
+            Executor after = roundDone ? CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS) : Runnable::run;
+            long nextPause = roundDone ? Math.min(pause * 2, LONGEST_PAUSE_MILLIS) : pause;
+            return CompletableFuture.supplyAsync(() -> null, after)
+                    .thenCompose(ignored -> readAsync(body, first, tried + 1, deadline, nextPause));
+        });
     }
 
     private <T> CompletableFuture<T> callAsync(Function<StoreClient, CompletableFuture<T>> body) {
@@ -149,6 +206,32 @@ final class ShardReplicas implements StoreClient {
     @Override
     public Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key) {
         return call(store -> store.get(table, key));
+    }
+
+    @Override
+    public Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key, boolean consistent) {
+        return consistent ? call(store -> store.get(table, key, true)) : read(store -> store.get(table, key, false));
+    }
+
+    @Override
+    public CompletableFuture<List<Map<String, AttributeValue>>> getAll(List<TableKey> keys, boolean consistent) {
+        return consistent ? callAsync(store -> store.getAll(keys, true)) : readAsync(store -> store.getAll(keys, false));
+    }
+
+    @Override
+    public Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
+                      boolean forward, int limit, long maxBytes, byte[] exclusiveStart, boolean consistent) {
+        Function<StoreClient, Page> body = store -> store.query(table, index, partitionKey, condition, forward, limit,
+                maxBytes, exclusiveStart, consistent);
+        return consistent ? call(body) : read(body);
+    }
+
+    @Override
+    public Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes,
+                     byte[] exclusiveStart, boolean consistent) {
+        Function<StoreClient, Page> body = store -> store.scan(table, index, range, limit, maxBytes, exclusiveStart,
+                consistent);
+        return consistent ? call(body) : read(body);
     }
 
     @Override

@@ -185,6 +185,15 @@ final class ShardReplica implements AutoCloseable {
         return leader == null ? null : ReplicaPeers.Peer.addressOf(leader.toString());
     }
 
+    /** The last log entry this replica has applied (-1 when its group is not running). */
+    long appliedIndex() {
+        try {
+            return info().getLastAppliedIndex();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     boolean isLeader() {
         try {
             return info().isLeader();

@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The pod's Prometheus metrics, kept beside the request path rather than inside it:
  * {@code kubedyn_storage_requests_seconds{operation, outcome}} (count and latency per gRPC
  * operation), a few RocksDB figures summed over all tables, and {@code kubedyn_table_items}, the
- * estimated item count of the pod's tables.
+ * estimated item count of the pod's tables; for a replica of a replicated shard, its Raft
+ * group's applied index and whether it leads ({@code kubedyn_raft_applied_index},
+ * {@code kubedyn_raft_leader}).
  */
 @ApplicationScoped
 public class StorageMetrics {
@@ -45,6 +47,17 @@ public class StorageMetrics {
                 .description("RocksDB's estimate of the items in the pod's tables (what the operator reports in a "
                         + "Table's status.itemCount, summed over its shards)")
                 .register(registry);
+        Gauge.builder("kubedyn.raft.applied.index", this, m -> m.raft(ShardReplica::appliedIndex))
+                .description("A replicated shard's replica: the last entry of its Raft group's log it has applied"
+                        + " (NaN when the shard is not replicated)")
+                .register(registry);
+        Gauge.builder("kubedyn.raft.leader", this, m -> m.raft(r -> r.isLeader() ? 1 : 0))
+                .description("A replicated shard's replica: 1 while it leads its Raft group, else 0")
+                .register(registry);
+    }
+
+    private double raft(java.util.function.ToLongFunction<ShardReplica> figure) {
+        return lifecycle.replica().map(r -> (double) figure.applyAsLong(r)).orElse(Double.NaN);
     }
 
     private double items() {

@@ -108,7 +108,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void readChanges(ReadChangesRequest request, StreamObserver<ReadChangesReply> reply) {
-        read("read_changes", reply, store -> {
+        read("read_changes", true, reply, store -> {
             TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
             return StorageWire.changesReply(store.readChanges(table, request.getFrom(), request.getLimit(),
                     request.getMaxBytes()));
@@ -134,7 +134,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void get(GetRequest request, StreamObserver<GetReply> reply) {
-        read("get", reply, store -> {
+        read("get", !request.getEventual(), reply, store -> {
             TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
             return StorageWire.got(store.get(table, scope.ownedKey(table, request.getKey())));
         });
@@ -147,7 +147,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void batchGet(BatchGetRequest request, StreamObserver<BatchGetReply> reply) {
-        read("batch_get", reply, store -> {
+        read("batch_get", !request.getEventual(), reply, store -> {
             BatchGetReply.Builder out = BatchGetReply.newBuilder();
             for (Map<String, AttributeValue> item : store.readAll(scope.ownedKeys(store, request.getGetsList()))) {
                 out.addItems(StorageWire.got(item));
@@ -171,7 +171,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     /** A transaction's gets on this shard, read at one moment (and marked, with a read id). */
     @Override
     public void transactGet(TransactGetRequest request, StreamObserver<BatchGetReply> reply) {
-        read("transact_get", reply, store -> {
+        read("transact_get", true, reply, store -> {
             BatchGetReply.Builder out = BatchGetReply.newBuilder();
             for (Map<String, AttributeValue> item : store.readTogether(scope.ownedKeys(store, request.getGetsList()),
                     request.hasReadId() ? request.getReadId() : null)) {
@@ -207,7 +207,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void query(QueryRequest request, StreamObserver<PageReply> reply) {
-        read("query", reply, store -> {
+        read("query", !request.getEventual(), reply, store -> {
             TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
             AttributeValue partitionKey = StorageWire.value(request.getPartitionKey());
             scope.checkOwned(table, PrimaryKey.of(partitionKey, null).hash());
@@ -221,7 +221,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void scan(ScanRequest request, StreamObserver<PageReply> reply) {
-        read("scan", reply, store -> {
+        read("scan", !request.getEventual(), reply, store -> {
             TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
             HashRange range = StorageWire.range(request.getRange());
             OwnedRanges ranges = scope.ranges(table);
@@ -255,12 +255,17 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     }
 
     /**
-     * A read of items: on a replica, only the leader serves it, after a read index barrier, so it
-     * sees every write acknowledged before it arrived (DynamoDB's strongly consistent read).
+     * A read of items. On a replica, a strongly consistent read ({@code consistent}) is served by
+     * the leader only, after a read index barrier, so it sees every write acknowledged before it
+     * arrived; an eventually consistent one is served by whichever replica it reaches, from what
+     * that replica has applied: only entries its group committed, never one that may yet be lost.
      */
-    private <T> void read(String operation, StreamObserver<T> reply, Function<PartitionStore, T> body) {
+    private <T> void read(String operation, boolean consistent, StreamObserver<T> reply,
+                          Function<PartitionStore, T> body) {
         call(operation, reply, store -> {
-            lifecycle.replica().ifPresent(ShardReplica::readBarrier);
+            if (consistent) {
+                lifecycle.replica().ifPresent(ShardReplica::readBarrier);
+            }
             return body.apply(store);
         });
     }
