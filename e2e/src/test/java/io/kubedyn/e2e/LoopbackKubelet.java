@@ -395,7 +395,10 @@ final class LoopbackKubelet implements AutoCloseable {
             this.container = containers.get(0);
             this.terminationLog = workDir.resolve("termination").resolve(name);
             // Cluster DNS, as in a pod: a shard sends global index entries to its peers by Service name.
-            this.process = new PackagedService(name, "storage-pod", List.of(dns.resolverOption()), environment(owner),
+            // A replicated shard snapshots every 200 log entries here (100,000 by default), so
+            // tests see snapshots taken, logs dropped and snapshots sent.
+            this.process = new PackagedService(name, "storage-pod", List.of(dns.resolverOption(),
+                    "-Dkubedyn.storage.replication.snapshot-every=200"), environment(owner),
                     workDir.resolve("logs").resolve(name + ".log"));
         }
 

@@ -55,6 +55,7 @@ final class ShardReplica implements AutoCloseable {
     private final RaftPeerId self;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
+    private volatile boolean closing;
     private final RaftServer server;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kubedyn-shard-replica");
@@ -64,7 +65,7 @@ final class ShardReplica implements AutoCloseable {
 
     /** @param bindHost the address the Raft server listens on (all of the pod's, by default) */
     ShardReplica(ReplicaPeers peers, String bindHost, Path directory, PartitionStore store, StoreCommands commands,
-                 Duration timeout) throws IOException {
+                 Duration timeout, long snapshotEvery) throws IOException {
         this.peers = peers;
         this.store = store;
         this.commands = commands;
@@ -84,12 +85,19 @@ final class ShardReplica implements AutoCloseable {
         // Elections: a leader is missed after 1 to 2 s of silence, well above a GC pause here.
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
+        // Snapshots: a checkpoint of the store every snapshotEvery entries; the log is dropped up
+        // to it (a replica needing older entries is sent the snapshot), two are kept.
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, snapshotEvery);
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(snapshotEvery, 1024));
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, true);
         server = RaftServer.newBuilder()
                 .setServerId(self)
                 .setGroup(RaftGroup.valueOf(groupId, members))
-                .setStateMachine(new StoreStateMachine(store, commands))
+                .setStateMachine(new StoreStateMachine(store, commands, directory))
                 .setProperties(properties)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
@@ -185,6 +193,15 @@ final class ShardReplica implements AutoCloseable {
         return leader == null ? null : ReplicaPeers.Peer.addressOf(leader.toString());
     }
 
+    /** The first entry this replica's log still holds (earlier ones are in its snapshot). */
+    long logStartIndex() {
+        try {
+            return server.getDivision(groupId).getRaftLog().getStartIndex();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The last log entry this replica has applied (-1 when its group is not running). */
     long appliedIndex() {
         try {
@@ -205,6 +222,12 @@ final class ShardReplica implements AutoCloseable {
     private void followLeadership() {
         try {
             DivisionInfo info = info();
+            if (!info.isAlive() && !closing) {
+                // Ratis stopped this replica (its state machine failed): it can neither serve nor
+                // catch up. Stop the pod so Kubernetes starts it again, from its synced log.
+                Log.errorf("the Raft group of this replica stopped (%s); stopping the pod", info.getLifeCycleState());
+                Runtime.getRuntime().halt(StoreSnapshots.RESTART_EXIT_CODE);
+            }
             store.lead(info.isLeader() && info.isLeaderReady());
         } catch (RuntimeException e) {
             store.lead(false);
@@ -230,6 +253,7 @@ final class ShardReplica implements AutoCloseable {
      */
     @Override
     public void close() {
+        closing = true;
         scheduler.shutdownNow();
         store.lead(false);
         if (isLeader() && peers.peers().size() > 1) {

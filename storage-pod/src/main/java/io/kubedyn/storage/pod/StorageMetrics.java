@@ -51,6 +51,10 @@ public class StorageMetrics {
                 .description("A replicated shard's replica: the last entry of its Raft group's log it has applied"
                         + " (NaN when the shard is not replicated)")
                 .register(registry);
+        Gauge.builder("kubedyn.raft.log.start.index", this, m -> m.raft(ShardReplica::logStartIndex))
+                .description("A replicated shard's replica: the first entry its log still holds (those before are"
+                        + " in its snapshot)")
+                .register(registry);
         Gauge.builder("kubedyn.raft.leader", this, m -> m.raft(r -> r.isLeader() ? 1 : 0))
                 .description("A replicated shard's replica: 1 while it leads its Raft group, else 0")
                 .register(registry);

@@ -46,6 +46,7 @@ public class StoreLifecycle {
     private final Duration transactionTimeout;
     private final Optional<ReplicaPeers> replicaPeers;
     private final String raftHost;
+    private final long snapshotEvery;
     private final StoreCommands commands;
     private final ShardScope scope;
     private IndexRouting indexRouting;
@@ -70,7 +71,9 @@ public class StoreLifecycle {
                    @ConfigProperty(name = "kubedyn.storage.replication.peers") Optional<String> peers,
                    @ConfigProperty(name = "kubedyn.storage.replication.self") Optional<String> self,
                    @ConfigProperty(name = "kubedyn.storage.replication.host", defaultValue = "0.0.0.0")
-                   String raftHost) {
+                   String raftHost,
+                   @ConfigProperty(name = "kubedyn.storage.replication.snapshot-every", defaultValue = "100000")
+                   long snapshotEvery) {
         this.dataDir = dataDir;
         this.drainMillis = drainMillis;
         this.owned = owned;
@@ -83,6 +86,7 @@ public class StoreLifecycle {
                 self.orElseThrow(() -> new IllegalArgumentException(
                         "kubedyn.storage.replication.peers needs kubedyn.storage.replication.self"))));
         this.raftHost = raftHost;
+        this.snapshotEvery = snapshotEvery;
         this.scope = new ShardScope(owned);
         this.commands = new StoreCommands(scope);
     }
@@ -92,6 +96,10 @@ public class StoreLifecycle {
             indexRouting = new IndexRouting(store, owned, shardMap, peerTimeout);
             return indexRouting;
         };
+        Path raftDirectory = dataDir.resolve("raft");
+        if (replicaPeers.isPresent() && StoreSnapshots.completeInstall(dataDir, raftDirectory)) {
+            Log.info("kubedyn storage pod: the store is now the snapshot installed from the shard's leader");
+        }
         PartitionStore opened = replicaPeers.isPresent() ? PartitionStore.openReplica(dataDir, sink)
                 : PartitionStore.open(dataDir, sink);
         try {
@@ -106,7 +114,8 @@ public class StoreLifecycle {
         }
         if (replicaPeers.isPresent()) {
             // The Raft log lives in the same volume as the store, beside RocksDB's files.
-            replica = new ShardReplica(replicaPeers.get(), raftHost, dataDir.resolve("raft"), opened, commands, peerTimeout);
+            replica = new ShardReplica(replicaPeers.get(), raftHost, raftDirectory, opened, commands, peerTimeout,
+                    snapshotEvery);
             replica.start();
             ShardReplica group = replica;
             indexRouting.writeOwnEntriesWith((table, writes) ->

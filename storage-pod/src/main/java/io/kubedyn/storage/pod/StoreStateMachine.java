@@ -11,7 +11,6 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
 /**
@@ -25,12 +24,14 @@ final class StoreStateMachine extends BaseStateMachine {
     private static final Message SKIPPED = Message.valueOf("skipped: already in the store");
     private final PartitionStore store;
     private final StoreCommands commands;
-    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final StoreSnapshots storage = new StoreSnapshots();
+    private final java.nio.file.Path raftDirectory;
     private long storedThrough;
 
-    StoreStateMachine(PartitionStore store, StoreCommands commands) {
+    StoreStateMachine(PartitionStore store, StoreCommands commands, java.nio.file.Path raftDirectory) {
         this.store = store;
         this.commands = commands;
+        this.raftDirectory = raftDirectory;
     }
 
     @Override
@@ -38,6 +39,12 @@ final class StoreStateMachine extends BaseStateMachine {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
         storedThrough = store.appliedIndex();
+        getLifeCycle().startAndTransition(() -> { });
+        // Ratis applies from the latest snapshot on: what this replica has applied starts there.
+        org.apache.ratis.statemachine.SnapshotInfo snapshot = storage.getLatestSnapshot();
+        if (snapshot != null) {
+            setLastAppliedTermIndex(snapshot.getTermIndex());
+        }
     }
 
     @Override
@@ -58,6 +65,45 @@ final class StoreStateMachine extends BaseStateMachine {
         }
         updateLastAppliedTermIndex(entry.getTerm(), index);
         return CompletableFuture.completedFuture(result);
+    }
+
+    /**
+     * The store as it is now, after the last entry applied, as a RocksDB checkpoint: Ratis then
+     * drops the log up to it. Runs on the apply thread, so no entry is applied meanwhile.
+     */
+    @Override
+    public long takeSnapshot() throws IOException {
+        org.apache.ratis.server.protocol.TermIndex applied = getLastAppliedTermIndex();
+        if (applied == null || applied.getIndex() < 0) {
+            return org.apache.ratis.server.raftlog.RaftLog.INVALID_LOG_INDEX;
+        }
+        storage.take(store, applied);
+        return applied.getIndex();
+    }
+
+    /** Before a snapshot is installed (called for each of its chunks): Ratis reloads only a paused machine. */
+    @Override
+    public void pause() {
+        if (getLifeCycle().getCurrentState() == org.apache.ratis.util.LifeCycle.State.RUNNING) {
+            getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSING);
+            getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSED);
+        }
+    }
+
+    /**
+     * The leader sent a snapshot (this replica lacked entries its log no longer holds): the store
+     * must become it. That is done where nothing uses the store: the pod records the snapshot and
+     * stops at once, and at its next start (Kubernetes restarts it) the store is replaced by the
+     * snapshot before it opens ({@link StoreSnapshots#completeInstall}), then the log's later
+     * entries are applied. Nothing is lost by stopping so: every entry is in the synced Raft log
+     * of a majority, and this replica's store is replaced anyway.
+     */
+    @Override
+    public void reinitialize() throws IOException {
+        storage.stageInstall(raftDirectory);
+        io.quarkus.logging.Log.warnf("installed a snapshot of the shard from its leader (%s); restarting to load it",
+                getLatestSnapshot());
+        Runtime.getRuntime().halt(StoreSnapshots.RESTART_EXIT_CODE);
     }
 
     /** A linearizable read's barrier: Ratis calls this once the store has applied the read index. */

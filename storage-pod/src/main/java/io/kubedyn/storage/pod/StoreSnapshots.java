@@ -1,0 +1,185 @@
+package io.kubedyn.storage.pod;
+
+import io.kubedyn.storage.PartitionStore;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
+
+/**
+ * A replica's snapshots: RocksDB checkpoints of its store, one directory each in the state
+ * machine directory Ratis keeps ({@code sm/snapshot.<term>_<index>}), listed file by file so
+ * Ratis can send one to a replica whose next entries its log no longer holds (install
+ * snapshot). A replica that receives one loads it by restarting: {@link #stageInstall} records
+ * it, and {@link #completeInstall}, before the store opens, makes it the store.
+ */
+final class StoreSnapshots implements StateMachineStorage {
+    private static final Pattern NAME = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
+    /** Beside the Raft groups' directories: which snapshot the store must become at the next start. */
+    static final String INSTALL_MARKER = "install-snapshot";
+    private static final int RETAINED = 2;
+    /** The exit status of a pod stopping to load a snapshot it was sent (EX_TEMPFAIL). */
+    static final int RESTART_EXIT_CODE = 75;
+
+    private volatile File directory;
+    private volatile File tmp;
+
+    @Override
+    public void init(RaftStorage storage) throws IOException {
+        init(storage.getStorageDir().getStateMachineDir(), storage.getStorageDir().getTmpDir());
+    }
+
+    /** Keeps snapshots in {@code directory} (Ratis's state machine directory of the group). */
+    void init(File directory, File tmp) throws IOException {
+        this.directory = directory;
+        this.tmp = tmp;
+        Files.createDirectories(directory.toPath());
+    }
+
+    @Override
+    public SnapshotInfo getLatestSnapshot() {
+        return latest().map(StoreSnapshots::info).orElse(null);
+    }
+
+    private Optional<Path> latest() {
+        if (directory == null || !directory.isDirectory()) {
+            return Optional.empty();
+        }
+        try (Stream<Path> entries = Files.list(directory.toPath())) {
+            return entries.filter(p -> NAME.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))
+                    .max(Comparator.comparingLong(p -> termIndex(p).getIndex()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static TermIndex termIndex(Path snapshot) {
+        Matcher m = NAME.matcher(snapshot.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(snapshot + " is not a snapshot");
+        }
+        return TermIndex.valueOf(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+    }
+
+    private static SnapshotInfo info(Path snapshot) {
+        List<FileInfo> files = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(snapshot)) {
+            for (Path file : all.filter(Files::isRegularFile).sorted().toList()) {
+                files.add(new FileInfo(file.toAbsolutePath(), null));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new FileListSnapshotInfo(files, termIndex(snapshot));
+    }
+
+    /** The store as it is after entry {@code applied}: a checkpoint, named by its term and index. */
+    void take(PartitionStore store, TermIndex applied) throws IOException {
+        Path target = directory.toPath().resolve("snapshot." + applied.getTerm() + "_" + applied.getIndex());
+        if (Files.exists(target)) {
+            return;
+        }
+        Path taking = directory.toPath().resolve(".taking-" + applied.getTerm() + "_" + applied.getIndex());
+        deleteRecursively(taking);
+        store.checkpoint(taking);
+        Files.move(taking, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void format() {
+    }
+
+    @Override
+    public void cleanupOldSnapshots(SnapshotRetentionPolicy policy) throws IOException {
+        int keep = policy != null && policy.getNumSnapshotsRetained() > 0 ? policy.getNumSnapshotsRetained() : RETAINED;
+        List<Path> snapshots;
+        try (Stream<Path> entries = Files.list(directory.toPath())) {
+            snapshots = entries.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparingLong((Path p) -> termIndex(p).getIndex()).reversed()).toList();
+        }
+        for (Path old : snapshots.subList(Math.min(keep, snapshots.size()), snapshots.size())) {
+            deleteRecursively(old);
+        }
+    }
+
+    @Override
+    public File getSnapshotDir() {
+        return directory;
+    }
+
+    @Override
+    public File getTmpDir() {
+        return tmp;
+    }
+
+    /**
+     * Records that the store must become the latest snapshot (one just installed from the
+     * leader) when the pod next starts.
+     */
+    void stageInstall(Path raftDirectory) throws IOException {
+        Path snapshot = latest().orElseThrow(() -> new IOException("no snapshot installed in " + directory));
+        Path marker = raftDirectory.resolve(INSTALL_MARKER);
+        Path next = raftDirectory.resolve(INSTALL_MARKER + ".next");
+        Files.writeString(next, snapshot.toAbsolutePath().toString(), StandardCharsets.UTF_8);
+        Files.move(next, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Before the store opens: if a snapshot was installed, the store's files are replaced by the
+     * snapshot's (hard links, the Raft directory left alone), then the record is removed. A
+     * crash half-way repeats it all at the next start. Whether a snapshot was loaded.
+     */
+    static boolean completeInstall(Path storeDirectory, Path raftDirectory) throws IOException {
+        Path marker = raftDirectory.resolve(INSTALL_MARKER);
+        if (!Files.exists(marker)) {
+            return false;
+        }
+        Path snapshot = Path.of(Files.readString(marker, StandardCharsets.UTF_8).trim());
+        try (Stream<Path> entries = Files.list(storeDirectory)) {
+            for (Path entry : entries.toList()) {
+                if (!entry.equals(raftDirectory)) {
+                    deleteRecursively(entry);
+                }
+            }
+        }
+        try (Stream<Path> files = Files.list(snapshot)) {
+            for (Path file : files.toList()) {
+                Path into = storeDirectory.resolve(file.getFileName().toString());
+                if (file.getFileName().toString().endsWith(".sst")) {
+                    Files.createLink(into, file);  // table files are never written again
+                } else {
+                    Files.copy(file, into);  // MANIFEST, CURRENT, OPTIONS, logs: RocksDB may write them
+                }
+            }
+        }
+        Files.delete(marker);
+        return true;
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(path)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

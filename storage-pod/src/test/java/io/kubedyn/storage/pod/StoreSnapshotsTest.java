@@ -1,0 +1,87 @@
+package io.kubedyn.storage.pod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.KeyAttribute;
+import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.ScalarType;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.ReturnItems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A replica's snapshots on disk: a checkpoint of a real store listed file by file as Ratis sends
+ * it, and a store replaced by an installed snapshot at the next start, its Raft directory kept.
+ */
+class StoreSnapshotsTest {
+    @TempDir
+    Path data;
+
+    private final TableDefinition table = new TableDefinition("music", UUID.randomUUID().toString(),
+            KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
+            "PAY_PER_REQUEST", 0, 0, 0);
+
+    private static PrimaryKey key(String id) {
+        return PrimaryKey.of(new AttributeValue.S(id), null);
+    }
+
+    private void put(PartitionStore store, String id) {
+        store.write(table, key(id), ItemChange.put(Map.of("id", new AttributeValue.S(id)), null, null),
+                ReturnItems.NONE);
+    }
+
+    @Test
+    void anInstalledSnapshotBecomesTheStoreAtTheNextStart() throws Exception {
+        Path leaderDir = data.resolve("leader");
+        StoreSnapshots leaderSnapshots = new StoreSnapshots();
+        leaderSnapshots.init(leaderDir.resolve("raft/sm").toFile(), leaderDir.resolve("raft/tmp").toFile());
+        try (PartitionStore leader = PartitionStore.openReplica(leaderDir.resolve("store"), s -> (t, w) -> { })) {
+            leader.createTable(table);
+            put(leader, "before");
+            leaderSnapshots.take(leader, TermIndex.valueOf(2, 41));
+            put(leader, "after");
+        }
+        SnapshotInfo latest = leaderSnapshots.getLatestSnapshot();
+        assertThat(latest.getTermIndex()).isEqualTo(TermIndex.valueOf(2, 41));
+        assertThat(latest.getFiles()).extracting(f -> f.getPath().getFileName().toString())
+                .contains("CURRENT").anyMatch(name -> name.endsWith(".sst"));
+
+        // The follower: its store has other data and its Raft directory lives inside it. Ratis
+        // puts the snapshot's files in its own state machine directory, as sent.
+        Path follower = data.resolve("follower");
+        Path raft = follower.resolve("raft");
+        try (PartitionStore stale = PartitionStore.openReplica(follower, s -> (t, w) -> { })) {
+            stale.createTable(table);
+            put(stale, "stale");
+        }
+        Path received = raft.resolve("group/sm/snapshot.2_41");
+        Files.createDirectories(received);
+        for (var file : latest.getFiles()) {
+            Files.copy(file.getPath(), received.resolve(file.getPath().getFileName()));
+        }
+        Files.writeString(raft.resolve("group/current-log"), "the Raft log, untouched");
+        StoreSnapshots followerSnapshots = new StoreSnapshots();
+        followerSnapshots.init(raft.resolve("group/sm").toFile(), raft.resolve("group/tmp").toFile());
+        followerSnapshots.stageInstall(raft);
+
+        assertThat(StoreSnapshots.completeInstall(follower, raft)).isTrue();
+        assertThat(StoreSnapshots.completeInstall(follower, raft)).as("done once").isFalse();
+        assertThat(raft.resolve("group/current-log")).hasContent("the Raft log, untouched");
+        try (PartitionStore loaded = PartitionStore.openReplica(follower, s -> (t, w) -> { })) {
+            assertThat(loaded.get(table, key("before"))).isNotNull();
+            assertThat(loaded.get(table, key("after"))).as("written after the snapshot").isNull();
+            assertThat(loaded.get(table, key("stale"))).as("the store it replaced").isNull();
+        }
+    }
+}
