@@ -148,6 +148,11 @@ final class LoopbackCluster implements AutoCloseable {
         return client(1);
     }
 
+    /** A client of its own with the SDK's standard retries (3 attempts), as a user's; the caller closes it. */
+    DynamoDbClient dynamoDbWithStandardRetries() {
+        return client(3);
+    }
+
     private DynamoDbClient client(int attempts) {
         return atGateway(DynamoDbClient.builder())
                 .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(attempts)))
@@ -214,7 +219,7 @@ final class LoopbackCluster implements AutoCloseable {
      * in its Dockerfile), so the process runs configured as in its pod. Later options on the
      * command line override these.
      */
-    private static List<String> imageJvmOptions(String module) throws IOException {
+    static List<String> imageJvmOptions(String module) throws IOException {
         Path dockerfile = Path.of("..", module, "src", "main", "docker", "Dockerfile.jvm");
         for (String line : Files.readAllLines(dockerfile)) {
             Matcher options = JAVA_OPTS_APPEND.matcher(line.trim());

@@ -395,10 +395,15 @@ final class LoopbackKubelet implements AutoCloseable {
             this.container = containers.get(0);
             this.terminationLog = workDir.resolve("termination").resolve(name);
             // Cluster DNS, as in a pod: a shard sends global index entries to its peers by Service name.
-            // A replicated shard snapshots every 200 log entries here (100,000 by default), so
-            // tests see snapshots taken, logs dropped and snapshots sent.
-            this.process = new PackagedService(name, "storage-pod", List.of(dns.resolverOption(),
-                    "-Dkubedyn.storage.replication.snapshot-every=200"), environment(owner),
+            // The image's JVM options (DNS caching among them), then: cluster DNS, and a
+            // replicated shard snapshots every 200 log entries and keeps 3,000 before the last
+            // (100,000 each by default), so tests see snapshots taken, logs dropped and
+            // snapshots sent.
+            List<String> options = new ArrayList<>(LoopbackCluster.imageJvmOptions("storage-pod"));
+            options.add(dns.resolverOption());
+            options.add("-Dkubedyn.storage.replication.snapshot-every=200");
+            options.add("-Dkubedyn.storage.replication.log-kept=3000");
+            this.process = new PackagedService(name, "storage-pod", options, environment(owner),
                     workDir.resolve("logs").resolve(name + ".log"));
         }
 

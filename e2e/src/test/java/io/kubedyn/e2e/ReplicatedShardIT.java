@@ -141,12 +141,12 @@ class ReplicatedShardIT {
     void followerKilledUnderFourWritersNoRequestFails() throws Exception {
         Load load = new Load(4);
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledgedOn(1) >= 100);
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledgedOn(1) >= 50);
             String leader = leaderOf(1);
             String follower = pod(1, leader.equals(pod(1, 0)) ? 1 : 0);
             long before = load.acknowledgedOn(1);
             cluster.kubelet().kill(follower);
-            load.awaitAcknowledgedOn(1, before + 200, Duration.ofSeconds(15));
+            load.awaitAcknowledgedOn(1, before + 100, Duration.ofSeconds(15));
             load.stop();
 
             assertThat(load.failures).as("failed requests").isEmpty();
@@ -160,22 +160,21 @@ class ReplicatedShardIT {
     @Order(4)
     void wipedVolumeReplicaCatchesUpFromItsPeersAndAloneServesEventuallyConsistentReadsOfEveryItem()
             throws Exception {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; ids.size() < 150; i++) {
-            String id = "wiped-" + i;
-            if (shardOf(id) == 0) {
-                dynamoDb.putItem(b -> b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS(id))));
-                ids.add(id);
-            }
-        }
         String leader = leaderNow(0);
         String wiped = pod(0, leader.equals(pod(0, 0)) ? 1 : 0);
         String other = otherThan(0, leader, wiped);
+        // Writes until both peers have taken a snapshot and dropped the log before the entries
+        // they keep: the wiped replica can only be rebuilt from a snapshot they send.
+        Load load = new Load(4);
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> metrics(leader).gauge("kubedyn_raft_log_start_index") > 0
+                    && metrics(other).gauge("kubedyn_raft_log_start_index") > 0);
+        } finally {
+            load.stop();
+        }
+        assertThat(load.failures).isEmpty();
+        List<String> ids = load.acknowledged.stream().filter(id -> shardOf(id) == 0).toList();
         long written = metrics(leader).gauge("kubedyn_raft_applied_index");
-        // Both peers have taken a snapshot and dropped the log before it: the wiped replica can
-        // only be rebuilt from a snapshot they send, not by replaying their logs.
-        await().atMost(Duration.ofSeconds(30)).until(() -> metrics(leader).gauge("kubedyn_raft_log_start_index") > 0
-                && metrics(other).gauge("kubedyn_raft_log_start_index") > 0);
         int restarts = cluster.kubelet().restarts(wiped);
         cluster.kubelet().killAndWipeVolumes(wiped);
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> cluster.kubelet().isReady(wiped)
@@ -261,6 +260,33 @@ class ReplicatedShardIT {
         }
     }
 
+    @Test
+    @Order(6)
+    void rollingRestartOfAShardUnderLoadFailsNoRequest() throws Exception {
+        Load load = new Load(2, true);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledgedOn(1) >= 50);
+            // As the StatefulSet controller rolls a shard: highest ordinal first, each pod stopped
+            // (SIGTERM), created again at a new address, and ready before the next.
+            for (int replica = REPLICAS - 1; replica >= 0; replica--) {
+                String pod = pod(1, replica);
+                long before = load.acknowledgedOn(1);
+                cluster.kubelet().deletePod(pod);
+                await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> cluster.kubelet().isReady(pod)
+                        && leaderNowOrNull(1) != null
+                        && metrics(pod).gauge("kubedyn_raft_applied_index")
+                                >= metrics(leaderNowOrNull(1)).gauge("kubedyn_raft_applied_index") - 50);
+                load.awaitAcknowledgedOn(1, before + 20, Duration.ofSeconds(30));
+            }
+            load.stop();
+
+            assertThat(load.failures).as("requests failing with the SDK's standard retries").isEmpty();
+            load.assertEveryAcknowledgedWriteIsRead();
+        } finally {
+            load.stop();
+        }
+    }
+
     private static String idOn(int shard, String prefix) {
         for (int i = 0; ; i++) {
             String id = prefix + "-" + i;
@@ -328,12 +354,18 @@ class ReplicatedShardIT {
         final List<Future<?>> running = new ArrayList<>();
 
         Load(int count) {
+            this(count, false);
+        }
+
+        /** @param retries whether the writers' client retries as the SDK does by default */
+        Load(int count, boolean retries) {
             writers = Executors.newFixedThreadPool(count);
             String run = Long.toString(System.nanoTime(), 36);
             for (int w = 0; w < count; w++) {
                 int writer = w;
                 running.add(writers.submit(() -> {
-                    try (DynamoDbClient client = cluster.dynamoDbWithoutRetries()) {
+                    try (DynamoDbClient client = retries ? cluster.dynamoDbWithStandardRetries()
+                            : cluster.dynamoDbWithoutRetries()) {
                         for (int n = 0; !stop.get(); n++) {
                             String id = run + "-" + writer + "-" + n;
                             try {

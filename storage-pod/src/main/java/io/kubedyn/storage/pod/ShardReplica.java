@@ -65,7 +65,7 @@ final class ShardReplica implements AutoCloseable {
 
     /** @param bindHost the address the Raft server listens on (all of the pod's, by default) */
     ShardReplica(ReplicaPeers peers, String bindHost, Path directory, PartitionStore store, StoreCommands commands,
-                 Duration timeout, long snapshotEvery) throws IOException {
+                 Duration timeout, long snapshotEvery, long logKept) throws IOException {
         this.peers = peers;
         this.store = store;
         this.commands = commands;
@@ -86,12 +86,15 @@ final class ShardReplica implements AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
         // Snapshots: a checkpoint of the store every snapshotEvery entries; the log is dropped up
-        // to it (a replica needing older entries is sent the snapshot), two are kept.
+        // to it (a replica needing older entries is sent the snapshot), two are kept...
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, snapshotEvery);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
         RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(snapshotEvery, 1024));
+        // ... but keeps logKept entries before it, so a replica that was down for a restart (or
+        // restarting to load a snapshot) catches up from the log rather than needing another.
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, logKept);
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, true);
         server = RaftServer.newBuilder()
@@ -246,6 +249,26 @@ final class ShardReplica implements AutoCloseable {
         }
     }
 
+    /** To the first other replica that takes it (Ratis waits until it has the whole log). */
+    private void handOverLeadership() {
+        for (ReplicaPeers.Peer peer : peers.peers()) {
+            if (peer.equals(peers.self())) {
+                continue;
+            }
+            try {
+                RaftClientReply reply = server.transferLeadership(new org.apache.ratis.protocol.TransferLeadershipRequest(
+                        clientId, self, groupId, callIds.incrementAndGet(), RaftPeerId.valueOf(peer.id()), 3000));
+                if (reply.isSuccess()) {
+                    Log.infof("leadership handed over to %s before stopping", peer.address());
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                Log.debugf("%s did not take leadership: %s", peer.address(), e.getMessage());
+            }
+        }
+        Log.warn("no other replica took leadership before this one stopped: the group elects one");
+    }
+
     /**
      * Leaves the group for a while: hands leadership to another replica first (so writes move on
      * at once rather than after an election timeout), then stops the Raft server. Entries
@@ -257,13 +280,7 @@ final class ShardReplica implements AutoCloseable {
         scheduler.shutdownNow();
         store.lead(false);
         if (isLeader() && peers.peers().size() > 1) {
-            try {
-                RaftClientReply reply = server.transferLeadership(new org.apache.ratis.protocol.TransferLeadershipRequest(
-                        clientId, self, groupId, callIds.incrementAndGet(), null, 3000));
-                Log.infof("leadership handed over before stopping: %s", reply.isSuccess());
-            } catch (IOException | RuntimeException e) {
-                Log.warnf("could not hand leadership over before stopping: %s", e.getMessage());
-            }
+            handOverLeadership();
         }
         try {
             server.close();

@@ -47,6 +47,7 @@ public class StoreLifecycle {
     private final Optional<ReplicaPeers> replicaPeers;
     private final String raftHost;
     private final long snapshotEvery;
+    private final long logKept;
     private final StoreCommands commands;
     private final ShardScope scope;
     private IndexRouting indexRouting;
@@ -73,7 +74,9 @@ public class StoreLifecycle {
                    @ConfigProperty(name = "kubedyn.storage.replication.host", defaultValue = "0.0.0.0")
                    String raftHost,
                    @ConfigProperty(name = "kubedyn.storage.replication.snapshot-every", defaultValue = "100000")
-                   long snapshotEvery) {
+                   long snapshotEvery,
+                   @ConfigProperty(name = "kubedyn.storage.replication.log-kept", defaultValue = "100000")
+                   long logKept) {
         this.dataDir = dataDir;
         this.drainMillis = drainMillis;
         this.owned = owned;
@@ -87,6 +90,7 @@ public class StoreLifecycle {
                         "kubedyn.storage.replication.peers needs kubedyn.storage.replication.self"))));
         this.raftHost = raftHost;
         this.snapshotEvery = snapshotEvery;
+        this.logKept = logKept;
         this.scope = new ShardScope(owned);
         this.commands = new StoreCommands(scope);
     }
@@ -115,7 +119,7 @@ public class StoreLifecycle {
         if (replicaPeers.isPresent()) {
             // The Raft log lives in the same volume as the store, beside RocksDB's files.
             replica = new ShardReplica(replicaPeers.get(), raftHost, raftDirectory, opened, commands, peerTimeout,
-                    snapshotEvery);
+                    snapshotEvery, logKept);
             replica.start();
             ShardReplica group = replica;
             indexRouting.writeOwnEntriesWith((table, writes) ->
