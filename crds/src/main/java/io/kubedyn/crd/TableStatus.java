@@ -37,7 +37,7 @@ public class TableStatus {
   @JsonPropertyDescription("Ready, Progressing, Degraded and SpecServed, in the Kubernetes condition format.")
   private List<Condition> conditions = new ArrayList<>();
 
-  @JsonPropertyDescription("Shards whose StatefulSet has all its replicas ready.")
+  @JsonPropertyDescription("Shards serving: all their pods ready, or for a replicated shard a majority.")
   private Integer readyShards;
 
   @JsonPropertyDescription("Hash ranges to shard Services; together they cover [0, 2^64) exactly once.")
@@ -45,6 +45,18 @@ public class TableStatus {
 
   @JsonPropertyDescription("URL of the DynamoDB-compatible gateway serving this table.")
   private String endpoint;
+
+  @JsonPropertyDescription("Replicated shards (replicasPerShard above 1): each shard's Raft group"
+      + " leader and its pods in sync, as the pods report them.")
+  private List<ShardReplicas> replication;
+
+  public List<ShardReplicas> getReplication() {
+    return replication;
+  }
+
+  public void setReplication(List<ShardReplicas> replication) {
+    this.replication = replication;
+  }
 
   public Long getObservedGeneration() {
     return observedGeneration;

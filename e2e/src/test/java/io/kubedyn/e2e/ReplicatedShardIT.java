@@ -94,7 +94,7 @@ class ReplicatedShardIT {
 
     @Test
     @Order(1)
-    void eachShardIsAStatefulSetOfThreeReplicasOfOneRaftGroup() {
+    void eachShardIsAStatefulSetOfThreeReplicasOfOneRaftGroupWhoseLeaderTheStatusShows() {
         for (int shard = 0; shard < SHARDS; shard++) {
             StatefulSet statefulSet = cluster.kubectl().apps().statefulSets().inNamespace(LoopbackCluster.NAMESPACE)
                     .withName(TABLE + "-shard-" + shard).get();
@@ -103,6 +103,18 @@ class ReplicatedShardIT {
                 assertThat(cluster.kubelet().isReady(pod(shard, replica))).as(pod(shard, replica)).isTrue();
             }
         }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            io.kubedyn.crd.TableStatus status = cluster.kubectl().resources(Table.class)
+                    .inNamespace(LoopbackCluster.NAMESPACE).withName(TABLE).get().getStatus();
+            assertThat(status.getReplication()).hasSize(SHARDS).allSatisfy(shard -> {
+                assertThat(shard.getLeader()).startsWith(TABLE + "-shard-" + shard.getShard() + "-");
+                assertThat(shard.getInSync()).isEqualTo(REPLICAS);
+            });
+            assertThat(status.getConditions()).anySatisfy(c -> {
+                assertThat(c.getType()).isEqualTo("MajorityLost");
+                assertThat(c.getStatus()).isEqualTo("False");
+            });
+        });
     }
 
     @Test

@@ -16,6 +16,8 @@ public final class TableConditions {
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
   public static final String SPEC_SERVED = "SpecServed";
+  /** A replicated table: some shard has fewer than a majority of its pods ready. */
+  public static final String MAJORITY_LOST = "MajorityLost";
 
   private TableConditions() {}
 

@@ -109,6 +109,9 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
           context.getSecondaryResources(Pod.class));
       status = TableStatusReport.observed(table, model, statefulSets, refusals,
           settings.gatewayEndpoint(), now);
+      if (model.replicated() && !TableStatus.PHASE_PROVISIONING.equals(status.getPhase())) {
+        status.setReplication(ShardLeaders.observe(model));
+      }
       if (TableStatus.PHASE_READY.equals(status.getPhase())) {
         TableItemCount.of(model.shardHosts()).ifPresent(status::setItemCount);
         return withStatus(table, status, events).rescheduleAfter(settings.itemCountInterval());
@@ -222,6 +225,7 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
         && Objects.equals(before.getShardsByReplicas(), after.getShardsByReplicas())
         && Objects.equals(before.getItemCount(), after.getItemCount())
         && Objects.equals(before.getLatestStreamArn(), after.getLatestStreamArn())
+        && Objects.equals(before.getReplication(), after.getReplication())
         && sameShardMap(before, after);
   }
 

@@ -115,7 +115,10 @@ public final class TableStatusReport {
     List<Integer> mapped = model.assignment().shards();
     int mappedShards = mapped.size();
 
+    // A shard serves while all its pods are ready, or, replicated, a majority of them.
     List<Integer> ready = IntStream.range(0, shards)
+        .filter(shard -> isServing(statefulSets.get(shard))).boxed().toList();
+    List<Integer> complete = IntStream.range(0, shards)
         .filter(shard -> isReady(statefulSets.get(shard))).boxed().toList();
     boolean serving = ready.containsAll(mapped);
     boolean wasServing = TableConditions.isTrue(previous.getConditions(), TableConditions.READY)
@@ -136,19 +139,37 @@ public final class TableStatusReport {
               + ": the new shards are provisioned but own no hash range until data movement"
               + " between shards is implemented; the shard map keeps " + mappedShards
               + " ranges", generation, now));
-    } else if (ready.size() < shards) {
+    } else if (complete.size() < shards) {
       conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, true,
           "ShardsStarting", "waiting for " + notReady(IntStream.range(0, shards).boxed().toList(),
-              ready), generation, now));
+              complete), generation, now));
     } else {
       conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, false,
           "Reconciled", "every shard matches generation " + generation, generation, now));
     }
+    List<Integer> underReplicated = mapped.stream().filter(ready::contains)
+        .filter(shard -> !complete.contains(shard)).toList();
     conditions.add(wasServing && !serving
         ? TableConditions.condition(before, TableConditions.DEGRADED, true, "ShardsUnavailable",
             "the table was ready and lost " + notReady(mapped, ready), generation, now)
-        : TableConditions.condition(before, TableConditions.DEGRADED, false, "AsExpected",
-            "no shard lost its readiness", generation, now));
+        : wasServing && !underReplicated.isEmpty()
+            ? TableConditions.condition(before, TableConditions.DEGRADED, true,
+                "ReplicasUnavailable", replicasMissing(underReplicated, statefulSets)
+                    + ": the shards serve, with fewer copies", generation, now)
+            : TableConditions.condition(before, TableConditions.DEGRADED, false, "AsExpected",
+                "no shard lost its readiness", generation, now));
+    if (model.replicated()) {
+      List<Integer> withoutMajority = mapped.stream().filter(shard -> !ready.contains(shard))
+          .toList();
+      conditions.add(wasServing && !withoutMajority.isEmpty()
+          ? TableConditions.condition(before, TableConditions.MAJORITY_LOST, true, "NoMajority",
+              replicasMissing(withoutMajority, statefulSets) + ": a shard needs a majority of its"
+                  + " pods to write and to read consistently; eventually consistent reads are"
+                  + " still served by the pods that are up", generation, now)
+          : TableConditions.condition(before, TableConditions.MAJORITY_LOST, false,
+              "MajoritiesReady", "every shard has a majority of its pods ready", generation,
+              now));
+    }
 
     String phase = serving ? TableStatus.PHASE_READY
         : wasServing ? TableStatus.PHASE_DEGRADED : TableStatus.PHASE_PROVISIONING;
@@ -214,6 +235,35 @@ public final class TableStatusReport {
         // a spec too broken to map is reported by validation, not here
       }
     }
+  }
+
+  /**
+   * A shard's StatefulSet serving: all its pods ready, or, with more than one (a Raft group), a
+   * majority of them.
+   */
+  static boolean isServing(StatefulSet statefulSet) {
+    if (statefulSet == null || statefulSet.getSpec() == null) {
+      return false;
+    }
+    int wanted = statefulSet.getSpec().getReplicas() == null
+        ? 1 : statefulSet.getSpec().getReplicas();
+    return readyReplicas(statefulSet) >= wanted / 2 + 1;
+  }
+
+  private static int readyReplicas(StatefulSet statefulSet) {
+    Integer readyReplicas = statefulSet.getStatus() == null
+        ? null : statefulSet.getStatus().getReadyReplicas();
+    return readyReplicas == null ? 0 : readyReplicas;
+  }
+
+  private static String replicasMissing(List<Integer> shards, Map<Integer, StatefulSet> statefulSets) {
+    return String.join(", ", shards.stream().map(shard -> {
+      StatefulSet statefulSet = statefulSets.get(shard);
+      int wanted = statefulSet == null || statefulSet.getSpec().getReplicas() == null ? 1
+          : statefulSet.getSpec().getReplicas();
+      return "shard " + shard + " has " + (statefulSet == null ? 0 : readyReplicas(statefulSet))
+          + " of " + wanted + " pods ready";
+    }).toList());
   }
 
   static boolean isReady(StatefulSet statefulSet) {

@@ -71,6 +71,53 @@ class TableStatusReportTest {
     assertThat(status(status, "Degraded")).isEqualTo("True");
   }
 
+  /** Shards of 3 pods each, with these many ready, shard by shard. */
+  private static Map<Integer, StatefulSet> replicatedShards(Table table, int... ready) {
+    Map<Integer, StatefulSet> statefulSets = new HashMap<>();
+    for (int shard = 0; shard < ready.length; shard++) {
+      StatefulSet sts = ShardStatefulSet.desired(Tables.model(table), shard);
+      sts.setStatus(new StatefulSetStatusBuilder().withReplicas(3).withReadyReplicas(ready[shard]).build());
+      statefulSets.put(shard, sts);
+    }
+    return statefulSets;
+  }
+
+  @Test
+  void aReplicatedShardServesWithAMajorityAndSaysWhenItLosesIt() {
+    Table music = Tables.music();
+    music.getSpec().setReplicasPerShard(3);
+    music.setStatus(observe(music, replicatedShards(music, 3, 3, 3), T0));
+    assertThat(music.getStatus().getPhase()).isEqualTo("Ready");
+    assertThat(status(music.getStatus(), "MajorityLost")).isEqualTo("False");
+
+    TableStatus oneDown = observe(music, replicatedShards(music, 3, 2, 3), T1);
+    assertThat(oneDown.getPhase()).as("2 of 3 pods: the shard serves").isEqualTo("Ready");
+    assertThat(oneDown.getReadyShards()).isEqualTo(3);
+    assertThat(status(oneDown, "Degraded")).isEqualTo("True");
+    assertThat(TableConditions.find(oneDown.getConditions(), "Degraded").orElseThrow().getMessage())
+        .startsWith("shard 1 has 2 of 3 pods ready");
+    assertThat(status(oneDown, "MajorityLost")).isEqualTo("False");
+
+    TableStatus twoDown = observe(music, replicatedShards(music, 3, 1, 3), T1);
+    assertThat(twoDown.getPhase()).isEqualTo("Degraded");
+    assertThat(status(twoDown, "MajorityLost")).isEqualTo("True");
+    assertThat(TableConditions.find(twoDown.getConditions(), "MajorityLost").orElseThrow().getMessage())
+        .startsWith("shard 1 has 1 of 3 pods ready: a shard needs a majority");
+  }
+
+  @Test
+  void aShardsLeaderAndPodsInSyncComeFromWhatItsPodsReport() {
+    String leading = "kubedyn_raft_leader 1.0\nkubedyn_raft_applied_index 5000.0\n";
+    String following = "kubedyn_raft_leader 0.0\nkubedyn_raft_applied_index 4990.0\n";
+    String lagging = "kubedyn_raft_leader 0.0\nkubedyn_raft_applied_index 100.0\n";
+    var shard = ShardLeaders.of(1, List.of(ShardLeaders.report("music-shard-1-0", following),
+        ShardLeaders.report("music-shard-1-1", leading), ShardLeaders.report("music-shard-1-2", lagging)), 3);
+    assertThat(shard.getLeader()).isEqualTo("music-shard-1-1");
+    assertThat(shard.getInSync()).isEqualTo(2);
+    assertThat(ShardLeaders.of(1, List.of(ShardLeaders.report("music-shard-1-0", following)), 3).getLeader())
+        .as("no pod leads: an election, or no majority").isNull();
+  }
+
   @Test
   void conditionTransitionTimeMovesOnlyWhenItsStatusChanges() {
     Table music = Tables.music();
