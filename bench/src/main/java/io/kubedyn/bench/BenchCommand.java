@@ -170,6 +170,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--server-jvm-option", description = "Extra JVM option for the gateways and the storage pods alike.")
         List<String> serverJvmOptions = new ArrayList<>();
 
+        @Option(names = "--replicas", defaultValue = "1", description = "1: the embedded gateway against the cluster of"
+                + " --shards pods; 3 or 5: that cluster against one whose shards are each replicated on this many pods"
+                + " (a Raft group) (default ${DEFAULT-VALUE}).")
+        int replicas;
+
         @Override
         public Integer call() throws Exception {
             if (concurrency < 2) {
@@ -199,9 +204,16 @@ public final class BenchCommand implements Runnable {
             // The YCSB record shape of `compare`, so that both commands' figures describe the same requests.
             BenchConfig config = new BenchConfig(records, 10, 100, 100, 10, concurrency, millis(warmupSeconds),
                     millis(seconds), 20_000_000, "uniform");
-            RoutingComparison routing = new RoutingRunner(config, measured, rounds, Duration.ofSeconds(loadLimitSeconds),
-                    runDir, System.out).run(new KubedynTarget(repo.gatewayJar(), serverJvmOptions),
-                    new ClusterTarget(repo.gatewayJar(), repo.storagePodJar(), shards, serverJvmOptions));
+            if (replicas != 1 && replicas != 3 && replicas != 5) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--replicas must be 1, 3 or 5");
+            }
+            RoutingRunner runner = new RoutingRunner(config, measured, rounds, Duration.ofSeconds(loadLimitSeconds),
+                    runDir, System.out);
+            ClusterTarget cluster = new ClusterTarget(repo.gatewayJar(), repo.storagePodJar(), shards, serverJvmOptions);
+            RoutingComparison routing = replicas == 1
+                    ? runner.run(new KubedynTarget(repo.gatewayJar(), serverJvmOptions), cluster)
+                    : runner.run(cluster, new ClusterTarget(repo.gatewayJar(), repo.storagePodJar(), shards, replicas,
+                            serverJvmOptions));
             RoutingReport report = new RoutingReport(routing);
             report.write(outDir);
             System.out.println();

@@ -8,32 +8,46 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * kubedyn as it runs on Kubernetes, without Kubernetes: {@code shards} storage pods, each owning
- * one of as many equal hash ranges with its own data directory, and the packaged gateway in
- * cluster mode in front of them ({@code kubedyn.cluster.shards} lists the pods in hash-range
- * order). The endpoint is the gateway's; the pods are part of the target, started before it and
- * stopped after it.
+ * kubedyn as it runs on Kubernetes, without Kubernetes: {@code shards} shards, each owning one of
+ * as many equal hash ranges, each a storage pod with its own data directory or, with
+ * {@code replicas} above 1, that many pods forming the shard's Raft group; and the packaged
+ * gateway in cluster mode in front of them ({@code kubedyn.cluster.shards} lists the shards in
+ * hash-range order, a replicated one as its pods' addresses joined by {@code |}). The endpoint is
+ * the gateway's; the pods are part of the target, started before it and stopped after it.
  */
 public final class ClusterTarget extends JavaServerTarget {
     public static final String NAME = "kubedyn cluster";
 
     private final Path storagePodJar;
     private final int shards;
+    private final int replicas;
     private final List<StoragePod> pods = new ArrayList<>();
 
     /** The same JVM flags go to the gateway and to every storage pod. */
     public ClusterTarget(Path gatewayJar, Path storagePodJar, int shards, List<String> jvmOptions) {
+        this(gatewayJar, storagePodJar, shards, 1, jvmOptions);
+    }
+
+    public ClusterTarget(Path gatewayJar, Path storagePodJar, int shards, int replicas, List<String> jvmOptions) {
         super(gatewayJar, jvmOptions);
         if (shards < 1) {
             throw new IllegalArgumentException("a cluster needs at least one shard: " + shards);
         }
+        if (replicas != 1 && replicas != 3 && replicas != 5) {
+            throw new IllegalArgumentException("a shard has 1, 3 or 5 replicas: " + replicas);
+        }
         this.storagePodJar = storagePodJar;
         this.shards = shards;
+        this.replicas = replicas;
     }
 
     @Override
     public String name() {
-        return NAME;
+        return replicas == 1 ? NAME : NAME + " (" + replicas + " replicas per shard)";
+    }
+
+    public int replicas() {
+        return replicas;
     }
 
     public int shards() {
@@ -46,10 +60,25 @@ public final class ClusterTarget extends JavaServerTarget {
             throw new IllegalStateException(storagePodJar + " is missing: build it first (./mvnw -q -pl bench -am package -DskipTests)");
         }
         try {
-            List<Integer> ports = ServerProcess.freeLoopbackPorts(2 * shards);
+            List<Integer> ports = ServerProcess.freeLoopbackPorts(3 * shards * replicas);
             for (int i = 0; i < shards; i++) {
-                pods.add(StoragePod.launch(storagePodJar, jvmOptions(), i, shards, ports.get(2 * i), ports.get(2 * i + 1),
-                        workDir));
+                List<String> peers = new ArrayList<>();
+                for (int r = 0; r < replicas; r++) {
+                    int at = 3 * (i * replicas + r);
+                    peers.add("127.0.0.1:" + ports.get(at) + ":" + ports.get(at + 2));
+                }
+                for (int r = 0; r < replicas; r++) {
+                    int at = 3 * (i * replicas + r);
+                    List<String> options = new ArrayList<>(jvmOptions());
+                    if (replicas > 1) {
+                        options.addAll(List.of("-Dkubedyn.storage.replication.group=bench-" + i,
+                                "-Dkubedyn.storage.replication.peers=" + String.join(",", peers),
+                                "-Dkubedyn.storage.replication.self=127.0.0.1:" + ports.get(at),
+                                "-Dkubedyn.storage.replication.host=127.0.0.1"));
+                    }
+                    pods.add(StoragePod.launch(storagePodJar, options, i * replicas + r, i, shards, ports.get(at),
+                            ports.get(at + 1), workDir));
+                }
             }
             for (StoragePod pod : pods) {
                 pod.awaitReady();
@@ -63,7 +92,11 @@ public final class ClusterTarget extends JavaServerTarget {
 
     @Override
     List<String> settings(Path workDir) {
-        List<String> addresses = pods.stream().map(StoragePod::address).toList();
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < shards; i++) {
+            addresses.add(String.join("|", pods.subList(i * replicas, (i + 1) * replicas).stream()
+                    .map(StoragePod::address).toList()));
+        }
         return List.of("-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.shards=" + String.join(",", addresses));
     }
 

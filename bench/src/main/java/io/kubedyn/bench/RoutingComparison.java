@@ -4,22 +4,35 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One run of the routing benchmark: the embedded gateway and the cluster gateway (in front of
- * {@code shards} storage pods) measured alike on each operation, in {@code rounds} alternating
- * rounds, each with one request in flight (latency) and with {@code config.concurrency()} in
- * flight (throughput).
+ * One run of the routing benchmark: two gateways measured alike on each operation, in
+ * {@code rounds} alternating rounds, each with one request in flight (latency) and with
+ * {@code config.concurrency()} in flight (throughput). The baseline is the embedded gateway and
+ * the candidate the cluster gateway in front of {@code shards} storage pods; or, with
+ * {@code replicas} above 1, the baseline is that cluster and the candidate the same shards each
+ * replicated on {@code replicas} pods (a Raft group).
  */
-public record RoutingComparison(MachineInfo machine, BenchConfig config, int shards, int rounds,
+public record RoutingComparison(MachineInfo machine, BenchConfig config, int shards, int replicas, int rounds,
                                 List<String> operations, List<Measurement> measurements, Duration elapsed) {
     public static final String EMBEDDED = "embedded";
     public static final String CLUSTER = "cluster";
+    public static final String REPLICATED = "replicated";
+
+    /** The target the other is measured against. */
+    public String baseline() {
+        return replicas > 1 ? CLUSTER : EMBEDDED;
+    }
+
+    /** The target measured. */
+    public String candidate() {
+        return replicas > 1 ? REPLICATED : CLUSTER;
+    }
 
     /**
      * One target's figures on one operation at one concurrency, over all rounds.
      *
-     * @param target             {@link #EMBEDDED} or {@link #CLUSTER}
-     * @param storagePodRequests requests the cluster's storage pods answered during these runs:
-     *                           at least one per request for the cluster, none for the embedded
+     * @param target             {@link #EMBEDDED}, {@link #CLUSTER} or {@link #REPLICATED}
+     * @param storagePodRequests requests the target's storage pods answered during these runs:
+     *                           at least one per request for a cluster, none for the embedded
      *                           gateway
      */
     public record Measurement(String target, String operation, int inFlight, LatencyReport report,

@@ -1,8 +1,5 @@
 package io.kubedyn.bench;
 
-import static io.kubedyn.bench.RoutingComparison.CLUSTER;
-import static io.kubedyn.bench.RoutingComparison.EMBEDDED;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +8,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The routing benchmark written out: the cluster/embedded ratio table, the figures behind it, and
+ * The routing benchmark written out: the candidate/baseline ratio table (cluster/embedded, or
+ * replicated/cluster), the figures behind it, and
  * the storage pods' request counts (Markdown, {@code routing.md}), every figure
  * ({@code routing.csv}) and a chart of the concurrent runs ({@code routing.png}).
  */
@@ -22,19 +20,19 @@ public final class RoutingReport {
         this.routing = routing;
     }
 
-    /** Per operation: cluster over embedded, p50 and p99 with one request in flight. */
+    /** Per operation: candidate over baseline, p50 and p99 with one request in flight. */
     public ComparisonTable latencyTable() {
         return table(1);
     }
 
-    /** Per operation: cluster over embedded, throughput (and p99) at the configured concurrency. */
+    /** Per operation: candidate over baseline, throughput (and p99) at the configured concurrency. */
     public ComparisonTable throughputTable() {
         return table(routing.config().concurrency());
     }
 
     private ComparisonTable table(int inFlight) {
-        return new ComparisonTable(routing.result(CLUSTER, inFlight), List.of(routing.result(EMBEDDED, inFlight)),
-                routing.operations());
+        return new ComparisonTable(routing.result(routing.candidate(), inFlight),
+                List.of(routing.result(routing.baseline(), inFlight)), routing.operations());
     }
 
     public String markdown() {
@@ -42,12 +40,19 @@ public final class RoutingReport {
         int concurrency = c.concurrency();
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(routing.machine().describe()).append(".\n\n");
-        out.append(String.format(Locale.ROOT, "Settings: the embedded gateway against the cluster gateway in front of %d"
-                        + " storage pods (each owning 1/%d of the hash space), both running throughout; %d records per"
+        String targets = routing.replicas() > 1
+                ? String.format(Locale.ROOT, "the cluster gateway in front of %d unreplicated storage pods (each owning"
+                        + " 1/%d of the hash space) against the cluster gateway in front of the same %d shards each"
+                        + " replicated on %d pods (a Raft group: writes acknowledged once a majority has them,"
+                        + " eventually consistent reads spread over the replicas)", routing.shards(), routing.shards(),
+                        routing.shards(), routing.replicas())
+                : String.format(Locale.ROOT, "the embedded gateway against the cluster gateway in front of %d storage"
+                        + " pods (each owning 1/%d of the hash space)", routing.shards(), routing.shards());
+        out.append(String.format(Locale.ROOT, "Settings: %s, both running throughout; %d records per"
                         + " table, %d attributes of %d characters, Query and Scan Limit 1..%d; %d rounds, the first"
                         + " target alternating, of %.1f s per operation, target and concurrency (1 in flight, then %d),"
                         + " after %.1f s of warm-up per operation and target; the whole run took %d s.",
-                routing.shards(), routing.shards(), c.records(), c.fieldCount(), c.fieldSize(), c.maxQueryLimit(),
+                targets, c.records(), c.fieldCount(), c.fieldSize(), c.maxQueryLimit(),
                 routing.rounds(), c.duration().toMillis() / 1000.0, concurrency, c.warmup().toMillis() / 1000.0,
                 routing.elapsed().toSeconds()));
         if (routing.operations().contains(Workload.BATCH_WRITE_ITEM.name())) {
@@ -57,8 +62,10 @@ public final class RoutingReport {
                     Dataset.BATCH_WRITE_ITEMS));
         }
         out.append("\n\n");
-        out.append("Ratios cluster / embedded (latency: above 1 means the cluster answers later; throughput: below 1"
-                + " means it serves less):\n\n");
+        String base = routing.baseline();
+        String candidate = routing.candidate();
+        out.append("Ratios ").append(candidate).append(" / ").append(base).append(" (latency: above 1 means the ")
+                .append(candidate).append(" gateway answers later; throughput: below 1 means it serves less):\n\n");
         out.append("| operation | p50, 1 in flight | p99, 1 in flight | throughput, ").append(concurrency)
                 .append(" in flight |\n|---|---:|---:|---:|\n");
         List<ComparisonTable.Row> latency = latencyTable().rows();
@@ -73,16 +80,18 @@ public final class RoutingReport {
                     .append(" |\n");
         }
         out.append("\nMeasured figures behind the ratios (same run, same machine; meaningful only side by side):\n\n");
-        out.append("| operation | embedded p50 / p99 ms, 1 in flight | cluster p50 / p99 ms, 1 in flight"
-                        + " | embedded ops/s, ").append(concurrency).append(" in flight | cluster ops/s, ")
-                .append(concurrency).append(" in flight | embedded p50 / p99 ms, ").append(concurrency)
-                .append(" in flight | cluster p50 / p99 ms, ").append(concurrency).append(" in flight |\n")
+        out.append("| operation | ").append(base).append(" p50 / p99 ms, 1 in flight | ").append(candidate)
+                .append(" p50 / p99 ms, 1 in flight | ").append(base).append(" ops/s, ").append(concurrency)
+                .append(" in flight | ").append(candidate).append(" ops/s, ").append(concurrency)
+                .append(" in flight | ").append(base).append(" p50 / p99 ms, ").append(concurrency)
+                .append(" in flight | ").append(candidate).append(" p50 / p99 ms, ").append(concurrency)
+                .append(" in flight |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (String operation : routing.operations()) {
-            Optional<LatencyReport> embeddedOne = routing.result(EMBEDDED, 1).report(operation);
-            Optional<LatencyReport> clusterOne = routing.result(CLUSTER, 1).report(operation);
-            Optional<LatencyReport> embeddedMany = routing.result(EMBEDDED, concurrency).report(operation);
-            Optional<LatencyReport> clusterMany = routing.result(CLUSTER, concurrency).report(operation);
+            Optional<LatencyReport> embeddedOne = routing.result(base, 1).report(operation);
+            Optional<LatencyReport> clusterOne = routing.result(candidate, 1).report(operation);
+            Optional<LatencyReport> embeddedMany = routing.result(base, concurrency).report(operation);
+            Optional<LatencyReport> clusterMany = routing.result(candidate, concurrency).report(operation);
             out.append("| ").append(operation)
                     .append(" | ").append(latencies(embeddedOne)).append(" | ").append(latencies(clusterOne))
                     .append(" | ").append(throughput(embeddedMany)).append(" | ").append(throughput(clusterMany))
@@ -92,14 +101,14 @@ public final class RoutingReport {
         long sent = 0;
         long answered = 0;
         for (RoutingComparison.Measurement m : routing.measurements()) {
-            if (m.target().equals(CLUSTER)) {
+            if (m.target().equals(candidate)) {
                 sent += m.report().operations();
                 answered += m.storagePodRequests();
             }
         }
-        out.append(String.format(Locale.ROOT, "%nThe storage pods answered %d requests (their"
-                + " `kubedyn_storage_requests_seconds_count`) for the %d measured requests to the cluster gateway.%n",
-                answered, sent));
+        out.append(String.format(Locale.ROOT, "%nThe %s gateway's storage pods answered %d requests (their"
+                + " `kubedyn_storage_requests_seconds_count`) for the %d measured requests to it.%n",
+                candidate, answered, sent));
         return out.toString();
     }
 
@@ -129,7 +138,9 @@ public final class RoutingReport {
         Files.writeString(dir.resolve("routing.md"), markdown());
         Files.writeString(dir.resolve("routing.csv"), csv());
         int concurrency = routing.config().concurrency();
-        ComparisonChart.write(List.of(routing.result(EMBEDDED, concurrency), routing.result(CLUSTER, concurrency)),
-                routing.operations(), "cluster vs embedded, " + concurrency + " in flight", dir.resolve("routing.png"));
+        ComparisonChart.write(List.of(routing.result(routing.baseline(), concurrency),
+                        routing.result(routing.candidate(), concurrency)), routing.operations(),
+                routing.candidate() + " vs " + routing.baseline() + ", " + concurrency + " in flight",
+                dir.resolve("routing.png"));
     }
 }

@@ -52,25 +52,28 @@ public final class RoutingRunner {
         this.log = log;
     }
 
-    public RoutingComparison run(KubedynTarget embedded, ClusterTarget cluster) throws Exception {
+    /**
+     * Measures {@code candidate} against {@code baseline}: the embedded gateway against a cluster,
+     * or an unreplicated cluster against a replicated one of as many shards.
+     */
+    public RoutingComparison run(JavaServerTarget baseline, ClusterTarget candidate) throws Exception {
         MachineInfo machine = MachineInfo.current();
         log.println("machine: " + machine.describe());
         long start = System.nanoTime();
         Dataset dataset = new Dataset(config, 42);
-        Path embeddedWork = runDir.resolve(RoutingComparison.EMBEDDED);
-        Path clusterWork = runDir.resolve(RoutingComparison.CLUSTER);
+        String baselineName = baseline instanceof ClusterTarget ? RoutingComparison.CLUSTER : RoutingComparison.EMBEDDED;
+        String candidateName = candidate.replicas() > 1 ? RoutingComparison.REPLICATED : RoutingComparison.CLUSTER;
+        if (baselineName.equals(candidateName)) {
+            throw new IllegalArgumentException("the baseline and the candidate are both " + baselineName);
+        }
+        Path baselineWork = runDir.resolve(baselineName);
+        Path candidateWork = runDir.resolve(candidateName);
         Map<String, Totals> totals = new LinkedHashMap<>();
-        try (embedded; cluster) {
-            URI embeddedEndpoint = embedded.start(embeddedWork);
-            log.println("== " + RoutingComparison.EMBEDDED + ": " + embedded.name() + " on " + embeddedEndpoint);
-            URI clusterEndpoint = cluster.start(clusterWork);
-            log.println("== " + RoutingComparison.CLUSTER + ": " + cluster.name() + " on " + clusterEndpoint + ", in front of "
-                    + cluster.shards() + " storage pods");
-            try (DynamoDbAsyncClient toEmbedded = Clients.async(embeddedEndpoint, config.concurrency());
-                 DynamoDbAsyncClient toCluster = Clients.async(clusterEndpoint, config.concurrency())) {
-                List<Gateway> gateways = List.of(
-                        new Gateway(RoutingComparison.EMBEDDED, toEmbedded, new LoadGenerator(toEmbedded, dataset, true)),
-                        new Gateway(RoutingComparison.CLUSTER, toCluster, new LoadGenerator(toCluster, dataset, true)));
+        try (baseline; candidate) {
+            List<Gateway> gateways = new ArrayList<>();
+            gateways.add(start(baselineName, baseline, baselineWork, dataset));
+            gateways.add(start(candidateName, candidate, candidateWork, dataset));
+            try {
                 for (Gateway gateway : gateways) {
                     dataset.createTables(gateway.client(), true);
                     LatencyReport load = gateway.generator().load(loadLimit);
@@ -90,45 +93,62 @@ public final class RoutingRunner {
                             for (int inFlight : List.of(1, config.concurrency())) {
                                 Totals sum = totals.computeIfAbsent(gateway.target() + "/" + operation.name() + "/" + inFlight,
                                         k -> new Totals(gateway.target(), operation.name(), inFlight));
-                                measure(gateway, operation, inFlight, sum, cluster);
+                                measure(gateway, operation, inFlight, sum);
                             }
                         }
                     }
                 }
+            } finally {
+                for (Gateway gateway : gateways) {
+                    gateway.client().close();
+                }
             }
         }
-        ComparisonRunner.deleteData(embeddedWork);
-        ComparisonRunner.deleteData(clusterWork);
+        ComparisonRunner.deleteData(baselineWork);
+        ComparisonRunner.deleteData(candidateWork);
         List<RoutingComparison.Measurement> measurements = new ArrayList<>();
         for (Totals sum : totals.values()) {
             measurements.add(sum.measurement());
         }
-        return new RoutingComparison(machine, config, cluster.shards(), rounds,
+        return new RoutingComparison(machine, config, candidate.shards(), candidate.replicas(), rounds,
                 operations.stream().map(Workload::name).toList(), measurements,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
+    private Gateway start(String name, JavaServerTarget server, Path workDir, Dataset dataset) throws Exception {
+        URI endpoint = server.start(workDir);
+        ClusterTarget cluster = server instanceof ClusterTarget c ? c : null;
+        log.println("== " + name + ": " + server.name() + " on " + endpoint + (cluster == null ? ""
+                : ", in front of " + cluster.shards() + " shards of " + cluster.replicas() + " storage pods"));
+        DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency());
+        return new Gateway(name, client, new LoadGenerator(client, dataset, true), cluster);
+    }
+
     /**
-     * One run, with the storage pods' answered requests read before and after it: the cluster's
-     * must grow by at least the run's requests, the embedded gateway's must not touch them.
+     * One run, with the target's storage pods' answered requests read before and after it: a
+     * cluster's must grow by at least the run's requests (it routes to them, and serves from
+     * nowhere else).
      */
-    private void measure(Gateway gateway, Workload operation, int inFlight, Totals sum, ClusterTarget cluster)
-            throws Exception {
-        long before = cluster.storagePodRequests();
+    private void measure(Gateway gateway, Workload operation, int inFlight, Totals sum) throws Exception {
+        long before = gateway.storagePodRequests();
         LatencyReport report = gateway.generator().measure(operation, inFlight, sum.latencies);
-        long answered = cluster.storagePodRequests() - before;
-        log.println(String.format(Locale.ROOT, "   %-8s %3d in flight: %s; storage pods answered %d",
+        long answered = gateway.storagePodRequests() - before;
+        log.println(String.format(Locale.ROOT, "   %-10s %3d in flight: %s; storage pods answered %d",
                 gateway.target(), inFlight, report.summary(), answered));
         ComparisonRunner.withoutErrors(gateway.target(), report);
-        if (gateway.target().equals(RoutingComparison.CLUSTER) && answered < report.operations()) {
-            throw new WorkloadFailedException(String.format(Locale.ROOT, "the cluster gateway answered %d %s requests but"
+        if (gateway.cluster() != null && answered < report.operations()) {
+            throw new WorkloadFailedException(String.format(Locale.ROOT, "the %s gateway answered %d %s requests but"
                     + " its storage pods only %d: it is not routing to them (is it serving from an embedded store?)",
-                    report.operations(), operation.name(), answered));
+                    gateway.target(), report.operations(), operation.name(), answered));
         }
         sum.add(report, answered);
     }
 
-    private record Gateway(String target, DynamoDbAsyncClient client, LoadGenerator generator) {
+    /** A measured gateway; {@code cluster} its storage pods' target, null for the embedded gateway. */
+    private record Gateway(String target, DynamoDbAsyncClient client, LoadGenerator generator, ClusterTarget cluster) {
+        long storagePodRequests() throws Exception {
+            return cluster == null ? 0 : cluster.storagePodRequests();
+        }
     }
 
     /** One target's runs of one operation at one concurrency, added up over the rounds. */

@@ -34,20 +34,21 @@ final class StoragePod implements AutoCloseable {
     }
 
     /**
-     * Starts the pod without waiting for it, so that a cluster's pods start together; its log is
-     * {@code workDir/storage-pod-<index>.log} and its data {@code workDir/data/shard-<index>}.
+     * Starts the {@code pod}-th pod, of shard {@code shard} of {@code count}, without waiting for
+     * it, so that a cluster's pods start together; its log is {@code workDir/storage-pod-<pod>.log}
+     * and its data {@code workDir/data/pod-<pod>}.
      */
-    static StoragePod launch(Path jar, List<String> jvmOptions, int index, int count, int grpcPort, int httpPort,
-                             Path workDir) throws IOException {
+    static StoragePod launch(Path jar, List<String> jvmOptions, int pod, int shard, int count, int grpcPort,
+                             int httpPort, Path workDir) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(JavaServerTarget.java());
         command.addAll(jvmOptions);
         command.addAll(List.of("-Dquarkus.grpc.server.host=127.0.0.1", "-Dquarkus.grpc.server.port=" + grpcPort,
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort,
-                "-Dkubedyn.storage.owned-ranges=" + index + "/" + count,
-                "-Dkubedyn.data-dir=" + workDir.resolve("data").resolve("shard-" + index).toAbsolutePath(),
+                "-Dkubedyn.storage.owned-ranges=" + shard + "/" + count,
+                "-Dkubedyn.data-dir=" + workDir.resolve("data").resolve("pod-" + pod).toAbsolutePath(),
                 "-jar", jar.toAbsolutePath().toString()));
-        return new StoragePod(grpcPort, httpPort, ServerProcess.launch("storage-pod-" + index, command, workDir));
+        return new StoragePod(grpcPort, httpPort, ServerProcess.launch("storage-pod-" + pod, command, workDir));
     }
 
     /** Waits until the pod reports ready on {@code /q/health/ready} (its RocksDB is open). */

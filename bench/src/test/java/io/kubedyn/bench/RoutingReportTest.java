@@ -25,7 +25,7 @@ class RoutingReportTest {
     }
 
     private RoutingReport report() {
-        return new RoutingReport(new RoutingComparison(machine, config, 3, 5, List.of("PutItem", "GetItem"), List.of(
+        return new RoutingReport(new RoutingComparison(machine, config, 3, 1, 5, List.of("PutItem", "GetItem"), List.of(
                 measured(EMBEDDED, "PutItem", 1, 1000, 2000, 8000, 0),
                 measured(EMBEDDED, "PutItem", 8, 5000, 9000, 30000, 0),
                 measured(CLUSTER, "PutItem", 1, 800, 3000, 10000, 800),
@@ -34,6 +34,19 @@ class RoutingReportTest {
                 measured(EMBEDDED, "GetItem", 8, 20000, 2000, 6000, 0),
                 measured(CLUSTER, "GetItem", 1, 2000, 1000, 3000, 2000),
                 measured(CLUSTER, "GetItem", 8, 10000, 4000, 9000, 10001)), Duration.ofSeconds(200)));
+    }
+
+    @Test
+    void withReplicasTheReplicatedClusterIsMeasuredAgainstTheUnreplicatedOne() {
+        String markdown = new RoutingReport(new RoutingComparison(machine, config, 3, 3, 5, List.of("PutItem"), List.of(
+                measured(RoutingComparison.CLUSTER, "PutItem", 1, 1000, 2000, 8000, 1000),
+                measured(RoutingComparison.CLUSTER, "PutItem", 8, 5000, 9000, 30000, 5000),
+                measured(RoutingComparison.REPLICATED, "PutItem", 1, 500, 4000, 16000, 500),
+                measured(RoutingComparison.REPLICATED, "PutItem", 8, 4000, 12000, 40000, 4000)),
+                Duration.ofSeconds(100))).markdown();
+        assertThat(markdown).contains("against the cluster gateway in front of the same 3 shards each replicated on 3"
+                + " pods", "Ratios replicated / cluster");
+        assertThat(markdown.lines().toList()).contains("| PutItem | 2.00x | 2.00x | 0.80x |");
     }
 
     @Test
@@ -49,8 +62,8 @@ class RoutingReportTest {
         String markdown = report().markdown();
         assertThat(markdown.lines().toList()).contains(
                 "| PutItem | 2.00 / 8.00 | 3.00 / 10.00 | 500 | 400 | 9.00 / 30.00 | 12.00 / 40.00 |");
-        assertThat(markdown).contains("The storage pods answered 16801 requests (their"
-                + " `kubedyn_storage_requests_seconds_count`) for the 16800 measured requests to the cluster gateway.");
+        assertThat(markdown).contains("The cluster gateway's storage pods answered 16801 requests (their"
+                + " `kubedyn_storage_requests_seconds_count`) for the 16800 measured requests to it.");
     }
 
     @Test

@@ -24,6 +24,14 @@ public interface OperatorSettings {
   @WithDefault("5m")
   java.time.Duration itemCountInterval();
 
+  /**
+   * Whether a replicated shard's pods must run on distinct nodes (pod anti-affinity required:
+   * a pod waits unscheduled rather than share a node with another of its shard); otherwise it is
+   * preferred, so a one-node cluster still runs every replica.
+   */
+  @WithDefault("false")
+  boolean storageAntiAffinityRequired();
+
   /** Name of the Lease that operator replicas compete for. */
   @WithDefault("kubedyn-operator-leader")
   String leaseName();

@@ -90,19 +90,7 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                 .withRunAsNonRoot(true)
               .endSecurityContext()
               .withNewAffinity()
-                .withNewPodAntiAffinity()
-                  // Preferred, not required: a one-node cluster (k3s, kind) must still run
-                  // every replica of a shard.
-                  .withPreferredDuringSchedulingIgnoredDuringExecution(
-                      new WeightedPodAffinityTermBuilder()
-                          .withWeight(100)
-                          .withPodAffinityTerm(new PodAffinityTermBuilder()
-                              .withTopologyKey("kubernetes.io/hostname")
-                              .withNewLabelSelector().withMatchLabels(id.selector())
-                              .endLabelSelector()
-                              .build())
-                          .build())
-                .endPodAntiAffinity()
+                .withPodAntiAffinity(antiAffinity(table, id))
               .endAffinity()
               .withContainers(new ContainerBuilder()
                   .withName(CONTAINER)
@@ -177,6 +165,27 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
         new EnvVarBuilder().withName(REPLICATION_SELF_ENV).withNewValueFrom()
             .withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom()
             .build());
+  }
+
+  /**
+   * A shard's pods on distinct nodes, so one node's loss takes one replica: preferred by default
+   * (a one-node cluster, k3s or kind, must still run every replica), required when the operator
+   * is told so (a pod then waits unscheduled rather than share a node).
+   */
+  private static io.fabric8.kubernetes.api.model.PodAntiAffinity antiAffinity(ShardedTable table,
+      ShardIdentity id) {
+    var term = new PodAffinityTermBuilder()
+        .withTopologyKey("kubernetes.io/hostname")
+        .withNewLabelSelector().withMatchLabels(id.selector()).endLabelSelector()
+        .build();
+    var antiAffinity = new io.fabric8.kubernetes.api.model.PodAntiAffinityBuilder();
+    if (table.antiAffinityRequired()) {
+      antiAffinity.withRequiredDuringSchedulingIgnoredDuringExecution(term);
+    } else {
+      antiAffinity.withPreferredDuringSchedulingIgnoredDuringExecution(
+          new WeightedPodAffinityTermBuilder().withWeight(100).withPodAffinityTerm(term).build());
+    }
+    return antiAffinity.build();
   }
 
   private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {

@@ -41,11 +41,12 @@ import java.util.function.IntFunction;
  * @param clusterDomain DNS suffix of the shard Services named in the shard map
  * @param tableDefinition the DynamoDB table the pods provision in their store, as core's
  *     {@code TableDefinitionCodec} writes it (JSON), with the Table's uid as table id
+ * @param antiAffinityRequired whether a shard's pods must run on distinct nodes (else preferred)
  */
 public record ShardedTable(String name, String namespace, OwnerReference owner, String image,
     String storageSize, String storageClassName, ResourceRequirements resources,
     int replicasPerShard, boolean deleteData, int shards, ShardAssignment assignment,
-    String clusterDomain, String tableDefinition) {
+    String clusterDomain, String tableDefinition, boolean antiAffinityRequired) {
 
   private static final TableDefinitionCodec DEFINITIONS = new TableDefinitionCodec();
 
@@ -91,7 +92,8 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
         spec.getShards(), decision.assignment(), settings.clusterDomain(),
         // Without its tags: the pods have no use for them, and a TagResource must not roll them.
         new String(DEFINITIONS.encode(TableDefinitions.of(table).withTags(Map.of())),
-            StandardCharsets.UTF_8));
+            StandardCharsets.UTF_8),
+        settings.storageAntiAffinityRequired());
   }
 
   /**

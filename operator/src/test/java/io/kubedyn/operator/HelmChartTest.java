@@ -314,6 +314,18 @@ class HelmChartTest {
   }
 
   @Test
+  void replicatedShardsPodsAreSpreadOverNodesPreferablyOrAsRequired() {
+    assertThat(env(only(rendered, Deployment.class, "kubedyn-operator")))
+        .containsEntry("KUBEDYN_OPERATOR_STORAGE_ANTI_AFFINITY_REQUIRED", "false");
+    List<HasMetadata> objects = render(template().withName("kubedyn").withNamespace("kubedyn")
+        .set("storage.antiAffinity", "required").call());
+    assertThat(env(only(objects, Deployment.class, "kubedyn-operator")))
+        .containsEntry("KUBEDYN_OPERATOR_STORAGE_ANTI_AFFINITY_REQUIRED", "true");
+    assertThatThrownBy(() -> template().withName("kubedyn").set("storage.antiAffinity", "always").call())
+        .hasMessageContaining("antiAffinity");
+  }
+
+  @Test
   void imageTagsAndGatewayCanBeChangedThroughValues() {
     List<HasMetadata> objects = render(template().withName("kubedyn")
         .withNamespace("db").set("storage.image.tag", "dev").set("gateway.enabled", "false")

@@ -75,6 +75,29 @@ class ShardManifestsTest {
   }
 
   @Test
+  void aShardsPodsPreferDistinctNodesOrRequireThemWhenTheOperatorIsToldSo() throws Exception {
+    Table table = Tables.music();
+    table.getSpec().setReplicasPerShard(3);
+    var preferred = ShardStatefulSet.desired(Tables.model(table), 1).getSpec().getTemplate().getSpec()
+        .getAffinity().getPodAntiAffinity();
+    assertThat(preferred.getRequiredDuringSchedulingIgnoredDuringExecution()).isEmpty();
+    assertThat(preferred.getPreferredDuringSchedulingIgnoredDuringExecution()).singleElement()
+        .satisfies(t -> assertThat(t.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+
+    OperatorSettings strict = (OperatorSettings) java.lang.reflect.Proxy.newProxyInstance(
+        OperatorSettings.class.getClassLoader(), new Class<?>[] {OperatorSettings.class},
+        (proxy, method, args) -> method.getName().equals("storageAntiAffinityRequired") ? true
+            : method.invoke(Tables.SETTINGS, args));
+    var required = ShardStatefulSet.desired(ShardedTable.from(table, strict, List.of(), List.of()), 1)
+        .getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity();
+    assertThat(required.getPreferredDuringSchedulingIgnoredDuringExecution()).isEmpty();
+    assertThat(required.getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement().satisfies(t -> {
+      assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+      assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(SHARD_1);
+    });
+  }
+
+  @Test
   void anUnreplicatedShardHasNoRaftGroup() {
     ShardedTable model = Tables.model(Tables.music());
     assertThat(storageContainer(ShardStatefulSet.desired(model, 1)).getEnv())

@@ -34,6 +34,11 @@ final class Tables {
     }
 
     @Override
+    public boolean storageAntiAffinityRequired() {
+      return false;
+    }
+
+    @Override
     public java.time.Duration itemCountInterval() {
       return java.time.Duration.ofMinutes(5);
     }
