@@ -94,8 +94,8 @@ public final class ClusterTarget extends JavaServerTarget {
     List<String> settings(Path workDir) {
         List<String> addresses = new ArrayList<>();
         for (int i = 0; i < shards; i++) {
-            addresses.add(String.join("|", pods.subList(i * replicas, (i + 1) * replicas).stream()
-                    .map(StoragePod::address).toList()));
+            addresses.add(io.kubedyn.core.ShardMap.replicaAddress(pods.subList(i * replicas, (i + 1) * replicas)
+                    .stream().map(StoragePod::address).toList()));
         }
         return List.of("-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.shards=" + String.join(",", addresses));
     }

@@ -9,8 +9,30 @@ import java.util.List;
  */
 public record ShardMap(List<Shard> shards) {
 
-    /** One shard: the hash range it owns and where it is reached (host:port). */
+    /**
+     * One shard: the hash range it owns and where it is reached: {@code host:port}, or for a
+     * replicated shard its replicas' {@code host:port} joined by {@code |} ({@link #replicaAddress}).
+     */
     public record Shard(HashRange range, String address) {
+    }
+
+    /** Between the replicas of a replicated shard's address. */
+    public static final char REPLICA_SEPARATOR = '|';
+
+    /** The address of a shard reached at {@code replicas} (one: just its address). */
+    public static String replicaAddress(List<String> replicas) {
+        return String.join(String.valueOf(REPLICA_SEPARATOR), replicas);
+    }
+
+    /** The replicas' addresses of a shard's address (one, for an unreplicated shard). */
+    public static List<String> replicas(String address) {
+        List<String> replicas = new ArrayList<>();
+        for (String replica : address.split("\\" + REPLICA_SEPARATOR)) {
+            if (!replica.isBlank()) {
+                replicas.add(replica.trim());
+            }
+        }
+        return replicas;
     }
 
     public ShardMap {

@@ -96,12 +96,11 @@ public class ShardRange {
     }
     String statefulSet = service.substring(0, service.indexOf('.') < 0 ? service.length()
         : service.indexOf('.'));
-    StringBuilder address = new StringBuilder();
+    List<String> pods = new ArrayList<>();
     for (int i = 0; i < replicas; i++) {
-      address.append(i == 0 ? "" : "|").append(statefulSet).append('-').append(i).append('.')
-          .append(service).append(':').append(port);
+      pods.add(statefulSet + "-" + i + "." + service + ":" + port);
     }
-    return address.toString();
+    return ShardMap.replicaAddress(pods);
   }
 
   public Integer getPort() {

@@ -14,8 +14,7 @@ record StoragePodMetrics(URI httpEndpoint) {
 
     /** Successful requests of one operation of the storage API (get, write, query, scan, ...). */
     long served(String operation) throws Exception {
-        String metrics = HTTP.send(HttpRequest.newBuilder(httpEndpoint.resolve("/q/metrics"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = text();
         Matcher count = Pattern.compile("kubedyn_storage_requests_seconds_count\\{operation=\"" + operation
                 + "\",outcome=\"ok\"[^}]*} ([0-9.E]+)").matcher(metrics);
         return count.find() ? (long) Double.parseDouble(count.group(1)) : 0;
@@ -23,9 +22,12 @@ record StoragePodMetrics(URI httpEndpoint) {
 
     /** A gauge without labels, e.g. {@code kubedyn_raft_applied_index}; -1 when absent or NaN. */
     long gauge(String name) throws Exception {
-        String metrics = HTTP.send(HttpRequest.newBuilder(httpEndpoint.resolve("/q/metrics"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher value = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.E+-]+|NaN)$").matcher(metrics);
+        Matcher value = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.E+-]+|NaN)$").matcher(text());
         return value.find() && !value.group(1).equals("NaN") ? (long) Double.parseDouble(value.group(1)) : -1;
+    }
+
+    private String text() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(httpEndpoint.resolve("/q/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -1,5 +1,6 @@
 package io.kubedyn.gateway.cluster;
 
+import io.kubedyn.core.ShardMap;
 import io.kubedyn.storage.StoreClient;
 import java.time.Duration;
 import java.util.Map;
@@ -22,8 +23,8 @@ public final class RemoteStores implements Function<String, StoreClient>, AutoCl
 
     @Override
     public StoreClient apply(String address) {
-        if (address.indexOf(ShardReplicas.SEPARATOR) >= 0) {
-            return shards.computeIfAbsent(address, a -> new ShardReplicas(ShardReplicas.addresses(a).stream()
+        if (address.indexOf(ShardMap.REPLICA_SEPARATOR) >= 0) {
+            return shards.computeIfAbsent(address, a -> new ShardReplicas(ShardMap.replicas(a).stream()
                     .map(this::pod).toList(), timeout));
         }
         return pod(address);

@@ -19,7 +19,6 @@ import io.kubedyn.storage.TransactionToken;
 import io.kubedyn.storage.WriteResult;
 import io.quarkus.logging.Log;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +39,6 @@ import java.util.function.Function;
  * errors.
  */
 final class ShardReplicas implements StoreClient {
-    static final char SEPARATOR = '|';
     private static final long FIRST_PAUSE_MILLIS = 25;
     private static final long LONGEST_PAUSE_MILLIS = 400;
 
@@ -52,11 +50,6 @@ final class ShardReplicas implements StoreClient {
     ShardReplicas(List<RemoteStore> replicas, Duration failover) {
         this.replicas = List.copyOf(replicas);
         this.failoverNanos = failover.toNanos();
-    }
-
-    /** The replicas' addresses a replicated shard's address lists. */
-    static List<String> addresses(String shard) {
-        return Arrays.stream(shard.split("\\" + SEPARATOR)).map(String::trim).filter(a -> !a.isEmpty()).toList();
     }
 
     // ---- following the leader ----------------------------------------------------------------
@@ -121,8 +114,8 @@ final class ShardReplicas implements StoreClient {
             started = CompletableFuture.failedFuture(e);
         }
         return started.exceptionallyCompose(thrown -> {
-            Throwable e = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
-            if (!(e instanceof NotLeaderException) && !(e instanceof RemoteStore.PodUnavailableException)) {
+            Throwable e = unwrapped(thrown);
+            if (!isReplicaMiss(e)) {
                 return CompletableFuture.failedFuture(e);
             }
             if (System.nanoTime() > deadline) {
@@ -150,8 +143,8 @@ final class ShardReplicas implements StoreClient {
             started = CompletableFuture.failedFuture(e);
         }
         return started.exceptionallyCompose(thrown -> {
-            Throwable e = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
-            if (!(e instanceof NotLeaderException) && !(e instanceof RemoteStore.PodUnavailableException)) {
+            Throwable e = unwrapped(thrown);
+            if (!isReplicaMiss(e)) {
                 return CompletableFuture.failedFuture(e);
             }
             boolean pointed = follow(at, (RuntimeException) e);
@@ -182,6 +175,15 @@ final class ShardReplicas implements StoreClient {
             leader = (at + 1) % replicas.size();
         }
         return false;
+    }
+
+    private static Throwable unwrapped(Throwable thrown) {
+        return thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
+    }
+
+    /** The replica could not serve the call (not the leader, or not answering): another may. */
+    private static boolean isReplicaMiss(Throwable e) {
+        return e instanceof NotLeaderException || e instanceof RemoteStore.PodUnavailableException;
     }
 
     private static RuntimeException failure(RuntimeException e) {

@@ -93,7 +93,7 @@ final class IndexRouting implements IndexSink, AutoCloseable {
     /** To the shard at {@code address}; a replicated shard's ({@code a|b|c}) leader takes them. */
     private void send(String address, TableDefinition table, List<IndexWrite> writes) {
         StatusRuntimeException last = null;
-        for (String replica : address.split("\\|")) {
+        for (String replica : ShardMap.replicas(address)) {
             ManagedChannel channel = channels.computeIfAbsent(replica, a -> NettyChannelBuilder.forTarget(a)
                     .usePlaintext()
                     .maxInboundMessageSize(64 * 1024 * 1024)

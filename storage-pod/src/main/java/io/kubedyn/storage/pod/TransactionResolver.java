@@ -78,7 +78,7 @@ final class TransactionResolver implements AutoCloseable {
                 System.currentTimeMillis(), null, false);
         TransactionLedger.Entry standing = null;
         // A replicated ledger shard is reached at its replicas' addresses ("a|b|c"): its leader answers.
-        for (String address : transaction.ledgerAddress().split("\\|")) {
+        for (String address : io.kubedyn.core.ShardMap.replicas(transaction.ledgerAddress())) {
             try {
                 standing = StorageWire.decided(StorageGrpc.newBlockingStub(channel(address))
                         .withDeadlineAfter(peerTimeout.toMillis(), TimeUnit.MILLISECONDS)
