@@ -37,6 +37,7 @@ import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.leases.LeaseManagementConfig;
 import software.amazon.kinesis.lifecycle.events.InitializationInput;
 import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
 import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
@@ -109,8 +110,15 @@ class KinesisAdapterIT {
                     "orders-consumer", adapter, leases, metrics, "worker-1", () -> new Collector(processed));
             RetrievalConfig retrieval = configs.retrievalConfig()
                     .retrievalSpecificConfig(new DynamoDBStreamsPollingConfig(streamArn, adapter));
+            // The library's own clocks, shortened as a test of one worker may: it assigns leases
+            // every 2 failover times and first waits for the worker's metrics report (30 s each
+            // by default), so with its defaults most of this test is the library waiting.
+            LeaseManagementConfig leaseManagement = configs.leaseManagementConfig().failoverTimeMillis(3_000)
+                    .leaseAssignmentIntervalMillis(2_000L);
+            leaseManagement.workerUtilizationAwareAssignmentConfig().workerMetricsReporterFreqInMillis(2_000)
+                    .inMemoryWorkerMetricsCaptureFrequencyMillis(500);
             Scheduler scheduler = StreamsSchedulerFactory.createScheduler(configs.checkpointConfig(),
-                    configs.coordinatorConfig(), configs.leaseManagementConfig(), configs.lifecycleConfig(),
+                    configs.coordinatorConfig(), leaseManagement, configs.lifecycleConfig(),
                     configs.metricsConfig().metricsFactory(new NullMetricsFactory()), configs.processorConfig(),
                     retrieval, adapter);
             Thread worker = new Thread(scheduler, "kcl-scheduler");

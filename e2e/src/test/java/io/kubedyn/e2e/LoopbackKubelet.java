@@ -396,13 +396,14 @@ final class LoopbackKubelet implements AutoCloseable {
             this.terminationLog = workDir.resolve("termination").resolve(name);
             // Cluster DNS, as in a pod: a shard sends global index entries to its peers by Service name.
             // The image's JVM options (DNS caching among them), then: cluster DNS, and a
-            // replicated shard snapshots every 200 log entries and keeps 3,000 before the last
+            // replicated shard snapshots every 200 log entries and keeps 1,000 before the last
             // (100,000 each by default), so tests see snapshots taken, logs dropped and
-            // snapshots sent.
+            // snapshots sent within seconds of load; a restart of a few seconds still catches up
+            // from the log.
             List<String> options = new ArrayList<>(LoopbackCluster.imageJvmOptions("storage-pod"));
             options.add(dns.resolverOption());
             options.add("-Dkubedyn.storage.replication.snapshot-every=200");
-            options.add("-Dkubedyn.storage.replication.log-kept=3000");
+            options.add("-Dkubedyn.storage.replication.log-kept=1000");
             this.process = new PackagedService(name, "storage-pod", options, environment(owner),
                     workDir.resolve("logs").resolve(name + ".log"));
         }
