@@ -34,14 +34,19 @@ import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * A Table with {@code replicasPerShard: 3} on 2 shards, in the running system (operator,
  * gateway, the stand-in kubelet running every replica as a storage-pod process): each shard is
  * a StatefulSet of 3 pods forming one Raft group. kill -9 of a shard's leader under 4 writers:
  * another replica serves writes within 5 s, requests failing meanwhile fail retryably, every
- * acknowledged write is read back with ConsistentRead, and the killed pod, restarted by the
- * kubelet, rejoins. kill -9 of a follower: no request fails. A replica whose volume is wiped is
+ * acknowledged write is read back with ConsistentRead, a stream reader resumes on the new leader
+ * right after the last record it read, and the killed pod, restarted by the kubelet, rejoins. kill -9 of a follower: no request fails. A replica whose volume is wiped is
  * sent a snapshot (a RocksDB checkpoint; its peers' logs no longer hold the early entries),
  * loads it, catches up, and alone serves eventually consistent reads of every item. A write that
  * never reached a majority is never read from any replica.
@@ -71,6 +76,10 @@ class ReplicatedShardIT {
         spec.setShards(SHARDS);
         spec.setReplicasPerShard(REPLICAS);
         spec.setDeletionPolicy(DeletionPolicy.DELETE);
+        io.kubedyn.crd.StreamSpecification stream = new io.kubedyn.crd.StreamSpecification();
+        stream.setStreamEnabled(true);
+        stream.setStreamViewType("KEYS_ONLY");
+        spec.setStreamSpecification(stream);
         table.setSpec(spec);
         cluster.kubectl().resources(Table.class).resource(table).create();
         cluster.awaitActive(TABLE);
@@ -124,6 +133,8 @@ class ReplicatedShardIT {
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledgedOn(0) >= 100);
             String leader = leaderOf(0);
+            // A stream reader's place before the kill: the last record it read of each shard.
+            Map<String, List<Record>> readBefore = streamRecords(null);
             long before = load.acknowledgedOn(0);
             cluster.kubelet().kill(leader);
             long killedAt = System.nanoTime();
@@ -138,6 +149,7 @@ class ReplicatedShardIT {
                 assertThat(f.code()).isEqualTo("InternalServerError");
             });
             load.assertEveryAcknowledgedWriteIsRead();
+            assertStreamContinuesAcrossTheLeaderChange(readBefore, load);
             // The kubelet restarts the killed replica; it catches up and the shard serves on.
             await().atMost(Duration.ofSeconds(60)).until(() -> cluster.kubelet().isReady(leader));
             dynamoDb.putItem(b -> b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS("after-restart"))));
@@ -297,6 +309,61 @@ class ReplicatedShardIT {
         } finally {
             load.stop();
         }
+    }
+
+    /**
+     * The new leader's change log is the old one's: a reader that resumes after the last record it
+     * read before the kill (AFTER_SEQUENCE_NUMBER) gets exactly what a reader from the start gets
+     * after that record, with the same sequence numbers, and every acknowledged write is in it.
+     */
+    private void assertStreamContinuesAcrossTheLeaderChange(Map<String, List<Record>> readBefore, Load load) {
+        Map<String, List<Record>> resumed = streamRecords(readBefore);
+        Map<String, List<Record>> whole = streamRecords(null);
+        List<String> keys = new ArrayList<>();
+        whole.forEach((shard, records) -> {
+            List<Record> earlier = readBefore.getOrDefault(shard, List.of());
+            assertThat(records.subList(0, earlier.size())).as("shard %s before the kill", shard)
+                    .extracting(r -> r.dynamodb().sequenceNumber())
+                    .containsExactlyElementsOf(earlier.stream().map(r -> r.dynamodb().sequenceNumber()).toList());
+            assertThat(resumed.get(shard)).as("shard %s resumed after its last record", shard)
+                    .extracting(r -> r.dynamodb().sequenceNumber())
+                    .containsExactlyElementsOf(records.subList(earlier.size(), records.size()).stream()
+                            .map(r -> r.dynamodb().sequenceNumber()).toList());
+            records.forEach(r -> keys.add(r.dynamodb().keys().get("id").s()));
+        });
+        assertThat(keys).as("keys in the stream").containsAll(load.acknowledged);
+    }
+
+    /**
+     * Every record of the table's stream, per stream shard: from the start, or after the last
+     * record of {@code after} where it has one for the shard.
+     */
+    private Map<String, List<Record>> streamRecords(Map<String, List<Record>> after) {
+        Map<String, List<Record>> all = new java.util.LinkedHashMap<>();
+        try (DynamoDbStreamsClient streams = cluster.dynamoDbStreams()) {
+            String arn = dynamoDb.describeTable(b -> b.tableName(TABLE)).table().latestStreamArn();
+            for (Shard shard : streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
+                List<Record> earlier = after == null ? List.of() : after.getOrDefault(shard.shardId(), List.of());
+                String iterator = streams.getShardIterator(b -> {
+                    b.streamArn(arn).shardId(shard.shardId());
+                    if (earlier.isEmpty()) {
+                        b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+                    } else {
+                        b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                .sequenceNumber(earlier.get(earlier.size() - 1).dynamodb().sequenceNumber());
+                    }
+                }).shardIterator();
+                List<Record> records = new ArrayList<>();
+                while (iterator != null) {
+                    String from = iterator;
+                    GetRecordsResponse page = streams.getRecords(b -> b.shardIterator(from));
+                    records.addAll(page.records());
+                    iterator = page.records().isEmpty() ? null : page.nextShardIterator();
+                }
+                all.put(shard.shardId(), records);
+            }
+        }
+        return all;
     }
 
     private static String idOn(int shard, String prefix) {
