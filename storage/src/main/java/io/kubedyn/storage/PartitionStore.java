@@ -1333,19 +1333,41 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     // ---- replication -------------------------------------------------------------------------
 
-    /** A replicated log's entry: its index, and the time its leader decided it at. */
-    private record LogEntry(long index, long millis) {
+    /** A replicated log's entry (or one command of it): its position, and the time its leader decided it at. */
+    private record LogEntry(LogPosition position, long millis) {
+    }
+
+    /**
+     * Where a replicated log stands: entry {@code index}, and the command within it ({@code part},
+     * 0 for an entry of one command; an entry may carry several, applied in order).
+     */
+    public record LogPosition(long index, int part) {
+        /** Nothing applied yet. */
+        public static final LogPosition NONE = new LogPosition(-1, Integer.MAX_VALUE);
+
+        /** Whether the command at {@code index} and {@code part} is at or before this position. */
+        public boolean covers(long index, int part) {
+            return index < this.index || index == this.index && part <= this.part;
+        }
     }
 
     /**
      * Runs {@code work} as the replicated log's entry {@code index}, decided by the leader at
-     * {@code millis}: every write it makes records {@code index} as applied, in the same batch
-     * (so a restart that replays the log skips exactly what is already here, {@link
-     * #appliedIndex}), and every time it stamps is {@code millis}, so each replica writes the
-     * same bytes. Called in log order, by one thread.
+     * {@code millis}: see {@link #applyEntry(long, int, long, Supplier)}.
      */
     public <T> T applyEntry(long index, long millis, Supplier<T> work) {
-        applying.set(new LogEntry(index, millis));
+        return applyEntry(index, 0, millis, work);
+    }
+
+    /**
+     * Runs {@code work} as the command {@code part} of the replicated log's entry {@code index},
+     * decided by the leader at {@code millis}: every write it makes records that position as
+     * applied, in the same batch (so a restart that replays the log skips exactly what is already
+     * here, {@link #applied}), and every time it stamps is {@code millis}, so each replica writes
+     * the same bytes. Called in log order, by one thread.
+     */
+    public <T> T applyEntry(long index, int part, long millis, Supplier<T> work) {
+        applying.set(new LogEntry(new LogPosition(index, part), millis));
         try {
             return work.get();
         } finally {
@@ -1372,10 +1394,21 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     /** The last replicated log entry whose writes are in this store; -1 if none. */
     public long appliedIndex() {
+        return applied().index();
+    }
+
+    /** The last replicated command whose writes are in this store ({@link LogPosition#NONE} if none). */
+    public LogPosition applied() {
         return open(() -> {
             try {
                 byte[] bytes = db.get(catalogFamily, APPLIED_INDEX);
-                return bytes == null ? -1 : ByteBuffer.wrap(bytes).getLong();
+                if (bytes == null) {
+                    return LogPosition.NONE;
+                }
+                ByteBuffer in = ByteBuffer.wrap(bytes);
+                long index = in.getLong();
+                // Stamped before entries carried several commands: the entry as a whole.
+                return new LogPosition(index, in.remaining() >= Integer.BYTES ? in.getInt() : Integer.MAX_VALUE);
             } catch (RocksDBException e) {
                 throw new StorageException("cannot read the applied log index", e);
             }
@@ -1400,7 +1433,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private void commit(WriteOptions options, WriteBatch batch) throws RocksDBException {
         LogEntry entry = applying.get();
         if (entry != null) {
-            batch.put(catalogFamily, APPLIED_INDEX, ByteBuffer.allocate(Long.BYTES).putLong(entry.index()).array());
+            batch.put(catalogFamily, APPLIED_INDEX, ByteBuffer.allocate(Long.BYTES + Integer.BYTES)
+                    .putLong(entry.position().index()).putInt(entry.position().part()).array());
         }
         db.write(options, batch);
     }

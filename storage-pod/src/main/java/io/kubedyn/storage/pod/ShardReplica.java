@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +45,10 @@ import org.apache.ratis.util.TimeDuration;
 final class ShardReplica implements AutoCloseable {
     /** The largest entry: a shard's share of a BatchWriteItem (25 items of 400 KB) is 10 MB. */
     private static final SizeInBytes ENTRY_LIMIT = SizeInBytes.valueOf("24MB");
+    /** Commands proposed while this many entries are being replicated wait, and go in the next one... */
+    private static final int PROPOSALS_IN_FLIGHT = 2;
+    /** ... together, up to this size (a single larger command goes alone). */
+    private static final SizeInBytes BATCH_LIMIT = SizeInBytes.valueOf("4MB");
     private static final long EXPIRY_PERIOD_MILLIS = 5_000;
     private static final long LEADERSHIP_PERIOD_MILLIS = 200;
 
@@ -57,6 +62,14 @@ final class ShardReplica implements AutoCloseable {
     private final AtomicLong callIds = new AtomicLong();
     private volatile boolean closing;
     private final RaftServer server;
+    /** Where proposals' results are handed out and the next coalesced entry proposed. */
+    private final java.util.concurrent.ExecutorService proposing = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "kubedyn-proposals");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Proposals proposals = new Proposals(this::submitEntry, proposing, PROPOSALS_IN_FLIGHT,
+            BATCH_LIMIT.getSize());
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kubedyn-shard-replica");
         thread.setDaemon(true);
@@ -133,8 +146,13 @@ final class ShardReplica implements AutoCloseable {
             throw new NotLeaderException(leaderAddress(info));
         }
         byte[] entry = StoreCommands.entry(command, request, System.currentTimeMillis());
-        RaftClientReply reply = submit(RaftClientRequest.writeRequestType(), entry);
-        return StoreCommands.reply(command, reply.getMessage().getContent().toByteArray());
+        return StoreCommands.reply(command, await(proposals.propose(entry)));
+    }
+
+    /** Proposes one log entry: its result once applied here, or the error it was refused with. */
+    private CompletableFuture<byte[]> submitEntry(byte[] entry) {
+        return submitAsync(RaftClientRequest.writeRequestType(), entry)
+                .thenApply(reply -> replyOrThrow(reply).getMessage().getContent().toByteArray());
     }
 
     /**
@@ -150,6 +168,10 @@ final class ShardReplica implements AutoCloseable {
     }
 
     private RaftClientReply submit(RaftClientRequest.Type type, byte[] message) {
+        return replyOrThrow(await(submitAsync(type, message)));
+    }
+
+    private CompletableFuture<RaftClientReply> submitAsync(RaftClientRequest.Type type, byte[] message) {
         RaftClientRequest request = RaftClientRequest.newBuilder()
                 .setClientId(clientId)
                 .setServerId(self)
@@ -159,18 +181,34 @@ final class ShardReplica implements AutoCloseable {
                 .setType(type)
                 .setTimeoutMs(timeout.toMillis())
                 .build();
-        RaftClientReply reply;
         try {
-            reply = server.submitClientRequestAsync(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return server.submitClientRequestAsync(request);
         } catch (IOException e) {
             throw new NoMajorityException("this replica cannot submit to its Raft group: " + e);
+        }
+    }
+
+    /** Waits for {@code future} within the request timeout, as this replica's errors. */
+    private <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StorageException("interrupted while replicating", e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : e.getCause();
+            if (cause instanceof RuntimeException known && !(cause instanceof java.util.concurrent.CompletionException)) {
+                throw known;
+            }
             // Not known to be applied or not: the gateway answers a retryable error.
-            throw new NoMajorityException("the shard's replicas did not answer in " + timeout.toMillis() + " ms: " + e);
+            throw new NoMajorityException("the shard's replicas did not answer: " + cause);
+        } catch (TimeoutException e) {
+            throw new NoMajorityException("the shard's replicas did not answer in " + timeout.toMillis() + " ms");
         }
+    }
+
+    private RaftClientReply replyOrThrow(RaftClientReply reply) {
         if (reply.isSuccess()) {
             return reply;
         }
@@ -286,6 +324,7 @@ final class ShardReplica implements AutoCloseable {
     public void close() {
         closing = true;
         scheduler.shutdownNow();
+        proposing.shutdown();
         store.lead(false);
         if (isLeader() && peers.peers().size() > 1) {
             handOverLeadership();

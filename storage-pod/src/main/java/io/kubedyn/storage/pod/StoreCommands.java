@@ -31,6 +31,7 @@ import io.kubedyn.storage.grpc.UpdateTableRequest;
 import io.kubedyn.storage.grpc.WriteReply;
 import io.kubedyn.storage.grpc.WriteRequest;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,12 +158,68 @@ final class StoreCommands {
         return ByteBuffer.allocate(1 + Long.BYTES + body.length).put(command.code()).putLong(millis).put(body).array();
     }
 
+    /** The code of an entry carrying several commands ({@link #batch}); no command has it. */
+    private static final byte BATCH = 0;
+
     /**
-     * Applies a log entry to the store: its result, as {@link #reply} reads it. A request the
-     * store refuses (a failed condition, a table not found) is a result too, the same on every
-     * replica; only a store that cannot write at all throws.
+     * One log entry carrying several commands' entries, applied in this order: commands proposed
+     * together share one Raft round trip and one log sync on each replica.
      */
+    static byte[] batch(List<byte[]> entries) {
+        return joined(BATCH, entries);
+    }
+
+    /** The results of a {@link #batch} entry, one per command, in order. */
+    static List<byte[]> results(byte[] batchResult) {
+        ByteBuffer in = ByteBuffer.wrap(batchResult);
+        in.get();
+        int count = in.getInt();
+        List<byte[]> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] result = new byte[in.getInt()];
+            in.get(result);
+            results.add(result);
+        }
+        return results;
+    }
+
+    private static byte[] joined(byte tag, List<byte[]> parts) {
+        int size = 1 + Integer.BYTES;
+        for (byte[] part : parts) {
+            size += Integer.BYTES + part.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size).put(tag).putInt(parts.size());
+        for (byte[] part : parts) {
+            out.putInt(part.length).put(part);
+        }
+        return out.array();
+    }
+
+    /** Applies a log entry to the store, as {@link #apply(PartitionStore, long, byte[], PartitionStore.LogPosition)}, from the start. */
     byte[] apply(PartitionStore store, long index, byte[] entry) {
+        return apply(store, index, entry, PartitionStore.LogPosition.NONE);
+    }
+
+    /**
+     * Applies a log entry to the store: its result, as {@link #reply} (or, for a {@link #batch},
+     * {@link #results}) reads it. Commands at or before {@code applied} are in the store already
+     * (a restart replaying its log) and are skipped, so a batch cut short by a crash is finished,
+     * not applied twice. A request the store refuses (a failed condition, a table not found) is a
+     * result too, the same on every replica; only a store that cannot write at all throws.
+     */
+    byte[] apply(PartitionStore store, long index, byte[] entry, PartitionStore.LogPosition applied) {
+        if (entry.length > 0 && entry[0] == BATCH) {
+            List<byte[]> commands = results(entry);
+            List<byte[]> results = new ArrayList<>(commands.size());
+            for (int part = 0; part < commands.size(); part++) {
+                results.add(applied.covers(index, part) ? new byte[0] : applyOne(store, index, part, commands.get(part)));
+            }
+            return joined(BATCH, results);
+        }
+        return applied.covers(index, 0) ? new byte[0] : applyOne(store, index, 0, entry);
+    }
+
+    private byte[] applyOne(PartitionStore store, long index, int part, byte[] entry) {
         ByteBuffer in = ByteBuffer.wrap(entry);
         Command<?, ?> command = byCode.get(in.get());
         if (command == null) {
@@ -171,7 +228,7 @@ final class StoreCommands {
         }
         long millis = in.getLong();
         try {
-            Message result = store.applyEntry(index, millis, () -> runParsed(command, store, entry, millis));
+            Message result = store.applyEntry(index, part, millis, () -> runParsed(command, store, entry, millis));
             return prefixed((byte) 0, result.toByteArray());
         } catch (RuntimeException e) {
             if (e instanceof StorageException) {

@@ -16,9 +16,9 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 /**
  * The shard's store as Ratis's state machine: each committed log entry is a {@link
  * StoreCommands} entry, applied to the store in log order on Ratis's one apply thread, its
- * result sent back to the replica that proposed it. An entry the store already holds (its index
- * at most the store's applied index: a restart replays the log from its start) is skipped, so no
- * write is applied twice. Reads need nothing of it beyond the read index barrier ({@link #query}).
+ * result sent back to the replica that proposed it. What the store already holds (up to the
+ * store's applied position, an entry's index and the command within it: a restart replays the
+ * log from its start) is skipped, so no write is applied twice. Reads need nothing of it beyond the read index barrier ({@link #query}).
  */
 final class StoreStateMachine extends BaseStateMachine {
     private static final Message SKIPPED = Message.valueOf("skipped: already in the store");
@@ -26,7 +26,7 @@ final class StoreStateMachine extends BaseStateMachine {
     private final StoreCommands commands;
     private final StoreSnapshots storage = new StoreSnapshots();
     private final java.nio.file.Path raftDirectory;
-    private long storedThrough;
+    private PartitionStore.LogPosition stored = PartitionStore.LogPosition.NONE;
 
     StoreStateMachine(PartitionStore store, StoreCommands commands, java.nio.file.Path raftDirectory) {
         this.store = store;
@@ -38,7 +38,7 @@ final class StoreStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
-        storedThrough = store.appliedIndex();
+        stored = store.applied();
         getLifeCycle().startAndTransition(() -> { });
         // Ratis applies from the latest snapshot on: what this replica has applied starts there.
         org.apache.ratis.statemachine.SnapshotInfo snapshot = storage.getLatestSnapshot();
@@ -57,11 +57,11 @@ final class StoreStateMachine extends BaseStateMachine {
         LogEntryProto entry = transaction.getLogEntry();
         long index = entry.getIndex();
         Message result;
-        if (index <= storedThrough) {
+        if (index < stored.index()) {
             result = SKIPPED;
         } else {
             byte[] bytes = entry.getStateMachineLogEntry().getLogData().toByteArray();
-            result = Message.valueOf(UnsafeByteOperations.unsafeWrap(commands.apply(store, index, bytes)));
+            result = Message.valueOf(UnsafeByteOperations.unsafeWrap(commands.apply(store, index, bytes, stored)));
         }
         updateLastAppliedTermIndex(entry.getTerm(), index);
         return CompletableFuture.completedFuture(result);

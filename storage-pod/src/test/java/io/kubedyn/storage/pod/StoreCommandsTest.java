@@ -94,4 +94,43 @@ class StoreCommandsTest {
             assertThat(replica.appliedIndex()).isEqualTo(9);
         }
     }
+
+    @Test
+    void anEntryOfSeveralCommandsAppliesEachInOrderWithItsOwnResult() {
+        byte[] create = StoreCommands.entry(commands.createTable,
+                CreateTableRequest.newBuilder().setDefinition(StorageWire.definition(table)).build(), 1_000);
+        List<byte[]> parts = List.of(put("a", "one", 2_000), put("b", "two", 2_001), put("a", "three", 2_002));
+        try (PartitionStore replica = PartitionStore.openReplica(data.resolve("r"), s -> (t, w) -> { })) {
+            commands.apply(replica, 1, create);
+            List<byte[]> results = StoreCommands.results(commands.apply(replica, 2, StoreCommands.batch(parts)));
+            assertThat(results).hasSize(3);
+            for (byte[] result : results) {
+                assertThat(StoreCommands.reply(commands.write, result)).isNotNull();
+            }
+            assertThat(replica.applied()).isEqualTo(new PartitionStore.LogPosition(2, 2));
+            assertThat(replica.get(table, PrimaryKey.of(new AttributeValue.S("a"), null))).isEqualTo(item("a", "three"));
+            assertThat(replica.readChanges(table, 0, 100, 1 << 20).records()).extracting(ChangeRecord::eventName)
+                    .containsExactly(ChangeRecord.EventName.INSERT, ChangeRecord.EventName.INSERT, ChangeRecord.EventName.MODIFY);
+        }
+    }
+
+    @Test
+    void aRestartInTheMiddleOfAnEntryOfSeveralCommandsAppliesOnlyTheRest() {
+        byte[] create = StoreCommands.entry(commands.createTable,
+                CreateTableRequest.newBuilder().setDefinition(StorageWire.definition(table)).build(), 1_000);
+        List<byte[]> parts = List.of(put("a", "one", 2_000), put("b", "two", 2_001), put("c", "three", 2_002));
+        try (PartitionStore replica = PartitionStore.openReplica(data.resolve("r"), s -> (t, w) -> { })) {
+            commands.apply(replica, 1, create);
+            // The store had written the first two commands of entry 2 when the pod stopped.
+            commands.apply(replica, 2, StoreCommands.batch(parts.subList(0, 2)));
+            PartitionStore.LogPosition applied = replica.applied();
+            assertThat(applied).isEqualTo(new PartitionStore.LogPosition(2, 1));
+            commands.apply(replica, 2, StoreCommands.batch(parts), applied);
+            assertThat(replica.readChanges(table, 0, 100, 1 << 20).records()).as("each command applied once")
+                    .hasSize(3);
+            assertThat(replica.applied()).isEqualTo(new PartitionStore.LogPosition(2, 2));
+            assertThat(replica.applied().covers(1, 0)).isTrue();
+            assertThat(replica.applied().covers(3, 0)).isFalse();
+        }
+    }
 }
