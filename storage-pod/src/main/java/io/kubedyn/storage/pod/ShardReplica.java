@@ -324,7 +324,6 @@ final class ShardReplica implements AutoCloseable {
     public void close() {
         closing = true;
         scheduler.shutdownNow();
-        proposing.shutdown();
         store.lead(false);
         if (isLeader() && peers.peers().size() > 1) {
             handOverLeadership();
@@ -334,5 +333,7 @@ final class ShardReplica implements AutoCloseable {
         } catch (IOException e) {
             Log.warnf("stopping the Raft server: %s", e.getMessage());
         }
+        // After the server: entries applied while it stopped still hand their results out.
+        proposing.shutdown();
     }
 }
