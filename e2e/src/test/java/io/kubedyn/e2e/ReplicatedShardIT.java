@@ -46,10 +46,11 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * a StatefulSet of 3 pods forming one Raft group. kill -9 of a shard's leader under 4 writers:
  * another replica serves writes within 5 s, requests failing meanwhile fail retryably, every
  * acknowledged write is read back with ConsistentRead, a stream reader resumes on the new leader
- * right after the last record it read, and the killed pod, restarted by the kubelet, rejoins. kill -9 of a follower: no request fails. A replica whose volume is wiped is
- * sent a snapshot (a RocksDB checkpoint; its peers' logs no longer hold the early entries),
- * loads it, catches up, and alone serves eventually consistent reads of every item. A write that
- * never reached a majority is never read from any replica.
+ * right after the last record it read, and the killed pod, restarted by the kubelet, rejoins.
+ * kill -9 of a follower: no request fails. A replica whose volume is wiped is sent a snapshot
+ * (a RocksDB checkpoint; its peers' logs no longer hold the early entries), loads it, catches up,
+ * and alone serves eventually consistent reads of every item. A write that never reached a
+ * majority is never read from any replica.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +65,7 @@ final class ShardReplica implements AutoCloseable {
     private volatile boolean closing;
     private final RaftServer server;
     /** Where proposals' results are handed out and the next coalesced entry proposed. */
-    private final java.util.concurrent.ExecutorService proposing = Executors.newSingleThreadExecutor(runnable -> {
+    private final ExecutorService proposing = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kubedyn-proposals");
         thread.setDaemon(true);
         return thread;
@@ -196,9 +198,11 @@ final class ShardReplica implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StorageException("interrupted while replicating", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                    ? c.getCause() : e.getCause();
-            if (cause instanceof RuntimeException known && !(cause instanceof java.util.concurrent.CompletionException)) {
+            Throwable cause = e.getCause();
+            while (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof RuntimeException known && !(cause instanceof CompletionException)) {
                 throw known;
             }
             // Not known to be applied or not: the gateway answers a retryable error.

@@ -171,7 +171,12 @@ final class StoreCommands {
 
     /** The results of a {@link #batch} entry, one per command, in order. */
     static List<byte[]> results(byte[] batchResult) {
-        ByteBuffer in = ByteBuffer.wrap(batchResult);
+        return split(batchResult);
+    }
+
+    /** The parts {@link #joined} put together, after its tag. */
+    private static List<byte[]> split(byte[] joined) {
+        ByteBuffer in = ByteBuffer.wrap(joined);
         in.get();
         int count = in.getInt();
         List<byte[]> results = new ArrayList<>(count);
@@ -209,7 +214,7 @@ final class StoreCommands {
      */
     byte[] apply(PartitionStore store, long index, byte[] entry, PartitionStore.LogPosition applied) {
         if (entry.length > 0 && entry[0] == BATCH) {
-            List<byte[]> commands = results(entry);
+            List<byte[]> commands = split(entry);
             List<byte[]> results = new ArrayList<>(commands.size());
             for (int part = 0; part < commands.size(); part++) {
                 results.add(applied.covers(index, part) ? new byte[0] : applyOne(store, index, part, commands.get(part)));

@@ -18,7 +18,8 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * StoreCommands} entry, applied to the store in log order on Ratis's one apply thread, its
  * result sent back to the replica that proposed it. What the store already holds (up to the
  * store's applied position, an entry's index and the command within it: a restart replays the
- * log from its start) is skipped, so no write is applied twice. Reads need nothing of it beyond the read index barrier ({@link #query}).
+ * log from its start) is skipped, so no write is applied twice. Reads need nothing of it beyond
+ * the read index barrier ({@link #query}).
  */
 final class StoreStateMachine extends BaseStateMachine {
     private static final Message SKIPPED = Message.valueOf("skipped: already in the store");
