@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -153,9 +154,15 @@ final class LoopbackCluster implements AutoCloseable {
         return client(3);
     }
 
-    private DynamoDbClient client(int attempts) {
+    /** As {@link #dynamoDbWithStandardRetries()}, or without retries, seen by {@code interceptor}. */
+    DynamoDbClient dynamoDb(boolean retries, ExecutionInterceptor interceptor) {
+        return client(retries ? 3 : 1, interceptor);
+    }
+
+    private DynamoDbClient client(int attempts, ExecutionInterceptor... interceptors) {
         return atGateway(DynamoDbClient.builder())
-                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(attempts)))
+                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(attempts))
+                        .executionInterceptors(List.of(interceptors)))
                 .build();
     }
 

@@ -15,14 +15,18 @@ import io.kubedyn.crd.TableSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
@@ -423,10 +430,16 @@ class ReplicatedShardIT {
         return answering.get(0);
     }
 
-    /** Writers putting new items through a client without retries, counting what was acknowledged. */
+    /**
+     * Writers each adding 1 to a new item's counter (UpdateItem ADD) through a client without
+     * retries, counting what was acknowledged and how many times the client sent each request: a
+     * shard that applied one request twice (the gateway sending it again to the next leader)
+     * shows as a counter above that.
+     */
     private final class Load {
         final Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
         final Queue<Failure> failures = new ConcurrentLinkedQueue<>();
+        final Map<String, Integer> sent = new ConcurrentHashMap<>();
         final AtomicLong[] acknowledgedByShard = {new AtomicLong(), new AtomicLong()};
         final AtomicLong[] lastAcknowledgedNanos = {new AtomicLong(), new AtomicLong()};
         final AtomicBoolean stop = new AtomicBoolean();
@@ -444,17 +457,29 @@ class ReplicatedShardIT {
             for (int w = 0; w < count; w++) {
                 int writer = w;
                 running.add(writers.submit(() -> {
-                    try (DynamoDbClient client = retries ? cluster.dynamoDbWithStandardRetries()
-                            : cluster.dynamoDbWithoutRetries()) {
+                    AtomicInteger attempts = new AtomicInteger();
+                    ExecutionInterceptor counting = new ExecutionInterceptor() {
+                        @Override
+                        public void beforeTransmission(Context.BeforeTransmission context,
+                                                       ExecutionAttributes attributes) {
+                            attempts.incrementAndGet();
+                        }
+                    };
+                    try (DynamoDbClient client = cluster.dynamoDb(retries, counting)) {
                         for (int n = 0; !stop.get(); n++) {
                             String id = run + "-" + writer + "-" + n;
+                            attempts.set(0);
                             try {
-                                client.putItem(b -> b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS(id))));
+                                client.updateItem(b -> b.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(id)))
+                                        .updateExpression("ADD hits :one")
+                                        .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+                                sent.put(id, attempts.get());
                                 acknowledged.add(id);
                                 int shard = shardOf(id);
                                 acknowledgedByShard[shard].incrementAndGet();
                                 lastAcknowledgedNanos[shard].set(System.nanoTime());
                             } catch (AwsServiceException e) {
+                                sent.put(id, attempts.get());
                                 failures.add(new Failure(id, e.statusCode(), e.awsErrorDetails().errorCode()));
                             }
                         }
@@ -488,16 +513,28 @@ class ReplicatedShardIT {
             writers.shutdown();
         }
 
+        /**
+         * Every acknowledged write is read back with ConsistentRead, and no request was applied
+         * more often than the client sent it (acknowledged or not).
+         */
         void assertEveryAcknowledgedWriteIsRead() {
             assertThat(acknowledged).as("acknowledged writes").hasSizeGreaterThan(100);
             List<String> missing = new ArrayList<>();
-            for (String id : acknowledged) {
-                if (!dynamoDb.getItem(b -> b.tableName(TABLE).consistentRead(true)
-                        .key(Map.of("id", AttributeValue.fromS(id)))).hasItem()) {
+            List<String> appliedTooOften = new ArrayList<>();
+            Set<String> acknowledgedIds = new HashSet<>(acknowledged);
+            for (String id : sent.keySet()) {
+                Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(TABLE).consistentRead(true)
+                        .key(Map.of("id", AttributeValue.fromS(id)))).item();
+                long hits = item == null || !item.containsKey("hits") ? 0 : Long.parseLong(item.get("hits").n());
+                if (hits == 0 && acknowledgedIds.contains(id)) {
                     missing.add(id);
+                }
+                if (hits > sent.get(id)) {
+                    appliedTooOften.add(id + ": applied " + hits + " times, sent " + sent.get(id));
                 }
             }
             assertThat(missing).as("acknowledged writes not read back").isEmpty();
+            assertThat(appliedTooOften).as("requests applied more often than sent").isEmpty();
         }
     }
 }

@@ -105,6 +105,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final byte[] SHARD_ASSIGNMENT = "shard/assignment".getBytes(StandardCharsets.UTF_8);
     /** Catalog key: the last replicated log entry applied (see {@link #applyEntry}). */
     private static final byte[] APPLIED_INDEX = "raft/applied".getBytes(StandardCharsets.UTF_8);
+    /** Catalog keys of applied gateway requests, by {@link RequestId} (see {@link #requestResult}). */
+    private static final byte[] REQUEST_PREFIX = "raft/request/".getBytes(StandardCharsets.UTF_8);
     private static final long CLOSE_WAIT_SECONDS = 30;
     private static final String LOG_SUFFIX = ".log";
     private static final String TTL_SUFFIX = ".ttl";
@@ -1333,8 +1335,29 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     // ---- replication -------------------------------------------------------------------------
 
-    /** A replicated log's entry (or one command of it): its position, and the time its leader decided it at. */
-    private record LogEntry(LogPosition position, long millis) {
+    /**
+     * A replicated log's entry (or one command of it) being applied: its position, the time its
+     * leader decided it at, the gateway's request it carries (or null), and whether it has written.
+     */
+    private static final class LogEntry {
+        private final LogPosition position;
+        private final long millis;
+        private final byte[] request;
+        private boolean wrote;
+
+        LogEntry(LogPosition position, long millis, byte[] request) {
+            this.position = position;
+            this.millis = millis;
+            this.request = request;
+        }
+
+        LogPosition position() {
+            return position;
+        }
+
+        long millis() {
+            return millis;
+        }
     }
 
     /**
@@ -1367,12 +1390,83 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * the same bytes. Called in log order, by one thread.
      */
     public <T> T applyEntry(long index, int part, long millis, Supplier<T> work) {
-        applying.set(new LogEntry(new LogPosition(index, part), millis));
+        return applyEntry(index, part, millis, null, work, result -> new byte[0]);
+    }
+
+    /**
+     * As {@link #applyEntry(long, int, long, Supplier)}, for a command a gateway sent as
+     * {@code request} (a {@link RequestId}'s bytes): if the work writes, the request is recorded
+     * as applied in the same batch, and its {@code result} once the work returns, for
+     * {@link #requestResult} to answer the same request sent again.
+     */
+    public <T> T applyEntry(long index, int part, long millis, byte[] request, Supplier<T> work,
+                            Function<T, byte[]> result) {
+        LogEntry entry = new LogEntry(new LogPosition(index, part), millis, request);
+        applying.set(entry);
+        T value;
         try {
-            return work.get();
+            value = work.get();
         } finally {
             applying.remove();
         }
+        if (request != null && entry.wrote) {
+            byte[] outcome = result.apply(value);
+            open(() -> {
+                try {
+                    db.put(catalogFamily, durableWrite, requestKey(request),
+                            ByteBuffer.allocate(Long.BYTES + outcome.length).putLong(millis).put(outcome).array());
+                    return null;
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot record the result of an applied request", e);
+                }
+            });
+        }
+        return value;
+    }
+
+    /**
+     * What an applied request ({@link #applyEntry(long, int, long, byte[], Supplier, Function)})
+     * resulted in: empty if it was never applied here (or is forgotten, {@link #forgetRequests}),
+     * else its recorded result; an empty array when the store stopped between the request's
+     * writes and the record of its result.
+     */
+    public Optional<byte[]> requestResult(byte[] request) {
+        return open(() -> {
+            try {
+                byte[] value = db.get(catalogFamily, requestKey(request));
+                return value == null ? Optional.<byte[]>empty()
+                        : Optional.of(Arrays.copyOfRange(value, Long.BYTES, value.length));
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read the record of an applied request", e);
+            }
+        });
+    }
+
+    /**
+     * Forgets the requests whose ids were made before {@code beforeMillis} (a gateway sends one
+     * again for seconds, not minutes). Cheap when there is nothing to forget: one seek.
+     */
+    public void forgetRequests(long beforeMillis) {
+        open(() -> {
+            byte[] end = requestKey(ByteBuffer.allocate(Long.BYTES).putLong(Math.max(0, beforeMillis)).array());
+            try (RocksIterator it = db.newIterator(catalogFamily)) {
+                it.seek(REQUEST_PREFIX);
+                if (!it.isValid() || !startsWith(it.key(), REQUEST_PREFIX) || Arrays.compareUnsigned(it.key(), end) >= 0) {
+                    return null;
+                }
+            }
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.deleteRange(catalogFamily, REQUEST_PREFIX, end);
+                commit(batch);
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot forget old requests", e);
+            }
+            return null;
+        });
+    }
+
+    private static byte[] requestKey(byte[] request) {
+        return ByteBuffer.allocate(REQUEST_PREFIX.length + request.length).put(REQUEST_PREFIX).put(request).array();
     }
 
     /**
@@ -1435,6 +1529,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         if (entry != null) {
             batch.put(catalogFamily, APPLIED_INDEX, ByteBuffer.allocate(Long.BYTES + Integer.BYTES)
                     .putLong(entry.position().index()).putInt(entry.position().part()).array());
+            if (entry.request != null && !entry.wrote) {
+                // Applied, with the writes: the same request sent again is not applied twice.
+                batch.put(catalogFamily, requestKey(entry.request),
+                        ByteBuffer.allocate(Long.BYTES).putLong(entry.millis()).array());
+            }
+            entry.wrote = true;
         }
         db.write(options, batch);
     }

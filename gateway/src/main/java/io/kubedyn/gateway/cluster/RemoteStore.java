@@ -21,6 +21,7 @@ import io.kubedyn.storage.TableEstimates;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.NotLeaderException;
 import io.kubedyn.storage.RangeNotOwnedException;
+import io.kubedyn.storage.RequestId;
 import io.kubedyn.storage.ReturnItems;
 import io.kubedyn.storage.ChangePage;
 import io.kubedyn.storage.StorageWire;
@@ -80,6 +81,7 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
         this.channel = NettyChannelBuilder.forTarget(address)
                 .usePlaintext()
                 .maxInboundMessageSize(64 * 1024 * 1024)
+                .intercept(RequestId.attaching())
                 .build();
     }
 

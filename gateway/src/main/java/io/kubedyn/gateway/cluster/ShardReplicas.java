@@ -9,6 +9,7 @@ import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.storage.ChangePage;
 import io.kubedyn.storage.NotLeaderException;
 import io.kubedyn.storage.Page;
+import io.kubedyn.storage.RequestId;
 import io.kubedyn.storage.ReturnItems;
 import io.kubedyn.storage.StoreClient;
 import io.kubedyn.storage.TableEstimates;
@@ -54,13 +55,19 @@ final class ShardReplicas implements StoreClient {
 
     // ---- following the leader ----------------------------------------------------------------
 
+    /**
+     * A call the leader serves, sent again to whichever replica leads next until one answers. Every
+     * attempt carries the same {@link RequestId}: one that reached a leader that then stepped down
+     * may still commit, and the shard applies an id once.
+     */
     private <T> T call(Function<StoreClient, T> body) {
         long deadline = System.nanoTime() + failoverNanos;
         long pause = FIRST_PAUSE_MILLIS;
+        RequestId id = RequestId.next();
         while (true) {
             int at = leader;
             try {
-                return body.apply(replicas.get(at));
+                return id.during(() -> body.apply(replicas.get(at)));
             } catch (NotLeaderException | RemoteStore.PodUnavailableException e) {
                 boolean pointed = follow(at, e);
                 if (System.nanoTime() > deadline) {
@@ -129,16 +136,17 @@ final class ShardReplicas implements StoreClient {
         });
     }
 
+    /** As {@link #call}, not waiting. */
     private <T> CompletableFuture<T> callAsync(Function<StoreClient, CompletableFuture<T>> body) {
-        return attempt(body, System.nanoTime() + failoverNanos, FIRST_PAUSE_MILLIS);
+        return attempt(body, RequestId.next(), System.nanoTime() + failoverNanos, FIRST_PAUSE_MILLIS);
     }
 
-    private <T> CompletableFuture<T> attempt(Function<StoreClient, CompletableFuture<T>> body, long deadline,
-                                             long pause) {
+    private <T> CompletableFuture<T> attempt(Function<StoreClient, CompletableFuture<T>> body, RequestId id,
+                                             long deadline, long pause) {
         int at = leader;
         CompletableFuture<T> started;
         try {
-            started = body.apply(replicas.get(at));
+            started = id.during(() -> body.apply(replicas.get(at)));
         } catch (RuntimeException e) {
             started = CompletableFuture.failedFuture(e);
         }
@@ -154,7 +162,7 @@ final class ShardReplicas implements StoreClient {
             Executor after = pointed ? Runnable::run
                     : CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS);
             return CompletableFuture.supplyAsync(() -> null, after)
-                    .thenCompose(ignored -> attempt(body, deadline, Math.min(pause * 2, LONGEST_PAUSE_MILLIS)));
+                    .thenCompose(ignored -> attempt(body, id, deadline, Math.min(pause * 2, LONGEST_PAUSE_MILLIS)));
         });
     }
 

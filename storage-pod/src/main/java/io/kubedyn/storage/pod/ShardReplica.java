@@ -3,6 +3,7 @@ package io.kubedyn.storage.pod;
 import com.google.protobuf.Message;
 import io.kubedyn.storage.NotLeaderException;
 import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.RequestId;
 import io.kubedyn.storage.StorageException;
 import io.quarkus.logging.Log;
 import java.io.File;
@@ -143,11 +144,20 @@ final class ShardReplica implements AutoCloseable {
      * reply, or the error it raised (the same on every replica).
      */
     <Q extends Message, R extends Message> R propose(StoreCommands.Command<Q, R> command, Q request) {
+        return propose(command, request, null);
+    }
+
+    /**
+     * As {@link #propose(StoreCommands.Command, Message)}, for the gateway's request {@code id}
+     * (none if null): if an entry with that id was applied already (proposed to an earlier
+     * leader, which stepped down before it answered), its result is the first one's.
+     */
+    <Q extends Message, R extends Message> R propose(StoreCommands.Command<Q, R> command, Q request, RequestId id) {
         DivisionInfo info = info();
         if (!info.isLeader()) {
             throw new NotLeaderException(leaderAddress(info));
         }
-        byte[] entry = StoreCommands.entry(command, request, System.currentTimeMillis());
+        byte[] entry = StoreCommands.entry(command, request, System.currentTimeMillis(), id);
         return StoreCommands.reply(command, await(proposals.propose(entry)));
     }
 

@@ -8,6 +8,7 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.RequestId;
 import io.kubedyn.storage.RangeNotOwnedException;
 import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.TableKey;
@@ -245,12 +246,14 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     /**
      * A command that changes the store: run at once on an unreplicated pod; proposed to the
      * shard's Raft group on a replica (the leader's only; another replica refuses with the
-     * leader's address), answered once applied here.
+     * leader's address), answered once applied here. The gateway's id for the request, read
+     * here on the gRPC thread, goes with it: the group applies an id once.
      */
     private <Q extends com.google.protobuf.Message, R extends com.google.protobuf.Message> void command(
             StoreCommands.Command<Q, R> command, Q request, StreamObserver<R> reply) {
+        RequestId id = RequestId.current();
         call(command.operation(), reply, store -> lifecycle.replica()
-                .map(replica -> replica.propose(command, request))
+                .map(replica -> replica.propose(command, request, id))
                 .orElseGet(() -> command.run(store, request, System.currentTimeMillis())));
     }
 

@@ -9,6 +9,7 @@ import io.kubedyn.core.TableDefinition;
 import io.kubedyn.storage.IndexStatus;
 import io.kubedyn.storage.IndexWrite;
 import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.RequestId;
 import io.kubedyn.storage.StorageException;
 import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.TableEstimates;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything that changes a store, as commands: each has a code, the request message it takes
@@ -123,9 +125,11 @@ final class StoreCommands {
                 StorageWire.decided(store.decideNow(request.getTransactionId(),
                         request.hasProposal() ? StorageWire.ledgerEntry(request.getProposal()) : null,
                         request.hasTokenId() ? request.getTokenId() : null)));
-        // Time to Live: the items due at the time the leader decided this entry, on every replica.
+        // Time to Live: the items due at the time the leader decided this entry, on every replica;
+        // and the gateway requests applied long enough ago to be sent no more.
         expire = add(11, "expire", Empty.parser(), Empty.parser(), (store, request, now) -> {
             store.expireDue(now / 1000);
+            store.forgetRequests(now - REQUESTS_KEPT_MILLIS);
             return Empty.getDefaultInstance();
         });
     }
@@ -154,9 +158,29 @@ final class StoreCommands {
 
     /** A log entry: the command's code, the time the leader decided it at, and its request. */
     static byte[] entry(Command<?, ?> command, Message request, long millis) {
-        byte[] body = request.toByteArray();
-        return ByteBuffer.allocate(1 + Long.BYTES + body.length).put(command.code()).putLong(millis).put(body).array();
+        return entry(command, request, millis, null);
     }
+
+    /**
+     * A log entry for a gateway's request {@code id} (or none, if null): the command's code
+     * (flagged {@link #IDENTIFIED} with an id), the leader's time, the id, and the request. The
+     * shard applies an id once, however often the gateway sends it ({@link RequestId}).
+     */
+    static byte[] entry(Command<?, ?> command, Message request, long millis, RequestId id) {
+        byte[] body = request.toByteArray();
+        ByteBuffer out = ByteBuffer.allocate(1 + Long.BYTES + (id == null ? 0 : RequestId.BYTES) + body.length);
+        out.put(id == null ? command.code() : (byte) (command.code() | IDENTIFIED)).putLong(millis);
+        if (id != null) {
+            out.put(id.bytes());
+        }
+        return out.put(body).array();
+    }
+
+    /** The flag on an entry's code saying a {@link RequestId} follows the time. */
+    private static final byte IDENTIFIED = 0x40;
+
+    /** How long a shard remembers the requests it applied: far longer than a gateway retries one. */
+    static final long REQUESTS_KEPT_MILLIS = 10 * 60_000;
 
     /** The code of an entry carrying several commands ({@link #batch}); no command has it. */
     private static final byte BATCH = 0;
@@ -226,15 +250,31 @@ final class StoreCommands {
 
     private byte[] applyOne(PartitionStore store, long index, int part, byte[] entry) {
         ByteBuffer in = ByteBuffer.wrap(entry);
-        Command<?, ?> command = byCode.get(in.get());
+        byte code = in.get();
+        Command<?, ?> command = byCode.get((byte) (code & ~IDENTIFIED));
         if (command == null) {
             throw new IllegalStateException("log entry " + index + " holds an unknown command " + entry[0]
                     + ": this pod is older than the one that logged it");
         }
         long millis = in.getLong();
+        byte[] id = null;
+        if ((code & IDENTIFIED) != 0) {
+            id = new byte[RequestId.BYTES];
+            in.get(id);
+            Optional<byte[]> earlier = store.requestResult(id);
+            if (earlier.isPresent()) {
+                // Sent again after a leader change, and applied already: its first result.
+                return earlier.get().length > 0 ? earlier.get() : prefixed((byte) 1, StorageWire.error(
+                        new IllegalStateException("this request was applied, but its result was lost in a restart "
+                                + "of the shard's replica: read the item to see the change")).toByteArray());
+            }
+        }
+        int bodyAt = in.position();
         try {
-            Message result = store.applyEntry(index, part, millis, () -> runParsed(command, store, entry, millis));
-            return prefixed((byte) 0, result.toByteArray());
+            byte[] result = store.applyEntry(index, part, millis, id,
+                    () -> prefixed((byte) 0, runParsed(command, store, entry, bodyAt, millis).toByteArray()),
+                    applied -> applied);
+            return result;
         } catch (RuntimeException e) {
             if (e instanceof StorageException) {
                 // The store could not write (an I/O error, or closed): the entry is not applied
@@ -246,10 +286,10 @@ final class StoreCommands {
     }
 
     private static <Q extends Message, R extends Message> R runParsed(Command<Q, R> command, PartitionStore store,
-                                                                    byte[] entry, long millis) {
+                                                                    byte[] entry, int bodyAt, long millis) {
         Q request;
         try {
-            request = command.parser().parseFrom(entry, 1 + Long.BYTES, entry.length - 1 - Long.BYTES);
+            request = command.parser().parseFrom(entry, bodyAt, entry.length - bodyAt);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException("a log entry's request does not parse: " + e.getMessage(), e);
         }

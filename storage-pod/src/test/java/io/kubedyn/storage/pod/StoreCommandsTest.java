@@ -15,6 +15,7 @@ import io.kubedyn.core.TableStream;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.storage.ChangeRecord;
 import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.RequestId;
 import io.kubedyn.storage.ReturnItems;
 import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.grpc.CreateTableRequest;
@@ -131,6 +132,43 @@ class StoreCommandsTest {
             assertThat(replica.applied()).isEqualTo(new PartitionStore.LogPosition(2, 2));
             assertThat(replica.applied().covers(1, 0)).isTrue();
             assertThat(replica.applied().covers(3, 0)).isFalse();
+        }
+    }
+
+    @Test
+    void aRequestSentAgainAfterALeaderChangeIsAppliedOnceWithItsFirstResult() {
+        PrimaryKey a = PrimaryKey.of(new AttributeValue.S("a"), null);
+        RequestId id = new RequestId(2_000, 42);
+        byte[] resent = StoreCommands.entry(commands.write, StorageWire.write(table, a,
+                ItemChange.put(item("a", "two"), null, null), ReturnItems.OLD), 2_000, id);
+        Path directory = data.resolve("r");
+        WriteReply first;
+        try (PartitionStore replica = PartitionStore.openReplica(directory, s -> (t, w) -> { })) {
+            commands.apply(replica, 1, StoreCommands.entry(commands.createTable,
+                    CreateTableRequest.newBuilder().setDefinition(StorageWire.definition(table)).build(), 1_000));
+            commands.apply(replica, 2, put("a", "one", 1_500));
+            first = StoreCommands.reply(commands.write, commands.apply(replica, 3, resent));
+            assertThat(StorageWire.written(first).old()).isEqualTo(item("a", "one"));
+            // Another client writes; then the first request comes again, logged by the next leader.
+            commands.apply(replica, 4, put("a", "three", 2_500));
+            WriteReply again = StoreCommands.reply(commands.write, commands.apply(replica, 5, resent));
+            assertThat(again).as("the first application's result").isEqualTo(first);
+            assertThat(replica.get(table, a)).as("the later write is not overwritten").isEqualTo(item("a", "three"));
+            assertThat(replica.readChanges(table, 0, 100, 1 << 20).records()).hasSize(3);
+            assertThat(replica.appliedIndex()).as("nothing written for the repeat").isEqualTo(4);
+        }
+        try (PartitionStore replica = PartitionStore.openReplica(directory, s -> (t, w) -> { })) {
+            byte[] inBatch = StoreCommands.results(commands.apply(replica, 6, StoreCommands.batch(
+                    List.of(put("b", "four", 3_000), resent)))).get(1);
+            assertThat(StoreCommands.reply(commands.write, inBatch))
+                    .as("remembered across a restart, and inside an entry of several commands").isEqualTo(first);
+            assertThat(replica.get(table, a)).isEqualTo(item("a", "three"));
+            // Ten minutes on, the shard's expiry pass forgets the request: it is new again.
+            commands.apply(replica, 7, StoreCommands.entry(commands.expire, com.google.protobuf.Empty.getDefaultInstance(),
+                    2_000 + StoreCommands.REQUESTS_KEPT_MILLIS + 1));
+            assertThat(replica.requestResult(id.bytes())).isEmpty();
+            commands.apply(replica, 8, resent);
+            assertThat(replica.get(table, a)).isEqualTo(item("a", "two"));
         }
     }
 }
