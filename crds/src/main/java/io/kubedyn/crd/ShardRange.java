@@ -1,5 +1,6 @@
 package io.kubedyn.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.kubedyn.core.HashRange;
@@ -16,6 +17,9 @@ import java.util.List;
  * exclusive bound of 2^64 that no 64-bit integer can hold.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Read by gateways and operators older or newer than the writer: a field one of them does not
+// know yet is skipped, not a failure to read the whole Table.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ShardRange {
 
   private Integer shard;

@@ -1,5 +1,6 @@
 package io.kubedyn.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
@@ -9,6 +10,9 @@ import java.util.Objects;
  * applied the log up to the leader (give or take the writes in flight).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Read by gateways and operators older or newer than the writer: a field one of them does not
+// know yet is skipped, not a failure to read the whole Table.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ShardReplicas {
 
   private Integer shard;
@@ -23,13 +27,30 @@ public class ShardReplicas {
   @JsonPropertyDescription("Pods of the shard.")
   private Integer replicas;
 
+  @JsonPropertyDescription("Replicas voting in the shard's Raft group, as its leader reports it;"
+      + " absent while no pod leads or a change of members is under way.")
+  private Integer voters;
+
   public ShardReplicas() {}
 
   public ShardReplicas(int shard, String leader, int inSync, int replicas) {
+    this(shard, leader, inSync, replicas, null);
+  }
+
+  public ShardReplicas(int shard, String leader, int inSync, int replicas, Integer voters) {
     this.shard = shard;
     this.leader = leader;
     this.inSync = inSync;
     this.replicas = replicas;
+    this.voters = voters;
+  }
+
+  public Integer getVoters() {
+    return voters;
+  }
+
+  public void setVoters(Integer voters) {
+    this.voters = voters;
   }
 
   public Integer getShard() {
@@ -68,12 +89,12 @@ public class ShardReplicas {
   public boolean equals(Object o) {
     return o instanceof ShardReplicas other && Objects.equals(shard, other.shard)
         && Objects.equals(leader, other.leader) && Objects.equals(inSync, other.inSync)
-        && Objects.equals(replicas, other.replicas);
+        && Objects.equals(replicas, other.replicas) && Objects.equals(voters, other.voters);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(shard, leader, inSync, replicas);
+    return Objects.hash(shard, leader, inSync, replicas, voters);
   }
 
   @Override

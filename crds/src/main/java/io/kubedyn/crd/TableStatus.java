@@ -1,5 +1,6 @@
 package io.kubedyn.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -8,6 +9,9 @@ import java.util.List;
 
 /** What the operator observed, written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Read by gateways and operators older or newer than the writer: a field one of them does not
+// know yet is skipped, not a failure to read the whole Table.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class TableStatus {
   // The phases are a contract between the operator, which writes them, and the gateway, which
   // serves a table only once it has been Ready (Degraded: some shards down, the rest serving).

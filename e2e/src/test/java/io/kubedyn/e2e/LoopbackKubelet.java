@@ -144,6 +144,11 @@ final class LoopbackKubelet implements AutoCloseable {
      */
     synchronized void killAndWipeVolumes(String pod) throws InterruptedException, IOException {
         existing(pod).process.kill();
+        deleteVolumes(pod);
+    }
+
+    /** Empties the pod's volumes (their directories stay, empty). */
+    private void deleteVolumes(String pod) throws IOException {
         try (var claims = Files.list(workDir.resolve("volumes"))) {
             for (Path claim : claims.filter(c -> c.getFileName().toString().endsWith("-" + pod)).toList()) {
                 try (var files = Files.walk(claim)) {
@@ -199,6 +204,11 @@ final class LoopbackKubelet implements AutoCloseable {
                 pod.process.close();
                 pods.remove(pod.name);
                 client.pods().inNamespace(namespace).withName(pod.name).delete();
+                if (owner != null && owner.getSpec().getPersistentVolumeClaimRetentionPolicy() != null
+                        && "Delete".equals(owner.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled())) {
+                    // The StatefulSet controller deletes a scaled-down pod's claims: its volumes go.
+                    deleteVolumes(pod.name);
+                }
             }
         }
         Map<StatefulSet, Integer> readyReplicas = new LinkedHashMap<>();
@@ -337,7 +347,8 @@ final class LoopbackKubelet implements AutoCloseable {
                 continue;
             }
             boolean publishNotReady = Boolean.TRUE.equals(service.getSpec().getPublishNotReadyAddresses());
-            if (pod.ready || (publishNotReady && pod.process.isAlive())) {
+            // As an EndpointSlice lists it: a pod whose container restarts keeps its address.
+            if (pod.ready || publishNotReady) {
                 records.computeIfAbsent(ClusterDns.serviceName(serviceName, namespace), n -> new ArrayList<>()).add(pod.address);
                 records.put(ClusterDns.podName(pod.name, serviceName, namespace), List.of(pod.address));
             }

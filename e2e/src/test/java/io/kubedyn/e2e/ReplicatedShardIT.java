@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.crd.AttributeDefinition;
@@ -317,6 +319,79 @@ class ReplicatedShardIT {
         } finally {
             load.stop();
         }
+    }
+
+    @Test
+    @Order(7)
+    void replicasPerShardFromThreeToFiveAndBackChangesEachRaftGroupUnderLoadFailingNoRequest() throws Exception {
+        Load load = new Load(2, true);
+        List<String> heldDown = new ArrayList<>();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledgedOn(1) >= 50);
+            setReplicasPerShard(5);
+            awaitVoters(5);
+            // Two of the three pods that formed shard 1's group go down: with five voters, the
+            // other three (two of them added by the change) are still a majority, and commit.
+            String leader = leaderNow(1);
+            for (int replica = 0; replica < REPLICAS && heldDown.size() < 2; replica++) {
+                if (!pod(1, replica).equals(leader)) {
+                    heldDown.add(pod(1, replica));
+                }
+            }
+            for (String pod : heldDown) {
+                cluster.kubelet().holdDown(pod);
+                cluster.kubelet().kill(pod);
+            }
+            long before = load.acknowledgedOn(1);
+            load.awaitAcknowledgedOn(1, before + 50, Duration.ofSeconds(30));
+            for (String pod : heldDown) {
+                cluster.kubelet().release(pod);
+            }
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> heldDown.stream()
+                    .allMatch(pod -> cluster.kubelet().isReady(pod)));
+            heldDown.clear();
+
+            setReplicasPerShard(3);
+            awaitVoters(3);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (int shard = 0; shard < SHARDS; shard++) {
+                    assertThat(cluster.kubectl().apps().statefulSets().inNamespace(LoopbackCluster.NAMESPACE)
+                            .withName(TABLE + "-shard-" + shard).get().getSpec().getReplicas()).isEqualTo(3);
+                    assertThat(cluster.kubectl().pods().inNamespace(LoopbackCluster.NAMESPACE)
+                            .withName(pod(shard, 4)).get()).as(pod(shard, 4)).isNull();
+                }
+            });
+            long after = load.acknowledgedOn(1);
+            load.awaitAcknowledgedOn(1, after + 20, Duration.ofSeconds(30));
+            load.stop();
+
+            assertThat(load.failures).as("requests failing with the SDK's standard retries").isEmpty();
+            load.assertEveryAcknowledgedWriteIsRead();
+        } finally {
+            load.stop();
+            for (String pod : heldDown) {
+                cluster.kubelet().release(pod);
+            }
+        }
+    }
+
+    private void setReplicasPerShard(int replicas) {
+        // A merge patch of the spec alone, as `kubectl patch --type merge` sends: the operator
+        // writing the status meanwhile does not make it conflict.
+        cluster.kubectl().resources(Table.class).inNamespace(LoopbackCluster.NAMESPACE).withName(TABLE)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicasPerShard\":" + replicas + "}}");
+    }
+
+    /** Until every shard's leader reports {@code voters} voters and the shard map routes to them. */
+    private void awaitVoters(int voters) {
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            io.kubedyn.crd.TableStatus status = cluster.kubectl().resources(Table.class)
+                    .inNamespace(LoopbackCluster.NAMESPACE).withName(TABLE).get().getStatus();
+            assertThat(status.getReplication()).hasSize(SHARDS)
+                    .allSatisfy(shard -> assertThat(shard.getVoters()).as("voters").isEqualTo(voters));
+            assertThat(status.getShardMap()).hasSize(SHARDS)
+                    .allSatisfy(range -> assertThat(range.getReplicas()).as("replicas routed").isEqualTo(voters));
+        });
     }
 
     /**

@@ -68,18 +68,20 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
   public static StatefulSet desired(ShardedTable table, int shard) {
     ShardIdentity id = table.shard(shard);
     // Retain is the default because a table's data outliving a mistaken `kubectl delete` is
-    // cheaper than losing it; whenScaled stays Retain since fewer replicas never means less data.
+    // cheaper than losing it. A replicated shard scaled down has removed the pods from its
+    // group first, so their volumes hold nothing the voters lack, and a pod added again later
+    // must start empty, not from a log of a group it has left.
     String whenDeleted = table.deleteData() ? "Delete" : "Retain";
 
     return new StatefulSetBuilder()
         .withMetadata(table.metadata(shard))
         .withNewSpec()
-          .withReplicas(table.replicasPerShard())
+          .withReplicas(table.podsOf(shard))
           .withServiceName(id.name())
           .withNewSelector().withMatchLabels(id.selector()).endSelector()
           .withNewPersistentVolumeClaimRetentionPolicy()
             .withWhenDeleted(whenDeleted)
-            .withWhenScaled("Retain")
+            .withWhenScaled(table.replicated() ? "Delete" : "Retain")
           .endPersistentVolumeClaimRetentionPolicy()
           .withNewTemplate()
             .withNewMetadata().withLabels(id.labels()).endMetadata()
@@ -120,7 +122,7 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                       // Where the pods send global secondary index entries: to the shard owning
                       // each entry's hash, by the map the gateway routes by.
                       new EnvVarBuilder().withName(SHARD_MAP_ENV)
-                          .withValue(ShardRange.toShardMap(table.shardMap()).toString()).build())
+                          .withValue(ShardRange.toShardMap(table.podShardMap()).toString()).build())
                   // Set, not left to defaults, because the operator reads the refusal from there.
                   .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
                   .withTerminationMessagePolicy("FallbackToLogsOnError")

@@ -42,11 +42,14 @@ import java.util.function.IntFunction;
  * @param tableDefinition the DynamoDB table the pods provision in their store, as core's
  *     {@code TableDefinitionCodec} writes it (JSON), with the Table's uid as table id
  * @param antiAffinityRequired whether a shard's pods must run on distinct nodes (else preferred)
+ * @param membership where each replicated shard's group stands on its way to
+ *     {@code replicasPerShard} replicas
  */
 public record ShardedTable(String name, String namespace, OwnerReference owner, String image,
     String storageSize, String storageClassName, ResourceRequirements resources,
     int replicasPerShard, boolean deleteData, int shards, ShardAssignment assignment,
-    String clusterDomain, String tableDefinition, boolean antiAffinityRequired) {
+    String clusterDomain, String tableDefinition, boolean antiAffinityRequired,
+    ShardMembership membership) {
 
   private static final TableDefinitionCodec DEFINITIONS = new TableDefinitionCodec();
 
@@ -93,7 +96,8 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
         // Without its tags: the pods have no use for them, and a TagResource must not roll them.
         new String(DEFINITIONS.encode(TableDefinitions.of(table).withTags(Map.of())),
             StandardCharsets.UTF_8),
-        settings.storageAntiAffinityRequired());
+        settings.storageAntiAffinityRequired(),
+        ShardMembership.of(table, spec.getReplicasPerShard(), statefulSets));
   }
 
   /**
@@ -174,9 +178,28 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
   public List<ShardRange> shardMap() {
     List<ShardRange> map = assignment.shardMap(shard -> shard(shard).serviceDns(clusterDomain));
     if (replicated()) {
-      map.forEach(entry -> entry.setReplicas(replicasPerShard));
+      map.forEach(entry -> entry.setReplicas(
+          membership.routedOf(entry.getShard(), replicasPerShard)));
     }
     return map;
+  }
+
+  /**
+   * The shard map the pods are given (their own index routing): each replicated shard as the
+   * replicas that formed its group, so a change of replicas never changes the pods' template.
+   * A pod sends to whichever of them takes a write.
+   */
+  public List<ShardRange> podShardMap() {
+    List<ShardRange> map = assignment.shardMap(shard -> shard(shard).serviceDns(clusterDomain));
+    if (replicated()) {
+      map.forEach(entry -> entry.setReplicas(membership.founders()));
+    }
+    return map;
+  }
+
+  /** The pods of a shard's StatefulSet (more than the voters while a group shrinks). */
+  public int podsOf(int shard) {
+    return membership.podsOf(shard, replicasPerShard);
   }
 
   /** Whether each shard is a Raft group of several pods. */
@@ -185,13 +208,19 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
   }
 
   /**
-   * The replicas of a shard's Raft group, as its pods' {@code kubedyn.storage.replication.peers}
-   * lists them: each pod's stable DNS name with its gRPC and Raft ports.
+   * The replicas that formed a shard's Raft group, as its pods'
+   * {@code kubedyn.storage.replication.peers} lists them: each pod's stable DNS name with its
+   * gRPC and Raft ports. Pods beyond them join when the leader adds them.
    */
   public String replicationPeers(int shard) {
+    return peers(shard, membership.founders());
+  }
+
+  /** The first {@code count} pods of a shard, as {@link #replicationPeers} lists them. */
+  public String peers(int shard, int count) {
     ShardIdentity id = shard(shard);
     StringBuilder peers = new StringBuilder();
-    for (int i = 0; i < replicasPerShard; i++) {
+    for (int i = 0; i < count; i++) {
       peers.append(i == 0 ? "" : ",").append(id.podDns(i, clusterDomain)).append(':')
           .append(ShardIdentity.GRPC_PORT).append(':').append(ShardIdentity.RAFT_PORT);
     }

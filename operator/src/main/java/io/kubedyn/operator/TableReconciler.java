@@ -54,6 +54,8 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
   private static final Logger LOG = Logger.getLogger(TableReconciler.class);
   /** How often a Table whose name another Table holds looks whether it is free. */
   static final java.time.Duration NAME_RECHECK = java.time.Duration.ofSeconds(10);
+  /** How soon a shard's group changing members is looked at again (its end sends no event). */
+  static final java.time.Duration MEMBERSHIP_RECHECK = java.time.Duration.ofSeconds(2);
 
   private final OperatorSettings settings;
 
@@ -109,12 +111,18 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
           context.getSecondaryResources(Pod.class));
       status = TableStatusReport.observed(table, model, statefulSets, refusals,
           settings.gatewayEndpoint(), now);
+      boolean membershipChanging = false;
       if (model.replicated() && !TableStatus.PHASE_PROVISIONING.equals(status.getPhase())) {
         status.setReplication(ShardLeaders.observe(model));
+        membershipChanging = ShardVoters.converge(model, status.getReplication(), statefulSets);
       }
       if (TableStatus.PHASE_READY.equals(status.getPhase())) {
         TableItemCount.of(model.shardHosts()).ifPresent(status::setItemCount);
-        return withStatus(table, status, events).rescheduleAfter(settings.itemCountInterval());
+        return withStatus(table, status, events).rescheduleAfter(
+            membershipChanging ? MEMBERSHIP_RECHECK : settings.itemCountInterval());
+      }
+      if (membershipChanging) {
+        return withStatus(table, status, events).rescheduleAfter(MEMBERSHIP_RECHECK);
       }
     } catch (TableRefused refused) {
       // No exception and no reschedule: retrying cannot fix a spec, only an edit can, and the

@@ -212,10 +212,12 @@ public final class TableSpecValidation {
     List<String> problems = new ArrayList<>();
     for (StatefulSet statefulSet : existing) {
       Integer running = statefulSet.getSpec().getReplicas();
-      if (running != null && !running.equals(table.getSpec().getReplicasPerShard())) {
-        problems.add("replicasPerShard cannot change once shards exist yet: "
-            + statefulSet.getMetadata().getName() + " runs " + running + " (adding or removing"
-            + " replicas of a live shard's Raft group is not built yet; the shards keep serving)");
+      int wanted = table.getSpec().getReplicasPerShard();
+      if (running != null && running != wanted && (running == 1 || wanted == 1)) {
+        problems.add("replicasPerShard cannot change between 1 and " + Math.max(running, wanted)
+            + " on a live table: " + statefulSet.getMetadata().getName() + " runs " + running
+            + " (a shard of one pod has no Raft group to add replicas to, nor one to leave;"
+            + " 3 and 5 change into each other; the shards keep serving)");
         return problems;
       }
     }

@@ -75,6 +75,55 @@ class ShardManifestsTest {
   }
 
   @Test
+  void replicasPerShardChangesTheGroupBeforeThePodsItLeavesAndAfterThePodsItJoins() {
+    Table table = Tables.music();
+    table.getSpec().setReplicasPerShard(3);
+    ShardedTable three = Tables.model(table);
+    List<StatefulSet> running = List.of(ShardStatefulSet.desired(three, 0),
+        ShardStatefulSet.desired(three, 1), ShardStatefulSet.desired(three, 2));
+    observe(table, three, 3);
+
+    // Up: the pods come at once, under the same template (no founder restarts), and the
+    // gateway is sent to them only once the leader says they vote.
+    table.getSpec().setReplicasPerShard(5);
+    ShardedTable growing = Tables.model(table, running);
+    StatefulSet grown = ShardStatefulSet.desired(growing, 1);
+    assertThat(grown.getSpec().getReplicas()).isEqualTo(5);
+    assertThat(grown.getSpec().getTemplate()).as("the pods' peers stay the founders")
+        .isEqualTo(running.get(1).getSpec().getTemplate());
+    assertThat(growing.shardMap()).extracting(ShardRange::getReplicas).containsOnly(3);
+    observe(table, growing, 5);
+    ShardedTable five = Tables.model(table, running);
+    assertThat(five.shardMap()).extracting(ShardRange::getReplicas).containsOnly(5);
+    assertThat(five.peers(1, 5)).contains("music-shard-1-4.").endsWith(":9090:9091");
+
+    // Down: the gateway leaves the last pods at once; they go once the group has let them go.
+    running = List.of(ShardStatefulSet.desired(five, 0), ShardStatefulSet.desired(five, 1),
+        ShardStatefulSet.desired(five, 2));
+    table.getSpec().setReplicasPerShard(3);
+    ShardedTable shrinking = Tables.model(table, running);
+    assertThat(shrinking.shardMap()).extracting(ShardRange::getReplicas).containsOnly(3);
+    StatefulSet shrunk = ShardStatefulSet.desired(shrinking, 1);
+    assertThat(shrunk.getSpec().getReplicas()).as("pods still voting stay").isEqualTo(5);
+    assertThat(shrunk.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled())
+        .as("a pod added again later starts empty").isEqualTo("Delete");
+    observe(table, shrinking, 3);
+    assertThat(ShardStatefulSet.desired(Tables.model(table, running), 1).getSpec().getReplicas())
+        .isEqualTo(3);
+  }
+
+  /** The table's status as the reconciler leaves it: each shard's leader reporting {@code voters}. */
+  private static void observe(Table table, ShardedTable model, int voters) {
+    TableStatus status = table.getStatus() == null ? new TableStatus()
+        : table.getStatus();
+    status.setShardMap(model.shardMap());
+    status.setReplication(java.util.stream.IntStream.range(0, 3).mapToObj(shard ->
+        new io.kubedyn.crd.ShardReplicas(shard, "music-shard-" + shard + "-0", voters, voters,
+            voters)).toList());
+    table.setStatus(status);
+  }
+
+  @Test
   void aShardsPodsPreferDistinctNodesOrRequireThemWhenTheOperatorIsToldSo() throws Exception {
     Table table = Tables.music();
     table.getSpec().setReplicasPerShard(3);

@@ -118,12 +118,19 @@ class TableSpecValidationTest {
   }
 
   @Test
-  void replicasPerShardOfExistingShardsCannotChangeYet() {
+  void replicasPerShardOfExistingShardsChangesBetweenThreeAndFiveOnly() {
     Table table = Tables.music();
-    var existing = List.of(ShardStatefulSet.desired(Tables.model(table), 0));
+    var unreplicated = List.of(ShardStatefulSet.desired(Tables.model(table), 0));
     table.getSpec().setReplicasPerShard(3);
-    assertThat(TableSpecValidation.storageChanges(table, existing)).singleElement().asString()
-        .startsWith("replicasPerShard cannot change once shards exist yet: music-shard-0 runs 1");
+    assertThat(TableSpecValidation.storageChanges(table, unreplicated)).singleElement().asString()
+        .startsWith("replicasPerShard cannot change between 1 and 3 on a live table: music-shard-0"
+            + " runs 1");
+    var three = List.of(ShardStatefulSet.desired(Tables.model(table), 0));
+    table.getSpec().setReplicasPerShard(5);
+    assertThat(TableSpecValidation.storageChanges(table, three)).isEmpty();
+    table.getSpec().setReplicasPerShard(1);
+    assertThat(TableSpecValidation.storageChanges(table, three)).singleElement().asString()
+        .startsWith("replicasPerShard cannot change between 1 and 3 on a live table");
   }
 
   @Test

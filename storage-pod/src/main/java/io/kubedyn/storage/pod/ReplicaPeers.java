@@ -13,7 +13,9 @@ import java.util.UUID;
  * their Raft port. Configured as {@code kubedyn.storage.replication.peers}: comma-separated
  * {@code host:port:raftPort}, the same list on every replica, and
  * {@code kubedyn.storage.replication.self}: this pod's {@code host:port}, or its pod name (on
- * Kubernetes, where peers are StatefulSet pods' stable names, {@code <pod>.<service>...}).
+ * Kubernetes, where peers are StatefulSet pods' stable names, {@code <pod>.<service>...}). The
+ * peers are the replicas that formed the group; a pod named but not listed (a StatefulSet scaled
+ * up) joins it when its leader adds it ({@link ShardReplica#setVoters}).
  */
 record ReplicaPeers(String group, List<Peer> peers, Peer self) {
 
@@ -49,6 +51,17 @@ record ReplicaPeers(String group, List<Peer> peers, Peer self) {
     }
 
     static ReplicaPeers parse(String group, String peers, String self) {
+        List<Peer> parsed = list(peers);
+        String name = self.trim();
+        // This pod: by its address, or by its pod name (the first label of its stable DNS name).
+        Peer me = parsed.stream().filter(p -> p.address().equals(name) || p.host().startsWith(name + ".")
+                        || p.host().equals(name)).findFirst()
+                .orElseGet(() -> joiner(name, parsed.get(0), self, peers));
+        return new ReplicaPeers(group, parsed, me);
+    }
+
+    /** Replicas as comma-separated {@code host:port:raftPort}: each once, at least one. */
+    static List<Peer> list(String peers) {
         List<Peer> parsed = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (String entry : peers.split(",")) {
@@ -80,12 +93,30 @@ record ReplicaPeers(String group, List<Peer> peers, Peer self) {
         if (parsed.isEmpty()) {
             throw new IllegalArgumentException("kubedyn.storage.replication.peers lists no peer");
         }
-        String name = self.trim();
-        // This pod: by its address, or by its pod name (the first label of its stable DNS name).
-        Peer me = parsed.stream().filter(p -> p.address().equals(name) || p.host().startsWith(name + ".")
-                        || p.host().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("kubedyn.storage.replication.self (" + self
-                        + ") is not one of kubedyn.storage.replication.peers (" + peers + ")"));
-        return new ReplicaPeers(group, parsed, me);
+        return parsed;
+    }
+
+    /**
+     * A pod of the shard's StatefulSet beyond the replicas that formed the group (it was scaled
+     * up): named by its pod name, it is reached as its founding peers are, under its own name.
+     */
+    private static Peer joiner(String podName, Peer founder, String self, String peers) {
+        int dot = founder.host().indexOf('.');
+        if (podName.contains(":") || podName.contains(".") || podName.isEmpty() || dot < 0) {
+            throw new IllegalArgumentException("kubedyn.storage.replication.self (" + self
+                    + ") is not one of kubedyn.storage.replication.peers (" + peers + ")");
+        }
+        String host = podName + founder.host().substring(dot);
+        return new Peer(host + founder.address().substring(founder.address().lastIndexOf(':')), founder.raftPort());
+    }
+
+    /** Whether this pod is one of the replicas that formed the group (else it joins it later). */
+    boolean founder() {
+        return peers.contains(self);
+    }
+
+    /** A peer from its Raft peer id and Raft address, as the group's configuration holds it. */
+    static Peer ofRaft(String id, String raftAddress) {
+        return new Peer(Peer.addressOf(id), Integer.parseInt(raftAddress.substring(raftAddress.lastIndexOf(':') + 1)));
     }
 }

@@ -10,6 +10,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -29,7 +31,11 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -119,11 +125,17 @@ final class ShardReplica implements AutoCloseable {
         // ... but keeps logKept entries before it, so a replica that was down for a restart (or
         // restarting to load a snapshot) catches up from the log rather than needing another.
         RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, logKept);
+        // A replica being added is sent the log, or a snapshot it restarts to load; Ratis gives up
+        // adding it after 3 election timeouts without an answer (6 s), and asked again it sends
+        // a new snapshot, so a restart slower than that never ends the change. Allow 5 minutes.
+        RaftServerConfigKeys.setStagingTimeout(properties, TimeDuration.valueOf(5, TimeUnit.MINUTES));
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, true);
         server = RaftServer.newBuilder()
                 .setServerId(self)
-                .setGroup(RaftGroup.valueOf(groupId, members))
+                // A pod that joins a running group starts with none: it neither votes nor stands
+                // for election until the leader adds it (its stored configuration, once it has one).
+                .setGroup(peers.founder() ? RaftGroup.valueOf(groupId, members) : RaftGroup.valueOf(groupId))
                 .setStateMachine(new StoreStateMachine(store, commands, directory))
                 .setProperties(properties)
                 .setOption(RaftStorage.StartupOption.RECOVER)
@@ -309,9 +321,91 @@ final class ShardReplica implements AutoCloseable {
         }
     }
 
-    /** To the first other replica that takes it (Ratis waits until it has the whole log). */
+    // ---- membership ---------------------------------------------------------------------------
+
+    /**
+     * The replicas voting in the group, as this replica's configuration has them; empty while a
+     * change is under way (Raft's joint configuration) or the group is not running here.
+     */
+    List<ReplicaPeers.Peer> voters() {
+        try {
+            RaftConfiguration conf = server.getDivision(groupId).getRaftConf();
+            if (!conf.getPreviousPeers().isEmpty()) {
+                return List.of();
+            }
+            return conf.getCurrentPeers().stream()
+                    .map(peer -> ReplicaPeers.ofRaft(peer.getId().toString(), peer.getAddress()))
+                    .sorted(Comparator.comparing(ReplicaPeers.Peer::address))
+                    .toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Before an eventually consistent read: this replica is one of its group's (a pod a scale-up
+     * added is not until the leader has added it, caught up, to the group), else it refuses as
+     * one that does not lead, and the gateway reads from another.
+     */
+    void checkMember() {
+        RaftConfiguration conf;
+        try {
+            conf = server.getDivision(groupId).getRaftConf();
+        } catch (IOException e) {
+            throw new StorageException("this replica's Raft group is not running", e);
+        }
+        if (conf.getPeer(self, RaftPeerRole.FOLLOWER) == null) {
+            throw new NotLeaderException(leaderAddress(info()));
+        }
+    }
+
+    /**
+     * Makes {@code wanted} the group's voting replicas, by Raft's membership change (Ratis's
+     * setConfiguration: a new replica is first sent the log, or a snapshot, until it has caught
+     * up; then the joint configuration, then the new one, each committed through the log). Only
+     * the leader changes it. Whether a change started: false if the group has those voters.
+     */
+    boolean setVoters(List<ReplicaPeers.Peer> wanted) {
+        DivisionInfo info = info();
+        if (!info.isLeader()) {
+            throw new NotLeaderException(leaderAddress(info));
+        }
+        List<ReplicaPeers.Peer> sorted = wanted.stream().sorted(Comparator.comparing(ReplicaPeers.Peer::address))
+                .toList();
+        if (sorted.equals(voters())) {
+            return false;
+        }
+        List<RaftPeer> members = sorted.stream()
+                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.raftAddress()).build())
+                .toList();
+        SetConfigurationRequest request = new SetConfigurationRequest(clientId, self, groupId,
+                callIds.incrementAndGet(), members);
+        Log.infof("changing the voters of shard group %s to %s", peers.group(), sorted);
+        try {
+            server.setConfigurationAsync(request).whenComplete((reply, error) -> {
+                Throwable refused = error != null ? error : reply.getException();
+                while (refused != null && refused.getCause() != null && !(refused instanceof RaftException)) {
+                    refused = refused.getCause();
+                }
+                if (refused instanceof ReconfigurationInProgressException) {
+                    // Asked again while the change asked first is still under way: it goes on.
+                    Log.debugf("shard group %s is changing its voters already", peers.group());
+                } else if (error != null || !reply.isSuccess()) {
+                    Log.warnf("changing the voters of shard group %s did not complete: %s", peers.group(),
+                            error != null ? error : reply.getException());
+                } else {
+                    Log.infof("shard group %s now has the voters %s", peers.group(), sorted);
+                }
+            });
+        } catch (IOException e) {
+            throw new NoMajorityException("this replica cannot change its group's voters: " + e);
+        }
+        return true;
+    }
+
+    /** To the first other voter that takes it (Ratis waits until it has the whole log). */
     private void handOverLeadership() {
-        for (ReplicaPeers.Peer peer : peers.peers()) {
+        for (ReplicaPeers.Peer peer : voters()) {
             if (peer.equals(peers.self())) {
                 continue;
             }
@@ -339,7 +433,7 @@ final class ShardReplica implements AutoCloseable {
         closing = true;
         scheduler.shutdownNow();
         store.lead(false);
-        if (isLeader() && peers.peers().size() > 1) {
+        if (isLeader() && voters().size() > 1) {
             handOverLeadership();
         }
         try {

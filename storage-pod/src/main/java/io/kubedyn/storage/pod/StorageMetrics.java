@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code kubedyn_storage_requests_seconds{operation, outcome}} (count and latency per gRPC
  * operation), a few RocksDB figures summed over all tables, and {@code kubedyn_table_items}, the
  * estimated item count of the pod's tables; for a replica of a replicated shard, its Raft
- * group's applied index and whether it leads ({@code kubedyn_raft_applied_index},
- * {@code kubedyn_raft_leader}).
+ * group's applied index, whether it leads and how many replicas vote
+ * ({@code kubedyn_raft_applied_index}, {@code kubedyn_raft_leader}, {@code kubedyn_raft_voters}).
  */
 @ApplicationScoped
 public class StorageMetrics {
@@ -57,6 +57,10 @@ public class StorageMetrics {
                 .register(registry);
         Gauge.builder("kubedyn.raft.leader", this, m -> m.raft(r -> r.isLeader() ? 1 : 0))
                 .description("A replicated shard's replica: 1 while it leads its Raft group, else 0")
+                .register(registry);
+        Gauge.builder("kubedyn.raft.voters", this, m -> m.raft(r -> r.voters().size()))
+                .description("A replicated shard's replica: how many replicas vote in its Raft group, as its"
+                        + " configuration has it (0 while a change of members is under way)")
                 .register(registry);
     }
 

@@ -268,6 +268,8 @@ public class StorageService extends StorageGrpc.StorageImplBase {
         call(operation, reply, store -> {
             if (consistent) {
                 lifecycle.replica().ifPresent(ShardReplica::readBarrier);
+            } else {
+                lifecycle.replica().ifPresent(ShardReplica::checkMember);
             }
             return body.apply(store);
         });

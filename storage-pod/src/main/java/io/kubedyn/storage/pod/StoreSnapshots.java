@@ -31,6 +31,8 @@ import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
  */
 final class StoreSnapshots implements StateMachineStorage {
     private static final Pattern NAME = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
+    /** A Raft log segment's file: {@code log_<first>-<last>}, or {@code log_inprogress_<first>}. */
+    private static final Pattern SEGMENT = Pattern.compile("log_(?:\\d+-(\\d+)|inprogress_(\\d+))");
     /** Beside the Raft groups' directories: which snapshot the store must become at the next start. */
     static final String INSTALL_MARKER = "install-snapshot";
     private static final int RETAINED = 2;
@@ -168,8 +170,30 @@ final class StoreSnapshots implements StateMachineStorage {
                 }
             }
         }
+        dropLogCoveredBy(raftDirectory, termIndex(snapshot).getIndex());
         Files.delete(marker);
         return true;
+    }
+
+    /**
+     * Deletes the Raft log's segments up to the snapshot's {@code index} (closed ones ending there
+     * or before, the open one starting there or before): the leader sent the snapshot because
+     * this replica's log ended before the leader's began, so that is every entry in it. Ratis would otherwise keep the old log and refuse the entries after the
+     * snapshot as a gap. The group's metadata (term, vote, configuration) stays.
+     */
+    private static void dropLogCoveredBy(Path raftDirectory, long index) throws IOException {
+        try (Stream<Path> groups = Files.list(raftDirectory)) {
+            for (Path current : groups.map(g -> g.resolve("current")).filter(Files::isDirectory).toList()) {
+                try (Stream<Path> files = Files.list(current)) {
+                    for (Path file : files.toList()) {
+                        Matcher segment = SEGMENT.matcher(file.getFileName().toString());
+                        if (segment.matches() && Long.parseLong(segment.group(1) != null ? segment.group(1) : segment.group(2)) <= index) {
+                            Files.delete(file);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static void deleteRecursively(Path path) throws IOException {

@@ -13,6 +13,7 @@ import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.ReturnItems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -71,6 +72,12 @@ class StoreSnapshotsTest {
             Files.copy(file.getPath(), received.resolve(file.getPath().getFileName()));
         }
         Files.writeString(raft.resolve("group/current-log"), "the Raft log, untouched");
+        // The follower's old log, all of it before the snapshot (else it would not need one):
+        // Ratis would refuse entry 42 after it as a gap, so it goes; the group's metadata stays.
+        Path current = Files.createDirectories(raft.resolve("group/current"));
+        for (String file : List.of("log_0-20", "log_inprogress_21", "raft-meta", "raft-meta.conf")) {
+            Files.writeString(current.resolve(file), file);
+        }
         StoreSnapshots followerSnapshots = new StoreSnapshots();
         followerSnapshots.init(raft.resolve("group/sm").toFile(), raft.resolve("group/tmp").toFile());
         followerSnapshots.stageInstall(raft);
@@ -78,6 +85,7 @@ class StoreSnapshotsTest {
         assertThat(StoreSnapshots.completeInstall(follower, raft)).isTrue();
         assertThat(StoreSnapshots.completeInstall(follower, raft)).as("done once").isFalse();
         assertThat(raft.resolve("group/current-log")).hasContent("the Raft log, untouched");
+        assertThat(current.toFile().list()).containsExactlyInAnyOrder("raft-meta", "raft-meta.conf");
         try (PartitionStore loaded = PartitionStore.openReplica(follower, s -> (t, w) -> { })) {
             assertThat(loaded.get(table, key("before"))).isNotNull();
             assertThat(loaded.get(table, key("after"))).as("written after the snapshot").isNull();

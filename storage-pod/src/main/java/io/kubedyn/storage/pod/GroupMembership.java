@@ -1,0 +1,77 @@
+package io.kubedyn.storage.pod;
+
+import io.kubedyn.storage.NotLeaderException;
+import io.kubedyn.storage.StorageException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Who votes in this pod's shard group, on the pod's HTTP port (beside its probes and metrics),
+ * for the operator: {@code GET /kubedyn/replication/voters} lists the voting replicas
+ * ({@code host:port:raftPort}, comma-separated; empty while a change is under way), and
+ * {@code PUT} with such a list makes those the voters (Raft membership change, on the leader
+ * only): 202 when a change started, 200 when the group has those voters already, 409 with the
+ * leader's address from another replica, 400 for a list that does not parse, 404 on a pod whose
+ * shard is not replicated, 503 while the group cannot take it.
+ */
+@ApplicationScoped
+public class GroupMembership {
+    static final String PATH = "/kubedyn/replication/voters";
+
+    private final StoreLifecycle lifecycle;
+
+    GroupMembership(StoreLifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+    }
+
+    void routes(@Observes Router router) {
+        router.get(PATH).blockingHandler(this::get);
+        router.put(PATH).handler(BodyHandler.create().setBodyLimit(64 * 1024)).blockingHandler(this::put);
+    }
+
+    private void get(RoutingContext context) {
+        Optional<ShardReplica> replica = lifecycle.replica();
+        if (replica.isEmpty()) {
+            answer(context, 404, "this pod's shard is not replicated");
+            return;
+        }
+        answer(context, 200, text(replica.get().voters()));
+    }
+
+    private void put(RoutingContext context) {
+        Optional<ShardReplica> replica = lifecycle.replica();
+        if (replica.isEmpty()) {
+            answer(context, 404, "this pod's shard is not replicated");
+            return;
+        }
+        List<ReplicaPeers.Peer> wanted;
+        try {
+            wanted = ReplicaPeers.list(context.body().asString() == null ? "" : context.body().asString());
+        } catch (IllegalArgumentException e) {
+            answer(context, 400, e.getMessage());
+            return;
+        }
+        try {
+            boolean started = replica.get().setVoters(wanted);
+            answer(context, started ? 202 : 200, text(wanted));
+        } catch (NotLeaderException e) {
+            answer(context, 409, e.leader() == null ? "" : e.leader());
+        } catch (StorageException e) {
+            answer(context, 503, e.getMessage());
+        }
+    }
+
+    private static String text(List<ReplicaPeers.Peer> peers) {
+        return peers.stream().map(p -> p.address() + ":" + p.raftPort()).collect(Collectors.joining(","));
+    }
+
+    private static void answer(RoutingContext context, int status, String body) {
+        context.response().setStatusCode(status).putHeader("content-type", "text/plain").end(body);
+    }
+}
