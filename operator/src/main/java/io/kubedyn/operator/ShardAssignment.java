@@ -1,7 +1,5 @@
 package io.kubedyn.operator;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.crd.ShardRange;
@@ -12,7 +10,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
@@ -76,19 +73,9 @@ public record ShardAssignment(Map<Integer, HashRange> ranges) {
   public static Map<Integer, String> handedOut(Collection<StatefulSet> statefulSets) {
     Map<Integer, String> handedOut = new TreeMap<>();
     for (StatefulSet statefulSet : statefulSets) {
-      Map<String, String> labels = statefulSet.getMetadata().getLabels();
-      String shard = labels == null ? null : labels.get(ShardIdentity.SHARD_LABEL);
-      if (shard == null || statefulSet.getSpec() == null
-          || statefulSet.getSpec().getTemplate() == null
-          || statefulSet.getSpec().getTemplate().getSpec() == null) {
-        continue;
-      }
-      statefulSet.getSpec().getTemplate().getSpec().getContainers().stream()
-          .filter(c -> ShardStatefulSet.CONTAINER.equals(c.getName()))
-          .map(Container::getEnv).filter(Objects::nonNull).flatMap(List::stream)
-          .filter(e -> ShardStatefulSet.OWNED_RANGES_ENV.equals(e.getName()))
-          .map(EnvVar::getValue).filter(Objects::nonNull).findFirst()
-          .ifPresent(value -> handedOut.put(Integer.parseInt(shard), value.trim()));
+      ShardStatefulSet.shardOf(statefulSet).ifPresent(shard ->
+          ShardStatefulSet.envOf(statefulSet, ShardStatefulSet.OWNED_RANGES_ENV)
+              .ifPresent(value -> handedOut.put(shard, value.trim())));
     }
     return handedOut;
   }

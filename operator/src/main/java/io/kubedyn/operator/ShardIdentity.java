@@ -73,7 +73,12 @@ public record ShardIdentity(String table, String namespace, int shard) {
 
   /** Stable DNS name of the shard's pod {@code replica} (StatefulSet pod under its Service). */
   public String podDns(int replica, String clusterDomain) {
-    return name() + "-" + replica + "." + serviceDns(clusterDomain);
+    return podDns(name() + "-" + replica, clusterDomain);
+  }
+
+  /** Stable DNS name of the shard's pod named {@code pod}. */
+  public String podDns(String pod, String clusterDomain) {
+    return pod + "." + serviceDns(clusterDomain);
   }
 
   /** DNS name of the shard's headless Service, which resolves to its ready pods. */

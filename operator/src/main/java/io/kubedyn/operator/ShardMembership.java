@@ -1,6 +1,5 @@
 package io.kubedyn.operator;
 
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.ShardReplicas;
@@ -39,12 +38,14 @@ public record ShardMembership(int founders, Map<Integer, Integer> pods, Map<Inte
     Map<Integer, Integer> current = new HashMap<>();
     int founders = wanted;
     for (StatefulSet statefulSet : statefulSets) {
-      String shard = statefulSet.getMetadata().getLabels().get(ShardIdentity.SHARD_LABEL);
       Integer replicas = statefulSet.getSpec().getReplicas();
-      if (shard != null && replicas != null) {
-        current.put(Integer.parseInt(shard), replicas);
+      Optional<Integer> shard = ShardStatefulSet.shardOf(statefulSet);
+      if (shard.isPresent() && replicas != null) {
+        current.put(shard.get(), replicas);
       }
-      founders = peersListed(statefulSet).orElse(founders);
+      // How many replicas the pods are told formed their group.
+      founders = ShardStatefulSet.envOf(statefulSet, ShardStatefulSet.REPLICATION_PEERS_ENV)
+          .filter(peers -> !peers.isBlank()).map(peers -> peers.split(",").length).orElse(founders);
     }
     Map<Integer, Integer> voters = new HashMap<>();
     Map<Integer, Integer> published = new HashMap<>();
@@ -74,17 +75,6 @@ public record ShardMembership(int founders, Map<Integer, Integer> pods, Map<Inte
       routed.put(shard, Math.min(wanted, reaching));
     }
     return new ShardMembership(founders, pods, routed);
-  }
-
-  /** How many replicas a StatefulSet's pods are told formed their group, if it says. */
-  private static Optional<Integer> peersListed(StatefulSet statefulSet) {
-    return statefulSet.getSpec().getTemplate().getSpec().getContainers().stream()
-        .flatMap(c -> Optional.ofNullable(c.getEnv()).orElse(List.of()).stream())
-        .filter(e -> ShardStatefulSet.REPLICATION_PEERS_ENV.equals(e.getName()))
-        .map(EnvVar::getValue)
-        .filter(v -> v != null && !v.isBlank())
-        .map(v -> v.split(",").length)
-        .findFirst();
   }
 
   /** A shard's StatefulSet replicas; {@code wanted} for a shard not created yet. */

@@ -1,5 +1,6 @@
 package io.kubedyn.operator;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -25,6 +26,8 @@ import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One StatefulSet per shard running the storage pod, with its RocksDB data on a
@@ -148,6 +151,26 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
               .build())
         .endSpec()
         .build();
+  }
+
+  /** The shard an existing StatefulSet serves, by its shard label; empty for another one. */
+  static Optional<Integer> shardOf(StatefulSet statefulSet) {
+    Map<String, String> labels = statefulSet.getMetadata().getLabels();
+    String shard = labels == null ? null : labels.get(ShardIdentity.SHARD_LABEL);
+    return shard == null ? Optional.empty() : Optional.of(Integer.parseInt(shard));
+  }
+
+  /** What an existing StatefulSet hands its storage container as {@code variable}, if anything. */
+  static Optional<String> envOf(StatefulSet statefulSet, String variable) {
+    if (statefulSet.getSpec() == null || statefulSet.getSpec().getTemplate() == null
+        || statefulSet.getSpec().getTemplate().getSpec() == null) {
+      return Optional.empty();
+    }
+    return statefulSet.getSpec().getTemplate().getSpec().getContainers().stream()
+        .filter(c -> CONTAINER.equals(c.getName()))
+        .map(Container::getEnv).filter(Objects::nonNull).flatMap(List::stream)
+        .filter(e -> variable.equals(e.getName()))
+        .map(EnvVar::getValue).filter(Objects::nonNull).findFirst();
   }
 
   /**

@@ -58,8 +58,7 @@ final class ShardVoters {
 
   private static void ask(ShardedTable model, ShardReplicas shard, int wanted) {
     String leader = shard.getLeader();
-    int ordinal = Integer.parseInt(leader.substring(leader.lastIndexOf('-') + 1));
-    String host = model.shard(shard.getShard()).podDns(ordinal, model.clusterDomain());
+    String host = model.shard(shard.getShard()).podDns(leader, model.clusterDomain());
     URI uri = URI.create("http://" + host + ":" + ShardIdentity.HTTP_PORT + PATH);
     String peers = model.peers(shard.getShard(), wanted);
     try {

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A Table as the operator lays it out on the cluster: validated, every default resolved and the
@@ -176,12 +177,7 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
 
   /** The shard map to publish: each range with its shard's Service (and replicas, if more than 1). */
   public List<ShardRange> shardMap() {
-    List<ShardRange> map = assignment.shardMap(shard -> shard(shard).serviceDns(clusterDomain));
-    if (replicated()) {
-      map.forEach(entry -> entry.setReplicas(
-          membership.routedOf(entry.getShard(), replicasPerShard)));
-    }
-    return map;
+    return shardMap(shard -> membership.routedOf(shard, replicasPerShard));
   }
 
   /**
@@ -190,9 +186,14 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
    * A pod sends to whichever of them takes a write.
    */
   public List<ShardRange> podShardMap() {
+    return shardMap(shard -> membership.founders());
+  }
+
+  /** The shard map, each replicated shard listing {@code replicasOf} its pods. */
+  private List<ShardRange> shardMap(IntUnaryOperator replicasOf) {
     List<ShardRange> map = assignment.shardMap(shard -> shard(shard).serviceDns(clusterDomain));
     if (replicated()) {
-      map.forEach(entry -> entry.setReplicas(membership.founders()));
+      map.forEach(entry -> entry.setReplicas(replicasOf.applyAsInt(entry.getShard())));
     }
     return map;
   }
