@@ -36,23 +36,18 @@ public class GroupMembership {
     }
 
     private void get(RoutingContext context) {
-        Optional<ShardReplica> replica = lifecycle.replica();
-        if (replica.isEmpty()) {
-            answer(context, 404, "this pod's shard is not replicated");
-            return;
-        }
-        answer(context, 200, text(replica.get().voters()));
+        replica(context).ifPresent(replica -> answer(context, 200, text(replica.voters())));
     }
 
     private void put(RoutingContext context) {
-        Optional<ShardReplica> replica = lifecycle.replica();
+        Optional<ShardReplica> replica = replica(context);
         if (replica.isEmpty()) {
-            answer(context, 404, "this pod's shard is not replicated");
             return;
         }
         List<ReplicaPeers.Peer> wanted;
         try {
-            wanted = ReplicaPeers.list(context.body().asString() == null ? "" : context.body().asString());
+            String body = context.body().asString();
+            wanted = ReplicaPeers.list(body == null ? "" : body);
         } catch (IllegalArgumentException e) {
             answer(context, 400, e.getMessage());
             return;
@@ -65,6 +60,15 @@ public class GroupMembership {
         } catch (StorageException e) {
             answer(context, 503, e.getMessage());
         }
+    }
+
+    /** This pod's replica of its shard group; else the call is answered 404. */
+    private Optional<ShardReplica> replica(RoutingContext context) {
+        Optional<ShardReplica> replica = lifecycle.replica();
+        if (replica.isEmpty()) {
+            answer(context, 404, "this pod's shard is not replicated");
+        }
+        return replica;
     }
 
     private static String text(List<ReplicaPeers.Peer> peers) {

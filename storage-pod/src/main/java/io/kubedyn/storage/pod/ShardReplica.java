@@ -94,9 +94,7 @@ final class ShardReplica implements AutoCloseable {
         this.timeout = timeout;
         this.groupId = RaftGroupId.valueOf(peers.groupUuid());
         this.self = RaftPeerId.valueOf(peers.self().id());
-        List<RaftPeer> members = peers.peers().stream()
-                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.raftAddress()).build())
-                .toList();
+        List<RaftPeer> members = peers.peers().stream().map(ShardReplica::raftPeer).toList();
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(directory.toFile().getAbsoluteFile()));
         GrpcConfigKeys.Server.setHost(properties, bindHost);
@@ -323,13 +321,27 @@ final class ShardReplica implements AutoCloseable {
 
     // ---- membership ---------------------------------------------------------------------------
 
+    /** A replica as Ratis names and reaches it (see {@link ReplicaPeers#ofRaft}, its inverse). */
+    private static RaftPeer raftPeer(ReplicaPeers.Peer peer) {
+        return RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.raftAddress()).build();
+    }
+
+    /** The group's configuration as this replica has it. */
+    private RaftConfiguration conf() {
+        try {
+            return server.getDivision(groupId).getRaftConf();
+        } catch (IOException e) {
+            throw new StorageException("this replica's Raft group is not running", e);
+        }
+    }
+
     /**
      * The replicas voting in the group, as this replica's configuration has them; empty while a
      * change is under way (Raft's joint configuration) or the group is not running here.
      */
     List<ReplicaPeers.Peer> voters() {
         try {
-            RaftConfiguration conf = server.getDivision(groupId).getRaftConf();
+            RaftConfiguration conf = conf();
             if (!conf.getPreviousPeers().isEmpty()) {
                 return List.of();
             }
@@ -337,7 +349,7 @@ final class ShardReplica implements AutoCloseable {
                     .map(peer -> ReplicaPeers.ofRaft(peer.getId().toString(), peer.getAddress()))
                     .sorted(Comparator.comparing(ReplicaPeers.Peer::address))
                     .toList();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return List.of();
         }
     }
@@ -348,13 +360,7 @@ final class ShardReplica implements AutoCloseable {
      * one that does not lead, and the gateway reads from another.
      */
     void checkMember() {
-        RaftConfiguration conf;
-        try {
-            conf = server.getDivision(groupId).getRaftConf();
-        } catch (IOException e) {
-            throw new StorageException("this replica's Raft group is not running", e);
-        }
-        if (conf.getPeer(self, RaftPeerRole.FOLLOWER) == null) {
+        if (conf().getPeer(self, RaftPeerRole.FOLLOWER) == null) {
             throw new NotLeaderException(leaderAddress(info()));
         }
     }
@@ -375,9 +381,7 @@ final class ShardReplica implements AutoCloseable {
         if (sorted.equals(voters())) {
             return false;
         }
-        List<RaftPeer> members = sorted.stream()
-                .map(peer -> RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.raftAddress()).build())
-                .toList();
+        List<RaftPeer> members = sorted.stream().map(ShardReplica::raftPeer).toList();
         SetConfigurationRequest request = new SetConfigurationRequest(clientId, self, groupId,
                 callIds.incrementAndGet(), members);
         Log.infof("changing the voters of shard group %s to %s", peers.group(), sorted);
@@ -403,9 +407,9 @@ final class ShardReplica implements AutoCloseable {
         return true;
     }
 
-    /** To the first other voter that takes it (Ratis waits until it has the whole log). */
-    private void handOverLeadership() {
-        for (ReplicaPeers.Peer peer : voters()) {
+    /** To the first other of {@code voters} that takes it (Ratis waits until it has the whole log). */
+    private void handOverLeadership(List<ReplicaPeers.Peer> voters) {
+        for (ReplicaPeers.Peer peer : voters) {
             if (peer.equals(peers.self())) {
                 continue;
             }
@@ -433,8 +437,9 @@ final class ShardReplica implements AutoCloseable {
         closing = true;
         scheduler.shutdownNow();
         store.lead(false);
-        if (isLeader() && voters().size() > 1) {
-            handOverLeadership();
+        List<ReplicaPeers.Peer> voters = voters();
+        if (isLeader() && voters.size() > 1) {
+            handOverLeadership(voters);
         }
         try {
             server.close();

@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Everything that changes a store, as commands: each has a code, the request message it takes
@@ -271,10 +272,9 @@ final class StoreCommands {
         }
         int bodyAt = in.position();
         try {
-            byte[] result = store.applyEntry(index, part, millis, id,
+            return store.applyEntry(index, part, millis, id,
                     () -> prefixed((byte) 0, runParsed(command, store, entry, bodyAt, millis).toByteArray()),
-                    applied -> applied);
-            return result;
+                    Function.identity());
         } catch (RuntimeException e) {
             if (e instanceof StorageException) {
                 // The store could not write (an I/O error, or closed): the entry is not applied
