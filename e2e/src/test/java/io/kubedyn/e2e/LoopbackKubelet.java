@@ -415,25 +415,44 @@ final class LoopbackKubelet implements AutoCloseable {
             options.add(dns.resolverOption());
             options.add("-Dkubedyn.storage.replication.snapshot-every=200");
             options.add("-Dkubedyn.storage.replication.log-kept=1000");
-            this.process = new PackagedService(name, "storage-pod", options, environment(owner),
+            Map<String, String> volumes = mountVolumes(owner);
+            // The container's root filesystem is read-only: its JVM writes its temporary files
+            // (RocksDB's native library among them) to the volume mounted at /tmp, here too.
+            options.add("-Djava.io.tmpdir=" + Objects.requireNonNull(volumes.get("/tmp"),
+                    "pod " + name + " mounts no volume at /tmp"));
+            this.process = new PackagedService(name, "storage-pod", options, environment(volumes),
                     workDir.resolve("logs").resolve(name + ".log"));
         }
 
-        /** The container's environment as the kubelet gives it, plus the pod's network identity. */
-        private Map<String, String> environment(StatefulSet owner) throws IOException {
+        /**
+         * Each volume mount's path to a directory: a claim template's volume outlives the pod, an
+         * emptyDir is new with each pod. Any other kind of volume is refused.
+         */
+        private Map<String, String> mountVolumes(StatefulSet owner) throws IOException {
             Map<String, String> volumes = new HashMap<>();
             for (VolumeMount mount : Optional.ofNullable(container.getVolumeMounts()).orElse(List.of())) {
-                String claim = mount.getName() + "-" + name;
                 boolean fromClaimTemplate = owner.getSpec().getVolumeClaimTemplates().stream()
                         .anyMatch(t -> t.getMetadata().getName().equals(mount.getName()));
-                if (!fromClaimTemplate) {
+                boolean emptyDir = Optional.ofNullable(template.getSpec().getVolumes()).orElse(List.of()).stream()
+                        .anyMatch(v -> v.getName().equals(mount.getName()) && v.getEmptyDir() != null);
+                Path directory;
+                if (fromClaimTemplate) {
+                    directory = workDir.resolve("volumes").resolve(mount.getName() + "-" + name);
+                    Files.createDirectories(directory);
+                } else if (emptyDir) {
+                    Files.createDirectories(workDir.resolve("empty-dirs"));
+                    directory = Files.createTempDirectory(workDir.resolve("empty-dirs"), name + "-" + mount.getName());
+                } else {
                     throw new IllegalStateException("pod " + name + ": volume " + mount.getName()
-                            + " is not from a volumeClaimTemplate; this kubelet mounts only those");
+                            + " is neither from a volumeClaimTemplate nor an emptyDir; this kubelet mounts only those");
                 }
-                Path directory = workDir.resolve("volumes").resolve(claim);
-                Files.createDirectories(directory);
                 volumes.put(mount.getMountPath(), directory.toAbsolutePath().toString());
             }
+            return volumes;
+        }
+
+        /** The container's environment as the kubelet gives it, plus the pod's network identity. */
+        private Map<String, String> environment(Map<String, String> volumes) {
             Map<String, String> environment = new LinkedHashMap<>();
             for (EnvVar variable : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
                 environment.put(variable.getName(), onVolumes(valueOf(variable), volumes));

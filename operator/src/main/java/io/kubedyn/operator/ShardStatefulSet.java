@@ -40,6 +40,10 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
 
   public static final String DATA_VOLUME = "data";
   public static final String DATA_PATH = "/data";
+  public static final String TMP_VOLUME = "tmp";
+  public static final String TMP_PATH = "/tmp";
+  /** RocksDB's native library (15 MB) and the JVM's own files, with room to spare. */
+  private static final String TMP_SIZE = "256Mi";
   public static final String CONTAINER = "storage";
   /** storage-pod's {@code kubedyn.storage.owned-ranges}. */
   public static final String OWNED_RANGES_ENV = "KUBEDYN_STORAGE_OWNED_RANGES";
@@ -89,10 +93,13 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
           .withNewTemplate()
             .withNewMetadata().withLabels(id.labels()).endMetadata()
             .withNewSpec()
+              // Kubernetes' restricted Pod Security Standard: a namespace enforcing it runs the
+              // shards as it runs anything else.
               .withNewSecurityContext()
                 // The Quarkus base image runs as uid 185: let it write the volume.
                 .withFsGroup(185L)
                 .withRunAsNonRoot(true)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
               .endSecurityContext()
               .withNewAffinity()
                 .withPodAntiAffinity(antiAffinity(table, id))
@@ -134,9 +141,21 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                   // Opening a large RocksDB can take a while; keep liveness from killing it.
                   .withStartupProbe(httpProbe("/q/health/live", 5, 60))
                   .withResources(table.resources())
+                  .withNewSecurityContext()
+                    .withAllowPrivilegeEscalation(false)
+                    .withReadOnlyRootFilesystem(true)
+                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                  .endSecurityContext()
                   .addNewVolumeMount().withName(DATA_VOLUME).withMountPath(DATA_PATH)
                   .endVolumeMount()
+                  // The root filesystem is read-only: the JVM's temporary files (RocksDB's
+                  // native library, Vert.x's cache) go here, and go with the pod.
+                  .addNewVolumeMount().withName(TMP_VOLUME).withMountPath(TMP_PATH)
+                  .endVolumeMount()
                   .build())
+              .addNewVolume().withName(TMP_VOLUME)
+                .withNewEmptyDir().withSizeLimit(new Quantity(TMP_SIZE)).endEmptyDir()
+              .endVolume()
             .endSpec()
           .endTemplate()
           .withVolumeClaimTemplates(new PersistentVolumeClaimBuilder()

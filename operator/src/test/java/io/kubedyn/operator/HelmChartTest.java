@@ -215,9 +215,11 @@ class HelmChartTest {
   void gatewayChecksSignaturesAgainstAGeneratedKeyOrTheUsersSecret() throws Exception {
     Deployment gateway = only(rendered, Deployment.class, "kubedyn-gateway");
     var pod = gateway.getSpec().getTemplate().getSpec();
-    assertThat(pod.getVolumes()).singleElement().satisfies(volume ->
-        assertThat(volume.getSecret().getSecretName()).isEqualTo("kubedyn-gateway-access-keys"));
-    assertThat(pod.getContainers().get(0).getVolumeMounts()).singleElement().satisfies(mount -> {
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).singleElement()
+        .satisfies(volume -> assertThat(volume.getSecret().getSecretName())
+            .isEqualTo("kubedyn-gateway-access-keys"));
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("access-keys")).singleElement().satisfies(mount -> {
       assertThat(mount.getMountPath()).isEqualTo("/etc/kubedyn/access-keys");
       assertThat(mount.getSubPath()).as("a subPath mount is never updated").isNull();
     });
@@ -240,12 +242,15 @@ class HelmChartTest {
         .set("gateway.auth.existingSecret", "team-keys").call());
     assertThat(own).noneMatch(o -> o instanceof io.fabric8.kubernetes.api.model.Secret);
     assertThat(only(own, Deployment.class, "kubedyn-gateway").getSpec().getTemplate().getSpec().getVolumes())
-        .singleElement().satisfies(volume -> assertThat(volume.getSecret().getSecretName()).isEqualTo("team-keys"));
+        .filteredOn(v -> v.getSecret() != null).singleElement()
+        .satisfies(volume -> assertThat(volume.getSecret().getSecretName()).isEqualTo("team-keys"));
 
     List<HasMetadata> open = render(template().withName("kubedyn").withNamespace("kubedyn")
         .set("gateway.auth.enabled", "false").call());
     assertThat(open).noneMatch(o -> o instanceof io.fabric8.kubernetes.api.model.Secret);
     assertThat(env(only(open, Deployment.class, "kubedyn-gateway"))).doesNotContainKey("KUBEDYN_AUTH_ACCESS_KEYS_FILE");
+    assertThat(RestrictedPodSecurity.violations(only(open, Deployment.class, "kubedyn-gateway")
+        .getSpec().getTemplate().getSpec())).isEmpty();
   }
 
   private static void copyChart(Path from, Path to) throws java.io.IOException {
@@ -282,6 +287,23 @@ class HelmChartTest {
     RoleBinding binding = only(objects, RoleBinding.class, "kubedyn-gateway");
     assertThat(binding.getMetadata().getNamespace()).isEqualTo("music-prod");
     assertThat(binding.getSubjects().get(0).getNamespace()).isEqualTo("kubedyn");
+  }
+
+  @Test
+  void everyPodOfTheChartMeetsTheRestrictedPodSecurityStandard() {
+    List<Deployment> deployments = rendered.stream().filter(Deployment.class::isInstance)
+        .map(Deployment.class::cast).toList();
+    assertThat(deployments).extracting(d -> d.getMetadata().getName())
+        .containsExactlyInAnyOrder("kubedyn-operator", "kubedyn-gateway");
+    for (Deployment deployment : deployments) {
+      assertThat(RestrictedPodSecurity.violations(deployment.getSpec().getTemplate().getSpec()))
+          .as(deployment.getMetadata().getName()).isEmpty();
+    }
+    assertThat(rendered).as("the chart runs no other kind of workload")
+        .noneMatch(o -> o instanceof io.fabric8.kubernetes.api.model.Pod
+            || o instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet
+            || o instanceof io.fabric8.kubernetes.api.model.apps.DaemonSet
+            || o instanceof io.fabric8.kubernetes.api.model.batch.v1.Job);
   }
 
   @Test

@@ -33,6 +33,41 @@ class ShardManifestsTest {
   }
 
   @Test
+  void storagePodsMeetTheRestrictedPodSecurityStandard() {
+    Table replicated = Tables.music();
+    replicated.getSpec().setReplicasPerShard(3);
+    for (Table table : List.of(Tables.music(), replicated)) {
+      var pod = ShardStatefulSet.desired(Tables.model(table), 1).getSpec().getTemplate().getSpec();
+      assertThat(RestrictedPodSecurity.violations(pod)).isEmpty();
+      assertThat(storageContainer(ShardStatefulSet.desired(Tables.model(table), 1))
+          .getVolumeMounts()).extracting(m -> m.getMountPath())
+          .as("the JVM's temporary files need a writable place beside the read-only root")
+          .contains("/tmp", "/data");
+    }
+  }
+
+  @Test
+  void theRestrictedProfileCheckRefusesWhatTheProfileForbids() {
+    var pod = ShardStatefulSet.desired(Tables.model(Tables.music()), 1).getSpec().getTemplate()
+        .getSpec();
+    pod.setHostNetwork(true);
+    pod.getSecurityContext().setSeccompProfile(null);
+    Container storage = pod.getContainers().get(0);
+    storage.getSecurityContext().setAllowPrivilegeEscalation(null);
+    storage.getSecurityContext().getCapabilities().setAdd(List.of("SYS_ADMIN"));
+    storage.getSecurityContext().setReadOnlyRootFilesystem(false);
+    pod.getVolumes().add(new io.fabric8.kubernetes.api.model.VolumeBuilder().withName("host")
+        .withNewHostPath().withPath("/var").endHostPath().build());
+    assertThat(RestrictedPodSecurity.violations(pod)).containsExactlyInAnyOrder(
+        "pod shares a host namespace (hostNetwork, hostPID or hostIPC)",
+        "volume host is of type hostPath",
+        "container storage: allowPrivilegeEscalation must be false",
+        "container storage: seccompProfile must be RuntimeDefault or Localhost",
+        "container storage adds the capability SYS_ADMIN",
+        "container storage: readOnlyRootFilesystem must be true");
+  }
+
+  @Test
   void taggingATableLeavesItsPodTemplatesAsTheyWere() {
     Table tagged = Tables.music();
     tagged.getSpec().setTags(List.of(new io.kubedyn.crd.Tag("team", "radio")));
@@ -171,11 +206,10 @@ class ShardManifestsTest {
     assertThat(storage.getImage()).isEqualTo(DEFAULT_IMAGE);
     assertThat(storage.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
         .contains("KUBEDYN_DATA_DIR=/data");
-    assertThat(storage.getVolumeMounts()).singleElement()
-        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
+    assertThat(storage.getVolumeMounts()).filteredOn(m -> m.getMountPath().equals("/data"))
+        .singleElement().satisfies(m -> assertThat(m.getName()).isEqualTo("data"));
     assertThat(sts.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {
-      assertThat(claim.getMetadata().getName()).isEqualTo(storage.getVolumeMounts().get(0)
-          .getName());
+      assertThat(claim.getMetadata().getName()).isEqualTo("data");
       assertThat(claim.getSpec().getResources().getRequests())
           .containsEntry("storage", new Quantity("1Gi"));
       assertThat(claim.getSpec().getStorageClassName()).isNull();
