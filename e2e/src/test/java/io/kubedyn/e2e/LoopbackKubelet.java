@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
@@ -469,6 +470,9 @@ final class LoopbackKubelet implements AutoCloseable {
             if (variable.getValueFrom() == null) {
                 return Objects.requireNonNullElse(variable.getValue(), "");
             }
+            if (variable.getValueFrom().getResourceFieldRef() != null) {
+                return resource(variable.getValueFrom().getResourceFieldRef());
+            }
             String field = variable.getValueFrom().getFieldRef() == null ? null
                     : variable.getValueFrom().getFieldRef().getFieldPath();
             if ("metadata.name".equals(field)) {
@@ -482,6 +486,25 @@ final class LoopbackKubelet implements AutoCloseable {
             }
             throw new IllegalStateException("pod " + name + ": env " + variable.getName() + " comes from "
                     + variable.getValueFrom() + ", which this kubelet does not resolve");
+        }
+
+        /**
+         * A container's memory limit as the downward API gives it: in units of the divisor,
+         * rounded up, and the node's (here the machine's) memory when the container has none.
+         */
+        private String resource(io.fabric8.kubernetes.api.model.ResourceFieldSelector field) {
+            if (!"limits.memory".equals(field.getResource())) {
+                throw new IllegalStateException("pod " + name + ": this kubelet resolves only limits.memory, not "
+                        + field.getResource());
+            }
+            Quantity limit = container.getResources() == null || container.getResources().getLimits() == null ? null
+                    : container.getResources().getLimits().get("memory");
+            java.math.BigDecimal bytes = limit != null ? limit.getNumericalAmount()
+                    : java.math.BigDecimal.valueOf(((com.sun.management.OperatingSystemMXBean)
+                            java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize());
+            java.math.BigDecimal divisor = field.getDivisor() == null ? java.math.BigDecimal.ONE
+                    : field.getDivisor().getNumericalAmount();
+            return bytes.divide(divisor, 0, java.math.RoundingMode.CEILING).toPlainString();
         }
 
         /** A path inside a mounted volume, as the container sees it, to the volume's directory. */

@@ -10,6 +10,14 @@ public interface OperatorSettings {
   /** Storage-pod image used when a Table does not set {@code spec.image}. */
   String storageImage();
 
+  /**
+   * CPU and memory of each storage pod of a Table that sets no {@code spec.resources}: a
+   * ResourceRequirements as JSON (the chart's {@code storage.resources}). A pod's memory limit
+   * also sizes its RocksDB memory.
+   */
+  @WithDefault("{\"requests\":{\"cpu\":\"250m\",\"memory\":\"1Gi\"},\"limits\":{\"memory\":\"1Gi\"}}")
+  String storageResources();
+
   /** URL of the gateway Service, published in every Table's {@code status.endpoint}. */
   String gatewayEndpoint();
 

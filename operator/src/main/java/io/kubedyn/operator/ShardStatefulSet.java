@@ -47,6 +47,8 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
   public static final String CONTAINER = "storage";
   /** storage-pod's {@code kubedyn.storage.owned-ranges}. */
   public static final String OWNED_RANGES_ENV = "KUBEDYN_STORAGE_OWNED_RANGES";
+  /** storage-pod's {@code kubedyn.storage.memory-limit}. */
+  public static final String MEMORY_LIMIT_ENV = "KUBEDYN_STORAGE_MEMORY_LIMIT";
   /** storage-pod's {@code kubedyn.storage.shard-map}. */
   public static final String SHARD_MAP_ENV = "KUBEDYN_STORAGE_SHARD_MAP";
   /** The table the pod provisions in its store (JSON of core's {@code TableDefinitionCodec}). */
@@ -119,6 +121,12 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                   .addToEnv(
                       new EnvVarBuilder().withName("KUBEDYN_DATA_DIR").withValue(DATA_PATH)
                           .build(),
+                      // RocksDB sizes its memory by the container's limit (the node's memory
+                      // when the pod has none), so it never pushes the pod past it.
+                      new EnvVarBuilder().withName(MEMORY_LIMIT_ENV).withNewValueFrom()
+                          .withNewResourceFieldRef().withContainerName(CONTAINER)
+                          .withResource("limits.memory").withDivisor(new Quantity("1"))
+                          .endResourceFieldRef().endValueFrom().build(),
                       // The pod creates this table in its store, or adopts it when the store has
                       // it with the same key schema, and refuses to start otherwise: the operator
                       // and the pods own the data, the gateway only routes.

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.kubedyn.core.TableDefinitionCodec;
@@ -34,7 +35,8 @@ import java.util.function.IntUnaryOperator;
  * @param image storage-pod image: {@code spec.image}, else the operator's default
  * @param storageSize size of each pod's data volume
  * @param storageClassName storage class of the data volumes, null for the cluster default
- * @param resources CPU and memory of each storage pod
+ * @param resources CPU and memory of each storage pod: {@code spec.resources}, else the
+ *     operator's default
  * @param replicasPerShard pods per shard
  * @param deleteData whether the data volumes go with the Table ({@code deletionPolicy: Delete})
  * @param shards {@code spec.shards}: shards provisioned, at least those of the assignment
@@ -53,6 +55,7 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     ShardMembership membership) {
 
   private static final TableDefinitionCodec DEFINITIONS = new TableDefinitionCodec();
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   /**
    * The model of a Table, or why there is none.
@@ -90,7 +93,7 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
         spec.getImage() == null || spec.getImage().isBlank()
             ? settings.storageImage() : spec.getImage(),
         storage.getSize(), storage.getStorageClassName(),
-        spec.getResources() == null ? new ResourceRequirements() : spec.getResources(),
+        spec.getResources() == null ? defaultResources(settings) : spec.getResources(),
         spec.getReplicasPerShard(),
         DeletionPolicy.DELETE.equals(spec.getDeletionPolicy()),
         spec.getShards(), decision.assignment(), settings.clusterDomain(),
@@ -99,6 +102,11 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
             StandardCharsets.UTF_8),
         settings.storageAntiAffinityRequired(),
         ShardMembership.of(table, spec.getReplicasPerShard(), statefulSets));
+  }
+
+  /** The chart's storage-pod resources, for a Table that names none. */
+  private static ResourceRequirements defaultResources(OperatorSettings settings) {
+    return SERIALIZATION.unmarshal(settings.storageResources(), ResourceRequirements.class);
   }
 
   /**

@@ -317,6 +317,10 @@ class HelmChartTest {
     assertThat(env(operator))
         .containsEntry("KUBEDYN_OPERATOR_STORAGE_IMAGE", "kubedyn/storage-pod:0.1.0")
         .containsEntry("KUBEDYN_OPERATOR_LEASE_NAME", "kubedyn-operator-leader");
+    var storage = YAML.unmarshal(env(operator).get("KUBEDYN_OPERATOR_STORAGE_RESOURCES"),
+        io.fabric8.kubernetes.api.model.ResourceRequirements.class);
+    assertThat(storage.getLimits()).as("storage pods' default resources, memory limited")
+        .containsEntry("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
   }
 
   @Test

@@ -321,6 +321,20 @@ class ShardManifestsTest {
   }
 
   @Test
+  void aTableWithoutResourcesGetsTheOperatorsAndItsPodsSizeRocksDbByTheirMemoryLimit() {
+    Container storage = storageContainer(ShardStatefulSet.desired(Tables.model(Tables.music()), 0));
+    assertThat(storage.getResources().getRequests())
+        .containsEntry("cpu", new Quantity("250m")).containsEntry("memory", new Quantity("1Gi"));
+    assertThat(storage.getResources().getLimits()).containsEntry("memory", new Quantity("1Gi"));
+    EnvVar limit = storage.getEnv().stream()
+        .filter(e -> e.getName().equals("KUBEDYN_STORAGE_MEMORY_LIMIT")).findFirst().orElseThrow();
+    var field = limit.getValueFrom().getResourceFieldRef();
+    assertThat(field.getResource()).isEqualTo("limits.memory");
+    assertThat(field.getContainerName()).isEqualTo(storage.getName());
+    assertThat(field.getDivisor()).as("in bytes").isEqualTo(new Quantity("1"));
+  }
+
+  @Test
   void tableImageStorageAndResourcesOverrideTheDefaults() {
     Table music = Tables.music();
     music.getSpec().setImage("registry.example/storage-pod:dev");

@@ -24,6 +24,11 @@ final class Tables {
     }
 
     @Override
+    public String storageResources() {
+      return "{\"requests\":{\"cpu\":\"250m\",\"memory\":\"1Gi\"},\"limits\":{\"memory\":\"1Gi\"}}";
+    }
+
+    @Override
     public String gatewayEndpoint() {
       return "http://kubedyn-gateway.kubedyn.svc:8000";
     }

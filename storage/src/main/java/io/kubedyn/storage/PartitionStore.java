@@ -60,6 +60,7 @@ import org.rocksdb.Slice;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -137,6 +138,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final long READ_MARK_MILLIS = 30_000;
 
     private final LRUCache blockCache;
+    private final WriteBufferManager writeBuffers;
+    private final StoreMemory memory;
     private final BloomFilter bloomFilter;
     private final ColumnFamilyOptions tableOptions;
     private final ColumnFamilyOptions collectionOptions;
@@ -316,23 +319,29 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return family + LOG_SUFFIX;
     }
 
-    private PartitionStore(Path directory, boolean replica) throws RocksDBException {
+    private PartitionStore(Path directory, boolean replica, StoreMemory memory) throws RocksDBException {
         this.replica = replica;
         RocksDB.loadLibrary();
         for (int i = 0; i < LOCK_STRIPES; i++) {
             itemLocks[i] = new ReentrantLock();
         }
-        blockCache = new LRUCache(256L * 1024 * 1024);
+        // One cache bounds the store's off-heap memory: blocks, index and filter blocks (which
+        // otherwise grow with the data), and every column family's memtables (StoreMemory).
+        this.memory = memory;
+        blockCache = new LRUCache(memory.cacheBytes());
+        writeBuffers = new WriteBufferManager(memory.writeBufferBytes(), blockCache);
         bloomFilter = new BloomFilter(10);
         tableOptions = new ColumnFamilyOptions()
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloomFilter));
+                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloomFilter)
+                        .setCacheIndexAndFilterBlocks(true).setPinL0FilterAndIndexBlocksInCache(true));
         collectionMerge = new UInt64AddOperator();
         collectionOptions = ItemCollections.options(tableOptions, collectionMerge);
         statistics = new Statistics();
         statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setStatistics(statistics).setEnableWriteThreadAdaptiveYield(false);
+                .setStatistics(statistics).setEnableWriteThreadAdaptiveYield(false)
+                .setWriteBufferManager(writeBuffers);
         durableWrite = new WriteOptions().setSync(!replica);
         unsyncedWrite = new WriteOptions();
 
@@ -379,8 +388,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * them, so a crash that loses them loses the checkpoint too, and the feed writes them again.
      */
     public static PartitionStore open(Path directory) {
+        return open(directory, StoreMemory.DEFAULT);
+    }
+
+    /** As {@link #open(Path)}, RocksDB's off-heap memory bounded by {@code memory}. */
+    public static PartitionStore open(Path directory, StoreMemory memory) {
         PartitionStore store = open(directory, own -> (definition, writes) ->
-                own.applyIndexWrites(definition, writes, own.unsyncedWrite));
+                own.applyIndexWrites(definition, writes, own.unsyncedWrite), memory);
         store.ownsEveryIndexEntry = true;
         return store;
     }
@@ -390,7 +404,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * the feed starts only once it has its sink, so no entry ever goes to a wrong place.
      */
     public static PartitionStore open(Path directory, Function<PartitionStore, IndexSink> sink) {
-        return open(directory, sink, false);
+        return open(directory, sink, StoreMemory.DEFAULT);
+    }
+
+    /** As {@link #open(Path, Function)}, RocksDB's off-heap memory bounded by {@code memory}. */
+    public static PartitionStore open(Path directory, Function<PartitionStore, IndexSink> sink, StoreMemory memory) {
+        return open(directory, sink, false, memory);
     }
 
     /**
@@ -400,14 +419,21 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * through the log, {@link #expireDue}).
      */
     public static PartitionStore openReplica(Path directory, Function<PartitionStore, IndexSink> sink) {
-        return open(directory, sink, true);
+        return openReplica(directory, sink, StoreMemory.DEFAULT);
     }
 
-    private static PartitionStore open(Path directory, Function<PartitionStore, IndexSink> sink, boolean replica) {
+    /** As {@link #openReplica(Path, Function)}, RocksDB's off-heap memory bounded by {@code memory}. */
+    public static PartitionStore openReplica(Path directory, Function<PartitionStore, IndexSink> sink,
+            StoreMemory memory) {
+        return open(directory, sink, true, memory);
+    }
+
+    private static PartitionStore open(Path directory, Function<PartitionStore, IndexSink> sink, boolean replica,
+            StoreMemory memory) {
         PartitionStore store;
         try {
             Files.createDirectories(directory);
-            store = new PartitionStore(directory, replica);
+            store = new PartitionStore(directory, replica, memory);
         } catch (Exception e) {
             throw new StorageException("cannot open RocksDB at " + directory, e);
         }
@@ -1616,6 +1642,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         });
     }
 
+    /** RocksDB's memory in the store's block cache (memtables included) and the cache's capacity. */
+    public CacheUse blockCache() {
+        return open(() -> new CacheUse(blockCache.getUsage(), blockCache.getPinnedUsage(), memory.cacheBytes()));
+    }
+
     /**
      * How the store's writes have shared WAL syncs since it opened: RocksDB joins writers that
      * arrive while a write is in progress into one group, written and synced by its leader.
@@ -2680,6 +2711,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 collectionOptions.close();
                 collectionMerge.close();
                 bloomFilter.close();
+                writeBuffers.close();
                 blockCache.close();
             }
         } finally {

@@ -313,6 +313,48 @@ class PartitionStoreTest {
     }
 
     /**
+     * RocksDB's off-heap memory is bounded however many tables a store holds: each column family
+     * kept up to 64 MB of memtables of its own (twice, while one flushes), so a pod with many
+     * tables and indexes outgrew any container limit.
+     */
+    @Test
+    void memtablesOfEveryTableStayWithinTheStoresMemoryBudget() {
+        long mib = 1024 * 1024;
+        StoreMemory budget = new StoreMemory(32 * mib, 16 * mib);
+        try (PartitionStore store = PartitionStore.open(dir, budget)) {
+            String value = "x".repeat(100_000);
+            for (int t = 0; t < 12; t++) {
+                TableDefinition table = music("Table" + t);
+                store.createTable(table);
+                for (int i = 0; i < 40; i++) {
+                    Map<String, AttributeValue> item = song("Kyuss", "Song " + i);
+                    item.put("Lyrics", new AttributeValue.S(value));
+                    store.write(table, key(item), ItemChange.put(item, null, null), ReturnItems.NONE);
+                }
+            }
+            // 48 MB written to 12 tables: three times the memtables' budget.
+            assertThat(store.aggregatedProperty("rocksdb.cur-size-all-mem-tables"))
+                    .as("memtables of all tables").isLessThanOrEqualTo(budget.writeBufferBytes() * 5 / 4);
+            CacheUse cache = store.blockCache();
+            assertThat(cache.capacityBytes()).isEqualTo(32 * mib);
+            assertThat(cache.usageBytes()).as("the cache, memtables charged to it")
+                    .isLessThanOrEqualTo(cache.capacityBytes() * 5 / 4);
+            Map<String, AttributeValue> first = song("Kyuss", "Song 0");
+            assertThat(store.get(store.describeTable("Table0").orElseThrow(), key(first)))
+                    .containsEntry("Lyrics", new AttributeValue.S(value));
+        }
+    }
+
+    @Test
+    void aStoresMemoryIsAQuarterOfItsContainersLimit() {
+        long mib = 1024 * 1024;
+        assertThat(StoreMemory.ofLimit(1024 * mib)).isEqualTo(new StoreMemory(256 * mib, 128 * mib));
+        assertThat(StoreMemory.ofLimit(64 * mib)).as("never below what a few tables need")
+                .isEqualTo(new StoreMemory(32 * mib, 16 * mib));
+        assertThatThrownBy(() -> new StoreMemory(mib, 2 * mib)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
      * A deleted table's handles are closed once no call can still be using them: 300 tables
      * created and deleted once took a descriptor each until the store closed.
      */

@@ -1,5 +1,6 @@
 package io.kubedyn.storage.pod;
 
+import io.kubedyn.storage.CacheUse;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -43,6 +44,13 @@ public class StorageMetrics {
                     .description("RocksDB " + property + ", summed over all tables")
                     .register(registry);
         }
+        Gauge.builder("kubedyn.rocksdb.block.cache.usage", this, m -> m.cache(CacheUse::usageBytes))
+                .description("Bytes in RocksDB's block cache, every table's memtables included: the pod's RocksDB"
+                        + " memory outside the JVM's heap")
+                .baseUnit("bytes").register(registry);
+        Gauge.builder("kubedyn.rocksdb.block.cache.capacity", this, m -> m.cache(CacheUse::capacityBytes))
+                .description("The block cache's capacity: a quarter of the container's memory limit")
+                .baseUnit("bytes").register(registry);
         Gauge.builder(ITEMS, this, StorageMetrics::items)
                 .description("RocksDB's estimate of the items in the pod's tables (what the operator reports in a "
                         + "Table's status.itemCount, summed over its shards)")
@@ -81,6 +89,14 @@ public class StorageMetrics {
     private double property(String property) {
         try {
             return lifecycle.withStore(store -> (double) store.aggregatedProperty(property));
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private double cache(java.util.function.ToLongFunction<CacheUse> figure) {
+        try {
+            return lifecycle.withStore(store -> (double) figure.applyAsLong(store.blockCache()));
         } catch (RuntimeException e) {
             return Double.NaN;
         }

@@ -5,6 +5,7 @@ import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.StoreClosedException;
+import io.kubedyn.storage.StoreMemory;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import io.kubedyn.core.ShardMap;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -50,6 +52,7 @@ public class StoreLifecycle {
     private final long logKept;
     private final StoreCommands commands;
     private final ShardScope scope;
+    private final StoreMemory memory;
     private IndexRouting indexRouting;
     private volatile ShardReplica replica;
     private TransactionResolver transactionResolver;
@@ -76,7 +79,8 @@ public class StoreLifecycle {
                    @ConfigProperty(name = "kubedyn.storage.replication.snapshot-every", defaultValue = "100000")
                    long snapshotEvery,
                    @ConfigProperty(name = "kubedyn.storage.replication.log-kept", defaultValue = "100000")
-                   long logKept) {
+                   long logKept,
+                   @ConfigProperty(name = "kubedyn.storage.memory-limit") OptionalLong memoryLimit) {
         this.dataDir = dataDir;
         this.drainMillis = drainMillis;
         this.owned = owned;
@@ -93,6 +97,8 @@ public class StoreLifecycle {
         this.logKept = logKept;
         this.scope = new ShardScope(owned);
         this.commands = new StoreCommands(scope);
+        // The container's memory limit, from the downward API: RocksDB takes its share of it.
+        this.memory = memoryLimit.isPresent() ? StoreMemory.ofLimit(memoryLimit.getAsLong()) : StoreMemory.DEFAULT;
     }
 
     void open(@Observes StartupEvent event) throws java.io.IOException {
@@ -104,8 +110,8 @@ public class StoreLifecycle {
         if (replicaPeers.isPresent() && StoreSnapshots.completeInstall(dataDir, raftDirectory)) {
             Log.info("kubedyn storage pod: the store is now the snapshot installed from the shard's leader");
         }
-        PartitionStore opened = replicaPeers.isPresent() ? PartitionStore.openReplica(dataDir, sink)
-                : PartitionStore.open(dataDir, sink);
+        PartitionStore opened = replicaPeers.isPresent() ? PartitionStore.openReplica(dataDir, sink, memory)
+                : PartitionStore.open(dataDir, sink, memory);
         try {
             TableDefinition table = tableDefinition
                     .map(json -> new TableDefinitionCodec().decode(json.getBytes(StandardCharsets.UTF_8)))
@@ -129,7 +135,8 @@ public class StoreLifecycle {
         transactionResolver = new TransactionResolver(opened, transactionTimeout, peerTimeout, this::leads,
                 this::finish);
         transactionResolver.start();
-        Log.infof("kubedyn storage pod: RocksDB open in %s, owning %s", dataDir.toAbsolutePath(), owned.defaults());
+        Log.infof("kubedyn storage pod: RocksDB open in %s, owning %s, block cache %d MiB (memtables %d MiB of it)",
+                dataDir.toAbsolutePath(), owned.defaults(), memory.cacheBytes() >> 20, memory.writeBufferBytes() >> 20);
     }
 
     /**

@@ -150,7 +150,10 @@ class StorageServiceTest {
         assertThat(health.body()).contains("rocksdb").contains("UP");
         String text = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(text).contains("kubedyn_storage_requests_seconds_count{operation=\"get\",outcome=\"ok\"")
-                .contains("kubedyn_rocksdb_estimate_num_keys");
+                .contains("kubedyn_rocksdb_estimate_num_keys")
+                .as("RocksDB's memory: a quarter of the container's 512 MiB")
+                .containsPattern("(?m)^kubedyn_rocksdb_block_cache_capacity_bytes 1\\.34217728E8$")
+                .containsPattern("(?m)^kubedyn_rocksdb_block_cache_usage_bytes [0-9.E]+$");
         double before = itemsGauge(text);
         for (int i = 0, written = 0; written < 5; i++) {
             String id = "counted-" + i;
