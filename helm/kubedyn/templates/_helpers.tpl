@@ -49,3 +49,32 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "kubedyn.gateway.accessKeysSecret" -}}
 {{- .Values.gateway.auth.existingSecret | default (printf "%s-gateway-access-keys" (include "kubedyn.fullname" .)) -}}
 {{- end }}
+
+{{/* A NetworkPolicy peer: the pods of a namespace (by its name label), optionally by labels. */}}
+{{- define "kubedyn.namespacePeer" -}}
+{{- $peer := dict "namespaceSelector" (dict "matchLabels" (dict "kubernetes.io/metadata.name" .namespace)) -}}
+{{- if .labels -}}
+{{- $_ := set $peer "podSelector" (dict "matchLabels" (.labels | fromYaml)) -}}
+{{- end -}}
+{{- $peer | toJson -}}
+{{- end -}}
+
+{{/* The metrics scrapers' peers (networkPolicy.metricsNamespaces), as a JSON list. */}}
+{{- define "kubedyn.metricsPeers" -}}
+{{- $peers := list -}}
+{{- range .Values.networkPolicy.metricsNamespaces -}}
+{{- $peers = append $peers (include "kubedyn.namespacePeer" (dict "namespace" .) | fromJson) -}}
+{{- end -}}
+{{- $peers | toJson -}}
+{{- end -}}
+
+{{/*
+Who may reach the storage pods (the operator's KUBEDYN_OPERATOR_STORAGE_INGRESS): gRPC from the
+gateway, HTTP from the operator and the metrics scrapers.
+*/}}
+{{- define "kubedyn.storageIngress" -}}
+{{- $gateway := include "kubedyn.namespacePeer" (dict "namespace" .Release.Namespace "labels" (include "kubedyn.gateway.selector" .)) | fromJson -}}
+{{- $operator := include "kubedyn.namespacePeer" (dict "namespace" .Release.Namespace "labels" (include "kubedyn.operator.selector" .)) | fromJson -}}
+{{- $http := prepend (include "kubedyn.metricsPeers" . | fromJsonArray) $operator -}}
+{{- dict "grpc" (list $gateway) "http" $http | toJson -}}
+{{- end -}}

@@ -18,6 +18,14 @@ public interface OperatorSettings {
   @WithDefault("{\"requests\":{\"cpu\":\"250m\",\"memory\":\"1Gi\"},\"limits\":{\"memory\":\"1Gi\"}}")
   String storageResources();
 
+  /**
+   * Who may reach the storage pods (the chart's gateway, operator and metrics scrapers), as
+   * {@code {"grpc": [peers], "http": [peers]}} in NetworkPolicy's peer shape: each shard then
+   * gets a NetworkPolicy admitting only them and the storage pods ({@link StorageIngress}).
+   * Unset, the operator makes none.
+   */
+  java.util.Optional<String> storageIngress();
+
   /** URL of the gateway Service, published in every Table's {@code status.endpoint}. */
   String gatewayEndpoint();
 

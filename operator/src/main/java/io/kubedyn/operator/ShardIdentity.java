@@ -62,12 +62,18 @@ public record ShardIdentity(String table, String namespace, int shard) {
   }
 
   public Map<String, String> labels() {
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("app.kubernetes.io/name", "kubedyn-storage");
+    Map<String, String> labels = new LinkedHashMap<>(storagePodLabels());
     labels.put("app.kubernetes.io/instance", table);
     labels.put("app.kubernetes.io/component", "shard");
-    labels.put(MANAGED_BY_LABEL, MANAGED_BY);
     labels.putAll(selector());
+    return labels;
+  }
+
+  /** The labels every storage pod the operator makes carries, whatever its table. */
+  public static Map<String, String> storagePodLabels() {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("app.kubernetes.io/name", "kubedyn-storage");
+    labels.put(MANAGED_BY_LABEL, MANAGED_BY);
     return labels;
   }
 

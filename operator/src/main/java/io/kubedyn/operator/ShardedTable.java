@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
 
@@ -47,12 +48,13 @@ import java.util.function.IntUnaryOperator;
  * @param antiAffinityRequired whether a shard's pods must run on distinct nodes (else preferred)
  * @param membership where each replicated shard's group stands on its way to
  *     {@code replicasPerShard} replicas
+ * @param ingress who may reach the storage pods, when the operator makes NetworkPolicies
  */
 public record ShardedTable(String name, String namespace, OwnerReference owner, String image,
     String storageSize, String storageClassName, ResourceRequirements resources,
     int replicasPerShard, boolean deleteData, int shards, ShardAssignment assignment,
     String clusterDomain, String tableDefinition, boolean antiAffinityRequired,
-    ShardMembership membership) {
+    ShardMembership membership, Optional<StorageIngress> ingress) {
 
   private static final TableDefinitionCodec DEFINITIONS = new TableDefinitionCodec();
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -101,7 +103,8 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
         new String(DEFINITIONS.encode(TableDefinitions.of(table).withTags(Map.of())),
             StandardCharsets.UTF_8),
         settings.storageAntiAffinityRequired(),
-        ShardMembership.of(table, spec.getReplicasPerShard(), statefulSets));
+        ShardMembership.of(table, spec.getReplicasPerShard(), statefulSets),
+        StorageIngress.parse(settings.storageIngress()));
   }
 
   /** The chart's storage-pod resources, for a Table that names none. */

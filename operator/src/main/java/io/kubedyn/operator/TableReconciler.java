@@ -44,7 +44,8 @@ import org.jboss.logging.Logger;
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "statefulsets", type = ShardStatefulSet.class),
     @Dependent(name = "services", type = ShardService.class),
-    @Dependent(name = "disruption-budgets", type = ShardDisruptionBudget.class)
+    @Dependent(name = "disruption-budgets", type = ShardDisruptionBudget.class),
+    @Dependent(name = "network-policies", type = ShardNetworkPolicy.class)
 })
 public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
 

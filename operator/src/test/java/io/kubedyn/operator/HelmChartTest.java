@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmiss
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -155,6 +156,11 @@ class HelmChartTest {
         "policy/poddisruptionbudgets:get", "policy/poddisruptionbudgets:list",
         "policy/poddisruptionbudgets:watch", "policy/poddisruptionbudgets:create",
         "policy/poddisruptionbudgets:patch", "policy/poddisruptionbudgets:update",
+        // one NetworkPolicy per shard, deleted when networkPolicy.enabled is turned off
+        "networking.k8s.io/networkpolicies:get", "networking.k8s.io/networkpolicies:list",
+        "networking.k8s.io/networkpolicies:watch", "networking.k8s.io/networkpolicies:create",
+        "networking.k8s.io/networkpolicies:patch", "networking.k8s.io/networkpolicies:update",
+        "networking.k8s.io/networkpolicies:delete",
         // the shards' pods, watched for a store that refuses to start
         "/pods:get", "/pods:list", "/pods:watch",
         // the finalizer under deletionPolicy Delete
@@ -304,6 +310,53 @@ class HelmChartTest {
             || o instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet
             || o instanceof io.fabric8.kubernetes.api.model.apps.DaemonSet
             || o instanceof io.fabric8.kubernetes.api.model.batch.v1.Job);
+  }
+
+  @Test
+  void networkPoliciesAdmitOnlyKubedynsOwnPartsToItsPods() {
+    NetworkPolicy gateway = only(rendered, NetworkPolicy.class, "kubedyn-gateway");
+    assertThat(gateway.getSpec().getPodSelector().getMatchLabels())
+        .containsEntry("app.kubernetes.io/name", "kubedyn-gateway");
+    assertThat(gateway.getSpec().getIngress()).singleElement().satisfies(rule -> {
+      assertThat(rule.getPorts()).extracting(p -> p.getPort().getStrVal()).containsExactly("dynamodb");
+      assertThat(rule.getFrom()).as("every client, by default").isNullOrEmpty();
+    });
+    NetworkPolicy operator = only(rendered, NetworkPolicy.class, "kubedyn-operator");
+    assertThat(operator.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(operator.getSpec().getIngress()).as("nobody calls the operator").isEmpty();
+    StorageIngress storage = StorageIngress.parse(java.util.Optional.of(env(
+        only(rendered, Deployment.class, "kubedyn-operator")).get("KUBEDYN_OPERATOR_STORAGE_INGRESS")))
+        .orElseThrow();
+    assertThat(storage.grpc()).singleElement().satisfies(peer -> {
+      assertThat(peer.getNamespaceSelector().getMatchLabels())
+          .containsExactly(Map.entry("kubernetes.io/metadata.name", "kubedyn"));
+      assertThat(peer.getPodSelector().getMatchLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
+          "app.kubernetes.io/name", "kubedyn-gateway", "app.kubernetes.io/instance", "kubedyn"));
+    });
+    assertThat(storage.http()).singleElement().satisfies(peer -> assertThat(
+        peer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "kubedyn-operator"));
+
+    List<HasMetadata> scraped = render(template().withName("kubedyn").withNamespace("kubedyn")
+        .set("networkPolicy.metricsNamespaces[0]", "monitoring")
+        .set("networkPolicy.gatewayFrom[0].namespaceSelector.matchLabels.team", "music").call());
+    assertThat(only(scraped, NetworkPolicy.class, "kubedyn-gateway").getSpec().getIngress().get(0)
+        .getFrom()).extracting(p -> p.getNamespaceSelector().getMatchLabels().toString())
+        .containsExactly("{team=music}", "{kubernetes.io/metadata.name=monitoring}");
+    assertThat(only(scraped, NetworkPolicy.class, "kubedyn-operator").getSpec().getIngress())
+        .singleElement().satisfies(rule -> assertThat(rule.getFrom())
+            .extracting(p -> p.getNamespaceSelector().getMatchLabels().toString())
+            .containsExactly("{kubernetes.io/metadata.name=monitoring}"));
+    assertThat(StorageIngress.parse(java.util.Optional.of(env(only(scraped, Deployment.class,
+        "kubedyn-operator")).get("KUBEDYN_OPERATOR_STORAGE_INGRESS"))).orElseThrow().http())
+        .extracting(p -> p.getNamespaceSelector().getMatchLabels().toString())
+        .containsExactly("{kubernetes.io/metadata.name=kubedyn}",
+            "{kubernetes.io/metadata.name=monitoring}");
+
+    List<HasMetadata> off = render(template().withName("kubedyn").withNamespace("kubedyn")
+        .set("networkPolicy.enabled", "false").call());
+    assertThat(off).noneMatch(NetworkPolicy.class::isInstance);
+    assertThat(env(only(off, Deployment.class, "kubedyn-operator")))
+        .doesNotContainKey("KUBEDYN_OPERATOR_STORAGE_INGRESS");
   }
 
   @Test

@@ -335,6 +335,40 @@ class ShardManifestsTest {
   }
 
   @Test
+  void eachShardAdmitsGrpcFromTheGatewayAndStoragePodsRaftFromItsPeersAndHttpFromTheOperator() {
+    Table table = Tables.music();
+    table.getSpec().setReplicasPerShard(3);
+    ShardedTable model = Tables.model(table);
+    var policy = ShardNetworkPolicy.desired(model, 1, model.ingress().orElseThrow());
+    assertThat(policy.getMetadata().getName()).isEqualTo("music-shard-1");
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(SHARD_1);
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    Map<Integer, List<String>> admitted = new java.util.TreeMap<>();
+    for (var rule : policy.getSpec().getIngress()) {
+      assertThat(rule.getFrom()).as("an empty from admits everyone").isNotEmpty();
+      admitted.put(rule.getPorts().get(0).getPort().getIntVal(), rule.getFrom().stream()
+          .map(peer -> (peer.getNamespaceSelector() == null ? "this namespace"
+              : peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))
+              + ": " + new java.util.TreeMap<>(peer.getPodSelector().getMatchLabels()))
+          .toList());
+    }
+    assertThat(admitted).containsExactly(
+        Map.entry(8080, List.of("kubedyn: {app.kubernetes.io/name=kubedyn-operator}")),
+        Map.entry(9090, List.of("kubedyn: {app.kubernetes.io/name=kubedyn-gateway}",
+            "this namespace: {app.kubernetes.io/managed-by=kubedyn-operator,"
+                + " app.kubernetes.io/name=kubedyn-storage}")),
+        Map.entry(9091, List.of("this namespace: " + new java.util.TreeMap<>(SHARD_1))));
+
+    var unreplicated = ShardNetworkPolicy.desired(Tables.model(Tables.music()), 1,
+        model.ingress().orElseThrow());
+    assertThat(unreplicated.getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort()
+        .getIntVal()).as("no Raft port without a Raft group").containsExactly(9090, 8080);
+    assertThat(ShardNetworkPolicy.desired(model, 1, new StorageIngress(List.of(), List.of()))
+        .getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort().getIntVal())
+        .as("HTTP admits nobody when nobody is named").containsExactly(9090, 9091);
+  }
+
+  @Test
   void tableImageStorageAndResourcesOverrideTheDefaults() {
     Table music = Tables.music();
     music.getSpec().setImage("registry.example/storage-pod:dev");

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -195,10 +196,8 @@ class TableReconcilerTest {
       });
       Container storage = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
       assertThat(storage.getImage()).isEqualTo("kubedyn/storage-pod:test");
-      assertThat(storage.getVolumeMounts()).singleElement().satisfies(mount -> {
-        assertThat(mount.getName()).isEqualTo("data");
-        assertThat(mount.getMountPath()).isEqualTo("/data");
-      });
+      assertThat(storage.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath())
+          .containsExactlyInAnyOrder("data:/data", "tmp:/tmp");
       assertThat(storage.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
       assertThat(storage.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
       assertThat(storage.getPorts()).extracting(p -> p.getContainerPort())
@@ -216,6 +215,13 @@ class TableReconcilerTest {
       assertOwnedBy(budget, music);
       assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(selector);
       assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+
+      NetworkPolicy policy = client().network().v1().networkPolicies().inNamespace(ns)
+          .withName(name).get();
+      assertOwnedBy(policy, music);
+      assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(selector);
+      assertThat(policy.getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort()
+          .getIntVal()).containsExactlyInAnyOrder(9090, 8080);
     }
 
     Table provisioning = awaitPhase(ns, "music", TableStatus.PHASE_PROVISIONING);

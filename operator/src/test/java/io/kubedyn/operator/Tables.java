@@ -16,6 +16,13 @@ final class Tables {
 
   static final String DEFAULT_IMAGE = "kubedyn/storage-pod:0.1.0";
 
+  /** The gateway and the operator in namespace kubedyn, as the chart describes them. */
+  static final String INGRESS = "{\"grpc\":[{\"namespaceSelector\":{\"matchLabels\":"
+      + "{\"kubernetes.io/metadata.name\":\"kubedyn\"}},\"podSelector\":{\"matchLabels\":"
+      + "{\"app.kubernetes.io/name\":\"kubedyn-gateway\"}}}],\"http\":[{\"namespaceSelector\":"
+      + "{\"matchLabels\":{\"kubernetes.io/metadata.name\":\"kubedyn\"}},\"podSelector\":"
+      + "{\"matchLabels\":{\"app.kubernetes.io/name\":\"kubedyn-operator\"}}}]}";
+
   /** What the Helm chart would give the operator. */
   static final OperatorSettings SETTINGS = new OperatorSettings() {
     @Override
@@ -26,6 +33,11 @@ final class Tables {
     @Override
     public String storageResources() {
       return "{\"requests\":{\"cpu\":\"250m\",\"memory\":\"1Gi\"},\"limits\":{\"memory\":\"1Gi\"}}";
+    }
+
+    @Override
+    public java.util.Optional<String> storageIngress() {
+      return java.util.Optional.of(INGRESS);
     }
 
     @Override
