@@ -11,6 +11,13 @@ public interface OperatorSettings {
   String storageImage();
 
   /**
+   * The other images a Table's {@code spec.image} may name, as patterns in which {@code *} stands
+   * for any run of characters ({@code registry.example/kubedyn/*}); none: only
+   * {@link #storageImage}. A Table naming another is refused ({@link StorageImages}).
+   */
+  java.util.Optional<java.util.List<String>> storageAllowedImages();
+
+  /**
    * CPU and memory of each storage pod of a Table that sets no {@code spec.resources}: a
    * ResourceRequirements as JSON (the chart's {@code storage.resources}). A pod's memory limit
    * also sizes its RocksDB memory.

@@ -33,7 +33,8 @@ import java.util.function.IntUnaryOperator;
  *
  * @param name the Table's name, also the DynamoDB table name
  * @param owner the Table as controller of every shard object
- * @param image storage-pod image: {@code spec.image}, else the operator's default
+ * @param image storage-pod image: {@code spec.image} when the operator may run it, else the
+ *     operator's default
  * @param storageSize size of each pod's data volume
  * @param storageClassName storage class of the data volumes, null for the cluster default
  * @param resources CPU and memory of each storage pod: {@code spec.resources}, else the
@@ -89,11 +90,12 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     }
 
     var spec = table.getSpec();
+    String image = new StorageImages(settings.storageImage(),
+        settings.storageAllowedImages().orElse(List.of())).resolve(spec.getImage());
     StorageSpec storage = spec.getStorage() == null ? new StorageSpec() : spec.getStorage();
     return new ShardedTable(table.getMetadata().getName(), table.getMetadata().getNamespace(),
         ShardIdentity.controlledBy(table),
-        spec.getImage() == null || spec.getImage().isBlank()
-            ? settings.storageImage() : spec.getImage(),
+        image,
         storage.getSize(), storage.getStorageClassName(),
         spec.getResources() == null ? defaultResources(settings) : spec.getResources(),
         spec.getReplicasPerShard(),

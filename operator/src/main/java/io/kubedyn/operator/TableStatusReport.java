@@ -33,6 +33,8 @@ public final class TableStatusReport {
   public static final String REASON_NAME_IN_USE = "TableNameInUse";
   /** A shard's pod refused to open its store (see {@link StoreRefusal}). */
   public static final String REASON_STORE_REFUSED = "StoreRefused";
+  /** A Table names a {@code spec.image} the operator is not allowed to run. */
+  public static final String REASON_IMAGE_NOT_ALLOWED = "ImageNotAllowed";
 
   private TableStatusReport() {}
 

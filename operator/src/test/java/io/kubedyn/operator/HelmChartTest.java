@@ -405,6 +405,17 @@ class HelmChartTest {
   }
 
   @Test
+  void tablesMayNameOnlyTheImagesTheChartAllows() {
+    assertThat(env(only(rendered, Deployment.class, "kubedyn-operator")))
+        .as("only the default image").doesNotContainKey("KUBEDYN_OPERATOR_STORAGE_ALLOWED_IMAGES");
+    List<HasMetadata> allowing = render(template().withName("kubedyn").withNamespace("kubedyn")
+        .set("storage.allowedImages[0]", "registry.example/kubedyn/*")
+        .set("storage.allowedImages[1]", "kubedyn/storage-pod:*").call());
+    assertThat(env(only(allowing, Deployment.class, "kubedyn-operator"))).containsEntry(
+        "KUBEDYN_OPERATOR_STORAGE_ALLOWED_IMAGES", "registry.example/kubedyn/*,kubedyn/storage-pod:*");
+  }
+
+  @Test
   void imageTagsAndGatewayCanBeChangedThroughValues() {
     List<HasMetadata> objects = render(template().withName("kubedyn")
         .withNamespace("db").set("storage.image.tag", "dev").set("gateway.enabled", "false")

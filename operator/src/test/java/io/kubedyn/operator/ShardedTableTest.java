@@ -52,6 +52,31 @@ class ShardedTableTest {
   }
 
   @Test
+  void aTableMayNameOnlyAnImageTheOperatorIsAllowedToRun() throws Exception {
+    Table music = Tables.music();
+    music.getSpec().setImage("evil.example/miner:latest");
+    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, List.of(), List.of()))
+        .isInstanceOfSatisfying(TableRefused.class, e -> {
+      assertThat(e.reason()).isEqualTo("ImageNotAllowed");
+      assertThat(e.problems()).containsExactly("spec.image evil.example/miner:latest is not an"
+          + " image this operator may run: it runs its default, kubedyn/storage-pod:0.1.0, and"
+          + " images matching [registry.example/*] (the chart's storage.allowedImages); remove"
+          + " spec.image or ask whoever installed kubedyn to allow it");
+    });
+    music.getSpec().setImage("registry.example.evil/storage-pod:dev");
+    assertThatThrownBy(() -> ShardedTable.from(music, Tables.SETTINGS, List.of(), List.of()))
+        .as("the pattern's dots are not wildcards")
+        .isInstanceOf(TableRefused.class);
+    music.getSpec().setImage(Tables.DEFAULT_IMAGE);
+    assertThat(Tables.model(music).image()).isEqualTo(Tables.DEFAULT_IMAGE);
+
+    StorageImages defaultOnly = new StorageImages("kubedyn/storage-pod:1.0", List.of());
+    assertThat(defaultOnly.resolve(null)).isEqualTo("kubedyn/storage-pod:1.0");
+    assertThatThrownBy(() -> defaultOnly.resolve("kubedyn/storage-pod:1.1"))
+        .hasMessageContaining("it runs only its default, kubedyn/storage-pod:1.0");
+  }
+
+  @Test
   void tableSettingsOverrideTheDefaults() {
     Table music = Tables.music();
     music.getSpec().setImage("registry.example/storage-pod:dev");

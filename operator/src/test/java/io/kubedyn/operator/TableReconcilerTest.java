@@ -534,6 +534,13 @@ class TableReconcilerTest {
   }
 
   @Test
+  void tableNamingAnImageTheOperatorMayNotRunIsRefused() throws IOException {
+    assertRefused("foreign-image", t -> t.getSpec().setImage("evil.example/miner:latest"),
+        "ImageNotAllowed", "spec.image evil.example/miner:latest is not an image this operator"
+            + " may run: it runs only its default, kubedyn/storage-pod:test");
+  }
+
+  @Test
   void tableWithAGlobalIndexIsServedWithItAndItsPodsGetTheShardMap() throws IOException {
     String ns = "gsi";
     startStatefulSetController(ns);

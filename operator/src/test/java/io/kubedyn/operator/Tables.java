@@ -41,6 +41,11 @@ final class Tables {
     }
 
     @Override
+    public java.util.Optional<List<String>> storageAllowedImages() {
+      return java.util.Optional.of(List.of("registry.example/*"));
+    }
+
+    @Override
     public String gatewayEndpoint() {
       return "http://kubedyn-gateway.kubedyn.svc:8000";
     }
