@@ -32,6 +32,8 @@ public enum DynamoDbError {
     /** An action refused on a resource the caller may not act on (the service framework's own error). */
     ACCESS_DENIED("com.amazon.coral.service#AccessDeniedException", 400, "Message"),
     INTERNAL_SERVER_ERROR("com.amazonaws.dynamodb.v20120810#InternalServerError", 500),
+    /** The service framework's answer to more than it takes at once: clients retry it with back-off. */
+    THROTTLING("com.amazon.coral.availability#ThrottlingException", 400),
     /** The continuous backups operations' word for a table that does not exist. */
     TABLE_NOT_FOUND("com.amazonaws.dynamodb.v20120810#TableNotFoundException", 400),
     /** Point-in-time recovery asked of a table that cannot have it. */

@@ -10,6 +10,7 @@ import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.write.CancellationReason;
 import io.kubedyn.core.write.TransactionCanceledException;
 import io.kubedyn.core.expression.ParsedExpressions;
+import io.kubedyn.gateway.protocol.BodyBudget;
 import io.kubedyn.gateway.protocol.BodyText;
 import io.kubedyn.gateway.protocol.HttpRules;
 import io.kubedyn.gateway.protocol.InputConstraints;
@@ -57,6 +58,11 @@ public class DynamoDbEndpoint {
     private final StoragePlane plane;
     /** Checks signatures against known access keys; null: any credentials are taken. */
     private final SignatureCheck signatures;
+    /** Memory request bodies may hold at once ({@link #admit}). */
+    private final BodyBudget bodies;
+    /** How long a request's body may take to arrive. */
+    private final long bodyTimeoutMillis;
+    private static final String BODY_DEADLINE = "kubedyn.body-deadline";
     /**
      * Reads bodies without Jackson's own limit on a name's length (50,000 characters), which is
      * below DynamoDB's on an attribute name's (65,535 bytes, checked where items are read).
@@ -77,8 +83,14 @@ public class DynamoDbEndpoint {
      * DynamoDB Local takes them.
      */
     public DynamoDbEndpoint(StoragePlane plane,
-                            @ConfigProperty(name = "kubedyn.auth.access-keys-file") Optional<Path> accessKeysFile) {
+                            @ConfigProperty(name = "kubedyn.auth.access-keys-file") Optional<Path> accessKeysFile,
+                            @ConfigProperty(name = "kubedyn.http.body-budget", defaultValue = "256M")
+                            io.quarkus.runtime.configuration.MemorySize bodyBudget,
+                            @ConfigProperty(name = "kubedyn.http.body-timeout", defaultValue = "60s")
+                            java.time.Duration bodyTimeout) {
         this.plane = plane;
+        this.bodies = new BodyBudget(bodyBudget.asLongValue());
+        this.bodyTimeoutMillis = bodyTimeout.toMillis();
         this.signatures = accessKeysFile.map(file -> new SignatureCheck(new AccessKeys(file), Clock.systemUTC()))
                 .orElse(null);
         new TableOperations(plane, Clock.systemUTC()).register(operations);
@@ -120,10 +132,49 @@ public class DynamoDbEndpoint {
 
     void route(@Observes Router router) {
         router.post("/")
+                // A platform handler: Vert.x runs those before the body handler, as this must.
+                .handler((io.vertx.ext.web.handler.PlatformHandler) this::admit)
                 .handler(BodyHandler.create().setBodyLimit(HttpRules.MAX_REQUEST_BYTES).setHandleFileUploads(false))
                 .handler(this::dispatch)
                 .failureHandler(this::failed);
         router.route("/").handler(this::notACall);
+    }
+
+    /**
+     * Lets a request's body be read only while the bodies held fit the budget (its declared
+     * length is reserved until it is answered or its connection goes), and only for so long: a
+     * client that has not sent its whole body by the deadline gets 408 and its connection is
+     * closed. Over budget, the call is refused with ThrottlingException, which clients retry with
+     * back-off, and its connection closed, its body unread.
+     */
+    private void admit(RoutingContext context) {
+        long reserved = BodyBudget.reservation(context.request().getHeader("Content-Length"));
+        if (!bodies.reserve(reserved)) {
+            HttpServerResponse response = context.response().setStatusCode(DynamoDbError.THROTTLING.httpStatus())
+                    .putHeader("x-amzn-RequestId", HttpRules.requestId()).putHeader("Connection", "close");
+            end(context.vertx().getOrCreateContext(), response, error(DynamoDbError.THROTTLING,
+                    "Too many request bodies in flight; try again"),
+                    HttpRules.answerContentType(context.request().getHeader("Content-Type"), true)
+                            .orElse("application/x-amz-json-1.0"));
+            return;
+        }
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                bodies.release(reserved);
+            }
+        };
+        context.addEndHandler(done -> release.run());
+        context.response().closeHandler(closed -> release.run());
+        long deadline = context.vertx().setTimer(bodyTimeoutMillis, fired -> {
+            if (!context.response().ended()) {
+                context.response().setStatusCode(408).putHeader("Connection", "close").end();
+            }
+            context.request().connection().close();
+            release.run();
+        });
+        context.put(BODY_DEADLINE, deadline);
+        context.next();
     }
 
     /**
@@ -133,6 +184,10 @@ public class DynamoDbEndpoint {
      * remote stores answer over the network.
      */
     private void dispatch(RoutingContext context) {
+        Long deadline = context.get(BODY_DEADLINE);
+        if (deadline != null) {
+            context.vertx().cancelTimer(deadline);
+        }
         String target = context.request().getHeader("X-Amz-Target");
         // This handler runs on the connection's event loop: its context is where the answer is written.
         io.vertx.core.Context loop = context.vertx().getOrCreateContext();

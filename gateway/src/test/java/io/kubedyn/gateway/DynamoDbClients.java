@@ -27,6 +27,16 @@ final class DynamoDbClients {
                 .build();
     }
 
+    /** A new table is CREATING for a moment, as in DynamoDB: waits for it as a client would, polling often. */
+    static void awaitActive(DynamoDbClient dynamo, String table) {
+        try (software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter waiter =
+                     software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter.builder().client(dynamo)
+                             .overrideConfiguration(o -> o.backoffStrategy(software.amazon.awssdk.core.retry.backoff
+                                     .FixedDelayBackoffStrategy.create(java.time.Duration.ofMillis(50)))).build()) {
+            waiter.waitUntilTableExists(b -> b.tableName(table));
+        }
+    }
+
     /** The SDK's DynamoDB Streams client, at the same endpoint (as with DynamoDB Local). */
     static DynamoDbStreamsClient streamsAt(URI endpoint) {
         return configured(DynamoDbStreamsClient.builder(), endpoint).build();

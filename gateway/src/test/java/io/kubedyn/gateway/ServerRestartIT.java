@@ -3,7 +3,6 @@ package io.kubedyn.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
-import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 
 /** Data outlives the server process: after a clean stop, and after kill -9 in the middle of writes. */
 class ServerRestartIT {
@@ -33,15 +30,7 @@ class ServerRestartIT {
                         a -> a.attributeName("SongTitle").attributeType(ScalarAttributeType.S))
                 .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH),
                         k -> k.attributeName("SongTitle").keyType(KeyType.RANGE)));
-        awaitActive(dynamo, "Music");
-    }
-
-    /** A new table is CREATING for a moment, as in DynamoDB: wait for it as a client would. */
-    private static void awaitActive(DynamoDbClient dynamo, String table) {
-        try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamo).overrideConfiguration(o -> o
-                .backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(50)))).build()) {
-            waiter.waitUntilTableExists(b -> b.tableName(table));
-        }
+        DynamoDbClients.awaitActive(dynamo, "Music");
     }
 
     private static Map<String, AttributeValue> song(String artist, String title) {
@@ -129,7 +118,7 @@ class ServerRestartIT {
                     .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
                     .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
                     .streamSpecification(st -> st.streamEnabled(true).streamViewType("NEW_IMAGE")));
-            awaitActive(dynamo, "Orders");
+            DynamoDbClients.awaitActive(dynamo, "Orders");
             writeUntilKilled(server, (writer, i) -> {
                 String id = "order-" + writer + "-" + i;
                 dynamo.putItem(b -> b.tableName("Orders").item(Map.of("id", AttributeValue.fromS(id))));
