@@ -64,6 +64,11 @@ final class LoopbackCluster implements AutoCloseable {
      * @param tableShards shards of a table made through the DynamoDB API (CreateTable)
      * @param restartBackOff how long the kubelet leaves a crashed pod down before restarting it
      */
+    /** The access key the gateway's policy limits to {@link #LIMITED_TABLE}. */
+    static final String LIMITED_KEY = "AKIDE2ELIMITED";
+    static final String LIMITED_SECRET = "c0ffee";
+    static final String LIMITED_TABLE = "limited";
+
     LoopbackCluster(Path workDir, int tableShards, Duration restartBackOff) throws Exception {
         this.workDir = workDir;
         deleteRecursively(workDir);
@@ -91,6 +96,16 @@ final class LoopbackCluster implements AutoCloseable {
             List<String> gatewayOptions = new ArrayList<>(imageJvmOptions("gateway"));
             gatewayOptions.addAll(api.clientOptions());
             gatewayOptions.add(dns.resolverOption());
+            // Signatures checked and one key limited by an access policy, as the chart runs the
+            // gateway: every client here signs with the key e2e.
+            Path keys = workDir.resolve("access-keys.properties");
+            Files.writeString(keys, "e2e=e2e\n" + LIMITED_KEY + "=" + LIMITED_SECRET + "\n");
+            Path policy = workDir.resolve("access-policy.json");
+            Files.writeString(policy, "{\"" + LIMITED_KEY + "\": {\"Statement\": [{\"Effect\": \"Allow\","
+                    + " \"Action\": \"dynamodb:*\", \"Resource\": \"arn:aws:dynamodb:*:*:table/" + LIMITED_TABLE
+                    + "\"}]}}");
+            gatewayOptions.add("-Dkubedyn.auth.access-keys-file=" + keys.toAbsolutePath());
+            gatewayOptions.add("-Dkubedyn.auth.policy-file=" + policy.toAbsolutePath());
             gatewayOptions.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + gatewayPort,
                     "-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.discovery=kubernetes",
                     "-Dkubedyn.cluster.namespace=" + NAMESPACE, "-Dkubedyn.cluster.table-shards=" + tableShards,
@@ -168,10 +183,25 @@ final class LoopbackCluster implements AutoCloseable {
 
     /** Either SDK client pointed at the gateway as a user's: region, credentials, HTTP client. */
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B atGateway(B builder) {
+        return atGateway(builder, "e2e", "e2e");
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B atGateway(B builder,
+            String accessKeyId, String secret) {
         return builder.endpointOverride(URI.create("http://127.0.0.1:" + gatewayPort))
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("e2e", "e2e")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secret)))
                 .httpClient(UrlConnectionHttpClient.create());
+    }
+
+    /**
+     * A client signing with another key: {@link #LIMITED_KEY} (its secret {@link #LIMITED_SECRET})
+     * may do anything to the table {@link #LIMITED_TABLE} and nothing else; any other key or
+     * secret is refused. Without retries; the caller closes it.
+     */
+    DynamoDbClient dynamoDbSigningWith(String accessKeyId, String secret) {
+        return atGateway(DynamoDbClient.builder(), accessKeyId, secret)
+                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1))).build();
     }
 
     /** kubectl's view: a client of the API server in the system's namespace. */

@@ -1,6 +1,7 @@
 package io.kubedyn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -197,6 +198,48 @@ class TableLifecycleIT {
         assertThat(dynamoDb.listTables().tableNames()).containsExactly("music");
         assertThat(dynamoDb.getItem(b -> b.tableName("music").key(song("No One You Know", "Call Me Today")))
                 .hasItem()).as("the other table is untouched").isTrue();
+    }
+
+    /**
+     * The gateway checks who calls, as the chart runs it: a wrong secret or an unknown key is
+     * refused, and a key its access policy limits to one table reads and writes that table on
+     * the storage pods and is refused every other, with nothing done.
+     */
+    @Test
+    @Order(6)
+    void aWrongKeyIsRefusedAndAKeyLimitedToOneTableCannotReadAnother() {
+        String limited = LoopbackCluster.LIMITED_TABLE;
+        dynamoDb.createTable(b -> b.tableName(limited)
+                .attributeDefinitions(attribute("Artist"), attribute("SongTitle"))
+                .keySchema(key("Artist", KeyType.HASH), key("SongTitle", KeyType.RANGE))
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        cluster.awaitActive(limited);
+        try (DynamoDbClient limitedKey = cluster.dynamoDbSigningWith(LoopbackCluster.LIMITED_KEY,
+                     LoopbackCluster.LIMITED_SECRET);
+             DynamoDbClient wrongSecret = cluster.dynamoDbSigningWith("e2e", "not-the-secret");
+             DynamoDbClient stranger = cluster.dynamoDbSigningWith("AKIDSTRANGER", "e2e")) {
+            limitedKey.putItem(b -> b.tableName(limited).item(song("Kyuss", "Gardenia")));
+            assertThat(limitedKey.getItem(b -> b.tableName(limited).key(song("Kyuss", "Gardenia"))).hasItem())
+                    .isTrue();
+
+            assertThatThrownBy(() -> limitedKey.getItem(b -> b.tableName("music")
+                    .key(song("No One You Know", "Call Me Today"))))
+                    .isInstanceOfSatisfying(software.amazon.awssdk.services.dynamodb.model.DynamoDbException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException"))
+                    .hasMessageContaining("User: arn:aws:iam::000000000000:user/" + LoopbackCluster.LIMITED_KEY
+                            + " is not authorized to perform: dynamodb:GetItem on resource:"
+                            + " arn:aws:dynamodb:us-east-1:000000000000:table/music");
+            assertThatThrownBy(() -> limitedKey.deleteItem(b -> b.tableName("music")
+                    .key(song("No One You Know", "Call Me Today"))))
+                    .hasMessageContaining("AccessDeniedException").hasMessageContaining("dynamodb:DeleteItem");
+            assertThatThrownBy(() -> wrongSecret.deleteTable(b -> b.tableName(limited)))
+                    .hasMessageContaining("The request signature we calculated does not match");
+            assertThatThrownBy(() -> stranger.deleteTable(b -> b.tableName(limited)))
+                    .hasMessageContaining("The security token included in the request is invalid.");
+        }
+        assertThat(dynamoDb.getItem(b -> b.tableName("music").key(song("No One You Know", "Call Me Today")))
+                .hasItem()).as("nothing refused was done").isTrue();
+        assertThat(dynamoDb.listTables().tableNames()).containsExactly(limited, "music");
     }
 
     private static Map<String, Long> served(Map<String, StoragePodMetrics> pods, String operation) throws Exception {

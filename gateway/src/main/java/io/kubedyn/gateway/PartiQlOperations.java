@@ -74,7 +74,7 @@ final class PartiQlOperations {
         EquivalentRequest equivalent = StatementTranslation.write(statement, table);
         copy(request, equivalent.body(), "ReturnConsumedCapacity");
         copy(request, equivalent.body(), "ReturnValuesOnConditionCheckFailure");
-        JsonNode answer = run(equivalent, statement);
+        JsonNode answer = run(request, equivalent, statement);
         out.writeStartObject();
         out.writeArrayFieldStart("Items");
         if (answer.has("Attributes")) {
@@ -118,7 +118,7 @@ final class PartiQlOperations {
             if (i == position.read() && position.startKey() != null) {
                 body.set("ExclusiveStartKey", position.startKey());
             }
-            JsonNode answer = run(reads.get(i), null);
+            JsonNode answer = run(request, reads.get(i), null);
             for (JsonNode item : answer.path("Items")) {
                 out.writeTree(item);
                 if (reads.size() > 1) {
@@ -190,7 +190,7 @@ final class PartiQlOperations {
             } else {
                 Statement statement = (Statement) parsed.get(i);
                 try {
-                    JsonNode answer = runInBatch(statement, member, capacity.requested());
+                    JsonNode answer = runInBatch(request, statement, member, capacity.requested());
                     out.writeStringField("TableName", statement.table());
                     JsonNode item = answer.path("Items").path(0);
                     if (item.isObject()) {
@@ -264,7 +264,7 @@ final class PartiQlOperations {
         }
         TokenBuffer buffer = new TokenBuffer(json, false);
         try {
-            operations.get(reads ? "TransactGetItems" : "TransactWriteItems").execute(new Request(transaction), buffer);
+            operations.get(reads ? "TransactGetItems" : "TransactWriteItems").execute(request.onBehalf(transaction), buffer);
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = new ArrayList<>(e.reasons());
             for (int i = 0; i < reasons.size(); i++) {
@@ -290,7 +290,8 @@ final class PartiQlOperations {
     }
 
     /** One statement of a batch: a read of one item by its whole key, or a write. */
-    private JsonNode runInBatch(Statement statement, JsonNode member, boolean capacity) throws IOException {
+    private JsonNode runInBatch(Request request, Statement statement, JsonNode member, boolean capacity)
+            throws IOException {
         refuseExists(statement);
         TableDefinition table = plane.catalog().requireTable(statement.table());
         EquivalentRequest equivalent = statement instanceof Statement.Select select
@@ -305,7 +306,7 @@ final class PartiQlOperations {
         if (!statement.reads() && member.has("ReturnValuesOnConditionCheckFailure")) {
             body.set("ReturnValuesOnConditionCheckFailure", member.get("ReturnValuesOnConditionCheckFailure"));
         }
-        return run(equivalent, statement);
+        return run(request, equivalent, statement);
     }
 
     /** EXISTS is a transaction's condition check: only ExecuteTransaction takes it. */
@@ -334,10 +335,10 @@ final class PartiQlOperations {
      * Runs the equivalent request with its own operation and gives back that operation's answer.
      * An INSERT whose key is taken fails as DynamoDB fails it: DuplicateItemException.
      */
-    private JsonNode run(EquivalentRequest equivalent, Statement statement) throws IOException {
+    private JsonNode run(Request request, EquivalentRequest equivalent, Statement statement) throws IOException {
         TokenBuffer answer = new TokenBuffer(json, false);
         try {
-            operations.get(equivalent.operation()).execute(new Request(equivalent.body()), answer);
+            operations.get(equivalent.operation()).execute(request.onBehalf(equivalent.body()), answer);
         } catch (ConditionalCheckFailedException e) {
             if (statement instanceof Statement.Insert) {
                 throw new DynamoDbException(DynamoDbError.DUPLICATE_ITEM, "Duplicate primary key exists in table");

@@ -19,19 +19,34 @@ import java.util.Map;
 public final class Request {
     private final JsonNode body;
     private final String host;
+    private final String caller;
     private ExpressionAttributes expressionAttributes;
 
     public Request(JsonNode body) {
-        this(body, null);
+        this(body, null, null);
     }
 
-    /** A request that reached this server as {@code host} (its Host header: host, or host:port). */
-    public Request(JsonNode body, String host) {
+    /**
+     * A request that reached this server as {@code host} (its Host header: host, or host:port),
+     * signed with the access key {@code caller} (null when signatures are not checked).
+     */
+    public Request(JsonNode body, String host, String caller) {
         if (body == null || !body.isObject()) {
             throw new DynamoDbException(DynamoDbError.SERIALIZATION, "Start of structure or map found where not expected");
         }
         this.body = body;
         this.host = host;
+        this.caller = caller;
+    }
+
+    /** Another request made on behalf of this one's caller (a PartiQL statement's operation). */
+    public Request onBehalf(JsonNode other) {
+        return new Request(other, host, caller);
+    }
+
+    /** The access key the request is signed with; null when signatures are not checked. */
+    public String caller() {
+        return caller;
     }
 
     /** The address the client reached this server at; null when not known. */

@@ -76,8 +76,10 @@ public final class SignatureCheck {
     /**
      * Throws DynamoDB's error unless the call is signed with a known access key's secret. The
      * signature's presence and completeness were checked before ({@link SignaturePresence}).
+     *
+     * @return the access key id the call is signed with
      */
-    public void verify(Call call) {
+    public String verify(Call call) {
         String authorization = first(call.headers().apply("Authorization"));
         boolean presigned = authorization == null;
         Map<String, String> parts;
@@ -136,6 +138,7 @@ public final class SignatureCheck {
         if (!MessageDigest.isEqual(expected, given)) {
             throw new DynamoDbException(DynamoDbError.INVALID_SIGNATURE, MISMATCH);
         }
+        return credential[0];
     }
 
     private String canonicalRequest(Call call, String signedHeaders, boolean presigned) {
