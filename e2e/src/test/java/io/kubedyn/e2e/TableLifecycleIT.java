@@ -231,7 +231,9 @@ class TableLifecycleIT {
                             + " arn:aws:dynamodb:us-east-1:000000000000:table/music");
             assertThatThrownBy(() -> limitedKey.deleteItem(b -> b.tableName("music")
                     .key(song("No One You Know", "Call Me Today"))))
-                    .hasMessageContaining("AccessDeniedException").hasMessageContaining("dynamodb:DeleteItem");
+                    .isInstanceOfSatisfying(software.amazon.awssdk.services.dynamodb.model.DynamoDbException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException"))
+                    .hasMessageContaining("is not authorized to perform: dynamodb:DeleteItem");
             assertThatThrownBy(() -> wrongSecret.deleteTable(b -> b.tableName(limited)))
                     .hasMessageContaining("The request signature we calculated does not match");
             assertThatThrownBy(() -> stranger.deleteTable(b -> b.tableName(limited)))
