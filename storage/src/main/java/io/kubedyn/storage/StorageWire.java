@@ -454,11 +454,11 @@ public final class StorageWire {
             case IDEMPOTENT_PARAMETER_MISMATCH -> StorageError.DynamoDbError.IDEMPOTENT_PARAMETER_MISMATCH;
             // Carried with its reasons (TransactionCanceledException), never as a bare error.
             case TRANSACTION_CANCELED -> throw new IllegalArgumentException("not a bare storage error: " + error);
-            // The gateway's own answers: to an unsigned or unauthorized call, of its catalog, and to a
-            // PartiQL INSERT of a key that is taken (a failed condition in the store); a store never
-            // raises them.
+            // The gateway's own answers: to an unsigned, unauthorized or untimely call, of its catalog,
+            // and to a PartiQL INSERT of a key that is taken (a failed condition in the store); a store
+            // never raises them.
             case MISSING_AUTHENTICATION_TOKEN, INVALID_SIGNATURE, INCOMPLETE_SIGNATURE, UNRECOGNIZED_CLIENT, ACCESS_DENIED,
-                 TABLE_NOT_FOUND,
+                 THROTTLING, TABLE_NOT_FOUND,
                  CONTINUOUS_BACKUPS_UNAVAILABLE, DUPLICATE_ITEM ->
                     throw new IllegalArgumentException("not a storage error: " + error);
         };
