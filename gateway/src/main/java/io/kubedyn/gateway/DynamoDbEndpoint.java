@@ -18,6 +18,7 @@ import io.kubedyn.gateway.protocol.InputReader;
 import io.kubedyn.gateway.protocol.ModelShape;
 import io.kubedyn.gateway.protocol.ServiceModel;
 import io.kubedyn.gateway.protocol.AccessKeys;
+import io.kubedyn.gateway.protocol.AccessPolicy;
 import io.kubedyn.gateway.protocol.SignatureCheck;
 import io.kubedyn.gateway.protocol.SignaturePresence;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -58,6 +59,8 @@ public class DynamoDbEndpoint {
     private final StoragePlane plane;
     /** Checks signatures against known access keys; null: any credentials are taken. */
     private final SignatureCheck signatures;
+    /** What each key may do; null: every key may do everything. */
+    private final AccessPolicy policy;
     /** Memory request bodies may hold at once ({@link #admit}). */
     private final BodyBudget bodies;
     /** How long a request's body may take to arrive. */
@@ -80,10 +83,12 @@ public class DynamoDbEndpoint {
     /**
      * With {@code kubedyn.auth.access-keys-file} set, every call's signature is checked against
      * the keys in that file ({@link AccessKeys}); without it, any credentials are taken, as
-     * DynamoDB Local takes them.
+     * DynamoDB Local takes them. With signatures checked, {@code kubedyn.auth.policy-file} says
+     * what each key may do ({@link AccessPolicy}).
      */
     public DynamoDbEndpoint(StoragePlane plane,
                             @ConfigProperty(name = "kubedyn.auth.access-keys-file") Optional<Path> accessKeysFile,
+                            @ConfigProperty(name = "kubedyn.auth.policy-file") Optional<Path> policyFile,
                             @ConfigProperty(name = "kubedyn.http.body-budget", defaultValue = "256M")
                             io.quarkus.runtime.configuration.MemorySize bodyBudget,
                             @ConfigProperty(name = "kubedyn.http.body-timeout", defaultValue = "60s")
@@ -93,6 +98,7 @@ public class DynamoDbEndpoint {
         this.bodyTimeoutMillis = bodyTimeout.toMillis();
         this.signatures = accessKeysFile.map(file -> new SignatureCheck(new AccessKeys(file), Clock.systemUTC()))
                 .orElse(null);
+        this.policy = accessKeysFile.isPresent() ? policyFile.map(AccessPolicy::new).orElse(null) : null;
         new TableOperations(plane, Clock.systemUTC()).register(operations);
         new TimeToLiveOperations(plane).register(operations);
         new TagOperations(plane).register(operations);
@@ -105,11 +111,35 @@ public class DynamoDbEndpoint {
         new TransactionOperations(plane, parsedExpressions).register(operations);
         operations.put("Query", new QueryOperation(plane, parsedExpressions));
         operations.put("Scan", new ScanOperation(plane, parsedExpressions));
-        // PartiQL statements run as the item operations registered above.
-        new PartiQlOperations(plane, Map.copyOf(operations)).register(operations);
+        // PartiQL statements run as the item operations registered above, each checked against
+        // the access policy as the PartiQL action it is.
+        new PartiQlOperations(plane, authorized(Map.copyOf(operations), CallResources.PARTIQL)).register(operations);
         new StreamOperations(plane, Clock.systemUTC()).register(streamOperations);
+        operations.putAll(authorized(Map.copyOf(operations), java.util.function.UnaryOperator.identity()));
+        streamOperations.putAll(authorized(Map.copyOf(streamOperations), java.util.function.UnaryOperator.identity()));
         ServiceModel model = ServiceModel.dynamoDb();
         operations.keySet().forEach(name -> model.input(name).ifPresent(input -> inputs.put(TARGET_PREFIX + name, input)));
+    }
+
+    /**
+     * The operations, each checking first that the caller's key may take the call's actions
+     * ({@link CallResources}, named by {@code naming}) on its resources; as they are without an
+     * access policy.
+     */
+    private Map<String, Operation> authorized(Map<String, Operation> served,
+                                              java.util.function.UnaryOperator<String> naming) {
+        if (policy == null) {
+            return served;
+        }
+        Map<String, Operation> checked = new HashMap<>();
+        served.forEach((name, operation) -> checked.put(name, (request, response) -> {
+            if (request.caller() != null) {
+                policy.authorize(request.caller(), CallResources.of(name, request).stream()
+                        .map(a -> new AccessPolicy.Access(naming.apply(a.action()), a.resource())).toList());
+            }
+            operation.execute(request, response);
+        }));
+        return checked;
     }
 
     /** The DynamoDB operations served (not the Streams API's), by name. */
@@ -256,8 +286,9 @@ public class DynamoDbEndpoint {
             JsonNode body = hasBody ? parse(received) : null;
             Operation operation = operation(target);
             SignaturePresence.check(context.request()::getHeader, context.queryParams()::get);
+            String caller = null;
             if (signatures != null) {
-                signatures.verify(new SignatureCheck.Call(context.request().method().name(), context.request().path(),
+                caller = signatures.verify(new SignatureCheck.Call(context.request().method().name(), context.request().path(),
                         new java.util.ArrayList<>(context.queryParams().entries()), context.request().headers()::getAll,
                         hasBody ? received.getBytes() : new byte[0]));
             }
@@ -269,7 +300,7 @@ public class DynamoDbEndpoint {
             if (input != null) {
                 InputConstraints.check(target.substring(TARGET_PREFIX.length()), InputReader.read(body, input), input);
             }
-            Request request = new Request(body, context.request().getHeader("Host"));
+            Request request = new Request(body, context.request().getHeader("Host"), caller);
             ByteArrayOutputStream answer = new ByteArrayOutputStream(256);
             try (JsonGenerator out = json.getFactory().createGenerator(answer)) {
                 operation.execute(request, out);
