@@ -178,6 +178,43 @@ class HelmChartTest {
   }
 
   @Test
+  void operatorCanServeNamedNamespacesWithRolesThereAndNoClusterRole() {
+    List<HasMetadata> objects = render(template().withName("kubedyn").withNamespace("kubedyn")
+        .set("operator.watchNamespaces[0]", "music").set("operator.watchNamespaces[1]", "kubedyn")
+        .call());
+    assertThat(objects).as("no cluster-wide grant").noneMatch(o -> o instanceof ClusterRole
+        || o instanceof io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding);
+    Set<String> clusterWide = grants(only(rendered, ClusterRole.class, "kubedyn-operator").getRules());
+    for (String namespace : List.of("music", "kubedyn")) {
+      Role role = objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
+          .filter(r -> r.getMetadata().getName().equals("kubedyn-operator")
+              && r.getMetadata().getNamespace().equals(namespace))
+          .findFirst().orElseThrow();
+      assertThat(grants(role.getRules())).as("the same grants, in " + namespace)
+          .isEqualTo(clusterWide);
+      RoleBinding binding = objects.stream().filter(RoleBinding.class::isInstance)
+          .map(RoleBinding.class::cast)
+          .filter(b -> b.getMetadata().getName().equals("kubedyn-operator")
+              && b.getMetadata().getNamespace().equals(namespace))
+          .findFirst().orElseThrow();
+      assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+        assertThat(subject.getName()).isEqualTo("kubedyn-operator");
+        assertThat(subject.getNamespace()).isEqualTo("kubedyn");
+      });
+    }
+    assertThat(env(only(objects, Deployment.class, "kubedyn-operator")))
+        .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_TABLE_NAMESPACES", "music,kubedyn");
+    assertThat(env(only(rendered, Deployment.class, "kubedyn-operator")))
+        .as("every namespace by default")
+        .doesNotContainKey("QUARKUS_OPERATOR_SDK_CONTROLLERS_TABLE_NAMESPACES");
+
+    assertThatThrownBy(() -> template().withName("kubedyn").withNamespace("kubedyn")
+        .set("operator.watchNamespaces[0]", "music").call())
+        .hasMessageContaining("operator.watchNamespaces [music] leaves out the gateway's"
+            + " tableNamespace kubedyn");
+  }
+
+  @Test
   void gatewayMayOnlyReadCreateAndDeleteTablesOfItsNamespace() {
     Role role = only(rendered, Role.class, "kubedyn-gateway");
     assertThat(role.getMetadata().getNamespace()).isEqualTo("kubedyn");
