@@ -23,7 +23,6 @@ class ServiceModelTest {
     private static final Map<String, String> NOT_RAISED = Map.of(
             "ProvisionedThroughputExceededException", "no throughput limits are enforced",
             "RequestLimitExceeded", "no account-level request limits",
-            "ThrottlingException", "no control-plane rate limits",
             "InvalidEndpointException", "no endpoint discovery",
             "ReplicatedWriteConflictException", "no global tables",
             "TransactionInProgressException", "a repeat of a ClientRequestToken while its first request runs is "
