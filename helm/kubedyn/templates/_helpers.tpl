@@ -37,7 +37,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/* URL the gateway Service answers on, published in every Table's status.endpoint. */}}
 {{- define "kubedyn.gateway.endpoint" -}}
-{{- printf "http://%s-gateway.%s.svc:%v" (include "kubedyn.fullname" .) .Release.Namespace .Values.gateway.service.port -}}
+{{- printf "%s://%s-gateway.%s.svc:%v" (ternary "https" "http" (not (empty .Values.gateway.tls.secretName))) (include "kubedyn.fullname" .) .Release.Namespace .Values.gateway.service.port -}}
 {{- end -}}
 
 {{/* The namespace whose Tables the gateway serves: gateway.tableNamespace, else the release's. */}}

@@ -27,6 +27,13 @@ final class DynamoDbClients {
                 .build();
     }
 
+    /** The client over HTTPS, trusting the certificates {@code trust} trusts. */
+    static DynamoDbClient atTls(URI endpoint, javax.net.ssl.TrustManager[] trust) {
+        return configured(DynamoDbClient.builder(), endpoint)
+                .httpClient(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(() -> trust).build())
+                .build();
+    }
+
     /** A new table is CREATING for a moment, as in DynamoDB: waits for it as a client would, polling often. */
     static void awaitActive(DynamoDbClient dynamo, String table) {
         try (software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter waiter =

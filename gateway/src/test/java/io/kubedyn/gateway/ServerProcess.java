@@ -22,6 +22,8 @@ final class ServerProcess implements AutoCloseable {
     private final List<String> properties;
     private final int port;
     private final Path log;
+    private final String scheme;
+    private final java.util.function.Function<URI, DynamoDbClient> clients;
     private Process process;
 
     ServerProcess(Path dataDir) throws IOException {
@@ -30,6 +32,17 @@ final class ServerProcess implements AutoCloseable {
 
     /** With extra {@code -Dname=value} settings, for example the cluster backend's. */
     ServerProcess(Path dataDir, List<String> properties) throws IOException {
+        this(dataDir, properties, "http", DynamoDbClients::at);
+    }
+
+    /**
+     * Served over {@code scheme} ({@code https} with the server's tls profile, on its SSL port),
+     * and waited for with clients made by {@code clients}.
+     */
+    ServerProcess(Path dataDir, List<String> properties, String scheme,
+                  java.util.function.Function<URI, DynamoDbClient> clients) throws IOException {
+        this.scheme = scheme;
+        this.clients = clients;
         this.dataDir = dataDir;
         this.properties = List.copyOf(properties);
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -39,7 +52,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create(scheme + "://" + (scheme.equals("https") ? "localhost" : "127.0.0.1") + ":" + port);
     }
 
     /** Starts the server and waits until it serves ListTables. */
@@ -60,7 +73,7 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: run the package phase first");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Dquarkus.http.port=" + port,
+        List<String> command = new ArrayList<>(List.of(java, "-Dquarkus.http.port=" + port, "-Dquarkus.http.ssl-port=" + port,
                 "-Dkubedyn.data-dir=" + dataDir.toAbsolutePath()));
         command.addAll(properties);
         command.addAll(List.of("-jar", JAR.toString()));
@@ -69,7 +82,7 @@ final class ServerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        try (DynamoDbClient client = DynamoDbClients.at(endpoint())) {
+        try (DynamoDbClient client = clients.apply(endpoint())) {
             while (true) {
                 try {
                     client.listTables();

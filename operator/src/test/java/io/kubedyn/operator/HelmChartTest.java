@@ -313,6 +313,45 @@ class HelmChartTest {
   }
 
   @Test
+  void gatewayServesHttpsOnlyWithTheNamedSecretWhichCertManagerCanIssue() {
+    Deployment plain = only(rendered, Deployment.class, "kubedyn-gateway");
+    assertThat(env(plain)).doesNotContainKey("QUARKUS_PROFILE");
+    assertThat(rendered).noneMatch(o -> o.getKind().equals("Certificate"));
+
+    List<HasMetadata> objects = render(template().withName("kubedyn").withNamespace("kubedyn")
+        .set("gateway.tls.secretName", "gateway-tls")
+        .set("gateway.tls.certManager.issuerRef.name", "cluster-ca")
+        .set("gateway.tls.certManager.issuerRef.kind", "ClusterIssuer").call());
+    Deployment gateway = only(objects, Deployment.class, "kubedyn-gateway");
+    var pod = gateway.getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+    assertThat(env(gateway)).containsEntry("QUARKUS_PROFILE", "prod,tls");
+    assertThat(container.getPorts()).singleElement().satisfies(port -> {
+      assertThat(port.getName()).isEqualTo("dynamodb");
+      assertThat(port.getContainerPort()).isEqualTo(8443);
+    });
+    assertThat(container.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+    assertThat(container.getLivenessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+    assertThat(container.getVolumeMounts()).filteredOn(m -> m.getName().equals("tls")).singleElement()
+        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/etc/kubedyn/tls"));
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("tls")).singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("gateway-tls"));
+    assertThat(RestrictedPodSecurity.violations(pod)).isEmpty();
+    assertThat(env(only(objects, Deployment.class, "kubedyn-operator")))
+        .containsEntry("KUBEDYN_OPERATOR_GATEWAY_ENDPOINT", "https://kubedyn-gateway.kubedyn.svc:8000");
+    io.fabric8.kubernetes.api.model.GenericKubernetesResource certificate = objects.stream()
+        .filter(o -> o.getKind().equals("Certificate"))
+        .map(io.fabric8.kubernetes.api.model.GenericKubernetesResource.class::cast)
+        .findFirst().orElseThrow();
+    assertThat(certificate.getApiVersion()).isEqualTo("cert-manager.io/v1");
+    Map<String, Object> spec = certificate.get("spec");
+    assertThat(spec).containsEntry("secretName", "gateway-tls")
+        .containsEntry("issuerRef", Map.of("name", "cluster-ca", "kind", "ClusterIssuer"));
+    assertThat(certificate.<List<String>>get("spec", "dnsNames")).contains(
+        "kubedyn-gateway.kubedyn.svc", "kubedyn-gateway.kubedyn.svc.cluster.local");
+  }
+
+  @Test
   void tablesCreatedThroughTheDynamoDbApiGetTheConfiguredShardCount() {
     List<HasMetadata> objects = render(template().withName("kubedyn").withNamespace("kubedyn")
         .set("gateway.tableShards", "4").call());
