@@ -82,7 +82,7 @@ public final class BenchCommand implements Runnable {
         @Mixin
         LoadOptions load = new LoadOptions();
         @Option(names = "--targets", split = ",", defaultValue = "kubedyn,dynalite,noop",
-                description = "kubedyn first, then peers: dynalite, noop, kubedyn-streams (kubedyn with a stream on every table), kubedyn-gsi (two global secondary indexes on the key-value table), kubedyn-sigv4 (checking every signature) or kubedyn-baseline (--baseline-jar) (default ${DEFAULT-VALUE}).")
+                description = "kubedyn first, then peers: dynalite, noop, kubedyn-streams (kubedyn with a stream on every table), kubedyn-gsi (two global secondary indexes on the key-value table), kubedyn-sigv4 (checking every signature), kubedyn-tls (serving HTTPS only) or kubedyn-baseline (--baseline-jar) (default ${DEFAULT-VALUE}).")
         List<String> targets;
         @Option(names = "--out", description = "Where the table, CSV and chart go (default bench/target/results).")
         Path out;
@@ -110,6 +110,7 @@ public final class BenchCommand implements Runnable {
                             new KubedynTarget(repo.gatewayJar(), serverJvmOptions, TableFeatures.GLOBAL_INDEXES);
                     case KubedynTarget.WITH_SIGNATURES ->
                             KubedynTarget.checkingSignatures(repo.gatewayJar(), serverJvmOptions);
+                    case KubedynTarget.WITH_TLS -> KubedynTarget.servingTls(repo.gatewayJar(), serverJvmOptions);
                     case "dynalite" -> new DynaliteTarget(repo.benchTarget().resolve("dynalite"));
                     case "noop" -> new NoopCeilingTarget(repo.noopServerJar(), serverJvmOptions);
                     case KubedynTarget.BASELINE -> {

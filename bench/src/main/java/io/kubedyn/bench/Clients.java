@@ -27,6 +27,8 @@ public final class Clients {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY)))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        // An https endpoint is the TLS target's, serving the run's own certificate.
+                        .tlsTrustManagersProvider(endpoint.getScheme().equals("https") ? BenchTls::trustManagers : null)
                         .maxConcurrency(concurrency)
                         .maxPendingConnectionAcquires(concurrency * 4)
                         .connectionAcquisitionTimeout(Duration.ofSeconds(10)))

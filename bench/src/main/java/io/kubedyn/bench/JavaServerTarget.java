@@ -24,18 +24,24 @@ abstract class JavaServerTarget implements Target {
     /** {@code -D} settings for this server besides its port. */
     abstract List<String> settings(Path workDir);
 
+    /** Whether the server serves HTTPS (with {@link BenchTls}'s certificate) instead of HTTP. */
+    boolean tls() {
+        return false;
+    }
+
     @Override
     public URI start(Path workDir) throws Exception {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (./mvnw -q -pl bench -am package -DskipTests)");
         }
         int port = ServerProcess.freeLoopbackPort();
-        URI endpoint = URI.create("http://127.0.0.1:" + port);
+        URI endpoint = URI.create(tls() ? "https://localhost:" + port : "http://127.0.0.1:" + port);
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(jvmOptions);
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.http.ssl-port=" + port);
         command.addAll(settings(workDir));
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());

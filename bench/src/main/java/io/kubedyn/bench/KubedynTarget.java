@@ -9,7 +9,7 @@ import java.util.List;
  * and as {@code kubedyn-gsi}, with two global secondary indexes on the key-value table, so that
  * the cost of the change log or of the indexes shows against plain kubedyn in the same run; as
  * {@code kubedyn-sigv4}, checking every call's SigV4 signature against an access keys file
- * holding the bench client's key; as {@code kubedyn-baseline}, another build's jar, so that a
+ * holding the bench client's key; as {@code kubedyn-tls}, serving HTTPS only; as {@code kubedyn-baseline}, another build's jar, so that a
  * change shows against its parent.
  */
 public final class KubedynTarget extends JavaServerTarget {
@@ -20,6 +20,8 @@ public final class KubedynTarget extends JavaServerTarget {
     public static final String BASELINE = "kubedyn-baseline";
     /** kubedyn checking signatures (kubedyn.auth.access-keys-file), to measure what checking costs. */
     public static final String WITH_SIGNATURES = "kubedyn-sigv4";
+    /** kubedyn serving HTTPS only (its tls profile), to measure what TLS costs. */
+    public static final String WITH_TLS = "kubedyn-tls";
 
     private final TableFeatures features;
     private final String name;
@@ -44,6 +46,16 @@ public final class KubedynTarget extends JavaServerTarget {
         return new KubedynTarget(jar, jvmOptions, TableFeatures.PLAIN, WITH_SIGNATURES);
     }
 
+    /** kubedyn serving HTTPS with the run's own certificate ({@link BenchTls}). */
+    public static KubedynTarget servingTls(Path jar, List<String> jvmOptions) {
+        return new KubedynTarget(jar, jvmOptions, TableFeatures.PLAIN, WITH_TLS);
+    }
+
+    @Override
+    boolean tls() {
+        return name.equals(WITH_TLS);
+    }
+
     /** The embedded server of another build, {@code jar} its {@code quarkus-run.jar}. */
     public static KubedynTarget baseline(Path jar, List<String> jvmOptions) {
         return new KubedynTarget(jar, jvmOptions, TableFeatures.PLAIN, BASELINE);
@@ -62,6 +74,15 @@ public final class KubedynTarget extends JavaServerTarget {
     @Override
     List<String> settings(Path workDir) {
         String data = "-Dkubedyn.data-dir=" + workDir.resolve("data").toAbsolutePath();
+        if (name.equals(WITH_TLS)) {
+            Path tls = workDir.resolve("tls");
+            try {
+                BenchTls.writePem(tls);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return List.of(data, "-Dquarkus.profile=prod,tls", "-Dkubedyn.tls.directory=" + tls.toAbsolutePath());
+        }
         if (!name.equals(WITH_SIGNATURES)) {
             return List.of(data);
         }

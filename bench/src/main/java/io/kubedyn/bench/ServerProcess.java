@@ -100,7 +100,11 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private void await(HttpRequest probe, IntPredicate ready, String what) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+        if ("https".equals(probe.uri().getScheme())) {
+            client.sslContext(BenchTls.sslContext());
+        }
+        HttpClient http = client.build();
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (true) {
             try {
