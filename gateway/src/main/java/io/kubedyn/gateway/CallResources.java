@@ -54,10 +54,17 @@ final class CallResources {
                     }
                 }
             }
-            case "TagResource", "UntagResource", "ListTagsOfResource" ->
-                    accesses.add(new Access(operation, request.string("ResourceArn", "*")));
-            case "DescribeStream", "GetShardIterator" ->
-                    accesses.add(new Access(operation, request.string("StreamArn", "*")));
+            // An ARN is read as the table or stream it names whatever its region and account, so
+            // the policy sees it in kubedyn's own form: another spelling must not slip past a Deny.
+            case "TagResource", "UntagResource", "ListTagsOfResource" -> {
+                String arn = request.string("ResourceArn", "*");
+                accesses.add(new Access(operation, ResourceArns.parseTable(arn).map(ResourceArns::table).orElse(arn)));
+            }
+            case "DescribeStream", "GetShardIterator" -> {
+                String arn = request.string("StreamArn", "*");
+                accesses.add(new Access(operation, ResourceArns.parseStream(arn)
+                        .map(stream -> ResourceArns.stream(stream.table(), stream.label())).orElse(arn)));
+            }
             case "GetRecords" -> {
                 ShardIterator iterator = ShardIterator.decode(request.string("ShardIterator", ""));
                 accesses.add(new Access(operation, ResourceArns.stream(iterator.table(), iterator.label())));
