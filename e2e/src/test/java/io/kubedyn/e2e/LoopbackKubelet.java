@@ -489,17 +489,22 @@ final class LoopbackKubelet implements AutoCloseable {
         }
 
         /**
-         * A container's memory limit as the downward API gives it: in units of the divisor,
-         * rounded up, and the node's (here the machine's) memory when the container has none.
+         * A container's memory limit or request as the downward API gives it: in units of the
+         * divisor, rounded up; a missing limit is the node's (here the machine's) memory, a
+         * missing request none.
          */
         private String resource(io.fabric8.kubernetes.api.model.ResourceFieldSelector field) {
-            if (!"limits.memory".equals(field.getResource())) {
-                throw new IllegalStateException("pod " + name + ": this kubelet resolves only limits.memory, not "
-                        + field.getResource());
+            boolean limit = "limits.memory".equals(field.getResource());
+            if (!limit && !"requests.memory".equals(field.getResource())) {
+                throw new IllegalStateException("pod " + name + ": this kubelet resolves only limits.memory and"
+                        + " requests.memory, not " + field.getResource());
             }
-            Quantity limit = container.getResources() == null || container.getResources().getLimits() == null ? null
-                    : container.getResources().getLimits().get("memory");
-            java.math.BigDecimal bytes = limit != null ? limit.getNumericalAmount()
+            var resources = container.getResources();
+            Map<String, Quantity> declared = resources == null ? null
+                    : limit ? resources.getLimits() : resources.getRequests();
+            Quantity memory = declared == null ? null : declared.get("memory");
+            java.math.BigDecimal bytes = memory != null ? memory.getNumericalAmount()
+                    : !limit ? java.math.BigDecimal.ZERO
                     : java.math.BigDecimal.valueOf(((com.sun.management.OperatingSystemMXBean)
                             java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize());
             java.math.BigDecimal divisor = field.getDivisor() == null ? java.math.BigDecimal.ONE

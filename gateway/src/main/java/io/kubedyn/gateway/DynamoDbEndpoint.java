@@ -182,6 +182,8 @@ public class DynamoDbEndpoint {
         if (!bodies.reserve(reserved)) {
             HttpServerResponse response = context.response().setStatusCode(DynamoDbError.THROTTLING.httpStatus())
                     .putHeader("x-amzn-RequestId", HttpRules.requestId()).putHeader("Connection", "close");
+            // Vert.x keeps a connection by the request's wish, whatever the answer says: close it.
+            response.endHandler(ended -> context.request().connection().close());
             end(context.vertx().getOrCreateContext(), response, error(DynamoDbError.THROTTLING,
                     "Too many request bodies in flight; try again"),
                     HttpRules.answerContentType(context.request().getHeader("Content-Type"), true)
@@ -189,21 +191,28 @@ public class DynamoDbEndpoint {
             return;
         }
         java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-        Runnable release = () -> {
+        java.util.concurrent.atomic.AtomicLong deadline = new java.util.concurrent.atomic.AtomicLong(-1);
+        // Once the answer is sent (a 413 included) or the connection is gone, nothing is held and
+        // the deadline no longer applies: a reused keep-alive connection must not be closed by it.
+        context.addEndHandler(done -> {
             if (released.compareAndSet(false, true)) {
                 bodies.release(reserved);
+                context.vertx().cancelTimer(deadline.get());
             }
-        };
-        context.addEndHandler(done -> release.run());
-        context.response().closeHandler(closed -> release.run());
-        long deadline = context.vertx().setTimer(bodyTimeoutMillis, fired -> {
+        });
+        deadline.set(context.vertx().setTimer(bodyTimeoutMillis, fired -> {
+            if (released.get()) {
+                return;
+            }
             if (!context.response().ended()) {
                 context.response().setStatusCode(408).putHeader("Connection", "close").end();
             }
             context.request().connection().close();
-            release.run();
-        });
-        context.put(BODY_DEADLINE, deadline);
+            if (released.compareAndSet(false, true)) {
+                bodies.release(reserved);
+            }
+        }));
+        context.put(BODY_DEADLINE, deadline.get());
         context.next();
     }
 

@@ -46,21 +46,22 @@ class GatewayTlsIT {
         return keys;
     }
 
-    /** Writes the pair as a kubernetes.io/tls Secret holds it: tls.crt and tls.key in PEM. */
-    private static void writePem(KeyStore keys, Path directory) throws Exception {
+    /**
+     * Writes the pair as a kubernetes.io/tls Secret's volume holds it (tls.crt and tls.key in
+     * PEM) and swaps it in as the kubelet does: both files in a new directory, then one atomic
+     * rename of the link {@code tls} to it, so no reader ever sees one file new and one old.
+     */
+    private void mount(KeyStore keys, String version) throws Exception {
         Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes());
-        String cert = "-----BEGIN CERTIFICATE-----\n"
-                + base64.encodeToString(keys.getCertificate("gateway").getEncoded()) + "\n-----END CERTIFICATE-----\n";
-        String key = "-----BEGIN PRIVATE KEY-----\n"
+        Path directory = Files.createDirectories(dir.resolve("secret-" + version));
+        Files.writeString(directory.resolve("tls.crt"), "-----BEGIN CERTIFICATE-----\n"
+                + base64.encodeToString(keys.getCertificate("gateway").getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(directory.resolve("tls.key"), "-----BEGIN PRIVATE KEY-----\n"
                 + base64.encodeToString(keys.getKey("gateway", "changeit".toCharArray()).getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
-        // Written beside, then moved in place, as the kubelet swaps a Secret's files.
-        Files.writeString(directory.resolve("tls.crt.new"), cert);
-        Files.writeString(directory.resolve("tls.key.new"), key);
-        Files.move(directory.resolve("tls.key.new"), directory.resolve("tls.key"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        Files.move(directory.resolve("tls.crt.new"), directory.resolve("tls.crt"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                + "\n-----END PRIVATE KEY-----\n");
+        Path link = Files.createSymbolicLink(dir.resolve("tls-" + version), directory);
+        Files.move(link, dir.resolve("tls"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static TrustManager[] trusting(KeyStore... pairs) throws Exception {
@@ -88,8 +89,8 @@ class GatewayTlsIT {
     void theSdkIsServedOverHttpsOnlyAndARenewedCertificateTakesOver() throws Exception {
         KeyStore first = keyPair("first");
         KeyStore renewed = keyPair("renewed");
-        Path tls = Files.createDirectories(dir.resolve("tls"));
-        writePem(first, tls);
+        mount(first, "1");
+        Path tls = dir.resolve("tls");
         TrustManager[] trust = trusting(first, renewed);
         try (ServerProcess server = new ServerProcess(dir.resolve("data"), List.of("-Dquarkus.profile=prod,tls",
                 "-Dkubedyn.tls.directory=" + tls, "-Dquarkus.tls.reload-period=1s"), "https",
@@ -115,7 +116,7 @@ class GatewayTlsIT {
 
             X509Certificate before = presented(port, trust);
             assertThat(before).isEqualTo(first.getCertificate("gateway"));
-            writePem(renewed, tls);
+            mount(renewed, "2");
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (!presented(port, trust).equals(renewed.getCertificate("gateway")) && System.nanoTime() < deadline) {
                 Thread.sleep(200);

@@ -118,15 +118,10 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                           .withContainerPort(ShardIdentity.RAFT_PORT).build())
                       : List.of())
                   .addAllToEnv(replicationEnv(table, shard))
+                  .addAllToEnv(memoryEnv(table))
                   .addToEnv(
                       new EnvVarBuilder().withName("KUBEDYN_DATA_DIR").withValue(DATA_PATH)
                           .build(),
-                      // RocksDB sizes its memory by the container's limit (the node's memory
-                      // when the pod has none), so it never pushes the pod past it.
-                      new EnvVarBuilder().withName(MEMORY_LIMIT_ENV).withNewValueFrom()
-                          .withNewResourceFieldRef().withContainerName(CONTAINER)
-                          .withResource("limits.memory").withDivisor(new Quantity("1"))
-                          .endResourceFieldRef().endValueFrom().build(),
                       // The pod creates this table in its store, or adopts it when the store has
                       // it with the same key schema, and refuses to start otherwise: the operator
                       // and the pods own the data, the gateway only routes.
@@ -217,6 +212,25 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
         new EnvVarBuilder().withName(REPLICATION_SELF_ENV).withNewValueFrom()
             .withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom()
             .build());
+  }
+
+  /**
+   * The memory RocksDB sizes itself by ({@code StoreMemory}): the container's limit, so it never
+   * pushes the pod past it; its request when it has no limit (the downward API would give the
+   * node's whole memory); nothing, and the store's default, when it has neither.
+   */
+  private static List<EnvVar> memoryEnv(ShardedTable table) {
+    var resources = table.resources();
+    String resource = resources.getLimits() != null && resources.getLimits().containsKey("memory")
+        ? "limits.memory"
+        : resources.getRequests() != null && resources.getRequests().containsKey("memory")
+            ? "requests.memory" : null;
+    if (resource == null) {
+      return List.of();
+    }
+    return List.of(new EnvVarBuilder().withName(MEMORY_LIMIT_ENV).withNewValueFrom()
+        .withNewResourceFieldRef().withContainerName(CONTAINER).withResource(resource)
+        .withDivisor(new Quantity("1")).endResourceFieldRef().endValueFrom().build());
   }
 
   /**

@@ -332,6 +332,20 @@ class ShardManifestsTest {
     assertThat(field.getResource()).isEqualTo("limits.memory");
     assertThat(field.getContainerName()).isEqualTo(storage.getName());
     assertThat(field.getDivisor()).as("in bytes").isEqualTo(new Quantity("1"));
+
+    Table requestsOnly = Tables.music();
+    requestsOnly.getSpec().setResources(new ResourceRequirementsBuilder()
+        .addToRequests("memory", new Quantity("2Gi")).build());
+    assertThat(storageContainer(ShardStatefulSet.desired(Tables.model(requestsOnly), 0)).getEnv())
+        .filteredOn(e -> e.getName().equals("KUBEDYN_STORAGE_MEMORY_LIMIT")).singleElement()
+        .as("no limit: the request, not the node's whole memory")
+        .satisfies(e -> assertThat(e.getValueFrom().getResourceFieldRef().getResource())
+            .isEqualTo("requests.memory"));
+    Table cpuOnly = Tables.music();
+    cpuOnly.getSpec().setResources(new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("1")).build());
+    assertThat(storageContainer(ShardStatefulSet.desired(Tables.model(cpuOnly), 0)).getEnv())
+        .as("neither: the store's default").noneMatch(e -> e.getName().equals("KUBEDYN_STORAGE_MEMORY_LIMIT"));
   }
 
   @Test

@@ -328,7 +328,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         // One cache bounds the store's off-heap memory: blocks, index and filter blocks (which
         // otherwise grow with the data), and every column family's memtables (StoreMemory).
         this.memory = memory;
-        blockCache = new LRUCache(memory.cacheBytes());
+        // Half the cache kept for index and filter blocks, which every read needs, so scans and
+        // memtable reservations do not push them out.
+        blockCache = new LRUCache(memory.cacheBytes(), -1, false, 0.5);
         writeBuffers = new WriteBufferManager(memory.writeBufferBytes(), blockCache);
         bloomFilter = new BloomFilter(10);
         tableOptions = new ColumnFamilyOptions()

@@ -22,8 +22,10 @@ public final class BodyBudget {
             return HttpRules.MAX_REQUEST_BYTES;
         }
         try {
-            // A longer body is refused with 413 as soon as it is declared; it holds nothing more.
-            return Math.min(Math.max(0, Long.parseLong(contentLength.trim())), HttpRules.MAX_REQUEST_BYTES + 1L);
+            long declared = Long.parseLong(contentLength.trim());
+            // A longer body is refused with 413 as soon as it is declared, before any of it is
+            // read: it holds nothing, and must not be throttled (retried) instead.
+            return declared > HttpRules.MAX_REQUEST_BYTES ? 0 : Math.max(0, declared);
         } catch (NumberFormatException e) {
             return HttpRules.MAX_REQUEST_BYTES;
         }

@@ -18,9 +18,12 @@ final class WatchedFile<T> {
     private final Path file;
     private final Function<Path, T> read;
     private final T absent;
-    private volatile T value;
-    private volatile FileTime readAt;
+    /** The value and the modification time of the file it was read from (null: no file), as one. */
+    private volatile Read<T> last;
     private volatile long checkedAt;
+
+    private record Read<T>(T value, FileTime modified) {
+    }
 
     /**
      * Reads {@code file} now; {@code read} throws {@link UncheckedIOException} or
@@ -32,31 +35,41 @@ final class WatchedFile<T> {
         this.file = file;
         this.read = read;
         this.absent = absent;
-        this.readAt = modified(file);
-        this.value = readAt == null && absent != null ? absent : read.apply(file);
+        FileTime modified = modified(file);
+        this.last = new Read<>(modified == null && absent != null ? absent : read.apply(file), modified);
         this.checkedAt = System.nanoTime();
     }
 
     T current() {
+        if (System.nanoTime() - checkedAt > RECHECK_NANOS) {
+            recheck();
+        }
+        return last.value();
+    }
+
+    /** One thread at a time, so that an older reading never lands after a newer one. */
+    private synchronized void recheck() {
         long now = System.nanoTime();
-        if (now - checkedAt > RECHECK_NANOS) {
-            checkedAt = now;
-            FileTime modified = modified(file);
-            if (modified == null) {
-                if (absent != null) {
-                    value = absent;
-                    readAt = null;
-                }
-            } else if (!modified.equals(readAt)) {
-                try {
-                    value = read.apply(file);
-                    readAt = modified;
-                } catch (UncheckedIOException | IllegalArgumentException e) {
-                    io.quarkus.logging.Log.warnf("keeping what %s said before: %s", file, e.getMessage());
-                }
+        if (now - checkedAt <= RECHECK_NANOS) {
+            return;
+        }
+        checkedAt = now;
+        FileTime modified = modified(file);
+        if (modified == null) {
+            if (absent != null) {
+                last = new Read<>(absent, null);
+            }
+        } else if (!modified.equals(last.modified())) {
+            try {
+                last = new Read<>(read.apply(file), modified);
+            } catch (IllegalArgumentException e) {
+                io.quarkus.logging.Log.warnf("keeping what %s said before: %s", file, e.getMessage());
+                // What it says is wrong: not read again until it changes again.
+                last = new Read<>(last.value(), modified);
+            } catch (UncheckedIOException e) {
+                io.quarkus.logging.Log.warnf("keeping what %s said before: %s", file, e.getMessage());
             }
         }
-        return value;
     }
 
     private static FileTime modified(Path file) {
