@@ -194,12 +194,13 @@ public class DynamoDbEndpoint {
         java.util.concurrent.atomic.AtomicLong deadline = new java.util.concurrent.atomic.AtomicLong(-1);
         // Once the answer is sent (a 413 included) or the connection is gone, nothing is held and
         // the deadline no longer applies: a reused keep-alive connection must not be closed by it.
-        context.addEndHandler(done -> {
+        Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
                 bodies.release(reserved);
                 context.vertx().cancelTimer(deadline.get());
             }
-        });
+        };
+        context.addEndHandler(done -> release.run());
         deadline.set(context.vertx().setTimer(bodyTimeoutMillis, fired -> {
             if (released.get()) {
                 return;
@@ -208,9 +209,7 @@ public class DynamoDbEndpoint {
                 context.response().setStatusCode(408).putHeader("Connection", "close").end();
             }
             context.request().connection().close();
-            if (released.compareAndSet(false, true)) {
-                bodies.release(reserved);
-            }
+            release.run();
         }));
         context.put(BODY_DEADLINE, deadline.get());
         context.next();
