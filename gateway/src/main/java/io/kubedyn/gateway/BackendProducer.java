@@ -7,6 +7,7 @@ import io.kubedyn.gateway.cluster.RemoteStores;
 import io.kubedyn.gateway.cluster.ShardMapSource;
 import io.kubedyn.gateway.cluster.ShardMaps;
 import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.StoreMemory;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -59,8 +60,12 @@ public class BackendProducer {
         if (!kind.equals("embedded")) {
             throw new IllegalStateException("kubedyn.backend=" + kind + ": expected embedded or cluster");
         }
-        Log.infof("kubedyn embedded backend: RocksDB data in %s", dataDir.toAbsolutePath());
-        return StoragePlane.embedded(PartitionStore.open(dataDir), creating);
+        // As a storage pod's: RocksDB's cache and memtables sized from the memory the server may use.
+        StoreMemory memory = config.getOptionalValue("kubedyn.storage.memory-limit", Long.class)
+                .map(StoreMemory::ofLimit).orElse(StoreMemory.DEFAULT);
+        Log.infof("kubedyn embedded backend: RocksDB data in %s, %d MiB of block cache", dataDir.toAbsolutePath(),
+                memory.cacheBytes() >> 20);
+        return StoragePlane.embedded(PartitionStore.open(dataDir, memory), creating);
     }
 
     /**

@@ -21,6 +21,7 @@ import io.kubedyn.gateway.protocol.AccessKeys;
 import io.kubedyn.gateway.protocol.AccessPolicy;
 import io.kubedyn.gateway.protocol.SignatureCheck;
 import io.kubedyn.gateway.protocol.SignaturePresence;
+import io.kubedyn.storage.StoreClosedException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -323,6 +324,11 @@ public class DynamoDbEndpoint {
         } catch (DynamoDbException e) {
             status = e.error().httpStatus();
             response = error(e.error(), e.getMessage());
+        } catch (StoreClosedException e) {
+            // The store is closing, or recovering from an I/O error: a retryable InternalServerError.
+            Log.warnf("%s refused: %s", target, e.getMessage());
+            status = DynamoDbError.INTERNAL_SERVER_ERROR.httpStatus();
+            response = error(DynamoDbError.INTERNAL_SERVER_ERROR, "Internal server error (" + e.getMessage() + ")");
         } catch (IOException | RuntimeException e) {
             Log.errorf(e, "%s failed", target);
             status = DynamoDbError.INTERNAL_SERVER_ERROR.httpStatus();

@@ -9,7 +9,9 @@ import io.kubedyn.storage.PartitionStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What the DynamoDB operations run on: the catalog of tables, the control plane that creates and
@@ -19,9 +21,11 @@ import java.util.Set;
  * <p>{@code localReads}: item reads are answered by a store in this process, from memory and the
  * page cache, never waiting on the network or on a WAL sync, so they need not leave the event
  * loop (true only for the embedded server).
+ *
+ * <p>{@code notReady}: why the gateway cannot serve now (the gateway's readiness check), or empty.
  */
 public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, ShardRouter router, AutoCloseable owned,
-                           boolean localReads) implements AutoCloseable {
+                           boolean localReads, Supplier<Optional<String>> notReady) implements AutoCloseable {
 
     /** The address of the embedded server's one store in its shard maps. */
     static final String LOCAL = "local";
@@ -44,13 +48,15 @@ public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, Shar
             }
         };
         StoreCatalog catalog = new StoreCatalog(maps, address -> store, creating, Clock.systemUTC());
-        return new StoragePlane(catalog, catalog, new ShardRouter(catalog, address -> store), store, true);
+        // Not ready while the store cannot write (it reopens itself once the cause is gone).
+        return new StoragePlane(catalog, catalog, new ShardRouter(catalog, address -> store), store, true,
+                store::fault);
     }
 
     /** Storage pods configured by hand: the gateway is their control plane too. */
     public static StoragePlane configured(ShardMapSource maps, RemoteStores stores, Duration creating) {
         StoreCatalog catalog = new StoreCatalog(maps, stores, creating, Clock.systemUTC());
-        return new StoragePlane(catalog, catalog, new ShardRouter(catalog, stores), stores, false);
+        return new StoragePlane(catalog, catalog, new ShardRouter(catalog, stores), stores, false, Optional::empty);
     }
 
     /** Kubernetes: tables are Table resources, provisioned by the operator and the pods. */
@@ -59,7 +65,7 @@ public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, Shar
         return new StoragePlane(catalog, tables, new ShardRouter(catalog, stores), () -> {
             stores.close();
             tables.close();
-        }, false);
+        }, false, tables::notReady);
     }
 
     @Override

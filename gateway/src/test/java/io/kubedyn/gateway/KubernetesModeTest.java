@@ -61,6 +61,19 @@ class KubernetesModeTest {
     }
 
     @Test
+    void readyOnceTheTablesAreListedAndLiveWhileItServes() throws Exception {
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String probe : java.util.List.of("ready", "live")) {
+            java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/q/health/" + probe)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(probe).isEqualTo(200);
+            assertThat(answer.body()).as(probe).contains("\"status\": \"UP\"");
+        }
+    }
+
+    @Test
     void awsSdkCreateTableCreatesATableResource() {
         createMusic("music");
 

@@ -106,6 +106,11 @@ final class ServerProcess implements AutoCloseable {
         Thread.sleep(100);
     }
 
+    /** The server's process id. */
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

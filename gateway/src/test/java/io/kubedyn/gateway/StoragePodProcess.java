@@ -107,6 +107,11 @@ final class StoragePodProcess implements AutoCloseable {
         return this;
     }
 
+    /** The pod's process id. */
+    long pid() {
+        return process.pid();
+    }
+
     boolean ready() {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))

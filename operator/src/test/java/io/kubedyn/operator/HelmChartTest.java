@@ -248,9 +248,10 @@ class HelmChartTest {
         "KUBEDYN_AUTH_ACCESS_KEYS_FILE", "/etc/kubedyn/access-keys/access-keys.properties",
         "KUBEDYN_AUTH_POLICY_FILE", "/etc/kubedyn/access-keys/access-policy.json"));
     var container = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
-    // DynamoDB's liveness check, GET / on the DynamoDB port, is what the probes ask.
+    // The gateway's health checks, on the DynamoDB port.
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
     for (var probe : List.of(container.getReadinessProbe(), container.getLivenessProbe())) {
-      assertThat(probe.getHttpGet().getPath()).isEqualTo("/");
       assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("dynamodb");
     }
   }

@@ -48,6 +48,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.rocksdb.AbstractEventListener;
+import org.rocksdb.BackgroundErrorReason;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -67,6 +69,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Statistics;
 import org.rocksdb.StatsLevel;
+import org.rocksdb.Status;
 import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -109,6 +112,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     /** Catalog keys of applied gateway requests, by {@link RequestId} (see {@link #requestResult}). */
     private static final byte[] REQUEST_PREFIX = "raft/request/".getBytes(StandardCharsets.UTF_8);
     private static final long CLOSE_WAIT_SECONDS = 30;
+    /** How long a call waits for RocksDB being reopened after a fault before it is refused. */
+    private static final long REOPEN_WAIT_MILLIS = 5_000;
+    /** How often a store that cannot write tries to again. */
+    private static final long RECOVERY_RETRY_MILLIS = 1_000;
+    /** Written (synced) to find out whether RocksDB takes writes again after a fault. */
+    private static final byte[] PROBE_KEY = "store/probe".getBytes(StandardCharsets.UTF_8);
     private static final String LOG_SUFFIX = ".log";
     private static final String TTL_SUFFIX = ".ttl";
     private static final String TTL_INDEXED_PREFIX = "ttl-indexed/";
@@ -163,11 +172,16 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * (everything but the detailed timers).
      */
     private final Statistics statistics;
-    private final RocksDB db;
+    private final Path directory;
+    /**
+     * Open RocksDB; null only while a reopen after a fault could not open it again
+     * ({@link #recover}). Replaced only under the gate's write lock, with every handle below.
+     */
+    private volatile RocksDB db;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     /** Handles of families dropped while open, each closed once no call can still be using it. */
     private final DroppedFamilies droppedFamilies = new DroppedFamilies();
-    private final ColumnFamilyHandle catalogFamily;
+    private volatile ColumnFamilyHandle catalogFamily;
     private final Map<String, OpenTable> tables = new ConcurrentHashMap<>();
     private final ReentrantLock[] itemLocks = new ReentrantLock[LOCK_STRIPES];
     private final TableDefinitionCodec catalogCodec = new TableDefinitionCodec();
@@ -175,6 +189,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     // Calls hold the read lock; close takes the write lock, so it waits for them.
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /** Why RocksDB cannot write (an I/O error it stopped on), or null while it can. */
+    private volatile String fault;
+    /** Whether {@link #recover} is scheduled or running. */
+    private final AtomicBoolean recovering = new AtomicBoolean();
+    /** Hears RocksDB's background errors (a failed flush or compaction), which stop its writes. */
+    private final AbstractEventListener faults;
     /** Tables whose Time to Live index must be (re)built from their items, by the background thread. */
     private final Set<String> ttlRebuilds = ConcurrentHashMap.newKeySet();
     /** Where global secondary index changes go (set by {@link #open}). */
@@ -319,6 +339,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return family + LOG_SUFFIX;
     }
 
+    static {
+        // Loaded now: when the process is out of file descriptors, a class still to be read from
+        // its jar could not be, and the fault would go unrecognised.
+        List.of(Status.class, Status.Code.class, Status.SubCode.class, RocksDBException.class,
+                StoreFaultException.class, BackgroundErrorReason.class).forEach(Class::getName);
+    }
+
     private PartitionStore(Path directory, boolean replica, StoreMemory memory) throws RocksDBException {
         this.replica = replica;
         RocksDB.loadLibrary();
@@ -341,12 +368,40 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         collectionOptions = ItemCollections.options(tableOptions, collectionMerge);
         statistics = new Statistics();
         statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
+        faults = new AbstractEventListener(AbstractEventListener.EnabledEventCallback.ON_BACKGROUND_ERROR) {
+            @Override
+            public void onBackgroundError(BackgroundErrorReason reason, Status status) {
+                faulted(describe(status) + " (RocksDB's " + reason.name().toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', ' ') + ")");
+            }
+        };
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setStatistics(statistics).setEnableWriteThreadAdaptiveYield(false)
-                .setWriteBufferManager(writeBuffers);
+                .setWriteBufferManager(writeBuffers).setListeners(List.of(faults));
         durableWrite = new WriteOptions().setSync(!replica);
         unsyncedWrite = new WriteOptions();
+        this.directory = directory;
+        openDatabase();
+        background.scheduleWithFixedDelay(this::trimInBackground, TRIM_PERIOD_SECONDS, TRIM_PERIOD_SECONDS,
+                TimeUnit.SECONDS);
+        if (replica) {
+            leading = false;
+        } else {
+            background.scheduleWithFixedDelay(this::expireInBackground, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
+        background.scheduleWithFixedDelay(this::dropStaleReads, READ_MARK_MILLIS, READ_MARK_MILLIS,
+                TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(droppedFamilies::reclaim, RECLAIM_PERIOD_MILLIS, RECLAIM_PERIOD_MILLIS,
+                TimeUnit.MILLISECONDS);
+        feed.setDaemon(true);
+    }
 
+    /**
+     * Opens RocksDB with every column family on disk, and loads what the store keeps in memory
+     * from it: the catalog's tables and the prepared transactions.
+     */
+    private void openDatabase() throws RocksDBException {
         List<byte[]> familyNames = new ArrayList<>();
         try (Options options = new Options()) {
             familyNames.addAll(RocksDB.listColumnFamilies(options, directory.toString()));
@@ -369,19 +424,29 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         catalogFamily = defaultFamily;
         loadCatalog();
         loadPrepared();
-        background.scheduleWithFixedDelay(this::trimInBackground, TRIM_PERIOD_SECONDS, TRIM_PERIOD_SECONDS,
-                TimeUnit.SECONDS);
-        if (replica) {
-            leading = false;
-        } else {
-            background.scheduleWithFixedDelay(this::expireInBackground, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS,
-                    TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Closes RocksDB and every handle on it, and forgets what was loaded from it (under the
+     * gate's write lock and the DDL lock, so no call is using any of it).
+     */
+    private void closeDatabase() {
+        droppedFamilies.closeAll();
+        for (ColumnFamilyHandle handle : handles) {
+            handle.close();
         }
-        background.scheduleWithFixedDelay(this::dropStaleReads, READ_MARK_MILLIS, READ_MARK_MILLIS,
-                TimeUnit.MILLISECONDS);
-        background.scheduleWithFixedDelay(droppedFamilies::reclaim, RECLAIM_PERIOD_MILLIS, RECLAIM_PERIOD_MILLIS,
-                TimeUnit.MILLISECONDS);
-        feed.setDaemon(true);
+        handles.clear();
+        tables.clear();
+        prepared.clear();
+        heldItems.clear();
+        backfills.clear();
+        indexFed.clear();
+        RocksDB open = db;
+        db = null;
+        catalogFamily = null;
+        if (open != null) {
+            open.close();
+        }
     }
 
     /**
@@ -548,25 +613,215 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     // ---- lifecycle ---------------------------------------------------------------------------
 
-    /** Runs {@code call} while the store is open; refuses once close has begun. */
+    /**
+     * Runs {@code call} while the store is open; refuses once close has begun, and while RocksDB
+     * is being reopened after a fault (waiting a little for it first). A call that meets an I/O
+     * error starts the recovery ({@link #recover}) and is refused as {@link StoreFaultException}.
+     */
     private <T> T open(Supplier<T> call) {
-        if (closed || !gate.readLock().tryLock()) {
+        if (closed) {
             throw new StoreClosedException();
+        }
+        if (!gate.readLock().tryLock()) {
+            // The write lock is held: by close (refuse) or by a reopen (wait for it, briefly).
+            if (fault == null || !awaitReopen()) {
+                throw closed || fault == null ? new StoreClosedException() : new StoreFaultException(fault);
+            }
         }
         int slot = droppedFamilies.enter();
         try {
             if (closed) {
                 throw new StoreClosedException();
             }
+            if (db == null) {
+                throw new StoreFaultException(fault);
+            }
             return call.get();
+        } catch (RuntimeException e) {
+            String error = ioError(e);
+            if (error == null) {
+                throw e;
+            }
+            faulted(error);
+            throw new StoreFaultException(error);
         } finally {
             droppedFamilies.exit(slot);
             gate.readLock().unlock();
         }
     }
 
+    private boolean awaitReopen() {
+        try {
+            return gate.readLock().tryLock(REOPEN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public boolean isOpen() {
         return !closed;
+    }
+
+    /**
+     * Why the store cannot take writes now (RocksDB stopped on an I/O error: a full disk, too
+     * many open files), or empty while it can. It reopens itself once the cause is gone.
+     */
+    public Optional<String> fault() {
+        return Optional.ofNullable(fault);
+    }
+
+    /** The message of the RocksDB I/O error behind {@code e}, or null if it is not one. */
+    private static String ioError(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RocksDBException rocks && rocks.getStatus() != null
+                    && rocks.getStatus().getCode() == Status.Code.IOError) {
+                return describe(rocks.getStatus());
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Status status) {
+        return status.getState() == null ? status.getCodeString() : status.getState();
+    }
+
+    /**
+     * Notes that RocksDB cannot write, and starts the recovery unless it runs already. Called
+     * from RocksDB's own threads too ({@link #faults}): it only records and schedules.
+     */
+    private void faulted(String cause) {
+        if (closed) {
+            return;
+        }
+        if (fault == null) {
+            fault = cause;
+            LOG.log(System.Logger.Level.ERROR, "RocksDB at " + directory + " cannot write (" + cause
+                    + "); the store refuses writes and reopens itself once it can");
+        }
+        if (recovering.compareAndSet(false, true)) {
+            try {
+                background.schedule(this::recover, 0, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                recovering.set(false);
+            }
+        }
+    }
+
+    /**
+     * Brings writes back after a fault: if a synced write goes through again (RocksDB recovered
+     * by itself), nothing more; otherwise RocksDB is closed and opened again, which replays its
+     * WAL (every acknowledged write was synced before it was acknowledged). Until one of them
+     * works it is tried again every {@link #RECOVERY_RETRY_MILLIS}, while reads go on.
+     */
+    private void recover() {
+        if (closed) {
+            return;
+        }
+        boolean recovered;
+        try {
+            // Reopening while files cannot be made would close RocksDB and fail to open it:
+            // reads, which a stopped RocksDB still serves, would be refused too.
+            recovered = probe() || (canMakeFiles() && reopen());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "recovering RocksDB at " + directory + " failed; retrying", e);
+            recovered = false;
+        }
+        if (recovered) {
+            LOG.log(System.Logger.Level.INFO, "RocksDB at " + directory + " takes writes again (after: " + fault + ")");
+            fault = null;
+            recovering.set(false);
+            return;
+        }
+        try {
+            background.schedule(this::recover, RECOVERY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            recovering.set(false);
+        }
+    }
+
+    /**
+     * Whether a file can be made, written and synced in the store's directory now (RocksDB's
+     * reopen makes a new WAL and manifest): not while the process is out of file descriptors or
+     * the disk is full.
+     */
+    private boolean canMakeFiles() {
+        Path probe = directory.resolve("RECOVERY-PROBE");
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(probe,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer block = ByteBuffer.allocate(1024 * 1024);
+            while (block.hasRemaining()) {
+                file.write(block);
+            }
+            file.force(true);
+        } catch (java.io.IOException e) {
+            return false;
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (java.io.IOException e) {
+                // removed at the next attempt
+            }
+        }
+        return true;
+    }
+
+    /** Whether a synced write to the catalog goes through. */
+    private boolean probe() {
+        if (!gate.readLock().tryLock()) {
+            return false;
+        }
+        try {
+            RocksDB open = db;
+            if (open == null || closed) {
+                return false;
+            }
+            open.put(catalogFamily, durableWrite, PROBE_KEY, Long.toString(System.currentTimeMillis())
+                    .getBytes(StandardCharsets.UTF_8));
+            return true;
+        } catch (RocksDBException e) {
+            return false;
+        } finally {
+            gate.readLock().unlock();
+        }
+    }
+
+    /**
+     * Closes RocksDB and opens it again, once no call is running (calls wait for it a little,
+     * then are refused as {@link StoreFaultException}). False when it cannot open yet: the store
+     * stays closed and refuses every call until a later attempt opens it.
+     */
+    private boolean reopen() {
+        boolean drained;
+        try {
+            drained = gate.writeLock().tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (!drained) {
+            return false;
+        }
+        try {
+            synchronized (ddlLock) {
+                if (closed) {
+                    return true;
+                }
+                closeDatabase();
+                try {
+                    openDatabase();
+                    return true;
+                } catch (RocksDBException | RuntimeException e) {
+                    fault = "cannot reopen RocksDB: " + (e instanceof RocksDBException rocks && rocks.getStatus() != null
+                            ? describe(rocks.getStatus()) : e.getMessage());
+                    closeDatabase();
+                    return false;
+                }
+            }
+        } finally {
+            gate.writeLock().unlock();
+        }
     }
 
     // ---- tables ------------------------------------------------------------------------------
@@ -1333,7 +1588,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 // leader has already sent, and sending it again would step index entries back.
                 taken = leading ? feedIndexes() + backfillIndexes() : 0;
             } catch (StoreClosedException e) {
-                return;
+                if (closed) {
+                    return;
+                }
+                // This store recovering from a fault, or an index's store closed: try again soon.
+                sleepQuietly(1000);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "feeding global secondary indexes failed; retrying", e);
                 sleepQuietly(1000);
@@ -2695,16 +2954,15 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
         try {
             synchronized (ddlLock) {
-                droppedFamilies.closeAll();
-                for (ColumnFamilyHandle handle : handles) {
-                    handle.close();
-                }
                 try {
-                    db.syncWal();
+                    if (db != null) {
+                        db.syncWal();
+                    }
                 } catch (RocksDBException e) {
                     // Every acknowledged write was already synced; nothing is lost if this fails.
                 }
-                db.close();
+                closeDatabase();
+                faults.close();
                 durableWrite.close();
                 unsyncedWrite.close();
                 dbOptions.close();

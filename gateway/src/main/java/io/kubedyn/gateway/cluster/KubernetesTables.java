@@ -113,6 +113,11 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         informer.getStore().list().forEach(this::claim);
     }
 
+    /** Why the gateway cannot serve yet (its informer has not listed the Tables), or empty. */
+    public Optional<String> notReady() {
+        return informer.hasSynced() ? Optional.empty() : Optional.of("the Table informer has not listed the Tables yet");
+    }
+
     /** CreateTable: the Table resource, CREATING until the operator reports its shards Ready. */
     @Override
     public TableCatalog.TableDescription createTable(TableDefinition table) {

@@ -209,6 +209,12 @@ public class StoreLifecycle {
         return store != null && !closing;
     }
 
+    /** Why the open store cannot take writes now, if it cannot (see {@link PartitionStore#fault}). */
+    public java.util.Optional<String> fault() {
+        PartitionStore open = store;
+        return open == null ? java.util.Optional.empty() : open.fault();
+    }
+
     /** Runs {@code work} on the open store; refuses with {@link StoreUnavailableException} when closed. */
     public <T> T withStore(Function<PartitionStore, T> work) {
         if (!gate.readLock().tryLock()) {
