@@ -227,7 +227,7 @@ public class DynamoDbEndpoint {
         if (deadline != null) {
             context.vertx().cancelTimer(deadline);
         }
-        String target = context.request().getHeader("X-Amz-Target");
+        String target = HttpRules.target(context.request().headers().getAll("X-Amz-Target"));
         // This handler runs on the connection's event loop: its context is where the answer is written.
         io.vertx.core.Context loop = context.vertx().getOrCreateContext();
         if (plane.localReads() && target != null && LOCAL_READS.contains(target)) {
@@ -288,7 +288,7 @@ public class DynamoDbEndpoint {
             notACall(context);
             return;
         }
-        String target = context.request().getHeader("X-Amz-Target");
+        String target = HttpRules.target(context.request().headers().getAll("X-Amz-Target"));
         byte[] response;
         int status = 200;
         try {

@@ -209,6 +209,17 @@ class RequestPipelineTest extends EmbeddedServerTest {
         assertThat(error).isEqualTo(JSON.readTree("{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}"));
     }
 
+    /** Two copies of the header are one value, "A,B", as HTTP combines them: no operation runs. */
+    @Test
+    void aTargetSentTwiceNamesNoOperation() throws Exception {
+        dynamo.putItem(b -> b.tableName(table).item(song("Kyuss", "Gardenia")));
+        String key = "{\"TableName\": \"" + table + "\", \"Key\": {\"Artist\": {\"S\": \"Kyuss\"}, "
+                + "\"SongTitle\": {\"S\": \"Gardenia\"}}}";
+        JsonNode error = error(send(call("GetItem", key).header("X-Amz-Target", "DynamoDB_20120810.DeleteItem")));
+        assertThat(error).isEqualTo(JSON.readTree("{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}"));
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(song("Kyuss", "Gardenia"))).item()).isNotEmpty();
+    }
+
     @Test
     void theSignatureBeforeTheInput() throws Exception {
         HttpRequest.Builder unsigned = unsigned("GetItem", "application/x-amz-json-1.0", "{\"TableName\": 5}");

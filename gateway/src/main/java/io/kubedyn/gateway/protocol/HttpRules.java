@@ -47,6 +47,20 @@ public final class HttpRules {
         return type.equals("application/json") || !hasBody ? Optional.of("application/json") : Optional.empty();
     }
 
+    /**
+     * The operation a request names in its {@code X-Amz-Target} headers: the one header's value,
+     * or null without one. A header sent more than once is read as HTTP combines it, its values
+     * joined by commas, which names no operation: the call is refused as unknown rather than run
+     * as whichever copy a proxy on the way would have read.
+     */
+    public static String target(java.util.List<String> headers) {
+        return switch (headers.size()) {
+            case 0 -> null;
+            case 1 -> headers.get(0);
+            default -> String.join(",", headers);
+        };
+    }
+
     /** A request id of DynamoDB's shape: 52 characters of {@code 0-9A-Z}. */
     public static String requestId() {
         byte[] id = new byte[52];
