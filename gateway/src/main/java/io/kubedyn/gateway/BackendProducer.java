@@ -6,6 +6,7 @@ import io.kubedyn.gateway.cluster.KubernetesTables;
 import io.kubedyn.gateway.cluster.RemoteStores;
 import io.kubedyn.gateway.cluster.ShardMapSource;
 import io.kubedyn.gateway.cluster.ShardMaps;
+import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.StoreMemory;
 import io.quarkus.logging.Log;
@@ -37,6 +38,10 @@ public class BackendProducer {
                        @ConfigProperty(name = "kubedyn.table-creating", defaultValue = "PT0.25S") Duration creating,
                        Config config) {
         if (kind.equals("cluster")) {
+            // To the storage pods: mutual TLS when given the gateway's certificate, key and authority.
+            InternalTls tls = InternalTls.of(config.getOptionalValue("kubedyn.internal-tls.directory", Path.class));
+            tls.directory().ifPresent(d -> Log.infof("kubedyn cluster backend: mutual TLS to the storage pods "
+                    + "(certificates from %s)", d));
             String discovery = config.getOptionalValue("kubedyn.cluster.discovery", String.class).orElse("config");
             if (discovery.equals("kubernetes")) {
                 KubernetesClient client = new KubernetesClientBuilder().build();
@@ -44,7 +49,7 @@ public class BackendProducer {
                         .orElse(client.getNamespace());
                 Log.infof("kubedyn cluster backend: shard maps from Table resources in namespace %s", namespace);
                 int shards = config.getOptionalValue("kubedyn.cluster.table-shards", Integer.class).orElse(1);
-                return StoragePlane.kubernetes(new KubernetesTables(client, namespace, shards), new RemoteStores(timeout));
+                return StoragePlane.kubernetes(new KubernetesTables(client, namespace, shards), new RemoteStores(timeout, tls));
             }
             Map<String, String> tableShards = new HashMap<>();
             for (String name : config.getPropertyNames()) {
@@ -55,7 +60,7 @@ public class BackendProducer {
             ShardMapSource maps = ShardMaps.fromProperties(config.getOptionalValue("kubedyn.cluster.shards", String.class), tableShards);
             Log.infof("kubedyn cluster backend: %d storage pods %s, request timeout %s",
                     maps.allAddresses().size(), maps.allAddresses(), timeout);
-            return StoragePlane.configured(maps, new RemoteStores(timeout), creating);
+            return StoragePlane.configured(maps, new RemoteStores(timeout, tls), creating);
         }
         if (!kind.equals("embedded")) {
             throw new IllegalStateException("kubedyn.backend=" + kind + ": expected embedded or cluster");

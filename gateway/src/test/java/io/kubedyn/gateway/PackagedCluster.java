@@ -27,6 +27,12 @@ final class PackagedCluster implements AutoCloseable {
 
     /** With extra {@code -Dname=value} settings for every storage pod. */
     PackagedCluster(Path data, int shards, List<String> podSettings) throws Exception {
+        this(data, shards, podSettings, List.of());
+    }
+
+    /** With extra {@code -Dname=value} settings for every storage pod, and for the gateway. */
+    PackagedCluster(Path data, int shards, List<String> podSettings, List<String> extraGatewaySettings)
+            throws Exception {
         this.data = data;
         try {
             LoopbackPorts ports = new LoopbackPorts();
@@ -38,8 +44,10 @@ final class PackagedCluster implements AutoCloseable {
                 pod.withShardMap(map).withProperties(podSettings).start();
             }
             String addresses = String.join(",", pods.stream().map(StoragePodProcess::address).toList());
-            gatewaySettings = List.of("-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.shards=" + addresses,
-                    "-Dkubedyn.cluster.request-timeout=2s");
+            List<String> settings = new ArrayList<>(List.of("-Dkubedyn.backend=cluster",
+                    "-Dkubedyn.cluster.shards=" + addresses, "-Dkubedyn.cluster.request-timeout=2s"));
+            settings.addAll(extraGatewaySettings);
+            gatewaySettings = List.copyOf(settings);
             gateway = new ServerProcess(data.resolve("gateway"), gatewaySettings).start();
             dynamo = DynamoDbClients.at(gateway.endpoint());
         } catch (Exception e) {

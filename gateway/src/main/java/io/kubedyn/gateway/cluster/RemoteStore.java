@@ -8,7 +8,6 @@ import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
@@ -17,6 +16,7 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.TableEstimates;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.NotLeaderException;
@@ -76,11 +76,14 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
     private final AtomicLong lastReconnect = new AtomicLong(System.nanoTime());
 
     public RemoteStore(String address, Duration timeout) {
+        this(address, timeout, InternalTls.PLAINTEXT);
+    }
+
+    /** Reaching the pod over {@code tls} (mutual TLS, or plain text). */
+    public RemoteStore(String address, Duration timeout, InternalTls tls) {
         this.address = address;
         this.timeout = timeout;
-        this.channel = NettyChannelBuilder.forTarget(address)
-                .usePlaintext()
-                .maxInboundMessageSize(64 * 1024 * 1024)
+        this.channel = tls.channel(address)
                 .intercept(RequestId.attaching())
                 .build();
     }

@@ -1,6 +1,7 @@
 package io.kubedyn.gateway.cluster;
 
 import io.kubedyn.core.ShardMap;
+import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.StoreClient;
 import java.time.Duration;
 import java.util.Map;
@@ -14,11 +15,18 @@ import java.util.function.Function;
  */
 public final class RemoteStores implements Function<String, StoreClient>, AutoCloseable {
     private final Duration timeout;
+    private final InternalTls tls;
     private final Map<String, RemoteStore> stores = new ConcurrentHashMap<>();
     private final Map<String, ShardReplicas> shards = new ConcurrentHashMap<>();
 
     public RemoteStores(Duration timeout) {
+        this(timeout, InternalTls.PLAINTEXT);
+    }
+
+    /** Reaching every pod over {@code tls}: mutual TLS, or plain text. */
+    public RemoteStores(Duration timeout, InternalTls tls) {
         this.timeout = timeout;
+        this.tls = tls;
     }
 
     @Override
@@ -31,11 +39,12 @@ public final class RemoteStores implements Function<String, StoreClient>, AutoCl
     }
 
     private RemoteStore pod(String address) {
-        return stores.computeIfAbsent(address, a -> new RemoteStore(a, timeout));
+        return stores.computeIfAbsent(address, a -> new RemoteStore(a, timeout, tls));
     }
 
     @Override
     public void close() {
         stores.values().forEach(RemoteStore::close);
+        tls.close();
     }
 }

@@ -2,10 +2,10 @@ package io.kubedyn.storage.pod;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.ShardMap;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.IndexSink;
 import io.kubedyn.storage.IndexWrite;
 import io.kubedyn.storage.PartitionStore;
@@ -36,11 +36,14 @@ final class IndexRouting implements IndexSink, AutoCloseable {
     private final OwnedRangesConfig owned;
     private final Optional<ShardMap> map;
     private final Duration timeout;
+    private final InternalTls tls;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     /** How entries of this pod's own ranges are written: through its shard's log when replicated. */
     private volatile java.util.function.BiConsumer<TableDefinition, List<IndexWrite>> local;
 
-    IndexRouting(PartitionStore store, OwnedRangesConfig owned, Optional<ShardMap> map, Duration timeout) {
+    IndexRouting(PartitionStore store, OwnedRangesConfig owned, Optional<ShardMap> map, Duration timeout,
+                 InternalTls tls) {
+        this.tls = tls;
         this.store = store;
         this.owned = owned;
         this.map = map;
@@ -94,10 +97,7 @@ final class IndexRouting implements IndexSink, AutoCloseable {
     private void send(String address, TableDefinition table, List<IndexWrite> writes) {
         StatusRuntimeException last = null;
         for (String replica : ShardMap.replicas(address)) {
-            ManagedChannel channel = channels.computeIfAbsent(replica, a -> NettyChannelBuilder.forTarget(a)
-                    .usePlaintext()
-                    .maxInboundMessageSize(64 * 1024 * 1024)
-                    .build());
+            ManagedChannel channel = channels.computeIfAbsent(replica, a -> tls.channel(a).build());
             try {
                 StorageGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
                         .applyIndexWrites(StorageWire.indexWrites(table, writes));

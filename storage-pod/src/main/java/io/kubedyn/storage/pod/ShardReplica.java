@@ -2,6 +2,7 @@ package io.kubedyn.storage.pod;
 
 import com.google.protobuf.Message;
 import io.kubedyn.storage.NotLeaderException;
+import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.RequestId;
 import io.kubedyn.storage.StorageException;
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -85,9 +88,23 @@ final class ShardReplica implements AutoCloseable {
         return thread;
     });
 
+    /**
+     * With mutual TLS, the peers' Raft port serves and dials only with certificates from the
+     * shard's authority, each peer's naming its address (Ratis checks both; one configuration
+     * covers the server, its admin and client services on the same port, and the peers it dials).
+     * The key and trust managers reload their files, so renewed certificates need no restart.
+     */
+    private static Parameters raftParameters(InternalTls tls) {
+        Parameters parameters = new Parameters();
+        if (tls.enabled()) {
+            GrpcConfigKeys.TLS.setConf(parameters, new GrpcTlsConfig(tls.keys(), tls.trust(), true));
+        }
+        return parameters;
+    }
+
     /** @param bindHost the address the Raft server listens on (all of the pod's, by default) */
     ShardReplica(ReplicaPeers peers, String bindHost, Path directory, PartitionStore store, StoreCommands commands,
-                 Duration timeout, long snapshotEvery, long logKept) throws IOException {
+                 Duration timeout, long snapshotEvery, long logKept, InternalTls tls) throws IOException {
         this.peers = peers;
         this.store = store;
         this.commands = commands;
@@ -136,6 +153,7 @@ final class ShardReplica implements AutoCloseable {
                 .setGroup(peers.founder() ? RaftGroup.valueOf(groupId, members) : RaftGroup.valueOf(groupId))
                 .setStateMachine(new StoreStateMachine(store, commands, directory))
                 .setProperties(properties)
+                .setParameters(raftParameters(tls))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
     }

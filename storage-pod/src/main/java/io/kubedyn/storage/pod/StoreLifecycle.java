@@ -5,6 +5,7 @@ import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.StoreClosedException;
+import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.StoreMemory;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -53,6 +54,8 @@ public class StoreLifecycle {
     private final StoreCommands commands;
     private final ShardScope scope;
     private final StoreMemory memory;
+    /** How this pod reaches the others (index entries, transaction ledgers, Raft peers). */
+    private final InternalTls tls;
     private IndexRouting indexRouting;
     private volatile ShardReplica replica;
     private TransactionResolver transactionResolver;
@@ -80,7 +83,9 @@ public class StoreLifecycle {
                    long snapshotEvery,
                    @ConfigProperty(name = "kubedyn.storage.replication.log-kept", defaultValue = "100000")
                    long logKept,
-                   @ConfigProperty(name = "kubedyn.storage.memory-limit") OptionalLong memoryLimit) {
+                   @ConfigProperty(name = "kubedyn.storage.memory-limit") OptionalLong memoryLimit,
+                   InternalTls tls) {
+        this.tls = tls;
         this.dataDir = dataDir;
         this.drainMillis = drainMillis;
         this.owned = owned;
@@ -103,7 +108,7 @@ public class StoreLifecycle {
 
     void open(@Observes StartupEvent event) throws java.io.IOException {
         Function<PartitionStore, io.kubedyn.storage.IndexSink> sink = store -> {
-            indexRouting = new IndexRouting(store, owned, shardMap, peerTimeout);
+            indexRouting = new IndexRouting(store, owned, shardMap, peerTimeout, tls);
             return indexRouting;
         };
         Path raftDirectory = dataDir.resolve("raft");
@@ -125,7 +130,7 @@ public class StoreLifecycle {
         if (replicaPeers.isPresent()) {
             // The Raft log lives in the same volume as the store, beside RocksDB's files.
             replica = new ShardReplica(replicaPeers.get(), raftHost, raftDirectory, opened, commands, peerTimeout,
-                    snapshotEvery, logKept);
+                    snapshotEvery, logKept, tls);
             replica.start();
             ShardReplica group = replica;
             indexRouting.writeOwnEntriesWith((table, writes) ->
@@ -133,7 +138,7 @@ public class StoreLifecycle {
         }
         store = opened;
         transactionResolver = new TransactionResolver(opened, transactionTimeout, peerTimeout, this::leads,
-                this::finish);
+                this::finish, tls);
         transactionResolver.start();
         Log.infof("kubedyn storage pod: RocksDB open in %s, owning %s, block cache %d MiB (memtables %d MiB of it)",
                 dataDir.toAbsolutePath(), owned.defaults(), memory.cacheBytes() >> 20, memory.writeBufferBytes() >> 20);

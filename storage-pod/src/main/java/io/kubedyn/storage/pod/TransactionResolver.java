@@ -2,7 +2,7 @@ package io.kubedyn.storage.pod;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
+import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.PreparedTransaction;
 import io.kubedyn.storage.StorageWire;
@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 final class TransactionResolver implements AutoCloseable {
     private static final long PERIOD_MILLIS = 1000;
     private final PartitionStore store;
+    private final InternalTls tls;
     private final Duration timeout;
     private final Duration peerTimeout;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -46,8 +47,9 @@ final class TransactionResolver implements AutoCloseable {
      * @param finish ends a transaction here as decided (through the shard's log when replicated)
      */
     TransactionResolver(PartitionStore store, Duration timeout, Duration peerTimeout, BooleanSupplier leads,
-                        BiConsumer<String, Boolean> finish) {
+                        BiConsumer<String, Boolean> finish, InternalTls tls) {
         this.store = store;
+        this.tls = tls;
         this.leads = leads;
         this.finish = finish;
         this.timeout = timeout;
@@ -99,10 +101,7 @@ final class TransactionResolver implements AutoCloseable {
     }
 
     private ManagedChannel channel(String address) {
-        return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
-                .usePlaintext()
-                .maxInboundMessageSize(64 * 1024 * 1024)
-                .build());
+        return channels.computeIfAbsent(address, a -> tls.channel(a).build());
     }
 
     @Override

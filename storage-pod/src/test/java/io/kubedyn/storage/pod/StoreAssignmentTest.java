@@ -36,7 +36,8 @@ class StoreAssignmentTest {
     private StoreLifecycle pod(String ranges, TableDefinition table, Path terminationLog) {
         return new StoreLifecycle(data, 10_000, OwnedRangesConfigs.of(ranges),
                 Optional.of(new String(new TableDefinitionCodec().encode(table), StandardCharsets.UTF_8)), terminationLog,
-                Optional.empty(), java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10), "shard", Optional.empty(), Optional.empty(), "0.0.0.0", 100_000, 100_000, java.util.OptionalLong.empty());
+                Optional.empty(), java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10), "shard", Optional.empty(), Optional.empty(), "0.0.0.0", 100_000, 100_000, java.util.OptionalLong.empty(),
+                io.kubedyn.storage.InternalTls.PLAINTEXT);
     }
 
     @Test

@@ -22,7 +22,8 @@ class StoreLifecycleTest {
     void shutdownWaitsForTheRequestInFlightAndRefusesNewOnes() throws Exception {
         StoreLifecycle lifecycle = new StoreLifecycle(data, 10_000, OwnedRangesConfigs.all(), java.util.Optional.empty(), data.resolve("termination-log"),
                 java.util.Optional.empty(), java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10), "shard",
-                java.util.Optional.empty(), java.util.Optional.empty(), "0.0.0.0", 100_000, 100_000, java.util.OptionalLong.empty());
+                java.util.Optional.empty(), java.util.Optional.empty(), "0.0.0.0", 100_000, 100_000, java.util.OptionalLong.empty(),
+                io.kubedyn.storage.InternalTls.PLAINTEXT);
         lifecycle.open(null);
         assertThat(lifecycle.isOpen()).isTrue();
         CountDownLatch inFlight = new CountDownLatch(1);
