@@ -68,6 +68,7 @@ final class LoopbackCluster implements AutoCloseable {
     static final String LIMITED_KEY = "AKIDE2ELIMITED";
     static final String LIMITED_SECRET = "c0ffee";
     static final String LIMITED_TABLE = "limited";
+    static final String GATEWAY_TLS_SECRET = "kubedyn-gateway-internal-tls";
 
     LoopbackCluster(Path workDir, int tableShards, Duration restartBackOff) throws Exception {
         this.workDir = workDir;
@@ -87,7 +88,11 @@ final class LoopbackCluster implements AutoCloseable {
             operatorOptions.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + operatorPort,
                     "-Dkubedyn.operator.storage-image=kubedyn/storage-pod:e2e",
                     "-Dkubedyn.operator.cluster-domain=" + ClusterDns.CLUSTER_DOMAIN,
-                    "-Dkubedyn.operator.item-count-interval=2s", dns.resolverOption()));
+                    "-Dkubedyn.operator.item-count-interval=2s", dns.resolverOption(),
+                    // Mutual TLS between the gateway and the pods, as the chart's internalTls.
+                    "-Dkubedyn.operator.internal-tls.enabled=true",
+                    "-Dkubedyn.operator.internal-tls.authority-secret=" + NAMESPACE + "/kubedyn-internal-ca",
+                    "-Dkubedyn.operator.internal-tls.gateway-secret=" + NAMESPACE + "/" + GATEWAY_TLS_SECRET));
             operator = own(new PackagedService("operator", "operator", operatorOptions, Map.of(),
                     workDir.resolve("logs").resolve("operator.log")).start());
             gatewayPort = freePort();
@@ -105,6 +110,9 @@ final class LoopbackCluster implements AutoCloseable {
                     + " \"Action\": \"dynamodb:*\", \"Resource\": \"arn:aws:dynamodb:*:*:table/" + LIMITED_TABLE
                     + "\"}]}}");
             gatewayOptions.add("-Dkubedyn.auth.access-keys-file=" + keys.toAbsolutePath());
+            // The gateway's internal certificate, which the operator makes when it starts (the
+            // chart's gateway pod waits for the Secret as this does).
+            gatewayOptions.add("-Dkubedyn.internal-tls.directory=" + gatewayCertificate(api.client()));
             gatewayOptions.add("-Dkubedyn.auth.policy-file=" + policy.toAbsolutePath());
             gatewayOptions.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + gatewayPort,
                     "-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.discovery=kubernetes",
@@ -119,6 +127,24 @@ final class LoopbackCluster implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Waits for the gateway's certificate Secret and writes its files, as the kubelet mounts it. */
+    private Path gatewayCertificate(io.fabric8.kubernetes.client.KubernetesClient client) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        io.fabric8.kubernetes.api.model.Secret secret;
+        while ((secret = client.secrets().inNamespace(NAMESPACE).withName(GATEWAY_TLS_SECRET).get()) == null) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the operator made no Secret " + GATEWAY_TLS_SECRET + "; its log ends:\n"
+                        + operator.logTail());
+            }
+            Thread.sleep(200);
+        }
+        Path directory = Files.createDirectories(workDir.resolve("gateway-internal-tls"));
+        for (Map.Entry<String, String> entry : secret.getData().entrySet()) {
+            Files.write(directory.resolve(entry.getKey()), java.util.Base64.getDecoder().decode(entry.getValue()));
+        }
+        return directory.toAbsolutePath();
     }
 
     /**

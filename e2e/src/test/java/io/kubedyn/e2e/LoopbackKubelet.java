@@ -436,8 +436,13 @@ final class LoopbackKubelet implements AutoCloseable {
                         .anyMatch(t -> t.getMetadata().getName().equals(mount.getName()));
                 boolean emptyDir = Optional.ofNullable(template.getSpec().getVolumes()).orElse(List.of()).stream()
                         .anyMatch(v -> v.getName().equals(mount.getName()) && v.getEmptyDir() != null);
+                Optional<String> secret = Optional.ofNullable(template.getSpec().getVolumes()).orElse(List.of())
+                        .stream().filter(v -> v.getName().equals(mount.getName()) && v.getSecret() != null)
+                        .map(v -> v.getSecret().getSecretName()).findFirst();
                 Path directory;
-                if (fromClaimTemplate) {
+                if (secret.isPresent()) {
+                    directory = secretVolume(secret.get(), mount.getName());
+                } else if (fromClaimTemplate) {
                     directory = workDir.resolve("volumes").resolve(mount.getName() + "-" + name);
                     Files.createDirectories(directory);
                 } else if (emptyDir) {
@@ -445,11 +450,30 @@ final class LoopbackKubelet implements AutoCloseable {
                     directory = Files.createTempDirectory(workDir.resolve("empty-dirs"), name + "-" + mount.getName());
                 } else {
                     throw new IllegalStateException("pod " + name + ": volume " + mount.getName()
-                            + " is neither from a volumeClaimTemplate nor an emptyDir; this kubelet mounts only those");
+                            + " is neither from a volumeClaimTemplate, an emptyDir nor a Secret; this kubelet mounts only those");
                 }
                 volumes.put(mount.getMountPath(), directory.toAbsolutePath().toString());
             }
             return volumes;
+        }
+
+        /**
+         * A Secret's keys as files of a directory new with each pod, as the kubelet projects it
+         * (read once, when the pod starts: this kubelet does not follow later changes).
+         */
+        private Path secretVolume(String secretName, String volume) throws IOException {
+            io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(namespace)
+                    .withName(secretName).get();
+            if (secret == null) {
+                throw new IllegalStateException("pod " + name + ": Secret " + secretName + " of volume " + volume
+                        + " does not exist");
+            }
+            Files.createDirectories(workDir.resolve("secrets"));
+            Path directory = Files.createTempDirectory(workDir.resolve("secrets"), name + "-" + volume);
+            for (Map.Entry<String, String> entry : Optional.ofNullable(secret.getData()).orElse(Map.of()).entrySet()) {
+                Files.write(directory.resolve(entry.getKey()), java.util.Base64.getDecoder().decode(entry.getValue()));
+            }
+            return directory;
         }
 
         /** The container's environment as the kubelet gives it, plus the pod's network identity. */

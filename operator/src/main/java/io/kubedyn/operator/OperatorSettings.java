@@ -33,6 +33,27 @@ public interface OperatorSettings {
    */
   java.util.Optional<String> storageIngress();
 
+  /** Mutual TLS between the gateway and the storage pods, with certificates the operator issues. */
+  InternalTlsSettings internalTls();
+
+  /**
+   * The operator's own certificate authority ({@link InternalAuthority}) issues every storage
+   * pod's certificate (one Secret per Table) and the gateway's, and renews them before expiry.
+   */
+  interface InternalTlsSettings {
+    /** Whether the gateway and the storage pods speak mutual TLS. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** {@code namespace/name} of the Secret holding the authority; made when missing. */
+    @WithDefault("kubedyn/kubedyn-internal-ca")
+    String authoritySecret();
+
+    /** {@code namespace/name} of the gateway's certificate Secret, which the chart mounts. */
+    @WithDefault("kubedyn/kubedyn-gateway-internal-tls")
+    String gatewaySecret();
+  }
+
   /** URL of the gateway Service, published in every Table's {@code status.endpoint}. */
   String gatewayEndpoint();
 

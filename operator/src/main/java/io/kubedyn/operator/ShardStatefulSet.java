@@ -42,6 +42,10 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
   public static final String DATA_PATH = "/data";
   public static final String TMP_VOLUME = "tmp";
   public static final String TMP_PATH = "/tmp";
+  /** With internal TLS, the pods' certificate, key and authority (a Secret) are mounted here. */
+  public static final String INTERNAL_TLS_VOLUME = "internal-tls";
+  public static final String INTERNAL_TLS_PATH = "/etc/kubedyn/internal-tls";
+  public static final String INTERNAL_TLS_ENV = "KUBEDYN_INTERNAL_TLS_DIRECTORY";
   /** RocksDB's native library (15 MB) and the JVM's own files, with room to spare. */
   private static final String TMP_SIZE = "256Mi";
   public static final String CONTAINER = "storage";
@@ -155,10 +159,13 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                   // native library, Vert.x's cache) go here, and go with the pod.
                   .addNewVolumeMount().withName(TMP_VOLUME).withMountPath(TMP_PATH)
                   .endVolumeMount()
+                  .addAllToVolumeMounts(internalTlsMounts(table))
+                  .addAllToEnv(internalTlsEnv(table))
                   .build())
               .addNewVolume().withName(TMP_VOLUME)
                 .withNewEmptyDir().withSizeLimit(new Quantity(TMP_SIZE)).endEmptyDir()
               .endVolume()
+              .addAllToVolumes(internalTlsVolumes(table))
             .endSpec()
           .endTemplate()
           .withVolumeClaimTemplates(new PersistentVolumeClaimBuilder()
@@ -200,6 +207,28 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
    * over retained volumes never joins the old group), its peers' stable names, and the pod's own
    * name, by which it finds itself among them. None for an unreplicated shard.
    */
+  /**
+   * With internal TLS: the pods' certificate Secret, mounted where the pod reads it (the kubelet
+   * updates the files when the operator renews it, and the pod reads them again).
+   */
+  private static List<io.fabric8.kubernetes.api.model.Volume> internalTlsVolumes(ShardedTable table) {
+    return !table.internalTls() ? List.of() : List.of(new io.fabric8.kubernetes.api.model.VolumeBuilder()
+        .withName(INTERNAL_TLS_VOLUME).withNewSecret().withSecretName(table.internalTlsSecret())
+        .endSecret().build());
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.VolumeMount> internalTlsMounts(
+      ShardedTable table) {
+    return !table.internalTls() ? List.of() : List.of(
+        new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName(INTERNAL_TLS_VOLUME)
+            .withMountPath(INTERNAL_TLS_PATH).withReadOnly(true).build());
+  }
+
+  private static List<EnvVar> internalTlsEnv(ShardedTable table) {
+    return !table.internalTls() ? List.of() : List.of(new EnvVarBuilder()
+        .withName(INTERNAL_TLS_ENV).withValue(INTERNAL_TLS_PATH).build());
+  }
+
   private static List<EnvVar> replicationEnv(ShardedTable table, int shard) {
     if (!table.replicated()) {
       return List.of();

@@ -50,12 +50,14 @@ import java.util.function.IntUnaryOperator;
  * @param membership where each replicated shard's group stands on its way to
  *     {@code replicasPerShard} replicas
  * @param ingress who may reach the storage pods, when the operator makes NetworkPolicies
+ * @param internalTls whether the pods speak mutual TLS, with the certificate of Secret
+ *     {@link #internalTlsSecret}
  */
 public record ShardedTable(String name, String namespace, OwnerReference owner, String image,
     String storageSize, String storageClassName, ResourceRequirements resources,
     int replicasPerShard, boolean deleteData, int shards, ShardAssignment assignment,
     String clusterDomain, String tableDefinition, boolean antiAffinityRequired,
-    ShardMembership membership, Optional<StorageIngress> ingress) {
+    ShardMembership membership, Optional<StorageIngress> ingress, boolean internalTls) {
 
   private static final TableDefinitionCodec DEFINITIONS = new TableDefinitionCodec();
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -106,7 +108,21 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
             StandardCharsets.UTF_8),
         settings.storageAntiAffinityRequired(),
         ShardMembership.of(table, spec.getReplicasPerShard(), statefulSets),
-        StorageIngress.parse(settings.storageIngress()));
+        StorageIngress.parse(settings.storageIngress()), settings.internalTls().enabled());
+  }
+
+  /** The Secret of the pods' certificate, key and authority, with {@link #internalTls}. */
+  public String internalTlsSecret() {
+    return name + "-internal-tls";
+  }
+
+  /**
+   * The names the pods' certificate must carry: each shard's Service (an unreplicated shard is
+   * dialled by it) and every pod under it (a replicated shard's pods, Raft peers included).
+   */
+  public List<String> internalTlsNames() {
+    return assignment.shards().stream().map(shard -> shard(shard).serviceDns(clusterDomain))
+        .flatMap(service -> java.util.stream.Stream.of(service, "*." + service)).toList();
   }
 
   /** The chart's storage-pod resources, for a Table that names none. */

@@ -59,9 +59,11 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
   static final java.time.Duration MEMBERSHIP_RECHECK = java.time.Duration.ofSeconds(2);
 
   private final OperatorSettings settings;
+  private final InternalCertificates certificates;
 
-  public TableReconciler(OperatorSettings settings) {
+  public TableReconciler(OperatorSettings settings, InternalCertificates certificates) {
     this.settings = settings;
+    this.certificates = certificates;
   }
 
   /**
@@ -100,6 +102,8 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
       ShardedTable model = ShardedTable.from(table, settings, existing,
           context.getPrimaryCache().list(table.getMetadata().getNamespace()).toList());
       model.handTo(context);
+      // Before the StatefulSets, which mount the pods' certificate.
+      certificates.ensure(model, Instant.now());
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       Map<Integer, StatefulSet> statefulSets = context.getSecondaryResources(StatefulSet.class)
           .stream()

@@ -314,6 +314,46 @@ class HelmChartTest {
   }
 
   @Test
+  void internalTlsHasTheOperatorIssueCertificatesAndTheGatewayMountItsOwn() {
+    assertThat(env(only(rendered, Deployment.class, "kubedyn-operator")))
+        .doesNotContainKey("KUBEDYN_OPERATOR_INTERNAL_TLS_ENABLED");
+    assertThat(RenderedChart.permits(RenderedChart.operatorRules(rendered), "", "secrets", "get"))
+        .as("no Secrets without internalTls").isFalse();
+
+    List<HasMetadata> objects = render(template().withName("kubedyn").withNamespace("kubedyn")
+        .set("internalTls.enabled", "true").call());
+    assertThat(env(only(objects, Deployment.class, "kubedyn-operator"))).containsAllEntriesOf(Map.of(
+        "KUBEDYN_OPERATOR_INTERNAL_TLS_ENABLED", "true",
+        "KUBEDYN_OPERATOR_INTERNAL_TLS_AUTHORITY_SECRET", "kubedyn/kubedyn-internal-ca",
+        "KUBEDYN_OPERATOR_INTERNAL_TLS_GATEWAY_SECRET", "kubedyn/kubedyn-gateway-internal-tls"));
+    List<PolicyRule> rules = RenderedChart.operatorRules(objects);
+    for (String verb : List.of("get", "create", "update")) {
+      assertThat(RenderedChart.permits(rules, "", "secrets", verb)).as(verb).isTrue();
+    }
+    assertThat(only(objects, Role.class, "kubedyn-operator-internal-tls").getRules())
+        .filteredOn(rule -> rule.getResourceNames() != null && !rule.getResourceNames().isEmpty())
+        .singleElement().satisfies(rule -> assertThat(rule.getResourceNames())
+            .containsExactlyInAnyOrder("kubedyn-internal-ca", "kubedyn-gateway-internal-tls"));
+
+    Deployment gateway = only(objects, Deployment.class, "kubedyn-gateway");
+    var pod = gateway.getSpec().getTemplate().getSpec();
+    assertThat(env(gateway)).containsEntry("KUBEDYN_INTERNAL_TLS_DIRECTORY", "/etc/kubedyn/internal-tls");
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("internal-tls")).singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("kubedyn-gateway-internal-tls"));
+    assertThat(pod.getContainers().get(0).getVolumeMounts()).filteredOn(m -> m.getName().equals("internal-tls"))
+        .singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/etc/kubedyn/internal-tls"));
+    assertThat(RestrictedPodSecurity.violations(pod)).isEmpty();
+
+    // Confined to named namespaces, the operator gets Secrets there and its own two at home.
+    List<HasMetadata> confined = render(template().withName("kubedyn").withNamespace("kubedyn")
+        .set("internalTls.enabled", "true").set("operator.watchNamespaces[0]", "music")
+        .set("operator.watchNamespaces[1]", "kubedyn").call());
+    assertThat(confined).filteredOn(o -> o instanceof Role && o.getMetadata().getName().equals("kubedyn-operator"))
+        .allSatisfy(role -> assertThat(RenderedChart.permits(((Role) role).getRules(), "", "secrets", "create"))
+            .isTrue());
+  }
+
+  @Test
   void gatewayServesHttpsOnlyWithTheNamedSecretWhichCertManagerCanIssue() {
     Deployment plain = only(rendered, Deployment.class, "kubedyn-gateway");
     assertThat(env(plain)).doesNotContainKey("QUARKUS_PROFILE");

@@ -197,7 +197,11 @@ class TableReconcilerTest {
       Container storage = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
       assertThat(storage.getImage()).isEqualTo("kubedyn/storage-pod:test");
       assertThat(storage.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath())
-          .containsExactlyInAnyOrder("data:/data", "tmp:/tmp");
+          .containsExactlyInAnyOrder("data:/data", "tmp:/tmp",
+              "internal-tls:/etc/kubedyn/internal-tls");
+      assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
+          .filteredOn(v -> v.getName().equals("internal-tls")).singleElement()
+          .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("music-internal-tls"));
       assertThat(storage.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
       assertThat(storage.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
       assertThat(storage.getPorts()).extracting(p -> p.getContainerPort())
@@ -223,6 +227,21 @@ class TableReconcilerTest {
       assertThat(policy.getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort()
           .getIntVal()).containsExactlyInAnyOrder(9090, 8080);
     }
+
+    // Internal TLS (on in the tests, as the chart turns it on): the pods' certificate, from the
+    // operator's authority, naming every shard's Service and its pods; and the gateway's.
+    var authority = InternalAuthority.fromSecretData(client().secrets().inNamespace("kubedyn")
+        .withName("kubedyn-internal-ca").get().getData());
+    var pods = client().secrets().inNamespace(ns).withName("music-internal-tls").get();
+    assertOwnedBy(pods, music);
+    assertThat(authority.current(pods.getData(), List.of(
+        "music-shard-0.shards.svc.cluster.local", "*.music-shard-0.shards.svc.cluster.local",
+        "music-shard-1.shards.svc.cluster.local", "*.music-shard-1.shards.svc.cluster.local",
+        "music-shard-2.shards.svc.cluster.local", "*.music-shard-2.shards.svc.cluster.local"),
+        java.time.Instant.now().plus(java.time.Duration.ofDays(60)))).isTrue();
+    assertThat(authority.current(client().secrets().inNamespace("kubedyn")
+        .withName("kubedyn-gateway-internal-tls").get().getData(), List.of(),
+        java.time.Instant.now())).isTrue();
 
     Table provisioning = awaitPhase(ns, "music", TableStatus.PHASE_PROVISIONING);
     assertThat(provisioning.getStatus().getReadyShards()).isZero();
@@ -689,13 +708,14 @@ class TableReconcilerTest {
       }
     }
     List<PolicyRule> rules = RenderedChart.operatorRules(RenderedChart.parse(
-        RenderedChart.template().withName("kubedyn").withNamespace("kubedyn").call()));
+        RenderedChart.template().withName("kubedyn").withNamespace("kubedyn")
+            .set("internalTls.enabled", "true").call()));
 
     assertThat(used).as("what the operator did").contains("kubedyn.io/tables:watch",
         "/pods:watch",
         "coordination.k8s.io/leases:patch",
         "apps/statefulsets:create", "kubedyn.io/tables/status:patch",
-        "/persistentvolumeclaims:delete", "/events:create");
+        "/persistentvolumeclaims:delete", "/events:create", "/secrets:create", "/secrets:get");
     // Kubernetes lets every authenticated user review its own rights (system:basic-user).
     used.remove("authorization.k8s.io/selfsubjectrulesreviews:create");
     assertThat(used).allSatisfy(permission -> {

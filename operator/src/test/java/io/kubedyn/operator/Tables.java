@@ -24,6 +24,25 @@ final class Tables {
       + "{\"matchLabels\":{\"app.kubernetes.io/name\":\"kubedyn-operator\"}}}]}";
 
   /** What the Helm chart would give the operator. */
+  /** Internal TLS on, as the chart sets it. */
+  static final OperatorSettings.InternalTlsSettings INTERNAL_TLS =
+      new OperatorSettings.InternalTlsSettings() {
+        @Override
+        public boolean enabled() {
+          return true;
+        }
+
+        @Override
+        public String authoritySecret() {
+          return "kubedyn/kubedyn-internal-ca";
+        }
+
+        @Override
+        public String gatewaySecret() {
+          return "kubedyn/kubedyn-gateway-internal-tls";
+        }
+      };
+
   static final OperatorSettings SETTINGS = new OperatorSettings() {
     @Override
     public String storageImage() {
@@ -48,6 +67,11 @@ final class Tables {
     @Override
     public String gatewayEndpoint() {
       return "http://kubedyn-gateway.kubedyn.svc:8000";
+    }
+
+    @Override
+    public InternalTlsSettings internalTls() {
+      return INTERNAL_TLS;
     }
 
     @Override
