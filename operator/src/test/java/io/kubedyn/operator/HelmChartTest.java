@@ -166,7 +166,9 @@ class HelmChartTest {
         // the finalizer under deletionPolicy Delete
         "/persistentvolumeclaims:list", "/persistentvolumeclaims:delete",
         // Events on Tables
-        "/events:create");
+        "/events:create",
+        // internalTls: the pods' certificate Secret of each Table, issued and renewed
+        "/secrets:get", "/secrets:create", "/secrets:update");
 
     Role leaderElection = only(rendered, Role.class, "kubedyn-operator-leader-election");
     assertThat(leaderElection.getMetadata().getNamespace()).isEqualTo("kubedyn");
@@ -246,7 +248,8 @@ class HelmChartTest {
         "KUBEDYN_CLUSTER_NAMESPACE", "kubedyn",
         "KUBEDYN_CLUSTER_TABLE_SHARDS", "1",
         "KUBEDYN_AUTH_ACCESS_KEYS_FILE", "/etc/kubedyn/access-keys/access-keys.properties",
-        "KUBEDYN_AUTH_POLICY_FILE", "/etc/kubedyn/access-keys/access-policy.json"));
+        "KUBEDYN_AUTH_POLICY_FILE", "/etc/kubedyn/access-keys/access-policy.json",
+        "KUBEDYN_INTERNAL_TLS_DIRECTORY", "/etc/kubedyn/internal-tls"));
     var container = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
     // The gateway's health checks, on the DynamoDB port.
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
@@ -260,7 +263,7 @@ class HelmChartTest {
   void gatewayChecksSignaturesAgainstAGeneratedKeyOrTheUsersSecret() throws Exception {
     Deployment gateway = only(rendered, Deployment.class, "kubedyn-gateway");
     var pod = gateway.getSpec().getTemplate().getSpec();
-    assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).singleElement()
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("access-keys")).singleElement()
         .satisfies(volume -> assertThat(volume.getSecret().getSecretName())
             .isEqualTo("kubedyn-gateway-access-keys"));
     assertThat(pod.getContainers().get(0).getVolumeMounts())
@@ -289,7 +292,7 @@ class HelmChartTest {
         .set("gateway.auth.existingSecret", "team-keys").call());
     assertThat(own).noneMatch(o -> o instanceof io.fabric8.kubernetes.api.model.Secret);
     assertThat(only(own, Deployment.class, "kubedyn-gateway").getSpec().getTemplate().getSpec().getVolumes())
-        .filteredOn(v -> v.getSecret() != null).singleElement()
+        .filteredOn(v -> v.getName().equals("access-keys")).singleElement()
         .satisfies(volume -> assertThat(volume.getSecret().getSecretName()).isEqualTo("team-keys"));
 
     List<HasMetadata> open = render(template().withName("kubedyn").withNamespace("kubedyn")
@@ -315,13 +318,17 @@ class HelmChartTest {
 
   @Test
   void internalTlsHasTheOperatorIssueCertificatesAndTheGatewayMountItsOwn() {
-    assertThat(env(only(rendered, Deployment.class, "kubedyn-operator")))
+    List<HasMetadata> off = render(template().withName("kubedyn").withNamespace("kubedyn")
+        .set("internalTls.enabled", "false").call());
+    assertThat(env(only(off, Deployment.class, "kubedyn-operator")))
         .doesNotContainKey("KUBEDYN_OPERATOR_INTERNAL_TLS_ENABLED");
-    assertThat(RenderedChart.permits(RenderedChart.operatorRules(rendered), "", "secrets", "get"))
+    assertThat(env(only(off, Deployment.class, "kubedyn-gateway")))
+        .doesNotContainKey("KUBEDYN_INTERNAL_TLS_DIRECTORY");
+    assertThat(RenderedChart.permits(RenderedChart.operatorRules(off), "", "secrets", "get"))
         .as("no Secrets without internalTls").isFalse();
 
-    List<HasMetadata> objects = render(template().withName("kubedyn").withNamespace("kubedyn")
-        .set("internalTls.enabled", "true").call());
+    // On by default.
+    List<HasMetadata> objects = rendered;
     assertThat(env(only(objects, Deployment.class, "kubedyn-operator"))).containsAllEntriesOf(Map.of(
         "KUBEDYN_OPERATOR_INTERNAL_TLS_ENABLED", "true",
         "KUBEDYN_OPERATOR_INTERNAL_TLS_AUTHORITY_SECRET", "kubedyn/kubedyn-internal-ca",
