@@ -156,16 +156,39 @@ class StoreRecoveryIT {
         assertThat(dynamo.getItem(g -> g.tableName(TABLE).key(Map.of("id", AttributeValue.fromS("before-3"))))
                 .item()).containsEntry("payload", AttributeValue.fromS("small"));
 
+        // Readers keep the store busy while it recovers: its reopen must not wait for a pause.
+        java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            Thread reader = new Thread(() -> {
+                while (reading.get()) {
+                    try {
+                        dynamo.getItem(g -> g.tableName(TABLE).key(Map.of("id", AttributeValue.fromS("before-1"))));
+                    } catch (SdkException refusedWhileReopening) {
+                        // retried by the loop
+                    }
+                }
+            });
+            reader.start();
+            readers.add(reader);
+        }
         prlimit(pid, limit + ":");
         Instant deadline = Instant.now().plusSeconds(30);
-        while (true) {
-            try {
-                dynamo.putItem(p -> p.tableName(TABLE).item(item("after", "small")));
-                acknowledged.add("after");
-                break;
-            } catch (SdkException notYet) {
-                assertThat(Instant.now()).as("writes resume without a restart").isBefore(deadline);
-                Thread.sleep(200);
+        try {
+            while (true) {
+                try {
+                    dynamo.putItem(p -> p.tableName(TABLE).item(item("after", "small")));
+                    acknowledged.add("after");
+                    break;
+                } catch (SdkException notYet) {
+                    assertThat(Instant.now()).as("writes resume without a restart, under reads").isBefore(deadline);
+                    Thread.sleep(200);
+                }
+            }
+        } finally {
+            reading.set(false);
+            for (Thread reader : readers) {
+                reader.join();
             }
         }
         assertThat(ready(http, readiness).statusCode()).isEqualTo(200);

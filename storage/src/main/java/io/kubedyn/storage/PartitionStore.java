@@ -193,6 +193,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private volatile String fault;
     /** Whether {@link #recover} is scheduled or running. */
     private final AtomicBoolean recovering = new AtomicBoolean();
+    /** Whether a reopen is waiting for the gate or holds it: new calls wait behind it. */
+    private volatile boolean reopening;
     /** Hears RocksDB's background errors (a failed flush or compaction), which stop its writes. */
     private final AbstractEventListener faults;
     /** Tables whose Time to Live index must be (re)built from their items, by the background thread. */
@@ -622,10 +624,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         if (closed) {
             throw new StoreClosedException();
         }
-        if (!gate.readLock().tryLock()) {
-            // The write lock is held: by close (refuse) or by a reopen (wait for it, briefly).
-            if (fault == null || !awaitReopen()) {
-                throw closed || fault == null ? new StoreClosedException() : new StoreFaultException(fault);
+        // While a reopen waits for the calls in flight, new ones queue behind it: an untimed
+        // tryLock would barge past it, and a steady load would keep RocksDB from ever reopening.
+        if (reopening || !gate.readLock().tryLock()) {
+            if (!reopening && fault == null) {
+                throw new StoreClosedException();  // close holds the gate
+            }
+            if (!awaitReopen()) {
+                throw closed ? new StoreClosedException() : new StoreFaultException(String.valueOf(fault));
             }
         }
         int slot = droppedFamilies.enter();
@@ -634,7 +640,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 throw new StoreClosedException();
             }
             if (db == null) {
-                throw new StoreFaultException(fault);
+                throw new StoreFaultException(String.valueOf(fault));
             }
             return call.get();
         } catch (RuntimeException e) {
@@ -794,13 +800,15 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      */
     private boolean reopen() {
         boolean drained;
+        reopening = true;
         try {
             drained = gate.writeLock().tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            drained = false;
         }
         if (!drained) {
+            reopening = false;
             return false;
         }
         try {
@@ -820,6 +828,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
             }
         } finally {
+            reopening = false;
             gate.writeLock().unlock();
         }
     }
