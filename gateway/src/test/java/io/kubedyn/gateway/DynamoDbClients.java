@@ -34,6 +34,17 @@ final class DynamoDbClients {
                 .build();
     }
 
+    /**
+     * Over HTTPS as {@link #atTls}, with the SDK's standard retries (three attempts), as a user's
+     * client runs: a connection the server closes while it swaps its certificate is tried again.
+     */
+    static DynamoDbClient atTlsRetrying(URI endpoint, javax.net.ssl.TrustManager[] trust) {
+        return configured(DynamoDbClient.builder(), endpoint)
+                .httpClient(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(() -> trust).build())
+                .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.core.retry.RetryMode.STANDARD))
+                .build();
+    }
+
     /** A new table is CREATING for a moment, as in DynamoDB: waits for it as a client would, polling often. */
     static void awaitActive(DynamoDbClient dynamo, String table) {
         try (software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter waiter =
