@@ -140,11 +140,7 @@ final class LoopbackCluster implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        Path directory = Files.createDirectories(workDir.resolve("gateway-internal-tls"));
-        for (Map.Entry<String, String> entry : secret.getData().entrySet()) {
-            Files.write(directory.resolve(entry.getKey()), java.util.Base64.getDecoder().decode(entry.getValue()));
-        }
-        return directory.toAbsolutePath();
+        return LoopbackKubelet.project(secret, workDir.resolve("gateway-internal-tls")).toAbsolutePath();
     }
 
     /**

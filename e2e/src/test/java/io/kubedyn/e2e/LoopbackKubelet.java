@@ -103,6 +103,15 @@ final class LoopbackKubelet implements AutoCloseable {
         return pods.keySet().stream().sorted().toList();
     }
 
+    /** A Secret's keys written as files of {@code directory}, as a kubelet projects a Secret volume. */
+    static Path project(io.fabric8.kubernetes.api.model.Secret secret, Path directory) throws IOException {
+        Files.createDirectories(directory);
+        for (Map.Entry<String, String> entry : Optional.ofNullable(secret.getData()).orElse(Map.of()).entrySet()) {
+            Files.write(directory.resolve(entry.getKey()), java.util.Base64.getDecoder().decode(entry.getValue()));
+        }
+        return directory;
+    }
+
     /** The pod's address ("pod IP"): kept across container restarts, new for a new pod. */
     String address(String pod) {
         return existing(pod).address;
@@ -469,11 +478,7 @@ final class LoopbackKubelet implements AutoCloseable {
                         + " does not exist");
             }
             Files.createDirectories(workDir.resolve("secrets"));
-            Path directory = Files.createTempDirectory(workDir.resolve("secrets"), name + "-" + volume);
-            for (Map.Entry<String, String> entry : Optional.ofNullable(secret.getData()).orElse(Map.of()).entrySet()) {
-                Files.write(directory.resolve(entry.getKey()), java.util.Base64.getDecoder().decode(entry.getValue()));
-            }
-            return directory;
+            return project(secret, Files.createTempDirectory(workDir.resolve("secrets"), name + "-" + volume));
         }
 
         /** The container's environment as the kubelet gives it, plus the pod's network identity. */

@@ -121,7 +121,7 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
    * dialled by it) and every pod under it (a replicated shard's pods, Raft peers included).
    */
   public List<String> internalTlsNames() {
-    return assignment.shards().stream().map(shard -> shard(shard).serviceDns(clusterDomain))
+    return shardHosts().stream()
         .flatMap(service -> java.util.stream.Stream.of(service, "*." + service)).toList();
   }
 

@@ -35,18 +35,21 @@ public final class InternalTls implements AutoCloseable {
      */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
     /** Plain text: no certificates. */
-    public static final InternalTls PLAINTEXT = new InternalTls(null, null, null, null);
+    public static final InternalTls PLAINTEXT = new InternalTls(null, null, null, null, null);
 
     private final Path directory;
     private final AdvancedTlsX509KeyManager keys;
     private final AdvancedTlsX509TrustManager trust;
+    /** Every channel's: the managers under it reload, so one context serves for good. */
+    private final SslContext clientContext;
     private final ScheduledExecutorService reloads;
 
     private InternalTls(Path directory, AdvancedTlsX509KeyManager keys, AdvancedTlsX509TrustManager trust,
-                        ScheduledExecutorService reloads) {
+                        SslContext clientContext, ScheduledExecutorService reloads) {
         this.directory = directory;
         this.keys = keys;
         this.trust = trust;
+        this.clientContext = clientContext;
         this.reloads = reloads;
     }
 
@@ -79,7 +82,8 @@ public final class InternalTls implements AutoCloseable {
                     .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION)
                     .build();
             trust.updateTrustCredentials(file(directory, "ca.crt"), 1, TimeUnit.MINUTES, reloads);
-            return new InternalTls(directory, keys, trust, reloads);
+            return new InternalTls(directory, keys, trust,
+                    GrpcSslContexts.forClient().keyManager(keys).trustManager(trust).build(), reloads);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             reloads.shutdownNow();
             throw new IllegalArgumentException("internal TLS: cannot read the certificate, key (PKCS#8) and "
@@ -116,14 +120,7 @@ public final class InternalTls implements AutoCloseable {
      */
     public NettyChannelBuilder channel(String address) {
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address).maxInboundMessageSize(MAX_MESSAGE_BYTES);
-        if (!enabled()) {
-            return builder.usePlaintext();
-        }
-        try {
-            return builder.sslContext(GrpcSslContexts.forClient().keyManager(keys).trustManager(trust).build());
-        } catch (SSLException e) {
-            throw new IllegalStateException("internal TLS: cannot make a client context", e);
-        }
+        return enabled() ? builder.sslContext(clientContext) : builder.usePlaintext();
     }
 
     /** The server side: this certificate, and a client certificate from the authority required. */

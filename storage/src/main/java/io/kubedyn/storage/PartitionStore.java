@@ -706,11 +706,16 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     + "); the store refuses writes and reopens itself once it can");
         }
         if (recovering.compareAndSet(false, true)) {
-            try {
-                background.schedule(this::recover, 0, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                recovering.set(false);
-            }
+            scheduleRecovery(0);
+        }
+    }
+
+    /** {@link #recover} after {@code delayMillis} on the background thread; none once closing. */
+    private void scheduleRecovery(long delayMillis) {
+        try {
+            background.schedule(this::recover, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            recovering.set(false);
         }
     }
 
@@ -739,11 +744,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             recovering.set(false);
             return;
         }
-        try {
-            background.schedule(this::recover, RECOVERY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            recovering.set(false);
-        }
+        scheduleRecovery(RECOVERY_RETRY_MILLIS);
     }
 
     /**
