@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,11 +67,14 @@ import org.rocksdb.WriteBufferManager;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
 import org.rocksdb.Statistics;
 import org.rocksdb.StatsLevel;
 import org.rocksdb.Status;
 import org.rocksdb.TickerType;
+import org.rocksdb.TransactionLogIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -119,7 +123,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     /** Written (synced) to find out whether RocksDB takes writes again after a fault. */
     private static final byte[] PROBE_KEY = "store/probe".getBytes(StandardCharsets.UTF_8);
     private static final String LOG_SUFFIX = ".log";
-    private static final String TTL_SUFFIX = ".ttl";
+    static final String TTL_SUFFIX = ".ttl";
     private static final String TTL_INDEXED_PREFIX = "ttl-indexed/";
     private static final String LOG_TRIMMED_PREFIX = "log-trimmed/";
     private static final String INDEX_SUFFIX = ".index.";
@@ -145,6 +149,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final int LOCK_STRIPES = 1024;
     /** How long a transactional read's marks are kept when nobody releases them (its gateway died). */
     private static final long READ_MARK_MILLIS = 30_000;
+    /** How long a hand-off's hold on the write-ahead log lasts when nobody reads through it. */
+    private static final long CHANGE_HOLD_IDLE_MILLIS = 5 * 60_000;
+    /** Catalog keys: how far a range hand-off's changes are applied here, by item column family. */
+    private static final String RANGE_APPLIED_PREFIX = "range-applied/";
 
     private final LRUCache blockCache;
     private final WriteBufferManager writeBuffers;
@@ -219,6 +227,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final Map<String, ReadMark> reads = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, Set<String>> readMarks = new ConcurrentHashMap<>();
     private final Object feedSignal = new Object();
+    /**
+     * Who keeps RocksDB's write-ahead log files for a range hand-off ({@link #copyRange}), and
+     * when each last read from it: while any does, RocksDB deletes no file.
+     */
+    private final Map<String, Long> changeHolds = new HashMap<>();
     /** Held by the one feed step running: writers never wait for it (they only signal). */
     private final Object feedLock = new Object();
     private boolean feedWoken;
@@ -396,6 +409,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(droppedFamilies::reclaim, RECLAIM_PERIOD_MILLIS, RECLAIM_PERIOD_MILLIS,
                 TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::releaseIdleChangeHolds, CHANGE_HOLD_IDLE_MILLIS / 4,
+                CHANGE_HOLD_IDLE_MILLIS / 4, TimeUnit.MILLISECONDS);
         feed.setDaemon(true);
     }
 
@@ -426,6 +441,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         catalogFamily = defaultFamily;
         loadCatalog();
         loadPrepared();
+        synchronized (changeHolds) {
+            if (!changeHolds.isEmpty()) {
+                db.disableFileDeletions();
+            }
+        }
     }
 
     /**
@@ -1974,6 +1994,278 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     private static byte[] metadataKey(String key) {
         return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- range hand-off ---------------------------------------------------------------------
+
+    /**
+     * Copies {@code definition}'s data in {@code range}, consistent as of one moment, to
+     * {@code pages} in pages of about {@code pageBytes}: every part of the table keyed by
+     * partition hash ({@link RangeWrite}), read from one RocksDB snapshot. Each page comes with,
+     * and the call returns, the WAL sequence number the copy is as of: {@link #rangeChangesSince}
+     * from there gives every later change. From now on RocksDB keeps its write-ahead log files for {@code holder}, until
+     * {@link #releaseRangeChanges} or five idle minutes.
+     */
+    public long copyRange(TableDefinition definition, HashRange range, String holder, long pageBytes,
+                          RangePages pages) {
+        return open(() -> {
+            RangeFamilies families = rangeFamilies(table(definition));
+            holdChanges(holder);
+            Snapshot snapshot = db.getSnapshot();
+            try (ReadOptions options = new ReadOptions().setSnapshot(snapshot)) {
+                List<RangeWrite> writes = new ArrayList<>();
+                long bytes = 0;
+                KeyRange keys = KeyRange.ofHashRange(range);
+                for (Map.Entry<String, ColumnFamilyHandle> family : families.byPart().entrySet()) {
+                    String part = family.getKey();
+                    boolean ranged = RangeFamilies.hashLeads(part);
+                    try (RocksIterator it = db.newIterator(family.getValue(), options)) {
+                        if (ranged) {
+                            it.seek(keys.start());
+                        } else {
+                            it.seekToFirst();
+                        }
+                        for (; it.isValid() && (!ranged || keys.contains(it.key())); it.next()) {
+                            byte[] key = it.key();
+                            if (!ranged && !RangeFamilies.inRange(part, key, range)) {
+                                continue;
+                            }
+                            RangeWrite write = new RangeWrite(part, RangeWrite.Kind.PUT, key, it.value());
+                            writes.add(write);
+                            bytes += write.size();
+                            if (bytes >= pageBytes) {
+                                pages.accept(snapshot.getSequenceNumber(), writes);
+                                writes = new ArrayList<>();
+                                bytes = 0;
+                            }
+                        }
+                        it.status();
+                    }
+                }
+                if (!writes.isEmpty()) {
+                    pages.accept(snapshot.getSequenceNumber(), writes);
+                }
+                return snapshot.getSequenceNumber();
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot copy the hash range " + range, e);
+            } finally {
+                db.releaseSnapshot(snapshot);
+            }
+        });
+    }
+
+    /**
+     * The writes to {@code definition}'s data in {@code range} after WAL sequence number
+     * {@code after} (from {@link #copyRange} or the last page's {@code through}), in order, up
+     * to about {@code maxBytes}. Read from RocksDB's write-ahead log, which {@code holder}'s hold
+     * keeps: {@link RangeChangesLostException} if it no longer has them.
+     */
+    public RangeChanges rangeChangesSince(TableDefinition definition, HashRange range, String holder, long after,
+                                          long maxBytes) {
+        return open(() -> {
+            RangeFamilies families = rangeFamilies(table(definition));
+            touchChangeHold(holder);
+            long next = after + 1;
+            if (after >= db.getLatestSequenceNumber()) {
+                return new RangeChanges(List.of(), after);
+            }
+            List<RangeWrite> writes = new ArrayList<>();
+            long bytes = 0;
+            try (TransactionLogIterator log = db.getUpdatesSince(next)) {
+                for (; log.isValid() && bytes < maxBytes; log.next()) {
+                    TransactionLogIterator.BatchResult result = log.getBatch();
+                    try (WriteBatch batch = result.writeBatch()) {
+                        long first = result.sequenceNumber();
+                        long following = first + batch.count();
+                        if (following <= next) {
+                            continue;
+                        }
+                        if (first > next) {
+                            throw new RangeChangesLostException("the write-ahead log no longer holds sequence number "
+                                    + next + " (it starts again at " + first + ")");
+                        }
+                        for (RangeWrite write : families.writesIn(batch, range)) {
+                            writes.add(write);
+                            bytes += write.size();
+                        }
+                        next = following;
+                    }
+                }
+                log.status();
+            } catch (RocksDBException e) {
+                throw new RangeChangesLostException("the write-ahead log cannot be read from sequence number " + next
+                        + ": " + e.getMessage());
+            }
+            return new RangeChanges(writes, next - 1);
+        });
+    }
+
+    /** Takes the pages of a {@link #copyRange}, each with the WAL sequence number the copy is as of. */
+    @FunctionalInterface
+    public interface RangePages {
+        void accept(long asOf, List<RangeWrite> writes);
+    }
+
+    /** Lets RocksDB delete write-ahead log files again, as far as {@code holder} is concerned. */
+    public void releaseRangeChanges(String holder) {
+        synchronized (changeHolds) {
+            if (changeHolds.remove(holder) != null && changeHolds.isEmpty()) {
+                enableFileDeletions();
+            }
+        }
+    }
+
+    private void holdChanges(String holder) {
+        synchronized (changeHolds) {
+            if (changeHolds.isEmpty()) {
+                try {
+                    db.disableFileDeletions();
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot keep the write-ahead log", e);
+                }
+            }
+            changeHolds.put(holder, System.currentTimeMillis());
+        }
+    }
+
+    private void touchChangeHold(String holder) {
+        synchronized (changeHolds) {
+            if (changeHolds.replace(holder, System.currentTimeMillis()) == null) {
+                throw new RangeChangesLostException("no hand-off " + holder + " holds the write-ahead log (released, "
+                        + "idle too long, or the store restarted)");
+            }
+        }
+    }
+
+    private void releaseIdleChangeHolds() {
+        long cutoff = System.currentTimeMillis() - CHANGE_HOLD_IDLE_MILLIS;
+        synchronized (changeHolds) {
+            if (changeHolds.values().removeIf(touched -> touched < cutoff) && changeHolds.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "range hand-offs idle for {0} ms: write-ahead log files are "
+                        + "deleted again", CHANGE_HOLD_IDLE_MILLIS);
+                enableFileDeletions();
+            }
+        }
+    }
+
+    private void enableFileDeletions() {
+        try {
+            open(() -> {
+                try {
+                    db.enableFileDeletions();
+                    return null;
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot let the write-ahead log go", e);
+                }
+            });
+        } catch (StoreClosedException e) {
+            // Closed: nothing to let go.
+        }
+    }
+
+    /**
+     * Deletes everything of {@code definition}'s data in {@code range} here, and forgets how far
+     * a hand-off had applied: the store that receives a range starts each copy of it from
+     * nothing, so nothing of an earlier, abandoned copy stays.
+     */
+    public void clearRange(TableDefinition definition, HashRange range) {
+        open(() -> {
+            OpenTable table = table(definition);
+            RangeFamilies families = rangeFamilies(table);
+            KeyRange keys = KeyRange.ofHashRange(range);
+            try (WriteBatch batch = new WriteBatch()) {
+                for (Map.Entry<String, ColumnFamilyHandle> family : families.byPart().entrySet()) {
+                    clearPart(batch, family.getKey(), family.getValue(), keys, range);
+                }
+                batch.delete(catalogFamily, rangeAppliedKey(familyName(table.family())));
+                commit(batch);
+                return null;
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot clear the hash range " + range, e);
+            }
+        });
+    }
+
+    private void clearPart(WriteBatch batch, String part, ColumnFamilyHandle family, KeyRange keys, HashRange range)
+            throws RocksDBException {
+        if (RangeFamilies.hashLeads(part) && keys.end() != null) {
+            batch.deleteRange(family, keys.start(), keys.end());
+            return;
+        }
+        try (RocksIterator it = db.newIterator(family)) {
+            for (it.seek(RangeFamilies.hashLeads(part) ? keys.start() : new byte[0]); it.isValid(); it.next()) {
+                if (RangeFamilies.inRange(part, it.key(), range)) {
+                    batch.delete(family, it.key());
+                }
+            }
+            it.status();
+        }
+    }
+
+    /**
+     * Applies a page of a hand-off's writes ({@link #copyRange}, {@link #rangeChangesSince}) to
+     * this store's copy of {@code definition}, recording in the same batch that it holds the
+     * source's writes {@code through} that WAL sequence number: a crash keeps both or neither,
+     * so the merges of item collection sizes are never applied twice.
+     */
+    public void applyRange(TableDefinition definition, HashRange range, List<RangeWrite> writes, long through) {
+        open(() -> {
+            OpenTable table = table(definition);
+            RangeFamilies families = rangeFamilies(table);
+            KeyRange keys = KeyRange.ofHashRange(range);
+            try (WriteBatch batch = new WriteBatch()) {
+                for (RangeWrite write : writes) {
+                    ColumnFamilyHandle family = families.family(write.part());
+                    switch (write.kind()) {
+                        case PUT -> batch.put(family, write.key(), write.value());
+                        case DELETE -> batch.delete(family, write.key());
+                        case MERGE -> batch.merge(family, write.key(), write.value());
+                        case CLEAR -> clearPart(batch, write.part(), family, keys, range);
+                    }
+                }
+                batch.put(catalogFamily, rangeAppliedKey(familyName(table.family())), ChangeRecordCodec.key(through));
+                commit(batch);
+                return null;
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot apply the hash range's writes", e);
+            }
+        });
+    }
+
+    /** The source's WAL sequence number this store's copy of a range holds writes through, if any. */
+    public OptionalLong rangeAppliedThrough(TableDefinition definition) {
+        return open(() -> {
+            OpenTable table = table(definition);
+            try {
+                byte[] value = db.get(catalogFamily, rangeAppliedKey(familyName(table.family())));
+                return value == null ? OptionalLong.empty() : OptionalLong.of(ChangeRecordCodec.sequenceOf(value));
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read how far the hash range is applied", e);
+            }
+        });
+    }
+
+    /** The last WAL sequence number RocksDB gave a write. */
+    public long latestSequence() {
+        return open(() -> db.getLatestSequenceNumber());
+    }
+
+    private static byte[] rangeAppliedKey(String family) {
+        return metadataKey(RANGE_APPLIED_PREFIX + family);
+    }
+
+    /** The table's column families a hand-off moves, by part. */
+    private static RangeFamilies rangeFamilies(OpenTable table) {
+        Map<String, ColumnFamilyHandle> parts = new LinkedHashMap<>();
+        parts.put("", table.family());
+        table.indexes().forEach((name, family) -> parts.put(INDEX_SUFFIX + name, family));
+        if (table.collections() != null) {
+            parts.put(ItemCollections.SUFFIX, table.collections().family());
+        }
+        if (table.ttl() != null) {
+            parts.put(TTL_SUFFIX, table.ttl().family());
+        }
+        return new RangeFamilies(parts);
     }
 
     // ---- items -------------------------------------------------------------------------------
