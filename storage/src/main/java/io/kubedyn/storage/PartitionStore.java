@@ -111,6 +111,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     /** The column family of a table adopted under a new incarnation (absent: named by its tableId). */
     private static final String FAMILY_PREFIX = "family/";
     private static final byte[] SHARD_ASSIGNMENT = "shard/assignment".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SHARD_ASSIGNMENT_GIVEN = "shard/assignment-given".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SHARD_SEALED = "shard/sealed".getBytes(StandardCharsets.UTF_8);
     /** Catalog key: the last replicated log entry applied (see {@link #applyEntry}). */
     private static final byte[] APPLIED_INDEX = "raft/applied".getBytes(StandardCharsets.UTF_8);
     /** Catalog keys of applied gateway requests, by {@link RequestId} (see {@link #requestResult}). */
@@ -232,6 +234,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * when each last read from it: while any does, RocksDB deletes no file.
      */
     private final Map<String, Long> changeHolds = new HashMap<>();
+    /**
+     * Tables whose store is receiving a range in a hand-off ({@link #applyRange}): it expires
+     * nothing of theirs, since the source's deletions arrive with the range (and a deletion of
+     * its own, then the source's, would count an item collection's shrink twice).
+     */
+    private final Set<String> receiving = ConcurrentHashMap.newKeySet();
     /** Held by the one feed step running: writers never wait for it (they only signal). */
     private final Object feedLock = new Object();
     private boolean feedWoken;
@@ -1277,7 +1285,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             long deleted = 0;
             for (OpenTable table : tables.values()) {
                 TimeToLiveIndex ttl = table.expiring();
-                if (ttl == null) {
+                if (ttl == null || receiving.contains(table.definition().name())) {
                     continue;
                 }
                 for (TimeToLiveIndex.Due due : ttl.due(db, nowSeconds, EXPIRY_BATCH)) {
@@ -1955,23 +1963,62 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * when it never was: part of the store, so it survives restarts and moves with the volume.
      */
     public Optional<String> shardAssignment() {
-        return open(() -> {
-            try {
-                byte[] value = db.get(catalogFamily, SHARD_ASSIGNMENT);
-                return Optional.ofNullable(value).map(v -> new String(v, StandardCharsets.UTF_8));
+        return catalogText(SHARD_ASSIGNMENT);
+    }
+
+    /**
+     * The ranges the pod was started with when it recorded {@link #shardAssignment} (absent in
+     * stores recorded before hand-offs: the same). They differ once a range hand-off changed
+     * what the store owns; a pod started with the same ranges again serves what the store records.
+     */
+    public Optional<String> shardAssignmentGiven() {
+        return catalogText(SHARD_ASSIGNMENT_GIVEN);
+    }
+
+    public void recordShardAssignment(String ranges) {
+        recordShardAssignment(ranges, ranges);
+    }
+
+    public void recordShardAssignment(String ranges, String given) {
+        open(() -> {
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.put(catalogFamily, SHARD_ASSIGNMENT, ranges.getBytes(StandardCharsets.UTF_8));
+                batch.put(catalogFamily, SHARD_ASSIGNMENT_GIVEN, given.getBytes(StandardCharsets.UTF_8));
+                commit(batch);
+                return null;
             } catch (RocksDBException e) {
-                throw new StorageException("cannot read the shard assignment", e);
+                throw new StorageException("cannot record the shard assignment", e);
             }
         });
     }
 
-    public void recordShardAssignment(String ranges) {
+    /** The hash ranges this store sealed for a hand-off and still holds (until released), if any. */
+    public Optional<String> sealedRanges() {
+        return catalogText(SHARD_SEALED);
+    }
+
+    public void recordSealedRanges(String ranges) {
+        recordCatalogText(SHARD_SEALED, ranges);
+    }
+
+    private Optional<String> catalogText(byte[] key) {
+        return open(() -> {
+            try {
+                byte[] value = db.get(catalogFamily, key);
+                return Optional.ofNullable(value).map(v -> new String(v, StandardCharsets.UTF_8));
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read " + new String(key, StandardCharsets.UTF_8), e);
+            }
+        });
+    }
+
+    private void recordCatalogText(byte[] key, String value) {
         open(() -> {
             try {
-                db.put(catalogFamily, durableWrite, SHARD_ASSIGNMENT, ranges.getBytes(StandardCharsets.UTF_8));
+                db.put(catalogFamily, durableWrite, key, value.getBytes(StandardCharsets.UTF_8));
                 return null;
             } catch (RocksDBException e) {
-                throw new StorageException("cannot record the shard assignment", e);
+                throw new StorageException("cannot record " + new String(key, StandardCharsets.UTF_8), e);
             }
         });
     }
@@ -2232,6 +2279,15 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         });
     }
 
+    /** Whether this store is receiving a range of {@code table} (see {@link #receiving}). */
+    public void receiving(String table, boolean receiving) {
+        if (receiving) {
+            this.receiving.add(table);
+        } else {
+            this.receiving.remove(table);
+        }
+    }
+
     /** The source's WAL sequence number this store's copy of a range holds writes through, if any. */
     public OptionalLong rangeAppliedThrough(TableDefinition definition) {
         return open(() -> {
@@ -2243,6 +2299,18 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 throw new StorageException("cannot read how far the hash range is applied", e);
             }
         });
+    }
+
+    /**
+     * Whether a transaction prepared here and not yet finished holds an item of
+     * {@code definition} in {@code range}: its commit would write there, so the range cannot be
+     * sealed for a hand-off until it finishes.
+     */
+    public boolean holdsPreparedIn(TableDefinition definition, HashRange range) {
+        String partitionKey = definition.keySchema().partitionKey().name();
+        return prepared.values().stream().flatMap(transaction -> transaction.writes().stream())
+                .filter(write -> write.tableId().equals(definition.tableId()))
+                .anyMatch(write -> range.contains(PrimaryKey.of(write.key().get(partitionKey), null).hash()));
     }
 
     /** The last WAL sequence number RocksDB gave a write. */

@@ -1,6 +1,7 @@
 package io.kubedyn.storage;
 
 import com.google.protobuf.ByteString;
+import io.kubedyn.storage.grpc.RangePage;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
@@ -112,6 +113,31 @@ public final class StorageWire {
 
     public static HashRange range(io.kubedyn.storage.grpc.HashRange range) {
         return new HashRange(range.getFirst(), range.getLast());
+    }
+
+    public static RangePage rangePage(long through, List<RangeWrite> writes) {
+        RangePage.Builder page = RangePage.newBuilder().setThrough(through);
+        for (RangeWrite write : writes) {
+            io.kubedyn.storage.grpc.RangeWrite.Builder out = io.kubedyn.storage.grpc.RangeWrite.newBuilder()
+                    .setPart(write.part()).setKind(io.kubedyn.storage.grpc.RangeWrite.Kind.valueOf(write.kind().name()))
+                    .setKey(ByteString.copyFrom(write.key()));
+            if (write.value() != null) {
+                out.setValue(ByteString.copyFrom(write.value()));
+            }
+            page.addWrites(out);
+        }
+        return page.build();
+    }
+
+    public static List<RangeWrite> rangeWrites(RangePage page) {
+        List<RangeWrite> writes = new ArrayList<>(page.getWritesCount());
+        for (io.kubedyn.storage.grpc.RangeWrite write : page.getWritesList()) {
+            RangeWrite.Kind kind = RangeWrite.Kind.valueOf(write.getKind().name());
+            boolean valued = kind == RangeWrite.Kind.PUT || kind == RangeWrite.Kind.MERGE;
+            writes.add(new RangeWrite(write.getPart(), kind, write.getKey().toByteArray(),
+                    valued ? write.getValue().toByteArray() : null));
+        }
+        return writes;
     }
 
     public static io.kubedyn.storage.grpc.SortKeyCondition condition(SortKeyCondition condition) {
@@ -370,7 +396,7 @@ public final class StorageWire {
         Metadata trailers = new Metadata();
         trailers.put(ERROR_KEY, error);
         Status status = switch (error.getCode()) {
-            case NOT_OWNED, NOT_LEADER -> Status.FAILED_PRECONDITION;
+            case NOT_OWNED, NOT_LEADER, RANGE_CHANGES_LOST -> Status.FAILED_PRECONDITION;
             case UNAVAILABLE -> Status.UNAVAILABLE;
             case DYNAMODB, CONDITION_FAILED, TRANSACTION_CANCELED -> Status.INVALID_ARGUMENT;
             default -> Status.INTERNAL;
@@ -382,6 +408,8 @@ public final class StorageWire {
         StorageError.Builder error = StorageError.newBuilder().setMessage(String.valueOf(e.getMessage()));
         if (e instanceof RangeNotOwnedException) {
             error.setCode(StorageError.Code.NOT_OWNED);
+        } else if (e instanceof RangeChangesLostException) {
+            error.setCode(StorageError.Code.RANGE_CHANGES_LOST);
         } else if (e instanceof NotLeaderException notLeader) {
             error.setCode(StorageError.Code.NOT_LEADER);
             if (notLeader.leader() != null) {
@@ -431,6 +459,7 @@ public final class StorageWire {
                     .toList());
             case CONDITION_FAILED -> new ConditionalCheckFailedException(error.hasItem() ? item(error.getItem()) : null);
             case NOT_OWNED -> new RangeNotOwnedException(error.getMessage());
+            case RANGE_CHANGES_LOST -> new RangeChangesLostException(error.getMessage());
             case NOT_LEADER -> new NotLeaderException(error.hasLeader() ? error.getLeader() : null);
             case UNAVAILABLE -> new StoreClosedException();
             case INTERNAL, CODE_UNSPECIFIED, UNRECOGNIZED -> new StorageException(error.getMessage(), null);

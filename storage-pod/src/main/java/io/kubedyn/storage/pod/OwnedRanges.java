@@ -58,6 +58,44 @@ public record OwnedRanges(List<HashRange> ranges) {
         return ranges.stream().anyMatch(r -> r.contains(range.first()) && r.contains(range.last()));
     }
 
+    /** Whether any owned range shares a hash with {@code range}. */
+    public boolean intersects(HashRange range) {
+        return ranges.stream().anyMatch(r -> Long.compareUnsigned(r.first(), range.last()) <= 0
+                && Long.compareUnsigned(range.first(), r.last()) <= 0);
+    }
+
+    /** These ranges without {@code range}, which must lie in one of them (what a hand-off gives away). */
+    public OwnedRanges without(HashRange range) {
+        if (!covers(range)) {
+            throw new IllegalArgumentException("hash range " + range + " is not owned here (" + this + ")");
+        }
+        List<HashRange> left = new ArrayList<>();
+        for (HashRange r : ranges) {
+            if (!(r.contains(range.first()) && r.contains(range.last()))) {
+                left.add(r);
+                continue;
+            }
+            if (Long.compareUnsigned(r.first(), range.first()) < 0) {
+                left.add(new HashRange(r.first(), range.first() - 1));
+            }
+            if (Long.compareUnsigned(range.last(), r.last()) < 0) {
+                left.add(new HashRange(range.last() + 1, r.last()));
+            }
+        }
+        return new OwnedRanges(left);
+    }
+
+    /** These ranges and {@code range}, which must share no hash with them (what a hand-off receives). */
+    public OwnedRanges with(HashRange range) {
+        if (intersects(range)) {
+            throw new IllegalArgumentException("hash range " + range + " overlaps what is owned here (" + this + ")");
+        }
+        List<HashRange> all = new ArrayList<>(ranges);
+        all.add(range);
+        all.sort((a, b) -> Long.compareUnsigned(a.first(), b.first()));
+        return new OwnedRanges(all);
+    }
+
     @Override
     public String toString() {
         if (ranges.isEmpty()) {

@@ -14,6 +14,7 @@ import io.kubedyn.storage.grpc.TableRef;
 import io.kubedyn.storage.grpc.WriteRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * What a request may touch on this shard: the table incarnation it names, as this store holds
@@ -22,6 +23,12 @@ import java.util.List;
  */
 final class ShardScope {
     private final OwnedRangesConfig owned;
+    /**
+     * Held shared by every command applied on an unreplicated pod, from its ownership check to
+     * its end, and exclusively by a hand-off changing the ranges: so once a range is sealed, no
+     * write to it is still running (see {@link RangeHandOff}).
+     */
+    private final ReentrantReadWriteLock ownership = new ReentrantReadWriteLock();
 
     ShardScope(OwnedRangesConfig owned) {
         this.owned = owned;
@@ -43,6 +50,36 @@ final class ShardScope {
             throw new IllegalArgumentException("an item request must name its table's incarnation (table_id)");
         }
         return resolve(store, table);
+    }
+
+    /** Runs {@code command} while the owned ranges cannot change. */
+    <T> T owning(java.util.function.Supplier<T> command) {
+        ownership.readLock().lock();
+        try {
+            return command.get();
+        } finally {
+            ownership.readLock().unlock();
+        }
+    }
+
+    /** Changes the owned ranges once no command is running, by {@code change} (which records them). */
+    <T> T changeRanges(java.util.function.Function<OwnedRanges, T> change) {
+        ownership.writeLock().lock();
+        try {
+            return change.apply(owned.defaults());
+        } finally {
+            ownership.writeLock().unlock();
+        }
+    }
+
+    /** Whether {@code table} has ranges configured for it alone (not the pod's). */
+    boolean configuredAlone(TableDefinition table) {
+        return owned.configured(table.name()).isPresent();
+    }
+
+    /** The pod's ranges from now on. */
+    void assign(OwnedRanges ranges) {
+        owned.assign(ranges);
     }
 
     OwnedRanges ranges(TableDefinition table) {

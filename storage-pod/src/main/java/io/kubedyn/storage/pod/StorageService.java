@@ -1,6 +1,15 @@
 package io.kubedyn.storage.pod;
 
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.kubedyn.storage.StorageException;
+import io.kubedyn.storage.grpc.CopyRangeRequest;
+import io.kubedyn.storage.grpc.RangeChangesRequest;
+import io.kubedyn.storage.grpc.RangePage;
+import io.kubedyn.storage.grpc.ReleaseRangeReply;
+import io.kubedyn.storage.grpc.ReleaseRangeRequest;
+import io.kubedyn.storage.grpc.SealRangeReply;
+import io.kubedyn.storage.grpc.SealRangeRequest;
 import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
@@ -80,6 +89,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     private final ShardScope scope;
     private final StorageMetrics metrics;
     private final Executor workers;
+    private final RangeHandOff handOff;
 
     /** {@code workers}: Quarkus's worker pool, where blocking is allowed. */
     StorageService(StoreLifecycle lifecycle, StorageMetrics metrics, Executor workers) {
@@ -88,6 +98,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
         this.scope = lifecycle.scope();
         this.metrics = metrics;
         this.workers = workers;
+        this.handOff = new RangeHandOff(scope, lifecycle);
     }
 
     // ---- tables ------------------------------------------------------------------------------
@@ -241,6 +252,75 @@ public class StorageService extends StorageGrpc.StorageImplBase {
         return requested > 0 ? requested : PartitionStore.PAGE_BYTES;
     }
 
+    // ---- range hand-off -------------------------------------------------------------------------
+
+    @Override
+    public void copyRange(CopyRangeRequest request, StreamObserver<RangePage> reply) {
+        ServerCallStreamObserver<RangePage> call = (ServerCallStreamObserver<RangePage>) reply;
+        Object ready = new Object();
+        call.setOnReadyHandler(() -> {
+            synchronized (ready) {
+                ready.notifyAll();
+            }
+        });
+        long start = System.nanoTime();
+        try {
+            workers.execute(() -> copyRange(request, call, ready, start));
+        } catch (RejectedExecutionException e) {
+            fail("copy_range", reply, new StoreLifecycle.StoreUnavailableException(), start);
+        }
+    }
+
+    /** Sends the copy's pages at the receiver's pace: each waits here, not in memory, until it can go. */
+    private void copyRange(CopyRangeRequest request, ServerCallStreamObserver<RangePage> call, Object ready,
+                           long start) {
+        try {
+            lifecycle.withStore(store -> {
+                handOff.copy(store, request, page -> {
+                    synchronized (ready) {
+                        while (!call.isReady() && !call.isCancelled()) {
+                            try {
+                                ready.wait(100);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new StoreLifecycle.StoreUnavailableException();
+                            }
+                        }
+                    }
+                    if (call.isCancelled()) {
+                        throw new StorageException("the receiver cancelled the copy", null);
+                    }
+                    call.onNext(page);
+                });
+                return null;
+            });
+        } catch (RuntimeException e) {
+            fail("copy_range", call, e, start);
+            return;
+        }
+        metrics.record("copy_range", "ok", System.nanoTime() - start);
+        call.onCompleted();
+    }
+
+    @Override
+    public void rangeChanges(RangeChangesRequest request, StreamObserver<RangePage> reply) {
+        call("range_changes", reply, store -> handOff.changes(store, request));
+    }
+
+    @Override
+    public void sealRange(SealRangeRequest request, StreamObserver<SealRangeReply> reply) {
+        call("seal_range", reply, store -> SealRangeReply.newBuilder().setThrough(handOff.seal(store, request))
+                .build());
+    }
+
+    @Override
+    public void releaseRange(ReleaseRangeRequest request, StreamObserver<ReleaseRangeReply> reply) {
+        call("release_range", reply, store -> {
+            handOff.release(store, request);
+            return ReleaseRangeReply.getDefaultInstance();
+        });
+    }
+
     // ---- ownership, errors, metrics -------------------------------------------------------------
 
     /**
@@ -254,7 +334,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
         RequestId id = RequestId.current();
         call(command.operation(), reply, store -> lifecycle.replica()
                 .map(replica -> replica.propose(command, request, id))
-                .orElseGet(() -> command.run(store, request, System.currentTimeMillis())));
+                .orElseGet(() -> scope.owning(() -> command.run(store, request, System.currentTimeMillis()))));
     }
 
     /**

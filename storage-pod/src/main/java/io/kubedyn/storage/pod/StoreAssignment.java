@@ -14,7 +14,9 @@ import java.util.Optional;
  * written under:
  * <ul>
  *   <li>ranges: a store records the ranges it was first given and refuses any other later (a
- *       store that owned none may be given some: it holds no data of any range);</li>
+ *       store that owned none may be given some: it holds no data of any range). A range
+ *       hand-off changes what the store owns while it serves; started again with the ranges
+ *       it was given, the pod serves what the store records;</li>
  *   <li>the table: created when the store lacks it; kept when the store holds it with the same
  *       key schema (served as the new incarnation when its id changed: a Table created again
  *       over volumes kept by deletionPolicy Retain finds its data); refused when the store
@@ -30,17 +32,34 @@ record StoreAssignment(OwnedRanges ranges, TableDefinition table) {
         }
     }
 
-    void takeOver(PartitionStore store) {
+    /**
+     * Checks the assignment against the store and takes it over; returns the ranges the pod
+     * serves: those assigned, or, when a range hand-off changed the store's since it was
+     * started with these, the store's.
+     */
+    OwnedRanges takeOver(PartitionStore store) {
         String assigned = ranges.toString();
         Optional<String> recorded = store.shardAssignment();
-        if (recorded.isPresent() && !recorded.get().equals(assigned) && !recorded.get().equals("none")) {
-            throw new RefusedException("this store owns the hash ranges " + recorded.get() + " but was started to own "
-                    + assigned + "; serving it would answer \"not found\" for the items it holds. Give the pod its "
-                    + "store's ranges back (the Table's status.shardMap entry for this shard)");
-        }
-        if (recorded.isEmpty() || !recorded.get().equals(assigned)) {
+        String given = store.shardAssignmentGiven().orElse(recorded.orElse("none"));
+        OwnedRanges serving = ranges;
+        // A store that owned none may be given some (it holds no data), unless it gave away all
+        // it had in hand-offs (then it was given something once).
+        if (recorded.isEmpty() || (recorded.get().equals("none") && given.equals("none"))) {
             store.recordShardAssignment(assigned);
+        } else if (!recorded.get().equals(assigned)) {
+            if (!given.equals(assigned)) {
+                throw new RefusedException("this store owns the hash ranges " + recorded.get() + " but was started to own "
+                        + assigned + "; serving it would answer \"not found\" for the items it holds. Give the pod its "
+                        + "store's ranges back (the Table's status.shardMap entry for this shard)");
+            }
+            serving = OwnedRanges.parse(recorded.get());
+            Log.infof("this store owns %s since a range hand-off (started to own %s)", serving, assigned);
         }
+        takeOverTable(store);
+        return serving;
+    }
+
+    private void takeOverTable(PartitionStore store) {
         if (table == null) {
             return;
         }

@@ -121,7 +121,7 @@ public class StoreLifecycle {
             TableDefinition table = tableDefinition
                     .map(json -> new TableDefinitionCodec().decode(json.getBytes(StandardCharsets.UTF_8)))
                     .orElse(null);
-            new StoreAssignment(owned.defaults(), table).takeOver(opened);
+            owned.assign(new StoreAssignment(owned.defaults(), table).takeOver(opened));
         } catch (StoreAssignment.RefusedException e) {
             opened.close();
             refuse(e.getMessage());

@@ -103,4 +103,30 @@ class StoreAssignmentTest {
         assertThat(assigned.withStore(PartitionStore::shardAssignment)).contains("0x8000000000000000-0xffffffffffffffff");
         assigned.close(null);
     }
+
+    @Test
+    void afterAHandOffAPodStartedWithTheRangesItWasGivenServesWhatItsStoreOwnsNow() throws Exception {
+        TableDefinition music = table("Artist");
+        StoreLifecycle first = pod("all", music, data.resolve("none"));
+        first.open(null);
+        // What the source of a hand-off of the upper half records when it seals it.
+        first.withStore(store -> {
+            store.recordShardAssignment(OwnedRanges.parse("0/2").toString(), OwnedRanges.parse("all").toString());
+            return null;
+        });
+        first.close(null);
+
+        OwnedRangesConfig owned = OwnedRangesConfigs.of("all");
+        StoreLifecycle restarted = new StoreLifecycle(data, 10_000, owned,
+                Optional.of(new String(new TableDefinitionCodec().encode(music), StandardCharsets.UTF_8)),
+                data.resolve("none"), Optional.empty(), java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofSeconds(10), "shard", Optional.empty(), Optional.empty(), "0.0.0.0", 100_000,
+                100_000, java.util.OptionalLong.empty(), io.kubedyn.storage.InternalTls.PLAINTEXT);
+        restarted.open(null);
+        assertThat(owned.defaults()).isEqualTo(OwnedRanges.parse("0/2"));
+        restarted.close(null);
+
+        assertThatThrownBy(() -> pod("1/2", music, data.resolve("none")).open(null))
+                .hasMessageContaining("owns the hash ranges 0x0000000000000000-0x7fffffffffffffff");
+    }
 }

@@ -1,0 +1,224 @@
+package io.kubedyn.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubedyn.core.AttributeValue;
+import io.kubedyn.core.DynamoNumber;
+import io.kubedyn.core.HashRange;
+import io.kubedyn.core.IndexProjection;
+import io.kubedyn.core.KeyAttribute;
+import io.kubedyn.core.KeySchema;
+import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.ScalarType;
+import io.kubedyn.core.SecondaryIndex;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.gateway.cluster.RemoteStore;
+import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.ReturnItems;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A range hand-off between two real storage pods while four writers write: the pod owning the
+ * whole table hands the upper half of the hash space to a new pod started to receive it. No
+ * acknowledged write is lost; afterwards each pod serves exactly its half (and refuses the other
+ * as not owned), across restarts of both; the writers saw at most a short run of retryable
+ * refusals while the range was sealed.
+ */
+class RangeHandOffIT {
+    private static final HashRange LOWER = new HashRange(0L, 0x7fffffffffffffffL);
+    private static final HashRange UPPER = new HashRange(0x8000000000000000L, -1L);
+    private static final int KEYS = 2000;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path data;
+
+    private static TableDefinition music() {
+        Map<String, ScalarType> attributes = new LinkedHashMap<>();
+        attributes.put("id", ScalarType.S);
+        attributes.put("part", ScalarType.N);
+        attributes.put("version", ScalarType.N);
+        KeyAttribute id = new KeyAttribute("id", ScalarType.S);
+        return new TableDefinition("Music", UUID.randomUUID().toString(),
+                KeySchema.of(id, new KeyAttribute("part", ScalarType.N)), attributes, "PAY_PER_REQUEST", 0, 0,
+                System.currentTimeMillis(), false, null, null, List.of(SecondaryIndex.local("ByVersion",
+                        KeySchema.of(id, new KeyAttribute("version", ScalarType.N)), IndexProjection.KEYS_ONLY)))
+                .withTimeToLive("expiresAt");
+    }
+
+    private static PrimaryKey key(int id) {
+        return PrimaryKey.of(new AttributeValue.S("item-" + id), new AttributeValue.N(DynamoNumber.of(1)));
+    }
+
+    private static Map<String, AttributeValue> item(int id, long version) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>();
+        item.put("id", new AttributeValue.S("item-" + id));
+        item.put("part", new AttributeValue.N(DynamoNumber.of(1)));
+        item.put("version", new AttributeValue.N(DynamoNumber.of(version)));
+        item.put("expiresAt", new AttributeValue.N(DynamoNumber.of(4_000_000_000L)));
+        item.put("payload", new AttributeValue.S("p".repeat(200)));
+        return item;
+    }
+
+    private static String handOff(StoragePodProcess pod) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(pod.httpBase().resolve("/kubedyn/hand-off")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void aRangeHandedToANewPodUnderWritesLosesNothingAndEachPodServesItsHalfAfterRestarts() throws Exception {
+        LoopbackPorts ports = new LoopbackPorts();
+        StoragePodProcess source = new StoragePodProcess(data.resolve("source"), 0, 1, ports);
+        StoragePodProcess receiver = new StoragePodProcess(data.resolve("receiver"), 0, 1, ports);
+        try (source; receiver) {
+            source.start();
+            TableDefinition table;
+            Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
+            try (RemoteStore toSource = new RemoteStore(source.address(), Duration.ofSeconds(10))) {
+                toSource.createTable(music());
+                table = toSource.describeTable("Music").orElseThrow();
+                for (int id = 0; id < KEYS; id++) {
+                    toSource.write(table, key(id), ItemChange.put(item(id, 1), null, null), ReturnItems.NONE);
+                    acknowledged.put(id, 1L);
+                }
+            }
+            receiver.withProperties(List.of("-Dkubedyn.storage.owned-ranges=none",
+                    "-Dkubedyn.storage.receive-range=" + UPPER, "-Dkubedyn.storage.receive-from=" + source.address(),
+                    "-Dkubedyn.storage.receive-holder=receiver-0",
+                    // As on Kubernetes: the pod creates its table from the definition it is handed.
+                    "-Dkubedyn.storage.table-definition=" + new String(new io.kubedyn.core.TableDefinitionCodec()
+                            .encode(table), java.nio.charset.StandardCharsets.UTF_8)));
+
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicLong versions = new AtomicLong(1);
+            AtomicInteger refusals = new AtomicInteger();
+            AtomicLong longestRefusalMillis = new AtomicLong();
+            List<Thread> writers = new ArrayList<>();
+            try (RemoteStore toSource = new RemoteStore(source.address(), Duration.ofSeconds(10));
+                 RemoteStore toReceiver = new RemoteStore(receiver.address(), Duration.ofSeconds(10))) {
+                for (int w = 0; w < 4; w++) {
+                    Thread writer = new Thread(() -> {
+                        ThreadLocalRandom random = ThreadLocalRandom.current();
+                        while (writing.get()) {
+                            int id = random.nextInt(KEYS);
+                            long version = versions.incrementAndGet();
+                            long refusedSince = 0;
+                            boolean toReceiverFirst = UPPER.contains(key(id).hash()) && random.nextBoolean();
+                            for (int attempt = 0; writing.get() || attempt == 0; attempt++) {
+                                RemoteStore pod = (toReceiverFirst ^ attempt % 2 == 1) ? toReceiver : toSource;
+                                try {
+                                    // One writer of a key at a time: its last acknowledged write is the item.
+                                    synchronized (lockOf(id)) {
+                                        pod.write(table, key(id), ItemChange.put(item(id, version), null, null),
+                                                ReturnItems.NONE);
+                                        acknowledged.put(id, version);
+                                    }
+                                    break;
+                                } catch (RuntimeException refused) {
+                                    refusals.incrementAndGet();
+                                    long now = System.currentTimeMillis();
+                                    refusedSince = refusedSince == 0 ? now : refusedSince;
+                                    longestRefusalMillis.accumulateAndGet(now - refusedSince, Math::max);
+                                    if (attempt % 2 == 1) {
+                                        sleep(20);
+                                    }
+                                }
+                            }
+                        }
+                    });
+                    writer.start();
+                    writers.add(writer);
+                }
+                Thread.sleep(500);
+                receiver.start();
+                long deadline = System.currentTimeMillis() + 90_000;
+                while (!handOff(receiver).contains("\"phase\":\"Serving\"")) {
+                    assertThat(System.currentTimeMillis()).as("hand-off done; now " + handOff(receiver))
+                            .isLessThan(deadline);
+                    Thread.sleep(100);
+                }
+                Thread.sleep(1000);
+                writing.set(false);
+                for (Thread writer : writers) {
+                    writer.join();
+                }
+                System.out.printf("hand-off: %d writes, %d refusals, the longest run of one write's %d ms%n",
+                        versions.get() - 1, refusals.get(), longestRefusalMillis.get());
+                assertThat(versions.get()).as("writes during the hand-off").isGreaterThan(KEYS / 2);
+                assertThat(longestRefusalMillis.get()).as("the longest run of refusals of one write")
+                        .isLessThan(10_000);
+                checkEachPodServesItsHalf(toSource, toReceiver, table, acknowledged);
+            }
+
+            source.close();
+            receiver.close();
+            source.start();
+            receiver.start();
+            try (RemoteStore toSource = new RemoteStore(source.address(), Duration.ofSeconds(10));
+                 RemoteStore toReceiver = new RemoteStore(receiver.address(), Duration.ofSeconds(10))) {
+                checkEachPodServesItsHalf(toSource, toReceiver, table, acknowledged);
+                long sourceItems = toSource.scan(table, null, LOWER, 10_000, Long.MAX_VALUE, null).items().size();
+                long receiverItems = toReceiver.scan(table, null, UPPER, 10_000, Long.MAX_VALUE, null).items().size();
+                assertThat(sourceItems + receiverItems).isEqualTo(KEYS);
+            }
+        }
+    }
+
+    private static final Object[] LOCKS = new Object[64];
+
+    static {
+        for (int i = 0; i < LOCKS.length; i++) {
+            LOCKS[i] = new Object();
+        }
+    }
+
+    private static Object lockOf(int id) {
+        return LOCKS[id % LOCKS.length];
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void checkEachPodServesItsHalf(RemoteStore source, RemoteStore receiver, TableDefinition table,
+                                                  Map<Integer, Long> acknowledged) {
+        int upper = 0;
+        for (Map.Entry<Integer, Long> written : acknowledged.entrySet()) {
+            PrimaryKey key = key(written.getKey());
+            boolean moved = UPPER.contains(key.hash());
+            RemoteStore owner = moved ? receiver : source;
+            RemoteStore other = moved ? source : receiver;
+            upper += moved ? 1 : 0;
+            Map<String, AttributeValue> item = owner.get(table, key, true);
+            assertThat(item).as("item-" + written.getKey()).isNotNull();
+            assertThat(item.get("version")).as("item-" + written.getKey())
+                    .isEqualTo(new AttributeValue.N(DynamoNumber.of(written.getValue())));
+            assertThatThrownBy(() -> other.get(table, key, true)).as("the other pod refuses item-" + written.getKey())
+                    .hasMessageContaining("shard map out of date");
+        }
+        assertThat(upper).isBetween(KEYS / 3, 2 * KEYS / 3);
+    }
+}
