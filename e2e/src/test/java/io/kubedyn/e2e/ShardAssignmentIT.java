@@ -29,8 +29,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
  * Who owns a table's data, tried as an operator of the cluster would: a Table whose status is
- * lost (a restore from a backup of the resources drops it) after its shards were raised keeps
- * every item readable, and a Table applied again with another key schema over volumes its
+ * lost (a restore from a backup of the resources drops it) after its shards were raised and a
+ * range split off keeps every item readable and gets back the map its StatefulSets record, and a Table applied again with another key schema over volumes its
  * predecessor kept is refused by its pods, which the Table's status says, instead of being served
  * with the old data.
  */
@@ -110,7 +110,7 @@ class ShardAssignmentIT {
         List<String> mapBefore = shardMap(resource("ledger"));
         assertThat(mapBefore).hasSize(2);
 
-        // Raised: the third shard is provisioned, owning nothing until the range is split.
+        // Raised: the third shard is provisioned and receives half of a shard's range.
         // As kubectl would: the operator may patch the status meanwhile (409), so re-read and retry.
         await().atMost(Duration.ofSeconds(30)).ignoreException(KubernetesClientException.class).until(() -> {
             cluster.kubectl().resources(Table.class).inNamespace(LoopbackCluster.NAMESPACE).withName("ledger")
@@ -121,8 +121,15 @@ class ShardAssignmentIT {
             return true;
         });
         await().atMost(Duration.ofSeconds(90)).until(() -> cluster.kubelet().isReady("ledger-shard-2-0"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> shardMap(resource("ledger")).size() == 3);
+        List<String> mapAfterSplit = shardMap(resource("ledger"));
+        // The pods keep the ranges they were started with (a split restarts none of them); the
+        // StatefulSets record what each owns now.
         Map<String, String> rangesBefore = ownedRanges("ledger");
         assertThat(rangesBefore).containsEntry("ledger-shard-2", "none").hasSize(3);
+        assertThat(cluster.kubectl().apps().statefulSets().inNamespace(LoopbackCluster.NAMESPACE)
+                .withName("ledger-shard-2").get().getMetadata().getAnnotations())
+                .containsEntry("kubedyn.io/owned-ranges", "0x4000000000000000-0x7fffffffffffffff");
 
         // The status is lost, as a restore from a backup of the resources loses it.
         // As kubectl would: the operator may patch the status meanwhile (409), so re-read and retry.
@@ -142,7 +149,7 @@ class ShardAssignmentIT {
                     && !now.getStatus().getShardMap().isEmpty();
         });
         assertThat(shardMap(resource("ledger"))).as("the shard map the StatefulSets hold, published again")
-                .isEqualTo(mapBefore);
+                .isEqualTo(mapAfterSplit);
         assertThat(ownedRanges("ledger")).as("no shard's ranges moved").isEqualTo(rangesBefore);
         assertThat(missingItems("ledger", items)).as("items answered \"not found\" once the map was rebuilt").isEmpty();
     }

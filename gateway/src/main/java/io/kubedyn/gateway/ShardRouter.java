@@ -25,6 +25,7 @@ import io.kubedyn.core.SecondaryIndex;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,6 +53,9 @@ import java.util.function.Supplier;
  * (UnprocessedKeys, UnprocessedItems); the request fails only when no shard could do anything.
  */
 public final class ShardRouter {
+    /** How long a request refused by a shard that gave its range away waits for the map to follow. */
+    static final long MAP_FOLLOW_MILLIS = 3_000;
+    private static final long MAP_POLL_MILLIS = 20;
     /** Global indexes (tableId/name) seen complete on every shard: they never go back. */
     private final Set<String> readyIndexes = ConcurrentHashMap.newKeySet();
     private final TableCatalog catalog;
@@ -75,11 +79,47 @@ public final class ShardRouter {
 
     /** DynamoDB's GetItem read: {@code consistent} as its ConsistentRead. */
     public Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key, boolean consistent) {
-        return onTable(table, () -> owner(table, key.hash()).get(table, key, consistent));
+        return routed(table, key.hash(), store -> store.get(table, key, consistent));
     }
 
     public WriteResult write(TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns) {
-        return onTable(table, () -> owner(table, key.hash()).write(table, key, change, returns));
+        return routed(table, key.hash(), store -> store.write(table, key, change, returns));
+    }
+
+    /**
+     * {@code call} at the shard owning {@code hash}; when that shard says it no longer owns it (a
+     * split moved the range, and the shard map here is behind), again at the new owner as soon
+     * as the map names one, for up to {@link #MAP_FOLLOW_MILLIS}: the refusing pod did nothing,
+     * and the client sees no error for a move the map follows in time.
+     */
+    private <T> T routed(TableDefinition table, long hash, Function<StoreClient, T> call) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAP_FOLLOW_MILLIS);
+        while (true) {
+            String address = address(table, hash);
+            try {
+                return onTable(table, () -> call.apply(stores.apply(address)));
+            } catch (StaleShardMapException stale) {
+                if (!awaitOtherOwner(table, hash, address, deadline)) {
+                    throw stale;
+                }
+            }
+        }
+    }
+
+    /** Waits until the shard map gives {@code hash} another owner than {@code address}; false at the deadline. */
+    private boolean awaitOtherOwner(TableDefinition table, long hash, String address, long deadline) {
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(MAP_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (!address(table, hash).equals(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -89,7 +129,7 @@ public final class ShardRouter {
     public Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
                       boolean forward, int limit, byte[] exclusiveStart, boolean consistent) {
         long hash = PrimaryKey.of(partitionKey, null).hash();
-        return onTable(table, () -> owner(table, hash).query(table, index, partitionKey, condition, forward, limit,
+        return routed(table, hash, store -> store.query(table, index, partitionKey, condition, forward, limit,
                 PartitionStore.PAGE_BYTES, exclusiveStart, consistent));
     }
 
@@ -286,10 +326,6 @@ public final class ShardRouter {
     }
 
     // ---- routing -----------------------------------------------------------------------------
-
-    private StoreClient owner(TableDefinition table, long hash) {
-        return stores.apply(address(table, hash));
-    }
 
     StoreClient store(String address) {
         return stores.apply(address);

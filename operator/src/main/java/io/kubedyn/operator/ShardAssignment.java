@@ -67,14 +67,16 @@ public record ShardAssignment(Map<Integer, HashRange> ranges) {
   }
 
   /**
-   * What the existing shard StatefulSets hand their pods, by shard number: the value of their
-   * storage container's {@value ShardStatefulSet#OWNED_RANGES_ENV}.
+   * What the existing shard StatefulSets record their pods own, by shard number: their
+   * {@value ShardStatefulSet#OWNED_RANGES_ANNOTATION} annotation (kept current through splits),
+   * else, on StatefulSets made before it, what they hand their storage container as
+   * {@value ShardStatefulSet#OWNED_RANGES_ENV}.
    */
   public static Map<Integer, String> handedOut(Collection<StatefulSet> statefulSets) {
     Map<Integer, String> handedOut = new TreeMap<>();
     for (StatefulSet statefulSet : statefulSets) {
       ShardStatefulSet.shardOf(statefulSet).ifPresent(shard ->
-          ShardStatefulSet.envOf(statefulSet, ShardStatefulSet.OWNED_RANGES_ENV)
+          ShardStatefulSet.ownedRangesOf(statefulSet)
               .ifPresent(value -> handedOut.put(shard, value.trim())));
     }
     return handedOut;
@@ -153,6 +155,14 @@ public record ShardAssignment(Map<Integer, HashRange> ranges) {
       next = range.last() + 1;
     }
     return false;
+  }
+
+  /** The assignment once {@code split} is done: its source keeps the lower half, its target owns the rest. */
+  public ShardAssignment after(ShardSplit split) {
+    Map<Integer, HashRange> after = new TreeMap<>(ranges);
+    after.put(split.source(), split.kept(ranges.get(split.source())));
+    after.put(split.target(), split.moving());
+    return new ShardAssignment(after);
   }
 
   /** Shards that own a range, in order. */

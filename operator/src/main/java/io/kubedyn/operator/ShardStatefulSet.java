@@ -57,6 +57,18 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
   public static final String SHARD_MAP_ENV = "KUBEDYN_STORAGE_SHARD_MAP";
   /** The table the pod provisions in its store (JSON of core's {@code TableDefinitionCodec}). */
   public static final String TABLE_DEFINITION_ENV = "KUBEDYN_STORAGE_TABLE_DEFINITION";
+  /**
+   * What the shard's pods own now, on the StatefulSet itself (not its pod template, so a split
+   * changes it without restarting a pod): the durable record of the shard assignment.
+   */
+  public static final String OWNED_RANGES_ANNOTATION = "kubedyn.io/owned-ranges";
+  /** storage-pod's {@code kubedyn.storage.receive-range}, {@code -from} and {@code -holder}. */
+  public static final String RECEIVE_RANGE_ENV = "KUBEDYN_STORAGE_RECEIVE_RANGE";
+  public static final String RECEIVE_FROM_ENV = "KUBEDYN_STORAGE_RECEIVE_FROM";
+  public static final String RECEIVE_HOLDER_ENV = "KUBEDYN_STORAGE_RECEIVE_HOLDER";
+
+  /** A new shard's pods receive {@code range} from the shard at {@code from} (host:port). */
+  public record Receiving(String range, String from) {}
   /** storage-pod's {@code kubedyn.storage.replication.group}, {@code .peers} and {@code .self}. */
   public static final String REPLICATION_GROUP_ENV = "KUBEDYN_STORAGE_REPLICATION_GROUP";
   public static final String REPLICATION_PEERS_ENV = "KUBEDYN_STORAGE_REPLICATION_PEERS";
@@ -87,7 +99,8 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
     String whenDeleted = table.deleteData() ? "Delete" : "Retain";
 
     return new StatefulSetBuilder()
-        .withMetadata(table.metadata(shard))
+        .withMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(table.metadata(shard))
+            .addToAnnotations(OWNED_RANGES_ANNOTATION, table.ownedRanges(shard)).build())
         .withNewSpec()
           .withReplicas(table.podsOf(shard))
           .withServiceName(id.name())
@@ -123,6 +136,7 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                       : List.of())
                   .addAllToEnv(replicationEnv(table, shard))
                   .addAllToEnv(memoryEnv(table))
+                  .addAllToEnv(receivingEnv(table, shard))
                   .addToEnv(
                       new EnvVarBuilder().withName("KUBEDYN_DATA_DIR").withValue(DATA_PATH)
                           .build(),
@@ -133,13 +147,14 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                           .withValue(table.tableDefinition()).build(),
                       // The pods refuse keys outside their shard-map entry (NOT_OWNED), so a
                       // gateway routing by a stale map never reads or writes the wrong shard;
-                      // they persist it and refuse to start with another one.
+                      // they persist it and refuse to start with another one. What they were
+                      // first given stays (see ShardGiven): a split changes what the store owns.
                       new EnvVarBuilder().withName(OWNED_RANGES_ENV)
-                          .withValue(table.ownedRanges(shard)).build(),
+                          .withValue(table.givenOwnedRanges(shard)).build(),
                       // Where the pods send global secondary index entries: to the shard owning
                       // each entry's hash, by the map the gateway routes by.
                       new EnvVarBuilder().withName(SHARD_MAP_ENV)
-                          .withValue(ShardRange.toShardMap(table.podShardMap()).toString()).build())
+                          .withValue(table.givenShardMap(shard)).build())
                   // Set, not left to defaults, because the operator reads the refusal from there.
                   .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
                   .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -180,6 +195,26 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
               .build())
         .endSpec()
         .build();
+  }
+
+  /**
+   * A new shard's pods, while (and after) they receive their range from another shard: the
+   * range, the source shard's address, and who they are to the source (the pod's name).
+   */
+  private static List<EnvVar> receivingEnv(ShardedTable table, int shard) {
+    return table.receiving(shard).map(receiving -> List.of(
+        new EnvVarBuilder().withName(RECEIVE_RANGE_ENV).withValue(receiving.range()).build(),
+        new EnvVarBuilder().withName(RECEIVE_FROM_ENV).withValue(receiving.from()).build(),
+        new EnvVarBuilder().withName(RECEIVE_HOLDER_ENV).withNewValueFrom()
+            .withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().build()))
+        .orElse(List.of());
+  }
+
+  /** What an existing StatefulSet records its pods own: its annotation, else its pods' setting. */
+  static Optional<String> ownedRangesOf(StatefulSet statefulSet) {
+    Map<String, String> annotations = statefulSet.getMetadata().getAnnotations();
+    String annotated = annotations == null ? null : annotations.get(OWNED_RANGES_ANNOTATION);
+    return annotated != null ? Optional.of(annotated) : envOf(statefulSet, OWNED_RANGES_ENV);
   }
 
   /** The shard an existing StatefulSet serves, by its shard label; empty for another one. */

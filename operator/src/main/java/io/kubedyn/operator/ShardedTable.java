@@ -52,12 +52,16 @@ import java.util.function.IntUnaryOperator;
  * @param ingress who may reach the storage pods, when the operator makes NetworkPolicies
  * @param internalTls whether the pods speak mutual TLS, with the certificate of Secret
  *     {@link #internalTlsSecret}
+ * @param given what the existing StatefulSets hand their pods at start, kept as it is
+ * @param splits the splits under way: shards beyond the map receiving half a mapped shard's range
+ * @param splitsBlocked why shards beyond the map cannot receive a range now, if they cannot
  */
 public record ShardedTable(String name, String namespace, OwnerReference owner, String image,
     String storageSize, String storageClassName, ResourceRequirements resources,
     int replicasPerShard, boolean deleteData, int shards, ShardAssignment assignment,
     String clusterDomain, String tableDefinition, boolean antiAffinityRequired,
-    ShardMembership membership, Optional<StorageIngress> ingress, boolean internalTls) {
+    ShardMembership membership, Optional<StorageIngress> ingress, boolean internalTls,
+    Map<Integer, ShardGiven> given, List<ShardSplit> splits, List<String> splitsBlocked) {
 
   private static final TableDefinitionCodec DEFINITIONS = new TableDefinitionCodec();
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -95,6 +99,10 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     String image = new StorageImages(settings.storageImage(),
         settings.storageAllowedImages().orElse(List.of())).resolve(spec.getImage());
     StorageSpec storage = spec.getStorage() == null ? new StorageSpec() : spec.getStorage();
+    var definition = TableDefinitions.of(table);
+    List<String> splitsBlocked = ShardSplit.blockedBy(definition, spec.getReplicasPerShard());
+    List<ShardSplit> splits = splitsBlocked.isEmpty()
+        ? ShardSplit.plan(decision.assignment(), spec.getShards()) : List.of();
     return new ShardedTable(table.getMetadata().getName(), table.getMetadata().getNamespace(),
         ShardIdentity.controlledBy(table),
         image,
@@ -104,11 +112,66 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
         DeletionPolicy.DELETE.equals(spec.getDeletionPolicy()),
         spec.getShards(), decision.assignment(), settings.clusterDomain(),
         // Without its tags: the pods have no use for them, and a TagResource must not roll them.
-        new String(DEFINITIONS.encode(TableDefinitions.of(table).withTags(Map.of())),
-            StandardCharsets.UTF_8),
+        new String(DEFINITIONS.encode(definition.withTags(Map.of())), StandardCharsets.UTF_8),
         settings.storageAntiAffinityRequired(),
         ShardMembership.of(table, spec.getReplicasPerShard(), statefulSets),
-        StorageIngress.parse(settings.storageIngress()), settings.internalTls().enabled());
+        StorageIngress.parse(settings.storageIngress()), settings.internalTls().enabled(),
+        ShardGiven.of(statefulSets), splits, splitsBlocked);
+  }
+
+  /**
+   * The model once the splits whose new shards serve their range ({@code done}, by target) are
+   * in the shard map: what the StatefulSets record and the status publishes from now on.
+   */
+  public ShardedTable afterSplits(java.util.Set<Integer> done) {
+    ShardAssignment after = assignment;
+    List<ShardSplit> left = new java.util.ArrayList<>();
+    for (ShardSplit split : splits) {
+      if (done.contains(split.target())) {
+        after = after.after(split);
+      } else {
+        left.add(split);
+      }
+    }
+    return new ShardedTable(name, namespace, owner, image, storageSize, storageClassName, resources,
+        replicasPerShard, deleteData, shards, after, clusterDomain, tableDefinition,
+        antiAffinityRequired, membership, ingress, internalTls, given, List.copyOf(left),
+        splitsBlocked);
+  }
+
+  /**
+   * What one shard's pods are started with as their owned ranges: what its StatefulSet gave them
+   * when it was made, else its range in the assignment ({@code none} beyond the map).
+   */
+  public String givenOwnedRanges(int shard) {
+    ShardGiven existing = given.get(shard);
+    return existing != null && existing.ownedRanges() != null ? existing.ownedRanges()
+        : ownedRanges(shard);
+  }
+
+  /**
+   * The shard map one shard's pods are started with: the one they have while the table's
+   * definition is unchanged (a new map alone must not restart them), else the current one.
+   */
+  public String givenShardMap(int shard) {
+    ShardGiven existing = given.get(shard);
+    if (existing != null && existing.shardMap() != null
+        && tableDefinition.equals(existing.tableDefinition())) {
+      return existing.shardMap();
+    }
+    return ShardRange.toShardMap(podShardMap()).toString();
+  }
+
+  /** The range a shard's pods receive from another shard, and from where, if they do. */
+  public Optional<ShardStatefulSet.Receiving> receiving(int shard) {
+    for (ShardSplit split : splits) {
+      if (split.target() == shard) {
+        return Optional.of(new ShardStatefulSet.Receiving(split.moving().toString(),
+            shard(split.source()).serviceDns(clusterDomain) + ":" + ShardIdentity.GRPC_PORT));
+      }
+    }
+    ShardGiven existing = given.get(shard);
+    return existing == null ? Optional.empty() : existing.receiving();
   }
 
   /** The Secret of the pods' certificate, key and authority, with {@link #internalTls}. */
@@ -117,11 +180,14 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
   }
 
   /**
-   * The names the pods' certificate must carry: each shard's Service (an unreplicated shard is
-   * dialled by it) and every pod under it (a replicated shard's pods, Raft peers included).
+   * The names the pods' certificate must carry: each provisioned shard's Service (an unreplicated
+   * shard is dialled by it) and every pod under it (a replicated shard's pods, Raft peers
+   * included). Shards beyond the map too: a split dials the new shard's pods by these names once
+   * they serve their range, before a renewed certificate would reach them.
    */
   public List<String> internalTlsNames() {
-    return shardHosts().stream()
+    return java.util.stream.IntStream.range(0, shards)
+        .mapToObj(shard -> shard(shard).serviceDns(clusterDomain))
         .flatMap(service -> java.util.stream.Stream.of(service, "*." + service)).toList();
   }
 

@@ -66,6 +66,15 @@ public final class TableEvents {
     boolean reshardingBefore = before != null && TableConditions.find(before.getConditions(),
         TableConditions.PROGRESSING).map(c -> TableStatusReport.REASON_RESHARDING_PENDING
         .equals(c.getReason())).orElse(false);
+    boolean splittingNow = TableConditions.find(after.getConditions(), TableConditions.PROGRESSING)
+        .map(c -> TableStatusReport.REASON_SPLITTING.equals(c.getReason())).orElse(false);
+    boolean splittingBefore = before != null && TableConditions.find(before.getConditions(),
+        TableConditions.PROGRESSING).map(c -> TableStatusReport.REASON_SPLITTING
+        .equals(c.getReason())).orElse(false);
+    if (splittingNow && !splittingBefore) {
+      normal(table, "SplitStarted", TableConditions.find(after.getConditions(),
+          TableConditions.PROGRESSING).orElseThrow().getMessage());
+    }
     if (reshardingNow && !reshardingBefore) {
       normal(table, "ShardsAdded", TableConditions.find(after.getConditions(),
           TableConditions.PROGRESSING).orElseThrow().getMessage());

@@ -57,6 +57,11 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
   static final java.time.Duration NAME_RECHECK = java.time.Duration.ofSeconds(10);
   /** How soon a shard's group changing members is looked at again (its end sends no event). */
   static final java.time.Duration MEMBERSHIP_RECHECK = java.time.Duration.ofSeconds(2);
+  /**
+   * How soon a split under way is looked at again: requests to its range are refused from the
+   * seal until the gateways route it to the new shard, so the map follows within a second.
+   */
+  static final java.time.Duration SPLIT_RECHECK = java.time.Duration.ofMillis(500);
 
   private final OperatorSettings settings;
   private final InternalCertificates certificates;
@@ -101,6 +106,27 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
     try {
       ShardedTable model = ShardedTable.from(table, settings, existing,
           context.getPrimaryCache().list(table.getMetadata().getNamespace()).toList());
+      Map<Integer, ShardHandOffs.Progress> handOffs = model.splits().isEmpty() ? Map.of()
+          : ShardHandOffs.observe(model);
+      Set<Integer> handedOff = handOffs.entrySet().stream().filter(e -> e.getValue().serving())
+          .map(Map.Entry::getKey).collect(Collectors.toSet());
+      if (!handOffs.isEmpty()) {
+        LOG.debugf("splits of %s/%s: %s", table.getMetadata().getNamespace(),
+            table.getMetadata().getName(), handOffs);
+      }
+      if (!handedOff.isEmpty()) {
+        // The new shards serve their ranges: the StatefulSets record it, then the map says it.
+        for (ShardSplit split : model.splits()) {
+          if (handedOff.contains(split.target())) {
+            String done = "shard " + split.source() + " handed hash range " + split.moving()
+                + " to shard " + split.target() + ", which serves it now";
+            LOG.infof("table %s/%s: %s", table.getMetadata().getNamespace(),
+                table.getMetadata().getName(), done);
+            events.normal(table, "ShardSplit", done);
+          }
+        }
+        model = model.afterSplits(handedOff);
+      }
       model.handTo(context);
       // Before the StatefulSets, which mount the pods' certificate.
       certificates.ensure(model, Instant.now());
@@ -115,19 +141,23 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
       List<StoreRefusal> refusals = StoreRefusal.among(table.getMetadata().getName(),
           context.getSecondaryResources(Pod.class));
       status = TableStatusReport.observed(table, model, statefulSets, refusals,
-          settings.gatewayEndpoint(), now);
+          settings.gatewayEndpoint(), now, handOffs);
       boolean membershipChanging = false;
       if (model.replicated() && !TableStatus.PHASE_PROVISIONING.equals(status.getPhase())) {
         status.setReplication(ShardLeaders.observe(model));
         membershipChanging = ShardVoters.converge(model, status.getReplication(), statefulSets);
       }
+      // A split's end sends no event: look again soon while one is under way.
+      boolean splitting = !model.splits().isEmpty();
       if (TableStatus.PHASE_READY.equals(status.getPhase())) {
         TableItemCount.of(model.shardHosts()).ifPresent(status::setItemCount);
         return withStatus(table, status, events).rescheduleAfter(
-            membershipChanging ? MEMBERSHIP_RECHECK : settings.itemCountInterval());
+            splitting ? SPLIT_RECHECK : membershipChanging ? MEMBERSHIP_RECHECK
+                : settings.itemCountInterval());
       }
-      if (membershipChanging) {
-        return withStatus(table, status, events).rescheduleAfter(MEMBERSHIP_RECHECK);
+      if (membershipChanging || splitting) {
+        return withStatus(table, status, events).rescheduleAfter(
+            splitting ? SPLIT_RECHECK : MEMBERSHIP_RECHECK);
       }
     } catch (TableRefused refused) {
       // No exception and no reschedule: retrying cannot fix a spec, only an edit can, and the

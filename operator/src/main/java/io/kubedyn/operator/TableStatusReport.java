@@ -24,6 +24,8 @@ public final class TableStatusReport {
 
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_RESHARDING_PENDING = "ReshardingPending";
+  /** Shards beyond the map are receiving their ranges (see {@link ShardSplit}). */
+  public static final String REASON_SPLITTING = "Splitting";
   public static final String REASON_APPLY_FAILED = "ApplyFailed";
   /** The shard map would move a hash range away from the shard whose StatefulSet has it. */
   public static final String REASON_ASSIGNMENT_CONFLICT = "ShardAssignmentConflict";
@@ -72,6 +74,20 @@ public final class TableStatusReport {
     return status;
   }
 
+  /** Each split under way and where it stands, for a person: one clause per split. */
+  private static String splitsProgress(ShardedTable model,
+      Map<Integer, ShardHandOffs.Progress> handOffs) {
+    List<String> clauses = new ArrayList<>();
+    for (ShardSplit split : model.splits()) {
+      ShardHandOffs.Progress progress = handOffs.get(split.target());
+      String where = progress == null ? "Starting" : progress.phase()
+          + (progress.message().isEmpty() ? "" : ", " + progress.message());
+      clauses.add("shard " + split.source() + " hands hash range " + split.moving() + " to shard "
+          + split.target() + " (" + where + ")");
+    }
+    return String.join("; ", clauses);
+  }
+
   /**
    * Status of a Table whose shard objects the API server would not take (quota, admission
    * webhook, ...): what was published stays, and the conditions say what failed.
@@ -109,6 +125,16 @@ public final class TableStatusReport {
   public static TableStatus observed(Table table, ShardedTable model,
       Map<Integer, StatefulSet> statefulSets, List<StoreRefusal> refusals, String endpoint,
       String now) {
+    return observed(table, model, statefulSets, refusals, endpoint, now, Map.of());
+  }
+
+  /**
+   * {@link #observed}, with where each split under way stands ({@code handOffs}, by its new
+   * shard), for the Progressing condition.
+   */
+  public static TableStatus observed(Table table, ShardedTable model,
+      Map<Integer, StatefulSet> statefulSets, List<StoreRefusal> refusals, String endpoint,
+      String now, Map<Integer, ShardHandOffs.Progress> handOffs) {
     TableStatus previous = previousOf(table);
     long generation = generationOf(table);
     int shards = model.shards();
@@ -135,12 +161,16 @@ public final class TableStatusReport {
             ready.stream().filter(mapped::contains).count() + " of " + mappedShards
                 + " shards ready; waiting for " + notReady(mapped, ready),
             generation, now));
-    if (shards > mappedShards) {
+    if (!model.splits().isEmpty()) {
+      conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, true,
+          REASON_SPLITTING, "shards raised from " + mappedShards + " to " + shards + ": "
+              + splitsProgress(model, handOffs), generation, now));
+    } else if (shards > mappedShards) {
       conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, true,
           REASON_RESHARDING_PENDING, "shards raised from " + mappedShards + " to " + shards
-              + ": the new shards are provisioned but own no hash range until data movement"
-              + " between shards is implemented; the shard map keeps " + mappedShards
-              + " ranges", generation, now));
+              + ": the new shards are provisioned but own no hash range ("
+              + String.join("; ", model.splitsBlocked()) + "); the shard map keeps "
+              + mappedShards + " ranges", generation, now));
     } else if (complete.size() < shards) {
       conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, true,
           "ShardsStarting", "waiting for " + notReady(IntStream.range(0, shards).boxed().toList(),

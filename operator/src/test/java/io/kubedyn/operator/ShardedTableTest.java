@@ -99,8 +99,15 @@ class ShardedTableTest {
     ShardedTable model = Tables.model(Tables.music());
     List<HasMetadata> shardOne = List.of(ShardStatefulSet.desired(model, 1),
         ShardService.desired(model, 1), ShardDisruptionBudget.desired(model, 1));
-    assertThat(shardOne).allSatisfy(object ->
-        assertThat(object.getMetadata()).isEqualTo(model.metadata(1)));
+    assertThat(shardOne).allSatisfy(object -> {
+      assertThat(object.getMetadata().getName()).isEqualTo(model.metadata(1).getName());
+      assertThat(object.getMetadata().getLabels()).isEqualTo(model.metadata(1).getLabels());
+      assertThat(object.getMetadata().getOwnerReferences())
+          .isEqualTo(model.metadata(1).getOwnerReferences());
+    });
+    // The StatefulSet alone records what its pods own (the durable shard assignment).
+    assertThat(shardOne.get(0).getMetadata().getAnnotations())
+        .containsEntry(ShardStatefulSet.OWNED_RANGES_ANNOTATION, model.ownedRanges(1));
     assertThat(model.metadata(1).getName()).isEqualTo("music-shard-1");
     assertThat(model.metadata(1).getOwnerReferences()).singleElement()
         .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(Tables.music().getMetadata()

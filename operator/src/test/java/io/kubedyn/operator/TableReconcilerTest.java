@@ -314,7 +314,7 @@ class TableReconcilerTest {
   }
 
   @Test
-  void raisingShardsAddsShardsAndSaysDataMovementIsPending() throws IOException {
+  void raisingShardsAddsShardsWhichReceiveHalfAMappedShardsRangeEach() throws IOException {
     String ns = "grow";
     startStatefulSetController(ns);
     apply(musicTable(ns));
@@ -339,16 +339,25 @@ class TableReconcilerTest {
         .withName("music-shard-3").get()).isNotNull();
     Condition progressing = condition(grown, TableConditions.PROGRESSING);
     assertThat(progressing.getStatus()).isEqualTo("True");
-    assertThat(progressing.getReason()).isEqualTo("ReshardingPending");
-    assertThat(progressing.getMessage()).contains("from 3 to 4");
-    // Keys keep their shard until data movement exists: the published map is unchanged.
+    assertThat(progressing.getReason()).isEqualTo("Splitting");
+    assertThat(progressing.getMessage()).contains("from 3 to 4")
+        .contains("shard 2 hands hash range 0xd555555555555555-0xffffffffffffffff to shard 3");
+    // Keys keep their shard until the new shard's pods serve the range (none answer here).
     assertThat(grown.getStatus().getShardMap()).hasSize(3);
     assertThat(ownedRangesOf(ns, "music-shard-3")).isEqualTo("none");
+    StatefulSet receiving = client().apps().statefulSets().inNamespace(ns)
+        .withName("music-shard-3").get();
+    assertThat(ShardStatefulSet.envOf(receiving, ShardStatefulSet.RECEIVE_RANGE_ENV))
+        .hasValue("0xd555555555555555-0xffffffffffffffff");
+    assertThat(ShardStatefulSet.envOf(receiving, ShardStatefulSet.RECEIVE_FROM_ENV))
+        .hasValue("music-shard-2." + ns + ".svc.cluster.local:9090");
+    assertThat(receiving.getMetadata().getAnnotations())
+        .containsEntry(ShardStatefulSet.OWNED_RANGES_ANNOTATION, "none");
     assertThat(ownedRangesOf(ns, "music-shard-2")).isEqualTo(
         grown.getStatus().getShardMap().get(2).getFirstHash() + "-"
             + grown.getStatus().getShardMap().get(2).getLastHash());
     assertThat(grown.getStatus().getPhase()).isEqualTo(TableStatus.PHASE_READY);
-    assertThat(events(ns, "music")).extracting(Event::getReason).contains("ShardsAdded");
+    assertThat(events(ns, "music")).extracting(Event::getReason).contains("SplitStarted");
   }
 
   @Test
@@ -369,7 +378,7 @@ class TableReconcilerTest {
         });
     await().atMost(PATIENCE).untilAsserted(() -> {
       assertThat(condition(current(ns, "music"), TableConditions.PROGRESSING).getReason())
-          .isEqualTo("ReshardingPending");
+          .isEqualTo("Splitting");
       assertThat(ownedRangesOf(ns, "music-shard-2")).isEqualTo("none");
     });
     Map<String, String> ownedBefore = Map.of(
@@ -393,7 +402,7 @@ class TableReconcilerTest {
     });
     assertThat(describe(current(ns, "music").getStatus().getShardMap())).isEqualTo(published);
     assertThat(condition(current(ns, "music"), TableConditions.PROGRESSING).getReason())
-        .isEqualTo("ReshardingPending");
+        .isEqualTo("Splitting");
     for (var entry : ownedBefore.entrySet()) {
       assertThat(ownedRangesOf(ns, entry.getKey())).as("owned ranges of %s", entry.getKey())
           .isEqualTo(entry.getValue());

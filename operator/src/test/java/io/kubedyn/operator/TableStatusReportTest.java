@@ -142,8 +142,24 @@ class TableStatusReportTest {
     assertThat(status.getReadyShards()).isEqualTo(5);
     assertThat(status.getPhase()).isEqualTo("Ready");
     var progressing = TableConditions.find(status.getConditions(), "Progressing").orElseThrow();
+    assertThat(progressing.getReason()).isEqualTo("Splitting");
+    assertThat(progressing.getMessage()).startsWith("shards raised from 3 to 5")
+        .contains("to shard 3 (Starting)").contains("to shard 4 (Starting)");
+  }
+
+  @Test
+  void shardsRaisedOnATableThatCannotSplitYetWaitAndSayWhy() {
+    Table music = Tables.music();
+    music.getSpec().setReplicasPerShard(3);
+    music.setStatus(observe(music, shards(music, 3, 3), T0));
+    music.getSpec().setShards(4);
+    music.getMetadata().setGeneration(2L);
+    TableStatus status = observe(music, shards(music, 4, 4), T1);
+    assertThat(status.getShardMap()).hasSize(3);
+    var progressing = TableConditions.find(status.getConditions(), "Progressing").orElseThrow();
     assertThat(progressing.getReason()).isEqualTo("ReshardingPending");
-    assertThat(progressing.getMessage()).startsWith("shards raised from 3 to 5");
+    assertThat(progressing.getMessage()).contains("replicated shards (replicasPerShard 3) do not"
+        + " split yet");
   }
 
   @Test

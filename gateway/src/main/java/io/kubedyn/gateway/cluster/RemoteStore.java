@@ -320,7 +320,7 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
                 // The shard map here and the pod's owned ranges disagree: answering from this pod
                 // could be wrong, so the client retries (by then the map may be updated).
                 Log.warnf("storage pod %s refused: %s", address, error.getMessage());
-                return unavailable("shard map out of date");
+                return new io.kubedyn.gateway.StaleShardMapException(address, error.getMessage());
             }
         }
         if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {

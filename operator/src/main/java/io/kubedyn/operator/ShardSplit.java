@@ -1,0 +1,74 @@
+package io.kubedyn.operator;
+
+import io.kubedyn.core.HashRange;
+import io.kubedyn.core.TableDefinition;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One shard handing the upper half of its hash range to a new shard: how a table grows when
+ * {@code spec.shards} is raised. The new shard's pods receive the range from the source's pods
+ * while it is written (storage-pod's range hand-off); once they serve it, the shard map gives it
+ * to them.
+ *
+ * @param source the shard that owns the range now
+ * @param target the new shard, beyond the shard map
+ * @param moving the range it receives: the upper half of the source's
+ */
+public record ShardSplit(int source, int target, HashRange moving) {
+
+  /**
+   * The splits of this round: each shard beyond the map receives half of a mapped shard's range,
+   * the largest ranges first. A table raised past twice its mapped shards grows in rounds: the
+   * rest wait for the next round, once the first ones are in the map.
+   */
+  public static List<ShardSplit> plan(ShardAssignment assignment, int shards) {
+    List<Integer> targets = new ArrayList<>();
+    for (int shard = 0; shard < shards; shard++) {
+      if (!assignment.ranges().containsKey(shard)) {
+        targets.add(shard);
+      }
+    }
+    List<Map.Entry<Integer, HashRange>> sources = assignment.ranges().entrySet().stream()
+        .filter(e -> e.getValue().first() != e.getValue().last())
+        .sorted(Comparator.comparing((Map.Entry<Integer, HashRange> e) -> size(e.getValue()),
+            Long::compareUnsigned).reversed().thenComparing(Map.Entry::getKey))
+        .toList();
+    List<ShardSplit> splits = new ArrayList<>();
+    for (int i = 0; i < Math.min(targets.size(), sources.size()); i++) {
+      HashRange range = sources.get(i).getValue();
+      long middle = range.first() + ((range.last() - range.first()) >>> 1);
+      splits.add(new ShardSplit(sources.get(i).getKey(), targets.get(i),
+          new HashRange(middle + 1, range.last())));
+    }
+    return splits;
+  }
+
+  /** What keeps a table from splitting now, each a sentence; empty when nothing does. */
+  public static List<String> blockedBy(TableDefinition table, int replicasPerShard) {
+    List<String> reasons = new ArrayList<>();
+    if (replicasPerShard > 1) {
+      reasons.add("replicated shards (replicasPerShard " + replicasPerShard
+          + ") do not split yet");
+    }
+    if (table.hasGlobalIndexes()) {
+      reasons.add("tables with global secondary indexes do not split yet");
+    }
+    if (table.stream() != null) {
+      reasons.add("tables with a stream do not split yet (its shard lineage is not kept)");
+    }
+    return reasons;
+  }
+
+  /** One less than the number of hashes in {@code range} (unsigned): 2^64 - 1 for the whole space. */
+  private static long size(HashRange range) {
+    return range.last() - range.first();
+  }
+
+  /** The range the source keeps: the lower half. */
+  public HashRange kept(HashRange sourceRange) {
+    return new HashRange(sourceRange.first(), moving.first() - 1);
+  }
+}

@@ -1,0 +1,47 @@
+package io.kubedyn.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubedyn.core.HashRange;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which shard hands which range to which new shard when a table grows, and what the map becomes. */
+class ShardSplitTest {
+
+  @Test
+  void twoShardsRaisedToFourHandTheUpperHalfOfEachRangeToANewShard() {
+    ShardAssignment two = ShardAssignment.evenlySplit(2);
+    List<ShardSplit> splits = ShardSplit.plan(two, 4);
+    assertThat(splits).containsExactly(
+        new ShardSplit(0, 2, new HashRange(0x4000000000000000L, 0x7fffffffffffffffL)),
+        new ShardSplit(1, 3, new HashRange(0xc000000000000000L, -1L)));
+    ShardAssignment four = two.after(splits.get(0)).after(splits.get(1));
+    assertThat(four.coversHashSpace()).isTrue();
+    assertThat(four.ranges()).containsEntry(0, new HashRange(0L, 0x3fffffffffffffffL))
+        .containsEntry(2, new HashRange(0x4000000000000000L, 0x7fffffffffffffffL))
+        .containsEntry(1, new HashRange(0x8000000000000000L, 0xbfffffffffffffffL))
+        .containsEntry(3, new HashRange(0xc000000000000000L, -1L));
+    assertThat(ShardSplit.plan(four, 4)).isEmpty();
+  }
+
+  @Test
+  void oneShardRaisedToFourGrowsInRoundsLargestRangesFirst() {
+    ShardAssignment one = ShardAssignment.evenlySplit(1);
+    List<ShardSplit> first = ShardSplit.plan(one, 4);
+    assertThat(first).singleElement().isEqualTo(new ShardSplit(0, 1,
+        new HashRange(0x8000000000000000L, -1L)));
+    ShardAssignment two = one.after(first.get(0));
+    assertThat(ShardSplit.plan(two, 4)).extracting(ShardSplit::source, ShardSplit::target)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(0, 2),
+            org.assertj.core.groups.Tuple.tuple(1, 3));
+  }
+
+  @Test
+  void aTableWithAnythingThatCannotMoveYetDoesNotSplitAndSaysWhy() {
+    var table = io.kubedyn.crd.TableDefinitions.of(Tables.music());
+    assertThat(ShardSplit.blockedBy(table, 1)).isEmpty();
+    assertThat(ShardSplit.blockedBy(table, 3)).singleElement().asString()
+        .contains("replicated shards");
+  }
+}
