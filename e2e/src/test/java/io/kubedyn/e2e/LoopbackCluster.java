@@ -71,6 +71,12 @@ final class LoopbackCluster implements AutoCloseable {
     static final String GATEWAY_TLS_SECRET = "kubedyn-gateway-internal-tls";
 
     LoopbackCluster(Path workDir, int tableShards, Duration restartBackOff) throws Exception {
+        this(workDir, tableShards, restartBackOff, List.of());
+    }
+
+    /** @param operatorSettings {@code -D} settings of the operator beyond this cluster's own */
+    LoopbackCluster(Path workDir, int tableShards, Duration restartBackOff, List<String> operatorSettings)
+            throws Exception {
         this.workDir = workDir;
         deleteRecursively(workDir);
         Files.createDirectories(workDir);
@@ -93,6 +99,7 @@ final class LoopbackCluster implements AutoCloseable {
                     "-Dkubedyn.operator.internal-tls.enabled=true",
                     "-Dkubedyn.operator.internal-tls.authority-secret=" + NAMESPACE + "/kubedyn-internal-ca",
                     "-Dkubedyn.operator.internal-tls.gateway-secret=" + NAMESPACE + "/" + GATEWAY_TLS_SECRET));
+            operatorOptions.addAll(operatorSettings);
             operator = own(new PackagedService("operator", "operator", operatorOptions, Map.of(),
                     workDir.resolve("logs").resolve("operator.log")).start());
             gatewayPort = freePort();
@@ -233,6 +240,14 @@ final class LoopbackCluster implements AutoCloseable {
 
     LoopbackKubelet kubelet() {
         return kubelet;
+    }
+
+    /** kill -9 of the operator (its Deployment's pod), then a new one started as Kubernetes would. */
+    void killOperator(Duration down) throws Exception {
+        operator.kill();
+        Thread.sleep(down.toMillis());
+        operator.start();
+        awaitStarted(operator, () -> httpOk(URI.create("http://127.0.0.1:" + operatorPort + "/q/health/ready")));
     }
 
     /** The logs of the operator and the gateway, for failure messages. */

@@ -47,7 +47,11 @@ class ShardSplitIT {
 
     @BeforeAll
     void startCluster() throws Exception {
-        cluster = new LoopbackCluster(Path.of("target", "e2e", getClass().getSimpleName()), 1, Duration.ofSeconds(2));
+        // Splits copy at 64 KB/s here, so a pod or the operator can be killed in the middle of
+        // one: a new pod is seen by the operator only once it is ready and named in DNS, seconds
+        // after it starts copying.
+        cluster = new LoopbackCluster(Path.of("target", "e2e", getClass().getSimpleName()), 1, Duration.ofSeconds(2),
+                List.of("-Dkubedyn.operator.split-bytes-per-second=" + (64 * 1024)));
     }
 
     @AfterAll
@@ -82,6 +86,7 @@ class ShardSplitIT {
 
     /** Four writers, each on keys of its own (so its last acknowledged write is the item), and two readers. */
     private final class Load {
+        final String table;
         final AtomicBoolean running = new AtomicBoolean(true);
         final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
         final Set<String> attempted = ConcurrentHashMap.newKeySet();
@@ -91,8 +96,9 @@ class ShardSplitIT {
         final AtomicLong reads = new AtomicLong();
         final List<Thread> threads = new ArrayList<>();
 
-        Load() {
-            for (int w = 0; w < 4; w++) {
+        Load(String table, int writerCount) {
+            this.table = table;
+            for (int w = 0; w < writerCount; w++) {
                 int writer = w;
                 threads.add(new Thread(() -> {
                     DynamoDbClient dynamo = cluster.dynamoDb();
@@ -102,7 +108,7 @@ class ShardSplitIT {
                         long v = version;
                         attempted.add(id);
                         try {
-                            dynamo.putItem(b -> b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS(id),
+                            dynamo.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(id),
                                     "version", AttributeValue.fromN(Long.toString(v)))));
                             acknowledged.put(id, v);
                             writes.incrementAndGet();
@@ -123,7 +129,7 @@ class ShardSplitIT {
                         }
                         String id = known.get(random.nextInt(known.size()));
                         try {
-                            if (!dynamo.getItem(b -> b.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(id))))
+                            if (!dynamo.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS(id))))
                                     .hasItem()) {
                                 missedReads.add(id);
                             }
@@ -169,17 +175,12 @@ class ShardSplitIT {
         cluster.kubectl().resources(Table.class).resource(table(TABLE, 2)).create();
         cluster.awaitActive(TABLE);
         DynamoDbClient dynamo = cluster.dynamoDb();
-        Load load = new Load();
+        Load load = new Load(TABLE, 4);
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.writes.get() > 2000);
             raiseShards(TABLE, 4);
             await().atMost(Duration.ofSeconds(60)).until(() -> progressing(TABLE).contains("Splitting"));
-            long deadline = System.currentTimeMillis() + 180_000;
-            while (resource(TABLE).getStatus().getShardMap().size() < 4 || progressing(TABLE).contains("Splitting")) {
-                assertThat(System.currentTimeMillis()).as("split done; now " + progressing(TABLE) + "\n"
-                        + cluster.controlPlaneLogs()).isLessThan(deadline);
-                Thread.sleep(200);
-            }
+            awaitSplit(TABLE, 4);
             long writesAtSwitch = load.writes.get();
             await().atMost(Duration.ofSeconds(30)).until(() -> load.writes.get() > writesAtSwitch + 500);
         } finally {
@@ -189,14 +190,27 @@ class ShardSplitIT {
                 load.reads.get(), load.failures.size(), load.failures.stream().limit(5).toList());
 
         assertThat(resource(TABLE).getStatus().getShardMap()).hasSize(4);
+        assertNothingLost(load);
+        assertThat(load.failures).as("requests failing while the ranges moved").isEmpty();
+        assertThat(cluster.kubectl().v1().events().inNamespace(LoopbackCluster.NAMESPACE).list().getItems())
+                .extracting(Event::getReason).contains("SplitStarted", "ShardSplit");
+    }
+
+    /**
+     * No read of an acknowledged item missed it, every failure was retryable, every acknowledged
+     * write reads back (a failed one may have been applied: never older than acknowledged), and
+     * the table holds as many items as keys written.
+     */
+    private void assertNothingLost(Load load) {
+        DynamoDbClient dynamo = cluster.dynamoDb();
+        String table = load.table;
         assertThat(load.missedReads).as("reads of acknowledged items answered without the item").isEmpty();
         assertThat(load.failures).as("requests failing while the ranges moved").allSatisfy(f ->
                 assertThat(f.retryable()).as(f.toString()).isTrue());
         List<String> lost = new ArrayList<>();
         load.acknowledged.forEach((id, version) -> {
-            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(TABLE).consistentRead(true)
+            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                     .key(Map.of("id", AttributeValue.fromS(id)))).item();
-            // A write that failed may still have been applied: never an older version than acknowledged.
             if (!item.containsKey("version") || Long.parseLong(item.get("version").n()) < version) {
                 lost.add(id + " acknowledged at version " + version + ", read " + item);
             }
@@ -206,13 +220,99 @@ class ShardSplitIT {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamo.scan(b -> b.tableName(TABLE).exclusiveStartKey(from));
+            ScanResponse page = dynamo.scan(b -> b.tableName(table).exclusiveStartKey(from));
             counted += page.count();
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
-        assertThat(counted).as("items scanned across the four shards")
+        assertThat(counted).as("items scanned across the shards")
                 .isBetween((long) load.acknowledged.size(), (long) load.attempted.size());
-        assertThat(cluster.kubectl().v1().events().inNamespace(LoopbackCluster.NAMESPACE).list().getItems())
-                .extracting(Event::getReason).contains("SplitStarted", "ShardSplit");
+    }
+
+    /**
+     * Fills a table with {@code items} items of about {@code bytes} bytes, so its split takes a
+     * while: each acknowledged at version 0.
+     */
+    private Map<String, Long> fill(String table, int items, int bytes) throws InterruptedException {
+        Map<String, Long> filled = new ConcurrentHashMap<>();
+        List<Thread> fillers = new ArrayList<>();
+        for (int f = 0; f < 4; f++) {
+            int filler = f;
+            fillers.add(new Thread(() -> {
+                DynamoDbClient dynamo = cluster.dynamoDb();
+                for (int i = filler; i < items; i += 4) {
+                    String id = "filler-" + i;
+                    dynamo.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(id),
+                            "version", AttributeValue.fromN("0"), "payload", AttributeValue.fromS("x".repeat(bytes)))));
+                    filled.put(id, 0L);
+                }
+            }));
+        }
+        fillers.forEach(Thread::start);
+        for (Thread filler : fillers) {
+            filler.join();
+        }
+        assertThat(filled).hasSize(items);
+        return filled;
+    }
+
+    /** Waits until the table's split is done: the map has {@code shards} entries and nothing splits. */
+    private void awaitSplit(String table, int shards) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (resource(table).getStatus().getShardMap().size() < shards || progressing(table).contains("Splitting")) {
+            assertThat(System.currentTimeMillis()).as("split done; now " + progressing(table) + "\n"
+                    + cluster.controlPlaneLogs()).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * One shard grown to two under two writers and a reader, with {@code fault} done once the
+     * status says the new shard's pod is {@code phase}: the split goes on by itself, and nothing
+     * acknowledged is lost.
+     */
+    private Load splitWith(String table, String phase, ThrowingRunnable fault) throws Exception {
+        cluster.kubectl().resources(Table.class).resource(table(table, 1)).create();
+        cluster.awaitActive(table);
+        Map<String, Long> filled = fill(table, 1500, 2000);
+        Load load = new Load(table, 2);
+        load.acknowledged.putAll(filled);
+        load.attempted.addAll(filled.keySet());
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.writes.get() > 200);
+            raiseShards(table, 2);
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> progressing(table).contains("(" + phase));
+            fault.run();
+            awaitSplit(table, 2);
+            long writesAfter = load.writes.get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.writes.get() > writesAfter + 200);
+        } finally {
+            load.stop();
+        }
+        System.out.printf("%s: %d writes, %d reads, %d failures %s%n", table, load.writes.get(), load.reads.get(),
+                load.failures.size(), load.failures.stream().limit(3).toList());
+        assertThat(resource(table).getStatus().getShardMap()).hasSize(2);
+        assertNothingLost(load);
+        return load;
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void destinationKilledWhileCopyingCopiesAgainAndLosesNothing() throws Exception {
+        splitWith("dest-killed", "Copying", () -> cluster.kubelet().kill("dest-killed-shard-1-0"));
+    }
+
+    @Test
+    void sourceKilledWhileHandingOffLosesNothingAndTheSplitCompletes() throws Exception {
+        splitWith("source-killed", "Copying", () -> cluster.kubelet().kill("source-killed-shard-0-0"));
+    }
+
+    @Test
+    void operatorKilledInTheMiddleOfASplitTheSplitCompletesWhenItIsBack() throws Exception {
+        splitWith("operator-killed", "Copying", () -> cluster.killOperator(Duration.ofSeconds(3)));
     }
 }

@@ -87,39 +87,43 @@ public final class ShardRouter {
     }
 
     /**
-     * {@code call} at the shard owning {@code hash}; when that shard says it no longer owns it (a
-     * split moved the range, and the shard map here is behind), again at the new owner as soon
-     * as the map names one, for up to {@link #MAP_FOLLOW_MILLIS}: the refusing pod did nothing,
-     * and the client sees no error for a move the map follows in time.
+     * {@code call} at the shard owning {@code hash}. When that shard says it no longer owns it (a
+     * split moved the range, and the shard map here is behind), the refusing pod did nothing:
+     * the call goes to the pod it names as the new owner, or, while none serves it yet, waits
+     * for the map to name another owner, for up to {@link #MAP_FOLLOW_MILLIS}. So the client sees
+     * no error for a move that completes in time. The new owner checks ownership itself: a wrong
+     * hint is refused, never answered.
      */
     private <T> T routed(TableDefinition table, long hash, Function<StoreClient, T> call) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAP_FOLLOW_MILLIS);
+        String address = address(table, hash);
+        String followed = null;
         while (true) {
-            String address = address(table, hash);
+            String at = address;
             try {
-                return onTable(table, () -> call.apply(stores.apply(address)));
+                return onTable(table, () -> call.apply(stores.apply(at)));
             } catch (StaleShardMapException stale) {
-                if (!awaitOtherOwner(table, hash, address, deadline)) {
+                if (System.nanoTime() > deadline) {
                     throw stale;
                 }
+                String named = stale.owner();
+                if (named != null && !named.equals(address) && !named.equals(followed)) {
+                    followed = named;  // a pod named as the new owner: at once
+                    address = named;
+                    continue;
+                }
+                // Nobody serves it yet (sealed, not yet taken over), or nobody is named: a pause,
+                // then the owner named last, else the map's.
+                try {
+                    Thread.sleep(MAP_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw stale;
+                }
+                followed = null;
+                address = named != null && !named.equals(address) ? named : address(table, hash);
             }
         }
-    }
-
-    /** Waits until the shard map gives {@code hash} another owner than {@code address}; false at the deadline. */
-    private boolean awaitOtherOwner(TableDefinition table, long hash, String address, long deadline) {
-        while (System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(MAP_POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            if (!address(table, hash).equals(address)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

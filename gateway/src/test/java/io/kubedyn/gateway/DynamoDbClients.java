@@ -35,13 +35,14 @@ final class DynamoDbClients {
     }
 
     /**
-     * Over HTTPS as {@link #atTls}, with the SDK's standard retries (three attempts), as a user's
+     * Over HTTPS as {@link #atTls}, with the SDK's standard retries (ten attempts rather than three), as a user's
      * client runs: a connection the server closes while it swaps its certificate is tried again.
      */
     static DynamoDbClient atTlsRetrying(URI endpoint, javax.net.ssl.TrustManager[] trust) {
         return configured(DynamoDbClient.builder(), endpoint)
                 .httpClient(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(() -> trust).build())
-                .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.core.retry.RetryMode.STANDARD))
+                .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.retries.StandardRetryStrategy.builder()
+                        .maxAttempts(10).build()))
                 .build();
     }
 

@@ -104,6 +104,7 @@ class RangeHandOffIT {
             receiver.withProperties(List.of("-Dkubedyn.storage.owned-ranges=none",
                     "-Dkubedyn.storage.receive-range=" + UPPER, "-Dkubedyn.storage.receive-from=" + source.address(),
                     "-Dkubedyn.storage.receive-holder=receiver-0",
+                    "-Dkubedyn.storage.receive-address=" + receiver.address(),
                     // As on Kubernetes: the pod creates its table from the definition it is handed.
                     "-Dkubedyn.storage.table-definition=" + new String(new io.kubedyn.core.TableDefinitionCodec()
                             .encode(table), java.nio.charset.StandardCharsets.UTF_8)));
@@ -167,6 +168,12 @@ class RangeHandOffIT {
                 assertThat(longestRefusalMillis.get()).as("the longest run of refusals of one write")
                         .isLessThan(10_000);
                 checkEachPodServesItsHalf(toSource, toReceiver, table, acknowledged);
+                // The source names where the range went, so a gateway behind on its map goes there.
+                int moved = acknowledged.keySet().stream().filter(id -> UPPER.contains(key(id).hash())).findFirst()
+                        .orElseThrow();
+                assertThatThrownBy(() -> toSource.get(table, key(moved), true))
+                        .isInstanceOfSatisfying(StaleShardMapException.class,
+                                stale -> assertThat(stale.owner()).isEqualTo(receiver.address()));
             }
 
             source.close();

@@ -76,6 +76,13 @@ public interface OperatorSettings {
   @WithDefault("false")
   boolean storageAntiAffinityRequired();
 
+  /**
+   * How fast a new shard's pods copy and follow their range in a split, in bytes per second (0:
+   * unlimited): handed to them as {@value ShardStatefulSet#HAND_OFF_RATE_ENV}.
+   */
+  @WithDefault("0")
+  long splitBytesPerSecond();
+
   /** Name of the Lease that operator replicas compete for. */
   @WithDefault("kubedyn-operator-leader")
   String leaseName();

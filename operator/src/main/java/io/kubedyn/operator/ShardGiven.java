@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * restarts the pods anyway.
  */
 public record ShardGiven(String ownedRanges, String receiveRange, String receiveFrom,
-    String shardMap, String tableDefinition) {
+    String receiveRate, String shardMap, String tableDefinition) {
 
   static Map<Integer, ShardGiven> of(Collection<StatefulSet> statefulSets) {
     Map<Integer, ShardGiven> given = new TreeMap<>();
@@ -24,6 +24,7 @@ public record ShardGiven(String ownedRanges, String receiveRange, String receive
           env(statefulSet, ShardStatefulSet.OWNED_RANGES_ENV),
           env(statefulSet, ShardStatefulSet.RECEIVE_RANGE_ENV),
           env(statefulSet, ShardStatefulSet.RECEIVE_FROM_ENV),
+          env(statefulSet, ShardStatefulSet.HAND_OFF_RATE_ENV),
           env(statefulSet, ShardStatefulSet.SHARD_MAP_ENV),
           env(statefulSet, ShardStatefulSet.TABLE_DEFINITION_ENV))));
     }
@@ -37,6 +38,7 @@ public record ShardGiven(String ownedRanges, String receiveRange, String receive
   /** The range this shard's pods were started to receive, with where from, if any. */
   Optional<ShardStatefulSet.Receiving> receiving() {
     return receiveRange == null || receiveFrom == null ? Optional.empty()
-        : Optional.of(new ShardStatefulSet.Receiving(receiveRange, receiveFrom));
+        : Optional.of(new ShardStatefulSet.Receiving(receiveRange, receiveFrom,
+            receiveRate == null ? 0 : Long.parseLong(receiveRate)));
   }
 }

@@ -66,9 +66,16 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
   public static final String RECEIVE_RANGE_ENV = "KUBEDYN_STORAGE_RECEIVE_RANGE";
   public static final String RECEIVE_FROM_ENV = "KUBEDYN_STORAGE_RECEIVE_FROM";
   public static final String RECEIVE_HOLDER_ENV = "KUBEDYN_STORAGE_RECEIVE_HOLDER";
+  /** storage-pod's {@code kubedyn.storage.receive-address}: the new shard's Service, as the source names it. */
+  public static final String RECEIVE_ADDRESS_ENV = "KUBEDYN_STORAGE_RECEIVE_ADDRESS";
+  /** storage-pod's {@code kubedyn.storage.hand-off.bytes-per-second}. */
+  public static final String HAND_OFF_RATE_ENV = "KUBEDYN_STORAGE_HAND_OFF_BYTES_PER_SECOND";
 
-  /** A new shard's pods receive {@code range} from the shard at {@code from} (host:port). */
-  public record Receiving(String range, String from) {}
+  /**
+   * A new shard's pods receive {@code range} from the shard at {@code from} (host:port), at most
+   * {@code bytesPerSecond} (0: unlimited).
+   */
+  public record Receiving(String range, String from, long bytesPerSecond) {}
   /** storage-pod's {@code kubedyn.storage.replication.group}, {@code .peers} and {@code .self}. */
   public static final String REPLICATION_GROUP_ENV = "KUBEDYN_STORAGE_REPLICATION_GROUP";
   public static final String REPLICATION_PEERS_ENV = "KUBEDYN_STORAGE_REPLICATION_PEERS";
@@ -203,8 +210,12 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
    */
   private static List<EnvVar> receivingEnv(ShardedTable table, int shard) {
     return table.receiving(shard).map(receiving -> List.of(
+        new EnvVarBuilder().withName(HAND_OFF_RATE_ENV).withValue(Long.toString(receiving.bytesPerSecond()))
+            .build(),
         new EnvVarBuilder().withName(RECEIVE_RANGE_ENV).withValue(receiving.range()).build(),
         new EnvVarBuilder().withName(RECEIVE_FROM_ENV).withValue(receiving.from()).build(),
+        new EnvVarBuilder().withName(RECEIVE_ADDRESS_ENV).withValue(table.shard(shard)
+            .serviceDns(table.clusterDomain()) + ":" + ShardIdentity.GRPC_PORT).build(),
         new EnvVarBuilder().withName(RECEIVE_HOLDER_ENV).withNewValueFrom()
             .withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().build()))
         .orElse(List.of());

@@ -55,13 +55,15 @@ import java.util.function.IntUnaryOperator;
  * @param given what the existing StatefulSets hand their pods at start, kept as it is
  * @param splits the splits under way: shards beyond the map receiving half a mapped shard's range
  * @param splitsBlocked why shards beyond the map cannot receive a range now, if they cannot
+ * @param splitBytesPerSecond how fast a new shard's pods copy their range (0: unlimited)
  */
 public record ShardedTable(String name, String namespace, OwnerReference owner, String image,
     String storageSize, String storageClassName, ResourceRequirements resources,
     int replicasPerShard, boolean deleteData, int shards, ShardAssignment assignment,
     String clusterDomain, String tableDefinition, boolean antiAffinityRequired,
     ShardMembership membership, Optional<StorageIngress> ingress, boolean internalTls,
-    Map<Integer, ShardGiven> given, List<ShardSplit> splits, List<String> splitsBlocked) {
+    Map<Integer, ShardGiven> given, List<ShardSplit> splits, List<String> splitsBlocked,
+    long splitBytesPerSecond) {
 
   private static final TableDefinitionCodec DEFINITIONS = new TableDefinitionCodec();
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -116,7 +118,7 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
         settings.storageAntiAffinityRequired(),
         ShardMembership.of(table, spec.getReplicasPerShard(), statefulSets),
         StorageIngress.parse(settings.storageIngress()), settings.internalTls().enabled(),
-        ShardGiven.of(statefulSets), splits, splitsBlocked);
+        ShardGiven.of(statefulSets), splits, splitsBlocked, settings.splitBytesPerSecond());
   }
 
   /**
@@ -136,7 +138,7 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     return new ShardedTable(name, namespace, owner, image, storageSize, storageClassName, resources,
         replicasPerShard, deleteData, shards, after, clusterDomain, tableDefinition,
         antiAffinityRequired, membership, ingress, internalTls, given, List.copyOf(left),
-        splitsBlocked);
+        splitsBlocked, splitBytesPerSecond);
   }
 
   /**
@@ -167,7 +169,8 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     for (ShardSplit split : splits) {
       if (split.target() == shard) {
         return Optional.of(new ShardStatefulSet.Receiving(split.moving().toString(),
-            shard(split.source()).serviceDns(clusterDomain) + ":" + ShardIdentity.GRPC_PORT));
+            shard(split.source()).serviceDns(clusterDomain) + ":" + ShardIdentity.GRPC_PORT,
+            splitBytesPerSecond));
       }
     }
     ShardGiven existing = given.get(shard);

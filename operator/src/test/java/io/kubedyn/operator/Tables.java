@@ -85,6 +85,11 @@ final class Tables {
     }
 
     @Override
+    public long splitBytesPerSecond() {
+      return 0;
+    }
+
+    @Override
     public java.time.Duration itemCountInterval() {
       return java.time.Duration.ofMinutes(5);
     }

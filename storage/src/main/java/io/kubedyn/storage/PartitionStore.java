@@ -113,6 +113,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final byte[] SHARD_ASSIGNMENT = "shard/assignment".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SHARD_ASSIGNMENT_GIVEN = "shard/assignment-given".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SHARD_SEALED = "shard/sealed".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SHARD_HANDED_OFF = "shard/handed-off".getBytes(StandardCharsets.UTF_8);
     /** Catalog key: the last replicated log entry applied (see {@link #applyEntry}). */
     private static final byte[] APPLIED_INDEX = "raft/applied".getBytes(StandardCharsets.UTF_8);
     /** Catalog keys of applied gateway requests, by {@link RequestId} (see {@link #requestResult}). */
@@ -1999,6 +2000,18 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     public void recordSealedRanges(String ranges) {
         recordCatalogText(SHARD_SEALED, ranges);
+    }
+
+    /**
+     * The hash ranges this store handed to other pods, each with the address of the pod it went
+     * to ({@code first-last=host:port}, comma-separated), if any: kept, so refusals name the new owner.
+     */
+    public Optional<String> handedOffRanges() {
+        return catalogText(SHARD_HANDED_OFF);
+    }
+
+    public void recordHandedOffRanges(String ranges) {
+        recordCatalogText(SHARD_HANDED_OFF, ranges);
     }
 
     private Optional<String> catalogText(byte[] key) {

@@ -406,8 +406,11 @@ public final class StorageWire {
 
     public static StorageError error(RuntimeException e) {
         StorageError.Builder error = StorageError.newBuilder().setMessage(String.valueOf(e.getMessage()));
-        if (e instanceof RangeNotOwnedException) {
+        if (e instanceof RangeNotOwnedException notOwned) {
             error.setCode(StorageError.Code.NOT_OWNED);
+            if (notOwned.owner() != null) {
+                error.setOwner(notOwned.owner());
+            }
         } else if (e instanceof RangeChangesLostException) {
             error.setCode(StorageError.Code.RANGE_CHANGES_LOST);
         } else if (e instanceof NotLeaderException notLeader) {
@@ -458,7 +461,7 @@ public final class StorageWire {
                             r.hasItem() ? item(r.getItem()) : null))
                     .toList());
             case CONDITION_FAILED -> new ConditionalCheckFailedException(error.hasItem() ? item(error.getItem()) : null);
-            case NOT_OWNED -> new RangeNotOwnedException(error.getMessage());
+            case NOT_OWNED -> new RangeNotOwnedException(error.getMessage(), error.hasOwner() ? error.getOwner() : null);
             case RANGE_CHANGES_LOST -> new RangeChangesLostException(error.getMessage());
             case NOT_LEADER -> new NotLeaderException(error.hasLeader() ? error.getLeader() : null);
             case UNAVAILABLE -> new StoreClosedException();

@@ -316,11 +316,11 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
             if (cause instanceof NotLeaderException notLeader) {
                 return notLeader;  // a replica of a replicated shard: ShardReplicas goes to the leader
             }
-            if (cause instanceof RangeNotOwnedException) {
+            if (cause instanceof RangeNotOwnedException notOwned) {
                 // The shard map here and the pod's owned ranges disagree: answering from this pod
                 // could be wrong, so the client retries (by then the map may be updated).
                 Log.warnf("storage pod %s refused: %s", address, error.getMessage());
-                return new io.kubedyn.gateway.StaleShardMapException(address, error.getMessage());
+                return new io.kubedyn.gateway.StaleShardMapException(address, error.getMessage(), notOwned.owner());
             }
         }
         if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {

@@ -78,6 +78,13 @@ final class RangeHandOff {
             if (!sealed.covers(range)) {
                 store.recordSealedRanges(sealed.with(range).toString());
             }
+            if (!request.getReceiver().isEmpty()) {
+                // Before the range is given up: a refusal from now on names where it went.
+                java.util.Map<HashRange, String> handedOff = new java.util.LinkedHashMap<>(scope.handedOff());
+                handedOff.put(range, request.getReceiver());
+                store.recordHandedOffRanges(ShardScope.formatHandedOff(handedOff));
+                scope.handedOff(handedOff);
+            }
             OwnedRanges left = current.without(range);
             String given = store.shardAssignmentGiven().orElse(store.shardAssignment().orElse(current.toString()));
             store.recordShardAssignment(left.toString(), given);

@@ -36,7 +36,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The receiving side of a range hand-off: a pod started to take over hash range
  * {@code kubedyn.storage.receive-range} of its table from the pod at
- * {@code kubedyn.storage.receive-from} (on Kubernetes, a new shard's pod; see
+ * {@code kubedyn.storage.receive-from} (on Kubernetes, a new shard's pod, dialled at
+ * {@code kubedyn.storage.receive-address}, which the source names in its refusals; see
  * {@link RangeHandOff} for the source's side). A background thread, until the pod owns the range:
  * <ol>
  *   <li>copy: clears whatever an earlier attempt left, then applies the source's copy page by
@@ -76,6 +77,10 @@ public class RangeReceiver {
     private final Optional<HashRange> range;
     private final Optional<String> from;
     private final String holder;
+    /** The address the source names in its refusals once the range is sealed: this pod's, as others dial it. */
+    private final String address;
+    /** How fast the range is copied and followed, in bytes per second; 0: unlimited. */
+    private final long bytesPerSecond;
     private final StoreLifecycle lifecycle;
     private final InternalTls tls;
     private volatile Status status;
@@ -87,7 +92,12 @@ public class RangeReceiver {
                   @ConfigProperty(name = "kubedyn.storage.receive-from") Optional<String> from,
                   @ConfigProperty(name = "kubedyn.storage.receive-holder", defaultValue = "${HOSTNAME:receiver}")
                   String holder,
+                  @ConfigProperty(name = "kubedyn.storage.receive-address") Optional<String> address,
+                  @ConfigProperty(name = "kubedyn.storage.hand-off.bytes-per-second", defaultValue = "0")
+                  long bytesPerSecond,
                   StoreLifecycle lifecycle, InternalTls tls) {
+        this.bytesPerSecond = bytesPerSecond;
+        this.address = address.filter(a -> !a.isBlank()).orElse("");
         this.range = range.filter(r -> !r.isBlank()).map(HashRange::parse);
         this.from = from.filter(f -> !f.isBlank());
         this.holder = holder;
@@ -191,7 +201,7 @@ public class RangeReceiver {
         } while (page.getSerializedSize() >= CAUGHT_UP_BYTES && System.nanoTime() < sealBy && !stopped);
         note("Sealing", through, "");
         long sealed = call(() -> stub().sealRange(SealRangeRequest.newBuilder().setTable(ref)
-                .setRange(StorageWire.range(moving)).setReceiver(holder).build())).getThrough();
+                .setRange(StorageWire.range(moving)).setReceiver(address).build())).getThrough();
         while (through < sealed) {
             through = changes(table, ref, through).getThrough();
         }
@@ -233,6 +243,7 @@ public class RangeReceiver {
                         return null;
                     });
                 }
+                pace(page.getSerializedSize());
                 note("Copying", COPYING, writes + " keys copied");
             }
         } catch (StatusRuntimeException e) {
@@ -258,6 +269,7 @@ public class RangeReceiver {
             store.applyRange(table, moving, writes, page.getThrough());
             return null;
         });
+        pace(page.getSerializedSize());
         return page;
     }
 
@@ -315,6 +327,13 @@ public class RangeReceiver {
             Log.infof("hand-off of %s from %s: %s %s", now.range(), now.from(), phase, now.message());
         }
         status = now;
+    }
+
+    /** Waits as long as {@code bytes} take at the configured rate (not at all without one). */
+    private void pace(long bytes) {
+        if (bytesPerSecond > 0 && bytes > 0) {
+            pause(bytes * 1000 / bytesPerSecond);
+        }
     }
 
     private void pause(long millis) {

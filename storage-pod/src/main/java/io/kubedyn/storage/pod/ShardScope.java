@@ -14,6 +14,7 @@ import io.kubedyn.storage.grpc.TableRef;
 import io.kubedyn.storage.grpc.WriteRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -29,6 +30,8 @@ final class ShardScope {
      * write to it is still running (see {@link RangeHandOff}).
      */
     private final ReentrantReadWriteLock ownership = new ReentrantReadWriteLock();
+    /** Ranges this pod handed to another pod in a split, with that pod's address: named in refusals. */
+    private volatile Map<HashRange, String> handedOff = Map.of();
 
     ShardScope(OwnedRangesConfig owned) {
         this.owned = owned;
@@ -96,8 +99,44 @@ final class ShardScope {
         OwnedRanges ranges = ranges(table);
         if (!ranges.containsHash(hash)) {
             throw new RangeNotOwnedException("partition hash " + HashRange.formatBound(hash) + " of table "
-                    + table.name() + " is not owned here (" + ranges + ")");
+                    + table.name() + " is not owned here (" + ranges + ")", ownerOf(hash, hash));
         }
+    }
+
+    /** The pod this one handed a range holding {@code first} to {@code last} to, or null. */
+    String ownerOf(long first, long last) {
+        for (Map.Entry<HashRange, String> entry : handedOff.entrySet()) {
+            if (entry.getKey().contains(first) && entry.getKey().contains(last)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** The ranges handed off, as the store records them ({@code first-last=host:port,...}). */
+    static Map<HashRange, String> parseHandedOff(String record) {
+        Map<HashRange, String> parsed = new java.util.LinkedHashMap<>();
+        for (String entry : record.split(",")) {
+            int equals = entry.indexOf('=');
+            if (equals > 0) {
+                parsed.put(HashRange.parse(entry.substring(0, equals)), entry.substring(equals + 1).trim());
+            }
+        }
+        return parsed;
+    }
+
+    static String formatHandedOff(Map<HashRange, String> handedOff) {
+        List<String> entries = new ArrayList<>();
+        handedOff.forEach((range, owner) -> entries.add(range + "=" + owner));
+        return String.join(",", entries);
+    }
+
+    Map<HashRange, String> handedOff() {
+        return handedOff;
+    }
+
+    void handedOff(Map<HashRange, String> ranges) {
+        handedOff = Map.copyOf(ranges);
     }
 
     List<TableKey> ownedKeys(PartitionStore store, List<GetRequest> gets) {

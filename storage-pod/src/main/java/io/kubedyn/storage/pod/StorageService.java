@@ -239,7 +239,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
             OwnedRanges ranges = scope.ranges(table);
             if (!ranges.covers(range)) {
                 throw new RangeNotOwnedException("hash range " + range + " of table " + table.name()
-                        + " is not owned here (" + ranges + ")");
+                        + " is not owned here (" + ranges + ")", scope.ownerOf(range.first(), range.last()));
             }
             Page page = store.scan(table, request.hasIndex() ? request.getIndex() : null, range, request.getLimit(),
                     maxBytes(request.getMaxBytes()),

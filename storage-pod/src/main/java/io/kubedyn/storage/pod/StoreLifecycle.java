@@ -122,6 +122,7 @@ public class StoreLifecycle {
                     .map(json -> new TableDefinitionCodec().decode(json.getBytes(StandardCharsets.UTF_8)))
                     .orElse(null);
             owned.assign(new StoreAssignment(owned.defaults(), table).takeOver(opened));
+            scope.handedOff(ShardScope.parseHandedOff(opened.handedOffRanges().orElse("")));
         } catch (StoreAssignment.RefusedException e) {
             opened.close();
             refuse(e.getMessage());
