@@ -25,18 +25,33 @@ public record ShardSplit(int source, int target, HashRange moving) {
    * rest wait for the next round, once the first ones are in the map.
    */
   public static List<ShardSplit> plan(ShardAssignment assignment, int shards) {
+    return plan(assignment, shards, List.of());
+  }
+
+  /**
+   * {@link #plan(ShardAssignment, int)} around the splits already {@code started}: their targets
+   * and sources keep them, and the rest are paired as above.
+   */
+  public static List<ShardSplit> plan(ShardAssignment assignment, int shards,
+      List<ShardSplit> started) {
+    java.util.Set<Integer> busy = new java.util.HashSet<>();
+    started.forEach(split -> {
+      busy.add(split.source());
+      busy.add(split.target());
+    });
     List<Integer> targets = new ArrayList<>();
     for (int shard = 0; shard < shards; shard++) {
-      if (!assignment.ranges().containsKey(shard)) {
+      if (!assignment.ranges().containsKey(shard) && !busy.contains(shard)) {
         targets.add(shard);
       }
     }
     List<Map.Entry<Integer, HashRange>> sources = assignment.ranges().entrySet().stream()
+        .filter(e -> !busy.contains(e.getKey()))
         .filter(e -> e.getValue().first() != e.getValue().last())
         .sorted(Comparator.comparing((Map.Entry<Integer, HashRange> e) -> size(e.getValue()),
             Long::compareUnsigned).reversed().thenComparing(Map.Entry::getKey))
         .toList();
-    List<ShardSplit> splits = new ArrayList<>();
+    List<ShardSplit> splits = new ArrayList<>(started);
     for (int i = 0; i < Math.min(targets.size(), sources.size()); i++) {
       HashRange range = sources.get(i).getValue();
       long middle = range.first() + ((range.last() - range.first()) >>> 1);
@@ -44,6 +59,34 @@ public record ShardSplit(int source, int target, HashRange moving) {
           new HashRange(middle + 1, range.last())));
     }
     return splits;
+  }
+
+  /**
+   * The splits a table's new shards were started to receive and do not serve yet: each new
+   * shard's StatefulSet says what range its pods receive, and the mapped shard holding that range
+   * is its source. They go on whatever the plan would say now (a plan made after another split
+   * ended could pair them otherwise).
+   */
+  public static List<ShardSplit> started(ShardAssignment assignment, Map<Integer, ShardGiven> given) {
+    List<ShardSplit> started = new ArrayList<>();
+    given.forEach((target, handed) -> {
+      if (assignment.ranges().containsKey(target) || handed.receiveRange() == null) {
+        return;
+      }
+      HashRange moving;
+      try {
+        moving = HashRange.parse(handed.receiveRange());
+      } catch (IllegalArgumentException e) {
+        return;
+      }
+      assignment.ranges().forEach((source, range) -> {
+        if (range.contains(moving.first()) && range.contains(moving.last())
+            && range.last() == moving.last() && range.first() != moving.first()) {
+          started.add(new ShardSplit(source, target, moving));
+        }
+      });
+    });
+    return started;
   }
 
   /** What keeps a table from splitting now, each a sentence; empty when nothing does. */

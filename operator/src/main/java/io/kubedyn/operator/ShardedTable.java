@@ -103,8 +103,11 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     StorageSpec storage = spec.getStorage() == null ? new StorageSpec() : spec.getStorage();
     var definition = TableDefinitions.of(table);
     List<String> splitsBlocked = ShardSplit.blockedBy(definition, spec.getReplicasPerShard());
+    Map<Integer, ShardGiven> given = ShardGiven.of(statefulSets);
+    // Splits under way go on (a blocking change made meanwhile stops only new ones).
+    List<ShardSplit> started = ShardSplit.started(decision.assignment(), given);
     List<ShardSplit> splits = splitsBlocked.isEmpty()
-        ? ShardSplit.plan(decision.assignment(), spec.getShards()) : List.of();
+        ? ShardSplit.plan(decision.assignment(), spec.getShards(), started) : started;
     return new ShardedTable(table.getMetadata().getName(), table.getMetadata().getNamespace(),
         ShardIdentity.controlledBy(table),
         image,
@@ -118,7 +121,7 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
         settings.storageAntiAffinityRequired(),
         ShardMembership.of(table, spec.getReplicasPerShard(), statefulSets),
         StorageIngress.parse(settings.storageIngress()), settings.internalTls().enabled(),
-        ShardGiven.of(statefulSets), splits, splitsBlocked, settings.splitBytesPerSecond());
+        given, splits, splitsBlocked, settings.splitBytesPerSecond());
   }
 
   /**

@@ -44,4 +44,25 @@ class ShardSplitTest {
     assertThat(ShardSplit.blockedBy(table, 3)).singleElement().asString()
         .contains("replicated shards");
   }
+
+  @Test
+  void aSplitUnderWayKeepsItsSourceWhenAnotherEndsFirst() {
+    ShardAssignment three = new ShardAssignment(java.util.Map.of(
+        0, new HashRange(0L, 0x7fffffffffffffffL),
+        1, new HashRange(0x8000000000000000L, 0xbfffffffffffffffL),
+        2, new HashRange(0xc000000000000000L, -1L)));
+    List<ShardSplit> round = ShardSplit.plan(three, 5);
+    assertThat(round).extracting(ShardSplit::source, ShardSplit::target).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(0, 3), org.assertj.core.groups.Tuple.tuple(1, 4));
+    ShardAssignment afterFirst = three.after(round.get(0));
+    // Every range is a quarter now: planned afresh, shard 4 would be paired with shard 0.
+    assertThat(ShardSplit.plan(afterFirst, 5)).singleElement()
+        .satisfies(split -> assertThat(split.source()).isEqualTo(0));
+    // Its StatefulSet says what it receives: that split goes on, from shard 1.
+    var given = java.util.Map.of(4, new ShardGiven("none", round.get(1).moving().toString(),
+        "music-shard-1.prod.svc.cluster.local:9090", "0", null, null));
+    List<ShardSplit> started = ShardSplit.started(afterFirst, given);
+    assertThat(started).containsExactly(round.get(1));
+    assertThat(ShardSplit.plan(afterFirst, 5, started)).containsExactly(round.get(1));
+  }
 }

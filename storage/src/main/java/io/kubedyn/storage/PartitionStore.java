@@ -2153,8 +2153,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 log.status();
             } catch (RocksDBException e) {
-                throw new RangeChangesLostException("the write-ahead log cannot be read from sequence number " + next
-                        + ": " + e.getMessage());
+                // TryAgain: the iterator reached the log's tail while it was being written ("Create a
+                // new iterator to fetch the new tail"): what was read stands, the next call goes on.
+                if (e.getStatus() == null || e.getStatus().getCode() != Status.Code.TryAgain) {
+                    throw new RangeChangesLostException("the write-ahead log cannot be read from sequence number "
+                            + next + ": " + e.getMessage());
+                }
             }
             return new RangeChanges(writes, next - 1);
         });

@@ -215,8 +215,14 @@ class RangeHandOffTest {
                     .isInstanceOf(RangeChangesLostException.class);
             asOf = source.copyRange(table, MOVING, "held", 1024, (at, writes) -> { });
             write(source, table, 2, 2, 2);
-            assertThat(source.rangeChangesSince(table, MOVING, "held", asOf, 1 << 20).through())
-                    .isEqualTo(source.latestSequence());
+            long written = source.latestSequence();
+            // Read as a receiver reads: a page may stop at the log's tail (RocksDB's TryAgain, while
+            // the store's own index feed writes), and the next one goes on.
+            long through = asOf;
+            for (int page = 0; page < 100 && through < written; page++) {
+                through = source.rangeChangesSince(table, MOVING, "held", through, 1 << 20).through();
+            }
+            assertThat(through).isGreaterThanOrEqualTo(written);
         }
         try (PartitionStore source = PartitionStore.open(dir.resolve("source"))) {
             assertThatThrownBy(() -> source.rangeChangesSince(table, MOVING, "held", asOf, 1024))
