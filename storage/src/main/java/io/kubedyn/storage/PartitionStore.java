@@ -1980,6 +1980,15 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         recordShardAssignment(ranges, ranges);
     }
 
+    /**
+     * Records that the store owns {@code ranges} since a range hand-off, keeping what its pod was
+     * given as it was recorded ({@link #shardAssignmentGiven}; before hand-offs, the assignment).
+     */
+    public void reassignShard(String ranges) {
+        String given = shardAssignmentGiven().orElse(shardAssignment().orElse(ranges));
+        recordShardAssignment(ranges, given);
+    }
+
     public void recordShardAssignment(String ranges, String given) {
         open(() -> {
             try (WriteBatch batch = new WriteBatch()) {
@@ -2172,11 +2181,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     /** Lets RocksDB delete write-ahead log files again, as far as {@code holder} is concerned. */
     public void releaseRangeChanges(String holder) {
-        synchronized (changeHolds) {
-            if (changeHolds.remove(holder) != null && changeHolds.isEmpty()) {
-                enableFileDeletions();
-            }
-        }
+        releaseChangeHolds(holds -> holds.remove(holder) != null);
     }
 
     private void holdChanges(String holder) {
@@ -2203,27 +2208,38 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     private void releaseIdleChangeHolds() {
         long cutoff = System.currentTimeMillis() - CHANGE_HOLD_IDLE_MILLIS;
-        synchronized (changeHolds) {
-            if (changeHolds.values().removeIf(touched -> touched < cutoff) && changeHolds.isEmpty()) {
-                LOG.log(System.Logger.Level.INFO, "range hand-offs idle for {0} ms: write-ahead log files are "
-                        + "deleted again", CHANGE_HOLD_IDLE_MILLIS);
-                enableFileDeletions();
-            }
+        if (releaseChangeHolds(holds -> holds.values().removeIf(touched -> touched < cutoff))) {
+            LOG.log(System.Logger.Level.INFO, "range hand-offs idle for {0} ms: write-ahead log files are "
+                    + "deleted again", CHANGE_HOLD_IDLE_MILLIS);
         }
     }
 
-    private void enableFileDeletions() {
+    /**
+     * Drops holds as {@code release} says (true when it dropped any); once none is left, RocksDB
+     * deletes write-ahead log files again. The gate first, then the holds, in the order a reopen
+     * takes them (it holds the gate and restores the holds), so the two never wait for each other.
+     * Whether deletions were enabled again.
+     */
+    private boolean releaseChangeHolds(java.util.function.Predicate<Map<String, Long>> release) {
         try {
-            open(() -> {
-                try {
-                    db.enableFileDeletions();
-                    return null;
-                } catch (RocksDBException e) {
-                    throw new StorageException("cannot let the write-ahead log go", e);
+            return open(() -> {
+                synchronized (changeHolds) {
+                    if (!release.test(changeHolds) || !changeHolds.isEmpty()) {
+                        return false;
+                    }
+                    try {
+                        db.enableFileDeletions();
+                    } catch (RocksDBException e) {
+                        throw new StorageException("cannot let the write-ahead log go", e);
+                    }
+                    return true;
                 }
             });
         } catch (StoreClosedException e) {
-            // Closed: nothing to let go.
+            synchronized (changeHolds) {
+                release.test(changeHolds);  // closed: nothing of RocksDB's to let go
+            }
+            return false;
         }
     }
 

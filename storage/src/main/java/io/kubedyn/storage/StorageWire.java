@@ -451,6 +451,11 @@ public final class StorageWire {
      * themselves; a range not owned, a store not open and an internal failure as
      * {@link RangeNotOwnedException}, {@link StoreClosedException} and {@link StorageException}.
      */
+    /** The StorageError a failed call carries in its trailers ({@link #failure}), or null: a transport failure. */
+    public static StorageError errorOf(io.grpc.StatusRuntimeException e) {
+        return e.getTrailers() == null ? null : e.getTrailers().get(ERROR_KEY);
+    }
+
     public static RuntimeException exception(StorageError error) {
         return switch (error.getCode()) {
             case DYNAMODB -> error.getDynamodbError() == StorageError.DynamoDbError.TRANSACTION_CONFLICT

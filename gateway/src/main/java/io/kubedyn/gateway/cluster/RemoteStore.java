@@ -307,7 +307,7 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
     }
 
     private RuntimeException translate(StatusRuntimeException e) {
-        StorageError error = e.getTrailers() == null ? null : e.getTrailers().get(StorageWire.ERROR_KEY);
+        StorageError error = StorageWire.errorOf(e);
         if (error != null) {
             RuntimeException cause = StorageWire.exception(error);
             if (cause instanceof DynamoDbException dynamo) {

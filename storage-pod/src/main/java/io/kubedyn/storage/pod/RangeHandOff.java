@@ -86,8 +86,7 @@ final class RangeHandOff {
                 scope.handedOff(handedOff);
             }
             OwnedRanges left = current.without(range);
-            String given = store.shardAssignmentGiven().orElse(store.shardAssignment().orElse(current.toString()));
-            store.recordShardAssignment(left.toString(), given);
+            store.reassignShard(left.toString());
             scope.assign(left);
             long through = store.latestSequence();
             Log.infof("hash range %s of table %s sealed for %s at WAL sequence %d; this pod owns %s now", range,

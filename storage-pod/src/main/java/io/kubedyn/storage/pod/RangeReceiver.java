@@ -207,8 +207,7 @@ public class RangeReceiver {
         }
         lifecycle.scope().changeRanges(current -> store(store -> {
             OwnedRanges now = current.with(moving);
-            String given = store.shardAssignmentGiven().orElse(store.shardAssignment().orElse(current.toString()));
-            store.recordShardAssignment(now.toString(), given);
+            store.reassignShard(now.toString());
             lifecycle.scope().assign(now);
             store.receiving(table.name(), false);
             Log.infof("hand-off of %s of table %s from %s done at its WAL sequence %d: this pod owns %s", moving,
@@ -313,7 +312,7 @@ public class RangeReceiver {
     }
 
     private static RuntimeException translate(StatusRuntimeException e) {
-        StorageError error = e.getTrailers() == null ? null : e.getTrailers().get(StorageWire.ERROR_KEY);
+        StorageError error = StorageWire.errorOf(e);
         return error == null ? e : StorageWire.exception(error);
     }
 
