@@ -334,6 +334,15 @@ class ReplicatedShardIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledgedOn(1) >= 50);
             setReplicasPerShard(5);
             awaitVoters(5);
+            // Each added pod restarted once at most, to load the snapshot it was sent: its leader
+            // heard the snapshot arrived and sent the log after it, not its newest snapshot again
+            // (it takes one every 200 entries here, faster than a pod restarts).
+            for (int shard = 0; shard < SHARDS; shard++) {
+                for (int replica = REPLICAS; replica < 5; replica++) {
+                    assertThat(cluster.kubelet().restarts(pod(shard, replica))).as("restarts of " + pod(shard, replica))
+                            .isLessThanOrEqualTo(1);
+                }
+            }
             // Two of the three pods that formed shard 1's group go down: with five voters, the
             // other three (two of them added by the change) are still a majority, and commit.
             String leader = leaderNow(1);

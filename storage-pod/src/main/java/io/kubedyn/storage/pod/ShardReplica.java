@@ -74,6 +74,7 @@ final class ShardReplica implements AutoCloseable {
     private final AtomicLong callIds = new AtomicLong();
     private volatile boolean closing;
     private final RaftServer server;
+    private final StoreStateMachine machine;
     /** Where proposals' results are handed out and the next coalesced entry proposed. */
     private final ExecutorService proposing = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kubedyn-proposals");
@@ -146,12 +147,13 @@ final class ShardReplica implements AutoCloseable {
         RaftServerConfigKeys.setStagingTimeout(properties, TimeDuration.valueOf(5, TimeUnit.MINUTES));
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, true);
+        machine = new StoreStateMachine(store, commands, directory);
         server = RaftServer.newBuilder()
                 .setServerId(self)
                 // A pod that joins a running group starts with none: it neither votes nor stands
                 // for election until the leader adds it (its stored configuration, once it has one).
                 .setGroup(peers.founder() ? RaftGroup.valueOf(groupId, members) : RaftGroup.valueOf(groupId))
-                .setStateMachine(new StoreStateMachine(store, commands, directory))
+                .setStateMachine(machine)
                 .setProperties(properties)
                 .setParameters(raftParameters(tls))
                 .setOption(RaftStorage.StartupOption.RECOVER)
@@ -374,11 +376,12 @@ final class ShardReplica implements AutoCloseable {
 
     /**
      * Before an eventually consistent read: this replica is one of its group's (a pod a scale-up
-     * added is not until the leader has added it, caught up, to the group), else it refuses as
-     * one that does not lead, and the gateway reads from another.
+     * added is not until the leader has added it, caught up, to the group) and its store is not
+     * about to become a snapshot it was sent, else it refuses as one that does not lead, and the
+     * gateway reads from another.
      */
     void checkMember() {
-        if (conf().getPeer(self, RaftPeerRole.FOLLOWER) == null) {
+        if (machine.reloading() || conf().getPeer(self, RaftPeerRole.FOLLOWER) == null) {
             throw new NotLeaderException(leaderAddress(info()));
         }
     }

@@ -23,11 +23,14 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  */
 final class StoreStateMachine extends BaseStateMachine {
     private static final Message SKIPPED = Message.valueOf("skipped: already in the store");
+    /** How long a replica that installed a snapshot keeps running for Ratis to acknowledge it. */
+    static final java.time.Duration RELOAD_GRACE = java.time.Duration.ofSeconds(1);
     private final PartitionStore store;
     private final StoreCommands commands;
     private final StoreSnapshots storage = new StoreSnapshots();
     private final java.nio.file.Path raftDirectory;
     private PartitionStore.LogPosition stored = PartitionStore.LogPosition.NONE;
+    private volatile boolean reloading;
 
     StoreStateMachine(PartitionStore store, StoreCommands commands, java.nio.file.Path raftDirectory) {
         this.store = store;
@@ -94,17 +97,35 @@ final class StoreStateMachine extends BaseStateMachine {
     /**
      * The leader sent a snapshot (this replica lacked entries its log no longer holds): the store
      * must become it. That is done where nothing uses the store: the pod records the snapshot and
-     * stops at once, and at its next start (Kubernetes restarts it) the store is replaced by the
-     * snapshot before it opens ({@link StoreSnapshots#completeInstall}), then the log's later
-     * entries are applied. Nothing is lost by stopping so: every entry is in the synced Raft log
-     * of a majority, and this replica's store is replaced anyway.
+     * stops, and at its next start (Kubernetes restarts it) the store is replaced by the snapshot
+     * before it opens ({@link StoreSnapshots#completeInstall}), then the log's later entries are
+     * applied. Nothing is lost by stopping so: every entry is in the synced Raft log of a
+     * majority, and this replica's store is replaced anyway.
+     *
+     * <p>Ratis calls this on its apply thread while it answers the snapshot's last chunk on
+     * another: the pod stops {@link #RELOAD_GRACE} later, not at once, so that answer reaches the
+     * leader. A leader never told the snapshot arrived sends its newest one again when the pod is
+     * back, and while it snapshots faster than a pod restarts (a write-heavy shard) a replica
+     * being added would restart for ever. Meanwhile nothing is applied (this thread waits) and
+     * the replica serves no read ({@link #reloading}).
      */
     @Override
     public void reinitialize() throws IOException {
         storage.stageInstall(raftDirectory);
+        reloading = true;
         io.quarkus.logging.Log.warnf("installed a snapshot of the shard from its leader (%s); restarting to load it",
                 getLatestSnapshot());
+        try {
+            Thread.sleep(RELOAD_GRACE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Runtime.getRuntime().halt(StoreSnapshots.RESTART_EXIT_CODE);
+    }
+
+    /** Whether the store is about to be replaced by a snapshot: it answers no read meanwhile. */
+    boolean reloading() {
+        return reloading;
     }
 
     /** A linearizable read's barrier: Ratis calls this once the store has applied the read index. */
