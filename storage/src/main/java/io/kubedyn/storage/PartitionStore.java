@@ -2356,6 +2356,52 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     /** The table's column families a hand-off moves, by part. */
+    // ---- split points ------------------------------------------------------------------------
+
+    /**
+     * RocksDB's estimate of the bytes {@code definition}'s data in {@code range} takes here, in
+     * files (compressed) and memtables, over every family keyed by partition hash: what a shard
+     * splitting by itself compares with its threshold.
+     */
+    public long approximateRangeBytes(TableDefinition definition, HashRange range) {
+        return open(() -> {
+            KeyRange keys = KeyRange.ofHashRange(range);
+            byte[] end = keys.end();
+            if (end == null) {
+                end = new byte[16];
+                Arrays.fill(end, (byte) 0xFF);
+            }
+            long bytes = 0;
+            for (Map.Entry<String, ColumnFamilyHandle> family : rangeFamilies(table(definition)).byPart().entrySet()) {
+                if (!RangeFamilies.hashLeads(family.getKey())) {
+                    continue;  // Time to Live entries: a few bytes an item, keyed by time
+                }
+                try (Slice start = new Slice(keys.start()); Slice limit = new Slice(end)) {
+                    bytes += db.getApproximateSizes(family.getValue(), List.of(new Range(start, limit)),
+                            SizeApproximationFlag.INCLUDE_FILES, SizeApproximationFlag.INCLUDE_MEMTABLES)[0];
+                }
+            }
+            return bytes;
+        });
+    }
+
+    /**
+     * The partition hash after which {@code range} splits in two halves of its items' bytes
+     * ({@link HashMedian}); empty when its items share one hash or there are none. One read of
+     * the range's items that leaves the block cache alone: as costly as copying half of them,
+     * which the split then does.
+     */
+    public OptionalLong medianHash(TableDefinition definition, HashRange range) {
+        return open(() -> {
+            try (ReadOptions options = new ReadOptions().setFillCache(false);
+                 RocksIterator items = db.newIterator(table(definition).family(), options)) {
+                return HashMedian.of(items, range);
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read the hash range " + range, e);
+            }
+        });
+    }
+
     private static RangeFamilies rangeFamilies(OpenTable table) {
         Map<String, ColumnFamilyHandle> parts = new LinkedHashMap<>();
         parts.put("", table.family());
