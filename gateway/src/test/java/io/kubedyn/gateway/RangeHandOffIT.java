@@ -187,7 +187,38 @@ class RangeHandOffIT {
                 long receiverItems = toReceiver.scan(table, null, UPPER, 10_000, Long.MAX_VALUE, null).items().size();
                 assertThat(sourceItems + receiverItems).isEqualTo(KEYS);
             }
+            checkRangeSizes(source, LOWER, receiver, UPPER);
         }
+    }
+
+    /**
+     * What the operator asks a pod before it splits a shard by itself: each pod weighs exactly
+     * the range it owns and finds its median there, and refuses the other's.
+     */
+    private static void checkRangeSizes(StoragePodProcess source, HashRange sourceRange, StoragePodProcess receiver,
+                                        HashRange receiverRange) throws Exception {
+        for (StoragePodProcess pod : List.of(source, receiver)) {
+            HashRange owned = pod == source ? sourceRange : receiverRange;
+            HashRange other = pod == source ? receiverRange : sourceRange;
+            io.vertx.core.json.JsonObject sizes = new io.vertx.core.json.JsonObject(get(pod, "/kubedyn/ranges").body());
+            assertThat(sizes.getString("table")).isEqualTo("Music");
+            assertThat(sizes.getJsonArray("ranges")).hasSize(1);
+            io.vertx.core.json.JsonObject range = sizes.getJsonArray("ranges").getJsonObject(0);
+            assertThat(range.getString("range")).isEqualTo(owned.toString());
+            assertThat(range.getLong("bytes")).as("the estimate of about %d items of 250 bytes", KEYS / 2)
+                    .isGreaterThan(KEYS / 2 * 100L);
+            HttpResponse<String> median = get(pod, "/kubedyn/ranges/median?range=" + owned);
+            assertThat(median.statusCode()).as(median.body()).isEqualTo(200);
+            long hash = HashRange.parseBound(new io.vertx.core.json.JsonObject(median.body()).getString("median"));
+            assertThat(owned.contains(hash) && hash != owned.last()).as("a median inside " + owned).isTrue();
+            assertThat(get(pod, "/kubedyn/ranges/median?range=" + other).statusCode()).isEqualTo(409);
+            assertThat(get(pod, "/kubedyn/ranges/median?range=nonsense").statusCode()).isEqualTo(400);
+        }
+    }
+
+    private static HttpResponse<String> get(StoragePodProcess pod, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(pod.httpBase().resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static final Object[] LOCKS = new Object[64];
