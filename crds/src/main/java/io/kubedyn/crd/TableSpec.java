@@ -18,7 +18,7 @@ import java.util.List;
  * What the user asks for: DynamoDB's CreateTable fields, named as AWS Controllers for Kubernetes
  * (ACK) names them in its {@code Table} so that an ACK manifest carries over by changing its
  * {@code apiVersion}, plus how the table is laid out on the cluster ({@code shards},
- * {@code replicasPerShard}, {@code storage}, {@code resources}, {@code deletionPolicy},
+ * {@code replicasPerShard}, {@code autoSplit}, {@code storage}, {@code resources}, {@code deletionPolicy},
  * {@code image}: kubedyn's own).
  *
  * <p>Key attribute types are strings rather than Java enums on purpose: a value the schema would
@@ -116,6 +116,9 @@ public class TableSpec {
   @JsonPropertyDescription("Number of shards; each owns one contiguous range of the 64-bit partition-key hash space. Can grow, never shrink.")
   private Integer shards = 1;
 
+  @JsonPropertyDescription("kubedyn's own: the table splits a shard by itself when its data passes maxShardSize, up to maxShards shards (spec.shards is then the least it has). Not yet for replicated shards, global secondary indexes or streams (reported in the Progressing condition).")
+  private AutoSplit autoSplit;
+
   @Min(1)
   @Max(7)
   @Default("1")
@@ -161,6 +164,14 @@ public class TableSpec {
 
   public void setShards(Integer shards) {
     this.shards = shards;
+  }
+
+  public AutoSplit getAutoSplit() {
+    return autoSplit;
+  }
+
+  public void setAutoSplit(AutoSplit autoSplit) {
+    this.autoSplit = autoSplit;
   }
 
   public Integer getReplicasPerShard() {

@@ -233,6 +233,16 @@ class ShardSplitIT {
      * while: each acknowledged at version 0.
      */
     private Map<String, Long> fill(String table, int items, int bytes) throws InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            ids.add("filler-" + i);
+        }
+        return fill(table, ids, bytes);
+    }
+
+    /** {@link #fill(String, int, int)} with items of these partition keys. */
+    private Map<String, Long> fill(String table, List<String> ids, int bytes) throws InterruptedException {
+        int items = ids.size();
         Map<String, Long> filled = new ConcurrentHashMap<>();
         List<Thread> fillers = new ArrayList<>();
         for (int f = 0; f < 4; f++) {
@@ -240,7 +250,7 @@ class ShardSplitIT {
             fillers.add(new Thread(() -> {
                 DynamoDbClient dynamo = cluster.dynamoDb();
                 for (int i = filler; i < items; i += 4) {
-                    String id = "filler-" + i;
+                    String id = ids.get(i);
                     dynamo.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(id),
                             "version", AttributeValue.fromN("0"), "payload", AttributeValue.fromS("x".repeat(bytes)))));
                     filled.put(id, 0L);
@@ -314,5 +324,79 @@ class ShardSplitIT {
     @Test
     void operatorKilledInTheMiddleOfASplitTheSplitCompletesWhenItIsBack() throws Exception {
         splitWith("operator-killed", "Copying", () -> cluster.killOperator(Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void autoSplitOfASkewedShardCutsAtItsMedianKeyAndLosesNothing() throws Exception {
+        String name = "skewed";
+        Table skewed = table(name, 1);
+        io.kubedyn.crd.AutoSplit autoSplit = new io.kubedyn.crd.AutoSplit();
+        autoSplit.setMaxShardSize("1Mi");
+        autoSplit.setMaxShards(2);
+        skewed.getSpec().setAutoSplit(autoSplit);
+        cluster.kubectl().resources(Table.class).resource(skewed).create();
+        cluster.awaitActive(name);
+        // Four items in five under partition keys hashing into the lowest quarter of the space:
+        // a split in the middle would leave one shard most of the data.
+        io.kubedyn.core.HashRange crowded = new io.kubedyn.core.HashRange(0L, 0x3fffffffffffffffL);
+        List<String> ids = new ArrayList<>();
+        for (int n = 0, inCrowded = 0, outside = 0; ids.size() < 1500; n++) {
+            String id = "skewed-" + n;
+            boolean low = crowded.contains(hash(id));
+            if (low && inCrowded < 1200 || !low && outside < 300) {
+                ids.add(id);
+                if (low) {
+                    inCrowded++;
+                } else {
+                    outside++;
+                }
+            }
+        }
+        // In an order where any run of them is as skewed as the whole: the shard may pass 1Mi
+        // and split with part of them written.
+        java.util.Collections.shuffle(ids, new java.util.Random(7));
+        Load load = new Load(name, 2);
+        try {
+            // 1,500 items of 2 KB: about 3 MB, past 1Mi, while two writers and a reader run.
+            Map<String, Long> filled = fill(name, ids, 2000);
+            load.acknowledged.putAll(filled);
+            load.attempted.addAll(filled.keySet());
+            await().atMost(Duration.ofSeconds(60)).until(() -> resource(name).getStatus().getShardMap().size() == 2
+                    || progressing(name).contains("Splitting"));
+            awaitSplit(name, 2);
+            long writesAfter = load.writes.get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.writes.get() > writesAfter + 200);
+        } finally {
+            load.stop();
+        }
+        System.out.printf("auto split: %d writes, %d reads, %d failures %s; map %s%n", load.writes.get(),
+                load.reads.get(), load.failures.size(), load.failures.stream().limit(3).toList(),
+                resource(name).getStatus().getShardMap().stream()
+                        .map(r -> r.getShard() + ":" + r.getFirstHash() + "-" + r.getLastHash()).toList());
+
+        Table grown = resource(name);
+        assertThat(grown.getSpec().getShards()).as("the spec is the user's: left alone").isEqualTo(1);
+        assertThat(grown.getStatus().getShardsByReplicas()).isEqualTo("2x1");
+        io.kubedyn.crd.ShardRange upper = grown.getStatus().getShardMap().stream().filter(r -> r.getShard() == 1)
+                .findFirst().orElseThrow();
+        long cut = io.kubedyn.core.HashRange.parseBound(upper.getFirstHash());
+        assertThat(crowded.contains(cut)).as("the cut " + upper.getFirstHash() + " falls in the crowded quarter")
+                .isTrue();
+        long below = ids.stream().filter(id -> Long.compareUnsigned(hash(id), cut) < 0).count();
+        assertThat(below).as("the skewed items left with shard 0, of 1,500 of one size").isBetween(600L, 900L);
+        assertNothingLost(load);
+        assertThat(cluster.kubectl().v1().events().inNamespace(LoopbackCluster.NAMESPACE).list().getItems())
+                .filteredOn(e -> name.equals(e.getInvolvedObject().getName())).extracting(Event::getReason)
+                .contains("AutoSplit", "ShardSplit");
+        // At maxShards it splits no more, though shard 0 still holds more than 1Mi.
+        Thread.sleep(5_000);
+        assertThat(resource(name).getStatus().getShardMap()).hasSize(2);
+        assertThat(cluster.kubectl().apps().statefulSets().inNamespace(LoopbackCluster.NAMESPACE)
+                .withLabel("kubedyn.io/table", name).list().getItems()).hasSize(2);
+    }
+
+    /** The partition-key hash the shard map ranges over, as the gateway computes it. */
+    private static long hash(String id) {
+        return io.kubedyn.core.PrimaryKey.of(new io.kubedyn.core.AttributeValue.S(id), null).hash();
     }
 }

@@ -8,14 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One shard handing the upper half of its hash range to a new shard: how a table grows when
- * {@code spec.shards} is raised. The new shard's pods receive the range from the source's pods
+ * One shard handing the upper part of its hash range to a new shard: how a table grows when
+ * {@code spec.shards} is raised (the upper half) or a shard passes {@code autoSplit.maxShardSize}
+ * (the part after its items' median). The new shard's pods receive the range from the source's pods
  * while it is written (storage-pod's range hand-off); once they serve it, the shard map gives it
  * to them.
  *
  * @param source the shard that owns the range now
  * @param target the new shard, beyond the shard map
- * @param moving the range it receives: the upper half of the source's
+ * @param moving the range it receives: the upper part of the source's
  */
 public record ShardSplit(int source, int target, HashRange moving) {
 
@@ -57,6 +58,36 @@ public record ShardSplit(int source, int target, HashRange moving) {
       long middle = range.first() + ((range.last() - range.first()) >>> 1);
       splits.add(new ShardSplit(sources.get(i).getKey(), targets.get(i),
           new HashRange(middle + 1, range.last())));
+    }
+    return splits;
+  }
+
+  /**
+   * The splits a table with {@code autoSplit} starts by itself: each shard of the map whose data
+   * is past the policy's size ({@code bytes}, by shard; the heaviest first, as many as
+   * {@code maxShards} leaves room for) hands the part of its range after its items' median
+   * partition hash ({@code medians}, of a shard and its range) to a new shard, numbered from
+   * {@code shards} on. DynamoDB splits a partition so, at its median key rather than in the
+   * middle, so a skewed table ends up with halves of equal weight. A shard whose items share one
+   * partition key has no median and stays whole: an item collection never splits.
+   */
+  public static List<ShardSplit> bySize(ShardAssignment assignment, int shards,
+      AutoSplitPolicy policy, Map<Integer, Long> bytes,
+      java.util.function.BiFunction<Integer, HashRange, java.util.OptionalLong> medians) {
+    List<ShardSplit> splits = new ArrayList<>();
+    int target = shards;
+    for (int source : policy.due(bytes, shards)) {
+      HashRange range = assignment.ranges().get(source);
+      if (range == null) {
+        continue;
+      }
+      java.util.OptionalLong median = medians.apply(source, range);
+      if (median.isEmpty() || !range.contains(median.getAsLong())
+          || median.getAsLong() == range.last()) {
+        continue;
+      }
+      splits.add(new ShardSplit(source, target++,
+          new HashRange(median.getAsLong() + 1, range.last())));
     }
     return splits;
   }

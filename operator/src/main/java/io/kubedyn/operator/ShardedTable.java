@@ -41,7 +41,8 @@ import java.util.function.IntUnaryOperator;
  *     operator's default
  * @param replicasPerShard pods per shard
  * @param deleteData whether the data volumes go with the Table ({@code deletionPolicy: Delete})
- * @param shards {@code spec.shards}: shards provisioned, at least those of the assignment
+ * @param shards shards provisioned, at least those of the assignment: {@code spec.shards}, or
+ *     with {@code autoSplit} as many as the table has grown to by itself if more
  * @param assignment which shard owns which hash range (see {@link ShardAssignment#inEffect})
  * @param clusterDomain DNS suffix of the shard Services named in the shard map
  * @param tableDefinition the DynamoDB table the pods provision in their store, as core's
@@ -56,6 +57,7 @@ import java.util.function.IntUnaryOperator;
  * @param splits the splits under way: shards beyond the map receiving half a mapped shard's range
  * @param splitsBlocked why shards beyond the map cannot receive a range now, if they cannot
  * @param splitBytesPerSecond how fast a new shard's pods copy their range (0: unlimited)
+ * @param autoSplit {@code spec.autoSplit}: when a shard splits by itself, if it does
  */
 public record ShardedTable(String name, String namespace, OwnerReference owner, String image,
     String storageSize, String storageClassName, ResourceRequirements resources,
@@ -63,7 +65,7 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     String clusterDomain, String tableDefinition, boolean antiAffinityRequired,
     ShardMembership membership, Optional<StorageIngress> ingress, boolean internalTls,
     Map<Integer, ShardGiven> given, List<ShardSplit> splits, List<String> splitsBlocked,
-    long splitBytesPerSecond) {
+    long splitBytesPerSecond, Optional<AutoSplitPolicy> autoSplit) {
 
   private static final TableDefinitionCodec DEFINITIONS = new TableDefinitionCodec();
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -106,8 +108,13 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     Map<Integer, ShardGiven> given = ShardGiven.of(statefulSets);
     // Splits under way go on (a blocking change made meanwhile stops only new ones).
     List<ShardSplit> started = ShardSplit.started(decision.assignment(), given);
+    Optional<AutoSplitPolicy> autoSplit = AutoSplitPolicy.of(spec);
+    // A table splitting by itself has the shards it grew to: its StatefulSets (the last one
+    // made for a split under way included) and its map say how many.
+    int shards = autoSplit.isEmpty() ? spec.getShards() : Math.max(spec.getShards(),
+        Math.max(recordedShards, given.keySet().stream().mapToInt(s -> s + 1).max().orElse(0)));
     List<ShardSplit> splits = splitsBlocked.isEmpty()
-        ? ShardSplit.plan(decision.assignment(), spec.getShards(), started) : started;
+        ? ShardSplit.plan(decision.assignment(), shards, started) : started;
     return new ShardedTable(table.getMetadata().getName(), table.getMetadata().getNamespace(),
         ShardIdentity.controlledBy(table),
         image,
@@ -115,13 +122,13 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
         spec.getResources() == null ? defaultResources(settings) : spec.getResources(),
         spec.getReplicasPerShard(),
         DeletionPolicy.DELETE.equals(spec.getDeletionPolicy()),
-        spec.getShards(), decision.assignment(), settings.clusterDomain(),
+        shards, decision.assignment(), settings.clusterDomain(),
         // Without its tags: the pods have no use for them, and a TagResource must not roll them.
         new String(DEFINITIONS.encode(definition.withTags(Map.of())), StandardCharsets.UTF_8),
         settings.storageAntiAffinityRequired(),
         ShardMembership.of(table, spec.getReplicasPerShard(), statefulSets),
         StorageIngress.parse(settings.storageIngress()), settings.internalTls().enabled(),
-        given, splits, splitsBlocked, settings.splitBytesPerSecond());
+        given, splits, splitsBlocked, settings.splitBytesPerSecond(), autoSplit);
   }
 
   /**
@@ -141,7 +148,24 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     return new ShardedTable(name, namespace, owner, image, storageSize, storageClassName, resources,
         replicasPerShard, deleteData, shards, after, clusterDomain, tableDefinition,
         antiAffinityRequired, membership, ingress, internalTls, given, List.copyOf(left),
-        splitsBlocked, splitBytesPerSecond);
+        splitsBlocked, splitBytesPerSecond, autoSplit);
+  }
+
+  /**
+   * The model with {@code started} splits begun besides its own (a shard past
+   * {@code autoSplit.maxShardSize}): their new shards are provisioned from now on.
+   */
+  public ShardedTable withSplits(List<ShardSplit> started) {
+    if (started.isEmpty()) {
+      return this;
+    }
+    List<ShardSplit> all = new java.util.ArrayList<>(splits);
+    all.addAll(started);
+    int provisioned = Math.max(shards, started.stream().mapToInt(s -> s.target() + 1).max().orElse(0));
+    return new ShardedTable(name, namespace, owner, image, storageSize, storageClassName, resources,
+        replicasPerShard, deleteData, provisioned, assignment, clusterDomain, tableDefinition,
+        antiAffinityRequired, membership, ingress, internalTls, given, List.copyOf(all),
+        splitsBlocked, splitBytesPerSecond, autoSplit);
   }
 
   /**

@@ -127,6 +127,7 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
         }
         model = model.afterSplits(handedOff);
       }
+      model = splitBySize(table, model, events);
       model.handTo(context);
       // Before the StatefulSets, which mount the pods' certificate.
       certificates.ensure(model, Instant.now());
@@ -171,6 +172,35 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
       }
     }
     return withStatus(table, status, events);
+  }
+
+  /**
+   * A Ready table with {@code autoSplit} and no split under way: its shards past
+   * {@code maxShardSize} start splitting, as their pods weigh them ({@link ShardWeights}).
+   */
+  private static ShardedTable splitBySize(Table table, ShardedTable model, TableEvents events) {
+    if (model.autoSplit().isEmpty() || !model.splits().isEmpty()
+        || !model.splitsBlocked().isEmpty() || table.getStatus() == null
+        || !TableStatus.PHASE_READY.equals(table.getStatus().getPhase())) {
+      return model;
+    }
+    AutoSplitPolicy policy = model.autoSplit().get();
+    if (model.shards() >= policy.maxShards()) {
+      return model;
+    }
+    Map<Integer, Long> bytes = ShardWeights.observe(model);
+    List<ShardSplit> splits = ShardSplit.bySize(model.assignment(), model.shards(), policy, bytes,
+        (shard, range) -> ShardWeights.median(model, shard, range));
+    for (ShardSplit split : splits) {
+      String message = "shard " + split.source() + " holds about " + bytes.get(split.source())
+          + " bytes, past autoSplit.maxShardSize " + policy.maxShardSize() + ": it hands hash range "
+          + split.moving() + " (its items after their median partition key) to new shard "
+          + split.target();
+      LOG.infof("table %s/%s: %s", table.getMetadata().getNamespace(),
+          table.getMetadata().getName(), message);
+      events.normal(table, "AutoSplit", message);
+    }
+    return model.withSplits(splits);
   }
 
   private static UpdateControl<Table> withStatus(Table table, TableStatus status,

@@ -8,6 +8,7 @@ import io.kubedyn.core.KeySchemaRules;
 import io.kubedyn.core.TableName;
 import io.kubedyn.core.TableTags;
 import io.kubedyn.crd.AttributeDefinition;
+import io.kubedyn.crd.AutoSplit;
 import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.GlobalSecondaryIndex;
 import io.kubedyn.crd.KeySchemaElement;
@@ -339,11 +340,36 @@ public final class TableSpecValidation {
       problems.add("shards must be at least 1, got " + shards);
       return;
     }
-    if (shards < publishedShards) {
+    AutoSplit autoSplit = spec.getAutoSplit();
+    // With autoSplit, shards is the least the table has: it may have split past it by itself.
+    if (shards < publishedShards && autoSplit == null) {
       problems.add("shards cannot shrink: the table has " + publishedShards
           + " shards holding data, the spec asks for " + shards);
     }
     ShardNames.tooLong(table.getMetadata().getName(), shards).ifPresent(problems::add);
+    if (autoSplit != null) {
+      checkAutoSplit(table, autoSplit, shards, problems);
+    }
+  }
+
+  private static void checkAutoSplit(Table table, AutoSplit autoSplit, int shards,
+      List<String> problems) {
+    Integer most = autoSplit.getMaxShards();
+    if (most == null || most < shards) {
+      problems.add("autoSplit.maxShards must be at least shards (" + shards + "), got " + most);
+    } else {
+      ShardNames.tooLong(table.getMetadata().getName(), most)
+          .ifPresent(tooLong -> problems.add("autoSplit.maxShards: " + tooLong));
+    }
+    try {
+      if (autoSplit.getMaxShardSize() == null || AutoSplitPolicy.bytes(autoSplit) <= 0) {
+        problems.add("autoSplit.maxShardSize must be a positive quantity such as 10Gi, got "
+            + autoSplit.getMaxShardSize());
+      }
+    } catch (IllegalArgumentException e) {
+      problems.add("autoSplit.maxShardSize must be a quantity such as 10Gi, got "
+          + autoSplit.getMaxShardSize());
+    }
   }
 
   private static void checkIndexes(TableSpec spec, Map<String, String> types,

@@ -70,7 +70,7 @@ public final class TableStatusReport {
             generation, now),
         TableConditions.condition(before, TableConditions.DEGRADED, true, reason,
             message, generation, now),
-        specServed(table, before, generation, now)));
+        specServed(table, List.of(), before, generation, now)));
     return status;
   }
 
@@ -113,7 +113,7 @@ public final class TableStatusReport {
             REASON_APPLY_FAILED, message + "; retrying with backoff", generation, now),
         TableConditions.condition(before, TableConditions.DEGRADED, true, REASON_APPLY_FAILED,
             message, generation, now),
-        specServed(table, before, generation, now)));
+        specServed(table, List.of(), before, generation, now)));
     return status;
   }
 
@@ -163,7 +163,11 @@ public final class TableStatusReport {
             generation, now));
     if (!model.splits().isEmpty()) {
       conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, true,
-          REASON_SPLITTING, "shards raised from " + mappedShards + " to " + shards + ": "
+          REASON_SPLITTING, (shards > table.getSpec().getShards() && model.autoSplit().isPresent()
+              ? "splitting by itself (autoSplit, shards past "
+                  + model.autoSplit().get().maxShardSize() + ") from " + mappedShards + " to "
+                  + shards + " shards: "
+              : "shards raised from " + mappedShards + " to " + shards + ": ")
               + splitsProgress(model, handOffs), generation, now));
     } else if (shards > mappedShards) {
       conditions.add(TableConditions.condition(before, TableConditions.PROGRESSING, true,
@@ -223,12 +227,16 @@ public final class TableStatusReport {
     }
 
     conditions = new ArrayList<>(conditions);
-    conditions.add(specServed(table, before, generation, now));
+    conditions.add(specServed(table, model.autoSplit().isPresent() && !model.splitsBlocked()
+        .isEmpty() ? List.of("spec.autoSplit is accepted but not served: "
+            + String.join("; ", model.splitsBlocked())) : List.of(), before, generation, now));
     TableStatus status = new TableStatus();
     status.setObservedGeneration(generation);
     status.setPhase(phase);
     status.setConditions(conditions);
     describeLayout(table, previous, status);
+    // What the table has, past spec.shards once it split by itself.
+    status.setShardsByReplicas(shards + "x" + model.replicasPerShard());
     status.setReadyShards(ready.size());
     status.setShardMap(shardMap);
     status.setEndpoint(endpoint);
@@ -239,9 +247,10 @@ public final class TableStatusReport {
    * The SpecServed condition: True when every field the spec sets is honoured, else False
    * listing what is accepted but not served ({@link TableSpecValidation#notServed}).
    */
-  private static Condition specServed(Table table, List<Condition> before, long generation,
-      String now) {
-    List<String> notServed = TableSpecValidation.notServed(table.getSpec());
+  private static Condition specServed(Table table, List<String> alsoNotServed,
+      List<Condition> before, long generation, String now) {
+    List<String> notServed = new ArrayList<>(TableSpecValidation.notServed(table.getSpec()));
+    notServed.addAll(alsoNotServed);
     return notServed.isEmpty()
         ? TableConditions.condition(before, TableConditions.SPEC_SERVED, true, "AllFieldsServed",
             "every field of the spec is served", generation, now)

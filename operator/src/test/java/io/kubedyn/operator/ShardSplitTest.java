@@ -65,4 +65,39 @@ class ShardSplitTest {
     assertThat(started).containsExactly(round.get(1));
     assertThat(ShardSplit.plan(afterFirst, 5, started)).containsExactly(round.get(1));
   }
+
+  @Test
+  void aShardPastItsAutoSplitSizeHandsWhatLiesAfterItsMedianToTheNextShard() {
+    ShardAssignment two = ShardAssignment.evenlySplit(2);
+    AutoSplitPolicy policy = new AutoSplitPolicy(1_000_000, "1M", 4);
+    long median = 0x1234000000000000L;  // a skewed shard: most of its items low in its range
+    List<ShardSplit> splits = ShardSplit.bySize(two, 2, policy,
+        java.util.Map.of(0, 3_000_000L, 1, 400_000L),
+        (shard, range) -> shard == 0 ? java.util.OptionalLong.of(median)
+            : java.util.OptionalLong.empty());
+    assertThat(splits).containsExactly(
+        new ShardSplit(0, 2, new HashRange(median + 1, 0x7fffffffffffffffL)));
+    // Its StatefulSet says what it receives, and the split goes on from there like any other.
+    var given = java.util.Map.of(2, new ShardGiven("none", splits.get(0).moving().toString(),
+        "music-shard-0.prod.svc.cluster.local:9090", "0", null, null));
+    assertThat(ShardSplit.started(two, given)).containsExactly(splits.get(0));
+    assertThat(two.after(splits.get(0)).ranges()).containsEntry(0, new HashRange(0L, median));
+  }
+
+  @Test
+  void autoSplitTakesTheHeaviestShardsFirstUpToMaxShardsAndLeavesOnePartitionKeyWhole() {
+    ShardAssignment four = ShardAssignment.evenlySplit(4);
+    AutoSplitPolicy policy = new AutoSplitPolicy(100, "100", 6);
+    java.util.Map<Integer, Long> bytes = java.util.Map.of(0, 150L, 1, 900L, 2, 100L, 3, 400L);
+    assertThat(policy.due(bytes, 4)).as("past 100 bytes, heaviest first, room for two")
+        .containsExactly(1, 3);
+    assertThat(policy.due(bytes, 6)).as("at maxShards").isEmpty();
+    // Shard 1's items are all under one partition key: no median, it stays whole, and shard
+    // 3 is the one split now.
+    List<ShardSplit> splits = ShardSplit.bySize(four, 4, policy, bytes,
+        (shard, range) -> shard == 1 ? java.util.OptionalLong.empty()
+            : java.util.OptionalLong.of(range.first() + 10));
+    assertThat(splits).extracting(ShardSplit::source, ShardSplit::target)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(3, 4));
+  }
 }

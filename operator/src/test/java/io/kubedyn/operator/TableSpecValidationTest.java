@@ -104,6 +104,29 @@ class TableSpecValidationTest {
   }
 
   @Test
+  void withAutoSplitShardsIsTheLeastTheTableHasAndItsLimitsAreChecked() {
+    Table table = Tables.music();
+    table.getSpec().setShards(2);
+    io.kubedyn.crd.AutoSplit autoSplit = new io.kubedyn.crd.AutoSplit();
+    autoSplit.setMaxShardSize("10Gi");
+    autoSplit.setMaxShards(8);
+    table.getSpec().setAutoSplit(autoSplit);
+    assertThat(TableSpecValidation.problems(table, 3)).as("split to 3 by itself").isEmpty();
+    assertThat(AutoSplitPolicy.of(table.getSpec())).contains(
+        new AutoSplitPolicy(10L << 30, "10Gi", 8));
+
+    autoSplit.setMaxShards(1);
+    autoSplit.setMaxShardSize("0");
+    assertThat(problems(table)).containsExactly(
+        "autoSplit.maxShards must be at least shards (2), got 1",
+        "autoSplit.maxShardSize must be a positive quantity such as 10Gi, got 0");
+    autoSplit.setMaxShards(4);
+    autoSplit.setMaxShardSize("lots");
+    assertThat(problems(table)).containsExactly(
+        "autoSplit.maxShardSize must be a quantity such as 10Gi, got lots");
+  }
+
+  @Test
   void replicasPerShardIsAnOddMajorityOfOneThreeOrFive() {
     Table table = Tables.music();
     for (int replicas : List.of(1, 3, 5)) {
