@@ -116,7 +116,7 @@ public class TableSpec {
   @JsonPropertyDescription("Number of shards; each owns one contiguous range of the 64-bit partition-key hash space. Can grow, never shrink.")
   private Integer shards = 1;
 
-  @JsonPropertyDescription("kubedyn's own: the table splits a shard by itself when its data passes maxShardSize, up to maxShards shards (spec.shards is then the least it has). Not yet for replicated shards, global secondary indexes or streams (reported in the Progressing condition).")
+  @JsonPropertyDescription("kubedyn's own: the table splits a shard by itself when its data passes maxShardSize, up to maxShards shards (spec.shards is then the least it has). Not yet for replicated shards, global secondary indexes or streams (reported in the SpecServed condition).")
   private AutoSplit autoSplit;
 
   @Min(1)
