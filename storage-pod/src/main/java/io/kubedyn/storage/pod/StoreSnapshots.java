@@ -28,6 +28,12 @@ import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
  * Ratis can send one to a replica whose next entries its log no longer holds (install
  * snapshot). A replica that receives one loads it by restarting: {@link #stageInstall} records
  * it, and {@link #completeInstall}, before the store opens, makes it the store.
+ *
+ * <p>A snapshot the store holds (taken here, or loaded) carries a {@link #LOADED} file, which is
+ * never sent. One without it was received and not loaded yet: a pod that stopped after Ratis put
+ * it in place and before {@link #stageInstall} recorded it would otherwise start with a store
+ * older than what Ratis believes applied, and skip the entries in between for good;
+ * {@link #stageUnloaded} records it at the next start instead.
  */
 final class StoreSnapshots implements StateMachineStorage {
     private static final Pattern NAME = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
@@ -35,6 +41,8 @@ final class StoreSnapshots implements StateMachineStorage {
     private static final Pattern SEGMENT = Pattern.compile("log_(?:\\d+-(\\d+)|inprogress_(\\d+))");
     /** Beside the Raft groups' directories: which snapshot the store must become at the next start. */
     static final String INSTALL_MARKER = "install-snapshot";
+    /** In a snapshot's directory: the store holds it (it was taken here, or loaded); not sent. */
+    static final String LOADED = "loaded";
     private static final int RETAINED = 2;
     /** The exit status of a pod stopping to load a snapshot it was sent (EX_TEMPFAIL). */
     static final int RESTART_EXIT_CODE = 75;
@@ -82,7 +90,8 @@ final class StoreSnapshots implements StateMachineStorage {
     private static SnapshotInfo info(Path snapshot) {
         List<FileInfo> files = new ArrayList<>();
         try (Stream<Path> all = Files.walk(snapshot)) {
-            for (Path file : all.filter(Files::isRegularFile).sorted().toList()) {
+            for (Path file : all.filter(Files::isRegularFile)
+                    .filter(file -> !file.getFileName().toString().equals(LOADED)).sorted().toList()) {
                 files.add(new FileInfo(file.toAbsolutePath(), null));
             }
         } catch (IOException e) {
@@ -100,6 +109,7 @@ final class StoreSnapshots implements StateMachineStorage {
         Path taking = directory.toPath().resolve(".taking-" + applied.getTerm() + "_" + applied.getIndex());
         deleteRecursively(taking);
         store.checkpoint(taking);
+        Files.createFile(taking.resolve(LOADED));
         Files.move(taking, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -161,7 +171,7 @@ final class StoreSnapshots implements StateMachineStorage {
             }
         }
         try (Stream<Path> files = Files.list(snapshot)) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(f -> !f.getFileName().toString().equals(LOADED)).toList()) {
                 Path into = storeDirectory.resolve(file.getFileName().toString());
                 if (file.getFileName().toString().endsWith(".sst")) {
                     Files.createLink(into, file);  // table files are never written again
@@ -171,8 +181,34 @@ final class StoreSnapshots implements StateMachineStorage {
             }
         }
         dropLogCoveredBy(raftDirectory, termIndex(snapshot).getIndex());
+        if (!Files.exists(snapshot.resolve(LOADED))) {
+            Files.createFile(snapshot.resolve(LOADED));
+        }
         Files.delete(marker);
         return true;
+    }
+
+    /**
+     * Before the store opens, when no install is recorded: a group's latest snapshot the store
+     * does not hold ({@link #LOADED}: one received just before the pod stopped) is recorded as
+     * the one to install, so {@link #completeInstall} makes it the store. Whether one was.
+     */
+    static boolean stageUnloaded(Path raftDirectory) throws IOException {
+        if (Files.exists(raftDirectory.resolve(INSTALL_MARKER)) || !Files.isDirectory(raftDirectory)) {
+            return false;
+        }
+        try (Stream<Path> groups = Files.list(raftDirectory)) {
+            for (Path sm : groups.map(g -> g.resolve("sm")).filter(Files::isDirectory).toList()) {
+                StoreSnapshots snapshots = new StoreSnapshots();
+                snapshots.directory = sm.toFile();
+                Optional<Path> latest = snapshots.latest();
+                if (latest.isPresent() && !Files.exists(latest.get().resolve(LOADED))) {
+                    snapshots.stageInstall(raftDirectory);
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

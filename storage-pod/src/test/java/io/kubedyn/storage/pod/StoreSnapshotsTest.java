@@ -92,4 +92,38 @@ class StoreSnapshotsTest {
             assertThat(loaded.get(table, key("stale"))).as("the store it replaced").isNull();
         }
     }
+
+    @Test
+    void aSnapshotReceivedAsThePodStoppedBecomesTheStoreAtTheNextStart() throws Exception {
+        Path leaderDir = data.resolve("leader");
+        Path leaderRaft = leaderDir.resolve("raft");
+        StoreSnapshots leaderSnapshots = new StoreSnapshots();
+        leaderSnapshots.init(leaderRaft.resolve("group/sm").toFile(), leaderRaft.resolve("group/tmp").toFile());
+        try (PartitionStore leader = PartitionStore.openReplica(leaderDir.resolve("store"), s -> (t, w) -> { })) {
+            leader.createTable(table);
+            put(leader, "before");
+            leaderSnapshots.take(leader, TermIndex.valueOf(3, 70));
+        }
+        SnapshotInfo latest = leaderSnapshots.getLatestSnapshot();
+        assertThat(latest.getFiles()).as("what is sent").noneMatch(f -> f.getPath().endsWith(StoreSnapshots.LOADED));
+        assertThat(StoreSnapshots.stageUnloaded(leaderRaft)).as("a snapshot taken here is the store's").isFalse();
+
+        // Ratis put the snapshot in place, and the pod stopped before it recorded the install.
+        Path follower = data.resolve("follower");
+        Path raft = follower.resolve("raft");
+        try (PartitionStore empty = PartitionStore.openReplica(follower, s -> (t, w) -> { })) {
+            empty.createTable(table);
+        }
+        Path received = raft.resolve("group/sm/snapshot.3_70");
+        Files.createDirectories(received);
+        for (var file : latest.getFiles()) {
+            Files.copy(file.getPath(), received.resolve(file.getPath().getFileName()));
+        }
+        assertThat(StoreSnapshots.stageUnloaded(raft)).isTrue();
+        assertThat(StoreSnapshots.completeInstall(follower, raft)).isTrue();
+        assertThat(StoreSnapshots.stageUnloaded(raft)).as("loaded once").isFalse();
+        try (PartitionStore loaded = PartitionStore.openReplica(follower, s -> (t, w) -> { })) {
+            assertThat(loaded.get(table, key("before"))).as("what the leader's snapshot holds").isNotNull();
+        }
+    }
 }
