@@ -96,7 +96,7 @@ class GeneratedCrdTest {
         "tags", "deletionProtectionEnabled", "tableClass", "sseSpecification",
         "continuousBackups", "contributorInsights", "resourcePolicy", "tableReplicas",
         "streamRetentionHours",
-        "shards", "replicasPerShard", "storage", "resources", "deletionPolicy", "image");
+        "shards", "autoSplit", "replicasPerShard", "storage", "resources", "deletionPolicy", "image");
     assertThat(spec.getProperties().get("tableName").getPattern())
         .isEqualTo("^[a-zA-Z0-9_.-]{3,255}$");
     assertThat(spec.getProperties().get("globalSecondaryIndexes").getItems().getSchema()
