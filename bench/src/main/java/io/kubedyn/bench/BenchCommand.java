@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 @Command(name = "kubedyn-bench", mixinStandardHelpOptions = true,
         description = "kubedyn's benchmark: YCSB-style load over the DynamoDB wire protocol, side by side with peers.",
         subcommands = {BenchCommand.Compare.class, BenchCommand.Routing.class, BenchCommand.Run.class, BenchCommand.Hot.class,
-                BenchCommand.Micro.class, BenchCommand.WriteGroupsCommand.class})
+                BenchCommand.Micro.class, BenchCommand.WriteGroupsCommand.class, BenchCommand.Split.class})
 public final class BenchCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -225,6 +225,52 @@ public final class BenchCommand implements Runnable {
 
         private static Duration millis(double seconds) {
             return Duration.ofMillis(Math.round(seconds * 1000));
+        }
+    }
+
+    @Command(name = "split", mixinStandardHelpOptions = true,
+            description = "Workload A before and during a shard split: one storage pod behind the cluster gateway hands"
+                    + " the upper half of the hash space to a new pod while A runs; prints throughput and p99 during"
+                    + " against before, errors (the client does not retry), and how fast the split moved the data.")
+    static final class Split implements Callable<Integer> {
+        @Option(names = "--records", defaultValue = "200000", description = "Records of the key-value table (default ${DEFAULT-VALUE}).")
+        int records;
+        @Option(names = "--field-count", defaultValue = "10", description = "Attributes per record besides the key (default ${DEFAULT-VALUE}).")
+        int fieldCount;
+        @Option(names = "--field-size", defaultValue = "100", description = "Characters per attribute (default ${DEFAULT-VALUE}).")
+        int fieldSize;
+        @Option(names = "--concurrency", defaultValue = "32", description = "Requests in flight (default ${DEFAULT-VALUE}).")
+        int concurrency;
+        @Option(names = "--warmup-seconds", defaultValue = "5", description = "Warm-up before the measurement (default ${DEFAULT-VALUE}).")
+        int warmupSeconds;
+        @Option(names = "--seconds", defaultValue = "20", description = "Measurement before the split (default ${DEFAULT-VALUE}).")
+        int seconds;
+        @Option(names = "--bytes-per-second", defaultValue = "0",
+                description = "The new pod's copy rate cap, as the chart's storage.splitBytesPerSecond; 0 for none (default ${DEFAULT-VALUE}).")
+        long bytesPerSecond;
+        @Option(names = "--load-limit-seconds", defaultValue = "1800", description = "The load phase fails past this (default ${DEFAULT-VALUE}).")
+        int loadLimitSeconds;
+        @Option(names = "--server-jvm-option", description = "Extra JVM option for the gateway and the storage pods alike.")
+        List<String> serverJvmOptions = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            if (records < 2 || seconds <= 0 || warmupSeconds < 0 || bytesPerSecond < 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--records must be at least 2, --seconds positive, the others not negative");
+            }
+            Repository repo = Repository.locate(Path.of(""));
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+            Path runDir = repo.benchTarget().resolve("runs").resolve(stamp + "-split");
+            BenchConfig config = new BenchConfig(records, fieldCount, fieldSize, 100, 10, concurrency,
+                    Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds), 200_000_000, "uniform");
+            SplitRun.Result result = new SplitRun(repo, config, serverJvmOptions, bytesPerSecond,
+                    Duration.ofSeconds(loadLimitSeconds), runDir, System.out).run();
+            System.out.println();
+            System.out.println(MachineInfo.current().describe());
+            System.out.print(result.markdown());
+            System.out.println("logs in " + runDir);
+            return result.before().failed() || result.during().failed() ? 1 : 0;
         }
     }
 

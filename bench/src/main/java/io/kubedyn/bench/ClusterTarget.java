@@ -112,6 +112,11 @@ public final class ClusterTarget extends JavaServerTarget {
         return answered;
     }
 
+    /** The storage pods, shard by shard, each shard's replicas in turn; empty until started. */
+    List<StoragePod> pods() {
+        return List.copyOf(pods);
+    }
+
     /** The gateway first, so that no request is left in flight to a stopped pod. */
     @Override
     public void close() {

@@ -91,6 +91,22 @@ public final class Dataset {
         createTables(client, waitForActive, TableFeatures.PLAIN);
     }
 
+    /**
+     * Creates the key-value table alone (what workloads A, B and C use), for a store that must
+     * hold one table; {@link #keyValueRecords} load it.
+     */
+    public void createKeyValueTable(DynamoDbAsyncClient client) throws Exception {
+        client.createTable(b -> b.tableName(KV_TABLE)
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Load-phase writes of the key-value table alone: {@link #insert}'s indexes below this. */
+    public long keyValueRecords() {
+        return config.records();
+    }
+
     /** {@link #createTables(DynamoDbAsyncClient, boolean)}, with {@code features}. */
     public void createTables(DynamoDbAsyncClient client, boolean waitForActive, TableFeatures features) throws Exception {
         StreamSpecification stream = features.streams()

@@ -40,8 +40,12 @@ public final class LoadGenerator {
 
     /** Writes every record of both tables once, within {@code limit}. */
     public LatencyReport load(Duration limit) throws InterruptedException {
+        return load(limit, dataset.loadOperations());
+    }
+
+    /** Writes the first {@code total} load-phase records once ({@link Dataset#insert}), within {@code limit}. */
+    public LatencyReport load(Duration limit, long total) throws InterruptedException {
         AtomicLong next = new AtomicLong();
-        long total = dataset.loadOperations();
         LatencyReport report = closedLoop(Workload.LOAD, dataset.config().concurrency(), limit, total,
                 ignored -> {
                     long index = next.getAndIncrement();
@@ -89,6 +93,18 @@ public final class LoadGenerator {
     public LatencyReport measure(Workload workload, int concurrency, Histogram totals) throws InterruptedException {
         BenchConfig config = dataset.config();
         Run run = closedLoop(workload.name(), concurrency, config.duration(), config.maxOperations(),
+                ignored -> next(workload));
+        totals.add(run.latencies);
+        return run.report();
+    }
+
+    /**
+     * Measures the workload at the configured concurrency for {@code duration}, adding the
+     * latencies of its answered requests to {@code totals}: one of several windows read together.
+     */
+    public LatencyReport measure(Workload workload, Duration duration, Histogram totals) throws InterruptedException {
+        BenchConfig config = dataset.config();
+        Run run = closedLoop(workload.name(), config.concurrency(), duration, config.maxOperations(),
                 ignored -> next(workload));
         totals.add(run.latencies);
         return run.report();

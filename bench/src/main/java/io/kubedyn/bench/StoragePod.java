@@ -40,12 +40,21 @@ final class StoragePod implements AutoCloseable {
      */
     static StoragePod launch(Path jar, List<String> jvmOptions, int pod, int shard, int count, int grpcPort,
                              int httpPort, Path workDir) throws IOException {
+        return launch(jar, jvmOptions, pod, shard + "/" + count, grpcPort, httpPort, workDir);
+    }
+
+    /**
+     * {@link #launch(Path, List, int, int, int, int, int, Path)} of a pod owning {@code ownedRanges}
+     * ({@code kubedyn.storage.owned-ranges}: {@code none} for a new shard's pod receiving its range).
+     */
+    static StoragePod launch(Path jar, List<String> jvmOptions, int pod, String ownedRanges, int grpcPort,
+                             int httpPort, Path workDir) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(JavaServerTarget.java());
         command.addAll(jvmOptions);
         command.addAll(List.of("-Dquarkus.grpc.server.host=127.0.0.1", "-Dquarkus.grpc.server.port=" + grpcPort,
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort,
-                "-Dkubedyn.storage.owned-ranges=" + shard + "/" + count,
+                "-Dkubedyn.storage.owned-ranges=" + ownedRanges,
                 "-Dkubedyn.data-dir=" + workDir.resolve("data").resolve("pod-" + pod).toAbsolutePath(),
                 "-jar", jar.toAbsolutePath().toString()));
         return new StoragePod(grpcPort, httpPort, ServerProcess.launch("storage-pod-" + pod, command, workDir));
@@ -81,6 +90,17 @@ final class StoragePod implements AutoCloseable {
             }
         }
         return answered;
+    }
+
+    /** The body of {@code GET path} on the pod's HTTP port, or an exception naming its status. */
+    String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = metricsClient.send(HttpRequest.newBuilder(http.resolve(path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("storage pod at " + http + " answered " + response.statusCode() + " to " + path
+                    + ": " + response.body());
+        }
+        return response.body();
     }
 
     @Override
