@@ -1,5 +1,6 @@
 package io.kubedyn.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -13,6 +14,7 @@ import io.fabric8.generator.annotation.Required;
  * at their median partition key) to a new shard, until the table has {@code maxShards}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class AutoSplit {
 
   @Required

@@ -1,5 +1,6 @@
 package io.kubedyn.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Min;
 
@@ -8,6 +9,7 @@ import io.fabric8.generator.annotation.Min;
  * kubedyn reports it back in DescribeTable and does not throttle by it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ProvisionedThroughput {
 
   @Min(1)

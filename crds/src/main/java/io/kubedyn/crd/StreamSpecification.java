@@ -1,10 +1,12 @@
 package io.kubedyn.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Pattern;
 
 /** DynamoDB's StreamSpecification: whether the table has a stream, and what its records hold. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class StreamSpecification {
 
   private Boolean streamEnabled;

@@ -1,5 +1,6 @@
 package io.kubedyn.crd;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -28,6 +29,9 @@ import java.util.List;
  * condition, never dropped.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Read by gateways and operators older than the CRD (a rolling upgrade): a field one of them does
+// not know yet is skipped, not a failure of the informer that reads every Table.
+@JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(value = "self.keySchema.exists_one(k, k.keyType == 'HASH')",
     message = "keySchema needs exactly one HASH key")
 @ValidationRule(value = "has(self.tableName) == has(oldSelf.tableName)"
