@@ -26,8 +26,8 @@ final class ShardWeights {
   static final String PATH = "/kubedyn/ranges";
   private static final Logger LOG = Logger.getLogger(ShardWeights.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
-  /** The median reads the range's items: a shard of many gigabytes takes a while. */
-  private static final Duration MEDIAN_TIMEOUT = Duration.ofMinutes(2);
+  /** A small range's median is read from its items (up to 64 MiB of them): allow for a busy pod. */
+  private static final Duration MEDIAN_TIMEOUT = Duration.ofSeconds(30);
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   private static final ObjectMapper JSON = new ObjectMapper();
 

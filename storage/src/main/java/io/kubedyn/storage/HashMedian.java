@@ -5,13 +5,14 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.LongUnaryOperator;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
 /**
  * Where a hash range splits in two halves of its items' bytes, the way DynamoDB splits a
- * partition at its median key rather than in the middle: one pass over the items in key (hence
- * hash) order, keeping the running total at the end of each partition hash (every other one
+ * partition at its median key rather than in the middle. Exactly ({@link #of}): one pass over the
+ * items in key (hence hash) order, keeping the running total at the end of each partition hash (every other one
  * dropped, and later ones taken half as often, whenever they pass a few thousand), then the
  * sample nearest half the total. A partition
  * hash's items stay on one side, so a range whose items share one hash has no median.
@@ -70,5 +71,41 @@ final class HashMedian {
             }
         }
         return nearest == null ? OptionalLong.empty() : OptionalLong.of(nearest.hash());
+    }
+
+    /**
+     * The same from estimates rather than items: the least hash {@code h} of {@code range} whose
+     * part {@code [first, h]} weighs at least half of {@code total} ({@code weightThrough}, an
+     * estimate of the bytes up to and including a hash), by bisecting the hash space; then,
+     * since an item collection never parts, that hash's items stay below the cut. Empty unless
+     * items lie on both sides.
+     */
+    static OptionalLong bisect(RocksIterator items, HashRange range, long total, LongUnaryOperator weightThrough)
+            throws RocksDBException {
+        long low = range.first();
+        long high = range.last();
+        while (Long.compareUnsigned(low, high) < 0) {
+            long middle = low + ((high - low) >>> 1);
+            if (weightThrough.applyAsLong(middle) * 2 >= total) {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        long cut = low;
+        if (cut == range.last()) {
+            return OptionalLong.empty();
+        }
+        boolean below = hasItems(items, new HashRange(range.first(), cut));
+        boolean above = hasItems(items, new HashRange(cut + 1, range.last()));
+        return below && above ? OptionalLong.of(cut) : OptionalLong.empty();
+    }
+
+    private static boolean hasItems(RocksIterator items, HashRange range) throws RocksDBException {
+        KeyRange keys = KeyRange.ofHashRange(range);
+        items.seek(keys.start());
+        boolean found = items.isValid() && keys.contains(items.key());
+        items.status();
+        return found;
     }
 }

@@ -1920,12 +1920,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * estimates.
      */
     private long approximateBytes(ColumnFamilyHandle family) {
-        byte[] last = new byte[16];
-        Arrays.fill(last, (byte) 0xFF);
-        try (Slice start = new Slice(new byte[0]); Slice limit = new Slice(last)) {
-            return db.getApproximateSizes(family, List.of(new Range(start, limit)),
-                    SizeApproximationFlag.INCLUDE_FILES, SizeApproximationFlag.INCLUDE_MEMTABLES)[0];
-        }
+        return approximateBytes(family, HashRange.all());  // every key of these families leads with its hash
     }
 
     /**
@@ -2355,7 +2350,6 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return metadataKey(RANGE_APPLIED_PREFIX + family);
     }
 
-    /** The table's column families a hand-off moves, by part. */
     // ---- split points ------------------------------------------------------------------------
 
     /**
@@ -2365,43 +2359,62 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      */
     public long approximateRangeBytes(TableDefinition definition, HashRange range) {
         return open(() -> {
-            KeyRange keys = KeyRange.ofHashRange(range);
-            byte[] end = keys.end();
-            if (end == null) {
-                end = new byte[16];
-                Arrays.fill(end, (byte) 0xFF);
-            }
             long bytes = 0;
             for (Map.Entry<String, ColumnFamilyHandle> family : rangeFamilies(table(definition)).byPart().entrySet()) {
-                if (!RangeFamilies.hashLeads(family.getKey())) {
-                    continue;  // Time to Live entries: a few bytes an item, keyed by time
-                }
-                try (Slice start = new Slice(keys.start()); Slice limit = new Slice(end)) {
-                    bytes += db.getApproximateSizes(family.getValue(), List.of(new Range(start, limit)),
-                            SizeApproximationFlag.INCLUDE_FILES, SizeApproximationFlag.INCLUDE_MEMTABLES)[0];
+                if (RangeFamilies.hashLeads(family.getKey())) {  // not Time to Live entries: keyed by time
+                    bytes += approximateBytes(family.getValue(), range);
                 }
             }
             return bytes;
         });
     }
 
+    private long approximateBytes(ColumnFamilyHandle family, HashRange range) {
+        KeyRange keys = KeyRange.ofHashRange(range);
+        byte[] end = keys.end();
+        if (end == null) {
+            end = new byte[16];
+            Arrays.fill(end, (byte) 0xFF);
+        }
+        try (Slice start = new Slice(keys.start()); Slice limit = new Slice(end)) {
+            return db.getApproximateSizes(family, List.of(new Range(start, limit)),
+                    SizeApproximationFlag.INCLUDE_FILES, SizeApproximationFlag.INCLUDE_MEMTABLES)[0];
+        }
+    }
+
+    /** Up to this estimate, a range's median is found by reading its items; past it, from RocksDB's estimates. */
+    static final long EXACT_MEDIAN_BYTES = 64L << 20;
+
     /**
-     * The partition hash after which {@code range} splits in two halves of its items' bytes
-     * ({@link HashMedian}); empty when its items share one hash or there are none. One read of
-     * the range's items that leaves the block cache alone: as costly as copying half of them,
-     * which the split then does.
+     * The partition hash after which {@code range} splits in two halves of its items' bytes;
+     * empty when its items share one hash or there are none. A range RocksDB estimates at up to
+     * {@link #EXACT_MEDIAN_BYTES} is read once, leaving the block cache alone
+     * ({@link HashMedian#of}); a larger one is bisected on RocksDB's size estimates
+     * ({@link HashMedian#bisect}: some 64 estimates from the files' indexes, to within a data
+     * block), so a shard of many gigabytes is weighed in milliseconds, not read whole.
      */
     public OptionalLong medianHash(TableDefinition definition, HashRange range) {
+        return medianHash(definition, range, EXACT_MEDIAN_BYTES);
+    }
+
+    OptionalLong medianHash(TableDefinition definition, HashRange range, long exactUpTo) {
         return open(() -> {
+            ColumnFamilyHandle items = table(definition).family();
+            long total = approximateBytes(items, range);
             try (ReadOptions options = new ReadOptions().setFillCache(false);
-                 RocksIterator items = db.newIterator(table(definition).family(), options)) {
-                return HashMedian.of(items, range);
+                 RocksIterator it = db.newIterator(items, options)) {
+                if (total <= exactUpTo) {
+                    return HashMedian.of(it, range);
+                }
+                return HashMedian.bisect(it, range, total,
+                        last -> approximateBytes(items, new HashRange(range.first(), last)));
             } catch (RocksDBException e) {
                 throw new StorageException("cannot read the hash range " + range, e);
             }
         });
     }
 
+    /** The table's column families a hand-off moves, by part. */
     private static RangeFamilies rangeFamilies(OpenTable table) {
         Map<String, ColumnFamilyHandle> parts = new LinkedHashMap<>();
         parts.put("", table.family());

@@ -93,6 +93,31 @@ class RangeSplitPointTest {
     }
 
     @Test
+    void aLargeRangesMedianComesFromRocksDbsEstimatesNotFromReadingIt() {
+        TableDefinition table = events();
+        List<String> crowded = idsIn(CROWDED, 1500);
+        List<String> rest = idsIn(REST, 500);
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            store.createTable(table);
+            for (String id : crowded) {
+                put(store, table, id, 1);
+            }
+            for (String id : rest) {
+                put(store, table, id, 1);
+            }
+        }
+        // Opened again, RocksDB has written what its log held to table files, as a large store's
+        // data is: their indexes give the estimates.
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            // As if past the size up to which a range is read: bisected on size estimates.
+            long median = store.medianHash(table, HashRange.all(), 0).orElseThrow();
+            long below = countAtOrBelow(median, crowded) + countAtOrBelow(median, rest);
+            assertThat(below).as("items at or below the estimated median of 2,000").isBetween(850L, 1150L);
+            assertThat(Long.compareUnsigned(median, CROWDED.last())).isLessThan(0);
+        }
+    }
+
+    @Test
     void aRangeWhoseItemsShareOnePartitionKeyHasNoMedian() {
         TableDefinition table = events();
         try (PartitionStore store = PartitionStore.open(dir)) {
@@ -103,6 +128,7 @@ class RangeSplitPointTest {
             }
             // An item collection never splits: both sides of the cut must hold a partition.
             assertThat(store.medianHash(table, HashRange.all())).isEqualTo(OptionalLong.empty());
+            assertThat(store.medianHash(table, HashRange.all(), 0)).as("estimated").isEqualTo(OptionalLong.empty());
 
             put(store, table, "another", 0);
             long one = key("one-collection", 0).hash();
