@@ -109,9 +109,11 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
     // Splits under way go on (a blocking change made meanwhile stops only new ones).
     List<ShardSplit> started = ShardSplit.started(decision.assignment(), given);
     Optional<AutoSplitPolicy> autoSplit = AutoSplitPolicy.of(spec);
-    // A table splitting by itself has the shards it grew to: its StatefulSets (the last one
-    // made for a split under way included) and its map say how many.
-    int shards = autoSplit.isEmpty() ? spec.getShards() : Math.max(spec.getShards(),
+    // What the spec asks for, and never fewer than the table has: its map, and its StatefulSets
+    // (a split's new shard receiving its range included, and the shards it split into by itself).
+    // The shards' bulk dependents delete what the model leaves out, and a StatefulSet may hold
+    // data: autoSplit taken out of the spec in the middle of a split must not end the split.
+    int shards = Math.max(spec.getShards(),
         Math.max(recordedShards, given.keySet().stream().mapToInt(s -> s + 1).max().orElse(0)));
     List<ShardSplit> splits = splitsBlocked.isEmpty()
         ? ShardSplit.plan(decision.assignment(), shards, started) : started;

@@ -186,6 +186,27 @@ class ShardedTableTest {
   }
 
   @Test
+  void autoSplitTakenOutOfTheSpecInTheMiddleOfASplitLeavesTheNewShardAndItsSplit() {
+    Table music = Tables.music();
+    music.getSpec().setShards(1);
+    io.kubedyn.crd.AutoSplit autoSplit = new io.kubedyn.crd.AutoSplit();
+    autoSplit.setMaxShardSize("1Gi");
+    autoSplit.setMaxShards(4);
+    music.getSpec().setAutoSplit(autoSplit);
+    ShardSplit split = new ShardSplit(0, 1, new io.kubedyn.core.HashRange(0x1234L, -1L));
+    ShardedTable splitting = Tables.model(music).withSplits(List.of(split));
+    assertThat(splitting.shards()).isEqualTo(2);
+    List<StatefulSet> statefulSets = statefulSetsOf(splitting);
+
+    // The user applies a manifest without autoSplit while shard 1 receives its range: its
+    // StatefulSet, which may hold the range's newest writes, stays and the split goes on.
+    music.getSpec().setAutoSplit(null);
+    ShardedTable model = Tables.model(music, statefulSets);
+    assertThat(model.shards()).isEqualTo(2);
+    assertThat(model.splits()).containsExactly(split);
+  }
+
+  @Test
   void shrinkingBelowWhatTheStatefulSetsOwnIsRefusedEvenWithoutAStatus() {
     Table music = Tables.music();
     List<StatefulSet> statefulSets = statefulSetsOf(Tables.model(music));
