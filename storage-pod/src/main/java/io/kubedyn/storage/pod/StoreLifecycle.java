@@ -112,10 +112,6 @@ public class StoreLifecycle {
             return indexRouting;
         };
         Path raftDirectory = dataDir.resolve("raft");
-        if (replicaPeers.isPresent() && StoreSnapshots.stageUnloaded(raftDirectory)) {
-            Log.warn("kubedyn storage pod: the shard's leader sent a snapshot the store does not hold yet"
-                    + " (this pod stopped as it arrived); loading it");
-        }
         if (replicaPeers.isPresent() && StoreSnapshots.completeInstall(dataDir, raftDirectory)) {
             Log.info("kubedyn storage pod: the store is now the snapshot installed from the shard's leader");
         }

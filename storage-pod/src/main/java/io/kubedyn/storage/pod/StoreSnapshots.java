@@ -29,11 +29,12 @@ import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
  * snapshot). A replica that receives one loads it by restarting: {@link #stageInstall} records
  * it, and {@link #completeInstall}, before the store opens, makes it the store.
  *
- * <p>A snapshot the store holds (taken here, or loaded) carries a {@link #LOADED} file, which is
- * never sent. One without it was received and not loaded yet: a pod that stopped after Ratis put
- * it in place and before {@link #stageInstall} recorded it would otherwise start with a store
- * older than what Ratis believes applied, and skip the entries in between for good;
- * {@link #stageUnloaded} records it at the next start instead.
+ * <p>Each snapshot records the log entry its store had applied when it was taken
+ * ({@link #STORE_APPLIED}, sent with it). A store that has applied less than its latest snapshot
+ * says does not hold it: the snapshot was received and the pod stopped after Ratis put it in
+ * place and before {@link #stageInstall} recorded it. Started so, the store would be older than
+ * what Ratis believes applied, and the entries in between skipped for good; {@link #heldBy} lets
+ * the state machine record the install instead.
  */
 final class StoreSnapshots implements StateMachineStorage {
     private static final Pattern NAME = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
@@ -41,8 +42,8 @@ final class StoreSnapshots implements StateMachineStorage {
     private static final Pattern SEGMENT = Pattern.compile("log_(?:\\d+-(\\d+)|inprogress_(\\d+))");
     /** Beside the Raft groups' directories: which snapshot the store must become at the next start. */
     static final String INSTALL_MARKER = "install-snapshot";
-    /** In a snapshot's directory: the store holds it (it was taken here, or loaded); not sent. */
-    static final String LOADED = "loaded";
+    /** In a snapshot's directory: the log entry its store had applied (decimal), sent with it. */
+    static final String STORE_APPLIED = "store-applied";
     private static final int RETAINED = 2;
     /** The exit status of a pod stopping to load a snapshot it was sent (EX_TEMPFAIL). */
     static final int RESTART_EXIT_CODE = 75;
@@ -90,8 +91,7 @@ final class StoreSnapshots implements StateMachineStorage {
     private static SnapshotInfo info(Path snapshot) {
         List<FileInfo> files = new ArrayList<>();
         try (Stream<Path> all = Files.walk(snapshot)) {
-            for (Path file : all.filter(Files::isRegularFile)
-                    .filter(file -> !file.getFileName().toString().equals(LOADED)).sorted().toList()) {
+            for (Path file : all.filter(Files::isRegularFile).sorted().toList()) {
                 files.add(new FileInfo(file.toAbsolutePath(), null));
             }
         } catch (IOException e) {
@@ -109,7 +109,8 @@ final class StoreSnapshots implements StateMachineStorage {
         Path taking = directory.toPath().resolve(".taking-" + applied.getTerm() + "_" + applied.getIndex());
         deleteRecursively(taking);
         store.checkpoint(taking);
-        Files.createFile(taking.resolve(LOADED));
+        // On the apply thread: nothing is applied meanwhile, so this is the checkpoint's.
+        Files.writeString(taking.resolve(STORE_APPLIED), Long.toString(store.appliedIndex()), StandardCharsets.UTF_8);
         Files.move(taking, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -170,8 +171,14 @@ final class StoreSnapshots implements StateMachineStorage {
                 }
             }
         }
+        if (!Files.isDirectory(snapshot)) {
+            // Not there any more (a later install replaced it): the store is left as it is, and
+            // the state machine finds any snapshot it lacks when it starts (heldBy).
+            Files.delete(marker);
+            return false;
+        }
         try (Stream<Path> files = Files.list(snapshot)) {
-            for (Path file : files.filter(f -> !f.getFileName().toString().equals(LOADED)).toList()) {
+            for (Path file : files.filter(f -> !f.getFileName().toString().equals(STORE_APPLIED)).toList()) {
                 Path into = storeDirectory.resolve(file.getFileName().toString());
                 if (file.getFileName().toString().endsWith(".sst")) {
                     Files.createLink(into, file);  // table files are never written again
@@ -181,34 +188,26 @@ final class StoreSnapshots implements StateMachineStorage {
             }
         }
         dropLogCoveredBy(raftDirectory, termIndex(snapshot).getIndex());
-        if (!Files.exists(snapshot.resolve(LOADED))) {
-            Files.createFile(snapshot.resolve(LOADED));
-        }
         Files.delete(marker);
         return true;
     }
 
     /**
-     * Before the store opens, when no install is recorded: a group's latest snapshot the store
-     * does not hold ({@link #LOADED}: one received just before the pod stopped) is recorded as
-     * the one to install, so {@link #completeInstall} makes it the store. Whether one was.
+     * Whether a store that has applied the log up to {@code storeApplied} holds the latest
+     * snapshot: it has applied at least what that snapshot's store had. A snapshot that does
+     * not say (taken before snapshots said) counts as held: it can only have been taken here.
      */
-    static boolean stageUnloaded(Path raftDirectory) throws IOException {
-        if (Files.exists(raftDirectory.resolve(INSTALL_MARKER)) || !Files.isDirectory(raftDirectory)) {
-            return false;
+    boolean heldBy(long storeApplied) throws IOException {
+        Optional<Path> latest = latest();
+        if (latest.isEmpty() || !Files.exists(latest.get().resolve(STORE_APPLIED))) {
+            return true;
         }
-        try (Stream<Path> groups = Files.list(raftDirectory)) {
-            for (Path sm : groups.map(g -> g.resolve("sm")).filter(Files::isDirectory).toList()) {
-                StoreSnapshots snapshots = new StoreSnapshots();
-                snapshots.directory = sm.toFile();
-                Optional<Path> latest = snapshots.latest();
-                if (latest.isPresent() && !Files.exists(latest.get().resolve(LOADED))) {
-                    snapshots.stageInstall(raftDirectory);
-                    return true;
-                }
-            }
+        String recorded = Files.readString(latest.get().resolve(STORE_APPLIED), StandardCharsets.UTF_8).trim();
+        try {
+            return storeApplied >= Long.parseLong(recorded);
+        } catch (NumberFormatException e) {
+            throw new IOException("snapshot " + latest.get() + " records \"" + recorded + "\" as its store's applied entry", e);
         }
-        return false;
     }
 
     /**

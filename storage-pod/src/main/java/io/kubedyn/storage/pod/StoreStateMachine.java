@@ -43,6 +43,14 @@ final class StoreStateMachine extends BaseStateMachine {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
         stored = store.applied();
+        if (!storage.heldBy(stored.index())) {
+            // Received from the leader as the pod stopped, before reinitialize recorded it: load
+            // it now, as reinitialize would have, rather than apply on from an older store.
+            storage.stageInstall(raftDirectory);
+            io.quarkus.logging.Log.warnf("the store lacks the snapshot its leader sent (%s), which this pod stopped"
+                    + " before loading; restarting to load it", storage.getLatestSnapshot());
+            Runtime.getRuntime().halt(StoreSnapshots.RESTART_EXIT_CODE);
+        }
         getLifeCycle().startAndTransition(() -> { });
         // Ratis applies from the latest snapshot on: what this replica has applied starts there.
         org.apache.ratis.statemachine.SnapshotInfo snapshot = storage.getLatestSnapshot();

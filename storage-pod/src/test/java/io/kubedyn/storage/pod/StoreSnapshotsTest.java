@@ -94,36 +94,55 @@ class StoreSnapshotsTest {
     }
 
     @Test
-    void aSnapshotReceivedAsThePodStoppedBecomesTheStoreAtTheNextStart() throws Exception {
+    void aSnapshotReceivedAsThePodStoppedIsFoundNotHeldByTheStore() throws Exception {
         Path leaderDir = data.resolve("leader");
         Path leaderRaft = leaderDir.resolve("raft");
         StoreSnapshots leaderSnapshots = new StoreSnapshots();
         leaderSnapshots.init(leaderRaft.resolve("group/sm").toFile(), leaderRaft.resolve("group/tmp").toFile());
+        long leaderApplied;
         try (PartitionStore leader = PartitionStore.openReplica(leaderDir.resolve("store"), s -> (t, w) -> { })) {
             leader.createTable(table);
-            put(leader, "before");
-            leaderSnapshots.take(leader, TermIndex.valueOf(3, 70));
+            leader.applyEntry(70, System.currentTimeMillis(), () -> {
+                put(leader, "before");
+                return null;
+            });
+            leaderApplied = leader.appliedIndex();
+            leaderSnapshots.take(leader, TermIndex.valueOf(3, 72));
+            assertThat(leaderSnapshots.heldBy(leader.appliedIndex())).as("a snapshot taken here").isTrue();
         }
+        assertThat(leaderApplied).isEqualTo(70);
         SnapshotInfo latest = leaderSnapshots.getLatestSnapshot();
-        assertThat(latest.getFiles()).as("what is sent").noneMatch(f -> f.getPath().endsWith(StoreSnapshots.LOADED));
-        assertThat(StoreSnapshots.stageUnloaded(leaderRaft)).as("a snapshot taken here is the store's").isFalse();
+        assertThat(latest.getFiles()).as("what is sent says what its store had applied")
+                .anyMatch(f -> f.getPath().endsWith(StoreSnapshots.STORE_APPLIED));
 
         // Ratis put the snapshot in place, and the pod stopped before it recorded the install.
         Path follower = data.resolve("follower");
         Path raft = follower.resolve("raft");
+        long followerApplied;
         try (PartitionStore empty = PartitionStore.openReplica(follower, s -> (t, w) -> { })) {
             empty.createTable(table);
+            followerApplied = empty.appliedIndex();
         }
-        Path received = raft.resolve("group/sm/snapshot.3_70");
+        Path received = raft.resolve("group/sm/snapshot.3_72");
         Files.createDirectories(received);
         for (var file : latest.getFiles()) {
             Files.copy(file.getPath(), received.resolve(file.getPath().getFileName()));
         }
-        assertThat(StoreSnapshots.stageUnloaded(raft)).isTrue();
+        StoreSnapshots followerSnapshots = new StoreSnapshots();
+        followerSnapshots.init(raft.resolve("group/sm").toFile(), raft.resolve("group/tmp").toFile());
+        assertThat(followerSnapshots.heldBy(followerApplied)).as("the store it was sent to").isFalse();
+
+        followerSnapshots.stageInstall(raft);
         assertThat(StoreSnapshots.completeInstall(follower, raft)).isTrue();
-        assertThat(StoreSnapshots.stageUnloaded(raft)).as("loaded once").isFalse();
         try (PartitionStore loaded = PartitionStore.openReplica(follower, s -> (t, w) -> { })) {
             assertThat(loaded.get(table, key("before"))).as("what the leader's snapshot holds").isNotNull();
+            assertThat(followerSnapshots.heldBy(loaded.appliedIndex())).as("once loaded").isTrue();
         }
+        assertThat(follower.resolve(StoreSnapshots.STORE_APPLIED)).as("not copied into the store").doesNotExist();
+
+        // A snapshot taken before snapshots said what their store had applied can only be this
+        // replica's own: it counts as held.
+        Files.delete(received.resolve(StoreSnapshots.STORE_APPLIED));
+        assertThat(followerSnapshots.heldBy(-1)).isTrue();
     }
 }
