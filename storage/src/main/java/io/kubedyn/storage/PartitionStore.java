@@ -23,6 +23,7 @@ import io.kubedyn.core.write.TransactionCanceledException;
 import io.kubedyn.core.write.TransactionConflictException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -860,6 +861,78 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         } finally {
             reopening = false;
             gate.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Makes this store the RocksDB checkpoint in {@code checkpoint} (a snapshot another replica
+     * of its shard took), in place: once no call is running (new ones wait, as for a reopen),
+     * RocksDB is closed, the store's files are replaced by the checkpoint's
+     * ({@link #replaceFiles}, {@code keep} left alone) and it is opened again, its catalog and
+     * held transactions loaded from them. Objects holding this store hold it still.
+     */
+    public void replaceWith(Path checkpoint, Path keep, Set<String> skip) {
+        reopening = true;
+        gate.writeLock().lock();
+        try {
+            synchronized (ddlLock) {
+                if (closed) {
+                    throw new StoreClosedException();
+                }
+                closeDatabase();
+                try {
+                    replaceFiles(directory, checkpoint, keep, skip);
+                    openDatabase();
+                } catch (IOException | RocksDBException | RuntimeException e) {
+                    fault = "cannot load the snapshot " + checkpoint + ": " + e.getMessage();
+                    closeDatabase();
+                    throw new StorageException("cannot load the snapshot " + checkpoint, e);
+                }
+            }
+        } finally {
+            reopening = false;
+            gate.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Replaces the files of a closed store's {@code storeDirectory} by a checkpoint's: table
+     * files hard-linked (RocksDB never writes one again), the rest copied (MANIFEST, CURRENT,
+     * OPTIONS: RocksDB may write them); {@code keep} (inside the store's directory: a replica's
+     * Raft directory) and the checkpoint's files named in {@code skip} are left out.
+     */
+    public static void replaceFiles(Path storeDirectory, Path checkpoint, Path keep, Set<String> skip)
+            throws IOException {
+        if (!Files.isDirectory(checkpoint)) {
+            throw new IOException("no checkpoint in " + checkpoint);
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(storeDirectory)) {
+            for (Path entry : entries.toList()) {
+                if (!entry.equals(keep)) {
+                    deleteRecursively(entry);
+                }
+            }
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(checkpoint)) {
+            for (Path file : files.filter(f -> !skip.contains(f.getFileName().toString())).toList()) {
+                Path into = storeDirectory.resolve(file.getFileName().toString());
+                if (file.getFileName().toString().endsWith(".sst")) {
+                    Files.createLink(into, file);
+                } else {
+                    Files.copy(file, into);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(path)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,8 +27,9 @@ import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
  * A replica's snapshots: RocksDB checkpoints of its store, one directory each in the state
  * machine directory Ratis keeps ({@code sm/snapshot.<term>_<index>}), listed file by file so
  * Ratis can send one to a replica whose next entries its log no longer holds (install
- * snapshot). A replica that receives one loads it by restarting: {@link #stageInstall} records
- * it, and {@link #completeInstall}, before the store opens, makes it the store.
+ * snapshot). A replica that receives one records it ({@link #stageInstall}) and loads it in
+ * place ({@link #load}); a crash in between is completed at the next start, before the store
+ * opens ({@link #completeInstall}).
  *
  * <p>Each snapshot records the log entry its store had applied when it was taken
  * ({@link #STORE_APPLIED}, sent with it). A store that has applied less than its latest snapshot
@@ -164,32 +166,31 @@ final class StoreSnapshots implements StateMachineStorage {
             return false;
         }
         Path snapshot = Path.of(Files.readString(marker, StandardCharsets.UTF_8).trim());
-        try (Stream<Path> entries = Files.list(storeDirectory)) {
-            for (Path entry : entries.toList()) {
-                if (!entry.equals(raftDirectory)) {
-                    deleteRecursively(entry);
-                }
-            }
-        }
         if (!Files.isDirectory(snapshot)) {
             // Not there any more (a later install replaced it): the store is left as it is, and
             // the state machine finds any snapshot it lacks when it starts (heldBy).
             Files.delete(marker);
             return false;
         }
-        try (Stream<Path> files = Files.list(snapshot)) {
-            for (Path file : files.filter(f -> !f.getFileName().toString().equals(STORE_APPLIED)).toList()) {
-                Path into = storeDirectory.resolve(file.getFileName().toString());
-                if (file.getFileName().toString().endsWith(".sst")) {
-                    Files.createLink(into, file);  // table files are never written again
-                } else {
-                    Files.copy(file, into);  // MANIFEST, CURRENT, OPTIONS, logs: RocksDB may write them
-                }
-            }
-        }
+        PartitionStore.replaceFiles(storeDirectory, snapshot, raftDirectory, Set.of(STORE_APPLIED));
         dropLogCoveredBy(raftDirectory, termIndex(snapshot).getIndex());
         Files.delete(marker);
         return true;
+    }
+
+    /**
+     * Makes the open {@code store} the latest snapshot (one just installed from the leader), in
+     * place ({@link PartitionStore#replaceWith}); its files live beside {@code raftDirectory},
+     * which stays. Ratis has already dropped the log the snapshot covers.
+     */
+    void load(PartitionStore store, Path raftDirectory) throws IOException {
+        Path snapshot = latest().orElseThrow(() -> new IOException("no snapshot installed in " + directory));
+        store.replaceWith(snapshot, raftDirectory, Set.of(STORE_APPLIED));
+    }
+
+    /** The install {@link #stageInstall} recorded is done. */
+    static void installed(Path raftDirectory) throws IOException {
+        Files.deleteIfExists(raftDirectory.resolve(INSTALL_MARKER));
     }
 
     /**

@@ -23,8 +23,6 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  */
 final class StoreStateMachine extends BaseStateMachine {
     private static final Message SKIPPED = Message.valueOf("skipped: already in the store");
-    /** How long a replica that installed a snapshot keeps running for Ratis to acknowledge it. */
-    static final java.time.Duration RELOAD_GRACE = java.time.Duration.ofSeconds(1);
     private final PartitionStore store;
     private final StoreCommands commands;
     private final StoreSnapshots storage = new StoreSnapshots();
@@ -45,7 +43,7 @@ final class StoreStateMachine extends BaseStateMachine {
         stored = store.applied();
         if (!storage.heldBy(stored.index())) {
             // Received from the leader as the pod stopped, before reinitialize recorded it: load
-            // it now, as reinitialize would have, rather than apply on from an older store.
+            // it at the next start, rather than apply on from an older store.
             storage.stageInstall(raftDirectory);
             io.quarkus.logging.Log.warnf("the store lacks the snapshot its leader sent (%s), which this pod stopped"
                     + " before loading; restarting to load it", storage.getLatestSnapshot());
@@ -104,34 +102,38 @@ final class StoreStateMachine extends BaseStateMachine {
 
     /**
      * The leader sent a snapshot (this replica lacked entries its log no longer holds): the store
-     * must become it. That is done where nothing uses the store: the pod records the snapshot and
-     * stops, and at its next start (Kubernetes restarts it) the store is replaced by the snapshot
-     * before it opens ({@link StoreSnapshots#completeInstall}), then the log's later entries are
-     * applied. Nothing is lost by stopping so: every entry is in the synced Raft log of a
-     * majority, and this replica's store is replaced anyway.
-     *
-     * <p>Ratis calls this on its apply thread while it answers the snapshot's last chunk on
-     * another: the pod stops {@link #RELOAD_GRACE} later, not at once, so that answer reaches the
-     * leader. A leader never told the snapshot arrived sends its newest one again when the pod is
-     * back, and while it snapshots faster than a pod restarts (a write-heavy shard) a replica
-     * being added would restart for ever. Meanwhile nothing is applied (this thread waits) and
-     * the replica serves no read ({@link #reloading}).
+     * becomes it, in place. The install is recorded first, so a crash from there on completes it
+     * at the next start, before the store opens ({@link StoreSnapshots#completeInstall}); then,
+     * once no call is running, RocksDB is closed, its files replaced by the snapshot's and
+     * opened again ({@link PartitionStore#replaceWith}), and Ratis applies the log's later
+     * entries. Nothing is applied meanwhile (this is the apply thread) and the replica serves no
+     * read ({@link #reloading}). Ratis answers the snapshot's last chunk meanwhile: the leader
+     * hears it arrived, and sends the log after it rather than a newer snapshot again.
      */
     @Override
     public void reinitialize() throws IOException {
         storage.stageInstall(raftDirectory);
         reloading = true;
-        io.quarkus.logging.Log.warnf("installed a snapshot of the shard from its leader (%s); restarting to load it",
-                getLatestSnapshot());
         try {
-            Thread.sleep(RELOAD_GRACE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            storage.load(store, raftDirectory);
+            StoreSnapshots.installed(raftDirectory);
+            stored = store.applied();
+            io.quarkus.logging.Log.infof("loaded a snapshot of the shard from its leader (%s)", getLatestSnapshot());
+        } catch (IOException | RuntimeException e) {
+            // Recorded: the next start loads it before the store opens.
+            io.quarkus.logging.Log.errorf(e, "cannot load the snapshot the shard's leader sent (%s); restarting to"
+                    + " load it", getLatestSnapshot());
+            Runtime.getRuntime().halt(StoreSnapshots.RESTART_EXIT_CODE);
+        } finally {
+            reloading = false;
         }
-        Runtime.getRuntime().halt(StoreSnapshots.RESTART_EXIT_CODE);
+        if (getLifeCycle().getCurrentState() == org.apache.ratis.util.LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
+            getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
+        }
     }
 
-    /** Whether the store is about to be replaced by a snapshot: it answers no read meanwhile. */
+    /** Whether the store is being replaced by a snapshot: it answers no read meanwhile. */
     boolean reloading() {
         return reloading;
     }

@@ -145,4 +145,50 @@ class StoreSnapshotsTest {
         Files.delete(received.resolve(StoreSnapshots.STORE_APPLIED));
         assertThat(followerSnapshots.heldBy(-1)).isTrue();
     }
+
+    @Test
+    void anOpenStoreBecomesTheSnapshotItWasSentInPlace() throws Exception {
+        Path leaderDir = data.resolve("leader");
+        StoreSnapshots leaderSnapshots = new StoreSnapshots();
+        leaderSnapshots.init(leaderDir.resolve("raft/sm").toFile(), leaderDir.resolve("raft/tmp").toFile());
+        try (PartitionStore leader = PartitionStore.openReplica(leaderDir.resolve("store"), s -> (t, w) -> { })) {
+            leader.createTable(table);
+            leader.applyEntry(90, System.currentTimeMillis(), () -> {
+                put(leader, "from-the-leader");
+                return null;
+            });
+            leaderSnapshots.take(leader, TermIndex.valueOf(4, 90));
+        }
+        Path follower = data.resolve("follower");
+        Path raft = follower.resolve("raft");
+        Path received = raft.resolve("group/sm/snapshot.4_90");
+        Files.createDirectories(received);
+        for (var file : leaderSnapshots.getLatestSnapshot().getFiles()) {
+            Files.copy(file.getPath(), received.resolve(file.getPath().getFileName()));
+        }
+        Files.writeString(raft.resolve("group/current-log"), "the Raft log, untouched");
+        StoreSnapshots followerSnapshots = new StoreSnapshots();
+        followerSnapshots.init(raft.resolve("group/sm").toFile(), raft.resolve("group/tmp").toFile());
+        try (PartitionStore open = PartitionStore.openReplica(follower, s -> (t, w) -> { })) {
+            open.createTable(table);
+            put(open, "stale");
+            followerSnapshots.stageInstall(raft);
+
+            followerSnapshots.load(open, raft);
+            StoreSnapshots.installed(raft);
+
+            // The same object, now the leader's store: what the replica's services hold.
+            assertThat(open.get(table, key("from-the-leader"))).isNotNull();
+            assertThat(open.get(table, key("stale"))).as("the store it replaced").isNull();
+            assertThat(open.appliedIndex()).isEqualTo(90);
+            put(open, "after");
+            assertThat(open.get(table, key("after"))).as("it takes writes").isNotNull();
+        }
+        assertThat(raft.resolve("group/current-log")).hasContent("the Raft log, untouched");
+        assertThat(StoreSnapshots.completeInstall(follower, raft)).as("nothing left to load at the next start").isFalse();
+        try (PartitionStore reopened = PartitionStore.openReplica(follower, s -> (t, w) -> { })) {
+            assertThat(reopened.get(table, key("from-the-leader"))).isNotNull();
+            assertThat(reopened.get(table, key("after"))).isNotNull();
+        }
+    }
 }
