@@ -66,12 +66,7 @@ class RangeSplitPointTest {
         List<String> rest = idsIn(REST, 500);
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(table);
-            for (String id : crowded) {
-                put(store, table, id, 1);
-            }
-            for (String id : rest) {
-                put(store, table, id, 1);
-            }
+            putAll(store, table, crowded, rest);
 
             long median = store.medianHash(table, HashRange.all()).orElseThrow();
             long below = countAtOrBelow(median, crowded) + countAtOrBelow(median, rest);
@@ -99,12 +94,7 @@ class RangeSplitPointTest {
         List<String> rest = idsIn(REST, 500);
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(table);
-            for (String id : crowded) {
-                put(store, table, id, 1);
-            }
-            for (String id : rest) {
-                put(store, table, id, 1);
-            }
+            putAll(store, table, crowded, rest);
         }
         // Opened again, RocksDB has written what its log held to table files, as a large store's
         // data is: their indexes give the estimates.
@@ -136,6 +126,16 @@ class RangeSplitPointTest {
             long lower = Long.compareUnsigned(one, another) < 0 ? one : another;
             // Two partitions: the cut ends the lower one, whatever each weighs.
             assertThat(store.medianHash(table, HashRange.all())).isEqualTo(OptionalLong.of(lower));
+        }
+    }
+
+    /** An item of each partition key, of one size. */
+    private static void putAll(PartitionStore store, TableDefinition table, List<String> crowded, List<String> rest) {
+        for (String id : crowded) {
+            put(store, table, id, 1);
+        }
+        for (String id : rest) {
+            put(store, table, id, 1);
         }
     }
 

@@ -293,10 +293,7 @@ public class RangeReceiver {
     }
 
     private Optional<TableDefinition> table() {
-        return store(store -> {
-            List<String> names = store.tableNames();
-            return names.size() == 1 ? store.describeTable(names.get(0)) : Optional.<TableDefinition>empty();
-        });
+        return lifecycle.soleTable();
     }
 
     private StorageGrpc.StorageBlockingStub stub() {

@@ -2,7 +2,6 @@ package io.kubedyn.storage.pod;
 
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.TableDefinition;
-import io.kubedyn.storage.PartitionStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -76,10 +75,7 @@ public class RangeSizes {
 
     /** The one table of this pod's store; else the call is answered 404. */
     private Optional<TableDefinition> table(RoutingContext context) {
-        Optional<TableDefinition> table = lifecycle.withStore((PartitionStore store) -> {
-            List<String> names = store.tableNames();
-            return names.size() == 1 ? store.describeTable(names.get(0)) : Optional.<TableDefinition>empty();
-        });
+        Optional<TableDefinition> table = lifecycle.soleTable();
         if (table.isEmpty()) {
             answer(context, 404, error("this pod's store does not hold exactly one table"));
         }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import io.kubedyn.core.ShardMap;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -219,6 +220,18 @@ public class StoreLifecycle {
     public java.util.Optional<String> fault() {
         PartitionStore open = store;
         return open == null ? java.util.Optional.empty() : open.fault();
+    }
+
+    /**
+     * The one table of the store, as a pod of a Table's shard holds it (split hand-offs and
+     * weights are of that table); empty when the store holds none, or several.
+     */
+    Optional<io.kubedyn.core.TableDefinition> soleTable() {
+        return withStore(open -> {
+            List<String> names = open.tableNames();
+            return names.size() == 1 ? open.describeTable(names.get(0))
+                    : Optional.<io.kubedyn.core.TableDefinition>empty();
+        });
     }
 
     /** Runs {@code work} on the open store; refuses with {@link StoreUnavailableException} when closed. */
