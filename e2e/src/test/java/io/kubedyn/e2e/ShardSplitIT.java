@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kubedyn.crd.AttributeDefinition;
 import io.kubedyn.crd.DeletionPolicy;
+import io.kubedyn.crd.GlobalSecondaryIndex;
 import io.kubedyn.crd.KeySchemaElement;
+import io.kubedyn.crd.Projection;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableSpec;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,15 +36,16 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * Online shard splits, as a user grows a table: {@code spec.shards} raised from 2 to 4 while
- * four writers and two readers run through the gateway. Each new shard's pod receives half of a
- * shard's range from its pod while it is written; the shard map follows; no acknowledged write
- * is lost, no read misses an item that exists, and what fails meanwhile fails with a retryable
- * error only.
+ * four writers and two readers run through the gateway, on a table with a global secondary
+ * index. Each new shard's pod receives half of a shard's range from its pod while it is written;
+ * the shard map follows; no acknowledged write is lost, no read misses an item that exists, the
+ * index ends with one entry per item, and what fails meanwhile fails with a retryable error only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ShardSplitIT {
     private static final String TABLE = "growing";
     private static final int KEYS_PER_WRITER = 500;
+    private static final String INDEX = "ByVersion";
 
     private LoopbackCluster cluster;
 
@@ -171,8 +175,19 @@ class ShardSplitIT {
     }
 
     @Test
-    void growUnderLoadFromTwoShardsToFourLosesNoWriteAndMissesNoRead() throws Exception {
-        cluster.kubectl().resources(Table.class).resource(table(TABLE, 2)).create();
+    void growUnderLoadFromTwoShardsToFourLosesNoWriteMissesNoReadAndKeepsItsGlobalIndex() throws Exception {
+        // A global index on the version: each write moves the item's entry, often to another shard.
+        Table growing = table(TABLE, 2);
+        growing.getSpec().setAttributeDefinitions(List.of(new AttributeDefinition("id", "S"),
+                new AttributeDefinition("version", "N")));
+        GlobalSecondaryIndex byVersion = new GlobalSecondaryIndex();
+        byVersion.setIndexName(INDEX);
+        byVersion.setKeySchema(List.of(new KeySchemaElement("version", "HASH")));
+        Projection keysOnly = new Projection();
+        keysOnly.setProjectionType("KEYS_ONLY");
+        byVersion.setProjection(keysOnly);
+        growing.getSpec().setGlobalSecondaryIndexes(List.of(byVersion));
+        cluster.kubectl().resources(Table.class).resource(growing).create();
         cluster.awaitActive(TABLE);
         DynamoDbClient dynamo = cluster.dynamoDb();
         Load load = new Load(TABLE, 4);
@@ -192,6 +207,7 @@ class ShardSplitIT {
         assertThat(resource(TABLE).getStatus().getShardMap()).hasSize(4);
         assertNothingLost(load);
         assertThat(load.failures).as("requests failing while the ranges moved").isEmpty();
+        assertIndexHoldsEachItemOnce(TABLE);
         assertThat(cluster.kubectl().v1().events().inNamespace(LoopbackCluster.NAMESPACE).list().getItems())
                 .extracting(Event::getReason).contains("SplitStarted", "ShardSplit");
     }
@@ -226,6 +242,50 @@ class ShardSplitIT {
         } while (start != null);
         assertThat(counted).as("items scanned across the shards")
                 .isBetween((long) load.acknowledged.size(), (long) load.attempted.size());
+    }
+
+    /**
+     * The table's global index, once its feeds caught up (it is eventually consistent): one entry
+     * per item, under the item's version: none lost in a move, none left where the item was.
+     */
+    private void assertIndexHoldsEachItemOnce(String table) throws InterruptedException {
+        DynamoDbClient dynamo = cluster.dynamoDb();
+        Map<String, List<String>> expected = new TreeMap<>();
+        scanAll(dynamo, table, null).forEach(item -> expected.put(item.get("id").s(),
+                List.of(item.get("version").n())));
+        Map<String, List<String>> entries = Map.of();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            Map<String, List<String>> found = new TreeMap<>();
+            scanAll(dynamo, table, INDEX).forEach(entry -> found.computeIfAbsent(entry.get("id").s(),
+                    id -> new ArrayList<>()).add(entry.get("version").n()));
+            entries = found;
+            if (entries.equals(expected)) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        List<String> wrong = new ArrayList<>();
+        Map<String, List<String>> last = entries;
+        expected.forEach((id, version) -> {
+            if (!version.equals(last.get(id))) {
+                wrong.add(id + ": entries under " + last.get(id) + ", item at version " + version);
+            }
+        });
+        last.keySet().stream().filter(id -> !expected.containsKey(id)).forEach(id -> wrong.add(id + ": no item"));
+        assertThat(wrong).as("items whose index entries are missing, stale or doubled").isEmpty();
+    }
+
+    private static List<Map<String, AttributeValue>> scanAll(DynamoDbClient dynamo, String table, String index) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse page = dynamo.scan(b -> b.tableName(table).indexName(index).exclusiveStartKey(from));
+            items.addAll(page.items());
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
     }
 
     /**

@@ -151,7 +151,7 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                       // it with the same key schema, and refuses to start otherwise: the operator
                       // and the pods own the data, the gateway only routes.
                       new EnvVarBuilder().withName(TABLE_DEFINITION_ENV)
-                          .withValue(table.tableDefinition()).build(),
+                          .withValue(table.podDefinition()).build(),
                       // The pods refuse keys outside their shard-map entry (NOT_OWNED), so a
                       // gateway routing by a stale map never reads or writes the wrong shard;
                       // they persist it and refuse to start with another one. What they were

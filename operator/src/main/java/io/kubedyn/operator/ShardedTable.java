@@ -181,13 +181,30 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
   }
 
   /**
+   * The table definition the pods are started with: the table's, except while a split is under
+   * way, when every shard keeps, and a new shard is given, the one the split's source was
+   * started with. A changed definition restarts the pods, and a global index added while a range
+   * moves would be backfilled on both sides of the move; it reaches the pods once the splits are
+   * in the map.
+   */
+  public String podDefinition() {
+    for (ShardSplit split : splits) {
+      ShardGiven source = given.get(split.source());
+      if (source != null && source.tableDefinition() != null) {
+        return source.tableDefinition();
+      }
+    }
+    return tableDefinition;
+  }
+
+  /**
    * The shard map one shard's pods are started with: the one they have while the table's
    * definition is unchanged (a new map alone must not restart them), else the current one.
    */
   public String givenShardMap(int shard) {
     ShardGiven existing = given.get(shard);
     if (existing != null && existing.shardMap() != null
-        && tableDefinition.equals(existing.tableDefinition())) {
+        && podDefinition().equals(existing.tableDefinition())) {
       return existing.shardMap();
     }
     return ShardRange.toShardMap(podShardMap()).toString();

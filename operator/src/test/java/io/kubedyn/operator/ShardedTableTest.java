@@ -207,6 +207,52 @@ class ShardedTableTest {
   }
 
   @Test
+  void aGlobalIndexAddedWhileASplitRunsReachesThePodsOnceTheSplitIsInTheMap() {
+    // Two shards, published; raised to 3: shard 2 receives half of shard 0's range.
+    Table music = Tables.music();
+    music.getSpec().setGlobalSecondaryIndexes(new ArrayList<>(List.of(globalIndex("BySong", "SongTitle"))));
+    music.getSpec().setShards(2);
+    TableStatus published = new TableStatus();
+    published.setShardMap(Tables.model(music).shardMap());
+    music.setStatus(published);
+    music.getSpec().setShards(3);
+    ShardedTable splitting = Tables.model(music);
+    assertThat(splitting.splits()).as("a table with a global index splits too").hasSize(1);
+    List<StatefulSet> statefulSets = statefulSetsOf(splitting);
+    String before = splitting.podDefinition();
+
+    // The user adds a global index meanwhile (UpdateTable, or an edit of the spec).
+    music.getSpec().getAttributeDefinitions().add(new io.kubedyn.crd.AttributeDefinition("Genre", "S"));
+    music.getSpec().getGlobalSecondaryIndexes().add(globalIndex("ByGenre", "Genre"));
+
+    ShardedTable changed = Tables.model(music, statefulSets);
+    assertThat(changed.splits()).hasSize(1);
+    assertThat(definitionsOf(statefulSetsOf(changed)))
+        .as("no pod is restarted with the index while its range moves, the new shard included")
+        .containsOnly(before);
+    ShardedTable done = changed.afterSplits(java.util.Set.of(2));
+    assertThat(done.podDefinition()).isNotEqualTo(before).contains("ByGenre");
+    assertThat(definitionsOf(statefulSetsOf(done))).containsOnly(done.podDefinition());
+  }
+
+  private static io.kubedyn.crd.GlobalSecondaryIndex globalIndex(String name, String partitionKey) {
+    io.kubedyn.crd.GlobalSecondaryIndex index = new io.kubedyn.crd.GlobalSecondaryIndex();
+    index.setIndexName(name);
+    index.setKeySchema(List.of(new io.kubedyn.crd.KeySchemaElement(partitionKey, "HASH")));
+    io.kubedyn.crd.Projection all = new io.kubedyn.crd.Projection();
+    all.setProjectionType("ALL");
+    index.setProjection(all);
+    return index;
+  }
+
+  private static List<String> definitionsOf(List<StatefulSet> statefulSets) {
+    return statefulSets.stream().map(s -> s.getSpec().getTemplate().getSpec().getContainers()
+        .get(0).getEnv().stream()
+        .filter(e -> e.getName().equals(ShardStatefulSet.TABLE_DEFINITION_ENV))
+        .findFirst().orElseThrow().getValue()).toList();
+  }
+
+  @Test
   void shrinkingBelowWhatTheStatefulSetsOwnIsRefusedEvenWithoutAStatus() {
     Table music = Tables.music();
     List<StatefulSet> statefulSets = statefulSetsOf(Tables.model(music));

@@ -1538,6 +1538,44 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     /**
+     * Takes the global index feed of {@code definition} past every change record written here so
+     * far, within {@code timeout}; whether it got there (a shard an entry goes to may be down).
+     * A range handed to another shard has its entries fed before the new owner serves it, so no
+     * entry of a change made here reaches an index after one the new owner made.
+     */
+    public boolean feedGlobalIndexesToLastRecord(TableDefinition definition, java.time.Duration timeout) {
+        return open(() -> {
+            OpenTable table = table(definition);
+            if (!table.definition().hasGlobalIndexes() || table.log() == null) {
+                return true;
+            }
+            long last;
+            try (RocksIterator it = db.newIterator(table.log().family())) {
+                it.seekToLast();
+                if (!it.isValid()) {
+                    return true;
+                }
+                last = ChangeRecordCodec.sequenceOf(it.key());
+            }
+            String family = familyName(table.family());
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (indexFedThrough(family) < last) {
+                long taken;
+                synchronized (feedLock) {
+                    taken = feedTable(table);
+                }
+                if (taken == 0) {
+                    if (System.nanoTime() > deadline) {
+                        return false;
+                    }
+                    sleepQuietly(20);
+                }
+            }
+            return true;
+        });
+    }
+
+    /**
      * Before a read of a global index of a store that holds every index entry itself (the
      * embedded server): the table's feed taken up to every write acknowledged so far, so the
      * read sees them, as DynamoDB Local's indexes do. A store whose entries live in other

@@ -411,6 +411,9 @@ public final class StorageWire {
             if (notOwned.owner() != null) {
                 error.setOwner(notOwned.owner());
             }
+            if (notOwned.ownerRange() != null) {
+                error.setOwnerRange(range(notOwned.ownerRange()));
+            }
         } else if (e instanceof RangeChangesLostException) {
             error.setCode(StorageError.Code.RANGE_CHANGES_LOST);
         } else if (e instanceof NotLeaderException notLeader) {
@@ -466,7 +469,8 @@ public final class StorageWire {
                             r.hasItem() ? item(r.getItem()) : null))
                     .toList());
             case CONDITION_FAILED -> new ConditionalCheckFailedException(error.hasItem() ? item(error.getItem()) : null);
-            case NOT_OWNED -> new RangeNotOwnedException(error.getMessage(), error.hasOwner() ? error.getOwner() : null);
+            case NOT_OWNED -> new RangeNotOwnedException(error.getMessage(), error.hasOwner() ? error.getOwner() : null,
+                    error.hasOwnerRange() ? range(error.getOwnerRange()) : null);
             case RANGE_CHANGES_LOST -> new RangeChangesLostException(error.getMessage());
             case NOT_LEADER -> new NotLeaderException(error.hasLeader() ? error.getLeader() : null);
             case UNAVAILABLE -> new StoreClosedException();

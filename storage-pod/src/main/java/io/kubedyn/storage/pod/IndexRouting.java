@@ -11,6 +11,7 @@ import io.kubedyn.storage.IndexWrite;
 import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.StorageException;
 import io.kubedyn.storage.StorageWire;
+import io.kubedyn.storage.grpc.StorageError;
 import io.kubedyn.storage.grpc.StorageGrpc;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Where this pod's global secondary index entries go: each to the shard owning the entry's hash
@@ -28,69 +30,120 @@ import java.util.concurrent.TimeUnit;
  * store; the others go to their shard's pod over gRPC ({@code ApplyIndexWrites}), one call per
  * shard. The feed moves past its records only once every call has succeeded, so a shard that is
  * down delays the index, never loses an entry.
+ *
+ * <p>The map is the one the pod started with; a split moves ranges after that. A pod refusing
+ * entries of a range it handed off names the range and its new owner, and from then on this pod
+ * sends that range's entries there (the smallest such range, when a moved range moved again).
  */
 final class IndexRouting implements IndexSink, AutoCloseable {
     /** Most bytes of entries per call: well under gRPC's default 4 MiB message limit. */
     private static final long CALL_BYTES = 2L * 1024 * 1024;
-    private final PartitionStore store;
-    private final OwnedRangesConfig owned;
+    /** How many times one feed step follows a refusal naming a range's new owner before it fails and retries later. */
+    private static final int MOVES_FOLLOWED = 4;
+    private final ShardScope scope;
     private final Optional<ShardMap> map;
     private final Duration timeout;
     private final InternalTls tls;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    /** Ranges other pods said they handed off since this pod started, with where they went. */
+    private final Map<HashRange, String> moved = new ConcurrentHashMap<>();
     /** How entries of this pod's own ranges are written: through its shard's log when replicated. */
-    private volatile java.util.function.BiConsumer<TableDefinition, List<IndexWrite>> local;
+    private volatile BiConsumer<TableDefinition, List<IndexWrite>> local;
 
-    IndexRouting(PartitionStore store, OwnedRangesConfig owned, Optional<ShardMap> map, Duration timeout,
-                 InternalTls tls) {
+    IndexRouting(PartitionStore store, ShardScope scope, Optional<ShardMap> map, Duration timeout, InternalTls tls) {
         this.tls = tls;
-        this.store = store;
-        this.owned = owned;
+        this.scope = scope;
         this.map = map;
         this.timeout = timeout;
         this.local = store::applyIndexWrites;
     }
 
     /** Writes this pod's own entries with {@code writer} from now on (a replica: through its log). */
-    void writeOwnEntriesWith(java.util.function.BiConsumer<TableDefinition, List<IndexWrite>> writer) {
+    void writeOwnEntriesWith(BiConsumer<TableDefinition, List<IndexWrite>> writer) {
         this.local = writer;
     }
 
     @Override
     public void apply(TableDefinition table, List<IndexWrite> writes) {
-        OwnedRanges mine = owned.forTable(table.name());
-        List<IndexWrite> local = new ArrayList<>();
-        Map<String, List<IndexWrite>> remote = new LinkedHashMap<>();
-        for (IndexWrite write : writes) {
-            long hash = write.hash();
-            if (mine.containsHash(hash)) {
-                local.add(write);
-                continue;
+        apply(table, writes, 0);
+    }
+
+    private void apply(TableDefinition table, List<IndexWrite> writes, int movesFollowed) {
+        // Checked and written while the ranges cannot change: a range sealed meanwhile would not
+        // take the entry with it.
+        List<IndexWrite> elsewhere = scope.owning(() -> {
+            List<IndexWrite> own = new ArrayList<>();
+            List<IndexWrite> others = new ArrayList<>();
+            for (IndexWrite write : writes) {
+                (scope.takesOwnIndexEntry(table, write.hash()) ? own : others).add(write);
             }
-            ShardMap shards = map.orElseThrow(() -> new StorageException("global secondary index entry of table "
-                    + table.name() + " with hash " + HashRange.formatBound(hash) + " belongs to another shard, and "
-                    + "this pod has no shard map to find it (kubedyn.storage.shard-map)", null));
-            remote.computeIfAbsent(shards.shardFor(hash).address(), a -> new ArrayList<>()).add(write);
-        }
-        if (!local.isEmpty()) {
-            this.local.accept(table, local);
-        }
-        remote.forEach((address, part) -> {
-            // In order, in calls of at most about CALL_BYTES: gRPC refuses messages over 4 MiB.
-            List<IndexWrite> call = new ArrayList<>();
-            long bytes = 0;
-            for (IndexWrite write : part) {
-                long size = write.entryKey().length + (write.value() == null ? 0 : write.value().length) + 16;
-                if (!call.isEmpty() && bytes + size > CALL_BYTES) {
-                    send(address, table, call);
-                    call = new ArrayList<>();
-                    bytes = 0;
-                }
-                call.add(write);
-                bytes += size;
+            if (!own.isEmpty()) {
+                this.local.accept(table, own);
             }
-            send(address, table, call);
+            return others;
         });
+        Map<String, List<IndexWrite>> remote = new LinkedHashMap<>();
+        for (IndexWrite write : elsewhere) {
+            remote.computeIfAbsent(addressOf(table, write.hash()), a -> new ArrayList<>()).add(write);
+        }
+        List<IndexWrite> again = new ArrayList<>();
+        remote.forEach((address, part) -> {
+            List<List<IndexWrite>> calls = calls(part);
+            for (int i = 0; i < calls.size(); i++) {
+                try {
+                    send(address, table, calls.get(i));
+                } catch (RangeMovedException e) {
+                    if (movesFollowed >= MOVES_FOLLOWED) {
+                        throw new StorageException("global secondary index entries of table " + table.name()
+                                + " were refused as moved " + MOVES_FOLLOWED + " times in a row", e);
+                    }
+                    // This call and the shard's later ones go round again, in order, by the new owner.
+                    moved.put(e.range, e.owner);
+                    calls.subList(i, calls.size()).forEach(again::addAll);
+                    return;
+                }
+            }
+        });
+        if (!again.isEmpty()) {
+            apply(table, again, movesFollowed + 1);
+        }
+    }
+
+    /** {@code writes} in order, in calls of at most about CALL_BYTES: gRPC refuses messages over 4 MiB. */
+    private static List<List<IndexWrite>> calls(List<IndexWrite> writes) {
+        List<List<IndexWrite>> calls = new ArrayList<>();
+        List<IndexWrite> call = new ArrayList<>();
+        long bytes = 0;
+        for (IndexWrite write : writes) {
+            long size = write.entryKey().length + (write.value() == null ? 0 : write.value().length) + 16;
+            if (!call.isEmpty() && bytes + size > CALL_BYTES) {
+                calls.add(call);
+                call = new ArrayList<>();
+                bytes = 0;
+            }
+            call.add(write);
+            bytes += size;
+        }
+        calls.add(call);
+        return calls;
+    }
+
+    /** Where an entry of {@code hash} goes: the newest owner a refusal named, else the map's shard. */
+    private String addressOf(TableDefinition table, long hash) {
+        HashRange narrowest = null;
+        for (HashRange range : moved.keySet()) {
+            if (range.contains(hash) && (narrowest == null
+                    || Long.compareUnsigned(range.last() - range.first(), narrowest.last() - narrowest.first()) < 0)) {
+                narrowest = range;
+            }
+        }
+        if (narrowest != null) {
+            return moved.get(narrowest);
+        }
+        ShardMap shards = map.orElseThrow(() -> new StorageException("global secondary index entry of table "
+                + table.name() + " with hash " + HashRange.formatBound(hash) + " belongs to another shard, and "
+                + "this pod has no shard map to find it (kubedyn.storage.shard-map)", null));
+        return shards.shardFor(hash).address();
     }
 
     /** To the shard at {@code address}; a replicated shard's ({@code a|b|c}) leader takes them. */
@@ -103,6 +156,11 @@ final class IndexRouting implements IndexSink, AutoCloseable {
                         .applyIndexWrites(StorageWire.indexWrites(table, writes));
                 return;
             } catch (StatusRuntimeException e) {
+                StorageError error = StorageWire.errorOf(e);
+                if (error != null && error.getCode() == StorageError.Code.NOT_OWNED && error.hasOwner()
+                        && error.hasOwnerRange()) {
+                    throw new RangeMovedException(StorageWire.range(error.getOwnerRange()), error.getOwner());
+                }
                 last = e;  // not the leader, or down: the next replica
             }
         }
@@ -113,5 +171,17 @@ final class IndexRouting implements IndexSink, AutoCloseable {
     @Override
     public void close() {
         channels.values().forEach(ManagedChannel::shutdownNow);
+    }
+
+    /** A pod refused entries of a range it handed to {@code owner}. */
+    private static final class RangeMovedException extends RuntimeException {
+        private final HashRange range;
+        private final String owner;
+
+        RangeMovedException(HashRange range, String owner) {
+            super(null, null, false, false);
+            this.range = range;
+            this.owner = owner;
+        }
     }
 }

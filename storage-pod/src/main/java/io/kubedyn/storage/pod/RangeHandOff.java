@@ -23,10 +23,11 @@ import java.util.function.Consumer;
  *   <li>copy: the range from one snapshot, in pages, with the WAL position it is as of; from
  *       then on the store keeps its write-ahead log for the receiver;</li>
  *   <li>changes: the range's writes after a position, read from that log;</li>
- *   <li>seal: once no write runs (the ownership lock, {@link ShardScope#changeRanges}) and no
- *       prepared transaction holds an item there, the range leaves this pod's owned ranges,
- *       durably, so every later request there is refused as not owned; the reply says the
- *       position every write it took is at or below;</li>
+ *   <li>seal: once no write runs (the ownership lock, {@link ShardScope#changeRanges}), no
+ *       prepared transaction holds an item there and no global index is being backfilled, the
+ *       range leaves this pod's owned ranges, durably, so every later request there is refused
+ *       as not owned; the index entries of the changes made before are fed; the reply says the
+ *       position every write it took (those entries' included) is at or below;</li>
  *   <li>release: once the receiver serves the range, the data here is deleted and the log let go.</li>
  * </ol>
  * A sealed range stays readable for copies and changes until released, across restarts (the
@@ -36,6 +37,8 @@ import java.util.function.Consumer;
 final class RangeHandOff {
     /** About how many bytes of writes a page carries: well under the gRPC message limit. */
     static final long PAGE_BYTES = 1 << 20;
+    /** How long a seal waits for the index entries of the range's last changes before the receiver asks again. */
+    private static final java.time.Duration INDEX_DRAIN_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private final ShardScope scope;
     private final StoreLifecycle lifecycle;
@@ -62,37 +65,72 @@ final class RangeHandOff {
         return StorageWire.rangePage(changes.through(), changes.writes());
     }
 
-    /** Seals the range here; the WAL position every write to it is at or below. */
+    /**
+     * Seals the range here; the WAL position every write to it is at or below. With global
+     * secondary indexes, the entries of every change made here before the seal are fed first,
+     * those of the sealed range written here (so they go with it): the new owner's own changes
+     * then reach the indexes only after them, and no entry steps back.
+     */
     long seal(PartitionStore store, SealRangeRequest request) {
         HashRange range = StorageWire.range(request.getRange());
         TableDefinition table = source(store, request.getTable(), range);
+        scope.changeRanges(current -> {
+            if (current.intersects(range)) {
+                give(store, table, range, current, request.getReceiver());
+            }  // else sealed before: the reply was lost, or the receiver restarted
+            scope.drainingIndexEntries(range, true);
+            return null;
+        });
+        boolean fed;
+        try {
+            fed = store.feedGlobalIndexesToLastRecord(table, INDEX_DRAIN_TIMEOUT);
+        } finally {
+            // Under the ownership lock: no entry of the range is being written here as it stops.
+            scope.changeRanges(current -> {
+                scope.drainingIndexEntries(range, false);
+                return null;
+            });
+        }
+        if (!fed) {
+            throw new RangeBusyException("the global secondary index entries of the changes made in hash range " + range
+                    + " before its seal are not all written yet (a shard they go to does not take them now)");
+        }
         return scope.changeRanges(current -> {
-            OwnedRanges sealed = sealed(store);
-            if (!current.intersects(range)) {
-                return store.latestSequence();  // sealed before: the reply was lost, or the receiver restarted
-            }
-            if (store.holdsPreparedIn(table, range)) {
-                throw new RangeBusyException("a transaction prepared here holds an item of hash range " + range
-                        + "; it is sealed once the transaction finishes");
-            }
-            if (!sealed.covers(range)) {
-                store.recordSealedRanges(sealed.with(range).toString());
-            }
-            if (!request.getReceiver().isEmpty()) {
-                // Before the range is given up: a refusal from now on names where it went.
-                java.util.Map<HashRange, String> handedOff = new java.util.LinkedHashMap<>(scope.handedOff());
-                handedOff.put(range, request.getReceiver());
-                store.recordHandedOffRanges(ShardScope.formatHandedOff(handedOff));
-                scope.handedOff(handedOff);
-            }
-            OwnedRanges left = current.without(range);
-            store.reassignShard(left.toString());
-            scope.assign(left);
             long through = store.latestSequence();
             Log.infof("hash range %s of table %s sealed for %s at WAL sequence %d; this pod owns %s now", range,
-                    table.name(), request.getReceiver(), through, left);
+                    table.name(), request.getReceiver(), through, current);
             return through;
         });
+    }
+
+    /** Takes {@code range} out of this pod's ranges, durably, naming {@code receiver} in refusals from now on. */
+    private void give(PartitionStore store, TableDefinition table, HashRange range, OwnedRanges current,
+                      String receiver) {
+        if (store.holdsPreparedIn(table, range)) {
+            throw new RangeBusyException("a transaction prepared here holds an item of hash range " + range
+                    + "; it is sealed once the transaction finishes");
+        }
+        if (!store.indexStatus(table).backfilling().isEmpty()) {
+            // A backfill walks the items it finds here: one that moves meanwhile would have its
+            // entries written from both sides.
+            throw new RangeBusyException("global secondary index " + store.indexStatus(table).backfilling()
+                    + " of table " + table.name() + " is being backfilled here; hash range " + range
+                    + " is sealed once it is done");
+        }
+        OwnedRanges sealed = sealed(store);
+        if (!sealed.covers(range)) {
+            store.recordSealedRanges(sealed.with(range).toString());
+        }
+        if (!receiver.isEmpty()) {
+            // Before the range is given up: a refusal from now on names where it went.
+            java.util.Map<HashRange, String> handedOff = new java.util.LinkedHashMap<>(scope.handedOff());
+            handedOff.put(range, receiver);
+            store.recordHandedOffRanges(ShardScope.formatHandedOff(handedOff));
+            scope.handedOff(handedOff);
+        }
+        OwnedRanges left = current.without(range);
+        store.reassignShard(left.toString());
+        scope.assign(left);
     }
 
     void release(PartitionStore store, ReleaseRangeRequest request) {

@@ -32,6 +32,8 @@ final class ShardScope {
     private final ReentrantReadWriteLock ownership = new ReentrantReadWriteLock();
     /** Ranges this pod handed to another pod in a split, with that pod's address: named in refusals. */
     private volatile Map<HashRange, String> handedOff = Map.of();
+    /** Sealed ranges whose hand-off is feeding this pod's index entries there (see {@link #drainingIndexEntries}). */
+    private volatile java.util.Set<HashRange> draining = java.util.Set.of();
 
     ShardScope(OwnedRangesConfig owned) {
         this.owned = owned;
@@ -98,9 +100,55 @@ final class ShardScope {
     void checkOwned(TableDefinition table, long hash) {
         OwnedRanges ranges = ranges(table);
         if (!ranges.containsHash(hash)) {
+            Map.Entry<HashRange, String> handed = handedOffWith(hash);
             throw new RangeNotOwnedException("partition hash " + HashRange.formatBound(hash) + " of table "
-                    + table.name() + " is not owned here (" + ranges + ")", ownerOf(hash, hash));
+                    + table.name() + " is not owned here (" + ranges + ")",
+                    handed == null ? null : handed.getValue(), handed == null ? null : handed.getKey());
         }
+    }
+
+    /**
+     * Whether this pod's own global secondary index feed writes an entry of {@code hash} to its
+     * own store: in its ranges, or in a range it sealed whose hand-off is still taking in the
+     * entries of the changes made before the seal ({@link #drainingIndexEntries}). Call it within
+     * {@link #owning}, with the write.
+     */
+    boolean takesOwnIndexEntry(TableDefinition table, long hash) {
+        if (ranges(table).containsHash(hash)) {
+            return true;
+        }
+        for (HashRange range : draining) {
+            if (range.contains(hash)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * While a sealed range's hand-off feeds the global index entries of the changes made before
+     * the seal: this pod's feed writes entries of that range here still, and they go with the
+     * range (its writes up to the position the seal answers). Set and cleared within
+     * {@link #changeRanges}, so no entry is being written here as it stops.
+     */
+    void drainingIndexEntries(HashRange range, boolean draining) {
+        java.util.Set<HashRange> now = new java.util.HashSet<>(this.draining);
+        if (draining) {
+            now.add(range);
+        } else {
+            now.remove(range);
+        }
+        this.draining = java.util.Set.copyOf(now);
+    }
+
+    /** The range this pod handed {@code hash} to, with the pod it went to, or null. */
+    private Map.Entry<HashRange, String> handedOffWith(long hash) {
+        for (Map.Entry<HashRange, String> entry : handedOff.entrySet()) {
+            if (entry.getKey().contains(hash)) {
+                return entry;
+            }
+        }
+        return null;
     }
 
     /** The pod this one handed a range holding {@code first} to {@code last} to, or null. */

@@ -109,7 +109,7 @@ public class StoreLifecycle {
 
     void open(@Observes StartupEvent event) throws java.io.IOException {
         Function<PartitionStore, io.kubedyn.storage.IndexSink> sink = store -> {
-            indexRouting = new IndexRouting(store, owned, shardMap, peerTimeout, tls);
+            indexRouting = new IndexRouting(store, scope, shardMap, peerTimeout, tls);
             return indexRouting;
         };
         Path raftDirectory = dataDir.resolve("raft");
