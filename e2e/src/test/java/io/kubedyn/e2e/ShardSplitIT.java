@@ -11,6 +11,7 @@ import io.kubedyn.crd.DeletionPolicy;
 import io.kubedyn.crd.GlobalSecondaryIndex;
 import io.kubedyn.crd.KeySchemaElement;
 import io.kubedyn.crd.Projection;
+import io.kubedyn.crd.StreamSpecification;
 import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableSpec;
 import java.nio.file.Path;
@@ -32,7 +33,12 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.StreamDescription;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * Online shard splits, as a user grows a table: {@code spec.shards} raised from 2 to 4 while
@@ -94,6 +100,8 @@ class ShardSplitIT {
         final AtomicBoolean running = new AtomicBoolean(true);
         final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
         final Set<String> attempted = ConcurrentHashMap.newKeySet();
+        /** Every write acknowledged, as {@code id@version}. */
+        final Set<String> acknowledgedWrites = ConcurrentHashMap.newKeySet();
         final List<Failure> failures = new CopyOnWriteArrayList<>();
         final List<String> missedReads = new CopyOnWriteArrayList<>();
         final AtomicLong writes = new AtomicLong();
@@ -115,6 +123,7 @@ class ShardSplitIT {
                             dynamo.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(id),
                                     "version", AttributeValue.fromN(Long.toString(v)))));
                             acknowledged.put(id, v);
+                            acknowledgedWrites.add(id + "@" + v);
                             writes.incrementAndGet();
                         } catch (AwsServiceException e) {
                             failures.add(new Failure("PutItem", e.statusCode(), e.awsErrorDetails().errorCode()));
@@ -175,8 +184,9 @@ class ShardSplitIT {
     }
 
     @Test
-    void growUnderLoadFromTwoShardsToFourLosesNoWriteMissesNoReadAndKeepsItsGlobalIndex() throws Exception {
+    void growUnderLoadFromTwoShardsToFourLosesNoWriteMissesNoReadAndKeepsItsIndexAndStream() throws Exception {
         // A global index on the version: each write moves the item's entry, often to another shard.
+        // And a stream: a reader following the shards' lineage sees each write once.
         Table growing = table(TABLE, 2);
         growing.getSpec().setAttributeDefinitions(List.of(new AttributeDefinition("id", "S"),
                 new AttributeDefinition("version", "N")));
@@ -187,12 +197,16 @@ class ShardSplitIT {
         keysOnly.setProjectionType("KEYS_ONLY");
         byVersion.setProjection(keysOnly);
         growing.getSpec().setGlobalSecondaryIndexes(List.of(byVersion));
+        StreamSpecification stream = new StreamSpecification();
+        stream.setStreamEnabled(true);
+        stream.setStreamViewType("NEW_IMAGE");
+        growing.getSpec().setStreamSpecification(stream);
         cluster.kubectl().resources(Table.class).resource(growing).create();
         cluster.awaitActive(TABLE);
         DynamoDbClient dynamo = cluster.dynamoDb();
         Load load = new Load(TABLE, 4);
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.writes.get() > 2000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.writes.get() > 2000);
             raiseShards(TABLE, 4);
             await().atMost(Duration.ofSeconds(60)).until(() -> progressing(TABLE).contains("Splitting"));
             awaitSplit(TABLE, 4);
@@ -208,6 +222,7 @@ class ShardSplitIT {
         assertNothingLost(load);
         assertThat(load.failures).as("requests failing while the ranges moved").isEmpty();
         assertIndexHoldsEachItemOnce(TABLE);
+        assertStreamHoldsEachWriteOnce(load);
         assertThat(cluster.kubectl().v1().events().inNamespace(LoopbackCluster.NAMESPACE).list().getItems())
                 .extracting(Event::getReason).contains("SplitStarted", "ShardSplit");
     }
@@ -274,6 +289,65 @@ class ShardSplitIT {
         });
         last.keySet().stream().filter(id -> !expected.containsKey(id)).forEach(id -> wrong.add(id + ": no item"));
         assertThat(wrong).as("items whose index entries are missing, stale or doubled").isEmpty();
+    }
+
+    /**
+     * The table's stream, as a reader following its lineage sees it: each split closed the shard
+     * that split (its children name it as parent), and reading every shard, parents first, gives
+     * each write once, and a key's writes in the order they were made.
+     */
+    private void assertStreamHoldsEachWriteOnce(Load load) {
+        DynamoDbClient dynamo = cluster.dynamoDb();
+        String arn = dynamo.describeTable(b -> b.tableName(load.table)).table().latestStreamArn();
+        DynamoDbStreamsClient streams = cluster.dynamoDbStreams();
+        List<Shard> shards = new ArrayList<>();
+        String start = null;
+        do {
+            String from = start;
+            StreamDescription page = streams.describeStream(b -> b.streamArn(arn).exclusiveStartShardId(from))
+                    .streamDescription();
+            shards.addAll(page.shards());
+            start = page.lastEvaluatedShardId();
+        } while (start != null);
+        List<Shard> closed = shards.stream().filter(s -> s.sequenceNumberRange().endingSequenceNumber() != null)
+                .toList();
+        Set<String> closedIds = closed.stream().map(Shard::shardId).collect(java.util.stream.Collectors.toSet());
+        assertThat(closed).as("the two shards that split, closed: " + shards).hasSize(2)
+                .allSatisfy(s -> assertThat(s.parentShardId()).isNull());
+        assertThat(shards).as("their four children").hasSize(6).filteredOn(s -> s.parentShardId() != null)
+                .hasSize(4).allSatisfy(s -> assertThat(closedIds).contains(s.parentShardId()));
+
+        // Parents first (DescribeStream lists them before their children).
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        Map<String, Long> lastVersion = new java.util.HashMap<>();
+        List<String> outOfOrder = new ArrayList<>();
+        for (Shard shard : shards) {
+            String iterator = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            boolean open = !closedIds.contains(shard.shardId());
+            while (iterator != null) {
+                String at = iterator;
+                GetRecordsResponse records = streams.getRecords(b -> b.shardIterator(at));
+                for (software.amazon.awssdk.services.dynamodb.model.Record record : records.records()) {
+                    Map<String, AttributeValue> image = record.dynamodb().newImage();
+                    String id = image.get("id").s();
+                    long version = Long.parseLong(image.get("version").n());
+                    seen.merge(id + "@" + version, 1, Integer::sum);
+                    Long before = lastVersion.put(id, version);
+                    if (before != null && before >= version && !id.startsWith("filler")) {
+                        outOfOrder.add(id + ": " + version + " after " + before);
+                    }
+                }
+                iterator = records.nextShardIterator();
+                if (open && records.records().isEmpty()) {
+                    break;  // an open shard has no end: read up to now
+                }
+            }
+        }
+        assertThat(seen.entrySet()).as("writes seen more than once").filteredOn(e -> e.getValue() > 1).isEmpty();
+        assertThat(load.acknowledgedWrites).as("acknowledged writes missing from the stream")
+                .allSatisfy(write -> assertThat(seen).containsKey(write));
+        assertThat(outOfOrder).as("a key's writes out of order").isEmpty();
     }
 
     private static List<Map<String, AttributeValue>> scanAll(DynamoDbClient dynamo, String table, String index) {

@@ -8,16 +8,18 @@ import java.util.Base64;
 
 /**
  * A DynamoDB Streams shard iterator: where a reader is in one stream shard (the next sequence
- * number it wants) and when the iterator was handed out, as an opaque string. Iterators carry
- * their table's incarnation, so one outlives neither the table nor its stream.
+ * number it wants, 0 for the shard's oldest) and when the iterator was handed out, as an opaque
+ * string. Iterators carry their table's incarnation, so one outlives neither the table nor its
+ * stream, and the storage shard whose log holds the stream shard.
  */
-record ShardIterator(String table, String tableId, String label, int shard, long next, long issuedMillis) {
+record ShardIterator(String table, String tableId, String label, String shardId, String address, long next,
+                     long issuedMillis) {
     /** DynamoDB's shard iterators expire 15 minutes after they are returned. */
     static final Duration LIFETIME = Duration.ofMinutes(15);
-    private static final String VERSION = "k1";
+    private static final String VERSION = "k2";
 
     String encode() {
-        String plain = String.join("\n", VERSION, table, tableId, label, Integer.toString(shard), Long.toString(next),
+        String plain = String.join("\n", VERSION, table, tableId, label, shardId, address, Long.toString(next),
                 Long.toString(issuedMillis));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
     }
@@ -26,11 +28,11 @@ record ShardIterator(String table, String tableId, String label, int shard, long
     static ShardIterator decode(String encoded) {
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8).split("\n", -1);
-            if (parts.length != 7 || !parts[0].equals(VERSION)) {
+            if (parts.length != 8 || !parts[0].equals(VERSION)) {
                 throw invalid();
             }
-            return new ShardIterator(parts[1], parts[2], parts[3], Integer.parseInt(parts[4]),
-                    Long.parseLong(parts[5]), Long.parseLong(parts[6]));
+            return new ShardIterator(parts[1], parts[2], parts[3], parts[4], parts[5], Long.parseLong(parts[6]),
+                    Long.parseLong(parts[7]));
         } catch (IllegalArgumentException e) {
             throw invalid();
         }
@@ -47,7 +49,7 @@ record ShardIterator(String table, String tableId, String label, int shard, long
     }
 
     ShardIterator at(long nextSequence, long nowMillis) {
-        return new ShardIterator(table, tableId, label, shard, nextSequence, nowMillis);
+        return new ShardIterator(table, tableId, label, shardId, address, nextSequence, nowMillis);
     }
 
     private static DynamoDbException invalid() {

@@ -318,14 +318,13 @@ public final class ShardRouter {
         return table.tableId() + "/" + table.index(index).map(SecondaryIndex::toString).orElse(index);
     }
 
-    /** How many shards the table's stream has: one per storage shard. */
-    public int streamShards(TableDefinition table) {
-        return catalog.shards(table).shards().size();
+    /** The table's storage shards, in hash-range order: each one's range in the map and where it answers. */
+    public List<io.kubedyn.core.ShardMap.Shard> storageShards(TableDefinition table) {
+        return catalog.shards(table).shards();
     }
 
-    /** The change records of the table's storage shard {@code shard} (in hash-range order) from {@code from} on. */
-    public ChangePage readChanges(TableDefinition table, int shard, long from, int limit, long maxBytes) {
-        String address = catalog.shards(table).shards().get(shard).address();
+    /** The change records of the table's storage shard at {@code address} from {@code from} on. */
+    public ChangePage readChanges(TableDefinition table, String address, long from, int limit, long maxBytes) {
         return onTable(table, () -> stores.apply(address).readChanges(table, from, limit, maxBytes));
     }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.HashRange;
 import io.kubedyn.core.ResourceArns;
+import io.kubedyn.core.ShardMap;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.TableStream;
 import io.kubedyn.storage.ChangePage;
@@ -20,8 +22,9 @@ import java.util.Map;
 /**
  * The DynamoDB Streams API ({@code X-Amz-Target: DynamoDBStreams_20120810.<Operation>}, on the
  * same endpoint): ListStreams, DescribeStream, GetShardIterator and GetRecords over the tables'
- * change logs. A table's stream has one shard per storage shard, in hash-range order; records
- * are read from the shard's change log, never past a write still in flight.
+ * change logs. A table's stream has a shard per storage shard and per split it took part in
+ * ({@link StreamShard}: a split closes the parent and opens its children); records are read
+ * from the storage shard's change log, never past a write still in flight.
  */
 final class StreamOperations {
     static final String TARGET_PREFIX = "DynamoDBStreams_20120810.";
@@ -46,28 +49,30 @@ final class StreamOperations {
 
     // ---- names -------------------------------------------------------------------------------
 
-    /** DynamoDB-shaped shard ids: {@code shardId-<20 digits>-<8 hex>}, the digits being the shard's number. */
-    private static String shardId(TableDefinition table, int shard) {
-        return String.format("shardId-%020d-%s", shard + 1, table.tableId().replace("-", "").substring(0, 8));
+    /**
+     * Every shard of the table's stream with its lineage, each storage shard's log asked what it
+     * holds ({@link StreamShard}), with where each log stands.
+     */
+    private List<StreamShard> shards(TableDefinition table, Map<String, ChangePage> logs) {
+        List<StreamShard> all = new ArrayList<>();
+        for (ShardMap.Shard storage : plane.router().storageShards(table)) {
+            ChangePage log = plane.router().readChanges(table, storage.address(), 0, 0, 0);
+            logs.put(storage.address(), log);
+            all.addAll(StreamShard.of(table, storage.address(), storage.range(), log));
+        }
+        return StreamShard.lineage(all);
     }
 
-    private static int shardOf(TableDefinition table, String shardId, int shards) {
-        String[] parts = shardId.split("-");
-        if (parts.length == 3 && parts[0].equals("shardId") && shardId.equals(shardIdIfNumber(table, parts[1]))) {
-            int shard = Integer.parseInt(parts[1]) - 1;
-            if (shard >= 0 && shard < shards) {
-                return shard;
-            }
-        }
-        throw DynamoDbException.resourceNotFound("Requested resource not found: Shard does not exist");
+    /** The stream shard {@code shardId} of the log at {@code address}, as {@code log} (read from it) says. */
+    private StreamShard shardOf(TableDefinition table, String address, String shardId, ChangePage log) {
+        HashRange mapRange = plane.router().storageShards(table).stream().filter(s -> s.address().equals(address))
+                .map(ShardMap.Shard::range).findFirst().orElseThrow(StreamOperations::noSuchShard);
+        return StreamShard.of(table, address, mapRange, log).stream().filter(s -> s.id().equals(shardId))
+                .findFirst().orElseThrow(StreamOperations::noSuchShard);
     }
 
-    private static String shardIdIfNumber(TableDefinition table, String digits) {
-        try {
-            return shardId(table, Integer.parseInt(digits) - 1);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+    private static DynamoDbException noSuchShard() {
+        return DynamoDbException.resourceNotFound("Requested resource not found: Shard does not exist");
     }
 
     /** Sequence numbers as DynamoDB writes them: decimal digits (21, so that they sort as text too). */
@@ -136,9 +141,19 @@ final class StreamOperations {
         String exclusiveStart = request.string("ExclusiveStartShardId");
         TableDefinition table = streamed(arn);
         TableStream stream = table.stream();
-        int shards = plane.router().streamShards(table);
-        int first = exclusiveStart == null ? 0 : shardOf(table, exclusiveStart, shards) + 1;
-        int last = Math.min(shards, first + (limit == null ? 100 : limit));
+        Map<String, ChangePage> logs = new java.util.HashMap<>();
+        List<StreamShard> shards = shards(table, logs);
+        int first = 0;
+        if (exclusiveStart != null) {
+            while (first < shards.size() && !shards.get(first).id().equals(exclusiveStart)) {
+                first++;
+            }
+            if (first == shards.size()) {
+                throw noSuchShard();
+            }
+            first++;
+        }
+        int last = Math.min(shards.size(), first + (limit == null ? 100 : limit));
         out.writeStartObject();
         out.writeObjectFieldStart("StreamDescription");
         out.writeStringField("StreamArn", arn);
@@ -150,18 +165,24 @@ final class StreamOperations {
         out.writeStringField("TableName", table.name());
         TableDescriptionWriter.keySchema(out, table);
         out.writeArrayFieldStart("Shards");
-        for (int shard = first; shard < last; shard++) {
-            ChangePage horizon = plane.router().readChanges(table, shard, 0, 0, 0);
+        for (StreamShard shard : shards.subList(first, last)) {
             out.writeStartObject();
-            out.writeStringField("ShardId", shardId(table, shard));
+            out.writeStringField("ShardId", shard.id());
+            if (shard.parentId() != null) {
+                out.writeStringField("ParentShardId", shard.parentId());
+            }
             out.writeObjectFieldStart("SequenceNumberRange");
-            out.writeStringField("StartingSequenceNumber", sequenceNumber(horizon.trimHorizon()));
+            out.writeStringField("StartingSequenceNumber",
+                    sequenceNumber(Math.max(logs.get(shard.address()).trimHorizon(), shard.after() + 1)));
+            if (shard.closed()) {
+                out.writeStringField("EndingSequenceNumber", sequenceNumber(shard.through()));
+            }
             out.writeEndObject();
             out.writeEndObject();
         }
         out.writeEndArray();
-        if (last < shards) {
-            out.writeStringField("LastEvaluatedShardId", shardId(table, last - 1));
+        if (last < shards.size()) {
+            out.writeStringField("LastEvaluatedShardId", shards.get(last - 1).id());
         }
         out.writeEndObject();
         out.writeEndObject();
@@ -185,18 +206,20 @@ final class StreamOperations {
             throw DynamoDbException.validation("Cannot specify SequenceNumber with ShardIteratorType " + type);
         }
         TableDefinition table = streamed(arn);
-        int shard = shardOf(table, shardId, plane.router().streamShards(table));
-        ChangePage now = plane.router().readChanges(table, shard, 0, 0, 0);
+        Map<String, ChangePage> logs = new java.util.HashMap<>();
+        StreamShard shard = shards(table, logs).stream().filter(s -> s.id().equals(shardId)).findFirst()
+                .orElseThrow(StreamOperations::noSuchShard);
+        ChangePage now = logs.get(shard.address());
         long next = switch (type) {
             case "TRIM_HORIZON" -> 0;
-            case "LATEST" -> now.latest() + 1;
+            case "LATEST" -> shard.closed() ? shard.through() + 1 : now.latest() + 1;
             default -> parseSequenceNumber(sequenceText) + (type.equals("AFTER_SEQUENCE_NUMBER") ? 1 : 0);
         };
         if (bySequence && parseSequenceNumber(sequenceText) <= now.trimmedThrough()) {
             throw trimmed(sequenceText);
         }
-        ShardIterator iterator = new ShardIterator(table.name(), table.tableId(), table.stream().label(), shard, next,
-                clock.millis());
+        ShardIterator iterator = new ShardIterator(table.name(), table.tableId(), table.stream().label(), shard.id(),
+                shard.address(), next, clock.millis());
         out.writeStartObject();
         out.writeStringField("ShardIterator", iterator.encode());
         out.writeEndObject();
@@ -211,27 +234,50 @@ final class StreamOperations {
                 .filter(t -> t.tableId().equals(iterator.tableId()))
                 .filter(t -> t.stream() != null && t.stream().label().equals(iterator.label()))
                 .orElseThrow(() -> ResourceArns.streamNotFound(ResourceArns.stream(iterator.table(), iterator.label())));
-        if (iterator.shard() >= plane.router().streamShards(table)) {
-            throw DynamoDbException.resourceNotFound("Requested resource not found: Shard does not exist");
-        }
-        ChangePage page = plane.router().readChanges(table, iterator.shard(), iterator.next(),
-                limit == null ? MAX_RECORDS : limit, MAX_RECORDS_BYTES);
+        // Where the shard begins and ends now: a split may have closed it since the last call.
+        StreamShard shard = shardOf(table, iterator.address(), iterator.shardId(),
+                plane.router().readChanges(table, iterator.address(), 0, 0, 0));
+        long from = Math.max(iterator.next(), shard.after() + 1);
+        int wanted = limit == null ? MAX_RECORDS : limit;
+        ChangePage page = plane.router().readChanges(table, iterator.address(), from, wanted, MAX_RECORDS_BYTES);
         if (iterator.next() > 0 && iterator.next() <= page.trimmedThrough()) {
             throw trimmed(sequenceNumber(iterator.next()));
         }
-        long next = page.records().isEmpty() ? Math.max(iterator.next(), 0)
-                : page.records().get(page.records().size() - 1).sequence() + 1;
+        List<ChangeRecord> records = page.records().stream().filter(r -> r.sequence() <= shard.through()).toList();
+        // An iterator from the shard's oldest record stays so until it reads one (never trimmed away).
+        long next = records.isEmpty() ? iterator.next() : records.get(records.size() - 1).sequence() + 1;
+        boolean ended = shard.closed() && ended(table, iterator.address(), shard, page, records, Math.max(next, from));
         out.writeStartObject();
         out.writeArrayFieldStart("Records");
-        for (ChangeRecord record : page.records()) {
+        for (ChangeRecord record : records) {
             // The log also keeps, with both images, what only global secondary indexes need.
             if (record.streamed()) {
                 writeRecord(out, table, record.as(table.stream().viewType()));
             }
         }
         out.writeEndArray();
-        out.writeStringField("NextShardIterator", iterator.at(next, now).encode());
+        // A closed shard read to its end has no next iterator: the reader goes on to its children.
+        if (!ended) {
+            out.writeStringField("NextShardIterator", iterator.at(next, now).encode());
+        }
         out.writeEndObject();
+    }
+
+    /**
+     * Whether the reader of closed {@code shard} has every record of it once given {@code records}
+     * (read from {@code page}): the log shows a later record, or nothing more up to its end, and
+     * no write numbered within it is still in flight.
+     */
+    private boolean ended(TableDefinition table, String address, StreamShard shard, ChangePage page,
+                          List<ChangeRecord> records, long next) {
+        if (records.size() < page.records().size()) {
+            return true;  // the page went past the shard's last record
+        }
+        if (page.latest() < shard.through()) {
+            return false;
+        }
+        ChangePage rest = plane.router().readChanges(table, address, next, 1, MAX_RECORDS_BYTES);
+        return rest.records().isEmpty() || rest.records().get(0).sequence() > shard.through();
     }
 
     private static void writeRecord(JsonGenerator out, TableDefinition table, ChangeRecord record) throws IOException {

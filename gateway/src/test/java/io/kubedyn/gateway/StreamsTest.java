@@ -247,7 +247,7 @@ class StreamsTest extends EmbeddedServerTest {
         assertThatThrownBy(() -> streams.getRecords(b -> b.shardIterator("not-an-iterator")))
                 .isInstanceOfSatisfying(DynamoDbException.class, e ->
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
-        String stale = new ShardIterator(table, created.tableId(), created.latestStreamLabel(), 0, 0,
+        String stale = new ShardIterator(table, created.tableId(), created.latestStreamLabel(), shardId, "local", 0,
                 System.currentTimeMillis() - ShardIterator.LIFETIME.toMillis() - 1000).encode();
         assertThatThrownBy(() -> streams.getRecords(b -> b.shardIterator(stale)))
                 .isInstanceOf(ExpiredIteratorException.class);

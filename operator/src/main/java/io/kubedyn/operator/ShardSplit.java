@@ -127,9 +127,6 @@ public record ShardSplit(int source, int target, HashRange moving) {
       reasons.add("replicated shards (replicasPerShard " + replicasPerShard
           + ") do not split yet");
     }
-    if (table.stream() != null) {
-      reasons.add("tables with a stream do not split yet (its shard lineage is not kept)");
-    }
     return reasons;
   }
 

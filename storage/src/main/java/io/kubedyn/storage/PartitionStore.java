@@ -157,6 +157,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final long CHANGE_HOLD_IDLE_MILLIS = 5 * 60_000;
     /** Catalog keys: how far a range hand-off's changes are applied here, by item column family. */
     private static final String RANGE_APPLIED_PREFIX = "range-applied/";
+    private static final String STREAM_EPOCHS_PREFIX = "stream-epochs/";
 
     private final LRUCache blockCache;
     private final WriteBufferManager writeBuffers;
@@ -1060,6 +1061,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         backfills.remove(backfill);
                     }
                     db.delete(catalogFamily, durableWrite, indexFedKey(familyName(table.family())));
+                    db.delete(catalogFamily, durableWrite, streamEpochsKey(familyName(table.family())));
                     indexFed.remove(familyName(table.family()));
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot delete table " + name, e);
@@ -1267,11 +1269,51 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     public ChangePage readChanges(TableDefinition definition, long from, int limit, long maxBytes) {
         return open(() -> {
             OpenTable table = table(definition);
+            List<StreamEpoch> epochs = streamEpochs(table);
             if (table.log() == null) {
-                return new ChangePage(List.of(), 1, 0, 0);
+                return new ChangePage(List.of(), 1, 0, 0).withEpochs(epochs);
             }
-            return table.log().read(db, from, limit, maxBytes);
+            return table.log().read(db, from, limit, maxBytes).withEpochs(epochs);
         });
+    }
+
+    /**
+     * Ends the table's current stretch of change log (a range hand-off's seal): its records so
+     * far are those of {@code ranges}, the ranges owned until now; later ones are of what the
+     * store keeps. Called while no write of the table runs, so none is numbered on the wrong side.
+     */
+    public void closeStreamEpoch(TableDefinition definition, List<io.kubedyn.core.HashRange> ranges) {
+        open(() -> {
+            OpenTable table = table(definition);
+            List<StreamEpoch> epochs = new ArrayList<>(streamEpochs(table));
+            StreamEpoch closed = new StreamEpoch(ranges, table.log() == null ? 0 : table.log().reservedThrough());
+            if (!epochs.isEmpty() && epochs.get(epochs.size() - 1).ranges().equals(closed.ranges())) {
+                // Closed before, and the ranges were not given up (a crash in between): it lasted until now.
+                epochs.set(epochs.size() - 1, closed);
+            } else {
+                epochs.add(closed);
+            }
+            try {
+                db.put(catalogFamily, durableWrite, streamEpochsKey(familyName(table.family())),
+                        StreamEpoch.format(epochs).getBytes(StandardCharsets.UTF_8));
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot record the end of a stream epoch of " + definition.name(), e);
+            }
+            return null;
+        });
+    }
+
+    private List<StreamEpoch> streamEpochs(OpenTable table) {
+        try {
+            byte[] value = db.get(catalogFamily, streamEpochsKey(familyName(table.family())));
+            return value == null ? List.of() : StreamEpoch.parse(new String(value, StandardCharsets.UTF_8));
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read the catalog", e);
+        }
+    }
+
+    private static byte[] streamEpochsKey(String family) {
+        return metadataKey(STREAM_EPOCHS_PREFIX + family);
     }
 
     /**

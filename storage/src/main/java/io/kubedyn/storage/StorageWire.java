@@ -380,6 +380,13 @@ public final class StorageWire {
                     .setSequence(record.sequence())
                     .setRecord(ByteString.copyFrom(ChangeRecordCodec.encode(record))));
         }
+        for (StreamEpoch epoch : page.closedEpochs()) {
+            io.kubedyn.storage.grpc.StreamEpoch.Builder wire = io.kubedyn.storage.grpc.StreamEpoch.newBuilder()
+                    .setThrough(epoch.through());
+            epoch.ranges().forEach(r -> wire.addRanges(range(r)));
+            reply.addClosedEpochs(wire);
+        }
+        page.owned().forEach(r -> reply.addOwned(range(r)));
         return reply.build();
     }
 
@@ -388,7 +395,13 @@ public final class StorageWire {
         for (io.kubedyn.storage.grpc.ChangeRecord record : reply.getRecordsList()) {
             records.add(ChangeRecordCodec.decode(record.getSequence(), record.getRecord().toByteArray()));
         }
-        return new ChangePage(records, reply.getTrimHorizon(), reply.getLatest(), reply.getTrimmedThrough());
+        List<StreamEpoch> closed = new ArrayList<>();
+        for (io.kubedyn.storage.grpc.StreamEpoch epoch : reply.getClosedEpochsList()) {
+            closed.add(new StreamEpoch(epoch.getRangesList().stream().map(StorageWire::range).toList(),
+                    epoch.getThrough()));
+        }
+        return new ChangePage(records, reply.getTrimHorizon(), reply.getLatest(), reply.getTrimmedThrough(), closed,
+                reply.getOwnedList().stream().map(StorageWire::range).toList());
     }
 
     public static io.grpc.StatusRuntimeException failure(RuntimeException e) {

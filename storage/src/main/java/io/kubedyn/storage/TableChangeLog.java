@@ -79,6 +79,11 @@ final class TableChangeLog {
         inFlight.remove(sequence);
     }
 
+    /** The newest sequence number handed out: every record written later has a higher one. */
+    synchronized long reservedThrough() {
+        return next - 1;
+    }
+
     /** The newest sequence number every earlier one of which is written or abandoned. */
     synchronized long latest() {
         return inFlight.isEmpty() ? next - 1 : inFlight.first() - 1;

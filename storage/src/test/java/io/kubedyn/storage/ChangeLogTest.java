@@ -76,6 +76,36 @@ class ChangeLogTest {
     }
 
     @Test
+    void aRangeHandOffClosesTheLogsStretchBetweenTheWritesBeforeAndAfterItAcrossReopening() {
+        io.kubedyn.core.HashRange whole = new io.kubedyn.core.HashRange(0L, -1L);
+        io.kubedyn.core.HashRange lower = new io.kubedyn.core.HashRange(0L, 0x7fffffffffffffffL);
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            store.createTable(streamed(StreamViewType.KEYS_ONLY));
+            put(store, song("Kyuss", "Space Cadet"));
+            put(store, song("Kyuss", "Gardenia"));
+            assertThat(store.readChanges(current(store), 0, 0, 0).closedEpochs()).isEmpty();
+            store.closeStreamEpoch(current(store), List.of(whole));
+            // Closed again with the same ranges (the seal did not take, and is made again): it lasted until now.
+            put(store, song("Kyuss", "Demon Cleaner"));
+            store.closeStreamEpoch(current(store), List.of(whole));
+            put(store, song("Kyuss", "Odyssey"));
+            store.closeStreamEpoch(current(store), List.of(lower));
+        }
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            put(store, song("Kyuss", "Supa Scoopa"));
+            ChangePage page = store.readChanges(current(store), 0, 10_000, Long.MAX_VALUE);
+            List<Long> sequences = page.records().stream().map(ChangeRecord::sequence).toList();
+            assertThat(page.closedEpochs()).extracting(StreamEpoch::ranges)
+                    .containsExactly(List.of(whole), List.of(lower));
+            long first = page.closedEpochs().get(0).through();
+            long second = page.closedEpochs().get(1).through();
+            assertThat(sequences.subList(0, 3)).allSatisfy(s -> assertThat(s).isLessThanOrEqualTo(first));
+            assertThat(sequences.get(3)).isGreaterThan(first).isLessThanOrEqualTo(second);
+            assertThat(sequences.get(4)).as("written after the store reopened").isGreaterThan(second);
+        }
+    }
+
+    @Test
     void keysOnlyRecordsHoldNoImage() {
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(streamed(StreamViewType.KEYS_ONLY));

@@ -128,6 +128,9 @@ final class RangeHandOff {
             store.recordHandedOffRanges(ShardScope.formatHandedOff(handedOff));
             scope.handedOff(handedOff);
         }
+        // The table's stream: the records so far are of the ranges owned until now (the parent
+        // shard, closed); later ones of what is left here (a child).
+        store.closeStreamEpoch(table, current.ranges());
         OwnedRanges left = current.without(range);
         store.reassignShard(left.toString());
         scope.assign(left);

@@ -122,8 +122,9 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     public void readChanges(ReadChangesRequest request, StreamObserver<ReadChangesReply> reply) {
         read("read_changes", true, reply, store -> {
             TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
+            // With the ranges it owns: the stream shard its newest records make up.
             return StorageWire.changesReply(store.readChanges(table, request.getFrom(), request.getLimit(),
-                    request.getMaxBytes()));
+                    request.getMaxBytes()).withOwned(scope.ranges(table).ranges()));
         });
     }
 
