@@ -142,7 +142,10 @@ final class StreamOperations {
         TableDefinition table = streamed(arn);
         TableStream stream = table.stream();
         Map<String, ChangePage> logs = new java.util.HashMap<>();
-        List<StreamShard> shards = shards(table, logs);
+        // A closed shard whose records were all trimmed is no longer listed (DynamoDB lists a
+        // shard for 24 hours after it closes); its children still name it as their parent.
+        List<StreamShard> shards = shards(table, logs).stream()
+                .filter(s -> !s.closed() || s.through() >= logs.get(s.address()).trimHorizon()).toList();
         int first = 0;
         if (exclusiveStart != null) {
             while (first < shards.size() && !shards.get(first).id().equals(exclusiveStart)) {

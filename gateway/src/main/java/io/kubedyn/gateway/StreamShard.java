@@ -44,13 +44,19 @@ record StreamShard(String id, String address, List<HashRange> ranges, long after
      * (a store in this process owns the whole table).
      */
     static List<StreamShard> of(TableDefinition table, String address, HashRange mapRange, ChangePage page) {
+        List<HashRange> open = page.owned().isEmpty() ? List.of(mapRange) : page.owned();
+        List<StreamEpoch> closed = new ArrayList<>(page.closedEpochs());
+        if (!closed.isEmpty() && closed.get(closed.size() - 1).ranges().equals(open)) {
+            // Closed by a seal that did not take (the store stopped before giving the range up):
+            // the stretch goes on, and a seal made again closes it later.
+            closed.remove(closed.size() - 1);
+        }
         List<StreamShard> shards = new ArrayList<>();
         long after = 0;
-        for (StreamEpoch epoch : page.closedEpochs()) {
+        for (StreamEpoch epoch : closed) {
             shards.add(new StreamShard(id(table, epoch.ranges()), address, epoch.ranges(), after, epoch.through(), null));
             after = epoch.through();
         }
-        List<HashRange> open = page.owned().isEmpty() ? List.of(mapRange) : page.owned();
         shards.add(new StreamShard(id(table, open), address, open, after, OPEN, null));
         return shards;
     }

@@ -70,4 +70,16 @@ class StreamShardTest {
         assertThat(shards).extracting(StreamShard::id).doesNotHaveDuplicates();
         assertThat(shards.stream().filter(StreamShard::closed)).hasSize(2);
     }
+
+    @Test
+    void aStretchClosedByASealThatDidNotTakeGoesOnAsTheOpenShard() {
+        // The store recorded the end of its stretch, then stopped before giving the range up: it
+        // owns the whole range still, and its records after 100 are the same shard's.
+        List<StreamShard> shards = StreamShard.lineage(StreamShard.of(TABLE, "shard-0", WHOLE,
+                log(List.of(new StreamEpoch(List.of(WHOLE), 100)), WHOLE)));
+        assertThat(shards).singleElement().satisfies(shard -> {
+            assertThat(shard.closed()).isFalse();
+            assertThat(shard.after()).isZero();
+        });
+    }
 }

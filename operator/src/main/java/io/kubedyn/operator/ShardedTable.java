@@ -188,13 +188,13 @@ public record ShardedTable(String name, String namespace, OwnerReference owner, 
    * in the map.
    */
   public String podDefinition() {
+    java.util.Set<String> held = new java.util.HashSet<>();
     for (ShardSplit split : splits) {
       ShardGiven source = given.get(split.source());
-      if (source != null && source.tableDefinition() != null) {
-        return source.tableDefinition();
-      }
+      held.add(source == null ? null : source.tableDefinition());
     }
-    return tableDefinition;
+    // Sources started with different definitions (a change half applied): none to hold.
+    return held.size() == 1 && !held.contains(null) ? held.iterator().next() : tableDefinition;
   }
 
   /**

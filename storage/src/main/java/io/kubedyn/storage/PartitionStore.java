@@ -245,6 +245,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final Set<String> receiving = ConcurrentHashMap.newKeySet();
     /** Held by the one feed step running: writers never wait for it (they only signal). */
     private final Object feedLock = new Object();
+    /** See {@link #expireWithin}: by default the store expires every item it holds, at any time. */
+    private volatile java.util.function.Function<java.util.function.Supplier<Long>, Long> expiryScope =
+            java.util.function.Supplier::get;
+    private volatile java.util.function.BiPredicate<String, Long> expires = (table, hash) -> true;
     private boolean feedWoken;
     private final Thread feed = new Thread(this::feedInBackground, "kubedyn-index-feed");
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -1449,6 +1453,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             if (table == null || table.expiring() == null || held(table, due.storageKey())) {
                 return false;  // a held item expires once its transaction has ended
             }
+            if (due.storageKey().length >= Long.BYTES
+                    && !expires.test(tableName, java.nio.ByteBuffer.wrap(due.storageKey(), 0, Long.BYTES).getLong())) {
+                return false;  // handed to another shard: it expires there
+            }
             byte[] bytes = db.get(table.family(), due.storageKey());
             Map<String, AttributeValue> item = bytes == null ? null : ItemCodec.decode(bytes);
             OptionalLong expiry = TimeToLive.expiryOf(item, table.definition().timeToLiveAttribute());
@@ -1474,9 +1482,22 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
     }
 
+    /**
+     * Lets the store's own Time to Live expiry run only within {@code scope} (a storage pod: while
+     * its ranges cannot change) and delete only the items whose partition hash {@code expires}
+     * says it owns: the source of a range hand-off keeps a sealed range's items until the new owner
+     * serves it, and must not delete them meanwhile (their REMOVE would be recorded on the wrong
+     * side of the split, and their index entries deleted behind the new owner's back).
+     */
+    public void expireWithin(java.util.function.Function<java.util.function.Supplier<Long>, Long> scope,
+                             java.util.function.BiPredicate<String, Long> expires) {
+        this.expiryScope = scope;
+        this.expires = expires;
+    }
+
     private void expireInBackground() {
         try {
-            expireDue(System.currentTimeMillis() / 1000);
+            expiryScope.apply(() -> expireDue(System.currentTimeMillis() / 1000));
         } catch (StoreClosedException e) {
             // closing: nothing left to expire
         } catch (RuntimeException e) {
@@ -1612,6 +1633,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     }
                     sleepQuietly(20);
                 }
+            }
+            try {
+                // The feed's checkpoint is written unsynced: a crash of the machine must not take
+                // the store back to before it, to send entries of changes made before a seal again.
+                db.flushWal(true);
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot sync the write-ahead log", e);
             }
             return true;
         });

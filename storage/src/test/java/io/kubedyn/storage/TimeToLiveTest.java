@@ -75,6 +75,22 @@ class TimeToLiveTest {
     }
 
     @Test
+    void anItemOfARangeHandedToAnotherShardIsLeftToExpireThere() {
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            store.createTable(music("Music").withTimeToLive("expiresAt"));
+            put(store, expiring("past", seconds(NOW - 10)));
+            long hash = key(expiring("past", seconds(NOW - 10))).hash();
+            java.util.Set<Long> handedOff = new java.util.HashSet<>(java.util.Set.of(hash));
+            store.expireWithin(java.util.function.Supplier::get, (table, h) -> !handedOff.contains(h));
+            assertThat(store.expireDue(NOW)).as("its range sealed for a hand-off").isZero();
+            assertThat(present(store, "past")).isTrue();
+            handedOff.clear();
+            assertThat(store.expireDue(NOW)).as("owned again").isEqualTo(1);
+            assertThat(present(store, "past")).isFalse();
+        }
+    }
+
+    @Test
     void anItemWhoseExpiryWasMovedIsNotDeletedByItsOldEntry() {
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(music("Music").withTimeToLive("expiresAt"));

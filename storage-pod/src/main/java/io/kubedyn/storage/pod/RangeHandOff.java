@@ -31,8 +31,9 @@ import java.util.function.Consumer;
  *   <li>release: once the receiver serves the range, the data here is deleted and the log let go.</li>
  * </ol>
  * A sealed range stays readable for copies and changes until released, across restarts (the
- * store records it), so a receiver that lost its place can copy it again. Replicated shards and
- * stores holding other tables do not hand ranges off yet.
+ * store records it), so a receiver that lost its place can copy it again. Seals and releases run
+ * one at a time (a seal the receiver stopped waiting for may still be running when it asks
+ * again). Replicated shards and stores holding other tables do not hand ranges off yet.
  */
 final class RangeHandOff {
     /** About how many bytes of writes a page carries: well under the gRPC message limit. */
@@ -71,9 +72,16 @@ final class RangeHandOff {
      * those of the sealed range written here (so they go with it): the new owner's own changes
      * then reach the indexes only after them, and no entry steps back.
      */
-    long seal(PartitionStore store, SealRangeRequest request) {
+    synchronized long seal(PartitionStore store, SealRangeRequest request) {
         HashRange range = StorageWire.range(request.getRange());
         TableDefinition table = source(store, request.getTable(), range);
+        if (scope.ranges(table).intersects(range) && !store.feedGlobalIndexesToLastRecord(table, INDEX_DRAIN_TIMEOUT)) {
+            // Not sealed yet, and the shards the index entries go to do not take them now: sealing
+            // would leave the range without an owner until they do.
+            throw new RangeBusyException("the global secondary index entries of table " + table.name()
+                    + " cannot all be written now (a shard they go to does not take them); hash range " + range
+                    + " is sealed once they can");
+        }
         scope.changeRanges(current -> {
             if (current.intersects(range)) {
                 give(store, table, range, current, request.getReceiver());
@@ -136,7 +144,7 @@ final class RangeHandOff {
         scope.assign(left);
     }
 
-    void release(PartitionStore store, ReleaseRangeRequest request) {
+    synchronized void release(PartitionStore store, ReleaseRangeRequest request) {
         HashRange range = StorageWire.range(request.getRange());
         TableDefinition table = source(store, request.getTable(), range);
         store.releaseRangeChanges(request.getHolder());

@@ -122,9 +122,10 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     public void readChanges(ReadChangesRequest request, StreamObserver<ReadChangesReply> reply) {
         read("read_changes", true, reply, store -> {
             TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
-            // With the ranges it owns: the stream shard its newest records make up.
-            return StorageWire.changesReply(store.readChanges(table, request.getFrom(), request.getLimit(),
-                    request.getMaxBytes()).withOwned(scope.ranges(table).ranges()));
+            // With the ranges it owns (the stream shard its newest records make up), read while
+            // they cannot change: a seal closes the log's stretch and gives up a range at once.
+            return scope.owning(() -> StorageWire.changesReply(store.readChanges(table, request.getFrom(),
+                    request.getLimit(), request.getMaxBytes()).withOwned(scope.ranges(table).ranges())));
         });
     }
 

@@ -124,6 +124,9 @@ public class StoreLifecycle {
                     .orElse(null);
             owned.assign(new StoreAssignment(owned.defaults(), table).takeOver(opened));
             scope.handedOff(ShardScope.parseHandedOff(opened.handedOffRanges().orElse("")));
+            // Time to Live deletes only items of the ranges this pod owns, while they cannot change:
+            // a range sealed for a hand-off expires at its new owner.
+            opened.expireWithin(scope::owning, (name, hash) -> owned.forTable(name).containsHash(hash));
         } catch (StoreAssignment.RefusedException e) {
             opened.close();
             refuse(e.getMessage());
