@@ -102,9 +102,11 @@ class KeyEncodingOrderTest {
 
     @Provide
     Arbitrary<String> strings() {
+        // Only strings a request can carry: an unpaired surrogate is refused before it reaches a
+        // key (SerializationException), and has no UTF-8 encoding of its own.
         return Arbitraries.oneOf(
                 Arbitraries.strings().withChars('a', 'b', '\u0000', '\u00ff', '\u4e16').ofMaxLength(6),
-                Arbitraries.strings().all().ofMaxLength(12));
+                Arbitraries.strings().all().ofMaxLength(12).filter(KeyEncodingOrderTest::wellFormed));
     }
 
     @Provide
@@ -112,5 +114,9 @@ class KeyEncodingOrderTest {
         return Arbitraries.oneOf(
                 Arbitraries.bytes().between((byte) -1, (byte) 1).array(byte[].class).ofMaxSize(6),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(12));
+    }
+
+    private static boolean wellFormed(String s) {
+        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(s);
     }
 }
