@@ -65,6 +65,11 @@ public record HashRange(long first, long last) {
         return formatBound(first) + "-" + formatBound(last);
     }
 
+    /** One less than the number of hashes it holds (unsigned): 2^64 - 1 for the whole space. */
+    public long span() {
+        return last - first;
+    }
+
     public boolean contains(long hash) {
         return Long.compareUnsigned(hash, first) >= 0 && Long.compareUnsigned(hash, last) <= 0;
     }

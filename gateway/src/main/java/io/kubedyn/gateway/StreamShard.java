@@ -103,7 +103,7 @@ record StreamShard(String id, String address, List<HashRange> ranges, long after
     private static long size(List<HashRange> ranges) {
         long size = 0;
         for (HashRange range : ranges) {
-            size += range.last() - range.first();
+            size += range.span();
         }
         return size;
     }

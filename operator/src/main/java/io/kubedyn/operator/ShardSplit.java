@@ -49,7 +49,7 @@ public record ShardSplit(int source, int target, HashRange moving) {
     List<Map.Entry<Integer, HashRange>> sources = assignment.ranges().entrySet().stream()
         .filter(e -> !busy.contains(e.getKey()))
         .filter(e -> e.getValue().first() != e.getValue().last())
-        .sorted(Comparator.comparing((Map.Entry<Integer, HashRange> e) -> size(e.getValue()),
+        .sorted(Comparator.comparing((Map.Entry<Integer, HashRange> e) -> e.getValue().span(),
             Long::compareUnsigned).reversed().thenComparing(Map.Entry::getKey))
         .toList();
     List<ShardSplit> splits = new ArrayList<>(started);
@@ -128,11 +128,6 @@ public record ShardSplit(int source, int target, HashRange moving) {
           + ") do not split yet");
     }
     return reasons;
-  }
-
-  /** One less than the number of hashes in {@code range} (unsigned): 2^64 - 1 for the whole space. */
-  private static long size(HashRange range) {
-    return range.last() - range.first();
   }
 
   /** The range the source keeps: the lower half. */

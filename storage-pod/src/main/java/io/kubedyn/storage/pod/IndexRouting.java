@@ -133,7 +133,7 @@ final class IndexRouting implements IndexSink, AutoCloseable {
         HashRange narrowest = null;
         for (HashRange range : moved.keySet()) {
             if (range.contains(hash) && (narrowest == null
-                    || Long.compareUnsigned(range.last() - range.first(), narrowest.last() - narrowest.first()) < 0)) {
+                    || Long.compareUnsigned(range.span(), narrowest.span()) < 0)) {
                 narrowest = range;
             }
         }

@@ -143,8 +143,13 @@ final class ShardScope {
 
     /** The range this pod handed {@code hash} to, with the pod it went to, or null. */
     private Map.Entry<HashRange, String> handedOffWith(long hash) {
+        return handedOffHolding(hash, hash);
+    }
+
+    /** The range this pod handed off that holds {@code first} to {@code last}, with where it went, or null. */
+    private Map.Entry<HashRange, String> handedOffHolding(long first, long last) {
         for (Map.Entry<HashRange, String> entry : handedOff.entrySet()) {
-            if (entry.getKey().contains(hash)) {
+            if (entry.getKey().contains(first) && entry.getKey().contains(last)) {
                 return entry;
             }
         }
@@ -153,12 +158,8 @@ final class ShardScope {
 
     /** The pod this one handed a range holding {@code first} to {@code last} to, or null. */
     String ownerOf(long first, long last) {
-        for (Map.Entry<HashRange, String> entry : handedOff.entrySet()) {
-            if (entry.getKey().contains(first) && entry.getKey().contains(last)) {
-                return entry.getValue();
-            }
-        }
-        return null;
+        Map.Entry<HashRange, String> handed = handedOffHolding(first, last);
+        return handed == null ? null : handed.getValue();
     }
 
     /** The ranges handed off, as the store records them ({@code first-last=host:port,...}). */
