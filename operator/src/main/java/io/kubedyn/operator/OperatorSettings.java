@@ -77,7 +77,7 @@ public interface OperatorSettings {
   boolean storageAntiAffinityRequired();
 
   /**
-   * How fast a new shard's pods copy and follow their range in a split, in bytes per second (0:
+   * How fast a new shard's pods copy their range in a split, in bytes per second (0:
    * unlimited): handed to them as {@value ShardStatefulSet#HAND_OFF_RATE_ENV}.
    */
   @WithDefault("0")

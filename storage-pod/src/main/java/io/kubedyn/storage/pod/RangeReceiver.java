@@ -79,7 +79,11 @@ public class RangeReceiver {
     private final String holder;
     /** The address the source names in its refusals once the range is sealed: this pod's, as others dial it. */
     private final String address;
-    /** How fast the range is copied and followed, in bytes per second; 0: unlimited. */
+    /**
+     * How fast the range is copied, in bytes per second; 0: unlimited. Only the copy: the follow
+     * runs at the pace clients write (capped below it, it would never catch up, and the seal
+     * would then wait on a backlog), and after the seal the range has no owner until it is applied.
+     */
     private final long bytesPerSecond;
     private final StoreLifecycle lifecycle;
     private final InternalTls tls;
@@ -268,7 +272,6 @@ public class RangeReceiver {
             store.applyRange(table, moving, writes, page.getThrough());
             return null;
         });
-        pace(page.getSerializedSize());
         return page;
     }
 
