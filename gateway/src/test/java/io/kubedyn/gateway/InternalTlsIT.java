@@ -13,6 +13,9 @@ import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.grpc.ListTablesRequest;
 import io.kubedyn.storage.grpc.StorageGrpc;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -135,6 +138,25 @@ class InternalTlsIT {
                         .isTrue();
                 assertThat(answered(raftPort, certificates, false)).as("raft port %d, without", raftPort).isFalse();
             }
+            // Who votes is changed only with the authority's certificate: not on the plain HTTP
+            // port (which the kubelet and Prometheus reach), not on the mutual-TLS port without one.
+            StoragePodProcess pod = pods.get(0);
+            String voters = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    pod.httpBase().resolve("/kubedyn/replication/voters")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(voters.split(",")).hasSize(3);
+            HttpResponse<String> plain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    pod.httpBase().resolve("/kubedyn/replication/voters"))
+                    .PUT(HttpRequest.BodyPublishers.ofString(peers.get(0))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode()).as("a change on the plain port: " + plain.body()).isEqualTo(403);
+            assertThat(changeVoters(pod.adminPort(), certificates, false, peers.get(0))).as("without a certificate")
+                    .isNull();
+            // Taken with one (as the voters it has: the group's leader answers 200, another 409).
+            assertThat(changeVoters(pod.adminPort(), certificates, true, voters)).as("with the authority's certificate")
+                    .isIn("HTTP/1.1 200 OK", "HTTP/1.1 409 Conflict");
+            HttpResponse<String> after = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    pod.httpBase().resolve("/kubedyn/replication/voters")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(after.body().split(",")).as("the voters, unchanged by the refusals").hasSize(3);
         } finally {
             for (StoragePodProcess pod : pods) {
                 pod.close();
@@ -149,6 +171,46 @@ class InternalTlsIT {
      * where the server judges the client's certificate after the handshake) a closed connection.
      */
     private static boolean answered(int port, Path certificates, boolean withOwn) throws Exception {
+        SSLContext context = context(certificates, withOwn);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            socket.setSSLParameters(withAlpn(socket));
+            socket.startHandshake();
+            socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});  // an empty SETTINGS frame
+            socket.getOutputStream().flush();
+            return socket.getInputStream().read() >= 0;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    /**
+     * The status line a pod's mutual-TLS port answers a {@code PUT} of {@code voters} with, from a
+     * TLS client trusting the authority, holding its certificate if {@code withOwn}; null when the
+     * connection is refused (a failed handshake, or closed before any answer).
+     */
+    private static String changeVoters(int port, Path certificates, boolean withOwn, String voters) throws Exception {
+        SSLContext context = context(certificates, withOwn);
+        byte[] body = voters.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            socket.getOutputStream().write(("PUT /kubedyn/replication/voters HTTP/1.1\r\nHost: pod\r\n"
+                    + "Content-Type: text/plain\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return answer.isEmpty() ? null : answer.lines().findFirst().orElseThrow();
+        } catch (IOException refused) {
+            return null;
+        }
+    }
+
+    /** A TLS client context trusting the authority, holding its certificate if {@code withOwn}. */
+    private static SSLContext context(Path certificates, boolean withOwn) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         java.security.cert.CertificateFactory x509 = java.security.cert.CertificateFactory.getInstance("X.509");
@@ -177,18 +239,7 @@ class InternalTlsIT {
         }
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys, trust.getTrustManagers(), null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-            socket.setSoTimeout(5_000);
-            socket.setSSLParameters(withAlpn(socket));
-            socket.startHandshake();
-            socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(
-                    java.nio.charset.StandardCharsets.US_ASCII));
-            socket.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});  // an empty SETTINGS frame
-            socket.getOutputStream().flush();
-            return socket.getInputStream().read() >= 0;
-        } catch (IOException refused) {
-            return false;
-        }
+        return context;
     }
 
     private static javax.net.ssl.SSLParameters withAlpn(SSLSocket socket) {

@@ -26,6 +26,7 @@ final class StoragePodProcess implements AutoCloseable {
     private final String ownedRanges;
     private final int grpcPort;
     private final int httpPort;
+    private final int adminPort;
     private final Path log;
     private Process process;
     private String shardMap;
@@ -41,8 +42,14 @@ final class StoragePodProcess implements AutoCloseable {
         this.ownedRanges = index + "/" + count;
         this.grpcPort = ports.next();
         this.httpPort = ports.next();
+        this.adminPort = ports.next();
         Files.createDirectories(dataDir.getParent());
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    }
+
+    /** The mutual-TLS HTTP port, with internal TLS: what the operator changes. */
+    int adminPort() {
+        return adminPort;
     }
 
     /** host:port of the gRPC API, as the gateway's kubedyn.cluster.shards lists it. */
@@ -81,6 +88,7 @@ final class StoragePodProcess implements AutoCloseable {
         List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.grpc.server.host=127.0.0.1",
                 "-Dquarkus.http.port=" + httpPort, "-Dquarkus.http.host=127.0.0.1",
+                "-Dkubedyn.storage.admin-port=" + adminPort,
                 "-Dkubedyn.storage.owned-ranges=" + ownedRanges,
                 "-Dkubedyn.data-dir=" + dataDir.toAbsolutePath()));
         if (shardMap != null) {

@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.jboss.logging.Logger;
 
 /**
@@ -112,6 +114,33 @@ public class InternalCertificates {
     }
     LOG.infof("issued the internal certificate %s/%s (%s), valid for %d days", namespace, name,
         commonName, VALIDITY.toDays());
+  }
+
+  /** An HTTPS client and when its certificate is to be issued again. */
+  private record PodClient(HttpClient client, Instant renewAt) {}
+
+  private volatile PodClient podClient;
+
+  /**
+   * An HTTPS client for the storage pods' mutual-TLS port ({@link ShardIdentity#ADMIN_PORT}):
+   * it holds the operator's own certificate of the authority, kept in memory only and issued
+   * again when less than {@link #RENEW_BEFORE} of it is left.
+   */
+  HttpClient podClient(Instant now) {
+    PodClient current = podClient;
+    if (current == null || !now.isBefore(current.renewAt())) {
+      synchronized (this) {
+        current = podClient;
+        if (current == null || !now.isBefore(current.renewAt())) {
+          SSLContext context = InternalAuthority.clientContext(
+              authority(now).issue("kubedyn operator", List.of(), now, VALIDITY));
+          current = new PodClient(HttpClient.newBuilder().sslContext(context)
+              .connectTimeout(Duration.ofSeconds(2)).build(), now.plus(VALIDITY).minus(RENEW_BEFORE));
+          podClient = current;
+        }
+      }
+    }
+    return current.client();
   }
 
   /** The authority from its Secret, which is made (once, by whoever is first) when missing. */

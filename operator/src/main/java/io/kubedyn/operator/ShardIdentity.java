@@ -27,6 +27,11 @@ public record ShardIdentity(String table, String namespace, int shard) {
   public static final int RAFT_PORT = 9091;
   /** HTTP port of the storage pod's health endpoints. */
   public static final int HTTP_PORT = 8080;
+  /**
+   * The pods' mutual-TLS HTTP port, with internal TLS: what the operator changes on a running pod
+   * (a group's voters) is taken there only (storage-pod's {@code kubedyn.storage.admin-port}).
+   */
+  public static final int ADMIN_PORT = 9092;
 
   public static ShardIdentity of(Table table, int shard) {
     return new ShardIdentity(table.getMetadata().getName(), table.getMetadata().getNamespace(),

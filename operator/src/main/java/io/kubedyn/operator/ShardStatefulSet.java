@@ -141,6 +141,11 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                       ? List.of(new ContainerPortBuilder().withName("raft")
                           .withContainerPort(ShardIdentity.RAFT_PORT).build())
                       : List.of())
+                  // With internal TLS: what the operator changes on a running pod, mutual TLS only.
+                  .addAllToPorts(table.internalTls()
+                      ? List.of(new ContainerPortBuilder().withName("admin")
+                          .withContainerPort(ShardIdentity.ADMIN_PORT).build())
+                      : List.of())
                   .addAllToEnv(replicationEnv(table, shard))
                   .addAllToEnv(memoryEnv(table))
                   .addAllToEnv(receivingEnv(table, shard))

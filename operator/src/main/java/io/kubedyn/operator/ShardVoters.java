@@ -10,13 +10,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Takes a replicated shard's group to {@code replicasPerShard} voters (see
- * {@link ShardMembership}): asks its leader, on the leader pod's HTTP port
- * ({@code PUT /kubedyn/replication/voters}, the first N pods' peers), once the pods it adds are
- * ready. The leader runs Raft's membership change; the operator sees its end in the leader's
+ * {@link ShardMembership}): asks its leader ({@code PUT /kubedyn/replication/voters}, the first
+ * N pods' peers), once the pods it adds are ready. With internal TLS the leader takes it only on
+ * its mutual-TLS port, from a holder of the internal authority's certificate (the operator's
+ * own, {@link InternalCertificates#podClient}); without, on its plain HTTP port. The leader runs Raft's membership change; the operator sees its end in the leader's
  * {@code kubedyn_raft_voters} gauge ({@link ShardLeaders}).
  */
 final class ShardVoters {
@@ -32,7 +34,7 @@ final class ShardVoters {
    * shard's membership is still changing (its voters, or its pods, not yet as wanted).
    */
   static boolean converge(ShardedTable model, List<ShardReplicas> observed,
-      Map<Integer, StatefulSet> statefulSets) {
+      Map<Integer, StatefulSet> statefulSets, Supplier<HttpClient> tlsClient) {
     int wanted = model.replicasPerShard();
     boolean changing = false;
     for (ShardReplicas shard : observed) {
@@ -51,18 +53,22 @@ final class ShardVoters {
       if (wanted > voters && (ready == null || ready < wanted)) {
         continue;
       }
-      ask(model, shard, wanted);
+      ask(model, shard, wanted, tlsClient);
     }
     return changing;
   }
 
-  private static void ask(ShardedTable model, ShardReplicas shard, int wanted) {
+  private static void ask(ShardedTable model, ShardReplicas shard, int wanted,
+      Supplier<HttpClient> tlsClient) {
     String leader = shard.getLeader();
     String host = model.shard(shard.getShard()).podDns(leader, model.clusterDomain());
-    URI uri = URI.create("http://" + host + ":" + ShardIdentity.HTTP_PORT + PATH);
+    URI uri = URI.create(model.internalTls()
+        ? "https://" + host + ":" + ShardIdentity.ADMIN_PORT + PATH
+        : "http://" + host + ":" + ShardIdentity.HTTP_PORT + PATH);
     String peers = model.peers(shard.getShard(), wanted);
     try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+      HttpClient client = model.internalTls() ? tlsClient.get() : HTTP;
+      HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
           .PUT(HttpRequest.BodyPublishers.ofString(peers)).build(),
           HttpResponse.BodyHandlers.ofString());
       LOG.infof("asked %s for %d voters (%s): %d %s", leader, wanted, peers,

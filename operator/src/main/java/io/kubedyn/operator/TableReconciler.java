@@ -146,7 +146,8 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
       boolean membershipChanging = false;
       if (model.replicated() && !TableStatus.PHASE_PROVISIONING.equals(status.getPhase())) {
         status.setReplication(ShardLeaders.observe(model));
-        membershipChanging = ShardVoters.converge(model, status.getReplication(), statefulSets);
+        membershipChanging = ShardVoters.converge(model, status.getReplication(), statefulSets,
+            () -> certificates.podClient(Instant.now()));
       }
       // A split's end sends no event: look again soon while one is under way.
       boolean splitting = !model.splits().isEmpty();

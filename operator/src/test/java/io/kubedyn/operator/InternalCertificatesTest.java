@@ -1,10 +1,20 @@
 package io.kubedyn.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -71,5 +81,70 @@ class InternalCertificatesTest {
     assertThat(InternalAuthority.fromSecretData(secret("kubedyn", "kubedyn-internal-ca").getData())
         .current(after.getData(), grown.internalTlsNames(), NOW)).isTrue();
     assertThat(grown.internalTlsNames()).contains("*.music-shard-3.growing.svc.cluster.local");
+  }
+
+  /**
+   * The operator's own client certificate, for the pods' mutual-TLS port: a server requiring a
+   * certificate of the authority (as a storage pod's is) answers the operator's client, and
+   * refuses a client that trusts the same authority but holds no certificate.
+   */
+  @Test
+  void theOperatorsClientHoldsACertificateOfTheAuthorityThatAPodRequiringOneAccepts() throws Exception {
+    InternalCertificates certificates = new InternalCertificates(client, Tables.INTERNAL_TLS);
+    Instant now = Instant.now();
+    HttpClient operator = certificates.podClient(now);
+    assertThat(certificates.podClient(now.plus(Duration.ofDays(59)))).as("kept while current")
+        .isSameAs(operator);
+    assertThat(certificates.podClient(now.plus(Duration.ofDays(61)))).as("issued again near its end")
+        .isNotSameAs(operator);
+
+    InternalAuthority authority =
+        InternalAuthority.fromSecretData(secret("kubedyn", "kubedyn-internal-ca").getData());
+    java.util.Map<String, String> podCertificate =
+        authority.issue("pod", List.of("localhost"), now, Duration.ofDays(1));
+    HttpsServer pod = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    pod.setHttpsConfigurator(new HttpsConfigurator(InternalAuthority.clientContext(podCertificate)) {
+      @Override
+      public void configure(HttpsParameters parameters) {
+        javax.net.ssl.SSLParameters required = getSSLContext().getDefaultSSLParameters();
+        required.setNeedClientAuth(true);
+        parameters.setSSLParameters(required);
+      }
+    });
+    java.util.List<String> callers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    pod.createContext("/", exchange -> {
+      try {
+        callers.add(((com.sun.net.httpserver.HttpsExchange) exchange).getSSLSession()
+            .getPeerPrincipal().getName());
+      } catch (Throwable e) {
+        callers.add(e.toString());
+      }
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    pod.start();
+    try {
+      URI uri = URI.create("https://localhost:" + pod.getAddress().getPort() + "/");
+      assertThat(operator.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers
+          .discarding()).statusCode()).isEqualTo(200);
+      assertThat(callers).containsExactly("CN=kubedyn operator");
+
+      javax.net.ssl.SSLContext trustOnly = javax.net.ssl.SSLContext.getInstance("TLS");
+      java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      trusted.setCertificateEntry("authority", java.security.cert.CertificateFactory
+          .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(
+              authority.certificatePem().getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+      javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      trustOnly.init(null, trust.getTrustManagers(), null);
+      HttpClient stranger = HttpClient.newBuilder().sslContext(trustOnly).build();
+      assertThatThrownBy(() -> stranger.send(HttpRequest.newBuilder(uri).build(),
+          HttpResponse.BodyHandlers.discarding())).as("no certificate").isInstanceOf(IOException.class);
+      assertThat(callers).hasSize(1);
+    } finally {
+      pod.stop(0);
+    }
   }
 }

@@ -85,7 +85,7 @@ class ShardManifestsTest {
     assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
     Container storage = storageContainer(sts);
     assertThat(storage.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
-        .contains("raft:9091");
+        .contains("raft:9091", "admin:9092");
     Map<String, EnvVar> env = new java.util.HashMap<>();
     storage.getEnv().forEach(e -> env.put(e.getName(), e));
     String service = "music-shard-1.prod.svc.cluster.local";
@@ -305,7 +305,7 @@ class ShardManifestsTest {
     assertThat(storage.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
     assertThat(storage.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
     assertThat(storage.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
-        .containsExactlyInAnyOrder("grpc:9090", "http:8080");
+        .containsExactlyInAnyOrder("grpc:9090", "http:8080", "admin:9092");
   }
 
   @Test
@@ -371,12 +371,13 @@ class ShardManifestsTest {
         Map.entry(9090, List.of("kubedyn: {app.kubernetes.io/name=kubedyn-gateway}",
             "this namespace: {app.kubernetes.io/managed-by=kubedyn-operator,"
                 + " app.kubernetes.io/name=kubedyn-storage}")),
-        Map.entry(9091, List.of("this namespace: " + new java.util.TreeMap<>(SHARD_1))));
+        Map.entry(9091, List.of("this namespace: " + new java.util.TreeMap<>(SHARD_1))),
+        Map.entry(9092, List.of("kubedyn: {app.kubernetes.io/name=kubedyn-operator}")));
 
     var unreplicated = ShardNetworkPolicy.desired(Tables.model(Tables.music()), 1,
         model.ingress().orElseThrow());
     assertThat(unreplicated.getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort()
-        .getIntVal()).as("no Raft port without a Raft group").containsExactly(9090, 8080);
+        .getIntVal()).as("no Raft port without a Raft group").containsExactly(9090, 8080, 9092);
     assertThat(ShardNetworkPolicy.desired(model, 1, new StorageIngress(List.of(), List.of()))
         .getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort().getIntVal())
         .as("HTTP admits nobody when nobody is named").containsExactly(9090, 9091);

@@ -1,5 +1,6 @@
 package io.kubedyn.storage.pod;
 
+import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.NotLeaderException;
 import io.kubedyn.storage.StorageException;
 import io.vertx.ext.web.Router;
@@ -19,19 +20,36 @@ import java.util.stream.Collectors;
  * only): 202 when a change started, 200 when the group has those voters already, 409 with the
  * leader's address from another replica, 400 for a list that does not parse, 404 on a pod whose
  * shard is not replicated, 503 while the group cannot take it.
+ *
+ * <p>With internal TLS the change is taken only on the pod's mutual-TLS port
+ * ({@link InternalHttpsServer}), from a caller holding a certificate of the internal authority:
+ * on the plain port, which the kubelet and Prometheus reach, a {@code PUT} is refused with 403.
  */
 @ApplicationScoped
 public class GroupMembership {
     static final String PATH = "/kubedyn/replication/voters";
 
     private final StoreLifecycle lifecycle;
+    private final InternalTls tls;
 
-    GroupMembership(StoreLifecycle lifecycle) {
+    GroupMembership(StoreLifecycle lifecycle, InternalTls tls) {
         this.lifecycle = lifecycle;
+        this.tls = tls;
     }
 
+    /** The plain HTTP port's routes: the change too, unless internal TLS guards it. */
     void routes(@Observes Router router) {
         router.get(PATH).blockingHandler(this::get);
+        if (tls.enabled()) {
+            router.put(PATH).handler(context -> answer(context, 403, "voters are changed on the pod's mutual-TLS "
+                    + "port only, by a caller with a certificate of the internal authority"));
+        } else {
+            serveChanges(router);
+        }
+    }
+
+    /** Routes the change to voters on {@code router}: the mutual-TLS port's, with internal TLS. */
+    void serveChanges(Router router) {
         router.put(PATH).handler(BodyHandler.create().setBodyLimit(64 * 1024)).blockingHandler(this::put);
     }
 
