@@ -137,6 +137,11 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     /** Waits for the gateway's certificate Secret and writes its files, as the kubelet mounts it. */
+    /** The gateway's internal certificate, key and authority, as its process reads them. */
+    Path gatewayCertificates() {
+        return workDir.resolve("gateway-internal-tls").toAbsolutePath();
+    }
+
     private Path gatewayCertificate(io.fabric8.kubernetes.client.KubernetesClient client) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         io.fabric8.kubernetes.api.model.Secret secret;
@@ -147,7 +152,7 @@ final class LoopbackCluster implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        return LoopbackKubelet.project(secret, workDir.resolve("gateway-internal-tls")).toAbsolutePath();
+        return LoopbackKubelet.project(secret, gatewayCertificates());
     }
 
     /**

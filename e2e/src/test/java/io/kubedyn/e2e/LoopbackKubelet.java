@@ -117,6 +117,11 @@ final class LoopbackKubelet implements AutoCloseable {
         return existing(pod).address;
     }
 
+    /** The pod's container port named {@code name}. */
+    int port(String pod, String name) {
+        return existing(pod).port(name);
+    }
+
     /** The pod's HTTP side (health and metrics), at the container port named {@code http}. */
     URI httpEndpoint(String pod) {
         Pod running = existing(pod);

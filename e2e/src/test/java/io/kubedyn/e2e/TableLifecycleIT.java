@@ -244,6 +244,38 @@ class TableLifecycleIT {
         assertThat(dynamoDb.listTables().tableNames()).containsExactly(limited, "music");
     }
 
+    /**
+     * Internal TLS as the chart runs it: a storage pod talks gRPC only to a caller holding a
+     * certificate of the operator's authority (here the gateway's), and takes a change of its
+     * Raft voters only on its mutual-TLS port; anyone else reaching its ports is refused.
+     */
+    @Test
+    @Order(7)
+    void aProcessWithoutTheInternalCertificateCannotTalkToAPod() throws Exception {
+        String pod = "music-shard-0-0";
+        String host = cluster.kubelet().address(pod);
+        int grpc = cluster.kubelet().port(pod, "grpc");
+        Path gateway = cluster.gatewayCertificates();
+        assertThat(PodConnection.grpcAnswers(host, grpc, gateway, PodConnection.Caller.PLAIN_TEXT))
+                .as("gRPC in plain text").isFalse();
+        assertThat(PodConnection.grpcAnswers(host, grpc, gateway, PodConnection.Caller.TLS_WITHOUT_CERTIFICATE))
+                .as("gRPC over TLS without a certificate").isFalse();
+        assertThat(PodConnection.grpcAnswers(host, grpc, gateway, PodConnection.Caller.TLS_WITH_CERTIFICATE))
+                .as("gRPC with the gateway's certificate").isTrue();
+
+        String voters = "/kubedyn/replication/voters";
+        int admin = cluster.kubelet().port(pod, "admin");
+        assertThat(PodConnection.put(host, cluster.kubelet().port(pod, "http"), gateway,
+                PodConnection.Caller.PLAIN_TEXT, voters, "")).as("a change on the plain HTTP port")
+                .isEqualTo("HTTP/1.1 403 Forbidden");
+        assertThat(PodConnection.put(host, admin, gateway, PodConnection.Caller.TLS_WITHOUT_CERTIFICATE, voters, ""))
+                .as("on the mutual-TLS port without a certificate").isNull();
+        assertThat(PodConnection.put(host, admin, gateway, PodConnection.Caller.TLS_WITH_CERTIFICATE, voters, ""))
+                .as("with one: heard (this shard has no Raft group)").isEqualTo("HTTP/1.1 404 Not Found");
+        assertThat(dynamoDb.getItem(b -> b.tableName("music").key(song("No One You Know", "Call Me Today")))
+                .hasItem()).isTrue();
+    }
+
     private static Map<String, Long> served(Map<String, StoragePodMetrics> pods, String operation) throws Exception {
         Map<String, Long> served = new HashMap<>();
         for (Map.Entry<String, StoragePodMetrics> pod : pods.entrySet()) {
