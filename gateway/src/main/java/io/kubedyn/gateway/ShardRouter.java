@@ -143,10 +143,46 @@ public final class ShardRouter {
      * what is left of the page's Limit and 1 MB, so pages are exactly those of one store. A page
      * full at a shard boundary gets a LastEvaluatedKey only if a later shard has an item, so no
      * page ever leads to an empty one.
+     *
+     * <p>A shard that refuses its part because a split moved some of it (the map here is behind)
+     * did nothing: the page is read again by the map that follows, waited for up to
+     * {@link #MAP_FOLLOW_MILLIS}, from the same ExclusiveStartKey. A position is a hash, whoever
+     * owns it, so the page is the one the new map's shards give.
      */
     public Page scan(TableDefinition table, String index, int segment, int totalSegments, int limit,
                      byte[] exclusiveStart, boolean consistent) {
-        List<ShardMap.Shard> parts = catalog.shards(table).shardsFor(HashRange.segment(segment, totalSegments));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAP_FOLLOW_MILLIS);
+        while (true) {
+            ShardMap map = catalog.shards(table);
+            try {
+                return scan(map, table, index, segment, totalSegments, limit, exclusiveStart, consistent);
+            } catch (StaleShardMapException stale) {
+                if (!awaitAnotherMap(table, map, deadline)) {
+                    throw stale;
+                }
+            }
+        }
+    }
+
+    /** Whether the table's shard map changed from {@code seen} before {@code deadline} (nanoTime). */
+    private boolean awaitAnotherMap(TableDefinition table, ShardMap seen, long deadline) {
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(MAP_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (!catalog.shards(table).equals(seen)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Page scan(ShardMap map, TableDefinition table, String index, int segment, int totalSegments, int limit,
+                      byte[] exclusiveStart, boolean consistent) {
+        List<ShardMap.Shard> parts = map.shardsFor(HashRange.segment(segment, totalSegments));
         int first = 0;
         if (exclusiveStart != null) {
             long hash = ByteBuffer.wrap(exclusiveStart, 0, Long.BYTES).getLong();

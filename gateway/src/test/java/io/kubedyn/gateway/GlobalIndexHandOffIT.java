@@ -12,15 +12,10 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.SecondaryIndex;
 import io.kubedyn.core.TableDefinition;
-import io.kubedyn.core.TableDefinitionCodec;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.gateway.cluster.RemoteStore;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.ReturnItems;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +44,6 @@ class GlobalIndexHandOffIT {
     private static final String INDEX = "ByBucket";
     private static final int KEYS = 1000;
     private static final int BUCKETS = 32;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path data;
@@ -97,12 +91,7 @@ class GlobalIndexHandOffIT {
                     toSource.write(table, key(id), ItemChange.put(item(id, id), null, null), ReturnItems.NONE);
                 }
             }
-            receiver.withProperties(List.of("-Dkubedyn.storage.owned-ranges=none",
-                    "-Dkubedyn.storage.receive-range=" + UPPER, "-Dkubedyn.storage.receive-from=" + source.address(),
-                    "-Dkubedyn.storage.receive-holder=receiver-0",
-                    "-Dkubedyn.storage.receive-address=" + receiver.address(),
-                    "-Dkubedyn.storage.table-definition="
-                            + new String(new TableDefinitionCodec().encode(table), StandardCharsets.UTF_8)));
+            receiver.receiving(UPPER, source, table);
 
             AtomicBoolean writing = new AtomicBoolean(true);
             AtomicLong versions = new AtomicLong(KEYS);
@@ -122,12 +111,7 @@ class GlobalIndexHandOffIT {
                 }
                 Thread.sleep(500);
                 receiver.start();
-                long deadline = System.currentTimeMillis() + 90_000;
-                while (!get(receiver, "/kubedyn/hand-off").contains("\"phase\":\"Serving\"")) {
-                    assertThat(System.currentTimeMillis()).as("hand-off done; now " + get(receiver, "/kubedyn/hand-off"))
-                            .isLessThan(deadline);
-                    Thread.sleep(100);
-                }
+                receiver.awaitServing(Duration.ofSeconds(90));
                 Thread.sleep(1000);
                 writing.set(false);
                 for (Thread writer : writers) {
@@ -214,11 +198,6 @@ class GlobalIndexHandOffIT {
 
     private static long bucketOf(Map<String, AttributeValue> item) {
         return ((AttributeValue.N) item.get("bucket")).value().value().longValueExact();
-    }
-
-    private static String get(StoragePodProcess pod, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(pod.httpBase().resolve(path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static final Object[] LOCKS = new Object[64];

@@ -55,6 +55,11 @@ public record PlaneOperations(StoragePlane plane) implements AutoCloseable {
         return plane.router().write(requireTable(table), key, change, ReturnItems.NONE);
     }
 
+    /** The first page of a Scan of the whole table (one segment), read consistently. */
+    public io.kubedyn.storage.Page scan(String table, int limit) {
+        return plane.router().scan(requireTable(table), null, 0, 1, limit, null, true);
+    }
+
     @Override
     public void close() {
         try {

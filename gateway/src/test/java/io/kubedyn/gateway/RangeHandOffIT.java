@@ -15,11 +15,7 @@ import io.kubedyn.core.SecondaryIndex;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.gateway.cluster.RemoteStore;
-import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.ReturnItems;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +43,6 @@ class RangeHandOffIT {
     private static final HashRange LOWER = new HashRange(0L, 0x7fffffffffffffffL);
     private static final HashRange UPPER = new HashRange(0x8000000000000000L, -1L);
     private static final int KEYS = 2000;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path data;
@@ -79,11 +74,6 @@ class RangeHandOffIT {
         return item;
     }
 
-    private static String handOff(StoragePodProcess pod) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(pod.httpBase().resolve("/kubedyn/hand-off")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
     @Test
     void aRangeHandedToANewPodUnderWritesLosesNothingAndEachPodServesItsHalfAfterRestarts() throws Exception {
         LoopbackPorts ports = new LoopbackPorts();
@@ -101,16 +91,9 @@ class RangeHandOffIT {
                     acknowledged.put(id, 1L);
                 }
             }
-            receiver.withProperties(List.of("-Dkubedyn.storage.owned-ranges=none",
-                    "-Dkubedyn.storage.receive-range=" + UPPER, "-Dkubedyn.storage.receive-from=" + source.address(),
-                    "-Dkubedyn.storage.receive-holder=receiver-0",
-                    "-Dkubedyn.storage.receive-address=" + receiver.address(),
-                    // A copy capped below the rate the writers below write the range at: the
-                    // follow must still catch up, and the switch stay short.
-                    "-Dkubedyn.storage.hand-off.bytes-per-second=" + (32 * 1024),
-                    // As on Kubernetes: the pod creates its table from the definition it is handed.
-                    "-Dkubedyn.storage.table-definition=" + new String(new io.kubedyn.core.TableDefinitionCodec()
-                            .encode(table), java.nio.charset.StandardCharsets.UTF_8)));
+            // A copy capped below the rate the writers below write the range at: the follow must
+            // still catch up, and the switch stay short.
+            receiver.receiving(UPPER, source, table, "-Dkubedyn.storage.hand-off.bytes-per-second=" + (32 * 1024));
 
             AtomicBoolean writing = new AtomicBoolean(true);
             AtomicLong versions = new AtomicLong(1);
@@ -154,12 +137,7 @@ class RangeHandOffIT {
                 }
                 Thread.sleep(500);
                 receiver.start();
-                long deadline = System.currentTimeMillis() + 90_000;
-                while (!handOff(receiver).contains("\"phase\":\"Serving\"")) {
-                    assertThat(System.currentTimeMillis()).as("hand-off done; now " + handOff(receiver))
-                            .isLessThan(deadline);
-                    Thread.sleep(100);
-                }
+                receiver.awaitServing(Duration.ofSeconds(90));
                 Thread.sleep(1000);
                 writing.set(false);
                 for (Thread writer : writers) {
@@ -204,25 +182,20 @@ class RangeHandOffIT {
         for (StoragePodProcess pod : List.of(source, receiver)) {
             HashRange owned = pod == source ? sourceRange : receiverRange;
             HashRange other = pod == source ? receiverRange : sourceRange;
-            io.vertx.core.json.JsonObject sizes = new io.vertx.core.json.JsonObject(get(pod, "/kubedyn/ranges").body());
+            io.vertx.core.json.JsonObject sizes = new io.vertx.core.json.JsonObject(pod.get("/kubedyn/ranges").body());
             assertThat(sizes.getString("table")).isEqualTo("Music");
             assertThat(sizes.getJsonArray("ranges")).hasSize(1);
             io.vertx.core.json.JsonObject range = sizes.getJsonArray("ranges").getJsonObject(0);
             assertThat(range.getString("range")).isEqualTo(owned.toString());
             assertThat(range.getLong("bytes")).as("the estimate of about %d items of 250 bytes", KEYS / 2)
                     .isGreaterThan(KEYS / 2 * 100L);
-            HttpResponse<String> median = get(pod, "/kubedyn/ranges/median?range=" + owned);
+            HttpResponse<String> median = pod.get("/kubedyn/ranges/median?range=" + owned);
             assertThat(median.statusCode()).as(median.body()).isEqualTo(200);
             long hash = HashRange.parseBound(new io.vertx.core.json.JsonObject(median.body()).getString("median"));
             assertThat(owned.contains(hash) && hash != owned.last()).as("a median inside " + owned).isTrue();
-            assertThat(get(pod, "/kubedyn/ranges/median?range=" + other).statusCode()).isEqualTo(409);
-            assertThat(get(pod, "/kubedyn/ranges/median?range=nonsense").statusCode()).isEqualTo(400);
+            assertThat(pod.get("/kubedyn/ranges/median?range=" + other).statusCode()).isEqualTo(409);
+            assertThat(pod.get("/kubedyn/ranges/median?range=nonsense").statusCode()).isEqualTo(400);
         }
-    }
-
-    private static HttpResponse<String> get(StoragePodProcess pod, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(pod.httpBase().resolve(path)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private static final Object[] LOCKS = new Object[64];

@@ -1,10 +1,14 @@
 package io.kubedyn.gateway;
 
+import io.kubedyn.core.HashRange;
+import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.TableDefinitionCodec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,6 +139,43 @@ final class StoragePodProcess implements AutoCloseable {
     /** The pod's HTTP side: health and metrics. */
     URI httpBase() {
         return URI.create("http://127.0.0.1:" + httpPort);
+    }
+
+    /** What {@code GET path} on the pod's HTTP side answers. */
+    HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(httpBase().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Makes this pod a new shard's pod in a split, as the operator starts one: owning nothing,
+     * receiving {@code range} from {@code source} (named in the source's refusals by this pod's
+     * address), creating {@code table} from its definition; {@code more} settings besides. Set
+     * before launching.
+     */
+    StoragePodProcess receiving(HashRange range, StoragePodProcess source, TableDefinition table, String... more) {
+        List<String> settings = new java.util.ArrayList<>(List.of("-Dkubedyn.storage.owned-ranges=none",
+                "-Dkubedyn.storage.receive-range=" + range, "-Dkubedyn.storage.receive-from=" + source.address(),
+                "-Dkubedyn.storage.receive-holder=receiver-0", "-Dkubedyn.storage.receive-address=" + address(),
+                "-Dkubedyn.storage.table-definition="
+                        + new String(new TableDefinitionCodec().encode(table), StandardCharsets.UTF_8)));
+        settings.addAll(List.of(more));
+        return withProperties(settings);
+    }
+
+    /** Where the range this pod receives stands ({@code GET /kubedyn/hand-off}). */
+    String handOff() throws Exception {
+        return get("/kubedyn/hand-off").body();
+    }
+
+    /** Waits until this pod serves the range it receives; fails after {@code limit}. */
+    void awaitServing(Duration limit) throws Exception {
+        Instant deadline = Instant.now().plus(limit);
+        while (!handOff().contains("\"phase\":\"Serving\"")) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("hand-off not done within " + limit + "; now " + handOff());
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** The pod's Prometheus count of successful requests of one operation (get, write, query, scan, ...). */
