@@ -237,12 +237,17 @@ final class StreamOperations {
                 .filter(t -> t.tableId().equals(iterator.tableId()))
                 .filter(t -> t.stream() != null && t.stream().label().equals(iterator.label()))
                 .orElseThrow(() -> ResourceArns.streamNotFound(ResourceArns.stream(iterator.table(), iterator.label())));
-        // Where the shard begins and ends now: a split may have closed it since the last call.
-        StreamShard shard = shardOf(table, iterator.address(), iterator.shardId(),
-                plane.router().readChanges(table, iterator.address(), 0, 0, 0));
-        long from = Math.max(iterator.next(), shard.after() + 1);
+        // Where the shard begins and ends now (a split may have closed it since the last call):
+        // every page says so, so the records are read in the same call, unless the iterator is
+        // still before the shard's first record.
         int wanted = limit == null ? MAX_RECORDS : limit;
-        ChangePage page = plane.router().readChanges(table, iterator.address(), from, wanted, MAX_RECORDS_BYTES);
+        ChangePage page = plane.router().readChanges(table, iterator.address(), iterator.next(), wanted,
+                MAX_RECORDS_BYTES);
+        StreamShard shard = shardOf(table, iterator.address(), iterator.shardId(), page);
+        long from = Math.max(iterator.next(), shard.after() + 1);
+        if (from != iterator.next()) {
+            page = plane.router().readChanges(table, iterator.address(), from, wanted, MAX_RECORDS_BYTES);
+        }
         if (iterator.next() > 0 && iterator.next() <= page.trimmedThrough()) {
             throw trimmed(sequenceNumber(iterator.next()));
         }

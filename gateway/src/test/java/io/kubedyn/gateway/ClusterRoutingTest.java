@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -166,6 +167,39 @@ class ClusterRoutingTest extends EmbeddedServerTest {
             touched += (int) (after[i] - before[i]);
         }
         assertThat(touched).isEqualTo(1);
+    }
+
+    /** A stream consumer's GetRecords costs one read of the shard's pod, boundaries and records together. */
+    @Test
+    void aGetRecordsCallReadsItsShardsPodOnce() throws Exception {
+        String streamArn = dynamo.createTable(b -> b.tableName(table).billingMode("PAY_PER_REQUEST")
+                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("id").keyType(software.amazon.awssdk.services.dynamodb.model.KeyType.HASH))
+                .streamSpecification(st -> st.streamEnabled(true).streamViewType("KEYS_ONLY")))
+                .tableDescription().latestStreamArn();
+        for (int i = 0; i < 30; i++) {
+            String id = "item-" + i;
+            dynamo.putItem(b -> b.tableName(table).item(Map.of("id", s(id))));
+        }
+        try (var streams = DynamoDbClients.streamsAt(endpoint())) {
+            int records = 0;
+            for (var shard : streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()) {
+                String iterator = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard.shardId())
+                        .shardIteratorType("TRIM_HORIZON")).shardIterator();
+                for (int call = 0; call < 4; call++) {
+                    String at = iterator;
+                    long before = LongStream.of(podCounts("read_changes")).sum();
+                    var page = streams.getRecords(b -> b.shardIterator(at).limit(3));
+                    long reads = LongStream.of(podCounts("read_changes")).sum() - before;
+                    // The first call, from before the shard's first record, may read twice.
+                    assertThat(reads).as("pod reads of GetRecords call %d of %s", call, shard.shardId())
+                            .isEqualTo(call == 0 ? reads : 1L).isBetween(1L, 2L);
+                    records += page.records().size();
+                    iterator = page.nextShardIterator();
+                }
+            }
+            assertThat(records).as("the calls read records").isPositive();
+        }
     }
 
     @Test
