@@ -1,10 +1,5 @@
 package io.kubedyn.operator;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -18,25 +13,19 @@ import org.jboss.logging.Logger;
 final class PodMetrics {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
   private static final Logger LOG = Logger.getLogger(PodMetrics.class);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
   private PodMetrics() {}
 
   /** The metrics text of the pod (or Service) at {@code host}; empty when it does not answer. */
   static Optional<String> read(String host) {
-    URI uri = URI.create("http://" + host + ":" + ShardIdentity.HTTP_PORT + "/q/metrics");
-    try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
-    } catch (IOException e) {
-      LOG.debugf("metrics of %s not read: %s", uri, e.getMessage());
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    PodHttpGet answer = PodHttpGet.of(host, "/q/metrics", TIMEOUT);
+    if (!answer.ok()) {
+      LOG.debugf("metrics of %s not read: %d %s", answer.uri(), answer.status(), answer.body());
       return Optional.empty();
     }
+    return Optional.of(answer.body());
   }
+
 
   /** A gauge without labels in a Prometheus text exposition; empty when absent or NaN. */
   static OptionalDouble gauge(String metrics, String name) {

@@ -3,10 +3,6 @@ package io.kubedyn.operator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +16,6 @@ final class ShardHandOffs {
   static final String PATH = "/kubedyn/hand-off";
   static final String SERVING = "Serving";
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ShardHandOffs() {}
@@ -42,20 +37,19 @@ final class ShardHandOffs {
   }
 
   private static Progress read(String host) {
-    URI uri = URI.create("http://" + host + ":" + ShardIdentity.HTTP_PORT + PATH);
+    PodHttpGet answer = PodHttpGet.of(host, PATH, TIMEOUT);
+    if (!answer.answered()) {
+      return new Progress("Starting", "the pod does not answer yet");
+    }
+    if (!answer.ok()) {
+      return new Progress("Starting", "the pod answers " + answer.status());
+    }
     try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET()
-          .build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        return new Progress("Starting", "the pod answers " + response.statusCode());
-      }
-      JsonNode status = JSON.readTree(response.body());
+      JsonNode status = JSON.readTree(answer.body());
       return new Progress(status.path("phase").asText("Starting"), status.path("message").asText(""));
     } catch (IOException e) {
-      return new Progress("Starting", "the pod does not answer yet");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Progress("Starting", "interrupted");
+      return new Progress("Starting", "the pod's answer is no JSON: " + e.getMessage());
     }
   }
+
 }

@@ -4,11 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubedyn.core.HashRange;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,7 +24,6 @@ final class ShardWeights {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
   /** A small range's median is read from its items (up to 64 MiB of them): allow for a busy pod. */
   private static final Duration MEDIAN_TIMEOUT = Duration.ofSeconds(30);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ShardWeights() {}
@@ -60,22 +55,18 @@ final class ShardWeights {
   }
 
   private static JsonNode get(ShardedTable model, int shard, String path, Duration timeout) {
-    String host = model.shard(shard).podDns(0, model.clusterDomain());
-    URI uri = URI.create("http://" + host + ":" + ShardIdentity.HTTP_PORT + path);
-    try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(timeout).GET()
-          .build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        LOG.debugf("%s answers %d: %s", uri, response.statusCode(), response.body());
-        return null;
-      }
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      LOG.debugf("%s does not answer: %s", uri, e.getMessage());
+    PodHttpGet answer = PodHttpGet.of(model.shard(shard).podDns(0, model.clusterDomain()), path,
+        timeout);
+    if (!answer.ok()) {
+      LOG.debugf("%s answers %d: %s", answer.uri(), answer.status(), answer.body());
       return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    }
+    try {
+      return JSON.readTree(answer.body());
+    } catch (IOException e) {
+      LOG.debugf("%s answers what is no JSON: %s", answer.uri(), e.getMessage());
       return null;
     }
   }
+
 }
