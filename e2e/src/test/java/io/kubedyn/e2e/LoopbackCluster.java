@@ -136,11 +136,12 @@ final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    /** Waits for the gateway's certificate Secret and writes its files, as the kubelet mounts it. */
     /** The gateway's internal certificate, key and authority, as its process reads them. */
     Path gatewayCertificates() {
         return workDir.resolve("gateway-internal-tls").toAbsolutePath();
     }
+
+    /** Waits for the gateway's certificate Secret and writes its files, as the kubelet mounts it. */
 
     private Path gatewayCertificate(io.fabric8.kubernetes.client.KubernetesClient client) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));

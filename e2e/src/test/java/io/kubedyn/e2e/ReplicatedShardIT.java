@@ -330,6 +330,21 @@ class ReplicatedShardIT {
         List<String> heldDown = new ArrayList<>();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledgedOn(1) >= 50);
+            // Only the operator changes voters: refused on the plain port, and on the mutual-TLS
+            // port without a certificate or with another one of the authority (the gateway's).
+            String member = pod(0, 0);
+            String host = cluster.kubelet().address(member);
+            String voters = "/kubedyn/replication/voters";
+            String self = host + ":9090:9091";
+            Path gateway = cluster.gatewayCertificates();
+            assertThat(PodConnection.put(host, cluster.kubelet().port(member, "http"), gateway,
+                    PodConnection.Caller.PLAIN_TEXT, voters, self)).as("on the plain HTTP port")
+                    .isEqualTo("HTTP/1.1 403 Forbidden");
+            int admin = cluster.kubelet().port(member, "admin");
+            assertThat(PodConnection.put(host, admin, gateway, PodConnection.Caller.TLS_WITHOUT_CERTIFICATE, voters,
+                    self)).as("without a certificate").isNull();
+            assertThat(PodConnection.put(host, admin, gateway, PodConnection.Caller.TLS_WITH_CERTIFICATE, voters,
+                    self)).as("with the gateway's certificate").isEqualTo("HTTP/1.1 403 Forbidden");
             setReplicasPerShard(5);
             awaitVoters(5);
             // No added pod restarted: each loaded the snapshot it was sent in place, and its leader

@@ -246,8 +246,8 @@ class TableLifecycleIT {
 
     /**
      * Internal TLS as the chart runs it: a storage pod talks gRPC only to a caller holding a
-     * certificate of the operator's authority (here the gateway's), and takes a change of its
-     * Raft voters only on its mutual-TLS port; anyone else reaching its ports is refused.
+     * certificate of the operator's authority (here the gateway's); anyone else reaching its
+     * port is refused. (Who may change a Raft group's voters: {@code ReplicatedShardIT}.)
      */
     @Test
     @Order(7)
@@ -263,15 +263,6 @@ class TableLifecycleIT {
         assertThat(PodConnection.grpcAnswers(host, grpc, gateway, PodConnection.Caller.TLS_WITH_CERTIFICATE))
                 .as("gRPC with the gateway's certificate").isTrue();
 
-        String voters = "/kubedyn/replication/voters";
-        int admin = cluster.kubelet().port(pod, "admin");
-        assertThat(PodConnection.put(host, cluster.kubelet().port(pod, "http"), gateway,
-                PodConnection.Caller.PLAIN_TEXT, voters, "")).as("a change on the plain HTTP port")
-                .isEqualTo("HTTP/1.1 403 Forbidden");
-        assertThat(PodConnection.put(host, admin, gateway, PodConnection.Caller.TLS_WITHOUT_CERTIFICATE, voters, ""))
-                .as("on the mutual-TLS port without a certificate").isNull();
-        assertThat(PodConnection.put(host, admin, gateway, PodConnection.Caller.TLS_WITH_CERTIFICATE, voters, ""))
-                .as("with one: heard (this shard has no Raft group)").isEqualTo("HTTP/1.1 404 Not Found");
         assertThat(dynamoDb.getItem(b -> b.tableName("music").key(song("No One You Know", "Call Me Today")))
                 .hasItem()).isTrue();
     }

@@ -238,11 +238,12 @@ final class StreamOperations {
                 .filter(t -> t.stream() != null && t.stream().label().equals(iterator.label()))
                 .orElseThrow(() -> ResourceArns.streamNotFound(ResourceArns.stream(iterator.table(), iterator.label())));
         // Where the shard begins and ends now (a split may have closed it since the last call):
-        // every page says so, so the records are read in the same call, unless the iterator is
-        // still before the shard's first record.
+        // every page says so, read by the pod with the records, so they come in the same call.
+        // An iterator from the shard's oldest record (0) first asks for no record: where that
+        // record is, the shard's start says.
         int wanted = limit == null ? MAX_RECORDS : limit;
-        ChangePage page = plane.router().readChanges(table, iterator.address(), iterator.next(), wanted,
-                MAX_RECORDS_BYTES);
+        ChangePage page = plane.router().readChanges(table, iterator.address(), iterator.next(),
+                iterator.next() == 0 ? 0 : wanted, iterator.next() == 0 ? 0 : MAX_RECORDS_BYTES);
         StreamShard shard = shardOf(table, iterator.address(), iterator.shardId(), page);
         long from = Math.max(iterator.next(), shard.after() + 1);
         if (from != iterator.next()) {

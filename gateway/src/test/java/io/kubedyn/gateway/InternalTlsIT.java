@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.kubedyn.core.OperatorCertificate;
 import io.kubedyn.core.ShardMap;
 import io.kubedyn.gateway.cluster.RemoteStore;
 import io.kubedyn.storage.InternalTls;
@@ -103,7 +104,8 @@ class InternalTlsIT {
 
     @Test
     void aShardsRaftPeersTalkMutualTlsAndRefuseAPeerWithoutACertificate() throws Exception {
-        Path certificates = TestAuthority.create("kubedyn-internal").issue(data.resolve("tls"), "kubedyn");
+        TestAuthority authority = TestAuthority.create("kubedyn-internal");
+        Path certificates = authority.issue(data.resolve("tls"), "kubedyn");
         String tls = "-Dkubedyn.internal-tls.directory=" + certificates;
         LoopbackPorts ports = new LoopbackPorts();
         List<StoragePodProcess> pods = new ArrayList<>();
@@ -138,8 +140,9 @@ class InternalTlsIT {
                         .isTrue();
                 assertThat(answered(raftPort, certificates, false)).as("raft port %d, without", raftPort).isFalse();
             }
-            // Who votes is changed only with the authority's certificate: not on the plain HTTP
-            // port (which the kubelet and Prometheus reach), not on the mutual-TLS port without one.
+            // Who votes is changed only by the operator: not on the plain HTTP port (which the
+            // kubelet and Prometheus reach), not on the mutual-TLS port without a certificate or
+            // with another of the authority's (the gateway's and the pods' own).
             StoragePodProcess pod = pods.get(0);
             String voters = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     pod.httpBase().resolve("/kubedyn/replication/voters")).build(),
@@ -151,8 +154,11 @@ class InternalTlsIT {
             assertThat(plain.statusCode()).as("a change on the plain port: " + plain.body()).isEqualTo(403);
             assertThat(changeVoters(pod.adminPort(), certificates, false, peers.get(0))).as("without a certificate")
                     .isNull();
-            // Taken with one (as the voters it has: the group's leader answers 200, another 409).
-            assertThat(changeVoters(pod.adminPort(), certificates, true, voters)).as("with the authority's certificate")
+            assertThat(changeVoters(pod.adminPort(), certificates, true, peers.get(0)))
+                    .as("with the authority's certificate for the pods").isEqualTo("HTTP/1.1 403 Forbidden");
+            // Taken with the operator's (as the voters it has: the group's leader answers 200, another 409).
+            Path operator = authority.issue(data.resolve("operator"), OperatorCertificate.COMMON_NAME);
+            assertThat(changeVoters(pod.adminPort(), operator, true, voters)).as("with the operator's certificate")
                     .isIn("HTTP/1.1 200 OK", "HTTP/1.1 409 Conflict");
             HttpResponse<String> after = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     pod.httpBase().resolve("/kubedyn/replication/voters")).build(), HttpResponse.BodyHandlers.ofString());

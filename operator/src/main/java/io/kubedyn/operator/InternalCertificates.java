@@ -133,7 +133,8 @@ public class InternalCertificates {
         current = podClient;
         if (current == null || !now.isBefore(current.renewAt())) {
           SSLContext context = InternalAuthority.clientContext(
-              authority(now).issue("kubedyn operator", List.of(), now, VALIDITY));
+              authority(now).issue(io.kubedyn.core.OperatorCertificate.COMMON_NAME, List.of(), now,
+                  VALIDITY));
           current = new PodClient(HttpClient.newBuilder().sslContext(context)
               .connectTimeout(Duration.ofSeconds(2)).build(), now.plus(VALIDITY).minus(RENEW_BEFORE));
           podClient = current;

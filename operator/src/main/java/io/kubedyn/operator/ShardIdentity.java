@@ -29,7 +29,8 @@ public record ShardIdentity(String table, String namespace, int shard) {
   public static final int HTTP_PORT = 8080;
   /**
    * The pods' mutual-TLS HTTP port, with internal TLS: what the operator changes on a running pod
-   * (a group's voters) is taken there only (storage-pod's {@code kubedyn.storage.admin-port}).
+   * (a replicated shard group's voters) is taken there only, from the operator's own certificate
+   * (storage-pod's {@code kubedyn.storage.admin-port}).
    */
   public static final int ADMIN_PORT = 9092;
 

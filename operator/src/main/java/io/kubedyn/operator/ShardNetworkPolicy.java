@@ -25,7 +25,7 @@ import java.util.Map;
  * ({@link StorageIngress}): the shard's pods accept gRPC only from the gateway and from the
  * namespace's storage pods (global index entries and transaction resolution go from shard to
  * shard, and from table to table), Raft only from their own shard's pods, and HTTP (metrics,
- * membership; with internal TLS, its mutual-TLS port too) only from the operator and the metrics
+ * membership; replicated with internal TLS, its mutual-TLS port too) only from the operator and the metrics
  * scrapers the chart names. Kubelet probes
  * come from the node, which NetworkPolicies never block.
  */
@@ -58,8 +58,8 @@ public class ShardNetworkPolicy extends KubernetesDependentResource<NetworkPolic
     // A port no rule names admits nobody; an empty "from" would admit everyone.
     if (!ingress.http().isEmpty()) {
       rules.add(rule(ShardIdentity.HTTP_PORT, ingress.http()));
-      if (table.internalTls()) {
-        // The operator's changes; the port also requires the internal authority's certificate.
+      if (table.replicated() && table.internalTls()) {
+        // The operator's voter changes; the pod also requires the operator's own certificate.
         rules.add(rule(ShardIdentity.ADMIN_PORT, ingress.http()));
       }
     }

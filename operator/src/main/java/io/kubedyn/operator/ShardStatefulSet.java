@@ -141,8 +141,8 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                       ? List.of(new ContainerPortBuilder().withName("raft")
                           .withContainerPort(ShardIdentity.RAFT_PORT).build())
                       : List.of())
-                  // With internal TLS: what the operator changes on a running pod, mutual TLS only.
-                  .addAllToPorts(table.internalTls()
+                  // Replicated, with internal TLS: the operator's voter changes, mutual TLS only.
+                  .addAllToPorts(table.replicated() && table.internalTls()
                       ? List.of(new ContainerPortBuilder().withName("admin")
                           .withContainerPort(ShardIdentity.ADMIN_PORT).build())
                       : List.of())

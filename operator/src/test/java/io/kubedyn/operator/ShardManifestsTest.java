@@ -305,7 +305,7 @@ class ShardManifestsTest {
     assertThat(storage.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
     assertThat(storage.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
     assertThat(storage.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
-        .containsExactlyInAnyOrder("grpc:9090", "http:8080", "admin:9092");
+        .as("no mutual-TLS port without a Raft group").containsExactlyInAnyOrder("grpc:9090", "http:8080");
   }
 
   @Test
@@ -377,7 +377,7 @@ class ShardManifestsTest {
     var unreplicated = ShardNetworkPolicy.desired(Tables.model(Tables.music()), 1,
         model.ingress().orElseThrow());
     assertThat(unreplicated.getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort()
-        .getIntVal()).as("no Raft port without a Raft group").containsExactly(9090, 8080, 9092);
+        .getIntVal()).as("no Raft port without a Raft group").containsExactly(9090, 8080);
     assertThat(ShardNetworkPolicy.desired(model, 1, new StorageIngress(List.of(), List.of()))
         .getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort().getIntVal())
         .as("HTTP admits nobody when nobody is named").containsExactly(9090, 9091);

@@ -205,7 +205,7 @@ class TableReconcilerTest {
       assertThat(storage.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
       assertThat(storage.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
       assertThat(storage.getPorts()).extracting(p -> p.getContainerPort())
-          .as("internal TLS on: the mutual-TLS port too").containsExactlyInAnyOrder(9090, 8080, 9092);
+          .as("unreplicated: no mutual-TLS port").containsExactlyInAnyOrder(9090, 8080);
 
       Service service = client().services().inNamespace(ns).withName(name).get();
       assertOwnedBy(service, music);
@@ -225,7 +225,7 @@ class TableReconcilerTest {
       assertOwnedBy(policy, music);
       assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(selector);
       assertThat(policy.getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort()
-          .getIntVal()).containsExactlyInAnyOrder(9090, 8080, 9092);
+          .getIntVal()).containsExactlyInAnyOrder(9090, 8080);
     }
 
     // Internal TLS (on in the tests, as the chart turns it on): the pods' certificate, from the

@@ -1,5 +1,6 @@
 package io.kubedyn.storage.pod;
 
+import io.kubedyn.core.OperatorCertificate;
 import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.NotLeaderException;
 import io.kubedyn.storage.StorageException;
@@ -22,8 +23,9 @@ import java.util.stream.Collectors;
  * shard is not replicated, 503 while the group cannot take it.
  *
  * <p>With internal TLS the change is taken only on the pod's mutual-TLS port
- * ({@link InternalHttpsServer}), from a caller holding a certificate of the internal authority:
- * on the plain port, which the kubelet and Prometheus reach, a {@code PUT} is refused with 403.
+ * ({@link InternalHttpsServer}), from the operator: a caller whose certificate of the internal
+ * authority names {@link OperatorCertificate#SUBJECT}. Any other certificate, and any call on
+ * the plain port (which the kubelet and Prometheus reach), is refused with 403.
  */
 @ApplicationScoped
 public class GroupMembership {
@@ -48,9 +50,35 @@ public class GroupMembership {
         }
     }
 
-    /** Routes the change to voters on {@code router}: the mutual-TLS port's, with internal TLS. */
-    void serveChanges(Router router) {
+    /** Routes the change to voters on {@code router}, for any caller. */
+    private void serveChanges(Router router) {
         router.put(PATH).handler(BodyHandler.create().setBodyLimit(64 * 1024)).blockingHandler(this::put);
+    }
+
+    /**
+     * Routes the change to voters on the mutual-TLS port: only for the operator's certificate.
+     * The gateway's and every pod's come from the same authority and must not change voters.
+     */
+    void serveOperatorChanges(Router router) {
+        router.put(PATH).handler(context -> {
+            if (OperatorCertificate.SUBJECT.equals(caller(context))) {
+                context.next();
+            } else {
+                answer(context, 403, "voters are changed by the kubedyn operator only; this certificate names "
+                        + caller(context));
+            }
+        });
+        serveChanges(router);
+    }
+
+    /** The subject of the caller's certificate; null without one. */
+    private static String caller(RoutingContext context) {
+        try {
+            javax.net.ssl.SSLSession session = context.request().sslSession();
+            return session == null ? null : session.getPeerPrincipal().getName();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return null;
+        }
     }
 
     private void get(RoutingContext context) {

@@ -34,6 +34,7 @@ public class InternalHttpsServer {
 
     InternalHttpsServer(InternalTls tls, GroupMembership membership, Vertx vertx,
                         @ConfigProperty(name = "quarkus.http.host", defaultValue = "0.0.0.0") String host,
+                        // The operator's Kubernetes manifests name the same port (ShardIdentity.ADMIN_PORT).
                         @ConfigProperty(name = "kubedyn.storage.admin-port", defaultValue = "9092") int port) {
         this.tls = tls;
         this.membership = membership;
@@ -47,7 +48,7 @@ public class InternalHttpsServer {
             return;
         }
         Router router = Router.router(vertx);
-        membership.serveChanges(router);
+        membership.serveOperatorChanges(router);
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setSsl(true)
                 .setClientAuth(ClientAuth.REQUIRED).setKeyCertOptions(KeyCertOptions.wrap(tls.keys()))
                 .setTrustOptions(TrustOptions.wrap(tls.trust()));
