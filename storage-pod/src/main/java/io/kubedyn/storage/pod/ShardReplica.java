@@ -128,6 +128,11 @@ final class ShardReplica implements AutoCloseable {
         // one after every commit, doubling each write's log work. A restarted replica learns the
         // commit index from its leader instead, and its store's applied index says what it has.
         RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
+        // A follower appends each leader's batch on Ratis's server pool, in one hand-off. With
+        // "compose" on (Ratis 3.2's default) it first chains the append through an async step
+        // without an executor: CompletableFuture's default, which on a pod of 2 CPUs or fewer
+        // starts a new thread for every append. Apache Ozone turns it off too (HDDS-14874).
+        RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(properties, false);
         // Elections: a leader is missed after 1 to 2 s of silence, well above a GC pause here.
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));

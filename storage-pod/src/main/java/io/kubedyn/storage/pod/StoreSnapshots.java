@@ -52,6 +52,15 @@ final class StoreSnapshots implements StateMachineStorage {
 
     private volatile File directory;
     private volatile File tmp;
+    /**
+     * The latest snapshot as {@link #getLatestSnapshot} last found it; null once the directory
+     * changed. Ratis asks for it several times for every append, on leader and followers alike,
+     * and listing the directory and walking a checkpoint's files each time cost more than the
+     * append itself. This class forgets it whenever it changes the directory; a snapshot Ratis
+     * puts there from the leader is known once the state machine loads it ({@link #load}), as
+     * with Ratis's own storage.
+     */
+    private Optional<SnapshotInfo> latestInfo;
 
     @Override
     public void init(RaftStorage storage) throws IOException {
@@ -63,11 +72,20 @@ final class StoreSnapshots implements StateMachineStorage {
         this.directory = directory;
         this.tmp = tmp;
         Files.createDirectories(directory.toPath());
+        forgetLatest();
     }
 
     @Override
-    public SnapshotInfo getLatestSnapshot() {
-        return latest().map(StoreSnapshots::info).orElse(null);
+    public synchronized SnapshotInfo getLatestSnapshot() {
+        if (latestInfo == null) {
+            latestInfo = latest().map(StoreSnapshots::info);
+        }
+        return latestInfo.orElse(null);
+    }
+
+    /** The directory changed: the next {@link #getLatestSnapshot} looks again. */
+    private synchronized void forgetLatest() {
+        latestInfo = null;
     }
 
     private Optional<Path> latest() {
@@ -114,6 +132,7 @@ final class StoreSnapshots implements StateMachineStorage {
         // On the apply thread: nothing is applied meanwhile, so this is the checkpoint's.
         Files.writeString(taking.resolve(STORE_APPLIED), Long.toString(store.appliedIndex()), StandardCharsets.UTF_8);
         Files.move(taking, target, StandardCopyOption.ATOMIC_MOVE);
+        forgetLatest();
     }
 
     @Override
@@ -131,6 +150,7 @@ final class StoreSnapshots implements StateMachineStorage {
         for (Path old : snapshots.subList(Math.min(keep, snapshots.size()), snapshots.size())) {
             deleteRecursively(old);
         }
+        forgetLatest();
     }
 
     @Override
@@ -148,6 +168,7 @@ final class StoreSnapshots implements StateMachineStorage {
      * leader) when the pod next starts.
      */
     void stageInstall(Path raftDirectory) throws IOException {
+        forgetLatest();
         Path snapshot = latest().orElseThrow(() -> new IOException("no snapshot installed in " + directory));
         Path marker = raftDirectory.resolve(INSTALL_MARKER);
         Path next = raftDirectory.resolve(INSTALL_MARKER + ".next");
@@ -184,6 +205,7 @@ final class StoreSnapshots implements StateMachineStorage {
      * which stays. Ratis has already dropped the log the snapshot covers.
      */
     void load(PartitionStore store, Path raftDirectory) throws IOException {
+        forgetLatest();
         Path snapshot = latest().orElseThrow(() -> new IOException("no snapshot installed in " + directory));
         store.replaceWith(snapshot, raftDirectory, Set.of(STORE_APPLIED));
     }

@@ -191,4 +191,44 @@ class StoreSnapshotsTest {
             assertThat(reopened.get(table, key("after"))).isNotNull();
         }
     }
+
+    @Test
+    void theLatestSnapshotFollowsEveryTakeCleanupAndInstall() throws Exception {
+        Path dir = data.resolve("replica");
+        Path raft = dir.resolve("raft");
+        StoreSnapshots snapshots = new StoreSnapshots();
+        snapshots.init(raft.resolve("group/sm").toFile(), raft.resolve("group/tmp").toFile());
+        assertThat(snapshots.getLatestSnapshot()).as("none taken yet").isNull();
+        try (PartitionStore store = PartitionStore.openReplica(dir.resolve("store"), s -> (t, w) -> { })) {
+            store.createTable(table);
+            put(store, "a");
+            snapshots.take(store, TermIndex.valueOf(1, 10));
+            assertThat(snapshots.getLatestSnapshot().getTermIndex()).isEqualTo(TermIndex.valueOf(1, 10));
+            put(store, "b");
+            snapshots.take(store, TermIndex.valueOf(1, 20));
+            assertThat(snapshots.getLatestSnapshot().getTermIndex()).isEqualTo(TermIndex.valueOf(1, 20));
+            snapshots.take(store, TermIndex.valueOf(2, 30));
+            snapshots.cleanupOldSnapshots(null);
+            assertThat(raft.resolve("group/sm/snapshot.1_10")).as("beyond the two kept").doesNotExist();
+            SnapshotInfo latest = snapshots.getLatestSnapshot();
+            assertThat(latest.getTermIndex()).isEqualTo(TermIndex.valueOf(2, 30));
+            assertThat(latest.getFiles()).as("every file of it, as Ratis sends them")
+                    .allMatch(f -> Files.isRegularFile(f.getPath()))
+                    .anyMatch(f -> f.getPath().endsWith(StoreSnapshots.STORE_APPLIED));
+
+            // Ratis puts a newer snapshot from the leader beside them, then the state machine
+            // records and loads it: from then on it is the latest.
+            Path received = raft.resolve("group/sm/snapshot.3_45");
+            Files.createDirectories(received);
+            for (var file : latest.getFiles()) {
+                Files.copy(file.getPath(), received.resolve(file.getPath().getFileName()));
+            }
+            snapshots.stageInstall(raft);
+            assertThat(snapshots.getLatestSnapshot().getTermIndex()).isEqualTo(TermIndex.valueOf(3, 45));
+            snapshots.load(store, raft);
+            StoreSnapshots.installed(raft);
+            assertThat(snapshots.getLatestSnapshot().getTermIndex()).isEqualTo(TermIndex.valueOf(3, 45));
+            assertThat(snapshots.getLatestSnapshot().getFiles()).allMatch(f -> f.getPath().startsWith(received));
+        }
+    }
 }
