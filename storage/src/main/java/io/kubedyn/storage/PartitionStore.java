@@ -656,6 +656,15 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * error starts the recovery ({@link #recover}) and is refused as {@link StoreFaultException}.
      */
     private <T> T open(Supplier<T> call) {
+        return open(call, true);
+    }
+
+    /**
+     * Runs {@code call} on the open store. While it is being reopened (after a fault, or to
+     * become a snapshot), {@code wait}: waits for the reopen, up to {@link #REOPEN_WAIT_MILLIS};
+     * else throws {@link StoreReopeningException} at once.
+     */
+    private <T> T open(Supplier<T> call, boolean wait) {
         if (closed) {
             throw new StoreClosedException();
         }
@@ -664,6 +673,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         if (reopening || !gate.readLock().tryLock()) {
             if (!reopening && fault == null) {
                 throw new StoreClosedException();  // close holds the gate
+            }
+            if (!wait) {
+                throw new StoreReopeningException();
             }
             if (!awaitReopen()) {
                 throw closed ? new StoreClosedException() : new StoreFaultException(String.valueOf(fault));
@@ -2614,6 +2626,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     @Override
     public Map<String, AttributeValue> get(TableDefinition definition, PrimaryKey key) {
         return open(() -> read(table(definition), key));
+    }
+
+    /**
+     * As {@link #get}, for a thread that must not wait (an event loop): while the store is being
+     * reopened it throws {@link StoreReopeningException} rather than wait for it.
+     */
+    public Map<String, AttributeValue> getWithoutWaiting(TableDefinition definition, PrimaryKey key) {
+        return open(() -> read(table(definition), key), false);
     }
 
     private Map<String, AttributeValue> read(OpenTable table, PrimaryKey key) {

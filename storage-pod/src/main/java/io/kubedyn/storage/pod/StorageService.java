@@ -58,12 +58,14 @@ import io.kubedyn.storage.grpc.TableRef;
 import io.kubedyn.storage.grpc.TableReply;
 import io.kubedyn.storage.grpc.WriteReply;
 import io.kubedyn.storage.grpc.WriteRequest;
+import io.kubedyn.storage.StoreReopeningException;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.logging.Log;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
@@ -146,9 +148,40 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     // ---- items -------------------------------------------------------------------------------
 
+    /**
+     * A GetItem that needs no read barrier (an eventually consistent one, or any on an
+     * unreplicated pod) is answered here on the gRPC event loop: it waits on nothing, and the
+     * hand-off to a worker thread and back cost the pod more CPU than the read (see
+     * docs/performance.md). Only while the store is being reopened does it go to a worker, to
+     * wait there. Queries and Scans, which may read a megabyte, stay on the workers.
+     */
     @Override
     public void get(GetRequest request, StreamObserver<GetReply> reply) {
-        read("get", !request.getEventual(), reply, store -> {
+        boolean consistent = !request.getEventual();
+        Optional<ShardReplica> replica = lifecycle.replica();
+        if (!consistent || replica.isEmpty()) {
+            long start = System.nanoTime();
+            GetReply got;
+            try {
+                got = lifecycle.withStore(store -> {
+                    replica.ifPresent(ShardReplica::checkMember);
+                    TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
+                    return StorageWire.got(store.getWithoutWaiting(table, scope.ownedKey(table, request.getKey())));
+                });
+            } catch (StoreReopeningException e) {
+                got = null;
+            } catch (RuntimeException e) {
+                fail("get", reply, e, start);
+                return;
+            }
+            if (got != null) {
+                metrics.record("get", "ok", System.nanoTime() - start);
+                reply.onNext(got);
+                reply.onCompleted();
+                return;
+            }
+        }
+        read("get", consistent, reply, store -> {
             TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
             return StorageWire.got(store.get(table, scope.ownedKey(table, request.getKey())));
         });
