@@ -71,9 +71,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
- * The storage pod's gRPC API over its partition store. Every call runs on a worker thread
- * (a write blocks on its WAL sync), handed over once: the method is called on the gRPC event
- * loop and passes its whole call to the worker pool, which also sends the reply. (Quarkus's
+ * The storage pod's gRPC API over its partition store. Every call but a GetItem without a read
+ * barrier ({@link #get}) runs on a worker thread (a write blocks on its WAL sync), handed over
+ * once: the method is called on the gRPC event loop and passes its whole call to the worker
+ * pool, which also sends the reply. (Quarkus's
  * {@code @Blocking} would move each of a unary call's five listener events to a worker and
  * back to the event loop in turn: five thread wake-ups per request, and as much CPU as the
  * store's own work, see docs/performance.md.)
