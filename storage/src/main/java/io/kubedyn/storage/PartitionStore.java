@@ -69,6 +69,7 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.ReadOptions;
+import org.rocksdb.ReadTier;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 import org.rocksdb.Statistics;
@@ -173,6 +174,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * applied here (the WAL is still written, unsynced, so the store replays itself in order).
      */
     private final WriteOptions durableWrite;
+    /** Reads that never touch the disk: an answer from the memtables and block cache, or Incomplete. */
+    private final ReadOptions inMemoryRead;
     /** The replicated log's entry being applied on this thread, if any (see {@link #applyEntry}). */
     private final ThreadLocal<LogEntry> applying = new ThreadLocal<>();
     /** Whether this store runs the work only a Raft group's leader may do (feeds, expiry). */
@@ -410,6 +413,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 .setWriteBufferManager(writeBuffers).setListeners(List.of(faults));
         durableWrite = new WriteOptions().setSync(!replica);
         unsyncedWrite = new WriteOptions();
+        inMemoryRead = new ReadOptions().setReadTier(ReadTier.BLOCK_CACHE_TIER);
         this.directory = directory;
         openDatabase();
         background.scheduleWithFixedDelay(this::trimInBackground, TRIM_PERIOD_SECONDS, TRIM_PERIOD_SECONDS,
@@ -662,7 +666,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     /**
      * Runs {@code call} on the open store. While it is being reopened (after a fault, or to
      * become a snapshot), {@code wait}: waits for the reopen, up to {@link #REOPEN_WAIT_MILLIS};
-     * else throws {@link StoreReopeningException} at once.
+     * else throws {@link ReadWouldWaitException} at once.
      */
     private <T> T open(Supplier<T> call, boolean wait) {
         if (closed) {
@@ -675,7 +679,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 throw new StoreClosedException();  // close holds the gate
             }
             if (!wait) {
-                throw new StoreReopeningException();
+                throw new ReadWouldWaitException("the store is being reopened");
             }
             if (!awaitReopen()) {
                 throw closed ? new StoreClosedException() : new StoreFaultException(String.valueOf(fault));
@@ -2629,11 +2633,31 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     /**
-     * As {@link #get}, for a thread that must not wait (an event loop): while the store is being
-     * reopened it throws {@link StoreReopeningException} rather than wait for it.
+     * As {@link #describeTable}, for a thread that must not wait (an event loop): while the store
+     * is being reopened it throws {@link ReadWouldWaitException} rather than wait.
+     */
+    public Optional<TableDefinition> describeTableWithoutWaiting(String name) {
+        return open(() -> Optional.ofNullable(tables.get(name)).map(OpenTable::definition), false);
+    }
+
+    /**
+     * As {@link #get}, for a thread that must not wait (an event loop): it reads only what is in
+     * memory (the memtables and the block cache) and throws {@link ReadWouldWaitException} when
+     * the item's blocks would have to come from disk, or while the store is being reopened.
      */
     public Map<String, AttributeValue> getWithoutWaiting(TableDefinition definition, PrimaryKey key) {
-        return open(() -> read(table(definition), key), false);
+        return open(() -> {
+            OpenTable table = table(definition);
+            try {
+                byte[] value = db.get(table.family(), inMemoryRead, key.storageKey());
+                return value == null ? null : ItemCodec.decode(value);
+            } catch (RocksDBException e) {
+                if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Incomplete) {
+                    throw new ReadWouldWaitException("the item is not in memory");
+                }
+                throw new StorageException("read failed", e);
+            }
+        }, false);
     }
 
     private Map<String, AttributeValue> read(OpenTable table, PrimaryKey key) {
@@ -3628,6 +3652,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 faults.close();
                 durableWrite.close();
                 unsyncedWrite.close();
+                inMemoryRead.close();
                 dbOptions.close();
                 statistics.close();
                 tableOptions.close();

@@ -15,6 +15,7 @@ import io.kubedyn.storage.grpc.WriteRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -44,17 +45,34 @@ final class ShardScope {
      * the reference names none (DescribeTable by name), the current one. ResourceNotFound otherwise.
      */
     static TableDefinition resolve(PartitionStore store, TableRef table) {
-        return store.describeTable(table.getName())
-                .filter(t -> table.getTableId().isEmpty() || t.tableId().equals(table.getTableId()))
+        return resolve(table, store.describeTable(table.getName()));
+    }
+
+    /** {@code table} as the store holds it ({@code held}, its definition under that name). */
+    private static TableDefinition resolve(TableRef table, Optional<TableDefinition> held) {
+        return held.filter(t -> table.getTableId().isEmpty() || t.tableId().equals(table.getTableId()))
                 .orElseThrow(() -> DynamoDbException.tableNotFound(table.getName()));
     }
 
     /** Item requests must name the incarnation they were validated against. */
     static TableDefinition resolveIncarnation(PartitionStore store, TableRef table) {
+        return resolveIncarnation(table, () -> store.describeTable(table.getName()));
+    }
+
+    /**
+     * As {@link #resolveIncarnation(PartitionStore, TableRef)}, for a thread that must not wait
+     * ({@link PartitionStore#describeTableWithoutWaiting}).
+     */
+    static TableDefinition resolveIncarnationWithoutWaiting(PartitionStore store, TableRef table) {
+        return resolveIncarnation(table, () -> store.describeTableWithoutWaiting(table.getName()));
+    }
+
+    private static TableDefinition resolveIncarnation(TableRef table,
+                                                      java.util.function.Supplier<Optional<TableDefinition>> held) {
         if (table.getTableId().isEmpty()) {
             throw new IllegalArgumentException("an item request must name its table's incarnation (table_id)");
         }
-        return resolve(store, table);
+        return resolve(table, held.get());
     }
 
     /** Runs {@code command} while the owned ranges cannot change. */

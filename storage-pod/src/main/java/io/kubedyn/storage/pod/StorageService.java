@@ -58,7 +58,7 @@ import io.kubedyn.storage.grpc.TableRef;
 import io.kubedyn.storage.grpc.TableReply;
 import io.kubedyn.storage.grpc.WriteReply;
 import io.kubedyn.storage.grpc.WriteRequest;
-import io.kubedyn.storage.StoreReopeningException;
+import io.kubedyn.storage.ReadWouldWaitException;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.logging.Log;
 import java.util.ArrayList;
@@ -71,8 +71,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
- * The storage pod's gRPC API over its partition store. Every call but a GetItem without a read
- * barrier ({@link #get}) runs on a worker thread (a write blocks on its WAL sync), handed over
+ * The storage pod's gRPC API over its partition store. Every call but a GetItem answered from
+ * memory without a read barrier ({@link #get}) runs on a worker thread (a write blocks on its WAL sync), handed over
  * once: the method is called on the gRPC event loop and passes its whole call to the worker
  * pool, which also sends the reply. (Quarkus's
  * {@code @Blocking} would move each of a unary call's five listener events to a worker and
@@ -151,10 +151,12 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     /**
      * A GetItem that needs no read barrier (an eventually consistent one, or any on an
-     * unreplicated pod) is answered here on the gRPC event loop: it waits on nothing, and the
-     * hand-off to a worker thread and back cost the pod more CPU than the read (see
-     * docs/performance.md). Only while the store is being reopened does it go to a worker, to
-     * wait there. Queries and Scans, which may read a megabyte, stay on the workers.
+     * unreplicated pod) is answered here on the gRPC event loop when it can be without waiting:
+     * its table and item are read from memory only (the memtables and RocksDB's block cache),
+     * and the hand-off to a worker thread and back cost the pod more CPU than such a read (see
+     * docs/performance.md). One whose item would come from disk, or that arrives while the store
+     * is being reopened, goes to a worker as every other call does, to wait there. Queries and
+     * Scans, which may read a megabyte, stay on the workers.
      */
     @Override
     public void get(GetRequest request, StreamObserver<GetReply> reply) {
@@ -166,10 +168,10 @@ public class StorageService extends StorageGrpc.StorageImplBase {
             try {
                 got = lifecycle.withStore(store -> {
                     replica.ifPresent(ShardReplica::checkMember);
-                    TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
+                    TableDefinition table = ShardScope.resolveIncarnationWithoutWaiting(store, request.getTable());
                     return StorageWire.got(store.getWithoutWaiting(table, scope.ownedKey(table, request.getKey())));
                 });
-            } catch (StoreReopeningException e) {
+            } catch (ReadWouldWaitException e) {
                 got = null;
             } catch (RuntimeException e) {
                 fail("get", reply, e, start);
