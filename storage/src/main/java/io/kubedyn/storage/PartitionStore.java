@@ -2646,25 +2646,24 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * the item's blocks would have to come from disk, or while the store is being reopened.
      */
     public Map<String, AttributeValue> getWithoutWaiting(TableDefinition definition, PrimaryKey key) {
-        return open(() -> {
-            OpenTable table = table(definition);
-            try {
-                byte[] value = db.get(table.family(), inMemoryRead, key.storageKey());
-                return value == null ? null : ItemCodec.decode(value);
-            } catch (RocksDBException e) {
-                if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Incomplete) {
-                    throw new ReadWouldWaitException("the item is not in memory");
-                }
-                throw new StorageException("read failed", e);
-            }
-        }, false);
+        return open(() -> read(table(definition), key, inMemoryRead), false);
     }
 
     private Map<String, AttributeValue> read(OpenTable table, PrimaryKey key) {
+        return read(table, key, null);
+    }
+
+    /** {@code key}'s item, read with {@code options} (RocksDB's defaults if null). */
+    private Map<String, AttributeValue> read(OpenTable table, PrimaryKey key, ReadOptions options) {
         try {
-            byte[] value = db.get(table.family(), key.storageKey());
+            byte[] value = options == null ? db.get(table.family(), key.storageKey())
+                    : db.get(table.family(), options, key.storageKey());
             return value == null ? null : ItemCodec.decode(value);
         } catch (RocksDBException e) {
+            if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Incomplete) {
+                // Only a read limited to memory (inMemoryRead) answers Incomplete.
+                throw new ReadWouldWaitException("the item is not in memory");
+            }
             throw new StorageException("read failed", e);
         }
     }

@@ -72,9 +72,9 @@ import java.util.function.Function;
 
 /**
  * The storage pod's gRPC API over its partition store. Every call but a GetItem answered from
- * memory without a read barrier ({@link #get}) runs on a worker thread (a write blocks on its WAL sync), handed over
- * once: the method is called on the gRPC event loop and passes its whole call to the worker
- * pool, which also sends the reply. (Quarkus's
+ * memory without a read barrier ({@link #get}) runs on a worker thread (a write blocks on its
+ * WAL sync), handed over once: the method is called on the gRPC event loop and passes its whole
+ * call to the worker pool, which also sends the reply. (Quarkus's
  * {@code @Blocking} would move each of a unary call's five listener events to a worker and
  * back to the event loop in turn: five thread wake-ups per request, and as much CPU as the
  * store's own work, see docs/performance.md.)
@@ -178,9 +178,7 @@ public class StorageService extends StorageGrpc.StorageImplBase {
                 return;
             }
             if (got != null) {
-                metrics.record("get", "ok", System.nanoTime() - start);
-                reply.onNext(got);
-                reply.onCompleted();
+                succeed("get", reply, got, start);
                 return;
             }
         }
@@ -411,6 +409,10 @@ public class StorageService extends StorageGrpc.StorageImplBase {
             fail(operation, reply, e, start);
             return;
         }
+        succeed(operation, reply, result, start);
+    }
+
+    private <T> void succeed(String operation, StreamObserver<T> reply, T result, long start) {
         metrics.record(operation, "ok", System.nanoTime() - start);
         reply.onNext(result);
         reply.onCompleted();

@@ -37,6 +37,15 @@ class StoreSnapshotsTest {
         return PrimaryKey.of(new AttributeValue.S(id), null);
     }
 
+    /** A snapshot's files as Ratis puts them in a follower's state machine directory: {@code received}. */
+    private static Path received(Path received, SnapshotInfo sent) throws java.io.IOException {
+        Files.createDirectories(received);
+        for (var file : sent.getFiles()) {
+            Files.copy(file.getPath(), received.resolve(file.getPath().getFileName()));
+        }
+        return received;
+    }
+
     private void put(PartitionStore store, String id) {
         store.write(table, key(id), ItemChange.put(Map.of("id", new AttributeValue.S(id)), null, null),
                 ReturnItems.NONE);
@@ -66,11 +75,7 @@ class StoreSnapshotsTest {
             stale.createTable(table);
             put(stale, "stale");
         }
-        Path received = raft.resolve("group/sm/snapshot.2_41");
-        Files.createDirectories(received);
-        for (var file : latest.getFiles()) {
-            Files.copy(file.getPath(), received.resolve(file.getPath().getFileName()));
-        }
+        received(raft.resolve("group/sm/snapshot.2_41"), latest);
         Files.writeString(raft.resolve("group/current-log"), "the Raft log, untouched");
         // The follower's old log, all of it before the snapshot (else it would not need one):
         // Ratis would refuse entry 42 after it as a gap, so it goes; the group's metadata stays.
@@ -123,11 +128,7 @@ class StoreSnapshotsTest {
             empty.createTable(table);
             followerApplied = empty.appliedIndex();
         }
-        Path received = raft.resolve("group/sm/snapshot.3_72");
-        Files.createDirectories(received);
-        for (var file : latest.getFiles()) {
-            Files.copy(file.getPath(), received.resolve(file.getPath().getFileName()));
-        }
+        Path received = received(raft.resolve("group/sm/snapshot.3_72"), latest);
         StoreSnapshots followerSnapshots = new StoreSnapshots();
         followerSnapshots.init(raft.resolve("group/sm").toFile(), raft.resolve("group/tmp").toFile());
         assertThat(followerSnapshots.heldBy(followerApplied)).as("the store it was sent to").isFalse();
@@ -161,11 +162,7 @@ class StoreSnapshotsTest {
         }
         Path follower = data.resolve("follower");
         Path raft = follower.resolve("raft");
-        Path received = raft.resolve("group/sm/snapshot.4_90");
-        Files.createDirectories(received);
-        for (var file : leaderSnapshots.getLatestSnapshot().getFiles()) {
-            Files.copy(file.getPath(), received.resolve(file.getPath().getFileName()));
-        }
+        received(raft.resolve("group/sm/snapshot.4_90"), leaderSnapshots.getLatestSnapshot());
         Files.writeString(raft.resolve("group/current-log"), "the Raft log, untouched");
         StoreSnapshots followerSnapshots = new StoreSnapshots();
         followerSnapshots.init(raft.resolve("group/sm").toFile(), raft.resolve("group/tmp").toFile());
@@ -218,11 +215,7 @@ class StoreSnapshotsTest {
 
             // Ratis puts a newer snapshot from the leader beside them, then the state machine
             // records and loads it: from then on it is the latest.
-            Path received = raft.resolve("group/sm/snapshot.3_45");
-            Files.createDirectories(received);
-            for (var file : latest.getFiles()) {
-                Files.copy(file.getPath(), received.resolve(file.getPath().getFileName()));
-            }
+            Path received = received(raft.resolve("group/sm/snapshot.3_45"), latest);
             snapshots.stageInstall(raft);
             assertThat(snapshots.getLatestSnapshot().getTermIndex()).isEqualTo(TermIndex.valueOf(3, 45));
             snapshots.load(store, raft);
