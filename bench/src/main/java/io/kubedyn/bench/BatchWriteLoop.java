@@ -24,29 +24,36 @@ final class BatchWriteLoop {
     /** The pause before the first resend; before the tenth it is 512 ms, about 1 s in all. */
     private static final long FIRST_PAUSE_MILLIS = 1;
 
-    private BatchWriteLoop() {
-    }
+    private BatchWriteLoop() {}
 
     /** Completes with true once every write is processed, or fails. */
     static CompletableFuture<Boolean> send(DynamoDbAsyncClient client, Map<String, List<WriteRequest>> requestItems) {
         return send(client, requestItems, 0);
     }
 
-    private static CompletableFuture<Boolean> send(DynamoDbAsyncClient client, Map<String, List<WriteRequest>> items,
-                                                   int resends) {
-        return client.batchWriteItem(BatchWriteItemRequest.builder().requestItems(items).build())
+    private static CompletableFuture<Boolean> send(
+            DynamoDbAsyncClient client, Map<String, List<WriteRequest>> items, int resends) {
+        return client.batchWriteItem(
+                        BatchWriteItemRequest.builder().requestItems(items).build())
                 .thenCompose(response -> {
                     Map<String, List<WriteRequest>> unprocessed = nonEmpty(response.unprocessedItems());
                     if (unprocessed.isEmpty()) {
                         return CompletableFuture.completedFuture(true);
                     }
                     if (resends == MAX_RESENDS) {
-                        int left = unprocessed.values().stream().mapToInt(List::size).sum();
-                        return CompletableFuture.failedFuture(new WorkloadFailedException(String.format(Locale.ROOT,
-                                "BatchWriteItem: %d of the batch's writes still unprocessed after %d resends", left, MAX_RESENDS)));
+                        int left = unprocessed.values().stream()
+                                .mapToInt(List::size)
+                                .sum();
+                        return CompletableFuture.failedFuture(new WorkloadFailedException(String.format(
+                                Locale.ROOT,
+                                "BatchWriteItem: %d of the batch's writes still unprocessed after %d resends",
+                                left,
+                                MAX_RESENDS)));
                     }
-                    return CompletableFuture.runAsync(() -> { },
-                                    CompletableFuture.delayedExecutor(FIRST_PAUSE_MILLIS << resends, TimeUnit.MILLISECONDS))
+                    return CompletableFuture.runAsync(
+                                    () -> {},
+                                    CompletableFuture.delayedExecutor(
+                                            FIRST_PAUSE_MILLIS << resends, TimeUnit.MILLISECONDS))
                             .thenCompose(ignored -> send(client, unprocessed, resends + 1));
                 });
     }

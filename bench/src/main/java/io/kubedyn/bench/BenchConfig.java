@@ -17,12 +17,25 @@ import java.time.Duration;
  * @param maxOperations     a bound on any one run's request count, whatever its duration
  * @param distribution      how requests pick records and partitions: uniform or zipfian
  */
-public record BenchConfig(int records, int fieldCount, int fieldSize, int itemsPerPartition, int maxQueryLimit,
-                          int concurrency, Duration warmup, Duration duration, long maxOperations,
-                          String distribution) {
+public record BenchConfig(
+        int records,
+        int fieldCount,
+        int fieldSize,
+        int itemsPerPartition,
+        int maxQueryLimit,
+        int concurrency,
+        Duration warmup,
+        Duration duration,
+        long maxOperations,
+        String distribution) {
     public BenchConfig {
-        if (records < 1 || fieldCount < 0 || fieldSize < 1 || itemsPerPartition < 1 || maxQueryLimit < 1
-                || concurrency < 1 || maxOperations < 1) {
+        if (records < 1
+                || fieldCount < 0
+                || fieldSize < 1
+                || itemsPerPartition < 1
+                || maxQueryLimit < 1
+                || concurrency < 1
+                || maxOperations < 1) {
             throw new IllegalArgumentException("every count must be positive: " + this);
         }
         if (duration.isNegative() || duration.isZero() || warmup.isNegative()) {

@@ -21,19 +21,38 @@ final class BenchTls {
     private static final char[] PASSWORD = "bench-password".toCharArray();
     private static KeyStore keys;
 
-    private BenchTls() {
-    }
+    private BenchTls() {}
 
     private static synchronized KeyStore keys() {
         if (keys == null) {
             try {
                 Path dir = Files.createTempDirectory("kubedyn-bench-tls");
                 Path store = dir.resolve("bench.p12");
-                String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-                Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", ALIAS, "-keyalg", "EC",
-                        "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                        "-validity", "7", "-keystore", store.toString(), "-storetype", "PKCS12",
-                        "-storepass", new String(PASSWORD)).redirectErrorStream(true).start();
+                String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool")
+                        .toString();
+                Process process = new ProcessBuilder(
+                                keytool,
+                                "-genkeypair",
+                                "-alias",
+                                ALIAS,
+                                "-keyalg",
+                                "EC",
+                                "-groupname",
+                                "secp256r1",
+                                "-dname",
+                                "CN=localhost",
+                                "-ext",
+                                "SAN=dns:localhost,ip:127.0.0.1",
+                                "-validity",
+                                "7",
+                                "-keystore",
+                                store.toString(),
+                                "-storetype",
+                                "PKCS12",
+                                "-storepass",
+                                new String(PASSWORD))
+                        .redirectErrorStream(true)
+                        .start();
                 String output = new String(process.getInputStream().readAllBytes());
                 if (process.waitFor() != 0) {
                     throw new IllegalStateException("keytool failed: " + output);
@@ -60,10 +79,16 @@ final class BenchTls {
         try {
             Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes());
             Files.createDirectories(directory);
-            Files.writeString(directory.resolve("tls.crt"), "-----BEGIN CERTIFICATE-----\n"
-                    + base64.encodeToString(keys().getCertificate(ALIAS).getEncoded()) + "\n-----END CERTIFICATE-----\n");
-            Files.writeString(directory.resolve("tls.key"), "-----BEGIN PRIVATE KEY-----\n"
-                    + base64.encodeToString(keys().getKey(ALIAS, PASSWORD).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+            Files.writeString(
+                    directory.resolve("tls.crt"),
+                    "-----BEGIN CERTIFICATE-----\n"
+                            + base64.encodeToString(keys().getCertificate(ALIAS).getEncoded())
+                            + "\n-----END CERTIFICATE-----\n");
+            Files.writeString(
+                    directory.resolve("tls.key"),
+                    "-----BEGIN PRIVATE KEY-----\n"
+                            + base64.encodeToString(
+                                    keys().getKey(ALIAS, PASSWORD).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

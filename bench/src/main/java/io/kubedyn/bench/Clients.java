@@ -12,10 +12,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 public final class Clients {
     /** The bench client's access key (any key works, unless a target checks signatures). */
     static final String ACCESS_KEY_ID = "bench";
+
     static final String SECRET_ACCESS_KEY = "bench";
 
-    private Clients() {
-    }
+    private Clients() {}
 
     /**
      * The AWS SDK v2 async client on Netty, with a connection per lane and no retries: a failed
@@ -25,15 +25,16 @@ public final class Clients {
         return DynamoDbAsyncClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY)))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         // An https endpoint is the TLS target's, serving the run's own certificate.
                         .tlsTrustManagersProvider(endpoint.getScheme().equals("https") ? BenchTls::trustManagers : null)
                         .maxConcurrency(concurrency)
                         .maxPendingConnectionAcquires(concurrency * 4)
                         .connectionAcquisitionTimeout(Duration.ofSeconds(10)))
-                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1))
-                        .apiCallTimeout(Duration.ofSeconds(10)))
+                .overrideConfiguration(
+                        c -> c.retryStrategy(b -> b.maxAttempts(1)).apiCallTimeout(Duration.ofSeconds(10)))
                 .build();
     }
 }

@@ -57,7 +57,8 @@ public final class ClusterTarget extends JavaServerTarget {
     @Override
     public URI start(Path workDir) throws Exception {
         if (!Files.isRegularFile(storagePodJar)) {
-            throw new IllegalStateException(storagePodJar + " is missing: build it first (./mvnw -q -pl bench -am package -DskipTests)");
+            throw new IllegalStateException(
+                    storagePodJar + " is missing: build it first (./mvnw -q -pl bench -am package -DskipTests)");
         }
         try {
             List<Integer> ports = ServerProcess.freeLoopbackPorts(3 * shards * replicas);
@@ -71,13 +72,21 @@ public final class ClusterTarget extends JavaServerTarget {
                     int at = 3 * (i * replicas + r);
                     List<String> options = new ArrayList<>(jvmOptions());
                     if (replicas > 1) {
-                        options.addAll(List.of("-Dkubedyn.storage.replication.group=bench-" + i,
+                        options.addAll(List.of(
+                                "-Dkubedyn.storage.replication.group=bench-" + i,
                                 "-Dkubedyn.storage.replication.peers=" + String.join(",", peers),
                                 "-Dkubedyn.storage.replication.self=127.0.0.1:" + ports.get(at),
                                 "-Dkubedyn.storage.replication.host=127.0.0.1"));
                     }
-                    pods.add(StoragePod.launch(storagePodJar, options, i * replicas + r, i, shards, ports.get(at),
-                            ports.get(at + 1), workDir));
+                    pods.add(StoragePod.launch(
+                            storagePodJar,
+                            options,
+                            i * replicas + r,
+                            i,
+                            shards,
+                            ports.get(at),
+                            ports.get(at + 1),
+                            workDir));
                 }
             }
             for (StoragePod pod : pods) {
@@ -94,8 +103,10 @@ public final class ClusterTarget extends JavaServerTarget {
     List<String> settings(Path workDir) {
         List<String> addresses = new ArrayList<>();
         for (int i = 0; i < shards; i++) {
-            addresses.add(io.kubedyn.core.ShardMap.replicaAddress(pods.subList(i * replicas, (i + 1) * replicas)
-                    .stream().map(StoragePod::address).toList()));
+            addresses.add(
+                    io.kubedyn.core.ShardMap.replicaAddress(pods.subList(i * replicas, (i + 1) * replicas).stream()
+                            .map(StoragePod::address)
+                            .toList()));
         }
         return List.of("-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.shards=" + String.join(",", addresses));
     }

@@ -13,10 +13,10 @@ import org.knowm.xchart.style.Styler;
 
 /** The comparison as a PNG: throughput (left) and p99 latency (right) per workload, a bar per target. */
 public final class ComparisonChart {
-    private ComparisonChart() {
-    }
+    private ComparisonChart() {}
 
-    public static void write(List<TargetResult> targets, List<String> workloads, String title, Path png) throws IOException {
+    public static void write(List<TargetResult> targets, List<String> workloads, String title, Path png)
+            throws IOException {
         CategoryChart throughput = chart(title + ": throughput (higher is better)", "requests / s");
         CategoryChart p99 = chart(title + ": p99 latency (lower is better)", "ms");
         Map<String, Integer> runs = new HashMap<>();
@@ -45,8 +45,13 @@ public final class ComparisonChart {
     }
 
     private static CategoryChart chart(String title, String yTitle) {
-        CategoryChart chart = new CategoryChartBuilder().width(800).height(500)
-                .title(title).xAxisTitle("workload").yAxisTitle(yTitle).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(800)
+                .height(500)
+                .title(title)
+                .xAxisTitle("workload")
+                .yAxisTitle(yTitle)
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);

@@ -39,8 +39,13 @@ public final class ComparisonRunner {
      * @param runDir  servers' data and logs, and the flight recordings when {@code profile}
      * @param profile record the subject's server with JFR during each measured workload
      */
-    public ComparisonRunner(BenchConfig config, List<Workload> workloads, Duration loadLimit, Path runDir,
-                            boolean profile, PrintStream log) {
+    public ComparisonRunner(
+            BenchConfig config,
+            List<Workload> workloads,
+            Duration loadLimit,
+            Path runDir,
+            boolean profile,
+            PrintStream log) {
         this.config = config;
         this.workloads = List.copyOf(workloads);
         this.loadLimit = loadLimit;
@@ -70,7 +75,8 @@ public final class ComparisonRunner {
                 try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
                     dataset.createTables(client, target.storesData(), target.tables());
                     LoadGenerator generator = new LoadGenerator(client, dataset, target.storesData());
-                    Map<String, Double> cpu = cpuPerRequest.computeIfAbsent(target.name(), name -> new LinkedHashMap<>());
+                    Map<String, Double> cpu =
+                            cpuPerRequest.computeIfAbsent(target.name(), name -> new LinkedHashMap<>());
                     generator.warmUp(Workload.LOAD_WARMUP);
                     reports.add(checked(target, cpu, () -> generator.load(loadLimit)));
                     for (Workload workload : workloads) {
@@ -80,13 +86,14 @@ public final class ComparisonRunner {
                     TargetResult subjectResult = subject ? new TargetResult(target.name(), reports) : results.get(0);
                     for (Workload workload : HALF_LOAD) {
                         Optional<LatencyReport> subjectSaturated = subjectResult.report(workload.name());
-                        Optional<LatencyReport> saturated = new TargetResult(target.name(), reports).report(workload.name());
+                        Optional<LatencyReport> saturated =
+                                new TargetResult(target.name(), reports).report(workload.name());
                         if (subjectSaturated.isPresent() && saturated.isPresent()) {
                             double rate = subjectSaturated.get().throughput() / 2;
                             // A peer that cannot reach the rate would only show its queue growing.
                             if (saturated.get().throughput() > rate) {
-                                reports.add(checked(target, cpu,
-                                        () -> generator.runAtRate(workload, rate, config.duration())));
+                                reports.add(checked(
+                                        target, cpu, () -> generator.runAtRate(workload, rate, config.duration())));
                             }
                         }
                     }
@@ -178,7 +185,10 @@ public final class ComparisonRunner {
             }
             for (String name : names.subList(1, names.size())) {
                 Double value = cpuPerRequest.get(name).get(workload);
-                row.append(value == null || first == null ? " - |" : String.format(Locale.ROOT, " %.2fx |", first / value));
+                row.append(
+                        value == null || first == null
+                                ? " - |"
+                                : String.format(Locale.ROOT, " %.2fx |", first / value));
             }
             log.println(row);
         }
@@ -204,9 +214,14 @@ public final class ComparisonRunner {
     /** The report, if no request of its run failed or got a wrong answer: a run with errors is not a result. */
     static LatencyReport withoutErrors(String target, LatencyReport report) {
         if (report.failed()) {
-            throw new WorkloadFailedException(String.format(Locale.ROOT, "%s, %s: %d of %d requests failed (the first: %s);"
-                    + " a run with errors is not a result", target, report.workload(), report.errors(),
-                    report.operations(), report.firstError()));
+            throw new WorkloadFailedException(String.format(
+                    Locale.ROOT,
+                    "%s, %s: %d of %d requests failed (the first: %s);" + " a run with errors is not a result",
+                    target,
+                    report.workload(),
+                    report.errors(),
+                    report.operations(),
+                    report.firstError()));
         }
         return report;
     }

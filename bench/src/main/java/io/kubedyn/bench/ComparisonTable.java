@@ -13,11 +13,9 @@ import java.util.Optional;
  */
 public final class ComparisonTable {
     /** One peer's ratios on one workload; empty where either side did not run it. */
-    public record Ratio(String peer, Optional<Double> throughput, Optional<Double> p50, Optional<Double> p99) {
-    }
+    public record Ratio(String peer, Optional<Double> throughput, Optional<Double> p50, Optional<Double> p99) {}
 
-    public record Row(String workload, List<Ratio> ratios) {
-    }
+    public record Row(String workload, List<Ratio> ratios) {}
 
     private final TargetResult subject;
     private final List<TargetResult> peers;
@@ -36,7 +34,8 @@ public final class ComparisonTable {
             Optional<LatencyReport> mine = subject.report(workload);
             for (TargetResult peer : peers) {
                 Optional<LatencyReport> theirs = peer.report(workload);
-                ratios.add(new Ratio(peer.target(),
+                ratios.add(new Ratio(
+                        peer.target(),
                         ratio(mine.map(LatencyReport::throughput), theirs.map(LatencyReport::throughput)),
                         ratio(mine.map(r -> (double) r.p50Micros()), theirs.map(r -> (double) r.p50Micros())),
                         ratio(mine.map(r -> (double) r.p99Micros()), theirs.map(r -> (double) r.p99Micros()))));
@@ -55,16 +54,28 @@ public final class ComparisonTable {
         StringBuilder out = new StringBuilder("| workload |");
         StringBuilder rule = new StringBuilder("|---|");
         for (TargetResult peer : peers) {
-            out.append(" throughput ").append(subject.target()).append(" / ").append(peer.target()).append(" |")
-                    .append(" p99 ").append(subject.target()).append(" / ").append(peer.target()).append(" |");
+            out.append(" throughput ")
+                    .append(subject.target())
+                    .append(" / ")
+                    .append(peer.target())
+                    .append(" |")
+                    .append(" p99 ")
+                    .append(subject.target())
+                    .append(" / ")
+                    .append(peer.target())
+                    .append(" |");
             rule.append("---:|---:|");
         }
         out.append('\n').append(rule).append('\n');
         for (Row row : rows()) {
             out.append("| ").append(row.workload()).append(" |");
             for (Ratio ratio : row.ratios()) {
-                out.append(' ').append(format(ratio.throughput())).append(" |")
-                        .append(' ').append(format(ratio.p99())).append(" |");
+                out.append(' ')
+                        .append(format(ratio.throughput()))
+                        .append(" |")
+                        .append(' ')
+                        .append(format(ratio.p99()))
+                        .append(" |");
             }
             out.append('\n');
         }
@@ -79,7 +90,11 @@ public final class ComparisonTable {
         StringBuilder out = new StringBuilder("| workload |");
         StringBuilder rule = new StringBuilder("|---|");
         for (TargetResult target : all) {
-            out.append(' ').append(target.target()).append(" ops/s | ").append(target.target()).append(" p50 / p99 / p99.9 ms |");
+            out.append(' ')
+                    .append(target.target())
+                    .append(" ops/s | ")
+                    .append(target.target())
+                    .append(" p50 / p99 / p99.9 ms |");
             rule.append("---:|---:|");
         }
         out.append('\n').append(rule).append('\n');
@@ -87,10 +102,17 @@ public final class ComparisonTable {
             out.append("| ").append(workload).append(" |");
             for (TargetResult target : all) {
                 Optional<LatencyReport> report = target.report(workload);
-                out.append(' ').append(report.map(r -> String.format(Locale.ROOT, "%.0f", r.throughput())).orElse("-"))
+                out.append(' ')
+                        .append(report.map(r -> String.format(Locale.ROOT, "%.0f", r.throughput()))
+                                .orElse("-"))
                         .append(" | ")
-                        .append(report.map(r -> String.format(Locale.ROOT, "%.2f / %.2f / %.2f",
-                                r.p50Micros() / 1000.0, r.p99Micros() / 1000.0, r.p999Micros() / 1000.0)).orElse("-"))
+                        .append(report.map(r -> String.format(
+                                        Locale.ROOT,
+                                        "%.2f / %.2f / %.2f",
+                                        r.p50Micros() / 1000.0,
+                                        r.p99Micros() / 1000.0,
+                                        r.p999Micros() / 1000.0))
+                                .orElse("-"))
                         .append(" |");
             }
             out.append('\n');

@@ -18,17 +18,17 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
-import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -42,6 +42,7 @@ public final class Dataset {
     public static final String RANGE_TABLE = "bench_range";
     /** Records per BatchWriteItem: DynamoDB's most, so that one request is a full batch. */
     public static final int BATCH_WRITE_ITEMS = 25;
+
     private static final int VALUE_POOL = 256;
 
     private final BenchConfig config;
@@ -97,9 +98,16 @@ public final class Dataset {
      */
     public void createKeyValueTable(DynamoDbAsyncClient client) throws Exception {
         client.createTable(b -> b.tableName(KV_TABLE)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)).get(30, TimeUnit.SECONDS);
+                        .attributeDefinitions(AttributeDefinition.builder()
+                                .attributeName("id")
+                                .attributeType(ScalarAttributeType.S)
+                                .build())
+                        .keySchema(KeySchemaElement.builder()
+                                .attributeName("id")
+                                .keyType(KeyType.HASH)
+                                .build())
+                        .billingMode(BillingMode.PAY_PER_REQUEST))
+                .get(30, TimeUnit.SECONDS);
     }
 
     /** Load-phase writes of the key-value table alone: {@link #insert}'s indexes below this. */
@@ -108,41 +116,81 @@ public final class Dataset {
     }
 
     /** {@link #createTables(DynamoDbAsyncClient, boolean)}, with {@code features}. */
-    public void createTables(DynamoDbAsyncClient client, boolean waitForActive, TableFeatures features) throws Exception {
+    public void createTables(DynamoDbAsyncClient client, boolean waitForActive, TableFeatures features)
+            throws Exception {
         StreamSpecification stream = features.streams()
-                ? StreamSpecification.builder().streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build()
+                ? StreamSpecification.builder()
+                        .streamEnabled(true)
+                        .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                        .build()
                 : null;
         client.createTable(b -> {
-            b.tableName(KV_TABLE)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-                    .streamSpecification(stream)
-                    .billingMode(BillingMode.PAY_PER_REQUEST);
-            if (features.globalIndexes()) {
-                b.attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("field0").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("field1").attributeType(ScalarAttributeType.S).build())
-                        .globalSecondaryIndexes(
-                                i -> i.indexName("byField0").keySchema(k -> k.attributeName("field0").keyType(KeyType.HASH))
-                                        .projection(p -> p.projectionType(ProjectionType.ALL)),
-                                i -> i.indexName("byField1").keySchema(k -> k.attributeName("field1").keyType(KeyType.HASH))
-                                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)));
-            }
-        }).get(30, TimeUnit.SECONDS);
+                    b.tableName(KV_TABLE)
+                            .attributeDefinitions(AttributeDefinition.builder()
+                                    .attributeName("id")
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build())
+                            .keySchema(KeySchemaElement.builder()
+                                    .attributeName("id")
+                                    .keyType(KeyType.HASH)
+                                    .build())
+                            .streamSpecification(stream)
+                            .billingMode(BillingMode.PAY_PER_REQUEST);
+                    if (features.globalIndexes()) {
+                        b.attributeDefinitions(
+                                        AttributeDefinition.builder()
+                                                .attributeName("id")
+                                                .attributeType(ScalarAttributeType.S)
+                                                .build(),
+                                        AttributeDefinition.builder()
+                                                .attributeName("field0")
+                                                .attributeType(ScalarAttributeType.S)
+                                                .build(),
+                                        AttributeDefinition.builder()
+                                                .attributeName("field1")
+                                                .attributeType(ScalarAttributeType.S)
+                                                .build())
+                                .globalSecondaryIndexes(
+                                        i -> i.indexName("byField0")
+                                                .keySchema(k -> k.attributeName("field0")
+                                                        .keyType(KeyType.HASH))
+                                                .projection(p -> p.projectionType(ProjectionType.ALL)),
+                                        i -> i.indexName("byField1")
+                                                .keySchema(k -> k.attributeName("field1")
+                                                        .keyType(KeyType.HASH))
+                                                .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)));
+                    }
+                })
+                .get(30, TimeUnit.SECONDS);
         client.createTable(b -> b.tableName(RANGE_TABLE)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("p").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("s").attributeType(ScalarAttributeType.N).build())
-                .keySchema(
-                        KeySchemaElement.builder().attributeName("p").keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName("s").keyType(KeyType.RANGE).build())
-                .streamSpecification(stream)
-                .billingMode(BillingMode.PAY_PER_REQUEST)).get(30, TimeUnit.SECONDS);
+                        .attributeDefinitions(
+                                AttributeDefinition.builder()
+                                        .attributeName("p")
+                                        .attributeType(ScalarAttributeType.S)
+                                        .build(),
+                                AttributeDefinition.builder()
+                                        .attributeName("s")
+                                        .attributeType(ScalarAttributeType.N)
+                                        .build())
+                        .keySchema(
+                                KeySchemaElement.builder()
+                                        .attributeName("p")
+                                        .keyType(KeyType.HASH)
+                                        .build(),
+                                KeySchemaElement.builder()
+                                        .attributeName("s")
+                                        .keyType(KeyType.RANGE)
+                                        .build())
+                        .streamSpecification(stream)
+                        .billingMode(BillingMode.PAY_PER_REQUEST))
+                .get(30, TimeUnit.SECONDS);
         if (waitForActive) {
             for (String table : List.of(KV_TABLE, RANGE_TABLE)) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (client.describeTable(b -> b.tableName(table)).get(30, TimeUnit.SECONDS).table().tableStatus()
+                while (client.describeTable(b -> b.tableName(table))
+                                .get(30, TimeUnit.SECONDS)
+                                .table()
+                                .tableStatus()
                         != TableStatus.ACTIVE) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("table " + table + " not ACTIVE after 30 s");
@@ -181,7 +229,8 @@ public final class Dataset {
             case TRANSFER -> transfer(client, pair(), 0);
             case UPDATE_PAIR -> {
                 List<UpdateItemRequest> updates = pair();
-                yield client.updateItem(updates.get(0)).thenCompose(first -> client.updateItem(updates.get(1)))
+                yield client.updateItem(updates.get(0))
+                        .thenCompose(first -> client.updateItem(updates.get(1)))
                         .thenApply(second -> true);
             }
         };
@@ -196,7 +245,8 @@ public final class Dataset {
         }
         List<UpdateItemRequest> updates = new ArrayList<>(2);
         for (int index : new int[] {first, second}) {
-            updates.add(UpdateItemRequest.builder().tableName(KV_TABLE)
+            updates.add(UpdateItemRequest.builder()
+                    .tableName(KV_TABLE)
                     .key(Map.of("id", AttributeValue.fromS(keys[index])))
                     .updateExpression("SET field0 = :v")
                     .expressionAttributeValues(Map.of(":v", fields().get("field0")))
@@ -210,22 +260,34 @@ public final class Dataset {
      * one of its records (TransactionConflict) is resent after a pause doubling from 1 ms, at
      * most {@link BatchWriteLoop#MAX_RESENDS} times; the loop is one request.
      */
-    private CompletableFuture<Boolean> transfer(DynamoDbAsyncClient client, List<UpdateItemRequest> updates, int resends) {
-        List<TransactWriteItem> items = updates.stream().map(u -> TransactWriteItem.builder().update(Update.builder()
-                .tableName(u.tableName()).key(u.key()).updateExpression(u.updateExpression())
-                .expressionAttributeValues(u.expressionAttributeValues()).build()).build()).toList();
-        return client.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build())
+    private CompletableFuture<Boolean> transfer(
+            DynamoDbAsyncClient client, List<UpdateItemRequest> updates, int resends) {
+        List<TransactWriteItem> items = updates.stream()
+                .map(u -> TransactWriteItem.builder()
+                        .update(Update.builder()
+                                .tableName(u.tableName())
+                                .key(u.key())
+                                .updateExpression(u.updateExpression())
+                                .expressionAttributeValues(u.expressionAttributeValues())
+                                .build())
+                        .build())
+                .toList();
+        return client.transactWriteItems(
+                        TransactWriteItemsRequest.builder().transactItems(items).build())
                 .thenApply(r -> CompletableFuture.completedFuture(true))
                 .exceptionally(e -> {
                     Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                            ? e.getCause() : e;
+                            ? e.getCause()
+                            : e;
                     boolean conflict = cause instanceof TransactionCanceledException cancelled
-                            && cancelled.cancellationReasons().stream().anyMatch(r -> r.code().equals("TransactionConflict"));
+                            && cancelled.cancellationReasons().stream()
+                                    .anyMatch(r -> r.code().equals("TransactionConflict"));
                     if (!conflict || resends == BatchWriteLoop.MAX_RESENDS) {
                         return CompletableFuture.failedFuture(cause);
                     }
-                    return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(1L << resends,
-                            TimeUnit.MILLISECONDS)).thenCompose(ignored -> transfer(client, updates, resends + 1));
+                    return CompletableFuture.runAsync(
+                                    () -> {}, CompletableFuture.delayedExecutor(1L << resends, TimeUnit.MILLISECONDS))
+                            .thenCompose(ignored -> transfer(client, updates, resends + 1));
                 })
                 .thenCompose(f -> f);
     }
@@ -237,7 +299,9 @@ public final class Dataset {
     private CompletableFuture<Boolean> putRecord(DynamoDbAsyncClient client, int index) {
         Map<String, AttributeValue> item = new HashMap<>(fields());
         item.put("id", AttributeValue.fromS(keys[index]));
-        return client.putItem(PutItemRequest.builder().tableName(KV_TABLE).item(item).build()).thenApply(r -> true);
+        return client.putItem(
+                        PutItemRequest.builder().tableName(KV_TABLE).item(item).build())
+                .thenApply(r -> true);
     }
 
     /**
@@ -251,8 +315,8 @@ public final class Dataset {
     private CompletableFuture<Boolean> batchWrite(DynamoDbAsyncClient client, ThreadLocalRandom random) {
         int n = config.records();
         if (n < BATCH_WRITE_ITEMS) {
-            throw new IllegalStateException("a BatchWriteItem of " + BATCH_WRITE_ITEMS + " distinct records needs at least"
-                    + " as many records in the table: " + n);
+            throw new IllegalStateException("a BatchWriteItem of " + BATCH_WRITE_ITEMS
+                    + " distinct records needs at least" + " as many records in the table: " + n);
         }
         List<WriteRequest> writes = new ArrayList<>(BATCH_WRITE_ITEMS);
         for (int i = 0; i < BATCH_WRITE_ITEMS; i++) {
@@ -260,7 +324,9 @@ public final class Dataset {
             int to = (int) ((long) (i + 1) * n / BATCH_WRITE_ITEMS);
             Map<String, AttributeValue> item = new HashMap<>(fields());
             item.put("id", AttributeValue.fromS(keys[random.nextInt(from, to)]));
-            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            writes.add(WriteRequest.builder()
+                    .putRequest(PutRequest.builder().item(item).build())
+                    .build());
         }
         return BatchWriteLoop.send(client, Map.of(KV_TABLE, writes));
     }
@@ -269,31 +335,43 @@ public final class Dataset {
         Map<String, AttributeValue> item = new HashMap<>(fields());
         item.put("p", AttributeValue.fromS(partitions[index / config.itemsPerPartition()]));
         item.put("s", AttributeValue.fromN(Integer.toString(index % config.itemsPerPartition())));
-        return client.putItem(PutItemRequest.builder().tableName(RANGE_TABLE).item(item).build()).thenApply(r -> true);
+        return client.putItem(PutItemRequest.builder()
+                        .tableName(RANGE_TABLE)
+                        .item(item)
+                        .build())
+                .thenApply(r -> true);
     }
 
     private CompletableFuture<Boolean> read(DynamoDbAsyncClient client, int index, boolean verify) {
         String key = keys[index];
-        return client.getItem(GetItemRequest.builder().tableName(KV_TABLE).key(Map.of("id", AttributeValue.fromS(key))).build())
-                .thenApply(r -> !verify || (r.hasItem() && key.equals(r.item().get("id").s())
-                        && r.item().size() == config.fieldCount() + 1));
+        return client.getItem(GetItemRequest.builder()
+                        .tableName(KV_TABLE)
+                        .key(Map.of("id", AttributeValue.fromS(key)))
+                        .build())
+                .thenApply(r -> !verify
+                        || (r.hasItem()
+                                && key.equals(r.item().get("id").s())
+                                && r.item().size() == config.fieldCount() + 1));
     }
 
     private CompletableFuture<Boolean> query(DynamoDbAsyncClient client, ThreadLocalRandom random, boolean verify) {
         int partition = partitionChooser.next();
-        int itemsInPartition = Math.min(config.itemsPerPartition(), config.records() - partition * config.itemsPerPartition());
+        int itemsInPartition =
+                Math.min(config.itemsPerPartition(), config.records() - partition * config.itemsPerPartition());
         int from = random.nextInt(itemsInPartition);
         int limit = 1 + random.nextInt(config.maxQueryLimit());
         int expected = Math.min(limit, itemsInPartition - from);
-        return client.query(QueryRequest.builder().tableName(RANGE_TABLE)
+        return client.query(QueryRequest.builder()
+                        .tableName(RANGE_TABLE)
                         .keyConditionExpression("p = :p AND s >= :s")
                         .expressionAttributeValues(Map.of(
                                 ":p", AttributeValue.fromS(partitions[partition]),
                                 ":s", AttributeValue.fromN(Integer.toString(from))))
                         .limit(limit)
                         .build())
-                .thenApply(r -> !verify || (r.count() == expected
-                        && r.items().get(0).get("s").n().equals(Integer.toString(from))));
+                .thenApply(r -> !verify
+                        || (r.count() == expected
+                                && r.items().get(0).get("s").n().equals(Integer.toString(from))));
     }
 
     /**
@@ -304,13 +382,17 @@ public final class Dataset {
     private CompletableFuture<Boolean> scan(DynamoDbAsyncClient client, ThreadLocalRandom random, boolean verify) {
         String from = keys[records.next()];
         int limit = 1 + random.nextInt(config.maxQueryLimit());
-        return client.scan(ScanRequest.builder().tableName(KV_TABLE)
+        return client.scan(ScanRequest.builder()
+                        .tableName(KV_TABLE)
                         .exclusiveStartKey(Map.of("id", AttributeValue.fromS(from)))
                         .limit(limit)
                         .build())
-                .thenApply(r -> !verify || (r.count() == r.items().size() && r.count() <= limit
-                        && (r.count() == limit || !r.hasLastEvaluatedKey())
-                        && r.items().stream().allMatch(item -> item.size() == config.fieldCount() + 1
-                                && !from.equals(item.get("id").s()))));
+                .thenApply(r -> !verify
+                        || (r.count() == r.items().size()
+                                && r.count() <= limit
+                                && (r.count() == limit || !r.hasLastEvaluatedKey())
+                                && r.items().stream()
+                                        .allMatch(item -> item.size() == config.fieldCount() + 1
+                                                && !from.equals(item.get("id").s()))));
     }
 }

@@ -35,9 +35,23 @@ public final class DynaliteTarget implements Target {
         Path cli = install();
         int port = ServerProcess.freeLoopbackPort();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
-        server = ServerProcess.start(NAME, List.of("node", cli.toString(), "--host", "127.0.0.1",
-                "--port", Integer.toString(port), "--path", workDir.resolve("leveldb").toAbsolutePath().toString(),
-                "--createTableMs", "0", "--deleteTableMs", "0"), workDir, endpoint);
+        server = ServerProcess.start(
+                NAME,
+                List.of(
+                        "node",
+                        cli.toString(),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        Integer.toString(port),
+                        "--path",
+                        workDir.resolve("leveldb").toAbsolutePath().toString(),
+                        "--createTableMs",
+                        "0",
+                        "--deleteTableMs",
+                        "0"),
+                workDir,
+                endpoint);
         return endpoint;
     }
 
@@ -49,15 +63,21 @@ public final class DynaliteTarget implements Target {
         }
         Files.createDirectories(installDir);
         Path log = installDir.resolve("npm-install.log");
-        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix",
-                installDir.toAbsolutePath().toString(), "dynalite@" + VERSION)
+        Process npm = new ProcessBuilder(
+                        "npm",
+                        "install",
+                        "--no-audit",
+                        "--no-fund",
+                        "--prefix",
+                        installDir.toAbsolutePath().toString(),
+                        "dynalite@" + VERSION)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
         if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
             npm.destroyForcibly();
-            throw new IllegalStateException("npm install dynalite@" + VERSION + " failed; its output:\n"
-                    + Files.readString(log));
+            throw new IllegalStateException(
+                    "npm install dynalite@" + VERSION + " failed; its output:\n" + Files.readString(log));
         }
         return cli;
     }

@@ -91,7 +91,8 @@ public final class HotFrames {
         return AREAS.entrySet().stream()
                 .filter(e -> className.startsWith(e.getKey()))
                 .map(Map.Entry::getValue)
-                .findFirst().orElse("other");
+                .findFirst()
+                .orElse("other");
     }
 
     private static String name(RecordedFrame frame) {
@@ -108,26 +109,44 @@ public final class HotFrames {
 
     public String report(int top) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%d CPU samples (jdk.ExecutionSample), %d native-method samples%n%n",
-                samples, nativeSamples));
+        out.append(String.format(
+                Locale.ROOT,
+                "%d CPU samples (jdk.ExecutionSample), %d native-method samples%n%n",
+                samples,
+                nativeSamples));
         section(out, "self time by code area", byArea, samples, top, name -> true);
         section(out, "self time by method (top of stack)", self, samples, top, name -> true);
-        section(out, "total time by kubedyn method (anywhere on the stack)", total, samples, top,
+        section(
+                out,
+                "total time by kubedyn method (anywhere on the stack)",
+                total,
+                samples,
+                top,
                 name -> name.startsWith("io.kubedyn."));
         section(out, "total time by method (anywhere on the stack)", total, samples, top, name -> true);
-        section(out, "native-method samples by top frame (includes idle waits)", nativeTop, nativeSamples, top, name -> true);
+        section(
+                out,
+                "native-method samples by top frame (includes idle waits)",
+                nativeTop,
+                nativeSamples,
+                top,
+                name -> true);
         return out.toString();
     }
 
-    private static void section(StringBuilder out, String title, Map<String, Integer> counts, int of, int top,
-                                Predicate<String> include) {
+    private static void section(
+            StringBuilder out, String title, Map<String, Integer> counts, int of, int top, Predicate<String> include) {
         out.append("## ").append(title).append('\n');
         counts.entrySet().stream()
                 .filter(e -> include.test(e.getKey()))
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .limit(top)
-                .forEach(e -> out.append(String.format(Locale.ROOT, "%6.1f%%  %7d  %s%n",
-                        of == 0 ? 0.0 : 100.0 * e.getValue() / of, e.getValue(), e.getKey())));
+                .forEach(e -> out.append(String.format(
+                        Locale.ROOT,
+                        "%6.1f%%  %7d  %s%n",
+                        of == 0 ? 0.0 : 100.0 * e.getValue() / of,
+                        e.getValue(),
+                        e.getKey())));
         out.append('\n');
     }
 }

@@ -32,7 +32,8 @@ abstract class JavaServerTarget implements Target {
     @Override
     public URI start(Path workDir) throws Exception {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build it first (./mvnw -q -pl bench -am package -DskipTests)");
+            throw new IllegalStateException(
+                    jar + " is missing: build it first (./mvnw -q -pl bench -am package -DskipTests)");
         }
         int port = ServerProcess.freeLoopbackPort();
         URI endpoint = URI.create(tls() ? "https://localhost:" + port : "http://127.0.0.1:" + port);

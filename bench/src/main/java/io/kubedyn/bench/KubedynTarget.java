@@ -31,7 +31,10 @@ public final class KubedynTarget extends JavaServerTarget {
     }
 
     public KubedynTarget(Path jar, List<String> jvmOptions, TableFeatures features) {
-        this(jar, jvmOptions, features,
+        this(
+                jar,
+                jvmOptions,
+                features,
                 features.streams() ? WITH_STREAMS : features.globalIndexes() ? WITH_GLOBAL_INDEXES : NAME);
     }
 

@@ -9,19 +9,35 @@ import org.HdrHistogram.Histogram;
  * succeeded (nanosecond histogram, reported in microseconds). {@code offeredRate} is the request
  * rate of an open-loop run, 0 for a closed-loop (saturating) one.
  */
-public record LatencyReport(String workload, long operations, long errors, Duration elapsed,
-                            long p50Micros, long p99Micros, long p999Micros, long maxMicros, String firstError,
-                            double offeredRate) {
+public record LatencyReport(
+        String workload,
+        long operations,
+        long errors,
+        Duration elapsed,
+        long p50Micros,
+        long p99Micros,
+        long p999Micros,
+        long maxMicros,
+        String firstError,
+        double offeredRate) {
 
     public static LatencyReport of(String workload, Histogram nanos, long errors, Duration elapsed, String firstError) {
         return of(workload, nanos, errors, elapsed, firstError, 0);
     }
 
-    public static LatencyReport of(String workload, Histogram nanos, long errors, Duration elapsed, String firstError,
-                                   double offeredRate) {
-        return new LatencyReport(workload, nanos.getTotalCount() + errors, errors, elapsed,
-                micros(nanos.getValueAtPercentile(50)), micros(nanos.getValueAtPercentile(99)),
-                micros(nanos.getValueAtPercentile(99.9)), micros(nanos.getMaxValue()), firstError, offeredRate);
+    public static LatencyReport of(
+            String workload, Histogram nanos, long errors, Duration elapsed, String firstError, double offeredRate) {
+        return new LatencyReport(
+                workload,
+                nanos.getTotalCount() + errors,
+                errors,
+                elapsed,
+                micros(nanos.getValueAtPercentile(50)),
+                micros(nanos.getValueAtPercentile(99)),
+                micros(nanos.getValueAtPercentile(99.9)),
+                micros(nanos.getMaxValue()),
+                firstError,
+                offeredRate);
     }
 
     /** An open-loop run at a fixed rate rather than a saturating one. */
@@ -44,9 +60,16 @@ public record LatencyReport(String workload, long operations, long errors, Durat
     }
 
     public String summary() {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%-6s %9.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  max %8.2f ms  (%d ops, %d errors)",
-                workload, throughput(), p50Micros / 1000.0, p99Micros / 1000.0, p999Micros / 1000.0,
-                maxMicros / 1000.0, operations, errors);
+                workload,
+                throughput(),
+                p50Micros / 1000.0,
+                p99Micros / 1000.0,
+                p999Micros / 1000.0,
+                maxMicros / 1000.0,
+                operations,
+                errors);
     }
 }

@@ -46,11 +46,11 @@ public final class LoadGenerator {
     /** Writes the first {@code total} load-phase records once ({@link Dataset#insert}), within {@code limit}. */
     public LatencyReport load(Duration limit, long total) throws InterruptedException {
         AtomicLong next = new AtomicLong();
-        LatencyReport report = closedLoop(Workload.LOAD, dataset.config().concurrency(), limit, total,
-                ignored -> {
+        LatencyReport report = closedLoop(Workload.LOAD, dataset.config().concurrency(), limit, total, ignored -> {
                     long index = next.getAndIncrement();
                     return index < total ? dataset.insert(client, index) : null;
-                }).report();
+                })
+                .report();
         if (report.operations() < total) {
             throw new WorkloadFailedException("load phase wrote " + report.operations() + " of " + total
                     + " records within " + limit.toSeconds() + " s");
@@ -68,11 +68,16 @@ public final class LoadGenerator {
     public void warmUp(Workload workload) throws InterruptedException {
         BenchConfig config = dataset.config();
         if (!config.warmup().isZero()) {
-            LatencyReport warmup = closedLoop(workload.name() + " warm-up", config.concurrency(), config.warmup(),
-                    config.maxOperations(), ignored -> next(workload)).report();
+            LatencyReport warmup = closedLoop(
+                            workload.name() + " warm-up",
+                            config.concurrency(),
+                            config.warmup(),
+                            config.maxOperations(),
+                            ignored -> next(workload))
+                    .report();
             if (warmup.failed()) {
-                throw new WorkloadFailedException(warmup.workload() + ": " + warmup.errors() + " errors, the first: "
-                        + warmup.firstError());
+                throw new WorkloadFailedException(
+                        warmup.workload() + ": " + warmup.errors() + " errors, the first: " + warmup.firstError());
             }
         }
     }
@@ -80,8 +85,13 @@ public final class LoadGenerator {
     /** Measures the workload at the configured concurrency for the configured duration. */
     public LatencyReport measure(Workload workload) throws InterruptedException {
         BenchConfig config = dataset.config();
-        return closedLoop(workload.name(), config.concurrency(), config.duration(), config.maxOperations(),
-                ignored -> next(workload)).report();
+        return closedLoop(
+                        workload.name(),
+                        config.concurrency(),
+                        config.duration(),
+                        config.maxOperations(),
+                        ignored -> next(workload))
+                .report();
     }
 
     /**
@@ -92,8 +102,8 @@ public final class LoadGenerator {
      */
     public LatencyReport measure(Workload workload, int concurrency, Histogram totals) throws InterruptedException {
         BenchConfig config = dataset.config();
-        Run run = closedLoop(workload.name(), concurrency, config.duration(), config.maxOperations(),
-                ignored -> next(workload));
+        Run run = closedLoop(
+                workload.name(), concurrency, config.duration(), config.maxOperations(), ignored -> next(workload));
         totals.add(run.latencies);
         return run.report();
     }
@@ -104,8 +114,8 @@ public final class LoadGenerator {
      */
     public LatencyReport measure(Workload workload, Duration duration, Histogram totals) throws InterruptedException {
         BenchConfig config = dataset.config();
-        Run run = closedLoop(workload.name(), config.concurrency(), duration, config.maxOperations(),
-                ignored -> next(workload));
+        Run run = closedLoop(
+                workload.name(), config.concurrency(), duration, config.maxOperations(), ignored -> next(workload));
         totals.add(run.latencies);
         return run.report();
     }
@@ -114,8 +124,13 @@ public final class LoadGenerator {
         return dataset.send(client, workload.pick(ThreadLocalRandom.current().nextDouble()), verify);
     }
 
-    private Run closedLoop(String name, int lanes, Duration duration, long maxOperations,
-                           LongFunction<CompletableFuture<Boolean>> nextRequest) throws InterruptedException {
+    private Run closedLoop(
+            String name,
+            int lanes,
+            Duration duration,
+            long maxOperations,
+            LongFunction<CompletableFuture<Boolean>> nextRequest)
+            throws InterruptedException {
         Run run = new Run(name);
         long start = System.nanoTime();
         long deadline = start + duration.toNanos();
@@ -125,8 +140,8 @@ public final class LoadGenerator {
             new Lane(run, deadline, maxOperations, admitted, finished, nextRequest).next();
         }
         if (!finished.await(duration.plus(DRAIN_LIMIT).toNanos(), TimeUnit.NANOSECONDS)) {
-            throw new WorkloadFailedException(name + ": requests still unanswered " + DRAIN_LIMIT.toSeconds()
-                    + " s after the end of the run");
+            throw new WorkloadFailedException(
+                    name + ": requests still unanswered " + DRAIN_LIMIT.toSeconds() + " s after the end of the run");
         }
         run.ended(Duration.ofNanos(System.nanoTime() - start));
         return run;
@@ -141,8 +156,13 @@ public final class LoadGenerator {
         private final CountDownLatch finished;
         private final LongFunction<CompletableFuture<Boolean>> nextRequest;
 
-        Lane(Run run, long deadline, long maxOperations, AtomicLong admitted, CountDownLatch finished,
-             LongFunction<CompletableFuture<Boolean>> nextRequest) {
+        Lane(
+                Run run,
+                long deadline,
+                long maxOperations,
+                AtomicLong admitted,
+                CountDownLatch finished,
+                LongFunction<CompletableFuture<Boolean>> nextRequest) {
             this.run = run;
             this.deadline = deadline;
             this.maxOperations = maxOperations;
@@ -195,7 +215,8 @@ public final class LoadGenerator {
      * Sends the workload at {@code ratePerSecond} for {@code duration}, with at most the configured
      * concurrency in flight; a request that waits for a free slot is charged for the wait.
      */
-    public LatencyReport runAtRate(Workload workload, double ratePerSecond, Duration duration) throws InterruptedException {
+    public LatencyReport runAtRate(Workload workload, double ratePerSecond, Duration duration)
+            throws InterruptedException {
         BenchConfig config = dataset.config();
         Run run = new Run(pacedName(workload, ratePerSecond), ratePerSecond);
         Semaphore slots = new Semaphore(config.concurrency());
@@ -208,7 +229,8 @@ public final class LoadGenerator {
                 LockSupport.parkNanos(wait);
             }
             if (!slots.tryAcquire(DRAIN_LIMIT.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new WorkloadFailedException(run.name + ": no request answered for " + DRAIN_LIMIT.toSeconds() + " s");
+                throw new WorkloadFailedException(
+                        run.name + ": no request answered for " + DRAIN_LIMIT.toSeconds() + " s");
             }
             CompletableFuture<Boolean> request;
             try {

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 public record Repository(Path root) {
     public static Repository locate(Path from) {
         for (Path dir = from.toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("bench/pom.xml")) && Files.isRegularFile(dir.resolve("gateway/pom.xml"))) {
+            if (Files.isRegularFile(dir.resolve("bench/pom.xml"))
+                    && Files.isRegularFile(dir.resolve("gateway/pom.xml"))) {
                 return new Repository(dir);
             }
         }

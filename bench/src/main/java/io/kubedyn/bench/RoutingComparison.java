@@ -11,8 +11,15 @@ import java.util.List;
  * {@code replicas} above 1, the baseline is that cluster and the candidate the same shards each
  * replicated on {@code replicas} pods (a Raft group).
  */
-public record RoutingComparison(MachineInfo machine, BenchConfig config, int shards, int replicas, int rounds,
-                                List<String> operations, List<Measurement> measurements, Duration elapsed) {
+public record RoutingComparison(
+        MachineInfo machine,
+        BenchConfig config,
+        int shards,
+        int replicas,
+        int rounds,
+        List<String> operations,
+        List<Measurement> measurements,
+        Duration elapsed) {
     public static final String EMBEDDED = "embedded";
     public static final String CLUSTER = "cluster";
     public static final String REPLICATED = "replicated";
@@ -35,9 +42,8 @@ public record RoutingComparison(MachineInfo machine, BenchConfig config, int sha
      *                           at least one per request for a cluster, none for the embedded
      *                           gateway
      */
-    public record Measurement(String target, String operation, int inFlight, LatencyReport report,
-                              long storagePodRequests) {
-    }
+    public record Measurement(
+            String target, String operation, int inFlight, LatencyReport report, long storagePodRequests) {}
 
     public RoutingComparison {
         operations = List.copyOf(operations);
@@ -46,9 +52,11 @@ public record RoutingComparison(MachineInfo machine, BenchConfig config, int sha
 
     /** One target's reports, one per operation, at {@code inFlight} requests in flight. */
     public TargetResult result(String target, int inFlight) {
-        return new TargetResult(target, measurements.stream()
-                .filter(m -> m.target().equals(target) && m.inFlight() == inFlight)
-                .map(Measurement::report)
-                .toList());
+        return new TargetResult(
+                target,
+                measurements.stream()
+                        .filter(m -> m.target().equals(target) && m.inFlight() == inFlight)
+                        .map(Measurement::report)
+                        .toList());
     }
 }

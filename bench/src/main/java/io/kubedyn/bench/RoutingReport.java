@@ -31,8 +31,10 @@ public final class RoutingReport {
     }
 
     private ComparisonTable table(int inFlight) {
-        return new ComparisonTable(routing.result(routing.candidate(), inFlight),
-                List.of(routing.result(routing.baseline(), inFlight)), routing.operations());
+        return new ComparisonTable(
+                routing.result(routing.candidate(), inFlight),
+                List.of(routing.result(routing.baseline(), inFlight)),
+                routing.operations());
     }
 
     public String markdown() {
@@ -41,61 +43,118 @@ public final class RoutingReport {
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(routing.machine().describe()).append(".\n\n");
         String targets = routing.replicas() > 1
-                ? String.format(Locale.ROOT, "the cluster gateway in front of %d unreplicated storage pods (each owning"
-                        + " 1/%d of the hash space) against the cluster gateway in front of the same %d shards each"
-                        + " replicated on %d pods (a Raft group: writes acknowledged once a majority has them,"
-                        + " eventually consistent reads spread over the replicas)", routing.shards(), routing.shards(),
-                        routing.shards(), routing.replicas())
-                : String.format(Locale.ROOT, "the embedded gateway against the cluster gateway in front of %d storage"
-                        + " pods (each owning 1/%d of the hash space)", routing.shards(), routing.shards());
-        out.append(String.format(Locale.ROOT, "Settings: %s, both running throughout; %d records per"
+                ? String.format(
+                        Locale.ROOT,
+                        "the cluster gateway in front of %d unreplicated storage pods (each owning"
+                                + " 1/%d of the hash space) against the cluster gateway in front of the same %d shards each"
+                                + " replicated on %d pods (a Raft group: writes acknowledged once a majority has them,"
+                                + " eventually consistent reads spread over the replicas)",
+                        routing.shards(),
+                        routing.shards(),
+                        routing.shards(),
+                        routing.replicas())
+                : String.format(
+                        Locale.ROOT,
+                        "the embedded gateway against the cluster gateway in front of %d storage"
+                                + " pods (each owning 1/%d of the hash space)",
+                        routing.shards(),
+                        routing.shards());
+        out.append(String.format(
+                Locale.ROOT,
+                "Settings: %s, both running throughout; %d records per"
                         + " table, %d attributes of %d characters, Query and Scan Limit 1..%d; %d rounds, the first"
                         + " target alternating, of %.1f s per operation, target and concurrency (1 in flight, then %d),"
                         + " after %.1f s of warm-up per operation and target; the whole run took %d s.",
-                targets, c.records(), c.fieldCount(), c.fieldSize(), c.maxQueryLimit(),
-                routing.rounds(), c.duration().toMillis() / 1000.0, concurrency, c.warmup().toMillis() / 1000.0,
+                targets,
+                c.records(),
+                c.fieldCount(),
+                c.fieldSize(),
+                c.maxQueryLimit(),
+                routing.rounds(),
+                c.duration().toMillis() / 1000.0,
+                concurrency,
+                c.warmup().toMillis() / 1000.0,
                 routing.elapsed().toSeconds()));
         if (routing.operations().contains(Workload.BATCH_WRITE_ITEM.name())) {
             // Its ops/s are requests like every other row's; the records written are that many times more.
-            out.append(String.format(Locale.ROOT, " One BatchWriteItem request writes %d records (PutRequests spread"
-                    + " over the key range, unprocessed ones resent within the request); ops/s count requests.",
+            out.append(String.format(
+                    Locale.ROOT,
+                    " One BatchWriteItem request writes %d records (PutRequests spread"
+                            + " over the key range, unprocessed ones resent within the request); ops/s count requests.",
                     Dataset.BATCH_WRITE_ITEMS));
         }
         out.append("\n\n");
         String base = routing.baseline();
         String candidate = routing.candidate();
-        out.append("Ratios ").append(candidate).append(" / ").append(base).append(" (latency: above 1 means the ")
-                .append(candidate).append(" gateway answers later; throughput: below 1 means it serves less):\n\n");
-        out.append("| operation | p50, 1 in flight | p99, 1 in flight | throughput, ").append(concurrency)
+        out.append("Ratios ")
+                .append(candidate)
+                .append(" / ")
+                .append(base)
+                .append(" (latency: above 1 means the ")
+                .append(candidate)
+                .append(" gateway answers later; throughput: below 1 means it serves less):\n\n");
+        out.append("| operation | p50, 1 in flight | p99, 1 in flight | throughput, ")
+                .append(concurrency)
                 .append(" in flight |\n|---|---:|---:|---:|\n");
         List<ComparisonTable.Row> latency = latencyTable().rows();
         List<ComparisonTable.Row> throughput = throughputTable().rows();
         for (int i = 0; i < latency.size(); i++) {
             ComparisonTable.Ratio sequential = latency.get(i).ratios().get(0);
             ComparisonTable.Ratio concurrent = throughput.get(i).ratios().get(0);
-            out.append("| ").append(latency.get(i).workload())
-                    .append(" | ").append(ComparisonTable.format(sequential.p50()))
-                    .append(" | ").append(ComparisonTable.format(sequential.p99()))
-                    .append(" | ").append(ComparisonTable.format(concurrent.throughput()))
+            out.append("| ")
+                    .append(latency.get(i).workload())
+                    .append(" | ")
+                    .append(ComparisonTable.format(sequential.p50()))
+                    .append(" | ")
+                    .append(ComparisonTable.format(sequential.p99()))
+                    .append(" | ")
+                    .append(ComparisonTable.format(concurrent.throughput()))
                     .append(" |\n");
         }
         out.append("\nMeasured figures behind the ratios (same run, same machine; meaningful only side by side):\n\n");
-        out.append("| operation | ").append(base).append(" p50 / p99 ms, 1 in flight | ").append(candidate)
-                .append(" p50 / p99 ms, 1 in flight | ").append(base).append(" ops/s, ").append(concurrency)
-                .append(" in flight | ").append(candidate).append(" ops/s, ").append(concurrency)
-                .append(" in flight | ").append(base).append(" p50 / p99 ms, ").append(concurrency)
-                .append(" in flight | ").append(candidate).append(" p50 / p99 ms, ").append(concurrency)
+        out.append("| operation | ")
+                .append(base)
+                .append(" p50 / p99 ms, 1 in flight | ")
+                .append(candidate)
+                .append(" p50 / p99 ms, 1 in flight | ")
+                .append(base)
+                .append(" ops/s, ")
+                .append(concurrency)
+                .append(" in flight | ")
+                .append(candidate)
+                .append(" ops/s, ")
+                .append(concurrency)
+                .append(" in flight | ")
+                .append(base)
+                .append(" p50 / p99 ms, ")
+                .append(concurrency)
+                .append(" in flight | ")
+                .append(candidate)
+                .append(" p50 / p99 ms, ")
+                .append(concurrency)
                 .append(" in flight |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (String operation : routing.operations()) {
             Optional<LatencyReport> embeddedOne = routing.result(base, 1).report(operation);
             Optional<LatencyReport> clusterOne = routing.result(candidate, 1).report(operation);
-            Optional<LatencyReport> embeddedMany = routing.result(base, concurrency).report(operation);
-            Optional<LatencyReport> clusterMany = routing.result(candidate, concurrency).report(operation);
-            out.append("| ").append(operation)
-                    .append(" | ").append(latencies(embeddedOne)).append(" | ").append(latencies(clusterOne))
-                    .append(" | ").append(throughput(embeddedMany)).append(" | ").append(throughput(clusterMany))
-                    .append(" | ").append(latencies(embeddedMany)).append(" | ").append(latencies(clusterMany))
+            Optional<LatencyReport> embeddedMany =
+                    routing.result(base, concurrency).report(operation);
+            Optional<LatencyReport> clusterMany =
+                    routing.result(candidate, concurrency).report(operation);
+            out.append("| ")
+                    .append(operation)
+                    .append(" | ")
+                    .append(latencies(embeddedOne))
+                    .append(" | ")
+                    .append(latencies(clusterOne))
+                    .append(" | ")
+                    .append(throughput(embeddedMany))
+                    .append(" | ")
+                    .append(throughput(clusterMany))
+                    .append(" | ")
+                    .append(latencies(embeddedMany))
+                    .append(" | ")
+                    .append(latencies(clusterMany))
                     .append(" |\n");
         }
         long sent = 0;
@@ -106,19 +165,25 @@ public final class RoutingReport {
                 answered += m.storagePodRequests();
             }
         }
-        out.append(String.format(Locale.ROOT, "%nThe %s gateway's storage pods answered %d requests (their"
-                + " `kubedyn_storage_requests_seconds_count`) for the %d measured requests to it.%n",
-                candidate, answered, sent));
+        out.append(String.format(
+                Locale.ROOT,
+                "%nThe %s gateway's storage pods answered %d requests (their"
+                        + " `kubedyn_storage_requests_seconds_count`) for the %d measured requests to it.%n",
+                candidate,
+                answered,
+                sent));
         return out.toString();
     }
 
     private static String latencies(Optional<LatencyReport> report) {
-        return report.map(r -> String.format(Locale.ROOT, "%.2f / %.2f", r.p50Micros() / 1000.0, r.p99Micros() / 1000.0))
+        return report.map(
+                        r -> String.format(Locale.ROOT, "%.2f / %.2f", r.p50Micros() / 1000.0, r.p99Micros() / 1000.0))
                 .orElse("-");
     }
 
     private static String throughput(Optional<LatencyReport> report) {
-        return report.map(r -> String.format(Locale.ROOT, "%.0f", r.throughput())).orElse("-");
+        return report.map(r -> String.format(Locale.ROOT, "%.0f", r.throughput()))
+                .orElse("-");
     }
 
     public String csv() {
@@ -126,9 +191,21 @@ public final class RoutingReport {
                 + "p99_us,p999_us,max_us,storage_pod_requests\n");
         for (RoutingComparison.Measurement m : routing.measurements()) {
             LatencyReport r = m.report();
-            out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%.1f,%d,%d,%d,%d,%d%n", m.target(), m.operation(),
-                    m.inFlight(), r.operations(), r.errors(), r.elapsed().toNanos() / 1e9, r.throughput(),
-                    r.p50Micros(), r.p99Micros(), r.p999Micros(), r.maxMicros(), m.storagePodRequests()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%s,%s,%d,%d,%d,%.3f,%.1f,%d,%d,%d,%d,%d%n",
+                    m.target(),
+                    m.operation(),
+                    m.inFlight(),
+                    r.operations(),
+                    r.errors(),
+                    r.elapsed().toNanos() / 1e9,
+                    r.throughput(),
+                    r.p50Micros(),
+                    r.p99Micros(),
+                    r.p999Micros(),
+                    r.maxMicros(),
+                    m.storagePodRequests()));
         }
         return out.toString();
     }
@@ -138,8 +215,11 @@ public final class RoutingReport {
         Files.writeString(dir.resolve("routing.md"), markdown());
         Files.writeString(dir.resolve("routing.csv"), csv());
         int concurrency = routing.config().concurrency();
-        ComparisonChart.write(List.of(routing.result(routing.baseline(), concurrency),
-                        routing.result(routing.candidate(), concurrency)), routing.operations(),
+        ComparisonChart.write(
+                List.of(
+                        routing.result(routing.baseline(), concurrency),
+                        routing.result(routing.candidate(), concurrency)),
+                routing.operations(),
                 routing.candidate() + " vs " + routing.baseline() + ", " + concurrency + " in flight",
                 dir.resolve("routing.png"));
     }

@@ -35,8 +35,13 @@ public final class RoutingRunner {
     private final PrintStream log;
 
     /** {@code runDir}: both targets' logs (their data is deleted at the end). */
-    public RoutingRunner(BenchConfig config, List<Workload> operations, int rounds, Duration loadLimit, Path runDir,
-                         PrintStream log) {
+    public RoutingRunner(
+            BenchConfig config,
+            List<Workload> operations,
+            int rounds,
+            Duration loadLimit,
+            Path runDir,
+            PrintStream log) {
         if (config.concurrency() < 2) {
             throw new IllegalArgumentException("the throughput runs need at least 2 requests in flight (latency is"
                     + " measured with 1): " + config.concurrency());
@@ -61,7 +66,8 @@ public final class RoutingRunner {
         log.println("machine: " + machine.describe());
         long start = System.nanoTime();
         Dataset dataset = new Dataset(config, 42);
-        String baselineName = baseline instanceof ClusterTarget ? RoutingComparison.CLUSTER : RoutingComparison.EMBEDDED;
+        String baselineName =
+                baseline instanceof ClusterTarget ? RoutingComparison.CLUSTER : RoutingComparison.EMBEDDED;
         String candidateName = candidate.replicas() > 1 ? RoutingComparison.REPLICATED : RoutingComparison.CLUSTER;
         if (baselineName.equals(candidateName)) {
             throw new IllegalArgumentException("the baseline and the candidate are both " + baselineName);
@@ -69,7 +75,8 @@ public final class RoutingRunner {
         Path baselineWork = runDir.resolve(baselineName);
         Path candidateWork = runDir.resolve(candidateName);
         Map<String, Totals> totals = new LinkedHashMap<>();
-        try (baseline; candidate) {
+        try (baseline;
+                candidate) {
             List<Gateway> gateways = new ArrayList<>();
             gateways.add(start(baselineName, baseline, baselineWork, dataset));
             gateways.add(start(candidateName, candidate, candidateWork, dataset));
@@ -91,7 +98,8 @@ public final class RoutingRunner {
                     for (Workload operation : operations) {
                         for (Gateway gateway : order) {
                             for (int inFlight : List.of(1, config.concurrency())) {
-                                Totals sum = totals.computeIfAbsent(gateway.target() + "/" + operation.name() + "/" + inFlight,
+                                Totals sum = totals.computeIfAbsent(
+                                        gateway.target() + "/" + operation.name() + "/" + inFlight,
                                         k -> new Totals(gateway.target(), operation.name(), inFlight));
                                 measure(gateway, operation, inFlight, sum);
                             }
@@ -110,16 +118,24 @@ public final class RoutingRunner {
         for (Totals sum : totals.values()) {
             measurements.add(sum.measurement());
         }
-        return new RoutingComparison(machine, config, candidate.shards(), candidate.replicas(), rounds,
-                operations.stream().map(Workload::name).toList(), measurements,
+        return new RoutingComparison(
+                machine,
+                config,
+                candidate.shards(),
+                candidate.replicas(),
+                rounds,
+                operations.stream().map(Workload::name).toList(),
+                measurements,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
     private Gateway start(String name, JavaServerTarget server, Path workDir, Dataset dataset) throws Exception {
         URI endpoint = server.start(workDir);
         ClusterTarget cluster = server instanceof ClusterTarget c ? c : null;
-        log.println("== " + name + ": " + server.name() + " on " + endpoint + (cluster == null ? ""
-                : ", in front of " + cluster.shards() + " shards of " + cluster.replicas() + " storage pods"));
+        log.println("== " + name + ": " + server.name() + " on " + endpoint
+                + (cluster == null
+                        ? ""
+                        : ", in front of " + cluster.shards() + " shards of " + cluster.replicas() + " storage pods"));
         DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency());
         return new Gateway(name, client, new LoadGenerator(client, dataset, true), cluster);
     }
@@ -133,13 +149,23 @@ public final class RoutingRunner {
         long before = gateway.storagePodRequests();
         LatencyReport report = gateway.generator().measure(operation, inFlight, sum.latencies);
         long answered = gateway.storagePodRequests() - before;
-        log.println(String.format(Locale.ROOT, "   %-10s %3d in flight: %s; storage pods answered %d",
-                gateway.target(), inFlight, report.summary(), answered));
+        log.println(String.format(
+                Locale.ROOT,
+                "   %-10s %3d in flight: %s; storage pods answered %d",
+                gateway.target(),
+                inFlight,
+                report.summary(),
+                answered));
         ComparisonRunner.withoutErrors(gateway.target(), report);
         if (gateway.cluster() != null && answered < report.operations()) {
-            throw new WorkloadFailedException(String.format(Locale.ROOT, "the %s gateway answered %d %s requests but"
-                    + " its storage pods only %d: it is not routing to them (is it serving from an embedded store?)",
-                    gateway.target(), report.operations(), operation.name(), answered));
+            throw new WorkloadFailedException(String.format(
+                    Locale.ROOT,
+                    "the %s gateway answered %d %s requests but"
+                            + " its storage pods only %d: it is not routing to them (is it serving from an embedded store?)",
+                    gateway.target(),
+                    report.operations(),
+                    operation.name(),
+                    answered));
         }
         sum.add(report, answered);
     }
@@ -172,8 +198,12 @@ public final class RoutingRunner {
         }
 
         RoutingComparison.Measurement measurement() {
-            return new RoutingComparison.Measurement(target, operation, inFlight,
-                    LatencyReport.of(operation, latencies, 0, elapsed, null), storagePodRequests);
+            return new RoutingComparison.Measurement(
+                    target,
+                    operation,
+                    inFlight,
+                    LatencyReport.of(operation, latencies, 0, elapsed, null),
+                    storagePodRequests);
         }
     }
 }

@@ -62,12 +62,15 @@ final class ServerProcess implements AutoCloseable {
         ServerProcess server = launch(name, command, workDir);
         try {
             // Any HTTP answer means the server is up; ListTables is harmless on every target.
-            server.await(HttpRequest.newBuilder(endpoint)
-                    .timeout(Duration.ofSeconds(2))
-                    .header("X-Amz-Target", "DynamoDB_20120810.ListTables")
-                    .header("Content-Type", "application/x-amz-json-1.0")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                    .build(), status -> true, "answering on " + endpoint);
+            server.await(
+                    HttpRequest.newBuilder(endpoint)
+                            .timeout(Duration.ofSeconds(2))
+                            .header("X-Amz-Target", "DynamoDB_20120810.ListTables")
+                            .header("Content-Type", "application/x-amz-json-1.0")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
+                    status -> true,
+                    "answering on " + endpoint);
         } catch (Exception e) {
             server.close();
             throw e;
@@ -95,8 +98,13 @@ final class ServerProcess implements AutoCloseable {
      * {@code /q/health/ready}, which answers 503 until the service can serve).
      */
     void awaitReady(URI readiness) throws Exception {
-        await(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).GET().build(),
-                status -> status == 200, "reporting ready on " + readiness);
+        await(
+                HttpRequest.newBuilder(readiness)
+                        .timeout(Duration.ofSeconds(2))
+                        .GET()
+                        .build(),
+                status -> status == 200,
+                "reporting ready on " + readiness);
     }
 
     private void await(HttpRequest probe, IntPredicate ready, String what) throws Exception {
@@ -108,19 +116,20 @@ final class ServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (true) {
             try {
-                if (ready.test(http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode())) {
+                if (ready.test(
+                        http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode())) {
                     return;
                 }
             } catch (IOException notYet) {
                 // not listening yet: probe again below
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue()
-                        + " before " + what + "; its log:\n" + tail());
+                throw new IllegalStateException(
+                        name + " exited with " + process.exitValue() + " before " + what + "; its log:\n" + tail());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " still not " + what + " after "
-                        + START_LIMIT.toSeconds() + " s; its log:\n" + tail());
+                throw new IllegalStateException(
+                        name + " still not " + what + " after " + START_LIMIT.toSeconds() + " s; its log:\n" + tail());
             }
             Thread.sleep(100);
         }

@@ -65,16 +65,25 @@ final class SplitRun {
             StringBuilder table = new StringBuilder();
             table.append("| workload A | ops/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|\n");
             for (LatencyReport report : List.of(before, during)) {
-                table.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %d |%n", report.workload(),
-                        report.throughput(), report.p50Micros() / 1000.0, report.p99Micros() / 1000.0,
+                table.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %.0f | %.2f | %.2f | %d |%n",
+                        report.workload(),
+                        report.throughput(),
+                        report.p50Micros() / 1000.0,
+                        report.p99Micros() / 1000.0,
                         report.errors()));
             }
-            table.append(String.format(Locale.ROOT, "%nduring/before: throughput %.2fx, p99 %.2fx%n",
-                    throughputRatio(), p99Ratio()));
-            table.append(String.format(Locale.ROOT,
+            table.append(String.format(
+                    Locale.ROOT, "%nduring/before: throughput %.2fx, p99 %.2fx%n", throughputRatio(), p99Ratio()));
+            table.append(String.format(
+                    Locale.ROOT,
                     "the split moved %.1f MB (of a %.1f MB store, RocksDB's estimates) in %.1f s: %.1f MB/s,"
                             + " %.0f s per GB%n",
-                    movedBytes / 1e6, storeBytes / 1e6, split.toNanos() / 1e9, movedBytesPerSecond() / 1e6,
+                    movedBytes / 1e6,
+                    storeBytes / 1e6,
+                    split.toNanos() / 1e9,
+                    movedBytesPerSecond() / 1e6,
                     movedBytesPerSecond() == 0 ? 0 : 1e9 / movedBytesPerSecond()));
             return table.toString();
         }
@@ -84,8 +93,14 @@ final class SplitRun {
      * @param bytesPerSecond the receiving pod's copy rate cap (the chart's
      *     {@code storage.splitBytesPerSecond}); 0 for none
      */
-    SplitRun(Repository repo, BenchConfig config, List<String> jvmOptions, long bytesPerSecond, Duration loadLimit,
-             Path runDir, PrintStream out) {
+    SplitRun(
+            Repository repo,
+            BenchConfig config,
+            List<String> jvmOptions,
+            long bytesPerSecond,
+            Duration loadLimit,
+            Path runDir,
+            PrintStream out) {
         this.repo = repo;
         this.config = config;
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -111,8 +126,14 @@ final class SplitRun {
                 out.println(before.summary());
 
                 List<Integer> ports = ServerProcess.freeLoopbackPorts(2);
-                StoragePod receiver = StoragePod.launch(repo.storagePodJar(), receiverOptions(client, source,
-                        ports.get(0)), 1, "none", ports.get(0), ports.get(1), runDir);
+                StoragePod receiver = StoragePod.launch(
+                        repo.storagePodJar(),
+                        receiverOptions(client, source, ports.get(0)),
+                        1,
+                        "none",
+                        ports.get(0),
+                        ports.get(1),
+                        runDir);
                 try (receiver) {
                     long started = System.nanoTime();
                     Histogram latencies = new Histogram(3);
@@ -132,8 +153,8 @@ final class SplitRun {
                     Duration split = Duration.ofNanos(System.nanoTime() - started);
                     LatencyReport during = LatencyReport.of("during the split", latencies, errors, split, firstError);
                     if (during.operations() != operations) {
-                        throw new IllegalStateException("windows counted " + operations + " requests, the histogram "
-                                + during.operations());
+                        throw new IllegalStateException(
+                                "windows counted " + operations + " requests, the histogram " + during.operations());
                     }
                     out.println(during.summary());
                     return new Result(before, during, split, weight(receiver), storeBytes);
@@ -147,14 +168,21 @@ final class SplitRun {
      * from where, its own address for the source to name, the copy rate, and the table's
      * definition with the source store's table id.
      */
-    private List<String> receiverOptions(DynamoDbAsyncClient client, StoragePod source, int grpcPort)
-            throws Exception {
-        TableDescription described = client.describeTable(b -> b.tableName(Dataset.KV_TABLE)).get().table();
-        TableDefinition table = new TableDefinition(Dataset.KV_TABLE, described.tableId(),
-                KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
-                "PAY_PER_REQUEST", 0, 0, described.creationDateTime().toEpochMilli());
+    private List<String> receiverOptions(DynamoDbAsyncClient client, StoragePod source, int grpcPort) throws Exception {
+        TableDescription described =
+                client.describeTable(b -> b.tableName(Dataset.KV_TABLE)).get().table();
+        TableDefinition table = new TableDefinition(
+                Dataset.KV_TABLE,
+                described.tableId(),
+                KeySchema.of(new KeyAttribute("id", ScalarType.S), null),
+                Map.of("id", ScalarType.S),
+                "PAY_PER_REQUEST",
+                0,
+                0,
+                described.creationDateTime().toEpochMilli());
         List<String> options = new ArrayList<>(jvmOptions);
-        options.addAll(List.of("-Dkubedyn.storage.receive-range=" + UPPER,
+        options.addAll(List.of(
+                "-Dkubedyn.storage.receive-range=" + UPPER,
                 "-Dkubedyn.storage.receive-from=" + source.address(),
                 "-Dkubedyn.storage.receive-holder=bench-receiver",
                 "-Dkubedyn.storage.receive-address=127.0.0.1:" + grpcPort,
@@ -174,7 +202,8 @@ final class SplitRun {
 
     private static boolean serving(StoragePod pod) throws Exception {
         String status = handOff(pod);
-        return status.startsWith("{") && "Serving".equals(JSON.readTree(status).path("phase").asText());
+        return status.startsWith("{")
+                && "Serving".equals(JSON.readTree(status).path("phase").asText());
     }
 
     /** RocksDB's estimate of the bytes of every range a pod owns ({@code GET /kubedyn/ranges}). */
@@ -187,8 +216,16 @@ final class SplitRun {
     }
 
     private static LatencyReport rename(LatencyReport report, String workload) {
-        return new LatencyReport(workload, report.operations(), report.errors(), report.elapsed(),
-                report.p50Micros(), report.p99Micros(), report.p999Micros(), report.maxMicros(),
-                report.firstError(), report.offeredRate());
+        return new LatencyReport(
+                workload,
+                report.operations(),
+                report.errors(),
+                report.elapsed(),
+                report.p50Micros(),
+                report.p99Micros(),
+                report.p999Micros(),
+                report.maxMicros(),
+                report.firstError(),
+                report.offeredRate());
     }
 }

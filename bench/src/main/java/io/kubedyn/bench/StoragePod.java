@@ -25,7 +25,8 @@ final class StoragePod implements AutoCloseable {
     private final int grpcPort;
     private final URI http;
     private final ServerProcess process;
-    private final HttpClient metricsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient metricsClient =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private StoragePod(int grpcPort, int httpPort, ServerProcess process) {
         this.grpcPort = grpcPort;
@@ -38,8 +39,9 @@ final class StoragePod implements AutoCloseable {
      * it, so that a cluster's pods start together; its log is {@code workDir/storage-pod-<pod>.log}
      * and its data {@code workDir/data/pod-<pod>}.
      */
-    static StoragePod launch(Path jar, List<String> jvmOptions, int pod, int shard, int count, int grpcPort,
-                             int httpPort, Path workDir) throws IOException {
+    static StoragePod launch(
+            Path jar, List<String> jvmOptions, int pod, int shard, int count, int grpcPort, int httpPort, Path workDir)
+            throws IOException {
         return launch(jar, jvmOptions, pod, shard + "/" + count, grpcPort, httpPort, workDir);
     }
 
@@ -47,16 +49,22 @@ final class StoragePod implements AutoCloseable {
      * {@link #launch(Path, List, int, int, int, int, int, Path)} of a pod owning {@code ownedRanges}
      * ({@code kubedyn.storage.owned-ranges}: {@code none} for a new shard's pod receiving its range).
      */
-    static StoragePod launch(Path jar, List<String> jvmOptions, int pod, String ownedRanges, int grpcPort,
-                             int httpPort, Path workDir) throws IOException {
+    static StoragePod launch(
+            Path jar, List<String> jvmOptions, int pod, String ownedRanges, int grpcPort, int httpPort, Path workDir)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(JavaServerTarget.java());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Dquarkus.grpc.server.host=127.0.0.1", "-Dquarkus.grpc.server.port=" + grpcPort,
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort,
+        command.addAll(List.of(
+                "-Dquarkus.grpc.server.host=127.0.0.1",
+                "-Dquarkus.grpc.server.port=" + grpcPort,
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + httpPort,
                 "-Dkubedyn.storage.owned-ranges=" + ownedRanges,
-                "-Dkubedyn.data-dir=" + workDir.resolve("data").resolve("pod-" + pod).toAbsolutePath(),
-                "-jar", jar.toAbsolutePath().toString()));
+                "-Dkubedyn.data-dir="
+                        + workDir.resolve("data").resolve("pod-" + pod).toAbsolutePath(),
+                "-jar",
+                jar.toAbsolutePath().toString()));
         return new StoragePod(grpcPort, httpPort, ServerProcess.launch("storage-pod-" + pod, command, workDir));
     }
 
@@ -76,11 +84,14 @@ final class StoragePod implements AutoCloseable {
      * Prometheus {@code kubedyn_storage_requests_seconds_count} with {@code outcome="ok"}.
      */
     long answeredRequests() throws IOException, InterruptedException {
-        HttpResponse<String> metrics = metricsClient.send(HttpRequest.newBuilder(http.resolve("/q/metrics"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = metricsClient.send(
+                HttpRequest.newBuilder(http.resolve("/q/metrics"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (metrics.statusCode() != 200) {
-            throw new IllegalStateException("storage pod at " + http + " answered " + metrics.statusCode()
-                    + " to /q/metrics");
+            throw new IllegalStateException(
+                    "storage pod at " + http + " answered " + metrics.statusCode() + " to /q/metrics");
         }
         long answered = 0;
         Matcher line = REQUEST_COUNT.matcher(metrics.body());
@@ -94,11 +105,14 @@ final class StoragePod implements AutoCloseable {
 
     /** The body of {@code GET path} on the pod's HTTP port, or an exception naming its status. */
     String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = metricsClient.send(HttpRequest.newBuilder(http.resolve(path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = metricsClient.send(
+                HttpRequest.newBuilder(http.resolve(path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IOException("storage pod at " + http + " answered " + response.statusCode() + " to " + path
-                    + ": " + response.body());
+            throw new IOException("storage pod at " + http + " answered " + response.statusCode() + " to " + path + ": "
+                    + response.body());
         }
         return response.body();
     }

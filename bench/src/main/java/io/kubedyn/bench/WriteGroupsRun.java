@@ -39,7 +39,12 @@ final class WriteGroupsRun {
     /** One writer count's figures. */
     record Result(int writers, double writesPerSecond, double writesPerSync, double cpuMicrosPerWrite) {
         String row() {
-            return String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.1f |", writers, writesPerSecond, writesPerSync,
+            return String.format(
+                    Locale.ROOT,
+                    "| %d | %.0f | %.1f | %.1f |",
+                    writers,
+                    writesPerSecond,
+                    writesPerSync,
                     cpuMicrosPerWrite);
         }
     }
@@ -73,9 +78,15 @@ final class WriteGroupsRun {
     Result measure(int writers) throws Exception {
         Path dir = scratch.resolve("write-groups-" + writers + "-" + UUID.randomUUID());
         try (PartitionStore store = PartitionStore.open(dir)) {
-            TableDefinition table = new TableDefinition("bench_kv", UUID.randomUUID().toString(),
-                    KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
-                    "PAY_PER_REQUEST", 0, 0, System.currentTimeMillis());
+            TableDefinition table = new TableDefinition(
+                    "bench_kv",
+                    UUID.randomUUID().toString(),
+                    KeySchema.of(new KeyAttribute("id", ScalarType.S), null),
+                    Map.of("id", ScalarType.S),
+                    "PAY_PER_REQUEST",
+                    0,
+                    0,
+                    System.currentTimeMillis());
             store.createTable(table);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong written = new AtomicLong();
@@ -85,14 +96,20 @@ final class WriteGroupsRun {
             long start = System.nanoTime();
             for (int w = 0; w < writers; w++) {
                 int writer = w;
-                Thread thread = new Thread(() -> {
-                    long n = 0;
-                    while (!stop.get()) {
-                        AttributeValue id = new AttributeValue.S("w" + writer + "-" + (n++ % KEYS_PER_WRITER));
-                        store.write(table, PrimaryKey.of(id, null), ItemChange.put(record(id), null, null), ReturnItems.NONE);
-                        written.incrementAndGet();
-                    }
-                }, "writer-" + w);
+                Thread thread = new Thread(
+                        () -> {
+                            long n = 0;
+                            while (!stop.get()) {
+                                AttributeValue id = new AttributeValue.S("w" + writer + "-" + (n++ % KEYS_PER_WRITER));
+                                store.write(
+                                        table,
+                                        PrimaryKey.of(id, null),
+                                        ItemChange.put(record(id), null, null),
+                                        ReturnItems.NONE);
+                                written.incrementAndGet();
+                            }
+                        },
+                        "writer-" + w);
                 thread.start();
                 threads.add(thread);
             }
@@ -126,7 +143,8 @@ final class WriteGroupsRun {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static void delete(Path dir) throws IOException {

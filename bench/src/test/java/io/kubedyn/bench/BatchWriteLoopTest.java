@@ -26,21 +26,26 @@ class BatchWriteLoopTest {
     private static final List<WriteRequest> BATCH = List.of(put("a"), put("b"), put("c"));
 
     private static WriteRequest put(String id) {
-        return WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of("id", AttributeValue.fromS(id))).build())
+        return WriteRequest.builder()
+                .putRequest(PutRequest.builder()
+                        .item(Map.of("id", AttributeValue.fromS(id)))
+                        .build())
                 .build();
     }
 
     @Test
     void aBatchWithNothingUnprocessedIsOneRequest() throws Exception {
         LeavesTheLastWrite client = new LeavesTheLastWrite(0);
-        assertThat(BatchWriteLoop.send(client, Map.of(Dataset.KV_TABLE, BATCH)).get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(BatchWriteLoop.send(client, Map.of(Dataset.KV_TABLE, BATCH)).get(10, TimeUnit.SECONDS))
+                .isTrue();
         assertThat(client.sent).hasSize(1);
     }
 
     @Test
     void unprocessedItemsAreResentAloneUntilNoneAreLeft() throws Exception {
         LeavesTheLastWrite client = new LeavesTheLastWrite(3);
-        assertThat(BatchWriteLoop.send(client, Map.of(Dataset.KV_TABLE, BATCH)).get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(BatchWriteLoop.send(client, Map.of(Dataset.KV_TABLE, BATCH)).get(10, TimeUnit.SECONDS))
+                .isTrue();
         assertThat(client.sent).hasSize(4);
         assertThat(client.sent.get(0).requestItems().get(Dataset.KV_TABLE)).isEqualTo(BATCH);
         for (BatchWriteItemRequest resent : client.sent.subList(1, 4)) {
@@ -51,7 +56,8 @@ class BatchWriteLoopTest {
     @Test
     void aBatchStillUnprocessedAfterTenResendsFails() {
         LeavesTheLastWrite client = new LeavesTheLastWrite(Integer.MAX_VALUE);
-        assertThatThrownBy(() -> BatchWriteLoop.send(client, Map.of(Dataset.KV_TABLE, BATCH)).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> BatchWriteLoop.send(client, Map.of(Dataset.KV_TABLE, BATCH))
+                        .get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(WorkloadFailedException.class)
                 .hasMessageContaining("1 of the batch's writes still unprocessed after 10 resends");
@@ -60,8 +66,10 @@ class BatchWriteLoopTest {
 
     @Test
     void theLoadGeneratorCountsABatchLeftUnprocessedAsAnErrorNotASuccess() throws Exception {
-        BenchConfig config = new BenchConfig(100, 3, 20, 10, 5, 4, Duration.ZERO, Duration.ofMillis(300), 100_000, "uniform");
-        LatencyReport report = new LoadGenerator(new LeavesTheLastWrite(Integer.MAX_VALUE), new Dataset(config, 1), true)
+        BenchConfig config =
+                new BenchConfig(100, 3, 20, 10, 5, 4, Duration.ZERO, Duration.ofMillis(300), 100_000, "uniform");
+        LatencyReport report = new LoadGenerator(
+                        new LeavesTheLastWrite(Integer.MAX_VALUE), new Dataset(config, 1), true)
                 .measure(Workload.BATCH_WRITE_ITEM);
         assertThat(report.operations()).isPositive();
         assertThat(report.errors()).isEqualTo(report.operations());
@@ -82,11 +90,13 @@ class BatchWriteLoopTest {
             sent.add(request);
             if (sent.size() > leftovers) {
                 // No UnprocessedItems at all, as a server may answer: nothing is left.
-                return CompletableFuture.completedFuture(BatchWriteItemResponse.builder().build());
+                return CompletableFuture.completedFuture(
+                        BatchWriteItemResponse.builder().build());
             }
             List<WriteRequest> writes = request.requestItems().get(Dataset.KV_TABLE);
             return CompletableFuture.completedFuture(BatchWriteItemResponse.builder()
-                    .unprocessedItems(Map.of(Dataset.KV_TABLE, List.of(writes.get(writes.size() - 1)), "other_table", List.of()))
+                    .unprocessedItems(
+                            Map.of(Dataset.KV_TABLE, List.of(writes.get(writes.size() - 1)), "other_table", List.of()))
                     .build());
         }
 
@@ -96,7 +106,6 @@ class BatchWriteLoopTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

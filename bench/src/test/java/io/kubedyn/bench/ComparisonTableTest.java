@@ -9,10 +9,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ComparisonTableTest {
-    private final TargetResult kubedyn = new TargetResult("kubedyn", List.of(
-            report("A", 30_000, 4.0), report("C", 50_000, 2.0)));
-    private final TargetResult dynalite = new TargetResult("dynalite", List.of(
-            report("A", 10_000, 8.0), report("C", 20_000, 1.0)));
+    private final TargetResult kubedyn =
+            new TargetResult("kubedyn", List.of(report("A", 30_000, 4.0), report("C", 50_000, 2.0)));
+    private final TargetResult dynalite =
+            new TargetResult("dynalite", List.of(report("A", 10_000, 8.0), report("C", 20_000, 1.0)));
     private final TargetResult ceiling = new TargetResult("ceiling", List.of(report("A", 60_000, 1.0)));
     private final ComparisonTable table = new ComparisonTable(kubedyn, List.of(dynalite, ceiling), List.of("A", "C"));
 
@@ -41,16 +41,17 @@ class ComparisonTableTest {
     @Test
     void markdownHasAColumnPairPerPeerAndARowPerWorkload() {
         String markdown = table.ratiosMarkdown();
-        assertThat(markdown.lines().toList()).containsExactly(
-                "| workload | throughput kubedyn / dynalite | p99 kubedyn / dynalite | throughput kubedyn / ceiling | p99 kubedyn / ceiling |",
-                "|---|---:|---:|---:|---:|",
-                "| A | 3.00x | 0.50x | 0.50x | 4.00x |",
-                "| C | 2.50x | 2.00x | - | - |");
+        assertThat(markdown.lines().toList())
+                .containsExactly(
+                        "| workload | throughput kubedyn / dynalite | p99 kubedyn / dynalite | throughput kubedyn / ceiling | p99 kubedyn / ceiling |",
+                        "|---|---:|---:|---:|---:|",
+                        "| A | 3.00x | 0.50x | 0.50x | 4.00x |",
+                        "| C | 2.50x | 2.00x | - | - |");
     }
 
     @Test
     void figuresShowEveryTargetSideBySide() {
-        assertThat(table.figuresMarkdown().lines().toList()).contains(
-                "| A | 3000 | 1.00 / 4.00 / 8.00 | 1000 | 1.00 / 8.00 / 16.00 | 6000 | 1.00 / 1.00 / 2.00 |");
+        assertThat(table.figuresMarkdown().lines().toList())
+                .contains("| A | 3000 | 1.00 / 4.00 / 8.00 | 1000 | 1.00 / 8.00 / 16.00 | 6000 | 1.00 / 1.00 / 2.00 |");
     }
 }

@@ -13,7 +13,8 @@ class HotFramesTest {
     @Test
     void classesFallIntoTheFirstAreaTheirNameStartsWith() {
         assertThat(HotFrames.area("org.rocksdb.RocksDB")).isEqualTo("RocksDB (JNI)");
-        assertThat(HotFrames.area("io.kubedyn.core.expression.ExpressionParser")).isEqualTo("kubedyn expressions (ANTLR)");
+        assertThat(HotFrames.area("io.kubedyn.core.expression.ExpressionParser"))
+                .isEqualTo("kubedyn expressions (ANTLR)");
         assertThat(HotFrames.area("io.kubedyn.core.ItemCodec")).isEqualTo("kubedyn code");
         assertThat(HotFrames.area("java.util.zip.CRC32")).isEqualTo("JDK CRC32/zip");
         assertThat(HotFrames.area("java.lang.String")).isEqualTo("JDK other");

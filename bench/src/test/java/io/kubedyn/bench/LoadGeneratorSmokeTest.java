@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  */
 class LoadGeneratorSmokeTest {
     private static final Repository REPO = Repository.locate(Path.of(""));
-    private final BenchConfig config = new BenchConfig(200, 3, 20, 10, 5, 4, Duration.ZERO, Duration.ofMillis(600), 100_000, "zipfian");
+    private final BenchConfig config =
+            new BenchConfig(200, 3, 20, 10, 5, 4, Duration.ZERO, Duration.ofMillis(600), 100_000, "zipfian");
     private final Dataset dataset = new Dataset(config, 1);
 
     @Test
@@ -38,7 +39,9 @@ class LoadGeneratorSmokeTest {
                 assertThat(load.errors()).isZero();
                 for (Workload workload : Workload.ALL) {
                     LatencyReport report = generator.measure(workload);
-                    assertThat(report.errors()).as(workload.name() + ": " + report.firstError()).isZero();
+                    assertThat(report.errors())
+                            .as(workload.name() + ": " + report.firstError())
+                            .isZero();
                     assertThat(report.operations()).as(workload.name()).isPositive();
                 }
                 LatencyReport paced = generator.runAtRate(Workload.C, 200, Duration.ofSeconds(1));
@@ -50,8 +53,8 @@ class LoadGeneratorSmokeTest {
 
     @Test
     void kubedynGsiLoadsTablesWhoseTwoGlobalIndexesFollowTheRecords(@TempDir Path work) throws Exception {
-        try (KubedynTarget kubedyn = new KubedynTarget(REPO.gatewayJar(), List.of("-Xmx256m"),
-                TableFeatures.GLOBAL_INDEXES)) {
+        try (KubedynTarget kubedyn =
+                new KubedynTarget(REPO.gatewayJar(), List.of("-Xmx256m"), TableFeatures.GLOBAL_INDEXES)) {
             assertThat(kubedyn.name()).isEqualTo("kubedyn-gsi");
             URI endpoint = kubedyn.start(work);
             try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
@@ -62,7 +65,8 @@ class LoadGeneratorSmokeTest {
                 int indexed;
                 do {
                     indexed = client.scan(b -> b.tableName(Dataset.KV_TABLE).indexName("byField1"))
-                            .get(30, TimeUnit.SECONDS).count();
+                            .get(30, TimeUnit.SECONDS)
+                            .count();
                 } while (indexed < config.records() && System.nanoTime() < deadline);
                 assertThat(indexed).as("records in the KEYS_ONLY index").isEqualTo(config.records());
             }
@@ -70,20 +74,26 @@ class LoadGeneratorSmokeTest {
     }
 
     @Test
-    void oneBatchWriteItemRequestWritesTwentyFiveDistinctRecordsSpreadOverTheKeyRange(@TempDir Path work) throws Exception {
+    void oneBatchWriteItemRequestWritesTwentyFiveDistinctRecordsSpreadOverTheKeyRange(@TempDir Path work)
+            throws Exception {
         try (KubedynTarget kubedyn = new KubedynTarget(REPO.gatewayJar(), List.of("-Xmx256m"))) {
             URI endpoint = kubedyn.start(work);
             try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
                 dataset.createTables(client, true);
                 // Into the empty table: whatever a Scan finds is that one request's writes.
-                assertThat(dataset.send(client, Operation.BATCH_WRITE, true).get(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(dataset.send(client, Operation.BATCH_WRITE, true).get(30, TimeUnit.SECONDS))
+                        .isTrue();
                 List<Map<String, AttributeValue>> written = scanAll(client);
-                assertThat(written).hasSize(Dataset.BATCH_WRITE_ITEMS)
+                assertThat(written)
+                        .hasSize(Dataset.BATCH_WRITE_ITEMS)
                         .allSatisfy(item -> assertThat(item).hasSize(config.fieldCount() + 1));
                 // 200 records: the i-th of the batch is one of user0000000000 + [8i, 8i + 8).
                 int perPart = config.records() / Dataset.BATCH_WRITE_ITEMS;
-                assertThat(written).extracting(item -> Integer.parseInt(item.get("id").s().substring("user".length())) / perPart)
-                        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, Dataset.BATCH_WRITE_ITEMS).boxed().toList());
+                assertThat(written)
+                        .extracting(item -> Integer.parseInt(item.get("id").s().substring("user".length())) / perPart)
+                        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, Dataset.BATCH_WRITE_ITEMS)
+                                .boxed()
+                                .toList());
 
                 // Over the loaded table, batches only overwrite records: the table keeps its size.
                 LoadGenerator generator = new LoadGenerator(client, dataset, true);

@@ -13,8 +13,8 @@ class ServerProcessTest {
     void aServerThatExitsBeforeAnsweringFailsTheStartWithItsLog(@TempDir Path work) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         URI endpoint = URI.create("http://127.0.0.1:" + ServerProcess.freeLoopbackPort());
-        assertThatThrownBy(() -> ServerProcess.start("broken", List.of(java, "-cp", work.toString(), "NoSuchServer"),
-                work, endpoint))
+        assertThatThrownBy(() -> ServerProcess.start(
+                        "broken", List.of(java, "-cp", work.toString(), "NoSuchServer"), work, endpoint))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("broken exited with 1 before answering")
                 .hasMessageContaining("NoSuchServer");

@@ -24,20 +24,35 @@ class SplitCommandSmokeTest {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void workloadARunsThroughASplitWithoutAFailedRequest(@TempDir Path runDir) throws Exception {
-        BenchConfig config = new BenchConfig(3000, 10, 100, 100, 10, 4, Duration.ofMillis(200),
-                Duration.ofSeconds(1), 20_000_000, "uniform");
+        BenchConfig config = new BenchConfig(
+                3000, 10, 100, 100, 10, 4, Duration.ofMillis(200), Duration.ofSeconds(1), 20_000_000, "uniform");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         // Quick to start and light on a 2-core machine; the copy capped so the split spans windows.
-        SplitRun.Result result = new SplitRun(Repository.locate(Path.of("")), config,
-                List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), 256 * 1024, Duration.ofMinutes(2), runDir,
-                new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        SplitRun.Result result = new SplitRun(
+                        Repository.locate(Path.of("")),
+                        config,
+                        List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
+                        256 * 1024,
+                        Duration.ofMinutes(2),
+                        runDir,
+                        new PrintStream(printed, true, StandardCharsets.UTF_8))
+                .run();
 
-        assertThat(result.before().operations()).as("workload A before the split").isPositive();
-        assertThat(result.during().operations()).as("workload A while the upper half moved").isPositive();
-        assertThat(result.before().errors() + result.during().errors()).as("failed requests: "
-                + result.during().firstError()).isZero();
-        assertThat(result.movedBytes()).as("what the receiving pod holds, as RocksDB estimates it").isPositive();
-        assertThat(result.storeBytes()).as("the loaded store, as RocksDB estimates it").isPositive();
+        assertThat(result.before().operations())
+                .as("workload A before the split")
+                .isPositive();
+        assertThat(result.during().operations())
+                .as("workload A while the upper half moved")
+                .isPositive();
+        assertThat(result.before().errors() + result.during().errors())
+                .as("failed requests: " + result.during().firstError())
+                .isZero();
+        assertThat(result.movedBytes())
+                .as("what the receiving pod holds, as RocksDB estimates it")
+                .isPositive();
+        assertThat(result.storeBytes())
+                .as("the loaded store, as RocksDB estimates it")
+                .isPositive();
         assertThat(result.markdown()).contains("during/before: throughput").contains("s per GB");
     }
 }

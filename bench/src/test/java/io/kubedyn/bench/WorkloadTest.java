@@ -49,10 +49,18 @@ class WorkloadTest {
         assertThat(Workload.operation("transactwriteitems")).isEqualTo(Workload.TRANSACT_WRITE_ITEMS);
         assertThat(Workload.TRANSACT_WRITE_ITEMS.pick(0.5)).isEqualTo(Operation.TRANSFER);
         assertThat(Workload.UPDATE_ITEM_PAIR.pick(0.5)).isEqualTo(Operation.UPDATE_PAIR);
-        assertThat(Workload.OPERATIONS).extracting(Workload::name)
-                .containsExactly("PutItem", "GetItem", "Query", "Scan", "BatchWriteItem", "TransactWriteItems",
+        assertThat(Workload.OPERATIONS)
+                .extracting(Workload::name)
+                .containsExactly(
+                        "PutItem",
+                        "GetItem",
+                        "Query",
+                        "Scan",
+                        "BatchWriteItem",
+                        "TransactWriteItems",
                         "UpdateItemPair");
-        assertThatThrownBy(() -> Workload.operation("UpdateItem")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Workload.operation("UpdateItem"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("known: PutItem, GetItem, Query, Scan, BatchWriteItem, TransactWriteItems, "
                         + "UpdateItemPair");
     }

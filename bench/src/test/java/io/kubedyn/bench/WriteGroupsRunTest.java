@@ -32,7 +32,8 @@ class WriteGroupsRunTest {
         // Sixteen share them.
         assertThat(together.writesPerSync()).isGreaterThan(1.0);
         assertThat(together.cpuMicrosPerWrite()).isPositive();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("| writers | writes/s | writes per WAL sync |", "| 16 |");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("| writers | writes/s | writes per WAL sync |", "| 16 |");
         try (Stream<Path> left = Files.list(scratch)) {
             assertThat(left).isEmpty();
         }

@@ -3,8 +3,8 @@ package io.kubedyn.core;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -162,9 +162,10 @@ public sealed interface AttributeValue {
     private static <T> Set<T> checkedSet(Set<T> members, String kind, Comparator<? super T> order) {
         if (members.isEmpty()) {
             // DynamoDB's words, double space and all; binary sets have words of their own.
-            throw DynamoDbException.validation(kind.equals("binary")
-                    ? "One or more parameter values were invalid: Binary sets should not be empty"
-                    : "One or more parameter values were invalid: An " + kind + " set  may not be empty");
+            throw DynamoDbException.validation(
+                    kind.equals("binary")
+                            ? "One or more parameter values were invalid: Binary sets should not be empty"
+                            : "One or more parameter values were invalid: An " + kind + " set  may not be empty");
         }
         List<T> sorted = new ArrayList<>(members);
         sorted.sort(order);

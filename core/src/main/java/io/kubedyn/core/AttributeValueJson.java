@@ -14,8 +14,7 @@ public final class AttributeValueJson {
     /** DynamoDB refuses documents nested deeper than this. */
     public static final int MAX_NESTING_DEPTH = 32;
 
-    private AttributeValueJson() {
-    }
+    private AttributeValueJson() {}
 
     public static Map<String, AttributeValue> readItem(JsonNode node, String parameter) {
         if (node == null || node.isNull()) {

@@ -24,7 +24,8 @@ public final class Binary implements Comparable<Binary> {
         try {
             return new Binary(Base64.getDecoder().decode(base64));
         } catch (IllegalArgumentException e) {
-            throw new DynamoDbException(DynamoDbError.SERIALIZATION,
+            throw new DynamoDbException(
+                    DynamoDbError.SERIALIZATION,
                     "Base64 encoded length is expected a multiple of 4 bytes but found: " + base64.length());
         }
     }

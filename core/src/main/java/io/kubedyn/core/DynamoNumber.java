@@ -24,8 +24,8 @@ public record DynamoNumber(BigDecimal value) implements Comparable<DynamoNumber>
             }
             parsed = new BigDecimal(text);
         } catch (NumberFormatException e) {
-            throw DynamoDbException.validation("The parameter cannot be converted to a numeric value"
-                    + (text.isEmpty() ? "" : ": " + text));
+            throw DynamoDbException.validation(
+                    "The parameter cannot be converted to a numeric value" + (text.isEmpty() ? "" : ": " + text));
         }
         return new DynamoNumber(parsed);
     }

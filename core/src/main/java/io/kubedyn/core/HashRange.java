@@ -23,7 +23,10 @@ public record HashRange(long first, long last) {
     public static HashRange segment(int segment, int totalSegments) {
         BigInteger n = BigInteger.valueOf(totalSegments);
         long first = SPACE.multiply(BigInteger.valueOf(segment)).divide(n).longValue();
-        long last = SPACE.multiply(BigInteger.valueOf(segment + 1L)).divide(n).subtract(BigInteger.ONE).longValue();
+        long last = SPACE.multiply(BigInteger.valueOf(segment + 1L))
+                .divide(n)
+                .subtract(BigInteger.ONE)
+                .longValue();
         return new HashRange(first, last);
     }
 

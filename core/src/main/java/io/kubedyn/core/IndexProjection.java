@@ -9,7 +9,9 @@ import java.util.List;
  */
 public record IndexProjection(Type type, List<String> nonKeyAttributes) {
     public enum Type {
-        KEYS_ONLY, INCLUDE, ALL
+        KEYS_ONLY,
+        INCLUDE,
+        ALL
     }
 
     public IndexProjection {

@@ -21,8 +21,7 @@ import java.util.Set;
 public final class ItemCodec {
     private static final int S = 1, N = 2, B = 3, TRUE = 4, FALSE = 5, NULL = 6, M = 7, L = 8, SS = 9, NS = 10, BS = 11;
 
-    private ItemCodec() {
-    }
+    private ItemCodec() {}
 
     public static byte[] encode(Map<String, AttributeValue> item) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
@@ -152,13 +151,20 @@ public final class ItemCodec {
         AttributeValue value() {
             int tag = buf[pos++];
             switch (tag) {
-                case S: return new AttributeValue.S(string());
-                case N: return new AttributeValue.N(number());
-                case B: return new AttributeValue.B(Binary.wrap(bytes()));
-                case TRUE: return new AttributeValue.Bool(true);
-                case FALSE: return new AttributeValue.Bool(false);
-                case NULL: return new AttributeValue.Null();
-                case M: return new AttributeValue.M(map());
+                case S:
+                    return new AttributeValue.S(string());
+                case N:
+                    return new AttributeValue.N(number());
+                case B:
+                    return new AttributeValue.B(Binary.wrap(bytes()));
+                case TRUE:
+                    return new AttributeValue.Bool(true);
+                case FALSE:
+                    return new AttributeValue.Bool(false);
+                case NULL:
+                    return new AttributeValue.Null();
+                case M:
+                    return new AttributeValue.M(map());
                 case L: {
                     int size = varint();
                     List<AttributeValue> list = new ArrayList<>(size);

@@ -6,11 +6,11 @@ import java.util.Map;
 public final class ItemSize {
     /** DynamoDB's item size limit, 400 KB. */
     public static final int MAX_ITEM_BYTES = 400 * 1024;
+
     public static final int MAX_PARTITION_KEY_BYTES = 2048;
     public static final int MAX_SORT_KEY_BYTES = 1024;
 
-    private ItemSize() {
-    }
+    private ItemSize() {}
 
     public static long of(Map<String, AttributeValue> item) {
         long size = 0;
@@ -76,7 +76,9 @@ public final class ItemSize {
                 length += 1;
             } else if (c < 0x800) {
                 length += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 length += 4;
                 i++;
             } else {

@@ -1,5 +1,4 @@
 package io.kubedyn.core;
 
 /** A key attribute of a table: its name and scalar type. */
-public record KeyAttribute(String name, ScalarType type) {
-}
+public record KeyAttribute(String name, ScalarType type) {}

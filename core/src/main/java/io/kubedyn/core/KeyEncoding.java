@@ -27,8 +27,7 @@ import java.util.List;
 public final class KeyEncoding {
     private static final int EXPONENT_BIAS = 129;
 
-    private KeyEncoding() {
-    }
+    private KeyEncoding() {}
 
     public static byte[] encode(AttributeValue value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(32);

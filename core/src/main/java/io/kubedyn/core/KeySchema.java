@@ -22,10 +22,11 @@ public record KeySchema(List<KeyAttribute> partitionKeys, List<KeyAttribute> sor
     public KeySchema {
         partitionKeys = List.copyOf(partitionKeys);
         sortKeys = List.copyOf(sortKeys);
-        if (partitionKeys.isEmpty() || partitionKeys.size() > MAX_ATTRIBUTES_PER_ROLE
+        if (partitionKeys.isEmpty()
+                || partitionKeys.size() > MAX_ATTRIBUTES_PER_ROLE
                 || sortKeys.size() > MAX_ATTRIBUTES_PER_ROLE) {
-            throw new IllegalArgumentException("1 to 4 partition and 0 to 4 sort key attributes: " + partitionKeys
-                    + " " + sortKeys);
+            throw new IllegalArgumentException(
+                    "1 to 4 partition and 0 to 4 sort key attributes: " + partitionKeys + " " + sortKeys);
         }
     }
 
@@ -120,7 +121,8 @@ public record KeySchema(List<KeyAttribute> partitionKeys, List<KeyAttribute> sor
             throw DynamoDbException.validation("The provided key element does not match the schema");
         }
         AttributeValue pk = keyValue(attributes, partitionKey(), exactKey);
-        AttributeValue sk = sortKey().map(k -> keyValue(attributes, k, exactKey)).orElse(null);
+        AttributeValue sk =
+                sortKey().map(k -> keyValue(attributes, k, exactKey)).orElse(null);
         if (KeyEncoding.rawLength(pk) > ItemSize.MAX_PARTITION_KEY_BYTES) {
             throw DynamoDbException.validation("One or more parameter values were invalid: "
                     + "Size of hashkey has exceeded the maximum size limit of2048 bytes");
@@ -135,20 +137,25 @@ public record KeySchema(List<KeyAttribute> partitionKeys, List<KeyAttribute> sor
     private static AttributeValue keyValue(Map<String, AttributeValue> attributes, KeyAttribute key, boolean exactKey) {
         AttributeValue value = attributes.get(key.name());
         if (value == null) {
-            throw DynamoDbException.validation(exactKey
-                    ? "The provided key element does not match the schema"
-                    : "One or more parameter values were invalid: Missing the key " + key.name() + " in the item");
+            throw DynamoDbException.validation(
+                    exactKey
+                            ? "The provided key element does not match the schema"
+                            : "One or more parameter values were invalid: Missing the key " + key.name()
+                                    + " in the item");
         }
         if (!key.type().matches(value)) {
-            throw DynamoDbException.validation(exactKey
-                    ? "The provided key element does not match the schema"
-                    : "One or more parameter values were invalid: Type mismatch for key " + key.name()
-                            + " expected: " + key.type() + " actual: " + value.type());
+            throw DynamoDbException.validation(
+                    exactKey
+                            ? "The provided key element does not match the schema"
+                            : "One or more parameter values were invalid: Type mismatch for key " + key.name()
+                                    + " expected: " + key.type() + " actual: " + value.type());
         }
         if (KeyEncoding.rawLength(value) == 0) {
-            throw DynamoDbException.validation("One or more parameter values are not valid. The AttributeValue for a key "
-                    + "attribute cannot contain an empty " + (value instanceof AttributeValue.S ? "string" : "binary")
-                    + " value. Key: " + key.name());
+            throw DynamoDbException.validation(
+                    "One or more parameter values are not valid. The AttributeValue for a key "
+                            + "attribute cannot contain an empty "
+                            + (value instanceof AttributeValue.S ? "string" : "binary")
+                            + " value. Key: " + key.name());
         }
         return value;
     }

@@ -19,8 +19,7 @@ public final class KeySchemaRules {
     public static final String RANGE = "RANGE";
 
     /** One element of a key schema, as declared: an attribute name and HASH or RANGE. */
-    public record Element(String attributeName, String keyType) {
-    }
+    public record Element(String attributeName, String keyType) {}
 
     public enum Violation {
         /** A keyType other than HASH or RANGE. */
@@ -41,11 +40,9 @@ public final class KeySchemaRules {
      * A violation and the elements it concerns (for counts: all the HASH, or RANGE, elements;
      * for UNDEFINED_ATTRIBUTE: every undefined one).
      */
-    public record Finding(Violation violation, List<Element> elements) {
-    }
+    public record Finding(Violation violation, List<Element> elements) {}
 
-    private KeySchemaRules() {
-    }
+    private KeySchemaRules() {}
 
     /**
      * Every violation of {@code schema} against {@code attributeTypes} (attribute name to its
@@ -90,8 +87,11 @@ public final class KeySchemaRules {
         for (Element element : schema) {
             if ((HASH.equals(element.keyType()) || RANGE.equals(element.keyType()))
                     && !seen.add(element.attributeName())) {
-                findings.add(new Finding(Violation.SAME_ATTRIBUTE, schema.stream()
-                        .filter(e -> Objects.equals(e.attributeName(), element.attributeName())).toList()));
+                findings.add(new Finding(
+                        Violation.SAME_ATTRIBUTE,
+                        schema.stream()
+                                .filter(e -> Objects.equals(e.attributeName(), element.attributeName()))
+                                .toList()));
                 break;
             }
         }

@@ -12,6 +12,5 @@ public final class OperatorCertificate {
     /** The subject as an X.500 name, as a TLS session's peer principal gives it. */
     public static final String SUBJECT = "CN=" + COMMON_NAME;
 
-    private OperatorCertificate() {
-    }
+    private OperatorCertificate() {}
 }

@@ -7,8 +7,7 @@ import org.apache.commons.codec.digest.MurmurHash3;
  * partition-key value. Part of the on-disk format and of routing: never change it silently.
  */
 public final class PartitionHash {
-    private PartitionHash() {
-    }
+    private PartitionHash() {}
 
     public static long of(byte[] encodedPartitionKey) {
         return MurmurHash3.hash128x64(encodedPartitionKey, 0, encodedPartitionKey.length, 0)[0];

@@ -13,7 +13,8 @@ public final class PrimaryKey {
     private final byte[] storageKey;
     private final int partitionPrefixLength;
 
-    private PrimaryKey(AttributeValue partitionKey, AttributeValue sortKey, byte[] storageKey, int partitionPrefixLength) {
+    private PrimaryKey(
+            AttributeValue partitionKey, AttributeValue sortKey, byte[] storageKey, int partitionPrefixLength) {
         this.partitionKey = partitionKey;
         this.sortKey = sortKey;
         this.storageKey = storageKey;

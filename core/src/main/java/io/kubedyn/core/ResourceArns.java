@@ -18,16 +18,15 @@ import java.util.regex.Pattern;
 public final class ResourceArns {
     /** The account of every ARN kubedyn gives: all zeros, no AWS account. */
     public static final String ACCOUNT = "000000000000";
+
     private static final String TABLE_PREFIX = "arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/";
     private static final Pattern ANY_TABLE_PREFIX = Pattern.compile("arn:aws:dynamodb:[-a-z0-9]+:[0-9]{12}:table/");
     private static final String STREAM_INFIX = "/stream/";
 
     /** A stream ARN read back: the table and the stream's label. */
-    public record Stream(String table, String label) {
-    }
+    public record Stream(String table, String label) {}
 
-    private ResourceArns() {
-    }
+    private ResourceArns() {}
 
     public static String table(String name) {
         return TABLE_PREFIX + name;

@@ -2,7 +2,9 @@ package io.kubedyn.core;
 
 /** The types a key attribute may have. */
 public enum ScalarType {
-    S, N, B;
+    S,
+    N,
+    B;
 
     public static ScalarType parse(String text) {
         for (ScalarType t : values()) {

@@ -16,8 +16,13 @@ import java.util.Map;
  * an index is the same range read as a Query of a table. A local index has the table's partition
  * key and so the same hash: its entries live in the same shard as their items.
  */
-public record SecondaryIndex(String name, boolean global, KeySchema keySchema, IndexProjection projection,
-                             long readCapacityUnits, long writeCapacityUnits) {
+public record SecondaryIndex(
+        String name,
+        boolean global,
+        KeySchema keySchema,
+        IndexProjection projection,
+        long readCapacityUnits,
+        long writeCapacityUnits) {
 
     public static SecondaryIndex local(String name, KeySchema keySchema, IndexProjection projection) {
         return new SecondaryIndex(name, false, keySchema, projection, 0, 0);
@@ -85,7 +90,9 @@ public record SecondaryIndex(String name, boolean global, KeySchema keySchema, I
 
     /** Whether the index holds attribute {@code name} of its items. */
     public boolean projects(String name, KeySchema table) {
-        return projection.type() == IndexProjection.Type.ALL || table.isKeyAttribute(name)
-                || keySchema.isKeyAttribute(name) || projection.nonKeyAttributes().contains(name);
+        return projection.type() == IndexProjection.Type.ALL
+                || table.isKeyAttribute(name)
+                || keySchema.isKeyAttribute(name)
+                || projection.nonKeyAttributes().contains(name);
     }
 }

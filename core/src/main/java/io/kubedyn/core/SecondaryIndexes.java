@@ -24,19 +24,26 @@ public final class SecondaryIndexes {
      * member, or a {@code Table}'s spec): names and types not yet checked. {@code projectionType}
      * and {@code nonKeyAttributes} may be null; so may the capacities.
      */
-    public record Declared(String name, List<KeySchemaRules.Element> keySchema, String projectionType,
-                           List<String> nonKeyAttributes, Long readCapacityUnits, Long writeCapacityUnits) {
-    }
+    public record Declared(
+            String name,
+            List<KeySchemaRules.Element> keySchema,
+            String projectionType,
+            List<String> nonKeyAttributes,
+            Long readCapacityUnits,
+            Long writeCapacityUnits) {}
 
-    private SecondaryIndexes() {
-    }
+    private SecondaryIndexes() {}
 
     /**
      * The indexes of a table with key schema {@code table} and {@code attributes}, or DynamoDB's
      * ValidationException for the first rule they break. Null lists mean the member was absent.
      */
-    public static List<SecondaryIndex> of(KeySchema table, Map<String, ScalarType> attributes, String billingMode,
-                                          List<Declared> locals, List<Declared> globals) {
+    public static List<SecondaryIndex> of(
+            KeySchema table,
+            Map<String, ScalarType> attributes,
+            String billingMode,
+            List<Declared> locals,
+            List<Declared> globals) {
         List<SecondaryIndex> indexes = new ArrayList<>();
         Set<String> names = new HashSet<>();
         if (locals != null) {
@@ -126,12 +133,15 @@ public final class SecondaryIndexes {
      */
     private static KeySchema keySchema(Declared declared, Map<String, ScalarType> attributes, boolean global) {
         List<KeySchemaRules.Element> elements = declared.keySchema();
-        List<String> names = elements.stream().map(KeySchemaRules.Element::attributeName).toList();
+        List<String> names =
+                elements.stream().map(KeySchemaRules.Element::attributeName).toList();
         if (names.stream().anyMatch(n -> !attributes.containsKey(n))) {
             throw invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: " + names
                     + ", AttributeDefinitions: " + attributes.keySet());
         }
-        long hashCount = elements.stream().filter(e -> KeySchemaRules.HASH.equals(e.keyType())).count();
+        long hashCount = elements.stream()
+                .filter(e -> KeySchemaRules.HASH.equals(e.keyType()))
+                .count();
         if (global && (hashCount > 1 || elements.size() - hashCount > 1)) {
             return multiAttributeKeySchema(declared, attributes);
         }
@@ -147,11 +157,13 @@ public final class SecondaryIndexes {
             throw DynamoDbException.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
         }
         if (elements.size() > 1 && !KeySchemaRules.RANGE.equals(elements.get(1).keyType())) {
-            throw DynamoDbException.validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+            throw DynamoDbException.validation(
+                    "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
         }
         String hash = names.get(0);
         String range = elements.size() > 1 ? names.get(1) : null;
-        return KeySchema.of(new KeyAttribute(hash, attributes.get(hash)),
+        return KeySchema.of(
+                new KeyAttribute(hash, attributes.get(hash)),
                 range == null ? null : new KeyAttribute(range, attributes.get(range)));
     }
 
@@ -164,17 +176,22 @@ public final class SecondaryIndexes {
             KeySchemaRules.Finding finding = findings.get(0);
             String index = " for index: " + declared.name();
             throw switch (finding.violation()) {
-                case TOO_MANY_HASH_KEYS -> invalid("Index KeySchema has " + finding.elements().size()
-                        + " HASH keys" + index + "; a multi-attribute partition key has at most "
-                        + KeySchema.MAX_ATTRIBUTES_PER_ROLE);
-                case TOO_MANY_RANGE_KEYS -> invalid("Index KeySchema has " + finding.elements().size()
-                        + " RANGE keys" + index + "; a multi-attribute sort key has at most "
-                        + KeySchema.MAX_ATTRIBUTES_PER_ROLE);
-                case NO_HASH_KEY, HASH_KEY_NOT_FIRST -> DynamoDbException.validation("Invalid KeySchema: "
-                        + "every HASH KeySchemaElement must come before every RANGE KeySchemaElement" + index);
-                case SAME_ATTRIBUTE -> invalid("Index KeySchema names attribute "
-                        + finding.elements().get(0).attributeName() + " more than once" + index);
-                case UNKNOWN_KEY_TYPE -> invalid("Invalid KeyType " + finding.elements().get(0).keyType() + index);
+                case TOO_MANY_HASH_KEYS ->
+                    invalid("Index KeySchema has " + finding.elements().size()
+                            + " HASH keys" + index + "; a multi-attribute partition key has at most "
+                            + KeySchema.MAX_ATTRIBUTES_PER_ROLE);
+                case TOO_MANY_RANGE_KEYS ->
+                    invalid("Index KeySchema has " + finding.elements().size()
+                            + " RANGE keys" + index + "; a multi-attribute sort key has at most "
+                            + KeySchema.MAX_ATTRIBUTES_PER_ROLE);
+                case NO_HASH_KEY, HASH_KEY_NOT_FIRST ->
+                    DynamoDbException.validation("Invalid KeySchema: "
+                            + "every HASH KeySchemaElement must come before every RANGE KeySchemaElement" + index);
+                case SAME_ATTRIBUTE ->
+                    invalid("Index KeySchema names attribute "
+                            + finding.elements().get(0).attributeName() + " more than once" + index);
+                case UNKNOWN_KEY_TYPE ->
+                    invalid("Invalid KeyType " + finding.elements().get(0).keyType() + index);
                 // Undefined attributes were refused before; attribute types are S, N or B.
                 case UNDEFINED_ATTRIBUTE, NOT_A_KEY_TYPE -> new IllegalStateException(finding.toString());
             };
@@ -202,7 +219,8 @@ public final class SecondaryIndexes {
             throw invalid("ProjectionType is " + type + ", but NonKeyAttributes is specified");
         }
         if (type == IndexProjection.Type.INCLUDE) {
-            if (declared.nonKeyAttributes() == null || declared.nonKeyAttributes().isEmpty()) {
+            if (declared.nonKeyAttributes() == null
+                    || declared.nonKeyAttributes().isEmpty()) {
                 throw invalid("ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
             }
             return IndexProjection.include(declared.nonKeyAttributes());

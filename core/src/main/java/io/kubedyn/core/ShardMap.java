@@ -13,8 +13,7 @@ public record ShardMap(List<Shard> shards) {
      * One shard: the hash range it owns and where it is reached: {@code host:port}, or for a
      * replicated shard its replicas' {@code host:port} joined by {@code |} ({@link #replicaAddress}).
      */
-    public record Shard(HashRange range, String address) {
-    }
+    public record Shard(HashRange range, String address) {}
 
     /** Between the replicas of a replicated shard's address. */
     public static final char REPLICA_SEPARATOR = '|';
@@ -87,7 +86,8 @@ public record ShardMap(List<Shard> shards) {
         List<Shard> out = new ArrayList<>();
         for (Shard shard : shards) {
             HashRange r = shard.range();
-            if (Long.compareUnsigned(r.last(), range.first()) < 0 || Long.compareUnsigned(r.first(), range.last()) > 0) {
+            if (Long.compareUnsigned(r.last(), range.first()) < 0
+                    || Long.compareUnsigned(r.first(), range.last()) > 0) {
                 continue;
             }
             long first = Long.compareUnsigned(r.first(), range.first()) >= 0 ? r.first() : range.first();
@@ -108,7 +108,9 @@ public record ShardMap(List<Shard> shards) {
             if (equals < 0) {
                 throw new IllegalArgumentException("shard map entry " + entry.trim() + ": expected first-last=address");
             }
-            shards.add(new Shard(HashRange.parse(entry.substring(0, equals)), entry.substring(equals + 1).trim()));
+            shards.add(new Shard(
+                    HashRange.parse(entry.substring(0, equals)),
+                    entry.substring(equals + 1).trim()));
         }
         shards.sort((a, b) -> Long.compareUnsigned(a.range().first(), b.range().first()));
         return new ShardMap(shards);

@@ -5,7 +5,15 @@ package io.kubedyn.core;
  * or {@code begins_with(sk, :p)}. {@code upper} is set only for BETWEEN.
  */
 public record SortKeyCondition(Operator operator, AttributeValue value, AttributeValue upper) {
-    public enum Operator { EQ, LT, LE, GT, GE, BETWEEN, BEGINS_WITH }
+    public enum Operator {
+        EQ,
+        LT,
+        LE,
+        GT,
+        GE,
+        BETWEEN,
+        BEGINS_WITH
+    }
 
     public SortKeyCondition {
         if ((operator == Operator.BETWEEN) != (upper != null)) {

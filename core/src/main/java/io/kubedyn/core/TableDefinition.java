@@ -45,56 +45,173 @@ public record TableDefinition(
     }
 
     /** A table billed as it was created (PAY_PER_REQUEST since its creation, if so). */
-    public TableDefinition(String name, String tableId, KeySchema keySchema, Map<String, ScalarType> attributeDefinitions,
-            String billingMode, long readCapacityUnits, long writeCapacityUnits, long creationDateTimeMillis,
-            boolean deletionProtectionEnabled, TableStream stream, String timeToLiveAttribute,
-            List<SecondaryIndex> indexes, Map<String, String> tags) {
-        this(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits, writeCapacityUnits,
-                creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, indexes, tags, 0);
+    public TableDefinition(
+            String name,
+            String tableId,
+            KeySchema keySchema,
+            Map<String, ScalarType> attributeDefinitions,
+            String billingMode,
+            long readCapacityUnits,
+            long writeCapacityUnits,
+            long creationDateTimeMillis,
+            boolean deletionProtectionEnabled,
+            TableStream stream,
+            String timeToLiveAttribute,
+            List<SecondaryIndex> indexes,
+            Map<String, String> tags) {
+        this(
+                name,
+                tableId,
+                keySchema,
+                attributeDefinitions,
+                billingMode,
+                readCapacityUnits,
+                writeCapacityUnits,
+                creationDateTimeMillis,
+                deletionProtectionEnabled,
+                stream,
+                timeToLiveAttribute,
+                indexes,
+                tags,
+                0);
     }
 
     /** A table without tags. */
-    public TableDefinition(String name, String tableId, KeySchema keySchema, Map<String, ScalarType> attributeDefinitions,
-            String billingMode, long readCapacityUnits, long writeCapacityUnits, long creationDateTimeMillis,
-            boolean deletionProtectionEnabled, TableStream stream, String timeToLiveAttribute,
+    public TableDefinition(
+            String name,
+            String tableId,
+            KeySchema keySchema,
+            Map<String, ScalarType> attributeDefinitions,
+            String billingMode,
+            long readCapacityUnits,
+            long writeCapacityUnits,
+            long creationDateTimeMillis,
+            boolean deletionProtectionEnabled,
+            TableStream stream,
+            String timeToLiveAttribute,
             List<SecondaryIndex> indexes) {
-        this(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits, writeCapacityUnits,
-                creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, indexes, Map.of());
+        this(
+                name,
+                tableId,
+                keySchema,
+                attributeDefinitions,
+                billingMode,
+                readCapacityUnits,
+                writeCapacityUnits,
+                creationDateTimeMillis,
+                deletionProtectionEnabled,
+                stream,
+                timeToLiveAttribute,
+                indexes,
+                Map.of());
     }
 
     /** A table without secondary indexes. */
-    public TableDefinition(String name, String tableId, KeySchema keySchema, Map<String, ScalarType> attributeDefinitions,
-            String billingMode, long readCapacityUnits, long writeCapacityUnits, long creationDateTimeMillis,
-            boolean deletionProtectionEnabled, TableStream stream, String timeToLiveAttribute) {
-        this(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits, writeCapacityUnits,
-                creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, List.of());
+    public TableDefinition(
+            String name,
+            String tableId,
+            KeySchema keySchema,
+            Map<String, ScalarType> attributeDefinitions,
+            String billingMode,
+            long readCapacityUnits,
+            long writeCapacityUnits,
+            long creationDateTimeMillis,
+            boolean deletionProtectionEnabled,
+            TableStream stream,
+            String timeToLiveAttribute) {
+        this(
+                name,
+                tableId,
+                keySchema,
+                attributeDefinitions,
+                billingMode,
+                readCapacityUnits,
+                writeCapacityUnits,
+                creationDateTimeMillis,
+                deletionProtectionEnabled,
+                stream,
+                timeToLiveAttribute,
+                List.of());
     }
 
     /** A table without deletion protection. */
-    public TableDefinition(String name, String tableId, KeySchema keySchema, Map<String, ScalarType> attributeDefinitions,
-            String billingMode, long readCapacityUnits, long writeCapacityUnits, long creationDateTimeMillis) {
-        this(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits, writeCapacityUnits,
-                creationDateTimeMillis, false, null, null);
+    public TableDefinition(
+            String name,
+            String tableId,
+            KeySchema keySchema,
+            Map<String, ScalarType> attributeDefinitions,
+            String billingMode,
+            long readCapacityUnits,
+            long writeCapacityUnits,
+            long creationDateTimeMillis) {
+        this(
+                name,
+                tableId,
+                keySchema,
+                attributeDefinitions,
+                billingMode,
+                readCapacityUnits,
+                writeCapacityUnits,
+                creationDateTimeMillis,
+                false,
+                null,
+                null);
     }
 
     /** This table with deletion protection on or off. */
     public TableDefinition withDeletionProtection(boolean enabled) {
-        return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, enabled, stream, timeToLiveAttribute, indexes, tags,
+        return new TableDefinition(
+                name,
+                tableId,
+                keySchema,
+                attributeDefinitions,
+                billingMode,
+                readCapacityUnits,
+                writeCapacityUnits,
+                creationDateTimeMillis,
+                enabled,
+                stream,
+                timeToLiveAttribute,
+                indexes,
+                tags,
                 payPerRequestSinceMillis);
     }
 
     /** This table with {@code stream} enabled, or with no stream when it is null. */
     public TableDefinition withStream(TableStream stream) {
-        return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, indexes, tags,
+        return new TableDefinition(
+                name,
+                tableId,
+                keySchema,
+                attributeDefinitions,
+                billingMode,
+                readCapacityUnits,
+                writeCapacityUnits,
+                creationDateTimeMillis,
+                deletionProtectionEnabled,
+                stream,
+                timeToLiveAttribute,
+                indexes,
+                tags,
                 payPerRequestSinceMillis);
     }
 
     /** This table with Time to Live on {@code attribute}, or off when it is null. */
     public TableDefinition withTimeToLive(String attribute) {
-        return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, attribute, indexes, tags,
+        return new TableDefinition(
+                name,
+                tableId,
+                keySchema,
+                attributeDefinitions,
+                billingMode,
+                readCapacityUnits,
+                writeCapacityUnits,
+                creationDateTimeMillis,
+                deletionProtectionEnabled,
+                stream,
+                attribute,
+                indexes,
+                tags,
                 payPerRequestSinceMillis);
     }
 
@@ -111,16 +228,40 @@ public record TableDefinition(
                 used.put(attribute, type);
             }
         });
-        return new TableDefinition(name, tableId, keySchema, used, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute,
-                indexes, tags, payPerRequestSinceMillis);
+        return new TableDefinition(
+                name,
+                tableId,
+                keySchema,
+                used,
+                billingMode,
+                readCapacityUnits,
+                writeCapacityUnits,
+                creationDateTimeMillis,
+                deletionProtectionEnabled,
+                stream,
+                timeToLiveAttribute,
+                indexes,
+                tags,
+                payPerRequestSinceMillis);
     }
 
     /** This table with {@code indexes} as its secondary indexes. */
     public TableDefinition withIndexes(List<SecondaryIndex> indexes) {
-        return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute,
-                indexes, tags, payPerRequestSinceMillis);
+        return new TableDefinition(
+                name,
+                tableId,
+                keySchema,
+                attributeDefinitions,
+                billingMode,
+                readCapacityUnits,
+                writeCapacityUnits,
+                creationDateTimeMillis,
+                deletionProtectionEnabled,
+                stream,
+                timeToLiveAttribute,
+                indexes,
+                tags,
+                payPerRequestSinceMillis);
     }
 
     /**
@@ -136,24 +277,56 @@ public record TableDefinition(
      * long, long)}, changed at {@code nowMillis}: a table switched to PAY_PER_REQUEST has been so
      * since then.
      */
-    public TableDefinition withCapacity(String billingMode, long read, long write, long indexRead, long indexWrite,
-            long nowMillis) {
+    public TableDefinition withCapacity(
+            String billingMode, long read, long write, long indexRead, long indexWrite, long nowMillis) {
         long payPerRequestSince = billingMode.equals("PAY_PER_REQUEST") && !this.billingMode.equals(billingMode)
-                ? nowMillis : payPerRequestSinceMillis;
-        List<SecondaryIndex> capacities = indexes.stream().map(index -> !index.global() ? index
-                : new SecondaryIndex(index.name(), true, index.keySchema(), index.projection(),
-                        indexRead < 0 ? index.readCapacityUnits() : indexRead,
-                        indexWrite < 0 ? index.writeCapacityUnits() : indexWrite)).toList();
-        return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, read, write,
-                creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute, capacities, tags,
+                ? nowMillis
+                : payPerRequestSinceMillis;
+        List<SecondaryIndex> capacities = indexes.stream()
+                .map(index -> !index.global()
+                        ? index
+                        : new SecondaryIndex(
+                                index.name(),
+                                true,
+                                index.keySchema(),
+                                index.projection(),
+                                indexRead < 0 ? index.readCapacityUnits() : indexRead,
+                                indexWrite < 0 ? index.writeCapacityUnits() : indexWrite))
+                .toList();
+        return new TableDefinition(
+                name,
+                tableId,
+                keySchema,
+                attributeDefinitions,
+                billingMode,
+                read,
+                write,
+                creationDateTimeMillis,
+                deletionProtectionEnabled,
+                stream,
+                timeToLiveAttribute,
+                capacities,
+                tags,
                 payPerRequestSince);
     }
 
     /** This table with {@code tags} as its tags. */
     public TableDefinition withTags(Map<String, String> tags) {
-        return new TableDefinition(name, tableId, keySchema, attributeDefinitions, billingMode, readCapacityUnits,
-                writeCapacityUnits, creationDateTimeMillis, deletionProtectionEnabled, stream, timeToLiveAttribute,
-                indexes, tags, payPerRequestSinceMillis);
+        return new TableDefinition(
+                name,
+                tableId,
+                keySchema,
+                attributeDefinitions,
+                billingMode,
+                readCapacityUnits,
+                writeCapacityUnits,
+                creationDateTimeMillis,
+                deletionProtectionEnabled,
+                stream,
+                timeToLiveAttribute,
+                indexes,
+                tags,
+                payPerRequestSinceMillis);
     }
 
     /** The secondary index named {@code name}. */

@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A table definition as the catalog stores it and as it crosses to storage pods: a small JSON document, readable with ldb. */
@@ -28,7 +28,8 @@ public final class TableDefinitionCodec {
         node.put("readCapacityUnits", table.readCapacityUnits());
         node.put("writeCapacityUnits", table.writeCapacityUnits());
         node.put("creationDateTimeMillis", table.creationDateTimeMillis());
-        if (table.payPerRequestSinceMillis() != 0 && table.payPerRequestSinceMillis() != table.creationDateTimeMillis()) {
+        if (table.payPerRequestSinceMillis() != 0
+                && table.payPerRequestSinceMillis() != table.creationDateTimeMillis()) {
             // Only a table switched to PAY_PER_REQUEST after its creation has a time of its own.
             node.put("payPerRequestSinceMillis", table.payPerRequestSinceMillis());
         }
@@ -96,21 +97,27 @@ public final class TableDefinitionCodec {
     private static List<SecondaryIndex> indexes(JsonNode nodes, Map<String, ScalarType> attributes) {
         List<SecondaryIndex> indexes = new ArrayList<>();
         for (JsonNode node : nodes) {
-            KeySchema schema = new KeySchema(keyAttributes(node, "hashKey", attributes),
-                    keyAttributes(node, "rangeKey", attributes));
+            KeySchema schema = new KeySchema(
+                    keyAttributes(node, "hashKey", attributes), keyAttributes(node, "rangeKey", attributes));
             List<String> nonKey = new ArrayList<>();
             node.path("nonKeyAttributes").forEach(a -> nonKey.add(a.asText()));
-            IndexProjection projection = new IndexProjection(IndexProjection.Type.valueOf(node.get("projection").asText()),
-                    nonKey);
-            indexes.add(new SecondaryIndex(node.get("name").asText(), node.get("global").asBoolean(), schema, projection,
-                    node.path("readCapacityUnits").asLong(0), node.path("writeCapacityUnits").asLong(0)));
+            IndexProjection projection = new IndexProjection(
+                    IndexProjection.Type.valueOf(node.get("projection").asText()), nonKey);
+            indexes.add(new SecondaryIndex(
+                    node.get("name").asText(),
+                    node.get("global").asBoolean(),
+                    schema,
+                    projection,
+                    node.path("readCapacityUnits").asLong(0),
+                    node.path("writeCapacityUnits").asLong(0)));
         }
         return indexes;
     }
 
     private static Map<String, String> tags(JsonNode node) {
         Map<String, String> tags = new LinkedHashMap<>();
-        node.fields().forEachRemaining(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
+        node.fields()
+                .forEachRemaining(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
         return tags;
     }
 
@@ -118,13 +125,17 @@ public final class TableDefinitionCodec {
         try {
             JsonNode node = json.readTree(bytes);
             Map<String, ScalarType> attributes = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.get("attributeDefinitions").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            node.get("attributeDefinitions").fields();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 attributes.put(e.getKey(), ScalarType.valueOf(e.getValue().asText()));
             }
             String hashKey = node.get("hashKey").asText();
             KeyAttribute rangeKey = node.has("rangeKey")
-                    ? new KeyAttribute(node.get("rangeKey").asText(), attributes.get(node.get("rangeKey").asText()))
+                    ? new KeyAttribute(
+                            node.get("rangeKey").asText(),
+                            attributes.get(node.get("rangeKey").asText()))
                     : null;
             return new TableDefinition(
                     node.get("name").asText(),
@@ -136,10 +147,16 @@ public final class TableDefinitionCodec {
                     node.get("writeCapacityUnits").asLong(),
                     node.get("creationDateTimeMillis").asLong(),
                     node.path("deletionProtectionEnabled").asBoolean(false),
-                    node.has("stream") ? new TableStream(StreamViewType.valueOf(node.get("stream").get("viewType").asText()),
-                            node.get("stream").get("label").asText(), node.get("stream").get("retentionSeconds").asLong())
+                    node.has("stream")
+                            ? new TableStream(
+                                    StreamViewType.valueOf(
+                                            node.get("stream").get("viewType").asText()),
+                                    node.get("stream").get("label").asText(),
+                                    node.get("stream").get("retentionSeconds").asLong())
                             : null,
-                    node.has("timeToLiveAttribute") ? node.get("timeToLiveAttribute").asText() : null,
+                    node.has("timeToLiveAttribute")
+                            ? node.get("timeToLiveAttribute").asText()
+                            : null,
                     indexes(node.path("indexes"), attributes),
                     tags(node.path("tags")),
                     node.path("payPerRequestSinceMillis").asLong(0));

@@ -23,8 +23,7 @@ public final class TableName {
         BAD_CHARACTERS
     }
 
-    private TableName() {
-    }
+    private TableName() {}
 
     /** Why {@code name} is not a valid DynamoDB table name, or empty when it is one. */
     public static Optional<Violation> violation(String name) {

@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 public record TableStream(StreamViewType viewType, String label, long retentionSeconds) {
     /** DynamoDB keeps stream records for 24 hours. */
     public static final long DEFAULT_RETENTION_SECONDS = 24 * 60 * 60;
+
     private static final DateTimeFormatter LABEL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS");
 
     /** A stream of {@code viewType} enabled at {@code millis}, keeping records 24 hours. */

@@ -20,8 +20,7 @@ public final class TableTags {
     private static final Pattern ALLOWED = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
     private static final String RESERVED_PREFIX = "aws:";
 
-    private TableTags() {
-    }
+    private TableTags() {}
 
     /**
      * {@code current} with {@code added} set (a key already there takes the new value, in its

@@ -13,8 +13,7 @@ public final class TimeToLive {
     /** DynamoDB does not delete items whose expiry is more than five years in the past. */
     public static final long IGNORED_AFTER_SECONDS = 5L * 365 * 24 * 60 * 60;
 
-    private TimeToLive() {
-    }
+    private TimeToLive() {}
 
     /** The item's expiry in epoch seconds under {@code attribute}, or empty when it has none TTL honours. */
     public static OptionalLong expiryOf(Map<String, AttributeValue> item, String attribute) {

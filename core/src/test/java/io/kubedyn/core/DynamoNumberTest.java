@@ -10,9 +10,13 @@ class DynamoNumberTest {
     @Test
     void acceptsTheExtremesOfDynamoDbsRange() {
         assertThat(DynamoNumber.parse("1E-130").toWireString()).isEqualTo("1E-130");
-        assertThat(DynamoNumber.parse("9.9999999999999999999999999999999999999E+125").value())
+        assertThat(DynamoNumber.parse("9.9999999999999999999999999999999999999E+125")
+                        .value())
                 .isEqualByComparingTo("9.9999999999999999999999999999999999999E+125");
-        assertThat(DynamoNumber.parse("-9.9999999999999999999999999999999999999E+125").value().signum()).isEqualTo(-1);
+        assertThat(DynamoNumber.parse("-9.9999999999999999999999999999999999999E+125")
+                        .value()
+                        .signum())
+                .isEqualTo(-1);
     }
 
     @Test

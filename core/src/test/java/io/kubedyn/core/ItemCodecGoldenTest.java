@@ -28,10 +28,13 @@ class ItemCodecGoldenTest {
         assertPinned("an ASCII string", item("s", new AttributeValue.S("hello")), "01 01 73 01 05 68656c6c6f");
         assertPinned("an empty string", item("s", new AttributeValue.S("")), "01 01 73 01 00");
         assertPinned("a string with a NUL", item("s", new AttributeValue.S("a\u0000b")), "01 01 73 01 03 610062");
-        assertPinned("a unicode name and value",
+        assertPinned(
+                "a unicode name and value",
                 item("\u540d\u524d", new AttributeValue.S("h\u00e9llo w\u00f6rld \uD83D\uDD11")),
                 "01 06 e5908de5898d 01 12 68c3a96c6c6f2077c3b6726c6420f09f9491");
-        assertPinned("a 200-byte string (two-byte varint length)", item("s", new AttributeValue.S("x".repeat(200))),
+        assertPinned(
+                "a 200-byte string (two-byte varint length)",
+                item("s", new AttributeValue.S("x".repeat(200))),
                 "01 01 73 01 c801 " + "78".repeat(200));
     }
 
@@ -42,20 +45,26 @@ class ItemCodecGoldenTest {
         assertPinned("number -7", item("n", AttributeValue.N.of("-7")), "01 01 6e 02 00 01 f9");
         assertPinned("number -1.5", item("n", AttributeValue.N.of("-1.5")), "01 01 6e 02 02 01 f1");
         assertPinned("number 100 (negative scale)", item("n", AttributeValue.N.of("100")), "01 01 6e 02 03 01 01");
-        assertPinned("number 128 (two-byte unscaled value)", item("n", AttributeValue.N.of("128")),
+        assertPinned(
+                "number 128 (two-byte unscaled value)",
+                item("n", AttributeValue.N.of("128")),
                 "01 01 6e 02 00 02 0080");
         assertPinned("number 1E-130", item("n", AttributeValue.N.of("1E-130")), "01 01 6e 02 8402 01 01");
         assertPinned("number -1E-130", item("n", AttributeValue.N.of("-1E-130")), "01 01 6e 02 8402 01 ff");
-        assertPinned("number 9.9999999999999999999999999999999999999E+125",
+        assertPinned(
+                "number 9.9999999999999999999999999999999999999E+125",
                 item("n", AttributeValue.N.of("9.9999999999999999999999999999999999999E+125")),
                 "01 01 6e 02 af01 10 4b3b4ca85a86c47a098a223fffffffff");
-        assertPinned("number -9.9999999999999999999999999999999999999E+125",
+        assertPinned(
+                "number -9.9999999999999999999999999999999999999E+125",
                 item("n", AttributeValue.N.of("-9.9999999999999999999999999999999999999E+125")),
                 "01 01 6e 02 af01 10 b4c4b357a5793b85f675ddc000000001");
-        assertPinned("number 12345678901234567890123456789012345678 (38 digits)",
+        assertPinned(
+                "number 12345678901234567890123456789012345678 (38 digits)",
                 item("n", AttributeValue.N.of("12345678901234567890123456789012345678")),
                 "01 01 6e 02 00 10 0949b0f6f0023313c4499050de38f34e");
-        assertPinned("number -0.00012345678901234567890123456789012345678 (38 digits)",
+        assertPinned(
+                "number -0.00012345678901234567890123456789012345678 (38 digits)",
                 item("n", AttributeValue.N.of("-0.00012345678901234567890123456789012345678")),
                 "01 01 6e 02 52 10 f6b64f090ffdccec3bb66faf21c70cb2");
     }
@@ -79,16 +88,25 @@ class ItemCodecGoldenTest {
         Map<String, AttributeValue> inner = new LinkedHashMap<>();
         inner.put("a", new AttributeValue.S("x"));
         inner.put("deeper", new AttributeValue.M(Map.of("n", AttributeValue.N.of("1"))));
-        assertPinned("a nested map", item("m", new AttributeValue.M(inner)),
+        assertPinned(
+                "a nested map",
+                item("m", new AttributeValue.M(inner)),
                 "01 01 6d 07 02 01 61 01 01 78 06 646565706572 07 01 01 6e 02 00 01 01");
         assertPinned("an empty map", item("m", new AttributeValue.M(Map.of())), "01 01 6d 07 00");
     }
 
     @Test
     void listEncodingIsPinned() {
-        assertPinned("a list of mixed values", item("l", new AttributeValue.L(List.of(
-                new AttributeValue.S("a"), AttributeValue.N.of("2"), new AttributeValue.Bool(true),
-                new AttributeValue.Null(), new AttributeValue.L(List.of(AttributeValue.N.of("-1")))))),
+        assertPinned(
+                "a list of mixed values",
+                item(
+                        "l",
+                        new AttributeValue.L(List.of(
+                                new AttributeValue.S("a"),
+                                AttributeValue.N.of("2"),
+                                new AttributeValue.Bool(true),
+                                new AttributeValue.Null(),
+                                new AttributeValue.L(List.of(AttributeValue.N.of("-1")))))),
                 "01 01 6c 08 05 01 01 61 02 00 01 02 04 06 08 01 02 00 01 ff");
         assertPinned("an empty list", item("l", new AttributeValue.L(List.of())), "01 01 6c 08 00");
     }
@@ -96,13 +114,25 @@ class ItemCodecGoldenTest {
     @Test
     void setEncodingsArePinned() {
         // A set's members are held in their type's order (AttributeValue), so they are written in it.
-        assertPinned("a string set", item("ss", AttributeValue.SS.of(List.of("b", "a", "\u00fc"))),
+        assertPinned(
+                "a string set",
+                item("ss", AttributeValue.SS.of(List.of("b", "a", "\u00fc"))),
                 "01 02 7373 09 03 01 61 01 62 02 c3bc");
-        assertPinned("a number set", item("ns", AttributeValue.NS.of(List.of(
-                DynamoNumber.parse("1"), DynamoNumber.parse("-2.5"), DynamoNumber.parse("1E-130")))),
+        assertPinned(
+                "a number set",
+                item(
+                        "ns",
+                        AttributeValue.NS.of(List.of(
+                                DynamoNumber.parse("1"), DynamoNumber.parse("-2.5"), DynamoNumber.parse("1E-130")))),
                 "01 02 6e73 0a 03 02 01 e7 8402 01 01 00 01 01");
-        assertPinned("a binary set", item("bs", AttributeValue.BS.of(List.of(
-                Binary.copyOf(bytes(0x00)), Binary.copyOf(bytes(0x01, 0x00)), Binary.copyOf(bytes(0xFF))))),
+        assertPinned(
+                "a binary set",
+                item(
+                        "bs",
+                        AttributeValue.BS.of(List.of(
+                                Binary.copyOf(bytes(0x00)),
+                                Binary.copyOf(bytes(0x01, 0x00)),
+                                Binary.copyOf(bytes(0xFF))))),
                 "01 02 6273 0b 03 01 00 02 0100 01 ff");
     }
 
@@ -115,8 +145,8 @@ class ItemCodecGoldenTest {
         Map<String, AttributeValue> strings = ItemCodec.decode(HEX.parseHex("0102737309030162016102c3bc"));
         assertThat(((AttributeValue.SS) strings.get("ss")).value()).containsExactly("a", "b", "\u00fc");
         Map<String, AttributeValue> numbers = ItemCodec.decode(HEX.parseHex("01026e730a030001010201e784020101"));
-        assertThat(((AttributeValue.NS) numbers.get("ns")).value()).containsExactly(DynamoNumber.parse("-2.5"),
-                DynamoNumber.parse("1E-130"), DynamoNumber.parse("1"));
+        assertThat(((AttributeValue.NS) numbers.get("ns")).value())
+                .containsExactly(DynamoNumber.parse("-2.5"), DynamoNumber.parse("1E-130"), DynamoNumber.parse("1"));
     }
 
     @Test
@@ -136,21 +166,24 @@ class ItemCodecGoldenTest {
         item.put("ss", AttributeValue.SS.of(List.of("x", "y")));
         item.put("ns", AttributeValue.NS.of(List.of(DynamoNumber.parse("3"), DynamoNumber.parse("-0.5"))));
         item.put("bs", AttributeValue.BS.of(List.of(Binary.copyOf(bytes(0x00)), Binary.copyOf(bytes(0x7F)))));
-        assertPinned("an item with every type", item, "0e"
-                + " 02 706b 01 06 757365722331"
-                + " 06 e5908de5898d 01 0e e697a5e69cace8aa9e20f09f9491"
-                + " 01 6e 02 8602 01 f1"
-                + " 01 62 03 04 000100ff"
-                + " 01 74 04"
-                + " 01 66 05"
-                + " 01 7a 06"
-                + " 01 6d 07 01 05 696e6e6572 08 01 02 00 01 01"
-                + " 02 656d 07 00"
-                + " 01 6c 08 02 01 00 06"
-                + " 02 656c 08 00"
-                + " 02 7373 09 02 01 78 01 79"
-                + " 02 6e73 0a 02 02 01 fb 00 01 03"
-                + " 02 6273 0b 02 01 00 01 7f");
+        assertPinned(
+                "an item with every type",
+                item,
+                "0e"
+                        + " 02 706b 01 06 757365722331"
+                        + " 06 e5908de5898d 01 0e e697a5e69cace8aa9e20f09f9491"
+                        + " 01 6e 02 8602 01 f1"
+                        + " 01 62 03 04 000100ff"
+                        + " 01 74 04"
+                        + " 01 66 05"
+                        + " 01 7a 06"
+                        + " 01 6d 07 01 05 696e6e6572 08 01 02 00 01 01"
+                        + " 02 656d 07 00"
+                        + " 01 6c 08 02 01 00 06"
+                        + " 02 656c 08 00"
+                        + " 02 7373 09 02 01 78 01 79"
+                        + " 02 6e73 0a 02 02 01 fb 00 01 03"
+                        + " 02 6273 0b 02 01 00 01 7f");
     }
 
     /** Today's encoder writes exactly the golden bytes, and today's decoder reads them back as the item. */
@@ -158,14 +191,18 @@ class ItemCodecGoldenTest {
         String golden = goldenHex.replace(" ", "");
         SoftAssertions softly = new SoftAssertions();
         softly.assertThat(HEX.formatHex(ItemCodec.encode(item)))
-                .as("ItemCodec's bytes for %s changed: this is the on-disk format of every stored item; "
-                        + "a change needs a migration (docs/architecture.md, Storage layout)", name)
+                .as(
+                        "ItemCodec's bytes for %s changed: this is the on-disk format of every stored item; "
+                                + "a change needs a migration (docs/architecture.md, Storage layout)",
+                        name)
                 .isEqualTo(golden);
         String decodeMessage = "ItemCodec no longer decodes the bytes written for " + name + " as the same item: "
                 + "items already on disk would be misread; a change needs a migration "
                 + "(docs/architecture.md, Storage layout)";
         try {
-            softly.assertThat(ItemCodec.decode(HEX.parseHex(golden))).as(decodeMessage).isEqualTo(item);
+            softly.assertThat(ItemCodec.decode(HEX.parseHex(golden)))
+                    .as(decodeMessage)
+                    .isEqualTo(item);
         } catch (RuntimeException e) {
             softly.fail(decodeMessage + " (it threw " + e + ")", e);
         }

@@ -13,13 +13,16 @@ class KeySchemaRulesTest {
     private static final Map<String, String> TYPES = Map.of("Artist", "S", "SongTitle", "S", "Flag", "BOOL");
 
     private static List<Violation> violations(Element... schema) {
-        return KeySchemaRules.check(List.of(schema), TYPES).stream().map(Finding::violation).toList();
+        return KeySchemaRules.check(List.of(schema), TYPES).stream()
+                .map(Finding::violation)
+                .toList();
     }
 
     @Test
     void aHashKeyAndAnOptionalRangeKeyOfDefinedScalarAttributesAreValid() {
         assertThat(violations(new Element("Artist", "HASH"))).isEmpty();
-        assertThat(violations(new Element("Artist", "HASH"), new Element("SongTitle", "RANGE"))).isEmpty();
+        assertThat(violations(new Element("Artist", "HASH"), new Element("SongTitle", "RANGE")))
+                .isEmpty();
     }
 
     @Test
@@ -35,15 +38,18 @@ class KeySchemaRulesTest {
         assertThat(violations(new Element("Artist", "HASH"), new Element("Year", "RANGE")))
                 .containsExactly(Violation.UNDEFINED_ATTRIBUTE);
         assertThat(violations(new Element("Flag", "HASH"))).containsExactly(Violation.NOT_A_KEY_TYPE);
-        assertThat(violations(new Element("Artist", "PRIMARY"))).containsExactly(Violation.UNKNOWN_KEY_TYPE,
-                Violation.NO_HASH_KEY);
+        assertThat(violations(new Element("Artist", "PRIMARY")))
+                .containsExactly(Violation.UNKNOWN_KEY_TYPE, Violation.NO_HASH_KEY);
     }
 
     @Test
     void anUndefinedAttributeFindingNamesEveryUndefinedKey() {
-        List<Finding> findings = KeySchemaRules.check(List.of(new Element("Year", "HASH"), new Element("Month", "RANGE")),
-                TYPES);
-        assertThat(findings).singleElement().satisfies(f -> assertThat(f.elements())
-                .extracting(Element::attributeName).containsExactly("Year", "Month"));
+        List<Finding> findings =
+                KeySchemaRules.check(List.of(new Element("Year", "HASH"), new Element("Month", "RANGE")), TYPES);
+        assertThat(findings)
+                .singleElement()
+                .satisfies(f -> assertThat(f.elements())
+                        .extracting(Element::attributeName)
+                        .containsExactly("Year", "Month"));
     }
 }

@@ -18,8 +18,10 @@ class ResourceArnsTest {
         assertThat(ResourceArns.parseStream(ResourceArns.stream("app.events", "2026-11-30T10:00:00.000")))
                 .contains(new ResourceArns.Stream("app.events", "2026-11-30T10:00:00.000"));
         assertThat(ResourceArns.parseStream("arn:aws:dynamodb:kubedyn:000000000000:table/Orders/stream/label"))
-                .as("as earlier versions wrote it").contains(new ResourceArns.Stream("Orders", "label"));
-        assertThat(ResourceArns.parseStream("arn:aws:dynamodb:us-east-1:000000000000:table/Orders")).isEmpty();
+                .as("as earlier versions wrote it")
+                .contains(new ResourceArns.Stream("Orders", "label"));
+        assertThat(ResourceArns.parseStream("arn:aws:dynamodb:us-east-1:000000000000:table/Orders"))
+                .isEmpty();
         assertThat(ResourceArns.parseStream("arn:aws:s3:::bucket/stream/label")).isEmpty();
     }
 }

@@ -11,11 +11,20 @@ class ShardMapTest {
 
     @Test
     void everyHashHasExactlyTheShardWhoseRangeHoldsIt() {
-        for (long hash : new long[] {0, 1, Long.MAX_VALUE, Long.MIN_VALUE, -1L, HashRange.segment(1, 3).first(),
-                HashRange.segment(1, 3).last(), HashRange.segment(2, 3).first()}) {
+        for (long hash : new long[] {
+            0,
+            1,
+            Long.MAX_VALUE,
+            Long.MIN_VALUE,
+            -1L,
+            HashRange.segment(1, 3).first(),
+            HashRange.segment(1, 3).last(),
+            HashRange.segment(2, 3).first()
+        }) {
             ShardMap.Shard shard = three.shardFor(hash);
             assertThat(shard.range().contains(hash)).isTrue();
-            assertThat(three.shards().stream().filter(s -> s.range().contains(hash))).containsExactly(shard);
+            assertThat(three.shards().stream().filter(s -> s.range().contains(hash)))
+                    .containsExactly(shard);
         }
     }
 
@@ -25,8 +34,11 @@ class ShardMapTest {
         assertThat(whole).isEqualTo(three.shards());
         List<ShardMap.Shard> firstHalf = three.shardsFor(HashRange.segment(0, 2));
         assertThat(firstHalf).extracting(ShardMap.Shard::address).containsExactly("a:1", "b:1");
-        assertThat(firstHalf.get(1).range()).isEqualTo(new HashRange(HashRange.segment(1, 3).first(), Long.MAX_VALUE));
-        assertThat(three.shardsFor(HashRange.segment(5, 6))).extracting(ShardMap.Shard::address).containsExactly("c:1");
+        assertThat(firstHalf.get(1).range())
+                .isEqualTo(new HashRange(HashRange.segment(1, 3).first(), Long.MAX_VALUE));
+        assertThat(three.shardsFor(HashRange.segment(5, 6)))
+                .extracting(ShardMap.Shard::address)
+                .containsExactly("c:1");
     }
 
     @Test

@@ -12,35 +12,35 @@ import io.fabric8.generator.annotation.Size;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class AttributeDefinition {
 
-  @Required
-  @Size(min = 1, max = 255)
-  private String attributeName;
+    @Required
+    @Size(min = 1, max = 255)
+    private String attributeName;
 
-  @Required
-  @Pattern("^(S|N|B)$")
-  @JsonPropertyDescription("S (string), N (number) or B (binary), the only types DynamoDB allows for keys.")
-  private String attributeType;
+    @Required
+    @Pattern("^(S|N|B)$")
+    @JsonPropertyDescription("S (string), N (number) or B (binary), the only types DynamoDB allows for keys.")
+    private String attributeType;
 
-  public AttributeDefinition() {}
+    public AttributeDefinition() {}
 
-  public AttributeDefinition(String attributeName, String attributeType) {
-    this.attributeName = attributeName;
-    this.attributeType = attributeType;
-  }
+    public AttributeDefinition(String attributeName, String attributeType) {
+        this.attributeName = attributeName;
+        this.attributeType = attributeType;
+    }
 
-  public String getAttributeName() {
-    return attributeName;
-  }
+    public String getAttributeName() {
+        return attributeName;
+    }
 
-  public void setAttributeName(String attributeName) {
-    this.attributeName = attributeName;
-  }
+    public void setAttributeName(String attributeName) {
+        this.attributeName = attributeName;
+    }
 
-  public String getAttributeType() {
-    return attributeType;
-  }
+    public String getAttributeType() {
+        return attributeType;
+    }
 
-  public void setAttributeType(String attributeType) {
-    this.attributeType = attributeType;
-  }
+    public void setAttributeType(String attributeType) {
+        this.attributeType = attributeType;
+    }
 }

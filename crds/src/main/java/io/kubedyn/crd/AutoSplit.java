@@ -17,30 +17,31 @@ import io.fabric8.generator.annotation.Required;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class AutoSplit {
 
-  @Required
-  @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")
-  @JsonPropertyDescription("A shard whose data (as RocksDB estimates it, compressed) grows past this Kubernetes quantity, such as 10Gi (DynamoDB's partition size), splits in two at the median of its items' bytes.")
-  private String maxShardSize;
+    @Required
+    @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")
+    @JsonPropertyDescription(
+            "A shard whose data (as RocksDB estimates it, compressed) grows past this Kubernetes quantity, such as 10Gi (DynamoDB's partition size), splits in two at the median of its items' bytes.")
+    private String maxShardSize;
 
-  @Required
-  @Min(1)
-  @Max(1024)
-  @JsonPropertyDescription("The most shards the table grows to by itself; spec.shards stays the least.")
-  private Integer maxShards;
+    @Required
+    @Min(1)
+    @Max(1024)
+    @JsonPropertyDescription("The most shards the table grows to by itself; spec.shards stays the least.")
+    private Integer maxShards;
 
-  public String getMaxShardSize() {
-    return maxShardSize;
-  }
+    public String getMaxShardSize() {
+        return maxShardSize;
+    }
 
-  public void setMaxShardSize(String maxShardSize) {
-    this.maxShardSize = maxShardSize;
-  }
+    public void setMaxShardSize(String maxShardSize) {
+        this.maxShardSize = maxShardSize;
+    }
 
-  public Integer getMaxShards() {
-    return maxShards;
-  }
+    public Integer getMaxShards() {
+        return maxShards;
+    }
 
-  public void setMaxShards(Integer maxShards) {
-    this.maxShards = maxShards;
-  }
+    public void setMaxShards(Integer maxShards) {
+        this.maxShards = maxShards;
+    }
 }

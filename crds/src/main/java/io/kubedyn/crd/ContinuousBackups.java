@@ -8,13 +8,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class ContinuousBackups {
 
-  private Boolean pointInTimeRecoveryEnabled;
+    private Boolean pointInTimeRecoveryEnabled;
 
-  public Boolean getPointInTimeRecoveryEnabled() {
-    return pointInTimeRecoveryEnabled;
-  }
+    public Boolean getPointInTimeRecoveryEnabled() {
+        return pointInTimeRecoveryEnabled;
+    }
 
-  public void setPointInTimeRecoveryEnabled(Boolean pointInTimeRecoveryEnabled) {
-    this.pointInTimeRecoveryEnabled = pointInTimeRecoveryEnabled;
-  }
+    public void setPointInTimeRecoveryEnabled(Boolean pointInTimeRecoveryEnabled) {
+        this.pointInTimeRecoveryEnabled = pointInTimeRecoveryEnabled;
+    }
 }

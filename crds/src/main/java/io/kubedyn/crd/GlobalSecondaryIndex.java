@@ -8,23 +8,23 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class GlobalSecondaryIndex extends SecondaryIndex {
 
-  private ProvisionedThroughput provisionedThroughput;
+    private ProvisionedThroughput provisionedThroughput;
 
-  private OnDemandThroughput onDemandThroughput;
+    private OnDemandThroughput onDemandThroughput;
 
-  public ProvisionedThroughput getProvisionedThroughput() {
-    return provisionedThroughput;
-  }
+    public ProvisionedThroughput getProvisionedThroughput() {
+        return provisionedThroughput;
+    }
 
-  public void setProvisionedThroughput(ProvisionedThroughput provisionedThroughput) {
-    this.provisionedThroughput = provisionedThroughput;
-  }
+    public void setProvisionedThroughput(ProvisionedThroughput provisionedThroughput) {
+        this.provisionedThroughput = provisionedThroughput;
+    }
 
-  public OnDemandThroughput getOnDemandThroughput() {
-    return onDemandThroughput;
-  }
+    public OnDemandThroughput getOnDemandThroughput() {
+        return onDemandThroughput;
+    }
 
-  public void setOnDemandThroughput(OnDemandThroughput onDemandThroughput) {
-    this.onDemandThroughput = onDemandThroughput;
-  }
+    public void setOnDemandThroughput(OnDemandThroughput onDemandThroughput) {
+        this.onDemandThroughput = onDemandThroughput;
+    }
 }

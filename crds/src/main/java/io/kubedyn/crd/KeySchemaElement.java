@@ -12,41 +12,41 @@ import io.fabric8.generator.annotation.Size;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class KeySchemaElement {
 
-  /** The partition key's key type. */
-  public static final String HASH = "HASH";
+    /** The partition key's key type. */
+    public static final String HASH = "HASH";
 
-  /** The sort key's key type. */
-  public static final String RANGE = "RANGE";
+    /** The sort key's key type. */
+    public static final String RANGE = "RANGE";
 
-  @Required
-  @Size(min = 1, max = 255)
-  private String attributeName;
+    @Required
+    @Size(min = 1, max = 255)
+    private String attributeName;
 
-  @Required
-  @Pattern("^(HASH|RANGE)$")
-  @JsonPropertyDescription("HASH (partition key) or RANGE (sort key).")
-  private String keyType;
+    @Required
+    @Pattern("^(HASH|RANGE)$")
+    @JsonPropertyDescription("HASH (partition key) or RANGE (sort key).")
+    private String keyType;
 
-  public KeySchemaElement() {}
+    public KeySchemaElement() {}
 
-  public KeySchemaElement(String attributeName, String keyType) {
-    this.attributeName = attributeName;
-    this.keyType = keyType;
-  }
+    public KeySchemaElement(String attributeName, String keyType) {
+        this.attributeName = attributeName;
+        this.keyType = keyType;
+    }
 
-  public String getAttributeName() {
-    return attributeName;
-  }
+    public String getAttributeName() {
+        return attributeName;
+    }
 
-  public void setAttributeName(String attributeName) {
-    this.attributeName = attributeName;
-  }
+    public void setAttributeName(String attributeName) {
+        this.attributeName = attributeName;
+    }
 
-  public String getKeyType() {
-    return keyType;
-  }
+    public String getKeyType() {
+        return keyType;
+    }
 
-  public void setKeyType(String keyType) {
-    this.keyType = keyType;
-  }
+    public void setKeyType(String keyType) {
+        this.keyType = keyType;
+    }
 }

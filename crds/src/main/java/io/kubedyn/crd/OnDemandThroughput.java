@@ -8,23 +8,23 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class OnDemandThroughput {
 
-  private Long maxReadRequestUnits;
+    private Long maxReadRequestUnits;
 
-  private Long maxWriteRequestUnits;
+    private Long maxWriteRequestUnits;
 
-  public Long getMaxReadRequestUnits() {
-    return maxReadRequestUnits;
-  }
+    public Long getMaxReadRequestUnits() {
+        return maxReadRequestUnits;
+    }
 
-  public void setMaxReadRequestUnits(Long maxReadRequestUnits) {
-    this.maxReadRequestUnits = maxReadRequestUnits;
-  }
+    public void setMaxReadRequestUnits(Long maxReadRequestUnits) {
+        this.maxReadRequestUnits = maxReadRequestUnits;
+    }
 
-  public Long getMaxWriteRequestUnits() {
-    return maxWriteRequestUnits;
-  }
+    public Long getMaxWriteRequestUnits() {
+        return maxWriteRequestUnits;
+    }
 
-  public void setMaxWriteRequestUnits(Long maxWriteRequestUnits) {
-    this.maxWriteRequestUnits = maxWriteRequestUnits;
-  }
+    public void setMaxWriteRequestUnits(Long maxWriteRequestUnits) {
+        this.maxWriteRequestUnits = maxWriteRequestUnits;
+    }
 }

@@ -20,27 +20,29 @@ import java.util.List;
  */
 public final class PrinterColumnOrder {
 
-  private PrinterColumnOrder() {}
+    private PrinterColumnOrder() {}
 
-  public static void main(String[] args) throws IOException {
-    Path crdFile = Path.of(args[0]);
-    String yaml = Files.readString(crdFile, StandardCharsets.UTF_8);
-    String header = yaml.lines().takeWhile(line -> line.startsWith("#"))
-        .map(line -> line + "\n").reduce("", String::concat);
-    KubernetesSerialization serialization = new KubernetesSerialization();
-    CustomResourceDefinition crd = serialization.unmarshal(yaml, CustomResourceDefinition.class);
-    List<String> declared = Arrays.stream(
-        Table.class.getAnnotationsByType(AdditionalPrinterColumn.class))
-        .map(AdditionalPrinterColumn::name).toList();
-    for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
-      if (version.getAdditionalPrinterColumns() != null) {
-        version.getAdditionalPrinterColumns().sort(
-            Comparator.comparingInt((CustomResourceColumnDefinition c) ->
-                declared.indexOf(c.getName())));
-      }
+    public static void main(String[] args) throws IOException {
+        Path crdFile = Path.of(args[0]);
+        String yaml = Files.readString(crdFile, StandardCharsets.UTF_8);
+        String header = yaml.lines()
+                .takeWhile(line -> line.startsWith("#"))
+                .map(line -> line + "\n")
+                .reduce("", String::concat);
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        CustomResourceDefinition crd = serialization.unmarshal(yaml, CustomResourceDefinition.class);
+        List<String> declared = Arrays.stream(Table.class.getAnnotationsByType(AdditionalPrinterColumn.class))
+                .map(AdditionalPrinterColumn::name)
+                .toList();
+        for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+            if (version.getAdditionalPrinterColumns() != null) {
+                version.getAdditionalPrinterColumns()
+                        .sort(Comparator.comparingInt(
+                                (CustomResourceColumnDefinition c) -> declared.indexOf(c.getName())));
+            }
+        }
+        // One document, as generated: Helm's fromYaml reads only the first.
+        String body = serialization.asYaml(crd).replaceFirst("\\A---\\R", "");
+        Files.writeString(crdFile, header + body, StandardCharsets.UTF_8);
     }
-    // One document, as generated: Helm's fromYaml reads only the first.
-    String body = serialization.asYaml(crd).replaceFirst("\\A---\\R", "");
-    Files.writeString(crdFile, header + body, StandardCharsets.UTF_8);
-  }
 }

@@ -12,26 +12,26 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class Projection {
 
-  @Required
-  @Pattern("^(ALL|KEYS_ONLY|INCLUDE)$")
-  private String projectionType;
+    @Required
+    @Pattern("^(ALL|KEYS_ONLY|INCLUDE)$")
+    private String projectionType;
 
-  @Size(max = 100)
-  private List<String> nonKeyAttributes;
+    @Size(max = 100)
+    private List<String> nonKeyAttributes;
 
-  public String getProjectionType() {
-    return projectionType;
-  }
+    public String getProjectionType() {
+        return projectionType;
+    }
 
-  public void setProjectionType(String projectionType) {
-    this.projectionType = projectionType;
-  }
+    public void setProjectionType(String projectionType) {
+        this.projectionType = projectionType;
+    }
 
-  public List<String> getNonKeyAttributes() {
-    return nonKeyAttributes;
-  }
+    public List<String> getNonKeyAttributes() {
+        return nonKeyAttributes;
+    }
 
-  public void setNonKeyAttributes(List<String> nonKeyAttributes) {
-    this.nonKeyAttributes = nonKeyAttributes;
-  }
+    public void setNonKeyAttributes(List<String> nonKeyAttributes) {
+        this.nonKeyAttributes = nonKeyAttributes;
+    }
 }

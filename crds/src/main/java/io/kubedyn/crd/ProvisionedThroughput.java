@@ -12,32 +12,32 @@ import io.fabric8.generator.annotation.Min;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class ProvisionedThroughput {
 
-  @Min(1)
-  private Long readCapacityUnits;
+    @Min(1)
+    private Long readCapacityUnits;
 
-  @Min(1)
-  private Long writeCapacityUnits;
+    @Min(1)
+    private Long writeCapacityUnits;
 
-  public ProvisionedThroughput() {}
+    public ProvisionedThroughput() {}
 
-  public ProvisionedThroughput(Long readCapacityUnits, Long writeCapacityUnits) {
-    this.readCapacityUnits = readCapacityUnits;
-    this.writeCapacityUnits = writeCapacityUnits;
-  }
+    public ProvisionedThroughput(Long readCapacityUnits, Long writeCapacityUnits) {
+        this.readCapacityUnits = readCapacityUnits;
+        this.writeCapacityUnits = writeCapacityUnits;
+    }
 
-  public Long getReadCapacityUnits() {
-    return readCapacityUnits;
-  }
+    public Long getReadCapacityUnits() {
+        return readCapacityUnits;
+    }
 
-  public void setReadCapacityUnits(Long readCapacityUnits) {
-    this.readCapacityUnits = readCapacityUnits;
-  }
+    public void setReadCapacityUnits(Long readCapacityUnits) {
+        this.readCapacityUnits = readCapacityUnits;
+    }
 
-  public Long getWriteCapacityUnits() {
-    return writeCapacityUnits;
-  }
+    public Long getWriteCapacityUnits() {
+        return writeCapacityUnits;
+    }
 
-  public void setWriteCapacityUnits(Long writeCapacityUnits) {
-    this.writeCapacityUnits = writeCapacityUnits;
-  }
+    public void setWriteCapacityUnits(Long writeCapacityUnits) {
+        this.writeCapacityUnits = writeCapacityUnits;
+    }
 }

@@ -13,42 +13,42 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class SecondaryIndex {
 
-  @Required
-  @Pattern("^[a-zA-Z0-9_.-]{3,255}$")
-  private String indexName;
+    @Required
+    @Pattern("^[a-zA-Z0-9_.-]{3,255}$")
+    private String indexName;
 
-  /**
-   * One HASH and at most one RANGE element; a global index may have up to four of each
-   * (multi-attribute keys). Validation enforces the per-kind limits.
-   */
-  @Required
-  @Size(min = 1, max = 8)
-  private List<KeySchemaElement> keySchema = new ArrayList<>();
+    /**
+     * One HASH and at most one RANGE element; a global index may have up to four of each
+     * (multi-attribute keys). Validation enforces the per-kind limits.
+     */
+    @Required
+    @Size(min = 1, max = 8)
+    private List<KeySchemaElement> keySchema = new ArrayList<>();
 
-  @Required
-  private Projection projection;
+    @Required
+    private Projection projection;
 
-  public String getIndexName() {
-    return indexName;
-  }
+    public String getIndexName() {
+        return indexName;
+    }
 
-  public void setIndexName(String indexName) {
-    this.indexName = indexName;
-  }
+    public void setIndexName(String indexName) {
+        this.indexName = indexName;
+    }
 
-  public List<KeySchemaElement> getKeySchema() {
-    return keySchema;
-  }
+    public List<KeySchemaElement> getKeySchema() {
+        return keySchema;
+    }
 
-  public void setKeySchema(List<KeySchemaElement> keySchema) {
-    this.keySchema = keySchema;
-  }
+    public void setKeySchema(List<KeySchemaElement> keySchema) {
+        this.keySchema = keySchema;
+    }
 
-  public Projection getProjection() {
-    return projection;
-  }
+    public Projection getProjection() {
+        return projection;
+    }
 
-  public void setProjection(Projection projection) {
-    this.projection = projection;
-  }
+    public void setProjection(Projection projection) {
+        this.projection = projection;
+    }
 }

@@ -15,46 +15,46 @@ import io.fabric8.kubernetes.api.model.AnyType;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class SseSpecification {
 
-  private Boolean enabled;
+    private Boolean enabled;
 
-  @Pattern("^(AES256|KMS)$")
-  private String sseType;
+    @Pattern("^(AES256|KMS)$")
+    private String sseType;
 
-  @JsonProperty("kmsMasterKeyID")
-  private String kmsMasterKeyId;
+    @JsonProperty("kmsMasterKeyID")
+    private String kmsMasterKeyId;
 
-  /** ACK's reference to a KMS Key resource, kept as given. */
-  private AnyType kmsMasterKeyRef;
+    /** ACK's reference to a KMS Key resource, kept as given. */
+    private AnyType kmsMasterKeyRef;
 
-  public Boolean getEnabled() {
-    return enabled;
-  }
+    public Boolean getEnabled() {
+        return enabled;
+    }
 
-  public void setEnabled(Boolean enabled) {
-    this.enabled = enabled;
-  }
+    public void setEnabled(Boolean enabled) {
+        this.enabled = enabled;
+    }
 
-  public String getSseType() {
-    return sseType;
-  }
+    public String getSseType() {
+        return sseType;
+    }
 
-  public void setSseType(String sseType) {
-    this.sseType = sseType;
-  }
+    public void setSseType(String sseType) {
+        this.sseType = sseType;
+    }
 
-  public String getKmsMasterKeyId() {
-    return kmsMasterKeyId;
-  }
+    public String getKmsMasterKeyId() {
+        return kmsMasterKeyId;
+    }
 
-  public void setKmsMasterKeyId(String kmsMasterKeyId) {
-    this.kmsMasterKeyId = kmsMasterKeyId;
-  }
+    public void setKmsMasterKeyId(String kmsMasterKeyId) {
+        this.kmsMasterKeyId = kmsMasterKeyId;
+    }
 
-  public AnyType getKmsMasterKeyRef() {
-    return kmsMasterKeyRef;
-  }
+    public AnyType getKmsMasterKeyRef() {
+        return kmsMasterKeyRef;
+    }
 
-  public void setKmsMasterKeyRef(AnyType kmsMasterKeyRef) {
-    this.kmsMasterKeyRef = kmsMasterKeyRef;
-  }
+    public void setKmsMasterKeyRef(AnyType kmsMasterKeyRef) {
+        this.kmsMasterKeyRef = kmsMasterKeyRef;
+    }
 }

@@ -9,24 +9,24 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class StreamSpecification {
 
-  private Boolean streamEnabled;
+    private Boolean streamEnabled;
 
-  @Pattern("^(KEYS_ONLY|NEW_IMAGE|OLD_IMAGE|NEW_AND_OLD_IMAGES)$")
-  private String streamViewType;
+    @Pattern("^(KEYS_ONLY|NEW_IMAGE|OLD_IMAGE|NEW_AND_OLD_IMAGES)$")
+    private String streamViewType;
 
-  public Boolean getStreamEnabled() {
-    return streamEnabled;
-  }
+    public Boolean getStreamEnabled() {
+        return streamEnabled;
+    }
 
-  public void setStreamEnabled(Boolean streamEnabled) {
-    this.streamEnabled = streamEnabled;
-  }
+    public void setStreamEnabled(Boolean streamEnabled) {
+        this.streamEnabled = streamEnabled;
+    }
 
-  public String getStreamViewType() {
-    return streamViewType;
-  }
+    public String getStreamViewType() {
+        return streamViewType;
+    }
 
-  public void setStreamViewType(String streamViewType) {
-    this.streamViewType = streamViewType;
-  }
+    public void setStreamViewType(String streamViewType) {
+        this.streamViewType = streamViewType;
+    }
 }

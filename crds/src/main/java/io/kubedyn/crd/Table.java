@@ -23,29 +23,39 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("tables")
 @Singular("table")
 @ShortNames("ddbtable")
-@AdditionalPrinterColumn(name = "TABLE", type = AdditionalPrinterColumn.Type.STRING,
-    jsonPath = ".status.tableName")
-@AdditionalPrinterColumn(name = "STATUS", type = AdditionalPrinterColumn.Type.STRING,
-    jsonPath = ".status.phase")
-@AdditionalPrinterColumn(name = "SHARDS", type = AdditionalPrinterColumn.Type.STRING,
-    jsonPath = ".status.shardsByReplicas")
-@AdditionalPrinterColumn(name = "ITEMS", type = AdditionalPrinterColumn.Type.INTEGER,
-    jsonPath = ".status.itemCount")
-@AdditionalPrinterColumn(name = "AGE", type = AdditionalPrinterColumn.Type.DATE,
-    jsonPath = ".metadata.creationTimestamp")
-@AdditionalPrinterColumn(name = "PK", type = AdditionalPrinterColumn.Type.STRING, priority = 1,
-    jsonPath = ".spec.keySchema[?(@.keyType==\"HASH\")].attributeName")
-@AdditionalPrinterColumn(name = "SK", type = AdditionalPrinterColumn.Type.STRING, priority = 1,
-    jsonPath = ".spec.keySchema[?(@.keyType==\"RANGE\")].attributeName")
-@AdditionalPrinterColumn(name = "READY", type = AdditionalPrinterColumn.Type.INTEGER,
-    priority = 1, jsonPath = ".status.readyShards")
+@AdditionalPrinterColumn(name = "TABLE", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.tableName")
+@AdditionalPrinterColumn(name = "STATUS", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.phase")
+@AdditionalPrinterColumn(
+        name = "SHARDS",
+        type = AdditionalPrinterColumn.Type.STRING,
+        jsonPath = ".status.shardsByReplicas")
+@AdditionalPrinterColumn(name = "ITEMS", type = AdditionalPrinterColumn.Type.INTEGER, jsonPath = ".status.itemCount")
+@AdditionalPrinterColumn(
+        name = "AGE",
+        type = AdditionalPrinterColumn.Type.DATE,
+        jsonPath = ".metadata.creationTimestamp")
+@AdditionalPrinterColumn(
+        name = "PK",
+        type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1,
+        jsonPath = ".spec.keySchema[?(@.keyType==\"HASH\")].attributeName")
+@AdditionalPrinterColumn(
+        name = "SK",
+        type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1,
+        jsonPath = ".spec.keySchema[?(@.keyType==\"RANGE\")].attributeName")
+@AdditionalPrinterColumn(
+        name = "READY",
+        type = AdditionalPrinterColumn.Type.INTEGER,
+        priority = 1,
+        jsonPath = ".status.readyShards")
 public class Table extends CustomResource<TableSpec, TableStatus> implements Namespaced {
 
-  public static final String GROUP = "kubedyn.io";
-  public static final String VERSION = "v1alpha1";
+    public static final String GROUP = "kubedyn.io";
+    public static final String VERSION = "v1alpha1";
 
-  @Override
-  protected TableStatus initStatus() {
-    return new TableStatus();
-  }
+    @Override
+    protected TableStatus initStatus() {
+        return new TableStatus();
+    }
 }

@@ -10,33 +10,33 @@ import io.fabric8.generator.annotation.Size;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class Tag {
 
-  @Required
-  @Size(min = 1, max = 128)
-  private String key;
+    @Required
+    @Size(min = 1, max = 128)
+    private String key;
 
-  @Size(max = 256)
-  private String value;
+    @Size(max = 256)
+    private String value;
 
-  public Tag() {}
+    public Tag() {}
 
-  public Tag(String key, String value) {
-    this.key = key;
-    this.value = value;
-  }
+    public Tag(String key, String value) {
+        this.key = key;
+        this.value = value;
+    }
 
-  public String getKey() {
-    return key;
-  }
+    public String getKey() {
+        return key;
+    }
 
-  public void setKey(String key) {
-    this.key = key;
-  }
+    public void setKey(String key) {
+        this.key = key;
+    }
 
-  public String getValue() {
-    return value;
-  }
+    public String getValue() {
+        return value;
+    }
 
-  public void setValue(String value) {
-    this.value = value;
-  }
+    public void setValue(String value) {
+        this.value = value;
+    }
 }

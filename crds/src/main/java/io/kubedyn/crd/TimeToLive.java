@@ -12,24 +12,24 @@ import io.fabric8.generator.annotation.Size;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class TimeToLive {
 
-  @Size(min = 1, max = 255)
-  private String attributeName;
+    @Size(min = 1, max = 255)
+    private String attributeName;
 
-  private Boolean enabled;
+    private Boolean enabled;
 
-  public String getAttributeName() {
-    return attributeName;
-  }
+    public String getAttributeName() {
+        return attributeName;
+    }
 
-  public void setAttributeName(String attributeName) {
-    this.attributeName = attributeName;
-  }
+    public void setAttributeName(String attributeName) {
+        this.attributeName = attributeName;
+    }
 
-  public Boolean getEnabled() {
-    return enabled;
-  }
+    public Boolean getEnabled() {
+        return enabled;
+    }
 
-  public void setEnabled(Boolean enabled) {
-    this.enabled = enabled;
-  }
+    public void setEnabled(Boolean enabled) {
+        this.enabled = enabled;
+    }
 }

@@ -22,83 +22,86 @@ import java.util.TreeMap;
  *     that oldSelf means something: not below the items of a list that is not
  *     x-kubernetes-list-type: map
  */
-record CrdRule(String path, ValidationRule rule, JSONSchemaProps node, boolean resourceRoot,
-    boolean correlatable) {
+record CrdRule(String path, ValidationRule rule, JSONSchemaProps node, boolean resourceRoot, boolean correlatable) {
 
-  /** Path and rule text, e.g. {@code spec.shards: self >= oldSelf}: names a rule in messages. */
-  String key() {
-    return key(path, rule.getRule());
-  }
-
-  static String key(String path, String rule) {
-    return (path.isEmpty() ? "(root)" : path) + ": " + rule;
-  }
-
-  /** Every rule in the schema, depth first, properties in name order. */
-  static List<CrdRule> in(JSONSchemaProps openApiV3Schema) {
-    List<CrdRule> rules = new ArrayList<>();
-    collect(openApiV3Schema, "", true, true, rules);
-    return rules;
-  }
-
-  private static void collect(JSONSchemaProps node, String path, boolean resourceRoot,
-      boolean correlatable, List<CrdRule> into) {
-    if (node == null) {
-      return;
+    /** Path and rule text, e.g. {@code spec.shards: self >= oldSelf}: names a rule in messages. */
+    String key() {
+        return key(path, rule.getRule());
     }
-    for (ValidationRule rule : nonNull(node.getXKubernetesValidations())) {
-      into.add(new CrdRule(path, rule, node, resourceRoot, correlatable));
-    }
-    refuseRulesOutsideTheStructuralSpine(node, path);
-    Map<String, JSONSchemaProps> properties = new TreeMap<>(nonNull(node.getProperties()));
-    boolean mapCorrelatable = correlatable && mapIsCorrelatable(node.getXKubernetesMapType());
-    properties.forEach((name, property) -> collect(property,
-        path.isEmpty() ? name : path + "." + name, embedded(property), mapCorrelatable, into));
-    if (node.getItems() != null) {
-      JSONSchemaProps items = node.getItems().getSchema();
-      collect(items, path + "[*]", embedded(items),
-          correlatable && "map".equals(node.getXKubernetesListType()), into);
-    }
-    if (node.getAdditionalProperties() != null) {
-      JSONSchemaProps values = node.getAdditionalProperties().getSchema();
-      collect(values, path + "[*]", embedded(values), mapCorrelatable, into);
-    }
-  }
 
-  /**
-   * The API server also evaluates rules nested in allOf; nothing here does, so a CRD that has
-   * one fails loudly rather than having a rule silently left out.
-   */
-  private static void refuseRulesOutsideTheStructuralSpine(JSONSchemaProps node, String path) {
-    List<JSONSchemaProps> nested = new ArrayList<>();
-    nested.addAll(nonNull(node.getAllOf()));
-    nested.addAll(nonNull(node.getAnyOf()));
-    nested.addAll(nonNull(node.getOneOf()));
-    if (node.getNot() != null) {
-      nested.add(node.getNot());
+    static String key(String path, String rule) {
+        return (path.isEmpty() ? "(root)" : path) + ": " + rule;
     }
-    for (JSONSchemaProps n : nested) {
-      if (!CrdRule.in(n).isEmpty()) {
-        throw new IllegalStateException("x-kubernetes-validations inside allOf/anyOf/oneOf/not at "
-            + (path.isEmpty() ? "(root)" : path) + ": CrdRule does not collect those yet");
-      }
+
+    /** Every rule in the schema, depth first, properties in name order. */
+    static List<CrdRule> in(JSONSchemaProps openApiV3Schema) {
+        List<CrdRule> rules = new ArrayList<>();
+        collect(openApiV3Schema, "", true, true, rules);
+        return rules;
     }
-  }
 
-  /** As the API server's MapIsCorrelatable: granular (the default) and atomic maps correlate. */
-  static boolean mapIsCorrelatable(String mapType) {
-    return mapType == null || mapType.equals("granular") || mapType.equals("atomic");
-  }
+    private static void collect(
+            JSONSchemaProps node, String path, boolean resourceRoot, boolean correlatable, List<CrdRule> into) {
+        if (node == null) {
+            return;
+        }
+        for (ValidationRule rule : nonNull(node.getXKubernetesValidations())) {
+            into.add(new CrdRule(path, rule, node, resourceRoot, correlatable));
+        }
+        refuseRulesOutsideTheStructuralSpine(node, path);
+        Map<String, JSONSchemaProps> properties = new TreeMap<>(nonNull(node.getProperties()));
+        boolean mapCorrelatable = correlatable && mapIsCorrelatable(node.getXKubernetesMapType());
+        properties.forEach((name, property) -> collect(
+                property, path.isEmpty() ? name : path + "." + name, embedded(property), mapCorrelatable, into));
+        if (node.getItems() != null) {
+            JSONSchemaProps items = node.getItems().getSchema();
+            collect(
+                    items,
+                    path + "[*]",
+                    embedded(items),
+                    correlatable && "map".equals(node.getXKubernetesListType()),
+                    into);
+        }
+        if (node.getAdditionalProperties() != null) {
+            JSONSchemaProps values = node.getAdditionalProperties().getSchema();
+            collect(values, path + "[*]", embedded(values), mapCorrelatable, into);
+        }
+    }
 
-  static boolean embedded(JSONSchemaProps node) {
-    return node != null && Boolean.TRUE.equals(node.getXKubernetesEmbeddedResource());
-  }
+    /**
+     * The API server also evaluates rules nested in allOf; nothing here does, so a CRD that has
+     * one fails loudly rather than having a rule silently left out.
+     */
+    private static void refuseRulesOutsideTheStructuralSpine(JSONSchemaProps node, String path) {
+        List<JSONSchemaProps> nested = new ArrayList<>();
+        nested.addAll(nonNull(node.getAllOf()));
+        nested.addAll(nonNull(node.getAnyOf()));
+        nested.addAll(nonNull(node.getOneOf()));
+        if (node.getNot() != null) {
+            nested.add(node.getNot());
+        }
+        for (JSONSchemaProps n : nested) {
+            if (!CrdRule.in(n).isEmpty()) {
+                throw new IllegalStateException("x-kubernetes-validations inside allOf/anyOf/oneOf/not at "
+                        + (path.isEmpty() ? "(root)" : path) + ": CrdRule does not collect those yet");
+            }
+        }
+    }
 
-  private static <T> List<T> nonNull(List<T> list) {
-    return list == null ? List.of() : list;
-  }
+    /** As the API server's MapIsCorrelatable: granular (the default) and atomic maps correlate. */
+    static boolean mapIsCorrelatable(String mapType) {
+        return mapType == null || mapType.equals("granular") || mapType.equals("atomic");
+    }
 
-  private static <K, V> Map<K, V> nonNull(Map<K, V> map) {
-    return map == null ? Map.of() : map;
-  }
+    static boolean embedded(JSONSchemaProps node) {
+        return node != null && Boolean.TRUE.equals(node.getXKubernetesEmbeddedResource());
+    }
+
+    private static <T> List<T> nonNull(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static <K, V> Map<K, V> nonNull(Map<K, V> map) {
+        return map == null ? Map.of() : map;
+    }
 }

@@ -28,52 +28,63 @@ import org.junit.jupiter.api.Test;
  */
 class DeletionProtectionPolicyTest {
 
-  private static final Path POLICY =
-      Path.of("..", "helm", "kubedyn", "templates", "deletion-protection.yaml");
+    private static final Path POLICY = Path.of("..", "helm", "kubedyn", "templates", "deletion-protection.yaml");
 
-  @Test
-  void onlyATableWithDeletionProtectionEnabledCannotBeDeleted() throws Exception {
-    Program policy = compiledPolicy();
-    assertThat(allowsDeleting(policy, "{\"deletionProtectionEnabled\": true}")).isFalse();
-    assertThat(allowsDeleting(policy, "{\"deletionProtectionEnabled\": false}")).isTrue();
-    assertThat(allowsDeleting(policy, "{}")).as("not set means not protected").isTrue();
-  }
-
-  @Test
-  void theRefusalSpeaksDynamoDbsWords() throws Exception {
-    assertThat(Files.readString(POLICY)).contains("message: \"Resource cannot be deleted as it is"
-        + " currently protected against deletion. Disable deletion protection first.\"");
-  }
-
-  private static Program compiledPolicy() throws Exception {
-    Matcher expression = Pattern.compile("- expression: \"([^\"]+)\"")
-        .matcher(Files.readString(POLICY));
-    assertThat(expression.find()).as("the policy's validation expression").isTrue();
-    CrdSchemaCel.Declaration table = new CrdSchemaCel().declare(schema(), true).orElseThrow();
-    CelAbstractSyntaxTree ast = CelCompilerFactory.standardCelCompilerBuilder()
-        .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-        .setTypeProvider(table.types())
-        .addVar("oldObject", table.type())
-        .build()
-        .compile(expression.group(1)).getAst();
-    assertThat(ast.getResultType()).isEqualTo(SimpleType.BOOL);
-    return CelRuntimeFactory.plannerRuntimeBuilder().build().createProgram(ast);
-  }
-
-  private static boolean allowsDeleting(Program policy, String spec) throws Exception {
-    Object json = new ObjectMapper().readValue("{\"apiVersion\": \"kubedyn.io/v1alpha1\","
-        + " \"kind\": \"Table\", \"metadata\": {\"name\": \"music\"}, \"spec\": " + spec + "}",
-        Object.class);
-    Object oldObject = CrdSchemaCel.value(json, schema(), true);
-    return (Boolean) policy.eval(Map.of("oldObject", oldObject));
-  }
-
-  private static JSONSchemaProps schema() throws Exception {
-    try (InputStream in = DeletionProtectionPolicyTest.class
-        .getResourceAsStream("/META-INF/fabric8/tables.kubedyn.io-v1.yml")) {
-      return Serialization.unmarshal(new String(in.readAllBytes(), StandardCharsets.UTF_8),
-          CustomResourceDefinition.class).getSpec().getVersions().get(0).getSchema()
-          .getOpenAPIV3Schema();
+    @Test
+    void onlyATableWithDeletionProtectionEnabledCannotBeDeleted() throws Exception {
+        Program policy = compiledPolicy();
+        assertThat(allowsDeleting(policy, "{\"deletionProtectionEnabled\": true}"))
+                .isFalse();
+        assertThat(allowsDeleting(policy, "{\"deletionProtectionEnabled\": false}"))
+                .isTrue();
+        assertThat(allowsDeleting(policy, "{}"))
+                .as("not set means not protected")
+                .isTrue();
     }
-  }
+
+    @Test
+    void theRefusalSpeaksDynamoDbsWords() throws Exception {
+        assertThat(Files.readString(POLICY))
+                .contains("message: \"Resource cannot be deleted as it is"
+                        + " currently protected against deletion. Disable deletion protection first.\"");
+    }
+
+    private static Program compiledPolicy() throws Exception {
+        Matcher expression = Pattern.compile("- expression: \"([^\"]+)\"").matcher(Files.readString(POLICY));
+        assertThat(expression.find()).as("the policy's validation expression").isTrue();
+        CrdSchemaCel.Declaration table =
+                new CrdSchemaCel().declare(schema(), true).orElseThrow();
+        CelAbstractSyntaxTree ast = CelCompilerFactory.standardCelCompilerBuilder()
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .setTypeProvider(table.types())
+                .addVar("oldObject", table.type())
+                .build()
+                .compile(expression.group(1))
+                .getAst();
+        assertThat(ast.getResultType()).isEqualTo(SimpleType.BOOL);
+        return CelRuntimeFactory.plannerRuntimeBuilder().build().createProgram(ast);
+    }
+
+    private static boolean allowsDeleting(Program policy, String spec) throws Exception {
+        Object json = new ObjectMapper()
+                .readValue(
+                        "{\"apiVersion\": \"kubedyn.io/v1alpha1\","
+                                + " \"kind\": \"Table\", \"metadata\": {\"name\": \"music\"}, \"spec\": " + spec + "}",
+                        Object.class);
+        Object oldObject = CrdSchemaCel.value(json, schema(), true);
+        return (Boolean) policy.eval(Map.of("oldObject", oldObject));
+    }
+
+    private static JSONSchemaProps schema() throws Exception {
+        try (InputStream in =
+                DeletionProtectionPolicyTest.class.getResourceAsStream("/META-INF/fabric8/tables.kubedyn.io-v1.yml")) {
+            return Serialization.unmarshal(
+                            new String(in.readAllBytes(), StandardCharsets.UTF_8), CustomResourceDefinition.class)
+                    .getSpec()
+                    .getVersions()
+                    .get(0)
+                    .getSchema()
+                    .getOpenAPIV3Schema();
+        }
+    }
 }

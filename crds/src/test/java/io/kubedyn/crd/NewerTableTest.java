@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
  */
 class NewerTableTest {
 
-  @Test
-  void fieldsThisReleaseDoesNotKnowAreSkippedAtEveryLevel() {
-    String yaml = """
+    @Test
+    void fieldsThisReleaseDoesNotKnowAreSkippedAtEveryLevel() {
+        String yaml = """
         apiVersion: kubedyn.io/v1alpha1
         kind: Table
         metadata:
@@ -44,13 +44,14 @@ class NewerTableTest {
           phase: Ready
           somethingNew: yes
         """;
-    Table table = Serialization.unmarshal(yaml, Table.class);
-    assertThat(table.getSpec().getShards()).isEqualTo(3);
-    assertThat(table.getSpec().getKeySchema()).singleElement()
-        .satisfies(key -> assertThat(key.getAttributeName()).isEqualTo("Artist"));
-    assertThat(table.getSpec().getStorage().getSize()).isEqualTo("2Gi");
-    assertThat(table.getSpec().getAutoSplit().getMaxShards()).isEqualTo(8);
-    assertThat(table.getSpec().getTimeToLive().getAttributeName()).isEqualTo("expiresAt");
-    assertThat(table.getStatus().getPhase()).isEqualTo("Ready");
-  }
+        Table table = Serialization.unmarshal(yaml, Table.class);
+        assertThat(table.getSpec().getShards()).isEqualTo(3);
+        assertThat(table.getSpec().getKeySchema())
+                .singleElement()
+                .satisfies(key -> assertThat(key.getAttributeName()).isEqualTo("Artist"));
+        assertThat(table.getSpec().getStorage().getSize()).isEqualTo("2Gi");
+        assertThat(table.getSpec().getAutoSplit().getMaxShards()).isEqualTo(8);
+        assertThat(table.getSpec().getTimeToLive().getAttributeName()).isEqualTo("expiresAt");
+        assertThat(table.getStatus().getPhase()).isEqualTo("Ready");
+    }
 }

@@ -49,8 +49,9 @@ final class ClusterDns {
     /** Replaces every record: name to its addresses. */
     synchronized void publish(Map<String, List<String>> records) {
         StringBuilder hosts = new StringBuilder("127.0.0.1 localhost " + machineName() + "\n");
-        new TreeMap<>(records).forEach((name, addresses) ->
-                addresses.forEach(address -> hosts.append(address).append(' ').append(name).append('\n')));
+        new TreeMap<>(records)
+                .forEach((name, addresses) -> addresses.forEach(address ->
+                        hosts.append(address).append(' ').append(name).append('\n')));
         String content = hosts.toString();
         if (content.equals(written)) {
             return;

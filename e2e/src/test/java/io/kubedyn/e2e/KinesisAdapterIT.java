@@ -79,13 +79,14 @@ class KinesisAdapterIT {
     }
 
     private void put(String id) {
-        dynamoDb.putItem(b -> b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS(id),
-                "total", AttributeValue.fromN("42"))));
+        dynamoDb.putItem(b ->
+                b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS(id), "total", AttributeValue.fromN("42"))));
     }
 
     @Test
     void theKinesisClientLibraryReadsEveryChangeOfEveryShardExactlyOnce() throws Exception {
-        dynamoDb.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
+        dynamoDb.createTable(b -> b.tableName(TABLE)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
                 .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
                 .streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")));
@@ -97,30 +98,52 @@ class KinesisAdapterIT {
         }
 
         Queue<String> processed = new ConcurrentLinkedQueue<>();
-        URI endpoint = cluster.dynamoDb().serviceClientConfiguration().endpointOverride().orElseThrow();
+        URI endpoint = cluster.dynamoDb()
+                .serviceClientConfiguration()
+                .endpointOverride()
+                .orElseThrow();
         try (DynamoDbStreamsClient streams = cluster.dynamoDbStreams();
-             DynamoDbAsyncClient leases = DynamoDbAsyncClient.builder().endpointOverride(endpoint).region(REGION)
-                     .credentialsProvider(CREDENTIALS).build();
-             CloudWatchAsyncClient metrics = CloudWatchAsyncClient.builder().endpointOverride(endpoint).region(REGION)
-                     .credentialsProvider(CREDENTIALS).build()) {
+                DynamoDbAsyncClient leases = DynamoDbAsyncClient.builder()
+                        .endpointOverride(endpoint)
+                        .region(REGION)
+                        .credentialsProvider(CREDENTIALS)
+                        .build();
+                CloudWatchAsyncClient metrics = CloudWatchAsyncClient.builder()
+                        .endpointOverride(endpoint)
+                        .region(REGION)
+                        .credentialsProvider(CREDENTIALS)
+                        .build()) {
             AmazonDynamoDBStreamsAdapterClient adapter = new AmazonDynamoDBStreamsAdapterClient(streams, REGION);
             ConfigsBuilder configs = new ConfigsBuilder(
-                    StreamsSchedulerFactory.createSingleStreamTracker(streamArn,
+                    StreamsSchedulerFactory.createSingleStreamTracker(
+                            streamArn,
                             InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)),
-                    "orders-consumer", adapter, leases, metrics, "worker-1", () -> new Collector(processed));
+                    "orders-consumer",
+                    adapter,
+                    leases,
+                    metrics,
+                    "worker-1",
+                    () -> new Collector(processed));
             RetrievalConfig retrieval = configs.retrievalConfig()
                     .retrievalSpecificConfig(new DynamoDBStreamsPollingConfig(streamArn, adapter));
             // The library's own clocks, shortened as a test of one worker may: it assigns leases
             // every 2 failover times and first waits for the worker's metrics report (30 s each
             // by default), so with its defaults most of this test is the library waiting.
-            LeaseManagementConfig leaseManagement = configs.leaseManagementConfig().failoverTimeMillis(3_000)
-                    .leaseAssignmentIntervalMillis(2_000L);
-            leaseManagement.workerUtilizationAwareAssignmentConfig().workerMetricsReporterFreqInMillis(2_000)
+            LeaseManagementConfig leaseManagement =
+                    configs.leaseManagementConfig().failoverTimeMillis(3_000).leaseAssignmentIntervalMillis(2_000L);
+            leaseManagement
+                    .workerUtilizationAwareAssignmentConfig()
+                    .workerMetricsReporterFreqInMillis(2_000)
                     .inMemoryWorkerMetricsCaptureFrequencyMillis(500);
-            Scheduler scheduler = StreamsSchedulerFactory.createScheduler(configs.checkpointConfig(),
-                    configs.coordinatorConfig(), leaseManagement, configs.lifecycleConfig(),
-                    configs.metricsConfig().metricsFactory(new NullMetricsFactory()), configs.processorConfig(),
-                    retrieval, adapter);
+            Scheduler scheduler = StreamsSchedulerFactory.createScheduler(
+                    configs.checkpointConfig(),
+                    configs.coordinatorConfig(),
+                    leaseManagement,
+                    configs.lifecycleConfig(),
+                    configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
+                    configs.processorConfig(),
+                    retrieval,
+                    adapter);
             Thread worker = new Thread(scheduler, "kcl-scheduler");
             worker.setDaemon(true);
             worker.start();
@@ -133,16 +156,20 @@ class KinesisAdapterIT {
                 // The library first creates its lease table, adds a global index to it with
                 // UpdateTable (polling every 10 s until it is ACTIVE), and creates its worker
                 // metrics and coordinator tables, each a StatefulSet to start here.
-                await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500))
+                await().atMost(Duration.ofSeconds(300))
+                        .pollInterval(Duration.ofMillis(500))
                         .untilAsserted(() -> assertThat(processed).hasSameSizeAs(written));
                 Thread.sleep(2_000);
-                assertThat(processed).as("every change reached the processor once").doesNotHaveDuplicates()
+                assertThat(processed)
+                        .as("every change reached the processor once")
+                        .doesNotHaveDuplicates()
                         .containsExactlyInAnyOrderElementsOf(written);
             } finally {
                 scheduler.startGracefulShutdown().get(60, TimeUnit.SECONDS);
             }
         }
-        assertThat(dynamoDb.listTables().tableNames()).as("the library's lease table lives in the same gateway")
+        assertThat(dynamoDb.listTables().tableNames())
+                .as("the library's lease table lives in the same gateway")
                 .contains("orders-consumer");
     }
 
@@ -155,8 +182,7 @@ class KinesisAdapterIT {
         }
 
         @Override
-        public void initialize(InitializationInput input) {
-        }
+        public void initialize(InitializationInput input) {}
 
         @Override
         public void processRecords(DynamoDBStreamsProcessRecordsInput input) {
@@ -171,8 +197,7 @@ class KinesisAdapterIT {
         }
 
         @Override
-        public void leaseLost(LeaseLostInput input) {
-        }
+        public void leaseLost(LeaseLostInput input) {}
 
         @Override
         public void shardEnded(ShardEndedInput input) {

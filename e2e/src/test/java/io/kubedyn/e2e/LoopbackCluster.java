@@ -22,17 +22,17 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * The whole system on one machine, wired as the Helm chart wires it in a cluster: a Kubernetes
@@ -66,6 +66,7 @@ final class LoopbackCluster implements AutoCloseable {
      */
     /** The access key the gateway's policy limits to {@link #LIMITED_TABLE}. */
     static final String LIMITED_KEY = "AKIDE2ELIMITED";
+
     static final String LIMITED_SECRET = "c0ffee";
     static final String LIMITED_TABLE = "limited";
     static final String GATEWAY_TLS_SECRET = "kubedyn-gateway-internal-tls";
@@ -91,17 +92,25 @@ final class LoopbackCluster implements AutoCloseable {
             kubelet = own(new LoopbackKubelet(api.client(), NAMESPACE, workDir, dns, subnet, restartBackOff));
             operatorPort = freePort();
             List<String> operatorOptions = new ArrayList<>(api.quarkusClientOptions());
-            operatorOptions.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + operatorPort,
+            operatorOptions.addAll(List.of(
+                    "-Dquarkus.http.host=127.0.0.1",
+                    "-Dquarkus.http.port=" + operatorPort,
                     "-Dkubedyn.operator.storage-image=kubedyn/storage-pod:e2e",
                     "-Dkubedyn.operator.cluster-domain=" + ClusterDns.CLUSTER_DOMAIN,
-                    "-Dkubedyn.operator.item-count-interval=2s", dns.resolverOption(),
+                    "-Dkubedyn.operator.item-count-interval=2s",
+                    dns.resolverOption(),
                     // Mutual TLS between the gateway and the pods, as the chart's internalTls.
                     "-Dkubedyn.operator.internal-tls.enabled=true",
                     "-Dkubedyn.operator.internal-tls.authority-secret=" + NAMESPACE + "/kubedyn-internal-ca",
                     "-Dkubedyn.operator.internal-tls.gateway-secret=" + NAMESPACE + "/" + GATEWAY_TLS_SECRET));
             operatorOptions.addAll(operatorSettings);
-            operator = own(new PackagedService("operator", "operator", operatorOptions, Map.of(),
-                    workDir.resolve("logs").resolve("operator.log")).start());
+            operator = own(new PackagedService(
+                            "operator",
+                            "operator",
+                            operatorOptions,
+                            Map.of(),
+                            workDir.resolve("logs").resolve("operator.log"))
+                    .start());
             gatewayPort = freePort();
             // The JVM options of the gateway's image first (DNS caching among them), then where
             // this run differs from a pod: loopback, its port, its directory, the API server.
@@ -113,20 +122,31 @@ final class LoopbackCluster implements AutoCloseable {
             Path keys = workDir.resolve("access-keys.properties");
             Files.writeString(keys, "e2e=e2e\n" + LIMITED_KEY + "=" + LIMITED_SECRET + "\n");
             Path policy = workDir.resolve("access-policy.json");
-            Files.writeString(policy, "{\"" + LIMITED_KEY + "\": {\"Statement\": [{\"Effect\": \"Allow\","
-                    + " \"Action\": \"dynamodb:*\", \"Resource\": \"arn:aws:dynamodb:*:*:table/" + LIMITED_TABLE
-                    + "\"}]}}");
+            Files.writeString(
+                    policy,
+                    "{\"" + LIMITED_KEY + "\": {\"Statement\": [{\"Effect\": \"Allow\","
+                            + " \"Action\": \"dynamodb:*\", \"Resource\": \"arn:aws:dynamodb:*:*:table/" + LIMITED_TABLE
+                            + "\"}]}}");
             gatewayOptions.add("-Dkubedyn.auth.access-keys-file=" + keys.toAbsolutePath());
             // The gateway's internal certificate, which the operator makes when it starts (the
             // chart's gateway pod waits for the Secret as this does).
             gatewayOptions.add("-Dkubedyn.internal-tls.directory=" + gatewayCertificate(api.client()));
             gatewayOptions.add("-Dkubedyn.auth.policy-file=" + policy.toAbsolutePath());
-            gatewayOptions.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + gatewayPort,
-                    "-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.discovery=kubernetes",
-                    "-Dkubedyn.cluster.namespace=" + NAMESPACE, "-Dkubedyn.cluster.table-shards=" + tableShards,
+            gatewayOptions.addAll(List.of(
+                    "-Dquarkus.http.host=127.0.0.1",
+                    "-Dquarkus.http.port=" + gatewayPort,
+                    "-Dkubedyn.backend=cluster",
+                    "-Dkubedyn.cluster.discovery=kubernetes",
+                    "-Dkubedyn.cluster.namespace=" + NAMESPACE,
+                    "-Dkubedyn.cluster.table-shards=" + tableShards,
                     "-Dkubedyn.data-dir=" + workDir.resolve("gateway-data").toAbsolutePath()));
-            gateway = own(new PackagedService("gateway", "gateway", gatewayOptions, Map.of(),
-                    workDir.resolve("logs").resolve("gateway.log")).start());
+            gateway = own(new PackagedService(
+                            "gateway",
+                            "gateway",
+                            gatewayOptions,
+                            Map.of(),
+                            workDir.resolve("logs").resolve("gateway.log"))
+                    .start());
             awaitStarted(operator, () -> httpOk(URI.create("http://127.0.0.1:" + operatorPort + "/q/health/ready")));
             awaitStarted(gateway, this::gatewayAnswers);
             dynamoDb = own(client(3));
@@ -142,14 +162,17 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     /** Waits for the gateway's certificate Secret and writes its files, as the kubelet mounts it. */
-
     private Path gatewayCertificate(io.fabric8.kubernetes.client.KubernetesClient client) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         io.fabric8.kubernetes.api.model.Secret secret;
-        while ((secret = client.secrets().inNamespace(NAMESPACE).withName(GATEWAY_TLS_SECRET).get()) == null) {
+        while ((secret = client.secrets()
+                        .inNamespace(NAMESPACE)
+                        .withName(GATEWAY_TLS_SECRET)
+                        .get())
+                == null) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the operator made no Secret " + GATEWAY_TLS_SECRET + "; its log ends:\n"
-                        + operator.logTail());
+                throw new IllegalStateException(
+                        "the operator made no Secret " + GATEWAY_TLS_SECRET + "; its log ends:\n" + operator.logTail());
             }
             Thread.sleep(200);
         }
@@ -167,8 +190,12 @@ final class LoopbackCluster implements AutoCloseable {
     /** Waits, as a user's SDK waiter does, until DescribeTable answers ACTIVE; what it answered then. */
     TableDescription awaitActive(String table) {
         try {
-            return dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table), LoopbackCluster::provisioningWaiter)
-                    .matched().response().orElseThrow().table();
+            return dynamoDb.waiter()
+                    .waitUntilTableExists(b -> b.tableName(table), LoopbackCluster::provisioningWaiter)
+                    .matched()
+                    .response()
+                    .orElseThrow()
+                    .table();
         } catch (RuntimeException e) {
             throw new AssertionError("table " + table + " did not become ACTIVE:\n" + controlPlaneLogs(), e);
         }
@@ -185,7 +212,8 @@ final class LoopbackCluster implements AutoCloseable {
 
     /** The SDK's table waiters poll every 20 s by default; starting pods takes seconds here. */
     private static void provisioningWaiter(WaiterOverrideConfiguration.Builder waiter) {
-        waiter.waitTimeout(PROVISIONING).maxAttempts(1000)
+        waiter.waitTimeout(PROVISIONING)
+                .maxAttempts(1000)
                 .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(500)));
     }
 
@@ -211,8 +239,8 @@ final class LoopbackCluster implements AutoCloseable {
 
     private DynamoDbClient client(int attempts, ExecutionInterceptor... interceptors) {
         return atGateway(DynamoDbClient.builder())
-                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(attempts))
-                        .executionInterceptors(List.of(interceptors)))
+                .overrideConfiguration(
+                        c -> c.retryStrategy(b -> b.maxAttempts(attempts)).executionInterceptors(List.of(interceptors)))
                 .build();
     }
 
@@ -221,8 +249,8 @@ final class LoopbackCluster implements AutoCloseable {
         return atGateway(builder, "e2e", "e2e");
     }
 
-    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B atGateway(B builder,
-            String accessKeyId, String secret) {
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B atGateway(
+            B builder, String accessKeyId, String secret) {
         return builder.endpointOverride(URI.create("http://127.0.0.1:" + gatewayPort))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secret)))
@@ -236,7 +264,8 @@ final class LoopbackCluster implements AutoCloseable {
      */
     DynamoDbClient dynamoDbSigningWith(String accessKeyId, String secret) {
         return atGateway(DynamoDbClient.builder(), accessKeyId, secret)
-                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1))).build();
+                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
+                .build();
     }
 
     /** kubectl's view: a client of the API server in the system's namespace. */
@@ -258,8 +287,8 @@ final class LoopbackCluster implements AutoCloseable {
 
     /** The logs of the operator and the gateway, for failure messages. */
     String controlPlaneLogs() {
-        return "--- operator (" + operator.log() + ")\n" + operator.logTail()
-                + "\n--- gateway (" + gateway.log() + ")\n" + gateway.logTail();
+        return "--- operator (" + operator.log() + ")\n" + operator.logTail() + "\n--- gateway (" + gateway.log()
+                + ")\n" + gateway.logTail();
     }
 
     private boolean gatewayAnswers() {
@@ -273,8 +302,14 @@ final class LoopbackCluster implements AutoCloseable {
 
     private static boolean httpOk(URI uri) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(uri)
+                                            .timeout(Duration.ofSeconds(2))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -287,8 +322,8 @@ final class LoopbackCluster implements AutoCloseable {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (!started.getAsBoolean()) {
             if (!service.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the " + service.name() + " did not start; its log ("
-                        + service.log() + ") ends:\n" + service.logTail());
+                throw new IllegalStateException("the " + service.name() + " did not start; its log (" + service.log()
+                        + ") ends:\n" + service.logTail());
             }
             Thread.sleep(200);
         }

@@ -8,17 +8,17 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.net.URI;
@@ -72,8 +72,10 @@ final class LoopbackKubelet implements AutoCloseable {
     private final Map<String, Pod> pods = new ConcurrentHashMap<>();
     /** Pods whose container is not restarted when it dies, until released (a node kept down). */
     private final java.util.Set<String> heldDown = ConcurrentHashMap.newKeySet();
+
     private final AtomicInteger lastHost = new AtomicInteger(1);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "loopback-kubelet");
         thread.setDaemon(true);
@@ -85,8 +87,13 @@ final class LoopbackKubelet implements AutoCloseable {
      * @param restartBackOff how long a dead pod stays down before its restart (Kubernetes
      *        starts its crash back-off at 10 s)
      */
-    LoopbackKubelet(KubernetesClient client, String namespace, Path workDir, ClusterDns dns, String subnet,
-                    Duration restartBackOff) {
+    LoopbackKubelet(
+            KubernetesClient client,
+            String namespace,
+            Path workDir,
+            ClusterDns dns,
+            String subnet,
+            Duration restartBackOff) {
         this.client = client;
         this.namespace = namespace;
         this.workDir = workDir;
@@ -106,8 +113,11 @@ final class LoopbackKubelet implements AutoCloseable {
     /** A Secret's keys written as files of {@code directory}, as a kubelet projects a Secret volume. */
     static Path project(io.fabric8.kubernetes.api.model.Secret secret, Path directory) throws IOException {
         Files.createDirectories(directory);
-        for (Map.Entry<String, String> entry : Optional.ofNullable(secret.getData()).orElse(Map.of()).entrySet()) {
-            Files.write(directory.resolve(entry.getKey()), java.util.Base64.getDecoder().decode(entry.getValue()));
+        for (Map.Entry<String, String> entry :
+                Optional.ofNullable(secret.getData()).orElse(Map.of()).entrySet()) {
+            Files.write(
+                    directory.resolve(entry.getKey()),
+                    java.util.Base64.getDecoder().decode(entry.getValue()));
         }
         return directory;
     }
@@ -165,9 +175,11 @@ final class LoopbackKubelet implements AutoCloseable {
     /** Empties the pod's volumes (their directories stay, empty). */
     private void deleteVolumes(String pod) throws IOException {
         try (var claims = Files.list(workDir.resolve("volumes"))) {
-            for (Path claim : claims.filter(c -> c.getFileName().toString().endsWith("-" + pod)).toList()) {
+            for (Path claim : claims.filter(c -> c.getFileName().toString().endsWith("-" + pod))
+                    .toList()) {
                 try (var files = Files.walk(claim)) {
-                    for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    for (Path file :
+                            files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                         if (!file.equals(claim)) {
                             Files.delete(file);
                         }
@@ -219,8 +231,12 @@ final class LoopbackKubelet implements AutoCloseable {
                 pod.process.close();
                 pods.remove(pod.name);
                 client.pods().inNamespace(namespace).withName(pod.name).delete();
-                if (owner != null && owner.getSpec().getPersistentVolumeClaimRetentionPolicy() != null
-                        && "Delete".equals(owner.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled())) {
+                if (owner != null
+                        && owner.getSpec().getPersistentVolumeClaimRetentionPolicy() != null
+                        && "Delete"
+                                .equals(owner.getSpec()
+                                        .getPersistentVolumeClaimRetentionPolicy()
+                                        .getWhenScaled())) {
                     // The StatefulSet controller deletes a scaled-down pod's claims: its volumes go.
                     deleteVolumes(pod.name);
                 }
@@ -269,8 +285,12 @@ final class LoopbackKubelet implements AutoCloseable {
             Instant now = Instant.now();
             if (pod.diedAt == null) {
                 pod.diedAt = now;
-                pod.terminated = new ContainerStateTerminatedBuilder().withExitCode(1).withReason("Error")
-                        .withMessage(pod.terminationMessage()).withFinishedAt(now.toString()).build();
+                pod.terminated = new ContainerStateTerminatedBuilder()
+                        .withExitCode(1)
+                        .withReason("Error")
+                        .withMessage(pod.terminationMessage())
+                        .withFinishedAt(now.toString())
+                        .build();
                 LOG.info("pod {} died; restarting it in {}", name, restartBackOff);
                 publishPodStatus(pod);
             } else if (!heldDown.contains(name) && now.isAfter(pod.diedAt.plus(restartBackOff))) {
@@ -287,11 +307,21 @@ final class LoopbackKubelet implements AutoCloseable {
 
     private boolean probe(Pod pod) {
         HTTPGetAction readiness = pod.container.getReadinessProbe().getHttpGet();
-        URI uri = URI.create("http://" + pod.address + ":" + pod.port(readiness.getPort().getStrVal() != null
-                ? readiness.getPort().getStrVal() : readiness.getPort().getIntVal().toString()) + readiness.getPath());
+        URI uri = URI.create("http://" + pod.address + ":"
+                + pod.port(
+                        readiness.getPort().getStrVal() != null
+                                ? readiness.getPort().getStrVal()
+                                : readiness.getPort().getIntVal().toString())
+                + readiness.getPath());
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
+            return http.send(
+                                            HttpRequest.newBuilder(uri)
+                                                    .timeout(Duration.ofSeconds(1))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            / 100
+                    == 2;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -306,9 +336,14 @@ final class LoopbackKubelet implements AutoCloseable {
      */
     private void publishPod(Pod pod) {
         io.fabric8.kubernetes.api.model.Pod object = new PodBuilder()
-                .withNewMetadata().withName(pod.name).withNamespace(namespace)
-                .withLabels(pod.template.getMetadata().getLabels()).endMetadata()
-                .withNewSpec().withContainers(pod.container).endSpec()
+                .withNewMetadata()
+                .withName(pod.name)
+                .withNamespace(namespace)
+                .withLabels(pod.template.getMetadata().getLabels())
+                .endMetadata()
+                .withNewSpec()
+                .withContainers(pod.container)
+                .endSpec()
                 .build();
         client.pods().inNamespace(namespace).resource(object).createOr(NonDeletingOperation::update);
         publishPodStatus(pod);
@@ -321,15 +356,29 @@ final class LoopbackKubelet implements AutoCloseable {
      */
     private void publishPodStatus(Pod pod) {
         ContainerState state = pod.diedAt == null
-                ? new ContainerStateBuilder().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().build()
-                : new ContainerStateBuilder().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().build();
-        ContainerStatusBuilder container = new ContainerStatusBuilder().withName(pod.container.getName())
-                .withImage(pod.container.getImage()).withRestartCount(pod.restarts).withState(state);
+                ? new ContainerStateBuilder()
+                        .withNewRunning()
+                        .withStartedAt(Instant.now().toString())
+                        .endRunning()
+                        .build()
+                : new ContainerStateBuilder()
+                        .withNewWaiting()
+                        .withReason("CrashLoopBackOff")
+                        .endWaiting()
+                        .build();
+        ContainerStatusBuilder container = new ContainerStatusBuilder()
+                .withName(pod.container.getName())
+                .withImage(pod.container.getImage())
+                .withRestartCount(pod.restarts)
+                .withState(state);
         if (pod.terminated != null) {
             container.withNewLastState().withTerminated(pod.terminated).endLastState();
         }
         client.pods().inNamespace(namespace).withName(pod.name).editStatus(p -> {
-            p.setStatus(new PodStatusBuilder().withPodIP(pod.address).withContainerStatuses(container.build()).build());
+            p.setStatus(new PodStatusBuilder()
+                    .withPodIP(pod.address)
+                    .withContainerStatuses(container.build())
+                    .build());
             return p;
         });
     }
@@ -337,16 +386,26 @@ final class LoopbackKubelet implements AutoCloseable {
     private void reportStatus(StatefulSet statefulSet, int ready) {
         int replicas = replicas(statefulSet);
         var status = statefulSet.getStatus();
-        if (status != null && Objects.equals(status.getReadyReplicas(), ready) && Objects.equals(status.getReplicas(), replicas)
-                && Objects.equals(status.getObservedGeneration(), statefulSet.getMetadata().getGeneration())) {
+        if (status != null
+                && Objects.equals(status.getReadyReplicas(), ready)
+                && Objects.equals(status.getReplicas(), replicas)
+                && Objects.equals(
+                        status.getObservedGeneration(),
+                        statefulSet.getMetadata().getGeneration())) {
             return;
         }
-        client.apps().statefulSets().inNamespace(namespace).withName(statefulSet.getMetadata().getName())
+        client.apps()
+                .statefulSets()
+                .inNamespace(namespace)
+                .withName(statefulSet.getMetadata().getName())
                 .editStatus(s -> {
                     s.setStatus(new StatefulSetStatusBuilder()
                             .withObservedGeneration(statefulSet.getMetadata().getGeneration())
-                            .withReplicas(replicas).withCurrentReplicas(replicas).withUpdatedReplicas(replicas)
-                            .withReadyReplicas(ready).withAvailableReplicas(ready)
+                            .withReplicas(replicas)
+                            .withCurrentReplicas(replicas)
+                            .withUpdatedReplicas(replicas)
+                            .withReadyReplicas(ready)
+                            .withAvailableReplicas(ready)
                             .build());
                     return s;
                 });
@@ -364,7 +423,8 @@ final class LoopbackKubelet implements AutoCloseable {
             boolean publishNotReady = Boolean.TRUE.equals(service.getSpec().getPublishNotReadyAddresses());
             // As an EndpointSlice lists it: a pod whose container restarts keeps its address.
             if (pod.ready || publishNotReady) {
-                records.computeIfAbsent(ClusterDns.serviceName(serviceName, namespace), n -> new ArrayList<>()).add(pod.address);
+                records.computeIfAbsent(ClusterDns.serviceName(serviceName, namespace), n -> new ArrayList<>())
+                        .add(pod.address);
                 records.put(ClusterDns.podName(pod.name, serviceName, namespace), List.of(pod.address));
             }
         }
@@ -433,9 +493,13 @@ final class LoopbackKubelet implements AutoCloseable {
             Map<String, String> volumes = mountVolumes(owner);
             // The container's root filesystem is read-only: its JVM writes its temporary files
             // (RocksDB's native library among them) to the volume mounted at /tmp, here too.
-            options.add("-Djava.io.tmpdir=" + Objects.requireNonNull(volumes.get("/tmp"),
-                    "pod " + name + " mounts no volume at /tmp"));
-            this.process = new PackagedService(name, "storage-pod", options, environment(volumes),
+            options.add("-Djava.io.tmpdir="
+                    + Objects.requireNonNull(volumes.get("/tmp"), "pod " + name + " mounts no volume at /tmp"));
+            this.process = new PackagedService(
+                    name,
+                    "storage-pod",
+                    options,
+                    environment(volumes),
                     workDir.resolve("logs").resolve(name + ".log"));
         }
 
@@ -445,14 +509,17 @@ final class LoopbackKubelet implements AutoCloseable {
          */
         private Map<String, String> mountVolumes(StatefulSet owner) throws IOException {
             Map<String, String> volumes = new HashMap<>();
-            for (VolumeMount mount : Optional.ofNullable(container.getVolumeMounts()).orElse(List.of())) {
+            for (VolumeMount mount :
+                    Optional.ofNullable(container.getVolumeMounts()).orElse(List.of())) {
                 boolean fromClaimTemplate = owner.getSpec().getVolumeClaimTemplates().stream()
                         .anyMatch(t -> t.getMetadata().getName().equals(mount.getName()));
                 boolean emptyDir = Optional.ofNullable(template.getSpec().getVolumes()).orElse(List.of()).stream()
                         .anyMatch(v -> v.getName().equals(mount.getName()) && v.getEmptyDir() != null);
-                Optional<String> secret = Optional.ofNullable(template.getSpec().getVolumes()).orElse(List.of())
-                        .stream().filter(v -> v.getName().equals(mount.getName()) && v.getSecret() != null)
-                        .map(v -> v.getSecret().getSecretName()).findFirst();
+                Optional<String> secret =
+                        Optional.ofNullable(template.getSpec().getVolumes()).orElse(List.of()).stream()
+                                .filter(v -> v.getName().equals(mount.getName()) && v.getSecret() != null)
+                                .map(v -> v.getSecret().getSecretName())
+                                .findFirst();
                 Path directory;
                 if (secret.isPresent()) {
                     directory = secretVolume(secret.get(), mount.getName());
@@ -463,8 +530,9 @@ final class LoopbackKubelet implements AutoCloseable {
                     Files.createDirectories(workDir.resolve("empty-dirs"));
                     directory = Files.createTempDirectory(workDir.resolve("empty-dirs"), name + "-" + mount.getName());
                 } else {
-                    throw new IllegalStateException("pod " + name + ": volume " + mount.getName()
-                            + " is neither from a volumeClaimTemplate, an emptyDir nor a Secret; this kubelet mounts only those");
+                    throw new IllegalStateException(
+                            "pod " + name + ": volume " + mount.getName()
+                                    + " is neither from a volumeClaimTemplate, an emptyDir nor a Secret; this kubelet mounts only those");
                 }
                 volumes.put(mount.getMountPath(), directory.toAbsolutePath().toString());
             }
@@ -476,11 +544,11 @@ final class LoopbackKubelet implements AutoCloseable {
          * (read once, when the pod starts: this kubelet does not follow later changes).
          */
         private Path secretVolume(String secretName, String volume) throws IOException {
-            io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(namespace)
-                    .withName(secretName).get();
+            io.fabric8.kubernetes.api.model.Secret secret =
+                    client.secrets().inNamespace(namespace).withName(secretName).get();
             if (secret == null) {
-                throw new IllegalStateException("pod " + name + ": Secret " + secretName + " of volume " + volume
-                        + " does not exist");
+                throw new IllegalStateException(
+                        "pod " + name + ": Secret " + secretName + " of volume " + volume + " does not exist");
             }
             Files.createDirectories(workDir.resolve("secrets"));
             return project(secret, Files.createTempDirectory(workDir.resolve("secrets"), name + "-" + volume));
@@ -494,7 +562,9 @@ final class LoopbackKubelet implements AutoCloseable {
             }
             // The pod's own network namespace: its container ports on its own address.
             environment.put("QUARKUS_HTTP_HOST", address);
-            environment.put("KUBEDYN_STORAGE_TERMINATION_LOG", terminationLog.toAbsolutePath().toString());
+            environment.put(
+                    "KUBEDYN_STORAGE_TERMINATION_LOG",
+                    terminationLog.toAbsolutePath().toString());
             environment.put("QUARKUS_GRPC_SERVER_HOST", address);
             environment.put("KUBEDYN_STORAGE_REPLICATION_HOST", address);
             return environment;
@@ -507,7 +577,8 @@ final class LoopbackKubelet implements AutoCloseable {
             if (variable.getValueFrom().getResourceFieldRef() != null) {
                 return resource(variable.getValueFrom().getResourceFieldRef());
             }
-            String field = variable.getValueFrom().getFieldRef() == null ? null
+            String field = variable.getValueFrom().getFieldRef() == null
+                    ? null
                     : variable.getValueFrom().getFieldRef().getFieldPath();
             if ("metadata.name".equals(field)) {
                 return name;
@@ -534,14 +605,18 @@ final class LoopbackKubelet implements AutoCloseable {
                         + " requests.memory, not " + field.getResource());
             }
             var resources = container.getResources();
-            Map<String, Quantity> declared = resources == null ? null
-                    : limit ? resources.getLimits() : resources.getRequests();
+            Map<String, Quantity> declared =
+                    resources == null ? null : limit ? resources.getLimits() : resources.getRequests();
             Quantity memory = declared == null ? null : declared.get("memory");
-            java.math.BigDecimal bytes = memory != null ? memory.getNumericalAmount()
-                    : !limit ? java.math.BigDecimal.ZERO
-                    : java.math.BigDecimal.valueOf(((com.sun.management.OperatingSystemMXBean)
-                            java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize());
-            java.math.BigDecimal divisor = field.getDivisor() == null ? java.math.BigDecimal.ONE
+            java.math.BigDecimal bytes = memory != null
+                    ? memory.getNumericalAmount()
+                    : !limit
+                            ? java.math.BigDecimal.ZERO
+                            : java.math.BigDecimal.valueOf(((com.sun.management.OperatingSystemMXBean)
+                                            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                                    .getTotalMemorySize());
+            java.math.BigDecimal divisor = field.getDivisor() == null
+                    ? java.math.BigDecimal.ONE
                     : field.getDivisor().getNumericalAmount();
             return bytes.divide(divisor, 0, java.math.RoundingMode.CEILING).toPlainString();
         }
@@ -575,7 +650,8 @@ final class LoopbackKubelet implements AutoCloseable {
 
         int port(String nameOrNumber) {
             for (ContainerPort port : container.getPorts()) {
-                if (nameOrNumber.equals(port.getName()) || nameOrNumber.equals(port.getContainerPort().toString())) {
+                if (nameOrNumber.equals(port.getName())
+                        || nameOrNumber.equals(port.getContainerPort().toString())) {
                     return port.getContainerPort();
                 }
             }

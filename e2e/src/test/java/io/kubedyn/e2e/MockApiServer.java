@@ -44,15 +44,26 @@ final class MockApiServer implements AutoCloseable {
         mockServerLog.setLevel(Level.WARNING);
         // CRUD for every resource, server-side apply approximated, plus the one canned answer below.
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
-                new ServerSideApplyAsMergePatch(new KubernetesMixedDispatcher(expectations)), false);
+        server = new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                expectations,
+                new ServerSideApplyAsMergePatch(new KubernetesMixedDispatcher(expectations)),
+                false);
         server.init();
         answerLeaseAccessReviews();
         client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(namespace)
+                        .endMetadata()
+                        .build())
                 .create();
         try (InputStream crd = Files.newInputStream(CHART_CRD)) {
-            client.apiextensions().v1().customResourceDefinitions()
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
                     .resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
                     .create();
         }
@@ -64,19 +75,27 @@ final class MockApiServer implements AutoCloseable {
      * answers with the Lease rules the Helm chart's Role grants the operator.
      */
     private void answerLeaseAccessReviews() {
-        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-                .andReturn(201, new SelfSubjectRulesReviewBuilder()
-                        .withNewStatus()
-                        .withIncomplete(false)
-                        .addNewResourceRule()
-                        .withApiGroups("coordination.k8s.io").withResources("leases").withVerbs("create")
-                        .endResourceRule()
-                        .addNewResourceRule()
-                        .withApiGroups("coordination.k8s.io").withResources("leases")
-                        .withResourceNames("kubedyn-operator-leader").withVerbs("get", "update", "patch")
-                        .endResourceRule()
-                        .endStatus()
-                        .build())
+        server.expect()
+                .post()
+                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(
+                        201,
+                        new SelfSubjectRulesReviewBuilder()
+                                .withNewStatus()
+                                .withIncomplete(false)
+                                .addNewResourceRule()
+                                .withApiGroups("coordination.k8s.io")
+                                .withResources("leases")
+                                .withVerbs("create")
+                                .endResourceRule()
+                                .addNewResourceRule()
+                                .withApiGroups("coordination.k8s.io")
+                                .withResources("leases")
+                                .withResourceNames("kubedyn-operator-leader")
+                                .withVerbs("get", "update", "patch")
+                                .endResourceRule()
+                                .endStatus()
+                                .build())
                 .always();
     }
 
@@ -95,7 +114,8 @@ final class MockApiServer implements AutoCloseable {
      * instead of a kubeconfig or a service account.
      */
     List<String> clientOptions() {
-        return List.of("-D" + Config.KUBERNETES_MASTER_SYSTEM_PROPERTY + "=" + url(),
+        return List.of(
+                "-D" + Config.KUBERNETES_MASTER_SYSTEM_PROPERTY + "=" + url(),
                 "-D" + Config.KUBERNETES_NAMESPACE_SYSTEM_PROPERTY + "=" + namespace,
                 "-D" + Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY + "=false",
                 "-D" + Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY + "=false");
@@ -110,7 +130,10 @@ final class MockApiServer implements AutoCloseable {
     }
 
     private Config clientConfig() {
-        return new ConfigBuilder(Config.empty()).withMasterUrl(url()).withNamespace(namespace).build();
+        return new ConfigBuilder(Config.empty())
+                .withMasterUrl(url())
+                .withNamespace(namespace)
+                .build();
     }
 
     @Override

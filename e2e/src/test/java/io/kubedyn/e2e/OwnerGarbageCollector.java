@@ -45,14 +45,24 @@ final class OwnerGarbageCollector implements AutoCloseable {
 
     private void collect() {
         List<HasMetadata> dependents = new ArrayList<>();
-        dependents.addAll(client.apps().statefulSets().inNamespace(namespace).list().getItems());
+        dependents.addAll(
+                client.apps().statefulSets().inNamespace(namespace).list().getItems());
         dependents.addAll(client.services().inNamespace(namespace).list().getItems());
-        dependents.addAll(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems());
-        dependents.addAll(client.persistentVolumeClaims().inNamespace(namespace).list().getItems());
+        dependents.addAll(client.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(namespace)
+                .list()
+                .getItems());
+        dependents.addAll(
+                client.persistentVolumeClaims().inNamespace(namespace).list().getItems());
         for (HasMetadata dependent : dependents) {
             List<OwnerReference> owners = dependent.getMetadata().getOwnerReferences();
             if (owners != null && !owners.isEmpty() && owners.stream().noneMatch(this::exists)) {
-                LOG.info("deleting {} {}: its owners are gone", dependent.getKind(), dependent.getMetadata().getName());
+                LOG.info(
+                        "deleting {} {}: its owners are gone",
+                        dependent.getKind(),
+                        dependent.getMetadata().getName());
                 client.resource(dependent).delete();
             }
         }
@@ -60,7 +70,9 @@ final class OwnerGarbageCollector implements AutoCloseable {
 
     private boolean exists(OwnerReference owner) {
         HasMetadata found = client.genericKubernetesResources(owner.getApiVersion(), owner.getKind())
-                .inNamespace(namespace).withName(owner.getName()).get();
+                .inNamespace(namespace)
+                .withName(owner.getName())
+                .get();
         return found != null && Objects.equals(found.getMetadata().getUid(), owner.getUid());
     }
 

@@ -23,7 +23,9 @@ final class PackagedService implements AutoCloseable {
 
     PackagedService(String name, String module, List<String> jvmOptions, Map<String, String> environment, Path log) {
         this.name = name;
-        this.jar = Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
+        this.jar = Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar")
+                .toAbsolutePath()
+                .normalize();
         this.jvmOptions = List.copyOf(jvmOptions);
         this.environment = Map.copyOf(environment);
         this.log = log;

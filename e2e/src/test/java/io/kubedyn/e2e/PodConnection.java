@@ -26,10 +26,13 @@ import javax.net.ssl.TrustManagerFactory;
  * Secret). What the pod answers tells whether it talks to that caller.
  */
 final class PodConnection {
-    enum Caller { PLAIN_TEXT, TLS_WITHOUT_CERTIFICATE, TLS_WITH_CERTIFICATE }
-
-    private PodConnection() {
+    enum Caller {
+        PLAIN_TEXT,
+        TLS_WITHOUT_CERTIFICATE,
+        TLS_WITH_CERTIFICATE
     }
+
+    private PodConnection() {}
 
     /**
      * Whether the gRPC server at {@code host:port} speaks HTTP/2 with the caller: its first frame,
@@ -40,7 +43,7 @@ final class PodConnection {
         try (Socket socket = open(host, port, certificates, caller, "h2")) {
             OutputStream out = socket.getOutputStream();
             out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});  // an empty SETTINGS frame
+            out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
             out.flush();
             byte[] header = socket.getInputStream().readNBytes(9);
             return header.length == 9 && header[3] == 4;
@@ -56,7 +59,7 @@ final class PodConnection {
         try (Socket socket = open(host, port, certificates, caller, "http/1.1")) {
             OutputStream out = socket.getOutputStream();
             out.write(("PUT " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: text/plain\r\n"
-                    + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n")
+                            + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
             out.flush();
@@ -76,7 +79,8 @@ final class PodConnection {
             return socket;
         }
         SSLSocket socket = (SSLSocket) context(certificates, caller == Caller.TLS_WITH_CERTIFICATE)
-                .getSocketFactory().createSocket(host, port);
+                .getSocketFactory()
+                .createSocket(host, port);
         socket.setSoTimeout(5_000);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setApplicationProtocols(new String[] {protocol});
@@ -102,10 +106,16 @@ final class PodConnection {
             try (InputStream in = Files.newInputStream(certificates.resolve("tls.crt"))) {
                 certificate = x509.generateCertificate(in);
             }
-            String pem = Files.readString(certificates.resolve("tls.key")).replaceAll("-----[A-Z ]+-----", "")
+            String pem = Files.readString(certificates.resolve("tls.key"))
+                    .replaceAll("-----[A-Z ]+-----", "")
                     .replaceAll("\\s", "");
-            own.setKeyEntry("own", KeyFactory.getInstance("EC").generatePrivate(
-                    new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem))), new char[0], new Certificate[] {certificate});
+            own.setKeyEntry(
+                    "own",
+                    KeyFactory.getInstance("EC")
+                            .generatePrivate(
+                                    new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem))),
+                    new char[0],
+                    new Certificate[] {certificate});
             keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(own, new char[0]);
         }

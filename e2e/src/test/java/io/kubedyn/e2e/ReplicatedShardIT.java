@@ -71,15 +71,17 @@ class ReplicatedShardIT {
     private LoopbackCluster cluster;
     private DynamoDbClient dynamoDb;
 
-    private record Failure(String id, int status, String code) {
-    }
+    private record Failure(String id, int status, String code) {}
 
     @BeforeAll
     void startCluster() throws Exception {
         cluster = new LoopbackCluster(Path.of("target", "e2e", getClass().getSimpleName()), 1, Duration.ofSeconds(2));
         dynamoDb = cluster.dynamoDb();
         Table table = new Table();
-        table.setMetadata(new ObjectMetaBuilder().withName(TABLE).withNamespace(LoopbackCluster.NAMESPACE).build());
+        table.setMetadata(new ObjectMetaBuilder()
+                .withName(TABLE)
+                .withNamespace(LoopbackCluster.NAMESPACE)
+                .build());
         TableSpec spec = new TableSpec();
         spec.setAttributeDefinitions(List.of(new AttributeDefinition("id", "S")));
         spec.setKeySchema(List.of(new KeySchemaElement("id", "HASH")));
@@ -103,7 +105,8 @@ class ReplicatedShardIT {
     }
 
     private static int shardOf(String id) {
-        long hash = PrimaryKey.of(new io.kubedyn.core.AttributeValue.S(id), null).hash();
+        long hash =
+                PrimaryKey.of(new io.kubedyn.core.AttributeValue.S(id), null).hash();
         return HashRange.segment(0, SHARDS).contains(hash) ? 0 : 1;
     }
 
@@ -115,16 +118,26 @@ class ReplicatedShardIT {
     @Order(1)
     void eachShardIsAStatefulSetOfThreeReplicasOfOneRaftGroupWhoseLeaderTheStatusShows() {
         for (int shard = 0; shard < SHARDS; shard++) {
-            StatefulSet statefulSet = cluster.kubectl().apps().statefulSets().inNamespace(LoopbackCluster.NAMESPACE)
-                    .withName(TABLE + "-shard-" + shard).get();
+            StatefulSet statefulSet = cluster.kubectl()
+                    .apps()
+                    .statefulSets()
+                    .inNamespace(LoopbackCluster.NAMESPACE)
+                    .withName(TABLE + "-shard-" + shard)
+                    .get();
             assertThat(statefulSet.getSpec().getReplicas()).isEqualTo(REPLICAS);
             for (int replica = 0; replica < REPLICAS; replica++) {
-                assertThat(cluster.kubelet().isReady(pod(shard, replica))).as(pod(shard, replica)).isTrue();
+                assertThat(cluster.kubelet().isReady(pod(shard, replica)))
+                        .as(pod(shard, replica))
+                        .isTrue();
             }
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            io.kubedyn.crd.TableStatus status = cluster.kubectl().resources(Table.class)
-                    .inNamespace(LoopbackCluster.NAMESPACE).withName(TABLE).get().getStatus();
+            io.kubedyn.crd.TableStatus status = cluster.kubectl()
+                    .resources(Table.class)
+                    .inNamespace(LoopbackCluster.NAMESPACE)
+                    .withName(TABLE)
+                    .get()
+                    .getStatus();
             assertThat(status.getReplication()).hasSize(SHARDS).allSatisfy(shard -> {
                 assertThat(shard.getLeader()).startsWith(TABLE + "-shard-" + shard.getShard() + "-");
                 assertThat(shard.getInSync()).isEqualTo(REPLICAS);
@@ -152,19 +165,25 @@ class ReplicatedShardIT {
             Thread.sleep(2_000);
             load.stop();
 
-            assertThat((servedAt - killedAt) / 1e9).as("seconds from the leader's kill -9 to writes served again")
+            assertThat((servedAt - killedAt) / 1e9)
+                    .as("seconds from the leader's kill -9 to writes served again")
                     .isLessThan(5.0);
-            assertThat(load.failures).as("requests failing while the shard elects a leader").allSatisfy(f -> {
-                assertThat(f.status()).isEqualTo(500);
-                assertThat(f.code()).isEqualTo("InternalServerError");
-            });
+            assertThat(load.failures)
+                    .as("requests failing while the shard elects a leader")
+                    .allSatisfy(f -> {
+                        assertThat(f.status()).isEqualTo(500);
+                        assertThat(f.code()).isEqualTo("InternalServerError");
+                    });
             load.assertEveryAcknowledgedWriteIsRead();
             assertStreamContinuesAcrossTheLeaderChange(readBefore, load);
             // The kubelet restarts the killed replica; it catches up and the shard serves on.
             await().atMost(Duration.ofSeconds(60)).until(() -> cluster.kubelet().isReady(leader));
             dynamoDb.putItem(b -> b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS("after-restart"))));
-            assertThat(dynamoDb.getItem(b -> b.tableName(TABLE).consistentRead(true)
-                    .key(Map.of("id", AttributeValue.fromS("after-restart")))).hasItem()).isTrue();
+            assertThat(dynamoDb.getItem(b -> b.tableName(TABLE)
+                                    .consistentRead(true)
+                                    .key(Map.of("id", AttributeValue.fromS("after-restart"))))
+                            .hasItem())
+                    .isTrue();
         } finally {
             load.stop();
         }
@@ -192,8 +211,7 @@ class ReplicatedShardIT {
 
     @Test
     @Order(4)
-    void wipedVolumeReplicaCatchesUpFromItsPeersAndAloneServesEventuallyConsistentReadsOfEveryItem()
-            throws Exception {
+    void wipedVolumeReplicaCatchesUpFromItsPeersAndAloneServesEventuallyConsistentReadsOfEveryItem() throws Exception {
         String leader = leaderNow(0);
         String wiped = pod(0, leader.equals(pod(0, 0)) ? 1 : 0);
         String other = otherThan(0, leader, wiped);
@@ -201,19 +219,24 @@ class ReplicatedShardIT {
         // they keep: the wiped replica can only be rebuilt from a snapshot they send.
         Load load = new Load(4);
         try {
-            await().atMost(Duration.ofSeconds(120)).until(() -> metrics(leader).gauge("kubedyn_raft_log_start_index") > 0
-                    && metrics(other).gauge("kubedyn_raft_log_start_index") > 0);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> metrics(leader).gauge("kubedyn_raft_log_start_index") > 0
+                            && metrics(other).gauge("kubedyn_raft_log_start_index") > 0);
         } finally {
             load.stop();
         }
         assertThat(load.failures).isEmpty();
-        List<String> ids = load.acknowledged.stream().filter(id -> shardOf(id) == 0).toList();
+        List<String> ids =
+                load.acknowledged.stream().filter(id -> shardOf(id) == 0).toList();
         long written = metrics(leader).gauge("kubedyn_raft_applied_index");
         int restarts = cluster.kubelet().restarts(wiped);
         cluster.kubelet().killAndWipeVolumes(wiped);
-        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> cluster.kubelet().isReady(wiped)
-                && metrics(wiped).gauge("kubedyn_raft_applied_index") >= written);
-        assertThat(cluster.kubelet().restarts(wiped)).as("restarted after the kill only: it loads the snapshot in place")
+        await().atMost(Duration.ofSeconds(90))
+                .ignoreExceptions()
+                .until(() -> cluster.kubelet().isReady(wiped)
+                        && metrics(wiped).gauge("kubedyn_raft_applied_index") >= written);
+        assertThat(cluster.kubelet().restarts(wiped))
+                .as("restarted after the kill only: it loads the snapshot in place")
                 .isEqualTo(restarts + 1);
 
         // Only the rebuilt replica left: no majority, so no strongly consistent read, but every
@@ -232,11 +255,16 @@ class ReplicatedShardIT {
                         missing.add(id);
                     }
                 }
-                assertThat(missing).as("items the rebuilt replica does not serve").isEmpty();
-                assertThat(metrics(wiped).served("get") - servedBefore).as("reads it served")
+                assertThat(missing)
+                        .as("items the rebuilt replica does not serve")
+                        .isEmpty();
+                assertThat(metrics(wiped).served("get") - servedBefore)
+                        .as("reads it served")
                         .isGreaterThanOrEqualTo(ids.size());
                 AwsServiceException noMajority = org.junit.jupiter.api.Assertions.assertThrows(
-                        AwsServiceException.class, () -> raw.getItem(b -> b.tableName(TABLE).consistentRead(true)
+                        AwsServiceException.class,
+                        () -> raw.getItem(b -> b.tableName(TABLE)
+                                .consistentRead(true)
                                 .key(Map.of("id", AttributeValue.fromS(ids.get(0))))));
                 assertThat(noMajority.statusCode()).isEqualTo(500);
             }
@@ -261,7 +289,8 @@ class ReplicatedShardIT {
             cluster.kubelet().kill(first);
             cluster.kubelet().kill(second);
             // The leader alone logs the write but can never commit it: the client gets an error.
-            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    AwsServiceException.class,
                     () -> raw.putItem(b -> b.tableName(TABLE).item(Map.of("id", AttributeValue.fromS(ghost)))));
             assertThat(refused.statusCode()).isEqualTo(500);
             // The leader dies with the entry in its log; the other two elect a leader of their own
@@ -276,17 +305,26 @@ class ReplicatedShardIT {
             });
             cluster.kubelet().release(leader);
             long committed = metrics(leaderNow(0)).gauge("kubedyn_raft_applied_index");
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> cluster.kubelet().isReady(leader)
-                    && metrics(leader).gauge("kubedyn_raft_applied_index") >= committed);
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() -> cluster.kubelet().isReady(leader)
+                            && metrics(leader).gauge("kubedyn_raft_applied_index") >= committed);
 
-            for (int read = 0; read < 12; read++) {  // in turn over the three replicas, four times each
+            for (int read = 0; read < 12; read++) { // in turn over the three replicas, four times each
                 assertThat(raw.getItem(b -> b.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(ghost))))
-                        .hasItem()).as("the write that never reached a majority, read " + read).isFalse();
+                                .hasItem())
+                        .as("the write that never reached a majority, read " + read)
+                        .isFalse();
                 assertThat(raw.getItem(b -> b.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(after))))
-                        .hasItem()).as("the write committed after it, read " + read).isTrue();
+                                .hasItem())
+                        .as("the write committed after it, read " + read)
+                        .isTrue();
             }
-            assertThat(raw.getItem(b -> b.tableName(TABLE).consistentRead(true)
-                    .key(Map.of("id", AttributeValue.fromS(ghost)))).hasItem()).isFalse();
+            assertThat(raw.getItem(b -> b.tableName(TABLE)
+                                    .consistentRead(true)
+                                    .key(Map.of("id", AttributeValue.fromS(ghost))))
+                            .hasItem())
+                    .isFalse();
         } finally {
             for (String pod : List.of(first, second, leader)) {
                 cluster.kubelet().release(pod);
@@ -306,15 +344,19 @@ class ReplicatedShardIT {
                 String pod = pod(1, replica);
                 long before = load.acknowledgedOn(1);
                 cluster.kubelet().deletePod(pod);
-                await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> cluster.kubelet().isReady(pod)
-                        && leaderNowOrNull(1) != null
-                        && metrics(pod).gauge("kubedyn_raft_applied_index")
-                                >= metrics(leaderNowOrNull(1)).gauge("kubedyn_raft_applied_index") - 50);
+                await().atMost(Duration.ofSeconds(90))
+                        .ignoreExceptions()
+                        .until(() -> cluster.kubelet().isReady(pod)
+                                && leaderNowOrNull(1) != null
+                                && metrics(pod).gauge("kubedyn_raft_applied_index")
+                                        >= metrics(leaderNowOrNull(1)).gauge("kubedyn_raft_applied_index") - 50);
                 load.awaitAcknowledgedOn(1, before + 20, Duration.ofSeconds(30));
             }
             load.stop();
 
-            assertThat(load.failures).as("requests failing with the SDK's standard retries").isEmpty();
+            assertThat(load.failures)
+                    .as("requests failing with the SDK's standard retries")
+                    .isEmpty();
             load.assertEveryAcknowledgedWriteIsRead();
         } finally {
             load.stop();
@@ -337,14 +379,23 @@ class ReplicatedShardIT {
             String voters = "/kubedyn/replication/voters";
             String self = host + ":9090:9091";
             Path gateway = cluster.gatewayCertificates();
-            assertThat(PodConnection.put(host, cluster.kubelet().port(member, "http"), gateway,
-                    PodConnection.Caller.PLAIN_TEXT, voters, self)).as("on the plain HTTP port")
+            assertThat(PodConnection.put(
+                            host,
+                            cluster.kubelet().port(member, "http"),
+                            gateway,
+                            PodConnection.Caller.PLAIN_TEXT,
+                            voters,
+                            self))
+                    .as("on the plain HTTP port")
                     .isEqualTo("HTTP/1.1 403 Forbidden");
             int admin = cluster.kubelet().port(member, "admin");
-            assertThat(PodConnection.put(host, admin, gateway, PodConnection.Caller.TLS_WITHOUT_CERTIFICATE, voters,
-                    self)).as("without a certificate").isNull();
-            assertThat(PodConnection.put(host, admin, gateway, PodConnection.Caller.TLS_WITH_CERTIFICATE, voters,
-                    self)).as("with the gateway's certificate").isEqualTo("HTTP/1.1 403 Forbidden");
+            assertThat(PodConnection.put(
+                            host, admin, gateway, PodConnection.Caller.TLS_WITHOUT_CERTIFICATE, voters, self))
+                    .as("without a certificate")
+                    .isNull();
+            assertThat(PodConnection.put(host, admin, gateway, PodConnection.Caller.TLS_WITH_CERTIFICATE, voters, self))
+                    .as("with the gateway's certificate")
+                    .isEqualTo("HTTP/1.1 403 Forbidden");
             setReplicasPerShard(5);
             awaitVoters(5);
             // No added pod restarted: each loaded the snapshot it was sent in place, and its leader
@@ -352,7 +403,8 @@ class ReplicatedShardIT {
             // one every 200 entries here).
             for (int shard = 0; shard < SHARDS; shard++) {
                 for (int replica = REPLICAS; replica < 5; replica++) {
-                    assertThat(cluster.kubelet().restarts(pod(shard, replica))).as("restarts of " + pod(shard, replica))
+                    assertThat(cluster.kubelet().restarts(pod(shard, replica)))
+                            .as("restarts of " + pod(shard, replica))
                             .isZero();
                 }
             }
@@ -373,25 +425,41 @@ class ReplicatedShardIT {
             for (String pod : heldDown) {
                 cluster.kubelet().release(pod);
             }
-            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> heldDown.stream()
-                    .allMatch(pod -> cluster.kubelet().isReady(pod)));
+            await().atMost(Duration.ofSeconds(90))
+                    .ignoreExceptions()
+                    .until(() ->
+                            heldDown.stream().allMatch(pod -> cluster.kubelet().isReady(pod)));
             heldDown.clear();
 
             setReplicasPerShard(3);
             awaitVoters(3);
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 for (int shard = 0; shard < SHARDS; shard++) {
-                    assertThat(cluster.kubectl().apps().statefulSets().inNamespace(LoopbackCluster.NAMESPACE)
-                            .withName(TABLE + "-shard-" + shard).get().getSpec().getReplicas()).isEqualTo(3);
-                    assertThat(cluster.kubectl().pods().inNamespace(LoopbackCluster.NAMESPACE)
-                            .withName(pod(shard, 4)).get()).as(pod(shard, 4)).isNull();
+                    assertThat(cluster.kubectl()
+                                    .apps()
+                                    .statefulSets()
+                                    .inNamespace(LoopbackCluster.NAMESPACE)
+                                    .withName(TABLE + "-shard-" + shard)
+                                    .get()
+                                    .getSpec()
+                                    .getReplicas())
+                            .isEqualTo(3);
+                    assertThat(cluster.kubectl()
+                                    .pods()
+                                    .inNamespace(LoopbackCluster.NAMESPACE)
+                                    .withName(pod(shard, 4))
+                                    .get())
+                            .as(pod(shard, 4))
+                            .isNull();
                 }
             });
             long after = load.acknowledgedOn(1);
             load.awaitAcknowledgedOn(1, after + 10, Duration.ofSeconds(30));
             load.stop();
 
-            assertThat(load.failures).as("requests failing with the SDK's standard retries").isEmpty();
+            assertThat(load.failures)
+                    .as("requests failing with the SDK's standard retries")
+                    .isEmpty();
             load.assertEveryAcknowledgedWriteIsRead();
         } finally {
             load.stop();
@@ -404,20 +472,34 @@ class ReplicatedShardIT {
     private void setReplicasPerShard(int replicas) {
         // A merge patch of the spec alone, as `kubectl patch --type merge` sends: the operator
         // writing the status meanwhile does not make it conflict.
-        cluster.kubectl().resources(Table.class).inNamespace(LoopbackCluster.NAMESPACE).withName(TABLE)
+        cluster.kubectl()
+                .resources(Table.class)
+                .inNamespace(LoopbackCluster.NAMESPACE)
+                .withName(TABLE)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicasPerShard\":" + replicas + "}}");
     }
 
     /** Until every shard's leader reports {@code voters} voters and the shard map routes to them. */
     private void awaitVoters(int voters) {
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            io.kubedyn.crd.TableStatus status = cluster.kubectl().resources(Table.class)
-                    .inNamespace(LoopbackCluster.NAMESPACE).withName(TABLE).get().getStatus();
-            assertThat(status.getReplication()).hasSize(SHARDS)
-                    .allSatisfy(shard -> assertThat(shard.getVoters()).as("voters").isEqualTo(voters));
-            assertThat(status.getShardMap()).hasSize(SHARDS)
-                    .allSatisfy(range -> assertThat(range.getReplicas()).as("replicas routed").isEqualTo(voters));
-        });
+        await().atMost(Duration.ofSeconds(180))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    io.kubedyn.crd.TableStatus status = cluster.kubectl()
+                            .resources(Table.class)
+                            .inNamespace(LoopbackCluster.NAMESPACE)
+                            .withName(TABLE)
+                            .get()
+                            .getStatus();
+                    assertThat(status.getReplication())
+                            .hasSize(SHARDS)
+                            .allSatisfy(shard ->
+                                    assertThat(shard.getVoters()).as("voters").isEqualTo(voters));
+                    assertThat(status.getShardMap())
+                            .hasSize(SHARDS)
+                            .allSatisfy(range -> assertThat(range.getReplicas())
+                                    .as("replicas routed")
+                                    .isEqualTo(voters));
+                });
     }
 
     /**
@@ -431,13 +513,18 @@ class ReplicatedShardIT {
         List<String> keys = new ArrayList<>();
         whole.forEach((shard, records) -> {
             List<Record> earlier = readBefore.getOrDefault(shard, List.of());
-            assertThat(records.subList(0, earlier.size())).as("shard %s before the kill", shard)
+            assertThat(records.subList(0, earlier.size()))
+                    .as("shard %s before the kill", shard)
                     .extracting(r -> r.dynamodb().sequenceNumber())
-                    .containsExactlyElementsOf(earlier.stream().map(r -> r.dynamodb().sequenceNumber()).toList());
-            assertThat(resumed.get(shard)).as("shard %s resumed after its last record", shard)
+                    .containsExactlyElementsOf(earlier.stream()
+                            .map(r -> r.dynamodb().sequenceNumber())
+                            .toList());
+            assertThat(resumed.get(shard))
+                    .as("shard %s resumed after its last record", shard)
                     .extracting(r -> r.dynamodb().sequenceNumber())
                     .containsExactlyElementsOf(records.subList(earlier.size(), records.size()).stream()
-                            .map(r -> r.dynamodb().sequenceNumber()).toList());
+                            .map(r -> r.dynamodb().sequenceNumber())
+                            .toList());
             records.forEach(r -> keys.add(r.dynamodb().keys().get("id").s()));
         });
         assertThat(keys).as("keys in the stream").containsAll(load.acknowledged);
@@ -451,17 +538,22 @@ class ReplicatedShardIT {
         Map<String, List<Record>> all = new java.util.LinkedHashMap<>();
         try (DynamoDbStreamsClient streams = cluster.dynamoDbStreams()) {
             String arn = dynamoDb.describeTable(b -> b.tableName(TABLE)).table().latestStreamArn();
-            for (Shard shard : streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
+            for (Shard shard : streams.describeStream(b -> b.streamArn(arn))
+                    .streamDescription()
+                    .shards()) {
                 List<Record> earlier = after == null ? List.of() : after.getOrDefault(shard.shardId(), List.of());
                 String iterator = streams.getShardIterator(b -> {
-                    b.streamArn(arn).shardId(shard.shardId());
-                    if (earlier.isEmpty()) {
-                        b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-                    } else {
-                        b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                                .sequenceNumber(earlier.get(earlier.size() - 1).dynamodb().sequenceNumber());
-                    }
-                }).shardIterator();
+                            b.streamArn(arn).shardId(shard.shardId());
+                            if (earlier.isEmpty()) {
+                                b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+                            } else {
+                                b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                        .sequenceNumber(earlier.get(earlier.size() - 1)
+                                                .dynamodb()
+                                                .sequenceNumber());
+                            }
+                        })
+                        .shardIterator();
                 List<Record> records = new ArrayList<>();
                 while (iterator != null) {
                     String from = iterator;
@@ -527,7 +619,9 @@ class ReplicatedShardIT {
                 answering.add(pod);
             }
         }
-        assertThat(answering).as("replicas of shard " + shard + " answering writes").hasSize(1);
+        assertThat(answering)
+                .as("replicas of shard " + shard + " answering writes")
+                .hasSize(1);
         return answering.get(0);
     }
 
@@ -566,8 +660,8 @@ class ReplicatedShardIT {
                     AtomicInteger attempts = new AtomicInteger();
                     ExecutionInterceptor counting = new ExecutionInterceptor() {
                         @Override
-                        public void beforeTransmission(Context.BeforeTransmission context,
-                                                       ExecutionAttributes attributes) {
+                        public void beforeTransmission(
+                                Context.BeforeTransmission context, ExecutionAttributes attributes) {
                             attempts.incrementAndGet();
                         }
                     };
@@ -576,7 +670,8 @@ class ReplicatedShardIT {
                             String id = run + "-" + writer + "-" + n;
                             attempts.set(0);
                             try {
-                                client.updateItem(b -> b.tableName(TABLE).key(Map.of("id", AttributeValue.fromS(id)))
+                                client.updateItem(b -> b.tableName(TABLE)
+                                        .key(Map.of("id", AttributeValue.fromS(id)))
                                         .updateExpression("ADD hits :one")
                                         .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
                                 sent.put(id, attempts.get());
@@ -586,7 +681,8 @@ class ReplicatedShardIT {
                                 lastAcknowledgedNanos[shard].set(System.nanoTime());
                             } catch (AwsServiceException e) {
                                 sent.put(id, attempts.get());
-                                failures.add(new Failure(id, e.statusCode(), e.awsErrorDetails().errorCode()));
+                                failures.add(new Failure(
+                                        id, e.statusCode(), e.awsErrorDetails().errorCode()));
                             }
                             if (pauseMillis > 0) {
                                 Thread.sleep(pauseMillis);
@@ -632,9 +728,12 @@ class ReplicatedShardIT {
             List<String> appliedTooOften = new ArrayList<>();
             Set<String> acknowledgedIds = new HashSet<>(acknowledged);
             for (String id : sent.keySet()) {
-                Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(TABLE).consistentRead(true)
-                        .key(Map.of("id", AttributeValue.fromS(id)))).item();
-                long hits = item == null || !item.containsKey("hits") ? 0 : Long.parseLong(item.get("hits").n());
+                Map<String, AttributeValue> item = dynamoDb.getItem(b ->
+                                b.tableName(TABLE).consistentRead(true).key(Map.of("id", AttributeValue.fromS(id))))
+                        .item();
+                long hits = item == null || !item.containsKey("hits")
+                        ? 0
+                        : Long.parseLong(item.get("hits").n());
                 if (hits == 0 && acknowledgedIds.contains(id)) {
                     missing.add(id);
                 }
@@ -643,7 +742,9 @@ class ReplicatedShardIT {
                 }
             }
             assertThat(missing).as("acknowledged writes not read back").isEmpty();
-            assertThat(appliedTooOften).as("requests applied more often than sent").isEmpty();
+            assertThat(appliedTooOften)
+                    .as("requests applied more often than sent")
+                    .isEmpty();
         }
     }
 }

@@ -41,12 +41,14 @@ final class ServerSideApplyAsMergePatch extends Dispatcher {
         }
         String path = request.getPath();
         String resource = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-        String object = resource.endsWith("/status") ? resource.substring(0, resource.length() - "/status".length()) : resource;
+        String object =
+                resource.endsWith("/status") ? resource.substring(0, resource.length() - "/status".length()) : resource;
         // Apply bodies are YAML (JSON is YAML too); the CRUD handlers read JSON.
         String json = serialization.asJson(serialization.unmarshal(request.getUtf8Body(), Map.class));
         MockResponse current = api.dispatch(request(HttpMethod.GET, object, null, ""));
         if (current.code() == 404 && object.equals(resource)) {
-            return api.dispatch(request(HttpMethod.POST, object.substring(0, object.lastIndexOf('/')), "application/json", json));
+            return api.dispatch(
+                    request(HttpMethod.POST, object.substring(0, object.lastIndexOf('/')), "application/json", json));
         }
         if (current.code() != 200) {
             return current;

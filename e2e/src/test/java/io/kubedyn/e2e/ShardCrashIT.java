@@ -60,9 +60,14 @@ class ShardCrashIT {
         cluster = new LoopbackCluster(Path.of("target", "e2e", getClass().getSimpleName()), 3, Duration.ofSeconds(10));
         dynamoDb = cluster.dynamoDb();
         dynamoDb.createTable(b -> b.tableName(TABLE)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("OrderId")
-                        .attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("OrderId").keyType(KeyType.HASH).build())
+                .attributeDefinitions(AttributeDefinition.builder()
+                        .attributeName("OrderId")
+                        .attributeType(ScalarAttributeType.S)
+                        .build())
+                .keySchema(KeySchemaElement.builder()
+                        .attributeName("OrderId")
+                        .keyType(KeyType.HASH)
+                        .build())
                 .billingMode("PAY_PER_REQUEST"));
         cluster.awaitActive(TABLE);
     }
@@ -92,17 +97,23 @@ class ShardCrashIT {
                     for (int i = 0; !stop.get(); i++) {
                         String key = "order-" + writer + "-" + i;
                         try {
-                            raw.putItem(b -> b.tableName(TABLE).item(Map.of("OrderId", AttributeValue.fromS(key),
-                                    "Writer", AttributeValue.fromN(Integer.toString(writer)))));
+                            raw.putItem(b -> b.tableName(TABLE)
+                                    .item(Map.of(
+                                            "OrderId",
+                                            AttributeValue.fromS(key),
+                                            "Writer",
+                                            AttributeValue.fromN(Integer.toString(writer)))));
                             acknowledged.add(key);
                             if (victimDown.get()) {
                                 servedWhileDown.incrementAndGet();
                             }
                         } catch (AwsServiceException e) {
                             failed.add(key);
-                            if (e.statusCode() != 500 || !"InternalServerError".equals(e.awsErrorDetails().errorCode())) {
-                                wrongErrors.add(key + ": " + e.statusCode() + " " + e.awsErrorDetails().errorCode()
-                                        + " " + e.getMessage());
+                            if (e.statusCode() != 500
+                                    || !"InternalServerError"
+                                            .equals(e.awsErrorDetails().errorCode())) {
+                                wrongErrors.add(key + ": " + e.statusCode() + " "
+                                        + e.awsErrorDetails().errorCode() + " " + e.getMessage());
                             }
                         }
                     }
@@ -114,13 +125,16 @@ class ShardCrashIT {
             cluster.kubelet().kill(VICTIM);
             victimDown.set(true);
             int failedBefore = failed.size();
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(phase()).isEqualTo(DEGRADED));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(phase()).isEqualTo(DEGRADED));
             await().atMost(Duration.ofSeconds(10)).until(() -> failed.size() > failedBefore + 10);
             String refused = failed.iterator().next();
-            assertThatThrownBy(() -> dynamoDb.putItem(b -> b.tableName(TABLE)
-                    .item(Map.of("OrderId", AttributeValue.fromS(refused)))))
+            assertThatThrownBy(() -> dynamoDb.putItem(
+                            b -> b.tableName(TABLE).item(Map.of("OrderId", AttributeValue.fromS(refused)))))
                     .as("a user's client retries the InternalServerError, as it would DynamoDB's")
-                    .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.numAttempts()).isEqualTo(3));
+                    .isInstanceOfSatisfying(
+                            AwsServiceException.class,
+                            e -> assertThat(e.numAttempts()).isEqualTo(3));
             assertThat(dynamoDb.describeTable(b -> b.tableName(TABLE)).table().tableStatus())
                     .as("a table with a shard down is still ACTIVE, as DynamoDB's is during a partition failure")
                     .isEqualTo(TableStatus.ACTIVE);
@@ -128,9 +142,11 @@ class ShardCrashIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> cluster.kubelet().isReady(VICTIM));
             victimDown.set(false);
             assertThat(cluster.kubelet().restarts(VICTIM)).isEqualTo(1);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(phase()).isEqualTo(READY));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(phase()).isEqualTo(READY));
             // Once the pod is back, its range is served again: the gateway reconnects on its own.
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ZERO)
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ZERO)
                     .until(() -> nothingFailsFor(Duration.ofSeconds(2), failed, acknowledged));
         } finally {
             stop.set(true);
@@ -140,8 +156,12 @@ class ShardCrashIT {
             writers.shutdown();
         }
 
-        assertThat(wrongErrors).as("failures that were not an InternalServerError (HTTP 500)").isEmpty();
-        assertThat(servedWhileDown.get()).as("writes the other shards acknowledged while one was down").isPositive();
+        assertThat(wrongErrors)
+                .as("failures that were not an InternalServerError (HTTP 500)")
+                .isEmpty();
+        assertThat(servedWhileDown.get())
+                .as("writes the other shards acknowledged while one was down")
+                .isPositive();
         List<String> lost = new ArrayList<>();
         for (String key : acknowledged) {
             if (!dynamoDb.getItem(b -> b.tableName(TABLE).key(Map.of("OrderId", AttributeValue.fromS(key))))
@@ -149,7 +169,9 @@ class ShardCrashIT {
                 lost.add(key);
             }
         }
-        assertThat(lost).as("acknowledged writes missing after the restart (of %d)", acknowledged.size()).isEmpty();
+        assertThat(lost)
+                .as("acknowledged writes missing after the restart (of %d)", acknowledged.size())
+                .isEmpty();
     }
 
     @Test
@@ -161,23 +183,29 @@ class ShardCrashIT {
         }
         String oldAddress = cluster.kubelet().address(VICTIM);
         cluster.kubelet().deletePod(VICTIM);
-        await().atMost(Duration.ofSeconds(60)).until(() -> cluster.kubelet().isReady(VICTIM)
-                && !cluster.kubelet().address(VICTIM).equals(oldAddress));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> cluster.kubelet().isReady(VICTIM)
+                        && !cluster.kubelet().address(VICTIM).equals(oldAddress));
         long readyAt = System.nanoTime();
         try (DynamoDbClient raw = cluster.dynamoDbWithoutRetries()) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> allWritesSucceed(raw));
         }
         Duration recovery = Duration.ofNanos(System.nanoTime() - readyAt);
-        System.out.printf("replaced pod %s: all shards served again %d ms after it was ready%n", VICTIM, recovery.toMillis());
+        System.out.printf(
+                "replaced pod %s: all shards served again %d ms after it was ready%n", VICTIM, recovery.toMillis());
         // A headless Service's DNS answer changes when a pod is replaced; cluster DNS caches it
         // for 5 s. The gateway must follow within a few seconds, not a JVM DNS cache's 30 s.
-        assertThat(recovery).as("time from the new pod's readiness to all shards serving again")
+        assertThat(recovery)
+                .as("time from the new pod's readiness to all shards serving again")
                 .isLessThan(Duration.ofSeconds(15));
         for (int i = 0; i < 30; i++) {
             String key = "before-replacement-" + i;
             assertThat(dynamoDb.getItem(b -> b.tableName(TABLE).key(Map.of("OrderId", AttributeValue.fromS(key))))
-                    .hasItem()).as("%s, written before the pod was replaced (its volume stays)", key).isTrue();
+                            .hasItem())
+                    .as("%s, written before the pod was replaced (its volume stays)", key)
+                    .isTrue();
         }
     }
 
@@ -204,7 +232,12 @@ class ShardCrashIT {
     }
 
     private String phase() {
-        Table table = cluster.kubectl().resources(Table.class).withName(TableNames.resourceName(TABLE)).get();
-        return table == null || table.getStatus() == null ? null : table.getStatus().getPhase();
+        Table table = cluster.kubectl()
+                .resources(Table.class)
+                .withName(TableNames.resourceName(TABLE))
+                .get();
+        return table == null || table.getStatus() == null
+                ? null
+                : table.getStatus().getPhase();
     }
 }

@@ -60,7 +60,10 @@ class ShardSplitIT {
         // Splits copy at 64 KB/s here, so a pod or the operator can be killed in the middle of
         // one: a new pod is seen by the operator only once it is ready and named in DNS, seconds
         // after it starts copying.
-        cluster = new LoopbackCluster(Path.of("target", "e2e", getClass().getSimpleName()), 1, Duration.ofSeconds(2),
+        cluster = new LoopbackCluster(
+                Path.of("target", "e2e", getClass().getSimpleName()),
+                1,
+                Duration.ofSeconds(2),
                 List.of("-Dkubedyn.operator.split-bytes-per-second=" + (64 * 1024)));
     }
 
@@ -73,7 +76,10 @@ class ShardSplitIT {
 
     private static Table table(String name, int shards) {
         Table table = new Table();
-        table.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(LoopbackCluster.NAMESPACE).build());
+        table.setMetadata(new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(LoopbackCluster.NAMESPACE)
+                .build());
         TableSpec spec = new TableSpec();
         spec.setAttributeDefinitions(List.of(new AttributeDefinition("id", "S")));
         spec.setKeySchema(List.of(new KeySchemaElement("id", "HASH")));
@@ -84,7 +90,11 @@ class ShardSplitIT {
     }
 
     private Table resource(String name) {
-        return cluster.kubectl().resources(Table.class).inNamespace(LoopbackCluster.NAMESPACE).withName(name).get();
+        return cluster.kubectl()
+                .resources(Table.class)
+                .inNamespace(LoopbackCluster.NAMESPACE)
+                .withName(name)
+                .get();
     }
 
     private record Failure(String operation, int status, String code) {
@@ -102,6 +112,7 @@ class ShardSplitIT {
         final Set<String> attempted = ConcurrentHashMap.newKeySet();
         /** Every write acknowledged, as {@code id@version}. */
         final Set<String> acknowledgedWrites = ConcurrentHashMap.newKeySet();
+
         final List<Failure> failures = new CopyOnWriteArrayList<>();
         final List<String> missedReads = new CopyOnWriteArrayList<>();
         final AtomicLong writes = new AtomicLong();
@@ -120,13 +131,20 @@ class ShardSplitIT {
                         long v = version;
                         attempted.add(id);
                         try {
-                            dynamo.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(id),
-                                    "version", AttributeValue.fromN(Long.toString(v)))));
+                            dynamo.putItem(b -> b.tableName(table)
+                                    .item(Map.of(
+                                            "id",
+                                            AttributeValue.fromS(id),
+                                            "version",
+                                            AttributeValue.fromN(Long.toString(v)))));
                             acknowledged.put(id, v);
                             acknowledgedWrites.add(id + "@" + v);
                             writes.incrementAndGet();
                         } catch (AwsServiceException e) {
-                            failures.add(new Failure("PutItem", e.statusCode(), e.awsErrorDetails().errorCode()));
+                            failures.add(new Failure(
+                                    "PutItem",
+                                    e.statusCode(),
+                                    e.awsErrorDetails().errorCode()));
                         }
                     }
                 }));
@@ -148,7 +166,10 @@ class ShardSplitIT {
                             }
                             reads.incrementAndGet();
                         } catch (AwsServiceException e) {
-                            failures.add(new Failure("GetItem", e.statusCode(), e.awsErrorDetails().errorCode()));
+                            failures.add(new Failure(
+                                    "GetItem",
+                                    e.statusCode(),
+                                    e.awsErrorDetails().errorCode()));
                         }
                     }
                 }));
@@ -166,21 +187,30 @@ class ShardSplitIT {
 
     private void raiseShards(String name, int shards) {
         // As kubectl would: the operator may patch the status meanwhile (409), so re-read and retry.
-        await().atMost(Duration.ofSeconds(30)).ignoreException(KubernetesClientException.class).until(() -> {
-            cluster.kubectl().resources(Table.class).inNamespace(LoopbackCluster.NAMESPACE).withName(name)
-                    .edit(t -> {
-                        t.getSpec().setShards(shards);
-                        return t;
-                    });
-            return true;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreException(KubernetesClientException.class)
+                .until(() -> {
+                    cluster.kubectl()
+                            .resources(Table.class)
+                            .inNamespace(LoopbackCluster.NAMESPACE)
+                            .withName(name)
+                            .edit(t -> {
+                                t.getSpec().setShards(shards);
+                                return t;
+                            });
+                    return true;
+                });
     }
 
     private String progressing(String name) {
         Table table = resource(name);
-        return table.getStatus() == null || table.getStatus().getConditions() == null ? "" : table.getStatus()
-                .getConditions().stream().filter(c -> c.getType().equals("Progressing"))
-                .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage()).findFirst().orElse("");
+        return table.getStatus() == null || table.getStatus().getConditions() == null
+                ? ""
+                : table.getStatus().getConditions().stream()
+                        .filter(c -> c.getType().equals("Progressing"))
+                        .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
+                        .findFirst()
+                        .orElse("");
     }
 
     @Test
@@ -188,8 +218,9 @@ class ShardSplitIT {
         // A global index on the version: each write moves the item's entry, often to another shard.
         // And a stream: a reader following the shards' lineage sees each write once.
         Table growing = table(TABLE, 2);
-        growing.getSpec().setAttributeDefinitions(List.of(new AttributeDefinition("id", "S"),
-                new AttributeDefinition("version", "N")));
+        growing.getSpec()
+                .setAttributeDefinitions(
+                        List.of(new AttributeDefinition("id", "S"), new AttributeDefinition("version", "N")));
         GlobalSecondaryIndex byVersion = new GlobalSecondaryIndex();
         byVersion.setIndexName(INDEX);
         byVersion.setKeySchema(List.of(new KeySchemaElement("version", "HASH")));
@@ -208,23 +239,34 @@ class ShardSplitIT {
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> load.writes.get() > 2000);
             raiseShards(TABLE, 4);
-            await().atMost(Duration.ofSeconds(60)).until(() -> progressing(TABLE).contains("Splitting"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> progressing(TABLE).contains("Splitting"));
             awaitSplit(TABLE, 4);
             long writesAtSwitch = load.writes.get();
             await().atMost(Duration.ofSeconds(30)).until(() -> load.writes.get() > writesAtSwitch + 500);
         } finally {
             load.stop();
         }
-        System.out.printf("split under load: %d writes, %d reads, %d failures %s%n", load.writes.get(),
-                load.reads.get(), load.failures.size(), load.failures.stream().limit(5).toList());
+        System.out.printf(
+                "split under load: %d writes, %d reads, %d failures %s%n",
+                load.writes.get(),
+                load.reads.get(),
+                load.failures.size(),
+                load.failures.stream().limit(5).toList());
 
         assertThat(resource(TABLE).getStatus().getShardMap()).hasSize(4);
         assertNothingLost(load);
         assertThat(load.failures).as("requests failing while the ranges moved").isEmpty();
         assertIndexHoldsEachItemOnce(TABLE);
         assertStreamHoldsEachWriteOnce(load);
-        assertThat(cluster.kubectl().v1().events().inNamespace(LoopbackCluster.NAMESPACE).list().getItems())
-                .extracting(Event::getReason).contains("SplitStarted", "ShardSplit");
+        assertThat(cluster.kubectl()
+                        .v1()
+                        .events()
+                        .inNamespace(LoopbackCluster.NAMESPACE)
+                        .list()
+                        .getItems())
+                .extracting(Event::getReason)
+                .contains("SplitStarted", "ShardSplit");
     }
 
     /**
@@ -235,14 +277,19 @@ class ShardSplitIT {
     private void assertNothingLost(Load load) {
         DynamoDbClient dynamo = cluster.dynamoDb();
         String table = load.table;
-        assertThat(load.missedReads).as("reads of acknowledged items answered without the item").isEmpty();
-        assertThat(load.failures).as("requests failing while the ranges moved").allSatisfy(f ->
-                assertThat(f.retryable()).as(f.toString()).isTrue());
+        assertThat(load.missedReads)
+                .as("reads of acknowledged items answered without the item")
+                .isEmpty();
+        assertThat(load.failures)
+                .as("requests failing while the ranges moved")
+                .allSatisfy(f -> assertThat(f.retryable()).as(f.toString()).isTrue());
         List<String> lost = new ArrayList<>();
         load.acknowledged.forEach((id, version) -> {
-            Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                    .key(Map.of("id", AttributeValue.fromS(id)))).item();
-            if (!item.containsKey("version") || Long.parseLong(item.get("version").n()) < version) {
+            Map<String, AttributeValue> item = dynamo.getItem(
+                            b -> b.tableName(table).consistentRead(true).key(Map.of("id", AttributeValue.fromS(id))))
+                    .item();
+            if (!item.containsKey("version")
+                    || Long.parseLong(item.get("version").n()) < version) {
                 lost.add(id + " acknowledged at version " + version + ", read " + item);
             }
         });
@@ -255,8 +302,8 @@ class ShardSplitIT {
             counted += page.count();
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
-        assertThat(counted).as("items scanned across the shards")
-                .isBetween((long) load.acknowledged.size(), (long) load.attempted.size());
+        assertThat(counted).as("items scanned across the shards").isBetween((long) load.acknowledged.size(), (long)
+                load.attempted.size());
     }
 
     /**
@@ -266,14 +313,16 @@ class ShardSplitIT {
     private void assertIndexHoldsEachItemOnce(String table) throws InterruptedException {
         DynamoDbClient dynamo = cluster.dynamoDb();
         Map<String, List<String>> expected = new TreeMap<>();
-        scanAll(dynamo, table, null).forEach(item -> expected.put(item.get("id").s(),
-                List.of(item.get("version").n())));
+        scanAll(dynamo, table, null)
+                .forEach(item -> expected.put(
+                        item.get("id").s(), List.of(item.get("version").n())));
         Map<String, List<String>> entries = Map.of();
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
             Map<String, List<String>> found = new TreeMap<>();
-            scanAll(dynamo, table, INDEX).forEach(entry -> found.computeIfAbsent(entry.get("id").s(),
-                    id -> new ArrayList<>()).add(entry.get("version").n()));
+            scanAll(dynamo, table, INDEX)
+                    .forEach(entry -> found.computeIfAbsent(entry.get("id").s(), id -> new ArrayList<>())
+                            .add(entry.get("version").n()));
             entries = found;
             if (entries.equals(expected)) {
                 return;
@@ -288,7 +337,9 @@ class ShardSplitIT {
             }
         });
         last.keySet().stream().filter(id -> !expected.containsKey(id)).forEach(id -> wrong.add(id + ": no item"));
-        assertThat(wrong).as("items whose index entries are missing, stale or doubled").isEmpty();
+        assertThat(wrong)
+                .as("items whose index entries are missing, stale or doubled")
+                .isEmpty();
     }
 
     /**
@@ -304,26 +355,35 @@ class ShardSplitIT {
         String start = null;
         do {
             String from = start;
-            StreamDescription page = streams.describeStream(b -> b.streamArn(arn).exclusiveStartShardId(from))
+            StreamDescription page = streams.describeStream(
+                            b -> b.streamArn(arn).exclusiveStartShardId(from))
                     .streamDescription();
             shards.addAll(page.shards());
             start = page.lastEvaluatedShardId();
         } while (start != null);
-        List<Shard> closed = shards.stream().filter(s -> s.sequenceNumberRange().endingSequenceNumber() != null)
+        List<Shard> closed = shards.stream()
+                .filter(s -> s.sequenceNumberRange().endingSequenceNumber() != null)
                 .toList();
         Set<String> closedIds = closed.stream().map(Shard::shardId).collect(java.util.stream.Collectors.toSet());
-        assertThat(closed).as("the two shards that split, closed: " + shards).hasSize(2)
+        assertThat(closed)
+                .as("the two shards that split, closed: " + shards)
+                .hasSize(2)
                 .allSatisfy(s -> assertThat(s.parentShardId()).isNull());
-        assertThat(shards).as("their four children").hasSize(6).filteredOn(s -> s.parentShardId() != null)
-                .hasSize(4).allSatisfy(s -> assertThat(closedIds).contains(s.parentShardId()));
+        assertThat(shards)
+                .as("their four children")
+                .hasSize(6)
+                .filteredOn(s -> s.parentShardId() != null)
+                .hasSize(4)
+                .allSatisfy(s -> assertThat(closedIds).contains(s.parentShardId()));
 
         // Parents first (DescribeStream lists them before their children).
         Map<String, Integer> seen = new java.util.HashMap<>();
         Map<String, Long> lastVersion = new java.util.HashMap<>();
         List<String> outOfOrder = new ArrayList<>();
         for (Shard shard : shards) {
-            String iterator = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            String iterator = streams.getShardIterator(b ->
+                            b.streamArn(arn).shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                    .shardIterator();
             boolean open = !closedIds.contains(shard.shardId());
             while (iterator != null) {
                 String at = iterator;
@@ -340,12 +400,16 @@ class ShardSplitIT {
                 }
                 iterator = records.nextShardIterator();
                 if (open && records.records().isEmpty()) {
-                    break;  // an open shard has no end: read up to now
+                    break; // an open shard has no end: read up to now
                 }
             }
         }
-        assertThat(seen.entrySet()).as("writes seen more than once").filteredOn(e -> e.getValue() > 1).isEmpty();
-        assertThat(load.acknowledgedWrites).as("acknowledged writes missing from the stream")
+        assertThat(seen.entrySet())
+                .as("writes seen more than once")
+                .filteredOn(e -> e.getValue() > 1)
+                .isEmpty();
+        assertThat(load.acknowledgedWrites)
+                .as("acknowledged writes missing from the stream")
                 .allSatisfy(write -> assertThat(seen).containsKey(write));
         assertThat(outOfOrder).as("a key's writes out of order").isEmpty();
     }
@@ -355,7 +419,8 @@ class ShardSplitIT {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamo.scan(b -> b.tableName(table).indexName(index).exclusiveStartKey(from));
+            ScanResponse page =
+                    dynamo.scan(b -> b.tableName(table).indexName(index).exclusiveStartKey(from));
             items.addAll(page.items());
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
@@ -385,8 +450,14 @@ class ShardSplitIT {
                 DynamoDbClient dynamo = cluster.dynamoDb();
                 for (int i = filler; i < items; i += 4) {
                     String id = ids.get(i);
-                    dynamo.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(id),
-                            "version", AttributeValue.fromN("0"), "payload", AttributeValue.fromS("x".repeat(bytes)))));
+                    dynamo.putItem(b -> b.tableName(table)
+                            .item(Map.of(
+                                    "id",
+                                    AttributeValue.fromS(id),
+                                    "version",
+                                    AttributeValue.fromN("0"),
+                                    "payload",
+                                    AttributeValue.fromS("x".repeat(bytes)))));
                     filled.put(id, 0L);
                 }
             }));
@@ -402,9 +473,11 @@ class ShardSplitIT {
     /** Waits until the table's split is done: the map has {@code shards} entries and nothing splits. */
     private void awaitSplit(String table, int shards) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 180_000;
-        while (resource(table).getStatus().getShardMap().size() < shards || progressing(table).contains("Splitting")) {
-            assertThat(System.currentTimeMillis()).as("split done; now " + progressing(table) + "\n"
-                    + cluster.controlPlaneLogs()).isLessThan(deadline);
+        while (resource(table).getStatus().getShardMap().size() < shards
+                || progressing(table).contains("Splitting")) {
+            assertThat(System.currentTimeMillis())
+                    .as("split done; now " + progressing(table) + "\n" + cluster.controlPlaneLogs())
+                    .isLessThan(deadline);
             Thread.sleep(200);
         }
     }
@@ -424,7 +497,8 @@ class ShardSplitIT {
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.writes.get() > 200);
             raiseShards(table, 2);
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> progressing(table).contains("(" + phase));
             fault.run();
             awaitSplit(table, 2);
@@ -433,8 +507,13 @@ class ShardSplitIT {
         } finally {
             load.stop();
         }
-        System.out.printf("%s: %d writes, %d reads, %d failures %s%n", table, load.writes.get(), load.reads.get(),
-                load.failures.size(), load.failures.stream().limit(3).toList());
+        System.out.printf(
+                "%s: %d writes, %d reads, %d failures %s%n",
+                table,
+                load.writes.get(),
+                load.reads.get(),
+                load.failures.size(),
+                load.failures.stream().limit(3).toList());
         assertThat(resource(table).getStatus().getShardMap()).hasSize(2);
         assertNothingLost(load);
         return load;
@@ -495,42 +574,70 @@ class ShardSplitIT {
             Map<String, Long> filled = fill(name, ids, 2000);
             load.acknowledged.putAll(filled);
             load.attempted.addAll(filled.keySet());
-            await().atMost(Duration.ofSeconds(60)).until(() -> resource(name).getStatus().getShardMap().size() == 2
-                    || progressing(name).contains("Splitting"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> resource(name).getStatus().getShardMap().size() == 2
+                            || progressing(name).contains("Splitting"));
             awaitSplit(name, 2);
             long writesAfter = load.writes.get();
             await().atMost(Duration.ofSeconds(60)).until(() -> load.writes.get() > writesAfter + 200);
         } finally {
             load.stop();
         }
-        System.out.printf("auto split: %d writes, %d reads, %d failures %s; map %s%n", load.writes.get(),
-                load.reads.get(), load.failures.size(), load.failures.stream().limit(3).toList(),
+        System.out.printf(
+                "auto split: %d writes, %d reads, %d failures %s; map %s%n",
+                load.writes.get(),
+                load.reads.get(),
+                load.failures.size(),
+                load.failures.stream().limit(3).toList(),
                 resource(name).getStatus().getShardMap().stream()
-                        .map(r -> r.getShard() + ":" + r.getFirstHash() + "-" + r.getLastHash()).toList());
+                        .map(r -> r.getShard() + ":" + r.getFirstHash() + "-" + r.getLastHash())
+                        .toList());
 
         Table grown = resource(name);
-        assertThat(grown.getSpec().getShards()).as("the spec is the user's: left alone").isEqualTo(1);
+        assertThat(grown.getSpec().getShards())
+                .as("the spec is the user's: left alone")
+                .isEqualTo(1);
         assertThat(grown.getStatus().getShardsByReplicas()).isEqualTo("2x1");
-        io.kubedyn.crd.ShardRange upper = grown.getStatus().getShardMap().stream().filter(r -> r.getShard() == 1)
-                .findFirst().orElseThrow();
+        io.kubedyn.crd.ShardRange upper = grown.getStatus().getShardMap().stream()
+                .filter(r -> r.getShard() == 1)
+                .findFirst()
+                .orElseThrow();
         long cut = io.kubedyn.core.HashRange.parseBound(upper.getFirstHash());
-        assertThat(crowded.contains(cut)).as("the cut " + upper.getFirstHash() + " falls in the crowded quarter")
+        assertThat(crowded.contains(cut))
+                .as("the cut " + upper.getFirstHash() + " falls in the crowded quarter")
                 .isTrue();
-        long below = ids.stream().filter(id -> Long.compareUnsigned(hash(id), cut) < 0).count();
-        assertThat(below).as("the skewed items left with shard 0, of 1,500 of one size").isBetween(600L, 900L);
+        long below = ids.stream()
+                .filter(id -> Long.compareUnsigned(hash(id), cut) < 0)
+                .count();
+        assertThat(below)
+                .as("the skewed items left with shard 0, of 1,500 of one size")
+                .isBetween(600L, 900L);
         assertNothingLost(load);
-        assertThat(cluster.kubectl().v1().events().inNamespace(LoopbackCluster.NAMESPACE).list().getItems())
-                .filteredOn(e -> name.equals(e.getInvolvedObject().getName())).extracting(Event::getReason)
+        assertThat(cluster.kubectl()
+                        .v1()
+                        .events()
+                        .inNamespace(LoopbackCluster.NAMESPACE)
+                        .list()
+                        .getItems())
+                .filteredOn(e -> name.equals(e.getInvolvedObject().getName()))
+                .extracting(Event::getReason)
                 .contains("AutoSplit", "ShardSplit");
         // At maxShards it splits no more, though shard 0 still holds more than 1Mi.
         Thread.sleep(5_000);
         assertThat(resource(name).getStatus().getShardMap()).hasSize(2);
-        assertThat(cluster.kubectl().apps().statefulSets().inNamespace(LoopbackCluster.NAMESPACE)
-                .withLabel("kubedyn.io/table", name).list().getItems()).hasSize(2);
+        assertThat(cluster.kubectl()
+                        .apps()
+                        .statefulSets()
+                        .inNamespace(LoopbackCluster.NAMESPACE)
+                        .withLabel("kubedyn.io/table", name)
+                        .list()
+                        .getItems())
+                .hasSize(2);
     }
 
     /** The partition-key hash the shard map ranges over, as the gateway computes it. */
     private static long hash(String id) {
-        return io.kubedyn.core.PrimaryKey.of(new io.kubedyn.core.AttributeValue.S(id), null).hash();
+        return io.kubedyn.core.PrimaryKey.of(new io.kubedyn.core.AttributeValue.S(id), null)
+                .hash();
     }
 }

@@ -27,9 +27,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -79,22 +79,27 @@ class TableLifecycleIT {
         assertThat(cluster.kubectl().apps().statefulSets().list().getItems())
                 .extracting(s -> s.getMetadata().getName())
                 .contains(SONGS + "-shard-0", SONGS + "-shard-1", SONGS + "-shard-2");
-        assertThat(cluster.kubelet().podNames()).contains(SONGS + "-shard-0-0", SONGS + "-shard-1-0", SONGS + "-shard-2-0");
+        assertThat(cluster.kubelet().podNames())
+                .contains(SONGS + "-shard-0-0", SONGS + "-shard-1-0", SONGS + "-shard-2-0");
 
-        dynamoDb.putItem(b -> b.tableName("songs").item(Map.of(
-                "Artist", s("1000mods"), "SongTitle", s("Vidage"), "Released", n("2011"))));
-        dynamoDb.putItem(b -> b.tableName("songs").item(Map.of(
-                "Artist", s("1000mods"), "SongTitle", s("Claws"), "Album", s("Vultures"))));
+        dynamoDb.putItem(b -> b.tableName("songs")
+                .item(Map.of("Artist", s("1000mods"), "SongTitle", s("Vidage"), "Released", n("2011"))));
+        dynamoDb.putItem(b -> b.tableName("songs")
+                .item(Map.of("Artist", s("1000mods"), "SongTitle", s("Claws"), "Album", s("Vultures"))));
         dynamoDb.putItem(b -> b.tableName("songs").item(Map.of("Artist", s("Kyuss"), "SongTitle", s("Space Cadet"))));
-        assertThat(dynamoDb.getItem(b -> b.tableName("songs").key(song("1000mods", "Claws"))).item())
+        assertThat(dynamoDb.getItem(b -> b.tableName("songs").key(song("1000mods", "Claws")))
+                        .item())
                 .isEqualTo(Map.of("Artist", s("1000mods"), "SongTitle", s("Claws"), "Album", s("Vultures")));
-        QueryResponse songs = dynamoDb.query(b -> b.tableName("songs").keyConditionExpression("Artist = :a")
+        QueryResponse songs = dynamoDb.query(b -> b.tableName("songs")
+                .keyConditionExpression("Artist = :a")
                 .expressionAttributeValues(Map.of(":a", s("1000mods"))));
         assertThat(songs.items()).extracting(i -> i.get("SongTitle").s()).containsExactly("Claws", "Vidage");
-        Map<String, AttributeValue> updated = dynamoDb.updateItem(b -> b.tableName("songs").key(song("Kyuss", "Space Cadet"))
-                .updateExpression("SET Plays = if_not_exists(Plays, :zero) + :one")
-                .expressionAttributeValues(Map.of(":zero", n("0"), ":one", n("1")))
-                .returnValues("ALL_NEW")).attributes();
+        Map<String, AttributeValue> updated = dynamoDb.updateItem(b -> b.tableName("songs")
+                        .key(song("Kyuss", "Space Cadet"))
+                        .updateExpression("SET Plays = if_not_exists(Plays, :zero) + :one")
+                        .expressionAttributeValues(Map.of(":zero", n("0"), ":one", n("1")))
+                        .returnValues("ALL_NEW"))
+                .attributes();
         assertThat(updated).containsEntry("Plays", n("1"));
     }
 
@@ -127,20 +132,24 @@ class TableLifecycleIT {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamoDb.scan(b -> b.tableName("songs").limit(40).exclusiveStartKey(from));
+            ScanResponse page =
+                    dynamoDb.scan(b -> b.tableName("songs").limit(40).exclusiveStartKey(from));
             scanned.addAll(page.items());
             start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         assertThat(scanned).hasSize(303);
 
         Map<String, Long> queriesBefore = served(pods, "query");
-        QueryResponse partition = dynamoDb.query(b -> b.tableName("songs").keyConditionExpression("Artist = :a")
+        QueryResponse partition = dynamoDb.query(b -> b.tableName("songs")
+                .keyConditionExpression("Artist = :a")
                 .expressionAttributeValues(Map.of(":a", s("artist-7"))));
-        assertThat(partition.items()).extracting(i -> i.get("SongTitle").s())
+        assertThat(partition.items())
+                .extracting(i -> i.get("SongTitle").s())
                 .containsExactly("title-0", "title-1", "title-2", "title-3", "title-4");
         Map<String, Long> queriesAfter = served(pods, "query");
         assertThat(pods.keySet().stream().filter(p -> queriesAfter.get(p) > queriesBefore.get(p)))
-                .as("pods that served the one-partition query").hasSize(1);
+                .as("pods that served the one-partition query")
+                .hasSize(1);
     }
 
     @Test
@@ -155,9 +164,12 @@ class TableLifecycleIT {
 
         dynamoDb.putItem(b -> b.tableName("music").item(song("No One You Know", "Call Me Today")));
         assertThat(dynamoDb.getItem(b -> b.tableName("music").key(song("No One You Know", "Call Me Today")))
-                .hasItem()).isTrue();
+                        .hasItem())
+                .isTrue();
         assertThat(dynamoDb.getItem(b -> b.tableName("songs").key(song("No One You Know", "Call Me Today")))
-                .hasItem()).as("an item of music is not in songs").isFalse();
+                        .hasItem())
+                .as("an item of music is not in songs")
+                .isFalse();
     }
 
     @Test
@@ -170,17 +182,32 @@ class TableLifecycleIT {
                         .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)))));
         // The pods get the new definition (and roll); each backfills its items into the index,
         // whose entries go to the pod owning each title's hash.
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                .until(() -> dynamoDb.describeTable(b -> b.tableName("songs")).table().globalSecondaryIndexes()
-                        .get(0).indexStatus() == IndexStatus.ACTIVE);
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(dynamoDb.query(b -> b
-                .tableName("songs").indexName("ByTitle").keyConditionExpression("SongTitle = :t")
-                .expressionAttributeValues(Map.of(":t", s("title-3")))).items())
-                .as("title-3 of the 60 artists, whose items live on all three pods").hasSize(60));
+        await().atMost(Duration.ofSeconds(180))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .until(() -> dynamoDb.describeTable(b -> b.tableName("songs"))
+                                .table()
+                                .globalSecondaryIndexes()
+                                .get(0)
+                                .indexStatus()
+                        == IndexStatus.ACTIVE);
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(dynamoDb.query(b -> b.tableName("songs")
+                                        .indexName("ByTitle")
+                                        .keyConditionExpression("SongTitle = :t")
+                                        .expressionAttributeValues(Map.of(":t", s("title-3"))))
+                                .items())
+                        .as("title-3 of the 60 artists, whose items live on all three pods")
+                        .hasSize(60));
         dynamoDb.putItem(b -> b.tableName("songs").item(song("artist-99", "title-3")));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(dynamoDb.query(b -> b
-                .tableName("songs").indexName("ByTitle").keyConditionExpression("SongTitle = :t")
-                .expressionAttributeValues(Map.of(":t", s("title-3")))).items()).hasSize(61));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(dynamoDb.query(b -> b.tableName("songs")
+                                        .indexName("ByTitle")
+                                        .keyConditionExpression("SongTitle = :t")
+                                        .expressionAttributeValues(Map.of(":t", s("title-3"))))
+                                .items())
+                        .hasSize(61));
     }
 
     @Test
@@ -189,15 +216,20 @@ class TableLifecycleIT {
         dynamoDb.deleteTable(b -> b.tableName("songs"));
         cluster.awaitGone("songs");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(cluster.kubectl().resources(Table.class).withName(SONGS).get()).isNull();
+            assertThat(cluster.kubectl().resources(Table.class).withName(SONGS).get())
+                    .isNull();
             assertThat(cluster.kubectl().apps().statefulSets().list().getItems())
-                    .extracting(StatefulSet::getMetadata).extracting(m -> m.getName())
+                    .extracting(StatefulSet::getMetadata)
+                    .extracting(m -> m.getName())
                     .containsExactlyInAnyOrder("music-shard-0", "music-shard-1", "music-shard-2");
-            assertThat(cluster.kubelet().podNames()).containsExactly("music-shard-0-0", "music-shard-1-0", "music-shard-2-0");
+            assertThat(cluster.kubelet().podNames())
+                    .containsExactly("music-shard-0-0", "music-shard-1-0", "music-shard-2-0");
         });
         assertThat(dynamoDb.listTables().tableNames()).containsExactly("music");
         assertThat(dynamoDb.getItem(b -> b.tableName("music").key(song("No One You Know", "Call Me Today")))
-                .hasItem()).as("the other table is untouched").isTrue();
+                        .hasItem())
+                .as("the other table is untouched")
+                .isTrue();
     }
 
     /**
@@ -214,24 +246,28 @@ class TableLifecycleIT {
                 .keySchema(key("Artist", KeyType.HASH), key("SongTitle", KeyType.RANGE))
                 .billingMode(BillingMode.PAY_PER_REQUEST));
         cluster.awaitActive(limited);
-        try (DynamoDbClient limitedKey = cluster.dynamoDbSigningWith(LoopbackCluster.LIMITED_KEY,
-                     LoopbackCluster.LIMITED_SECRET);
-             DynamoDbClient wrongSecret = cluster.dynamoDbSigningWith("e2e", "not-the-secret");
-             DynamoDbClient stranger = cluster.dynamoDbSigningWith("AKIDSTRANGER", "e2e")) {
+        try (DynamoDbClient limitedKey =
+                        cluster.dynamoDbSigningWith(LoopbackCluster.LIMITED_KEY, LoopbackCluster.LIMITED_SECRET);
+                DynamoDbClient wrongSecret = cluster.dynamoDbSigningWith("e2e", "not-the-secret");
+                DynamoDbClient stranger = cluster.dynamoDbSigningWith("AKIDSTRANGER", "e2e")) {
             limitedKey.putItem(b -> b.tableName(limited).item(song("Kyuss", "Gardenia")));
-            assertThat(limitedKey.getItem(b -> b.tableName(limited).key(song("Kyuss", "Gardenia"))).hasItem())
+            assertThat(limitedKey
+                            .getItem(b -> b.tableName(limited).key(song("Kyuss", "Gardenia")))
+                            .hasItem())
                     .isTrue();
 
-            assertThatThrownBy(() -> limitedKey.getItem(b -> b.tableName("music")
-                    .key(song("No One You Know", "Call Me Today"))))
-                    .isInstanceOfSatisfying(software.amazon.awssdk.services.dynamodb.model.DynamoDbException.class,
+            assertThatThrownBy(() ->
+                            limitedKey.getItem(b -> b.tableName("music").key(song("No One You Know", "Call Me Today"))))
+                    .isInstanceOfSatisfying(
+                            software.amazon.awssdk.services.dynamodb.model.DynamoDbException.class,
                             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException"))
                     .hasMessageContaining("User: arn:aws:iam::000000000000:user/" + LoopbackCluster.LIMITED_KEY
                             + " is not authorized to perform: dynamodb:GetItem on resource:"
                             + " arn:aws:dynamodb:us-east-1:000000000000:table/music");
-            assertThatThrownBy(() -> limitedKey.deleteItem(b -> b.tableName("music")
-                    .key(song("No One You Know", "Call Me Today"))))
-                    .isInstanceOfSatisfying(software.amazon.awssdk.services.dynamodb.model.DynamoDbException.class,
+            assertThatThrownBy(() -> limitedKey.deleteItem(
+                            b -> b.tableName("music").key(song("No One You Know", "Call Me Today"))))
+                    .isInstanceOfSatisfying(
+                            software.amazon.awssdk.services.dynamodb.model.DynamoDbException.class,
                             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException"))
                     .hasMessageContaining("is not authorized to perform: dynamodb:DeleteItem");
             assertThatThrownBy(() -> wrongSecret.deleteTable(b -> b.tableName(limited)))
@@ -240,7 +276,9 @@ class TableLifecycleIT {
                     .hasMessageContaining("The security token included in the request is invalid.");
         }
         assertThat(dynamoDb.getItem(b -> b.tableName("music").key(song("No One You Know", "Call Me Today")))
-                .hasItem()).as("nothing refused was done").isTrue();
+                        .hasItem())
+                .as("nothing refused was done")
+                .isTrue();
         assertThat(dynamoDb.listTables().tableNames()).containsExactly(limited, "music");
     }
 
@@ -257,14 +295,18 @@ class TableLifecycleIT {
         int grpc = cluster.kubelet().port(pod, "grpc");
         Path gateway = cluster.gatewayCertificates();
         assertThat(PodConnection.grpcAnswers(host, grpc, gateway, PodConnection.Caller.PLAIN_TEXT))
-                .as("gRPC in plain text").isFalse();
+                .as("gRPC in plain text")
+                .isFalse();
         assertThat(PodConnection.grpcAnswers(host, grpc, gateway, PodConnection.Caller.TLS_WITHOUT_CERTIFICATE))
-                .as("gRPC over TLS without a certificate").isFalse();
+                .as("gRPC over TLS without a certificate")
+                .isFalse();
         assertThat(PodConnection.grpcAnswers(host, grpc, gateway, PodConnection.Caller.TLS_WITH_CERTIFICATE))
-                .as("gRPC with the gateway's certificate").isTrue();
+                .as("gRPC with the gateway's certificate")
+                .isTrue();
 
         assertThat(dynamoDb.getItem(b -> b.tableName("music").key(song("No One You Know", "Call Me Today")))
-                .hasItem()).isTrue();
+                        .hasItem())
+                .isTrue();
     }
 
     private static Map<String, Long> served(Map<String, StoragePodMetrics> pods, String operation) throws Exception {
@@ -276,7 +318,10 @@ class TableLifecycleIT {
     }
 
     private static AttributeDefinition attribute(String name) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+        return AttributeDefinition.builder()
+                .attributeName(name)
+                .attributeType(ScalarAttributeType.S)
+                .build();
     }
 
     private static KeySchemaElement key(String name, KeyType type) {

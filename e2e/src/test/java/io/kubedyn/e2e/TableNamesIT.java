@@ -59,10 +59,13 @@ class TableNamesIT {
     @Order(1)
     void tablesNamedAsDynamoDbAllowsAreCreatedServedListedAndDeletedByTheirNames() {
         for (String name : NAMES) {
-            dynamoDb.createTable(b -> b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
+            dynamoDb.createTable(b -> b.tableName(name)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                            a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
                             a -> a.attributeName("SongTitle").attributeType(ScalarAttributeType.S))
-                    .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH),
+                    .keySchema(
+                            k -> k.attributeName("Artist").keyType(KeyType.HASH),
                             k -> k.attributeName("SongTitle").keyType(KeyType.RANGE)));
         }
         for (String name : NAMES) {
@@ -75,16 +78,20 @@ class TableNamesIT {
             }
         }
         for (String name : NAMES) {
-            assertThat(dynamoDb.query(b -> b.tableName(name).keyConditionExpression("Artist = :a")
-                    .expressionAttributeValues(Map.of(":a", s("Kyuss")))).items())
+            assertThat(dynamoDb.query(b -> b.tableName(name)
+                                    .keyConditionExpression("Artist = :a")
+                                    .expressionAttributeValues(Map.of(":a", s("Kyuss"))))
+                            .items())
                     .as("table %s holds its own items only", name)
                     .extracting(item -> item.get("SongTitle").s())
                     .containsExactly(name + " song 0", name + " song 1", name + " song 2");
-            assertThat(dynamoDb.describeTable(b -> b.tableName(name)).table().tableName()).isEqualTo(name);
+            assertThat(dynamoDb.describeTable(b -> b.tableName(name)).table().tableName())
+                    .isEqualTo(name);
         }
         assertThat(dynamoDb.listTables().tableNames()).containsExactly("Music", "Orders_v2", "app.events", "music");
         assertThat(cluster.kubectl().resources(Table.class).list().getItems())
-                .extracting(t -> t.getSpec().getTableName()).containsExactlyInAnyOrderElementsOf(NAMES);
+                .extracting(t -> t.getSpec().getTableName())
+                .containsExactlyInAnyOrderElementsOf(NAMES);
 
         for (String name : NAMES) {
             dynamoDb.deleteTable(b -> b.tableName(name));
@@ -101,57 +108,83 @@ class TableNamesIT {
         try (InputStream yaml = Files.newInputStream(Path.of("..", "docs", "examples", "ack-table.yaml"))) {
             cluster.kubectl().resources(Table.class).load(yaml).create();
         }
-        assertThat(cluster.awaitActive("carts-ack").keySchema()).singleElement()
+        assertThat(cluster.awaitActive("carts-ack").keySchema())
+                .singleElement()
                 .satisfies(k -> assertThat(k.attributeName()).isEqualTo("id"));
         assertThat(dynamoDb.listTables().tableNames()).containsExactly("carts-ack");
         dynamoDb.putItem(b -> b.tableName("carts-ack").item(Map.of("id", s("cart-1"), "customerId", s("c-7"))));
-        assertThat(dynamoDb.getItem(b -> b.tableName("carts-ack").key(Map.of("id", s("cart-1")))).item())
+        assertThat(dynamoDb.getItem(b -> b.tableName("carts-ack").key(Map.of("id", s("cart-1"))))
+                        .item())
                 .containsEntry("customerId", s("c-7"));
         assertThatThrownBy(() -> dynamoDb.getItem(b -> b.tableName("items").key(Map.of("id", s("cart-1")))))
-                .as("the resource name is no table name").isInstanceOf(DynamoDbException.class);
+                .as("the resource name is no table name")
+                .isInstanceOf(DynamoDbException.class);
 
         Table items = cluster.kubectl().resources(Table.class).withName("items").get();
         assertThat(items.getStatus().getPhase()).isEqualTo(TableStatus.PHASE_READY);
         assertThat(items.getStatus().getTableName()).isEqualTo("carts-ack");
         assertThat(items.getStatus().getShardsByReplicas()).isEqualTo("1x1");
         Condition served = items.getStatus().getConditions().stream()
-                .filter(c -> c.getType().equals("SpecServed")).findFirst().orElseThrow();
+                .filter(c -> c.getType().equals("SpecServed"))
+                .findFirst()
+                .orElseThrow();
         assertThat(served.getStatus()).as(served.getMessage()).isEqualTo("True");
         // The manifest's global secondary index is served, fed from the shard's change log.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(dynamoDb.query(b -> b
-                .tableName("carts-ack").indexName("idx_global_customerId")
-                .keyConditionExpression("customerId = :c").expressionAttributeValues(Map.of(":c", s("c-7"))))
-                .items()).extracting(item -> item.get("id")).containsExactly(s("cart-1")));
-        assertThat(items.getSpec().getTags()).extracting(t -> t.getKey() + "=" + t.getValue())
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(dynamoDb.query(b -> b.tableName("carts-ack")
+                                        .indexName("idx_global_customerId")
+                                        .keyConditionExpression("customerId = :c")
+                                        .expressionAttributeValues(Map.of(":c", s("c-7"))))
+                                .items())
+                        .extracting(item -> item.get("id"))
+                        .containsExactly(s("cart-1")));
+        assertThat(items.getSpec().getTags())
+                .extracting(t -> t.getKey() + "=" + t.getValue())
                 .containsExactly("team=carts");
         // The manifest's stream is served: the put above is its first record.
         var described = dynamoDb.describeTable(b -> b.tableName("carts-ack")).table();
         assertThat(described.streamSpecification().streamViewTypeAsString()).isEqualTo("NEW_AND_OLD_IMAGES");
-        assertThat(items.getStatus().getLatestStreamArn()).as("kubectl's view of the stream")
+        assertThat(items.getStatus().getLatestStreamArn())
+                .as("kubectl's view of the stream")
                 .isEqualTo(described.latestStreamArn());
         try (var streams = cluster.dynamoDbStreams()) {
-            var shard = streams.describeStream(b -> b.streamArn(described.latestStreamArn())).streamDescription()
-                    .shards().get(0);
+            var shard = streams.describeStream(b -> b.streamArn(described.latestStreamArn()))
+                    .streamDescription()
+                    .shards()
+                    .get(0);
             String iterator = streams.getShardIterator(b -> b.streamArn(described.latestStreamArn())
-                    .shardId(shard.shardId()).shardIteratorType("TRIM_HORIZON")).shardIterator();
-            assertThat(streams.getRecords(b -> b.shardIterator(iterator)).records()).singleElement()
+                            .shardId(shard.shardId())
+                            .shardIteratorType("TRIM_HORIZON"))
+                    .shardIterator();
+            assertThat(streams.getRecords(b -> b.shardIterator(iterator)).records())
+                    .singleElement()
                     .satisfies(r -> {
                         assertThat(r.eventNameAsString()).isEqualTo("INSERT");
                         assertThat(r.dynamodb().newImage()).containsEntry("customerId", s("c-7"));
                     });
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cluster.kubectl()
-                .resources(Table.class).withName("items").get().getStatus().getItemCount())
-                .as("kubectl get's ITEMS, read from the shard's pod").isEqualTo(1L));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(cluster.kubectl()
+                                .resources(Table.class)
+                                .withName("items")
+                                .get()
+                                .getStatus()
+                                .getItemCount())
+                        .as("kubectl get's ITEMS, read from the shard's pod")
+                        .isEqualTo(1L));
         // The manifest's Time to Live is served: an item whose expiry is past goes within a minute.
         var ttl = dynamoDb.describeTimeToLive(b -> b.tableName("carts-ack")).timeToLiveDescription();
         assertThat(ttl.timeToLiveStatusAsString()).isEqualTo("ENABLED");
         assertThat(ttl.attributeName()).isEqualTo("expiresAt");
         String past = Long.toString(Instant.now().getEpochSecond() - 60);
-        dynamoDb.putItem(b -> b.tableName("carts-ack").item(Map.of("id", s("cart-expired"), "customerId", s("c-8"),
-                "expiresAt", AttributeValue.fromN(past))));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(dynamoDb.getItem(b -> b
-                .tableName("carts-ack").key(Map.of("id", s("cart-expired")))).hasItem()).isFalse());
+        dynamoDb.putItem(b -> b.tableName("carts-ack")
+                .item(Map.of(
+                        "id", s("cart-expired"), "customerId", s("c-8"), "expiresAt", AttributeValue.fromN(past))));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(dynamoDb.getItem(
+                                        b -> b.tableName("carts-ack").key(Map.of("id", s("cart-expired"))))
+                                .hasItem())
+                        .isFalse());
     }
 
     @Test
@@ -165,7 +198,10 @@ class TableNamesIT {
         cluster.kubectl().resources(Table.class).resource(copy).create();
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            Table failed = cluster.kubectl().resources(Table.class).withName("items-copy").get();
+            Table failed = cluster.kubectl()
+                    .resources(Table.class)
+                    .withName("items-copy")
+                    .get();
             assertThat(failed.getStatus()).isNotNull();
             assertThat(failed.getStatus().getPhase()).isEqualTo(TableStatus.PHASE_FAILED);
             assertThat(failed.getStatus().getConditions()).anySatisfy(c -> {
@@ -175,7 +211,8 @@ class TableNamesIT {
             });
         });
         assertThat(cluster.kubelet().podNames()).noneMatch(pod -> pod.startsWith("items-copy"));
-        assertThat(dynamoDb.getItem(b -> b.tableName("carts-ack").key(Map.of("id", s("cart-1")))).item())
+        assertThat(dynamoDb.getItem(b -> b.tableName("carts-ack").key(Map.of("id", s("cart-1"))))
+                        .item())
                 .containsEntry("customerId", s("c-7"));
     }
 

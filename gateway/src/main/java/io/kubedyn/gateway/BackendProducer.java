@@ -32,24 +32,29 @@ public class BackendProducer {
     // Singleton, not ApplicationScoped: a record cannot be proxied, and nothing needs the proxy.
     @Produces
     @Singleton
-    StoragePlane plane(@ConfigProperty(name = "kubedyn.backend", defaultValue = "embedded") String kind,
-                       @ConfigProperty(name = "kubedyn.data-dir", defaultValue = "data") Path dataDir,
-                       @ConfigProperty(name = "kubedyn.cluster.request-timeout", defaultValue = "5s") Duration timeout,
-                       @ConfigProperty(name = "kubedyn.table-creating", defaultValue = "PT0.25S") Duration creating,
-                       Config config) {
+    StoragePlane plane(
+            @ConfigProperty(name = "kubedyn.backend", defaultValue = "embedded") String kind,
+            @ConfigProperty(name = "kubedyn.data-dir", defaultValue = "data") Path dataDir,
+            @ConfigProperty(name = "kubedyn.cluster.request-timeout", defaultValue = "5s") Duration timeout,
+            @ConfigProperty(name = "kubedyn.table-creating", defaultValue = "PT0.25S") Duration creating,
+            Config config) {
         if (kind.equals("cluster")) {
             // To the storage pods: mutual TLS when given the gateway's certificate, key and authority.
             InternalTls tls = InternalTls.of(config.getOptionalValue("kubedyn.internal-tls.directory", Path.class));
-            tls.directory().ifPresent(d -> Log.infof("kubedyn cluster backend: mutual TLS to the storage pods "
-                    + "(certificates from %s)", d));
-            String discovery = config.getOptionalValue("kubedyn.cluster.discovery", String.class).orElse("config");
+            tls.directory()
+                    .ifPresent(d -> Log.infof(
+                            "kubedyn cluster backend: mutual TLS to the storage pods " + "(certificates from %s)", d));
+            String discovery = config.getOptionalValue("kubedyn.cluster.discovery", String.class)
+                    .orElse("config");
             if (discovery.equals("kubernetes")) {
                 KubernetesClient client = new KubernetesClientBuilder().build();
                 String namespace = config.getOptionalValue("kubedyn.cluster.namespace", String.class)
                         .orElse(client.getNamespace());
                 Log.infof("kubedyn cluster backend: shard maps from Table resources in namespace %s", namespace);
-                int shards = config.getOptionalValue("kubedyn.cluster.table-shards", Integer.class).orElse(1);
-                return StoragePlane.kubernetes(new KubernetesTables(client, namespace, shards), new RemoteStores(timeout, tls));
+                int shards = config.getOptionalValue("kubedyn.cluster.table-shards", Integer.class)
+                        .orElse(1);
+                return StoragePlane.kubernetes(
+                        new KubernetesTables(client, namespace, shards), new RemoteStores(timeout, tls));
             }
             Map<String, String> tableShards = new HashMap<>();
             for (String name : config.getPropertyNames()) {
@@ -57,8 +62,10 @@ public class BackendProducer {
                     config.getOptionalValue(name, String.class).ifPresent(v -> tableShards.put(name, v));
                 }
             }
-            ShardMapSource maps = ShardMaps.fromProperties(config.getOptionalValue("kubedyn.cluster.shards", String.class), tableShards);
-            Log.infof("kubedyn cluster backend: %d storage pods %s, request timeout %s",
+            ShardMapSource maps = ShardMaps.fromProperties(
+                    config.getOptionalValue("kubedyn.cluster.shards", String.class), tableShards);
+            Log.infof(
+                    "kubedyn cluster backend: %d storage pods %s, request timeout %s",
                     maps.allAddresses().size(), maps.allAddresses(), timeout);
             return StoragePlane.configured(maps, new RemoteStores(timeout, tls), creating);
         }
@@ -67,9 +74,11 @@ public class BackendProducer {
         }
         // As a storage pod's: RocksDB's cache and memtables sized from the memory the server may use.
         StoreMemory memory = config.getOptionalValue("kubedyn.storage.memory-limit", Long.class)
-                .map(StoreMemory::ofLimit).orElse(StoreMemory.DEFAULT);
-        Log.infof("kubedyn embedded backend: RocksDB data in %s, %d MiB of block cache", dataDir.toAbsolutePath(),
-                memory.cacheBytes() >> 20);
+                .map(StoreMemory::ofLimit)
+                .orElse(StoreMemory.DEFAULT);
+        Log.infof(
+                "kubedyn embedded backend: RocksDB data in %s, %d MiB of block cache",
+                dataDir.toAbsolutePath(), memory.cacheBytes() >> 20);
         return StoragePlane.embedded(PartitionStore.open(dataDir, memory), creating);
     }
 

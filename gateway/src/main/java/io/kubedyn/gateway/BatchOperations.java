@@ -8,12 +8,12 @@ import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.ItemSize;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.TableDefinition;
+import io.kubedyn.core.expression.ParsedExpressions;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.core.write.ItemChange;
-import io.kubedyn.core.expression.ParsedExpressions;
-import java.io.IOException;
 import io.kubedyn.storage.TableKey;
 import io.kubedyn.storage.TableWrite;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -46,18 +46,20 @@ final class BatchOperations {
         operations.put("BatchWriteItem", this::batchWriteItem);
     }
 
-    private record TableKeys(TableDefinition table, Request request, List<PrimaryKey> keys,
-                             List<Map<String, AttributeValue>> rawKeys, ProjectionExpression projection) {
-    }
+    private record TableKeys(
+            TableDefinition table,
+            Request request,
+            List<PrimaryKey> keys,
+            List<Map<String, AttributeValue>> rawKeys,
+            ProjectionExpression projection) {}
 
     /**
      * One entry of RequestItems, validated, with its JSON as sent (UnprocessedItems returns it as
      * is) and the write units it is charged (a put by its item's size; a delete the smallest write,
      * since a batch does not read the item it deletes).
      */
-    private record WriteRequest(TableDefinition table, PrimaryKey key, ItemChange change, JsonNode node,
-                                double units) {
-    }
+    private record WriteRequest(
+            TableDefinition table, PrimaryKey key, ItemChange change, JsonNode node, double units) {}
 
     /** RequestItems, whose presence, size and table names the model's constraints have checked. */
     private static JsonNode requestItems(Request request) {
@@ -73,8 +75,8 @@ final class BatchOperations {
         for (Iterator<Map.Entry<String, JsonNode>> it = requestItems(request).fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             Request tableRequest = new Request(entry.getValue());
-            RequestExpressions expressions = new RequestExpressions(tableRequest, parsedExpressions,
-                    RequestExpressions.GET);
+            RequestExpressions expressions =
+                    new RequestExpressions(tableRequest, parsedExpressions, RequestExpressions.GET);
             projections.put(entry.getKey(), expressions.projection());
             expressions.verifyAllUsed();
             List<Map<String, AttributeValue>> raw = new ArrayList<>();
@@ -99,7 +101,11 @@ final class BatchOperations {
             for (Map<String, AttributeValue> key : entry.getValue()) {
                 parsed.add(table.keySchema().keyOf(key, true));
             }
-            tables.add(new TableKeys(table, tableRequests.get(entry.getKey()), parsed, entry.getValue(),
+            tables.add(new TableKeys(
+                    table,
+                    tableRequests.get(entry.getKey()),
+                    parsed,
+                    entry.getValue(),
                     projections.get(entry.getKey())));
         }
 
@@ -134,15 +140,20 @@ final class BatchOperations {
                 boolean unread = read.unprocessed().get(next);
                 Map<String, AttributeValue> item = read.items().get(next++);
                 if (unread || bytes >= MAX_GET_RESPONSE_BYTES) {
-                    unprocessed.computeIfAbsent(table, x -> new ArrayList<>()).add(table.rawKeys().get(k));
+                    unprocessed
+                            .computeIfAbsent(table, x -> new ArrayList<>())
+                            .add(table.rawKeys().get(k));
                     continue;
                 }
                 // Each key read is charged on its own, a missing item as the smallest read.
                 units += ConsumedCapacity.readUnits(item == null ? 0 : ItemSize.of(item), consistent);
                 if (item != null) {
                     bytes += ItemSize.of(item);
-                    AttributeValueJson.writeItem(out,
-                            table.projection() == null ? item : table.projection().apply(item));
+                    AttributeValueJson.writeItem(
+                            out,
+                            table.projection() == null
+                                    ? item
+                                    : table.projection().apply(item));
                 }
             }
             out.writeEndArray();
@@ -169,8 +180,9 @@ final class BatchOperations {
 
     /** An UnprocessedKeys entry carries the same read parameters as the request, so it can be resent as is. */
     private static void copyReadParameters(Request tableRequest, JsonGenerator out) throws IOException {
-        for (String member : new String[] {"ConsistentRead", "ProjectionExpression", "ExpressionAttributeNames",
-                "AttributesToGet"}) {
+        for (String member :
+                new String[] {"ConsistentRead", "ProjectionExpression", "ExpressionAttributeNames", "AttributesToGet"
+                }) {
             JsonNode value = tableRequest.node(member);
             if (value != null) {
                 out.writeFieldName(member);
@@ -218,7 +230,9 @@ final class BatchOperations {
         Map<String, List<JsonNode>> unprocessedByTable = new LinkedHashMap<>();
         for (int i = unprocessed.nextSetBit(0); i >= 0; i = unprocessed.nextSetBit(i + 1)) {
             WriteRequest write = writes.get(i);
-            unprocessedByTable.computeIfAbsent(write.table().name(), t -> new ArrayList<>()).add(write.node());
+            unprocessedByTable
+                    .computeIfAbsent(write.table().name(), t -> new ArrayList<>())
+                    .add(write.node());
         }
         out.writeStartObject();
         ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
@@ -251,11 +265,19 @@ final class BatchOperations {
     private record WriteItem(Map<String, AttributeValue> attributes, boolean put, JsonNode node) {
         WriteRequest on(TableDefinition table) {
             if (put) {
-                return new WriteRequest(table, putKey(table, attributes),
-                        ItemChange.put(attributes, null, null), node, ConsumedCapacity.writeUnits(ItemSize.of(attributes)));
+                return new WriteRequest(
+                        table,
+                        putKey(table, attributes),
+                        ItemChange.put(attributes, null, null),
+                        node,
+                        ConsumedCapacity.writeUnits(ItemSize.of(attributes)));
             }
-            return new WriteRequest(table, table.keySchema().keyOf(attributes, true),
-                    ItemChange.delete(attributes, null, null), node, ConsumedCapacity.writeUnits(0));
+            return new WriteRequest(
+                    table,
+                    table.keySchema().keyOf(attributes, true),
+                    ItemChange.delete(attributes, null, null),
+                    node,
+                    ConsumedCapacity.writeUnits(0));
         }
     }
 

@@ -31,8 +31,7 @@ final class CallResources {
         default -> "PartiQLSelect";
     };
 
-    private CallResources() {
-    }
+    private CallResources() {}
 
     static List<Access> of(String operation, Request request) {
         List<Access> accesses = new ArrayList<>();
@@ -40,7 +39,8 @@ final class CallResources {
             case "BatchGetItem", "BatchWriteItem" -> {
                 JsonNode items = request.node("RequestItems");
                 if (items != null) {
-                    items.fieldNames().forEachRemaining(t -> accesses.add(new Access(operation, ResourceArns.table(t))));
+                    items.fieldNames()
+                            .forEachRemaining(t -> accesses.add(new Access(operation, ResourceArns.table(t))));
                 }
             }
             case "TransactWriteItems", "TransactGetItems" -> {
@@ -48,9 +48,12 @@ final class CallResources {
                 for (JsonNode item : items == null ? List.<JsonNode>of() : items) {
                     for (Iterator<Map.Entry<String, JsonNode>> kinds = item.fields(); kinds.hasNext(); ) {
                         Map.Entry<String, JsonNode> kind = kinds.next();
-                        String action = kind.getKey().equals("ConditionCheck") ? "ConditionCheckItem"
-                                : kind.getKey() + "Item";
-                        accesses.add(new Access(action, ResourceArns.table(kind.getValue().path("TableName").asText())));
+                        String action =
+                                kind.getKey().equals("ConditionCheck") ? "ConditionCheckItem" : kind.getKey() + "Item";
+                        accesses.add(new Access(
+                                action,
+                                ResourceArns.table(
+                                        kind.getValue().path("TableName").asText())));
                     }
                 }
             }
@@ -58,12 +61,17 @@ final class CallResources {
             // the policy sees it in kubedyn's own form: another spelling must not slip past a Deny.
             case "TagResource", "UntagResource", "ListTagsOfResource" -> {
                 String arn = request.string("ResourceArn", "*");
-                accesses.add(new Access(operation, ResourceArns.parseTable(arn).map(ResourceArns::table).orElse(arn)));
+                accesses.add(new Access(
+                        operation,
+                        ResourceArns.parseTable(arn).map(ResourceArns::table).orElse(arn)));
             }
             case "DescribeStream", "GetShardIterator" -> {
                 String arn = request.string("StreamArn", "*");
-                accesses.add(new Access(operation, ResourceArns.parseStream(arn)
-                        .map(stream -> ResourceArns.stream(stream.table(), stream.label())).orElse(arn)));
+                accesses.add(new Access(
+                        operation,
+                        ResourceArns.parseStream(arn)
+                                .map(stream -> ResourceArns.stream(stream.table(), stream.label()))
+                                .orElse(arn)));
             }
             case "GetRecords" -> {
                 ShardIterator iterator = ShardIterator.decode(request.string("ShardIterator", ""));
@@ -75,9 +83,13 @@ final class CallResources {
                 }
                 String table = request.has("TableName") ? request.string("TableName") : null;
                 String index = (operation.equals("Query") || operation.equals("Scan")) && request.has("IndexName")
-                        ? request.string("IndexName") : null;
-                accesses.add(new Access(operation, table == null ? "*"
-                        : index == null ? ResourceArns.table(table) : ResourceArns.index(table, index)));
+                        ? request.string("IndexName")
+                        : null;
+                accesses.add(new Access(
+                        operation,
+                        table == null
+                                ? "*"
+                                : index == null ? ResourceArns.table(table) : ResourceArns.index(table, index)));
             }
         }
         return accesses;

@@ -15,7 +15,9 @@ record ConsumedCapacity(String tableName, double units, SecondaryIndex index) {
 
     /** What ReturnConsumedCapacity asks for. */
     enum Detail {
-        NONE, TOTAL, INDEXES;
+        NONE,
+        TOTAL,
+        INDEXES;
 
         static Detail of(Request request) {
             String mode = request.string("ReturnConsumedCapacity");

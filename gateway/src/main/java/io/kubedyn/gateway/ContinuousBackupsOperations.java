@@ -35,7 +35,8 @@ final class ContinuousBackupsOperations {
         JsonNode specification = request.node("PointInTimeRecoverySpecification");
         requireTable(name);
         if (specification.get("PointInTimeRecoveryEnabled").booleanValue()) {
-            throw new DynamoDbException(DynamoDbError.CONTINUOUS_BACKUPS_UNAVAILABLE,
+            throw new DynamoDbException(
+                    DynamoDbError.CONTINUOUS_BACKUPS_UNAVAILABLE,
                     "Point in time recovery cannot be enabled for table: " + name + "; kubedyn keeps no backups");
         }
         writeDescription(out);

@@ -33,7 +33,8 @@ public interface ControlPlane {
 
     /** DynamoDB's answer to an UpdateTable of a table another update changed meanwhile. */
     static DynamoDbException changedMeanwhile(String table) {
-        return new DynamoDbException(DynamoDbError.RESOURCE_IN_USE,
+        return new DynamoDbException(
+                DynamoDbError.RESOURCE_IN_USE,
                 "Attempt to change a resource which is still in use: Table is being updated: " + table);
     }
 }

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.DynamoDbError;
-import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.DynamoDbException;
-import io.kubedyn.core.write.CancellationReason;
-import io.kubedyn.core.write.TransactionCanceledException;
 import io.kubedyn.core.expression.ParsedExpressions;
+import io.kubedyn.core.write.CancellationReason;
+import io.kubedyn.core.write.ConditionalCheckFailedException;
+import io.kubedyn.core.write.TransactionCanceledException;
+import io.kubedyn.gateway.protocol.AccessKeys;
+import io.kubedyn.gateway.protocol.AccessPolicy;
 import io.kubedyn.gateway.protocol.BodyBudget;
 import io.kubedyn.gateway.protocol.BodyText;
 import io.kubedyn.gateway.protocol.HttpRules;
@@ -17,14 +19,9 @@ import io.kubedyn.gateway.protocol.InputConstraints;
 import io.kubedyn.gateway.protocol.InputReader;
 import io.kubedyn.gateway.protocol.ModelShape;
 import io.kubedyn.gateway.protocol.ServiceModel;
-import io.kubedyn.gateway.protocol.AccessKeys;
-import io.kubedyn.gateway.protocol.AccessPolicy;
 import io.kubedyn.gateway.protocol.SignatureCheck;
 import io.kubedyn.gateway.protocol.SignaturePresence;
 import io.kubedyn.storage.StoreClosedException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import java.nio.file.Path;
-import java.util.Optional;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.buffer.Buffer;
@@ -38,10 +35,13 @@ import jakarta.enterprise.event.Observes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.CRC32;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The DynamoDB JSON 1.0 wire protocol: {@code POST /} with {@code X-Amz-Target:
@@ -54,8 +54,8 @@ import java.util.zip.CRC32;
 public class DynamoDbEndpoint {
     static final String TARGET_PREFIX = "DynamoDB_20120810.";
     /** The item reads answered on the event loop when the plane's reads are local. */
-    private static final java.util.Set<String> LOCAL_READS = java.util.Set.of(TARGET_PREFIX + "GetItem",
-            TARGET_PREFIX + "BatchGetItem", TARGET_PREFIX + "Query", TARGET_PREFIX + "Scan");
+    private static final java.util.Set<String> LOCAL_READS = java.util.Set.of(
+            TARGET_PREFIX + "GetItem", TARGET_PREFIX + "BatchGetItem", TARGET_PREFIX + "Query", TARGET_PREFIX + "Scan");
 
     private final StoragePlane plane;
     /** Checks signatures against known access keys; null: any credentials are taken. */
@@ -66,6 +66,7 @@ public class DynamoDbEndpoint {
     private final BodyBudget bodies;
     /** How long a request's body may take to arrive. */
     private final long bodyTimeoutMillis;
+
     private static final String BODY_DEADLINE = "kubedyn.body-deadline";
     /**
      * Reads bodies without Jackson's own limit on a name's length (50,000 characters), which is
@@ -73,8 +74,10 @@ public class DynamoDbEndpoint {
      */
     private final ObjectMapper json = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
             .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                    .maxNameLength(HttpRules.MAX_REQUEST_BYTES).build())
+                    .maxNameLength(HttpRules.MAX_REQUEST_BYTES)
+                    .build())
             .build());
+
     private final Map<String, Operation> operations = new HashMap<>();
     /** The DynamoDB Streams API, served on the same endpoint under its own target prefix. */
     private final Map<String, Operation> streamOperations = new HashMap<>();
@@ -87,19 +90,21 @@ public class DynamoDbEndpoint {
      * DynamoDB Local takes them. With signatures checked, {@code kubedyn.auth.policy-file} says
      * what each key may do ({@link AccessPolicy}).
      */
-    public DynamoDbEndpoint(StoragePlane plane,
-                            @ConfigProperty(name = "kubedyn.auth.access-keys-file") Optional<Path> accessKeysFile,
-                            @ConfigProperty(name = "kubedyn.auth.policy-file") Optional<Path> policyFile,
-                            @ConfigProperty(name = "kubedyn.http.body-budget", defaultValue = "256M")
-                            io.quarkus.runtime.configuration.MemorySize bodyBudget,
-                            @ConfigProperty(name = "kubedyn.http.body-timeout", defaultValue = "60s")
-                            java.time.Duration bodyTimeout) {
+    public DynamoDbEndpoint(
+            StoragePlane plane,
+            @ConfigProperty(name = "kubedyn.auth.access-keys-file") Optional<Path> accessKeysFile,
+            @ConfigProperty(name = "kubedyn.auth.policy-file") Optional<Path> policyFile,
+            @ConfigProperty(name = "kubedyn.http.body-budget", defaultValue = "256M")
+                    io.quarkus.runtime.configuration.MemorySize bodyBudget,
+            @ConfigProperty(name = "kubedyn.http.body-timeout", defaultValue = "60s") java.time.Duration bodyTimeout) {
         this.plane = plane;
         this.bodies = new BodyBudget(bodyBudget.asLongValue());
         this.bodyTimeoutMillis = bodyTimeout.toMillis();
-        this.signatures = accessKeysFile.map(file -> new SignatureCheck(new AccessKeys(file), Clock.systemUTC()))
+        this.signatures = accessKeysFile
+                .map(file -> new SignatureCheck(new AccessKeys(file), Clock.systemUTC()))
                 .orElse(null);
-        this.policy = accessKeysFile.isPresent() ? policyFile.map(AccessPolicy::new).orElse(null) : null;
+        this.policy =
+                accessKeysFile.isPresent() ? policyFile.map(AccessPolicy::new).orElse(null) : null;
         new TableOperations(plane, Clock.systemUTC()).register(operations);
         new TimeToLiveOperations(plane).register(operations);
         new TagOperations(plane).register(operations);
@@ -119,7 +124,9 @@ public class DynamoDbEndpoint {
         operations.putAll(authorized(Map.copyOf(operations), java.util.function.UnaryOperator.identity()));
         streamOperations.putAll(authorized(Map.copyOf(streamOperations), java.util.function.UnaryOperator.identity()));
         ServiceModel model = ServiceModel.dynamoDb();
-        operations.keySet().forEach(name -> model.input(name).ifPresent(input -> inputs.put(TARGET_PREFIX + name, input)));
+        operations
+                .keySet()
+                .forEach(name -> model.input(name).ifPresent(input -> inputs.put(TARGET_PREFIX + name, input)));
     }
 
     /**
@@ -127,16 +134,19 @@ public class DynamoDbEndpoint {
      * ({@link CallResources}, named by {@code naming}) on its resources; as they are without an
      * access policy.
      */
-    private Map<String, Operation> authorized(Map<String, Operation> served,
-                                              java.util.function.UnaryOperator<String> naming) {
+    private Map<String, Operation> authorized(
+            Map<String, Operation> served, java.util.function.UnaryOperator<String> naming) {
         if (policy == null) {
             return served;
         }
         Map<String, Operation> checked = new HashMap<>();
         served.forEach((name, operation) -> checked.put(name, (request, response) -> {
             if (request.caller() != null) {
-                policy.authorize(request.caller(), CallResources.of(name, request).stream()
-                        .map(a -> new AccessPolicy.Access(naming.apply(a.action()), a.resource())).toList());
+                policy.authorize(
+                        request.caller(),
+                        CallResources.of(name, request).stream()
+                                .map(a -> new AccessPolicy.Access(naming.apply(a.action()), a.resource()))
+                                .toList());
             }
             operation.execute(request, response);
         }));
@@ -165,7 +175,9 @@ public class DynamoDbEndpoint {
         router.post("/")
                 // A platform handler: Vert.x runs those before the body handler, as this must.
                 .handler((io.vertx.ext.web.handler.PlatformHandler) this::admit)
-                .handler(BodyHandler.create().setBodyLimit(HttpRules.MAX_REQUEST_BYTES).setHandleFileUploads(false))
+                .handler(BodyHandler.create()
+                        .setBodyLimit(HttpRules.MAX_REQUEST_BYTES)
+                        .setHandleFileUploads(false))
                 .handler(this::dispatch)
                 .failureHandler(this::failed);
         router.route("/").handler(this::notACall);
@@ -181,12 +193,16 @@ public class DynamoDbEndpoint {
     private void admit(RoutingContext context) {
         long reserved = BodyBudget.reservation(context.request().getHeader("Content-Length"));
         if (!bodies.reserve(reserved)) {
-            HttpServerResponse response = context.response().setStatusCode(DynamoDbError.THROTTLING.httpStatus())
-                    .putHeader("x-amzn-RequestId", HttpRules.requestId()).putHeader("Connection", "close");
+            HttpServerResponse response = context.response()
+                    .setStatusCode(DynamoDbError.THROTTLING.httpStatus())
+                    .putHeader("x-amzn-RequestId", HttpRules.requestId())
+                    .putHeader("Connection", "close");
             // Vert.x keeps a connection by the request's wish, whatever the answer says: close it.
             response.endHandler(ended -> context.request().connection().close());
-            end(context.vertx().getOrCreateContext(), response, error(DynamoDbError.THROTTLING,
-                    "Too many request bodies in flight; try again"),
+            end(
+                    context.vertx().getOrCreateContext(),
+                    response,
+                    error(DynamoDbError.THROTTLING, "Too many request bodies in flight; try again"),
                     HttpRules.answerContentType(context.request().getHeader("Content-Type"), true)
                             .orElse("application/x-amz-json-1.0"));
             return;
@@ -207,7 +223,10 @@ public class DynamoDbEndpoint {
                 return;
             }
             if (!context.response().ended()) {
-                context.response().setStatusCode(408).putHeader("Connection", "close").end();
+                context.response()
+                        .setStatusCode(408)
+                        .putHeader("Connection", "close")
+                        .end();
             }
             context.request().connection().close();
             release.run();
@@ -237,10 +256,14 @@ public class DynamoDbEndpoint {
                 context.fail(e);
             }
         } else {
-            context.vertx().executeBlocking(() -> {
-                handle(context, loop);
-                return null;
-            }, false).onFailure(context::fail);
+            context.vertx()
+                    .executeBlocking(
+                            () -> {
+                                handle(context, loop);
+                                return null;
+                            },
+                            false)
+                    .onFailure(context::fail);
         }
     }
 
@@ -254,13 +277,21 @@ public class DynamoDbEndpoint {
         if (cors && context.request().method() == HttpMethod.OPTIONS) {
             copyHeader(context, "Access-Control-Request-Headers", "Access-Control-Allow-Headers");
             copyHeader(context, "Access-Control-Request-Method", "Access-Control-Allow-Methods");
-            response.putHeader("Access-Control-Max-Age", HttpRules.CORS_MAX_AGE).setStatusCode(200).end();
+            response.putHeader("Access-Control-Max-Age", HttpRules.CORS_MAX_AGE)
+                    .setStatusCode(200)
+                    .end();
         } else if (context.request().method() == HttpMethod.GET) {
-            end(context.vertx().getOrCreateContext(), response.setStatusCode(200),
-                    HttpRules.HEALTHY.getBytes(StandardCharsets.UTF_8), null);
+            end(
+                    context.vertx().getOrCreateContext(),
+                    response.setStatusCode(200),
+                    HttpRules.HEALTHY.getBytes(StandardCharsets.UTF_8),
+                    null);
         } else {
-            end(context.vertx().getOrCreateContext(), response.setStatusCode(404),
-                    HttpRules.NOT_A_CALL.getBytes(StandardCharsets.UTF_8), null);
+            end(
+                    context.vertx().getOrCreateContext(),
+                    response.setStatusCode(404),
+                    HttpRules.NOT_A_CALL.getBytes(StandardCharsets.UTF_8),
+                    null);
         }
     }
 
@@ -283,7 +314,8 @@ public class DynamoDbEndpoint {
     private void handle(RoutingContext context, io.vertx.core.Context loop) {
         Buffer received = context.body().buffer();
         boolean hasBody = received != null && received.length() > 0;
-        String answerType = HttpRules.answerContentType(context.request().getHeader("Content-Type"), hasBody).orElse(null);
+        String answerType = HttpRules.answerContentType(context.request().getHeader("Content-Type"), hasBody)
+                .orElse(null);
         if (answerType == null) {
             notACall(context);
             return;
@@ -297,8 +329,11 @@ public class DynamoDbEndpoint {
             SignaturePresence.check(context.request()::getHeader, context.queryParams()::get);
             String caller = null;
             if (signatures != null) {
-                caller = signatures.verify(new SignatureCheck.Call(context.request().method().name(), context.request().path(),
-                        new java.util.ArrayList<>(context.queryParams().entries()), context.request().headers()::getAll,
+                caller = signatures.verify(new SignatureCheck.Call(
+                        context.request().method().name(),
+                        context.request().path(),
+                        new java.util.ArrayList<>(context.queryParams().entries()),
+                        context.request().headers()::getAll,
                         hasBody ? received.getBytes() : new byte[0]));
             }
             if (body == null) {
@@ -334,8 +369,8 @@ public class DynamoDbEndpoint {
             status = DynamoDbError.INTERNAL_SERVER_ERROR.httpStatus();
             response = error(DynamoDbError.INTERNAL_SERVER_ERROR, "Internal server error");
         }
-        HttpServerResponse answer = context.response().setStatusCode(status).putHeader("x-amzn-RequestId",
-                HttpRules.requestId());
+        HttpServerResponse answer =
+                context.response().setStatusCode(status).putHeader("x-amzn-RequestId", HttpRules.requestId());
         if (context.request().getHeader("Origin") != null) {
             answer.putHeader("Access-Control-Allow-Origin", "*");
         }
@@ -476,5 +511,4 @@ public class DynamoDbEndpoint {
         }
         return body.toByteArray();
     }
-
 }

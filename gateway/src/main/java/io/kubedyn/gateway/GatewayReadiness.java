@@ -25,7 +25,8 @@ public class GatewayReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Optional<String> why = plane.notReady().get();
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("storage").status(why.isEmpty());
+        HealthCheckResponseBuilder response =
+                HealthCheckResponse.named("storage").status(why.isEmpty());
         why.ifPresent(reason -> response.withData("reason", reason));
         return response.build();
     }

@@ -19,13 +19,13 @@ record ItemCollectionMetrics(String partitionKeyName, AttributeValue partitionKe
 
     /** Whether the request asks for the metrics (ReturnItemCollectionMetrics SIZE). */
     static boolean requested(Request request) {
-        return request.string("ReturnItemCollectionMetrics", "NONE")
-                .equals("SIZE");
+        return request.string("ReturnItemCollectionMetrics", "NONE").equals("SIZE");
     }
 
     /** The metrics of the collection of {@code key}, or null where the table keeps none ({@code bytes} -1). */
     static ItemCollectionMetrics of(TableDefinition table, PrimaryKey key, long bytes) {
-        return bytes < 0 ? null
+        return bytes < 0
+                ? null
                 : new ItemCollectionMetrics(table.keySchema().partitionKey().name(), key.partitionKey(), bytes);
     }
 

@@ -9,13 +9,13 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.KeyAttributePaths;
+import io.kubedyn.core.expression.ParsedExpressions;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.core.expression.UpdateExpression;
 import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.storage.ReturnItems;
 import io.kubedyn.storage.WriteResult;
-import io.kubedyn.core.expression.ParsedExpressions;
 import java.io.IOException;
 import java.util.Map;
 
@@ -37,8 +37,8 @@ final class ItemOperations {
     }
 
     private void putItem(Request request, JsonGenerator out) throws IOException {
-        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions,
-                RequestExpressions.PUT_OR_DELETE);
+        RequestExpressions expressions =
+                new RequestExpressions(request, parsedExpressions, RequestExpressions.PUT_OR_DELETE);
         Map<String, AttributeValue> item = request.attributeMap("Item");
         String returnValues = returnValues(request, false);
         boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
@@ -52,14 +52,19 @@ final class ItemOperations {
         expressions.verifyAllUsed();
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         PrimaryKey key = table.keySchema().keyOf(item, false);
-        WriteResult result = write(table, key, ItemChange.put(item, condition, expressions.attributes()),
-                returnItems(returnValues), returnOldOnFailure);
+        WriteResult result = write(
+                table,
+                key,
+                ItemChange.put(item, condition, expressions.attributes()),
+                returnItems(returnValues),
+                returnOldOnFailure);
         out.writeStartObject();
         if (returnValues.equals("ALL_OLD")) {
             attributes(out, result.old());
         }
         if (capacity.requested()) {
-            ConsumedCapacity.ofWrite(table.name(), Math.max(size, result.oldSize())).write(out, capacity);
+            ConsumedCapacity.ofWrite(table.name(), Math.max(size, result.oldSize()))
+                    .write(out, capacity);
         }
         writeCollectionMetrics(out, collectionMetrics, table, key, result);
         out.writeEndObject();
@@ -102,28 +107,32 @@ final class ItemOperations {
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
         refuseKeyUpdates(table, update);
-        WriteResult result = write(table, key,
+        WriteResult result = write(
+                table,
+                key,
                 ItemChange.update(keyAttributes, update, condition, expressions.attributes()),
-                returnItems(returnValues), returnOldOnFailure);
+                returnItems(returnValues),
+                returnOldOnFailure);
         out.writeStartObject();
         switch (returnValues) {
             case "ALL_OLD" -> attributes(out, result.old());
             case "ALL_NEW" -> attributes(out, result.updated());
-            case "UPDATED_OLD" -> attributes(out, update == null || result.old() == null ? null : update.projectUpdated(result.old()));
+            case "UPDATED_OLD" ->
+                attributes(out, update == null || result.old() == null ? null : update.projectUpdated(result.old()));
             case "UPDATED_NEW" -> attributes(out, update == null ? null : update.projectUpdated(result.updated()));
-            default -> {
-            }
+            default -> {}
         }
         if (capacity.requested()) {
-            ConsumedCapacity.ofWrite(table.name(), Math.max(result.oldSize(), result.newSize())).write(out, capacity);
+            ConsumedCapacity.ofWrite(table.name(), Math.max(result.oldSize(), result.newSize()))
+                    .write(out, capacity);
         }
         writeCollectionMetrics(out, collectionMetrics, table, key, result);
         out.writeEndObject();
     }
 
     private void deleteItem(Request request, JsonGenerator out) throws IOException {
-        RequestExpressions expressions = new RequestExpressions(request, parsedExpressions,
-                RequestExpressions.PUT_OR_DELETE);
+        RequestExpressions expressions =
+                new RequestExpressions(request, parsedExpressions, RequestExpressions.PUT_OR_DELETE);
         Map<String, AttributeValue> keyAttributes = request.attributeMap("Key");
         String returnValues = returnValues(request, false);
         boolean returnOldOnFailure = returnValuesOnConditionCheckFailure(request);
@@ -133,8 +142,12 @@ final class ItemOperations {
         expressions.verifyAllUsed();
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
-        WriteResult result = write(table, key, ItemChange.delete(keyAttributes, condition, expressions.attributes()),
-                returnItems(returnValues), returnOldOnFailure);
+        WriteResult result = write(
+                table,
+                key,
+                ItemChange.delete(keyAttributes, condition, expressions.attributes()),
+                returnItems(returnValues),
+                returnOldOnFailure);
         out.writeStartObject();
         if (returnValues.equals("ALL_OLD")) {
             attributes(out, result.old());
@@ -159,16 +172,17 @@ final class ItemOperations {
         }
     }
 
-    private static void writeCollectionMetrics(JsonGenerator out, boolean requested, TableDefinition table,
-                                               PrimaryKey key, WriteResult result) throws IOException {
+    private static void writeCollectionMetrics(
+            JsonGenerator out, boolean requested, TableDefinition table, PrimaryKey key, WriteResult result)
+            throws IOException {
         ItemCollectionMetrics metrics = ItemCollectionMetrics.of(table, key, result.itemCollectionBytes());
         if (requested && metrics != null) {
             metrics.write(out);
         }
     }
 
-    private WriteResult write(TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns,
-                              boolean returnOldOnFailure) {
+    private WriteResult write(
+            TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns, boolean returnOldOnFailure) {
         try {
             return plane.router().write(table, key, change, returns);
         } catch (ConditionalCheckFailedException e) {

@@ -15,20 +15,23 @@ import java.util.Map;
 
 /** Reads the legacy parameters' JSON (Expected, KeyConditions, QueryFilter, ...) into core's typed form. */
 final class LegacyRequest {
-    private LegacyRequest() {
-    }
+    private LegacyRequest() {}
 
     static Map<String, ExpectedAttribute> expected(JsonNode node) {
         Map<String, ExpectedAttribute> expected = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = object(node, "Expected").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode entry = e.getValue();
-            expected.put(e.getKey(), new ExpectedAttribute(
-                    entry.hasNonNull("Value") ? AttributeValueJson.read(entry.get("Value")) : null,
-                    entry.hasNonNull("Exists") ? entry.get("Exists").asBoolean() : null,
-                    entry.hasNonNull("ComparisonOperator")
-                            ? ComparisonOperator.parse(entry.get("ComparisonOperator").asText(), "expected") : null,
-                    entry.hasNonNull("AttributeValueList") ? values(entry.get("AttributeValueList")) : null));
+            expected.put(
+                    e.getKey(),
+                    new ExpectedAttribute(
+                            entry.hasNonNull("Value") ? AttributeValueJson.read(entry.get("Value")) : null,
+                            entry.hasNonNull("Exists") ? entry.get("Exists").asBoolean() : null,
+                            entry.hasNonNull("ComparisonOperator")
+                                    ? ComparisonOperator.parse(
+                                            entry.get("ComparisonOperator").asText(), "expected")
+                                    : null,
+                            entry.hasNonNull("AttributeValueList") ? values(entry.get("AttributeValueList")) : null));
         }
         return expected;
     }
@@ -39,21 +42,28 @@ final class LegacyRequest {
         for (Iterator<Map.Entry<String, JsonNode>> it = object(node, parameter).fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String member = Character.toLowerCase(parameter.charAt(0)) + parameter.substring(1);
-            conditions.put(e.getKey(), new AttributeCondition(
-                    ComparisonOperator.parse(e.getValue().path("ComparisonOperator").asText(), member),
-                    values(e.getValue().path("AttributeValueList"))));
+            conditions.put(
+                    e.getKey(),
+                    new AttributeCondition(
+                            ComparisonOperator.parse(
+                                    e.getValue().path("ComparisonOperator").asText(), member),
+                            values(e.getValue().path("AttributeValueList"))));
         }
         return conditions;
     }
 
     static Map<String, AttributeUpdate> attributeUpdates(JsonNode node) {
         Map<String, AttributeUpdate> updates = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = object(node, "AttributeUpdates").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        object(node, "AttributeUpdates").fields();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode entry = e.getValue();
-            updates.put(e.getKey(), new AttributeUpdate(
-                    entry.hasNonNull("Action") ? entry.get("Action").asText() : null,
-                    entry.hasNonNull("Value") ? AttributeValueJson.read(entry.get("Value")) : null));
+            updates.put(
+                    e.getKey(),
+                    new AttributeUpdate(
+                            entry.hasNonNull("Action") ? entry.get("Action").asText() : null,
+                            entry.hasNonNull("Value") ? AttributeValueJson.read(entry.get("Value")) : null));
         }
         return updates;
     }

@@ -28,7 +28,9 @@ record NextToken(int read, JsonNode startKey) {
         if (startKey != null) {
             token.set("key", startKey);
         }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(token.toString().getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(token.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The position {@code token} stands for; refused if it is not a token, or another request's. */
@@ -39,8 +41,11 @@ record NextToken(int read, JsonNode startKey) {
         } catch (IOException | IllegalArgumentException e) {
             throw DynamoDbException.validation("Invalid NextToken");
         }
-        if (decoded == null || !decoded.path("request").isTextual() || !decoded.path("read").isInt()
-                || decoded.get("read").intValue() < 0 || decoded.has("key") && !decoded.get("key").isObject()) {
+        if (decoded == null
+                || !decoded.path("request").isTextual()
+                || !decoded.path("read").isInt()
+                || decoded.get("read").intValue() < 0
+                || decoded.has("key") && !decoded.get("key").isObject()) {
             throw DynamoDbException.validation("Invalid NextToken");
         }
         if (!decoded.get("request").textValue().equals(digest)) {
@@ -53,7 +58,8 @@ record NextToken(int read, JsonNode startKey) {
     static String digest(String statement, JsonNode parameters) {
         String text = statement + '\u0000' + (parameters == null ? "" : parameters.toString());
         try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            byte[] hash =
+                    java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 12));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -19,20 +19,29 @@ import java.util.function.UnaryOperator;
 final class PagedRead {
     /** DynamoDB's Select. */
     enum Select {
-        ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, SPECIFIC_ATTRIBUTES, COUNT
+        ALL_ATTRIBUTES,
+        ALL_PROJECTED_ATTRIBUTES,
+        SPECIFIC_ATTRIBUTES,
+        COUNT
     }
 
-    private PagedRead() {
-    }
+    private PagedRead() {}
 
     /**
      * Writes the page's items that pass {@code filter} (null: all), each cut down to
      * {@code projection} (null: whole items); {@code fetch} (null: none) first replaces each
      * index entry by its whole item.
      */
-    static void write(JsonGenerator out, Request request, ReadTarget target, Page page, ConditionExpression filter,
-                      ProjectionExpression projection, Select select,
-                      UnaryOperator<Map<String, AttributeValue>> fetch) throws IOException {
+    static void write(
+            JsonGenerator out,
+            Request request,
+            ReadTarget target,
+            Page page,
+            ConditionExpression filter,
+            ProjectionExpression projection,
+            Select select,
+            UnaryOperator<Map<String, AttributeValue>> fetch)
+            throws IOException {
         out.writeStartObject();
         int count = 0;
         boolean countOnly = select == Select.COUNT;
@@ -43,7 +52,7 @@ final class PagedRead {
         for (Map<String, AttributeValue> read : page.items()) {
             Map<String, AttributeValue> item = fetch == null ? read : fetch.apply(read);
             if (item == null) {
-                continue;  // deleted since the index entry was read
+                continue; // deleted since the index entry was read
             }
             bytes += ItemSize.of(item);
             if (filter == null || filter.test(item)) {
@@ -65,7 +74,8 @@ final class PagedRead {
         ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
         if (capacity.requested()) {
             ConsumedCapacity.ofRead(target.table().name(), bytes, request.bool("ConsistentRead", false))
-                    .on(target.index()).write(out, capacity);
+                    .on(target.index())
+                    .write(out, capacity);
         }
         out.writeEndObject();
     }
@@ -77,7 +87,8 @@ final class PagedRead {
      */
     static Select select(Request request, ReadTarget target) {
         boolean projects = request.has("AttributesToGet") || request.has("ProjectionExpression");
-        String implied = projects ? "SPECIFIC_ATTRIBUTES"
+        String implied = projects
+                ? "SPECIFIC_ATTRIBUTES"
                 : target.index() == null ? "ALL_ATTRIBUTES" : "ALL_PROJECTED_ATTRIBUTES";
         Select select = Select.valueOf(request.string("Select", implied));
         if (select == Select.ALL_PROJECTED_ATTRIBUTES && target.index() == null) {
@@ -89,8 +100,9 @@ final class PagedRead {
                     "SPECIFIC_ATTRIBUTES requires either AttributesToGet or ProjectionExpression");
         }
         if ((select == Select.ALL_ATTRIBUTES || select == Select.ALL_PROJECTED_ATTRIBUTES) && projects) {
-            throw DynamoDbException.validation("Cannot specify the " + (request.has("ProjectionExpression")
-                    ? "ProjectionExpression" : "AttributesToGet") + " when choosing to get " + select);
+            throw DynamoDbException.validation("Cannot specify the "
+                    + (request.has("ProjectionExpression") ? "ProjectionExpression" : "AttributesToGet")
+                    + " when choosing to get " + select);
         }
         if (select == Select.COUNT && projects) {
             throw DynamoDbException.validation("Cannot specify the AttributesToGet or "

@@ -65,9 +65,17 @@ final class PartiQlOperations {
         Statement statement = StatementParser.parse(text, parameters(parameterNodes));
         TableDefinition table = plane.catalog().requireTable(statement.table());
         if (statement instanceof Statement.Select select) {
-            select(request, out, StatementTranslation.reads(select, table), NextToken.digest(text, parameterNodes),
-                    new ConsumedCapacity(table.name(), 0, select.index() == null ? null
-                            : table.index(select.index()).orElse(null)));
+            select(
+                    request,
+                    out,
+                    StatementTranslation.reads(select, table),
+                    NextToken.digest(text, parameterNodes),
+                    new ConsumedCapacity(
+                            table.name(),
+                            0,
+                            select.index() == null
+                                    ? null
+                                    : table.index(select.index()).orElse(null)));
             return;
         }
         refuseExists(statement);
@@ -93,10 +101,11 @@ final class PartiQlOperations {
      * (its 1 MB or the Limit), the items answered reach a page's 1 MB, or all are done. The Limit
      * counts the items every read evaluates; the capacity is the reads' summed.
      */
-    private void select(Request request, JsonGenerator out, List<EquivalentRequest> reads, String digest,
-                        ConsumedCapacity charged) throws IOException {
-        NextToken position = request.has("NextToken") ? NextToken.decode(request.string("NextToken"), digest)
-                : NextToken.FIRST;
+    private void select(
+            Request request, JsonGenerator out, List<EquivalentRequest> reads, String digest, ConsumedCapacity charged)
+            throws IOException {
+        NextToken position =
+                request.has("NextToken") ? NextToken.decode(request.string("NextToken"), digest) : NextToken.FIRST;
         if (position.read() >= reads.size()) {
             throw DynamoDbException.validation("Invalid NextToken");
         }
@@ -161,13 +170,13 @@ final class PartiQlOperations {
         ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
         List<JsonNode> members = new ArrayList<>();
         request.node("Statements").forEach(members::add);
-        List<Object> parsed = new ArrayList<>();  // a Statement, or the DynamoDbException its parse threw
+        List<Object> parsed = new ArrayList<>(); // a Statement, or the DynamoDbException its parse threw
         boolean reads = false;
         boolean writes = false;
         for (JsonNode member : members) {
             try {
-                Statement statement = StatementParser.parse(member.path("Statement").asText(),
-                        parameters(member.get("Parameters")));
+                Statement statement =
+                        StatementParser.parse(member.path("Statement").asText(), parameters(member.get("Parameters")));
                 parsed.add(statement);
                 reads |= statement.reads();
                 writes |= !statement.reads();
@@ -199,7 +208,10 @@ final class PartiQlOperations {
                     }
                     JsonNode consumed = answer.path("ConsumedCapacity");
                     if (consumed.isObject()) {
-                        units.merge(statement.table(), consumed.path("CapacityUnits").asDouble(), Double::sum);
+                        units.merge(
+                                statement.table(),
+                                consumed.path("CapacityUnits").asDouble(),
+                                Double::sum);
                     }
                 } catch (DynamoDbException e) {
                     out.writeStringField("TableName", statement.table());
@@ -225,7 +237,8 @@ final class PartiQlOperations {
         request.node("TransactStatements").forEach(members::add);
         List<Statement> statements = new ArrayList<>(members.size());
         for (JsonNode member : members) {
-            statements.add(StatementParser.parse(member.path("Statement").asText(), parameters(member.get("Parameters"))));
+            statements.add(
+                    StatementParser.parse(member.path("Statement").asText(), parameters(member.get("Parameters"))));
         }
         boolean reads = statements.stream().allMatch(Statement::reads);
         if (!reads && statements.stream().anyMatch(Statement::reads)) {
@@ -238,7 +251,11 @@ final class PartiQlOperations {
             Statement statement = statements.get(i);
             TableDefinition table = plane.catalog().requireTable(statement.table());
             if (statement instanceof Statement.Select select) {
-                actions.addObject().set("Get", StatementTranslation.singleItemGet(select, table).body());
+                actions.addObject()
+                        .set(
+                                "Get",
+                                StatementTranslation.singleItemGet(select, table)
+                                        .body());
                 continue;
             }
             EquivalentRequest write = StatementTranslation.write(statement, table);
@@ -248,7 +265,9 @@ final class PartiQlOperations {
             }
             action.remove("ReturnValues");
             if (members.get(i).has("ReturnValuesOnConditionCheckFailure")) {
-                action.set("ReturnValuesOnConditionCheckFailure", members.get(i).get("ReturnValuesOnConditionCheckFailure"));
+                action.set(
+                        "ReturnValuesOnConditionCheckFailure",
+                        members.get(i).get("ReturnValuesOnConditionCheckFailure"));
             }
             String kind = switch (write.operation()) {
                 case "PutItem" -> "Put";
@@ -264,14 +283,20 @@ final class PartiQlOperations {
         }
         TokenBuffer buffer = new TokenBuffer(json, false);
         try {
-            operations.get(reads ? "TransactGetItems" : "TransactWriteItems").execute(request.onBehalf(transaction), buffer);
+            operations
+                    .get(reads ? "TransactGetItems" : "TransactWriteItems")
+                    .execute(request.onBehalf(transaction), buffer);
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = new ArrayList<>(e.reasons());
             for (int i = 0; i < reasons.size(); i++) {
                 if (statements.get(i) instanceof Statement.Insert
                         && reasons.get(i).code().equals(CancellationReason.CONDITIONAL_CHECK_FAILED)) {
-                    reasons.set(i, new CancellationReason("DuplicateItem", "Duplicate primary key exists in table",
-                            reasons.get(i).item()));
+                    reasons.set(
+                            i,
+                            new CancellationReason(
+                                    "DuplicateItem",
+                                    "Duplicate primary key exists in table",
+                                    reasons.get(i).item()));
                 }
             }
             throw new TransactionCanceledException(reasons);
@@ -295,7 +320,8 @@ final class PartiQlOperations {
         refuseExists(statement);
         TableDefinition table = plane.catalog().requireTable(statement.table());
         EquivalentRequest equivalent = statement instanceof Statement.Select select
-                ? StatementTranslation.singleItemRead(select, table) : StatementTranslation.write(statement, table);
+                ? StatementTranslation.singleItemRead(select, table)
+                : StatementTranslation.write(statement, table);
         ObjectNode body = equivalent.body();
         if (capacity) {
             body.put("ReturnConsumedCapacity", "TOTAL");
@@ -319,8 +345,10 @@ final class PartiQlOperations {
     private static void writeError(JsonGenerator out, DynamoDbException e) throws IOException {
         out.writeObjectFieldStart("Error");
         // DynamoDB's codes name no other client error: any other is the statement's ValidationError.
-        out.writeStringField("Code", BATCH_ERROR_CODES.getOrDefault(e.error(),
-                e.error().httpStatus() >= 500 ? "InternalServerError" : "ValidationError"));
+        out.writeStringField(
+                "Code",
+                BATCH_ERROR_CODES.getOrDefault(
+                        e.error(), e.error().httpStatus() >= 500 ? "InternalServerError" : "ValidationError"));
         if (e.getMessage() != null) {
             out.writeStringField("Message", e.getMessage());
         }

@@ -23,15 +23,19 @@ import java.util.Set;
  */
 final class QueryKeyRules {
     /** Operators a key condition cannot use. */
-    private static final Set<ComparisonOperator> NOT_INDEXABLE = EnumSet.of(ComparisonOperator.NULL,
-            ComparisonOperator.NOT_NULL, ComparisonOperator.NE, ComparisonOperator.CONTAINS,
-            ComparisonOperator.NOT_CONTAINS, ComparisonOperator.IN);
+    private static final Set<ComparisonOperator> NOT_INDEXABLE = EnumSet.of(
+            ComparisonOperator.NULL,
+            ComparisonOperator.NOT_NULL,
+            ComparisonOperator.NE,
+            ComparisonOperator.CONTAINS,
+            ComparisonOperator.NOT_CONTAINS,
+            ComparisonOperator.IN);
 
-    private QueryKeyRules() {
-    }
+    private QueryKeyRules() {}
 
     /** Throws DynamoDB's ValidationException for the first key attribute whose start value or condition is wrong. */
-    static void check(ReadTarget target, Map<String, AttributeCondition> conditions, Map<String, AttributeValue> start) {
+    static void check(
+            ReadTarget target, Map<String, AttributeCondition> conditions, Map<String, AttributeValue> start) {
         KeySchema schema = target.keySchema();
         if (schema.isMultiAttribute()) {
             return;
@@ -95,7 +99,8 @@ final class QueryKeyRules {
             }
             return;
         }
-        if (start.key().sortKey() != null && !SortKeyMatch.test(condition.sortKey().get(), start.key().sortKey())) {
+        if (start.key().sortKey() != null
+                && !SortKeyMatch.test(condition.sortKey().get(), start.key().sortKey())) {
             throw DynamoDbException.validation("The provided starting key does not match the range key predicate");
         }
         if (!samePartition) {

@@ -7,9 +7,9 @@ import io.kubedyn.core.KeyCondition;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
+import io.kubedyn.core.expression.KeyAttributePaths;
 import io.kubedyn.core.expression.LegacyParameters;
 import io.kubedyn.core.expression.ParsedExpressions;
-import io.kubedyn.core.expression.KeyAttributePaths;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
 import java.io.IOException;
@@ -52,17 +52,25 @@ final class QueryOperation implements Operation {
         if (projection != null) {
             KeyAttributePaths.requireScalar(table, projection.paths());
         }
-        refuseKeyAttributesInFilter(filter, target.keySchema(),
-                request.has("QueryFilter") ? "QueryFilter" : "Filter Expression");
+        refuseKeyAttributesInFilter(
+                filter, target.keySchema(), request.has("QueryFilter") ? "QueryFilter" : "Filter Expression");
         boolean consistent = request.bool("ConsistentRead", false);
         UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
-                ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false), consistent) : null;
+                ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false), consistent)
+                : null;
         if (filter != null) {
             KeyAttributePaths.requireScalar(table, filter.paths());
         }
-        Page page = plane.router().query(table, target.indexName(), condition.partitionKey(),
-                condition.sortKey().orElse(null), forward, limit == null ? Integer.MAX_VALUE : limit,
-                start == null ? null : start.storageKey(), consistent);
+        Page page = plane.router()
+                .query(
+                        table,
+                        target.indexName(),
+                        condition.partitionKey(),
+                        condition.sortKey().orElse(null),
+                        forward,
+                        limit == null ? Integer.MAX_VALUE : limit,
+                        start == null ? null : start.storageKey(),
+                        consistent);
         PagedRead.write(out, request, target, page, filter, projection, select, fetch);
     }
 
@@ -79,8 +87,8 @@ final class QueryOperation implements Operation {
         }
     }
 
-    private static ReadTarget.Start exclusiveStart(Map<String, AttributeValue> startValues, ReadTarget target,
-                                                   KeyCondition condition) {
+    private static ReadTarget.Start exclusiveStart(
+            Map<String, AttributeValue> startValues, ReadTarget target, KeyCondition condition) {
         ReadTarget.Start start = target.exclusiveStart(startValues);
         if (start != null) {
             QueryKeyRules.checkWithin(start, condition);

@@ -26,8 +26,9 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
         if (name == null) {
             return new ReadTarget(table, null);
         }
-        SecondaryIndex index = table.index(name).orElseThrow(() -> DynamoDbException.validation(
-                "The table does not have the specified index: " + name));
+        SecondaryIndex index = table.index(name)
+                .orElseThrow(
+                        () -> DynamoDbException.validation("The table does not have the specified index: " + name));
         if (index.global() && request.bool("ConsistentRead", false)) {
             throw DynamoDbException.validation("Consistent reads are not supported on global secondary indexes");
         }
@@ -55,10 +56,14 @@ record ReadTarget(TableDefinition table, SecondaryIndex index) {
             return request.attributeMap("ExclusiveStartKey");
         } catch (DynamoDbException e) {
             String message = e.getMessage();
-            boolean unprefixed = message.contains("contains duplicates") || message.contains("number set")
-                    || message.contains("numeric value") || message.contains("significant digits")
+            boolean unprefixed = message.contains("contains duplicates")
+                    || message.contains("number set")
+                    || message.contains("numeric value")
+                    || message.contains("significant digits")
                     || message.contains("number with magnitude");
-            throw unprefixed || e.error() != DynamoDbError.VALIDATION ? e : DynamoDbException.validation("The provided starting key is invalid: " + message);
+            throw unprefixed || e.error() != DynamoDbError.VALIDATION
+                    ? e
+                    : DynamoDbException.validation("The provided starting key is invalid: " + message);
         }
     }
 

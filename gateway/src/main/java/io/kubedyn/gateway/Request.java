@@ -5,7 +5,6 @@ import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.AttributeValueJson;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
-import io.kubedyn.core.TableName;
 import io.kubedyn.core.expression.ExpressionAttributes;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,7 +31,8 @@ public final class Request {
      */
     public Request(JsonNode body, String host, String caller) {
         if (body == null || !body.isObject()) {
-            throw new DynamoDbException(DynamoDbError.SERIALIZATION, "Start of structure or map found where not expected");
+            throw new DynamoDbException(
+                    DynamoDbError.SERIALIZATION, "Start of structure or map found where not expected");
         }
         this.body = body;
         this.host = host;
@@ -139,8 +139,8 @@ public final class Request {
      */
     public ExpressionAttributes expressionAttributes() {
         if (expressionAttributes == null) {
-            expressionAttributes = ExpressionAttributes.read(
-                    stringMap("ExpressionAttributeNames"), node("ExpressionAttributeValues"));
+            expressionAttributes =
+                    ExpressionAttributes.read(stringMap("ExpressionAttributeNames"), node("ExpressionAttributeValues"));
         }
         return expressionAttributes;
     }
@@ -163,7 +163,7 @@ public final class Request {
 
     /** The Streams API's answer to a member of the wrong JSON type (its operations have no published model). */
     static DynamoDbException serialization(String member, String expected) {
-        return new DynamoDbException(DynamoDbError.SERIALIZATION,
-                "Unexpected value type in payload: " + member + " must be " + expected);
+        return new DynamoDbException(
+                DynamoDbError.SERIALIZATION, "Unexpected value type in payload: " + member + " must be " + expected);
     }
 }

@@ -1,15 +1,15 @@
 package io.kubedyn.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
-import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.expression.ConditionExpression;
 import io.kubedyn.core.expression.KeyAttributePaths;
+import io.kubedyn.core.expression.ParsedExpressions;
 import io.kubedyn.core.expression.ProjectionExpression;
 import io.kubedyn.storage.Page;
-import io.kubedyn.core.expression.ParsedExpressions;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -59,7 +59,8 @@ final class ScanOperation implements Operation {
         target.checkIndexStart(startValues);
         boolean consistent = request.bool("ConsistentRead", false);
         UnaryOperator<Map<String, AttributeValue>> fetch = target.fetchesItems(select, projection, filter)
-                ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false), consistent) : null;
+                ? entry -> plane.router().get(table, table.keySchema().keyOf(entry, false), consistent)
+                : null;
         ReadTarget.Start start = exclusiveStart(startValues, target, seg, total);
         if (projection != null) {
             KeyAttributePaths.requireScalar(table, projection.paths());
@@ -67,17 +68,25 @@ final class ScanOperation implements Operation {
         if (filter != null) {
             KeyAttributePaths.requireScalar(table, filter.paths());
         }
-        Page page = plane.router().scan(table, target.indexName(), seg, total,
-                limit == null ? Integer.MAX_VALUE : limit, start == null ? null : start.storageKey(), consistent);
+        Page page = plane.router()
+                .scan(
+                        table,
+                        target.indexName(),
+                        seg,
+                        total,
+                        limit == null ? Integer.MAX_VALUE : limit,
+                        start == null ? null : start.storageKey(),
+                        consistent);
         PagedRead.write(out, request, target, page, filter, projection, select, fetch);
     }
 
-    private static ReadTarget.Start exclusiveStart(Map<String, AttributeValue> startValues, ReadTarget target,
-                                                   int segment, int total) {
+    private static ReadTarget.Start exclusiveStart(
+            Map<String, AttributeValue> startValues, ReadTarget target, int segment, int total) {
         ReadTarget.Start key = target.exclusiveStart(startValues);
         if (key != null && !HashRange.segment(segment, total).contains(key.hash())) {
             throw DynamoDbException.validation("The provided starting key is invalid: Invalid ExclusiveStartKey. "
-                    + "Please use ExclusiveStartKey with correct Segment. TotalSegments: " + total + " Segment: " + segment);
+                    + "Please use ExclusiveStartKey with correct Segment. TotalSegments: " + total + " Segment: "
+                    + segment);
         }
         return key;
     }

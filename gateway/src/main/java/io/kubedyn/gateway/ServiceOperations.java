@@ -13,6 +13,7 @@ final class ServiceOperations {
     static final int ENDPOINT_CACHE_MINUTES = 1440;
     /** DynamoDB's default quotas for an account and for one table, in capacity units. */
     static final long ACCOUNT_MAX_CAPACITY_UNITS = 80_000;
+
     static final long TABLE_MAX_CAPACITY_UNITS = 40_000;
 
     void register(Map<String, Operation> operations) {

@@ -12,14 +12,23 @@ import java.util.Base64;
  * string. Iterators carry their table's incarnation, so one outlives neither the table nor its
  * stream, and the storage shard whose log holds the stream shard.
  */
-record ShardIterator(String table, String tableId, String label, String shardId, String address, long next,
-                     long issuedMillis) {
+record ShardIterator(
+        String table, String tableId, String label, String shardId, String address, long next, long issuedMillis) {
     /** DynamoDB's shard iterators expire 15 minutes after they are returned. */
     static final Duration LIFETIME = Duration.ofMinutes(15);
+
     private static final String VERSION = "k2";
 
     String encode() {
-        String plain = String.join("\n", VERSION, table, tableId, label, shardId, address, Long.toString(next),
+        String plain = String.join(
+                "\n",
+                VERSION,
+                table,
+                tableId,
+                label,
+                shardId,
+                address,
+                Long.toString(next),
                 Long.toString(issuedMillis));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
     }
@@ -31,7 +40,13 @@ record ShardIterator(String table, String tableId, String label, String shardId,
             if (parts.length != 8 || !parts[0].equals(VERSION)) {
                 throw invalid();
             }
-            return new ShardIterator(parts[1], parts[2], parts[3], parts[4], parts[5], Long.parseLong(parts[6]),
+            return new ShardIterator(
+                    parts[1],
+                    parts[2],
+                    parts[3],
+                    parts[4],
+                    parts[5],
+                    Long.parseLong(parts[6]),
                     Long.parseLong(parts[7]));
         } catch (IllegalArgumentException e) {
             throw invalid();
@@ -41,10 +56,13 @@ record ShardIterator(String table, String tableId, String label, String shardId,
     /** ExpiredIteratorException when the iterator is older than {@link #LIFETIME} at {@code nowMillis}. */
     void checkFresh(long nowMillis) {
         if (nowMillis - issuedMillis > LIFETIME.toMillis()) {
-            throw new DynamoDbException(DynamoDbError.EXPIRED_ITERATOR, "Iterator expired. The iterator was created at "
-                    + "time " + java.time.Instant.ofEpochMilli(issuedMillis) + " while right now it is "
-                    + java.time.Instant.ofEpochMilli(nowMillis) + " which is further in the future than the tolerated "
-                    + "delay of " + LIFETIME.toMillis() + " milliseconds.");
+            throw new DynamoDbException(
+                    DynamoDbError.EXPIRED_ITERATOR,
+                    "Iterator expired. The iterator was created at "
+                            + "time " + java.time.Instant.ofEpochMilli(issuedMillis) + " while right now it is "
+                            + java.time.Instant.ofEpochMilli(nowMillis)
+                            + " which is further in the future than the tolerated "
+                            + "delay of " + LIFETIME.toMillis() + " milliseconds.");
         }
     }
 

@@ -6,41 +6,41 @@ import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.ItemSize;
 import io.kubedyn.core.PrimaryKey;
+import io.kubedyn.core.SecondaryIndex;
 import io.kubedyn.core.ShardMap;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.storage.ChangePage;
+import io.kubedyn.storage.IndexStatus;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.ReturnItems;
 import io.kubedyn.storage.StoreClient;
+import io.kubedyn.storage.TableEstimates;
 import io.kubedyn.storage.TableKey;
 import io.kubedyn.storage.TableWrite;
 import io.kubedyn.storage.WriteResult;
 import io.quarkus.logging.Log;
-import io.kubedyn.storage.IndexStatus;
-import io.kubedyn.storage.TableEstimates;
-import io.kubedyn.core.SecondaryIndex;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Sends each item request to the store that owns its partition hash, and does the work that
@@ -55,9 +55,11 @@ import java.util.function.Supplier;
 public final class ShardRouter {
     /** How long a request refused by a shard that gave its range away waits for the map to follow. */
     static final long MAP_FOLLOW_MILLIS = 3_000;
+
     private static final long MAP_POLL_MILLIS = 20;
     /** Global indexes (tableId/name) seen complete on every shard: they never go back. */
     private final Set<String> readyIndexes = ConcurrentHashMap.newKeySet();
+
     private final TableCatalog catalog;
     private final Function<String, StoreClient> stores;
     private final TransactionCoordinator transactions;
@@ -74,8 +76,7 @@ public final class ShardRouter {
     }
 
     /** The items of a BatchGetItem, in the order asked (null: none), and which keys were not read. */
-    public record BatchRead(List<Map<String, AttributeValue>> items, BitSet unprocessed) {
-    }
+    public record BatchRead(List<Map<String, AttributeValue>> items, BitSet unprocessed) {}
 
     /** DynamoDB's GetItem read: {@code consistent} as its ConsistentRead. */
     public Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key, boolean consistent) {
@@ -108,7 +109,7 @@ public final class ShardRouter {
                 }
                 String named = stale.owner();
                 if (named != null && !named.equals(address) && !named.equals(followed)) {
-                    followed = named;  // a pod named as the new owner: at once
+                    followed = named; // a pod named as the new owner: at once
                     address = named;
                     continue;
                 }
@@ -130,11 +131,29 @@ public final class ShardRouter {
      * One page of a partition of the table or of its index {@code index} (null: the table), read
      * at the shard owning the partition key's hash (an index's own key, for a global index).
      */
-    public Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
-                      boolean forward, int limit, byte[] exclusiveStart, boolean consistent) {
+    public Page query(
+            TableDefinition table,
+            String index,
+            AttributeValue partitionKey,
+            SortKeyCondition condition,
+            boolean forward,
+            int limit,
+            byte[] exclusiveStart,
+            boolean consistent) {
         long hash = PrimaryKey.of(partitionKey, null).hash();
-        return routed(table, hash, store -> store.query(table, index, partitionKey, condition, forward, limit,
-                PartitionStore.PAGE_BYTES, exclusiveStart, consistent));
+        return routed(
+                table,
+                hash,
+                store -> store.query(
+                        table,
+                        index,
+                        partitionKey,
+                        condition,
+                        forward,
+                        limit,
+                        PartitionStore.PAGE_BYTES,
+                        exclusiveStart,
+                        consistent));
     }
 
     /**
@@ -149,8 +168,14 @@ public final class ShardRouter {
      * {@link #MAP_FOLLOW_MILLIS}, from the same ExclusiveStartKey. A position is a hash, whoever
      * owns it, so the page is the one the new map's shards give.
      */
-    public Page scan(TableDefinition table, String index, int segment, int totalSegments, int limit,
-                     byte[] exclusiveStart, boolean consistent) {
+    public Page scan(
+            TableDefinition table,
+            String index,
+            int segment,
+            int totalSegments,
+            int limit,
+            byte[] exclusiveStart,
+            boolean consistent) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAP_FOLLOW_MILLIS);
         while (true) {
             ShardMap map = catalog.shards(table);
@@ -180,8 +205,15 @@ public final class ShardRouter {
         return false;
     }
 
-    private Page scan(ShardMap map, TableDefinition table, String index, int segment, int totalSegments, int limit,
-                      byte[] exclusiveStart, boolean consistent) {
+    private Page scan(
+            ShardMap map,
+            TableDefinition table,
+            String index,
+            int segment,
+            int totalSegments,
+            int limit,
+            byte[] exclusiveStart,
+            boolean consistent) {
         List<ShardMap.Shard> parts = map.shardsFor(HashRange.segment(segment, totalSegments));
         int first = 0;
         if (exclusiveStart != null) {
@@ -194,8 +226,14 @@ public final class ShardRouter {
         long bytes = 0;
         byte[] start = exclusiveStart;
         for (int i = first; i < parts.size(); i++) {
-            Page page = scanPart(table, index, parts.get(i), limit - items.size(), PartitionStore.PAGE_BYTES - bytes,
-                    start, consistent);
+            Page page = scanPart(
+                    table,
+                    index,
+                    parts.get(i),
+                    limit - items.size(),
+                    PartitionStore.PAGE_BYTES - bytes,
+                    start,
+                    consistent);
             for (Map<String, AttributeValue> item : page.items()) {
                 bytes += ItemSize.of(item);
             }
@@ -208,7 +246,8 @@ public final class ShardRouter {
                 boolean more = false;
                 for (int j = i + 1; j < parts.size() && !more; j++) {
                     more = !scanPart(table, index, parts.get(j), 1, PartitionStore.PAGE_BYTES, null, consistent)
-                            .items().isEmpty();
+                            .items()
+                            .isEmpty();
                 }
                 return new Page(items, more && !items.isEmpty() ? items.get(items.size() - 1) : null);
             }
@@ -216,22 +255,34 @@ public final class ShardRouter {
         return new Page(items, null);
     }
 
-    private Page scanPart(TableDefinition table, String index, ShardMap.Shard part, int limit, long maxBytes,
-                          byte[] start, boolean consistent) {
-        return onTable(table, () -> stores.apply(part.address()).scan(table, index, part.range(), limit, maxBytes,
-                start, consistent));
+    private Page scanPart(
+            TableDefinition table,
+            String index,
+            ShardMap.Shard part,
+            int limit,
+            long maxBytes,
+            byte[] start,
+            boolean consistent) {
+        return onTable(
+                table,
+                () -> stores.apply(part.address())
+                        .scan(table, index, part.range(), limit, maxBytes, start, consistent));
     }
 
     /** The items of every key, each shard's keys read in one call, all shards in parallel. */
     public BatchRead getAll(List<TableKey> keys, java.util.function.Predicate<TableDefinition> consistent) {
         List<Map<String, AttributeValue>> items = new ArrayList<>(Collections.nCopies(keys.size(), null));
         // A shard's call is consistent if any of its keys' tables asked for consistent reads.
-        BitSet unprocessed = fanOut(keys, TableKey::table, key -> key.key().hash(), (store, part) ->
-                store.getAll(part, part.stream().anyMatch(key -> consistent.test(key.table()))), (at, read) -> {
-            for (int j = 0; j < at.size(); j++) {
-                items.set(at.get(j), read.get(j));
-            }
-        });
+        BitSet unprocessed = fanOut(
+                keys,
+                TableKey::table,
+                key -> key.key().hash(),
+                (store, part) -> store.getAll(part, part.stream().anyMatch(key -> consistent.test(key.table()))),
+                (at, read) -> {
+                    for (int j = 0; j < at.size(); j++) {
+                        items.set(at.get(j), read.get(j));
+                    }
+                });
         return new BatchRead(items, unprocessed);
     }
 
@@ -240,8 +291,7 @@ public final class ShardRouter {
      * and for each write applied the bytes of its item collection after it (-1 for a table
      * without local secondary indexes, and for a write not applied).
      */
-    public record BatchWrite(BitSet unprocessed, long[] itemCollectionBytes) {
-    }
+    public record BatchWrite(BitSet unprocessed, long[] itemCollectionBytes) {}
 
     /**
      * Applies the writes, each shard's part in one call (one WriteBatch and one sync there), all
@@ -251,8 +301,8 @@ public final class ShardRouter {
     public BatchWrite writeAll(List<TableWrite> writes) {
         long[] collectionBytes = new long[writes.size()];
         Arrays.fill(collectionBytes, -1);
-        BitSet unprocessed = fanOut(writes, TableWrite::table, write -> write.key().hash(), StoreClient::writeAll,
-                (at, bytes) -> {
+        BitSet unprocessed =
+                fanOut(writes, TableWrite::table, write -> write.key().hash(), StoreClient::writeAll, (at, bytes) -> {
                     for (int i = 0; i < at.size() && i < bytes.size(); i++) {
                         collectionBytes[at.get(i)] = bytes.get(i);
                     }
@@ -266,13 +316,17 @@ public final class ShardRouter {
      * parts whose shard could not answer (a retryable InternalServerError): those are left
      * undone. Fails when no shard could do anything, or with any other error.
      */
-    private <E, R> BitSet fanOut(List<E> entries, Function<E, TableDefinition> tableOf, ToLongFunction<E> hashOf,
-                                 BiFunction<StoreClient, List<E>, CompletableFuture<R>> call,
-                                 BiConsumer<List<Integer>, R> onReply) {
+    private <E, R> BitSet fanOut(
+            List<E> entries,
+            Function<E, TableDefinition> tableOf,
+            ToLongFunction<E> hashOf,
+            BiFunction<StoreClient, List<E>, CompletableFuture<R>> call,
+            BiConsumer<List<Integer>, R> onReply) {
         Map<String, List<Integer>> byShard = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             E entry = entries.get(i);
-            byShard.computeIfAbsent(address(tableOf.apply(entry), hashOf.applyAsLong(entry)), a -> new ArrayList<>()).add(i);
+            byShard.computeIfAbsent(address(tableOf.apply(entry), hashOf.applyAsLong(entry)), a -> new ArrayList<>())
+                    .add(i);
         }
         Map<String, CompletableFuture<R>> pending = new LinkedHashMap<>();
         byShard.forEach((address, at) -> pending.put(address, call.apply(stores.apply(address), pick(entries, at))));
@@ -318,16 +372,17 @@ public final class ShardRouter {
                 TableEstimates shard = stores.apply(address).estimates(table);
                 // An index the shard does not have yet (its definition not there yet) is not ready.
                 Set<String> missing = new HashSet<>();
-                table.indexes().stream().filter(index -> !shard.indexes().itemCounts().containsKey(index.name()))
+                table.indexes().stream()
+                        .filter(index -> !shard.indexes().itemCounts().containsKey(index.name()))
                         .forEach(index -> missing.add(index.name()));
-                total = total.plus(shard)
-                        .plus(new TableEstimates(0, 0, new IndexStatus(Map.of(), Map.of(), missing)));
+                total = total.plus(shard).plus(new TableEstimates(0, 0, new IndexStatus(Map.of(), Map.of(), missing)));
             } catch (DynamoDbException e) {
                 if (e.error() != DynamoDbError.INTERNAL_SERVER_ERROR && e.error() != DynamoDbError.RESOURCE_NOT_FOUND) {
                     throw e;
                 }
                 Set<String> unknown = new HashSet<>();
-                table.indexes().stream().filter(SecondaryIndex::global)
+                table.indexes().stream()
+                        .filter(SecondaryIndex::global)
                         .filter(index -> !readyIndexes.contains(readyKey(table, index.name())))
                         .forEach(index -> unknown.add(index.name()));
                 total = total.plus(new TableEstimates(0, 0, new IndexStatus(Map.of(), Map.of(), unknown)));
@@ -346,12 +401,14 @@ public final class ShardRouter {
      * it. Once true it stays true, so only reads of an index still being created ask the shards.
      */
     public boolean globalIndexReady(TableDefinition table, String index) {
-        return readyIndexes.contains(readyKey(table, index)) || !indexStatus(table).backfilling().contains(index);
+        return readyIndexes.contains(readyKey(table, index))
+                || !indexStatus(table).backfilling().contains(index);
     }
 
     /** An index by its table's incarnation and its whole definition: one created again is asked about again. */
     private static String readyKey(TableDefinition table, String index) {
-        return table.tableId() + "/" + table.index(index).map(SecondaryIndex::toString).orElse(index);
+        return table.tableId() + "/"
+                + table.index(index).map(SecondaryIndex::toString).orElse(index);
     }
 
     /** The table's storage shards, in hash-range order: each one's range in the map and where it answers. */
@@ -428,8 +485,10 @@ public final class ShardRouter {
         }
         return catalog.refresh(table)
                 .filter(current -> !current.tableId().equals(table.tableId()))
-                .map(current -> new DynamoDbException(DynamoDbError.INTERNAL_SERVER_ERROR,
-                        "Internal server error (table " + table.name() + " was re-created while this request ran; retry)"))
+                .map(current -> new DynamoDbException(
+                        DynamoDbError.INTERNAL_SERVER_ERROR,
+                        "Internal server error (table " + table.name()
+                                + " was re-created while this request ran; retry)"))
                 .orElse(e);
     }
 }

@@ -15,7 +15,8 @@ public final class StaleShardMapException extends DynamoDbException {
 
     /** @param owner the pod the refusing one handed the range to (host:port), or null */
     public StaleShardMapException(String address, String why, String owner) {
-        super(DynamoDbError.INTERNAL_SERVER_ERROR,
+        super(
+                DynamoDbError.INTERNAL_SERVER_ERROR,
                 "Internal server error (storage pod " + address + " unavailable: shard map out of date: " + why + ")");
         this.owner = owner;
     }

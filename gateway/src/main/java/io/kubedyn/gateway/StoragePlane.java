@@ -24,8 +24,14 @@ import java.util.function.Supplier;
  *
  * <p>{@code notReady}: why the gateway cannot serve now (the gateway's readiness check), or empty.
  */
-public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, ShardRouter router, AutoCloseable owned,
-                           boolean localReads, Supplier<Optional<String>> notReady) implements AutoCloseable {
+public record StoragePlane(
+        TableCatalog catalog,
+        ControlPlane controlPlane,
+        ShardRouter router,
+        AutoCloseable owned,
+        boolean localReads,
+        Supplier<Optional<String>> notReady)
+        implements AutoCloseable {
 
     /** The address of the embedded server's one store in its shard maps. */
     static final String LOCAL = "local";
@@ -49,8 +55,8 @@ public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, Shar
         };
         StoreCatalog catalog = new StoreCatalog(maps, address -> store, creating, Clock.systemUTC());
         // Not ready while the store cannot write (it reopens itself once the cause is gone).
-        return new StoragePlane(catalog, catalog, new ShardRouter(catalog, address -> store), store, true,
-                store::fault);
+        return new StoragePlane(
+                catalog, catalog, new ShardRouter(catalog, address -> store), store, true, store::fault);
     }
 
     /** Storage pods configured by hand: the gateway is their control plane too. */
@@ -62,10 +68,16 @@ public record StoragePlane(TableCatalog catalog, ControlPlane controlPlane, Shar
     /** Kubernetes: tables are Table resources, provisioned by the operator and the pods. */
     public static StoragePlane kubernetes(KubernetesTables tables, RemoteStores stores) {
         KubernetesCatalog catalog = new KubernetesCatalog(tables);
-        return new StoragePlane(catalog, tables, new ShardRouter(catalog, stores), () -> {
-            stores.close();
-            tables.close();
-        }, false, tables::notReady);
+        return new StoragePlane(
+                catalog,
+                tables,
+                new ShardRouter(catalog, stores),
+                () -> {
+                    stores.close();
+                    tables.close();
+                },
+                false,
+                tables::notReady);
     }
 
     @Override

@@ -44,7 +44,8 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
     public Optional<TableDefinition> table(String name) {
         TableDefinition cached = definitions.get(name);
         if (cached == null) {
-            Optional<TableDefinition> held = store(maps.forTable(name).addresses().get(0)).describeTable(name);
+            Optional<TableDefinition> held =
+                    store(maps.forTable(name).addresses().get(0)).describeTable(name);
             if (held.isEmpty()) {
                 return held;
             }
@@ -65,7 +66,8 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
      */
     @Override
     public Optional<TableDescription> describe(String name) {
-        Optional<TableDefinition> held = store(maps.forTable(name).addresses().get(0)).describeTable(name);
+        Optional<TableDefinition> held =
+                store(maps.forTable(name).addresses().get(0)).describeTable(name);
         held.ifPresentOrElse(table -> definitions.put(name, table), () -> definitions.remove(name));
         return held.map(table -> new TableDescription(table, status(table)));
     }
@@ -122,7 +124,8 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
      */
     @Override
     public synchronized TableDescription updateTable(TableDefinition before, TableDefinition table) {
-        TableDefinition current = describe(table.name()).orElseThrow(() -> DynamoDbException.tableNotFound(table.name()))
+        TableDefinition current = describe(table.name())
+                .orElseThrow(() -> DynamoDbException.tableNotFound(table.name()))
                 .definition();
         if (!current.equals(before)) {
             throw ControlPlane.changedMeanwhile(table.name());
@@ -139,9 +142,11 @@ public final class StoreCatalog implements TableCatalog, ControlPlane {
     public TableDefinition deleteTable(String name) {
         // As the stores hold it now, not as cached: another gateway may have turned protection on.
         // (The stores refuse too.)
-        describe(name).filter(table -> table.definition().deletionProtectionEnabled()).ifPresent(table -> {
-            throw DynamoDbException.deletionProtected();
-        });
+        describe(name)
+                .filter(table -> table.definition().deletionProtectionEnabled())
+                .ifPresent(table -> {
+                    throw DynamoDbException.deletionProtected();
+                });
         definitions.remove(name);
         TableDefinition deleted = null;
         DynamoDbException unavailable = null;

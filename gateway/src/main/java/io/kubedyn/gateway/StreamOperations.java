@@ -30,6 +30,7 @@ final class StreamOperations {
     static final String TARGET_PREFIX = "DynamoDBStreams_20120810.";
     /** GetRecords returns at most 1 MB of records, and 1,000 records. */
     private static final long MAX_RECORDS_BYTES = PartitionStore.PAGE_BYTES;
+
     private static final int MAX_RECORDS = 1000;
 
     private final StoragePlane plane;
@@ -65,10 +66,15 @@ final class StreamOperations {
 
     /** The stream shard {@code shardId} of the log at {@code address}, as {@code log} (read from it) says. */
     private StreamShard shardOf(TableDefinition table, String address, String shardId, ChangePage log) {
-        HashRange mapRange = plane.router().storageShards(table).stream().filter(s -> s.address().equals(address))
-                .map(ShardMap.Shard::range).findFirst().orElseThrow(StreamOperations::noSuchShard);
-        return StreamShard.of(table, address, mapRange, log).stream().filter(s -> s.id().equals(shardId))
-                .findFirst().orElseThrow(StreamOperations::noSuchShard);
+        HashRange mapRange = plane.router().storageShards(table).stream()
+                .filter(s -> s.address().equals(address))
+                .map(ShardMap.Shard::range)
+                .findFirst()
+                .orElseThrow(StreamOperations::noSuchShard);
+        return StreamShard.of(table, address, mapRange, log).stream()
+                .filter(s -> s.id().equals(shardId))
+                .findFirst()
+                .orElseThrow(StreamOperations::noSuchShard);
     }
 
     private static DynamoDbException noSuchShard() {
@@ -106,10 +112,12 @@ final class StreamOperations {
         String exclusiveStart = request.string("ExclusiveStartStreamArn");
         List<String[]> streams = new ArrayList<>();
         for (String name : only == null ? plane.catalog().names() : List.of(only)) {
-            plane.catalog().describe(name).map(TableCatalog.TableDescription::definition)
+            plane.catalog()
+                    .describe(name)
+                    .map(TableCatalog.TableDescription::definition)
                     .flatMap(TableDefinition::streamEnabled)
-                    .ifPresent(stream -> streams.add(new String[] {ResourceArns.stream(name, stream.label()), name,
-                            stream.label()}));
+                    .ifPresent(stream -> streams.add(
+                            new String[] {ResourceArns.stream(name, stream.label()), name, stream.label()}));
         }
         int from = 0;
         if (exclusiveStart != null) {
@@ -145,7 +153,8 @@ final class StreamOperations {
         // A closed shard whose records were all trimmed is no longer listed (DynamoDB lists a
         // shard for 24 hours after it closes); its children still name it as their parent.
         List<StreamShard> shards = shards(table, logs).stream()
-                .filter(s -> !s.closed() || s.through() >= logs.get(s.address()).trimHorizon()).toList();
+                .filter(s -> !s.closed() || s.through() >= logs.get(s.address()).trimHorizon())
+                .toList();
         int first = 0;
         if (exclusiveStart != null) {
             while (first < shards.size() && !shards.get(first).id().equals(exclusiveStart)) {
@@ -175,7 +184,8 @@ final class StreamOperations {
                 out.writeStringField("ParentShardId", shard.parentId());
             }
             out.writeObjectFieldStart("SequenceNumberRange");
-            out.writeStringField("StartingSequenceNumber",
+            out.writeStringField(
+                    "StartingSequenceNumber",
                     sequenceNumber(Math.max(logs.get(shard.address()).trimHorizon(), shard.after() + 1)));
             if (shard.closed()) {
                 out.writeStringField("EndingSequenceNumber", sequenceNumber(shard.through()));
@@ -194,8 +204,14 @@ final class StreamOperations {
     private void getShardIterator(Request request, JsonGenerator out) throws IOException {
         String arn = required(request, "StreamArn", "streamArn");
         String shardId = required(request, "ShardId", "shardId");
-        String type = oneOf(request, "ShardIteratorType", "shardIteratorType",
-                "TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER");
+        String type = oneOf(
+                request,
+                "ShardIteratorType",
+                "shardIteratorType",
+                "TRIM_HORIZON",
+                "LATEST",
+                "AT_SEQUENCE_NUMBER",
+                "AFTER_SEQUENCE_NUMBER");
         if (type == null) {
             throw DynamoDbException.validation("1 validation error detected: Value null at 'shardIteratorType' failed "
                     + "to satisfy constraint: Member must not be null");
@@ -210,7 +226,9 @@ final class StreamOperations {
         }
         TableDefinition table = streamed(arn);
         Map<String, ChangePage> logs = new java.util.HashMap<>();
-        StreamShard shard = shards(table, logs).stream().filter(s -> s.id().equals(shardId)).findFirst()
+        StreamShard shard = shards(table, logs).stream()
+                .filter(s -> s.id().equals(shardId))
+                .findFirst()
                 .orElseThrow(StreamOperations::noSuchShard);
         ChangePage now = logs.get(shard.address());
         long next = switch (type) {
@@ -221,8 +239,14 @@ final class StreamOperations {
         if (bySequence && parseSequenceNumber(sequenceText) <= now.trimmedThrough()) {
             throw trimmed(sequenceText);
         }
-        ShardIterator iterator = new ShardIterator(table.name(), table.tableId(), table.stream().label(), shard.id(),
-                shard.address(), next, clock.millis());
+        ShardIterator iterator = new ShardIterator(
+                table.name(),
+                table.tableId(),
+                table.stream().label(),
+                shard.id(),
+                shard.address(),
+                next,
+                clock.millis());
         out.writeStartObject();
         out.writeStringField("ShardIterator", iterator.encode());
         out.writeEndObject();
@@ -233,17 +257,24 @@ final class StreamOperations {
         Integer limit = limit(request, MAX_RECORDS);
         long now = clock.millis();
         iterator.checkFresh(now);
-        TableDefinition table = plane.catalog().table(iterator.table())
+        TableDefinition table = plane.catalog()
+                .table(iterator.table())
                 .filter(t -> t.tableId().equals(iterator.tableId()))
                 .filter(t -> t.stream() != null && t.stream().label().equals(iterator.label()))
-                .orElseThrow(() -> ResourceArns.streamNotFound(ResourceArns.stream(iterator.table(), iterator.label())));
+                .orElseThrow(
+                        () -> ResourceArns.streamNotFound(ResourceArns.stream(iterator.table(), iterator.label())));
         // Where the shard begins and ends now (a split may have closed it since the last call):
         // every page says so, read by the pod with the records, so they come in the same call.
         // An iterator from the shard's oldest record (0) first asks for no record: where that
         // record is, the shard's start says.
         int wanted = limit == null ? MAX_RECORDS : limit;
-        ChangePage page = plane.router().readChanges(table, iterator.address(), iterator.next(),
-                iterator.next() == 0 ? 0 : wanted, iterator.next() == 0 ? 0 : MAX_RECORDS_BYTES);
+        ChangePage page = plane.router()
+                .readChanges(
+                        table,
+                        iterator.address(),
+                        iterator.next(),
+                        iterator.next() == 0 ? 0 : wanted,
+                        iterator.next() == 0 ? 0 : MAX_RECORDS_BYTES);
         StreamShard shard = shardOf(table, iterator.address(), iterator.shardId(), page);
         long from = Math.max(iterator.next(), shard.after() + 1);
         if (from != iterator.next()) {
@@ -252,9 +283,13 @@ final class StreamOperations {
         if (iterator.next() > 0 && iterator.next() <= page.trimmedThrough()) {
             throw trimmed(sequenceNumber(iterator.next()));
         }
-        List<ChangeRecord> records = page.records().stream().filter(r -> r.sequence() <= shard.through()).toList();
+        List<ChangeRecord> records = page.records().stream()
+                .filter(r -> r.sequence() <= shard.through())
+                .toList();
         // An iterator from the shard's oldest record stays so until it reads one (never trimmed away).
-        long next = records.isEmpty() ? iterator.next() : records.get(records.size() - 1).sequence() + 1;
+        long next = records.isEmpty()
+                ? iterator.next()
+                : records.get(records.size() - 1).sequence() + 1;
         boolean ended = shard.closed() && ended(table, iterator.address(), shard, page, records, Math.max(next, from));
         out.writeStartObject();
         out.writeArrayFieldStart("Records");
@@ -277,10 +312,15 @@ final class StreamOperations {
      * (read from {@code page}): the log shows a later record, or nothing more up to its end, and
      * no write numbered within it is still in flight.
      */
-    private boolean ended(TableDefinition table, String address, StreamShard shard, ChangePage page,
-                          List<ChangeRecord> records, long next) {
+    private boolean ended(
+            TableDefinition table,
+            String address,
+            StreamShard shard,
+            ChangePage page,
+            List<ChangeRecord> records,
+            long next) {
         if (records.size() < page.records().size()) {
-            return true;  // the page went past the shard's last record
+            return true; // the page went past the shard's last record
         }
         if (page.latest() < shard.through()) {
             return false;
@@ -325,7 +365,8 @@ final class StreamOperations {
     /** The table of a stream ARN whose stream is the table's current one; ResourceNotFoundException otherwise. */
     private TableDefinition streamed(String arn) {
         ResourceArns.Stream stream = ResourceArns.parseStream(arn).orElseThrow(() -> ResourceArns.streamNotFound(arn));
-        return plane.catalog().table(stream.table())
+        return plane.catalog()
+                .table(stream.table())
                 .filter(t -> t.stream() != null && t.stream().label().equals(stream.label()))
                 .orElseThrow(() -> ResourceArns.streamNotFound(arn));
     }
@@ -337,9 +378,10 @@ final class StreamOperations {
     private static Integer limit(Request request, int max) {
         Integer limit = request.integer("Limit");
         if (limit != null && (limit < 1 || limit > max)) {
-            throw DynamoDbException.validation("1 validation error detected: Value '" + limit + "' at 'limit' failed to "
-                    + "satisfy constraint: Member must have value " + (limit < 1 ? "greater than or equal to 1"
-                    : "less than or equal to " + max));
+            throw DynamoDbException.validation(
+                    "1 validation error detected: Value '" + limit + "' at 'limit' failed to "
+                            + "satisfy constraint: Member must have value "
+                            + (limit < 1 ? "greater than or equal to 1" : "less than or equal to " + max));
         }
         return limit;
     }
@@ -351,16 +393,21 @@ final class StreamOperations {
             return value;
         }
         throw DynamoDbException.validation("1 validation error detected: Value '" + value + "' at '" + constraintName
-                + "' failed to satisfy constraint: Member must satisfy enum value set: [" + String.join(", ", allowed) + "]");
+                + "' failed to satisfy constraint: Member must satisfy enum value set: [" + String.join(", ", allowed)
+                + "]");
     }
 
     private static void checkTableName(String name, String member) {
         io.kubedyn.core.TableName.violation(name).ifPresent(violation -> {
             throw DynamoDbException.validation("1 validation error detected: Value '" + name + "' at '" + member
-                    + "' failed to satisfy constraint: " + switch (violation) {
-                        case TOO_SHORT -> "Member must have length greater than or equal to " + io.kubedyn.core.TableName.MIN_LENGTH;
-                        case TOO_LONG -> "Member must have length less than or equal to " + io.kubedyn.core.TableName.MAX_LENGTH;
-                        case BAD_CHARACTERS -> "Member must satisfy regular expression pattern: " + io.kubedyn.core.TableName.PATTERN;
+                    + "' failed to satisfy constraint: "
+                    + switch (violation) {
+                        case TOO_SHORT ->
+                            "Member must have length greater than or equal to " + io.kubedyn.core.TableName.MIN_LENGTH;
+                        case TOO_LONG ->
+                            "Member must have length less than or equal to " + io.kubedyn.core.TableName.MAX_LENGTH;
+                        case BAD_CHARACTERS ->
+                            "Member must satisfy regular expression pattern: " + io.kubedyn.core.TableName.PATTERN;
                     });
         });
     }
@@ -375,7 +422,9 @@ final class StreamOperations {
     }
 
     private static DynamoDbException trimmed(String sequenceNumber) {
-        return new DynamoDbException(DynamoDbError.TRIMMED_DATA_ACCESS, "The operation attempted to read past the "
-                + "oldest stream record in a shard: sequence number " + sequenceNumber + " was trimmed");
+        return new DynamoDbException(
+                DynamoDbError.TRIMMED_DATA_ACCESS,
+                "The operation attempted to read past the " + "oldest stream record in a shard: sequence number "
+                        + sequenceNumber + " was trimmed");
     }
 }

@@ -54,7 +54,8 @@ record StreamShard(String id, String address, List<HashRange> ranges, long after
         List<StreamShard> shards = new ArrayList<>();
         long after = 0;
         for (StreamEpoch epoch : closed) {
-            shards.add(new StreamShard(id(table, epoch.ranges()), address, epoch.ranges(), after, epoch.through(), null));
+            shards.add(
+                    new StreamShard(id(table, epoch.ranges()), address, epoch.ranges(), after, epoch.through(), null));
             after = epoch.through();
         }
         shards.add(new StreamShard(id(table, open), address, open, after, OPEN, null));
@@ -70,7 +71,9 @@ record StreamShard(String id, String address, List<HashRange> ranges, long after
         for (StreamShard shard : shards) {
             StreamShard parent = null;
             for (StreamShard candidate : shards) {
-                if (candidate.closed() && candidate != shard && !candidate.ranges.equals(shard.ranges)
+                if (candidate.closed()
+                        && candidate != shard
+                        && !candidate.ranges.equals(shard.ranges)
                         && holds(candidate.ranges, shard.ranges)
                         && (parent == null || Long.compareUnsigned(size(candidate.ranges), size(parent.ranges)) < 0)) {
                     parent = candidate;
@@ -78,8 +81,9 @@ record StreamShard(String id, String address, List<HashRange> ranges, long after
             }
             out.add(shard.withParent(parent == null ? null : parent.id));
         }
-        out.sort(Comparator.<StreamShard, Long>comparing(s -> s.ranges.isEmpty() ? 0 : s.ranges.get(0).first(),
-                Long::compareUnsigned).thenComparingLong(StreamShard::after));
+        out.sort(Comparator.<StreamShard, Long>comparing(
+                        s -> s.ranges.isEmpty() ? 0 : s.ranges.get(0).first(), Long::compareUnsigned)
+                .thenComparingLong(StreamShard::after));
         return out;
     }
 

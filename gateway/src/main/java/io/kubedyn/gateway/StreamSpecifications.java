@@ -10,11 +10,9 @@ import java.util.Optional;
  */
 final class StreamSpecifications {
     /** What a StreamSpecification asks: a stream of this view type, or none. */
-    record Asked(boolean enabled, StreamViewType viewType) {
-    }
+    record Asked(boolean enabled, StreamViewType viewType) {}
 
-    private StreamSpecifications() {
-    }
+    private StreamSpecifications() {}
 
     /** The request's StreamSpecification, or empty when it has none. */
     static Optional<Asked> of(Request request) {
@@ -36,5 +34,4 @@ final class StreamSpecifications {
         }
         return Optional.of(new Asked(enabled.booleanValue(), viewType));
     }
-
 }

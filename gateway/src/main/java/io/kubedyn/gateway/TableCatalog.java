@@ -17,8 +17,7 @@ import java.util.Optional;
 public interface TableCatalog {
 
     /** A table as DescribeTable shows it: its definition and its TableStatus. */
-    record TableDescription(TableDefinition definition, String status) {
-    }
+    record TableDescription(TableDefinition definition, String status) {}
 
     /**
      * The definition item requests on the table are validated against, or empty when there is
@@ -43,8 +42,10 @@ public interface TableCatalog {
     default TableDefinition requireChangeable(String name) {
         TableDescription current = describe(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
         if (!current.status().equals("ACTIVE")) {
-            throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE, "Attempt to change a resource which is still in use: "
-                    + "Table is being " + (current.status().equals("CREATING") ? "created" : "deleted") + ": " + name);
+            throw new DynamoDbException(
+                    DynamoDbError.RESOURCE_IN_USE,
+                    "Attempt to change a resource which is still in use: " + "Table is being "
+                            + (current.status().equals("CREATING") ? "created" : "deleted") + ": " + name);
         }
         return current.definition();
     }

@@ -13,8 +13,7 @@ import java.util.List;
 
 /** Writes DynamoDB's TableDescription structure. */
 final class TableDescriptionWriter {
-    private TableDescriptionWriter() {
-    }
+    private TableDescriptionWriter() {}
 
     static void write(JsonGenerator out, TableDefinition table, String status, long itemCount) throws IOException {
         write(out, table, status, itemCount, 0, IndexStatus.NONE);
@@ -24,8 +23,14 @@ final class TableDescriptionWriter {
      * {@code itemCount} and {@code sizeBytes}: the table's estimates; {@code indexes}: the
      * indexes' entry counts and bytes, and which global ones are still being backfilled.
      */
-    static void write(JsonGenerator out, TableDefinition table, String status, long itemCount, long sizeBytes,
-                      IndexStatus indexes) throws IOException {
+    static void write(
+            JsonGenerator out,
+            TableDefinition table,
+            String status,
+            long itemCount,
+            long sizeBytes,
+            IndexStatus indexes)
+            throws IOException {
         out.writeStartObject();
         out.writeArrayFieldStart("AttributeDefinitions");
         for (var e : table.attributeDefinitions().entrySet()) {
@@ -58,7 +63,9 @@ final class TableDescriptionWriter {
             out.writeStringField("StreamViewType", table.stream().viewType().name());
             out.writeEndObject();
             out.writeStringField("LatestStreamLabel", table.stream().label());
-            out.writeStringField("LatestStreamArn", ResourceArns.stream(table.name(), table.stream().label()));
+            out.writeStringField(
+                    "LatestStreamArn",
+                    ResourceArns.stream(table.name(), table.stream().label()));
         }
         out.writeEndObject();
     }
@@ -93,9 +100,11 @@ final class TableDescriptionWriter {
     }
 
     /** LocalSecondaryIndexes or GlobalSecondaryIndexes, when the table has indexes of that kind. */
-    private static void indexes(JsonGenerator out, TableDefinition table, boolean global, String member, String status,
-                                IndexStatus states) throws IOException {
-        List<SecondaryIndex> indexes = table.indexes().stream().filter(i -> i.global() == global).toList();
+    private static void indexes(
+            JsonGenerator out, TableDefinition table, boolean global, String member, String status, IndexStatus states)
+            throws IOException {
+        List<SecondaryIndex> indexes =
+                table.indexes().stream().filter(i -> i.global() == global).toList();
         if (indexes.isEmpty()) {
             return;
         }

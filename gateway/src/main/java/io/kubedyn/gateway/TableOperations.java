@@ -7,10 +7,10 @@ import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.KeySchemaRules;
+import io.kubedyn.core.ResourceArns;
 import io.kubedyn.core.ScalarType;
 import io.kubedyn.core.SecondaryIndex;
 import io.kubedyn.core.SecondaryIndexes;
-import io.kubedyn.core.ResourceArns;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.TableStream;
 import io.kubedyn.core.TableTags;
@@ -20,11 +20,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** CreateTable, UpdateTable, DeleteTable, DescribeTable and ListTables. */
@@ -47,37 +47,59 @@ final class TableOperations {
 
     private void createTable(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
-        TableStream stream = StreamSpecifications.of(request).filter(StreamSpecifications.Asked::enabled)
-                .map(asked -> TableStream.enabledAt(asked.viewType(), clock.millis())).orElse(null);
+        TableStream stream = StreamSpecifications.of(request)
+                .filter(StreamSpecifications.Asked::enabled)
+                .map(asked -> TableStream.enabledAt(asked.viewType(), clock.millis()))
+                .orElse(null);
         // DynamoDB's order: the billing mode and throughput, then the key schema, then the indexes.
         String billingMode = request.string("BillingMode", "PROVISIONED");
         long read = 0;
         long write = 0;
         JsonNode throughput = request.node("ProvisionedThroughput");
         if (billingMode.equals("PROVISIONED")) {
-            if (throughput == null || !throughput.hasNonNull("ReadCapacityUnits")
+            if (throughput == null
+                    || !throughput.hasNonNull("ReadCapacityUnits")
                     || !throughput.hasNonNull("WriteCapacityUnits")) {
-                throw DynamoDbException.validation("One or more parameter values were invalid: "
-                        + "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+                throw DynamoDbException.validation(
+                        "One or more parameter values were invalid: "
+                                + "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
             }
             read = capacity(throughput, "ReadCapacityUnits");
             write = capacity(throughput, "WriteCapacityUnits");
         } else if (throughput != null) {
-            throw DynamoDbException.validation("One or more parameter values were invalid: "
-                    + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+            throw DynamoDbException.validation(
+                    "One or more parameter values were invalid: "
+                            + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
         }
         Map<String, ScalarType> attributes = attributeDefinitions(request);
         boolean indexed = request.has("LocalSecondaryIndexes") || request.has("GlobalSecondaryIndexes");
         KeySchema keySchema = keySchema(request, attributes, indexed);
-        List<SecondaryIndex> indexes = SecondaryIndexes.of(keySchema, attributes, billingMode,
-                declaredIndexes(request, "LocalSecondaryIndexes"), declaredIndexes(request, "GlobalSecondaryIndexes"));
+        List<SecondaryIndex> indexes = SecondaryIndexes.of(
+                keySchema,
+                attributes,
+                billingMode,
+                declaredIndexes(request, "LocalSecondaryIndexes"),
+                declaredIndexes(request, "GlobalSecondaryIndexes"));
         Map<String, String> tags = new LinkedHashMap<>();
         if (request.has("Tags")) {
-            request.node("Tags").forEach(tag -> tags.put(tag.get("Key").textValue(), tag.get("Value").textValue()));
+            request.node("Tags")
+                    .forEach(tag -> tags.put(
+                            tag.get("Key").textValue(), tag.get("Value").textValue()));
         }
-        TableDefinition table = new TableDefinition(name, UUID.randomUUID().toString(), keySchema, attributes,
-                billingMode, read, write, clock.millis(), request.bool("DeletionProtectionEnabled", false), stream, null,
-                indexes, TableTags.tagged(Map.of(), tags));
+        TableDefinition table = new TableDefinition(
+                name,
+                UUID.randomUUID().toString(),
+                keySchema,
+                attributes,
+                billingMode,
+                read,
+                write,
+                clock.millis(),
+                request.bool("DeletionProtectionEnabled", false),
+                stream,
+                null,
+                indexes,
+                TableTags.tagged(Map.of(), tags));
         TableCatalog.TableDescription created = plane.controlPlane().createTable(table);
         out.writeStartObject();
         out.writeFieldName("TableDescription");
@@ -110,8 +132,8 @@ final class TableOperations {
             String name = definition.get("AttributeName").textValue();
             String type = definition.get("AttributeType").textValue();
             if (attributes.put(name, ScalarType.parse(type)) != null) {
-                throw DynamoDbException.validation("Cannot have two attributes with the same name in AttributeDefinitions: "
-                        + name);
+                throw DynamoDbException.validation(
+                        "Cannot have two attributes with the same name in AttributeDefinitions: " + name);
             }
         }
         return attributes;
@@ -140,7 +162,8 @@ final class TableOperations {
         String name = index.get("IndexName").textValue();
         List<KeySchemaRules.Element> elements = new ArrayList<>();
         for (JsonNode element : index.get("KeySchema")) {
-            elements.add(new KeySchemaRules.Element(element.get("AttributeName").textValue(),
+            elements.add(new KeySchemaRules.Element(
+                    element.get("AttributeName").textValue(),
                     element.get("KeyType").textValue()));
         }
         JsonNode projection = index.get("Projection");
@@ -154,8 +177,8 @@ final class TableOperations {
         JsonNode throughput = index.get("ProvisionedThroughput");
         Long read = throughput == null ? null : capacity(throughput, "ReadCapacityUnits");
         Long write = throughput == null ? null : capacity(throughput, "WriteCapacityUnits");
-        return new SecondaryIndexes.Declared(name, elements, projection.path("ProjectionType").asText(null), nonKey,
-                read, write);
+        return new SecondaryIndexes.Declared(
+                name, elements, projection.path("ProjectionType").asText(null), nonKey, read, write);
     }
 
     private static KeySchema keySchema(Request request, Map<String, ScalarType> attributes, boolean indexed) {
@@ -172,7 +195,8 @@ final class TableOperations {
         }
         List<KeySchemaRules.Element> schema = new ArrayList<>();
         for (JsonNode element : elements) {
-            schema.add(new KeySchemaRules.Element(element.get("AttributeName").textValue(),
+            schema.add(new KeySchemaRules.Element(
+                    element.get("AttributeName").textValue(),
                     element.get("KeyType").textValue()));
         }
         Map<String, String> types = new LinkedHashMap<>();
@@ -186,7 +210,8 @@ final class TableOperations {
             throw DynamoDbException.validation("One or more parameter values were invalid: Number of attributes in "
                     + "KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
         }
-        return KeySchema.of(new KeyAttribute(hash, attributes.get(hash)),
+        return KeySchema.of(
+                new KeyAttribute(hash, attributes.get(hash)),
                 range == null ? null : new KeyAttribute(range, attributes.get(range)));
     }
 
@@ -195,7 +220,8 @@ final class TableOperations {
      * found invalid), in the words and the order of DynamoDB's CreateTable.
      */
     private static String dynamoDbWords(List<KeySchemaRules.Element> schema, Map<String, ScalarType> attributes) {
-        List<String> keys = schema.stream().map(KeySchemaRules.Element::attributeName).toList();
+        List<String> keys =
+                schema.stream().map(KeySchemaRules.Element::attributeName).toList();
         if (keys.size() > attributes.size()) {
             return "Invalid KeySchema: Some index key attribute have no definition";
         }
@@ -213,8 +239,14 @@ final class TableOperations {
     }
 
     /** Members of UpdateTable served in this release; any other is refused by name. */
-    private static final List<String> UPDATABLE = List.of("TableName", "StreamSpecification", "DeletionProtectionEnabled",
-            "GlobalSecondaryIndexUpdates", "AttributeDefinitions", "BillingMode", "ProvisionedThroughput");
+    private static final List<String> UPDATABLE = List.of(
+            "TableName",
+            "StreamSpecification",
+            "DeletionProtectionEnabled",
+            "GlobalSecondaryIndexUpdates",
+            "AttributeDefinitions",
+            "BillingMode",
+            "ProvisionedThroughput");
 
     /**
      * UpdateTable of a table's stream (enable with a view type, or disable) and deletion
@@ -223,8 +255,10 @@ final class TableOperations {
      */
     private void updateTable(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
-        request.refuseAllBut(UPDATABLE, "UpdateTable serves BillingMode, ProvisionedThroughput, StreamSpecification, "
-                + "DeletionProtectionEnabled and GlobalSecondaryIndexUpdates in this release");
+        request.refuseAllBut(
+                UPDATABLE,
+                "UpdateTable serves BillingMode, ProvisionedThroughput, StreamSpecification, "
+                        + "DeletionProtectionEnabled and GlobalSecondaryIndexUpdates in this release");
         Optional<StreamSpecifications.Asked> asked = StreamSpecifications.of(request);
         boolean protectionAsked = request.has("DeletionProtectionEnabled");
         boolean protection = request.bool("DeletionProtectionEnabled", false);
@@ -237,8 +271,9 @@ final class TableOperations {
         // DynamoDB's order: what is asked at all, the billing mode's throughput, its bounds, the
         // index updates' form, then the table.
         if (asked.isEmpty() && !protectionAsked && indexUpdates == null && billingMode == null && throughput == null) {
-            throw DynamoDbException.validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-                    + "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+            throw DynamoDbException.validation(
+                    "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+                            + "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
         }
         if ("PROVISIONED".equals(billingMode) && throughput == null) {
             throw DynamoDbException.validation("One or more parameter values were invalid: "
@@ -252,17 +287,19 @@ final class TableOperations {
         TableDefinition before = plane.catalog().requireChangeable(name);
         TableDefinition table = before;
         if (billingMode != null || throughput != null) {
-            table = withCapacity(table, billingMode == null ? table.billingMode() : billingMode, throughput, read, write);
+            table = withCapacity(
+                    table, billingMode == null ? table.billingMode() : billingMode, throughput, read, write);
         }
         if (asked.isPresent()) {
             if (asked.get().enabled() && table.stream() != null) {
                 throw DynamoDbException.validation("Table already has an enabled stream: " + ResourceArns.table(name));
             }
             if (!asked.get().enabled() && table.stream() == null) {
-                throw DynamoDbException.validation("Table does not have an enabled stream: " + ResourceArns.table(name));
+                throw DynamoDbException.validation(
+                        "Table does not have an enabled stream: " + ResourceArns.table(name));
             }
-            table = table.withStream(asked.get().enabled()
-                    ? TableStream.enabledAt(asked.get().viewType(), clock.millis()) : null);
+            table = table.withStream(
+                    asked.get().enabled() ? TableStream.enabledAt(asked.get().viewType(), clock.millis()) : null);
         }
         if (protectionAsked) {
             table = table.withDeletionProtection(protection);
@@ -272,12 +309,13 @@ final class TableOperations {
         }
         TableCatalog.TableDescription updated = plane.controlPlane().updateTable(before, table);
         Set<String> created = new HashSet<>();
-        updated.definition().indexes().stream().filter(index -> before.index(index.name()).isEmpty())
+        updated.definition().indexes().stream()
+                .filter(index -> before.index(index.name()).isEmpty())
                 .forEach(index -> created.add(index.name()));
         out.writeStartObject();
         out.writeFieldName("TableDescription");
-        TableDescriptionWriter.write(out, updated.definition(), updated.status(), 0, 0,
-                new IndexStatus(Map.of(), Map.of(), created));
+        TableDescriptionWriter.write(
+                out, updated.definition(), updated.status(), 0, 0, new IndexStatus(Map.of(), Map.of(), created));
         out.writeEndObject();
     }
 
@@ -293,12 +331,13 @@ final class TableOperations {
      * every capacity; switching to PROVISIONED gives the global indexes the table's, unless an
      * index update of the same request sets theirs.
      */
-    private TableDefinition withCapacity(TableDefinition table, String billingMode, JsonNode throughput, long read,
-                                         long write) {
+    private TableDefinition withCapacity(
+            TableDefinition table, String billingMode, JsonNode throughput, long read, long write) {
         if (billingMode.equals("PAY_PER_REQUEST")) {
             if (throughput != null) {
-                throw DynamoDbException.validation("One or more parameter values were invalid: "
-                        + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+                throw DynamoDbException.validation(
+                        "One or more parameter values were invalid: "
+                                + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
             }
             return table.withCapacity(billingMode, 0, 0, 0, 0, clock.millis());
         }
@@ -306,16 +345,20 @@ final class TableOperations {
             // PROVISIONED again, with its capacity as it is.
             return table;
         }
-        if (table.billingMode().equals("PROVISIONED") && table.readCapacityUnits() == read
+        if (table.billingMode().equals("PROVISIONED")
+                && table.readCapacityUnits() == read
                 && table.writeCapacityUnits() == write) {
-            throw DynamoDbException.validation("The provisioned throughput for the table will not change. The requested "
-                    + "value equals the current value. Current ReadCapacityUnits provisioned for the table: "
-                    + table.readCapacityUnits() + ". Requested ReadCapacityUnits: " + read + ". Current "
-                    + "WriteCapacityUnits provisioned for the table: " + table.writeCapacityUnits()
-                    + ". Requested WriteCapacityUnits: " + write + ". Refer to the Amazon DynamoDB Developer Guide "
-                    + "for current limits and how to request higher limits.");
+            throw DynamoDbException.validation(
+                    "The provisioned throughput for the table will not change. The requested "
+                            + "value equals the current value. Current ReadCapacityUnits provisioned for the table: "
+                            + table.readCapacityUnits() + ". Requested ReadCapacityUnits: " + read + ". Current "
+                            + "WriteCapacityUnits provisioned for the table: " + table.writeCapacityUnits()
+                            + ". Requested WriteCapacityUnits: " + write
+                            + ". Refer to the Amazon DynamoDB Developer Guide "
+                            + "for current limits and how to request higher limits.");
         }
-        return table.billingMode().equals("PROVISIONED") ? table.withCapacity(billingMode, read, write, -1, -1)
+        return table.billingMode().equals("PROVISIONED")
+                ? table.withCapacity(billingMode, read, write, -1, -1)
                 : table.withCapacity(billingMode, read, write, read, write);
     }
 
@@ -324,7 +367,8 @@ final class TableOperations {
         Set<String> names = new HashSet<>();
         int createdOrDeleted = 0;
         for (JsonNode update : updates) {
-            JsonNode action = update.has("Update") ? update.get("Update")
+            JsonNode action = update.has("Update")
+                    ? update.get("Update")
                     : update.has("Create") ? update.get("Create") : update.get("Delete");
             if (action == null) {
                 throw DynamoDbException.validation("One or more parameter values were invalid: One of "
@@ -341,16 +385,20 @@ final class TableOperations {
             }
         }
         if (createdOrDeleted > 1) {
-            throw new DynamoDbException(DynamoDbError.LIMIT_EXCEEDED, "Subscriber limit exceeded: Only 1 online index "
-                    + "can be created or deleted simultaneously per table");
+            throw new DynamoDbException(
+                    DynamoDbError.LIMIT_EXCEEDED,
+                    "Subscriber limit exceeded: Only 1 online index "
+                            + "can be created or deleted simultaneously per table");
         }
     }
 
     /** The global index an index update's action names (its IndexName, which the model requires). */
     private static SecondaryIndex globalIndex(TableDefinition table, JsonNode action) {
         String name = action.get("IndexName").textValue();
-        return table.index(name).filter(SecondaryIndex::global).orElseThrow(() -> DynamoDbException.resourceNotFound(
-                "Requested resource not found: Index: " + name + " not found"));
+        return table.index(name)
+                .filter(SecondaryIndex::global)
+                .orElseThrow(() -> DynamoDbException.resourceNotFound(
+                        "Requested resource not found: Index: " + name + " not found"));
     }
 
     private TableDefinition withIndexUpdates(Request request, TableDefinition table, JsonNode updates) {
@@ -367,8 +415,8 @@ final class TableOperations {
         List<SecondaryIndex> indexes = new ArrayList<>(table.indexes());
         for (JsonNode update : updates) {
             if (update.has("Create")) {
-                SecondaryIndexes.Declared declared = declaredIndex(update.get("Create"),
-                        "globalSecondaryIndexUpdates.member.create");
+                SecondaryIndexes.Declared declared =
+                        declaredIndex(update.get("Create"), "globalSecondaryIndexUpdates.member.create");
                 if (table.index(declared.name()).isPresent()) {
                     throw DynamoDbException.validation("One or more parameter values were invalid: "
                             + "Attempting to create an index which already exists");
@@ -376,13 +424,13 @@ final class TableOperations {
                 // The new index's rules, against the table's key and its own key attributes only.
                 Map<String, ScalarType> own = new LinkedHashMap<>();
                 attributes.forEach((name, type) -> {
-                    if (table.keySchema().isKeyAttribute(name) || declared.keySchema().stream()
-                            .anyMatch(key -> name.equals(key.attributeName()))) {
+                    if (table.keySchema().isKeyAttribute(name)
+                            || declared.keySchema().stream().anyMatch(key -> name.equals(key.attributeName()))) {
                         own.put(name, type);
                     }
                 });
-                indexes.addAll(SecondaryIndexes.of(table.keySchema(), own, table.billingMode(), null,
-                        List.of(declared)));
+                indexes.addAll(
+                        SecondaryIndexes.of(table.keySchema(), own, table.billingMode(), null, List.of(declared)));
             } else if (update.has("Delete")) {
                 indexes.remove(globalIndex(table, update.get("Delete")));
             } else {
@@ -390,9 +438,15 @@ final class TableOperations {
                 SecondaryIndex index = globalIndex(table, update.get("Update"));
                 JsonNode throughput = update.get("Update").get("ProvisionedThroughput");
                 if (throughput != null) {
-                    indexes.set(indexes.indexOf(index), new SecondaryIndex(index.name(), true, index.keySchema(),
-                            index.projection(), capacity(throughput, "ReadCapacityUnits"),
-                            capacity(throughput, "WriteCapacityUnits")));
+                    indexes.set(
+                            indexes.indexOf(index),
+                            new SecondaryIndex(
+                                    index.name(),
+                                    true,
+                                    index.keySchema(),
+                                    index.projection(),
+                                    capacity(throughput, "ReadCapacityUnits"),
+                                    capacity(throughput, "WriteCapacityUnits")));
                 }
             }
         }
@@ -413,13 +467,19 @@ final class TableOperations {
 
     private void describeTable(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
-        TableCatalog.TableDescription table = plane.catalog().describe(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
+        TableCatalog.TableDescription table =
+                plane.catalog().describe(name).orElseThrow(() -> DynamoDbException.tableNotFound(name));
         boolean active = table.status().equals("ACTIVE");
         TableEstimates estimates = active ? plane.router().estimates(table.definition()) : TableEstimates.NONE;
         out.writeStartObject();
         out.writeFieldName("Table");
-        TableDescriptionWriter.write(out, table.definition(), table.status(), estimates.itemCount(),
-                estimates.sizeBytes(), estimates.indexes());
+        TableDescriptionWriter.write(
+                out,
+                table.definition(),
+                table.status(),
+                estimates.itemCount(),
+                estimates.sizeBytes(),
+                estimates.indexes());
         out.writeEndObject();
     }
 

@@ -37,8 +37,11 @@ final class TagOperations {
         String arn = request.node("ResourceArn").textValue();
         JsonNode tags = request.node("Tags");
         Map<String, String> added = new LinkedHashMap<>();
-        tags.forEach(tag -> added.put(tag.get("Key").textValue(), tag.get("Value").textValue()));
-        retag(arn, tags.isEmpty() ? "Atleast one Tag needs to be provided as Input." : null,
+        tags.forEach(
+                tag -> added.put(tag.get("Key").textValue(), tag.get("Value").textValue()));
+        retag(
+                arn,
+                tags.isEmpty() ? "Atleast one Tag needs to be provided as Input." : null,
                 "Requested resource not found: ResourcArn: " + arn + " not found",
                 current -> TableTags.tagged(current, added));
         out.writeStartObject();
@@ -50,8 +53,11 @@ final class TagOperations {
         JsonNode keys = request.node("TagKeys");
         List<String> removed = new ArrayList<>();
         keys.forEach(key -> removed.add(key.textValue()));
-        retag(arn, keys.isEmpty() ? "Atleast one Tag Key needs to be provided as Input." : null,
-                "Requested resource not found", current -> TableTags.untagged(current, removed));
+        retag(
+                arn,
+                keys.isEmpty() ? "Atleast one Tag Key needs to be provided as Input." : null,
+                "Requested resource not found",
+                current -> TableTags.untagged(current, removed));
         out.writeStartObject();
         out.writeEndObject();
     }
@@ -61,8 +67,8 @@ final class TagOperations {
      * DynamoDB's order: the ARN's form, an empty request ({@code empty}, DynamoDB's words when the
      * request has no tag), the table ({@code notFound}).
      */
-    private void retag(String arn, String empty, String notFound,
-                       java.util.function.UnaryOperator<Map<String, String>> change) {
+    private void retag(
+            String arn, String empty, String notFound, java.util.function.UnaryOperator<Map<String, String>> change) {
         String name = tableOf(arn);
         if (empty != null) {
             throw DynamoDbException.validation(empty);
@@ -84,7 +90,8 @@ final class TagOperations {
             try {
                 from = Math.max(0, Integer.parseInt(request.node("NextToken").textValue()));
             } catch (NumberFormatException e) {
-                throw DynamoDbException.validation("Invalid NextToken: " + request.node("NextToken").textValue());
+                throw DynamoDbException.validation(
+                        "Invalid NextToken: " + request.node("NextToken").textValue());
             }
         }
         List<Map.Entry<String, String>> tags = new ArrayList<>(table.tags().entrySet());
@@ -106,12 +113,15 @@ final class TagOperations {
 
     /** The table a table ARN names, or DynamoDB's ValidationException for any other ARN. */
     private static String tableOf(String arn) {
-        return ResourceArns.parseTable(arn).orElseThrow(() -> DynamoDbException.validation(
-                "Invalid TableArn: Invalid ResourceArn provided as input " + arn));
+        return ResourceArns.parseTable(arn)
+                .orElseThrow(() ->
+                        DynamoDbException.validation("Invalid TableArn: Invalid ResourceArn provided as input " + arn));
     }
 
     private TableDefinition table(String name, String notFound) {
-        return plane.catalog().describe(name).orElseThrow(() -> DynamoDbException.resourceNotFound(notFound))
+        return plane.catalog()
+                .describe(name)
+                .orElseThrow(() -> DynamoDbException.resourceNotFound(notFound))
                 .definition();
     }
 }

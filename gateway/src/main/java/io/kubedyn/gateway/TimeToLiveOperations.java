@@ -55,8 +55,10 @@ final class TimeToLiveOperations {
 
     private void describeTimeToLive(Request request, JsonGenerator out) throws IOException {
         String name = request.tableName();
-        TableDefinition table = plane.catalog().describe(name)
-                .orElseThrow(() -> DynamoDbException.tableNotFound(name)).definition();
+        TableDefinition table = plane.catalog()
+                .describe(name)
+                .orElseThrow(() -> DynamoDbException.tableNotFound(name))
+                .definition();
         out.writeStartObject();
         out.writeObjectFieldStart("TimeToLiveDescription");
         if (table.timeToLiveAttribute() == null) {

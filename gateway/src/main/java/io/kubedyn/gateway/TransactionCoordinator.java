@@ -56,7 +56,8 @@ public final class TransactionCoordinator {
      * @throws TransactionCanceledException with one reason per write when any cannot be done
      */
     public List<WriteResult> write(List<TableWrite> writes, TransactionToken token) {
-        Map<String, List<Integer>> byShard = byShard(writes, w -> w.table(), w -> w.key().hash());
+        Map<String, List<Integer>> byShard =
+                byShard(writes, w -> w.table(), w -> w.key().hash());
         TableDefinition first = writes.get(0).table();
         String transactionId = UUID.randomUUID().toString();
         String ledger = router.address(first, hashOf(token != null ? token.transactionId() : transactionId));
@@ -65,15 +66,15 @@ public final class TransactionCoordinator {
             return ShardRouter.join(router.store(shard).transact(writes, token));
         }
         if (token != null) {
-            TransactionLedger.Entry done = ShardRouter.join(router.store(ledger).decide(token.transactionId(), null, null));
+            TransactionLedger.Entry done =
+                    ShardRouter.join(router.store(ledger).decide(token.transactionId(), null, null));
             if (done != null && done.idempotentAt(System.currentTimeMillis())) {
                 return token.repeatOf(done, writes.size());
             }
         }
         WriteResult[] results = new WriteResult[writes.size()];
-        Outcome prepared = onEveryShard(byShard, writes,
-                (store, part) -> store.prepare(transactionId, ledger, part),
-                (at, answer) -> {
+        Outcome prepared = onEveryShard(
+                byShard, writes, (store, part) -> store.prepare(transactionId, ledger, part), (at, answer) -> {
                     for (int i = 0; i < at.size(); i++) {
                         results[at.get(i)] = answer.get(i);
                     }
@@ -84,16 +85,23 @@ public final class TransactionCoordinator {
         }
         TransactionLedger.Entry standing;
         try {
-            standing = ShardRouter.join(router.store(ledger).decide(transactionId,
-                    new TransactionLedger.Entry(TransactionLedger.Decision.COMMITTED, System.currentTimeMillis(),
-                            token == null ? null : token.fingerprint(), false),
-                    token == null ? null : token.transactionId()));
+            standing = ShardRouter.join(router.store(ledger)
+                    .decide(
+                            transactionId,
+                            new TransactionLedger.Entry(
+                                    TransactionLedger.Decision.COMMITTED,
+                                    System.currentTimeMillis(),
+                                    token == null ? null : token.fingerprint(),
+                                    false),
+                            token == null ? null : token.transactionId()));
         } catch (DynamoDbException e) {
             // The decision may or may not be recorded: the shards holding the items learn it from
             // the ledger once they have held them long enough. The client may retry (with its token).
-            Log.warnf("transaction %s: ledger at %s did not answer (%s); its shards will resolve it",
+            Log.warnf(
+                    "transaction %s: ledger at %s did not answer (%s); its shards will resolve it",
                     transactionId, ledger, e.getMessage());
-            throw new DynamoDbException(DynamoDbError.INTERNAL_SERVER_ERROR,
+            throw new DynamoDbException(
+                    DynamoDbError.INTERNAL_SERVER_ERROR,
                     "Internal server error (the transaction's outcome is not known yet; retry it with its "
                             + "ClientRequestToken)");
         }
@@ -109,8 +117,12 @@ public final class TransactionCoordinator {
             throw new TransactionCanceledException(Collections.nCopies(writes.size(), CancellationReason.conflict()));
         }
         if (!finished.contains(false)) {
-            router.store(ledger).decide(transactionId, new TransactionLedger.Entry(TransactionLedger.Decision.COMMITTED,
-                    standing.decidedAtMillis(), null, true), null);
+            router.store(ledger)
+                    .decide(
+                            transactionId,
+                            new TransactionLedger.Entry(
+                                    TransactionLedger.Decision.COMMITTED, standing.decidedAtMillis(), null, true),
+                            null);
         }
         return List.of(results);
     }
@@ -123,20 +135,23 @@ public final class TransactionCoordinator {
      *         an item read was written before the others were read
      */
     public List<Map<String, AttributeValue>> read(List<TableKey> keys) {
-        Map<String, List<Integer>> byShard = byShard(keys, TableKey::table, k -> k.key().hash());
+        Map<String, List<Integer>> byShard =
+                byShard(keys, TableKey::table, k -> k.key().hash());
         if (byShard.size() == 1) {
-            return ShardRouter.join(router.store(byShard.keySet().iterator().next()).getTransactional(keys, null));
+            return ShardRouter.join(
+                    router.store(byShard.keySet().iterator().next()).getTransactional(keys, null));
         }
         String readId = UUID.randomUUID().toString();
         List<Map<String, AttributeValue>> items = new ArrayList<>(Collections.nCopies(keys.size(), null));
-        Outcome read = onEveryShard(byShard, keys, (store, part) -> store.getTransactional(part, readId),
-                (at, answer) -> {
+        Outcome read =
+                onEveryShard(byShard, keys, (store, part) -> store.getTransactional(part, readId), (at, answer) -> {
                     for (int i = 0; i < at.size(); i++) {
                         items.set(at.get(i), answer.get(i));
                     }
                 });
         Map<String, CompletableFuture<Boolean>> released = new LinkedHashMap<>();
-        byShard.keySet().forEach(shard -> released.put(shard, router.store(shard).releaseReads(readId)));
+        byShard.keySet()
+                .forEach(shard -> released.put(shard, router.store(shard).releaseReads(readId)));
         List<CancellationReason> reasons = new ArrayList<>(read.reasons());
         boolean broken = false;
         for (Map.Entry<String, CompletableFuture<Boolean>> shard : released.entrySet()) {
@@ -171,16 +186,19 @@ public final class TransactionCoordinator {
         }
     }
 
-    private <E, R> Outcome onEveryShard(Map<String, List<Integer>> byShard, List<E> entries,
-                                        BiFunction<io.kubedyn.storage.StoreClient, List<E>, CompletableFuture<List<R>>> call,
-                                        java.util.function.BiConsumer<List<Integer>, List<R>> onAnswer) {
+    private <E, R> Outcome onEveryShard(
+            Map<String, List<Integer>> byShard,
+            List<E> entries,
+            BiFunction<io.kubedyn.storage.StoreClient, List<E>, CompletableFuture<List<R>>> call,
+            java.util.function.BiConsumer<List<Integer>, List<R>> onAnswer) {
         Map<String, CompletableFuture<List<R>>> pending = new LinkedHashMap<>();
         byShard.forEach((shard, at) -> {
             List<E> part = new ArrayList<>(at.size());
             at.forEach(i -> part.add(entries.get(i)));
             pending.put(shard, call.apply(router.store(shard), part));
         });
-        List<CancellationReason> reasons = new ArrayList<>(Collections.nCopies(entries.size(), CancellationReason.none()));
+        List<CancellationReason> reasons =
+                new ArrayList<>(Collections.nCopies(entries.size(), CancellationReason.none()));
         TransactionCanceledException cancelled = null;
         DynamoDbException other = null;
         for (Map.Entry<String, CompletableFuture<List<R>>> shard : pending.entrySet()) {
@@ -213,21 +231,23 @@ public final class TransactionCoordinator {
                 ShardRouter.join(call);
                 finished.add(true);
             } catch (RuntimeException e) {
-                Log.debugf("transaction %s: a shard did not finish (%s); it will from the ledger", transactionId,
-                        e.getMessage());
+                Log.debugf(
+                        "transaction %s: a shard did not finish (%s); it will from the ledger",
+                        transactionId, e.getMessage());
                 finished.add(false);
             }
         }
         return finished;
     }
 
-    private <E> Map<String, List<Integer>> byShard(List<E> entries, Function<E, TableDefinition> tableOf,
-                                                   java.util.function.ToLongFunction<E> hashOf) {
+    private <E> Map<String, List<Integer>> byShard(
+            List<E> entries, Function<E, TableDefinition> tableOf, java.util.function.ToLongFunction<E> hashOf) {
         Map<String, List<Integer>> byShard = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             E entry = entries.get(i);
-            byShard.computeIfAbsent(router.address(tableOf.apply(entry), hashOf.applyAsLong(entry)),
-                    a -> new ArrayList<>()).add(i);
+            byShard.computeIfAbsent(
+                            router.address(tableOf.apply(entry), hashOf.applyAsLong(entry)), a -> new ArrayList<>())
+                    .add(i);
         }
         return byShard;
     }

@@ -38,6 +38,7 @@ import java.util.Set;
 final class TransactionOperations {
     /** DynamoDB's limit on the items a transaction writes, in all. */
     static final long MAX_TRANSACTION_BYTES = 4L * 1024 * 1024;
+
     private static final List<String> WRITE_KINDS = List.of("ConditionCheck", "Put", "Delete", "Update");
 
     private final StoragePlane plane;
@@ -54,8 +55,7 @@ final class TransactionOperations {
     }
 
     /** One validated action: its write, whether a failed condition reports the item, its request bytes. */
-    private record Action(TableWrite write, boolean returnOldOnFailure, long bytes) {
-    }
+    private record Action(TableWrite write, boolean returnOldOnFailure, long bytes) {}
 
     private void transactWriteItems(Request request, JsonGenerator out) throws IOException {
         ConsumedCapacity.Detail capacity = ConsumedCapacity.Detail.of(request);
@@ -69,8 +69,10 @@ final class TransactionOperations {
         Map<String, Set<PrimaryKey>> seen = new HashMap<>();
         long bytes = 0;
         for (Action action : actions) {
-            if (!seen.computeIfAbsent(action.write().table().tableId(), t -> new HashSet<>()).add(action.write().key())) {
-                throw DynamoDbException.validation("Transaction request cannot include multiple operations on one item");
+            if (!seen.computeIfAbsent(action.write().table().tableId(), t -> new HashSet<>())
+                    .add(action.write().key())) {
+                throw DynamoDbException.validation(
+                        "Transaction request cannot include multiple operations on one item");
             }
             bytes += action.bytes();
         }
@@ -80,8 +82,9 @@ final class TransactionOperations {
         List<TableWrite> writes = actions.stream().map(Action::write).toList();
         List<WriteResult> results;
         try {
-            results = plane.router().transactions().write(writes,
-                    token == null ? null : new TransactionToken(token, fingerprint(items)));
+            results = plane.router()
+                    .transactions()
+                    .write(writes, token == null ? null : new TransactionToken(token, fingerprint(items)));
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = new ArrayList<>(e.reasons().size());
             for (int i = 0; i < e.reasons().size(); i++) {
@@ -95,28 +98,36 @@ final class TransactionOperations {
             Map<String, Double> units = new LinkedHashMap<>();
             for (int i = 0; i < actions.size(); i++) {
                 WriteResult result = results.get(i);
-                long size = Math.max(Math.max(result.oldSize(), result.newSize()), actions.get(i).bytes());
+                long size = Math.max(
+                        Math.max(result.oldSize(), result.newSize()),
+                        actions.get(i).bytes());
                 units.merge(writes.get(i).table().name(), 2 * ConsumedCapacity.writeUnits(size), Double::sum);
             }
             ConsumedCapacity.writeByTable(out, units, capacity);
         }
         if (collectionMetrics) {
-            ItemCollectionMetrics.writeByTable(out, writes, results.stream().mapToLong(WriteResult::itemCollectionBytes)
-                    .toArray());
+            ItemCollectionMetrics.writeByTable(
+                    out,
+                    writes,
+                    results.stream().mapToLong(WriteResult::itemCollectionBytes).toArray());
         }
         out.writeEndObject();
     }
 
     /** One TransactItems entry: exactly one of its four kinds, checked as its operation checks it. */
     private Action action(JsonNode item) {
-        List<String> kinds = WRITE_KINDS.stream().filter(k -> item.hasNonNull(k)).toList();
+        List<String> kinds =
+                WRITE_KINDS.stream().filter(k -> item.hasNonNull(k)).toList();
         if (kinds.size() != 1) {
             throw DynamoDbException.validation("TransactItems can only contain one of Check, Put, Update or Delete");
         }
         String kind = kinds.get(0);
         Request action = new Request(item.get(kind));
-        boolean returnOld = action.string("ReturnValuesOnConditionCheckFailure", "NONE").equals("ALL_OLD");
-        RequestExpressions expressions = new RequestExpressions(action, parsedExpressions,
+        boolean returnOld =
+                action.string("ReturnValuesOnConditionCheckFailure", "NONE").equals("ALL_OLD");
+        RequestExpressions expressions = new RequestExpressions(
+                action,
+                parsedExpressions,
                 kind.equals("Update") ? RequestExpressions.TRANSACT_UPDATE : RequestExpressions.TRANSACT_CONDITION);
         if (kind.equals("Put")) {
             Map<String, AttributeValue> put = action.attributeMap("Item");
@@ -128,8 +139,10 @@ final class TransactionOperations {
             expressions.verifyAllUsed();
             TableDefinition table = plane.catalog().requireTable(action.tableName());
             PrimaryKey key = table.keySchema().keyOf(put, false);
-            return new Action(new TableWrite(table, key, ItemChange.put(put, condition, expressions.attributes())),
-                    returnOld, size);
+            return new Action(
+                    new TableWrite(table, key, ItemChange.put(put, condition, expressions.attributes())),
+                    returnOld,
+                    size);
         }
         Map<String, AttributeValue> keyAttributes = action.attributeMap("Key");
         UpdateExpression update = kind.equals("Update") ? expressions.update() : null;
@@ -156,8 +169,8 @@ final class TransactionOperations {
         Map<String, Set<PrimaryKey>> seen = new HashMap<>();
         for (JsonNode item : items) {
             Request get = new Request(item.get("Get"));
-            RequestExpressions expressions = new RequestExpressions(get, parsedExpressions,
-                    RequestExpressions.TRANSACT_GET);
+            RequestExpressions expressions =
+                    new RequestExpressions(get, parsedExpressions, RequestExpressions.TRANSACT_GET);
             Map<String, AttributeValue> keyAttributes = get.attributeMap("Key");
             ProjectionExpression projection = expressions.projection();
             expressions.verifyAllUsed();
@@ -167,7 +180,8 @@ final class TransactionOperations {
                 KeyAttributePaths.requireScalar(table, projection.paths());
             }
             if (!seen.computeIfAbsent(table.tableId(), t -> new HashSet<>()).add(key)) {
-                throw DynamoDbException.validation("Transaction request cannot include multiple operations on one item");
+                throw DynamoDbException.validation(
+                        "Transaction request cannot include multiple operations on one item");
             }
             keys.add(new TableKey(table, key));
             projections.add(projection);
@@ -179,8 +193,10 @@ final class TransactionOperations {
             Map<String, Double> units = new LinkedHashMap<>();
             for (int i = 0; i < keys.size(); i++) {
                 Map<String, AttributeValue> item = found.get(i);
-                units.merge(keys.get(i).table().name(),
-                        2 * ConsumedCapacity.readUnits(item == null ? 0 : ItemSize.of(item), true), Double::sum);
+                units.merge(
+                        keys.get(i).table().name(),
+                        2 * ConsumedCapacity.readUnits(item == null ? 0 : ItemSize.of(item), true),
+                        Double::sum);
             }
             ConsumedCapacity.writeByTable(out, units, capacity);
         }
@@ -190,7 +206,9 @@ final class TransactionOperations {
             Map<String, AttributeValue> item = found.get(i);
             if (item != null) {
                 out.writeFieldName("Item");
-                AttributeValueJson.writeItem(out, projections.get(i) == null ? item : projections.get(i).apply(item));
+                AttributeValueJson.writeItem(
+                        out,
+                        projections.get(i) == null ? item : projections.get(i).apply(item));
             }
             out.writeEndObject();
         }

@@ -43,8 +43,11 @@ class BatchOperationsTest extends EmbeddedServerTest {
         createTable(other, "id", software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.S, null, null);
         dynamo.putItem(b -> b.tableName(table).item(song("Kyuss", "Space Cadet")));
         BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(Map.of(
-                table, List.of(put(song("1000mods", "Vidage")), put(song("1000mods", "Claws")),
-                        delete(song("Kyuss", "Space Cadet"))),
+                table,
+                        List.of(
+                                put(song("1000mods", "Vidage")),
+                                put(song("1000mods", "Claws")),
+                                delete(song("Kyuss", "Space Cadet"))),
                 other, List.of(put(Map.of("id", s("x")))))));
         assertThat(response.unprocessedItems()).isEmpty();
         assertThat(all()).containsExactlyInAnyOrder(song("1000mods", "Vidage"), song("1000mods", "Claws"));
@@ -59,7 +62,8 @@ class BatchOperationsTest extends EmbeddedServerTest {
         }
         // DynamoDB's model limits each table's list to 25 write requests.
         assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes))))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining("at 'requestItems' failed to satisfy "
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("at 'requestItems' failed to satisfy "
                         + "constraint: Map value must satisfy constraint: [Member must have length less than or equal "
                         + "to 25, Member must have length greater than or equal to 1]");
         assertThat(all()).isEmpty();
@@ -85,61 +89,78 @@ class BatchOperationsTest extends EmbeddedServerTest {
         }
         BatchWriteItemResponse written = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes)));
         assertThat(written.unprocessedItems()).isEmpty();
-        BatchGetItemResponse read = dynamo.batchGetItem(b -> b.requestItems(Map.of(table,
-                KeysAndAttributes.builder().keys(keys).build())));
-        assertThat(read.responses().get(table)).hasSize(25)
+        BatchGetItemResponse read = dynamo.batchGetItem(b -> b.requestItems(
+                Map.of(table, KeysAndAttributes.builder().keys(keys).build())));
+        assertThat(read.responses().get(table))
+                .hasSize(25)
                 .allSatisfy(item -> assertThat(item.get("Riff").s()).hasSize(390_000));
     }
 
     @Test
     void batchWriteWithDuplicateKeysIsRefusedWhole() {
-        assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, List.of(
-                put(song("a", "x")), put(song("b", "y")), delete(song("a", "x")))))))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining("contains duplicates");
+        assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(
+                        Map.of(table, List.of(put(song("a", "x")), put(song("b", "y")), delete(song("a", "x")))))))
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("contains duplicates");
         assertThat(all()).isEmpty();
     }
 
     @Test
     void batchWriteWithOneBadEntryWritesNothing() {
-        assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, List.of(
-                put(song("a", "x")), put(Map.of("Artist", s("no sort key"))))))))
+        assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(
+                        table, List.of(put(song("a", "x")), put(Map.of("Artist", s("no sort key"))))))))
                 // A batch's PutRequest words a missing key attribute as a Key's, as DynamoDB does.
                 .isInstanceOf(DynamoDbException.class)
                 .hasMessageContaining("The provided key element does not match the schema");
-        assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, List.of(put(song("a", "x"))),
-                "no-such-table", List.of(put(song("a", "x")))))))
+        assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(
+                        Map.of(table, List.of(put(song("a", "x"))), "no-such-table", List.of(put(song("a", "x")))))))
                 .isInstanceOf(ResourceNotFoundException.class);
         assertThat(all()).isEmpty();
     }
 
     @Test
     void batchGetReturnsTheItemsThatExist() {
-        dynamo.putItem(b -> b.tableName(table).item(Map.of("Artist", s("Kyuss"), "SongTitle", s("Space Cadet"),
-                "Year", n("1994"))));
+        dynamo.putItem(b -> b.tableName(table)
+                .item(Map.of("Artist", s("Kyuss"), "SongTitle", s("Space Cadet"), "Year", n("1994"))));
         dynamo.putItem(b -> b.tableName(table).item(song("1000mods", "Vidage")));
-        BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
-                .keys(song("Kyuss", "Space Cadet"), song("1000mods", "Vidage"), song("nobody", "nothing"))
-                .attributesToGet("SongTitle", "Year").build())));
+        BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(Map.of(
+                table,
+                KeysAndAttributes.builder()
+                        .keys(song("Kyuss", "Space Cadet"), song("1000mods", "Vidage"), song("nobody", "nothing"))
+                        .attributesToGet("SongTitle", "Year")
+                        .build())));
         assertThat(response.unprocessedKeys()).isEmpty();
-        assertThat(response.responses().get(table)).containsExactlyInAnyOrder(
-                Map.of("SongTitle", s("Space Cadet"), "Year", n("1994")), Map.of("SongTitle", s("Vidage")));
+        assertThat(response.responses().get(table))
+                .containsExactlyInAnyOrder(
+                        Map.of("SongTitle", s("Space Cadet"), "Year", n("1994")), Map.of("SongTitle", s("Vidage")));
     }
 
     @Test
     void batchGetRefusesDuplicatesAndMoreThanOneHundredKeys() {
-        assertThatThrownBy(() -> dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
-                .keys(song("a", "b"), song("a", "b")).build()))))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining("contains duplicates");
+        assertThatThrownBy(() -> dynamo.batchGetItem(b -> b.requestItems(Map.of(
+                        table,
+                        KeysAndAttributes.builder()
+                                .keys(song("a", "b"), song("a", "b"))
+                                .build()))))
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("contains duplicates");
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (int i = 0; i < 101; i++) {
             keys.add(song("a", "song" + i));
         }
         // DynamoDB's model limits each table's Keys to 100.
-        assertThatThrownBy(() -> dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
-                .keys(keys).build()))))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining(".member.keys' failed to satisfy "
+        assertThatThrownBy(() -> dynamo.batchGetItem(b -> b.requestItems(
+                        Map.of(table, KeysAndAttributes.builder().keys(keys).build()))))
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining(".member.keys' failed to satisfy "
                         + "constraint: Member must have length less than or equal to 100");
-        assertThat(dynamo.batchGetItem(b -> b.requestItems(Map.of(table, KeysAndAttributes.builder()
-                .keys(keys.subList(0, 100)).build()))).responses().get(table)).isEmpty();
+        assertThat(dynamo.batchGetItem(b -> b.requestItems(Map.of(
+                                table,
+                                KeysAndAttributes.builder()
+                                        .keys(keys.subList(0, 100))
+                                        .build())))
+                        .responses()
+                        .get(table))
+                .isEmpty();
     }
 }

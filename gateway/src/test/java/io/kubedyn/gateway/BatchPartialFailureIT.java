@@ -56,32 +56,44 @@ class BatchPartialFailureIT {
             Set<String> onDownShard = new HashSet<>();
             for (int i = 0; i < 25; i++) {
                 String id = "item-" + i;
-                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
-                        "id", AttributeValue.fromS(id), "n", AttributeValue.fromN(Integer.toString(i)))).build()).build());
+                writes.add(WriteRequest.builder()
+                        .putRequest(PutRequest.builder()
+                                .item(Map.of(
+                                        "id", AttributeValue.fromS(id), "n", AttributeValue.fromN(Integer.toString(i))))
+                                .build())
+                        .build());
                 if (shardOf(id) == DOWN) {
                     onDownShard.add(id);
                 }
             }
-            assertThat(onDownShard).as("the batch spans the down shard").isNotEmpty().hasSizeLessThan(25);
+            assertThat(onDownShard)
+                    .as("the batch spans the down shard")
+                    .isNotEmpty()
+                    .hasSizeLessThan(25);
 
             pods.get(DOWN).kill();
             BatchWriteItemResponse first = dynamo.batchWriteItem(b -> b.requestItems(Map.of("Batch", writes)));
             List<WriteRequest> unprocessed = first.unprocessedItems().getOrDefault("Batch", List.of());
-            assertThat(unprocessed).as("exactly the down shard's writes are unprocessed")
+            assertThat(unprocessed)
+                    .as("exactly the down shard's writes are unprocessed")
                     .extracting(w -> id(w.putRequest().item()))
                     .containsExactlyInAnyOrderElementsOf(onDownShard);
             for (WriteRequest write : writes) {
                 String id = id(write.putRequest().item());
                 if (!onDownShard.contains(id)) {
-                    assertThat(dynamo.getItem(b -> b.tableName("Batch").key(key(id))).item())
-                            .as("the other shards' writes stand").containsEntry("id", AttributeValue.fromS(id));
+                    assertThat(dynamo.getItem(b -> b.tableName("Batch").key(key(id)))
+                                    .item())
+                            .as("the other shards' writes stand")
+                            .containsEntry("id", AttributeValue.fromS(id));
                 }
             }
-            List<Map<String, AttributeValue>> keys = writes.stream().map(w -> key(id(w.putRequest().item()))).toList();
-            BatchGetItemResponse read = dynamo.batchGetItem(b -> b.requestItems(Map.of("Batch",
-                    KeysAndAttributes.builder().keys(keys).build())));
+            List<Map<String, AttributeValue>> keys =
+                    writes.stream().map(w -> key(id(w.putRequest().item()))).toList();
+            BatchGetItemResponse read = dynamo.batchGetItem(b -> b.requestItems(
+                    Map.of("Batch", KeysAndAttributes.builder().keys(keys).build())));
             assertThat(read.responses().get("Batch")).hasSize(25 - onDownShard.size());
-            assertThat(read.unprocessedKeys().get("Batch").keys()).extracting(k -> k.get("id").s())
+            assertThat(read.unprocessedKeys().get("Batch").keys())
+                    .extracting(k -> k.get("id").s())
                     .containsExactlyInAnyOrderElementsOf(onDownShard);
 
             // The shard comes back while the client's retry loop is resending.
@@ -98,19 +110,23 @@ class BatchPartialFailureIT {
             Instant deadline = Instant.now().plusSeconds(60);
             while (!pending.isEmpty() && Instant.now().isBefore(deadline)) {
                 Thread.sleep(backoff.toMillis());
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
+                        ? Duration.ofSeconds(2)
                         : backoff.multipliedBy(2);
                 Map<String, List<WriteRequest>> resend = pending;
                 try {
                     pending = dynamo.batchWriteItem(b -> b.requestItems(resend)).unprocessedItems();
                 } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
-                    assertThat(e.statusCode()).as("a batch nothing of which could be done is retryable").isEqualTo(500);
+                    assertThat(e.statusCode())
+                            .as("a batch nothing of which could be done is retryable")
+                            .isEqualTo(500);
                 }
             }
             restart.get();
             assertThat(pending).as("the retry loop completed the batch").isEmpty();
             for (String id : onDownShard) {
-                assertThat(dynamo.getItem(b -> b.tableName("Batch").key(key(id))).item())
+                assertThat(dynamo.getItem(b -> b.tableName("Batch").key(key(id)))
+                                .item())
                         .containsEntry("id", AttributeValue.fromS(id));
             }
         }

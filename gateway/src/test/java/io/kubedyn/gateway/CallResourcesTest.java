@@ -17,8 +17,7 @@ class CallResourcesTest {
 
     @Test
     void anItemOperationActsOnItsTableAndAQueryOfAnIndexOnTheIndex() throws Exception {
-        assertThat(of("GetItem", "{\"TableName\": \"Music\"}"))
-                .containsExactly(new Access("GetItem", TABLE + "Music"));
+        assertThat(of("GetItem", "{\"TableName\": \"Music\"}")).containsExactly(new Access("GetItem", TABLE + "Music"));
         assertThat(of("Query", "{\"TableName\": \"Music\", \"IndexName\": \"ByYear\"}"))
                 .containsExactly(new Access("Query", TABLE + "Music/index/ByYear"));
         assertThat(of("ListTables", "{}")).containsExactly(new Access("ListTables", "*"));
@@ -27,14 +26,20 @@ class CallResourcesTest {
     @Test
     void batchesAndTransactionsActOnEachOfTheirTables() throws Exception {
         assertThat(of("BatchWriteItem", "{\"RequestItems\": {\"Music\": [], \"Books\": []}}"))
-                .containsExactlyInAnyOrder(new Access("BatchWriteItem", TABLE + "Music"),
-                        new Access("BatchWriteItem", TABLE + "Books"));
-        assertThat(of("TransactWriteItems", "{\"TransactItems\": [{\"Put\": {\"TableName\": \"Music\"}},"
-                + " {\"ConditionCheck\": {\"TableName\": \"Books\"}}, {\"Delete\": {\"TableName\": \"Films\"}}]}"))
-                .containsExactly(new Access("PutItem", TABLE + "Music"), new Access("ConditionCheckItem", TABLE + "Books"),
+                .containsExactlyInAnyOrder(
+                        new Access("BatchWriteItem", TABLE + "Music"), new Access("BatchWriteItem", TABLE + "Books"));
+        assertThat(
+                        of(
+                                "TransactWriteItems",
+                                "{\"TransactItems\": [{\"Put\": {\"TableName\": \"Music\"}},"
+                                        + " {\"ConditionCheck\": {\"TableName\": \"Books\"}}, {\"Delete\": {\"TableName\": \"Films\"}}]}"))
+                .containsExactly(
+                        new Access("PutItem", TABLE + "Music"),
+                        new Access("ConditionCheckItem", TABLE + "Books"),
                         new Access("DeleteItem", TABLE + "Films"));
         assertThat(of("ExecuteStatement", "{\"Statement\": \"DELETE FROM Music\"}"))
-                .as("a statement is checked as the operation it runs").isEmpty();
+                .as("a statement is checked as the operation it runs")
+                .isEmpty();
         assertThat(CallResources.PARTIQL.apply("ConditionCheckItem")).isEqualTo("PartiQLSelect");
         assertThat(CallResources.PARTIQL.apply("UpdateItem")).isEqualTo("PartiQLUpdate");
     }
@@ -44,8 +49,10 @@ class CallResourcesTest {
         assertThat(of("TagResource", "{\"ResourceArn\": \"arn:aws:dynamodb:eu-west-1:123456789012:table/Music\"}"))
                 .as("a Deny on kubedyn's own ARN of the table must hold against another spelling")
                 .containsExactly(new Access("TagResource", TABLE + "Music"));
-        assertThat(of("DescribeStream", "{\"StreamArn\": \"arn:aws:dynamodb:eu-west-1:123456789012:table/Music"
-                + "/stream/2026-12-02T00:00:00.000\"}"))
+        assertThat(of(
+                        "DescribeStream",
+                        "{\"StreamArn\": \"arn:aws:dynamodb:eu-west-1:123456789012:table/Music"
+                                + "/stream/2026-12-02T00:00:00.000\"}"))
                 .containsExactly(new Access("DescribeStream", TABLE + "Music/stream/2026-12-02T00:00:00.000"));
     }
 }

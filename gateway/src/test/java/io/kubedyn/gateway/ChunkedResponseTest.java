@@ -33,8 +33,8 @@ class ChunkedResponseTest extends EmbeddedServerTest {
         String padding = "x".repeat(30_000);
         for (int i = 0; i < ITEMS; i++) {
             String id = "item-" + i;
-            dynamo.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(id),
-                    "padding", AttributeValue.fromS(padding))));
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of("id", AttributeValue.fromS(id), "padding", AttributeValue.fromS(padding))));
         }
     }
 
@@ -42,10 +42,10 @@ class ChunkedResponseTest extends EmbeddedServerTest {
     private byte[] scanRequest() {
         String body = "{\"TableName\":\"" + table + "\"}";
         return ("POST / HTTP/1.1\r\nHost: " + endpoint().getAuthority() + "\r\n"
-                + "Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.Scan\r\n"
-                + "X-Amz-Date: 20261130T000000Z\r\nAuthorization: AWS4-HMAC-SHA256 Credential=any/20261130/"
-                + "us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0\r\n"
-                + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+                        + "Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.Scan\r\n"
+                        + "X-Amz-Date: 20261130T000000Z\r\nAuthorization: AWS4-HMAC-SHA256 Credential=any/20261130/"
+                        + "us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0\r\n"
+                        + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -64,21 +64,23 @@ class ChunkedResponseTest extends EmbeddedServerTest {
     }
 
     /** An answer as read off the socket: its headers and its body put back together from its chunks. */
-    private record Answer(Map<String, String> headers, byte[] body, int chunks) {
-    }
+    private record Answer(Map<String, String> headers, byte[] body, int chunks) {}
 
     /** Sends a Scan and reads the answer, pausing {@code pauseMillis} after every 16 KB read. */
     private Answer scan(int pauseMillis) throws IOException, InterruptedException {
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(4096);
-            socket.connect(new java.net.InetSocketAddress(endpoint().getHost(), endpoint().getPort()));
+            socket.connect(new java.net.InetSocketAddress(
+                    endpoint().getHost(), endpoint().getPort()));
             socket.getOutputStream().write(scanRequest());
             InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 16 * 1024);
             assertThat(line(in)).isEqualTo("HTTP/1.1 200 OK");
             Map<String, String> headers = new LinkedHashMap<>();
             for (String header = line(in); !header.isEmpty(); header = line(in)) {
                 int colon = header.indexOf(':');
-                headers.put(header.substring(0, colon).toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+                headers.put(
+                        header.substring(0, colon).toLowerCase(Locale.ROOT),
+                        header.substring(colon + 1).trim());
             }
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             int chunks = 0;
@@ -99,12 +101,16 @@ class ChunkedResponseTest extends EmbeddedServerTest {
     }
 
     private static void assertWhole(Answer answer) {
-        assertThat(answer.headers()).containsEntry("transfer-encoding", "chunked").doesNotContainKey("content-length");
+        assertThat(answer.headers())
+                .containsEntry("transfer-encoding", "chunked")
+                .doesNotContainKey("content-length");
         assertThat(answer.chunks()).isGreaterThan(1);
         CRC32 crc = new CRC32();
         crc.update(answer.body());
         assertThat(answer.headers().get("x-amz-crc32")).isEqualTo(Long.toString(crc.getValue()));
-        assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains("\"Count\":").contains("item-")
+        assertThat(new String(answer.body(), StandardCharsets.UTF_8))
+                .contains("\"Count\":")
+                .contains("item-")
                 .endsWith("}");
     }
 
@@ -112,7 +118,9 @@ class ChunkedResponseTest extends EmbeddedServerTest {
     void aLargeAnswerIsChunkedAndItsCrcIsThatOfTheWholeBody() throws Exception {
         assertWhole(scan(0));
         // The SDK reads the same answers (and checks their CRC32) as any other.
-        assertThat(dynamo.scanPaginator(b -> b.tableName(table)).items().stream().count()).isEqualTo(ITEMS);
+        assertThat(dynamo.scanPaginator(b -> b.tableName(table)).items().stream()
+                        .count())
+                .isEqualTo(ITEMS);
     }
 
     @Test
@@ -134,8 +142,13 @@ class ChunkedResponseTest extends EmbeddedServerTest {
                 assertThat(socket.getInputStream().readNBytes(2048)).hasSize(2048);
             }
         }
-        assertThat(dynamo.scanPaginator(b -> b.tableName(table)).items().stream().count()).isEqualTo(ITEMS);
+        assertThat(dynamo.scanPaginator(b -> b.tableName(table)).items().stream()
+                        .count())
+                .isEqualTo(ITEMS);
         assertThat(dynamo.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS("item-7"))))
-                .item().get("padding").s()).hasSize(30_000);
+                        .item()
+                        .get("padding")
+                        .s())
+                .hasSize(30_000);
     }
 }

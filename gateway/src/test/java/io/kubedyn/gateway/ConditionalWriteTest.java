@@ -37,8 +37,8 @@ class ConditionalWriteTest extends EmbeddedServerTest {
         Map<String, AttributeValue> first = Map.of("id", s("counter"), "owner", s("first"));
         dynamo.putItem(b -> b.tableName(table).item(first).conditionExpression("attribute_not_exists(id)"));
         assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table)
-                .item(Map.of("id", s("counter"), "owner", s("second")))
-                .conditionExpression("attribute_not_exists(id)")))
+                        .item(Map.of("id", s("counter"), "owner", s("second")))
+                        .conditionExpression("attribute_not_exists(id)")))
                 .isInstanceOf(ConditionalCheckFailedException.class)
                 .hasMessageContaining("The conditional request failed");
         assertThat(item()).isEqualTo(first);
@@ -48,18 +48,27 @@ class ConditionalWriteTest extends EmbeddedServerTest {
     void failedConditionCanReturnTheCurrentItem() {
         Map<String, AttributeValue> current = Map.of("id", s("counter"), "version", n("3"));
         dynamo.putItem(b -> b.tableName(table).item(current));
-        assertThatThrownBy(() -> dynamo.updateItem(b -> b.tableName(table).key(KEY)
-                .updateExpression("SET version = :next").conditionExpression("version = :expected")
-                .expressionAttributeValues(Map.of(":next", n("2"), ":expected", n("1")))
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)))
-                .isInstanceOfSatisfying(ConditionalCheckFailedException.class,
+        assertThatThrownBy(() -> dynamo.updateItem(b -> b.tableName(table)
+                        .key(KEY)
+                        .updateExpression("SET version = :next")
+                        .conditionExpression("version = :expected")
+                        .expressionAttributeValues(Map.of(":next", n("2"), ":expected", n("1")))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)))
+                .isInstanceOfSatisfying(
+                        ConditionalCheckFailedException.class,
                         e -> assertThat(e.item()).isEqualTo(current));
-        assertThatThrownBy(() -> dynamo.deleteItem(b -> b.tableName(table).key(KEY)
-                .conditionExpression("version > :v").expressionAttributeValues(Map.of(":v", n("3")))))
-                .isInstanceOfSatisfying(ConditionalCheckFailedException.class, e -> assertThat(e.hasItem()).isFalse());
+        assertThatThrownBy(() -> dynamo.deleteItem(b -> b.tableName(table)
+                        .key(KEY)
+                        .conditionExpression("version > :v")
+                        .expressionAttributeValues(Map.of(":v", n("3")))))
+                .isInstanceOfSatisfying(
+                        ConditionalCheckFailedException.class,
+                        e -> assertThat(e.hasItem()).isFalse());
         assertThat(item()).isEqualTo(current);
-        dynamo.deleteItem(b -> b.tableName(table).key(KEY)
-                .conditionExpression("version >= :v").expressionAttributeValues(Map.of(":v", n("3"))));
+        dynamo.deleteItem(b -> b.tableName(table)
+                .key(KEY)
+                .conditionExpression("version >= :v")
+                .expressionAttributeValues(Map.of(":v", n("3"))));
         assertThat(dynamo.getItem(b -> b.tableName(table).key(KEY)).hasItem()).isFalse();
     }
 
@@ -76,16 +85,23 @@ class ConditionalWriteTest extends EmbeddedServerTest {
             futures.add(pool.submit(() -> {
                 try (DynamoDbClient client = DynamoDbClients.at(endpoint())) {
                     for (int i = 0; i < attemptsPerThread; i++) {
-                        Map<String, AttributeValue> current = client.getItem(b -> b.tableName(table).key(KEY)).item();
+                        Map<String, AttributeValue> current =
+                                client.getItem(b -> b.tableName(table).key(KEY)).item();
                         long version = Long.parseLong(current.get("version").n());
                         long value = Long.parseLong(current.get("value").n());
                         try {
-                            client.updateItem(b -> b.tableName(table).key(KEY)
+                            client.updateItem(b -> b.tableName(table)
+                                    .key(KEY)
                                     .updateExpression("SET version = :next, #v = :value")
                                     .conditionExpression("version = :expected")
                                     .expressionAttributeNames(Map.of("#v", "value"))
-                                    .expressionAttributeValues(Map.of(":next", n(Long.toString(version + 1)),
-                                            ":value", n(Long.toString(value + 1)), ":expected", n(Long.toString(version)))));
+                                    .expressionAttributeValues(Map.of(
+                                            ":next",
+                                            n(Long.toString(version + 1)),
+                                            ":value",
+                                            n(Long.toString(value + 1)),
+                                            ":expected",
+                                            n(Long.toString(version)))));
                             successes.incrementAndGet();
                         } catch (ConditionalCheckFailedException lostRace) {
                             conflicts.incrementAndGet();
@@ -114,7 +130,9 @@ class ConditionalWriteTest extends EmbeddedServerTest {
             futures.add(pool.submit(() -> {
                 try (DynamoDbClient client = DynamoDbClients.at(endpoint())) {
                     for (int i = 0; i < incrementsPerThread; i++) {
-                        client.updateItem(b -> b.tableName(table).key(KEY).updateExpression("ADD hits :one")
+                        client.updateItem(b -> b.tableName(table)
+                                .key(KEY)
+                                .updateExpression("ADD hits :one")
                                 .expressionAttributeValues(Map.of(":one", n("1"))));
                     }
                 }

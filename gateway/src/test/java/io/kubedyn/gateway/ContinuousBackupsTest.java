@@ -19,18 +19,19 @@ class ContinuousBackupsTest extends EmbeddedServerTest {
     @Test
     void aTableReportsPointInTimeRecoveryDisabledAndMayTurnItOffButNotOn() {
         createTable(table, "id", ScalarAttributeType.S, null, null);
-        ContinuousBackupsDescription described = dynamo.describeContinuousBackups(b -> b.tableName(table))
-                .continuousBackupsDescription();
+        ContinuousBackupsDescription described =
+                dynamo.describeContinuousBackups(b -> b.tableName(table)).continuousBackupsDescription();
         assertThat(described.continuousBackupsStatus()).isEqualTo(ContinuousBackupsStatus.DISABLED);
         assertThat(described.pointInTimeRecoveryDescription().pointInTimeRecoveryStatus())
                 .isEqualTo(PointInTimeRecoveryStatus.DISABLED);
 
-        ContinuousBackupsDescription updated = dynamo.updateContinuousBackups(b -> b.tableName(table)
-                .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(false))).continuousBackupsDescription();
+        ContinuousBackupsDescription updated = dynamo.updateContinuousBackups(b ->
+                        b.tableName(table).pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(false)))
+                .continuousBackupsDescription();
         assertThat(updated).isEqualTo(described);
 
-        assertThatThrownBy(() -> dynamo.updateContinuousBackups(b -> b.tableName(table)
-                .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true))))
+        assertThatThrownBy(() -> dynamo.updateContinuousBackups(b ->
+                        b.tableName(table).pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true))))
                 .isInstanceOf(ContinuousBackupsUnavailableException.class)
                 .hasMessageContaining("Point in time recovery cannot be enabled for table: " + table);
         assertThat(dynamo.describeContinuousBackups(b -> b.tableName(table)).continuousBackupsDescription())
@@ -40,11 +41,14 @@ class ContinuousBackupsTest extends EmbeddedServerTest {
     @Test
     void aTableThatDoesNotExistIsTableNotFound() {
         assertThatThrownBy(() -> dynamo.describeContinuousBackups(b -> b.tableName(table)))
-                .isInstanceOf(TableNotFoundException.class).hasMessageStartingWith("Table not found: " + table);
-        assertThatThrownBy(() -> dynamo.updateContinuousBackups(b -> b.tableName(table)
-                .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(false))))
-                .isInstanceOf(TableNotFoundException.class).hasMessageStartingWith("Table not found: " + table);
+                .isInstanceOf(TableNotFoundException.class)
+                .hasMessageStartingWith("Table not found: " + table);
+        assertThatThrownBy(() -> dynamo.updateContinuousBackups(b ->
+                        b.tableName(table).pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(false))))
+                .isInstanceOf(TableNotFoundException.class)
+                .hasMessageStartingWith("Table not found: " + table);
         assertThatThrownBy(() -> dynamo.updateContinuousBackups(b -> b.tableName(table)))
-                .as("the specification is required").hasMessageContaining("pointInTimeRecoverySpecification");
+                .as("the specification is required")
+                .hasMessageContaining("pointInTimeRecoverySpecification");
     }
 }

@@ -12,8 +12,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /** The real AWS SDK v2 client, pointed at a kubedyn endpoint with dummy credentials as a user would. */
 final class DynamoDbClients {
-    private DynamoDbClients() {
-    }
+    private DynamoDbClients() {}
 
     static DynamoDbClient at(URI endpoint) {
         return configured(DynamoDbClient.builder(), endpoint).build();
@@ -22,15 +21,17 @@ final class DynamoDbClients {
     /** The client signing with the access key {@code accessKeyId} and its secret. */
     static DynamoDbClient at(URI endpoint, String accessKeyId, String secretAccessKey) {
         return configured(DynamoDbClient.builder(), endpoint)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId,
-                        secretAccessKey)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
                 .build();
     }
 
     /** The client over HTTPS, trusting the certificates {@code trust} trusts. */
     static DynamoDbClient atTls(URI endpoint, javax.net.ssl.TrustManager[] trust) {
         return configured(DynamoDbClient.builder(), endpoint)
-                .httpClient(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(() -> trust).build())
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .tlsTrustManagersProvider(() -> trust)
+                        .build())
                 .build();
     }
 
@@ -40,18 +41,25 @@ final class DynamoDbClients {
      */
     static DynamoDbClient atTlsRetrying(URI endpoint, javax.net.ssl.TrustManager[] trust) {
         return configured(DynamoDbClient.builder(), endpoint)
-                .httpClient(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(() -> trust).build())
-                .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.retries.StandardRetryStrategy.builder()
-                        .maxAttempts(10).build()))
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .tlsTrustManagersProvider(() -> trust)
+                        .build())
+                .overrideConfiguration(
+                        c -> c.retryStrategy(software.amazon.awssdk.retries.StandardRetryStrategy.builder()
+                                .maxAttempts(10)
+                                .build()))
                 .build();
     }
 
     /** A new table is CREATING for a moment, as in DynamoDB: waits for it as a client would, polling often. */
     static void awaitActive(DynamoDbClient dynamo, String table) {
         try (software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter waiter =
-                     software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter.builder().client(dynamo)
-                             .overrideConfiguration(o -> o.backoffStrategy(software.amazon.awssdk.core.retry.backoff
-                                     .FixedDelayBackoffStrategy.create(java.time.Duration.ofMillis(50)))).build()) {
+                software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter.builder()
+                        .client(dynamo)
+                        .overrideConfiguration(o -> o.backoffStrategy(
+                                software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy.create(
+                                        java.time.Duration.ofMillis(50))))
+                        .build()) {
             waiter.waitUntilTableExists(b -> b.tableName(table));
         }
     }
@@ -62,7 +70,8 @@ final class DynamoDbClients {
     }
 
     /** Endpoint, region, dummy credentials, URL-connection HTTP and no retries, for either client. */
-    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B builder, URI endpoint) {
+    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(
+            B builder, URI endpoint) {
         return builder.endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))

@@ -39,7 +39,8 @@ abstract class EmbeddedServerTest {
     }
 
     protected URI endpoint() {
-        return URI.create("http://127.0.0.1:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class));
+        return URI.create(
+                "http://127.0.0.1:" + ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class));
     }
 
     /**
@@ -49,8 +50,10 @@ abstract class EmbeddedServerTest {
     protected java.net.http.HttpRequest.Builder signedCall(String operation, String body) {
         java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(endpoint())
                 .header("Content-Type", "application/x-amz-json-1.0")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=any/20261130/us-east-1/dynamodb/"
-                        + "aws4_request, SignedHeaders=host;x-amz-date, Signature=0")
+                .header(
+                        "Authorization",
+                        "AWS4-HMAC-SHA256 Credential=any/20261130/us-east-1/dynamodb/"
+                                + "aws4_request, SignedHeaders=host;x-amz-date, Signature=0")
                 .header("X-Amz-Date", "20261130T000000Z")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
         if (operation != null) {
@@ -60,16 +63,19 @@ abstract class EmbeddedServerTest {
     }
 
     /** A table keyed by partition key {@code pk} and, if given, sort key {@code sk}. */
-    protected void createTable(String name, String pk, ScalarAttributeType pkType, String sk, ScalarAttributeType skType) {
+    protected void createTable(
+            String name, String pk, ScalarAttributeType pkType, String sk, ScalarAttributeType skType) {
         dynamo.createTable(b -> {
             b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST);
             if (sk == null) {
                 b.attributeDefinitions(a -> a.attributeName(pk).attributeType(pkType))
                         .keySchema(k -> k.attributeName(pk).keyType(KeyType.HASH));
             } else {
-                b.attributeDefinitions(a -> a.attributeName(pk).attributeType(pkType),
+                b.attributeDefinitions(
+                                a -> a.attributeName(pk).attributeType(pkType),
                                 a -> a.attributeName(sk).attributeType(skType))
-                        .keySchema(k -> k.attributeName(pk).keyType(KeyType.HASH),
+                        .keySchema(
+                                k -> k.attributeName(pk).keyType(KeyType.HASH),
                                 k -> k.attributeName(sk).keyType(KeyType.RANGE));
             }
         });

@@ -22,11 +22,15 @@ class GatewayStartIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             podPort = socket.getLocalPort();
         }
-        try (ServerProcess gateway = new ServerProcess(data, List.of("-Dkubedyn.backend=cluster",
-                "-Dkubedyn.cluster.shards=127.0.0.1:" + podPort)).startWithoutWaitingForTables();
-             DynamoDbClient dynamo = DynamoDbClients.at(gateway.endpoint())) {
+        try (ServerProcess gateway = new ServerProcess(
+                                data,
+                                List.of("-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.shards=127.0.0.1:" + podPort))
+                        .startWithoutWaitingForTables();
+                DynamoDbClient dynamo = DynamoDbClients.at(gateway.endpoint())) {
             assertThatThrownBy(dynamo::listTables)
-                    .isInstanceOfSatisfying(DynamoDbException.class, e -> assertThat(e.statusCode()).isEqualTo(500));
+                    .isInstanceOfSatisfying(
+                            DynamoDbException.class,
+                            e -> assertThat(e.statusCode()).isEqualTo(500));
             assertThat(gateway.isAlive()).isTrue();
         }
     }

@@ -33,12 +33,34 @@ class GatewayTlsIT {
     /** A self-signed key pair for localhost, made by the JDK's keytool, in a PKCS12 store. */
     private KeyStore keyPair(String name) throws Exception {
         Path store = dir.resolve(name + ".p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "gateway", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit")
-                .redirectErrorStream(true).start();
-        assertThat(process.waitFor()).as(new String(process.getInputStream().readAllBytes())).isZero();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process process = new ProcessBuilder(
+                        keytool,
+                        "-genkeypair",
+                        "-alias",
+                        "gateway",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        store.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
+        assertThat(process.waitFor())
+                .as(new String(process.getInputStream().readAllBytes()))
+                .isZero();
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(store)) {
             keys.load(in, "changeit".toCharArray());
@@ -54,13 +76,22 @@ class GatewayTlsIT {
     private void mount(KeyStore keys, String version) throws Exception {
         Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes());
         Path directory = Files.createDirectories(dir.resolve("secret-" + version));
-        Files.writeString(directory.resolve("tls.crt"), "-----BEGIN CERTIFICATE-----\n"
-                + base64.encodeToString(keys.getCertificate("gateway").getEncoded()) + "\n-----END CERTIFICATE-----\n");
-        Files.writeString(directory.resolve("tls.key"), "-----BEGIN PRIVATE KEY-----\n"
-                + base64.encodeToString(keys.getKey("gateway", "changeit".toCharArray()).getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        Files.writeString(
+                directory.resolve("tls.crt"),
+                "-----BEGIN CERTIFICATE-----\n"
+                        + base64.encodeToString(keys.getCertificate("gateway").getEncoded())
+                        + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(
+                directory.resolve("tls.key"),
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + base64.encodeToString(
+                                keys.getKey("gateway", "changeit".toCharArray()).getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
         Path link = Files.createSymbolicLink(dir.resolve("tls-" + version), directory);
-        Files.move(link, dir.resolve("tls"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                link,
+                dir.resolve("tls"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -105,29 +136,39 @@ class GatewayTlsIT {
         mount(first, "1");
         Path tls = dir.resolve("tls");
         TrustManager[] trust = trusting(first, renewed);
-        try (ServerProcess server = new ServerProcess(dir.resolve("data"), List.of("-Dquarkus.profile=prod,tls",
-                "-Dkubedyn.tls.directory=" + tls, "-Dquarkus.tls.reload-period=3s"), "https",
-                endpoint -> DynamoDbClients.atTls(endpoint, trust)).start();
-             // A user's client, which retries: the server re-reads its certificate every 3 s
-             // here, and Vert.x 4.5 closes a connection it accepts while swapping it in (a
-             // NullPointerException in TCPServerBase in the server's log; seen in CI runs, where
-             // a busy machine made a swap last through three quick attempts).
-             DynamoDbClient dynamo = DynamoDbClients.atTlsRetrying(server.endpoint(), trust)) {
-            dynamo.createTable(b -> b.tableName("Music").billingMode("PAY_PER_REQUEST")
+        try (ServerProcess server = new ServerProcess(
+                                dir.resolve("data"),
+                                List.of(
+                                        "-Dquarkus.profile=prod,tls",
+                                        "-Dkubedyn.tls.directory=" + tls,
+                                        "-Dquarkus.tls.reload-period=3s"),
+                                "https",
+                                endpoint -> DynamoDbClients.atTls(endpoint, trust))
+                        .start();
+                // A user's client, which retries: the server re-reads its certificate every 3 s
+                // here, and Vert.x 4.5 closes a connection it accepts while swapping it in (a
+                // NullPointerException in TCPServerBase in the server's log; seen in CI runs, where
+                // a busy machine made a swap last through three quick attempts).
+                DynamoDbClient dynamo = DynamoDbClients.atTlsRetrying(server.endpoint(), trust)) {
+            dynamo.createTable(b -> b.tableName("Music")
+                    .billingMode("PAY_PER_REQUEST")
                     .attributeDefinitions(a -> a.attributeName("id").attributeType("S"))
                     .keySchema(k -> k.attributeName("id").keyType("HASH")));
             DynamoDbClients.awaitActive(dynamo, "Music");
             dynamo.putItem(b -> b.tableName("Music").item(Map.of("id", AttributeValue.fromS("over-tls"))));
             assertThat(dynamo.getItem(b -> b.tableName("Music").key(Map.of("id", AttributeValue.fromS("over-tls"))))
-                    .item()).isNotEmpty();
+                            .item())
+                    .isNotEmpty();
 
             int port = server.endpoint().getPort();
             try (DynamoDbClient plain = DynamoDbClients.at(java.net.URI.create("http://127.0.0.1:" + port))) {
-                assertThatThrownBy(plain::listTables).as("no plain HTTP on the port")
+                assertThatThrownBy(plain::listTables)
+                        .as("no plain HTTP on the port")
                         .isInstanceOf(SdkClientException.class);
             }
             try (DynamoDbClient untrusting = DynamoDbClients.atTls(server.endpoint(), trusting(renewed))) {
-                assertThatThrownBy(untrusting::listTables).as("a client that does not trust the certificate")
+                assertThatThrownBy(untrusting::listTables)
+                        .as("a client that does not trust the certificate")
                         .isInstanceOf(SdkClientException.class);
             }
 
@@ -138,10 +179,12 @@ class GatewayTlsIT {
             while (!presented(port, trust).equals(renewed.getCertificate("gateway")) && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
-            assertThat(presented(port, trust)).as("the renewed certificate, without a restart")
+            assertThat(presented(port, trust))
+                    .as("the renewed certificate, without a restart")
                     .isEqualTo(renewed.getCertificate("gateway"));
             assertThat(dynamo.getItem(b -> b.tableName("Music").key(Map.of("id", AttributeValue.fromS("over-tls"))))
-                    .item()).isNotEmpty();
+                            .item())
+                    .isNotEmpty();
         }
     }
 }

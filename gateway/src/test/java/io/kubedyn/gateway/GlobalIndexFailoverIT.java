@@ -44,13 +44,16 @@ class GlobalIndexFailoverIT {
         ExecutorService writers = Executors.newFixedThreadPool(4);
         try (PackagedCluster cluster = new PackagedCluster(data, SHARDS)) {
             DynamoDbClient dynamo = cluster.dynamo;
-            dynamo.createTable(b -> b.tableName("Moves").billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S),
+            dynamo.createTable(b -> b.tableName("Moves")
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                            a -> a.attributeName("id").attributeType(ScalarAttributeType.S),
                             a -> a.attributeName("g").attributeType(ScalarAttributeType.S),
                             a -> a.attributeName("v").attributeType(ScalarAttributeType.N))
                     .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
                     .globalSecondaryIndexes(i -> i.indexName("ByGroup")
-                            .keySchema(k -> k.attributeName("g").keyType(KeyType.HASH),
+                            .keySchema(
+                                    k -> k.attributeName("g").keyType(KeyType.HASH),
                                     k -> k.attributeName("v").keyType(KeyType.RANGE))
                             .projection(p -> p.projectionType(ProjectionType.ALL))));
 
@@ -60,21 +63,30 @@ class GlobalIndexFailoverIT {
                 int writer = w;
                 load.add(writers.submit(() -> {
                     Random random = new Random(writer);
-                    try (DynamoDbClient client = DynamoDbClients.at(cluster.gateway().endpoint())) {
+                    try (DynamoDbClient client =
+                            DynamoDbClients.at(cluster.gateway().endpoint())) {
                         for (int n = 0; !stop.get(); n++) {
                             String id = "w" + writer + "-" + random.nextInt(150);
                             try {
                                 if (random.nextInt(6) == 0) {
-                                    client.deleteItem(b -> b.tableName("Moves").key(Map.of("id", AttributeValue.fromS(id))));
+                                    client.deleteItem(
+                                            b -> b.tableName("Moves").key(Map.of("id", AttributeValue.fromS(id))));
                                 } else if (random.nextInt(5) == 0) {
                                     // Leaves the index: no group.
-                                    client.putItem(b -> b.tableName("Moves").item(Map.of("id", AttributeValue.fromS(id),
-                                            "v", AttributeValue.fromN("0"))));
+                                    client.putItem(b -> b.tableName("Moves")
+                                            .item(Map.of(
+                                                    "id", AttributeValue.fromS(id), "v", AttributeValue.fromN("0"))));
                                 } else {
                                     String group = "g" + random.nextInt(7);
                                     int value = random.nextInt(1_000);
-                                    client.putItem(b -> b.tableName("Moves").item(Map.of("id", AttributeValue.fromS(id),
-                                            "g", AttributeValue.fromS(group), "v", AttributeValue.fromN(Integer.toString(value)))));
+                                    client.putItem(b -> b.tableName("Moves")
+                                            .item(Map.of(
+                                                    "id",
+                                                    AttributeValue.fromS(id),
+                                                    "g",
+                                                    AttributeValue.fromS(group),
+                                                    "v",
+                                                    AttributeValue.fromN(Integer.toString(value)))));
                                 }
                             } catch (DynamoDbException e) {
                                 // The victim's keys fail (retryably) while it is down.
@@ -107,7 +119,9 @@ class GlobalIndexFailoverIT {
                 Thread.sleep(200);
                 indexed = new HashSet<>(scanAll(dynamo, "ByGroup"));
             }
-            assertThat(indexed).as("the index, as the function of the table it should be").isEqualTo(expected);
+            assertThat(indexed)
+                    .as("the index, as the function of the table it should be")
+                    .isEqualTo(expected);
         } finally {
             writers.shutdownNow();
         }
@@ -118,7 +132,8 @@ class GlobalIndexFailoverIT {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamo.scan(b -> b.tableName("Moves").indexName(index).exclusiveStartKey(from));
+            ScanResponse page =
+                    dynamo.scan(b -> b.tableName("Moves").indexName(index).exclusiveStartKey(from));
             items.addAll(page.items());
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);

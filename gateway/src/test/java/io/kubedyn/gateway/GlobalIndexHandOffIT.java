@@ -52,9 +52,20 @@ class GlobalIndexHandOffIT {
         Map<String, ScalarType> attributes = new LinkedHashMap<>();
         attributes.put("id", ScalarType.S);
         attributes.put("bucket", ScalarType.N);
-        return new TableDefinition("Games", UUID.randomUUID().toString(),
-                KeySchema.of(new KeyAttribute("id", ScalarType.S), null), attributes, "PAY_PER_REQUEST", 0, 0,
-                System.currentTimeMillis(), false, null, null, List.of(SecondaryIndex.global(INDEX,
+        return new TableDefinition(
+                "Games",
+                UUID.randomUUID().toString(),
+                KeySchema.of(new KeyAttribute("id", ScalarType.S), null),
+                attributes,
+                "PAY_PER_REQUEST",
+                0,
+                0,
+                System.currentTimeMillis(),
+                false,
+                null,
+                null,
+                List.of(SecondaryIndex.global(
+                        INDEX,
                         KeySchema.of(new KeyAttribute("bucket", ScalarType.N), new KeyAttribute("id", ScalarType.S)),
                         IndexProjection.KEYS_ONLY)));
     }
@@ -81,7 +92,8 @@ class GlobalIndexHandOffIT {
         String map = WHOLE + "=" + source.address();
         source.withShardMap(map);
         receiver.withShardMap(map);
-        try (source; receiver) {
+        try (source;
+                receiver) {
             source.start();
             TableDefinition table;
             try (RemoteStore toSource = new RemoteStore(source.address(), Duration.ofSeconds(10))) {
@@ -97,7 +109,7 @@ class GlobalIndexHandOffIT {
             AtomicLong versions = new AtomicLong(KEYS);
             List<Thread> writers = new ArrayList<>();
             try (RemoteStore toSource = new RemoteStore(source.address(), Duration.ofSeconds(10));
-                 RemoteStore toReceiver = new RemoteStore(receiver.address(), Duration.ofSeconds(10))) {
+                    RemoteStore toReceiver = new RemoteStore(receiver.address(), Duration.ofSeconds(10))) {
                 for (int w = 0; w < 4; w++) {
                     Thread writer = new Thread(() -> {
                         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -117,7 +129,9 @@ class GlobalIndexHandOffIT {
                 for (Thread writer : writers) {
                     writer.join();
                 }
-                assertThat(versions.get() - KEYS).as("writes during the hand-off").isGreaterThan(KEYS / 2);
+                assertThat(versions.get() - KEYS)
+                        .as("writes during the hand-off")
+                        .isGreaterThan(KEYS / 2);
 
                 // What each item's entry must be now: its bucket, read from the pod owning it.
                 Map<String, List<Long>> expected = new TreeMap<>();
@@ -144,9 +158,12 @@ class GlobalIndexHandOffIT {
                         wrong.add(id + ": entries under " + found.get(id) + ", item in " + bucket);
                     }
                 });
-                assertThat(wrong).as("items whose index entries are missing, stale or doubled").isEmpty();
+                assertThat(wrong)
+                        .as("items whose index entries are missing, stale or doubled")
+                        .isEmpty();
                 assertThat(entries).isEqualTo(expected);
-                assertThat(scanIndex(toReceiver, UPPER, table)).as("the new pod serves the moved range's entries")
+                assertThat(scanIndex(toReceiver, UPPER, table))
+                        .as("the new pod serves the moved range's entries")
                         .isNotEmpty();
                 assertThat(scanIndex(toSource, LOWER, table)).isNotEmpty();
             }
@@ -160,8 +177,8 @@ class GlobalIndexHandOffIT {
             // One writer of a key at a time: the last write is the item.
             synchronized (LOCKS[id % LOCKS.length]) {
                 try {
-                    pods[attempt % pods.length].write(table, key(id), ItemChange.put(item(id, version), null, null),
-                            ReturnItems.NONE);
+                    pods[attempt % pods.length].write(
+                            table, key(id), ItemChange.put(item(id, version), null, null), ReturnItems.NONE);
                     return;
                 } catch (RuntimeException refused) {
                     if (System.currentTimeMillis() > deadline) {
@@ -176,8 +193,8 @@ class GlobalIndexHandOffIT {
     }
 
     /** Every index entry on both pods, each over the range it owns: item id to the buckets it is found under. */
-    private static Map<String, List<Long>> entries(RemoteStore lower, HashRange lowerRange, RemoteStore upper,
-                                                   HashRange upperRange, TableDefinition table) {
+    private static Map<String, List<Long>> entries(
+            RemoteStore lower, HashRange lowerRange, RemoteStore upper, HashRange upperRange, TableDefinition table) {
         Map<String, List<Long>> entries = new TreeMap<>();
         List<Map<String, AttributeValue>> all = new ArrayList<>(scanIndex(lower, lowerRange, table));
         all.addAll(scanIndex(upper, upperRange, table));
@@ -189,8 +206,8 @@ class GlobalIndexHandOffIT {
         return entries;
     }
 
-    private static List<Map<String, AttributeValue>> scanIndex(RemoteStore pod, HashRange range,
-                                                               TableDefinition table) {
+    private static List<Map<String, AttributeValue>> scanIndex(
+            RemoteStore pod, HashRange range, TableDefinition table) {
         Page page = pod.scan(table, INDEX, range, 10 * KEYS, Long.MAX_VALUE, null);
         assertThat(page.lastEvaluated()).as("one page holds every entry").isNull();
         return page.items();

@@ -37,17 +37,20 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 class GlobalIndexUpdatesTest extends EmbeddedServerTest {
 
     private void createOrders() {
-        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+        dynamo.createTable(b -> b.tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
                 .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH)));
     }
 
     private void createByCustomer() {
         dynamo.updateTable(b -> b.tableName(table)
-                .attributeDefinitions(a -> a.attributeName("customer").attributeType(ScalarAttributeType.S),
+                .attributeDefinitions(
+                        a -> a.attributeName("customer").attributeType(ScalarAttributeType.S),
                         a -> a.attributeName("total").attributeType(ScalarAttributeType.N))
                 .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName("ByCustomer")
-                        .keySchema(k -> k.attributeName("customer").keyType(KeyType.HASH),
+                        .keySchema(
+                                k -> k.attributeName("customer").keyType(KeyType.HASH),
                                 k -> k.attributeName("total").keyType(KeyType.RANGE))
                         .projection(p -> p.projectionType(ProjectionType.ALL)))));
     }
@@ -57,7 +60,10 @@ class GlobalIndexUpdatesTest extends EmbeddedServerTest {
     }
 
     private GlobalSecondaryIndexDescription describeIndex() {
-        return dynamo.describeTable(b -> b.tableName(table)).table().globalSecondaryIndexes().get(0);
+        return dynamo.describeTable(b -> b.tableName(table))
+                .table()
+                .globalSecondaryIndexes()
+                .get(0);
     }
 
     private List<Map<String, AttributeValue>> scanAll(String index) {
@@ -65,7 +71,8 @@ class GlobalIndexUpdatesTest extends EmbeddedServerTest {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamo.scan(b -> b.tableName(table).indexName(index).exclusiveStartKey(from));
+            ScanResponse page =
+                    dynamo.scan(b -> b.tableName(table).indexName(index).exclusiveStartKey(from));
             items.addAll(page.items());
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
@@ -95,8 +102,8 @@ class GlobalIndexUpdatesTest extends EmbeddedServerTest {
                             } else if (random.nextInt(6) == 0) {
                                 client.putItem(b -> b.tableName(table).item(Map.of("id", s(id))));
                             } else {
-                                client.putItem(b -> b.tableName(table).item(order(id, "c" + random.nextInt(40),
-                                        random.nextInt(10_000))));
+                                client.putItem(b -> b.tableName(table)
+                                        .item(order(id, "c" + random.nextInt(40), random.nextInt(10_000))));
                             }
                         }
                     }
@@ -108,7 +115,8 @@ class GlobalIndexUpdatesTest extends EmbeddedServerTest {
             GlobalSecondaryIndexDescription creating = describeIndex();
             assertThat(creating.indexName()).isEqualTo("ByCustomer");
             Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-            while (describeIndex().indexStatus() != IndexStatus.ACTIVE && Instant.now().isBefore(deadline)) {
+            while (describeIndex().indexStatus() != IndexStatus.ACTIVE
+                    && Instant.now().isBefore(deadline)) {
                 Thread.sleep(100);
             }
             assertThat(describeIndex().indexStatus()).isEqualTo(IndexStatus.ACTIVE);
@@ -140,9 +148,12 @@ class GlobalIndexUpdatesTest extends EmbeddedServerTest {
         assertThat(missing).as("items missing from the index").isEmpty();
         assertThat(extra).as("index entries of no item").isEmpty();
         assertThat(indexed).hasSizeGreaterThan(1_000);
-        assertThat(dynamo.query(b -> b.tableName(table).indexName("ByCustomer")
-                .keyConditionExpression("customer = :c").expressionAttributeValues(Map.of(":c", s("c7"))))
-                .items()).allSatisfy(item -> assertThat(item.get("customer")).isEqualTo(s("c7")));
+        assertThat(dynamo.query(b -> b.tableName(table)
+                                .indexName("ByCustomer")
+                                .keyConditionExpression("customer = :c")
+                                .expressionAttributeValues(Map.of(":c", s("c7"))))
+                        .items())
+                .allSatisfy(item -> assertThat(item.get("customer")).isEqualTo(s("c7")));
     }
 
     @Test
@@ -150,16 +161,23 @@ class GlobalIndexUpdatesTest extends EmbeddedServerTest {
         createOrders();
         createByCustomer();
         dynamo.putItem(b -> b.tableName(table).item(order("o1", "c1", 10)));
-        var updated = dynamo.updateTable(b -> b.tableName(table)
-                .globalSecondaryIndexUpdates(u -> u.delete(d -> d.indexName("ByCustomer")))).tableDescription();
+        var updated = dynamo.updateTable(b ->
+                        b.tableName(table).globalSecondaryIndexUpdates(u -> u.delete(d -> d.indexName("ByCustomer"))))
+                .tableDescription();
         assertThat(updated.globalSecondaryIndexes()).isEmpty();
         var described = dynamo.describeTable(b -> b.tableName(table)).table();
         assertThat(described.globalSecondaryIndexes()).isEmpty();
-        assertThat(described.attributeDefinitions()).extracting(a -> a.attributeName()).containsExactly("id");
-        assertThatThrownBy(() -> dynamo.query(b -> b.tableName(table).indexName("ByCustomer")
-                .keyConditionExpression("customer = :c").expressionAttributeValues(Map.of(":c", s("c1")))))
-                .isInstanceOfSatisfying(DynamoDbException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
-                        .isEqualTo("The table does not have the specified index: ByCustomer"));
+        assertThat(described.attributeDefinitions())
+                .extracting(a -> a.attributeName())
+                .containsExactly("id");
+        assertThatThrownBy(() -> dynamo.query(b -> b.tableName(table)
+                        .indexName("ByCustomer")
+                        .keyConditionExpression("customer = :c")
+                        .expressionAttributeValues(Map.of(":c", s("c1")))))
+                .isInstanceOfSatisfying(
+                        DynamoDbException.class,
+                        e -> assertThat(e.awsErrorDetails().errorMessage())
+                                .isEqualTo("The table does not have the specified index: ByCustomer"));
         // The attribute is an ordinary one again: any type goes.
         dynamo.putItem(b -> b.tableName(table).item(Map.of("id", s("o2"), "customer", n("3"))));
     }
@@ -169,30 +187,39 @@ class GlobalIndexUpdatesTest extends EmbeddedServerTest {
         createOrders();
         createByCustomer();
         assertThatThrownBy(() -> dynamo.updateTable(b -> b.tableName(table)
-                .attributeDefinitions(a -> a.attributeName("a").attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName("b").attributeType(ScalarAttributeType.S))
-                .globalSecondaryIndexUpdates(
-                        u -> u.create(c -> c.indexName("ByA").keySchema(k -> k.attributeName("a").keyType(KeyType.HASH))
-                                .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))),
-                        u -> u.create(c -> c.indexName("ByB").keySchema(k -> k.attributeName("b").keyType(KeyType.HASH))
-                                .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))))))
+                        .attributeDefinitions(
+                                a -> a.attributeName("a").attributeType(ScalarAttributeType.S),
+                                a -> a.attributeName("b").attributeType(ScalarAttributeType.S))
+                        .globalSecondaryIndexUpdates(
+                                u -> u.create(c -> c.indexName("ByA")
+                                        .keySchema(k -> k.attributeName("a").keyType(KeyType.HASH))
+                                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))),
+                                u -> u.create(c -> c.indexName("ByB")
+                                        .keySchema(k -> k.attributeName("b").keyType(KeyType.HASH))
+                                        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))))))
                 .isInstanceOfSatisfying(DynamoDbException.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("LimitExceededException");
-                    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Subscriber limit exceeded: Only 1 "
-                            + "online index can be created or deleted simultaneously per table");
+                    assertThat(e.awsErrorDetails().errorMessage())
+                            .isEqualTo("Subscriber limit exceeded: Only 1 "
+                                    + "online index can be created or deleted simultaneously per table");
                 });
-        assertThatThrownBy(() -> dynamo.updateTable(b -> b.tableName(table)
-                .globalSecondaryIndexUpdates(u -> u.delete(d -> d.indexName("Nope")))))
-                .isInstanceOfSatisfying(DynamoDbException.class,
+        assertThatThrownBy(() -> dynamo.updateTable(
+                        b -> b.tableName(table).globalSecondaryIndexUpdates(u -> u.delete(d -> d.indexName("Nope")))))
+                .isInstanceOfSatisfying(
+                        DynamoDbException.class,
                         e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ResourceNotFoundException"));
         assertThatThrownBy(() -> dynamo.updateTable(b -> b.tableName(table)
-                .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName("ByMissing")
-                        .keySchema(k -> k.attributeName("missing").keyType(KeyType.HASH))
-                        .projection(p -> p.projectionType(ProjectionType.ALL))))))
-                .isInstanceOfSatisfying(DynamoDbException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
-                        .startsWith("One or more parameter values were invalid: Some index key attributes are not "
-                                + "defined in AttributeDefinitions."));
+                        .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName("ByMissing")
+                                .keySchema(k -> k.attributeName("missing").keyType(KeyType.HASH))
+                                .projection(p -> p.projectionType(ProjectionType.ALL))))))
+                .isInstanceOfSatisfying(
+                        DynamoDbException.class,
+                        e -> assertThat(e.awsErrorDetails().errorMessage())
+                                .startsWith(
+                                        "One or more parameter values were invalid: Some index key attributes are not "
+                                                + "defined in AttributeDefinitions."));
         assertThat(dynamo.describeTable(b -> b.tableName(table)).table().globalSecondaryIndexes())
-                .extracting(GlobalSecondaryIndexDescription::indexName).containsExactly("ByCustomer");
+                .extracting(GlobalSecondaryIndexDescription::indexName)
+                .containsExactly("ByCustomer");
     }
 }

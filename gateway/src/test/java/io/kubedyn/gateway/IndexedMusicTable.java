@@ -36,12 +36,12 @@ final class IndexedMusicTable {
     static final List<String> INDEXES = List.of(BY_YEAR, BY_ALBUM_KEYS, BY_GENRE, BY_LABEL);
     static final List<String> TABLE_KEYS = List.of("Artist", "SongTitle");
 
-    private IndexedMusicTable() {
-    }
+    private IndexedMusicTable() {}
 
     /** Creates the table and waits until it is ACTIVE. */
     static void create(DynamoDbClient dynamo, String table) {
-        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+        dynamo.createTable(b -> b.tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
                         a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
                         a -> a.attributeName("SongTitle").attributeType(ScalarAttributeType.S),
@@ -50,22 +50,27 @@ final class IndexedMusicTable {
                         a -> a.attributeName("Genre").attributeType(ScalarAttributeType.S),
                         a -> a.attributeName("Plays").attributeType(ScalarAttributeType.N),
                         a -> a.attributeName("Label").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH),
+                .keySchema(
+                        k -> k.attributeName("Artist").keyType(KeyType.HASH),
                         k -> k.attributeName("SongTitle").keyType(KeyType.RANGE))
                 .localSecondaryIndexes(
                         i -> i.indexName(BY_YEAR)
-                                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH),
+                                .keySchema(
+                                        k -> k.attributeName("Artist").keyType(KeyType.HASH),
                                         k -> k.attributeName("Year").keyType(KeyType.RANGE))
                                 .projection(p -> p.projectionType(ProjectionType.ALL)),
                         i -> i.indexName(BY_ALBUM_KEYS)
-                                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH),
+                                .keySchema(
+                                        k -> k.attributeName("Artist").keyType(KeyType.HASH),
                                         k -> k.attributeName("Album").keyType(KeyType.RANGE))
                                 .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)))
                 .globalSecondaryIndexes(
                         i -> i.indexName(BY_GENRE)
-                                .keySchema(k -> k.attributeName("Genre").keyType(KeyType.HASH),
+                                .keySchema(
+                                        k -> k.attributeName("Genre").keyType(KeyType.HASH),
                                         k -> k.attributeName("Plays").keyType(KeyType.RANGE))
-                                .projection(p -> p.projectionType(ProjectionType.INCLUDE).nonKeyAttributes("Year")),
+                                .projection(p ->
+                                        p.projectionType(ProjectionType.INCLUDE).nonKeyAttributes("Year")),
                         i -> i.indexName(BY_LABEL)
                                 .keySchema(k -> k.attributeName("Label").keyType(KeyType.HASH))
                                 .projection(p -> p.projectionType(ProjectionType.ALL))));

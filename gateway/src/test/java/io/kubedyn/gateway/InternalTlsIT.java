@@ -60,8 +60,11 @@ class InternalTlsIT {
         }
         for (int i = 0; i < 20; i++) {
             String id = "item-" + i;
-            assertThat(dynamo.getItem(g -> g.tableName(table).consistentRead(true)
-                    .key(Map.of("id", AttributeValue.fromS(id)))).item()).as(id).isNotEmpty();
+            assertThat(dynamo.getItem(g ->
+                                    g.tableName(table).consistentRead(true).key(Map.of("id", AttributeValue.fromS(id))))
+                            .item())
+                    .as(id)
+                    .isNotEmpty();
         }
     }
 
@@ -77,25 +80,32 @@ class InternalTlsIT {
 
             String pod = cluster.pods.get(0).address();
             try (RemoteStore plain = new RemoteStore(pod, Duration.ofSeconds(3));
-                 InternalTls other = InternalTls.fromDirectory(rogue);
-                 RemoteStore foreign = new RemoteStore(pod, Duration.ofSeconds(3), other)) {
-                assertThatThrownBy(() -> plain.deleteTable("Secured")).as("plain text").isNotNull();
-                assertThatThrownBy(() -> foreign.deleteTable("Secured")).as("another authority's certificate")
+                    InternalTls other = InternalTls.fromDirectory(rogue);
+                    RemoteStore foreign = new RemoteStore(pod, Duration.ofSeconds(3), other)) {
+                assertThatThrownBy(() -> plain.deleteTable("Secured"))
+                        .as("plain text")
+                        .isNotNull();
+                assertThatThrownBy(() -> foreign.deleteTable("Secured"))
+                        .as("another authority's certificate")
                         .isNotNull();
             }
             ManagedChannel anonymous = NettyChannelBuilder.forTarget(pod)
-                    .sslContext(GrpcSslContexts.forClient().trustManager(certificates.resolve("ca.crt").toFile()).build())
+                    .sslContext(GrpcSslContexts.forClient()
+                            .trustManager(certificates.resolve("ca.crt").toFile())
+                            .build())
                     .build();
             try {
-                assertThatThrownBy(() -> StorageGrpc.newBlockingStub(anonymous).withDeadlineAfter(3, TimeUnit.SECONDS)
-                        .listTables(ListTablesRequest.getDefaultInstance())).as("no client certificate")
+                assertThatThrownBy(() -> StorageGrpc.newBlockingStub(anonymous)
+                                .withDeadlineAfter(3, TimeUnit.SECONDS)
+                                .listTables(ListTablesRequest.getDefaultInstance()))
+                        .as("no client certificate")
                         .isInstanceOf(StatusRuntimeException.class);
             } finally {
                 anonymous.shutdownNow();
             }
             // A client with the authority's certificate is served: the refusals were the certificates'.
             try (InternalTls own = InternalTls.fromDirectory(certificates);
-                 RemoteStore trusted = new RemoteStore(pod, Duration.ofSeconds(3), own)) {
+                    RemoteStore trusted = new RemoteStore(pod, Duration.ofSeconds(3), own)) {
                 assertThat(trusted.tableNames()).isNotEmpty();
             }
             writeAndReadBack(cluster.dynamo, "Secured");
@@ -119,50 +129,75 @@ class InternalTlsIT {
         }
         try {
             for (StoragePodProcess pod : pods) {
-                pod.withProperties(List.of(tls, "-Dkubedyn.storage.replication.group=secured",
-                        "-Dkubedyn.storage.replication.peers=" + String.join(",", peers),
-                        "-Dkubedyn.storage.replication.self=" + pod.address(),
-                        "-Dkubedyn.storage.replication.host=127.0.0.1")).launch();
+                pod.withProperties(List.of(
+                                tls,
+                                "-Dkubedyn.storage.replication.group=secured",
+                                "-Dkubedyn.storage.replication.peers=" + String.join(",", peers),
+                                "-Dkubedyn.storage.replication.self=" + pod.address(),
+                                "-Dkubedyn.storage.replication.host=127.0.0.1"))
+                        .launch();
             }
             for (StoragePodProcess pod : pods) {
                 pod.awaitReady();
             }
-            String shard = ShardMap.replicaAddress(pods.stream().map(StoragePodProcess::address).toList());
-            try (ServerProcess gateway = new ServerProcess(data.resolve("gateway"), List.of(tls,
-                    "-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.shards=" + shard)).start();
-                 DynamoDbClient dynamo = DynamoDbClients.at(gateway.endpoint())) {
+            String shard = ShardMap.replicaAddress(
+                    pods.stream().map(StoragePodProcess::address).toList());
+            try (ServerProcess gateway = new ServerProcess(
+                                    data.resolve("gateway"),
+                                    List.of(tls, "-Dkubedyn.backend=cluster", "-Dkubedyn.cluster.shards=" + shard))
+                            .start();
+                    DynamoDbClient dynamo = DynamoDbClients.at(gateway.endpoint())) {
                 // Writes are acknowledged only once a majority has them: the peers replicate over TLS.
                 createTable(dynamo, "Replicated");
                 writeAndReadBack(dynamo, "Replicated");
             }
             for (int raftPort : raftPorts) {
-                assertThat(answered(raftPort, certificates, true)).as("raft port %d, with a certificate", raftPort)
+                assertThat(answered(raftPort, certificates, true))
+                        .as("raft port %d, with a certificate", raftPort)
                         .isTrue();
-                assertThat(answered(raftPort, certificates, false)).as("raft port %d, without", raftPort).isFalse();
+                assertThat(answered(raftPort, certificates, false))
+                        .as("raft port %d, without", raftPort)
+                        .isFalse();
             }
             // Who votes is changed only by the operator: not on the plain HTTP port (which the
             // kubelet and Prometheus reach), not on the mutual-TLS port without a certificate or
             // with another of the authority's (the gateway's and the pods' own).
             StoragePodProcess pod = pods.get(0);
-            String voters = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    pod.httpBase().resolve("/kubedyn/replication/voters")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String voters = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(pod.httpBase().resolve("/kubedyn/replication/voters"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             assertThat(voters.split(",")).hasSize(3);
-            HttpResponse<String> plain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    pod.httpBase().resolve("/kubedyn/replication/voters"))
-                    .PUT(HttpRequest.BodyPublishers.ofString(peers.get(0))).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(plain.statusCode()).as("a change on the plain port: " + plain.body()).isEqualTo(403);
-            assertThat(changeVoters(pod.adminPort(), certificates, false, peers.get(0))).as("without a certificate")
+            HttpResponse<String> plain = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(pod.httpBase().resolve("/kubedyn/replication/voters"))
+                                    .PUT(HttpRequest.BodyPublishers.ofString(peers.get(0)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode())
+                    .as("a change on the plain port: " + plain.body())
+                    .isEqualTo(403);
+            assertThat(changeVoters(pod.adminPort(), certificates, false, peers.get(0)))
+                    .as("without a certificate")
                     .isNull();
             assertThat(changeVoters(pod.adminPort(), certificates, true, peers.get(0)))
-                    .as("with the authority's certificate for the pods").isEqualTo("HTTP/1.1 403 Forbidden");
+                    .as("with the authority's certificate for the pods")
+                    .isEqualTo("HTTP/1.1 403 Forbidden");
             // Taken with the operator's (as the voters it has: the group's leader answers 200, another 409).
             Path operator = authority.issue(data.resolve("operator"), OperatorCertificate.COMMON_NAME);
-            assertThat(changeVoters(pod.adminPort(), operator, true, voters)).as("with the operator's certificate")
+            assertThat(changeVoters(pod.adminPort(), operator, true, voters))
+                    .as("with the operator's certificate")
                     .isIn("HTTP/1.1 200 OK", "HTTP/1.1 409 Conflict");
-            HttpResponse<String> after = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    pod.httpBase().resolve("/kubedyn/replication/voters")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(after.body().split(",")).as("the voters, unchanged by the refusals").hasSize(3);
+            HttpResponse<String> after = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(pod.httpBase().resolve("/kubedyn/replication/voters"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(after.body().split(","))
+                    .as("the voters, unchanged by the refusals")
+                    .hasSize(3);
         } finally {
             for (StoragePodProcess pod : pods) {
                 pod.close();
@@ -182,9 +217,9 @@ class InternalTlsIT {
             socket.setSoTimeout(5_000);
             socket.setSSLParameters(withAlpn(socket));
             socket.startHandshake();
-            socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(
-                    java.nio.charset.StandardCharsets.US_ASCII));
-            socket.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});  // an empty SETTINGS frame
+            socket.getOutputStream()
+                    .write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
             socket.getOutputStream().flush();
             return socket.getInputStream().read() >= 0;
         } catch (IOException refused) {
@@ -203,9 +238,11 @@ class InternalTlsIT {
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             socket.startHandshake();
-            socket.getOutputStream().write(("PUT /kubedyn/replication/voters HTTP/1.1\r\nHost: pod\r\n"
-                    + "Content-Type: text/plain\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("PUT /kubedyn/replication/voters HTTP/1.1\r\nHost: pod\r\n"
+                                    + "Content-Type: text/plain\r\nContent-Length: " + body.length
+                                    + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             socket.getOutputStream().write(body);
             socket.getOutputStream().flush();
             String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -234,12 +271,14 @@ class InternalTlsIT {
                 certificate = x509.generateCertificate(in);
             }
             String pem = java.nio.file.Files.readString(certificates.resolve("tls.key"))
-                    .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC").generatePrivate(
-                    new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
+                    .replaceAll("-----[A-Z ]+-----", "")
+                    .replaceAll("\\s", "");
+            java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC")
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(
+                            java.util.Base64.getDecoder().decode(pem)));
             own.setKeyEntry("own", key, new char[0], new java.security.cert.Certificate[] {certificate});
-            javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance(
-                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            javax.net.ssl.KeyManagerFactory factory =
+                    javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
             factory.init(own, new char[0]);
             keys = factory.getKeyManagers();
         }

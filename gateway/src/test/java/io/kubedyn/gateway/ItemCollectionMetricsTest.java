@@ -41,19 +41,27 @@ class ItemCollectionMetricsTest extends EmbeddedServerTest {
     @Test
     void writesToATableWithLocalIndexesReportTheirItemCollection() {
         IndexedMusicTable.create(dynamo, table);
-        assertKyussCollection(dynamo.putItem(b -> b.tableName(table).item(thumb())
-                .returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE)).itemCollectionMetrics());
+        assertKyussCollection(dynamo.putItem(b ->
+                        b.tableName(table).item(thumb()).returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE))
+                .itemCollectionMetrics());
         assertKyussCollection(dynamo.updateItem(b -> b.tableName(table)
-                .key(Map.of("Artist", s("Kyuss"), "SongTitle", s("Thumb")))
-                .updateExpression("SET Plays = :p").expressionAttributeValues(Map.of(":p", n("3")))
-                .returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE)).itemCollectionMetrics());
+                        .key(Map.of("Artist", s("Kyuss"), "SongTitle", s("Thumb")))
+                        .updateExpression("SET Plays = :p")
+                        .expressionAttributeValues(Map.of(":p", n("3")))
+                        .returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE))
+                .itemCollectionMetrics());
         assertThat(dynamo.putItem(b -> b.tableName(table).item(thumb())).itemCollectionMetrics())
-                .as("not asked for").isNull();
-        assertThat(dynamo.putItem(b -> b.tableName(table).item(thumb())
-                .returnItemCollectionMetrics(ReturnItemCollectionMetrics.NONE)).itemCollectionMetrics()).isNull();
+                .as("not asked for")
+                .isNull();
+        assertThat(dynamo.putItem(b -> b.tableName(table)
+                                .item(thumb())
+                                .returnItemCollectionMetrics(ReturnItemCollectionMetrics.NONE))
+                        .itemCollectionMetrics())
+                .isNull();
         assertKyussCollection(dynamo.deleteItem(b -> b.tableName(table)
-                .key(Map.of("Artist", s("Kyuss"), "SongTitle", s("Thumb")))
-                .returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE)).itemCollectionMetrics());
+                        .key(Map.of("Artist", s("Kyuss"), "SongTitle", s("Thumb")))
+                        .returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE))
+                .itemCollectionMetrics());
     }
 
     @Test
@@ -63,11 +71,12 @@ class ItemCollectionMetricsTest extends EmbeddedServerTest {
                 put(thumb()),
                 put(item("Artist", s("Kyuss"), "SongTitle", s("Gardenia"), "Year", n("1994"))),
                 put(item("Artist", s("Sleep"), "SongTitle", s("Dopesmoker"), "Year", n("1999"))));
-        BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes))
-                .returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE));
+        BatchWriteItemResponse response = dynamo.batchWriteItem(b ->
+                b.requestItems(Map.of(table, writes)).returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE));
         assertThat(response.unprocessedItems()).isEmpty();
         assertThat(response.itemCollectionMetrics()).containsOnlyKeys(table);
-        assertThat(response.itemCollectionMetrics().get(table)).hasSize(2)
+        assertThat(response.itemCollectionMetrics().get(table))
+                .hasSize(2)
                 .extracting(ItemCollectionMetrics::itemCollectionKey)
                 .containsExactlyInAnyOrder(KYUSS, Map.of("Artist", s("Sleep")));
         assertThat(response.itemCollectionMetrics().get(table))
@@ -77,31 +86,42 @@ class ItemCollectionMetricsTest extends EmbeddedServerTest {
     @Test
     void aTableWithoutLocalIndexesReportsNoItemCollections() {
         createTable(table, "Artist", ScalarAttributeType.S, "SongTitle", ScalarAttributeType.S);
-        assertThat(dynamo.putItem(b -> b.tableName(table).item(thumb())
-                .returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE)).itemCollectionMetrics()).isNull();
-        BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, List.of(put(thumb()))))
-                .returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE));
+        assertThat(dynamo.putItem(b -> b.tableName(table)
+                                .item(thumb())
+                                .returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE))
+                        .itemCollectionMetrics())
+                .isNull();
+        BatchWriteItemResponse response =
+                dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, List.of(put(thumb()))))
+                        .returnItemCollectionMetrics(ReturnItemCollectionMetrics.SIZE));
         assertThat(response.itemCollectionMetrics()).isEmpty();
     }
 
     @Test
     void anUnknownValueIsRefusedAndWritesNothing() {
         IndexedMusicTable.create(dynamo, table);
-        assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table).item(thumb())
-                .returnItemCollectionMetrics("COUNT"))).isInstanceOf(DynamoDbException.class)
+        assertThatThrownBy(() ->
+                        dynamo.putItem(b -> b.tableName(table).item(thumb()).returnItemCollectionMetrics("COUNT")))
+                .isInstanceOf(DynamoDbException.class)
                 .hasMessageContaining("1 validation error detected: Value 'COUNT' at 'returnItemCollectionMetrics' "
                         + "failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]");
-        assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table).item(thumb())
-                .returnConsumedCapacity("ALL"))).isInstanceOf(DynamoDbException.class)
+        assertThatThrownBy(() ->
+                        dynamo.putItem(b -> b.tableName(table).item(thumb()).returnConsumedCapacity("ALL")))
+                .isInstanceOf(DynamoDbException.class)
                 .hasMessageContaining("Value 'ALL' at 'returnConsumedCapacity'");
-        assertThatThrownBy(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, List.of(put(thumb()))))
-                .returnItemCollectionMetrics("COUNT"))).isInstanceOf(DynamoDbException.class)
+        assertThatThrownBy(() -> dynamo.batchWriteItem(b ->
+                        b.requestItems(Map.of(table, List.of(put(thumb())))).returnItemCollectionMetrics("COUNT")))
+                .isInstanceOf(DynamoDbException.class)
                 .hasMessageContaining("Value 'COUNT' at 'returnItemCollectionMetrics'");
         assertThat(dynamo.getItem(b -> b.tableName(table).key(Map.of("Artist", s("Kyuss"), "SongTitle", s("Thumb"))))
-                .hasItem()).as("a refused request writes nothing").isFalse();
+                        .hasItem())
+                .as("a refused request writes nothing")
+                .isFalse();
     }
 
     private static WriteRequest put(Map<String, AttributeValue> item) {
-        return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
+        return WriteRequest.builder()
+                .putRequest(PutRequest.builder().item(item).build())
+                .build();
     }
 }

@@ -16,11 +16,11 @@ import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.crd.ShardRange;
 import io.kubedyn.crd.Table;
-import io.kubedyn.crd.TableStatus;
 import io.kubedyn.crd.TableDefinitions;
 import io.kubedyn.crd.TableNames;
-import io.kubedyn.gateway.cluster.RemoteStores;
+import io.kubedyn.crd.TableStatus;
 import io.kubedyn.gateway.cluster.KubernetesTables;
+import io.kubedyn.gateway.cluster.RemoteStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +39,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Services, routing every item by that map. Runs with the cluster tests (it needs the packaged storage pod).
  */
 @EnableKubernetesMockClient(crud = true)
-@EnabledIfSystemProperty(named = "kubedyn.test.backend", matches = "cluster",
+@EnabledIfSystemProperty(
+        named = "kubedyn.test.backend",
+        matches = "cluster",
         disabledReason = "cluster-only: runs in the cluster-backend execution of this suite (three storage pods)")
 class KubernetesDiscoveryTest {
     KubernetesClient client;
@@ -62,17 +64,27 @@ class KubernetesDiscoveryTest {
             }
             try (PlaneOperations backend = new PlaneOperations(StoragePlane.kubernetes(
                     new KubernetesTables(client, "kubedyn", 2), new RemoteStores(Duration.ofSeconds(5))))) {
-                TableDefinition music = new TableDefinition("music", UUID.randomUUID().toString(),
-                        KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
-                        "PAY_PER_REQUEST", 0, 0, 0);
+                TableDefinition music = new TableDefinition(
+                        "music",
+                        UUID.randomUUID().toString(),
+                        KeySchema.of(new KeyAttribute("id", ScalarType.S), null),
+                        Map.of("id", ScalarType.S),
+                        "PAY_PER_REQUEST",
+                        0,
+                        0,
+                        0);
                 backend.createTable(music);
                 assertThat(status(backend, "music")).isEqualTo("CREATING");
-                assertThat(pods.get(0).requestCount("create_table")).as("no shard exists yet").isZero();
+                assertThat(pods.get(0).requestCount("create_table"))
+                        .as("no shard exists yet")
+                        .isZero();
 
                 // The pods' part: each creates the table in its store from the definition the operator
                 // hands it (KUBEDYN_STORAGE_TABLE_DEFINITION; StoreAssignmentTest covers the pod side).
-                TableDefinition handed = TableDefinitions.of(
-                        client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).get());
+                TableDefinition handed = TableDefinitions.of(client.resources(Table.class)
+                        .inNamespace("kubedyn")
+                        .withName(TableNames.resourceName("music"))
+                        .get());
                 try (RemoteStores stores = new RemoteStores(Duration.ofSeconds(5))) {
                     for (StoragePodProcess pod : pods) {
                         stores.apply(pod.address()).createTable(handed);
@@ -83,28 +95,44 @@ class KubernetesDiscoveryTest {
                 for (int i = 0; i < 2; i++) {
                     HashRange range = HashRange.segment(i, 2);
                     String[] hostPort = pods.get(i).address().split(":");
-                    ranges.add(new ShardRange(i, HashRange.formatBound(range.first()),
-                            HashRange.formatBound(range.last()), hostPort[0], Integer.parseInt(hostPort[1])));
+                    ranges.add(new ShardRange(
+                            i,
+                            HashRange.formatBound(range.first()),
+                            HashRange.formatBound(range.last()),
+                            hostPort[0],
+                            Integer.parseInt(hostPort[1])));
                 }
-                client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).editStatus(t -> {
-                    TableStatus status = new TableStatus();
-                    status.setShardMap(ranges);
-                    status.setPhase(TableStatus.PHASE_READY);
-                    t.setStatus(status);
-                    return t;
-                });
+                client.resources(Table.class)
+                        .inNamespace("kubedyn")
+                        .withName(TableNames.resourceName("music"))
+                        .editStatus(t -> {
+                            TableStatus status = new TableStatus();
+                            status.setShardMap(ranges);
+                            status.setPhase(TableStatus.PHASE_READY);
+                            t.setStatus(status);
+                            return t;
+                        });
                 Instant deadline = Instant.now().plusSeconds(10);
-                while (!status(backend, "music").equals("ACTIVE") && Instant.now().isBefore(deadline)) {
+                while (!status(backend, "music").equals("ACTIVE")
+                        && Instant.now().isBefore(deadline)) {
                     Thread.sleep(20);
                 }
 
                 assertThat(status(backend, "music")).isEqualTo("ACTIVE");
                 TableDefinition active = backend.requireTable("music");
-                String uid = client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).get()
-                        .getMetadata().getUid();
-                assertThat(active.tableId()).as("the Table's uid names the incarnation").isEqualTo(uid);
+                String uid = client.resources(Table.class)
+                        .inNamespace("kubedyn")
+                        .withName(TableNames.resourceName("music"))
+                        .get()
+                        .getMetadata()
+                        .getUid();
+                assertThat(active.tableId())
+                        .as("the Table's uid names the incarnation")
+                        .isEqualTo(uid);
                 for (StoragePodProcess pod : pods) {
-                    assertThat(pod.requestCount("create_table")).as("the gateway provisions nothing").isEqualTo(1);
+                    assertThat(pod.requestCount("create_table"))
+                            .as("the gateway provisions nothing")
+                            .isEqualTo(1);
                 }
 
                 int[] perShard = new int[2];
@@ -126,34 +154,49 @@ class KubernetesDiscoveryTest {
                 try (PlaneOperations other = new PlaneOperations(StoragePlane.kubernetes(
                         new KubernetesTables(client, "kubedyn", 2), new RemoteStores(Duration.ofSeconds(5))))) {
                     assertThat(other.requireTable("music").tableId()).isEqualTo(uid);
-                    assertThat(other.get("music", PrimaryKey.of(new AttributeValue.S("song-7"), null))).isNotNull();
+                    assertThat(other.get("music", PrimaryKey.of(new AttributeValue.S("song-7"), null)))
+                            .isNotNull();
                 }
                 assertThat(pods.get(0).requestCount("create_table")).isEqualTo(1);
 
                 // The operator's finalizer keeps the Table, DELETING, until it has cleaned up.
-                client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).edit(t -> {
-                    t.getMetadata().setFinalizers(List.of("tables.kubedyn.io/finalizer"));
-                    return t;
-                });
+                client.resources(Table.class)
+                        .inNamespace("kubedyn")
+                        .withName(TableNames.resourceName("music"))
+                        .edit(t -> {
+                            t.getMetadata().setFinalizers(List.of("tables.kubedyn.io/finalizer"));
+                            return t;
+                        });
                 backend.deleteTable("music");
-                assertThat(pods.get(0).requestCount("delete_table")).as("data goes with the Table's volumes").isZero();
+                assertThat(pods.get(0).requestCount("delete_table"))
+                        .as("data goes with the Table's volumes")
+                        .isZero();
                 assertThat(pods.get(1).requestCount("delete_table")).isZero();
                 assertThat(status(backend, "music")).isEqualTo("DELETING");
                 assertThat(backend.tableNames()).containsExactly("music");
-                assertThat(backend.describeTable("music")).as("no item requests while DELETING").isEmpty();
+                assertThat(backend.describeTable("music"))
+                        .as("no item requests while DELETING")
+                        .isEmpty();
                 assertThatThrownBy(() -> backend.get("music", PrimaryKey.of(new AttributeValue.S("song-7"), null)))
                         .isInstanceOf(DynamoDbException.class)
                         .hasMessageContaining("not found");
 
-                client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).edit(t -> {
-                    t.getMetadata().setFinalizers(List.of());
-                    return t;
-                });
+                client.resources(Table.class)
+                        .inNamespace("kubedyn")
+                        .withName(TableNames.resourceName("music"))
+                        .edit(t -> {
+                            t.getMetadata().setFinalizers(List.of());
+                            return t;
+                        });
                 deadline = Instant.now().plusSeconds(10);
                 while (!backend.tableNames().isEmpty() && Instant.now().isBefore(deadline)) {
                     Thread.sleep(20);
                 }
-                assertThat(client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music")).get()).isNull();
+                assertThat(client.resources(Table.class)
+                                .inNamespace("kubedyn")
+                                .withName(TableNames.resourceName("music"))
+                                .get())
+                        .isNull();
                 assertThat(backend.tableNames()).isEmpty();
                 assertThat(backend.tableDescription("music")).isEmpty();
             }

@@ -53,10 +53,13 @@ class KubernetesModeTest {
     }
 
     private void createMusic(String name) {
-        dynamo.createTable(b -> b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
+        dynamo.createTable(b -> b.tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
                         a -> a.attributeName("Year").attributeType(ScalarAttributeType.N))
-                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH),
+                .keySchema(
+                        k -> k.attributeName("Artist").keyType(KeyType.HASH),
                         k -> k.attributeName("Year").keyType(KeyType.RANGE)));
     }
 
@@ -65,8 +68,9 @@ class KubernetesModeTest {
         int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         for (String probe : java.util.List.of("ready", "live")) {
-            java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/q/health/" + probe)).build(),
+            java.net.http.HttpResponse<String> answer = http.send(
+                    java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/" + probe))
+                            .build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(answer.statusCode()).as(probe).isEqualTo(200);
             assertThat(answer.body()).as(probe).contains("\"status\": \"UP\"");
@@ -77,10 +81,14 @@ class KubernetesModeTest {
     void awsSdkCreateTableCreatesATableResource() {
         createMusic("music");
 
-        Table resource = kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
-                .withName(TableNames.resourceName("music")).get();
+        Table resource = kubernetes
+                .resources(Table.class)
+                .inNamespace(MockKubernetesApi.NAMESPACE)
+                .withName(TableNames.resourceName("music"))
+                .get();
         assertThat(resource).isNotNull();
-        assertThat(resource.getSpec().getKeySchema()).extracting(k -> k.getAttributeName() + ":" + k.getKeyType())
+        assertThat(resource.getSpec().getKeySchema())
+                .extracting(k -> k.getAttributeName() + ":" + k.getKeyType())
                 .containsExactly("Artist:HASH", "Year:RANGE");
         assertThat(resource.getSpec().getAttributeDefinitions())
                 .extracting(a -> a.getAttributeName() + ":" + a.getAttributeType())
@@ -89,31 +97,44 @@ class KubernetesModeTest {
 
         var described = dynamo.describeTable(b -> b.tableName("music")).table();
         assertThat(described.tableStatus()).as("no shard map yet").isEqualTo(TableStatus.CREATING);
-        assertThat(described.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyType())
+        assertThat(described.keySchema())
+                .extracting(k -> k.attributeName() + ":" + k.keyType())
                 .containsExactly("Artist:HASH", "Year:RANGE");
         assertThat(dynamo.listTables().tableNames()).contains("music");
         // As DynamoDB: items of a table that is not ACTIVE are not found.
-        assertThatThrownBy(() -> dynamo.getItem(b -> b.tableName("music").key(Map.of(
-                "Artist", AttributeValue.fromS("a"), "Year", AttributeValue.fromN("1")))))
+        assertThatThrownBy(() -> dynamo.getItem(b -> b.tableName("music")
+                        .key(Map.of("Artist", AttributeValue.fromS("a"), "Year", AttributeValue.fromN("1")))))
                 .isInstanceOf(ResourceNotFoundException.class);
 
         dynamo.deleteTable(b -> b.tableName("music"));
-        assertThat(kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
-                .withName(TableNames.resourceName("music")).get()).isNull();
+        assertThat(kubernetes
+                        .resources(Table.class)
+                        .inNamespace(MockKubernetesApi.NAMESPACE)
+                        .withName(TableNames.resourceName("music"))
+                        .get())
+                .isNull();
         assertThatThrownBy(() -> dynamo.describeTable(b -> b.tableName("music")))
                 .isInstanceOf(ResourceNotFoundException.class);
     }
 
     @Test
     void createTableAnswersTheTableIdAndCreationTimeThatDescribeTableShowsLater() {
-        var created = dynamo.createTable(b -> b.tableName("albums").billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH))).tableDescription();
+        var created = dynamo.createTable(b -> b.tableName("albums")
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S))
+                        .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH)))
+                .tableDescription();
 
-        Table resource = kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
-                .withName(TableNames.resourceName("albums")).get();
-        assertThat(created.tableId()).as("the Table resource's uid").isEqualTo(resource.getMetadata().getUid());
-        assertThat(created.creationDateTime()).as("the Table resource's creationTimestamp")
+        Table resource = kubernetes
+                .resources(Table.class)
+                .inNamespace(MockKubernetesApi.NAMESPACE)
+                .withName(TableNames.resourceName("albums"))
+                .get();
+        assertThat(created.tableId())
+                .as("the Table resource's uid")
+                .isEqualTo(resource.getMetadata().getUid());
+        assertThat(created.creationDateTime())
+                .as("the Table resource's creationTimestamp")
                 .isEqualTo(Instant.parse(resource.getMetadata().getCreationTimestamp()));
         assertThat(created.tableStatus()).isEqualTo(TableStatus.CREATING);
         var described = dynamo.describeTable(b -> b.tableName("albums")).table();
@@ -127,7 +148,7 @@ class KubernetesModeTest {
     void deleteTableAnswersDeletingAndTheTableStaysDeletingUntilTheOperatorsFinalizerLetsItGo() throws Exception {
         createMusic("playlists");
         String uid = dynamo.describeTable(b -> b.tableName("playlists")).table().tableId();
-        setFinalizer("playlists", true);  // as the operator does when it first reconciles the Table
+        setFinalizer("playlists", true); // as the operator does when it first reconciles the Table
 
         var deleted = dynamo.deleteTable(b -> b.tableName("playlists")).tableDescription();
         assertThat(deleted.tableStatus()).isEqualTo(TableStatus.DELETING);
@@ -135,18 +156,23 @@ class KubernetesModeTest {
         assertThat(dynamo.describeTable(b -> b.tableName("playlists")).table().tableStatus())
                 .isEqualTo(TableStatus.DELETING);
         assertThat(dynamo.listTables().tableNames()).contains("playlists");
-        Map<String, AttributeValue> key = Map.of("Artist", AttributeValue.fromS("a"), "Year", AttributeValue.fromN("1"));
+        Map<String, AttributeValue> key =
+                Map.of("Artist", AttributeValue.fromS("a"), "Year", AttributeValue.fromN("1"));
         assertThatThrownBy(() -> dynamo.getItem(b -> b.tableName("playlists").key(key)))
                 .isInstanceOf(ResourceNotFoundException.class);
         assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName("playlists").item(key)))
                 .isInstanceOf(ResourceNotFoundException.class);
-        assertThat(dynamo.deleteTable(b -> b.tableName("playlists")).tableDescription().tableStatus())
-                .as("DynamoDB: no error when the table is already DELETING").isEqualTo(TableStatus.DELETING);
+        assertThat(dynamo.deleteTable(b -> b.tableName("playlists"))
+                        .tableDescription()
+                        .tableStatus())
+                .as("DynamoDB: no error when the table is already DELETING")
+                .isEqualTo(TableStatus.DELETING);
         assertThatThrownBy(() -> createMusic("playlists")).isInstanceOf(ResourceInUseException.class);
 
-        setFinalizer("playlists", false);  // the operator's cleanup is done
+        setFinalizer("playlists", false); // the operator's cleanup is done
         Instant deadline = Instant.now().plusSeconds(10);
-        while (dynamo.listTables().tableNames().contains("playlists") && Instant.now().isBefore(deadline)) {
+        while (dynamo.listTables().tableNames().contains("playlists")
+                && Instant.now().isBefore(deadline)) {
             Thread.sleep(20);
         }
         assertThatThrownBy(() -> dynamo.describeTable(b -> b.tableName("playlists")))
@@ -155,21 +181,30 @@ class KubernetesModeTest {
     }
 
     private void setFinalizer(String table, boolean present) {
-        kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE).withName(TableNames.resourceName(table)).edit(t -> {
-            t.getMetadata().setFinalizers(present ? List.of("tables.kubedyn.io/finalizer") : List.of());
-            return t;
-        });
+        kubernetes
+                .resources(Table.class)
+                .inNamespace(MockKubernetesApi.NAMESPACE)
+                .withName(TableNames.resourceName(table))
+                .edit(t -> {
+                    t.getMetadata().setFinalizers(present ? List.of("tables.kubedyn.io/finalizer") : List.of());
+                    return t;
+                });
     }
 
     @Test
     void anyDynamoDbTableNameIsATableResourceThatKeepsTheExactName() {
         createMusic("Music_2024");
         createMusic("music_2024");
-        assertThat(kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE).list().getItems())
+        assertThat(kubernetes
+                        .resources(Table.class)
+                        .inNamespace(MockKubernetesApi.NAMESPACE)
+                        .list()
+                        .getItems())
                 .extracting(t -> t.getSpec().getTableName())
                 .contains("Music_2024", "music_2024");
         assertThat(dynamo.listTables().tableNames()).contains("Music_2024", "music_2024");
-        assertThat(dynamo.describeTable(b -> b.tableName("Music_2024")).table().tableName()).isEqualTo("Music_2024");
+        assertThat(dynamo.describeTable(b -> b.tableName("Music_2024")).table().tableName())
+                .isEqualTo("Music_2024");
         dynamo.deleteTable(b -> b.tableName("Music_2024"));
         assertThat(dynamo.listTables().tableNames()).contains("music_2024").doesNotContain("Music_2024");
         dynamo.deleteTable(b -> b.tableName("music_2024"));
@@ -177,22 +212,28 @@ class KubernetesModeTest {
 
     @Test
     void deleteTableOfAProtectedTableIsDynamoDbsValidationErrorUntilProtectionIsTurnedOff() {
-        dynamo.createTable(b -> b.tableName("Ledger").billingMode(BillingMode.PAY_PER_REQUEST)
+        dynamo.createTable(b -> b.tableName("Ledger")
+                .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(a -> a.attributeName("Account").attributeType(ScalarAttributeType.S))
                 .keySchema(k -> k.attributeName("Account").keyType(KeyType.HASH))
                 .deletionProtectionEnabled(true));
-        assertThat(dynamo.describeTable(b -> b.tableName("Ledger")).table().deletionProtectionEnabled()).isTrue();
+        assertThat(dynamo.describeTable(b -> b.tableName("Ledger")).table().deletionProtectionEnabled())
+                .isTrue();
 
         assertThatThrownBy(() -> dynamo.deleteTable(b -> b.tableName("Ledger")))
                 .isInstanceOfSatisfying(DynamoDbException.class, e -> {
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
-                    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Resource cannot be deleted as it is "
-                            + "currently protected against deletion. Disable deletion protection first.");
+                    assertThat(e.awsErrorDetails().errorMessage())
+                            .isEqualTo("Resource cannot be deleted as it is "
+                                    + "currently protected against deletion. Disable deletion protection first.");
                 });
         assertThat(dynamo.listTables().tableNames()).contains("Ledger");
 
-        kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
-                .withName(TableNames.resourceName("Ledger")).edit(t -> {
+        kubernetes
+                .resources(Table.class)
+                .inNamespace(MockKubernetesApi.NAMESPACE)
+                .withName(TableNames.resourceName("Ledger"))
+                .edit(t -> {
                     t.getSpec().setDeletionProtectionEnabled(false);
                     return t;
                 });
@@ -207,23 +248,31 @@ class KubernetesModeTest {
 
     private List<String> tagsOf(String arn) {
         return dynamo.listTagsOfResource(b -> b.resourceArn(arn)).tags().stream()
-                .map(tag -> tag.key() + "=" + tag.value()).toList();
+                .map(tag -> tag.key() + "=" + tag.value())
+                .toList();
     }
 
     @Test
     void tagsLiveInTheTableResourceAndKubectlAndTheApiSeeTheSameTags() {
-        String arn = dynamo.createTable(b -> b.tableName("Playlists").billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("Id").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("Id").keyType(KeyType.HASH))
-                .tags(t -> t.key("team").value("radio"))).tableDescription().tableArn();
-        var resource = kubernetes.resources(Table.class).inNamespace(MockKubernetesApi.NAMESPACE)
+        String arn = dynamo.createTable(b -> b.tableName("Playlists")
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(a -> a.attributeName("Id").attributeType(ScalarAttributeType.S))
+                        .keySchema(k -> k.attributeName("Id").keyType(KeyType.HASH))
+                        .tags(t -> t.key("team").value("radio")))
+                .tableDescription()
+                .tableArn();
+        var resource = kubernetes
+                .resources(Table.class)
+                .inNamespace(MockKubernetesApi.NAMESPACE)
                 .withName(TableNames.resourceName("Playlists"));
-        assertThat(resource.get().getSpec().getTags()).extracting(t -> t.getKey() + "=" + t.getValue())
+        assertThat(resource.get().getSpec().getTags())
+                .extracting(t -> t.getKey() + "=" + t.getValue())
                 .containsExactly("team=radio");
 
         dynamo.tagResource(b -> b.resourceArn(arn).tags(t -> t.key("env").value("prod")));
         dynamo.untagResource(b -> b.resourceArn(arn).tagKeys("team"));
-        assertThat(resource.get().getSpec().getTags()).extracting(t -> t.getKey() + "=" + t.getValue())
+        assertThat(resource.get().getSpec().getTags())
+                .extracting(t -> t.getKey() + "=" + t.getValue())
                 .containsExactly("env=prod");
         assertThat(tagsOf(arn)).containsExactly("env=prod");
 

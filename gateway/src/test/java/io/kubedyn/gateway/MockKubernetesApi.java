@@ -17,25 +17,37 @@ import java.util.Map;
  */
 public class MockKubernetesApi implements QuarkusTestResourceLifecycleManager {
     static final String NAMESPACE = "kubedyn";
-    private static final List<String> CLIENT_PROPERTIES = List.of(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY,
-            Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY,
+    private static final List<String> CLIENT_PROPERTIES = List.of(
+            Config.KUBERNETES_MASTER_SYSTEM_PROPERTY,
+            Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY,
+            Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY,
             Config.KUBERNETES_NAMESPACE_SYSTEM_PROPERTY);
 
     private KubernetesMockServer server;
 
     @Override
     public Map<String, String> start() {
-        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        server = new KubernetesMockServer(
+                new io.fabric8.mockwebserver.Context(),
+                new MockWebServer(),
+                new HashMap<>(),
+                new KubernetesCrudDispatcher(),
+                false);
         server.init();
-        System.setProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, "http://" + server.getHostName() + ":" + server.getPort());
+        System.setProperty(
+                Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, "http://" + server.getHostName() + ":" + server.getPort());
         System.setProperty(Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, "false");
         System.setProperty(Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY, "false");
         System.setProperty(Config.KUBERNETES_NAMESPACE_SYSTEM_PROPERTY, NAMESPACE);
-        return Map.of("kubedyn.backend", "cluster",
-                "kubedyn.cluster.discovery", "kubernetes",
-                "kubedyn.cluster.namespace", NAMESPACE,
-                "kubedyn.cluster.table-shards", "3");
+        return Map.of(
+                "kubedyn.backend",
+                "cluster",
+                "kubedyn.cluster.discovery",
+                "kubernetes",
+                "kubedyn.cluster.namespace",
+                NAMESPACE,
+                "kubedyn.cluster.table-shards",
+                "3");
     }
 
     @Override

@@ -46,35 +46,51 @@ class MultiAttributeKeysTest extends EmbeddedServerTest {
     private static final int[] ROUNDS = {1, 2, 3, 10};
 
     private static KeySchemaElement hash(String name) {
-        return KeySchemaElement.builder().attributeName(name).keyType(KeyType.HASH).build();
+        return KeySchemaElement.builder()
+                .attributeName(name)
+                .keyType(KeyType.HASH)
+                .build();
     }
 
     private static KeySchemaElement range(String name) {
-        return KeySchemaElement.builder().attributeName(name).keyType(KeyType.RANGE).build();
+        return KeySchemaElement.builder()
+                .attributeName(name)
+                .keyType(KeyType.RANGE)
+                .build();
     }
 
     private static AttributeDefinition defined(String name, ScalarAttributeType type) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
+        return AttributeDefinition.builder()
+                .attributeName(name)
+                .attributeType(type)
+                .build();
     }
 
     private static GlobalSecondaryIndex gsi(String name, KeySchemaElement... keys) {
-        return GlobalSecondaryIndex.builder().indexName(name).keySchema(keys)
-                .projection(p -> p.projectionType(ProjectionType.ALL)).build();
+        return GlobalSecondaryIndex.builder()
+                .indexName(name)
+                .keySchema(keys)
+                .projection(p -> p.projectionType(ProjectionType.ALL))
+                .build();
     }
 
     /** Matches: tournamentId, region (the index's partition), round then bracket (its sort key). */
     private void createMatches() {
-        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(defined("matchId", ScalarAttributeType.S),
-                        defined("tournamentId", ScalarAttributeType.S), defined("region", ScalarAttributeType.S),
-                        defined("round", ScalarAttributeType.N), defined("bracket", ScalarAttributeType.S))
+        dynamo.createTable(b -> b.tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        defined("matchId", ScalarAttributeType.S),
+                        defined("tournamentId", ScalarAttributeType.S),
+                        defined("region", ScalarAttributeType.S),
+                        defined("round", ScalarAttributeType.N),
+                        defined("bracket", ScalarAttributeType.S))
                 .keySchema(hash("matchId"))
-                .globalSecondaryIndexes(gsi(BY_BRACKET, hash("tournamentId"), hash("region"), range("round"),
-                        range("bracket"))));
+                .globalSecondaryIndexes(
+                        gsi(BY_BRACKET, hash("tournamentId"), hash("region"), range("round"), range("bracket"))));
     }
 
-    private static Map<String, AttributeValue> match(String id, String tournament, String region, Integer round,
-                                                     String bracket) {
+    private static Map<String, AttributeValue> match(
+            String id, String tournament, String region, Integer round, String bracket) {
         Map<String, AttributeValue> item = item("matchId", s(id), "tournamentId", s(tournament), "winner", s("p" + id));
         if (region != null) {
             item.put("region", s(region));
@@ -108,15 +124,22 @@ class MultiAttributeKeysTest extends EmbeddedServerTest {
     private QueryRequest.Builder query(String condition, Map<String, AttributeValue> values) {
         Map<String, AttributeValue> all = new HashMap<>(Map.of(":t", s("WINTER2024"), ":r", s("NA-EAST")));
         all.putAll(values);
-        return QueryRequest.builder().tableName(table).indexName(BY_BRACKET)
-                .keyConditionExpression("tournamentId = :t AND #region = :r" + (condition.isEmpty() ? "" : " AND " + condition))
-                .expressionAttributeNames(condition.contains("#round")
-                        ? Map.of("#region", "region", "#round", "round") : Map.of("#region", "region"))
+        return QueryRequest.builder()
+                .tableName(table)
+                .indexName(BY_BRACKET)
+                .keyConditionExpression(
+                        "tournamentId = :t AND #region = :r" + (condition.isEmpty() ? "" : " AND " + condition))
+                .expressionAttributeNames(
+                        condition.contains("#round")
+                                ? Map.of("#region", "region", "#round", "round")
+                                : Map.of("#region", "region"))
                 .expressionAttributeValues(all);
     }
 
     private List<String> ids(QueryRequest request) {
-        return dynamo.query(request).items().stream().map(i -> i.get("matchId").s()).toList();
+        return dynamo.query(request).items().stream()
+                .map(i -> i.get("matchId").s())
+                .toList();
     }
 
     private List<String> idsEventually(QueryRequest request, int expected) {
@@ -134,17 +157,20 @@ class MultiAttributeKeysTest extends EmbeddedServerTest {
     @Test
     void describeTableListsEveryKeyAttributeOfTheIndexInOrder() {
         createMatches();
-        var index = dynamo.describeTable(b -> b.tableName(table)).table().globalSecondaryIndexes().get(0);
-        assertThat(index.keySchema()).containsExactly(hash("tournamentId"), hash("region"), range("round"),
-                range("bracket"));
+        var index = dynamo.describeTable(b -> b.tableName(table))
+                .table()
+                .globalSecondaryIndexes()
+                .get(0);
+        assertThat(index.keySchema())
+                .containsExactly(hash("tournamentId"), hash("region"), range("round"), range("bracket"));
     }
 
     @Test
     void queryOrdersByTheFirstSortAttributeThenTheNextAndSkipsItemsWithoutEveryKey() {
         createMatches();
         putMatches();
-        List<String> all = naIds(1, "LOWER", 1, "UPPER", 2, "LOWER", 2, "UPPER", 3, "LOWER", 3, "UPPER", 10, "LOWER",
-                10, "UPPER");
+        List<String> all =
+                naIds(1, "LOWER", 1, "UPPER", 2, "LOWER", 2, "UPPER", 3, "LOWER", 3, "UPPER", 10, "LOWER", 10, "UPPER");
         assertThat(idsEventually(query("", Map.of()).build(), 8)).containsExactlyElementsOf(all);
         List<String> backwards = new ArrayList<>(all);
         Collections.reverse(backwards);
@@ -160,20 +186,30 @@ class MultiAttributeKeysTest extends EmbeddedServerTest {
         Map<String, AttributeValue> two = Map.of(":n", AttributeValue.fromN("2"));
         assertThat(ids(query("#round = :n", two).build())).containsExactlyElementsOf(naIds(2, "LOWER", 2, "UPPER"));
         assertThat(ids(query("#round = :n AND bracket = :b", Map.of(":n", AttributeValue.fromN("2"), ":b", s("UPPER")))
-                .build())).containsExactly("na-2-UPPER");
-        assertThat(ids(query("#round = :n AND begins_with(bracket, :b)",
-                Map.of(":n", AttributeValue.fromN("10"), ":b", s("LO"))).build())).containsExactly("na-10-LOWER");
+                        .build()))
+                .containsExactly("na-2-UPPER");
+        assertThat(ids(query(
+                                "#round = :n AND begins_with(bracket, :b)",
+                                Map.of(":n", AttributeValue.fromN("10"), ":b", s("LO")))
+                        .build()))
+                .containsExactly("na-10-LOWER");
         assertThat(ids(query("#round > :n", two).build()))
                 .containsExactlyElementsOf(naIds(3, "LOWER", 3, "UPPER", 10, "LOWER", 10, "UPPER"));
         assertThat(ids(query("#round <= :n", two).build()))
                 .containsExactlyElementsOf(naIds(1, "LOWER", 1, "UPPER", 2, "LOWER", 2, "UPPER"));
-        assertThat(ids(query("#round BETWEEN :a AND :b", Map.of(":a", AttributeValue.fromN("2"),
-                ":b", AttributeValue.fromN("3"))).build()))
+        assertThat(ids(query(
+                                "#round BETWEEN :a AND :b",
+                                Map.of(":a", AttributeValue.fromN("2"), ":b", AttributeValue.fromN("3")))
+                        .build()))
                 .containsExactlyElementsOf(naIds(2, "LOWER", 2, "UPPER", 3, "LOWER", 3, "UPPER"));
         assertThat(ids(query("#round = :n AND bracket < :b", Map.of(":n", AttributeValue.fromN("3"), ":b", s("M")))
-                .build())).containsExactly("na-3-LOWER");
-        assertThat(ids(query("#round = :n AND bracket BETWEEN :a AND :b", Map.of(":n", AttributeValue.fromN("1"),
-                ":a", s("A"), ":b", s("Z"))).scanIndexForward(false).build()))
+                        .build()))
+                .containsExactly("na-3-LOWER");
+        assertThat(ids(query(
+                                "#round = :n AND bracket BETWEEN :a AND :b",
+                                Map.of(":n", AttributeValue.fromN("1"), ":a", s("A"), ":b", s("Z")))
+                        .scanIndexForward(false)
+                        .build()))
                 .containsExactlyElementsOf(naIds(1, "UPPER", 1, "LOWER"));
     }
 
@@ -186,7 +222,8 @@ class MultiAttributeKeysTest extends EmbeddedServerTest {
         Map<String, AttributeValue> start = null;
         int pages = 0;
         do {
-            QueryResponse page = dynamo.query(query("", Map.of()).limit(3).exclusiveStartKey(start).build());
+            QueryResponse page = dynamo.query(
+                    query("", Map.of()).limit(3).exclusiveStartKey(start).build());
             page.items().forEach(i -> seen.add(i.get("matchId").s()));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             if (start != null) {
@@ -201,32 +238,57 @@ class MultiAttributeKeysTest extends EmbeddedServerTest {
     @Test
     void keyConditionsOutOfOrderOrIncompleteAreValidationErrors() {
         createMatches();
-        assertRefused(QueryRequest.builder().tableName(table).indexName(BY_BRACKET)
-                        .keyConditionExpression("tournamentId = :t").expressionAttributeValues(Map.of(":t", s("W"))).build(),
+        assertRefused(
+                QueryRequest.builder()
+                        .tableName(table)
+                        .indexName(BY_BRACKET)
+                        .keyConditionExpression("tournamentId = :t")
+                        .expressionAttributeValues(Map.of(":t", s("W")))
+                        .build(),
                 "Query condition missed key schema element: region");
-        assertRefused(query("bracket = :b", Map.of(":b", s("UPPER"))).build(),
+        assertRefused(
+                query("bracket = :b", Map.of(":b", s("UPPER"))).build(),
                 "Query condition missed key schema element: round");
-        assertRefused(query("#round > :n AND bracket = :b", Map.of(":n", AttributeValue.fromN("1"), ":b", s("UPPER")))
-                .build(), "Query key condition not supported");
-        assertRefused(QueryRequest.builder().tableName(table).indexName(BY_BRACKET)
-                .keyConditionExpression("tournamentId = :t AND #region > :r")
-                .expressionAttributeNames(Map.of("#region", "region"))
-                .expressionAttributeValues(Map.of(":t", s("W"), ":r", s("NA"))).build(),
+        assertRefused(
+                query("#round > :n AND bracket = :b", Map.of(":n", AttributeValue.fromN("1"), ":b", s("UPPER")))
+                        .build(),
                 "Query key condition not supported");
-        assertRefused(query("#round = :n AND bracket = :b AND winner = :w", Map.of(":n", AttributeValue.fromN("1"),
-                ":b", s("UPPER"), ":w", s("p1"))).build(), "Query key condition not supported");
-        assertRefused(query("#round = :n", Map.of(":n", s("two"))).build(),
+        assertRefused(
+                QueryRequest.builder()
+                        .tableName(table)
+                        .indexName(BY_BRACKET)
+                        .keyConditionExpression("tournamentId = :t AND #region > :r")
+                        .expressionAttributeNames(Map.of("#region", "region"))
+                        .expressionAttributeValues(Map.of(":t", s("W"), ":r", s("NA")))
+                        .build(),
+                "Query key condition not supported");
+        assertRefused(
+                query(
+                                "#round = :n AND bracket = :b AND winner = :w",
+                                Map.of(":n", AttributeValue.fromN("1"), ":b", s("UPPER"), ":w", s("p1")))
+                        .build(),
+                "Query key condition not supported");
+        assertRefused(
+                query("#round = :n", Map.of(":n", s("two"))).build(),
                 "Condition parameter type does not match schema type");
-        Condition equalsW = Condition.builder().comparisonOperator(ComparisonOperator.EQ)
-                .attributeValueList(s("W")).build();
-        assertRefused(QueryRequest.builder().tableName(table).indexName(BY_BRACKET)
-                .keyConditions(Map.of("tournamentId", equalsW, "region", equalsW)).build(),
+        Condition equalsW = Condition.builder()
+                .comparisonOperator(ComparisonOperator.EQ)
+                .attributeValueList(s("W"))
+                .build();
+        assertRefused(
+                QueryRequest.builder()
+                        .tableName(table)
+                        .indexName(BY_BRACKET)
+                        .keyConditions(Map.of("tournamentId", equalsW, "region", equalsW))
+                        .build(),
                 "use KeyConditionExpression");
     }
 
     private void assertRefused(QueryRequest request, String message) {
-        assertThatThrownBy(() -> dynamo.query(request)).isInstanceOf(DynamoDbException.class)
-                .satisfies(e -> assertThat(((DynamoDbException) e).awsErrorDetails().errorCode())
+        assertThatThrownBy(() -> dynamo.query(request))
+                .isInstanceOf(DynamoDbException.class)
+                .satisfies(e -> assertThat(
+                                ((DynamoDbException) e).awsErrorDetails().errorCode())
                         .isEqualTo("ValidationException"))
                 .hasMessageContaining(message);
     }
@@ -236,39 +298,64 @@ class MultiAttributeKeysTest extends EmbeddedServerTest {
         createMatches();
         Map<String, AttributeValue> bad = match("m", "WINTER2024", "NA-EAST", null, "UPPER");
         bad.put("round", s("one"));
-        assertThatThrownBy(() -> put(bad)).isInstanceOf(DynamoDbException.class)
-                .hasMessageContaining("Type mismatch for Index Key round Expected: N Actual: S IndexName: " + BY_BRACKET);
-        assertThat(dynamo.getItem(b -> b.tableName(table).key(Map.of("matchId", s("m")))).hasItem()).isFalse();
+        assertThatThrownBy(() -> put(bad))
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining(
+                        "Type mismatch for Index Key round Expected: N Actual: S IndexName: " + BY_BRACKET);
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(Map.of("matchId", s("m"))))
+                        .hasItem())
+                .isFalse();
     }
 
     @Test
     void createTableRefusesKeySchemasDynamoDbRefuses() {
-        List<AttributeDefinition> five = List.of(defined("id", ScalarAttributeType.S), defined("a", ScalarAttributeType.S),
-                defined("b", ScalarAttributeType.S), defined("c", ScalarAttributeType.S),
-                defined("d", ScalarAttributeType.S), defined("e", ScalarAttributeType.S));
-        assertCreateRefused(five, gsi("TooWide", hash("a"), hash("b"), hash("c"), hash("d"), hash("e")), null,
-                "at most 4");
-        assertCreateRefused(five.subList(0, 4), gsi("Backwards", hash("a"), range("b"), hash("c")), null,
+        List<AttributeDefinition> five = List.of(
+                defined("id", ScalarAttributeType.S),
+                defined("a", ScalarAttributeType.S),
+                defined("b", ScalarAttributeType.S),
+                defined("c", ScalarAttributeType.S),
+                defined("d", ScalarAttributeType.S),
+                defined("e", ScalarAttributeType.S));
+        assertCreateRefused(
+                five, gsi("TooWide", hash("a"), hash("b"), hash("c"), hash("d"), hash("e")), null, "at most 4");
+        assertCreateRefused(
+                five.subList(0, 4),
+                gsi("Backwards", hash("a"), range("b"), hash("c")),
+                null,
                 "every HASH KeySchemaElement must come before every RANGE KeySchemaElement");
-        assertCreateRefused(five.subList(0, 3), gsi("Twice", hash("a"), range("b"), range("a")), null,
+        assertCreateRefused(
+                five.subList(0, 3),
+                gsi("Twice", hash("a"), range("b"), range("a")),
+                null,
                 "names attribute a more than once");
-        assertCreateRefused(five.subList(0, 4), null, LocalSecondaryIndex.builder().indexName("Local")
-                        .keySchema(hash("id"), hash("a"), range("b")).projection(p -> p.projectionType(ProjectionType.ALL))
-                        .build(), "a local secondary index has one HASH and one RANGE key");
+        assertCreateRefused(
+                five.subList(0, 4),
+                null,
+                LocalSecondaryIndex.builder()
+                        .indexName("Local")
+                        .keySchema(hash("id"), hash("a"), range("b"))
+                        .projection(p -> p.projectionType(ProjectionType.ALL))
+                        .build(),
+                "a local secondary index has one HASH and one RANGE key");
         assertThat(dynamo.listTables().tableNames()).doesNotContain(table);
     }
 
-    private void assertCreateRefused(List<AttributeDefinition> attributes, GlobalSecondaryIndex global,
-                                     LocalSecondaryIndex local, String message) {
+    private void assertCreateRefused(
+            List<AttributeDefinition> attributes,
+            GlobalSecondaryIndex global,
+            LocalSecondaryIndex local,
+            String message) {
         assertThatThrownBy(() -> dynamo.createTable(b -> {
-            b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST).attributeDefinitions(attributes);
-            if (local != null) {
-                b.keySchema(hash("id"), range("c")).localSecondaryIndexes(local);
-            } else {
-                b.keySchema(hash("id")).globalSecondaryIndexes(global);
-            }
-        })).isInstanceOf(DynamoDbException.class)
-                .satisfies(e -> assertThat(((DynamoDbException) e).awsErrorDetails().errorCode())
+                    b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST).attributeDefinitions(attributes);
+                    if (local != null) {
+                        b.keySchema(hash("id"), range("c")).localSecondaryIndexes(local);
+                    } else {
+                        b.keySchema(hash("id")).globalSecondaryIndexes(global);
+                    }
+                }))
+                .isInstanceOf(DynamoDbException.class)
+                .satisfies(e -> assertThat(
+                                ((DynamoDbException) e).awsErrorDetails().errorCode())
                         .isEqualTo("ValidationException"))
                 .hasMessageContaining(message);
     }
@@ -278,24 +365,32 @@ class MultiAttributeKeysTest extends EmbeddedServerTest {
         createMatches();
         putMatches();
         dynamo.updateTable(b -> b.tableName(table)
-                .attributeDefinitions(defined("region", ScalarAttributeType.S), defined("round", ScalarAttributeType.N),
+                .attributeDefinitions(
+                        defined("region", ScalarAttributeType.S),
+                        defined("round", ScalarAttributeType.N),
                         defined("bracket", ScalarAttributeType.S))
                 .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName("ByRegion")
                         .keySchema(hash("region"), range("round"), range("bracket"))
                         .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)))));
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline) && dynamo.describeTable(b -> b.tableName(table)).table()
-                .globalSecondaryIndexes().stream().anyMatch(i -> i.indexStatus() != IndexStatus.ACTIVE)) {
+        while (Instant.now().isBefore(deadline)
+                && dynamo.describeTable(b -> b.tableName(table)).table().globalSecondaryIndexes().stream()
+                        .anyMatch(i -> i.indexStatus() != IndexStatus.ACTIVE)) {
             sleep();
         }
         var byRegion = dynamo.describeTable(b -> b.tableName(table)).table().globalSecondaryIndexes().stream()
-                .filter(i -> i.indexName().equals("ByRegion")).findFirst().orElseThrow();
+                .filter(i -> i.indexName().equals("ByRegion"))
+                .findFirst()
+                .orElseThrow();
         assertThat(byRegion.indexStatus()).isEqualTo(IndexStatus.ACTIVE);
         assertThat(byRegion.keySchema()).containsExactly(hash("region"), range("round"), range("bracket"));
-        QueryRequest firstRound = QueryRequest.builder().tableName(table).indexName("ByRegion")
+        QueryRequest firstRound = QueryRequest.builder()
+                .tableName(table)
+                .indexName("ByRegion")
                 .keyConditionExpression("#region = :r AND #round = :n")
                 .expressionAttributeNames(Map.of("#region", "region", "#round", "round"))
-                .expressionAttributeValues(Map.of(":r", s("NA-EAST"), ":n", AttributeValue.fromN("1"))).build();
+                .expressionAttributeValues(Map.of(":r", s("NA-EAST"), ":n", AttributeValue.fromN("1")))
+                .build();
         assertThat(idsEventually(firstRound, 3)).containsExactly("na-1-LOWER", "na-1-UPPER", "other-1");
         QueryResponse keysOnly = dynamo.query(firstRound);
         assertThat(keysOnly.items().get(0)).containsOnlyKeys("matchId", "region", "round", "bracket");

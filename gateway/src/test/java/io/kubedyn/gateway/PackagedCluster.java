@@ -39,13 +39,18 @@ final class PackagedCluster implements AutoCloseable {
             for (int i = 0; i < shards; i++) {
                 pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, shards, ports));
             }
-            String map = ShardMap.equalRanges(pods.stream().map(StoragePodProcess::address).toList()).toString();
+            String map = ShardMap.equalRanges(
+                            pods.stream().map(StoragePodProcess::address).toList())
+                    .toString();
             for (StoragePodProcess pod : pods) {
                 pod.withShardMap(map).withProperties(podSettings).start();
             }
-            String addresses = String.join(",", pods.stream().map(StoragePodProcess::address).toList());
-            List<String> settings = new ArrayList<>(List.of("-Dkubedyn.backend=cluster",
-                    "-Dkubedyn.cluster.shards=" + addresses, "-Dkubedyn.cluster.request-timeout=2s"));
+            String addresses = String.join(
+                    ",", pods.stream().map(StoragePodProcess::address).toList());
+            List<String> settings = new ArrayList<>(List.of(
+                    "-Dkubedyn.backend=cluster",
+                    "-Dkubedyn.cluster.shards=" + addresses,
+                    "-Dkubedyn.cluster.request-timeout=2s"));
             settings.addAll(extraGatewaySettings);
             gatewaySettings = List.copyOf(settings);
             gateway = new ServerProcess(data.resolve("gateway"), gatewaySettings).start();

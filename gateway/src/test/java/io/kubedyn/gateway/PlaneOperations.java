@@ -40,7 +40,10 @@ public record PlaneOperations(StoragePlane plane) implements AutoCloseable {
 
     /** DescribeTable's ItemCount: zero for a table that is not ACTIVE. */
     public long estimatedItemCount(String name) {
-        return plane.catalog().table(name).map(t -> plane.router().estimatedItemCount(t)).orElse(0L);
+        return plane.catalog()
+                .table(name)
+                .map(t -> plane.router().estimatedItemCount(t))
+                .orElse(0L);
     }
 
     public List<String> tableNames() {

@@ -53,10 +53,22 @@ class RangeHandOffIT {
         attributes.put("part", ScalarType.N);
         attributes.put("version", ScalarType.N);
         KeyAttribute id = new KeyAttribute("id", ScalarType.S);
-        return new TableDefinition("Music", UUID.randomUUID().toString(),
-                KeySchema.of(id, new KeyAttribute("part", ScalarType.N)), attributes, "PAY_PER_REQUEST", 0, 0,
-                System.currentTimeMillis(), false, null, null, List.of(SecondaryIndex.local("ByVersion",
-                        KeySchema.of(id, new KeyAttribute("version", ScalarType.N)), IndexProjection.KEYS_ONLY)))
+        return new TableDefinition(
+                        "Music",
+                        UUID.randomUUID().toString(),
+                        KeySchema.of(id, new KeyAttribute("part", ScalarType.N)),
+                        attributes,
+                        "PAY_PER_REQUEST",
+                        0,
+                        0,
+                        System.currentTimeMillis(),
+                        false,
+                        null,
+                        null,
+                        List.of(SecondaryIndex.local(
+                                "ByVersion",
+                                KeySchema.of(id, new KeyAttribute("version", ScalarType.N)),
+                                IndexProjection.KEYS_ONLY)))
                 .withTimeToLive("expiresAt");
     }
 
@@ -79,7 +91,8 @@ class RangeHandOffIT {
         LoopbackPorts ports = new LoopbackPorts();
         StoragePodProcess source = new StoragePodProcess(data.resolve("source"), 0, 1, ports);
         StoragePodProcess receiver = new StoragePodProcess(data.resolve("receiver"), 0, 1, ports);
-        try (source; receiver) {
+        try (source;
+                receiver) {
             source.start();
             TableDefinition table;
             Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
@@ -101,7 +114,7 @@ class RangeHandOffIT {
             AtomicLong longestRefusalMillis = new AtomicLong();
             List<Thread> writers = new ArrayList<>();
             try (RemoteStore toSource = new RemoteStore(source.address(), Duration.ofSeconds(10));
-                 RemoteStore toReceiver = new RemoteStore(receiver.address(), Duration.ofSeconds(10))) {
+                    RemoteStore toReceiver = new RemoteStore(receiver.address(), Duration.ofSeconds(10))) {
                 for (int w = 0; w < 4; w++) {
                     Thread writer = new Thread(() -> {
                         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -115,7 +128,10 @@ class RangeHandOffIT {
                                 try {
                                     // One writer of a key at a time: its last acknowledged write is the item.
                                     synchronized (lockOf(id)) {
-                                        pod.write(table, key(id), ItemChange.put(item(id, version), null, null),
+                                        pod.write(
+                                                table,
+                                                key(id),
+                                                ItemChange.put(item(id, version), null, null),
                                                 ReturnItems.NONE);
                                         acknowledged.put(id, version);
                                     }
@@ -143,18 +159,23 @@ class RangeHandOffIT {
                 for (Thread writer : writers) {
                     writer.join();
                 }
-                System.out.printf("hand-off: %d writes, %d refusals, the longest run of one write's %d ms%n",
+                System.out.printf(
+                        "hand-off: %d writes, %d refusals, the longest run of one write's %d ms%n",
                         versions.get() - 1, refusals.get(), longestRefusalMillis.get());
                 assertThat(versions.get()).as("writes during the hand-off").isGreaterThan(KEYS / 2);
                 // Longer, and a request through a gateway behind on its map would fail.
-                assertThat(longestRefusalMillis.get()).as("the longest run of refusals of one write")
+                assertThat(longestRefusalMillis.get())
+                        .as("the longest run of refusals of one write")
                         .isLessThan(ShardRouter.MAP_FOLLOW_MILLIS);
                 checkEachPodServesItsHalf(toSource, toReceiver, table, acknowledged);
                 // The source names where the range went, so a gateway behind on its map goes there.
-                int moved = acknowledged.keySet().stream().filter(id -> UPPER.contains(key(id).hash())).findFirst()
+                int moved = acknowledged.keySet().stream()
+                        .filter(id -> UPPER.contains(key(id).hash()))
+                        .findFirst()
                         .orElseThrow();
                 assertThatThrownBy(() -> toSource.get(table, key(moved), true))
-                        .isInstanceOfSatisfying(StaleShardMapException.class,
+                        .isInstanceOfSatisfying(
+                                StaleShardMapException.class,
                                 stale -> assertThat(stale.owner()).isEqualTo(receiver.address()));
             }
 
@@ -163,10 +184,15 @@ class RangeHandOffIT {
             source.start();
             receiver.start();
             try (RemoteStore toSource = new RemoteStore(source.address(), Duration.ofSeconds(10));
-                 RemoteStore toReceiver = new RemoteStore(receiver.address(), Duration.ofSeconds(10))) {
+                    RemoteStore toReceiver = new RemoteStore(receiver.address(), Duration.ofSeconds(10))) {
                 checkEachPodServesItsHalf(toSource, toReceiver, table, acknowledged);
-                long sourceItems = toSource.scan(table, null, LOWER, 10_000, Long.MAX_VALUE, null).items().size();
-                long receiverItems = toReceiver.scan(table, null, UPPER, 10_000, Long.MAX_VALUE, null).items().size();
+                long sourceItems = toSource.scan(table, null, LOWER, 10_000, Long.MAX_VALUE, null)
+                        .items()
+                        .size();
+                long receiverItems = toReceiver
+                        .scan(table, null, UPPER, 10_000, Long.MAX_VALUE, null)
+                        .items()
+                        .size();
                 assertThat(sourceItems + receiverItems).isEqualTo(KEYS);
             }
             checkRangeSizes(source, LOWER, receiver, UPPER);
@@ -177,24 +203,31 @@ class RangeHandOffIT {
      * What the operator asks a pod before it splits a shard by itself: each pod weighs exactly
      * the range it owns and finds its median there, and refuses the other's.
      */
-    private static void checkRangeSizes(StoragePodProcess source, HashRange sourceRange, StoragePodProcess receiver,
-                                        HashRange receiverRange) throws Exception {
+    private static void checkRangeSizes(
+            StoragePodProcess source, HashRange sourceRange, StoragePodProcess receiver, HashRange receiverRange)
+            throws Exception {
         for (StoragePodProcess pod : List.of(source, receiver)) {
             HashRange owned = pod == source ? sourceRange : receiverRange;
             HashRange other = pod == source ? receiverRange : sourceRange;
-            io.vertx.core.json.JsonObject sizes = new io.vertx.core.json.JsonObject(pod.get("/kubedyn/ranges").body());
+            io.vertx.core.json.JsonObject sizes =
+                    new io.vertx.core.json.JsonObject(pod.get("/kubedyn/ranges").body());
             assertThat(sizes.getString("table")).isEqualTo("Music");
             assertThat(sizes.getJsonArray("ranges")).hasSize(1);
             io.vertx.core.json.JsonObject range = sizes.getJsonArray("ranges").getJsonObject(0);
             assertThat(range.getString("range")).isEqualTo(owned.toString());
-            assertThat(range.getLong("bytes")).as("the estimate of about %d items of 250 bytes", KEYS / 2)
+            assertThat(range.getLong("bytes"))
+                    .as("the estimate of about %d items of 250 bytes", KEYS / 2)
                     .isGreaterThan(KEYS / 2 * 100L);
             HttpResponse<String> median = pod.get("/kubedyn/ranges/median?range=" + owned);
             assertThat(median.statusCode()).as(median.body()).isEqualTo(200);
             long hash = HashRange.parseBound(new io.vertx.core.json.JsonObject(median.body()).getString("median"));
-            assertThat(owned.contains(hash) && hash != owned.last()).as("a median inside " + owned).isTrue();
-            assertThat(pod.get("/kubedyn/ranges/median?range=" + other).statusCode()).isEqualTo(409);
-            assertThat(pod.get("/kubedyn/ranges/median?range=nonsense").statusCode()).isEqualTo(400);
+            assertThat(owned.contains(hash) && hash != owned.last())
+                    .as("a median inside " + owned)
+                    .isTrue();
+            assertThat(pod.get("/kubedyn/ranges/median?range=" + other).statusCode())
+                    .isEqualTo(409);
+            assertThat(pod.get("/kubedyn/ranges/median?range=nonsense").statusCode())
+                    .isEqualTo(400);
         }
     }
 
@@ -218,8 +251,8 @@ class RangeHandOffIT {
         }
     }
 
-    private static void checkEachPodServesItsHalf(RemoteStore source, RemoteStore receiver, TableDefinition table,
-                                                  Map<Integer, Long> acknowledged) {
+    private static void checkEachPodServesItsHalf(
+            RemoteStore source, RemoteStore receiver, TableDefinition table, Map<Integer, Long> acknowledged) {
         int upper = 0;
         for (Map.Entry<Integer, Long> written : acknowledged.entrySet()) {
             PrimaryKey key = key(written.getKey());
@@ -229,9 +262,11 @@ class RangeHandOffIT {
             upper += moved ? 1 : 0;
             Map<String, AttributeValue> item = owner.get(table, key, true);
             assertThat(item).as("item-" + written.getKey()).isNotNull();
-            assertThat(item.get("version")).as("item-" + written.getKey())
+            assertThat(item.get("version"))
+                    .as("item-" + written.getKey())
                     .isEqualTo(new AttributeValue.N(DynamoNumber.of(written.getValue())));
-            assertThatThrownBy(() -> other.get(table, key, true)).as("the other pod refuses item-" + written.getKey())
+            assertThatThrownBy(() -> other.get(table, key, true))
+                    .as("the other pod refuses item-" + written.getKey())
                     .hasMessageContaining("shard map out of date");
         }
         assertThat(upper).isBetween(KEYS / 3, 2 * KEYS / 3);

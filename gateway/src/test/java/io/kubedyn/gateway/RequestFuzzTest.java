@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -116,35 +115,85 @@ class RequestFuzzTest extends EmbeddedServerTest {
                      {"Statement": "INSERT INTO \\"$T\\" VALUE {'pk': ?, 'sk': 7}", "Parameters": [{"S": "e"}]}]}"""));
 
     /** Values that have broken parsers, checks and evaluators somewhere. */
-    private static final List<String> NASTY = List.of("\"\"", "\"x\"", "0", "-1", "1.5", "1e400", "-1e-400",
-            "9223372036854775808", "18446744073709551617", "true", "false", "null", "[]", "{}", "[null]", "{\"\":{}}",
-            "{\"S\":\"\"}", "{\"S\":1}", "{\"N\":\"NaN\"}", "{\"N\":\"1e999\"}", "{\"N\":\"\\u0661\"}", "{\"B\":\"!!\"}",
-            "{\"SS\":[]}", "{\"SS\":[\"a\",\"a\"]}", "{\"NS\":[\"1\",\"1.0\"]}", "{\"L\":[{}]}", "{\"M\":{\"a\":null}}",
-            "{\"NULL\":false}", "{\"BOOL\":\"yes\"}", "{\"S\":\"a\",\"N\":\"1\"}", "\"#\"", "\":\"", "\"a.b[0]\"",
-            "\"a = :v AND\"", "\"SET a = a + :v, a = :v\"", "\"REMOVE a[99999999999]\"", "\"size(size(a)) > :v\"",
-            "\"((((a))))\"", "\"SELECT * FROM\"", "\"ALL_OLD\"", "\"COUNT\"", "\"\\ud83d\\ude00\"", "\"\\u0000\"",
-            "\"'\"", "\"\\\"\"", "\"arn:aws:dynamodb:::table/\"");
+    private static final List<String> NASTY = List.of(
+            "\"\"",
+            "\"x\"",
+            "0",
+            "-1",
+            "1.5",
+            "1e400",
+            "-1e-400",
+            "9223372036854775808",
+            "18446744073709551617",
+            "true",
+            "false",
+            "null",
+            "[]",
+            "{}",
+            "[null]",
+            "{\"\":{}}",
+            "{\"S\":\"\"}",
+            "{\"S\":1}",
+            "{\"N\":\"NaN\"}",
+            "{\"N\":\"1e999\"}",
+            "{\"N\":\"\\u0661\"}",
+            "{\"B\":\"!!\"}",
+            "{\"SS\":[]}",
+            "{\"SS\":[\"a\",\"a\"]}",
+            "{\"NS\":[\"1\",\"1.0\"]}",
+            "{\"L\":[{}]}",
+            "{\"M\":{\"a\":null}}",
+            "{\"NULL\":false}",
+            "{\"BOOL\":\"yes\"}",
+            "{\"S\":\"a\",\"N\":\"1\"}",
+            "\"#\"",
+            "\":\"",
+            "\"a.b[0]\"",
+            "\"a = :v AND\"",
+            "\"SET a = a + :v, a = :v\"",
+            "\"REMOVE a[99999999999]\"",
+            "\"size(size(a)) > :v\"",
+            "\"((((a))))\"",
+            "\"SELECT * FROM\"",
+            "\"ALL_OLD\"",
+            "\"COUNT\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\\u0000\"",
+            "\"'\"",
+            "\"\\\"\"",
+            "\"arn:aws:dynamodb:::table/\"");
 
     /** HTTP/1.1, as DynamoDB's clients speak it. */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
     private Random random;
 
     @Test
     void mutatedRequestsAreAnsweredWithoutAServerErrorAndHurtNoData() throws Exception {
-        DynamoDbEndpoint endpoint = io.quarkus.arc.Arc.container().instance(DynamoDbEndpoint.class).get();
+        DynamoDbEndpoint endpoint =
+                io.quarkus.arc.Arc.container().instance(DynamoDbEndpoint.class).get();
         assertThat(SEEDS.keySet()).as("every operation served is fuzzed").containsAll(endpoint.operations());
         long seed = Long.getLong("kubedyn.fuzz.seed", System.nanoTime());
         random = new Random(seed);
-        long deadline = System.nanoTime() + Duration.ofSeconds(Integer.getInteger("kubedyn.fuzz.seconds", 15)).toNanos();
+        long deadline = System.nanoTime()
+                + Duration.ofSeconds(Integer.getInteger("kubedyn.fuzz.seconds", 15))
+                        .toNanos();
 
         createTable(table, "pk", ScalarAttributeType.S, "sk", ScalarAttributeType.N);
         String kept = table + "-kept";
         createTable(kept, "pk", ScalarAttributeType.S, "sk", ScalarAttributeType.N);
         List<Map<String, AttributeValue>> keptItems = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            Map<String, AttributeValue> item = Map.of("pk", AttributeValue.fromS("p" + i % 4), "sk", AttributeValue.fromN(
-                    Integer.toString(i)), "v", AttributeValue.fromS("value " + i));
+            Map<String, AttributeValue> item = Map.of(
+                    "pk",
+                    AttributeValue.fromS("p" + i % 4),
+                    "sk",
+                    AttributeValue.fromN(Integer.toString(i)),
+                    "v",
+                    AttributeValue.fromS("value " + i));
             dynamo.putItem(b -> b.tableName(kept).item(item));
             keptItems.add(item);
         }
@@ -167,22 +216,29 @@ class RequestFuzzTest extends EmbeddedServerTest {
 
         // The fuzzed table itself may be gone: a valid body sent to DeleteTable deletes it.
         assertThat(dynamo.listTablesPaginator().tableNames()).contains(kept);
-        List<Map<String, AttributeValue>> after = new ArrayList<>(dynamo.scanPaginator(b -> b.tableName(kept)
-                .consistentRead(true)).items().stream().toList());
-        assertThat(after).as("items written before the run (seed %d)", seed).containsExactlyInAnyOrderElementsOf(keptItems);
+        List<Map<String, AttributeValue>> after =
+                new ArrayList<>(dynamo.scanPaginator(b -> b.tableName(kept).consistentRead(true)).items().stream()
+                        .toList());
+        assertThat(after)
+                .as("items written before the run (seed %d)", seed)
+                .containsExactlyInAnyOrderElementsOf(keptItems);
     }
 
     /** Sends one request; anything but an answer of DynamoDB's client-error kinds fails the test. */
     private void send(String operation, byte[] body, long seed) throws Exception {
-        HttpRequest request = signedCall(operation, "").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpRequest request = signedCall(operation, "")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         String shown = new String(body, StandardCharsets.UTF_8);
         shown = shown.length() > 2000 ? shown.substring(0, 2000) + "..." : shown;
-        assertThat(response.statusCode()).as("seed %d, %s %s -> %s", seed, operation, shown, response.body())
+        assertThat(response.statusCode())
+                .as("seed %d, %s %s -> %s", seed, operation, shown, response.body())
                 .isIn(200, 400, 413);
         if (response.statusCode() == 400) {
-            assertThat(JSON.readTree(response.body()).path("__type").asText()).as("seed %d, %s %s", seed, operation, shown)
+            assertThat(JSON.readTree(response.body()).path("__type").asText())
+                    .as("seed %d, %s %s", seed, operation, shown)
                     .isNotEmpty();
         }
     }
@@ -266,9 +322,27 @@ class RequestFuzzTest extends EmbeddedServerTest {
     }
 
     private String randomName() {
-        String[] names = {"TableName", "Key", "Item", "IndexName", "Select", "Limit", "ReturnValues", "ExclusiveStartKey",
-            "ExpressionAttributeNames", "ExpressionAttributeValues", "ConditionExpression", "ProjectionExpression",
-            "KeyConditions", "Expected", "ConditionalOperator", "NextToken", "Segment", "TotalSegments", "x"};
+        String[] names = {
+            "TableName",
+            "Key",
+            "Item",
+            "IndexName",
+            "Select",
+            "Limit",
+            "ReturnValues",
+            "ExclusiveStartKey",
+            "ExpressionAttributeNames",
+            "ExpressionAttributeValues",
+            "ConditionExpression",
+            "ProjectionExpression",
+            "KeyConditions",
+            "Expected",
+            "ConditionalOperator",
+            "NextToken",
+            "Segment",
+            "TotalSegments",
+            "x"
+        };
         return names[random.nextInt(names.length)];
     }
 
@@ -279,10 +353,12 @@ class RequestFuzzTest extends EmbeddedServerTest {
         }
         String text = value.textValue();
         int at = random.nextInt(text.length());
-        String[] inserts = {"(", ")", ",", ".", "[", "]", "#", ":", "'", "\"", " AND ", " = ", "\u00e9", "\ud83d\ude00",
-            "?", "*", "0"};
+        String[] inserts = {
+            "(", ")", ",", ".", "[", "]", "#", ":", "'", "\"", " AND ", " = ", "\u00e9", "\ud83d\ude00", "?", "*", "0"
+        };
         return switch (random.nextInt(3)) {
-            case 0 -> NODES.textNode(text.substring(0, at) + inserts[random.nextInt(inserts.length)] + text.substring(at));
+            case 0 ->
+                NODES.textNode(text.substring(0, at) + inserts[random.nextInt(inserts.length)] + text.substring(at));
             case 1 -> NODES.textNode(text.substring(0, at) + text.substring(at + 1));
             default -> NODES.textNode(text.repeat(1 + random.nextInt(40)));
         };

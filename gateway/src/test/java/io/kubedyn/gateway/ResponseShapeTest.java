@@ -33,9 +33,11 @@ class ResponseShapeTest extends EmbeddedServerTest {
 
     /** Calls {@code operation} and holds its answer (which must be a success) to the model's output shape. */
     private JsonNode call(String operation, String body) throws Exception {
-        HttpResponse<String> response = http.send(signedCall(operation, body.replace("$T", table)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s: %s", operation, response.body()).isEqualTo(200);
+        HttpResponse<String> response = http.send(
+                signedCall(operation, body.replace("$T", table)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode())
+                .as("%s: %s", operation, response.body())
+                .isEqualTo(200);
         JsonNode answer = JSON.readTree(response.body());
         ModelShape output = ServiceModel.dynamoDb().output(operation).orElseThrow();
         check(answer, output, operation);
@@ -53,8 +55,8 @@ class ResponseShapeTest extends EmbeddedServerTest {
             case MAP, STRUCTURE -> value.isObject();
         };
         if (!typed) {
-            mismatches.add(path + ": " + value.getNodeType() + " where the model has " + shape.kind() + " "
-                    + shape.name());
+            mismatches.add(
+                    path + ": " + value.getNodeType() + " where the model has " + shape.kind() + " " + shape.name());
             return;
         }
         switch (shape.kind()) {
@@ -74,10 +76,11 @@ class ResponseShapeTest extends EmbeddedServerTest {
                     check(value.get(i), shape.element().shape(), path + "[" + i + "]");
                 }
             }
-            case MAP -> value.fields().forEachRemaining(entry ->
-                    check(entry.getValue(), shape.element().shape(), path + "." + entry.getKey()));
-            default -> {
-            }
+            case MAP ->
+                value.fields()
+                        .forEachRemaining(
+                                entry -> check(entry.getValue(), shape.element().shape(), path + "." + entry.getKey()));
+            default -> {}
         }
     }
 
@@ -94,66 +97,110 @@ class ResponseShapeTest extends EmbeddedServerTest {
                    "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}]}],
                  "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"},
                  "Tags": [{"Key": "team", "Value": "radio"}]}""");
-        String arn = call("DescribeTable", "{\"TableName\": \"$T\"}").path("Table").path("TableArn").textValue();
+        String arn = call("DescribeTable", "{\"TableName\": \"$T\"}")
+                .path("Table")
+                .path("TableArn")
+                .textValue();
         call("ListTables", "{\"Limit\": 1}");
         String item = """
                 {"pk": {"S": "a"}, "sk": {"N": "1"}, "g": {"S": "x"}, "m": {"M": {"n": {"NULL": true}, "b": {"BOOL": false}}},
                  "l": {"L": [{"S": "s"}, {"B": "YQ=="}]}, "ss": {"SS": ["a"]}, "ns": {"NS": ["1"]}, "bs": {"BS": ["YQ=="]}}""";
         String returns = "\"ReturnConsumedCapacity\": \"INDEXES\", \"ReturnItemCollectionMetrics\": \"SIZE\"";
-        call("PutItem", "{\"TableName\": \"$T\", \"Item\": " + item + ", \"ReturnValues\": \"ALL_OLD\", " + returns + "}");
-        call("PutItem", "{\"TableName\": \"$T\", \"Item\": " + item + ", \"ReturnValues\": \"ALL_OLD\", " + returns + "}");
+        call(
+                "PutItem",
+                "{\"TableName\": \"$T\", \"Item\": " + item + ", \"ReturnValues\": \"ALL_OLD\", " + returns + "}");
+        call(
+                "PutItem",
+                "{\"TableName\": \"$T\", \"Item\": " + item + ", \"ReturnValues\": \"ALL_OLD\", " + returns + "}");
         String key = "{\"pk\": {\"S\": \"a\"}, \"sk\": {\"N\": \"1\"}}";
         call("GetItem", "{\"TableName\": \"$T\", \"Key\": " + key + ", \"ReturnConsumedCapacity\": \"TOTAL\"}");
-        call("UpdateItem", "{\"TableName\": \"$T\", \"Key\": " + key + ", \"UpdateExpression\": \"SET n2 = :v\", "
-                + "\"ExpressionAttributeValues\": {\":v\": {\"N\": \"2\"}}, \"ReturnValues\": \"ALL_NEW\", " + returns + "}");
-        call("PutItem", "{\"TableName\": \"$T\", \"Item\": {\"pk\": {\"S\": \"a\"}, \"sk\": {\"N\": \"2\"}, "
-                + "\"g\": {\"S\": \"y\"}}}");
-        call("Query", "{\"TableName\": \"$T\", \"KeyConditionExpression\": \"pk = :p\", \"Limit\": 1, "
-                + "\"ExpressionAttributeValues\": {\":p\": {\"S\": \"a\"}}, \"ReturnConsumedCapacity\": \"INDEXES\"}");
-        call("Query", "{\"TableName\": \"$T\", \"IndexName\": \"ByG\", \"KeyConditionExpression\": \"pk = :p\", "
-                + "\"ExpressionAttributeValues\": {\":p\": {\"S\": \"a\"}}, \"Select\": \"COUNT\"}");
-        call("Scan", "{\"TableName\": \"$T\", \"Segment\": 0, \"TotalSegments\": 2, \"Limit\": 1, "
-                + "\"ReturnConsumedCapacity\": \"TOTAL\"}");
+        call(
+                "UpdateItem",
+                "{\"TableName\": \"$T\", \"Key\": " + key + ", \"UpdateExpression\": \"SET n2 = :v\", "
+                        + "\"ExpressionAttributeValues\": {\":v\": {\"N\": \"2\"}}, \"ReturnValues\": \"ALL_NEW\", "
+                        + returns + "}");
+        call(
+                "PutItem",
+                "{\"TableName\": \"$T\", \"Item\": {\"pk\": {\"S\": \"a\"}, \"sk\": {\"N\": \"2\"}, "
+                        + "\"g\": {\"S\": \"y\"}}}");
+        call(
+                "Query",
+                "{\"TableName\": \"$T\", \"KeyConditionExpression\": \"pk = :p\", \"Limit\": 1, "
+                        + "\"ExpressionAttributeValues\": {\":p\": {\"S\": \"a\"}}, \"ReturnConsumedCapacity\": \"INDEXES\"}");
+        call(
+                "Query",
+                "{\"TableName\": \"$T\", \"IndexName\": \"ByG\", \"KeyConditionExpression\": \"pk = :p\", "
+                        + "\"ExpressionAttributeValues\": {\":p\": {\"S\": \"a\"}}, \"Select\": \"COUNT\"}");
+        call(
+                "Scan",
+                "{\"TableName\": \"$T\", \"Segment\": 0, \"TotalSegments\": 2, \"Limit\": 1, "
+                        + "\"ReturnConsumedCapacity\": \"TOTAL\"}");
         call("Scan", "{\"TableName\": \"$T\", \"IndexName\": \"ByGenre\"}");
-        call("BatchWriteItem", "{\"RequestItems\": {\"$T\": [{\"PutRequest\": {\"Item\": {\"pk\": {\"S\": \"b\"}, "
-                + "\"sk\": {\"N\": \"1\"}}}}, {\"DeleteRequest\": {\"Key\": {\"pk\": {\"S\": \"a\"}, \"sk\": {\"N\": \"2\"}}}}]}, "
-                + returns + "}");
-        call("BatchGetItem", "{\"RequestItems\": {\"$T\": {\"Keys\": [" + key + ", {\"pk\": {\"S\": \"b\"}, "
-                + "\"sk\": {\"N\": \"1\"}}], \"ProjectionExpression\": \"pk, m.n\"}}, \"ReturnConsumedCapacity\": \"INDEXES\"}");
-        call("ExecuteStatement", "{\"Statement\": \"SELECT * FROM \\\"$T\\\" WHERE pk = ?\", "
-                + "\"Parameters\": [{\"S\": \"a\"}], \"Limit\": 1, \"ReturnConsumedCapacity\": \"INDEXES\"}");
-        call("ExecuteStatement", "{\"Statement\": \"UPDATE \\\"$T\\\" SET n3 = 3 WHERE pk = 'a' AND sk = 1 "
-                + "RETURNING ALL NEW *\", \"ReturnConsumedCapacity\": \"TOTAL\"}");
-        call("BatchExecuteStatement", "{\"Statements\": [{\"Statement\": \"SELECT * FROM \\\"$T\\\" "
-                + "WHERE pk = 'a' AND sk = 1\"}, {\"Statement\": \"SELECT * FROM \\\"$T\\\" WHERE pk = 'a'\"}], "
-                + "\"ReturnConsumedCapacity\": \"INDEXES\"}");
-        call("TransactWriteItems", "{\"TransactItems\": [{\"Update\": {\"TableName\": \"$T\", \"Key\": " + key
-                + ", \"UpdateExpression\": \"SET n4 = :v\", \"ExpressionAttributeValues\": {\":v\": {\"N\": \"4\"}}}}, "
-                + "{\"Put\": {\"TableName\": \"$T\", \"Item\": {\"pk\": {\"S\": \"t\"}, \"sk\": {\"N\": \"1\"}}}}], "
-                + returns + "}");
-        call("ExecuteTransaction", "{\"TransactStatements\": [{\"Statement\": \"SELECT * FROM \\\"$T\\\" "
-                + "WHERE pk = 'a' AND sk = 1\"}], \"ReturnConsumedCapacity\": \"TOTAL\"}");
-        call("TransactGetItems", "{\"TransactItems\": [{\"Get\": {\"TableName\": \"$T\", \"Key\": " + key
-                + "}}, {\"Get\": {\"TableName\": \"$T\", \"Key\": {\"pk\": {\"S\": \"none\"}, \"sk\": {\"N\": \"0\"}}, "
-                + "\"ProjectionExpression\": \"pk\"}}], \"ReturnConsumedCapacity\": \"INDEXES\"}");
-        call("DeleteItem", "{\"TableName\": \"$T\", \"Key\": " + key + ", \"ReturnValues\": \"ALL_OLD\", " + returns + "}");
-        call("UpdateTimeToLive", "{\"TableName\": \"$T\", \"TimeToLiveSpecification\": {\"Enabled\": true, "
-                + "\"AttributeName\": \"expires\"}}");
+        call(
+                "BatchWriteItem",
+                "{\"RequestItems\": {\"$T\": [{\"PutRequest\": {\"Item\": {\"pk\": {\"S\": \"b\"}, "
+                        + "\"sk\": {\"N\": \"1\"}}}}, {\"DeleteRequest\": {\"Key\": {\"pk\": {\"S\": \"a\"}, \"sk\": {\"N\": \"2\"}}}}]}, "
+                        + returns + "}");
+        call(
+                "BatchGetItem",
+                "{\"RequestItems\": {\"$T\": {\"Keys\": [" + key + ", {\"pk\": {\"S\": \"b\"}, "
+                        + "\"sk\": {\"N\": \"1\"}}], \"ProjectionExpression\": \"pk, m.n\"}}, \"ReturnConsumedCapacity\": \"INDEXES\"}");
+        call(
+                "ExecuteStatement",
+                "{\"Statement\": \"SELECT * FROM \\\"$T\\\" WHERE pk = ?\", "
+                        + "\"Parameters\": [{\"S\": \"a\"}], \"Limit\": 1, \"ReturnConsumedCapacity\": \"INDEXES\"}");
+        call(
+                "ExecuteStatement",
+                "{\"Statement\": \"UPDATE \\\"$T\\\" SET n3 = 3 WHERE pk = 'a' AND sk = 1 "
+                        + "RETURNING ALL NEW *\", \"ReturnConsumedCapacity\": \"TOTAL\"}");
+        call(
+                "BatchExecuteStatement",
+                "{\"Statements\": [{\"Statement\": \"SELECT * FROM \\\"$T\\\" "
+                        + "WHERE pk = 'a' AND sk = 1\"}, {\"Statement\": \"SELECT * FROM \\\"$T\\\" WHERE pk = 'a'\"}], "
+                        + "\"ReturnConsumedCapacity\": \"INDEXES\"}");
+        call(
+                "TransactWriteItems",
+                "{\"TransactItems\": [{\"Update\": {\"TableName\": \"$T\", \"Key\": " + key
+                        + ", \"UpdateExpression\": \"SET n4 = :v\", \"ExpressionAttributeValues\": {\":v\": {\"N\": \"4\"}}}}, "
+                        + "{\"Put\": {\"TableName\": \"$T\", \"Item\": {\"pk\": {\"S\": \"t\"}, \"sk\": {\"N\": \"1\"}}}}], "
+                        + returns + "}");
+        call(
+                "ExecuteTransaction",
+                "{\"TransactStatements\": [{\"Statement\": \"SELECT * FROM \\\"$T\\\" "
+                        + "WHERE pk = 'a' AND sk = 1\"}], \"ReturnConsumedCapacity\": \"TOTAL\"}");
+        call(
+                "TransactGetItems",
+                "{\"TransactItems\": [{\"Get\": {\"TableName\": \"$T\", \"Key\": " + key
+                        + "}}, {\"Get\": {\"TableName\": \"$T\", \"Key\": {\"pk\": {\"S\": \"none\"}, \"sk\": {\"N\": \"0\"}}, "
+                        + "\"ProjectionExpression\": \"pk\"}}], \"ReturnConsumedCapacity\": \"INDEXES\"}");
+        call(
+                "DeleteItem",
+                "{\"TableName\": \"$T\", \"Key\": " + key + ", \"ReturnValues\": \"ALL_OLD\", " + returns + "}");
+        call(
+                "UpdateTimeToLive",
+                "{\"TableName\": \"$T\", \"TimeToLiveSpecification\": {\"Enabled\": true, "
+                        + "\"AttributeName\": \"expires\"}}");
         call("DescribeTimeToLive", "{\"TableName\": \"$T\"}");
         call("UpdateTable", "{\"TableName\": \"$T\", \"DeletionProtectionEnabled\": false}");
         call("TagResource", "{\"ResourceArn\": \"" + arn + "\", \"Tags\": [{\"Key\": \"env\", \"Value\": \"test\"}]}");
         call("ListTagsOfResource", "{\"ResourceArn\": \"" + arn + "\"}");
         call("UntagResource", "{\"ResourceArn\": \"" + arn + "\", \"TagKeys\": [\"env\"]}");
         call("DescribeContinuousBackups", "{\"TableName\": \"$T\"}");
-        call("UpdateContinuousBackups", "{\"TableName\": \"$T\", \"PointInTimeRecoverySpecification\": "
-                + "{\"PointInTimeRecoveryEnabled\": false}}");
+        call(
+                "UpdateContinuousBackups",
+                "{\"TableName\": \"$T\", \"PointInTimeRecoverySpecification\": "
+                        + "{\"PointInTimeRecoveryEnabled\": false}}");
         call("DescribeEndpoints", "{}");
         call("DescribeLimits", "{}");
         call("DeleteTable", "{\"TableName\": \"$T\"}");
 
-        assertThat(mismatches).as("answers that do not hold to DynamoDB's output shapes").isEmpty();
-        DynamoDbEndpoint endpoint = io.quarkus.arc.Arc.container().instance(DynamoDbEndpoint.class).get();
-        assertThat(answered).as("every DynamoDB operation kubedyn serves is called here")
+        assertThat(mismatches)
+                .as("answers that do not hold to DynamoDB's output shapes")
+                .isEmpty();
+        DynamoDbEndpoint endpoint =
+                io.quarkus.arc.Arc.container().instance(DynamoDbEndpoint.class).get();
+        assertThat(answered)
+                .as("every DynamoDB operation kubedyn serves is called here")
                 .containsExactlyInAnyOrderElementsOf(endpoint.operations());
     }
 }

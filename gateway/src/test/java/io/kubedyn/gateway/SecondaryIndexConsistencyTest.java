@@ -38,15 +38,20 @@ class SecondaryIndexConsistencyTest extends EmbeddedServerTest {
     private static final int TITLES_PER_ARTIST = 10;
     private static final List<String> GENRES = List.of("Stoner", "Doom", "Desert");
     private static final List<String> LABELS = List.of("Elektra", "Dali", "Southern Lord");
-    private static final List<String> ALBUMS = List.of("Blues for the Red Sun", "Welcome to Sky Valley", "Holy Mountain");
+    private static final List<String> ALBUMS =
+            List.of("Blues for the Red Sun", "Welcome to Sky Valley", "Holy Mountain");
     /** The non-key attributes a write may set or remove; the first five are index keys. */
-    private static final List<String> ATTRIBUTES = List.of("Year", "Album", "Genre", "Plays", "Label", "Note", "Rating");
+    private static final List<String> ATTRIBUTES =
+            List.of("Year", "Album", "Genre", "Plays", "Label", "Note", "Rating");
 
     private Random random;
 
     private Map<String, AttributeValue> randomKey() {
-        return Map.of("Artist", s(ARTISTS.get(random.nextInt(ARTISTS.size()))),
-                "SongTitle", s("Song " + random.nextInt(TITLES_PER_ARTIST)));
+        return Map.of(
+                "Artist",
+                s(ARTISTS.get(random.nextInt(ARTISTS.size()))),
+                "SongTitle",
+                s("Song " + random.nextInt(TITLES_PER_ARTIST)));
     }
 
     private AttributeValue randomValue(String attribute) {
@@ -100,7 +105,12 @@ class SecondaryIndexConsistencyTest extends EmbeddedServerTest {
             for (int i = 0; i < set.size(); i++) {
                 names.put("#s" + i, set.get(i));
                 values.put(":s" + i, randomValue(set.get(i)));
-                expression.append(i == 0 ? "" : ", ").append("#s").append(i).append(" = :s").append(i);
+                expression
+                        .append(i == 0 ? "" : ", ")
+                        .append("#s")
+                        .append(i)
+                        .append(" = :s")
+                        .append(i);
             }
         }
         if (!remove.isEmpty()) {
@@ -128,15 +138,25 @@ class SecondaryIndexConsistencyTest extends EmbeddedServerTest {
         int size = 2 + random.nextInt(6);
         while (byKey.size() < size) {
             Map<String, AttributeValue> key = randomKey();
-            byKey.put(key, random.nextInt(3) == 0
-                    ? WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build()
-                    : WriteRequest.builder().putRequest(PutRequest.builder().item(randomItem(key)).build()).build());
+            byKey.put(
+                    key,
+                    random.nextInt(3) == 0
+                            ? WriteRequest.builder()
+                                    .deleteRequest(
+                                            DeleteRequest.builder().key(key).build())
+                                    .build()
+                            : WriteRequest.builder()
+                                    .putRequest(PutRequest.builder()
+                                            .item(randomItem(key))
+                                            .build())
+                                    .build());
         }
         List<WriteRequest> pending = new ArrayList<>(byKey.values());
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
             assertThat(attempt).as("BatchWriteItem retries (seed %d)", SEED).isLessThan(20);
             List<WriteRequest> batch = pending;
-            var unprocessed = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, batch))).unprocessedItems();
+            var unprocessed = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, batch)))
+                    .unprocessedItems();
             pending = unprocessed.getOrDefault(table, List.of());
         }
     }
@@ -164,11 +184,19 @@ class SecondaryIndexConsistencyTest extends EmbeddedServerTest {
         assertThat(base).as("base items after the history of seed %d", SEED).isNotEmpty();
         for (String index : INDEXES) {
             Set<Map<String, AttributeValue>> expected = new HashSet<>();
-            base.stream().map(item -> projected(index, item)).filter(Objects::nonNull).forEach(expected::add);
-            assertThat(expected).as("index %s of seed %d holds some items", index, SEED).isNotEmpty();
-            List<Map<String, AttributeValue>> actual = eventually(Duration.ofSeconds(10),
-                    () -> scanAll(dynamo, table, index, 7), items -> new HashSet<>(items).equals(expected));
-            assertThat(actual).as("index %s after the random history of seed %d", index, SEED)
+            base.stream()
+                    .map(item -> projected(index, item))
+                    .filter(Objects::nonNull)
+                    .forEach(expected::add);
+            assertThat(expected)
+                    .as("index %s of seed %d holds some items", index, SEED)
+                    .isNotEmpty();
+            List<Map<String, AttributeValue>> actual = eventually(
+                    Duration.ofSeconds(10),
+                    () -> scanAll(dynamo, table, index, 7),
+                    items -> new HashSet<>(items).equals(expected));
+            assertThat(actual)
+                    .as("index %s after the random history of seed %d", index, SEED)
                     .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(expected);
         }

@@ -20,10 +20,10 @@ class SeedWalkthroughTest extends EmbeddedServerTest {
     @BeforeEach
     void putThreeSongs() {
         createMusicTable();
-        dynamo.putItem(b -> b.tableName(table).item(Map.of(
-                "Artist", s("1000mods"), "SongTitle", s("Vidage"), "Year", n("2011"))));
-        dynamo.putItem(b -> b.tableName(table).item(Map.of(
-                "Artist", s("1000mods"), "SongTitle", s("Claws"), "Album", s("Vultures"))));
+        dynamo.putItem(b ->
+                b.tableName(table).item(Map.of("Artist", s("1000mods"), "SongTitle", s("Vidage"), "Year", n("2011"))));
+        dynamo.putItem(b -> b.tableName(table)
+                .item(Map.of("Artist", s("1000mods"), "SongTitle", s("Claws"), "Album", s("Vultures"))));
         dynamo.putItem(b -> b.tableName(table).item(song("Kyuss", "Space Cadet")));
     }
 
@@ -33,13 +33,17 @@ class SeedWalkthroughTest extends EmbeddedServerTest {
 
     @Test
     void getItemReturnsTheWholeItem() {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(song("1000mods", "Claws"))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(
+                        b -> b.tableName(table).key(song("1000mods", "Claws")))
+                .item();
         assertThat(item).isEqualTo(Map.of("Artist", s("1000mods"), "SongTitle", s("Claws"), "Album", s("Vultures")));
     }
 
     @Test
     void getItemOfAMissingKeyReturnsNoItem() {
-        assertThat(dynamo.getItem(b -> b.tableName(table).key(song("1000mods", "Nope"))).hasItem()).isFalse();
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(song("1000mods", "Nope")))
+                        .hasItem())
+                .isFalse();
     }
 
     @Test
@@ -96,16 +100,20 @@ class SeedWalkthroughTest extends EmbeddedServerTest {
 
     @Test
     void scanReturnsEveryItem() {
-        List<Map<String, AttributeValue>> items = dynamo.scan(b -> b.tableName(table)).items();
+        List<Map<String, AttributeValue>> items =
+                dynamo.scan(b -> b.tableName(table)).items();
         assertThat(titles(items)).containsExactlyInAnyOrder("Vidage", "Claws", "Space Cadet");
     }
 
     @Test
     void deleteItemRemovesItAndReturnsTheOldItem() {
-        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table)
-                .key(song("Kyuss", "Space Cadet")).returnValues(ReturnValue.ALL_OLD)).attributes();
+        Map<String, AttributeValue> old = dynamo.deleteItem(b ->
+                        b.tableName(table).key(song("Kyuss", "Space Cadet")).returnValues(ReturnValue.ALL_OLD))
+                .attributes();
         assertThat(old).isEqualTo(song("Kyuss", "Space Cadet"));
-        assertThat(dynamo.getItem(b -> b.tableName(table).key(song("Kyuss", "Space Cadet"))).hasItem()).isFalse();
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(song("Kyuss", "Space Cadet")))
+                        .hasItem())
+                .isFalse();
         assertThat(dynamo.scan(b -> b.tableName(table)).count()).isEqualTo(2);
     }
 
@@ -113,10 +121,12 @@ class SeedWalkthroughTest extends EmbeddedServerTest {
     void putItemReplacesTheWholeItemAndReturnsTheOldOne() {
         Map<String, AttributeValue> replacement = new HashMap<>(song("1000mods", "Vidage"));
         replacement.put("Plays", n("7"));
-        Map<String, AttributeValue> old = dynamo.putItem(b -> b.tableName(table).item(replacement)
-                .returnValues(ReturnValue.ALL_OLD)).attributes();
+        Map<String, AttributeValue> old = dynamo.putItem(
+                        b -> b.tableName(table).item(replacement).returnValues(ReturnValue.ALL_OLD))
+                .attributes();
         assertThat(old).containsEntry("Year", n("2011"));
-        assertThat(dynamo.getItem(b -> b.tableName(table).key(song("1000mods", "Vidage"))).item())
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(song("1000mods", "Vidage")))
+                        .item())
                 .isEqualTo(replacement);
     }
 
@@ -125,15 +135,18 @@ class SeedWalkthroughTest extends EmbeddedServerTest {
         String lyrics = "x".repeat(300 * 1024);
         for (int i = 0; i < 5; i++) {
             String title = "long" + i;
-            dynamo.putItem(b -> b.tableName(table).item(Map.of("Artist", s("Sleep"), "SongTitle", s(title),
-                    "Lyrics", s(lyrics))));
+            dynamo.putItem(b ->
+                    b.tableName(table).item(Map.of("Artist", s("Sleep"), "SongTitle", s(title), "Lyrics", s(lyrics))));
         }
-        QueryResponse first = dynamo.query(b -> b.tableName(table).keyConditionExpression("Artist = :a")
+        QueryResponse first = dynamo.query(b -> b.tableName(table)
+                .keyConditionExpression("Artist = :a")
                 .expressionAttributeValues(Map.of(":a", s("Sleep"))));
         assertThat(first.count()).isEqualTo(4);
         assertThat(first.lastEvaluatedKey()).isEqualTo(song("Sleep", "long3"));
-        QueryResponse second = dynamo.query(b -> b.tableName(table).keyConditionExpression("Artist = :a")
-                .expressionAttributeValues(Map.of(":a", s("Sleep"))).exclusiveStartKey(first.lastEvaluatedKey()));
+        QueryResponse second = dynamo.query(b -> b.tableName(table)
+                .keyConditionExpression("Artist = :a")
+                .expressionAttributeValues(Map.of(":a", s("Sleep")))
+                .exclusiveStartKey(first.lastEvaluatedKey()));
         assertThat(titles(second.items())).containsExactly("long4");
         assertThat(second.hasLastEvaluatedKey()).isFalse();
     }

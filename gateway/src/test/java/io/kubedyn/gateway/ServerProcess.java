@@ -39,8 +39,12 @@ final class ServerProcess implements AutoCloseable {
      * Served over {@code scheme} ({@code https} with the server's tls profile, on its SSL port),
      * and waited for with clients made by {@code clients}.
      */
-    ServerProcess(Path dataDir, List<String> properties, String scheme,
-                  java.util.function.Function<URI, DynamoDbClient> clients) throws IOException {
+    ServerProcess(
+            Path dataDir,
+            List<String> properties,
+            String scheme,
+            java.util.function.Function<URI, DynamoDbClient> clients)
+            throws IOException {
         this.scheme = scheme;
         this.clients = clients;
         this.dataDir = dataDir;
@@ -73,7 +77,10 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: run the package phase first");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Dquarkus.http.port=" + port, "-Dquarkus.http.ssl-port=" + port,
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.ssl-port=" + port,
                 "-Dkubedyn.data-dir=" + dataDir.toAbsolutePath()));
         command.addAll(properties);
         command.addAll(List.of("-jar", JAR.toString()));

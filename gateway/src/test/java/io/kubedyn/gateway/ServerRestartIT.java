@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /** Data outlives the server process: after a clean stop, and after kill -9 in the middle of writes. */
 class ServerRestartIT {
@@ -25,10 +25,13 @@ class ServerRestartIT {
     Path data;
 
     private static void createMusicTable(DynamoDbClient dynamo) {
-        dynamo.createTable(b -> b.tableName("Music").billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
+        dynamo.createTable(b -> b.tableName("Music")
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        a -> a.attributeName("Artist").attributeType(ScalarAttributeType.S),
                         a -> a.attributeName("SongTitle").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("Artist").keyType(KeyType.HASH),
+                .keySchema(
+                        k -> k.attributeName("Artist").keyType(KeyType.HASH),
                         k -> k.attributeName("SongTitle").keyType(KeyType.RANGE)));
         DynamoDbClients.awaitActive(dynamo, "Music");
     }
@@ -47,7 +50,8 @@ class ServerRestartIT {
      * Four writers write until the server is killed with -9 after 1.5 s; every write the server
      * acknowledged is added to {@code acknowledged}.
      */
-    private static void writeUntilKilled(ServerProcess server, Write write, List<String> acknowledged) throws Exception {
+    private static void writeUntilKilled(ServerProcess server, Write write, List<String> acknowledged)
+            throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService writers = Executors.newFixedThreadPool(4);
         for (int w = 0; w < 4; w++) {
@@ -72,15 +76,16 @@ class ServerRestartIT {
     @Test
     void tablesAndItemsSurviveAStopAndStart() throws Exception {
         try (ServerProcess server = new ServerProcess(data).start();
-             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
+                DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
             createMusicTable(dynamo);
             dynamo.putItem(b -> b.tableName("Music").item(song("Kyuss", "Space Cadet")));
             server.stop();
         }
         try (ServerProcess server = new ServerProcess(data).start();
-             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
+                DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
             assertThat(dynamo.listTables().tableNames()).containsExactly("Music");
-            assertThat(dynamo.getItem(b -> b.tableName("Music").key(song("Kyuss", "Space Cadet"))).item())
+            assertThat(dynamo.getItem(b -> b.tableName("Music").key(song("Kyuss", "Space Cadet")))
+                            .item())
                     .isEqualTo(song("Kyuss", "Space Cadet"));
         }
     }
@@ -89,22 +94,28 @@ class ServerRestartIT {
     void everyAcknowledgedWriteSurvivesKillNine() throws Exception {
         List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
         try (ServerProcess server = new ServerProcess(data).start();
-             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
+                DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
             createMusicTable(dynamo);
-            writeUntilKilled(server, (writer, i) -> {
-                String title = "song-" + writer + "-" + i;
-                dynamo.putItem(b -> b.tableName("Music").item(song("artist-" + writer, title)));
-                return writer + "/" + title;
-            }, acknowledged);
+            writeUntilKilled(
+                    server,
+                    (writer, i) -> {
+                        String title = "song-" + writer + "-" + i;
+                        dynamo.putItem(b -> b.tableName("Music").item(song("artist-" + writer, title)));
+                        return writer + "/" + title;
+                    },
+                    acknowledged);
         }
         assertThat(acknowledged).hasSizeGreaterThan(10);
         try (ServerProcess server = new ServerProcess(data).start();
-             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
+                DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
             for (String entry : acknowledged) {
                 String[] parts = entry.split("/");
                 assertThat(dynamo.getItem(b -> b.tableName("Music")
-                        .key(song("artist-" + parts[0], parts[1])).consistentRead(true)).hasItem())
-                        .as("acknowledged write %s", entry).isTrue();
+                                        .key(song("artist-" + parts[0], parts[1]))
+                                        .consistentRead(true))
+                                .hasItem())
+                        .as("acknowledged write %s", entry)
+                        .isTrue();
             }
         }
     }
@@ -113,41 +124,54 @@ class ServerRestartIT {
     void theStreamHoldsARecordForExactlyTheWritesThatHappenedAfterKillNine() throws Exception {
         List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
         try (ServerProcess server = new ServerProcess(data).start();
-             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
-            dynamo.createTable(b -> b.tableName("Orders").billingMode(BillingMode.PAY_PER_REQUEST)
+                DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
+            dynamo.createTable(b -> b.tableName("Orders")
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
                     .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
                     .streamSpecification(st -> st.streamEnabled(true).streamViewType("NEW_IMAGE")));
             DynamoDbClients.awaitActive(dynamo, "Orders");
-            writeUntilKilled(server, (writer, i) -> {
-                String id = "order-" + writer + "-" + i;
-                dynamo.putItem(b -> b.tableName("Orders").item(Map.of("id", AttributeValue.fromS(id))));
-                return id;
-            }, acknowledged);
+            writeUntilKilled(
+                    server,
+                    (writer, i) -> {
+                        String id = "order-" + writer + "-" + i;
+                        dynamo.putItem(b -> b.tableName("Orders").item(Map.of("id", AttributeValue.fromS(id))));
+                        return id;
+                    },
+                    acknowledged);
         }
         assertThat(acknowledged).hasSizeGreaterThan(10);
         try (ServerProcess server = new ServerProcess(data).start();
-             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint());
-             DynamoDbStreamsClient streams = DynamoDbClients.streamsAt(server.endpoint())) {
-            String arn = dynamo.describeTable(b -> b.tableName("Orders")).table().latestStreamArn();
-            String shard = streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards().get(0).shardId();
-            String iterator = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard)
-                    .shardIteratorType("TRIM_HORIZON")).shardIterator();
+                DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint());
+                DynamoDbStreamsClient streams = DynamoDbClients.streamsAt(server.endpoint())) {
+            String arn =
+                    dynamo.describeTable(b -> b.tableName("Orders")).table().latestStreamArn();
+            String shard = streams.describeStream(b -> b.streamArn(arn))
+                    .streamDescription()
+                    .shards()
+                    .get(0)
+                    .shardId();
+            String iterator = streams.getShardIterator(
+                            b -> b.streamArn(arn).shardId(shard).shardIteratorType("TRIM_HORIZON"))
+                    .shardIterator();
             List<String> recorded = new ArrayList<>();
             while (true) {
                 String at = iterator;
                 var page = streams.getRecords(b -> b.shardIterator(at));
-                page.records().forEach(r -> recorded.add(r.dynamodb().keys().get("id").s()));
+                page.records()
+                        .forEach(r -> recorded.add(r.dynamodb().keys().get("id").s()));
                 iterator = page.nextShardIterator();
                 if (page.records().isEmpty()) {
                     break;
                 }
             }
             java.util.Set<String> stored = new java.util.HashSet<>();
-            dynamo.scanPaginator(b -> b.tableName("Orders").consistentRead(true)).items()
+            dynamo.scanPaginator(b -> b.tableName("Orders").consistentRead(true))
+                    .items()
                     .forEach(item -> stored.add(item.get("id").s()));
             assertThat(recorded).as("one record per item written, none twice").doesNotHaveDuplicates();
-            assertThat(new java.util.HashSet<>(recorded)).as("records for exactly the writes that happened")
+            assertThat(new java.util.HashSet<>(recorded))
+                    .as("records for exactly the writes that happened")
                     .isEqualTo(stored);
             assertThat(stored).containsAll(acknowledged);
         }

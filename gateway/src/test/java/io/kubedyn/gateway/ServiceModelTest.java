@@ -25,33 +25,42 @@ class ServiceModelTest {
             "RequestLimitExceeded", "no account-level request limits",
             "InvalidEndpointException", "no endpoint discovery",
             "ReplicatedWriteConflictException", "no global tables",
-            "TransactionInProgressException", "a repeat of a ClientRequestToken while its first request runs is "
-                    + "cancelled with TransactionConflict instead");
+            "TransactionInProgressException",
+                    "a repeat of a ClientRequestToken while its first request runs is "
+                            + "cancelled with TransactionConflict instead");
 
     @Inject
     DynamoDbEndpoint endpoint;
 
     @Test
     void everyServedOperationHasItsModelShapeFromTheModel() {
-        assertThat(endpoint.operations()).isNotEmpty()
-                .allSatisfy(operation -> assertThat(ServiceModel.dynamoDb().input(operation)).isPresent());
+        assertThat(endpoint.operations())
+                .isNotEmpty()
+                .allSatisfy(operation ->
+                        assertThat(ServiceModel.dynamoDb().input(operation)).isPresent());
     }
 
     /** docs/compatibility.md's table of operations: the operations named in its first column. */
     private static Set<String> documentedOperations() throws java.io.IOException {
         String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "compatibility.md"));
         String table = doc.substring(doc.indexOf("## Operations"), doc.indexOf("## Expressions"));
-        return table.lines().filter(line -> line.startsWith("| ")).map(line -> line.split("\\|")[1])
-                .flatMap(cell -> Arrays.stream(cell.split("[^A-Za-z]+"))).collect(Collectors.toSet());
+        return table.lines()
+                .filter(line -> line.startsWith("| "))
+                .map(line -> line.split("\\|")[1])
+                .flatMap(cell -> Arrays.stream(cell.split("[^A-Za-z]+")))
+                .collect(Collectors.toSet());
     }
 
     @Test
     void everyOperationOfDynamoDbIsInTheCompatibilityTable() throws java.io.IOException {
         Set<String> documented = documentedOperations();
-        assertThat(ServiceModel.dynamoDb().operations()).hasSizeGreaterThan(50)
-                .allSatisfy(operation -> assertThat(documented).as("docs/compatibility.md names %s", operation)
+        assertThat(ServiceModel.dynamoDb().operations())
+                .hasSizeGreaterThan(50)
+                .allSatisfy(operation -> assertThat(documented)
+                        .as("docs/compatibility.md names %s", operation)
                         .contains(operation));
-        assertThat(endpoint.operations()).allSatisfy(operation -> assertThat(documented).contains(operation));
+        assertThat(endpoint.operations())
+                .allSatisfy(operation -> assertThat(documented).contains(operation));
     }
 
     @Test
@@ -62,9 +71,11 @@ class ServiceModelTest {
         Set<String> declared = endpoint.operations().stream()
                 .flatMap(operation -> ServiceModel.dynamoDb().errors(operation).stream())
                 .collect(Collectors.toSet());
-        assertThat(declared).contains("ConditionalCheckFailedException", "ResourceNotFoundException")
+        assertThat(declared)
+                .contains("ConditionalCheckFailedException", "ResourceNotFoundException")
                 .allSatisfy(error -> assertThat(answered.contains(error) || NOT_RAISED.containsKey(error))
-                        .as("%s is neither answered nor named as not raised", error).isTrue());
+                        .as("%s is neither answered nor named as not raised", error)
+                        .isTrue());
         // Nothing is named as not raised that kubedyn does answer.
         assertThat(NOT_RAISED.keySet()).doesNotContainAnyElementsOf(answered);
     }

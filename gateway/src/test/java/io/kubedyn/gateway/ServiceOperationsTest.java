@@ -13,14 +13,14 @@ class ServiceOperationsTest extends EmbeddedServerTest {
 
     @Test
     void describeEndpointsNamesTheAddressTheClientReachedForADay() {
-        Endpoint endpoint = dynamo.describeEndpoints(b -> { }).endpoints().get(0);
+        Endpoint endpoint = dynamo.describeEndpoints(b -> {}).endpoints().get(0);
         assertThat(endpoint.address()).isEqualTo(endpoint().getAuthority());
         assertThat(endpoint.cachePeriodInMinutes()).isEqualTo(1440L);
     }
 
     @Test
     void describeLimitsGivesDynamoDbsDefaultQuotas() {
-        DescribeLimitsResponse limits = dynamo.describeLimits(b -> { });
+        DescribeLimitsResponse limits = dynamo.describeLimits(b -> {});
         assertThat(limits.accountMaxReadCapacityUnits()).isEqualTo(80_000L);
         assertThat(limits.accountMaxWriteCapacityUnits()).isEqualTo(80_000L);
         assertThat(limits.tableMaxReadCapacityUnits()).isEqualTo(40_000L);

@@ -48,8 +48,7 @@ class ShardFailoverIT {
         return Map.of("id", AttributeValue.fromS(id));
     }
 
-    private record Failure(String id, int status, String code) {
-    }
+    private record Failure(String id, int status, String code) {}
 
     @Test
     void acknowledgedWritesSurviveKillNineOfAShardAndOnlyThatShardsKeysFailRetryablyMeanwhile() throws Exception {
@@ -78,8 +77,12 @@ class ShardFailoverIT {
                             String id = "w" + writer + "-" + n;
                             boolean down = victimDown.get();
                             try {
-                                client.putItem(b -> b.tableName("Load").item(Map.of("id", AttributeValue.fromS(id),
-                                        "n", AttributeValue.fromN(Integer.toString(writer)))));
+                                client.putItem(b -> b.tableName("Load")
+                                        .item(Map.of(
+                                                "id",
+                                                AttributeValue.fromS(id),
+                                                "n",
+                                                AttributeValue.fromN(Integer.toString(writer)))));
                                 acknowledged.add(id);
                                 if (down && victimDown.get() && shardOf(id) != VICTIM) {
                                     othersServedWhileDown.incrementAndGet();
@@ -88,7 +91,8 @@ class ShardFailoverIT {
                                     victimServedWhenBack.incrementAndGet();
                                 }
                             } catch (DynamoDbException e) {
-                                failures.add(new Failure(id, e.statusCode(), e.awsErrorDetails().errorCode()));
+                                failures.add(new Failure(
+                                        id, e.statusCode(), e.awsErrorDetails().errorCode()));
                             }
                         }
                     }
@@ -120,20 +124,26 @@ class ShardFailoverIT {
             assertThat(whileDown.statusCode()).isEqualTo(500);
             // HTTP 500 InternalServerError is in every AWS SDK's retryable set.
             assertThat(whileDown.awsErrorDetails().errorCode()).isEqualTo("InternalServerError");
-            assertThat(othersServedWhileDown.get()).as("writes to the other shards while one is down").isPositive();
+            assertThat(othersServedWhileDown.get())
+                    .as("writes to the other shards while one is down")
+                    .isPositive();
             assertThat(failures).as("failed writes").isNotEmpty().allSatisfy(f -> {
                 assertThat(shardOf(f.id())).isEqualTo(VICTIM);
                 assertThat(f.status()).isEqualTo(500);
                 assertThat(f.code()).isEqualTo("InternalServerError");
             });
             assertThat(acknowledged.stream().filter(id -> shardOf(id) == VICTIM).count())
-                    .as("acknowledged writes on the victim shard").isPositive();
-            assertThat(victimServedWhenBack.get()).as("writes to the victim shard once it is back").isPositive();
+                    .as("acknowledged writes on the victim shard")
+                    .isPositive();
+            assertThat(victimServedWhenBack.get())
+                    .as("writes to the victim shard once it is back")
+                    .isPositive();
 
             // Back up: the victim's range serves again, and every acknowledged write is there.
             awaitServing(dynamo, victimKey);
             for (String id : acknowledged) {
-                Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName("Load").key(key(id))).item();
+                Map<String, AttributeValue> item =
+                        dynamo.getItem(b -> b.tableName("Load").key(key(id))).item();
                 if (!item.containsKey("id")) {
                     fail("acknowledged write " + id + " (shard " + shardOf(id) + ") is lost");
                 }
@@ -142,16 +152,22 @@ class ShardFailoverIT {
             // The stream: one INSERT for each item that was written, none for a write that did
             // not happen, none twice, across the crash of the victim's pod.
             Set<String> stored = new HashSet<>();
-            dynamo.scanPaginator(b -> b.tableName("Load").consistentRead(true)).items()
+            dynamo.scanPaginator(b -> b.tableName("Load").consistentRead(true))
+                    .items()
                     .forEach(item -> stored.add(item.get("id").s()));
             List<String> recorded = new ArrayList<>();
             try (DynamoDbStreamsClient streams = DynamoDbClients.streamsAt(gateway.endpoint())) {
-                String arn = dynamo.describeTable(b -> b.tableName("Load")).table().latestStreamArn();
-                var shards = streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards();
+                String arn =
+                        dynamo.describeTable(b -> b.tableName("Load")).table().latestStreamArn();
+                var shards = streams.describeStream(b -> b.streamArn(arn))
+                        .streamDescription()
+                        .shards();
                 assertThat(shards).as("one stream shard per storage shard").hasSize(SHARDS);
                 for (var shard : shards) {
-                    String iterator = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard.shardId())
-                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+                    String iterator = streams.getShardIterator(b -> b.streamArn(arn)
+                                    .shardId(shard.shardId())
+                                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                            .shardIterator();
                     while (iterator != null) {
                         String at = iterator;
                         var page = streams.getRecords(b -> b.shardIterator(at));
@@ -164,7 +180,9 @@ class ShardFailoverIT {
                 }
             }
             assertThat(recorded).as("one record per item written, none twice").doesNotHaveDuplicates();
-            assertThat(new HashSet<>(recorded)).as("records for exactly the writes that happened").isEqualTo(stored);
+            assertThat(new HashSet<>(recorded))
+                    .as("records for exactly the writes that happened")
+                    .isEqualTo(stored);
         } finally {
             writers.shutdownNow();
         }

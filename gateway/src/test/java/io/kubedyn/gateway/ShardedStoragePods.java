@@ -1,7 +1,7 @@
 package io.kubedyn.gateway;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.kubedyn.core.ShardMap;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +34,9 @@ public class ShardedStoragePods implements QuarkusTestResourceLifecycleManager {
             for (int i = 0; i < SHARDS; i++) {
                 pods.add(new StoragePodProcess(data.resolve("shard-" + i), i, SHARDS, ports));
             }
-            String map = ShardMap.equalRanges(pods.stream().map(StoragePodProcess::address).toList()).toString();
+            String map = ShardMap.equalRanges(
+                            pods.stream().map(StoragePodProcess::address).toList())
+                    .toString();
             for (StoragePodProcess pod : pods) {
                 pod.withShardMap(map).launch();
             }
@@ -45,10 +47,14 @@ public class ShardedStoragePods implements QuarkusTestResourceLifecycleManager {
             stop();
             throw new IllegalStateException("cannot start storage pods", e);
         }
-        return Map.of("kubedyn.backend", "cluster",
-                "kubedyn.cluster.shards", pods.stream().map(StoragePodProcess::address).collect(Collectors.joining(",")),
+        return Map.of(
+                "kubedyn.backend",
+                "cluster",
+                "kubedyn.cluster.shards",
+                pods.stream().map(StoragePodProcess::address).collect(Collectors.joining(",")),
                 // For cluster-only tests that look at what each shard served.
-                "kubedyn.test.storage-pod-http", pods.stream().map(p -> p.httpBase().toString()).collect(Collectors.joining(",")));
+                "kubedyn.test.storage-pod-http",
+                pods.stream().map(p -> p.httpBase().toString()).collect(Collectors.joining(",")));
     }
 
     @Override

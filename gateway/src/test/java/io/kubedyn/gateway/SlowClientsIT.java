@@ -34,7 +34,7 @@ class SlowClientsIT {
         socket.setSoTimeout(10_000);
         OutputStream out = socket.getOutputStream();
         out.write(("POST / HTTP/1.1\r\nHost: " + endpoint.getHost() + "\r\nContent-Type: application/x-amz-json-1.0\r\n"
-                + "X-Amz-Target: DynamoDB_20120810.PutItem\r\nContent-Length: " + DECLARED + "\r\n\r\n")
+                        + "X-Amz-Target: DynamoDB_20120810.PutItem\r\nContent-Length: " + DECLARED + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.write(("{\"TableName\": \"Music\", \"Item\": {\"id\": {\"S\": \"" + "x".repeat(1000))
                 .getBytes(StandardCharsets.US_ASCII));
@@ -55,11 +55,16 @@ class SlowClientsIT {
 
     @Test
     void slowBodiesAreBoundedInMemoryAndTimeWhileOthersAreServed() throws Exception {
-        try (ServerProcess server = new ServerProcess(data.resolve("server"), List.of(
-                "-Dkubedyn.http.body-budget=40M", "-Dkubedyn.http.body-timeout=2s",
-                "-Dquarkus.http.idle-timeout=6s")).startWithoutWaitingForTables();
-             DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
-            dynamo.createTable(b -> b.tableName("Music").billingMode("PAY_PER_REQUEST")
+        try (ServerProcess server = new ServerProcess(
+                                data.resolve("server"),
+                                List.of(
+                                        "-Dkubedyn.http.body-budget=40M",
+                                        "-Dkubedyn.http.body-timeout=2s",
+                                        "-Dquarkus.http.idle-timeout=6s"))
+                        .startWithoutWaitingForTables();
+                DynamoDbClient dynamo = DynamoDbClients.at(server.endpoint())) {
+            dynamo.createTable(b -> b.tableName("Music")
+                    .billingMode("PAY_PER_REQUEST")
                     .attributeDefinitions(a -> a.attributeName("id").attributeType("S"))
                     .keySchema(k -> k.attributeName("id").keyType("HASH")));
             DynamoDbClients.awaitActive(dynamo, "Music");
@@ -71,13 +76,17 @@ class SlowClientsIT {
                 Thread.sleep(300);
                 try (Socket third = slowPut(server.endpoint())) {
                     String refused = answer(third);
-                    assertThat(refused).startsWith("HTTP/1.1 400").contains("ThrottlingException")
+                    assertThat(refused)
+                            .startsWith("HTTP/1.1 400")
+                            .contains("ThrottlingException")
                             .containsIgnoringCase("connection: close");
                 }
                 long started = System.nanoTime();
                 dynamo.putItem(b -> b.tableName("Music").item(Map.of("id", AttributeValue.fromS("served"))));
                 assertThat(dynamo.getItem(b -> b.tableName("Music").key(Map.of("id", AttributeValue.fromS("served"))))
-                        .item()).as("others are served while the slow bodies wait").isNotEmpty();
+                                .item())
+                        .as("others are served while the slow bodies wait")
+                        .isNotEmpty();
                 assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(2_000);
 
                 // Past the deadline the slow clients are answered 408 and let go.
@@ -90,19 +99,23 @@ class SlowClientsIT {
                 }
             }
             // Their memory is given back: two more slow bodies fit again, then go the same way.
-            try (Socket again = slowPut(server.endpoint()); Socket andAgain = slowPut(server.endpoint())) {
+            try (Socket again = slowPut(server.endpoint());
+                    Socket andAgain = slowPut(server.endpoint())) {
                 assertThat(answer(again)).startsWith("HTTP/1.1 408");
                 assertThat(answer(andAgain)).startsWith("HTTP/1.1 408");
             }
             // A connection that sends nothing is closed after the idle timeout.
-            try (Socket idle = new Socket(server.endpoint().getHost(), server.endpoint().getPort())) {
+            try (Socket idle =
+                    new Socket(server.endpoint().getHost(), server.endpoint().getPort())) {
                 idle.setSoTimeout(15_000);
                 long opened = System.nanoTime();
                 assertThat(idle.getInputStream().read()).isEqualTo(-1);
                 assertThat((System.nanoTime() - opened) / 1_000_000).isBetween(5_000L, 9_500L);
             }
             assertThat(dynamo.getItem(b -> b.tableName("Music").key(Map.of("id", AttributeValue.fromS("served"))))
-                    .item()).as("the server is unharmed").isNotEmpty();
+                            .item())
+                    .as("the server is unharmed")
+                    .isNotEmpty();
         }
     }
 }

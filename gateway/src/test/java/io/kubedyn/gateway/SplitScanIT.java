@@ -52,16 +52,25 @@ class SplitScanIT {
         LoopbackPorts ports = new LoopbackPorts();
         StoragePodProcess source = new StoragePodProcess(data.resolve("source"), 0, 1, ports);
         StoragePodProcess receiver = new StoragePodProcess(data.resolve("receiver"), 0, 1, ports);
-        try (source; receiver;
-             PlaneOperations gateway = new PlaneOperations(StoragePlane.kubernetes(
-                     new KubernetesTables(client, "kubedyn", 1), new RemoteStores(Duration.ofSeconds(5))))) {
+        try (source;
+                receiver;
+                PlaneOperations gateway = new PlaneOperations(StoragePlane.kubernetes(
+                        new KubernetesTables(client, "kubedyn", 1), new RemoteStores(Duration.ofSeconds(5))))) {
             source.start();
-            gateway.createTable(new TableDefinition("music", UUID.randomUUID().toString(),
-                    KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
-                    "PAY_PER_REQUEST", 0, 0, 0));
+            gateway.createTable(new TableDefinition(
+                    "music",
+                    UUID.randomUUID().toString(),
+                    KeySchema.of(new KeyAttribute("id", ScalarType.S), null),
+                    Map.of("id", ScalarType.S),
+                    "PAY_PER_REQUEST",
+                    0,
+                    0,
+                    0));
             // The operator's part: the pod creates the table it is handed; the map names it.
-            TableDefinition handed = TableDefinitions.of(client.resources(Table.class).inNamespace("kubedyn")
-                    .withName(TableNames.resourceName("music")).get());
+            TableDefinition handed = TableDefinitions.of(client.resources(Table.class)
+                    .inNamespace("kubedyn")
+                    .withName(TableNames.resourceName("music"))
+                    .get());
             try (RemoteStores stores = new RemoteStores(Duration.ofSeconds(5))) {
                 stores.apply(source.address()).createTable(handed);
             }
@@ -95,23 +104,35 @@ class SplitScanIT {
             assertThat(tookMillis).as("the Scan waited for the new map").isGreaterThanOrEqualTo(400);
             Set<String> scanned = new TreeSet<>();
             page.items().forEach(item -> scanned.add(((AttributeValue.S) item.get("id")).value()));
-            assertThat(scanned).as("every item, each once").isEqualTo(written).hasSize(page.items().size());
+            assertThat(scanned)
+                    .as("every item, each once")
+                    .isEqualTo(written)
+                    .hasSize(page.items().size());
             assertThat(page.lastEvaluated()).isNull();
-            assertThat(IntStream.range(0, ITEMS).filter(i -> UPPER.contains(
-                    PrimaryKey.of(new AttributeValue.S("song-" + i), null).hash())).count())
-                    .as("items in the moved half").isPositive();
+            assertThat(IntStream.range(0, ITEMS)
+                            .filter(i -> UPPER.contains(PrimaryKey.of(new AttributeValue.S("song-" + i), null)
+                                    .hash()))
+                            .count())
+                    .as("items in the moved half")
+                    .isPositive();
         }
     }
 
     private static ShardRange range(int shard, HashRange range, StoragePodProcess pod) {
         String[] hostPort = pod.address().split(":");
-        return new ShardRange(shard, HashRange.formatBound(range.first()), HashRange.formatBound(range.last()),
-                hostPort[0], Integer.parseInt(hostPort[1]));
+        return new ShardRange(
+                shard,
+                HashRange.formatBound(range.first()),
+                HashRange.formatBound(range.last()),
+                hostPort[0],
+                Integer.parseInt(hostPort[1]));
     }
 
     /** As the operator publishes a Table's shard map, in its status. */
     private void publish(List<ShardRange> ranges) {
-        client.resources(Table.class).inNamespace("kubedyn").withName(TableNames.resourceName("music"))
+        client.resources(Table.class)
+                .inNamespace("kubedyn")
+                .withName(TableNames.resourceName("music"))
                 .editStatus(t -> {
                     TableStatus status = t.getStatus() == null ? new TableStatus() : t.getStatus();
                     status.setShardMap(ranges);

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  */
 final class StoragePodProcess implements AutoCloseable {
     private static final Path JAR = Path.of("..", "storage-pod", "target", "quarkus-app", "quarkus-run.jar");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path dataDir;
     private final String ownedRanges;
@@ -89,9 +90,14 @@ final class StoragePodProcess implements AutoCloseable {
                     + " is missing: package storage-pod first (./mvnw -pl storage-pod package -DskipTests)");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.grpc.server.host=127.0.0.1",
-                "-Dquarkus.http.port=" + httpPort, "-Dquarkus.http.host=127.0.0.1",
+        List<String> command = new java.util.ArrayList<>(List.of(
+                java,
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.grpc.server.port=" + grpcPort,
+                "-Dquarkus.grpc.server.host=127.0.0.1",
+                "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.http.host=127.0.0.1",
                 "-Dkubedyn.storage.admin-port=" + adminPort,
                 "-Dkubedyn.storage.owned-ranges=" + ownedRanges,
                 "-Dkubedyn.data-dir=" + dataDir.toAbsolutePath()));
@@ -126,8 +132,14 @@ final class StoragePodProcess implements AutoCloseable {
 
     boolean ready() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return HTTP.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
+                                            .timeout(Duration.ofSeconds(2))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -143,7 +155,8 @@ final class StoragePodProcess implements AutoCloseable {
 
     /** What {@code GET path} on the pod's HTTP side answers. */
     HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(httpBase().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(httpBase().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /**
@@ -153,9 +166,12 @@ final class StoragePodProcess implements AutoCloseable {
      * before launching.
      */
     StoragePodProcess receiving(HashRange range, StoragePodProcess source, TableDefinition table, String... more) {
-        List<String> settings = new java.util.ArrayList<>(List.of("-Dkubedyn.storage.owned-ranges=none",
-                "-Dkubedyn.storage.receive-range=" + range, "-Dkubedyn.storage.receive-from=" + source.address(),
-                "-Dkubedyn.storage.receive-holder=receiver-0", "-Dkubedyn.storage.receive-address=" + address(),
+        List<String> settings = new java.util.ArrayList<>(List.of(
+                "-Dkubedyn.storage.owned-ranges=none",
+                "-Dkubedyn.storage.receive-range=" + range,
+                "-Dkubedyn.storage.receive-from=" + source.address(),
+                "-Dkubedyn.storage.receive-holder=receiver-0",
+                "-Dkubedyn.storage.receive-address=" + address(),
                 "-Dkubedyn.storage.table-definition="
                         + new String(new TableDefinitionCodec().encode(table), StandardCharsets.UTF_8)));
         settings.addAll(List.of(more));
@@ -184,10 +200,13 @@ final class StoragePodProcess implements AutoCloseable {
     }
 
     static long requestCount(URI httpBase, String operation) throws Exception {
-        String metrics = HTTP.send(HttpRequest.newBuilder(httpBase.resolve("/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = HTTP.send(
+                        HttpRequest.newBuilder(httpBase.resolve("/q/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         Matcher m = Pattern.compile("kubedyn_storage_requests_seconds_count\\{operation=\"" + operation
-                + "\",outcome=\"ok\"[^}]*} ([0-9.E]+)").matcher(metrics);
+                        + "\",outcome=\"ok\"[^}]*} ([0-9.E]+)")
+                .matcher(metrics);
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 

@@ -45,7 +45,8 @@ class StoreRecoveryIT {
     Path data;
 
     private static DynamoDbClient withoutRetries(URI endpoint) {
-        return DynamoDbClient.builder().endpointOverride(endpoint)
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint)
                 .region(software.amazon.awssdk.regions.Region.US_EAST_1)
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("key", "secret")))
@@ -55,7 +56,8 @@ class StoreRecoveryIT {
 
     private static void prlimit(long pid, String fsize) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(PRLIMIT.toString(), "--pid", Long.toString(pid), "--fsize=" + fsize)
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor()).as("prlimit: %s", output).isZero();
     }
@@ -65,12 +67,16 @@ class StoreRecoveryIT {
         return Files.readAllLines(Path.of("/proc/" + pid + "/limits")).stream()
                 .filter(line -> line.startsWith("Max file size"))
                 .map(line -> line.substring("Max file size".length()).trim().split("\\s+")[0])
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
     }
 
     private static HttpResponse<String> ready(HttpClient http, URI readiness) throws Exception {
-        return http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(10))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(readiness)
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static Map<String, AttributeValue> item(String id, String payload) {
@@ -82,14 +88,14 @@ class StoreRecoveryIT {
         assumePrlimit();
         List<String> acknowledged;
         try (ServerProcess server = new ServerProcess(data.resolve("server")).start();
-             DynamoDbClient dynamo = withoutRetries(server.endpoint())) {
+                DynamoDbClient dynamo = withoutRetries(server.endpoint())) {
             URI readiness = server.endpoint().resolve("/q/health/ready");
             acknowledged = refusedThenRecovered(dynamo, server.pid(), readiness);
             // And they are on disk: the server restarted on the same data has every one.
             server.stop();
         }
         try (ServerProcess again = new ServerProcess(data.resolve("server")).start();
-             DynamoDbClient dynamo = DynamoDbClients.at(again.endpoint())) {
+                DynamoDbClient dynamo = DynamoDbClients.at(again.endpoint())) {
             assertAllThere(dynamo, acknowledged);
         }
     }
@@ -98,14 +104,15 @@ class StoreRecoveryIT {
     void aStoragePodWhoseWalCannotGrowIsNotReadyUntilItRecoversByItself() throws Exception {
         assumePrlimit();
         try (PackagedCluster cluster = new PackagedCluster(data, 1);
-             DynamoDbClient dynamo = withoutRetries(cluster.gateway().endpoint())) {
+                DynamoDbClient dynamo = withoutRetries(cluster.gateway().endpoint())) {
             StoragePodProcess pod = cluster.pods.get(0);
             refusedThenRecovered(dynamo, pod.pid(), pod.httpBase().resolve("/q/health/ready"));
         }
     }
 
     private static void assumePrlimit() {
-        Assumptions.assumeTrue(Files.isExecutable(PRLIMIT),
+        Assumptions.assumeTrue(
+                Files.isExecutable(PRLIMIT),
                 "skipped: /usr/bin/prlimit (util-linux) is missing, so a process's file sizes cannot be limited");
     }
 
@@ -116,11 +123,18 @@ class StoreRecoveryIT {
      * (returned) is read back.
      */
     private static List<String> refusedThenRecovered(DynamoDbClient dynamo, long pid, URI readiness) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        dynamo.createTable(t -> t.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
-                        .attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build()));
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        dynamo.createTable(t -> t.tableName(TABLE)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(AttributeDefinition.builder()
+                        .attributeName("id")
+                        .attributeType(ScalarAttributeType.S)
+                        .build())
+                .keySchema(KeySchemaElement.builder()
+                        .attributeName("id")
+                        .keyType(KeyType.HASH)
+                        .build()));
         DynamoDbClients.awaitActive(dynamo, TABLE);
         List<String> acknowledged = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -145,16 +159,20 @@ class StoreRecoveryIT {
         assertThat(refused).as("a write fails once the WAL cannot grow").isNotNull();
         assertThat(refused.statusCode()).isEqualTo(500);
         assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("InternalServerError");
-        assertThat(refused.getMessage()).contains("cannot write until it recovers").contains("File too large");
+        assertThat(refused.getMessage())
+                .contains("cannot write until it recovers")
+                .contains("File too large");
 
         HttpResponse<String> notReady = ready(http, readiness);
         assertThat(notReady.statusCode()).isEqualTo(503);
         assertThat(notReady.body()).contains("File too large");
         // Writes stay refused while the cause lasts; reads go on.
         assertThatThrownBy(() -> dynamo.putItem(p -> p.tableName(TABLE).item(item("during", "small"))))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining("cannot write until it recovers");
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("cannot write until it recovers");
         assertThat(dynamo.getItem(g -> g.tableName(TABLE).key(Map.of("id", AttributeValue.fromS("before-3"))))
-                .item()).containsEntry("payload", AttributeValue.fromS("small"));
+                        .item())
+                .containsEntry("payload", AttributeValue.fromS("small"));
 
         // Readers keep the store busy while it recovers: its reopen must not wait for a pause.
         java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -181,7 +199,9 @@ class StoreRecoveryIT {
                     acknowledged.add("after");
                     break;
                 } catch (SdkException notYet) {
-                    assertThat(Instant.now()).as("writes resume without a restart, under reads").isBefore(deadline);
+                    assertThat(Instant.now())
+                            .as("writes resume without a restart, under reads")
+                            .isBefore(deadline);
                     Thread.sleep(200);
                 }
             }
@@ -198,8 +218,9 @@ class StoreRecoveryIT {
 
     private static void assertAllThere(DynamoDbClient dynamo, List<String> ids) {
         for (String id : ids) {
-            Map<String, AttributeValue> read = dynamo.getItem(g -> g.tableName(TABLE).consistentRead(true)
-                    .key(Map.of("id", AttributeValue.fromS(id)))).item();
+            Map<String, AttributeValue> read = dynamo.getItem(
+                            g -> g.tableName(TABLE).consistentRead(true).key(Map.of("id", AttributeValue.fromS(id))))
+                    .item();
             assertThat(read).as("acknowledged item %s", id).isNotEmpty();
             if (id.startsWith("big-")) {
                 assertThat(read.get("payload").s()).isEqualTo(BIG);

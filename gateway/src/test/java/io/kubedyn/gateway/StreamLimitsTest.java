@@ -52,28 +52,36 @@ class StreamLimitsTest extends EmbeddedServerTest {
 
     /** A table whose items all go to one partition, and so one shard and one stream shard. */
     private String createStreamed() {
-        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+        dynamo.createTable(b -> b.tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
                         a -> a.attributeName("sk").attributeType(ScalarAttributeType.N))
-                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH),
+                .keySchema(
+                        k -> k.attributeName("pk").keyType(KeyType.HASH),
                         k -> k.attributeName("sk").keyType(KeyType.RANGE))
                 .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE)));
         return dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
     }
 
     private void put(int n, int payloadBytes) {
-        dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", s("one"), "sk", n(Integer.toString(n)),
-                "payload", s("x".repeat(payloadBytes)))));
+        dynamo.putItem(b -> b.tableName(table)
+                .item(Map.of("pk", s("one"), "sk", n(Integer.toString(n)), "payload", s("x".repeat(payloadBytes)))));
     }
 
     /** The iterator at the start of the stream shard holding partition "one". */
     private String trimHorizon(String arn) {
-        for (var shard : streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
-            String iterator = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        for (var shard : streams.describeStream(b -> b.streamArn(arn))
+                .streamDescription()
+                .shards()) {
+            String iterator = streams.getShardIterator(b ->
+                            b.streamArn(arn).shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                    .shardIterator();
             if (!streams.getRecords(b -> b.shardIterator(iterator)).records().isEmpty()) {
-                return streams.getShardIterator(b -> b.streamArn(arn).shardId(shard.shardId())
-                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+                return streams.getShardIterator(b -> b.streamArn(arn)
+                                .shardId(shard.shardId())
+                                .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                        .shardIterator();
             }
         }
         throw new AssertionError("no stream shard holds the partition's records");
@@ -91,43 +99,56 @@ class StreamLimitsTest extends EmbeddedServerTest {
         while (iterator != null && read.size() < RECORDS && pages < 20) {
             String at = iterator;
             GetRecordsResponse page = streams.getRecords(b -> b.shardIterator(at));
-            assertThat(page.records().size()).as("records of about 300 KB in one 1 MB answer")
+            assertThat(page.records().size())
+                    .as("records of about 300 KB in one 1 MB answer")
                     .isBetween(1, 4);
             read.addAll(page.records());
             iterator = page.nextShardIterator();
             pages++;
         }
-        assertThat(read).extracting(r -> r.dynamodb().keys().get("sk").n())
+        assertThat(read)
+                .extracting(r -> r.dynamodb().keys().get("sk").n())
                 .containsExactly("0", "1", "2", "3", "4", "5", "6", "7");
         assertThat(pages).isGreaterThanOrEqualTo(2);
     }
 
     @Test
     void aPositionWhoseRecordsWereTrimmedIsTrimmedDataAccess() {
-        assumeTrue(plane.owned() instanceof PartitionStore,
+        assumeTrue(
+                plane.owned() instanceof PartitionStore,
                 "trimming is triggered here in the embedded server's own store; storage pods trim by themselves");
         PartitionStore store = (PartitionStore) plane.owned();
         String arn = createStreamed();
         put(1, 10);
         String held = trimHorizon(arn);
         Record first = streams.getRecords(b -> b.shardIterator(held)).records().get(0);
-        String shardId = streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards().get(0).shardId();
-        String atFirst = streams.getShardIterator(b -> b.streamArn(arn).shardId(shardId)
-                .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
-                .sequenceNumber(first.dynamodb().sequenceNumber())).shardIterator();
+        String shardId = streams.describeStream(b -> b.streamArn(arn))
+                .streamDescription()
+                .shards()
+                .get(0)
+                .shardId();
+        String atFirst = streams.getShardIterator(b -> b.streamArn(arn)
+                        .shardId(shardId)
+                        .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                        .sequenceNumber(first.dynamodb().sequenceNumber()))
+                .shardIterator();
 
         // A day and an hour later, the store trims the record.
-        assertThat(store.trimChanges(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(25))).isPositive();
+        assertThat(store.trimChanges(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(25)))
+                .isPositive();
 
-        assertThatThrownBy(() -> streams.getShardIterator(b -> b.streamArn(arn).shardId(shardId)
-                .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
-                .sequenceNumber(first.dynamodb().sequenceNumber())))
+        assertThatThrownBy(() -> streams.getShardIterator(b -> b.streamArn(arn)
+                        .shardId(shardId)
+                        .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                        .sequenceNumber(first.dynamodb().sequenceNumber())))
                 .isInstanceOf(TrimmedDataAccessException.class);
         assertThatThrownBy(() -> streams.getRecords(b -> b.shardIterator(atFirst)))
                 .as("an iterator at the record, held from before the trim")
                 .isInstanceOf(TrimmedDataAccessException.class);
         put(2, 10);
         GetRecordsResponse fresh = streams.getRecords(b -> b.shardIterator(trimHorizon(arn)));
-        assertThat(fresh.records()).extracting(r -> r.dynamodb().keys().get("sk").n()).containsExactly("2");
+        assertThat(fresh.records())
+                .extracting(r -> r.dynamodb().keys().get("sk").n())
+                .containsExactly("2");
     }
 }

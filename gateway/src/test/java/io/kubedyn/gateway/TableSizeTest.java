@@ -31,7 +31,8 @@ class TableSizeTest extends EmbeddedServerTest {
         IndexedMusicTable.create(dynamo, table);
         TableDescription empty = dynamo.describeTable(b -> b.tableName(table)).table();
         assertThat(empty.tableSizeBytes()).isZero();
-        assertThat(empty.localSecondaryIndexes()).allSatisfy(index -> assertThat(index.indexSizeBytes()).isZero());
+        assertThat(empty.localSecondaryIndexes())
+                .allSatisfy(index -> assertThat(index.indexSizeBytes()).isZero());
 
         Random random = new Random(7);
         List<WriteRequest> batch = new ArrayList<>();
@@ -39,10 +40,20 @@ class TableSizeTest extends EmbeddedServerTest {
             byte[] notes = new byte[NOTES_BYTES * 3 / 4];
             random.nextBytes(notes);
             // Random text: compression cannot shrink it below what was written.
-            Map<String, AttributeValue> song = item("Artist", s("artist-" + i % 10), "SongTitle", s("song-" + i),
-                    "Year", n(Integer.toString(1960 + i % 60)), "Album", s("album-" + i % 25),
-                    "Notes", s(Base64.getEncoder().encodeToString(notes)));
-            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(song).build()).build());
+            Map<String, AttributeValue> song = item(
+                    "Artist",
+                    s("artist-" + i % 10),
+                    "SongTitle",
+                    s("song-" + i),
+                    "Year",
+                    n(Integer.toString(1960 + i % 60)),
+                    "Album",
+                    s("album-" + i % 25),
+                    "Notes",
+                    s(Base64.getEncoder().encodeToString(notes)));
+            batch.add(WriteRequest.builder()
+                    .putRequest(PutRequest.builder().item(song).build())
+                    .build());
             if (batch.size() == 25) {
                 List<WriteRequest> writes = List.copyOf(batch);
                 dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes)));
@@ -51,15 +62,22 @@ class TableSizeTest extends EmbeddedServerTest {
         }
         TableDescription full = dynamo.describeTable(b -> b.tableName(table)).table();
         long written = (long) SONGS * NOTES_BYTES;
-        assertThat(full.tableSizeBytes()).as("estimate of %s bytes written", written)
+        assertThat(full.tableSizeBytes())
+                .as("estimate of %s bytes written", written)
                 .isBetween(written / 2, written * 3);
         LocalSecondaryIndexDescription keysOnly = full.localSecondaryIndexes().stream()
-                .filter(index -> index.indexName().equals(IndexedMusicTable.BY_ALBUM_KEYS)).findFirst().orElseThrow();
+                .filter(index -> index.indexName().equals(IndexedMusicTable.BY_ALBUM_KEYS))
+                .findFirst()
+                .orElseThrow();
         LocalSecondaryIndexDescription all = full.localSecondaryIndexes().stream()
                 .filter(index -> !index.indexName().equals(IndexedMusicTable.BY_ALBUM_KEYS)
                         && index.projection().projectionTypeAsString().equals("ALL"))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         assertThat(all.indexSizeBytes()).as("an index projecting everything").isBetween(written / 2, written * 3);
-        assertThat(keysOnly.indexSizeBytes()).as("a keys-only index").isPositive().isLessThan(written / 4);
+        assertThat(keysOnly.indexSizeBytes())
+                .as("a keys-only index")
+                .isPositive()
+                .isLessThan(written / 4);
     }
 }

@@ -33,17 +33,24 @@ class TableStatusTest extends EmbeddedServerTest {
                 .keySchema(k -> k.attributeName("Artist").keyType("HASH"))
                 .billingMode("PAY_PER_REQUEST"));
         assertThat(created.tableDescription().tableStatus()).isEqualTo(TableStatus.CREATING);
-        assertThat(dynamo.describeTable(b -> b.tableName(table)).table().tableStatus()).isEqualTo(TableStatus.CREATING);
+        assertThat(dynamo.describeTable(b -> b.tableName(table)).table().tableStatus())
+                .isEqualTo(TableStatus.CREATING);
         // Item requests find no table until it is ACTIVE.
         assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName(table).item(Map.of("Artist", s("Kyuss")))))
                 .isInstanceOf(ResourceNotFoundException.class);
         // The SDK's waiter, polling more often than its default of every 20 seconds.
-        DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamo).overrideConfiguration(o -> o
-                .backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(100)))).build();
-        var active = waiter.waitUntilTableExists(b -> b.tableName(table)).matched().response().orElseThrow();
+        DynamoDbWaiter waiter = DynamoDbWaiter.builder()
+                .client(dynamo)
+                .overrideConfiguration(o -> o.backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(100))))
+                .build();
+        var active = waiter.waitUntilTableExists(b -> b.tableName(table))
+                .matched()
+                .response()
+                .orElseThrow();
         assertThat(active.table().tableStatus()).isEqualTo(TableStatus.ACTIVE);
         dynamo.putItem(b -> b.tableName(table).item(Map.of("Artist", s("Kyuss"))));
-        assertThat(dynamo.getItem(b -> b.tableName(table).key(Map.of("Artist", s("Kyuss")))).item())
+        assertThat(dynamo.getItem(b -> b.tableName(table).key(Map.of("Artist", s("Kyuss"))))
+                        .item())
                 .isEqualTo(Map.of("Artist", s("Kyuss")));
     }
 }

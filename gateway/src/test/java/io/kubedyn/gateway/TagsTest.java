@@ -19,15 +19,19 @@ import software.amazon.awssdk.services.dynamodb.model.Tag;
 class TagsTest extends EmbeddedServerTest {
 
     private String createTagged(Tag... tags) {
-        return dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH)).tags(tags))
-                .tableDescription().tableArn();
+        return dynamo.createTable(b -> b.tableName(table)
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                        .tags(tags))
+                .tableDescription()
+                .tableArn();
     }
 
     private List<String> tags(String arn) {
         return dynamo.listTagsOfResource(b -> b.resourceArn(arn)).tags().stream()
-                .map(tag -> tag.key() + "=" + tag.value()).toList();
+                .map(tag -> tag.key() + "=" + tag.value())
+                .toList();
     }
 
     private static Tag tag(String key, String value) {
@@ -40,15 +44,18 @@ class TagsTest extends EmbeddedServerTest {
         assertThat(tags(arn)).containsExactly("team=catalog", "env=test");
 
         dynamo.tagResource(b -> b.resourceArn(arn).tags(tag("env", "prod"), tag("cost-centre", "")));
-        assertThat(tags(arn)).as("a key tagged again takes the new value").containsExactly("team=catalog", "env=prod",
-                "cost-centre=");
+        assertThat(tags(arn))
+                .as("a key tagged again takes the new value")
+                .containsExactly("team=catalog", "env=prod", "cost-centre=");
 
         dynamo.untagResource(b -> b.resourceArn(arn).tagKeys("team", "not-there"));
         assertThat(tags(arn)).as("a key the table has not is no error").containsExactly("env=prod", "cost-centre=");
 
-        assertThat(dynamo.describeTable(b -> b.tableName(table)).table().tableArn()).isEqualTo(arn);
+        assertThat(dynamo.describeTable(b -> b.tableName(table)).table().tableArn())
+                .isEqualTo(arn);
         dynamo.deleteTable(b -> b.tableName(table));
-        assertThatThrownBy(() -> tags(arn)).isInstanceOf(ResourceNotFoundException.class)
+        assertThatThrownBy(() -> tags(arn))
+                .isInstanceOf(ResourceNotFoundException.class)
                 .hasMessageStartingWith("Requested resource not found: ResourcArn: " + arn + " not found");
     }
 
@@ -63,28 +70,36 @@ class TagsTest extends EmbeddedServerTest {
         dynamo.tagResource(b -> b.resourceArn(arn).tags(tag("k0", "replaced")));
 
         assertThatThrownBy(() -> dynamo.tagResource(b -> b.resourceArn(arn).tags(tag("one-more", "x"))))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining("Number of Tags exceed the current limit");
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("Number of Tags exceed the current limit");
         assertThatThrownBy(() -> dynamo.tagResource(b -> b.resourceArn(arn).tags(tag("aws:created", "x"))))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining("aws: is reserved");
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("aws: is reserved");
         dynamo.untagResource(b -> b.resourceArn(arn).tagKeys("k49"));
         assertThatThrownBy(() -> dynamo.tagResource(b -> b.resourceArn(arn).tags(tag("a#b", "x"))))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining("only letters, white space, numbers");
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("only letters, white space, numbers");
         assertThatThrownBy(() -> dynamo.tagResource(b -> b.resourceArn(arn).tags(tag("k", "x".repeat(257)))))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining("failed to satisfy constraint");
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("failed to satisfy constraint");
 
         List<String> listed = tags(arn);
         assertThat(listed).hasSize(49).contains("k0=replaced").doesNotContain("k49=v49");
 
         assertThatThrownBy(() -> createTaggedAs(table + "-2", tag("aws:x", "y")))
-                .isInstanceOf(DynamoDbException.class).hasMessageContaining("aws: is reserved");
-        assertThat(dynamo.listTables().tableNames()).as("a CreateTable with a bad tag creates nothing")
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("aws: is reserved");
+        assertThat(dynamo.listTables().tableNames())
+                .as("a CreateTable with a bad tag creates nothing")
                 .doesNotContain(table + "-2");
     }
 
     private void createTaggedAs(String name, Tag tag) {
-        dynamo.createTable(b -> b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
+        dynamo.createTable(b -> b.tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH)).tags(tag));
+                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                .tags(tag));
     }
 
     @Test
@@ -92,14 +107,17 @@ class TagsTest extends EmbeddedServerTest {
         String missing = "arn:aws:dynamodb:us-east-1:000000000000:table/" + table;
         assertThatThrownBy(() -> dynamo.tagResource(b -> b.resourceArn(missing).tags(tag("a", "b"))))
                 .isInstanceOf(ResourceNotFoundException.class);
-        assertThatThrownBy(() -> dynamo.untagResource(b -> b.resourceArn(missing).tagKeys("a")))
-                .isInstanceOf(ResourceNotFoundException.class).hasMessageStartingWith("Requested resource not found");
+        assertThatThrownBy(
+                        () -> dynamo.untagResource(b -> b.resourceArn(missing).tagKeys("a")))
+                .isInstanceOf(ResourceNotFoundException.class)
+                .hasMessageStartingWith("Requested resource not found");
         assertThatThrownBy(() -> dynamo.listTagsOfResource(b -> b.resourceArn(missing + "/stream/x")))
                 .isInstanceOf(DynamoDbException.class)
                 .hasMessageStartingWith("Invalid TableArn: Invalid ResourceArn provided as input " + missing);
         assertThatThrownBy(() -> dynamo.listTagsOfResource(b -> b.resourceArn("not-an-arn")))
                 .isInstanceOf(DynamoDbException.class)
-                .satisfies(e -> assertThat(((DynamoDbException) e).awsErrorDetails().errorCode())
+                .satisfies(e -> assertThat(
+                                ((DynamoDbException) e).awsErrorDetails().errorCode())
                         .isEqualTo("AccessDeniedException"));
     }
 }

@@ -45,8 +45,8 @@ final class TestAuthority {
         this.certificate = certificate;
     }
 
-    static TestAuthority create(String commonName) throws GeneralSecurityException, OperatorCreationException,
-            IOException {
+    static TestAuthority create(String commonName)
+            throws GeneralSecurityException, OperatorCreationException, IOException {
         X500Name name = new X500Name("CN=" + commonName);
         KeyPair keys = keyPair();
         X509v3CertificateBuilder builder = builder(name, name, keys)
@@ -59,20 +59,26 @@ final class TestAuthority {
      * Signs a certificate for {@code commonName}, valid for 127.0.0.1 and localhost, for both
      * ends of a connection, and writes it into {@code directory}; returns the directory.
      */
-    Path issue(Path directory, String commonName) throws GeneralSecurityException, OperatorCreationException,
-            IOException {
+    Path issue(Path directory, String commonName)
+            throws GeneralSecurityException, OperatorCreationException, IOException {
         KeyPair leaf = keyPair();
         X509v3CertificateBuilder builder = builder(name, new X500Name("CN=" + commonName), leaf)
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+                    KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+                }))
                 .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                        new GeneralName(GeneralName.dNSName, "localhost")}));
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                    new GeneralName(GeneralName.dNSName, "localhost")
+                }));
         Files.createDirectories(directory);
-        Files.writeString(directory.resolve("tls.crt"), pem("CERTIFICATE", sign(builder, keys).getEncoded()));
-        Files.writeString(directory.resolve("tls.key"), pem("PRIVATE KEY", leaf.getPrivate().getEncoded()));
+        Files.writeString(
+                directory.resolve("tls.crt"),
+                pem("CERTIFICATE", sign(builder, keys).getEncoded()));
+        Files.writeString(
+                directory.resolve("tls.key"),
+                pem("PRIVATE KEY", leaf.getPrivate().getEncoded()));
         Files.writeString(directory.resolve("ca.crt"), pem("CERTIFICATE", certificate.getEncoded()));
         return directory;
     }
@@ -85,20 +91,26 @@ final class TestAuthority {
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIALS.incrementAndGet()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject,
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(SERIALS.incrementAndGet()),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                subject,
                 keys.getPublic());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer)
             throws GeneralSecurityException, OperatorCreationException {
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(
+                        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
     }
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 }

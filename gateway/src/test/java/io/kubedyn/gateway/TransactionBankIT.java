@@ -102,13 +102,17 @@ class TransactionBankIT {
 
     private void run(Disruption disruption) throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(TRANSFER_CLIENTS + 4);
-        try (PackagedCluster cluster = new PackagedCluster(data, 3,
-                List.of("-Dkubedyn.storage.transaction-timeout=" + TRANSACTION_TIMEOUT.toSeconds() + "s"))) {
+        try (PackagedCluster cluster = new PackagedCluster(
+                data, 3, List.of("-Dkubedyn.storage.transaction-timeout=" + TRANSACTION_TIMEOUT.toSeconds() + "s"))) {
             cluster.createTable("Bank");
             for (int i = 0; i < ACCOUNTS; i++) {
                 int n = i;
-                cluster.dynamo.putItem(b -> b.tableName("Bank").item(Map.of("id", AttributeValue.fromS(account(n)),
-                        "balance", AttributeValue.fromN(Integer.toString(OPENING)))));
+                cluster.dynamo.putItem(b -> b.tableName("Bank")
+                        .item(Map.of(
+                                "id",
+                                AttributeValue.fromS(account(n)),
+                                "balance",
+                                AttributeValue.fromN(Integer.toString(OPENING)))));
             }
             Supplier<URI> endpoint = () -> cluster.gateway().endpoint();
             Ledger ledger = new Ledger();
@@ -131,7 +135,9 @@ class TransactionBankIT {
             }
             assertThat(before).as("transfers before the disruption").isGreaterThan(20);
             assertThat(ledger.acknowledged.size()).as("transfers after it").isGreaterThan(before);
-            assertThat(ledger.pairSnapshots.get()).as("snapshots of two accounts read").isGreaterThan(0);
+            assertThat(ledger.pairSnapshots.get())
+                    .as("snapshots of two accounts read")
+                    .isGreaterThan(0);
             assertThat(ledger.brokenSnapshots).as("inconsistent snapshots").isEmpty();
 
             // Past the timeout, every transaction left held by the disruption has been resolved.
@@ -142,37 +148,61 @@ class TransactionBankIT {
                 Map<String, Set<String>> updatesOf = new HashMap<>();
                 for (int i = 0; i < ACCOUNTS; i++) {
                     String id = account(i);
-                    Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName("Bank").key(key(id))
-                            .consistentRead(true)).item();
+                    Map<String, AttributeValue> item = dynamo.getItem(
+                                    b -> b.tableName("Bank").key(key(id)).consistentRead(true))
+                            .item();
                     total += Long.parseLong(item.get("balance").n());
-                    transfersOf.put(id, item.containsKey("transfers") ? Set.copyOf(item.get("transfers").ss()) : Set.of());
-                    updatesOf.put(id, item.containsKey("raced") ? Set.copyOf(item.get("raced").ss()) : Set.of());
+                    transfersOf.put(
+                            id,
+                            item.containsKey("transfers")
+                                    ? Set.copyOf(item.get("transfers").ss())
+                                    : Set.of());
+                    updatesOf.put(
+                            id,
+                            item.containsKey("raced")
+                                    ? Set.copyOf(item.get("raced").ss())
+                                    : Set.of());
                     // Not held: a single-item write goes through.
-                    dynamo.updateItem(b -> b.tableName("Bank").key(key(id)).updateExpression("SET checked = :t")
+                    dynamo.updateItem(b -> b.tableName("Bank")
+                            .key(key(id))
+                            .updateExpression("SET checked = :t")
                             .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
                 }
                 assertThat(total).as("the total at the end").isEqualTo((long) ACCOUNTS * OPENING);
                 List<TransactGetItem> all = new ArrayList<>();
                 for (int i = 0; i < ACCOUNTS; i++) {
                     String id = account(i);
-                    all.add(TransactGetItem.builder().get(g -> g.tableName("Bank").key(key(id))).build());
+                    all.add(TransactGetItem.builder()
+                            .get(g -> g.tableName("Bank").key(key(id)))
+                            .build());
                 }
                 long snapshotTotal = 0;
-                for (ItemResponse response : dynamo.transactGetItems(b -> b.transactItems(all)).responses()) {
-                    snapshotTotal += Long.parseLong(response.item().get("balance").n());
+                for (ItemResponse response :
+                        dynamo.transactGetItems(b -> b.transactItems(all)).responses()) {
+                    snapshotTotal +=
+                            Long.parseLong(response.item().get("balance").n());
                 }
-                assertThat(snapshotTotal).as("a snapshot of every account, none held any more")
+                assertThat(snapshotTotal)
+                        .as("a snapshot of every account, none held any more")
                         .isEqualTo((long) ACCOUNTS * OPENING);
                 for (Transfer t : ledger.acknowledged) {
-                    assertThat(transfersOf.get(t.from())).as("acknowledged %s on its source", t.id()).contains(t.mark());
-                    assertThat(transfersOf.get(t.to())).as("acknowledged %s on its target", t.id()).contains(t.mark());
+                    assertThat(transfersOf.get(t.from()))
+                            .as("acknowledged %s on its source", t.id())
+                            .contains(t.mark());
+                    assertThat(transfersOf.get(t.to()))
+                            .as("acknowledged %s on its target", t.id())
+                            .contains(t.mark());
                 }
                 Map<String, Integer> sides = new HashMap<>();
                 transfersOf.values().forEach(ids -> ids.forEach(id -> sides.merge(id, 1, Integer::sum)));
-                System.out.printf("bank: %d transfers acknowledged, %d cancelled, %d pair and %d whole snapshots%n",
-                        ledger.acknowledged.size(), ledger.cancelled.get(), ledger.pairSnapshots.get(),
+                System.out.printf(
+                        "bank: %d transfers acknowledged, %d cancelled, %d pair and %d whole snapshots%n",
+                        ledger.acknowledged.size(),
+                        ledger.cancelled.get(),
+                        ledger.pairSnapshots.get(),
                         ledger.wholeSnapshots.get());
-                assertThat(sides).as("every transfer applied is applied on both of its accounts")
+                assertThat(sides)
+                        .as("every transfer applied is applied on both of its accounts")
                         .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(2));
                 Set<String> raced = new java.util.HashSet<>();
                 updatesOf.values().forEach(raced::addAll);
@@ -193,15 +223,22 @@ class TransactionBankIT {
                 int to = (from + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
                 Transfer transfer = new Transfer(UUID.randomUUID().toString(), account(from), account(to));
                 String amount = Integer.toString(1 + random.nextInt(50));
-                Map<String, AttributeValue> values = Map.of(":a", AttributeValue.fromN(amount),
-                        ":id", AttributeValue.fromSs(List.of(transfer.mark())));
+                Map<String, AttributeValue> values = Map.of(
+                        ":a", AttributeValue.fromN(amount), ":id", AttributeValue.fromSs(List.of(transfer.mark())));
                 List<TransactWriteItem> items = List.of(
-                        TransactWriteItem.builder().update(u -> u.tableName("Bank").key(key(transfer.from()))
-                                .updateExpression("SET balance = balance - :a ADD transfers :id")
-                                .conditionExpression("balance >= :a").expressionAttributeValues(values)).build(),
-                        TransactWriteItem.builder().update(u -> u.tableName("Bank").key(key(transfer.to()))
-                                .updateExpression("SET balance = balance + :a ADD transfers :id")
-                                .expressionAttributeValues(values)).build());
+                        TransactWriteItem.builder()
+                                .update(u -> u.tableName("Bank")
+                                        .key(key(transfer.from()))
+                                        .updateExpression("SET balance = balance - :a ADD transfers :id")
+                                        .conditionExpression("balance >= :a")
+                                        .expressionAttributeValues(values))
+                                .build(),
+                        TransactWriteItem.builder()
+                                .update(u -> u.tableName("Bank")
+                                        .key(key(transfer.to()))
+                                        .updateExpression("SET balance = balance + :a ADD transfers :id")
+                                        .expressionAttributeValues(values))
+                                .build());
                 Instant giveUp = Instant.now().plusSeconds(20);
                 while (Instant.now().isBefore(giveUp)) {
                     try {
@@ -210,8 +247,9 @@ class TransactionBankIT {
                         break;
                     } catch (TransactionCanceledException e) {
                         ledger.cancelled.incrementAndGet();
-                        if (e.cancellationReasons().stream().anyMatch(r -> r.code().equals("ConditionalCheckFailed"))) {
-                            break;  // not enough money: nothing moved
+                        if (e.cancellationReasons().stream()
+                                .anyMatch(r -> r.code().equals("ConditionalCheckFailed"))) {
+                            break; // not enough money: nothing moved
                         }
                     } catch (AwsServiceException e) {
                         // A shard down (retryable): the same request again, with its token.
@@ -248,10 +286,14 @@ class TransactionBankIT {
                     ids.add(account(a));
                     ids.add(account((a + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS));
                 }
-                List<TransactGetItem> gets = ids.stream().map(id -> TransactGetItem.builder()
-                        .get(g -> g.tableName("Bank").key(key(id))).build()).toList();
+                List<TransactGetItem> gets = ids.stream()
+                        .map(id -> TransactGetItem.builder()
+                                .get(g -> g.tableName("Bank").key(key(id)))
+                                .build())
+                        .toList();
                 try {
-                    List<ItemResponse> responses = dynamo.transactGetItems(b -> b.transactItems(gets)).responses();
+                    List<ItemResponse> responses =
+                            dynamo.transactGetItems(b -> b.transactItems(gets)).responses();
                     check(ids, responses, ledger);
                 } catch (AwsServiceException e) {
                     // a transfer in progress on an account read (TransactionCanceledException), or a shard down
@@ -271,7 +313,11 @@ class TransactionBankIT {
         for (int i = 0; i < ids.size(); i++) {
             Map<String, AttributeValue> item = responses.get(i).item();
             total += Long.parseLong(item.get("balance").n());
-            marks.put(ids.get(i), item.containsKey("transfers") ? Set.copyOf(item.get("transfers").ss()) : Set.of());
+            marks.put(
+                    ids.get(i),
+                    item.containsKey("transfers")
+                            ? Set.copyOf(item.get("transfers").ss())
+                            : Set.of());
         }
         for (Map.Entry<String, Set<String>> account : marks.entrySet()) {
             for (String mark : account.getValue()) {
@@ -301,7 +347,9 @@ class TransactionBankIT {
                 String id = UUID.randomUUID().toString();
                 String account = account(random.nextInt(ACCOUNTS));
                 try {
-                    dynamo.updateItem(b -> b.tableName("Bank").key(key(account)).updateExpression("ADD raced :id")
+                    dynamo.updateItem(b -> b.tableName("Bank")
+                            .key(key(account))
+                            .updateExpression("ADD raced :id")
                             .expressionAttributeValues(Map.of(":id", AttributeValue.fromSs(List.of(id)))));
                     ledger.racedUpdates.add(id);
                 } catch (AwsServiceException e) {

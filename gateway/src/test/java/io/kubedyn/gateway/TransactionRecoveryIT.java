@@ -47,30 +47,45 @@ class TransactionRecoveryIT {
 
     @Test
     void heldItemsRefuseWritesUntilTheTimeoutThenFollowTheLedgerAbortedOrCommitted() throws Exception {
-        try (PackagedCluster cluster = new PackagedCluster(data, 3,
-                List.of("-Dkubedyn.storage.transaction-timeout=" + TIMEOUT.toSeconds() + "s"))) {
+        try (PackagedCluster cluster = new PackagedCluster(
+                data, 3, List.of("-Dkubedyn.storage.transaction-timeout=" + TIMEOUT.toSeconds() + "s"))) {
             DynamoDbClient dynamo = cluster.dynamo;
             cluster.createTable("Held");
             for (String id : List.of("undecided", "decided")) {
-                dynamo.putItem(b -> b.tableName("Held").item(Map.of("id", AttributeValue.fromS(id),
-                        "v", AttributeValue.fromS("before"))));
+                dynamo.putItem(b -> b.tableName("Held")
+                        .item(Map.of("id", AttributeValue.fromS(id), "v", AttributeValue.fromS("before"))));
             }
-            List<String> addresses = cluster.pods.stream().map(StoragePodProcess::address).toList();
+            List<String> addresses =
+                    cluster.pods.stream().map(StoragePodProcess::address).toList();
             ShardMap shards = ShardMap.equalRanges(addresses);
             try (RemoteStore any = new RemoteStore(addresses.get(0), Duration.ofSeconds(5))) {
                 TableDefinition table = any.describeTable("Held").orElseThrow();
                 for (String id : List.of("undecided", "decided")) {
                     PrimaryKey itemKey = PrimaryKey.of(s(id), null);
                     String owner = shards.shardFor(itemKey.hash()).address();
-                    String ledger = addresses.stream().filter(a -> !a.equals(owner)).findFirst().orElseThrow();
+                    String ledger = addresses.stream()
+                            .filter(a -> !a.equals(owner))
+                            .findFirst()
+                            .orElseThrow();
                     Map<String, io.kubedyn.core.AttributeValue> after = Map.of("id", s(id), "v", s("after"));
                     try (RemoteStore pod = new RemoteStore(owner, Duration.ofSeconds(5));
-                         RemoteStore ledgerPod = new RemoteStore(ledger, Duration.ofSeconds(5))) {
-                        pod.prepare("tx-" + id, ledger, List.of(new TableWrite(table, itemKey,
-                                ItemChange.put(after, null, null)))).join();
+                            RemoteStore ledgerPod = new RemoteStore(ledger, Duration.ofSeconds(5))) {
+                        pod.prepare(
+                                        "tx-" + id,
+                                        ledger,
+                                        List.of(new TableWrite(table, itemKey, ItemChange.put(after, null, null))))
+                                .join();
                         if (id.equals("decided")) {
-                            ledgerPod.decide("tx-" + id, new TransactionLedger.Entry(TransactionLedger.Decision.COMMITTED,
-                                    System.currentTimeMillis(), null, false), null).join();
+                            ledgerPod
+                                    .decide(
+                                            "tx-" + id,
+                                            new TransactionLedger.Entry(
+                                                    TransactionLedger.Decision.COMMITTED,
+                                                    System.currentTimeMillis(),
+                                                    null,
+                                                    false),
+                                            null)
+                                    .join();
                         }
                     }
                 }
@@ -81,24 +96,43 @@ class TransactionRecoveryIT {
             assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName("Held").item(key("undecided"))))
                     .isInstanceOf(TransactionConflictException.class)
                     .hasMessageContaining("Transaction is ongoing for the item");
-            assertThat(dynamo.getItem(b -> b.tableName("Held").key(key("decided")).consistentRead(true)).item())
+            assertThat(dynamo.getItem(
+                                    b -> b.tableName("Held").key(key("decided")).consistentRead(true))
+                            .item())
                     .containsEntry("v", AttributeValue.fromS("before"));
-            assertThatThrownBy(() -> dynamo.transactGetItems(b -> b.transactItems(
-                    TransactGetItem.builder().get(g -> g.tableName("Held").key(key("undecided"))).build())))
-                    .isInstanceOfSatisfying(TransactionCanceledException.class, e -> assertThat(e.cancellationReasons())
-                            .extracting(CancellationReason::code).containsExactly("TransactionConflict"));
+            assertThatThrownBy(() -> dynamo.transactGetItems(b -> b.transactItems(TransactGetItem.builder()
+                            .get(g -> g.tableName("Held").key(key("undecided")))
+                            .build())))
+                    .isInstanceOfSatisfying(
+                            TransactionCanceledException.class,
+                            e -> assertThat(e.cancellationReasons())
+                                    .extracting(CancellationReason::code)
+                                    .containsExactly("TransactionConflict"));
             assertThatThrownBy(() -> dynamo.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().put(p -> p.tableName("Held").item(key("fresh"))).build(),
-                    TransactWriteItem.builder().delete(d -> d.tableName("Held").key(key("decided"))).build())))
-                    .isInstanceOfSatisfying(TransactionCanceledException.class, e -> assertThat(e.cancellationReasons())
-                            .extracting(CancellationReason::code).containsExactly("None", "TransactionConflict"));
+                            TransactWriteItem.builder()
+                                    .put(p -> p.tableName("Held").item(key("fresh")))
+                                    .build(),
+                            TransactWriteItem.builder()
+                                    .delete(d -> d.tableName("Held").key(key("decided")))
+                                    .build())))
+                    .isInstanceOfSatisfying(
+                            TransactionCanceledException.class,
+                            e -> assertThat(e.cancellationReasons())
+                                    .extracting(CancellationReason::code)
+                                    .containsExactly("None", "TransactionConflict"));
 
             // Past the timeout the pods end both from the ledger.
             Map<String, AttributeValue> undecided = awaitWritable(dynamo, "undecided", prepared);
-            assertThat(undecided).as("no decision recorded: aborted").containsEntry("v", AttributeValue.fromS("before"));
+            assertThat(undecided)
+                    .as("no decision recorded: aborted")
+                    .containsEntry("v", AttributeValue.fromS("before"));
             Map<String, AttributeValue> decided = awaitWritable(dynamo, "decided", prepared);
-            assertThat(decided).as("committed in the ledger: applied").containsEntry("v", AttributeValue.fromS("after"));
-            assertThat(dynamo.getItem(b -> b.tableName("Held").key(key("fresh"))).hasItem()).isFalse();
+            assertThat(decided)
+                    .as("committed in the ledger: applied")
+                    .containsEntry("v", AttributeValue.fromS("after"));
+            assertThat(dynamo.getItem(b -> b.tableName("Held").key(key("fresh")))
+                            .hasItem())
+                    .isFalse();
         }
     }
 
@@ -108,11 +142,16 @@ class TransactionRecoveryIT {
         Instant deadline = prepared.plus(TIMEOUT).plusSeconds(10);
         while (true) {
             try {
-                return dynamo.updateItem(b -> b.tableName("Held").key(key(id)).updateExpression("SET checked = :t")
-                        .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true)))
-                        .returnValues("ALL_OLD")).attributes();
+                return dynamo.updateItem(b -> b.tableName("Held")
+                                .key(key(id))
+                                .updateExpression("SET checked = :t")
+                                .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true)))
+                                .returnValues("ALL_OLD"))
+                        .attributes();
             } catch (TransactionConflictException e) {
-                assertThat(Instant.now()).as(id + " still held well past the timeout").isBefore(deadline);
+                assertThat(Instant.now())
+                        .as(id + " still held well past the timeout")
+                        .isBefore(deadline);
                 Thread.sleep(200);
             }
         }

@@ -12,8 +12,15 @@ import jakarta.inject.Singleton;
 @Singleton
 public class OperatorLeaderElection extends LeaderElectionConfiguration {
 
-  public OperatorLeaderElection(OperatorSettings settings) {
-    super(settings.leaseName(), null, LEASE_DURATION_DEFAULT_VALUE, RENEW_DEADLINE_DEFAULT_VALUE,
-        RETRY_PERIOD_DEFAULT_VALUE, null, null, settings.exitOnLostLeadership());
-  }
+    public OperatorLeaderElection(OperatorSettings settings) {
+        super(
+                settings.leaseName(),
+                null,
+                LEASE_DURATION_DEFAULT_VALUE,
+                RENEW_DEADLINE_DEFAULT_VALUE,
+                RETRY_PERIOD_DEFAULT_VALUE,
+                null,
+                null,
+                settings.exitOnLostLeadership());
+    }
 }

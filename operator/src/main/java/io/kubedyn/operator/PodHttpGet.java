@@ -17,29 +17,29 @@ import java.time.Duration;
  * @param body the answer's body, or why there was none
  */
 record PodHttpGet(URI uri, int status, String body) {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  /** {@code GET path} on {@code host}'s HTTP port, given up after {@code timeout}. */
-  static PodHttpGet of(String host, String path, Duration timeout) {
-    URI uri = URI.create("http://" + host + ":" + ShardIdentity.HTTP_PORT + path);
-    try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(timeout).GET()
-          .build(), HttpResponse.BodyHandlers.ofString());
-      return new PodHttpGet(uri, response.statusCode(), response.body());
-    } catch (IOException e) {
-      return new PodHttpGet(uri, 0, String.valueOf(e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new PodHttpGet(uri, 0, "interrupted");
+    /** {@code GET path} on {@code host}'s HTTP port, given up after {@code timeout}. */
+    static PodHttpGet of(String host, String path, Duration timeout) {
+        URI uri = URI.create("http://" + host + ":" + ShardIdentity.HTTP_PORT + path);
+        try {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return new PodHttpGet(uri, response.statusCode(), response.body());
+        } catch (IOException e) {
+            return new PodHttpGet(uri, 0, String.valueOf(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PodHttpGet(uri, 0, "interrupted");
+        }
     }
-  }
 
-  boolean answered() {
-    return status != 0;
-  }
+    boolean answered() {
+        return status != 0;
+    }
 
-  boolean ok() {
-    return status == 200;
-  }
+    boolean ok() {
+        return status == 200;
+    }
 }

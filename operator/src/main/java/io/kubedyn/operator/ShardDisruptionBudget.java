@@ -21,29 +21,31 @@ import java.util.Map;
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ShardIdentity.MANAGED_SELECTOR))
 public class ShardDisruptionBudget extends KubernetesDependentResource<PodDisruptionBudget, Table>
-    implements CRUDKubernetesBulkDependentResource<PodDisruptionBudget, Table>,
-    KubernetesBulkDependentResource<PodDisruptionBudget, Table>, GarbageCollected<Table> {
+        implements CRUDKubernetesBulkDependentResource<PodDisruptionBudget, Table>,
+                KubernetesBulkDependentResource<PodDisruptionBudget, Table>,
+                GarbageCollected<Table> {
 
-  public ShardDisruptionBudget() {
-    super(PodDisruptionBudget.class);
-  }
+    public ShardDisruptionBudget() {
+        super(PodDisruptionBudget.class);
+    }
 
-  @Override
-  public Map<ResourceID, PodDisruptionBudget> desiredResources(Table table,
-      Context<Table> context) {
-    ShardedTable model = ShardedTable.of(context);
-    return model.perShard(shard -> desired(model, shard));
-  }
+    @Override
+    public Map<ResourceID, PodDisruptionBudget> desiredResources(Table table, Context<Table> context) {
+        ShardedTable model = ShardedTable.of(context);
+        return model.perShard(shard -> desired(model, shard));
+    }
 
-  /** The PodDisruptionBudget of one shard, from the model alone. */
-  public static PodDisruptionBudget desired(ShardedTable table, int shard) {
-    ShardIdentity id = table.shard(shard);
-    return new PodDisruptionBudgetBuilder()
-        .withMetadata(table.metadata(shard))
-        .withNewSpec()
-          .withMaxUnavailable(new IntOrString(1))
-          .withNewSelector().withMatchLabels(id.selector()).endSelector()
-        .endSpec()
-        .build();
-  }
+    /** The PodDisruptionBudget of one shard, from the model alone. */
+    public static PodDisruptionBudget desired(ShardedTable table, int shard) {
+        ShardIdentity id = table.shard(shard);
+        return new PodDisruptionBudgetBuilder()
+                .withMetadata(table.metadata(shard))
+                .withNewSpec()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector()
+                .withMatchLabels(id.selector())
+                .endSelector()
+                .endSpec()
+                .build();
+    }
 }

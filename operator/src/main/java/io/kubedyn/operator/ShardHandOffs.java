@@ -13,43 +13,44 @@ import java.util.Map;
  * with a message). A pod that does not answer yet is Starting.
  */
 final class ShardHandOffs {
-  static final String PATH = "/kubedyn/hand-off";
-  static final String SERVING = "Serving";
-  private static final Duration TIMEOUT = Duration.ofSeconds(2);
-  private static final ObjectMapper JSON = new ObjectMapper();
+    static final String PATH = "/kubedyn/hand-off";
+    static final String SERVING = "Serving";
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private ShardHandOffs() {}
+    private ShardHandOffs() {}
 
-  /** A split's progress: the receiving pod's phase and what it says. */
-  record Progress(String phase, String message) {
-    boolean serving() {
-      return SERVING.equals(phase);
+    /** A split's progress: the receiving pod's phase and what it says. */
+    record Progress(String phase, String message) {
+        boolean serving() {
+            return SERVING.equals(phase);
+        }
     }
-  }
 
-  /** Each split of the model, by its target shard. */
-  static Map<Integer, Progress> observe(ShardedTable model) {
-    Map<Integer, Progress> progress = new LinkedHashMap<>();
-    for (ShardSplit split : model.splits()) {
-      progress.put(split.target(), read(model.shard(split.target()).podDns(0, model.clusterDomain())));
+    /** Each split of the model, by its target shard. */
+    static Map<Integer, Progress> observe(ShardedTable model) {
+        Map<Integer, Progress> progress = new LinkedHashMap<>();
+        for (ShardSplit split : model.splits()) {
+            progress.put(split.target(), read(model.shard(split.target()).podDns(0, model.clusterDomain())));
+        }
+        return progress;
     }
-    return progress;
-  }
 
-  private static Progress read(String host) {
-    PodHttpGet answer = PodHttpGet.of(host, PATH, TIMEOUT);
-    if (!answer.answered()) {
-      return new Progress("Starting", "the pod does not answer yet");
+    private static Progress read(String host) {
+        PodHttpGet answer = PodHttpGet.of(host, PATH, TIMEOUT);
+        if (!answer.answered()) {
+            return new Progress("Starting", "the pod does not answer yet");
+        }
+        if (!answer.ok()) {
+            return new Progress("Starting", "the pod answers " + answer.status());
+        }
+        try {
+            JsonNode status = JSON.readTree(answer.body());
+            return new Progress(
+                    status.path("phase").asText("Starting"),
+                    status.path("message").asText(""));
+        } catch (IOException e) {
+            return new Progress("Starting", "the pod's answer is no JSON: " + e.getMessage());
+        }
     }
-    if (!answer.ok()) {
-      return new Progress("Starting", "the pod answers " + answer.status());
-    }
-    try {
-      JsonNode status = JSON.readTree(answer.body());
-      return new Progress(status.path("phase").asText("Starting"), status.path("message").asText(""));
-    } catch (IOException e) {
-      return new Progress("Starting", "the pod's answer is no JSON: " + e.getMessage());
-    }
-  }
-
 }

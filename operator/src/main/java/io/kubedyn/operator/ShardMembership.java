@@ -33,57 +33,59 @@ import java.util.Optional;
  */
 public record ShardMembership(int founders, Map<Integer, Integer> pods, Map<Integer, Integer> routed) {
 
-  /** A table's membership from its spec, its observed status and its shards' StatefulSets. */
-  static ShardMembership of(Table table, int wanted, Collection<StatefulSet> statefulSets) {
-    Map<Integer, Integer> current = new HashMap<>();
-    int founders = wanted;
-    for (StatefulSet statefulSet : statefulSets) {
-      Integer replicas = statefulSet.getSpec().getReplicas();
-      Optional<Integer> shard = ShardStatefulSet.shardOf(statefulSet);
-      if (shard.isPresent() && replicas != null) {
-        current.put(shard.get(), replicas);
-      }
-      // How many replicas the pods are told formed their group.
-      founders = ShardStatefulSet.envOf(statefulSet, ShardStatefulSet.REPLICATION_PEERS_ENV)
-          .filter(peers -> !peers.isBlank()).map(peers -> peers.split(",").length).orElse(founders);
-    }
-    Map<Integer, Integer> voters = new HashMap<>();
-    Map<Integer, Integer> published = new HashMap<>();
-    if (table.getStatus() != null) {
-      for (ShardReplicas shard : Optional.ofNullable(table.getStatus().getReplication())
-          .orElse(List.of())) {
-        if (shard.getShard() != null && shard.getVoters() != null) {
-          voters.put(shard.getShard(), shard.getVoters());
+    /** A table's membership from its spec, its observed status and its shards' StatefulSets. */
+    static ShardMembership of(Table table, int wanted, Collection<StatefulSet> statefulSets) {
+        Map<Integer, Integer> current = new HashMap<>();
+        int founders = wanted;
+        for (StatefulSet statefulSet : statefulSets) {
+            Integer replicas = statefulSet.getSpec().getReplicas();
+            Optional<Integer> shard = ShardStatefulSet.shardOf(statefulSet);
+            if (shard.isPresent() && replicas != null) {
+                current.put(shard.get(), replicas);
+            }
+            // How many replicas the pods are told formed their group.
+            founders = ShardStatefulSet.envOf(statefulSet, ShardStatefulSet.REPLICATION_PEERS_ENV)
+                    .filter(peers -> !peers.isBlank())
+                    .map(peers -> peers.split(",").length)
+                    .orElse(founders);
         }
-      }
-      for (ShardRange range : Optional.ofNullable(table.getStatus().getShardMap())
-          .orElse(List.of())) {
-        if (range.getShard() != null && range.getReplicas() != null) {
-          published.put(range.getShard(), range.getReplicas());
+        Map<Integer, Integer> voters = new HashMap<>();
+        Map<Integer, Integer> published = new HashMap<>();
+        if (table.getStatus() != null) {
+            for (ShardReplicas shard :
+                    Optional.ofNullable(table.getStatus().getReplication()).orElse(List.of())) {
+                if (shard.getShard() != null && shard.getVoters() != null) {
+                    voters.put(shard.getShard(), shard.getVoters());
+                }
+            }
+            for (ShardRange range :
+                    Optional.ofNullable(table.getStatus().getShardMap()).orElse(List.of())) {
+                if (range.getShard() != null && range.getReplicas() != null) {
+                    published.put(range.getShard(), range.getReplicas());
+                }
+            }
         }
-      }
+        Map<Integer, Integer> pods = new HashMap<>();
+        Map<Integer, Integer> routed = new HashMap<>();
+        for (int shard : current.keySet()) {
+            int running = current.get(shard);
+            Integer voting = voters.get(shard);
+            // Fewer pods only once the leader says the group has shrunk: a pod still voting stays.
+            pods.put(shard, wanted >= running || voting != null && voting <= wanted ? wanted : running);
+            // Requests go to voters only: a new pod is sent none until the group has added it.
+            int reaching = voting != null ? voting : published.getOrDefault(shard, running);
+            routed.put(shard, Math.min(wanted, reaching));
+        }
+        return new ShardMembership(founders, pods, routed);
     }
-    Map<Integer, Integer> pods = new HashMap<>();
-    Map<Integer, Integer> routed = new HashMap<>();
-    for (int shard : current.keySet()) {
-      int running = current.get(shard);
-      Integer voting = voters.get(shard);
-      // Fewer pods only once the leader says the group has shrunk: a pod still voting stays.
-      pods.put(shard, wanted >= running || voting != null && voting <= wanted ? wanted : running);
-      // Requests go to voters only: a new pod is sent none until the group has added it.
-      int reaching = voting != null ? voting : published.getOrDefault(shard, running);
-      routed.put(shard, Math.min(wanted, reaching));
+
+    /** A shard's StatefulSet replicas; {@code wanted} for a shard not created yet. */
+    int podsOf(int shard, int wanted) {
+        return pods.getOrDefault(shard, wanted);
     }
-    return new ShardMembership(founders, pods, routed);
-  }
 
-  /** A shard's StatefulSet replicas; {@code wanted} for a shard not created yet. */
-  int podsOf(int shard, int wanted) {
-    return pods.getOrDefault(shard, wanted);
-  }
-
-  /** A shard's replicas in the shard map; {@code wanted} for a shard not created yet. */
-  int routedOf(int shard, int wanted) {
-    return routed.getOrDefault(shard, wanted);
-  }
+    /** A shard's replicas in the shard map; {@code wanted} for a shard not created yet. */
+    int routedOf(int shard, int wanted) {
+        return routed.getOrDefault(shard, wanted);
+    }
 }

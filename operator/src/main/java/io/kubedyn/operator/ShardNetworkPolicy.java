@@ -31,57 +31,71 @@ import java.util.Map;
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ShardIdentity.MANAGED_SELECTOR))
 public class ShardNetworkPolicy extends KubernetesDependentResource<NetworkPolicy, Table>
-    implements CRUDKubernetesBulkDependentResource<NetworkPolicy, Table>,
-    KubernetesBulkDependentResource<NetworkPolicy, Table>, GarbageCollected<Table> {
+        implements CRUDKubernetesBulkDependentResource<NetworkPolicy, Table>,
+                KubernetesBulkDependentResource<NetworkPolicy, Table>,
+                GarbageCollected<Table> {
 
-  public ShardNetworkPolicy() {
-    super(NetworkPolicy.class);
-  }
-
-  @Override
-  public Map<ResourceID, NetworkPolicy> desiredResources(Table table, Context<Table> context) {
-    ShardedTable model = ShardedTable.of(context);
-    if (model.ingress().isEmpty()) {
-      return Map.of();
+    public ShardNetworkPolicy() {
+        super(NetworkPolicy.class);
     }
-    return model.perShard(shard -> desired(model, shard, model.ingress().get()));
-  }
 
-  /** The NetworkPolicy of one shard, from the model and who may reach its pods. */
-  public static NetworkPolicy desired(ShardedTable table, int shard, StorageIngress ingress) {
-    ShardIdentity id = table.shard(shard);
-    List<NetworkPolicyPeer> grpcPeers = new ArrayList<>(ingress.grpc());
-    grpcPeers.add(new NetworkPolicyPeerBuilder().withNewPodSelector()
-        .withMatchLabels(ShardIdentity.storagePodLabels()).endPodSelector().build());
-    List<NetworkPolicyIngressRule> rules = new ArrayList<>();
-    rules.add(rule(ShardIdentity.GRPC_PORT, grpcPeers));
-    // A port no rule names admits nobody; an empty "from" would admit everyone.
-    if (!ingress.http().isEmpty()) {
-      rules.add(rule(ShardIdentity.HTTP_PORT, ingress.http()));
-      if (table.replicated() && table.internalTls()) {
-        // The operator's voter changes; the pod also requires the operator's own certificate.
-        rules.add(rule(ShardIdentity.ADMIN_PORT, ingress.http()));
-      }
+    @Override
+    public Map<ResourceID, NetworkPolicy> desiredResources(Table table, Context<Table> context) {
+        ShardedTable model = ShardedTable.of(context);
+        if (model.ingress().isEmpty()) {
+            return Map.of();
+        }
+        return model.perShard(shard -> desired(model, shard, model.ingress().get()));
     }
-    if (table.replicated()) {
-      rules.add(rule(ShardIdentity.RAFT_PORT, List.of(new NetworkPolicyPeerBuilder()
-          .withNewPodSelector().withMatchLabels(id.selector()).endPodSelector().build())));
-    }
-    return new NetworkPolicyBuilder()
-        .withMetadata(table.metadata(shard))
-        .withNewSpec()
-          .withNewPodSelector().withMatchLabels(id.selector()).endPodSelector()
-          .withPolicyTypes("Ingress")
-          .withIngress(rules)
-        .endSpec()
-        .build();
-  }
 
-  /** Admits {@code peers} to {@code port}. */
-  private static NetworkPolicyIngressRule rule(int port, List<NetworkPolicyPeer> peers) {
-    return new NetworkPolicyIngressRuleBuilder()
-        .addNewPort().withPort(new IntOrString(port)).withProtocol("TCP").endPort()
-        .withFrom(peers)
-        .build();
-  }
+    /** The NetworkPolicy of one shard, from the model and who may reach its pods. */
+    public static NetworkPolicy desired(ShardedTable table, int shard, StorageIngress ingress) {
+        ShardIdentity id = table.shard(shard);
+        List<NetworkPolicyPeer> grpcPeers = new ArrayList<>(ingress.grpc());
+        grpcPeers.add(new NetworkPolicyPeerBuilder()
+                .withNewPodSelector()
+                .withMatchLabels(ShardIdentity.storagePodLabels())
+                .endPodSelector()
+                .build());
+        List<NetworkPolicyIngressRule> rules = new ArrayList<>();
+        rules.add(rule(ShardIdentity.GRPC_PORT, grpcPeers));
+        // A port no rule names admits nobody; an empty "from" would admit everyone.
+        if (!ingress.http().isEmpty()) {
+            rules.add(rule(ShardIdentity.HTTP_PORT, ingress.http()));
+            if (table.replicated() && table.internalTls()) {
+                // The operator's voter changes; the pod also requires the operator's own certificate.
+                rules.add(rule(ShardIdentity.ADMIN_PORT, ingress.http()));
+            }
+        }
+        if (table.replicated()) {
+            rules.add(rule(
+                    ShardIdentity.RAFT_PORT,
+                    List.of(new NetworkPolicyPeerBuilder()
+                            .withNewPodSelector()
+                            .withMatchLabels(id.selector())
+                            .endPodSelector()
+                            .build())));
+        }
+        return new NetworkPolicyBuilder()
+                .withMetadata(table.metadata(shard))
+                .withNewSpec()
+                .withNewPodSelector()
+                .withMatchLabels(id.selector())
+                .endPodSelector()
+                .withPolicyTypes("Ingress")
+                .withIngress(rules)
+                .endSpec()
+                .build();
+    }
+
+    /** Admits {@code peers} to {@code port}. */
+    private static NetworkPolicyIngressRule rule(int port, List<NetworkPolicyPeer> peers) {
+        return new NetworkPolicyIngressRuleBuilder()
+                .addNewPort()
+                .withPort(new IntOrString(port))
+                .withProtocol("TCP")
+                .endPort()
+                .withFrom(peers)
+                .build();
+    }
 }

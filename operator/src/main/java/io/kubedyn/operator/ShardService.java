@@ -20,39 +20,53 @@ import java.util.Map;
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ShardIdentity.MANAGED_SELECTOR))
 public class ShardService extends KubernetesDependentResource<Service, Table>
-    implements CRUDKubernetesBulkDependentResource<Service, Table>,
-    KubernetesBulkDependentResource<Service, Table>, GarbageCollected<Table> {
+        implements CRUDKubernetesBulkDependentResource<Service, Table>,
+                KubernetesBulkDependentResource<Service, Table>,
+                GarbageCollected<Table> {
 
-  public ShardService() {
-    super(Service.class);
-  }
+    public ShardService() {
+        super(Service.class);
+    }
 
-  @Override
-  public Map<ResourceID, Service> desiredResources(Table table, Context<Table> context) {
-    ShardedTable model = ShardedTable.of(context);
-    return model.perShard(shard -> desired(model, shard));
-  }
+    @Override
+    public Map<ResourceID, Service> desiredResources(Table table, Context<Table> context) {
+        ShardedTable model = ShardedTable.of(context);
+        return model.perShard(shard -> desired(model, shard));
+    }
 
-  /** The headless Service of one shard, from the model alone. */
-  public static Service desired(ShardedTable table, int shard) {
-    ShardIdentity id = table.shard(shard);
-    return new ServiceBuilder()
-        .withMetadata(table.metadata(shard))
-        .withNewSpec()
-          .withClusterIP("None")
-          .withSelector(id.selector())
-          // A Raft group's peers must find each other before they are ready: a pod is ready
-          // once its store is open, and its group elects a leader only when peers answer.
-          .withPublishNotReadyAddresses(table.replicated() ? true : null)
-          .addNewPort().withName("grpc").withPort(ShardIdentity.GRPC_PORT)
-            .withTargetPort(new IntOrString("grpc")).withProtocol("TCP").endPort()
-          .addNewPort().withName("http").withPort(ShardIdentity.HTTP_PORT)
-            .withTargetPort(new IntOrString("http")).withProtocol("TCP").endPort()
-          .addAllToPorts(table.replicated() ? java.util.List.of(new io.fabric8.kubernetes.api.model
-              .ServicePortBuilder().withName("raft").withPort(ShardIdentity.RAFT_PORT)
-              .withTargetPort(new IntOrString("raft")).withProtocol("TCP").build())
-              : java.util.List.of())
-        .endSpec()
-        .build();
-  }
+    /** The headless Service of one shard, from the model alone. */
+    public static Service desired(ShardedTable table, int shard) {
+        ShardIdentity id = table.shard(shard);
+        return new ServiceBuilder()
+                .withMetadata(table.metadata(shard))
+                .withNewSpec()
+                .withClusterIP("None")
+                .withSelector(id.selector())
+                // A Raft group's peers must find each other before they are ready: a pod is ready
+                // once its store is open, and its group elects a leader only when peers answer.
+                .withPublishNotReadyAddresses(table.replicated() ? true : null)
+                .addNewPort()
+                .withName("grpc")
+                .withPort(ShardIdentity.GRPC_PORT)
+                .withTargetPort(new IntOrString("grpc"))
+                .withProtocol("TCP")
+                .endPort()
+                .addNewPort()
+                .withName("http")
+                .withPort(ShardIdentity.HTTP_PORT)
+                .withTargetPort(new IntOrString("http"))
+                .withProtocol("TCP")
+                .endPort()
+                .addAllToPorts(
+                        table.replicated()
+                                ? java.util.List.of(new io.fabric8.kubernetes.api.model.ServicePortBuilder()
+                                        .withName("raft")
+                                        .withPort(ShardIdentity.RAFT_PORT)
+                                        .withTargetPort(new IntOrString("raft"))
+                                        .withProtocol("TCP")
+                                        .build())
+                                : java.util.List.of())
+                .endSpec()
+                .build();
+    }
 }

@@ -22,61 +22,70 @@ import org.jboss.logging.Logger;
  * {@code kubedyn_raft_voters} gauge ({@link ShardLeaders}).
  */
 final class ShardVoters {
-  static final String PATH = "/kubedyn/replication/voters";
-  private static final Duration TIMEOUT = Duration.ofSeconds(2);
-  private static final Logger LOG = Logger.getLogger(ShardVoters.class);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    static final String PATH = "/kubedyn/replication/voters";
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final Logger LOG = Logger.getLogger(ShardVoters.class);
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-  private ShardVoters() {}
+    private ShardVoters() {}
 
-  /**
-   * Asks each shard's leader for the voters the table wants where they differ. Whether any
-   * shard's membership is still changing (its voters, or its pods, not yet as wanted).
-   */
-  static boolean converge(ShardedTable model, List<ShardReplicas> observed,
-      Map<Integer, StatefulSet> statefulSets, Supplier<HttpClient> tlsClient) {
-    int wanted = model.replicasPerShard();
-    boolean changing = false;
-    for (ShardReplicas shard : observed) {
-      Integer voters = shard.getVoters();
-      if (voters != null && voters == wanted && model.podsOf(shard.getShard()) == wanted) {
-        continue;
-      }
-      changing = true;
-      if (shard.getLeader() == null || voters == null || voters == wanted) {
-        // No leader, or a change under way, or only the pods left to remove: look again.
-        continue;
-      }
-      StatefulSet statefulSet = statefulSets.get(shard.getShard());
-      Integer ready = statefulSet == null || statefulSet.getStatus() == null ? null
-          : statefulSet.getStatus().getReadyReplicas();
-      if (wanted > voters && (ready == null || ready < wanted)) {
-        continue;
-      }
-      ask(model, shard, wanted, tlsClient);
+    /**
+     * Asks each shard's leader for the voters the table wants where they differ. Whether any
+     * shard's membership is still changing (its voters, or its pods, not yet as wanted).
+     */
+    static boolean converge(
+            ShardedTable model,
+            List<ShardReplicas> observed,
+            Map<Integer, StatefulSet> statefulSets,
+            Supplier<HttpClient> tlsClient) {
+        int wanted = model.replicasPerShard();
+        boolean changing = false;
+        for (ShardReplicas shard : observed) {
+            Integer voters = shard.getVoters();
+            if (voters != null && voters == wanted && model.podsOf(shard.getShard()) == wanted) {
+                continue;
+            }
+            changing = true;
+            if (shard.getLeader() == null || voters == null || voters == wanted) {
+                // No leader, or a change under way, or only the pods left to remove: look again.
+                continue;
+            }
+            StatefulSet statefulSet = statefulSets.get(shard.getShard());
+            Integer ready = statefulSet == null || statefulSet.getStatus() == null
+                    ? null
+                    : statefulSet.getStatus().getReadyReplicas();
+            if (wanted > voters && (ready == null || ready < wanted)) {
+                continue;
+            }
+            ask(model, shard, wanted, tlsClient);
+        }
+        return changing;
     }
-    return changing;
-  }
 
-  private static void ask(ShardedTable model, ShardReplicas shard, int wanted,
-      Supplier<HttpClient> tlsClient) {
-    String leader = shard.getLeader();
-    String host = model.shard(shard.getShard()).podDns(leader, model.clusterDomain());
-    URI uri = URI.create(model.internalTls()
-        ? "https://" + host + ":" + ShardIdentity.ADMIN_PORT + PATH
-        : "http://" + host + ":" + ShardIdentity.HTTP_PORT + PATH);
-    String peers = model.peers(shard.getShard(), wanted);
-    try {
-      HttpClient client = model.internalTls() ? tlsClient.get() : HTTP;
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-          .PUT(HttpRequest.BodyPublishers.ofString(peers)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      LOG.infof("asked %s for %d voters (%s): %d %s", leader, wanted, peers,
-          response.statusCode(), response.body());
-    } catch (IOException e) {
-      LOG.infof("%s not asked for %d voters: %s", leader, wanted, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    private static void ask(ShardedTable model, ShardReplicas shard, int wanted, Supplier<HttpClient> tlsClient) {
+        String leader = shard.getLeader();
+        String host = model.shard(shard.getShard()).podDns(leader, model.clusterDomain());
+        URI uri = URI.create(
+                model.internalTls()
+                        ? "https://" + host + ":" + ShardIdentity.ADMIN_PORT + PATH
+                        : "http://" + host + ":" + ShardIdentity.HTTP_PORT + PATH);
+        String peers = model.peers(shard.getShard(), wanted);
+        try {
+            HttpClient client = model.internalTls() ? tlsClient.get() : HTTP;
+            HttpResponse<String> response = client.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(TIMEOUT)
+                            .PUT(HttpRequest.BodyPublishers.ofString(peers))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            LOG.infof(
+                    "asked %s for %d voters (%s): %d %s",
+                    leader, wanted, peers, response.statusCode(), response.body());
+        } catch (IOException e) {
+            LOG.infof("%s not asked for %d voters: %s", leader, wanted, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
-  }
 }

@@ -19,20 +19,20 @@ import java.util.Optional;
  */
 public record StorageIngress(List<NetworkPolicyPeer> grpc, List<NetworkPolicyPeer> http) {
 
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-  @JsonCreator
-  public StorageIngress(@JsonProperty("grpc") List<NetworkPolicyPeer> grpc,
-      @JsonProperty("http") List<NetworkPolicyPeer> http) {
-    this.grpc = List.copyOf(Objects.requireNonNullElse(grpc, List.of()));
-    this.http = List.copyOf(Objects.requireNonNullElse(http, List.of()));
-  }
+    @JsonCreator
+    public StorageIngress(
+            @JsonProperty("grpc") List<NetworkPolicyPeer> grpc, @JsonProperty("http") List<NetworkPolicyPeer> http) {
+        this.grpc = List.copyOf(Objects.requireNonNullElse(grpc, List.of()));
+        this.http = List.copyOf(Objects.requireNonNullElse(http, List.of()));
+    }
 
-  /**
-   * The operator's setting ({@code {"grpc": [peers], "http": [peers]}} in NetworkPolicy's
-   * shape); none when it is unset, and then the operator makes no NetworkPolicy.
-   */
-  public static Optional<StorageIngress> parse(Optional<String> json) {
-    return json.filter(j -> !j.isBlank()).map(j -> JSON.unmarshal(j, StorageIngress.class));
-  }
+    /**
+     * The operator's setting ({@code {"grpc": [peers], "http": [peers]}} in NetworkPolicy's
+     * shape); none when it is unset, and then the operator makes no NetworkPolicy.
+     */
+    public static Optional<StorageIngress> parse(Optional<String> json) {
+        return json.filter(j -> !j.isBlank()).map(j -> JSON.unmarshal(j, StorageIngress.class));
+    }
 }

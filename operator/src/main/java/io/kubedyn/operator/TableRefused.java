@@ -11,21 +11,21 @@ import java.util.List;
  */
 public final class TableRefused extends Exception {
 
-  private final String reason;
-  private final List<String> problems;
+    private final String reason;
+    private final List<String> problems;
 
-  public TableRefused(String reason, List<String> problems) {
-    super(reason + ": " + String.join("; ", problems));
-    this.reason = reason;
-    this.problems = List.copyOf(problems);
-  }
+    public TableRefused(String reason, List<String> problems) {
+        super(reason + ": " + String.join("; ", problems));
+        this.reason = reason;
+        this.problems = List.copyOf(problems);
+    }
 
-  public String reason() {
-    return reason;
-  }
+    public String reason() {
+        return reason;
+    }
 
-  /** Each a sentence a user can act on. */
-  public List<String> problems() {
-    return problems;
-  }
+    /** Each a sentence a user can act on. */
+    public List<String> problems() {
+        return problems;
+    }
 }

@@ -11,22 +11,29 @@ import java.util.function.Consumer;
  */
 public class LeaseAccessReview implements Consumer<KubernetesServer> {
 
-  @Override
-  public void accept(KubernetesServer server) {
-    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, new SelfSubjectRulesReviewBuilder()
-            .withNewStatus()
-              .withIncomplete(false)
-              .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io").withResources("leases")
-                .withVerbs("create")
-              .endResourceRule()
-              .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io").withResources("leases")
-                .withResourceNames("kubedyn-operator-leader").withVerbs("get", "update", "patch")
-              .endResourceRule()
-            .endStatus()
-            .build())
-        .always();
-  }
+    @Override
+    public void accept(KubernetesServer server) {
+        server.expect()
+                .post()
+                .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(
+                        201,
+                        new SelfSubjectRulesReviewBuilder()
+                                .withNewStatus()
+                                .withIncomplete(false)
+                                .addNewResourceRule()
+                                .withApiGroups("coordination.k8s.io")
+                                .withResources("leases")
+                                .withVerbs("create")
+                                .endResourceRule()
+                                .addNewResourceRule()
+                                .withApiGroups("coordination.k8s.io")
+                                .withResources("leases")
+                                .withResourceNames("kubedyn-operator-leader")
+                                .withVerbs("get", "update", "patch")
+                                .endResourceRule()
+                                .endStatus()
+                                .build())
+                .always();
+    }
 }

@@ -16,8 +16,13 @@ import java.util.List;
  *     after the last one's {@code through} are the ranges this store owns now
  * @param owned the hash ranges the store owns now, when it knows (a storage pod); empty otherwise
  */
-public record ChangePage(List<ChangeRecord> records, long trimHorizon, long latest, long trimmedThrough,
-                         List<StreamEpoch> closedEpochs, List<io.kubedyn.core.HashRange> owned) {
+public record ChangePage(
+        List<ChangeRecord> records,
+        long trimHorizon,
+        long latest,
+        long trimmedThrough,
+        List<StreamEpoch> closedEpochs,
+        List<io.kubedyn.core.HashRange> owned) {
 
     public ChangePage {
         records = List.copyOf(records);

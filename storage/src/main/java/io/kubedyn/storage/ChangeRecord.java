@@ -1,8 +1,8 @@
 package io.kubedyn.storage;
 
-import io.kubedyn.core.StreamViewType;
 import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.ItemSize;
+import io.kubedyn.core.StreamViewType;
 import java.util.Map;
 
 /**
@@ -20,14 +20,27 @@ import java.util.Map;
  * @param streamed whether the table's stream was enabled when the change was made: records the
  *     log keeps only to feed global secondary indexes are not the stream's
  */
-public record ChangeRecord(long sequence, EventName eventName, long approximateCreationMillis,
-                           Map<String, AttributeValue> keys, Map<String, AttributeValue> oldImage,
-                           Map<String, AttributeValue> newImage, boolean byTimeToLive, boolean streamed) {
+public record ChangeRecord(
+        long sequence,
+        EventName eventName,
+        long approximateCreationMillis,
+        Map<String, AttributeValue> keys,
+        Map<String, AttributeValue> oldImage,
+        Map<String, AttributeValue> newImage,
+        boolean byTimeToLive,
+        boolean streamed) {
 
     /** This record as a stream of view type {@code view} shows it: only the images the view keeps. */
     public ChangeRecord as(StreamViewType view) {
-        return new ChangeRecord(sequence, eventName, approximateCreationMillis, keys,
-                view.keepsOldImage() ? oldImage : null, view.keepsNewImage() ? newImage : null, byTimeToLive, streamed);
+        return new ChangeRecord(
+                sequence,
+                eventName,
+                approximateCreationMillis,
+                keys,
+                view.keepsOldImage() ? oldImage : null,
+                view.keepsNewImage() ? newImage : null,
+                byTimeToLive,
+                streamed);
     }
 
     /** DynamoDB's eventName. */
@@ -50,7 +63,8 @@ public record ChangeRecord(long sequence, EventName eventName, long approximateC
 
     /** DynamoDB's StreamRecord SizeBytes: the keys and the images the record holds. */
     public long sizeBytes() {
-        return ItemSize.of(keys) + (oldImage == null ? 0 : ItemSize.of(oldImage))
+        return ItemSize.of(keys)
+                + (oldImage == null ? 0 : ItemSize.of(oldImage))
                 + (newImage == null ? 0 : ItemSize.of(newImage));
     }
 }

@@ -26,8 +26,7 @@ public final class ChangeRecordCodec {
     /** Kept only for global secondary indexes (absent in records of older versions: all were streamed). */
     private static final int NOT_STREAMED = 8;
 
-    private ChangeRecordCodec() {
-    }
+    private ChangeRecordCodec() {}
 
     public static byte[] key(long sequence) {
         return ByteBuffer.allocate(Long.BYTES).putLong(sequence).array();
@@ -43,7 +42,8 @@ public final class ChangeRecordCodec {
             out.writeByte(VERSION);
             out.writeByte(record.eventName().ordinal());
             out.writeByte((record.byTimeToLive() ? BY_TIME_TO_LIVE : 0)
-                    | (record.oldImage() != null ? HAS_OLD : 0) | (record.newImage() != null ? HAS_NEW : 0)
+                    | (record.oldImage() != null ? HAS_OLD : 0)
+                    | (record.newImage() != null ? HAS_NEW : 0)
                     | (record.streamed() ? 0 : NOT_STREAMED));
             out.writeLong(record.approximateCreationMillis());
             writeItem(out, record.keys());
@@ -71,7 +71,14 @@ public final class ChangeRecordCodec {
             Map<String, AttributeValue> keys = readItem(in);
             Map<String, AttributeValue> old = (flags & HAS_OLD) != 0 ? readItem(in) : null;
             Map<String, AttributeValue> updated = (flags & HAS_NEW) != 0 ? readItem(in) : null;
-            return new ChangeRecord(sequence, event, created, keys, old, updated, (flags & BY_TIME_TO_LIVE) != 0,
+            return new ChangeRecord(
+                    sequence,
+                    event,
+                    created,
+                    keys,
+                    old,
+                    updated,
+                    (flags & BY_TIME_TO_LIVE) != 0,
                     (flags & NOT_STREAMED) == 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -22,6 +22,7 @@ final class DroppedFamilies {
     private List<AutoCloseable> dropped = new ArrayList<>();
     /** Waiting for the calls of slot {@link #draining} to end; -1 when none are. */
     private List<AutoCloseable> waiting = new ArrayList<>();
+
     private int draining = -1;
 
     /** Counts a call in; pass what it returns to {@link #exit}. */

@@ -15,8 +15,7 @@ import java.util.Map;
  * entry put. The records carry both images whenever the table has global indexes.
  */
 final class GlobalIndexChanges {
-    private GlobalIndexChanges() {
-    }
+    private GlobalIndexChanges() {}
 
     static List<IndexWrite> of(TableDefinition table, List<ChangeRecord> records) {
         List<IndexWrite> writes = new ArrayList<>();
@@ -30,16 +29,20 @@ final class GlobalIndexChanges {
         return writes;
     }
 
-    private static void add(List<IndexWrite> writes, TableDefinition table, SecondaryIndex index,
-                            Map<String, AttributeValue> old, Map<String, AttributeValue> updated) {
+    private static void add(
+            List<IndexWrite> writes,
+            TableDefinition table,
+            SecondaryIndex index,
+            Map<String, AttributeValue> old,
+            Map<String, AttributeValue> updated) {
         byte[] oldKey = old == null ? null : index.entryKey(old, table.keySchema());
         byte[] newKey = updated == null ? null : index.entryKey(updated, table.keySchema());
         if (oldKey != null && (newKey == null || !Arrays.equals(oldKey, newKey))) {
             writes.add(new IndexWrite(index.name(), oldKey, null));
         }
         if (newKey != null) {
-            writes.add(new IndexWrite(index.name(), newKey,
-                    ItemCodec.encode(index.project(updated, table.keySchema()))));
+            writes.add(
+                    new IndexWrite(index.name(), newKey, ItemCodec.encode(index.project(updated, table.keySchema()))));
         }
     }
 }

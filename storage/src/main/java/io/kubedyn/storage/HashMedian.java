@@ -21,12 +21,10 @@ final class HashMedian {
     /** Samples kept at most; past this every other one is dropped and they are taken half as often. */
     private static final int MAX_SAMPLES = 4096;
 
-    private HashMedian() {
-    }
+    private HashMedian() {}
 
     /** A hash's items end at a running total of {@code bytes} (its own included). */
-    private record Sample(long hash, long bytes) {
-    }
+    private record Sample(long hash, long bytes) {}
 
     /**
      * The hash after which {@code range}'s items are split in half by bytes (keys and values):

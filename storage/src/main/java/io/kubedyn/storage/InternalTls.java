@@ -42,10 +42,15 @@ public final class InternalTls implements AutoCloseable {
     private final AdvancedTlsX509TrustManager trust;
     /** Every channel's: the managers under it reload, so one context serves for good. */
     private final SslContext clientContext;
+
     private final ScheduledExecutorService reloads;
 
-    private InternalTls(Path directory, AdvancedTlsX509KeyManager keys, AdvancedTlsX509TrustManager trust,
-                        SslContext clientContext, ScheduledExecutorService reloads) {
+    private InternalTls(
+            Path directory,
+            AdvancedTlsX509KeyManager keys,
+            AdvancedTlsX509TrustManager trust,
+            SslContext clientContext,
+            ScheduledExecutorService reloads) {
         this.directory = directory;
         this.keys = keys;
         this.trust = trust;
@@ -76,18 +81,27 @@ public final class InternalTls implements AutoCloseable {
         });
         try {
             AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
-            keys.updateIdentityCredentials(file(directory, "tls.crt"), file(directory, "tls.key"), 1,
-                    TimeUnit.MINUTES, reloads);
+            keys.updateIdentityCredentials(
+                    file(directory, "tls.crt"), file(directory, "tls.key"), 1, TimeUnit.MINUTES, reloads);
             AdvancedTlsX509TrustManager trust = AdvancedTlsX509TrustManager.newBuilder()
                     .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION)
                     .build();
             trust.updateTrustCredentials(file(directory, "ca.crt"), 1, TimeUnit.MINUTES, reloads);
-            return new InternalTls(directory, keys, trust,
-                    GrpcSslContexts.forClient().keyManager(keys).trustManager(trust).build(), reloads);
+            return new InternalTls(
+                    directory,
+                    keys,
+                    trust,
+                    GrpcSslContexts.forClient()
+                            .keyManager(keys)
+                            .trustManager(trust)
+                            .build(),
+                    reloads);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             reloads.shutdownNow();
-            throw new IllegalArgumentException("internal TLS: cannot read the certificate, key (PKCS#8) and "
-                    + "authority in " + directory + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "internal TLS: cannot read the certificate, key (PKCS#8) and " + "authority in " + directory + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -130,7 +144,9 @@ public final class InternalTls implements AutoCloseable {
         }
         try {
             return GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder.forServer(keys)
-                    .trustManager(trust).clientAuth(ClientAuth.REQUIRE)).build();
+                            .trustManager(trust)
+                            .clientAuth(ClientAuth.REQUIRE))
+                    .build();
         } catch (SSLException e) {
             throw new IllegalStateException("internal TLS: cannot make a server context", e);
         }

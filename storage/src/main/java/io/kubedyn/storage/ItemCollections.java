@@ -36,6 +36,7 @@ final class ItemCollections {
     static final long LIMIT_BYTES = 10L << 30;
     /** What DynamoDB counts for each local index entry beyond its attributes. */
     static final int INDEX_ENTRY_OVERHEAD_BYTES = 100;
+
     static final String SUFFIX = ".collections";
     private static final int REBUILD_BATCH = 10_000;
 
@@ -81,7 +82,9 @@ final class ItemCollections {
     /** The bytes of the collection of partition {@code prefix} now. */
     long bytes(RocksDB db, byte[] prefix) throws RocksDBException {
         byte[] value = db.get(family, prefix);
-        return value == null ? 0 : ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return value == null
+                ? 0
+                : ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     /**
@@ -95,15 +98,21 @@ final class ItemCollections {
      * the count stays exact (the merge operator adds both), the limit may be passed by that
      * write. DynamoDB's own limit is an estimate too.
      */
-    long stage(RocksDB db, WriteBatch batch, TableDefinition table, byte[] prefix, Map<String, AttributeValue> old,
-               Map<String, AttributeValue> updated, long limitBytes, Map<ByteBuffer, Long> staged)
+    long stage(
+            RocksDB db,
+            WriteBatch batch,
+            TableDefinition table,
+            byte[] prefix,
+            Map<String, AttributeValue> old,
+            Map<String, AttributeValue> updated,
+            long limitBytes,
+            Map<ByteBuffer, Long> staged)
             throws RocksDBException {
         long delta = sizeOf(table, updated) - sizeOf(table, old);
         ByteBuffer partition = ByteBuffer.wrap(prefix);
         long before = bytes(db, prefix) + staged.getOrDefault(partition, 0L);
         if (delta > 0 && before + delta > limitBytes) {
-            throw new DynamoDbException(DynamoDbError.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED,
-                    "Collection size exceeded.");
+            throw new DynamoDbException(DynamoDbError.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED, "Collection size exceeded.");
         }
         if (delta != 0) {
             batch.merge(family, prefix, encode(delta));
@@ -113,7 +122,10 @@ final class ItemCollections {
     }
 
     private static byte[] encode(long delta) {
-        return ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(delta).array();
+        return ByteBuffer.allocate(Long.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(delta)
+                .array();
     }
 
     /**
@@ -125,7 +137,8 @@ final class ItemCollections {
             throws RocksDBException {
         byte[] prefix = null;
         long bytes = 0;
-        try (RocksIterator it = db.newIterator(items); WriteBatch batch = new WriteBatch()) {
+        try (RocksIterator it = db.newIterator(items);
+                WriteBatch batch = new WriteBatch()) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 Map<String, AttributeValue> item = ItemCodec.decode(it.value());
                 byte[] itemPrefix = table.keySchema().keyOf(item, false).partitionPrefix();

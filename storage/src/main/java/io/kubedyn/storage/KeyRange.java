@@ -27,13 +27,15 @@ record KeyRange(byte[] start, byte[] end) {
     }
 
     static KeyRange of(byte[] partitionPrefix, SortKeyCondition condition) {
-        if (condition.value() instanceof AttributeValue.L parts && condition.operator() != SortKeyCondition.Operator.EQ
+        if (condition.value() instanceof AttributeValue.L parts
+                && condition.operator() != SortKeyCondition.Operator.EQ
                 && condition.operator() != SortKeyCondition.Operator.BEGINS_WITH) {
             // A multi-attribute sort key: equality on the leading parts, the condition on the last.
             List<AttributeValue> lower = parts.value();
             int last = lower.size() - 1;
             byte[] equalParts = concat(partitionPrefix, KeyEncoding.encode(KeySchema.keyValue(lower.subList(0, last))));
-            AttributeValue upper = condition.upper() == null ? null
+            AttributeValue upper = condition.upper() == null
+                    ? null
                     : ((AttributeValue.L) condition.upper()).value().get(last);
             return of(equalParts, new SortKeyCondition(condition.operator(), lower.get(last), upper));
         }

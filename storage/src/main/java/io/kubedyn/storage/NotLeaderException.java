@@ -9,8 +9,11 @@ public class NotLeaderException extends StorageException {
     private final String leader;
 
     public NotLeaderException(String leader) {
-        super(leader == null ? "this replica does not lead its shard, and no leader is known"
-                : "this replica does not lead its shard; the leader is " + leader, null);
+        super(
+                leader == null
+                        ? "this replica does not lead its shard, and no leader is known"
+                        : "this replica does not lead its shard; the leader is " + leader,
+                null);
         this.leader = leader;
     }
 

@@ -21,9 +21,9 @@ import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.core.write.TransactionCanceledException;
 import io.kubedyn.core.write.TransactionConflictException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,27 +57,27 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.Range;
-import org.rocksdb.SizeApproximationFlag;
-import org.rocksdb.UInt64AddOperator;
-import org.rocksdb.Slice;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
-import org.rocksdb.WriteBufferManager;
 import org.rocksdb.Options;
-import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
+import org.rocksdb.Range;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.ReadTier;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.SizeApproximationFlag;
+import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
 import org.rocksdb.Statistics;
 import org.rocksdb.StatsLevel;
 import org.rocksdb.Status;
 import org.rocksdb.TickerType;
 import org.rocksdb.TransactionLogIterator;
+import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -109,9 +109,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PartitionStore.class.getName());
     /** DynamoDB stops a Query or Scan page after 1 MB of items read. */
     public static final long PAGE_BYTES = 1024 * 1024;
+
     private static final byte[] CATALOG_PREFIX = "table/".getBytes(StandardCharsets.UTF_8);
     /** The column family of a table adopted under a new incarnation (absent: named by its tableId). */
     private static final String FAMILY_PREFIX = "family/";
+
     private static final byte[] SHARD_ASSIGNMENT = "shard/assignment".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SHARD_ASSIGNMENT_GIVEN = "shard/assignment-given".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SHARD_SEALED = "shard/sealed".getBytes(StandardCharsets.UTF_8);
@@ -120,6 +122,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final byte[] APPLIED_INDEX = "raft/applied".getBytes(StandardCharsets.UTF_8);
     /** Catalog keys of applied gateway requests, by {@link RequestId} (see {@link #requestResult}). */
     private static final byte[] REQUEST_PREFIX = "raft/request/".getBytes(StandardCharsets.UTF_8);
+
     private static final long CLOSE_WAIT_SECONDS = 30;
     /** How long a call waits for RocksDB being reopened after a fault before it is refused. */
     private static final long REOPEN_WAIT_MILLIS = 5_000;
@@ -127,6 +130,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final long RECOVERY_RETRY_MILLIS = 1_000;
     /** Written (synced) to find out whether RocksDB takes writes again after a fault. */
     private static final byte[] PROBE_KEY = "store/probe".getBytes(StandardCharsets.UTF_8);
+
     private static final String LOG_SUFFIX = ".log";
     static final String TTL_SUFFIX = ".ttl";
     private static final String TTL_INDEXED_PREFIX = "ttl-indexed/";
@@ -140,6 +144,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final int BACKFILL_BATCH = 256;
     /** Most change records a global index feed takes in one step. */
     private static final int FEED_BATCH = 1000;
+
     private static final long FEED_BATCH_BYTES = 4L * 1024 * 1024;
     /** How long an idle feed waits before it looks again (a write wakes it at once). */
     private static final long FEED_IDLE_MILLIS = 200;
@@ -151,6 +156,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final long TRIM_PERIOD_SECONDS = 60;
     /** How often dropped families' handles are looked at for closing (see {@link DroppedFamilies}). */
     private static final long RECLAIM_PERIOD_MILLIS = 500;
+
     private static final int LOCK_STRIPES = 1024;
     /** How long a transactional read's marks are kept when nobody releases them (its gateway died). */
     private static final long READ_MARK_MILLIS = 30_000;
@@ -158,6 +164,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final long CHANGE_HOLD_IDLE_MILLIS = 5 * 60_000;
     /** Catalog keys: how far a range hand-off's changes are applied here, by item column family. */
     private static final String RANGE_APPLIED_PREFIX = "range-applied/";
+
     private static final String STREAM_EPOCHS_PREFIX = "stream-epochs/";
 
     private final LRUCache blockCache;
@@ -180,6 +187,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final ThreadLocal<LogEntry> applying = new ThreadLocal<>();
     /** Whether this store runs the work only a Raft group's leader may do (feeds, expiry). */
     private volatile boolean leading = true;
+
     private final boolean replica;
     /** Unsynced writes of what can be derived again after a crash (see {@link #open(Path)}). */
     private final WriteOptions unsyncedWrite;
@@ -188,15 +196,18 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * (everything but the detailed timers).
      */
     private final Statistics statistics;
+
     private final Path directory;
     /**
      * Open RocksDB; null only while a reopen after a fault could not open it again
      * ({@link #recover}). Replaced only under the gate's write lock, with every handle below.
      */
     private volatile RocksDB db;
+
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     /** Handles of families dropped while open, each closed once no call can still be using it. */
     private final DroppedFamilies droppedFamilies = new DroppedFamilies();
+
     private volatile ColumnFamilyHandle catalogFamily;
     private final Map<String, OpenTable> tables = new ConcurrentHashMap<>();
     private final ReentrantLock[] itemLocks = new ReentrantLock[LOCK_STRIPES];
@@ -233,6 +244,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final Map<ByteBuffer, String> heldItems = new ConcurrentHashMap<>();
     /** Transactional reads spanning shards, by read id; and the read ids marking each item read. */
     private final Map<String, ReadMark> reads = new ConcurrentHashMap<>();
+
     private final Map<ByteBuffer, Set<String>> readMarks = new ConcurrentHashMap<>();
     private final Object feedSignal = new Object();
     /**
@@ -251,6 +263,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     /** See {@link #expireWithin}: by default the store expires every item it holds, at any time. */
     private volatile java.util.function.Function<java.util.function.Supplier<Long>, Long> expiryScope =
             java.util.function.Supplier::get;
+
     private volatile java.util.function.BiPredicate<String, Long> expires = (table, hash) -> true;
     private boolean feedWoken;
     private final Thread feed = new Thread(this::feedInBackground, "kubedyn-index-feed");
@@ -265,9 +278,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * A table as the store serves it; {@code log} is null until the table first had a stream or
      * a global secondary index; {@code indexes} holds the column family of each secondary index.
      */
-    private record OpenTable(TableDefinition definition, ColumnFamilyHandle family, TableChangeLog log,
-                             TimeToLiveIndex ttl, Map<String, ColumnFamilyHandle> indexes,
-                             ItemCollections collections) {
+    private record OpenTable(
+            TableDefinition definition,
+            ColumnFamilyHandle family,
+            TableChangeLog log,
+            TimeToLiveIndex ttl,
+            Map<String, ColumnFamilyHandle> indexes,
+            ItemCollections collections) {
 
         /**
          * The log a change must be recorded in now: while the table's stream is enabled, and
@@ -375,8 +392,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     static {
         // Loaded now: when the process is out of file descriptors, a class still to be read from
         // its jar could not be, and the fault would go unrecognised.
-        List.of(Status.class, Status.Code.class, Status.SubCode.class, RocksDBException.class,
-                StoreFaultException.class, BackgroundErrorReason.class).forEach(Class::getName);
+        List.of(
+                        Status.class,
+                        Status.Code.class,
+                        Status.SubCode.class,
+                        RocksDBException.class,
+                        StoreFaultException.class,
+                        BackgroundErrorReason.class)
+                .forEach(Class::getName);
     }
 
     private PartitionStore(Path directory, boolean replica, StoreMemory memory) throws RocksDBException {
@@ -395,8 +418,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         bloomFilter = new BloomFilter(10);
         tableOptions = new ColumnFamilyOptions()
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloomFilter)
-                        .setCacheIndexAndFilterBlocks(true).setPinL0FilterAndIndexBlocksInCache(true));
+                .setTableFormatConfig(new BlockBasedTableConfig()
+                        .setBlockCache(blockCache)
+                        .setFilterPolicy(bloomFilter)
+                        .setCacheIndexAndFilterBlocks(true)
+                        .setPinL0FilterAndIndexBlocksInCache(true));
         collectionMerge = new UInt64AddOperator();
         collectionOptions = ItemCollections.options(tableOptions, collectionMerge);
         statistics = new Statistics();
@@ -404,32 +430,39 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         faults = new AbstractEventListener(AbstractEventListener.EnabledEventCallback.ON_BACKGROUND_ERROR) {
             @Override
             public void onBackgroundError(BackgroundErrorReason reason, Status status) {
-                faulted(describe(status) + " (RocksDB's " + reason.name().toLowerCase(java.util.Locale.ROOT)
-                        .replace('_', ' ') + ")");
+                faulted(describe(status) + " (RocksDB's "
+                        + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")");
             }
         };
-        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setStatistics(statistics).setEnableWriteThreadAdaptiveYield(false)
-                .setWriteBufferManager(writeBuffers).setListeners(List.of(faults));
+        dbOptions = new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setStatistics(statistics)
+                .setEnableWriteThreadAdaptiveYield(false)
+                .setWriteBufferManager(writeBuffers)
+                .setListeners(List.of(faults));
         durableWrite = new WriteOptions().setSync(!replica);
         unsyncedWrite = new WriteOptions();
         inMemoryRead = new ReadOptions().setReadTier(ReadTier.BLOCK_CACHE_TIER);
         this.directory = directory;
         openDatabase();
-        background.scheduleWithFixedDelay(this::trimInBackground, TRIM_PERIOD_SECONDS, TRIM_PERIOD_SECONDS,
-                TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(
+                this::trimInBackground, TRIM_PERIOD_SECONDS, TRIM_PERIOD_SECONDS, TimeUnit.SECONDS);
         if (replica) {
             leading = false;
         } else {
-            background.scheduleWithFixedDelay(this::expireInBackground, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS,
-                    TimeUnit.MILLISECONDS);
+            background.scheduleWithFixedDelay(
+                    this::expireInBackground, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         }
-        background.scheduleWithFixedDelay(this::dropStaleReads, READ_MARK_MILLIS, READ_MARK_MILLIS,
+        background.scheduleWithFixedDelay(
+                this::dropStaleReads, READ_MARK_MILLIS, READ_MARK_MILLIS, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(
+                droppedFamilies::reclaim, RECLAIM_PERIOD_MILLIS, RECLAIM_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(
+                this::releaseIdleChangeHolds,
+                CHANGE_HOLD_IDLE_MILLIS / 4,
+                CHANGE_HOLD_IDLE_MILLIS / 4,
                 TimeUnit.MILLISECONDS);
-        background.scheduleWithFixedDelay(droppedFamilies::reclaim, RECLAIM_PERIOD_MILLIS, RECLAIM_PERIOD_MILLIS,
-                TimeUnit.MILLISECONDS);
-        background.scheduleWithFixedDelay(this::releaseIdleChangeHolds, CHANGE_HOLD_IDLE_MILLIS / 4,
-                CHANGE_HOLD_IDLE_MILLIS / 4, TimeUnit.MILLISECONDS);
         feed.setDaemon(true);
     }
 
@@ -501,8 +534,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     /** As {@link #open(Path)}, RocksDB's off-heap memory bounded by {@code memory}. */
     public static PartitionStore open(Path directory, StoreMemory memory) {
-        PartitionStore store = open(directory, own -> (definition, writes) ->
-                own.applyIndexWrites(definition, writes, own.unsyncedWrite), memory);
+        PartitionStore store = open(
+                directory,
+                own -> (definition, writes) -> own.applyIndexWrites(definition, writes, own.unsyncedWrite),
+                memory);
         store.ownsEveryIndexEntry = true;
         return store;
     }
@@ -531,13 +566,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     /** As {@link #openReplica(Path, Function)}, RocksDB's off-heap memory bounded by {@code memory}. */
-    public static PartitionStore openReplica(Path directory, Function<PartitionStore, IndexSink> sink,
-            StoreMemory memory) {
+    public static PartitionStore openReplica(
+            Path directory, Function<PartitionStore, IndexSink> sink, StoreMemory memory) {
         return open(directory, sink, true, memory);
     }
 
-    private static PartitionStore open(Path directory, Function<PartitionStore, IndexSink> sink, boolean replica,
-            StoreMemory memory) {
+    private static PartitionStore open(
+            Path directory, Function<PartitionStore, IndexSink> sink, boolean replica, StoreMemory memory) {
         PartitionStore store;
         try {
             Files.createDirectories(directory);
@@ -563,35 +598,49 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 ColumnFamilyHandle family = handles.stream()
                         .filter(h -> familyName(h).equals(familyName))
                         .findFirst()
-                        .orElseThrow(() -> new StorageException("catalog names table " + table.name()
-                                + " but its column family " + table.tableId() + " is missing", null));
+                        .orElseThrow(() -> new StorageException(
+                                "catalog names table " + table.name() + " but its column family " + table.tableId()
+                                        + " is missing",
+                                null));
                 ColumnFamilyHandle logFamily = handles.stream()
                         .filter(h -> familyName(h).equals(logFamilyName(familyName)))
-                        .findFirst().orElse(null);
+                        .findFirst()
+                        .orElse(null);
                 ColumnFamilyHandle ttlFamily = handles.stream()
                         .filter(h -> familyName(h).equals(ttlFamilyName(familyName)))
-                        .findFirst().orElse(null);
+                        .findFirst()
+                        .orElse(null);
                 Map<String, ColumnFamilyHandle> indexes = new HashMap<>();
                 for (SecondaryIndex index : table.indexes()) {
                     String indexFamily = indexFamilyName(familyName, index.name());
                     Optional<ColumnFamilyHandle> handle = handles.stream()
-                            .filter(h -> familyName(h).equals(indexFamily)).findFirst();
+                            .filter(h -> familyName(h).equals(indexFamily))
+                            .findFirst();
                     if (handle.isEmpty()) {
                         // Dropped to be created again with another shape, cut short by a crash: create
                         // it now, and backfill it (the global ones) from the table's items.
                         handle = Optional.of(createFamily(indexFamily));
                         if (index.global()) {
-                            db.put(catalogFamily, durableWrite, metadataKey(backfillKey(familyName, index.name())),
+                            db.put(
+                                    catalogFamily,
+                                    durableWrite,
+                                    metadataKey(backfillKey(familyName, index.name())),
                                     new Backfill(new byte[0], Backfill.NOT_DONE).encode());
                         }
                     }
                     indexes.put(index.name(), handle.get());
                 }
-                tables.put(table.name(), new OpenTable(table, family,
-                        logFamily == null ? null : TableChangeLog.open(db, logFamily,
-                                trimmedThrough(familyName), logClock()),
-                        ttlFamily == null ? null : new TimeToLiveIndex(ttlFamily), Map.copyOf(indexes),
-                        loadCollections(table, familyName, family)));
+                tables.put(
+                        table.name(),
+                        new OpenTable(
+                                table,
+                                family,
+                                logFamily == null
+                                        ? null
+                                        : TableChangeLog.open(db, logFamily, trimmedThrough(familyName), logClock()),
+                                ttlFamily == null ? null : new TimeToLiveIndex(ttlFamily),
+                                Map.copyOf(indexes),
+                                loadCollections(table, familyName, family)));
                 for (SecondaryIndex index : table.indexes()) {
                     byte[] backfill = db.get(catalogFamily, metadataKey(backfillKey(familyName, index.name())));
                     if (backfill != null) {
@@ -605,11 +654,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
         for (ColumnFamilyHandle handle : handles) {
             boolean orphan = handle != catalogFamily
-                    && tables.values().stream().noneMatch(t -> t.family() == handle
-                            || (t.log() != null && t.log().family() == handle)
-                            || (t.ttl() != null && t.ttl().family() == handle)
-                            || (t.collections() != null && t.collections().family() == handle)
-                            || t.indexes().containsValue(handle));
+                    && tables.values().stream()
+                            .noneMatch(t -> t.family() == handle
+                                    || (t.log() != null && t.log().family() == handle)
+                                    || (t.ttl() != null && t.ttl().family() == handle)
+                                    || (t.collections() != null
+                                            && t.collections().family() == handle)
+                                    || t.indexes().containsValue(handle));
             if (orphan) {
                 db.dropColumnFamily(handle);
             }
@@ -627,7 +678,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             return null;
         }
         String name = collectionsFamilyName(familyName);
-        Optional<ColumnFamilyHandle> handle = handles.stream().filter(h -> familyName(h).equals(name)).findFirst();
+        Optional<ColumnFamilyHandle> handle =
+                handles.stream().filter(h -> familyName(h).equals(name)).findFirst();
         if (handle.isPresent() && db.get(catalogFamily, collectionsCountedKey(familyName)) != null) {
             return new ItemCollections(handle.get());
         }
@@ -637,8 +689,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             handle.get().close();
         }
         ItemCollections collections = new ItemCollections(createFamily(name, collectionOptions));
-        LOG.log(System.Logger.Level.INFO, "counting the item collections of table " + table.name()
-                + " from its items (once, before serving it)");
+        LOG.log(
+                System.Logger.Level.INFO,
+                "counting the item collections of table " + table.name() + " from its items (once, before serving it)");
         collections.rebuild(db, table, items, durableWrite);
         db.put(catalogFamily, durableWrite, collectionsCountedKey(familyName), new byte[] {1});
         return collections;
@@ -676,7 +729,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         // tryLock would barge past it, and a steady load would keep RocksDB from ever reopening.
         if (reopening || !gate.readLock().tryLock()) {
             if (!reopening && fault == null) {
-                throw new StoreClosedException();  // close holds the gate
+                throw new StoreClosedException(); // close holds the gate
             }
             if (!wait) {
                 throw new ReadWouldWaitException("the store is being reopened");
@@ -731,7 +784,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     /** The message of the RocksDB I/O error behind {@code e}, or null if it is not one. */
     private static String ioError(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RocksDBException rocks && rocks.getStatus() != null
+            if (cause instanceof RocksDBException rocks
+                    && rocks.getStatus() != null
                     && rocks.getStatus().getCode() == Status.Code.IOError) {
                 return describe(rocks.getStatus());
             }
@@ -753,8 +807,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
         if (fault == null) {
             fault = cause;
-            LOG.log(System.Logger.Level.ERROR, "RocksDB at " + directory + " cannot write (" + cause
-                    + "); the store refuses writes and reopens itself once it can");
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "RocksDB at " + directory + " cannot write (" + cause
+                            + "); the store refuses writes and reopens itself once it can");
         }
         if (recovering.compareAndSet(false, true)) {
             scheduleRecovery(0);
@@ -805,8 +861,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      */
     private boolean canMakeFiles() {
         Path probe = directory.resolve("RECOVERY-PROBE");
-        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(probe,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(
+                probe,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE,
                 java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer block = ByteBuffer.allocate(1024 * 1024);
             while (block.hasRemaining()) {
@@ -835,8 +893,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             if (open == null || closed) {
                 return false;
             }
-            open.put(catalogFamily, durableWrite, PROBE_KEY, Long.toString(System.currentTimeMillis())
-                    .getBytes(StandardCharsets.UTF_8));
+            open.put(
+                    catalogFamily,
+                    durableWrite,
+                    PROBE_KEY,
+                    Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
             return true;
         } catch (RocksDBException e) {
             return false;
@@ -873,8 +934,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     openDatabase();
                     return true;
                 } catch (RocksDBException | RuntimeException e) {
-                    fault = "cannot reopen RocksDB: " + (e instanceof RocksDBException rocks && rocks.getStatus() != null
-                            ? describe(rocks.getStatus()) : e.getMessage());
+                    fault = "cannot reopen RocksDB: "
+                            + (e instanceof RocksDBException rocks && rocks.getStatus() != null
+                                    ? describe(rocks.getStatus())
+                                    : e.getMessage());
                     closeDatabase();
                     return false;
                 }
@@ -935,7 +998,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             }
         }
         try (java.util.stream.Stream<Path> files = Files.list(checkpoint)) {
-            for (Path file : files.filter(f -> !skip.contains(f.getFileName().toString())).toList()) {
+            for (Path file : files.filter(f -> !skip.contains(f.getFileName().toString()))
+                    .toList()) {
                 Path into = storeDirectory.resolve(file.getFileName().toString());
                 if (file.getFileName().toString().endsWith(".sst")) {
                     Files.createLink(into, file);
@@ -984,13 +1048,16 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     for (SecondaryIndex index : table.indexes()) {
                         indexes.put(index.name(), createFamily(indexFamilyName(table.tableId(), index.name())));
                     }
-                    TableChangeLog log = table.stream() == null && !table.hasGlobalIndexes() ? null
-                            : createLog(table.tableId());
+                    TableChangeLog log =
+                            table.stream() == null && !table.hasGlobalIndexes() ? null : createLog(table.tableId());
                     TimeToLiveIndex ttl = null;
                     if (table.timeToLiveAttribute() != null) {
                         ttl = createTtlIndex(table.tableId());
                         // An empty table's index is complete.
-                        db.put(catalogFamily, durableWrite, ttlIndexedKey(table.tableId()),
+                        db.put(
+                                catalogFamily,
+                                durableWrite,
+                                ttlIndexedKey(table.tableId()),
                                 table.timeToLiveAttribute().getBytes(StandardCharsets.UTF_8));
                     }
                     ItemCollections collections = null;
@@ -1024,13 +1091,16 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     throw DynamoDbException.tableNotFound(table.name());
                 }
                 if (!current.definition().localIndexes().equals(table.localIndexes())) {
-                    throw new IllegalArgumentException("the local secondary indexes of table " + table.name()
-                            + " cannot change");
+                    throw new IllegalArgumentException(
+                            "the local secondary indexes of table " + table.name() + " cannot change");
                 }
                 try (WriteBatch batch = new WriteBatch()) {
                     List<String> added = new ArrayList<>();
                     OpenTable updated = withIndexes(withSettings(current, table), current, table, added);
-                    batch.put(catalogFamily, metadataKey(FAMILY_PREFIX + table.name()), current.family().getName());
+                    batch.put(
+                            catalogFamily,
+                            metadataKey(FAMILY_PREFIX + table.name()),
+                            current.family().getName());
                     batch.put(catalogFamily, catalogKey(table.name()), catalogCodec.encode(table));
                     commit(batch);
                     tables.put(table.name(), updated);
@@ -1074,7 +1144,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         drop(table.collections().family());
                         db.delete(catalogFamily, durableWrite, collectionsCountedKey(familyName(table.family())));
                     }
-                    for (Map.Entry<String, ColumnFamilyHandle> index : table.indexes().entrySet()) {
+                    for (Map.Entry<String, ColumnFamilyHandle> index :
+                            table.indexes().entrySet()) {
                         drop(index.getValue());
                         String backfill = backfillKey(familyName(table.family()), index.getKey());
                         db.delete(catalogFamily, durableWrite, metadataKey(backfill));
@@ -1105,8 +1176,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     throw new IllegalArgumentException("the key schema of table " + table.name() + " cannot change");
                 }
                 if (!current.definition().localIndexes().equals(table.localIndexes())) {
-                    throw new IllegalArgumentException("the local secondary indexes of table " + table.name()
-                            + " cannot change");
+                    throw new IllegalArgumentException(
+                            "the local secondary indexes of table " + table.name() + " cannot change");
                 }
                 try {
                     List<String> added = new ArrayList<>();
@@ -1151,13 +1222,20 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             }
             indexes.put(index.name(), handle);
         }
-        return new OpenTable(current.definition(), current.family(), current.log(), current.ttl(), Map.copyOf(indexes),
+        return new OpenTable(
+                current.definition(),
+                current.family(),
+                current.log(),
+                current.ttl(),
+                Map.copyOf(indexes),
                 current.collections());
     }
 
     /** Whether two definitions of an index have the same entries (capacities aside). */
     private static boolean sameEntries(SecondaryIndex a, SecondaryIndex b) {
-        return a.global() == b.global() && a.keySchema().equals(b.keySchema()) && a.projection().equals(b.projection());
+        return a.global() == b.global()
+                && a.keySchema().equals(b.keySchema())
+                && a.projection().equals(b.projection());
     }
 
     /**
@@ -1250,8 +1328,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     private ColumnFamilyHandle createFamily(String name, ColumnFamilyOptions options) throws RocksDBException {
-        ColumnFamilyHandle family = db.createColumnFamily(new ColumnFamilyDescriptor(
-                name.getBytes(StandardCharsets.UTF_8), options));
+        ColumnFamilyHandle family =
+                db.createColumnFamily(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), options));
         handles.add(family);
         return family;
     }
@@ -1267,8 +1345,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     private TableChangeLog createLog(String itemFamily) throws RocksDBException {
-        return TableChangeLog.open(db, createFamily(logFamilyName(itemFamily)), trimmedThrough(itemFamily),
-                logClock());
+        return TableChangeLog.open(db, createFamily(logFamilyName(itemFamily)), trimmedThrough(itemFamily), logClock());
     }
 
     /** The last sequence number trimmed from the table's change log, or 0. */
@@ -1306,7 +1383,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         open(() -> {
             OpenTable table = table(definition);
             List<StreamEpoch> epochs = new ArrayList<>(streamEpochs(table));
-            StreamEpoch closed = new StreamEpoch(ranges, table.log() == null ? 0 : table.log().reservedThrough());
+            StreamEpoch closed = new StreamEpoch(
+                    ranges, table.log() == null ? 0 : table.log().reservedThrough());
             if (!epochs.isEmpty() && epochs.get(epochs.size() - 1).ranges().equals(closed.ranges())) {
                 // Closed before, and the ranges were not given up (a crash in between): it lasted until now.
                 epochs.set(epochs.size() - 1, closed);
@@ -1314,7 +1392,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 epochs.add(closed);
             }
             try {
-                db.put(catalogFamily, durableWrite, streamEpochsKey(familyName(table.family())),
+                db.put(
+                        catalogFamily,
+                        durableWrite,
+                        streamEpochsKey(familyName(table.family())),
                         StreamEpoch.format(epochs).getBytes(StandardCharsets.UTF_8));
             } catch (RocksDBException e) {
                 throw new StorageException("cannot record the end of a stream epoch of " + definition.name(), e);
@@ -1347,20 +1428,31 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 // Under the DDL lock: an UpdateTable adding a global index in between must not let
                 // this trim records the new index's feed still needs.
                 synchronized (ddlLock) {
-                OpenTable table = tables.get(name);
-                if (table == null || table.log() == null) {
-                    continue;
-                }
-                long retention = table.definition().stream() == null ? TableStream.DEFAULT_RETENTION_SECONDS
-                        : table.definition().stream().retentionSeconds();
-                long consumedThrough = table.definition().hasGlobalIndexes()
-                        ? indexFedThrough(familyName(table.family())) : Long.MAX_VALUE;
-                try {
-                    trimmed += table.log().trim(db, durableWrite, nowMillis - retention * 1000, consumedThrough,
-                            catalogFamily, logTrimmedKey(familyName(table.family())));
-                } catch (RocksDBException e) {
-                    throw new StorageException("cannot trim the change log of " + table.definition().name(), e);
-                }
+                    OpenTable table = tables.get(name);
+                    if (table == null || table.log() == null) {
+                        continue;
+                    }
+                    long retention = table.definition().stream() == null
+                            ? TableStream.DEFAULT_RETENTION_SECONDS
+                            : table.definition().stream().retentionSeconds();
+                    long consumedThrough = table.definition().hasGlobalIndexes()
+                            ? indexFedThrough(familyName(table.family()))
+                            : Long.MAX_VALUE;
+                    try {
+                        trimmed += table.log()
+                                .trim(
+                                        db,
+                                        durableWrite,
+                                        nowMillis - retention * 1000,
+                                        consumedThrough,
+                                        catalogFamily,
+                                        logTrimmedKey(familyName(table.family())));
+                    } catch (RocksDBException e) {
+                        throw new StorageException(
+                                "cannot trim the change log of "
+                                        + table.definition().name(),
+                                e);
+                    }
                 }
             }
             return trimmed;
@@ -1383,7 +1475,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     lock.lock();
                     try {
                         byte[] current = db.get(catalogFamily, key);
-                        if (current != null && TransactionLedger.Entry.decode(current).expiredAt(nowMillis)) {
+                        if (current != null
+                                && TransactionLedger.Entry.decode(current).expiredAt(nowMillis)) {
                             db.delete(catalogFamily, unsyncedWrite, key);
                             trimmed++;
                         }
@@ -1444,10 +1537,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             String attribute = table.definition().timeToLiveAttribute();
             try {
                 if (!table.ttl().rebuild(db, durableWrite, table.family(), attribute, () -> closed)) {
-                    ttlRebuilds.add(name);  // interrupted by close: rebuilt at the next open
+                    ttlRebuilds.add(name); // interrupted by close: rebuilt at the next open
                     return;
                 }
-                db.put(catalogFamily, durableWrite, ttlIndexedKey(familyName(table.family())),
+                db.put(
+                        catalogFamily,
+                        durableWrite,
+                        ttlIndexedKey(familyName(table.family())),
                         attribute.getBytes(StandardCharsets.UTF_8));
             } catch (RocksDBException e) {
                 ttlRebuilds.add(name);
@@ -1467,18 +1563,28 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         List<Long> reserved = new ArrayList<>(1);
         try (WriteBatch batch = new WriteBatch()) {
             if (table == null || table.expiring() == null || held(table, due.storageKey())) {
-                return false;  // a held item expires once its transaction has ended
+                return false; // a held item expires once its transaction has ended
             }
             if (due.storageKey().length >= Long.BYTES
-                    && !expires.test(tableName, java.nio.ByteBuffer.wrap(due.storageKey(), 0, Long.BYTES).getLong())) {
-                return false;  // handed to another shard: it expires there
+                    && !expires.test(
+                            tableName,
+                            java.nio.ByteBuffer.wrap(due.storageKey(), 0, Long.BYTES)
+                                    .getLong())) {
+                return false; // handed to another shard: it expires there
             }
             byte[] bytes = db.get(table.family(), due.storageKey());
             Map<String, AttributeValue> item = bytes == null ? null : ItemCodec.decode(bytes);
             OptionalLong expiry = TimeToLive.expiryOf(item, table.definition().timeToLiveAttribute());
             boolean current = expiry.isPresent() && expiry.getAsLong() == due.expirySeconds();
             if (current && TimeToLive.expired(due.expirySeconds(), nowSeconds)) {
-                stage(batch, table, table.definition().keySchema().keyOf(item, false), item, null, true, reserved,
+                stage(
+                        batch,
+                        table,
+                        table.definition().keySchema().keyOf(item, false),
+                        item,
+                        null,
+                        true,
+                        reserved,
                         new HashMap<>());
                 commit(batch);
                 wakeFeed(table);
@@ -1505,8 +1611,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * serves it, and must not delete them meanwhile (their REMOVE would be recorded on the wrong
      * side of the split, and their index entries deleted behind the new owner's back).
      */
-    public void expireWithin(java.util.function.Function<java.util.function.Supplier<Long>, Long> scope,
-                             java.util.function.BiPredicate<String, Long> expires) {
+    public void expireWithin(
+            java.util.function.Function<java.util.function.Supplier<Long>, Long> scope,
+            java.util.function.BiPredicate<String, Long> expires) {
         this.expiryScope = scope;
         this.expires = expires;
     }
@@ -1540,8 +1647,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     ColumnFamilyHandle index = table.indexes().get(write.index());
                     if (index == null) {
                         // Created or deleted on the sender's side first: it tries again once both agree.
-                        throw new StorageException("table " + definition.name() + " has no index " + write.index()
-                                + " on this store (yet)", null);
+                        throw new StorageException(
+                                "table " + definition.name() + " has no index " + write.index()
+                                        + " on this store (yet)",
+                                null);
                     }
                     if (write.value() == null) {
                         batch.delete(index, write.entryKey());
@@ -1599,8 +1708,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 throw e;
             } catch (RuntimeException e) {
                 // This table's entries wait and are sent again; the other tables' feeds go on.
-                LOG.log(System.Logger.Level.WARNING, "feeding the global secondary indexes of "
-                        + table.definition().name() + " failed; retrying", e);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "feeding the global secondary indexes of "
+                                + table.definition().name() + " failed; retrying",
+                        e);
                 return 0;
             }
         }
@@ -1610,7 +1722,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             // has the entries written before it; one that does not only replays them.
             db.put(catalogFamily, indexFedKey(family), ChangeRecordCodec.key(last));
         } catch (RocksDBException e) {
-            throw new StorageException("cannot record the index feed of " + table.definition().name(), e);
+            throw new StorageException(
+                    "cannot record the index feed of " + table.definition().name(), e);
         }
         indexFed.put(family, last);
         return page.records().size();
@@ -1668,7 +1781,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * shards' stores leaves that to its background feed (DynamoDB's eventual consistency).
      */
     private void catchUpGlobalIndexes(OpenTable table, String index) {
-        if (!ownsEveryIndexEntry || index == null || table.definition().index(index).map(i -> !i.global()).orElse(true)) {
+        if (!ownsEveryIndexEntry
+                || index == null
+                || table.definition().index(index).map(i -> !i.global()).orElse(true)) {
             return;
         }
         synchronized (feedLock) {
@@ -1732,16 +1847,24 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             for (byte[] storageKey : keys) {
                 byte[] bytes = db.get(table.family(), storageKey);
                 if (bytes == null) {
-                    continue;  // deleted since: its REMOVE is in the log already
+                    continue; // deleted since: its REMOVE is in the log already
                 }
                 Map<String, AttributeValue> item = ItemCodec.decode(bytes);
                 long sequence = log.reserve(sequenceFloor());
                 reserved.add(sequence);
                 last = sequence;
-                batch.put(log.family(), ChangeRecordCodec.key(sequence), ChangeRecordCodec.encode(new ChangeRecord(
-                        sequence, ChangeRecord.EventName.MODIFY, now(),
-                        table.definition().keySchema().attributesOf(item),
-                        item, item, false, false)));
+                batch.put(
+                        log.family(),
+                        ChangeRecordCodec.key(sequence),
+                        ChangeRecordCodec.encode(new ChangeRecord(
+                                sequence,
+                                ChangeRecord.EventName.MODIFY,
+                                now(),
+                                table.definition().keySchema().attributesOf(item),
+                                item,
+                                item,
+                                false,
+                                false)));
             }
             Backfill next = keys.size() < BACKFILL_BATCH
                     ? new Backfill(new byte[0], Math.max(last, log.latest()))
@@ -1751,7 +1874,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             backfills.put(key, next);
             return reserved.size();
         } catch (RocksDBException e) {
-            throw new StorageException("cannot backfill an index of " + table.definition().name(), e);
+            throw new StorageException(
+                    "cannot backfill an index of " + table.definition().name(), e);
         } finally {
             reserved.forEach(log::release);
             held.forEach(ReentrantLock::unlock);
@@ -1922,8 +2046,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * as applied in the same batch, and its {@code result} once the work returns, for
      * {@link #requestResult} to answer the same request sent again.
      */
-    public <T> T applyEntry(long index, int part, long millis, byte[] request, Supplier<T> work,
-                            Function<T, byte[]> result) {
+    public <T> T applyEntry(
+            long index, int part, long millis, byte[] request, Supplier<T> work, Function<T, byte[]> result) {
         LogEntry entry = new LogEntry(new LogPosition(index, part), millis, request);
         applying.set(entry);
         T value;
@@ -1936,8 +2060,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             byte[] outcome = result.apply(value);
             open(() -> {
                 try {
-                    db.put(catalogFamily, durableWrite, requestKey(request),
-                            ByteBuffer.allocate(Long.BYTES + outcome.length).putLong(millis).put(outcome).array());
+                    db.put(
+                            catalogFamily,
+                            durableWrite,
+                            requestKey(request),
+                            ByteBuffer.allocate(Long.BYTES + outcome.length)
+                                    .putLong(millis)
+                                    .put(outcome)
+                                    .array());
                     return null;
                 } catch (RocksDBException e) {
                     throw new StorageException("cannot record the result of an applied request", e);
@@ -1957,7 +2087,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return open(() -> {
             try {
                 byte[] value = db.get(catalogFamily, requestKey(request));
-                return value == null ? Optional.<byte[]>empty()
+                return value == null
+                        ? Optional.<byte[]>empty()
                         : Optional.of(Arrays.copyOfRange(value, Long.BYTES, value.length));
             } catch (RocksDBException e) {
                 throw new StorageException("cannot read the record of an applied request", e);
@@ -1971,10 +2102,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      */
     public void forgetRequests(long beforeMillis) {
         open(() -> {
-            byte[] end = requestKey(ByteBuffer.allocate(Long.BYTES).putLong(Math.max(0, beforeMillis)).array());
+            byte[] end = requestKey(ByteBuffer.allocate(Long.BYTES)
+                    .putLong(Math.max(0, beforeMillis))
+                    .array());
             try (RocksIterator it = db.newIterator(catalogFamily)) {
                 it.seek(REQUEST_PREFIX);
-                if (!it.isValid() || !startsWith(it.key(), REQUEST_PREFIX) || Arrays.compareUnsigned(it.key(), end) >= 0) {
+                if (!it.isValid()
+                        || !startsWith(it.key(), REQUEST_PREFIX)
+                        || Arrays.compareUnsigned(it.key(), end) >= 0) {
                     return null;
                 }
             }
@@ -1989,7 +2124,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     private static byte[] requestKey(byte[] request) {
-        return ByteBuffer.allocate(REQUEST_PREFIX.length + request.length).put(REQUEST_PREFIX).put(request).array();
+        return ByteBuffer.allocate(REQUEST_PREFIX.length + request.length)
+                .put(REQUEST_PREFIX)
+                .put(request)
+                .array();
     }
 
     /**
@@ -2050,11 +2188,18 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private void commit(WriteOptions options, WriteBatch batch) throws RocksDBException {
         LogEntry entry = applying.get();
         if (entry != null) {
-            batch.put(catalogFamily, APPLIED_INDEX, ByteBuffer.allocate(Long.BYTES + Integer.BYTES)
-                    .putLong(entry.position().index()).putInt(entry.position().part()).array());
+            batch.put(
+                    catalogFamily,
+                    APPLIED_INDEX,
+                    ByteBuffer.allocate(Long.BYTES + Integer.BYTES)
+                            .putLong(entry.position().index())
+                            .putInt(entry.position().part())
+                            .array());
             if (entry.request != null && !entry.wrote) {
                 // Applied, with the writes: the same request sent again is not applied twice.
-                batch.put(catalogFamily, requestKey(entry.request),
+                batch.put(
+                        catalogFamily,
+                        requestKey(entry.request),
                         ByteBuffer.allocate(Long.BYTES).putLong(entry.millis()).array());
             }
             entry.wrote = true;
@@ -2086,13 +2231,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     @Override
     public List<String> tableNames() {
-        return open(() -> tables.keySet().stream().sorted(Comparator.naturalOrder()).toList());
+        return open(
+                () -> tables.keySet().stream().sorted(Comparator.naturalOrder()).toList());
     }
 
     @Override
     public TableEstimates estimates(TableDefinition definition) {
-        return new TableEstimates(estimatedItemCount(definition), estimatedSizeBytes(definition),
-                indexStatus(definition));
+        return new TableEstimates(
+                estimatedItemCount(definition), estimatedSizeBytes(definition), indexStatus(definition));
     }
 
     /** RocksDB's estimate of the table's item count (DynamoDB's own figure is also approximate). */
@@ -2117,7 +2263,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * estimates.
      */
     private long approximateBytes(ColumnFamilyHandle family) {
-        return approximateBytes(family, HashRange.all());  // every key of these families leads with its hash
+        return approximateBytes(family, HashRange.all()); // every key of these families leads with its hash
     }
 
     /**
@@ -2267,8 +2413,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * from there gives every later change. From now on RocksDB keeps its write-ahead log files for {@code holder}, until
      * {@link #releaseRangeChanges} or five idle minutes.
      */
-    public long copyRange(TableDefinition definition, HashRange range, String holder, long pageBytes,
-                          RangePages pages) {
+    public long copyRange(
+            TableDefinition definition, HashRange range, String holder, long pageBytes, RangePages pages) {
         return open(() -> {
             RangeFamilies families = rangeFamilies(table(definition));
             holdChanges(holder);
@@ -2277,7 +2423,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 List<RangeWrite> writes = new ArrayList<>();
                 long bytes = 0;
                 KeyRange keys = KeyRange.ofHashRange(range);
-                for (Map.Entry<String, ColumnFamilyHandle> family : families.byPart().entrySet()) {
+                for (Map.Entry<String, ColumnFamilyHandle> family :
+                        families.byPart().entrySet()) {
                     String part = family.getKey();
                     boolean ranged = RangeFamilies.hashLeads(part);
                     try (RocksIterator it = db.newIterator(family.getValue(), options)) {
@@ -2321,8 +2468,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * to about {@code maxBytes}. Read from RocksDB's write-ahead log, which {@code holder}'s hold
      * keeps: {@link RangeChangesLostException} if it no longer has them.
      */
-    public RangeChanges rangeChangesSince(TableDefinition definition, HashRange range, String holder, long after,
-                                          long maxBytes) {
+    public RangeChanges rangeChangesSince(
+            TableDefinition definition, HashRange range, String holder, long after, long maxBytes) {
         return open(() -> {
             RangeFamilies families = rangeFamilies(table(definition));
             touchChangeHold(holder);
@@ -2357,8 +2504,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 // TryAgain: the iterator reached the log's tail while it was being written ("Create a
                 // new iterator to fetch the new tail"): what was read stands, the next call goes on.
                 if (e.getStatus() == null || e.getStatus().getCode() != Status.Code.TryAgain) {
-                    throw new RangeChangesLostException("the write-ahead log cannot be read from sequence number "
-                            + next + ": " + e.getMessage());
+                    throw new RangeChangesLostException(
+                            "the write-ahead log cannot be read from sequence number " + next + ": " + e.getMessage());
                 }
             }
             return new RangeChanges(writes, next - 1);
@@ -2401,8 +2548,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private void releaseIdleChangeHolds() {
         long cutoff = System.currentTimeMillis() - CHANGE_HOLD_IDLE_MILLIS;
         if (releaseChangeHolds(holds -> holds.values().removeIf(touched -> touched < cutoff))) {
-            LOG.log(System.Logger.Level.INFO, "range hand-offs idle for {0} ms: write-ahead log files are "
-                    + "deleted again", CHANGE_HOLD_IDLE_MILLIS);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "range hand-offs idle for {0} ms: write-ahead log files are " + "deleted again",
+                    CHANGE_HOLD_IDLE_MILLIS);
         }
     }
 
@@ -2429,7 +2578,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             });
         } catch (StoreClosedException e) {
             synchronized (changeHolds) {
-                release.test(changeHolds);  // closed: nothing of RocksDB's to let go
+                release.test(changeHolds); // closed: nothing of RocksDB's to let go
             }
             return false;
         }
@@ -2446,7 +2595,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             RangeFamilies families = rangeFamilies(table);
             KeyRange keys = KeyRange.ofHashRange(range);
             try (WriteBatch batch = new WriteBatch()) {
-                for (Map.Entry<String, ColumnFamilyHandle> family : families.byPart().entrySet()) {
+                for (Map.Entry<String, ColumnFamilyHandle> family :
+                        families.byPart().entrySet()) {
                     clearPart(batch, family.getKey(), family.getValue(), keys, range);
                 }
                 batch.delete(catalogFamily, rangeAppliedKey(familyName(table.family())));
@@ -2533,9 +2683,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      */
     public boolean holdsPreparedIn(TableDefinition definition, HashRange range) {
         String partitionKey = definition.keySchema().partitionKey().name();
-        return prepared.values().stream().flatMap(transaction -> transaction.writes().stream())
+        return prepared.values().stream()
+                .flatMap(transaction -> transaction.writes().stream())
                 .filter(write -> write.tableId().equals(definition.tableId()))
-                .anyMatch(write -> range.contains(PrimaryKey.of(write.key().get(partitionKey), null).hash()));
+                .anyMatch(write -> range.contains(
+                        PrimaryKey.of(write.key().get(partitionKey), null).hash()));
     }
 
     /** The last WAL sequence number RocksDB gave a write. */
@@ -2557,8 +2709,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     public long approximateRangeBytes(TableDefinition definition, HashRange range) {
         return open(() -> {
             long bytes = 0;
-            for (Map.Entry<String, ColumnFamilyHandle> family : rangeFamilies(table(definition)).byPart().entrySet()) {
-                if (RangeFamilies.hashLeads(family.getKey())) {  // not Time to Live entries: keyed by time
+            for (Map.Entry<String, ColumnFamilyHandle> family :
+                    rangeFamilies(table(definition)).byPart().entrySet()) {
+                if (RangeFamilies.hashLeads(family.getKey())) { // not Time to Live entries: keyed by time
                     bytes += approximateBytes(family.getValue(), range);
                 }
             }
@@ -2573,9 +2726,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             end = new byte[16];
             Arrays.fill(end, (byte) 0xFF);
         }
-        try (Slice start = new Slice(keys.start()); Slice limit = new Slice(end)) {
-            return db.getApproximateSizes(family, List.of(new Range(start, limit)),
-                    SizeApproximationFlag.INCLUDE_FILES, SizeApproximationFlag.INCLUDE_MEMTABLES)[0];
+        try (Slice start = new Slice(keys.start());
+                Slice limit = new Slice(end)) {
+            return db.getApproximateSizes(
+                            family,
+                            List.of(new Range(start, limit)),
+                            SizeApproximationFlag.INCLUDE_FILES,
+                            SizeApproximationFlag.INCLUDE_MEMTABLES)[0];
         }
     }
 
@@ -2599,12 +2756,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             ColumnFamilyHandle items = table(definition).family();
             long total = approximateBytes(items, range);
             try (ReadOptions options = new ReadOptions().setFillCache(false);
-                 RocksIterator it = db.newIterator(items, options)) {
+                    RocksIterator it = db.newIterator(items, options)) {
                 if (total <= exactUpTo) {
                     return HashMedian.of(it, range);
                 }
-                return HashMedian.bisect(it, range, total,
-                        last -> approximateBytes(items, new HashRange(range.first(), last)));
+                return HashMedian.bisect(
+                        it, range, total, last -> approximateBytes(items, new HashRange(range.first(), last)));
             } catch (RocksDBException e) {
                 throw new StorageException("cannot read the hash range " + range, e);
             }
@@ -2656,7 +2813,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     /** {@code key}'s item, read with {@code options} (RocksDB's defaults if null). */
     private Map<String, AttributeValue> read(OpenTable table, PrimaryKey key, ReadOptions options) {
         try {
-            byte[] value = options == null ? db.get(table.family(), key.storageKey())
+            byte[] value = options == null
+                    ? db.get(table.family(), key.storageKey())
                     : db.get(table.family(), options, key.storageKey());
             return value == null ? null : ItemCodec.decode(value);
         } catch (RocksDBException e) {
@@ -2678,8 +2836,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * item (or null) and returns the new one (null deletes it). If {@code change} throws, nothing
      * is written.
      */
-    public WriteResult update(TableDefinition definition, PrimaryKey key,
-                              UnaryOperator<Map<String, AttributeValue>> change, ReturnItems returns) {
+    public WriteResult update(
+            TableDefinition definition,
+            PrimaryKey key,
+            UnaryOperator<Map<String, AttributeValue>> change,
+            ReturnItems returns) {
         return update(definition, key, change, returns, false);
     }
 
@@ -2687,11 +2848,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * {@link #update}, by Time to Live when {@code byTimeToLive}: its change record then says the
      * service, not a user, deleted the item.
      */
-    public WriteResult update(TableDefinition definition, PrimaryKey key,
-                              UnaryOperator<Map<String, AttributeValue>> change, ReturnItems returns,
-                              boolean byTimeToLive) {
+    public WriteResult update(
+            TableDefinition definition,
+            PrimaryKey key,
+            UnaryOperator<Map<String, AttributeValue>> change,
+            ReturnItems returns,
+            boolean byTimeToLive) {
         return open(() -> {
-            table(definition);  // refuse another incarnation before waiting for the lock
+            table(definition); // refuse another incarnation before waiting for the lock
             byte[] storageKey = key.storageKey();
             ReentrantLock lock = itemLocks[stripe(storageKey)];
             lock.lock();
@@ -2736,8 +2900,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * What staging an item change did: whether it staged anything, and the bytes of the item's
      * collection after it (-1 for a table without local indexes, which keeps none).
      */
-    private record Staged(boolean any, long collectionBytes) {
-    }
+    private record Staged(boolean any, long collectionBytes) {}
 
     /**
      * Stages, in {@code batch}, changing the item at {@code key} from {@code old} into
@@ -2749,27 +2912,47 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * once the batch is written or failed. {@code collectionDeltas}: what the batch's earlier
      * writes added to each item collection (see {@link ItemCollections#stage}).
      */
-    private Staged stage(WriteBatch batch, OpenTable table, PrimaryKey key, Map<String, AttributeValue> old,
-                         Map<String, AttributeValue> updated, boolean byTimeToLive, List<Long> reserved,
-                         Map<ByteBuffer, Long> collectionDeltas) throws RocksDBException {
+    private Staged stage(
+            WriteBatch batch,
+            OpenTable table,
+            PrimaryKey key,
+            Map<String, AttributeValue> old,
+            Map<String, AttributeValue> updated,
+            boolean byTimeToLive,
+            List<Long> reserved,
+            Map<ByteBuffer, Long> collectionDeltas)
+            throws RocksDBException {
         return stage(batch, table, key, old, updated, byTimeToLive, reserved, collectionDeltas, false);
     }
 
-    private Staged stage(WriteBatch batch, OpenTable table, PrimaryKey key, Map<String, AttributeValue> old,
-                         Map<String, AttributeValue> updated, boolean byTimeToLive, List<Long> reserved,
-                         Map<ByteBuffer, Long> collectionDeltas, boolean committing) throws RocksDBException {
+    private Staged stage(
+            WriteBatch batch,
+            OpenTable table,
+            PrimaryKey key,
+            Map<String, AttributeValue> old,
+            Map<String, AttributeValue> updated,
+            boolean byTimeToLive,
+            List<Long> reserved,
+            Map<ByteBuffer, Long> collectionDeltas,
+            boolean committing)
+            throws RocksDBException {
         ChangeRecord.EventName event = ChangeRecord.eventOf(old, updated);
         ItemCollections collections = table.collections();
         byte[] prefix = key.partitionPrefix();
         if (event == null) {
-            return new Staged(false, collections == null ? -1
-                    : collections.bytes(db, prefix) + collectionDeltas.getOrDefault(ByteBuffer.wrap(prefix), 0L));
+            return new Staged(
+                    false,
+                    collections == null
+                            ? -1
+                            : collections.bytes(db, prefix)
+                                    + collectionDeltas.getOrDefault(ByteBuffer.wrap(prefix), 0L));
         }
         // A prepared transaction's commit is never refused: its collection was checked when it was
         // prepared (writes to the same collection since may take it a little past the limit).
         long limit = committing ? Long.MAX_VALUE : itemCollectionLimitBytes;
-        long collectionBytes = collections == null ? -1 : collections.stage(db, batch, table.definition(),
-                prefix, old, updated, limit, collectionDeltas);
+        long collectionBytes = collections == null
+                ? -1
+                : collections.stage(db, batch, table.definition(), prefix, old, updated, limit, collectionDeltas);
         byte[] storageKey = key.storageKey();
         stage(batch, table, storageKey, updated);
         for (SecondaryIndex index : table.definition().indexes()) {
@@ -2785,7 +2968,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         if (log != null) {
             long sequence = log.reserve(sequenceFloor());
             reserved.add(sequence);
-            batch.put(log.family(), ChangeRecordCodec.key(sequence),
+            batch.put(
+                    log.family(),
+                    ChangeRecordCodec.key(sequence),
                     ChangeRecordCodec.encode(record(table, sequence, event, old, updated, byTimeToLive)));
         }
         return new Staged(true, collectionBytes);
@@ -2805,8 +2990,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * Stages the change of a local secondary index's entry: the old image's entry deleted when the
      * new image has none or another one, the new image's entry put.
      */
-    private static void stageEntry(WriteBatch batch, OpenTable table, SecondaryIndex index,
-                                   Map<String, AttributeValue> old, Map<String, AttributeValue> updated)
+    private static void stageEntry(
+            WriteBatch batch,
+            OpenTable table,
+            SecondaryIndex index,
+            Map<String, AttributeValue> old,
+            Map<String, AttributeValue> updated)
             throws RocksDBException {
         KeySchema schema = table.definition().keySchema();
         byte[] oldKey = old == null ? null : index.entryKey(old, schema);
@@ -2824,16 +3013,26 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * The record of a change, holding the images the table's stream view type keeps, and both
      * when the table has global secondary indexes (their feed needs them).
      */
-    private ChangeRecord record(OpenTable table, long sequence, ChangeRecord.EventName event,
-                                       Map<String, AttributeValue> old, Map<String, AttributeValue> updated,
-                                       boolean byTimeToLive) {
+    private ChangeRecord record(
+            OpenTable table,
+            long sequence,
+            ChangeRecord.EventName event,
+            Map<String, AttributeValue> old,
+            Map<String, AttributeValue> updated,
+            boolean byTimeToLive) {
         TableStream stream = table.definition().stream();
         StreamViewType view = table.definition().hasGlobalIndexes() || stream == null
-                ? StreamViewType.NEW_AND_OLD_IMAGES : stream.viewType();
+                ? StreamViewType.NEW_AND_OLD_IMAGES
+                : stream.viewType();
         Map<String, AttributeValue> item = updated != null ? updated : old;
-        return new ChangeRecord(sequence, event, now(),
+        return new ChangeRecord(
+                sequence,
+                event,
+                now(),
                 table.definition().keySchema().attributesOf(item),
-                view.keepsOldImage() ? old : null, view.keepsNewImage() ? updated : null, byTimeToLive,
+                view.keepsOldImage() ? old : null,
+                view.keepsNewImage() ? updated : null,
+                byTimeToLive,
                 stream != null);
     }
 
@@ -2909,9 +3108,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 // The current item is read only where it matters: a condition, an update, or a table
                 // that records its changes or indexes expiries (which need the item replaced). An
                 // unconditional put or delete on another table is staged blind.
-                boolean needsCurrent = table.recording() != null || table.expiring() != null
+                boolean needsCurrent = table.recording() != null
+                        || table.expiring() != null
                         || !table.indexes().isEmpty()
-                        || write.change().condition() != null || write.change().kind() == ItemChange.Kind.UPDATE;
+                        || write.change().condition() != null
+                        || write.change().kind() == ItemChange.Kind.UPDATE;
                 Map<String, AttributeValue> current = null;
                 if (needsCurrent) {
                     byte[] bytes = db.get(table.family(), storageKey);
@@ -2927,7 +3128,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     collectionBytes.add(-1L);
                     continue;
                 }
-                List<Long> sequences = table.log() == null ? new ArrayList<>()
+                List<Long> sequences = table.log() == null
+                        ? new ArrayList<>()
                         : reserved.computeIfAbsent(table.log(), l -> new ArrayList<>());
                 Staged change = stage(batch, table, write.key(), current, updated, false, sequences, collectionDeltas);
                 staged |= change.any();
@@ -2976,7 +3178,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private List<WriteResult> applyTransaction(List<TableWrite> writes, TransactionToken token) {
         TreeSet<Integer> stripes = new TreeSet<>();
         for (TableWrite write : writes) {
-            table(write.table());  // refuse another incarnation before waiting for the locks
+            table(write.table()); // refuse another incarnation before waiting for the locks
             stripes.add(stripe(write.key().storageKey()));
         }
         byte[] ledgerKey = token == null ? null : TransactionLedger.key(token.transactionId());
@@ -3019,28 +3221,42 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             boolean staged = false;
             for (int i = 0; i < writes.size(); i++) {
                 OpenTable table = tablesOf.get(i);
-                List<Long> sequences = table.log() == null ? new ArrayList<>()
+                List<Long> sequences = table.log() == null
+                        ? new ArrayList<>()
                         : reserved.computeIfAbsent(table.log(), l -> new ArrayList<>());
                 Staged change;
                 try {
-                    change = stage(batch, table, writes.get(i).key(), olds.get(i), updates.get(i), false, sequences,
+                    change = stage(
+                            batch,
+                            table,
+                            writes.get(i).key(),
+                            olds.get(i),
+                            updates.get(i),
+                            false,
+                            sequences,
                             collectionDeltas);
                 } catch (DynamoDbException e) {
                     if (e.error() != DynamoDbError.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED) {
                         throw e;
                     }
-                    List<CancellationReason> limited = new ArrayList<>(Collections.nCopies(writes.size(),
-                            CancellationReason.none()));
-                    limited.set(i, new CancellationReason(CancellationReason.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED,
-                            e.getMessage(), null));
+                    List<CancellationReason> limited =
+                            new ArrayList<>(Collections.nCopies(writes.size(), CancellationReason.none()));
+                    limited.set(
+                            i,
+                            new CancellationReason(
+                                    CancellationReason.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED, e.getMessage(), null));
                     throw new TransactionCanceledException(limited);
                 }
                 staged |= change.any();
                 results.add(WriteResult.of(olds.get(i), updates.get(i), ReturnItems.NONE, change.collectionBytes()));
             }
             if (ledgerKey != null) {
-                batch.put(catalogFamily, ledgerKey, new TransactionLedger.Entry(TransactionLedger.Decision.COMMITTED,
-                        now, token.fingerprint(), true).encode());
+                batch.put(
+                        catalogFamily,
+                        ledgerKey,
+                        new TransactionLedger.Entry(
+                                        TransactionLedger.Decision.COMMITTED, now, token.fingerprint(), true)
+                                .encode());
             }
             if (staged || ledgerKey != null) {
                 commit(batch);
@@ -3061,8 +3277,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * A transaction's write evaluated against the item as it is: the item after it, or why it
      * cannot be done (an item held by another transaction, a failed condition, an invalid change).
      */
-    private record Evaluated(Map<String, AttributeValue> updated, CancellationReason reason) {
-    }
+    private record Evaluated(Map<String, AttributeValue> updated, CancellationReason reason) {}
 
     private Evaluated evaluate(OpenTable table, TableWrite write, Map<String, AttributeValue> current) {
         if (held(table, write.key().storageKey())) {
@@ -3077,7 +3292,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         } catch (ConditionalCheckFailedException e) {
             return new Evaluated(null, CancellationReason.conditionalCheckFailed(e.item()));
         } catch (DynamoDbException e) {
-            return new Evaluated(null, new CancellationReason(CancellationReason.VALIDATION_ERROR, e.getMessage(), null));
+            return new Evaluated(
+                    null, new CancellationReason(CancellationReason.VALIDATION_ERROR, e.getMessage(), null));
         }
     }
 
@@ -3086,18 +3302,32 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * refused): the collection's bytes with the write, and this transaction's earlier writes,
      * counted in a batch that is never written.
      */
-    private Evaluated withinCollectionLimit(OpenTable table, PrimaryKey key, Map<String, AttributeValue> current,
-                                            Evaluated evaluated, Map<ByteBuffer, Long> collectionDeltas) {
+    private Evaluated withinCollectionLimit(
+            OpenTable table,
+            PrimaryKey key,
+            Map<String, AttributeValue> current,
+            Evaluated evaluated,
+            Map<ByteBuffer, Long> collectionDeltas) {
         try (WriteBatch scratch = new WriteBatch()) {
-            table.collections().stage(db, scratch, table.definition(), key.partitionPrefix(), current,
-                    evaluated.updated(), itemCollectionLimitBytes, collectionDeltas);
+            table.collections()
+                    .stage(
+                            db,
+                            scratch,
+                            table.definition(),
+                            key.partitionPrefix(),
+                            current,
+                            evaluated.updated(),
+                            itemCollectionLimitBytes,
+                            collectionDeltas);
             return evaluated;
         } catch (DynamoDbException e) {
             if (e.error() != DynamoDbError.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED) {
                 throw e;
             }
-            return new Evaluated(null, new CancellationReason(CancellationReason.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED,
-                    e.getMessage(), null));
+            return new Evaluated(
+                    null,
+                    new CancellationReason(
+                            CancellationReason.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED, e.getMessage(), null));
         } catch (RocksDBException e) {
             throw new StorageException("cannot read an item collection's size", e);
         }
@@ -3166,8 +3396,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     /** The marks of a transactional read: its items, when it was made, and whether none was written since. */
-    private record ReadMark(List<ByteBuffer> items, long atMillis, AtomicBoolean intact) {
-    }
+    private record ReadMark(List<ByteBuffer> items, long atMillis, AtomicBoolean intact) {}
 
     @Override
     public CompletableFuture<Boolean> releaseReads(String readId) {
@@ -3249,8 +3478,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     // ---- two-phase commit (a transaction spanning stores) ------------------------------------
 
     @Override
-    public CompletableFuture<List<WriteResult>> prepare(String transactionId, String ledgerAddress,
-                                                        List<TableWrite> writes) {
+    public CompletableFuture<List<WriteResult>> prepare(
+            String transactionId, String ledgerAddress, List<TableWrite> writes) {
         try {
             return CompletableFuture.completedFuture(prepareNow(transactionId, ledgerAddress, writes));
         } catch (RuntimeException e) {
@@ -3297,19 +3526,27 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     reasons.add(evaluated.reason());
                     Map<String, AttributeValue> updated = evaluated.updated();
                     PreparedTransaction.Outcome outcome = updated == null
-                            ? (current == null ? PreparedTransaction.Outcome.NOTHING : PreparedTransaction.Outcome.DELETE)
-                            : (updated.equals(current) ? PreparedTransaction.Outcome.NOTHING
+                            ? (current == null
+                                    ? PreparedTransaction.Outcome.NOTHING
+                                    : PreparedTransaction.Outcome.DELETE)
+                            : (updated.equals(current)
+                                    ? PreparedTransaction.Outcome.NOTHING
                                     : PreparedTransaction.Outcome.PUT);
-                    prepares.add(new PreparedTransaction.Write(table.definition().name(), table.definition().tableId(),
-                            table.definition().keySchema().attributesOf(write.change().item()), outcome,
+                    prepares.add(new PreparedTransaction.Write(
+                            table.definition().name(),
+                            table.definition().tableId(),
+                            table.definition()
+                                    .keySchema()
+                                    .attributesOf(write.change().item()),
+                            outcome,
                             outcome == PreparedTransaction.Outcome.PUT ? updated : null));
                     results.add(WriteResult.of(current, updated, ReturnItems.NONE, -1));
                 }
                 if (cancelled) {
                     throw new TransactionCanceledException(reasons);
                 }
-                PreparedTransaction transaction = new PreparedTransaction(transactionId, ledgerAddress,
-                        now(), List.copyOf(prepares));
+                PreparedTransaction transaction =
+                        new PreparedTransaction(transactionId, ledgerAddress, now(), List.copyOf(prepares));
                 try (WriteBatch batch = new WriteBatch()) {
                     batch.put(catalogFamily, PreparedTransaction.key(transactionId), transaction.encode());
                     commit(batch);
@@ -3369,14 +3606,17 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             try (WriteBatch batch = new WriteBatch()) {
                 lockInOrder(stripes, held);
                 if (prepared.get(transactionId) != transaction) {
-                    return null;  // finished meanwhile
+                    return null; // finished meanwhile
                 }
                 // The tables' settings as of now, under the locks (see update): an UpdateTable in
                 // between (a stream, a global index, Time to Live) applies to these writes too.
                 for (int i = 0; i < keys.size(); i++) {
                     if (tablesOf.get(i) != null) {
                         OpenTable now = tables.get(transaction.writes().get(i).table());
-                        boolean same = now != null && now.definition().tableId().equals(transaction.writes().get(i).tableId());
+                        boolean same = now != null
+                                && now.definition()
+                                        .tableId()
+                                        .equals(transaction.writes().get(i).tableId());
                         tablesOf.set(i, same ? now : null);
                     }
                 }
@@ -3388,7 +3628,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         continue;
                     }
                     Map<String, AttributeValue> old = read(table, keys.get(i));
-                    List<Long> sequences = table.log() == null ? new ArrayList<>()
+                    List<Long> sequences = table.log() == null
+                            ? new ArrayList<>()
                             : reserved.computeIfAbsent(table.log(), l -> new ArrayList<>());
                     stage(batch, table, keys.get(i), old, write.image(), false, sequences, collectionDeltas, true);
                 }
@@ -3397,7 +3638,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 prepared.remove(transactionId);
                 for (int i = 0; i < keys.size(); i++) {
                     if (keys.get(i) != null) {
-                        heldItems.remove(itemId(transaction.writes().get(i).tableId(), keys.get(i).storageKey()),
+                        heldItems.remove(
+                                itemId(
+                                        transaction.writes().get(i).tableId(),
+                                        keys.get(i).storageKey()),
                                 transactionId);
                     }
                 }
@@ -3414,7 +3658,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     /** The transactions prepared here before {@code cutoffMillis} and not finished yet. */
     public List<PreparedTransaction> preparedBefore(long cutoffMillis) {
-        return prepared.values().stream().filter(t -> t.preparedAtMillis() < cutoffMillis).toList();
+        return prepared.values().stream()
+                .filter(t -> t.preparedAtMillis() < cutoffMillis)
+                .toList();
     }
 
     /** Reads the prepared transactions back at start-up and holds their items again. */
@@ -3427,7 +3673,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 for (PreparedTransaction.Write write : transaction.writes()) {
                     OpenTable table = tables.get(write.table());
                     if (table != null && table.definition().tableId().equals(write.tableId())) {
-                        byte[] storageKey = table.definition().keySchema().keyOf(write.key(), true).storageKey();
+                        byte[] storageKey = table.definition()
+                                .keySchema()
+                                .keyOf(write.key(), true)
+                                .storageKey();
                         heldItems.put(itemId(write.tableId(), storageKey), transaction.id());
                     }
                 }
@@ -3436,8 +3685,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<TransactionLedger.Entry> decide(String transactionId, TransactionLedger.Entry proposal,
-                                                             String tokenId) {
+    public CompletableFuture<TransactionLedger.Entry> decide(
+            String transactionId, TransactionLedger.Entry proposal, String tokenId) {
         try {
             return CompletableFuture.completedFuture(decideNow(transactionId, proposal, tokenId));
         } catch (RuntimeException e) {
@@ -3469,12 +3718,14 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 byte[] recorded = db.get(catalogFamily, key);
                 if (recorded != null) {
                     TransactionLedger.Entry entry = TransactionLedger.Entry.decode(recorded);
-                    if (proposal != null && proposal.complete() && !entry.complete()
+                    if (proposal != null
+                            && proposal.complete()
+                            && !entry.complete()
                             && proposal.decision() == entry.decision()) {
-                        TransactionLedger.Entry complete = new TransactionLedger.Entry(entry.decision(),
-                                entry.decidedAtMillis(), entry.fingerprint(), true);
+                        TransactionLedger.Entry complete = new TransactionLedger.Entry(
+                                entry.decision(), entry.decidedAtMillis(), entry.fingerprint(), true);
                         if (entry.fingerprint().length == 0) {
-                            db.delete(catalogFamily, unsyncedWrite, key);  // no token: nobody asks again
+                            db.delete(catalogFamily, unsyncedWrite, key); // no token: nobody asks again
                         } else {
                             db.put(catalogFamily, unsyncedWrite, key, complete.encode());
                         }
@@ -3487,20 +3738,39 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 if (tokenKey != null && proposal.decision() == TransactionLedger.Decision.COMMITTED) {
                     byte[] tokenBytes = db.get(catalogFamily, tokenKey);
-                    TransactionLedger.Entry done = tokenBytes == null ? null : TransactionLedger.Entry.decode(tokenBytes);
+                    TransactionLedger.Entry done =
+                            tokenBytes == null ? null : TransactionLedger.Entry.decode(tokenBytes);
                     if (done != null && done.idempotentAt(now())) {
                         // The token's request was committed by another attempt meanwhile: this one aborts,
                         // and the caller gets the token's record (complete, with its fingerprint).
-                        db.put(catalogFamily, durableWrite, key, new TransactionLedger.Entry(
-                                TransactionLedger.Decision.ABORTED, proposal.decidedAtMillis(), null, false).encode());
+                        db.put(
+                                catalogFamily,
+                                durableWrite,
+                                key,
+                                new TransactionLedger.Entry(
+                                                TransactionLedger.Decision.ABORTED,
+                                                proposal.decidedAtMillis(),
+                                                null,
+                                                false)
+                                        .encode());
                         return done;
                     }
                 }
-                batch.put(catalogFamily, key, new TransactionLedger.Entry(proposal.decision(),
-                        proposal.decidedAtMillis(), null, false).encode());
+                batch.put(
+                        catalogFamily,
+                        key,
+                        new TransactionLedger.Entry(proposal.decision(), proposal.decidedAtMillis(), null, false)
+                                .encode());
                 if (tokenKey != null && proposal.decision() == TransactionLedger.Decision.COMMITTED) {
-                    batch.put(catalogFamily, tokenKey, new TransactionLedger.Entry(proposal.decision(),
-                            proposal.decidedAtMillis(), proposal.fingerprint(), true).encode());
+                    batch.put(
+                            catalogFamily,
+                            tokenKey,
+                            new TransactionLedger.Entry(
+                                            proposal.decision(),
+                                            proposal.decidedAtMillis(),
+                                            proposal.fingerprint(),
+                                            true)
+                                    .encode());
                 }
                 commit(batch);
                 return proposal;
@@ -3544,8 +3814,15 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     // ---- ranges ------------------------------------------------------------------------------
 
     @Override
-    public Page query(TableDefinition definition, String index, AttributeValue partitionKey, SortKeyCondition condition,
-                      boolean forward, int limit, long maxBytes, byte[] exclusiveStart) {
+    public Page query(
+            TableDefinition definition,
+            String index,
+            AttributeValue partitionKey,
+            SortKeyCondition condition,
+            boolean forward,
+            int limit,
+            long maxBytes,
+            byte[] exclusiveStart) {
         return open(() -> {
             byte[] prefix = PrimaryKey.partitionPrefix(partitionKey);
             KeyRange range = condition == null ? KeyRange.ofPartition(prefix) : KeyRange.of(prefix, condition);
@@ -3556,8 +3833,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     }
 
     @Override
-    public Page scan(TableDefinition definition, String index, HashRange hashRange, int limit, long maxBytes,
-                     byte[] exclusiveStart) {
+    public Page scan(
+            TableDefinition definition,
+            String index,
+            HashRange hashRange,
+            int limit,
+            long maxBytes,
+            byte[] exclusiveStart) {
         return open(() -> {
             OpenTable table = table(definition);
             catchUpGlobalIndexes(table, index);
@@ -3570,8 +3852,13 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return index == null ? table.family() : table.index(index);
     }
 
-    private Page read(ColumnFamilyHandle family, KeyRange range, boolean forward, int limit, long maxBytes,
-                      byte[] exclusiveStart) {
+    private Page read(
+            ColumnFamilyHandle family,
+            KeyRange range,
+            boolean forward,
+            int limit,
+            long maxBytes,
+            byte[] exclusiveStart) {
         if (exclusiveStart != null) {
             range = forward ? range.after(exclusiveStart) : range.before(exclusiveStart);
         }

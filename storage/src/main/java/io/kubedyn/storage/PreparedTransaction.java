@@ -26,12 +26,19 @@ public record PreparedTransaction(String id, String ledgerAddress, long prepared
     static final byte[] PREFIX = "txn/prepared/".getBytes(StandardCharsets.UTF_8);
 
     /** What a prepared write does on commit. */
-    public enum Outcome { PUT, DELETE, NOTHING }
+    public enum Outcome {
+        PUT,
+        DELETE,
+        NOTHING
+    }
 
     /** One item's prepared write: the table incarnation, the key attributes and the image on commit. */
-    public record Write(String table, String tableId, Map<String, AttributeValue> key, Outcome outcome,
-                        Map<String, AttributeValue> image) {
-    }
+    public record Write(
+            String table,
+            String tableId,
+            Map<String, AttributeValue> key,
+            Outcome outcome,
+            Map<String, AttributeValue> image) {}
 
     static byte[] key(String transactionId) {
         byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);
@@ -74,8 +81,8 @@ public record PreparedTransaction(String id, String ledgerAddress, long prepared
                 String tableId = in.readUTF();
                 Map<String, AttributeValue> key = ItemCodec.decode(in.readNBytes(in.readInt()));
                 Outcome outcome = Outcome.values()[in.readByte()];
-                Map<String, AttributeValue> image = outcome == Outcome.PUT
-                        ? ItemCodec.decode(in.readNBytes(in.readInt())) : null;
+                Map<String, AttributeValue> image =
+                        outcome == Outcome.PUT ? ItemCodec.decode(in.readNBytes(in.readInt())) : null;
                 writes.add(new Write(table, tableId, key, outcome, image));
             }
             return new PreparedTransaction(id, ledger, at, List.copyOf(writes));

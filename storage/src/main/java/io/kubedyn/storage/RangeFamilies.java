@@ -34,8 +34,9 @@ final class RangeFamilies {
     ColumnFamilyHandle family(String part) {
         ColumnFamilyHandle family = byPart.get(part);
         if (family == null) {
-            throw new StorageException("the table has no column family for \"" + part + "\"; the stores disagree on "
-                    + "its definition", null);
+            throw new StorageException(
+                    "the table has no column family for \"" + part + "\"; the stores disagree on " + "its definition",
+                    null);
         }
         return family;
     }
@@ -62,8 +63,10 @@ final class RangeFamilies {
         try (Reader reader = new Reader(range, writes)) {
             batch.iterate(reader);
             if (reader.partialDelete) {
-                throw new StorageException("a range delete over part of the hand-off's range: it cannot be "
-                        + "followed; copy the range again", null);
+                throw new StorageException(
+                        "a range delete over part of the hand-off's range: it cannot be "
+                                + "followed; copy the range again",
+                        null);
             }
         }
         return writes;
@@ -116,7 +119,8 @@ final class RangeFamilies {
             }
             boolean whole = hashLeads(part)
                     ? Arrays.compareUnsigned(begin, keys.start()) <= 0
-                            && keys.end() != null && Arrays.compareUnsigned(end, keys.end()) >= 0
+                            && keys.end() != null
+                            && Arrays.compareUnsigned(end, keys.end()) >= 0
                     : begin.length == 0 && end.length > 0 && (end[0] & 0xFF) >= 0x7F;
             if (whole) {
                 writes.add(new RangeWrite(part, RangeWrite.Kind.CLEAR, new byte[0], null));
@@ -126,55 +130,42 @@ final class RangeFamilies {
         }
 
         @Override
-        public void put(byte[] key, byte[] value) {
-        }
+        public void put(byte[] key, byte[] value) {}
 
         @Override
-        public void merge(byte[] key, byte[] value) {
-        }
+        public void merge(byte[] key, byte[] value) {}
 
         @Override
-        public void delete(byte[] key) {
-        }
+        public void delete(byte[] key) {}
 
         @Override
-        public void singleDelete(byte[] key) {
-        }
+        public void singleDelete(byte[] key) {}
 
         @Override
-        public void deleteRange(byte[] begin, byte[] end) {
-        }
+        public void deleteRange(byte[] begin, byte[] end) {}
 
         @Override
-        public void logData(byte[] blob) {
-        }
+        public void logData(byte[] blob) {}
 
         @Override
-        public void putBlobIndex(int family, byte[] key, byte[] value) {
-        }
+        public void putBlobIndex(int family, byte[] key, byte[] value) {}
 
         @Override
-        public void markBeginPrepare() {
-        }
+        public void markBeginPrepare() {}
 
         @Override
-        public void markEndPrepare(byte[] xid) {
-        }
+        public void markEndPrepare(byte[] xid) {}
 
         @Override
-        public void markNoop(boolean emptyBatch) {
-        }
+        public void markNoop(boolean emptyBatch) {}
 
         @Override
-        public void markRollback(byte[] xid) {
-        }
+        public void markRollback(byte[] xid) {}
 
         @Override
-        public void markCommit(byte[] xid) {
-        }
+        public void markCommit(byte[] xid) {}
 
         @Override
-        public void markCommitWithTimestamp(byte[] xid, byte[] timestamp) {
-        }
+        public void markCommitWithTimestamp(byte[] xid, byte[] timestamp) {}
     }
 }

@@ -16,7 +16,12 @@ package io.kubedyn.storage;
  * @param value null for a delete or a clear
  */
 public record RangeWrite(String part, Kind kind, byte[] key, byte[] value) {
-    public enum Kind { PUT, DELETE, MERGE, CLEAR }
+    public enum Kind {
+        PUT,
+        DELETE,
+        MERGE,
+        CLEAR
+    }
 
     /** About how many bytes the write takes in a message. */
     public long size() {

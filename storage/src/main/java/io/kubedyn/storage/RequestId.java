@@ -31,13 +31,14 @@ import java.util.concurrent.ThreadLocalRandom;
 public record RequestId(long millis, long random) {
     public static final int BYTES = 2 * Long.BYTES;
 
-    private static final Metadata.Key<byte[]> HEADER = Metadata.Key.of("kubedyn-request-id-bin",
-            Metadata.BINARY_BYTE_MARSHALLER);
+    private static final Metadata.Key<byte[]> HEADER =
+            Metadata.Key.of("kubedyn-request-id-bin", Metadata.BINARY_BYTE_MARSHALLER);
     private static final Context.Key<RequestId> CURRENT = Context.key("kubedyn-request-id");
 
     /** A new id, for one call however often it is sent. */
     public static RequestId next() {
-        return new RequestId(System.currentTimeMillis(), ThreadLocalRandom.current().nextLong());
+        return new RequestId(
+                System.currentTimeMillis(), ThreadLocalRandom.current().nextLong());
     }
 
     public byte[] bytes() {
@@ -46,8 +47,8 @@ public record RequestId(long millis, long random) {
 
     public static RequestId of(byte[] bytes) {
         if (bytes.length != BYTES) {
-            throw new IllegalArgumentException("a request id has " + BYTES + " bytes, not " + bytes.length
-                    + ": " + Arrays.toString(bytes));
+            throw new IllegalArgumentException(
+                    "a request id has " + BYTES + " bytes, not " + bytes.length + ": " + Arrays.toString(bytes));
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
         return new RequestId(in.getLong(), in.getLong());
@@ -73,8 +74,8 @@ public record RequestId(long millis, long random) {
     public static ClientInterceptor attaching() {
         return new ClientInterceptor() {
             @Override
-            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
-                                                       Channel next) {
+            public <Q, R> ClientCall<Q, R> interceptCall(
+                    MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
                 RequestId id = CURRENT.get();
                 ClientCall<Q, R> call = next.newCall(method, options);
                 if (id == null) {
@@ -95,8 +96,8 @@ public record RequestId(long millis, long random) {
     public static ServerInterceptor receiving() {
         return new ServerInterceptor() {
             @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                              ServerCallHandler<Q, R> next) {
+            public <Q, R> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
                 byte[] bytes = headers.get(HEADER);
                 if (bytes == null || bytes.length != BYTES) {
                     return next.startCall(call, headers);

@@ -5,5 +5,7 @@ package io.kubedyn.storage;
  * ReturnValues NONE moves no item back over the network.
  */
 public enum ReturnItems {
-    NONE, OLD, NEW
+    NONE,
+    OLD,
+    NEW
 }

@@ -1,15 +1,11 @@
 package io.kubedyn.storage;
 
 import com.google.protobuf.ByteString;
-import io.kubedyn.storage.grpc.RangePage;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
 import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.DynamoDbError;
-import io.kubedyn.core.write.CancellationReason;
-import io.kubedyn.core.write.TransactionCanceledException;
-import io.kubedyn.core.write.TransactionConflictException;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.ItemCodec;
@@ -17,29 +13,33 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.TableDefinitionCodec;
+import io.kubedyn.core.write.CancellationReason;
 import io.kubedyn.core.write.ConditionalCheckFailedException;
 import io.kubedyn.core.write.ItemChange;
 import io.kubedyn.core.write.ItemChangeCodec;
+import io.kubedyn.core.write.TransactionCanceledException;
+import io.kubedyn.core.write.TransactionConflictException;
 import io.kubedyn.storage.grpc.ApplyIndexWritesRequest;
-import io.kubedyn.storage.grpc.TableReply;
-import io.kubedyn.storage.grpc.IndexEntryWrite;
+import io.kubedyn.storage.grpc.DecideReply;
+import io.kubedyn.storage.grpc.DecideRequest;
 import io.kubedyn.storage.grpc.GetReply;
 import io.kubedyn.storage.grpc.GetRequest;
+import io.kubedyn.storage.grpc.IndexEntryWrite;
+import io.kubedyn.storage.grpc.Key;
+import io.kubedyn.storage.grpc.LedgerEntry;
+import io.kubedyn.storage.grpc.PageReply;
+import io.kubedyn.storage.grpc.PrepareRequest;
+import io.kubedyn.storage.grpc.RangePage;
 import io.kubedyn.storage.grpc.ReadChangesReply;
 import io.kubedyn.storage.grpc.ReadChangesRequest;
-import io.kubedyn.storage.grpc.Key;
-import io.kubedyn.storage.grpc.PageReply;
 import io.kubedyn.storage.grpc.StorageError;
 import io.kubedyn.storage.grpc.TableRef;
+import io.kubedyn.storage.grpc.TableReply;
+import io.kubedyn.storage.grpc.TransactGetRequest;
+import io.kubedyn.storage.grpc.TransactReply;
+import io.kubedyn.storage.grpc.TransactRequest;
 import io.kubedyn.storage.grpc.WriteReply;
 import io.kubedyn.storage.grpc.WriteRequest;
-import io.kubedyn.storage.grpc.TransactReply;
-import io.kubedyn.storage.grpc.TransactGetRequest;
-import io.kubedyn.storage.grpc.PrepareRequest;
-import io.kubedyn.storage.grpc.LedgerEntry;
-import io.kubedyn.storage.grpc.DecideRequest;
-import io.kubedyn.storage.grpc.DecideReply;
-import io.kubedyn.storage.grpc.TransactRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,17 +52,20 @@ import java.util.Map;
  */
 public final class StorageWire {
     /** The trailer every failed call carries. */
-    public static final Metadata.Key<StorageError> ERROR_KEY = ProtoUtils.keyForProto(StorageError.getDefaultInstance());
+    public static final Metadata.Key<StorageError> ERROR_KEY =
+            ProtoUtils.keyForProto(StorageError.getDefaultInstance());
 
     private static final TableDefinitionCodec DEFINITIONS = new TableDefinitionCodec();
 
-    private StorageWire() {
-    }
+    private StorageWire() {}
 
     // ---- tables ------------------------------------------------------------------------------
 
     public static TableRef table(TableDefinition table) {
-        return TableRef.newBuilder().setName(table.name()).setTableId(table.tableId()).build();
+        return TableRef.newBuilder()
+                .setName(table.name())
+                .setTableId(table.tableId())
+                .build();
     }
 
     public static TableRef table(String name) {
@@ -108,7 +111,10 @@ public final class StorageWire {
     }
 
     public static io.kubedyn.storage.grpc.HashRange range(HashRange range) {
-        return io.kubedyn.storage.grpc.HashRange.newBuilder().setFirst(range.first()).setLast(range.last()).build();
+        return io.kubedyn.storage.grpc.HashRange.newBuilder()
+                .setFirst(range.first())
+                .setLast(range.last())
+                .build();
     }
 
     public static HashRange range(io.kubedyn.storage.grpc.HashRange range) {
@@ -119,7 +125,9 @@ public final class StorageWire {
         RangePage.Builder page = RangePage.newBuilder().setThrough(through);
         for (RangeWrite write : writes) {
             io.kubedyn.storage.grpc.RangeWrite.Builder out = io.kubedyn.storage.grpc.RangeWrite.newBuilder()
-                    .setPart(write.part()).setKind(io.kubedyn.storage.grpc.RangeWrite.Kind.valueOf(write.kind().name()))
+                    .setPart(write.part())
+                    .setKind(io.kubedyn.storage.grpc.RangeWrite.Kind.valueOf(
+                            write.kind().name()))
                     .setKey(ByteString.copyFrom(write.key()));
             if (write.value() != null) {
                 out.setValue(ByteString.copyFrom(write.value()));
@@ -134,7 +142,10 @@ public final class StorageWire {
         for (io.kubedyn.storage.grpc.RangeWrite write : page.getWritesList()) {
             RangeWrite.Kind kind = RangeWrite.Kind.valueOf(write.getKind().name());
             boolean valued = kind == RangeWrite.Kind.PUT || kind == RangeWrite.Kind.MERGE;
-            writes.add(new RangeWrite(write.getPart(), kind, write.getKey().toByteArray(),
+            writes.add(new RangeWrite(
+                    write.getPart(),
+                    kind,
+                    write.getKey().toByteArray(),
                     valued ? write.getValue().toByteArray() : null));
         }
         return writes;
@@ -142,15 +153,16 @@ public final class StorageWire {
 
     public static io.kubedyn.storage.grpc.SortKeyCondition condition(SortKeyCondition condition) {
         io.kubedyn.storage.grpc.SortKeyCondition.Builder out = io.kubedyn.storage.grpc.SortKeyCondition.newBuilder()
-                .setOperator(switch (condition.operator()) {
-                    case EQ -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.EQ;
-                    case LT -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.LT;
-                    case LE -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.LE;
-                    case GT -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.GT;
-                    case GE -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.GE;
-                    case BETWEEN -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.BETWEEN;
-                    case BEGINS_WITH -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.BEGINS_WITH;
-                })
+                .setOperator(
+                        switch (condition.operator()) {
+                            case EQ -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.EQ;
+                            case LT -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.LT;
+                            case LE -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.LE;
+                            case GT -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.GT;
+                            case GE -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.GE;
+                            case BETWEEN -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.BETWEEN;
+                            case BEGINS_WITH -> io.kubedyn.storage.grpc.SortKeyCondition.Operator.BEGINS_WITH;
+                        })
                 .setValue(value(condition.value()));
         if (condition.upper() != null) {
             out.setUpper(value(condition.upper()));
@@ -167,11 +179,12 @@ public final class StorageWire {
             case GE -> SortKeyCondition.Operator.GE;
             case BETWEEN -> SortKeyCondition.Operator.BETWEEN;
             case BEGINS_WITH -> SortKeyCondition.Operator.BEGINS_WITH;
-            case OPERATOR_UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException(
-                    "sort-key condition without a known operator: " + condition.getOperatorValue());
+            case OPERATOR_UNSPECIFIED, UNRECOGNIZED ->
+                throw new IllegalArgumentException(
+                        "sort-key condition without a known operator: " + condition.getOperatorValue());
         };
-        return new SortKeyCondition(operator, value(condition.getValue()),
-                condition.hasUpper() ? value(condition.getUpper()) : null);
+        return new SortKeyCondition(
+                operator, value(condition.getValue()), condition.hasUpper() ? value(condition.getUpper()) : null);
     }
 
     // ---- item requests -----------------------------------------------------------------------
@@ -181,7 +194,9 @@ public final class StorageWire {
     }
 
     public static GetReply got(Map<String, AttributeValue> item) {
-        return item == null ? GetReply.getDefaultInstance() : GetReply.newBuilder().setItem(item(item)).build();
+        return item == null
+                ? GetReply.getDefaultInstance()
+                : GetReply.newBuilder().setItem(item(item)).build();
     }
 
     public static Map<String, AttributeValue> got(GetReply reply) {
@@ -229,7 +244,9 @@ public final class StorageWire {
     }
 
     public static TransactionToken token(TransactRequest request) {
-        return request.hasToken() ? new TransactionToken(request.getToken(), request.getFingerprint().toByteArray())
+        return request.hasToken()
+                ? new TransactionToken(
+                        request.getToken(), request.getFingerprint().toByteArray())
                 : null;
     }
 
@@ -245,8 +262,8 @@ public final class StorageWire {
     }
 
     public static PrepareRequest prepare(String transactionId, String ledgerAddress, List<TableWrite> writes) {
-        PrepareRequest.Builder request = PrepareRequest.newBuilder().setTransactionId(transactionId)
-                .setLedgerAddress(ledgerAddress);
+        PrepareRequest.Builder request =
+                PrepareRequest.newBuilder().setTransactionId(transactionId).setLedgerAddress(ledgerAddress);
         for (TableWrite write : writes) {
             request.addWrites(write(write.table(), write.key(), write.change(), ReturnItems.NONE));
         }
@@ -254,14 +271,19 @@ public final class StorageWire {
     }
 
     public static LedgerEntry ledgerEntry(TransactionLedger.Entry entry) {
-        return LedgerEntry.newBuilder().setCommitted(entry.decision() == TransactionLedger.Decision.COMMITTED)
-                .setDecidedAtMillis(entry.decidedAtMillis()).setFingerprint(ByteString.copyFrom(entry.fingerprint()))
-                .setComplete(entry.complete()).build();
+        return LedgerEntry.newBuilder()
+                .setCommitted(entry.decision() == TransactionLedger.Decision.COMMITTED)
+                .setDecidedAtMillis(entry.decidedAtMillis())
+                .setFingerprint(ByteString.copyFrom(entry.fingerprint()))
+                .setComplete(entry.complete())
+                .build();
     }
 
     public static TransactionLedger.Entry ledgerEntry(LedgerEntry entry) {
-        return new TransactionLedger.Entry(entry.getCommitted() ? TransactionLedger.Decision.COMMITTED
-                : TransactionLedger.Decision.ABORTED, entry.getDecidedAtMillis(), entry.getFingerprint().toByteArray(),
+        return new TransactionLedger.Entry(
+                entry.getCommitted() ? TransactionLedger.Decision.COMMITTED : TransactionLedger.Decision.ABORTED,
+                entry.getDecidedAtMillis(),
+                entry.getFingerprint().toByteArray(),
                 entry.getComplete());
     }
 
@@ -277,7 +299,8 @@ public final class StorageWire {
     }
 
     public static DecideReply decided(TransactionLedger.Entry standing) {
-        return standing == null ? DecideReply.getDefaultInstance()
+        return standing == null
+                ? DecideReply.getDefaultInstance()
                 : DecideReply.newBuilder().setStanding(ledgerEntry(standing)).build();
     }
 
@@ -296,7 +319,8 @@ public final class StorageWire {
     }
 
     public static WriteReply written(WriteResult result) {
-        WriteReply.Builder out = WriteReply.newBuilder().setOldSize(result.oldSize()).setNewSize(result.newSize());
+        WriteReply.Builder out =
+                WriteReply.newBuilder().setOldSize(result.oldSize()).setNewSize(result.newSize());
         if (result.old() != null) {
             out.setOldItem(item(result.old()));
         }
@@ -310,8 +334,11 @@ public final class StorageWire {
     }
 
     public static WriteResult written(WriteReply reply) {
-        return new WriteResult(reply.hasOldItem() ? item(reply.getOldItem()) : null,
-                reply.hasNewItem() ? item(reply.getNewItem()) : null, reply.getOldSize(), reply.getNewSize(),
+        return new WriteResult(
+                reply.hasOldItem() ? item(reply.getOldItem()) : null,
+                reply.hasNewItem() ? item(reply.getNewItem()) : null,
+                reply.getOldSize(),
+                reply.getNewSize(),
                 reply.hasItemCollectionBytes() ? reply.getItemCollectionBytes() : -1);
     }
 
@@ -338,9 +365,11 @@ public final class StorageWire {
 
     /** What a failed call says: its gRPC status, with the error in the {@link #ERROR_KEY} trailer. */
     public static ApplyIndexWritesRequest indexWrites(TableDefinition table, List<IndexWrite> writes) {
-        ApplyIndexWritesRequest.Builder request = ApplyIndexWritesRequest.newBuilder().setTable(table(table));
+        ApplyIndexWritesRequest.Builder request =
+                ApplyIndexWritesRequest.newBuilder().setTable(table(table));
         for (IndexWrite write : writes) {
-            IndexEntryWrite.Builder entry = IndexEntryWrite.newBuilder().setIndex(write.index())
+            IndexEntryWrite.Builder entry = IndexEntryWrite.newBuilder()
+                    .setIndex(write.index())
                     .setEntryKey(ByteString.copyFrom(write.entryKey()));
             if (write.value() != null) {
                 entry.setValue(ByteString.copyFrom(write.value()));
@@ -353,21 +382,31 @@ public final class StorageWire {
     public static List<IndexWrite> indexWrites(ApplyIndexWritesRequest request) {
         List<IndexWrite> writes = new ArrayList<>(request.getWritesCount());
         for (IndexEntryWrite entry : request.getWritesList()) {
-            writes.add(new IndexWrite(entry.getIndex(), entry.getEntryKey().toByteArray(),
+            writes.add(new IndexWrite(
+                    entry.getIndex(),
+                    entry.getEntryKey().toByteArray(),
                     entry.hasValue() ? entry.getValue().toByteArray() : null));
         }
         return writes;
     }
 
     public static TableEstimates estimates(TableReply reply) {
-        return new TableEstimates(reply.getEstimatedItemCount(), reply.getEstimatedSizeBytes(),
-                new IndexStatus(reply.getIndexItemCountsMap(), reply.getIndexSizeBytesMap(),
+        return new TableEstimates(
+                reply.getEstimatedItemCount(),
+                reply.getEstimatedSizeBytes(),
+                new IndexStatus(
+                        reply.getIndexItemCountsMap(),
+                        reply.getIndexSizeBytesMap(),
                         new java.util.HashSet<>(reply.getBackfillingIndexesList())));
     }
 
     public static ReadChangesRequest readChanges(TableDefinition table, long from, int limit, long maxBytes) {
-        return ReadChangesRequest.newBuilder().setTable(table(table)).setFrom(from).setLimit(limit)
-                .setMaxBytes(maxBytes).build();
+        return ReadChangesRequest.newBuilder()
+                .setTable(table(table))
+                .setFrom(from)
+                .setLimit(limit)
+                .setMaxBytes(maxBytes)
+                .build();
     }
 
     public static ReadChangesReply changesReply(ChangePage page) {
@@ -381,8 +420,8 @@ public final class StorageWire {
                     .setRecord(ByteString.copyFrom(ChangeRecordCodec.encode(record))));
         }
         for (StreamEpoch epoch : page.closedEpochs()) {
-            io.kubedyn.storage.grpc.StreamEpoch.Builder wire = io.kubedyn.storage.grpc.StreamEpoch.newBuilder()
-                    .setThrough(epoch.through());
+            io.kubedyn.storage.grpc.StreamEpoch.Builder wire =
+                    io.kubedyn.storage.grpc.StreamEpoch.newBuilder().setThrough(epoch.through());
             epoch.ranges().forEach(r -> wire.addRanges(range(r)));
             reply.addClosedEpochs(wire);
         }
@@ -393,14 +432,20 @@ public final class StorageWire {
     public static ChangePage changes(ReadChangesReply reply) {
         List<ChangeRecord> records = new ArrayList<>(reply.getRecordsCount());
         for (io.kubedyn.storage.grpc.ChangeRecord record : reply.getRecordsList()) {
-            records.add(ChangeRecordCodec.decode(record.getSequence(), record.getRecord().toByteArray()));
+            records.add(ChangeRecordCodec.decode(
+                    record.getSequence(), record.getRecord().toByteArray()));
         }
         List<StreamEpoch> closed = new ArrayList<>();
         for (io.kubedyn.storage.grpc.StreamEpoch epoch : reply.getClosedEpochsList()) {
-            closed.add(new StreamEpoch(epoch.getRangesList().stream().map(StorageWire::range).toList(),
-                    epoch.getThrough()));
+            closed.add(new StreamEpoch(
+                    epoch.getRangesList().stream().map(StorageWire::range).toList(), epoch.getThrough()));
         }
-        return new ChangePage(records, reply.getTrimHorizon(), reply.getLatest(), reply.getTrimmedThrough(), closed,
+        return new ChangePage(
+                records,
+                reply.getTrimHorizon(),
+                reply.getLatest(),
+                reply.getTrimmedThrough(),
+                closed,
                 reply.getOwnedList().stream().map(StorageWire::range).toList());
     }
 
@@ -437,15 +482,16 @@ public final class StorageWire {
         } else if (e instanceof StoreClosedException) {
             error.setCode(StorageError.Code.UNAVAILABLE);
         } else if (e instanceof ConditionalCheckFailedException failed) {
-            error.setCode(StorageError.Code.CONDITION_FAILED).setDynamodbError(StorageError.DynamoDbError.CONDITIONAL_CHECK_FAILED);
+            error.setCode(StorageError.Code.CONDITION_FAILED)
+                    .setDynamodbError(StorageError.DynamoDbError.CONDITIONAL_CHECK_FAILED);
             if (failed.item() != null) {
                 error.setItem(item(failed.item()));
             }
         } else if (e instanceof TransactionCanceledException cancelled) {
             error.setCode(StorageError.Code.TRANSACTION_CANCELED);
             for (CancellationReason reason : cancelled.reasons()) {
-                StorageError.CancellationReason.Builder wire = StorageError.CancellationReason.newBuilder()
-                        .setCode(reason.code());
+                StorageError.CancellationReason.Builder wire =
+                        StorageError.CancellationReason.newBuilder().setCode(reason.code());
                 if (reason.message() != null) {
                     wire.setMessage(reason.message());
                 }
@@ -474,16 +520,24 @@ public final class StorageWire {
 
     public static RuntimeException exception(StorageError error) {
         return switch (error.getCode()) {
-            case DYNAMODB -> error.getDynamodbError() == StorageError.DynamoDbError.TRANSACTION_CONFLICT
-                    ? new TransactionConflictException()
-                    : new DynamoDbException(dynamoDbError(error.getDynamodbError()), error.getMessage());
-            case TRANSACTION_CANCELED -> new TransactionCanceledException(error.getReasonsList().stream()
-                    .map(r -> new CancellationReason(r.getCode(), r.hasMessage() ? r.getMessage() : null,
-                            r.hasItem() ? item(r.getItem()) : null))
-                    .toList());
-            case CONDITION_FAILED -> new ConditionalCheckFailedException(error.hasItem() ? item(error.getItem()) : null);
-            case NOT_OWNED -> new RangeNotOwnedException(error.getMessage(), error.hasOwner() ? error.getOwner() : null,
-                    error.hasOwnerRange() ? range(error.getOwnerRange()) : null);
+            case DYNAMODB ->
+                error.getDynamodbError() == StorageError.DynamoDbError.TRANSACTION_CONFLICT
+                        ? new TransactionConflictException()
+                        : new DynamoDbException(dynamoDbError(error.getDynamodbError()), error.getMessage());
+            case TRANSACTION_CANCELED ->
+                new TransactionCanceledException(error.getReasonsList().stream()
+                        .map(r -> new CancellationReason(
+                                r.getCode(),
+                                r.hasMessage() ? r.getMessage() : null,
+                                r.hasItem() ? item(r.getItem()) : null))
+                        .toList());
+            case CONDITION_FAILED ->
+                new ConditionalCheckFailedException(error.hasItem() ? item(error.getItem()) : null);
+            case NOT_OWNED ->
+                new RangeNotOwnedException(
+                        error.getMessage(),
+                        error.hasOwner() ? error.getOwner() : null,
+                        error.hasOwnerRange() ? range(error.getOwnerRange()) : null);
             case RANGE_CHANGES_LOST -> new RangeChangesLostException(error.getMessage());
             case NOT_LEADER -> new NotLeaderException(error.hasLeader() ? error.getLeader() : null);
             case UNAVAILABLE -> new StoreClosedException();
@@ -511,10 +565,15 @@ public final class StorageWire {
             // The gateway's own answers: to an unsigned, unauthorized or untimely call, of its catalog,
             // and to a PartiQL INSERT of a key that is taken (a failed condition in the store); a store
             // never raises them.
-            case MISSING_AUTHENTICATION_TOKEN, INVALID_SIGNATURE, INCOMPLETE_SIGNATURE, UNRECOGNIZED_CLIENT, ACCESS_DENIED,
-                 THROTTLING, TABLE_NOT_FOUND,
-                 CONTINUOUS_BACKUPS_UNAVAILABLE, DUPLICATE_ITEM ->
-                    throw new IllegalArgumentException("not a storage error: " + error);
+            case MISSING_AUTHENTICATION_TOKEN,
+                    INVALID_SIGNATURE,
+                    INCOMPLETE_SIGNATURE,
+                    UNRECOGNIZED_CLIENT,
+                    ACCESS_DENIED,
+                    THROTTLING,
+                    TABLE_NOT_FOUND,
+                    CONTINUOUS_BACKUPS_UNAVAILABLE,
+                    DUPLICATE_ITEM -> throw new IllegalArgumentException("not a storage error: " + error);
         };
     }
 

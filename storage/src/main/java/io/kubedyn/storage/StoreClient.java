@@ -80,8 +80,8 @@ public interface StoreClient {
      * complete marks the recorded decision complete. A commit proposed with a {@code tokenId}
      * (nullable) records, in the same write, that the client request token's request is done.
      */
-    CompletableFuture<TransactionLedger.Entry> decide(String transactionId, TransactionLedger.Entry proposal,
-                                                      String tokenId);
+    CompletableFuture<TransactionLedger.Entry> decide(
+            String transactionId, TransactionLedger.Entry proposal, String tokenId);
 
     /**
      * One page of a partition of the table, or of its secondary index {@code index} (null: the
@@ -90,8 +90,15 @@ public interface StoreClient {
      * entry's, see {@link io.kubedyn.core.SecondaryIndex#entryKey}); at most {@code limit} items
      * and {@code maxBytes} of them. An index's items are what it projects.
      */
-    Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
-               boolean forward, int limit, long maxBytes, byte[] exclusiveStart);
+    Page query(
+            TableDefinition table,
+            String index,
+            AttributeValue partitionKey,
+            SortKeyCondition condition,
+            boolean forward,
+            int limit,
+            long maxBytes,
+            byte[] exclusiveStart);
 
     /**
      * One page of the items (of the table, or of its secondary index {@code index}) whose
@@ -112,13 +119,27 @@ public interface StoreClient {
         return getAll(keys);
     }
 
-    default Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
-                       boolean forward, int limit, long maxBytes, byte[] exclusiveStart, boolean consistent) {
+    default Page query(
+            TableDefinition table,
+            String index,
+            AttributeValue partitionKey,
+            SortKeyCondition condition,
+            boolean forward,
+            int limit,
+            long maxBytes,
+            byte[] exclusiveStart,
+            boolean consistent) {
         return query(table, index, partitionKey, condition, forward, limit, maxBytes, exclusiveStart);
     }
 
-    default Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes,
-                      byte[] exclusiveStart, boolean consistent) {
+    default Page scan(
+            TableDefinition table,
+            String index,
+            HashRange range,
+            int limit,
+            long maxBytes,
+            byte[] exclusiveStart,
+            boolean consistent) {
         return scan(table, index, range, limit, maxBytes, exclusiveStart);
     }
 

@@ -28,8 +28,8 @@ public record StoreMemory(long cacheBytes, long writeBufferBytes) {
 
     public StoreMemory {
         if (writeBufferBytes <= 0 || cacheBytes < writeBufferBytes) {
-            throw new IllegalArgumentException("memtables (" + writeBufferBytes + " bytes) must fit in the block cache ("
-                    + cacheBytes + " bytes)");
+            throw new IllegalArgumentException("memtables (" + writeBufferBytes
+                    + " bytes) must fit in the block cache (" + cacheBytes + " bytes)");
         }
     }
 

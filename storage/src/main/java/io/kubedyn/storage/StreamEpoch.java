@@ -20,7 +20,8 @@ public record StreamEpoch(List<HashRange> ranges, long through) {
     static String format(List<StreamEpoch> epochs) {
         List<String> parts = new ArrayList<>();
         for (StreamEpoch epoch : epochs) {
-            parts.add(String.join(",", epoch.ranges.stream().map(HashRange::toString).toList()) + "@" + epoch.through);
+            parts.add(String.join(
+                            ",", epoch.ranges.stream().map(HashRange::toString).toList()) + "@" + epoch.through);
         }
         return String.join(";", parts);
     }

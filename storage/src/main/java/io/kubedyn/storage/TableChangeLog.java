@@ -101,7 +101,8 @@ final class TableChangeLog {
         try (RocksIterator it = db.newIterator(family)) {
             it.seekToFirst();
             horizon = it.isValid() ? ChangeRecordCodec.sequenceOf(it.key()) : latest + 1;
-            for (it.seek(ChangeRecordCodec.key(Math.max(from, horizon))); it.isValid() && records.size() < limit;
+            for (it.seek(ChangeRecordCodec.key(Math.max(from, horizon)));
+                    it.isValid() && records.size() < limit;
                     it.next()) {
                 long sequence = ChangeRecordCodec.sequenceOf(it.key());
                 if (sequence > latest) {
@@ -125,8 +126,14 @@ final class TableChangeLog {
      * the stream's. Records the last sequence number deleted at {@code trimmedKey} of
      * {@code catalog} in the same batch; returns how many.
      */
-    long trim(RocksDB db, WriteOptions options, long cutoffMillis, long consumedThrough, ColumnFamilyHandle catalog,
-              byte[] trimmedKey) throws RocksDBException {
+    long trim(
+            RocksDB db,
+            WriteOptions options,
+            long cutoffMillis,
+            long consumedThrough,
+            ColumnFamilyHandle catalog,
+            byte[] trimmedKey)
+            throws RocksDBException {
         long first = -1;
         long end = -1;
         long count = 0;

@@ -10,7 +10,7 @@ public record TableEstimates(long itemCount, long sizeBytes, IndexStatus indexes
 
     /** These estimates and {@code other}'s, as of one table over two shards. */
     public TableEstimates plus(TableEstimates other) {
-        return new TableEstimates(itemCount + other.itemCount, sizeBytes + other.sizeBytes,
-                indexes.plus(other.indexes));
+        return new TableEstimates(
+                itemCount + other.itemCount, sizeBytes + other.sizeBytes, indexes.plus(other.indexes));
     }
 }

@@ -5,5 +5,4 @@ import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.write.ItemChange;
 
 /** One write of a batch, with the table incarnation it was validated against. */
-public record TableWrite(TableDefinition table, PrimaryKey key, ItemChange change) {
-}
+public record TableWrite(TableDefinition table, PrimaryKey key, ItemChange change) {}

@@ -25,8 +25,7 @@ import org.rocksdb.WriteOptions;
  */
 final class TimeToLiveIndex {
     /** A due entry: the item's storage key and the expiry the index holds for it. */
-    record Due(byte[] indexKey, byte[] storageKey, long expirySeconds) {
-    }
+    record Due(byte[] indexKey, byte[] storageKey, long expirySeconds) {}
 
     private final ColumnFamilyHandle family;
 
@@ -39,12 +38,20 @@ final class TimeToLiveIndex {
     }
 
     static byte[] key(long expirySeconds, byte[] storageKey) {
-        return ByteBuffer.allocate(Long.BYTES + storageKey.length).putLong(expirySeconds).put(storageKey).array();
+        return ByteBuffer.allocate(Long.BYTES + storageKey.length)
+                .putLong(expirySeconds)
+                .put(storageKey)
+                .array();
     }
 
     /** Stages the index's part of changing {@code old} into {@code updated} (either may be null). */
-    void stage(WriteBatch batch, String attribute, byte[] storageKey, Map<String, AttributeValue> old,
-               Map<String, AttributeValue> updated) throws RocksDBException {
+    void stage(
+            WriteBatch batch,
+            String attribute,
+            byte[] storageKey,
+            Map<String, AttributeValue> old,
+            Map<String, AttributeValue> updated)
+            throws RocksDBException {
         OptionalLong before = TimeToLive.expiryOf(old, attribute);
         OptionalLong after = TimeToLive.expiryOf(updated, attribute);
         if (before.equals(after)) {
@@ -81,8 +88,13 @@ final class TimeToLiveIndex {
      * an item changed since it was read is only stale. Stops, answering false, when {@code stop}
      * says so (the store is closing).
      */
-    boolean rebuild(RocksDB db, WriteOptions options, ColumnFamilyHandle items, String attribute,
-                    java.util.function.BooleanSupplier stop) throws RocksDBException {
+    boolean rebuild(
+            RocksDB db,
+            WriteOptions options,
+            ColumnFamilyHandle items,
+            String attribute,
+            java.util.function.BooleanSupplier stop)
+            throws RocksDBException {
         db.deleteRange(family, options, new byte[0], key(Long.MAX_VALUE, new byte[] {(byte) 0xFF}));
         try (RocksIterator it = db.newIterator(items)) {
             WriteBatch batch = new WriteBatch();

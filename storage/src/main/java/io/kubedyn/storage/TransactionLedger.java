@@ -26,7 +26,10 @@ public final class TransactionLedger {
 
     static final byte[] PREFIX = "txn/ledger/".getBytes(StandardCharsets.UTF_8);
 
-    public enum Decision { COMMITTED, ABORTED }
+    public enum Decision {
+        COMMITTED,
+        ABORTED
+    }
 
     /** One transaction's record. */
     public record Entry(Decision decision, long decidedAtMillis, byte[] fingerprint, boolean complete) {
@@ -79,8 +82,7 @@ public final class TransactionLedger {
         }
     }
 
-    private TransactionLedger() {
-    }
+    private TransactionLedger() {}
 
     static byte[] key(String transactionId) {
         byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);

@@ -23,7 +23,8 @@ public record TransactionToken(String token, byte[] fingerprint) {
      */
     public List<WriteResult> repeatOf(TransactionLedger.Entry done, int writes) {
         if (!done.sameRequest(fingerprint)) {
-            throw new DynamoDbException(DynamoDbError.IDEMPOTENT_PARAMETER_MISMATCH,
+            throw new DynamoDbException(
+                    DynamoDbError.IDEMPOTENT_PARAMETER_MISMATCH,
                     "The request uses the same client token as a previous, but non-identical request. Do not reuse "
                             + "a client token with different requests, unless the requests are identical.");
         }

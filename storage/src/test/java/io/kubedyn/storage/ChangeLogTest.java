@@ -56,14 +56,26 @@ class ChangeLogTest {
             Map<String, AttributeValue> v1 = with(song("Kyuss", "Space Cadet"), "Year", "1994");
             Map<String, AttributeValue> v2 = with(v1, "Year", "1995");
             put(store, v1);
-            put(store, v1);  // the same item again: nothing visible changes, so nothing is recorded
+            put(store, v1); // the same item again: nothing visible changes, so nothing is recorded
             put(store, v2);
-            store.write(current(store), key(v2), ItemChange.delete(song("Kyuss", "Space Cadet"), null, null), ReturnItems.NONE);
-            store.write(current(store), key(v2), ItemChange.delete(song("Kyuss", "Space Cadet"), null, null), ReturnItems.NONE);  // no item: no record
+            store.write(
+                    current(store),
+                    key(v2),
+                    ItemChange.delete(song("Kyuss", "Space Cadet"), null, null),
+                    ReturnItems.NONE);
+            store.write(
+                    current(store),
+                    key(v2),
+                    ItemChange.delete(song("Kyuss", "Space Cadet"), null, null),
+                    ReturnItems.NONE); // no item: no record
 
             List<ChangeRecord> records = all(store);
-            assertThat(records).extracting(ChangeRecord::eventName).containsExactly(
-                    ChangeRecord.EventName.INSERT, ChangeRecord.EventName.MODIFY, ChangeRecord.EventName.REMOVE);
+            assertThat(records)
+                    .extracting(ChangeRecord::eventName)
+                    .containsExactly(
+                            ChangeRecord.EventName.INSERT,
+                            ChangeRecord.EventName.MODIFY,
+                            ChangeRecord.EventName.REMOVE);
             assertThat(records).extracting(ChangeRecord::sequence).isSorted().doesNotHaveDuplicates();
             assertThat(records.get(0).oldImage()).isNull();
             assertThat(records.get(0).newImage()).isEqualTo(v1);
@@ -83,7 +95,8 @@ class ChangeLogTest {
             store.createTable(streamed(StreamViewType.KEYS_ONLY));
             put(store, song("Kyuss", "Space Cadet"));
             put(store, song("Kyuss", "Gardenia"));
-            assertThat(store.readChanges(current(store), 0, 0, 0).closedEpochs()).isEmpty();
+            assertThat(store.readChanges(current(store), 0, 0, 0).closedEpochs())
+                    .isEmpty();
             store.closeStreamEpoch(current(store), List.of(whole));
             // Closed again with the same ranges (the seal did not take, and is made again): it lasted until now.
             put(store, song("Kyuss", "Demon Cleaner"));
@@ -94,8 +107,10 @@ class ChangeLogTest {
         try (PartitionStore store = PartitionStore.open(dir)) {
             put(store, song("Kyuss", "Supa Scoopa"));
             ChangePage page = store.readChanges(current(store), 0, 10_000, Long.MAX_VALUE);
-            List<Long> sequences = page.records().stream().map(ChangeRecord::sequence).toList();
-            assertThat(page.closedEpochs()).extracting(StreamEpoch::ranges)
+            List<Long> sequences =
+                    page.records().stream().map(ChangeRecord::sequence).toList();
+            assertThat(page.closedEpochs())
+                    .extracting(StreamEpoch::ranges)
                     .containsExactly(List.of(whole), List.of(lower));
             long first = page.closedEpochs().get(0).through();
             long second = page.closedEpochs().get(1).through();
@@ -130,8 +145,9 @@ class ChangeLogTest {
                 writes.add(new TableWrite(current(store), key(item), ItemChange.put(item, null, null)));
             }
             store.writeBatch(writes);
-            assertThat(all(store)).hasSize(25).allSatisfy(r ->
-                    assertThat(r.eventName()).isEqualTo(ChangeRecord.EventName.INSERT));
+            assertThat(all(store))
+                    .hasSize(25)
+                    .allSatisfy(r -> assertThat(r.eventName()).isEqualTo(ChangeRecord.EventName.INSERT));
 
             store.updateTable(current(store).withStream(null));
             put(store, song("Kyuss", "After the stream"));
@@ -164,22 +180,33 @@ class ChangeLogTest {
             store.createTable(streamed(StreamViewType.NEW_IMAGE));
             put(store, song("Kyuss", "Old"));
             old = all(store).get(0).sequence();
-            assertThat(store.trimChanges(System.currentTimeMillis())).as("within 24 hours").isZero();
+            assertThat(store.trimChanges(System.currentTimeMillis()))
+                    .as("within 24 hours")
+                    .isZero();
 
-            assertThat(store.trimChanges(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(25))).isEqualTo(1);
+            assertThat(store.trimChanges(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(25)))
+                    .isEqualTo(1);
             put(store, song("Kyuss", "New"));
             ChangePage page = store.readChanges(current(store), old, 100, Long.MAX_VALUE);
             assertThat(page.trimHorizon()).isGreaterThan(old);
-            assertThat(page.trimmedThrough()).as("a reader at the old record missed it").isGreaterThanOrEqualTo(old);
-            assertThat(page.records()).extracting(r -> r.newImage().get("SongTitle"))
+            assertThat(page.trimmedThrough())
+                    .as("a reader at the old record missed it")
+                    .isGreaterThanOrEqualTo(old);
+            assertThat(page.records())
+                    .extracting(r -> r.newImage().get("SongTitle"))
                     .containsExactly(new AttributeValue.S("New"));
         }
         try (PartitionStore store = PartitionStore.open(dir)) {
             ChangePage page = store.readChanges(current(store), 0, 100, Long.MAX_VALUE);
             assertThat(page.trimmedThrough()).as("remembered across reopening").isGreaterThanOrEqualTo(old);
             put(store, song("Kyuss", "After reopening"));
-            long gapBelow = store.readChanges(current(store), 0, 100, Long.MAX_VALUE).records().get(1).sequence() - 1;
-            assertThat(gapBelow).as("sequence numbers jump when the store reopens: a gap, not trimmed records")
+            long gapBelow = store.readChanges(current(store), 0, 100, Long.MAX_VALUE)
+                            .records()
+                            .get(1)
+                            .sequence()
+                    - 1;
+            assertThat(gapBelow)
+                    .as("sequence numbers jump when the store reopens: a gap, not trimmed records")
                     .isGreaterThan(page.trimmedThrough());
         }
     }
@@ -189,19 +216,22 @@ class ChangeLogTest {
         try (PartitionStore store = PartitionStore.open(dir)) {
             TableStream twoHours = TableStream.enabledAt(StreamViewType.NEW_IMAGE, System.currentTimeMillis());
             store.createTable(music("Music").withStream(new TableStream(twoHours.viewType(), twoHours.label(), 7200)));
-            store.createTable(music("Default").withStream(TableStream.enabledAt(StreamViewType.NEW_IMAGE,
-                    System.currentTimeMillis())));
+            store.createTable(music("Default")
+                    .withStream(TableStream.enabledAt(StreamViewType.NEW_IMAGE, System.currentTimeMillis())));
             put(store, song("Kyuss", "Short-lived"));
             TableDefinition other = store.describeTable("Default").orElseThrow();
             Map<String, AttributeValue> kept = song("Kyuss", "Kept");
             store.write(other, key(kept), ItemChange.put(kept, null, null), ReturnItems.NONE);
 
             assertThat(store.trimChanges(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1)))
-                    .as("within both retentions").isZero();
+                    .as("within both retentions")
+                    .isZero();
             assertThat(store.trimChanges(System.currentTimeMillis() + TimeUnit.HOURS.toMillis(3)))
-                    .as("past two hours: only the two-hour table's record").isEqualTo(1);
+                    .as("past two hours: only the two-hour table's record")
+                    .isEqualTo(1);
             assertThat(all(store)).isEmpty();
-            assertThat(store.readChanges(other, 0, 100, Long.MAX_VALUE).records()).hasSize(1);
+            assertThat(store.readChanges(other, 0, 100, Long.MAX_VALUE).records())
+                    .hasSize(1);
         }
     }
 
@@ -210,8 +240,9 @@ class ChangeLogTest {
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(music("Music").withDeletionProtection(true));
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.deleteTable("Music"))
-                    .isInstanceOfSatisfying(io.kubedyn.core.DynamoDbException.class, e ->
-                            assertThat(e.getMessage()).startsWith("Resource cannot be deleted"));
+                    .isInstanceOfSatisfying(
+                            io.kubedyn.core.DynamoDbException.class,
+                            e -> assertThat(e.getMessage()).startsWith("Resource cannot be deleted"));
             store.updateTable(current(store).withDeletionProtection(false));
             store.deleteTable("Music");
             assertThat(store.tableNames()).isEmpty();
@@ -249,7 +280,9 @@ class ChangeLogTest {
             writers.shutdown();
             assertThat(seen).hasSize(800);
             assertThat(seen).extracting(ChangeRecord::keys).doesNotHaveDuplicates();
-            assertThat(store.readChanges(current(store), next, 50, Long.MAX_VALUE).records()).isEmpty();
+            assertThat(store.readChanges(current(store), next, 50, Long.MAX_VALUE)
+                            .records())
+                    .isEmpty();
         }
     }
 }

@@ -15,8 +15,10 @@ class DroppedFamiliesTest {
         families.drop(closed::incrementAndGet);
 
         assertThat(families.reclaim()).as("the grace period begins").isZero();
-        int later = families.enter();  // began after the drop: it cannot hold the handle
-        assertThat(families.reclaim()).as("a call from before the drop is still running").isZero();
+        int later = families.enter(); // began after the drop: it cannot hold the handle
+        assertThat(families.reclaim())
+                .as("a call from before the drop is still running")
+                .isZero();
         assertThat(closed).hasValue(0);
 
         families.exit(reading);
@@ -36,7 +38,9 @@ class DroppedFamiliesTest {
         int call = families.enter();
         families.drop(closed::incrementAndGet);
         assertThat(families.reclaim()).as("the first, whose calls are done").isEqualTo(1);
-        assertThat(families.reclaim()).as("the second waits for the call it may share").isZero();
+        assertThat(families.reclaim())
+                .as("the second waits for the call it may share")
+                .isZero();
         families.exit(call);
         assertThat(families.reclaim()).isEqualTo(1);
         assertThat(closed).hasValue(2);

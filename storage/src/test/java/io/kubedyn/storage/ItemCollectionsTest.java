@@ -45,17 +45,27 @@ class ItemCollectionsTest {
     Path dir;
 
     private static final KeyAttribute ARTIST = new KeyAttribute("Artist", ScalarType.S);
-    private static final SecondaryIndex BY_YEAR = SecondaryIndex.local("ByYear",
-            KeySchema.of(ARTIST, new KeyAttribute("Year", ScalarType.N)), IndexProjection.KEYS_ONLY);
+    private static final SecondaryIndex BY_YEAR = SecondaryIndex.local(
+            "ByYear", KeySchema.of(ARTIST, new KeyAttribute("Year", ScalarType.N)), IndexProjection.KEYS_ONLY);
 
     private static TableDefinition music(boolean withLocalIndex) {
         Map<String, ScalarType> attributes = new LinkedHashMap<>();
         attributes.put("Artist", ScalarType.S);
         attributes.put("SongTitle", ScalarType.S);
         attributes.put("Year", ScalarType.N);
-        return new TableDefinition("Music", UUID.randomUUID().toString(),
-                KeySchema.of(ARTIST, new KeyAttribute("SongTitle", ScalarType.S)), attributes, "PAY_PER_REQUEST", 0, 0,
-                System.currentTimeMillis(), false, null, null, withLocalIndex ? List.of(BY_YEAR) : List.of());
+        return new TableDefinition(
+                "Music",
+                UUID.randomUUID().toString(),
+                KeySchema.of(ARTIST, new KeyAttribute("SongTitle", ScalarType.S)),
+                attributes,
+                "PAY_PER_REQUEST",
+                0,
+                0,
+                System.currentTimeMillis(),
+                false,
+                null,
+                null,
+                withLocalIndex ? List.of(BY_YEAR) : List.of());
     }
 
     private static Map<String, AttributeValue> song(String artist, String title, Integer year, int notesLength) {
@@ -90,12 +100,18 @@ class ItemCollectionsTest {
     }
 
     private static WriteResult put(PartitionStore store, Map<String, AttributeValue> item) {
-        return store.write(store.describeTable("Music").orElseThrow(), key(item), ItemChange.put(item, null, null),
+        return store.write(
+                store.describeTable("Music").orElseThrow(),
+                key(item),
+                ItemChange.put(item, null, null),
                 ReturnItems.NONE);
     }
 
     private static WriteResult delete(PartitionStore store, Map<String, AttributeValue> item) {
-        return store.write(store.describeTable("Music").orElseThrow(), key(item), ItemChange.delete(item, null, null),
+        return store.write(
+                store.describeTable("Music").orElseThrow(),
+                key(item),
+                ItemChange.delete(item, null, null),
                 ReturnItems.NONE);
     }
 
@@ -108,14 +124,17 @@ class ItemCollectionsTest {
             Map<String, AttributeValue> dopesmoker = song("Sleep", "Dopesmoker", 1999, 50);
             assertThat(put(store, thumb).itemCollectionBytes()).isEqualTo(counted(thumb));
             assertThat(put(store, gardenia).itemCollectionBytes()).isEqualTo(counted(thumb) + counted(gardenia));
-            assertThat(put(store, dopesmoker).itemCollectionBytes()).as("another partition, another collection")
+            assertThat(put(store, dopesmoker).itemCollectionBytes())
+                    .as("another partition, another collection")
                     .isEqualTo(counted(dopesmoker));
             Map<String, AttributeValue> longerThumb = song("Kyuss", "Thumb", 1992, 1000);
-            assertThat(put(store, longerThumb).itemCollectionBytes()).as("a replaced item counts once")
+            assertThat(put(store, longerThumb).itemCollectionBytes())
+                    .as("a replaced item counts once")
                     .isEqualTo(counted(longerThumb) + counted(gardenia));
             assertThat(delete(store, gardenia).itemCollectionBytes()).isEqualTo(counted(longerThumb));
             assertThat(delete(store, longerThumb).itemCollectionBytes()).isZero();
-            assertThat(delete(store, longerThumb).itemCollectionBytes()).as("deleting nothing changes nothing")
+            assertThat(delete(store, longerThumb).itemCollectionBytes())
+                    .as("deleting nothing changes nothing")
                     .isZero();
         }
     }
@@ -134,15 +153,17 @@ class ItemCollectionsTest {
             Map<String, AttributeValue> gardenia = song("Kyuss", "Gardenia", 1994, 30);
             Map<String, AttributeValue> whitewater = song("Kyuss", "Whitewater", null, 40);
             assertThat(store.writeBatch(List.of(
-                    new TableWrite(indexed, key(gardenia), ItemChange.put(gardenia, null, null)),
-                    new TableWrite(indexed, key(whitewater), ItemChange.put(whitewater, null, null)))))
+                            new TableWrite(indexed, key(gardenia), ItemChange.put(gardenia, null, null)),
+                            new TableWrite(indexed, key(whitewater), ItemChange.put(whitewater, null, null)))))
                     .as("each write of a batch counts the batch's earlier writes in its collection")
-                    .containsExactly(counted(thumb) + counted(gardenia),
+                    .containsExactly(
+                            counted(thumb) + counted(gardenia),
                             counted(thumb) + counted(gardenia) + counted(whitewater));
         }
         try (PartitionStore store = PartitionStore.open(dir.resolve("plain"))) {
             store.createTable(music(false));
-            assertThat(put(store, song("Kyuss", "Thumb", 1992, 10)).itemCollectionBytes()).isEqualTo(-1);
+            assertThat(put(store, song("Kyuss", "Thumb", 1992, 10)).itemCollectionBytes())
+                    .isEqualTo(-1);
         }
     }
 
@@ -155,30 +176,50 @@ class ItemCollectionsTest {
             store.limitItemCollections(limit);
             put(store, thumb);
             Map<String, AttributeValue> gardenia = song("Kyuss", "Gardenia", 1994, 1000);
-            assertThatThrownBy(() -> put(store, gardenia)).isInstanceOfSatisfying(DynamoDbException.class,
-                    e -> assertThat(e.error()).isEqualTo(DynamoDbError.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED))
+            assertThatThrownBy(() -> put(store, gardenia))
+                    .isInstanceOfSatisfying(
+                            DynamoDbException.class,
+                            e -> assertThat(e.error()).isEqualTo(DynamoDbError.ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED))
                     .hasMessage("Collection size exceeded.");
             TableDefinition table = store.describeTable("Music").orElseThrow();
             assertThat(store.get(table, key(gardenia))).isNull();
-            assertThat(store.query(table, "ByYear", new AttributeValue.S("Kyuss"), null, true, 100,
-                    PartitionStore.PAGE_BYTES, null).items()).hasSize(1);
+            assertThat(store.query(
+                                    table,
+                                    "ByYear",
+                                    new AttributeValue.S("Kyuss"),
+                                    null,
+                                    true,
+                                    100,
+                                    PartitionStore.PAGE_BYTES,
+                                    null)
+                            .items())
+                    .hasSize(1);
             assertThatThrownBy(() -> store.writeBatch(List.of(
-                    new TableWrite(table, key(song("Sleep", "Dopesmoker", 1999, 10)),
-                            ItemChange.put(song("Sleep", "Dopesmoker", 1999, 10), null, null)),
-                    new TableWrite(table, key(gardenia), ItemChange.put(gardenia, null, null)))))
-                    .isInstanceOf(DynamoDbException.class).hasMessage("Collection size exceeded.");
+                            new TableWrite(
+                                    table,
+                                    key(song("Sleep", "Dopesmoker", 1999, 10)),
+                                    ItemChange.put(song("Sleep", "Dopesmoker", 1999, 10), null, null)),
+                            new TableWrite(table, key(gardenia), ItemChange.put(gardenia, null, null)))))
+                    .isInstanceOf(DynamoDbException.class)
+                    .hasMessage("Collection size exceeded.");
             assertThat(store.get(table, key(song("Sleep", "Dopesmoker", 1999, 10))))
-                    .as("a batch with a refused write writes none of it").isNull();
-            assertThatThrownBy(() -> store.prepareNow("tx", "ledger:9090", List.of(
-                    new TableWrite(table, key(gardenia), ItemChange.put(gardenia, null, null)))))
+                    .as("a batch with a refused write writes none of it")
+                    .isNull();
+            assertThatThrownBy(() -> store.prepareNow(
+                            "tx",
+                            "ledger:9090",
+                            List.of(new TableWrite(table, key(gardenia), ItemChange.put(gardenia, null, null)))))
                     .as("a transaction's prepare checks the limit: its commit cannot be refused")
-                    .isInstanceOfSatisfying(io.kubedyn.core.write.TransactionCanceledException.class,
-                            e -> assertThat(e.reasons()).extracting(io.kubedyn.core.write.CancellationReason::code)
+                    .isInstanceOfSatisfying(
+                            io.kubedyn.core.write.TransactionCanceledException.class,
+                            e -> assertThat(e.reasons())
+                                    .extracting(io.kubedyn.core.write.CancellationReason::code)
                                     .containsExactly("ItemCollectionSizeLimitExceeded"));
             assertThat(store.preparedBefore(Long.MAX_VALUE)).isEmpty();
 
             Map<String, AttributeValue> smallGardenia = song("Kyuss", "Gardenia", null, 10);
-            assertThat(put(store, smallGardenia).itemCollectionBytes()).as("growth within the limit is fine")
+            assertThat(put(store, smallGardenia).itemCollectionBytes())
+                    .as("growth within the limit is fine")
                     .isEqualTo(counted(thumb) + counted(smallGardenia));
             Map<String, AttributeValue> shorterThumb = song("Kyuss", "Thumb", 1992, 1);
             assertThat(put(store, shorterThumb).itemCollectionBytes())
@@ -193,14 +234,16 @@ class ItemCollectionsTest {
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(table);
             for (int i = 0; i < 50; i++) {
-                Map<String, AttributeValue> item = song("artist-" + (i % 7), "title-" + i, i % 3 == 0 ? null : 1990 + i,
-                        i * 13);
+                Map<String, AttributeValue> item =
+                        song("artist-" + (i % 7), "title-" + i, i % 3 == 0 ? null : 1990 + i, i * 13);
                 songs.add(item);
                 put(store, item);
             }
         }
-        long kyussLike = songs.stream().filter(s -> s.get("Artist").equals(new AttributeValue.S("artist-3")))
-                .mapToLong(ItemCollectionsTest::counted).sum();
+        long kyussLike = songs.stream()
+                .filter(s -> s.get("Artist").equals(new AttributeValue.S("artist-3")))
+                .mapToLong(ItemCollectionsTest::counted)
+                .sum();
         Map<String, AttributeValue> probe = song("artist-3", "probe", null, 0);
         try (PartitionStore store = PartitionStore.open(dir)) {
             assertThat(put(store, probe).itemCollectionBytes()).isEqualTo(kyussLike + counted(probe));
@@ -213,26 +256,36 @@ class ItemCollectionsTest {
             List<byte[]> names = RocksDB.listColumnFamilies(options, dir.toString());
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
             try (ColumnFamilyOptions plain = new ColumnFamilyOptions();
-                 UInt64AddOperator operator = new UInt64AddOperator();
-                 ColumnFamilyOptions merging = ItemCollections.options(plain, operator);
-                 DBOptions db = new DBOptions()) {
+                    UInt64AddOperator operator = new UInt64AddOperator();
+                    ColumnFamilyOptions merging = ItemCollections.options(plain, operator);
+                    DBOptions db = new DBOptions()) {
                 for (byte[] name : names) {
-                    descriptors.add(new ColumnFamilyDescriptor(name,
-                            new String(name, StandardCharsets.UTF_8).equals(family) ? merging : plain));
+                    descriptors.add(new ColumnFamilyDescriptor(
+                            name, new String(name, StandardCharsets.UTF_8).equals(family) ? merging : plain));
                 }
                 List<ColumnFamilyHandle> handles = new ArrayList<>();
                 try (RocksDB raw = RocksDB.open(db, dir.toString(), descriptors, handles)) {
-                    raw.delete(handles.get(0), ("collections-counted/" + table.tableId()).getBytes(StandardCharsets.UTF_8));
-                    ColumnFamilyHandle collections = handles.get(names.stream().map(n -> new String(n, StandardCharsets.UTF_8))
-                            .toList().indexOf(family));
-                    raw.merge(collections, PrimaryKey.partitionPrefix(new AttributeValue.S("artist-3")),
-                            ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(12345).array());
+                    raw.delete(
+                            handles.get(0),
+                            ("collections-counted/" + table.tableId()).getBytes(StandardCharsets.UTF_8));
+                    ColumnFamilyHandle collections = handles.get(names.stream()
+                            .map(n -> new String(n, StandardCharsets.UTF_8))
+                            .toList()
+                            .indexOf(family));
+                    raw.merge(
+                            collections,
+                            PrimaryKey.partitionPrefix(new AttributeValue.S("artist-3")),
+                            ByteBuffer.allocate(8)
+                                    .order(ByteOrder.LITTLE_ENDIAN)
+                                    .putLong(12345)
+                                    .array());
                     handles.forEach(ColumnFamilyHandle::close);
                 }
             }
         }
         try (PartitionStore store = PartitionStore.open(dir)) {
-            assertThat(put(store, probe).itemCollectionBytes()).as("counted again from the items")
+            assertThat(put(store, probe).itemCollectionBytes())
+                    .as("counted again from the items")
                     .isEqualTo(kyussLike + counted(probe));
         }
     }

@@ -32,9 +32,15 @@ class PartitionStoreTest {
         Map<String, ScalarType> attributes = new LinkedHashMap<>();
         attributes.put("Artist", ScalarType.S);
         attributes.put("SongTitle", ScalarType.S);
-        return new TableDefinition(name, UUID.randomUUID().toString(),
+        return new TableDefinition(
+                name,
+                UUID.randomUUID().toString(),
                 KeySchema.of(new KeyAttribute("Artist", ScalarType.S), new KeyAttribute("SongTitle", ScalarType.S)),
-                attributes, "PAY_PER_REQUEST", 0, 0, System.currentTimeMillis());
+                attributes,
+                "PAY_PER_REQUEST",
+                0,
+                0,
+                System.currentTimeMillis());
     }
 
     static Map<String, AttributeValue> song(String artist, String title) {
@@ -62,7 +68,9 @@ class PartitionStoreTest {
     }
 
     static List<String> titles(Page page) {
-        return page.items().stream().map(i -> ((AttributeValue.S) i.get("SongTitle")).value()).toList();
+        return page.items().stream()
+                .map(i -> ((AttributeValue.S) i.get("SongTitle")).value())
+                .toList();
     }
 
     @Test
@@ -100,7 +108,10 @@ class PartitionStoreTest {
                     int writer = w;
                     done.add(writers.submit(() -> {
                         for (int i = 0; i < 50; i++) {
-                            put(store, key(song("Writer " + writer, "Song " + i)), song("Writer " + writer, "Song " + i));
+                            put(
+                                    store,
+                                    key(song("Writer " + writer, "Song " + i)),
+                                    song("Writer " + writer, "Song " + i));
                         }
                     }));
                 }
@@ -125,12 +136,14 @@ class PartitionStoreTest {
             put(store, key(song("Kyuss", "Space Cadet")), song("Kyuss", "Space Cadet"));
             store.deleteTable("Music");
             assertThatThrownBy(() -> store.get(first, key(song("Kyuss", "Space Cadet"))))
-                    .isInstanceOf(DynamoDbException.class).hasMessageContaining("not found");
+                    .isInstanceOf(DynamoDbException.class)
+                    .hasMessageContaining("not found");
             store.createTable(music("Music"));
             assertThat(get(store, key(song("Kyuss", "Space Cadet")))).isNull();
             // A request validated against the deleted incarnation does not reach the new table.
             assertThatThrownBy(() -> store.get(first, key(song("Kyuss", "Space Cadet"))))
-                    .isInstanceOf(DynamoDbException.class).hasMessageContaining("not found");
+                    .isInstanceOf(DynamoDbException.class)
+                    .hasMessageContaining("not found");
         }
         try (PartitionStore store = PartitionStore.open(dir)) {
             assertThat(get(store, key(song("Kyuss", "Space Cadet")))).isNull();
@@ -146,14 +159,22 @@ class PartitionStoreTest {
             }
             put(store, key(song("Kyuss", "Space Cadet")), song("Kyuss", "Space Cadet"));
             AttributeValue partition = new AttributeValue.S("1000mods");
-            assertThat(titles(store.query(table(store), null, partition, null, true, 100, PartitionStore.PAGE_BYTES, null)))
+            assertThat(titles(store.query(
+                            table(store), null, partition, null, true, 100, PartitionStore.PAGE_BYTES, null)))
                     .containsExactly("Abrasive", "Claws", "Electric Sunrise", "Vidage");
-            assertThat(titles(store.query(table(store), null, partition, null, false, 100, PartitionStore.PAGE_BYTES, null)))
+            assertThat(titles(store.query(
+                            table(store), null, partition, null, false, 100, PartitionStore.PAGE_BYTES, null)))
                     .containsExactly("Vidage", "Electric Sunrise", "Claws", "Abrasive");
-            SortKeyCondition fromLoose = new SortKeyCondition(SortKeyCondition.Operator.GE, new AttributeValue.S("Loose"), null);
-            assertThat(titles(store.query(table(store), null, partition, fromLoose, true, 100, PartitionStore.PAGE_BYTES, null))).containsExactly("Vidage");
-            SortKeyCondition beginsWithE = new SortKeyCondition(SortKeyCondition.Operator.BEGINS_WITH, new AttributeValue.S("E"), null);
-            assertThat(titles(store.query(table(store), null, partition, beginsWithE, true, 100, PartitionStore.PAGE_BYTES, null))).containsExactly("Electric Sunrise");
+            SortKeyCondition fromLoose =
+                    new SortKeyCondition(SortKeyCondition.Operator.GE, new AttributeValue.S("Loose"), null);
+            assertThat(titles(store.query(
+                            table(store), null, partition, fromLoose, true, 100, PartitionStore.PAGE_BYTES, null)))
+                    .containsExactly("Vidage");
+            SortKeyCondition beginsWithE =
+                    new SortKeyCondition(SortKeyCondition.Operator.BEGINS_WITH, new AttributeValue.S("E"), null);
+            assertThat(titles(store.query(
+                            table(store), null, partition, beginsWithE, true, 100, PartitionStore.PAGE_BYTES, null)))
+                    .containsExactly("Electric Sunrise");
         }
     }
 
@@ -170,7 +191,14 @@ class PartitionStoreTest {
                 PrimaryKey start = null;
                 int pages = 0;
                 do {
-                    Page page = store.query(table(store), null, partition, null, forward, 1, PartitionStore.PAGE_BYTES,
+                    Page page = store.query(
+                            table(store),
+                            null,
+                            partition,
+                            null,
+                            forward,
+                            1,
+                            PartitionStore.PAGE_BYTES,
                             start == null ? null : start.storageKey());
                     seen.addAll(titles(page));
                     start = page.lastEvaluated() == null ? null : key(page.lastEvaluated());
@@ -195,7 +223,12 @@ class PartitionStoreTest {
             for (int segment = 0; segment < 7; segment++) {
                 PrimaryKey start = null;
                 do {
-                    Page page = store.scan(table(store), null, HashRange.segment(segment, 7), 37, PartitionStore.PAGE_BYTES,
+                    Page page = store.scan(
+                            table(store),
+                            null,
+                            HashRange.segment(segment, 7),
+                            37,
+                            PartitionStore.PAGE_BYTES,
                             start == null ? null : start.storageKey());
                     page.items().forEach(item -> seen.add(((AttributeValue.S) item.get("Artist")).value()));
                     start = page.lastEvaluated() == null ? null : key(page.lastEvaluated());
@@ -211,9 +244,14 @@ class PartitionStoreTest {
             store.createTable(music("Music"));
             PrimaryKey key = key(song("Kyuss", "Space Cadet"));
             put(store, key, song("Kyuss", "Space Cadet"));
-            assertThatThrownBy(() -> store.update(table(store), key, old -> {
-                throw DynamoDbException.validation("refused");
-            }, ReturnItems.NONE)).hasMessage("refused");
+            assertThatThrownBy(() -> store.update(
+                            table(store),
+                            key,
+                            old -> {
+                                throw DynamoDbException.validation("refused");
+                            },
+                            ReturnItems.NONE))
+                    .hasMessage("refused");
             Map<String, AttributeValue> huge = song("Kyuss", "Space Cadet");
             huge.put("blob", new AttributeValue.S("x".repeat(410 * 1024)));
             assertThatThrownBy(() -> put(store, key, huge)).hasMessageContaining("Item size has exceeded");
@@ -231,15 +269,19 @@ class PartitionStoreTest {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            java.util.concurrent.Future<WriteResult> write = threads.submit(() -> store.update(table, key, old -> {
-                inChange.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                return song("Kyuss", "Space Cadet");
-            }, ReturnItems.NEW));
+            java.util.concurrent.Future<WriteResult> write = threads.submit(() -> store.update(
+                    table,
+                    key,
+                    old -> {
+                        inChange.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return song("Kyuss", "Space Cadet");
+                    },
+                    ReturnItems.NEW));
             inChange.await();
             java.util.concurrent.Future<?> closing = threads.submit(store::close);
             Thread.sleep(200);
@@ -254,7 +296,9 @@ class PartitionStoreTest {
             threads.shutdownNow();
         }
         try (PartitionStore reopened = PartitionStore.open(dir)) {
-            assertThat(get(reopened, key)).as("the write acknowledged before close").isEqualTo(song("Kyuss", "Space Cadet"));
+            assertThat(get(reopened, key))
+                    .as("the write acknowledged before close")
+                    .isEqualTo(song("Kyuss", "Space Cadet"));
         }
     }
 
@@ -266,12 +310,22 @@ class PartitionStoreTest {
             put(store, key(song("a", "gone")), song("a", "gone"));
             List<TableWrite> writes = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
-                writes.add(new TableWrite(table, key(song("a", "t" + i)), ItemChange.put(song("a", "t" + i), null, null)));
+                writes.add(
+                        new TableWrite(table, key(song("a", "t" + i)), ItemChange.put(song("a", "t" + i), null, null)));
             }
             writes.add(new TableWrite(table, key(song("a", "gone")), ItemChange.delete(song("a", "gone"), null, null)));
             store.writeAll(writes).join();
-            assertThat(store.query(table, null, new AttributeValue.S("a"), null, true, 100, PartitionStore.PAGE_BYTES, null)
-                    .items()).hasSize(25);
+            assertThat(store.query(
+                                    table,
+                                    null,
+                                    new AttributeValue.S("a"),
+                                    null,
+                                    true,
+                                    100,
+                                    PartitionStore.PAGE_BYTES,
+                                    null)
+                            .items())
+                    .hasSize(25);
 
             Map<String, AttributeValue> huge = song("a", "huge");
             huge.put("blob", new AttributeValue.S("x".repeat(410 * 1024)));
@@ -279,7 +333,9 @@ class PartitionStoreTest {
                     new TableWrite(table, key(song("a", "new")), ItemChange.put(song("a", "new"), null, null)),
                     new TableWrite(table, key(huge), ItemChange.put(huge, null, null)));
             assertThatThrownBy(() -> store.writeAll(refused).join()).hasMessageContaining("Item size has exceeded");
-            assertThat(get(store, key(song("a", "new")))).as("nothing of a refused batch is written").isNull();
+            assertThat(get(store, key(song("a", "new"))))
+                    .as("nothing of a refused batch is written")
+                    .isNull();
         }
     }
 
@@ -334,10 +390,12 @@ class PartitionStoreTest {
             }
             // 48 MB written to 12 tables: three times the memtables' budget.
             assertThat(store.aggregatedProperty("rocksdb.cur-size-all-mem-tables"))
-                    .as("memtables of all tables").isLessThanOrEqualTo(budget.writeBufferBytes() * 5 / 4);
+                    .as("memtables of all tables")
+                    .isLessThanOrEqualTo(budget.writeBufferBytes() * 5 / 4);
             CacheUse cache = store.blockCache();
             assertThat(cache.capacityBytes()).isEqualTo(32 * mib);
-            assertThat(cache.usageBytes()).as("the cache, memtables charged to it")
+            assertThat(cache.usageBytes())
+                    .as("the cache, memtables charged to it")
                     .isLessThanOrEqualTo(cache.capacityBytes() * 5 / 4);
             Map<String, AttributeValue> first = song("Kyuss", "Song 0");
             assertThat(store.get(store.describeTable("Table0").orElseThrow(), key(first)))
@@ -349,7 +407,8 @@ class PartitionStoreTest {
     void aStoresMemoryIsAQuarterOfItsContainersLimit() {
         long mib = 1024 * 1024;
         assertThat(StoreMemory.ofLimit(1024 * mib)).isEqualTo(new StoreMemory(256 * mib, 128 * mib));
-        assertThat(StoreMemory.ofLimit(64 * mib)).as("never below what a few tables need")
+        assertThat(StoreMemory.ofLimit(64 * mib))
+                .as("never below what a few tables need")
                 .isEqualTo(new StoreMemory(32 * mib, 16 * mib));
         assertThatThrownBy(() -> new StoreMemory(mib, 2 * mib)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -360,8 +419,8 @@ class PartitionStoreTest {
      */
     @Test
     void deletedTablesGiveTheirFileDescriptorsBack() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(Path.of("/proc/self/fd")),
-                "counting descriptors needs /proc (Linux)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.isDirectory(Path.of("/proc/self/fd")), "counting descriptors needs /proc (Linux)");
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(music("Warmup"));
             store.deleteTable("Warmup");
@@ -378,7 +437,9 @@ class PartitionStoreTest {
             while (openDescriptors() > before + 5 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(100);
             }
-            assertThat(openDescriptors()).as("descriptors after 40 tables created and deleted").isLessThanOrEqualTo(before + 5);
+            assertThat(openDescriptors())
+                    .as("descriptors after 40 tables created and deleted")
+                    .isLessThanOrEqualTo(before + 5);
             // The store goes on serving.
             store.createTable(music("Music"));
             Map<String, AttributeValue> item = song("Kyuss", "Space Cadet");

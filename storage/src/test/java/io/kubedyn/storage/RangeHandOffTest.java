@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RangeHandOffTest {
     /** The upper half of the hash space: what a shard owning everything would hand off. */
     private static final HashRange MOVING = new HashRange(0x8000000000000000L, -1L);
+
     private static final HashRange STAYING = new HashRange(0L, 0x7fffffffffffffffL);
     private static final KeyAttribute ARTIST = new KeyAttribute("Artist", ScalarType.S);
 
@@ -50,13 +51,29 @@ class RangeHandOffTest {
         attributes.put("SongTitle", ScalarType.S);
         attributes.put("Year", ScalarType.N);
         attributes.put("Genre", ScalarType.S);
-        return new TableDefinition("Music", UUID.randomUUID().toString(),
-                KeySchema.of(ARTIST, new KeyAttribute("SongTitle", ScalarType.S)), attributes, "PAY_PER_REQUEST", 0, 0,
-                System.currentTimeMillis(), false, null, null, List.of(
-                        SecondaryIndex.local("ByYear", KeySchema.of(ARTIST, new KeyAttribute("Year", ScalarType.N)),
-                                IndexProjection.KEYS_ONLY),
-                        SecondaryIndex.global("ByGenre", KeySchema.of(new KeyAttribute("Genre", ScalarType.S),
-                                new KeyAttribute("Year", ScalarType.N)), IndexProjection.ALL)))
+        return new TableDefinition(
+                        "Music",
+                        UUID.randomUUID().toString(),
+                        KeySchema.of(ARTIST, new KeyAttribute("SongTitle", ScalarType.S)),
+                        attributes,
+                        "PAY_PER_REQUEST",
+                        0,
+                        0,
+                        System.currentTimeMillis(),
+                        false,
+                        null,
+                        null,
+                        List.of(
+                                SecondaryIndex.local(
+                                        "ByYear",
+                                        KeySchema.of(ARTIST, new KeyAttribute("Year", ScalarType.N)),
+                                        IndexProjection.KEYS_ONLY),
+                                SecondaryIndex.global(
+                                        "ByGenre",
+                                        KeySchema.of(
+                                                new KeyAttribute("Genre", ScalarType.S),
+                                                new KeyAttribute("Year", ScalarType.N)),
+                                        IndexProjection.ALL)))
                 .withTimeToLive("expiresAt");
     }
 
@@ -77,11 +94,21 @@ class RangeHandOffTest {
 
     private static void write(PartitionStore store, TableDefinition table, int artist, int title, int version) {
         if (version % 5 == 0) {
-            store.write(table, key(artist, title), ItemChange.delete(Map.of(
-                    "Artist", new AttributeValue.S("artist-" + artist),
-                    "SongTitle", new AttributeValue.S("song-" + title)), null, null), ReturnItems.NONE);
+            store.write(
+                    table,
+                    key(artist, title),
+                    ItemChange.delete(
+                            Map.of(
+                                    "Artist", new AttributeValue.S("artist-" + artist),
+                                    "SongTitle", new AttributeValue.S("song-" + title)),
+                            null,
+                            null),
+                    ReturnItems.NONE);
         } else {
-            store.write(table, key(artist, title), ItemChange.put(song(artist, title, version), null, null),
+            store.write(
+                    table,
+                    key(artist, title),
+                    ItemChange.put(song(artist, title, version), null, null),
                     ReturnItems.NONE);
         }
     }
@@ -91,7 +118,8 @@ class RangeHandOffTest {
         Map<String, String> contents = new TreeMap<>();
         store.copyRange(table, range, "look", 1 << 20, (asOf, writes) -> {
             for (RangeWrite write : writes) {
-                contents.put(write.part() + " " + HexFormat.of().formatHex(write.key()),
+                contents.put(
+                        write.part() + " " + HexFormat.of().formatHex(write.key()),
                         HexFormat.of().formatHex(write.value()));
             }
         });
@@ -106,7 +134,7 @@ class RangeHandOffTest {
     @Test
     void aRangeCopiedWhileWrittenEndsAsTheSourceHasItWithEveryPartAndNothingElse() throws Exception {
         try (PartitionStore source = PartitionStore.open(dir.resolve("source"));
-             PartitionStore target = PartitionStore.open(dir.resolve("target"))) {
+                PartitionStore target = PartitionStore.open(dir.resolve("target"))) {
             source.createTable(music());
             TableDefinition table = source.describeTable("Music").orElseThrow();
             target.createTable(table);
@@ -129,7 +157,11 @@ class RangeHandOffTest {
                 writers.add(writer);
             }
 
-            long through = source.copyRange(table, MOVING, "to-target", 64 * 1024,
+            long through = source.copyRange(
+                    table,
+                    MOVING,
+                    "to-target",
+                    64 * 1024,
                     (asOf, writes) -> target.applyRange(table, MOVING, writes, asOf));
             target.applyRange(table, MOVING, List.of(), through);
             long deadline = System.currentTimeMillis() + 1500;
@@ -154,12 +186,18 @@ class RangeHandOffTest {
             }
             source.releaseRangeChanges("to-target");
 
-            assertThat(pagesWithWrites).as("writes followed from the log while writers ran").isGreaterThan(3);
+            assertThat(pagesWithWrites)
+                    .as("writes followed from the log while writers ran")
+                    .isGreaterThan(3);
             Map<String, String> held = contents(source, table, MOVING);
-            assertThat(held.keySet().stream().map(k -> k.substring(0, k.indexOf(' '))).distinct())
+            assertThat(held.keySet().stream()
+                            .map(k -> k.substring(0, k.indexOf(' ')))
+                            .distinct())
                     .containsExactlyInAnyOrder("", ".index.ByYear", ".index.ByGenre", ".collections", ".ttl");
             assertThat(contents(target, table, MOVING)).isEqualTo(held);
-            assertThat(contents(target, table, STAYING)).as("nothing outside the range").isEmpty();
+            assertThat(contents(target, table, STAYING))
+                    .as("nothing outside the range")
+                    .isEmpty();
             assertThat(target.rangeAppliedThrough(table)).hasValue(through);
             int compared = 0;
             for (int artist : written) {
@@ -178,24 +216,28 @@ class RangeHandOffTest {
     @Test
     void aClearedRangeCopiedAgainHoldsNothingOfTheAbandonedCopy() {
         try (PartitionStore source = PartitionStore.open(dir.resolve("source"));
-             PartitionStore target = PartitionStore.open(dir.resolve("target"))) {
+                PartitionStore target = PartitionStore.open(dir.resolve("target"))) {
             source.createTable(music());
             TableDefinition table = source.describeTable("Music").orElseThrow();
             target.createTable(table);
             for (int i = 0; i < 500; i++) {
                 write(source, table, i % 50, i, i + 1);
             }
-            long first = source.copyRange(table, MOVING, "first", 8 * 1024,
-                    (asOf, writes) -> target.applyRange(table, MOVING, writes, asOf));
+            long first = source.copyRange(
+                    table, MOVING, "first", 8 * 1024, (asOf, writes) -> target.applyRange(table, MOVING, writes, asOf));
             for (int i = 0; i < 500; i++) {
-                write(source, table, i % 50, i, 5);  // every one deleted (version 5)
+                write(source, table, i % 50, i, 5); // every one deleted (version 5)
             }
             source.releaseRangeChanges("first");
 
             target.clearRange(table, MOVING);
             assertThat(target.rangeAppliedThrough(table)).isEmpty();
             assertThat(contents(target, table, MOVING)).isEmpty();
-            long second = source.copyRange(table, MOVING, "second", 8 * 1024,
+            long second = source.copyRange(
+                    table,
+                    MOVING,
+                    "second",
+                    8 * 1024,
                     (asOf, writes) -> target.applyRange(table, MOVING, writes, asOf));
             source.releaseRangeChanges("second");
             assertThat(second).isGreaterThan(first);
@@ -213,14 +255,15 @@ class RangeHandOffTest {
             write(source, table, 1, 1, 1);
             assertThatThrownBy(() -> source.rangeChangesSince(table, MOVING, "nobody", 0, 1024))
                     .isInstanceOf(RangeChangesLostException.class);
-            asOf = source.copyRange(table, MOVING, "held", 1024, (at, writes) -> { });
+            asOf = source.copyRange(table, MOVING, "held", 1024, (at, writes) -> {});
             write(source, table, 2, 2, 2);
             long written = source.latestSequence();
             // Read as a receiver reads: a page may stop at the log's tail (RocksDB's TryAgain, while
             // the store's own index feed writes), and the next one goes on.
             long through = asOf;
             for (int page = 0; page < 100 && through < written; page++) {
-                through = source.rangeChangesSince(table, MOVING, "held", through, 1 << 20).through();
+                through = source.rangeChangesSince(table, MOVING, "held", through, 1 << 20)
+                        .through();
             }
             assertThat(through).isGreaterThanOrEqualTo(written);
         }

@@ -26,15 +26,22 @@ import org.junit.jupiter.api.io.TempDir;
 class RangeSplitPointTest {
     /** The lowest eighth of the (unsigned) hash space, where most of the test's items are. */
     private static final HashRange CROWDED = new HashRange(0L, 0x1fffffffffffffffL);
+
     private static final HashRange REST = new HashRange(0x2000000000000000L, -1L);
 
     @TempDir
     Path dir;
 
     private static TableDefinition events() {
-        return new TableDefinition("Events", UUID.randomUUID().toString(),
+        return new TableDefinition(
+                "Events",
+                UUID.randomUUID().toString(),
                 KeySchema.of(new KeyAttribute("id", ScalarType.S), new KeyAttribute("at", ScalarType.N)),
-                Map.of("id", ScalarType.S, "at", ScalarType.N), "PAY_PER_REQUEST", 0, 0, System.currentTimeMillis());
+                Map.of("id", ScalarType.S, "at", ScalarType.N),
+                "PAY_PER_REQUEST",
+                0,
+                0,
+                System.currentTimeMillis());
     }
 
     private static PrimaryKey key(String id, int at) {
@@ -42,9 +49,20 @@ class RangeSplitPointTest {
     }
 
     private static void put(PartitionStore store, TableDefinition table, String id, int at) {
-        store.write(table, key(id, at), ItemChange.put(Map.of("id", new AttributeValue.S(id),
-                "at", new AttributeValue.N(io.kubedyn.core.DynamoNumber.of(at)),
-                "payload", new AttributeValue.S("p".repeat(200))), null, null), ReturnItems.NONE);
+        store.write(
+                table,
+                key(id, at),
+                ItemChange.put(
+                        Map.of(
+                                "id",
+                                new AttributeValue.S(id),
+                                "at",
+                                new AttributeValue.N(io.kubedyn.core.DynamoNumber.of(at)),
+                                "payload",
+                                new AttributeValue.S("p".repeat(200))),
+                        null,
+                        null),
+                ReturnItems.NONE);
     }
 
     /** Partition keys, {@code count} of them, whose hashes fall in {@code range}. */
@@ -72,7 +90,8 @@ class RangeSplitPointTest {
             long below = countAtOrBelow(median, crowded) + countAtOrBelow(median, rest);
             // Every item weighs the same: half the bytes is half the items, to a sample's width.
             assertThat(below).as("items at or below the median hash of 2,000").isBetween(980L, 1020L);
-            assertThat(Long.compareUnsigned(median, CROWDED.last())).as("within the crowded eighth, not the middle")
+            assertThat(Long.compareUnsigned(median, CROWDED.last()))
+                    .as("within the crowded eighth, not the middle")
                     .isLessThan(0);
 
             // Within a part of the space, the same: the crowded eighth splits its 1,500 items in two.
@@ -102,7 +121,9 @@ class RangeSplitPointTest {
             // As if past the size up to which a range is read: bisected on size estimates.
             long median = store.medianHash(table, HashRange.all(), 0).orElseThrow();
             long below = countAtOrBelow(median, crowded) + countAtOrBelow(median, rest);
-            assertThat(below).as("items at or below the estimated median of 2,000").isBetween(850L, 1150L);
+            assertThat(below)
+                    .as("items at or below the estimated median of 2,000")
+                    .isBetween(850L, 1150L);
             assertThat(Long.compareUnsigned(median, CROWDED.last())).isLessThan(0);
         }
     }
@@ -118,7 +139,9 @@ class RangeSplitPointTest {
             }
             // An item collection never splits: both sides of the cut must hold a partition.
             assertThat(store.medianHash(table, HashRange.all())).isEqualTo(OptionalLong.empty());
-            assertThat(store.medianHash(table, HashRange.all(), 0)).as("estimated").isEqualTo(OptionalLong.empty());
+            assertThat(store.medianHash(table, HashRange.all(), 0))
+                    .as("estimated")
+                    .isEqualTo(OptionalLong.empty());
 
             put(store, table, "another", 0);
             long one = key("one-collection", 0).hash();
@@ -140,6 +163,8 @@ class RangeSplitPointTest {
     }
 
     private static long countAtOrBelow(long median, List<String> ids) {
-        return ids.stream().filter(id -> Long.compareUnsigned(key(id, 0).hash(), median) <= 0).count();
+        return ids.stream()
+                .filter(id -> Long.compareUnsigned(key(id, 0).hash(), median) <= 0)
+                .count();
     }
 }

@@ -31,7 +31,9 @@ class ReadWithoutWaitingTest {
         try (PartitionStore store = PartitionStore.open(dir.resolve("store"))) {
             store.createTable(table);
             put(store, key(gardenia), gardenia);
-            assertThat(store.getWithoutWaiting(table, key(gardenia))).as("in the memtable").isEqualTo(gardenia);
+            assertThat(store.getWithoutWaiting(table, key(gardenia)))
+                    .as("in the memtable")
+                    .isEqualTo(gardenia);
             // A checkpoint flushes the memtables: from now on the item is in a table file only.
             store.checkpoint(dir.resolve("checkpoint"));
         }
@@ -40,9 +42,14 @@ class ReadWithoutWaitingTest {
             assertThat(held.tableId()).isEqualTo(table.tableId());
             assertThatThrownBy(() -> store.getWithoutWaiting(held, key(gardenia)))
                     .as("its block is not in the cache of a store just opened")
-                    .isInstanceOf(ReadWouldWaitException.class).hasMessageContaining("not in memory");
-            assertThat(store.get(held, key(gardenia))).as("read where waiting is allowed").isEqualTo(gardenia);
-            assertThat(store.getWithoutWaiting(held, key(gardenia))).as("its block cached since").isEqualTo(gardenia);
+                    .isInstanceOf(ReadWouldWaitException.class)
+                    .hasMessageContaining("not in memory");
+            assertThat(store.get(held, key(gardenia)))
+                    .as("read where waiting is allowed")
+                    .isEqualTo(gardenia);
+            assertThat(store.getWithoutWaiting(held, key(gardenia)))
+                    .as("its block cached since")
+                    .isEqualTo(gardenia);
         }
     }
 }

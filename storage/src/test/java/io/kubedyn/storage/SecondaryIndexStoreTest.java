@@ -36,10 +36,12 @@ class SecondaryIndexStoreTest {
     @TempDir
     Path dir;
 
-    private static final SecondaryIndex BY_YEAR = SecondaryIndex.local("ByYear",
+    private static final SecondaryIndex BY_YEAR = SecondaryIndex.local(
+            "ByYear",
             KeySchema.of(new KeyAttribute("Artist", ScalarType.S), new KeyAttribute("Year", ScalarType.N)),
             IndexProjection.KEYS_ONLY);
-    private static final SecondaryIndex BY_GENRE = SecondaryIndex.global("ByGenre",
+    private static final SecondaryIndex BY_GENRE = SecondaryIndex.global(
+            "ByGenre",
             KeySchema.of(new KeyAttribute("Genre", ScalarType.S), new KeyAttribute("Year", ScalarType.N)),
             IndexProjection.include(List.of("Plays")));
 
@@ -54,14 +56,23 @@ class SecondaryIndexStoreTest {
         attributes.put("SongTitle", ScalarType.S);
         attributes.put("Year", ScalarType.N);
         attributes.put("Genre", ScalarType.S);
-        return new TableDefinition("Music", UUID.randomUUID().toString(),
+        return new TableDefinition(
+                "Music",
+                UUID.randomUUID().toString(),
                 KeySchema.of(new KeyAttribute("Artist", ScalarType.S), new KeyAttribute("SongTitle", ScalarType.S)),
-                attributes, "PAY_PER_REQUEST", 0, 0, System.currentTimeMillis(), false, null, null,
+                attributes,
+                "PAY_PER_REQUEST",
+                0,
+                0,
+                System.currentTimeMillis(),
+                false,
+                null,
+                null,
                 List.of(BY_YEAR, BY_GENRE));
     }
 
-    private static Map<String, AttributeValue> song(String artist, String title, Integer year, String genre,
-                                                    int plays) {
+    private static Map<String, AttributeValue> song(
+            String artist, String title, Integer year, String genre, int plays) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put("Artist", new AttributeValue.S(artist));
         item.put("SongTitle", new AttributeValue.S(title));
@@ -81,12 +92,18 @@ class SecondaryIndexStoreTest {
     }
 
     private static void put(PartitionStore store, Map<String, AttributeValue> item) {
-        store.write(store.describeTable("Music").orElseThrow(), key(item), ItemChange.put(item, null, null),
+        store.write(
+                store.describeTable("Music").orElseThrow(),
+                key(item),
+                ItemChange.put(item, null, null),
                 ReturnItems.NONE);
     }
 
     private static void delete(PartitionStore store, Map<String, AttributeValue> item) {
-        store.write(store.describeTable("Music").orElseThrow(), key(item), ItemChange.delete(item, null, null),
+        store.write(
+                store.describeTable("Music").orElseThrow(),
+                key(item),
+                ItemChange.delete(item, null, null),
                 ReturnItems.NONE);
     }
 
@@ -120,9 +137,10 @@ class SecondaryIndexStoreTest {
             put(store, song("Kyuss", "Untitled", null, null, 40));
             TableDefinition table = store.describeTable("Music").orElseThrow();
 
-            Page page = store.query(table, "ByYear", new AttributeValue.S("Kyuss"), null, true, 100, Long.MAX_VALUE,
-                    null);
-            assertThat(page.items()).extracting(i -> ((AttributeValue.S) i.get("SongTitle")).value())
+            Page page =
+                    store.query(table, "ByYear", new AttributeValue.S("Kyuss"), null, true, 100, Long.MAX_VALUE, null);
+            assertThat(page.items())
+                    .extracting(i -> ((AttributeValue.S) i.get("SongTitle")).value())
                     .containsExactly("Green Machine", "Demon Cleaner", "Space Cadet");
             assertThat(page.items().get(0)).containsOnlyKeys("Artist", "SongTitle", "Year");
 
@@ -130,7 +148,8 @@ class SecondaryIndexStoreTest {
             put(store, song("Kyuss", "Green Machine", 2000, "Rock", 20));
             put(store, song("Kyuss", "Space Cadet", null, "Rock", 10));
             delete(store, song("Kyuss", "Demon Cleaner", null, null, 0));
-            assertThat(scanAll(store, "ByYear")).containsExactlyInAnyOrderElementsOf(expected(store, BY_YEAR))
+            assertThat(scanAll(store, "ByYear"))
+                    .containsExactlyInAnyOrderElementsOf(expected(store, BY_YEAR))
                     .hasSize(1);
         }
     }
@@ -141,9 +160,12 @@ class SecondaryIndexStoreTest {
             store.createTable(music());
             Random random = new Random(17);
             for (int i = 0; i < 400; i++) {
-                Map<String, AttributeValue> item = song("artist" + random.nextInt(5), "t" + random.nextInt(8),
+                Map<String, AttributeValue> item = song(
+                        "artist" + random.nextInt(5),
+                        "t" + random.nextInt(8),
                         random.nextInt(4) == 0 ? null : 1990 + random.nextInt(5),
-                        random.nextInt(4) == 0 ? null : "g" + random.nextInt(3), i);
+                        random.nextInt(4) == 0 ? null : "g" + random.nextInt(3),
+                        i);
                 if (random.nextInt(5) == 0) {
                     delete(store, item);
                 } else if (random.nextInt(4) == 0) {
@@ -175,13 +197,16 @@ class SecondaryIndexStoreTest {
             delete(store, song("a7", "t", null, null, 0));
             assertThat(scanAll(store, "ByGenre")).isEmpty();
             // Records the index has not taken in are kept, whatever their age.
-            assertThat(store.trimChanges(System.currentTimeMillis() + 7L * 24 * 3600 * 1000)).isZero();
+            assertThat(store.trimChanges(System.currentTimeMillis() + 7L * 24 * 3600 * 1000))
+                    .isZero();
         }
         try (PartitionStore store = PartitionStore.open(dir)) {
             while (store.feedIndexes() > 0) {
                 // catching up
             }
-            assertThat(new HashSet<>(scanAll(store, "ByGenre"))).isEqualTo(expected(store, BY_GENRE)).hasSize(49);
+            assertThat(new HashSet<>(scanAll(store, "ByGenre")))
+                    .isEqualTo(expected(store, BY_GENRE))
+                    .hasSize(49);
             // Without a stream, what the index took in is no reader's any more.
             assertThat(store.trimChanges(System.currentTimeMillis())).isEqualTo(51);
         }
@@ -193,9 +218,12 @@ class SecondaryIndexStoreTest {
             store.createTable(music());
             Map<String, AttributeValue> item = song("Kyuss", "Space Cadet", null, null, 1);
             item.put("Year", new AttributeValue.S("1994"));
-            assertThatThrownBy(() -> put(store, item)).isInstanceOfSatisfying(DynamoDbException.class,
-                    e -> assertThat(e.getMessage()).isEqualTo("One or more parameter values were invalid: Type mismatch "
-                            + "for Index Key Year Expected: N Actual: S IndexName: ByYear"));
+            assertThatThrownBy(() -> put(store, item))
+                    .isInstanceOfSatisfying(
+                            DynamoDbException.class,
+                            e -> assertThat(e.getMessage())
+                                    .isEqualTo("One or more parameter values were invalid: Type mismatch "
+                                            + "for Index Key Year Expected: N Actual: S IndexName: ByYear"));
             assertThat(scanAll(store, null)).isEmpty();
         }
     }
@@ -221,21 +249,30 @@ class SecondaryIndexStoreTest {
                 }
             }
             long deadline = System.currentTimeMillis() + 20_000;
-            while (!store.indexStatus(store.describeTable("Music").orElseThrow()).backfilling().isEmpty()
+            while (!store.indexStatus(store.describeTable("Music").orElseThrow())
+                            .backfilling()
+                            .isEmpty()
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(store.indexStatus(store.describeTable("Music").orElseThrow()).backfilling()).isEmpty();
+            assertThat(store.indexStatus(store.describeTable("Music").orElseThrow())
+                            .backfilling())
+                    .isEmpty();
             while (store.feedIndexes() > 0) {
                 // the last writes
             }
             assertThat(new HashSet<>(scanAll(store, "ByGenre"))).isEqualTo(expected(store, BY_GENRE));
 
-            store.updateTable(store.describeTable("Music").orElseThrow()
+            store.updateTable(store.describeTable("Music")
+                    .orElseThrow()
                     .withIndexes(List.of(BY_YEAR), music().attributeDefinitions()));
-            assertThatThrownBy(() -> scanAll(store, "ByGenre")).isInstanceOfSatisfying(DynamoDbException.class,
-                    e -> assertThat(e.getMessage()).isEqualTo("The table does not have the specified index: ByGenre"));
-            assertThat(store.describeTable("Music").orElseThrow().attributeDefinitions()).doesNotContainKey("Genre");
+            assertThatThrownBy(() -> scanAll(store, "ByGenre"))
+                    .isInstanceOfSatisfying(
+                            DynamoDbException.class,
+                            e -> assertThat(e.getMessage())
+                                    .isEqualTo("The table does not have the specified index: ByGenre"));
+            assertThat(store.describeTable("Music").orElseThrow().attributeDefinitions())
+                    .doesNotContainKey("Genre");
         }
         try (PartitionStore store = PartitionStore.open(dir)) {
             assertThat(store.describeTable("Music").orElseThrow().indexes()).containsExactly(BY_YEAR);
@@ -250,22 +287,30 @@ class SecondaryIndexStoreTest {
             for (int i = 0; i < 700; i++) {
                 put(store, song("a" + i, "t", 2000, "g" + (i % 9), i));
             }
-            store.updateTable(store.describeTable("Music").orElseThrow()
+            store.updateTable(store.describeTable("Music")
+                    .orElseThrow()
                     .withIndexes(List.of(BY_YEAR, BY_GENRE), music().attributeDefinitions()));
             store.backfillIndexes();
             // Its items are not all in the index yet: the feed cannot deliver.
-            assertThat(store.indexStatus(store.describeTable("Music").orElseThrow()).backfilling())
+            assertThat(store.indexStatus(store.describeTable("Music").orElseThrow())
+                            .backfilling())
                     .containsExactly("ByGenre");
         }
         try (PartitionStore store = PartitionStore.open(dir)) {
             long deadline = System.currentTimeMillis() + 20_000;
-            while (!store.indexStatus(store.describeTable("Music").orElseThrow()).backfilling().isEmpty()
+            while (!store.indexStatus(store.describeTable("Music").orElseThrow())
+                            .backfilling()
+                            .isEmpty()
                     && System.currentTimeMillis() < deadline) {
                 store.backfillIndexes();
                 store.feedIndexes();
             }
-            assertThat(store.indexStatus(store.describeTable("Music").orElseThrow()).backfilling()).isEmpty();
-            assertThat(new HashSet<>(scanAll(store, "ByGenre"))).isEqualTo(expected(store, BY_GENRE)).hasSize(700);
+            assertThat(store.indexStatus(store.describeTable("Music").orElseThrow())
+                            .backfilling())
+                    .isEmpty();
+            assertThat(new HashSet<>(scanAll(store, "ByGenre")))
+                    .isEqualTo(expected(store, BY_GENRE))
+                    .hasSize(700);
         }
     }
 
@@ -279,20 +324,26 @@ class SecondaryIndexStoreTest {
             delete(store, song("gone", "t", null, null, 0));
             put(store, song("kept", "t", 2000, "g1", 1));
             put(store, song("kept", "t", 2000, "g2", 2));
-            store.updateTable(store.describeTable("Music").orElseThrow()
+            store.updateTable(store.describeTable("Music")
+                    .orElseThrow()
                     .withIndexes(List.of(BY_YEAR, BY_GENRE), music().attributeDefinitions()));
             long deadline = System.currentTimeMillis() + 20_000;
-            while (!store.indexStatus(store.describeTable("Music").orElseThrow()).backfilling().isEmpty()
+            while (!store.indexStatus(store.describeTable("Music").orElseThrow())
+                            .backfilling()
+                            .isEmpty()
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(new HashSet<>(scanAll(store, "ByGenre"))).isEqualTo(expected(store, BY_GENRE)).hasSize(1);
+            assertThat(new HashSet<>(scanAll(store, "ByGenre")))
+                    .isEqualTo(expected(store, BY_GENRE))
+                    .hasSize(1);
         }
     }
 
     @Test
     void anIndexCreatedAgainWithAnotherKeyLosesItsOldEntries() throws Exception {
-        SecondaryIndex byGenreAndTitle = SecondaryIndex.global("ByGenre",
+        SecondaryIndex byGenreAndTitle = SecondaryIndex.global(
+                "ByGenre",
                 KeySchema.of(new KeyAttribute("Genre", ScalarType.S), new KeyAttribute("SongTitle", ScalarType.S)),
                 IndexProjection.KEYS_ONLY);
         try (PartitionStore store = PartitionStore.open(dir)) {
@@ -304,14 +355,18 @@ class SecondaryIndexStoreTest {
                 // every entry in
             }
             // As a pod sees a Delete and a Create of ByGenre that it missed in between.
-            store.updateTable(store.describeTable("Music").orElseThrow()
+            store.updateTable(store.describeTable("Music")
+                    .orElseThrow()
                     .withIndexes(List.of(BY_YEAR, byGenreAndTitle), music().attributeDefinitions()));
             long deadline = System.currentTimeMillis() + 20_000;
-            while (!store.indexStatus(store.describeTable("Music").orElseThrow()).backfilling().isEmpty()
+            while (!store.indexStatus(store.describeTable("Music").orElseThrow())
+                            .backfilling()
+                            .isEmpty()
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(new HashSet<>(scanAll(store, "ByGenre"))).isEqualTo(expected(store, byGenreAndTitle))
+            assertThat(new HashSet<>(scanAll(store, "ByGenre")))
+                    .isEqualTo(expected(store, byGenreAndTitle))
                     .allSatisfy(entry -> assertThat(entry).containsOnlyKeys("Artist", "SongTitle", "Genre"));
         }
         try (PartitionStore store = PartitionStore.open(dir)) {
@@ -327,11 +382,22 @@ class SecondaryIndexStoreTest {
             for (int i = 0; i < 300; i++) {
                 Map<String, AttributeValue> item = song("a" + i, "t", 2000, "g" + i, i);
                 put(store, item);
-                assertThat(store.query(table, "ByGenre", new AttributeValue.S("g" + i), null, true, 10,
-                        PartitionStore.PAGE_BYTES, null).items()).as("write %d, read right after it", i).hasSize(1);
+                assertThat(store.query(
+                                        table,
+                                        "ByGenre",
+                                        new AttributeValue.S("g" + i),
+                                        null,
+                                        true,
+                                        10,
+                                        PartitionStore.PAGE_BYTES,
+                                        null)
+                                .items())
+                        .as("write %d, read right after it", i)
+                        .hasSize(1);
                 if (i % 2 == 0) {
                     delete(store, item);
-                    assertThat(scanAll(store, "ByGenre")).as("delete %d, scanned right after it", i)
+                    assertThat(scanAll(store, "ByGenre"))
+                            .as("delete %d, scanned right after it", i)
                             .noneMatch(entry -> entry.get("Genre").equals(item.get("Genre")));
                 }
             }

@@ -36,7 +36,8 @@ class StoreFaultTest {
 
     private static void prlimit(String fsize) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(PRLIMIT.toString(), "--pid", Long.toString(PID), "--fsize=" + fsize)
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor()).as("prlimit: %s", output).isZero();
     }
@@ -45,12 +46,14 @@ class StoreFaultTest {
         return Files.readAllLines(Path.of("/proc/self/limits")).stream()
                 .filter(line -> line.startsWith("Max file size"))
                 .map(line -> line.substring("Max file size".length()).trim().split("\\s+")[0])
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void writesAreRefusedWhileTheWalCannotGrowAndComeBackUnderAConstantReadLoad() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(PRLIMIT),
+        Assumptions.assumeTrue(
+                Files.isExecutable(PRLIMIT),
                 "skipped: /usr/bin/prlimit (util-linux) is missing, so this process's file sizes cannot be limited");
         try (PartitionStore store = PartitionStore.open(dir)) {
             store.createTable(music("Music"));

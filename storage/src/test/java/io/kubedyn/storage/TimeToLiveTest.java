@@ -49,7 +49,8 @@ class TimeToLiveTest {
     @Test
     void expiredItemsAreDeletedAndRecordedAsDeletedByTimeToLive() {
         try (PartitionStore store = PartitionStore.open(dir)) {
-            store.createTable(music("Music").withTimeToLive("expiresAt")
+            store.createTable(music("Music")
+                    .withTimeToLive("expiresAt")
                     .withStream(TableStream.enabledAt(StreamViewType.OLD_IMAGE, 0)));
             put(store, expiring("past", seconds(NOW - 10)));
             put(store, expiring("future", seconds(NOW + 3600)));
@@ -62,14 +63,20 @@ class TimeToLiveTest {
             assertThat(present(store, "future")).isTrue();
             assertThat(present(store, "a string")).isTrue();
             assertThat(present(store, "no attribute")).isTrue();
-            assertThat(present(store, "six years ago")).as("ignored, as DynamoDB ignores it").isTrue();
+            assertThat(present(store, "six years ago"))
+                    .as("ignored, as DynamoDB ignores it")
+                    .isTrue();
 
             ChangeRecord removal = store.readChanges(current(store), 0, 100, Long.MAX_VALUE).records().stream()
-                    .filter(r -> r.eventName() == ChangeRecord.EventName.REMOVE).findFirst().orElseThrow();
+                    .filter(r -> r.eventName() == ChangeRecord.EventName.REMOVE)
+                    .findFirst()
+                    .orElseThrow();
             assertThat(removal.byTimeToLive()).isTrue();
             assertThat(removal.oldImage()).isEqualTo(expiring("past", seconds(NOW - 10)));
 
-            assertThat(store.expireDue(NOW + 3600)).as("the other one, once due").isEqualTo(1);
+            assertThat(store.expireDue(NOW + 3600))
+                    .as("the other one, once due")
+                    .isEqualTo(1);
             assertThat(present(store, "future")).isFalse();
         }
     }
@@ -82,7 +89,9 @@ class TimeToLiveTest {
             long hash = key(expiring("past", seconds(NOW - 10))).hash();
             java.util.Set<Long> handedOff = new java.util.HashSet<>(java.util.Set.of(hash));
             store.expireWithin(java.util.function.Supplier::get, (table, h) -> !handedOff.contains(h));
-            assertThat(store.expireDue(NOW)).as("its range sealed for a hand-off").isZero();
+            assertThat(store.expireDue(NOW))
+                    .as("its range sealed for a hand-off")
+                    .isZero();
             assertThat(present(store, "past")).isTrue();
             handedOff.clear();
             assertThat(store.expireDue(NOW)).as("owned again").isEqualTo(1);

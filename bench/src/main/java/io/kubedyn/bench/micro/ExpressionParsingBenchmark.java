@@ -41,16 +41,19 @@ public class ExpressionParsingBenchmark {
     static final String UPDATE = "SET #count = #count + :inc, updatedAt = :now REMOVE pending";
     static final String CONDITION = "attribute_exists(id) AND #version = :expected";
 
-    private final KeySchema schema = KeySchema.of(new KeyAttribute("p", ScalarType.S),
-            new KeyAttribute("s", ScalarType.N));
-    private final ParsedExpressions parsedExpressions =
-            new ParsedExpressions(ParsedExpressions.DEFAULT_MAXIMUM_TOKENS);
-    private final Map<String, AttributeValue> queryValues = Map.of(
-            ":p", new AttributeValue.S("part00000123"), ":s", AttributeValue.N.of("42"));
+    private final KeySchema schema =
+            KeySchema.of(new KeyAttribute("p", ScalarType.S), new KeyAttribute("s", ScalarType.N));
+    private final ParsedExpressions parsedExpressions = new ParsedExpressions(ParsedExpressions.DEFAULT_MAXIMUM_TOKENS);
+    private final Map<String, AttributeValue> queryValues =
+            Map.of(":p", new AttributeValue.S("part00000123"), ":s", AttributeValue.N.of("42"));
     private final Map<String, String> updateNames = Map.of("#count", "count", "#version", "version");
     private final Map<String, AttributeValue> updateValues = Map.of(
-            ":inc", AttributeValue.N.of("1"), ":now", new AttributeValue.S("2026-11-25T12:00:00Z"),
-            ":expected", AttributeValue.N.of("7"));
+            ":inc",
+            AttributeValue.N.of("1"),
+            ":now",
+            new AttributeValue.S("2026-11-25T12:00:00Z"),
+            ":expected",
+            AttributeValue.N.of("7"));
 
     @Benchmark
     public KeyCondition queryParsed() {

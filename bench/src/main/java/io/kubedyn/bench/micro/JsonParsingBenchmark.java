@@ -33,7 +33,8 @@ public class JsonParsingBenchmark {
     private final byte[] putItemBody = putItemBody().getBytes(StandardCharsets.UTF_8);
 
     static String putItemBody() {
-        StringBuilder body = new StringBuilder("{\"TableName\":\"bench_kv\",\"Item\":{\"id\":{\"S\":\"user0000012345\"}");
+        StringBuilder body =
+                new StringBuilder("{\"TableName\":\"bench_kv\",\"Item\":{\"id\":{\"S\":\"user0000012345\"}");
         for (int f = 0; f < 10; f++) {
             body.append(",\"field").append(f).append("\":{\"S\":\"");
             for (int c = 0; c < 100; c++) {

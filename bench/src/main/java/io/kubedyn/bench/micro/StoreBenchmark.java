@@ -101,16 +101,25 @@ public class StoreBenchmark {
             Map<String, AttributeValue> item = new LinkedHashMap<>();
             item.put("id", id);
             for (int f = 0; f < 10; f++) {
-                item.put("field" + f, new AttributeValue.S(("v" + i + "-" + f + "-").repeat(34).substring(0, 100)));
+                item.put(
+                        "field" + f,
+                        new AttributeValue.S(
+                                ("v" + i + "-" + f + "-").repeat(34).substring(0, 100)));
             }
             items[i] = item;
             encodedItems[i] = ItemCodec.encode(item);
         }
 
         store = PartitionStore.open(dir.resolve("store"));
-        table = new TableDefinition(TABLE, UUID.randomUUID().toString(),
-                KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
-                "PAY_PER_REQUEST", 0, 0, System.currentTimeMillis());
+        table = new TableDefinition(
+                TABLE,
+                UUID.randomUUID().toString(),
+                KeySchema.of(new KeyAttribute("id", ScalarType.S), null),
+                Map.of("id", ScalarType.S),
+                "PAY_PER_REQUEST",
+                0,
+                0,
+                System.currentTimeMillis());
         store.createTable(table);
 
         RocksDB.loadLibrary();
@@ -118,12 +127,17 @@ public class StoreBenchmark {
         bloom = new BloomFilter(10);
         tableOptions = new ColumnFamilyOptions()
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom));
+                .setTableFormatConfig(
+                        new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom));
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
         syncWrite = new WriteOptions().setSync(true);
-        raw = RocksDB.open(dbOptions, dir.resolve("raw").toString(), List.of(
-                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, tableOptions),
-                new ColumnFamilyDescriptor("bench".getBytes(), tableOptions)), rawHandles);
+        raw = RocksDB.open(
+                dbOptions,
+                dir.resolve("raw").toString(),
+                List.of(
+                        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, tableOptions),
+                        new ColumnFamilyDescriptor("bench".getBytes(), tableOptions)),
+                rawHandles);
         rawTable = rawHandles.get(1);
 
         // Both start with every key present, so a get always finds its item and a put always replaces one.

@@ -20,8 +20,9 @@ class MicrobenchmarkFixturesTest {
         try {
             Map<String, AttributeValue> item = bench.storeGet();
             assertThat(item).hasSize(11);
-            assertThat(item.get("field3")).isInstanceOfSatisfying(AttributeValue.S.class,
-                    s -> assertThat(s.value()).hasSize(100));
+            assertThat(item.get("field3"))
+                    .isInstanceOfSatisfying(
+                            AttributeValue.S.class, s -> assertThat(s.value()).hasSize(100));
             assertThat(bench.rawGet()).isNotNull();
             // Every key is present, so a put replaces an item and returns it.
             assertThat(bench.storePut()).isNotNull();
@@ -51,7 +52,8 @@ class MicrobenchmarkFixturesTest {
         ExpressionParsingBenchmark bench = new ExpressionParsingBenchmark();
         for (int i = 0; i < 2; i++) {
             assertThat(bench.queryCached()).isEqualTo(bench.queryParsed());
-            assertThat(bench.updateCached().updatedPaths()).isEqualTo(bench.updateParsed().updatedPaths());
+            assertThat(bench.updateCached().updatedPaths())
+                    .isEqualTo(bench.updateParsed().updatedPaths());
         }
         assertThat(bench.queryParsed().partitionKey()).isEqualTo(new AttributeValue.S("part00000123"));
     }

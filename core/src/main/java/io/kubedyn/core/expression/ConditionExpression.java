@@ -1,10 +1,10 @@
 package io.kubedyn.core.expression;
 
 import io.kubedyn.core.AttributeValue;
-import java.util.Collections;
-import java.util.List;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;

@@ -12,8 +12,7 @@ import java.util.Map;
 public record DocumentPath(List<Element> elements) {
 
     /** One step of a path. */
-    public sealed interface Element permits Member, Index {
-    }
+    public sealed interface Element permits Member, Index {}
 
     /** A top-level attribute or a map key. */
     public record Member(String name) implements Element {
@@ -64,7 +63,8 @@ public record DocumentPath(List<Element> elements) {
 
     /** True when this path equals {@code other} or leads into it. */
     boolean isPrefixOf(DocumentPath other) {
-        return other.elements.size() >= elements.size() && other.elements.subList(0, elements.size()).equals(elements);
+        return other.elements.size() >= elements.size()
+                && other.elements.subList(0, elements.size()).equals(elements);
     }
 
     /** The value at this path in {@code item}, or null when the item has nothing there. */

@@ -58,7 +58,8 @@ public final class ExpressionAttributes {
             for (Map.Entry<String, AttributeValue> e : values.entrySet()) {
                 if (!VALUE_KEY.matcher(e.getKey()).matches()) {
                     throw DynamoDbException.validation(
-                            "ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + e.getKey() + "\"");
+                            "ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + e.getKey()
+                                    + "\"");
                 }
                 if (e.getValue() == null) {
                     throw DynamoDbException.validation("ExpressionAttributeValues contains invalid value: "
@@ -129,14 +130,16 @@ public final class ExpressionAttributes {
         Set<String> unusedNames = new TreeSet<>(names.keySet());
         unusedNames.removeAll(usedNames);
         if (!unusedNames.isEmpty()) {
-            throw DynamoDbException.validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {"
-                    + String.join(", ", unusedNames) + "}");
+            throw DynamoDbException.validation(
+                    "Value provided in ExpressionAttributeNames unused in expressions: keys: {"
+                            + String.join(", ", unusedNames) + "}");
         }
         Set<String> unusedValues = new TreeSet<>(values.keySet());
         unusedValues.removeAll(usedValues);
         if (!unusedValues.isEmpty()) {
-            throw DynamoDbException.validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {"
-                    + String.join(", ", unusedValues) + "}");
+            throw DynamoDbException.validation(
+                    "Value provided in ExpressionAttributeValues unused in expressions: keys: {"
+                            + String.join(", ", unusedValues) + "}");
         }
     }
 

@@ -39,12 +39,19 @@ final class ExpressionBuilder {
     static final int MAX_OPERATORS = 300;
 
     /** Where a function call appears, which decides the functions allowed there. */
-    enum Position { CONDITION, CONDITION_OPERAND, UPDATE_OPERAND }
-
-    private enum FunctionKind { BOOLEAN, SIZE, UPDATE }
-
-    private record FunctionSpec(FunctionKind kind, int arity) {
+    enum Position {
+        CONDITION,
+        CONDITION_OPERAND,
+        UPDATE_OPERAND
     }
+
+    private enum FunctionKind {
+        BOOLEAN,
+        SIZE,
+        UPDATE
+    }
+
+    private record FunctionSpec(FunctionKind kind, int arity) {}
 
     private static final Map<String, FunctionSpec> FUNCTIONS = Map.of(
             "attribute_exists", new FunctionSpec(FunctionKind.BOOLEAN, 1),
@@ -75,9 +82,10 @@ final class ExpressionBuilder {
         ConditionExpressionContext root = (ConditionExpressionContext) tree.root();
         return ExpressionParser.build(kind, () -> {
             ExpressionBuilder builder = tree.builder(kind, attributes);
-            tree.wholeTreeProblem(() -> ExpressionChecks.condition(builder, root)).ifPresent(problem -> {
-                throw builder.invalid(problem);
-            });
+            tree.wholeTreeProblem(() -> ExpressionChecks.condition(builder, root))
+                    .ifPresent(problem -> {
+                        throw builder.invalid(problem);
+                    });
             return builder.condition(root.condition());
         });
     }
@@ -89,7 +97,9 @@ final class ExpressionBuilder {
     // ---- conditions ------------------------------------------------------------------------
 
     Condition condition(ConditionContext ctx) {
-        if (!(ctx instanceof ParenthesizedContext || ctx instanceof NotContext || ctx instanceof AndContext
+        if (!(ctx instanceof ParenthesizedContext
+                || ctx instanceof NotContext
+                || ctx instanceof AndContext
                 || ctx instanceof OrContext)) {
             // DynamoDB checks a condition's #names and :values before its operators and functions.
             resolveReferences(ctx);
@@ -210,7 +220,8 @@ final class ExpressionBuilder {
     private void requireDistinct(String operator, Operand first, List<Operand> others) {
         if (first instanceof Operand.Path p && others.contains(first)) {
             throw invalid("The first operand must be distinct from the remaining operands for this operator or "
-                    + "function; operator: " + operator + ", first operand: " + p.path().toErrorForm());
+                    + "function; operator: " + operator + ", first operand: "
+                    + p.path().toErrorForm());
         }
     }
 
@@ -254,7 +265,8 @@ final class ExpressionBuilder {
             throw invalid("Incorrect number of operands for operator or function; operator or function: " + name
                     + ", number of operands: " + args.size());
         }
-        Position argPosition = position == Position.UPDATE_OPERAND ? Position.UPDATE_OPERAND : Position.CONDITION_OPERAND;
+        Position argPosition =
+                position == Position.UPDATE_OPERAND ? Position.UPDATE_OPERAND : Position.CONDITION_OPERAND;
         List<Operand> operands = new ArrayList<>();
         for (OperandContext arg : args) {
             operands.add(operand(arg, argPosition));
@@ -351,8 +363,8 @@ final class ExpressionBuilder {
         if (functionKind == FunctionKind.UPDATE) {
             return java.util.Optional.of("The function is not allowed in a condition expression; function: " + name);
         }
-        return java.util.Optional.of("The function is not allowed to be used this way in an expression; function: "
-                + name);
+        return java.util.Optional.of(
+                "The function is not allowed to be used this way in an expression; function: " + name);
     }
 
     private DocumentPath requirePath(String function, Operand operand) {
@@ -364,7 +376,8 @@ final class ExpressionBuilder {
 
     private void requireValueTypes(String function, List<Operand> operands, String... types) {
         for (Operand operand : operands) {
-            if (operand instanceof Operand.Value v && !List.of(types).contains(v.value().type())) {
+            if (operand instanceof Operand.Value v
+                    && !List.of(types).contains(v.value().type())) {
                 throw incorrectOperandType(function, v.value().type());
             }
             if (operand instanceof Operand.Size && !List.of(types).contains("N")) {

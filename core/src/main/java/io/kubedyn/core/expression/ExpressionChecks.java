@@ -29,7 +29,15 @@ import org.antlr.v4.runtime.tree.TerminalNode;
  * the text is reported. {@link ExpressionBuilder} then checks each condition or action in turn.
  */
 final class ExpressionChecks {
-    private enum Kind { PARENS, UNKNOWN_FUNCTION, MISUSED_FUNCTION, RESERVED, SECTION, NAME, VALUE }
+    private enum Kind {
+        PARENS,
+        UNKNOWN_FUNCTION,
+        MISUSED_FUNCTION,
+        RESERVED,
+        SECTION,
+        NAME,
+        VALUE
+    }
 
     private final ExpressionBuilder builder;
     private final ExpressionAttributes attributes;
@@ -58,7 +66,8 @@ final class ExpressionChecks {
         for (UpdateClauseContext clause : root.updateClause()) {
             String keyword = clause.getStart().getText().toUpperCase(Locale.ROOT);
             if (!sections.add(keyword)) {
-                checks.first(Kind.SECTION, "The \"" + keyword + "\" section can only be used once in an update expression;");
+                checks.first(
+                        Kind.SECTION, "The \"" + keyword + "\" section can only be used once in an update expression;");
             }
         }
         checks.walk(root, ExpressionBuilder.Position.UPDATE_OPERAND);
@@ -88,11 +97,18 @@ final class ExpressionChecks {
                     .ifPresent(m -> first(Kind.MISUSED_FUNCTION, m));
         } else if (node instanceof PathContext path && path.path() != null && group(path.path())) {
             first(Kind.PARENS, "The expression has redundant parentheses;");
-        } else if (node instanceof PathNameContext name && name.NAME() != null
+        } else if (node instanceof PathNameContext name
+                && name.NAME() != null
                 && ReservedWords.isReserved(name.NAME().getText())) {
-            first(Kind.RESERVED, "Attribute name is a reserved keyword; reserved keyword: " + name.NAME().getText());
-        } else if (node instanceof FunctionContext f && !ExpressionBuilder.isFunction(f.NAME().getText())) {
-            first(Kind.UNKNOWN_FUNCTION, "Invalid function name; function: " + f.NAME().getText());
+            first(
+                    Kind.RESERVED,
+                    "Attribute name is a reserved keyword; reserved keyword: "
+                            + name.NAME().getText());
+        } else if (node instanceof FunctionContext f
+                && !ExpressionBuilder.isFunction(f.NAME().getText())) {
+            first(
+                    Kind.UNKNOWN_FUNCTION,
+                    "Invalid function name; function: " + f.NAME().getText());
         } else if (node instanceof TerminalNode terminal && attributes != null) {
             reference(terminal.getSymbol());
         }

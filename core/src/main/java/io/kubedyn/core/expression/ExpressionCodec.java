@@ -24,15 +24,23 @@ public final class ExpressionCodec {
     static final int VERSION = 2;
 
     // condition tags
-    private static final int COMPARISON = 1, BETWEEN = 2, IN = 3, ALWAYS = 4, AND = 5, OR = 6, NOT = 7,
-            EXISTS = 8, TYPE = 9, BEGINS_WITH = 10, CONTAINS = 11;
+    private static final int COMPARISON = 1,
+            BETWEEN = 2,
+            IN = 3,
+            ALWAYS = 4,
+            AND = 5,
+            OR = 6,
+            NOT = 7,
+            EXISTS = 8,
+            TYPE = 9,
+            BEGINS_WITH = 10,
+            CONTAINS = 11;
     // operand tags
     private static final int PATH = 1, VALUE = 2, SIZE = 3, IF_NOT_EXISTS = 4, LIST_APPEND = 5, ARITHMETIC = 6;
     // action tags
     private static final int SET = 1, REMOVE = 2, ADD = 3, DELETE = 4;
 
-    private ExpressionCodec() {
-    }
+    private ExpressionCodec() {}
 
     public static void writeCondition(ConditionExpression expression, DataOutputStream out) throws IOException {
         out.writeByte(VERSION);
@@ -257,7 +265,8 @@ public final class ExpressionCodec {
         int count = in.readInt();
         List<DocumentPath.Element> elements = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            elements.add(in.readBoolean() ? new DocumentPath.Member(readString(in)) : new DocumentPath.Index(in.readInt()));
+            elements.add(
+                    in.readBoolean() ? new DocumentPath.Member(readString(in)) : new DocumentPath.Index(in.readInt()));
         }
         return new DocumentPath(elements);
     }

@@ -20,8 +20,7 @@ final class ExpressionParser {
     /** DynamoDB's limit on the size of one expression string, in UTF-8 bytes. */
     static final int MAX_EXPRESSION_BYTES = 4096;
 
-    private ExpressionParser() {
-    }
+    private ExpressionParser() {}
 
     /**
      * Parses {@code text} with the start rule {@code rule}, refusing an empty or too long text
@@ -45,8 +44,13 @@ final class ExpressionParser {
         parser.removeErrorListeners();
         parser.addErrorListener(new BaseErrorListener() {
             @Override
-            public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line,
-                    int charPositionInLine, String msg, RecognitionException e) {
+            public void syntaxError(
+                    Recognizer<?, ?> recognizer,
+                    Object offendingSymbol,
+                    int line,
+                    int charPositionInLine,
+                    String msg,
+                    RecognitionException e) {
                 throw ExpressionParser.syntaxError(kind, text, tokens, (Token) offendingSymbol);
             }
         });

@@ -14,8 +14,7 @@ import java.util.Set;
  * {@code Key:}) or a secondary index's ({@code IndexKey:}).
  */
 public final class KeyAttributePaths {
-    private KeyAttributePaths() {
-    }
+    private KeyAttributePaths() {}
 
     /** Throws DynamoDB's ValidationException if one of {@code paths} looks into a key attribute of {@code table}. */
     public static void requireScalar(TableDefinition table, List<DocumentPath> paths) {

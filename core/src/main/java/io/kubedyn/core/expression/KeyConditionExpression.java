@@ -21,13 +21,11 @@ import java.util.Optional;
 public final class KeyConditionExpression {
     static final String KIND = "KeyConditionExpression";
 
-    private KeyConditionExpression() {
-    }
+    private KeyConditionExpression() {}
 
     /** One condition on one key attribute. */
-    private record KeyTerm(String attribute, SortKeyCondition.Operator operator, AttributeValue value,
-            AttributeValue upper) {
-    }
+    private record KeyTerm(
+            String attribute, SortKeyCondition.Operator operator, AttributeValue value, AttributeValue upper) {}
 
     public static KeyCondition parse(String text, ExpressionAttributes attributes, KeySchema schema) {
         return build(ExpressionParser.parse(KIND, text, SyntaxTree.StartRule.CONDITION), attributes, schema);
@@ -70,9 +68,12 @@ public final class KeyConditionExpression {
         /** Each attribute's condition as the legacy KeyConditions would state it. */
         public Map<String, LegacyParameters.AttributeCondition> conditions() {
             Map<String, LegacyParameters.AttributeCondition> conditions = new LinkedHashMap<>();
-            terms().forEach((name, term) -> conditions.put(name, new LegacyParameters.AttributeCondition(
-                    LegacyParameters.ComparisonOperator.valueOf(term.operator().name()),
-                    term.upper() == null ? List.of(term.value()) : List.of(term.value(), term.upper()))));
+            terms().forEach((name, term) -> conditions.put(
+                    name,
+                    new LegacyParameters.AttributeCondition(
+                            LegacyParameters.ComparisonOperator.valueOf(
+                                    term.operator().name()),
+                            term.upper() == null ? List.of(term.value()) : List.of(term.value(), term.upper()))));
             return conditions;
         }
     }
@@ -117,7 +118,8 @@ public final class KeyConditionExpression {
                 throw DynamoDbException.validation("Query key condition not supported");
             }
             if (terms.size() > 1 || !skTerm.attribute().equals(sk.get().name())) {
-                throw DynamoDbException.validation("Query condition missed key schema element: " + sk.get().name());
+                throw DynamoDbException.validation(
+                        "Query condition missed key schema element: " + sk.get().name());
             }
             checkSortTerm(sk.get(), skTerm);
             sortKey = Optional.of(new SortKeyCondition(skTerm.operator(), skTerm.value(), skTerm.upper()));
@@ -146,7 +148,8 @@ public final class KeyConditionExpression {
             if (term == null) {
                 break;
             }
-            if (!sortTerms.isEmpty() && sortTerms.get(sortTerms.size() - 1).operator() != SortKeyCondition.Operator.EQ) {
+            if (!sortTerms.isEmpty()
+                    && sortTerms.get(sortTerms.size() - 1).operator() != SortKeyCondition.Operator.EQ) {
                 throw DynamoDbException.validation("Query key condition not supported: only the last sort key "
                         + "attribute of a condition may use an operator other than =; "
                         + sortTerms.get(sortTerms.size() - 1).attribute() + " is followed by " + key.name());
@@ -184,9 +187,11 @@ public final class KeyConditionExpression {
         }
         checkType(key, term.value());
         if (isEmpty(term.value())) {
-            throw DynamoDbException.validation("One or more parameter values are not valid. The AttributeValue for a key "
-                    + "attribute cannot contain an empty " + (term.value() instanceof AttributeValue.S ? "string" : "binary")
-                    + " value. Key: " + key.name());
+            throw DynamoDbException.validation(
+                    "One or more parameter values are not valid. The AttributeValue for a key "
+                            + "attribute cannot contain an empty "
+                            + (term.value() instanceof AttributeValue.S ? "string" : "binary")
+                            + " value. Key: " + key.name());
         }
     }
 
@@ -195,7 +200,8 @@ public final class KeyConditionExpression {
         if (term.upper() != null) {
             checkType(key, term.upper());
         }
-        if (term.operator() == SortKeyCondition.Operator.BEGINS_WITH && key.type().name().equals("N")) {
+        if (term.operator() == SortKeyCondition.Operator.BEGINS_WITH
+                && key.type().name().equals("N")) {
             throw DynamoDbException.validation("Invalid " + KIND + ": Incorrect operand type for operator or "
                     + "function; operator or function: begins_with, operand type: N");
         }
@@ -269,7 +275,8 @@ public final class KeyConditionExpression {
                     throw invalidCondition("Multiple attribute names used in one condition");
                 }
                 if (!path.path().isTopLevel()) {
-                    throw DynamoDbException.validation("KeyConditionExpressions cannot have conditions on nested attributes");
+                    throw DynamoDbException.validation(
+                            "KeyConditionExpressions cannot have conditions on nested attributes");
                 }
                 name = path.path().topLevelName();
             } else if (operand instanceof Operand.Size) {
@@ -288,8 +295,8 @@ public final class KeyConditionExpression {
         if (leaf instanceof Condition.Between b) {
             return new KeyTerm(name, SortKeyCondition.Operator.BETWEEN, keyValue(b.lower()), keyValue(b.upper()));
         }
-        return new KeyTerm(name, SortKeyCondition.Operator.BEGINS_WITH, keyValue(((Condition.BeginsWith) leaf).prefix()),
-                null);
+        return new KeyTerm(
+                name, SortKeyCondition.Operator.BEGINS_WITH, keyValue(((Condition.BeginsWith) leaf).prefix()), null);
     }
 
     private static DynamoDbException invalidCondition(String detail) {

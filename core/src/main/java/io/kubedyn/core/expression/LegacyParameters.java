@@ -24,12 +24,23 @@ import java.util.Set;
  */
 public final class LegacyParameters {
 
-    private LegacyParameters() {
-    }
+    private LegacyParameters() {}
 
     /** The ComparisonOperator of a legacy condition. */
     public enum ComparisonOperator {
-        EQ, NE, LE, LT, GE, GT, NOT_NULL, NULL, CONTAINS, NOT_CONTAINS, BEGINS_WITH, IN, BETWEEN;
+        EQ,
+        NE,
+        LE,
+        LT,
+        GE,
+        GT,
+        NOT_NULL,
+        NULL,
+        CONTAINS,
+        NOT_CONTAINS,
+        BEGINS_WITH,
+        IN,
+        BETWEEN;
 
         public static ComparisonOperator parse(String text, String parameter) {
             for (ComparisonOperator op : values()) {
@@ -55,13 +66,14 @@ public final class LegacyParameters {
      * with {@code AttributeValueList} (or with {@code Value} as its single argument). Absent
      * members are null.
      */
-    public record ExpectedAttribute(AttributeValue value, Boolean exists, ComparisonOperator operator,
-            List<AttributeValue> attributeValueList) {
-    }
+    public record ExpectedAttribute(
+            AttributeValue value,
+            Boolean exists,
+            ComparisonOperator operator,
+            List<AttributeValue> attributeValueList) {}
 
     /** One entry of AttributeUpdates: Action PUT (the default), ADD or DELETE, and an optional Value. */
-    public record AttributeUpdate(String action, AttributeValue value) {
-    }
+    public record AttributeUpdate(String action, AttributeValue value) {}
 
     // ---- Expected, QueryFilter, ScanFilter ------------------------------------------------------
 
@@ -73,22 +85,25 @@ public final class LegacyParameters {
             Condition c = expectedCondition(e.getKey(), e.getValue());
             result = result == null ? c : or ? new Condition.Or(result, c) : new Condition.And(result, c);
         }
-        return ConditionExpression.of("Expected " + expected.keySet(), result == null ? new Condition.Always() : result);
+        return ConditionExpression.of(
+                "Expected " + expected.keySet(), result == null ? new Condition.Always() : result);
     }
 
     /**
      * QueryFilter or ScanFilter (named by {@code parameter} in messages) with ConditionalOperator
      * (null for AND).
      */
-    public static ConditionExpression filter(String parameter, Map<String, AttributeCondition> filter,
-            String conditionalOperator) {
+    public static ConditionExpression filter(
+            String parameter, Map<String, AttributeCondition> filter, String conditionalOperator) {
         boolean or = or(conditionalOperator, filter.size());
         Condition result = null;
         for (Map.Entry<String, AttributeCondition> e : filter.entrySet()) {
-            Condition c = condition(e.getKey(), e.getValue().operator(), e.getValue().values());
+            Condition c =
+                    condition(e.getKey(), e.getValue().operator(), e.getValue().values());
             result = result == null ? c : or ? new Condition.Or(result, c) : new Condition.And(result, c);
         }
-        return ConditionExpression.of(parameter + " " + filter.keySet(), result == null ? new Condition.Always() : result);
+        return ConditionExpression.of(
+                parameter + " " + filter.keySet(), result == null ? new Condition.Always() : result);
     }
 
     private static boolean or(String conditionalOperator, int conditions) {
@@ -98,8 +113,9 @@ public final class LegacyParameters {
         if (conditionalOperator.equals("OR")) {
             return true;
         }
-        throw DynamoDbException.validation("1 validation error detected: Value '" + conditionalOperator
-                + "' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]");
+        throw DynamoDbException.validation(
+                "1 validation error detected: Value '" + conditionalOperator
+                        + "' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]");
     }
 
     private static Condition expectedCondition(String name, ExpectedAttribute expected) {
@@ -110,10 +126,13 @@ public final class LegacyParameters {
             if (expected.exists() != null) {
                 throw invalidParameter("Exists and ComparisonOperator cannot be used together for Attribute: " + name);
             }
-            List<AttributeValue> values = expected.attributeValueList() != null ? expected.attributeValueList()
+            List<AttributeValue> values = expected.attributeValueList() != null
+                    ? expected.attributeValueList()
                     : expected.value() != null ? List.of(expected.value()) : List.of();
             ComparisonOperator op = expected.operator();
-            if (op != ComparisonOperator.NULL && op != ComparisonOperator.NOT_NULL && expected.attributeValueList() == null
+            if (op != ComparisonOperator.NULL
+                    && op != ComparisonOperator.NOT_NULL
+                    && expected.attributeValueList() == null
                     && expected.value() == null) {
                 throw invalidParameter("Value or AttributeValueList must be used with ComparisonOperator: " + op
                         + " for Attribute: " + name);
@@ -121,12 +140,13 @@ public final class LegacyParameters {
             return condition(name, op, values);
         }
         if (expected.attributeValueList() != null) {
-            throw invalidParameter("AttributeValueList can only be used with a ComparisonOperator for Attribute: " + name);
+            throw invalidParameter(
+                    "AttributeValueList can only be used with a ComparisonOperator for Attribute: " + name);
         }
         boolean exists = expected.exists() == null || expected.exists();
         if (exists && expected.value() == null) {
-            throw invalidParameter("Value must be provided when Exists is " + (expected.exists() == null ? "null" : "true")
-                    + " for Attribute: " + name);
+            throw invalidParameter("Value must be provided when Exists is "
+                    + (expected.exists() == null ? "null" : "true") + " for Attribute: " + name);
         }
         if (!exists && expected.value() != null) {
             throw invalidParameter("Value cannot be used when Exists is false for Attribute: " + name);
@@ -162,7 +182,8 @@ public final class LegacyParameters {
                 return new Condition.Contains(path, value(values.get(0)));
             case NOT_CONTAINS:
                 // Unlike NOT contains(a, :v), NOT_CONTAINS is false for a missing attribute.
-                return new Condition.And(new Condition.AttributeExists(DocumentPath.of(name), true),
+                return new Condition.And(
+                        new Condition.AttributeExists(DocumentPath.of(name), true),
                         new Condition.Not(new Condition.Contains(path, value(values.get(0)))));
             case BEGINS_WITH:
                 return new Condition.BeginsWith(path, value(values.get(0)));
@@ -217,7 +238,8 @@ public final class LegacyParameters {
         }
         for (AttributeValue v : values) {
             if (!allowed.contains(v.type())) {
-                throw invalidParameter("ComparisonOperator " + op + " is not valid for " + v.type() + " AttributeValue type");
+                throw invalidParameter(
+                        "ComparisonOperator " + op + " is not valid for " + v.type() + " AttributeValue type");
             }
         }
         if (op == ComparisonOperator.BETWEEN) {
@@ -255,8 +277,8 @@ public final class LegacyParameters {
     /** Query's KeyConditions, checked against the key schema of the table or index. */
     public static KeyCondition keyConditions(Map<String, AttributeCondition> conditions, KeySchema schema) {
         if (schema.isMultiAttribute()) {
-            throw DynamoDbException.validation("KeyConditions cannot query an index with a multi-attribute key; "
-                    + "use KeyConditionExpression");
+            throw DynamoDbException.validation(
+                    "KeyConditions cannot query an index with a multi-attribute key; " + "use KeyConditionExpression");
         }
         Map<String, AttributeCondition> remaining = new LinkedHashMap<>(conditions);
         AttributeCondition pk = remaining.remove(schema.partitionKey().name());
@@ -272,10 +294,13 @@ public final class LegacyParameters {
         if (remaining.isEmpty()) {
             return new KeyCondition(pk.values().get(0), Optional.empty());
         }
-        if (schema.sortKey().isEmpty() || remaining.size() > 1
+        if (schema.sortKey().isEmpty()
+                || remaining.size() > 1
                 || !remaining.containsKey(schema.sortKey().get().name())) {
             throw DynamoDbException.validation("Query condition missed key schema element: "
-                    + schema.sortKey().map(k -> k.name()).orElse(schema.partitionKey().name()));
+                    + schema.sortKey()
+                            .map(k -> k.name())
+                            .orElse(schema.partitionKey().name()));
         }
         AttributeCondition sk = remaining.values().iterator().next();
         checkArguments(sk.operator(), sk.values());
@@ -308,8 +333,14 @@ public final class LegacyParameters {
         for (AttributeValue v : sk.values()) {
             checkKeyType(schema.sortKey().get().type().name(), v);
         }
-        return new KeyCondition(pk.values().get(0), Optional.of(new SortKeyCondition(operator,
-                sk.values().get(0), operator == SortKeyCondition.Operator.BETWEEN ? sk.values().get(1) : null)));
+        return new KeyCondition(
+                pk.values().get(0),
+                Optional.of(new SortKeyCondition(
+                        operator,
+                        sk.values().get(0),
+                        operator == SortKeyCondition.Operator.BETWEEN
+                                ? sk.values().get(1)
+                                : null)));
     }
 
     private static void checkKeyType(String keyType, AttributeValue value) {
@@ -325,7 +356,9 @@ public final class LegacyParameters {
         List<UpdateExpression.Action> actions = new ArrayList<>();
         for (Map.Entry<String, AttributeUpdate> e : updates.entrySet()) {
             DocumentPath path = DocumentPath.of(e.getKey());
-            String action = e.getValue().action() == null ? "PUT" : e.getValue().action().toUpperCase(Locale.ROOT);
+            String action = e.getValue().action() == null
+                    ? "PUT"
+                    : e.getValue().action().toUpperCase(Locale.ROOT);
             AttributeValue value = e.getValue().value();
             if (value == null && !action.equals("DELETE")) {
                 throw invalidParameter("Only DELETE action is allowed when no attribute value is specified");
@@ -337,20 +370,25 @@ public final class LegacyParameters {
                 case "DELETE":
                     if (value == null) {
                         actions.add(new UpdateExpression.RemoveAction(path));
-                    } else if (value instanceof AttributeValue.SS || value instanceof AttributeValue.NS
+                    } else if (value instanceof AttributeValue.SS
+                            || value instanceof AttributeValue.NS
                             || value instanceof AttributeValue.BS) {
                         actions.add(new UpdateExpression.DeleteAction(path, value));
                     } else {
-                        throw invalidParameter("DELETE action with value is not supported for the type " + value.type());
+                        throw invalidParameter(
+                                "DELETE action with value is not supported for the type " + value.type());
                     }
                     break;
                 case "ADD":
                     if (value instanceof AttributeValue.L) {
                         // Legacy ADD appends to a list (creating it when missing).
                         Operand existing = new Operand.IfNotExists(path, value(new AttributeValue.L(List.of())));
-                        actions.add(new UpdateExpression.SetAction(path, new Operand.ListAppend(existing, value(value))));
-                    } else if (value instanceof AttributeValue.N || value instanceof AttributeValue.SS
-                            || value instanceof AttributeValue.NS || value instanceof AttributeValue.BS) {
+                        actions.add(
+                                new UpdateExpression.SetAction(path, new Operand.ListAppend(existing, value(value))));
+                    } else if (value instanceof AttributeValue.N
+                            || value instanceof AttributeValue.SS
+                            || value instanceof AttributeValue.NS
+                            || value instanceof AttributeValue.BS) {
                         actions.add(new UpdateExpression.AddAction(path, value));
                     } else {
                         throw invalidParameter("ADD action is not supported for the type " + value.type());

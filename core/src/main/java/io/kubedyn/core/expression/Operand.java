@@ -10,28 +10,22 @@ import java.util.Map;
 sealed interface Operand {
 
     /** A document path; evaluates to the value there, or null when the item has none. */
-    record Path(DocumentPath path) implements Operand {
-    }
+    record Path(DocumentPath path) implements Operand {}
 
     /** An ExpressionAttributeValues entry ({@code :v}). */
-    record Value(String ref, AttributeValue value) implements Operand {
-    }
+    record Value(String ref, AttributeValue value) implements Operand {}
 
     /** {@code size(path)}. */
-    record Size(Operand argument) implements Operand {
-    }
+    record Size(Operand argument) implements Operand {}
 
     /** {@code if_not_exists(path, operand)}, in SET only. */
-    record IfNotExists(DocumentPath path, Operand fallback) implements Operand {
-    }
+    record IfNotExists(DocumentPath path, Operand fallback) implements Operand {}
 
     /** {@code list_append(a, b)}, in SET only. */
-    record ListAppend(Operand first, Operand second) implements Operand {
-    }
+    record ListAppend(Operand first, Operand second) implements Operand {}
 
     /** {@code a + b} or {@code a - b}, in SET only. */
-    record Arithmetic(Operand left, boolean plus, Operand right) implements Operand {
-    }
+    record Arithmetic(Operand left, boolean plus, Operand right) implements Operand {}
 
     /**
      * The value of an operand in a condition: null when it names nothing in the item (a missing

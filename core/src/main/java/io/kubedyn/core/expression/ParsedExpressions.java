@@ -33,8 +33,7 @@ public final class ParsedExpressions {
      */
     public static final long DEFAULT_MAXIMUM_TOKENS = 25_000;
 
-    private record Key(SyntaxTree.StartRule rule, String text) {
-    }
+    private record Key(SyntaxTree.StartRule rule, String text) {}
 
     private final Cache<Key, SyntaxTree> trees;
 
@@ -66,14 +65,18 @@ public final class ParsedExpressions {
 
     /** {@link ConditionExpression#parse}, parsing {@code text} only if it is not kept already. */
     public ConditionExpression condition(String text, ExpressionAttributes attributes) {
-        return ConditionExpression.build(ConditionExpression.CONDITION_KIND,
-                tree(ConditionExpression.CONDITION_KIND, text, SyntaxTree.StartRule.CONDITION), attributes);
+        return ConditionExpression.build(
+                ConditionExpression.CONDITION_KIND,
+                tree(ConditionExpression.CONDITION_KIND, text, SyntaxTree.StartRule.CONDITION),
+                attributes);
     }
 
     /** {@link ConditionExpression#parseFilter}, parsing {@code text} only if it is not kept already. */
     public ConditionExpression filter(String text, ExpressionAttributes attributes) {
-        return ConditionExpression.build(ConditionExpression.FILTER_KIND,
-                tree(ConditionExpression.FILTER_KIND, text, SyntaxTree.StartRule.CONDITION), attributes);
+        return ConditionExpression.build(
+                ConditionExpression.FILTER_KIND,
+                tree(ConditionExpression.FILTER_KIND, text, SyntaxTree.StartRule.CONDITION),
+                attributes);
     }
 
     /** {@link UpdateExpression#parse}, parsing {@code text} only if it is not kept already. */

@@ -13,10 +13,10 @@ import java.util.TreeMap;
 
 /** Document paths applied to items: projection, replacement and removal, each returning new values. */
 final class Paths {
-    static final String INVALID_FOR_UPDATE = "The document path provided in the update expression is invalid for update";
+    static final String INVALID_FOR_UPDATE =
+            "The document path provided in the update expression is invalid for update";
 
-    private Paths() {
-    }
+    private Paths() {}
 
     /**
      * Refuses two paths of which one is a prefix of the other ("overlap"), or which use one

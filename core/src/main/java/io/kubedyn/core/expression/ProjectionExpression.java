@@ -43,9 +43,10 @@ public final class ProjectionExpression {
         ProjectionExpressionContext root = (ProjectionExpressionContext) tree.root();
         return ExpressionParser.build(KIND, () -> {
             ExpressionBuilder builder = tree.builder(KIND, attributes);
-            tree.wholeTreeProblem(() -> ExpressionChecks.projection(builder, root)).ifPresent(problem -> {
-                throw builder.invalid(problem);
-            });
+            tree.wholeTreeProblem(() -> ExpressionChecks.projection(builder, root))
+                    .ifPresent(problem -> {
+                        throw builder.invalid(problem);
+                    });
             List<DocumentPath> paths = new ArrayList<>();
             for (PathContext path : root.path()) {
                 paths.add(builder.path(path));

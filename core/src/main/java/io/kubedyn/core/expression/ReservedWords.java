@@ -14,8 +14,7 @@ import java.util.Set;
 final class ReservedWords {
     private static final Set<String> WORDS = load();
 
-    private ReservedWords() {
-    }
+    private ReservedWords() {}
 
     static boolean isReserved(String name) {
         return WORDS.contains(name.toUpperCase(Locale.ROOT));

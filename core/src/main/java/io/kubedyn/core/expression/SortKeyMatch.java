@@ -5,8 +5,7 @@ import io.kubedyn.core.SortKeyCondition;
 
 /** Whether a sort key value satisfies a Query's sort-key condition, in DynamoDB's key order. */
 public final class SortKeyMatch {
-    private SortKeyMatch() {
-    }
+    private SortKeyMatch() {}
 
     public static boolean test(SortKeyCondition condition, AttributeValue value) {
         if (condition.operator() == SortKeyCondition.Operator.BEGINS_WITH) {

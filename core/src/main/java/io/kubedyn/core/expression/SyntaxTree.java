@@ -16,7 +16,11 @@ import org.antlr.v4.runtime.TokenStream;
  */
 final class SyntaxTree {
     /** The grammar's start rules; ConditionExpression, FilterExpression and KeyConditionExpression share one. */
-    enum StartRule { CONDITION, UPDATE, PROJECTION }
+    enum StartRule {
+        CONDITION,
+        UPDATE,
+        PROJECTION
+    }
 
     private final String text;
     private final ParserRuleContext root;

@@ -32,7 +32,8 @@ import java.util.Set;
  */
 public final class UpdateExpression {
     static final String KIND = "UpdateExpression";
-    static final String MISSING_ATTRIBUTE = "The provided expression refers to an attribute that does not exist in the item";
+    static final String MISSING_ATTRIBUTE =
+            "The provided expression refers to an attribute that does not exist in the item";
     static final String INCORRECT_DATA_TYPE = "An operand in the update expression has an incorrect data type";
 
     /** One action of one clause. */
@@ -40,17 +41,13 @@ public final class UpdateExpression {
         DocumentPath path();
     }
 
-    record SetAction(DocumentPath path, Operand value) implements Action {
-    }
+    record SetAction(DocumentPath path, Operand value) implements Action {}
 
-    record RemoveAction(DocumentPath path) implements Action {
-    }
+    record RemoveAction(DocumentPath path) implements Action {}
 
-    record AddAction(DocumentPath path, AttributeValue value) implements Action {
-    }
+    record AddAction(DocumentPath path, AttributeValue value) implements Action {}
 
-    record DeleteAction(DocumentPath path, AttributeValue value) implements Action {
-    }
+    record DeleteAction(DocumentPath path, AttributeValue value) implements Action {}
 
     private final String text;
     private final List<Action> actions;
@@ -87,8 +84,8 @@ public final class UpdateExpression {
         return ExpressionParser.build(KIND, () -> build(tree.text(), tree.builder(KIND, attributes), root, attributes));
     }
 
-    private static UpdateExpression build(String text, ExpressionBuilder builder, UpdateExpressionContext tree,
-                                          ExpressionAttributes attributes) {
+    private static UpdateExpression build(
+            String text, ExpressionBuilder builder, UpdateExpressionContext tree, ExpressionAttributes attributes) {
         // DynamoDB's order: the whole expression's words, sections and references, then its
         // paths against each other, then each action.
         ExpressionChecks.update(builder, attributes, tree);
@@ -101,7 +98,9 @@ public final class UpdateExpression {
             } else if (clause instanceof AddClauseContext add) {
                 add.pathAndValue().forEach(action -> targets.add(builder.path(action.path())));
             } else {
-                ((DeleteClauseContext) clause).pathAndValue().forEach(action -> targets.add(builder.path(action.path())));
+                ((DeleteClauseContext) clause)
+                        .pathAndValue()
+                        .forEach(action -> targets.add(builder.path(action.path())));
             }
         }
         Paths.checkOverlaps(KIND, targets);
@@ -120,7 +119,8 @@ public final class UpdateExpression {
             } else if (clause instanceof AddClauseContext add) {
                 for (PathAndValueContext action : add.pathAndValue()) {
                     DocumentPath path = paths.next();
-                    AttributeValue value = builder.value(action.VALUE_REF().getSymbol()).value();
+                    AttributeValue value =
+                            builder.value(action.VALUE_REF().getSymbol()).value();
                     if (!(value instanceof AttributeValue.N || isSet(value))) {
                         throw builder.invalid("Incorrect operand type for operator or function; operator: ADD, "
                                 + "operand type: " + Values.longTypeName(value) + ", typeSet: ALLOWED_FOR_ADD_OPERAND");
@@ -130,7 +130,8 @@ public final class UpdateExpression {
             } else {
                 for (PathAndValueContext action : ((DeleteClauseContext) clause).pathAndValue()) {
                     DocumentPath path = paths.next();
-                    AttributeValue value = builder.value(action.VALUE_REF().getSymbol()).value();
+                    AttributeValue value =
+                            builder.value(action.VALUE_REF().getSymbol()).value();
                     if (!isSet(value)) {
                         throw builder.invalid("Incorrect operand type for operator or function; operator: DELETE, "
                                 + "operand type: " + Values.longTypeName(value)
@@ -152,8 +153,10 @@ public final class UpdateExpression {
         }
         boolean plus = ctx instanceof PlusValueContext;
         builder.countOperator();
-        Operand left = builder.updateOperand(plus ? ((PlusValueContext) ctx).operand(0) : ((MinusValueContext) ctx).operand(0));
-        Operand right = builder.updateOperand(plus ? ((PlusValueContext) ctx).operand(1) : ((MinusValueContext) ctx).operand(1));
+        Operand left = builder.updateOperand(
+                plus ? ((PlusValueContext) ctx).operand(0) : ((MinusValueContext) ctx).operand(0));
+        Operand right = builder.updateOperand(
+                plus ? ((PlusValueContext) ctx).operand(1) : ((MinusValueContext) ctx).operand(1));
         for (Operand operand : List.of(left, right)) {
             if (operand instanceof Operand.Value v && !(v.value() instanceof AttributeValue.N)) {
                 throw builder.incorrectOperandType(plus ? "+" : "-", v.value().type());
@@ -166,7 +169,9 @@ public final class UpdateExpression {
     }
 
     private static boolean isSet(AttributeValue value) {
-        return value instanceof AttributeValue.SS || value instanceof AttributeValue.NS || value instanceof AttributeValue.BS;
+        return value instanceof AttributeValue.SS
+                || value instanceof AttributeValue.NS
+                || value instanceof AttributeValue.BS;
     }
 
     // ---- what the update touches ------------------------------------------------------------
@@ -255,7 +260,8 @@ public final class UpdateExpression {
     }
 
     /** {@code item} with one SET, ADD or DELETE applied. */
-    private Map<String, AttributeValue> write(Map<String, AttributeValue> item, Action action, AttributeValue setValue) {
+    private Map<String, AttributeValue> write(
+            Map<String, AttributeValue> item, Action action, AttributeValue setValue) {
         if (action instanceof SetAction set) {
             return Paths.set(item, set.path(), setValue);
         } else if (action instanceof AddAction add) {
@@ -271,7 +277,8 @@ public final class UpdateExpression {
             return false;
         }
         AttributeValue parent = new DocumentPath(elements.subList(0, elements.size() - 1)).get(old);
-        return parent instanceof AttributeValue.L list && index.index() >= list.value().size();
+        return parent instanceof AttributeValue.L list
+                && index.index() >= list.value().size();
     }
 
     private static int lastIndex(DocumentPath path) {
@@ -320,7 +327,8 @@ public final class UpdateExpression {
             if (!(left instanceof AttributeValue.N a) || !(right instanceof AttributeValue.N b)) {
                 throw DynamoDbException.validation(INCORRECT_DATA_TYPE);
             }
-            return new AttributeValue.N(f.plus() ? a.value().add(b.value()) : a.value().subtract(b.value()));
+            return new AttributeValue.N(
+                    f.plus() ? a.value().add(b.value()) : a.value().subtract(b.value()));
         }
         throw new IllegalStateException("not an update operand: " + operand);
     }

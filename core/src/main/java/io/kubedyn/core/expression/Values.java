@@ -9,8 +9,7 @@ import java.util.Set;
 final class Values {
     static final Set<String> TYPE_NAMES = Set.of("S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS");
 
-    private Values() {
-    }
+    private Values() {}
 
     /**
      * The order of two scalars of the same type (S by UTF-8 bytes as DynamoDB does, N

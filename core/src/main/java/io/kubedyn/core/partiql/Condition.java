@@ -5,15 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A WHERE clause, or a part of one. */
-public sealed interface Condition permits Condition.Comparison, Condition.Between, Condition.In, Condition.Is,
-        Condition.Not, Condition.And, Condition.Or, Operand.Function {
+public sealed interface Condition
+        permits Condition.Comparison,
+                Condition.Between,
+                Condition.In,
+                Condition.Is,
+                Condition.Not,
+                Condition.And,
+                Condition.Or,
+                Operand.Function {
 
     /** {@code left comparator right}, the comparator one of {@code = <> < <= > >=}. */
-    record Comparison(Operand left, String comparator, Operand right) implements Condition {
-    }
+    record Comparison(Operand left, String comparator, Operand right) implements Condition {}
 
-    record Between(Operand subject, Operand low, Operand high) implements Condition {
-    }
+    record Between(Operand subject, Operand low, Operand high) implements Condition {}
 
     record In(Operand subject, List<AttributeValue> options) implements Condition {
         public In {
@@ -22,17 +27,13 @@ public sealed interface Condition permits Condition.Comparison, Condition.Betwee
     }
 
     /** {@code subject IS [NOT] MISSING} or {@code subject IS [NOT] NULL}. */
-    record Is(Operand subject, boolean negated, boolean missing) implements Condition {
-    }
+    record Is(Operand subject, boolean negated, boolean missing) implements Condition {}
 
-    record Not(Condition condition) implements Condition {
-    }
+    record Not(Condition condition) implements Condition {}
 
-    record And(Condition left, Condition right) implements Condition {
-    }
+    record And(Condition left, Condition right) implements Condition {}
 
-    record Or(Condition left, Condition right) implements Condition {
-    }
+    record Or(Condition left, Condition right) implements Condition {}
 
     /** The terms joined by the top-level ANDs of {@code condition} (itself alone if none). */
     static List<Condition> conjuncts(Condition condition) {

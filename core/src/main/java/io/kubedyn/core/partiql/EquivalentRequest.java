@@ -7,5 +7,4 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * UpdateItem, DeleteItem) and its body, expressions and their attribute names and values
  * included, as a client would have sent it.
  */
-public record EquivalentRequest(String operation, ObjectNode body) {
-}
+public record EquivalentRequest(String operation, ObjectNode body) {}

@@ -64,15 +64,15 @@ final class ExpressionText {
         }
         Operand.Function function = (Operand.Function) operand;
         if (function.name().equals("set_add") || function.name().equals("set_delete")) {
-            throw DynamoDbException.validation("Unsupported operation: " + function.name().toUpperCase()
-                    + " can only be the value of a SET in an UPDATE");
+            throw DynamoDbException.validation("Unsupported operation: "
+                    + function.name().toUpperCase() + " can only be the value of a SET in an UPDATE");
         }
         return call(function);
     }
 
     private String call(Operand.Function function) {
-        return function.name() + "(" + function.arguments().stream().map(this::operand)
-                .collect(Collectors.joining(", ")) + ")";
+        return function.name() + "("
+                + function.arguments().stream().map(this::operand).collect(Collectors.joining(", ")) + ")";
     }
 
     /** The condition's text; a part joined to others is parenthesized once, so none is parenthesized twice. */
@@ -84,8 +84,8 @@ final class ExpressionText {
             return operand(c.subject()) + " BETWEEN " + operand(c.low()) + " AND " + operand(c.high());
         }
         if (condition instanceof Condition.In c) {
-            return operand(c.subject()) + " IN (" + c.options().stream().map(this::value)
-                    .collect(Collectors.joining(", ")) + ")";
+            return operand(c.subject()) + " IN ("
+                    + c.options().stream().map(this::value).collect(Collectors.joining(", ")) + ")";
         }
         if (condition instanceof Condition.Is c) {
             return is(c);
@@ -119,8 +119,8 @@ final class ExpressionText {
      */
     private String is(Condition.Is is) {
         if (!(is.subject() instanceof Path path)) {
-            throw DynamoDbException.validation("The left hand side argument to IS must be a Variable Reference, Literal, "
-                    + "or Path");
+            throw DynamoDbException.validation(
+                    "The left hand side argument to IS must be a Variable Reference, Literal, " + "or Path");
         }
         String subject = path(path);
         if (is.missing()) {

@@ -7,8 +7,7 @@ import java.util.List;
 public sealed interface Operand permits Path, Operand.Literal, Operand.Function {
 
     /** A value written in the statement or bound to a {@code ?}. */
-    record Literal(AttributeValue value) implements Operand {
-    }
+    record Literal(AttributeValue value) implements Operand {}
 
     /**
      * A function call, as an operand ({@code size}, {@code list_append}, {@code set_add},

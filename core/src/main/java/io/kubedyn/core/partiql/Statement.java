@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /** One PartiQL statement, its parameters bound: what {@link StatementParser} makes of the text. */
-public sealed interface Statement permits Statement.Select, Statement.Insert, Statement.Update, Statement.Delete,
-        Statement.Exists {
+public sealed interface Statement
+        permits Statement.Select, Statement.Insert, Statement.Update, Statement.Delete, Statement.Exists {
 
     /** The table the statement reads or writes. */
     String table();
@@ -29,8 +29,7 @@ public sealed interface Statement permits Statement.Select, Statement.Insert, St
     }
 
     /** One {@code ORDER BY} term: a key attribute, ascending or not. */
-    record Ordering(String attribute, boolean ascending) {
-    }
+    record Ordering(String attribute, boolean ascending) {}
 
     /** {@code INSERT INTO table VALUE {...}}. */
     record Insert(String table, Map<String, AttributeValue> item) implements Statement {
@@ -50,19 +49,15 @@ public sealed interface Statement permits Statement.Select, Statement.Insert, St
     }
 
     /** One SET or REMOVE of an UPDATE. */
-    sealed interface Action permits Assignment, Removal {
-    }
+    sealed interface Action permits Assignment, Removal {}
 
     /** {@code SET path = value}, or {@code SET path = value + right} (or {@code -}) when arithmetic is set. */
-    record Assignment(Path path, Operand value, String arithmetic, Operand right) implements Action {
-    }
+    record Assignment(Path path, Operand value, String arithmetic, Operand right) implements Action {}
 
-    record Removal(Path path) implements Action {
-    }
+    record Removal(Path path) implements Action {}
 
     /** {@code DELETE FROM table WHERE condition [RETURNING ALL OLD *]}. */
-    record Delete(String table, Condition where, String returnValues) implements Statement {
-    }
+    record Delete(String table, Condition where, String returnValues) implements Statement {}
 
     /**
      * {@code EXISTS(SELECT ... WHERE key AND condition)}: a transaction's condition check, that the

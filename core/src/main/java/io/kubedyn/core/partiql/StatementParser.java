@@ -29,8 +29,8 @@ public final class StatementParser {
     /** DynamoDB's prefix for a statement it cannot parse. */
     public static final String NOT_WELL_FORMED = "Statement wasn't well formed, can't be processed: ";
     /** Functions that are conditions. */
-    private static final Set<String> CONDITION_FUNCTIONS = Set.of("begins_with", "contains", "attribute_type",
-            "attribute_exists", "attribute_not_exists");
+    private static final Set<String> CONDITION_FUNCTIONS =
+            Set.of("begins_with", "contains", "attribute_type", "attribute_exists", "attribute_not_exists");
     /** Functions that give a value. */
     private static final Set<String> VALUE_FUNCTIONS = Set.of("size", "list_append", "set_add", "set_delete");
 
@@ -51,8 +51,13 @@ public final class StatementParser {
         parser.removeErrorListeners();
         parser.addErrorListener(new BaseErrorListener() {
             @Override
-            public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line,
-                                    int charPositionInLine, String msg, RecognitionException e) {
+            public void syntaxError(
+                    Recognizer<?, ?> recognizer,
+                    Object offendingSymbol,
+                    int line,
+                    int charPositionInLine,
+                    String msg,
+                    RecognitionException e) {
                 throw notWellFormed(tokens.get(0), (Token) offendingSymbol);
             }
         });
@@ -78,15 +83,18 @@ public final class StatementParser {
     private static DynamoDbException notWellFormed(Token first, Token offending) {
         int type = first.getType();
         boolean exists = type == PartiQlLexer.NAME && first.getText().equalsIgnoreCase("exists");
-        if (type != PartiQlLexer.SELECT && type != PartiQlLexer.INSERT && type != PartiQlLexer.UPDATE
-                && type != PartiQlLexer.DELETE && !exists) {
+        if (type != PartiQlLexer.SELECT
+                && type != PartiQlLexer.INSERT
+                && type != PartiQlLexer.UPDATE
+                && type != PartiQlLexer.DELETE
+                && !exists) {
             return DynamoDbException.validation(NOT_WELL_FORMED + "Expected data manipulation");
         }
         if (offending.getType() == Token.EOF) {
             return DynamoDbException.validation(NOT_WELL_FORMED + "Unexpected end of statement");
         }
-        return DynamoDbException.validation(NOT_WELL_FORMED + "Unexpected token: " + offending.getText()
-                + " at column " + (offending.getCharPositionInLine() + 1));
+        return DynamoDbException.validation(NOT_WELL_FORMED + "Unexpected token: " + offending.getText() + " at column "
+                + (offending.getCharPositionInLine() + 1));
     }
 
     private Statement statement(PartiQlParser.StatementContext root) {
@@ -119,9 +127,11 @@ public final class StatementParser {
             }
         }
         if (everything && !projection.isEmpty()) {
-            throw DynamoDbException.validation("Other attributes should not be present in the projection when '*' is used.");
+            throw DynamoDbException.validation(
+                    "Other attributes should not be present in the projection when '*' is used.");
         }
-        Condition where = select.where() == null ? null : condition(select.where().condition());
+        Condition where =
+                select.where() == null ? null : condition(select.where().condition());
         List<Statement.Ordering> orderBy = new ArrayList<>();
         if (select.orderBy() != null) {
             for (PartiQlParser.OrderingContext ordering : select.orderBy().ordering()) {
@@ -151,11 +161,15 @@ public final class StatementParser {
                 for (AssignmentContext assignment : set.assignment()) {
                     Operand value = operand(assignment.operand(0));
                     Operand right = assignment.operand().size() > 1 ? operand(assignment.operand(1)) : null;
-                    actions.add(new Statement.Assignment(path(assignment.path()), value,
-                            assignment.arithmetic == null ? null : assignment.arithmetic.getText(), right));
+                    actions.add(new Statement.Assignment(
+                            path(assignment.path()),
+                            value,
+                            assignment.arithmetic == null ? null : assignment.arithmetic.getText(),
+                            right));
                 }
             } else {
-                ((PartiQlParser.RemoveClauseContext) clause).path()
+                ((PartiQlParser.RemoveClauseContext) clause)
+                        .path()
                         .forEach(path -> actions.add(new Statement.Removal(path(path))));
             }
         }
@@ -168,7 +182,8 @@ public final class StatementParser {
         String returnValues = returnValues(delete.returning());
         if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
             throw DynamoDbException.validation("Invalid returning clause: RETURNING "
-                    + delete.returning().which.getText().toUpperCase() + " " + delete.returning().age.getText().toUpperCase()
+                    + delete.returning().which.getText().toUpperCase() + " "
+                    + delete.returning().age.getText().toUpperCase()
                     + " *. Only RETURNING ALL OLD * is allowed in DELETE statements.");
         }
         return new Statement.Delete(name(delete.name()), where, returnValues);
@@ -188,15 +203,16 @@ public final class StatementParser {
     private Condition condition(ConditionContext context) {
         if (context instanceof PartiQlParser.ComparisonContext c) {
             String comparator = c.comparator().getText();
-            return new Condition.Comparison(operand(c.operand(0)), comparator.equals("!=") ? "<>" : comparator,
-                    operand(c.operand(1)));
+            return new Condition.Comparison(
+                    operand(c.operand(0)), comparator.equals("!=") ? "<>" : comparator, operand(c.operand(1)));
         }
         if (context instanceof PartiQlParser.BetweenContext c) {
             return new Condition.Between(operand(c.operand(0)), operand(c.operand(1)), operand(c.operand(2)));
         }
         if (context instanceof PartiQlParser.InContext c) {
             Operand subject = operand(c.operand());
-            return new Condition.In(subject, c.sequence().value().stream().map(this::value).toList());
+            return new Condition.In(
+                    subject, c.sequence().value().stream().map(this::value).toList());
         }
         if (context instanceof PartiQlParser.IsContext c) {
             return new Condition.Is(operand(c.operand()), c.NOT() != null, c.MISSING() != null);
@@ -250,7 +266,8 @@ public final class StatementParser {
         if (name.equals("exists")) {
             throw DynamoDbException.validation("EXISTS can only be used in ExecuteTransaction write requests.");
         }
-        return new Operand.Function(name, context.operand().stream().map(this::operand).toList());
+        return new Operand.Function(
+                name, context.operand().stream().map(this::operand).toList());
     }
 
     private static DynamoDbException unrecognized(String function) {
@@ -270,7 +287,8 @@ public final class StatementParser {
                 try {
                     steps.add(Integer.parseInt(index));
                 } catch (NumberFormatException e) {
-                    throw DynamoDbException.validation("List index is not within the allowable range; index: [" + index + "]");
+                    throw DynamoDbException.validation(
+                            "List index is not within the allowable range; index: [" + index + "]");
                 }
             }
         }
@@ -319,7 +337,8 @@ public final class StatementParser {
             }
             return new AttributeValue.M(members);
         }
-        return bag(((PartiQlParser.BagValueContext) context).value().stream().map(this::value).toList());
+        return bag(((PartiQlParser.BagValueContext) context)
+                .value().stream().map(this::value).toList());
     }
 
     /** A bag is a set: of strings or of numbers, never empty. */
@@ -328,10 +347,12 @@ public final class StatementParser {
             throw DynamoDbException.validation("Empty bags are not supported");
         }
         if (members.stream().allMatch(m -> m instanceof AttributeValue.S)) {
-            return AttributeValue.SS.of(members.stream().map(m -> ((AttributeValue.S) m).value()).toList());
+            return AttributeValue.SS.of(
+                    members.stream().map(m -> ((AttributeValue.S) m).value()).toList());
         }
         if (members.stream().allMatch(m -> m instanceof AttributeValue.N)) {
-            return AttributeValue.NS.of(members.stream().map(m -> ((AttributeValue.N) m).value()).toList());
+            return AttributeValue.NS.of(
+                    members.stream().map(m -> ((AttributeValue.N) m).value()).toList());
         }
         throw DynamoDbException.validation(
                 "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags");

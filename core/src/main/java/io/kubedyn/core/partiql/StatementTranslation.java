@@ -40,10 +40,10 @@ import java.util.Set;
  */
 public final class StatementTranslation {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String INCOMPLETE_KEY = "Where clause does not contain a mandatory equality on all key attributes";
+    private static final String INCOMPLETE_KEY =
+            "Where clause does not contain a mandatory equality on all key attributes";
 
-    private StatementTranslation() {
-    }
+    private StatementTranslation() {}
 
     /** The request a writing {@code statement} means on {@code table}, which it names. */
     public static EquivalentRequest write(Statement statement, TableDefinition table) {
@@ -114,14 +114,15 @@ public final class StatementTranslation {
      * the order written, or the ORDER BY's), else one Scan.
      */
     public static List<EquivalentRequest> reads(Statement.Select select, TableDefinition table) {
-        KeySchema keys = select.index() == null ? table.keySchema()
+        KeySchema keys = select.index() == null
+                ? table.keySchema()
                 : table.index(select.index()).map(SecondaryIndex::keySchema).orElse(table.keySchema());
         List<Condition> terms = select.where() == null ? List.of() : Condition.conjuncts(select.where());
         Optional<KeyPlan> plan = KeyPlan.of(terms, keys);
         List<Condition> rest = new ArrayList<>(terms);
         plan.ifPresent(p -> rest.removeAll(p.consumed()));
         if (plan.isPresent() && rest.stream().anyMatch(term -> refersToKey(term, keys))) {
-            plan = Optional.empty();  // Query takes no key attribute in its filter: a Scan does
+            plan = Optional.empty(); // Query takes no key attribute in its filter: a Scan does
             rest.clear();
             rest.addAll(terms);
         }
@@ -132,14 +133,20 @@ public final class StatementTranslation {
         }
         List<List<Condition>> partitions = new ArrayList<>(plan.get().partitions());
         Optional<Statement.Ordering> partitionOrder = select.orderBy().stream()
-                .filter(ordering -> ordering.attribute().equals(keys.partitionKeys().get(0).name())).findFirst();
+                .filter(ordering ->
+                        ordering.attribute().equals(keys.partitionKeys().get(0).name()))
+                .findFirst();
         partitionOrder.ifPresent(ordering -> partitions.sort((a, b) -> {
-            int order = keyOrder(equalityOn(a.get(0), ordering.attribute()).orElseThrow(),
+            int order = keyOrder(
+                    equalityOn(a.get(0), ordering.attribute()).orElseThrow(),
                     equalityOn(b.get(0), ordering.attribute()).orElseThrow());
             return ordering.ascending() ? order : -order;
         }));
-        Optional<Statement.Ordering> sortOrder = keys.sortKeys().stream().findFirst().flatMap(sortKey ->
-                select.orderBy().stream().filter(ordering -> ordering.attribute().equals(sortKey.name())).findFirst());
+        Optional<Statement.Ordering> sortOrder = keys.sortKeys().stream()
+                .findFirst()
+                .flatMap(sortKey -> select.orderBy().stream()
+                        .filter(ordering -> ordering.attribute().equals(sortKey.name()))
+                        .findFirst());
         for (List<Condition> partition : partitions) {
             partition.forEach(term -> checkKeyCondition(table, term));
         }
@@ -180,7 +187,9 @@ public final class StatementTranslation {
             List<Condition> consumed = new ArrayList<>();
             List<Condition> equalities = new ArrayList<>();
             for (KeyAttribute partitionKey : keys.partitionKeys()) {
-                terms.stream().filter(term -> equalityOn(term, partitionKey.name()).isPresent()).findFirst()
+                terms.stream()
+                        .filter(term -> equalityOn(term, partitionKey.name()).isPresent())
+                        .findFirst()
                         .ifPresent(equalities::add);
             }
             List<List<Condition>> partitions;
@@ -202,16 +211,20 @@ public final class StatementTranslation {
                     return Optional.empty();
                 }
                 consumed.add(term);
-                partitions = values.stream().distinct()
-                        .map(value -> List.<Condition>of(new Condition.Comparison(partitionKey, "=",
-                                new Operand.Literal(value)))).toList();
+                partitions = values.stream()
+                        .distinct()
+                        .map(value -> List.<Condition>of(
+                                new Condition.Comparison(partitionKey, "=", new Operand.Literal(value))))
+                        .toList();
             } else {
                 return Optional.empty();
             }
             Condition sortKeyCondition = null;
             if (keys.sortKeys().size() == 1) {
                 String sortKey = keys.sortKeys().get(0).name();
-                sortKeyCondition = terms.stream().filter(term -> isSortKeyCondition(term, sortKey)).findFirst()
+                sortKeyCondition = terms.stream()
+                        .filter(term -> isSortKeyCondition(term, sortKey))
+                        .findFirst()
                         .orElse(null);
                 if (sortKeyCondition != null) {
                     consumed.add(sortKeyCondition);
@@ -286,20 +299,24 @@ public final class StatementTranslation {
                     + "when using ORDER BY clause.");
         }
         boolean orderedByPartitionKey = select.orderBy().stream()
-                .anyMatch(ordering -> ordering.attribute().equals(keys.partitionKeys().get(0).name()));
+                .anyMatch(ordering ->
+                        ordering.attribute().equals(keys.partitionKeys().get(0).name()));
         if (plan.get().partitions().size() > 1 && !orderedByPartitionKey) {
             throw DynamoDbException.validation("Must have hash key in ORDER BY clause when more than one hash key "
                     + "condition specified in WHERE clause.");
         }
     }
 
-    private static ObjectNode readBody(ObjectNode body, Statement.Select select, List<Condition> filter,
-                                       ExpressionText text) {
+    private static ObjectNode readBody(
+            ObjectNode body, Statement.Select select, List<Condition> filter, ExpressionText text) {
         if (!filter.isEmpty()) {
             body.put("FilterExpression", text.all(filter));
         }
         if (!select.projection().isEmpty()) {
-            body.put("ProjectionExpression", String.join(", ", select.projection().stream().map(text::path).toList()));
+            body.put(
+                    "ProjectionExpression",
+                    String.join(
+                            ", ", select.projection().stream().map(text::path).toList()));
         }
         return withAttributes(body, text);
     }
@@ -315,9 +332,12 @@ public final class StatementTranslation {
         ExpressionText text = new ExpressionText();
         ObjectNode body = body(table.name());
         body.set("Item", item(insert.item()));
-        body.put("ConditionExpression", table.keySchema().partitionKeys().stream()
-                .map(key -> "attribute_not_exists(" + text.name(key.name()) + ")").reduce((a, b) -> a + " AND " + b)
-                .orElseThrow());
+        body.put(
+                "ConditionExpression",
+                table.keySchema().partitionKeys().stream()
+                        .map(key -> "attribute_not_exists(" + text.name(key.name()) + ")")
+                        .reduce((a, b) -> a + " AND " + b)
+                        .orElseThrow());
         return new EquivalentRequest("PutItem", withAttributes(body, text));
     }
 
@@ -328,7 +348,8 @@ public final class StatementTranslation {
         ObjectNode body = body(table.name());
         body.set("Key", item(key.values()));
         body.put("UpdateExpression", UpdateText.of(update.actions(), text));
-        String exists = "attribute_exists(" + text.name(table.keySchema().partitionKeys().get(0).name()) + ")";
+        String exists = "attribute_exists("
+                + text.name(table.keySchema().partitionKeys().get(0).name()) + ")";
         body.put("ConditionExpression", key.rest().isEmpty() ? exists : exists + " AND " + text.group(key.rest()));
         body.put("ReturnValues", update.returnValues());
         return new EquivalentRequest("UpdateItem", withAttributes(body, text));
@@ -344,7 +365,8 @@ public final class StatementTranslation {
         ExpressionText text = new ExpressionText();
         ObjectNode body = body(table.name());
         body.set("Key", item(key.values()));
-        String present = "attribute_exists(" + text.name(table.keySchema().partitionKeys().get(0).name()) + ")";
+        String present = "attribute_exists("
+                + text.name(table.keySchema().partitionKeys().get(0).name()) + ")";
         body.put("ConditionExpression", key.rest().isEmpty() ? present : present + " AND " + text.group(key.rest()));
         return new EquivalentRequest("ConditionCheck", withAttributes(body, text));
     }
@@ -357,8 +379,11 @@ public final class StatementTranslation {
         body.set("Key", item(key.values()));
         if (!key.rest().isEmpty()) {
             // A missing item is deleted without a check; an item that is there must meet the rest.
-            body.put("ConditionExpression", "attribute_not_exists("
-                    + text.name(table.keySchema().partitionKeys().get(0).name()) + ") OR " + text.group(key.rest()));
+            body.put(
+                    "ConditionExpression",
+                    "attribute_not_exists("
+                            + text.name(table.keySchema().partitionKeys().get(0).name()) + ") OR "
+                            + text.group(key.rest()));
         }
         body.put("ReturnValues", delete.returnValues());
         return new EquivalentRequest("DeleteItem", withAttributes(body, text));
@@ -403,8 +428,8 @@ public final class StatementTranslation {
         }
 
         private static DynamoDbException multipleConditions(String key) {
-            return DynamoDbException.validation("Multiple conditions on same key " + key
-                    + ". Only single item Update/Insert/Delete are supported");
+            return DynamoDbException.validation(
+                    "Multiple conditions on same key " + key + ". Only single item Update/Insert/Delete are supported");
         }
     }
 
@@ -434,8 +459,8 @@ public final class StatementTranslation {
     /** A key value a statement names: of a key type, and of its attribute's type. */
     private static void checkKeyValue(TableDefinition table, String name, AttributeValue value) {
         if (!ScalarType.isKeyType(value.type())) {
-            throw DynamoDbException.validation("Key value must be of type S, N, or B. Key name: " + name
-                    + ", Key type: " + value.type());
+            throw DynamoDbException.validation(
+                    "Key value must be of type S, N, or B. Key name: " + name + ", Key type: " + value.type());
         }
         ScalarType type = table.attributeDefinitions().get(name);
         if (type != null && !type.matches(value)) {
@@ -444,8 +469,8 @@ public final class StatementTranslation {
     }
 
     private static DynamoDbException schemaMismatch(String name) {
-        return DynamoDbException.validation("Key attribute's data type should match its data type in table's schema: Key "
-                + name);
+        return DynamoDbException.validation(
+                "Key attribute's data type should match its data type in table's schema: Key " + name);
     }
 
     /** The value {@code term} sets {@code attribute} equal to, if it is {@code attribute = value} (or {@code value = attribute}). */
@@ -464,18 +489,26 @@ public final class StatementTranslation {
     /** Whether {@code term} is a condition on the sort key that a key condition takes. */
     private static boolean isSortKeyCondition(Condition term, String sortKey) {
         if (term instanceof Condition.Comparison c) {
-            return !c.comparator().equals("<>") && isAttribute(c.left(), sortKey) && c.right() instanceof Operand.Literal;
+            return !c.comparator().equals("<>")
+                    && isAttribute(c.left(), sortKey)
+                    && c.right() instanceof Operand.Literal;
         }
         if (term instanceof Condition.Between b) {
-            return isAttribute(b.subject(), sortKey) && b.low() instanceof Operand.Literal
+            return isAttribute(b.subject(), sortKey)
+                    && b.low() instanceof Operand.Literal
                     && b.high() instanceof Operand.Literal;
         }
-        return term instanceof Operand.Function f && f.name().equals("begins_with") && f.arguments().size() == 2
-                && isAttribute(f.arguments().get(0), sortKey) && f.arguments().get(1) instanceof Operand.Literal;
+        return term instanceof Operand.Function f
+                && f.name().equals("begins_with")
+                && f.arguments().size() == 2
+                && isAttribute(f.arguments().get(0), sortKey)
+                && f.arguments().get(1) instanceof Operand.Literal;
     }
 
     private static boolean isAttribute(Operand operand, String attribute) {
-        return operand instanceof Path path && path.isAttribute() && path.attribute().equals(attribute);
+        return operand instanceof Path path
+                && path.isAttribute()
+                && path.attribute().equals(attribute);
     }
 
     private static boolean refersToKey(Condition term, KeySchema keys) {

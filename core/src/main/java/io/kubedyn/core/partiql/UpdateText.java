@@ -11,8 +11,7 @@ import java.util.List;
  * written.
  */
 final class UpdateText {
-    private UpdateText() {
-    }
+    private UpdateText() {}
 
     static String of(List<Statement.Action> actions, ExpressionText text) {
         List<String> set = new ArrayList<>();
@@ -27,7 +26,8 @@ final class UpdateText {
             Statement.Assignment assignment = (Statement.Assignment) action;
             String path = text.path(assignment.path());
             if (assignment.value() instanceof Operand.Function f
-                    && (f.name().equals("set_add") || f.name().equals("set_delete")) && assignment.arithmetic() == null) {
+                    && (f.name().equals("set_add") || f.name().equals("set_delete"))
+                    && assignment.arithmetic() == null) {
                 String operation = f.name().substring("set_".length()).toUpperCase();
                 AttributeValue members = setArgument(assignment.path(), f, operation);
                 (operation.equals("ADD") ? add : delete).add(path + " " + text.value(members));
@@ -52,19 +52,25 @@ final class UpdateText {
             throw DynamoDbException.validation("SET_" + operation + " must have exactly two arguments");
         }
         if (!path.equals(f.arguments().get(0))) {
-            throw DynamoDbException.validation("The first argument to SET_" + operation + " must equal the assignment value");
+            throw DynamoDbException.validation(
+                    "The first argument to SET_" + operation + " must equal the assignment value");
         }
         if (!(f.arguments().get(1) instanceof Operand.Literal literal)
-                || !(literal.value() instanceof AttributeValue.SS || literal.value() instanceof AttributeValue.NS
-                || literal.value() instanceof AttributeValue.BS)) {
-            throw DynamoDbException.validation("The second argument to SET_" + operation + " must be a value with type SET");
+                || !(literal.value() instanceof AttributeValue.SS
+                        || literal.value() instanceof AttributeValue.NS
+                        || literal.value() instanceof AttributeValue.BS)) {
+            throw DynamoDbException.validation(
+                    "The second argument to SET_" + operation + " must be a value with type SET");
         }
         return literal.value();
     }
 
     private static void clause(StringBuilder expression, String keyword, List<String> actions) {
         if (!actions.isEmpty()) {
-            expression.append(expression.isEmpty() ? "" : " ").append(keyword).append(' ')
+            expression
+                    .append(expression.isEmpty() ? "" : " ")
+                    .append(keyword)
+                    .append(' ')
                     .append(String.join(", ", actions));
         }
     }

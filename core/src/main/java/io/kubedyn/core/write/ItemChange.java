@@ -15,7 +15,12 @@ import java.util.Map;
  * they were parsed with, so the change can be sent to another process and parsed again there.
  */
 public final class ItemChange {
-    public enum Kind { PUT, DELETE, UPDATE, CHECK }
+    public enum Kind {
+        PUT,
+        DELETE,
+        UPDATE,
+        CHECK
+    }
 
     private final Kind kind;
     private final Map<String, AttributeValue> item;
@@ -23,8 +28,12 @@ public final class ItemChange {
     private final UpdateExpression update;
     private final ExpressionAttributes attributes;
 
-    private ItemChange(Kind kind, Map<String, AttributeValue> item, ConditionExpression condition,
-                       UpdateExpression update, ExpressionAttributes attributes) {
+    private ItemChange(
+            Kind kind,
+            Map<String, AttributeValue> item,
+            ConditionExpression condition,
+            UpdateExpression update,
+            ExpressionAttributes attributes) {
         this.kind = kind;
         this.item = Map.copyOf(item);
         this.condition = condition;
@@ -33,14 +42,14 @@ public final class ItemChange {
     }
 
     /** Replace the item with {@code item}, if {@code condition} (nullable) holds. */
-    public static ItemChange put(Map<String, AttributeValue> item, ConditionExpression condition,
-                                 ExpressionAttributes attributes) {
+    public static ItemChange put(
+            Map<String, AttributeValue> item, ConditionExpression condition, ExpressionAttributes attributes) {
         return new ItemChange(Kind.PUT, item, condition, null, attributes);
     }
 
     /** Delete the item with key {@code key}, if {@code condition} (nullable) holds. */
-    public static ItemChange delete(Map<String, AttributeValue> key, ConditionExpression condition,
-                                    ExpressionAttributes attributes) {
+    public static ItemChange delete(
+            Map<String, AttributeValue> key, ConditionExpression condition, ExpressionAttributes attributes) {
         return new ItemChange(Kind.DELETE, key, condition, null, attributes);
     }
 
@@ -48,14 +57,17 @@ public final class ItemChange {
      * Apply {@code update} (null: no change but creation) to the item with key {@code key},
      * created from the key attributes if absent, if {@code condition} holds.
      */
-    public static ItemChange update(Map<String, AttributeValue> key, UpdateExpression update,
-                                    ConditionExpression condition, ExpressionAttributes attributes) {
+    public static ItemChange update(
+            Map<String, AttributeValue> key,
+            UpdateExpression update,
+            ConditionExpression condition,
+            ExpressionAttributes attributes) {
         return new ItemChange(Kind.UPDATE, key, condition, update, attributes);
     }
 
     /** Change nothing; only check {@code condition} on the item with key {@code key} (a transaction's ConditionCheck). */
-    public static ItemChange check(Map<String, AttributeValue> key, ConditionExpression condition,
-                                   ExpressionAttributes attributes) {
+    public static ItemChange check(
+            Map<String, AttributeValue> key, ConditionExpression condition, ExpressionAttributes attributes) {
         return new ItemChange(Kind.CHECK, key, condition, null, attributes);
     }
 

@@ -18,8 +18,7 @@ import java.io.UncheckedIOException;
  * values are inside the trees.
  */
 public final class ItemChangeCodec {
-    private ItemChangeCodec() {
-    }
+    private ItemChangeCodec() {}
 
     public static byte[] encode(ItemChange change) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);

@@ -10,9 +10,11 @@ public class TransactionCanceledException extends DynamoDbException {
     private final transient List<CancellationReason> reasons;
 
     public TransactionCanceledException(List<CancellationReason> reasons) {
-        super(DynamoDbError.TRANSACTION_CANCELED, "Transaction cancelled, please refer cancellation reasons for "
-                + "specific reasons " + reasons.stream().map(CancellationReason::code)
-                .collect(Collectors.joining(", ", "[", "]")));
+        super(
+                DynamoDbError.TRANSACTION_CANCELED,
+                "Transaction cancelled, please refer cancellation reasons for "
+                        + "specific reasons "
+                        + reasons.stream().map(CancellationReason::code).collect(Collectors.joining(", ", "[", "]")));
         this.reasons = List.copyOf(reasons);
     }
 

@@ -11,8 +11,7 @@ import java.util.Map;
 
 /** Short constructors for attribute values and items in tests. */
 final class Av {
-    private Av() {
-    }
+    private Av() {}
 
     static AttributeValue s(String value) {
         return new AttributeValue.S(value);

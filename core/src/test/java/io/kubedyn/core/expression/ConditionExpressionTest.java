@@ -36,11 +36,62 @@ class ConditionExpressionTest {
 
     /** Values used by the tests; each test uses a subset, so verifyAllUsed is not called here. */
     private static final Object[] VALUES = {
-        ":id", s("item-1"), ":other", s("item-2"), ":p", n("9.50"), ":cheap", n(5), ":dear", n(20),
-        ":three", n(3), ":two", n(2), ":W", s("W"), ":w", s("w"), ":red", s("red"), ":one", n(1), ":b12", b(1, 2),
-        ":b3", b(3), ":S", s("S"), ":N", s("N"), ":SS", s("SS"), ":M", s("M"), ":L", s("L"), ":NULL", s("NULL"),
-        ":BOOL", s("BOOL"), ":B", s("B"), ":NS", s("NS"), ":true", bool(true), ":ten", n(10), ":a", s("a"),
-        ":tags", ss("blue", "red"), ":kv", m("k", s("v")), ":str3", s("3")
+        ":id",
+        s("item-1"),
+        ":other",
+        s("item-2"),
+        ":p",
+        n("9.50"),
+        ":cheap",
+        n(5),
+        ":dear",
+        n(20),
+        ":three",
+        n(3),
+        ":two",
+        n(2),
+        ":W",
+        s("W"),
+        ":w",
+        s("w"),
+        ":red",
+        s("red"),
+        ":one",
+        n(1),
+        ":b12",
+        b(1, 2),
+        ":b3",
+        b(3),
+        ":S",
+        s("S"),
+        ":N",
+        s("N"),
+        ":SS",
+        s("SS"),
+        ":M",
+        s("M"),
+        ":L",
+        s("L"),
+        ":NULL",
+        s("NULL"),
+        ":BOOL",
+        s("BOOL"),
+        ":B",
+        s("B"),
+        ":NS",
+        s("NS"),
+        ":true",
+        bool(true),
+        ":ten",
+        n(10),
+        ":a",
+        s("a"),
+        ":tags",
+        ss("blue", "red"),
+        ":kv",
+        m("k", s("v")),
+        ":str3",
+        s("3")
     };
 
     private static boolean test(String expression) {
@@ -48,8 +99,9 @@ class ConditionExpressionTest {
     }
 
     private static boolean test(String expression, Map<String, AttributeValue> item) {
-        return ConditionExpression.parse(expression, attrs(Map.of("#n", "name_", "#dims", "dims", "#dotted", "a.b"),
-                VALUES)).test(item);
+        return ConditionExpression.parse(
+                        expression, attrs(Map.of("#n", "name_", "#dims", "dims", "#dotted", "a.b"), VALUES))
+                .test(item);
     }
 
     @Test
@@ -110,13 +162,16 @@ class ConditionExpressionTest {
         assertThat(test("attribute_exists(info.colors[2])")).isFalse();
         assertThat(test("attribute_not_exists(absent)")).isTrue();
         assertThat(test("attribute_not_exists(id)")).isFalse();
-        assertThat(test("attribute_exists(nothing)")).as("a NULL attribute exists").isTrue();
+        assertThat(test("attribute_exists(nothing)"))
+                .as("a NULL attribute exists")
+                .isTrue();
     }
 
     @Test
     void putIfAbsentConditionHoldsOnAnAbsentItem() {
         assertThat(test("attribute_not_exists(id)", Map.of())).isTrue();
-        assertThat(ConditionExpression.parse("attribute_not_exists(id)", ExpressionAttributes.none()).test(null))
+        assertThat(ConditionExpression.parse("attribute_not_exists(id)", ExpressionAttributes.none())
+                        .test(null))
                 .isTrue();
     }
 
@@ -167,7 +222,9 @@ class ConditionExpressionTest {
         assertThat(test("size(qty) = :one")).as("numbers have no size").isFalse();
         assertThat(test("size(absent) <> :one")).isTrue();
         assertThat(test(":three = size(things)")).isTrue();
-        assertThat(test("size(:a) = :one")).as("size of an expression attribute value").isTrue();
+        assertThat(test("size(:a) = :one"))
+                .as("size of an expression attribute value")
+                .isTrue();
     }
 
     @Test
@@ -184,9 +241,12 @@ class ConditionExpressionTest {
     @Test
     void expressionAttributeNameMayHoldADotWithoutNesting() {
         Map<String, AttributeValue> dotted = item("a.b", s("flat"), "a", m("b", s("nested")));
-        assertThat(ConditionExpression.parse("#dotted = :v",
-                attrs(Map.of("#dotted", "a.b"), ":v", s("flat"))).test(dotted)).isTrue();
-        assertThat(ConditionExpression.parse("a.b = :v", attrs(null, ":v", s("nested"))).test(dotted)).isTrue();
+        assertThat(ConditionExpression.parse("#dotted = :v", attrs(Map.of("#dotted", "a.b"), ":v", s("flat")))
+                        .test(dotted))
+                .isTrue();
+        assertThat(ConditionExpression.parse("a.b = :v", attrs(null, ":v", s("nested")))
+                        .test(dotted))
+                .isTrue();
     }
 
     @Test

@@ -25,12 +25,14 @@ class ExpressionPropertiesTest {
     }
 
     @Property
-    void stringsCompareByTheirUtf8Bytes(@ForAll @StringLength(max = 6) String a, @ForAll @StringLength(max = 6) String b) {
+    void stringsCompareByTheirUtf8Bytes(
+            @ForAll @StringLength(max = 6) String a, @ForAll @StringLength(max = 6) String b) {
         Assume.that(wellFormed(a) && wellFormed(b));
-        int expected = Integer.signum(Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
-                b.getBytes(StandardCharsets.UTF_8)));
+        int expected = Integer.signum(
+                Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
         assertThat(Integer.signum(AttributeValue.compareStrings(a, b))).isEqualTo(expected);
-        boolean less = ConditionExpression.parse("a < :b", Av.values(":b", s(b))).test(item("a", s(a)));
+        boolean less =
+                ConditionExpression.parse("a < :b", Av.values(":b", s(b))).test(item("a", s(a)));
         assertThat(less).isEqualTo(expected < 0);
     }
 
@@ -39,7 +41,8 @@ class ExpressionPropertiesTest {
         Map<String, AttributeValue> item = item();
         long sum = 0;
         for (int increment : increments) {
-            item = UpdateExpression.parse("ADD c :d", Av.values(":d", n(increment))).apply(item);
+            item = UpdateExpression.parse("ADD c :d", Av.values(":d", n(increment)))
+                    .apply(item);
             sum += increment;
         }
         if (increments.isEmpty()) {
@@ -50,13 +53,14 @@ class ExpressionPropertiesTest {
     }
 
     @Property
-    void removeListElementKeepsTheOthersInOrder(@ForAll @IntRange(min = 1, max = 12) int length,
-            @ForAll @IntRange(min = 0, max = 15) int index) {
+    void removeListElementKeepsTheOthersInOrder(
+            @ForAll @IntRange(min = 1, max = 12) int length, @ForAll @IntRange(min = 0, max = 15) int index) {
         List<AttributeValue> elements = new ArrayList<>();
         for (int i = 0; i < length; i++) {
             elements.add(n(i));
         }
-        Map<String, AttributeValue> updated = UpdateExpression.parse("REMOVE l[" + index + "]", ExpressionAttributes.none())
+        Map<String, AttributeValue> updated = UpdateExpression.parse(
+                        "REMOVE l[" + index + "]", ExpressionAttributes.none())
                 .apply(item("l", new AttributeValue.L(elements)));
         List<AttributeValue> expected = new ArrayList<>(elements);
         if (index < length) {

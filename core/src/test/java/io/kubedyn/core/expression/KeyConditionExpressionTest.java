@@ -22,10 +22,10 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 class KeyConditionExpressionTest {
-    private static final KeySchema MUSIC = KeySchema.of(new KeyAttribute("Artist", ScalarType.S),
-            new KeyAttribute("SongTitle", ScalarType.S));
-    private static final KeySchema EVENTS = KeySchema.of(new KeyAttribute("pk", ScalarType.S),
-            new KeyAttribute("ts", ScalarType.N));
+    private static final KeySchema MUSIC =
+            KeySchema.of(new KeyAttribute("Artist", ScalarType.S), new KeyAttribute("SongTitle", ScalarType.S));
+    private static final KeySchema EVENTS =
+            KeySchema.of(new KeyAttribute("pk", ScalarType.S), new KeyAttribute("ts", ScalarType.N));
     private static final KeySchema HASH_ONLY = KeySchema.of(new KeyAttribute("id", ScalarType.B), null);
 
     private static KeyCondition parse(String text, ExpressionAttributes attributes, KeySchema schema) {
@@ -34,8 +34,8 @@ class KeyConditionExpressionTest {
         return condition;
     }
 
-    private static AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(String text,
-            ExpressionAttributes attributes, KeySchema schema) {
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(
+            String text, ExpressionAttributes attributes, KeySchema schema) {
         return assertThatThrownBy(() -> KeyConditionExpression.parse(text, attributes, schema))
                 .isInstanceOf(DynamoDbException.class)
                 .satisfies(e -> assertThat(((DynamoDbException) e).error()).isEqualTo(DynamoDbError.VALIDATION));
@@ -53,8 +53,8 @@ class KeyConditionExpressionTest {
         assertThat(parse("Artist = :a AND SongTitle < :t", attributes, MUSIC).sortKey())
                 .contains(new SortKeyCondition(Operator.LT, s("M"), null));
         for (String[] op : new String[][] {{"=", "EQ"}, {"<=", "LE"}, {">", "GT"}, {">=", "GE"}}) {
-            KeyCondition c = KeyConditionExpression.parse("Artist = :a and SongTitle " + op[0] + " :t",
-                    values(":a", s("x"), ":t", s("M")), MUSIC);
+            KeyCondition c = KeyConditionExpression.parse(
+                    "Artist = :a and SongTitle " + op[0] + " :t", values(":a", s("x"), ":t", s("M")), MUSIC);
             assertThat(c.sortKey()).contains(new SortKeyCondition(Operator.valueOf(op[1]), s("M"), null));
         }
     }
@@ -68,24 +68,27 @@ class KeyConditionExpressionTest {
 
     @Test
     void betweenAndBeginsWithOnTheSortKey() {
-        KeyCondition between = parse("pk = :p AND ts BETWEEN :lo AND :hi",
-                values(":p", s("p"), ":lo", n(1), ":hi", n(9)), EVENTS);
+        KeyCondition between =
+                parse("pk = :p AND ts BETWEEN :lo AND :hi", values(":p", s("p"), ":lo", n(1), ":hi", n(9)), EVENTS);
         assertThat(between.sortKey()).contains(new SortKeyCondition(Operator.BETWEEN, n(1), n(9)));
-        KeyCondition prefix = parse("Artist = :a AND begins_with(SongTitle, :p)",
-                values(":a", s("x"), ":p", s("Ca")), MUSIC);
+        KeyCondition prefix =
+                parse("Artist = :a AND begins_with(SongTitle, :p)", values(":a", s("x"), ":p", s("Ca")), MUSIC);
         assertThat(prefix.sortKey()).contains(new SortKeyCondition(Operator.BEGINS_WITH, s("Ca"), null));
     }
 
     @Test
     void namesMayComeFromExpressionAttributeNamesAndParenthesesAreAllowed() {
-        KeyCondition c = parse("(#a = :a) AND (#t >= :t)",
-                attrs(Map.of("#a", "Artist", "#t", "SongTitle"), ":a", s("x"), ":t", s("A")), MUSIC);
+        KeyCondition c = parse(
+                "(#a = :a) AND (#t >= :t)",
+                attrs(Map.of("#a", "Artist", "#t", "SongTitle"), ":a", s("x"), ":t", s("A")),
+                MUSIC);
         assertThat(c.sortKey()).contains(new SortKeyCondition(Operator.GE, s("A"), null));
     }
 
     @Test
     void binaryPartitionKey() {
-        assertThat(parse("id = :id", values(":id", b(1, 2)), HASH_ONLY).partitionKey()).isEqualTo(b(1, 2));
+        assertThat(parse("id = :id", values(":id", b(1, 2)), HASH_ONLY).partitionKey())
+                .isEqualTo(b(1, 2));
     }
 
     @Test
@@ -119,15 +122,18 @@ class KeyConditionExpressionTest {
     @Test
     void refusesMalformedTermsInDynamoDbsOrder() {
         ExpressionAttributes a = values(":a", s("x"), ":t", s("y"));
-        assertInvalid(":a BETWEEN size(SongTitle) AND :t", a, MUSIC).hasMessage(
-                "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its "
-                        + "first operand");
-        assertInvalid("begins_with(:a, SongTitle)", a, MUSIC).hasMessage(
-                "Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its "
-                        + "first operand");
+        assertInvalid(":a BETWEEN size(SongTitle) AND :t", a, MUSIC)
+                .hasMessage(
+                        "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its "
+                                + "first operand");
+        assertInvalid("begins_with(:a, SongTitle)", a, MUSIC)
+                .hasMessage(
+                        "Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its "
+                                + "first operand");
         // Operand by operand: the second name is found before the nested path after it.
         assertInvalid("Artist BETWEEN SongTitle AND size(Artist)", a, MUSIC)
-                .hasMessage("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
+                .hasMessage(
+                        "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
         assertInvalid("Artist.x = :a", a, MUSIC)
                 .hasMessage("KeyConditionExpressions cannot have conditions on nested attributes");
         assertInvalid("Artist = size(SongTitle)", a, MUSIC)
@@ -138,8 +144,10 @@ class KeyConditionExpressionTest {
 
     @Test
     void refusesTwoConditionsOnOneKey() {
-        assertInvalid("Artist = :a AND SongTitle > :t AND SongTitle < :u",
-                values(":a", s("x"), ":t", s("a"), ":u", s("z")), MUSIC)
+        assertInvalid(
+                        "Artist = :a AND SongTitle > :t AND SongTitle < :u",
+                        values(":a", s("x"), ":t", s("a"), ":u", s("z")),
+                        MUSIC)
                 .hasMessage("KeyConditionExpressions must only contain one condition per key");
     }
 
@@ -156,9 +164,11 @@ class KeyConditionExpressionTest {
     @Test
     void refusesValuesOfTheWrongType() {
         assertInvalid("Artist = :a", values(":a", n(1)), MUSIC)
-                .hasMessage("One or more parameter values were invalid: Condition parameter type does not match schema type");
+                .hasMessage(
+                        "One or more parameter values were invalid: Condition parameter type does not match schema type");
         assertInvalid("pk = :p AND ts > :t", values(":p", s("x"), ":t", s("1")), EVENTS)
-                .hasMessage("One or more parameter values were invalid: Condition parameter type does not match schema type");
+                .hasMessage(
+                        "One or more parameter values were invalid: Condition parameter type does not match schema type");
     }
 
     @Test
@@ -191,10 +201,12 @@ class KeyConditionExpressionTest {
 
     @Test
     void refusesUndefinedValuesAndNames() {
-        assertInvalid("Artist = :b", values(":a", s("x")), MUSIC).hasMessage("Invalid KeyConditionExpression: "
-                + "An expression attribute value used in expression is not defined; attribute value: :b");
-        assertInvalid("#x = :a", values(":a", s("x")), MUSIC).hasMessage("Invalid KeyConditionExpression: "
-                + "An expression attribute name used in the document path is not defined; attribute name: #x");
+        assertInvalid("Artist = :b", values(":a", s("x")), MUSIC)
+                .hasMessage("Invalid KeyConditionExpression: "
+                        + "An expression attribute value used in expression is not defined; attribute value: :b");
+        assertInvalid("#x = :a", values(":a", s("x")), MUSIC)
+                .hasMessage("Invalid KeyConditionExpression: "
+                        + "An expression attribute name used in the document path is not defined; attribute name: #x");
     }
 
     @Test

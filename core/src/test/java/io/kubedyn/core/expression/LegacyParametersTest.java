@@ -28,15 +28,16 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LegacyParametersTest {
-    private static final Map<String, AttributeValue> ITEM = item("id", s("1"), "n", n(5), "tags", ss("red", "blue"),
-            "title", s("Dune"));
+    private static final Map<String, AttributeValue> ITEM =
+            item("id", s("1"), "n", n(5), "tags", ss("red", "blue"), "title", s("Dune"));
 
     private static AttributeCondition cond(ComparisonOperator op, AttributeValue... values) {
         return new AttributeCondition(op, List.of(values));
     }
 
     private static boolean filter(String name, AttributeCondition condition) {
-        return LegacyParameters.filter("ScanFilter", Map.of(name, condition), null).test(ITEM);
+        return LegacyParameters.filter("ScanFilter", Map.of(name, condition), null)
+                .test(ITEM);
     }
 
     @Test
@@ -53,10 +54,15 @@ class LegacyParametersTest {
         assertThat(filter("n", cond(ComparisonOperator.NOT_NULL))).isTrue();
         assertThat(filter("absent", cond(ComparisonOperator.NULL))).isTrue();
         assertThat(filter("tags", cond(ComparisonOperator.CONTAINS, s("red")))).isTrue();
-        assertThat(filter("tags", cond(ComparisonOperator.NOT_CONTAINS, s("red")))).isFalse();
-        assertThat(filter("title", cond(ComparisonOperator.BEGINS_WITH, s("Du")))).isTrue();
-        assertThat(filter("absent", cond(ComparisonOperator.NOT_CONTAINS, s("red")))).as("missing").isFalse();
-        assertThat(filter("tags", cond(ComparisonOperator.NOT_CONTAINS, s("green")))).isTrue();
+        assertThat(filter("tags", cond(ComparisonOperator.NOT_CONTAINS, s("red"))))
+                .isFalse();
+        assertThat(filter("title", cond(ComparisonOperator.BEGINS_WITH, s("Du"))))
+                .isTrue();
+        assertThat(filter("absent", cond(ComparisonOperator.NOT_CONTAINS, s("red"))))
+                .as("missing")
+                .isFalse();
+        assertThat(filter("tags", cond(ComparisonOperator.NOT_CONTAINS, s("green"))))
+                .isTrue();
     }
 
     @Test
@@ -64,9 +70,12 @@ class LegacyParametersTest {
         Map<String, AttributeCondition> filter = new LinkedHashMap<>();
         filter.put("n", cond(ComparisonOperator.EQ, n(1)));
         filter.put("id", cond(ComparisonOperator.EQ, s("1")));
-        assertThat(LegacyParameters.filter("QueryFilter", filter, null).test(ITEM)).isFalse();
-        assertThat(LegacyParameters.filter("QueryFilter", filter, "AND").test(ITEM)).isFalse();
-        assertThat(LegacyParameters.filter("QueryFilter", filter, "OR").test(ITEM)).isTrue();
+        assertThat(LegacyParameters.filter("QueryFilter", filter, null).test(ITEM))
+                .isFalse();
+        assertThat(LegacyParameters.filter("QueryFilter", filter, "AND").test(ITEM))
+                .isFalse();
+        assertThat(LegacyParameters.filter("QueryFilter", filter, "OR").test(ITEM))
+                .isTrue();
         assertThatThrownBy(() -> LegacyParameters.filter("QueryFilter", filter, "XOR"))
                 .hasMessageContaining("Member must satisfy enum value set: [OR, AND]");
     }
@@ -74,28 +83,38 @@ class LegacyParametersTest {
     @Test
     void expectedWithValueAndExists() {
         assertThat(LegacyParameters.expected(Map.of("id", new ExpectedAttribute(s("1"), null, null, null)), null)
-                .test(ITEM)).isTrue();
+                        .test(ITEM))
+                .isTrue();
         assertThat(LegacyParameters.expected(Map.of("id", new ExpectedAttribute(s("1"), true, null, null)), null)
-                .test(ITEM)).isTrue();
+                        .test(ITEM))
+                .isTrue();
         assertThat(LegacyParameters.expected(Map.of("id", new ExpectedAttribute(null, false, null, null)), null)
-                .test(ITEM)).isFalse();
+                        .test(ITEM))
+                .isFalse();
         assertThat(LegacyParameters.expected(Map.of("id", new ExpectedAttribute(null, false, null, null)), null)
-                .test(Map.of())).as("put if absent").isTrue();
-        assertThat(LegacyParameters.expected(Map.of("n", new ExpectedAttribute(n(9), null, ComparisonOperator.LT, null)),
-                null).test(ITEM)).as("Value as the single argument of a ComparisonOperator").isTrue();
+                        .test(Map.of()))
+                .as("put if absent")
+                .isTrue();
+        assertThat(LegacyParameters.expected(
+                                Map.of("n", new ExpectedAttribute(n(9), null, ComparisonOperator.LT, null)), null)
+                        .test(ITEM))
+                .as("Value as the single argument of a ComparisonOperator")
+                .isTrue();
     }
 
     @Test
     void expectedRefusesInconsistentEntries() {
-        assertThatThrownBy(() -> LegacyParameters.expected(Map.of("a", new ExpectedAttribute(null, true, null, null)), null))
+        assertThatThrownBy(() ->
+                        LegacyParameters.expected(Map.of("a", new ExpectedAttribute(null, true, null, null)), null))
                 .isInstanceOf(DynamoDbException.class)
                 .hasMessage("One or more parameter values were invalid: Value must be provided when Exists is true for "
                         + "Attribute: a");
-        assertThatThrownBy(() -> LegacyParameters.expected(Map.of("a", new ExpectedAttribute(s("x"), false, null, null)),
-                null)).hasMessage("One or more parameter values were invalid: Value cannot be used when Exists is false "
+        assertThatThrownBy(() ->
+                        LegacyParameters.expected(Map.of("a", new ExpectedAttribute(s("x"), false, null, null)), null))
+                .hasMessage("One or more parameter values were invalid: Value cannot be used when Exists is false "
                         + "for Attribute: a");
-        assertThatThrownBy(() -> LegacyParameters.expected(Map.of("a",
-                new ExpectedAttribute(null, true, ComparisonOperator.NULL, null)), null))
+        assertThatThrownBy(() -> LegacyParameters.expected(
+                        Map.of("a", new ExpectedAttribute(null, true, ComparisonOperator.NULL, null)), null))
                 .hasMessage("One or more parameter values were invalid: Exists and ComparisonOperator cannot be used "
                         + "together for Attribute: a");
     }
@@ -134,10 +153,13 @@ class LegacyParametersTest {
         conditions.put("sk", cond(ComparisonOperator.NE, n(1)));
         assertThatThrownBy(() -> LegacyParameters.keyConditions(conditions, schema))
                 .hasMessage("Attempted conditional constraint is not an indexable operation");
-        assertThatThrownBy(() -> LegacyParameters.keyConditions(Map.of("sk", cond(ComparisonOperator.EQ, n(1))), schema))
+        assertThatThrownBy(() ->
+                        LegacyParameters.keyConditions(Map.of("sk", cond(ComparisonOperator.EQ, n(1))), schema))
                 .hasMessage("Query condition missed key schema element: pk");
-        assertThatThrownBy(() -> LegacyParameters.keyConditions(Map.of("pk", cond(ComparisonOperator.EQ, n(1))), schema))
-                .hasMessage("One or more parameter values were invalid: Condition parameter type does not match schema type");
+        assertThatThrownBy(() ->
+                        LegacyParameters.keyConditions(Map.of("pk", cond(ComparisonOperator.EQ, n(1))), schema))
+                .hasMessage(
+                        "One or more parameter values were invalid: Condition parameter type does not match schema type");
     }
 
     @Test
@@ -150,19 +172,22 @@ class LegacyParametersTest {
         updates.put("hist", new AttributeUpdate("ADD", l(s("x"))));
         updates.put("nums", new AttributeUpdate(null, ns(1)));
         UpdateExpression update = LegacyParameters.attributeUpdates(updates);
-        assertThat(update.apply(ITEM)).isEqualTo(item("n", n(7), "tags", ss("blue"), "title", s("Dune Messiah"),
-                "hist", l(s("x")), "nums", ns(1)));
+        assertThat(update.apply(ITEM))
+                .isEqualTo(item(
+                        "n", n(7), "tags", ss("blue"), "title", s("Dune Messiah"), "hist", l(s("x")), "nums", ns(1)));
         assertThat(update.updatedAttributeNames()).containsExactly("title", "n", "tags", "id", "hist", "nums");
-        Map<String, AttributeValue> twice = LegacyParameters.attributeUpdates(Map.of("hist",
-                new AttributeUpdate("ADD", l(s("y"))))).apply(item("hist", l(s("x"))));
+        Map<String, AttributeValue> twice = LegacyParameters.attributeUpdates(
+                        Map.of("hist", new AttributeUpdate("ADD", l(s("y")))))
+                .apply(item("hist", l(s("x"))));
         assertThat(twice).containsEntry("hist", l(s("x"), s("y")));
     }
 
     @Test
     void attributeUpdatesRefuseActionsWithoutOrWithTheWrongValue() {
         assertThatThrownBy(() -> LegacyParameters.attributeUpdates(Map.of("a", new AttributeUpdate("PUT", null))))
-                .hasMessage("One or more parameter values were invalid: Only DELETE action is allowed when no attribute "
-                        + "value is specified");
+                .hasMessage(
+                        "One or more parameter values were invalid: Only DELETE action is allowed when no attribute "
+                                + "value is specified");
         assertThatThrownBy(() -> LegacyParameters.attributeUpdates(Map.of("a", new AttributeUpdate("ADD", s("x")))))
                 .hasMessage("One or more parameter values were invalid: ADD action is not supported for the type S");
         assertThatThrownBy(() -> LegacyParameters.attributeUpdates(Map.of("a", new AttributeUpdate("DELETE", m()))))

@@ -27,8 +27,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ParsedExpressionsTest {
-    private static final KeySchema SCHEMA = KeySchema.of(new KeyAttribute("p", ScalarType.S),
-            new KeyAttribute("s", ScalarType.N));
+    private static final KeySchema SCHEMA =
+            KeySchema.of(new KeyAttribute("p", ScalarType.S), new KeyAttribute("s", ScalarType.N));
 
     private final ParsedExpressions parsed = new ParsedExpressions(ParsedExpressions.DEFAULT_MAXIMUM_TOKENS);
 
@@ -40,12 +40,18 @@ class ParsedExpressionsTest {
     void aKeptTextGivesWhatParsingItGives() {
         ExpressionAttributes attrs = new ExpressionAttributes(Map.of("#a", "a"), Map.of(":v", n(1), ":s", s("x")));
         for (int round = 0; round < 2; round++) {
-            assertThat(parsed.condition("#a = :v AND attribute_exists(b.c[1])", attrs).condition())
-                    .isEqualTo(ConditionExpression.parse("#a = :v AND attribute_exists(b.c[1])", attrs).condition());
-            assertThat(parsed.filter("begins_with(#a, :s) OR size(b) > :v", attrs).condition())
-                    .isEqualTo(ConditionExpression.parseFilter("begins_with(#a, :s) OR size(b) > :v", attrs).condition());
-            assertThat(parsed.update("SET #a = #a + :v, b = :s REMOVE c[2]", attrs).actions())
-                    .isEqualTo(UpdateExpression.parse("SET #a = #a + :v, b = :s REMOVE c[2]", attrs).actions());
+            assertThat(parsed.condition("#a = :v AND attribute_exists(b.c[1])", attrs)
+                            .condition())
+                    .isEqualTo(ConditionExpression.parse("#a = :v AND attribute_exists(b.c[1])", attrs)
+                            .condition());
+            assertThat(parsed.filter("begins_with(#a, :s) OR size(b) > :v", attrs)
+                            .condition())
+                    .isEqualTo(ConditionExpression.parseFilter("begins_with(#a, :s) OR size(b) > :v", attrs)
+                            .condition());
+            assertThat(parsed.update("SET #a = #a + :v, b = :s REMOVE c[2]", attrs)
+                            .actions())
+                    .isEqualTo(UpdateExpression.parse("SET #a = #a + :v, b = :s REMOVE c[2]", attrs)
+                            .actions());
             assertThat(parsed.projection("#a, b.c[0]", attrs).paths())
                     .isEqualTo(ProjectionExpression.parse("#a, b.c[0]", attrs).paths());
         }
@@ -58,10 +64,12 @@ class ParsedExpressionsTest {
         KeyCondition first = parsed.keyCondition(text, values(Map.of(":p", s("a"), ":s", n(1))), SCHEMA);
         KeyCondition second = parsed.keyCondition(text, values(Map.of(":p", s("b"), ":s", n(7))), SCHEMA);
 
-        assertThat(first).isEqualTo(new KeyCondition(s("a"),
-                Optional.of(new SortKeyCondition(SortKeyCondition.Operator.GE, n(1), null))));
-        assertThat(second).isEqualTo(new KeyCondition(s("b"),
-                Optional.of(new SortKeyCondition(SortKeyCondition.Operator.GE, n(7), null))));
+        assertThat(first)
+                .isEqualTo(new KeyCondition(
+                        s("a"), Optional.of(new SortKeyCondition(SortKeyCondition.Operator.GE, n(1), null))));
+        assertThat(second)
+                .isEqualTo(new KeyCondition(
+                        s("b"), Optional.of(new SortKeyCondition(SortKeyCondition.Operator.GE, n(7), null))));
         assertThat(parsed.size()).isEqualTo(1);
     }
 
@@ -73,11 +81,12 @@ class ParsedExpressionsTest {
             int thread = t;
             tasks.add(() -> {
                 for (int i = 0; i < 500; i++) {
-                    ExpressionAttributes attrs = values(Map.of(":zero", n(0), ":inc", n(thread * 1000 + i),
-                            ":l", l(s("x" + thread))));
+                    ExpressionAttributes attrs =
+                            values(Map.of(":zero", n(0), ":inc", n(thread * 1000 + i), ":l", l(s("x" + thread))));
                     UpdateExpression update = parsed.update(text, attrs);
                     attrs.verifyAllUsed();
-                    if (!update.actions().equals(UpdateExpression.parse(text, attrs).actions())) {
+                    if (!update.actions()
+                            .equals(UpdateExpression.parse(text, attrs).actions())) {
                         return false;
                     }
                 }

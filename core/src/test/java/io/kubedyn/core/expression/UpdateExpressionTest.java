@@ -20,9 +20,32 @@ import org.junit.jupiter.api.Test;
 
 class UpdateExpressionTest {
     private static final Object[] VALUES = {
-        ":one", n(1), ":five", n(5), ":x", s("x"), ":y", s("y"), ":list", l(s("c"), s("d")), ":empty", l(),
-        ":red", ss("red"), ":redGreen", ss("red", "green"), ":blue", ss("blue"), ":n12", ns(1, 2), ":n2", ns(2),
-        ":map", m("k", s("v")), ":bs", new AttributeValue.BS(java.util.Set.of(((AttributeValue.B) b(1)).value()))
+        ":one",
+        n(1),
+        ":five",
+        n(5),
+        ":x",
+        s("x"),
+        ":y",
+        s("y"),
+        ":list",
+        l(s("c"), s("d")),
+        ":empty",
+        l(),
+        ":red",
+        ss("red"),
+        ":redGreen",
+        ss("red", "green"),
+        ":blue",
+        ss("blue"),
+        ":n12",
+        ns(1, 2),
+        ":n2",
+        ns(2),
+        ":map",
+        m("k", s("v")),
+        ":bs",
+        new AttributeValue.BS(java.util.Set.of(((AttributeValue.B) b(1)).value()))
     };
 
     private static UpdateExpression parse(String expression) {
@@ -60,7 +83,8 @@ class UpdateExpressionTest {
         Map<String, AttributeValue> old = item("a", n(10), "b", m("x", n(3)), "c", l(n(1), n(4)));
         assertThat(apply("SET d = ((c[1]) + (b.x))", old)).containsEntry("d", n(7));
         assertThat(apply("SET d = (a)", old)).containsEntry("d", n(10));
-        assertThatThrownBy(() -> parse("SET d = (b).x")).isInstanceOf(DynamoDbException.class)
+        assertThatThrownBy(() -> parse("SET d = (b).x"))
+                .isInstanceOf(DynamoDbException.class)
                 .hasMessageStartingWith("Invalid UpdateExpression: Syntax error");
     }
 
@@ -127,8 +151,8 @@ class UpdateExpressionTest {
         assertThat(apply("SET a.b[1].c = :five", old)).isEqualTo(item("a", m("b", l(n(0), m("c", n(5)), n(2)))));
         assertThat(apply("SET a.b[1].d = :x", old))
                 .isEqualTo(item("a", m("b", l(n(0), m("c", n(1), "d", s("x")), n(2)))));
-        assertThat(apply("SET a.#k = :map", old)).isEqualTo(item("a", m("b", l(n(0), m("c", n(1)), n(2)),
-                "k", m("k", s("v")))));
+        assertThat(apply("SET a.#k = :map", old))
+                .isEqualTo(item("a", m("b", l(n(0), m("c", n(1)), n(2)), "k", m("k", s("v")))));
     }
 
     @Test
@@ -156,7 +180,9 @@ class UpdateExpressionTest {
     void removeListElementShiftsLaterElements() {
         Map<String, AttributeValue> old = item("l", l(s("a"), s("b"), s("c"), s("d")));
         assertThat(apply("REMOVE l[1]", old)).containsEntry("l", l(s("a"), s("c"), s("d")));
-        assertThat(apply("REMOVE l[1], l[2]", old)).as("indexes of the old list").containsEntry("l", l(s("a"), s("d")));
+        assertThat(apply("REMOVE l[1], l[2]", old))
+                .as("indexes of the old list")
+                .containsEntry("l", l(s("a"), s("d")));
         assertThat(apply("REMOVE l[2], l[0]", old)).containsEntry("l", l(s("b"), s("d")));
         assertThat(apply("REMOVE l[9]", old)).isEqualTo(old);
     }
@@ -170,8 +196,8 @@ class UpdateExpressionTest {
 
     @Test
     void addUnitesSets() {
-        assertThat(apply("ADD tags :redGreen", item("tags", ss("blue", "red")))).containsEntry("tags",
-                ss("blue", "red", "green"));
+        assertThat(apply("ADD tags :redGreen", item("tags", ss("blue", "red"))))
+                .containsEntry("tags", ss("blue", "red", "green"));
         assertThat(apply("ADD tags :red", item())).containsEntry("tags", ss("red"));
         assertThat(apply("ADD ids :n2", item("ids", ns(1)))).containsEntry("ids", ns(1, 2));
     }
@@ -187,7 +213,8 @@ class UpdateExpressionTest {
     @Test
     void deleteRemovesSetMembersAndTheAttributeWhenNoneRemain() {
         assertThat(apply("DELETE tags :red", item("tags", ss("red", "blue")))).containsEntry("tags", ss("blue"));
-        assertThat(apply("DELETE tags :redGreen", item("id", s("1"), "tags", ss("red")))).isEqualTo(item("id", s("1")));
+        assertThat(apply("DELETE tags :redGreen", item("id", s("1"), "tags", ss("red"))))
+                .isEqualTo(item("id", s("1")));
         assertThat(apply("DELETE tags :red", item("id", s("1")))).isEqualTo(item("id", s("1")));
         assertThat(apply("DELETE ids :n2", item("ids", ns(1, 2, 3)))).containsEntry("ids", ns(1, 3));
     }
@@ -216,7 +243,8 @@ class UpdateExpressionTest {
     void reportsTheAttributesAndPathsItUpdates() {
         UpdateExpression update = parse("SET a.b = :x, #n = :y REMOVE c[1] ADD d :one");
         assertThat(update.updatedAttributeNames()).containsExactly("a", "name_", "c", "d");
-        assertThat(update.updatedPaths()).extracting(DocumentPath::toString)
+        assertThat(update.updatedPaths())
+                .extracting(DocumentPath::toString)
                 .containsExactly("a.b", "name_", "c[1]", "d");
     }
 

@@ -1,7 +1,6 @@
 package io.kubedyn.gateway.cluster;
 
 import io.kubedyn.core.DynamoDbException;
-import io.kubedyn.core.HashRange;
 import io.kubedyn.core.ShardMap;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.crd.ShardRange;
@@ -9,11 +8,8 @@ import io.kubedyn.crd.Table;
 import io.kubedyn.crd.TableDefinitions;
 import io.kubedyn.crd.TableStatus;
 import io.quarkus.logging.Log;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -81,7 +77,9 @@ public final class KubernetesShardMaps implements ShardMapSource {
         Parsed entry = parsed.get(name);
         if (entry == null || entry.resource() != resource.get()) {
             Optional<ShardMap> map = shardMapOf(resource.get());
-            if (map.isEmpty() && entry != null && entry.map().isPresent()
+            if (map.isEmpty()
+                    && entry != null
+                    && entry.map().isPresent()
                     && statusLost(entry.resource(), entry.map().get(), resource.get())) {
                 map = entry.map();
             }
@@ -99,7 +97,8 @@ public final class KubernetesShardMaps implements ShardMapSource {
      * its last map meanwhile instead of answering "not found" until the operator republishes.
      */
     private static boolean statusLost(Table before, ShardMap servedBy, Table after) {
-        if (!java.util.Objects.equals(before.getMetadata().getUid(), after.getMetadata().getUid())) {
+        if (!java.util.Objects.equals(
+                before.getMetadata().getUid(), after.getMetadata().getUid())) {
             return false;
         }
         TableStatus status = after.getStatus();
@@ -125,14 +124,16 @@ public final class KubernetesShardMaps implements ShardMapSource {
 
     /** The complete map the status publishes, whatever the phase; empty when there is none. */
     private static Optional<ShardMap> published(Table table) {
-        if (table.getStatus() == null || table.getStatus().getShardMap() == null
+        if (table.getStatus() == null
+                || table.getStatus().getShardMap() == null
                 || table.getStatus().getShardMap().isEmpty()) {
             return Optional.empty();
         }
         try {
             return Optional.of(ShardRange.toShardMap(table.getStatus().getShardMap()));
         } catch (RuntimeException e) {
-            Log.warnf("Table %s: status.shardMap is not usable (%s); not routing to it",
+            Log.warnf(
+                    "Table %s: status.shardMap is not usable (%s); not routing to it",
                     table.getMetadata().getName(), e.getMessage());
             return Optional.empty();
         }
@@ -141,7 +142,6 @@ public final class KubernetesShardMaps implements ShardMapSource {
     private static boolean serving(String phase) {
         return TableStatus.PHASE_READY.equals(phase) || TableStatus.PHASE_DEGRADED.equals(phase);
     }
-
 
     @Override
     public ShardMap forTable(String table) {
@@ -156,7 +156,7 @@ public final class KubernetesShardMaps implements ShardMapSource {
             names.add(name);
             routable(name).ifPresent(map -> all.addAll(map.addresses()));
         }
-        parsed.keySet().retainAll(names);  // forget tables deleted since they were last routed to
+        parsed.keySet().retainAll(names); // forget tables deleted since they were last routed to
         return all;
     }
 }

@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubedyn.core.DynamoDbError;
 import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.TableDefinition;
@@ -21,12 +21,12 @@ import io.kubedyn.gateway.TableCatalog;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -58,6 +58,7 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
     private final Duration informerWait;
     /** Notified after every change the informer applies to its cache (see {@link #awaitCache}). */
     private final Object cacheChanged = new Object();
+
     private final SharedIndexInformer<Table> informer;
     /**
      * The cached Tables by DynamoDB table name, each name's claimants by resource name, replaced
@@ -115,7 +116,9 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
 
     /** Why the gateway cannot serve yet (its informer has not listed the Tables), or empty. */
     public Optional<String> notReady() {
-        return informer.hasSynced() ? Optional.empty() : Optional.of("the Table informer has not listed the Tables yet");
+        return informer.hasSynced()
+                ? Optional.empty()
+                : Optional.of("the Table informer has not listed the Tables yet");
     }
 
     /** CreateTable: the Table resource, CREATING until the operator reports its shards Ready. */
@@ -159,7 +162,8 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         fields.put("timeToLive", TableDefinitions.timeToLiveSpecOf(table));
         fields.put("deletionProtectionEnabled", table.deletionProtectionEnabled() ? true : null);
         fields.put("tags", TableDefinitions.tagsOf(table));
-        if (!table.billingMode().equals(before.billingMode()) || table.readCapacityUnits() != before.readCapacityUnits()
+        if (!table.billingMode().equals(before.billingMode())
+                || table.readCapacityUnits() != before.readCapacityUnits()
                 || table.writeCapacityUnits() != before.writeCapacityUnits()) {
             // Only when changed: a Table declared without a billing mode keeps its spec as written.
             fields.put("billingMode", table.billingMode());
@@ -167,8 +171,10 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         }
         Map<String, String> annotations = new HashMap<>();
         if (table.payPerRequestSinceMillis() != before.payPerRequestSinceMillis()) {
-            annotations.put(TableDefinitions.PAY_PER_REQUEST_SINCE,
-                    java.time.Instant.ofEpochMilli(table.payPerRequestSinceMillis()).toString());
+            annotations.put(
+                    TableDefinitions.PAY_PER_REQUEST_SINCE,
+                    java.time.Instant.ofEpochMilli(table.payPerRequestSinceMillis())
+                            .toString());
         }
         boolean indexesChange = !TableDefinitions.of(resource).indexes().equals(table.indexes());
         if (indexesChange) {
@@ -185,8 +191,10 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
             throw e;
         }
         String version = updated.getMetadata().getResourceVersion();
-        awaitCache(table.name(), cached -> cached.filter(t -> version.equals(t.getMetadata().getResourceVersion()))
-                .isPresent());
+        awaitCache(
+                table.name(),
+                cached -> cached.filter(t -> version.equals(t.getMetadata().getResourceVersion()))
+                        .isPresent());
         return new TableCatalog.TableDescription(TableDefinitions.of(updated), "ACTIVE");
     }
 
@@ -199,8 +207,8 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
      * UpdateTable's alone, so a lock would only make UpdateTable fail with a conflict it did not
      * cause.
      */
-    private Table patchSpec(Table current, Map<String, Object> fields, boolean indexesAsRead,
-                            Map<String, String> annotations) {
+    private Table patchSpec(
+            Table current, Map<String, Object> fields, boolean indexesAsRead, Map<String, String> annotations) {
         ObjectMapper json = Serialization.jsonMapper();
         JsonNode spec = json.valueToTree(current.getSpec());
         ArrayNode patch = json.createArrayNode();
@@ -212,7 +220,10 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         }
         for (String field : new LinkedHashSet<>(asRead)) {
             if (spec.has(field) && !spec.get(field).isNull()) {
-                patch.addObject().put("op", "test").put("path", "/spec/" + field).set("value", spec.get(field));
+                patch.addObject()
+                        .put("op", "test")
+                        .put("path", "/spec/" + field)
+                        .set("value", spec.get(field));
             }
         }
         fields.forEach((field, value) -> {
@@ -224,13 +235,22 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         });
         Map<String, String> present = current.getMetadata().getAnnotations();
         if (!annotations.isEmpty() && (present == null || present.isEmpty())) {
-            patch.addObject().put("op", "add").put("path", "/metadata/annotations").set("value", json.valueToTree(annotations));
+            patch.addObject()
+                    .put("op", "add")
+                    .put("path", "/metadata/annotations")
+                    .set("value", json.valueToTree(annotations));
         } else {
             // A JSON Pointer writes "/" in a key as "~1" (and "~" as "~0").
-            annotations.forEach((key, value) -> patch.addObject().put("op", "add")
-                    .put("path", "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1")).put("value", value));
+            annotations.forEach((key, value) -> patch.addObject()
+                    .put("op", "add")
+                    .put(
+                            "path",
+                            "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1"))
+                    .put("value", value));
         }
-        return client.resources(Table.class).inNamespace(namespace).withName(current.getMetadata().getName())
+        return client.resources(Table.class)
+                .inNamespace(namespace)
+                .withName(current.getMetadata().getName())
                 .patch(PatchContext.of(PatchType.JSON), patch.toString());
     }
 
@@ -246,7 +266,10 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         Table resource = TableDefinitions.resourceOf(table, namespace, shards);
         Table created;
         try {
-            created = client.resources(Table.class).inNamespace(namespace).resource(resource).create();
+            created = client.resources(Table.class)
+                    .inNamespace(namespace)
+                    .resource(resource)
+                    .create();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 throw new DynamoDbException(DynamoDbError.RESOURCE_IN_USE, "Table already exists: " + table.name());
@@ -254,7 +277,10 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
             throw e;
         }
         String uid = created.getMetadata().getUid();
-        awaitCache(table.name(), cached -> cached.filter(t -> uid.equals(t.getMetadata().getUid())).isPresent());
+        awaitCache(
+                table.name(),
+                cached ->
+                        cached.filter(t -> uid.equals(t.getMetadata().getUid())).isPresent());
         return TableDefinitions.of(created);
     }
 
@@ -301,7 +327,10 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
         }
         for (String resourceName : List.of(TableNames.resourceName(name), name)) {
             if (KUBERNETES_NAME.matcher(resourceName).matches()) {
-                Table found = client.resources(Table.class).inNamespace(namespace).withName(resourceName).get();
+                Table found = client.resources(Table.class)
+                        .inNamespace(namespace)
+                        .withName(resourceName)
+                        .get();
                 if (found != null && name.equals(TableNames.of(found))) {
                     return Optional.of(found);
                 }
@@ -325,8 +354,14 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
      */
     public void delete(Table resource) {
         String uid = resource.getMetadata().getUid();
-        client.resources(Table.class).inNamespace(namespace).withName(resource.getMetadata().getName()).delete();
-        awaitCache(TableNames.of(resource), cached -> cached.filter(t -> uid.equals(t.getMetadata().getUid()) && !deleting(t)).isEmpty());
+        client.resources(Table.class)
+                .inNamespace(namespace)
+                .withName(resource.getMetadata().getName())
+                .delete();
+        awaitCache(
+                TableNames.of(resource),
+                cached -> cached.filter(t -> uid.equals(t.getMetadata().getUid()) && !deleting(t))
+                        .isEmpty());
     }
 
     private void cacheChanged() {
@@ -346,8 +381,10 @@ public final class KubernetesTables implements ControlPlane, AutoCloseable {
             while (!caughtUp.test(cached(name))) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    Log.warnf("Table %s: the gateway's informer has not seen this change after %s; "
-                            + "ListTables may not show it for a moment", name, informerWait);
+                    Log.warnf(
+                            "Table %s: the gateway's informer has not seen this change after %s; "
+                                    + "ListTables may not show it for a moment",
+                            name, informerWait);
                     return;
                 }
                 try {

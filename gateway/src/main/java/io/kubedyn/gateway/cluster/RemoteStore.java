@@ -1,10 +1,10 @@
 package io.kubedyn.gateway.cluster;
 
-import com.google.protobuf.ByteString;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -16,38 +16,38 @@ import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.SortKeyCondition;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.write.ItemChange;
+import io.kubedyn.storage.ChangePage;
 import io.kubedyn.storage.InternalTls;
-import io.kubedyn.storage.TableEstimates;
-import io.kubedyn.storage.Page;
 import io.kubedyn.storage.NotLeaderException;
+import io.kubedyn.storage.Page;
 import io.kubedyn.storage.RangeNotOwnedException;
 import io.kubedyn.storage.RequestId;
 import io.kubedyn.storage.ReturnItems;
-import io.kubedyn.storage.ChangePage;
 import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.StoreClient;
+import io.kubedyn.storage.TableEstimates;
 import io.kubedyn.storage.TableKey;
 import io.kubedyn.storage.TableWrite;
+import io.kubedyn.storage.TransactionLedger;
+import io.kubedyn.storage.TransactionToken;
 import io.kubedyn.storage.WriteResult;
 import io.kubedyn.storage.grpc.BatchGetReply;
 import io.kubedyn.storage.grpc.BatchGetRequest;
 import io.kubedyn.storage.grpc.BatchWriteRequest;
-import io.kubedyn.storage.TransactionToken;
-import io.kubedyn.storage.TransactionLedger;
-import io.kubedyn.storage.grpc.FinishRequest;
-import io.kubedyn.storage.grpc.ReleaseReadsReply;
-import io.kubedyn.storage.grpc.ReleaseReadsRequest;
 import io.kubedyn.storage.grpc.CreateTableRequest;
-import io.kubedyn.storage.grpc.UpdateTableRequest;
+import io.kubedyn.storage.grpc.FinishRequest;
 import io.kubedyn.storage.grpc.GetReply;
 import io.kubedyn.storage.grpc.ListTablesRequest;
 import io.kubedyn.storage.grpc.PageReply;
-import io.kubedyn.storage.grpc.WriteReply;
 import io.kubedyn.storage.grpc.QueryRequest;
+import io.kubedyn.storage.grpc.ReleaseReadsReply;
+import io.kubedyn.storage.grpc.ReleaseReadsRequest;
 import io.kubedyn.storage.grpc.ScanRequest;
 import io.kubedyn.storage.grpc.StorageError;
 import io.kubedyn.storage.grpc.StorageGrpc;
 import io.kubedyn.storage.grpc.TableReply;
+import io.kubedyn.storage.grpc.UpdateTableRequest;
+import io.kubedyn.storage.grpc.WriteReply;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,9 +83,7 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
     public RemoteStore(String address, Duration timeout, InternalTls tls) {
         this.address = address;
         this.timeout = timeout;
-        this.channel = tls.channel(address)
-                .intercept(RequestId.attaching())
-                .build();
+        this.channel = tls.channel(address).intercept(RequestId.attaching()).build();
     }
 
     public String address() {
@@ -101,7 +99,8 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
 
     @Override
     public Map<String, AttributeValue> get(TableDefinition table, PrimaryKey key, boolean consistent) {
-        GetReply reply = call(stub -> stub.get(StorageWire.get(table, key).toBuilder().setEventual(!consistent).build()));
+        GetReply reply = call(stub -> stub.get(
+                StorageWire.get(table, key).toBuilder().setEventual(!consistent).build()));
         return StorageWire.got(reply);
     }
 
@@ -147,45 +146,65 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
 
     @Override
     public CompletableFuture<List<Map<String, AttributeValue>>> getTransactional(List<TableKey> keys, String readId) {
-        return start(stub -> stub.transactGet(StorageWire.transactGet(keys, readId))).thenApply((BatchGetReply reply) ->
-                reply.getItemsList().stream().map(StorageWire::got).toList());
+        return start(stub -> stub.transactGet(StorageWire.transactGet(keys, readId)))
+                .thenApply((BatchGetReply reply) ->
+                        reply.getItemsList().stream().map(StorageWire::got).toList());
     }
 
     @Override
     public CompletableFuture<Boolean> releaseReads(String readId) {
-        return start(stub -> stub.releaseReads(ReleaseReadsRequest.newBuilder().setReadId(readId).build()))
+        return start(stub -> stub.releaseReads(
+                        ReleaseReadsRequest.newBuilder().setReadId(readId).build()))
                 .thenApply(ReleaseReadsReply::getIntact);
     }
 
     @Override
-    public CompletableFuture<List<WriteResult>> prepare(String transactionId, String ledgerAddress,
-                                                        List<TableWrite> writes) {
+    public CompletableFuture<List<WriteResult>> prepare(
+            String transactionId, String ledgerAddress, List<TableWrite> writes) {
         return start(stub -> stub.prepare(StorageWire.prepare(transactionId, ledgerAddress, writes)))
                 .thenApply(StorageWire::transacted);
     }
 
     @Override
     public CompletableFuture<Void> finish(String transactionId, boolean commit) {
-        return start(stub -> stub.finish(FinishRequest.newBuilder().setTransactionId(transactionId)
-                .setCommit(commit).build())).thenApply(reply -> null);
+        return start(stub -> stub.finish(FinishRequest.newBuilder()
+                        .setTransactionId(transactionId)
+                        .setCommit(commit)
+                        .build()))
+                .thenApply(reply -> null);
     }
 
     @Override
-    public CompletableFuture<TransactionLedger.Entry> decide(String transactionId, TransactionLedger.Entry proposal,
-                                                             String tokenId) {
+    public CompletableFuture<TransactionLedger.Entry> decide(
+            String transactionId, TransactionLedger.Entry proposal, String tokenId) {
         return start(stub -> stub.decide(StorageWire.decide(transactionId, proposal, tokenId)))
                 .thenApply(StorageWire::decided);
     }
 
     @Override
-    public Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
-                      boolean forward, int limit, long maxBytes, byte[] exclusiveStart) {
+    public Page query(
+            TableDefinition table,
+            String index,
+            AttributeValue partitionKey,
+            SortKeyCondition condition,
+            boolean forward,
+            int limit,
+            long maxBytes,
+            byte[] exclusiveStart) {
         return query(table, index, partitionKey, condition, forward, limit, maxBytes, exclusiveStart, true);
     }
 
     @Override
-    public Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
-                      boolean forward, int limit, long maxBytes, byte[] exclusiveStart, boolean consistent) {
+    public Page query(
+            TableDefinition table,
+            String index,
+            AttributeValue partitionKey,
+            SortKeyCondition condition,
+            boolean forward,
+            int limit,
+            long maxBytes,
+            byte[] exclusiveStart,
+            boolean consistent) {
         QueryRequest.Builder request = QueryRequest.newBuilder()
                 .setEventual(!consistent)
                 .setTable(StorageWire.table(table))
@@ -207,14 +226,20 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
     }
 
     @Override
-    public Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes,
-                     byte[] exclusiveStart) {
+    public Page scan(
+            TableDefinition table, String index, HashRange range, int limit, long maxBytes, byte[] exclusiveStart) {
         return scan(table, index, range, limit, maxBytes, exclusiveStart, true);
     }
 
     @Override
-    public Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes,
-                     byte[] exclusiveStart, boolean consistent) {
+    public Page scan(
+            TableDefinition table,
+            String index,
+            HashRange range,
+            int limit,
+            long maxBytes,
+            byte[] exclusiveStart,
+            boolean consistent) {
         ScanRequest.Builder request = ScanRequest.newBuilder()
                 .setEventual(!consistent)
                 .setTable(StorageWire.table(table))
@@ -240,12 +265,15 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
 
     @Override
     public void createTable(TableDefinition table) {
-        call(stub -> stub.createTable(CreateTableRequest.newBuilder().setDefinition(StorageWire.definition(table)).build()));
+        call(stub -> stub.createTable(CreateTableRequest.newBuilder()
+                .setDefinition(StorageWire.definition(table))
+                .build()));
     }
 
     @Override
     public TableDefinition deleteTable(String name) {
-        return StorageWire.definition(call(stub -> stub.deleteTable(StorageWire.table(name))).getDefinition());
+        return StorageWire.definition(
+                call(stub -> stub.deleteTable(StorageWire.table(name))).getDefinition());
     }
 
     @Override
@@ -263,24 +291,29 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
 
     @Override
     public void updateTable(TableDefinition table) {
-        call(stub -> stub.updateTable(UpdateTableRequest.newBuilder().setDefinition(StorageWire.definition(table)).build()));
+        call(stub -> stub.updateTable(UpdateTableRequest.newBuilder()
+                .setDefinition(StorageWire.definition(table))
+                .build()));
     }
 
     @Override
     public ChangePage readChanges(TableDefinition table, long from, int limit, long maxBytes) {
-        return StorageWire.changes(call(stub -> stub.readChanges(StorageWire.readChanges(table, from, limit, maxBytes))));
+        return StorageWire.changes(
+                call(stub -> stub.readChanges(StorageWire.readChanges(table, from, limit, maxBytes))));
     }
 
     @Override
     public List<String> tableNames() {
-        return call(stub -> stub.listTables(ListTablesRequest.getDefaultInstance())).getNamesList();
+        return call(stub -> stub.listTables(ListTablesRequest.getDefaultInstance()))
+                .getNamesList();
     }
 
     // ---- calls -------------------------------------------------------------------------------
 
     private <T> T call(Function<StorageGrpc.StorageBlockingStub, T> rpc) {
         try {
-            return rpc.apply(StorageGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            return rpc.apply(
+                    StorageGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (StatusRuntimeException e) {
             throw translate(e);
         }
@@ -289,20 +322,25 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
     /** Starts a call; calls started together run in parallel, with no thread of ours waiting. */
     private <T> CompletableFuture<T> start(Function<StorageGrpc.StorageFutureStub, ListenableFuture<T>> rpc) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        ListenableFuture<T> call = rpc.apply(StorageGrpc.newFutureStub(channel)
-                .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        Futures.addCallback(call, new FutureCallback<>() {
-            @Override
-            public void onSuccess(T reply) {
-                result.complete(reply);
-            }
+        ListenableFuture<T> call = rpc.apply(
+                StorageGrpc.newFutureStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        Futures.addCallback(
+                call,
+                new FutureCallback<>() {
+                    @Override
+                    public void onSuccess(T reply) {
+                        result.complete(reply);
+                    }
 
-            @Override
-            public void onFailure(Throwable t) {
-                result.completeExceptionally(t instanceof StatusRuntimeException status ? translate(status)
-                        : unavailable(String.valueOf(t)));
-            }
-        }, MoreExecutors.directExecutor());
+                    @Override
+                    public void onFailure(Throwable t) {
+                        result.completeExceptionally(
+                                t instanceof StatusRuntimeException status
+                                        ? translate(status)
+                                        : unavailable(String.valueOf(t)));
+                    }
+                },
+                MoreExecutors.directExecutor());
         return result;
     }
 
@@ -314,7 +352,7 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
                 return dynamo;
             }
             if (cause instanceof NotLeaderException notLeader) {
-                return notLeader;  // a replica of a replicated shard: ShardReplicas goes to the leader
+                return notLeader; // a replica of a replicated shard: ShardReplicas goes to the leader
             }
             if (cause instanceof RangeNotOwnedException notOwned) {
                 // The shard map here and the pod's owned ranges disagree: answering from this pod
@@ -326,8 +364,10 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
         if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
             reconnectSoon();
         }
-        return unavailable(e.getStatus().getCode() + (e.getStatus().getDescription() == null ? ""
-                : ": " + e.getStatus().getDescription()));
+        return unavailable(e.getStatus().getCode()
+                + (e.getStatus().getDescription() == null
+                        ? ""
+                        : ": " + e.getStatus().getDescription()));
     }
 
     /**
@@ -354,7 +394,8 @@ public final class RemoteStore implements StoreClient, AutoCloseable {
      */
     static final class PodUnavailableException extends DynamoDbException {
         PodUnavailableException(String address, String why) {
-            super(DynamoDbError.INTERNAL_SERVER_ERROR,
+            super(
+                    DynamoDbError.INTERNAL_SERVER_ERROR,
                     "Internal server error (storage pod " + address + " unavailable: " + why + ")");
         }
     }

@@ -32,8 +32,10 @@ public final class RemoteStores implements Function<String, StoreClient>, AutoCl
     @Override
     public StoreClient apply(String address) {
         if (address.indexOf(ShardMap.REPLICA_SEPARATOR) >= 0) {
-            return shards.computeIfAbsent(address, a -> new ShardReplicas(ShardMap.replicas(a).stream()
-                    .map(this::pod).toList(), timeout));
+            return shards.computeIfAbsent(
+                    address,
+                    a -> new ShardReplicas(
+                            ShardMap.replicas(a).stream().map(this::pod).toList(), timeout));
         }
         return pod(address);
     }

@@ -46,7 +46,8 @@ final class ShardReplicas implements StoreClient {
     private final List<RemoteStore> replicas;
     private final long failoverNanos;
     private volatile int leader;
-    private final java.util.concurrent.atomic.AtomicInteger nextReader = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger nextReader =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     ShardReplicas(List<RemoteStore> replicas, Duration failover) {
         this.replicas = List.copyOf(replicas);
@@ -112,8 +113,8 @@ final class ShardReplicas implements StoreClient {
         return readAsync(body, first, 0, System.nanoTime() + failoverNanos, FIRST_PAUSE_MILLIS);
     }
 
-    private <T> CompletableFuture<T> readAsync(Function<StoreClient, CompletableFuture<T>> body, int first, int tried,
-                                               long deadline, long pause) {
+    private <T> CompletableFuture<T> readAsync(
+            Function<StoreClient, CompletableFuture<T>> body, int first, int tried, long deadline, long pause) {
         CompletableFuture<T> started;
         try {
             started = body.apply(replicas.get((first + tried) % replicas.size()));
@@ -129,7 +130,8 @@ final class ShardReplicas implements StoreClient {
                 return CompletableFuture.failedFuture(failure((RuntimeException) e));
             }
             boolean roundDone = (tried + 1) % replicas.size() == 0;
-            Executor after = roundDone ? CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS) : Runnable::run;
+            Executor after =
+                    roundDone ? CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS) : Runnable::run;
             long nextPause = roundDone ? Math.min(pause * 2, LONGEST_PAUSE_MILLIS) : pause;
             return CompletableFuture.supplyAsync(() -> null, after)
                     .thenCompose(ignored -> readAsync(body, first, tried + 1, deadline, nextPause));
@@ -141,8 +143,8 @@ final class ShardReplicas implements StoreClient {
         return attempt(body, RequestId.next(), System.nanoTime() + failoverNanos, FIRST_PAUSE_MILLIS);
     }
 
-    private <T> CompletableFuture<T> attempt(Function<StoreClient, CompletableFuture<T>> body, RequestId id,
-                                             long deadline, long pause) {
+    private <T> CompletableFuture<T> attempt(
+            Function<StoreClient, CompletableFuture<T>> body, RequestId id, long deadline, long pause) {
         int at = leader;
         CompletableFuture<T> started;
         try {
@@ -159,8 +161,7 @@ final class ShardReplicas implements StoreClient {
             if (System.nanoTime() > deadline) {
                 return CompletableFuture.failedFuture(failure((RuntimeException) e));
             }
-            Executor after = pointed ? Runnable::run
-                    : CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS);
+            Executor after = pointed ? Runnable::run : CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS);
             return CompletableFuture.supplyAsync(() -> null, after)
                     .thenCompose(ignored -> attempt(body, id, deadline, Math.min(pause * 2, LONGEST_PAUSE_MILLIS)));
         });
@@ -225,22 +226,38 @@ final class ShardReplicas implements StoreClient {
 
     @Override
     public CompletableFuture<List<Map<String, AttributeValue>>> getAll(List<TableKey> keys, boolean consistent) {
-        return consistent ? callAsync(store -> store.getAll(keys, true)) : readAsync(store -> store.getAll(keys, false));
+        return consistent
+                ? callAsync(store -> store.getAll(keys, true))
+                : readAsync(store -> store.getAll(keys, false));
     }
 
     @Override
-    public Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
-                      boolean forward, int limit, long maxBytes, byte[] exclusiveStart, boolean consistent) {
-        Function<StoreClient, Page> body = store -> store.query(table, index, partitionKey, condition, forward, limit,
-                maxBytes, exclusiveStart, consistent);
+    public Page query(
+            TableDefinition table,
+            String index,
+            AttributeValue partitionKey,
+            SortKeyCondition condition,
+            boolean forward,
+            int limit,
+            long maxBytes,
+            byte[] exclusiveStart,
+            boolean consistent) {
+        Function<StoreClient, Page> body = store -> store.query(
+                table, index, partitionKey, condition, forward, limit, maxBytes, exclusiveStart, consistent);
         return consistent ? call(body) : read(body);
     }
 
     @Override
-    public Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes,
-                     byte[] exclusiveStart, boolean consistent) {
-        Function<StoreClient, Page> body = store -> store.scan(table, index, range, limit, maxBytes, exclusiveStart,
-                consistent);
+    public Page scan(
+            TableDefinition table,
+            String index,
+            HashRange range,
+            int limit,
+            long maxBytes,
+            byte[] exclusiveStart,
+            boolean consistent) {
+        Function<StoreClient, Page> body =
+                store -> store.scan(table, index, range, limit, maxBytes, exclusiveStart, consistent);
         return consistent ? call(body) : read(body);
     }
 
@@ -275,8 +292,8 @@ final class ShardReplicas implements StoreClient {
     }
 
     @Override
-    public CompletableFuture<List<WriteResult>> prepare(String transactionId, String ledgerAddress,
-                                                        List<TableWrite> writes) {
+    public CompletableFuture<List<WriteResult>> prepare(
+            String transactionId, String ledgerAddress, List<TableWrite> writes) {
         return callAsync(store -> store.prepare(transactionId, ledgerAddress, writes));
     }
 
@@ -286,21 +303,28 @@ final class ShardReplicas implements StoreClient {
     }
 
     @Override
-    public CompletableFuture<TransactionLedger.Entry> decide(String transactionId, TransactionLedger.Entry proposal,
-                                                             String tokenId) {
+    public CompletableFuture<TransactionLedger.Entry> decide(
+            String transactionId, TransactionLedger.Entry proposal, String tokenId) {
         return callAsync(store -> store.decide(transactionId, proposal, tokenId));
     }
 
     @Override
-    public Page query(TableDefinition table, String index, AttributeValue partitionKey, SortKeyCondition condition,
-                      boolean forward, int limit, long maxBytes, byte[] exclusiveStart) {
-        return call(store -> store.query(table, index, partitionKey, condition, forward, limit, maxBytes,
-                exclusiveStart));
+    public Page query(
+            TableDefinition table,
+            String index,
+            AttributeValue partitionKey,
+            SortKeyCondition condition,
+            boolean forward,
+            int limit,
+            long maxBytes,
+            byte[] exclusiveStart) {
+        return call(
+                store -> store.query(table, index, partitionKey, condition, forward, limit, maxBytes, exclusiveStart));
     }
 
     @Override
-    public Page scan(TableDefinition table, String index, HashRange range, int limit, long maxBytes,
-                     byte[] exclusiveStart) {
+    public Page scan(
+            TableDefinition table, String index, HashRange range, int limit, long maxBytes, byte[] exclusiveStart) {
         return call(store -> store.scan(table, index, range, limit, maxBytes, exclusiveStart));
     }
 

@@ -34,7 +34,8 @@ public final class AccessKeys {
             throw new UncheckedIOException("cannot read the access keys in " + file, e);
         }
         Map<String, String> keys = new java.util.HashMap<>();
-        properties.forEach((id, secret) -> keys.put(id.toString().trim(), secret.toString().trim()));
+        properties.forEach(
+                (id, secret) -> keys.put(id.toString().trim(), secret.toString().trim()));
         return Map.copyOf(keys);
     }
 }

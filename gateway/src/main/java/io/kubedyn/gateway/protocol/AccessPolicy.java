@@ -37,8 +37,7 @@ import java.util.regex.Pattern;
 public final class AccessPolicy {
 
     /** One action a call takes on one resource: {@code GetItem} on a table's ARN, say. */
-    public record Access(String action, String resource) {
-    }
+    public record Access(String action, String resource) {}
 
     private record Statement(boolean allow, List<Pattern> actions, List<Pattern> resources) {
         boolean covers(String action, String resource) {
@@ -72,22 +71,30 @@ public final class AccessPolicy {
             for (Statement statement : statements) {
                 if (statement.covers(action, access.resource())) {
                     if (!statement.allow()) {
-                        throw denied(accessKeyId, action, access.resource(),
+                        throw denied(
+                                accessKeyId,
+                                action,
+                                access.resource(),
                                 "with an explicit deny in an identity-based policy");
                     }
                     allowed = true;
                 }
             }
             if (!allowed) {
-                throw denied(accessKeyId, action, access.resource(),
+                throw denied(
+                        accessKeyId,
+                        action,
+                        access.resource(),
                         "because no identity-based policy allows the " + action + " action");
             }
         }
     }
 
     private static DynamoDbException denied(String key, String action, String resource, String why) {
-        return new DynamoDbException(DynamoDbError.ACCESS_DENIED, "User: " + CALLER + key
-                + " is not authorized to perform: " + action + " on resource: " + resource + " " + why);
+        return new DynamoDbException(
+                DynamoDbError.ACCESS_DENIED,
+                "User: " + CALLER + key + " is not authorized to perform: " + action + " on resource: " + resource + " "
+                        + why);
     }
 
     /** The policies of a file; IllegalArgumentException, naming the fault, for one that is not. */
@@ -112,7 +119,8 @@ public final class AccessPolicy {
                 throw new IllegalArgumentException(where + " has no Statement");
             }
             List<Statement> parsed = new ArrayList<>();
-            for (JsonNode statement : statements.isArray() ? statements : JSON.createArrayNode().add(statements)) {
+            for (JsonNode statement :
+                    statements.isArray() ? statements : JSON.createArrayNode().add(statements)) {
                 parsed.add(statement(statement, where));
             }
             policies.put(key.getKey(), List.copyOf(parsed));
@@ -132,7 +140,9 @@ public final class AccessPolicy {
             throw new IllegalArgumentException(where + ": Effect must be Allow or Deny, not '" + effect + "'");
         }
         // IAM matches action names ignoring case, resources exactly.
-        return new Statement(effect.equals("Allow"), patterns(statement.get("Action"), where, "Action", true),
+        return new Statement(
+                effect.equals("Allow"),
+                patterns(statement.get("Action"), where, "Action", true),
                 patterns(statement.get("Resource"), where, "Resource", false));
     }
 

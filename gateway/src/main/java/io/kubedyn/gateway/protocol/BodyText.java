@@ -12,8 +12,7 @@ import java.nio.charset.StandardCharsets;
  * as {@code ../}; DynamoDB refuses such a body as it refuses one that is not JSON.
  */
 public final class BodyText {
-    private BodyText() {
-    }
+    private BodyText() {}
 
     public static boolean wellFormed(byte[] body) {
         boolean ascii = true;
@@ -23,12 +22,12 @@ public final class BodyText {
                 ascii = false;
             } else if (b == '\\' && i + 1 < body.length) {
                 if (body[i + 1] != 'u') {
-                    i++;  // an escaped character, perhaps a backslash: not the start of another escape
+                    i++; // an escaped character, perhaps a backslash: not the start of another escape
                     continue;
                 }
                 int unit = hex4(body, i + 2);
                 if (unit >= 0xDC00 && unit <= 0xDFFF) {
-                    return false;  // the second half of a pair, alone
+                    return false; // the second half of a pair, alone
                 }
                 if (unit >= 0xD800 && unit <= 0xDBFF) {
                     boolean escape = i + 11 < body.length && body[i + 6] == '\\' && body[i + 7] == 'u';
@@ -46,8 +45,11 @@ public final class BodyText {
         // The JDK's decoder, strict: overlong forms, encoded surrogates and bytes past U+10FFFF fail.
         if (!ascii) {
             try {
-                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(body));
             } catch (CharacterCodingException e) {
                 return false;
             }

@@ -1,8 +1,8 @@
 package io.kubedyn.gateway.protocol;
 
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The pipeline's HTTP step, as DynamoDB answers at the HTTP level: which content types a request
@@ -26,8 +26,7 @@ public final class HttpRules {
 
     private static final String ID_CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-    private HttpRules() {
-    }
+    private HttpRules() {}
 
     /**
      * The content type of the answer to a request with this Content-Type: DynamoDB takes JSON as
@@ -40,7 +39,9 @@ public final class HttpRules {
             return hasBody ? Optional.empty() : Optional.of("application/json");
         }
         int semicolon = contentType.indexOf(';');
-        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
         if (type.equals("application/x-amz-json-1.0")) {
             return Optional.of(type);
         }

@@ -23,24 +23,23 @@ public final class InputConstraints {
 
     private final List<String> violations = new ArrayList<>();
 
-    private InputConstraints() {
-    }
+    private InputConstraints() {}
 
     /**
      * The table operations (CreateTable, DescribeTable, UpdateTable, DeleteTable,
      * DescribeTimeToLive) check that TableName is there and of a table name's length before the
      * other constraints, in words of their own; observed of DynamoDB, not stated by its model.
      */
-    private static final Set<String> TABLE_NAME_FIRST = Set.of("CreateTable", "DescribeTable", "UpdateTable",
-            "DeleteTable", "DescribeTimeToLive");
+    private static final Set<String> TABLE_NAME_FIRST =
+            Set.of("CreateTable", "DescribeTable", "UpdateTable", "DeleteTable", "DescribeTimeToLive");
 
     /**
      * The tagging operations check ResourceArn before the other constraints: there, in words of
      * their own, then of an ARN's form, or the caller is not authorized to act on it (observed of
      * DynamoDB, where IAM cannot match a policy against a string that is no ARN).
      */
-    private static final Set<String> RESOURCE_ARN_FIRST = Set.of("TagResource", "UntagResource",
-            "ListTagsOfResource");
+    private static final Set<String> RESOURCE_ARN_FIRST = Set.of("TagResource", "UntagResource", "ListTagsOfResource");
+
     private static final java.util.regex.Pattern ARN_FORM = java.util.regex.Pattern.compile(".+:.+:.+:.+:.+:.+/.+");
     /** Whom DynamoDB names when it refuses an action: kubedyn has one caller, with the account all its ARNs have. */
     private static final String CALLER = "arn:aws:iam::" + io.kubedyn.core.ResourceArns.ACCOUNT + ":user/kubedyn";
@@ -54,9 +53,11 @@ public final class InputConstraints {
         if (TABLE_NAME_FIRST.contains(operation)) {
             JsonNode name = body.get("TableName");
             if (name == null) {
-                throw DynamoDbException.validation("The parameter 'TableName' is required but was not present in the request");
+                throw DynamoDbException.validation(
+                        "The parameter 'TableName' is required but was not present in the request");
             }
-            if (name.textValue().length() < TableName.MIN_LENGTH || name.textValue().length() > TableName.MAX_LENGTH) {
+            if (name.textValue().length() < TableName.MIN_LENGTH
+                    || name.textValue().length() > TableName.MAX_LENGTH) {
                 throw DynamoDbException.validation("TableName must be at least " + TableName.MIN_LENGTH
                         + " characters long and at most " + TableName.MAX_LENGTH + " characters long");
             }
@@ -67,9 +68,11 @@ public final class InputConstraints {
                 throw DynamoDbException.validation("Invalid TableArn");
             }
             if (!ARN_FORM.matcher(arn.textValue()).matches()) {
-                throw new DynamoDbException(DynamoDbError.ACCESS_DENIED, "User: " + CALLER
-                        + " is not authorized to perform: dynamodb:" + operation + " on resource: "
-                        + (arn.textValue().isEmpty() ? "*" : arn.textValue()));
+                throw new DynamoDbException(
+                        DynamoDbError.ACCESS_DENIED,
+                        "User: " + CALLER
+                                + " is not authorized to perform: dynamodb:" + operation + " on resource: "
+                                + (arn.textValue().isEmpty() ? "*" : arn.textValue()));
             }
         }
         check.structure(body, input, "");
@@ -130,8 +133,7 @@ public final class InputConstraints {
                     within(shape.element().shape(), entry.getValue(), path + "." + entry.getKey() + ".member");
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -139,8 +141,14 @@ public final class InputConstraints {
         if (c.isEmpty()) {
             return;
         }
-        if (c.pattern() != null && value.isTextual() && !c.pattern().matcher(value.textValue()).matches()) {
-            violation(value, path, "Member must satisfy regular expression pattern: " + c.pattern().pattern());
+        if (c.pattern() != null
+                && value.isTextual()
+                && !c.pattern().matcher(value.textValue()).matches()) {
+            violation(
+                    value,
+                    path,
+                    "Member must satisfy regular expression pattern: "
+                            + c.pattern().pattern());
         }
         long length = length(value);
         if (c.minLength() != null && length >= 0 && length < c.minLength()) {
@@ -188,7 +196,8 @@ public final class InputConstraints {
             words.add("Member must have length greater than or equal to " + c.minLength());
         }
         if (c.pattern() != null) {
-            words.add("Member must satisfy regular expression pattern: " + c.pattern().pattern());
+            words.add("Member must satisfy regular expression pattern: "
+                    + c.pattern().pattern());
         }
         return words.toString();
     }

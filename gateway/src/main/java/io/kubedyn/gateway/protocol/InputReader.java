@@ -20,17 +20,18 @@ import java.util.Map;
  */
 public final class InputReader {
     static final String START_OF_STRUCTURE = "Start of structure or map found where not expected";
-    static final String NOT_A_CLASS = "class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be cast"
-            + " to class java.lang.Class (sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl and"
-            + " java.lang.Class are in module java.base of loader 'bootstrap')";
+    static final String NOT_A_CLASS =
+            "class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be cast"
+                    + " to class java.lang.Class (sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl and"
+                    + " java.lang.Class are in module java.base of loader 'bootstrap')";
 
     /** Where a value sits: a structure's member, or an element of a list or map. */
     private enum Place {
-        FIELD, ELEMENT
+        FIELD,
+        ELEMENT
     }
 
-    private InputReader() {
-    }
+    private InputReader() {}
 
     /** The body, read against {@code input}; throws SerializationException for a value of the wrong type. */
     public static ObjectNode read(JsonNode body, ModelShape input) {
@@ -68,8 +69,7 @@ public final class InputReader {
             }
             case BOOLEAN -> bool(value, shape);
             case INTEGER, LONG -> {
-                JsonNode whole = value.isIntegralNumber() ? value
-                        : value.isNumber() ? wholePart(value) : null;
+                JsonNode whole = value.isIntegralNumber() ? value : value.isNumber() ? wholePart(value) : null;
                 if (whole == null) {
                     throw numberMismatch(value, shape);
                 }
@@ -106,7 +106,8 @@ public final class InputReader {
                 if (value.isObject()) {
                     for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                         Map.Entry<String, JsonNode> entry = it.next();
-                        JsonNode element = value(entry.getValue(), shape.element().shape(), Place.ELEMENT);
+                        JsonNode element =
+                                value(entry.getValue(), shape.element().shape(), Place.ELEMENT);
                         if (element == null) {
                             it.remove();
                         } else if (element != entry.getValue()) {
@@ -128,7 +129,8 @@ public final class InputReader {
                 if (value.isArray()) {
                     throw serialization("Unrecognized collection type class " + shape.javaType());
                 }
-                throw serialization(place == Place.ELEMENT ? "Unexpected value type in payload" : "Unexpected field type");
+                throw serialization(
+                        place == Place.ELEMENT ? "Unexpected value type in payload" : "Unexpected field type");
             }
         };
     }
@@ -172,7 +174,9 @@ public final class InputReader {
         }
         try {
             // Strict: the text must be what encoding its bytes gives back (no stray bits in the last character).
-            if (!Base64.getEncoder().encodeToString(Base64.getDecoder().decode(text)).equals(text)) {
+            if (!Base64.getEncoder()
+                    .encodeToString(Base64.getDecoder().decode(text))
+                    .equals(text)) {
                 throw serialization("Invalid last non-pad Base64 character dectected");
             }
         } catch (IllegalArgumentException e) {

@@ -5,5 +5,4 @@ package io.kubedyn.gateway.protocol;
  * model puts on it. {@code path} is how DynamoDB's validation messages name it: the member's
  * name with its first letter lowered ({@code tableName}), and {@code member} for an element.
  */
-public record ModelMember(String name, String path, ModelShape shape, boolean required, Constraints constraints) {
-}
+public record ModelMember(String name, String path, ModelShape shape, boolean required, Constraints constraints) {}

@@ -13,7 +13,16 @@ import java.util.Map;
 public final class ModelShape {
     /** The JSON a shape takes, as DynamoDB's deserializer tells them apart. */
     public enum Kind {
-        STRING, BOOLEAN, INTEGER, LONG, DOUBLE, TIMESTAMP, BLOB, LIST, MAP, STRUCTURE
+        STRING,
+        BOOLEAN,
+        INTEGER,
+        LONG,
+        DOUBLE,
+        TIMESTAMP,
+        BLOB,
+        LIST,
+        MAP,
+        STRUCTURE
     }
 
     private final String name;
@@ -90,7 +99,9 @@ public final class ModelShape {
             within.add(key);
         }
         for (ModelMember member : within) {
-            if (member.required() || !member.constraints().isEmpty() || member.shape().constrainedWithin(visiting)) {
+            if (member.required()
+                    || !member.constraints().isEmpty()
+                    || member.shape().constrainedWithin(visiting)) {
                 return true;
             }
         }

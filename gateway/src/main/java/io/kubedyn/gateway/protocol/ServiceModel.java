@@ -42,8 +42,21 @@ public final class ServiceModel {
             "ReturnValue", List.of("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"),
             "ConditionalOperator", List.of("OR", "AND"),
             "ScalarAttributeType", List.of("B", "N", "S"),
-            "ComparisonOperator", List.of("IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL", "NE",
-                    "LE", "BEGINS_WITH", "GE", "CONTAINS"),
+            "ComparisonOperator",
+                    List.of(
+                            "IN",
+                            "NULL",
+                            "BETWEEN",
+                            "LT",
+                            "NOT_CONTAINS",
+                            "EQ",
+                            "GT",
+                            "NOT_NULL",
+                            "NE",
+                            "LE",
+                            "BEGINS_WITH",
+                            "GE",
+                            "CONTAINS"),
             "Select", List.of("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"),
             "ProjectionType", List.of("ALL", "INCLUDE", "KEYS_ONLY"));
 
@@ -62,7 +75,9 @@ public final class ServiceModel {
             OperationShape operation = model.expectShape(id, OperationShape.class);
             inputs.put(id.getName(), compile(model.expectShape(operation.getInputShape())));
             outputs.put(id.getName(), compile(model.expectShape(operation.getOutputShape())));
-            errors.put(id.getName(), operation.getErrors().stream().map(ShapeId::getName).toList());
+            errors.put(
+                    id.getName(),
+                    operation.getErrors().stream().map(ShapeId::getName).toList());
         }
     }
 
@@ -114,34 +129,46 @@ public final class ServiceModel {
                     compiledShape.addMember(member(member, lowerFirst(member.getMemberName())));
                 }
             }
-            case LIST -> compiledShape.collection(null, member(shape.asListShape().orElseThrow().getMember(), "member"));
+            case LIST ->
+                compiledShape.collection(
+                        null, member(shape.asListShape().orElseThrow().getMember(), "member"));
             case MAP -> {
                 var map = shape.asMapShape().orElseThrow();
                 compiledShape.collection(member(map.getKey(), "key"), member(map.getValue(), "member"));
             }
-            default -> {
-            }
+            default -> {}
         }
         return compiledShape;
     }
 
     private ModelMember member(MemberShape member, String path) {
         Shape target = model.expectShape(member.getTarget());
-        return new ModelMember(member.getMemberName(), path, compile(target), member.hasTrait(RequiredTrait.class),
+        return new ModelMember(
+                member.getMemberName(),
+                path,
+                compile(target),
+                member.hasTrait(RequiredTrait.class),
                 constraints(member, target));
     }
 
     private Constraints constraints(MemberShape member, Shape target) {
         if (target.getId().equals(TABLE_ARN)) {
             // A name, checked as DynamoDB checks table names (an ARN is checked where it is read).
-            return new Constraints((long) TableName.MIN_LENGTH, (long) TableName.MAX_LENGTH, null, null,
-                    Pattern.compile(TableName.PATTERN), List.of());
+            return new Constraints(
+                    (long) TableName.MIN_LENGTH,
+                    (long) TableName.MAX_LENGTH,
+                    null,
+                    null,
+                    Pattern.compile(TableName.PATTERN),
+                    List.of());
         }
         Optional<LengthTrait> length = member.getMemberTrait(model, LengthTrait.class);
         Optional<RangeTrait> range = member.getMemberTrait(model, RangeTrait.class);
         Optional<PatternTrait> pattern = member.getMemberTrait(model, PatternTrait.class);
         List<String> enumValues = target instanceof EnumShape enumShape
-                ? enumWording(target.getId().getName(), new ArrayList<>(enumShape.getEnumValues().values()))
+                ? enumWording(
+                        target.getId().getName(),
+                        new ArrayList<>(enumShape.getEnumValues().values()))
                 : List.of();
         Constraints constraints = new Constraints(
                 length.flatMap(LengthTrait::getMin).orElse(null),

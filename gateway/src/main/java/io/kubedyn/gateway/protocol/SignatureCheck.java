@@ -33,8 +33,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SignatureCheck {
     public static final Duration SKEW = Duration.ofMinutes(15);
     private static final String ALGORITHM = "AWS4-HMAC-SHA256";
-    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter AMZ_DATE =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final String MISMATCH = "The request signature we calculated does not match the signature you "
             + "provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for "
             + "details.";
@@ -69,9 +69,12 @@ public final class SignatureCheck {
     }
 
     /** One call as it arrived: what its signature covers. */
-    public record Call(String method, String path, List<Map.Entry<String, String>> query,
-                       Function<String, List<String>> headers, byte[] body) {
-    }
+    public record Call(
+            String method,
+            String path,
+            List<Map.Entry<String, String>> query,
+            Function<String, List<String>> headers,
+            byte[] body) {}
 
     /**
      * Throws DynamoDB's error unless the call is signed with a known access key's secret. The
@@ -85,9 +88,13 @@ public final class SignatureCheck {
         Map<String, String> parts;
         String amzDate;
         if (presigned) {
-            parts = Map.of("Credential", queryValue(call, "X-Amz-Credential"),
-                    "SignedHeaders", queryValue(call, "X-Amz-SignedHeaders"),
-                    "Signature", queryValue(call, "X-Amz-Signature"));
+            parts = Map.of(
+                    "Credential",
+                    queryValue(call, "X-Amz-Credential"),
+                    "SignedHeaders",
+                    queryValue(call, "X-Amz-SignedHeaders"),
+                    "Signature",
+                    queryValue(call, "X-Amz-Signature"));
             amzDate = queryValue(call, "X-Amz-Date");
         } else {
             parts = SignaturePresence.parts(authorization.trim());
@@ -96,34 +103,46 @@ public final class SignatureCheck {
         }
         String[] credential = parts.get("Credential").split("/");
         if (credential.length != 5 || !credential[4].equals("aws4_request")) {
-            throw new DynamoDbException(DynamoDbError.INCOMPLETE_SIGNATURE, "Credential should be scoped to a valid "
-                    + "region, not '" + (credential.length > 2 ? credential[2] : "") + "'. ");
+            throw new DynamoDbException(
+                    DynamoDbError.INCOMPLETE_SIGNATURE,
+                    "Credential should be scoped to a valid " + "region, not '"
+                            + (credential.length > 2 ? credential[2] : "") + "'. ");
         }
-        String secret = keys.secretOf(credential[0]).orElseThrow(() -> new DynamoDbException(
-                DynamoDbError.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid."));
+        String secret = keys.secretOf(credential[0])
+                .orElseThrow(() -> new DynamoDbException(
+                        DynamoDbError.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid."));
         Instant signedAt = instant(amzDate);
         Instant now = clock.instant();
         if (signedAt.isBefore(now.minus(SKEW))) {
-            throw new DynamoDbException(DynamoDbError.INVALID_SIGNATURE, "Signature expired: " + AMZ_DATE.format(signedAt)
-                    + " is now earlier than " + AMZ_DATE.format(now.minus(SKEW)) + " (" + AMZ_DATE.format(now)
-                    + " - 15 min.)");
+            throw new DynamoDbException(
+                    DynamoDbError.INVALID_SIGNATURE,
+                    "Signature expired: " + AMZ_DATE.format(signedAt)
+                            + " is now earlier than " + AMZ_DATE.format(now.minus(SKEW)) + " (" + AMZ_DATE.format(now)
+                            + " - 15 min.)");
         }
         if (signedAt.isAfter(now.plus(SKEW))) {
-            throw new DynamoDbException(DynamoDbError.INVALID_SIGNATURE, "Signature not yet current: "
-                    + AMZ_DATE.format(signedAt) + " is still later than " + AMZ_DATE.format(now.plus(SKEW)) + " ("
-                    + AMZ_DATE.format(now) + " + 15 min.)");
+            throw new DynamoDbException(
+                    DynamoDbError.INVALID_SIGNATURE,
+                    "Signature not yet current: "
+                            + AMZ_DATE.format(signedAt) + " is still later than " + AMZ_DATE.format(now.plus(SKEW))
+                            + " ("
+                            + AMZ_DATE.format(now) + " + 15 min.)");
         }
         if (presigned) {
             String expires = queryValue(call, "X-Amz-Expires");
-            if (!expires.isEmpty() && signedAt.plusSeconds(parseSeconds(expires)).isBefore(now)) {
-                throw new DynamoDbException(DynamoDbError.INVALID_SIGNATURE, "Signature expired: "
-                        + AMZ_DATE.format(signedAt.plusSeconds(parseSeconds(expires))) + " is now earlier than "
-                        + AMZ_DATE.format(now));
+            if (!expires.isEmpty()
+                    && signedAt.plusSeconds(parseSeconds(expires)).isBefore(now)) {
+                throw new DynamoDbException(
+                        DynamoDbError.INVALID_SIGNATURE,
+                        "Signature expired: "
+                                + AMZ_DATE.format(signedAt.plusSeconds(parseSeconds(expires))) + " is now earlier than "
+                                + AMZ_DATE.format(now));
             }
         }
         String scope = credential[1] + "/" + credential[2] + "/" + credential[3] + "/aws4_request";
         String canonical = canonicalRequest(call, parts.get("SignedHeaders"), presigned);
-        String toSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + hex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
+        String toSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
+                + hex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
         byte[] key = signingKeys.computeIfAbsent(credential[0] + "\n" + secret + "\n" + scope, k -> {
             if (signingKeys.size() > MAX_SIGNING_KEYS) {
                 signingKeys.clear();
@@ -144,11 +163,13 @@ public final class SignatureCheck {
     private String canonicalRequest(Call call, String signedHeaders, boolean presigned) {
         StringBuilder out = new StringBuilder(256);
         out.append(call.method()).append('\n');
-        out.append(call.path() == null || call.path().isEmpty() ? "/" : encodePath(call.path())).append('\n');
+        out.append(call.path() == null || call.path().isEmpty() ? "/" : encodePath(call.path()))
+                .append('\n');
         List<String> query = new ArrayList<>();
         for (Map.Entry<String, String> parameter : call.query()) {
             if (!(presigned && parameter.getKey().equals("X-Amz-Signature"))) {
-                query.add(encode(parameter.getKey()) + "=" + encode(parameter.getValue() == null ? "" : parameter.getValue()));
+                query.add(encode(parameter.getKey()) + "="
+                        + encode(parameter.getValue() == null ? "" : parameter.getValue()));
             }
         }
         query.sort(null);
@@ -159,13 +180,17 @@ public final class SignatureCheck {
             if (values != null) {
                 values.forEach(v -> trimmed.add(collapseSpaces(v.trim())));
             }
-            out.append(name.toLowerCase(Locale.ROOT)).append(':').append(String.join(",", trimmed)).append('\n');
+            out.append(name.toLowerCase(Locale.ROOT))
+                    .append(':')
+                    .append(String.join(",", trimmed))
+                    .append('\n');
         }
         out.append('\n').append(signedHeaders).append('\n');
         String declared = first(call.headers().apply("X-Amz-Content-Sha256"));
         String bodyHash = hex(sha256(call.body()));
         if (declared != null && !declared.equals("UNSIGNED-PAYLOAD") && !declared.equals(bodyHash)) {
-            throw new DynamoDbException(DynamoDbError.INVALID_SIGNATURE,
+            throw new DynamoDbException(
+                    DynamoDbError.INVALID_SIGNATURE,
                     "The provided 'x-amz-content-sha256' header does not match what was computed.");
         }
         out.append(declared != null ? declared : bodyHash);
@@ -200,7 +225,8 @@ public final class SignatureCheck {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new DynamoDbException(DynamoDbError.INCOMPLETE_SIGNATURE, "X-Amz-Expires must be a number of seconds");
+            throw new DynamoDbException(
+                    DynamoDbError.INCOMPLETE_SIGNATURE, "X-Amz-Expires must be a number of seconds");
         }
     }
 
@@ -209,10 +235,13 @@ public final class SignatureCheck {
             return ZonedDateTime.parse(date, AMZ_DATE).toInstant();
         } catch (DateTimeParseException e) {
             try {
-                return ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
             } catch (DateTimeParseException again) {
-                throw new DynamoDbException(DynamoDbError.INCOMPLETE_SIGNATURE, "Date must be in ISO-8601 'basic format'. "
-                        + "Got '" + date + "'. See http://en.wikipedia.org/wiki/ISO_8601");
+                throw new DynamoDbException(
+                        DynamoDbError.INCOMPLETE_SIGNATURE,
+                        "Date must be in ISO-8601 'basic format'. " + "Got '" + date
+                                + "'. See http://en.wikipedia.org/wiki/ISO_8601");
             }
         }
     }
@@ -226,8 +255,13 @@ public final class SignatureCheck {
         StringBuilder out = new StringBuilder(text.length() + 8);
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-                    || c == '.' || c == '~') {
+            if ((c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '~') {
                 out.append(c);
             } else {
                 out.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xff));

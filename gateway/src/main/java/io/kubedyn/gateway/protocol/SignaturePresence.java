@@ -15,11 +15,10 @@ import java.util.function.Function;
  */
 public final class SignaturePresence {
     private static final List<String> HEADER_PARTS = List.of("Credential", "Signature", "SignedHeaders");
-    private static final List<String> QUERY_PARTS = List.of("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
-            "X-Amz-SignedHeaders", "X-Amz-Date");
+    private static final List<String> QUERY_PARTS =
+            List.of("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date");
 
-    private SignaturePresence() {
-    }
+    private SignaturePresence() {}
 
     /**
      * Throws DynamoDB's error when the call's signature is missing or incomplete.
@@ -31,18 +30,23 @@ public final class SignaturePresence {
         String authorization = header.apply("Authorization");
         boolean inQuery = query.apply("X-Amz-Algorithm") != null;
         if (authorization != null && inQuery) {
-            throw new DynamoDbException(DynamoDbError.INVALID_SIGNATURE,
+            throw new DynamoDbException(
+                    DynamoDbError.INVALID_SIGNATURE,
                     "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
         }
-        if ((authorization == null && !inQuery) || (authorization != null && !authorization.trim().startsWith("AWS4-"))) {
-            throw new DynamoDbException(DynamoDbError.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
+        if ((authorization == null && !inQuery)
+                || (authorization != null && !authorization.trim().startsWith("AWS4-"))) {
+            throw new DynamoDbException(
+                    DynamoDbError.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
         }
         StringBuilder missing = new StringBuilder();
         if (authorization != null) {
             Map<String, String> parts = parts(authorization.trim());
             for (String part : HEADER_PARTS) {
                 if (parts.getOrDefault(part, "").isEmpty()) {
-                    missing.append("Authorization header requires '").append(part).append("' parameter. ");
+                    missing.append("Authorization header requires '")
+                            .append(part)
+                            .append("' parameter. ");
                 }
             }
             if (header.apply("X-Amz-Date") == null && header.apply("Date") == null) {
@@ -55,7 +59,9 @@ public final class SignaturePresence {
             for (String part : QUERY_PARTS) {
                 String value = query.apply(part);
                 if (value == null || value.isEmpty()) {
-                    missing.append("AWS query-string parameters must include '").append(part).append("'. ");
+                    missing.append("AWS query-string parameters must include '")
+                            .append(part)
+                            .append("'. ");
                 }
             }
             if (missing.length() > 0) {

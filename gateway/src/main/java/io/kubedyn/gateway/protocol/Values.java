@@ -7,8 +7,7 @@ import java.util.StringJoiner;
 
 /** A request value as DynamoDB's validation messages print it: Java's rendering of the deserialized value. */
 final class Values {
-    private Values() {
-    }
+    private Values() {}
 
     static String render(JsonNode value) {
         if (value.isTextual()) {

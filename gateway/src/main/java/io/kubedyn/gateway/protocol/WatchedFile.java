@@ -20,10 +20,10 @@ final class WatchedFile<T> {
     private final T absent;
     /** The value and the modification time of the file it was read from (null: no file), as one. */
     private volatile Read<T> last;
+
     private volatile long checkedAt;
 
-    private record Read<T>(T value, FileTime modified) {
-    }
+    private record Read<T>(T value, FileTime modified) {}
 
     /**
      * Reads {@code file} now; {@code read} throws {@link UncheckedIOException} or

@@ -25,12 +25,17 @@ final class SilentWatchApi implements AutoCloseable {
         KubernetesCrudDispatcher resources = new KubernetesCrudDispatcher();
         // Watches are served from a second, empty store: established, and silent for good.
         KubernetesCrudDispatcher silent = new KubernetesCrudDispatcher();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return (request.getPath().contains("watch=true") ? silent : resources).dispatch(request);
-            }
-        }, false);
+        server = new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                new HashMap<>(),
+                new Dispatcher() {
+                    @Override
+                    public MockResponse dispatch(RecordedRequest request) {
+                        return (request.getPath().contains("watch=true") ? silent : resources).dispatch(request);
+                    }
+                },
+                false);
         server.init();
         client = server.createClient();
     }

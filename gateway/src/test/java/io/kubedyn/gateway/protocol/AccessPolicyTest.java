@@ -28,8 +28,10 @@ class AccessPolicyTest {
     }
 
     private static void assertDenied(Runnable call, String message) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(DynamoDbException.class,
-                e -> assertThat(e.error()).isEqualTo(DynamoDbError.ACCESS_DENIED)).hasMessage(message);
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        DynamoDbException.class, e -> assertThat(e.error()).isEqualTo(DynamoDbError.ACCESS_DENIED))
+                .hasMessage(message);
     }
 
     @Test
@@ -39,18 +41,24 @@ class AccessPolicyTest {
                   {"Effect": "Allow", "Action": ["dynamodb:Get*", "dynamodb:query"],
                    "Resource": ["arn:aws:dynamodb:*:*:table/Music", "arn:aws:dynamodb:*:*:table/Music/index/*"]}]}}
                 """);
-        assertThatCode(() -> policy.authorize("AKIDREADER", List.of(new Access("GetItem", MUSIC),
-                new Access("Query", MUSIC + "/index/ByYear")))).doesNotThrowAnyException();
-        assertDenied(() -> policy.authorize("AKIDREADER", List.of(new Access("GetItem", OTHER))),
+        assertThatCode(() -> policy.authorize(
+                        "AKIDREADER",
+                        List.of(new Access("GetItem", MUSIC), new Access("Query", MUSIC + "/index/ByYear"))))
+                .doesNotThrowAnyException();
+        assertDenied(
+                () -> policy.authorize("AKIDREADER", List.of(new Access("GetItem", OTHER))),
                 "User: arn:aws:iam::000000000000:user/AKIDREADER is not authorized to perform: dynamodb:GetItem"
                         + " on resource: " + OTHER + " because no identity-based policy allows the"
                         + " dynamodb:GetItem action");
-        assertDenied(() -> policy.authorize("AKIDREADER", List.of(new Access("GetItem", MUSIC),
-                new Access("PutItem", MUSIC))), "User: arn:aws:iam::000000000000:user/AKIDREADER is not"
-                + " authorized to perform: dynamodb:PutItem on resource: " + MUSIC + " because no"
-                + " identity-based policy allows the dynamodb:PutItem action");
+        assertDenied(
+                () -> policy.authorize(
+                        "AKIDREADER", List.of(new Access("GetItem", MUSIC), new Access("PutItem", MUSIC))),
+                "User: arn:aws:iam::000000000000:user/AKIDREADER is not"
+                        + " authorized to perform: dynamodb:PutItem on resource: " + MUSIC + " because no"
+                        + " identity-based policy allows the dynamodb:PutItem action");
         assertThatCode(() -> policy.authorize("AKIDADMIN", List.of(new Access("DeleteTable", MUSIC))))
-                .as("a key the policy does not name may do everything").doesNotThrowAnyException();
+                .as("a key the policy does not name may do everything")
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -61,8 +69,10 @@ class AccessPolicyTest {
                   {"Effect": "Deny", "Action": "dynamodb:DeleteTable", "Resource": "arn:aws:dynamodb:*:*:table/Music?"}]}}
                 """);
         assertThatCode(() -> policy.authorize("AKIDAPP", List.of(new Access("DeleteTable", MUSIC))))
-                .as("? stands for exactly one character").doesNotThrowAnyException();
-        assertDenied(() -> policy.authorize("AKIDAPP", List.of(new Access("DeleteTable", MUSIC + "2"))),
+                .as("? stands for exactly one character")
+                .doesNotThrowAnyException();
+        assertDenied(
+                () -> policy.authorize("AKIDAPP", List.of(new Access("DeleteTable", MUSIC + "2"))),
                 "User: arn:aws:iam::000000000000:user/AKIDAPP is not authorized to perform: dynamodb:DeleteTable"
                         + " on resource: " + MUSIC + "2 with an explicit deny in an identity-based policy");
     }
@@ -72,29 +82,38 @@ class AccessPolicyTest {
         assertThatThrownBy(() -> policy("""
                 {"AKIDAPP": {"Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*",
                   "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["u1"]}}}]}}
-                """)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageEndingWith("AKIDAPP: a statement's Condition is not supported (only Effect, Action and Resource are)");
+                """))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith(
+                        "AKIDAPP: a statement's Condition is not supported (only Effect, Action and Resource are)");
         assertThatThrownBy(() -> policy("""
                 {"AKIDAPP": {"Statement": [{"Effect": "allow", "Action": "dynamodb:*", "Resource": "*"}]}}
-                """)).hasMessageEndingWith("AKIDAPP: Effect must be Allow or Deny, not 'allow'");
-        assertThatThrownBy(() -> policy("{\"AKIDAPP\": {\"Statement\": [{\"Effect\": \"Allow\", \"Resource\": \"*\"}]}}"))
+                """))
+                .hasMessageEndingWith("AKIDAPP: Effect must be Allow or Deny, not 'allow'");
+        assertThatThrownBy(
+                        () -> policy("{\"AKIDAPP\": {\"Statement\": [{\"Effect\": \"Allow\", \"Resource\": \"*\"}]}}"))
                 .hasMessageEndingWith("AKIDAPP: Action must be a string or a list of strings");
         assertThatThrownBy(() -> policy("not json")).hasMessageContaining("is not JSON");
     }
 
     @Test
     void aChangedFileTakesEffectAndAMissingOneRestrictsNobody() throws Exception {
-        assertThatCode(() -> new AccessPolicy(dir.resolve("none.json")).authorize("AKIDAPP",
-                List.of(new Access("DeleteTable", MUSIC)))).doesNotThrowAnyException();
+        assertThatCode(() -> new AccessPolicy(dir.resolve("none.json"))
+                        .authorize("AKIDAPP", List.of(new Access("DeleteTable", MUSIC))))
+                .doesNotThrowAnyException();
         AccessPolicy policy = policy("""
                 {"AKIDAPP": {"Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}]}}
                 """);
-        assertDenied(() -> policy.authorize("AKIDAPP", List.of(new Access("PutItem", MUSIC))),
+        assertDenied(
+                () -> policy.authorize("AKIDAPP", List.of(new Access("PutItem", MUSIC))),
                 "User: arn:aws:iam::000000000000:user/AKIDAPP is not authorized to perform: dynamodb:PutItem on"
-                        + " resource: " + MUSIC + " because no identity-based policy allows the dynamodb:PutItem action");
+                        + " resource: " + MUSIC
+                        + " because no identity-based policy allows the dynamodb:PutItem action");
         Path file = dir.resolve("access-policy.json");
-        Files.writeString(file, "{\"AKIDAPP\": {\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"dynamodb:*Item\","
-                + " \"Resource\": \"*\"}]}}");
+        Files.writeString(
+                file,
+                "{\"AKIDAPP\": {\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"dynamodb:*Item\","
+                        + " \"Resource\": \"*\"}]}}");
         Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
         Thread.sleep(1100);
         assertThatCode(() -> policy.authorize("AKIDAPP", List.of(new Access("PutItem", MUSIC))))
@@ -103,6 +122,7 @@ class AccessPolicyTest {
         Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 9000));
         Thread.sleep(1100);
         assertThatCode(() -> policy.authorize("AKIDAPP", List.of(new Access("PutItem", MUSIC))))
-                .as("a broken file keeps what the last good one said").doesNotThrowAnyException();
+                .as("a broken file keeps what the last good one said")
+                .doesNotThrowAnyException();
     }
 }

@@ -43,8 +43,12 @@ public class GroupMembership {
     void routes(@Observes Router router) {
         router.get(PATH).blockingHandler(this::get);
         if (tls.enabled()) {
-            router.put(PATH).handler(context -> answer(context, 403, "voters are changed on the pod's mutual-TLS "
-                    + "port only, by a caller with a certificate of the internal authority"));
+            router.put(PATH)
+                    .handler(context -> answer(
+                            context,
+                            403,
+                            "voters are changed on the pod's mutual-TLS "
+                                    + "port only, by a caller with a certificate of the internal authority"));
         } else {
             serveChanges(router);
         }
@@ -64,8 +68,10 @@ public class GroupMembership {
             if (OperatorCertificate.SUBJECT.equals(caller(context))) {
                 context.next();
             } else {
-                answer(context, 403, "voters are changed by the kubedyn operator only; this certificate names "
-                        + caller(context));
+                answer(
+                        context,
+                        403,
+                        "voters are changed by the kubedyn operator only; this certificate names " + caller(context));
             }
         });
         serveChanges(router);
@@ -122,6 +128,9 @@ public class GroupMembership {
     }
 
     private static void answer(RoutingContext context, int status, String body) {
-        context.response().setStatusCode(status).putHeader("content-type", "text/plain").end(body);
+        context.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "text/plain")
+                .end(body);
     }
 }

@@ -5,9 +5,9 @@ import io.grpc.StatusRuntimeException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.ShardMap;
 import io.kubedyn.core.TableDefinition;
-import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.IndexSink;
 import io.kubedyn.storage.IndexWrite;
+import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.StorageException;
 import io.kubedyn.storage.StorageWire;
@@ -40,6 +40,7 @@ final class IndexRouting implements IndexSink, AutoCloseable {
     private static final long CALL_BYTES = 2L * 1024 * 1024;
     /** How many times one feed step follows a refusal naming a range's new owner before it fails and retries later. */
     private static final int MOVES_FOLLOWED = 4;
+
     private final ShardScope scope;
     private final Optional<ShardMap> map;
     private final Duration timeout;
@@ -84,7 +85,8 @@ final class IndexRouting implements IndexSink, AutoCloseable {
         });
         Map<String, List<IndexWrite>> remote = new LinkedHashMap<>();
         for (IndexWrite write : elsewhere) {
-            remote.computeIfAbsent(addressOf(table, write.hash()), a -> new ArrayList<>()).add(write);
+            remote.computeIfAbsent(addressOf(table, write.hash()), a -> new ArrayList<>())
+                    .add(write);
         }
         List<IndexWrite> again = new ArrayList<>();
         remote.forEach((address, part) -> {
@@ -94,8 +96,10 @@ final class IndexRouting implements IndexSink, AutoCloseable {
                     send(address, table, calls.get(i));
                 } catch (RangeMovedException e) {
                     if (movesFollowed >= MOVES_FOLLOWED) {
-                        throw new StorageException("global secondary index entries of table " + table.name()
-                                + " were refused as moved " + MOVES_FOLLOWED + " times in a row", e);
+                        throw new StorageException(
+                                "global secondary index entries of table " + table.name() + " were refused as moved "
+                                        + MOVES_FOLLOWED + " times in a row",
+                                e);
                     }
                     // This call and the shard's later ones go round again, in order, by the new owner.
                     moved.put(e.range, e.owner);
@@ -132,17 +136,19 @@ final class IndexRouting implements IndexSink, AutoCloseable {
     private String addressOf(TableDefinition table, long hash) {
         HashRange narrowest = null;
         for (HashRange range : moved.keySet()) {
-            if (range.contains(hash) && (narrowest == null
-                    || Long.compareUnsigned(range.span(), narrowest.span()) < 0)) {
+            if (range.contains(hash)
+                    && (narrowest == null || Long.compareUnsigned(range.span(), narrowest.span()) < 0)) {
                 narrowest = range;
             }
         }
         if (narrowest != null) {
             return moved.get(narrowest);
         }
-        ShardMap shards = map.orElseThrow(() -> new StorageException("global secondary index entry of table "
-                + table.name() + " with hash " + HashRange.formatBound(hash) + " belongs to another shard, and "
-                + "this pod has no shard map to find it (kubedyn.storage.shard-map)", null));
+        ShardMap shards = map.orElseThrow(() -> new StorageException(
+                "global secondary index entry of table "
+                        + table.name() + " with hash " + HashRange.formatBound(hash) + " belongs to another shard, and "
+                        + "this pod has no shard map to find it (kubedyn.storage.shard-map)",
+                null));
         return shards.shardFor(hash).address();
     }
 
@@ -150,22 +156,28 @@ final class IndexRouting implements IndexSink, AutoCloseable {
     private void send(String address, TableDefinition table, List<IndexWrite> writes) {
         StatusRuntimeException last = null;
         for (String replica : ShardMap.replicas(address)) {
-            ManagedChannel channel = channels.computeIfAbsent(replica, a -> tls.channel(a).build());
+            ManagedChannel channel =
+                    channels.computeIfAbsent(replica, a -> tls.channel(a).build());
             try {
-                StorageGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                StorageGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
                         .applyIndexWrites(StorageWire.indexWrites(table, writes));
                 return;
             } catch (StatusRuntimeException e) {
                 StorageError error = StorageWire.errorOf(e);
-                if (error != null && error.getCode() == StorageError.Code.NOT_OWNED && error.hasOwner()
+                if (error != null
+                        && error.getCode() == StorageError.Code.NOT_OWNED
+                        && error.hasOwner()
                         && error.hasOwnerRange()) {
                     throw new RangeMovedException(StorageWire.range(error.getOwnerRange()), error.getOwner());
                 }
-                last = e;  // not the leader, or down: the next replica
+                last = e; // not the leader, or down: the next replica
             }
         }
-        throw new StorageException("cannot send global secondary index entries of table " + table.name()
-                + " to " + address + ": " + last.getStatus(), last);
+        throw new StorageException(
+                "cannot send global secondary index entries of table " + table.name() + " to " + address + ": "
+                        + last.getStatus(),
+                last);
     }
 
     @Override

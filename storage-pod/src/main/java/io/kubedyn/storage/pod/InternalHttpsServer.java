@@ -32,10 +32,13 @@ public class InternalHttpsServer {
     private final int port;
     private HttpServer server;
 
-    InternalHttpsServer(InternalTls tls, GroupMembership membership, Vertx vertx,
-                        @ConfigProperty(name = "quarkus.http.host", defaultValue = "0.0.0.0") String host,
-                        // The operator's Kubernetes manifests name the same port (ShardIdentity.ADMIN_PORT).
-                        @ConfigProperty(name = "kubedyn.storage.admin-port", defaultValue = "9092") int port) {
+    InternalHttpsServer(
+            InternalTls tls,
+            GroupMembership membership,
+            Vertx vertx,
+            @ConfigProperty(name = "quarkus.http.host", defaultValue = "0.0.0.0") String host,
+            // The operator's Kubernetes manifests name the same port (ShardIdentity.ADMIN_PORT).
+            @ConfigProperty(name = "kubedyn.storage.admin-port", defaultValue = "9092") int port) {
         this.tls = tls;
         this.membership = membership;
         this.vertx = vertx;
@@ -49,11 +52,19 @@ public class InternalHttpsServer {
         }
         Router router = Router.router(vertx);
         membership.serveOperatorChanges(router);
-        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setSsl(true)
-                .setClientAuth(ClientAuth.REQUIRED).setKeyCertOptions(KeyCertOptions.wrap(tls.keys()))
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setSsl(true)
+                .setClientAuth(ClientAuth.REQUIRED)
+                .setKeyCertOptions(KeyCertOptions.wrap(tls.keys()))
                 .setTrustOptions(TrustOptions.wrap(tls.trust()));
-        server = vertx.createHttpServer(options).requestHandler(router).listen()
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        server = vertx.createHttpServer(options)
+                .requestHandler(router)
+                .listen()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
         Log.infof("kubedyn storage pod: changes by the operator on %s:%d, mutual TLS", host, server.actualPort());
     }
 

@@ -35,7 +35,9 @@ public class InternalTlsServer implements ServerBuilderCustomizer<VertxServerBui
     @Override
     public void customize(GrpcServerConfiguration config, VertxServerBuilder builder) {
         if (tls.enabled()) {
-            Log.infof("kubedyn storage pod: gRPC with mutual TLS (certificates from %s)", tls.directory().orElseThrow());
+            Log.infof(
+                    "kubedyn storage pod: gRPC with mutual TLS (certificates from %s)",
+                    tls.directory().orElseThrow());
             builder.nettyBuilder().sslContext(tls.serverContext());
         }
     }

@@ -60,8 +60,9 @@ public record OwnedRanges(List<HashRange> ranges) {
 
     /** Whether any owned range shares a hash with {@code range}. */
     public boolean intersects(HashRange range) {
-        return ranges.stream().anyMatch(r -> Long.compareUnsigned(r.first(), range.last()) <= 0
-                && Long.compareUnsigned(range.first(), r.last()) <= 0);
+        return ranges.stream()
+                .anyMatch(r -> Long.compareUnsigned(r.first(), range.last()) <= 0
+                        && Long.compareUnsigned(range.first(), r.last()) <= 0);
     }
 
     /** These ranges without {@code range}, which must lie in one of them (what a hand-off gives away). */

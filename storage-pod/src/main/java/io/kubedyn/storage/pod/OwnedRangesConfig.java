@@ -16,10 +16,12 @@ public class OwnedRangesConfig {
     private final Config config;
     /** Given at startup, then what the store records: a range hand-off changes it while serving. */
     private volatile OwnedRanges defaults;
+
     private final Map<String, Optional<OwnedRanges>> perTable = new ConcurrentHashMap<>();
 
-    OwnedRangesConfig(Config config,
-                      @ConfigProperty(name = "kubedyn.storage.owned-ranges", defaultValue = "all") String defaults) {
+    OwnedRangesConfig(
+            Config config,
+            @ConfigProperty(name = "kubedyn.storage.owned-ranges", defaultValue = "all") String defaults) {
         this.config = config;
         this.defaults = OwnedRanges.parse(defaults);
     }
@@ -30,9 +32,10 @@ public class OwnedRangesConfig {
 
     /** The ranges configured for {@code table} alone, if any. */
     public Optional<OwnedRanges> configured(String table) {
-        return perTable.computeIfAbsent(table, t -> config
-                .getOptionalValue("kubedyn.storage.tables.\"" + t + "\".owned-ranges", String.class)
-                .map(OwnedRanges::parse));
+        return perTable.computeIfAbsent(
+                table,
+                t -> config.getOptionalValue("kubedyn.storage.tables.\"" + t + "\".owned-ranges", String.class)
+                        .map(OwnedRanges::parse));
     }
 
     public OwnedRanges defaults() {

@@ -15,8 +15,7 @@ import java.util.function.Function;
  * one WAL sync. A command proposed alone goes at once, as its own entry.
  */
 final class Proposals {
-    private record Pending(byte[] entry, CompletableFuture<byte[]> result) {
-    }
+    private record Pending(byte[] entry, CompletableFuture<byte[]> result) {}
 
     private final Function<byte[], CompletableFuture<byte[]>> submit;
     private final Executor completions;
@@ -29,8 +28,11 @@ final class Proposals {
      * @param submit      proposes one log entry; its future is the entry's result once applied here
      * @param completions where results are handed out and the next entry proposed
      */
-    Proposals(Function<byte[], CompletableFuture<byte[]>> submit, Executor completions, int inFlightLimit,
-              long byteLimit) {
+    Proposals(
+            Function<byte[], CompletableFuture<byte[]>> submit,
+            Executor completions,
+            int inFlightLimit,
+            long byteLimit) {
         this.submit = submit;
         this.completions = completions;
         this.inFlightLimit = inFlightLimit;
@@ -71,33 +73,38 @@ final class Proposals {
         }
         CompletableFuture<byte[]> submitted;
         try {
-            submitted = submit.apply(batch.size() == 1 ? batch.get(0).entry()
-                    : StoreCommands.batch(batch.stream().map(Pending::entry).toList()));
+            submitted = submit.apply(
+                    batch.size() == 1
+                            ? batch.get(0).entry()
+                            : StoreCommands.batch(
+                                    batch.stream().map(Pending::entry).toList()));
         } catch (RuntimeException e) {
             submitted = CompletableFuture.failedFuture(e);
         }
-        submitted.whenCompleteAsync((result, error) -> {
-            try {
-                if (error != null) {
-                    batch.forEach(pending -> pending.result().completeExceptionally(error));
-                } else if (batch.size() == 1) {
-                    batch.get(0).result().complete(result);
-                } else {
-                    List<byte[]> results = StoreCommands.results(result);
-                    for (int i = 0; i < batch.size(); i++) {
-                        batch.get(i).result().complete(results.get(i));
+        submitted.whenCompleteAsync(
+                (result, error) -> {
+                    try {
+                        if (error != null) {
+                            batch.forEach(pending -> pending.result().completeExceptionally(error));
+                        } else if (batch.size() == 1) {
+                            batch.get(0).result().complete(result);
+                        } else {
+                            List<byte[]> results = StoreCommands.results(result);
+                            for (int i = 0; i < batch.size(); i++) {
+                                batch.get(i).result().complete(results.get(i));
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        batch.forEach(pending -> pending.result().completeExceptionally(e));
+                    } finally {
+                        List<Pending> next;
+                        synchronized (this) {
+                            inFlight--;
+                            next = take();
+                        }
+                        send(next);
                     }
-                }
-            } catch (RuntimeException e) {
-                batch.forEach(pending -> pending.result().completeExceptionally(e));
-            } finally {
-                List<Pending> next;
-                synchronized (this) {
-                    inFlight--;
-                    next = take();
-                }
-                send(next);
-            }
-        }, completions);
+                },
+                completions);
     }
 }

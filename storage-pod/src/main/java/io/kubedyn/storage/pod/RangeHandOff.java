@@ -52,7 +52,11 @@ final class RangeHandOff {
     void copy(PartitionStore store, CopyRangeRequest request, Consumer<RangePage> pages) {
         HashRange range = StorageWire.range(request.getRange());
         TableDefinition table = source(store, request.getTable(), range);
-        long asOf = store.copyRange(table, range, request.getHolder(), PAGE_BYTES,
+        long asOf = store.copyRange(
+                table,
+                range,
+                request.getHolder(),
+                PAGE_BYTES,
                 (at, writes) -> pages.accept(StorageWire.rangePage(at, writes)));
         // The last page, empty, says where the copy stands even when the range holds nothing.
         pages.accept(RangePage.newBuilder().setThrough(asOf).build());
@@ -85,7 +89,7 @@ final class RangeHandOff {
         scope.changeRanges(current -> {
             if (current.intersects(range)) {
                 give(store, table, range, current, request.getReceiver());
-            }  // else sealed before: the reply was lost, or the receiver restarted
+            } // else sealed before: the reply was lost, or the receiver restarted
             scope.drainingIndexEntries(range, true);
             return null;
         });
@@ -105,15 +109,16 @@ final class RangeHandOff {
         }
         return scope.changeRanges(current -> {
             long through = store.latestSequence();
-            Log.infof("hash range %s of table %s sealed for %s at WAL sequence %d; this pod owns %s now", range,
-                    table.name(), request.getReceiver(), through, current);
+            Log.infof(
+                    "hash range %s of table %s sealed for %s at WAL sequence %d; this pod owns %s now",
+                    range, table.name(), request.getReceiver(), through, current);
             return through;
         });
     }
 
     /** Takes {@code range} out of this pod's ranges, durably, naming {@code receiver} in refusals from now on. */
-    private void give(PartitionStore store, TableDefinition table, HashRange range, OwnedRanges current,
-                      String receiver) {
+    private void give(
+            PartitionStore store, TableDefinition table, HashRange range, OwnedRanges current, String receiver) {
         if (store.holdsPreparedIn(table, range)) {
             throw new RangeBusyException("a transaction prepared here holds an item of hash range " + range
                     + "; it is sealed once the transaction finishes");
@@ -121,9 +126,10 @@ final class RangeHandOff {
         if (!store.indexStatus(table).backfilling().isEmpty()) {
             // A backfill walks the items it finds here: one that moves meanwhile would have its
             // entries written from both sides.
-            throw new RangeBusyException("global secondary index " + store.indexStatus(table).backfilling()
-                    + " of table " + table.name() + " is being backfilled here; hash range " + range
-                    + " is sealed once it is done");
+            throw new RangeBusyException(
+                    "global secondary index " + store.indexStatus(table).backfilling()
+                            + " of table " + table.name() + " is being backfilled here; hash range " + range
+                            + " is sealed once it is done");
         }
         OwnedRanges sealed = sealed(store);
         if (!sealed.covers(range)) {
@@ -170,8 +176,10 @@ final class RangeHandOff {
         }
         TableDefinition table = ShardScope.resolveIncarnation(store, ref);
         if (store.tableNames().size() != 1 || scope.configuredAlone(table)) {
-            throw new StorageException("a range hand-off moves a range of the pod's one table; this pod's ranges "
-                    + "are set per table or it holds several", null);
+            throw new StorageException(
+                    "a range hand-off moves a range of the pod's one table; this pod's ranges "
+                            + "are set per table or it holds several",
+                    null);
         }
         if (!scope.ranges(table).covers(range) && !sealed(store).covers(range)) {
             throw new RangeNotOwnedException("hash range " + range + " of table " + table.name()

@@ -59,6 +59,7 @@ public class RangeReceiver {
     private static final long COPYING = -1;
     /** A follow page with fewer bytes than this means the receiver has nearly caught up: seal. */
     private static final long CAUGHT_UP_BYTES = 64 * 1024;
+
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     /**
      * How long the receiver follows before it seals even if it has not nearly caught up (writes
@@ -69,8 +70,12 @@ public class RangeReceiver {
     /** Where the hand-off stands: phase Waiting, Copying, Following, Sealing, Serving, or Retrying. */
     public record Status(String range, String from, String phase, long through, String message) {
         JsonObject json() {
-            return new JsonObject().put("range", range).put("from", from).put("phase", phase)
-                    .put("through", through).put("message", message);
+            return new JsonObject()
+                    .put("range", range)
+                    .put("from", from)
+                    .put("phase", phase)
+                    .put("through", through)
+                    .put("message", message);
         }
     }
 
@@ -85,6 +90,7 @@ public class RangeReceiver {
      * would then wait on a backlog), and after the seal the range has no owner until it is applied.
      */
     private final long bytesPerSecond;
+
     private final StoreLifecycle lifecycle;
     private final InternalTls tls;
     private volatile Status status;
@@ -92,14 +98,15 @@ public class RangeReceiver {
     private Thread thread;
     private ManagedChannel channel;
 
-    RangeReceiver(@ConfigProperty(name = "kubedyn.storage.receive-range") Optional<String> range,
-                  @ConfigProperty(name = "kubedyn.storage.receive-from") Optional<String> from,
-                  @ConfigProperty(name = "kubedyn.storage.receive-holder", defaultValue = "${HOSTNAME:receiver}")
-                  String holder,
-                  @ConfigProperty(name = "kubedyn.storage.receive-address") Optional<String> address,
-                  @ConfigProperty(name = "kubedyn.storage.hand-off.bytes-per-second", defaultValue = "0")
-                  long bytesPerSecond,
-                  StoreLifecycle lifecycle, InternalTls tls) {
+    RangeReceiver(
+            @ConfigProperty(name = "kubedyn.storage.receive-range") Optional<String> range,
+            @ConfigProperty(name = "kubedyn.storage.receive-from") Optional<String> from,
+            @ConfigProperty(name = "kubedyn.storage.receive-holder", defaultValue = "${HOSTNAME:receiver}")
+                    String holder,
+            @ConfigProperty(name = "kubedyn.storage.receive-address") Optional<String> address,
+            @ConfigProperty(name = "kubedyn.storage.hand-off.bytes-per-second", defaultValue = "0") long bytesPerSecond,
+            StoreLifecycle lifecycle,
+            InternalTls tls) {
         this.bytesPerSecond = bytesPerSecond;
         this.address = address.filter(a -> !a.isBlank()).orElse("");
         this.range = range.filter(r -> !r.isBlank()).map(HashRange::parse);
@@ -108,11 +115,15 @@ public class RangeReceiver {
         this.lifecycle = lifecycle;
         this.tls = tls;
         if (this.range.isPresent() != this.from.isPresent()) {
-            throw new IllegalArgumentException("kubedyn.storage.receive-range and kubedyn.storage.receive-from go "
-                    + "together");
+            throw new IllegalArgumentException(
+                    "kubedyn.storage.receive-range and kubedyn.storage.receive-from go " + "together");
         }
-        this.status = new Status(this.range.map(HashRange::toString).orElse(""), this.from.orElse(""),
-                this.range.isPresent() ? "Waiting" : "None", COPYING, "");
+        this.status = new Status(
+                this.range.map(HashRange::toString).orElse(""),
+                this.from.orElse(""),
+                this.range.isPresent() ? "Waiting" : "None",
+                COPYING,
+                "");
     }
 
     void start(@Observes @Priority(3000) StartupEvent event) {
@@ -141,7 +152,9 @@ public class RangeReceiver {
     }
 
     private void get(RoutingContext context) {
-        context.response().putHeader("Content-Type", "application/json").end(status.json().encode());
+        context.response()
+                .putHeader("Content-Type", "application/json")
+                .end(status.json().encode());
     }
 
     Status status() {
@@ -179,7 +192,10 @@ public class RangeReceiver {
             return false;
         }
         TableDefinition table = found.get();
-        TableRef ref = TableRef.newBuilder().setName(table.name()).setTableId(table.tableId()).build();
+        TableRef ref = TableRef.newBuilder()
+                .setName(table.name())
+                .setTableId(table.tableId())
+                .build();
         if (lifecycle.scope().ranges(table).covers(moving)) {
             note("Serving", status.through(), "");
             return true;
@@ -204,20 +220,27 @@ public class RangeReceiver {
             note("Following", through, "");
         } while (page.getSerializedSize() >= CAUGHT_UP_BYTES && System.nanoTime() < sealBy && !stopped);
         note("Sealing", through, "");
-        long sealed = call(() -> stub().sealRange(SealRangeRequest.newBuilder().setTable(ref)
-                .setRange(StorageWire.range(moving)).setReceiver(address).build())).getThrough();
+        long sealed = call(() -> stub().sealRange(SealRangeRequest.newBuilder()
+                        .setTable(ref)
+                        .setRange(StorageWire.range(moving))
+                        .setReceiver(address)
+                        .build()))
+                .getThrough();
         while (through < sealed) {
             through = changes(table, ref, through).getThrough();
         }
-        lifecycle.scope().changeRanges(current -> store(store -> {
-            OwnedRanges now = current.with(moving);
-            store.reassignShard(now.toString());
-            lifecycle.scope().assign(now);
-            store.receiving(table.name(), false);
-            Log.infof("hand-off of %s of table %s from %s done at its WAL sequence %d: this pod owns %s", moving,
-                    table.name(), from.get(), sealed, now);
-            return null;
-        }));
+        lifecycle
+                .scope()
+                .changeRanges(current -> store(store -> {
+                    OwnedRanges now = current.with(moving);
+                    store.reassignShard(now.toString());
+                    lifecycle.scope().assign(now);
+                    store.receiving(table.name(), false);
+                    Log.infof(
+                            "hand-off of %s of table %s from %s done at its WAL sequence %d: this pod owns %s",
+                            moving, table.name(), from.get(), sealed, now);
+                    return null;
+                }));
         note("Serving", through, "");
         return true;
     }
@@ -233,8 +256,12 @@ public class RangeReceiver {
         long asOf = COPYING;
         long writes = 0;
         try {
-            Iterator<RangePage> pages = StorageGrpc.newBlockingStub(channel).copyRange(CopyRangeRequest.newBuilder()
-                    .setTable(ref).setRange(StorageWire.range(moving)).setHolder(holder).build());
+            Iterator<RangePage> pages = StorageGrpc.newBlockingStub(channel)
+                    .copyRange(CopyRangeRequest.newBuilder()
+                            .setTable(ref)
+                            .setRange(StorageWire.range(moving))
+                            .setHolder(holder)
+                            .build());
             while (pages.hasNext()) {
                 RangePage page = pages.next();
                 asOf = page.getThrough();
@@ -257,16 +284,21 @@ public class RangeReceiver {
             store.applyRange(table, moving, List.of(), complete);
             return null;
         });
-        Log.infof("hand-off of %s: %d keys copied from %s as of its WAL sequence %d", moving, writes, from.get(),
-                complete);
+        Log.infof(
+                "hand-off of %s: %d keys copied from %s as of its WAL sequence %d",
+                moving, writes, from.get(), complete);
         return complete;
     }
 
     private RangePage changes(TableDefinition table, TableRef ref, long after) {
         HashRange moving = range.get();
-        RangePage page = call(() -> stub().rangeChanges(RangeChangesRequest.newBuilder().setTable(ref)
-                .setRange(StorageWire.range(moving)).setHolder(holder).setAfter(after)
-                .setMaxBytes(RangeHandOff.PAGE_BYTES).build()));
+        RangePage page = call(() -> stub().rangeChanges(RangeChangesRequest.newBuilder()
+                .setTable(ref)
+                .setRange(StorageWire.range(moving))
+                .setHolder(holder)
+                .setAfter(after)
+                .setMaxBytes(RangeHandOff.PAGE_BYTES)
+                .build()));
         List<io.kubedyn.storage.RangeWrite> writes = StorageWire.rangeWrites(page);
         store(store -> {
             store.applyRange(table, moving, writes, page.getThrough());
@@ -281,11 +313,17 @@ public class RangeReceiver {
         if (table.isEmpty()) {
             return;
         }
-        TableRef ref = TableRef.newBuilder().setName(table.get().name()).setTableId(table.get().tableId()).build();
+        TableRef ref = TableRef.newBuilder()
+                .setName(table.get().name())
+                .setTableId(table.get().tableId())
+                .build();
         for (int attempt = 1; attempt <= 10 && !stopped; attempt++) {
             try {
-                call(() -> stub().releaseRange(ReleaseRangeRequest.newBuilder().setTable(ref)
-                        .setRange(StorageWire.range(range.get())).setHolder(holder).build()));
+                call(() -> stub().releaseRange(ReleaseRangeRequest.newBuilder()
+                        .setTable(ref)
+                        .setRange(StorageWire.range(range.get()))
+                        .setHolder(holder)
+                        .build()));
                 Log.infof("hand-off of %s: released by %s", range.get(), from.get());
                 return;
             } catch (RuntimeException e) {

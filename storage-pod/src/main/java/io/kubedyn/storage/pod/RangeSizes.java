@@ -59,8 +59,11 @@ public class RangeSizes {
             try {
                 range = HashRange.parse(context.queryParams().get("range"));
             } catch (RuntimeException e) {
-                answer(context, 400, error("range must be 0x<first>-0x<last>, got "
-                        + context.queryParams().get("range")));
+                answer(
+                        context,
+                        400,
+                        error("range must be 0x<first>-0x<last>, got "
+                                + context.queryParams().get("range")));
                 return;
             }
             if (!lifecycle.scope().ranges(table).covers(range)) {
@@ -68,8 +71,12 @@ public class RangeSizes {
                 return;
             }
             OptionalLong median = lifecycle.withStore(store -> store.medianHash(table, range));
-            answer(context, 200, new JsonObject().put("range", range.toString())
-                    .put("median", median.isPresent() ? HashRange.formatBound(median.getAsLong()) : null));
+            answer(
+                    context,
+                    200,
+                    new JsonObject()
+                            .put("range", range.toString())
+                            .put("median", median.isPresent() ? HashRange.formatBound(median.getAsLong()) : null));
         });
     }
 
@@ -87,7 +94,9 @@ public class RangeSizes {
     }
 
     private static void answer(RoutingContext context, int status, JsonObject body) {
-        context.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        context.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
                 .end(body.encode());
     }
 }

@@ -15,8 +15,8 @@ public class ReceivedRequestIds implements ServerInterceptor {
     private final ServerInterceptor receiving = RequestId.receiving();
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                      ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         return receiving.interceptCall(call, headers, next);
     }
 }

@@ -54,8 +54,11 @@ record ReplicaPeers(String group, List<Peer> peers, Peer self) {
         List<Peer> parsed = list(peers);
         String name = self.trim();
         // This pod: by its address, or by its pod name (the first label of its stable DNS name).
-        Peer me = parsed.stream().filter(p -> p.address().equals(name) || p.host().startsWith(name + ".")
-                        || p.host().equals(name)).findFirst()
+        Peer me = parsed.stream()
+                .filter(p -> p.address().equals(name)
+                        || p.host().startsWith(name + ".")
+                        || p.host().equals(name))
+                .findFirst()
                 .orElseGet(() -> joiner(name, parsed.get(0), self, peers));
         return new ReplicaPeers(group, parsed, me);
     }

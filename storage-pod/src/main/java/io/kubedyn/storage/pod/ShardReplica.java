@@ -1,13 +1,12 @@
 package io.kubedyn.storage.pod;
 
 import com.google.protobuf.Message;
-import io.kubedyn.storage.NotLeaderException;
 import io.kubedyn.storage.InternalTls;
+import io.kubedyn.storage.NotLeaderException;
 import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.RequestId;
 import io.kubedyn.storage.StorageException;
 import io.quarkus.logging.Log;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -61,6 +60,7 @@ final class ShardReplica implements AutoCloseable {
     private static final int PROPOSALS_IN_FLIGHT = 2;
     /** ... together, up to this size (a single larger command goes alone). */
     private static final SizeInBytes BATCH_LIMIT = SizeInBytes.valueOf("4MB");
+
     private static final long EXPIRY_PERIOD_MILLIS = 5_000;
     private static final long LEADERSHIP_PERIOD_MILLIS = 200;
 
@@ -81,8 +81,9 @@ final class ShardReplica implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private final Proposals proposals = new Proposals(this::submitEntry, proposing, PROPOSALS_IN_FLIGHT,
-            BATCH_LIMIT.getSize());
+
+    private final Proposals proposals =
+            new Proposals(this::submitEntry, proposing, PROPOSALS_IN_FLIGHT, BATCH_LIMIT.getSize());
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kubedyn-shard-replica");
         thread.setDaemon(true);
@@ -104,17 +105,28 @@ final class ShardReplica implements AutoCloseable {
     }
 
     /** @param bindHost the address the Raft server listens on (all of the pod's, by default) */
-    ShardReplica(ReplicaPeers peers, String bindHost, Path directory, PartitionStore store, StoreCommands commands,
-                 Duration timeout, long snapshotEvery, long logKept, InternalTls tls) throws IOException {
+    ShardReplica(
+            ReplicaPeers peers,
+            String bindHost,
+            Path directory,
+            PartitionStore store,
+            StoreCommands commands,
+            Duration timeout,
+            long snapshotEvery,
+            long logKept,
+            InternalTls tls)
+            throws IOException {
         this.peers = peers;
         this.store = store;
         this.commands = commands;
         this.timeout = timeout;
         this.groupId = RaftGroupId.valueOf(peers.groupUuid());
         this.self = RaftPeerId.valueOf(peers.self().id());
-        List<RaftPeer> members = peers.peers().stream().map(ShardReplica::raftPeer).toList();
+        List<RaftPeer> members =
+                peers.peers().stream().map(ShardReplica::raftPeer).toList();
         RaftProperties properties = new RaftProperties();
-        RaftServerConfigKeys.setStorageDir(properties, List.of(directory.toFile().getAbsoluteFile()));
+        RaftServerConfigKeys.setStorageDir(
+                properties, List.of(directory.toFile().getAbsoluteFile()));
         GrpcConfigKeys.Server.setHost(properties, bindHost);
         GrpcConfigKeys.Server.setPort(properties, peers.self().raftPort());
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(ENTRY_LIMIT.getSize() + (1 << 20)));
@@ -171,10 +183,11 @@ final class ShardReplica implements AutoCloseable {
     void start() throws IOException {
         server.start();
         scheduler.scheduleWithFixedDelay(this::followLeadership, 0, LEADERSHIP_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::expire, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS,
-                TimeUnit.MILLISECONDS);
-        Log.infof("kubedyn storage pod: replica %s of shard group %s (%s), Raft on %s", peers.self().address(),
-                peers.group(), groupId, peers.self().raftAddress());
+        scheduler.scheduleWithFixedDelay(
+                this::expire, EXPIRY_PERIOD_MILLIS, EXPIRY_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        Log.infof(
+                "kubedyn storage pod: replica %s of shard group %s (%s), Raft on %s",
+                peers.self().address(), peers.group(), groupId, peers.self().raftAddress());
     }
 
     /**
@@ -202,7 +215,8 @@ final class ShardReplica implements AutoCloseable {
     /** Proposes one log entry: its result once applied here, or the error it was refused with. */
     private CompletableFuture<byte[]> submitEntry(byte[] entry) {
         return submitAsync(RaftClientRequest.writeRequestType(), entry)
-                .thenApply(reply -> replyOrThrow(reply).getMessage().getContent().toByteArray());
+                .thenApply(
+                        reply -> replyOrThrow(reply).getMessage().getContent().toByteArray());
     }
 
     /**
@@ -266,7 +280,10 @@ final class ShardReplica implements AutoCloseable {
         }
         if (reply.getNotLeaderException() != null) {
             RaftPeer suggested = reply.getNotLeaderException().getSuggestedLeader();
-            throw new NotLeaderException(suggested == null ? null : ReplicaPeers.Peer.addressOf(suggested.getId().toString()));
+            throw new NotLeaderException(
+                    suggested == null
+                            ? null
+                            : ReplicaPeers.Peer.addressOf(suggested.getId().toString()));
         }
         if (reply.getLeaderNotReadyException() != null) {
             throw new NotLeaderException(null);
@@ -351,7 +368,10 @@ final class ShardReplica implements AutoCloseable {
 
     /** A replica as Ratis names and reaches it (see {@link ReplicaPeers#ofRaft}, its inverse). */
     private static RaftPeer raftPeer(ReplicaPeers.Peer peer) {
-        return RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.raftAddress()).build();
+        return RaftPeer.newBuilder()
+                .setId(peer.id())
+                .setAddress(peer.raftAddress())
+                .build();
     }
 
     /** The group's configuration as this replica has it. */
@@ -405,14 +425,15 @@ final class ShardReplica implements AutoCloseable {
         if (!info.isLeader()) {
             throw new NotLeaderException(leaderAddress(info));
         }
-        List<ReplicaPeers.Peer> sorted = wanted.stream().sorted(Comparator.comparing(ReplicaPeers.Peer::address))
+        List<ReplicaPeers.Peer> sorted = wanted.stream()
+                .sorted(Comparator.comparing(ReplicaPeers.Peer::address))
                 .toList();
         if (sorted.equals(voters())) {
             return false;
         }
         List<RaftPeer> members = sorted.stream().map(ShardReplica::raftPeer).toList();
-        SetConfigurationRequest request = new SetConfigurationRequest(clientId, self, groupId,
-                callIds.incrementAndGet(), members);
+        SetConfigurationRequest request =
+                new SetConfigurationRequest(clientId, self, groupId, callIds.incrementAndGet(), members);
         Log.infof("changing the voters of shard group %s to %s", peers.group(), sorted);
         try {
             server.setConfigurationAsync(request).whenComplete((reply, error) -> {
@@ -424,8 +445,9 @@ final class ShardReplica implements AutoCloseable {
                     // Asked again while the change asked first is still under way: it goes on.
                     Log.debugf("shard group %s is changing its voters already", peers.group());
                 } else if (error != null || !reply.isSuccess()) {
-                    Log.warnf("changing the voters of shard group %s did not complete: %s", peers.group(),
-                            error != null ? error : reply.getException());
+                    Log.warnf(
+                            "changing the voters of shard group %s did not complete: %s",
+                            peers.group(), error != null ? error : reply.getException());
                 } else {
                     Log.infof("shard group %s now has the voters %s", peers.group(), sorted);
                 }
@@ -443,8 +465,14 @@ final class ShardReplica implements AutoCloseable {
                 continue;
             }
             try {
-                RaftClientReply reply = server.transferLeadership(new org.apache.ratis.protocol.TransferLeadershipRequest(
-                        clientId, self, groupId, callIds.incrementAndGet(), RaftPeerId.valueOf(peer.id()), 3000));
+                RaftClientReply reply =
+                        server.transferLeadership(new org.apache.ratis.protocol.TransferLeadershipRequest(
+                                clientId,
+                                self,
+                                groupId,
+                                callIds.incrementAndGet(),
+                                RaftPeerId.valueOf(peer.id()),
+                                3000));
                 if (reply.isSuccess()) {
                     Log.infof("leadership handed over to %s before stopping", peer.address());
                     return;

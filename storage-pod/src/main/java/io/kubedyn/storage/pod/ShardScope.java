@@ -67,8 +67,8 @@ final class ShardScope {
         return resolveIncarnation(table, () -> store.describeTableWithoutWaiting(table.getName()));
     }
 
-    private static TableDefinition resolveIncarnation(TableRef table,
-                                                      java.util.function.Supplier<Optional<TableDefinition>> held) {
+    private static TableDefinition resolveIncarnation(
+            TableRef table, java.util.function.Supplier<Optional<TableDefinition>> held) {
         if (table.getTableId().isEmpty()) {
             throw new IllegalArgumentException("an item request must name its table's incarnation (table_id)");
         }
@@ -119,9 +119,11 @@ final class ShardScope {
         OwnedRanges ranges = ranges(table);
         if (!ranges.containsHash(hash)) {
             Map.Entry<HashRange, String> handed = handedOffWith(hash);
-            throw new RangeNotOwnedException("partition hash " + HashRange.formatBound(hash) + " of table "
-                    + table.name() + " is not owned here (" + ranges + ")",
-                    handed == null ? null : handed.getValue(), handed == null ? null : handed.getKey());
+            throw new RangeNotOwnedException(
+                    "partition hash " + HashRange.formatBound(hash) + " of table " + table.name()
+                            + " is not owned here (" + ranges + ")",
+                    handed == null ? null : handed.getValue(),
+                    handed == null ? null : handed.getKey());
         }
     }
 
@@ -186,7 +188,9 @@ final class ShardScope {
         for (String entry : record.split(",")) {
             int equals = entry.indexOf('=');
             if (equals > 0) {
-                parsed.put(HashRange.parse(entry.substring(0, equals)), entry.substring(equals + 1).trim());
+                parsed.put(
+                        HashRange.parse(entry.substring(0, equals)),
+                        entry.substring(equals + 1).trim());
             }
         }
         return parsed;

@@ -22,8 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class StorageMetrics {
     private static final List<String> ROCKSDB_PROPERTIES = List.of(
-            "rocksdb.estimate-num-keys", "rocksdb.cur-size-all-mem-tables", "rocksdb.estimate-live-data-size",
-            "rocksdb.num-running-compactions", "rocksdb.num-running-flushes");
+            "rocksdb.estimate-num-keys",
+            "rocksdb.cur-size-all-mem-tables",
+            "rocksdb.estimate-live-data-size",
+            "rocksdb.num-running-compactions",
+            "rocksdb.num-running-flushes");
 
     /** The items gauge, {@code kubedyn_table_items} in Prometheus' text. */
     public static final String ITEMS = "kubedyn.table.items";
@@ -39,7 +42,10 @@ public class StorageMetrics {
 
     void registerRocksDbGauges(@Observes StartupEvent event) {
         for (String property : ROCKSDB_PROPERTIES) {
-            Gauge.builder("kubedyn.rocksdb." + property.substring("rocksdb.".length()).replace('-', '.'), this,
+            Gauge.builder(
+                            "kubedyn.rocksdb."
+                                    + property.substring("rocksdb.".length()).replace('-', '.'),
+                            this,
                             m -> m.property(property))
                     .description("RocksDB " + property + ", summed over all tables")
                     .register(registry);
@@ -47,10 +53,12 @@ public class StorageMetrics {
         Gauge.builder("kubedyn.rocksdb.block.cache.usage", this, m -> m.cache(CacheUse::usageBytes))
                 .description("Bytes in RocksDB's block cache, every table's memtables included: the pod's RocksDB"
                         + " memory outside the JVM's heap")
-                .baseUnit("bytes").register(registry);
+                .baseUnit("bytes")
+                .register(registry);
         Gauge.builder("kubedyn.rocksdb.block.cache.capacity", this, m -> m.cache(CacheUse::capacityBytes))
                 .description("The block cache's capacity: a quarter of the container's memory limit")
-                .baseUnit("bytes").register(registry);
+                .baseUnit("bytes")
+                .register(registry);
         Gauge.builder(ITEMS, this, StorageMetrics::items)
                 .description("RocksDB's estimate of the items in the pod's tables (what the operator reports in a "
                         + "Table's status.itemCount, summed over its shards)")
@@ -80,7 +88,8 @@ public class StorageMetrics {
         try {
             return lifecycle.withStore(store -> (double) store.tableNames().stream()
                     .flatMap(name -> store.describeTable(name).stream())
-                    .mapToLong(store::estimatedItemCount).sum());
+                    .mapToLong(store::estimatedItemCount)
+                    .sum());
         } catch (RuntimeException e) {
             return Double.NaN;
         }
@@ -104,11 +113,13 @@ public class StorageMetrics {
 
     /** Records one request's duration under its operation and outcome. */
     public void record(String operation, String outcome, long nanos) {
-        timers.computeIfAbsent(operation + '/' + outcome, k -> Timer.builder("kubedyn.storage.requests")
-                        .description("storage pod gRPC requests")
-                        .tag("operation", operation)
-                        .tag("outcome", outcome)
-                        .register(registry))
+        timers.computeIfAbsent(
+                        operation + '/' + outcome,
+                        k -> Timer.builder("kubedyn.storage.requests")
+                                .description("storage pod gRPC requests")
+                                .tag("operation", operation)
+                                .tag("outcome", outcome)
+                                .register(registry))
                 .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 }

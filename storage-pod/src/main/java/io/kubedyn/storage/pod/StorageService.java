@@ -2,67 +2,59 @@ package io.kubedyn.storage.pod;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.kubedyn.storage.StorageException;
-import io.kubedyn.storage.grpc.CopyRangeRequest;
-import io.kubedyn.storage.grpc.RangeChangesRequest;
-import io.kubedyn.storage.grpc.RangePage;
-import io.kubedyn.storage.grpc.ReleaseRangeReply;
-import io.kubedyn.storage.grpc.ReleaseRangeRequest;
-import io.kubedyn.storage.grpc.SealRangeReply;
-import io.kubedyn.storage.grpc.SealRangeRequest;
 import io.kubedyn.core.AttributeValue;
-import io.kubedyn.core.DynamoDbException;
 import io.kubedyn.core.HashRange;
 import io.kubedyn.core.PrimaryKey;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.storage.Page;
 import io.kubedyn.storage.PartitionStore;
-import io.kubedyn.storage.RequestId;
 import io.kubedyn.storage.RangeNotOwnedException;
+import io.kubedyn.storage.ReadWouldWaitException;
+import io.kubedyn.storage.RequestId;
+import io.kubedyn.storage.StorageException;
 import io.kubedyn.storage.StorageWire;
-import io.kubedyn.storage.TableKey;
-import io.kubedyn.storage.TableWrite;
-import io.kubedyn.storage.IndexStatus;
-import io.kubedyn.storage.TableEstimates;
-import io.kubedyn.storage.IndexWrite;
 import io.kubedyn.storage.grpc.ApplyIndexWritesReply;
 import io.kubedyn.storage.grpc.ApplyIndexWritesRequest;
 import io.kubedyn.storage.grpc.BatchGetReply;
 import io.kubedyn.storage.grpc.BatchGetRequest;
 import io.kubedyn.storage.grpc.BatchWriteReply;
 import io.kubedyn.storage.grpc.BatchWriteRequest;
-import io.kubedyn.storage.grpc.TransactReply;
-import io.kubedyn.storage.grpc.TransactRequest;
-import io.kubedyn.storage.grpc.TransactGetRequest;
-import io.kubedyn.storage.grpc.ReleaseReadsRequest;
-import io.kubedyn.storage.grpc.ReleaseReadsReply;
-import io.kubedyn.storage.grpc.PrepareRequest;
-import io.kubedyn.storage.grpc.FinishRequest;
-import io.kubedyn.storage.grpc.FinishReply;
-import io.kubedyn.storage.grpc.DecideRequest;
-import io.kubedyn.storage.grpc.DecideReply;
+import io.kubedyn.storage.grpc.CopyRangeRequest;
 import io.kubedyn.storage.grpc.CreateTableRequest;
-import io.kubedyn.storage.grpc.ReadChangesReply;
-import io.kubedyn.storage.grpc.ReadChangesRequest;
-import io.kubedyn.storage.grpc.UpdateTableRequest;
+import io.kubedyn.storage.grpc.DecideReply;
+import io.kubedyn.storage.grpc.DecideRequest;
+import io.kubedyn.storage.grpc.FinishReply;
+import io.kubedyn.storage.grpc.FinishRequest;
 import io.kubedyn.storage.grpc.GetReply;
 import io.kubedyn.storage.grpc.GetRequest;
 import io.kubedyn.storage.grpc.ListTablesReply;
 import io.kubedyn.storage.grpc.ListTablesRequest;
 import io.kubedyn.storage.grpc.PageReply;
+import io.kubedyn.storage.grpc.PrepareRequest;
 import io.kubedyn.storage.grpc.QueryRequest;
+import io.kubedyn.storage.grpc.RangeChangesRequest;
+import io.kubedyn.storage.grpc.RangePage;
+import io.kubedyn.storage.grpc.ReadChangesReply;
+import io.kubedyn.storage.grpc.ReadChangesRequest;
+import io.kubedyn.storage.grpc.ReleaseRangeReply;
+import io.kubedyn.storage.grpc.ReleaseRangeRequest;
+import io.kubedyn.storage.grpc.ReleaseReadsReply;
+import io.kubedyn.storage.grpc.ReleaseReadsRequest;
 import io.kubedyn.storage.grpc.ScanRequest;
+import io.kubedyn.storage.grpc.SealRangeReply;
+import io.kubedyn.storage.grpc.SealRangeRequest;
 import io.kubedyn.storage.grpc.StorageError;
 import io.kubedyn.storage.grpc.StorageGrpc;
 import io.kubedyn.storage.grpc.TableRef;
 import io.kubedyn.storage.grpc.TableReply;
+import io.kubedyn.storage.grpc.TransactGetRequest;
+import io.kubedyn.storage.grpc.TransactReply;
+import io.kubedyn.storage.grpc.TransactRequest;
+import io.kubedyn.storage.grpc.UpdateTableRequest;
 import io.kubedyn.storage.grpc.WriteReply;
 import io.kubedyn.storage.grpc.WriteRequest;
-import io.kubedyn.storage.ReadWouldWaitException;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.logging.Log;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -127,8 +119,9 @@ public class StorageService extends StorageGrpc.StorageImplBase {
             TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
             // With the ranges it owns (the stream shard its newest records make up), read while
             // they cannot change: a seal closes the log's stretch and gives up a range at once.
-            return scope.owning(() -> StorageWire.changesReply(store.readChanges(table, request.getFrom(),
-                    request.getLimit(), request.getMaxBytes()).withOwned(scope.ranges(table).ranges())));
+            return scope.owning(() -> StorageWire.changesReply(
+                    store.readChanges(table, request.getFrom(), request.getLimit(), request.getMaxBytes())
+                            .withOwned(scope.ranges(table).ranges())));
         });
     }
 
@@ -144,7 +137,12 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void listTables(ListTablesRequest request, StreamObserver<ListTablesReply> reply) {
-        call("list_tables", reply, store -> ListTablesReply.newBuilder().addAllNames(store.tableNames()).build());
+        call(
+                "list_tables",
+                reply,
+                store -> ListTablesReply.newBuilder()
+                        .addAllNames(store.tableNames())
+                        .build());
     }
 
     // ---- items -------------------------------------------------------------------------------
@@ -221,8 +219,8 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     public void transactGet(TransactGetRequest request, StreamObserver<BatchGetReply> reply) {
         read("transact_get", true, reply, store -> {
             BatchGetReply.Builder out = BatchGetReply.newBuilder();
-            for (Map<String, AttributeValue> item : store.readTogether(scope.ownedKeys(store, request.getGetsList()),
-                    request.hasReadId() ? request.getReadId() : null)) {
+            for (Map<String, AttributeValue> item : store.readTogether(
+                    scope.ownedKeys(store, request.getGetsList()), request.hasReadId() ? request.getReadId() : null)) {
                 out.addItems(StorageWire.got(item));
             }
             return out.build();
@@ -231,8 +229,12 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void releaseReads(ReleaseReadsRequest request, StreamObserver<ReleaseReadsReply> reply) {
-        call("release_reads", reply, store ->
-                ReleaseReadsReply.newBuilder().setIntact(store.releaseReadsNow(request.getReadId())).build());
+        call(
+                "release_reads",
+                reply,
+                store -> ReleaseReadsReply.newBuilder()
+                        .setIntact(store.releaseReadsNow(request.getReadId()))
+                        .build());
     }
 
     /** Phase one of a transaction spanning shards: this shard's writes checked and their items held. */
@@ -259,10 +261,17 @@ public class StorageService extends StorageGrpc.StorageImplBase {
             TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
             AttributeValue partitionKey = StorageWire.value(request.getPartitionKey());
             scope.checkOwned(table, PrimaryKey.of(partitionKey, null).hash());
-            Page page = store.query(table, request.hasIndex() ? request.getIndex() : null, partitionKey,
+            Page page = store.query(
+                    table,
+                    request.hasIndex() ? request.getIndex() : null,
+                    partitionKey,
                     request.hasCondition() ? StorageWire.condition(request.getCondition()) : null,
-                    request.getForward(), request.getLimit(), maxBytes(request.getMaxBytes()),
-                    request.hasExclusiveStartKey() ? request.getExclusiveStartKey().toByteArray() : null);
+                    request.getForward(),
+                    request.getLimit(),
+                    maxBytes(request.getMaxBytes()),
+                    request.hasExclusiveStartKey()
+                            ? request.getExclusiveStartKey().toByteArray()
+                            : null);
             return StorageWire.page(page);
         });
     }
@@ -274,12 +283,19 @@ public class StorageService extends StorageGrpc.StorageImplBase {
             HashRange range = StorageWire.range(request.getRange());
             OwnedRanges ranges = scope.ranges(table);
             if (!ranges.covers(range)) {
-                throw new RangeNotOwnedException("hash range " + range + " of table " + table.name()
-                        + " is not owned here (" + ranges + ")", scope.ownerOf(range.first(), range.last()));
+                throw new RangeNotOwnedException(
+                        "hash range " + range + " of table " + table.name() + " is not owned here (" + ranges + ")",
+                        scope.ownerOf(range.first(), range.last()));
             }
-            Page page = store.scan(table, request.hasIndex() ? request.getIndex() : null, range, request.getLimit(),
+            Page page = store.scan(
+                    table,
+                    request.hasIndex() ? request.getIndex() : null,
+                    range,
+                    request.getLimit(),
                     maxBytes(request.getMaxBytes()),
-                    request.hasExclusiveStartKey() ? request.getExclusiveStartKey().toByteArray() : null);
+                    request.hasExclusiveStartKey()
+                            ? request.getExclusiveStartKey().toByteArray()
+                            : null);
             return StorageWire.page(page);
         });
     }
@@ -308,8 +324,8 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     }
 
     /** Sends the copy's pages at the receiver's pace: each waits here, not in memory, until it can go. */
-    private void copyRange(CopyRangeRequest request, ServerCallStreamObserver<RangePage> call, Object ready,
-                           long start) {
+    private void copyRange(
+            CopyRangeRequest request, ServerCallStreamObserver<RangePage> call, Object ready, long start) {
         try {
             lifecycle.withStore(store -> {
                 handOff.copy(store, request, page -> {
@@ -345,8 +361,12 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void sealRange(SealRangeRequest request, StreamObserver<SealRangeReply> reply) {
-        call("seal_range", reply, store -> SealRangeReply.newBuilder().setThrough(handOff.seal(store, request))
-                .build());
+        call(
+                "seal_range",
+                reply,
+                store -> SealRangeReply.newBuilder()
+                        .setThrough(handOff.seal(store, request))
+                        .build());
     }
 
     @Override
@@ -368,9 +388,13 @@ public class StorageService extends StorageGrpc.StorageImplBase {
     private <Q extends com.google.protobuf.Message, R extends com.google.protobuf.Message> void command(
             StoreCommands.Command<Q, R> command, Q request, StreamObserver<R> reply) {
         RequestId id = RequestId.current();
-        call(command.operation(), reply, store -> lifecycle.replica()
-                .map(replica -> replica.propose(command, request, id))
-                .orElseGet(() -> scope.owning(() -> command.run(store, request, System.currentTimeMillis()))));
+        call(
+                command.operation(),
+                reply,
+                store -> lifecycle
+                        .replica()
+                        .map(replica -> replica.propose(command, request, id))
+                        .orElseGet(() -> scope.owning(() -> command.run(store, request, System.currentTimeMillis()))));
     }
 
     /**
@@ -379,8 +403,8 @@ public class StorageService extends StorageGrpc.StorageImplBase {
      * arrived; an eventually consistent one is served by whichever replica it reaches, from what
      * that replica has applied: only entries its group committed, never one that may yet be lost.
      */
-    private <T> void read(String operation, boolean consistent, StreamObserver<T> reply,
-                          Function<PartitionStore, T> body) {
+    private <T> void read(
+            String operation, boolean consistent, StreamObserver<T> reply, Function<PartitionStore, T> body) {
         call(operation, reply, store -> {
             if (consistent) {
                 lifecycle.replica().ifPresent(ShardReplica::readBarrier);

@@ -48,7 +48,8 @@ record StoreAssignment(OwnedRanges ranges, TableDefinition table) {
             store.recordShardAssignment(assigned);
         } else if (!recorded.get().equals(assigned)) {
             if (!given.equals(assigned)) {
-                throw new RefusedException("this store owns the hash ranges " + recorded.get() + " but was started to own "
+                throw new RefusedException("this store owns the hash ranges " + recorded.get()
+                        + " but was started to own "
                         + assigned + "; serving it would answer \"not found\" for the items it holds. Give the pod its "
                         + "store's ranges back (the Table's status.shardMap entry for this shard)");
             }
@@ -68,23 +69,29 @@ record StoreAssignment(OwnedRanges ranges, TableDefinition table) {
             store.createTable(table);
             Log.infof("table %s created in this store (id %s)", table.name(), table.tableId());
         } else if (!sameKeys(held.get(), table)) {
-            throw new RefusedException("this store holds table " + table.name() + " with key schema "
-                    + describeKeys(held.get()) + " but the Table asks for " + describeKeys(table)
-                    + "; the data on this volume was written under the other schema. Restore the Table's "
-                    + "keySchema and attributeDefinitions, or delete the table's PersistentVolumeClaims to start empty");
+            throw new RefusedException(
+                    "this store holds table " + table.name() + " with key schema "
+                            + describeKeys(held.get()) + " but the Table asks for " + describeKeys(table)
+                            + "; the data on this volume was written under the other schema. Restore the Table's "
+                            + "keySchema and attributeDefinitions, or delete the table's PersistentVolumeClaims to start empty");
         } else if (!held.get().localIndexes().equals(table.localIndexes())) {
             throw new RefusedException("this store holds table " + table.name() + " with the local secondary indexes "
-                    + indexNames(held.get().localIndexes()) + " but the Table asks for " + indexNames(table.localIndexes())
+                    + indexNames(held.get().localIndexes()) + " but the Table asks for "
+                    + indexNames(table.localIndexes())
                     + "; local secondary indexes are defined when a table is created and never change. Restore "
                     + "the Table's localSecondaryIndexes, or delete the table's PersistentVolumeClaims to start empty");
         } else if (!held.get().tableId().equals(table.tableId())) {
             store.adoptTable(table);
-            Log.infof("table %s: the store's data (id %s) is served as table id %s", table.name(),
-                    held.get().tableId(), table.tableId());
+            Log.infof(
+                    "table %s: the store's data (id %s) is served as table id %s",
+                    table.name(), held.get().tableId(), table.tableId());
         } else if (!held.get().equals(table)) {
             store.updateTable(table);
-            Log.infof("table %s: settings updated (stream %s, deletion protection %s, indexes %s)", table.name(),
-                    table.stream() == null ? "disabled" : table.stream().viewType(), table.deletionProtectionEnabled(),
+            Log.infof(
+                    "table %s: settings updated (stream %s, deletion protection %s, indexes %s)",
+                    table.name(),
+                    table.stream() == null ? "disabled" : table.stream().viewType(),
+                    table.deletionProtectionEnabled(),
                     table.indexes().stream().map(SecondaryIndex::name).toList());
         }
     }
@@ -94,14 +101,23 @@ record StoreAssignment(OwnedRanges ranges, TableDefinition table) {
     }
 
     private static String indexNames(List<SecondaryIndex> indexes) {
-        return indexes.stream().map(index -> index.name() + " " + index.keySchema().sortKey()
-                .map(sk -> sk.name()).orElse("") + " " + index.projection().type()).toList().toString();
+        return indexes.stream()
+                .map(index -> index.name() + " "
+                        + index.keySchema().sortKey().map(sk -> sk.name()).orElse("") + " "
+                        + index.projection().type())
+                .toList()
+                .toString();
     }
 
     private static String describeKeys(TableDefinition table) {
-        StringBuilder out = new StringBuilder("[HASH ").append(table.keySchema().partitionKey().name()).append(' ')
+        StringBuilder out = new StringBuilder("[HASH ")
+                .append(table.keySchema().partitionKey().name())
+                .append(' ')
                 .append(table.keySchema().partitionKey().type());
-        table.keySchema().sortKey().ifPresent(sk -> out.append(", RANGE ").append(sk.name()).append(' ').append(sk.type()));
+        table.keySchema()
+                .sortKey()
+                .ifPresent(sk ->
+                        out.append(", RANGE ").append(sk.name()).append(' ').append(sk.type()));
         return out.append(']').toString();
     }
 }

@@ -54,8 +54,8 @@ final class StoreCommands {
     }
 
     /** One kind of command. */
-    record Command<Q extends Message, R extends Message>(byte code, String operation, Parser<Q> parser,
-                                                         Parser<R> replyParser, Body<Q, R> body) {
+    record Command<Q extends Message, R extends Message>(
+            byte code, String operation, Parser<Q> parser, Parser<R> replyParser, Body<Q, R> body) {
         R run(PartitionStore store, Q request, long millis) {
             return body.run(store, request, millis);
         }
@@ -75,23 +75,34 @@ final class StoreCommands {
     final Command<Empty, Empty> expire;
 
     StoreCommands(ShardScope scope) {
-        createTable = add(1, "create_table", CreateTableRequest.parser(), TableReply.parser(), (store, request, now) -> {
-            TableDefinition table = StorageWire.definition(request.getDefinition());
-            store.createTable(table);
-            return describe(store, table);
-        });
-        updateTable = add(2, "update_table", UpdateTableRequest.parser(), TableReply.parser(), (store, request, now) -> {
-            TableDefinition table = StorageWire.definition(request.getDefinition());
-            store.updateTable(table);
-            return describe(store, table);
-        });
-        deleteTable = add(3, "delete_table", TableRef.parser(), TableReply.parser(), (store, request, now) ->
-                TableReply.newBuilder().setDefinition(StorageWire.definition(store.deleteTable(request.getName())))
+        createTable =
+                add(1, "create_table", CreateTableRequest.parser(), TableReply.parser(), (store, request, now) -> {
+                    TableDefinition table = StorageWire.definition(request.getDefinition());
+                    store.createTable(table);
+                    return describe(store, table);
+                });
+        updateTable =
+                add(2, "update_table", UpdateTableRequest.parser(), TableReply.parser(), (store, request, now) -> {
+                    TableDefinition table = StorageWire.definition(request.getDefinition());
+                    store.updateTable(table);
+                    return describe(store, table);
+                });
+        deleteTable = add(
+                3,
+                "delete_table",
+                TableRef.parser(),
+                TableReply.parser(),
+                (store, request, now) -> TableReply.newBuilder()
+                        .setDefinition(StorageWire.definition(store.deleteTable(request.getName())))
                         .build());
         // Global secondary index entries another shard's change log feeds here: each must be in
         // this pod's ranges (the sender routes by the same shard map), else the whole call is refused.
-        applyIndexWrites = add(4, "apply_index_writes", ApplyIndexWritesRequest.parser(),
-                ApplyIndexWritesReply.parser(), (store, request, now) -> {
+        applyIndexWrites = add(
+                4,
+                "apply_index_writes",
+                ApplyIndexWritesRequest.parser(),
+                ApplyIndexWritesReply.parser(),
+                (store, request, now) -> {
                     TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
                     List<IndexWrite> writes = StorageWire.indexWrites(request);
                     for (IndexWrite indexWrite : writes) {
@@ -103,27 +114,47 @@ final class StoreCommands {
         write = add(5, "write", WriteRequest.parser(), WriteReply.parser(), (store, request, now) -> {
             TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
             PrimaryKey key = scope.ownedKey(table, request.getKey());
-            return StorageWire.written(store.write(table, key, StorageWire.change(request),
-                    StorageWire.returns(request.getReturns())));
+            return StorageWire.written(
+                    store.write(table, key, StorageWire.change(request), StorageWire.returns(request.getReturns())));
         });
         // This shard's part of a BatchWriteItem: one WriteBatch, all or nothing.
-        batchWrite = add(6, "batch_write", BatchWriteRequest.parser(), BatchWriteReply.parser(), (store, request, now) ->
-                BatchWriteReply.newBuilder().addAllItemCollectionBytes(
-                        store.writeBatch(scope.ownedWrites(store, request.getWritesList()))).build());
+        batchWrite = add(
+                6,
+                "batch_write",
+                BatchWriteRequest.parser(),
+                BatchWriteReply.parser(),
+                (store, request, now) -> BatchWriteReply.newBuilder()
+                        .addAllItemCollectionBytes(store.writeBatch(scope.ownedWrites(store, request.getWritesList())))
+                        .build());
         // A transaction's writes that all lie on this shard: every condition checked, all or none.
-        transact = add(7, "transact", TransactRequest.parser(), TransactReply.parser(), (store, request, now) ->
-                StorageWire.transacted(store.transactNow(scope.ownedWrites(store, request.getWritesList()),
-                        StorageWire.token(request))));
+        transact = add(
+                7,
+                "transact",
+                TransactRequest.parser(),
+                TransactReply.parser(),
+                (store, request, now) -> StorageWire.transacted(store.transactNow(
+                        scope.ownedWrites(store, request.getWritesList()), StorageWire.token(request))));
         // Phase one of a transaction spanning shards: this shard's writes checked and their items held.
-        prepare = add(8, "prepare", PrepareRequest.parser(), TransactReply.parser(), (store, request, now) ->
-                StorageWire.transacted(store.prepareNow(request.getTransactionId(), request.getLedgerAddress(),
+        prepare = add(
+                8,
+                "prepare",
+                PrepareRequest.parser(),
+                TransactReply.parser(),
+                (store, request, now) -> StorageWire.transacted(store.prepareNow(
+                        request.getTransactionId(),
+                        request.getLedgerAddress(),
                         scope.ownedWrites(store, request.getWritesList()))));
         finish = add(9, "finish", FinishRequest.parser(), FinishReply.parser(), (store, request, now) -> {
             store.finishNow(request.getTransactionId(), request.getCommit());
             return FinishReply.getDefaultInstance();
         });
-        decide = add(10, "decide", DecideRequest.parser(), DecideReply.parser(), (store, request, now) ->
-                StorageWire.decided(store.decideNow(request.getTransactionId(),
+        decide = add(
+                10,
+                "decide",
+                DecideRequest.parser(),
+                DecideReply.parser(),
+                (store, request, now) -> StorageWire.decided(store.decideNow(
+                        request.getTransactionId(),
                         request.hasProposal() ? StorageWire.ledgerEntry(request.getProposal()) : null,
                         request.hasTokenId() ? request.getTokenId() : null)));
         // Time to Live: the items due at the time the leader decided this entry, on every replica;
@@ -135,8 +166,8 @@ final class StoreCommands {
         });
     }
 
-    private <Q extends Message, R extends Message> Command<Q, R> add(int code, String operation, Parser<Q> parser,
-                                                                   Parser<R> replyParser, Body<Q, R> body) {
+    private <Q extends Message, R extends Message> Command<Q, R> add(
+            int code, String operation, Parser<Q> parser, Parser<R> replyParser, Body<Q, R> body) {
         Command<Q, R> command = new Command<>((byte) code, operation, parser, replyParser, body);
         byCode.put(command.code(), command);
         return command;
@@ -170,7 +201,8 @@ final class StoreCommands {
     static byte[] entry(Command<?, ?> command, Message request, long millis, RequestId id) {
         byte[] body = request.toByteArray();
         ByteBuffer out = ByteBuffer.allocate(1 + Long.BYTES + (id == null ? 0 : RequestId.BYTES) + body.length);
-        out.put(id == null ? command.code() : (byte) (command.code() | IDENTIFIED)).putLong(millis);
+        out.put(id == null ? command.code() : (byte) (command.code() | IDENTIFIED))
+                .putLong(millis);
         if (id != null) {
             out.put(id.bytes());
         }
@@ -242,7 +274,8 @@ final class StoreCommands {
             List<byte[]> commands = split(entry);
             List<byte[]> results = new ArrayList<>(commands.size());
             for (int part = 0; part < commands.size(); part++) {
-                results.add(applied.covers(index, part) ? new byte[0] : applyOne(store, index, part, commands.get(part)));
+                results.add(
+                        applied.covers(index, part) ? new byte[0] : applyOne(store, index, part, commands.get(part)));
             }
             return joined(BATCH, results);
         }
@@ -265,15 +298,26 @@ final class StoreCommands {
             Optional<byte[]> earlier = store.requestResult(id);
             if (earlier.isPresent()) {
                 // Sent again after a leader change, and applied already: its first result.
-                return earlier.get().length > 0 ? earlier.get() : prefixed((byte) 1, StorageWire.error(
-                        new IllegalStateException("this request was applied, but its result was lost in a restart "
-                                + "of the shard's replica: read the item to see the change")).toByteArray());
+                return earlier.get().length > 0
+                        ? earlier.get()
+                        : prefixed(
+                                (byte) 1,
+                                StorageWire.error(new IllegalStateException(
+                                                "this request was applied, but its result was lost in a restart "
+                                                        + "of the shard's replica: read the item to see the change"))
+                                        .toByteArray());
             }
         }
         int bodyAt = in.position();
         try {
-            return store.applyEntry(index, part, millis, id,
-                    () -> prefixed((byte) 0, runParsed(command, store, entry, bodyAt, millis).toByteArray()),
+            return store.applyEntry(
+                    index,
+                    part,
+                    millis,
+                    id,
+                    () -> prefixed(
+                            (byte) 0,
+                            runParsed(command, store, entry, bodyAt, millis).toByteArray()),
                     Function.identity());
         } catch (RuntimeException e) {
             if (e instanceof StorageException) {
@@ -285,8 +329,8 @@ final class StoreCommands {
         }
     }
 
-    private static <Q extends Message, R extends Message> R runParsed(Command<Q, R> command, PartitionStore store,
-                                                                    byte[] entry, int bodyAt, long millis) {
+    private static <Q extends Message, R extends Message> R runParsed(
+            Command<Q, R> command, PartitionStore store, byte[] entry, int bodyAt, long millis) {
         Q request;
         try {
             request = command.parser().parseFrom(entry, bodyAt, entry.length - bodyAt);

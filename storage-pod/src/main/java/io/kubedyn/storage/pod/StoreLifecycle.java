@@ -1,11 +1,12 @@
 package io.kubedyn.storage.pod;
 
+import io.kubedyn.core.ShardMap;
 import io.kubedyn.core.TableDefinition;
 import io.kubedyn.core.TableDefinitionCodec;
+import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.PartitionStore;
 import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.StoreClosedException;
-import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.StoreMemory;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import io.kubedyn.core.ShardMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -57,6 +57,7 @@ public class StoreLifecycle {
     private final StoreMemory memory;
     /** How this pod reaches the others (index entries, transaction ledgers, Raft peers). */
     private final InternalTls tls;
+
     private IndexRouting indexRouting;
     private volatile ShardReplica replica;
     private TransactionResolver transactionResolver;
@@ -65,27 +66,26 @@ public class StoreLifecycle {
     private volatile PartitionStore store;
     private volatile boolean closing;
 
-    StoreLifecycle(@ConfigProperty(name = "kubedyn.data-dir", defaultValue = "data") Path dataDir,
-                   @ConfigProperty(name = "kubedyn.storage.drain-timeout-millis", defaultValue = "10000") long drainMillis,
-                   OwnedRangesConfig owned,
-                   @ConfigProperty(name = "kubedyn.storage.table-definition") Optional<String> tableDefinition,
-                   @ConfigProperty(name = "kubedyn.storage.termination-log", defaultValue = "/dev/termination-log")
-                   Path terminationLog,
-                   @ConfigProperty(name = "kubedyn.storage.shard-map") Optional<String> shardMap,
-                   @ConfigProperty(name = "kubedyn.storage.peer-timeout", defaultValue = "10s") Duration peerTimeout,
-                   @ConfigProperty(name = "kubedyn.storage.transaction-timeout", defaultValue = "10s")
-                   Duration transactionTimeout,
-                   @ConfigProperty(name = "kubedyn.storage.replication.group", defaultValue = "shard") String group,
-                   @ConfigProperty(name = "kubedyn.storage.replication.peers") Optional<String> peers,
-                   @ConfigProperty(name = "kubedyn.storage.replication.self") Optional<String> self,
-                   @ConfigProperty(name = "kubedyn.storage.replication.host", defaultValue = "0.0.0.0")
-                   String raftHost,
-                   @ConfigProperty(name = "kubedyn.storage.replication.snapshot-every", defaultValue = "100000")
-                   long snapshotEvery,
-                   @ConfigProperty(name = "kubedyn.storage.replication.log-kept", defaultValue = "100000")
-                   long logKept,
-                   @ConfigProperty(name = "kubedyn.storage.memory-limit") OptionalLong memoryLimit,
-                   InternalTls tls) {
+    StoreLifecycle(
+            @ConfigProperty(name = "kubedyn.data-dir", defaultValue = "data") Path dataDir,
+            @ConfigProperty(name = "kubedyn.storage.drain-timeout-millis", defaultValue = "10000") long drainMillis,
+            OwnedRangesConfig owned,
+            @ConfigProperty(name = "kubedyn.storage.table-definition") Optional<String> tableDefinition,
+            @ConfigProperty(name = "kubedyn.storage.termination-log", defaultValue = "/dev/termination-log")
+                    Path terminationLog,
+            @ConfigProperty(name = "kubedyn.storage.shard-map") Optional<String> shardMap,
+            @ConfigProperty(name = "kubedyn.storage.peer-timeout", defaultValue = "10s") Duration peerTimeout,
+            @ConfigProperty(name = "kubedyn.storage.transaction-timeout", defaultValue = "10s")
+                    Duration transactionTimeout,
+            @ConfigProperty(name = "kubedyn.storage.replication.group", defaultValue = "shard") String group,
+            @ConfigProperty(name = "kubedyn.storage.replication.peers") Optional<String> peers,
+            @ConfigProperty(name = "kubedyn.storage.replication.self") Optional<String> self,
+            @ConfigProperty(name = "kubedyn.storage.replication.host", defaultValue = "0.0.0.0") String raftHost,
+            @ConfigProperty(name = "kubedyn.storage.replication.snapshot-every", defaultValue = "100000")
+                    long snapshotEvery,
+            @ConfigProperty(name = "kubedyn.storage.replication.log-kept", defaultValue = "100000") long logKept,
+            @ConfigProperty(name = "kubedyn.storage.memory-limit") OptionalLong memoryLimit,
+            InternalTls tls) {
         this.tls = tls;
         this.dataDir = dataDir;
         this.drainMillis = drainMillis;
@@ -95,9 +95,12 @@ public class StoreLifecycle {
         this.shardMap = shardMap.filter(m -> !m.isBlank()).map(ShardMap::parse);
         this.peerTimeout = peerTimeout;
         this.transactionTimeout = transactionTimeout;
-        this.replicaPeers = peers.filter(p -> !p.isBlank()).map(p -> ReplicaPeers.parse(group, p,
-                self.orElseThrow(() -> new IllegalArgumentException(
-                        "kubedyn.storage.replication.peers needs kubedyn.storage.replication.self"))));
+        this.replicaPeers = peers.filter(p -> !p.isBlank())
+                .map(p -> ReplicaPeers.parse(
+                        group,
+                        p,
+                        self.orElseThrow(() -> new IllegalArgumentException(
+                                "kubedyn.storage.replication.peers needs kubedyn.storage.replication.self"))));
         this.raftHost = raftHost;
         this.snapshotEvery = snapshotEvery;
         this.logKept = logKept;
@@ -116,7 +119,8 @@ public class StoreLifecycle {
         if (replicaPeers.isPresent() && StoreSnapshots.completeInstall(dataDir, raftDirectory)) {
             Log.info("kubedyn storage pod: the store is now the snapshot installed from the shard's leader");
         }
-        PartitionStore opened = replicaPeers.isPresent() ? PartitionStore.openReplica(dataDir, sink, memory)
+        PartitionStore opened = replicaPeers.isPresent()
+                ? PartitionStore.openReplica(dataDir, sink, memory)
                 : PartitionStore.open(dataDir, sink, memory);
         try {
             TableDefinition table = tableDefinition
@@ -126,7 +130,8 @@ public class StoreLifecycle {
             scope.handedOff(ShardScope.parseHandedOff(opened.handedOffRanges().orElse("")));
             // Time to Live deletes only items of the ranges this pod owns, while they cannot change:
             // a range sealed for a hand-off expires at its new owner.
-            opened.expireWithin(scope::owning, (name, hash) -> owned.forTable(name).containsHash(hash));
+            opened.expireWithin(
+                    scope::owning, (name, hash) -> owned.forTable(name).containsHash(hash));
         } catch (StoreAssignment.RefusedException e) {
             opened.close();
             refuse(e.getMessage());
@@ -134,18 +139,27 @@ public class StoreLifecycle {
         }
         if (replicaPeers.isPresent()) {
             // The Raft log lives in the same volume as the store, beside RocksDB's files.
-            replica = new ShardReplica(replicaPeers.get(), raftHost, raftDirectory, opened, commands, peerTimeout,
-                    snapshotEvery, logKept, tls);
+            replica = new ShardReplica(
+                    replicaPeers.get(),
+                    raftHost,
+                    raftDirectory,
+                    opened,
+                    commands,
+                    peerTimeout,
+                    snapshotEvery,
+                    logKept,
+                    tls);
             replica.start();
             ShardReplica group = replica;
             indexRouting.writeOwnEntriesWith((table, writes) ->
                     group.propose(commands.applyIndexWrites, StorageWire.indexWrites(table, writes)));
         }
         store = opened;
-        transactionResolver = new TransactionResolver(opened, transactionTimeout, peerTimeout, this::leads,
-                this::finish, tls);
+        transactionResolver =
+                new TransactionResolver(opened, transactionTimeout, peerTimeout, this::leads, this::finish, tls);
         transactionResolver.start();
-        Log.infof("kubedyn storage pod: RocksDB open in %s, owning %s, block cache %d MiB (memtables %d MiB of it)",
+        Log.infof(
+                "kubedyn storage pod: RocksDB open in %s, owning %s, block cache %d MiB (memtables %d MiB of it)",
                 dataDir.toAbsolutePath(), owned.defaults(), memory.cacheBytes() >> 20, memory.writeBufferBytes() >> 20);
     }
 
@@ -209,8 +223,11 @@ public class StoreLifecycle {
     private void finish(String transactionId, boolean commit) {
         withStore(open -> {
             io.kubedyn.storage.grpc.FinishRequest request = io.kubedyn.storage.grpc.FinishRequest.newBuilder()
-                    .setTransactionId(transactionId).setCommit(commit).build();
-            return replica().map(r -> r.propose(commands.finish, request))
+                    .setTransactionId(transactionId)
+                    .setCommit(commit)
+                    .build();
+            return replica()
+                    .map(r -> r.propose(commands.finish, request))
                     .orElseGet(() -> commands.finish.run(open, request, System.currentTimeMillis()));
         });
     }
@@ -232,7 +249,8 @@ public class StoreLifecycle {
     Optional<io.kubedyn.core.TableDefinition> soleTable() {
         return withStore(open -> {
             List<String> names = open.tableNames();
-            return names.size() == 1 ? open.describeTable(names.get(0))
+            return names.size() == 1
+                    ? open.describeTable(names.get(0))
                     : Optional.<io.kubedyn.core.TableDefinition>empty();
         });
     }

@@ -24,8 +24,8 @@ public class StoreReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Optional<String> fault = lifecycle.fault();
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("rocksdb")
-                .status(lifecycle.isOpen() && fault.isEmpty());
+        HealthCheckResponseBuilder response =
+                HealthCheckResponse.named("rocksdb").status(lifecycle.isOpen() && fault.isEmpty());
         fault.ifPresent(reason -> response.withData("fault", reason));
         return response.build();
     }

@@ -46,6 +46,7 @@ final class StoreSnapshots implements StateMachineStorage {
     static final String INSTALL_MARKER = "install-snapshot";
     /** In a snapshot's directory: the log entry its store had applied (decimal), sent with it. */
     static final String STORE_APPLIED = "store-applied";
+
     private static final int RETAINED = 2;
     /** The exit status of a pod stopping to load a snapshot it was sent (EX_TEMPFAIL). */
     static final int RESTART_EXIT_CODE = 75;
@@ -64,7 +65,9 @@ final class StoreSnapshots implements StateMachineStorage {
 
     @Override
     public void init(RaftStorage storage) throws IOException {
-        init(storage.getStorageDir().getStateMachineDir(), storage.getStorageDir().getTmpDir());
+        init(
+                storage.getStorageDir().getStateMachineDir(),
+                storage.getStorageDir().getTmpDir());
     }
 
     /** Keeps snapshots in {@code directory} (Ratis's state machine directory of the group). */
@@ -136,16 +139,18 @@ final class StoreSnapshots implements StateMachineStorage {
     }
 
     @Override
-    public void format() {
-    }
+    public void format() {}
 
     @Override
     public void cleanupOldSnapshots(SnapshotRetentionPolicy policy) throws IOException {
         int keep = policy != null && policy.getNumSnapshotsRetained() > 0 ? policy.getNumSnapshotsRetained() : RETAINED;
         List<Path> snapshots;
         try (Stream<Path> entries = Files.list(directory.toPath())) {
-            snapshots = entries.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
-                    .sorted(Comparator.comparingLong((Path p) -> termIndex(p).getIndex()).reversed()).toList();
+            snapshots = entries.filter(
+                            p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparingLong((Path p) -> termIndex(p).getIndex())
+                            .reversed())
+                    .toList();
         }
         for (Path old : snapshots.subList(Math.min(keep, snapshots.size()), snapshots.size())) {
             deleteRecursively(old);
@@ -225,11 +230,13 @@ final class StoreSnapshots implements StateMachineStorage {
         if (latest.isEmpty() || !Files.exists(latest.get().resolve(STORE_APPLIED))) {
             return true;
         }
-        String recorded = Files.readString(latest.get().resolve(STORE_APPLIED), StandardCharsets.UTF_8).trim();
+        String recorded = Files.readString(latest.get().resolve(STORE_APPLIED), StandardCharsets.UTF_8)
+                .trim();
         try {
             return storeApplied >= Long.parseLong(recorded);
         } catch (NumberFormatException e) {
-            throw new IOException("snapshot " + latest.get() + " records \"" + recorded + "\" as its store's applied entry", e);
+            throw new IOException(
+                    "snapshot " + latest.get() + " records \"" + recorded + "\" as its store's applied entry", e);
         }
     }
 
@@ -241,11 +248,15 @@ final class StoreSnapshots implements StateMachineStorage {
      */
     private static void dropLogCoveredBy(Path raftDirectory, long index) throws IOException {
         try (Stream<Path> groups = Files.list(raftDirectory)) {
-            for (Path current : groups.map(g -> g.resolve("current")).filter(Files::isDirectory).toList()) {
+            for (Path current : groups.map(g -> g.resolve("current"))
+                    .filter(Files::isDirectory)
+                    .toList()) {
                 try (Stream<Path> files = Files.list(current)) {
                     for (Path file : files.toList()) {
                         Matcher segment = SEGMENT.matcher(file.getFileName().toString());
-                        if (segment.matches() && Long.parseLong(segment.group(1) != null ? segment.group(1) : segment.group(2)) <= index) {
+                        if (segment.matches()
+                                && Long.parseLong(segment.group(1) != null ? segment.group(1) : segment.group(2))
+                                        <= index) {
                             Files.delete(file);
                         }
                     }

@@ -45,11 +45,13 @@ final class StoreStateMachine extends BaseStateMachine {
             // Received from the leader as the pod stopped, before reinitialize recorded it: load
             // it at the next start, rather than apply on from an older store.
             storage.stageInstall(raftDirectory);
-            io.quarkus.logging.Log.warnf("the store lacks the snapshot its leader sent (%s), which this pod stopped"
-                    + " before loading; restarting to load it", storage.getLatestSnapshot());
+            io.quarkus.logging.Log.warnf(
+                    "the store lacks the snapshot its leader sent (%s), which this pod stopped"
+                            + " before loading; restarting to load it",
+                    storage.getLatestSnapshot());
             Runtime.getRuntime().halt(StoreSnapshots.RESTART_EXIT_CODE);
         }
-        getLifeCycle().startAndTransition(() -> { });
+        getLifeCycle().startAndTransition(() -> {});
         // Ratis applies from the latest snapshot on: what this replica has applied starts there.
         org.apache.ratis.statemachine.SnapshotInfo snapshot = storage.getLatestSnapshot();
         if (snapshot != null) {
@@ -121,8 +123,10 @@ final class StoreStateMachine extends BaseStateMachine {
             io.quarkus.logging.Log.infof("loaded a snapshot of the shard from its leader (%s)", getLatestSnapshot());
         } catch (IOException | RuntimeException e) {
             // Recorded: the next start loads it before the store opens.
-            io.quarkus.logging.Log.errorf(e, "cannot load the snapshot the shard's leader sent (%s); restarting to"
-                    + " load it", getLatestSnapshot());
+            io.quarkus.logging.Log.errorf(
+                    e,
+                    "cannot load the snapshot the shard's leader sent (%s); restarting to" + " load it",
+                    getLatestSnapshot());
             Runtime.getRuntime().halt(StoreSnapshots.RESTART_EXIT_CODE);
         } finally {
             reloading = false;

@@ -11,13 +11,13 @@ import io.kubedyn.storage.TransactionLedger;
 import io.kubedyn.storage.grpc.StorageGrpc;
 import io.quarkus.logging.Log;
 import java.time.Duration;
-import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * Ends the transactions this pod has held for longer than {@code timeout} (their coordinator
@@ -46,8 +46,13 @@ final class TransactionResolver implements AutoCloseable {
      * @param leads whether this pod does its shard's leader's work (only the leader resolves)
      * @param finish ends a transaction here as decided (through the shard's log when replicated)
      */
-    TransactionResolver(PartitionStore store, Duration timeout, Duration peerTimeout, BooleanSupplier leads,
-                        BiConsumer<String, Boolean> finish, InternalTls tls) {
+    TransactionResolver(
+            PartitionStore store,
+            Duration timeout,
+            Duration peerTimeout,
+            BooleanSupplier leads,
+            BiConsumer<String, Boolean> finish,
+            InternalTls tls) {
         this.store = store;
         this.tls = tls;
         this.leads = leads;
@@ -65,7 +70,8 @@ final class TransactionResolver implements AutoCloseable {
             return;
         }
         try {
-            for (PreparedTransaction transaction : store.preparedBefore(System.currentTimeMillis() - timeout.toMillis())) {
+            for (PreparedTransaction transaction :
+                    store.preparedBefore(System.currentTimeMillis() - timeout.toMillis())) {
                 resolve(transaction);
             }
         } catch (StoreClosedException closing) {
@@ -76,8 +82,8 @@ final class TransactionResolver implements AutoCloseable {
     }
 
     private void resolve(PreparedTransaction transaction) {
-        TransactionLedger.Entry abort = new TransactionLedger.Entry(TransactionLedger.Decision.ABORTED,
-                System.currentTimeMillis(), null, false);
+        TransactionLedger.Entry abort = new TransactionLedger.Entry(
+                TransactionLedger.Decision.ABORTED, System.currentTimeMillis(), null, false);
         TransactionLedger.Entry standing = null;
         // A replicated ledger shard is reached at its replicas' addresses ("a|b|c"): its leader answers.
         for (String address : io.kubedyn.core.ShardMap.replicas(transaction.ledgerAddress())) {
@@ -87,17 +93,19 @@ final class TransactionResolver implements AutoCloseable {
                         .decide(StorageWire.decide(transaction.id(), abort, null)));
                 break;
             } catch (StatusRuntimeException e) {
-                Log.debugf("transaction %s: its ledger at %s does not answer (%s)", transaction.id(), address,
-                        e.getStatus());
+                Log.debugf(
+                        "transaction %s: its ledger at %s does not answer (%s)",
+                        transaction.id(), address, e.getStatus());
             }
         }
         if (standing == null) {
-            return;  // asked again later
+            return; // asked again later
         }
         boolean commit = standing.decision() == TransactionLedger.Decision.COMMITTED;
         finish.accept(transaction.id(), commit);
-        Log.infof("transaction %s held since %d resolved from its ledger: %s", transaction.id(),
-                transaction.preparedAtMillis(), commit ? "committed" : "aborted");
+        Log.infof(
+                "transaction %s held since %d resolved from its ledger: %s",
+                transaction.id(), transaction.preparedAtMillis(), commit ? "committed" : "aborted");
     }
 
     private ManagedChannel channel(String address) {

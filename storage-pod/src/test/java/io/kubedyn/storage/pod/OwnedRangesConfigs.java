@@ -4,8 +4,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 
 /** {@link OwnedRangesConfig}s for tests that build the pod's beans by hand. */
 final class OwnedRangesConfigs {
-    private OwnedRangesConfigs() {
-    }
+    private OwnedRangesConfigs() {}
 
     static OwnedRangesConfig of(String ranges) {
         return new OwnedRangesConfig(new SmallRyeConfigBuilder().build(), ranges);

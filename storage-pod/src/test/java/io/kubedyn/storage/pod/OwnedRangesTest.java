@@ -64,8 +64,8 @@ class OwnedRangesTest {
         OwnedRanges ends = all.without(HashRange.segment(1, 3));
         assertThat(ends.ranges()).containsExactly(HashRange.segment(0, 3), HashRange.segment(2, 3));
         assertThat(ends.intersects(HashRange.segment(1, 3))).isFalse();
-        assertThat(ends.with(HashRange.segment(1, 3))).hasToString(
-                "0x0000000000000000-0x5555555555555554,0x5555555555555555-0xaaaaaaaaaaaaaaa9,"
+        assertThat(ends.with(HashRange.segment(1, 3)))
+                .hasToString("0x0000000000000000-0x5555555555555554,0x5555555555555555-0xaaaaaaaaaaaaaaa9,"
                         + "0xaaaaaaaaaaaaaaaa-0xffffffffffffffff");
         assertThat(OwnedRanges.parse("none").with(HashRange.segment(1, 2)).ranges())
                 .containsExactly(HashRange.segment(1, 2));
@@ -76,7 +76,8 @@ class OwnedRangesTest {
     @Test
     void nonsenseIsRefused() {
         assertThatThrownBy(() -> OwnedRanges.parse("0x-0x10")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> OwnedRanges.parse("0x10-0x1ffffffffffffffff")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OwnedRanges.parse("0x10-0x1ffffffffffffffff"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> OwnedRanges.parse("0x10-0x0f")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> OwnedRanges.parse("3/3")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> OwnedRanges.parse("12")).isInstanceOf(IllegalArgumentException.class);

@@ -26,10 +26,10 @@ import io.kubedyn.storage.grpc.StorageError;
 import io.kubedyn.storage.grpc.TableReply;
 import io.kubedyn.storage.grpc.WriteReply;
 import io.kubedyn.storage.grpc.WriteRequest;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.runtime.BlockingOperationControl;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,11 +56,20 @@ class StorageServiceTest {
 
     private TableDefinition createTable() {
         String name = "t" + UUID.randomUUID().toString().substring(0, 8);
-        TableDefinition table = new TableDefinition(name, UUID.randomUUID().toString(),
-                KeySchema.of(new KeyAttribute("id", ScalarType.S), null), Map.of("id", ScalarType.S),
-                "PAY_PER_REQUEST", 0, 0, 0);
-        TableReply reply = StorageServiceTest.<TableReply>call(o -> service.createTable(CreateTableRequest.newBuilder()
-                .setDefinition(StorageWire.definition(table)).build(), o));
+        TableDefinition table = new TableDefinition(
+                name,
+                UUID.randomUUID().toString(),
+                KeySchema.of(new KeyAttribute("id", ScalarType.S), null),
+                Map.of("id", ScalarType.S),
+                "PAY_PER_REQUEST",
+                0,
+                0,
+                0);
+        TableReply reply = StorageServiceTest.<TableReply>call(o -> service.createTable(
+                CreateTableRequest.newBuilder()
+                        .setDefinition(StorageWire.definition(table))
+                        .build(),
+                o));
         assertThat(StorageWire.definition(reply.getDefinition())).isEqualTo(table);
         return table;
     }
@@ -88,14 +97,29 @@ class StorageServiceTest {
     void refusesKeysAndRangesOutsideItsOwnRangesAsNotOwned() {
         TableDefinition table = createTable();
         String id = keyIn(false);
-        assertThat(StorageServiceTest.<WriteReply>error(o -> service.write(put(table, id, null), o)).getCode()).isEqualTo(StorageError.Code.NOT_OWNED);
-        assertThat(StorageServiceTest.<GetReply>error(o -> service.get(get(table, id), o)).getCode()).isEqualTo(StorageError.Code.NOT_OWNED);
+        assertThat(StorageServiceTest.<WriteReply>error(o -> service.write(put(table, id, null), o))
+                        .getCode())
+                .isEqualTo(StorageError.Code.NOT_OWNED);
+        assertThat(StorageServiceTest.<GetReply>error(o -> service.get(get(table, id), o))
+                        .getCode())
+                .isEqualTo(StorageError.Code.NOT_OWNED);
         HashRange all = HashRange.all();
-        assertThat(StorageServiceTest.<PageReply>error(o -> service.scan(ScanRequest.newBuilder().setTable(StorageWire.table(table)).setLimit(10)
-                .setRange(StorageWire.range(all)).build(), o))
-                .getCode()).isEqualTo(StorageError.Code.NOT_OWNED);
-        PageReply half = StorageServiceTest.<PageReply>call(o -> service.scan(ScanRequest.newBuilder().setTable(StorageWire.table(table)).setLimit(10)
-                .setRange(StorageWire.range(new HashRange(0, Long.MAX_VALUE))).build(), o));
+        assertThat(StorageServiceTest.<PageReply>error(o -> service.scan(
+                                ScanRequest.newBuilder()
+                                        .setTable(StorageWire.table(table))
+                                        .setLimit(10)
+                                        .setRange(StorageWire.range(all))
+                                        .build(),
+                                o))
+                        .getCode())
+                .isEqualTo(StorageError.Code.NOT_OWNED);
+        PageReply half = StorageServiceTest.<PageReply>call(o -> service.scan(
+                ScanRequest.newBuilder()
+                        .setTable(StorageWire.table(table))
+                        .setLimit(10)
+                        .setRange(StorageWire.range(new HashRange(0, Long.MAX_VALUE)))
+                        .build(),
+                o));
         assertThat(half.getItemsCount()).isZero();
     }
 
@@ -104,14 +128,16 @@ class StorageServiceTest {
         TableDefinition table = createTable();
         String id = keyIn(true);
         StorageServiceTest.<WriteReply>call(o -> service.write(put(table, id, null), o));
-        StorageError error = StorageServiceTest.<WriteReply>error(o -> service.write(put(table, id, "attribute_not_exists(id)"), o));
+        StorageError error =
+                StorageServiceTest.<WriteReply>error(o -> service.write(put(table, id, "attribute_not_exists(id)"), o));
         assertThat(error.getCode()).isEqualTo(StorageError.Code.CONDITION_FAILED);
         assertThat(StorageWire.item(error.getItem())).containsEntry("id", new AttributeValue.S(id));
     }
 
     @Test
     void dynamoDbErrorsKeepTheirType() {
-        StorageError error = StorageServiceTest.<TableReply>error(o -> service.deleteTable(StorageWire.table("missing"), o));
+        StorageError error =
+                StorageServiceTest.<TableReply>error(o -> service.deleteTable(StorageWire.table("missing"), o));
         assertThat(error.getCode()).isEqualTo(StorageError.Code.DYNAMODB);
         assertThat(error.getDynamodbError()).isEqualTo(StorageError.DynamoDbError.RESOURCE_NOT_FOUND);
     }
@@ -119,13 +145,23 @@ class StorageServiceTest {
     @Test
     void refusesItemRequestsOnAnotherIncarnationOrNone() {
         TableDefinition table = createTable();
-        TableDefinition stale = new TableDefinition(table.name(), UUID.randomUUID().toString(), table.keySchema(),
-                table.attributeDefinitions(), "PAY_PER_REQUEST", 0, 0, 0);
+        TableDefinition stale = new TableDefinition(
+                table.name(),
+                UUID.randomUUID().toString(),
+                table.keySchema(),
+                table.attributeDefinitions(),
+                "PAY_PER_REQUEST",
+                0,
+                0,
+                0);
         StorageError error = StorageServiceTest.<GetReply>error(o -> service.get(get(stale, keyIn(true)), o));
         assertThat(error.getDynamodbError()).isEqualTo(StorageError.DynamoDbError.RESOURCE_NOT_FOUND);
-        GetRequest noIncarnation = GetRequest.newBuilder().setTable(StorageWire.table(table.name()))
-                .setKey(StorageWire.key(PrimaryKey.of(new AttributeValue.S(keyIn(true)), null))).build();
-        assertThat(StorageServiceTest.<GetReply>error(o -> service.get(noIncarnation, o)).getCode())
+        GetRequest noIncarnation = GetRequest.newBuilder()
+                .setTable(StorageWire.table(table.name()))
+                .setKey(StorageWire.key(PrimaryKey.of(new AttributeValue.S(keyIn(true)), null)))
+                .build();
+        assertThat(StorageServiceTest.<GetReply>error(o -> service.get(noIncarnation, o))
+                        .getCode())
                 .isEqualTo(StorageError.Code.INTERNAL);
     }
 
@@ -145,11 +181,14 @@ class StorageServiceTest {
         TableDefinition table = createTable();
         StorageServiceTest.<GetReply>call(o -> service.get(get(table, keyIn(true)), o));
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health =
+                http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("rocksdb").contains("UP");
-        String text = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(text).contains("kubedyn_storage_requests_seconds_count{operation=\"get\",outcome=\"ok\"")
+        String text = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(text)
+                .contains("kubedyn_storage_requests_seconds_count{operation=\"get\",outcome=\"ok\"")
                 .contains("kubedyn_rocksdb_estimate_num_keys")
                 .as("RocksDB's memory: a quarter of the container's 512 MiB")
                 .containsPattern("(?m)^kubedyn_rocksdb_block_cache_capacity_bytes 1\\.34217728E8$")
@@ -157,27 +196,38 @@ class StorageServiceTest {
         double before = itemsGauge(text);
         for (int i = 0, written = 0; written < 5; i++) {
             String id = "counted-" + i;
-            if (PrimaryKey.of(new AttributeValue.S(id), null).hash() >= 0) {  // a key this pod owns
+            if (PrimaryKey.of(new AttributeValue.S(id), null).hash() >= 0) { // a key this pod owns
                 StorageServiceTest.<WriteReply>call(o -> service.write(put(table, id, null), o));
                 written++;
             }
         }
-        String after = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(itemsGauge(after)).as("kubedyn_table_items, the figure the operator reports").isGreaterThan(before);
+        String after = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(itemsGauge(after))
+                .as("kubedyn_table_items, the figure the operator reports")
+                .isGreaterThan(before);
     }
 
     private static double itemsGauge(String metricsText) {
-        return metricsText.lines().filter(line -> line.startsWith("kubedyn_table_items "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim()))
-                .findFirst().orElseThrow(() -> new AssertionError("no kubedyn_table_items in\n" + metricsText));
+        return metricsText
+                .lines()
+                .filter(line -> line.startsWith("kubedyn_table_items "))
+                .mapToDouble(line ->
+                        Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no kubedyn_table_items in\n" + metricsText));
     }
 
     private static WriteRequest put(TableDefinition table, String id, String condition) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put("id", new AttributeValue.S(id));
         item.put("v", new AttributeValue.S("x"));
-        ConditionExpression parsed = condition == null ? null : ConditionExpression.parse(condition, ExpressionAttributes.none());
-        return StorageWire.write(table, PrimaryKey.of(new AttributeValue.S(id), null), ItemChange.put(item, parsed, null),
+        ConditionExpression parsed =
+                condition == null ? null : ConditionExpression.parse(condition, ExpressionAttributes.none());
+        return StorageWire.write(
+                table,
+                PrimaryKey.of(new AttributeValue.S(id), null),
+                ItemChange.put(item, parsed, null),
                 ReturnItems.NONE);
     }
 
@@ -237,7 +287,9 @@ class StorageServiceTest {
 
         void await() {
             try {
-                assertThat(done.await(10, TimeUnit.SECONDS)).as("answered within 10 s").isTrue();
+                assertThat(done.await(10, TimeUnit.SECONDS))
+                        .as("answered within 10 s")
+                        .isTrue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);

@@ -28,15 +28,34 @@ class StoreAssignmentTest {
     Path data;
 
     private static TableDefinition table(String hashKey) {
-        return new TableDefinition("music", UUID.randomUUID().toString(),
-                KeySchema.of(new KeyAttribute(hashKey, ScalarType.S), null), Map.of(hashKey, ScalarType.S),
-                "PAY_PER_REQUEST", 0, 0, 0);
+        return new TableDefinition(
+                "music",
+                UUID.randomUUID().toString(),
+                KeySchema.of(new KeyAttribute(hashKey, ScalarType.S), null),
+                Map.of(hashKey, ScalarType.S),
+                "PAY_PER_REQUEST",
+                0,
+                0,
+                0);
     }
 
     private StoreLifecycle pod(String ranges, TableDefinition table, Path terminationLog) {
-        return new StoreLifecycle(data, 10_000, OwnedRangesConfigs.of(ranges),
-                Optional.of(new String(new TableDefinitionCodec().encode(table), StandardCharsets.UTF_8)), terminationLog,
-                Optional.empty(), java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10), "shard", Optional.empty(), Optional.empty(), "0.0.0.0", 100_000, 100_000, java.util.OptionalLong.empty(),
+        return new StoreLifecycle(
+                data,
+                10_000,
+                OwnedRangesConfigs.of(ranges),
+                Optional.of(new String(new TableDefinitionCodec().encode(table), StandardCharsets.UTF_8)),
+                terminationLog,
+                Optional.empty(),
+                java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofSeconds(10),
+                "shard",
+                Optional.empty(),
+                Optional.empty(),
+                "0.0.0.0",
+                100_000,
+                100_000,
+                java.util.OptionalLong.empty(),
                 io.kubedyn.storage.InternalTls.PLAINTEXT);
     }
 
@@ -46,8 +65,11 @@ class StoreAssignmentTest {
         StoreLifecycle pod = pod("0/2", first, data.resolve("none"));
         pod.open(null);
         PrimaryKey key = PrimaryKey.of(new AttributeValue.S("Kyuss"), null);
-        pod.withStore(store -> store.write(first, key, ItemChange.put(Map.of("Artist", new AttributeValue.S("Kyuss")),
-                null, null), ReturnItems.NONE));
+        pod.withStore(store -> store.write(
+                first,
+                key,
+                ItemChange.put(Map.of("Artist", new AttributeValue.S("Kyuss")), null, null),
+                ReturnItems.NONE));
         pod.close(null);
 
         // deletionPolicy Retain, then a Table of the same name and keys: a new uid, the same data.
@@ -67,9 +89,12 @@ class StoreAssignmentTest {
 
         Path terminationLog = Files.createFile(data.resolveSibling("termination-log-" + UUID.randomUUID()));
         StoreLifecycle reapplied = pod("0/2", table("SongTitle"), terminationLog);
-        assertThatThrownBy(() -> reapplied.open(null)).isInstanceOf(StoreAssignment.RefusedException.class)
-                .hasMessageContaining("[HASH Artist S]").hasMessageContaining("[HASH SongTitle S]");
-        assertThat(Files.readString(terminationLog)).startsWith("kubedyn storage refused to start: ")
+        assertThatThrownBy(() -> reapplied.open(null))
+                .isInstanceOf(StoreAssignment.RefusedException.class)
+                .hasMessageContaining("[HASH Artist S]")
+                .hasMessageContaining("[HASH SongTitle S]");
+        assertThat(Files.readString(terminationLog))
+                .startsWith("kubedyn storage refused to start: ")
                 .contains("key schema");
         assertThat(reapplied.isOpen()).isFalse();
     }
@@ -82,7 +107,8 @@ class StoreAssignmentTest {
         first.close(null);
 
         StoreLifecycle moved = pod("0/3", music, data.resolve("none"));
-        assertThatThrownBy(() -> moved.open(null)).isInstanceOf(StoreAssignment.RefusedException.class)
+        assertThatThrownBy(() -> moved.open(null))
+                .isInstanceOf(StoreAssignment.RefusedException.class)
                 .hasMessageContaining("owns the hash ranges 0x0000000000000000-0x7fffffffffffffff")
                 .hasMessageContaining("started to own 0x0000000000000000-0x5555555555555554");
 
@@ -100,7 +126,8 @@ class StoreAssignmentTest {
         pending.close(null);
         StoreLifecycle assigned = pod("1/2", music, data.resolve("none"));
         assigned.open(null);
-        assertThat(assigned.withStore(PartitionStore::shardAssignment)).contains("0x8000000000000000-0xffffffffffffffff");
+        assertThat(assigned.withStore(PartitionStore::shardAssignment))
+                .contains("0x8000000000000000-0xffffffffffffffff");
         assigned.close(null);
     }
 
@@ -111,17 +138,31 @@ class StoreAssignmentTest {
         first.open(null);
         // What the source of a hand-off of the upper half records when it seals it.
         first.withStore(store -> {
-            store.recordShardAssignment(OwnedRanges.parse("0/2").toString(), OwnedRanges.parse("all").toString());
+            store.recordShardAssignment(
+                    OwnedRanges.parse("0/2").toString(),
+                    OwnedRanges.parse("all").toString());
             return null;
         });
         first.close(null);
 
         OwnedRangesConfig owned = OwnedRangesConfigs.of("all");
-        StoreLifecycle restarted = new StoreLifecycle(data, 10_000, owned,
+        StoreLifecycle restarted = new StoreLifecycle(
+                data,
+                10_000,
+                owned,
                 Optional.of(new String(new TableDefinitionCodec().encode(music), StandardCharsets.UTF_8)),
-                data.resolve("none"), Optional.empty(), java.time.Duration.ofSeconds(10),
-                java.time.Duration.ofSeconds(10), "shard", Optional.empty(), Optional.empty(), "0.0.0.0", 100_000,
-                100_000, java.util.OptionalLong.empty(), io.kubedyn.storage.InternalTls.PLAINTEXT);
+                data.resolve("none"),
+                Optional.empty(),
+                java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofSeconds(10),
+                "shard",
+                Optional.empty(),
+                Optional.empty(),
+                "0.0.0.0",
+                100_000,
+                100_000,
+                java.util.OptionalLong.empty(),
+                io.kubedyn.storage.InternalTls.PLAINTEXT);
         restarted.open(null);
         assertThat(owned.defaults()).isEqualTo(OwnedRanges.parse("0/2"));
         restarted.close(null);

@@ -20,9 +20,22 @@ class StoreLifecycleTest {
 
     @Test
     void shutdownWaitsForTheRequestInFlightAndRefusesNewOnes() throws Exception {
-        StoreLifecycle lifecycle = new StoreLifecycle(data, 10_000, OwnedRangesConfigs.all(), java.util.Optional.empty(), data.resolve("termination-log"),
-                java.util.Optional.empty(), java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10), "shard",
-                java.util.Optional.empty(), java.util.Optional.empty(), "0.0.0.0", 100_000, 100_000, java.util.OptionalLong.empty(),
+        StoreLifecycle lifecycle = new StoreLifecycle(
+                data,
+                10_000,
+                OwnedRangesConfigs.all(),
+                java.util.Optional.empty(),
+                data.resolve("termination-log"),
+                java.util.Optional.empty(),
+                java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofSeconds(10),
+                "shard",
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                "0.0.0.0",
+                100_000,
+                100_000,
+                java.util.OptionalLong.empty(),
                 io.kubedyn.storage.InternalTls.PLAINTEXT);
         lifecycle.open(null);
         assertThat(lifecycle.isOpen()).isTrue();
@@ -41,7 +54,9 @@ class StoreLifecycleTest {
                 return null;
             });
             Thread.sleep(200);
-            assertThat(shutdown.isDone()).as("shutdown waits for the request in flight").isFalse();
+            assertThat(shutdown.isDone())
+                    .as("shutdown waits for the request in flight")
+                    .isFalse();
             assertThat(lifecycle.isOpen()).as("not ready while draining").isFalse();
             assertThatThrownBy(() -> lifecycle.withStore(PartitionStore::tableNames))
                     .isInstanceOf(StoreLifecycle.StoreUnavailableException.class);
