@@ -120,6 +120,15 @@ class ShardSplitIT {
         final List<Thread> threads = new ArrayList<>();
 
         Load(String table, int writerCount) {
+            this(table, writerCount, false);
+        }
+
+        /**
+         * @param consistentReads whether the readers read with ConsistentRead: a replicated
+         *     shard's follower may answer an eventually consistent read before it has a write
+         *     its leader acknowledged, as DynamoDB's replicas may
+         */
+        Load(String table, int writerCount, boolean consistentReads) {
             this.table = table;
             for (int w = 0; w < writerCount; w++) {
                 int writer = w;
@@ -160,7 +169,9 @@ class ShardSplitIT {
                         }
                         String id = known.get(random.nextInt(known.size()));
                         try {
-                            if (!dynamo.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS(id))))
+                            if (!dynamo.getItem(b -> b.tableName(table)
+                                            .consistentRead(consistentReads)
+                                            .key(Map.of("id", AttributeValue.fromS(id))))
                                     .hasItem()) {
                                 missedReads.add(id);
                             }
@@ -488,10 +499,20 @@ class ShardSplitIT {
      * acknowledged is lost.
      */
     private Load splitWith(String table, String phase, ThrowingRunnable fault) throws Exception {
-        cluster.kubectl().resources(Table.class).resource(table(table, 1)).create();
+        return splitWith(table(table, 1), false, 2000, phase, fault);
+    }
+
+    /**
+     * {@link #splitWith(String, String, ThrowingRunnable)} of this one-shard {@code resource}, its
+     * 1,500 items filled with {@code bytes} each before.
+     */
+    private Load splitWith(Table resource, boolean consistentReads, int bytes, String phase, ThrowingRunnable fault)
+            throws Exception {
+        String table = resource.getMetadata().getName();
+        cluster.kubectl().resources(Table.class).resource(resource).create();
         cluster.awaitActive(table);
-        Map<String, Long> filled = fill(table, 1500, 2000);
-        Load load = new Load(table, 2);
+        Map<String, Long> filled = fill(table, 1500, bytes);
+        Load load = new Load(table, 2, consistentReads);
         load.acknowledged.putAll(filled);
         load.attempted.addAll(filled.keySet());
         try {
@@ -517,6 +538,53 @@ class ShardSplitIT {
         assertThat(resource(table).getStatus().getShardMap()).hasSize(2);
         assertNothingLost(load);
         return load;
+    }
+
+    @Test
+    void replicatedShardsGrowUnderLoadAsRaftGroupsTheSourceLeaderKilledMidwayLosingNothing() throws Exception {
+        // One shard of 3 replicas (a Raft group) grown to two: the new shard is a group of 3 too,
+        // receiving through its own log. The source's leader is killed while the range moves.
+        String name = "replicated";
+        Table replicated = table(name, 1);
+        replicated.getSpec().setReplicasPerShard(3);
+        List<String> killed = new ArrayList<>();
+        Load load = splitWith(replicated, true, 500, "Copying", () -> {
+            killed.add(leaderOf(name, 0));
+            cluster.kubelet().kill(killed.get(0));
+        });
+        assertThat(killed).singleElement().asString().startsWith(name + "-shard-0-");
+        assertThat(resource(name).getStatus().getShardMap())
+                .hasSize(2)
+                .allSatisfy(shard -> assertThat(shard.getReplicas()).isEqualTo(3));
+
+        // Every replica of the new shard received the range, not only the one that led: with its
+        // leader gone too, another serves every item.
+        String newLeader = leaderOf(name, 1);
+        cluster.kubelet().kill(newLeader);
+        assertThat(leaderOf(name, 1)).isNotEqualTo(newLeader);
+        assertNothingLost(load);
+    }
+
+    /** The replica of {@code shard} leading its group now, as its metrics say. */
+    private String leaderOf(String table, int shard) {
+        List<String> leaders = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            leaders.clear();
+            for (int replica = 0; replica < 3; replica++) {
+                String pod = table + "-shard-" + shard + "-" + replica;
+                try {
+                    if (cluster.kubelet().isReady(pod)
+                            && new StoragePodMetrics(cluster.kubelet().httpEndpoint(pod)).gauge("kubedyn_raft_leader")
+                                    == 1) {
+                        leaders.add(pod);
+                    }
+                } catch (Exception e) {
+                    // not answering: not the leader
+                }
+            }
+            return leaders.size() == 1;
+        });
+        return leaders.get(0);
     }
 
     @FunctionalInterface

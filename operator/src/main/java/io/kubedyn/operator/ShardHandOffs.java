@@ -25,13 +25,35 @@ final class ShardHandOffs {
         boolean serving() {
             return SERVING.equals(phase);
         }
+
+        /** How far along: a pod starting or waiting (a replica that does not lead) least, serving most. */
+        int rank() {
+            return switch (phase) {
+                case "Starting" -> 0;
+                case "Waiting" -> 1;
+                case SERVING -> 3;
+                default -> 2;
+            };
+        }
     }
 
-    /** Each split of the model, by its target shard. */
+    /**
+     * Each split of the model, by its target shard. A replicated shard's leader receives while
+     * the other replicas wait: the furthest of its pods' answers stands (Serving once any serves:
+     * the group's log committed it).
+     */
     static Map<Integer, Progress> observe(ShardedTable model) {
         Map<Integer, Progress> progress = new LinkedHashMap<>();
         for (ShardSplit split : model.splits()) {
-            progress.put(split.target(), read(model.shard(split.target()).podDns(0, model.clusterDomain())));
+            int pods = model.replicated() ? model.replicasPerShard() : 1;
+            Progress furthest = null;
+            for (int pod = 0; pod < pods; pod++) {
+                Progress read = read(model.shard(split.target()).podDns(pod, model.clusterDomain()));
+                if (furthest == null || read.rank() > furthest.rank()) {
+                    furthest = read;
+                }
+            }
+            progress.put(split.target(), furthest);
         }
         return progress;
     }

@@ -129,8 +129,9 @@ public record ShardSplit(int source, int target, HashRange moving) {
     /** What keeps a table from splitting now, each a sentence; empty when nothing does. */
     public static List<String> blockedBy(TableDefinition table, int replicasPerShard) {
         List<String> reasons = new ArrayList<>();
-        if (replicasPerShard > 1) {
-            reasons.add("replicated shards (replicasPerShard " + replicasPerShard + ") do not split yet");
+        if (replicasPerShard > 1 && table.hasGlobalIndexes()) {
+            reasons.add("replicated shards (replicasPerShard " + replicasPerShard
+                    + ") of a table with global secondary indexes do not split yet");
         }
         return reasons;
     }

@@ -75,8 +75,8 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
     public static final String HAND_OFF_RATE_ENV = "KUBEDYN_STORAGE_HAND_OFF_BYTES_PER_SECOND";
 
     /**
-     * A new shard's pods receive {@code range} from the shard at {@code from} (host:port), at most
-     * {@code bytesPerSecond} (0: unlimited).
+     * A new shard's pods receive {@code range} from the shard at {@code from} (host:port; a
+     * replicated shard's replicas, comma-separated), at most {@code bytesPerSecond} (0: unlimited).
      */
     public record Receiving(String range, String from, long bytesPerSecond) {}
     /** storage-pod's {@code kubedyn.storage.replication.group}, {@code .peers} and {@code .self}. */
@@ -274,15 +274,25 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                                 .withValue(table.shard(shard).serviceDns(table.clusterDomain()) + ":"
                                         + ShardIdentity.GRPC_PORT)
                                 .build(),
-                        new EnvVarBuilder()
-                                .withName(RECEIVE_HOLDER_ENV)
-                                .withNewValueFrom()
-                                .withNewFieldRef()
-                                .withFieldPath("metadata.name")
-                                .endFieldRef()
-                                .endValueFrom()
-                                .build()))
+                        holderEnv(table, shard)))
                 .orElse(List.of());
+    }
+
+    /**
+     * Who the source keeps its log for: the pod; for a replicated shard, its group (whichever
+     * replica leads receives, and goes on where another left off).
+     */
+    private static EnvVar holderEnv(ShardedTable table, int shard) {
+        EnvVarBuilder holder = new EnvVarBuilder().withName(RECEIVE_HOLDER_ENV);
+        if (table.replicated()) {
+            return holder.withValue(table.shard(shard).name()).build();
+        }
+        return holder.withNewValueFrom()
+                .withNewFieldRef()
+                .withFieldPath("metadata.name")
+                .endFieldRef()
+                .endValueFrom()
+                .build();
     }
 
     /** What an existing StatefulSet records its pods own: its annotation, else its pods' setting. */

@@ -285,13 +285,30 @@ public record ShardedTable(
         for (ShardSplit split : splits) {
             if (split.target() == shard) {
                 return Optional.of(new ShardStatefulSet.Receiving(
-                        split.moving().toString(),
-                        shard(split.source()).serviceDns(clusterDomain) + ":" + ShardIdentity.GRPC_PORT,
-                        splitBytesPerSecond));
+                        split.moving().toString(), sourceAddress(split.source()), splitBytesPerSecond));
             }
         }
         ShardGiven existing = given.get(shard);
         return existing == null ? Optional.empty() : existing.receiving();
+    }
+
+    /**
+     * Where a split's new shard reaches its source: the source shard's Service, or a replicated
+     * one's replicas, each by its pod's name (the receiver follows the log of one of them, and
+     * has the group's leader seal).
+     */
+    private String sourceAddress(int source) {
+        if (!replicated()) {
+            return shard(source).serviceDns(clusterDomain) + ":" + ShardIdentity.GRPC_PORT;
+        }
+        StringBuilder replicas = new StringBuilder();
+        for (int i = 0; i < replicasPerShard; i++) {
+            replicas.append(i == 0 ? "" : ",")
+                    .append(shard(source).podDns(i, clusterDomain))
+                    .append(':')
+                    .append(ShardIdentity.GRPC_PORT);
+        }
+        return replicas.toString();
     }
 
     /** The Secret of the pods' certificate, key and authority, with {@link #internalTls}. */

@@ -42,7 +42,17 @@ class ShardSplitTest {
     void aTableWithAnythingThatCannotMoveYetDoesNotSplitAndSaysWhy() {
         var table = io.kubedyn.crd.TableDefinitions.of(Tables.music());
         assertThat(ShardSplit.blockedBy(table, 1)).isEmpty();
-        assertThat(ShardSplit.blockedBy(table, 3)).singleElement().asString().contains("replicated shards");
+        assertThat(ShardSplit.blockedBy(table, 3)).as("replicated shards split").isEmpty();
+        var music = Tables.music();
+        music.getSpec()
+                .setGlobalSecondaryIndexes(
+                        new java.util.ArrayList<>(List.of(Tables.globalIndex("BySong", "SongTitle"))));
+        var indexed = io.kubedyn.crd.TableDefinitions.of(music);
+        assertThat(ShardSplit.blockedBy(indexed, 1)).isEmpty();
+        assertThat(ShardSplit.blockedBy(indexed, 3))
+                .singleElement()
+                .asString()
+                .contains("replicated shards (replicasPerShard 3) of a table with global secondary indexes");
     }
 
     @Test

@@ -229,13 +229,8 @@ class ShardedTableTest {
     void aGlobalIndexAddedWhileASplitRunsReachesThePodsOnceTheSplitIsInTheMap() {
         // Two shards, published; raised to 3: shard 2 receives half of shard 0's range.
         Table music = Tables.music();
-        music.getSpec().setGlobalSecondaryIndexes(new ArrayList<>(List.of(globalIndex("BySong", "SongTitle"))));
-        music.getSpec().setShards(2);
-        TableStatus published = new TableStatus();
-        published.setShardMap(Tables.model(music).shardMap());
-        music.setStatus(published);
-        music.getSpec().setShards(3);
-        ShardedTable splitting = Tables.model(music);
+        music.getSpec().setGlobalSecondaryIndexes(new ArrayList<>(List.of(Tables.globalIndex("BySong", "SongTitle"))));
+        ShardedTable splitting = raisedFromTwoToThree(music);
         assertThat(splitting.splits())
                 .as("a table with a global index splits too")
                 .hasSize(1);
@@ -244,7 +239,7 @@ class ShardedTableTest {
 
         // The user adds a global index meanwhile (UpdateTable, or an edit of the spec).
         music.getSpec().getAttributeDefinitions().add(new io.kubedyn.crd.AttributeDefinition("Genre", "S"));
-        music.getSpec().getGlobalSecondaryIndexes().add(globalIndex("ByGenre", "Genre"));
+        music.getSpec().getGlobalSecondaryIndexes().add(Tables.globalIndex("ByGenre", "Genre"));
 
         ShardedTable changed = Tables.model(music, statefulSets);
         assertThat(changed.splits()).hasSize(1);
@@ -256,14 +251,41 @@ class ShardedTableTest {
         assertThat(definitionsOf(statefulSetsOf(done))).containsOnly(done.podDefinition());
     }
 
-    private static io.kubedyn.crd.GlobalSecondaryIndex globalIndex(String name, String partitionKey) {
-        io.kubedyn.crd.GlobalSecondaryIndex index = new io.kubedyn.crd.GlobalSecondaryIndex();
-        index.setIndexName(name);
-        index.setKeySchema(List.of(new io.kubedyn.crd.KeySchemaElement(partitionKey, "HASH")));
-        io.kubedyn.crd.Projection all = new io.kubedyn.crd.Projection();
-        all.setProjectionType("ALL");
-        index.setProjection(all);
-        return index;
+    @Test
+    void aReplicatedShardsSplitReceivesFromTheSourcesReplicasAsOneGroup() {
+        Table music = Tables.music();
+        music.getSpec().setReplicasPerShard(3);
+        ShardedTable splitting = raisedFromTwoToThree(music);
+        assertThat(splitting.splits())
+                .singleElement()
+                .extracting(ShardSplit::source, ShardSplit::target)
+                .containsExactly(0, 2);
+
+        StatefulSet receiving = ShardStatefulSet.desired(splitting, 2);
+        assertThat(receiving.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(ShardStatefulSet.envOf(receiving, ShardStatefulSet.RECEIVE_FROM_ENV))
+                .as("each of the source's replicas, by its pod's name")
+                .hasValue("music-shard-0-0.music-shard-0.prod.svc.cluster.local:9090,"
+                        + "music-shard-0-1.music-shard-0.prod.svc.cluster.local:9090,"
+                        + "music-shard-0-2.music-shard-0.prod.svc.cluster.local:9090");
+        var holder = receiving.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals(ShardStatefulSet.RECEIVE_HOLDER_ENV))
+                .findFirst()
+                .orElseThrow();
+        assertThat(holder.getValue())
+                .as("one holder for the group: whichever replica leads goes on where another left off")
+                .isEqualTo("music-shard-2");
+        assertThat(holder.getValueFrom()).isNull();
+    }
+
+    /** The model of {@code table} with two shards published, raised to three: shard 2 receives half of shard 0's range. */
+    private static ShardedTable raisedFromTwoToThree(Table table) {
+        table.getSpec().setShards(2);
+        TableStatus published = new TableStatus();
+        published.setShardMap(Tables.model(table).shardMap());
+        table.setStatus(published);
+        table.getSpec().setShards(3);
+        return Tables.model(table);
     }
 
     private static List<String> definitionsOf(List<StatefulSet> statefulSets) {

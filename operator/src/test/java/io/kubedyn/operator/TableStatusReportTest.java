@@ -176,6 +176,9 @@ class TableStatusReportTest {
     void shardsRaisedOnATableThatCannotSplitYetWaitAndSayWhy() {
         Table music = Tables.music();
         music.getSpec().setReplicasPerShard(3);
+        music.getSpec()
+                .setGlobalSecondaryIndexes(
+                        new java.util.ArrayList<>(java.util.List.of(Tables.globalIndex("BySong", "SongTitle"))));
         music.setStatus(observe(music, shards(music, 3, 3), T0));
         music.getSpec().setShards(4);
         music.getMetadata().setGeneration(2L);
@@ -184,7 +187,9 @@ class TableStatusReportTest {
         var progressing =
                 TableConditions.find(status.getConditions(), "Progressing").orElseThrow();
         assertThat(progressing.getReason()).isEqualTo("ReshardingPending");
-        assertThat(progressing.getMessage()).contains("replicated shards (replicasPerShard 3) do not" + " split yet");
+        assertThat(progressing.getMessage())
+                .contains("replicated shards (replicasPerShard 3) of a table with global secondary indexes do not split"
+                        + " yet");
     }
 
     @Test

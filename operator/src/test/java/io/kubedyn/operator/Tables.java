@@ -136,4 +136,15 @@ final class Tables {
         table.setSpec(spec);
         return table;
     }
+
+    /** A global secondary index on {@code partitionKey}, projecting everything. */
+    static io.kubedyn.crd.GlobalSecondaryIndex globalIndex(String name, String partitionKey) {
+        io.kubedyn.crd.GlobalSecondaryIndex index = new io.kubedyn.crd.GlobalSecondaryIndex();
+        index.setIndexName(name);
+        index.setKeySchema(List.of(new io.kubedyn.crd.KeySchemaElement(partitionKey, "HASH")));
+        io.kubedyn.crd.Projection all = new io.kubedyn.crd.Projection();
+        all.setProjectionType("ALL");
+        index.setProjection(all);
+        return index;
+    }
 }

@@ -164,6 +164,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final long CHANGE_HOLD_IDLE_MILLIS = 5 * 60_000;
     /** Catalog keys: how far a range hand-off's changes are applied here, by item column family. */
     private static final String RANGE_APPLIED_PREFIX = "range-applied/";
+    /** Catalog key: the source replica a received range's applied position is of (see {@link #applyRange}). */
+    private static final String RANGE_SOURCE_PREFIX = "range-source/";
 
     private static final String STREAM_EPOCHS_PREFIX = "stream-epochs/";
 
@@ -964,6 +966,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     throw new StoreClosedException();
                 }
                 closeDatabase();
+                synchronized (changeHolds) {
+                    // Another replica's files: its write-ahead log numbers writes its own way, so
+                    // no hand-off following this one's can go on from where it stood.
+                    changeHolds.clear();
+                }
                 try {
                     replaceFiles(directory, checkpoint, keep, skip);
                     openDatabase();
@@ -2600,6 +2607,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     clearPart(batch, family.getKey(), family.getValue(), keys, range);
                 }
                 batch.delete(catalogFamily, rangeAppliedKey(familyName(table.family())));
+                batch.delete(catalogFamily, rangeSourceKey(familyName(table.family())));
                 commit(batch);
                 return null;
             } catch (RocksDBException e) {
@@ -2631,6 +2639,16 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * so the merges of item collection sizes are never applied twice.
      */
     public void applyRange(TableDefinition definition, HashRange range, List<RangeWrite> writes, long through) {
+        applyRange(definition, range, writes, through, null);
+    }
+
+    /**
+     * As {@link #applyRange(TableDefinition, HashRange, List, long)}, recording too which source
+     * ({@code source}, if not null: a replica's address) {@code through} is a position in the
+     * write-ahead log of: each replica of a shard numbers its writes its own way.
+     */
+    public void applyRange(
+            TableDefinition definition, HashRange range, List<RangeWrite> writes, long through, String source) {
         open(() -> {
             OpenTable table = table(definition);
             RangeFamilies families = rangeFamilies(table);
@@ -2646,6 +2664,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     }
                 }
                 batch.put(catalogFamily, rangeAppliedKey(familyName(table.family())), ChangeRecordCodec.key(through));
+                if (source != null) {
+                    batch.put(
+                            catalogFamily,
+                            rangeSourceKey(familyName(table.family())),
+                            source.getBytes(StandardCharsets.UTF_8));
+                }
                 commit(batch);
                 return null;
             } catch (RocksDBException e) {
@@ -2690,6 +2714,19 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                         PrimaryKey.of(write.key().get(partitionKey), null).hash()));
     }
 
+    /** The source replica whose write-ahead log {@link #rangeAppliedThrough} is a position in, if recorded. */
+    public Optional<String> rangeAppliedFrom(TableDefinition definition) {
+        return open(() -> {
+            OpenTable table = table(definition);
+            try {
+                byte[] value = db.get(catalogFamily, rangeSourceKey(familyName(table.family())));
+                return Optional.ofNullable(value).map(v -> new String(v, StandardCharsets.UTF_8));
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read where the hash range's writes come from", e);
+            }
+        });
+    }
+
     /** The last WAL sequence number RocksDB gave a write. */
     public long latestSequence() {
         return open(() -> db.getLatestSequenceNumber());
@@ -2697,6 +2734,10 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     private static byte[] rangeAppliedKey(String family) {
         return metadataKey(RANGE_APPLIED_PREFIX + family);
+    }
+
+    private static byte[] rangeSourceKey(String family) {
+        return metadataKey(RANGE_SOURCE_PREFIX + family);
     }
 
     // ---- split points ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import io.kubedyn.storage.grpc.ReleaseRangeRequest;
 import io.kubedyn.storage.grpc.SealRangeRequest;
 import io.kubedyn.storage.grpc.TableRef;
 import io.quarkus.logging.Log;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +34,13 @@ import java.util.function.Consumer;
  * A sealed range stays readable for copies and changes until released, across restarts (the
  * store records it), so a receiver that lost its place can copy it again. Seals and releases run
  * one at a time (a seal the receiver stopped waiting for may still be running when it asks
- * again). Replicated shards and stores holding other tables do not hand ranges off yet.
+ * again). Stores holding other tables do not hand ranges off, nor yet replicated shards whose
+ * table has global secondary indexes.
+ * <p>
+ * A replicated shard's replicas each serve copies and changes from their own store and
+ * write-ahead log (the receiver follows one of them throughout); its seal and its release go
+ * through its group's log ({@link StoreCommands}), proposed by the leader, so every replica gives
+ * the range up at the same entry.
  */
 final class RangeHandOff {
     /** About how many bytes of writes a page carries: well under the gRPC message limit. */
@@ -79,6 +86,24 @@ final class RangeHandOff {
     synchronized long seal(PartitionStore store, SealRangeRequest request) {
         HashRange range = StorageWire.range(request.getRange());
         TableDefinition table = source(store, request.getTable(), range);
+        Optional<ShardReplica> replica = lifecycle.replica();
+        if (replica.isPresent()) {
+            if (scope.ranges(table).intersects(range)) {
+                if (store.holdsPreparedIn(table, range)) {
+                    throw busyWithTransaction(range);
+                }
+                // The group seals it, in its log: every replica then refuses the range's writes
+                // from the same entry on. Only the leader proposes (else NotLeader, naming it).
+                lifecycle.execute(lifecycle.commands().sealRange, request);
+            }
+            // Sealed on this replica: every write to the range it applied is at or below its
+            // latest sequence number, in its own write-ahead log, the one the receiver follows.
+            long through = store.latestSequence();
+            Log.infof(
+                    "hash range %s of table %s sealed for %s; at WAL sequence %d on this replica",
+                    range, table.name(), request.getReceiver(), through);
+            return through;
+        }
         if (scope.ranges(table).intersects(range) && !store.feedGlobalIndexesToLastRecord(table, INDEX_DRAIN_TIMEOUT)) {
             // Not sealed yet, and the shards the index entries go to do not take them now: sealing
             // would leave the range without an owner until they do.
@@ -88,7 +113,7 @@ final class RangeHandOff {
         }
         scope.changeRanges(current -> {
             if (current.intersects(range)) {
-                give(store, table, range, current, request.getReceiver());
+                give(scope, store, table, range, current, request.getReceiver());
             } // else sealed before: the reply was lost, or the receiver restarted
             scope.drainingIndexEntries(range, true);
             return null;
@@ -116,12 +141,38 @@ final class RangeHandOff {
         });
     }
 
+    /**
+     * A replicated shard's seal, as each replica applies it from the log: as {@link #seal}'s,
+     * without global secondary indexes (a replicated table with them does not split yet).
+     */
+    static void sealApplied(ShardScope scope, PartitionStore store, SealRangeRequest request) {
+        HashRange range = StorageWire.range(request.getRange());
+        TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
+        try {
+            scope.changeRanges(current -> {
+                if (current.intersects(range)) {
+                    give(scope, store, table, range, current, request.getReceiver());
+                }
+                return null;
+            });
+        } catch (RangeBusyException e) {
+            // A transaction prepared between the leader's check and this entry: the entry's result
+            // on every replica (not a store fault, which would stop the replica); the receiver
+            // asks again.
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     /** Takes {@code range} out of this pod's ranges, durably, naming {@code receiver} in refusals from now on. */
-    private void give(
-            PartitionStore store, TableDefinition table, HashRange range, OwnedRanges current, String receiver) {
+    private static void give(
+            ShardScope scope,
+            PartitionStore store,
+            TableDefinition table,
+            HashRange range,
+            OwnedRanges current,
+            String receiver) {
         if (store.holdsPreparedIn(table, range)) {
-            throw new RangeBusyException("a transaction prepared here holds an item of hash range " + range
-                    + "; it is sealed once the transaction finishes");
+            throw busyWithTransaction(range);
         }
         if (!store.indexStatus(table).backfilling().isEmpty()) {
             // A backfill walks the items it finds here: one that moves meanwhile would have its
@@ -152,8 +203,21 @@ final class RangeHandOff {
 
     synchronized void release(PartitionStore store, ReleaseRangeRequest request) {
         HashRange range = StorageWire.range(request.getRange());
-        TableDefinition table = source(store, request.getTable(), range);
+        TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
+        // This replica's hold on its write-ahead log, if the receiver followed it; then the
+        // group deletes the range (through the log, on its leader, when replicated).
         store.releaseRangeChanges(request.getHolder());
+        if (!scope.ranges(table).covers(range) && !sealed(store).covers(range)) {
+            return; // released before: the reply was lost, or another replica of the receiver asks too
+        }
+        source(store, request.getTable(), range);
+        lifecycle.execute(lifecycle.commands().releaseRange, request);
+    }
+
+    /** Deletes a sealed range's data here, once its new owner serves it (each replica, from the log). */
+    static void releaseApplied(ShardScope scope, PartitionStore store, ReleaseRangeRequest request) {
+        HashRange range = StorageWire.range(request.getRange());
+        TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
         scope.changeRanges(current -> {
             if (current.intersects(range)) {
                 throw new IllegalStateException("hash range " + range + " is owned here (" + current
@@ -171,10 +235,13 @@ final class RangeHandOff {
 
     /** The table, checked as a source of {@code range}: a range this pod owns, or sealed and still holds. */
     private TableDefinition source(PartitionStore store, TableRef ref, HashRange range) {
-        if (lifecycle.replica().isPresent()) {
-            throw new StorageException("range hand-offs of replicated shards are not implemented yet", null);
-        }
         TableDefinition table = ShardScope.resolveIncarnation(store, ref);
+        if (lifecycle.replica().isPresent() && table.hasGlobalIndexes()) {
+            throw new StorageException(
+                    "range hand-offs of replicated shards whose table has global secondary indexes are not"
+                            + " implemented yet",
+                    null);
+        }
         if (store.tableNames().size() != 1 || scope.configuredAlone(table)) {
             throw new StorageException(
                     "a range hand-off moves a range of the pod's one table; this pod's ranges "
@@ -186,6 +253,11 @@ final class RangeHandOff {
                     + " is neither owned nor sealed here (" + scope.ranges(table) + ")");
         }
         return table;
+    }
+
+    private static RangeBusyException busyWithTransaction(HashRange range) {
+        return new RangeBusyException("a transaction prepared here holds an item of hash range " + range
+                + "; it is sealed once the transaction finishes");
     }
 
     private static OwnedRanges sealed(PartitionStore store) {

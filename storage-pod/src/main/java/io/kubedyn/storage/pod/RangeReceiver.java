@@ -11,6 +11,7 @@ import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.grpc.CopyRangeRequest;
 import io.kubedyn.storage.grpc.RangeChangesRequest;
 import io.kubedyn.storage.grpc.RangePage;
+import io.kubedyn.storage.grpc.ReceivedRange;
 import io.kubedyn.storage.grpc.ReleaseRangeRequest;
 import io.kubedyn.storage.grpc.SealRangeRequest;
 import io.kubedyn.storage.grpc.StorageError;
@@ -80,7 +81,11 @@ public class RangeReceiver {
     }
 
     private final Optional<HashRange> range;
+    /** The source's address: its pod's, or a replicated shard's replicas' (comma-separated). */
     private final Optional<String> from;
+    /** The source's replicas (one when it is not replicated); the receiver follows one of them throughout. */
+    private final List<String> sources;
+
     private final String holder;
     /** The address the source names in its refusals once the range is sealed: this pod's, as others dial it. */
     private final String address;
@@ -96,7 +101,15 @@ public class RangeReceiver {
     private volatile Status status;
     private volatile boolean stopped;
     private Thread thread;
-    private ManagedChannel channel;
+    private final java.util.Map<String, ManagedChannel> channels = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Which of {@link #sources} the next copy tries first: the next one after a copy that failed. */
+    private int preferred;
+    /** The source replica the hand-off follows now. */
+    private String followed = "";
+    /** Whether the next attempt copies the range anew (the source lost the writes after the copy). */
+    private boolean copyAgain;
+    /** Attempts the followed replica does not answer before the range is copied from another. */
+    private static final int UNANSWERED_ATTEMPTS = 10;
 
     RangeReceiver(
             @ConfigProperty(name = "kubedyn.storage.receive-range") Optional<String> range,
@@ -111,6 +124,12 @@ public class RangeReceiver {
         this.address = address.filter(a -> !a.isBlank()).orElse("");
         this.range = range.filter(r -> !r.isBlank()).map(HashRange::parse);
         this.from = from.filter(f -> !f.isBlank());
+        this.sources = this.from
+                .map(f -> java.util.Arrays.stream(f.split(","))
+                        .map(String::trim)
+                        .filter(a -> !a.isEmpty())
+                        .toList())
+                .orElse(List.of());
         this.holder = holder;
         this.lifecycle = lifecycle;
         this.tls = tls;
@@ -130,7 +149,6 @@ public class RangeReceiver {
         if (range.isEmpty()) {
             return;
         }
-        channel = tls.channel(from.get()).build();
         thread = new Thread(this::run, "kubedyn-range-receiver");
         thread.setDaemon(true);
         thread.start();
@@ -142,7 +160,7 @@ public class RangeReceiver {
             thread.interrupt();
             thread.join(5000);
         }
-        if (channel != null) {
+        for (ManagedChannel channel : channels.values()) {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
@@ -162,10 +180,10 @@ public class RangeReceiver {
     }
 
     private void run() {
-        boolean copyAgain = false;
+        int unanswered = 0;
         while (!stopped) {
             try {
-                if (receive(copyAgain)) {
+                if (receive()) {
                     release();
                     return;
                 }
@@ -178,13 +196,26 @@ public class RangeReceiver {
                     return;
                 }
                 note("Retrying", status.through(), e.getMessage());
+                if (e instanceof StatusRuntimeException call
+                        && call.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+                        && ++unanswered >= UNANSWERED_ATTEMPTS
+                        && sources.size() > 1) {
+                    // The replica followed is gone (its node lost, say): another has the same
+                    // writes, numbered its own way, so the range is copied again from it.
+                    Log.infof(
+                            "hand-off of %s: %s does not answer; copying from another replica of the source",
+                            range.get(), followed);
+                    preferred = sources.indexOf(followed) + 1;
+                    copyAgain = true;
+                    unanswered = 0;
+                }
             }
             pause(1000);
         }
     }
 
     /** One attempt at the whole hand-off; true once this pod serves the range. */
-    private boolean receive(boolean copyAgain) {
+    private boolean receive() {
         HashRange moving = range.get();
         Optional<TableDefinition> found = table();
         if (found.isEmpty()) {
@@ -200,63 +231,115 @@ public class RangeReceiver {
             note("Serving", status.through(), "");
             return true;
         }
-        store(store -> {
-            store.receiving(table.name(), true);
-            return null;
-        });
+        Optional<ShardReplica> replica = lifecycle.replica();
+        if (replica.isPresent() && !replica.get().isLeader()) {
+            // A replicated shard receives through its group's log: its leader does the work.
+            note("Waiting", status.through(), "the leader of this shard's group receives the range");
+            return false;
+        }
         OptionalLong applied = store(store -> store.rangeAppliedThrough(table));
+        // Where the recorded position is a place in: a replica's write-ahead log (a store of an
+        // earlier version recorded none: its source was never replicated).
+        followed = store(store -> store.rangeAppliedFrom(table)).orElse(sources.get(0));
         long through;
-        if (copyAgain || applied.isEmpty() || applied.getAsLong() == COPYING) {
-            through = copy(table, ref);
+        if (copyAgain || applied.isEmpty() || applied.getAsLong() == COPYING || !sources.contains(followed)) {
+            Copied copied = copy(table, ref);
+            through = copied.through();
+            followed = copied.source();
+            copyAgain = false;
         } else {
             through = applied.getAsLong();
         }
+        String source = followed;
         note("Following", through, "");
         RangePage page;
         long sealBy = System.nanoTime() + FOLLOW_AT_MOST.toNanos();
         do {
-            page = changes(table, ref, through);
+            page = changes(table, ref, source, through);
             through = page.getThrough();
             note("Following", through, "");
         } while (page.getSerializedSize() >= CAUGHT_UP_BYTES && System.nanoTime() < sealBy && !stopped);
         note("Sealing", through, "");
-        long sealed = call(() -> stub().sealRange(SealRangeRequest.newBuilder()
-                        .setTable(ref)
-                        .setRange(StorageWire.range(moving))
-                        .setReceiver(address)
-                        .build()))
-                .getThrough();
+        long sealed = seal(ref, source);
         while (through < sealed) {
-            through = changes(table, ref, through).getThrough();
+            through = changes(table, ref, source, through).getThrough();
         }
-        lifecycle
-                .scope()
-                .changeRanges(current -> store(store -> {
-                    OwnedRanges now = current.with(moving);
-                    store.reassignShard(now.toString());
-                    lifecycle.scope().assign(now);
-                    store.receiving(table.name(), false);
-                    Log.infof(
-                            "hand-off of %s of table %s from %s done at its WAL sequence %d: this pod owns %s",
-                            moving, table.name(), from.get(), sealed, now);
-                    return null;
-                }));
+        apply(ReceivedRange.newBuilder()
+                .setTable(ref)
+                .setRange(StorageWire.range(moving))
+                .setServe(true)
+                .build());
+        Log.infof(
+                "hand-off of %s of table %s from %s done at its WAL sequence %d: this pod owns %s",
+                moving, table.name(), source, sealed, lifecycle.scope().ranges(table));
         note("Serving", through, "");
         return true;
     }
 
-    /** Copies the range anew; the source's position the copy is as of. */
-    private long copy(TableDefinition table, TableRef ref) {
-        HashRange moving = range.get();
-        note("Copying", COPYING, "");
-        store(store -> {
+    /**
+     * A step of the hand-off, on this pod's store: through its group's log when the shard is
+     * replicated, so every replica applies it ({@link StoreCommands}, as {@link #applyReceived}).
+     */
+    private void apply(ReceivedRange step) {
+        lifecycle.execute(lifecycle.commands().receiveRange, step);
+    }
+
+    /** A step of a hand-off applied to a store: {@link ReceivedRange} says which. */
+    static void applyReceived(ShardScope scope, PartitionStore store, ReceivedRange step) {
+        TableDefinition table = ShardScope.resolveIncarnation(store, step.getTable());
+        HashRange moving = StorageWire.range(step.getRange());
+        if (step.getClear()) {
+            store.receiving(table.name(), true);
             store.clearRange(table, moving);
-            return null;
-        });
+        }
+        if (step.hasPage()) {
+            store.receiving(table.name(), true);
+            store.applyRange(
+                    table,
+                    moving,
+                    StorageWire.rangeWrites(step.getPage()),
+                    step.getPage().getThrough(),
+                    step.getSource().isEmpty() ? null : step.getSource());
+        }
+        if (step.getServe()) {
+            scope.changeRanges(current -> {
+                if (!current.covers(moving)) {
+                    OwnedRanges now = current.with(moving);
+                    store.reassignShard(now.toString());
+                    scope.assign(now);
+                }
+                store.receiving(table.name(), false);
+                return null;
+            });
+        }
+    }
+
+    private ReceivedRange.Builder page(
+            TableRef ref, String source, long through, List<io.kubedyn.storage.grpc.RangeWrite> writes) {
+        return ReceivedRange.newBuilder()
+                .setTable(ref)
+                .setRange(StorageWire.range(range.get()))
+                .setSource(source)
+                .setPage(RangePage.newBuilder().addAllWrites(writes).setThrough(through));
+    }
+
+    /** A complete copy: the source replica it came from, and the place in its log it is as of. */
+    private record Copied(String source, long through) {}
+
+    /** Copies the range anew, from the first of the source's replicas that answers. */
+    private Copied copy(TableDefinition table, TableRef ref) {
+        HashRange moving = range.get();
+        String source = sources.get(Math.floorMod(preferred, sources.size()));
+        note("Copying", COPYING, "");
+        apply(ReceivedRange.newBuilder()
+                .setTable(ref)
+                .setRange(StorageWire.range(moving))
+                .setClear(true)
+                .build());
         long asOf = COPYING;
         long writes = 0;
         try {
-            Iterator<RangePage> pages = StorageGrpc.newBlockingStub(channel)
+            Iterator<RangePage> pages = StorageGrpc.newBlockingStub(channel(source))
                     .copyRange(CopyRangeRequest.newBuilder()
                             .setTable(ref)
                             .setRange(StorageWire.range(moving))
@@ -265,48 +348,68 @@ public class RangeReceiver {
             while (pages.hasNext()) {
                 RangePage page = pages.next();
                 asOf = page.getThrough();
-                List<io.kubedyn.storage.RangeWrite> received = StorageWire.rangeWrites(page);
-                writes += received.size();
-                if (!received.isEmpty()) {
-                    store(store -> {
-                        store.applyRange(table, moving, received, COPYING);
-                        return null;
-                    });
+                if (page.getWritesCount() > 0) {
+                    writes += page.getWritesCount();
+                    apply(page(ref, source, COPYING, page.getWritesList()).build());
                 }
                 pace(page.getSerializedSize());
-                note("Copying", COPYING, writes + " keys copied");
+                note("Copying", COPYING, writes + " keys copied from " + source);
             }
         } catch (StatusRuntimeException e) {
+            preferred++;
             throw translate(e);
+        } catch (RuntimeException e) {
+            preferred++;
+            throw e;
         }
         long complete = asOf;
-        store(store -> {
-            store.applyRange(table, moving, List.of(), complete);
-            return null;
-        });
-        Log.infof(
-                "hand-off of %s: %d keys copied from %s as of its WAL sequence %d",
-                moving, writes, from.get(), complete);
-        return complete;
+        apply(page(ref, source, complete, List.of()).build());
+        Log.infof("hand-off of %s: %d keys copied from %s as of its WAL sequence %d", moving, writes, source, complete);
+        return new Copied(source, complete);
     }
 
-    private RangePage changes(TableDefinition table, TableRef ref, long after) {
+    private RangePage changes(TableDefinition table, TableRef ref, String source, long after) {
         HashRange moving = range.get();
-        RangePage page = call(() -> stub().rangeChanges(RangeChangesRequest.newBuilder()
-                .setTable(ref)
-                .setRange(StorageWire.range(moving))
-                .setHolder(holder)
-                .setAfter(after)
-                .setMaxBytes(RangeHandOff.PAGE_BYTES)
-                .build()));
-        List<io.kubedyn.storage.RangeWrite> writes = StorageWire.rangeWrites(page);
-        store(store -> {
-            store.applyRange(table, moving, writes, page.getThrough());
-            return null;
-        });
+        RangePage page = call(() -> stub(source)
+                .rangeChanges(RangeChangesRequest.newBuilder()
+                        .setTable(ref)
+                        .setRange(StorageWire.range(moving))
+                        .setHolder(holder)
+                        .setAfter(after)
+                        .setMaxBytes(RangeHandOff.PAGE_BYTES)
+                        .build()));
+        apply(page(ref, source, page.getThrough(), page.getWritesList()).build());
         return page;
     }
 
+    /**
+     * Has the source seal the range; the place in {@code source}'s log every write to the range
+     * is at or below. A replicated source seals through its group's log, on its leader: asked
+     * where the receiver follows, a replica that does not lead names the leader, which is asked
+     * to seal; then the followed replica is asked again, and answers once it applied the seal.
+     */
+    private long seal(TableRef ref, String source) {
+        SealRangeRequest request = SealRangeRequest.newBuilder()
+                .setTable(ref)
+                .setRange(StorageWire.range(range.get()))
+                .setReceiver(address)
+                .build();
+        long askUntil = System.nanoTime() + CALL_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return call(() -> stub(source).sealRange(request)).getThrough();
+            } catch (io.kubedyn.storage.NotLeaderException e) {
+                if (System.nanoTime() > askUntil || stopped) {
+                    throw e;
+                }
+                if (e.leader() != null && !e.leader().equals(source)) {
+                    call(() -> stub(e.leader()).sealRange(request));
+                } else {
+                    pause(200);
+                }
+            }
+        }
+    }
     /** Has the source delete its copy; tried a few times (again at the next start if it never answers). */
     private void release() {
         Optional<TableDefinition> table = table();
@@ -317,17 +420,27 @@ public class RangeReceiver {
                 .setName(table.get().name())
                 .setTableId(table.get().tableId())
                 .build();
+        ReleaseRangeRequest request = ReleaseRangeRequest.newBuilder()
+                .setTable(ref)
+                .setRange(StorageWire.range(range.get()))
+                .setHolder(holder)
+                .build();
+        String source = store(store -> store.rangeAppliedFrom(table.get())).orElse(sources.get(0));
         for (int attempt = 1; attempt <= 10 && !stopped; attempt++) {
             try {
-                call(() -> stub().releaseRange(ReleaseRangeRequest.newBuilder()
-                        .setTable(ref)
-                        .setRange(StorageWire.range(range.get()))
-                        .setHolder(holder)
-                        .build()));
-                Log.infof("hand-off of %s: released by %s", range.get(), from.get());
+                try {
+                    call(() -> stub(source).releaseRange(request));
+                } catch (io.kubedyn.storage.NotLeaderException e) {
+                    // The followed replica let its log go; its group deletes the range on its leader.
+                    if (e.leader() == null) {
+                        throw e;
+                    }
+                    call(() -> stub(e.leader()).releaseRange(request));
+                }
+                Log.infof("hand-off of %s: released by %s", range.get(), source);
                 return;
             } catch (RuntimeException e) {
-                Log.infof("hand-off of %s: %s not released yet: %s", range.get(), from.get(), e.getMessage());
+                Log.infof("hand-off of %s: %s not released yet: %s", range.get(), source, e.getMessage());
                 pause(1000L * attempt);
             }
         }
@@ -337,8 +450,13 @@ public class RangeReceiver {
         return lifecycle.soleTable();
     }
 
-    private StorageGrpc.StorageBlockingStub stub() {
-        return StorageGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    private StorageGrpc.StorageBlockingStub stub(String address) {
+        return StorageGrpc.newBlockingStub(channel(address))
+                .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private ManagedChannel channel(String address) {
+        return channels.computeIfAbsent(address, a -> tls.channel(a).build());
     }
 
     private <T> T call(java.util.function.Supplier<T> rpc) {

@@ -104,7 +104,10 @@ final class ShardReplica implements AutoCloseable {
         return parameters;
     }
 
-    /** @param bindHost the address the Raft server listens on (all of the pod's, by default) */
+    /**
+     * @param bindHost the address the Raft server listens on (all of the pod's, by default)
+     * @param loaded   what the pod reads again from its store once it became a snapshot the leader sent
+     */
     ShardReplica(
             ReplicaPeers peers,
             String bindHost,
@@ -114,7 +117,8 @@ final class ShardReplica implements AutoCloseable {
             Duration timeout,
             long snapshotEvery,
             long logKept,
-            InternalTls tls)
+            InternalTls tls,
+            java.util.function.Consumer<PartitionStore> loaded)
             throws IOException {
         this.peers = peers;
         this.store = store;
@@ -167,7 +171,7 @@ final class ShardReplica implements AutoCloseable {
         RaftServerConfigKeys.setStagingTimeout(properties, TimeDuration.valueOf(5, TimeUnit.MINUTES));
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, true);
-        machine = new StoreStateMachine(store, commands, directory);
+        machine = new StoreStateMachine(store, commands, directory, loaded);
         server = RaftServer.newBuilder()
                 .setServerId(self)
                 // A pod that joins a running group starts with none: it neither votes nor stands

@@ -23,6 +23,11 @@ import io.kubedyn.storage.grpc.DecideRequest;
 import io.kubedyn.storage.grpc.FinishReply;
 import io.kubedyn.storage.grpc.FinishRequest;
 import io.kubedyn.storage.grpc.PrepareRequest;
+import io.kubedyn.storage.grpc.ReceivedRange;
+import io.kubedyn.storage.grpc.ReleaseRangeReply;
+import io.kubedyn.storage.grpc.ReleaseRangeRequest;
+import io.kubedyn.storage.grpc.SealRangeReply;
+import io.kubedyn.storage.grpc.SealRangeRequest;
 import io.kubedyn.storage.grpc.StorageError;
 import io.kubedyn.storage.grpc.TableRef;
 import io.kubedyn.storage.grpc.TableReply;
@@ -73,6 +78,9 @@ final class StoreCommands {
     final Command<FinishRequest, FinishReply> finish;
     final Command<DecideRequest, DecideReply> decide;
     final Command<Empty, Empty> expire;
+    final Command<SealRangeRequest, SealRangeReply> sealRange;
+    final Command<ReleaseRangeRequest, ReleaseRangeReply> releaseRange;
+    final Command<ReceivedRange, Empty> receiveRange;
 
     StoreCommands(ShardScope scope) {
         createTable =
@@ -162,6 +170,27 @@ final class StoreCommands {
         expire = add(11, "expire", Empty.parser(), Empty.parser(), (store, request, now) -> {
             store.expireDue(now / 1000);
             store.forgetRequests(now - REQUESTS_KEPT_MILLIS);
+            return Empty.getDefaultInstance();
+        });
+        // Range hand-offs (online splits) of replicated shards: the source's seal and release,
+        // and each step of the receiver, so every replica of either group takes it at one entry.
+        sealRange = add(12, "seal_range", SealRangeRequest.parser(), SealRangeReply.parser(), (store, request, now) -> {
+            RangeHandOff.sealApplied(scope, store, request);
+            return SealRangeReply.newBuilder()
+                    .setThrough(store.latestSequence())
+                    .build();
+        });
+        releaseRange = add(
+                13,
+                "release_range",
+                ReleaseRangeRequest.parser(),
+                ReleaseRangeReply.parser(),
+                (store, request, now) -> {
+                    RangeHandOff.releaseApplied(scope, store, request);
+                    return ReleaseRangeReply.getDefaultInstance();
+                });
+        receiveRange = add(14, "receive_range", ReceivedRange.parser(), Empty.parser(), (store, request, now) -> {
+            RangeReceiver.applyReceived(scope, store, request);
             return Empty.getDefaultInstance();
         });
     }

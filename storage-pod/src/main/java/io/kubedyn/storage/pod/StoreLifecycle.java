@@ -148,7 +148,8 @@ public class StoreLifecycle {
                     peerTimeout,
                     snapshotEvery,
                     logKept,
-                    tls);
+                    tls,
+                    this::ownAsRecorded);
             replica.start();
             ShardReplica group = replica;
             indexRouting.writeOwnEntriesWith((table, writes) ->
@@ -200,6 +201,18 @@ public class StoreLifecycle {
         Log.info("kubedyn storage pod: RocksDB closed");
     }
 
+    /**
+     * What the store records this pod owns and handed off, from now on: after its files became a
+     * snapshot its leader sent, which may be of after a split the group's log no longer holds.
+     */
+    private void ownAsRecorded(PartitionStore loaded) {
+        scope.changeRanges(current -> {
+            loaded.shardAssignment().map(OwnedRanges::parse).ifPresent(scope::assign);
+            scope.handedOff(ShardScope.parseHandedOff(loaded.handedOffRanges().orElse("")));
+            return null;
+        });
+    }
+
     StoreCommands commands() {
         return commands;
     }
@@ -221,15 +234,24 @@ public class StoreLifecycle {
 
     /** Ends a held transaction as its ledger decided, through the log when replicated. */
     private void finish(String transactionId, boolean commit) {
-        withStore(open -> {
-            io.kubedyn.storage.grpc.FinishRequest request = io.kubedyn.storage.grpc.FinishRequest.newBuilder()
-                    .setTransactionId(transactionId)
-                    .setCommit(commit)
-                    .build();
-            return replica()
-                    .map(r -> r.propose(commands.finish, request))
-                    .orElseGet(() -> commands.finish.run(open, request, System.currentTimeMillis()));
-        });
+        execute(
+                commands.finish,
+                io.kubedyn.storage.grpc.FinishRequest.newBuilder()
+                        .setTransactionId(transactionId)
+                        .setCommit(commit)
+                        .build());
+    }
+
+    /**
+     * Runs a command the pod decides on itself (not a gateway's request): proposed to the group's
+     * log and its reply awaited when replicated (on the leader only, else {@link
+     * io.kubedyn.storage.NotLeaderException}), run on the store at once when not.
+     */
+    <Q extends com.google.protobuf.Message, R extends com.google.protobuf.Message> R execute(
+            StoreCommands.Command<Q, R> command, Q request) {
+        return withStore(open -> replica()
+                .map(r -> r.propose(command, request))
+                .orElseGet(() -> command.run(open, request, System.currentTimeMillis())));
     }
 
     public boolean isOpen() {

@@ -27,13 +27,21 @@ final class StoreStateMachine extends BaseStateMachine {
     private final StoreCommands commands;
     private final StoreSnapshots storage = new StoreSnapshots();
     private final java.nio.file.Path raftDirectory;
+    /** What the pod reads again from a store that became a snapshot (what it owns, after a split). */
+    private final java.util.function.Consumer<PartitionStore> loaded;
+
     private PartitionStore.LogPosition stored = PartitionStore.LogPosition.NONE;
     private volatile boolean reloading;
 
-    StoreStateMachine(PartitionStore store, StoreCommands commands, java.nio.file.Path raftDirectory) {
+    StoreStateMachine(
+            PartitionStore store,
+            StoreCommands commands,
+            java.nio.file.Path raftDirectory,
+            java.util.function.Consumer<PartitionStore> loaded) {
         this.store = store;
         this.commands = commands;
         this.raftDirectory = raftDirectory;
+        this.loaded = loaded;
     }
 
     @Override
@@ -120,6 +128,7 @@ final class StoreStateMachine extends BaseStateMachine {
             storage.load(store, raftDirectory);
             StoreSnapshots.installed(raftDirectory);
             stored = store.applied();
+            loaded.accept(store);
             io.quarkus.logging.Log.infof("loaded a snapshot of the shard from its leader (%s)", getLatestSnapshot());
         } catch (IOException | RuntimeException e) {
             // Recorded: the next start loads it before the store opens.

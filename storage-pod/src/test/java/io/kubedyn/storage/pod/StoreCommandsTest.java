@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubedyn.core.AttributeValue;
 import io.kubedyn.core.DynamoDbException;
+import io.kubedyn.core.HashRange;
 import io.kubedyn.core.KeyAttribute;
 import io.kubedyn.core.KeySchema;
 import io.kubedyn.core.PrimaryKey;
@@ -245,6 +246,205 @@ class StoreCommandsTest {
             assertThat(replica.requestResult(id.bytes())).isEmpty();
             commands.apply(replica, 8, resent);
             assertThat(replica.get(table, a)).isEqualTo(item("a", "two"));
+        }
+    }
+
+    @Test
+    void aRangeHandOffsStepsFromEitherGroupsLogLeaveEachOfItsReplicasTheSame() {
+        HashRange upper = new HashRange(0x8000000000000000L, -1L);
+        List<String> moving = new ArrayList<>();
+        List<String> staying = new ArrayList<>();
+        for (int i = 0; moving.size() < 5 || staying.size() < 5; i++) {
+            String id = "k" + i;
+            (upper.contains(PrimaryKey.of(new AttributeValue.S(id), null).hash()) ? moving : staying).add(id);
+        }
+        io.kubedyn.storage.grpc.TableRef ref = io.kubedyn.storage.grpc.TableRef.newBuilder()
+                .setName(table.name())
+                .setTableId(table.tableId())
+                .build();
+        byte[] create = StoreCommands.entry(
+                commands.createTable,
+                CreateTableRequest.newBuilder()
+                        .setDefinition(StorageWire.definition(table))
+                        .build(),
+                1_000);
+        List<byte[]> sourceLog = new ArrayList<>(List.of(create));
+        for (String id : moving) {
+            sourceLog.add(put(id, "before", 2_000));
+        }
+        for (String id : staying) {
+            sourceLog.add(put(id, "before", 2_000));
+        }
+        byte[] seal = StoreCommands.entry(
+                commands.sealRange,
+                io.kubedyn.storage.grpc.SealRangeRequest.newBuilder()
+                        .setTable(ref)
+                        .setRange(StorageWire.range(upper))
+                        .setReceiver("new-shard:9090")
+                        .build(),
+                3_000);
+        byte[] release = StoreCommands.entry(
+                commands.releaseRange,
+                io.kubedyn.storage.grpc.ReleaseRangeRequest.newBuilder()
+                        .setTable(ref)
+                        .setRange(StorageWire.range(upper))
+                        .setHolder("new-shard")
+                        .build(),
+                5_000);
+        List<ShardScope> sourceScopes =
+                List.of(new ShardScope(OwnedRangesConfigs.all()), new ShardScope(OwnedRangesConfigs.all()));
+        List<ShardScope> receiverScopes =
+                List.of(new ShardScope(OwnedRangesConfigs.of("none")), new ShardScope(OwnedRangesConfigs.of("none")));
+        try (PartitionStore source0 = PartitionStore.openReplica(data.resolve("s0"), s -> (t, w) -> {});
+                PartitionStore source1 = PartitionStore.openReplica(data.resolve("s1"), s -> (t, w) -> {});
+                PartitionStore receiver0 = PartitionStore.openReplica(data.resolve("r0"), s -> (t, w) -> {});
+                PartitionStore receiver1 = PartitionStore.openReplica(data.resolve("r1"), s -> (t, w) -> {})) {
+            List<PartitionStore> sources = List.of(source0, source1);
+            for (int r = 0; r < 2; r++) {
+                StoreCommands replica = new StoreCommands(sourceScopes.get(r));
+                for (int i = 0; i < sourceLog.size(); i++) {
+                    replica.apply(sources.get(r), i + 1, sourceLog.get(i));
+                }
+            }
+            // The receiver copies from one replica, source0, and records it with the position.
+            List<io.kubedyn.storage.RangeWrite> copied = new ArrayList<>();
+            long asOf = source0.copyRange(table, upper, "new-shard", 1 << 20, (at, writes) -> copied.addAll(writes));
+            assertThat(copied).isNotEmpty();
+
+            long sealedAt = sourceLog.size() + 1;
+            for (int r = 0; r < 2; r++) {
+                StoreCommands replica = new StoreCommands(sourceScopes.get(r));
+                replica.apply(sources.get(r), sealedAt, seal);
+                byte[] late = replica.apply(sources.get(r), sealedAt + 1, put(moving.get(0), "late", 4_000));
+                assertThatThrownBy(() -> StoreCommands.reply(replica.write, late))
+                        .as("a write to the range after the seal, on every replica")
+                        .isInstanceOfSatisfying(
+                                io.kubedyn.storage.RangeNotOwnedException.class,
+                                refused -> assertThat(refused.owner()).isEqualTo("new-shard:9090"));
+                byte[] kept = replica.apply(sources.get(r), sealedAt + 2, put(staying.get(0), "after", 4_000));
+                assertThat(StoreCommands.reply(replica.write, kept)).isNotNull();
+                assertThat(sourceScopes.get(r).ranges(table).intersects(upper)).isFalse();
+            }
+
+            io.kubedyn.storage.grpc.ReceivedRange step = io.kubedyn.storage.grpc.ReceivedRange.newBuilder()
+                    .setTable(ref)
+                    .setRange(StorageWire.range(upper))
+                    .build();
+            List<byte[]> receiverLog = List.of(
+                    create,
+                    StoreCommands.entry(
+                            commands.receiveRange,
+                            step.toBuilder().setClear(true).build(),
+                            3_000),
+                    StoreCommands.entry(
+                            commands.receiveRange,
+                            step.toBuilder()
+                                    .setPage(StorageWire.rangePage(asOf, copied))
+                                    .setSource("source-0:9090")
+                                    .build(),
+                            3_001),
+                    StoreCommands.entry(
+                            commands.receiveRange,
+                            step.toBuilder().setServe(true).build(),
+                            3_002));
+            for (int r = 0; r < 2; r++) {
+                PartitionStore receiver = List.of(receiver0, receiver1).get(r);
+                StoreCommands replica = new StoreCommands(receiverScopes.get(r));
+                for (int i = 0; i < receiverLog.size(); i++) {
+                    byte[] result = replica.apply(receiver, i + 1, receiverLog.get(i));
+                    if (i > 0) {
+                        assertThat(StoreCommands.reply(replica.receiveRange, result))
+                                .isNotNull();
+                    }
+                }
+                assertThat(receiverScopes.get(r).ranges(table).covers(upper))
+                        .as("replica %d of the receiving group owns the range", r)
+                        .isTrue();
+                for (String id : moving) {
+                    assertThat(receiver.get(table, PrimaryKey.of(new AttributeValue.S(id), null)))
+                            .isEqualTo(item(id, "before"));
+                }
+                assertThat(receiver.rangeAppliedFrom(table)).hasValue("source-0:9090");
+                assertThat(receiver.rangeAppliedThrough(table)).hasValue(asOf);
+            }
+
+            for (int r = 0; r < 2; r++) {
+                StoreCommands replica = new StoreCommands(sourceScopes.get(r));
+                replica.apply(sources.get(r), sealedAt + 3, release);
+                PartitionStore source = sources.get(r);
+                assertThat(source.get(table, PrimaryKey.of(new AttributeValue.S(moving.get(1)), null)))
+                        .as("the range deleted on every replica of the source once released")
+                        .isNull();
+                assertThat(source.get(table, PrimaryKey.of(new AttributeValue.S(staying.get(1)), null)))
+                        .isEqualTo(item(staying.get(1), "before"));
+            }
+        }
+    }
+
+    @Test
+    void aSealWhileAPreparedTransactionHoldsAnItemOfTheRangeIsRefusedAlikeOnEveryReplicaWhichGoesOn() {
+        HashRange upper = new HashRange(0x8000000000000000L, -1L);
+        String held = "k0";
+        for (int i = 1;
+                !upper.contains(PrimaryKey.of(new AttributeValue.S(held), null).hash());
+                i++) {
+            held = "k" + i;
+        }
+        PrimaryKey key = PrimaryKey.of(new AttributeValue.S(held), null);
+        io.kubedyn.storage.grpc.TableRef ref = io.kubedyn.storage.grpc.TableRef.newBuilder()
+                .setName(table.name())
+                .setTableId(table.tableId())
+                .build();
+        byte[] seal = StoreCommands.entry(
+                commands.sealRange,
+                io.kubedyn.storage.grpc.SealRangeRequest.newBuilder()
+                        .setTable(ref)
+                        .setRange(StorageWire.range(upper))
+                        .setReceiver("new-shard:9090")
+                        .build(),
+                3_000);
+        List<byte[]> log = List.of(
+                StoreCommands.entry(
+                        commands.createTable,
+                        CreateTableRequest.newBuilder()
+                                .setDefinition(StorageWire.definition(table))
+                                .build(),
+                        1_000),
+                StoreCommands.entry(
+                        commands.prepare,
+                        StorageWire.prepare(
+                                "tx-1",
+                                "ledger:9090",
+                                List.of(new io.kubedyn.storage.TableWrite(
+                                        table, key, ItemChange.put(item(held, "in a transaction"), null, null)))),
+                        2_000),
+                seal,
+                StoreCommands.entry(
+                        commands.finish,
+                        io.kubedyn.storage.grpc.FinishRequest.newBuilder()
+                                .setTransactionId("tx-1")
+                                .setCommit(true)
+                                .build(),
+                        4_000),
+                seal);
+        for (String name : List.of("first", "second")) {
+            ShardScope scope = new ShardScope(OwnedRangesConfigs.all());
+            StoreCommands replica = new StoreCommands(scope);
+            try (PartitionStore store = PartitionStore.openReplica(data.resolve(name), s -> (t, w) -> {})) {
+                List<byte[]> results = new ArrayList<>();
+                for (int i = 0; i < log.size(); i++) {
+                    results.add(replica.apply(store, i + 1, log.get(i)));
+                }
+                assertThatThrownBy(() -> StoreCommands.reply(replica.sealRange, results.get(2)))
+                        .as("the seal's result while the transaction holds the item")
+                        .hasMessageContaining("transaction");
+                assertThat(StoreCommands.reply(replica.sealRange, results.get(4)))
+                        .as("sealed once it finished")
+                        .isNotNull();
+                assertThat(scope.ranges(table).intersects(upper)).isFalse();
+                assertThat(store.get(table, key)).isEqualTo(item(held, "in a transaction"));
+                assertThat(store.appliedIndex()).isEqualTo(log.size());
+            }
         }
     }
 }
