@@ -271,8 +271,7 @@ public class ShardStatefulSet extends KubernetesDependentResource<StatefulSet, T
                                 .build(),
                         new EnvVarBuilder()
                                 .withName(RECEIVE_ADDRESS_ENV)
-                                .withValue(table.shard(shard).serviceDns(table.clusterDomain()) + ":"
-                                        + ShardIdentity.GRPC_PORT)
+                                .withValue(table.address(shard))
                                 .build(),
                         holderEnv(table, shard)))
                 .orElse(List.of());

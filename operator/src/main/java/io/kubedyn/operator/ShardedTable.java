@@ -298,17 +298,28 @@ public record ShardedTable(
      * has the group's leader seal).
      */
     private String sourceAddress(int source) {
+        return String.join(",", addresses(source));
+    }
+
+    /**
+     * Where the gateway reaches a shard, as the published map has it: its Service, or a
+     * replicated shard's replicas joined by {@code |}. A new shard's pods name it in the source's
+     * refusals once the range is sealed, so the gateway dials the new owner as it will by the map.
+     */
+    public String address(int shard) {
+        return io.kubedyn.core.ShardMap.replicaAddress(addresses(shard));
+    }
+
+    /** The gRPC addresses of a shard: its Service's, or each replica's by its pod's name. */
+    private List<String> addresses(int shard) {
         if (!replicated()) {
-            return shard(source).serviceDns(clusterDomain) + ":" + ShardIdentity.GRPC_PORT;
+            return List.of(shard(shard).serviceDns(clusterDomain) + ":" + ShardIdentity.GRPC_PORT);
         }
-        StringBuilder replicas = new StringBuilder();
+        List<String> replicas = new java.util.ArrayList<>();
         for (int i = 0; i < replicasPerShard; i++) {
-            replicas.append(i == 0 ? "" : ",")
-                    .append(shard(source).podDns(i, clusterDomain))
-                    .append(':')
-                    .append(ShardIdentity.GRPC_PORT);
+            replicas.add(shard(shard).podDns(i, clusterDomain) + ":" + ShardIdentity.GRPC_PORT);
         }
-        return replicas.toString();
+        return replicas;
     }
 
     /** The Secret of the pods' certificate, key and authority, with {@link #internalTls}. */

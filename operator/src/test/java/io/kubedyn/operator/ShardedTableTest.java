@@ -276,6 +276,14 @@ class ShardedTableTest {
                 .as("one holder for the group: whichever replica leads goes on where another left off")
                 .isEqualTo("music-shard-2");
         assertThat(holder.getValueFrom()).isNull();
+        var published = splitting.afterSplits(java.util.Set.of(2)).shardMap().stream()
+                .filter(range -> range.getShard() == 2)
+                .findFirst()
+                .orElseThrow();
+        assertThat(ShardStatefulSet.envOf(receiving, ShardStatefulSet.RECEIVE_ADDRESS_ENV))
+                .as("the address the source names in refusals: the new shard's, as the map will publish it")
+                .hasValue(published.address());
+        assertThat(published.address()).contains(":9090|music-shard-2-2.music-shard-2.prod.svc.cluster.local:9090");
     }
 
     /** The model of {@code table} with two shards published, raised to three: shard 2 receives half of shard 0's range. */

@@ -2597,6 +2597,15 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * nothing, so nothing of an earlier, abandoned copy stays.
      */
     public void clearRange(TableDefinition definition, HashRange range) {
+        clearRange(definition, range, null);
+    }
+
+    /**
+     * As {@link #clearRange(TableDefinition, HashRange)}, recording in the same batch the hash
+     * ranges the store has sealed and still holds from now on ({@code sealedAfter}, if not null):
+     * a hand-off's release, all or nothing.
+     */
+    public void clearRange(TableDefinition definition, HashRange range, String sealedAfter) {
         open(() -> {
             OpenTable table = table(definition);
             RangeFamilies families = rangeFamilies(table);
@@ -2608,6 +2617,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 batch.delete(catalogFamily, rangeAppliedKey(familyName(table.family())));
                 batch.delete(catalogFamily, rangeSourceKey(familyName(table.family())));
+                if (sealedAfter != null) {
+                    batch.put(catalogFamily, SHARD_SEALED, sealedAfter.getBytes(StandardCharsets.UTF_8));
+                }
                 commit(batch);
                 return null;
             } catch (RocksDBException e) {

@@ -34,9 +34,10 @@ final class RangeFamilies {
     ColumnFamilyHandle family(String part) {
         ColumnFamilyHandle family = byPart.get(part);
         if (family == null) {
-            throw new StorageException(
-                    "the table has no column family for \"" + part + "\"; the stores disagree on " + "its definition",
-                    null);
+            // Not a fault of this store (which would stop a replica applying it): the writes are
+            // refused, the same on every replica, until the definitions agree.
+            throw new IllegalStateException(
+                    "the table has no column family for \"" + part + "\"; the stores disagree on its definition");
         }
         return family;
     }

@@ -110,6 +110,8 @@ public class RangeReceiver {
     private boolean copyAgain;
     /** Attempts the followed replica does not answer before the range is copied from another. */
     private static final int UNANSWERED_ATTEMPTS = 10;
+    /** Attempts in a row the followed replica did not answer (any answer from it starts again). */
+    private int unanswered;
 
     RangeReceiver(
             @ConfigProperty(name = "kubedyn.storage.receive-range") Optional<String> range,
@@ -180,7 +182,6 @@ public class RangeReceiver {
     }
 
     private void run() {
-        int unanswered = 0;
         while (!stopped) {
             try {
                 if (receive()) {
@@ -196,10 +197,7 @@ public class RangeReceiver {
                     return;
                 }
                 note("Retrying", status.through(), e.getMessage());
-                if (e instanceof StatusRuntimeException call
-                        && call.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
-                        && ++unanswered >= UNANSWERED_ATTEMPTS
-                        && sources.size() > 1) {
+                if (unanswered(e) && ++unanswered >= UNANSWERED_ATTEMPTS && sources.size() > 1) {
                     // The replica followed is gone (its node lost, say): another has the same
                     // writes, numbered its own way, so the range is copied again from it.
                     Log.infof(
@@ -211,6 +209,25 @@ public class RangeReceiver {
                 }
             }
             pause(1000);
+        }
+    }
+
+    /**
+     * Whether the followed replica failed to answer: down, hung, or never applying the seal its
+     * group's leader logged (a replica cut off from its group).
+     */
+    private static boolean unanswered(RuntimeException e) {
+        if (e instanceof StatusRuntimeException call) {
+            io.grpc.Status.Code code = call.getStatus().getCode();
+            return code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
+        }
+        return e instanceof SealNotAppliedException;
+    }
+
+    /** The followed replica did not apply its group's seal in time. */
+    private static final class SealNotAppliedException extends RuntimeException {
+        SealNotAppliedException(String message) {
+            super(message);
         }
     }
 
@@ -232,10 +249,19 @@ public class RangeReceiver {
             return true;
         }
         Optional<ShardReplica> replica = lifecycle.replica();
-        if (replica.isPresent() && !replica.get().isLeader()) {
-            // A replicated shard receives through its group's log: its leader does the work.
-            note("Waiting", status.through(), "the leader of this shard's group receives the range");
-            return false;
+        if (replica.isPresent()) {
+            if (!replica.get().isLeader()) {
+                // A replicated shard receives through its group's log: its leader does the work.
+                note("Waiting", status.through(), "the leader of this shard's group receives the range");
+                return false;
+            }
+            // Every step logged so far applied here (a new leader's own store may lag its log),
+            // so it goes on from where the group stands.
+            replica.get().readBarrier();
+            if (lifecycle.scope().ranges(table).covers(moving)) {
+                note("Serving", status.through(), "");
+                return true;
+            }
         }
         OptionalLong applied = store(store -> store.rangeAppliedThrough(table));
         // Where the recorded position is a place in: a replica's write-ahead log (a store of an
@@ -261,9 +287,11 @@ public class RangeReceiver {
         } while (page.getSerializedSize() >= CAUGHT_UP_BYTES && System.nanoTime() < sealBy && !stopped);
         note("Sealing", through, "");
         long sealed = seal(ref, source);
-        while (through < sealed) {
+        // At least once: a changes call checks the source still holds its log for this receiver
+        // (a restart, or a snapshot installed into the followed replica, numbers writes anew).
+        do {
             through = changes(table, ref, source, through).getThrough();
-        }
+        } while (through < sealed);
         apply(ReceivedRange.newBuilder()
                 .setTable(ref)
                 .setRange(StorageWire.range(moving))
@@ -288,11 +316,31 @@ public class RangeReceiver {
     static void applyReceived(ShardScope scope, PartitionStore store, ReceivedRange step) {
         TableDefinition table = ShardScope.resolveIncarnation(store, step.getTable());
         HashRange moving = StorageWire.range(step.getRange());
+        if ((step.getClear() || step.hasPage()) && scope.ranges(table).covers(moving)) {
+            // Served already: a step proposed before, applied after (a proposal that timed out,
+            // or a leader that had not applied its group's log yet) must not write over the
+            // writes the range has taken since.
+            throw new IllegalStateException("hash range " + moving + " is served here already");
+        }
         if (step.getClear()) {
             store.receiving(table.name(), true);
             store.clearRange(table, moving);
         }
         if (step.hasPage()) {
+            OptionalLong at = store.rangeAppliedThrough(table);
+            Optional<String> from = store.rangeAppliedFrom(table);
+            boolean follows = step.getAfter() == COPYING
+                    ? at.isEmpty() || (at.getAsLong() == COPYING && from.equals(Optional.of(step.getSource())))
+                    : at.equals(OptionalLong.of(step.getAfter()))
+                            // (a store of before sources were recorded followed its one source)
+                            && (from.isEmpty() || from.equals(Optional.of(step.getSource())));
+            if (!follows) {
+                // Proposed from a place the store has moved on from: applying it would apply
+                // writes twice (an item collection's size counted twice) or out of order.
+                throw new IllegalStateException("a hand-off page of " + moving + " from " + step.getSource()
+                        + " at " + step.getAfter() + " does not follow what the store holds ("
+                        + from.orElse("nothing") + " at " + (at.isPresent() ? at.getAsLong() : "none") + ")");
+            }
             store.receiving(table.name(), true);
             store.applyRange(
                     table,
@@ -314,12 +362,14 @@ public class RangeReceiver {
         }
     }
 
+    /** A page of writes, from {@code source}'s position {@code after} (COPYING: a copy's) to {@code through}. */
     private ReceivedRange.Builder page(
-            TableRef ref, String source, long through, List<io.kubedyn.storage.grpc.RangeWrite> writes) {
+            TableRef ref, String source, long after, long through, List<io.kubedyn.storage.grpc.RangeWrite> writes) {
         return ReceivedRange.newBuilder()
                 .setTable(ref)
                 .setRange(StorageWire.range(range.get()))
                 .setSource(source)
+                .setAfter(after)
                 .setPage(RangePage.newBuilder().addAllWrites(writes).setThrough(through));
     }
 
@@ -350,7 +400,8 @@ public class RangeReceiver {
                 asOf = page.getThrough();
                 if (page.getWritesCount() > 0) {
                     writes += page.getWritesCount();
-                    apply(page(ref, source, COPYING, page.getWritesList()).build());
+                    apply(page(ref, source, COPYING, COPYING, page.getWritesList())
+                            .build());
                 }
                 pace(page.getSerializedSize());
                 note("Copying", COPYING, writes + " keys copied from " + source);
@@ -363,7 +414,7 @@ public class RangeReceiver {
             throw e;
         }
         long complete = asOf;
-        apply(page(ref, source, complete, List.of()).build());
+        apply(page(ref, source, COPYING, complete, List.of()).build());
         Log.infof("hand-off of %s: %d keys copied from %s as of its WAL sequence %d", moving, writes, source, complete);
         return new Copied(source, complete);
     }
@@ -378,7 +429,8 @@ public class RangeReceiver {
                         .setAfter(after)
                         .setMaxBytes(RangeHandOff.PAGE_BYTES)
                         .build()));
-        apply(page(ref, source, page.getThrough(), page.getWritesList()).build());
+        unanswered = 0;
+        apply(page(ref, source, after, page.getThrough(), page.getWritesList()).build());
         return page;
     }
 
@@ -400,7 +452,8 @@ public class RangeReceiver {
                 return call(() -> stub(source).sealRange(request)).getThrough();
             } catch (io.kubedyn.storage.NotLeaderException e) {
                 if (System.nanoTime() > askUntil || stopped) {
-                    throw e;
+                    throw new SealNotAppliedException(
+                            source + " has not applied the seal of its group's leader (" + e.getMessage() + ")");
                 }
                 if (e.leader() != null && !e.leader().equals(source)) {
                     call(() -> stub(e.leader()).sealRange(request));

@@ -341,6 +341,7 @@ class StoreCommandsTest {
                             step.toBuilder()
                                     .setPage(StorageWire.rangePage(asOf, copied))
                                     .setSource("source-0:9090")
+                                    .setAfter(-1) // a copy's page: the copy's last, complete as of asOf
                                     .build(),
                             3_001),
                     StoreCommands.entry(
@@ -366,6 +367,42 @@ class StoreCommandsTest {
                 }
                 assertThat(receiver.rangeAppliedFrom(table)).hasValue("source-0:9090");
                 assertThat(receiver.rangeAppliedThrough(table)).hasValue(asOf);
+
+                // Steps logged again after it serves (a proposal that timed out, then committed;
+                // a leader that had not applied its log yet) are refused and change nothing.
+                byte[] written =
+                        replica.apply(receiver, receiverLog.size() + 1, put(moving.get(0), "new owner's", 4_000));
+                assertThat(StoreCommands.reply(replica.write, written)).isNotNull();
+                for (int again = 1; again < receiverLog.size() - 1; again++) {
+                    byte[] result = replica.apply(receiver, receiverLog.size() + 1 + again, receiverLog.get(again));
+                    assertThatThrownBy(() -> StoreCommands.reply(replica.receiveRange, result))
+                            .hasMessageContaining("served here already");
+                }
+                assertThat(receiver.get(table, PrimaryKey.of(new AttributeValue.S(moving.get(0)), null)))
+                        .isEqualTo(item(moving.get(0), "new owner's"));
+            }
+
+            // A follow page proposed twice (its first proposal timed out, then committed): the
+            // second does not follow what the store holds, and is refused.
+            try (PartitionStore lagging = PartitionStore.openReplica(data.resolve("r2"), s -> (t, w) -> {})) {
+                StoreCommands replica = new StoreCommands(new ShardScope(OwnedRangesConfigs.of("none")));
+                for (int i = 0; i < 3; i++) {
+                    replica.apply(lagging, i + 1, receiverLog.get(i));
+                }
+                byte[] follow = StoreCommands.entry(
+                        commands.receiveRange,
+                        step.toBuilder()
+                                .setSource("source-0:9090")
+                                .setAfter(asOf)
+                                .setPage(StorageWire.rangePage(asOf + 10, List.of()))
+                                .build(),
+                        3_003);
+                assertThat(StoreCommands.reply(replica.receiveRange, replica.apply(lagging, 4, follow)))
+                        .isNotNull();
+                byte[] twice = replica.apply(lagging, 5, follow);
+                assertThatThrownBy(() -> StoreCommands.reply(replica.receiveRange, twice))
+                        .hasMessageContaining("does not follow");
+                assertThat(lagging.rangeAppliedThrough(table)).hasValue(asOf + 10);
             }
 
             for (int r = 0; r < 2; r++) {
