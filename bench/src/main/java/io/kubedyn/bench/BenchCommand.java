@@ -433,12 +433,22 @@ public final class BenchCommand implements Runnable {
         int loadLimitSeconds;
 
         @Option(
+                names = "--replicas",
+                defaultValue = "1",
+                description = "Pods per shard, each shard a Raft group above 1: the source and the new shard alike"
+                        + " (1, 3 or 5; default ${DEFAULT-VALUE}).")
+        int replicas;
+
+        @Option(
                 names = "--server-jvm-option",
                 description = "Extra JVM option for the gateway and the storage pods alike.")
         List<String> serverJvmOptions = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
+            if (replicas != 1 && replicas != 3 && replicas != 5) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--replicas must be 1, 3 or 5");
+            }
             if (records < 2 || seconds <= 0 || warmupSeconds < 0 || bytesPerSecond < 0) {
                 throw new CommandLine.ParameterException(
                         new CommandLine(this),
@@ -463,6 +473,7 @@ public final class BenchCommand implements Runnable {
                             config,
                             serverJvmOptions,
                             bytesPerSecond,
+                            replicas,
                             Duration.ofSeconds(loadLimitSeconds),
                             runDir,
                             System.out)

@@ -23,13 +23,14 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * A shard split under load, on this machine, as a table's split runs on Kubernetes without the
- * operator: one storage pod owning the whole hash space behind the gateway in cluster mode,
- * loaded with the key-value table of {@code compare}; workload A measured; then a second pod
- * started as a new shard's pod is in a split (owning nothing, receiving the upper half of the
- * hash space from the first) while workload A runs, in one-second windows, until it serves its
- * range. The gateway keeps its map and follows the first pod's refusals, which name the new
- * owner, as it does between the seal and its informer seeing the new map. The client does not
- * retry: every refusal that reached it counts as an error.
+ * operator: one shard owning the whole hash space behind the gateway in cluster mode (a storage
+ * pod, or a Raft group of {@code replicas} pods), loaded with the key-value table of
+ * {@code compare}; workload A measured; then a new shard's pods started as they are in a split
+ * (owning nothing, receiving the upper half of the hash space from the first shard) while
+ * workload A runs, in one-second windows, until it serves its range. The gateway keeps its map
+ * and follows the first shard's refusals, which name the new owner, as it does between the seal
+ * and its informer seeing the new map. The client does not retry: every refusal that reached it
+ * counts as an error.
  */
 final class SplitRun {
     static final HashRange UPPER = new HashRange(0x8000000000000000L, -1L);
@@ -41,6 +42,7 @@ final class SplitRun {
     private final BenchConfig config;
     private final List<String> jvmOptions;
     private final long bytesPerSecond;
+    private final int replicas;
     private final Duration loadLimit;
     private final Path runDir;
     private final PrintStream out;
@@ -98,6 +100,7 @@ final class SplitRun {
             BenchConfig config,
             List<String> jvmOptions,
             long bytesPerSecond,
+            int replicas,
             Duration loadLimit,
             Path runDir,
             PrintStream out) {
@@ -105,6 +108,7 @@ final class SplitRun {
         this.config = config;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.bytesPerSecond = bytesPerSecond;
+        this.replicas = replicas;
         this.loadLimit = loadLimit;
         this.runDir = runDir;
         this.out = out;
@@ -112,38 +116,58 @@ final class SplitRun {
 
     Result run() throws Exception {
         Dataset dataset = new Dataset(config, 42);
-        try (ClusterTarget cluster = new ClusterTarget(repo.gatewayJar(), repo.storagePodJar(), 1, jvmOptions)) {
+        try (ClusterTarget cluster =
+                new ClusterTarget(repo.gatewayJar(), repo.storagePodJar(), 1, replicas, jvmOptions)) {
             URI endpoint = cluster.start(runDir);
-            StoragePod source = cluster.pods().get(0);
+            List<StoragePod> source = cluster.pods();
             try (DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency())) {
                 dataset.createKeyValueTable(client);
                 LoadGenerator generator = new LoadGenerator(client, dataset, true);
                 LatencyReport load = generator.load(loadLimit, dataset.keyValueRecords());
                 out.println(load.summary());
-                long storeBytes = weight(source);
+                awaitCaughtUp(source);
+                long storeBytes = weight(source.get(0));
                 generator.warmUp(Workload.A);
                 LatencyReport before = rename(generator.measure(Workload.A), "before the split");
                 out.println(before.summary());
 
-                List<Integer> ports = ServerProcess.freeLoopbackPorts(2);
-                StoragePod receiver = StoragePod.launch(
-                        repo.storagePodJar(),
-                        receiverOptions(client, source, ports.get(0)),
-                        1,
-                        "none",
-                        ports.get(0),
-                        ports.get(1),
-                        runDir);
-                try (receiver) {
+                List<Integer> ports = ServerProcess.freeLoopbackPorts(3 * replicas);
+                List<String> peers = new ArrayList<>();
+                List<String> addresses = new ArrayList<>();
+                for (int r = 0; r < replicas; r++) {
+                    peers.add("127.0.0.1:" + ports.get(3 * r) + ":" + ports.get(3 * r + 2));
+                    addresses.add("127.0.0.1:" + ports.get(3 * r));
+                }
+                List<String> options = receiverOptions(client, source, addresses);
+                List<StoragePod> receiver = new ArrayList<>();
+                for (int r = 0; r < replicas; r++) {
+                    List<String> podOptions = new ArrayList<>(options);
+                    if (replicas > 1) {
+                        podOptions.addAll(List.of(
+                                "-Dkubedyn.storage.replication.group=bench-split",
+                                "-Dkubedyn.storage.replication.peers=" + String.join(",", peers),
+                                "-Dkubedyn.storage.replication.self=" + addresses.get(r),
+                                "-Dkubedyn.storage.replication.host=127.0.0.1"));
+                    }
+                    receiver.add(StoragePod.launch(
+                            repo.storagePodJar(),
+                            podOptions,
+                            replicas + r,
+                            "none",
+                            ports.get(3 * r),
+                            ports.get(3 * r + 1),
+                            runDir));
+                }
+                try {
                     long started = System.nanoTime();
                     Histogram latencies = new Histogram(3);
                     long operations = 0;
                     long errors = 0;
                     String firstError = null;
-                    while (!serving(receiver)) {
+                    while (serving(receiver) == null) {
                         if (System.nanoTime() - started > SPLIT_LIMIT.toNanos()) {
                             throw new WorkloadFailedException("the split did not complete within " + SPLIT_LIMIT
-                                    + "; the receiving pod says " + handOff(receiver));
+                                    + "; the receiving pod says " + handOff(receiver.get(0)));
                         }
                         LatencyReport window = generator.measure(Workload.A, WINDOW, latencies);
                         operations += window.operations();
@@ -157,7 +181,9 @@ final class SplitRun {
                                 "windows counted " + operations + " requests, the histogram " + during.operations());
                     }
                     out.println(during.summary());
-                    return new Result(before, during, split, weight(receiver), storeBytes);
+                    return new Result(before, during, split, weight(serving(receiver)), storeBytes);
+                } finally {
+                    receiver.forEach(StoragePod::close);
                 }
             }
         }
@@ -168,7 +194,8 @@ final class SplitRun {
      * from where, its own address for the source to name, the copy rate, and the table's
      * definition with the source store's table id.
      */
-    private List<String> receiverOptions(DynamoDbAsyncClient client, StoragePod source, int grpcPort) throws Exception {
+    private List<String> receiverOptions(
+            DynamoDbAsyncClient client, List<StoragePod> source, List<String> receiverAddresses) throws Exception {
         TableDescription described =
                 client.describeTable(b -> b.tableName(Dataset.KV_TABLE)).get().table();
         TableDefinition table = new TableDefinition(
@@ -183,9 +210,11 @@ final class SplitRun {
         List<String> options = new ArrayList<>(jvmOptions);
         options.addAll(List.of(
                 "-Dkubedyn.storage.receive-range=" + UPPER,
-                "-Dkubedyn.storage.receive-from=" + source.address(),
+                "-Dkubedyn.storage.receive-from="
+                        + String.join(
+                                ",", source.stream().map(StoragePod::address).toList()),
                 "-Dkubedyn.storage.receive-holder=bench-receiver",
-                "-Dkubedyn.storage.receive-address=127.0.0.1:" + grpcPort,
+                "-Dkubedyn.storage.receive-address=" + io.kubedyn.core.ShardMap.replicaAddress(receiverAddresses),
                 "-Dkubedyn.storage.hand-off.bytes-per-second=" + bytesPerSecond,
                 "-Dkubedyn.storage.table-definition="
                         + new String(new TableDefinitionCodec().encode(table), StandardCharsets.UTF_8)));
@@ -206,6 +235,16 @@ final class SplitRun {
                 && "Serving".equals(JSON.readTree(status).path("phase").asText());
     }
 
+    /** The new shard's pod that serves its range (any, once its group logged it), or null while none does. */
+    private static StoragePod serving(List<StoragePod> pods) throws Exception {
+        for (StoragePod pod : pods) {
+            if (serving(pod)) {
+                return pod;
+            }
+        }
+        return null;
+    }
+
     /** RocksDB's estimate of the bytes of every range a pod owns ({@code GET /kubedyn/ranges}). */
     private static long weight(StoragePod pod) throws Exception {
         long bytes = 0;
@@ -213,6 +252,40 @@ final class SplitRun {
             bytes += range.path("bytes").asLong();
         }
         return bytes;
+    }
+
+    /**
+     * Until every replica of a replicated shard has applied what its group had logged when the
+     * load ended: workload A's eventually consistent reads go to any replica, and one still
+     * applying the load would answer that a loaded record does not exist.
+     */
+    private static void awaitCaughtUp(List<StoragePod> replicas) throws Exception {
+        if (replicas.size() < 2) {
+            return;
+        }
+        long logged = 0;
+        for (StoragePod pod : replicas) {
+            logged = Math.max(logged, appliedIndex(pod));
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        for (StoragePod pod : replicas) {
+            while (appliedIndex(pod) < logged) {
+                if (System.nanoTime() > deadline) {
+                    throw new WorkloadFailedException(pod.address() + " did not apply its group's log up to " + logged
+                            + " within 5 minutes of the load");
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static final java.util.regex.Pattern APPLIED_INDEX =
+            java.util.regex.Pattern.compile("(?m)^kubedyn_raft_applied_index(?:\\{[^}]*})? ([0-9.E+-]+)$");
+
+    /** The last Raft log entry a replica applied, as its metrics say. */
+    private static long appliedIndex(StoragePod pod) throws Exception {
+        java.util.regex.Matcher value = APPLIED_INDEX.matcher(pod.get("/q/metrics"));
+        return value.find() ? (long) Double.parseDouble(value.group(1)) : -1;
     }
 
     private static LatencyReport rename(LatencyReport report, String workload) {

@@ -33,6 +33,7 @@ class SplitCommandSmokeTest {
                         config,
                         List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
                         256 * 1024,
+                        1,
                         Duration.ofMinutes(2),
                         runDir,
                         new PrintStream(printed, true, StandardCharsets.UTF_8))
