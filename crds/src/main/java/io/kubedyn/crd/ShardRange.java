@@ -95,7 +95,12 @@ public class ShardRange {
      * stable pod name ({@code <statefulset>-<i>.<service>:port}) joined by {@code |}.
      */
     public String address() {
-        if (replicas == null || replicas <= 1) {
+        return address(service, port, replicas == null ? 1 : replicas);
+    }
+
+    /** {@link #address()} of a shard whose Service is {@code service}, with {@code replicas} pods. */
+    public static String address(String service, int port, int replicas) {
+        if (replicas <= 1) {
             return service + ":" + port;
         }
         String statefulSet = service.substring(0, service.indexOf('.') < 0 ? service.length() : service.indexOf('.'));

@@ -298,28 +298,17 @@ public record ShardedTable(
      * has the group's leader seal).
      */
     private String sourceAddress(int source) {
-        return String.join(",", addresses(source));
+        return String.join(",", io.kubedyn.core.ShardMap.replicas(address(source)));
     }
 
     /**
-     * Where the gateway reaches a shard, as the published map has it: its Service, or a
-     * replicated shard's replicas joined by {@code |}. A new shard's pods name it in the source's
-     * refusals once the range is sealed, so the gateway dials the new owner as it will by the map.
+     * Where the gateway reaches a shard, as the published map has it ({@link ShardRange#address}):
+     * its Service, or a replicated shard's replicas joined by {@code |}. A new shard's pods name it
+     * in the source's refusals once the range is sealed, so the gateway dials the new owner as it
+     * will by the map.
      */
     public String address(int shard) {
-        return io.kubedyn.core.ShardMap.replicaAddress(addresses(shard));
-    }
-
-    /** The gRPC addresses of a shard: its Service's, or each replica's by its pod's name. */
-    private List<String> addresses(int shard) {
-        if (!replicated()) {
-            return List.of(shard(shard).serviceDns(clusterDomain) + ":" + ShardIdentity.GRPC_PORT);
-        }
-        List<String> replicas = new java.util.ArrayList<>();
-        for (int i = 0; i < replicasPerShard; i++) {
-            replicas.add(shard(shard).podDns(i, clusterDomain) + ":" + ShardIdentity.GRPC_PORT);
-        }
-        return replicas;
+        return ShardRange.address(shard(shard).serviceDns(clusterDomain), ShardIdentity.GRPC_PORT, replicasPerShard);
     }
 
     /** The Secret of the pods' certificate, key and authority, with {@link #internalTls}. */

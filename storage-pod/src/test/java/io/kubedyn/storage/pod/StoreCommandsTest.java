@@ -275,14 +275,7 @@ class StoreCommandsTest {
         for (String id : staying) {
             sourceLog.add(put(id, "before", 2_000));
         }
-        byte[] seal = StoreCommands.entry(
-                commands.sealRange,
-                io.kubedyn.storage.grpc.SealRangeRequest.newBuilder()
-                        .setTable(ref)
-                        .setRange(StorageWire.range(upper))
-                        .setReceiver("new-shard:9090")
-                        .build(),
-                3_000);
+        byte[] seal = sealEntry(ref, upper);
         byte[] release = StoreCommands.entry(
                 commands.releaseRange,
                 io.kubedyn.storage.grpc.ReleaseRangeRequest.newBuilder()
@@ -432,14 +425,7 @@ class StoreCommandsTest {
                 .setName(table.name())
                 .setTableId(table.tableId())
                 .build();
-        byte[] seal = StoreCommands.entry(
-                commands.sealRange,
-                io.kubedyn.storage.grpc.SealRangeRequest.newBuilder()
-                        .setTable(ref)
-                        .setRange(StorageWire.range(upper))
-                        .setReceiver("new-shard:9090")
-                        .build(),
-                3_000);
+        byte[] seal = sealEntry(ref, upper);
         List<byte[]> log = List.of(
                 StoreCommands.entry(
                         commands.createTable,
@@ -483,5 +469,17 @@ class StoreCommandsTest {
                 assertThat(store.appliedIndex()).isEqualTo(log.size());
             }
         }
+    }
+
+    /** The log entry sealing {@code range} for a new shard at {@code new-shard:9090}. */
+    private byte[] sealEntry(io.kubedyn.storage.grpc.TableRef ref, HashRange range) {
+        return StoreCommands.entry(
+                commands.sealRange,
+                io.kubedyn.storage.grpc.SealRangeRequest.newBuilder()
+                        .setTable(ref)
+                        .setRange(StorageWire.range(range))
+                        .setReceiver("new-shard:9090")
+                        .build(),
+                3_000);
     }
 }
