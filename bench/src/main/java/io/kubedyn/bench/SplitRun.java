@@ -265,11 +265,11 @@ final class SplitRun {
         }
         long logged = 0;
         for (StoragePod pod : replicas) {
-            logged = Math.max(logged, appliedIndex(pod));
+            logged = Math.max(logged, pod.appliedIndex());
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         for (StoragePod pod : replicas) {
-            while (appliedIndex(pod) < logged) {
+            while (pod.appliedIndex() < logged) {
                 if (System.nanoTime() > deadline) {
                     throw new WorkloadFailedException(pod.address() + " did not apply its group's log up to " + logged
                             + " within 5 minutes of the load");
@@ -277,15 +277,6 @@ final class SplitRun {
                 Thread.sleep(200);
             }
         }
-    }
-
-    private static final java.util.regex.Pattern APPLIED_INDEX =
-            java.util.regex.Pattern.compile("(?m)^kubedyn_raft_applied_index(?:\\{[^}]*})? ([0-9.E+-]+)$");
-
-    /** The last Raft log entry a replica applied, as its metrics say. */
-    private static long appliedIndex(StoragePod pod) throws Exception {
-        java.util.regex.Matcher value = APPLIED_INDEX.matcher(pod.get("/q/metrics"));
-        return value.find() ? (long) Double.parseDouble(value.group(1)) : -1;
     }
 
     private static LatencyReport rename(LatencyReport report, String workload) {

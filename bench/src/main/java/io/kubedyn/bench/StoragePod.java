@@ -22,6 +22,10 @@ final class StoragePod implements AutoCloseable {
     private static final Pattern REQUEST_COUNT =
             Pattern.compile("^kubedyn_storage_requests_seconds_count\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
 
+    /** The last Raft log entry the pod applied, e.g. {@code kubedyn_raft_applied_index 1234.0}. */
+    private static final Pattern APPLIED_INDEX =
+            Pattern.compile("^kubedyn_raft_applied_index(?:\\{[^}]*})? (\\S+)$", Pattern.MULTILINE);
+
     private final int grpcPort;
     private final URI http;
     private final ServerProcess process;
@@ -101,6 +105,12 @@ final class StoragePod implements AutoCloseable {
             }
         }
         return answered;
+    }
+
+    /** The last Raft log entry a replica applied, as its metrics say; -1 for a pod that is not one. */
+    long appliedIndex() throws IOException, InterruptedException {
+        Matcher value = APPLIED_INDEX.matcher(get("/q/metrics"));
+        return value.find() ? (long) Double.parseDouble(value.group(1)) : -1;
     }
 
     /** The body of {@code GET path} on the pod's HTTP port, or an exception naming its status. */
