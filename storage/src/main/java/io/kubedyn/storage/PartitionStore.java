@@ -118,6 +118,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private static final byte[] SHARD_ASSIGNMENT_GIVEN = "shard/assignment-given".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SHARD_SEALED = "shard/sealed".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SHARD_HANDED_OFF = "shard/handed-off".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SHARD_DRAINING = "shard/draining".getBytes(StandardCharsets.UTF_8);
     /** Catalog key: the last replicated log entry applied (see {@link #applyEntry}). */
     private static final byte[] APPLIED_INDEX = "raft/applied".getBytes(StandardCharsets.UTF_8);
     /** Catalog keys of applied gateway requests, by {@link RequestId} (see {@link #requestResult}). */
@@ -262,6 +263,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final Set<String> receiving = ConcurrentHashMap.newKeySet();
     /** Held by the one feed step running: writers never wait for it (they only signal). */
     private final Object feedLock = new Object();
+    /** Held while the feed's position is recorded (briefly: never across a feed step). */
+    private final Object indexFedRecord = new Object();
     /** See {@link #expireWithin}: by default the store expires every item it holds, at any time. */
     private volatile java.util.function.Function<java.util.function.Supplier<Long>, Long> expiryScope =
             java.util.function.Supplier::get;
@@ -1727,13 +1730,53 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         try {
             // Not synced: the WAL keeps writes in order, so a checkpoint that survives a crash
             // has the entries written before it; one that does not only replays them.
-            db.put(catalogFamily, indexFedKey(family), ChangeRecordCodec.key(last));
+            recordFed(family, last, false);
         } catch (RocksDBException e) {
             throw new StorageException(
                     "cannot record the index feed of " + table.definition().name(), e);
         }
-        indexFed.put(family, last);
         return page.records().size();
+    }
+
+    /**
+     * Records the feed of the table in {@code family} as past {@code through}, never going back
+     * (the feed and a replicated log's entry may both move it); as the log entry being applied
+     * when {@code asEntry}, else unsynced.
+     */
+    private void recordFed(String family, long through, boolean asEntry) throws RocksDBException {
+        synchronized (indexFedRecord) {
+            long now = Math.max(indexFedThrough(family), through);
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.put(catalogFamily, indexFedKey(family), ChangeRecordCodec.key(now));
+                if (asEntry) {
+                    commit(batch);
+                } else {
+                    db.write(unsyncedWrite, batch);
+                }
+            }
+            indexFed.put(family, now);
+        }
+    }
+
+    /** The last change-log sequence number the global indexes of {@code definition} took in here, or 0. */
+    public long globalIndexesFedThrough(TableDefinition definition) {
+        return open(() -> indexFedThrough(familyName(table(definition).family())));
+    }
+
+    /**
+     * Takes the global index feed of {@code definition} past {@code through} (a replicated
+     * log's entry: its leader fed that far), so this store, leading later, never sends the
+     * entries of those changes again.
+     */
+    public void recordGlobalIndexesFed(TableDefinition definition, long through) {
+        open(() -> {
+            try {
+                recordFed(familyName(table(definition).family()), through, true);
+                return null;
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot record the index feed of " + definition.name(), e);
+            }
+        });
     }
 
     /**
@@ -2345,6 +2388,18 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 throw new StorageException("cannot record the shard assignment", e);
             }
         });
+    }
+
+    /**
+     * The sealed hash ranges (of a replicated store) whose hand-off still takes in the global
+     * index entries of the changes made before the seal, if any.
+     */
+    public Optional<String> drainingRanges() {
+        return catalogText(SHARD_DRAINING);
+    }
+
+    public void recordDrainingRanges(String ranges) {
+        recordCatalogText(SHARD_DRAINING, ranges);
     }
 
     /** The hash ranges this store sealed for a hand-off and still holds (until released), if any. */

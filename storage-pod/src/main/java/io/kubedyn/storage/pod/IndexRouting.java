@@ -9,6 +9,7 @@ import io.kubedyn.storage.IndexSink;
 import io.kubedyn.storage.IndexWrite;
 import io.kubedyn.storage.InternalTls;
 import io.kubedyn.storage.PartitionStore;
+import io.kubedyn.storage.RangeNotOwnedException;
 import io.kubedyn.storage.StorageException;
 import io.kubedyn.storage.StorageWire;
 import io.kubedyn.storage.grpc.StorageError;
@@ -50,6 +51,8 @@ final class IndexRouting implements IndexSink, AutoCloseable {
     private final Map<HashRange, String> moved = new ConcurrentHashMap<>();
     /** How entries of this pod's own ranges are written: through its shard's log when replicated. */
     private volatile BiConsumer<TableDefinition, List<IndexWrite>> local;
+    /** Whether {@link #local} checks each entry's range itself, as it applies it (a replica's log does). */
+    private volatile boolean localChecks;
 
     IndexRouting(PartitionStore store, ShardScope scope, Optional<ShardMap> map, Duration timeout, InternalTls tls) {
         this.tls = tls;
@@ -59,9 +62,15 @@ final class IndexRouting implements IndexSink, AutoCloseable {
         this.local = store::applyIndexWrites;
     }
 
-    /** Writes this pod's own entries with {@code writer} from now on (a replica: through its log). */
+    /**
+     * Writes this pod's own entries with {@code writer} from now on: a replica's, through its
+     * log, where each entry's range is checked as the entry is applied (a seal applied before it
+     * refuses it, naming the new owner) rather than while the ranges are held still, which would
+     * keep that seal from being applied.
+     */
     void writeOwnEntriesWith(BiConsumer<TableDefinition, List<IndexWrite>> writer) {
         this.local = writer;
+        this.localChecks = true;
     }
 
     @Override
@@ -70,19 +79,25 @@ final class IndexRouting implements IndexSink, AutoCloseable {
     }
 
     private void apply(TableDefinition table, List<IndexWrite> writes, int movesFollowed) {
-        // Checked and written while the ranges cannot change: a range sealed meanwhile would not
-        // take the entry with it.
-        List<IndexWrite> elsewhere = scope.owning(() -> {
-            List<IndexWrite> own = new ArrayList<>();
-            List<IndexWrite> others = new ArrayList<>();
-            for (IndexWrite write : writes) {
-                (scope.takesOwnIndexEntry(table, write.hash()) ? own : others).add(write);
+        List<IndexWrite> elsewhere;
+        if (localChecks) {
+            try {
+                elsewhere = writeOwn(table, writes);
+            } catch (RangeNotOwnedException e) {
+                // A range sealed since: its entries go to the owner the refusal names, by this
+                // call again (none of them was written).
+                if (e.owner() == null || e.ownerRange() == null || movesFollowed >= MOVES_FOLLOWED) {
+                    throw e;
+                }
+                moved.put(e.ownerRange(), e.owner());
+                apply(table, writes, movesFollowed + 1);
+                return;
             }
-            if (!own.isEmpty()) {
-                this.local.accept(table, own);
-            }
-            return others;
-        });
+        } else {
+            // Checked and written while the ranges cannot change: a range sealed meanwhile would
+            // not take the entry with it.
+            elsewhere = scope.owning(() -> writeOwn(table, writes));
+        }
         Map<String, List<IndexWrite>> remote = new LinkedHashMap<>();
         for (IndexWrite write : elsewhere) {
             remote.computeIfAbsent(addressOf(table, write.hash()), a -> new ArrayList<>())
@@ -111,6 +126,19 @@ final class IndexRouting implements IndexSink, AutoCloseable {
         if (!again.isEmpty()) {
             apply(table, again, movesFollowed + 1);
         }
+    }
+
+    /** Writes the entries this pod takes itself; the others, to send. */
+    private List<IndexWrite> writeOwn(TableDefinition table, List<IndexWrite> writes) {
+        List<IndexWrite> own = new ArrayList<>();
+        List<IndexWrite> others = new ArrayList<>();
+        for (IndexWrite write : writes) {
+            (scope.takesOwnIndexEntry(table, write.hash()) ? own : others).add(write);
+        }
+        if (!own.isEmpty()) {
+            this.local.accept(table, own);
+        }
+        return others;
     }
 
     /** {@code writes} in order, in calls of at most about CALL_BYTES: gRPC refuses messages over 4 MiB. */

@@ -34,13 +34,16 @@ import java.util.function.Consumer;
  * A sealed range stays readable for copies and changes until released, across restarts (the
  * store records it), so a receiver that lost its place can copy it again. Seals and releases run
  * one at a time (a seal the receiver stopped waiting for may still be running when it asks
- * again). Stores holding other tables do not hand ranges off, nor yet replicated shards whose
- * table has global secondary indexes.
+ * again). Stores holding other tables do not hand ranges off.
  * <p>
  * A replicated shard's replicas each serve copies and changes from their own store and
  * write-ahead log (the receiver follows one of them throughout); its seal and its release go
  * through its group's log ({@link StoreCommands}), proposed by the leader, so every replica gives
- * the range up at the same entry.
+ * the range up at the same entry. With global secondary indexes the seal entry leaves the range
+ * draining: the replicas still take the entries of its own feed there (the leader's, logged), and
+ * once the leader fed every change made before the seal, a {@code drained_range} entry ends that
+ * and moves every replica's feed position past them. The followed replica answers the seal once
+ * it applied that entry too.
  */
 final class RangeHandOff {
     /** About how many bytes of writes a page carries: well under the gRPC message limit. */
@@ -88,32 +91,56 @@ final class RangeHandOff {
         TableDefinition table = source(store, request.getTable(), range);
         Optional<ShardReplica> replica = lifecycle.replica();
         if (replica.isPresent()) {
+            if (lifecycle.leads()) {
+                // A new leader may not have applied the last leader's seal or drain yet: it must
+                // not seal twice, nor feed from before the drain's position.
+                replica.get().readBarrier();
+            }
             if (scope.ranges(table).intersects(range)) {
                 if (store.holdsPreparedIn(table, range)) {
                     throw busyWithTransaction(range);
+                }
+                if (table.hasGlobalIndexes() && lifecycle.leads()) {
+                    // Only the leader backfills and feeds: its state is the one that counts.
+                    refuseWhileBackfilling(store, table, range);
+                    feedIndexEntriesBefore(store, table, range, "sealed");
                 }
                 // The group seals it, in its log: every replica then refuses the range's writes
                 // from the same entry on. Only the leader proposes (else NotLeader, naming it).
                 lifecycle.execute(lifecycle.commands().sealRange, request);
             }
-            // Sealed on this replica: every write to the range it applied is at or below its
-            // latest sequence number, in its own write-ahead log, the one the receiver follows.
+            if (scope.draining().intersects(range)) {
+                // The index entries of the changes made before the seal, fed by the leader (the
+                // range's own written here through the log); then the group says so in its log.
+                if (lifecycle.leads()) {
+                    // The feed's position is in this replica's numbering of change records, the
+                    // same as every replica's but for a backfill's records (the leader's alone).
+                    refuseWhileBackfilling(store, table, range);
+                    feedIndexEntriesBefore(store, table, range, "handed off");
+                }
+                lifecycle.execute(
+                        lifecycle.commands().drainedRange,
+                        io.kubedyn.storage.grpc.DrainedRange.newBuilder()
+                                .setTable(request.getTable())
+                                .setRange(request.getRange())
+                                .setFedThrough(store.globalIndexesFedThrough(table))
+                                .build());
+            }
+            // Sealed (and drained) on this replica: every write to the range it applied is at or
+            // below its latest sequence number, in its own write-ahead log, the one the receiver follows.
             long through = store.latestSequence();
             Log.infof(
                     "hash range %s of table %s sealed for %s; at WAL sequence %d on this replica",
                     range, table.name(), request.getReceiver(), through);
             return through;
         }
-        if (scope.ranges(table).intersects(range) && !store.feedGlobalIndexesToLastRecord(table, INDEX_DRAIN_TIMEOUT)) {
-            // Not sealed yet, and the shards the index entries go to do not take them now: sealing
-            // would leave the range without an owner until they do.
-            throw new RangeBusyException("the global secondary index entries of table " + table.name()
-                    + " cannot all be written now (a shard they go to does not take them); hash range " + range
-                    + " is sealed once they can");
+        if (scope.ranges(table).intersects(range)) {
+            feedIndexEntriesBefore(store, table, range, "sealed");
         }
         scope.changeRanges(current -> {
             if (current.intersects(range)) {
-                give(scope, store, table, range, current, request.getReceiver());
+                refuseWhileBackfilling(store, table, range);
+                give(scope, store, table, range, current, request.getReceiver(), false);
             } // else sealed before: the reply was lost, or the receiver restarted
             scope.drainingIndexEntries(range, true);
             return null;
@@ -142,8 +169,37 @@ final class RangeHandOff {
     }
 
     /**
-     * A replicated shard's seal, as each replica applies it from the log: as {@link #seal}'s,
-     * without global secondary indexes (a replicated table with them does not split yet).
+     * Feeds the global secondary index entries of every change recorded here so far, or refuses
+     * (RangeBusy, the receiver asks again) when the shards they go to do not take them now:
+     * before a seal, so that its drain is short; after it, so that no entry of a change made
+     * here reaches an index after one the new owner made.
+     */
+    private static void feedIndexEntriesBefore(
+            PartitionStore store, TableDefinition table, HashRange range, String step) {
+        if (!store.feedGlobalIndexesToLastRecord(table, INDEX_DRAIN_TIMEOUT)) {
+            throw new RangeBusyException("the global secondary index entries of table " + table.name()
+                    + " cannot all be written now (a shard they go to does not take them); hash range " + range
+                    + " is " + step + " once they can");
+        }
+    }
+
+    /**
+     * A backfill walks the items it finds here: one that moves meanwhile would have its entries
+     * written from both sides.
+     */
+    private static void refuseWhileBackfilling(PartitionStore store, TableDefinition table, HashRange range) {
+        java.util.Set<String> backfilling = store.indexStatus(table).backfilling();
+        if (!backfilling.isEmpty()) {
+            throw new RangeBusyException("global secondary index " + backfilling + " of table " + table.name()
+                    + " is being backfilled here; hash range " + range + " is handed off once it is done");
+        }
+    }
+
+    /**
+     * A replicated shard's seal, as each replica applies it from the log: as {@link #seal}'s; with
+     * global secondary indexes the range is left draining ({@link #drainedApplied} ends it). The
+     * leader checked for backfills before it proposed the seal: only its own state says (a
+     * follower's records of a backfill are not the leader's).
      */
     static void sealApplied(ShardScope scope, PartitionStore store, SealRangeRequest request) {
         HashRange range = StorageWire.range(request.getRange());
@@ -151,7 +207,7 @@ final class RangeHandOff {
         try {
             scope.changeRanges(current -> {
                 if (current.intersects(range)) {
-                    give(scope, store, table, range, current, request.getReceiver());
+                    give(scope, store, table, range, current, request.getReceiver(), table.hasGlobalIndexes());
                 }
                 return null;
             });
@@ -163,24 +219,20 @@ final class RangeHandOff {
         }
     }
 
-    /** Takes {@code range} out of this pod's ranges, durably, naming {@code receiver} in refusals from now on. */
+    /**
+     * Takes {@code range} out of this pod's ranges, durably, naming {@code receiver} in refusals
+     * from now on; left {@code draining} durably (a replica's seal: see {@link #drainedApplied}).
+     */
     private static void give(
             ShardScope scope,
             PartitionStore store,
             TableDefinition table,
             HashRange range,
             OwnedRanges current,
-            String receiver) {
+            String receiver,
+            boolean draining) {
         if (store.holdsPreparedIn(table, range)) {
             throw busyWithTransaction(range);
-        }
-        if (!store.indexStatus(table).backfilling().isEmpty()) {
-            // A backfill walks the items it finds here: one that moves meanwhile would have its
-            // entries written from both sides.
-            throw new RangeBusyException(
-                    "global secondary index " + store.indexStatus(table).backfilling()
-                            + " of table " + table.name() + " is being backfilled here; hash range " + range
-                            + " is sealed once it is done");
         }
         OwnedRanges sealed = sealed(store);
         if (!sealed.covers(range)) {
@@ -193,12 +245,32 @@ final class RangeHandOff {
             store.recordHandedOffRanges(ShardScope.formatHandedOff(handedOff));
             scope.handedOff(handedOff);
         }
+        if (draining) {
+            scope.recordDraining(store, range, true);
+        }
         // The table's stream: the records so far are of the ranges owned until now (the parent
         // shard, closed); later ones of what is left here (a child).
         store.closeStreamEpoch(table, current.ranges());
         OwnedRanges left = current.without(range);
         store.reassignShard(left.toString());
         scope.assign(left);
+    }
+
+    /**
+     * A replicated shard's {@code drained_range}, as each replica applies it: the range takes no
+     * more of this shard's own index entries, and the feed here is past every change its leader
+     * fed (written last: the entry's mark of having been applied).
+     */
+    static void drainedApplied(ShardScope scope, PartitionStore store, io.kubedyn.storage.grpc.DrainedRange request) {
+        HashRange range = StorageWire.range(request.getRange());
+        TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
+        scope.changeRanges(current -> {
+            if (scope.draining().covers(range)) {
+                scope.recordDraining(store, range, false);
+            }
+            store.recordGlobalIndexesFed(table, request.getFedThrough());
+            return null;
+        });
     }
 
     synchronized void release(PartitionStore store, ReleaseRangeRequest request) {
@@ -237,12 +309,6 @@ final class RangeHandOff {
     /** The table, checked as a source of {@code range}: a range this pod owns, or sealed and still holds. */
     private TableDefinition source(PartitionStore store, TableRef ref, HashRange range) {
         TableDefinition table = ShardScope.resolveIncarnation(store, ref);
-        if (lifecycle.replica().isPresent() && table.hasGlobalIndexes()) {
-            throw new StorageException(
-                    "range hand-offs of replicated shards whose table has global secondary indexes are not"
-                            + " implemented yet",
-                    null);
-        }
         if (store.tableNames().size() != 1 || scope.configuredAlone(table)) {
             throw new StorageException(
                     "a range hand-off moves a range of the pod's one table; this pod's ranges "

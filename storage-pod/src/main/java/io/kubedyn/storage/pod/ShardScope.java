@@ -34,7 +34,7 @@ final class ShardScope {
     /** Ranges this pod handed to another pod in a split, with that pod's address: named in refusals. */
     private volatile Map<HashRange, String> handedOff = Map.of();
     /** Sealed ranges whose hand-off is feeding this pod's index entries there (see {@link #drainingIndexEntries}). */
-    private volatile java.util.Set<HashRange> draining = java.util.Set.of();
+    private volatile OwnedRanges draining = new OwnedRanges(List.of());
 
     ShardScope(OwnedRangesConfig owned) {
         this.owned = owned;
@@ -130,19 +130,22 @@ final class ShardScope {
     /**
      * Whether this pod's own global secondary index feed writes an entry of {@code hash} to its
      * own store: in its ranges, or in a range it sealed whose hand-off is still taking in the
-     * entries of the changes made before the seal ({@link #drainingIndexEntries}). Call it within
-     * {@link #owning}, with the write.
+     * entries of the changes made before the seal ({@link #drainingIndexEntries}). An unreplicated
+     * pod calls it within {@link #owning}, with the write; a replica checks again as it applies
+     * the entry ({@link #checkOwnIndexEntry}).
      */
     boolean takesOwnIndexEntry(TableDefinition table, long hash) {
-        if (ranges(table).containsHash(hash)) {
-            return true;
+        return ranges(table).containsHash(hash) || draining.containsHash(hash);
+    }
+
+    /**
+     * As {@link #checkOwned}, for an entry of this pod's own global secondary index feed
+     * ({@link #takesOwnIndexEntry}): a replica checks each as it applies it from the log.
+     */
+    void checkOwnIndexEntry(TableDefinition table, long hash) {
+        if (!draining.containsHash(hash)) {
+            checkOwned(table, hash);
         }
-        for (HashRange range : draining) {
-            if (range.contains(hash)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -152,13 +155,40 @@ final class ShardScope {
      * {@link #changeRanges}, so no entry is being written here as it stops.
      */
     void drainingIndexEntries(HashRange range, boolean draining) {
-        java.util.Set<HashRange> now = new java.util.HashSet<>(this.draining);
-        if (draining) {
-            now.add(range);
-        } else {
-            now.remove(range);
+        if (draining && !this.draining.covers(range)) {
+            this.draining = this.draining.with(range);
+        } else if (!draining && this.draining.covers(range)) {
+            this.draining = this.draining.without(range);
         }
-        this.draining = java.util.Set.copyOf(now);
+    }
+
+    /** The sealed ranges still taking in this pod's own index entries ({@link #drainingIndexEntries}). */
+    OwnedRanges draining() {
+        return draining;
+    }
+
+    /**
+     * As {@link #drainingIndexEntries}, recorded in {@code store} (a replica's seal and drain,
+     * applied from its log: a restart, or a snapshot installed, must find the range draining).
+     */
+    void recordDraining(PartitionStore store, HashRange range, boolean draining) {
+        drainingIndexEntries(range, draining);
+        store.recordDrainingRanges(this.draining.toString());
+    }
+
+    /** The ranges {@code store} records as handed off and draining (at the pod's start). */
+    void handOffsAsRecorded(PartitionStore store) {
+        handedOff(parseHandedOff(store.handedOffRanges().orElse("")));
+        draining = OwnedRanges.parse(store.drainingRanges().orElse("none"));
+    }
+
+    /**
+     * The ranges {@code store} records as owned, handed off and draining (a replica's store, a
+     * snapshot installed into it); call it within {@link #changeRanges}.
+     */
+    void asRecorded(PartitionStore store) {
+        store.shardAssignment().map(OwnedRanges::parse).ifPresent(this::assign);
+        handOffsAsRecorded(store);
     }
 
     /** The range this pod handed {@code hash} to, with the pod it went to, or null. */

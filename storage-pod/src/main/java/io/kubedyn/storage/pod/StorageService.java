@@ -110,7 +110,8 @@ public class StorageService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void applyIndexWrites(ApplyIndexWritesRequest request, StreamObserver<ApplyIndexWritesReply> reply) {
-        command(commands.applyIndexWrites, request, reply);
+        // Another shard's entries: never this shard's own (see ApplyIndexWritesRequest.own).
+        command(commands.applyIndexWrites, request.toBuilder().clearOwn().build(), reply);
     }
 
     @Override

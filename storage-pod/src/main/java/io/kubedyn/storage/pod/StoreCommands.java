@@ -20,6 +20,7 @@ import io.kubedyn.storage.grpc.BatchWriteRequest;
 import io.kubedyn.storage.grpc.CreateTableRequest;
 import io.kubedyn.storage.grpc.DecideReply;
 import io.kubedyn.storage.grpc.DecideRequest;
+import io.kubedyn.storage.grpc.DrainedRange;
 import io.kubedyn.storage.grpc.FinishReply;
 import io.kubedyn.storage.grpc.FinishRequest;
 import io.kubedyn.storage.grpc.PrepareRequest;
@@ -81,6 +82,7 @@ final class StoreCommands {
     final Command<SealRangeRequest, SealRangeReply> sealRange;
     final Command<ReleaseRangeRequest, ReleaseRangeReply> releaseRange;
     final Command<ReceivedRange, Empty> receiveRange;
+    final Command<DrainedRange, Empty> drainedRange;
 
     StoreCommands(ShardScope scope) {
         createTable =
@@ -104,7 +106,8 @@ final class StoreCommands {
                         .setDefinition(StorageWire.definition(store.deleteTable(request.getName())))
                         .build());
         // Global secondary index entries another shard's change log feeds here: each must be in
-        // this pod's ranges (the sender routes by the same shard map), else the whole call is refused.
+        // this pod's ranges (the sender routes by the same shard map), else the whole call is
+        // refused. Those of this shard's own log (a replica's) may be of a sealed range still draining.
         applyIndexWrites = add(
                 4,
                 "apply_index_writes",
@@ -114,7 +117,11 @@ final class StoreCommands {
                     TableDefinition table = ShardScope.resolveIncarnation(store, request.getTable());
                     List<IndexWrite> writes = StorageWire.indexWrites(request);
                     for (IndexWrite indexWrite : writes) {
-                        scope.checkOwned(table, indexWrite.hash());
+                        if (request.getOwn()) {
+                            scope.checkOwnIndexEntry(table, indexWrite.hash());
+                        } else {
+                            scope.checkOwned(table, indexWrite.hash());
+                        }
                     }
                     store.applyIndexWrites(table, writes);
                     return ApplyIndexWritesReply.getDefaultInstance();
@@ -191,6 +198,10 @@ final class StoreCommands {
                 });
         receiveRange = add(14, "receive_range", ReceivedRange.parser(), Empty.parser(), (store, request, now) -> {
             RangeReceiver.applyReceived(scope, store, request);
+            return Empty.getDefaultInstance();
+        });
+        drainedRange = add(15, "drained_range", DrainedRange.parser(), Empty.parser(), (store, request, now) -> {
+            RangeHandOff.drainedApplied(scope, store, request);
             return Empty.getDefaultInstance();
         });
     }

@@ -127,7 +127,7 @@ public class StoreLifecycle {
                     .map(json -> new TableDefinitionCodec().decode(json.getBytes(StandardCharsets.UTF_8)))
                     .orElse(null);
             owned.assign(new StoreAssignment(owned.defaults(), table).takeOver(opened));
-            scope.handedOff(ShardScope.parseHandedOff(opened.handedOffRanges().orElse("")));
+            scope.handOffsAsRecorded(opened);
             // Time to Live deletes only items of the ranges this pod owns, while they cannot change:
             // a range sealed for a hand-off expires at its new owner.
             opened.expireWithin(
@@ -152,8 +152,11 @@ public class StoreLifecycle {
                     this::ownAsRecorded);
             replica.start();
             ShardReplica group = replica;
-            indexRouting.writeOwnEntriesWith((table, writes) ->
-                    group.propose(commands.applyIndexWrites, StorageWire.indexWrites(table, writes)));
+            indexRouting.writeOwnEntriesWith((table, writes) -> group.propose(
+                    commands.applyIndexWrites,
+                    StorageWire.indexWrites(table, writes).toBuilder()
+                            .setOwn(true)
+                            .build()));
         }
         store = opened;
         transactionResolver =
@@ -207,8 +210,7 @@ public class StoreLifecycle {
      */
     private void ownAsRecorded(PartitionStore loaded) {
         scope.changeRanges(current -> {
-            loaded.shardAssignment().map(OwnedRanges::parse).ifPresent(scope::assign);
-            scope.handedOff(ShardScope.parseHandedOff(loaded.handedOffRanges().orElse("")));
+            scope.asRecorded(loaded);
             return null;
         });
     }
@@ -227,7 +229,7 @@ public class StoreLifecycle {
     }
 
     /** Whether this pod does the work of its shard's leader (always, unreplicated). */
-    private boolean leads() {
+    boolean leads() {
         ShardReplica current = replica;
         return current == null || current.isLeader();
     }

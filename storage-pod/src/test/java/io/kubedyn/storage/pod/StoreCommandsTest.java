@@ -71,12 +71,7 @@ class StoreCommandsTest {
     @Test
     void theSameEntriesLeaveEveryReplicaEqualAndRecordTheLastApplied() {
         List<byte[]> log = new ArrayList<>();
-        log.add(StoreCommands.entry(
-                commands.createTable,
-                CreateTableRequest.newBuilder()
-                        .setDefinition(StorageWire.definition(table))
-                        .build(),
-                1_000));
+        log.add(createEntry(table));
         log.add(put("a", "one", 2_000));
         log.add(put("b", "two", 3_000));
         log.add(StoreCommands.entry(
@@ -140,12 +135,7 @@ class StoreCommandsTest {
 
     @Test
     void anEntryOfSeveralCommandsAppliesEachInOrderWithItsOwnResult() {
-        byte[] create = StoreCommands.entry(
-                commands.createTable,
-                CreateTableRequest.newBuilder()
-                        .setDefinition(StorageWire.definition(table))
-                        .build(),
-                1_000);
+        byte[] create = createEntry(table);
         List<byte[]> parts = List.of(put("a", "one", 2_000), put("b", "two", 2_001), put("a", "three", 2_002));
         try (PartitionStore replica = PartitionStore.openReplica(data.resolve("r"), s -> (t, w) -> {})) {
             commands.apply(replica, 1, create);
@@ -168,12 +158,7 @@ class StoreCommandsTest {
 
     @Test
     void aRestartInTheMiddleOfAnEntryOfSeveralCommandsAppliesOnlyTheRest() {
-        byte[] create = StoreCommands.entry(
-                commands.createTable,
-                CreateTableRequest.newBuilder()
-                        .setDefinition(StorageWire.definition(table))
-                        .build(),
-                1_000);
+        byte[] create = createEntry(table);
         List<byte[]> parts = List.of(put("a", "one", 2_000), put("b", "two", 2_001), put("c", "three", 2_002));
         try (PartitionStore replica = PartitionStore.openReplica(data.resolve("r"), s -> (t, w) -> {})) {
             commands.apply(replica, 1, create);
@@ -203,15 +188,7 @@ class StoreCommandsTest {
         Path directory = data.resolve("r");
         WriteReply first;
         try (PartitionStore replica = PartitionStore.openReplica(directory, s -> (t, w) -> {})) {
-            commands.apply(
-                    replica,
-                    1,
-                    StoreCommands.entry(
-                            commands.createTable,
-                            CreateTableRequest.newBuilder()
-                                    .setDefinition(StorageWire.definition(table))
-                                    .build(),
-                            1_000));
+            commands.apply(replica, 1, createEntry(table));
             commands.apply(replica, 2, put("a", "one", 1_500));
             first = StoreCommands.reply(commands.write, commands.apply(replica, 3, resent));
             assertThat(StorageWire.written(first).old()).isEqualTo(item("a", "one"));
@@ -262,12 +239,7 @@ class StoreCommandsTest {
                 .setName(table.name())
                 .setTableId(table.tableId())
                 .build();
-        byte[] create = StoreCommands.entry(
-                commands.createTable,
-                CreateTableRequest.newBuilder()
-                        .setDefinition(StorageWire.definition(table))
-                        .build(),
-                1_000);
+        byte[] create = createEntry(table);
         List<byte[]> sourceLog = new ArrayList<>(List.of(create));
         for (String id : moving) {
             sourceLog.add(put(id, "before", 2_000));
@@ -427,12 +399,7 @@ class StoreCommandsTest {
                 .build();
         byte[] seal = sealEntry(ref, upper);
         List<byte[]> log = List.of(
-                StoreCommands.entry(
-                        commands.createTable,
-                        CreateTableRequest.newBuilder()
-                                .setDefinition(StorageWire.definition(table))
-                                .build(),
-                        1_000),
+                createEntry(table),
                 StoreCommands.entry(
                         commands.prepare,
                         StorageWire.prepare(
@@ -469,6 +436,104 @@ class StoreCommandsTest {
                 assertThat(store.appliedIndex()).isEqualTo(log.size());
             }
         }
+    }
+
+    @Test
+    void aSealWithGlobalIndexesTakesTheLeadersOwnEntriesOfTheRangeUntilDrainedAlikeOnEveryReplica() {
+        HashRange upper = new HashRange(0x8000000000000000L, -1L);
+        TableDefinition indexed = table.withIndexes(
+                List.of(io.kubedyn.core.SecondaryIndex.global(
+                        "byV",
+                        KeySchema.of(new KeyAttribute("v", ScalarType.S), null),
+                        io.kubedyn.core.IndexProjection.KEYS_ONLY)),
+                Map.of("id", ScalarType.S, "v", ScalarType.S));
+        io.kubedyn.storage.grpc.TableRef ref = io.kubedyn.storage.grpc.TableRef.newBuilder()
+                .setName(indexed.name())
+                .setTableId(indexed.tableId())
+                .build();
+        // An entry whose index key hashes into the sealed range, as the leader's own feed logs it
+        // (own) and as another shard's feed sends it.
+        io.kubedyn.storage.IndexWrite entry = new io.kubedyn.storage.IndexWrite(
+                "byV",
+                java.nio.ByteBuffer.allocate(12)
+                        .putLong(0x9000000000000000L)
+                        .putInt(7)
+                        .array(),
+                new byte[0]);
+        io.kubedyn.storage.grpc.ApplyIndexWritesRequest own =
+                StorageWire.indexWrites(indexed, List.of(entry)).toBuilder()
+                        .setOwn(true)
+                        .build();
+        io.kubedyn.storage.grpc.ApplyIndexWritesRequest another = StorageWire.indexWrites(indexed, List.of(entry));
+        byte[] drained = StoreCommands.entry(
+                commands.drainedRange,
+                io.kubedyn.storage.grpc.DrainedRange.newBuilder()
+                        .setTable(ref)
+                        .setRange(StorageWire.range(upper))
+                        .setFedThrough(123_456)
+                        .build(),
+                5_000);
+        List<byte[]> log = List.of(
+                createEntry(indexed),
+                sealEntry(ref, upper),
+                StoreCommands.entry(commands.applyIndexWrites, own, 4_000),
+                StoreCommands.entry(commands.applyIndexWrites, another, 4_001),
+                drained,
+                StoreCommands.entry(commands.applyIndexWrites, own, 6_000));
+        for (String name : List.of("first", "second")) {
+            ShardScope scope = new ShardScope(OwnedRangesConfigs.all());
+            StoreCommands replica = new StoreCommands(scope);
+            Path directory = data.resolve(name);
+            try (PartitionStore store = PartitionStore.openReplica(directory, s -> (t, w) -> {})) {
+                List<byte[]> results = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    results.add(replica.apply(store, i + 1, log.get(i)));
+                }
+                assertThat(StoreCommands.reply(replica.sealRange, results.get(1)))
+                        .isNotNull();
+                assertThat(StoreCommands.reply(replica.applyIndexWrites, results.get(2)))
+                        .as("the leader's own entry of the range, while it drains")
+                        .isNotNull();
+                assertThatThrownBy(() -> StoreCommands.reply(replica.applyIndexWrites, results.get(3)))
+                        .as("another shard's entry of the range, from the seal on")
+                        .isInstanceOfSatisfying(
+                                io.kubedyn.storage.RangeNotOwnedException.class,
+                                refused -> assertThat(refused.owner()).isEqualTo("new-shard:9090"));
+                assertThat(store.indexStatus(indexed).itemCounts()).containsEntry("byV", 1L);
+                assertThat(store.drainingRanges()).hasValue(upper.toString());
+            }
+            // Restarted (or rebuilt from a snapshot) in the middle of the drain: still draining.
+            ShardScope restarted = new ShardScope(OwnedRangesConfigs.all());
+            try (PartitionStore store = PartitionStore.openReplica(directory, s -> (t, w) -> {})) {
+                restarted.asRecorded(store);
+                assertThat(restarted.draining().covers(upper)).isTrue();
+                StoreCommands again = new StoreCommands(restarted);
+                again.apply(store, 5, log.get(4));
+                byte[] late = again.apply(store, 6, log.get(5));
+                assertThatThrownBy(() -> StoreCommands.reply(again.applyIndexWrites, late))
+                        .as("the leader's own entry of the range once drained")
+                        .isInstanceOfSatisfying(
+                                io.kubedyn.storage.RangeNotOwnedException.class,
+                                refused -> assertThat(refused.ownerRange()).isEqualTo(upper));
+                assertThat(store.drainingRanges()).hasValue("none");
+                assertThat(store.globalIndexesFedThrough(indexed))
+                        .as("every replica's feed past what the leader fed")
+                        .isEqualTo(123_456);
+                assertThat(store.appliedIndex())
+                        .as("the drained entry applied (the refused one after it writes nothing)")
+                        .isEqualTo(5);
+            }
+        }
+    }
+
+    /** The log entry creating {@code definition}'s table. */
+    private byte[] createEntry(TableDefinition definition) {
+        return StoreCommands.entry(
+                commands.createTable,
+                CreateTableRequest.newBuilder()
+                        .setDefinition(StorageWire.definition(definition))
+                        .build(),
+                1_000);
     }
 
     /** The log entry sealing {@code range} for a new shard at {@code new-shard:9090}. */
