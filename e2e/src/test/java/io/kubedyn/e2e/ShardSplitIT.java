@@ -228,17 +228,7 @@ class ShardSplitIT {
     void growUnderLoadFromTwoShardsToFourLosesNoWriteMissesNoReadAndKeepsItsIndexAndStream() throws Exception {
         // A global index on the version: each write moves the item's entry, often to another shard.
         // And a stream: a reader following the shards' lineage sees each write once.
-        Table growing = table(TABLE, 2);
-        growing.getSpec()
-                .setAttributeDefinitions(
-                        List.of(new AttributeDefinition("id", "S"), new AttributeDefinition("version", "N")));
-        GlobalSecondaryIndex byVersion = new GlobalSecondaryIndex();
-        byVersion.setIndexName(INDEX);
-        byVersion.setKeySchema(List.of(new KeySchemaElement("version", "HASH")));
-        Projection keysOnly = new Projection();
-        keysOnly.setProjectionType("KEYS_ONLY");
-        byVersion.setProjection(keysOnly);
-        growing.getSpec().setGlobalSecondaryIndexes(List.of(byVersion));
+        Table growing = withIndexByVersion(table(TABLE, 2));
         StreamSpecification stream = new StreamSpecification();
         stream.setStreamEnabled(true);
         stream.setStreamViewType("NEW_IMAGE");
@@ -278,6 +268,21 @@ class ShardSplitIT {
                         .getItems())
                 .extracting(Event::getReason)
                 .contains("SplitStarted", "ShardSplit");
+    }
+
+    /** {@code table} with a global index on its items' version ({@link #INDEX}), keys only. */
+    private static Table withIndexByVersion(Table table) {
+        table.getSpec()
+                .setAttributeDefinitions(
+                        List.of(new AttributeDefinition("id", "S"), new AttributeDefinition("version", "N")));
+        GlobalSecondaryIndex byVersion = new GlobalSecondaryIndex();
+        byVersion.setIndexName(INDEX);
+        byVersion.setKeySchema(List.of(new KeySchemaElement("version", "HASH")));
+        Projection keysOnly = new Projection();
+        keysOnly.setProjectionType("KEYS_ONLY");
+        byVersion.setProjection(keysOnly);
+        table.getSpec().setGlobalSecondaryIndexes(List.of(byVersion));
+        return table;
     }
 
     /**
@@ -541,11 +546,12 @@ class ShardSplitIT {
     }
 
     @Test
-    void replicatedShardsGrowUnderLoadAsRaftGroupsTheSourceLeaderKilledMidwayLosingNothing() throws Exception {
+    void replicatedShardsWithAGlobalIndexGrowUnderLoadTheSourceLeaderKilledMidwayLosingNothing() throws Exception {
         // One shard of 3 replicas (a Raft group) grown to two: the new shard is a group of 3 too,
-        // receiving through its own log. The source's leader is killed while the range moves.
+        // receiving through its own log. The source's leader is killed while the range moves. A
+        // global index on the version: each write moves the item's entry, often across the split.
         String name = "replicated";
-        Table replicated = table(name, 1);
+        Table replicated = withIndexByVersion(table(name, 1));
         replicated.getSpec().setReplicasPerShard(3);
         List<String> killed = new ArrayList<>();
         Load load = splitWith(replicated, true, 500, "Copying", () -> {
@@ -563,6 +569,7 @@ class ShardSplitIT {
         cluster.kubelet().kill(newLeader);
         assertThat(leaderOf(name, 1)).isNotEqualTo(newLeader);
         assertNothingLost(load);
+        assertIndexHoldsEachItemOnce(name);
     }
 
     /** The replica of {@code shard} leading its group now, as its metrics say. */

@@ -1,7 +1,6 @@
 package io.kubedyn.operator;
 
 import io.kubedyn.core.HashRange;
-import io.kubedyn.core.TableDefinition;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -124,16 +123,6 @@ public record ShardSplit(int source, int target, HashRange moving) {
             });
         });
         return started;
-    }
-
-    /** What keeps a table from splitting now, each a sentence; empty when nothing does. */
-    public static List<String> blockedBy(TableDefinition table, int replicasPerShard) {
-        List<String> reasons = new ArrayList<>();
-        if (replicasPerShard > 1 && table.hasGlobalIndexes()) {
-            reasons.add("replicated shards (replicasPerShard " + replicasPerShard
-                    + ") of a table with global secondary indexes do not split yet");
-        }
-        return reasons;
     }
 
     /** The range the source keeps: the lower half. */

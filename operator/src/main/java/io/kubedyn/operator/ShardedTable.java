@@ -55,7 +55,6 @@ import java.util.function.IntUnaryOperator;
  *     {@link #internalTlsSecret}
  * @param given what the existing StatefulSets hand their pods at start, kept as it is
  * @param splits the splits under way: shards beyond the map receiving half a mapped shard's range
- * @param splitsBlocked why shards beyond the map cannot receive a range now, if they cannot
  * @param splitBytesPerSecond how fast a new shard's pods copy their range (0: unlimited)
  * @param autoSplit {@code spec.autoSplit}: when a shard splits by itself, if it does
  */
@@ -79,7 +78,6 @@ public record ShardedTable(
         boolean internalTls,
         Map<Integer, ShardGiven> given,
         List<ShardSplit> splits,
-        List<String> splitsBlocked,
         long splitBytesPerSecond,
         Optional<AutoSplitPolicy> autoSplit) {
 
@@ -124,9 +122,7 @@ public record ShardedTable(
                 .resolve(spec.getImage());
         StorageSpec storage = spec.getStorage() == null ? new StorageSpec() : spec.getStorage();
         var definition = TableDefinitions.of(table);
-        List<String> splitsBlocked = ShardSplit.blockedBy(definition, spec.getReplicasPerShard());
         Map<Integer, ShardGiven> given = ShardGiven.of(statefulSets);
-        // Splits under way go on (a blocking change made meanwhile stops only new ones).
         List<ShardSplit> started = ShardSplit.started(decision.assignment(), given);
         Optional<AutoSplitPolicy> autoSplit = AutoSplitPolicy.of(spec);
         // What the spec asks for, and never fewer than the table has: its map, and its StatefulSets
@@ -138,8 +134,7 @@ public record ShardedTable(
                 Math.max(
                         recordedShards,
                         given.keySet().stream().mapToInt(s -> s + 1).max().orElse(0)));
-        List<ShardSplit> splits =
-                splitsBlocked.isEmpty() ? ShardSplit.plan(decision.assignment(), shards, started) : started;
+        List<ShardSplit> splits = ShardSplit.plan(decision.assignment(), shards, started);
         return new ShardedTable(
                 table.getMetadata().getName(),
                 table.getMetadata().getNamespace(),
@@ -161,7 +156,6 @@ public record ShardedTable(
                 settings.internalTls().enabled(),
                 given,
                 splits,
-                splitsBlocked,
                 settings.splitBytesPerSecond(),
                 autoSplit);
     }
@@ -200,7 +194,6 @@ public record ShardedTable(
                 internalTls,
                 given,
                 List.copyOf(left),
-                splitsBlocked,
                 splitBytesPerSecond,
                 autoSplit);
     }
@@ -237,7 +230,6 @@ public record ShardedTable(
                 internalTls,
                 given,
                 List.copyOf(all),
-                splitsBlocked,
                 splitBytesPerSecond,
                 autoSplit);
     }

@@ -73,13 +73,6 @@ public final class TableEvents {
                     "applied generation " + after.getObservedGeneration() + ": " + shards
                             + " StatefulSets, headless Services and PodDisruptionBudgets");
         }
-        boolean reshardingNow = TableConditions.find(after.getConditions(), TableConditions.PROGRESSING)
-                .map(c -> TableStatusReport.REASON_RESHARDING_PENDING.equals(c.getReason()))
-                .orElse(false);
-        boolean reshardingBefore = before != null
-                && TableConditions.find(before.getConditions(), TableConditions.PROGRESSING)
-                        .map(c -> TableStatusReport.REASON_RESHARDING_PENDING.equals(c.getReason()))
-                        .orElse(false);
         boolean splittingNow = TableConditions.find(after.getConditions(), TableConditions.PROGRESSING)
                 .map(c -> TableStatusReport.REASON_SPLITTING.equals(c.getReason()))
                 .orElse(false);
@@ -91,14 +84,6 @@ public final class TableEvents {
             normal(
                     table,
                     "SplitStarted",
-                    TableConditions.find(after.getConditions(), TableConditions.PROGRESSING)
-                            .orElseThrow()
-                            .getMessage());
-        }
-        if (reshardingNow && !reshardingBefore) {
-            normal(
-                    table,
-                    "ShardsAdded",
                     TableConditions.find(after.getConditions(), TableConditions.PROGRESSING)
                             .orElseThrow()
                             .getMessage());

@@ -199,7 +199,6 @@ public class TableReconciler implements Reconciler<Table>, Cleaner<Table> {
     private static ShardedTable splitBySize(Table table, ShardedTable model, TableEvents events) {
         if (model.autoSplit().isEmpty()
                 || !model.splits().isEmpty()
-                || !model.splitsBlocked().isEmpty()
                 || table.getStatus() == null
                 || !TableStatus.PHASE_READY.equals(table.getStatus().getPhase())) {
             return model;

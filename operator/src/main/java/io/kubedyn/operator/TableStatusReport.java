@@ -22,7 +22,6 @@ import java.util.stream.IntStream;
 public final class TableStatusReport {
 
     public static final String REASON_INVALID_SPEC = "InvalidSpec";
-    public static final String REASON_RESHARDING_PENDING = "ReshardingPending";
     /** Shards beyond the map are receiving their ranges (see {@link ShardSplit}). */
     public static final String REASON_SPLITTING = "Splitting";
 
@@ -73,7 +72,7 @@ public final class TableStatusReport {
                         generation,
                         now),
                 TableConditions.condition(before, TableConditions.DEGRADED, true, reason, message, generation, now),
-                specServed(table, List.of(), before, generation, now)));
+                specServed(table, before, generation, now)));
         return status;
     }
 
@@ -127,14 +126,14 @@ public final class TableStatusReport {
                         now),
                 TableConditions.condition(
                         before, TableConditions.DEGRADED, true, REASON_APPLY_FAILED, message, generation, now),
-                specServed(table, List.of(), before, generation, now)));
+                specServed(table, before, generation, now)));
         return status;
     }
 
     /**
      * Status of a laid-out Table from the StatefulSets of its shards, keyed by shard number. The
-     * shard map is the model's assignment: kept as it is once written, since a key's shard is
-     * where its data is and moving data between shards is not implemented yet.
+     * shard map is the model's assignment: a key's shard is where its data is, so the map changes
+     * only as a split hands a range over.
      */
     public static TableStatus observed(
             Table table,
@@ -212,18 +211,6 @@ public final class TableStatusReport {
                                             + shards + " shards: "
                                     : "shards raised from " + mappedShards + " to " + shards + ": ")
                             + splitsProgress(model, handOffs),
-                    generation,
-                    now));
-        } else if (shards > mappedShards) {
-            conditions.add(TableConditions.condition(
-                    before,
-                    TableConditions.PROGRESSING,
-                    true,
-                    REASON_RESHARDING_PENDING,
-                    "shards raised from " + mappedShards + " to " + shards
-                            + ": the new shards are provisioned but own no hash range ("
-                            + String.join("; ", model.splitsBlocked()) + "); the shard map keeps "
-                            + mappedShards + " ranges",
                     generation,
                     now));
         } else if (complete.size() < shards) {
@@ -329,15 +316,7 @@ public final class TableStatusReport {
         }
 
         conditions = new ArrayList<>(conditions);
-        conditions.add(specServed(
-                table,
-                model.autoSplit().isPresent() && !model.splitsBlocked().isEmpty()
-                        ? List.of("spec.autoSplit is accepted but not served: "
-                                + String.join("; ", model.splitsBlocked()))
-                        : List.of(),
-                before,
-                generation,
-                now));
+        conditions.add(specServed(table, before, generation, now));
         TableStatus status = new TableStatus();
         status.setObservedGeneration(generation);
         status.setPhase(phase);
@@ -355,10 +334,8 @@ public final class TableStatusReport {
      * The SpecServed condition: True when every field the spec sets is honoured, else False
      * listing what is accepted but not served ({@link TableSpecValidation#notServed}).
      */
-    private static Condition specServed(
-            Table table, List<String> alsoNotServed, List<Condition> before, long generation, String now) {
-        List<String> notServed = new ArrayList<>(TableSpecValidation.notServed(table.getSpec()));
-        notServed.addAll(alsoNotServed);
+    private static Condition specServed(Table table, List<Condition> before, long generation, String now) {
+        List<String> notServed = TableSpecValidation.notServed(table.getSpec());
         return notServed.isEmpty()
                 ? TableConditions.condition(
                         before,

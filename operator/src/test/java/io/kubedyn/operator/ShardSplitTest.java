@@ -39,23 +39,6 @@ class ShardSplitTest {
     }
 
     @Test
-    void aTableWithAnythingThatCannotMoveYetDoesNotSplitAndSaysWhy() {
-        var table = io.kubedyn.crd.TableDefinitions.of(Tables.music());
-        assertThat(ShardSplit.blockedBy(table, 1)).isEmpty();
-        assertThat(ShardSplit.blockedBy(table, 3)).as("replicated shards split").isEmpty();
-        var music = Tables.music();
-        music.getSpec()
-                .setGlobalSecondaryIndexes(
-                        new java.util.ArrayList<>(List.of(Tables.globalIndex("BySong", "SongTitle"))));
-        var indexed = io.kubedyn.crd.TableDefinitions.of(music);
-        assertThat(ShardSplit.blockedBy(indexed, 1)).isEmpty();
-        assertThat(ShardSplit.blockedBy(indexed, 3))
-                .singleElement()
-                .asString()
-                .contains("replicated shards (replicasPerShard 3) of a table with global secondary indexes");
-    }
-
-    @Test
     void aSplitUnderWayKeepsItsSourceWhenAnotherEndsFirst() {
         ShardAssignment three = new ShardAssignment(java.util.Map.of(
                 0, new HashRange(0L, 0x7fffffffffffffffL),

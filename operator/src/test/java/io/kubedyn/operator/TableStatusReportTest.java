@@ -173,7 +173,7 @@ class TableStatusReportTest {
     }
 
     @Test
-    void shardsRaisedOnATableThatCannotSplitYetWaitAndSayWhy() {
+    void shardsRaisedOnAReplicatedTableWithGlobalIndexesSplit() {
         Table music = Tables.music();
         music.getSpec().setReplicasPerShard(3);
         music.getSpec()
@@ -186,10 +186,10 @@ class TableStatusReportTest {
         assertThat(status.getShardMap()).hasSize(3);
         var progressing =
                 TableConditions.find(status.getConditions(), "Progressing").orElseThrow();
-        assertThat(progressing.getReason()).isEqualTo("ReshardingPending");
+        assertThat(progressing.getReason()).isEqualTo("Splitting");
         assertThat(progressing.getMessage())
-                .contains("replicated shards (replicasPerShard 3) of a table with global secondary indexes do not split"
-                        + " yet");
+                .startsWith("shards raised from 3 to 4")
+                .contains("to shard 3");
     }
 
     @Test
