@@ -94,77 +94,25 @@ class RangeHandOffIT {
         try (source;
                 receiver) {
             source.start();
-            TableDefinition table;
             Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
-            try (RemoteStore toSource = new RemoteStore(source.address(), Duration.ofSeconds(10))) {
-                toSource.createTable(music());
-                table = toSource.describeTable("Music").orElseThrow();
-                for (int id = 0; id < KEYS; id++) {
-                    toSource.write(table, key(id), ItemChange.put(item(id, 1), null, null), ReturnItems.NONE);
-                    acknowledged.put(id, 1L);
-                }
-            }
+            TableDefinition table = createAndFill(source, acknowledged);
             // A copy capped below the rate the writers below write the range at: the follow must
             // still catch up, and the switch stay short.
             receiver.receiving(UPPER, source, table, "-Dkubedyn.storage.hand-off.bytes-per-second=" + (32 * 1024));
 
-            AtomicBoolean writing = new AtomicBoolean(true);
-            AtomicLong versions = new AtomicLong(1);
-            AtomicInteger refusals = new AtomicInteger();
-            AtomicLong longestRefusalMillis = new AtomicLong();
-            List<Thread> writers = new ArrayList<>();
             try (RemoteStore toSource = new RemoteStore(source.address(), Duration.ofSeconds(10));
                     RemoteStore toReceiver = new RemoteStore(receiver.address(), Duration.ofSeconds(10))) {
-                for (int w = 0; w < 4; w++) {
-                    Thread writer = new Thread(() -> {
-                        ThreadLocalRandom random = ThreadLocalRandom.current();
-                        while (writing.get()) {
-                            int id = random.nextInt(KEYS);
-                            long version = versions.incrementAndGet();
-                            long refusedSince = 0;
-                            boolean toReceiverFirst = UPPER.contains(key(id).hash()) && random.nextBoolean();
-                            for (int attempt = 0; writing.get() || attempt == 0; attempt++) {
-                                RemoteStore pod = (toReceiverFirst ^ attempt % 2 == 1) ? toReceiver : toSource;
-                                try {
-                                    // One writer of a key at a time: its last acknowledged write is the item.
-                                    synchronized (lockOf(id)) {
-                                        pod.write(
-                                                table,
-                                                key(id),
-                                                ItemChange.put(item(id, version), null, null),
-                                                ReturnItems.NONE);
-                                        acknowledged.put(id, version);
-                                    }
-                                    break;
-                                } catch (RuntimeException refused) {
-                                    refusals.incrementAndGet();
-                                    long now = System.currentTimeMillis();
-                                    refusedSince = refusedSince == 0 ? now : refusedSince;
-                                    longestRefusalMillis.accumulateAndGet(now - refusedSince, Math::max);
-                                    if (attempt % 2 == 1) {
-                                        sleep(20);
-                                    }
-                                }
-                            }
-                        }
-                    });
-                    writer.start();
-                    writers.add(writer);
-                }
+                Writers writers = new Writers(table, toSource, toReceiver, acknowledged);
                 Thread.sleep(500);
                 receiver.start();
                 receiver.awaitServing(Duration.ofSeconds(90));
                 Thread.sleep(1000);
-                writing.set(false);
-                for (Thread writer : writers) {
-                    writer.join();
-                }
-                System.out.printf(
-                        "hand-off: %d writes, %d refusals, the longest run of one write's %d ms%n",
-                        versions.get() - 1, refusals.get(), longestRefusalMillis.get());
-                assertThat(versions.get()).as("writes during the hand-off").isGreaterThan(KEYS / 2);
+                writers.stop();
+                assertThat(writers.versions.get())
+                        .as("writes during the hand-off")
+                        .isGreaterThan(KEYS / 2);
                 // Longer, and a request through a gateway behind on its map would fail.
-                assertThat(longestRefusalMillis.get())
+                assertThat(writers.longestRefusalMillis.get())
                         .as("the longest run of refusals of one write")
                         .isLessThan(ShardRouter.MAP_FOLLOW_MILLIS);
                 checkEachPodServesItsHalf(toSource, toReceiver, table, acknowledged);
@@ -199,6 +147,74 @@ class RangeHandOffIT {
         }
     }
 
+    @Test
+    void theSourceKilledWhileFollowedAndTheReceiverKilledOnceSealedTheHandOffResumesAndLosesNothing() throws Exception {
+        LoopbackPorts ports = new LoopbackPorts();
+        StoragePodProcess source = new StoragePodProcess(data.resolve("source"), 0, 1, ports);
+        StoragePodProcess receiver = new StoragePodProcess(data.resolve("receiver"), 0, 1, ports);
+        try (source;
+                receiver) {
+            source.start();
+            Map<Integer, Long> acknowledged = new ConcurrentHashMap<>();
+            TableDefinition table = createAndFill(source, acknowledged);
+            // Held a few seconds once copied and once sealed (each time the receiver starts), so
+            // the kills below land in those steps.
+            receiver.receiving(UPPER, source, table, "-Dkubedyn.storage.hand-off.hold=Following=4s,Sealing=4s");
+            try (RemoteStore toSource = new RemoteStore(source.address(), Duration.ofSeconds(10));
+                    RemoteStore toReceiver = new RemoteStore(receiver.address(), Duration.ofSeconds(10))) {
+                Writers writers = new Writers(table, toSource, toReceiver, acknowledged);
+                receiver.start();
+                // The source killed while the receiver follows its write-ahead log: restarted, it
+                // numbers its writes anew, and the range is copied again.
+                awaitHandOff(receiver, "\"phase\":\"Following\"");
+                source.kill();
+                source.start();
+                // The receiver killed once the source sealed the range, before it serves it: the
+                // range has no owner until it is back, and then it finishes the hand-off.
+                awaitHandOff(receiver, "sealed by the source");
+                receiver.kill();
+                receiver.start();
+                receiver.awaitServing(Duration.ofSeconds(90));
+                Thread.sleep(1000);
+                writers.stop();
+                assertThat(writers.versions.get())
+                        .as("writes during the hand-off")
+                        .isGreaterThan(KEYS / 2);
+                checkEachPodServesItsHalf(toSource, toReceiver, table, acknowledged);
+            }
+            assertThat(java.util.regex.Pattern.compile("keys copied from")
+                            .matcher(receiver.logText())
+                            .results()
+                            .count())
+                    .as("copies of the range: again once the restarted source lost the receiver's place")
+                    .isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    /** Waits until the receiver's hand-off status holds {@code text}. */
+    private static void awaitHandOff(StoragePodProcess receiver, String text) throws Exception {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (!receiver.handOff().contains(text)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("no " + text + " in the hand-off within 90 s; now " + receiver.handOff());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Creates the table on {@code source} and writes its {@link #KEYS} items there, version 1 each. */
+    private static TableDefinition createAndFill(StoragePodProcess source, Map<Integer, Long> acknowledged) {
+        try (RemoteStore toSource = new RemoteStore(source.address(), Duration.ofSeconds(10))) {
+            toSource.createTable(music());
+            TableDefinition table = toSource.describeTable("Music").orElseThrow();
+            for (int id = 0; id < KEYS; id++) {
+                toSource.write(table, key(id), ItemChange.put(item(id, 1), null, null), ReturnItems.NONE);
+                acknowledged.put(id, 1L);
+            }
+            return table;
+        }
+    }
+
     /**
      * What the operator asks a pod before it splits a shard by itself: each pod weighs exactly
      * the range it owns and finds its median there, and refuses the other's.
@@ -228,6 +244,67 @@ class RangeHandOffIT {
                     .isEqualTo(409);
             assertThat(pod.get("/kubedyn/ranges/median?range=nonsense").statusCode())
                     .isEqualTo(400);
+        }
+    }
+
+    /**
+     * Four writers putting items of either half, each write retried (at the other pod every
+     * other time) until a pod takes it, while they run; the last acknowledged version of each.
+     */
+    private static final class Writers {
+        final AtomicBoolean writing = new AtomicBoolean(true);
+        final AtomicLong versions = new AtomicLong(1);
+        final AtomicInteger refusals = new AtomicInteger();
+        final AtomicLong longestRefusalMillis = new AtomicLong();
+        private final List<Thread> threads = new ArrayList<>();
+
+        Writers(TableDefinition table, RemoteStore toSource, RemoteStore toReceiver, Map<Integer, Long> acknowledged) {
+            for (int w = 0; w < 4; w++) {
+                Thread writer = new Thread(() -> {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    while (writing.get()) {
+                        int id = random.nextInt(KEYS);
+                        long version = versions.incrementAndGet();
+                        long refusedSince = 0;
+                        boolean toReceiverFirst = UPPER.contains(key(id).hash()) && random.nextBoolean();
+                        for (int attempt = 0; writing.get() || attempt == 0; attempt++) {
+                            RemoteStore pod = (toReceiverFirst ^ attempt % 2 == 1) ? toReceiver : toSource;
+                            try {
+                                // One writer of a key at a time: its last acknowledged write is the item.
+                                synchronized (lockOf(id)) {
+                                    pod.write(
+                                            table,
+                                            key(id),
+                                            ItemChange.put(item(id, version), null, null),
+                                            ReturnItems.NONE);
+                                    acknowledged.put(id, version);
+                                }
+                                break;
+                            } catch (RuntimeException refused) {
+                                refusals.incrementAndGet();
+                                long now = System.currentTimeMillis();
+                                refusedSince = refusedSince == 0 ? now : refusedSince;
+                                longestRefusalMillis.accumulateAndGet(now - refusedSince, Math::max);
+                                if (attempt % 2 == 1) {
+                                    sleep(20);
+                                }
+                            }
+                        }
+                    }
+                });
+                writer.start();
+                threads.add(writer);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            writing.set(false);
+            for (Thread writer : threads) {
+                writer.join();
+            }
+            System.out.printf(
+                    "hand-off: %d writes, %d refusals, the longest run of one write's %d ms%n",
+                    versions.get() - 1, refusals.get(), longestRefusalMillis.get());
         }
     }
 

@@ -178,6 +178,11 @@ final class StoragePodProcess implements AutoCloseable {
         return withProperties(settings);
     }
 
+    /** What the pod's processes logged so far, restarts included. */
+    String logText() throws java.io.IOException {
+        return Files.readString(log);
+    }
+
     /** Where the range this pod receives stands ({@code GET /kubedyn/hand-off}). */
     String handOff() throws Exception {
         return get("/kubedyn/hand-off").body();

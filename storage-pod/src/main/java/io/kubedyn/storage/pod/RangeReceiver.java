@@ -112,6 +112,13 @@ public class RangeReceiver {
     private static final int UNANSWERED_ATTEMPTS = 10;
     /** Attempts in a row the followed replica did not answer (any answer from it starts again). */
     private int unanswered;
+    /**
+     * A fault-injection point, for tests that kill a pod at a chosen step: how long the hand-off
+     * holds, once, when it reaches a phase ({@code Following} once copied, {@code Sealing} once
+     * the source sealed the range). {@code kubedyn.storage.hand-off.hold}, as
+     * {@code Following=4s,Sealing=4s}; unset (no hold) but in tests.
+     */
+    private final java.util.Map<String, Duration> holds;
 
     RangeReceiver(
             @ConfigProperty(name = "kubedyn.storage.receive-range") Optional<String> range,
@@ -120,9 +127,11 @@ public class RangeReceiver {
                     String holder,
             @ConfigProperty(name = "kubedyn.storage.receive-address") Optional<String> address,
             @ConfigProperty(name = "kubedyn.storage.hand-off.bytes-per-second", defaultValue = "0") long bytesPerSecond,
+            @ConfigProperty(name = "kubedyn.storage.hand-off.hold") Optional<String> hold,
             StoreLifecycle lifecycle,
             InternalTls tls) {
         this.bytesPerSecond = bytesPerSecond;
+        this.holds = holds(hold.orElse(""));
         this.address = address.filter(a -> !a.isBlank()).orElse("");
         this.range = range.filter(r -> !r.isBlank()).map(HashRange::parse);
         this.from = from.filter(f -> !f.isBlank());
@@ -278,6 +287,7 @@ public class RangeReceiver {
         }
         String source = followed;
         note("Following", through, "");
+        hold("Following");
         RangePage page;
         long sealBy = System.nanoTime() + FOLLOW_AT_MOST.toNanos();
         do {
@@ -287,6 +297,8 @@ public class RangeReceiver {
         } while (page.getSerializedSize() >= CAUGHT_UP_BYTES && System.nanoTime() < sealBy && !stopped);
         note("Sealing", through, "");
         long sealed = seal(ref, source);
+        note("Sealing", through, "sealed by the source at its WAL sequence " + sealed);
+        hold("Sealing");
         // At least once: a changes call checks the source still holds its log for this receiver
         // (a restart, or a snapshot installed into the followed replica, numbers writes anew).
         do {
@@ -535,6 +547,33 @@ public class RangeReceiver {
             Log.infof("hand-off of %s from %s: %s %s", now.range(), now.from(), phase, now.message());
         }
         status = now;
+    }
+
+    private static java.util.Map<String, Duration> holds(String setting) {
+        java.util.Map<String, Duration> holds = new java.util.concurrent.ConcurrentHashMap<>();
+        for (String part : setting.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            String[] phaseAndTime = part.trim().split("=", 2);
+            if (phaseAndTime.length != 2) {
+                throw new IllegalArgumentException(
+                        "kubedyn.storage.hand-off.hold: expected phase=duration pairs, got " + setting);
+            }
+            holds.put(
+                    phaseAndTime[0].trim(),
+                    Duration.parse("PT" + phaseAndTime[1].trim().toUpperCase(java.util.Locale.ROOT)));
+        }
+        return holds;
+    }
+
+    /** Holds the hand-off in {@code phase} as {@link #holds} says, the first time it gets there. */
+    private void hold(String phase) {
+        Duration held = holds.remove(phase);
+        if (held != null) {
+            Log.warnf("hand-off of %s held in %s for %s (kubedyn.storage.hand-off.hold)", status.range(), phase, held);
+            pause(held.toMillis());
+        }
     }
 
     /** Waits as long as {@code bytes} take at the configured rate (not at all without one). */
