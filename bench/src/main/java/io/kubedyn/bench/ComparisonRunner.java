@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
@@ -142,13 +143,24 @@ public final class ComparisonRunner {
      */
     private LatencyReport checked(Target target, Map<String, Double> cpu, Measured measured) throws Exception {
         Optional<Duration> before = ServerCpu.used(target.serverPid());
+        Optional<Duration> clientBefore =
+                ServerCpu.used(OptionalLong.of(ProcessHandle.current().pid()));
         LatencyReport report = measured.run();
         Optional<Duration> after = ServerCpu.used(target.serverPid());
+        Optional<Duration> clientAfter =
+                ServerCpu.used(OptionalLong.of(ProcessHandle.current().pid()));
         String cpuText = "";
         if (before.isPresent() && after.isPresent() && report.operations() > 0) {
             double micros = after.get().minus(before.get()).toNanos() / 1000.0 / report.operations();
             cpu.put(report.workload(), micros);
             cpuText = String.format(Locale.ROOT, "  server CPU %.0f us/request", micros);
+        }
+        if (clientBefore.isPresent() && clientAfter.isPresent() && report.operations() > 0) {
+            // The load generator's own (the AWS SDK's signing and parsing): it shares the machine.
+            cpuText += String.format(
+                    Locale.ROOT,
+                    "  client CPU %.0f us/request",
+                    clientAfter.get().minus(clientBefore.get()).toNanos() / 1000.0 / report.operations());
         }
         log.println("   " + report.summary() + cpuText);
         return withoutErrors(target.name(), report);
