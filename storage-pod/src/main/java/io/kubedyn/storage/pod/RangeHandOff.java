@@ -145,19 +145,14 @@ final class RangeHandOff {
             scope.drainingIndexEntries(range, true);
             return null;
         });
-        boolean fed;
         try {
-            fed = store.feedGlobalIndexesToLastRecord(table, INDEX_DRAIN_TIMEOUT);
+            feedIndexEntriesBefore(store, table, range, "handed off");
         } finally {
             // Under the ownership lock: no entry of the range is being written here as it stops.
             scope.changeRanges(current -> {
                 scope.drainingIndexEntries(range, false);
                 return null;
             });
-        }
-        if (!fed) {
-            throw new RangeBusyException("the global secondary index entries of the changes made in hash range " + range
-                    + " before its seal are not all written yet (a shard they go to does not take them now)");
         }
         return scope.changeRanges(current -> {
             long through = store.latestSequence();

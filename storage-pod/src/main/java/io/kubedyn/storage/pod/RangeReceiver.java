@@ -249,10 +249,7 @@ public class RangeReceiver {
             return false;
         }
         TableDefinition table = found.get();
-        TableRef ref = TableRef.newBuilder()
-                .setName(table.name())
-                .setTableId(table.tableId())
-                .build();
+        TableRef ref = StorageWire.table(table);
         if (lifecycle.scope().ranges(table).covers(moving)) {
             note("Serving", status.through(), "");
             return true;
@@ -481,10 +478,7 @@ public class RangeReceiver {
         if (table.isEmpty()) {
             return;
         }
-        TableRef ref = TableRef.newBuilder()
-                .setName(table.get().name())
-                .setTableId(table.get().tableId())
-                .build();
+        TableRef ref = StorageWire.table(table.get());
         ReleaseRangeRequest request = ReleaseRangeRequest.newBuilder()
                 .setTable(ref)
                 .setRange(StorageWire.range(range.get()))

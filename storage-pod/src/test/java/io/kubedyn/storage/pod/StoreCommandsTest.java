@@ -235,10 +235,7 @@ class StoreCommandsTest {
             String id = "k" + i;
             (upper.contains(PrimaryKey.of(new AttributeValue.S(id), null).hash()) ? moving : staying).add(id);
         }
-        io.kubedyn.storage.grpc.TableRef ref = io.kubedyn.storage.grpc.TableRef.newBuilder()
-                .setName(table.name())
-                .setTableId(table.tableId())
-                .build();
+        io.kubedyn.storage.grpc.TableRef ref = StorageWire.table(table);
         byte[] create = createEntry(table);
         List<byte[]> sourceLog = new ArrayList<>(List.of(create));
         for (String id : moving) {
@@ -393,10 +390,7 @@ class StoreCommandsTest {
             held = "k" + i;
         }
         PrimaryKey key = PrimaryKey.of(new AttributeValue.S(held), null);
-        io.kubedyn.storage.grpc.TableRef ref = io.kubedyn.storage.grpc.TableRef.newBuilder()
-                .setName(table.name())
-                .setTableId(table.tableId())
-                .build();
+        io.kubedyn.storage.grpc.TableRef ref = StorageWire.table(table);
         byte[] seal = sealEntry(ref, upper);
         List<byte[]> log = List.of(
                 createEntry(table),
@@ -447,10 +441,7 @@ class StoreCommandsTest {
                         KeySchema.of(new KeyAttribute("v", ScalarType.S), null),
                         io.kubedyn.core.IndexProjection.KEYS_ONLY)),
                 Map.of("id", ScalarType.S, "v", ScalarType.S));
-        io.kubedyn.storage.grpc.TableRef ref = io.kubedyn.storage.grpc.TableRef.newBuilder()
-                .setName(indexed.name())
-                .setTableId(indexed.tableId())
-                .build();
+        io.kubedyn.storage.grpc.TableRef ref = StorageWire.table(indexed);
         // An entry whose index key hashes into the sealed range, as the leader's own feed logs it
         // (own) and as another shard's feed sends it.
         io.kubedyn.storage.IndexWrite entry = new io.kubedyn.storage.IndexWrite(
