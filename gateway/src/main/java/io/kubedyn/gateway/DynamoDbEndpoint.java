@@ -40,6 +40,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -56,6 +57,12 @@ public class DynamoDbEndpoint {
     /** The item reads answered on the event loop when the plane's reads are local. */
     private static final java.util.Set<String> LOCAL_READS = java.util.Set.of(
             TARGET_PREFIX + "GetItem", TARGET_PREFIX + "BatchGetItem", TARGET_PREFIX + "Query", TARGET_PREFIX + "Scan");
+    /**
+     * The item writes begun on the event loop when the plane's store is local: decided there,
+     * their WAL sync shared by the store's group commit ({@link DeferrableOperation}).
+     */
+    private static final java.util.Set<String> LOCAL_WRITES =
+            java.util.Set.of(TARGET_PREFIX + "PutItem", TARGET_PREFIX + "UpdateItem", TARGET_PREFIX + "DeleteItem");
 
     private final StoragePlane plane;
     /** Checks signatures against known access keys; null: any credentials are taken. */
@@ -140,16 +147,37 @@ public class DynamoDbEndpoint {
             return served;
         }
         Map<String, Operation> checked = new HashMap<>();
-        served.forEach((name, operation) -> checked.put(name, (request, response) -> {
-            if (request.caller() != null) {
-                policy.authorize(
-                        request.caller(),
-                        CallResources.of(name, request).stream()
-                                .map(a -> new AccessPolicy.Access(naming.apply(a.action()), a.resource()))
-                                .toList());
-            }
-            operation.execute(request, response);
-        }));
+        served.forEach((name, operation) -> {
+            java.util.function.Consumer<Request> authorize = request -> {
+                if (request.caller() != null) {
+                    policy.authorize(
+                            request.caller(),
+                            CallResources.of(name, request).stream()
+                                    .map(a -> new AccessPolicy.Access(naming.apply(a.action()), a.resource()))
+                                    .toList());
+                }
+            };
+            checked.put(
+                    name,
+                    operation instanceof DeferrableOperation deferrable
+                            ? new DeferrableOperation() {
+                                @Override
+                                public void execute(Request request, JsonGenerator response) throws IOException {
+                                    authorize.accept(request);
+                                    deferrable.execute(request, response);
+                                }
+
+                                @Override
+                                public CompletableFuture<Answer> begin(Request request) throws IOException {
+                                    authorize.accept(request);
+                                    return deferrable.begin(request);
+                                }
+                            }
+                            : (request, response) -> {
+                                authorize.accept(request);
+                                operation.execute(request, response);
+                            });
+        });
         return checked;
     }
 
@@ -236,10 +264,12 @@ public class DynamoDbEndpoint {
     }
 
     /**
-     * Runs the call where it belongs: an item read of a store in this process on the event loop
-     * that received it (it waits on nothing, and handing it to a worker thread and back cost more
-     * than the read), anything else on a worker thread, since writes wait for their WAL sync and
-     * remote stores answer over the network.
+     * Runs the call where it belongs, with a store in this process: an item read on the event
+     * loop that received it (it waits on nothing, and handing it to a worker thread and back cost
+     * more than the read), and an item write begun there too, its answer written once the store's
+     * group commit has synced it. Anything else, and an item write that would have to wait (see
+     * {@link DeferrableOperation#begin}), runs on a worker thread, as every call does with remote
+     * stores, which answer over the network.
      */
     private void dispatch(RoutingContext context) {
         Long deadline = context.get(BODY_DEADLINE);
@@ -249,22 +279,26 @@ public class DynamoDbEndpoint {
         String target = HttpRules.target(context.request().headers().getAll("X-Amz-Target"));
         // This handler runs on the connection's event loop: its context is where the answer is written.
         io.vertx.core.Context loop = context.vertx().getOrCreateContext();
-        if (plane.localReads() && target != null && LOCAL_READS.contains(target)) {
+        if (plane.localReads() && target != null && (LOCAL_READS.contains(target) || LOCAL_WRITES.contains(target))) {
             try {
-                handle(context, loop);
+                handle(context, loop, LOCAL_WRITES.contains(target));
             } catch (Throwable e) {
                 context.fail(e);
             }
         } else {
-            context.vertx()
-                    .executeBlocking(
-                            () -> {
-                                handle(context, loop);
-                                return null;
-                            },
-                            false)
-                    .onFailure(context::fail);
+            onWorker(context, () -> handle(context, loop, false));
         }
+    }
+
+    private static void onWorker(RoutingContext context, Runnable call) {
+        context.vertx()
+                .executeBlocking(
+                        () -> {
+                            call.run();
+                            return null;
+                        },
+                        false)
+                .onFailure(context::fail);
     }
 
     /** GET (liveness), a CORS preflight, or anything else that is not a DynamoDB call. */
@@ -311,7 +345,12 @@ public class DynamoDbEndpoint {
         }
     }
 
-    private void handle(RoutingContext context, io.vertx.core.Context loop) {
+    /**
+     * Reads, checks and runs the call, and answers it. {@code begin}: on the event loop, a
+     * {@link DeferrableOperation} is begun there, and answered when its store is done (or run on a
+     * worker thread if it would wait).
+     */
+    private void handle(RoutingContext context, io.vertx.core.Context loop, boolean begin) {
         Buffer received = context.body().buffer();
         boolean hasBody = received != null && received.length() > 0;
         String answerType = HttpRules.answerContentType(context.request().getHeader("Content-Type"), hasBody)
@@ -321,9 +360,7 @@ public class DynamoDbEndpoint {
             return;
         }
         String target = HttpRules.target(context.request().headers().getAll("X-Amz-Target"));
-        byte[] response;
-        int status = 200;
-        try {
+        answer(context, loop, answerType, target, () -> {
             JsonNode body = hasBody ? parse(received) : null;
             Operation operation = operation(target);
             SignaturePresence.check(context.request()::getHeader, context.queryParams()::get);
@@ -345,11 +382,64 @@ public class DynamoDbEndpoint {
                 InputConstraints.check(target.substring(TARGET_PREFIX.length()), InputReader.read(body, input), input);
             }
             Request request = new Request(body, context.request().getHeader("Host"), caller);
-            ByteArrayOutputStream answer = new ByteArrayOutputStream(256);
-            try (JsonGenerator out = json.getFactory().createGenerator(answer)) {
-                operation.execute(request, out);
+            if (begin && operation instanceof DeferrableOperation deferrable) {
+                CompletableFuture<DeferrableOperation.Answer> begun = deferrable.begin(request);
+                if (begun == null) {
+                    onWorker(
+                            context,
+                            () -> answer(context, loop, answerType, target, () -> body(operation::execute, request)));
+                } else {
+                    begun.whenComplete((done, failure) ->
+                            loop.runOnContext(now -> answer(context, loop, answerType, target, () -> {
+                                if (failure != null) {
+                                    throw unwrapped(failure);
+                                }
+                                return body((ignored, out) -> done.write(out), request);
+                            })));
+                }
+                return null;
             }
-            response = answer.toByteArray();
+            return body(operation::execute, request);
+        });
+    }
+
+    /** The answer's body, as {@code operation} writes it. */
+    private byte[] body(Operation operation, Request request) throws IOException {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream(256);
+        try (JsonGenerator out = json.getFactory().createGenerator(answer)) {
+            operation.execute(request, out);
+        }
+        return answer.toByteArray();
+    }
+
+    private static RuntimeException unwrapped(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return cause instanceof RuntimeException runtime
+                ? runtime
+                : new IllegalStateException(cause.getMessage(), cause);
+    }
+
+    /** A call's answer: its body, or null when it is answered later. */
+    @FunctionalInterface
+    private interface Call {
+        byte[] run() throws IOException;
+    }
+
+    /** Answers with what {@code call} gives, or with DynamoDB's error for what it throws. */
+    private void answer(
+            RoutingContext context, io.vertx.core.Context loop, String answerType, String target, Call call) {
+        byte[] response;
+        int status = 200;
+        try {
+            response = call.run();
+            if (response == null) {
+                return;
+            }
         } catch (ConditionalCheckFailedException e) {
             status = e.error().httpStatus();
             response = conditionalCheckFailed(e);

@@ -18,6 +18,7 @@ import io.kubedyn.storage.ReturnItems;
 import io.kubedyn.storage.WriteResult;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** PutItem, GetItem, UpdateItem and DeleteItem. */
 final class ItemOperations {
@@ -30,13 +31,70 @@ final class ItemOperations {
     }
 
     void register(Map<String, Operation> operations) {
-        operations.put("PutItem", this::putItem);
+        operations.put("PutItem", new Writing(this::putItem));
         operations.put("GetItem", this::getItem);
-        operations.put("UpdateItem", this::updateItem);
-        operations.put("DeleteItem", this::deleteItem);
+        operations.put("UpdateItem", new Writing(this::updateItem));
+        operations.put("DeleteItem", new Writing(this::deleteItem));
     }
 
-    private void putItem(Request request, JsonGenerator out) throws IOException {
+    /** An item write read from its request: the change to apply, and how to answer with what it did. */
+    private record ItemWrite(
+            TableDefinition table,
+            PrimaryKey key,
+            ItemChange change,
+            ReturnItems returns,
+            boolean returnOldOnFailure,
+            Answer answer) {}
+
+    /** Writes the answer of a write that did {@code result}. */
+    @FunctionalInterface
+    private interface Answer {
+        void write(WriteResult result, JsonGenerator out) throws IOException;
+    }
+
+    /** Reads an item write from its request, validating it. */
+    @FunctionalInterface
+    private interface WriteReader {
+        ItemWrite read(Request request) throws IOException;
+    }
+
+    /** An item write operation: on a worker thread, or begun on the event loop where the store allows. */
+    private final class Writing implements DeferrableOperation {
+        private final WriteReader reader;
+
+        Writing(WriteReader reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public void execute(Request request, JsonGenerator out) throws IOException {
+            ItemWrite write = reader.read(request);
+            WriteResult result;
+            try {
+                result = plane.router().write(write.table(), write.key(), write.change(), write.returns());
+            } catch (ConditionalCheckFailedException e) {
+                throw e.reportingItem(write.returnOldOnFailure());
+            }
+            write.answer().write(result, out);
+        }
+
+        @Override
+        public CompletableFuture<DeferrableOperation.Answer> begin(Request request) throws IOException {
+            ItemWrite write = reader.read(request);
+            CompletableFuture<WriteResult> written;
+            try {
+                written =
+                        plane.router().writeWithoutWaiting(write.table(), write.key(), write.change(), write.returns());
+            } catch (ConditionalCheckFailedException e) {
+                throw e.reportingItem(write.returnOldOnFailure());
+            }
+            return written == null
+                    ? null
+                    : written.thenApply(result -> out -> write.answer().write(result, out));
+        }
+    }
+
+    private ItemWrite putItem(Request request) {
         RequestExpressions expressions =
                 new RequestExpressions(request, parsedExpressions, RequestExpressions.PUT_OR_DELETE);
         Map<String, AttributeValue> item = request.attributeMap("Item");
@@ -52,22 +110,24 @@ final class ItemOperations {
         expressions.verifyAllUsed();
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         PrimaryKey key = table.keySchema().keyOf(item, false);
-        WriteResult result = write(
+        return new ItemWrite(
                 table,
                 key,
                 ItemChange.put(item, condition, expressions.attributes()),
                 returnItems(returnValues),
-                returnOldOnFailure);
-        out.writeStartObject();
-        if (returnValues.equals("ALL_OLD")) {
-            attributes(out, result.old());
-        }
-        if (capacity.requested()) {
-            ConsumedCapacity.ofWrite(table.name(), Math.max(size, result.oldSize()))
-                    .write(out, capacity);
-        }
-        writeCollectionMetrics(out, collectionMetrics, table, key, result);
-        out.writeEndObject();
+                returnOldOnFailure,
+                (result, out) -> {
+                    out.writeStartObject();
+                    if (returnValues.equals("ALL_OLD")) {
+                        attributes(out, result.old());
+                    }
+                    if (capacity.requested()) {
+                        ConsumedCapacity.ofWrite(table.name(), Math.max(size, result.oldSize()))
+                                .write(out, capacity);
+                    }
+                    writeCollectionMetrics(out, collectionMetrics, table, key, result);
+                    out.writeEndObject();
+                });
     }
 
     private void getItem(Request request, JsonGenerator out) throws IOException {
@@ -94,7 +154,7 @@ final class ItemOperations {
         out.writeEndObject();
     }
 
-    private void updateItem(Request request, JsonGenerator out) throws IOException {
+    private ItemWrite updateItem(Request request) {
         RequestExpressions expressions = new RequestExpressions(request, parsedExpressions, RequestExpressions.UPDATE);
         Map<String, AttributeValue> keyAttributes = request.attributeMap("Key");
         String returnValues = returnValues(request, true);
@@ -107,30 +167,37 @@ final class ItemOperations {
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
         refuseKeyUpdates(table, update);
-        WriteResult result = write(
+        return new ItemWrite(
                 table,
                 key,
                 ItemChange.update(keyAttributes, update, condition, expressions.attributes()),
                 returnItems(returnValues),
-                returnOldOnFailure);
-        out.writeStartObject();
-        switch (returnValues) {
-            case "ALL_OLD" -> attributes(out, result.old());
-            case "ALL_NEW" -> attributes(out, result.updated());
-            case "UPDATED_OLD" ->
-                attributes(out, update == null || result.old() == null ? null : update.projectUpdated(result.old()));
-            case "UPDATED_NEW" -> attributes(out, update == null ? null : update.projectUpdated(result.updated()));
-            default -> {}
-        }
-        if (capacity.requested()) {
-            ConsumedCapacity.ofWrite(table.name(), Math.max(result.oldSize(), result.newSize()))
-                    .write(out, capacity);
-        }
-        writeCollectionMetrics(out, collectionMetrics, table, key, result);
-        out.writeEndObject();
+                returnOldOnFailure,
+                (result, out) -> {
+                    out.writeStartObject();
+                    switch (returnValues) {
+                        case "ALL_OLD" -> attributes(out, result.old());
+                        case "ALL_NEW" -> attributes(out, result.updated());
+                        case "UPDATED_OLD" ->
+                            attributes(
+                                    out,
+                                    update == null || result.old() == null
+                                            ? null
+                                            : update.projectUpdated(result.old()));
+                        case "UPDATED_NEW" ->
+                            attributes(out, update == null ? null : update.projectUpdated(result.updated()));
+                        default -> {}
+                    }
+                    if (capacity.requested()) {
+                        ConsumedCapacity.ofWrite(table.name(), Math.max(result.oldSize(), result.newSize()))
+                                .write(out, capacity);
+                    }
+                    writeCollectionMetrics(out, collectionMetrics, table, key, result);
+                    out.writeEndObject();
+                });
     }
 
-    private void deleteItem(Request request, JsonGenerator out) throws IOException {
+    private ItemWrite deleteItem(Request request) {
         RequestExpressions expressions =
                 new RequestExpressions(request, parsedExpressions, RequestExpressions.PUT_OR_DELETE);
         Map<String, AttributeValue> keyAttributes = request.attributeMap("Key");
@@ -142,21 +209,23 @@ final class ItemOperations {
         expressions.verifyAllUsed();
         TableDefinition table = plane.catalog().requireTable(request.tableName());
         PrimaryKey key = table.keySchema().keyOf(keyAttributes, true);
-        WriteResult result = write(
+        return new ItemWrite(
                 table,
                 key,
                 ItemChange.delete(keyAttributes, condition, expressions.attributes()),
                 returnItems(returnValues),
-                returnOldOnFailure);
-        out.writeStartObject();
-        if (returnValues.equals("ALL_OLD")) {
-            attributes(out, result.old());
-        }
-        if (capacity.requested()) {
-            ConsumedCapacity.ofWrite(table.name(), result.oldSize()).write(out, capacity);
-        }
-        writeCollectionMetrics(out, collectionMetrics, table, key, result);
-        out.writeEndObject();
+                returnOldOnFailure,
+                (result, out) -> {
+                    out.writeStartObject();
+                    if (returnValues.equals("ALL_OLD")) {
+                        attributes(out, result.old());
+                    }
+                    if (capacity.requested()) {
+                        ConsumedCapacity.ofWrite(table.name(), result.oldSize()).write(out, capacity);
+                    }
+                    writeCollectionMetrics(out, collectionMetrics, table, key, result);
+                    out.writeEndObject();
+                });
     }
 
     /** An update (nullable) may not touch the table's key attributes, in DynamoDB's words. */
@@ -178,15 +247,6 @@ final class ItemOperations {
         ItemCollectionMetrics metrics = ItemCollectionMetrics.of(table, key, result.itemCollectionBytes());
         if (requested && metrics != null) {
             metrics.write(out);
-        }
-    }
-
-    private WriteResult write(
-            TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns, boolean returnOldOnFailure) {
-        try {
-            return plane.router().write(table, key, change, returns);
-        } catch (ConditionalCheckFailedException e) {
-            throw e.reportingItem(returnOldOnFailure);
         }
     }
 

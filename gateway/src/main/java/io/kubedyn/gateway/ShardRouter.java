@@ -88,6 +88,16 @@ public final class ShardRouter {
     }
 
     /**
+     * {@link #write}, begun on a thread that must not wait ({@link StoreClient#writeWithoutWaiting}):
+     * null, having done nothing, when the shard's store cannot.
+     */
+    public CompletableFuture<WriteResult> writeWithoutWaiting(
+            TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns) {
+        return onTable(
+                table, () -> stores.apply(address(table, key.hash())).writeWithoutWaiting(table, key, change, returns));
+    }
+
+    /**
      * {@code call} at the shard owning {@code hash}. When that shard says it no longer owns it (a
      * split moved the range, and the shard map here is behind), the refusing pod did nothing:
      * the call goes to the pod it names as the new owner, or, while none serves it yet, waits

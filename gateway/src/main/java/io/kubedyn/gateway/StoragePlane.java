@@ -18,9 +18,10 @@ import java.util.function.Supplier;
  * deletes them, and the router to their stores. The three ways the gateway runs differ only in
  * how these are assembled; every operation's code is the same for all of them.
  *
- * <p>{@code localReads}: item reads are answered by a store in this process, from memory and the
- * page cache, never waiting on the network or on a WAL sync, so they need not leave the event
- * loop (true only for the embedded server).
+ * <p>{@code localReads}: item calls are answered by a store in this process, so they need not
+ * leave the event loop: reads come from memory and the page cache, never waiting on the network
+ * or on a WAL sync, and item writes are decided there and synced by the store's group commit
+ * (true only for the embedded server).
  *
  * <p>{@code notReady}: why the gateway cannot serve now (the gateway's readiness check), or empty.
  */

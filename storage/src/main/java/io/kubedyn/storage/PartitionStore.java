@@ -43,9 +43,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -213,7 +213,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     private volatile ColumnFamilyHandle catalogFamily;
     private final Map<String, OpenTable> tables = new ConcurrentHashMap<>();
-    private final ReentrantLock[] itemLocks = new ReentrantLock[LOCK_STRIPES];
+    private final Semaphore[] itemLocks = new Semaphore[LOCK_STRIPES];
     private final TableDefinitionCodec catalogCodec = new TableDefinitionCodec();
     private final Object ddlLock = new Object();
     // Calls hold the read lock; close takes the write lock, so it waits for them.
@@ -272,6 +272,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private volatile java.util.function.BiPredicate<String, Long> expires = (table, hash) -> true;
     private boolean feedWoken;
     private final Thread feed = new Thread(this::feedInBackground, "kubedyn-index-feed");
+    /**
+     * Writes the item changes decided without waiting ({@link #updateWithoutWaiting}), grouped
+     * under one WAL sync; null in a replica, whose writes go through its log.
+     */
+    private final GroupCommit commits;
+
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kubedyn-store-background");
         thread.setDaemon(true);
@@ -411,7 +417,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         this.replica = replica;
         RocksDB.loadLibrary();
         for (int i = 0; i < LOCK_STRIPES; i++) {
-            itemLocks[i] = new ReentrantLock();
+            itemLocks[i] = new Semaphore(1);
         }
         // One cache bounds the store's off-heap memory: blocks, index and filter blocks (which
         // otherwise grow with the data), and every column family's memtables (StoreMemory).
@@ -451,6 +457,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         inMemoryRead = new ReadOptions().setReadTier(ReadTier.BLOCK_CACHE_TIER);
         this.directory = directory;
         openDatabase();
+        commits = replica ? null : new GroupCommit("kubedyn-group-commit", this::writeGroup);
         background.scheduleWithFixedDelay(
                 this::trimInBackground, TRIM_PERIOD_SECONDS, TRIM_PERIOD_SECONDS, TimeUnit.SECONDS);
         if (replica) {
@@ -1278,9 +1285,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * the table's settings under its stripe, so every write after this sees the settings of now.
      */
     private void awaitWritesInFlight() {
-        for (ReentrantLock lock : itemLocks) {
-            lock.lock();
-            lock.unlock();
+        for (Semaphore lock : itemLocks) {
+            lock.acquireUninterruptibly();
+            lock.release();
         }
     }
 
@@ -1481,8 +1488,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     }
                     // Under the record's lock, read again: a record written since the scan began stays.
                     byte[] key = it.key();
-                    ReentrantLock lock = itemLocks[stripe(key)];
-                    lock.lock();
+                    Semaphore lock = itemLocks[stripe(key)];
+                    lock.acquireUninterruptibly();
                     try {
                         byte[] current = db.get(catalogFamily, key);
                         if (current != null
@@ -1491,7 +1498,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                             trimmed++;
                         }
                     } finally {
-                        lock.unlock();
+                        lock.release();
                     }
                 }
             } catch (RocksDBException e) {
@@ -1567,8 +1574,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * entry may be stale), or else drops the stale entry. Whether the item was deleted.
      */
     private boolean expire(String tableName, TimeToLiveIndex.Due due, long nowSeconds) {
-        ReentrantLock lock = itemLocks[stripe(due.storageKey())];
-        lock.lock();
+        Semaphore lock = itemLocks[stripe(due.storageKey())];
+        lock.acquireUninterruptibly();
         OpenTable table = tables.get(tableName);
         List<Long> reserved = new ArrayList<>(1);
         try (WriteBatch batch = new WriteBatch()) {
@@ -1610,7 +1617,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             if (!reserved.isEmpty()) {
                 reserved.forEach(table.log()::release);
             }
-            lock.unlock();
+            lock.release();
         }
     }
 
@@ -1888,7 +1895,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
         TreeSet<Integer> stripes = new TreeSet<>();
         keys.forEach(k -> stripes.add(stripe(k)));
-        List<ReentrantLock> held = new ArrayList<>(stripes.size());
+        List<Semaphore> held = new ArrayList<>(stripes.size());
         List<Long> reserved = new ArrayList<>();
         TableChangeLog log = table.log();
         try (WriteBatch batch = new WriteBatch()) {
@@ -1928,7 +1935,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     "cannot backfill an index of " + table.definition().name(), e);
         } finally {
             reserved.forEach(log::release);
-            held.forEach(ReentrantLock::unlock);
+            held.forEach(Semaphore::release);
         }
     }
 
@@ -2235,6 +2242,18 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         commit(durableWrite, batch);
     }
 
+    /** A group of item changes ({@link GroupCommit}), written durably on the open store. */
+    private void writeGroup(WriteBatch batch) {
+        open(() -> {
+            try {
+                db.write(durableWrite, batch);
+            } catch (RocksDBException e) {
+                throw new StorageException("write failed", e);
+            }
+            return null;
+        });
+    }
+
     private void commit(WriteOptions options, WriteBatch batch) throws RocksDBException {
         LogEntry entry = applying.get();
         if (entry != null) {
@@ -2337,13 +2356,16 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     /**
      * How the store's writes have shared WAL syncs since it opened: RocksDB joins writers that
-     * arrive while a write is in progress into one group, written and synced by its leader.
+     * arrive while a write is in progress into one group, written and synced by its leader, and
+     * the group commit joins the changes queued while it syncs into one write (each change
+     * counted here as a write of its own).
      */
     public WriteGroups writeGroups() {
         return open(() -> {
             long led = statistics.getTickerCount(TickerType.WRITE_DONE_BY_SELF);
             long joined = statistics.getTickerCount(TickerType.WRITE_DONE_BY_OTHER);
-            return new WriteGroups(led + joined, led, statistics.getTickerCount(TickerType.WAL_FILE_SYNCED));
+            long grouped = commits == null ? 0 : commits.changesBeyondWrites();
+            return new WriteGroups(led + joined + grouped, led, statistics.getTickerCount(TickerType.WAL_FILE_SYNCED));
         });
     }
 
@@ -2939,6 +2961,12 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return update(definition, key, change::apply, returns);
     }
 
+    @Override
+    public CompletableFuture<WriteResult> writeWithoutWaiting(
+            TableDefinition definition, PrimaryKey key, ItemChange change, ReturnItems returns) {
+        return updateWithoutWaiting(definition, key, change::apply, returns);
+    }
+
     /**
      * The atomic read-modify-write every item write goes through: {@code change} sees the current
      * item (or null) and returns the new one (null deletes it). If {@code change} throws, nothing
@@ -2965,43 +2993,151 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         return open(() -> {
             table(definition); // refuse another incarnation before waiting for the lock
             byte[] storageKey = key.storageKey();
-            ReentrantLock lock = itemLocks[stripe(storageKey)];
-            lock.lock();
+            Semaphore lock = itemLocks[stripe(storageKey)];
+            lock.acquireUninterruptibly();
             // The table's settings as of now, under the lock: a write that waited across an
             // UpdateTable keeps the index or log the table has now.
             OpenTable table;
             try {
                 table = table(definition);
             } catch (RuntimeException e) {
-                lock.unlock();
+                lock.release();
                 throw e;
             }
             List<Long> reserved = new ArrayList<>(1);
             try (WriteBatch batch = new WriteBatch()) {
-                if (held(table, storageKey)) {
-                    throw new TransactionConflictException();
-                }
-                byte[] oldBytes = db.get(table.family(), storageKey);
-                Map<String, AttributeValue> old = oldBytes == null ? null : ItemCodec.decode(oldBytes);
-                Map<String, AttributeValue> updated = change.apply(old);
-                if (updated != null) {
-                    check(table, updated);
-                }
-                Staged staged = stage(batch, table, key, old, updated, byTimeToLive, reserved, new HashMap<>());
-                if (staged.any()) {
+                Decided decided = decide(table, key, change, returns, byTimeToLive, batch, reserved, null);
+                if (decided.staged()) {
                     commit(batch);
                     wakeFeed(table);
                 }
-                return WriteResult.of(old, updated, returns, staged.collectionBytes());
+                return decided.result();
             } catch (RocksDBException e) {
                 throw new StorageException("write failed", e);
             } finally {
                 if (!reserved.isEmpty()) {
                     reserved.forEach(table.log()::release);
                 }
-                lock.unlock();
+                lock.release();
             }
         });
+    }
+
+    /**
+     * As {@link #update}, for a thread that must not wait (an event loop), in an unreplicated
+     * store: decides the change now, and hands its write to the store's {@link GroupCommit},
+     * whose WAL sync it shares with the writes queued beside it. A failed condition or an invalid
+     * change throws here, having written nothing. The future completes once the write is synced
+     * (the item's lock is held until then, so no other write to it interleaves, and no read sees
+     * it before). Null, having done nothing, when deciding would wait: the item's lock is taken,
+     * the item is not in memory, the table keeps item collection sizes (read from disk), the
+     * store is being reopened or closed, or it is a replica (whose writes go through its log); the
+     * caller then calls {@link #update} on a thread that may wait.
+     */
+    public CompletableFuture<WriteResult> updateWithoutWaiting(
+            TableDefinition definition,
+            PrimaryKey key,
+            UnaryOperator<Map<String, AttributeValue>> change,
+            ReturnItems returns) {
+        if (commits == null) {
+            return null;
+        }
+        try {
+            return open(() -> decideWithoutWaiting(definition, key, change, returns), false);
+        } catch (ReadWouldWaitException e) {
+            return null;
+        }
+    }
+
+    private CompletableFuture<WriteResult> decideWithoutWaiting(
+            TableDefinition definition,
+            PrimaryKey key,
+            UnaryOperator<Map<String, AttributeValue>> change,
+            ReturnItems returns) {
+        OpenTable table = table(definition);
+        if (table.collections() != null) {
+            return null;
+        }
+        Semaphore lock = itemLocks[stripe(key.storageKey())];
+        if (!lock.tryAcquire()) {
+            return null;
+        }
+        List<Long> reserved = new ArrayList<>(1);
+        WriteBatch batch = new WriteBatch();
+        boolean queued = false;
+        try {
+            // Taken under the lock, as update takes it: the table's settings as of now.
+            table = table(definition);
+            Decided decided = decide(table, key, change, returns, false, batch, reserved, inMemoryRead);
+            if (!decided.staged()) {
+                return CompletableFuture.completedFuture(decided.result());
+            }
+            // The families the batch writes stay open until it is written (see DroppedFamilies).
+            int slot = droppedFamilies.enter();
+            OpenTable written = table;
+            CompletableFuture<Void> synced = new CompletableFuture<>();
+            queued = commits.submit(new GroupCommit.Pending(
+                    batch,
+                    () -> {
+                        try {
+                            if (!reserved.isEmpty()) {
+                                reserved.forEach(written.log()::release);
+                            }
+                            wakeFeed(written);
+                        } finally {
+                            lock.release();
+                            droppedFamilies.exit(slot);
+                        }
+                    },
+                    synced));
+            if (!queued) {
+                droppedFamilies.exit(slot);
+                return null;
+            }
+            return synced.thenApply(done -> decided.result());
+        } catch (RocksDBException e) {
+            throw new StorageException("write failed", e);
+        } finally {
+            if (!queued) {
+                batch.close();
+                if (!reserved.isEmpty()) {
+                    reserved.forEach(table.log()::release);
+                }
+                lock.release();
+            }
+        }
+    }
+
+    /** What an item change decided: its result, and whether it staged anything to write. */
+    private record Decided(WriteResult result, boolean staged) {}
+
+    /**
+     * Decides, under the item's lock, the change of the item at {@code key}: reads it (with
+     * {@code options}, RocksDB's defaults if null), applies {@code change}, checks the result
+     * and stages it in {@code batch} (see {@link #stage}). A failed condition, an invalid item or
+     * an item held by a prepared transaction throws, having staged nothing.
+     */
+    private Decided decide(
+            OpenTable table,
+            PrimaryKey key,
+            UnaryOperator<Map<String, AttributeValue>> change,
+            ReturnItems returns,
+            boolean byTimeToLive,
+            WriteBatch batch,
+            List<Long> reserved,
+            ReadOptions options)
+            throws RocksDBException {
+        byte[] storageKey = key.storageKey();
+        if (held(table, storageKey)) {
+            throw new TransactionConflictException();
+        }
+        Map<String, AttributeValue> old = read(table, key, options);
+        Map<String, AttributeValue> updated = change.apply(old);
+        if (updated != null) {
+            check(table, updated);
+        }
+        Staged staged = stage(batch, table, key, old, updated, byTimeToLive, reserved, new HashMap<>());
+        return new Decided(WriteResult.of(old, updated, returns, staged.collectionBytes()), staged.any());
     }
 
     /**
@@ -3196,7 +3332,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             tablesOf.add(table(write.table()));
             stripes.add(stripe(write.key().storageKey()));
         }
-        List<ReentrantLock> held = new ArrayList<>(stripes.size());
+        List<Semaphore> held = new ArrayList<>(stripes.size());
         Map<TableChangeLog, List<Long>> reserved = new HashMap<>();
         Map<ByteBuffer, Long> collectionDeltas = new HashMap<>();
         try (WriteBatch batch = new WriteBatch()) {
@@ -3252,8 +3388,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             throw new StorageException("batch write failed", e);
         } finally {
             reserved.forEach((log, sequences) -> sequences.forEach(log::release));
-            for (ReentrantLock lock : held) {
-                lock.unlock();
+            for (Semaphore lock : held) {
+                lock.release();
             }
         }
     }
@@ -3293,7 +3429,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         if (ledgerKey != null) {
             stripes.add(stripe(ledgerKey));
         }
-        List<ReentrantLock> held = new ArrayList<>(stripes.size());
+        List<Semaphore> held = new ArrayList<>(stripes.size());
         Map<TableChangeLog, List<Long>> reserved = new HashMap<>();
         try (WriteBatch batch = new WriteBatch()) {
             lockInOrder(stripes, held);
@@ -3375,8 +3511,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             throw new StorageException("transaction write failed", e);
         } finally {
             reserved.forEach((log, sequences) -> sequences.forEach(log::release));
-            for (ReentrantLock lock : held) {
-                lock.unlock();
+            for (Semaphore lock : held) {
+                lock.release();
             }
         }
     }
@@ -3465,7 +3601,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 table(key.table());
                 stripes.add(stripe(key.key().storageKey()));
             }
-            List<ReentrantLock> held = new ArrayList<>(stripes.size());
+            List<Semaphore> held = new ArrayList<>(stripes.size());
             try {
                 lockInOrder(stripes, held);
                 List<Map<String, AttributeValue>> items = new ArrayList<>(keys.size());
@@ -3498,7 +3634,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 return items;
             } finally {
-                held.forEach(ReentrantLock::unlock);
+                held.forEach(Semaphore::release);
             }
         });
     }
@@ -3610,7 +3746,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 table(write.table());
                 stripes.add(stripe(write.key().storageKey()));
             }
-            List<ReentrantLock> held = new ArrayList<>(stripes.size());
+            List<Semaphore> held = new ArrayList<>(stripes.size());
             try {
                 lockInOrder(stripes, held);
                 if (prepared.containsKey(transactionId)) {
@@ -3669,7 +3805,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             } catch (RocksDBException e) {
                 throw new StorageException("cannot prepare transaction " + transactionId, e);
             } finally {
-                held.forEach(ReentrantLock::unlock);
+                held.forEach(Semaphore::release);
             }
         });
     }
@@ -3709,7 +3845,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     stripes.add(stripe(key.storageKey()));
                 }
             }
-            List<ReentrantLock> held = new ArrayList<>(stripes.size());
+            List<Semaphore> held = new ArrayList<>(stripes.size());
             Map<TableChangeLog, List<Long>> reserved = new HashMap<>();
             try (WriteBatch batch = new WriteBatch()) {
                 lockInOrder(stripes, held);
@@ -3759,7 +3895,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 throw new StorageException("cannot finish transaction " + transactionId, e);
             } finally {
                 reserved.forEach((log, sequences) -> sequences.forEach(log::release));
-                held.forEach(ReentrantLock::unlock);
+                held.forEach(Semaphore::release);
             }
         });
     }
@@ -3820,7 +3956,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             if (tokenKey != null) {
                 stripes.add(stripe(tokenKey));
             }
-            List<ReentrantLock> held = new ArrayList<>(2);
+            List<Semaphore> held = new ArrayList<>(2);
             lockInOrder(stripes, held);
             try (WriteBatch batch = new WriteBatch()) {
                 byte[] recorded = db.get(catalogFamily, key);
@@ -3885,7 +4021,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             } catch (RocksDBException e) {
                 throw new StorageException("cannot decide transaction " + transactionId, e);
             } finally {
-                held.forEach(ReentrantLock::unlock);
+                held.forEach(Semaphore::release);
             }
         });
     }
@@ -3900,9 +4036,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * (for the caller's finally to release): two callers holding several never wait for each
      * other in a cycle.
      */
-    private void lockInOrder(SortedSet<Integer> stripes, List<ReentrantLock> held) {
+    private void lockInOrder(SortedSet<Integer> stripes, List<Semaphore> held) {
         for (int stripe : stripes) {
-            itemLocks[stripe].lock();
+            itemLocks[stripe].acquireUninterruptibly();
             held.add(itemLocks[stripe]);
         }
     }
@@ -4022,6 +4158,9 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     public synchronized void close() {
         if (closed) {
             return;
+        }
+        if (commits != null) {
+            commits.close(); // the writes it holds were decided: written before the store closes
         }
         closed = true;
         background.shutdownNow();

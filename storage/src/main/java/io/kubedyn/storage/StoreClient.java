@@ -32,6 +32,17 @@ public interface StoreClient {
      */
     WriteResult write(TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns);
 
+    /**
+     * {@link #write}, begun on a thread that must not wait (an event loop): the change is decided
+     * now (a failed condition throws here) and the future completes once it is durable. Null,
+     * having done nothing, when this store cannot do so without waiting; the caller then calls
+     * {@link #write} on a thread that may wait. No store but one in this process can.
+     */
+    default CompletableFuture<WriteResult> writeWithoutWaiting(
+            TableDefinition table, PrimaryKey key, ItemChange change, ReturnItems returns) {
+        return null;
+    }
+
     /** The items of {@code keys} (null where there is none), in the order asked. */
     CompletableFuture<List<Map<String, AttributeValue>>> getAll(List<TableKey> keys);
 
