@@ -23,25 +23,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * How many writes share each WAL sync: {@code writers} threads each putting records (the
+ * How many writes share each WAL sync: {@code writers} writes at a time putting records (the
  * benchmark's record shape, a new value every time, so every put changes its item) into one
  * {@link PartitionStore} on disk as fast as it answers, for a fixed time, at each writer count in
- * turn, each on a fresh store. The store's own counters ({@link PartitionStore#writeGroups})
- * say how many writes each sync carried; this process's CPU time says what a write cost.
+ * turn, each on a fresh store, two ways: {@code writers} threads each waiting for its write
+ * ({@link PartitionStore#write}, grouped by RocksDB's own write groups, as a storage pod writes),
+ * and {@code writers} writes kept in flight by at most two threads that never wait
+ * ({@link PartitionStore#writeWithoutWaiting}, grouped by the store's group commit, as the
+ * embedded server's event loops write). The store's own counters
+ * ({@link PartitionStore#writeGroups}) say how many writes each sync carried; this process's CPU
+ * time says what a write cost.
  */
 final class WriteGroupsRun {
     /** One writer count's figures. */
-    record Result(int writers, double writesPerSecond, double writesPerSync, double cpuMicrosPerWrite) {
+    record Result(String how, int writers, double writesPerSecond, double writesPerSync, double cpuMicrosPerWrite) {
         String row() {
             return String.format(
                     Locale.ROOT,
-                    "| %d | %.0f | %.1f | %.1f |",
+                    "| %s | %d | %.0f | %.1f | %.1f |",
+                    how,
                     writers,
                     writesPerSecond,
                     writesPerSync,
@@ -50,6 +58,8 @@ final class WriteGroupsRun {
     }
 
     private static final int KEYS_PER_WRITER = 5_000;
+    /** Threads beginning writes without waiting: the event loops of a 2-core machine's server. */
+    private static final int BEGINNING_THREADS = 2;
 
     private final Path scratch;
     private final Duration duration;
@@ -65,17 +75,20 @@ final class WriteGroupsRun {
 
     List<Result> run(List<Integer> writerCounts, PrintStream log) throws Exception {
         List<Result> results = new ArrayList<>();
-        log.println("| writers | writes/s | writes per WAL sync | CPU us per write |");
-        log.println("|---:|---:|---:|---:|");
-        for (int writers : writerCounts) {
-            Result result = measure(writers);
-            log.println(result.row());
-            results.add(result);
+        log.println("| how | writes in flight | writes/s | writes per WAL sync | CPU us per write |");
+        log.println("|---|---:|---:|---:|---:|");
+        for (boolean begun : new boolean[] {false, true}) {
+            for (int writers : writerCounts) {
+                Result result = measure(writers, begun);
+                log.println(result.row());
+                results.add(result);
+            }
         }
         return results;
     }
 
-    Result measure(int writers) throws Exception {
+    /** A thread per writer, each waiting for its write; or, {@code begun}, writes begun without waiting. */
+    Result measure(int writers, boolean begun) throws Exception {
         Path dir = scratch.resolve("write-groups-" + writers + "-" + UUID.randomUUID());
         try (PartitionStore store = PartitionStore.open(dir)) {
             TableDefinition table = new TableDefinition(
@@ -94,22 +107,30 @@ final class WriteGroupsRun {
             WriteGroups before = store.writeGroups();
             long cpuBefore = processCpuNanos();
             long start = System.nanoTime();
-            for (int w = 0; w < writers; w++) {
-                int writer = w;
+            int threadCount = begun ? Math.min(writers, BEGINNING_THREADS) : writers;
+            for (int t = 0; t < threadCount; t++) {
+                int first = t;
+                // Begun: each thread keeps its share of the writes in flight, one key range a write.
+                int share = begun ? writers / threadCount + (t < writers % threadCount ? 1 : 0) : 1;
+                Semaphore inFlight = new Semaphore(share);
                 Thread thread = new Thread(
                         () -> {
                             long n = 0;
+                            int writer = first;
                             while (!stop.get()) {
+                                inFlight.acquireUninterruptibly();
                                 AttributeValue id = new AttributeValue.S("w" + writer + "-" + (n++ % KEYS_PER_WRITER));
-                                store.write(
-                                        table,
-                                        PrimaryKey.of(id, null),
-                                        ItemChange.put(record(id), null, null),
-                                        ReturnItems.NONE);
-                                written.incrementAndGet();
+                                if (begun) {
+                                    writer = writer + threadCount < writers ? writer + threadCount : first;
+                                }
+                                put(store, table, id, begun).thenRun(() -> {
+                                    written.incrementAndGet();
+                                    inFlight.release();
+                                });
                             }
+                            inFlight.acquireUninterruptibly(share); // every write answered
                         },
-                        "writer-" + w);
+                        "writer-" + t);
                 thread.start();
                 threads.add(thread);
             }
@@ -122,10 +143,30 @@ final class WriteGroupsRun {
             long cpu = processCpuNanos() - cpuBefore;
             WriteGroups groups = store.writeGroups().since(before);
             long writes = written.get();
-            return new Result(writers, writes / seconds, groups.writesPerSync(), cpu / 1000.0 / writes);
+            return new Result(
+                    begun ? "begun without waiting" : "a thread each",
+                    writers,
+                    writes / seconds,
+                    groups.writesPerSync(),
+                    cpu / 1000.0 / writes);
         } finally {
             delete(dir);
         }
+    }
+
+    /**
+     * Puts a record at {@code id}: waiting for it, or begun without waiting (waiting only when
+     * the store cannot begin it so, as the embedded server then does on a worker thread).
+     */
+    private CompletableFuture<?> put(PartitionStore store, TableDefinition table, AttributeValue id, boolean begun) {
+        PrimaryKey key = PrimaryKey.of(id, null);
+        ItemChange change = ItemChange.put(record(id), null, null);
+        CompletableFuture<?> written = begun ? store.writeWithoutWaiting(table, key, change, ReturnItems.NONE) : null;
+        if (written == null) {
+            store.write(table, key, change, ReturnItems.NONE);
+            written = CompletableFuture.completedFuture(null);
+        }
+        return written;
     }
 
     private Map<String, AttributeValue> record(AttributeValue id) {

@@ -389,13 +389,18 @@ public class DynamoDbEndpoint {
                             context,
                             () -> answer(context, loop, answerType, target, () -> body(operation::execute, request)));
                 } else {
-                    begun.whenComplete((done, failure) ->
-                            loop.runOnContext(now -> answer(context, loop, answerType, target, () -> {
+                    begun.whenComplete((done, failure) -> loop.runOnContext(now -> {
+                        try {
+                            answer(context, loop, answerType, target, () -> {
                                 if (failure != null) {
                                     throw unwrapped(failure);
                                 }
                                 return body((ignored, out) -> done.write(out), request);
-                            })));
+                            });
+                        } catch (Throwable e) {
+                            context.fail(e); // an Error: answered as any call's is
+                        }
+                    }));
                 }
                 return null;
             }

@@ -230,7 +230,27 @@ class RequestFuzzTest extends EmbeddedServerTest {
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException hung) {
+            // The server runs in this process: show where its threads are, to tell why.
+            StringBuilder threads = new StringBuilder();
+            Thread.getAllStackTraces().forEach((thread, stack) -> {
+                threads.append('"')
+                        .append(thread.getName())
+                        .append("\" ")
+                        .append(thread.getState())
+                        .append('\n');
+                for (StackTraceElement frame : stack) {
+                    threads.append("    at ").append(frame).append('\n');
+                }
+            });
+            throw new AssertionError(
+                    "seed " + seed + ", " + operation + " " + new String(body, StandardCharsets.UTF_8)
+                            + " not answered; threads:\n" + threads,
+                    hung);
+        }
         String shown = new String(body, StandardCharsets.UTF_8);
         shown = shown.length() > 2000 ? shown.substring(0, 2000) + "..." : shown;
         assertThat(response.statusCode())

@@ -417,7 +417,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         this.replica = replica;
         RocksDB.loadLibrary();
         for (int i = 0; i < LOCK_STRIPES; i++) {
-            itemLocks[i] = new Semaphore(1);
+            // Fair: a write waiting for a stripe is not overtaken by those begun without waiting.
+            itemLocks[i] = new Semaphore(1, true);
         }
         // One cache bounds the store's off-heap memory: blocks, index and filter blocks (which
         // otherwise grow with the data), and every column family's memtables (StoreMemory).
@@ -3059,7 +3060,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             return null;
         }
         Semaphore lock = itemLocks[stripe(key.storageKey())];
-        if (!lock.tryAcquire()) {
+        if (!free(lock)) {
             return null;
         }
         List<Long> reserved = new ArrayList<>(1);
@@ -3105,6 +3106,19 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                 }
                 lock.release();
             }
+        }
+    }
+
+    /**
+     * Takes {@code lock} if it is free and no write waits for it (a plain tryAcquire would
+     * overtake the writes queued on a fair semaphore, and could starve them).
+     */
+    private static boolean free(Semaphore lock) {
+        try {
+            return lock.tryAcquire(0, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -4043,7 +4057,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         }
     }
 
-    private static int stripe(byte[] storageKey) {
+    /** The item lock stripe of {@code storageKey}. */
+    static int stripe(byte[] storageKey) {
         return Math.floorMod(Arrays.hashCode(storageKey), LOCK_STRIPES);
     }
 
