@@ -277,6 +277,11 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * under one WAL sync; null in a replica, whose writes go through its log.
      */
     private final GroupCommit commits;
+    /**
+     * How many times RocksDB was opened in this store's life: a change decided in one
+     * incarnation is not written in the next ({@link #writeGroup}).
+     */
+    private volatile long incarnation;
 
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kubedyn-store-background");
@@ -497,6 +502,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             descriptors.add(new ColumnFamilyDescriptor(name, collections ? collectionOptions : tableOptions));
         }
         db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+        incarnation++;
         ColumnFamilyHandle defaultFamily = null;
         for (ColumnFamilyHandle handle : handles) {
             if (Arrays.equals(handle.getName(), RocksDB.DEFAULT_COLUMN_FAMILY)) {
@@ -2243,9 +2249,16 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         commit(durableWrite, batch);
     }
 
-    /** A group of item changes ({@link GroupCommit}), written durably on the open store. */
-    private void writeGroup(WriteBatch batch) {
+    /**
+     * A group of item changes ({@link GroupCommit}), written durably on the open store, unless it
+     * was reopened since they were decided in {@code decidedIn}: the change log it reopened with
+     * no longer holds their sequence numbers back, so a reader could pass their records unseen.
+     */
+    private void writeGroup(WriteBatch batch, long decidedIn) {
         open(() -> {
+            if (decidedIn != incarnation) {
+                throw new StoreFaultException("the store was reopened since the write was decided; retry");
+            }
             try {
                 db.write(durableWrite, batch);
             } catch (RocksDBException e) {
@@ -3079,6 +3092,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
             CompletableFuture<Void> synced = new CompletableFuture<>();
             queued = commits.submit(new GroupCommit.Pending(
                     batch,
+                    incarnation,
                     () -> {
                         try {
                             if (!reserved.isEmpty()) {
