@@ -106,6 +106,8 @@ final class GroupCommit implements AutoCloseable {
                     write(group);
                 }
             } catch (Throwable e) {
+                // A STOP joined before the failure still stops: close waits for this thread.
+                stopping |= group.stream().anyMatch(pending -> pending == STOP);
                 // Whatever went wrong (memory, say), the group fails and this thread goes on:
                 // a change left unfinished would hold its item's lock for good.
                 for (Pending pending : group) {
