@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * What a request may touch on this shard: the table incarnation it names, as this store holds
@@ -31,6 +34,8 @@ final class ShardScope {
      * write to it is still running (see {@link RangeHandOff}).
      */
     private final ReentrantReadWriteLock ownership = new ReentrantReadWriteLock();
+    /** Writes begun under {@link #owningWithoutWaiting} and not yet synced (or failed). */
+    private final AtomicInteger unfinished = new AtomicInteger();
     /** Ranges this pod handed to another pod in a split, with that pod's address: named in refusals. */
     private volatile Map<HashRange, String> handedOff = Map.of();
     /** Sealed ranges whose hand-off is feeding this pod's index entries there (see {@link #drainingIndexEntries}). */
@@ -85,10 +90,53 @@ final class ShardScope {
         }
     }
 
+    /**
+     * As {@link #owning}, for a command begun on a thread that must not wait: {@code command}
+     * checks ownership and begins its write, and the ranges cannot change until that write's
+     * future completes (a write begun but not yet synced is a running command, for the seal).
+     * Null, having done nothing, while the ranges are being changed, or when {@code command}
+     * returns null (it could not begin without waiting).
+     */
+    <T> CompletableFuture<T> owningWithoutWaiting(Supplier<CompletableFuture<T>> command) {
+        if (!ownership.readLock().tryLock()) {
+            return null;
+        }
+        try {
+            CompletableFuture<T> begun = command.get();
+            if (begun != null) {
+                unfinished.incrementAndGet();
+                begun.whenComplete((result, failure) -> finished());
+            }
+            return begun;
+        } finally {
+            ownership.readLock().unlock();
+        }
+    }
+
+    private void finished() {
+        if (unfinished.decrementAndGet() == 0) {
+            synchronized (unfinished) {
+                unfinished.notifyAll();
+            }
+        }
+    }
+
     /** Changes the owned ranges once no command is running, by {@code change} (which records them). */
     <T> T changeRanges(java.util.function.Function<OwnedRanges, T> change) {
         ownership.writeLock().lock();
         try {
+            // Writes begun without waiting hold no lock while their sync is pending: wait for them.
+            // None begins meanwhile (they need the lock), and the store's group commit ends each.
+            synchronized (unfinished) {
+                while (unfinished.get() > 0) {
+                    try {
+                        unfinished.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new StoreLifecycle.StoreUnavailableException();
+                    }
+                }
+            }
             return change.apply(owned.defaults());
         } finally {
             ownership.writeLock().unlock();

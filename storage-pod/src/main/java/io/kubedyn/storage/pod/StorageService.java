@@ -13,6 +13,7 @@ import io.kubedyn.storage.ReadWouldWaitException;
 import io.kubedyn.storage.RequestId;
 import io.kubedyn.storage.StorageException;
 import io.kubedyn.storage.StorageWire;
+import io.kubedyn.storage.WriteResult;
 import io.kubedyn.storage.grpc.ApplyIndexWritesReply;
 import io.kubedyn.storage.grpc.ApplyIndexWritesRequest;
 import io.kubedyn.storage.grpc.BatchGetReply;
@@ -55,17 +56,22 @@ import io.kubedyn.storage.grpc.WriteReply;
 import io.kubedyn.storage.grpc.WriteRequest;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.logging.Log;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
  * The storage pod's gRPC API over its partition store. Every call but a GetItem answered from
- * memory without a read barrier ({@link #get}) runs on a worker thread (a write blocks on its
- * WAL sync), handed over once: the method is called on the gRPC event loop and passes its whole
+ * memory without a read barrier ({@link #get}) and an unreplicated shard's item write begun
+ * without waiting ({@link #write}) runs on a worker thread (a write blocks on its WAL sync),
+ * handed over once: the method is called on the gRPC event loop and passes its whole
  * call to the worker pool, which also sends the reply. (Quarkus's
  * {@code @Blocking} would move each of a unary call's five listener events to a worker and
  * back to the event loop in turn: five thread wake-ups per request, and as much CPU as the
@@ -187,9 +193,63 @@ public class StorageService extends StorageGrpc.StorageImplBase {
         });
     }
 
+    /**
+     * An item write on an unreplicated pod is begun here on the gRPC event loop when it can be
+     * without waiting: decided under its item's lock, the item read from memory only, and handed
+     * to the store's group commit, which writes whatever is queued as one batch with one WAL
+     * sync (see docs/architecture.md, "Writes"). The reply goes once that sync is done, from this
+     * event loop. One that would wait (its item's lock taken, the item on disk, the ranges being
+     * changed, the store being reopened) goes to a worker as every other call does. A replica's
+     * writes go through its Raft log, whose proposals are batched there ({@link Proposals}).
+     */
     @Override
     public void write(WriteRequest request, StreamObserver<WriteReply> reply) {
+        if (lifecycle.replica().isEmpty()) {
+            long start = System.nanoTime();
+            CompletableFuture<WriteResult> begun;
+            try {
+                begun = lifecycle.withStore(store -> scope.owningWithoutWaiting(() -> {
+                    TableDefinition table = ShardScope.resolveIncarnationWithoutWaiting(store, request.getTable());
+                    return store.writeWithoutWaiting(
+                            table,
+                            scope.ownedKey(table, request.getKey()),
+                            StorageWire.change(request),
+                            StorageWire.returns(request.getReturns()));
+                }));
+            } catch (ReadWouldWaitException e) {
+                begun = null;
+            } catch (RuntimeException e) {
+                fail("write", reply, e, start);
+                return;
+            }
+            if (begun != null) {
+                Context loop = Vertx.currentContext();
+                begun.whenComplete((written, failure) -> onLoop(loop, () -> {
+                    if (failure == null) {
+                        succeed("write", reply, StorageWire.written(written), start);
+                    } else {
+                        fail("write", reply, unwrapped(failure), start);
+                    }
+                }));
+                return;
+            }
+        }
         command(commands.write, request, reply);
+    }
+
+    /** Runs {@code answer} on {@code loop}, the event loop a call came in on (here if none). */
+    private static void onLoop(Context loop, Runnable answer) {
+        if (loop == null) {
+            answer.run();
+        } else {
+            loop.runOnContext(ignored -> answer.run());
+        }
+    }
+
+    private static RuntimeException unwrapped(Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof RuntimeException e ? e : new StorageException("write failed", cause);
     }
 
     @Override

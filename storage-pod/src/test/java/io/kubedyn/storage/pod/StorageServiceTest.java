@@ -30,11 +30,14 @@ import io.quarkus.grpc.GrpcService;
 import io.quarkus.runtime.BlockingOperationControl;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -47,6 +50,9 @@ import org.junit.jupiter.api.Test;
 class StorageServiceTest {
     @GrpcService
     StorageService service;
+
+    @Inject
+    StoreLifecycle lifecycle;
 
     @TestHTTPResource("/q/health/ready")
     URI ready;
@@ -166,14 +172,66 @@ class StorageServiceTest {
     }
 
     @Test
-    void answersFromAWorkerThreadWhereAWriteMayWaitForItsSync() {
+    void hasWritesSyncedByTheStoresGroupCommitWithoutTakingAWorker() {
         TableDefinition table = createTable();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; ids.size() < 64; i++) {
+            String id = "grouped-" + i;
+            if (PrimaryKey.of(new AttributeValue.S(id), null).hash() >= 0) {
+                ids.add(id);
+            }
+        }
+        List<Recorder<WriteReply>> recorders = new ArrayList<>();
+        for (String id : ids) {
+            Recorder<WriteReply> recorder = new Recorder<>();
+            service.write(put(table, id, null), recorder);
+            recorders.add(recorder);
+        }
+        for (Recorder<WriteReply> recorder : recorders) {
+            recorder.await();
+            assertThat(recorder.error.get()).isNull();
+        }
+        assertThat(recorders)
+                .as("answered once the group commit synced them (no event loop here to answer on)")
+                .allSatisfy(
+                        recorder -> assertThat(recorder.thread.get().getName()).isEqualTo("kubedyn-group-commit"));
+        for (String id : ids) {
+            GetReply got = StorageServiceTest.<GetReply>call(o -> service.get(get(table, id), o));
+            assertThat(StorageWire.got(got)).containsEntry("id", new AttributeValue.S(id));
+        }
+    }
+
+    @Test
+    void aWriteArrivingWhileTheRangesChangeWaitsOnAWorker() throws Exception {
+        TableDefinition table = createTable();
+        String id = keyIn(true);
+        CountDownLatch changing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread seal = new Thread(() -> lifecycle.scope().changeRanges(current -> {
+            changing.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        seal.start();
+        assertThat(changing.await(10, TimeUnit.SECONDS)).isTrue();
         Recorder<WriteReply> recorder = new Recorder<>();
-        service.write(put(table, keyIn(true), null), recorder);
+        service.write(put(table, id, null), recorder);
+        Thread.sleep(200);
+        assertThat(recorder.done.getCount())
+                .as("not written while the ranges change")
+                .isEqualTo(1);
+        release.countDown();
         recorder.await();
+        seal.join();
         assertThat(recorder.error.get()).isNull();
-        assertThat(recorder.thread.get()).isNotSameAs(Thread.currentThread());
-        assertThat(recorder.blockingAllowed.get()).isTrue();
+        assertThat(recorder.blockingAllowed.get())
+                .as("answered from a worker thread, where it waited")
+                .isTrue();
+        assertThat(recorder.thread.get().getName()).startsWith("executor-thread");
     }
 
     @Test
@@ -259,13 +317,13 @@ class StorageServiceTest {
         return e.getTrailers().get(StorageWire.ERROR_KEY);
     }
 
-    /** The service answers from a worker thread, after the method has returned. */
+    /** What the service answered, and on which thread. */
     private static final class Recorder<T> implements StreamObserver<T> {
         final AtomicReference<T> value = new AtomicReference<>();
         final AtomicReference<Throwable> error = new AtomicReference<>();
         final AtomicReference<Thread> thread = new AtomicReference<>();
         final AtomicReference<Boolean> blockingAllowed = new AtomicReference<>();
-        private final CountDownLatch done = new CountDownLatch(1);
+        final CountDownLatch done = new CountDownLatch(1);
 
         @Override
         public void onNext(T v) {
