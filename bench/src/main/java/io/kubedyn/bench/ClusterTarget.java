@@ -123,6 +123,15 @@ public final class ClusterTarget extends JavaServerTarget {
         return answered;
     }
 
+    @Override
+    List<Long> processIds() {
+        List<Long> ids = new ArrayList<>(super.processIds());
+        for (StoragePod pod : pods) {
+            ids.add(pod.pid());
+        }
+        return ids;
+    }
+
     /** The storage pods, shard by shard, each shard's replicas in turn; empty until started. */
     List<StoragePod> pods() {
         return List.copyOf(pods);

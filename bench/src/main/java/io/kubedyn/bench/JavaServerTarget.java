@@ -60,6 +60,11 @@ abstract class JavaServerTarget implements Target {
         return jvmOptions;
     }
 
+    /** The processes serving this target (the gateway, and any storage pods behind it), by id. */
+    List<Long> processIds() {
+        return server == null ? List.of() : List.of(server.pid());
+    }
+
     @Override
     public OptionalLong jvmPid() {
         return server == null ? OptionalLong.empty() : OptionalLong.of(server.pid());

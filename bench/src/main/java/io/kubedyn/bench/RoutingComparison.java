@@ -41,9 +41,31 @@ public record RoutingComparison(
      * @param storagePodRequests requests the target's storage pods answered during these runs:
      *                           at least one per request for a cluster, none for the embedded
      *                           gateway
+     * @param serverCpu          the CPU time (user and system) the target's processes used during
+     *                           these runs, the gateway's and its storage pods' together; null
+     *                           when the operating system does not say
      */
     public record Measurement(
-            String target, String operation, int inFlight, LatencyReport report, long storagePodRequests) {}
+            String target,
+            String operation,
+            int inFlight,
+            LatencyReport report,
+            long storagePodRequests,
+            Duration serverCpu) {
+        /** The target's processes' CPU time per request, in microseconds; NaN when unknown. */
+        public double serverCpuMicrosPerRequest() {
+            return serverCpu == null || report.operations() == 0
+                    ? Double.NaN
+                    : serverCpu.toNanos() / 1000.0 / report.operations();
+        }
+    }
+
+    /** The measurement of {@code target} on {@code operation} at {@code inFlight}, if any. */
+    public java.util.Optional<Measurement> measurement(String target, String operation, int inFlight) {
+        return measurements.stream()
+                .filter(m -> m.target().equals(target) && m.operation().equals(operation) && m.inFlight() == inFlight)
+                .findFirst();
+    }
 
     public RoutingComparison {
         operations = List.copyOf(operations);

@@ -92,10 +92,15 @@ public final class RoutingReport {
                 .append(base)
                 .append(" (latency: above 1 means the ")
                 .append(candidate)
-                .append(" gateway answers later; throughput: below 1 means it serves less):\n\n");
+                .append(" gateway answers later; throughput: below 1 means it serves less; servers' CPU per request,"
+                        + " the gateway's and its storage pods' together: above 1 means the ")
+                .append(candidate)
+                .append(" costs more):\n\n");
         out.append("| operation | p50, 1 in flight | p99, 1 in flight | throughput, ")
                 .append(concurrency)
-                .append(" in flight |\n|---|---:|---:|---:|\n");
+                .append(" in flight | servers' CPU per request, ")
+                .append(concurrency)
+                .append(" in flight |\n|---|---:|---:|---:|---:|\n");
         List<ComparisonTable.Row> latency = latencyTable().rows();
         List<ComparisonTable.Row> throughput = throughputTable().rows();
         for (int i = 0; i < latency.size(); i++) {
@@ -109,6 +114,8 @@ public final class RoutingReport {
                     .append(ComparisonTable.format(sequential.p99()))
                     .append(" | ")
                     .append(ComparisonTable.format(concurrent.throughput()))
+                    .append(" | ")
+                    .append(ComparisonTable.format(cpuRatio(latency.get(i).workload(), concurrency)))
                     .append(" |\n");
         }
         out.append("\nMeasured figures behind the ratios (same run, same machine; meaningful only side by side):\n\n");
@@ -132,8 +139,14 @@ public final class RoutingReport {
                 .append(candidate)
                 .append(" p50 / p99 ms, ")
                 .append(concurrency)
+                .append(" in flight | ")
+                .append(base)
+                .append(" / ")
+                .append(candidate)
+                .append(" servers' CPU us per request, ")
+                .append(concurrency)
                 .append(" in flight |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|\n");
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String operation : routing.operations()) {
             Optional<LatencyReport> embeddedOne = routing.result(base, 1).report(operation);
             Optional<LatencyReport> clusterOne = routing.result(candidate, 1).report(operation);
@@ -155,6 +168,10 @@ public final class RoutingReport {
                     .append(latencies(embeddedMany))
                     .append(" | ")
                     .append(latencies(clusterMany))
+                    .append(" | ")
+                    .append(cpu(base, operation, concurrency))
+                    .append(" / ")
+                    .append(cpu(candidate, operation, concurrency))
                     .append(" |\n");
         }
         long sent = 0;
@@ -175,6 +192,24 @@ public final class RoutingReport {
         return out.toString();
     }
 
+    /** The candidate's servers' CPU per request over the baseline's; empty when either is unknown. */
+    Optional<Double> cpuRatio(String operation, int inFlight) {
+        double ratio = cpuMicros(routing.candidate(), operation, inFlight)
+                / cpuMicros(routing.baseline(), operation, inFlight);
+        return Double.isNaN(ratio) || Double.isInfinite(ratio) ? Optional.empty() : Optional.of(ratio);
+    }
+
+    private double cpuMicros(String target, String operation, int inFlight) {
+        return routing.measurement(target, operation, inFlight)
+                .map(RoutingComparison.Measurement::serverCpuMicrosPerRequest)
+                .orElse(Double.NaN);
+    }
+
+    private String cpu(String target, String operation, int inFlight) {
+        double micros = cpuMicros(target, operation, inFlight);
+        return Double.isNaN(micros) ? "-" : String.format(Locale.ROOT, "%.0f", micros);
+    }
+
     private static String latencies(Optional<LatencyReport> report) {
         return report.map(
                         r -> String.format(Locale.ROOT, "%.2f / %.2f", r.p50Micros() / 1000.0, r.p99Micros() / 1000.0))
@@ -188,12 +223,12 @@ public final class RoutingReport {
 
     public String csv() {
         StringBuilder out = new StringBuilder("target,operation,in_flight,operations,errors,seconds,ops_per_s,p50_us,"
-                + "p99_us,p999_us,max_us,storage_pod_requests\n");
+                + "p99_us,p999_us,max_us,storage_pod_requests,server_cpu_us_per_request\n");
         for (RoutingComparison.Measurement m : routing.measurements()) {
             LatencyReport r = m.report();
             out.append(String.format(
                     Locale.ROOT,
-                    "%s,%s,%d,%d,%d,%.3f,%.1f,%d,%d,%d,%d,%d%n",
+                    "%s,%s,%d,%d,%d,%.3f,%.1f,%d,%d,%d,%d,%d,%.1f%n",
                     m.target(),
                     m.operation(),
                     m.inFlight(),
@@ -205,7 +240,8 @@ public final class RoutingReport {
                     r.p99Micros(),
                     r.p999Micros(),
                     r.maxMicros(),
-                    m.storagePodRequests()));
+                    m.storagePodRequests(),
+                    m.serverCpuMicrosPerRequest()));
         }
         return out.toString();
     }

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.HdrHistogram.Histogram;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
@@ -137,7 +139,7 @@ public final class RoutingRunner {
                         ? ""
                         : ", in front of " + cluster.shards() + " shards of " + cluster.replicas() + " storage pods"));
         DynamoDbAsyncClient client = Clients.async(endpoint, config.concurrency());
-        return new Gateway(name, client, new LoadGenerator(client, dataset, true), cluster);
+        return new Gateway(name, client, new LoadGenerator(client, dataset, true), server, cluster);
     }
 
     /**
@@ -147,15 +149,21 @@ public final class RoutingRunner {
      */
     private void measure(Gateway gateway, Workload operation, int inFlight, Totals sum) throws Exception {
         long before = gateway.storagePodRequests();
+        Duration cpuBefore = gateway.cpu();
         LatencyReport report = gateway.generator().measure(operation, inFlight, sum.latencies);
+        Duration cpuAfter = gateway.cpu();
         long answered = gateway.storagePodRequests() - before;
+        Duration cpu = cpuBefore == null || cpuAfter == null ? null : cpuAfter.minus(cpuBefore);
         log.println(String.format(
                 Locale.ROOT,
-                "   %-10s %3d in flight: %s; storage pods answered %d",
+                "   %-10s %3d in flight: %s; storage pods answered %d; servers' CPU %s us/request",
                 gateway.target(),
                 inFlight,
                 report.summary(),
-                answered));
+                answered,
+                cpu == null || report.operations() == 0
+                        ? "?"
+                        : String.format(Locale.ROOT, "%.0f", cpu.toNanos() / 1000.0 / report.operations())));
         ComparisonRunner.withoutErrors(gateway.target(), report);
         if (gateway.cluster() != null && answered < report.operations()) {
             throw new WorkloadFailedException(String.format(
@@ -167,13 +175,31 @@ public final class RoutingRunner {
                     operation.name(),
                     answered));
         }
-        sum.add(report, answered);
+        sum.add(report, answered, cpu);
     }
 
     /** A measured gateway; {@code cluster} its storage pods' target, null for the embedded gateway. */
-    private record Gateway(String target, DynamoDbAsyncClient client, LoadGenerator generator, ClusterTarget cluster) {
+    private record Gateway(
+            String target,
+            DynamoDbAsyncClient client,
+            LoadGenerator generator,
+            JavaServerTarget server,
+            ClusterTarget cluster) {
         long storagePodRequests() throws Exception {
             return cluster == null ? 0 : cluster.storagePodRequests();
+        }
+
+        /** The CPU time the target's processes have used so far; null if one of them does not say. */
+        Duration cpu() {
+            Duration used = Duration.ZERO;
+            for (long pid : server.processIds()) {
+                Optional<Duration> process = ServerCpu.used(OptionalLong.of(pid));
+                if (process.isEmpty()) {
+                    return null;
+                }
+                used = used.plus(process.get());
+            }
+            return used;
         }
     }
 
@@ -185,6 +211,8 @@ public final class RoutingRunner {
         private final Histogram latencies = new Histogram(3);
         private Duration elapsed = Duration.ZERO;
         private long storagePodRequests;
+        /** Null once any run's CPU time was unknown. */
+        private Duration serverCpu = Duration.ZERO;
 
         Totals(String target, String operation, int inFlight) {
             this.target = target;
@@ -192,9 +220,10 @@ public final class RoutingRunner {
             this.inFlight = inFlight;
         }
 
-        void add(LatencyReport round, long answeredByPods) {
+        void add(LatencyReport round, long answeredByPods, Duration cpu) {
             elapsed = elapsed.plus(round.elapsed());
             storagePodRequests += answeredByPods;
+            serverCpu = serverCpu == null || cpu == null ? null : serverCpu.plus(cpu);
         }
 
         RoutingComparison.Measurement measurement() {
@@ -203,7 +232,8 @@ public final class RoutingRunner {
                     operation,
                     inFlight,
                     LatencyReport.of(operation, latencies, 0, elapsed, null),
-                    storagePodRequests);
+                    storagePodRequests,
+                    serverCpu);
         }
     }
 }

@@ -79,6 +79,11 @@ final class StoragePod implements AutoCloseable {
     }
 
     /** host:port of the gRPC API, as the gateway's {@code kubedyn.cluster.shards} lists it. */
+    /** The pod's process id. */
+    long pid() {
+        return process.pid();
+    }
+
     String address() {
         return "127.0.0.1:" + grpcPort;
     }

@@ -62,8 +62,8 @@ class RoutingCommandSmokeTest {
                 ratios.add(Double.parseDouble(ratio.group(1)));
             }
             assertThat(ratios)
-                    .as("p50, p99 and throughput ratios of " + operation + ": " + row)
-                    .hasSize(3)
+                    .as("p50, p99, throughput and servers' CPU ratios of " + operation + ": " + row)
+                    .hasSize(4)
                     .allSatisfy(r -> assertThat(r).isFinite().isPositive());
         }
 
@@ -78,6 +78,10 @@ class RoutingCommandSmokeTest {
             long storagePodRequests = Long.parseLong(row[11]);
             assertThat(operations).as("requests answered: " + what).isPositive();
             assertThat(Long.parseLong(row[4])).as("errors: " + what).isZero();
+            assertThat(Double.parseDouble(row[12]))
+                    .as("the servers' CPU per request, gateway and storage pods: " + what)
+                    .isFinite()
+                    .isPositive();
             if (row[0].equals(RoutingComparison.CLUSTER)) {
                 assertThat(storagePodRequests)
                         .as("storage pod requests for the cluster's " + what)
