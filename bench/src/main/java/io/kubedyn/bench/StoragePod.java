@@ -78,12 +78,12 @@ final class StoragePod implements AutoCloseable {
         return this;
     }
 
-    /** host:port of the gRPC API, as the gateway's {@code kubedyn.cluster.shards} lists it. */
     /** The pod's process id. */
     long pid() {
         return process.pid();
     }
 
+    /** host:port of the gRPC API, as the gateway's {@code kubedyn.cluster.shards} lists it. */
     String address() {
         return "127.0.0.1:" + grpcPort;
     }

@@ -36,13 +36,26 @@ final class ShardScope {
     private final ReentrantReadWriteLock ownership = new ReentrantReadWriteLock();
     /** Writes begun under {@link #owningWithoutWaiting} and not yet synced (or failed). */
     private final AtomicInteger unfinished = new AtomicInteger();
+    /**
+     * Range changes waiting for or holding the ownership lock: no write begins without waiting
+     * meanwhile (a {@code tryLock} would overtake the waiting change, and could keep it waiting).
+     */
+    private final AtomicInteger changing = new AtomicInteger();
+
+    private final long begunWritesWaitMillis;
     /** Ranges this pod handed to another pod in a split, with that pod's address: named in refusals. */
     private volatile Map<HashRange, String> handedOff = Map.of();
     /** Sealed ranges whose hand-off is feeding this pod's index entries there (see {@link #drainingIndexEntries}). */
     private volatile OwnedRanges draining = new OwnedRanges(List.of());
 
     ShardScope(OwnedRangesConfig owned) {
+        this(owned, BEGUN_WRITES_WAIT_MILLIS);
+    }
+
+    /** {@code begunWritesWaitMillis}: how long a range change waits for begun writes' syncs. */
+    ShardScope(OwnedRangesConfig owned, long begunWritesWaitMillis) {
         this.owned = owned;
+        this.begunWritesWaitMillis = begunWritesWaitMillis;
     }
 
     /**
@@ -98,7 +111,7 @@ final class ShardScope {
      * returns null (it could not begin without waiting).
      */
     <T> CompletableFuture<T> owningWithoutWaiting(Supplier<CompletableFuture<T>> command) {
-        if (!ownership.readLock().tryLock()) {
+        if (changing.get() > 0 || !ownership.readLock().tryLock()) {
             return null;
         }
         try {
@@ -121,25 +134,50 @@ final class ShardScope {
         }
     }
 
-    /** Changes the owned ranges once no command is running, by {@code change} (which records them). */
+    /**
+     * Changes the owned ranges once no command is running, by {@code change} (which records them).
+     * Refused as busy (retryable) if the writes begun in them are not synced within
+     * {@link #BEGUN_WRITES_WAIT_MILLIS}, having changed nothing.
+     */
     <T> T changeRanges(java.util.function.Function<OwnedRanges, T> change) {
-        ownership.writeLock().lock();
+        changing.incrementAndGet();
         try {
-            // Writes begun without waiting hold no lock while their sync is pending: wait for them.
-            // None begins meanwhile (they need the lock), and the store's group commit ends each.
-            synchronized (unfinished) {
-                while (unfinished.get() > 0) {
-                    try {
-                        unfinished.wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new StoreLifecycle.StoreUnavailableException();
-                    }
+            ownership.writeLock().lock();
+            try {
+                awaitBegunWrites();
+                return change.apply(owned.defaults());
+            } finally {
+                ownership.writeLock().unlock();
+            }
+        } finally {
+            changing.decrementAndGet();
+        }
+    }
+
+    /** How long a range change waits for the writes begun without waiting to be synced. */
+    static final long BEGUN_WRITES_WAIT_MILLIS = 30_000;
+
+    /**
+     * Writes begun without waiting hold no lock while their sync is pending: waits for them. None
+     * begins meanwhile (they need the lock), and the store's group commit ends each, written or
+     * failed; a store being reopened after a fault may hold them for seconds.
+     */
+    private void awaitBegunWrites() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(begunWritesWaitMillis);
+        synchronized (unfinished) {
+            while (unfinished.get() > 0) {
+                long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new RangeHandOff.RangeBusyException(unfinished.get()
+                            + " writes to this pod's ranges are not synced yet; the ranges change once they are");
+                }
+                try {
+                    unfinished.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreLifecycle.StoreUnavailableException();
                 }
             }
-            return change.apply(owned.defaults());
-        } finally {
-            ownership.writeLock().unlock();
         }
     }
 

@@ -225,11 +225,17 @@ public class StorageService extends StorageGrpc.StorageImplBase {
             if (begun != null) {
                 Context loop = Vertx.currentContext();
                 begun.whenComplete((written, failure) -> onLoop(loop, () -> {
-                    if (failure == null) {
-                        succeed("write", reply, StorageWire.written(written), start);
-                    } else {
-                        fail("write", reply, unwrapped(failure), start);
+                    WriteReply answer;
+                    try {
+                        if (failure != null) {
+                            throw unwrapped(failure);
+                        }
+                        answer = StorageWire.written(written);
+                    } catch (RuntimeException e) {
+                        fail("write", reply, e, start);
+                        return;
                     }
+                    succeed("write", reply, answer, start);
                 }));
                 return;
             }

@@ -191,10 +191,15 @@ class StorageServiceTest {
             recorder.await();
             assertThat(recorder.error.get()).isNull();
         }
+        // With no event loop here to answer on, each is answered by the group commit once synced
+        // (or by this thread, if the sync was done before the call returned): never by a worker.
         assertThat(recorders)
-                .as("answered once the group commit synced them (no event loop here to answer on)")
-                .allSatisfy(
-                        recorder -> assertThat(recorder.thread.get().getName()).isEqualTo("kubedyn-group-commit"));
+                .allSatisfy(recorder -> assertThat(recorder.thread.get().getName())
+                        .isIn("kubedyn-group-commit", Thread.currentThread().getName()));
+        assertThat(recorders)
+                .as("answered by the group commit, which synced them")
+                .filteredOn(recorder -> recorder.thread.get().getName().equals("kubedyn-group-commit"))
+                .isNotEmpty();
         for (String id : ids) {
             GetReply got = StorageServiceTest.<GetReply>call(o -> service.get(get(table, id), o));
             assertThat(StorageWire.got(got)).containsEntry("id", new AttributeValue.S(id));
