@@ -54,10 +54,13 @@ public record RoutingComparison(
             Duration serverCpu) {
         /** The target's processes' CPU time per request, in microseconds; NaN when unknown. */
         public double serverCpuMicrosPerRequest() {
-            return serverCpu == null || report.operations() == 0
-                    ? Double.NaN
-                    : serverCpu.toNanos() / 1000.0 / report.operations();
+            return cpuMicrosPerRequest(serverCpu, report.operations());
         }
+    }
+
+    /** {@code cpu} (null: unknown) over {@code requests}, in microseconds; NaN when unknown or none. */
+    static double cpuMicrosPerRequest(Duration cpu, long requests) {
+        return cpu == null || requests == 0 ? Double.NaN : cpu.toNanos() / 1000.0 / requests;
     }
 
     /** The measurement of {@code target} on {@code operation} at {@code inFlight}, if any. */

@@ -193,7 +193,7 @@ public final class RoutingReport {
     }
 
     /** The candidate's servers' CPU per request over the baseline's; empty when either is unknown. */
-    Optional<Double> cpuRatio(String operation, int inFlight) {
+    private Optional<Double> cpuRatio(String operation, int inFlight) {
         double ratio = cpuMicros(routing.candidate(), operation, inFlight)
                 / cpuMicros(routing.baseline(), operation, inFlight);
         return Double.isNaN(ratio) || Double.isInfinite(ratio) ? Optional.empty() : Optional.of(ratio);

@@ -154,6 +154,7 @@ public final class RoutingRunner {
         Duration cpuAfter = gateway.cpu();
         long answered = gateway.storagePodRequests() - before;
         Duration cpu = cpuBefore == null || cpuAfter == null ? null : cpuAfter.minus(cpuBefore);
+        double cpuPerRequest = RoutingComparison.cpuMicrosPerRequest(cpu, report.operations());
         log.println(String.format(
                 Locale.ROOT,
                 "   %-10s %3d in flight: %s; storage pods answered %d; servers' CPU %s us/request",
@@ -161,9 +162,7 @@ public final class RoutingRunner {
                 inFlight,
                 report.summary(),
                 answered,
-                cpu == null || report.operations() == 0
-                        ? "?"
-                        : String.format(Locale.ROOT, "%.0f", cpu.toNanos() / 1000.0 / report.operations())));
+                Double.isNaN(cpuPerRequest) ? "?" : String.format(Locale.ROOT, "%.0f", cpuPerRequest)));
         ComparisonRunner.withoutErrors(gateway.target(), report);
         if (gateway.cluster() != null && answered < report.operations()) {
             throw new WorkloadFailedException(String.format(
