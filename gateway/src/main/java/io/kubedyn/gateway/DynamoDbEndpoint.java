@@ -75,6 +75,8 @@ public class DynamoDbEndpoint {
     private final long bodyTimeoutMillis;
 
     private static final String BODY_DEADLINE = "kubedyn.body-deadline";
+    /** Set once a call's body is read and the call dispatched: failures before it are the client's. */
+    private static final String DISPATCHED = "kubedyn.dispatched";
     /**
      * Reads bodies without Jackson's own limit on a name's length (50,000 characters), which is
      * below DynamoDB's on an attribute name's (65,535 bytes, checked where items are read).
@@ -209,6 +211,36 @@ public class DynamoDbEndpoint {
                 .handler(this::dispatch)
                 .failureHandler(this::failed);
         router.route("/").handler(this::notACall);
+        // First among failure handlers: it sees every failure, and passes on what is not its own.
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::unreadable);
+    }
+
+    /**
+     * A request Vert.x could not read: no Host or one it cannot parse (a 400 raised before any
+     * route runs), or a body that failed midway (chunks that are not HTTP's, a client gone). That
+     * is the client's doing, so it is answered as Vert.x answers a malformed header, with an
+     * empty 400, and its connection closed, saying so over HTTP/1.x; and it is logged only at
+     * debug level, so a stranger cannot fill the server's log. A 413 and the server's own
+     * failures go on to the handlers after this one.
+     */
+    private void unreadable(RoutingContext context) {
+        // Until the call is dispatched, any failure but a 413 is Vert.x's reading the request.
+        if (context.statusCode() == 413 || context.get(DISPATCHED) != null) {
+            context.next();
+            return;
+        }
+        Log.debugf(context.failure(), "refused a request the HTTP layer could not read (%d)", context.statusCode());
+        HttpServerResponse response = context.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        if (context.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            response.putHeader("Connection", "close");
+        }
+        response.endHandler(ended -> context.request().connection().close());
+        response.setStatusCode(400)
+                .putHeader("x-amzn-RequestId", HttpRules.requestId())
+                .end();
     }
 
     /**
@@ -272,6 +304,7 @@ public class DynamoDbEndpoint {
      * stores, which answer over the network.
      */
     private void dispatch(RoutingContext context) {
+        context.put(DISPATCHED, Boolean.TRUE);
         Long deadline = context.get(BODY_DEADLINE);
         if (deadline != null) {
             context.vertx().cancelTimer(deadline);
