@@ -62,6 +62,8 @@ public final class SignatureCheck {
      * per call, as a client signs with one key a day. Dropped whole when it grows past a bound.
      */
     private final java.util.Map<String, byte[]> signingKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The last date text parsed, and its instant (see {@link #signedAt}). */
+    private volatile ParsedDate lastDate;
 
     public SignatureCheck(AccessKeys keys, Clock clock) {
         this.keys = keys;
@@ -111,7 +113,7 @@ public final class SignatureCheck {
         String secret = keys.secretOf(credential[0])
                 .orElseThrow(() -> new DynamoDbException(
                         DynamoDbError.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid."));
-        Instant signedAt = instant(amzDate);
+        Instant signedAt = signedAt(amzDate);
         Instant now = clock.instant();
         if (signedAt.isBefore(now.minus(SKEW))) {
             throw new DynamoDbException(
@@ -159,6 +161,23 @@ public final class SignatureCheck {
         }
         return credential[0];
     }
+
+    /**
+     * The date a call was signed at. Clients send the same date text for a whole second, so the
+     * last one parsed is kept: parsing with a {@code DateTimeFormatter} was a fifth of a check's
+     * CPU.
+     */
+    private Instant signedAt(String date) {
+        ParsedDate last = lastDate;
+        if (last != null && last.text().equals(date)) {
+            return last.at();
+        }
+        Instant at = instant(date);
+        lastDate = new ParsedDate(date, at);
+        return at;
+    }
+
+    private record ParsedDate(String text, Instant at) {}
 
     private String canonicalRequest(Call call, String signedHeaders, boolean presigned) {
         StringBuilder out = new StringBuilder(256);
