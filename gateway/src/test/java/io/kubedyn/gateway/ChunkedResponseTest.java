@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,20 +47,6 @@ class ChunkedResponseTest extends EmbeddedServerTest {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != '\n') {
-            if (b < 0) {
-                throw new IOException("connection closed mid-line");
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.ISO_8859_1);
-    }
-
     /** An answer as read off the socket: its headers and its body put back together from its chunks. */
     private record Answer(Map<String, String> headers, byte[] body, int chunks) {}
 
@@ -74,17 +58,13 @@ class ChunkedResponseTest extends EmbeddedServerTest {
                     endpoint().getHost(), endpoint().getPort()));
             socket.getOutputStream().write(scanRequest());
             InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 16 * 1024);
-            assertThat(line(in)).isEqualTo("HTTP/1.1 200 OK");
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String header = line(in); !header.isEmpty(); header = line(in)) {
-                int colon = header.indexOf(':');
-                headers.put(
-                        header.substring(0, colon).toLowerCase(Locale.ROOT),
-                        header.substring(colon + 1).trim());
-            }
+            assertThat(RawHttp.line(in)).isEqualTo("HTTP/1.1 200 OK");
+            Map<String, String> headers = RawHttp.headers(in);
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             int chunks = 0;
-            for (int size = Integer.parseInt(line(in), 16); size > 0; size = Integer.parseInt(line(in), 16)) {
+            for (int size = Integer.parseInt(RawHttp.line(in), 16);
+                    size > 0;
+                    size = Integer.parseInt(RawHttp.line(in), 16)) {
                 for (int left = size; left > 0; ) {
                     byte[] part = in.readNBytes(Math.min(left, 16 * 1024));
                     body.write(part);
@@ -93,7 +73,7 @@ class ChunkedResponseTest extends EmbeddedServerTest {
                         Thread.sleep(pauseMillis);
                     }
                 }
-                assertThat(line(in)).isEmpty();
+                assertThat(RawHttp.line(in)).isEmpty();
                 chunks++;
             }
             return new Answer(headers, body.toByteArray(), chunks);

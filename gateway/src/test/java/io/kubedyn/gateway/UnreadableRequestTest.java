@@ -3,7 +3,6 @@ package io.kubedyn.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -70,14 +69,8 @@ class UnreadableRequestTest extends EmbeddedServerTest {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = socket.getInputStream();
-            String status = line(in);
-            java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
-            for (String header = line(in); !header.isEmpty(); header = line(in)) {
-                int colon = header.indexOf(':');
-                headers.put(
-                        header.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
-                        header.substring(colon + 1).trim());
-            }
+            String status = RawHttp.line(in);
+            java.util.Map<String, String> headers = RawHttp.headers(in);
             byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
             socket.setSoTimeout(2_000);
             boolean closed;
@@ -88,19 +81,6 @@ class UnreadableRequestTest extends EmbeddedServerTest {
             }
             return new Answer(status, headers, new String(body, StandardCharsets.UTF_8), closed);
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("connection closed mid-line, after: " + line);
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.ISO_8859_1);
     }
 
     private void assertRefusedAndServingOthers(Answer answer) {
