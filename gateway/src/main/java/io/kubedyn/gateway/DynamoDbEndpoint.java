@@ -396,7 +396,8 @@ public class DynamoDbEndpoint {
         answer(context, loop, answerType, target, () -> {
             JsonNode body = hasBody ? parse(received) : null;
             Operation operation = operation(target);
-            SignaturePresence.check(context.request()::getHeader, context.queryParams()::get);
+            Map<String, String> authorization =
+                    SignaturePresence.check(context.request()::getHeader, context.queryParams()::get);
             String caller = null;
             if (signatures != null) {
                 caller = signatures.verify(new SignatureCheck.Call(
@@ -404,7 +405,8 @@ public class DynamoDbEndpoint {
                         context.request().path(),
                         new java.util.ArrayList<>(context.queryParams().entries()),
                         context.request().headers()::getAll,
-                        hasBody ? received.getBytes() : new byte[0]));
+                        hasBody ? received.getBytes() : new byte[0],
+                        authorization));
             }
             if (body == null) {
                 // A call without a body has no input to read (DynamoDB sends the type alone).

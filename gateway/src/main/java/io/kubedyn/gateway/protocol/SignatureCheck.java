@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -47,6 +48,7 @@ public final class SignatureCheck {
             throw new IllegalStateException(e);
         }
     });
+    private static final ThreadLocal<KeyedMac> SIGNING_MACS = ThreadLocal.withInitial(KeyedMac::new);
     private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -58,10 +60,12 @@ public final class SignatureCheck {
     private final AccessKeys keys;
     private final Clock clock;
     /**
-     * Signing keys by access key, secret and scope (a day, region and service): four HMACs saved
-     * per call, as a client signs with one key a day. Dropped whole when it grows past a bound.
+     * What each credential scope ({@code id/day/region/service/aws4_request}) signs with: its parts
+     * and its signing key, the key four HMACs of the secret. A client signs a day's calls with one
+     * credential, so this saves the split and the HMACs on every call. Dropped whole when it grows
+     * past a bound; an entry is used only while its secret is still the access key's.
      */
-    private final java.util.Map<String, byte[]> signingKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Scope> scopes = new ConcurrentHashMap<>();
     /** The last date text parsed, and its instant (see {@link #signedAt}). */
     private volatile ParsedDate lastDate;
 
@@ -70,13 +74,34 @@ public final class SignatureCheck {
         this.clock = clock;
     }
 
-    /** One call as it arrived: what its signature covers. */
+    /**
+     * One call as it arrived: what its signature covers. {@code authorization}: the Authorization
+     * header's parts as {@link SignaturePresence#check} read them (null: read them here, or the
+     * call is signed in its query string).
+     */
     public record Call(
             String method,
             String path,
             List<Map.Entry<String, String>> query,
             Function<String, List<String>> headers,
-            byte[] body) {}
+            byte[] body,
+            Map<String, String> authorization) {
+        public Call(
+                String method,
+                String path,
+                List<Map.Entry<String, String>> query,
+                Function<String, List<String>> headers,
+                byte[] body) {
+            this(method, path, query, headers, body, null);
+        }
+    }
+
+    /** A credential's scope and the key derived for it from {@code secret}. */
+    private record Scope(String accessKey, String day, String region, String service, String secret, byte[] key) {
+        String text() {
+            return day + "/" + region + "/" + service + "/aws4_request";
+        }
+    }
 
     /**
      * Throws DynamoDB's error unless the call is signed with a known access key's secret. The
@@ -99,20 +124,11 @@ public final class SignatureCheck {
                     queryValue(call, "X-Amz-Signature"));
             amzDate = queryValue(call, "X-Amz-Date");
         } else {
-            parts = SignaturePresence.parts(authorization.trim());
+            parts = call.authorization() != null ? call.authorization() : SignaturePresence.parts(authorization.trim());
             String header = first(call.headers().apply("X-Amz-Date"));
             amzDate = header != null ? header : first(call.headers().apply("Date"));
         }
-        String[] credential = parts.get("Credential").split("/");
-        if (credential.length != 5 || !credential[4].equals("aws4_request")) {
-            throw new DynamoDbException(
-                    DynamoDbError.INCOMPLETE_SIGNATURE,
-                    "Credential should be scoped to a valid " + "region, not '"
-                            + (credential.length > 2 ? credential[2] : "") + "'. ");
-        }
-        String secret = keys.secretOf(credential[0])
-                .orElseThrow(() -> new DynamoDbException(
-                        DynamoDbError.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid."));
+        Scope scope = scope(parts.get("Credential"));
         Instant signedAt = signedAt(amzDate);
         Instant now = clock.instant();
         if (signedAt.isBefore(now.minus(SKEW))) {
@@ -141,25 +157,49 @@ public final class SignatureCheck {
                                 + AMZ_DATE.format(now));
             }
         }
-        String scope = credential[1] + "/" + credential[2] + "/" + credential[3] + "/aws4_request";
         String canonical = canonicalRequest(call, parts.get("SignedHeaders"), presigned);
-        String toSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
+        String toSign = ALGORITHM + "\n" + amzDate + "\n" + scope.text() + "\n"
                 + hex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
-        byte[] key = signingKeys.computeIfAbsent(credential[0] + "\n" + secret + "\n" + scope, k -> {
-            if (signingKeys.size() > MAX_SIGNING_KEYS) {
-                signingKeys.clear();
-            }
-            byte[] derived = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), credential[1]);
-            derived = hmac(derived, credential[2]);
-            derived = hmac(derived, credential[3]);
-            return hmac(derived, "aws4_request");
-        });
-        byte[] expected = hex(hmac(key, toSign)).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = hex(sign(scope.key(), toSign)).getBytes(StandardCharsets.US_ASCII);
         byte[] given = parts.get("Signature").getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, given)) {
             throw new DynamoDbException(DynamoDbError.INVALID_SIGNATURE, MISMATCH);
         }
-        return credential[0];
+        return scope.accessKey();
+    }
+
+    /**
+     * The scope a credential names and its signing key, refused in DynamoDB's words when the
+     * credential is malformed or its access key unknown.
+     */
+    private Scope scope(String credential) {
+        Scope known = scopes.get(credential);
+        if (known != null) {
+            String secret = keys.secretOf(known.accessKey()).orElse(null);
+            if (known.secret().equals(secret)) {
+                return known;
+            }
+        }
+        String[] part = credential.split("/");
+        if (part.length != 5 || !part[4].equals("aws4_request")) {
+            throw new DynamoDbException(
+                    DynamoDbError.INCOMPLETE_SIGNATURE,
+                    "Credential should be scoped to a valid " + "region, not '" + (part.length > 2 ? part[2] : "")
+                            + "'. ");
+        }
+        String secret = keys.secretOf(part[0])
+                .orElseThrow(() -> new DynamoDbException(
+                        DynamoDbError.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid."));
+        byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), part[1]);
+        key = hmac(key, part[2]);
+        key = hmac(key, part[3]);
+        key = hmac(key, "aws4_request");
+        if (scopes.size() >= MAX_SIGNING_KEYS) {
+            scopes.clear();
+        }
+        Scope scope = new Scope(part[0], part[1], part[2], part[3], secret, key);
+        scopes.put(credential, scope);
+        return scope;
     }
 
     /**
@@ -180,29 +220,42 @@ public final class SignatureCheck {
     private record ParsedDate(String text, Instant at) {}
 
     private String canonicalRequest(Call call, String signedHeaders, boolean presigned) {
-        StringBuilder out = new StringBuilder(256);
+        StringBuilder out = new StringBuilder(512);
         out.append(call.method()).append('\n');
-        out.append(call.path() == null || call.path().isEmpty() ? "/" : encodePath(call.path()))
+        String path = call.path();
+        out.append(path == null || path.isEmpty() || path.equals("/") ? "/" : encodePath(path))
                 .append('\n');
-        List<String> query = new ArrayList<>();
-        for (Map.Entry<String, String> parameter : call.query()) {
-            if (!(presigned && parameter.getKey().equals("X-Amz-Signature"))) {
-                query.add(encode(parameter.getKey()) + "="
-                        + encode(parameter.getValue() == null ? "" : parameter.getValue()));
+        if (!call.query().isEmpty()) {
+            List<String> query = new ArrayList<>();
+            for (Map.Entry<String, String> parameter : call.query()) {
+                if (!(presigned && parameter.getKey().equals("X-Amz-Signature"))) {
+                    query.add(encode(parameter.getKey()) + "="
+                            + encode(parameter.getValue() == null ? "" : parameter.getValue()));
+                }
             }
+            query.sort(null);
+            out.append(String.join("&", query));
         }
-        query.sort(null);
-        out.append(String.join("&", query)).append('\n');
-        for (String name : signedHeaders.split(";")) {
-            List<String> values = call.headers().apply(name);
-            List<String> trimmed = new ArrayList<>();
-            if (values != null) {
-                values.forEach(v -> trimmed.add(collapseSpaces(v.trim())));
+        out.append('\n');
+        int start = 0;
+        while (start < signedHeaders.length()) {
+            int end = signedHeaders.indexOf(';', start);
+            if (end < 0) {
+                end = signedHeaders.length();
             }
-            out.append(name.toLowerCase(Locale.ROOT))
-                    .append(':')
-                    .append(String.join(",", trimmed))
-                    .append('\n');
+            String name = signedHeaders.substring(start, end);
+            out.append(name.toLowerCase(Locale.ROOT)).append(':');
+            List<String> values = call.headers().apply(name);
+            if (values != null) {
+                for (int i = 0; i < values.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    appendCollapsed(out, values.get(i).trim());
+                }
+            }
+            out.append('\n');
+            start = end + 1;
         }
         out.append('\n').append(signedHeaders).append('\n');
         String declared = first(call.headers().apply("X-Amz-Content-Sha256"));
@@ -217,18 +270,17 @@ public final class SignatureCheck {
     }
 
     /** A header value with each run of spaces made one, as SigV4's canonical headers want it. */
-    private static String collapseSpaces(String value) {
+    private static void appendCollapsed(StringBuilder out, String value) {
         if (value.indexOf("  ") < 0) {
-            return value;
+            out.append(value);
+            return;
         }
-        StringBuilder out = new StringBuilder(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c != ' ' || out.length() == 0 || out.charAt(out.length() - 1) != ' ') {
+            if (c != ' ' || i == 0 || value.charAt(i - 1) != ' ') {
                 out.append(c);
             }
         }
-        return out.toString();
     }
 
     private static String queryValue(Call call, String name) {
@@ -304,6 +356,36 @@ public final class SignatureCheck {
 
     private static byte[] sha256(byte[] bytes) {
         return DIGESTS.get().digest(bytes);
+    }
+
+    /**
+     * The HMAC of {@code data} under a signing key. Each thread's Mac stays initialised with the
+     * last key it signed with (one per client and day), so a call pays no key set-up.
+     */
+    private static byte[] sign(byte[] key, String data) {
+        KeyedMac keyed = SIGNING_MACS.get();
+        if (keyed.key != key) {
+            try {
+                keyed.mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+            keyed.key = key;
+        }
+        return keyed.mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final class KeyedMac {
+        private final Mac mac;
+        private byte[] key;
+
+        KeyedMac() {
+            try {
+                mac = Mac.getInstance("HmacSHA256");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static byte[] hmac(byte[] key, String data) {

@@ -25,8 +25,10 @@ public final class SignaturePresence {
      *
      * @param header a request header by name (null when absent)
      * @param query  a query-string parameter by name (null when absent, "" when without a value)
+     * @return the Authorization header's parts ({@link #parts}), or null when the call is signed
+     *     in its query string
      */
-    public static void check(Function<String, String> header, Function<String, String> query) {
+    public static Map<String, String> check(Function<String, String> header, Function<String, String> query) {
         String authorization = header.apply("Authorization");
         boolean inQuery = query.apply("X-Amz-Algorithm") != null;
         if (authorization != null && inQuery) {
@@ -40,8 +42,9 @@ public final class SignaturePresence {
                     DynamoDbError.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
         }
         StringBuilder missing = new StringBuilder();
+        Map<String, String> parts = null;
         if (authorization != null) {
-            Map<String, String> parts = parts(authorization.trim());
+            parts = parts(authorization.trim());
             for (String part : HEADER_PARTS) {
                 if (parts.getOrDefault(part, "").isEmpty()) {
                     missing.append("Authorization header requires '")
@@ -71,6 +74,7 @@ public final class SignaturePresence {
         if (missing.length() > 0) {
             throw new DynamoDbException(DynamoDbError.INCOMPLETE_SIGNATURE, missing.toString());
         }
+        return parts;
     }
 
     /**

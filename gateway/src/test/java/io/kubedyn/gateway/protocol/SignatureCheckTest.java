@@ -31,7 +31,8 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * Signatures made by the AWS SDK's own SigV4 signer, in the Authorization header and presigned
  * in the query string, checked against an access keys file: the right secret passes; a wrong
  * secret, a changed body, a changed signed header, an unknown key and a stale date are refused
- * with DynamoDB's error types; a key added to the file is taken without a restart.
+ * with DynamoDB's error types; a key's new secret, or its removal from the file, is taken
+ * without a restart.
  */
 class SignatureCheckTest {
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
@@ -159,14 +160,27 @@ class SignatureCheckTest {
     }
 
     @Test
-    void aKeyAddedToTheFileIsTakenWithoutARestart() throws Exception {
+    void aChangedOrRevokedKeyIsTakenWithoutARestart() throws Exception {
         SignatureCheck check = check(NOW);
         Path file = dir.resolve("keys.properties");
-        Files.writeString(file, "AKIDOTHER=other\n");
+        assertThatCode(() -> check.verify(call(signed("s3cr3t", NOW, false), BODY, Map.of())))
+                .doesNotThrowAnyException();
+
+        Files.writeString(file, "AKIDKUBEDYN=n3w\n");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
         Thread.sleep(1100);
         refused(
                 () -> check.verify(call(signed("s3cr3t", NOW, false), BODY, Map.of())),
+                DynamoDbError.INVALID_SIGNATURE,
+                "does not match");
+        assertThatCode(() -> check.verify(call(signed("n3w", NOW, false), BODY, Map.of())))
+                .doesNotThrowAnyException();
+
+        Files.writeString(file, "AKIDOTHER=other\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
+        Thread.sleep(1100);
+        refused(
+                () -> check.verify(call(signed("n3w", NOW, false), BODY, Map.of())),
                 DynamoDbError.UNRECOGNIZED_CLIENT,
                 "invalid");
     }
