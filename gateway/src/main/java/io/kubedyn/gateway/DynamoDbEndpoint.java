@@ -369,10 +369,25 @@ public class DynamoDbEndpoint {
         }
     }
 
-    /** A body over DynamoDB's limit: 413, as DynamoDB sends it (chunked, empty). */
+    /**
+     * A body over DynamoDB's limit: 413 with chunked framing, as DynamoDB sends it (dynalite's
+     * suite checks both), and a DynamoDB error body saying which limit it broke, so that an SDK
+     * reports more than a bare status.
+     */
     private void failed(RoutingContext context) {
         if (context.statusCode() == 413) {
-            context.response().setStatusCode(413).setChunked(true).end();
+            String type = HttpRules.answerContentType(context.request().getHeader("Content-Type"), true)
+                    .orElse("application/x-amz-json-1.0");
+            byte[] body = error(DynamoDbError.VALIDATION, HttpRules.TOO_LARGE);
+            CRC32 crc = new CRC32();
+            crc.update(body);
+            context.response()
+                    .setStatusCode(413)
+                    .setChunked(true)
+                    .putHeader("x-amzn-RequestId", HttpRules.requestId())
+                    .putHeader("Content-Type", type)
+                    .putHeader("x-amz-crc32", Long.toString(crc.getValue()))
+                    .end(Buffer.buffer(body));
         } else {
             context.next();
         }

@@ -12,6 +12,9 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class HttpRules {
     /** DynamoDB's largest request (a full BatchWriteItem) is 16 MB; anything larger is a 413. */
     public static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+    /** The message of the 413 answered to a larger body. */
+    public static final String TOO_LARGE =
+            "Request size has exceeded the maximum allowed size of 16 MB (" + MAX_REQUEST_BYTES + " bytes)";
     /** What DynamoDB answers, with a 404, to a request that is not a DynamoDB call. */
     public static final String NOT_A_CALL = "<UnknownOperationException/>\n";
     /** DynamoDB's answer to {@code GET /}, which load balancers and clients use as a liveness check. */
