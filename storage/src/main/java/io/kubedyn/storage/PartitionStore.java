@@ -239,6 +239,8 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
     private final Map<String, Backfill> backfills = new ConcurrentHashMap<>();
     /** Backfills recorded but not started yet (waiting for the writes in flight): already backfilling. */
     private final Set<String> pendingBackfills = ConcurrentHashMap.newKeySet();
+    /** Held while backfill steps run ({@link #backfillIndexes}). */
+    private final Object backfillSteps = new Object();
     /** The item collection size past which a write is refused: DynamoDB's 10 GB but in tests. */
     private volatile long itemCollectionLimitBytes = ItemCollections.LIMIT_BYTES;
     /** Transactions prepared here and not yet committed or aborted, by id (kept durably too). */
@@ -1171,9 +1173,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
                     for (Map.Entry<String, ColumnFamilyHandle> index :
                             table.indexes().entrySet()) {
                         drop(index.getValue());
-                        String backfill = backfillKey(familyName(table.family()), index.getKey());
-                        db.delete(catalogFamily, durableWrite, metadataKey(backfill));
-                        backfills.remove(backfill);
+                        forgetBackfill(backfillKey(familyName(table.family()), index.getKey()));
                     }
                     db.delete(catalogFamily, durableWrite, indexFedKey(familyName(table.family())));
                     db.delete(catalogFamily, durableWrite, streamEpochsKey(familyName(table.family())));
@@ -1307,9 +1307,7 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
         String family = familyName(current.family());
         for (Map.Entry<String, ColumnFamilyHandle> index : current.indexes().entrySet()) {
             if (!updated.indexes().containsKey(index.getKey())) {
-                String backfill = backfillKey(family, index.getKey());
-                db.delete(catalogFamily, durableWrite, metadataKey(backfill));
-                backfills.remove(backfill);
+                forgetBackfill(backfillKey(family, index.getKey()));
                 // The handle is closed once no read still running can be using it.
                 drop(index.getValue());
             }
@@ -1862,30 +1860,37 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
      * table, each recorded in the change log (under its item lock, as an unchanged MODIFY with
      * both images, not the stream's) so the feed writes its entries in log order with every
      * other change of the item; the backfill's progress is written in the same batch. Returns
-     * how many items were recorded.
+     * how many items were recorded. One caller at a time: two steps from the same position would
+     * both record it, and the later could put back a backfill the earlier had finished.
      */
     public long backfillIndexes() {
         return open(() -> {
-            long recorded = 0;
-            for (OpenTable table : tables.values()) {
-                String family = familyName(table.family());
-                for (SecondaryIndex index : table.definition().indexes()) {
-                    String key = backfillKey(family, index.name());
-                    Backfill backfill = backfills.get(key);
-                    if (backfill == null) {
-                        continue;
-                    }
-                    if (backfill.done()) {
-                        if (indexFedThrough(family) >= backfill.doneAt()) {
-                            finishBackfill(key);
-                        }
-                        continue;
-                    }
-                    recorded += backfillStep(table, key, backfill);
-                }
+            synchronized (backfillSteps) {
+                return backfillStepsOfEveryTable();
             }
-            return recorded;
         });
+    }
+
+    private long backfillStepsOfEveryTable() {
+        long recorded = 0;
+        for (OpenTable table : tables.values()) {
+            String family = familyName(table.family());
+            for (SecondaryIndex index : table.definition().indexes()) {
+                String key = backfillKey(family, index.name());
+                Backfill backfill = backfills.get(key);
+                if (backfill == null) {
+                    continue;
+                }
+                if (backfill.done()) {
+                    if (indexFedThrough(family) >= backfill.doneAt()) {
+                        finishBackfill(key);
+                    }
+                    continue;
+                }
+                recorded += backfillStep(table, key, backfill);
+            }
+        }
+        return recorded;
     }
 
     private long backfillStep(OpenTable table, String key, Backfill backfill) {
@@ -1948,10 +1953,17 @@ public final class PartitionStore implements StoreClient, AutoCloseable {
 
     private void finishBackfill(String key) {
         try {
-            db.delete(catalogFamily, durableWrite, metadataKey(key));
-            backfills.remove(key);
+            forgetBackfill(key);
         } catch (RocksDBException e) {
             throw new StorageException("cannot record a finished backfill", e);
+        }
+    }
+
+    /** Ends a backfill, finished or of an index dropped: between steps, so no step records it again. */
+    private void forgetBackfill(String key) throws RocksDBException {
+        synchronized (backfillSteps) {
+            db.delete(catalogFamily, durableWrite, metadataKey(key));
+            backfills.remove(key);
         }
     }
 

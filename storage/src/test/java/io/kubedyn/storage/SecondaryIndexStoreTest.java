@@ -315,6 +315,59 @@ class SecondaryIndexStoreTest {
     }
 
     @Test
+    void twoCallersSteppingABackfillRecordEachItemOnceAndItFinishesOnce() throws Exception {
+        int items = 3000;
+        try (PartitionStore store = PartitionStore.open(dir, DOWN)) {
+            store.createTable(music().withIndexes(List.of(BY_YEAR), music().attributeDefinitions()));
+            for (int i = 0; i < items; i++) {
+                put(store, song("a" + i, "t", 2000, "g" + (i % 9), i));
+            }
+            store.lead(false); // the store's own thread steps no backfill now
+            store.updateTable(store.describeTable("Music")
+                    .orElseThrow()
+                    .withIndexes(List.of(BY_YEAR, BY_GENRE), music().attributeDefinitions()));
+            // Two callers at once: a step taken twice from the same position would record its items twice, and the
+            // later of two could put back a backfill the other had finished.
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.Callable<Long> stepper = () -> {
+                start.await();
+                long recorded = 0;
+                for (long step; (step = store.backfillIndexes()) > 0; ) {
+                    recorded += step;
+                }
+                return recorded;
+            };
+            java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var first = callers.submit(stepper);
+                var second = callers.submit(stepper);
+                assertThat(first.get() + second.get()).isEqualTo(items);
+            } finally {
+                callers.shutdown();
+            }
+        }
+        try (PartitionStore store = PartitionStore.open(dir)) {
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!store.indexStatus(store.describeTable("Music").orElseThrow())
+                            .backfilling()
+                            .isEmpty()
+                    && System.currentTimeMillis() < deadline) {
+                store.feedIndexes();
+                store.backfillIndexes();
+            }
+            assertThat(store.indexStatus(store.describeTable("Music").orElseThrow())
+                            .backfilling())
+                    .isEmpty();
+            while (store.feedIndexes() > 0) {
+                // the last entries
+            }
+            assertThat(new HashSet<>(scanAll(store, "ByGenre")))
+                    .isEqualTo(expected(store, BY_GENRE))
+                    .hasSize(items);
+        }
+    }
+
+    @Test
     void theFirstGlobalIndexOfAStreamedTableIgnoresRecordsWithoutTheImagesItNeeds() throws Exception {
         try (PartitionStore store = PartitionStore.open(dir)) {
             // A NEW_IMAGE stream: its records hold no old image, so they cannot delete an entry.
