@@ -378,16 +378,15 @@ public class DynamoDbEndpoint {
         if (context.statusCode() == 413) {
             String type = HttpRules.answerContentType(context.request().getHeader("Content-Type"), true)
                     .orElse("application/x-amz-json-1.0");
-            byte[] body = error(DynamoDbError.VALIDATION, HttpRules.TOO_LARGE);
-            CRC32 crc = new CRC32();
-            crc.update(body);
-            context.response()
+            HttpServerResponse response = context.response()
                     .setStatusCode(413)
                     .setChunked(true)
-                    .putHeader("x-amzn-RequestId", HttpRules.requestId())
-                    .putHeader("Content-Type", type)
-                    .putHeader("x-amz-crc32", Long.toString(crc.getValue()))
-                    .end(Buffer.buffer(body));
+                    .putHeader("x-amzn-RequestId", HttpRules.requestId());
+            end(
+                    context.vertx().getOrCreateContext(),
+                    response,
+                    error(DynamoDbError.VALIDATION, HttpRules.TOO_LARGE),
+                    type);
         } else {
             context.next();
         }
