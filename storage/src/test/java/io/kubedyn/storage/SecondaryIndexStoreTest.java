@@ -116,6 +116,20 @@ class SecondaryIndexStoreTest {
     }
 
     /** What {@code index} must hold: every item of the table with its key attributes, projected. */
+    /** Steps the Music table's backfills and feeds its index until no index is backfilling (20 s at most). */
+    private static void stepUntilBackfilled(PartitionStore store) {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!store.indexStatus(store.describeTable("Music").orElseThrow())
+                        .backfilling()
+                        .isEmpty()
+                && System.currentTimeMillis() < deadline) {
+            store.backfillIndexes();
+            store.feedIndexes();
+        }
+        assertThat(store.indexStatus(store.describeTable("Music").orElseThrow()).backfilling())
+                .isEmpty();
+    }
+
     private static Set<Map<String, AttributeValue>> expected(PartitionStore store, SecondaryIndex index) {
         TableDefinition table = store.describeTable("Music").orElseThrow();
         Set<Map<String, AttributeValue>> expected = new HashSet<>();
@@ -297,17 +311,7 @@ class SecondaryIndexStoreTest {
                     .containsExactly("ByGenre");
         }
         try (PartitionStore store = PartitionStore.open(dir)) {
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (!store.indexStatus(store.describeTable("Music").orElseThrow())
-                            .backfilling()
-                            .isEmpty()
-                    && System.currentTimeMillis() < deadline) {
-                store.backfillIndexes();
-                store.feedIndexes();
-            }
-            assertThat(store.indexStatus(store.describeTable("Music").orElseThrow())
-                            .backfilling())
-                    .isEmpty();
+            stepUntilBackfilled(store);
             assertThat(new HashSet<>(scanAll(store, "ByGenre")))
                     .isEqualTo(expected(store, BY_GENRE))
                     .hasSize(700);
@@ -347,17 +351,7 @@ class SecondaryIndexStoreTest {
             }
         }
         try (PartitionStore store = PartitionStore.open(dir)) {
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (!store.indexStatus(store.describeTable("Music").orElseThrow())
-                            .backfilling()
-                            .isEmpty()
-                    && System.currentTimeMillis() < deadline) {
-                store.feedIndexes();
-                store.backfillIndexes();
-            }
-            assertThat(store.indexStatus(store.describeTable("Music").orElseThrow())
-                            .backfilling())
-                    .isEmpty();
+            stepUntilBackfilled(store);
             while (store.feedIndexes() > 0) {
                 // the last entries
             }
