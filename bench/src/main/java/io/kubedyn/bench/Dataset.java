@@ -94,7 +94,7 @@ public final class Dataset {
 
     /**
      * Creates the key-value table alone (what workloads A, B and C use), for a store that must
-     * hold one table; {@link #keyValueRecords} load it.
+     * hold one table, and waits until it is ACTIVE; {@link #keyValueRecords} load it.
      */
     public void createKeyValueTable(DynamoDbAsyncClient client) throws Exception {
         client.createTable(b -> b.tableName(KV_TABLE)
@@ -108,6 +108,7 @@ public final class Dataset {
                                 .build())
                         .billingMode(BillingMode.PAY_PER_REQUEST))
                 .get(30, TimeUnit.SECONDS);
+        awaitActive(client, List.of(KV_TABLE));
     }
 
     /** Load-phase writes of the key-value table alone: {@link #insert}'s indexes below this. */
@@ -185,18 +186,27 @@ public final class Dataset {
                         .billingMode(BillingMode.PAY_PER_REQUEST))
                 .get(30, TimeUnit.SECONDS);
         if (waitForActive) {
-            for (String table : List.of(KV_TABLE, RANGE_TABLE)) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (client.describeTable(b -> b.tableName(table))
-                                .get(30, TimeUnit.SECONDS)
-                                .table()
-                                .tableStatus()
-                        != TableStatus.ACTIVE) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("table " + table + " not ACTIVE after 30 s");
-                    }
-                    Thread.sleep(50);
+            awaitActive(client, List.of(KV_TABLE, RANGE_TABLE));
+        }
+    }
+
+    /**
+     * Waits until each of {@code tables} is ACTIVE: as in DynamoDB, a table still CREATING
+     * refuses item writes (ResourceNotFoundException), so a load begun before would lose its
+     * first records.
+     */
+    private static void awaitActive(DynamoDbAsyncClient client, List<String> tables) throws Exception {
+        for (String table : tables) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (client.describeTable(b -> b.tableName(table))
+                            .get(30, TimeUnit.SECONDS)
+                            .table()
+                            .tableStatus()
+                    != TableStatus.ACTIVE) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("table " + table + " not ACTIVE after 30 s");
                 }
+                Thread.sleep(50);
             }
         }
     }
@@ -349,9 +359,26 @@ public final class Dataset {
                         .key(Map.of("id", AttributeValue.fromS(key)))
                         .build())
                 .thenApply(r -> !verify
-                        || (r.hasItem()
-                                && key.equals(r.item().get("id").s())
-                                && r.item().size() == config.fieldCount() + 1));
+                        || matches(
+                                r.hasItem()
+                                        && key.equals(r.item().get("id").s())
+                                        && r.item().size() == config.fieldCount() + 1,
+                                () -> "GetItem of " + key + " answered "
+                                        + (r.hasItem()
+                                                ? "an item of " + r.item().size() + " attributes, id "
+                                                        + r.item().get("id")
+                                                : "no item")));
+    }
+
+    /**
+     * {@code ok}, or a failure naming what came back ({@code answer}), so that a run's first
+     * error says which request went wrong and how, not only that one did.
+     */
+    private static boolean matches(boolean ok, java.util.function.Supplier<String> answer) {
+        if (!ok) {
+            throw new IllegalStateException("an answer did not match the loaded data: " + answer.get());
+        }
+        return true;
     }
 
     private CompletableFuture<Boolean> query(DynamoDbAsyncClient client, ThreadLocalRandom random, boolean verify) {
@@ -370,8 +397,11 @@ public final class Dataset {
                         .limit(limit)
                         .build())
                 .thenApply(r -> !verify
-                        || (r.count() == expected
-                                && r.items().get(0).get("s").n().equals(Integer.toString(from))));
+                        || matches(
+                                r.count() == expected
+                                        && r.items().get(0).get("s").n().equals(Integer.toString(from)),
+                                () -> "Query of " + partitions[partition] + " from " + from + " answered " + r.count()
+                                        + " items, " + expected + " expected"));
     }
 
     /**
@@ -388,11 +418,15 @@ public final class Dataset {
                         .limit(limit)
                         .build())
                 .thenApply(r -> !verify
-                        || (r.count() == r.items().size()
-                                && r.count() <= limit
-                                && (r.count() == limit || !r.hasLastEvaluatedKey())
-                                && r.items().stream()
-                                        .allMatch(item -> item.size() == config.fieldCount() + 1
-                                                && !from.equals(item.get("id").s()))));
+                        || matches(
+                                r.count() == r.items().size()
+                                        && r.count() <= limit
+                                        && (r.count() == limit || !r.hasLastEvaluatedKey())
+                                        && r.items().stream()
+                                                .allMatch(item -> item.size() == config.fieldCount() + 1
+                                                        && !from.equals(
+                                                                item.get("id").s())),
+                                () -> "Scan after " + from + " with Limit " + limit + " answered " + r.count()
+                                        + " items" + (r.hasLastEvaluatedKey() ? " and a LastEvaluatedKey" : "")));
     }
 }

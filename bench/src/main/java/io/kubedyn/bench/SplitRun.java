@@ -125,6 +125,7 @@ final class SplitRun {
                 LoadGenerator generator = new LoadGenerator(client, dataset, true);
                 LatencyReport load = generator.load(loadLimit, dataset.keyValueRecords());
                 out.println(load.summary());
+                ComparisonRunner.withoutErrors("kubedyn cluster", load);
                 awaitCaughtUp(source);
                 long storeBytes = weight(source.get(0));
                 generator.warmUp(Workload.A);

@@ -11,19 +11,22 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code split} command in miniature: the packaged gateway in cluster mode in front of one
  * packaged storage pod, a second pod receiving the upper half of the hash space while workload
  * A runs (the jars come from the same reactor build). Checks the wiring, not the figures: the
- * split completes, the receiving pod ends up holding data, and no request failed.
+ * split completes, the receiving pod ends up holding data, and no request failed. A failed run
+ * leaves its directory (the pods' logs) behind.
  */
 class SplitCommandSmokeTest {
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void workloadARunsThroughASplitWithoutAFailedRequest(@TempDir Path runDir) throws Exception {
+    void workloadARunsThroughASplitWithoutAFailedRequest(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path runDir)
+            throws Exception {
         BenchConfig config = new BenchConfig(
                 3000, 10, 100, 100, 10, 4, Duration.ofMillis(200), Duration.ofSeconds(1), 20_000_000, "uniform");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
