@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -374,7 +375,7 @@ public final class Dataset {
      * {@code ok}, or a failure naming what came back ({@code answer}), so that a run's first
      * error says which request went wrong and how, not only that one did.
      */
-    private static boolean matches(boolean ok, java.util.function.Supplier<String> answer) {
+    private static boolean matches(boolean ok, Supplier<String> answer) {
         if (!ok) {
             throw new IllegalStateException("an answer did not match the loaded data: " + answer.get());
         }

@@ -25,6 +25,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,7 +119,6 @@ class SecondaryIndexStoreTest {
         return items;
     }
 
-    /** What {@code index} must hold: every item of the table with its key attributes, projected. */
     /** Steps the Music table's backfills and feeds its index until no index is backfilling (20 s at most). */
     private static void stepUntilBackfilled(PartitionStore store) {
         long deadline = System.currentTimeMillis() + 20_000;
@@ -130,6 +133,7 @@ class SecondaryIndexStoreTest {
                 .isEmpty();
     }
 
+    /** What {@code index} must hold: every item of the table with its key attributes, projected. */
     private static Set<Map<String, AttributeValue>> expected(PartitionStore store, SecondaryIndex index) {
         TableDefinition table = store.describeTable("Music").orElseThrow();
         Set<Map<String, AttributeValue>> expected = new HashSet<>();
@@ -332,8 +336,8 @@ class SecondaryIndexStoreTest {
                     .withIndexes(List.of(BY_YEAR, BY_GENRE), music().attributeDefinitions()));
             // Two callers at once: a step taken twice from the same position would record its items twice, and the
             // later of two could put back a backfill the other had finished.
-            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
-            java.util.concurrent.Callable<Long> stepper = () -> {
+            CyclicBarrier start = new CyclicBarrier(2);
+            Callable<Long> stepper = () -> {
                 start.await();
                 long recorded = 0;
                 for (long step; (step = store.backfillIndexes()) > 0; ) {
@@ -341,7 +345,7 @@ class SecondaryIndexStoreTest {
                 }
                 return recorded;
             };
-            java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+            ExecutorService callers = Executors.newFixedThreadPool(2);
             try {
                 var first = callers.submit(stepper);
                 var second = callers.submit(stepper);
