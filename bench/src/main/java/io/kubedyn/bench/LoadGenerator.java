@@ -197,7 +197,9 @@ public final class LoadGenerator {
                     });
                     return;
                 }
-                run.record(sent, request.getNow(false), request.isCompletedExceptionally() ? failure(request) : null);
+                // An answer that failed at once: getNow would throw it here, ending the lane.
+                boolean failed = request.isCompletedExceptionally();
+                run.record(sent, failed ? null : request.getNow(false), failed ? failure(request) : null);
             }
         }
     }
